@@ -1,0 +1,48 @@
+"""kcopt — allocate Vietnam's industrial-promotion (khuyến công) funds, and explain the result.
+
+The pipeline, each step callable on its own from a notebook::
+
+    sc = kcopt.load_scenario("scenarios/demo/demo.yaml")     # scenario file → Scenario
+    projects = kcopt.read_projects(sc.projects)              # project list → validated table
+    model = kcopt.build(projects, sc)                        # → labelled linear program
+    result = kcopt.solve(model)                              # → Result (HiGHS or PuLP/CBC)
+    kcopt.allocation_table(result)                           # → DataFrame with reasons
+
+or all at once: ``kcopt.run(sc, out=Path("out/demo"))``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
+from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
+from kcopt.model import LinearProgram, Model, build
+from kcopt.pipeline import Run, run
+from kcopt.report import allocation_table, constraint_table, summary
+from kcopt.rules import RuleSet, load_rules
+from kcopt.scenario import Scenario, Target, load_scenario
+from kcopt.schema import Projects, read_projects
+from kcopt.solve import Result, Status, solve
+
+
+def demo_scenario_path() -> Path:
+    """The bundled demo scenario (`scenarios/demo/demo.yaml` in the source tree)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "scenarios" / "demo" / "demo.yaml"
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("the demo scenario is in the source tree's scenarios/demo/; "
+                            "install kcopt from a clone with `pip install -e .`")
+
+
+__all__ = [
+    "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram", "Model",
+    "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario", "SolverError", "Status",
+    "Target", "__version__", "allocation_table", "build", "constraint_table",
+    "demo_scenario_path", "elastic_diagnosis", "load_rules", "load_scenario", "presolve_checks",
+    "read_projects", "run", "solve", "summary",
+]

@@ -1,0 +1,3 @@
+from kcopt.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""The `kcopt` command line: a thin layer over the library; no model logic lives here."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kcopt.cli import rules as _rules
+from kcopt.cli import solve as _solve
+from kcopt.cli import validate as _validate
+from kcopt.cli.common import STATE
+
+app = typer.Typer(
+    name="kcopt",
+    help="Allocate central (KCQG) and local (KCĐP) industrial-promotion funds over projects.\n\n"
+    "Example: kcopt solve scenarios/demo/demo.yaml -o out/demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")):
+    STATE["debug"] = debug
+
+
+app.command("solve")(_solve.solve_command)
+app.command("validate")(_validate.validate_command)
+app.command("rules")(_rules.rules_command)
+
+
+def main() -> None:
+    app(prog_name="kcopt")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

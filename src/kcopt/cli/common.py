@@ -1,0 +1,54 @@
+"""What every command shares: error reporting with the right exit code, warning output."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+import typer
+
+from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem
+
+STATE: dict[str, Any] = {"debug": False}
+
+
+def err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def show_warnings(warnings: Iterable[Problem | str], limit: int = 20) -> None:
+    items = list(warnings)
+    for w in items[:limit]:
+        err(f"warning: {w}")
+    if len(items) > limit:
+        err(f"warning: … and {len(items) - limit} more (all of them are in summary.json)")
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn kcopt errors into a message and exit code; tracebacks only with --debug."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except KcoptError as exc:
+            if STATE["debug"]:
+                traceback.print_exc()
+            if isinstance(exc, InputError):
+                show_warnings(exc.warnings)
+            err(f"error: {exc}" if not isinstance(exc, InfeasibleError) else str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("interrupted; no output was written for the step under way")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # an unexpected failure is a bug, not a user error
+            if STATE["debug"]:
+                raise
+            err(f"internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the "
+                "traceback and report it with the scenario file.")
+            sys.exit(4)
+
+    return wrapper

@@ -1,0 +1,46 @@
+"""`kcopt solve SCENARIO`: solve and write the outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kcopt.cli.common import err, show_warnings, user_errors
+from kcopt.pipeline import default_output_dir, run
+from kcopt.scenario import load_scenario
+
+
+@user_errors
+def solve_command(
+    scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON).", exists=False),
+    out: Path | None = typer.Option(None, "-o", "--out",
+                                    help="Output folder [default: out/<scenario name>]."),
+    solver: str | None = typer.Option(None, "--solver",
+                                      help="highs (default), cbc, or any solver PuLP knows."),
+    mip: bool | None = typer.Option(None, "--mip/--lp",
+                                    help="Force integer decisions on, or solve the LP relaxation."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds."),
+    write_model: Path | None = typer.Option(None, "--write-model",
+                                            help="Also write the program as .lp or .mps."),
+    no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
+) -> None:
+    """Solve a scenario and write allocation.csv, constraints.csv, summary.json and plots.
+
+    Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --solver cbc
+    """
+    sc = load_scenario(scenario)
+    out = out or default_output_dir(sc)
+    r = run(sc, out=out, solver=solver, mip=mip, time_limit=time_limit,
+            plots=not no_plots, write_model=write_model)
+    show_warnings(r.warnings)
+    s = r.summary or {}
+    c = s["counts"]
+    err(f"{sc.name}: {s['status']}, objective {s['objective']:,.4f} ({s['objective_kind']})")
+    err(f"  central {s['totals']['central']:,.0f} of {s['budgets']['central']:,.0f} million; "
+        f"local {s['totals']['local']:,.0f} of {s['budgets']['local']:,.0f} million")
+    err(f"  projects: {c['funded']} funded, {c['partial']} partial, {c['unfunded']} unfunded, "
+        f"{c['ineligible']} ineligible, {c['excluded']} excluded")
+    err(f"  solver {s['provenance']['solver']} {s['provenance']['solver_version']}"
+        + (f", MIP gap {s['mip_gap']:.2e}" if s.get("mip_gap") is not None else ""))
+    err(f"  wrote {len(r.files)} files to {out}/")

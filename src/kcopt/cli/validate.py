@@ -1,0 +1,44 @@
+"""`kcopt validate FILE`: check a project list or a scenario; print every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kcopt.cli.common import err, show_warnings, user_errors
+
+
+@user_errors
+def validate_command(
+    file: Path = typer.Argument(..., help="A project list (.csv/.xlsx) or a scenario (.yaml)."),
+    sheet: str | None = typer.Option(None, "--sheet", help="Sheet of a workbook."),
+) -> None:
+    """Check a project list or a scenario and list every problem at once (exit 1 if any).
+
+    Example: kcopt validate scenarios/demo/projects.csv
+    """
+    from kcopt.model import build
+    from kcopt.scenario import load_scenario
+    from kcopt.schema import read_projects
+
+    if file.suffix.lower() in (".yaml", ".yml", ".json"):
+        sc = load_scenario(file)
+        assert sc.projects is not None
+        projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale)
+        model = build(projects, sc)
+        warnings = [*sc.warnings, *projects.warnings, *model.warnings]
+        what = f"scenario '{sc.name}' and {len(projects)} projects"
+        frame = model.projects
+    else:
+        projects = read_projects(file, sheet)
+        warnings = list(projects.warnings)
+        what = f"{len(projects)} projects"
+        from kcopt.rules import compute_caps, load_rules
+
+        frame = projects.frame
+        caps = compute_caps(frame, load_rules())
+        frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible])
+    show_warnings(warnings, limit=50)
+    inel = int((frame["status"] == "ineligible").sum())
+    err(f"ok: {what}; {inel} ineligible under the rules, {len(warnings)} warning(s)")

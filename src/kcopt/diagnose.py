@@ -1,0 +1,192 @@
+"""Why a scenario is infeasible, in planners' terms.
+
+Two steps: `presolve_checks` names impossible data before solving (must-fund projects above a
+budget, targets no eligible project can serve); `elastic_diagnosis` lets every budget, target and
+must-fund rule stretch, finds the smallest total stretch (in million VND) that restores
+feasibility, and says for each stretched rule by how much to relax it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from kcopt.model import Model, target_selection
+from kcopt.scenario import SolverOptions
+
+SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
+
+
+@dataclass(frozen=True)
+class Finding:
+    constraint: str
+    message: str
+    current: float | None = None
+    needed: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def presolve_checks(model: Model) -> list[Finding]:
+    """Data that makes the scenario impossible, found without solving."""
+    sc = model.scenario
+    frame = model.projects
+    findings: list[Finding] = []
+    must = frame["must_fund"].to_numpy() > 0
+    lp = model.lp
+    # must-fund projects that only one fund can pay, against that fund's budget
+    floors = np.zeros(len(frame))
+    single = np.array([b.startswith("must_fund:") for b in model.bound_names])
+    np.add.at(floors, model.col_project[single], lp.col_lower[single])
+    fund_of = np.full(len(frame), -1)
+    fund_of[model.col_project[single]] = model.col_fund[single]
+    need_c = floors[must & (fund_of == 0)].sum()
+    if need_c > sc.central_budget + 1e-6:
+        findings.append(Finding(
+            "budget:central",
+            f"must-fund projects need {need_c:,.0f} million of central money; the central "
+            f"budget is {sc.central_budget:,.0f}. Raise the budget by "
+            f"{need_c - sc.central_budget:,.0f} million or drop must-fund projects",
+            sc.central_budget, need_c))
+    local_must = must & (fund_of == 1)
+    for prov in sorted(set(frame.loc[local_must, "province"])):
+        need = floors[local_must & (frame["province"] == prov).to_numpy()].sum()
+        budget = sc.local_budgets.get(prov, 0.0)
+        if need > budget + 1e-6:
+            findings.append(Finding(
+                f"budget:local:{prov}",
+                f"must-fund projects in {prov} need {need:,.0f} million of local money; the "
+                f"budget is {budget:,.0f}. Raise it by {need - budget:,.0f} million or drop "
+                "must-fund projects", budget, need))
+    active = (frame["status"] == "").to_numpy()
+    for t in sc.targets:
+        if t.kind not in ("share_min", "region_min"):
+            continue
+        wants = (t.share or 0) > 0 or (t.amount or 0) > 0
+        sel = target_selection(frame, t) * active
+        if wants and not (sel > 0).any():
+            what = f"region {t.region}" if t.kind == "region_min" else _target_scope(t)
+            findings.append(Finding(
+                t.name, f"target '{t.name}' asks for support to {what}, but no eligible project "
+                "qualifies. Add such projects or remove the target",
+                t.share if t.share is not None else t.amount, 0.0))
+    return findings
+
+
+def _target_scope(t) -> str:
+    parts = []
+    if t.of:
+        parts.append("projects flagged " + "/".join(t.of))
+    if t.category:
+        parts.append("content type " + "/".join(t.category))
+    if t.province:
+        parts.append(t.province)
+    return ", ".join(parts) or "its projects"
+
+
+def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) -> list[Finding]:
+    """The smallest stretch of budgets, targets and must-fund rules that makes the scenario
+    feasible, each stretched rule named with the amount.
+
+    Mathematical formulation::
+
+        min Σ_i e_i   s.t.  row_lower_i − e_i⁻ ≤ a_i x ≤ row_upper_i + e_i⁺  (soft rows),
+                            hard rows and bounds unchanged, must-fund bounds made soft rows.
+    """
+    from kcopt.solvers import highs
+
+    lp = model.lp
+    _m, n = lp.shape
+    soft = np.array([f in SOFT_FAMILIES for f in lp.row_family], dtype=bool)
+    # single-fund must-fund floors become soft rows x_j ≥ cap
+    must_cols = np.flatnonzero([b.startswith("must_fund:") for b in model.bound_names])
+    A = sp.vstack([lp.A, sp.csr_matrix((np.ones(len(must_cols)),
+                                        (np.arange(len(must_cols)), must_cols)),
+                                       shape=(len(must_cols), n))]).tocsr()
+    row_lower = np.concatenate([lp.row_lower, lp.col_lower[must_cols]])
+    row_upper = np.concatenate([lp.row_upper, np.full(len(must_cols), np.inf)])
+    names = lp.row_names + [model.bound_names[j] for j in must_cols]
+    soft = np.concatenate([soft, np.ones(len(must_cols), dtype=bool)])
+    col_lower = lp.col_lower.copy()
+    col_lower[must_cols] = 0.0
+    idx = np.flatnonzero(soft)
+    up_soft = idx[np.isfinite(row_upper[idx])]
+    lo_soft = idx[np.isfinite(row_lower[idx])]
+    k_up, k_lo = len(up_soft), len(lo_soft)
+    # e⁺ enters ≤ rows with −1, e⁻ enters ≥ rows with +1
+    E = sp.csr_matrix((np.concatenate([-np.ones(k_up), np.ones(k_lo)]),
+                       (np.concatenate([up_soft, lo_soft]), np.arange(k_up + k_lo))),
+                      shape=(A.shape[0], k_up + k_lo))
+    from kcopt.model import LinearProgram
+
+    elastic = LinearProgram(
+        cost=np.concatenate([np.zeros(n), -np.ones(k_up + k_lo)]),  # maximise −Σe
+        col_lower=np.concatenate([col_lower, np.zeros(k_up + k_lo)]),
+        col_upper=np.concatenate([lp.col_upper, np.full(k_up + k_lo, np.inf)]),
+        integer=np.concatenate([np.zeros(n, dtype=bool), np.zeros(k_up + k_lo, dtype=bool)]),
+        col_names=lp.col_names + [f"stretch:{names[i]}" for i in np.concatenate([up_soft,
+                                                                                  lo_soft])],
+        A=sp.hstack([A, E]).tocsr(), row_lower=row_lower, row_upper=row_upper,
+        row_names=names, row_family=[*lp.row_family, *(["must_fund"] * len(must_cols))])
+    raw = highs.solve(elastic, replace(solver_opts or SolverOptions(), time_limit=None))
+    if raw.x is None:
+        return [Finding("", "even with every budget, target and must-fund rule relaxed the "
+                        "scenario has no allocation; check caps and the integer rules")]
+    e = raw.x[n:]
+    act = A @ raw.x[:n]
+    findings = []
+    for pos, (i, direction) in enumerate([(i, "up") for i in up_soft] +
+                                         [(i, "down") for i in lo_soft]):
+        if e[pos] <= 1e-6:
+            continue
+        findings.append(_explain(model, names[i], direction, row_lower[i], row_upper[i],
+                                 float(e[pos]), float(act[i]), raw.x[:n]))
+    return findings
+
+
+def _explain(model: Model, name: str, direction: str, lo: float, up: float, stretch: float,
+             activity: float, x: np.ndarray) -> Finding:
+    sc = model.scenario
+    if name == "budget:central":
+        return Finding(name, f"the central budget is {up:,.0f} million; the rules that must "
+                       f"hold need {up + stretch:,.0f}. Raise it by {stretch:,.0f} million or "
+                       "relax the targets and must-fund projects", up, up + stretch)
+    if name.startswith("budget:local:"):
+        prov = name.split(":", 2)[2]
+        return Finding(name, f"the local budget of {prov} is {up:,.0f} million; its "
+                       f"must-fund projects and targets need {up + stretch:,.0f}. Raise it by "
+                       f"{stretch:,.0f} million or drop must-fund projects there",
+                       up, up + stretch)
+    if name.startswith("must_fund:"):
+        pid = name.split(":", 1)[1]
+        return Finding(name, f"must-fund project {pid} cannot get its full cap "
+                       f"({lo:,.0f} million); at most {lo - stretch:,.0f} fits. Drop must_fund "
+                       "for it or add budget", lo, lo - stretch)
+    if name.startswith("match:"):
+        return Finding(name, f"the co-financing rule cannot hold for {name.split(':', 1)[1]} "
+                       f"(short by {stretch:,.0f} million of local money)", lo, None)
+    target_name = name.split(":")[0]
+    t = next((t for t in sc.targets if t.name == target_name), None)
+    if t is None:
+        return Finding(name, f"'{name}' must be relaxed by {stretch:,.4g}", None, None)
+    if t.share is not None:
+        scope_cols = {"all": model.col_fund >= 0, "central": model.col_fund == 0,
+                      "local": model.col_fund == 1}[t.fund]
+        total = float(x[scope_cols & (model.col_project >= 0)].sum())
+        reach = (activity + (t.share * total)) / total if total > 0 else 0.0
+        if direction == "down":
+            return Finding(name, f"the {t.share:.0%} {t.kind.replace('_', ' ')} target "
+                           f"'{t.name}' can reach at most {reach:.1%} with these projects; "
+                           f"lower it to {reach:.1%} or add projects that count toward it "
+                           f"({_target_scope(t) if t.kind != 'region_min' else t.region})",
+                           t.share, round(reach, 4))
+        return Finding(name, f"the {t.share:.0%} cap of target '{t.name}' cannot hold: the "
+                       f"must-fund projects take {reach:.1%}; raise it to {reach:.1%}",
+                       t.share, round(reach, 4))
+    bound = t.amount or 0.0
+    new = bound - stretch if direction == "down" else bound + stretch
+    return Finding(name, f"target '{t.name}' asks for {bound:,.0f} million; at most "
+                   f"{new:,.0f} is possible. Change it to {new:,.0f}", bound, new)

@@ -1,0 +1,86 @@
+"""Exceptions kcopt raises, and the `Problem` record that input errors carry.
+
+Every user-facing error is a `KcoptError`; the CLI prints its message without a traceback and
+exits with its `exit_code`. Input errors carry *all* the problems found, not just the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell or key: where it is, what was received and how to fix it."""
+
+    file: str
+    message: str
+    fix: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    project_id: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            row = f"row {self.row}"
+            if self.project_id:
+                row += f" ({self.project_id})"
+            parts.append(row)
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.value is not None:
+            text += f"; got {self.value!r}"
+        if self.fix:
+            text += f". {self.fix}"
+        return text
+
+
+class KcoptError(Exception):
+    """Base class of every error kcopt reports to a user."""
+
+    exit_code = 1
+
+
+class InputError(KcoptError):
+    """A project list, scenario or budget file is wrong. Carries every problem found."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | str, warnings: list[Problem] | None = None):
+        if isinstance(problems, str):
+            problems = [Problem(file="", message=problems)]
+        self.problems = problems
+        self.warnings = warnings or []
+        n = len(problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the input:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
+
+
+class InfeasibleError(KcoptError):
+    """The scenario's budgets, targets and must-fund projects cannot all hold together.
+
+    `run` is the pipeline run that found it (with its diagnosis), when there is one.
+    """
+
+    exit_code = 3
+    run: object = None
+
+    def with_run(self, run: object) -> InfeasibleError:
+        self.run = run
+        return self
+
+
+class SolverError(KcoptError):
+    """The solver failed, or stopped at its time limit without a feasible allocation."""
+
+    exit_code = 4

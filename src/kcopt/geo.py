@@ -1,0 +1,129 @@
+"""The 34 provincial units (since 1 July 2025), the 63 old provinces merged into them, regions.
+
+Province names arrive in many spellings: current or pre-2025 names, with or without diacritics,
+NFC or NFD, with or without "Tỉnh"/"Thành phố"/"TP." prefixes. `Geography.resolve` maps each to
+one of the 34 current names and says when it had to translate an old name.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from kcopt.text import fold, nfc
+
+_PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ")
+_EXTRA_ALIASES = {
+    "hcm": "Thành phố Hồ Chí Minh",
+    "tphcm": "Thành phố Hồ Chí Minh",
+    "tp hcm": "Thành phố Hồ Chí Minh",
+    "ho chi minh": "Thành phố Hồ Chí Minh",
+    "ho chi minh city": "Thành phố Hồ Chí Minh",
+    "sai gon": "Thành phố Hồ Chí Minh",
+    "hn": "Hà Nội",
+    "hanoi": "Hà Nội",
+    "danang": "Đà Nẵng",
+    "br vt": "Thành phố Hồ Chí Minh",
+    "daklak": "Đắk Lắk",
+    "dac lac": "Đắk Lắk",
+    "dak nong": "Lâm Đồng",
+}
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    name_ascii: str
+    kind: str
+    region: str
+    merged_from: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolved province name; `note` is set when an old or unusual spelling was mapped."""
+
+    name: str | None
+    note: str | None = None
+
+
+@dataclass
+class Geography:
+    provinces: dict[str, Province]
+    regions: dict[str, tuple[str, str]]  # code -> (Vietnamese name, English name)
+    _index: dict[str, tuple[str, bool]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for prov in self.provinces.values():
+            for key in (prov.name, prov.name_ascii):
+                self._add(key, prov.name, merged=False)
+        for prov in self.provinces.values():
+            for old in prov.merged_from:
+                if fold(old) not in self._index:
+                    self._add(old, prov.name, merged=True)
+        for alias, target in _EXTRA_ALIASES.items():
+            merged = alias in {"br vt", "dak nong"}
+            self._index.setdefault(alias, (target, merged))
+
+    def _add(self, name: str, target: str, merged: bool) -> None:
+        key = fold(name)
+        self._index.setdefault(key, (target, merged))
+        for prefix in _PREFIXES:
+            if key.startswith(prefix):
+                self._index.setdefault(key[len(prefix):], (target, merged))
+
+    def resolve(self, raw: object) -> Resolution:
+        """Map any accepted spelling to a current province name.
+
+        >>> geo = load_geography()
+        >>> geo.resolve("Binh Duong").name
+        'Thành phố Hồ Chí Minh'
+        >>> geo.resolve("TP. Hồ Chí Minh").name
+        'Thành phố Hồ Chí Minh'
+        """
+        text = nfc(str(raw)).strip()
+        if not text:
+            return Resolution(None)
+        if text in self.provinces:
+            return Resolution(text)
+        key = fold(text)
+        candidates = [key, key.replace(" ", "")]
+        candidates += [key[len(p):] for p in _PREFIXES if key.startswith(p)]
+        for cand in candidates:
+            if cand in self._index:
+                target, merged = self._index[cand]
+                if merged:
+                    return Resolution(
+                        target,
+                        f"'{text}' is a pre-2025 province, merged into '{target}' on 1 July 2025",
+                    )
+                return Resolution(target)
+        return Resolution(None)
+
+    def region_of(self, province: str) -> str:
+        return self.provinces[province].region
+
+    def suggest(self, raw: object, n: int = 3) -> list[str]:
+        import difflib
+
+        key = fold(str(raw))
+        names = {fold(p.name): p.name for p in self.provinces.values()}
+        return [names[k] for k in difflib.get_close_matches(key, list(names), n=n, cutoff=0.5)]
+
+
+@cache
+def load_geography() -> Geography:
+    data = resources.files("kcopt") / "data"
+    with (data / "provinces.csv").open(encoding="utf-8") as fh:
+        provinces = {
+            r["name"]: Province(
+                r["name"], r["name_ascii"], r["type"], r["region"],
+                tuple(s.strip() for s in r["merged_from"].split(";") if s.strip()),
+            )
+            for r in csv.DictReader(fh)
+        }
+    with (data / "regions.csv").open(encoding="utf-8") as fh:
+        regions = {r["code"]: (r["name_vi"], r["name_en"]) for r in csv.DictReader(fh)}
+    return Geography(provinces, regions)

@@ -1,0 +1,90 @@
+"""Cell parsers: amounts, flags, fractions, enumerations — vectorised over a column of text.
+
+Each parser returns the parsed values and a boolean mask of cells it could not read, so the
+validator can report every bad cell at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from kcopt.text import fold
+
+_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.200 / 1.200,5
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,200 / 1,200.5
+_SPACED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")  # 1 200
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")  # 1200,5
+
+TRUE_WORDS = {"1", "x", "yes", "y", "true", "co", "dung", "v", "1.0"}
+FALSE_WORDS = {"0", "no", "n", "false", "khong", "sai", "0.0", "-"}
+
+
+def parse_number_text(text: str) -> float | None:
+    """Read a number typed as text, in Vietnamese or English style.
+
+    >>> parse_number_text("1.200,5"), parse_number_text("1,200"), parse_number_text("1 200")
+    (1200.5, 1200.0, 1200.0)
+    """
+    t = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    for suffix in ("trieu dong", "trieu", "tr", "million", "vnd", "đ"):
+        if fold(t).endswith(" " + suffix):
+            t = t[: len(t) - len(suffix)].strip()
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    if _VN_THOUSANDS.match(t):
+        return float(t.replace(".", "").replace(",", "."))
+    if _EN_THOUSANDS.match(t):
+        return float(t.replace(",", ""))
+    if _SPACED.match(t):
+        return float(t.replace(" ", "").replace(",", "."))
+    if _DECIMAL_COMMA.match(t):
+        return float(t.replace(",", "."))
+    return None
+
+
+def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers from text cells → (values with NaN for blanks, bad mask, blank mask)."""
+    text = col.astype(str).str.strip()
+    blank = (text == "").to_numpy()
+    values = pd.to_numeric(text.where(~blank, "nan"), errors="coerce").to_numpy(float)
+    bad = np.isnan(values) & ~blank
+    for i in np.flatnonzero(bad):
+        parsed = parse_number_text(text.iat[i])
+        if parsed is not None:
+            values[i] = parsed
+            bad[i] = False
+    return values, bad, blank
+
+
+def parse_flags(col: pd.Series, fractional: bool) -> tuple[np.ndarray, np.ndarray]:
+    """0/1, x, yes/no, có/không (and 0–1 when `fractional`) → (values, bad mask). Blank is 0."""
+    values, bad, blank = parse_numbers(col)
+    values[blank] = 0.0
+    words = col.astype(str).map(fold).to_numpy()
+    for i in np.flatnonzero(bad):
+        if words[i] in TRUE_WORDS:
+            values[i], bad[i] = 1.0, False
+        elif words[i] in FALSE_WORDS:
+            values[i], bad[i] = 0.0, False
+    ok = ~bad
+    if fractional:
+        bad |= ok & ((values < 0) | (values > 1))
+    else:
+        bad |= ok & ~np.isin(values, (0.0, 1.0))
+    return values, bad
+
+
+def parse_enum(col: pd.Series, table: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Map folded text through `table` → (values, bad mask, blank mask); works per unique value."""
+    text = col.astype(str).str.strip()
+    uniques = pd.unique(text)
+    mapping = {u: table.get(fold(u)) for u in uniques}
+    values = text.map(mapping).to_numpy(object)
+    blank = (text == "").to_numpy()
+    bad = pd.isna(values) & ~blank
+    return values, bad, blank

@@ -1,0 +1,138 @@
+"""The whole job, as `kcopt solve` runs it: read → validate → build → solve → report → write.
+
+Each stage is timed; the benchmark reads the timings. The output directory receives
+allocation.csv, constraints.csv, summary.json and plots/*.png, each written atomically; an
+infeasible scenario writes diagnosis.json instead and raises `InfeasibleError` carrying it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
+from kcopt.errors import InfeasibleError, Problem, SolverError
+from kcopt.io.read import read_table, split_sheet
+from kcopt.io.write import write_csv, write_json
+from kcopt.model import Model, build
+from kcopt.report import allocation_table, constraint_table, summary
+from kcopt.rules import load_rules
+from kcopt.scenario import Scenario, load_scenario
+from kcopt.schema import Projects, _is_header, validate
+from kcopt.solve import Result, Status, solve
+
+
+@dataclass
+class Run:
+    scenario: Scenario
+    projects: Projects
+    model: Model
+    result: Result
+    allocation: pd.DataFrame | None = None
+    constraints: pd.DataFrame | None = None
+    summary: dict[str, Any] | None = None
+    diagnosis: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def default_output_dir(scenario: Scenario) -> Path:
+    from kcopt.text import ascii_name
+
+    return Path("out") / (ascii_name(scenario.name) or "scenario")
+
+
+def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
+        mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
+        write_model: Path | None = None) -> Run:
+    """Solve a scenario end to end and write its outputs to `out` (None: write nothing)."""
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    assert sc.projects is not None
+    file, spec_sheet = split_sheet(str(sc.projects))
+    raw = read_table(file, sc.sheet or spec_sheet, _is_header)
+    t["read"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    projects = validate(raw, load_rules(), sc.money_scale)
+    t["validate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model = build(projects, sc, mip=mip)
+    t["build"] = time.perf_counter() - t0
+    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
+    if write_model is not None:
+        from kcopt.solvers.pulp_backend import write_model as _write
+
+        _write(model.lp, write_model, sc.name)
+    findings = presolve_checks(model)
+    t0 = time.perf_counter()
+    result = solve(model, solver=solver, time_limit=time_limit)
+    t["solve"] = time.perf_counter() - t0
+    r = Run(sc, projects, model, result, timings=t, warnings=warnings)
+    if result.status == Status.INFEASIBLE or findings:
+        known = {g.constraint for g in findings}
+        r.diagnosis = findings + [f for f in elastic_diagnosis(model, sc.solver)
+                                  if f.constraint not in known]
+        if out is not None:
+            r.files.append(write_json(_diagnosis_json(r), out / "diagnosis.json"))
+        raise InfeasibleError(_diagnosis_text(r)).with_run(r)
+    if not result.status.has_solution:
+        raise SolverError(f"the solver stopped without an allocation: {result.status.value} "
+                          f"({result.message}). Raise the time limit (--time-limit) or relax "
+                          "the integer rules")
+    t0 = time.perf_counter()
+    r.allocation = allocation_table(result)
+    r.constraints = constraint_table(result)
+    if result.status == Status.FEASIBLE:
+        warnings.append(Problem("solver", f"time limit reached: the allocation is the best "
+                                f"found, within {100 * (result.mip_gap or 0):.2f}% of optimal",
+                                severity="warning"))
+    r.summary = summary(result, r.allocation, t, [str(w) for w in warnings])
+    t["report"] = time.perf_counter() - t0
+    if out is not None:
+        t0 = time.perf_counter()
+        r.files += write_outputs(r, out, plots)
+        t["write"] = time.perf_counter() - t0
+        r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
+    return r
+
+
+def write_outputs(r: Run, out: Path, plots: bool = True) -> list[Path]:
+    assert r.allocation is not None and r.constraints is not None and r.summary is not None
+    files = [write_csv(r.allocation, out / "allocation.csv"),
+             write_csv(r.constraints, out / "constraints.csv")]
+    summ = dict(r.summary)
+    summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
+    files.append(write_json(summ, out / "summary.json"))
+    if plots:
+        from kcopt.io import plots as pl
+
+        s = r.summary
+        files += [
+            pl.save_png(pl.plot_by_category(pd.DataFrame(s["by_category"])),
+                        out / "plots" / "allocation_by_category.png"),
+            pl.save_png(pl.plot_by_region(pd.DataFrame(s["by_region"])),
+                        out / "plots" / "allocation_by_region.png"),
+            pl.save_png(pl.plot_budget_use(pd.DataFrame(s["by_province"]),
+                                           s["totals"]["central"], s["budgets"]["central"]),
+                        out / "plots" / "budget_use.png"),
+        ]
+    return files
+
+
+def _diagnosis_json(r: Run) -> dict[str, Any]:
+    return {"status": "infeasible", "scenario": r.scenario.name,
+            "findings": [f.to_dict() for f in r.diagnosis],
+            "resolved_scenario": r.scenario.resolved()}
+
+
+def _diagnosis_text(r: Run) -> str:
+    lines = [f"scenario '{r.scenario.name}' is infeasible: its budgets, targets and must-fund "
+             "projects cannot all hold. What to relax:"]
+    lines += [f"  - [{f.constraint}] {f.message}" for f in r.diagnosis]
+    return "\n".join(lines)

@@ -1,0 +1,259 @@
+"""Tables a planner reads: the allocation with a reason per project, the constraints with their
+prices, and the summary by province, region and content type."""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt import __version__
+from kcopt.geo import load_geography
+from kcopt.rules import FUNDS, describe_cap
+from kcopt.solve import Result
+
+FUNDED_AT = 0.999
+ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "level", "score",
+                      "cap", "central", "local", "total", "fraction", "status", "reason"]
+SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
+
+
+def describe_row(name: str, rhs: float) -> str:
+    """A constraint in planners' words."""
+    if name == "budget:central":
+        return f"central budget ({rhs:,.0f} million) fully allocated"
+    if name.startswith("budget:local:"):
+        return f"local budget of {name.split(':', 2)[2]} ({rhs:,.0f} million) fully allocated"
+    if name.startswith("match:"):
+        return "co-financing rule (minimum local share)"
+    if name.startswith("cap:"):
+        return "its support cap"
+    if name.startswith(("all_or_nothing:", "min_fraction:", "link:")):
+        return f"integer rule {name.split(':')[0]}"
+    if name.startswith("total:"):
+        return "a total"
+    target, _, province = name.partition(":")
+    return f"policy target '{target}'" + (f" for {province}" if province else "")
+
+
+def allocation_table(result: Result) -> pd.DataFrame:
+    """One row per project: cap, central, local, total, fraction, status and the reason."""
+    model = result.model
+    frame = model.projects
+    n = len(frame)
+    money = np.zeros((n, 2))
+    x = result.x if result.x is not None else np.zeros(model.lp.shape[1])
+    is_x = model.col_project >= 0
+    is_x &= model.col_fund >= 0
+    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
+    money = np.where(np.abs(money) < 1e-7, 0.0, money)
+    total = money.sum(axis=1)
+    cap = frame["cap"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(cap > 0, total / cap, 0.0)
+    status = frame["status"].to_numpy(object).copy()
+    reason = frame["reason"].to_numpy(object).copy()
+    open_ = status == ""
+    status[open_ & (fraction >= FUNDED_AT)] = "funded"
+    status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
+    status[open_ & (total <= 1e-6)] = "unfunded"
+    if result.status.has_solution:
+        reason[open_] = _reasons(result, money, status, fraction)[open_]
+    out = pd.DataFrame({
+        "project_id": frame["project_id"], "name": frame["name"],
+        "province": frame["province"], "region": frame["region"],
+        "category": frame["category"], "level": frame["level"],
+        "score": frame["score"].round(6), "cap": np.round(cap, 4),
+        "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
+        "total": np.round(total, 4), "fraction": np.round(fraction, 6),
+        "status": status, "reason": reason,
+    })
+    for col in model.extra_columns:
+        if col not in out:
+            out[col] = frame[col].to_numpy()
+    return out
+
+
+def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
+             fraction: np.ndarray) -> np.ndarray:
+    model = result.model
+    lp = model.lp
+    frame = model.projects
+    n = len(frame)
+    reasons = np.full(n, "", dtype=object)
+    caps = model.caps
+    other = frame["other_state_support"].fillna(0).to_numpy(float)
+    must = frame["must_fund"].to_numpy() > 0
+    # what limits each project: the binding row that prices its money highest
+    limiting: list[list[str]] = [[] for _ in range(n)]
+    margin = np.zeros(n)  # what the limiting money earns per million at the margin
+    if result.shadow_price is not None:
+        pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
+        contrib = lp.A.tocsc().multiply(pi[:, None]).tocsc()
+        best = np.asarray(contrib.argmax(axis=0)).ravel()
+        best_val = np.asarray(contrib.max(axis=0).todense()).ravel()
+        cols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
+        for j in cols:
+            p = model.col_project[j]
+            if best_val[j] > 1e-12:
+                margin[p] = max(margin[p], best_val[j])
+                phrase = describe_row(lp.row_names[best[j]], lp.row_upper[best[j]])
+                if phrase not in limiting[p]:
+                    limiting[p].append(phrase)
+    cost_per_project = np.zeros(n)
+    xcols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
+    np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
+    for p in range(n):
+        st = status[p]
+        if st == "funded":
+            k = 0 if money[p, 0] >= money[p, 1] else 1
+            funds = [f"{FUNDS[f]} {money[p, f]:,.0f}" for f in (0, 1) if money[p, f] > 1e-6]
+            text = "funded in full" + (f" ({', '.join(funds)})" if len(funds) > 1 else
+                                       f" from {FUNDS[k]} funds")
+            if must[p]:
+                text = "must fund: " + text
+            cap_text = describe_cap(caps, p, k, other[p])
+            reasons[p] = f"{text}; {cap_text}" if cap_text else text
+        elif st == "partial":
+            why = " and ".join(limiting[p]) or "other projects score higher per million"
+            reasons[p] = f"partly funded ({fraction[p]:.0%} of its cap): {why}; it is the " \
+                         "marginal project"
+        elif st == "unfunded":
+            if model.projects["score"].iat[p] <= 0:
+                reasons[p] = "score 0 under the scenario's priority weights"
+            elif limiting[p]:
+                reasons[p] = (f"not funded: {' and '.join(limiting[p])}; it would earn "
+                              f"{cost_per_project[p] * 1000:.3g} points per 1,000 million, "
+                              f"below the {margin[p] * 1000:.3g} that money earns at the margin")
+            else:
+                reasons[p] = "not funded: other projects score higher per million"
+    return reasons
+
+
+def constraint_table(result: Result) -> pd.DataFrame:
+    """Every named constraint: rows of the program and the caps held as column bounds."""
+    model, lp = result.model, result.model.lp
+    rows = []
+    act = result.row_activity if result.row_activity is not None else np.full(lp.shape[0], np.nan)
+    pi = result.shadow_price if result.shadow_price is not None else np.full(lp.shape[0], np.nan)
+    lo, up = lp.row_lower, lp.row_upper
+    sense = np.where(lo == up, "=", np.where(np.isinf(lo), "<=", ">="))
+    rhs = np.where(np.isinf(up), lo, up)
+    frame = pd.DataFrame({"name": lp.row_names, "family": lp.row_family, "sense": sense,
+                          "rhs": rhs, "activity": act, "shadow_price": pi})
+    rows.append(frame)
+    bound_cols = np.flatnonzero(np.array([bool(b) for b in model.bound_names]))
+    if len(bound_cols):
+        x = result.x if result.x is not None else np.full(lp.shape[1], np.nan)
+        d = result.reduced_cost if result.reduced_cost is not None else np.full(
+            lp.shape[1], np.nan)
+        is_must = np.array([model.bound_names[j].startswith("must_fund:") for j in bound_cols])
+        rows.append(pd.DataFrame({
+            "name": [model.bound_names[j] for j in bound_cols],
+            "family": np.where(is_must, "must_fund", "cap"),
+            "sense": np.where(is_must, ">=", "<="),
+            "rhs": np.where(is_must, lp.col_lower[bound_cols], lp.col_upper[bound_cols]),
+            "activity": x[bound_cols],
+            "shadow_price": d[bound_cols],
+        }))
+    out = pd.concat(rows, ignore_index=True)
+    slack = np.where(out["sense"] == ">=", out["activity"] - out["rhs"],
+                     np.where(out["sense"] == "<=", out["rhs"] - out["activity"],
+                              -np.abs(out["activity"] - out["rhs"])))
+    out.insert(5, "slack", np.round(np.where(np.abs(slack) < 1e-7, 0.0, slack), 4))
+    out.insert(6, "binding", np.abs(slack) <= 1e-6 * np.maximum(1.0, np.abs(out["rhs"])))
+    out["rhs"] = out["rhs"].round(4)
+    out["activity"] = out["activity"].round(4)
+    out["shadow_price"] = [float(f"{v:.8g}") if np.isfinite(v) else v for v in out["shadow_price"]]
+    out["price_basis"] = ("MIP with integer decisions fixed" if result.duals_conditional
+                          else "LP")
+    return out
+
+
+def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = alloc.groupby(key, sort=True)
+    out = pd.DataFrame({
+        "projects": g.size(),
+        "funded": g["status"].apply(lambda s: int((s == "funded").sum())),
+        "partial": g["status"].apply(lambda s: int((s == "partial").sum())),
+        "demand": g["cap"].sum().round(4),
+        "central": g["central"].sum().round(4),
+        "local": g["local"].sum().round(4),
+        "total": g["total"].sum().round(4),
+    })
+    return out.reset_index()
+
+
+def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | None = None,
+            warnings: list[str] | None = None) -> dict[str, Any]:
+    """summary.json: totals, counts, tables by province / category / region, provenance."""
+    model = result.model
+    sc = model.scenario
+    geo = load_geography()
+    counts = {k: int((alloc["status"] == k).sum())
+              for k in ("funded", "partial", "unfunded", "ineligible", "excluded")}
+    by_province = _group(alloc, "province")
+    by_province["local_budget"] = by_province["province"].map(sc.local_budgets).fillna(0.0)
+    by_region = _group(alloc, "region")
+    by_region.insert(1, "name_vi", by_region["region"].map(lambda r: geo.regions[r][0]))
+    by_category = _group(alloc, "category")
+    by_category.insert(1, "name_vi", by_category["category"].map(
+        lambda c: model.rules.rules[c].name_vi))
+    local_budget = float(sum(sc.local_budgets.values()))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return _clean({
+        "status": result.status.value,
+        "objective": result.objective,
+        "objective_kind": sc.objective,
+        "mip": model.mip,
+        "mip_gap": result.mip_gap,
+        "duals": "MIP with integer decisions fixed" if result.duals_conditional else "LP",
+        "totals": {"central": alloc["central"].sum(), "local": alloc["local"].sum(),
+                   "total": alloc["total"].sum(), "demand": alloc["cap"].sum()},
+        "budgets": {"central": sc.central_budget, "local": local_budget},
+        "counts": counts,
+        "by_province": by_province.to_dict("records"),
+        "by_category": by_category.to_dict("records"),
+        "by_region": by_region.to_dict("records"),
+        "warnings": warnings or [],
+        "timings_s": timings or {},
+        "scenario": sc.resolved(),
+        "provenance": {
+            "kcopt_version": __version__,
+            "solver": result.solver,
+            "solver_version": result.solver_version,
+            "rules_version": model.rules.version,
+            "inputs_sha256": sc.input_hashes,
+            "seed": sc.solver.seed,
+            "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+    })
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.bool_ | bool):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        v = float(obj)
+        return None if not np.isfinite(v) else round(v, 6)
+    return obj
+
+
+def result_html(result: Result) -> str:  # pragma: no cover - notebook display
+    alloc = allocation_table(result)
+    counts = alloc["status"].value_counts().to_dict()
+    return (f"<b>kcopt {html.escape(result.model.scenario.name)}</b>: {result.status.value}, "
+            f"objective {result.objective or 0:,.3f}; central {alloc['central'].sum():,.0f}, "
+            f"local {alloc['local'].sum():,.0f} million VND; "
+            + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,0 +1,512 @@
+"""Scenario files (design §3): load YAML/JSON, follow `extends:`, validate every key, resolve.
+
+Errors name the file and the key path (`targets[2].share`) with the value received and the fix,
+and are collected before raising so a planner sees them all at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+
+from kcopt.errors import InputError, Problem
+from kcopt.geo import load_geography
+from kcopt.rules import RateOverride, load_rules
+from kcopt.text import fold
+
+CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
+            "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
+                   "regional_advantage": 0.10, "typical_product": 0.05,
+                   "disadvantaged_area": 0.05}
+TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
+UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-3,
+         "billion_vnd": 1e3, "ty_dong": 1e3}
+SPEC: dict[str, Any] = {
+    "name": str, "description": str, "extends": str, "projects": str, "sheet": str,
+    "units": str,
+    "budgets": {"central": float, "local": object},
+    "objective": str, "weights": dict, "regional_advantages": dict, "targets": list,
+    "cofinancing": {"local_match_min": float},
+    "rate_overrides": list, "regions": dict, "must_fund": list, "exclude": list,
+    "mip": object,
+    "solver": {"name": str, "time_limit": float, "mip_gap": float, "threads": int,
+               "seed": int},
+}
+TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
+               "amount")
+OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
+Objective = Literal["total_score", "weighted_funds"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A policy target: a named constraint on the share (or amount) of support a group gets."""
+
+    name: str
+    kind: str
+    fund: str = "all"  # all, central or local
+    share: float | None = None
+    amount: float | None = None
+    of: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    region: str | None = None
+    province: str | None = None
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    name: str = "highs"
+    time_limit: float | None = None
+    mip_gap: float = 1e-4
+    threads: int | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario. Build variants with `with_weights` / `with_budget`."""
+
+    name: str
+    projects: Path | None
+    central_budget: float
+    local_budgets: dict[str, float]
+    objective: Objective = "total_score"
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    regional_advantages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    targets: tuple[Target, ...] = ()
+    local_match_min: float = 0.0
+    rate_overrides: tuple[RateOverride, ...] = ()
+    regions: dict[str, str] = field(default_factory=dict)
+    must_fund: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    mip: Literal["auto"] | bool = "auto"
+    solver: SolverOptions = field(default_factory=SolverOptions)
+    sheet: str | None = None
+    money_scale: float = 1.0
+    path: Path | None = None
+    description: str = ""
+    input_hashes: dict[str, str] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+
+    def with_weights(self, **weights: float) -> Scenario:
+        """A copy with some priority weights changed (the rest kept), renormalised to sum 1."""
+        merged = {**self.weights, **weights}
+        unknown = set(weights) - set(CRITERIA)
+        if unknown:
+            raise InputError(f"unknown weight(s) {sorted(unknown)}; known: {', '.join(CRITERIA)}")
+        total = sum(merged.values())
+        return replace(self, weights={k: v / total for k, v in merged.items()})
+
+    def with_budget(self, central: float | None = None, local: float | None = None,
+                    local_scale: float | None = None) -> Scenario:
+        """A copy with the central budget and/or every local budget changed or scaled."""
+        budgets = dict(self.local_budgets)
+        if local is not None:
+            budgets = dict.fromkeys(budgets, float(local))
+        if local_scale is not None:
+            budgets = {k: v * local_scale for k, v in budgets.items()}
+        return replace(self, central_budget=self.central_budget if central is None
+                       else float(central), local_budgets=budgets)
+
+    def resolved(self) -> dict[str, Any]:
+        """The scenario as solved, JSON-ready, for every output's provenance."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "projects": self.source.get("projects"),
+            "sheet": self.sheet,
+            "money_scale": self.money_scale,
+            "budgets": {"central": self.central_budget, "local": dict(self.local_budgets)},
+            "objective": self.objective,
+            "weights": dict(self.weights),
+            "regional_advantages": {k: list(v) for k, v in self.regional_advantages.items()},
+            "targets": [{k: (list(v) if isinstance(v, tuple) else v)
+                         for k, v in t.__dict__.items() if v not in (None, ())}
+                        for t in self.targets],
+            "cofinancing": {"local_match_min": self.local_match_min},
+            "rate_overrides": [{k: v for k, v in o.__dict__.items() if v is not None}
+                               for o in self.rate_overrides],
+            "regions": dict(self.regions),
+            "must_fund": list(self.must_fund),
+            "exclude": list(self.exclude),
+            "mip": self.mip,
+            "solver": dict(self.solver.__dict__),
+        }
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, extend, validate and resolve a scenario file; raise `InputError` with every problem.
+
+    Examples
+    --------
+    >>> from kcopt import demo_scenario_path
+    >>> load_scenario(demo_scenario_path()).objective
+    'total_score'
+    """
+    path = Path(path)
+    hashes: dict[str, str] = {}
+    data = _load_chain(path, hashes, [])
+    return _Resolver(path, data, hashes).resolve()
+
+
+def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[str, Any]:
+    if not path.exists():
+        raise InputError([Problem(str(path), "scenario file not found", "Check the path")])
+    if path.resolve() in seen:
+        chain = " → ".join(p.name for p in [*seen, path.resolve()])
+        raise InputError([Problem(str(path), f"scenarios extend each other in a loop: {chain}",
+                                  "Remove one of the extends: keys")])
+    raw = path.read_bytes()
+    hashes[str(path)] = hashlib.sha256(raw).hexdigest()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError([Problem(str(path), f"not valid YAML{where}: "
+                                  f"{getattr(exc, 'problem', exc)}",
+                                  "Check indentation and quoting")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "a scenario must be a mapping of keys",
+                                  "Start with e.g. 'name: …' and 'budgets: …'")])
+    base_dir = path.parent
+    # paths are relative to the file that names them
+    if isinstance(data.get("projects"), str):
+        data["projects"] = _relpath(base_dir, data["projects"])
+    budgets = data.get("budgets")
+    if isinstance(budgets, dict) and isinstance(budgets.get("local"), str):
+        budgets["local"] = _relpath(base_dir, budgets["local"])
+    data["__file__"] = str(path)
+    if "extends" in data:
+        parent_path = base_dir / str(data["extends"])
+        parent = _load_chain(parent_path, hashes, [*seen, path.resolve()])
+        data = _merge(parent, {k: v for k, v in data.items() if k != "extends"})
+    return data
+
+
+def _relpath(base: Path, target: str) -> str:
+    head, sep, sheet = target.partition("#")
+    p = Path(head)
+    return str(p if p.is_absolute() else base / p) + sep + sheet
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in (
+            "weights", "regional_advantages", "regions"):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+class _Resolver:
+    def __init__(self, path: Path, data: dict[str, Any], hashes: dict[str, str]):
+        self.path, self.data, self.hashes = path, data, hashes
+        self.file = str(path)
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.geo = load_geography()
+
+    def err(self, key: str, message: str, value: object = None, fix: str = "") -> None:
+        self.errors.append(Problem(self.file, message, fix, column=key, value=value))
+
+    def number(self, key: str, value: object, lo: float | None = None,
+               hi: float | None = None) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.err(key, "must be a number", value, "Write a plain number, e.g. 105000")
+            return None
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            rng = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+            self.err(key, f"must be {rng}", value)
+            return None
+        return float(value)
+
+    def province(self, key: str, value: object) -> str | None:
+        res = self.geo.resolve(value)
+        if res.name is None:
+            hint = self.geo.suggest(value)
+            self.err(key, "unknown province", value,
+                     f"Did you mean {' or '.join(hint)}?" if hint else "Use one of the 34 units")
+        elif res.note:
+            self.warnings.append(Problem(self.file, res.note, column=key, severity="warning"))
+        return res.name
+
+    def check_keys(self, where: str, mapping: dict[str, Any], known: tuple[str, ...]) -> None:
+        for k in mapping:
+            if k not in known and k != "__file__":
+                self.err(f"{where}{k}", "unknown key", k,
+                         f"Known keys{' under ' + where.rstrip('.') if where else ''}: "
+                         + ", ".join(known))
+
+    def resolve(self) -> Scenario:
+        d = self.data
+        self.check_keys("", d, tuple(SPEC))
+        for key, sub in SPEC.items():
+            if isinstance(sub, dict) and isinstance(d.get(key), dict):
+                self.check_keys(f"{key}.", d[key], tuple(sub))
+        name = str(d.get("name") or self.path.stem)
+        projects = d.get("projects")
+        proj_path = Path(str(projects).partition("#")[0]) if projects else None
+        sheet = d.get("sheet") or (str(projects).partition("#")[2] or None if projects else None)
+        if proj_path is not None and proj_path.exists():
+            self.hashes[str(proj_path)] = hashlib.sha256(proj_path.read_bytes()).hexdigest()
+        units = str(d.get("units", "million_vnd"))
+        if fold(units).replace(" ", "_") not in UNITS:
+            self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
+        money_scale = UNITS.get(fold(units).replace(" ", "_"), 1.0)
+
+        budgets = d.get("budgets")
+        central, local = 0.0, {}
+        if not isinstance(budgets, dict) or ("central" not in budgets and "local" not in budgets):
+            self.err("budgets", "budgets are missing", budgets,
+                     "Add budgets: {central: 105000, local: local-budgets.csv}")
+        else:
+            if "central" in budgets:
+                central = self.number("budgets.central", budgets["central"], lo=0) or 0.0
+            local = self.local_budgets(budgets.get("local", {}))
+
+        objective = d.get("objective", "total_score")
+        if objective not in ("total_score", "weighted_funds"):
+            self.err("objective", "unknown objective", objective,
+                     "Use total_score or weighted_funds")
+        weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
+        adv = {}
+        for prov, sectors in (d.get("regional_advantages") or {}).items():
+            p = self.province(f"regional_advantages.{prov}", prov)
+            if p:
+                adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
+                                                else [sectors]))
+        targets = tuple(t for i, raw in enumerate(d.get("targets") or [])
+                        if (t := self.target(i, raw)) is not None)
+        names = [t.name for t in targets]
+        for n in {n for n in names if names.count(n) > 1}:
+            self.err("targets", "two targets share a name", n, "Give each target its own name")
+        match = (d.get("cofinancing") or {}).get("local_match_min", 0.0)
+        match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
+        overrides = tuple(o for i, raw in enumerate(d.get("rate_overrides") or [])
+                          if (o := self.override(i, raw)) is not None)
+        regions = {}
+        for prov, code in (d.get("regions") or {}).items():
+            p = self.province(f"regions.{prov}", prov)
+            if code not in self.geo.regions:
+                self.err(f"regions.{prov}", "unknown region code", code,
+                         "Use one of: " + ", ".join(self.geo.regions))
+            elif p:
+                regions[p] = code
+        mip = d.get("mip", "auto")
+        if mip not in ("auto", True, False):
+            self.err("mip", "must be auto, true or false", mip)
+        solver = self.solver(d.get("solver") or {})
+        lists = {}
+        for key in ("must_fund", "exclude"):
+            val = d.get(key) or []
+            if not isinstance(val, list):
+                self.err(key, "must be a list of project ids", val, f"Write {key}: [P-0001, …]")
+                val = []
+            lists[key] = tuple(str(v) for v in val)
+        if proj_path is None:
+            self.err("projects", "no project list given", None,
+                     "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
+        if self.errors:
+            raise InputError(self.errors, self.warnings)
+        base = self.path.parent
+        source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
+        return Scenario(
+            name=name, projects=proj_path, central_budget=central, local_budgets=local,
+            objective=objective, weights=weights, regional_advantages=adv, targets=targets,
+            local_match_min=match, rate_overrides=overrides, regions=regions,
+            must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
+            sheet=sheet, money_scale=money_scale, path=self.path,
+            description=str(d.get("description", "")),
+            input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
+            source=source, warnings=tuple(self.warnings),
+        )
+
+    def local_budgets(self, spec: object) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if isinstance(spec, str):
+            path = Path(spec)
+            if not path.exists():
+                self.err("budgets.local", "local budget file not found", spec,
+                         "Give a CSV with columns province,budget")
+                return out
+            self.hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            cols = {fold(c): c for c in frame.columns}
+            pcol = next((cols[k] for k in ("province", "tinh", "tinh thanh pho", "dia phuong")
+                         if k in cols), None)
+            bcol = next((cols[k] for k in ("budget", "ngan sach", "kinh phi", "budget million vnd")
+                         if k in cols), None)
+            if pcol is None or bcol is None:
+                self.errors.append(Problem(str(path), "needs columns 'province' and 'budget'",
+                                           fix="Header the columns province,budget "
+                                           "(or Tỉnh,Ngân sách)", value=list(frame.columns)))
+                return out
+            for i, row in frame.iterrows():
+                prov = self.geo.resolve(row[pcol])
+                where = Problem(str(path), "", row=int(i) + 2)
+                if prov.name is None:
+                    self.errors.append(replace(where, message="unknown province",
+                                               column=pcol, value=row[pcol]))
+                    continue
+                try:
+                    amount = float(str(row[bcol]).replace(",", ""))
+                    if amount < 0:
+                        raise ValueError
+                except ValueError:
+                    self.errors.append(replace(where, message="budget must be a non-negative "
+                                               "amount in million VND", column=bcol,
+                                               value=row[bcol]))
+                    continue
+                if prov.name in out:
+                    self.errors.append(replace(where, message="province listed twice",
+                                               column=pcol, value=row[pcol]))
+                out[prov.name] = amount
+            return out
+        if isinstance(spec, dict):
+            for prov, amount in spec.items():
+                p = self.province(f"budgets.local.{prov}", prov)
+                a = self.number(f"budgets.local.{prov}", amount, lo=0)
+                if p and a is not None:
+                    out[p] = a
+            return out
+        self.err("budgets.local", "must be a CSV file name or a province: amount mapping", spec)
+        return out
+
+    def weights(self, spec: object) -> dict[str, float]:
+        if not isinstance(spec, dict):
+            self.err("weights", "must be a mapping criterion: weight", spec)
+            return dict(DEFAULT_WEIGHTS)
+        out = {}
+        for k, v in spec.items():
+            if k not in CRITERIA:
+                self.err(f"weights.{k}", "unknown criterion", k, "Known: " + ", ".join(CRITERIA))
+                continue
+            w = self.number(f"weights.{k}", v, lo=0)
+            if w is not None:
+                out[k] = w
+        total = sum(out.values())
+        if out and total <= 0:
+            self.err("weights", "weights sum to 0", spec, "Give at least one positive weight")
+            return dict(DEFAULT_WEIGHTS)
+        return {k: v / total for k, v in out.items()} if total else dict(DEFAULT_WEIGHTS)
+
+    def target(self, i: int, raw: object) -> Target | None:
+        key = f"targets[{i}]"
+        if not isinstance(raw, dict):
+            self.err(key, "a target must be a mapping", raw,
+                     "e.g. {name: green, kind: share_min, of: [green], share: 0.3}")
+            return None
+        n0 = len(self.errors)
+        self.check_keys(f"{key}.", raw, TARGET_KEYS)
+        kind = raw.get("kind")
+        if kind not in TARGET_KINDS:
+            self.err(f"{key}.kind", "unknown target kind", kind, "Use " + ", ".join(TARGET_KINDS))
+        name = str(raw.get("name") or f"{kind}_{i}")
+        if ":" in name:
+            self.err(f"{key}.name", "a target name may not contain ':'", name)
+        fund = raw.get("fund", "all")
+        if fund not in ("all", "central", "local"):
+            self.err(f"{key}.fund", "must be all, central or local", fund)
+        share = amount = None
+        if ("share" in raw) == ("amount" in raw):
+            self.err(key, "give exactly one of share (0–1) or amount (million VND)", raw)
+        elif "share" in raw:
+            share = self.number(f"{key}.share", raw["share"], 0, 1)
+        else:
+            amount = self.number(f"{key}.amount", raw["amount"], lo=0)
+        of = tuple(raw.get("of") or ())
+        if isinstance(raw.get("of"), str):
+            of = (raw["of"],)
+        from kcopt.schema import FLAGS
+        for f in of:
+            if f not in (*FLAGS, "typical_product", "disadvantaged_area",
+                         "women_or_ethnic_owned"):
+                self.err(f"{key}.of", "unknown priority flag", f,
+                         "Use green, circular, digital, typical_product, disadvantaged_area or "
+                         "women_or_ethnic_owned")
+        cats = raw.get("category") or ()
+        cats = (cats,) if isinstance(cats, str) else tuple(cats)
+        index = load_rules().category_index()
+        cats_resolved = []
+        for c in cats:
+            code = index.get(fold(str(c)))
+            if code is None:
+                self.err(f"{key}.category", "unknown content type", c, "See `kcopt rules`")
+            else:
+                cats_resolved.append(code)
+        region = raw.get("region")
+        if region is not None and region not in self.geo.regions:
+            self.err(f"{key}.region", "unknown region", region,
+                     "Use one of: " + ", ".join(self.geo.regions))
+        province = self.province(f"{key}.province", raw["province"]) if raw.get(
+            "province") else None
+        if kind in ("share_min", "share_max") and not (of or cats_resolved or region or province):
+            self.err(key, f"a {kind} target needs 'of' (priority flags), 'category', 'region' "
+                     "or 'province' to say which projects it counts", raw)
+        if kind == "region_min" and region is None:
+            self.err(f"{key}.region", "a region_min target needs a region", None,
+                     "Add region: NMM (or RRD, NCC, CH, SE, MKD)")
+        if len(self.errors) > n0:
+            return None
+        return Target(name, str(kind), str(fund), share, amount, of, tuple(cats_resolved),
+                      region, province)
+
+    def override(self, i: int, raw: object) -> RateOverride | None:
+        key = f"rate_overrides[{i}]"
+        if not isinstance(raw, dict):
+            self.err(key, "must be a mapping", raw)
+            return None
+        n0 = len(self.errors)
+        self.check_keys(f"{key}.", raw, OVERRIDE_KEYS)
+        code = load_rules().category_index().get(fold(str(raw.get("category", ""))))
+        if code is None:
+            self.err(f"{key}.category", "unknown content type", raw.get("category"))
+        fund = raw.get("fund", "both")
+        if fund not in ("central", "local", "both"):
+            self.err(f"{key}.fund", "must be central, local or both", fund)
+        prov = self.province(f"{key}.province", raw["province"]) if raw.get("province") else None
+        rate = self.number(f"{key}.rate", raw["rate"], 0, 1) if "rate" in raw else None
+        cap = self.number(f"{key}.cap", raw["cap"], lo=0) if "cap" in raw else None
+        if "rate" not in raw and "cap" not in raw:
+            self.err(key, "give a rate (0–1) and/or a cap (million VND)", raw)
+        if len(self.errors) > n0 or code is None:
+            return None
+        where = f" for {prov}" if prov else ""
+        basis = str(raw.get("basis") or f"scenario rate override{where}")
+        return RateOverride(code, str(fund), prov, rate, cap, basis)
+
+    def solver(self, spec: dict[str, Any]) -> SolverOptions:
+        opts = SolverOptions()
+        if "name" in spec:
+            opts = replace(opts, name=str(spec["name"]).lower())
+        if "time_limit" in spec:
+            opts = replace(opts, time_limit=self.number("solver.time_limit",
+                                                        spec["time_limit"], lo=0))
+        if "mip_gap" in spec:
+            opts = replace(opts, mip_gap=self.number("solver.mip_gap", spec["mip_gap"], 0, 1)
+                           or 0.0)
+        if "threads" in spec:
+            opts = replace(opts, threads=int(spec["threads"]))
+        if "seed" in spec:
+            opts = replace(opts, seed=int(spec["seed"]))
+        return opts
+
+
+def _display(path: Path | None, base: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,304 @@
+"""The project-list contract (design §2), defined once as data in `data/columns.yaml`, and the
+validator that turns raw cells into a typed project table — or reports every bad cell at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from kcopt.errors import InputError, Problem
+from kcopt.geo import load_geography
+from kcopt.io.read import RawTable, read_table, split_sheet
+from kcopt.parse import parse_enum, parse_flags, parse_numbers
+from kcopt.rules import CCN_CATEGORY, RuleSet, load_rules
+from kcopt.text import fold
+
+LEVELS = {"central": "central", "local": "local", "trung uong": "central", "quoc gia": "central",
+          "kcqg": "central", "national": "central", "dia phuong": "local", "kcdp": "local",
+          "tinh": "local", "provincial": "local"}
+FUND_CHOICES = {**LEVELS, "both": "both", "ca hai": "both", "tw dp": "both",
+                "central local": "both", "trung uong dia phuong": "both"}
+TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
+           "commune": "commune", "xa": "commune", "cap xa": "commune",
+           "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
+           "regional": "regional", "khu vuc": "regional", "vung": "regional",
+           "cap khu vuc": "regional", "national": "national", "quoc gia": "national",
+           "cap quoc gia": "national"}
+TYPICAL_SCORE = {"none": 0.0, "commune": 0.25, "provincial": 0.5, "regional": 0.75,
+                 "national": 1.0}
+FLAGS = ("green", "circular", "digital")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: str
+    required: bool
+    aliases: tuple[str, ...]
+
+
+@cache
+def column_specs() -> dict[str, ColumnSpec]:
+    text = (resources.files("kcopt") / "data" / "columns.yaml").read_text(encoding="utf-8")
+    return {
+        name: ColumnSpec(name, d["kind"], bool(d.get("required", False)), tuple(d["aliases"]))
+        for name, d in yaml.safe_load(text).items()
+    }
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in column_specs().values():
+        for alias in (spec.name, *spec.aliases):
+            index.setdefault(fold(alias), spec.name)
+    return index
+
+
+def canonical_column(header: str) -> str | None:
+    """Canonical name for a header in Vietnamese or English, or None when unknown.
+
+    >>> canonical_column("Tổng kinh phí (triệu đồng)"), canonical_column("MÃ ĐỀ ÁN")
+    ('total_cost', 'project_id')
+    """
+    key = fold(header)
+    index = _alias_index()
+    if key in index:
+        return index[key]
+    # drop a trailing unit such as "(triệu đồng)" / "(million VND)"
+    for unit in (" trieu dong", " trd", " million vnd", " tr d", " vnd", " dong", " %"):
+        if key.endswith(unit) and key[: -len(unit)].strip() in index:
+            return index[key[: -len(unit)].strip()]
+    return None
+
+
+def _is_header(cells: list[str]) -> bool:
+    found = {canonical_column(c) for c in cells if c and c.strip()}
+    found.discard(None)
+    return len(found) >= 2 and bool(found & {"project_id", "name", "province", "total_cost"})
+
+
+@dataclass
+class Projects:
+    """A validated project list: canonical columns (+ the input's extra columns) and provenance."""
+
+    frame: pd.DataFrame
+    path: Path
+    sheet: str | None
+    file_rows: list[int]
+    extra_columns: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def read_projects(path: str | Path, sheet: str | None = None, rules: RuleSet | None = None,
+                  money_scale: float = 1.0) -> Projects:
+    """Read and validate a project list; raise `InputError` listing every bad cell.
+
+    `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND).
+    """
+    file, spec_sheet = split_sheet(path)
+    raw = read_table(file, sheet or spec_sheet, _is_header)
+    return validate(raw, rules or load_rules(), money_scale)
+
+
+def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Projects:
+    v = _Validator(raw)
+    mapping = v.map_headers()
+    if v.errors:
+        raise InputError(v.errors, v.warnings)
+    df = raw.frame
+    out: dict[str, object] = {}
+    n = len(df)
+    ids = df[mapping["project_id"]].astype(str).str.strip().to_numpy(object)
+    v.ids = ids
+    specs = column_specs()
+    for name, spec in specs.items():
+        header = mapping.get(name)
+        if header is None:
+            out[name] = _default(spec, n)
+            continue
+        out[name] = v.parse(name, spec.kind, df[header], rules, money_scale)
+    frame = pd.DataFrame(out)
+    v.cross_checks(frame, mapping)
+    if v.errors:
+        raise InputError(v.errors, v.warnings)
+    frame["level"] = frame["level"].fillna("local")
+    frame["funds"] = frame["funds"].where(frame["funds"].notna(), frame["level"])
+    extras = [h for h in df.columns if h not in mapping.values()]
+    for h in extras:
+        frame[h] = df[h].to_numpy()
+    geo = load_geography()
+    frame.insert(3, "region", frame["province"].map(lambda p: geo.provinces[p].region))
+    return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings)
+
+
+def _default(spec: ColumnSpec, n: int) -> np.ndarray:
+    if spec.kind in ("flag", "flag_fraction"):
+        return np.zeros(n)
+    if spec.kind == "typical_product":
+        return np.full(n, "none", dtype=object)
+    if spec.kind in ("text", "level", "funds"):
+        return np.full(n, None, dtype=object)
+    return np.full(n, np.nan)
+
+
+class _Validator:
+    def __init__(self, raw: RawTable):
+        self.raw = raw
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.ids: np.ndarray = np.array([])
+
+    def problem(self, i: int | None, column: str | None, message: str, value: object = None,
+                fix: str = "", severity: str = "error") -> None:
+        p = Problem(str(self.raw.path), message, fix, self.raw.sheet,
+                    None if i is None else self.raw.file_rows[i], column, value,
+                    None if i is None or not self.ids.size else (str(self.ids[i]) or None),
+                    severity)
+        (self.errors if severity == "error" else self.warnings).append(p)
+
+    def map_headers(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for header in self.raw.frame.columns:
+            name = canonical_column(header)
+            if name is None:
+                continue
+            if name in mapping:
+                self.problem(None, header, f"two columns mean '{name}': '{mapping[name]}' and "
+                             f"'{header}'", fix="Rename or delete one of them")
+                continue
+            mapping[name] = header
+        for spec in column_specs().values():
+            if spec.required and spec.name not in mapping:
+                self.problem(None, spec.name, "required column missing",
+                             fix=f"Add a column headed '{spec.name}' or one of: "
+                             + ", ".join(spec.aliases[:5]))
+        return mapping
+
+    def _bad(self, mask: np.ndarray, col: pd.Series, message: str, fix: str) -> None:
+        for i in np.flatnonzero(mask):
+            self.problem(int(i), str(col.name), message, col.iat[i], fix)
+
+    def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
+        text = col.astype(str).str.strip()
+        if kind == "id":
+            blank = (text == "").to_numpy()
+            self._bad(blank, col, "project id is empty", "Give every project a unique id")
+            dup = text.duplicated(keep=False).to_numpy() & ~blank
+            for i in np.flatnonzero(dup):
+                others = [self.raw.file_rows[j] for j in np.flatnonzero(dup)
+                          if text.iat[j] == text.iat[i] and j != i]
+                self.problem(int(i), str(col.name), f"project id repeated (also row "
+                             f"{', '.join(map(str, others))})", text.iat[i],
+                             "Project ids must be unique")
+            return text.to_numpy(object)
+        if kind == "text":
+            if name == "name":
+                self._bad((text == "").to_numpy(), col, "project name is empty",
+                          "Give the project a name")
+            return text.where(text != "", None).to_numpy(object)
+        if kind == "province":
+            return self._provinces(text, col)
+        if kind == "category":
+            values, bad, blank = parse_enum(text, rules.category_index())
+            self._bad(bad | blank, col, "unknown content type",
+                      "Use a code or Vietnamese name from `kcopt rules`, e.g. 'machinery' or "
+                      "'Ứng dụng máy móc thiết bị tiên tiến'")
+            return values
+        if kind == "amount":
+            values, bad, blank = parse_numbers(text)
+            self._bad(bad, col, "not an amount in million VND",
+                      "Write a number such as 1200 or 1.200,5")
+            low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
+            what = "positive" if name == "total_cost" else "non-negative"
+            self._bad(low, col, f"must be a {what} amount in million VND",
+                      "Fix the value or remove the row")
+            if name == "total_cost":
+                self._bad(blank, col, "total cost is empty", "Give the eligible cost")
+            return values * scale
+        if kind == "score":
+            values, bad, blank = parse_numbers(text)
+            bad |= ~bad & ~blank & ((values < 0) | (values > 100))
+            self._bad(bad, col, "appraisal score must be between 0 and 100",
+                      "Write the appraisal score (điểm thẩm định) out of 100")
+            if blank.any() and not blank.all():
+                self.problem(None, str(col.name), f"{int(blank.sum())} project(s) without an "
+                             "appraisal score count as 0 for that criterion", severity="warning")
+            return np.where(blank, 0.0, values)
+        if kind in ("flag", "flag_fraction"):
+            values, bad = parse_flags(text, fractional=kind == "flag_fraction")
+            self._bad(bad, col, "must be 0 or 1" if kind == "flag" else "must be 0/1 or a share "
+                      "between 0 and 1", "Write 1 (có/x) or 0 (không/blank)")
+            return values
+        if kind == "fraction":
+            values, bad, blank = parse_numbers(text)
+            bad |= ~bad & ~blank & ((values < 0) | (values > 1))
+            self._bad(bad, col, "must be a share between 0 and 1", "Write e.g. 0.5 for half")
+            return values
+        if kind == "year":
+            values, bad, blank = parse_numbers(text)
+            bad |= ~bad & ~blank & ((values < 2000) | (values > 2100) | (values % 1 != 0))
+            self._bad(bad, col, "not a plan year", "Write a year such as 2026")
+            return values
+        table = {"level": LEVELS, "funds": FUND_CHOICES, "typical_product": TYPICAL}[kind]
+        values, bad, blank = parse_enum(text, table)
+        choices = sorted(set(table.values()))
+        self._bad(bad, col, f"not one of {', '.join(choices)}",
+                  f"Write one of: {', '.join(choices)}")
+        if kind == "typical_product":
+            values[blank] = "none"
+        return values
+
+    def _provinces(self, text: pd.Series, col: pd.Series) -> np.ndarray:
+        geo = load_geography()
+        values = np.empty(len(text), dtype=object)
+        for value, idx in text.groupby(text, sort=False).indices.items():
+            res = geo.resolve(value)
+            values[idx] = res.name
+            if res.name is None:
+                hint = geo.suggest(value)
+                fix = (f"Did you mean {' or '.join(repr(h) for h in hint)}?" if hint
+                       else "Use one of the 34 provinces and cities (kcopt rules lists them)")
+                for i in idx:
+                    self.problem(int(i), str(col.name), "unknown province", value, fix)
+            elif res.note:
+                rows = [self.raw.file_rows[i] for i in idx]
+                shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+                self.warnings.append(Problem(
+                    str(self.raw.path), f"{res.note} ({len(rows)} row(s): {shown})",
+                    sheet=self.raw.sheet, column=str(col.name), severity="warning"))
+        return values
+
+    def cross_checks(self, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
+        col = mapping.get("requested", "requested")
+        over = (frame["requested"] > frame["total_cost"] + 1e-9).to_numpy()
+        for i in np.flatnonzero(over):
+            self.problem(int(i), col, "requested support exceeds the total cost",
+                         frame["requested"].iat[i], "Lower the request or correct the cost")
+        need = ((frame["category"] == CCN_CATEGORY) & frame["infra_investment"].isna()).to_numpy()
+        for i in np.flatnonzero(need):
+            self.problem(int(i), mapping.get("infra_investment", "infra_investment"),
+                         "industrial-cluster infrastructure needs its total investment "
+                         "(Decree 32/2024 caps state support at 30% of it)", "",
+                         "Fill in infra_investment (Tổng mức đầu tư)")
+        both = ((frame["must_fund"] > 0) & (frame["exclude"] > 0)).to_numpy()
+        for i in np.flatnonzero(both):
+            self.problem(int(i), mapping.get("exclude", "exclude"),
+                         "a project cannot be both must_fund and exclude", 1,
+                         "Clear one of the two")
+        bad_both = (frame["level"].eq("central") & frame["funds"].eq("local")).to_numpy()
+        for i in np.flatnonzero(bad_both):
+            self.warnings.append(Problem(
+                str(self.raw.path), "a central-level project limited to local funds",
+                sheet=self.raw.sheet, row=self.raw.file_rows[i], project_id=str(self.ids[i]),
+                severity="warning"))

@@ -1,0 +1,94 @@
+"""HiGHS through highspy: the default backend (duals, ranging, IIS, fast warm re-solves)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from kcopt.solvers import RawSolution
+
+if TYPE_CHECKING:
+    from kcopt.model import LinearProgram
+    from kcopt.scenario import SolverOptions
+
+_STATUS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnbounded": "unbounded",
+    "kUnboundedOrInfeasible": "infeasible",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "time_limit",
+    "kSolutionLimit": "time_limit",
+    "kInterrupt": "time_limit",
+}
+
+
+def version() -> str:
+    h = highspy.Highs
+    return f"{h().versionMajor()}.{h().versionMinor()}.{h().versionPatch()}"
+
+
+def to_highs_lp(lp: LinearProgram, names: bool = True) -> highspy.HighsLp:
+    A = lp.A.tocsc()
+    h = highspy.HighsLp()
+    h.num_col_, h.num_row_ = lp.A.shape[1], lp.A.shape[0]
+    h.col_cost_ = lp.cost
+    h.col_lower_ = lp.col_lower
+    h.col_upper_ = np.where(np.isinf(lp.col_upper), highspy.kHighsInf, lp.col_upper)
+    h.row_lower_ = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    h.row_upper_ = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    h.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    h.a_matrix_.start_ = A.indptr.astype(np.int32)
+    h.a_matrix_.index_ = A.indices.astype(np.int32)
+    h.a_matrix_.value_ = A.data
+    h.sense_ = highspy.ObjSense.kMaximize
+    if lp.integer.any():
+        h.integrality_ = np.where(lp.integer, highspy.HighsVarType.kInteger,
+                                  highspy.HighsVarType.kContinuous).tolist()
+    if names:
+        h.col_names_ = lp.col_names
+        h.row_names_ = lp.row_names
+    return h
+
+
+def make_highs(opts: SolverOptions, threads: int | None = None) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", int(opts.seed))
+    if opts.time_limit:
+        h.setOptionValue("time_limit", float(opts.time_limit))
+    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    if threads or opts.threads:
+        h.setOptionValue("threads", int(threads or opts.threads or 1))
+    return h
+
+
+def solve(lp: LinearProgram, opts: SolverOptions) -> RawSolution:
+    start = time.perf_counter()
+    h = make_highs(opts)
+    h.passModel(to_highs_lp(lp))
+    h.run()
+    return read_solution(h, lp, start)
+
+
+def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolution:
+    status = _STATUS.get(h.getModelStatus().name, "error")
+    info = h.getInfo()
+    is_mip = bool(lp.integer.any())
+    has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == "time_limit" and has_x:
+        status = "feasible"
+    x = row_dual = None
+    objective = None
+    if status in ("optimal", "feasible"):
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        objective = float(info.objective_function_value)
+        if not is_mip and sol.dual_valid:
+            row_dual = np.asarray(sol.row_dual)
+    gap = float(info.mip_gap) if is_mip and status in ("optimal", "feasible") else None
+    return RawSolution(status, x, row_dual, objective, "highs", version(),
+                       time.perf_counter() - start, gap, h.getModelStatus().name, h)

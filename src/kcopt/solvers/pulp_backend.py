@@ -1,0 +1,160 @@
+"""PuLP: CBC (bundled with PuLP 3.x, or `pulp[cbc]` / a system cbc through COIN_CMD), any other
+solver PuLP knows (GLPK, Gurobi, CPLEX …), and `.lp` / `.mps` export for audit."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pulp
+
+from kcopt.errors import InputError, SolverError
+from kcopt.solvers import RawSolution
+from kcopt.text import ascii_name
+
+if TYPE_CHECKING:
+    from kcopt.model import LinearProgram
+    from kcopt.scenario import SolverOptions
+
+_ALIASES = {"cbc": None, "glpk": "GLPK_CMD", "gurobi": "GUROBI_CMD", "cplex": "CPLEX_CMD",
+            "scip": "SCIP_CMD", "highs-pulp": "HiGHS_CMD", "mosek": "MOSEK", "xpress": "XPRESS"}
+
+
+def safe_names(names: list[str], what: str) -> list[str]:
+    """Solver-file-safe ASCII names; fail loudly when two structured names would collide."""
+    out = [ascii_name(n) or "_" for n in names]
+    seen: dict[str, str] = {}
+    clashes = []
+    for orig, safe in zip(names, out, strict=True):
+        if safe in seen and seen[safe] != orig:
+            clashes.append(f"'{seen[safe]}' and '{orig}' both become '{safe}'")
+        seen.setdefault(safe, orig)
+    if clashes:
+        raise InputError(f"{what} names collide in solver files: {'; '.join(clashes[:5])}. "
+                         "Make these project ids differ in letters or digits, not punctuation")
+    return out
+
+
+def get_solver(name: str, opts: SolverOptions, msg: bool = False) -> pulp.LpSolver:
+    kwargs: dict = {"msg": msg}
+    if opts.time_limit:
+        kwargs["timeLimit"] = opts.time_limit
+    kwargs["gapRel"] = opts.mip_gap
+    if name == "cbc":
+        for cls in ("PULP_CBC_CMD", "COIN_CMD"):
+            solver_cls = getattr(pulp, cls, None)
+            if solver_cls is not None:
+                solver = solver_cls(**kwargs)
+                if solver.available():
+                    return solver
+        raise SolverError("CBC is not available: install it with `pip install 'kcopt[cbc]'` or "
+                          "your system's coinor-cbc package, or use --solver highs")
+    cls_name = _ALIASES.get(name.lower(), name)
+    try:
+        solver = pulp.getSolver(cls_name, **kwargs)
+    except Exception:
+        available = ", ".join(pulp.listSolvers(onlyAvailable=True))
+        raise SolverError(f"unknown solver '{name}'; PuLP here has: {available}") from None
+    if not solver.available():
+        available = ", ".join(pulp.listSolvers(onlyAvailable=True))
+        raise SolverError(f"solver '{name}' is not installed; available: {available}")
+    return solver
+
+
+@cache
+def cbc_version() -> str:
+    solver = get_solver("cbc", _Opts())
+    path = getattr(solver, "path", None)
+    try:
+        text = subprocess.run([path, "-quit"], capture_output=True, text=True, timeout=10).stdout
+        for line in text.splitlines():
+            if line.startswith("Version:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError, TypeError):
+        pass
+    return "unknown"
+
+
+class _Opts:
+    time_limit = None
+    mip_gap = 1e-4
+
+
+def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[pulp.LpProblem, list[pulp.LpVariable],
+                                                              list[str]]:
+    prob = pulp.LpProblem(ascii_name(name) or "kcopt", pulp.LpMaximize)
+    col_names = safe_names(lp.col_names, "column")
+    row_names = safe_names(lp.row_names, "constraint")
+    xs = [
+        pulp.LpVariable(n, lowBound=lo, upBound=None if np.isinf(up) else up,
+                        cat=pulp.LpBinary if integer and lo >= 0 and up <= 1 else
+                        (pulp.LpInteger if integer else pulp.LpContinuous))
+        for n, lo, up, integer in zip(col_names, lp.col_lower.tolist(), lp.col_upper.tolist(),
+                                      lp.integer.tolist(), strict=True)
+    ]
+    prob += pulp.LpAffineExpression([(xs[j], c) for j, c in enumerate(lp.cost.tolist()) if c])
+    A = lp.A.tocsr()
+    for i, rname in enumerate(row_names):
+        lo, up = lp.row_lower[i], lp.row_upper[i]
+        start, end = A.indptr[i], A.indptr[i + 1]
+        expr = pulp.LpAffineExpression(
+            [(xs[j], v) for j, v in zip(A.indices[start:end].tolist(),
+                                        A.data[start:end].tolist(), strict=True)])
+        if lo == up:
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintEQ, rname, up)
+        elif np.isinf(lo):
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, rname, up)
+        elif np.isinf(up):
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo)
+        else:  # ranged row: two constraints, the second suffixed
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo)
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, rname + "__up", up)
+    return prob, xs, row_names
+
+
+def write_model(lp: LinearProgram, path: Path, name: str = "kcopt") -> None:
+    prob, _, _ = to_pulp(lp, name)
+    if path.suffix.lower() == ".mps":
+        prob.writeMPS(str(path))
+    else:
+        prob.writeLP(str(path))
+
+
+def solve(lp: LinearProgram, opts: SolverOptions, name: str = "cbc") -> RawSolution:
+    start = time.perf_counter()
+    solver = get_solver(name, opts)
+    prob, xs, row_names = to_pulp(lp)
+    try:
+        prob.solve(solver)
+    except pulp.PulpSolverError as exc:
+        return RawSolution("error", None, None, None, name, "", time.perf_counter() - start,
+                           message=str(exc))
+    status = {1: "optimal", -1: "infeasible", -2: "unbounded", 0: "time_limit"}.get(
+        prob.status, "error")
+    sol_status = getattr(prob, "sol_status", None)
+    if sol_status == pulp.LpSolutionIntegerFeasible and status != "infeasible":
+        status = "feasible"
+    elif status == "optimal" and sol_status == pulp.LpSolutionNoSolutionFound:
+        status = "time_limit"
+    x = row_dual = None
+    objective = None
+    if status in ("optimal", "feasible"):
+        x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs])
+        objective = float(lp.cost @ x)
+        if not lp.integer.any():
+            duals = []
+            for rname in row_names:
+                pi = prob.constraints[rname].pi or 0.0
+                if rname + "__up" in prob.constraints and not pi:
+                    pi = prob.constraints[rname + "__up"].pi or 0.0
+                duals.append(pi)
+            row_dual = np.array(duals, dtype=float)
+    solver_name = "cbc" if name == "cbc" else name
+    ver = cbc_version() if name == "cbc" else getattr(pulp, "__version__", "")
+    return RawSolution(status, x, row_dual, objective, solver_name, ver,
+                       time.perf_counter() - start, None,
+                       f"PuLP {pulp.__version__}: {pulp.LpStatus.get(prob.status, '?')}")
