@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,10 +46,13 @@ def get_solver(name: str, opts: SolverOptions, msg: bool = False) -> pulp.LpSolv
         kwargs["timeLimit"] = opts.time_limit
     kwargs["gapRel"] = opts.mip_gap
     if name == "cbc":
-        for cls in ("PULP_CBC_CMD", "COIN_CMD"):
+        # COIN_CMD finds `pulp[cbc]` (PuLP 4) or a system cbc; PuLP 3.x bundles PULP_CBC_CMD
+        for cls in ("COIN_CMD", "PULP_CBC_CMD"):
             solver_cls = getattr(pulp, cls, None)
             if solver_cls is not None:
-                solver = solver_cls(**kwargs)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    solver = solver_cls(**kwargs)
                 if solver.available():
                     return solver
         raise SolverError("CBC is not available: install it with `pip install 'kcopt[cbc]'` or "
@@ -84,20 +88,26 @@ class _Opts:
     mip_gap = 1e-4
 
 
-def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[pulp.LpProblem, list[pulp.LpVariable],
-                                                              list[str]]:
+def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[
+        pulp.LpProblem, list[pulp.LpVariable], list[list[pulp.LpConstraint]]]:
+    """The program as a PuLP problem, with ASCII names; returns its variables and, per row,
+    the PuLP constraints that stand for it (two for a ranged row)."""
     prob = pulp.LpProblem(ascii_name(name) or "kcopt", pulp.LpMaximize)
     col_names = safe_names(lp.col_names, "column")
     row_names = safe_names(lp.row_names, "constraint")
-    xs = [
-        pulp.LpVariable(n, lowBound=lo, upBound=None if np.isinf(up) else up,
-                        cat=pulp.LpBinary if integer and lo >= 0 and up <= 1 else
-                        (pulp.LpInteger if integer else pulp.LpContinuous))
-        for n, lo, up, integer in zip(col_names, lp.col_lower.tolist(), lp.col_upper.tolist(),
-                                      lp.integer.tolist(), strict=True)
-    ]
-    prob += pulp.LpAffineExpression([(xs[j], c) for j, c in enumerate(lp.cost.tolist()) if c])
+    add_variable = getattr(prob, "add_variable", None)  # PuLP ≥ 3.3; LpVariable before
+    xs = []
+    for n, lo, up, integer in zip(col_names, lp.col_lower.tolist(), lp.col_upper.tolist(),
+                                  lp.integer.tolist(), strict=True):
+        cat = (pulp.LpBinary if integer and lo >= 0 and up <= 1 else
+               pulp.LpInteger if integer else pulp.LpContinuous)
+        ub = None if np.isinf(up) else up
+        xs.append(add_variable(n, lo, ub, cat=cat) if add_variable else
+                  pulp.LpVariable(n, lowBound=lo, upBound=ub, cat=cat))
+    prob.setObjective(pulp.LpAffineExpression(
+        [(xs[j], c) for j, c in enumerate(lp.cost.tolist()) if c]))
     A = lp.A.tocsr()
+    rows: list[list[pulp.LpConstraint]] = []
     for i, rname in enumerate(row_names):
         lo, up = lp.row_lower[i], lp.row_upper[i]
         start, end = A.indptr[i], A.indptr[i + 1]
@@ -105,15 +115,18 @@ def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[pulp.LpProblem, lis
             [(xs[j], v) for j, v in zip(A.indices[start:end].tolist(),
                                         A.data[start:end].tolist(), strict=True)])
         if lo == up:
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintEQ, rname, up)
+            cons = [pulp.LpConstraint(expr, pulp.LpConstraintEQ, rname, up)]
         elif np.isinf(lo):
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, rname, up)
+            cons = [pulp.LpConstraint(expr, pulp.LpConstraintLE, rname, up)]
         elif np.isinf(up):
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo)
+            cons = [pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo)]
         else:  # ranged row: two constraints, the second suffixed
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo)
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, rname + "__up", up)
-    return prob, xs, row_names
+            cons = [pulp.LpConstraint(expr, pulp.LpConstraintGE, rname, lo),
+                    pulp.LpConstraint(expr, pulp.LpConstraintLE, rname + "__up", up)]
+        for c in cons:
+            prob.addConstraint(c)
+        rows.append(cons)
+    return prob, xs, rows
 
 
 def write_model(lp: LinearProgram, path: Path, name: str = "kcopt") -> None:
@@ -127,9 +140,11 @@ def write_model(lp: LinearProgram, path: Path, name: str = "kcopt") -> None:
 def solve(lp: LinearProgram, opts: SolverOptions, name: str = "cbc") -> RawSolution:
     start = time.perf_counter()
     solver = get_solver(name, opts)
-    prob, xs, row_names = to_pulp(lp)
+    prob, xs, rows = to_pulp(lp)
     try:
-        prob.solve(solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            prob.solve(solver)
     except pulp.PulpSolverError as exc:
         return RawSolution("error", None, None, None, name, "", time.perf_counter() - start,
                            message=str(exc))
@@ -146,13 +161,8 @@ def solve(lp: LinearProgram, opts: SolverOptions, name: str = "cbc") -> RawSolut
         x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs])
         objective = float(lp.cost @ x)
         if not lp.integer.any():
-            duals = []
-            for rname in row_names:
-                pi = prob.constraints[rname].pi or 0.0
-                if rname + "__up" in prob.constraints and not pi:
-                    pi = prob.constraints[rname + "__up"].pi or 0.0
-                duals.append(pi)
-            row_dual = np.array(duals, dtype=float)
+            row_dual = np.array([next((c.pi for c in cons if c.pi), 0.0) or 0.0
+                                 for cons in rows], dtype=float)
     solver_name = "cbc" if name == "cbc" else name
     ver = cbc_version() if name == "cbc" else getattr(pulp, "__version__", "")
     return RawSolution(status, x, row_dual, objective, solver_name, ver,

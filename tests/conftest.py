@@ -1,0 +1,65 @@
+"""Shared fixtures: tiny cases written as real files, and the list of available backends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+import kcopt
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files under tests/data/ from the current code.")
+
+
+def _cbc_available() -> bool:
+    from kcopt.scenario import SolverOptions
+    from kcopt.solvers.pulp_backend import get_solver
+
+    try:
+        get_solver("cbc", SolverOptions())
+    except kcopt.SolverError:
+        return False
+    return True
+
+
+BACKENDS = ["highs"] + (["cbc"] if _cbc_available() else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+PROJECT_DEFAULTS = {"level": "local", "appraisal": 100}
+
+
+@pytest.fixture
+def make_case(tmp_path: Path) -> Callable[..., kcopt.Scenario]:
+    """Write `projects` (list of dicts, canonical column names) and `scenario` (a dict) as files
+    and load the scenario: the same path a planner's files take."""
+    counter = {"n": 0}
+
+    def make(projects: list[dict[str, Any]], scenario: dict[str, Any]) -> kcopt.Scenario:
+        counter["n"] += 1
+        folder = tmp_path / f"case{counter['n']}"
+        folder.mkdir()
+        rows = [{**PROJECT_DEFAULTS, **p} for p in projects]
+        pd.DataFrame(rows).to_csv(folder / "projects.csv", index=False)
+        data = {"name": f"case{counter['n']}", "projects": "projects.csv", **scenario}
+        (folder / "scenario.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                              encoding="utf-8")
+        return kcopt.load_scenario(folder / "scenario.yaml")
+
+    return make
+
+
+def solve_case(scenario: kcopt.Scenario, solver: str = "highs", **kwargs: Any) -> kcopt.Result:
+    projects = kcopt.read_projects(scenario.projects)
+    return kcopt.solve(kcopt.build(projects, scenario, **kwargs), solver=solver)
