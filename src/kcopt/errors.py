@@ -39,7 +39,10 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.location()}: {self.message}"
         if self.value is not None:
-            text += f"; got {self.value!r}"
+            value = self.value
+            if hasattr(value, "item"):  # NumPy scalar
+                value = value.item()
+            text += f"; got {value:,.6g}" if isinstance(value, int | float) else f"; got {value!r}"
         if self.fix:
             text += f". {self.fix}"
         return text

@@ -32,12 +32,12 @@ def parse_number_text(text: str) -> float | None:
     for suffix in ("trieu dong", "trieu", "tr", "million", "vnd", "đ"):
         if fold(t).endswith(" " + suffix):
             t = t[: len(t) - len(suffix)].strip()
+    if _VN_THOUSANDS.match(t):
+        return float(t.replace(".", "").replace(",", "."))
     try:
         return float(t)
     except ValueError:
         pass
-    if _VN_THOUSANDS.match(t):
-        return float(t.replace(".", "").replace(",", "."))
     if _EN_THOUSANDS.match(t):
         return float(t.replace(",", ""))
     if _SPACED.match(t):
@@ -47,12 +47,18 @@ def parse_number_text(text: str) -> float | None:
     return None
 
 
+def vn_thousands(text: pd.Series) -> np.ndarray:
+    """Cells like "1.200" or "12.500.000": read with '.' as the Vietnamese thousands separator."""
+    return text.str.match(_VN_THOUSANDS.pattern).to_numpy(bool)
+
+
 def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Numbers from text cells → (values with NaN for blanks, bad mask, blank mask)."""
     text = col.astype(str).str.strip()
     blank = (text == "").to_numpy()
-    values = pd.to_numeric(text.where(~blank, "nan"), errors="coerce").to_numpy(float)
+    values = np.array(pd.to_numeric(text.where(~blank, "nan"), errors="coerce"), dtype=float)
     bad = np.isnan(values) & ~blank
+    bad |= vn_thousands(text)  # "1.200" is 1,200 in Vietnamese, not 1.2
     for i in np.flatnonzero(bad):
         parsed = parse_number_text(text.iat[i])
         if parsed is not None:

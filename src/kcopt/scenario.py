@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -195,7 +196,7 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
 def _relpath(base: Path, target: str) -> str:
     head, sep, sheet = target.partition("#")
     p = Path(head)
-    return str(p if p.is_absolute() else base / p) + sep + sheet
+    return os.path.normpath(p if p.is_absolute() else base / p) + sep + sheet
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -506,7 +507,4 @@ class _Resolver:
 def _display(path: Path | None, base: Path) -> str:
     if path is None:
         return ""
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()

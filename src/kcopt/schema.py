@@ -217,6 +217,11 @@ class _Validator:
             return values
         if kind == "amount":
             values, bad, blank = parse_numbers(text)
+            ambiguous = text.str.fullmatch(r"\d{1,3}\.\d{3}").to_numpy(bool)  # 1.200: 1.2?
+            for i in np.flatnonzero(ambiguous & ~bad):
+                self.problem(int(i), str(col.name), f"read {text.iat[i]!r} as "
+                             f"{values[i]:,.0f} million ('.' as thousands separator)",
+                             severity="warning")
             self._bad(bad, col, "not an amount in million VND",
                       "Write a number such as 1200 or 1.200,5")
             low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
@@ -281,7 +286,8 @@ class _Validator:
 
     def cross_checks(self, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
         col = mapping.get("requested", "requested")
-        over = (frame["requested"] > frame["total_cost"] + 1e-9).to_numpy()
+        over = ((frame["requested"] > frame["total_cost"] + 1e-9)
+                & (frame["total_cost"] > 0)).to_numpy()
         for i in np.flatnonzero(over):
             self.problem(int(i), col, "requested support exceeds the total cost",
                          frame["requested"].iat[i], "Lower the request or correct the cost")

@@ -106,8 +106,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
                            keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
-        raise InputError([Problem(str(path), f"not a readable CSV table ({exc})",
-                                  "Check quoting and that every row has the same columns")]) from None
+        raise InputError([Problem(
+            str(path), f"not a readable CSV table ({exc})",
+            "Check quoting and that every row has the same columns")]) from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
 

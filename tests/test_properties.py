@@ -1,0 +1,121 @@
+"""Invariants on random small programmes (hypothesis): budgets and caps hold, more budget never
+lowers the objective, the LP bounds the MIP, HiGHS and CBC agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import kcopt
+from conftest import BACKENDS
+from kcopt.io.read import RawTable
+from kcopt.rules import load_rules
+from kcopt.scenario import Scenario, Target
+from kcopt.schema import validate
+
+PROVINCES = ["Sơn La", "Lâm Đồng", "Hà Nội"]
+CATEGORIES = ["machinery", "pollution_treatment", "ccn_pollution_treatment", "technology_line"]
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, Scenario]:
+    n = draw(st.integers(2, 8))
+    rows = []
+    for i in range(n):
+        cat = draw(st.sampled_from(CATEGORIES))
+        funds = {"machinery": "central", "technology_line": "central",
+                 "ccn_pollution_treatment": "local"}.get(cat, draw(st.sampled_from(
+                     ["central", "local", "both"])))
+        rows.append({
+            "project_id": f"P{i}", "name": f"p{i}", "province": draw(st.sampled_from(PROVINCES)),
+            "category": cat, "total_cost": str(draw(st.integers(100, 5000))),
+            "level": "central" if funds != "local" else "local", "funds": funds,
+            "appraisal": str(draw(st.integers(0, 100))),
+            "green": str(draw(st.integers(0, 1))), "digital": str(draw(st.integers(0, 1))),
+            "all_or_nothing": str(draw(st.integers(0, 1))),
+        })
+    raw = RawTable(pd.DataFrame(rows, dtype=str), list(range(2, n + 2)), Path("mem.csv"), None, 1)
+    frame = validate(raw, load_rules()).frame
+    targets: tuple[Target, ...] = ()
+    if draw(st.booleans()):
+        targets = (Target("green", "share_min", share=draw(st.sampled_from([0.1, 0.3, 0.5])),
+                          of=("green",)),)
+    scenario = Scenario(
+        name="prop", projects=None,
+        central_budget=float(draw(st.integers(0, 2000))),
+        local_budgets={p: float(draw(st.integers(0, 1500))) for p in PROVINCES},
+        objective=draw(st.sampled_from(["total_score", "weighted_funds"])),
+        weights={"appraisal": 0.6, "green": 0.2, "digital": 0.2},
+        targets=targets,
+        local_match_min=draw(st.sampled_from([0.0, 0.3])),
+    )
+    return frame, scenario
+
+
+def check_feasible(result: kcopt.Result) -> None:
+    alloc = kcopt.allocation_table(result)
+    sc = result.model.scenario
+    assert alloc["central"].sum() <= sc.central_budget + 1e-6
+    for prov, amount in alloc.groupby("province")["local"].sum().items():
+        assert amount <= sc.local_budgets.get(prov, 0.0) + 1e-6
+    assert (alloc["total"] <= alloc["cap"] + 1e-6).all()
+    assert (alloc[["central", "local"]] >= -1e-9).all().all()
+    lp = result.model.lp
+    act = lp.A @ result.x
+    assert (act <= lp.row_upper + 1e-6).all() and (act >= lp.row_lower - 1e-6).all()
+
+
+SETTINGS = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(instances())
+def test_budgets_and_caps_hold_and_backends_agree(inst: tuple[pd.DataFrame, Scenario]) -> None:
+    frame, sc = inst
+    model = kcopt.build(frame, sc, mip=False)
+    results = {b: kcopt.solve(model, solver=b) for b in BACKENDS}
+    statuses = {r.status for r in results.values()}
+    assert len(statuses) == 1, statuses
+    res = results["highs"]
+    assume(res.status == kcopt.Status.OPTIMAL)
+    check_feasible(res)
+    for r in results.values():
+        assert abs(r.objective - res.objective) <= 1e-6 * max(1.0, abs(res.objective))
+
+
+@SETTINGS
+@given(instances(), st.integers(1, 3000))
+def test_more_budget_never_lowers_the_objective(inst: tuple[pd.DataFrame, Scenario],
+                                                extra: int) -> None:
+    frame, sc = inst
+    base = kcopt.solve(kcopt.build(frame, sc, mip=False))
+    assume(base.status == kcopt.Status.OPTIMAL)
+    richer = sc.with_budget(central=sc.central_budget + extra)
+    more = kcopt.solve(kcopt.build(frame, richer, mip=False))
+    assert more.status == kcopt.Status.OPTIMAL
+    assert more.objective >= base.objective - 1e-9
+    local = kcopt.solve(kcopt.build(frame, sc.with_budget(local_scale=1.5), mip=False))
+    assert local.objective >= base.objective - 1e-9
+
+
+@SETTINGS
+@given(instances())
+def test_lp_relaxation_bounds_the_mip(inst: tuple[pd.DataFrame, Scenario]) -> None:
+    frame, sc = inst
+    lp = kcopt.solve(kcopt.build(frame, sc, mip=False))
+    mip = kcopt.solve(kcopt.build(frame, sc, mip=True))
+    if lp.status != kcopt.Status.OPTIMAL:
+        assert mip.status != kcopt.Status.OPTIMAL
+        return
+    if mip.status == kcopt.Status.OPTIMAL:
+        assert mip.objective <= lp.objective + 1e-7 * max(1.0, lp.objective)
+        check_feasible(mip)
+        aon = frame["all_or_nothing"].to_numpy() > 0
+        alloc = kcopt.allocation_table(mip)
+        frac = alloc["fraction"].to_numpy()[aon & (alloc["cap"].to_numpy() > 0)]
+        assert np.all((frac < 1e-6) | (frac > 1 - 1e-6))
