@@ -39,7 +39,8 @@ class LinearProgram:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.A.shape  # type: ignore[return-value]
+        rows, cols = self.A.shape
+        return int(rows), int(cols)
 
     def row(self, name: str) -> int:
         return self.row_names.index(name)
@@ -179,6 +180,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     status = np.where(ineligible, "ineligible", np.where(excluded, "excluded", ""))
     reason = np.where(ineligible, caps.ineligible,
                       np.where(excluded, "excluded by the scenario or the project list", ""))
+    warnings += _rule_warnings(frame, caps, rules, active)
     bad_must = must & ~active
     for i in np.flatnonzero(bad_must):
         warnings.append(Problem("scenario", f"must-fund project {ids[i]} is {status[i]}: "
@@ -254,6 +256,28 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
                  bound_names + [""] * (n_cols - n_x), use_mip, warnings, list(extras))
 
 
+def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
+                   active: np.ndarray) -> list[Problem]:
+    """Projects whose cap rests on a rate the rule set marks unverified."""
+    out = []
+    for cat, count in frame.loc[active, "category"].value_counts(sort=False).items():
+        rule = rules.rules[str(cat)]
+        idx = np.flatnonzero(active & (frame["category"] == cat).to_numpy())
+        own = np.isin(caps.basis[idx], [rule.basis]).any()
+        if not own or rule.verified:
+            continue
+        if rule.rate is None and rule.ceiling is None:
+            text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) have no national support "
+                    f"level in the rule set ({rule.note or rule.basis}); their caps are the "
+                    "amounts requested. Set a rate in rate_overrides")
+        else:
+            text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) use a support level the "
+                    f"rule set marks {rule.confidence} ({rule.basis}); confirm it or set it in "
+                    "rate_overrides")
+        out.append(Problem("rules", text, severity="warning"))
+    return out
+
+
 def _check_listed_ids(scenario: Scenario, ids: set[str]) -> None:
     problems = [Problem(str(scenario.path or "scenario"), "no project with this id", fix=
                         "Check the id against the project list", column=key, value=pid)
@@ -280,7 +304,11 @@ def add_budget_constraints(rows: _RowBlock, scenario: Scenario, frame: pd.DataFr
              np.zeros(len(central)), central, np.ones(len(central)))
     local = fund_cols["local"]
     provs = frame["province"].to_numpy()[col_project[local]]
-    names, codes = np.unique(provs, return_inverse=True) if len(local) else ([], [])
+    names: list[str] = []
+    codes = np.zeros(0, dtype=np.int64)
+    if len(local):
+        uniq, codes = np.unique(provs, return_inverse=True)
+        names = [str(p) for p in uniq]
     missing = [p for p in names if p not in scenario.local_budgets]
     if missing:
         warnings.append(Problem("scenario", f"{len(missing)} province(s) with local projects "
@@ -379,22 +407,24 @@ def add_target_constraints(rows: _RowBlock, scenario: Scenario, frame: pd.DataFr
             r = np.array([pos[p] for p in provs[keep]], dtype=np.int64)
             c, v = cols[keep], np.ones(int(keep.sum()))
             if t.share is not None:
+                assert t_col is not None
                 r = np.append(r, np.arange(len(names)))
                 c = np.append(c, np.full(len(names), t_col))
                 v = np.append(v, np.full(len(names), -t.share))
                 upper = 0.0
             else:
-                upper = t.amount
+                upper = float(t.amount or 0.0)
             rows.add("target", [f"{t.name}:{p}" for p in names], -INF, upper, r, c, v)
             continue
         sel = target_selection(frame, t)[col_project[cols]]
         keep = sel > 0
         c, v = cols[keep], sel[keep]
         if t.share is not None:
+            assert t_col is not None
             c, v = np.append(c, t_col), np.append(v, -t.share)
             bound = 0.0
         else:
-            bound = t.amount
+            bound = float(t.amount or 0.0)
         lower, upper = (bound, INF) if t.kind in ("share_min", "region_min") else (-INF, bound)
         rows.add("target", [t.name], lower, upper, np.zeros(len(c)), c, v)
 

@@ -59,8 +59,9 @@ def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     values = np.array(pd.to_numeric(text.where(~blank, "nan"), errors="coerce"), dtype=float)
     bad = np.isnan(values) & ~blank
     bad |= vn_thousands(text)  # "1.200" is 1,200 in Vietnamese, not 1.2
+    cells = text.to_numpy(dtype=object)
     for i in np.flatnonzero(bad):
-        parsed = parse_number_text(text.iat[i])
+        parsed = parse_number_text(str(cells[i]))
         if parsed is not None:
             values[i] = parsed
             bad[i] = False

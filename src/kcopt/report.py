@@ -107,6 +107,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     cost_per_project = np.zeros(n)
     xcols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
     np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
+    scores = model.projects["score"].to_numpy(float)
     for p in range(n):
         st = status[p]
         if st == "funded":
@@ -123,7 +124,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             reasons[p] = f"partly funded ({fraction[p]:.0%} of its cap): {why}; it is the " \
                          "marginal project"
         elif st == "unfunded":
-            if model.projects["score"].iat[p] <= 0:
+            if scores[p] <= 0:
                 reasons[p] = "score 0 under the scenario's priority weights"
             elif limiting[p]:
                 reasons[p] = (f"not funded: {' and '.join(limiting[p])}; it would earn "

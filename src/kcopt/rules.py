@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -186,7 +187,8 @@ def compute_caps(projects: pd.DataFrame, rules: RuleSet) -> CapTable:
     # resolve rates per distinct (category, province, fund): few of them, even for 50,000 rows
     keys = pd.DataFrame({"c": cats, "p": provs})
     for k, fund in enumerate(FUNDS):
-        for (cat, prov), idx in keys.groupby(["c", "p"], sort=False).indices.items():
+        for key, idx in keys.groupby(["c", "p"], sort=False).indices.items():
+            cat, prov = cast(tuple[str, str], key)
             if not rules.pays(cat, fund, prov):
                 continue
             r, c, b = rules.resolve(cat, fund, prov)

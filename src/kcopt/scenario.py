@@ -353,9 +353,9 @@ class _Resolver:
                                            fix="Header the columns province,budget "
                                            "(or Tỉnh,Ngân sách)", value=list(frame.columns)))
                 return out
-            for i, row in frame.iterrows():
+            for pos, (_, row) in enumerate(frame.iterrows()):
                 prov = self.geo.resolve(row[pcol])
-                where = Problem(str(path), "", row=int(i) + 2)
+                where = Problem(str(path), "", row=pos + 2)
                 if prov.name is None:
                     self.errors.append(replace(where, message="unknown province",
                                                column=pcol, value=row[pcol]))

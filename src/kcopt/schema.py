@@ -187,7 +187,7 @@ class _Validator:
 
     def _bad(self, mask: np.ndarray, col: pd.Series, message: str, fix: str) -> None:
         for i in np.flatnonzero(mask):
-            self.problem(int(i), str(col.name), message, col.iat[i], fix)
+            self.problem(int(i), str(col.name), message, col.iat[int(i)], fix)
 
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
         text = col.astype(str).str.strip()
@@ -195,11 +195,12 @@ class _Validator:
             blank = (text == "").to_numpy()
             self._bad(blank, col, "project id is empty", "Give every project a unique id")
             dup = text.duplicated(keep=False).to_numpy() & ~blank
+            cells = text.to_numpy(dtype=object)
             for i in np.flatnonzero(dup):
                 others = [self.raw.file_rows[j] for j in np.flatnonzero(dup)
-                          if text.iat[j] == text.iat[i] and j != i]
+                          if cells[j] == cells[i] and j != i]
                 self.problem(int(i), str(col.name), f"project id repeated (also row "
-                             f"{', '.join(map(str, others))})", text.iat[i],
+                             f"{', '.join(map(str, others))})", text.iat[int(i)],
                              "Project ids must be unique")
             return text.to_numpy(object)
         if kind == "text":
@@ -219,7 +220,7 @@ class _Validator:
             values, bad, blank = parse_numbers(text)
             ambiguous = text.str.fullmatch(r"\d{1,3}\.\d{3}").to_numpy(bool)  # 1.200: 1.2?
             for i in np.flatnonzero(ambiguous & ~bad):
-                self.problem(int(i), str(col.name), f"read {text.iat[i]!r} as "
+                self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
                              f"{values[i]:,.0f} million ('.' as thousands separator)",
                              severity="warning")
             self._bad(bad, col, "not an amount in million VND",
@@ -290,7 +291,7 @@ class _Validator:
                 & (frame["total_cost"] > 0)).to_numpy()
         for i in np.flatnonzero(over):
             self.problem(int(i), col, "requested support exceeds the total cost",
-                         frame["requested"].iat[i], "Lower the request or correct the cost")
+                         frame["requested"].iat[int(i)], "Lower the request or correct the cost")
         need = ((frame["category"] == CCN_CATEGORY) & frame["infra_investment"].isna()).to_numpy()
         for i in np.flatnonzero(need):
             self.problem(int(i), mapping.get("infra_investment", "infra_investment"),

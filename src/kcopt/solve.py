@@ -86,10 +86,10 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
                    mip_gap=mip_gap if mip_gap is not None else opts.mip_gap)
     raw = run_backend(model.lp, opts)
     result = _result(model, raw)
-    if result.status.has_solution and model.lp.integer.any():
+    if result.x is not None and model.lp.integer.any():
         fixed = fix_integers(model.lp, result.x)
         lp_raw = run_backend(fixed, replace(opts, time_limit=None))
-        if lp_raw.row_dual is not None:
+        if lp_raw.row_dual is not None and lp_raw.x is not None:
             result.shadow_price, result.reduced_cost = normalise_duals(
                 fixed, lp_raw.x, lp_raw.row_dual)
             result.duals_conditional = True

@@ -21,6 +21,8 @@ def rules_command(
 
     Example: kcopt rules --province "Đắk Lắk" --scenario scenarios/demo/demo.yaml
     """
+    import pandas as pd
+
     from kcopt.errors import InputError
     from kcopt.geo import load_geography
     from kcopt.rules import DECREE32_BASIS, load_rules
@@ -41,11 +43,11 @@ def rules_command(
         return
     typer.echo(f"Rule set {rules.version}" + (f" — {prov}" if prov else " — national"))
     typer.echo(f"{'category':26} {'fund':7} {'rate':>6} {'ceiling':>9}  {'verified':8}  basis")
-    for r in table.itertuples():
-        rate = "—" if r.rate != r.rate or r.rate is None else f"{r.rate:.0%}"
-        ceiling = "—" if r.ceiling != r.ceiling or r.ceiling is None else f"{r.ceiling:,.0f}"
-        typer.echo(f"{r.category:26} {r.fund:7} {rate:>6} {ceiling:>9}  "
-                   f"{('yes' if r.verified else 'NO'):8}  {r.basis} [{r.confidence}]")
+    for r in table.to_dict("records"):
+        rate = "—" if pd.isna(r["rate"]) else f"{r['rate']:.0%}"
+        ceiling = "—" if pd.isna(r["ceiling"]) else f"{r['ceiling']:,.0f}"
+        typer.echo(f"{r['category']:26} {r['fund']:7} {rate:>6} {ceiling:>9}  "
+                   f"{('yes' if r['verified'] else 'NO'):8}  {r['basis']} [{r['confidence']}]")
     typer.echo(f"\nIndustrial-cluster infrastructure: all state support ≤ 30% of total "
                f"investment, counting support already received ({DECREE32_BASIS}).")
     typer.echo("Ceilings in million VND. Unverified rates: set them with rate_overrides.")

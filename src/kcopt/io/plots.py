@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kcopt.io.write import atomic_write
 
@@ -29,6 +29,7 @@ def _bars(ax, labels: list[str], table: pd.DataFrame, demand: pd.Series | None) 
         ax.barh(labels, demand, fill=False, edgecolor="#555555", linewidth=0.8,
                 label="Nhu cầu (trần hỗ trợ) / demand (caps)")
     ax.xaxis.set_major_formatter(MILLIONS)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel("triệu đồng / million VND")
     ax.invert_yaxis()
     ax.legend(loc="lower right", fontsize=8)

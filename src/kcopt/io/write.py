@@ -37,4 +37,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def write_json(data: Any, path: Path) -> Path:
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    return atomic_write(path, write)

@@ -46,8 +46,8 @@ def to_highs_lp(lp: LinearProgram, names: bool = True) -> highspy.HighsLp:
     h.a_matrix_.value_ = A.data
     h.sense_ = highspy.ObjSense.kMaximize
     if lp.integer.any():
-        h.integrality_ = np.where(lp.integer, highspy.HighsVarType.kInteger,
-                                  highspy.HighsVarType.kContinuous).tolist()
+        h.integrality_ = [highspy.HighsVarType.kInteger if i else
+                          highspy.HighsVarType.kContinuous for i in lp.integer.tolist()]
     if names:
         h.col_names_ = lp.col_names
         h.row_names_ = lp.row_names

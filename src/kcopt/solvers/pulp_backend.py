@@ -14,12 +14,12 @@ import numpy as np
 import pulp
 
 from kcopt.errors import InputError, SolverError
+from kcopt.scenario import SolverOptions
 from kcopt.solvers import RawSolution
 from kcopt.text import ascii_name
 
 if TYPE_CHECKING:
     from kcopt.model import LinearProgram
-    from kcopt.scenario import SolverOptions
 
 _ALIASES = {"cbc": None, "glpk": "GLPK_CMD", "gurobi": "GUROBI_CMD", "cplex": "CPLEX_CMD",
             "scip": "SCIP_CMD", "highs-pulp": "HiGHS_CMD", "mosek": "MOSEK", "xpress": "XPRESS"}
@@ -71,8 +71,10 @@ def get_solver(name: str, opts: SolverOptions, msg: bool = False) -> pulp.LpSolv
 
 @cache
 def cbc_version() -> str:
-    solver = get_solver("cbc", _Opts())
+    solver = get_solver("cbc", SolverOptions())
     path = getattr(solver, "path", None)
+    if not path:
+        return "unknown"
     try:
         text = subprocess.run([path, "-quit"], capture_output=True, text=True, timeout=10).stdout
         for line in text.splitlines():
@@ -81,11 +83,6 @@ def cbc_version() -> str:
     except (OSError, subprocess.SubprocessError, TypeError):
         pass
     return "unknown"
-
-
-class _Opts:
-    time_limit = None
-    mip_gap = 1e-4
 
 
 def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[
