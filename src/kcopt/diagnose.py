@@ -179,7 +179,8 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
         reach = (activity + (t.share * total)) / total if total > 0 else 0.0
         if direction == "down":
             return Finding(name, f"the {t.share:.0%} {t.kind.replace('_', ' ')} target "
-                           f"'{t.name}' can reach at most {reach:.1%} with these projects; "
+                           f"'{t.name}' cannot be met alongside the budgets and must-fund "
+                           f"projects: the smallest relaxation reaches {reach:.1%}; "
                            f"lower it to {reach:.1%} or add projects that count toward it "
                            f"({_target_scope(t) if t.kind != 'region_min' else t.region})",
                            t.share, round(reach, 4))
