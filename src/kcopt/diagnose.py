@@ -113,7 +113,9 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
     col_lower = lp.col_lower.copy()
     col_lower[must_cols] = 0.0
     idx = np.flatnonzero(soft)
-    up_soft = idx[np.isfinite(row_upper[idx])]
+    families = np.array([*lp.row_family, *(["must_fund"] * len(must_cols))])
+    # a must-fund row may give way below the cap, never above it
+    up_soft = idx[np.isfinite(row_upper[idx]) & (families[idx] != "must_fund")]
     lo_soft = idx[np.isfinite(row_lower[idx])]
     k_up, k_lo = len(up_soft), len(lo_soft)
     # e⁺ enters ≤ rows with −1, e⁻ enters ≥ rows with +1
@@ -130,7 +132,7 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
         col_names=lp.col_names + [f"stretch:{names[i]}" for i in np.concatenate([up_soft,
                                                                                   lo_soft])],
         A=sp.hstack([A, E]).tocsr(), row_lower=row_lower, row_upper=row_upper,
-        row_names=names, row_family=[*lp.row_family, *(["must_fund"] * len(must_cols))])
+        row_names=names, row_family=families.tolist())
     raw = highs.solve(elastic, replace(solver_opts or SolverOptions(), time_limit=None))
     if raw.x is None:
         return [Finding("", "even with every budget, target and must-fund rule relaxed the "

@@ -326,9 +326,10 @@ def add_cap_constraints(rows: _RowBlock, ids: np.ndarray, col_project: np.ndarra
     Mathematical formulation::
 
         cap:<id>        x[p,central] + x[p,local] ≤ cap[p]
-        must_fund:<id>  x[p,central] + x[p,local] ≥ cap[p]      (must-fund projects)
+        must_fund:<id>  x[p,central] + x[p,local] = cap[p]      (instead, for must-fund projects)
 
-    Together the two funds never pay a project more than the regulation allows.
+    Together the two funds never pay a project more than the regulation allows; a must-fund
+    project gets exactly its cap, in one row so its price is unique.
     """
     both = np.flatnonzero(two)
     if not len(both):
@@ -336,15 +337,13 @@ def add_cap_constraints(rows: _RowBlock, ids: np.ndarray, col_project: np.ndarra
     pos = np.full(len(ids), -1)
     pos[both] = np.arange(len(both))
     cols = np.flatnonzero(two[col_project])
-    rows.add("cap", [f"cap:{ids[p]}" for p in both], -INF, total_cap[both],
+    is_must = must[both]
+    names = [f"{'must_fund' if m else 'cap'}:{ids[p]}" for p, m in zip(both, is_must,
+                                                                      strict=True)]
+    rows.add("cap", names, np.where(is_must, total_cap[both], -INF), total_cap[both],
              pos[col_project[cols]], cols, np.ones(len(cols)))
-    mb = both[must[both]]
-    if len(mb):
-        pos2 = np.full(len(ids), -1)
-        pos2[mb] = np.arange(len(mb))
-        cols2 = np.flatnonzero(np.isin(col_project, mb))
-        rows.add("must_fund", [f"must_fund:{ids[p]}" for p in mb], total_cap[mb], INF,
-                 pos2[col_project[cols2]], cols2, np.ones(len(cols2)))
+    for i in np.flatnonzero(is_must):
+        rows.family[len(rows.family) - len(both) + i] = "must_fund"
 
 
 def add_cofinancing_constraints(rows: _RowBlock, ids: np.ndarray, col_project: np.ndarray,
