@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from kcopt.errors import InputError, Problem
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
-from kcopt.scenario import Scenario, Target
+from kcopt.scenario import CRITERIA, Scenario, Target
 from kcopt.schema import TYPICAL_SCORE, Projects
 
 INF = np.inf
@@ -70,14 +70,14 @@ class Model:
         return len(self.projects)
 
 
-def compute_scores(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """score[p] = Σ_k w_k · criterion[p,k], every criterion scaled to 0–1."""
+def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """criterion[p, k] for k in `CRITERIA` order, every criterion scaled to 0–1."""
     adv = scenario.regional_advantages
     sector = frame["sector"].fillna("").astype(str).to_numpy()
     provs = frame["province"].to_numpy()
     regional = np.array([s in adv.get(p, ()) for p, s in zip(provs, sector, strict=True)],
                         dtype=float) if adv else np.zeros(len(frame))
-    criteria = {
+    columns = {
         "appraisal": frame["appraisal"].fillna(0).to_numpy(float) / 100.0,
         "green": frame["green"].to_numpy(float),
         "circular": frame["circular"].to_numpy(float),
@@ -87,10 +87,27 @@ def compute_scores(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
         "disadvantaged_area": frame["disadvantaged_area"].to_numpy(float),
         "women_or_ethnic_owned": frame["women_or_ethnic_owned"].to_numpy(float),
     }
-    score = np.zeros(len(frame))
-    for k, w in scenario.weights.items():
-        score += w * criteria[k]
-    return score
+    return np.column_stack([columns[k] for k in CRITERIA])
+
+
+def weight_vector(weights: dict[str, float]) -> np.ndarray:
+    return np.array([weights.get(k, 0.0) for k in CRITERIA])
+
+
+def compute_scores(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """score[p] = Σ_k w_k · criterion[p,k], every criterion scaled to 0–1."""
+    return criteria_matrix(frame, scenario) @ weight_vector(scenario.weights)
+
+
+def objective_coefficients(score: np.ndarray, cap: np.ndarray, col_project: np.ndarray,
+                           objective: str) -> np.ndarray:
+    """Cost of each x column: score/cap (`total_score`, pro-rata project scores) or score
+    (`weighted_funds`, score per million). Auxiliary columns (col_project < 0) cost 0."""
+    cost = np.zeros(len(col_project))
+    xs = col_project >= 0
+    p = col_project[xs]
+    cost[xs] = score[p] / cap[p] if objective == "total_score" else score[p]
+    return cost
 
 
 def target_selection(frame: pd.DataFrame, t: Target) -> np.ndarray:
@@ -198,10 +215,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     col_lower = np.zeros(n_x)
     single_must = must[col_project] & ~two[col_project]
     col_lower[single_must] = col_upper[single_must]
-    if scenario.objective == "total_score":
-        cost = score[col_project] / total_cap[col_project]
-    else:
-        cost = score[col_project].astype(float)
+    cost = objective_coefficients(score, total_cap, col_project, scenario.objective)
     col_names = [f"x:{ids[p]}:{FUNDS[f]}" for p, f in zip(col_project, col_fund, strict=True)]
     bound_names = [("must_fund:" if m else "cap:") + ids[p] if not two[p] else ""
                    for p, m in zip(col_project, single_must, strict=True)]
