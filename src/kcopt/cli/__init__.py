@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kcopt.cli import rules as _rules
+from kcopt.cli import sensitivity as _sensitivity
 from kcopt.cli import solve as _solve
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
@@ -27,6 +28,7 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
 app.command("solve")(_solve.solve_command)
 app.command("validate")(_validate.validate_command)
 app.command("rules")(_rules.rules_command)
+app.command("sensitivity")(_sensitivity.sensitivity_command)
 
 
 def main() -> None:

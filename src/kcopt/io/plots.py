@@ -20,6 +20,18 @@ FUND_LABELS = {"central": "Trung ương / central", "local": "Địa phương / 
 MILLIONS = FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
+def category_colours() -> dict[str, str]:
+    """One fixed colour per content type, the same in every plot."""
+    from matplotlib import colormaps
+
+    from kcopt.rules import load_rules
+
+    palette = [colormaps["tab20"](i) for i in range(20)] + [colormaps["tab20b"](i)
+                                                              for i in range(20)]
+    return {code: matplotlib.colors.to_hex(palette[i])
+            for i, code in enumerate(load_rules().rules)}
+
+
 def _bars(ax, labels: list[str], table: pd.DataFrame, demand: pd.Series | None) -> None:
     left = pd.Series(0.0, index=table.index)
     for fund in ("central", "local"):

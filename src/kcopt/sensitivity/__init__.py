@@ -1,0 +1,15 @@
+"""Sensitivity a planner can act on: ranging, budget sweeps, weight robustness, tornado and
+policy prices — each callable on a solved `Result` and returning tidy DataFrames."""
+
+from kcopt.sensitivity.analyses import (
+    budget_sweep,
+    draw_weights,
+    policy_prices,
+    tornado,
+    weight_robustness,
+)
+from kcopt.sensitivity.ranging import lp_ranging, ranging
+from kcopt.sensitivity.suite import Sensitivity, run_sensitivity, write_sensitivity
+
+__all__ = ["Sensitivity", "budget_sweep", "draw_weights", "lp_ranging", "policy_prices",
+           "ranging", "run_sensitivity", "tornado", "weight_robustness", "write_sensitivity"]

@@ -1,0 +1,323 @@
+"""Budget sweeps, weight robustness, tornado and policy prices on a solved allocation.
+
+Every analysis re-solves the same program with one thing changed — a budget row's bound, the
+objective's weights, a target switched off — warm-started from the previous basis, and returns a
+tidy DataFrame. A failed re-solve is recorded in the `status` column; the analysis raises only
+when every point failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from kcopt.model import (
+    Model,
+    criteria_matrix,
+    objective_coefficients,
+    weight_vector,
+)
+from kcopt.scenario import CRITERIA
+from kcopt.sensitivity.engine import Point, Resolver, map_points
+from kcopt.solve import Result
+
+CORE, EXTERIOR = 0.95, 0.05
+FUNDED_AT = 0.999
+
+
+@dataclass
+class _Layout:
+    """What every task needs to turn a solution into per-project and per-group figures."""
+
+    project_matrix: sp.csr_matrix  # projects × columns: money per project
+    cap: np.ndarray
+    groups: dict[str, sp.csr_matrix] = field(default_factory=dict)  # kind -> groups × columns
+    group_names: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: Model) -> _Layout:
+        lp = model.lp
+        n_p, n_c = model.n_projects, lp.shape[1]
+        xs = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
+        P = sp.csr_matrix((np.ones(len(xs)), (model.col_project[xs], xs)), shape=(n_p, n_c))
+        layout = cls(P, model.projects["cap"].to_numpy(float))
+        frame = model.projects
+        for kind, labels in (("category", frame["category"].to_numpy()[model.col_project[xs]]),
+                             ("region", frame["region"].to_numpy()[model.col_project[xs]]),
+                             ("fund", np.where(model.col_fund[xs] == 0, "central", "local"))):
+            names, codes = np.unique(labels.astype(str), return_inverse=True)
+            layout.groups[kind] = sp.csr_matrix((np.ones(len(xs)), (codes, xs)),
+                                                shape=(len(names), n_c))
+            layout.group_names[kind] = [str(n) for n in names]
+        return layout
+
+    def fractions(self, x: np.ndarray) -> np.ndarray:
+        money = self.project_matrix @ x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.cap > 0, money / self.cap, 0.0)
+
+    def by_group(self, x: np.ndarray) -> dict[str, float]:
+        out = {}
+        for kind, G in self.groups.items():
+            for name, v in zip(self.group_names[kind], G @ x, strict=True):
+                out[f"{kind}:{name}"] = round(float(v), 4)
+        return out
+
+
+def project_status(fraction: np.ndarray) -> np.ndarray:
+    return np.where(fraction >= FUNDED_AT, "funded",
+                    np.where(fraction > 1e-6, "partial", "unfunded"))
+
+
+# ---- tasks (module level so joblib and Dask can send them to other processes) -------------
+
+@dataclass
+class BudgetTask:
+    central_row: int
+    local_rows: np.ndarray
+    local_base: np.ndarray
+    layout: _Layout
+
+    def __call__(self, r: Resolver, point: tuple[float, float]) -> dict:
+        central, scale = point
+        rows = np.concatenate([[self.central_row], self.local_rows]).astype(int) \
+            if self.central_row >= 0 else self.local_rows
+        upper = np.concatenate([[central], self.local_base * scale]) \
+            if self.central_row >= 0 else self.local_base * scale
+        r.set_row_upper(rows, upper)
+        p = r.solve()
+        row = {"status": p.status, "objective": p.objective}
+        if p.x is not None:
+            row.update(self.layout.by_group(p.x))
+        return row
+
+
+@dataclass
+class WeightTask:
+    criteria: np.ndarray
+    cap: np.ndarray
+    col_project: np.ndarray
+    objective: str
+    layout: _Layout
+
+    def __call__(self, r: Resolver, weights: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+        score = self.criteria @ weights
+        r.set_costs(objective_coefficients(score, self.cap, self.col_project, self.objective))
+        p: Point = r.solve()
+        if p.x is None:
+            return p.status, p.objective, None
+        return p.status, p.objective, self.layout.fractions(p.x).astype(np.float32)
+
+
+@dataclass
+class RelaxTask:
+    """Solve with some rows switched off, then put them back."""
+
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+    def __call__(self, r: Resolver, rows: list[int]) -> tuple[str, float]:
+        idx = np.asarray(rows, dtype=np.int32)
+        r.set_row_bounds(idx, np.full(len(idx), -np.inf), np.full(len(idx), np.inf))
+        p = r.solve()
+        r.set_row_bounds(idx, self.row_lower[idx], self.row_upper[idx])
+        return p.status, p.objective
+
+
+def _check_any(statuses: list[str], what: str) -> None:
+    if statuses and all(s != "optimal" for s in statuses):
+        raise RuntimeError(f"every {what} re-solve failed ({statuses[0]})")
+
+
+def _budget_rows(model: Model) -> tuple[int, np.ndarray, np.ndarray]:
+    lp = model.lp
+    names = lp.row_names
+    central = names.index("budget:central") if "budget:central" in names else -1
+    local = np.array([i for i, n in enumerate(names) if n.startswith("budget:local:")],
+                     dtype=int)
+    return central, local, lp.row_upper[local]
+
+
+def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float = 1.5,
+                 grid: int = 7, jobs: int = 1, scheduler: str | None = None,
+                 progress: bool = False) -> pd.DataFrame:
+    """Objective and allocation by content type, region and fund as budgets vary.
+
+    Three sweeps: the central budget from `low` to `high` times its value (local fixed); every
+    local budget scaled together over the same range (central fixed); and a `grid` × `grid`
+    central × local surface. One row per point (`sweep` says which).
+    """
+    model = result.model
+    central_row, local_rows, local_base = _budget_rows(model)
+    base_c = model.scenario.central_budget
+    task = BudgetTask(central_row, local_rows, local_base, _Layout.of(model))
+    factors = np.round(np.linspace(low, high, points), 6)
+    gfactors = np.round(np.linspace(low, high, grid), 6)
+    plan = ([("central", f * base_c, 1.0, f, 1.0) for f in factors]
+            + [("local", base_c, f, 1.0, f) for f in factors]
+            + [("grid", fc * base_c, fl, fc, fl) for fc in gfactors for fl in gfactors])
+    rows = map_points(model.lp, task, [(c, s) for _, c, s, _, _ in plan], jobs=jobs,
+                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
+                      desc="budget sweep")
+    _check_any([r["status"] for r in rows], "budget sweep")
+    head = pd.DataFrame([{"sweep": s, "central_factor": fc, "local_factor": fl,
+                          "central_budget": round(c, 4),
+                          "local_budget": round(float(local_base.sum() * sc), 4)}
+                         for s, c, sc, fc, fl in plan])
+    return pd.concat([head, pd.DataFrame(rows)], axis=1)
+
+
+def draw_weights(weights: dict[str, float], draws: int, concentration: float = 50.0,
+                 bounds: dict[str, tuple[float, float]] | None = None,
+                 seed: int = 0) -> np.ndarray:
+    """Weight vectors on the simplex around `weights` (Dirichlet, mean = the scenario's
+    weights, spread set by `concentration`), redrawn until within `bounds` per criterion."""
+    base = weight_vector(weights)
+    active = base > 0
+    rng = np.random.default_rng(seed)
+    lo = np.zeros(len(CRITERIA))
+    hi = np.ones(len(CRITERIA))
+    for k, (a, b) in (bounds or {}).items():
+        j = CRITERIA.index(k)
+        lo[j], hi[j] = a, b
+    out = np.zeros((draws, len(CRITERIA)))
+    filled = 0
+    for _ in range(1000):
+        w = np.zeros((draws, len(CRITERIA)))
+        w[:, active] = rng.dirichlet(concentration * base[active], size=draws)
+        ok = np.all((w >= lo - 1e-12) & (w <= hi + 1e-12), axis=1)
+        take = w[ok][: draws - filled]
+        out[filled:filled + len(take)] = take
+        filled += len(take)
+        if filled == draws:
+            return out
+    raise ValueError("the weight bounds leave almost no room around the scenario's weights; "
+                     "widen them or raise the concentration")
+
+
+def weight_robustness(result: Result, draws: int = 200, concentration: float = 50.0,
+                      bounds: dict[str, tuple[float, float]] | None = None, seed: int = 0,
+                      jobs: int = 1, scheduler: str | None = None,
+                      progress: bool = False) -> pd.DataFrame:
+    """Per project: the share of weight draws in which it is funded and its mean fraction;
+    class core (≥ 0.95), exterior (≤ 0.05) or borderline."""
+    model = result.model
+    layout = _Layout.of(model)
+    weights = draw_weights(model.scenario.weights, draws, concentration, bounds, seed)
+    task = WeightTask(criteria_matrix(model.projects, model.scenario),
+                      model.projects["cap"].to_numpy(float), model.col_project,
+                      model.scenario.objective, layout)
+    out = map_points(model.lp, task, list(weights), jobs=jobs, scheduler=scheduler,
+                     opts=model.scenario.solver, progress=progress, desc="weight draws")
+    statuses = [o[0] for o in out]
+    _check_any(statuses, "weight draw")
+    ok = [o[2] for o in out if o[2] is not None]
+    fr = np.vstack(ok).astype(float) if ok else np.zeros((0, model.n_projects))
+    funded_share = (fr >= FUNDED_AT).mean(axis=0) if len(ok) else np.zeros(model.n_projects)
+    mean_fraction = fr.mean(axis=0) if len(ok) else np.zeros(model.n_projects)
+    frame = model.projects
+    base = layout.fractions(result.x) if result.x is not None else np.zeros(model.n_projects)
+    active = (frame["status"] == "").to_numpy()
+    cls = np.where(funded_share >= CORE, "core",
+                   np.where(funded_share <= EXTERIOR, "exterior", "borderline"))
+    table = pd.DataFrame({
+        "project_id": frame["project_id"], "name": frame["name"],
+        "province": frame["province"], "region": frame["region"],
+        "category": frame["category"],
+        "base_status": np.where(active, project_status(base), frame["status"]),
+        "funded_share": np.round(funded_share, 6), "mean_fraction": np.round(mean_fraction, 6),
+        "class": np.where(active, cls, frame["status"]),
+    })
+    table.attrs.update({"draws": draws, "failed": int(sum(s != "optimal" for s in statuses)),
+                        "seed": seed, "concentration": concentration,
+                        "weights": weights})
+    return table
+
+
+def tornado(result: Result, change: float = 0.2, jobs: int = 1,
+            scheduler: str | None = None) -> pd.DataFrame:
+    """Each priority weight and each budget moved ±`change` (weights renormalised): the
+    objective and how many projects change status."""
+    model = result.model
+    layout = _Layout.of(model)
+    assert result.x is not None and result.objective is not None
+    base_status = project_status(layout.fractions(result.x))
+    base_w = weight_vector(model.scenario.weights)
+    wtask = WeightTask(criteria_matrix(model.projects, model.scenario),
+                       model.projects["cap"].to_numpy(float), model.col_project,
+                       model.scenario.objective, layout)
+    plan, params = [], []
+    for j, k in enumerate(CRITERIA):
+        if base_w[j] <= 0:
+            continue
+        for sign in (-1, 1):
+            w = base_w.copy()
+            w[j] *= 1 + sign * change
+            plan.append(("weight", k, sign * change, float(w[j] / w.sum())))
+            params.append(w / w.sum())
+    rows = []
+    for (kind, name, delta, value), out in zip(
+            plan, map_points(model.lp, wtask, params, jobs=jobs, scheduler=scheduler,
+                             opts=model.scenario.solver), strict=True):
+        status, obj, frac = out
+        rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
+                                 result.objective))
+    central_row, local_rows, local_base = _budget_rows(model)
+    btask = BudgetTask(central_row, local_rows, local_base, layout)
+    base_c = model.scenario.central_budget
+    bplan = [("central budget", (base_c * (1 + s * change), 1.0), s * change,
+              base_c * (1 + s * change)) for s in (-1, 1)]
+    bplan += [("local budgets", (base_c, 1 + s * change), s * change,
+               float(local_base.sum() * (1 + s * change))) for s in (-1, 1)]
+    for name, point, delta, value in bplan:
+        r = Resolver(model.lp, model.scenario.solver)
+        out = btask(r, point)
+        x = r.h.getSolution().col_value if out["status"] == "optimal" else None
+        frac = layout.fractions(np.asarray(x)) if x is not None else None
+        rows.append(_tornado_row("budget", name, delta, value, out["status"],
+                                 out["objective"], frac, base_status, result.objective))
+    return pd.DataFrame(rows)
+
+
+def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_obj) -> dict:
+    changed = int((project_status(frac) != base_status).sum()) if frac is not None else None
+    return {"parameter": name, "kind": kind, "change": delta, "value": round(value, 6),
+            "status": status, "objective": obj,
+            "delta_objective": obj - base_obj if status == "optimal" else float("nan"),
+            "projects_changed": changed}
+
+
+def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
+    """For every target: the score given up to meet it (with vs without) and its shadow price."""
+    model = result.model
+    lp = model.lp
+    assert result.objective is not None
+    targets = model.scenario.targets
+    groups = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target" and
+               (n == t.name or n.startswith(t.name + ":"))] for t in targets]
+    out = map_points(lp, RelaxTask(lp.row_lower, lp.row_upper), groups, jobs=jobs,
+                     opts=model.scenario.solver)
+    rows = []
+    price = result.shadow_price if result.shadow_price is not None else np.zeros(lp.shape[0])
+    for t, idx, (status, obj) in zip(targets, groups, out, strict=True):
+        given_up = obj - result.objective if status == "optimal" else float("nan")
+        prices = price[idx] if idx else np.zeros(1)
+        strongest = float(prices[np.argmax(np.abs(prices))]) if len(prices) else 0.0
+        binding = [lp.row_names[i] for i, p in zip(idx, prices, strict=True) if abs(p) > 1e-12]
+        goal = f"{t.share:.0%}" if t.share is not None else f"{t.amount:,.0f} million"
+        if given_up > 1e-9:
+            text = (f"meeting '{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs "
+                    f"{given_up:.4g} score points ({100 * given_up / result.objective:.2f}% "
+                    "of the objective)")
+        else:
+            text = f"'{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs nothing: it does not bind"
+        rows.append({"target": t.name, "kind": t.kind, "goal": goal,
+                     "objective_with": result.objective, "objective_without": obj,
+                     "status_without": status, "score_given_up": given_up,
+                     "shadow_price": strongest, "binding_rows": "; ".join(binding),
+                     "sentence": text,
+                     "conditional_on_selection": bool(result.duals_conditional)})
+    return pd.DataFrame(rows)

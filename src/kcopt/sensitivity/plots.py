@@ -1,0 +1,118 @@
+"""Committee plots: the budget frontiers, the central × local heatmap, the tornado and the
+robustness chart. Titles in Vietnamese with English; amounts in million VND."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from kcopt.io.plots import MILLIONS, category_colours, save_png
+
+if TYPE_CHECKING:
+    from kcopt.sensitivity.suite import Sensitivity
+    from kcopt.solve import Result
+
+CLASS_COLOURS = {"core": "#2e7d32", "borderline": "#f9a825", "exterior": "#c62828"}
+
+
+def plot_frontiers(sweep: pd.DataFrame) -> Figure:
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8), sharey="row")
+    for col, (kind, xcol, label) in enumerate((
+            ("central", "central_budget", "Ngân sách trung ương / central budget"),
+            ("local", "local_budget", "Tổng ngân sách địa phương / total local budgets"))):
+        t = sweep[(sweep["sweep"] == kind) & (sweep["status"] == "optimal")]
+        ax = axes[0, col]
+        ax.plot(t[xcol], t["objective"], marker="o", color="#1f5fa8")
+        ax.set_title(f"Điểm theo {label.split(' / ')[0].lower()}\nScore vs {label.split(' / ')[1]}",
+                     fontsize=10)
+        ax.set_ylabel("Tổng điểm / objective")
+        ax.xaxis.set_major_formatter(MILLIONS)
+        ax = axes[1, col]
+        cats = [c for c in t.columns if c.startswith("category:")]
+        colours = category_colours()
+        ax.stackplot(t[xcol], *[t[c] for c in cats], labels=[c.split(":", 1)[1] for c in cats],
+                     colors=[colours[c.split(":", 1)[1]] for c in cats])
+        ax.set_xlabel(f"{label} (triệu đồng / million VND)")
+        ax.set_ylabel("Phân bổ / allocated")
+        ax.xaxis.set_major_formatter(MILLIONS)
+        ax.yaxis.set_major_formatter(MILLIONS)
+    axes[1, 1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.suptitle("Đường biên ngân sách / Budget frontiers")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(sweep: pd.DataFrame) -> Figure:
+    g = sweep[sweep["sweep"] == "grid"]
+    table = g.pivot(index="local_budget", columns="central_budget", values="objective")
+    fig, ax = plt.subplots(figsize=(8, 6))
+    im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in table.columns], rotation=45)
+    ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in table.index])
+    ax.set_xlabel("Ngân sách trung ương / central budget (triệu đồng)")
+    ax.set_ylabel("Tổng ngân sách địa phương / local budgets (triệu đồng)")
+    for (i, j), v in np.ndenumerate(table.to_numpy()):
+        ax.text(j, i, "—" if v != v else f"{v:,.1f}", ha="center", va="center", fontsize=7,
+                color="white")
+    fig.colorbar(im, label="Tổng điểm / objective")
+    ax.set_title("Điểm theo ngân sách trung ương × địa phương\nScore by central × local budget")
+    fig.tight_layout()
+    return fig
+
+
+def plot_tornado(torn: pd.DataFrame) -> Figure:
+    t = torn[torn["status"] == "optimal"]
+    params = list(dict.fromkeys(t["parameter"]))
+    span = {p: t.loc[t["parameter"] == p, "delta_objective"].abs().max() for p in params}
+    params.sort(key=lambda p: span[p])
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(params) + 1.5))
+    for i, p in enumerate(params):
+        for _, r in t[t["parameter"] == p].iterrows():
+            colour = "#1f5fa8" if r["change"] > 0 else "#e08a1e"
+            ax.barh(i, r["delta_objective"], color=colour)
+            ax.text(r["delta_objective"], i, f" {int(r['projects_changed'] or 0)}",
+                    va="center", ha="left" if r["delta_objective"] >= 0 else "right",
+                    fontsize=7)
+    ax.set_yticks(range(len(params)), params)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Thay đổi tổng điểm / change in objective (±20%; số = đề án đổi trạng thái / "
+                  "n = projects changing status)", fontsize=8)
+    ax.set_title("Tornado: trọng số và ngân sách ±20%\nWeights and budgets ±20%")
+    fig.tight_layout()
+    return fig
+
+
+def plot_robustness(robust: pd.DataFrame) -> Figure:
+    t = robust[robust["class"].isin(list(CLASS_COLOURS))].sort_values(
+        "funded_share", ascending=False).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(11, 4))
+    ax.bar(range(len(t)), t["funded_share"], width=1.0,
+           color=[CLASS_COLOURS[c] for c in t["class"]])
+    for cls, colour in CLASS_COLOURS.items():
+        ax.bar([], [], color=colour, label=f"{cls} ({int((t['class'] == cls).sum())})")
+    ax.axhline(0.95, color="#555", linestyle=":", linewidth=0.8)
+    ax.axhline(0.05, color="#555", linestyle=":", linewidth=0.8)
+    ax.set_xlim(-0.5, len(t) - 0.5)
+    ax.set_xlabel("Đề án, theo tỷ lệ được hỗ trợ / projects sorted by funded share")
+    ax.set_ylabel("Tỷ lệ lần được hỗ trợ đủ / funded share")
+    ax.set_title("Độ vững trước trọng số / Robustness to the priority weights")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def write_plots(s: Sensitivity, result: Result, folder: Path) -> list[Path]:
+    return [
+        save_png(plot_frontiers(s.budget_sweep), folder / "budget_frontiers.png"),
+        save_png(plot_heatmap(s.budget_sweep), folder / "budget_heatmap.png"),
+        save_png(plot_tornado(s.tornado), folder / "tornado.png"),
+        save_png(plot_robustness(s.weight_robustness), folder / "robustness.png"),
+    ]

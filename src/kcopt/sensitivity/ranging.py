@@ -1,0 +1,218 @@
+"""Ranging in the Excel Solver layout, from HiGHS ranging translated to the textbook convention.
+
+HiGHS reports cost ranges as the cost values at which the basis changes and bound ranges as the
+bound values; for basic rows and for columns sitting at a bound its numbers are not the textbook
+ones. The rules here (for a maximisation) are those of a textbook sensitivity report:
+
+- a column strictly inside its bounds (basic): allowable increase/decrease of its objective
+  coefficient from HiGHS's cost range; at its upper bound: increase ∞, decrease = reduced cost;
+  at its lower bound: increase = −reduced cost, decrease ∞;
+- a binding row or bound: the right-hand side range from HiGHS; a non-binding ≤ row: increase ∞,
+  decrease = slack (≥ rows mirrored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from kcopt.model import LinearProgram
+from kcopt.report import describe_row
+from kcopt.rules import FUNDS
+from kcopt.scenario import SolverOptions
+from kcopt.solve import Result, fix_integers
+
+INF = float("inf")
+
+
+def _highs_ranging(lp: LinearProgram, opts: SolverOptions):
+    from kcopt.solvers.highs import make_highs, to_highs_lp
+
+    h = make_highs(replace(opts, time_limit=None), threads=1)
+    h.setOptionValue("solver", "simplex")  # ranging needs a simplex basis
+    h.passModel(to_highs_lp(lp, names=False))
+    h.run()
+    if h.getModelStatus().name != "kOptimal":
+        raise ValueError(f"ranging needs an optimal LP; HiGHS says {h.getModelStatus().name}")
+    _, rng = h.getRanging()
+    return h, rng
+
+
+def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None) -> tuple[pd.DataFrame,
+                                                                             pd.DataFrame]:
+    """Textbook ranging of any maximisation `LinearProgram`: (columns, rows) tables."""
+    h, rng = _highs_ranging(lp, opts or SolverOptions())
+    sol = h.getSolution()
+    basis = h.getBasis()
+    x = np.asarray(sol.col_value)
+    y = np.asarray(sol.row_dual)
+    d = np.asarray(sol.col_dual)
+    from kcopt.solve import normalise_duals
+
+    y, d = normalise_duals(lp, x, y)
+    n = len(x)
+    col_basic = np.array([s.name == "kBasic" for s in basis.col_status])
+    row_basic = np.array([s.name == "kBasic" for s in basis.row_status])
+    c = lp.cost
+    at_up = ~col_basic & np.isclose(x, lp.col_upper)
+    cost_up = np.asarray(rng.col_cost_up.value_)[:n]
+    cost_dn = np.asarray(rng.col_cost_dn.value_)[:n]
+    inc = np.where(col_basic, cost_up - c, np.where(at_up, INF, np.maximum(-d, 0.0)))
+    dec = np.where(col_basic, c - cost_dn, np.where(at_up, np.maximum(d, 0.0), INF))
+    cols = pd.DataFrame({
+        "name": lp.col_names, "final_value": x, "reduced_cost": np.where(col_basic, 0.0, d),
+        "objective_coefficient": c, "allowable_increase": _clean(inc),
+        "allowable_decrease": _clean(dec), "basic": col_basic,
+        "enters_up": _var_names(lp, np.asarray(rng.col_cost_up.in_var_)[:n]),
+    })
+    act = np.asarray(sol.row_value)
+    le = np.isinf(lp.row_lower)
+    rhs = np.where(le, lp.row_upper, lp.row_lower)
+    up = np.asarray(rng.row_bound_up.value_)
+    dn = np.asarray(rng.row_bound_dn.value_)
+    slack = np.where(le, lp.row_upper - act, act - lp.row_lower)
+    r_inc = np.where(row_basic, np.where(le, INF, slack), up - rhs)
+    r_dec = np.where(row_basic, np.where(le, slack, INF), rhs - dn)
+    rows = pd.DataFrame({
+        "name": lp.row_names, "family": lp.row_family, "final_value": act,
+        "shadow_price": np.where(row_basic, 0.0, y), "rhs": rhs,
+        "allowable_increase": _clean(r_inc), "allowable_decrease": _clean(r_dec),
+        "binding": ~row_basic,
+        "enters_up": _var_names(lp, np.asarray(rng.row_bound_up.in_var_)),
+        "leaves_up": _var_names(lp, np.asarray(rng.row_bound_up.ou_var_)),
+    })
+    # column bounds that stand for named constraints (caps): their range is the bound's range
+    b_up = np.asarray(rng.col_bound_up.value_)[:n]
+    b_dn = np.asarray(rng.col_bound_dn.value_)[:n]
+    cols["bound_increase"] = _clean(np.where(at_up, b_up - lp.col_upper, INF))
+    cols["bound_decrease"] = _clean(np.where(at_up, lp.col_upper - b_dn,
+                                             lp.col_upper - x))
+    return cols, rows
+
+
+def _clean(values: np.ndarray) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    v = np.where(np.abs(v) >= 1e29, INF, v)
+    return np.where(np.abs(v) < 1e-10, 0.0, np.maximum(v, 0.0))
+
+
+def _var_names(lp: LinearProgram, idx: np.ndarray) -> list[str]:
+    n = lp.shape[1]
+    out = []
+    for i in idx.tolist():
+        if 0 <= i < n:
+            out.append(lp.col_names[i])
+        elif n <= i < n + lp.shape[0]:
+            out.append(f"slack of {lp.row_names[i - n]}")
+        else:
+            out.append("")
+    return out
+
+
+def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Excel-Solver-style ranging of a solved allocation, with a sentence per line.
+
+    Returns (projects, constraints). For a MIP the LP with integer decisions fixed is ranged and
+    every line says it is conditional on the selection.
+    """
+    model = result.model
+    lp = model.lp
+    conditional = bool(lp.integer.any())
+    if conditional:
+        if result.x is None:
+            raise ValueError("no solution to range")
+        lp = fix_integers(lp, result.x)
+    cols, rows = lp_ranging(lp, model.scenario.solver)
+    frame = model.projects
+    is_x = (model.col_project >= 0) & (model.col_fund >= 0)
+    p = model.col_project[is_x]
+    cap = frame["cap"].to_numpy(float)[p]
+    score = frame["score"].to_numpy(float)[p]
+    per_score = cap if model.scenario.objective == "total_score" else np.ones(len(p))
+    x = cols[is_x].reset_index(drop=True)
+    projects = pd.DataFrame({
+        "project_id": frame["project_id"].to_numpy()[p],
+        "name": frame["name"].to_numpy()[p],
+        "fund": [FUNDS[f] for f in model.col_fund[is_x]],
+        "final_value": x["final_value"].round(4),
+        "reduced_cost": x["reduced_cost"],
+        "objective_coefficient": x["objective_coefficient"],
+        "allowable_increase": x["allowable_increase"],
+        "allowable_decrease": x["allowable_decrease"],
+        "score": score.round(6),
+        "score_increase_to_change": (x["allowable_increase"] * per_score),
+        "score_decrease_to_change": (x["allowable_decrease"] * per_score),
+    })
+    projects["sentence"] = [
+        _project_sentence(r, cap[i]) for i, r in enumerate(projects.itertuples())]
+    projects["conditional_on_selection"] = conditional
+    # constraints: rows + the caps held as column bounds
+    bound_idx = np.flatnonzero([bool(b) for b in model.bound_names])
+    bounds = pd.DataFrame({
+        "name": [model.bound_names[j] for j in bound_idx],
+        "family": ["must_fund" if model.bound_names[j].startswith("must_fund") else "cap"
+                   for j in bound_idx],
+        "final_value": cols["final_value"].to_numpy()[bound_idx],
+        "shadow_price": cols["reduced_cost"].to_numpy()[bound_idx],
+        "rhs": lp.col_upper[bound_idx],
+        "allowable_increase": cols["bound_increase"].to_numpy()[bound_idx],
+        "allowable_decrease": cols["bound_decrease"].to_numpy()[bound_idx],
+        "binding": np.isclose(cols["final_value"].to_numpy()[bound_idx],
+                              lp.col_upper[bound_idx]),
+        "enters_up": "", "leaves_up": "",
+    })
+    constraints = pd.concat([rows, bounds], ignore_index=True)
+    constraints = constraints[constraints["family"] != "total"].reset_index(drop=True)
+    constraints["sentence"] = [_constraint_sentence(r) for r in constraints.itertuples()]
+    constraints["conditional_on_selection"] = conditional
+    return projects, constraints
+
+
+def _fmt_money(v: float) -> str:
+    return "∞" if not np.isfinite(v) else f"{v:,.0f}"
+
+
+def _project_sentence(r, cap: float) -> str:
+    who = f"{r.project_id} ({r.fund})"
+    if r.final_value <= 1e-6 and r.allowable_decrease == INF:
+        return (f"{who} is not funded; its score would have to rise by "
+                f"{r.score_increase_to_change:.4f} (from {r.score:.4f}) before it gets money")
+    if r.allowable_increase == INF:
+        return (f"{who} is funded to its cap ({cap:,.0f} million) and stays so unless its score "
+                f"falls by more than {r.score_decrease_to_change:.4f} (from {r.score:.4f})")
+    return (f"{who} is the marginal project ({r.final_value:,.0f} of {cap:,.0f} million); the "
+            f"allocation holds while its score stays within −{r.score_decrease_to_change:.4f} / "
+            f"+{r.score_increase_to_change:.4f} of {r.score:.4f}")
+
+
+def _constraint_sentence(r) -> str:
+    desc = describe_row(r.name, r.rhs)
+    what = desc.replace(" fully allocated", "")
+    if r.family == "budget":
+        if not r.binding or abs(r.shadow_price) < 1e-12:
+            return (f"{what}: {r.rhs - r.final_value:,.0f} million unused; more money adds "
+                    "nothing at these priorities")
+        nxt = r.enters_up.removeprefix("x:") if r.enters_up.startswith("x:") else ""
+        beyond = f"; beyond that project {nxt.rsplit(':', 1)[0]} is the next to enter" \
+            if nxt else ""
+        return (f"each extra 1,000 million VND of {what} adds {1000 * r.shadow_price:.4g} "
+                f"score points, valid up to +{_fmt_money(r.allowable_increase)} million"
+                f"{beyond}; each 1,000 million less loses as much, down to "
+                f"−{_fmt_money(r.allowable_decrease)} million")
+    if r.family in ("cap", "must_fund"):
+        pid = r.name.split(":", 1)[1]
+        if r.family == "must_fund":
+            return (f"must-fund project {pid} costs {1000 * abs(r.shadow_price):.4g} points "
+                    "per 1,000 million it is forced to take")
+        if not r.binding or abs(r.shadow_price) < 1e-12:
+            return f"the cap of {pid} does not limit it"
+        return (f"the cap of {pid} binds: each extra 1,000 million of cap would add "
+                f"{1000 * r.shadow_price:.4g} points (up to +{_fmt_money(r.allowable_increase)}"
+                " million)")
+    if not r.binding or abs(r.shadow_price) < 1e-12:
+        return f"{desc} does not bind: it costs nothing at these budgets"
+    return (f"{desc} binds: each 1,000 million of support it redirects costs "
+            f"{1000 * abs(r.shadow_price):.4g} score points (valid for +"
+            f"{_fmt_money(r.allowable_increase)} / −{_fmt_money(r.allowable_decrease)} million)")
