@@ -72,11 +72,12 @@ def parse_flags(col: pd.Series, fractional: bool) -> tuple[np.ndarray, np.ndarra
     """0/1, x, yes/no, có/không (and 0–1 when `fractional`) → (values, bad mask). Blank is 0."""
     values, bad, blank = parse_numbers(col)
     values[blank] = 0.0
-    words = col.astype(str).map(fold).to_numpy()
-    for i in np.flatnonzero(bad):
-        if words[i] in TRUE_WORDS:
+    cells = col.astype(str).to_numpy(dtype=object)
+    for i in np.flatnonzero(bad):  # only cells that are not numbers need reading as words
+        word = fold(cells[i])
+        if word in TRUE_WORDS:
             values[i], bad[i] = 1.0, False
-        elif words[i] in FALSE_WORDS:
+        elif word in FALSE_WORDS:
             values[i], bad[i] = 0.0, False
     ok = ~bad
     if fractional:

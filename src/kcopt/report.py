@@ -78,6 +78,22 @@ def allocation_table(result: Result) -> pd.DataFrame:
     return out
 
 
+def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
+    """Row index and value of the largest entry in each column of a CSC matrix (−1, 0 when
+    the column is empty), vectorised: sort each column's entries by value, take the first."""
+    n = C.shape[1]
+    counts = np.diff(C.indptr)
+    col_of = np.repeat(np.arange(n), counts)
+    order = np.lexsort((-C.data, col_of))
+    has = counts > 0
+    first = C.indptr[:-1][has]
+    best = np.full(n, -1)
+    value = np.zeros(n)
+    best[has] = C.indices[order][first]
+    value[has] = C.data[order][first]
+    return best, value
+
+
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              fraction: np.ndarray) -> np.ndarray:
     model = result.model
@@ -93,17 +109,18 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     margin = np.zeros(n)  # what the limiting money earns per million at the margin
     if result.shadow_price is not None:
         pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
-        contrib = lp.A.tocsc().multiply(pi[:, None]).tocsc()
-        best = np.asarray(contrib.argmax(axis=0)).ravel()
-        best_val = np.asarray(contrib.max(axis=0).todense()).ravel()
-        cols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
+        best, best_val = _column_argmax(lp.A.tocsc().multiply(pi[:, None]).tocsc())
+        phrases: dict[int, str] = {}
+        cols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0)
+                              & (best_val > 1e-12))
+        np.maximum.at(margin, model.col_project[cols], best_val[cols])
         for j in cols:
-            p = model.col_project[j]
-            if best_val[j] > 1e-12:
-                margin[p] = max(margin[p], best_val[j])
-                phrase = describe_row(lp.row_names[best[j]], lp.row_upper[best[j]])
-                if phrase not in limiting[p]:
-                    limiting[p].append(phrase)
+            i = int(best[j])
+            if i not in phrases:
+                phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i])
+            owner = limiting[model.col_project[j]]
+            if phrases[i] not in owner:
+                owner.append(phrases[i])
     cost_per_project = np.zeros(n)
     xcols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
     np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
