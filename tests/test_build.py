@@ -392,13 +392,16 @@ def test_min_fraction_and_link_rows(build_model):
     assert lp.row_family[lp.row("link:P2")] == "link"
 
 
-def test_build_lp_relaxation_drops_integer_rows(build_model):
+def test_build_lp_relaxation_keeps_integer_rows_with_continuous_z(build_model):
+    """The LP relaxation of the same programme: z columns stay, bounded to [0, 1], continuous
+    (so the relaxation bounds the MIP and dependencies/groups keep a fractional meaning)."""
     model = build_model(mip_projects(), build_mip=False)
+    mipmodel = build_model(mip_projects())
     lp = model.lp
     assert model.mip is False
-    assert lp.col_names == [X1, X2C, X2L, X3]
-    assert not lp.integer.any()
-    assert lp.row_names == ["budget:central", "budget:local:Sơn La", "cap:P2"]
+    assert lp.col_names == mipmodel.lp.col_names == [X1, X2C, X2L, X3, "z:P2", "z:P3"]
+    assert not lp.integer.any() and mipmodel.lp.integer.sum() == 2
+    assert lp.row_names == mipmodel.lp.row_names
     assert any("relaxation" in w.message for w in model.warnings)
 
 

@@ -19,7 +19,7 @@ def test_presolve_must_fund_above_budget(make_case) -> None:
     (finding,) = kcopt.presolve_checks(model)
     assert finding.constraint == "budget:central"
     assert (finding.current, finding.needed) == (500, 600)
-    assert "Raise the budget by 100 million" in finding.message
+    assert "Raise it by 100 million" in finding.message
 
 
 def test_presolve_target_no_project_can_serve(make_case) -> None:

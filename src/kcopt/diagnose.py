@@ -35,32 +35,18 @@ def presolve_checks(model: Model) -> list[Finding]:
     sc = model.scenario
     frame = model.projects
     findings: list[Finding] = []
-    must = frame["must_fund"].to_numpy() > 0
     lp = model.lp
-    # must-fund projects that only one fund can pay, against that fund's budget
-    floors = np.zeros(len(frame))
-    single = np.array([b.startswith("must_fund:") for b in model.bound_names])
-    np.add.at(floors, model.col_project[single], lp.col_lower[single])
-    fund_of = np.full(len(frame), -1)
-    fund_of[model.col_project[single]] = model.col_fund[single]
-    need_c = floors[must & (fund_of == 0)].sum()
-    if need_c > sc.central_budget + 1e-6:
-        findings.append(Finding(
-            "budget:central",
-            f"must-fund projects need {need_c:,.0f} million of central money; the central "
-            f"budget is {sc.central_budget:,.0f}. Raise the budget by "
-            f"{need_c - sc.central_budget:,.0f} million or drop must-fund projects",
-            sc.central_budget, need_c))
-    local_must = must & (fund_of == 1)
-    for prov in sorted(set(frame.loc[local_must, "province"])):
-        need = floors[local_must & (frame["province"] == prov).to_numpy()].sum()
-        budget = sc.local_budgets.get(prov, 0.0)
-        if need > budget + 1e-6:
+    # must-fund floors held as column bounds, against every budget row they draw on
+    need = lp.A @ lp.col_lower
+    for i in np.flatnonzero([f == "budget" for f in lp.row_family]):
+        budget = float(lp.row_upper[i])
+        if need[i] > budget + 1e-6:
+            where = budget_words(lp.row_names[i])
             findings.append(Finding(
-                f"budget:local:{prov}",
-                f"must-fund projects in {prov} need {need:,.0f} million of local money; the "
-                f"budget is {budget:,.0f}. Raise it by {need - budget:,.0f} million or drop "
-                "must-fund projects", budget, need))
+                lp.row_names[i],
+                f"must-fund projects need {need[i]:,.0f} million of {where}; the budget is "
+                f"{budget:,.0f}. Raise it by {need[i] - budget:,.0f} million or drop must-fund "
+                "projects", budget, float(need[i])))
     active = (frame["status"] == "").to_numpy()
     for t in sc.targets:
         if t.kind not in ("share_min", "region_min"):
@@ -74,6 +60,14 @@ def presolve_checks(model: Model) -> list[Finding]:
                 "qualifies. Add such projects or remove the target",
                 t.share if t.share is not None else t.amount, 0.0))
     return findings
+
+
+def budget_words(name: str) -> str:
+    """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
+    parts = name.split(":")[1:]
+    year = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
+    text = "central money" if parts[0] == "central" else f"local money in {parts[1]}"
+    return text + (f" in {year}" if year else "")
 
 
 def _target_scope(t) -> str:
@@ -152,15 +146,10 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
 def _explain(model: Model, name: str, direction: str, lo: float, up: float, stretch: float,
              activity: float, x: np.ndarray) -> Finding:
     sc = model.scenario
-    if name == "budget:central":
-        return Finding(name, f"the central budget is {up:,.0f} million; the rules that must "
-                       f"hold need {up + stretch:,.0f}. Raise it by {stretch:,.0f} million or "
-                       "relax the targets and must-fund projects", up, up + stretch)
-    if name.startswith("budget:local:"):
-        prov = name.split(":", 2)[2]
-        return Finding(name, f"the local budget of {prov} is {up:,.0f} million; its "
+    if name.startswith("budget:"):
+        return Finding(name, f"the budget of {budget_words(name)} is {up:,.0f} million; the "
                        f"must-fund projects and targets need {up + stretch:,.0f}. Raise it by "
-                       f"{stretch:,.0f} million or drop must-fund projects there",
+                       f"{stretch:,.0f} million or relax the targets and must-fund projects",
                        up, up + stretch)
     if name.startswith("must_fund:"):
         pid = name.split(":", 1)[1]

@@ -32,7 +32,8 @@ UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-
 SPEC: dict[str, Any] = {
     "name": str, "description": str, "extends": str, "projects": str, "sheet": str,
     "units": str,
-    "budgets": {"central": float, "local": object},
+    "budgets": {"central": object, "local": object, "growth": dict},
+    "years": list, "groups": dict,
     "objective": str, "weights": dict, "regional_advantages": dict, "targets": list,
     "cofinancing": {"local_match_min": float},
     "rate_overrides": list, "regions": dict, "must_fund": list, "exclude": list,
@@ -41,7 +42,7 @@ SPEC: dict[str, Any] = {
                "seed": int},
 }
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
-               "amount")
+               "amount", "year")
 OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
 Objective = Literal["total_score", "weighted_funds"]
 
@@ -59,6 +60,7 @@ class Target:
     category: tuple[str, ...] = ()
     region: str | None = None
     province: str | None = None
+    year: int | None = None  # multi-year plans: count one year's spending only
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,31 @@ class Scenario:
     input_hashes: dict[str, str] = field(default_factory=dict)
     source: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    years: tuple[int, ...] = ()  # empty: a single-period plan
+    growth: dict[str, float] = field(default_factory=dict)  # fund -> yearly growth rate
+    central_by_year: dict[int, float] = field(default_factory=dict)
+    local_by_year: dict[str, dict[int, float]] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # exclusive group -> max projects
+
+    def budget(self, fund: str, province: str | None = None, year: int | None = None) -> float:
+        """The budget of a fund (a province's, for local) in a year of the plan.
+
+        Explicit per-year amounts win; otherwise the base amount grows by the fund's growth
+        rate each year after the first. A province without a local budget has 0.
+        """
+        if fund == "central":
+            if year is not None and year in self.central_by_year:
+                return self.central_by_year[year]
+            base = self.central_budget
+        else:
+            assert province is not None
+            per_year = self.local_by_year.get(province, {})
+            if year is not None and year in per_year:
+                return per_year[year]
+            base = self.local_budgets.get(province, 0.0)
+        if year is None or not self.years:
+            return base
+        return base * (1.0 + self.growth.get(fund, 0.0)) ** (year - self.years[0])
 
     def with_weights(self, **weights: float) -> Scenario:
         """A copy with some priority weights changed (the rest kept), renormalised to sum 1."""
@@ -114,8 +141,23 @@ class Scenario:
             budgets = dict.fromkeys(budgets, float(local))
         if local_scale is not None:
             budgets = {k: v * local_scale for k, v in budgets.items()}
+        by_year = {p: dict(v) for p, v in self.local_by_year.items()}
+        if local is not None:
+            by_year = {}
+        if local_scale is not None:
+            by_year = {p: {y: a * local_scale for y, a in v.items()} for p, v in by_year.items()}
         return replace(self, central_budget=self.central_budget if central is None
-                       else float(central), local_budgets=budgets)
+                       else float(central), local_budgets=budgets, local_by_year=by_year,
+                       central_by_year={} if central is not None else self.central_by_year)
+
+    def _resolved_budgets(self) -> dict[str, Any]:
+        if not self.years:
+            return {"central": self.central_budget, "local": dict(self.local_budgets)}
+        provinces = sorted(set(self.local_budgets) | set(self.local_by_year))
+        return {"central": {y: round(self.budget("central", year=y), 6) for y in self.years},
+                "local": {p: {y: round(self.budget("local", p, y), 6) for y in self.years}
+                          for p in provinces},
+                "growth": dict(self.growth)}
 
     def resolved(self) -> dict[str, Any]:
         """The scenario as solved, JSON-ready, for every output's provenance."""
@@ -125,7 +167,9 @@ class Scenario:
             "projects": self.source.get("projects"),
             "sheet": self.sheet,
             "money_scale": self.money_scale,
-            "budgets": {"central": self.central_budget, "local": dict(self.local_budgets)},
+            "years": list(self.years),
+            "budgets": self._resolved_budgets(),
+            "groups": dict(self.groups),
             "objective": self.objective,
             "weights": dict(self.weights),
             "regional_advantages": {k: list(v) for k, v in self.regional_advantages.items()},
@@ -266,15 +310,41 @@ class _Resolver:
             self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
         money_scale = UNITS.get(fold(units).replace(" ", "_"), 1.0)
 
+        years = self.years(d.get("years"))
         budgets = d.get("budgets")
         central, local = 0.0, {}
+        central_by_year: dict[int, float] = {}
+        growth: dict[str, float] = {}
+        self.local_by_year: dict[str, dict[int, float]] = {}
         if not isinstance(budgets, dict) or ("central" not in budgets and "local" not in budgets):
             self.err("budgets", "budgets are missing", budgets,
                      "Add budgets: {central: 105000, local: local-budgets.csv}")
         else:
-            if "central" in budgets:
-                central = self.number("budgets.central", budgets["central"], lo=0) or 0.0
-            local = self.local_budgets(budgets.get("local", {}))
+            spec = budgets.get("central", 0.0)
+            if isinstance(spec, dict):
+                central_by_year = self.year_amounts("budgets.central", spec, years)
+                central = central_by_year.get(years[0], 0.0) if years else 0.0
+            else:
+                central = self.number("budgets.central", spec, lo=0) or 0.0
+            local = self.local_budgets(budgets.get("local", {}), years)
+            for fund, rate in (budgets.get("growth") or {}).items():
+                if fund not in ("central", "local"):
+                    self.err(f"budgets.growth.{fund}", "growth is per fund", fund,
+                             "Write growth: {central: 0.05, local: 0.03}")
+                    continue
+                r = self.number(f"budgets.growth.{fund}", rate, -0.9, 1.0)
+                if r is not None:
+                    growth[fund] = r
+            if growth and not years:
+                self.err("budgets.growth", "growth rates need a multi-year plan", growth,
+                         "Add years: [2026, 2027, 2028, 2029, 2030]")
+        groups = {}
+        for g, mx in (d.get("groups") or {}).items():
+            if isinstance(mx, bool) or not isinstance(mx, int) or mx < 0:
+                self.err(f"groups.{g}", "must be the largest number of projects of the group "
+                         "that may be funded", mx, "Write e.g. groups: {CCN-A: 1}")
+            else:
+                groups[str(g)] = mx
 
         objective = d.get("objective", "total_score")
         if objective not in ("total_score", "weighted_funds"):
@@ -287,6 +357,7 @@ class _Resolver:
             if p:
                 adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
                                                 else [sectors]))
+        self.plan_years = years
         targets = tuple(t for i, raw in enumerate(d.get("targets") or [])
                         if (t := self.target(i, raw)) is not None)
         names = [t.name for t in targets]
@@ -327,13 +398,50 @@ class _Resolver:
             objective=objective, weights=weights, regional_advantages=adv, targets=targets,
             local_match_min=match, rate_overrides=overrides, regions=regions,
             must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
+            years=years, growth=growth, central_by_year=central_by_year,
+            local_by_year=self.local_by_year, groups=groups,
             sheet=sheet, money_scale=money_scale, path=self.path,
             description=str(d.get("description", "")),
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
             source=source, warnings=tuple(self.warnings),
         )
 
-    def local_budgets(self, spec: object) -> dict[str, float]:
+    def years(self, spec: object) -> tuple[int, ...]:
+        if spec is None:
+            return ()
+        if (not isinstance(spec, list) or not spec or
+                not all(isinstance(y, int) and not isinstance(y, bool) and 2000 <= y <= 2100
+                        for y in spec)):
+            self.err("years", "must be a list of plan years", spec,
+                     "Write years: [2026, 2027, 2028, 2029, 2030]")
+            return ()
+        ys = sorted(set(spec))
+        if ys != list(range(ys[0], ys[-1] + 1)):
+            self.err("years", "plan years must be consecutive", spec)
+            return ()
+        return tuple(ys)
+
+    def year_amounts(self, key: str, spec: dict, years: tuple[int, ...]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        if not years:
+            self.err(key, "amounts per year need a multi-year plan", spec,
+                     "Add years: [2026, …] or give one amount")
+            return out
+        for y, amount in spec.items():
+            if not isinstance(y, int) or y not in years:
+                self.err(f"{key}.{y}", "not a year of the plan", y,
+                         f"Use one of {', '.join(map(str, years))}")
+                continue
+            a = self.number(f"{key}.{y}", amount, lo=0)
+            if a is not None:
+                out[y] = a
+        missing = [y for y in years if y not in out]
+        if out and missing:
+            self.err(key, f"no amount for {', '.join(map(str, missing))}", spec,
+                     "Give every plan year, or one amount with budgets.growth")
+        return out
+
+    def local_budgets(self, spec: object, years: tuple[int, ...] = ()) -> dict[str, float]:
         out: dict[str, float] = {}
         if isinstance(spec, str):
             path = Path(spec)
@@ -348,6 +456,7 @@ class _Resolver:
                          if k in cols), None)
             bcol = next((cols[k] for k in ("budget", "ngan sach", "kinh phi", "budget million vnd")
                          if k in cols), None)
+            ycol = next((cols[k] for k in ("year", "nam") if k in cols), None)
             if pcol is None or bcol is None:
                 self.errors.append(Problem(str(path), "needs columns 'province' and 'budget'",
                                            fix="Header the columns province,budget "
@@ -369,6 +478,23 @@ class _Resolver:
                                                "amount in million VND", column=bcol,
                                                value=row[bcol]))
                     continue
+                if ycol is not None and str(row[ycol]).strip():
+                    try:
+                        year = int(float(str(row[ycol])))
+                    except ValueError:
+                        year = -1
+                    if year not in years:
+                        self.errors.append(replace(where, message="not a year of the plan",
+                                                   column=ycol, value=row[ycol]))
+                        continue
+                    per_year = self.local_by_year.setdefault(prov.name, {})
+                    if year in per_year:
+                        self.errors.append(replace(where, message="province and year listed "
+                                                   "twice", column=pcol, value=row[pcol]))
+                    per_year[year] = amount
+                    if year == years[0]:
+                        out[prov.name] = amount
+                    continue
                 if prov.name in out:
                     self.errors.append(replace(where, message="province listed twice",
                                                column=pcol, value=row[pcol]))
@@ -377,6 +503,12 @@ class _Resolver:
         if isinstance(spec, dict):
             for prov, amount in spec.items():
                 p = self.province(f"budgets.local.{prov}", prov)
+                if isinstance(amount, dict):
+                    per_year = self.year_amounts(f"budgets.local.{prov}", amount, years)
+                    if p:
+                        self.local_by_year[p] = per_year
+                        out[p] = per_year.get(years[0], 0.0) if years else 0.0
+                    continue
                 a = self.number(f"budgets.local.{prov}", amount, lo=0)
                 if p and a is not None:
                     out[p] = a
@@ -458,10 +590,14 @@ class _Resolver:
         if kind == "region_min" and region is None:
             self.err(f"{key}.region", "a region_min target needs a region", None,
                      "Add region: NMM (or RRD, NCC, CH, SE, MKD)")
+        year = raw.get("year")
+        if year is not None and (not isinstance(year, int) or year not in self.plan_years):
+            self.err(f"{key}.year", "not a year of the plan", year,
+                     "Targets per year need years: [...] in the scenario and one of them here")
         if len(self.errors) > n0:
             return None
         return Target(name, str(kind), str(fund), share, amount, of, tuple(cats_resolved),
-                      region, province)
+                      region, province, year)
 
     def override(self, i: int, raw: object) -> RateOverride | None:
         key = f"rate_overrides[{i}]"

@@ -52,6 +52,9 @@ VI_HEADERS = {
     "disadvantaged_area": "Địa bàn khó khăn", "women_or_ethnic_owned": "Phụ nữ/DTTS làm chủ",
     "infra_investment": "Tổng mức đầu tư", "other_state_support": "Hỗ trợ từ chương trình khác",
     "must_fund": "Chuyển tiếp", "note": "Ghi chú",
+    "all_or_nothing": "Hỗ trợ trọn gói", "min_fraction": "Tỷ lệ tối thiểu",
+    "requires": "Phụ thuộc", "group": "Nhóm loại trừ", "year": "Năm thực hiện",
+    "latest_year": "Năm muộn nhất", "profile": "Tiến độ giải ngân",
 }
 OLD_NAMES = ["Bình Dương", "Hải Dương", "Quảng Nam", "Bắc Giang", "Kiên Giang"]
 
@@ -138,9 +141,70 @@ def generate_local_budgets(seed: int = 2026, scale: float = 1.0) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def add_integer_columns(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Equipment grants all-or-nothing, some projects viable only above 60% of their cap,
+    relocations that need their province's cluster infrastructure, alternative sites that
+    compete in exclusive groups. Expects canonical (English) column names."""
+    rng = np.random.default_rng(seed + 7)
+    n = len(frame)
+    out = frame.copy()
+    cats = out["category"].to_numpy()
+    equipment = np.isin(cats, ["machinery", "technology_line"])
+    out["all_or_nothing"] = (equipment & (rng.random(n) < 0.6)).astype(int)
+    out["min_fraction"] = np.where(~equipment & (rng.random(n) < 0.15), 0.6, np.nan)
+    requires = np.full(n, "", dtype=object)
+    infra = {}
+    for i in np.flatnonzero(cats == "ccn_infrastructure"):
+        infra.setdefault(out["province"].iat[i], out["project_id"].iat[i])
+    for i in np.flatnonzero(cats == "relocation"):
+        requires[i] = infra.get(out["province"].iat[i], "")
+    out["requires"] = requires
+    group = np.full(n, "", dtype=object)
+    for k, (_, idx) in enumerate(out.groupby(["province", "category"]).indices.items()):
+        if len(idx) >= 2 and rng.random() < 0.25:
+            pair = rng.choice(idx, size=2, replace=False)
+            group[pair] = f"G{k:03d}"
+    out["group"] = group
+    return out
+
+
+def add_year_columns(frame: pd.DataFrame, years: list[int], seed: int) -> pd.DataFrame:
+    """Start years over the plan, two- and three-year disbursement profiles, and projects that
+    may start any time in a window of up to three years."""
+    rng = np.random.default_rng(seed + 11)
+    n = len(frame)
+    out = frame.copy()
+    profile = rng.choice(["", "60/40", "50/30/20"], size=n, p=[0.6, 0.3, 0.1])
+    length = np.array([1 if p == "" else len(p.split("/")) for p in profile])
+    latest_start = years[-1] - length + 1
+    start = np.array([rng.integers(years[0], ls + 1) for ls in latest_start])
+    window = rng.random(n) < 0.2
+    latest = np.where(window, np.minimum(start + rng.integers(1, 3, n), latest_start), np.nan)
+    out["year"] = start
+    out["latest_year"] = latest
+    out["profile"] = profile
+    return out
+
+
+def _to_vietnamese(frame: pd.DataFrame) -> pd.DataFrame:
+    rules = load_rules()
+    out = frame.copy()
+    out["category"] = [rules.rules[c].name_vi for c in out["category"]]
+    out["level"] = out["level"].map({"central": "Trung ương", "local": "Địa phương"})
+    out["funds"] = out["funds"].map({"central": "Trung ương", "local": "Địa phương",
+                                     "both": "Cả hai"})
+    return out.rename(columns=VI_HEADERS)
+
+
 def write_demo(folder: Path, n: int = 800, seed: int = 2026) -> None:
+    """The demo's files: the annual plan, its MIP variant, and a 2026–2030 programme."""
     folder.mkdir(parents=True, exist_ok=True)
-    generate_projects(n, seed).to_csv(folder / "projects.csv", index=False,
-                                      encoding="utf-8", lineterminator="\n")
+    csv = {"index": False, "encoding": "utf-8", "lineterminator": "\n"}
+    generate_projects(n, seed).to_csv(folder / "projects.csv", **csv)
+    base = generate_projects(n, seed, vietnamese=False)
+    _to_vietnamese(add_integer_columns(base, seed)).to_csv(folder / "projects-mip.csv", **csv)
+    five = generate_projects(5 * n, seed + 1, vietnamese=False)
+    five = add_year_columns(five, list(range(2026, 2031)), seed)
+    _to_vietnamese(five).to_csv(folder / "projects-2026-2030.csv", **csv)
     generate_local_budgets(seed).to_csv(folder / "local-budgets.csv", index=False,
                                         encoding="utf-8", lineterminator="\n")

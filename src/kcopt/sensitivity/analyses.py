@@ -76,22 +76,23 @@ def project_status(fraction: np.ndarray) -> np.ndarray:
 
 @dataclass
 class BudgetTask:
-    central_row: int
+    """Scale the central budget rows by one factor and every local one by another."""
+
+    central_rows: np.ndarray
+    central_base: np.ndarray
     local_rows: np.ndarray
     local_base: np.ndarray
     layout: _Layout
 
     def __call__(self, r: Resolver, point: tuple[float, float]) -> dict:
-        central, scale = point
-        rows = np.concatenate([[self.central_row], self.local_rows]).astype(int) \
-            if self.central_row >= 0 else self.local_rows
-        upper = np.concatenate([[central], self.local_base * scale]) \
-            if self.central_row >= 0 else self.local_base * scale
-        r.set_row_upper(rows, upper)
+        fc, fl = point
+        r.set_row_upper(np.concatenate([self.central_rows, self.local_rows]),
+                        np.concatenate([self.central_base * fc, self.local_base * fl]))
         p = r.solve()
         row = {"status": p.status, "objective": p.objective}
         if p.x is not None:
             row.update(self.layout.by_group(p.x))
+            row["_x"] = p.x
         return row
 
 
@@ -132,13 +133,15 @@ def _check_any(statuses: list[str], what: str) -> None:
         raise RuntimeError(f"every {what} re-solve failed ({statuses[0]})")
 
 
-def _budget_rows(model: Model) -> tuple[int, np.ndarray, np.ndarray]:
+def budget_task(model: Model, layout: _Layout | None = None) -> BudgetTask:
+    """The budget rows of the model (every plan year) with their amounts."""
     lp = model.lp
-    names = lp.row_names
-    central = names.index("budget:central") if "budget:central" in names else -1
-    local = np.array([i for i, n in enumerate(names) if n.startswith("budget:local:")],
+    central = np.array([i for i, n in enumerate(lp.row_names)
+                        if n == "budget:central" or n.startswith("budget:central:")], dtype=int)
+    local = np.array([i for i, n in enumerate(lp.row_names) if n.startswith("budget:local:")],
                      dtype=int)
-    return central, local, lp.row_upper[local]
+    return BudgetTask(central, lp.row_upper[central], local, lp.row_upper[local],
+                      layout or _Layout.of(model))
 
 
 def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float = 1.5,
@@ -151,22 +154,21 @@ def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float
     central × local surface. One row per point (`sweep` says which).
     """
     model = result.model
-    central_row, local_rows, local_base = _budget_rows(model)
-    base_c = model.scenario.central_budget
-    task = BudgetTask(central_row, local_rows, local_base, _Layout.of(model))
+    task = budget_task(model)
     factors = np.round(np.linspace(low, high, points), 6)
     gfactors = np.round(np.linspace(low, high, grid), 6)
-    plan = ([("central", f * base_c, 1.0, f, 1.0) for f in factors]
-            + [("local", base_c, f, 1.0, f) for f in factors]
-            + [("grid", fc * base_c, fl, fc, fl) for fc in gfactors for fl in gfactors])
-    rows = map_points(model.lp, task, [(c, s) for _, c, s, _, _ in plan], jobs=jobs,
+    plan = ([("central", f, 1.0) for f in factors] + [("local", 1.0, f) for f in factors]
+            + [("grid", fc, fl) for fc in gfactors for fl in gfactors])
+    rows = map_points(model.lp, task, [(fc, fl) for _, fc, fl in plan], jobs=jobs,
                       scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                       desc="budget sweep")
+    for r in rows:
+        r.pop("_x", None)
     _check_any([r["status"] for r in rows], "budget sweep")
+    c_total, l_total = float(task.central_base.sum()), float(task.local_base.sum())
     head = pd.DataFrame([{"sweep": s, "central_factor": fc, "local_factor": fl,
-                          "central_budget": round(c, 4),
-                          "local_budget": round(float(local_base.sum() * sc), 4)}
-                         for s, c, sc, fc, fl in plan])
+                          "central_budget": round(c_total * fc, 4),
+                          "local_budget": round(l_total * fl, 4)} for s, fc, fl in plan])
     return pd.concat([head, pd.DataFrame(rows)], axis=1)
 
 
@@ -265,17 +267,16 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
         status, obj, frac = out
         rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
                                  result.objective))
-    central_row, local_rows, local_base = _budget_rows(model)
-    btask = BudgetTask(central_row, local_rows, local_base, layout)
-    base_c = model.scenario.central_budget
-    bplan = [("central budget", (base_c * (1 + s * change), 1.0), s * change,
-              base_c * (1 + s * change)) for s in (-1, 1)]
-    bplan += [("local budgets", (base_c, 1 + s * change), s * change,
-               float(local_base.sum() * (1 + s * change))) for s in (-1, 1)]
-    for name, point, delta, value in bplan:
-        r = Resolver(model.lp, model.scenario.solver)
-        out = btask(r, point)
-        x = r.h.getSolution().col_value if out["status"] == "optimal" else None
+    btask = budget_task(model, layout)
+    c_total, l_total = float(btask.central_base.sum()), float(btask.local_base.sum())
+    bplan = [("central budget", (1 + s * change, 1.0), s * change, c_total * (1 + s * change))
+             for s in (-1, 1)]
+    bplan += [("local budgets", (1.0, 1 + s * change), s * change, l_total * (1 + s * change))
+              for s in (-1, 1)]
+    outs = map_points(model.lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
+                      scheduler=scheduler, opts=model.scenario.solver)
+    for (name, _, delta, value), out in zip(bplan, outs, strict=True):
+        x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
         rows.append(_tornado_row("budget", name, delta, value, out["status"],
                                  out["objective"], frac, base_status, result.objective))

@@ -96,7 +96,8 @@ def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[
     xs = []
     for n, lo, up, integer in zip(col_names, lp.col_lower.tolist(), lp.col_upper.tolist(),
                                   lp.integer.tolist(), strict=True):
-        cat = (pulp.LpBinary if integer and lo >= 0 and up <= 1 else
+        # LpBinary would reset the bounds to [0, 1]; a z fixed at 0 must stay 0
+        cat = (pulp.LpBinary if integer and lo == 0 and up == 1 else
                pulp.LpInteger if integer else pulp.LpContinuous)
         ub = None if np.isinf(up) else up
         xs.append(add_variable(n, lo, ub, cat=cat) if add_variable else
