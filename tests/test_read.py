@@ -160,3 +160,150 @@ def test_demo_reads_with_only_known_columns_and_notes() -> None:
     assert len(projects) == 800
     assert projects.extra_columns == ["Ghi chú"]
     assert len(set(projects.frame["province"])) == 34
+
+
+# --- real workbooks: merged and two-row headers, subtotals, encrypted files ----------------------
+
+from workbooks import government_form  # noqa: E402
+
+
+def test_government_form_with_merged_two_row_header_and_subtotals(tmp_path: Path) -> None:
+    projects = kcopt.read_projects(government_form(tmp_path / "form.xlsx"))
+    f = projects.frame
+    assert list(f["project_id"]) == ["P-1", "P-2", "P-3", "P-4"]
+    assert projects.file_rows == [9, 10, 11, 14]
+    assert f["total_cost"].tolist() == [1200.0, 1500.0, 900.0, 1000.5]
+    assert f["requested"].tolist() == [600.0, 450.5, 300.0, 400.0]
+    assert f["province"].tolist() == ["Lâm Đồng"] * 3 + ["Đắk Lắk"]  # merged D9:D11
+    assert f["green"].tolist() == [1.0, 0.0, 1.0, 1.0]
+    assert projects.extra_columns == ["STT"]
+    text = "\n".join(str(w) for w in projects.warnings)
+    assert "row 12: subtotal row skipped ('Cộng I')" in text
+    assert "row 15: subtotal row skipped ('Tổng cộng')" in text
+    assert "row 8: section heading skipped" in text
+    assert "row 7: row of column numbers skipped" in text
+    assert "blank row(s) skipped (row 13)" in text
+    assert "merged cells D9:D11: read 'Lâm Đồng' into each of their 3 rows" in text
+    assert "'Tổng kinh phí' (F6), 'Đề nghị hỗ trợ' (G6)" in text
+    amb = next(w for w in projects.warnings if "'1.200'" in w.message)
+    assert (amb.row, amb.column, amb.project_id) == (9, "Tổng kinh phí", "P-1")
+
+
+def test_parent_header_without_merge_and_bilingual_rows(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã đề án", "Tên đề án", "Tỉnh", "Nội dung", "Kinh phí (triệu đồng)", None, "Cấp"])
+    ws.append([None, None, None, None, "Tổng kinh phí", "Kinh phí đề nghị hỗ trợ", None])
+    ws.append(["P-1", "Máy sấy", "Sơn La", "machinery", 900, 300, "Trung ương"])
+    ws.append(["Mã đề án", "x", "y", "z"])  # no: a data row may not look like a header
+    wb.save(tmp_path / "p.xlsx")
+    with pytest.raises(InputError):  # the stray last row is an error, proving rows are read
+        kcopt.read_projects(tmp_path / "p.xlsx")
+    ws.delete_rows(4)
+    wb.save(tmp_path / "p.xlsx")
+    f = kcopt.read_projects(tmp_path / "p.xlsx").frame
+    assert (f["total_cost"].iat[0], f["requested"].iat[0], f["level"].iat[0]) == (
+        900.0, 300.0, "central")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung", "Tổng kinh phí", "Ghi chú"])
+    ws.append(["Project ID", "Project name", "Province", "Content type", "Total cost", "Notes"])
+    ws.append(["P-1", "Máy sấy", "Sơn La", "machinery", "1,200", "a"])
+    wb.save(tmp_path / "b.xlsx")
+    projects = kcopt.read_projects(tmp_path / "b.xlsx")
+    assert projects.file_rows == [3]
+    assert projects.extra_columns == ["Ghi chú"]  # the Vietnamese label names the column
+    assert projects.frame["total_cost"].iat[0] == 1200.0
+    assert any("'1,200' as 1,200 million (',' as thousands separator" in w.message
+               for w in projects.warnings)
+
+
+def test_merged_amount_is_read_once_and_said(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung", "Tổng kinh phí"])
+    ws.append(["P-1", "a", "Sơn La", "machinery", 900])
+    ws.append(["P-2", "b", "Sơn La", "machinery", None])
+    ws.merge_cells("E2:E3")
+    wb.save(tmp_path / "m.xlsx")
+    with pytest.raises(InputError) as info:
+        kcopt.read_projects(tmp_path / "m.xlsx")
+    assert any(p.row == 3 and "total cost is empty" in p.message for p in info.value.problems)
+    assert any("merged cells E2:E3: '900' is read for row 2 only; row 3 is left" in w.message
+               for w in info.value.warnings)
+
+
+def test_encrypted_and_disguised_workbooks(tmp_path: Path) -> None:
+    encrypted = Path(__file__).parent / "data" / "encrypted.xlsx"  # password "kcopt"
+    with pytest.raises(InputError, match="password-protected") as info:
+        kcopt.read_projects(encrypted)
+    assert "unprotected copy" in str(info.value)
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(InputError, match=r"old Excel 97–2003 workbook \(.xls format\)"):
+        kcopt.read_projects(tmp_path / "old.xlsx")
+    (tmp_path / "text.xlsx").write_text("Mã đề án,Tên đề án\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not an \.xlsx workbook \(the file is a text file"):
+        kcopt.read_projects(tmp_path / "text.xlsx")
+    (tmp_path / "p.ods").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"(?i)save it from LibreOffice as \.xlsx"):
+        kcopt.read_projects(tmp_path / "p.ods")
+
+
+def test_sheets_chosen_found_and_missing(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Hướng dẫn"
+    wb.active["A1"] = "Điền danh mục ở sheet sau"
+    ws = wb.create_sheet("Danh mục")
+    ws.append(list(GOOD[0]))
+    ws.append(list(GOOD[0].values()))
+    wb.create_sheet("Trống")
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    projects = kcopt.read_projects(path)  # the first sheet holds no table: the next one does
+    assert projects.sheet == "Danh mục"
+    assert any("first sheet 'Hướng dẫn' holds no project table" in w.message
+               for w in projects.warnings)
+    projects = kcopt.read_projects(f"{path}#danh muc")  # case and accents forgiven, and said
+    assert projects.sheet == "Danh mục"
+    assert any("no sheet named exactly 'danh muc'" in w.message for w in projects.warnings)
+    with pytest.raises(InputError, match=r"no sheet named 'Kế hoạch'.*Hướng dẫn, Danh mục, Trống"):
+        kcopt.read_projects(path, sheet="Kế hoạch")
+    with pytest.raises(InputError, match="sheet 'Trống' is empty"):
+        kcopt.read_projects(path, sheet="Trống")
+    with pytest.raises(InputError, match=r"no header row .* sheet 'Hướng dẫn'.*'Điền danh mục"):
+        kcopt.read_projects(path, sheet="Hướng dẫn")
+    blank = openpyxl.Workbook()
+    blank.create_sheet("Sheet2")
+    blank.save(tmp_path / "blank.xlsx")
+    with pytest.raises(InputError, match=r"the workbook is empty \(every sheet: Sheet, Sheet2\)"):
+        kcopt.read_projects(tmp_path / "blank.xlsx")
+    header_only = openpyxl.Workbook()
+    header_only.active.append(list(GOOD[0]))
+    header_only.save(tmp_path / "h.xlsx")
+    with pytest.raises(InputError, match=r"no projects below the header \(row 1\)"):
+        kcopt.read_projects(tmp_path / "h.xlsx")
+
+
+def test_formula_without_saved_value_is_reported(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung", "Tổng kinh phí",
+               "Kinh phí đề nghị hỗ trợ"])
+    ws.append(["P-1", "a", "Sơn La", "machinery", 900, "=E2*0.3"])
+    wb.save(tmp_path / "f.xlsx")
+    projects = kcopt.read_projects(tmp_path / "f.xlsx")
+    w = next(w for w in projects.warnings if "never saved" in w.message)
+    assert "F2" in w.message and w.column == "Kinh phí đề nghị hỗ trợ"
+
+
+def test_scenario_sheet_key(tmp_path: Path) -> None:
+    government_form(tmp_path / "form.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "form.xlsx")
+    wb.move_sheet("Ghi chú", offset=-1)  # the projects are no longer on the first sheet
+    wb.save(tmp_path / "form.xlsx")
+    (tmp_path / "s.yaml").write_text(
+        "name: t\nprojects: form.xlsx\nsheet: Danh mục\nbudgets: {central: 500}\n"
+        "rate_overrides: [{category: machinery, fund: local, rate: 0.5, cap: 300}]\n",
+        encoding="utf-8")
+    r = kcopt.run(tmp_path / "s.yaml")
+    assert r.projects.sheet == "Danh mục" and len(r.projects) == 4

@@ -22,7 +22,7 @@ from kcopt.model import Model, build
 from kcopt.report import allocation_table, constraint_table, summary
 from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, load_scenario
-from kcopt.schema import Projects, _is_header, validate
+from kcopt.schema import Projects, _is_header, canonical_column, validate
 from kcopt.solve import Result, Status, solve
 
 
@@ -56,7 +56,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     assert sc.projects is not None
     file, spec_sheet = split_sheet(str(sc.projects))
-    raw = read_table(file, sc.sheet or spec_sheet, _is_header)
+    raw = read_table(file, sc.sheet or spec_sheet, _is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     projects = validate(raw, load_rules(), sc.money_scale)

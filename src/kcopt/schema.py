@@ -107,7 +107,7 @@ def read_projects(path: str | Path, sheet: str | None = None, rules: RuleSet | N
     `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND).
     """
     file, spec_sheet = split_sheet(path)
-    raw = read_table(file, sheet or spec_sheet, _is_header)
+    raw = read_table(file, sheet or spec_sheet, _is_header, canonical_column)
     return validate(raw, rules or load_rules(), money_scale)
 
 
@@ -115,7 +115,7 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Project
     v = _Validator(raw)
     mapping = v.map_headers()
     if v.errors:
-        raise InputError(v.errors, v.warnings)
+        raise InputError(v.errors, raw.notes + v.warnings)
     df = raw.frame
     out: dict[str, object] = {}
     n = len(df)
@@ -131,7 +131,7 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Project
     frame = pd.DataFrame(out)
     v.cross_checks(frame, mapping)
     if v.errors:
-        raise InputError(v.errors, v.warnings)
+        raise InputError(v.errors, raw.notes + v.warnings)
     frame["level"] = frame["level"].fillna("local")
     frame["funds"] = frame["funds"].where(frame["funds"].notna(), frame["level"])
     extras = [h for h in df.columns if h not in mapping.values()]
@@ -218,11 +218,12 @@ class _Validator:
             return values
         if kind == "amount":
             values, bad, blank = parse_numbers(text)
-            ambiguous = text.str.fullmatch(r"\d{1,3}\.\d{3}").to_numpy(bool)  # 1.200: 1.2?
-            for i in np.flatnonzero(ambiguous & ~bad):
-                self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
-                             f"{values[i]:,.0f} million ('.' as thousands separator)",
-                             severity="warning")
+            for sep, other in ((".", "decimal point"), (",", "Vietnamese decimal comma")):
+                ambiguous = text.str.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}").to_numpy(bool)
+                for i in np.flatnonzero(ambiguous & ~bad):  # 1.200 / 1,200: or 1.2?
+                    self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
+                                 f"{values[i]:,.0f} million ('{sep}' as thousands separator, "
+                                 f"not a {other})", severity="warning")
             self._bad(bad, col, "not an amount in million VND",
                       "Write a number such as 1200 or 1.200,5")
             low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)

@@ -1,8 +1,10 @@
 """Read a project list (CSV or XLSX) into a table of raw cells, finding the header row.
 
 Government forms open with the agency's name, a form number and a title; the header row is the
-first of the top rows in which at least two cells are known column names. Cells are kept as text
-so validation can quote exactly what the planner typed.
+first of the top rows in which at least two cells are known column names. `io.layout` handles
+two-row and merged headers and skips blank, numbering, section and subtotal rows, noting each;
+`io.sheets` opens workbooks and refuses encrypted or old-format ones clearly. Cells are kept as
+text so validation can quote exactly what the planner typed.
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils.cell import get_column_letter
 
 from kcopt.errors import InputError, Problem
+from kcopt.io.layout import ColumnName, find_header, locate
+from kcopt.io.sheets import Grid, Workbook, cell_ref
+from kcopt.text import fold
 
 HEADER_SCAN_ROWS = 30
 
 
 @dataclass
 class RawTable:
-    """Cells as text under their original headers, with the file row number of each data row."""
+    """Cells as text under their original headers, with the file row number of each data row.
+
+    `header_row` is the last header row (1-based); `header_rows` all of them, `columns` the
+    1-based file column of each frame column, `skipped` the rows that are not projects (file
+    row → "blank", "numbering", "section" or "subtotal").
+    """
 
     frame: pd.DataFrame
     file_rows: list[int]
@@ -30,6 +41,9 @@ class RawTable:
     sheet: str | None
     header_row: int
     notes: list[Problem] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
 
 
 def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
@@ -41,50 +55,99 @@ def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
     return Path(text), None
 
 
-def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool]) -> RawTable:
-    """Read `path` (and `sheet` for workbooks); `is_header(cells)` recognises the header row."""
+def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool],
+               column_name: ColumnName | None = None) -> RawTable:
+    """Read `path` (and `sheet` for workbooks); `is_header(cells)` recognises the header row and
+    `column_name(header)` (canonical name or None) refines two-row headers and skipped rows."""
     if not path.exists():
         raise InputError([Problem(str(path), "file not found", "Check the path (relative paths "
                                   "in a scenario are relative to the scenario file)")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        grid, sheet = _read_xlsx(path, sheet)
+        grid, notes = _read_xlsx(path, sheet, is_header)
     elif suffix in (".csv", ".txt", ".tsv"):
-        grid = _read_csv(path)
+        frame = _read_csv(path)
+        grid, notes = Grid("", frame.to_numpy(dtype=object).tolist()), []
     elif suffix == ".xls":
         raise InputError([Problem(str(path), "old Excel 97–2003 (.xls) workbooks are not read",
                                   "Open it in Excel or LibreOffice and save as .xlsx")])
+    elif suffix == ".ods":
+        raise InputError([Problem(str(path), "OpenDocument (.ods) spreadsheets are not read",
+                                  "Save it from LibreOffice as .xlsx (Excel 2007–365)")])
     else:
         raise InputError([Problem(str(path), f"unsupported file type '{suffix}'",
                                   "Give a .csv or .xlsx file")])
-    if grid.empty:
-        raise InputError([Problem(str(path), "the file is empty", "Add a header row and projects",
-                                  sheet=sheet)])
-    header_at = None
-    for i in range(min(HEADER_SCAN_ROWS, len(grid))):
-        if is_header([str(c) for c in grid.iloc[i].tolist()]):
-            header_at = i
-            break
+    title = grid.title or None
+    cells = grid.cells
+    if not any(str(c).strip() for row in cells for c in row):
+        raise InputError([Problem(str(path), "the file is empty" if title is None else
+                                  f"sheet '{title}' is empty", "Add a header row and projects",
+                                  sheet=title)])
+    header_at = find_header(cells, is_header, HEADER_SCAN_ROWS)
     if header_at is None:
+        raise _no_header(path, grid)
+    layout = locate(cells, header_at, grid.merges, is_header, column_name)
+    keep = [j for j, h in enumerate(layout.names) if h]
+    headers = _unique_headers(path, title, [layout.names[j] for j in keep], keep, column_name)
+    if not layout.body:
         raise InputError([Problem(
-            str(path), f"no header row found in the first {HEADER_SCAN_ROWS} rows", sheet=sheet,
-            fix="The header row needs at least 'Mã đề án' (project_id) and 'Tên đề án' (name) "
-            "or other known column names; run `kcopt template` for a starting workbook",
-        )])
-    headers = [str(h).strip() for h in grid.iloc[header_at].tolist()]
-    body = grid.iloc[header_at + 1:]
-    keep = [j for j, h in enumerate(headers) if h]
-    body = body.iloc[:, keep]
-    body.columns = [headers[j] for j in keep]
-    blank = (body.apply(lambda s: s.str.strip()) == "").all(axis=1)
-    file_rows = [header_at + 2 + i for i in range(len(body))]
-    notes = []
-    if blank.any():
-        notes.append(Problem(str(path), f"{int(blank.sum())} blank row(s) skipped", sheet=sheet,
+            str(path), f"no projects below the header (row {layout.header_rows[-1] + 1})",
+            f"Fill in one project per row from row {layout.header_rows[-1] + 2}", sheet=title)])
+    body = pd.DataFrame([[cells[i][j] for j in keep] for i in layout.body],
+                        columns=headers, dtype=str)
+    for message, row, column in layout.notes:
+        notes.append(Problem(str(path), message, sheet=title, row=row, column=column,
                              severity="warning"))
-    rows = [r for r, b in zip(file_rows, blank.tolist(), strict=True) if not b]
-    body = body.loc[~blank.to_numpy()].reset_index(drop=True)
-    return RawTable(body, rows, path, sheet, header_at + 1, notes)
+    notes += _unsaved_formulas(path, grid, set(layout.body), keep, headers)
+    return RawTable(body, [i + 1 for i in layout.body], path, title, layout.header_rows[-1] + 1,
+                    notes, [r + 1 for r in layout.header_rows], [j + 1 for j in keep],
+                    {r + 1: why for r, why in layout.skipped.items()})
+
+
+def _no_header(path: Path, grid: Grid, others: list[str] | None = None) -> InputError:
+    title = grid.title or None
+    seen = [[c.strip() for c in row if c.strip()] for row in grid.cells[:HEADER_SCAN_ROWS]]
+    first = next((r for r in seen if len(r) >= 2), None) or next((r for r in seen if r), [])
+    found = (" The first filled row holds: " + ", ".join(repr(c[:40]) for c in first[:6])
+             + (" …" if len(first) > 6 else "") + ".") if first else ""
+    where = f"sheet '{title}'" if title else "the file"
+    fix = ("The header row needs at least 'Mã đề án' (project_id) and 'Tên đề án' (name) or "
+           "other known column names; run `kcopt template` for a starting workbook")
+    if others:
+        fix += f". The workbook's sheets: {', '.join(others)} (choose one with file.xlsx#Sheet)"
+    return InputError([Problem(
+        str(path), f"no header row found in the first {HEADER_SCAN_ROWS} rows of {where}."
+        + found, sheet=title, fix=fix)])
+
+
+def _unique_headers(path: Path, sheet: str | None, names: list[str], cols: list[int],
+                    column_name: ColumnName | None) -> list[str]:
+    out: list[str] = []
+    for name, j in zip(names, cols, strict=True):
+        if name in out:
+            first = cols[out.index(name)]
+            if column_name is not None and column_name(name) is not None:
+                raise InputError([Problem(
+                    str(path), f"two columns are headed '{name}' ({get_column_letter(first + 1)}"
+                    f" and {get_column_letter(j + 1)})", "Rename or delete one of them",
+                    sheet=sheet, column=name)])
+            name = f"{name} ({get_column_letter(j + 1)})"
+        out.append(name)
+    return out
+
+
+def _unsaved_formulas(path: Path, grid: Grid, rows: set[int], cols: list[int],
+                      headers: list[str]) -> list[Problem]:
+    by_col: dict[int, list[str]] = {}
+    for r, c in grid.unsaved_formulas:
+        if r in rows and c in cols:
+            by_col.setdefault(c, []).append(cell_ref(r, c))
+    return [Problem(
+        str(path), f"{len(refs)} cell(s) hold a formula whose value was never saved ("
+        + ", ".join(refs[:5]) + (" …" if len(refs) > 5 else "") + "); they read as blank",
+        "The workbook was written by a program: open it in Excel or LibreOffice and save it so "
+        "the values are stored", sheet=grid.title, column=headers[cols.index(c)],
+        severity="warning") for c, refs in sorted(by_col.items())]
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -113,36 +176,52 @@ def _read_csv(path: Path) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
-    import zipfile
+def _read_xlsx(path: Path, sheet: str | None,
+               is_header: Callable[[list[str]], bool]) -> tuple[Grid, list[Problem]]:
+    """The named sheet, or the first sheet holding a project table (the first sheet if none)."""
+    notes: list[Problem] = []
+    with Workbook(path) as book:
+        names = book.sheetnames
+        if sheet is not None:
+            title = _pick_sheet(path, sheet, names, notes)
+            grid = book.grid(title)
+            if find_header(grid.cells, is_header, HEADER_SCAN_ROWS) is None and any(
+                    c.strip() for row in grid.cells for c in row):
+                raise _no_header(path, grid, names)
+            return grid, notes
+        first = book.grid(names[0])
+        if find_header(first.cells, is_header, HEADER_SCAN_ROWS) is not None:
+            return first, notes
+        filled = _filled(first)
+        for title in names[1:]:
+            grid = book.grid(title)
+            filled = filled or _filled(grid)
+            if find_header(grid.cells, is_header, HEADER_SCAN_ROWS) is not None:
+                notes.append(Problem(
+                    str(path), f"the first sheet '{names[0]}' holds no project table; read "
+                    f"sheet '{title}'", "Name the sheet to be sure: file.xlsx#" + title
+                    + " or `sheet:` in the scenario", sheet=title, severity="warning"))
+                return grid, notes
+        if not filled:
+            if len(names) == 1:
+                return first, notes
+            raise InputError([Problem(str(path), "the workbook is empty (every sheet: "
+                                      + ", ".join(names) + ")", "Add a header row and projects")])
+        raise _no_header(path, first, names)
 
-    import openpyxl
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise InputError([Problem(
-            str(path), f"cannot open the workbook ({type(exc).__name__})",
-            "If it is password-protected, save an unprotected copy; otherwise re-save it as .xlsx",
-        )]) from None
-    try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
-        else:
-            raise InputError([Problem(str(path), f"no sheet named '{sheet}'",
-                                      f"The workbook has: {', '.join(wb.sheetnames)}")])
-        rows = [["" if v is None else _cell_text(v) for v in row]
-                for row in ws.iter_rows(values_only=True)]
-        title = ws.title
-    finally:
-        wb.close()
-    width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str), title
+def _filled(grid: Grid) -> bool:
+    return any(c.strip() for row in grid.cells for c in row)
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _pick_sheet(path: Path, sheet: str, names: list[str], notes: list[Problem]) -> str:
+    if sheet in names:
+        return sheet
+    close = [n for n in names if fold(n) == fold(sheet)]
+    if len(close) == 1:
+        notes.append(Problem(str(path), f"no sheet named exactly '{sheet}'; read sheet "
+                             f"'{close[0]}'", sheet=close[0], severity="warning"))
+        return close[0]
+    raise InputError([Problem(str(path), f"no sheet named '{sheet}'",
+                              f"The workbook has: {', '.join(names)}. Give one of these after "
+                              "'#' (file.xlsx#Sheet) or in the scenario's `sheet:` key")])

@@ -1,0 +1,172 @@
+"""Open a planner's workbook for reading: refuse what cannot be read with a message that says
+what the file is, and give each sheet as a grid of text plus the facts openpyxl's fast reader
+does not expose (merged cells, formulas whose value was never saved).
+
+A password-protected workbook is not a zip at all: Excel wraps the encrypted package in an OLE
+compound file (the same container as an old .xls), which starts with the bytes D0 CF 11 E0.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from xml.etree import ElementTree
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from kcopt.errors import InputError, Problem
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+_BARE_FORMULA = re.compile(
+    rb"<(?:\w+:)?c\b[^>]*\br=\"([A-Z]+[0-9]+)\"[^>]*>\s*"
+    rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, column) → 'C8'.
+
+    >>> cell_ref(7, 2)
+    'C8'
+    """
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """'C8' → 0-based (7, 2)."""
+    m = _CELL.fullmatch(ref)
+    assert m, ref
+    return int(m.group(2)) - 1, column_index_from_string(m.group(1)) - 1
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range, 0-based and inclusive."""
+
+    r1: int
+    c1: int
+    r2: int
+    c2: int
+
+    @property
+    def ref(self) -> str:
+        return f"{cell_ref(self.r1, self.c1)}:{cell_ref(self.r2, self.c2)}"
+
+
+@dataclass
+class Grid:
+    """One sheet: every cell as text ('' when empty), its merged ranges and the cells holding a
+    formula with no saved value (a workbook written by a program and never opened in Excel)."""
+
+    title: str
+    cells: list[list[str]]
+    merges: list[Merge] = field(default_factory=list)
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+
+
+def check_workbook_file(path: Path) -> None:
+    """Raise a clear `InputError` for a workbook that is encrypted, an old .xls or not a zip."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head[:8] == OLE_MAGIC:
+        # the OLE directory names its streams in UTF-16; an encrypted package has this one
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise InputError([Problem(
+                str(path), "the workbook is password-protected (encrypted), so it cannot be "
+                "read", "Open it in Excel or LibreOffice, remove the password to open "
+                "(Excel: File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) and "
+                "save, or save an unprotected copy and point kcopt at that")])
+        raise InputError([Problem(
+            str(path), "this is an old Excel 97–2003 workbook (.xls format) with an .xlsx name",
+            "Open it in Excel or LibreOffice and save as .xlsx (Excel Workbook)")])
+    if not zipfile.is_zipfile(path):
+        kind = "empty" if not head else ("a text file" if _is_text(head) else "not a workbook")
+        raise InputError([Problem(
+            str(path), f"not an .xlsx workbook (the file is {kind})",
+            "Save it from Excel or LibreOffice as .xlsx, or give a .csv with a .csv name")])
+
+
+def _is_text(head: bytes) -> bool:
+    return b"\0" not in head
+
+
+class Workbook:
+    """A workbook opened read-only; use as a context manager."""
+
+    def __init__(self, path: Path):
+        import openpyxl
+
+        check_workbook_file(path)
+        self.path = path
+        try:
+            self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+            raise InputError([Problem(
+                str(path), f"cannot open the workbook ({type(exc).__name__}: {exc})",
+                "Re-save it from Excel or LibreOffice as .xlsx")]) from None
+        self.sheetnames: list[str] = list(self._wb.sheetnames)
+        self._xml_paths: dict[str, str] | None = None
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._wb.close()
+
+    def grid(self, title: str) -> Grid:
+        ws = self._wb[title]
+        rows = [["" if v is None else _cell_text(v) for v in row]
+                for row in ws.iter_rows(values_only=True)]
+        width = max((len(r) for r in rows), default=0)
+        cells = [r + [""] * (width - len(r)) for r in rows]
+        xml = self._sheet_xml(title)
+        merges = [_merge(m.decode()) for m in _MERGE.findall(xml)]
+        unsaved = [parse_ref(m.decode()) for m in _BARE_FORMULA.findall(xml)]
+        return Grid(ws.title, cells, merges, unsaved)
+
+    def _sheet_xml(self, title: str) -> bytes:
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                if self._xml_paths is None:
+                    self._xml_paths = _sheet_paths(zf)
+                part = self._xml_paths.get(title)
+                return zf.read(part) if part else b""
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+            return b""  # merged cells are a refinement; the values were read already
+
+
+def _merge(ref: str) -> Merge:
+    a, _, b = ref.partition(":")
+    r1, c1 = parse_ref(a)
+    r2, c2 = parse_ref(b or a)
+    return Merge(r1, c1, r2, c2)
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part, from xl/workbook.xml and its relationships."""
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
+    out = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        out[sheet.get("name", "")] = part
+    return out
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
