@@ -63,3 +63,13 @@ def make_case(tmp_path: Path) -> Callable[..., kcopt.Scenario]:
 def solve_case(scenario: kcopt.Scenario, solver: str = "highs", **kwargs: Any) -> kcopt.Result:
     projects = kcopt.read_projects(scenario.projects)
     return kcopt.solve(kcopt.build(projects, scenario, **kwargs), solver=solver)
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory):
+    """LibreOffice with a fresh profile for this test session (tests skip without soffice)."""
+    from spreadsheet import SOFFICE, LibreOffice
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
+    return LibreOffice(tmp_path_factory.mktemp("lo-profile"))

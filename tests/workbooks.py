@@ -51,7 +51,7 @@ def government_form(path: Path) -> Path:
     ws.append([None, "Cộng I", None, None, None, "=SUM(F9:F11)", "=SUM(G9:G11)"])
     ws.append([])
     ws.append([4, "P-4", "Mây tre", "Đắk Lắk", "machinery", "1.000,5", 400, 60, 1])
-    ws.append([None, None, "Tổng cộng", None, None, "=F12+F14", "=G12+G14"])
+    ws.append([None, None, "Tổng cộng", None, None, "=F12", "=G12+G14"])
     for c in ws[15]:
         c.font = Font(bold=True)
     ws.column_dimensions["C"].width = 30

@@ -1,8 +1,9 @@
 """The whole job, as `kcopt solve` runs it: read → validate → build → solve → report → write.
 
 Each stage is timed; the benchmark reads the timings. The output directory receives
-allocation.csv, constraints.csv, summary.json and plots/*.png, each written atomically; an
-infeasible scenario writes diagnosis.json instead and raises `InfeasibleError` carrying it.
+allocation.csv, constraints.csv, summary.json, allocation.xlsx and plots/*.png, each written
+atomically; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
+carrying it.
 """
 
 from __future__ import annotations
@@ -109,6 +110,9 @@ def write_outputs(r: Run, out: Path, plots: bool = True) -> list[Path]:
     summ = dict(r.summary)
     summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
     files.append(write_json(summ, out / "summary.json"))
+    from kcopt.io.xlsx import write_allocation_xlsx
+
+    files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
     if plots:
         from kcopt.io import plots as pl
 

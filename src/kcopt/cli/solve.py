@@ -24,15 +24,28 @@ def solve_command(
     write_model: Path | None = typer.Option(None, "--write-model",
                                             help="Also write the program as .lp or .mps."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
+    into: Path | None = typer.Option(None, "--into", help="Also write a copy of this workbook "
+                                     "(the planner's own) with the allocation beside its rows: "
+                                     "<out>/<name>-kcopt.xlsx. The original is not modified."),
 ) -> None:
-    """Solve a scenario and write allocation.csv, constraints.csv, summary.json and plots.
+    """Solve a scenario and write allocation.csv, constraints.csv, summary.json,
+    allocation.xlsx and plots.
 
-    Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --solver cbc
+    Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
+    from kcopt.io.xlsx import check_into, into_target, write_into
+
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
+    if into is not None:
+        check_into(into)
     r = run(sc, out=out, solver=solver, mip=mip, time_limit=time_limit,
             plots=not no_plots, write_model=write_model)
+    copy = None
+    if into is not None:
+        copy, _book, notes = write_into(r, into, into_target(into, out))
+        r.files.append(copy)
+        r.warnings += notes
     show_warnings(r.warnings)
     s = r.summary or {}
     c = s["counts"]
@@ -44,3 +57,6 @@ def solve_command(
     err(f"  solver {s['provenance']['solver']} {s['provenance']['solver_version']}"
         + (f", MIP gap {s['mip_gap']:.2e}" if s.get("mip_gap") is not None else ""))
     err(f"  wrote {len(r.files)} files to {out}/")
+    if copy is not None:
+        err(f"  {copy.name}: a copy of {into} with the allocation beside your rows and the "
+            "summary sheets appended; the original is unchanged")

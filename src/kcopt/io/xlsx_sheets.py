@@ -1,0 +1,553 @@
+"""The sheets of `allocation.xlsx`: the allocation, summaries by province, region, content
+type, fund and priority, the constraints with their shadow prices, and run information.
+
+Totals and shares are formulas over the allocation sheet (SUBTOTAL, SUMIFS, COUNTIFS), so they
+follow a planner's edits; each one's value as kcopt computed it goes into `Book.expected`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kcopt.geo import load_geography
+from kcopt.io.labels import (
+    CRITERIA_LABELS,
+    FAMILY_VI,
+    FUND_VI,
+    LEVEL_VI,
+    MILLION_VND,
+    NO,
+    STATUS_VI,
+    YES,
+)
+from kcopt.io.xlsx_base import (
+    BOLD,
+    COUNT,
+    EN_FONT,
+    EN_ROW,
+    FIRST_ROW,
+    MONEY,
+    NOTE_ROW,
+    PERCENT,
+    PRICE,
+    SCORE,
+    TITLE_ROW,
+    VI_ROW,
+    AllocationRefs,
+    Book,
+    Column,
+    Link,
+    finish,
+    header_rows,
+    heading,
+    total_style,
+)
+
+if TYPE_CHECKING:
+    from kcopt.pipeline import Run
+
+SCORE_BANDS = [(0.8, 1.01, "0,8 – 1"), (0.6, 0.8, "0,6 – 0,8"), (0.4, 0.6, "0,4 – 0,6"),
+               (0.2, 0.4, "0,2 – 0,4"), (0.0, 0.2, "0 – 0,2")]
+
+# --- the allocation sheet ---------------------------------------------------------------------
+
+
+def _allocation_columns(run: Run) -> list[Column]:
+    cols = [
+        Column("project_id", "Mã đề án", "Project ID", None, 12),
+        Column("name", "Tên đề án", "Project name", None, 44),
+        Column("province", "Tỉnh/Thành phố", "Province", None, 22),
+        Column("region", "Vùng", "Region", None, 7),
+        Column("category", "Mã nội dung", "Content type code", None, 22),
+        Column("category_vi", "Nội dung", "Content type", None, 36),
+        Column("level", "Cấp", "Level", None, 11),
+        Column("score", "Điểm ưu tiên", "Priority score", SCORE, 10),
+        Column("cap", "Mức hỗ trợ tối đa", "Support cap", MONEY, 13),
+        Column("central", "Trung ương (KCQG)", "Central fund", MONEY, 13),
+        Column("local", "Địa phương (KCĐP)", "Local fund", MONEY, 13),
+        Column("total", "Tổng hỗ trợ", "Total support", MONEY, 13),
+        Column("fraction", "Tỷ lệ so với mức tối đa", "Share of cap", PERCENT, 11),
+        Column("status", "Trạng thái", "Status", None, 11),
+        Column("status_vi", "Tình trạng", "Status (Vietnamese)", None, 18),
+        Column("reason", "Lý do", "Reason", None, 70),
+    ]
+    cols += [Column(f"crit:{k}", vi, f"{en} (0–1)", "0.00", 11)
+             for k, (vi, en) in CRITERIA_LABELS.items()]
+    assert run.allocation is not None
+    base = {"project_id", "name", "province", "region", "category", "level", "score", "cap",
+            "central", "local", "total", "fraction", "status", "reason"}
+    cols += [Column(f"extra:{c}", str(c), str(c), None, 16) for c in run.allocation.columns
+             if c not in base]
+    return cols
+
+
+def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
+    from kcopt.model import criteria_matrix
+    from kcopt.scenario import CRITERIA
+
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("allocation")
+    cols = _allocation_columns(run)
+    heading(ws, run, "PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "Allocation of industrial-promotion funds",
+             cols)
+    n = len(alloc)
+    first, last = FIRST_ROW, FIRST_ROW + max(n, 1) - 1
+    total_row = last + 1
+    letters = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    criteria = criteria_matrix(run.model.projects, run.scenario)
+    crit_pos = {k: i for i, k in enumerate(CRITERIA)}
+    rules = run.model.rules.rules
+    cap = alloc["cap"].to_numpy(float)
+    central = alloc["central"].to_numpy(float)
+    local = alloc["local"].to_numpy(float)
+    L = letters
+    for i in range(n):
+        r = first + i
+        rec = alloc.iloc[i]
+        for j, col in enumerate(cols, 1):
+            key = col.key
+            if key == "total":
+                book.formula(ws, r, j, f"{L['central']}{r}+{L['local']}{r}",
+                             central[i] + local[i], col.fmt)
+            elif key == "fraction":
+                book.formula(ws, r, j, f"IF({L['cap']}{r}>0,{L['total']}{r}/{L['cap']}{r},0)",
+                             (central[i] + local[i]) / cap[i] if cap[i] > 0 else 0.0, col.fmt)
+            elif key in ("central", "local") and link is not None and i in link.rows:
+                src = link.central if key == "central" else link.local
+                book.formula(ws, r, j, f"{quote_sheetname(link.sheet)}!${src}${link.rows[i]}",
+                             central[i] if key == "central" else local[i], col.fmt)
+            elif key == "category_vi":
+                book.put(ws, r, j, rules[rec["category"]].name_vi)
+            elif key == "level":
+                book.put(ws, r, j, LEVEL_VI.get(str(rec["level"]), rec["level"]))
+            elif key == "status_vi":
+                book.put(ws, r, j, STATUS_VI.get(str(rec["status"]), rec["status"]))
+            elif key.startswith("crit:"):
+                book.put(ws, r, j, float(criteria[i, crit_pos[key[5:]]]), col.fmt)
+            elif key.startswith("extra:"):
+                book.put(ws, r, j, rec[key[6:]], col.fmt)
+            else:
+                book.put(ws, r, j, rec[key], col.fmt)
+    totals = totals_of(alloc)
+    book.put(ws, total_row, 1, "Tổng cộng / Total")
+    book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", n,
+                 '#,##0" đề án / projects"')
+    sums = {"cap": totals.cap, "central": totals.central, "local": totals.local,
+            "total": totals.total}
+    for key, value in sums.items():
+        c = L[key]
+        book.formula(ws, total_row, cols.index(_col(cols, key)) + 1,
+                     f"SUBTOTAL(9,{c}{first}:{c}{last})", value, MONEY)
+    book.formula(ws, total_row, cols.index(_col(cols, "fraction")) + 1,
+                 f"IF({L['cap']}{total_row}>0,{L['total']}{total_row}/{L['cap']}{total_row},0)",
+                 totals.total / totals.cap if totals.cap > 0 else 0.0, PERCENT)
+    total_style(ws, total_row, len(cols))
+    finish(ws, cols, first, last, freeze="C")
+    return AllocationRefs(ws.title, first, last, total_row, letters)
+
+
+def _col(cols: Sequence[Column], key: str) -> Column:
+    return next(c for c in cols if c.key == key)
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    cap: float
+    central: float
+    local: float
+
+    @property
+    def total(self) -> float:
+        return self.central + self.local
+
+
+def totals_of(alloc: pd.DataFrame) -> Totals:
+    return Totals(float(alloc["cap"].sum()), float(alloc["central"].sum()),
+                   float(alloc["local"].sum()))
+
+
+GROUP_COLUMNS = [
+    Column("projects", "Số đề án", "Projects", COUNT, 9),
+    Column("funded", "Hỗ trợ đủ", "Funded", COUNT, 9),
+    Column("partial", "Hỗ trợ một phần", "Partly funded", COUNT, 10),
+    Column("demand", "Nhu cầu (tổng mức tối đa)", "Demand (sum of caps)", MONEY, 14),
+    Column("central", "Trung ương (KCQG)", "Central fund", MONEY, 14),
+    Column("local", "Địa phương (KCĐP)", "Local fund", MONEY, 14),
+    Column("total", "Tổng hỗ trợ", "Total support", MONEY, 14),
+    Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 11),
+]
+
+
+def _group_rows(run: Run, key: str) -> tuple[str, list[Column], list[list[Any]]]:
+    """(match column in the allocation sheet, label columns, label values per group)."""
+    assert run.allocation is not None
+    geo = load_geography()
+    alloc = run.allocation
+    if key == "province":
+        names = sorted(set(alloc["province"]) | {p for p, b in
+                                                 run.scenario.local_budgets.items() if b > 0})
+        return "province", [Column("province", "Tỉnh/Thành phố", "Province", None, 24),
+                            Column("region", "Vùng", "Region", None, 7)], [
+            [p, geo.provinces[p].region] for p in names]
+    if key == "region":
+        codes = sorted(set(alloc["region"]))
+        return "region", [Column("region", "Mã vùng", "Region code", None, 8),
+                          Column("name_vi", "Vùng kinh tế – xã hội", "Region (Vietnamese)",
+                                 None, 36),
+                          Column("name_en", "Region", "Region (English)", None, 34)], [
+            [c, *geo.regions[c]] if c in geo.regions else [c, c, c] for c in codes]
+    rules = run.model.rules.rules
+    cats = sorted(set(alloc["category"]))
+    return "category", [Column("category", "Mã nội dung", "Content type code", None, 24),
+                        Column("name_vi", "Nội dung", "Content type", None, 44)], [
+        [c, rules[c].name_vi] for c in cats]
+
+
+def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    assert run.allocation is not None
+    alloc = run.allocation
+    match, labels, groups = _group_rows(run, key)
+    cols = [*labels, *GROUP_COLUMNS]
+    if key == "province":
+        cols += [Column("local_budget", "Ngân sách địa phương", "Local budget", MONEY, 14),
+                 Column("budget_used", "Tỷ lệ sử dụng NS địa phương", "Local budget used",
+                        PERCENT, 12)]
+    ws = book.sheet(key)
+    titles = {"province": ("TỔNG HỢP THEO TỈNH, THÀNH PHỐ", "Summary by province"),
+              "region": ("TỔNG HỢP THEO VÙNG", "Summary by region"),
+              "category": ("TỔNG HỢP THEO NỘI DUNG HỖ TRỢ", "Summary by content type")}
+    heading(ws, run, *titles[key], cols)
+    first = FIRST_ROW
+    last = first + len(groups) - 1
+    total_row = last + 1
+    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    budgets = run.scenario.local_budgets
+    for i, values in enumerate(groups):
+        r = first + i
+        for j, v in enumerate(values, 1):
+            book.put(ws, r, j, v)
+        sel = (alloc[match] == values[0]).to_numpy()
+        part = alloc.loc[sel]
+        status = part["status"]
+        crit = f"{refs.rng(match)},$A{r}"
+        expected = {"projects": int(sel.sum()), "funded": int((status == "funded").sum()),
+                    "partial": int((status == "partial").sum()),
+                    "demand": float(part["cap"].sum()), "central": float(part["central"].sum()),
+                    "local": float(part["local"].sum())}
+        formulas = {
+            "projects": f"COUNTIFS({crit})",
+            "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
+            "partial": f"COUNTIFS({crit},{refs.rng('status')},\"partial\")",
+            "demand": f"SUMIFS({refs.rng('cap')},{crit})",
+            "central": f"SUMIFS({refs.rng('central')},{crit})",
+            "local": f"SUMIFS({refs.rng('local')},{crit})",
+        }
+        group_total = expected["central"] + expected["local"]
+        for j, col in enumerate(cols, 1):
+            if col.key in formulas:
+                book.formula(ws, r, j, formulas[col.key], expected[col.key], col.fmt)
+            elif col.key == "total":
+                book.formula(ws, r, j, f"{L['central']}{r}+{L['local']}{r}", group_total,
+                             col.fmt)
+            elif col.key == "share":
+                book.formula(ws, r, j, f"IF(${L['total']}${total_row}>0,{L['total']}{r}/"
+                             f"${L['total']}${total_row},0)",
+                             group_total / totals.total if totals.total > 0 else 0.0, col.fmt)
+            elif col.key == "local_budget":
+                book.put(ws, r, j, float(budgets.get(values[0], 0.0)), col.fmt)
+            elif col.key == "budget_used":
+                b = float(budgets.get(values[0], 0.0))
+                book.formula(ws, r, j, f"IF({L['local_budget']}{r}>0,{L['local']}{r}/"
+                             f"{L['local_budget']}{r},0)",
+                             expected["local"] / b if b > 0 else 0.0, col.fmt)
+    book.put(ws, total_row, 1, "Tổng cộng / Total")
+    sums = {"projects": len(alloc), "funded": int((alloc["status"] == "funded").sum()),
+            "partial": int((alloc["status"] == "partial").sum()), "demand": totals.cap,
+            "central": totals.central, "local": totals.local, "total": totals.total,
+            "share": 1.0 if totals.total > 0 else 0.0,
+            "local_budget": float(sum(budgets.get(g[0], 0.0) for g in groups))}
+    for j, col in enumerate(cols, 1):
+        if col.key in sums:
+            c = L[col.key]
+            book.formula(ws, total_row, j, f"SUM({c}{first}:{c}{last})", sums[col.key], col.fmt)
+        elif col.key == "budget_used":
+            lb = sums["local_budget"]
+            book.formula(ws, total_row, j, f"IF({L['local_budget']}{total_row}>0,"
+                         f"{L['local']}{total_row}/{L['local_budget']}{total_row},0)",
+                         float(alloc.loc[alloc["province"].isin([g[0] for g in groups]),
+                                         "local"].sum()) / lb if lb > 0 else 0.0, col.fmt)
+    total_style(ws, total_row, len(cols))
+    finish(ws, cols, first, last, freeze="B")
+    if key in ("region", "category"):
+        label = L["name_vi"]
+        _bar_chart(ws, key, label, L["central"], L["local"], first, last,
+                   anchor=f"{get_column_letter(len(cols) + 2)}{VI_ROW}")
+
+
+def _bar_chart(ws: Worksheet, key: str, label: str, central: str, local: str, first: int,
+               last: int, anchor: str) -> None:
+    chart = BarChart()
+    chart.type = "bar" if key == "category" else "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = ("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if key ==
+                   "category" else "Phân bổ theo vùng / Allocation by region")
+    for col, name in ((central, "Trung ương / Central"), (local, "Địa phương / Local")):
+        idx = ws[f"{col}{first}"].column
+        chart.series.append(Series(Reference(ws, min_col=idx, min_row=first, max_row=last),
+                                   title=name))
+    lab = ws[f"{label}{first}"].column
+    chart.set_categories(Reference(ws, min_col=lab, min_row=first, max_row=last))
+    chart.y_axis.title = MILLION_VND
+    chart.y_axis.numFmt = "#,##0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if key == "category":
+        chart.x_axis.scaling.orientation = "maxMin"  # first category at the top, as in the table
+    chart.legend.position = "b"
+    chart.width = 26
+    chart.height = max(9.0, 0.55 * (last - first + 1) + 4) if key == "category" else 10
+    ws.add_chart(chart, anchor)
+
+
+def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("fund")
+    cols = [Column("fund", "Nguồn vốn", "Fund", None, 22),
+            Column("fund_en", "Fund", "Fund (English)", None, 18),
+            Column("budget", "Ngân sách", "Budget", MONEY, 14),
+            Column("allocated", "Đã phân bổ", "Allocated", MONEY, 14),
+            Column("remaining", "Còn lại", "Remaining", MONEY, 14),
+            Column("used", "Tỷ lệ sử dụng", "Budget used", PERCENT, 11),
+            Column("projects", "Số đề án được hỗ trợ", "Projects supported", COUNT, 11),
+            Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
+    heading(ws, run, "TỔNG HỢP THEO NGUỒN VỐN", "Summary by fund", cols)
+    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    sc = run.scenario
+    budgets = {"central": float(sc.central_budget), "local": float(sum(sc.local_budgets.values()))}
+    r_total = FIRST_ROW + 2
+    for i, fund in enumerate(("central", "local")):
+        r = FIRST_ROW + i
+        allocated = totals.central if fund == "central" else totals.local
+        book.put(ws, r, 1, FUND_VI[fund])
+        book.put(ws, r, 2, "Central (KCQG)" if fund == "central" else "Local (KCĐP)")
+        book.put(ws, r, 3, budgets[fund], MONEY)
+        book.formula(ws, r, 4, f"SUM({refs.rng(fund)})", allocated, MONEY)
+        book.formula(ws, r, 7, f"COUNTIF({refs.rng(fund)},\">0\")",
+                     int((alloc[fund] > 0).sum()), COUNT)
+        _fund_ratios(book, ws, r, L, budgets[fund], allocated, totals.total, r_total)
+    book.put(ws, r_total, 1, "Tổng cộng")
+    book.put(ws, r_total, 2, "Total")
+    f, s = FIRST_ROW, FIRST_ROW + 1
+    budget_all = budgets["central"] + budgets["local"]
+    book.formula(ws, r_total, 3, f"C{f}+C{s}", budget_all, MONEY)
+    book.formula(ws, r_total, 4, f"D{f}+D{s}", totals.total, MONEY)
+    book.formula(ws, r_total, 7, f"COUNTIF({refs.rng('total')},\">0\")",
+                 int(((alloc["central"] + alloc["local"]) > 0).sum()), COUNT)
+    _fund_ratios(book, ws, r_total, L, budget_all, totals.total, totals.total, r_total)
+    total_style(ws, r_total, len(cols))
+    finish(ws, cols, FIRST_ROW, FIRST_ROW + 1, freeze="B")
+
+
+def _fund_ratios(book: Book, ws: Worksheet, r: int, L: dict[str, str], budget: float,
+                 allocated: float, grand: float, r_total: int) -> None:
+    book.formula(ws, r, 5, f"{L['budget']}{r}-{L['allocated']}{r}", budget - allocated, MONEY)
+    book.formula(ws, r, 6, f"IF({L['budget']}{r}>0,{L['allocated']}{r}/{L['budget']}{r},0)",
+                 allocated / budget if budget > 0 else 0.0, PERCENT)
+    book.formula(ws, r, 8, f"IF($D${r_total}>0,{L['allocated']}{r}/$D${r_total},0)",
+                 allocated / grand if grand > 0 else 0.0, PERCENT)
+
+
+def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    from kcopt.model import criteria_matrix
+    from kcopt.scenario import CRITERIA
+
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("priority")
+    cols = [Column("criterion", "Mã tiêu chí", "Criterion code", None, 22),
+            Column("vi", "Tiêu chí ưu tiên", "Priority criterion", None, 28),
+            Column("en", "Criterion", "Criterion (English)", None, 30),
+            Column("weight", "Trọng số", "Weight", PERCENT, 10),
+            Column("projects", "Số đề án đạt tiêu chí được hỗ trợ",
+                   "Supported projects meeting it", COUNT, 14),
+            Column("support", "Hỗ trợ cho các đề án này", "Support to these projects",
+                   MONEY, 15),
+            Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
+    heading(ws, run, "TỔNG HỢP THEO TIÊU CHÍ ƯU TIÊN", "Summary by priority criterion", cols)
+    crit = criteria_matrix(run.model.projects, run.scenario)
+    total = (alloc["central"] + alloc["local"]).to_numpy(float)
+    weights = run.scenario.weights
+    grand = refs.total("total")
+    for i, k in enumerate(CRITERIA):
+        r = FIRST_ROW + i
+        vi, en = CRITERIA_LABELS[k]
+        book.put(ws, r, 1, k)
+        book.put(ws, r, 2, vi)
+        book.put(ws, r, 3, en)
+        book.put(ws, r, 4, float(weights.get(k, 0.0)), PERCENT)
+        meets = crit[:, i] > 0
+        rng = refs.rng(f"crit:{k}")
+        support = float(total[meets].sum())
+        book.formula(ws, r, 5, f"COUNTIFS({rng},\">0\",{refs.rng('total')},\">0\")",
+                     int((meets & (total > 0)).sum()), COUNT)
+        book.formula(ws, r, 6, f"SUMIFS({refs.rng('total')},{rng},\">0\")", support, MONEY)
+        book.formula(ws, r, 7, f"IF({grand}>0,F{r}/{grand},0)",
+                     support / totals.total if totals.total > 0 else 0.0, PERCENT)
+    last = FIRST_ROW + len(CRITERIA) - 1
+    finish(ws, cols, FIRST_ROW, last, freeze="B")
+    # allocation by score band, below
+    top = last + 3
+    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN").font = Font(bold=True, size=12)
+    book.put(ws, top + 1, 1, "Allocation by priority score band").font = EN_FONT
+    band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
+                 Column("from", "Từ (≥)", "From (≥)", "0.00", 0),
+                 Column("to", "Đến (<)", "To (<)", "0.00", 0),
+                 *GROUP_COLUMNS[:3], Column("central", "Trung ương (KCQG)", "Central", MONEY),
+                 Column("local", "Địa phương (KCĐP)", "Local", MONEY),
+                 Column("total", "Tổng hỗ trợ", "Total support", MONEY),
+                 Column("share", "Tỷ trọng", "Share of all support", PERCENT)]
+    hv, he = top + 2, top + 3
+    header_rows(ws, band_cols, hv, he)
+    score = alloc["score"].to_numpy(float)
+    status = alloc["status"].to_numpy(object)
+    cent, loc = alloc["central"].to_numpy(float), alloc["local"].to_numpy(float)
+    for i, (lo, hi, label) in enumerate(SCORE_BANDS):
+        r = he + 1 + i
+        sel = (score >= lo) & (score < hi)
+        band = f"{refs.rng('score')},\">=\"&B{r},{refs.rng('score')},\"<\"&C{r}"
+        book.put(ws, r, 1, label)
+        book.put(ws, r, 2, lo, "0.00")
+        book.put(ws, r, 3, hi, "0.00")
+        book.formula(ws, r, 4, f"COUNTIFS({band})", int(sel.sum()), COUNT)
+        book.formula(ws, r, 5, f"COUNTIFS({band},{refs.rng('status')},\"funded\")",
+                     int((sel & (status == "funded")).sum()), COUNT)
+        book.formula(ws, r, 6, f"COUNTIFS({band},{refs.rng('status')},\"partial\")",
+                     int((sel & (status == "partial")).sum()), COUNT)
+        c, lc = float(cent[sel].sum()), float(loc[sel].sum())
+        book.formula(ws, r, 7, f"SUMIFS({refs.rng('central')},{band})", c, MONEY)
+        book.formula(ws, r, 8, f"SUMIFS({refs.rng('local')},{band})", lc, MONEY)
+        book.formula(ws, r, 9, f"G{r}+H{r}", c + lc, MONEY)
+        book.formula(ws, r, 10, f"IF({grand}>0,I{r}/{grand},0)",
+                     (c + lc) / totals.total if totals.total > 0 else 0.0, PERCENT)
+
+
+def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
+    from kcopt.report import describe_row
+
+    ws = book.sheet("constraints")
+    cols = [Column("name", "Ràng buộc", "Constraint", None, 34),
+            Column("family_vi", "Nhóm", "Family", None, 20),
+            Column("meaning", "Diễn giải", "Meaning (English)", None, 48),
+            Column("sense", "Chiều", "Sense", None, 6),
+            Column("rhs", "Vế phải", "Right-hand side", MONEY, 13),
+            Column("activity", "Giá trị đạt được", "Activity", MONEY, 13),
+            Column("slack", "Phần dư", "Slack", MONEY, 12),
+            Column("binding", "Đang ràng buộc", "Binding", None, 10),
+            Column("shadow_price", "Giá bóng (điểm/triệu đồng)",
+                   "Shadow price (points per million VND)", PRICE, 16),
+            Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
+                   "Points per extra 1,000 million VND", "0.000", 16),
+            Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14)]
+    ws.cell(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG").font = Font(bold=True, size=13)
+    ws.cell(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
+            "the score gained per extra million VND").font = EN_FONT
+    header_rows(ws, cols, VI_ROW, EN_ROW)
+    for i, rec in enumerate(cons.to_dict("records")):
+        r = FIRST_ROW + i
+        price = rec["shadow_price"]
+        finite = isinstance(price, int | float) and np.isfinite(price)
+        for j, col in enumerate(cols, 1):
+            if col.key == "family_vi":
+                book.put(ws, r, j, FAMILY_VI.get(rec["family"], rec["family"]))
+            elif col.key == "meaning":
+                book.put(ws, r, j, describe_row(rec["name"], float(rec["rhs"])))
+            elif col.key == "binding":
+                book.put(ws, r, j, YES if rec["binding"] else NO)
+            elif col.key == "shadow_price":
+                book.put(ws, r, j, price if finite else ("inf" if isinstance(price, float)
+                                                          and np.isinf(price) else None),
+                         col.fmt)
+            elif col.key == "per_1000":
+                if finite:
+                    book.formula(ws, r, j, f"I{r}*1000", float(price) * 1000, col.fmt)
+            else:
+                book.put(ws, r, j, rec[col.key], col.fmt)
+    finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
+
+
+def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    s = run.summary or {}
+    prov = s.get("provenance", {})
+    ws = book.sheet("run")
+    cols = [Column("item", "Mục", "Item", None, 44), Column("value", "Giá trị", "Value", None, 70)]
+    heading(ws, run, "THÔNG TIN LẦN CHẠY", "Run information", cols)
+    rows: list[tuple[str, Any]] = [
+        ("Kịch bản / Scenario", run.scenario.name),
+        ("Mô tả / Description", run.scenario.description),
+        ("Trạng thái lời giải / Solver status", s.get("status")),
+        ("Giá trị mục tiêu / Objective", s.get("objective")),
+        ("Loại mục tiêu / Objective kind", s.get("objective_kind")),
+        ("Bài toán / Problem", "MIP" if s.get("mip") else "LP"),
+        ("Khoảng cách MIP / MIP gap", s.get("mip_gap")),
+        ("Giá bóng tính trên / Shadow prices from", s.get("duals")),
+        ("Bộ giải / Solver", f"{prov.get('solver')} {prov.get('solver_version')}"),
+        ("Phiên bản kcopt / kcopt version", prov.get("kcopt_version")),
+        ("Bộ định mức / Rule-set version", prov.get("rules_version")),
+        ("Thời điểm tạo / Created (UTC)", prov.get("created")),
+        ("Hạt giống / Seed", prov.get("seed")),
+        ("Ngân sách trung ương / Central budget", s.get("budgets", {}).get("central")),
+        ("Ngân sách địa phương / Local budgets", s.get("budgets", {}).get("local")),
+    ]
+    rows += [(f"Tệp đầu vào (SHA-256) / Input file: {name}", digest)
+             for name, digest in prov.get("inputs_sha256", {}).items()]
+    rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
+             for k, v in s.get("counts", {}).items()]
+    r = FIRST_ROW
+    for item, value in rows:
+        book.put(ws, r, 1, item)
+        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None)
+        r += 1
+    for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
+                              totals.central),
+                             ("Đã phân bổ địa phương / Local allocated", "local", totals.local),
+                             ("Tổng hỗ trợ / Total allocated", "total", totals.total)):
+        book.put(ws, r, 1, item)
+        book.formula(ws, r, 2, refs.total(key), value, MONEY)
+        r += 1
+    last = r - 1
+    r += 1
+    warnings = s.get("warnings", [])
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})").font = BOLD
+    for w in warnings:
+        r += 1
+        book.put(ws, r, 2, str(w))
+    r += 2
+    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario").font = BOLD
+    text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,
+                          sort_keys=False, width=200)
+    for line in text.splitlines():
+        r += 1
+        book.put(ws, r, 2, line).font = Font(name="Courier New")
+    finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)
+    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=r, min_col=1, max_col=2):
+        for cell in row:
+            if cell.column == 2 and not isinstance(cell.value, str | type(None)):
+                cell.alignment = Alignment(horizontal="left")
+
+
