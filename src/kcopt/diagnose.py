@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kcopt.model import Model, target_selection
+from kcopt.model.constraints import scope_name
 from kcopt.scenario import SolverOptions
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
@@ -140,7 +141,48 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
             continue
         findings.append(_explain(model, names[i], direction, row_lower[i], row_upper[i],
                                  float(e[pos]), float(act[i]), raw.x[:n]))
-    return findings
+    return [_exact_share(model, f, solver_opts) for f in findings]
+
+
+def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> Finding:
+    """For a share target in an LP: the share reachable with everything else held, by
+    bisection on feasibility — "can reach at most 31.2%" rather than one relaxation's value."""
+    t = next((t for t in model.scenario.targets if t.name == finding.constraint), None)
+    lp = model.lp
+    if t is None or t.share is None or t.kind == "province_max" or lp.integer.any():
+        return finding
+    from kcopt.solvers import highs
+
+    row = lp.row(t.name)
+    col = lp.col(scope_name(t.fund, t.year))
+    h = highs.make_highs(replace(opts or SolverOptions(), time_limit=None), threads=1)
+    h.setOptionValue("presolve", "off")
+    h.passModel(highs.to_highs_lp(lp, names=False))
+
+    def feasible(share: float) -> bool:
+        h.changeCoeff(row, col, -share)
+        h.run()
+        return h.getModelStatus().name == "kOptimal"
+
+    minimum = t.kind in ("share_min", "region_min")
+    lo, hi = (0.0, t.share) if minimum else (t.share, 1.0)
+    if not feasible(lo if minimum else hi):
+        return finding  # other rules conflict too: keep the joint relaxation
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if feasible(mid) == minimum:
+            lo = mid
+        else:
+            hi = mid
+    best = lo if minimum else hi
+    scope = _target_scope(t) if t.kind != "region_min" else f"projects in {t.region}"
+    if minimum:
+        text = (f"the {t.share:.0%} target '{t.name}' can reach at most {best:.1%} with these "
+                f"projects and budgets; lower it to {best:.1%} or add {scope}")
+    else:
+        text = (f"the {t.share:.0%} cap '{t.name}' must be at least {best:.1%} for the must-fund "
+                f"projects and other rules to hold; raise it to {best:.1%}")
+    return Finding(finding.constraint, text, t.share, round(best, 4))
 
 
 def _explain(model: Model, name: str, direction: str, lo: float, up: float, stretch: float,

@@ -24,10 +24,11 @@ SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 def describe_row(name: str, rhs: float) -> str:
     """A constraint in planners' words."""
-    if name == "budget:central":
-        return f"central budget ({rhs:,.0f} million) fully allocated"
-    if name.startswith("budget:local:"):
-        return f"local budget of {name.split(':', 2)[2]} ({rhs:,.0f} million) fully allocated"
+    if name.startswith("budget:"):
+        parts = name.split(":")[1:]
+        year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
+        what = "central budget" if parts[0] == "central" else f"local budget of {parts[1]}"
+        return f"{what}{year} ({rhs:,.0f} million) fully allocated"
     if name.startswith("match:"):
         return "co-financing rule (minimum local share)"
     if name.startswith("cap:"):
@@ -215,13 +216,14 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
     counts = {k: int((alloc["status"] == k).sum())
               for k in ("funded", "partial", "unfunded", "ineligible", "excluded")}
     by_province = _group(alloc, "province")
-    by_province["local_budget"] = by_province["province"].map(sc.local_budgets).fillna(0.0)
+    by_province["local_budget"] = [plan_budget(sc, "local", p) for p in by_province["province"]]
     by_region = _group(alloc, "region")
     by_region.insert(1, "name_vi", by_region["region"].map(lambda r: geo.regions[r][0]))
     by_category = _group(alloc, "category")
     by_category.insert(1, "name_vi", by_category["category"].map(
         lambda c: model.rules.rules[c].name_vi))
-    local_budget = float(sum(sc.local_budgets.values()))
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    local_budget = float(sum(plan_budget(sc, "local", p) for p in provinces))
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return _clean({
@@ -233,7 +235,8 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "duals": "MIP with integer decisions fixed" if result.duals_conditional else "LP",
         "totals": {"central": alloc["central"].sum(), "local": alloc["local"].sum(),
                    "total": alloc["total"].sum(), "demand": alloc["cap"].sum()},
-        "budgets": {"central": sc.central_budget, "local": local_budget},
+        "budgets": {"central": plan_budget(sc, "central"), "local": local_budget},
+        **({"by_year": by_year_table(result).to_dict("records")} if sc.years else {}),
         "counts": counts,
         "by_province": by_province.to_dict("records"),
         "by_category": by_category.to_dict("records"),
@@ -251,6 +254,59 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
             "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
     })
+
+
+def plan_budget(sc, fund: str, province: str | None = None) -> float:
+    """A fund's budget over the whole plan (the one period, or every plan year)."""
+    if not sc.years:
+        return sc.central_budget if fund == "central" else sc.local_budgets.get(province, 0.0)
+    return float(sum(sc.budget(fund, province, y) for y in sc.years))
+
+
+def allocation_by_year(result: Result, digits: int | None = 4) -> pd.DataFrame:
+    """Support paid out per project, fund and plan year (multi-year plans), non-zero rows."""
+    model = result.model
+    if not model.years or result.x is None or model.spend is None:
+        return pd.DataFrame(columns=["project_id", "year", "central", "local", "total"])
+    xs = model.x_columns
+    paid = model.spend.multiply(result.x[xs][:, None]).tocoo()  # x columns × years
+    proj = model.col_project[xs][paid.row]
+    fund = model.col_fund[xs][paid.row]
+    frame = pd.DataFrame({"p": proj, "year": np.array(model.years)[paid.col],
+                          "fund": np.where(fund == 0, "central", "local"), "v": paid.data})
+    table = frame.pivot_table(index=["p", "year"], columns="fund", values="v", aggfunc="sum",
+                              fill_value=0.0).reset_index()
+    for f in ("central", "local"):
+        if f not in table:
+            table[f] = 0.0
+    table["total"] = table["central"] + table["local"]
+    table = table[table["total"] > 1e-6]
+    ids = model.projects["project_id"].to_numpy()
+    out = pd.DataFrame({"project_id": ids[table["p"].to_numpy()],
+                        "province": model.projects["province"].to_numpy()[table["p"].to_numpy()],
+                        "year": table["year"].to_numpy(),
+                        "central": table["central"].to_numpy(),
+                        "local": table["local"].to_numpy(),
+                        "total": table["total"].to_numpy()})
+    if digits is not None:
+        out[["central", "local", "total"]] = out[["central", "local", "total"]].round(digits)
+    return out.reset_index(drop=True)
+
+
+def by_year_table(result: Result) -> pd.DataFrame:
+    """Per plan year: budgets and what is paid out from each fund."""
+    sc = result.model.scenario
+    per = allocation_by_year(result, digits=None).groupby("year")[
+        ["central", "local", "total"]].sum()
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    return pd.DataFrame([{
+        "year": y,
+        "central_budget": sc.budget("central", year=y),
+        "central": float(per["central"].get(y, 0.0)),
+        "local_budget": float(sum(sc.budget("local", p, y) for p in provinces)),
+        "local": float(per["local"].get(y, 0.0)),
+        "total": float(per["total"].get(y, 0.0)),
+    } for y in sc.years])
 
 
 def _clean(obj: Any) -> Any:

@@ -52,6 +52,7 @@ class Result:
     duals_conditional: bool = False
     message: str = ""
     raw: RawSolution | None = field(default=None, repr=False)
+    violations: list[str] = field(default_factory=list)
 
     def raise_for_status(self) -> Result:
         if self.status == Status.INFEASIBLE:
@@ -86,6 +87,12 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
                    mip_gap=mip_gap if mip_gap is not None else opts.mip_gap)
     raw = run_backend(model.lp, opts)
     result = _result(model, raw)
+    if result.x is not None:
+        result.violations = check_solution(model.lp, result.x)
+        if any(v.startswith("!") for v in result.violations):
+            result.status = Status.ERROR
+            result.message = "the solver's allocation breaks " + "; ".join(
+                v[1:] for v in result.violations if v.startswith("!"))
     if result.x is not None and model.lp.integer.any():
         fixed = fix_integers(model.lp, result.x)
         lp_raw = run_backend(fixed, replace(opts, time_limit=None))
@@ -94,6 +101,37 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
                 fixed, lp_raw.x, lp_raw.row_dual)
             result.duals_conditional = True
     return result
+
+
+def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[str]:
+    """Every row, bound and integrality checked on the solver's answer.
+
+    Returns one line per constraint broken by more than `tol` (relative to the size of its
+    bound or of its terms, at least 1); a line starts with "!" when the breach exceeds
+    1,000 × `tol`, which no solver tolerance explains.
+    """
+    out = []
+    act = lp.A @ x
+    size = abs(lp.A) @ np.abs(x)  # a row's own magnitude: Σ|a_ij x_j|
+
+    def report(kind: str, names: list[str], excess: np.ndarray, scale: np.ndarray) -> None:
+        rel = excess / np.maximum(1.0, np.abs(scale))
+        for i in np.flatnonzero(rel > tol):
+            flag = "!" if rel[i] > 1000 * tol else ""
+            out.append(f"{flag}{kind} {names[i]} by {excess[i]:.3g}")
+
+    upper = np.where(np.isinf(lp.row_upper), 0.0, lp.row_upper)
+    lower = np.where(np.isinf(lp.row_lower), 0.0, lp.row_lower)
+    report("row", lp.row_names, np.where(np.isinf(lp.row_upper), 0.0, act - upper),
+           np.maximum(np.abs(upper), size))
+    report("row", lp.row_names, np.where(np.isinf(lp.row_lower), 0.0, lower - act),
+           np.maximum(np.abs(lower), size))
+    cu = np.where(np.isinf(lp.col_upper), 0.0, lp.col_upper)
+    report("bound of", lp.col_names, np.where(np.isinf(lp.col_upper), 0.0, x - cu), cu)
+    report("bound of", lp.col_names, lp.col_lower - x, lp.col_lower)
+    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)
+    report("integrality of", lp.col_names, frac, np.ones(len(x)))
+    return out
 
 
 def run_backend(lp: LinearProgram, opts: SolverOptions) -> RawSolution:

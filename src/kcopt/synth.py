@@ -153,11 +153,13 @@ def add_integer_columns(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     out["all_or_nothing"] = (equipment & (rng.random(n) < 0.6)).astype(int)
     out["min_fraction"] = np.where(~equipment & (rng.random(n) < 0.15), 0.6, np.nan)
     requires = np.full(n, "", dtype=object)
-    infra = {}
+    infra: dict[str, str] = {}
+    provinces = out["province"].to_numpy(dtype=object)
+    ids = out["project_id"].to_numpy(dtype=object)
     for i in np.flatnonzero(cats == "ccn_infrastructure"):
-        infra.setdefault(out["province"].iat[i], out["project_id"].iat[i])
+        infra.setdefault(str(provinces[i]), str(ids[i]))
     for i in np.flatnonzero(cats == "relocation"):
-        requires[i] = infra.get(out["province"].iat[i], "")
+        requires[i] = infra.get(str(provinces[i]), "")
     out["requires"] = requires
     group = np.full(n, "", dtype=object)
     for k, (_, idx) in enumerate(out.groupby(["province", "category"]).indices.items()):
@@ -199,12 +201,14 @@ def _to_vietnamese(frame: pd.DataFrame) -> pd.DataFrame:
 def write_demo(folder: Path, n: int = 800, seed: int = 2026) -> None:
     """The demo's files: the annual plan, its MIP variant, and a 2026–2030 programme."""
     folder.mkdir(parents=True, exist_ok=True)
-    csv = {"index": False, "encoding": "utf-8", "lineterminator": "\n"}
-    generate_projects(n, seed).to_csv(folder / "projects.csv", **csv)
+    def write(frame: pd.DataFrame, name: str) -> None:
+        frame.to_csv(folder / name, index=False, encoding="utf-8", lineterminator="\n")
+
+    write(generate_projects(n, seed), "projects.csv")
     base = generate_projects(n, seed, vietnamese=False)
-    _to_vietnamese(add_integer_columns(base, seed)).to_csv(folder / "projects-mip.csv", **csv)
+    write(_to_vietnamese(add_integer_columns(base, seed)), "projects-mip.csv")
     five = generate_projects(5 * n, seed + 1, vietnamese=False)
-    five = add_year_columns(five, list(range(2026, 2031)), seed)
-    _to_vietnamese(five).to_csv(folder / "projects-2026-2030.csv", **csv)
+    write(_to_vietnamese(add_year_columns(five, list(range(2026, 2031)), seed)),
+          "projects-2026-2030.csv")
     generate_local_budgets(seed).to_csv(folder / "local-budgets.csv", index=False,
                                         encoding="utf-8", lineterminator="\n")

@@ -25,6 +25,8 @@ def sensitivity_command(
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Dask scheduler address (tcp://host:8786)."),
     solver: str | None = typer.Option(None, "--solver", help="Solver of the base solve."),
+    margins: int = typer.Option(5, "--margins", help="MIP runs: projects (nearest the "
+                                "margin) whose selection margin is found by bisection."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
 ) -> None:
     """Solve, then ranging, budget sweeps, weight robustness, tornado and policy prices.
@@ -52,7 +54,8 @@ def sensitivity_command(
     r = run(sc, out=out, solver=solver)
     show_warnings(r.warnings)
     s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
-                        bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True)
+                        bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
+                        margins=margins)
     files = write_sensitivity(s, r.result, out, plots=not no_plots)
     cls = s.weight_robustness["class"].value_counts().to_dict()
     err(f"{sc.name}: objective {r.result.objective:,.4f}")
@@ -60,6 +63,10 @@ def sensitivity_command(
         err(f"  {line}")
     for line in s.policy_prices["sentence"]:
         err(f"  {line}")
+    if s.selection_margins is not None:
+        err("  ranging and prices are for the LP with the integer selection fixed")
+        for line in s.selection_margins["sentence"].head(5):
+            err(f"  {line}")
     err(f"  robustness over {draws} weight draws: " + ", ".join(
         f"{k} {cls.get(k, 0)}" for k in ("core", "borderline", "exterior")))
     if s.settings["failed_draws"] or s.settings["failed_sweep_points"]:

@@ -61,9 +61,9 @@ def integer_plan(frame: pd.DataFrame, ids: np.ndarray, active: np.ndarray,
         required[q] = True
         if not live[q]:
             blocked[p] = True
-    for p in np.flatnonzero(blocked & live):
-        deps = [ids[q] for pp, q in requires if pp == p and not live[q]]
-        warnings.append(Problem("projects", f"{ids[p]} requires {', '.join(deps)}, which "
+    for b in np.flatnonzero(blocked & live):
+        deps = [ids[q] for pp, q in requires if pp == b and not live[q]]
+        warnings.append(Problem("projects", f"{ids[b]} requires {', '.join(deps)}, which "
                                 "cannot be funded (ineligible or excluded); it is not funded",
                                 severity="warning"))
     needs = ((frame["all_or_nothing"].to_numpy() > 0)
@@ -125,11 +125,11 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
                  np.array([z_index[zpos[i]] for d in deps for i in d]),
                  np.tile([1.0, -1.0], len(deps)))
     names, members_of = [], []
-    for g, members in sorted(plan.groups.items()):
-        live = [z_index[zpos[p]] for p in members if zpos[p] >= 0]
-        if live:
+    for g, group_members in sorted(plan.groups.items()):
+        in_group = [z_index[zpos[p]] for p in group_members if zpos[p] >= 0]
+        if in_group:
             names.append(g)
-            members_of.append(live)
+            members_of.append(in_group)
     if names:
         rows.add("group", [f"group:{g}" for g in names], -INF,
                  [float(group_max.get(g, 1)) for g in names],

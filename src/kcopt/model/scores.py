@@ -8,6 +8,7 @@ import pandas as pd
 from kcopt.scenario import CRITERIA, Scenario, Target
 from kcopt.schema import TYPICAL_SCORE
 
+
 def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     """criterion[p, k] for k in `CRITERIA` order, every criterion scaled to 0–1."""
     adv = scenario.regional_advantages

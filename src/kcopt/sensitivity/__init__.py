@@ -9,7 +9,9 @@ from kcopt.sensitivity.analyses import (
     weight_robustness,
 )
 from kcopt.sensitivity.ranging import lp_ranging, ranging
+from kcopt.sensitivity.selection import selection_margins
 from kcopt.sensitivity.suite import Sensitivity, run_sensitivity, write_sensitivity
 
 __all__ = ["Sensitivity", "budget_sweep", "draw_weights", "lp_ranging", "policy_prices",
-           "ranging", "run_sensitivity", "tornado", "weight_robustness", "write_sensitivity"]
+           "ranging", "run_sensitivity", "selection_margins", "tornado", "weight_robustness",
+           "write_sensitivity"]

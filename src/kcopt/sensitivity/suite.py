@@ -28,17 +28,24 @@ class Sensitivity:
     policy_prices: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    selection_margins: pd.DataFrame | None = None  # MIP runs only
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in TABLES}
+        out = {name: getattr(self, name) for name in TABLES}
+        if self.selection_margins is not None:
+            out["selection_margins"] = self.selection_margins
+        return out
 
 
 def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                     concentration: float = 50.0,
                     bounds: dict[str, tuple[float, float]] | None = None,
                     sweep_points: int = 11, grid: int = 7, jobs: int = 1,
-                    scheduler: str | None = None, progress: bool = False) -> Sensitivity:
-    """Every analysis of design §7 on a solved result."""
+                    scheduler: str | None = None, progress: bool = False,
+                    margins: int = 5) -> Sensitivity:
+    """Every analysis of design §7 on a solved result. For a MIP, ranging and prices are those
+    of the LP with the selection fixed (labelled so), and the `margins` projects nearest the
+    selection margin get their selection margin (each costs several MIP re-solves)."""
     result.raise_for_status()
     t: dict[str, float] = {}
 
@@ -60,7 +67,14 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                 "bounds": bounds or {}, "sweep_points": sweep_points, "grid": grid,
                 "failed_draws": robust.attrs.get("failed", 0),
                 "failed_sweep_points": int((sweep["status"] != "optimal").sum())}
-    return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings)
+    margin_table = None
+    if result.model.lp.integer.any() and margins > 0:
+        from kcopt.sensitivity.selection import selection_margins
+
+        margin_table = timed("selection_margins", selection_margins, result,
+                             max_projects=margins)
+    settings["selection_margins"] = margins if margin_table is not None else 0
+    return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table)
 
 
 def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = True) -> list[Path]:
@@ -88,7 +102,8 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
 
 SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
-          "tornado": "Tornado", "policy_prices": "Giá chính sách"}
+          "tornado": "Tornado", "policy_prices": "Giá chính sách",
+          "selection_margins": "Biên lựa chọn"}
 
 
 def _write_xlsx(s: Sensitivity, path: Path) -> None:
