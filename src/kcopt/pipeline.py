@@ -89,6 +89,9 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     r.allocation = allocation_table(result)
     r.constraints = constraint_table(result)
+    for v in result.violations:  # within solver tolerance, but said
+        warnings.append(Problem("solver", f"the allocation exceeds {v} (solver tolerance)",
+                                severity="warning"))
     if result.status == Status.FEASIBLE:
         warnings.append(Problem("solver", f"time limit reached: the allocation is the best "
                                 f"found, within {100 * (result.mip_gap or 0):.2f}% of optimal",
@@ -107,6 +110,10 @@ def write_outputs(r: Run, out: Path, plots: bool = True) -> list[Path]:
     assert r.allocation is not None and r.constraints is not None and r.summary is not None
     files = [write_csv(r.allocation, out / "allocation.csv"),
              write_csv(r.constraints, out / "constraints.csv")]
+    if r.scenario.years:
+        from kcopt.report import allocation_by_year
+
+        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
     summ = dict(r.summary)
     summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
     files.append(write_json(summ, out / "summary.json"))
