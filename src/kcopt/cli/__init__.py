@@ -7,6 +7,7 @@ import typer
 from kcopt.cli import rules as _rules
 from kcopt.cli import sensitivity as _sensitivity
 from kcopt.cli import solve as _solve
+from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
 
@@ -29,6 +30,7 @@ app.command("solve")(_solve.solve_command)
 app.command("validate")(_validate.validate_command)
 app.command("rules")(_rules.rules_command)
 app.command("sensitivity")(_sensitivity.sensitivity_command)
+app.command("template")(_template.template_command)
 
 
 def main() -> None:

@@ -1,0 +1,26 @@
+"""`kcopt template OUT.xlsx`: an empty drafting workbook for the project list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kcopt.cli.common import err, user_errors
+
+
+@user_errors
+def template_command(
+    out: Path = typer.Argument(..., help="Workbook to write (.xlsx)."),
+    rows: int = typer.Option(300, "--rows", help="Blank project rows with drop-downs."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+) -> None:
+    """Write a drafting workbook: Vietnamese headers (English beneath), drop-down lists for
+    province, content type, level and yes/no columns, instructions and the rule set.
+
+    Example: kcopt template ke-hoach-2026.xlsx
+    """
+    from kcopt.io.template import DATA_SHEET, write_template
+
+    write_template(out, rows=rows, force=force)
+    err(f"wrote {out}: fill in sheet '{DATA_SHEET}', then `kcopt validate {out}`")
