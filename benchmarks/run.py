@@ -322,6 +322,42 @@ def measure_sensitivity(n: int, draws: int) -> Row:
     return row
 
 
+def measure_mip(n: int, time_limit: float) -> Row:
+    """The MIP variant at `n` projects: equipment grants all-or-nothing, minimum fractions,
+    dependencies and exclusive groups (kcopt.synth.add_integer_columns) on the same inputs."""
+    import dataclasses
+
+    import kcopt
+    from kcopt.synth import add_integer_columns
+
+    folder = data_dir(n)
+    mip_csv = folder / "projects-mip.csv"
+    import pandas as pd
+
+    frame = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    add_integer_columns(frame, SEED).to_csv(mip_csv, index=False, lineterminator="\n")
+    sc = kcopt.load_scenario(folder / "scenario.yaml")
+    sc = dataclasses.replace(sc, projects=mip_csv, solver=dataclasses.replace(
+        sc.solver, time_limit=time_limit))
+    t0 = time.perf_counter()
+    model = kcopt.build(kcopt.read_projects(mip_csv), sc)
+    build_s = time.perf_counter() - t0
+    row: Row = {"n": n, "integers": int(model.lp.integer.sum()), "build": build_s,
+                "aon": int((model.projects["all_or_nothing"] > 0).sum())}
+    for name, gap in (("mip_1e-4", 1e-4), ("mip_1e-3", 1e-3)):
+        t0 = time.perf_counter()
+        r = kcopt.solve(model, mip_gap=gap)
+        row[name] = time.perf_counter() - t0
+        row[name + "_status"] = r.status.value
+        row[name + "_gap"] = r.mip_gap
+        row[name + "_objective"] = r.objective
+    t0 = time.perf_counter()
+    lp = kcopt.solve(kcopt.build(kcopt.read_projects(mip_csv), sc, mip=False))
+    row["lp_relaxation"] = time.perf_counter() - t0
+    row["lp_objective"] = lp.objective
+    return row
+
+
 def child(mode: str, n: int, repeat: int) -> Row | None:
     cmd = [sys.executable, str(Path(__file__).resolve()), mode, str(n), "--repeat", str(repeat)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -461,6 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=1000,
                     help="weight draws in the sensitivity benchmark (default 1000)")
     ap.add_argument("--sens", type=int, metavar="N", help=argparse.SUPPRESS)
+    ap.add_argument("--mip-sizes", default="10000",
+                    help="sizes for the MIP benchmark (default 10000; '' to skip)")
+    ap.add_argument("--mip-time-limit", type=float, default=300.0,
+                    help="time limit of each MIP solve in the benchmark (s)")
+    ap.add_argument("--mip", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--one", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--pulp", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--generate", type=int, metavar="N", help=argparse.SUPPRESS)
@@ -475,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.sens is not None:
         print(MARK + json.dumps(measure_sensitivity(args.sens, args.draws)), flush=True)
+        return 0
+    if args.mip is not None:
+        print(MARK + json.dumps(measure_mip(args.mip, args.mip_time_limit)), flush=True)
         return 0
     if args.profile is not None:
         if not (data_dir(args.profile) / "scenario.yaml").exists():
@@ -515,6 +559,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  PuLP + CBC: {pulp_results[n]['p_total']:.3f} s", flush=True)
     if results:
         report(results, pulp_results)
+    for n in [int(v) for v in args.mip_sizes.split(",") if v.strip()]:
+        if not (data_dir(n) / "scenario.yaml").exists() and child("--generate", n, 1) is None:
+            continue
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--mip", str(n),
+               "--mip-time-limit", str(args.mip_time_limit)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        lines = [li for li in proc.stdout.splitlines() if li.startswith(MARK)]
+        if not lines:
+            print(f"  !! MIP {n} failed:\n{proc.stderr[-3000:]}")
+            continue
+        r = json.loads(lines[-1][len(MARK):])
+        print(f"\n== MIP at {n:,} projects ({r['integers']:,} integer variables, "
+              f"{r['aon']:,} all-or-nothing projects; seconds)")
+        print(table(["solve", "time", "status", "gap", "objective"], [
+            [name, fmt_s(r[key]), r.get(key + "_status", "optimal"),
+             f"{r[key + '_gap']:.1e}" if r.get(key + "_gap") is not None else "",
+             f"{r[obj]:,.4f}"]
+            for name, key, obj in (("HiGHS MIP, gap 1e-4", "mip_1e-4", "mip_1e-4_objective"),
+                                   ("HiGHS MIP, gap 1e-3", "mip_1e-3", "mip_1e-3_objective"),
+                                   ("LP relaxation", "lp_relaxation", "lp_objective"))]))
+        print(f"   build {r['build']:.2f} s")
     for n in [int(v) for v in args.sens_sizes.split(",") if v.strip()]:
         if not (data_dir(n) / "scenario.yaml").exists() and child("--generate", n, 1) is None:
             continue
