@@ -6,25 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from kcopt.io.plots import MILLIONS, category_colours, save_png
+from kcopt.io.plots import MILLIONS, category_colours, new_figure, save_png
 
 if TYPE_CHECKING:
     from kcopt.sensitivity.suite import Sensitivity
     from kcopt.solve import Result
 
 CLASS_COLOURS = {"core": "#2e7d32", "borderline": "#f9a825", "exterior": "#c62828"}
+CLASS_LABELS = {"core": "vững / core", "borderline": "cận biên / borderline",
+                "exterior": "ngoài / exterior"}
 
 
 def plot_frontiers(sweep: pd.DataFrame) -> Figure:
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8), sharey="row")
+    fig, axes = new_figure(2, 2, figsize=(12, 8), sharey="row")
     for col, (kind, xcol, label) in enumerate((
             ("central", "central_budget", "Ngân sách trung ương / central budget"),
             ("local", "local_budget", "Tổng ngân sách địa phương / total local budgets"))):
@@ -41,7 +40,7 @@ def plot_frontiers(sweep: pd.DataFrame) -> Figure:
         ax.stackplot(t[xcol], *[t[c] for c in cats], labels=[c.split(":", 1)[1] for c in cats],
                      colors=[colours[c.split(":", 1)[1]] for c in cats])
         ax.set_xlabel(f"{label} (triệu đồng / million VND)")
-        ax.set_ylabel("Phân bổ / allocated")
+        ax.set_ylabel("Phân bổ / allocated (triệu đồng / million VND)")
         ax.xaxis.set_major_formatter(MILLIONS)
         ax.yaxis.set_major_formatter(MILLIONS)
     axes[1, 1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -53,7 +52,7 @@ def plot_frontiers(sweep: pd.DataFrame) -> Figure:
 def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     g = sweep[sweep["sweep"] == "grid"]
     table = g.pivot(index="local_budget", columns="central_budget", values="objective")
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig, ax = new_figure(figsize=(8, 6))
     im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in table.columns], rotation=45)
     ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in table.index])
@@ -73,7 +72,7 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
     params = list(dict.fromkeys(t["parameter"]))
     span = {p: t.loc[t["parameter"] == p, "delta_objective"].abs().max() for p in params}
     params.sort(key=lambda p: span[p])
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(params) + 1.5))
+    fig, ax = new_figure(figsize=(9, 0.45 * len(params) + 1.5))
     for i, p in enumerate(params):
         for _, r in t[t["parameter"] == p].iterrows():
             colour = "#1f5fa8" if r["change"] > 0 else "#e08a1e"
@@ -93,18 +92,18 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
 def plot_robustness(robust: pd.DataFrame) -> Figure:
     t = robust[robust["class"].isin(list(CLASS_COLOURS))].sort_values(
         "funded_share", ascending=False).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(11, 4))
+    fig, ax = new_figure(figsize=(11, 4))
     ax.bar(range(len(t)), t["funded_share"], width=1.0,
            color=[CLASS_COLOURS[c] for c in t["class"]])
-    for cls, colour in CLASS_COLOURS.items():
-        ax.bar([], [], color=colour, label=f"{cls} ({int((t['class'] == cls).sum())})")
+    handles = [Patch(color=colour, label=f"{CLASS_LABELS[cls]} ({int((t['class'] == cls).sum())})")
+               for cls, colour in CLASS_COLOURS.items()]
     ax.axhline(0.95, color="#555", linestyle=":", linewidth=0.8)
     ax.axhline(0.05, color="#555", linestyle=":", linewidth=0.8)
     ax.set_xlim(-0.5, len(t) - 0.5)
     ax.set_xlabel("Đề án, theo tỷ lệ được hỗ trợ / projects sorted by funded share")
     ax.set_ylabel("Tỷ lệ lần được hỗ trợ đủ / funded share")
     ax.set_title("Độ vững trước trọng số / Robustness to the priority weights")
-    ax.legend()
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     return fig
 
