@@ -147,3 +147,17 @@ def test_python_m_kcopt_subprocess(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "kcopt", "solve", str(tmp_path / "nope.yaml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_nothing_to_allocate_is_not_an_error(tmp_path: Path) -> None:
+    """Every project ineligible: an empty programme solves to zero, each project says why."""
+    (tmp_path / "p.csv").write_text(
+        "project_id,name,province,category,total_cost,level,disadvantaged_area\n"
+        "A,a,Sơn La,establish_enterprise,50,local,0\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("projects: p.csv\nbudgets: {central: 100}\n")
+    res = runner.invoke(app, ["solve", str(tmp_path / "s.yaml"), "-o", str(tmp_path / "o"),
+                              "--no-plots"])
+    assert res.exit_code == 0, res.output
+    alloc = pd.read_csv(tmp_path / "o" / "allocation.csv")
+    assert alloc["status"].tolist() == ["ineligible"]
+    assert "difficult socio-economic conditions" in alloc["reason"].iat[0]

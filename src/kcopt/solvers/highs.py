@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _STATUS = {
     "kOptimal": "optimal",
+    "kModelEmpty": "optimal",  # nothing to allocate: no project any fund may pay
     "kInfeasible": "infeasible",
     "kUnbounded": "unbounded",
     "kUnboundedOrInfeasible": "infeasible",
@@ -82,15 +83,15 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolut
     status = _STATUS.get(h.getModelStatus().name, "error")
     info = h.getInfo()
     is_mip = bool(lp.integer.any())
-    has_x = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    has_x = info.primal_solution_status == 2 or lp.shape[1] == 0  # kSolutionStatusFeasible
     if status == "time_limit" and has_x:
         status = "feasible"
     x = row_dual = None
     objective = None
     if status in ("optimal", "feasible"):
         sol = h.getSolution()
-        x = np.asarray(sol.col_value)
-        objective = float(info.objective_function_value)
+        x = np.asarray(sol.col_value, dtype=float).reshape(lp.shape[1])
+        objective = float(info.objective_function_value) if lp.shape[1] else 0.0
         if not is_mip and sol.dual_valid:
             row_dual = np.asarray(sol.row_dual)
     gap = float(info.mip_gap) if is_mip and status in ("optimal", "feasible") else None
