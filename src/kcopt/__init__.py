@@ -17,15 +17,20 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
+from kcopt import plots
+from kcopt.comparison import Comparison, compare
 from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
+from kcopt.htmlreport import report_html, write_report
 from kcopt.model import LinearProgram, Model, build
 from kcopt.pipeline import Run, run
 from kcopt.report import allocation_table, constraint_table, summary
 from kcopt.rules import RuleSet, load_rules
 from kcopt.scenario import Scenario, Target, load_scenario
 from kcopt.schema import Projects, read_projects
+from kcopt.sensitivity import Sensitivity, run_sensitivity
 from kcopt.solve import Result, Status, solve
+from kcopt.views import Outcome, breakdown, load_output
 
 
 def demo_scenario_path() -> Path:
@@ -40,9 +45,11 @@ def demo_scenario_path() -> Path:
 
 
 __all__ = [
-    "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram", "Model",
-    "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario", "SolverError", "Status",
-    "Target", "__version__", "allocation_table", "build", "constraint_table",
-    "demo_scenario_path", "elastic_diagnosis", "load_rules", "load_scenario", "presolve_checks",
-    "read_projects", "run", "solve", "summary",
+    "Comparison", "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram",
+    "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario",
+    "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_table",
+    "breakdown", "build", "compare", "constraint_table", "demo_scenario_path",
+    "elastic_diagnosis", "load_output", "load_rules", "load_scenario", "plots",
+    "presolve_checks", "read_projects", "report_html", "run", "run_sensitivity", "solve",
+    "summary", "write_report",
 ]

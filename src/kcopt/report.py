@@ -3,7 +3,6 @@ prices, and the summary by province, region and content type."""
 
 from __future__ import annotations
 
-import html
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -323,11 +322,3 @@ def _clean(obj: Any) -> Any:
         return None if not np.isfinite(v) else round(v, 6)
     return obj
 
-
-def result_html(result: Result) -> str:  # pragma: no cover - notebook display
-    alloc = allocation_table(result)
-    counts = alloc["status"].value_counts().to_dict()
-    return (f"<b>kcopt {html.escape(result.model.scenario.name)}</b>: {result.status.value}, "
-            f"objective {result.objective or 0:,.3f}; central {alloc['central'].sum():,.0f}, "
-            f"local {alloc['local'].sum():,.0f} million VND; "
-            + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from kcopt.errors import InfeasibleError, SolverError
 from kcopt.model import LinearProgram, Model
 from kcopt.scenario import SolverOptions
 from kcopt.solvers import RawSolution
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOL = 1e-7
 
@@ -63,8 +67,22 @@ class Result:
                               f" {self.message})")
         return self
 
-    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
-        from kcopt.report import result_html
+    def allocation(self) -> pd.DataFrame:
+        """One row per project: cap, central, local, total, status and the reason."""
+        from kcopt.report import allocation_table
+
+        return allocation_table(self)
+
+    to_frame = allocation
+
+    def constraints(self) -> pd.DataFrame:
+        """Every budget, target and cap: activity, slack, binding and shadow price."""
+        from kcopt.report import constraint_table
+
+        return constraint_table(self)
+
+    def _repr_html_(self) -> str:
+        from kcopt.display import result_html
 
         return result_html(self)
 

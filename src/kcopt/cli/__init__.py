@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from kcopt.cli import compare as _compare
+from kcopt.cli import report as _report
 from kcopt.cli import rules as _rules
 from kcopt.cli import sensitivity as _sensitivity
 from kcopt.cli import solve as _solve
@@ -30,6 +32,8 @@ app.command("solve")(_solve.solve_command)
 app.command("validate")(_validate.validate_command)
 app.command("rules")(_rules.rules_command)
 app.command("sensitivity")(_sensitivity.sensitivity_command)
+app.command("compare")(_compare.compare_command)
+app.command("report")(_report.report_command)
 app.command("template")(_template.template_command)
 
 

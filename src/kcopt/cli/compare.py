@@ -1,0 +1,47 @@
+"""`kcopt compare OUT_A OUT_B`: what changed between two solved scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kcopt.cli.common import err, user_errors
+
+
+@user_errors
+def compare_command(
+    out_a: Path = typer.Argument(..., help="Output folder of the first solve (the baseline)."),
+    out_b: Path = typer.Argument(..., help="Output folder of the second solve (the variant)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Folder for the comparison "
+                                    "[default: out/compare/<A>-vs-<B>]."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Smallest change in "
+                                           "million VND called big [default: 0.5% of the "
+                                           "larger total]."),
+    top: int = typer.Option(15, "--top", help="Project changes told in words."),
+    no_plots: bool = typer.Option(False, "--no-plots", help="Skip compare.png."),
+) -> None:
+    """What changed between two solved scenarios over the same projects.
+
+    Per project, province, region and content type, as tables (compare_*.csv), a chart
+    (compare.png) and a sentence per big change (compare.txt, also printed).
+
+    Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
+    """
+    from kcopt.comparison import compare
+    from kcopt.views import money, percent
+
+    cmp = compare(out_a, out_b, threshold=threshold, max_project_sentences=top)
+    folder = out or Path("out") / "compare" / f"{out_a.resolve().name}-vs-{out_b.resolve().name}"
+    files = cmp.write(folder, plot=not no_plots)
+    for line in cmp.sentences:
+        typer.echo(line)
+    for title, table, by in (("By region", cmp.regions, "region"),
+                             ("By content type", cmp.categories, "category")):
+        typer.echo(f"\n{title} (million VND): A = {cmp.labels[0]}, B = {cmp.labels[1]}")
+        width = max(len(str(v)) for v in table[by])
+        for _, r in table.iterrows():
+            typer.echo(f"  {r[by]!s:<{width}}  {money(r['total_a']):>10} → "
+                       f"{money(r['total_b']):>10}  {money(r['delta_total'], signed=True):>9}"
+                       f"  {percent(r['delta_pct'], signed=True):>7}")
+    err(f"\nwrote {len(files)} files to {folder}/")

@@ -1,0 +1,38 @@
+"""`kcopt report OUT`: the committee report, one self-contained HTML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kcopt.cli.common import err, user_errors
+
+
+@user_errors
+def report_command(
+    out: Path = typer.Argument(..., help="Output folder of `kcopt solve` (or `kcopt "
+                               "sensitivity`)."),
+    path: Path | None = typer.Option(None, "-o", "--output",
+                                     help="Report file [default: OUT/report.html]."),
+) -> None:
+    """A self-contained HTML report for the committee, to read on screen or print.
+
+    Headline numbers, allocation by region and content type, binding budgets and targets with
+    their prices, robustness classes, projects left out and why, and provenance; plots are
+    embedded, nothing is fetched from the network.
+
+    Example: kcopt report out/demo   (then open out/demo/report.html, or print it to PDF)
+    """
+    from kcopt.htmlreport import write_report
+    from kcopt.views import load_output
+
+    o = load_output(out)
+    written = write_report(o, path)
+    err(f"{o.name}: wrote {written} ({written.stat().st_size / 1e6:.1f} MB, self-contained; "
+        "open it in a browser and print to PDF for the committee)")
+    missing = [n for n in ("ranging_constraints", "policy_prices", "weight_robustness")
+               if n not in o.sensitivity]
+    if missing:
+        err(f"  no sensitivity tables in {out} ({', '.join(missing)}): run `kcopt "
+            f"sensitivity SCENARIO -o {out}` for prices' ranges, policy prices and robustness")

@@ -1,0 +1,601 @@
+"""The committee report: one self-contained HTML file (plots embedded as PNG data, inline CSS with
+print styles, no script and nothing fetched from the network), Vietnamese with English.
+
+It reads an output folder of `kcopt solve` — and the tables of `kcopt sensitivity` when they are
+there — or a result in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kcopt.views import (
+    STATUS_LABELS,
+    Outcome,
+    breakdown,
+    group_name,
+    money,
+    outcome,
+    percent,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kcopt.pipeline import Run
+    from kcopt.sensitivity.suite import Sensitivity
+    from kcopt.solve import Result
+
+SECTIONS = {
+    "headline": "Số liệu chính / Headline numbers",
+    "allocation": "Phân bổ theo vùng và nội dung / Allocation by region and content type",
+    "constraints": "Ngân sách và mục tiêu ràng buộc / Binding budgets and targets",
+    "robustness": "Độ vững của phương án / Robustness",
+    "left-out": "Đề án không được hỗ trợ đủ và lý do / Projects left out and why",
+    "provenance": "Nguồn gốc / Provenance",
+}
+CLASS_TEXT = {"core": "vững / core", "borderline": "cận biên / borderline",
+              "exterior": "ngoài / exterior"}
+OBJECTIVES = {"total_score": "tổng điểm / total score",
+              "weighted_funds": "điểm × kinh phí / score-weighted funds"}
+SENSITIVITY_HINT = ("Chưa có phân tích độ nhạy cho kết quả này / No sensitivity analysis was "
+                    "found for this output. Run <code>kcopt sensitivity SCENARIO -o {out}</code> "
+                    "and build the report again to add {what}.")
+
+CSS = """
+:root { --ink:#1d2733; --muted:#5b6775; --line:#d5dbe3; --band:#f3f6f9; --accent:#1f5fa8; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink);
+       margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; line-height: 1.45;
+       font-size: 14px; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 18px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h1 .en, h2 .en, h3 .en, th .en { color: var(--muted); font-weight: normal; }
+h1 .en { display: block; font-size: 17px; }
+h2 { font-size: 19px; border-bottom: 1px solid var(--line); padding-bottom: 4px;
+     margin-top: 34px; }
+h3 { font-size: 15px; margin: 20px 0 6px; }
+p.meta, .note, figcaption { color: var(--muted); }
+.note { background: var(--band); border-left: 4px solid #f9a825; padding: 8px 12px; }
+nav.toc ol { columns: 2; margin: 6px 0 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 10px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
+        background: var(--band); }
+.card .label { font-size: 12px; color: var(--muted); }
+.card .value { font-size: 21px; font-weight: bold; }
+.card .sub { font-size: 12px; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 12.5px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left;
+         vertical-align: top; }
+th { background: var(--band); font-weight: 600; }
+th .en { display: block; font-size: 11px; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.reason { font-size: 11.5px; color: #33404d; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
+          margin-right: 6px; vertical-align: -1px; }
+figure { margin: 10px 0 18px; text-align: center; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+code { background: var(--band); padding: 1px 4px; border-radius: 3px; }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px;
+         border-top: 1px solid var(--line); padding-top: 8px; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  nav.toc { break-after: page; }
+  section { break-before: page; }
+  section#headline { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+  figure, .card, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def figure_uri(fig: Figure, dpi: int = 100) -> str:
+    """A matplotlib figure as a PNG data URI."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _bi(vi: str, en: str) -> str:
+    return f"{_e(vi)} <span class=en>{_e(en)}</span>"
+
+
+def _head(label: str) -> str:
+    vi, _, en = label.partition(" / ")
+    return _bi(vi, en) if en else _e(vi)
+
+
+def _figure(fig: Figure, caption: str) -> str:
+    return (f'<figure><img src="{figure_uri(fig)}" alt="{_e(caption)}">'
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+
+Column = tuple[str, Callable[[pd.Series], str], bool]
+
+
+def _table(rows: pd.DataFrame | Iterable[pd.Series], columns: Sequence[Column],
+           cls: str = "") -> str:
+    """`columns`: (heading 'vi / en', cell text as HTML from a row, numeric?)."""
+    it = rows.iterrows() if isinstance(rows, pd.DataFrame) else enumerate(rows)
+    head = "".join(f"<th{' class=num' if num else ''}>{_head(h)}</th>" for h, _, num in columns)
+    body = []
+    for _, r in it:
+        cells = "".join(f"<td{' class=num' if num else ''}>{fn(r)}</td>"
+                        for _, fn, num in columns)
+        body.append(f"<tr>{cells}</tr>")
+    return (f"<table{f' class={cls}' if cls else ''}><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _swatch(colour: str) -> str:
+    return f'<span class=swatch style="background:{_e(colour)}"></span>'
+
+
+def _card(label: str, value: str, sub: str = "") -> str:
+    return (f"<div class=card><div class=label>{_head(label)}</div>"
+            f"<div class=value>{value}</div><div class=sub>{sub}</div></div>")
+
+
+# ---- the report ------------------------------------------------------------------------------
+
+def report_html(source: Outcome | Result | Run | str | Path,
+                sensitivity: Sensitivity | None = None) -> str:
+    """The committee report as one self-contained HTML page.
+
+    Examples
+    --------
+    >>> import kcopt
+    >>> page = kcopt.report_html(kcopt.run(kcopt.demo_scenario_path()))
+    >>> page.startswith("<!DOCTYPE html>") and 'src="http' not in page
+    True
+    """
+    o = outcome(source, sensitivity)
+    s = o.summary
+    sc = s.get("scenario", {})
+    title = "Báo cáo phân bổ kinh phí khuyến công"
+    created = s.get("provenance", {}).get("created", "")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)} — {_e(o.name)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<header><h1>{_e(title)}<span class=en>Industrial-promotion (khuyến công) fund "
+        f"allocation report</span></h1>",
+        f"<p class=meta><b>{_e(o.name)}</b>"
+        + (f" — {_e(sc.get('description'))}" if sc.get("description") else "")
+        + f"<br>Lập lúc / solved: {_e(created)} · Đơn vị / unit: triệu đồng / million VND"
+        "</p></header>",
+        "<nav class=toc><b>Nội dung / Contents</b><ol>"
+        + "".join(f'<li><a href="#{k}">{_head(v)}</a></li>' for k, v in SECTIONS.items())
+        + "</ol></nav>",
+        _headline(o),
+        _allocation(o),
+        _constraints(o),
+        _robustness(o),
+        _left_out(o),
+        _provenance(o),
+        f"<footer>kcopt {_e(s.get('provenance', {}).get('kcopt_version', ''))} · "
+        f"{_e(o.name)} · {_e(created)}. Số tiền tính bằng triệu đồng / amounts in million "
+        "VND.</footer>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(source: Outcome | Result | Run | str | Path, path: Path | None = None,
+                 sensitivity: Sensitivity | None = None) -> Path:
+    """Write the committee report; by default `report.html` in the output folder."""
+    from kcopt.errors import InputError
+    from kcopt.io.write import atomic_write
+
+    o = outcome(source, sensitivity)
+    if path is None:
+        if o.folder is None:
+            raise InputError("give a path for the report of a result held in memory, e.g. "
+                             "write_report(result, Path('report.html'))")
+        path = o.folder / "report.html"
+    page = report_html(o)
+
+    def write(p: Path) -> None:
+        p.write_text(page, encoding="utf-8")
+
+    return atomic_write(path, write)
+
+
+def _section(key: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{_head(SECTIONS[key])}</h2>{body}</section>'
+
+
+def _headline(o: Outcome) -> str:
+    s = o.summary
+    a = o.allocation
+    budgets = s.get("budgets", {})
+    counts = {k: int((a["status"] == k).sum()) for k in STATUS_LABELS}
+    central, local = float(a["central"].sum()), float(a["local"].sum())
+    total, demand = float(a["total"].sum()), float(a["cap"].sum())
+
+    def used(x: float, b: float | None) -> str:
+        return (f"của / of {money(b)} ({percent(x / b)})" if b else "")
+
+    status = str(s.get("status", ""))
+    status_text = {"optimal": "Phương án tối ưu / optimal allocation",
+                   "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
+                               "allocation found within the time limit"}.get(status, status)
+    cards = [
+        _card("Vốn trung ương (KCQG) / Central funds", money(central),
+              used(central, budgets.get("central"))),
+        _card("Vốn địa phương (KCĐP) / Local funds", money(local),
+              used(local, budgets.get("local"))),
+        _card("Tổng hỗ trợ / Total support", money(total),
+              f"nhu cầu / demand {money(demand)} ({percent(total / demand) if demand else '—'})"),
+        _card("Đề án được hỗ trợ / Projects supported",
+              f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
+              f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"),
+        _card("Mục tiêu / Objective", f"{s.get('objective') or 0:,.2f}",
+              _e(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))),
+    ]
+    text = (f"<p><b>{_head(status_text)}.</b> Of {len(a):,} candidate projects, "
+            f"{counts['funded']:,} are funded in full and {counts['partial']:,} in part; "
+            f"{counts['unfunded']:,} get nothing within these budgets, "
+            f"{counts['ineligible']:,} are ineligible under the regulation and "
+            f"{counts['excluded']:,} were excluded by the scenario. The allocation uses "
+            f"{money(central)} million VND of central and {money(local)} million VND of local "
+            "funds.</p>")
+    status_rows = pd.DataFrame({"status": list(STATUS_LABELS),
+                                "n": [counts[k] for k in STATUS_LABELS]})
+    table = _table(status_rows, [
+        ("Trạng thái / status", lambda r: _head(STATUS_LABELS[r["status"]]), False),
+        ("Số đề án / projects", lambda r: f"{r['n']:,}", True),
+    ])
+    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{text}{table}")
+
+
+def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
+    first: Column
+    if by == "province":
+        first = ("Tỉnh, thành phố / province",
+                 lambda r: _swatch(colours.get(str(r["region"]), "#9e9e9e")) + _e(r["province"]),
+                 False)
+    else:
+        first = ("Vùng / region" if by == "region" else "Nội dung / content type",
+                 lambda r: _swatch(colours.get(str(r[by]), "#9e9e9e"))
+                 + f"{_e(r['name_vi'])} <span class=en>({_e(r[by])})</span>", False)
+    cols: list[Column] = [
+        first,
+        ("Đề án / projects", lambda r: f"{r['projects']:,}", True),
+        ("Đủ / funded", lambda r: f"{r['funded']:,}", True),
+        ("Một phần / partial", lambda r: f"{r['partial']:,}", True),
+        ("Nhu cầu / demand", lambda r: money(r["demand"]), True),
+        ("Trung ương / central", lambda r: money(r["central"]), True),
+        ("Địa phương / local", lambda r: money(r["local"]), True),
+        ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True),
+        ("Tỷ trọng / share", lambda r: percent(r["share"]), True),
+    ]
+    if by == "province":
+        cols.insert(6, ("NS địa phương / local budget", lambda r: money(r["local_budget"]), True))
+    else:
+        cols.append(("Đáp ứng / coverage",
+                     lambda r: percent(r["total"] / r["demand"]) if r["demand"] else "—", True))
+    return cols
+
+
+def _allocation(o: Outcome) -> str:
+    from kcopt import plots
+
+    regions = breakdown(o, "region")
+    categories = breakdown(o, "category").sort_values("total", ascending=False)
+    provinces = breakdown(o, "province").sort_values("total", ascending=False)
+    rc, cc = plots.region_colours(), plots.category_colours()
+    region_of = o.allocation.groupby("province")["region"].first()
+    provinces.insert(1, "region", provinces["province"].map(region_of))
+    body = [
+        "<p>Demand is the sum of the projects' support caps (the most the regulation allows "
+        "each to receive); coverage is the share of that demand the plan meets.</p>",
+        f"<h3>{_bi('Theo vùng', 'By region')}</h3>",
+        _table(regions, _group_columns("region", rc)),
+        _figure(plots.allocation_by_region(o), "Phân bổ theo vùng / Allocation by region"),
+        f"<h3>{_bi('Theo nội dung hỗ trợ', 'By content type')}</h3>",
+        _table(categories, _group_columns("category", cc)),
+        _figure(plots.allocation_by_category(o),
+                "Phân bổ theo nội dung và nguồn vốn / Allocation by content type and fund"),
+        f"<h3>{_bi('Theo tỉnh, thành phố', 'By province')}</h3>",
+        _table(provinces, _group_columns("province", rc)),
+        _figure(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
+    ]
+    return _section("allocation", "".join(body))
+
+
+def describe_target(t: dict[str, Any]) -> str:
+    """A scenario target in plain words.
+
+    >>> describe_target({"kind": "share_max", "category": ["training"], "share": 0.05})
+    'at most 5% of all support to training'
+    """
+    fund = {"central": "central funds", "local": "local funds"}.get(t.get("fund", "all"),
+                                                                     "all support")
+    goal = (f"{100 * t['share']:.0f}%" if t.get("share") is not None
+            else f"{money(t.get('amount'))} million VND")
+    if t.get("of"):
+        group = f"projects flagged {' or '.join(t['of'])}"
+    elif t.get("category"):
+        group = ", ".join(t["category"])
+    elif t.get("region"):
+        group = f"region {group_name('region', t['region'])} ({t['region']})"
+    else:
+        group = t.get("province") or "the group"
+    kind = t.get("kind")
+    if kind == "share_min":
+        return f"at least {goal} of {fund} to {group}"
+    if kind == "share_max":
+        return f"at most {goal} of {fund} to {group}"
+    if kind == "region_min":
+        return f"at least {goal} of {fund} to {group}"
+    if kind == "province_max":
+        return f"no province receives more than {goal} of {fund}"
+    return f"{kind} {goal}"
+
+
+def budget_label(name: str) -> str:
+    """The fund (and province, and plan year) of a budget row.
+
+    >>> budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
+    ('Địa phương / local: Lâm Đồng', 'Trung ương / central 2027')
+    """
+    parts = name.split(":")[1:]
+    year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
+    if parts and parts[0] == "central":
+        return f"Trung ương / central{year}"
+    return f"Địa phương / local: {':'.join(parts[1:])}{year}"
+
+
+def _constraints(o: Outcome) -> str:
+    ranging = o.sensitivity.get("ranging_constraints")
+    cons = o.constraints
+    out = o.folder or "OUT"
+    body = ["<p>A budget or target <b>binds</b> when the allocation presses against it. Its "
+            "<b>price</b> (shadow price) is what one more unit would add to the objective: for "
+            "a budget, the score points gained per extra 1,000 million VND. A binding budget "
+            "with a high price is where extra money does the most good.</p>"]
+    if ranging is None and cons is None:
+        body.append("<p class=note>constraints.csv is missing from this output; solve again "
+                    "to list the budgets and targets.</p>")
+        return _section("constraints", "".join(body))
+    table = ranging if ranging is not None else cons
+    assert table is not None
+    value_col = "final_value" if ranging is not None else "activity"
+    budgets = table[table["family"] == "budget"].copy()
+    budgets["binding"] = budgets["binding"].astype(str).str.lower().isin(["true", "1"])
+    budgets["price"] = pd.to_numeric(budgets["shadow_price"], errors="coerce").fillna(0) * 1000
+    tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
+    cols: list[Column] = [
+        ("Ngân sách / budget", lambda r: _e(budget_label(str(r["name"]))), False),
+        ("Mức / amount", lambda r: money(r["rhs"]), True),
+        ("Giá (điểm / 1.000 triệu) / points per 1,000 million",
+         lambda r: f"{r['price']:,.3f}", True),
+    ]
+    if ranging is not None:
+        cols += [("Tăng được / valid up to", lambda r: "+" + money(_num(r["allowable_increase"])),
+                  True),
+                 ("Giảm được / down to", lambda r: "−" + money(_num(r["allowable_decrease"])),
+                  True)]
+    body.append(f"<h3>{_bi('Ngân sách đã dùng hết', 'Budgets fully used')} "
+                f"({len(tight)} / {len(budgets)})</h3>")
+    body.append(_table(tight, cols) if len(tight) else "<p>None binds.</p>")
+    if ranging is None:
+        body.append("<p class=note>" + SENSITIVITY_HINT.format(
+            out=_e(out), what="how far each price holds (ranging) and what each target costs")
+            + "</p>")
+    else:
+        body.append("<p>Prices hold within the range shown; beyond it the next project enters "
+                    "or leaves and the price changes.</p>")
+    slack = budgets[~budgets["binding"]].copy()
+    if len(slack):
+        slack["left"] = slack["rhs"] - pd.to_numeric(slack[value_col], errors="coerce")
+        slack = slack.sort_values("left", ascending=False)
+        body.append(f"<h3>{_bi('Ngân sách còn dư', 'Budgets with money left')}</h3>"
+                    "<p>No eligible project left in these provinces could use the remaining "
+                    "local money (local funds pay only for projects in their own "
+                    "province).</p>")
+        body.append(_table(slack, [
+            ("Ngân sách / budget", lambda r: _e(budget_label(str(r["name"]))), False),
+            ("Mức / amount", lambda r: money(r["rhs"]), True),
+            ("Còn dư / left", lambda r: money(r["left"]), True),
+        ]))
+    body.append(_targets(o, table))
+    return _section("constraints", "".join(body))
+
+
+def _num(v: object) -> float:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _targets(o: Outcome, table: pd.DataFrame) -> str:
+    targets = o.summary.get("scenario", {}).get("targets", [])
+    body = [f"<h3>{_bi('Mục tiêu chính sách', 'Policy targets')}</h3>"]
+    if not targets:
+        return body[0] + "<p>The scenario sets no policy target.</p>"
+    prices = o.sensitivity.get("policy_prices")
+    rows = table[table["family"] == "target"].copy()
+    rows["binding"] = rows["binding"].astype(str).str.lower().isin(["true", "1"])
+    frame = []
+    for t in targets:
+        own = rows[(rows["name"] == t["name"]) | rows["name"].str.startswith(t["name"] + ":")]
+        bound = own[own["binding"]]
+        cost = None
+        if prices is not None and t["name"] in set(prices["target"]):
+            cost = prices.set_index("target").loc[t["name"]]
+        frame.append(pd.Series({
+            "name": t["name"], "words": describe_target(t), "binding": len(bound) > 0,
+            "where": ", ".join(str(n).split(":", 1)[1] for n in bound["name"] if ":" in str(n)),
+            "given_up": None if cost is None else _num(cost["score_given_up"]),
+            "pct": None if cost is None else _num(cost["score_given_up"])
+            / max(_num(cost["objective_with"]), 1e-12)}))
+    cols: list[Column] = [
+        ("Mục tiêu / target", lambda r: f"<b>{_e(r['name'])}</b>: {_e(r['words'])}", False),
+        ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
+         + (f" ({_e(r['where'])})" if r["where"] else ""), False),
+    ]
+    if prices is not None:
+        cols.append(("Điểm đánh đổi / score given up",
+                     lambda r: "—" if r["given_up"] is None else
+                     f"{r['given_up']:,.3g} ({percent(r['pct'], digits=2)})", True))
+    body.append(_table(frame, cols))
+    if prices is None:
+        body.append("<p class=note>" + SENSITIVITY_HINT.format(
+            out=_e(o.folder or "OUT"), what="the score each target costs (policy prices)")
+            + "</p>")
+    else:
+        from kcopt import plots
+
+        body.append("<p>The score given up is the objective without the target minus the "
+                    "objective with it: what the committee pays, in priority points, for the "
+                    "policy.</p>")
+        body.append(_figure(plots.policy_prices(prices),
+                            "Giá của từng mục tiêu / What each policy target costs"))
+    return "".join(body)
+
+
+def _robustness(o: Outcome) -> str:
+    robust = o.sensitivity.get("weight_robustness")
+    if robust is None:
+        return _section("robustness", "<p class=note>" + SENSITIVITY_HINT.format(
+            out=_e(o.folder or "OUT"), what="the robustness classes (core, borderline, "
+            "exterior) and the tornado chart") + "</p>")
+    from kcopt import plots
+
+    draws = o.sensitivity_settings.get("draws")
+    counts = robust["class"].value_counts()
+    cards = "".join(_card(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
+                          {"core": "funded in ≥ 95% of draws",
+                           "borderline": "funded in some draws",
+                           "exterior": "funded in ≤ 5% of draws"}[c]) for c in CLASS_TEXT)
+    body = [
+        f"<p>The plan was re-solved {f'{draws:,} times' if draws else 'many times'} with the "
+        "priority weights drawn at random around the scenario's weights. <b>Core</b> projects "
+        "are funded in at least 95% of the draws: they do not depend on the exact weights. "
+        "<b>Exterior</b> projects are funded in at most 5%: reasonable weights do not bring "
+        "them in. <b>Borderline</b> projects depend on the weights: this is where the "
+        "committee's judgement matters.</p>",
+        f"<div class=cards>{cards}</div>",
+        _figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
+                "priority weights"),
+    ]
+    border = robust[robust["class"] == "borderline"].sort_values("funded_share",
+                                                                  ascending=False)
+    body.append(f"<h3>{_bi('Đề án cận biên', 'Borderline projects')} ({len(border)})</h3>")
+    if len(border):
+        body.append(_table(border, [
+            ("Mã / id", lambda r: _e(r["project_id"]), False),
+            ("Tên / name", lambda r: _e(r["name"]), False),
+            ("Tỉnh / province", lambda r: _e(r["province"]), False),
+            ("Nội dung / content type", lambda r: _e(r["category"]), False),
+            ("Phương án này / this plan", lambda r: _e(r["base_status"]), False),
+            ("Tỷ lệ được hỗ trợ / funded share", lambda r: percent(r["funded_share"], digits=0),
+             True),
+        ]))
+    else:
+        body.append("<p>None: the selection does not depend on the exact weights.</p>")
+    tornado = o.sensitivity.get("tornado")
+    if tornado is not None:
+        body.append(_figure(plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / "
+                            "weights and budgets ±20%"))
+    return _section("robustness", "".join(body))
+
+
+def _left_out(o: Outcome) -> str:
+    a = o.allocation.copy()
+    body = ["<p>Every project that did not receive its full cap, with the reason in plain "
+            "words: the budget or target that limits it, or the regulation that excludes "
+            "it.</p>"]
+    for status in ("partial", "unfunded", "ineligible", "excluded"):
+        rows = a[a["status"] == status].sort_values(["score", "project_id"],
+                                                    ascending=[False, True])
+        body.append(f"<h3>{_head(STATUS_LABELS[status])} ({len(rows)})</h3>")
+        if not len(rows):
+            body.append("<p>Không có / none.</p>")
+            continue
+        cols: list[Column] = [
+            ("Mã / id", lambda r: _e(r["project_id"]), False),
+            ("Tên / name", lambda r: _e(r["name"]), False),
+            ("Tỉnh / province", lambda r: _e(r["province"]), False),
+            ("Nội dung / content type", lambda r: _e(r["category"]), False),
+            ("Điểm / score", lambda r: f"{_num(r['score']):.3f}", True),
+            ("Trần / cap", lambda r: money(r["cap"]), True),
+        ]
+        if status == "partial":
+            cols.append(("Được cấp / allocated", lambda r: money(r["total"]), True))
+        cols.append(("Lý do / reason", lambda r: f"<span class=reason>{_e(r['reason'])}</span>",
+                     False))
+        body.append(_table(rows, cols))
+    return _section("left-out", "".join(body))
+
+
+def _provenance(o: Outcome) -> str:
+    s = o.summary
+    p = s.get("provenance", {})
+    sc = s.get("scenario", {})
+    facts = [
+        ("Kịch bản / scenario", _e(o.name)),
+        ("Thư mục kết quả / output folder", _e(o.folder) if o.folder else "—"),
+        ("Mục tiêu / objective", _e(OBJECTIVES.get(str(s.get("objective_kind")),
+                                                    s.get("objective_kind")))),
+        ("Bộ giải / solver", f"{_e(p.get('solver'))} {_e(p.get('solver_version'))}"
+         + (" (MIP)" if s.get("mip") else " (LP)")),
+        ("Giá bóng / prices from", _e(s.get("duals", "LP"))),
+        ("Bộ quy định / rule set", _e(p.get("rules_version"))),
+        ("kcopt", _e(p.get("kcopt_version"))),
+        ("Lập lúc / created", _e(p.get("created"))),
+        ("Hạt giống / seed", _e(p.get("seed"))),
+    ]
+    if o.sensitivity_settings:
+        st = o.sensitivity_settings
+        facts.append(("Độ nhạy / sensitivity",
+                      _e(f"{st.get('draws')} weight draws, seed {st.get('seed')}, "
+                         f"concentration {st.get('concentration')}")))
+    body = ["<dl class=facts>" + "".join(f"<dt>{_head(k)}</dt><dd>{v}</dd>" for k, v in facts)
+            + "</dl>"]
+    hashes = p.get("inputs_sha256", {})
+    if hashes:
+        body.append(f"<h3>{_bi('Tệp đầu vào', 'Input files')}</h3>")
+        body.append(_table(pd.DataFrame({"file": list(hashes), "sha": list(hashes.values())}), [
+            ("Tệp / file", lambda r: _e(r["file"]), False),
+            ("SHA-256", lambda r: f"<code>{_e(r['sha'])}</code>", False)]))
+    weights = sc.get("weights", {})
+    if weights:
+        body.append(f"<h3>{_bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
+        body.append(_table(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
+            ("Tiêu chí / criterion", lambda r: _e(r["k"]), False),
+            ("Trọng số / weight", lambda r: f"{r['w']:.3f}", True)]))
+    budgets = sc.get("budgets", {})
+    body.append(f"<p>Ngân sách / budgets: central {money(budgets.get('central'))} million VND; "
+                f"local {money(sum((budgets.get('local') or {}).values()))} million VND over "
+                f"{len(budgets.get('local') or {})} provinces. Targets: "
+                + (_e("; ".join(f"{t['name']} ({describe_target(t)})"
+                                for t in sc.get("targets", []))) or "none") + ".</p>")
+    warnings = s.get("warnings", [])
+    if warnings:
+        body.append(f"<h3>{_bi('Cảnh báo khi giải', 'Warnings from the solve')} "
+                    f"({len(warnings)})</h3><ul>"
+                    + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul>")
+    return _section("provenance", "".join(body))

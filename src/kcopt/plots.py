@@ -1,0 +1,240 @@
+"""Plots for notebooks and reports, each returning a matplotlib `Figure`.
+
+Every plot takes what a notebook has at hand — a `Result`, a `Run`, an output folder, a
+`Sensitivity` or a `Comparison` — and uses the same colour for a content type or a region
+everywhere (`category_colours()`, `region_colours()`). Titles and axis labels are in
+Vietnamese with English; amounts are in million VND with thousands separators.
+
+Examples
+--------
+>>> import kcopt
+>>> fig = kcopt.plots.allocation_by_region(kcopt.run(kcopt.demo_scenario_path()))
+>>> fig.axes[0].get_xlabel()
+'triệu đồng / million VND'
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from kcopt.views import Outcome, outcome
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from kcopt.comparison import Comparison
+    from kcopt.pipeline import Run
+    from kcopt.sensitivity.suite import Sensitivity
+    from kcopt.solve import Result
+
+__all__ = ["allocation_by_category", "allocation_by_region", "budget_frontiers",
+           "budget_heatmap", "budget_use", "category_colours", "comparison", "policy_prices",
+           "region_colours", "robustness", "tornado"]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _shown_in_jupyter(fn: F) -> F:
+    """Make the returned figure display as a PNG in Jupyter whatever the matplotlib backend
+    (kcopt's figures live outside pyplot, so the inline backend does not show them twice)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "IPython" in sys.modules:
+            from IPython import get_ipython
+            from matplotlib.figure import Figure
+
+            shell = get_ipython()
+            if shell is not None:
+                shell.display_formatter.formatters["image/png"].for_type(Figure, _png)
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def category_colours() -> dict[str, str]:
+    """One fixed colour per content type code, the same in every plot."""
+    from kcopt.io.plots import category_colours as colours
+
+    return colours()
+
+
+def region_colours() -> dict[str, str]:
+    """One fixed colour per region code, the same in every plot."""
+    from kcopt.io.plots import region_colours as colours
+
+    return colours()
+
+
+@_shown_in_jupyter
+def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figure:
+    """Support by content type, central and local stacked, against demand (the caps)."""
+    from kcopt.io.plots import plot_by_category
+
+    return plot_by_category(pd.DataFrame(outcome(source).summary["by_category"]))
+
+
+@_shown_in_jupyter
+def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
+    """Support by region, central and local stacked, against demand (the caps)."""
+    from kcopt.io.plots import plot_by_region
+
+    return plot_by_region(pd.DataFrame(outcome(source).summary["by_region"]))
+
+
+@_shown_in_jupyter
+def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
+    """The central budget and each province's local budget against what was allocated."""
+    from kcopt.io.plots import plot_budget_use
+
+    s = outcome(source).summary
+    return plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
+                           s["budgets"]["central"])
+
+
+def _table(source: Any, name: str) -> pd.DataFrame:
+    from kcopt.sensitivity.suite import Sensitivity
+
+    if isinstance(source, pd.DataFrame):
+        return source
+    if isinstance(source, Sensitivity):
+        return source.tables()[name]
+    o = outcome(source)
+    if name not in o.sensitivity:
+        from kcopt.errors import InputError
+
+        raise InputError(f"{o.label} has no {name}.csv; run `kcopt sensitivity SCENARIO -o "
+                         f"{o.folder or 'OUT'}` (or kcopt.run_sensitivity) first")
+    return o.sensitivity[name]
+
+
+@_shown_in_jupyter
+def budget_frontiers(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
+    """The objective and the allocation by content type as each budget varies."""
+    from kcopt.sensitivity.plots import plot_frontiers
+
+    return plot_frontiers(_table(source, "budget_sweep"))
+
+
+@_shown_in_jupyter
+def budget_heatmap(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
+    """The objective over the central × local budget grid."""
+    from kcopt.sensitivity.plots import plot_heatmap
+
+    return plot_heatmap(_table(source, "budget_sweep"))
+
+
+@_shown_in_jupyter
+def tornado(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
+    """Each weight and each budget ±20%: the change in the objective."""
+    from kcopt.sensitivity.plots import plot_tornado
+
+    return plot_tornado(_table(source, "tornado"))
+
+
+@_shown_in_jupyter
+def robustness(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
+    """Per project, the share of weight draws in which it is funded, by robustness class."""
+    from kcopt.sensitivity.plots import plot_robustness
+
+    return plot_robustness(_table(source, "weight_robustness"))
+
+
+@_shown_in_jupyter
+def policy_prices(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
+    """The score each policy target costs (solved with and without it)."""
+    from kcopt.io.plots import new_figure
+
+    t = _table(source, "policy_prices").copy()
+    t["score_given_up"] = pd.to_numeric(t["score_given_up"], errors="coerce").fillna(0.0)
+    with_ = pd.to_numeric(t["objective_with"], errors="coerce")
+    t["pct"] = (100 * t["score_given_up"] / with_).fillna(0.0)
+    t = t.sort_values("score_given_up").reset_index(drop=True)
+    fig, ax = new_figure(figsize=(9, 0.5 * len(t) + 1.8))
+    ax.barh([f"{n} ({k.replace('_', ' ')} {g})" for n, k, g in
+             zip(t["target"], t["kind"], t["goal"], strict=True)],
+            t["score_given_up"], color="#6a51a3")
+    for i, (v, pct) in enumerate(zip(t["score_given_up"], t["pct"], strict=True)):
+        ax.text(v, i, f" {v:,.3g} ({pct:.2f}%)", va="center", fontsize=8)
+    ax.set_xlabel("Điểm phải đánh đổi / score given up (điểm / points)")
+    ax.set_title("Giá của từng mục tiêu chính sách\nWhat each policy target costs")
+    ax.margins(x=0.25)
+    fig.tight_layout()
+    return fig
+
+
+@_shown_in_jupyter
+def comparison(cmp: Comparison) -> Figure:
+    """Change in support by region, by content type, and for the projects that moved most."""
+    from matplotlib.figure import Figure
+
+    from kcopt.comparison import EPS
+    from kcopt.io.plots import MILLIONS, OTHER_COLOUR, colour_swatches
+
+    top = cmp.changed_projects().head(15)
+    categories = cmp.categories[cmp.categories["delta_total"].abs() > EPS]
+    fig = Figure(figsize=(15, max(8.0, 0.32 * len(categories) + 5)))
+    grid = fig.add_gridspec(2, 2, height_ratios=[len(cmp.regions) + 2, len(categories) + 2])
+    panels = (
+        (fig.add_subplot(grid[0, 0]), cmp.regions, "region", region_colours(),
+         "Theo vùng / by region"),
+        (fig.add_subplot(grid[1, 0]), categories, "category", category_colours(),
+         "Nội dung có thay đổi / content types that changed"),
+    )
+    for ax, table, by, colours, title in panels:
+        t = table.sort_values("delta_total").reset_index(drop=True)
+        labels = [f"{n} ({c})" for n, c in zip(t["name_vi"], t[by], strict=True)]
+        ax.barh(labels, t["delta_total"], color=[colours.get(c, OTHER_COLOUR) for c in t[by]])
+        _annotate(ax, t["delta_total"])
+        colour_swatches(ax, [colours.get(c, OTHER_COLOUR) for c in t[by]])
+        ax.set_title(title, fontsize=10)
+        _delta_axis(ax, MILLIONS)
+        ax.tick_params(axis="y", labelsize=8)
+    ax = fig.add_subplot(grid[:, 1])
+    colours = category_colours()
+    t = top.iloc[::-1].reset_index(drop=True)
+    names = [f"{pid} {str(n)[:34]}{'…' if len(str(n)) > 34 else ''}"
+             for pid, n in zip(t["project_id"], t["name"], strict=True)]
+    ax.barh(range(len(t)), t["delta_total"],
+            color=[colours.get(c, OTHER_COLOUR) for c in t["category"]])
+    ax.set_yticks(range(len(t)), names, fontsize=8)
+    _annotate(ax, t["delta_total"])
+    ax.set_title("Đề án thay đổi nhiều nhất / projects that moved most", fontsize=10)
+    _delta_axis(ax, MILLIONS)
+    if t.empty:
+        ax.text(0.5, 0.5, "Không có thay đổi / no change", transform=ax.transAxes,
+                ha="center")
+    a, b = cmp.labels
+    fig.suptitle(f"Thay đổi phân bổ / Change in allocation: {a} → {b}\n"
+                 f"(triệu đồng / million VND, B − A)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _annotate(ax: Any, values: pd.Series) -> None:
+    from kcopt.views import money
+
+    for i, v in enumerate(values):
+        ax.text(v, i, f" {money(v, signed=True)} ", va="center", fontsize=7,
+                ha="left" if v >= 0 else "right")
+
+
+def _delta_axis(ax: Any, formatter: Any) -> None:
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(formatter)
+    ax.set_xlabel("Thay đổi / change (triệu đồng / million VND)")
+    ax.margins(x=0.2)

@@ -1,0 +1,214 @@
+"""A solved scenario as planners look at it, whether it is in memory (a `Result`, a `Run`) or an
+output folder written by `kcopt solve` (and perhaps `kcopt sensitivity`): the allocation, the
+summary, the constraints and whatever sensitivity tables exist — one `Outcome` for the
+comparison, the committee report, the plots and the notebook display alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from kcopt.errors import InputError
+
+if TYPE_CHECKING:
+    from kcopt.pipeline import Run
+    from kcopt.sensitivity.suite import Sensitivity
+    from kcopt.solve import Result
+
+SENSITIVITY_TABLES = ("ranging_constraints", "policy_prices", "weight_robustness", "tornado",
+                      "budget_sweep")
+STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
+STATUS_LABELS = {"funded": "được hỗ trợ đủ / funded", "partial": "hỗ trợ một phần / partial",
+                 "unfunded": "không được hỗ trợ / unfunded",
+                 "ineligible": "không đủ điều kiện / ineligible",
+                 "excluded": "loại khỏi kịch bản / excluded"}
+Grouping = Literal["region", "category", "province"]
+GROUPINGS: tuple[Grouping, ...] = ("region", "category", "province")
+
+
+@dataclass
+class Outcome:
+    """A solved scenario's tables: enough for a comparison, a report or a plot."""
+
+    name: str
+    allocation: pd.DataFrame
+    summary: dict[str, Any]
+    constraints: pd.DataFrame | None = None
+    sensitivity: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sensitivity_settings: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return self.folder.name if self.folder is not None else self.name
+
+
+def outcome(source: Outcome | Result | Run | str | Path,
+            sensitivity: Sensitivity | None = None) -> Outcome:
+    """Turn a result, a run or an output folder into an `Outcome` (with the tables of a
+    `Sensitivity` run on it, if given)."""
+    from kcopt.pipeline import Run
+    from kcopt.report import allocation_table, constraint_table, summary
+    from kcopt.solve import Result
+
+    if isinstance(source, Outcome):
+        out = source
+    elif isinstance(source, str | Path):
+        out = load_output(Path(source))
+    elif isinstance(source, Run):
+        result = source.result.raise_for_status()
+        alloc = source.allocation if source.allocation is not None else allocation_table(result)
+        out = Outcome(result.model.scenario.name, alloc,
+                      source.summary if source.summary is not None else summary(result, alloc),
+                      source.constraints if source.constraints is not None
+                      else constraint_table(result))
+    elif isinstance(source, Result):
+        result = source.raise_for_status()
+        alloc = allocation_table(result)
+        out = Outcome(result.model.scenario.name, alloc, summary(result, alloc),
+                      constraint_table(result))
+    else:
+        raise TypeError(f"expected a Result, a Run or an output folder; got "
+                        f"{type(source).__name__}")
+    if sensitivity is not None:
+        out.sensitivity = {name: sensitivity.tables()[name] for name in SENSITIVITY_TABLES}
+        out.sensitivity_settings = dict(sensitivity.settings)
+    return out
+
+
+def load_output(folder: Path) -> Outcome:
+    """Read an output folder of `kcopt solve`: allocation.csv and summary.json (required),
+    constraints.csv and the sensitivity tables (when present)."""
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "not found"
+        raise InputError(f"output folder '{folder}' {what}. Give the folder written by "
+                         f"`kcopt solve SCENARIO -o {folder}`")
+    alloc_path = folder / "allocation.csv"
+    if not alloc_path.exists():
+        hint = ("its scenario was infeasible (see diagnosis.json); relax it and solve again"
+                if (folder / "diagnosis.json").exists()
+                else "run `kcopt solve SCENARIO -o " + str(folder) + "` first")
+        raise InputError(f"'{folder}' has no allocation.csv, so it is not a solved kcopt "
+                         f"output: {hint}")
+    summary_path = folder / "summary.json"
+    if not summary_path.exists():
+        raise InputError(f"'{folder}' has allocation.csv but no summary.json; write both with "
+                         f"`kcopt solve SCENARIO -o {folder}`")
+    allocation = _read_csv(alloc_path)
+    missing = {"project_id", "name", "province", "region", "category", "cap", "central",
+               "local", "total", "status", "reason"} - set(allocation.columns)
+    if missing:
+        raise InputError(f"{alloc_path}: columns {sorted(missing)} are missing; is it a kcopt "
+                         "allocation.csv? Solve the scenario again to rewrite it")
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{summary_path}: not valid JSON ({exc}); solve the scenario again"
+                         ) from None
+    constraints = _read_csv(folder / "constraints.csv") if (
+        folder / "constraints.csv").exists() else None
+    tables = {name: _read_csv(folder / f"{name}.csv") for name in SENSITIVITY_TABLES
+              if (folder / f"{name}.csv").exists()}
+    settings: dict[str, Any] = {}
+    if (folder / "sensitivity.json").exists():
+        settings = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8")).get(
+            "settings", {})
+    name = str(summary.get("scenario", {}).get("name") or folder.name)
+    return Outcome(name, allocation, summary, constraints, tables, settings, folder)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str},
+                        keep_default_na=False, na_values=[""])
+    for col in ("reason", "name", "sentence", "binding_rows"):
+        if col in frame:
+            frame[col] = frame[col].fillna("").astype(str)
+    return frame
+
+
+def breakdown(source: Outcome | Result | Run | str | Path,
+              by: Grouping = "region") -> pd.DataFrame:
+    """Projects, demand and support (central, local, total) per region, content type or
+    province, with Vietnamese names and each group's share of the total.
+
+    Examples
+    --------
+    >>> import kcopt
+    >>> table = kcopt.breakdown(kcopt.run(kcopt.demo_scenario_path()), by="region")
+    >>> list(table.columns[:3])
+    ['region', 'name_vi', 'projects']
+    """
+    if by not in GROUPINGS:
+        raise InputError(f"breakdown by {by!r}: choose one of {', '.join(GROUPINGS)}")
+    o = outcome(source)
+    table = group_table(o.allocation, by)
+    total = float(table["total"].sum())
+    table["share"] = (table["total"] / total).round(6) if total > 0 else 0.0
+    if by == "province":
+        budgets = o.summary.get("scenario", {}).get("budgets", {}).get("local", {}) or {}
+        table.insert(2, "local_budget", table["province"].map(budgets).fillna(0.0))
+    return table
+
+
+def group_table(alloc: pd.DataFrame, by: Grouping) -> pd.DataFrame:
+    """Per group: projects, funded, partial, demand (sum of caps), central, local, total."""
+    g = alloc.groupby(by, sort=True)
+    status = alloc["status"].astype(str)
+    out = pd.DataFrame({
+        "projects": g.size(),
+        "funded": (status == "funded").groupby(alloc[by]).sum().astype(int),
+        "partial": (status == "partial").groupby(alloc[by]).sum().astype(int),
+        "demand": g["cap"].sum().round(4),
+        "central": g["central"].sum().round(4),
+        "local": g["local"].sum().round(4),
+        "total": g["total"].sum().round(4),
+    }).reset_index()
+    if by != "province":
+        out.insert(1, "name_vi", [group_name(by, str(v)) for v in out[by]])
+    return out
+
+
+def group_name(by: str, code: str) -> str:
+    """The Vietnamese name of a region or content type code (the code itself otherwise)."""
+    if by == "region":
+        from kcopt.geo import load_geography
+
+        regions = load_geography().regions
+        return regions[code][0] if code in regions else code
+    if by == "category":
+        from kcopt.rules import load_rules
+
+        rules = load_rules().rules
+        return rules[code].name_vi if code in rules else code
+    return code
+
+
+def money(v: float | None, signed: bool = False) -> str:
+    """Million VND with thousands separators; a true minus sign when signed.
+
+    >>> money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
+    ('105,000', '−1,235', '0')
+    """
+    if v is None or v != v:
+        return "—"
+    text = f"{abs(v):,.0f}"
+    if text == "0":
+        return "0"
+    if v < 0:
+        return "−" + text
+    return ("+" + text) if signed else text
+
+
+def percent(v: float | None, signed: bool = False, digits: int = 1) -> str:
+    """A share as a percentage: ``percent(0.123) == '12.3%'``."""
+    if v is None or v != v:
+        return "—"
+    text = f"{abs(100 * v):.{digits}f}%"
+    if float(text[:-1]) == 0:
+        return f"{0:.{digits}f}%"
+    return ("−" if v < 0 else "+" if signed else "") + text
