@@ -139,3 +139,9 @@ def test_cli_compare_user_errors(demo_pair, tmp_path: Path, make_case) -> None:
     assert "800 project(s) only in base" in res.output and "3 project(s) only in three" \
         in res.output
     assert "Traceback" not in res.output
+    renamed = make_case([{**p, "name": p["name"] + " mới"} if p["project_id"] == "B" else p
+                         for p in THREE], {"budgets": {"central": 600}})
+    kcopt.run(renamed, out=tmp_path / "renamed", plots=False)
+    res = runner.invoke(app, ["compare", str(tmp_path / "three"), str(tmp_path / "renamed")])
+    assert res.exit_code == 1 and "different project lists" in res.output
+    assert "B is 'dây chuyền' in three but 'dây chuyền mới' in renamed" in res.output

@@ -202,3 +202,25 @@ def test_report_renders_in_chromium(outputs, tmp_path: Path, name: str, images: 
     assert dom.body["data-broken-images"] == "0"
     assert int(dom.body["data-height"]) > 5000  # laid out, not an empty page
     assert out["pdf"].startswith(b"%PDF") and len(out["pdf"]) > 50_000
+
+
+def test_report_of_a_multi_year_programme(make_case, tmp_path: Path) -> None:
+    """Two plan years of 300 each: A (2026) and B (2027) are funded, C (2027) is not."""
+    projects = [
+        {"project_id": "A", "name": "máy sấy", "province": "Sơn La", "category": "machinery",
+         "total_cost": 600, "level": "central", "appraisal": 90, "year": 2026},
+        {"project_id": "B", "name": "dây chuyền", "province": "Sơn La",
+         "category": "machinery", "total_cost": 600, "level": "central", "appraisal": 80,
+         "year": 2027},
+        {"project_id": "C", "name": "lò nung", "province": "Huế", "category": "machinery",
+         "total_cost": 600, "level": "central", "appraisal": 70, "year": 2027},
+    ]
+    sc = make_case(projects, {"years": [2026, 2027], "budgets": {"central": 300}})
+    kcopt.run(sc, out=tmp_path / "out", plots=False)
+    res = runner.invoke(app, ["report", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "By plan year" in text and "<td>2027</td>" in text
+    assert "budgets over 2026–2027: central 600 million VND" in text
+    left_out = text[text.index('id="left-out"'):text.index('id="provenance"')]
+    assert ">C<" in left_out and ">A<" not in left_out

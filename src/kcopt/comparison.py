@@ -135,6 +135,17 @@ def _check_same_projects(a: Outcome, b: Outcome) -> None:
     only_a = sorted(set(ids_a) - set(ids_b))
     only_b = sorted(set(ids_b) - set(ids_a))
     if not only_a and not only_b:
+        left = a.allocation.set_index(ids_a)
+        right = b.allocation.set_index(ids_b).loc[left.index]
+        for col in ("name", "province", "category"):
+            differ = left.index[(left[col].astype(str) != right[col].astype(str)).to_numpy()]
+            if len(differ):
+                p = differ[0]
+                raise InputError(
+                    f"{a.label} and {b.label} were solved on different project lists: the "
+                    f"same ids name different projects ({len(differ)} differ in {col}; "
+                    f"{p} is {left.loc[p, col]!r} in {a.label} but {right.loc[p, col]!r} in "
+                    f"{b.label}). Solve both scenarios with the same project file")
         return
 
     def some(ids: list[str]) -> str:

@@ -265,7 +265,17 @@ def _headline(o: Outcome) -> str:
         ("Trạng thái / status", lambda r: _head(STATUS_LABELS[r["status"]]), False),
         ("Số đề án / projects", lambda r: f"{r['n']:,}", True),
     ])
-    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{text}{table}")
+    years = ""
+    if s.get("by_year"):
+        years = f"<h3>{_bi('Theo năm kế hoạch', 'By plan year')}</h3>" + _table(
+            pd.DataFrame(s["by_year"]), [
+                ("Năm / year", lambda r: _e(int(r["year"])), False),
+                ("NS trung ương / central budget", lambda r: money(r["central_budget"]), True),
+                ("Trung ương / central", lambda r: money(r["central"]), True),
+                ("NS địa phương / local budgets", lambda r: money(r["local_budget"]), True),
+                ("Địa phương / local", lambda r: money(r["local"]), True),
+                ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True)])
+    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{text}{table}{years}")
 
 
 def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
@@ -587,10 +597,12 @@ def _provenance(o: Outcome) -> str:
         body.append(_table(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
             ("Tiêu chí / criterion", lambda r: _e(r["k"]), False),
             ("Trọng số / weight", lambda r: f"{r['w']:.3f}", True)]))
-    budgets = sc.get("budgets", {})
-    body.append(f"<p>Ngân sách / budgets: central {money(budgets.get('central'))} million VND; "
-                f"local {money(sum((budgets.get('local') or {}).values()))} million VND over "
-                f"{len(budgets.get('local') or {})} provinces. Targets: "
+    budgets = s.get("budgets", {})
+    years = sc.get("years") or []
+    plan = f" over {years[0]}–{years[-1]}" if len(years) > 1 else ""
+    body.append(f"<p>Ngân sách / budgets{plan}: central {money(budgets.get('central'))} million "
+                f"VND; local {money(budgets.get('local'))} million VND over "
+                f"{len(sc.get('budgets', {}).get('local') or {})} provinces. Targets: "
                 + (_e("; ".join(f"{t['name']} ({describe_target(t)})"
                                 for t in sc.get("targets", []))) or "none") + ".</p>")
     warnings = s.get("warnings", [])

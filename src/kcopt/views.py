@@ -149,8 +149,9 @@ def breakdown(source: Outcome | Result | Run | str | Path,
     table = group_table(o.allocation, by)
     total = float(table["total"].sum())
     table["share"] = (table["total"] / total).round(6) if total > 0 else 0.0
-    if by == "province":
-        budgets = o.summary.get("scenario", {}).get("budgets", {}).get("local", {}) or {}
+    if by == "province":  # over the whole plan: every plan year of a programme
+        budgets = {r["province"]: r.get("local_budget") or 0.0
+                   for r in o.summary.get("by_province", [])}
         table.insert(2, "local_budget", table["province"].map(budgets).fillna(0.0))
     return table
 
