@@ -22,6 +22,7 @@ class Problem:
     value: object = None
     project_id: str | None = None
     severity: str = "error"  # "error" or "warning"
+    column_label: str = "column"  # "key" for scenario files
 
     def location(self) -> str:
         parts = [self.file]
@@ -33,7 +34,7 @@ class Problem:
                 row += f" ({self.project_id})"
             parts.append(row)
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"{self.column_label} '{self.column}'")
         return ", ".join(parts)
 
     def __str__(self) -> str:

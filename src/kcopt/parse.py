@@ -13,7 +13,7 @@ import pandas as pd
 
 from kcopt.text import fold
 
-_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.200 / 1.200,5
+_VN_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$")  # 1.200 / 1.200,5
 _EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,200 / 1,200.5
 _SPACED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")  # 1 200
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")  # 1200,5
@@ -22,17 +22,20 @@ TRUE_WORDS = {"1", "x", "yes", "y", "true", "co", "dung", "v", "1.0"}
 FALSE_WORDS = {"0", "no", "n", "false", "khong", "sai", "0.0", "-"}
 
 
-def parse_number_text(text: str) -> float | None:
-    """Read a number typed as text, in Vietnamese or English style.
+def parse_number_text(text: str, thousands: bool = True) -> float | None:
+    """Read a number typed as text, in Vietnamese or English style. With `thousands` (money
+    columns) "1.200" is read as 1,200; elsewhere (scores, shares) as 1.2.
 
     >>> parse_number_text("1.200,5"), parse_number_text("1,200"), parse_number_text("1 200")
     (1200.5, 1200.0, 1200.0)
+    >>> parse_number_text("87.125", thousands=False), parse_number_text("0.500")
+    (87.125, 0.5)
     """
     t = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     for suffix in ("trieu dong", "trieu", "tr", "million", "vnd", "đ"):
         if fold(t).endswith(" " + suffix):
             t = t[: len(t) - len(suffix)].strip()
-    if _VN_THOUSANDS.match(t):
+    if thousands and _VN_THOUSANDS.match(t):
         return float(t.replace(".", "").replace(",", "."))
     try:
         return float(t)
@@ -52,16 +55,20 @@ def vn_thousands(text: pd.Series) -> np.ndarray:
     return text.str.match(_VN_THOUSANDS.pattern).to_numpy(bool)
 
 
-def parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Numbers from text cells → (values with NaN for blanks, bad mask, blank mask)."""
+def parse_numbers(col: pd.Series, thousands: bool = False) -> tuple[np.ndarray, np.ndarray,
+                                                                      np.ndarray]:
+    """Numbers from text cells → (values with NaN for blanks, bad mask, blank mask).
+
+    `thousands`: a money column, where "1.200" is 1,200 (Vietnamese thousands separator)."""
     text = col.astype(str).str.strip()
     blank = (text == "").to_numpy()
     values = np.array(pd.to_numeric(text.where(~blank, "nan"), errors="coerce"), dtype=float)
     bad = np.isnan(values) & ~blank
-    bad |= vn_thousands(text)  # "1.200" is 1,200 in Vietnamese, not 1.2
+    if thousands:
+        bad |= vn_thousands(text)  # "1.200" is 1,200 in Vietnamese, not 1.2
     cells = text.to_numpy(dtype=object)
     for i in np.flatnonzero(bad):
-        parsed = parse_number_text(str(cells[i]))
+        parsed = parse_number_text(str(cells[i]), thousands)
         if parsed is not None:
             values[i] = parsed
             bad[i] = False

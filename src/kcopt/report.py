@@ -23,21 +23,48 @@ SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 def describe_row(name: str, rhs: float) -> str:
     """A constraint in planners' words."""
-    if name.startswith("budget:"):
-        parts = name.split(":")[1:]
+    family, _, rest = name.partition(":")
+    if family == "budget":
+        parts = rest.split(":")
         year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
         what = "central budget" if parts[0] == "central" else f"local budget of {parts[1]}"
         return f"{what}{year} ({rhs:,.0f} million) fully allocated"
-    if name.startswith("match:"):
-        return "co-financing rule (minimum local share)"
-    if name.startswith("cap:"):
-        return "its support cap"
-    if name.startswith(("all_or_nothing:", "min_fraction:", "link:")):
-        return f"integer rule {name.split(':')[0]}"
-    if name.startswith("total:"):
-        return "a total"
+    words = {
+        "match": "the co-financing rule (minimum local share)",
+        "cap": "its support cap",
+        "must_fund": "a must-fund project's full cap",
+        "all_or_nothing": f"all-or-nothing funding of {rest}",
+        "min_fraction": f"the minimum viable share of {rest}",
+        "link": f"the selection of {rest}",
+        "requires": "the rule that {} needs {} funded".format(*([*rest.split(":"), "?"])[:2]),
+        "group": f"exclusive group '{rest}' (at most {rhs:,.0f} funded)",
+        "start": f"the start-year choice of {rest.rsplit(':', 1)[0]}",
+        "one_start": f"one start year for {rest}",
+        "total": "a policy target's total",
+    }
+    if family in words:
+        return words[family]
     target, _, province = name.partition(":")
     return f"policy target '{target}'" + (f" for {province}" if province else "")
+
+
+def _limiting_phrases(lp, pi: np.ndarray) -> dict[int, str]:
+    """Row → planner phrase. A `total:` row only carries the price of the share targets that
+    measure against that total, so it is named after them."""
+    phrases: dict[int, str] = {}
+    A = lp.A.tocsc()
+    for i, name in enumerate(lp.row_names):
+        if not name.startswith("total:"):
+            continue
+        t_col = lp.col_names.index(name) if name in lp.col_names else -1
+        if t_col < 0:
+            continue
+        col = A[:, t_col]
+        users = [r for r in col.indices if r != i and abs(pi[r]) > 1e-12]
+        if users:
+            phrases[i] = " and ".join(describe_row(lp.row_names[r], lp.row_upper[r])
+                                      + " binding" for r in users)
+    return phrases
 
 
 def allocation_table(result: Result) -> pd.DataFrame:
@@ -106,14 +133,15 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     must = frame["must_fund"].to_numpy() > 0
     # what limits each project: the binding row that prices its money highest
     limiting: list[list[str]] = [[] for _ in range(n)]
-    margin = np.zeros(n)  # what the limiting money earns per million at the margin
+    cost_per_project = np.zeros(n)
+    priced = np.full(n, np.inf)  # what the money a project would use earns at the margin
+    xcols = model.x_columns
     if result.shadow_price is not None:
         pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         best, best_val = _column_argmax(lp.A.tocsc().multiply(pi[:, None]).tocsc())
-        phrases: dict[int, str] = {}
-        cols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0)
-                              & (best_val > 1e-12))
-        np.maximum.at(margin, model.col_project[cols], best_val[cols])
+        price = lp.A.T @ pi  # (Aᵀπ)_j: the value of the resources column j uses
+        phrases = _limiting_phrases(lp, pi)
+        cols = xcols[best_val[xcols] > 1e-12]
         for j in cols:
             i = int(best[j])
             if i not in phrases:
@@ -121,9 +149,13 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             owner = limiting[model.col_project[j]]
             if phrases[i] not in owner:
                 owner.append(phrases[i])
-    cost_per_project = np.zeros(n)
-    xcols = np.flatnonzero((model.col_project >= 0) & (model.col_fund >= 0))
-    np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
+        # the cheapest way in: the column whose value falls least short of its price
+        gap = price[xcols] - lp.cost[xcols]
+        order = np.argsort(-gap)  # largest gaps first, so the smallest is written last
+        priced[model.col_project[xcols][order]] = price[xcols][order]
+        cost_per_project[model.col_project[xcols][order]] = lp.cost[xcols][order]
+    else:
+        np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
     scores = model.projects["score"].to_numpy(float)
     for p in range(n):
         st = status[p]
@@ -144,9 +176,11 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             if scores[p] <= 0:
                 reasons[p] = "score 0 under the scenario's priority weights"
             elif limiting[p]:
-                reasons[p] = (f"not funded: {' and '.join(limiting[p])}; it would earn "
-                              f"{cost_per_project[p] * 1000:.3g} points per 1,000 million, "
-                              f"below the {margin[p] * 1000:.3g} that money earns at the margin")
+                value, worth = cost_per_project[p] * 1000, priced[p] * 1000
+                compare = (f"; it would earn {value:.3g} points per 1,000 million, below the "
+                           f"{worth:.3g} that money earns at the margin"
+                           if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
+                reasons[p] = f"not funded: {' and '.join(limiting[p])}{compare}"
             else:
                 reasons[p] = "not funded: other projects score higher per million"
     return reasons

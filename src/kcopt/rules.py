@@ -229,10 +229,14 @@ def compute_caps(projects: pd.DataFrame, rules: RuleSet) -> CapTable:
             )
     zero = ~np.isnan(total_cap) & (total_cap <= 0) & (ineligible == "")
     for i in np.flatnonzero(zero):
-        ineligible[i] = (
-            f"no support room left: {other[i]:,.0f} million of state support already received "
-            "reaches the cap"
-        )
+        k = 0 if not np.isnan(cap[i, 0]) else 1
+        if other[i] > 0 and limit[i, k] != "requested":
+            ineligible[i] = (f"no support room left: {other[i]:,.0f} million of state support "
+                             "already received reaches the cap")
+        elif limit[i, k] == "requested":
+            ineligible[i] = "no support requested (requested amount is 0)"
+        else:
+            ineligible[i] = f"the support level in force is 0 ({basis[i, k]})"
     if "disadvantaged_area" in projects:
         bad = (cats == "establish_enterprise") & (projects["disadvantaged_area"].to_numpy() < 0.5)
         ineligible[bad] = (

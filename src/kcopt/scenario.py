@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 import yaml
 
 from kcopt.errors import InputError, Problem
@@ -263,7 +262,8 @@ class _Resolver:
         self.geo = load_geography()
 
     def err(self, key: str, message: str, value: object = None, fix: str = "") -> None:
-        self.errors.append(Problem(self.file, message, fix, column=key, value=value))
+        self.errors.append(Problem(self.file, message, fix, column=key, value=value,
+                                   column_label="key"))
 
     def number(self, key: str, value: object, lo: float | None = None,
                hi: float | None = None) -> float | None:
@@ -275,6 +275,24 @@ class _Resolver:
             self.err(key, f"must be {rng}", value)
             return None
         return float(value)
+
+    def mapping(self, key: str, value: object, fix: str = "") -> dict:
+        """`value` if it is a mapping (or absent); otherwise an error and an empty mapping."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.err(key, "must be a mapping of key: value lines", value,
+                     fix or f"Write {key}: {{…: …}} or one 'key: value' per indented line")
+            return {}
+        return value
+
+    def sequence(self, key: str, value: object) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.err(key, "must be a list", value, f"Write {key}: as lines starting with '- '")
+            return []
+        return value
 
     def province(self, key: str, value: object) -> str | None:
         res = self.geo.resolve(value)
@@ -327,7 +345,7 @@ class _Resolver:
             else:
                 central = self.number("budgets.central", spec, lo=0) or 0.0
             local = self.local_budgets(budgets.get("local", {}), years)
-            for fund, rate in (budgets.get("growth") or {}).items():
+            for fund, rate in self.mapping("budgets.growth", budgets.get("growth")).items():
                 if fund not in ("central", "local"):
                     self.err(f"budgets.growth.{fund}", "growth is per fund", fund,
                              "Write growth: {central: 0.05, local: 0.03}")
@@ -339,7 +357,7 @@ class _Resolver:
                 self.err("budgets.growth", "growth rates need a multi-year plan", growth,
                          "Add years: [2026, 2027, 2028, 2029, 2030]")
         groups = {}
-        for g, mx in (d.get("groups") or {}).items():
+        for g, mx in self.mapping("groups", d.get("groups")).items():
             if isinstance(mx, bool) or not isinstance(mx, int) or mx < 0:
                 self.err(f"groups.{g}", "must be the largest number of projects of the group "
                          "that may be funded", mx, "Write e.g. groups: {CCN-A: 1}")
@@ -352,23 +370,25 @@ class _Resolver:
                      "Use total_score or weighted_funds")
         weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
         adv = {}
-        for prov, sectors in (d.get("regional_advantages") or {}).items():
+        for prov, sectors in self.mapping("regional_advantages",
+                                          d.get("regional_advantages")).items():
             p = self.province(f"regional_advantages.{prov}", prov)
             if p:
                 adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
                                                 else [sectors]))
         self.plan_years = years
-        targets = tuple(t for i, raw in enumerate(d.get("targets") or [])
+        targets = tuple(t for i, raw in enumerate(self.sequence("targets", d.get("targets")))
                         if (t := self.target(i, raw)) is not None)
         names = [t.name for t in targets]
         for n in {n for n in names if names.count(n) > 1}:
             self.err("targets", "two targets share a name", n, "Give each target its own name")
-        match = (d.get("cofinancing") or {}).get("local_match_min", 0.0)
+        match = self.mapping("cofinancing", d.get("cofinancing")).get("local_match_min", 0.0)
         match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
-        overrides = tuple(o for i, raw in enumerate(d.get("rate_overrides") or [])
+        overrides = tuple(o for i, raw in enumerate(self.sequence("rate_overrides",
+                                                                   d.get("rate_overrides")))
                           if (o := self.override(i, raw)) is not None)
         regions = {}
-        for prov, code in (d.get("regions") or {}).items():
+        for prov, code in self.mapping("regions", d.get("regions")).items():
             p = self.province(f"regions.{prov}", prov)
             if code not in self.geo.regions:
                 self.err(f"regions.{prov}", "unknown region code", code,
@@ -378,7 +398,8 @@ class _Resolver:
         mip = d.get("mip", "auto")
         if mip not in ("auto", True, False):
             self.err("mip", "must be auto, true or false", mip)
-        solver = self.solver(d.get("solver") or {})
+        solver = self.solver(self.mapping("solver", d.get("solver"),
+                                          "Write solver: {name: highs, time_limit: 60}"))
         lists = {}
         for key in ("must_fund", "exclude"):
             val = d.get(key) or []
@@ -450,56 +471,7 @@ class _Resolver:
                          "Give a CSV with columns province,budget")
                 return out
             self.hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            cols = {fold(c): c for c in frame.columns}
-            pcol = next((cols[k] for k in ("province", "tinh", "tinh thanh pho", "dia phuong")
-                         if k in cols), None)
-            bcol = next((cols[k] for k in ("budget", "ngan sach", "kinh phi", "budget million vnd")
-                         if k in cols), None)
-            ycol = next((cols[k] for k in ("year", "nam") if k in cols), None)
-            if pcol is None or bcol is None:
-                self.errors.append(Problem(str(path), "needs columns 'province' and 'budget'",
-                                           fix="Header the columns province,budget "
-                                           "(or Tỉnh,Ngân sách)", value=list(frame.columns)))
-                return out
-            for pos, (_, row) in enumerate(frame.iterrows()):
-                prov = self.geo.resolve(row[pcol])
-                where = Problem(str(path), "", row=pos + 2)
-                if prov.name is None:
-                    self.errors.append(replace(where, message="unknown province",
-                                               column=pcol, value=row[pcol]))
-                    continue
-                try:
-                    amount = float(str(row[bcol]).replace(",", ""))
-                    if amount < 0:
-                        raise ValueError
-                except ValueError:
-                    self.errors.append(replace(where, message="budget must be a non-negative "
-                                               "amount in million VND", column=bcol,
-                                               value=row[bcol]))
-                    continue
-                if ycol is not None and str(row[ycol]).strip():
-                    try:
-                        year = int(float(str(row[ycol])))
-                    except ValueError:
-                        year = -1
-                    if year not in years:
-                        self.errors.append(replace(where, message="not a year of the plan",
-                                                   column=ycol, value=row[ycol]))
-                        continue
-                    per_year = self.local_by_year.setdefault(prov.name, {})
-                    if year in per_year:
-                        self.errors.append(replace(where, message="province and year listed "
-                                                   "twice", column=pcol, value=row[pcol]))
-                    per_year[year] = amount
-                    if year == years[0]:
-                        out[prov.name] = amount
-                    continue
-                if prov.name in out:
-                    self.errors.append(replace(where, message="province listed twice",
-                                               column=pcol, value=row[pcol]))
-                out[prov.name] = amount
-            return out
+            return self.local_budget_file(path, years, out)
         if isinstance(spec, dict):
             for prov, amount in spec.items():
                 p = self.province(f"budgets.local.{prov}", prov)
@@ -514,6 +486,83 @@ class _Resolver:
                     out[p] = a
             return out
         self.err("budgets.local", "must be a CSV file name or a province: amount mapping", spec)
+        return out
+
+    def local_budget_file(self, path: Path, years: tuple[int, ...],
+                          out: dict[str, float]) -> dict[str, float]:
+        """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
+        Vietnamese number text), read like a project list; every bad cell reported."""
+        from kcopt.io.read import read_table
+        from kcopt.parse import parse_number_text
+
+        kinds = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
+                 "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
+                            "ngan sach trieu dong", "kinh phi trieu dong"),
+                 "year": ("year", "nam")}
+
+        def kind_of(header: str) -> str | None:
+            key = fold(header)
+            return next((k for k, names in kinds.items() if key in names), None)
+
+        def is_header(cells: list[str]) -> bool:
+            found = {kind_of(c) for c in cells}
+            return {"province", "budget"} <= found
+
+        try:
+            table = read_table(path, None, is_header)
+        except InputError as exc:
+            self.errors.extend(replace(p, fix=p.fix or "Header the columns province,budget "
+                                       "(or Tỉnh,Ngân sách)") for p in exc.problems)
+            return out
+        cols = {kind_of(c): c for c in table.frame.columns if kind_of(c)}
+        pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
+        for pos, row in enumerate(table.frame.to_dict("records")):
+            where = Problem(str(path), "", row=table.file_rows[pos], sheet=table.sheet)
+            prov = self.geo.resolve(row[pcol])
+            if prov.name is None:
+                hint = self.geo.suggest(row[pcol])
+                self.errors.append(replace(where, message="unknown province", column=pcol,
+                                           value=row[pcol], fix=f"Did you mean "
+                                           f"{' or '.join(hint)}?" if hint else
+                                           "Use one of the 34 provinces and cities"))
+                continue
+            if prov.note:
+                self.warnings.append(replace(where, message=prov.note, column=pcol,
+                                             severity="warning"))
+            amount = parse_number_text(str(row[bcol]))
+            if amount is None or amount < 0:
+                self.errors.append(replace(where, message="budget must be a non-negative "
+                                           "amount in million VND", column=bcol,
+                                           value=row[bcol], fix="Write e.g. 2500 or 2.500"))
+                continue
+            if ycol is not None and str(row[ycol]).strip():
+                year = parse_number_text(str(row[ycol]), thousands=False)
+                if year is None or int(year) not in years:
+                    self.errors.append(replace(where, message="not a year of the plan",
+                                               column=ycol, value=row[ycol],
+                                               fix=f"Use one of {', '.join(map(str, years))}"
+                                               if years else "Add years: to the scenario"))
+                    continue
+                per_year = self.local_by_year.setdefault(prov.name, {})
+                if int(year) in per_year:
+                    self.errors.append(replace(where, message="province and year listed "
+                                               "twice", column=pcol, value=row[pcol]))
+                per_year[int(year)] = amount
+                continue
+            if prov.name in out:
+                self.errors.append(replace(where, message="province listed twice",
+                                           column=pcol, value=row[pcol],
+                                           fix="Keep one row per province"))
+            out[prov.name] = amount
+        for name, per_year in self.local_by_year.items():
+            missing = [y for y in years if y not in per_year]
+            if missing and name not in out:
+                self.errors.append(Problem(str(path), f"no budget for {name} in "
+                                           f"{', '.join(map(str, missing))}",
+                                           "Give every plan year, or one row without a year "
+                                           "and budgets.growth", column=ycol))
+            if years and years[0] in per_year:
+                out.setdefault(name, per_year[years[0]])
         return out
 
     def weights(self, spec: object) -> dict[str, float]:
@@ -558,7 +607,12 @@ class _Resolver:
             share = self.number(f"{key}.share", raw["share"], 0, 1)
         else:
             amount = self.number(f"{key}.amount", raw["amount"], lo=0)
-        of = tuple(raw.get("of") or ())
+        of_raw = raw.get("of") or ()
+        if not isinstance(of_raw, str | list | tuple):
+            self.err(f"{key}.of", "must be a priority flag or a list of them", of_raw,
+                     "Write e.g. of: [green, circular, digital]")
+            of_raw = ()
+        of = tuple(str(f) for f in of_raw) if not isinstance(of_raw, str) else ()
         if isinstance(raw.get("of"), str):
             of = (raw["of"],)
         from kcopt.schema import FLAGS
@@ -634,9 +688,11 @@ class _Resolver:
             opts = replace(opts, mip_gap=self.number("solver.mip_gap", spec["mip_gap"], 0, 1)
                            or 0.0)
         if "threads" in spec:
-            opts = replace(opts, threads=int(spec["threads"]))
+            threads = self.number("solver.threads", spec["threads"], lo=1)
+            opts = replace(opts, threads=int(threads) if threads else None)
         if "seed" in spec:
-            opts = replace(opts, seed=int(spec["seed"]))
+            seed = self.number("solver.seed", spec["seed"], lo=0)
+            opts = replace(opts, seed=int(seed or 0))
         return opts
 
 

@@ -34,6 +34,8 @@ TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
 TYPICAL_SCORE = {"none": 0.0, "commune": 0.25, "provincial": 0.5, "regional": 0.75,
                  "national": 1.0}
 FLAGS = ("green", "circular", "digital")
+RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
+            "reason", "start_year"}
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,16 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Project
         raise InputError(v.errors, raw.notes + v.warnings)
     frame["level"] = frame["level"].fillna("local")
     frame["funds"] = frame["funds"].where(frame["funds"].notna(), frame["level"])
-    extras = [h for h in df.columns if h not in mapping.values()]
-    for h in extras:
-        frame[h] = df[h].to_numpy()
+    extras = []
+    for h in (h for h in df.columns if h not in mapping.values()):
+        name = str(h)
+        if name in RESERVED or name in frame.columns:  # kcopt writes a column of that name
+            name = f"{h} (input)"
+            v.warnings.append(Problem(str(raw.path), f"extra column '{h}' is kept as '{name}':"
+                                      " kcopt writes its own column of that name",
+                                      sheet=raw.sheet, column=str(h), severity="warning"))
+        frame[name] = df[h].to_numpy()
+        extras.append(name)
     geo = load_geography()
     frame.insert(3, "region", frame["province"].map(lambda p: geo.provinces[p].region))
     return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings)
@@ -195,13 +204,13 @@ class _Validator:
             blank = (text == "").to_numpy()
             self._bad(blank, col, "project id is empty", "Give every project a unique id")
             dup = text.duplicated(keep=False).to_numpy() & ~blank
-            cells = text.to_numpy(dtype=object)
-            for i in np.flatnonzero(dup):
-                others = [self.raw.file_rows[j] for j in np.flatnonzero(dup)
-                          if cells[j] == cells[i] and j != i]
-                self.problem(int(i), str(col.name), f"project id repeated (also row "
-                             f"{', '.join(map(str, others))})", text.iat[int(i)],
-                             "Project ids must be unique")
+            for value, idx in text[dup].groupby(text[dup], sort=False).indices.items():
+                rows = np.flatnonzero(dup)[idx]
+                for i in rows:
+                    others = [self.raw.file_rows[j] for j in rows if j != i][:10]
+                    self.problem(int(i), str(col.name), f"project id repeated (also row "
+                                 f"{', '.join(map(str, others))})", value,
+                                 "Project ids must be unique")
             return text.to_numpy(object)
         if kind == "text":
             if name == "name":
@@ -217,7 +226,7 @@ class _Validator:
                       "'Ứng dụng máy móc thiết bị tiên tiến'")
             return values
         if kind == "amount":
-            values, bad, blank = parse_numbers(text)
+            values, bad, blank = parse_numbers(text, thousands=True)
             for sep, other in ((".", "decimal point"), (",", "Vietnamese decimal comma")):
                 ambiguous = text.str.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}").to_numpy(bool)
                 for i in np.flatnonzero(ambiguous & ~bad):  # 1.200 / 1,200: or 1.2?

@@ -180,7 +180,10 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
             notes.append((f"row of column numbers skipped ({', '.join(filled[:4])}, …)",
                           i + 1, None))
             continue
-        words = [v for v in filled if _SUBTOTAL.match(fold(v))]
+        # a subtotal row has no project id, or a subtotal word in the id column; fold (slow)
+        # only those rows' cells
+        words = ([v for v in filled if _SUBTOTAL.match(fold(v))]
+                 if not id_value or _SUBTOTAL.match(fold(id_value)) else [])
         if words and (not id_value or id_value in words):
             skipped[i] = "subtotal"
             notes.append((f"subtotal row skipped ({words[0]!r})", i + 1, None))

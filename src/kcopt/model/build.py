@@ -96,14 +96,17 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
 
     # --- integer decisions -------------------------------------------------------------------
     plan = integer_plan(frame, ids, active, cols_per_project > 0, warnings)
-    needs_mip = len(plan.z_projects) > 0
+    windows = [p for p in np.flatnonzero(active & (cols_per_project > 0))
+               if len(horizon.starts[p]) > 1]
+    needs_mip = len(plan.z_projects) > 0 or len(windows) > 0
     use_mip = needs_mip if mip is None and scenario.mip == "auto" else bool(
         scenario.mip if mip is None else mip)
     if needs_mip and not use_mip:
         warnings.append(Problem("scenario", f"{len(plan.z_projects)} project(s) have integer "
-                                "rules (all-or-nothing, minimum fraction, dependencies, groups);"
-                                " solving the LP relaxation lets them be partly selected",
-                                severity="warning"))
+                                "rules (all-or-nothing, minimum fraction, dependencies, groups) "
+                                f"and {len(windows)} may start in one of several years; solving "
+                                "the LP relaxation lets them be partly selected and split over "
+                                "start years", severity="warning"))
     w_keys = [(int(p), int(s)) for p in np.flatnonzero(active) if len(horizon.starts[p]) > 1
               and cols_per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
 

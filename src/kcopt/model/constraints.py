@@ -166,9 +166,10 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
             provs = frame["province"].to_numpy()[col_project[cols]]
             names = [t.province] if t.province else sorted(set(provs))
             pos = {p: i for i, p in enumerate(names)}
-            keep = np.array([p in pos for p in provs], dtype=bool)
+            sel = target_selection(frame, t)[col_project[cols]]  # of / category / region
+            keep = np.array([p in pos for p in provs], dtype=bool) & (sel > 0)
             r = np.array([pos[p] for p in provs[keep]], dtype=np.int64)
-            c, v = cols[keep], w[keep]
+            c, v = cols[keep], (w * sel)[keep]
             if t.share is not None:
                 assert t_col is not None
                 r = np.append(r, np.arange(len(names)))

@@ -68,7 +68,7 @@ def integer_plan(frame: pd.DataFrame, ids: np.ndarray, active: np.ndarray,
                                 severity="warning"))
     needs = ((frame["all_or_nothing"].to_numpy() > 0)
              | (frame["min_fraction"].fillna(0).to_numpy() > 0)
-             | required | np.isin(np.arange(n), [p for p, _ in requires])
+             | np.isin(np.arange(n), [p for p, _ in requires])
              | np.isin(np.arange(n), [p for m in groups.values() for p in m]))
     return IntegerPlan(np.flatnonzero(needs & live), requires, groups, required, blocked)
 
@@ -83,12 +83,12 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
         all_or_nothing:<id>   y[p] − cap[p]·z[p] = 0
         link:<id>             y[p] − cap[p]·z[p] ≤ 0
         min_fraction:<id>     y[p] − f[p]·cap[p]·z[p] ≥ 0
-        funded:<id>           y[p] − cap[p]·z[p] ≥ 0        (a project others require)
-        requires:<p>:<q>      z[p] − z[q] ≤ 0
+        requires:<p>:<q>      y[q] − f[q]·cap[q]·z[p] ≥ 0   (f = q's min_fraction, else 1)
         group:<g>             Σ_{p in g} z[p] ≤ max_g       (default 1)
 
     A project is funded in full (or at least a share f of its cap), or not at all; a project
-    that needs another is funded only when that one is; of an exclusive group at most max_g.
+    that needs another is funded only when that one is funded in full (or to its minimum
+    fraction); of an exclusive group at most max_g.
     """
     zp = plan.z_projects
     if not len(zp):
@@ -99,13 +99,10 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
     zpos[zp] = np.arange(len(zp))
     xcols = np.flatnonzero(zpos[col_project] >= 0)
     cap = total_cap[zp]
-    lower_kind = np.where(aon, "", np.where(frac > 0, "min_fraction",
-                                            np.where(plan.required[zp], "funded", "")))
     for family, chosen, lower, upper, coef in (
         ("all_or_nothing", aon, 0.0, 0.0, np.ones(len(zp))),
         ("link", ~aon, -INF, 0.0, np.ones(len(zp))),
-        ("min_fraction", lower_kind == "min_fraction", 0.0, INF, frac),
-        ("funded", lower_kind == "funded", 0.0, INF, np.ones(len(zp))),
+        ("min_fraction", ~aon & (frac > 0), 0.0, INF, frac),
     ):
         members = np.flatnonzero(chosen)
         if not len(members):
@@ -118,12 +115,18 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
                  np.concatenate([zk, np.arange(len(members))]),
                  np.concatenate([xc, z_index[members]]),
                  np.concatenate([np.ones(len(xc)), -coef[members] * cap[members]]))
-    deps = [(p, q) for p, q in plan.requires if zpos[p] >= 0 and zpos[q] >= 0]
+    deps = [(p, q) for p, q in plan.requires if zpos[p] >= 0 and not plan.blocked[p]]
     if deps:
-        rows.add("requires", [f"requires:{ids[p]}:{ids[q]}" for p, q in deps], -INF, 0.0,
-                 np.repeat(np.arange(len(deps)), 2),
-                 np.array([z_index[zpos[i]] for d in deps for i in d]),
-                 np.tile([1.0, -1.0], len(deps)))
+        fmin = frame["min_fraction"].fillna(0).to_numpy()
+        need = np.array([(fmin[q] if fmin[q] > 0 else 1.0) * total_cap[q] for _, q in deps])
+        r, c, v = [], [], []
+        for k, (p, q) in enumerate(deps):
+            q_cols = np.flatnonzero(col_project == q)
+            r += [k] * (len(q_cols) + 1)
+            c += [*q_cols.tolist(), int(z_index[zpos[p]])]
+            v += [1.0] * len(q_cols) + [-need[k]]
+        rows.add("requires", [f"requires:{ids[p]}:{ids[q]}" for p, q in deps], 0.0, INF,
+                 r, c, v)
     names, members_of = [], []
     for g, group_members in sorted(plan.groups.items()):
         in_group = [z_index[zpos[p]] for p in group_members if zpos[p] >= 0]

@@ -300,19 +300,21 @@ def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
     groups = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target" and
                (n == t.name or n.startswith(t.name + ":"))] for t in targets]
     out = map_points(lp, RelaxTask(lp.row_lower, lp.row_upper), groups, jobs=jobs,
-                     opts=model.scenario.solver)
+                     opts=model.scenario.solver) if lp.shape[1] else [
+                         ("optimal", result.objective)] * len(groups)
     rows = []
     price = result.shadow_price if result.shadow_price is not None else np.zeros(lp.shape[0])
     for t, idx, (status, obj) in zip(targets, groups, out, strict=True):
         given_up = obj - result.objective if status == "optimal" else float("nan")
-        prices = price[idx] if idx else np.zeros(1)
+        prices = price[idx]
         strongest = float(prices[np.argmax(np.abs(prices))]) if len(prices) else 0.0
         binding = [lp.row_names[i] for i, p in zip(idx, prices, strict=True) if abs(p) > 1e-12]
         goal = f"{t.share:.0%}" if t.share is not None else f"{t.amount:,.0f} million"
         if given_up > 1e-9:
+            share = (f" ({100 * given_up / result.objective:.2f}% of the objective)"
+                     if result.objective > 0 else "")
             text = (f"meeting '{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs "
-                    f"{given_up:.4g} score points ({100 * given_up / result.objective:.2f}% "
-                    "of the objective)")
+                    f"{given_up:.4g} score points{share}")
         else:
             text = f"'{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs nothing: it does not bind"
         rows.append({"target": t.name, "kind": t.kind, "goal": goal,

@@ -58,6 +58,8 @@ class Resolver:
         try:
             self.h.run()
             status = self.h.getModelStatus().name
+            if status == "kModelEmpty":  # nothing any fund may pay: an empty plan
+                return Point("optimal", 0.0, np.zeros(self.n))
             if status != "kOptimal":
                 return Point(status.removeprefix("k").lower(), float("nan"), None)
             x = np.asarray(self.h.getSolution().col_value)

@@ -43,6 +43,18 @@ def _highs_ranging(lp: LinearProgram, opts: SolverOptions):
 def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None) -> tuple[pd.DataFrame,
                                                                              pd.DataFrame]:
     """Textbook ranging of any maximisation `LinearProgram`: (columns, rows) tables."""
+    if lp.shape[1] == 0:  # an empty plan: nothing to range
+        cols = pd.DataFrame(columns=["name", "final_value", "reduced_cost",
+                                     "objective_coefficient", "allowable_increase",
+                                     "allowable_decrease", "basic", "enters_up",
+                                     "bound_increase", "bound_decrease"])
+        rows = pd.DataFrame({"name": lp.row_names, "family": lp.row_family,
+                             "final_value": 0.0, "shadow_price": 0.0,
+                             "rhs": np.where(np.isinf(lp.row_lower), lp.row_upper,
+                                             lp.row_lower),
+                             "allowable_increase": INF, "allowable_decrease": INF,
+                             "binding": False, "enters_up": "", "leaves_up": ""})
+        return cols, rows
     h, rng = _highs_ranging(lp, opts or SolverOptions())
     sol = h.getSolution()
     basis = h.getBasis()
