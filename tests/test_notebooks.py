@@ -27,7 +27,8 @@ CELL_LIMIT_S = 60
 
 def test_there_are_notebooks() -> None:
     assert [p.name for p in NOTEBOOKS] == ["01-quick-start.ipynb", "02-priorities.ipynb",
-                                           "03-sensitivity.ipynb"]
+                                           "03-sensitivity.ipynb",
+                                           "04-programme-2026-2030.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -103,5 +104,7 @@ def test_notebook_runs(path: Path, tmp_path: Path, kernel: str) -> None:
     written = {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
     expected = {"01-quick-start": "out/quick-start/report.html",
                 "02-priorities": "out/greener-vs-base/compare.png",
-                "03-sensitivity": "out/committee-report.html"}[path.stem]
+                "03-sensitivity": "out/committee-report.html",
+                "04-programme-2026-2030": "out/programme-2026-2030/allocation_by_year.csv",
+                }[path.stem]
     assert expected in written

@@ -24,7 +24,13 @@ from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, Solve
 from kcopt.htmlreport import report_html, write_report
 from kcopt.model import LinearProgram, Model, build
 from kcopt.pipeline import Run, run
-from kcopt.report import allocation_table, constraint_table, summary
+from kcopt.report import (
+    allocation_by_year,
+    allocation_table,
+    by_year_table,
+    constraint_table,
+    summary,
+)
 from kcopt.rules import RuleSet, load_rules
 from kcopt.scenario import Scenario, Target, load_scenario
 from kcopt.schema import Projects, read_projects
@@ -47,9 +53,9 @@ def demo_scenario_path() -> Path:
 __all__ = [
     "Comparison", "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram",
     "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario",
-    "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_table",
-    "breakdown", "build", "compare", "constraint_table", "demo_scenario_path",
-    "elastic_diagnosis", "load_output", "load_rules", "load_scenario", "plots",
-    "presolve_checks", "read_projects", "report_html", "run", "run_sensitivity", "solve",
+    "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_by_year",
+    "allocation_table", "breakdown", "build", "by_year_table", "compare", "constraint_table",
+    "demo_scenario_path", "elastic_diagnosis", "load_output", "load_rules", "load_scenario",
+    "plots", "presolve_checks", "read_projects", "report_html", "run", "run_sensitivity", "solve",
     "summary", "write_report",
 ]

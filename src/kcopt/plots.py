@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from kcopt.solve import Result
 
 __all__ = ["allocation_by_category", "allocation_by_region", "budget_frontiers",
-           "budget_heatmap", "budget_use", "category_colours", "comparison", "policy_prices",
-           "region_colours", "robustness", "tornado"]
+           "budget_heatmap", "budget_use", "by_year", "category_colours", "comparison",
+           "policy_prices", "region_colours", "robustness", "tornado"]
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,6 +104,36 @@ def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
     s = outcome(source).summary
     return plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
                            s["budgets"]["central"])
+
+
+@_shown_in_jupyter
+def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
+    """A multi-year programme: what each fund pays out per plan year against its budget."""
+    from kcopt.io.plots import MILLIONS, new_figure
+
+    s = outcome(source).summary
+    if "by_year" not in s:
+        from kcopt.errors import InputError
+
+        raise InputError("this is a single-period plan: add years: [2026, …] to the scenario "
+                         "for a multi-year programme")
+    t = pd.DataFrame(s["by_year"])
+    fig, ax = new_figure(figsize=(9, 4.5))
+    x = range(len(t))
+    ax.bar([i - 0.2 for i in x], t["central"], width=0.4, color="#1f5fa8",
+           label="Trung ương / central")
+    ax.bar([i + 0.2 for i in x], t["local"], width=0.4, color="#e08a1e",
+           label="Địa phương / local")
+    ax.plot([i - 0.2 for i in x], t["central_budget"], "k_", markersize=22,
+            label="Ngân sách / budget")
+    ax.plot([i + 0.2 for i in x], t["local_budget"], "k_", markersize=22)
+    ax.set_xticks(list(x), [str(y) for y in t["year"]])
+    ax.yaxis.set_major_formatter(MILLIONS)
+    ax.set_ylabel("triệu đồng / million VND")
+    ax.set_title("Giải ngân theo năm và nguồn vốn\nPaid out per plan year and fund")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
 def _table(source: Any, name: str) -> pd.DataFrame:

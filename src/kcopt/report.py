@@ -99,6 +99,18 @@ def allocation_table(result: Result) -> pd.DataFrame:
         "total": np.round(total, 4), "fraction": np.round(fraction, 6),
         "status": status, "reason": reason,
     })
+    if model.years and model.col_start is not None:
+        # multi-year plans: the start year chosen, said in the reason too
+        xs = model.x_columns
+        paid = x[xs] > 1e-6
+        start = np.full(n, 10**6)
+        np.minimum.at(start, model.col_project[xs][paid], model.col_start[xs][paid])
+        has = start < 10**6
+        years = np.array(model.years)
+        first = years[np.minimum(start, len(years) - 1)]
+        out.insert(12, "start_year", pd.Series(first, dtype="Int64").where(has))
+        out.loc[has & open_, "reason"] = [f"{r}; starts {y}" for r, y in zip(
+            out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
     for col in model.extra_columns:
         if col not in out:
             out[col] = frame[col].to_numpy()

@@ -38,7 +38,7 @@ class Status(StrEnum):
         return self in (Status.OPTIMAL, Status.FEASIBLE)
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     """A solved (or failed) model: values per column and row, prices, and provenance."""
 
@@ -57,6 +57,12 @@ class Result:
     message: str = ""
     raw: RawSolution | None = field(default=None, repr=False)
     violations: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        objective = "—" if self.objective is None else f"{self.objective:,.4f}"
+        return (f"<kcopt Result {self.model.scenario.name!r}: {self.status.value}, objective "
+                f"{objective}, {self.model.n_projects} projects, {self.solver} "
+                f"{self.solver_version}>")
 
     def raise_for_status(self) -> Result:
         if self.status == Status.INFEASIBLE:
