@@ -50,7 +50,7 @@ def default_output_dir(scenario: Scenario) -> Path:
 
 def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
         mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
-        write_model: Path | None = None) -> Run:
+        write_model: Path | None = None, xlsx: bool = True) -> Run:
     """Solve a scenario end to end and write its outputs to `out` (None: write nothing)."""
     t: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -100,13 +100,13 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t["report"] = time.perf_counter() - t0
     if out is not None:
         t0 = time.perf_counter()
-        r.files += write_outputs(r, out, plots)
+        r.files += write_outputs(r, out, plots, xlsx)
         t["write"] = time.perf_counter() - t0
         r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
     return r
 
 
-def write_outputs(r: Run, out: Path, plots: bool = True) -> list[Path]:
+def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
     assert r.allocation is not None and r.constraints is not None and r.summary is not None
     files = [write_csv(r.allocation, out / "allocation.csv"),
              write_csv(r.constraints, out / "constraints.csv")]
@@ -119,7 +119,8 @@ def write_outputs(r: Run, out: Path, plots: bool = True) -> list[Path]:
     files.append(write_json(summ, out / "summary.json"))
     from kcopt.io.xlsx import write_allocation_xlsx
 
-    files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
+    if xlsx:  # the planner's workbook; about 1 s per 1,000 projects (openpyxl, cell by cell)
+        files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
     if plots:
         from kcopt.io import plots as pl
 

@@ -24,6 +24,8 @@ def solve_command(
     write_model: Path | None = typer.Option(None, "--write-model",
                                             help="Also write the program as .lp or .mps."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
+    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Skip allocation.xlsx (about 1 s "
+                                 "per 1,000 projects to write)."),
     into: Path | None = typer.Option(None, "--into", help="Also write a copy of this workbook "
                                      "(the planner's own) with the allocation beside its rows: "
                                      "<out>/<name>-kcopt.xlsx. The original is not modified."),
@@ -40,7 +42,7 @@ def solve_command(
     if into is not None:
         check_into(into)
     r = run(sc, out=out, solver=solver, mip=mip, time_limit=time_limit,
-            plots=not no_plots, write_model=write_model)
+            plots=not no_plots, write_model=write_model, xlsx=not no_xlsx)
     copy = None
     if into is not None:
         copy, _book, notes = write_into(r, into, into_target(into, out))
