@@ -344,8 +344,10 @@ def measure_mip(n: int, time_limit: float) -> Row:
     return row
 
 
-def child(mode: str, n: int, repeat: int) -> Row | None:
-    cmd = [sys.executable, str(Path(__file__).resolve()), mode, str(n), "--repeat", str(repeat)]
+def child(mode: str, n: int, repeat: int, *extra: str) -> Row | None:
+    """Run this script in `mode` for `n` projects in a fresh process; its JSON row."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), mode, str(n), "--repeat", str(repeat),
+           *extra]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARK):
@@ -550,14 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in [int(v) for v in args.mip_sizes.split(",") if v.strip()]:
         if not (data_dir(n) / "scenario.yaml").exists() and child("--generate", n, 1) is None:
             continue
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--mip", str(n),
-               "--mip-time-limit", str(args.mip_time_limit)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        lines = [li for li in proc.stdout.splitlines() if li.startswith(MARK)]
-        if not lines:
-            print(f"  !! MIP {n} failed:\n{proc.stderr[-3000:]}")
+        r = child("--mip", n, 1, "--mip-time-limit", str(args.mip_time_limit))
+        if r is None:
             continue
-        r = json.loads(lines[-1][len(MARK):])
         print(f"\n== MIP at {n:,} projects ({r['integers']:,} integer variables, "
               f"{r['aon']:,} all-or-nothing projects; seconds)")
         print(table(["solve", "time", "status", "gap", "objective"], [
@@ -571,14 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in [int(v) for v in args.sens_sizes.split(",") if v.strip()]:
         if not (data_dir(n) / "scenario.yaml").exists() and child("--generate", n, 1) is None:
             continue
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--sens", str(n), "--draws",
-               str(args.draws)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        lines = [li for li in proc.stdout.splitlines() if li.startswith(MARK)]
-        if not lines:
-            print(f"  !! sensitivity {n} failed:\n{proc.stderr[-3000:]}")
+        r = child("--sens", n, 1, "--draws", str(args.draws))
+        if r is None:
             continue
-        r = json.loads(lines[-1][len(MARK):])
         print(f"\n== sensitivity at {n:,} projects (seconds)")
         print(table(["analysis", "jobs=1", "jobs=2"], [
             [f"{r['draws']:,} weight draws", fmt_s(r["draws_jobs1"]), fmt_s(r["draws_jobs2"])],

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kcopt.model import Model, target_selection
-from kcopt.model.constraints import scope_name
+from kcopt.model.constraints import budget_parts, scope_name
 from kcopt.scenario import SolverOptions
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
@@ -65,9 +65,8 @@ def presolve_checks(model: Model) -> list[Finding]:
 
 def budget_words(name: str) -> str:
     """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
-    parts = name.split(":")[1:]
-    year = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
-    text = "central money" if parts[0] == "central" else f"local money in {parts[1]}"
+    fund, province, year = budget_parts(name)
+    text = "central money" if fund == "central" else f"local money in {province}"
     return text + (f" in {year}" if year else "")
 
 

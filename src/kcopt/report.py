@@ -12,6 +12,7 @@ import pandas as pd
 
 from kcopt import __version__
 from kcopt.geo import load_geography
+from kcopt.model.constraints import budget_parts
 from kcopt.rules import FUNDS, describe_cap
 from kcopt.solve import Result
 
@@ -25,10 +26,9 @@ def describe_row(name: str, rhs: float) -> str:
     """A constraint in planners' words."""
     family, _, rest = name.partition(":")
     if family == "budget":
-        parts = rest.split(":")
-        year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
-        what = "central budget" if parts[0] == "central" else f"local budget of {parts[1]}"
-        return f"{what}{year} ({rhs:,.0f} million) fully allocated"
+        fund, province, year = budget_parts(name)
+        what = "central budget" if fund == "central" else f"local budget of {province}"
+        return f"{what}{f' {year}' if year else ''} ({rhs:,.0f} million) fully allocated"
     words = {
         "match": "the co-financing rule (minimum local share)",
         "cap": "its support cap",

@@ -22,9 +22,6 @@ from kcopt.solvers import RawSolution
 if TYPE_CHECKING:
     import pandas as pd
 
-TOL = 1e-7
-
-
 class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"  # stopped by the time limit with an allocation in hand

@@ -14,13 +14,20 @@ import scipy.sparse as sp
 from kcopt.errors import Problem
 from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection
+from kcopt.rules import FUNDS
 from kcopt.scenario import Scenario
-
-FUND_NAMES = ("central", "local")
 
 
 def _suffix(years: tuple[int, ...], k: int) -> str:
     return f":{years[k]}" if years else ""
+
+
+def budget_parts(name: str) -> tuple[str, str | None, str | None]:
+    """'budget:local:Lâm Đồng:2027' → ('local', 'Lâm Đồng', '2027'); the inverse of the names
+    `add_budget_constraints` gives its rows."""
+    parts = name.split(":")[1:]
+    year = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
+    return parts[0], (parts[1] if parts[0] == "local" else None), year
 
 
 def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.ndarray,
@@ -62,6 +69,17 @@ def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.nda
              -INF, rhs, codes, j[local], v[local])
 
 
+def _one_row_per_project(chosen: np.ndarray, col_project: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a family with one row per chosen project: the projects, their columns, and the row
+    (within the family) of each of those columns."""
+    members = np.flatnonzero(chosen)
+    pos = np.full(len(chosen), -1)
+    pos[members] = np.arange(len(members))
+    cols = np.flatnonzero(chosen[col_project])
+    return members, cols, pos[col_project[cols]]
+
+
 def add_cap_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray,
                         multi: np.ndarray, must: np.ndarray, total_cap: np.ndarray) -> None:
     """Caps for projects with more than one column (two funds, or several start years);
@@ -75,18 +93,15 @@ def add_cap_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray
     Together the funds never pay a project more than the regulation allows; a must-fund
     project gets exactly its cap, in one row so its price is unique.
     """
-    both = np.flatnonzero(multi)
+    both, cols, row_of = _one_row_per_project(multi, col_project)
     if not len(both):
         return
-    pos = np.full(len(ids), -1)
-    pos[both] = np.arange(len(both))
-    cols = np.flatnonzero(multi[col_project])
     is_must = must[both]
     names = [f"{'must_fund' if m else 'cap'}:{ids[p]}" for p, m in zip(both, is_must,
                                                                       strict=True)]
     rows.add(np.where(is_must, "must_fund", "cap").tolist(), names,
              np.where(is_must, total_cap[both], -INF), total_cap[both],
-             pos[col_project[cols]], cols, np.ones(len(cols)))
+             row_of, cols, np.ones(len(cols)))
 
 
 def add_cofinancing_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray,
@@ -99,15 +114,11 @@ def add_cofinancing_constraints(rows: RowBlock, ids: np.ndarray, col_project: np
     """
     if m <= 0:
         return
-    both = np.flatnonzero(two)
+    both, cols, row_of = _one_row_per_project(two, col_project)
     if not len(both):
         return
-    pos = np.full(len(ids), -1)
-    pos[both] = np.arange(len(both))
-    cols = np.flatnonzero(two[col_project])
     vals = np.where(col_fund[cols] == 1, 1.0 - m, -m)
-    rows.add("match", [f"match:{ids[p]}" for p in both], 0.0, INF,
-             pos[col_project[cols]], cols, vals)
+    rows.add("match", [f"match:{ids[p]}" for p in both], 0.0, INF, row_of, cols, vals)
 
 
 def scope_coefficients(fund: str, year: int | None, years: tuple[int, ...],
@@ -115,7 +126,7 @@ def scope_coefficients(fund: str, year: int | None, years: tuple[int, ...],
                                                                            np.ndarray]:
     """Columns in a fund scope and their weight: 1 over the whole plan, or a year's share."""
     cols = np.arange(len(col_fund)) if fund == "all" else np.flatnonzero(
-        col_fund == FUND_NAMES.index(fund))
+        col_fund == FUNDS.index(fund))
     if year is None:
         return cols, np.ones(len(cols))
     k = years.index(year)

@@ -20,12 +20,12 @@ from kcopt.model import (
     objective_coefficients,
     weight_vector,
 )
+from kcopt.report import FUNDED_AT
 from kcopt.scenario import CRITERIA
 from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result
 
 CORE, EXTERIOR = 0.95, 0.05
-FUNDED_AT = 0.999
 
 
 @dataclass

@@ -39,7 +39,7 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     if not lp.integer.any() or result.x is None or result.objective is None:
         return pd.DataFrame(columns=["project_id", "selected", "score", "margin",
                                      "flip_score", "sentence"])
-    opts = replace(model.scenario.solver, time_limit=model.scenario.solver.time_limit)
+    opts = model.scenario.solver
     frame = model.projects
     score = frame["score"].to_numpy(float)
     cap = frame["cap"].to_numpy(float)
