@@ -154,7 +154,7 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
 
     row = lp.row(t.name)
     col = lp.col(scope_name(t.fund, t.year))
-    h = highs.make_highs(replace(opts or SolverOptions(), time_limit=None), threads=1)
+    h = highs.make_highs(replace(opts or SolverOptions(), time_limit=None))
     h.setOptionValue("presolve", "off")
     h.passModel(highs.to_highs_lp(lp, names=False))
 

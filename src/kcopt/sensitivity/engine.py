@@ -35,7 +35,7 @@ class Resolver:
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
         self.lp = lp
-        self.h = make_highs(opts or SolverOptions(), threads=1)
+        self.h = make_highs(opts or SolverOptions())
         self.h.passModel(to_highs_lp(lp, names=False))
         self.n = lp.shape[1]
         self._all = np.arange(self.n, dtype=np.int32)

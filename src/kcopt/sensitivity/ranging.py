@@ -30,7 +30,7 @@ INF = float("inf")
 def _highs_ranging(lp: LinearProgram, opts: SolverOptions):
     from kcopt.solvers.highs import make_highs, to_highs_lp
 
-    h = make_highs(replace(opts, time_limit=None), threads=1)
+    h = make_highs(replace(opts, time_limit=None))
     h.setOptionValue("solver", "simplex")  # ranging needs a simplex basis
     h.passModel(to_highs_lp(lp, names=False))
     h.run()

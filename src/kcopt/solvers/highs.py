@@ -55,15 +55,30 @@ def to_highs_lp(lp: LinearProgram, names: bool = True) -> highspy.HighsLp:
     return h
 
 
-def make_highs(opts: SolverOptions, threads: int | None = None) -> highspy.Highs:
+_scheduler_threads: int | None = None
+
+
+def make_highs(opts: SolverOptions) -> highspy.Highs:
+    """A quiet HiGHS instance with kcopt's options.
+
+    HiGHS keeps one thread scheduler per process, started by the first solve; a later instance
+    whose ``threads`` option differs is refused ("the scheduler has already been
+    initialized"). So ``threads`` is set only when the scenario asks for it, and the global
+    scheduler is restarted when the count changes.
+    """
+    global _scheduler_threads
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("log_to_console", False)
     h.setOptionValue("random_seed", int(opts.seed))
     if opts.time_limit:
         h.setOptionValue("time_limit", float(opts.time_limit))
     h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-    if threads or opts.threads:
-        h.setOptionValue("threads", int(threads or opts.threads or 1))
+    if opts.threads:
+        if _scheduler_threads != int(opts.threads):
+            highspy.Highs.resetGlobalScheduler(True)
+            _scheduler_threads = int(opts.threads)
+        h.setOptionValue("threads", int(opts.threads))
     return h
 
 
