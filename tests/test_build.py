@@ -346,8 +346,8 @@ def test_establish_enterprise_only_in_disadvantaged_areas(build_model):
 
 
 def test_central_only_category_on_a_local_project_is_ineligible(build_model):
-    projects = [project("M1", province="Sơn La", category="machinery", total_cost=400,
-                        appraisal=70)]  # level local → local funds only; machinery is central
+    projects = [project("M1", province="Sơn La", category="fair_abroad", total_cost=400,
+                        appraisal=70)]  # level local → local funds only; fairs abroad: central
     model = build_model(projects)
     assert model.lp.col_names == []
     assert model.projects["status"].tolist() == ["ineligible"]

@@ -47,6 +47,7 @@ class Resolution:
 
     name: str | None
     note: str | None = None
+    old: str | None = None  # the pre-2025 province named, when an old name was mapped
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Geography:
     provinces: dict[str, Province]
     regions: dict[str, tuple[str, str]]  # code -> (Vietnamese name, English name)
     _index: dict[str, tuple[str, bool]] = field(default_factory=dict, repr=False)
+    _old: dict[str, str] = field(default_factory=dict, repr=False)  # key -> old province name
 
     def __post_init__(self) -> None:
         for prov in self.provinces.values():
@@ -63,6 +65,7 @@ class Geography:
             for old in prov.merged_from:
                 if fold(old) not in self._index:
                     self._add(old, prov.name, merged=True)
+                self._add_old(old)
         for alias, target in _EXTRA_ALIASES.items():
             merged = alias in {"br vt", "dak nong"}
             self._index.setdefault(alias, (target, merged))
@@ -73,6 +76,27 @@ class Geography:
         for prefix in _PREFIXES:
             if key.startswith(prefix):
                 self._index.setdefault(key[len(prefix):], (target, merged))
+
+    def _add_old(self, name: str) -> None:
+        key = fold(name)
+        self._old.setdefault(key, name)
+        for prefix in _PREFIXES:
+            if key.startswith(prefix):
+                self._old.setdefault(key[len(prefix):], name)
+
+    def old_province(self, raw: object) -> tuple[str | None, str | None]:
+        """A pre-2025 province name (any spelling) → (its name, the unit it was merged into).
+
+        >>> load_geography().old_province("tinh Hai Duong")
+        ('Hải Dương', 'Hải Phòng')
+        """
+        key = fold(nfc(str(raw)).strip())
+        for cand in (key, *(key[len(p):] for p in _PREFIXES if key.startswith(p))):
+            if cand in self._old:
+                old = self._old[cand]
+                return old, next(p.name for p in self.provinces.values()
+                                 if old in p.merged_from)
+        return None, None
 
     def resolve(self, raw: object) -> Resolution:
         """Map any accepted spelling to a current province name.
@@ -98,6 +122,7 @@ class Geography:
                     return Resolution(
                         target,
                         f"'{text}' is a pre-2025 province, merged into '{target}' on 1 July 2025",
+                        self._old.get(cand),
                     )
                 return Resolution(target)
         return Resolution(None)

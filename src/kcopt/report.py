@@ -286,6 +286,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "by_province": by_province.to_dict("records"),
         "by_category": by_category.to_dict("records"),
         "by_region": by_region.to_dict("records"),
+        **top_slice_lines(sc),
         "warnings": warnings or [],
         "timings_s": timings or {},
         "scenario": sc.resolved(),
@@ -294,6 +295,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
             "solver": result.solver,
             "solver_version": result.solver_version,
             "rules_version": model.rules.version,
+            "rules": rules_provenance(model),
             "inputs_sha256": sc.input_hashes,
             "seed": sc.solver.seed,
             "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -301,10 +303,37 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
     })
 
 
+def rules_provenance(model) -> dict[str, Any]:
+    """Which rules the plan was solved under: the day they were read as in force, the
+    provincial resolutions that set a cap, and the scenario's rule files."""
+    rules, opts = model.rules, model.scenario.rule_options
+    caps = model.caps
+    used = sorted({str(r) for r in np.ravel(caps.resolution) if r}) \
+        if caps.resolution is not None else []
+    flagged = int(np.any(caps.flagged & ~np.isnan(caps.cap), axis=1).sum()) \
+        if caps.flagged is not None else 0
+    return {"in_force_on": rules.today.isoformat(), "plan_year": opts.plan_year,
+            "resolutions_applied": used, "files": dict(opts.sources),
+            "projects_on_flagged_levels": flagged}
+
+
+def top_slice_lines(sc) -> dict[str, Any]:
+    """The management top-slice as its own lines: reserved before the allocation."""
+    ts = sc.rule_options.top_slice
+    if not ts:
+        return {}
+    gross = {"central": plan_budget(sc, "central") / ts.factor,
+             "local": sum(plan_budget(sc, "local", p) for p in
+                          sorted(set(sc.local_budgets) | set(sc.local_by_year))) / ts.factor}
+    return {"top_slice": {"shares": {"management": ts.management,
+                                     "implementer": ts.implementer},
+                          **{fund: ts.split(amount) for fund, amount in gross.items()}}}
+
+
 def plan_budget(sc, fund: str, province: str | None = None) -> float:
     """A fund's budget over the whole plan (the one period, or every plan year)."""
     if not sc.years:
-        return sc.central_budget if fund == "central" else sc.local_budgets.get(province, 0.0)
+        return sc.budget(fund, province if fund == "local" else None)
     return float(sum(sc.budget(fund, province, y) for y in sc.years))
 
 

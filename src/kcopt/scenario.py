@@ -17,7 +17,8 @@ import yaml
 
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
-from kcopt.rules import RateOverride, load_rules
+from kcopt.rule_options import RuleOptions, resolve_rule_options
+from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
 
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
@@ -39,6 +40,7 @@ SPEC: dict[str, Any] = {
     "mip": object,
     "solver": {"name": str, "time_limit": float, "mip_gap": float, "threads": int,
                "seed": int},
+    "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
 }
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
                "amount", "year")
@@ -102,6 +104,13 @@ class Scenario:
     central_by_year: dict[int, float] = field(default_factory=dict)
     local_by_year: dict[str, dict[int, float]] = field(default_factory=dict)
     groups: dict[str, int] = field(default_factory=dict)  # exclusive group -> max projects
+    rule_options: RuleOptions = field(default_factory=RuleOptions)
+
+    def rule_set(self, base: RuleSet | None = None) -> RuleSet:
+        """The rules this scenario solves under: the bundled (or `base`) rule set with the
+        scenario's rule files and rate overrides, read as in force in its plan year."""
+        rules = self.rule_options.files.apply(base or load_rules())
+        return rules.with_overrides(list(self.rate_overrides)).on(self.rule_options.plan_day)
 
     def budget(self, fund: str, province: str | None = None, year: int | None = None) -> float:
         """The budget of a fund (a province's, for local) in a year of the plan.
@@ -119,9 +128,10 @@ class Scenario:
             if year is not None and year in per_year:
                 return per_year[year]
             base = self.local_budgets.get(province, 0.0)
+        factor = self.rule_options.top_slice.factor  # what is left after the top-slice
         if year is None or not self.years:
-            return base
-        return base * (1.0 + self.growth.get(fund, 0.0)) ** (year - self.years[0])
+            return base * factor
+        return base * factor * (1.0 + self.growth.get(fund, 0.0)) ** (year - self.years[0])
 
     def with_weights(self, **weights: float) -> Scenario:
         """A copy with some priority weights changed (the rest kept), renormalised to sum 1."""
@@ -183,7 +193,23 @@ class Scenario:
             "exclude": list(self.exclude),
             "mip": self.mip,
             "solver": dict(self.solver.__dict__),
+            **self._resolved_rules(),
         }
+
+    def _resolved_rules(self) -> dict[str, Any]:
+        opts = self.rule_options
+        out: dict[str, Any] = {}
+        if opts.plan_year is not None:
+            out["plan_year"] = opts.plan_year
+        if opts.sources:
+            out["rules"] = dict(opts.sources)
+        if opts.priority:
+            out["priority_multiplier"] = [
+                {k: (list(v) if isinstance(v, tuple) else v) for k, v in m.__dict__.items()
+                 if v not in ((), "", False)} for m in opts.priority]
+        if opts.top_slice:
+            out["top_slice"] = dict(opts.top_slice.__dict__)
+        return out
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -228,6 +254,14 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
     budgets = data.get("budgets")
     if isinstance(budgets, dict) and isinstance(budgets.get("local"), str):
         budgets["local"] = _relpath(base_dir, budgets["local"])
+    rule_files = data.get("rules")
+    if isinstance(rule_files, dict):
+        for key, value in rule_files.items():
+            if isinstance(value, str):
+                rule_files[key] = _relpath(base_dir, value)
+            elif isinstance(value, list):
+                rule_files[key] = [_relpath(base_dir, v) if isinstance(v, str) else v
+                                   for v in value]
     data["__file__"] = str(path)
     if "extends" in data:
         parent_path = base_dir / str(data["extends"])
@@ -407,6 +441,7 @@ class _Resolver:
                 self.err(key, "must be a list of project ids", val, f"Write {key}: [P-0001, …]")
                 val = []
             lists[key] = tuple(str(v) for v in val)
+        rule_options = resolve_rule_options(self, d, years, self.path.parent)
         if proj_path is None:
             self.err("projects", "no project list given", None,
                      "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
@@ -420,7 +455,7 @@ class _Resolver:
             local_match_min=match, rate_overrides=overrides, regions=regions,
             must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
             years=years, growth=growth, central_by_year=central_by_year,
-            local_by_year=self.local_by_year, groups=groups,
+            local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
             sheet=sheet, money_scale=money_scale, path=self.path,
             description=str(d.get("description", "")),
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},

@@ -33,6 +33,11 @@ TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
            "cap quoc gia": "national"}
 TYPICAL_SCORE = {"none": 0.0, "commune": 0.25, "provincial": 0.5, "regional": 0.75,
                  "national": 1.0}
+VOTES = {"district": "district", "huyen": "district", "cap huyen": "district",
+         "commune": "district", "xa": "district", "cap xa": "district",
+         "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
+         "regional": "regional", "khu vuc": "regional", "cap khu vuc": "regional",
+         "national": "national", "quoc gia": "national", "cap quoc gia": "national"}
 FLAGS = ("green", "circular", "digital")
 RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
             "reason", "start_year"}
@@ -156,8 +161,10 @@ def _default(spec: ColumnSpec, n: int) -> np.ndarray:
         return np.zeros(n)
     if spec.kind == "typical_product":
         return np.full(n, "none", dtype=object)
-    if spec.kind in ("text", "level", "funds"):
+    if spec.kind in ("text", "level", "funds", "old_province", "vote_level"):
         return np.full(n, None, dtype=object)
+    if spec.kind == "count":
+        return np.ones(n)
     return np.full(n, np.nan)
 
 
@@ -167,6 +174,7 @@ class _Validator:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.ids: np.ndarray = np.array([])
+        self.old_names: np.ndarray = np.array([])
 
     def problem(self, i: int | None, column: str | None, message: str, value: object = None,
                 fix: str = "", severity: str = "error") -> None:
@@ -261,12 +269,21 @@ class _Validator:
             bad |= ~bad & ~blank & ((values < 0) | (values > 1))
             self._bad(bad, col, "must be a share between 0 and 1", "Write e.g. 0.5 for half")
             return values
+        if kind == "old_province":
+            return self._old_provinces(text, col)
+        if kind == "count":
+            values, bad, blank = parse_numbers(text)
+            bad |= ~bad & ~blank & ((values < 1) | (values % 1 != 0))
+            self._bad(bad, col, "must be a whole number of establishments, at least 1",
+                      "Write the number of establishments (số cơ sở) of a group project, e.g. 3")
+            return np.where(blank, 1.0, values)
         if kind == "year":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 2000) | (values > 2100) | (values % 1 != 0))
             self._bad(bad, col, "not a plan year", "Write a year such as 2026")
             return values
-        table = {"level": LEVELS, "funds": FUND_CHOICES, "typical_product": TYPICAL}[kind]
+        table = {"level": LEVELS, "funds": FUND_CHOICES, "typical_product": TYPICAL,
+                 "vote_level": VOTES}[kind]
         values, bad, blank = parse_enum(text, table)
         choices = sorted(set(table.values()))
         self._bad(bad, col, f"not one of {', '.join(choices)}",
@@ -278,9 +295,11 @@ class _Validator:
     def _provinces(self, text: pd.Series, col: pd.Series) -> np.ndarray:
         geo = load_geography()
         values = np.empty(len(text), dtype=object)
+        self.old_names = np.full(len(text), None, dtype=object)
         for value, idx in text.groupby(text, sort=False).indices.items():
             res = geo.resolve(value)
             values[idx] = res.name
+            self.old_names[idx] = res.old
             if res.name is None:
                 hint = geo.suggest(value)
                 fix = (f"Did you mean {' or '.join(repr(h) for h in hint)}?" if hint
@@ -295,7 +314,33 @@ class _Validator:
                     sheet=self.raw.sheet, column=str(col.name), severity="warning"))
         return values
 
+    def _old_provinces(self, text: pd.Series, col: pd.Series) -> np.ndarray:
+        geo = load_geography()
+        values = np.full(len(text), None, dtype=object)
+        for value, idx in text.groupby(text, sort=False).indices.items():
+            if not value:
+                continue
+            old, _ = geo.old_province(value)
+            values[idx] = old
+            if old is None:
+                for i in idx:
+                    self.problem(int(i), str(col.name), "not a province before the 1 July 2025 "
+                                 "merger", value, "Write the former province (e.g. Hải Dương) "
+                                 "or leave the cell blank")
+        return values
+
     def cross_checks(self, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
+        if "old_province" in mapping:
+            geo = load_geography()
+            for i in np.flatnonzero(frame["old_province"].notna().to_numpy()):
+                old, prov = frame["old_province"].iat[i], frame["province"].iat[i]
+                if prov is not None and old not in geo.provinces[prov].merged_from:
+                    self.problem(int(i), mapping["old_province"], f"{old} was merged into "
+                                 f"{geo.old_province(old)[1]}, not {prov}", old,
+                                 "Correct the province or the former province")
+        if len(self.old_names):  # a former province in the province column: its territory
+            given = frame["old_province"].to_numpy(object)
+            frame["old_province"] = np.where(pd.isna(given), self.old_names, given)
         col = mapping.get("requested", "requested")
         over = ((frame["requested"] > frame["total_cost"] + 1e-9)
                 & (frame["total_cost"] > 0)).to_numpy()

@@ -11,21 +11,25 @@ from kcopt.cli.common import user_errors
 
 @user_errors
 def rules_command(
-    province: str | None = typer.Option(None, "--province", help="Show overrides for one "
-                                        "province (any spelling)."),
+    province: str | None = typer.Option(None, "--province", help="Show one province's "
+                                        "resolutions beside the national levels (any spelling, "
+                                        "old names too)."),
     scenario: Path | None = typer.Option(None, "--scenario", help="Apply a scenario's "
-                                         "rate_overrides."),
+                                         "plan_year, rule files and rate_overrides."),
+    year: int | None = typer.Option(None, "--year", help="Rules in force on 1 January of this "
+                                    "year (default: the scenario's plan year, else today)."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
 ) -> None:
-    """Print support rates and ceilings per content type and fund, with legal basis.
+    """Print support rates and ceilings per content type and fund, with legal basis; with
+    --province, the provincial resolutions in force there beside the national levels.
 
-    Example: kcopt rules --province "Đắk Lắk" --scenario scenarios/demo/demo.yaml
+    Example: kcopt rules --province "Hải Phòng" --year 2026
     """
-    import pandas as pd
+    from datetime import date
 
     from kcopt.errors import InputError
     from kcopt.geo import load_geography
-    from kcopt.rules import DECREE32_BASIS, load_rules
+    from kcopt.rules import load_rules
     from kcopt.scenario import load_scenario
 
     rules = load_rules()
@@ -36,18 +40,63 @@ def rules_command(
             raise InputError(f"unknown province '{province}'")
         prov = res.name
     if scenario:
-        rules = rules.with_overrides(list(load_scenario(scenario).rate_overrides))
+        rules = load_scenario(scenario).rule_set()
+    if year is not None:
+        rules = rules.on(date(year, 1, 1))
     table = rules.table(prov)
     if as_csv:
         typer.echo(table.to_csv(index=False), nl=False)
         return
-    typer.echo(f"Rule set {rules.version}" + (f" — {prov}" if prov else " — national"))
-    typer.echo(f"{'category':26} {'fund':7} {'rate':>6} {'ceiling':>9}  {'verified':8}  basis")
+    typer.echo(_render(rules, table, prov))
+
+
+def _fmt(rate: object, ceiling: object) -> str:
+    import pandas as pd
+
+    r = "—" if rate is None or pd.isna(rate) else f"{float(rate):.0%}"  # type: ignore[arg-type]
+    c = "—" if ceiling is None or pd.isna(ceiling) else f"{float(ceiling):,.0f}"  # type: ignore
+    return f"{r:>5} / {c:>6}"
+
+
+def _render(rules, table, prov: str | None) -> str:
+    from kcopt.rules import DECREE32_BASIS
+
+    day = rules.today.strftime("%d/%m/%Y")
+    lines = [f"Bộ định mức {rules.version} — có hiệu lực ngày {day}"
+             + (f" — {prov}" if prov else " — toàn quốc")]
+    if prov:
+        lines.append(f"{'nội dung':26} {'nguồn':7} {'trung ương: tỷ lệ/trần':24} "
+                     f"{'tỉnh: tỷ lệ/trần':17}  căn cứ")
+    else:
+        lines.append(f"{'nội dung':26} {'nguồn':7} {'tỷ lệ / trần':15} {'tin cậy':10}  căn cứ")
     for r in table.to_dict("records"):
-        rate = "—" if pd.isna(r["rate"]) else f"{r['rate']:.0%}"
-        ceiling = "—" if pd.isna(r["ceiling"]) else f"{r['ceiling']:,.0f}"
-        typer.echo(f"{r['category']:26} {r['fund']:7} {rate:>6} {ceiling:>9}  "
-                   f"{('yes' if r['verified'] else 'NO'):8}  {r['basis']} [{r['confidence']}]")
-    typer.echo(f"\nIndustrial-cluster infrastructure: all state support ≤ 30% of total "
-               f"investment, counting support already received ({DECREE32_BASIS}).")
-    typer.echo("Ceilings in million VND. Unverified rates: set them with rate_overrides.")
+        name = r["category"] + (f" [{r['vote_level']}]" if r["vote_level"] else "")
+        flag = "" if r["verified"] else "  ⚠ cần xác nhận"
+        nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
+        if prov and r["resolution"]:
+            lines.append(f"{name:26} {r['fund']:7} {nat:24} "
+                         f"{_fmt(r['rate'], r['ceiling']):17}  {r['basis']} [{r['confidence']}]"
+                         f"; nguồn: {r['source']}{flag}")
+        elif prov:
+            here = "mức trung ương" if r["fund"] == "local" else ""
+            lines.append(f"{name:26} {r['fund']:7} {nat:24} {here:17}  {r['basis']}"
+                         f"{' (' + r['period'] + ')' if r['period'] else ''}{flag}")
+        else:
+            lines.append(f"{name:26} {r['fund']:7} {_fmt(r['rate'], r['ceiling']):15} "
+                         f"{r['confidence']:10}  {r['basis']}"
+                         f"{' (' + r['period'] + ')' if r['period'] else ''}{flag}")
+    if prov:
+        used = sorted({(r["resolution"], r["territory"], r["effective"])
+                       for r in table.to_dict("records") if r["resolution"]})
+        lines.append("")
+        lines.append(f"Nghị quyết HĐND đang áp dụng tại {prov}: " + (
+            "; ".join(f"{n} — địa bàn {t}" + (f", hiệu lực {e}" if e else "")
+                      for n, t, e in used) if used else
+            "chưa có trong bộ định mức; kinh phí địa phương áp dụng mức trung ương "
+            "(thêm nghị quyết của tỉnh: rules: {provincial: tep.csv} trong kịch bản)"))
+    lines.append("")
+    lines.append("Hạ tầng cụm công nghiệp: tổng hỗ trợ của nhà nước ≤ 30% tổng mức đầu tư, tính "
+                 f"cả hỗ trợ đã nhận, dù nguồn nào chi ({DECREE32_BASIS}).")
+    lines.append("Trần tính bằng triệu đồng. Mức 'low'/'unverified' cần xác nhận hoặc đặt lại "
+                 "bằng rate_overrides.")
+    return "\n".join(lines)

@@ -48,12 +48,12 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     """
     frame = (projects.frame if isinstance(projects, Projects) else projects).copy()
     warnings: list[Problem] = []
-    rules = (rules or load_rules()).with_overrides(list(scenario.rate_overrides))
+    rules = scenario.rule_set(rules or load_rules())
     if scenario.regions:
         frame["region"] = frame["province"].map(scenario.regions).fillna(frame["region"])
     ids = frame["project_id"].astype(str).to_numpy()
     _check_listed_ids(scenario, set(ids))
-    caps = compute_caps(frame, rules)
+    caps = compute_caps(frame, rules, scenario.rule_options.priority)
     horizon = plan_horizon(frame, scenario.years, warnings)
     score = compute_scores(frame, scenario)
     excluded = (frame["exclude"].to_numpy() > 0) | np.isin(ids, scenario.exclude)
@@ -183,23 +183,35 @@ def _spend_matrix(col_project: np.ndarray, col_start: np.ndarray,
 
 def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
                    active: np.ndarray) -> list[Problem]:
-    """Projects whose cap rests on a rate the rule set marks unverified."""
+    """Projects whose cap rests on a level the rule set flags: superseded (low), not retrieved
+    (unverified) or a stand-in for a level in force that is not known."""
     out = []
-    for cat, count in frame.loc[active, "category"].value_counts(sort=False).items():
-        rule = rules.rules[str(cat)]
-        idx = np.flatnonzero(active & (frame["category"] == cat).to_numpy())
-        own = np.isin(caps.basis[idx], [rule.basis]).any()
-        if not own or rule.verified:
-            continue
-        if rule.rate is None and rule.ceiling is None:
+    assert caps.flagged is not None and caps.confidence is not None
+    used = active[:, None] & ~np.isnan(caps.cap) & caps.flagged
+    cats = frame["category"].to_numpy()
+    seen: dict[tuple[str, str, str], int] = {}
+    for i in np.flatnonzero(used.any(axis=1)):
+        k = 0 if used[i, 0] else 1
+        key = (str(cats[i]), str(caps.basis[i, k]), str(caps.confidence[i, k]))
+        seen[key] = seen.get(key, 0) + 1
+    for (cat, basis, confidence), count in seen.items():
+        rule = rules.rules[cat]
+        idx = np.flatnonzero(active & (cats == cat))
+        if np.isnan(caps.rate[idx]).all() and np.isnan(caps.ceiling[idx]).all():
             text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) have no national support "
                     f"level in the rule set ({rule.note or rule.basis}); their caps are the "
                     "amounts requested. Set a rate in rate_overrides")
         else:
             text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) use a support level the "
-                    f"rule set marks {rule.confidence} ({rule.basis}); confirm it or set it in "
+                    f"rule set marks {confidence} ({basis}); confirm it or set it in "
                     "rate_overrides")
         out.append(Problem("rules", text, severity="warning"))
+    if "vote_level" in frame:
+        odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")
+        if odd.any():
+            out.append(Problem("rules", f"{int(odd.sum())} đề án ghi cấp bình chọn nhưng không "
+                               "thuộc nội dung phát triển sản phẩm CNNT tiêu biểu; cấp bình chọn "
+                               "được bỏ qua", severity="warning"))
     return out
 
 
