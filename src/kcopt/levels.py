@@ -140,16 +140,13 @@ def parse_date(text: object) -> date | None:
     if not t:
         return None
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", t)
-    try:
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t)
-        if m:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        if re.fullmatch(r"\d{4}", t):
-            return date(int(t), 1, 1)
-    except ValueError:
-        return None
+    if m:
+        return date(int(m[1]), int(m[2]), int(m[3]))  # ValueError for 2025-02-31
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t)
+    if m:
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    if re.fullmatch(r"\d{4}", t):
+        return date(int(t), 1, 1)
     raise ValueError(t)
 
 

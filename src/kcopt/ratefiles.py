@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kcopt.errors import InputError, Problem
@@ -157,7 +158,8 @@ class _Checker:
         return not missing
 
     def rows(self) -> list[tuple[int, dict[str, str]]]:
-        return list(enumerate(self.raw.frame.to_dict("records")))
+        records = self.raw.frame.to_dict("records")
+        return [(i, {str(k): str(v) for k, v in r.items()}) for i, r in enumerate(records)]
 
     def common(self, i: int, row: dict[str, str]) -> dict[str, object] | None:
         """Category, rate, ceilings, unit, confidence of one row (None when a cell is bad)."""
@@ -198,13 +200,13 @@ class _Checker:
             return None
         return value
 
-    def date(self, i: int, row: dict[str, str], name: str) -> object:
+    def day_cell(self, i: int, row: dict[str, str], name: str) -> date | None:
         text = self.cell(row, name)
         try:
             return parse_date(text)
         except ValueError:
             self.problem(i, name, "not a date", text, "Write e.g. 2025-07-26 or 26/07/2025")
-            return False
+            return None
 
     def resolutions(self) -> list[Resolution]:
         if not self.require("provincial"):
@@ -230,7 +232,7 @@ class _Checker:
             if not number:
                 self.problem(i, "resolution", "resolution number is empty", "",
                              "Write the resolution's number, e.g. NQ 08/2024/NQ-HĐND")
-            effective, until = self.date(i, row, "effective"), self.date(i, row, "until")
+            effective, until = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
             if base is None or len(self.errors) > n0:
                 continue
             key = (province, territory, number, effective, until)
@@ -288,8 +290,8 @@ class _Checker:
                 self.problem(i, "vote_level", "unknown vote level", vote,
                              f"Use one of: {', '.join(VOTE_LEVELS)}")
             basis = self.cell(row, "basis")
-            start, end = self.date(i, row, "effective"), self.date(i, row, "until")
-            if not start and start is not False:
+            start, end = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
+            if not self.cell(row, "effective"):
                 self.problem(i, "effective", "a national level needs the day it comes into "
                              "force", "", "Fill in valid_from, e.g. 2026-07-01")
             if base is None or len(self.errors) > n0:

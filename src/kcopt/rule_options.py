@@ -22,8 +22,13 @@ from typing import Any, Protocol
 
 from kcopt.errors import InputError, Problem
 from kcopt.levels import parse_date
-from kcopt.policy import MAX_IMPLEMENTER, MAX_MANAGEMENT, MAX_MULTIPLIER, PriorityMultiplier, \
-    TopSlice
+from kcopt.policy import (
+    MAX_IMPLEMENTER,
+    MAX_MANAGEMENT,
+    MAX_MULTIPLIER,
+    PriorityMultiplier,
+    TopSlice,
+)
 from kcopt.ratefiles import RuleFiles, files_in, read_rule_files
 from kcopt.rules import load_rules
 from kcopt.text import fold
@@ -53,7 +58,7 @@ class RuleOptions:
     files: RuleFiles = field(default_factory=RuleFiles)
     sources: dict[str, list[str]] = field(default_factory=dict)  # key -> files as written
     priority: tuple[PriorityMultiplier, ...] = ()
-    top_slice: TopSlice = TopSlice()
+    top_slice: TopSlice = field(default_factory=TopSlice)
 
 
 def resolve_rule_options(r: _Resolver, d: dict[str, Any], years: tuple[int, ...],

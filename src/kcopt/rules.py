@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
 from importlib import resources
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -212,7 +213,7 @@ class RuleSet:
         return pd.DataFrame(rows)
 
     def _table_rows(self, rule: Rule, fund: str, vote: str | None, province: str | None,
-                    day: date) -> list[dict[str, object]]:
+                    day: date) -> list[dict[str, Any]]:
         if not self.pays(rule.category, fund, province, vote):
             return []
         nat = self.national(rule.category, fund, day, vote)
@@ -376,7 +377,7 @@ def compute_caps(projects: pd.DataFrame, rules: RuleSet,
     groups = keys.fillna("").groupby(["c", "p", "t", "v", "d"], sort=False).indices
     for k, fund in enumerate(FUNDS):
         for key, idx in groups.items():
-            cat, prov, terr, vote, day = key
+            cat, prov, terr, vote, day = cast(tuple[str, str, str, str, date], key)
             if not rules.pays(cat, fund, prov, vote or None):
                 continue
             found = rules.level(cat, fund, prov, terr or None, day, vote or None)
@@ -494,8 +495,8 @@ def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
     if lim == "rate":
         return f"cap: {caps.rate[i, k]:.0%} of cost{less} ({basis}){flag}"
     if lim == "ceiling":
-        return f"cap: ceiling {caps.ceiling[i, k]:,.0f} million{less}{_ceiling_terms(caps, i, k)} " \
-               f"({basis}){flag}"
+        terms = _ceiling_terms(caps, i, k)
+        return f"cap: ceiling {caps.ceiling[i, k]:,.0f} million{less}{terms} ({basis}){flag}"
     if lim == "group_ceiling":
         return (f"cap: mức tối đa của đề án nhóm {caps.ceiling[i, k]:,.0f} triệu đồng{less} "
                 f"({basis}){flag}")

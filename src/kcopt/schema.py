@@ -333,10 +333,10 @@ class _Validator:
         if "old_province" in mapping:
             geo = load_geography()
             for i in np.flatnonzero(frame["old_province"].notna().to_numpy()):
-                old, prov = frame["old_province"].iat[i], frame["province"].iat[i]
-                if prov is not None and old not in geo.provinces[prov].merged_from:
+                old, prov = str(frame["old_province"].iat[int(i)]), frame["province"].iat[int(i)]
+                if prov is not None and old not in geo.provinces[str(prov)].merged_from:
                     self.problem(int(i), mapping["old_province"], f"{old} was merged into "
-                                 f"{geo.old_province(old)[1]}, not {prov}", old,
+                                 f"{geo.old_province(old)[1]}, not {prov!s}", old,
                                  "Correct the province or the former province")
         if len(self.old_names):  # a former province in the province column: its territory
             given = frame["old_province"].to_numpy(object)

@@ -50,11 +50,9 @@ def rules_command(
     typer.echo(_render(rules, table, prov))
 
 
-def _fmt(rate: object, ceiling: object) -> str:
-    import pandas as pd
-
-    r = "—" if rate is None or pd.isna(rate) else f"{float(rate):.0%}"  # type: ignore[arg-type]
-    c = "—" if ceiling is None or pd.isna(ceiling) else f"{float(ceiling):,.0f}"  # type: ignore
+def _fmt(rate: float | None, ceiling: float | None) -> str:
+    r = "—" if rate is None or rate != rate else f"{float(rate):.0%}"
+    c = "—" if ceiling is None or ceiling != ceiling else f"{float(ceiling):,.0f}"
     return f"{r:>5} / {c:>6}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 import warnings
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,7 +139,12 @@ def write_model(lp: LinearProgram, path: Path, name: str = "kcopt") -> None:
 def solve(lp: LinearProgram, opts: SolverOptions, name: str = "cbc") -> RawSolution:
     start = time.perf_counter()
     solver = get_solver(name, opts)
-    prob, xs, rows = to_pulp(lp)
+    # score-per-million coefficients are ~1e-4: CBC's dual simplex then stops up to ~1e-6
+    # (relative) short of the optimum, so solve with the largest coefficient scaled to [1, 10)
+    # and scale the duals back
+    top = float(np.abs(lp.cost).max()) if lp.cost.size else 0.0
+    scale = 10.0 ** -np.floor(np.log10(top)) if top > 0 else 1.0
+    prob, xs, rows = to_pulp(replace(lp, cost=lp.cost * scale) if scale != 1.0 else lp)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -160,7 +166,7 @@ def solve(lp: LinearProgram, opts: SolverOptions, name: str = "cbc") -> RawSolut
         objective = float(lp.cost @ x)
         if not lp.integer.any():
             row_dual = np.array([next((c.pi for c in cons if c.pi), 0.0) or 0.0
-                                 for cons in rows], dtype=float)
+                                 for cons in rows], dtype=float) / scale
     solver_name = "cbc" if name == "cbc" else name
     ver = cbc_version() if name == "cbc" else getattr(pulp, "__version__", "")
     return RawSolution(status, x, row_dual, objective, solver_name, ver,
