@@ -291,3 +291,24 @@ def test_package_rates_keep_every_shared_row_and_source_the_additions():
     if shared_file.exists():  # the reference copy, where the team's shared data is mounted
         ref = list(csv.DictReader(shared_file.read_text("utf-8").splitlines()))
         assert [{k: r[k] for k in ref[0]} for r in shared] == ref
+
+
+def test_rules_command_checks_and_shows_a_planners_resolution(tmp_path):
+    """`kcopt rules --provincial FILE` lists every bad cell (exit 1), or shows the file's
+    levels beside the national ones for its territory."""
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Tỉnh,Nghị quyết,Nội dung,Tỷ lệ\nXyz,,abc,2\n", encoding="utf-8")
+    res = runner.invoke(app, ["rules", "--provincial", str(bad)])
+    assert res.exit_code == 1
+    assert all(c in res.output for c in ("'Nội dung'", "'Tỷ lệ'", "'Tỉnh'", "'Nghị quyết'"))
+    good = tmp_path / "nq.csv"
+    good.write_text("Tỉnh,Địa bàn cũ,Nghị quyết,Ngày hiệu lực,Nội dung,Tỷ lệ hỗ trợ,"
+                    "Mức hỗ trợ tối đa\nĐồng Tháp,Tien Giang,NQ 15/2023/NQ-HĐND,01/01/2024,"
+                    "Ứng dụng máy móc thiết bị tiên tiến,50%,200\n", encoding="utf-8")
+    res = runner.invoke(app, ["rules", "--province", "Đồng Tháp", "--provincial", str(good),
+                              "--year", "2026"], catch_exceptions=False)
+    assert res.exit_code == 0
+    lines = [li for li in res.output.splitlines() if li.startswith("machinery")]
+    assert len(lines) == 3  # central; local in the former Đồng Tháp; local in Tiền Giang
+    assert "50% /    200" in lines[2] and "địa bàn Tiền Giang cũ" in lines[2]

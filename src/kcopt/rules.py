@@ -222,11 +222,16 @@ class RuleSet:
             places += sorted({r.territory for r in self.resolutions
                               if r.province == province and r.territory and r.in_force(day)})
         out = []
+        seen: set[tuple[str, str | None]] = set()
         for place in places:
             found = self.level(rule.category, fund, province, place, day, vote)
             res = found.resolution if found else None
             if place is not None and (res is None or res.territory != place):
                 continue
+            if res is not None and (res.number, res.territory) in seen:
+                continue
+            if res is not None:
+                seen.add((res.number, res.territory))
             lv = found.level if found else None
             out.append({
                 "category": rule.category, "name_vi": rule.name_vi, "fund": fund,

@@ -18,12 +18,15 @@ def rules_command(
                                          "plan_year, rule files and rate_overrides."),
     year: int | None = typer.Option(None, "--year", help="Rules in force on 1 January of this "
                                     "year (default: the scenario's plan year, else today)."),
+    provincial: list[Path] | None = typer.Option(
+        None, "--provincial", help="Check a provincial resolution file (or folder) and show "
+        "the rules with it; every bad cell is listed."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
 ) -> None:
     """Print support rates and ceilings per content type and fund, with legal basis; with
     --province, the provincial resolutions in force there beside the national levels.
 
-    Example: kcopt rules --province "Hải Phòng" --year 2026
+    Example: kcopt rules --province "Hải Phòng" --year 2026 --provincial nghi-quyet.csv
     """
     from datetime import date
 
@@ -41,6 +44,11 @@ def rules_command(
         prov = res.name
     if scenario:
         rules = load_scenario(scenario).rule_set()
+    if provincial:
+        from kcopt.ratefiles import files_in, read_rule_files
+
+        paths = [p for spec in provincial for p in files_in(spec)]
+        rules = read_rule_files(paths, [], rules).apply(rules)
     if year is not None:
         rules = rules.on(date(year, 1, 1))
     table = rules.table(prov)

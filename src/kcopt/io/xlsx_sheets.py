@@ -513,7 +513,18 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
         ("Hạt giống / Seed", prov.get("seed")),
         ("Ngân sách trung ương / Central budget", s.get("budgets", {}).get("central")),
         ("Ngân sách địa phương / Local budgets", s.get("budgets", {}).get("local")),
+        ("Quy định có hiệu lực ngày / Rules in force on",
+         prov.get("rules", {}).get("in_force_on")),
     ]
+    rows += [(f"Nghị quyết HĐND áp dụng / Provincial resolution {k + 1}", label)
+             for k, label in enumerate(prov.get("rules", {}).get("resolutions_applied", []))]
+    slice_ = s.get("top_slice", {})
+    for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
+        if fund in slice_:
+            rows += [(f"Trích quản lý (cơ quan quản lý) {vi} / Management top-slice, {fund} "
+                      "budget", slice_[fund]["management"]),
+                     (f"Trích quản lý (đơn vị thực hiện) {vi} / Implementer top-slice, {fund} "
+                      "budget", slice_[fund]["implementer"])]
     rows += [(f"Tệp đầu vào (SHA-256) / Input file: {name}", digest)
              for name, digest in prov.get("inputs_sha256", {}).items()]
     rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
