@@ -93,8 +93,8 @@ def test_old_province_column_is_checked(make_case):
         kcopt.read_projects(path)
     problems = info.value.problems
     assert [(p.row, p.column) for p in problems] == [(4, "Tỉnh cũ"), (3, "Tỉnh cũ")]
-    assert "not a province before the 1 July 2025 merger" in problems[0].message
-    assert "merged into Hải Phòng, not Sơn La" in problems[1].message
+    assert "không phải tên tỉnh trước ngày 01/7/2025" in problems[0].message
+    assert "đã hợp nhất vào Hải Phòng, không phải Sơn La" in problems[1].message
 
 
 def test_group_project_multiplies_the_per_establishment_ceiling(model_of, tmp_path):
@@ -124,7 +124,7 @@ def test_priority_multiplier(model_of, make_case):
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
     assert "hệ số ưu tiên 1.5" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with pytest.raises(kcopt.InputError, match=r"at most 1\.5 times"):
+    with pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
                                                                "provinces": ["Sơn La"]}})
@@ -146,7 +146,7 @@ def test_top_slice_is_reserved_before_the_allocation(make_case):
     assert line["allocatable"] == pytest.approx(9850 / 1.025, abs=1e-4)
     assert run.summary["totals"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
     assert run.summary["budgets"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
-    with pytest.raises(kcopt.InputError, match=r"at most 1\.5%"):
+    with pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
 
 
@@ -213,7 +213,7 @@ def test_bad_resolution_file_lists_every_problem(make_case, tmp_path):
     assert found == {(2, "province"), (3, "territory"), (4, "effective"), (4, "rate"),
                      (5, "category"), (6, "rate"), (6, "resolution")}
     text = str(info.value)
-    assert "nq.csv" in text and "not a former province of Hải Phòng" in text
+    assert "nq.csv" in text and "không phải tỉnh cũ đã hợp nhất vào Hải Phòng" in text
 
 
 def test_every_both_content_type_is_eligible_for_a_local_project(model_of):

@@ -148,12 +148,12 @@ class _Checker:
     def require(self, kind: str) -> bool:
         missing = [c for c in REQUIRED[kind] if c not in self.cols]
         for c in missing:
-            self.problem(None, c, "required column missing", fix=f"Add a column headed '{c}' "
-                         f"or one of: {', '.join(ALIASES[c][1:4])}")
+            self.problem(None, c, "thiếu cột bắt buộc", fix=f"Thêm cột '{c}' (hoặc một trong: "
+                         f"{', '.join(ALIASES[c][1:4])})")
         if "rate" not in self.cols and "cap_million_vnd" not in self.cols:
-            self.problem(None, "rate", "no rate or ceiling column",
-                         fix="Add 'rate' (Tỷ lệ hỗ trợ, 0–1) and/or 'cap_million_vnd' "
-                         "(Mức hỗ trợ tối đa, triệu đồng)")
+            self.problem(None, "rate", "không có cột tỷ lệ hỗ trợ hay mức hỗ trợ tối đa",
+                         fix="Thêm cột 'Tỷ lệ hỗ trợ' (rate, 0–1) và/hoặc 'Mức hỗ trợ tối đa' "
+                         "(cap_million_vnd, triệu đồng)")
             return False
         return not missing
 
@@ -167,19 +167,19 @@ class _Checker:
         text = self.cell(row, "category")
         category = self.index.get(fold(text))
         if category is None:
-            self.problem(i, "category", "unknown content type", text,
-                         "Use a code or Vietnamese name from `kcopt rules`")
-        rate = self.number(i, row, "rate", 0.0, 1.0, "a share between 0 and 1 (0.5 for 50%)")
-        cap = self.number(i, row, "cap_million_vnd", 0.0, None, "an amount in million VND")
+            self.problem(i, "category", "nội dung không có trong bộ định mức", text,
+                         "Dùng mã hoặc tên tiếng Việt của nội dung trong `kcopt rules`")
+        rate = self.number(i, row, "rate", 0.0, 1.0, "tỷ lệ từ 0 đến 1 (0,5 hoặc 50% là một nửa)")
+        cap = self.number(i, row, "cap_million_vnd", 0.0, None, "số tiền triệu đồng, không âm")
         group = self.number(i, row, "group_cap_million_vnd", 0.0, None,
-                            "an amount in million VND")
+                            "số tiền triệu đồng, không âm")
         if rate is None and cap is None and len(self.errors) == n0:
-            self.problem(i, "rate", "neither a rate nor a ceiling", "",
-                         "Give the rate (0–1) and/or the ceiling in million VND")
+            self.problem(i, "rate", "thiếu cả tỷ lệ hỗ trợ lẫn mức hỗ trợ tối đa", "",
+                         "Ghi tỷ lệ (0–1) và/hoặc mức hỗ trợ tối đa (triệu đồng)")
         conf = self.cell(row, "confidence").lower() or "medium"
         if conf not in CONFIDENCE:
-            self.problem(i, "confidence", "unknown confidence", conf,
-                         "Use high, medium, low or unverified")
+            self.problem(i, "confidence", "độ tin cậy không hợp lệ", conf,
+                         "Dùng high, medium, low hoặc unverified")
         if len(self.errors) > n0:
             return None
         return {"category": category, "rate": rate, "ceiling": cap, "group": group,
@@ -196,7 +196,7 @@ class _Checker:
         if value is not None and pct:
             value /= 100.0
         if value is None or value < lo or (hi is not None and value > hi):
-            self.problem(i, name, f"must be {what}", text, "Fix the value or leave it blank")
+            self.problem(i, name, f"phải là {what}", text, "Sửa giá trị hoặc để trống")
             return None
         return value
 
@@ -205,7 +205,8 @@ class _Checker:
         try:
             return parse_date(text)
         except ValueError:
-            self.problem(i, name, "not a date", text, "Write e.g. 2025-07-26 or 26/07/2025")
+            self.problem(i, name, "không phải ngày hợp lệ", text,
+                         "Ghi ngày, ví dụ 26/07/2025 hoặc 2025-07-26")
             return None
 
     def resolutions(self) -> list[Resolution]:
@@ -220,26 +221,26 @@ class _Checker:
             province = res.name
             if province is None:
                 hint = self.geo.suggest(prov_text)
-                self.problem(i, "province", "unknown province", prov_text,
-                             f"Did you mean {' or '.join(hint)}?" if hint else
-                             "Use one of the 34 provinces and cities")
+                self.problem(i, "province", "không phải một trong 34 tỉnh, thành phố", prov_text,
+                             f"Có phải {' hoặc '.join(hint)}?" if hint else
+                             "Dùng tên một trong 34 tỉnh, thành phố")
             elif res.old and not self.cell(row, "territory"):
-                self.problem(i, "province", f"'{prov_text}' is a former province, merged into "
-                             f"{province}: its resolution covers the former territory only",
-                             prov_text, f"Write province {province} and territory {res.old}")
+                self.problem(i, "province", f"'{prov_text}' là tỉnh cũ, đã hợp nhất vào "
+                             f"{province}: nghị quyết của tỉnh cũ chỉ áp dụng trên địa bàn cũ",
+                             prov_text, f"Ghi tỉnh {province} và địa bàn cũ {res.old}")
             territory = self.territory(i, row, province) or (res.old if province else None)
             number = self.cell(row, "resolution")
             if not number:
-                self.problem(i, "resolution", "resolution number is empty", "",
-                             "Write the resolution's number, e.g. NQ 08/2024/NQ-HĐND")
+                self.problem(i, "resolution", "thiếu số hiệu nghị quyết", "",
+                             "Ghi số hiệu nghị quyết, ví dụ NQ 08/2024/NQ-HĐND")
             effective, until = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
             if base is None or len(self.errors) > n0:
                 continue
             key = (province, territory, number, effective, until)
             levels = groups.setdefault(key, {})
             if base["category"] in levels:
-                self.problem(i, "category", "content type listed twice for this resolution",
-                             self.cell(row, "category"), "Keep one row per content type")
+                self.problem(i, "category", "nội dung ghi hai lần trong cùng một nghị quyết",
+                             self.cell(row, "category"), "Mỗi nội dung một dòng")
                 continue
             levels[str(base["category"])] = Level(
                 str(base["category"]), "local", base["rate"], base["ceiling"],  # type: ignore
@@ -257,9 +258,9 @@ class _Checker:
         olds = self.geo.provinces[province].merged_from
         match = next((o for o in olds if fold(o) == fold(text).removeprefix("tinh ")), None)
         if match is None:
-            self.problem(i, "territory", f"not a former province of {province}", text,
-                         f"Use one of: {', '.join(olds)}, or leave it blank for the whole "
-                         "province")
+            self.problem(i, "territory", f"không phải tỉnh cũ đã hợp nhất vào {province}",
+                         text, f"Dùng một trong: {', '.join(olds)}; để trống nếu nghị quyết áp "
+                         "dụng cho toàn tỉnh")
         return match
 
     def above_national(self, i: int, base: dict[str, object], day: object) -> None:
@@ -271,8 +272,8 @@ class _Checker:
             mine = base[key]
             if mine is not None and value is not None and mine > value + 1e-9:  # type: ignore
                 self.problem(i, "rate" if key == "rate" else "cap_million_vnd",
-                             f"local level above the national level ({value:g}, "
-                             f"{nat.level.basis}); a province sets at most the national level "
+                             f"mức của tỉnh cao hơn mức trung ương ({value:g}, "
+                             f"{nat.level.basis}); tỉnh quy định mức tối đa bằng mức trung ương "
                              "(TTLT 26/2014 Art. 6.3)", mine, severity="warning")
 
     def levels(self) -> list[Level]:
@@ -284,16 +285,16 @@ class _Checker:
             base = self.common(i, row)
             fund = fold(self.cell(row, "fund"))
             if fund not in ("central", "local", "both"):
-                self.problem(i, "fund", "must be central, local or both", fund)
+                self.problem(i, "fund", "nguồn kinh phí phải là central, local hoặc both", fund)
             vote = self.cell(row, "vote_level").lower() or None
             if vote is not None and vote not in VOTE_LEVELS:
-                self.problem(i, "vote_level", "unknown vote level", vote,
-                             f"Use one of: {', '.join(VOTE_LEVELS)}")
+                self.problem(i, "vote_level", "cấp bình chọn không hợp lệ", vote,
+                             f"Dùng một trong: {', '.join(VOTE_LEVELS)}")
             basis = self.cell(row, "basis")
             start, end = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
             if not self.cell(row, "effective"):
-                self.problem(i, "effective", "a national level needs the day it comes into "
-                             "force", "", "Fill in valid_from, e.g. 2026-07-01")
+                self.problem(i, "effective", "mức trung ương cần ngày có hiệu lực", "",
+                             "Ghi valid_from, ví dụ 2026-07-01")
             if base is None or len(self.errors) > n0:
                 continue
             for f in (("central", "local") if fund == "both" else (fund,)):

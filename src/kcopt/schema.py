@@ -274,8 +274,8 @@ class _Validator:
         if kind == "count":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 1) | (values % 1 != 0))
-            self._bad(bad, col, "must be a whole number of establishments, at least 1",
-                      "Write the number of establishments (số cơ sở) of a group project, e.g. 3")
+            self._bad(bad, col, "số cơ sở phải là số nguyên, ít nhất là 1",
+                      "Ghi số cơ sở của đề án nhóm, ví dụ 3 (để trống: 1 cơ sở)")
             return np.where(blank, 1.0, values)
         if kind == "year":
             values, bad, blank = parse_numbers(text)
@@ -324,9 +324,8 @@ class _Validator:
             values[idx] = old
             if old is None:
                 for i in idx:
-                    self.problem(int(i), str(col.name), "not a province before the 1 July 2025 "
-                                 "merger", value, "Write the former province (e.g. Hải Dương) "
-                                 "or leave the cell blank")
+                    self.problem(int(i), str(col.name), "không phải tên tỉnh trước ngày "
+                                 "01/7/2025", value, "Ghi tỉnh cũ (ví dụ Hải Dương) hoặc để trống")
         return values
 
     def cross_checks(self, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
@@ -335,9 +334,9 @@ class _Validator:
             for i in np.flatnonzero(frame["old_province"].notna().to_numpy()):
                 old, prov = str(frame["old_province"].iat[int(i)]), frame["province"].iat[int(i)]
                 if prov is not None and old not in geo.provinces[str(prov)].merged_from:
-                    self.problem(int(i), mapping["old_province"], f"{old} was merged into "
-                                 f"{geo.old_province(old)[1]}, not {prov!s}", old,
-                                 "Correct the province or the former province")
+                    self.problem(int(i), mapping["old_province"], f"{old} đã hợp nhất vào "
+                                 f"{geo.old_province(old)[1]}, không phải {prov!s}", old,
+                                 "Sửa tỉnh/thành phố hoặc tỉnh cũ")
         if len(self.old_names):  # a former province in the province column: its territory
             given = frame["old_province"].to_numpy(object)
             frame["old_province"] = np.where(pd.isna(given), self.old_names, given)
