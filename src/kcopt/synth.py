@@ -15,9 +15,11 @@ from kcopt.rules import load_rules
 MIX = {
     "machinery": (0.30, 0.5, (350, 1600), (0.45, 0.5)),
     "technology_line": (0.07, 0.95, (600, 2500), (0.45, 0.5)),
-    "demo_model": (0.05, 1.0, (1500, 4500), (0.28, 0.3)),
-    "cleaner_production": (0.05, 1.0, (800, 2200), (0.28, 0.3)),
-    "replication_model": (0.03, 1.0, (200, 600), (0.3, 0.5)),
+    # provinces pay demonstration, cleaner-production and replication models too, at the level
+    # of their HĐND resolution (TTLT 26/2014 Art. 6.3)
+    "demo_model": (0.05, 0.8, (1500, 4500), (0.28, 0.3)),
+    "cleaner_production": (0.05, 0.8, (800, 2200), (0.28, 0.3)),
+    "replication_model": (0.03, 0.8, (200, 600), (0.3, 0.5)),
     "pollution_treatment": (0.06, 0.3, (300, 1200), (0.28, 0.3)),
     "training": (0.07, 0.2, (120, 500), (0.5, 0.9)),
     "management_capacity": (0.03, 0.3, (100, 400), (0.5, 0.9)),
@@ -51,7 +53,7 @@ VI_HEADERS = {
     "digital": "Chuyển đổi số", "sector": "Ngành", "typical_product": "Sản phẩm CNNT tiêu biểu",
     "disadvantaged_area": "Địa bàn khó khăn", "women_or_ethnic_owned": "Phụ nữ/DTTS làm chủ",
     "infra_investment": "Tổng mức đầu tư", "other_state_support": "Hỗ trợ từ chương trình khác",
-    "must_fund": "Chuyển tiếp", "note": "Ghi chú",
+    "must_fund": "Chuyển tiếp", "note": "Ghi chú", "establishments": "Số cơ sở",
     "all_or_nothing": "Hỗ trợ trọn gói", "min_fraction": "Tỷ lệ tối thiểu",
     "requires": "Phụ thuộc", "group": "Nhóm loại trừ", "year": "Năm thực hiện",
     "latest_year": "Năm muộn nhất", "profile": "Tiến độ giải ngân",
@@ -120,6 +122,12 @@ def generate_projects(n: int, seed: int = 2026, vietnamese: bool = True,
     })
     # keep must-fund projects away from the heavy infrastructure requests
     frame.loc[code == "ccn_infrastructure", "must_fund"] = 0
+    # group projects: a few equipment grants shared by 2–4 establishments (own stream, so the
+    # columns above stay as they were)
+    extra = np.random.default_rng(seed + 13)
+    group = np.isin(code, ["machinery", "technology_line"]) & (extra.random(n) < 0.06)
+    frame.insert(frame.columns.get_loc("note"), "establishments",
+                 np.where(group, extra.integers(2, 5, n), 1))
     if vietnamese:
         frame["level"] = frame["level"].map({"central": "Trung ương", "local": "Địa phương"})
         frame["funds"] = frame["funds"].map({"central": "Trung ương", "local": "Địa phương",
