@@ -312,3 +312,18 @@ def test_rules_command_checks_and_shows_a_planners_resolution(tmp_path):
     lines = [li for li in res.output.splitlines() if li.startswith("machinery")]
     assert len(lines) == 3  # central; local in the former Đồng Tháp; local in Tiền Giang
     assert "50% /    200" in lines[2] and "địa bàn Tiền Giang cũ" in lines[2]
+
+
+def test_a_resolution_lets_local_funds_pay_what_the_national_table_does_not(model_of,
+                                                                            tmp_path):
+    """International cooperation is central-only nationally; a province whose resolution sets
+    a local level (50% / 120) pays it locally: min(50% × 400, 120) = 120."""
+    res = tmp_path / "nq.csv"
+    res.write_text("province,resolution,effective,category,rate,cap_million_vnd\n"
+                   "Sơn La,NQ 7/2025/NQ-HĐND,2025-03-01,international_cooperation,0.5,120\n",
+                   encoding="utf-8")
+    project = {"project_id": "I1", "name": "Hợp tác", "province": "Sơn La",
+               "category": "international_cooperation", "total_cost": 400}
+    assert model_of([project]).projects["status"].tolist() == ["ineligible"]
+    model = model_of([project], rules={"provincial": str(res)})
+    assert caps_of(model) == {"I1": 120} and "NQ 7/2025/NQ-HĐND" in model.caps.basis[0, 1]

@@ -143,9 +143,12 @@ class RuleSet:
 
     def pays(self, category: str, fund: str, province: str | None = None,
              vote: str | None = None) -> bool:
-        """Whether `fund` may pay `category` here: by the rule set, or by a scenario override
-        (a province that pays a content type from its local budget at its own rate)."""
+        """Whether `fund` may pay `category` here: by the rule set, by a provincial resolution
+        that sets a local level for it, or by a scenario override."""
         if self._rows(category, fund, vote):
+            return True
+        if fund == "local" and any(r.province == province and category in r.levels
+                                   for r in self.resolutions):
             return True
         return any(ov.category == category and ov.fund in (fund, "both")
                    and ov.province in (None, province) for ov in self.overrides)

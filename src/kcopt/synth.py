@@ -15,11 +15,12 @@ from kcopt.rules import load_rules
 MIX = {
     "machinery": (0.30, 0.5, (350, 1600), (0.45, 0.5)),
     "technology_line": (0.07, 0.95, (600, 2500), (0.45, 0.5)),
-    # provinces pay demonstration, cleaner-production and replication models too, at the level
-    # of their HĐND resolution (TTLT 26/2014 Art. 6.3)
-    "demo_model": (0.05, 0.8, (1500, 4500), (0.28, 0.3)),
-    "cleaner_production": (0.05, 0.8, (800, 2200), (0.28, 0.3)),
-    "replication_model": (0.03, 0.8, (200, 600), (0.3, 0.5)),
+    # national projects in the demo; provinces may fund these too (tests/test_rules.py), but
+    # moving some to local funds here would leave the demo's central budget unspent under its
+    # NMM floor
+    "demo_model": (0.05, 1.0, (1500, 4500), (0.28, 0.3)),
+    "cleaner_production": (0.05, 1.0, (800, 2200), (0.28, 0.3)),
+    "replication_model": (0.03, 1.0, (200, 600), (0.3, 0.5)),
     "pollution_treatment": (0.06, 0.3, (300, 1200), (0.28, 0.3)),
     "training": (0.07, 0.2, (120, 500), (0.5, 0.9)),
     "management_capacity": (0.03, 0.3, (100, 400), (0.5, 0.9)),
