@@ -127,7 +127,7 @@ def generate_projects(n: int, seed: int = 2026, vietnamese: bool = True,
     # columns above stay as they were)
     extra = np.random.default_rng(seed + 13)
     group = np.isin(code, ["machinery", "technology_line"]) & (extra.random(n) < 0.06)
-    frame.insert(frame.columns.get_loc("note"), "establishments",
+    frame.insert(list(frame.columns).index("note"), "establishments",
                  np.where(group, extra.integers(2, 5, n), 1))
     if vietnamese:
         frame["level"] = frame["level"].map({"central": "Trung ương", "local": "Địa phương"})
