@@ -130,7 +130,7 @@ def test_priority_multiplier(model_of, make_case):
                                                                "provinces": ["Sơn La"]}})
 
 
-def test_top_slice_is_reserved_before_the_allocation(make_case):
+def test_top_slice_is_reserved_before_the_allocation(make_case, tmp_path):
     """Central 10,000: management 1.5% reserves 150; implementers 2.5% of the support:
     9,850 / 1.025 = 9,609.76 for projects and 240.24 for implementers. Demand (20 × 900) is
     above it, so the allocation uses exactly 9,609.76."""
@@ -138,7 +138,7 @@ def test_top_slice_is_reserved_before_the_allocation(make_case):
                           appraisal=50 + i) for i in range(20)]
     sc = make_case(projects, {"budgets": {"central": 10000}, "weights": {"appraisal": 1},
                               "top_slice": {"management": 0.015, "implementer": 0.025}})
-    run = kcopt.run(sc, out=None)
+    run = kcopt.run(sc, out=tmp_path / "out", plots=False)
     assert run.summary is not None
     line = run.summary["top_slice"]["central"]
     assert line["management"] == pytest.approx(150)
@@ -146,6 +146,12 @@ def test_top_slice_is_reserved_before_the_allocation(make_case):
     assert line["allocatable"] == pytest.approx(9850 / 1.025, abs=1e-4)
     assert run.summary["totals"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
     assert run.summary["budgets"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "allocation.xlsx")["Thông tin chạy"]
+    items = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert items["Trích quản lý (cơ quan quản lý) trung ương / Management top-slice, central "
+                 "budget"] == pytest.approx(150)
     with pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
 

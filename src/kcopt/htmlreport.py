@@ -574,10 +574,21 @@ def _provenance(o: Outcome) -> str:
          + (" (MIP)" if s.get("mip") else " (LP)")),
         ("Giá bóng / prices from", _e(s.get("duals", "LP"))),
         ("Bộ quy định / rule set", _e(p.get("rules_version"))),
+        ("Quy định có hiệu lực ngày / rules in force on",
+         _e(p.get("rules", {}).get("in_force_on", "—"))),
+        ("Nghị quyết HĐND áp dụng / provincial resolutions",
+         "<br>".join(_e(r) for r in p.get("rules", {}).get("resolutions_applied", [])) or "—"),
         ("kcopt", _e(p.get("kcopt_version"))),
         ("Lập lúc / created", _e(p.get("created"))),
         ("Hạt giống / seed", _e(p.get("seed"))),
     ]
+    for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
+        line = s.get("top_slice", {}).get(fund)
+        if line:
+            facts.append((f"Trích quản lý, ngân sách {vi} / top-slice, {fund} budget",
+                          _e(f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
+                             f"{money(line['implementer'])}; còn phân bổ "
+                             f"{money(line['allocatable'])} triệu đồng")))
     if o.sensitivity_settings:
         st = o.sensitivity_settings
         facts.append(("Độ nhạy / sensitivity",
