@@ -333,3 +333,23 @@ def test_a_resolution_lets_local_funds_pay_what_the_national_table_does_not(mode
     assert model_of([project]).projects["status"].tolist() == ["ineligible"]
     model = model_of([project], rules={"provincial": str(res)})
     assert caps_of(model) == {"I1": 120} and "NQ 7/2025/NQ-HĐND" in model.caps.basis[0, 1]
+
+
+def test_a_new_circular_is_one_national_file(model_of, tmp_path):
+    """A circular replacing TT 28/2018 from 1 July 2026 raises machinery to 50% / 400: one file
+    with `valid_from`. Plan year 2027 takes it (min(500, 400) = 400); 2026 keeps TT 28/2018's
+    300. A national row without its start date is refused."""
+    new = tmp_path / "tt-moi.csv"
+    new.write_text("category,fund,rate,cap_million_vnd,cap_unit,basis,confidence,valid_from\n"
+                   "machinery,both,0.5,400,per establishment,TT 99/2026/TT-BTC Art. 5,high,"
+                   "2026-07-01\n", encoding="utf-8")
+    projects = [machinery("S1", "Sơn La")]
+    later = model_of(projects, rules={"national": str(new)}, plan_year=2027)
+    assert caps_of(later) == {"S1": 400} and later.caps.basis[0, 1] == "TT 99/2026/TT-BTC Art. 5"
+    assert caps_of(model_of(projects, rules={"national": str(new)}, plan_year=2026)) == {
+        "S1": 300}
+    undated = tmp_path / "undated.csv"
+    undated.write_text("category,fund,rate,basis\nmachinery,local,0.4,TT 99/2026\n",
+                       encoding="utf-8")
+    with pytest.raises(kcopt.InputError, match="mức trung ương cần ngày có hiệu lực"):
+        model_of(projects, rules={"national": str(undated)})
