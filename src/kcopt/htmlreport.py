@@ -495,6 +495,11 @@ def _robustness(o: Outcome) -> str:
     from kcopt import plots
 
     draws = o.sensitivity_settings.get("draws")
+    if draws == 0 or not robust["class"].isin(list(CLASS_TEXT)).any():
+        return _section("robustness", "<p class=note>Chưa chạy lượt rút trọng số nào / 0 "
+                        "weight draws were run, so no project has a robustness class. Run "
+                        f"<code>kcopt sensitivity SCENARIO -o {_e(o.folder or 'OUT')} --draws "
+                        "200</code> and build the report again.</p>")
     counts = robust["class"].value_counts()
     cards = "".join(_card(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
                           {"core": "funded in ≥ 95% of draws",

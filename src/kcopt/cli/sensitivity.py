@@ -63,12 +63,17 @@ def sensitivity_command(
         err(f"  {line}")
     for line in s.policy_prices["sentence"]:
         err(f"  {line}")
+    if not len(s.policy_prices):
+        err("  the scenario sets no policy target: no policy prices to compute")
     if s.selection_margins is not None:
         err("  ranging and prices are for the LP with the integer selection fixed")
         for line in s.selection_margins["sentence"].head(5):
             err(f"  {line}")
-    err(f"  robustness over {draws} weight draws: " + ", ".join(
-        f"{k} {cls.get(k, 0)}" for k in ("core", "borderline", "exterior")))
+    if draws > 0:
+        err(f"  robustness over {draws} weight draws: " + ", ".join(
+            f"{k} {cls.get(k, 0)}" for k in ("core", "borderline", "exterior")))
+    else:
+        err("  0 weight draws (--draws 0): robustness classes not computed")
     if s.settings["failed_draws"] or s.settings["failed_sweep_points"]:
         err(f"  failed re-solves recorded: {s.settings['failed_draws']} draws, "
             f"{s.settings['failed_sweep_points']} sweep points (status column)")

@@ -26,6 +26,7 @@ from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result
 
 CORE, EXTERIOR = 0.95, 0.05
+NOT_RUN = "not_run"  # robustness class when no weight draw was solved
 
 
 @dataclass
@@ -218,13 +219,16 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
     _check_any(statuses, "weight draw")
     ok = [o[2] for o in out if o[2] is not None]
     fr = np.vstack(ok).astype(float) if ok else np.zeros((0, model.n_projects))
-    funded_share = (fr >= FUNDED_AT).mean(axis=0) if len(ok) else np.zeros(model.n_projects)
-    mean_fraction = fr.mean(axis=0) if len(ok) else np.zeros(model.n_projects)
+    # no draw run (--draws 0): nothing is known, so no share and no class — not "exterior"
+    funded_share = (fr >= FUNDED_AT).mean(axis=0) if len(ok) else np.full(model.n_projects,
+                                                                           np.nan)
+    mean_fraction = fr.mean(axis=0) if len(ok) else np.full(model.n_projects, np.nan)
     frame = model.projects
     base = layout.fractions(result.x) if result.x is not None else np.zeros(model.n_projects)
     active = (frame["status"] == "").to_numpy()
-    cls = np.where(funded_share >= CORE, "core",
-                   np.where(funded_share <= EXTERIOR, "exterior", "borderline"))
+    cls = np.where(np.isnan(funded_share), NOT_RUN, np.where(
+        funded_share >= CORE, "core", np.where(funded_share <= EXTERIOR, "exterior",
+                                               "borderline")))
     table = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
         "province": frame["province"], "region": frame["region"],
@@ -291,6 +295,11 @@ def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_
             "projects_changed": changed}
 
 
+POLICY_PRICE_COLUMNS = ["target", "kind", "goal", "objective_with", "objective_without",
+                        "status_without", "score_given_up", "shadow_price", "binding_rows",
+                        "sentence", "conditional_on_selection"]
+
+
 def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
     """For every target: the score given up to meet it (with vs without) and its shadow price."""
     model = result.model
@@ -323,4 +332,4 @@ def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
                      "shadow_price": strongest, "binding_rows": "; ".join(binding),
                      "sentence": text,
                      "conditional_on_selection": bool(result.duals_conditional)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=POLICY_PRICE_COLUMNS)

@@ -51,11 +51,14 @@ def plot_frontiers(sweep: pd.DataFrame) -> Figure:
 
 def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     g = sweep[sweep["sweep"] == "grid"]
-    table = g.pivot(index="local_budget", columns="central_budget", values="objective")
+    # pivot on the factors: budgets of 0 (no local money) give one amount for every factor
+    table = g.pivot(index="local_factor", columns="central_factor", values="objective")
+    central = g.groupby("central_factor")["central_budget"].first().reindex(table.columns)
+    local = g.groupby("local_factor")["local_budget"].first().reindex(table.index)
     fig, ax = new_figure(figsize=(8, 6))
-    im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in table.columns], rotation=45)
-    ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in table.index])
+    im = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in central], rotation=45)
+    ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in local])
     ax.set_xlabel("Ngân sách trung ương / central budget (triệu đồng)")
     ax.set_ylabel("Tổng ngân sách địa phương / local budgets (triệu đồng)")
     for (i, j), v in np.ndenumerate(table.to_numpy()):
@@ -93,6 +96,12 @@ def plot_robustness(robust: pd.DataFrame) -> Figure:
     t = robust[robust["class"].isin(list(CLASS_COLOURS))].sort_values(
         "funded_share", ascending=False).reset_index(drop=True)
     fig, ax = new_figure(figsize=(11, 4))
+    if not len(t):  # no weight draw was run (--draws 0), or no project could be funded
+        ax.text(0.5, 0.5, "Chưa chạy lượt rút trọng số nào / no weight draws were run",
+                ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title("Độ vững trước trọng số / Robustness to the priority weights")
+        return fig
     ax.bar(range(len(t)), t["funded_share"], width=1.0,
            color=[CLASS_COLOURS[c] for c in t["class"]])
     handles = [Patch(color=colour, label=f"{CLASS_LABELS[cls]} ({int((t['class'] == cls).sum())})")
