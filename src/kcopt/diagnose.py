@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kcopt.model import Model, target_selection
-from kcopt.model.constraints import budget_parts, scope_name
+from kcopt.model.constraints import budget_parts, scope_budget, scope_name
 from kcopt.scenario import SolverOptions
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
@@ -148,7 +148,8 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
     bisection on feasibility — "can reach at most 31.2%" rather than one relaxation's value."""
     t = next((t for t in model.scenario.targets if t.name == finding.constraint), None)
     lp = model.lp
-    if t is None or t.share is None or t.kind == "province_max" or lp.integer.any():
+    if t is None or t.share is None or t.kind == "province_max" or lp.integer.any() \
+            or t.share_of == "budget":
         return finding
     from kcopt.solvers import highs
 
@@ -204,6 +205,15 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
     t = next((t for t in sc.targets if t.name == target_name), None)
     if t is None:
         return Finding(name, f"'{name}' must be relaxed by {stretch:,.4g}", None, None)
+    if t.share is not None and t.share_of == "budget":
+        budget = scope_budget(sc, t.fund, t.year)
+        bound = t.share * budget
+        new = bound - stretch if direction == "down" else bound + stretch
+        reach = new / budget if budget > 0 else 0.0
+        return Finding(name, f"the {t.share:.0%}-of-budget target '{t.name}' asks for "
+                       f"{bound:,.0f} million; {'at most' if direction == 'down' else 'at least'}"
+                       f" {new:,.0f} ({reach:.1%} of the budget) is possible. Change its share "
+                       f"to {reach:.1%}", t.share, round(reach, 4))
     if t.share is not None:
         scope_cols = {"all": model.col_fund >= 0, "central": model.col_fund == 0,
                       "local": model.col_fund == 1}[t.fund]

@@ -23,6 +23,8 @@ class Problem:
     project_id: str | None = None
     severity: str = "error"  # "error" or "warning"
     column_label: str = "column"  # "key" for scenario files
+    code: str = ""  # a stable code for warnings a program may act on, e.g. "budget_unspent"
+    amount: float | None = None  # the money a warning is about (million VND), if any
 
     def location(self) -> str:
         parts = [self.file]

@@ -625,5 +625,6 @@ def _provenance(o: Outcome) -> str:
     if warnings:
         body.append(f"<h3>{_bi('Cảnh báo khi giải', 'Warnings from the solve')} "
                     f"({len(warnings)})</h3><ul>"
-                    + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul>")
+                    + "".join(f"<li>{_e(w.get('message') if isinstance(w, dict) else w)}</li>"
+                              for w in warnings) + "</ul>")
     return _section("provenance", "".join(body))

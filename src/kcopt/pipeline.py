@@ -20,7 +20,7 @@ from kcopt.errors import InfeasibleError, Problem, SolverError
 from kcopt.io.read import read_table, split_sheet
 from kcopt.io.write import write_csv, write_json
 from kcopt.model import Model, build
-from kcopt.report import allocation_table, constraint_table, summary
+from kcopt.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, load_scenario
 from kcopt.schema import Projects, _is_header, canonical_column, validate
@@ -89,6 +89,9 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     r.allocation = allocation_table(result)
     r.constraints = constraint_table(result)
+    from kcopt.unspent import unspent_warnings
+
+    warnings += unspent_warnings(result, getattr(sc, "language", "vi") or "vi")
     for v in result.violations:  # within solver tolerance, but said
         warnings.append(Problem("solver", f"the allocation exceeds {v} (solver tolerance)",
                                 severity="warning"))
@@ -96,7 +99,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
         warnings.append(Problem("solver", f"time limit reached: the allocation is the best "
                                 f"found, within {100 * (result.mip_gap or 0):.2f}% of optimal",
                                 severity="warning"))
-    r.summary = summary(result, r.allocation, t, [str(w) for w in warnings])
+    r.summary = summary(result, r.allocation, t, [warning_record(w) for w in warnings])
     t["report"] = time.perf_counter() - t0
     if out is not None:
         t0 = time.perf_counter()

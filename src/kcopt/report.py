@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt import __version__
+from kcopt.errors import Problem
 from kcopt.geo import load_geography
 from kcopt.model.constraints import budget_parts
 from kcopt.rules import FUNDS, describe_cap
@@ -252,8 +253,19 @@ def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
     return out.reset_index()
 
 
+def warning_record(w: Problem | str) -> dict[str, Any]:
+    """A warning as summary.json lists it: `{code, message, amount}`. Warnings without a code of
+    their own are coded by where they come from (the scenario, the rules, the solver, the
+    project list)."""
+    if isinstance(w, str):
+        return {"code": "warning", "message": w, "amount": None}
+    code = w.code or (w.file if w.file in ("scenario", "rules", "solver", "projects")
+                      else "input")
+    return {"code": code, "message": str(w), "amount": w.amount}
+
+
 def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | None = None,
-            warnings: list[str] | None = None) -> dict[str, Any]:
+            warnings: list[dict[str, Any] | str] | None = None) -> dict[str, Any]:
     """summary.json: totals, counts, tables by province / category / region, provenance."""
     model = result.model
     sc = model.scenario
@@ -287,7 +299,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "by_category": by_category.to_dict("records"),
         "by_region": by_region.to_dict("records"),
         **top_slice_lines(sc),
-        "warnings": warnings or [],
+        "warnings": [w if isinstance(w, dict) else warning_record(w) for w in warnings or []],
         "timings_s": timings or {},
         "scenario": sc.resolved(),
         "provenance": {

@@ -43,7 +43,8 @@ SPEC: dict[str, Any] = {
     "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
 }
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
-               "amount", "year")
+               "amount", "year", "share_of")
+SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
 OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
 Objective = Literal["total_score", "weighted_funds"]
 
@@ -62,6 +63,7 @@ class Target:
     region: str | None = None
     province: str | None = None
     year: int | None = None  # multi-year plans: count one year's spending only
+    share_of: str | None = None  # None or "allocated": of the support allocated; "budget"
 
 
 @dataclass(frozen=True)
@@ -679,6 +681,14 @@ class _Resolver:
         if kind == "region_min" and region is None:
             self.err(f"{key}.region", "a region_min target needs a region", None,
                      "Add region: NMM (or RRD, NCC, CH, SE, MKD)")
+        share_of = raw.get("share_of")
+        if share_of is not None and share_of not in SHARE_OF:
+            self.err(f"{key}.share_of", "must be allocated or budget", share_of,
+                     "Write share_of: budget for a share of the fund's budget, or leave it out "
+                     "for a share of the support allocated")
+        elif share_of is not None and "share" not in raw:
+            self.err(f"{key}.share_of", "applies only to a target with a share", share_of,
+                     "Give share: (0–1) with share_of, or remove share_of")
         year = raw.get("year")
         if year is not None and (not isinstance(year, int) or year not in self.plan_years):
             self.err(f"{key}.year", "not a year of the plan", year,
@@ -686,7 +696,7 @@ class _Resolver:
         if len(self.errors) > n0:
             return None
         return Target(name, str(kind), str(fund), share, amount, of, tuple(cats_resolved),
-                      region, province, year)
+                      region, province, year, share_of if share_of == "budget" else None)
 
     def override(self, i: int, raw: object) -> RateOverride | None:
         key = f"rate_overrides[{i}]"

@@ -547,7 +547,7 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})").font = BOLD
     for w in warnings:
         r += 1
-        book.put(ws, r, 2, str(w))
+        book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
     r += 2
     book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario").font = BOLD
     text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,

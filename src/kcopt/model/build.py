@@ -111,7 +111,8 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
               and cols_per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
 
     # auxiliary totals, only for the fund scopes (and years) some target measures shares of
-    scopes = sorted({(t.fund, t.year) for t in scenario.targets if t.share is not None},
+    scopes = sorted({(t.fund, t.year) for t in scenario.targets
+                     if t.share is not None and t.share_of != "budget"},
                     key=lambda s: (s[0], -1 if s[1] is None else s[1]))
     aux_index = {s: n_x + i for i, s in enumerate(scopes)}
     z_index = n_x + len(scopes) + np.arange(len(plan.z_projects))

@@ -7,6 +7,8 @@ single-period plan it is a column of ones.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -135,6 +137,20 @@ def scope_coefficients(fund: str, year: int | None, years: tuple[int, ...],
     return cols[keep], weight[keep]
 
 
+def scope_budget(scenario: Scenario, fund: str, year: int | None) -> float:
+    """The budget of a fund scope: the central budget, every province's local budget, or both;
+    over the whole plan, or one plan year."""
+    years: list[int | None] = [year] if year is not None else (list(scenario.years) or [None])
+    provinces = sorted(set(scenario.local_budgets) | set(scenario.local_by_year))
+    total = 0.0
+    for y in years:
+        if fund in ("all", "central"):
+            total += scenario.budget("central", year=y)
+        if fund in ("all", "local"):
+            total += sum(scenario.budget("local", p, y) for p in provinces)
+    return float(total)
+
+
 def scope_name(fund: str, year: int | None) -> str:
     return f"total:{fund}" + (f":{year}" if year is not None else "")
 
@@ -167,12 +183,15 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
 
     `s_p` is how much project p counts (its flag, 0–1); T is one auxiliary column, so a share
     target costs one sparse row, not a dense one. A target with a `year` counts that year's
-    spending only.
+    spending only. With `share_of: budget` the share is of the scope's budget B, a constant:
+    `Σ_p s_p·x_p ≥ share·B` — met only by spending, never by allocating less.
     """
     years = scenario.years
     for t in scenario.targets:
         cols, w = scope_coefficients(t.fund, t.year, years, col_fund, spend)
         t_col = aux_index.get((t.fund, t.year))
+        if t.share is not None and t.share_of == "budget":
+            t = replace(t, amount=t.share * scope_budget(scenario, t.fund, t.year), share=None)
         if t.kind == "province_max":
             provs = frame["province"].to_numpy()[col_project[cols]]
             names = [t.province] if t.province else sorted(set(provs))
