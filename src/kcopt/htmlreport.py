@@ -341,6 +341,9 @@ def describe_target(t: dict[str, Any]) -> str:
     """
     fund = {"central": "central funds", "local": "local funds"}.get(t.get("fund", "all"),
                                                                      "all support")
+    if t.get("share_of") == "budget":
+        fund = {"central": "the central budget", "local": "the local budgets"}.get(
+            t.get("fund", "all"), "the budgets")
     goal = (f"{100 * t['share']:.0f}%" if t.get("share") is not None
             else f"{money(t.get('amount'))} million VND")
     if t.get("of"):
@@ -388,11 +391,11 @@ def _constraints(o: Outcome) -> str:
         body.append("<p class=note>constraints.csv is missing from this output; solve again "
                     "to list the budgets and targets.</p>")
         return _section("constraints", "".join(body))
-    table = ranging if ranging is not None else cons
-    assert table is not None
-    value_col = "final_value" if ranging is not None else "activity"
+    # figures from the plan's own constraints.csv (its allocation's activities and prices);
+    # the sensitivity run adds only how far each price holds
+    table = _plan_constraints(cons, ranging)
+    value_col = "activity"
     budgets = table[table["family"] == "budget"].copy()
-    budgets["binding"] = budgets["binding"].astype(str).str.lower().isin(["true", "1"])
     budgets["price"] = pd.to_numeric(budgets["shadow_price"], errors="coerce").fillna(0) * 1000
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
     cols: list[Column] = [
@@ -433,6 +436,23 @@ def _constraints(o: Outcome) -> str:
     return _section("constraints", "".join(body))
 
 
+def _plan_constraints(cons: pd.DataFrame | None, ranging: pd.DataFrame | None) -> pd.DataFrame:
+    """The plan's constraints (activity, binding, price) with the ranging's allowable
+    increase and decrease joined by name; the ranging table alone for outputs without
+    constraints.csv."""
+    if cons is None:
+        assert ranging is not None
+        table = ranging.rename(columns={"final_value": "activity"})
+    else:
+        table = cons.copy()
+        if ranging is not None:
+            ranges = ranging.drop_duplicates("name").set_index("name")
+            for col in ("allowable_increase", "allowable_decrease"):
+                table[col] = table["name"].map(ranges[col])
+    table["binding"] = table["binding"].astype(str).str.lower().isin(["true", "1"])
+    return table
+
+
 def _num(v: object) -> float:
     try:
         return float(v)  # type: ignore[arg-type]
@@ -455,8 +475,17 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
         cost = None
         if prices is not None and t["name"] in set(prices["target"]):
             cost = prices.set_index("target").loc[t["name"]]
+        required = achieved = float("nan")
+        if "share_required" in own and len(own):
+            req = pd.to_numeric(own["share_required"], errors="coerce")
+            got = pd.to_numeric(own["share_achieved"], errors="coerce")
+            if req.notna().any():
+                # province_max: the largest province's share; otherwise the target's one row
+                required = float(req.max())
+                achieved = float(got.max()) if got.notna().any() else float("nan")
         frame.append(pd.Series({
             "name": t["name"], "words": describe_target(t), "binding": len(bound) > 0,
+            "required": required, "achieved": achieved,
             "where": ", ".join(str(n).split(":", 1)[1] for n in bound["name"] if ":" in str(n)),
             "given_up": None if cost is None else _num(cost["score_given_up"]),
             "pct": None if cost is None else _num(cost["score_given_up"])
@@ -465,6 +494,10 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
         ("Mục tiêu / target", lambda r: f"<b>{_e(r['name'])}</b>: {_e(r['words'])}", False),
         ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
          + (f" ({_e(r['where'])})" if r["where"] else ""), False),
+        ("Yêu cầu / required", lambda r: _share(r["required"]), True),
+        ("Đạt được / achieved", lambda r: _share(r["achieved"], "không phân bổ / none "
+                                                 "allocated") if r["required"] == r["required"]
+         else "—", True),
     ]
     if prices is not None:
         cols.append(("Điểm đánh đổi / score given up",
@@ -484,6 +517,10 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
         body.append(_figure(plots.policy_prices(prices),
                             "Giá của từng mục tiêu / What each policy target costs"))
     return "".join(body)
+
+
+def _share(v: float, missing: str = "—") -> str:
+    return missing if v != v else percent(v, digits=1)
 
 
 def _robustness(o: Outcome) -> str:

@@ -23,30 +23,69 @@ ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "l
 SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 
-def describe_row(name: str, rhs: float) -> str:
-    """A constraint in planners' words."""
+def describe_row(name: str, rhs: float, binding: bool = True) -> str:
+    """A constraint in planners' words; a budget is "fully allocated" only when it binds."""
     family, _, rest = name.partition(":")
     if family == "budget":
         fund, province, year = budget_parts(name)
         what = "central budget" if fund == "central" else f"local budget of {province}"
-        return f"{what}{f' {year}' if year else ''} ({rhs:,.0f} million) fully allocated"
+        return (f"{what}{f' {year}' if year else ''} ({rhs:,.0f} million)"
+                + (" fully allocated" if binding else ""))
+    if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
+        fund, _, year = rest.partition(":")
+        scope = {"all": "all support", "central": "central support",
+                 "local": "local support"}.get(fund, fund)
+        return (f"internal row: T = {scope}{f' in {year}' if year else ''}, the total the share "
+                "targets are measured against")
     words = {
         "match": "the co-financing rule (minimum local share)",
         "cap": "its support cap",
         "must_fund": "a must-fund project's full cap",
         "all_or_nothing": f"all-or-nothing funding of {rest}",
         "min_fraction": f"the minimum viable share of {rest}",
-        "link": f"the selection of {rest}",
+        "link": f"internal row: {rest} is paid only when selected (its selection variable)",
         "requires": "the rule that {} needs {} funded".format(*([*rest.split(":"), "?"])[:2]),
         "group": f"exclusive group '{rest}' (at most {rhs:,.0f} funded)",
         "start": f"the start-year choice of {rest.rsplit(':', 1)[0]}",
         "one_start": f"one start year for {rest}",
-        "total": "a policy target's total",
     }
     if family in words:
         return words[family]
     target, _, province = name.partition(":")
     return f"policy target '{target}'" + (f" for {province}" if province else "")
+
+
+def target_shares(result: Result) -> dict[int, tuple[float, float]]:
+    """Row → (share required, share achieved) for the rows of share targets.
+
+    A share-of-allocated row reads `Σ s·x − share·T`, so what it counts is its activity plus
+    share·T, achieved = counted / T; a share-of-budget row counts Σ s·x against the budget B.
+    Achieved is NaN when nothing is allocated in the scope (T = 0)."""
+    from kcopt.model.constraints import scope_budget, scope_name
+
+    model, lp = result.model, result.model.lp
+    x = result.x
+    if x is None:
+        return {}
+    act = lp.A @ x
+    out: dict[int, tuple[float, float]] = {}
+    for t in model.scenario.targets:
+        if t.share is None:
+            continue
+        if t.share_of == "budget":
+            base = scope_budget(model.scenario, t.fund, t.year)
+            offset = 0.0
+        else:
+            name = scope_name(t.fund, t.year)
+            if name not in lp.col_names:
+                continue
+            base = float(x[lp.col_names.index(name)])
+            offset = t.share * base
+        for i, n in enumerate(lp.row_names):
+            if lp.row_family[i] == "target" and (n == t.name or n.startswith(t.name + ":")):
+                counted = float(act[i]) + offset
+                out[i] = (t.share, counted / base if base > 1e-9 else float("nan"))
+    return out
 
 
 def _limiting_phrases(lp, pi: np.ndarray) -> dict[int, str]:
@@ -236,6 +275,13 @@ def constraint_table(result: Result) -> pd.DataFrame:
     out["shadow_price"] = [float(f"{v:.8g}") if np.isfinite(v) else v for v in out["shadow_price"]]
     out["price_basis"] = ("MIP with integer decisions fixed" if result.duals_conditional
                           else "LP")
+    shares = target_shares(result)
+    required = np.full(len(out), np.nan)
+    achieved = np.full(len(out), np.nan)
+    for i, (req, got) in shares.items():
+        required[i], achieved[i] = req, got
+    out["share_required"] = np.round(required, 6)
+    out["share_achieved"] = np.round(achieved, 6)
     return out
 
 

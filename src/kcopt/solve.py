@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,9 @@ class Result:
     message: str = ""
     raw: RawSolution | None = field(default=None, repr=False)
     violations: list[str] = field(default_factory=list)
+    # the HiGHS instance holding the optimal basis *at this allocation* (of the LP, or of the
+    # MIP's LP with its integer decisions fixed): prices and ranging come from it
+    basis: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         objective = "—" if self.objective is None else f"{self.objective:,.4f}"
@@ -116,11 +119,19 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
                 v[1:] for v in result.violations if v.startswith("!"))
     if result.x is not None and model.lp.integer.any():
         fixed = fix_integers(model.lp, result.x)
-        lp_raw = run_backend(fixed, replace(opts, time_limit=None))
+        if opts.name == "highs":  # the basis at this allocation, not at another optimum
+            from kcopt.solvers import highs
+
+            lp_raw = highs.solve_at(fixed, result.x, opts)
+            result.basis = lp_raw.handle
+        else:
+            lp_raw = run_backend(fixed, replace(opts, time_limit=None))
         if lp_raw.row_dual is not None and lp_raw.x is not None:
             result.shadow_price, result.reduced_cost = normalise_duals(
                 fixed, lp_raw.x, lp_raw.row_dual)
             result.duals_conditional = True
+    elif result.x is not None and opts.name == "highs" and raw.handle is not None:
+        result.basis = raw.handle  # the LP's own simplex basis
     return result
 
 

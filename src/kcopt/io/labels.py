@@ -26,7 +26,9 @@ CRITERIA_LABELS = {
     "women_or_ethnic_owned": ("Phụ nữ/DTTS làm chủ", "Women- or ethnic-minority-owned"),
 }
 FAMILY_VI = {"budget": "Ngân sách", "target": "Chỉ tiêu chính sách", "cap": "Mức hỗ trợ tối đa",
-             "match": "Đối ứng địa phương", "must_fund": "Bắt buộc hỗ trợ", "total": "Tổng",
+             "match": "Đối ứng địa phương", "must_fund": "Bắt buộc hỗ trợ",
+             "total": "Dòng nội bộ: tổng hỗ trợ (T)",
              "exclude": "Loại trừ", "min_fraction": "Tỷ lệ tối thiểu",
-             "all_or_nothing": "Hỗ trợ trọn gói", "link": "Liên kết"}
+             "all_or_nothing": "Hỗ trợ trọn gói",
+             "link": "Dòng nội bộ: liên kết lựa chọn"}
 MILLION_VND = "triệu đồng / million VND"

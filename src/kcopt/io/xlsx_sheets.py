@@ -463,7 +463,9 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
                    "Shadow price (points per million VND)", PRICE, 16),
             Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
                    "Points per extra 1,000 million VND", "0.000", 16),
-            Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14)]
+            Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
+            Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
+            Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
     ws.cell(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG").font = Font(bold=True, size=13)
     ws.cell(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
             "the score gained per extra million VND").font = EN_FONT
@@ -476,7 +478,8 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
             if col.key == "family_vi":
                 book.put(ws, r, j, FAMILY_VI.get(rec["family"], rec["family"]))
             elif col.key == "meaning":
-                book.put(ws, r, j, describe_row(rec["name"], float(rec["rhs"])))
+                book.put(ws, r, j, describe_row(rec["name"], float(rec["rhs"]),
+                                                bool(rec["binding"])))
             elif col.key == "binding":
                 book.put(ws, r, j, YES if rec["binding"] else NO)
             elif col.key == "shadow_price":
@@ -487,7 +490,7 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
                 if finite:
                     book.formula(ws, r, j, f"I{r}*1000", float(price) * 1000, col.fmt)
             else:
-                book.put(ws, r, j, rec[col.key], col.fmt)
+                book.put(ws, r, j, rec.get(col.key), col.fmt)
     finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
 
 

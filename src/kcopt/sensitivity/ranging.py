@@ -27,22 +27,37 @@ from kcopt.solve import Result, fix_integers
 INF = float("inf")
 
 
-def _highs_ranging(lp: LinearProgram, opts: SolverOptions):
-    from kcopt.solvers.highs import make_highs, to_highs_lp
+def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
+            handle=None):
+    """A HiGHS instance at an optimal simplex basis of `lp`, and its ranging: `handle` when it
+    already holds one (the plan's own solve), else a solve from `x` (crossover to the basis
+    at that allocation), else a fresh simplex solve."""
+    from kcopt.solvers.highs import make_highs, solve_at, to_highs_lp
 
-    h = make_highs(replace(opts, time_limit=None))
-    h.setOptionValue("solver", "simplex")  # ranging needs a simplex basis
-    h.passModel(to_highs_lp(lp, names=False))
-    h.run()
+    h = handle
+    if h is not None:
+        status, rng = h.getRanging()
+        if h.getModelStatus().name == "kOptimal" and status.name == "kOk":
+            return h, rng
+    if x is not None:
+        h = solve_at(lp, x, opts).handle
+    else:
+        h = make_highs(replace(opts, time_limit=None))
+        h.setOptionValue("solver", "simplex")  # ranging needs a simplex basis
+        h.passModel(to_highs_lp(lp, names=False))
+        h.run()
     if h.getModelStatus().name != "kOptimal":
         raise ValueError(f"ranging needs an optimal LP; HiGHS says {h.getModelStatus().name}")
     _, rng = h.getRanging()
     return h, rng
 
 
-def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None) -> tuple[pd.DataFrame,
-                                                                             pd.DataFrame]:
-    """Textbook ranging of any maximisation `LinearProgram`: (columns, rows) tables."""
+def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
+               x: np.ndarray | None = None, handle=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Textbook ranging of any maximisation `LinearProgram`: (columns, rows) tables.
+
+    With `x` (an optimal solution of `lp`, e.g. the plan's allocation) the ranging is on the
+    basis at `x` and every final value, activity and binding flag is `x`'s own."""
     if lp.shape[1] == 0:  # an empty plan: nothing to range
         cols = pd.DataFrame(columns=["name", "final_value", "reduced_cost",
                                      "objective_coefficient", "allowable_increase",
@@ -55,10 +70,12 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None) -> tuple[pd
                              "allowable_increase": INF, "allowable_decrease": INF,
                              "binding": False, "enters_up": "", "leaves_up": ""})
         return cols, rows
-    h, rng = _highs_ranging(lp, opts or SolverOptions())
+    h, rng = _ranged(lp, opts or SolverOptions(), x, handle)
     sol = h.getSolution()
     basis = h.getBasis()
-    x = np.asarray(sol.col_value)
+    if x is None:
+        x = np.asarray(sol.col_value)
+    x = np.asarray(x, dtype=float)
     y = np.asarray(sol.row_dual)
     d = np.asarray(sol.col_dual)
     from kcopt.solve import normalise_duals
@@ -79,19 +96,21 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None) -> tuple[pd
         "allowable_decrease": _clean(dec), "basic": col_basic,
         "enters_up": _var_names(lp, np.asarray(rng.col_cost_up.in_var_)[:n]),
     })
-    act = np.asarray(sol.row_value)
+    act = lp.A @ x  # the allocation's own activities, whatever basis prices it
     le = np.isinf(lp.row_lower)
     rhs = np.where(le, lp.row_upper, lp.row_lower)
     up = np.asarray(rng.row_bound_up.value_)
     dn = np.asarray(rng.row_bound_dn.value_)
     slack = np.where(le, lp.row_upper - act, act - lp.row_lower)
+    slack = np.where(np.abs(slack) < 1e-9 * np.maximum(1.0, np.abs(rhs)), 0.0, slack)
+    binds = np.abs(slack) <= 1e-6 * np.maximum(1.0, np.abs(rhs))
     r_inc = np.where(row_basic, np.where(le, INF, slack), up - rhs)
     r_dec = np.where(row_basic, np.where(le, slack, INF), rhs - dn)
     rows = pd.DataFrame({
         "name": lp.row_names, "family": lp.row_family, "final_value": act,
         "shadow_price": np.where(row_basic, 0.0, y), "rhs": rhs,
         "allowable_increase": _clean(r_inc), "allowable_decrease": _clean(r_dec),
-        "binding": ~row_basic,
+        "binding": binds,
         "enters_up": _var_names(lp, np.asarray(rng.row_bound_up.in_var_)),
         "leaves_up": _var_names(lp, np.asarray(rng.row_bound_up.ou_var_)),
     })
@@ -132,11 +151,14 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     model = result.model
     lp = model.lp
     conditional = bool(lp.integer.any())
+    x_plan = result.x
     if conditional:
         if result.x is None:
             raise ValueError("no solution to range")
         lp = fix_integers(lp, result.x)
-    cols, rows = lp_ranging(lp, model.scenario.solver)
+        x_plan = np.where(model.lp.integer, np.round(result.x), result.x)
+    # ranged on the basis at the plan's own allocation: its figures, not another optimum's
+    cols, rows = lp_ranging(lp, model.scenario.solver, x=x_plan, handle=result.basis)
     frame = model.projects
     is_x = (model.col_project >= 0) & (model.col_fund >= 0)
     p = model.col_project[is_x]
@@ -175,6 +197,11 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
                               lp.col_upper[bound_idx]),
         "enters_up": "", "leaves_up": "",
     })
+    from kcopt.report import target_shares
+
+    shares = target_shares(result)  # share targets: the share required and achieved
+    rows["share_required"] = [shares[i][0] if i in shares else np.nan for i in range(len(rows))]
+    rows["share_achieved"] = [shares[i][1] if i in shares else np.nan for i in range(len(rows))]
     constraints = pd.concat([rows, bounds], ignore_index=True)
     constraints = constraints[constraints["family"] != "total"].reset_index(drop=True)
     constraints["sentence"] = [_constraint_sentence(r) for r in constraints.itertuples()]
@@ -200,8 +227,8 @@ def _project_sentence(r, cap: float) -> str:
 
 
 def _constraint_sentence(r) -> str:
-    desc = describe_row(r.name, r.rhs)
-    what = desc.replace(" fully allocated", "")
+    desc = describe_row(r.name, r.rhs, binding=bool(r.binding))
+    what = describe_row(r.name, r.rhs, binding=False)
     if r.family == "budget":
         if not r.binding or abs(r.shadow_price) < 1e-12:
             return (f"{what}: {r.rhs - r.final_value:,.0f} million unused; more money adds "
@@ -223,6 +250,11 @@ def _constraint_sentence(r) -> str:
         return (f"the cap of {pid} binds: each extra 1,000 million of cap would add "
                 f"{1000 * r.shadow_price:.4g} points (up to +{_fmt_money(r.allowable_increase)}"
                 " million)")
+    required = getattr(r, "share_required", float("nan"))
+    if required == required:  # a share target: the share it asks for and the plan's
+        got = r.share_achieved
+        desc += (f" ({required:.1%} required, "
+                 + (f"{got:.1%} achieved)" if got == got else "nothing allocated)"))
     if not r.binding or abs(r.shadow_price) < 1e-12:
         return f"{desc} does not bind: it costs nothing at these budgets"
     return (f"{desc} binds: each 1,000 million of support it redirects costs "

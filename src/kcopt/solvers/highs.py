@@ -112,3 +112,27 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolut
     gap = float(info.mip_gap) if is_mip and status in ("optimal", "feasible") else None
     return RawSolution(status, x, row_dual, objective, "highs", version(),
                        time.perf_counter() - start, gap, h.getModelStatus().name, h)
+
+
+def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions) -> RawSolution:
+    """Solve the LP `lp` from the solution `x` (optimal for it): crossover from `x` to a basis,
+    then simplex (no iterations when `x` is a vertex), so duals and ranging belong to the basis
+    of *that* allocation — not to whichever alternative optimum a fresh solve would pick.
+
+    Falls back to a plain simplex solve when crossover is refused.
+    """
+    from dataclasses import replace
+
+    start = time.perf_counter()
+    h = make_highs(replace(opts, time_limit=None))
+    h.setOptionValue("solver", "simplex")
+    h.passModel(to_highs_lp(lp, names=False))
+    if lp.shape[1]:
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(x, dtype=float)
+        sol.row_value = np.asarray(lp.A @ x, dtype=float)
+        sol.value_valid = True
+        if h.crossover(sol) != highspy.HighsStatus.kOk:
+            h.clearSolver()
+    h.run()
+    return read_solution(h, replace(lp, integer=np.zeros_like(lp.integer)), start)
