@@ -22,7 +22,8 @@ def validate_command(
     from kcopt.scenario import load_scenario
     from kcopt.schema import read_projects
 
-    if file.suffix.lower() in (".yaml", ".yml", ".json"):
+    is_scenario = file.suffix.lower() in (".yaml", ".yml", ".json")
+    if is_scenario:
         sc = load_scenario(file)
         assert sc.projects is not None
         projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale)
@@ -38,7 +39,18 @@ def validate_command(
 
         frame = projects.frame
         caps = compute_caps(frame, load_rules())
-        frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible])
+        frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible],
+                             reason=list(caps.ineligible))
     show_warnings(warnings, limit=50)
-    inel = int((frame["status"] == "ineligible").sum())
+    ineligible = frame[frame["status"] == "ineligible"]
+    inel = len(ineligible)
     err(f"ok: {what}; {inel} ineligible under the rules, {len(warnings)} warning(s)")
+    limit = 50
+    for rec in ineligible.head(limit).to_dict("records"):
+        err(f"  không đủ điều kiện / ineligible: {rec['project_id']} ({rec['province']}, "
+            f"{rec['category']}): {rec['reason']}")
+    if inel > limit:
+        err(f"  … và {inel - limit} đề án khác / and {inel - limit} more")
+    if inel and not is_scenario:
+        err("  (theo định mức quốc gia / under the national rules: a scenario's rate_overrides "
+            "may change this — validate the scenario file to see)")

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kcopt.io.write import atomic_write, write_csv, write_json
@@ -100,6 +101,16 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _for_xlsx(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers stay numbers (rounded to 10 significant digits, as in the CSVs, so repeated runs
+    give identical workbooks); infinity is written `inf`, a missing value as an empty cell."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = [float(f"{v:.10g}") if np.isfinite(v) else v for v in out[col]]
+    return out
+
+
 SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
           "tornado": "Tornado", "policy_prices": "Giá chính sách",
@@ -110,7 +121,7 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, df in s.tables().items():
             sheet = SHEETS[name]
-            _for_csv(df).to_excel(writer, sheet_name=sheet, index=False)
+            _for_xlsx(df).to_excel(writer, sheet_name=sheet, index=False, inf_rep="inf")
             ws = writer.sheets[sheet]
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = ws.dimensions
