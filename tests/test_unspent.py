@@ -141,3 +141,24 @@ def test_share_of_budget_that_cannot_hold_is_diagnosed(tmp_path: Path) -> None:
     assert res.exit_code == 3, res.output
     assert "of-budget target" in res.output and "internal error" not in res.output
     assert "4,800 million" in res.output
+
+
+def test_report_shows_the_idle_budget_in_its_headline(tmp_path: Path) -> None:
+    solve(tmp_path, SIXTY)
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    headline = page[page.index('<section id="headline">'):page.index('<section id="allocation">')]
+    assert "Kinh phí chưa phân bổ" in headline and "8.000 triệu đồng" in headline
+
+
+def test_english_message(tmp_path: Path) -> None:
+    import kcopt
+    from kcopt.unspent import unspent_warnings
+
+    solve(tmp_path, SIXTY)
+    sc = kcopt.load_scenario(tmp_path / "s.yaml")
+    result = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+    [w] = unspent_warnings(result, lang="en")
+    assert w.code == "budget_unspent" and w.amount == pytest.approx(8000)
+    assert "targets 'hoi_cho' and 'dao_tao' leave 8,000 million VND of central" in w.message

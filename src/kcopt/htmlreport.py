@@ -275,7 +275,11 @@ def _headline(o: Outcome) -> str:
                 ("NS địa phương / local budgets", lambda r: money(r["local_budget"]), True),
                 ("Địa phương / local", lambda r: money(r["local"]), True),
                 ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True)])
-    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{text}{table}{years}")
+    idle = "".join(f"<p class=note><b>{_bi('Kinh phí chưa phân bổ', 'Budget left unspent')}:"
+                   f"</b> {_e(w.get('message'))}</p>" for w in s.get("warnings", [])
+                   if isinstance(w, dict) and w.get("code") == "budget_unspent")
+    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{idle}{text}{table}"
+                    f"{years}")
 
 
 def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
