@@ -176,3 +176,23 @@ def test_allocation_sums_equal_summary_totals(mip_out: Path) -> None:
     assert by_p["Hà Nội"] == pytest.approx(alloc.loc[alloc["province"] == "Hà Nội",
                                                      "local"].sum())
     assert np.isclose(sum(by_p.values()), alloc["local"].sum())
+
+
+def test_the_basis_is_at_the_plan(make_case) -> None:
+    """solve_at finds a simplex basis whose vertex *is* the given optimum, for either of two
+    alike projects, and for the demo's plan (a vertex of 800 projects' LP)."""
+    import kcopt
+    from kcopt.solvers.highs import solve_at
+
+    sc = make_case([dict(SL, project_id="A", name="a"), dict(SL, project_id="B", name="b")],
+                   {"budgets": {"central": 300}, "weights": {"appraisal": 1}})
+    result = solve_case(sc)
+    lp = result.model.lp
+    for x in (np.array([300.0, 0.0]), np.array([0.0, 300.0])):
+        raw = solve_at(lp, x, sc.solver)
+        assert raw.status == "optimal" and np.allclose(raw.x, x, atol=1e-9)
+    demo = kcopt.load_scenario(kcopt.demo_scenario_path())
+    plan = solve_case(demo)
+    raw = solve_at(plan.model.lp, plan.x, demo.solver)
+    assert np.abs(raw.x - plan.x).max() < 1e-6
+    assert raw.objective == pytest.approx(plan.objective, rel=1e-9)

@@ -115,24 +115,68 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolut
 
 
 def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions) -> RawSolution:
-    """Solve the LP `lp` from the solution `x` (optimal for it): crossover from `x` to a basis,
-    then simplex (no iterations when `x` is a vertex), so duals and ranging belong to the basis
-    of *that* allocation — not to whichever alternative optimum a fresh solve would pick.
+    """Solve the LP `lp` to an optimal basis *at* the solution `x` (optimal for it), so duals
+    and ranging belong to that allocation — not to whichever alternative optimum a fresh solve
+    would pick.
 
-    Falls back to a plain simplex solve when crossover is refused.
+    First the LP with every bound and row that `x` meets made an equality: when `x` is a
+    vertex it is the only point left, so that LP's simplex basis is a basis at `x`. That
+    basis is handed to the LP itself, whose primal simplex (unperturbed) then only pivots
+    degenerately — no step can improve an optimal `x` — to make the basis dual feasible. When
+    anything fails, a plain simplex solve of `lp`. (HiGHS's own crossover from a given
+    solution is not used: with some solutions it crashes the process.)
     """
     from dataclasses import replace
 
     start = time.perf_counter()
-    h = make_highs(replace(opts, time_limit=None))
-    h.setOptionValue("solver", "simplex")
-    h.passModel(to_highs_lp(lp, names=False))
+    lp = replace(lp, integer=np.zeros_like(lp.integer))
+    quiet = replace(opts, time_limit=None)
+    basis = None
     if lp.shape[1]:
-        sol = highspy.HighsSolution()
-        sol.col_value = np.asarray(x, dtype=float)
-        sol.row_value = np.asarray(lp.A @ x, dtype=float)
-        sol.value_valid = True
-        if h.crossover(sol) != highspy.HighsStatus.kOk:
-            h.clearSolver()
+        x = np.asarray(x, dtype=float)
+        act = lp.A @ x
+        at_lo, at_up = _at_bounds(x, lp.col_lower, lp.col_upper)
+        row_lo, row_up = _at_bounds(act, lp.row_lower, lp.row_upper)
+        pinned = replace(lp, col_lower=np.where(at_up, lp.col_upper, lp.col_lower),
+                         col_upper=np.where(at_lo, lp.col_lower, lp.col_upper),
+                         row_lower=np.where(row_up, lp.row_upper, lp.row_lower),
+                         row_upper=np.where(row_lo, lp.row_lower, lp.row_upper))
+        h0 = make_highs(quiet)
+        h0.setOptionValue("solver", "simplex")
+        h0.setOptionValue("presolve", "off")
+        h0.passModel(to_highs_lp(pinned, names=False))
+        h0.run()
+        if h0.getModelStatus().name == "kOptimal" and h0.getBasis().valid:
+            basis = h0.getBasis()
+            basis.col_status = _restore(list(basis.col_status), at_lo, at_up)
+            basis.row_status = _restore(list(basis.row_status), row_lo, row_up)
+    h = make_highs(quiet)
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("presolve", "off")
+    if basis is not None:  # primal simplex, unperturbed: every pivot from x is degenerate
+        h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("primal_simplex_bound_perturbation_multiplier", 0.0)
+        h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+    h.passModel(to_highs_lp(lp, names=False))
+    if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
+        h.clearSolver()
     h.run()
-    return read_solution(h, replace(lp, integer=np.zeros_like(lp.integer)), start)
+    return read_solution(h, lp, start)
+
+
+def _at_bounds(v: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+    tol = 1e-9 * np.maximum(1.0, np.abs(v))
+    at_lo = np.isfinite(lower) & (np.abs(v - lower) <= tol)
+    at_up = ~at_lo & np.isfinite(upper) & (np.abs(v - upper) <= tol)
+    return at_lo, at_up
+
+
+def _restore(status: list, at_lo: np.ndarray, at_up: np.ndarray) -> list:
+    """Statuses of a pinned LP's basis for the LP itself: what was pinned at a bound and is
+    nonbasic sits at that bound."""
+    for j in np.flatnonzero(at_lo | at_up).tolist():
+        if status[j] != highspy.HighsBasisStatus.kBasic:
+            status[j] = highspy.HighsBasisStatus.kLower if at_lo[j] else \
+                highspy.HighsBasisStatus.kUpper
+    return status
