@@ -127,7 +127,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
                         keep_default_na=False, na_values=[""])
     for col in ("reason", "name", "sentence", "binding_rows"):
         if col in frame:
-            frame[col] = frame[col].fillna("").astype(str)
+            frame[col] = frame[col].astype(object).fillna("").astype(str)  # all-empty: float
     return frame
 
 
