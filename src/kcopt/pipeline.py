@@ -1,7 +1,8 @@
 """The whole job, as `kcopt solve` runs it: read → validate → build → solve → report → write.
 
 Each stage is timed; the benchmark reads the timings. The output directory receives
-allocation.csv, constraints.csv, summary.json, allocation.xlsx and plots/*.png, each written
+allocation.csv, constraints.csv, summary.json, allocation.xlsx, annex.xlsx (the plan in the
+official annex layout) and plots/*.png, each written
 atomically; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
 carrying it.
 """
@@ -17,6 +18,7 @@ import pandas as pd
 
 from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.errors import InfeasibleError, Problem, SolverError
+from kcopt.io.form import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.io.write import write_csv, write_json
 from kcopt.model import Model, build
@@ -40,6 +42,7 @@ class Run:
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    form: FormLayout | None = None  # the official annex layout the list was read from
 
 
 def default_output_dir(scenario: Scenario) -> Path:
@@ -60,7 +63,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     raw = read_table(file, sc.sheet or spec_sheet, _is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    projects = validate(raw, load_rules(), sc.money_scale)
+    projects = validate(raw, load_rules(), sc.money_scale, sc.province)
     t["validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     model = build(projects, sc, mip=mip)
@@ -74,7 +77,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     result = solve(model, solver=solver, time_limit=time_limit)
     t["solve"] = time.perf_counter() - t0
-    r = Run(sc, projects, model, result, timings=t, warnings=warnings)
+    r = Run(sc, projects, model, result, timings=t, warnings=warnings, form=projects.form)
     if result.status == Status.INFEASIBLE or findings:
         known = {g.constraint for g in findings}
         r.diagnosis = findings + [f for f in elastic_diagnosis(model, sc.solver)
@@ -99,6 +102,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
         warnings.append(Problem("solver", f"time limit reached: the allocation is the best "
                                 f"found, within {100 * (result.mip_gap or 0):.2f}% of optimal",
                                 severity="warning"))
+    warnings += sliver_warnings(r.allocation, sc)
     r.summary = summary(result, r.allocation, t, [warning_record(w) for w in warnings])
     t["report"] = time.perf_counter() - t0
     if out is not None:
@@ -107,6 +111,24 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
         t["write"] = time.perf_counter() - t0
         r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
     return r
+
+
+SLIVER = 0.25  # a share of its cap below which a planner would not approve a grant
+
+
+def sliver_warnings(allocation: pd.DataFrame, sc: Scenario) -> list[Problem]:
+    """Projects the LP funds with a sliver of their cap (15 of 254), said with the remedy."""
+    if sc.min_fraction:
+        return []
+    thin = allocation[(allocation["status"] == "partial") & (allocation["fraction"] < SLIVER)]
+    if thin.empty:
+        return []
+    shown = ", ".join(f"{r.project_id}: {r.total:,.0f} / {r.cap:,.0f}"
+                      for r in thin.head(3).itertuples())
+    return [Problem("allocation", f"{len(thin)} đề án chỉ được hỗ trợ dưới {SLIVER:.0%} mức hỗ "
+                    f"trợ tối đa ({shown}{' …' if len(thin) > 3 else ''})",
+                    "Thêm min_fraction: 0.5 vào kịch bản để mỗi đề án được hỗ trợ ít nhất một "
+                    "nửa mức tối đa hoặc không hỗ trợ (giải MIP)", severity="warning")]
 
 
 def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
@@ -123,7 +145,11 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
     from kcopt.io.xlsx import write_allocation_xlsx
 
     if xlsx:  # the planner's workbook; about 1 s per 1,000 projects (openpyxl, cell by cell)
+        from kcopt.io.annex import write_annex
+
         files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
+        # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
+        files.append(write_annex(r, out / "annex.xlsx", r.form))
     if plots:
         from kcopt.io import plots as pl
 

@@ -48,6 +48,8 @@ def describe_row(name: str, rhs: float, binding: bool = True) -> str:
         "group": f"exclusive group '{rest}' (at most {rhs:,.0f} funded)",
         "start": f"the start-year choice of {rest.rsplit(':', 1)[0]}",
         "one_start": f"one start year for {rest}",
+        "fixed": f"the amount fixed for {rest} ({rhs:,.6g} million)",
+        "round": "amounts in multiples of round_to",
     }
     if family in words:
         return words[family]
@@ -209,8 +211,14 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     else:
         np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
     scores = model.projects["score"].to_numpy(float)
+    fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
+             else np.full(n, np.nan))
     for p in range(n):
         st = status[p]
+        if st in ("funded", "partial") and not np.isnan(fixed[p]):
+            reasons[p] = (f"fixed at {fixed[p]:,.6g} million by the planner (fixed_amount; "
+                          f"{fraction[p]:.0%} of its cap)")
+            continue
         if st == "funded":
             k = 0 if money[p, 0] >= money[p, 1] else 1
             funds = [f"{FUNDS[f]} {money[p, f]:,.0f}" for f in (0, 1) if money[p, f] > 1e-6]

@@ -26,12 +26,15 @@ CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
 DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
                    "regional_advantage": 0.10, "typical_product": 0.05,
                    "disadvantaged_area": 0.05}
+GROUP_PRIORITY = "group_project"  # priorities: a bonus for a group project (đề án nhóm)
 TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
 UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-3,
-         "billion_vnd": 1e3, "ty_dong": 1e3}
+         "billion_vnd": 1e3, "ty_dong": 1e3, "dong": 1e-6, "nghin_dong": 1e-3,
+         "ngan_dong": 1e-3}
 SPEC: dict[str, Any] = {
     "name": str, "description": str, "extends": str, "projects": str, "sheet": str,
-    "units": str,
+    "units": str, "province": str, "priorities": dict, "round_to": float,
+    "min_fraction": float, "fixed_amount": dict,
     "budgets": {"central": object, "local": object, "growth": dict},
     "years": list, "groups": dict,
     "objective": str, "weights": dict, "regional_advantages": dict, "targets": list,
@@ -107,6 +110,11 @@ class Scenario:
     local_by_year: dict[str, dict[int, float]] = field(default_factory=dict)
     groups: dict[str, int] = field(default_factory=dict)  # exclusive group -> max projects
     rule_options: RuleOptions = field(default_factory=RuleOptions)
+    province: str | None = None  # the province of a list that names none
+    priorities: dict[str, float] = field(default_factory=dict)  # content type -> weight 0–1
+    round_to: float | None = None  # every allocation a multiple of this (million VND)
+    min_fraction: float | None = None  # default smallest share of its cap a project may get
+    fixed_amount: dict[str, float] = field(default_factory=dict)  # project id -> amount
 
     def rule_set(self, base: RuleSet | None = None) -> RuleSet:
         """The rules this scenario solves under: the bundled (or `base`) rule set with the
@@ -181,6 +189,11 @@ class Scenario:
             "years": list(self.years),
             "budgets": self._resolved_budgets(),
             "groups": dict(self.groups),
+            "province": self.province,
+            "priorities": dict(self.priorities),
+            "round_to": self.round_to,
+            "min_fraction": self.min_fraction,
+            "fixed_amount": dict(self.fixed_amount),
             "objective": self.objective,
             "weights": dict(self.weights),
             "regional_advantages": {k: list(v) for k, v in self.regional_advantages.items()},
@@ -392,6 +405,17 @@ class _Resolver:
             if growth and not years:
                 self.err("budgets.growth", "growth rates need a multi-year plan", growth,
                          "Add years: [2026, 2027, 2028, 2029, 2030]")
+        if money_scale != 1.0:
+            central *= money_scale
+            local = {p: a * money_scale for p, a in local.items()}
+            central_by_year = {y: a * money_scale for y, a in central_by_year.items()}
+            self.local_by_year = {p: {y: a * money_scale for y, a in v.items()}
+                                  for p, v in self.local_by_year.items()}
+            self.warnings.append(Problem(
+                self.file, f"units: {units} — các ngân sách của kịch bản được đổi ra triệu đồng "
+                f"(nhân {money_scale:g}), như số tiền của danh sách đề án", column="units",
+                column_label="key", severity="warning"))
+        extra = self.planner_keys(d, money_scale)
         groups = {}
         for g, mx in self.mapping("groups", d.get("groups")).items():
             if isinstance(mx, bool) or not isinstance(mx, int) or mx < 0:
@@ -458,11 +482,46 @@ class _Resolver:
             must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
             years=years, growth=growth, central_by_year=central_by_year,
             local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
+            **extra,
             sheet=sheet, money_scale=money_scale, path=self.path,
             description=str(d.get("description", "")),
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
             source=source, warnings=tuple(self.warnings),
         )
+
+    def planner_keys(self, d: dict[str, Any], scale: float) -> dict[str, Any]:
+        """province, priorities, round_to, min_fraction, fixed_amount (design §9); amounts in
+        the scenario's `units`, like its budgets."""
+        out: dict[str, Any] = {}
+        if d.get("province") is not None:
+            out["province"] = self.province("province", d["province"])
+        prios = {}
+        index = load_rules().category_index()
+        for cat, w in self.mapping("priorities", d.get("priorities"),
+                                   "Write priorities: {cleaner_production: 1.0, machinery: 0.6}"
+                                   ).items():
+            code = GROUP_PRIORITY if cat == GROUP_PRIORITY else index.get(fold(str(cat)))
+            if code is None:
+                self.err(f"priorities.{cat}", "unknown content type", cat,
+                         f"See `kcopt rules`; {GROUP_PRIORITY} weighs group projects")
+                continue
+            v = self.number(f"priorities.{cat}", w, 0, 1)
+            if v is not None:
+                prios[code] = v
+        out["priorities"] = prios
+        if d.get("round_to") is not None:
+            step = self.number("round_to", d["round_to"], lo=0)
+            out["round_to"] = step * scale if step else None
+        if d.get("min_fraction") is not None:
+            out["min_fraction"] = self.number("min_fraction", d["min_fraction"], 0, 1)
+        fixed = {}
+        for pid, amount in self.mapping("fixed_amount", d.get("fixed_amount"),
+                                        "Write fixed_amount: {B.I.3: 150}").items():
+            a = self.number(f"fixed_amount.{pid}", amount, lo=0)
+            if a is not None:
+                fixed[str(pid)] = a * scale
+        out["fixed_amount"] = fixed
+        return out
 
     def years(self, spec: object) -> tuple[int, ...]:
         if spec is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,19 @@ from kcopt.parse import parse_enum, parse_flags, parse_numbers
 from kcopt.rules import CCN_CATEGORY, RuleSet, load_rules
 from kcopt.text import fold
 
+if TYPE_CHECKING:
+    from kcopt.io.form import FormLayout
+
 LEVELS = {"central": "central", "local": "local", "trung uong": "central", "quoc gia": "central",
           "kcqg": "central", "national": "central", "dia phuong": "local", "kcdp": "local",
-          "tinh": "local", "provincial": "local"}
+          "tinh": "local", "provincial": "local",
+          # as official annexes write the fund of a project
+          "khuyen cong quoc gia": "central", "khuyen cong dia phuong": "local",
+          "ngan sach trung uong": "central", "ngan sach tinh": "local",
+          "ngan sach dia phuong": "local", "kinh phi khuyen cong quoc gia": "central",
+          "kinh phi khuyen cong dia phuong": "local", "kinh phi kcqg": "central",
+          "kinh phi kcdp": "local", "de an khuyen cong quoc gia": "central",
+          "de an khuyen cong dia phuong": "local"}
 FUND_CHOICES = {**LEVELS, "both": "both", "ca hai": "both", "tw dp": "both",
                 "central local": "both", "trung uong dia phuong": "both"}
 TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
@@ -102,23 +113,38 @@ class Projects:
     file_rows: list[int]
     extra_columns: list[str]
     warnings: list[Problem] = field(default_factory=list)
+    form: FormLayout | None = None  # the official annex layout it was read from
 
     def __len__(self) -> int:
         return len(self.frame)
 
 
 def read_projects(path: str | Path, sheet: str | None = None, rules: RuleSet | None = None,
-                  money_scale: float = 1.0) -> Projects:
+                  money_scale: float = 1.0, province: str | None = None) -> Projects:
     """Read and validate a project list; raise `InputError` listing every bad cell.
 
-    `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND).
+    `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND) unless
+    the sheet states its own unit; `province` is the province of a list that names none.
     """
     file, spec_sheet = split_sheet(path)
     raw = read_table(file, sheet or spec_sheet, _is_header, canonical_column)
-    return validate(raw, rules or load_rules(), money_scale)
+    return validate(raw, rules or load_rules(), money_scale, province)
 
 
-def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Projects:
+def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
+             province: str | None = None) -> Projects:
+    """Raw cells → a typed project table. Official annex layouts are read first
+    (`io.form.adapt`: ids, content types, funds and provinces from the sections and title)."""
+    from kcopt.io.form import adapt
+
+    raw, form = adapt(raw, province)
+    if raw.money_scale is not None:
+        if money_scale != 1.0 and abs(raw.money_scale - money_scale) > 1e-12:
+            raw.notes.append(Problem(str(raw.path), f"the sheet states its own unit (× "
+                                     f"{raw.money_scale:g} to million VND); the scenario's "
+                                     f"units (× {money_scale:g}) are used for its budgets only",
+                                     sheet=raw.sheet, severity="warning"))
+        money_scale = raw.money_scale
     v = _Validator(raw)
     mapping = v.map_headers()
     if v.errors:
@@ -136,6 +162,14 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Project
             continue
         out[name] = v.parse(name, spec.kind, df[header], rules, money_scale)
     frame = pd.DataFrame(out)
+    costs = frame["total_cost"].to_numpy(float)
+    costs = costs[np.isfinite(costs)]
+    if raw.money_scale is None and money_scale == 1.0 and len(costs) and \
+            float(np.median(costs)) >= 1e6:
+        v.problem(None, mapping["total_cost"], "số tiền trông như tính bằng đồng: tổng kinh phí "
+                  "trung vị từ 1.000.000 triệu đồng (1.000 tỷ) trở lên, và biểu không ghi đơn vị",
+                  float(np.median(costs)),
+                  "Thêm dòng 'ĐVT: đồng' phía trên bảng, hoặc 'units: vnd' vào kịch bản")
     v.cross_checks(frame, mapping)
     if v.errors:
         raise InputError(v.errors, raw.notes + v.warnings)
@@ -153,7 +187,8 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0) -> Project
         extras.append(name)
     geo = load_geography()
     frame.insert(3, "region", frame["province"].map(lambda p: geo.provinces[p].region))
-    return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings)
+    return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings,
+                    form if form.is_form else None)
 
 
 def _default(spec: ColumnSpec, n: int) -> np.ndarray:
@@ -187,7 +222,8 @@ class _Validator:
     def map_headers(self) -> dict[str, str]:
         mapping: dict[str, str] = {}
         for header in self.raw.frame.columns:
-            name = canonical_column(header)
+            name = (self.raw.roles[header] if header in self.raw.roles
+                    else canonical_column(header))
             if name is None:
                 continue
             if name in mapping:
@@ -346,6 +382,15 @@ class _Validator:
         for i in np.flatnonzero(over):
             self.problem(int(i), col, "requested support exceeds the total cost",
                          frame["requested"].iat[int(i)], "Lower the request or correct the cost")
+        if "counterpart" in mapping and "requested" in mapping:
+            gap = (frame["total_cost"] - frame["requested"] - frame["counterpart"]).to_numpy()
+            for i in np.flatnonzero(np.abs(np.nan_to_num(gap)) > 1e-6 * np.maximum(
+                    1.0, frame["total_cost"].to_numpy())):
+                t, r, c = (float(frame[k].to_numpy(float)[int(i)])
+                           for k in ("total_cost", "requested", "counterpart"))
+                self.problem(int(i), mapping["counterpart"], f"tổng kinh phí {t:,.6g} khác kinh "
+                             f"phí hỗ trợ {r:,.6g} + vốn đối ứng {c:,.6g} (= {r + c:,.6g}, "
+                             "triệu đồng)", severity="warning")
         need = ((frame["category"] == CCN_CATEGORY) & frame["infra_investment"].isna()).to_numpy()
         for i in np.flatnonzero(need):
             self.problem(int(i), mapping.get("infra_investment", "infra_investment"),

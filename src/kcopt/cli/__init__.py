@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kcopt.cli import compare as _compare
+from kcopt.cli import init as _init
 from kcopt.cli import report as _report
 from kcopt.cli import rules as _rules
 from kcopt.cli import sensitivity as _sensitivity
@@ -35,6 +36,7 @@ app.command("sensitivity")(_sensitivity.sensitivity_command)
 app.command("compare")(_compare.compare_command)
 app.command("report")(_report.report_command)
 app.command("template")(_template.template_command)
+app.command("init")(_init.init_command)
 
 
 def main() -> None:

@@ -24,14 +24,16 @@ def solve_command(
     write_model: Path | None = typer.Option(None, "--write-model",
                                             help="Also write the program as .lp or .mps."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
-    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Skip allocation.xlsx (about 1 s "
-                                 "per 1,000 projects to write)."),
+    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Skip allocation.xlsx and annex.xlsx "
+                                 "(about 1.5 s per 1,000 projects to write)."),
     into: Path | None = typer.Option(None, "--into", help="Also write a copy of this workbook "
                                      "(the planner's own) with the allocation beside its rows: "
-                                     "<out>/<name>-kcopt.xlsx. The original is not modified."),
+                                     "<out>/<name>-kcopt.xlsx; on an official annex, a 'Đề xuất "
+                                     "hỗ trợ' column with live section totals. The original is "
+                                     "not modified."),
 ) -> None:
     """Solve a scenario and write allocation.csv, constraints.csv, summary.json,
-    allocation.xlsx and plots.
+    allocation.xlsx, annex.xlsx (the plan in the official annex layout) and plots.
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """

@@ -13,6 +13,8 @@ from kcopt.cli.common import err, show_warnings, user_errors
 def validate_command(
     file: Path = typer.Argument(..., help="A project list (.csv/.xlsx) or a scenario (.yaml)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Sheet of a workbook."),
+    province: str | None = typer.Option(None, "--province",
+                                        help="Province of a list that names none."),
 ) -> None:
     """Check a project list or a scenario and list every problem at once (exit 1 if any).
 
@@ -26,13 +28,17 @@ def validate_command(
     if is_scenario:
         sc = load_scenario(file)
         assert sc.projects is not None
-        projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale)
+        projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
+                                 province=sc.province)
         model = build(projects, sc)
         warnings = [*sc.warnings, *projects.warnings, *model.warnings]
         what = f"scenario '{sc.name}' and {len(projects)} projects"
         frame = model.projects
     else:
-        projects = read_projects(file, sheet)
+        from kcopt.geo import load_geography
+
+        prov = load_geography().resolve(province).name if province else None
+        projects = read_projects(file, sheet, province=prov)
         warnings = list(projects.warnings)
         what = f"{len(projects)} projects"
         from kcopt.rules import compute_caps, load_rules

@@ -32,7 +32,9 @@ class RawTable:
 
     `header_row` is the last header row (1-based); `header_rows` all of them, `columns` the
     1-based file column of each frame column, `skipped` the rows that are not projects (file
-    row → "blank", "numbering", "section" or "subtotal").
+    row → "blank", "numbering", "section" or "subtotal"). `io.form.adapt` fills `roles` (a
+    header read as another column than its name says, or as none) and `money_scale` (from the
+    sheet's unit line).
     """
 
     frame: pd.DataFrame
@@ -44,6 +46,9 @@ class RawTable:
     header_rows: list[int] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)
     skipped: dict[int, str] = field(default_factory=dict)
+    cells: list[list[str]] | None = None  # the whole sheet as text, merged cells filled in
+    roles: dict[str, str | None] = field(default_factory=dict)  # header → column it is read as
+    money_scale: float | None = None  # million VND per unit of the file's amounts, when stated
 
 
 def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
@@ -101,7 +106,7 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     notes += _unsaved_formulas(path, grid, set(layout.body), keep, headers)
     return RawTable(body, [i + 1 for i in layout.body], path, title, layout.header_rows[-1] + 1,
                     notes, [r + 1 for r in layout.header_rows], [j + 1 for j in keep],
-                    {r + 1: why for r, why in layout.skipped.items()})
+                    {r + 1: why for r, why in layout.skipped.items()}, cells)
 
 
 def _no_header(path: Path, grid: Grid, others: list[str] | None = None) -> InputError:

@@ -54,6 +54,7 @@ from kcopt.io.xlsx_sheets import (
 from kcopt.text import fold
 
 if TYPE_CHECKING:
+    from kcopt.io.form import FormLayout
     from kcopt.pipeline import Run
 
 __all__ = ["Book", "allocation_book", "check_into", "write_allocation_xlsx", "write_into"]
@@ -134,6 +135,11 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     assert run.allocation is not None
     same = source.resolve() == run.projects.path.resolve()
     raw = read_table(source, run.projects.sheet if same else None, _is_header, canonical_column)
+    from kcopt.io.form import adapt
+
+    raw, form = adapt(raw, run.scenario.province)
+    if form.is_form:  # an official annex: the proposal beside its rows, live section totals
+        return _into_form(run, source, target, raw.sheet, raw.header_rows, form)
     id_header = next((h for h in raw.frame.columns if canonical_column(h) == "project_id"), None)
     if id_header is None:
         raise InputError([Problem(str(source), "no project id column (Mã đề án) in the table",
@@ -165,6 +171,39 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
                                                             keep_created=True))
     return path, book, warnings
+
+
+def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
+               header_rows: list[int], form: FormLayout) -> tuple[Path, Book, list[Problem]]:
+    from kcopt.io.annex import write_form_into
+
+    assert run.allocation is not None
+    warnings: list[Problem] = []
+    missing = [p for p in run.allocation["project_id"].astype(str) if p not in form.row_of]
+    if missing:
+        warnings.append(Problem(
+            str(source), f"{len(missing)} đề án của phương án không có trong biểu này ("
+            + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "") + "); chúng chỉ có "
+            "trong các trang kcopt thêm vào", sheet=sheet, severity="warning"))
+    wb = _open_for_writing(source)
+    warnings += _losses(source)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    book = Book(wb)
+    write_form_into(book, ws, run, form, header_rows)
+    allocation_book(run, book)
+    path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
+                                                            keep_created=True))
+    return path, book, warnings
+
+
+def _open_for_writing(source: Path) -> Workbook:
+    keep_vba = source.suffix.lower() == ".xlsm"
+    try:
+        return openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=True)
+    except Exception as exc:  # openpyxl raises many types on odd workbooks
+        raise InputError([Problem(str(source), f"cannot open the workbook for writing "
+                                  f"({type(exc).__name__}: {exc})",
+                                  "Re-save it from Excel or LibreOffice as .xlsx")]) from None
 
 
 def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],

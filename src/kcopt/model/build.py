@@ -24,7 +24,7 @@ from kcopt.model.constraints import (
 from kcopt.model.horizon import plan_horizon
 from kcopt.model.integer import add_integer_constraints, add_start_choice, integer_plan
 from kcopt.model.program import INF, LinearProgram, Model, RowBlock
-from kcopt.model.scores import compute_scores, objective_coefficients
+from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
 from kcopt.schema import Projects
@@ -53,9 +53,11 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
         frame["region"] = frame["province"].map(scenario.regions).fillna(frame["region"])
     ids = frame["project_id"].astype(str).to_numpy()
     _check_listed_ids(scenario, set(ids))
+    if scenario.min_fraction and "min_fraction" in frame:  # the scenario's default share
+        frame["min_fraction"] = frame["min_fraction"].fillna(scenario.min_fraction)
     caps = compute_caps(frame, rules, scenario.rule_options.priority)
     horizon = plan_horizon(frame, scenario.years, warnings)
-    score = compute_scores(frame, scenario)
+    score = planner_scores(frame, scenario, warnings)
     excluded = (frame["exclude"].to_numpy() > 0) | np.isin(ids, scenario.exclude)
     must = (frame["must_fund"].to_numpy() > 0) | np.isin(ids, scenario.must_fund)
     inel_reason = np.where(caps.ineligible != "", caps.ineligible, horizon.ineligible)
@@ -133,6 +135,25 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     add_start_choice(rows, ids, scenario.years, col_project, col_start, w_keys, w_index, z_of,
                      total_cap)
 
+    fixed = fixed_amounts(frame, scenario, ids)
+    add_fixed_constraints(rows, ids, col_project, fixed, total_cap, active, scenario.round_to,
+                          warnings)
+    # round_to: every allocation an integer multiple of R, solved exactly (x = R·k, k integer)
+    step = scenario.round_to
+    n_k = n_x if step else 0
+    if step:
+        rows.add("round", [f"round:{c}" for c in col_names], 0.0, 0.0,
+                 np.concatenate([np.arange(n_x), np.arange(n_x)]),
+                 np.concatenate([np.arange(n_x), n_cols + np.arange(n_x)]),
+                 np.concatenate([np.ones(n_x), np.full(n_x, -step)]))
+        col_lower = np.floor(col_lower / step + 1e-9) * step
+        if mip is None and scenario.mip == "auto":
+            use_mip = True
+        elif not use_mip:
+            warnings.append(Problem("scenario", f"round_to: {step:g} needs integer decisions; "
+                                    "solving the LP relaxation lets amounts fall between "
+                                    "multiples", severity="warning"))
+    n_cols += n_k
     A, row_lower, row_upper = rows.matrix(n_cols)
     n_int = len(plan.z_projects) + len(w_keys)
     z_upper = np.where(plan.blocked[plan.z_projects], 0.0, 1.0)
@@ -140,12 +161,14 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
         cost=np.concatenate([cost, np.zeros(n_cols - n_x)]),
         col_lower=np.concatenate([col_lower, np.zeros(n_cols - n_x)]),
         col_upper=np.concatenate([col_upper, np.full(len(scopes), INF), z_upper,
-                                  np.ones(len(w_keys))]),
+                                  np.ones(len(w_keys)),
+                                  np.floor(col_upper / step + 1e-9) if step else []]),
         integer=np.concatenate([np.zeros(n_x + len(scopes), dtype=bool),
-                                np.full(n_int, use_mip)]),
+                                np.full(n_int + n_k, use_mip)]),
         col_names=col_names + [scope_name(*s) for s in scopes]
         + [f"z:{ids[p]}" for p in plan.z_projects]
-        + [f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys],
+        + [f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys]
+        + [f"k:{c}" for c in (col_names if step else [])],
         A=A, row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
         row_family=rows.family)
 
@@ -153,16 +176,77 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     frame["cap"] = np.where(active | ineligible, np.nan_to_num(caps.total_cap), 0.0)
     frame["must_fund"] = must.astype(float)
     frame["exclude"] = excluded.astype(float)
+    frame["fixed_amount"] = fixed
     frame["status"] = status
     frame["reason"] = reason
     aux = n_cols - n_x
     extras = projects.extra_columns if isinstance(projects, Projects) else []
     return Model(lp, frame, caps, scenario, rules,
                  np.concatenate([col_project, np.full(len(scopes), -1), plan.z_projects,
-                                 np.array([p for p, _ in w_keys], dtype=int)]),
+                                 np.array([p for p, _ in w_keys], dtype=int),
+                                 np.full(n_k, -1)]),
                  np.concatenate([col_fund, np.full(aux, -1)]),
                  bound_names + [""] * aux, use_mip, warnings, list(extras),
                  scenario.years, spend, np.concatenate([col_start, np.full(aux, -1)]))
+
+
+def fixed_amounts(frame: pd.DataFrame, scenario: Scenario, ids: np.ndarray) -> np.ndarray:
+    """A chosen amount per project (NaN: free): the list's `fixed_amount` column, then the
+    scenario's `fixed_amount:` mapping."""
+    fixed = (frame["fixed_amount"].to_numpy(float).copy() if "fixed_amount" in frame
+             else np.full(len(frame), np.nan))
+    index = {pid: i for i, pid in enumerate(ids)}
+    unknown = [pid for pid in scenario.fixed_amount if pid not in index]
+    if unknown:
+        raise InputError([Problem("scenario", "fixed_amount names a project that is not in "
+                                  "the list", "Use the project ids of the list (kcopt validate "
+                                  "prints them)", column="fixed_amount", value=pid,
+                                  column_label="key") for pid in unknown])
+    for pid, amount in scenario.fixed_amount.items():
+        fixed[index[pid]] = amount
+    return fixed
+
+
+def add_fixed_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray,
+                          fixed: np.ndarray, total_cap: np.ndarray, active: np.ndarray,
+                          step: float | None, warnings: list[Problem]) -> None:
+    """A project fixed at a chosen amount a[p] (not only in full or not at all).
+
+    Mathematical formulation::
+
+        fixed:<id>   Σ_fund x[p,·] = a[p]
+
+    An amount above the project's cap, or not a multiple of `round_to`, is an input error.
+    """
+    chosen = np.flatnonzero(~np.isnan(fixed))
+    problems = []
+    keep = []
+    for p in chosen:
+        if not active[p]:
+            warnings.append(Problem("projects", f"{ids[p]}: fixed_amount {fixed[p]:,.6g} is "
+                                    "ignored: the project is ineligible or excluded",
+                                    severity="warning"))
+        elif fixed[p] > total_cap[p] + 1e-6:
+            problems.append(Problem("projects", f"mức hỗ trợ ấn định vượt mức hỗ trợ tối đa "
+                                    f"{total_cap[p]:,.6g} triệu đồng", "Giảm fixed_amount "
+                                    "hoặc sửa kinh phí đề nghị", column="fixed_amount",
+                                    value=float(fixed[p]), project_id=str(ids[p])))
+        elif step and abs(fixed[p] / step - round(fixed[p] / step)) > 1e-9:
+            problems.append(Problem("projects", f"mức hỗ trợ ấn định không là bội số của "
+                                    f"round_to ({step:g})", "Làm tròn fixed_amount",
+                                    column="fixed_amount", value=float(fixed[p]),
+                                    project_id=str(ids[p])))
+        else:
+            keep.append(p)
+    if problems:
+        raise InputError(problems)
+    if not keep:
+        return
+    pos = np.full(len(ids), -1)
+    pos[keep] = np.arange(len(keep))
+    cols = np.flatnonzero(pos[col_project] >= 0)
+    rows.add("fixed", [f"fixed:{ids[p]}" for p in keep], fixed[keep], fixed[keep],
+             pos[col_project[cols]], cols, np.ones(len(cols)))
 
 
 def _col_name(pid: str, fund: str, years: tuple[int, ...], start: int) -> str:

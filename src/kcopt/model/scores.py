@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kcopt.scenario import CRITERIA, Scenario, Target
+from kcopt.errors import Problem
+from kcopt.scenario import CRITERIA, GROUP_PRIORITY, Scenario, Target
 from kcopt.schema import TYPICAL_SCORE
 
 
@@ -36,6 +37,48 @@ def weight_vector(weights: dict[str, float]) -> np.ndarray:
 def compute_scores(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     """score[p] = Σ_k w_k · criterion[p,k], every criterion scaled to 0–1."""
     return criteria_matrix(frame, scenario) @ weight_vector(scenario.weights)
+
+
+def planner_scores(frame: pd.DataFrame, scenario: Scenario,
+                   warnings: list[Problem]) -> np.ndarray:
+    """The score the model maximises: the weighted criteria, plus the scenario's content-type
+    `priorities` when it has them. A list whose criterion columns are all empty (official
+    annexes carry no appraisal column) would give every project a score of 0 and an objective
+    of 0 that any allocation meets: then the priorities rank the projects alone, or, without
+    them, every project counts the same — said loudly either way.
+
+    Mathematical formulation: ``score[p] = Σ_k w_k·criterion[p,k] + priority[category[p]]
+    + priority[group_project]·[establishments[p] > 1]``; when that is 0 for every project,
+    ``score[p] = 1``.
+    """
+    crit = criteria_matrix(frame, scenario)
+    score = crit @ weight_vector(scenario.weights)
+    prio = scenario.priorities
+    if prio:
+        score = score + frame["category"].map(prio).fillna(0.0).to_numpy(float)
+        if GROUP_PRIORITY in prio and "establishments" in frame:
+            group = frame["establishments"].fillna(1).to_numpy(float) > 1
+            score = score + prio[GROUP_PRIORITY] * group
+    if len(frame) and not np.any(crit) and prio:
+        missing = sorted(set(frame["category"]) - set(prio))
+        warnings.append(Problem(
+            "projects", "danh sách không có giá trị nào ở các cột tiêu chí (điểm thẩm định, "
+            "sản xuất sạch hơn, chuyển đổi số, …): đề án được xếp hạng chỉ theo "
+            "`priorities:` của kịch bản (ưu tiên theo nội dung)"
+            + (f"; các nội dung không có mức ưu tiên được tính 0: {', '.join(missing)}"
+               if missing else ""), severity="warning"))
+    if len(frame) and not np.any(score > 0):
+        why = ("không cột tiêu chí nào (điểm thẩm định, sản xuất sạch hơn, chuyển đổi số, địa "
+               "bàn khó khăn, …) có giá trị" if not np.any(crit) else
+               "các tiêu chí có giá trị trong danh sách đều có trọng số 0 trong kịch bản")
+        score = np.ones(len(frame))
+        warnings.append(Problem(
+            "projects", f"DANH SÁCH KHÔNG CÓ TIÊU CHÍ XẾP HẠNG: {why}, nên mọi đề án được coi "
+            "ngang nhau (điểm 1) và kcopt chỉ tối đa hóa số đề án được hỗ trợ trong ngân sách",
+            "Thêm vào kịch bản priorities: {cleaner_production: 1.0, machinery: 0.6, …} "
+            "(ưu tiên theo nội dung), đổi weights:, hoặc thêm cột 'Điểm thẩm định' vào danh "
+            "sách", severity="warning"))
+    return score
 
 
 def objective_coefficients(score: np.ndarray, cap: np.ndarray, col_project: np.ndarray,

@@ -1,0 +1,268 @@
+"""Project lists laid out the way Departments of Industry and Trade and the Ministry publish them
+(annexes to a Quyết định, "Biểu tổng hợp chi tiết"), built in code for the tests.
+
+Each builder returns the path and the facts a correct reader must find (`expected`): per project
+its id from the section path and STT, content type, fund, province, amounts in million VND and
+establishment count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+MACHINERY = ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ vào sản xuất "
+             "công nghiệp - tiểu thủ công nghiệp")
+TRAINING = "Đào tạo nghề, truyền nghề"
+COURSES = "Tập huấn khuyến công"
+INFO = "Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công"
+DEMO = "Xây dựng mô hình trình diễn kỹ thuật để phổ biến công nghệ mới, sản xuất sản phẩm mới"
+POLLUTION = ("Hỗ trợ sửa chữa, nâng cấp hệ thống xử lý ô nhiễm môi trường tại cơ sở công "
+             "nghiệp nông thôn")
+
+
+@dataclass
+class Expected:
+    project_id: str
+    category: str
+    level: str
+    province: str
+    total_cost: float
+    requested: float
+    establishments: int = 1
+
+
+def _title_block(ws: Worksheet, agency: tuple[str, str], title: str, decision: str, unit: str,
+                 width: int) -> int:
+    """Agency and national motto in two merged blocks, title, decision line, unit line.
+    Returns the next free row."""
+    half = width // 2
+    ws.cell(1, 1, agency[0])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=half - 1)
+    ws.cell(2, 1, agency[1])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half - 1)
+    ws.cell(1, half, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    ws.merge_cells(start_row=1, start_column=half, end_row=1, end_column=width)
+    ws.cell(2, half, "Độc lập - Tự do - Hạnh phúc")
+    ws.merge_cells(start_row=2, start_column=half, end_row=2, end_column=width)
+    for r in (1, 2):
+        for c in (1, half):
+            ws.cell(r, c).font = Font(name="Times New Roman", bold=True, size=12)
+            ws.cell(r, c).alignment = Alignment(horizontal="center")
+    ws.cell(4, 1, title)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    ws.cell(4, 1).font = Font(name="Times New Roman", bold=True, size=14)
+    ws.cell(4, 1).alignment = Alignment(horizontal="center")
+    ws.cell(5, 1, decision)
+    ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=width)
+    ws.cell(5, 1).alignment = Alignment(horizontal="center")
+    ws.cell(5, 1).font = Font(name="Times New Roman", italic=True)
+    ws.cell(6, width - 1, unit)
+    ws.merge_cells(start_row=6, start_column=width - 1, end_row=6, end_column=width)
+    ws.cell(6, width - 1).font = Font(name="Times New Roman", italic=True)
+    return 8
+
+
+def _header(ws: Worksheet, r: int, support_heading: str, money_unit: str) -> int:
+    """The two-row header with merged parents and the column-number row; returns the first body
+    row. Columns: A STT, B Tên đề án, C Đơn vị thực hiện, D Đơn vị thụ hưởng, E Địa điểm,
+    F Năm, G Số đề án / Số cơ sở, H–J Kinh phí → Tổng / hỗ trợ / Vốn đối ứng, K Loại đề án,
+    L Ghi chú."""
+    singles = {1: "STT", 2: "Tên đề án", 3: "Đơn vị thực hiện", 4: "Đơn vị thụ hưởng",
+               5: "Địa điểm thực hiện", 6: "Năm", 7: "Số đề án / Số cơ sở", 11: "Loại đề án",
+               12: "Ghi chú"}
+    for c, text in singles.items():
+        ws.cell(r, c, text)
+        ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
+    ws.cell(r, 8, f"Kinh phí ({money_unit})")
+    ws.merge_cells(start_row=r, start_column=8, end_row=r, end_column=10)
+    ws.cell(r + 1, 8, "Tổng kinh phí")
+    ws.cell(r + 1, 9, support_heading)
+    ws.cell(r + 1, 10, "Vốn đối ứng")
+    for c in range(1, 13):
+        for rr in (r, r + 1):
+            cell = ws.cell(rr, c)
+            cell.font = Font(name="Times New Roman", bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = BOX
+    numbers = [f"({k})" for k in range(1, 11)] + ["(11)", "(12)"]
+    numbers[9] = "(10)=(8)-(9)"
+    for c, text in enumerate(numbers, 1):
+        ws.cell(r + 2, c, text).alignment = Alignment(horizontal="center")
+    ws.row_dimensions[r].height = 30
+    return r + 3
+
+
+def _finish(ws: Worksheet, width: int, last: int) -> None:
+    ws.column_dimensions["B"].width = 45
+    ws.column_dimensions["E"].width = 30
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "8:10"
+    ws.cell(last + 2, width - 2, "GIÁM ĐỐC")
+    for row in ws.iter_rows(min_row=11, max_row=last, max_col=width):
+        for c in row:
+            c.border = BOX
+
+
+def provincial_plan(path: Path) -> tuple[Path, list[Expected]]:
+    """Đắk Lắk's local plan in million VND: A (national fund) and B (local fund) sections,
+    Roman content sections carrying their own subtotal amounts, a district group row, a group
+    project counted in "Số đề án / Số cơ sở", "Cộng mục …", "Cộng A/B" and "TỔNG CỘNG (A+B)"
+    rows, Vietnamese number text. The province is only in the title; "Loại đề án" holds
+    điểm/nhóm (not the fund)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phụ lục"
+    r = _title_block(ws, ("UBND TỈNH ĐẮK LẮK", "SỞ CÔNG THƯƠNG"),
+                     "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026",
+                     "(Kèm theo Quyết định số 123/QĐ-UBND ngày 15 tháng 01 năm 2026 của UBND "
+                     "tỉnh Đắk Lắk)", "ĐVT: triệu đồng", 12)
+    r = _header(ws, r, "Kinh phí khuyến công hỗ trợ", "triệu đồng")
+    rows: list[list[Any]] = [
+        ["A", "KINH PHÍ KHUYẾN CÔNG QUỐC GIA", None, None, None, None, None, 3200, 1300, 1900],
+        ["I", MACHINERY, None, None, None, None, None, 3200, 1300, 1900],
+        [1, "Hỗ trợ ứng dụng máy sấy cà phê tiên tiến", "Trung tâm Khuyến công",
+         "HTX Cà phê Ea Tu", "xã Ea Tu, TP. Buôn Ma Thuột", 2026, 1, "1.200", "300", "900",
+         "Đề án điểm"],
+        [2, "Đề án nhóm: ứng dụng máy chế biến hạt điều cho 3 cơ sở", "Trung tâm Khuyến công",
+         "3 cơ sở chế biến điều", "huyện Krông Pắc", 2026, 3, 2000, 1000, 1000, "Đề án nhóm"],
+        [None, "Cộng A", None, None, None, None, None, 3200, 1300, 1900],
+        ["B", "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG", None, None, None, None, None, 1710, 640, 1070],
+        ["I", TRAINING, None, None, None, None, None, 300, 200, 100],
+        [1, "Huyện Krông Ana"],
+        [1, "Đào tạo nghề dệt thổ cẩm cho 30 lao động", "Trung tâm Khuyến công",
+         "Hộ kinh doanh H'Linh", "xã Dur Kmăl, huyện Krông Ana", 2026, 1, 180, 120, 60,
+         "Đề án điểm"],
+        [2, "Truyền nghề đan lát mây tre", "Trung tâm Khuyến công", "THT Mây tre Buôn Trấp",
+         "thị trấn Buôn Trấp", 2026, 1, 120, 80, 40, "Đề án điểm"],
+        [None, "Cộng mục I", None, None, None, None, None, 300, 200, 100],
+        ["II", COURSES, None, None, None, None, None, 60, 60, 0],
+        [1, "Tập huấn nghiệp vụ khuyến công cho cán bộ cấp huyện", "Trung tâm Khuyến công",
+         "Cán bộ khuyến công", "TP. Buôn Ma Thuột", 2026, 1, 60, 60, 0, None],
+        ["III", INFO, None, None, None, None, None, 50, 40, 10],
+        [1, "Bản tin khuyến công Đắk Lắk", "Trung tâm Khuyến công", "Cơ sở CNNT",
+         "toàn tỉnh", 2026, 1, 50, 40, 10, None],
+        ["IV", POLLUTION, None, None, None, None, None, 1300, 340, 960],
+        [1, "Nâng cấp hệ thống xử lý nước thải cơ sở chế biến tinh bột sắn", "Trung tâm "
+         "Khuyến công", "Công ty TNHH Sắn Ea Súp", "huyện Ea Súp", 2026, 1, 1300, 340, 960,
+         "Đề án điểm"],
+        [None, "Cộng B", None, None, None, None, None, 1710, 640, 1070],
+        [None, "TỔNG CỘNG (A+B)", None, None, None, None, None, 4910, 1940, 2970],
+    ]
+    first = r
+    for values in rows:
+        for c, v in enumerate(values, 1):
+            ws.cell(r, c, v)
+        if values[0] in ("A", "B") or (values[1] or "").startswith(("Cộng", "TỔNG")):
+            for c in range(1, 13):
+                ws.cell(r, c).font = Font(name="Times New Roman", bold=True)
+        r += 1
+    _finish(ws, 12, r - 1)
+    ws.freeze_panes = f"C{first}"
+    notes = wb.create_sheet("Thuyết minh")
+    notes["A1"] = "Tổng kinh phí đề nghị"
+    notes["B1"] = f"='Phụ lục'!I{r - 1}"
+    wb.save(path)
+    dl = "Đắk Lắk"
+    return path, [
+        Expected("A.I.1", "machinery", "central", dl, 1200, 300),
+        Expected("A.I.2", "machinery", "central", dl, 2000, 1000, 3),
+        Expected("B.I.1.1", "training", "local", dl, 180, 120),
+        Expected("B.I.1.2", "training", "local", dl, 120, 80),
+        Expected("B.II.1", "capacity_building", "local", dl, 60, 60),
+        Expected("B.III.1", "information", "local", dl, 50, 40),
+        Expected("B.IV.1", "pollution_treatment", "local", dl, 1300, 340),
+    ]
+
+
+def national_list(path: Path) -> tuple[Path, list[Expected]]:
+    """The Ministry's national list in đồng: no fund sections (the title says national), Roman
+    content sections without subtotal amounts (one written "II. …" in a cell merged across
+    the row), the province only in "Địa điểm", amounts as
+    Vietnamese number text in đồng, a "Cộng" row per section with a stale figure, a group
+    project named as such, "Kinh phí KCQG" as the support heading."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    r = _title_block(ws, ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
+                     "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA THỰC HIỆN NĂM 2026",
+                     "(Kèm theo Quyết định số 456/QĐ-BCT ngày 20 tháng 12 năm 2025 của Bộ "
+                     "trưởng Bộ Công Thương)", "Đơn vị tính: đồng", 12)
+    r = _header(ws, r, "Kinh phí KCQG", "đồng")
+    rows: list[list[Any]] = [
+        ["I", MACHINERY],
+        [1, "Ứng dụng dây chuyền sấy nông sản", "Trung tâm KC Lâm Đồng", "HTX Nông sản Đơn "
+         "Dương", "xã Lạc Xuân, huyện Đơn Dương, tỉnh Lâm Đồng", 2026, 1, "1.000.000.000",
+         "300.000.000", "700.000.000", "Đề án điểm"],
+        [2, "Đề án nhóm ứng dụng máy dệt cho 4 cơ sở", "Trung tâm KC Gia Lai",
+         "4 cơ sở dệt", "huyện Ia Grai, tỉnh Gia Lai", 2026, None, "2.000.000.000",
+         "1.000.000.000", "1.000.000.000", "Đề án nhóm 4 cơ sở"],
+        [None, "Cộng mục I", None, None, None, None, None, "3.000.000.000",
+         "1.100.000.000", "1.900.000.000"],
+        ["II", DEMO],
+        [1, "Mô hình trình diễn kỹ thuật sản xuất gạch không nung", "Trung tâm KC Nghệ An",
+         "Công ty CP Vật liệu Nghệ An", "xã Nghi Long, huyện Nghi Lộc, tỉnh Nghệ An", 2026, 1,
+         "3.000.000.000", "900.000.000", "2.100.000.000", "Đề án điểm"],
+        ["-", "Mô hình trình diễn máy ép viên nén mùn cưa", "Trung tâm KC Quảng Trị",
+         "HTX Lâm sản Cam Lộ", "huyện Cam Lộ, tỉnh Quảng Trị", 2026, 1, "500.000.000",
+         "150.000.000", "350.000.000", "Đề án điểm"],
+        [None, "TỔNG CỘNG", None, None, None, None, None, "6.500.000.000", "2.350.000.000",
+         "4.150.000.000"],
+    ]
+    for values in rows:
+        if values[0] == "II":  # this heading in one cell merged across the row
+            ws.cell(r, 1, f"II. {values[1]}")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=12)
+        else:
+            for c, v in enumerate(values, 1):
+                ws.cell(r, c, v)
+        r += 1
+    _finish(ws, 12, r - 1)
+    wb.save(path)
+    return path, [
+        Expected("I.1", "machinery", "central", "Lâm Đồng", 1000, 300),
+        Expected("I.2", "machinery", "central", "Gia Lai", 2000, 1000, 4),
+        Expected("II.1", "demo_model", "central", "Nghệ An", 3000, 900),
+        Expected("II.2", "demo_model", "central", "Quảng Trị", 500, 150),
+    ]
+
+
+def form_with_errors(path: Path) -> Path:
+    """An annex whose second section names no content type kcopt knows, with a "Nguồn" column
+    holding citations and a "Nội dung" column holding descriptions."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Biểu 01"
+    ws["A1"] = "UBND TỈNH NGHỆ AN"
+    ws["A3"] = "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026"
+    ws["F4"] = "ĐVT: triệu đồng"
+    heads = ["STT", "Tên đề án", "Nội dung", "Nguồn", "Tổng kinh phí",
+             "Ngân sách tỉnh hỗ trợ"]
+    for c, h in enumerate(heads, 1):
+        ws.cell(6, c, h)
+    body: list[list[Any]] = [
+        ["I", TRAINING],
+        [1, "Đào tạo nghề mây tre", "Dạy nghề đan mây tre cho 20 lao động nữ",
+         "QĐ 12/QĐ-UBND", 100, 60],
+        ["II", "Hỗ trợ nuôi trồng thủy sản nước ngọt"],
+        [1, "Nuôi cá lồng", "Mô hình nuôi cá lồng trên sông Lam", "NQ 05/2024", 200, 80],
+    ]
+    for i, values in enumerate(body, 7):
+        for c, v in enumerate(values, 1):
+            ws.cell(i, c, v)
+    wb.save(path)
+    return path
+
+
+SCENARIO = """name: {name}
+projects: {file}
+budgets: {{central: {central}, local: {{Đắk Lắk: {local}}}}}
+"""
