@@ -140,7 +140,7 @@ def test_group_project_cap_is_ceiling_times_establishments(tmp_path: Path) -> No
     # machinery: 300 million per establishment; 3 establishments → 900, below 50% of 2,000
     assert alloc.loc["A.I.2", "cap"] == pytest.approx(900)
     assert alloc.loc["A.I.2", "total"] == pytest.approx(900)
-    assert "× 3 establishments (đề án nhóm) = 900" in alloc.loc["A.I.2", "reason"]
+    assert "300 triệu × 3 cơ sở (đề án nhóm)" in alloc.loc["A.I.2", "reason"]
     assert alloc.loc["A.I.1", "cap"] == pytest.approx(300)
 
 
