@@ -128,7 +128,8 @@ def sliver_warnings(allocation: pd.DataFrame, sc: Scenario) -> list[Problem]:
     return [Problem("allocation", f"{len(thin)} đề án chỉ được hỗ trợ dưới {SLIVER:.0%} mức hỗ "
                     f"trợ tối đa ({shown}{' …' if len(thin) > 3 else ''})",
                     "Thêm min_fraction: 0.5 vào kịch bản để mỗi đề án được hỗ trợ ít nhất một "
-                    "nửa mức tối đa hoặc không hỗ trợ (giải MIP)", severity="warning")]
+                    "nửa mức tối đa hoặc không hỗ trợ (giải MIP)", severity="warning",
+                    code="partial_sliver", amount=float(thin["total"].sum()))]
 
 
 def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:

@@ -77,7 +77,7 @@ def planner_scores(frame: pd.DataFrame, scenario: Scenario,
             "ngang nhau (điểm 1) và kcopt chỉ tối đa hóa số đề án được hỗ trợ trong ngân sách",
             "Thêm vào kịch bản priorities: {cleaner_production: 1.0, machinery: 0.6, …} "
             "(ưu tiên theo nội dung), đổi weights:, hoặc thêm cột 'Điểm thẩm định' vào danh "
-            "sách", severity="warning"))
+            "sách", severity="warning", code="no_scores"))
     return score
 
 
