@@ -41,7 +41,7 @@ class _Loader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 self.too_deep = mark.line + 1
                 raise _TooDeep
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 

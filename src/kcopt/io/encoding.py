@@ -51,9 +51,9 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             return _strict(raw, name, file), name
-    name = _utf16_without_bom(raw)
-    if name:
-        return _strict(raw, name, file), name
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return _strict(raw, utf16, file), utf16
     try:
         return _finish(raw.decode("utf-8"), "utf-8", file), "utf-8"
     except UnicodeDecodeError:

@@ -40,6 +40,7 @@ _BARE_FORMULA = re.compile(
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 HEADER_ALLOWANCE = 50  # title and header rows above the data, on top of the row limit
+STYLED_ROWS_PAST_LIMIT = 1000
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -200,39 +201,47 @@ class Workbook:
         return Grid(ws.title, cells, merges, unsaved)
 
     def _cells(self, ws: object, title: str) -> list[list[str]]:
-        """The sheet's cells as text, read row by row up to the last one holding a value. Rows
-        are read `columns + 1` cells wide whatever a row claims, so a cell styled at column XFD
-        costs nothing; a value past the row or column limit is refused."""
+        """The sheet's cells as text, read row by row up to the last one holding a value (empty
+        rows and formatted empty cells at the far end cost no memory); a value past the row or
+        column limit is refused."""
         lim = limits.current()
         rows: list[list[str]] = []
-        last = 0  # rows up to the last one holding a value
-        for i, row in enumerate(ws.iter_rows(  # type: ignore[attr-defined]
-                max_col=lim.columns + 1, values_only=True)):
-            end = len(row)
-            while end and (row[end - 1] is None or row[end - 1] == ""):
-                end -= 1
-            if not end:
+        last = width = 0  # rows up to the last holding a value; columns up to the last one
+        styled = 0  # rows past the limit holding formatted but empty cells
+        for i, row in enumerate(ws.iter_rows(values_only=True)):  # type: ignore[attr-defined]
+            if row.count(None) == len(row):  # counted in C: a million empty rows take a second
                 if i < lim.rows + HEADER_ALLOWANCE:
                     rows.append([])
+                elif row:
+                    styled += 1
+                    if styled > STYLED_ROWS_PAST_LIMIT:
+                        raise limits.exceeded(str(self.path), "trang tính có ô (định dạng, "
+                                              f"không có giá trị) đến dòng {i + 1:,}"
+                                              .replace(",", "."), "rows", sheet=title)
                 continue
             if i >= lim.rows + HEADER_ALLOWANCE:
-                raise limits.exceeded(str(self.path), f"trang tính có dữ liệu đến dòng {i + 1:,}",
-                                      "rows", sheet=title, row=i + 1)
-            if end > lim.columns:
-                raise limits.exceeded(str(self.path), f"dòng {i + 1} có dữ liệu ở cột "
-                                      f"{get_column_letter(end)} (cột thứ {end:,})", "columns",
-                                      sheet=title, row=i + 1)
-            text = ["" if v is None else _cell_text(v) for v in row[:end]]
+                raise limits.exceeded(str(self.path), f"trang tính có dữ liệu đến dòng {i + 1:,}"
+                                      .replace(",", "."), "rows", sheet=title, row=i + 1)
+            tail = row[width:]
+            if tail.count(None) != len(tail):  # a value right of every one seen so far
+                end = len(row)
+                while row[end - 1] is None:
+                    end -= 1
+                if end > lim.columns:
+                    raise limits.exceeded(str(self.path), f"dòng {i + 1} có dữ liệu ở cột "
+                                          f"{get_column_letter(end)} (cột thứ {end:,})"
+                                          .replace(",", "."), "columns",
+                                          sheet=title, row=i + 1)
+                width = end
+            text = ["" if v is None else _cell_text(v) for v in row[:width]]
             for j, t in enumerate(text):
                 if len(t) > lim.cell_chars:
                     raise limits.exceeded(str(self.path), f"ô {cell_ref(i, j)} dài {len(t):,} ký "
-                                          "tự", "cell_chars", sheet=title, row=i + 1,
-                                          column=get_column_letter(j + 1))
+                                          "tự".replace(",", "."), "cell_chars", sheet=title,
+                                          row=i + 1, column=get_column_letter(j + 1))
             rows.append(text)
             last = i + 1
-        rows = rows[:last]
-        width = max((len(r) for r in rows), default=0)
-        return [r + [""] * (width - len(r)) for r in rows]
+        return [r + [""] * (width - len(r)) for r in rows[:last]]
 
     def _sheet_xml(self, title: str) -> bytes:
         try:
