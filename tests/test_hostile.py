@@ -32,6 +32,14 @@ HEAD = ["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung", 
 MEMORY_CAP = 3 * 2**30  # bytes of address space for the child process
 
 
+@pytest.fixture(autouse=True)
+def _default_limits():
+    """`kcopt --limit` sets the limits for the process; CliRunner runs in this one."""
+    limits.reset_limits()
+    yield
+    limits.reset_limits()
+
+
 def rows(n: int) -> list[list[object]]:
     return [[f"P-{i:03d}", f"Nhà máy chè {i}", "Lâm Đồng", "machinery", 1000 + i]
             for i in range(1, n + 1)]
@@ -224,6 +232,14 @@ def test_yaml_of_nested_anchors_is_refused(tmp_path: Path) -> None:
     assert seconds < 30
 
 
+def test_a_long_yaml_is_refused_while_being_read(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text("x: [" + ", ".join(["1"] * 200_000) + "]\n")
+    t0 = time.perf_counter()
+    (text,) = problems(kcopt.load_scenario, path)
+    assert "yaml_nodes" in text and time.perf_counter() - t0 < 20
+
+
 @pytest.mark.parametrize("text", ["x: " + "[" * 5000 + "]" * 5000 + "\n",
                                   "x: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n",
                                   "".join(" " * i + "k:\n" for i in range(400)) + " " * 400
@@ -245,7 +261,7 @@ def test_limits_can_be_raised_by_option_environment_and_api(tmp_path: Path) -> N
     assert low.exit_code == 1 and "rows = 20" in low.output and "--limit rows=200" in low.output
     assert runner.invoke(app, ["--limit", "rows=20", "--limit", "rows=500",
                                "validate", str(csv)]).exit_code == 0
-    limits.set_limits(rows=100_000)
+    limits.reset_limits()
     proc, _ = run_capped("validate", str(csv), env={"KCOPT_LIMIT_ROWS": "20"})
     refused(proc, "rows = 20")
     with limits.raised(rows=20):

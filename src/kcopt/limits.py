@@ -85,6 +85,11 @@ def set_limits(**values: int) -> None:
         _overrides[name] = _parse(name, value, "set_limits")
 
 
+def reset_limits() -> None:
+    """Back to the defaults and the `KCOPT_LIMIT_*` variables."""
+    _overrides.clear()
+
+
 def parse_assignment(text: str) -> tuple[str, int]:
     """'rows=500000' → ('rows', 500000); the form `kcopt --limit` takes."""
     name, sep, value = text.partition("=")

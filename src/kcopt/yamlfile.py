@@ -28,25 +28,32 @@ class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader with a depth limit while composing (deep nesting would otherwise end
     in a RecursionError) and the facts needed to report duplicate keys."""
 
-    def __init__(self, stream: str, max_depth: int):
+    def __init__(self, stream: str, max_depth: int, max_nodes: int):
         super().__init__(stream)
-        self.depth = 0
-        self.max_depth = max_depth
+        self.depth = self.nodes = 0
+        self.max_depth, self.max_nodes = max_depth, max_nodes
         self.too_deep: int | None = None
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
+        self.nodes += 1
         try:
             if self.depth > self.max_depth:
                 mark = self.peek_event().start_mark
                 self.too_deep = mark.line + 1
                 raise _TooDeep
+            if self.nodes > self.max_nodes:
+                raise _TooMany
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
 
 class _TooDeep(Exception):
+    pass
+
+
+class _TooMany(Exception):
     pass
 
 
@@ -137,17 +144,18 @@ def load_yaml(raw: bytes, file: str) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(file, f"tệp không phải văn bản UTF-8 (byte {exc.start})",
                                   "Lưu tệp kịch bản với mã hóa UTF-8")]) from None
-    loader = _Loader(text, lim.yaml_depth)
+    loader = _Loader(text, lim.yaml_depth, lim.yaml_nodes)
     try:
         try:
             root = loader.get_single_node()
         except _TooDeep:
             raise limits.exceeded(file, f"các giá trị lồng nhau quá {lim.yaml_depth} tầng "
                                   f"(tại dòng {loader.too_deep})", "yaml_depth") from None
-        if root is None:
+        except _TooMany:
+            root = None
+        if root is None and loader.nodes <= lim.yaml_nodes:
             return None
-        size = _expanded_size(root, lim.yaml_nodes)
-        if size > lim.yaml_nodes:
+        if root is None or _expanded_size(root, lim.yaml_nodes) > lim.yaml_nodes:
             raise limits.exceeded(file, f"khai triển các bí danh (*anchor) cho hơn "
                                   f"{lim.yaml_nodes:,} giá trị".replace(",", "."), "yaml_nodes")
         problems = _duplicates(root, file)
