@@ -216,6 +216,17 @@ def test_zip_bomb_beyond_the_unzipped_size_is_refused(tmp_path: Path) -> None:
     assert seconds < 30
 
 
+def test_xml_entities_in_a_workbook_are_refused(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "entities.xlsx")
+    dtd = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "lol">'
+           + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
+                      for i in range(8)) + b"]>")
+    rewrite_part(path, SHEET, lambda xml: dtd + xml.replace(b"Nh\xc3\xa0 m\xc3\xa1y", b"&i;"))
+    proc, seconds = run_capped("validate", str(path))
+    refused(proc, "DTD/ENTITY")
+    assert seconds < 30
+
+
 BILLION_LAUGHS = "\n".join(
     ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]"
@@ -443,6 +454,18 @@ def test_a_corrupted_zip_member(tmp_path: Path) -> None:
     assert "bị hỏng" in result.output and "internal error" not in result.output
     with pytest.raises(InputError):
         kcopt.read_projects(path)
+
+
+@pytest.mark.parametrize("edit", [lambda xml: xml[:-60],
+                                  lambda xml: xml.replace(b'<c r="B3" t="inlineStr">',
+                                                          b'<c r="B3" t="s"><v>7</v></c><c>'),
+                                  lambda xml: b"\x00\x01" + xml])
+def test_a_broken_sheet_is_an_input_error(tmp_path: Path, edit) -> None:
+    path = workbook(tmp_path / "broken.xlsx")
+    rewrite_part(path, SHEET, edit)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
 
 
 @pytest.mark.parametrize("args", [["solve", str(DEMO), "--solver", "nonexistent"],

@@ -145,6 +145,12 @@ def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     run = 0
     with zf.open(info) as fh:
         while chunk := fh.read(1 << 22):
+            if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+                raise InputError([Problem(
+                    str(path), f"thành phần '{info.filename}' khai báo DTD/ENTITY, điều Excel "
+                    "và LibreOffice không bao giờ ghi (có thể là một quả bom XML)",
+                    "Mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx, hoặc lấy lại bản "
+                    "gốc")])
             where = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("<"))
             if where.size == 0:
                 run += len(chunk)
@@ -177,7 +183,8 @@ class Workbook:
         self.path = path
         try:
             self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError,
+                ElementTree.ParseError) as exc:
             raise InputError([Problem(
                 str(path), f"cannot open the workbook ({type(exc).__name__}: {exc})",
                 "Re-save it from Excel or LibreOffice as .xlsx")]) from None
@@ -194,7 +201,13 @@ class Workbook:
     def grid(self, title: str) -> Grid:
         ws = self._wb[title]
         ws.reset_dimensions()  # the stored <dimension> may be stale, or claim XFD1048576
-        cells = self._cells(ws, title)
+        try:
+            cells = self._cells(ws, title)
+        except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, KeyError,
+                IndexError) as exc:  # a sheet's XML broken, or a shared string that is missing
+            raise InputError([Problem(
+                str(self.path), f"không đọc được trang tính '{title}' ({type(exc).__name__}: "
+                f"{exc})", "Mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx")]) from None
         xml = self._sheet_xml(title)
         merges = [_merge(m.decode()) for m in _MERGE.findall(xml)]
         unsaved = [parse_ref(m.decode()) for m in _BARE_FORMULA.findall(xml)]
