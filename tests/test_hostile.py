@@ -440,6 +440,18 @@ def test_a_folder_given_as_the_project_file(tmp_path: Path) -> None:
         assert "thư mục" in result.output and "internal error" not in result.output
 
 
+def test_into_workbook_is_held_to_the_limits(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "into.xlsx")
+    with_shared_strings(path, lambda fh: fh.write(b"A" * 300_000))
+    result = CliRunner().invoke(app, ["solve", str(DEMO), "-o", str(tmp_path / "o"),
+                                      "--into", str(path)])
+    assert result.exit_code == 1 and "cell_chars" in result.output, result.output
+    (tmp_path / "folder.xlsx").mkdir()
+    result = CliRunner().invoke(app, ["solve", str(DEMO), "-o", str(tmp_path / "o"),
+                                      "--into", str(tmp_path / "folder.xlsx")])
+    assert result.exit_code == 1 and "thư mục" in result.output, result.output
+
+
 def test_a_corrupted_zip_member(tmp_path: Path) -> None:
     path = workbook(tmp_path / "broken.xlsx", n=30)
     raw = bytearray(path.read_bytes())
