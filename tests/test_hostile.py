@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo" / "demo.yaml"
 HEAD = ["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung", "Tổng kinh phí"]
 MEMORY_CAP = 3 * 2**30  # bytes of address space for the child process
+# a few seconds each on an idle machine; the bound leaves room for a machine shared with others
+LOADED_SECONDS = 90
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +123,7 @@ def test_dimension_claiming_xfd1048576_is_not_believed(tmp_path: Path) -> None:
     proc, seconds = run_capped("validate", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "ok: 5 projects" in proc.stderr
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 def test_value_at_the_last_cell_of_the_sheet_is_refused(tmp_path: Path) -> None:
@@ -129,7 +131,7 @@ def test_value_at_the_last_cell_of_the_sheet_is_refused(tmp_path: Path) -> None:
     rewrite_part(path, SHEET, add_cell("XFD1048576", "x"))
     proc, seconds = run_capped("validate", str(path))
     refused(proc, "1.048.576", "rows", "--limit rows=")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 def test_value_past_the_column_limit_is_refused(tmp_path: Path) -> None:
@@ -182,14 +184,14 @@ def test_one_400_mb_shared_string_is_refused(tmp_path: Path) -> None:
     assert path.stat().st_size < 3 * 2**20
     proc, seconds = run_capped("validate", str(path))
     refused(proc, "unzipped_bytes", "--limit unzipped_bytes=")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
     # each limit raised in turn, the next one still refuses it, in a process that cannot hold it
     raised = ["--limit", "unzipped_bytes=1000000000"]
     proc, seconds = run_capped(*raised, "validate", str(path))
     refused(proc, "sharedStrings.xml", "zip_ratio")
     proc, seconds = run_capped(*raised, "--limit", "zip_ratio=100000", "validate", str(path))
     refused(proc, "sharedStrings.xml", "cell_chars")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 def test_long_cells_are_refused_whether_seen_in_the_zip_or_in_the_sheet(tmp_path: Path) -> None:
@@ -213,7 +215,7 @@ def test_zip_bomb_beyond_the_unzipped_size_is_refused(tmp_path: Path) -> None:
             fh.write(zero)
     proc, seconds = run_capped("validate", str(path))
     refused(proc, "unzipped_bytes", "KCOPT_LIMIT_UNZIPPED_BYTES")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 def test_xml_entities_in_a_workbook_are_refused(tmp_path: Path) -> None:
@@ -224,7 +226,7 @@ def test_xml_entities_in_a_workbook_are_refused(tmp_path: Path) -> None:
     rewrite_part(path, SHEET, lambda xml: dtd + xml.replace(b"Nh\xc3\xa0 m\xc3\xa1y", b"&i;"))
     proc, seconds = run_capped("validate", str(path))
     refused(proc, "DTD/ENTITY")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 BILLION_LAUGHS = "\n".join(
@@ -240,7 +242,7 @@ def test_yaml_of_nested_anchors_is_refused(tmp_path: Path) -> None:
     path.write_text(BILLION_LAUGHS)
     proc, seconds = run_capped("solve", str(path), "-o", str(tmp_path / "out"))
     refused(proc, "yaml_nodes", "*anchor")
-    assert seconds < 30
+    assert seconds < LOADED_SECONDS
 
 
 def test_a_long_yaml_is_refused_while_being_read(tmp_path: Path) -> None:
