@@ -238,7 +238,7 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
         chain = " → ".join(p.name for p in [*seen, path.resolve()])
         raise InputError([Problem(str(path), f"scenarios extend each other in a loop: {chain}",
                                   "Remove one of the extends: keys")])
-    raw = read_input_bytes(path, "scenario")
+    raw = read_input_bytes(path, "kịch bản")
     hashes[str(path)] = hashlib.sha256(raw).hexdigest()
     data = load_yaml(raw, str(path)) or {}
     if not isinstance(data, dict):
