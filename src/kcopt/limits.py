@@ -117,7 +117,7 @@ def exceeded(file: str, what: str, limit: str, value: object = None, sheet: str 
     """The error for an input beyond a limit: what was found, the limit, and how to raise it."""
     lim = getattr(current(), limit)
     return InputError([Problem(
-        file, f"{what}, vượt giới hạn {limit} = {lim:,}".replace(",", "."),
+        file, f"{what}, vượt giới hạn {limit} = " + f"{lim:,}".replace(",", "."),
         "Nếu tệp đúng là như vậy, nâng giới hạn: `kcopt --limit "
         f"{limit}={lim * 10} …` hoặc biến môi trường {ENV_PREFIX}{limit.upper()}={lim * 10}; "
         "nếu không, tệp bị hỏng hoặc không phải danh sách đề án: lưu lại từ Excel/LibreOffice",
