@@ -250,7 +250,7 @@ def test_a_long_yaml_is_refused_while_being_read(tmp_path: Path) -> None:
     path.write_text("x: [" + ", ".join(["1"] * 200_000) + "]\n")
     t0 = time.perf_counter()
     (text,) = problems(kcopt.load_scenario, path)
-    assert "yaml_nodes" in text and time.perf_counter() - t0 < 20
+    assert "yaml_nodes" in text and time.perf_counter() - t0 < LOADED_SECONDS
 
 
 @pytest.mark.parametrize("text", ["x: " + "[" * 5000 + "]" * 5000 + "\n",

@@ -120,7 +120,7 @@ def exceeded(file: str, what: str, limit: str, value: object = None, sheet: str 
         file, f"{what}, vượt giới hạn {limit} = " + f"{lim:,}".replace(",", "."),
         "Nếu tệp đúng là như vậy, nâng giới hạn: `kcopt --limit "
         f"{limit}={lim * 10} …` hoặc biến môi trường {ENV_PREFIX}{limit.upper()}={lim * 10}; "
-        "nếu không, tệp bị hỏng hoặc không phải danh sách đề án: lưu lại từ Excel/LibreOffice",
+        "nếu không, có lẽ tệp bị hỏng hoặc đã chỉ nhầm tệp",
         sheet=sheet, row=row, column=column, value=value)])
 
 

@@ -156,8 +156,9 @@ def load_yaml(raw: bytes, file: str) -> Any:
         if root is None and loader.nodes <= lim.yaml_nodes:
             return None
         if root is None or _expanded_size(root, lim.yaml_nodes) > lim.yaml_nodes:
-            raise limits.exceeded(file, f"khai triển các bí danh (*anchor) cho hơn "
-                                  f"{lim.yaml_nodes:,} giá trị".replace(",", "."), "yaml_nodes")
+            raise limits.exceeded(file, "tệp có hơn " + f"{lim.yaml_nodes:,}".replace(",", ".")
+                                  + " giá trị (tính cả các giá trị lặp lại qua bí danh *anchor)",
+                                  "yaml_nodes")
         problems = _duplicates(root, file)
         if problems:
             raise InputError(problems)
