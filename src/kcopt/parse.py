@@ -6,6 +6,7 @@ validator can report every bad cell at once.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -30,6 +31,8 @@ def parse_number_text(text: str, thousands: bool = True) -> float | None:
     (1200.5, 1200.0, 1200.0)
     >>> parse_number_text("87.125", thousands=False), parse_number_text("0.500")
     (87.125, 0.5)
+    >>> parse_number_text("NaN"), parse_number_text("Infinity"), parse_number_text("1e400")
+    (None, None, None)
     """
     t = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     for suffix in ("trieu dong", "trieu", "tr", "million", "vnd", "đ"):
@@ -38,9 +41,11 @@ def parse_number_text(text: str, thousands: bool = True) -> float | None:
     if thousands and _VN_THOUSANDS.match(t):
         return float(t.replace(".", "").replace(",", "."))
     try:
-        return float(t)
+        value = float(t)
     except ValueError:
         pass
+    else:  # "NaN", "inf", "Infinity" and "1e400" are no amount
+        return value if math.isfinite(value) else None
     if _EN_THOUSANDS.match(t):
         return float(t.replace(",", ""))
     if _SPACED.match(t):
@@ -63,7 +68,7 @@ def parse_numbers(col: pd.Series, thousands: bool = False) -> tuple[np.ndarray, 
     text = col.astype(str).str.strip()
     blank = (text == "").to_numpy()
     values = np.array(pd.to_numeric(text.where(~blank, "nan"), errors="coerce"), dtype=float)
-    bad = np.isnan(values) & ~blank
+    bad = ~np.isfinite(values) & ~blank  # NaN, inf, 1e400 typed in a cell are bad cells
     if thousands:
         bad |= vn_thousands(text)  # "1.200" is 1,200 in Vietnamese, not 1.2
     cells = text.to_numpy(dtype=object)

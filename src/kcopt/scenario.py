@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
+from kcopt.limits import read_input_bytes
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
+from kcopt.yamlfile import load_yaml
 
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
             "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
@@ -249,16 +251,9 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
         chain = " → ".join(p.name for p in [*seen, path.resolve()])
         raise InputError([Problem(str(path), f"scenarios extend each other in a loop: {chain}",
                                   "Remove one of the extends: keys")])
-    raw = path.read_bytes()
+    raw = read_input_bytes(path, "kịch bản")
     hashes[str(path)] = hashlib.sha256(raw).hexdigest()
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError([Problem(str(path), f"not valid YAML{where}: "
-                                  f"{getattr(exc, 'problem', exc)}",
-                                  "Check indentation and quoting")]) from None
+    data = load_yaml(raw, str(path)) or {}
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), "a scenario must be a mapping of keys",
                                   "Start with e.g. 'name: …' and 'budgets: …'")])
@@ -319,6 +314,10 @@ class _Resolver:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.err(key, "must be a number", value, "Write a plain number, e.g. 105000")
             return None
+        if not math.isfinite(value):
+            self.err(key, "phải là một số hữu hạn (không nhận NaN, vô cực hay số vượt khả năng "
+                     "biểu diễn như 1e400)", value, "Viết một số thường, ví dụ 105000")
+            return None
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             rng = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
             self.err(key, f"must be {rng}", value)
@@ -353,6 +352,26 @@ class _Resolver:
             self.warnings.append(Problem(self.file, res.note, column=key, severity="warning"))
         return res.name
 
+    def provinces(self, key: str, mapping: dict) -> list[tuple[object, str | None, object]]:
+        """(key as written, province, value) of a province-keyed mapping. Two keys naming one
+        province (a merged province and an old one merged into it, or two spellings) are an
+        error naming both: the file would otherwise keep one value silently."""
+        out: list[tuple[object, str | None, object]] = []
+        first: dict[str, tuple[object, object]] = {}
+        for raw, value in mapping.items():
+            name = self.province(f"{key}.{raw}", raw)
+            if name is not None and name in first:
+                raw0, value0 = first[name]
+                self.err(f"{key}.{raw}", f"'{raw0}: {value0}' và '{raw}: {value}' cùng chỉ "
+                         f"{name} (đơn vị hành chính từ 1/7/2025, gồm các tỉnh cũ hợp nhất vào); "
+                         "mỗi tỉnh, thành phố chỉ ghi một lần", None,
+                         f"Gộp thành một dòng '{name}: …' cho cả tỉnh, thành phố mới")
+                continue
+            if name is not None:
+                first[name] = (raw, value)
+            out.append((raw, name, value))
+        return out
+
     def check_keys(self, where: str, mapping: dict[str, Any], known: tuple[str, ...]) -> None:
         for k in mapping:
             if k not in known and k != "__file__":
@@ -370,8 +389,9 @@ class _Resolver:
         projects = d.get("projects")
         proj_path = Path(str(projects).partition("#")[0]) if projects else None
         sheet = d.get("sheet") or (str(projects).partition("#")[2] or None if projects else None)
-        if proj_path is not None and proj_path.exists():
-            self.hashes[str(proj_path)] = hashlib.sha256(proj_path.read_bytes()).hexdigest()
+        if proj_path is not None and proj_path.is_file():
+            self.hashes[str(proj_path)] = hashlib.sha256(
+                read_input_bytes(proj_path, "danh sách đề án")).hexdigest()
         units = str(d.get("units", "million_vnd"))
         if fold(units).replace(" ", "_") not in UNITS:
             self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
@@ -430,9 +450,9 @@ class _Resolver:
                      "Use total_score or weighted_funds")
         weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
         adv = {}
-        for prov, sectors in self.mapping("regional_advantages",
-                                          d.get("regional_advantages")).items():
-            p = self.province(f"regional_advantages.{prov}", prov)
+        for _prov, p, sectors in self.provinces(
+                "regional_advantages", self.mapping("regional_advantages",
+                                                    d.get("regional_advantages"))):
             if p:
                 adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
                                                 else [sectors]))
@@ -448,8 +468,7 @@ class _Resolver:
                                                                    d.get("rate_overrides")))
                           if (o := self.override(i, raw)) is not None)
         regions = {}
-        for prov, code in self.mapping("regions", d.get("regions")).items():
-            p = self.province(f"regions.{prov}", prov)
+        for prov, p, code in self.provinces("regions", self.mapping("regions", d.get("regions"))):
             if code not in self.geo.regions:
                 self.err(f"regions.{prov}", "unknown region code", code,
                          "Use one of: " + ", ".join(self.geo.regions))
@@ -466,7 +485,7 @@ class _Resolver:
             if not isinstance(val, list):
                 self.err(key, "must be a list of project ids", val, f"Write {key}: [P-0001, …]")
                 val = []
-            lists[key] = tuple(str(v) for v in val)
+            lists[key] = tuple(unicodedata.normalize("NFC", str(v)).strip() for v in val)
         rule_options = resolve_rule_options(self, d, years, self.path.parent)
         if proj_path is None:
             self.err("projects", "no project list given", None,
@@ -566,11 +585,15 @@ class _Resolver:
                 self.err("budgets.local", "local budget file not found", spec,
                          "Give a CSV with columns province,budget")
                 return out
-            self.hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                self.hashes[str(path)] = hashlib.sha256(
+                    read_input_bytes(path, "ngân sách địa phương")).hexdigest()
+            except InputError as exc:
+                self.errors.extend(exc.problems)
+                return out
             return self.local_budget_file(path, years, out)
         if isinstance(spec, dict):
-            for prov, amount in spec.items():
-                p = self.province(f"budgets.local.{prov}", prov)
+            for prov, p, amount in self.provinces("budgets.local", spec):
                 if isinstance(amount, dict):
                     per_year = self.year_amounts(f"budgets.local.{prov}", amount, years)
                     if p:

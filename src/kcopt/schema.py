@@ -244,7 +244,8 @@ class _Validator:
 
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
         text = col.astype(str).str.strip()
-        if kind == "id":
+        if kind == "id":  # NFC: "Đ-01" typed with a combining mark is the same id
+            text = text.str.normalize("NFC")
             blank = (text == "").to_numpy()
             self._bad(blank, col, "project id is empty", "Give every project a unique id")
             dup = text.duplicated(keep=False).to_numpy() & ~blank

@@ -25,8 +25,21 @@ app = typer.Typer(
 
 
 @app.callback()
-def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")):
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+          limit: list[str] = typer.Option(
+              [], "--limit", metavar="NAME=VALUE",
+              help="Raise a limit on what an input file may hold (repeatable), e.g. --limit "
+              "rows=500000. Limits: rows, columns, cell_chars, unzipped_bytes, zip_ratio, "
+              "yaml_nodes, yaml_depth (see the README).")):
     STATE["debug"] = debug
+    from kcopt import limits
+    from kcopt.errors import InputError
+
+    for item in limit:
+        try:
+            limits.set_limits(**dict([limits.parse_assignment(item)]))
+        except InputError as exc:
+            raise typer.BadParameter(str(exc.problems[0]), param_hint="--limit") from None
 
 
 app.command("solve")(_solve.solve_command)

@@ -27,6 +27,18 @@ def show_warnings(warnings: Iterable[Problem | str], limit: int = 20) -> None:
         err(f"warning: … and {len(items) - limit} more (all of them are in summary.json)")
 
 
+def solver_name(value: str | None) -> str | None:
+    """`--solver` callback: an unknown name is a usage error (exit 2), not a failed solve."""
+    if value is None:
+        return None
+    from kcopt.solvers.pulp_backend import _ALIASES, known_solver
+
+    if not known_solver(value):
+        raise typer.BadParameter(f"không biết bộ giải '{value}'; dùng highs (mặc định), cbc, "
+                                 f"hoặc bộ giải PuLP biết: {', '.join(sorted(_ALIASES))}")
+    return value
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn kcopt errors into a message and exit code; tracebacks only with --debug."""
 

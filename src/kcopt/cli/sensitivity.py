@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kcopt.cli.common import err, show_warnings, user_errors
+from kcopt.cli.common import err, show_warnings, solver_name, user_errors
 
 
 @user_errors
@@ -14,18 +14,20 @@ def sensitivity_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     out: Path | None = typer.Option(None, "-o", "--out",
                                     help="Output folder [default: out/<scenario name>]."),
-    draws: int = typer.Option(200, "--draws", help="Weight draws for the robustness analysis."),
+    draws: int = typer.Option(200, "--draws", min=0,
+                              help="Weight draws for the robustness analysis."),
     seed: int = typer.Option(0, "--seed", help="Seed of the weight draws."),
     concentration: float = typer.Option(50.0, "--concentration",
                                         help="Dirichlet concentration: higher = draws closer "
                                         "to the scenario's weights."),
     bound: list[str] = typer.Option([], "--bound", help="Weight bounds, e.g. "
                                     "--bound green=0.1:0.3 (repeatable)."),
-    jobs: int = typer.Option(1, "--jobs", help="Processes for draws and sweep points."),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Processes for draws and sweep points."),
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Dask scheduler address (tcp://host:8786)."),
-    solver: str | None = typer.Option(None, "--solver", help="Solver of the base solve."),
-    margins: int = typer.Option(5, "--margins", help="MIP runs: projects (nearest the "
+    solver: str | None = typer.Option(None, "--solver", callback=solver_name,
+                                      help="Solver of the base solve."),
+    margins: int = typer.Option(5, "--margins", min=0, help="MIP runs: projects (nearest the "
                                 "margin) whose selection margin is found by bisection."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kcopt.cli.common import err, show_warnings, user_errors
+from kcopt.cli.common import err, show_warnings, solver_name, user_errors
 from kcopt.pipeline import default_output_dir, run
 from kcopt.scenario import load_scenario
 
@@ -16,11 +16,11 @@ def solve_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON).", exists=False),
     out: Path | None = typer.Option(None, "-o", "--out",
                                     help="Output folder [default: out/<scenario name>]."),
-    solver: str | None = typer.Option(None, "--solver",
+    solver: str | None = typer.Option(None, "--solver", callback=solver_name,
                                       help="highs (default), cbc, or any solver PuLP knows."),
     mip: bool | None = typer.Option(None, "--mip/--lp",
                                     help="Force integer decisions on, or solve the LP relaxation."),
-    time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds."),
+    time_limit: float | None = typer.Option(None, "--time-limit", min=0, help="Seconds."),
     write_model: Path | None = typer.Option(None, "--write-model",
                                             help="Also write the program as .lp or .mps."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),

@@ -18,9 +18,12 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 
+from kcopt import limits
 from kcopt.errors import InputError, Problem
+from kcopt.io.encoding import decode_text
 from kcopt.io.layout import ColumnName, find_header, locate
-from kcopt.io.sheets import Grid, Workbook, cell_ref
+from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref
+from kcopt.limits import check_input_path, read_input_bytes
 from kcopt.text import fold
 
 HEADER_SCAN_ROWS = 30
@@ -67,12 +70,13 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     if not path.exists():
         raise InputError([Problem(str(path), "file not found", "Check the path (relative paths "
                                   "in a scenario are relative to the scenario file)")])
+    check_input_path(path, "danh sách")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         grid, notes = _read_xlsx(path, sheet, is_header)
     elif suffix in (".csv", ".txt", ".tsv"):
-        frame = _read_csv(path)
-        grid, notes = Grid("", frame.to_numpy(dtype=object).tolist()), []
+        frame, notes = _read_csv(path)
+        grid = Grid("", frame.to_numpy(dtype=object).tolist())
     elif suffix == ".xls":
         raise InputError([Problem(str(path), "old Excel 97–2003 (.xls) workbooks are not read",
                                   "Open it in Excel or LibreOffice and save as .xlsx")])
@@ -155,30 +159,45 @@ def _unsaved_formulas(path: Path, grid: Grid, rows: set[int], cols: list[int],
         severity="warning") for c, refs in sorted(by_col.items())]
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1258 decodes nearly anything
-        raise InputError([Problem(str(path), "cannot decode the file", "Save it as UTF-8 CSV")])
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    raw = read_input_bytes(path, "CSV")
+    text, encoding = decode_text(raw, str(path))
+    notes = []
+    if encoding in ("cp1258", "latin-1"):
+        notes.append(Problem(str(path), "tệp không phải UTF-8; đã đọc theo mã hóa "
+                             + {"cp1258": "Windows-1258 (tiếng Việt)",
+                                "latin-1": "Latin-1 (Windows-1252)"}[encoding],
+                             "Kiểm tra dấu tiếng Việt trong kết quả; lưu tệp dạng CSV UTF-8 để "
+                             "chắc chắn", severity="warning"))
+    lim = limits.current()
+    lines = text.count("\n") + 1
+    if lines > lim.rows + HEADER_ALLOWANCE:
+        raise limits.exceeded(str(path), f"tệp có {lines:,} dòng", "rows")
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
-                           keep_default_na=False, skip_blank_lines=False)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         raise InputError([Problem(
             str(path), f"not a readable CSV table ({exc})",
             "Check quoting and that every row has the same columns")]) from None
     except pd.errors.EmptyDataError:
-        return pd.DataFrame()
+        return pd.DataFrame(), notes
+    if frame.shape[1] > lim.columns:
+        raise limits.exceeded(str(path), f"tệp có {frame.shape[1]:,} cột", "columns")
+    if len(frame) > lim.rows + HEADER_ALLOWANCE:
+        raise limits.exceeded(str(path), f"tệp có {len(frame):,} dòng", "rows")
+    longest = frame.apply(lambda c: c.str.len()).max().max() if frame.size else 0
+    if longest > lim.cell_chars:
+        lengths = frame.apply(lambda c: c.str.len()).to_numpy()
+        i, j = divmod(int(lengths.argmax()), frame.shape[1])
+        raise limits.exceeded(str(path), f"một ô dài {int(longest):,} ký tự", "cell_chars",
+                              row=i + 1, column=get_column_letter(j + 1))
+    return frame, notes
 
 
 def _read_xlsx(path: Path, sheet: str | None,

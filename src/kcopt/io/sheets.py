@@ -4,20 +4,29 @@ does not expose (merged cells, formulas whose value was never saved).
 
 A password-protected workbook is not a zip at all: Excel wraps the encrypted package in an OLE
 compound file (the same container as an old .xls), which starts with the bytes D0 CF 11 E0.
+
+Nothing the file claims about itself is trusted (`kcopt.limits`): its parts are checked against
+the decompressed-size limit and read through once before openpyxl sees them (a corrupted part
+is named, a cell longer than the limit refused), and sheets are read to their real last row and
+column, not to the stored `<dimension>`, which may be stale or claim XFD1048576.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from xml.etree import ElementTree
 
+import numpy as np
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from kcopt import limits
 from kcopt.errors import InputError, Problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -30,6 +39,8 @@ _BARE_FORMULA = re.compile(
     rb"<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
+HEADER_ALLOWANCE = 50  # title and header rows above the data, on top of the row limit
+STYLED_ROWS_PAST_LIMIT = 1000
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -95,6 +106,68 @@ def check_workbook_file(path: Path) -> None:
             "Save it from Excel or LibreOffice as .xlsx, or give a .csv with a .csv name")])
 
 
+def check_workbook_parts(path: Path) -> None:
+    """Refuse a workbook whose parts decompress beyond the limits (a zip bomb), hold a text run
+    longer than any cell may be, use a compression Excel never writes, or are corrupted."""
+    lim = limits.current()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > lim.unzipped_bytes:
+                raise limits.exceeded(str(path), f"tệp .xlsx giải nén ra {total:,} byte",
+                                      "unzipped_bytes")
+            for info in infos:
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise InputError([Problem(
+                        str(path), f"thành phần '{info.filename}' dùng kiểu nén mà Excel không "
+                        "dùng; tệp không phải bảng tính Excel thông thường",
+                        "Mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx")])
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > 2**20 and ratio > lim.zip_ratio:
+                    raise limits.exceeded(str(path), f"thành phần '{info.filename}' nén "
+                                          f"{ratio:,.0f} lần ({info.file_size:,} byte khi giải "
+                                          "nén): dấu hiệu của một quả bom nén", "zip_ratio")
+                if info.filename.endswith((".xml", ".rels")):
+                    _scan_part(path, zf, info, lim)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise InputError([Problem(
+            str(path), f"tệp .xlsx bị hỏng, không đọc được ({type(exc).__name__}: {exc})",
+            "Mở bằng Excel hoặc LibreOffice (chọn sửa tệp nếu được hỏi) và lưu lại; hoặc lấy "
+            "lại bản gốc")]) from None
+
+
+def _scan_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+               lim: limits.Limits) -> None:
+    """Read one XML part through (which checks its CRC) and find its longest run of text: a cell
+    of `cell_chars` characters takes at most 6 bytes per character in XML (`&amp;`)."""
+    longest_ok = lim.cell_chars * 6
+    run = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 22):
+            if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+                raise InputError([Problem(
+                    str(path), f"thành phần '{info.filename}' khai báo DTD/ENTITY, điều Excel "
+                    "và LibreOffice không bao giờ ghi (có thể là một quả bom XML)",
+                    "Mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx, hoặc lấy lại bản "
+                    "gốc")])
+            where = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("<"))
+            if where.size == 0:
+                run += len(chunk)
+            else:
+                gaps = np.diff(where)
+                widest = max(run + int(where[0]), int(gaps.max()) - 1 if gaps.size else 0)
+                run = len(chunk) - int(where[-1]) - 1
+                if widest > longest_ok:
+                    break
+            if run > longest_ok:
+                break
+        else:
+            return
+    raise limits.exceeded(str(path), f"thành phần '{info.filename}' chứa một đoạn văn bản dài "
+                          f"hơn {longest_ok:,} byte (một ô quá dài)", "cell_chars")
+
+
 def _is_text(head: bytes) -> bool:
     return b"\0" not in head
 
@@ -106,10 +179,12 @@ class Workbook:
         import openpyxl
 
         check_workbook_file(path)
+        check_workbook_parts(path)
         self.path = path
         try:
             self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError,
+                ElementTree.ParseError) as exc:
             raise InputError([Problem(
                 str(path), f"cannot open the workbook ({type(exc).__name__}: {exc})",
                 "Re-save it from Excel or LibreOffice as .xlsx")]) from None
@@ -125,14 +200,61 @@ class Workbook:
 
     def grid(self, title: str) -> Grid:
         ws = self._wb[title]
-        rows = [["" if v is None else _cell_text(v) for v in row]
-                for row in ws.iter_rows(values_only=True)]
-        width = max((len(r) for r in rows), default=0)
-        cells = [r + [""] * (width - len(r)) for r in rows]
+        ws.reset_dimensions()  # the stored <dimension> may be stale, or claim XFD1048576
+        try:
+            cells = self._cells(ws, title)
+        except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, KeyError,
+                IndexError) as exc:  # a sheet's XML broken, or a shared string that is missing
+            raise InputError([Problem(
+                str(self.path), f"không đọc được trang tính '{title}' ({type(exc).__name__}: "
+                f"{exc})", "Mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx")]) from None
         xml = self._sheet_xml(title)
         merges = [_merge(m.decode()) for m in _MERGE.findall(xml)]
         unsaved = [parse_ref(m.decode()) for m in _BARE_FORMULA.findall(xml)]
         return Grid(ws.title, cells, merges, unsaved)
+
+    def _cells(self, ws: object, title: str) -> list[list[str]]:
+        """The sheet's cells as text, read row by row up to the last one holding a value (empty
+        rows and formatted empty cells at the far end cost no memory); a value past the row or
+        column limit is refused."""
+        lim = limits.current()
+        rows: list[list[str]] = []
+        last = width = 0  # rows up to the last holding a value; columns up to the last one
+        styled = 0  # rows past the limit holding formatted but empty cells
+        for i, row in enumerate(ws.iter_rows(values_only=True)):  # type: ignore[attr-defined]
+            if row.count(None) == len(row):  # counted in C: a million empty rows take a second
+                if i < lim.rows + HEADER_ALLOWANCE:
+                    rows.append([])
+                elif row:
+                    styled += 1
+                    if styled > STYLED_ROWS_PAST_LIMIT:
+                        raise limits.exceeded(str(self.path), "trang tính có ô (định dạng, "
+                                              f"không có giá trị) đến dòng {i + 1:,}"
+                                              .replace(",", "."), "rows", sheet=title)
+                continue
+            if i >= lim.rows + HEADER_ALLOWANCE:
+                raise limits.exceeded(str(self.path), f"trang tính có dữ liệu đến dòng {i + 1:,}"
+                                      .replace(",", "."), "rows", sheet=title, row=i + 1)
+            tail = row[width:]
+            if tail.count(None) != len(tail):  # a value right of every one seen so far
+                end = len(row)
+                while row[end - 1] is None:
+                    end -= 1
+                if end > lim.columns:
+                    raise limits.exceeded(str(self.path), f"dòng {i + 1} có dữ liệu ở cột "
+                                          f"{get_column_letter(end)} (cột thứ {end:,})"
+                                          .replace(",", "."), "columns",
+                                          sheet=title, row=i + 1)
+                width = end
+            text = ["" if v is None else _cell_text(v) for v in row[:width]]
+            for j, t in enumerate(text):
+                if len(t) > lim.cell_chars:
+                    raise limits.exceeded(str(self.path), f"ô {cell_ref(i, j)} dài {len(t):,} ký "
+                                          "tự".replace(",", "."), "cell_chars", sheet=title,
+                                          row=i + 1, column=get_column_letter(j + 1))
+            rows.append(text)
+            last = i + 1
+        return [r + [""] * (width - len(r)) for r in rows[:last]]
 
     def _sheet_xml(self, title: str) -> bytes:
         try:
@@ -167,6 +289,8 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _cell_text(value: object) -> str:
+    if isinstance(value, str):  # one spelling of each letter: ids equal after NFC are one id
+        return unicodedata.normalize("NFC", value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

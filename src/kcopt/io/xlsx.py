@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kcopt.errors import InputError, Problem
 from kcopt.io.labels import STATUS_VI
 from kcopt.io.read import read_table
-from kcopt.io.sheets import check_workbook_file
+from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
 from kcopt.io.xlsx_base import (
     KCOPT_FILL,
@@ -51,6 +51,7 @@ from kcopt.io.xlsx_sheets import (
     run_sheet,
     totals_of,
 )
+from kcopt.limits import check_input_path
 from kcopt.text import fold
 
 if TYPE_CHECKING:
@@ -115,7 +116,9 @@ def check_into(source: Path) -> None:
         raise InputError([Problem(str(source), f"--into needs an Excel workbook (.xlsx); got "
                                   f"'{source.suffix}'", "Save the project list as .xlsx, or "
                                   "leave out --into and use allocation.xlsx")])
+    check_input_path(source, "bảng tính --into")
     check_workbook_file(source)
+    check_workbook_parts(source)  # the limits: it is loaded whole to be copied
 
 
 def into_target(source: Path, out: Path) -> Path:

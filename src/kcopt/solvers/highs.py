@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -27,9 +29,34 @@ _STATUS = {
 }
 
 
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A new `highspy.Highs`. HiGHS 1.16 prints its banner on stdout when the process makes its
+    first instance, before any option can turn output off; that one is made with stdout (the
+    file descriptor, as HiGHS writes from C++) pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    _banner_shown = True
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no stdout to protect
+        return highspy.Highs()
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def version() -> str:
-    h = highspy.Highs
-    return f"{h().versionMajor()}.{h().versionMinor()}.{h().versionPatch()}"
+    h = new_highs()
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
 def to_highs_lp(lp: LinearProgram, names: bool = True) -> highspy.HighsLp:
@@ -67,7 +94,7 @@ def make_highs(opts: SolverOptions) -> highspy.Highs:
     scheduler is restarted when the count changes.
     """
     global _scheduler_threads
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("random_seed", int(opts.seed))

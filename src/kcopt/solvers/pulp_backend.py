@@ -41,6 +41,12 @@ def safe_names(names: list[str], what: str) -> list[str]:
     return out
 
 
+def known_solver(name: str) -> bool:
+    """Whether `name` is a solver kcopt or PuLP knows (installed or not)."""
+    key = name.lower()
+    return key in ("highs", *_ALIASES) or key in {s.lower() for s in pulp.listSolvers()}
+
+
 def get_solver(name: str, opts: SolverOptions, msg: bool = False) -> pulp.LpSolver:
     kwargs: dict = {"msg": msg}
     if opts.time_limit:
