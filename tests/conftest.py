@@ -13,11 +13,6 @@ import yaml
 import kcopt
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite the golden files under tests/data/ from the current code.")
-
-
 def _cbc_available() -> bool:
     from kcopt.scenario import SolverOptions
     from kcopt.solvers.pulp_backend import get_solver
