@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import Phase, settings
 
 import kcopt
 
@@ -81,3 +82,7 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
+
+
+# mutation runs (benchmarks/mutation.py): stop at the first failing example, no shrinking
+settings.register_profile("mutation", phases=(Phase.explicit, Phase.generate))
