@@ -81,9 +81,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--jobs", type=int, default=2, help="parallel test processes")
     parser.add_argument("--report", action="store_true", help="only print the last figures")
+    parser.add_argument("--no-generate", action="store_true",
+                        help="reuse the mutants and test map of the last run")
     args = parser.parse_args()
     if args.report:
-        report()
+        sample = ROOT / "mutants" / "sample.txt"
+        report(sample.read_text().split() if sample.exists() else None)
         return 0
     if args.sample is None:
         proc = mutmut("run", "--max-children", str(args.jobs))
@@ -91,7 +94,8 @@ def main() -> int:
         report()
         return 0
     # generate the mutants and map tests to functions; the filter matches nothing on purpose
-    mutmut("run", "--max-children", str(args.jobs), "__generate_only__")
+    if not args.no_generate:
+        mutmut("run", "--max-children", str(args.jobs), "__generate_only__")
     names = sorted(results())
     if not names:
         print("mutmut generated no mutants:\n" + mutmut("run", "__generate_only__").stdout)
