@@ -20,6 +20,7 @@ import csv
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,8 @@ import kcopt
 from conftest import BACKENDS, CBC_AVAILABLE
 
 DATA = resources.files("kcopt") / "data"
-RATES = {r["category"]: r for r in csv.DictReader(
-    (DATA / "support_rates.csv").read_text(encoding="utf-8").splitlines())}
+RATE_ROWS = list(csv.DictReader(
+    (DATA / "support_rates.csv").read_text(encoding="utf-8").splitlines()))
 REGION = {r["name"]: r["region"] for r in csv.DictReader(
     (DATA / "provinces.csv").read_text(encoding="utf-8").splitlines())}
 PROVINCES = ["Hà Nội", "Bắc Ninh", "Sơn La", "Huế", "Cần Thơ"]
@@ -60,27 +61,48 @@ def _num(text: str) -> float | None:
 # --- the independent model -------------------------------------------------------------------
 
 
+def national_level(category: str, fund: str, day: date) -> dict[str, str] | None:
+    """The national row in force on `day` for a content type and fund (a row for that fund
+    before one for both; the latest in force first)."""
+    def in_force(r: dict[str, str]) -> bool:
+        start, end = r.get("valid_from") or "", r.get("valid_until") or ""
+        return ((not start or date.fromisoformat(start) <= day)
+                and (not end or day <= date.fromisoformat(end)))
+
+    rows = [r for r in RATE_ROWS if r["category"] == category and r["fund"] in (fund, "both")
+            and not r.get("vote_level") and in_force(r)]
+    rows.sort(key=lambda r: (r["fund"] == fund, r.get("valid_from") or ""), reverse=True)
+    return rows[0] if rows else None
+
+
 def oracle_caps(p: dict[str, Any]) -> dict[str, float]:
-    """Cap per fund that may pay, from the rule data: min(requested, rate·cost − received,
-    ceiling − received, and for CCN infrastructure 30% of the investment − received), ≥ 0."""
-    rule = RATES[p["category"]]
-    rule_funds = ("central", "local") if rule["fund"] == "both" else (rule["fund"],)
+    """Cap per fund that may pay, from the rule data in force on 1 January of the project's
+    year (today without one): min(requested, rate·cost − received, ceiling − received, and for
+    CCN infrastructure 30% of the investment − received), ≥ 0. Support already received from
+    the state budget rules any other content type out (no double funding)."""
+    day = date(p["year"], 1, 1) if p.get("year") else date.today()
     asked = ("central", "local") if p["funds"] == "both" else (p["funds"],)
     other = p.get("other_state_support", 0.0)
-    terms = []
-    if p.get("requested") is not None:
-        terms.append(p["requested"])
-    rate, ceiling = _num(rule["rate"]), _num(rule["cap_million_vnd"])
-    if rate is not None:
-        terms.append(rate * p["total_cost"] - other)
-    if ceiling is not None:
-        terms.append(ceiling - other)
-    if p["category"] == "ccn_infrastructure":
-        terms.append(0.30 * p["infra_investment"] - other)
-    if not terms:
-        return {}
-    cap = max(0.0, min(terms))
-    return {f: cap for f in rule_funds if f in asked and cap > 0}
+    if other > 0 and p["category"] != "ccn_infrastructure":
+        return {}  # no double funding from the state budget: only Decree 32 counts it in
+    caps = {}
+    for fund in asked:
+        rule = national_level(p["category"], fund, day)
+        if rule is None:
+            continue
+        terms = []
+        if p.get("requested") is not None:
+            terms.append(p["requested"])
+        rate, ceiling = _num(rule["rate"]), _num(rule["cap_million_vnd"])
+        if rate is not None:
+            terms.append(rate * p["total_cost"] - other)
+        if ceiling is not None:
+            terms.append(ceiling - other)
+        if p["category"] == "ccn_infrastructure":
+            terms.append(0.30 * p["infra_investment"] - other)
+        if terms and min(terms) > 0:
+            caps[fund] = min(terms)
+    return caps
 
 
 @dataclass
@@ -269,7 +291,8 @@ def instances(draw: st.DrawFn, multi_year: bool = False, integer: bool = False) 
     projects = []
     for i in range(n):
         cat = draw(st.sampled_from(CATEGORIES))
-        rule_fund = RATES[cat]["fund"]
+        rule_funds = {r["fund"] for r in RATE_ROWS if r["category"] == cat}
+        rule_fund = rule_funds.pop() if len(rule_funds) == 1 else "both"
         # mostly what the rules allow, sometimes a fund they refuse (→ ineligible)
         funds = draw(st.sampled_from(["central", "local", "both"])) if draw(
             st.integers(0, 4)) == 0 else (rule_fund if rule_fund != "both" else draw(
