@@ -428,6 +428,15 @@ def check(inst: Instance, solvers: list[str] | None = None) -> None:
         years = inst.years
         by_year = (kcopt.allocation_by_year(result) if years else alloc.reset_index()
                    .assign(year=0))
+        if years:  # the summary's by-year table is the per-year sum of the allocation
+            table = kcopt.by_year_table(result).set_index("year")
+            sums = by_year.groupby("year")[["central", "local"]].sum()
+            for y in years:
+                for f in ("central", "local"):
+                    got = float(sums[f].get(y, 0.0))
+                    assert table.loc[y, f] == pytest.approx(got, abs=TOL), (y, f)
+                assert table.loc[y, "central_budget"] == pytest.approx(
+                    budget(sc, "central", None, y))
         for year, rows in by_year.groupby("year"):
             y = int(year) if years else None
             assert rows["central"].sum() <= budget(sc, "central", None, y) * (1 + 1e-9) + TOL
