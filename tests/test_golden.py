@@ -91,6 +91,10 @@ def test_constraints_match_golden(golden, solved: kcopt.Run) -> None:
     # relative accuracy is 0.001–0.01 million there
     _close(c.loc[act, "activity"], g.loc[act, "activity"], "activity", 10 * MONEY)
     assert c.loc[act, "binding"].tolist() == g.loc[act, "binding"].tolist()
+    for col in ("share_required", "share_achieved"):  # share targets only; NaN elsewhere
+        if col in g:
+            rows = act if col == "share_achieved" else pd.Series(True, index=g.index)
+            _close(c.loc[rows, col].fillna(-1.0), g.loc[rows, col].fillna(-1.0), col, 1e-6)
     unique = g["price_unique"].astype(bool)
     _close(c.loc[unique, "shadow_price"], g.loc[unique, "shadow_price"], "shadow_price", 2e-7)
     # the invariant the optimum always fixes: binding budgets keep their unique prices

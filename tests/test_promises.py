@@ -360,17 +360,16 @@ def _units_case(make_case, scale: float, units: str | None, budgets_scaled: bool
 @pytest.mark.parametrize(("units", "scale"), [("vnd", 1e6), ("thousand_vnd", 1e3),
                                               ("ty_dong", 1e-3)])
 def test_units_scale_the_project_amounts(make_case, units: str, scale: float) -> None:
-    """The same programme written in VND, thousand VND or billion VND: caps and allocation in
-    million VND are those of the million-VND file (A1 200, A2 its request 250, A3 100 − 20)."""
+    """The same programme, project list and budgets written in VND, thousand VND or billion
+    VND: caps and allocation in million VND are those of the million-VND file (A1 200, A2 its
+    request 250, A3 100 − 20 received; A3 is then ruled out: no double funding)."""
     base = kcopt.run(_units_case(make_case, 1.0, None, False)).allocation
-    other = kcopt.run(_units_case(make_case, scale, units, False)).allocation
+    other = kcopt.run(_units_case(make_case, scale, units, True)).allocation
     assert other["cap"].tolist() == pytest.approx([200, 250, 80])
     for col in ("cap", "central", "total", "fraction"):
         assert other[col].tolist() == pytest.approx(base[col].tolist(), rel=1e-9), col
 
 
-@pytest.mark.xfail(strict=True, reason="design §9: `units:` scales the scenario's budgets too; "
-                   "the budgets are read in million VND until the forms branch lands")
 def test_units_scale_the_budgets(make_case) -> None:
     base = kcopt.run(_units_case(make_case, 1.0, None, False)).result
     vnd = kcopt.run(_units_case(make_case, 1e6, "vnd", True)).result
