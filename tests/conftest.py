@@ -9,13 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import Phase, settings
 
 import kcopt
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite the golden files under tests/data/ from the current code.")
 
 
 def _cbc_available() -> bool:
@@ -29,10 +25,23 @@ def _cbc_available() -> bool:
     return True
 
 
-BACKENDS = ["highs"] + (["cbc"] if _cbc_available() else [])
+CBC_AVAILABLE = _cbc_available()
+CBC_MISSING = ("CBC is not installed (PuLP finds neither PULP_CBC_CMD nor COIN_CMD): "
+               "pip install 'kcopt[cbc]' or apt-get install coinor-cbc; .ci/run installs it")
+#: every backend kcopt supports; a missing one is a visible skip, never a shorter list
+BACKENDS = ["highs", "cbc"]
+needs_cbc = pytest.mark.skipif(not CBC_AVAILABLE, reason=CBC_MISSING)
+BACKEND_PARAMS = [pytest.param("highs", id="highs"),
+                  pytest.param("cbc", id="cbc", marks=needs_cbc)]
 
 
-@pytest.fixture(params=BACKENDS)
+def require_backend(name: str) -> None:
+    """Skip (with the reason) when `name` is not installed here."""
+    if name == "cbc" and not CBC_AVAILABLE:
+        pytest.skip(CBC_MISSING)
+
+
+@pytest.fixture(params=BACKEND_PARAMS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -73,3 +82,7 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
+
+
+# mutation runs (benchmarks/mutation.py): stop at the first failing example, no shrinking
+settings.register_profile("mutation", phases=(Phase.explicit, Phase.generate))

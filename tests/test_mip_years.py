@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kcopt
-from conftest import BACKENDS, solve_case
+from conftest import needs_cbc, solve_case
 from kcopt.cli import app
 from kcopt.report import allocation_by_year, by_year_table
 from kcopt.sensitivity import ranging, selection_margins
@@ -200,7 +200,7 @@ def test_mip_sensitivity_is_conditional_and_margins_flip(make_case) -> None:
     assert not margins.loc["C", "selected"]
 
 
-@pytest.mark.skipif("cbc" not in BACKENDS, reason="CBC not installed")
+@needs_cbc
 def test_demo_mip_highs_and_cbc_agree() -> None:
     sc = kcopt.load_scenario(DEMO / "demo-mip.yaml")
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)

@@ -1,5 +1,6 @@
-"""Invariants on random small programmes (hypothesis): budgets and caps hold, more budget never
-lowers the objective, the LP bounds the MIP, HiGHS and CBC agree."""
+"""Invariants on random small programmes (hypothesis): more budget never lowers the objective, the
+LP bounds the MIP. Caps, budgets, targets and the optimum itself are checked against an
+independent model in test_oracle.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kcopt
-from conftest import BACKENDS
 from kcopt.io.read import RawTable
 from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, Target
@@ -56,36 +56,8 @@ def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, Scenario]:
     return frame, scenario
 
 
-def check_feasible(result: kcopt.Result) -> None:
-    alloc = kcopt.allocation_table(result)
-    sc = result.model.scenario
-    assert alloc["central"].sum() <= sc.central_budget + 1e-6
-    for prov, amount in alloc.groupby("province")["local"].sum().items():
-        assert amount <= sc.local_budgets.get(prov, 0.0) + 1e-6
-    assert (alloc["total"] <= alloc["cap"] + 1e-6).all()
-    assert (alloc[["central", "local"]] >= -1e-9).all().all()
-    lp = result.model.lp
-    act = lp.A @ result.x
-    assert (act <= lp.row_upper + 1e-6).all() and (act >= lp.row_lower - 1e-6).all()
-
-
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-@SETTINGS
-@given(instances())
-def test_budgets_and_caps_hold_and_backends_agree(inst: tuple[pd.DataFrame, Scenario]) -> None:
-    frame, sc = inst
-    model = kcopt.build(frame, sc, mip=False)
-    results = {b: kcopt.solve(model, solver=b) for b in BACKENDS}
-    statuses = {r.status for r in results.values()}
-    assert len(statuses) == 1, statuses
-    res = results["highs"]
-    assume(res.status == kcopt.Status.OPTIMAL)
-    check_feasible(res)
-    for r in results.values():
-        assert abs(r.objective - res.objective) <= 1e-6 * max(1.0, abs(res.objective))
 
 
 @SETTINGS
@@ -114,7 +86,6 @@ def test_lp_relaxation_bounds_the_mip(inst: tuple[pd.DataFrame, Scenario]) -> No
         return
     if mip.status == kcopt.Status.OPTIMAL:
         assert mip.objective <= lp.objective + 1e-7 * max(1.0, lp.objective)
-        check_feasible(mip)
         aon = frame["all_or_nothing"].to_numpy() > 0
         alloc = kcopt.allocation_table(mip)
         frac = alloc["fraction"].to_numpy()[aon & (alloc["cap"].to_numpy() > 0)]

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import kcopt
-from conftest import BACKENDS, solve_case
+from conftest import needs_cbc, solve_case
 
 MakeCase = Callable[..., kcopt.Scenario]
 REL = 1e-6
@@ -522,7 +522,7 @@ CASES: dict[str, Callable[[MakeCase], kcopt.Scenario]] = {
 }
 
 
-@pytest.mark.skipif("cbc" not in BACKENDS, reason="CBC is not installed")
+@needs_cbc
 @pytest.mark.parametrize("name", list(CASES))
 def test_backends_agree(make_case, name):
     """HiGHS and CBC reach the same objective (relative difference ≤ 1e-6, design §4), and on

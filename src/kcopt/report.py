@@ -257,6 +257,9 @@ def constraint_table(result: Result) -> pd.DataFrame:
     rhs = np.where(np.isinf(up), lo, up)
     frame = pd.DataFrame({"name": lp.row_names, "family": lp.row_family, "sense": sense,
                           "rhs": rhs, "activity": act, "shadow_price": pi})
+    # a row's own magnitude Σ|a_ij x_j|: a share row (rhs 0) over 100,000 million is binding
+    # within a solver's relative tolerance, not within 1e-6 million
+    sizes = [abs(lp.A) @ np.abs(result.x) if result.x is not None else np.zeros(lp.shape[0])]
     rows.append(frame)
     bound_cols = np.flatnonzero(np.array([bool(b) for b in model.bound_names]))
     if len(bound_cols):
@@ -264,20 +267,26 @@ def constraint_table(result: Result) -> pd.DataFrame:
         d = result.reduced_cost if result.reduced_cost is not None else np.full(
             lp.shape[1], np.nan)
         is_must = np.array([model.bound_names[j].startswith("must_fund:") for j in bound_cols])
+        # a cap prices the column only where the column sits at it; a column at zero is held
+        # there by x ≥ 0, and its (negative) reduced cost is not the cap's price
+        at_cap = np.isclose(x[bound_cols], lp.col_upper[bound_cols], rtol=1e-9, atol=1e-7)
+        bound_price = np.where(is_must | at_cap | np.isnan(d[bound_cols]), d[bound_cols], 0.0)
         rows.append(pd.DataFrame({
             "name": [model.bound_names[j] for j in bound_cols],
             "family": np.where(is_must, "must_fund", "cap"),
-            "sense": np.where(is_must, ">=", "<="),
+            "sense": np.where(is_must, "=", "<="),  # a must-fund column is fixed at its cap
             "rhs": np.where(is_must, lp.col_lower[bound_cols], lp.col_upper[bound_cols]),
             "activity": x[bound_cols],
-            "shadow_price": d[bound_cols],
+            "shadow_price": bound_price,
         }))
+        sizes.append(np.abs(np.nan_to_num(x[bound_cols])))
     out = pd.concat(rows, ignore_index=True)
     slack = np.where(out["sense"] == ">=", out["activity"] - out["rhs"],
                      np.where(out["sense"] == "<=", out["rhs"] - out["activity"],
                               -np.abs(out["activity"] - out["rhs"])))
     out.insert(5, "slack", np.round(np.where(np.abs(slack) < 1e-7, 0.0, slack), 4))
-    out.insert(6, "binding", np.abs(slack) <= 1e-6 * np.maximum(1.0, np.abs(out["rhs"])))
+    scale = np.maximum(np.maximum(1.0, np.abs(out["rhs"])), np.concatenate(sizes))
+    out.insert(6, "binding", np.abs(slack) <= 1e-6 * scale)
     out["rhs"] = out["rhs"].round(4)
     out["activity"] = out["activity"].round(4)
     out["shadow_price"] = [float(f"{v:.8g}") if np.isfinite(v) else v for v in out["shadow_price"]]

@@ -137,7 +137,8 @@ def to_pulp(lp: LinearProgram, name: str = "kcopt") -> tuple[
 def write_model(lp: LinearProgram, path: Path, name: str = "kcopt") -> None:
     prob, _, _ = to_pulp(lp, name)
     if path.suffix.lower() == ".mps":
-        prob.writeMPS(str(path))
+        # without an OBJSENSE section every MPS reader takes the file as a minimisation
+        prob.writeMPS(str(path), with_objsense=True)
     else:
         prob.writeLP(str(path))
 

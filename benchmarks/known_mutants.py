@@ -1,0 +1,63 @@
+"""Re-make by hand the bugs a mutation spot-check once found no test for, one at a time, and
+check that the test suite now fails on each (issue 10). The source is restored after each.
+
+    python benchmarks/known_mutants.py
+
+Prints, per bug, whether it was killed and by which test file first.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "kcopt"
+TESTS = ["tests/test_prices_table.py", "tests/test_promises.py", "tests/test_reasons.py",
+         "tests/test_golden.py", "tests/test_solve_cases.py"]
+
+MUTANTS = [
+    ("every cap's shadow price in constraints.csv with its sign flipped", "report.py",
+     '            "shadow_price": bound_price,\n',
+     '            "shadow_price": -bound_price,\n'),
+    ("check_solution returns nothing", "solve.py",
+     "    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)\n"
+     '    report("integrality of", lp.col_names, frac, np.ones(len(x)))\n    return out\n',
+     "    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)\n"
+     '    report("integrality of", lp.col_names, frac, np.ones(len(x)))\n    return []\n'),
+    ("the report's headline with central and local swapped", "htmlreport.py",
+     '    central, local = float(a["central"].sum()), float(a["local"].sum())\n',
+     '    local, central = float(a["central"].sum()), float(a["local"].sum())\n'),
+    ("a funded project's reason names the wrong fund and loses its cap text", "report.py",
+     '                                       f" from {FUNDS[k]} funds")\n',
+     '                                       f" from {FUNDS[1 - k]} funds")\n'
+     "            cap_text = ''\n"),
+]
+
+
+def main() -> int:
+    survivors = 0
+    for what, file, old, new in MUTANTS:
+        path = SRC / file
+        original = path.read_text(encoding="utf-8")
+        assert original.count(old) == 1, f"{file}: the line to mutate is not there once"
+        path.write_text(original.replace(old, new), encoding="utf-8")
+        try:
+            killed_by = None
+            for test in TESTS:
+                proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
+                                       "no:cacheprovider", test], cwd=ROOT,
+                                      capture_output=True, text=True)
+                if proc.returncode == 1:
+                    killed_by = test
+                    break
+        finally:
+            path.write_text(original, encoding="utf-8")
+        survivors += killed_by is None
+        print(f"{'killed by ' + killed_by if killed_by else 'SURVIVED':<40} {what}", flush=True)
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
