@@ -7,6 +7,7 @@ follow a planner's edits; each one's value as kcopt computed it goes into `Book.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,10 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import yaml
-from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kcopt.geo import load_geography
 from kcopt.io.labels import (
@@ -25,31 +22,39 @@ from kcopt.io.labels import (
     FAMILY_VI,
     FUND_VI,
     LEVEL_VI,
-    MILLION_VND,
     NO,
     STATUS_VI,
     YES,
 )
 from kcopt.io.xlsx_base import (
-    BOLD,
     COUNT,
-    EN_FONT,
     EN_ROW,
     FIRST_ROW,
+    LEFT,
     MONEY,
+    MONO,
+    NOTE,
     NOTE_ROW,
     PERCENT,
     PRICE,
     SCORE,
+    SECTION,
+    STRONG,
+    TITLE,
     TITLE_ROW,
     VI_ROW,
     AllocationRefs,
+    BarChart,
+    BlockColumn,
     Book,
     Column,
     Link,
+    Sheet,
+    column_letter,
     finish,
     header_rows,
     heading,
+    quote_sheetname,
     total_style,
 )
 
@@ -104,7 +109,7 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     n = len(alloc)
     first, last = FIRST_ROW, FIRST_ROW + max(n, 1) - 1
     total_row = last + 1
-    letters = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     criteria = criteria_matrix(run.model.projects, run.scenario)
     crit_pos = {k: i for i, k in enumerate(CRITERIA)}
     rules = run.model.rules.rules
@@ -112,33 +117,53 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     central = alloc["central"].to_numpy(float)
     local = alloc["local"].to_numpy(float)
     L = letters
-    for i in range(n):
-        r = first + i
-        rec = alloc.iloc[i]
-        for j, col in enumerate(cols, 1):
-            key = col.key
-            if key == "total":
-                book.formula(ws, r, j, f"{L['central']}{r}+{L['local']}{r}",
-                             central[i] + local[i], col.fmt)
-            elif key == "fraction":
-                book.formula(ws, r, j, f"IF({L['cap']}{r}>0,{L['total']}{r}/{L['cap']}{r},0)",
-                             (central[i] + local[i]) / cap[i] if cap[i] > 0 else 0.0, col.fmt)
-            elif key in ("central", "local") and link is not None and i in link.rows:
-                src = link.central if key == "central" else link.local
-                book.formula(ws, r, j, f"{quote_sheetname(link.sheet)}!${src}${link.rows[i]}",
-                             central[i] if key == "central" else local[i], col.fmt)
-            elif key == "category_vi":
-                book.put(ws, r, j, rules[rec["category"]].name_vi)
-            elif key == "level":
-                book.put(ws, r, j, LEVEL_VI.get(str(rec["level"]), rec["level"]))
-            elif key == "status_vi":
-                book.put(ws, r, j, STATUS_VI.get(str(rec["status"]), rec["status"]))
-            elif key.startswith("crit:"):
-                book.put(ws, r, j, float(criteria[i, crit_pos[key[5:]]]), col.fmt)
-            elif key.startswith("extra:"):
-                book.put(ws, r, j, rec[key[6:]], col.fmt)
-            else:
-                book.put(ws, r, j, rec[key], col.fmt)
+    total = central + local
+    fraction = np.divide(total, cap, out=np.zeros(n), where=cap > 0)
+    linked = link.rows if link is not None else {}
+
+    def from_planner(fund: str) -> Any:
+        assert link is not None
+        src = link.central if fund == "central" else link.local
+        sheet = quote_sheetname(link.sheet)
+        row_of = {first + i: r for i, r in linked.items()}
+        return lambda r: f"{sheet}!${src}${row_of[r]}" if r in row_of else None
+
+    lc, ll, lcap, lt = L["central"], L["local"], L["cap"], L["total"]
+
+    def total_formula(r: int) -> str:
+        return f"{lc}{r}+{ll}{r}"
+
+    def fraction_formula(r: int) -> str:
+        return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
+
+    block = []
+    for j, col in enumerate(cols, 1):
+        key = col.key
+        template: Any = None
+        if key == "total":
+            values: Any = total.tolist()
+            template = total_formula
+        elif key == "fraction":
+            values = fraction.tolist()
+            template = fraction_formula
+        elif key in ("central", "local"):
+            values = (central if key == "central" else local).tolist()
+            if linked:
+                template = from_planner(key)
+        elif key == "category_vi":
+            values = [rules[c].name_vi for c in alloc["category"]]
+        elif key == "level":
+            values = [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
+        elif key == "status_vi":
+            values = [STATUS_VI.get(str(v), v) for v in alloc["status"]]
+        elif key.startswith("crit:"):
+            values = criteria[:, crit_pos[key[5:]]].astype(float).tolist()
+        elif key.startswith("extra:"):
+            values = alloc[key[6:]].tolist()
+        else:
+            values = alloc[key].tolist()
+        block.append(BlockColumn(j, values, col.fmt, template))
+    book.block(ws, first, block)
     totals = totals_of(alloc)
     book.put(ws, total_row, 1, "Tổng cộng / Total")
     book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", n,
@@ -234,7 +259,7 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     first = FIRST_ROW
     last = first + len(groups) - 1
     total_row = last + 1
-    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     budgets = run.scenario.local_budgets
     for i, values in enumerate(groups):
         r = first + i
@@ -295,33 +320,28 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     if key in ("region", "category"):
         label = L["name_vi"]
         _bar_chart(ws, key, label, L["central"], L["local"], first, last,
-                   anchor=f"{get_column_letter(len(cols) + 2)}{VI_ROW}")
+                   anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
 
 
-def _bar_chart(ws: Worksheet, key: str, label: str, central: str, local: str, first: int,
+def _bar_chart(ws: Sheet, key: str, label: str, central: str, local: str, first: int,
                last: int, anchor: str) -> None:
-    chart = BarChart()
-    chart.type = "bar" if key == "category" else "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = ("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if key ==
-                   "category" else "Phân bổ theo vùng / Allocation by region")
-    for col, name in ((central, "Trung ương / Central"), (local, "Địa phương / Local")):
-        idx = ws[f"{col}{first}"].column
-        chart.series.append(Series(Reference(ws, min_col=idx, min_row=first, max_row=last),
-                                   title=name))
-    lab = ws[f"{label}{first}"].column
-    chart.set_categories(Reference(ws, min_col=lab, min_row=first, max_row=last))
-    chart.y_axis.title = MILLION_VND
-    chart.y_axis.numFmt = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if key == "category":
-        chart.x_axis.scaling.orientation = "maxMin"  # first category at the top, as in the table
-    chart.legend.position = "b"
-    chart.width = 26
-    chart.height = max(9.0, 0.55 * (last - first + 1) + 4) if key == "category" else 10
-    ws.add_chart(chart, anchor)
+    def col(letter: str) -> int:
+        n = 0
+        for ch in letter:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    m = re.fullmatch(r"([A-Z]+)(\d+)", anchor)
+    assert m
+    horizontal = key == "category"
+    ws.chart(BarChart(
+        title=("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if horizontal
+               else "Phân bổ theo vùng / Allocation by region"),
+        horizontal=horizontal, categories=col(label),
+        series=[(col(central), "Trung ương / Central"), (col(local), "Địa phương / Local")],
+        first=first, last=last, width_cm=26,
+        height_cm=max(9.0, 0.55 * (last - first + 1) + 4) if horizontal else 10,
+        anchor=(int(m.group(2)), col(m.group(1)))))
 
 
 def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
@@ -337,7 +357,7 @@ def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> No
             Column("projects", "Số đề án được hỗ trợ", "Projects supported", COUNT, 11),
             Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
     heading(ws, run, "TỔNG HỢP THEO NGUỒN VỐN", "Summary by fund", cols)
-    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     sc = run.scenario
     budgets = {"central": float(sc.central_budget), "local": float(sum(sc.local_budgets.values()))}
     r_total = FIRST_ROW + 2
@@ -364,7 +384,7 @@ def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> No
     finish(ws, cols, FIRST_ROW, FIRST_ROW + 1, freeze="B")
 
 
-def _fund_ratios(book: Book, ws: Worksheet, r: int, L: dict[str, str], budget: float,
+def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float,
                  allocated: float, grand: float, r_total: int) -> None:
     book.formula(ws, r, 5, f"{L['budget']}{r}-{L['allocated']}{r}", budget - allocated, MONEY)
     book.formula(ws, r, 6, f"IF({L['budget']}{r}>0,{L['allocated']}{r}/{L['budget']}{r},0)",
@@ -413,8 +433,8 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
     finish(ws, cols, FIRST_ROW, last, freeze="B")
     # allocation by score band, below
     top = last + 3
-    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN").font = Font(bold=True, size=12)
-    book.put(ws, top + 1, 1, "Allocation by priority score band").font = EN_FONT
+    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN", style=SECTION)
+    book.put(ws, top + 1, 1, "Allocation by priority score band", style=NOTE)
     band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
                  Column("from", "Từ (≥)", "From (≥)", "0.00", 0),
                  Column("to", "Đến (<)", "To (<)", "0.00", 0),
@@ -466,9 +486,9 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
             Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
             Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
             Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
-    ws.cell(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG").font = Font(bold=True, size=13)
-    ws.cell(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
-            "the score gained per extra million VND").font = EN_FONT
+    ws.write(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG", style=TITLE)
+    ws.write(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
+             "the score gained per extra million VND", style=NOTE)
     header_rows(ws, cols, VI_ROW, EN_ROW)
     for i, rec in enumerate(cons.to_dict("records")):
         r = FIRST_ROW + i
@@ -535,7 +555,8 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     r = FIRST_ROW
     for item, value in rows:
         book.put(ws, r, 1, item)
-        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None)
+        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None,
+                 None if isinstance(value, str | type(None)) else LEFT)
         r += 1
     for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
                               totals.central),
@@ -547,21 +568,17 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     last = r - 1
     r += 1
     warnings = s.get("warnings", [])
-    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})").font = BOLD
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
     for w in warnings:
         r += 1
         book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
     r += 2
-    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario").font = BOLD
+    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
     text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,
                           sort_keys=False, width=200)
     for line in text.splitlines():
         r += 1
-        book.put(ws, r, 2, line).font = Font(name="Courier New")
+        book.put(ws, r, 2, line, style=MONO)
     finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)
-    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=r, min_col=1, max_col=2):
-        for cell in row:
-            if cell.column == 2 and not isinstance(cell.value, str | type(None)):
-                cell.alignment = Alignment(horizontal="left")
 
 
