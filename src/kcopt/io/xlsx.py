@@ -42,15 +42,6 @@ from kcopt.io.xlsx_base import (
 )
 from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_reproducibly
 from kcopt.io.xlsx_new import allocation_book, write_allocation_xlsx
-from kcopt.io.xlsx_sheets import (
-    allocation_sheet,
-    constraints_sheet,
-    fund_sheet,
-    group_sheet,
-    priority_sheet,
-    run_sheet,
-    totals_of,
-)
 from kcopt.limits import check_input_path
 from kcopt.text import fold
 

@@ -11,6 +11,7 @@ format vocabulary; the openpyxl backend translates them.
 from __future__ import annotations
 
 import math
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -324,34 +325,111 @@ class StreamBook(Book):
         ws._at(first)
         ws.flush()
         raw = ws.ws
-        title = ws.title
-        expected = self.expected
-        plans = []
-        for c in columns:
-            f = self.format(c.fmt)
-            values = [plain(v) for v in c.values]
-            plans.append((c.col - 1, values, f, c.template, column_letter(c.col)))
-        n = max((len(p[1]) for p in plans), default=0)
+        n = max((len(c.values) for c in columns), default=0)
+        if n and _fast_rows_available(raw):
+            _fast_rows(self, raw, ws.title, first, n, columns)
+        else:
+            self._public_rows(ws, first, n, columns)
+        ws._row = first + n - 1
+
+    def _public_rows(self, ws: StreamSheet, first: int, n: int,
+                     columns: Sequence[BlockColumn]) -> None:
+        """Cell by cell through XlsxWriter's public API (about 10 µs a cell)."""
+        raw, title, expected = ws.ws, ws.title, self.expected
+        plans = [(c.col - 1, [plain(v) for v in c.values], self.format(c.fmt), c.template,
+                  column_letter(c.col)) for c in columns]
         write_value, write_formula = self.write_value, raw.write_formula
         for i in range(n):
             r = first + i
             for j, values, f, template, letter in plans:
                 v = values[i]
                 if template is not None and (text := template(r)) is not None:
-                    write_formula(r - 1, j, text, f, v)
+                    write_formula(r - 1, j, text, f, 0 if v is None else v)
                     expected[(title, f"{letter}{r}")] = v
-                elif type(v) is float:
-                    raw.write_number(r - 1, j, v, f)
-                elif type(v) is str:
-                    raw.write_string(r - 1, j, v, f)
                 else:
                     write_value(raw, r - 1, j, v, f)
-        ws._row = first + n - 1
 
     def close(self) -> None:
         if self._sheets:
             self._sheets[-1].flush()
         self.wb.close()
+
+
+def _fast_rows_available(raw: Any) -> bool:
+    return bool(getattr(raw, "constant_memory", False)) and all(
+        hasattr(raw, a) for a in ("_write_single_row", "fh", "previous_row", "table"))
+
+
+_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_PRESERVE = ' xml:space="preserve"'
+_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+
+
+def _fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
+               columns: Sequence[BlockColumn]) -> None:
+    """The rows of a large block as the XML XlsxWriter itself writes in constant-memory mode,
+    built a column at a time (about 1 µs a cell instead of 10) and appended to the worksheet's
+    row stream. Equivalence with the public API is tested (tests/test_xlsx.py)."""
+    from xlsxwriter.worksheet import Worksheet as XlsxSheet
+
+    raw._write_single_row(first - 1)  # the rows above go out first, in order
+    rows = range(first, first + n)
+    parts: list[list[str]] = []
+    for c in columns:
+        letter = column_letter(c.col)
+        f = book.format(c.fmt)
+        s_attr = f' s="{f._get_xf_index()}"' if f is not None else ""
+        values = [plain(v) for v in c.values]
+        kinds = {type(v) for v in values}
+        if c.template is None and kinds <= {float, int}:  # the common cases, a column at once
+            parts.append([f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>'
+                          for r, v in zip(rows, values, strict=True)])
+            continue
+        if c.template is None and kinds == {str} and not any(
+                len(v) > 16383 or _NEEDS_CARE.search(v) for v in values):
+            parts.append([f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t'
+                          f'{_PRESERVE if v != v.strip() else ""}>'
+                          f"{v.translate(_XML_ESCAPE)}</t></is></c>"
+                          for r, v in zip(rows, values, strict=True)])
+            continue
+        cells: list[str] = []
+        for r, v in zip(rows, values, strict=True):
+            text = c.template(r) if c.template is not None else None
+            if text is not None:
+                book.expected[(title, f"{letter}{r}")] = v
+                v = 0 if v is None else v
+                t = ' t="str"' if isinstance(v, str) else ""
+                value = str(v).translate(_XML_ESCAPE) if isinstance(v, str) else (
+                    int(v) if isinstance(v, bool) else v)
+                cells.append(f'<c r="{letter}{r}"{s_attr}{t}><f>'
+                             f"{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>")
+            elif v is None:
+                cells.append(f'<c r="{letter}{r}"{s_attr}/>' if f is not None else "")
+            elif isinstance(v, bool):
+                cells.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, int | float):
+                cells.append(f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>')
+            else:
+                v = str(v)
+                if len(v) > 16383 or _NEEDS_CARE.search(v):
+                    v = XlsxSheet._escape_control_characters(_utf16_cut(v))
+                keep = _PRESERVE if v != v.strip() else ""
+                cells.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t{keep}>'
+                             f"{v.translate(_XML_ESCAPE)}</t></is></c>")
+        parts.append(cells)
+    write = raw.fh.write
+    for r, row in zip(rows, zip(*parts, strict=True), strict=True):
+        write(f'<row r="{r}">{"".join(row)}</row>')
+    raw._check_dimensions(first + n - 2, min(c.col for c in columns) - 1)
+    raw._check_dimensions(first + n - 2, max(c.col for c in columns) - 1)
+    raw.previous_row = first + n - 2
+    raw.table.clear()
+
+
+def _utf16_cut(text: str) -> str:
+    from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
+
+    return _utf16_truncate(text, 32767) if _utf16_len(text) > 32767 else text
 
 
 # --- layout helpers ---------------------------------------------------------------------------

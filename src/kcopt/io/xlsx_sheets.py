@@ -54,6 +54,7 @@ from kcopt.io.xlsx_base import (
     finish,
     header_rows,
     heading,
+    plain,
     quote_sheetname,
     total_style,
 )
@@ -490,27 +491,27 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     ws.write(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
              "the score gained per extra million VND", style=NOTE)
     header_rows(ws, cols, VI_ROW, EN_ROW)
-    for i, rec in enumerate(cons.to_dict("records")):
-        r = FIRST_ROW + i
-        price = rec["shadow_price"]
-        finite = isinstance(price, int | float) and np.isfinite(price)
-        for j, col in enumerate(cols, 1):
-            if col.key == "family_vi":
-                book.put(ws, r, j, FAMILY_VI.get(rec["family"], rec["family"]))
-            elif col.key == "meaning":
-                book.put(ws, r, j, describe_row(rec["name"], float(rec["rhs"]),
-                                                bool(rec["binding"])))
-            elif col.key == "binding":
-                book.put(ws, r, j, YES if rec["binding"] else NO)
-            elif col.key == "shadow_price":
-                book.put(ws, r, j, price if finite else ("inf" if isinstance(price, float)
-                                                          and np.isinf(price) else None),
-                         col.fmt)
-            elif col.key == "per_1000":
-                if finite:
-                    book.formula(ws, r, j, f"I{r}*1000", float(price) * 1000, col.fmt)
-            else:
-                book.put(ws, r, j, rec.get(col.key), col.fmt)
+    prices = [plain(p) if isinstance(p, int | float) else None
+              for p in cons["shadow_price"].tolist()]  # ±inf as text, NaN as a blank
+    finite = [isinstance(p, int | float) for p in prices]
+    letter = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}["shadow_price"]
+
+    def per_1000(r: int) -> str | None:
+        return f"{letter}{r}*1000" if finite[r - FIRST_ROW] else None
+
+    values: dict[str, list[Any]] = {
+        "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"]],
+        "meaning": [describe_row(n, float(v), bool(b)) for n, v, b in zip(
+            cons["name"], cons["rhs"], cons["binding"], strict=True)],
+        "binding": [YES if b else NO for b in cons["binding"]],
+        "shadow_price": prices,
+        "per_1000": [p * 1000 if ok else None for p, ok in zip(prices, finite, strict=True)],
+    }
+    book.block(ws, FIRST_ROW, [
+        BlockColumn(j, values[c.key] if c.key in values else
+                    cons[c.key].tolist() if c.key in cons else [None] * len(cons), c.fmt,
+                    per_1000 if c.key == "per_1000" else None)
+        for j, c in enumerate(cols, 1)])
     finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
 
 
