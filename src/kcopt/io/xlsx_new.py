@@ -27,7 +27,7 @@ def write_allocation_xlsx(run: Run, path: Path) -> Path:
     """Write `allocation.xlsx` atomically; the same run always gives the same bytes."""
 
     def write(target: Path) -> None:
-        book = StreamBook(target, created_time(run))  # type: ignore[arg-type]
+        book = StreamBook(target, created_time(run))
         allocation_book(run, book)
         book.close()
 

@@ -505,7 +505,7 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
             cons["name"], cons["rhs"], cons["binding"], strict=True)],
         "binding": [YES if b else NO for b in cons["binding"]],
         "shadow_price": prices,
-        "per_1000": [p * 1000 if ok else None for p, ok in zip(prices, finite, strict=True)],
+        "per_1000": [p * 1000 if isinstance(p, int | float) else None for p in prices],
     }
     book.block(ws, FIRST_ROW, [
         BlockColumn(j, values[c.key] if c.key in values else
