@@ -209,6 +209,7 @@ def _solve_warm(model: Model, warm: _Warm) -> Result | None:
         h.changeRowsBounds(len(rows), rows, np.full(len(rows), -1e30),
                            np.minimum(lp.row_upper[rows], 1e30))
     if warm.basis is not None:
+        h.clearSolver()  # no factor, edge weights or perturbation carried over from before
         h.setBasis(warm.basis)
     h.run()
     raw = read_solution(h, lp, start)
