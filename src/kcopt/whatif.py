@@ -19,10 +19,11 @@ re-solved in full (branch and bound has no basis to restart from); the answer is
 
 from __future__ import annotations
 
+import threading
 import time
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ class _Warm:
     basis: Any
     criteria: np.ndarray
     budget_rows: np.ndarray
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one re-solve at a time
 
 
 # one warm instance per solved plan at the root of a chain of what-ifs, dropped with it; and
@@ -94,7 +96,10 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     projects["score"] = score
     new_lp = replace(lp, cost=cost, row_upper=row_upper)
     new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario)
-    new = _solve_warm(new_model, warm) if warm is not None else None
+    new = None
+    if warm is not None:
+        with warm.lock:  # an app's sessions may share one base plan
+            new = _solve_warm(new_model, warm)
     if new is None:
         from kcopt.solve import solve
 

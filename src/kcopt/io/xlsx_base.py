@@ -356,8 +356,10 @@ class StreamBook(Book):
 
 
 def _fast_rows_available(raw: Any) -> bool:
+    """The XlsxWriter internals the fast rows rely on are there (else: the public API)."""
     return bool(getattr(raw, "constant_memory", False)) and all(
-        hasattr(raw, a) for a in ("_write_single_row", "fh", "previous_row", "table"))
+        hasattr(raw, a) for a in ("_write_single_row", "_check_dimensions",
+                                  "_escape_control_characters", "fh", "previous_row", "table"))
 
 
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -427,8 +429,11 @@ def _fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
 
 
 def _utf16_cut(text: str) -> str:
-    from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
-
+    """At most 32,767 UTF-16 units, Excel's limit for a cell, as XlsxWriter cuts it."""
+    try:
+        from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
+    except ImportError:  # older XlsxWriter: count code points
+        return text[:32767]
     return _utf16_truncate(text, 32767) if _utf16_len(text) > 32767 else text
 
 

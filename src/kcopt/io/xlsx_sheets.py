@@ -262,18 +262,19 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     total_row = last + 1
     L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     budgets = run.scenario.local_budgets
+    keys = alloc[match].to_numpy(object)
+    funded = (alloc["status"] == "funded").to_numpy()
+    partial = (alloc["status"] == "partial").to_numpy()
+    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
     for i, values in enumerate(groups):
         r = first + i
         for j, v in enumerate(values, 1):
             book.put(ws, r, j, v)
-        sel = (alloc[match] == values[0]).to_numpy()
-        part = alloc.loc[sel]
-        status = part["status"]
+        sel = keys == values[0]
         crit = f"{refs.rng(match)},$A{r}"
-        expected = {"projects": int(sel.sum()), "funded": int((status == "funded").sum()),
-                    "partial": int((status == "partial").sum()),
-                    "demand": float(part["cap"].sum()), "central": float(part["central"].sum()),
-                    "local": float(part["local"].sum())}
+        expected = {"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
+                    "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
+                    "central": float(central[sel].sum()), "local": float(local[sel].sum())}
         formulas = {
             "projects": f"COUNTIFS({crit})",
             "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
