@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import openpyxl
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -157,7 +158,7 @@ def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
     wb = _open_for_writing(source)
     warnings += _losses(source)
     ws = wb[sheet] if sheet else wb.worksheets[0]
-    book = Book(wb)
+    book = OpenpyxlBook(wb)
     write_form_into(book, ws, run, form, header_rows)
     allocation_book(run, book)
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
