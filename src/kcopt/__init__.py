@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
     from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
     from kcopt.htmlreport import report_html, write_report
-    from kcopt.model import LinearProgram, Model, build
+    from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
     from kcopt.pipeline import Run, run
     from kcopt.report import (
         allocation_by_year,
