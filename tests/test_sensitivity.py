@@ -178,3 +178,52 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["sensitivity", str(kcopt.demo_scenario_path()), "--bound",
                                    "beauty=0:1"])
     assert bad.exit_code == 1 and "unknown criterion" in bad.output
+
+
+def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
+        demo: kcopt.Result, tmp_path: Path) -> None:
+    """200 draws: serial, reversed, `jobs=2`, and a real Dask cluster whose scheduler and
+    workers are separate processes give identical weight_robustness tables (each re-solve
+    starts from the base basis, not from whatever its worker solved before)."""
+    import socket
+    import subprocess
+    import sys
+
+    from distributed import Client
+
+    from kcopt.model import criteria_matrix
+    from kcopt.sensitivity.analyses import WeightTask, _Layout
+    from kcopt.sensitivity.engine import map_points
+
+    serial = weight_robustness(demo, draws=200, seed=11)
+    model = demo.model
+    task = WeightTask(criteria_matrix(model.projects, model.scenario),
+                      model.projects["cap"].to_numpy(float), model.col_project,
+                      model.scenario.objective, _Layout.of(model))
+    weights = list(draw_weights(model.scenario.weights, 40, seed=2))
+    forward = map_points(model.lp, task, weights)
+    backward = map_points(model.lp, task, weights[::-1])[::-1]
+    assert all(np.array_equal(a[2], b[2]) for a, b in zip(forward, backward, strict=True))
+    pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=200, seed=11, jobs=2))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    common = ["--no-dashboard"]
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler",
+                                  "--host", "127.0.0.1", "--port", str(port), *common],
+                                 cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                "--nworkers", "2", "--nthreads", "1", *common],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        on_dask = weight_robustness(demo, draws=200, seed=11, scheduler=address)
+    finally:
+        for proc in (workers, scheduler):
+            proc.terminate()
+            proc.wait(timeout=60)
+    pd.testing.assert_frame_equal(serial, on_dask)

@@ -13,31 +13,88 @@ or all at once: ``kcopt.run(sc, out=Path("out/demo"))``.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from kcopt import plots
-from kcopt.comparison import Comparison, compare
-from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
-from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
-from kcopt.htmlreport import report_html, write_report
-from kcopt.model import LinearProgram, Model, build
-from kcopt.pipeline import Run, run
-from kcopt.report import (
-    allocation_by_year,
-    allocation_table,
-    by_year_table,
-    constraint_table,
-    summary,
-)
-from kcopt.rules import RuleSet, load_rules
-from kcopt.scenario import Scenario, Target, load_scenario
-from kcopt.schema import Projects, read_projects
-from kcopt.sensitivity import Sensitivity, run_sensitivity
-from kcopt.solve import Result, Status, solve
-from kcopt.views import Outcome, breakdown, load_output
+# Names resolve on first use (PEP 562): `import kcopt` stays light, so `kcopt --help` and
+# commands that need neither pandas nor a solver start fast; each name costs its import once.
+_LAZY = {
+    "Comparison": "kcopt.comparison", "compare": "kcopt.comparison",
+    "Finding": "kcopt.diagnose", "elastic_diagnosis": "kcopt.diagnose",
+    "presolve_checks": "kcopt.diagnose",
+    "InfeasibleError": "kcopt.errors", "InputError": "kcopt.errors",
+    "KcoptError": "kcopt.errors", "Problem": "kcopt.errors", "SolverError": "kcopt.errors",
+    "report_html": "kcopt.htmlreport", "write_report": "kcopt.htmlreport",
+    "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
+    "Run": "kcopt.pipeline", "run": "kcopt.pipeline",
+    "allocation_by_year": "kcopt.report", "allocation_table": "kcopt.report",
+    "by_year_table": "kcopt.report", "constraint_table": "kcopt.report",
+    "summary": "kcopt.report",
+    "resolve": "kcopt.whatif",
+    "RuleSet": "kcopt.rules", "load_rules": "kcopt.rules",
+    "Scenario": "kcopt.scenario", "Target": "kcopt.scenario", "load_scenario": "kcopt.scenario",
+    "Projects": "kcopt.schema", "read_projects": "kcopt.schema",
+    "Sensitivity": "kcopt.sensitivity", "run_sensitivity": "kcopt.sensitivity",
+    "Result": "kcopt.solve", "Status": "kcopt.solve", "solve": "kcopt.solve",
+    "Outcome": "kcopt.views", "breakdown": "kcopt.views", "load_output": "kcopt.views",
+}
 
+
+def __getattr__(name: str) -> Any:
+    if name == "plots":
+        return importlib.import_module("kcopt.plots")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kcopt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule `kcopt.solve` would set `kcopt.solve` to that module; the
+    public name stays the function, as with the eager imports of before."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "solve" and isinstance(value, types.ModuleType):
+            value = value.solve
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+if TYPE_CHECKING:
+    from kcopt import plots
+    from kcopt.comparison import Comparison, compare
+    from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
+    from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
+    from kcopt.htmlreport import report_html, write_report
+    from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
+    from kcopt.pipeline import Run, run
+    from kcopt.report import (
+        allocation_by_year,
+        allocation_table,
+        by_year_table,
+        constraint_table,
+        summary,
+    )
+    from kcopt.rules import RuleSet, load_rules
+    from kcopt.scenario import Scenario, Target, load_scenario
+    from kcopt.schema import Projects, read_projects
+    from kcopt.sensitivity import Sensitivity, run_sensitivity
+    from kcopt.solve import Result, Status, solve
+    from kcopt.views import Outcome, breakdown, load_output
+    from kcopt.whatif import resolve
 
 def demo_scenario_path() -> Path:
     """The bundled demo scenario (`scenarios/demo/demo.yaml` in the source tree)."""
@@ -56,6 +113,6 @@ __all__ = [
     "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_by_year",
     "allocation_table", "breakdown", "build", "by_year_table", "compare", "constraint_table",
     "demo_scenario_path", "elastic_diagnosis", "load_output", "load_rules", "load_scenario",
-    "plots", "presolve_checks", "read_projects", "report_html", "run", "run_sensitivity", "solve",
-    "summary", "write_report",
+    "plots", "presolve_checks", "read_projects", "report_html", "resolve", "run",
+    "run_sensitivity", "solve", "summary", "write_report",
 ]

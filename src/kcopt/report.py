@@ -4,6 +4,7 @@ prices, and the summary by province, region and content type."""
 from __future__ import annotations
 
 import os
+import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -175,6 +176,22 @@ def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
     return best, value
 
 
+_FUNDED_FROM = [f"funded in full from {FUNDS[k]} funds" for k in (0, 1)]
+_CAP_TEXTS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, int], str]]] = {}
+
+
+def _cap_text_cache(caps: Any) -> dict[tuple[int, int], str]:
+    """(project, fund) → its cap in words, kept as long as the model's cap table lives (a
+    what-if re-solve of the same projects reuses it)."""
+    hit = _CAP_TEXTS.get(id(caps))
+    if hit is not None and hit[0]() is caps:
+        return hit[1]
+    texts: dict[tuple[int, int], str] = {}
+    _CAP_TEXTS[id(caps)] = (weakref.ref(caps), texts)
+    weakref.finalize(caps, _CAP_TEXTS.pop, id(caps), None)
+    return texts
+
+
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              fraction: np.ndarray) -> np.ndarray:
     model = result.model
@@ -186,7 +203,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     other = frame["other_state_support"].fillna(0).to_numpy(float)
     must = frame["must_fund"].to_numpy() > 0
     # what limits each project: the binding row that prices its money highest
-    limiting: list[list[str]] = [[] for _ in range(n)]
+    limiting: dict[int, list[str]] = {}
     cost_per_project = np.zeros(n)
     priced = np.full(n, np.inf)  # what the money a project would use earns at the margin
     xcols = model.x_columns
@@ -196,11 +213,14 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         price = lp.A.T @ pi  # (Aᵀπ)_j: the value of the resources column j uses
         phrases = _limiting_phrases(lp, pi)
         cols = xcols[best_val[xcols] > 1e-12]
-        for j in cols:
+        # only projects not funded in full are told what limits them
+        told = (status == "partial") | (status == "unfunded")
+        cols = cols[told[model.col_project[cols]]]
+        for j in cols.tolist():
             i = int(best[j])
             if i not in phrases:
                 phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i])
-            owner = limiting[model.col_project[j]]
+            owner = limiting.setdefault(int(model.col_project[j]), [])
             if phrases[i] not in owner:
                 owner.append(phrases[i])
         # the cheapest way in: the column whose value falls least short of its price
@@ -211,38 +231,41 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     else:
         np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
     scores = model.projects["score"].to_numpy(float)
+    # funded projects are most of a plan: their words come from a per-model cache of cap texts
+    cap_texts = _cap_text_cache(caps)
     fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
              else np.full(n, np.nan))
-    for p in range(n):
-        st = status[p]
-        if st in ("funded", "partial") and not np.isnan(fixed[p]):
-            reasons[p] = (f"fixed at {fixed[p]:,.6g} million by the planner (fixed_amount; "
-                          f"{fraction[p]:.0%} of its cap)")
-            continue
-        if st == "funded":
-            k = 0 if money[p, 0] >= money[p, 1] else 1
-            funds = [f"{FUNDS[f]} {money[p, f]:,.0f}" for f in (0, 1) if money[p, f] > 1e-6]
-            text = "funded in full" + (f" ({', '.join(funds)})" if len(funds) > 1 else
-                                       f" from {FUNDS[k]} funds")
-            if must[p]:
-                text = "must fund: " + text
-            cap_text = describe_cap(caps, p, k, other[p])
-            reasons[p] = f"{text}; {cap_text}" if cap_text else text
-        elif st == "partial":
-            why = " and ".join(limiting[p]) or "other projects score higher per million"
-            reasons[p] = f"partly funded ({fraction[p]:.0%} of its cap): {why}; it is the " \
-                         "marginal project"
-        elif st == "unfunded":
-            if scores[p] <= 0:
-                reasons[p] = "score 0 under the scenario's priority weights"
-            elif limiting[p]:
-                value, worth = cost_per_project[p] * 1000, priced[p] * 1000
-                compare = (f"; it would earn {value:.3g} points per 1,000 million, below the "
-                           f"{worth:.3g} that money earns at the margin"
-                           if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
-                reasons[p] = f"not funded: {' and '.join(limiting[p])}{compare}"
-            else:
-                reasons[p] = "not funded: other projects score higher per million"
+    is_fixed = ~np.isnan(fixed)
+    for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
+        reasons[p] = (f"fixed at {fixed[p]:,.6g} million by the planner (fixed_amount; "
+                      f"{fraction[p]:.0%} of its cap)")
+    funded = np.flatnonzero((status == "funded") & ~is_fixed)
+    main = (money[funded, 1] > money[funded, 0]).astype(int).tolist()
+    both = ((money[funded, 0] > 1e-6) & (money[funded, 1] > 1e-6)).tolist()
+    for p, k, two in zip(funded.tolist(), main, both, strict=True):
+        text = (f"funded in full ({FUNDS[0]} {money[p, 0]:,.0f}, {FUNDS[1]} {money[p, 1]:,.0f})"
+                if two else _FUNDED_FROM[k])
+        if must[p]:
+            text = "must fund: " + text
+        cap_text = cap_texts.get((p, k))
+        if cap_text is None:
+            cap_text = cap_texts[(p, k)] = describe_cap(caps, p, k, other[p])
+        reasons[p] = f"{text}; {cap_text}" if cap_text else text
+    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
+        why = " and ".join(limiting.get(p, ())) or "other projects score higher per million"
+        reasons[p] = f"partly funded ({fraction[p]:.0%} of its cap): {why}; it is the " \
+                     "marginal project"
+    for p in np.flatnonzero(status == "unfunded").tolist():
+        if scores[p] <= 0:
+            reasons[p] = "score 0 under the scenario's priority weights"
+        elif p in limiting:
+            value, worth = cost_per_project[p] * 1000, priced[p] * 1000
+            compare = (f"; it would earn {value:.3g} points per 1,000 million, below the "
+                       f"{worth:.3g} that money earns at the margin"
+                       if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
+            reasons[p] = f"not funded: {' and '.join(limiting[p])}{compare}"
+        else:
+            reasons[p] = "not funded: other projects score higher per million"
     return reasons
 
 

@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
-from kcopt.pipeline import default_output_dir, run
-from kcopt.scenario import load_scenario
 
 
 @user_errors
@@ -24,8 +22,8 @@ def solve_command(
     write_model: Path | None = typer.Option(None, "--write-model",
                                             help="Also write the program as .lp or .mps."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
-    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Skip allocation.xlsx and annex.xlsx "
-                                 "(about 1.5 s per 1,000 projects to write)."),
+    no_xlsx: bool = typer.Option(False, "--no-xlsx", help="Skip allocation.xlsx and "
+                                 "annex.xlsx."),
     into: Path | None = typer.Option(None, "--into", help="Also write a copy of this workbook "
                                      "(the planner's own) with the allocation beside its rows: "
                                      "<out>/<name>-kcopt.xlsx; on an official annex, a 'Đề xuất "
@@ -37,11 +35,14 @@ def solve_command(
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
-    from kcopt.io.xlsx import check_into, into_target, write_into
+    from kcopt.pipeline import default_output_dir, run
+    from kcopt.scenario import load_scenario
 
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
-    if into is not None:
+    if into is not None:  # openpyxl only when the planner's own workbook is edited
+        from kcopt.io.xlsx import check_into, into_target, write_into
+
         check_into(into)
     r = run(sc, out=out, solver=solver, mip=mip, time_limit=time_limit,
             plots=not no_plots, write_model=write_model, xlsx=not no_xlsx)

@@ -313,7 +313,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     from openpyxl.utils import get_column_letter
 
     from kcopt.io.xlsx import _free_column
-    from kcopt.io.xlsx_base import KCOPT_FILL
+    from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlSheet
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -347,22 +347,25 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     status = dict(zip(alloc["project_id"].astype(str), alloc["status"], strict=True))
     reason = dict(zip(alloc["project_id"].astype(str), alloc["reason"], strict=True))
     value_at: dict[int, float] = {}
+    sheet = OpenpyxlSheet(ws)
     for pid, r in form.row_of.items():
         if pid not in total:
             continue
         v = total[pid] / scale
         value_at[r] = v
-        cell = book.put(ws, r, col, v, fmt)
+        book.put(sheet, r, col, v, fmt)
+        cell = ws.cell(r, col)
         _look(ws, r, col, cell)
-        note = book.put(ws, r, note_col, f"{STATUS_VI.get(status[pid], status[pid])}: "
-                        f"{reason[pid]}")
+        book.put(sheet, r, note_col, f"{STATUS_VI.get(status[pid], status[pid])}: "
+                 f"{reason[pid]}")
+        note = ws.cell(r, note_col)
         note.alignment = Alignment(wrap_text=True, vertical="top")
         _look(ws, r, note_col, note)
 
     def subtotal(row: int, lo: int, hi: int) -> None:
         expected = sum(v for r, v in value_at.items() if lo <= r <= hi)
-        cell = book.formula(ws, row, col, f"SUBTOTAL(9,{letter}{lo}:{letter}{hi})", expected,
-                            fmt)
+        book.formula(sheet, row, col, f"SUBTOTAL(9,{letter}{lo}:{letter}{hi})", expected, fmt)
+        cell = ws.cell(row, col)
         _look(ws, row, col, cell)
         cell.font = copy(ws.cell(row, col - 1).font)
         _look(ws, row, note_col, ws.cell(row, note_col))

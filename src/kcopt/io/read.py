@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils.cell import get_column_letter
 
 from kcopt import limits
 from kcopt.errors import InputError, Problem
 from kcopt.io.encoding import decode_text
 from kcopt.io.layout import ColumnName, find_header, locate
-from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref
+from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref, get_column_letter
 from kcopt.limits import check_input_path, read_input_bytes
 from kcopt.text import fold
 

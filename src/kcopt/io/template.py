@@ -29,7 +29,8 @@ from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
 from kcopt.io.labels import LEVEL_VI, NO, TYPICAL_VI, YES
 from kcopt.io.write import atomic_write
-from kcopt.io.xlsx_base import BOLD, EN_FONT, HEADER_FILL, MONEY, save_reproducibly
+from kcopt.io.xlsx_base import MONEY
+from kcopt.io.xlsx_edit import BOLD, EN_FONT, HEADER_FILL, save_reproducibly
 from kcopt.rules import DECREE32_BASIS, RuleSet, load_rules
 
 DATA_SHEET = "Danh mục đề án"

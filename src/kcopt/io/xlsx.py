@@ -1,5 +1,6 @@
-"""The planner's workbook: `allocation.xlsx`, and the same sheets written into a copy of the
-planner's own workbook (`kcopt solve --into drafting.xlsx`).
+"""The planner's workbook: `allocation.xlsx` (written by `io.xlsx_new`, re-exported here), and
+the same sheets written into a copy of the planner's own workbook (`kcopt solve --into
+drafting.xlsx`).
 
 `allocation.xlsx` holds the allocation (every project: cap, central, local, total, status,
 reason and the priority criteria behind its score), summaries by province, region, content
@@ -33,24 +34,15 @@ from kcopt.io.read import read_table
 from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
 from kcopt.io.xlsx_base import (
-    KCOPT_FILL,
     MONEY,
     PERCENT,
     SCORE,
     Book,
     Link,
     created_time,
-    save_reproducibly,
 )
-from kcopt.io.xlsx_sheets import (
-    allocation_sheet,
-    constraints_sheet,
-    fund_sheet,
-    group_sheet,
-    priority_sheet,
-    run_sheet,
-    totals_of,
-)
+from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_reproducibly
+from kcopt.io.xlsx_new import allocation_book, write_allocation_xlsx
 from kcopt.limits import check_input_path
 from kcopt.text import fold
 
@@ -81,31 +73,6 @@ _EXTENSIONS = [
     (b"x14:conditionalFormatting", "Excel 2010 conditional formats (data bars, icon sets)"),
     (b"x14:sparklineGroup", "sparklines"),
 ]
-
-
-def write_allocation_xlsx(run: Run, path: Path) -> Path:
-    """Write `allocation.xlsx` atomically; the same run always gives the same bytes."""
-    book = allocation_book(run)
-    return atomic_write(path, lambda p: save_reproducibly(book.wb, p, created_time(run)))
-
-
-def allocation_book(run: Run, book: Book | None = None, link: Link | None = None) -> Book:
-    """Add the allocation, summary, constraint and run sheets to `book` (a new one if None)."""
-    if book is None:
-        wb = Workbook()
-        wb.remove(wb.active)
-        book = Book(wb)
-    assert run.allocation is not None and run.constraints is not None
-    totals = totals_of(run.allocation)
-    refs = allocation_sheet(book, run, link)
-    for key in ("province", "region", "category"):
-        group_sheet(book, key, run, refs, totals)
-    fund_sheet(book, run, refs, totals)
-    priority_sheet(book, run, refs, totals)
-    constraints_sheet(book, run.constraints)
-    run_sheet(book, run, refs, totals)
-    book.wb.calculation.fullCalcOnLoad = True
-    return book
 
 
 def check_into(source: Path) -> None:
@@ -168,7 +135,7 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
                                   "Re-save it from Excel or LibreOffice as .xlsx")]) from None
     warnings += _losses(source)
     ws = wb[raw.sheet] if raw.sheet else wb.worksheets[0]
-    book = Book(wb)
+    book = OpenpyxlBook(wb)
     link = _add_columns(book, ws, run, raw.header_rows, rows, raw.skipped)
     allocation_book(run, book, link)
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
@@ -191,7 +158,7 @@ def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
     wb = _open_for_writing(source)
     warnings += _losses(source)
     ws = wb[sheet] if sheet else wb.worksheets[0]
-    book = Book(wb)
+    book = OpenpyxlBook(wb)
     write_form_into(book, ws, run, form, header_rows)
     allocation_book(run, book)
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
@@ -228,6 +195,7 @@ def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
     L = letters
+    sh = OpenpyxlSheet(ws)
     central = alloc["central"].to_numpy(float)
     local = alloc["local"].to_numpy(float)
     cap = alloc["cap"].to_numpy(float)
@@ -239,13 +207,13 @@ def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],
         for k, (key, _vi, _en, fmt, _w) in enumerate(INTO_COLUMNS):
             col = start + k
             if key == "total":
-                book.formula(ws, r, col, f"{L['central']}{r}+{L['local']}{r}",
+                book.formula(sh, r, col, f"{L['central']}{r}+{L['local']}{r}",
                              central[i] + local[i], fmt)
             elif key == "fraction":
-                book.formula(ws, r, col, f"IF({L['cap']}{r}>0,{L['total']}{r}/{L['cap']}{r},0)",
+                book.formula(sh, r, col, f"IF({L['cap']}{r}>0,{L['total']}{r}/{L['cap']}{r},0)",
                              (central[i] + local[i]) / cap[i] if cap[i] > 0 else 0.0, fmt)
             else:
-                book.put(ws, r, col, values[key], fmt)
+                book.put(sh, r, col, values[key], fmt)
             neighbour = ws.cell(r, start - 1) if start > 1 else None
             if neighbour is not None and neighbour.has_style:
                 ws.cell(r, col).border = copy(neighbour.border)
@@ -261,6 +229,7 @@ def _subtotals(book: Book, ws: Worksheet, run: Run, rows: dict[int, int],
     if not rows:
         return
     alloc = run.allocation
+    sh = OpenpyxlSheet(ws)
     first, last = min(rows.values()), max(rows.values())
     by_row = {r: i for i, r in rows.items()}
     marks = sorted(r for r, why in skipped.items() if why == "subtotal")
@@ -279,9 +248,9 @@ def _subtotals(book: Book, ws: Worksheet, run: Run, rows: dict[int, int],
         for key in ("cap", "central", "local", "total"):
             c = letters[key]
             col = ws[f"{c}1"].column
-            book.formula(ws, s, col, f"SUBTOTAL(9,{c}{lo}:{c}{hi})", sums[key], MONEY)
+            book.formula(sh, s, col, f"SUBTOTAL(9,{c}{lo}:{c}{hi})", sums[key], MONEY)
         col = ws[f"{letters['fraction']}1"].column
-        book.formula(ws, s, col, f"IF({letters['cap']}{s}>0,{letters['total']}{s}/"
+        book.formula(sh, s, col, f"IF({letters['cap']}{s}>0,{letters['total']}{s}/"
                      f"{letters['cap']}{s},0)",
                      sums["total"] / sums["cap"] if sums["cap"] > 0 else 0.0, PERCENT)
         neighbour = ws.cell(s, start - 1) if start > 1 else None

@@ -7,6 +7,7 @@ follow a planner's edits; each one's value as kcopt computed it goes into `Book.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,10 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import yaml
-from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kcopt.geo import load_geography
 from kcopt.io.labels import (
@@ -25,31 +22,40 @@ from kcopt.io.labels import (
     FAMILY_VI,
     FUND_VI,
     LEVEL_VI,
-    MILLION_VND,
     NO,
     STATUS_VI,
     YES,
 )
 from kcopt.io.xlsx_base import (
-    BOLD,
     COUNT,
-    EN_FONT,
     EN_ROW,
     FIRST_ROW,
+    LEFT,
     MONEY,
+    MONO,
+    NOTE,
     NOTE_ROW,
     PERCENT,
     PRICE,
     SCORE,
+    SECTION,
+    STRONG,
+    TITLE,
     TITLE_ROW,
     VI_ROW,
     AllocationRefs,
+    BarChart,
+    BlockColumn,
     Book,
     Column,
     Link,
+    Sheet,
+    column_letter,
     finish,
     header_rows,
     heading,
+    plain,
+    quote_sheetname,
     total_style,
 )
 
@@ -104,7 +110,7 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     n = len(alloc)
     first, last = FIRST_ROW, FIRST_ROW + max(n, 1) - 1
     total_row = last + 1
-    letters = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     criteria = criteria_matrix(run.model.projects, run.scenario)
     crit_pos = {k: i for i, k in enumerate(CRITERIA)}
     rules = run.model.rules.rules
@@ -112,33 +118,53 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     central = alloc["central"].to_numpy(float)
     local = alloc["local"].to_numpy(float)
     L = letters
-    for i in range(n):
-        r = first + i
-        rec = alloc.iloc[i]
-        for j, col in enumerate(cols, 1):
-            key = col.key
-            if key == "total":
-                book.formula(ws, r, j, f"{L['central']}{r}+{L['local']}{r}",
-                             central[i] + local[i], col.fmt)
-            elif key == "fraction":
-                book.formula(ws, r, j, f"IF({L['cap']}{r}>0,{L['total']}{r}/{L['cap']}{r},0)",
-                             (central[i] + local[i]) / cap[i] if cap[i] > 0 else 0.0, col.fmt)
-            elif key in ("central", "local") and link is not None and i in link.rows:
-                src = link.central if key == "central" else link.local
-                book.formula(ws, r, j, f"{quote_sheetname(link.sheet)}!${src}${link.rows[i]}",
-                             central[i] if key == "central" else local[i], col.fmt)
-            elif key == "category_vi":
-                book.put(ws, r, j, rules[rec["category"]].name_vi)
-            elif key == "level":
-                book.put(ws, r, j, LEVEL_VI.get(str(rec["level"]), rec["level"]))
-            elif key == "status_vi":
-                book.put(ws, r, j, STATUS_VI.get(str(rec["status"]), rec["status"]))
-            elif key.startswith("crit:"):
-                book.put(ws, r, j, float(criteria[i, crit_pos[key[5:]]]), col.fmt)
-            elif key.startswith("extra:"):
-                book.put(ws, r, j, rec[key[6:]], col.fmt)
-            else:
-                book.put(ws, r, j, rec[key], col.fmt)
+    total = central + local
+    fraction = np.divide(total, cap, out=np.zeros(n), where=cap > 0)
+    linked = link.rows if link is not None else {}
+
+    def from_planner(fund: str) -> Any:
+        assert link is not None
+        src = link.central if fund == "central" else link.local
+        sheet = quote_sheetname(link.sheet)
+        row_of = {first + i: r for i, r in linked.items()}
+        return lambda r: f"{sheet}!${src}${row_of[r]}" if r in row_of else None
+
+    lc, ll, lcap, lt = L["central"], L["local"], L["cap"], L["total"]
+
+    def total_formula(r: int) -> str:
+        return f"{lc}{r}+{ll}{r}"
+
+    def fraction_formula(r: int) -> str:
+        return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
+
+    block = []
+    for j, col in enumerate(cols, 1):
+        key = col.key
+        template: Any = None
+        if key == "total":
+            values: Any = total.tolist()
+            template = total_formula
+        elif key == "fraction":
+            values = fraction.tolist()
+            template = fraction_formula
+        elif key in ("central", "local"):
+            values = (central if key == "central" else local).tolist()
+            if linked:
+                template = from_planner(key)
+        elif key == "category_vi":
+            values = [rules[c].name_vi for c in alloc["category"]]
+        elif key == "level":
+            values = [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
+        elif key == "status_vi":
+            values = [STATUS_VI.get(str(v), v) for v in alloc["status"]]
+        elif key.startswith("crit:"):
+            values = criteria[:, crit_pos[key[5:]]].astype(float).tolist()
+        elif key.startswith("extra:"):
+            values = alloc[key[6:]].tolist()
+        else:
+            values = alloc[key].tolist()
+        block.append(BlockColumn(j, values, col.fmt, template))
+    book.block(ws, first, block)
     totals = totals_of(alloc)
     book.put(ws, total_row, 1, "Tổng cộng / Total")
     book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", n,
@@ -234,20 +260,21 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     first = FIRST_ROW
     last = first + len(groups) - 1
     total_row = last + 1
-    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     budgets = run.scenario.local_budgets
+    keys = alloc[match].to_numpy(object)
+    funded = (alloc["status"] == "funded").to_numpy()
+    partial = (alloc["status"] == "partial").to_numpy()
+    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
     for i, values in enumerate(groups):
         r = first + i
         for j, v in enumerate(values, 1):
             book.put(ws, r, j, v)
-        sel = (alloc[match] == values[0]).to_numpy()
-        part = alloc.loc[sel]
-        status = part["status"]
+        sel = keys == values[0]
         crit = f"{refs.rng(match)},$A{r}"
-        expected = {"projects": int(sel.sum()), "funded": int((status == "funded").sum()),
-                    "partial": int((status == "partial").sum()),
-                    "demand": float(part["cap"].sum()), "central": float(part["central"].sum()),
-                    "local": float(part["local"].sum())}
+        expected = {"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
+                    "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
+                    "central": float(central[sel].sum()), "local": float(local[sel].sum())}
         formulas = {
             "projects": f"COUNTIFS({crit})",
             "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
@@ -295,33 +322,28 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     if key in ("region", "category"):
         label = L["name_vi"]
         _bar_chart(ws, key, label, L["central"], L["local"], first, last,
-                   anchor=f"{get_column_letter(len(cols) + 2)}{VI_ROW}")
+                   anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
 
 
-def _bar_chart(ws: Worksheet, key: str, label: str, central: str, local: str, first: int,
+def _bar_chart(ws: Sheet, key: str, label: str, central: str, local: str, first: int,
                last: int, anchor: str) -> None:
-    chart = BarChart()
-    chart.type = "bar" if key == "category" else "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = ("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if key ==
-                   "category" else "Phân bổ theo vùng / Allocation by region")
-    for col, name in ((central, "Trung ương / Central"), (local, "Địa phương / Local")):
-        idx = ws[f"{col}{first}"].column
-        chart.series.append(Series(Reference(ws, min_col=idx, min_row=first, max_row=last),
-                                   title=name))
-    lab = ws[f"{label}{first}"].column
-    chart.set_categories(Reference(ws, min_col=lab, min_row=first, max_row=last))
-    chart.y_axis.title = MILLION_VND
-    chart.y_axis.numFmt = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if key == "category":
-        chart.x_axis.scaling.orientation = "maxMin"  # first category at the top, as in the table
-    chart.legend.position = "b"
-    chart.width = 26
-    chart.height = max(9.0, 0.55 * (last - first + 1) + 4) if key == "category" else 10
-    ws.add_chart(chart, anchor)
+    def col(letter: str) -> int:
+        n = 0
+        for ch in letter:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    m = re.fullmatch(r"([A-Z]+)(\d+)", anchor)
+    assert m
+    horizontal = key == "category"
+    ws.chart(BarChart(
+        title=("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if horizontal
+               else "Phân bổ theo vùng / Allocation by region"),
+        horizontal=horizontal, categories=col(label),
+        series=[(col(central), "Trung ương / Central"), (col(local), "Địa phương / Local")],
+        first=first, last=last, width_cm=26,
+        height_cm=max(9.0, 0.55 * (last - first + 1) + 4) if horizontal else 10,
+        anchor=(int(m.group(2)), col(m.group(1)))))
 
 
 def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
@@ -337,7 +359,7 @@ def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> No
             Column("projects", "Số đề án được hỗ trợ", "Projects supported", COUNT, 11),
             Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
     heading(ws, run, "TỔNG HỢP THEO NGUỒN VỐN", "Summary by fund", cols)
-    L = {c.key: get_column_letter(j) for j, c in enumerate(cols, 1)}
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     sc = run.scenario
     budgets = {"central": float(sc.central_budget), "local": float(sum(sc.local_budgets.values()))}
     r_total = FIRST_ROW + 2
@@ -364,7 +386,7 @@ def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> No
     finish(ws, cols, FIRST_ROW, FIRST_ROW + 1, freeze="B")
 
 
-def _fund_ratios(book: Book, ws: Worksheet, r: int, L: dict[str, str], budget: float,
+def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float,
                  allocated: float, grand: float, r_total: int) -> None:
     book.formula(ws, r, 5, f"{L['budget']}{r}-{L['allocated']}{r}", budget - allocated, MONEY)
     book.formula(ws, r, 6, f"IF({L['budget']}{r}>0,{L['allocated']}{r}/{L['budget']}{r},0)",
@@ -413,8 +435,8 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
     finish(ws, cols, FIRST_ROW, last, freeze="B")
     # allocation by score band, below
     top = last + 3
-    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN").font = Font(bold=True, size=12)
-    book.put(ws, top + 1, 1, "Allocation by priority score band").font = EN_FONT
+    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN", style=SECTION)
+    book.put(ws, top + 1, 1, "Allocation by priority score band", style=NOTE)
     band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
                  Column("from", "Từ (≥)", "From (≥)", "0.00", 0),
                  Column("to", "Đến (<)", "To (<)", "0.00", 0),
@@ -466,31 +488,31 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
             Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
             Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
             Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
-    ws.cell(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG").font = Font(bold=True, size=13)
-    ws.cell(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
-            "the score gained per extra million VND").font = EN_FONT
+    ws.write(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG", style=TITLE)
+    ws.write(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
+             "the score gained per extra million VND", style=NOTE)
     header_rows(ws, cols, VI_ROW, EN_ROW)
-    for i, rec in enumerate(cons.to_dict("records")):
-        r = FIRST_ROW + i
-        price = rec["shadow_price"]
-        finite = isinstance(price, int | float) and np.isfinite(price)
-        for j, col in enumerate(cols, 1):
-            if col.key == "family_vi":
-                book.put(ws, r, j, FAMILY_VI.get(rec["family"], rec["family"]))
-            elif col.key == "meaning":
-                book.put(ws, r, j, describe_row(rec["name"], float(rec["rhs"]),
-                                                bool(rec["binding"])))
-            elif col.key == "binding":
-                book.put(ws, r, j, YES if rec["binding"] else NO)
-            elif col.key == "shadow_price":
-                book.put(ws, r, j, price if finite else ("inf" if isinstance(price, float)
-                                                          and np.isinf(price) else None),
-                         col.fmt)
-            elif col.key == "per_1000":
-                if finite:
-                    book.formula(ws, r, j, f"I{r}*1000", float(price) * 1000, col.fmt)
-            else:
-                book.put(ws, r, j, rec.get(col.key), col.fmt)
+    prices = [plain(p) if isinstance(p, int | float) else None
+              for p in cons["shadow_price"].tolist()]  # ±inf as text, NaN as a blank
+    finite = [isinstance(p, int | float) for p in prices]
+    letter = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}["shadow_price"]
+
+    def per_1000(r: int) -> str | None:
+        return f"{letter}{r}*1000" if finite[r - FIRST_ROW] else None
+
+    values: dict[str, list[Any]] = {
+        "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"]],
+        "meaning": [describe_row(n, float(v), bool(b)) for n, v, b in zip(
+            cons["name"], cons["rhs"], cons["binding"], strict=True)],
+        "binding": [YES if b else NO for b in cons["binding"]],
+        "shadow_price": prices,
+        "per_1000": [p * 1000 if isinstance(p, int | float) else None for p in prices],
+    }
+    book.block(ws, FIRST_ROW, [
+        BlockColumn(j, values[c.key] if c.key in values else
+                    cons[c.key].tolist() if c.key in cons else [None] * len(cons), c.fmt,
+                    per_1000 if c.key == "per_1000" else None)
+        for j, c in enumerate(cols, 1)])
     finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
 
 
@@ -535,7 +557,8 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     r = FIRST_ROW
     for item, value in rows:
         book.put(ws, r, 1, item)
-        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None)
+        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None,
+                 None if isinstance(value, str | type(None)) else LEFT)
         r += 1
     for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
                               totals.central),
@@ -547,21 +570,17 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     last = r - 1
     r += 1
     warnings = s.get("warnings", [])
-    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})").font = BOLD
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
     for w in warnings:
         r += 1
         book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
     r += 2
-    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario").font = BOLD
+    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
     text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,
                           sort_keys=False, width=200)
     for line in text.splitlines():
         r += 1
-        book.put(ws, r, 2, line).font = Font(name="Courier New")
+        book.put(ws, r, 2, line, style=MONO)
     finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)
-    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=r, min_col=1, max_col=2):
-        for cell in row:
-            if cell.column == 2 and not isinstance(cell.value, str | type(None)):
-                cell.alignment = Alignment(horizontal="left")
 
 

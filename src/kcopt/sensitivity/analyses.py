@@ -244,7 +244,7 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
 
 
 def tornado(result: Result, change: float = 0.2, jobs: int = 1,
-            scheduler: str | None = None) -> pd.DataFrame:
+            scheduler: str | None = None, progress: bool = False) -> pd.DataFrame:
     """Each priority weight and each budget moved ±`change` (weights renormalised): the
     objective and how many projects change status."""
     model = result.model
@@ -267,7 +267,8 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     rows = []
     for (kind, name, delta, value), out in zip(
             plan, map_points(model.lp, wtask, params, jobs=jobs, scheduler=scheduler,
-                             opts=model.scenario.solver), strict=True):
+                             opts=model.scenario.solver, progress=progress,
+                             desc="tornado: weights"), strict=True):
         status, obj, frac = out
         rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
                                  result.objective))
@@ -278,7 +279,8 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     bplan += [("local budgets", (1.0, 1 + s * change), s * change, l_total * (1 + s * change))
               for s in (-1, 1)]
     outs = map_points(model.lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
-                      scheduler=scheduler, opts=model.scenario.solver)
+                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
+                      desc="tornado: budgets")
     for (name, _, delta, value), out in zip(bplan, outs, strict=True):
         x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
@@ -300,7 +302,8 @@ POLICY_PRICE_COLUMNS = ["target", "kind", "goal", "objective_with", "objective_w
                         "sentence", "conditional_on_selection"]
 
 
-def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
+def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
+                  progress: bool = False) -> pd.DataFrame:
     """For every target: the score given up to meet it (with vs without) and its shadow price."""
     model = result.model
     lp = model.lp
@@ -309,7 +312,8 @@ def policy_prices(result: Result, jobs: int = 1) -> pd.DataFrame:
     groups = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target" and
                (n == t.name or n.startswith(t.name + ":"))] for t in targets]
     out = map_points(lp, RelaxTask(lp.row_lower, lp.row_upper), groups, jobs=jobs,
-                     opts=model.scenario.solver) if lp.shape[1] else [
+                     scheduler=scheduler, opts=model.scenario.solver, progress=progress,
+                     desc="policy prices") if lp.shape[1] else [
                          ("optimal", result.objective)] * len(groups)
     rows = []
     price = result.shadow_price if result.shadow_price is not None else np.zeros(lp.shape[0])

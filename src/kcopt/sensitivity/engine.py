@@ -1,9 +1,10 @@
 """Warm-started re-solves, spread over processes (joblib) or a Dask cluster.
 
 A `Resolver` keeps one HiGHS instance per worker: each re-solve changes costs or row bounds in
-place and HiGHS restarts simplex from the previous basis. Work is cut into contiguous chunks so
-each worker warm-starts along its chunk; results come back in input order, so a run is
-reproducible whatever the number of workers. A failed point is recorded, not raised.
+place and HiGHS restarts simplex from the base program's optimal basis (the same for every
+point, so the answer does not depend on the order of the work). Work is cut into contiguous
+chunks, one HiGHS instance each; results come back in input order, so a run is reproducible
+whatever the number of workers. A failed point is recorded, not raised.
 """
 
 from __future__ import annotations
@@ -29,16 +30,30 @@ class Point:
 
 
 class Resolver:
-    """A HiGHS model kept alive across re-solves (warm starts)."""
+    """A HiGHS model kept alive across re-solves (warm starts).
+
+    Every re-solve of an LP starts from the same basis, the base program's optimum, never from
+    the previous point's: an allocation LP is degenerate (several plans of equal score), and
+    which one simplex ends at depends on where it starts. So a point's answer is the same
+    whichever worker solves it and whatever that worker solved before.
+    """
 
     def __init__(self, lp: LinearProgram, opts: SolverOptions | None = None):
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
         self.lp = lp
         self.h = make_highs(opts or SolverOptions())
-        self.h.passModel(to_highs_lp(lp, names=False))
         self.n = lp.shape[1]
         self._all = np.arange(self.n, dtype=np.int32)
+        self.basis = None
+        is_lp = not lp.integer.any()
+        if is_lp:
+            self.h.setOptionValue("presolve", "off")  # re-solves start from a basis
+        self.h.passModel(to_highs_lp(lp, names=False))
+        if is_lp and self.n:
+            self.h.run()
+            basis = self.h.getBasis()
+            self.basis = basis if basis.valid else None
 
     def set_costs(self, cost: np.ndarray) -> None:
         self.h.changeColsCost(self.n, self._all, np.asarray(cost, dtype=float))
@@ -56,6 +71,9 @@ class Resolver:
 
     def solve(self) -> Point:
         try:
+            if self.basis is not None:
+                self.h.clearSolver()  # no factor, edge weights or perturbation carried over
+                self.h.setBasis(self.basis)
             self.h.run()
             status = self.h.getModelStatus().name
             if status == "kModelEmpty":  # nothing any fund may pay: an empty plan

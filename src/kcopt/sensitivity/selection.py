@@ -31,7 +31,7 @@ def _solve(model, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
 
 
 def selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
-                      tol: float = 5e-3) -> pd.DataFrame:
+                      tol: float = 5e-3, jobs: int = 1, progress: bool = False) -> pd.DataFrame:
     """Per integer project (the `max_projects` nearest the selection margin): the score change
     that flips its selection, its direction, and the score at which it flips."""
     model = result.model
@@ -68,11 +68,31 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
                 "total_score" else 1.0
             np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
     order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
+    args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
+             float(estimate[int(z_proj[k])]), opts, iterations, tol) for k in order]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(args), desc="selection margins", unit="project", leave=False)
     rows = []
-    for k in order:
-        p, j, sel = int(z_proj[k]), int(z_cols[k]), bool(selected[k])
-        rows.append(_margin(model, p, j, sel, score, cap, float(estimate[p]), opts, iterations,
-                            tol))
+    try:
+        if jobs > 1 and len(args) > 1:  # each project's bisection is independent
+            from joblib import Parallel, delayed
+
+            for row in Parallel(n_jobs=jobs, return_as="generator")(
+                    delayed(_margin)(*a) for a in args):
+                rows.append(row)
+                if bar is not None:
+                    bar.update(1)
+        else:
+            for a in args:
+                rows.append(_margin(*a))
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
     return pd.DataFrame(rows)
 
 

@@ -62,8 +62,9 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
     robust = timed("weight_robustness", weight_robustness, result, draws=draws,
                    concentration=concentration, bounds=bounds, seed=seed, jobs=jobs,
                    scheduler=scheduler, progress=progress)
-    torn = timed("tornado", tornado, result)
-    prices = timed("policy_prices", policy_prices, result)
+    torn = timed("tornado", tornado, result, jobs=jobs, scheduler=scheduler, progress=progress)
+    prices = timed("policy_prices", policy_prices, result, jobs=jobs, scheduler=scheduler,
+                   progress=progress)
     settings = {"draws": draws, "seed": seed, "concentration": concentration,
                 "bounds": bounds or {}, "sweep_points": sweep_points, "grid": grid,
                 "failed_draws": robust.attrs.get("failed", 0),
@@ -73,7 +74,7 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
         from kcopt.sensitivity.selection import selection_margins
 
         margin_table = timed("selection_margins", selection_margins, result,
-                             max_projects=margins)
+                             max_projects=margins, jobs=jobs, progress=progress)
     settings["selection_margins"] = margins if margin_table is not None else 0
     return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table)
 

@@ -1,0 +1,64 @@
+"""Live what-if (`kcopt.resolve`): a weight or budget change re-solved from the plan's basis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kcopt
+
+DEMO = kcopt.demo_scenario_path()
+
+
+@pytest.fixture(scope="module")
+def base() -> kcopt.Result:
+    return kcopt.run(DEMO).result
+
+
+def _cold(base: kcopt.Result, weights: dict, central: float) -> kcopt.Result:
+    sc = base.model.scenario.with_weights(**weights).with_budget(central=central)
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+
+
+def test_resolve_equals_a_solve_from_scratch(base: kcopt.Result) -> None:
+    central = base.model.scenario.central_budget * 0.8
+    new = kcopt.resolve(base, weights={"green": 0.35}, budgets={"central": central})
+    cold = _cold(base, {"green": 0.35}, central)
+    assert new.status == kcopt.Status.OPTIMAL
+    assert new.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert new.model.scenario.weights["green"] == pytest.approx(
+        cold.model.scenario.weights["green"])
+    table = kcopt.allocation_table(new)
+    assert table["central"].sum() <= central + 1e-6
+    assert (table["score"].to_numpy() == pytest.approx(
+        cold.model.projects["score"].round(6).to_numpy()))
+    # the plan it came from is untouched
+    assert kcopt.allocation_table(base)["central"].sum() == pytest.approx(
+        base.model.scenario.central_budget, rel=1e-6)
+
+
+def test_resolve_is_the_same_whatever_came_before(base: kcopt.Result) -> None:
+    """Each what-if starts from the base plan's basis: the same change gives the same plan
+    after any history of other changes (a degenerate LP has several optimal plans)."""
+    central = base.model.scenario.central_budget
+    change = {"weights": {"digital": 0.3},
+              "budgets": {"central": central, "local": {"Lâm Đồng": 500.0}}}
+    first = kcopt.resolve(base, **change)
+    for w in (0.05, 0.5, 0.2):
+        kcopt.resolve(base, weights={"green": w}, budgets={"central": 60000.0 + 1000 * w})
+    chained = kcopt.resolve(kcopt.resolve(base, budgets={"central": 0.5 * central}), **change)
+    again = kcopt.resolve(base, **change)
+    assert np.array_equal(first.x, again.x)
+    assert np.array_equal(first.x, chained.x)
+
+
+def test_resolve_infeasible_and_errors(base: kcopt.Result) -> None:
+    # the demo's must-fund projects need local money: a Result that says so, not an exception
+    no_local = kcopt.resolve(base, budgets={"local": 0})
+    assert no_local.status == kcopt.Status.INFEASIBLE and no_local.objective is None
+    with pytest.raises(kcopt.InputError, match=r"budgets\.central"):
+        kcopt.resolve(base, budgets={"central": -5})
+    with pytest.raises(kcopt.InputError, match="unknown weight"):
+        kcopt.resolve(base, weights={"beauty": 1.0})
+    with pytest.raises(kcopt.InputError, match="province"):
+        kcopt.resolve(base, budgets={"local": {"Atlantis": 5.0}})
