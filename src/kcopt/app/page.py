@@ -118,6 +118,10 @@ def data_section(s: Any, lang: Lang) -> None:
             s.seen["scenario"] = yml.file_id
             try:
                 data, _dropped = engine.parse_yaml(yml.getvalue())
+                local = s.base.get("budgets", {}).get("local")
+                budgets = data.get("budgets")
+                if isinstance(budgets, dict) and "local" not in budgets and local:
+                    budgets["local"] = local  # keep the budgets of the uploaded file
                 s.base, s.gen, s.scenario_problems = data, s.gen + 1, None
             except InputError as exc:
                 s.scenario_problems = exc.problems
@@ -438,7 +442,9 @@ def sensitivity_section(s: Any, lang: Lang) -> None:
         c[1].pyplot(kcopt.plots.policy_prices(sens))
     for name, table in sens.tables().items():
         with st.expander(name):
-            st.dataframe(table, hide_index=True)
+            shown = table.copy()
+            shown.attrs = {}  # arrays in attrs (failed draws) do not serialise
+            st.dataframe(shown, hide_index=True)
 
 
 # ---- downloads ------------------------------------------------------------------------------
