@@ -92,7 +92,7 @@ def test_upload_the_demo_solve_and_match_the_library(demo_run):
     assert list(got["reason"]) == list(want["reason"])
     # headline numbers, the allocation table, the binding budgets in words
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Kinh phí trung ương"] == "105.000 triệu đồng"
+    assert metrics["Kinh phí trung ương (triệu đồng)"] == "105.000"
     assert "Bảng phân bổ" in [h.value for h in at.subheader]
     assert any("Ngân sách trung ương (105.000 triệu đồng) đã dùng hết" in m.value
                for m in at.markdown)

@@ -202,7 +202,9 @@ def binding_sentences(run: Run, lang: Lang) -> list[str]:
         return []
     out = []
     rows = cons[cons["binding"] & cons["family"].isin(["budget", "target"])]
-    rows = rows.assign(price=rows["shadow_price"].abs()).sort_values("price", ascending=False)
+    rows = rows.assign(price=rows["shadow_price"].abs(),
+                       central=rows["name"] != "budget:central")  # the central budget first
+    rows = rows.sort_values(["central", "price"], ascending=[True, False])
     for r in rows.to_dict("records"):
         if r["family"] == "budget":
             parts = str(r["name"]).split(":")

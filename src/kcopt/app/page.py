@@ -337,14 +337,15 @@ def results_section(s: Any, lang: Lang) -> None:
         return
     run, summ = plan.run, plan.run.summary
     if s.last_seconds is not None:
-        st.caption(tr("resolved", lang, s=number(s.last_seconds, lang, 2)))
+        st.caption(tr("resolved" if plan.changes else "solved_in", lang,
+                      s=number(s.last_seconds, lang, 2)))
     st.subheader(tr("h_headline", lang))
     m = st.columns(4)
-    unit = "triệu đồng" if lang == "vi" else "million VND"
+    unit = tr("million", lang)
     m[0].metric(tr("m_objective", lang), number(summ["objective"], lang, 3))
-    m[1].metric(tr("m_central", lang), f"{number(summ['totals']['central'], lang)} {unit}",
+    m[1].metric(f"{tr('m_central', lang)} ({unit})", number(summ["totals"]["central"], lang),
                 help=tr("of_budget", lang, b=number(summ["budgets"]["central"], lang)))
-    m[2].metric(tr("m_local", lang), f"{number(summ['totals']['local'], lang)} {unit}",
+    m[2].metric(f"{tr('m_local', lang)} ({unit})", number(summ["totals"]["local"], lang),
                 help=tr("of_budget", lang, b=number(summ["budgets"]["local"], lang)))
     c = summ["counts"]
     m[3].metric(tr("m_funded", lang), f"{c['funded'] + c['partial']}",

@@ -98,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "busy": ("Một lần tính khác của phiên này đang chạy; chờ nó xong.",
              "Another solve of this session is under way; wait for it to finish."),
     "auto": ("Tự động tính lại khi thay đổi kịch bản", "Re-solve when the scenario changes"),
+    "solved_in": ("Đã tính trong {s} giây.", "Solved in {s} s."),
     "resolved": ("Đã tính lại trong {s} giây.", "Re-solved in {s} s."),
     "no_plan": ("Chưa có phương án. Bấm \"Tính phân bổ\".", "No plan yet. Press \"Tính phân bổ\"."),
     "stale": ("Kịch bản đã thay đổi từ lần tính trước.",
