@@ -213,6 +213,9 @@ def test_two_sessions_at_once_get_their_own_plan(server, browser, workbooks, tmp
     for name, (_, page) in sessions.items():
         n = 800 if name == "full" else 300
         page.get_by_text(f"Đã đọc {n} đề án").wait_for()
+        uploader(page, "Ngân sách khuyến công địa phương").set_input_files(
+            DEMO.parent / "local-budgets.csv")
+        idle(page)
         uploader(page, "Mở kịch bản (YAML)").set_input_files(DEMO)
     for _, page in sessions.values():
         idle(page)

@@ -215,7 +215,7 @@ def binding_sentences(run: Run, lang: Lang) -> list[str]:
                           p=number(1000 * r["shadow_price"], lang, 3)))
         else:
             out.append(tr("price_target", lang, what=f"'{r['name']}'",
-                          p=number(r["shadow_price"], lang, 4)))
+                          p=number(1000 * r["shadow_price"], lang, 3)))
     return out
 
 

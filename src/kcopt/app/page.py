@@ -54,7 +54,15 @@ def state() -> Any:
 
 
 def gate(lang: Lang) -> None:
-    """The Department's password, when KCOPT_APP_PASSWORD is set."""
+    """The Department's login: Streamlit's OIDC login when `[auth]` is configured in
+    .streamlit/secrets.toml, and the password when KCOPT_APP_PASSWORD is set."""
+    try:
+        oidc = "auth" in st.secrets
+    except Exception:  # no secrets file: no OIDC
+        oidc = False
+    if oidc and not st.user.is_logged_in:
+        st.button(tr("login", lang), on_click=st.login, key="login")
+        st.stop()
     secret = os.environ.get("KCOPT_APP_PASSWORD")
     if not secret or st.session_state.get("authed"):
         return
@@ -557,4 +565,5 @@ def main() -> None:
         downloads_section(s, lang, data)
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the page as __main__; importing it draws nothing
+    main()

@@ -14,6 +14,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title": ("kcopt — Phân bổ kinh phí khuyến công",
               "kcopt — Industrial-promotion (khuyến công) fund allocation"),
     "language": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
+    "login": ("Đăng nhập", "Log in"),
     "password": ("Mật khẩu", "Password"),
     "password_wrong": ("Mật khẩu không đúng.", "Wrong password."),
     "password_hint": ("Ứng dụng này được bảo vệ bằng mật khẩu của Sở.",
@@ -130,10 +131,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "price_budget": ("{what} đã dùng hết: mỗi 1.000 triệu đồng thêm sẽ tăng {p} điểm mục tiêu.",
                      "{what} fully used: each extra 1,000 million VND adds {p} objective "
                      "points."),
-    "price_target": ("Mục tiêu {what} ràng buộc: nới thêm 1 đơn vị làm thay đổi mục tiêu {p} "
-                     "điểm.",
-                     "Target {what} binds: relaxing it by one unit changes the objective by "
-                     "{p} points."),
+    "price_target": ("Mục tiêu {what} đang ràng buộc: giá {p} điểm cho mỗi 1.000 triệu đồng "
+                     "(phần Độ nhạy tính số điểm phải đánh đổi cho mục tiêu).",
+                     "Target {what} binds: price {p} points per 1,000 million VND (the "
+                     "Sensitivity tab gives the score each target costs)."),
     "budget_central": ("Ngân sách trung ương", "The central budget"),
     "budget_local": ("Ngân sách địa phương {p}", "The local budget of {p}"),
     "infeasible": ("Kịch bản không khả thi: ngân sách, mục tiêu và đề án bắt buộc không thể "
