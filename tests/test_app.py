@@ -238,6 +238,30 @@ def test_workspace_takes_no_path_and_cleans_up():
     assert not folder.exists()  # the session's files go with its state
 
 
+def test_sessions_that_end_lose_their_folders():
+    from kcopt.app import workspace
+
+    a, b = Workspace(), Workspace()
+    with workspace._REGISTER_LOCK:
+        workspace._REGISTER.clear()  # sessions of earlier AppTest runs
+    workspace.register("a", a)
+    workspace.register("b", b)
+    alive = {"a", "b"}
+    assert workspace.sweep(alive.__contains__, grace=10, now=0) == []
+    alive.discard("a")  # tab a closed
+    assert workspace.sweep(alive.__contains__, grace=10, now=1) == []  # may still reconnect
+    assert workspace.sweep(alive.__contains__, grace=10, now=5) == []
+    assert a.folder.exists()
+    assert workspace.sweep(alive.__contains__, grace=10, now=11) == ["a"]
+    assert a.closed and not b.closed
+    alive.discard("b")
+    workspace.sweep(alive.__contains__, grace=10, now=12)
+    alive.add("b")  # reconnected within the window: kept
+    assert workspace.sweep(alive.__contains__, grace=10, now=30) == []
+    assert not b.closed
+    b.close()
+
+
 def test_scenario_files_lose_their_paths():
     data, dropped = engine.parse_yaml(b"name: x\nprojects: /etc/passwd\nextends: ../b.yaml\n"
                                       b"budgets: {central: 10, local: /srv/secret.csv}\n")

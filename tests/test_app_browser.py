@@ -47,11 +47,20 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server_tmp(tmp_path_factory) -> Path:
+    """The server's temporary folder, where each session keeps its uploads."""
+    return tmp_path_factory.mktemp("server-tmp")
+
+
+@pytest.fixture(scope="module")
+def server(server_tmp) -> Iterator[str]:
     port = free_port()
+    env = {**os.environ, "TMPDIR": str(server_tmp),
+           # a closed tab's session ends 3 s after its connection drops (default 120 s)
+           "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "3"}
     proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser",
                              "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:
@@ -206,7 +215,12 @@ def test_upload_solve_slide_download(server, browser, workbooks, tmp_path):
     assert (base.loc[app.index, "total"] - app.sum(axis=1)).abs().max() > 1
 
 
-def test_two_sessions_at_once_get_their_own_plan(server, browser, workbooks, tmp_path):
+def session_folders(server_tmp: Path) -> list[Path]:
+    return sorted(server_tmp.glob("kcopt-app-*"))
+
+
+def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, workbooks,
+                                                 tmp_path):
     sessions = {name: open_app(browser, server) for name in ("full", "small")}
     for name, (_, page) in sessions.items():
         uploader(page, "Danh sách đề án").set_input_files(workbooks[name])
@@ -221,7 +235,7 @@ def test_two_sessions_at_once_get_their_own_plan(server, browser, workbooks, tmp
         idle(page)
     for _, page in sessions.values():  # both solves under way together
         page.get_by_role("button", name="Tính phân bổ").click()
-    for name, (context, page) in sessions.items():
+    for name, (_, page) in sessions.items():
         idle(page)
         page.get_by_role("tab", name="3. Kết quả").click()
         page.get_by_text("Kết quả chính").wait_for()
@@ -231,4 +245,12 @@ def test_two_sessions_at_once_get_their_own_plan(server, browser, workbooks, tmp
         frame = allocation_sheet(xlsx)
         want = pd.read_excel(workbooks[name], dtype=str).iloc[:, 0]
         assert list(frame.index) == list(want)
+    folders = session_folders(server_tmp)
+    assert len(folders) >= 2
+    for context, _ in sessions.values():
         context.close()
+    deadline = time.monotonic() + 90
+    while any(f.exists() for f in folders) and time.monotonic() < deadline:
+        time.sleep(1)
+    left = [f.name for f in folders if f.exists()]
+    assert not left, f"session folders left after the sessions ended: {left}"

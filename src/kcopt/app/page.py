@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kcopt.app import engine
+from kcopt.app import engine, workspace
 from kcopt.app.texts import Lang, number, tr
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.errors import InfeasibleError, InputError, KcoptError
@@ -36,8 +36,9 @@ STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
 
 def state() -> Any:
     s = st.session_state
-    if "ws" not in s:
+    if "ws" not in s or s.ws.closed:  # new, or back after its files were removed
         s.ws = Workspace()
+        end_with_session(s.ws)
         s.gen = 0
         s.base = dict(DEFAULT_DATA)
         s.names = {}
@@ -51,6 +52,20 @@ def state() -> Any:
         s.figures = {}
         s.last_seconds = None
     return s
+
+
+def end_with_session(ws: Workspace) -> None:
+    """Remove the session's folder when the session ends (see `workspace.sweep`)."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return  # bare runs: the folder goes with the session state
+    server = runtime.get_instance()
+    workspace.register(ctx.session_id, ws)
+    workspace.start_janitor(server.is_active_session,
+                            float(st.get_option("server.disconnectedSessionTTL")))
 
 
 def gate(lang: Lang) -> None:
