@@ -45,6 +45,7 @@ class Plan:
     changes: list[str] = field(default_factory=list)
     sensitivity: kcopt.Sensitivity | None = None
     number: int = 0
+    quick: bool = False  # a what-if re-solve (replan), not the full pipeline
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -138,25 +139,45 @@ def solve_plan(sc: Scenario) -> Run:
 
 
 def replan(previous: Run, sc: Scenario) -> Run:
-    """A what-if: the same validated projects under a changed scenario, built and solved again.
+    """A what-if: the same validated projects under a changed scenario, solved again.
 
-    Falls back to the full pipeline when the new scenario is infeasible or the solver fails,
-    so the diagnosis is the pipeline's own.
+    When only weights or budgets changed and this kcopt has `kcopt.resolve` (a re-solve from
+    the plan's optimal basis), that is used; otherwise the program is built and solved again
+    (no file read). Falls back to the full pipeline when the new scenario is infeasible or the
+    solver fails, so the diagnosis is the pipeline's own.
     """
     from kcopt.report import allocation_table, constraint_table, summary
 
-    model = kcopt.build(previous.projects, sc)
-    if kcopt.presolve_checks(model):
-        return solve_plan(sc)
-    result = kcopt.solve(model, time_limit=sc.solver.time_limit)
+    result = None
+    warm = getattr(kcopt, "resolve", None)
+    if warm is not None and _weights_or_budgets_only(previous.scenario, sc):
+        from kcopt.scenario import CRITERIA
+
+        provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
+        result = warm(previous.result, weights={k: sc.weights.get(k, 0.0) for k in CRITERIA},
+                      budgets={"central": sc.central_budget,
+                               "local": {p: sc.local_budgets.get(p, 0.0) for p in provinces}})
+        model = result.model
+    else:
+        model = kcopt.build(previous.projects, sc)
+        if kcopt.presolve_checks(model):
+            return solve_plan(sc)
+        result = kcopt.solve(model, time_limit=sc.solver.time_limit)
     if not result.status.has_solution or result.status != kcopt.Status.OPTIMAL:
         return solve_plan(sc)
-    run = Run(sc, previous.projects, model, result,
+    run = Run(model.scenario, previous.projects, model, result,
               warnings=[*sc.warnings, *previous.projects.warnings, *model.warnings])
     run.allocation = allocation_table(result)
     run.constraints = constraint_table(result)
     run.summary = summary(result, run.allocation, {}, [str(w) for w in run.warnings])
     return run
+
+
+def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
+    if a.years or b.years or a.mip is True or b.mip is True:
+        return False
+    ra, rb = a.resolved(), b.resolved()
+    return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
 def changes(before: Run, after: Run) -> list[str]:
@@ -271,11 +292,13 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     if (folder / "scenario.yaml").exists():
         return folder
     with ws.lock:
-        write_outputs(plan.run, folder)
+        # a what-if plan's files come from the full pipeline on its scenario, so they are
+        # exactly what `kcopt solve` writes for the downloaded scenario
+        run = solve_plan(plan.run.scenario) if plan.quick else plan.run
+        write_outputs(run, folder)
         if plan.sensitivity is not None:
             write_sensitivity(plan.sensitivity, plan.run.result, folder)
-        kcopt.write_report(outcome(plan.run, plan.sensitivity),
-                           folder / "report.html")
+        kcopt.write_report(outcome(run, plan.sensitivity), folder / "report.html")
         (folder / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
     return folder
 

@@ -330,7 +330,8 @@ def solve(s: Any, sc: Any, data: dict[str, Any], lang: Lang, quick: bool) -> Non
             run = engine.solve_plan(sc)
         seconds = time.perf_counter() - t0
         s.plans += 1
-        plan = engine.Plan(run, data, seconds, number=s.plans)
+        plan = engine.Plan(run, data, seconds, number=s.plans,
+                           quick=quick and previous is not None)
         if previous is not None:
             plan.changes = engine.changes(previous.run, run)
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
