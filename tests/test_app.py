@@ -123,7 +123,7 @@ def test_weight_slider_resolves_and_says_what_changed(demo_run):
     at.run()
     after = at.session_state["plan"]
     assert after.number == before.number + 1
-    assert after.changes and after.changes[0].startswith("From trước / before to sau / after")
+    assert after.changes and after.changes[0].startswith("From phương án trước to phương án mới")
     assert any(c.value.startswith("Đã tính lại trong") for c in at.caption)
     # the what-if plan is the library's plan for the same scenario
     sc = kcopt.load_scenario(DEMO).with_weights(green=0.40)

@@ -180,9 +180,10 @@ def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
     return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
-def changes(before: Run, after: Run) -> list[str]:
+def changes(before: Run, after: Run, lang: Lang = "vi") -> list[str]:
     """The compare sentences: what moved between two plans of the same list."""
-    return kcopt.compare(before, after, labels=("trước / before", "sau / after")).sentences
+    labels = (tr("last_plan", lang), tr("new_plan", lang))
+    return kcopt.compare(before, after, labels=labels).sentences
 
 
 def diagnosis_frame(exc: InfeasibleError, lang: Lang) -> pd.DataFrame:

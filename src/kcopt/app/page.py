@@ -333,7 +333,7 @@ def solve(s: Any, sc: Any, data: dict[str, Any], lang: Lang, quick: bool) -> Non
         plan = engine.Plan(run, data, seconds, number=s.plans,
                            quick=quick and previous is not None)
         if previous is not None:
-            plan.changes = engine.changes(previous.run, run)
+            plan.changes = engine.changes(previous.run, run, lang)
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
     except InfeasibleError as exc:
         s.failure = ("infeasible", engine.diagnosis_frame(exc, lang), data)
@@ -481,9 +481,8 @@ def yaml_text(s: Any, data: dict[str, Any]) -> str:
 
 def downloads_section(s: Any, lang: Lang, data: dict[str, Any]) -> None:
     plan = s.plan
-    st.download_button(tr("save_yaml", lang), yaml_text(s, data), file_name="scenario.yaml",
-                       mime="application/x-yaml", key="dl_yaml_now", on_click="ignore")
     if plan is None:
+        st.info(tr("no_plan", lang))
         return
     st.caption(tr("downloads_note", lang))
     ws, text = s.ws, yaml_text(s, plan.data)
@@ -497,21 +496,20 @@ def downloads_section(s: Any, lang: Lang, data: dict[str, Any]) -> None:
         return engine.zip_folder(engine.write_files(ws, plan, text))
 
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    c = st.columns(5)
-    c[0].download_button(tr("download_allocation", lang), file("allocation.xlsx"),
-                         file_name="allocation.xlsx", mime=xlsx, key="dl_allocation",
-                         on_click="ignore", type="primary")
+    st.download_button(tr("download_allocation", lang), file("allocation.xlsx"),
+                       file_name="allocation.xlsx", mime=xlsx, key="dl_allocation",
+                       on_click="ignore", type="primary")
     if engine.writes_annex():
-        c[1].download_button(tr("download_annex", lang), file("annex.xlsx"),
-                             file_name="annex.xlsx", mime=xlsx, key="dl_annex",
-                             on_click="ignore")
-    c[2].download_button(tr("download_report", lang), file("report.html"),
-                         file_name="report.html", mime="text/html", key="dl_report",
-                         on_click="ignore")
-    c[3].download_button(tr("download_yaml", lang), text, file_name="scenario.yaml",
-                         mime="application/x-yaml", key="dl_yaml", on_click="ignore")
-    c[4].download_button(tr("download_zip", lang), everything, file_name="kcopt-outputs.zip",
-                         mime="application/zip", key="dl_zip", on_click="ignore")
+        st.download_button(tr("download_annex", lang), file("annex.xlsx"),
+                           file_name="annex.xlsx", mime=xlsx, key="dl_annex",
+                           on_click="ignore")
+    st.download_button(tr("download_report", lang), file("report.html"),
+                       file_name="report.html", mime="text/html", key="dl_report",
+                       on_click="ignore")
+    st.download_button(tr("download_yaml", lang), text, file_name="scenario.yaml",
+                       mime="application/x-yaml", key="dl_yaml", on_click="ignore")
+    st.download_button(tr("download_zip", lang), everything, file_name="kcopt-outputs.zip",
+                       mime="application/zip", key="dl_zip", on_click="ignore")
 
 
 # ---- the page -------------------------------------------------------------------------------
@@ -550,6 +548,9 @@ def main() -> None:
                          key="scenario_problems")
         if sc is not None:
             rules_section(sc, lang)
+        st.download_button(tr("save_yaml", lang), yaml_text(s, data),
+                           file_name="scenario.yaml", mime="application/x-yaml",
+                           key="dl_yaml_now", on_click="ignore")
     with tabs[0]:
         for found in (s.upload_problems, s.input_problems if sc is not None else None):
             if found:

@@ -111,6 +111,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "m_funded": ("Đề án được hỗ trợ", "Projects funded"),
     "of_budget": ("trên {b} triệu đồng", "of {b} million"),
     "funded_sub": ("đủ {f}, một phần {p}", "{f} in full, {p} in part"),
+    "last_plan": ("phương án trước", "the last plan"),
+    "new_plan": ("phương án mới", "the new plan"),
     "h_changes": ("Thay đổi so với phương án trước", "What changed against the last plan"),
     "h_allocation": ("Bảng phân bổ", "Allocation"),
     "f_province": ("Tỉnh", "Province"), "f_category": ("Nội dung", "Content type"),
