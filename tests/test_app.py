@@ -101,6 +101,19 @@ def test_upload_the_demo_solve_and_match_the_library(demo_run):
     assert yaml.safe_load(text)["projects"] == "danh-sach-2026.csv"
 
 
+def test_budget_file_before_the_list_and_a_bad_budget_file():
+    at = page()
+    budgets = "Ngân sách khuyến công địa phương (không bắt buộc)"
+    upload(at, budgets, "ngan-sach.csv", BUDGETS.read_bytes())  # before any project list
+    upload(at, "Danh sách đề án", "ds.csv", PROJECTS.read_bytes())
+    local = at.session_state["base"]["budgets"]["local"]
+    assert local["Lâm Đồng"] > 0 and len(local) > 20
+    upload(at, budgets, "sai.csv", b"province,budget\nAtlantis,100\nHa Noi,-5\n")
+    assert any("2 lỗi trong dữ liệu" in e.value for e in at.error)
+    table = frame_with(at, "Cách sửa")
+    assert set(table["Giá trị nhận được"]) == {"Atlantis", "-5"}
+
+
 def test_filters_narrow_the_allocation(demo_run):
     at = page()
     demo_plan(at)

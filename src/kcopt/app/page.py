@@ -101,13 +101,12 @@ def upload(s: Any, kind: str, file: Any, lang: Lang) -> None:
     try:
         s.ws.save(kind, file.name, file.getvalue())
         s.names[kind] = file.name
-        if kind == "local-budgets":
+        # the budget file is read against the scenario, which needs a project list
+        if s.ws.file("projects") is not None and s.ws.file("local-budgets") is not None:
             inline_budgets(s)
     except InputError as exc:
         s.upload_problems = (exc.problems, exc.warnings)
-        if kind == "local-budgets":
-            s.ws.drop("local-budgets")
-            s.names.pop("local-budgets", None)
+        s.ws.drop("local-budgets")  # a bad budget file is not kept
     else:
         s.upload_problems = None
 
