@@ -82,6 +82,7 @@ def test_upload_the_demo_solve_and_match_the_library(demo_run):
            BUDGETS.read_bytes())
     upload(at, "Mở kịch bản (YAML)", "demo.yaml", DEMO.read_bytes())
     assert any("Đã đọc 800 đề án từ danh-sach-2026.csv" in s.value for s in at.success)
+    assert any("được bỏ qua (projects, budgets.local)" in i.value for i in at.info)
     solve(at)
     plan = at.session_state["plan"]
     got = plan.run.allocation.set_index("project_id")
@@ -277,10 +278,12 @@ def test_sessions_that_end_lose_their_folders():
 
 def test_scenario_files_lose_their_paths():
     data, dropped = engine.parse_yaml(b"name: x\nprojects: /etc/passwd\nextends: ../b.yaml\n"
-                                      b"budgets: {central: 10, local: /srv/secret.csv}\n")
+                                      b"budgets: {central: 10, local: /srv/secret.csv}\n"
+                                      b"rules: {provincial: /srv/resolutions}\n")
     assert "projects" not in data and "extends" not in data
     assert data["budgets"] == {"central": 10}
-    assert set(dropped) == {"projects", "extends", "budgets.local"}
+    assert data["rules"] == {}
+    assert set(dropped) == {"projects", "extends", "budgets.local", "rules.provincial"}
     with pytest.raises(kcopt.InputError, match="not valid YAML"):
         engine.parse_yaml(b"name: [")
 

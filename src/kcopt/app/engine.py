@@ -72,6 +72,10 @@ def sanitise(data: object) -> tuple[dict[str, Any], list[str]]:
     if isinstance(budgets, dict) and isinstance(budgets.get("local"), str):
         dropped.append("budgets.local")
         budgets.pop("local")
+    rules = out.get("rules")
+    if isinstance(rules, dict) and isinstance(rules.get("provincial"), str):
+        dropped.append("rules.provincial")  # a file or folder of provincial resolutions
+        rules.pop("provincial")
     out.pop("__file__", None)
     return out, dropped
 

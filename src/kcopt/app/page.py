@@ -139,7 +139,7 @@ def data_section(s: Any, lang: Lang) -> None:
         if yml is not None and s.seen.get("scenario") != yml.file_id:
             s.seen["scenario"] = yml.file_id
             try:
-                data, _dropped = engine.parse_yaml(yml.getvalue())
+                data, s.dropped = engine.parse_yaml(yml.getvalue())
                 local = s.base.get("budgets", {}).get("local")
                 budgets = data.get("budgets")
                 if isinstance(budgets, dict) and "local" not in budgets and local:
@@ -153,9 +153,11 @@ def data_section(s: Any, lang: Lang) -> None:
             s.ws.save("local-budgets", budgets.name, budgets.read_bytes())
             s.names = {"projects": projects.name, "local-budgets": budgets.name}
             s.base, s.input_problems, s.scenario_problems = data, None, None
-            s.upload_problems = None
+            s.upload_problems, s.dropped = None, []
             s.gen += 1
             inline_budgets(s)
+    if s.get("dropped"):
+        st.info(tr("paths_dropped", lang, keys=", ".join(s.dropped)))
 
 
 def internal_names(s: Any) -> dict[str, str]:

@@ -38,6 +38,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "trong kịch bản được bỏ qua: hãy tải tệp lên ở đây.",
                       "A scenario saved by the app or used with kcopt solve. File paths in it "
                       "are ignored: upload the files here."),
+    "paths_dropped": ("Kịch bản đã mở; đường dẫn tệp trong đó được bỏ qua ({keys}): tải các tệp "
+                      "đó lên ở đây.",
+                      "Scenario opened; the file paths in it are ignored ({keys}): upload those "
+                      "files here."),
     "demo": ("Dùng dữ liệu mẫu (demo)", "Start from the demo"),
     "demo_loaded": ("Đang dùng dữ liệu mẫu: {n} đề án.", "Using the demo: {n} projects."),
     "no_projects": ("Chưa có danh sách đề án. Tải tệp lên hoặc dùng dữ liệu mẫu.",
