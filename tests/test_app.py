@@ -279,11 +279,13 @@ def test_sessions_that_end_lose_their_folders():
 def test_scenario_files_lose_their_paths():
     data, dropped = engine.parse_yaml(b"name: x\nprojects: /etc/passwd\nextends: ../b.yaml\n"
                                       b"budgets: {central: 10, local: /srv/secret.csv}\n"
-                                      b"rules: {provincial: /srv/resolutions}\n")
+                                      b"rules: {provincial: /srv/resolutions,"
+                                      b" national: [/srv/n.csv]}\n")
     assert "projects" not in data and "extends" not in data
     assert data["budgets"] == {"central": 10}
     assert data["rules"] == {}
-    assert set(dropped) == {"projects", "extends", "budgets.local", "rules.provincial"}
+    assert set(dropped) == {"projects", "extends", "budgets.local", "rules.provincial",
+                            "rules.national"}
     with pytest.raises(kcopt.InputError, match="not valid YAML"):
         engine.parse_yaml(b"name: [")
 

@@ -73,9 +73,10 @@ def sanitise(data: object) -> tuple[dict[str, Any], list[str]]:
         dropped.append("budgets.local")
         budgets.pop("local")
     rules = out.get("rules")
-    if isinstance(rules, dict) and isinstance(rules.get("provincial"), str):
-        dropped.append("rules.provincial")  # a file or folder of provincial resolutions
-        rules.pop("provincial")
+    if isinstance(rules, dict):  # files or folders of national levels and resolutions
+        for key in [k for k, v in rules.items() if isinstance(v, str | list)]:
+            dropped.append(f"rules.{key}")
+            rules.pop(key)
     out.pop("__file__", None)
     return out, dropped
 
