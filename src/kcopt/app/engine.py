@@ -151,7 +151,7 @@ def replan(previous: Run, sc: Scenario) -> Run:
     (no file read). Falls back to the full pipeline when the new scenario is infeasible or the
     solver fails, so the diagnosis is the pipeline's own.
     """
-    from kcopt.report import allocation_table, constraint_table, summary
+    from kcopt.report import allocation_table, constraint_table, summary, warning_record
 
     result = None
     warm = getattr(kcopt, "resolve", None)
@@ -174,7 +174,7 @@ def replan(previous: Run, sc: Scenario) -> Run:
               warnings=[*sc.warnings, *previous.projects.warnings, *model.warnings])
     run.allocation = allocation_table(result)
     run.constraints = constraint_table(result)
-    run.summary = summary(result, run.allocation, {}, [str(w) for w in run.warnings])
+    run.summary = summary(result, run.allocation, {}, [warning_record(w) for w in run.warnings])
     return run
 
 

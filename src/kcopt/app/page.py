@@ -375,6 +375,9 @@ def results_section(s: Any, lang: Lang) -> None:
     c = summ["counts"]
     m[3].metric(tr("m_funded", lang), f"{c['funded'] + c['partial']}",
                 help=tr("funded_sub", lang, f=c["funded"], p=c["partial"]))
+    for w in summ.get("warnings", []):
+        if isinstance(w, dict) and w.get("code") == "budget_unspent":
+            st.warning(w["message"])
     if plan.changes:
         st.subheader(tr("h_changes", lang))
         st.markdown("\n".join(f"- {t}" for t in plan.changes))
