@@ -1,8 +1,8 @@
 """What-if latency of kcopt app: how long a weight or budget change takes to re-solve the demo.
 
-Times (wall and CPU) `kcopt.app.engine.replan` (the function the app calls when a slider moves: build and solve
-the validated project list again, allocation with reasons, constraints, summary) and, apart, the
-compare sentences shown beside it. Target: re-solve ≤ 0.3 s on the demo. A report, exit 0.
+Times (wall and CPU) `kcopt.app.engine.replan` (what the app calls when a slider moves: solve
+the validated project list again, allocation with reasons, constraints, summary) and, apart,
+the compare sentences shown beside it. Target: re-solve ≤ 0.3 s on the demo. A report, exit 0.
 
     python benchmarks/whatif.py [--repeat 20]
 """
