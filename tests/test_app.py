@@ -207,6 +207,9 @@ def test_downloads_are_the_pipeline_outputs(tmp_path):
     names = {p.name for p in folder.rglob("*") if p.is_file()}
     assert {"allocation.xlsx", "allocation.csv", "report.html", "scenario.yaml",
             "summary.json"} <= names
+    if engine.writes_annex():  # this kcopt writes the official annex layout
+        assert "annex.xlsx" in names
+        assert any(b.label.startswith("Tải annex.xlsx") for b in at.get("download_button"))
     with zipfile.ZipFile(io.BytesIO(engine.zip_folder(folder))) as zf:
         assert "allocation.xlsx" in zf.namelist() and "report.html" in zf.namelist()
     # the saved scenario, beside the planner's list, gives the CLI the same plan
