@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from kcopt.cli import app as _app
 from kcopt.cli import compare as _compare
 from kcopt.cli import init as _init
 from kcopt.cli import report as _report
@@ -50,6 +51,7 @@ app.command("compare")(_compare.compare_command)
 app.command("report")(_report.report_command)
 app.command("template")(_template.template_command)
 app.command("init")(_init.init_command)
+app.command("app")(_app.app_command)
 
 
 def main() -> None:

@@ -1,0 +1,330 @@
+"""What the app asks of kcopt, through the library's public functions only: scenarios in and
+out of YAML (never a server path from the user), reading and validating uploads, solving,
+re-solving for a what-if, sensitivity step by step, and the files a planner downloads.
+
+`replan` is the what-if re-solve: it rebuilds and re-solves the already validated project list
+(no file read). It is the one function to swap for a warm re-solve from the previous basis.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import time
+import zipfile
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+import kcopt
+from kcopt.app.texts import Lang, number, tr
+from kcopt.app.workspace import MAX_ROWS, TIME_LIMIT, Workspace
+from kcopt.errors import InfeasibleError, InputError, Problem
+from kcopt.pipeline import Run
+from kcopt.scenario import Scenario
+
+PATH_KEYS = ("projects", "extends")
+WEIGHT_KEYS = ("appraisal", "green", "circular", "digital", "regional_advantage",
+               "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+TARGET_COLUMNS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
+                  "amount", "label")
+OVERRIDE_COLUMNS = ("category", "fund", "province", "rate", "cap", "basis")
+
+
+@dataclass
+class Plan:
+    """A solved scenario as the app shows it."""
+
+    run: Run
+    data: dict[str, Any]  # the scenario data (no paths) that produced it
+    seconds: float
+    changes: list[str] = field(default_factory=list)
+    sensitivity: kcopt.Sensitivity | None = None
+    number: int = 0
+    quick: bool = False  # a what-if re-solve (replan), not the full pipeline
+
+
+# ---- scenarios as data ----------------------------------------------------------------------
+
+def demo_inputs() -> tuple[Path, Path, dict[str, Any]]:
+    """The bundled demo: its project list, its local budget file and its scenario data."""
+    path = kcopt.demo_scenario_path()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    clean, _ = sanitise(data)
+    return path.parent / str(data["projects"]), path.parent / str(data["budgets"]["local"]), clean
+
+
+def sanitise(data: object) -> tuple[dict[str, Any], list[str]]:
+    """A scenario's data without any file path (the app takes files as uploads only).
+
+    Returns the data and the keys dropped. A local budget *file* is dropped too: upload it.
+    """
+    if not isinstance(data, dict):
+        raise InputError([Problem("scenario", "a scenario must be a mapping of keys",
+                                  "Start with e.g. 'name: …' and 'budgets: …'", value=data)])
+    out = copy.deepcopy(data)
+    dropped = [k for k in PATH_KEYS if out.pop(k, None) is not None]
+    budgets = out.get("budgets")
+    if isinstance(budgets, dict) and isinstance(budgets.get("local"), str):
+        dropped.append("budgets.local")
+        budgets.pop("local")
+    rules = out.get("rules")
+    if isinstance(rules, dict):  # files or folders of national levels and resolutions
+        for key in [k for k, v in rules.items() if isinstance(v, str | list)]:
+            dropped.append(f"rules.{key}")
+            rules.pop(key)
+    out.pop("__file__", None)
+    return out, dropped
+
+
+def parse_yaml(text: bytes) -> tuple[dict[str, Any], list[str]]:
+    """Scenario data from an uploaded YAML (or JSON) file, paths dropped."""
+    try:
+        data = yaml.safe_load(text.decode("utf-8-sig")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError([Problem("scenario", f"not valid YAML{where}",
+                                  "Check indentation and quoting")]) from None
+    return sanitise(data)
+
+
+def scenario_yaml(data: dict[str, Any], projects_name: str,
+                  budgets_name: str | None = None) -> str:
+    """The scenario file a planner saves: it names the project list by the file name they
+    uploaded, so it runs with `kcopt solve` beside that file."""
+    full = {"name": data.get("name", "Kịch bản"), "projects": projects_name,
+            **{k: v for k, v in data.items() if k not in ("name", "projects")}}
+    if budgets_name and "local" not in full.get("budgets", {}):
+        full["budgets"] = {**full.get("budgets", {}), "local": budgets_name}
+    return yaml.safe_dump(full, allow_unicode=True, sort_keys=False, width=100)
+
+
+def load(ws: Workspace, data: dict[str, Any]) -> Scenario:
+    """Resolve scenario data against the session's uploads (validated like a file)."""
+    projects = ws.file("projects")
+    budgets = ws.file("local-budgets")
+    text = scenario_yaml(data, projects.name if projects else "",
+                         budgets.name if budgets else None)
+    path = ws.folder / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    sc = kcopt.load_scenario(path)
+    if sc.solver.time_limit is None or sc.solver.time_limit > TIME_LIMIT:
+        sc = replace(sc, solver=replace(sc.solver, time_limit=TIME_LIMIT))
+    return sc
+
+
+def local_budgets(sc: Scenario) -> dict[str, float]:
+    """Each province's local budget, every one of the 34 listed (0 where none is given)."""
+    from kcopt.geo import load_geography
+
+    return {p: float(sc.local_budgets.get(p, 0.0)) for p in load_geography().provinces}
+
+
+def read(sc: Scenario) -> kcopt.Projects:
+    """Read and validate the uploaded project list; `InputError` with every bad cell."""
+    assert sc.projects is not None
+    projects = kcopt.read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale)
+    if len(projects) > MAX_ROWS:
+        raise InputError([Problem(sc.projects.name, f"{len(projects)} projects; the app takes "
+                                  f"at most {MAX_ROWS}", "Split the list by province, or use "
+                                  "kcopt solve on a computer")])
+    return projects
+
+
+# ---- solving --------------------------------------------------------------------------------
+
+def solve_plan(sc: Scenario) -> Run:
+    """The full pipeline, as `kcopt solve` runs it (nothing written)."""
+    return kcopt.run(sc, out=None, time_limit=sc.solver.time_limit)
+
+
+def replan(previous: Run, sc: Scenario) -> Run:
+    """A what-if: the same validated projects under a changed scenario, solved again.
+
+    When only weights or budgets changed and this kcopt has `kcopt.resolve` (a re-solve from
+    the plan's optimal basis), that is used; otherwise the program is built and solved again
+    (no file read). Falls back to the full pipeline when the new scenario is infeasible or the
+    solver fails, so the diagnosis is the pipeline's own.
+    """
+    from kcopt.report import allocation_table, constraint_table, summary, warning_record
+
+    result = None
+    warm = getattr(kcopt, "resolve", None)
+    if warm is not None and _weights_or_budgets_only(previous.scenario, sc):
+        from kcopt.scenario import CRITERIA
+
+        provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
+        result = warm(previous.result, weights={k: sc.weights.get(k, 0.0) for k in CRITERIA},
+                      budgets={"central": sc.central_budget,
+                               "local": {p: sc.local_budgets.get(p, 0.0) for p in provinces}})
+        model = result.model
+    else:
+        model = kcopt.build(previous.projects, sc)
+        if kcopt.presolve_checks(model):
+            return solve_plan(sc)
+        result = kcopt.solve(model, time_limit=sc.solver.time_limit)
+    if not result.status.has_solution or result.status != kcopt.Status.OPTIMAL:
+        return solve_plan(sc)
+    run = Run(model.scenario, previous.projects, model, result,
+              warnings=[*sc.warnings, *previous.projects.warnings, *model.warnings])
+    run.allocation = allocation_table(result)
+    run.constraints = constraint_table(result)
+    run.summary = summary(result, run.allocation, {}, [warning_record(w) for w in run.warnings])
+    return run
+
+
+def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
+    if a.years or b.years or a.mip is True or b.mip is True:
+        return False
+    ra, rb = a.resolved(), b.resolved()
+    return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
+
+
+def changes(before: Run, after: Run, lang: Lang = "vi") -> list[str]:
+    """The compare sentences: what moved between two plans of the same list."""
+    labels = (tr("last_plan", lang), tr("new_plan", lang))
+    return kcopt.compare(before, after, labels=labels).sentences
+
+
+def diagnosis_frame(exc: InfeasibleError, lang: Lang) -> pd.DataFrame:
+    findings = getattr(exc.run, "diagnosis", []) or []
+    return pd.DataFrame([{tr("col_constraint", lang): f.constraint,
+                          tr("col_message", lang): f.message,
+                          tr("col_current", lang): f.current,
+                          tr("col_needed", lang): f.needed} for f in findings])
+
+
+def problems_frame(problems: list[Problem], lang: Lang,
+                   names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every problem as a row: file, sheet, row, column, value received, what, fix.
+
+    `names` maps the session's internal file names back to the names the user uploaded."""
+    names = names or {}
+
+    def shown(file: str) -> str:
+        for internal, user in names.items():
+            if internal and internal in file:
+                return user
+        return Path(file).name if "/" in file else file
+
+    rows = [{tr("col_file", lang): shown(p.file), tr("col_sheet", lang): p.sheet or "",
+             tr("col_row", lang): "" if p.row is None else str(p.row)
+             + (f" ({p.project_id})" if p.project_id else ""),
+             tr("col_column", lang): p.column or "",
+             tr("col_value", lang): "" if p.value is None else str(p.value),
+             tr("col_message", lang): p.message, tr("col_fix", lang): p.fix}
+            for p in problems]
+    return pd.DataFrame(rows)
+
+
+def binding_sentences(run: Run, lang: Lang) -> list[str]:
+    """Each binding budget and target with its price, in words."""
+    cons = run.constraints
+    if cons is None:
+        return []
+    out = []
+    rows = cons[cons["binding"] & cons["family"].isin(["budget", "target"])]
+    rows = rows.assign(price=rows["shadow_price"].abs(),
+                       central=rows["name"] != "budget:central")  # the central budget first
+    rows = rows.sort_values(["central", "price"], ascending=[True, False])
+    for r in rows.to_dict("records"):
+        if r["family"] == "budget":
+            parts = str(r["name"]).split(":")
+            what = (tr("budget_central", lang) if parts[1] == "central"
+                    else tr("budget_local", lang, p=":".join(parts[2:])))
+            what += f" ({number(r['rhs'], lang)} {tr('million', lang)})"
+            out.append(tr("price_budget", lang, what=what,
+                          p=number(1000 * r["shadow_price"], lang, 3)))
+        else:
+            out.append(tr("price_target", lang, what=f"'{r['name']}'",
+                          p=number(1000 * r["shadow_price"], lang, 3)))
+    return out
+
+
+# ---- sensitivity ----------------------------------------------------------------------------
+
+def sensitivity_steps(run: Run, draws: int,
+                      seed: int = 0) -> Generator[tuple[str, float], None, kcopt.Sensitivity]:
+    """Run the sensitivity suite one analysis at a time, yielding (next step, share done);
+    the finished `Sensitivity` is in `.value` of the generator's StopIteration."""
+    from kcopt.sensitivity import (
+        budget_sweep,
+        policy_prices,
+        ranging,
+        tornado,
+        weight_robustness,
+    )
+
+    result = run.result
+    done: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("ranging", lambda: ranging(result)),
+        ("budget_sweep", lambda: budget_sweep(result)),
+        ("weight_robustness", lambda: weight_robustness(result, draws=draws, seed=seed)),
+        ("tornado", lambda: tornado(result)),
+        ("policy_prices", lambda: policy_prices(result)),
+    ]
+    timings = {}
+    for i, (name, fn) in enumerate(steps):
+        yield name, i / len(steps)
+        t0 = time.perf_counter()
+        done[name] = fn()
+        timings[name] = round(time.perf_counter() - t0, 4)
+    rp, rc = done["ranging"]
+    settings = {"draws": draws, "seed": seed, "concentration": 50.0, "bounds": {},
+                "sweep_points": 11, "grid": 7,
+                "failed_draws": done["weight_robustness"].attrs.get("failed", 0),
+                "failed_sweep_points": int((done["budget_sweep"]["status"] != "optimal").sum()),
+                "selection_margins": 0}
+    return kcopt.Sensitivity(rp, rc, done["budget_sweep"], done["weight_robustness"],
+                             done["tornado"], done["policy_prices"], timings, settings)
+
+
+# ---- downloads ------------------------------------------------------------------------------
+
+def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
+    """Every output of the plan in the session folder (once per plan): what `kcopt solve`
+    writes, report.html, the scenario and, when run, the sensitivity files."""
+    from kcopt.pipeline import write_outputs
+    from kcopt.sensitivity import write_sensitivity
+    from kcopt.views import outcome
+
+    folder = ws.out / f"plan-{plan.number}"
+    if (folder / "scenario.yaml").exists():
+        return folder
+    with ws.lock:
+        # a what-if plan's files come from the full pipeline on its scenario, so they are
+        # exactly what `kcopt solve` writes for the downloaded scenario
+        run = solve_plan(plan.run.scenario) if plan.quick else plan.run
+        write_outputs(run, folder)
+        if plan.sensitivity is not None:
+            write_sensitivity(plan.sensitivity, plan.run.result, folder)
+        kcopt.write_report(outcome(run, plan.sensitivity), folder / "report.html")
+        (folder / "scenario.yaml").write_text(yaml_text, encoding="utf-8")
+    return folder
+
+
+def figures_png(run: Run) -> dict[str, bytes]:
+    """kcopt's three plan figures as PNG."""
+    out = {}
+    for name, fig in (("by_category", kcopt.plots.allocation_by_category(run)),
+                      ("by_region", kcopt.plots.allocation_by_region(run)),
+                      ("budget_use", kcopt.plots.budget_use(run))):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+        out[name] = buf.getvalue()
+    return out
+
+
+def zip_folder(folder: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(folder).as_posix())
+    return buf.getvalue()

@@ -1,0 +1,50 @@
+"""`kcopt app`: serve the browser app (Streamlit) from this computer or a Department's server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from kcopt.cli.common import user_errors
+
+
+@user_errors
+def app_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Keep "
+                             "127.0.0.1 on a laptop; on a server put a reverse proxy in front "
+                             "(see the README)."),
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port to listen on."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser "
+                                    "(servers, tests)."),
+) -> None:
+    r"""Open the kcopt app in the browser: upload a project list, edit the scenario, solve,
+    explore what-ifs and download the plan. Needs the app extra: pip install -e ".\[app]".
+
+    Set KCOPT_APP_PASSWORD to ask every visitor for a password.
+
+    Example: kcopt app --port 8501
+    """
+    from kcopt.app import PAGE
+    from kcopt.app.workspace import MAX_UPLOAD_MB
+    from kcopt.errors import InputError
+
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        raise InputError("the app needs Streamlit, which is not installed. Install the app "
+                         "extra: pip install -e \".[app]\" (or pip install streamlit)") from None
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PAGE),
+           "--server.address", host, "--server.port", str(port),
+           "--server.headless", "true" if no_browser else "false",
+           "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+           "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+           "--client.toolbarMode", "minimal", "--theme.base", "light"]
+    typer.echo(f"kcopt app: http://{host}:{port} (Ctrl+C to stop)", err=True)
+    try:
+        code = subprocess.call(cmd)
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)

@@ -1,0 +1,256 @@
+"""kcopt app as a planner uses it: `kcopt app --no-browser` started for real, driven in headless
+Chromium (Debian's, through Playwright for Python) — upload the demo workbook, solve, move a
+slider, download allocation.xlsx and check it against `kcopt solve` on the same scenario; two
+sessions uploading different lists at once each get their own plan.
+
+Screenshots of every step are saved under test-output/app/ (paths printed; run with -s).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+import kcopt
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
+                               "(pip install -e '.[dev]')")
+pytest.importorskip("streamlit", reason="the app extra is not installed")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
+                                 "(apt-get install chromium)")]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = Path(os.environ.get("KCOPT_TEST_OUTPUT", ROOT / "test-output")) / "app"
+DEMO = kcopt.demo_scenario_path()
+TIMEOUT = 120_000  # ms; the machine may be busy
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server_tmp(tmp_path_factory) -> Path:
+    """The server's temporary folder, where each session keeps its uploads."""
+    return tmp_path_factory.mktemp("server-tmp")
+
+
+@pytest.fixture(scope="module")
+def server(server_tmp) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "TMPDIR": str(server_tmp),
+           # a closed tab's session ends 3 s after its connection drops (default 120 s)
+           "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "3"}
+    proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser",
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
+                pytest.fail(f"kcopt app did not start on {url}: {out}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> dict[str, Path]:
+    """The demo list as a workbook, and a smaller list of its first 300 projects."""
+    folder = tmp_path_factory.mktemp("lists")
+    frame = pd.read_csv(DEMO.parent / "projects.csv", encoding="utf-8-sig", dtype=str)
+    full, small = folder / "projects.xlsx", folder / "small" / "projects.xlsx"
+    small.parent.mkdir()
+    for path, rows in ((full, frame), (small, frame.head(300))):
+        out = rows.copy()
+        for c in out.columns:
+            converted = pd.to_numeric(out[c], errors="coerce")
+            if converted.notna().all():
+                out[c] = converted
+        out.to_excel(path, index=False, sheet_name="Danh mục")
+    return {"full": full, "small": small}
+
+
+def shot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def idle(page) -> None:
+    """Wait until Streamlit has finished the rerun under way."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=TIMEOUT)
+
+
+def uploader(page, label: str):
+    return page.get_by_test_id("stFileUploader").filter(has_text=label).locator(
+        "input[type=file]")
+
+
+def open_app(browser, url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.get_by_text("Danh sách đề án", exact=True).wait_for()
+    return context, page
+
+
+def download(page, label: str, target: Path) -> Path:
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name=label).click()
+    info.value.save_as(target)
+    return target
+
+
+def allocation_sheet(path: Path) -> pd.DataFrame:
+    """Project id, central and local from allocation.xlsx's first sheet (English header row)."""
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Project ID")
+    names = list(rows[head])
+    body = [r for r in rows[head + 1:] if r[0] and str(r[0]).startswith("P-")]
+    frame = pd.DataFrame(body, columns=names)
+    return frame.set_index("Project ID")[["Central fund", "Local fund"]].astype(float)
+
+
+def test_upload_solve_slide_download(server, browser, workbooks, tmp_path):
+    context, page = open_app(browser, server)
+    shot(page, "01-open")
+    uploader(page, "Danh sách đề án").set_input_files(workbooks["full"])
+    page.get_by_text("Đã đọc 800 đề án từ projects.xlsx").wait_for()
+    uploader(page, "Ngân sách khuyến công địa phương").set_input_files(
+        DEMO.parent / "local-budgets.csv")
+    idle(page)
+    uploader(page, "Mở kịch bản (YAML)").set_input_files(DEMO)
+    idle(page)
+    shot(page, "02-uploaded")
+    page.get_by_role("button", name="Tính phân bổ").click()
+    idle(page)
+    page.get_by_role("tab", name="3. Kết quả").click()
+    page.get_by_text("Kết quả chính").wait_for()
+    page.get_by_text("Ngân sách trung ương (105.000 triệu đồng) đã dùng hết").wait_for()
+    shot(page, "03-solved")
+
+    page.get_by_role("tab", name="2. Kịch bản").click()
+    widget = page.get_by_test_id("stSlider").filter(has_text="Sản xuất sạch hơn")
+    slider = widget.locator("input[type=range]")
+    assert float(slider.input_value()) == pytest.approx(0.15)
+    track = widget.locator("[data-orientation=horizontal]").nth(1).bounding_box()
+    assert track is not None
+    page.mouse.click(track["x"] + 0.4 * track["width"], track["y"] + track["height"] / 2)
+    idle(page)
+    green = float(slider.input_value())
+    assert green > 0.15
+    shot(page, "04-slider-moved")
+    page.get_by_role("tab", name="3. Kết quả").click()
+    page.get_by_text("Thay đổi so với phương án trước").wait_for()
+    page.get_by_text("Đã tính lại trong").wait_for()
+    shot(page, "05-what-if")
+
+    page.get_by_role("tab", name="5. Tải về").click()
+    xlsx = download(page, "Tải allocation.xlsx", tmp_path / "allocation.xlsx")
+    scenario = download(page, "Tải kịch bản (YAML)", tmp_path / "scenario.yaml")
+    shot(page, "06-downloads")
+    context.close()
+
+    data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    assert data["projects"] == "projects.xlsx"
+    assert data["weights"]["green"] == pytest.approx(green)
+    shutil.copy(workbooks["full"], tmp_path / "projects.xlsx")
+    out = tmp_path / "cli"
+    res = subprocess.run([sys.executable, "-m", "kcopt", "solve", str(scenario), "-o", str(out),
+                          "--no-plots", "--no-xlsx"], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    cli = pd.read_csv(out / "allocation.csv", encoding="utf-8-sig").set_index("project_id")
+    app = allocation_sheet(xlsx)
+    assert len(app) == len(cli) == 800
+    assert (app["Central fund"] - cli.loc[app.index, "central"]).abs().max() < 1e-4
+    assert (app["Local fund"] - cli.loc[app.index, "local"]).abs().max() < 1e-4
+    # and the slider did change the plan: it is not the demo's plan as shipped
+    base = kcopt.run(DEMO).allocation.set_index("project_id")
+    assert (base.loc[app.index, "total"] - app.sum(axis=1)).abs().max() > 1
+
+
+def session_folders(server_tmp: Path) -> list[Path]:
+    return sorted(server_tmp.glob("kcopt-app-*"))
+
+
+def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, workbooks,
+                                                 tmp_path):
+    sessions = {name: open_app(browser, server) for name in ("full", "small")}
+    for name, (_, page) in sessions.items():
+        uploader(page, "Danh sách đề án").set_input_files(workbooks[name])
+    for name, (_, page) in sessions.items():
+        n = 800 if name == "full" else 300
+        page.get_by_text(f"Đã đọc {n} đề án").wait_for()
+        uploader(page, "Ngân sách khuyến công địa phương").set_input_files(
+            DEMO.parent / "local-budgets.csv")
+        idle(page)
+        uploader(page, "Mở kịch bản (YAML)").set_input_files(DEMO)
+    for _, page in sessions.values():
+        idle(page)
+    for _, page in sessions.values():  # both solves under way together
+        page.get_by_role("button", name="Tính phân bổ").click()
+    for name, (_, page) in sessions.items():
+        idle(page)
+        page.get_by_role("tab", name="3. Kết quả").click()
+        page.get_by_text("Kết quả chính").wait_for()
+        shot(page, f"07-session-{name}")
+        page.get_by_role("tab", name="5. Tải về").click()
+        xlsx = download(page, "Tải allocation.xlsx", tmp_path / f"{name}.xlsx")
+        frame = allocation_sheet(xlsx)
+        want = pd.read_excel(workbooks[name], dtype=str).iloc[:, 0]
+        assert list(frame.index) == list(want)
+    folders = session_folders(server_tmp)
+    assert len(folders) >= 2
+    for context, _ in sessions.values():
+        context.close()
+    deadline = time.monotonic() + 90
+    while any(f.exists() for f in folders) and time.monotonic() < deadline:
+        time.sleep(1)
+    left = [f.name for f in folders if f.exists()]
+    assert not left, f"session folders left after the sessions ended: {left}"
