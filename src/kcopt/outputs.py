@@ -250,18 +250,23 @@ def foreign_files(folder: Path, family: Family) -> list[str]:
 
 
 def check_not_input(target: Path, inputs: Iterable[Path], what: str = "thư mục kết quả") -> None:
-    """Refuse an output path that is an input or holds one (it would be replaced or lost)."""
+    """Refuse an output path that is an input or holds one (it would be replaced or lost),
+    naming the output and every input in the way."""
     t = Path(os.path.abspath(target))
     tr = t.resolve()
+    hit: list[str] = []
     for p in inputs:
         pa = Path(os.path.abspath(p))
         pr = pa.resolve()
-        if pr == tr or tr in pr.parents or pa == t or t in pa.parents:
-            raise OutputError(
-                f"{what} '{_name(target)}' chứa hoặc chính là tệp đầu vào '{_name(p)}': ghi kết "
-                "quả vào đó sẽ thay mất tệp của bạn. Hãy chọn nơi khác bằng -o / the output "
-                f"'{_name(target)}' is or holds the input '{_name(p)}', which writing there "
-                "would replace: choose another place with -o")
+        if (pr == tr or tr in pr.parents or pa == t or t in pa.parents) and str(p) not in hit:
+            hit.append(str(p))
+    if hit:
+        names = ", ".join(f"'{h}'" for h in hit)
+        raise OutputError(
+            f"{what} '{_name(target)}' chứa hoặc chính là tệp đầu vào {names}: ghi kết quả vào "
+            "đó sẽ thay mất tệp của bạn. Hãy chọn nơi khác bằng -o / the output "
+            f"'{_name(target)}' is or holds the input {names}, which writing there would "
+            "replace: choose another place with -o")
 
 
 def check_model_path(path: Path, inputs: Iterable[Path]) -> None:
@@ -281,13 +286,16 @@ def scenario_inputs(scenario: Any) -> list[Path]:
     """Every file a scenario reads: the scenario (and what it extends), the project list, the
     budget and rules files."""
     paths: list[Path] = []
+    if scenario.projects is not None:
+        paths.append(Path(str(scenario.projects).partition("#")[0]))
     if scenario.path is not None:
         paths.append(Path(scenario.path))
         base = Path(scenario.path).parent
         paths += [base / k for k in scenario.input_hashes]
-    if scenario.projects is not None:
-        paths.append(Path(str(scenario.projects).partition("#")[0]))
-    return paths
+    unique: dict[Path, Path] = {}
+    for p in paths:
+        unique.setdefault(Path(os.path.abspath(p)), p)
+    return list(unique.values())
 
 
 # -- locking and swapping --------------------------------------------------------------------

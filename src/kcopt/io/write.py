@@ -2,7 +2,7 @@
 so a failure never leaves a half-written output.
 
 CSV files never carry a cell a spreadsheet would run as a formula: text starting with `=`, `+`,
-`-`, `@`, a tab or a carriage return gets a leading single quote (the OWASP "CSV injection"
+`-`, `@`, a tab, a carriage return or a line feed gets a leading single quote (the OWASP "CSV injection"
 defence), while numbers — negative ones too — stay numbers. `read_csv_cells` undoes it.
 """
 
@@ -18,18 +18,19 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # text a spreadsheet reads as a plain number (or kcopt's infinity): never a formula
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?inf", re.ASCII)
 # written text that was neutralised: one or more quotes, then a formula start
-_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+_QUOTED = re.compile(r"'+[=+\-@\t\r\n]")
 
 
 def neutralise(value: Any) -> Any:
     """A cell value safe to put in a CSV: text that would start a formula gets a leading `'`.
 
     Numbers, and text that is a plain number, are unchanged; text already starting with quotes
-    before a formula character gets one more, so that `restore` gives back the original.
+    before a formula character gets one more, so that `restore` gives back the original (line
+    breaks as LF: a bare CR inside a cell would end the row for most CSV readers).
 
     >>> neutralise('=HYPERLINK("http://x","click")')
     '\\'=HYPERLINK("http://x","click")'
@@ -38,6 +39,8 @@ def neutralise(value: Any) -> Any:
     """
     if not isinstance(value, str) or not value:
         return value
+    if "\r" in value:  # a bare CR would end the row for most readers: a line break is LF
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     if value.startswith("'") and _QUOTED.match(value):
