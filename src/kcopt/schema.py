@@ -253,7 +253,7 @@ class _Validator:
         written): a bad cell, so that all of them are reported before any work."""
         text = col.astype(str)
         for i in np.flatnonzero(text.str.contains(CONTROL, regex=True).to_numpy(bool)):
-            ch = CONTROL.search(text.iat[int(i)])
+            ch = CONTROL.search(str(text.iat[int(i)]))
             assert ch is not None
             self.problem(int(i), str(col.name), f"chứa ký tự điều khiển U+{ord(ch.group()):04X} "
                          "mà bảng tính không chứa được / holds a control character no "

@@ -2,8 +2,8 @@
 so a failure never leaves a half-written output.
 
 CSV files never carry a cell a spreadsheet would run as a formula: text starting with `=`, `+`,
-`-`, `@`, a tab, a carriage return or a line feed gets a leading single quote (the OWASP "CSV injection"
-defence), while numbers — negative ones too — stay numbers. `read_csv_cells` undoes it.
+`-`, `@`, a tab, a carriage return or a line feed gets a leading single quote (the OWASP "CSV
+injection" defence), while numbers — negative ones too — stay numbers. `read_csv_cells` undoes it.
 """
 
 from __future__ import annotations
