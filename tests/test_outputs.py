@@ -407,3 +407,43 @@ def test_concurrent_runs_into_one_folder(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0], errors
     assert whole_set(out)["central_budget"] in (105000, 90000)
     assert leftovers(out.parent) == []
+
+
+def test_swap_by_two_renames_recovers_a_killed_swap(tmp_path: Path, monkeypatch) -> None:
+    """Where the kernel cannot exchange two folders atomically, the swap is two renames; a run
+    killed between them leaves the old set aside, which the next run puts back first."""
+    from kcopt import outputs
+
+    monkeypatch.setattr(outputs, "_exchange", lambda a, b: False)
+    sc = hostile_case(tmp_path / "case")
+    out = tmp_path / "out"
+    kcopt.run(sc, out=out, plots=False, xlsx=False)
+    old = whole_set(out)
+    kcopt.run(sc, out=out, plots=False, xlsx=False)
+    assert whole_set(out)["run_id"] != old["run_id"]
+    old = whole_set(out)
+    os.rename(out, tmp_path / ".out.kcopt-old-1234abcd")  # killed between the two renames
+    inf = tmp_path / "case" / "inf.yaml"
+    inf.write_text("extends: scenario.yaml\nbudgets: {central: .inf}\n", encoding="utf-8")
+    with pytest.raises(Exception):  # noqa: B017 - fails part-way, or refused as input
+        kcopt.run(kcopt.load_scenario(inf), out=out)
+    if out.exists():  # the failing run reached its writing step: it put the old set back
+        assert whole_set(out)["run_id"] == old["run_id"]
+    kcopt.run(sc, out=out, plots=False, xlsx=False)
+    assert whole_set(out)["run_id"] != old["run_id"]
+    assert leftovers(tmp_path) == []
+
+
+def test_report_into_a_read_only_folder(tmp_path: Path) -> None:
+    sc = hostile_case(tmp_path / "case")
+    out = tmp_path / "out"
+    assert cli("solve", sc, "-o", out, "--no-plots", "--no-xlsx")[0] == 0
+    out.chmod(0o555)
+    try:
+        code, text = cli("report", out)
+        assert code == 1 and "read-only" in text and "internal error" not in text
+        assert not (out / "report.html").exists()
+        code, text = cli("report", out, "-o", tmp_path / "r" / "report.html")
+        assert code == 0, text
+    finally:
+        out.chmod(0o755)

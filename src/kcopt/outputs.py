@@ -207,6 +207,8 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
         except OSError as exc:
             raise write_error(exc, path) from None
     folder = Path(os.path.abspath(folder))
+    if Path(os.path.abspath(path)).parent == folder:
+        _check_writable(folder)
     try:
         with folder_lock(folder):
             atomic_write(path, write)
