@@ -447,3 +447,15 @@ def test_report_into_a_read_only_folder(tmp_path: Path) -> None:
         assert code == 0, text
     finally:
         out.chmod(0o755)
+
+
+def test_symlinked_output_folder_keeps_its_link(tmp_path: Path) -> None:
+    sc = hostile_case(tmp_path / "case")
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    for _ in range(2):
+        code, text = cli("solve", sc, "-o", tmp_path / "link", "--no-plots", "--no-xlsx")
+        assert code == 0, text
+    assert (tmp_path / "link").is_symlink()
+    whole_set(real)

@@ -62,7 +62,8 @@ class OutputFolder:
 
     def __init__(self, target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
                  command: str = ""):
-        self.target = Path(os.path.abspath(target))
+        # a symlinked output folder: its real folder is replaced, the link stays
+        self.target = Path(os.path.realpath(target))
         self.inputs = [Path(os.path.abspath(p)) for p in inputs]
         self.family = family
         self.command = command or family
@@ -131,10 +132,13 @@ class OutputFolder:
                 self._release_stage_lock()
                 _swap(staging, self.target)
         except OSError as exc:
+            self.abort()
             raise write_error(exc, self.target) from None
-        finally:
-            _ACTIVE.pop(staging, None)
-            self.staging = None
+        except BaseException:
+            self.abort()
+            raise
+        _ACTIVE.pop(staging, None)
+        self.staging = None
 
     def abort(self) -> None:
         if self.staging is not None:
@@ -393,7 +397,11 @@ def _swap(staging: Path, target: Path) -> None:
         return
     old = target.parent / f".{target.name}.kcopt-old-{uuid.uuid4().hex[:8]}"
     os.rename(target, old)  # a kill between the two renames is undone by `_recover`
-    os.rename(staging, target)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(old, target)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
