@@ -101,14 +101,14 @@ class OutputFolder:
         parent = self.target.parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            with folder_lock(self.target):
+            with folder_lock(self.target):  # no other run's clean-up sees it half made
                 _recover(self.target)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.kcopt-new-",
-                                            dir=parent))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(staging, 0o777 & ~umask)
-            self._stage_lock = _hold(staging / ".kcopt-stage-lock")
+                staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.kcopt-new-",
+                                                dir=parent))
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(staging, 0o777 & ~umask)
+                self._stage_lock = _hold(staging / ".kcopt-stage-lock")
         except OSError as exc:
             raise write_error(exc, self.target) from None
         self.staging = staging
