@@ -459,3 +459,18 @@ def test_symlinked_output_folder_keeps_its_link(tmp_path: Path) -> None:
         assert code == 0, text
     assert (tmp_path / "link").is_symlink()
     whole_set(real)
+
+
+def test_concurrent_runs_in_threads(tmp_path: Path) -> None:
+    """The browser app runs sessions in threads of one process: their runs into one folder
+    take turns at the swap too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sc = kcopt.load_scenario(hostile_case(tmp_path / "case"))
+    out = tmp_path / "out"
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda c: kcopt.run(sc.with_budget(central=c), out=out,
+                                                 plots=False), (100, 300, 500)))
+    assert len(runs) == 3
+    assert whole_set(out)["central_budget"] in (100, 300, 500)
+    assert leftovers(tmp_path) == []

@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -50,7 +51,7 @@ KNOWN: dict[Family, tuple[str, ...]] = {
 }
 _ALWAYS = (MARKER, ".*.tmp", "plots/.*.tmp")
 _ACTIVE: dict[Path, OutputFolder] = {}  # staging folder -> its transaction (this process)
-_HELD: set[Path] = set()  # output folders whose lock this process holds
+_HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the thread holds
 
 
 def _name(path: Path) -> str:
@@ -332,7 +333,8 @@ def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
     """Hold the lock of an output folder (a lock file beside it): exclusive to swap files in,
     shared to read a whole set. Waits for the other holder, saying so."""
     target = Path(os.path.abspath(target))
-    if target in _HELD:  # this process holds it already (a report reading what it writes)
+    key = (threading.get_ident(), target)
+    if key in _HELD:  # this thread holds it already (a report reading what it writes)
         yield
         return
     path = target.parent / f".{target.name}.kcopt-lock"
@@ -347,11 +349,11 @@ def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
             yield
             return
         raise write_error(exc, target) from None
-    _HELD.add(target)
+    _HELD.add(key)
     try:
         yield
     finally:
-        _HELD.discard(target)
+        _HELD.discard(key)
         assert fh is not None
         fh.close()
 
