@@ -219,6 +219,15 @@ def test_output_never_replaces_an_input(tmp_path: Path) -> None:
     code, text = cli("compare", out, out, "-o", out)
     assert code == 1 and str(out) in text
     whole_set(out)
+    # nor over a file of the user's, nor a file where the folder should be
+    code, text = cli("report", out, "-o", tmp_path / "case" / "projects.csv")
+    assert code == 1 and "projects.csv" in text
+    code, text = cli("solve", sc, "-o", tmp_path / "case" / "projects.csv")
+    assert code == 1 and "projects.csv" in text and "internal error" not in text
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    code, text = cli("solve", sc, "-o", tmp_path / "a-file")
+    assert code == 1 and "is a file" in text
+    assert pd.read_csv(tmp_path / "case" / "projects.csv")["name"].tolist()[-1] == HOSTILE[-1]
 
 
 def test_unrelated_files_in_the_output_folder_are_kept_and_the_run_refused(tmp_path: Path

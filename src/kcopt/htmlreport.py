@@ -211,6 +211,12 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     folder = Path(source) if isinstance(source, str | Path) else None
     if path is not None and path.is_dir():
         path = path / "report.html"
+    if path is not None and path.exists() and path.suffix.lower() not in (".html", ".htm"):
+        from kcopt.errors import OutputError
+
+        raise OutputError(f"'{path}' đã có và không phải một báo cáo .html: kcopt không ghi đè "
+                          "nó. Hãy chọn tên tệp .html khác / exists and is not an .html "
+                          "report: kcopt does not overwrite it; choose another .html name")
     # an output folder's own report: read and written under its lock, so it is of one run
     with outputs.folder_lock(folder) if folder is not None and folder.is_dir() and (
             path is None or path.parent.resolve() == folder.resolve()) \
