@@ -173,6 +173,13 @@ def test_stale_files_of_an_earlier_run_go(tmp_path: Path) -> None:
     assert cli("report", out)[0] == 0
     first = whole_set(out)
     assert "report.html" in first["files"] and "weight_robustness.csv" in first["files"]
+    # the workbooks hold no formula made of a project's name
+    for book in ("sensitivity.xlsx", "allocation.xlsx"):
+        wb = openpyxl.load_workbook(out / book)
+        cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+        assert any(c.value == HOSTILE[0] and c.data_type == "s" for c in cells), book
+        assert not [c.value for c in cells if c.data_type == "f" and any(
+            h.strip() in str(c.value) for h in HOSTILE[:5])], book
     code, text = cli("solve", sc, "-o", out, "--no-plots", "--no-xlsx")
     assert code == 0, text
     assert files_of(out) == {".kcopt-run.json", "allocation.csv", "constraints.csv",

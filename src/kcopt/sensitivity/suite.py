@@ -126,6 +126,9 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = ws.dimensions
             for col in ws.columns:
+                for c in col:  # text such as a project named "=HYPERLINK(…)": never a formula
+                    if c.data_type == "f":
+                        c.data_type = "s"
                 width = max(len(str(c.value or "")) for c in list(col)[:200])
                 ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
         writer.book.properties.created = _fixed_time()
