@@ -490,3 +490,9 @@ def test_concurrent_runs_in_threads(tmp_path: Path) -> None:
     assert len(runs) == 3
     assert whole_set(out)["central_budget"] in (100, 300, 500)
     assert leftovers(tmp_path) == []
+
+
+def test_environment_errors_of_any_command_name_the_path(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    code, text = cli("template", tmp_path / "a-file" / "t.xlsx")
+    assert code == 1 and "a-file" in text and "internal error" not in text
