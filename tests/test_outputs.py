@@ -367,6 +367,12 @@ def test_tampered_outputs_are_clear_errors(tmp_path: Path) -> None:
             code, text = cli(*args)
             assert code == 1, (name, args[0], text)
             assert "internal error" not in text and str(folder) in text, (name, args[0], text)
+    # a summary whose tables are not kcopt's: the report cannot use them
+    folder = tampered("odd-tables", lambda f: (f / "summary.json").write_text(json.dumps(
+        {**json.loads((f / "summary.json").read_text("utf-8")), "by_province": [{"x": 1}],
+         "by_region": [{"x": 1}]}), "utf-8"))
+    code, text = cli("report", folder)
+    assert code == 1 and str(folder) in text and "internal error" not in text, text
     code, text = cli("report", tmp_path / "nowhere")
     assert code == 1 and "not found" in text
 

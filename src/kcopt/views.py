@@ -143,6 +143,20 @@ def _load_output(folder: Path) -> Outcome:
     return Outcome(name, allocation, summary, constraints, tables, settings, folder)
 
 
+DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError)  # from edited outputs
+
+
+def damaged(exc: BaseException, *folders: Path) -> OutputError:
+    """An output folder whose files do not read as one kcopt run (edited, or of another
+    version): the error for the planner, naming the folder and what was wrong."""
+    where = " / ".join(f"'{f}'" for f in dict.fromkeys(folders))
+    return OutputError(f"{where}: các tệp kết quả không khớp với nhau hoặc đã bị sửa "
+                       f"({type(exc).__name__}: {exc}); hãy chạy lại kcopt solve / its files do "
+                       "not read as one kcopt output (edited, or written by another version): "
+                       "solve the scenario again. If they were not edited, report it (--debug "
+                       "shows where)")
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
