@@ -481,6 +481,9 @@ def test_symlinked_output_folder_keeps_its_link(tmp_path: Path) -> None:
         assert code == 0, text
     assert (tmp_path / "link").is_symlink()
     whole_set(real)
+    real.chmod(0o2775)  # a folder shared with a group keeps its permissions
+    assert cli("solve", sc, "-o", tmp_path / "link", "--no-plots", "--no-xlsx")[0] == 0
+    assert real.stat().st_mode & 0o7777 == 0o2775
 
 
 def test_concurrent_runs_in_threads(tmp_path: Path) -> None:

@@ -131,6 +131,8 @@ class OutputFolder:
                 _recover(self.target)
                 self.check()  # another run may have left files meanwhile
                 self._release_stage_lock()
+                if self.target.is_dir():  # a shared folder keeps its permissions
+                    shutil.copymode(self.target, staging)
                 _swap(staging, self.target)
         except OSError as exc:
             self.abort()
