@@ -505,3 +505,24 @@ def test_environment_errors_of_any_command_name_the_path(tmp_path: Path) -> None
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     code, text = cli("template", tmp_path / "a-file" / "t.xlsx")
     assert code == 1 and "a-file" in text and "internal error" not in text
+
+
+def test_library_adds_sensitivity_to_a_run_as_one_set(tmp_path: Path) -> None:
+    """`write_sensitivity` after `run` (a notebook's way): the solve's files are carried over
+    as they were, a stale report goes, and the folder is one set again."""
+    from kcopt.sensitivity import run_sensitivity, write_sensitivity
+
+    sc = kcopt.load_scenario(hostile_case(tmp_path / "case"))
+    out = tmp_path / "out"
+    r = kcopt.run(sc, out=out, plots=False)
+    kcopt.write_report(out)
+    solve_files = {f: (out / f).read_bytes() for f in whole_set(out)["files"]
+                   if f != "report.html"}
+    s = run_sensitivity(r.result, draws=3)
+    files = write_sensitivity(s, r.result, out, plots=False)
+    assert all(f.parent == out and f.exists() for f in files)
+    marker = whole_set(out)
+    assert marker["command"] == "sensitivity" and "report.html" not in marker["files"]
+    assert {f: (out / f).read_bytes() for f in solve_files} == solve_files
+    assert "weight_robustness.csv" in marker["files"]
+    assert leftovers(tmp_path) == []

@@ -190,6 +190,39 @@ def writing(target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
     tx.commit()
 
 
+SENSITIVITY_FILES = ("ranging_projects.csv", "ranging_constraints.csv", "budget_sweep.csv",
+                     "weight_robustness.csv", "tornado.csv", "policy_prices.csv",
+                     "selection_margins.csv", "sensitivity.xlsx", "sensitivity.json",
+                     "report.html", "plots/budget_frontiers.png", "plots/budget_heatmap.png",
+                     "plots/tornado.png", "plots/robustness.png")
+
+
+@contextlib.contextmanager
+def amending(target: Path, drop: Iterable[str], command: str = "") -> Iterator[Path]:
+    """Add files to a run's output set (the library's `write_sensitivity` after `run`): the
+    set's other files are carried over (hard links where possible), those matching `drop` are
+    not, and the new set replaces the old whole. The folder's lock is held throughout, so no
+    other run's set is swapped in meanwhile and lost."""
+    if staged(target):
+        yield Path(target)
+        return
+    patterns = tuple(drop)
+    with folder_lock(target), writing(target, family="solve", command=command) as stage:
+        real = Path(os.path.realpath(target))
+        if real.is_dir():
+            for p in sorted(real.rglob("*")):
+                rel = p.relative_to(real).as_posix()
+                if not p.is_file() or rel == MARKER or any(
+                        fnmatch.fnmatchcase(rel, pat) for pat in patterns):
+                    continue
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(p, stage / rel)
+                except OSError:
+                    shutil.copy2(p, stage / rel)
+        yield stage
+
+
 def staged(path: Path) -> bool:
     """Whether `path` is the staging folder of a `writing` block open in this process."""
     return Path(os.path.abspath(path)) in _ACTIVE
@@ -213,17 +246,18 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
             return atomic_write(path, write)
         except OSError as exc:
             raise write_error(exc, path) from None
-    folder = Path(os.path.abspath(folder))
-    if Path(os.path.abspath(path)).parent == folder:
+    folder = Path(os.path.realpath(folder))
+    real = Path(os.path.realpath(path))
+    if real.parent == folder:
         _check_writable(folder)
     try:
         with folder_lock(folder):
             atomic_write(path, write)
             marker = folder / MARKER
-            if marker.is_file() and folder in Path(os.path.abspath(path)).parents:
+            if marker.is_file() and folder in real.parents:
                 with contextlib.suppress(ValueError, AttributeError):
                     info = json.loads(marker.read_text(encoding="utf-8"))
-                    rel = Path(os.path.abspath(path)).relative_to(folder).as_posix()
+                    rel = real.relative_to(folder).as_posix()
                     info["files"] = sorted({*info.get("files", []), rel})
                     text = json.dumps(info, ensure_ascii=False, indent=2) + "\n"
 
@@ -334,7 +368,7 @@ def _hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | No
 def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
     """Hold the lock of an output folder (a lock file beside it): exclusive to swap files in,
     shared to read a whole set. Waits for the other holder, saying so."""
-    target = Path(os.path.abspath(target))
+    target = Path(os.path.realpath(target))
     key = (threading.get_ident(), target)
     if key in _HELD:  # this thread holds it already (a report reading what it writes)
         yield
