@@ -65,24 +65,30 @@ class Comparison:
         return comparison(self)
 
     def write(self, folder: Path, plot: bool = True) -> list[Path]:
-        """compare_*.csv, compare.json (headline and sentences), compare.txt and compare.png."""
+        """compare_*.csv, compare.json (headline and sentences), compare.txt and compare.png:
+        they replace `folder` whole (`kcopt.outputs`), which must not hold the two outputs
+        compared."""
+        from kcopt import outputs
         from kcopt.io.write import atomic_write, write_csv, write_json
 
-        files = [write_csv(t, folder / f"compare_{name}.csv") for name, t in self.tables().items()]
-        files.append(write_json({"labels": list(self.labels), "headline": self.headline,
-                                 "threshold": self.threshold, "sentences": self.sentences},
-                                folder / "compare.json"))
-        text = "\n".join(self.sentences) + "\n"
+        inputs = [o.folder for o in (self.a, self.b) if o.folder is not None]
+        with outputs.writing(folder, inputs, family="compare", command="compare") as stage:
+            files = [write_csv(t, stage / f"compare_{name}.csv")
+                     for name, t in self.tables().items()]
+            files.append(write_json({"labels": list(self.labels), "headline": self.headline,
+                                     "threshold": self.threshold, "sentences": self.sentences},
+                                    stage / "compare.json"))
+            text = "\n".join(self.sentences) + "\n"
 
-        def write_text(p: Path) -> None:
-            p.write_text(text, encoding="utf-8")
+            def write_text(p: Path) -> None:
+                p.write_text(text, encoding="utf-8")
 
-        files.append(atomic_write(folder / "compare.txt", write_text))
-        if plot:
-            from kcopt.io.plots import save_png
+            files.append(atomic_write(stage / "compare.txt", write_text))
+            if plot:
+                from kcopt.io.plots import save_png
 
-            files.append(save_png(self.plot(), folder / "compare.png"))
-        return files
+                files.append(save_png(self.plot(), stage / "compare.png"))
+        return [folder / f.relative_to(stage) for f in files]
 
     def _repr_html_(self) -> str:
         from kcopt.display import comparison_html

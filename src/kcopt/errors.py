@@ -90,3 +90,10 @@ class SolverError(KcoptError):
     """The solver failed, or stopped at its time limit without a feasible allocation."""
 
     exit_code = 4
+
+
+class OutputError(KcoptError):
+    """An output cannot be written where asked (read-only or full folder, an input in the way,
+    files kcopt did not write) or an output folder given to read is not kcopt's, whole."""
+
+    exit_code = 1

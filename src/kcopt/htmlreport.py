@@ -203,21 +203,37 @@ def report_html(source: Outcome | Result | Run | str | Path,
 def write_report(source: Outcome | Result | Run | str | Path, path: Path | None = None,
                  sensitivity: Sensitivity | None = None) -> Path:
     """Write the committee report; by default `report.html` in the output folder."""
+    import contextlib
+
+    from kcopt import outputs
     from kcopt.errors import InputError
-    from kcopt.io.write import atomic_write
 
-    o = outcome(source, sensitivity)
-    if path is None:
-        if o.folder is None:
-            raise InputError("give a path for the report of a result held in memory, e.g. "
-                             "write_report(result, Path('report.html'))")
-        path = o.folder / "report.html"
-    page = report_html(o)
+    folder = Path(source) if isinstance(source, str | Path) else None
+    if path is not None and path.is_dir():
+        path = path / "report.html"
+    if path is not None and path.exists() and path.suffix.lower() not in (".html", ".htm"):
+        from kcopt.errors import OutputError
 
-    def write(p: Path) -> None:
-        p.write_text(page, encoding="utf-8")
+        raise OutputError(f"'{path}' đã có và không phải một báo cáo .html: kcopt không ghi đè "
+                          "nó. Hãy chọn tên tệp .html khác / exists and is not an .html "
+                          "report: kcopt does not overwrite it; choose another .html name")
+    # an output folder's own report: read and written under its lock, so it is of one run
+    with outputs.folder_lock(folder) if folder is not None and folder.is_dir() and (
+            path is None or path.parent.resolve() == folder.resolve()) \
+            else contextlib.nullcontext():
+        o = outcome(source, sensitivity)
+        if path is None:
+            if o.folder is None:
+                raise InputError("give a path for the report of a result held in memory, e.g. "
+                                 "write_report(result, Path('report.html'))")
+            path = o.folder / "report.html"
+        page = report_html(o)
 
-    return atomic_write(path, write)
+        def write(p: Path) -> None:
+            p.write_text(page, encoding="utf-8")
+
+        inputs = [p for p in o.folder.iterdir() if p.name != "report.html"] if o.folder else []
+        return outputs.add_file(o.folder, path, inputs, write)
 
 
 def _section(key: str, body: str) -> str:

@@ -4,11 +4,12 @@ Each stage is timed; the benchmark reads the timings. The output directory recei
 allocation.csv, constraints.csv, summary.json, allocation.xlsx, annex.xlsx (the plan in the
 official annex layout) and plots/*.png, each written
 atomically; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
-carrying it.
+carrying it. The files of a run replace the output folder whole (`kcopt.outputs`).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from kcopt import outputs
 from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
-from kcopt.errors import InfeasibleError, Problem, SolverError
+from kcopt.errors import InfeasibleError, OutputError, Problem, SolverError
 from kcopt.io.form import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.io.write import write_csv, write_json
@@ -59,6 +61,13 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     assert sc.projects is not None
+    if out is not None and not outputs.staged(out):  # refuse before any work what would lose a file
+        outputs.OutputFolder(out, outputs.scenario_inputs(sc)).check()
+    out_target = outputs.target_of(out) if out is not None else None
+    model_in_out = (write_model is not None and out_target is not None
+                    and _inside(write_model, out_target))
+    if write_model is not None and not model_in_out:
+        outputs.check_model_path(write_model, outputs.scenario_inputs(sc))
     file, spec_sheet = split_sheet(str(sc.projects))
     raw = read_table(file, sc.sheet or spec_sheet, _is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
@@ -69,10 +78,8 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     model = build(projects, sc, mip=mip)
     t["build"] = time.perf_counter() - t0
     warnings = [*sc.warnings, *projects.warnings, *model.warnings]
-    if write_model is not None:
-        from kcopt.solvers.pulp_backend import write_model as _write
-
-        _write(model.lp, write_model, sc.name)
+    if write_model is not None and not model_in_out:
+        _write_model(model, write_model)
     findings = presolve_checks(model)
     t0 = time.perf_counter()
     result = solve(model, solver=solver, time_limit=time_limit)
@@ -83,7 +90,12 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
         r.diagnosis = findings + [f for f in elastic_diagnosis(model, sc.solver)
                                   if f.constraint not in known]
         if out is not None:
-            r.files.append(write_json(_diagnosis_json(r), out / "diagnosis.json"))
+            with outputs.writing(out, outputs.scenario_inputs(sc), command="solve") as folder:
+                r.files.append(write_json(_diagnosis_json(r), folder / "diagnosis.json"))
+                if model_in_out:
+                    assert write_model is not None and out_target is not None
+                    _write_model(model, folder / _relative(write_model, out_target))
+            r.files = [_relative_to_out(f, folder, out) for f in r.files]
         raise InfeasibleError(_diagnosis_text(r)).with_run(r)
     if not result.status.has_solution:
         raise SolverError(f"the solver stopped without an allocation: {result.status.value} "
@@ -107,7 +119,12 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t["report"] = time.perf_counter() - t0
     if out is not None:
         t0 = time.perf_counter()
-        r.files += write_outputs(r, out, plots, xlsx)
+        with outputs.writing(out, outputs.scenario_inputs(sc), command="solve") as folder:
+            files = write_outputs(r, folder, plots, xlsx)
+            if model_in_out:
+                assert write_model is not None and out_target is not None
+                _write_model(model, folder / _relative(write_model, out_target))
+        r.files += [_relative_to_out(f, folder, out) for f in files]
         t["write"] = time.perf_counter() - t0
         r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
     return r
@@ -164,6 +181,33 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
                         out / "plots" / "budget_use.png"),
         ]
     return files
+
+
+def _write_model(model: Model, path: Path) -> None:
+    from kcopt.solvers.pulp_backend import write_model
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_model(model.lp, path, model.scenario.name)
+    except OSError as exc:
+        raise OutputError(f"--write-model '{path}': không ghi được mô hình / cannot write the "
+                          f"model: {exc.strerror or exc}") from None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(folder)) in Path(os.path.abspath(path)).parents
+
+
+def _relative(path: Path, folder: Path) -> Path:
+    return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(folder)))
+
+
+def _relative_to_out(path: Path, folder: Path, out: Path) -> Path:
+    """A file written in the staging folder, named where it now is."""
+    try:
+        return out / Path(path).relative_to(folder)
+    except ValueError:
+        return Path(path)
 
 
 def _diagnosis_json(r: Run) -> dict[str, Any]:

@@ -4,6 +4,7 @@ validator that turns raw cells into a typed project table — or reports every b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -60,6 +61,9 @@ class ColumnSpec:
     kind: str
     required: bool
     aliases: tuple[str, ...]
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell
 
 
 @cache
@@ -170,6 +174,8 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
                   "trung vị từ 1.000.000 triệu đồng (1.000 tỷ) trở lên, và biểu không ghi đơn vị",
                   float(np.median(costs)),
                   "Thêm dòng 'ĐVT: đồng' phía trên bảng, hoặc 'units: vnd' vào kịch bản")
+    for h in (h for h in df.columns if h not in mapping.values()):
+        v.control_characters(df[h])
     v.cross_checks(frame, mapping)
     if v.errors:
         raise InputError(v.errors, raw.notes + v.warnings)
@@ -242,8 +248,23 @@ class _Validator:
         for i in np.flatnonzero(mask):
             self.problem(int(i), str(col.name), message, col.iat[int(i)], fix)
 
+    def control_characters(self, col: pd.Series) -> None:
+        """Text with a control character no spreadsheet can hold (the outputs could not be
+        written): a bad cell, so that all of them are reported before any work."""
+        text = col.astype(str)
+        for i in np.flatnonzero(text.str.contains(CONTROL, regex=True).to_numpy(bool)):
+            ch = CONTROL.search(str(text.iat[int(i)]))
+            assert ch is not None
+            self.problem(int(i), str(col.name), f"chứa ký tự điều khiển U+{ord(ch.group()):04X} "
+                         "mà bảng tính không chứa được / holds a control character no "
+                         "spreadsheet can hold", col.iat[int(i)],
+                         "Xoá ký tự đó (thường không nhìn thấy) / delete the character (often "
+                         "invisible)")
+
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
         text = col.astype(str).str.strip()
+        if kind in ("id", "text"):
+            self.control_characters(col)
         if kind == "id":  # NFC: "Đ-01" typed with a combining mark is the same id
             text = text.str.normalize("NFC")
             blank = (text == "").to_numpy()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from kcopt.errors import InputError
+from kcopt.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -81,50 +81,111 @@ def outcome(source: Outcome | Result | Run | str | Path,
     return out
 
 
+ALLOCATION_COLUMNS = {"project_id", "name", "province", "region", "category", "cap", "central",
+                      "local", "total", "status", "reason"}
+CONSTRAINT_COLUMNS = {"name", "family", "sense", "rhs", "activity", "slack", "binding",
+                      "shadow_price"}
+SUMMARY_KEYS: dict[str, type | tuple[type, ...]] = {
+    "status": str, "objective": (int, float), "totals": dict, "budgets": dict, "counts": dict,
+    "by_province": list, "by_category": list, "by_region": list}
+
+
 def load_output(folder: Path) -> Outcome:
     """Read an output folder of `kcopt solve`: allocation.csv and summary.json (required),
-    constraints.csv and the sensitivity tables (when present)."""
+    constraints.csv and the sensitivity tables (when present) — all of one run (read under the
+    folder's lock, so no run swaps its files meanwhile). A missing, damaged or edited file is an
+    `OutputError` naming it."""
+    from kcopt.outputs import reading
+
+    folder = Path(folder)
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "not found"
-        raise InputError(f"output folder '{folder}' {what}. Give the folder written by "
-                         f"`kcopt solve SCENARIO -o {folder}`")
+        raise OutputError(f"output folder '{folder}' {what}. Give the folder written by "
+                          f"`kcopt solve SCENARIO -o {folder}`")
+    with reading(folder):
+        return _load_output(folder)
+
+
+def _load_output(folder: Path) -> Outcome:
     alloc_path = folder / "allocation.csv"
     if not alloc_path.exists():
         hint = ("its scenario was infeasible (see diagnosis.json); relax it and solve again"
                 if (folder / "diagnosis.json").exists()
                 else "run `kcopt solve SCENARIO -o " + str(folder) + "` first")
-        raise InputError(f"'{folder}' has no allocation.csv, so it is not a solved kcopt "
-                         f"output: {hint}")
+        raise OutputError(f"'{folder}' has no allocation.csv, so it is not a solved kcopt "
+                          f"output: {hint}")
     summary_path = folder / "summary.json"
     if not summary_path.exists():
-        raise InputError(f"'{folder}' has allocation.csv but no summary.json; write both with "
-                         f"`kcopt solve SCENARIO -o {folder}`")
-    allocation = _read_csv(alloc_path)
-    missing = {"project_id", "name", "province", "region", "category", "cap", "central",
-               "local", "total", "status", "reason"} - set(allocation.columns)
-    if missing:
-        raise InputError(f"{alloc_path}: columns {sorted(missing)} are missing; is it a kcopt "
-                         "allocation.csv? Solve the scenario again to rewrite it")
-    try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{summary_path}: not valid JSON ({exc}); solve the scenario again"
-                         ) from None
-    constraints = _read_csv(folder / "constraints.csv") if (
+        raise OutputError(f"'{folder}' has allocation.csv but no summary.json; write both with "
+                          f"`kcopt solve SCENARIO -o {folder}`")
+    allocation = _read_csv(alloc_path, ALLOCATION_COLUMNS)
+    summary = _read_json(summary_path)
+    bad = [f"'{k}'" for k, kind in SUMMARY_KEYS.items() if not isinstance(summary.get(k), kind)]
+    bad += [f"'{k}.{f}'" for k, fields in (("totals", ("central", "local", "total")),
+                                           ("budgets", ("central", "local")))
+            if isinstance(summary.get(k), dict)
+            for f in fields if not isinstance(summary[k].get(f), int | float)]
+    if bad:
+        raise OutputError(f"{summary_path}: {', '.join(bad)} missing or not what kcopt writes; "
+                          "was it edited? Solve the scenario again to rewrite it")
+    constraints = _read_csv(folder / "constraints.csv", CONSTRAINT_COLUMNS) if (
         folder / "constraints.csv").exists() else None
     tables = {name: _read_csv(folder / f"{name}.csv") for name in SENSITIVITY_TABLES
               if (folder / f"{name}.csv").exists()}
     settings: dict[str, Any] = {}
     if (folder / "sensitivity.json").exists():
-        settings = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8")).get(
-            "settings", {})
-    name = str(summary.get("scenario", {}).get("name") or folder.name)
+        settings = _read_json(folder / "sensitivity.json").get("settings", {})
+        if not isinstance(settings, dict):
+            raise OutputError(f"{folder / 'sensitivity.json'}: 'settings' is not what kcopt "
+                              "writes; run `kcopt sensitivity` again to rewrite it")
+    scenario = summary.get("scenario")
+    name = str((scenario.get("name") if isinstance(scenario, dict) else None) or folder.name)
     return Outcome(name, allocation, summary, constraints, tables, settings, folder)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str},
-                        keep_default_na=False, na_values=[""])
+DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError)  # from edited outputs
+
+
+def damaged(exc: BaseException, *folders: Path) -> OutputError:
+    """An output folder whose files do not read as one kcopt run (edited, or of another
+    version): the error for the planner, naming the folder and what was wrong."""
+    where = " / ".join(f"'{f}'" for f in dict.fromkeys(folders))
+    return OutputError(f"{where}: các tệp kết quả không khớp với nhau hoặc đã bị sửa "
+                       f"({type(exc).__name__}: {exc}); hãy chạy lại kcopt solve / its files do "
+                       "not read as one kcopt output (edited, or written by another version): "
+                       "solve the scenario again. If they were not edited, report it (--debug "
+                       "shows where)")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise OutputError(f"{path}: not valid JSON ({exc}); solve the scenario again to rewrite "
+                          "it") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not isinstance(data, dict):
+        raise OutputError(f"{path}: not what kcopt writes (a JSON object); solve the scenario "
+                          "again to rewrite it")
+    return data
+
+
+def _read_csv(path: Path, required: set[str] | None = None) -> pd.DataFrame:
+    from kcopt.io.write import read_csv_cells
+
+    try:
+        frame = read_csv_cells(pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str},
+                                           keep_default_na=False, na_values=[""]))
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors
+        raise OutputError(f"{path}: cannot be read as a kcopt CSV ({exc}); was it edited? Run "
+                          "kcopt again to rewrite it") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    missing = (required or set()) - set(frame.columns)
+    if missing:
+        raise OutputError(f"{path}: columns {sorted(missing)} are missing; is it a kcopt "
+                          f"{path.name}? Run kcopt again to rewrite it")
     for col in ("reason", "name", "sentence", "binding_rows"):
         if col in frame:
             frame[col] = frame[col].astype(object).fillna("").astype(str)  # all-empty: float

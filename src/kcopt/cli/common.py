@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -13,6 +14,9 @@ import typer
 from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem
 
 STATE: dict[str, Any] = {"debug": False}
+ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                      errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.EFBIG,
+                      errno.ENAMETOOLONG, errno.ELOOP}
 
 
 def err(text: str) -> None:
@@ -53,6 +57,13 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 show_warnings(exc.warnings)
             err(f"error: {exc}" if not isinstance(exc, InfeasibleError) else str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the environment: a path that cannot be read or written
+            if STATE["debug"] or exc.errno not in ENVIRONMENT_ERRNOS:
+                raise
+            where = f"'{exc.filename}': " if exc.filename else ""
+            err(f"error: {where}{exc.strerror or exc}. Kiểm tra đường dẫn, quyền ghi và chỗ "
+                "trống trên đĩa / check the path, the permissions and the free disk space")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err("interrupted; no output was written for the step under way")
             raise typer.Exit(130) from None

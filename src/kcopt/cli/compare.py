@@ -28,10 +28,17 @@ def compare_command(
 
     Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
     """
+    from kcopt.cli.common import STATE
     from kcopt.comparison import compare
-    from kcopt.views import money, percent
+    from kcopt.views import DAMAGE, damaged, load_output, money, percent
 
-    cmp = compare(out_a, out_b, threshold=threshold, max_project_sentences=top)
+    a, b = load_output(out_a), load_output(out_b)
+    try:
+        cmp = compare(a, b, threshold=threshold, max_project_sentences=top)
+    except DAMAGE as exc:
+        if STATE["debug"]:
+            raise
+        raise damaged(exc, out_a, out_b) from None
     folder = out or Path("out") / "compare" / f"{out_a.resolve().name}-vs-{out_b.resolve().name}"
     files = cmp.write(folder, plot=not no_plots)
     for line in cmp.sentences:

@@ -24,11 +24,22 @@ def report_command(
 
     Example: kcopt report out/demo   (then open out/demo/report.html, or print it to PDF)
     """
-    from kcopt.htmlreport import write_report
-    from kcopt.views import load_output
+    import contextlib
 
-    o = load_output(out)
-    written = write_report(o, path)
+    from kcopt import outputs
+    from kcopt.cli.common import STATE
+    from kcopt.htmlreport import write_report
+    from kcopt.views import DAMAGE, damaged, load_output
+
+    # read and written under the folder's lock: the report is of one run's files
+    with outputs.folder_lock(out) if out.is_dir() else contextlib.nullcontext():
+        o = load_output(out)
+        try:
+            written = write_report(o, path)
+        except DAMAGE as exc:
+            if STATE["debug"]:
+                raise
+            raise damaged(exc, out) from None
     err(f"{o.name}: wrote {written} ({written.stat().st_size / 1e6:.1f} MB, self-contained; "
         "open it in a browser and print to PDF for the committee)")
     missing = [n for n in ("ranging_constraints", "policy_prices", "weight_robustness")

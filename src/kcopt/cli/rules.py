@@ -53,7 +53,9 @@ def rules_command(
         rules = rules.on(date(year, 1, 1))
     table = rules.table(prov)
     if as_csv:
-        typer.echo(table.to_csv(index=False), nl=False)
+        from kcopt.io.write import safe_cells
+
+        typer.echo(safe_cells(table).to_csv(index=False), nl=False)
         return
     typer.echo(_render(rules, table, prov))
 

@@ -35,6 +35,7 @@ def sensitivity_command(
 
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
+    from kcopt import outputs
     from kcopt.errors import InputError
     from kcopt.pipeline import default_output_dir, run
     from kcopt.scenario import CRITERIA, load_scenario
@@ -53,12 +54,14 @@ def sensitivity_command(
         bounds[name] = (lo, hi)
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
-    r = run(sc, out=out, solver=solver)
-    show_warnings(r.warnings)
-    s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
-                        bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
-                        margins=margins)
-    files = write_sensitivity(s, r.result, out, plots=not no_plots)
+    # the solve's files and the sensitivity files replace the folder together, as one set
+    with outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder:
+        r = run(sc, out=folder, solver=solver)
+        show_warnings(r.warnings)
+        s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
+                            bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
+                            margins=margins)
+        files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     cls = s.weight_robustness["class"].value_counts().to_dict()
     err(f"{sc.name}: objective {r.result.objective:,.4f}")
     for line in s.ranging_constraints.query("family == 'budget' and binding").head(3)["sentence"]:

@@ -35,6 +35,7 @@ def solve_command(
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
+    from kcopt import outputs
     from kcopt.pipeline import default_output_dir, run
     from kcopt.scenario import load_scenario
 
@@ -44,13 +45,17 @@ def solve_command(
         from kcopt.io.xlsx import check_into, into_target, write_into
 
         check_into(into)
-    r = run(sc, out=out, solver=solver, mip=mip, time_limit=time_limit,
-            plots=not no_plots, write_model=write_model, xlsx=not no_xlsx)
+    inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]
     copy = None
-    if into is not None:
-        copy, _book, notes = write_into(r, into, into_target(into, out))
-        r.files.append(copy)
-        r.warnings += notes
+    with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
+        r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
+                plots=not no_plots, write_model=write_model, xlsx=not no_xlsx)
+        if into is not None:
+            _copy, _book, notes = write_into(r, into, into_target(into, folder))
+            copy = into_target(into, out)
+            r.files.append(copy)
+            r.warnings += notes
+    r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
     show_warnings(r.warnings)
     s = r.summary or {}
     c = s["counts"]

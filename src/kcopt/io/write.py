@@ -1,16 +1,80 @@
 """Atomic writers: every file is written to a temporary name beside its target, then renamed,
-so a failure never leaves a half-written output."""
+so a failure never leaves a half-written output.
+
+CSV files never carry a cell a spreadsheet would run as a formula: text starting with `=`, `+`,
+`-`, `@`, a tab, a carriage return or a line feed gets a leading single quote (the OWASP "CSV
+injection" defence), while numbers — negative ones too — stay numbers. `read_csv_cells` undoes it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# text a spreadsheet reads as a plain number (or kcopt's infinity): never a formula
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?inf", re.ASCII)
+# written text that was neutralised: one or more quotes, then a formula start
+_QUOTED = re.compile(r"'+[=+\-@\t\r\n]")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to put in a CSV: text that would start a formula gets a leading `'`.
+
+    Numbers, and text that is a plain number, are unchanged; text already starting with quotes
+    before a formula character gets one more, so that `restore` gives back the original (line
+    breaks as LF: a bare CR inside a cell would end the row for most CSV readers).
+
+    >>> neutralise('=HYPERLINK("http://x","click")')
+    '\\'=HYPERLINK("http://x","click")'
+    >>> neutralise(-1200.5), neutralise("-1200.5"), neutralise("-2+3+cmd|' /C calc'!A0")
+    (-1200.5, '-1200.5', "'-2+3+cmd|' /C calc'!A0")
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if "\r" in value:  # a bare CR would end the row for most readers: a line break is LF
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    if value.startswith("'") and _QUOTED.match(value):
+        return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The text `neutralise` was given (for kcopt reading back its own CSV files)."""
+    if isinstance(value, str) and _QUOTED.match(value):
+        return value[1:]
+    return value
+
+
+def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell (and column name) neutralised; numeric columns as they
+    are."""
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            continue
+        out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+def read_csv_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo `safe_cells` on a frame read from a kcopt CSV."""
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(restore)
+    out.columns = [restore(c) for c in out.columns]
+    return out
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -30,9 +94,11 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 with BOM, so Excel shows Vietnamese correctly; infinity written as `inf`."""
-    return atomic_write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig",
-                                                      lineterminator="\n"))
+    """UTF-8 with BOM, so Excel shows Vietnamese correctly; infinity written as `inf`; no cell
+    that a spreadsheet would run as a formula (see `neutralise`)."""
+    safe = safe_cells(frame)
+    return atomic_write(path, lambda p: safe.to_csv(p, index=False, encoding="utf-8-sig",
+                                                     lineterminator="\n"))
 
 
 def write_json(data: Any, path: Path) -> Path:

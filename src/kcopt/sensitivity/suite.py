@@ -80,6 +80,14 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
 
 
 def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = True) -> list[Path]:
+    """The sensitivity files, added to the output set in `out` whole (`kcopt.outputs`): those
+    of an earlier sensitivity run there, and its report, go."""
+    from kcopt import outputs
+
+    if not outputs.staged(out):
+        with outputs.amending(out, outputs.SENSITIVITY_FILES, "sensitivity") as folder:
+            files = write_sensitivity(s, result, folder, plots)
+        return [out / f.relative_to(folder) for f in files]
     files = [write_csv(_for_csv(df), out / f"{name}.csv") for name, df in s.tables().items()]
     files.append(atomic_write(out / "sensitivity.xlsx", lambda p: _write_xlsx(s, p)))
     files.append(write_json({"settings": s.settings, "scenario": result.model.scenario.resolved(),
@@ -127,6 +135,9 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = ws.dimensions
             for col in ws.columns:
+                for c in col:  # text such as a project named "=HYPERLINK(…)": never a formula
+                    if c.data_type == "f":
+                        c.data_type = "s"
                 width = max(len(str(c.value or "")) for c in list(col)[:200])
                 ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
         writer.book.properties.created = _fixed_time()

@@ -1,0 +1,494 @@
+"""Every file a run writes, written whole or not at all.
+
+A command writes its files into a private staging folder beside the output folder
+(`.<name>.kcopt-new-…`) and, when everything is written, swaps it in for the output folder under
+a lock (`.<name>.kcopt-lock` beside it): readers and later runs see either the previous set of
+files or the new one, never a mix, and files of an earlier run that the new one does not write (a
+stale `diagnosis.json`, sensitivity tables of another scenario) disappear with the old set. A
+failure or an interruption part-way leaves the previous outputs untouched; a run killed outright
+leaves its staging folder, which the next run into the same folder removes. Two runs into one
+folder never interleave: each writes its own staging folder and the swaps take turns, the last
+to finish wins.
+
+An output folder holds only kcopt's files. kcopt refuses (and touches nothing) when the folder
+holds other files — they would be lost with the old set — or when an input of the run (the
+scenario, the project list, a budget file, the planner's workbook) is inside the folder or is the
+folder itself. `.kcopt-run.json` in each folder lists the files of its run and the run's id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fnmatch
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from kcopt.errors import OutputError
+
+Family = Literal["solve", "compare"]
+MARKER = ".kcopt-run.json"
+# files each command may find in its folder, besides those the marker lists: what kcopt writes
+# (also what earlier versions wrote, without a marker) and temporary files of older versions
+KNOWN: dict[Family, tuple[str, ...]] = {
+    "solve": ("allocation.csv", "constraints.csv", "allocation_by_year.csv", "summary.json",
+              "allocation.xlsx", "annex.xlsx", "diagnosis.json", "sensitivity.json",
+              "sensitivity.xlsx", "report.html", "ranging_projects.csv",
+              "ranging_constraints.csv", "budget_sweep.csv", "weight_robustness.csv",
+              "tornado.csv", "policy_prices.csv", "selection_margins.csv",
+              "*-kcopt.xlsx", "*-kcopt.xlsm",
+              "*.lp", "*.mps", "plots/*.png"),
+    "compare": ("compare_*.csv", "compare.json", "compare.txt", "compare.png"),
+}
+_ALWAYS = (MARKER, ".*.tmp", "plots/.*.tmp")
+_ACTIVE: dict[Path, OutputFolder] = {}  # staging folder -> its transaction (this process)
+_HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the thread holds
+
+
+def _name(path: Path) -> str:
+    return str(path)
+
+
+class OutputFolder:
+    """One run's output folder, written through a staging folder and swapped in by `commit`."""
+
+    def __init__(self, target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
+                 command: str = ""):
+        # a symlinked output folder: its real folder is replaced, the link stays
+        self.target = Path(os.path.realpath(target))
+        self.inputs = [Path(os.path.abspath(p)) for p in inputs]
+        self.family = family
+        self.command = command or family
+        self.staging: Path | None = None
+        self._stage_lock: IO[bytes] | None = None
+        self.run_id = uuid.uuid4().hex
+
+    # -- checks ------------------------------------------------------------------------------
+    def check(self) -> None:
+        """Refuse, before any work, what would lose a file: an input inside the folder, a file
+        where the folder should be, a read-only folder, files kcopt did not write."""
+        check_not_input(self.target, self.inputs)
+        t = self.target
+        if t.exists() and not t.is_dir():
+            raise OutputError(f"'{_name(t)}' là một tệp, không phải thư mục; hãy chọn thư mục "
+                              f"kết quả khác bằng -o / '{_name(t)}' is a file, not a folder: "
+                              "choose an output folder with -o")
+        if t.is_dir():
+            _check_writable(t)
+            foreign = foreign_files(t, self.family)
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (f" (và {len(foreign) - 5} tệp khác / and "
+                                                  f"{len(foreign) - 5} more)"
+                                                  if len(foreign) > 5 else "")
+                raise OutputError(
+                    f"thư mục kết quả '{_name(t)}' có tệp không do lệnh này của kcopt ghi: "
+                    f"{shown}. kcopt thay cả thư mục mỗi lần chạy nên sẽ làm mất chúng: hãy "
+                    f"chuyển chúng đi hoặc chọn thư mục khác bằng -o / the output folder holds "
+                    "files this kcopt command did not write, which replacing the folder would "
+                    "lose: move them or choose another folder with -o")
+
+    # -- the transaction -----------------------------------------------------------------------
+    def open(self) -> Path:
+        self.check()
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            with folder_lock(self.target):  # no other run's clean-up sees it half made
+                _recover(self.target)
+                staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.kcopt-new-",
+                                                dir=parent))
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(staging, 0o777 & ~umask)
+                self._stage_lock = _hold(staging / ".kcopt-stage-lock")
+        except OSError as exc:
+            raise write_error(exc, self.target) from None
+        self.staging = staging
+        _ACTIVE[staging] = self
+        return staging
+
+    def commit(self) -> None:
+        assert self.staging is not None
+        staging = self.staging
+        try:
+            files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*")
+                           if p.is_file() and p.name != ".kcopt-stage-lock")
+            marker = {"run_id": self.run_id, "command": self.command, "family": self.family,
+                      "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                      "files": files}
+            (staging / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=2)
+                                          + "\n", encoding="utf-8")
+            with folder_lock(self.target):
+                _recover(self.target)
+                self.check()  # another run may have left files meanwhile
+                self._release_stage_lock()
+                if self.target.is_dir():  # a shared folder keeps its permissions
+                    shutil.copymode(self.target, staging)
+                _swap(staging, self.target)
+        except OSError as exc:
+            self.abort()
+            raise write_error(exc, self.target) from None
+        except BaseException:
+            self.abort()
+            raise
+        _ACTIVE.pop(staging, None)
+        self.staging = None
+
+    def abort(self) -> None:
+        if self.staging is not None:
+            self._release_stage_lock()
+            shutil.rmtree(self.staging, ignore_errors=True)
+            _ACTIVE.pop(self.staging, None)
+            self.staging = None
+
+    def _release_stage_lock(self) -> None:
+        if self._stage_lock is not None:
+            self._stage_lock.close()
+            self._stage_lock = None
+            assert self.staging is not None
+            (self.staging / ".kcopt-stage-lock").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def writing(target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
+            command: str = "") -> Iterator[Path]:
+    """The folder to write a run's files into; on leaving the block they replace `target` whole.
+
+    On an error the previous outputs stay as they were (an infeasible scenario's diagnosis is
+    an outcome, not an error: it is committed). Inside another `writing` block for the same
+    outputs (its staging folder given as `target`), the files go straight into that block's set.
+    """
+    from kcopt.errors import InfeasibleError
+
+    if Path(os.path.abspath(target)) in _ACTIVE:
+        yield Path(target)
+        return
+    tx = OutputFolder(target, inputs, family, command)
+    staging = tx.open()
+    try:
+        yield staging
+    except InfeasibleError:
+        tx.commit()
+        raise
+    except OSError as exc:
+        tx.abort()
+        if exc.errno in _WRITE_ERRNOS or str(staging) in str(exc.filename or ""):
+            raise write_error(exc, tx.target) from None
+        raise
+    except BaseException:
+        tx.abort()
+        raise
+    tx.commit()
+
+
+SENSITIVITY_FILES = ("ranging_projects.csv", "ranging_constraints.csv", "budget_sweep.csv",
+                     "weight_robustness.csv", "tornado.csv", "policy_prices.csv",
+                     "selection_margins.csv", "sensitivity.xlsx", "sensitivity.json",
+                     "report.html", "plots/budget_frontiers.png", "plots/budget_heatmap.png",
+                     "plots/tornado.png", "plots/robustness.png")
+
+
+@contextlib.contextmanager
+def amending(target: Path, drop: Iterable[str], command: str = "") -> Iterator[Path]:
+    """Add files to a run's output set (the library's `write_sensitivity` after `run`): the
+    set's other files are carried over (hard links where possible), those matching `drop` are
+    not, and the new set replaces the old whole. The folder's lock is held throughout, so no
+    other run's set is swapped in meanwhile and lost."""
+    if staged(target):
+        yield Path(target)
+        return
+    patterns = tuple(drop)
+    with folder_lock(target), writing(target, family="solve", command=command) as stage:
+        real = Path(os.path.realpath(target))
+        if real.is_dir():
+            for p in sorted(real.rglob("*")):
+                rel = p.relative_to(real).as_posix()
+                if not p.is_file() or rel == MARKER or any(
+                        fnmatch.fnmatchcase(rel, pat) for pat in patterns):
+                    continue
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(p, stage / rel)
+                except OSError:
+                    shutil.copy2(p, stage / rel)
+        yield stage
+
+
+def staged(path: Path) -> bool:
+    """Whether `path` is the staging folder of a `writing` block open in this process."""
+    return Path(os.path.abspath(path)) in _ACTIVE
+
+
+def target_of(path: Path) -> Path:
+    """The output folder a staging folder will replace (any other path: itself)."""
+    tx = _ACTIVE.get(Path(os.path.abspath(path)))
+    return tx.target if tx is not None else Path(path)
+
+
+def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
+             write: Any = None) -> Path:
+    """Write one more file from a run's folder (the committee report), atomically; into the
+    folder itself under its lock, listed in its marker. `write(path)` writes it."""
+    from kcopt.io.write import atomic_write
+
+    check_not_input(path, inputs, "tệp kết quả")
+    if folder is None:
+        try:
+            return atomic_write(path, write)
+        except OSError as exc:
+            raise write_error(exc, path) from None
+    folder = Path(os.path.realpath(folder))
+    real = Path(os.path.realpath(path))
+    if real.parent == folder:
+        _check_writable(folder)
+    try:
+        with folder_lock(folder):
+            atomic_write(path, write)
+            marker = folder / MARKER
+            if marker.is_file() and folder in real.parents:
+                with contextlib.suppress(ValueError, AttributeError):
+                    info = json.loads(marker.read_text(encoding="utf-8"))
+                    rel = real.relative_to(folder).as_posix()
+                    info["files"] = sorted({*info.get("files", []), rel})
+                    text = json.dumps(info, ensure_ascii=False, indent=2) + "\n"
+
+                    def write_marker(p: Path) -> None:
+                        p.write_text(text, encoding="utf-8")
+
+                    atomic_write(marker, write_marker)
+    except OSError as exc:
+        raise write_error(exc, path) from None
+    return path
+
+
+# -- ownership -------------------------------------------------------------------------------
+def foreign_files(folder: Path, family: Family) -> list[str]:
+    """Files in an output folder that the command family does not write (relative paths)."""
+    listed: set[str] = set()
+    marker = folder / MARKER
+    if marker.is_file():
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            info = json.loads(marker.read_text(encoding="utf-8"))
+            if info.get("family", "solve") == family:
+                listed = {str(f) for f in info.get("files", [])}
+    patterns = (*KNOWN[family], *_ALWAYS)
+    out = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_dir():
+            continue
+        rel = p.relative_to(folder).as_posix()
+        if rel in listed or any(fnmatch.fnmatchcase(rel, pat) for pat in patterns):
+            continue
+        out.append(rel)
+    return out
+
+
+def check_not_input(target: Path, inputs: Iterable[Path], what: str = "thư mục kết quả") -> None:
+    """Refuse an output path that is an input or holds one (it would be replaced or lost),
+    naming the output and every input in the way."""
+    t = Path(os.path.abspath(target))
+    tr = t.resolve()
+    hit: list[str] = []
+    for p in inputs:
+        pa = Path(os.path.abspath(p))
+        pr = pa.resolve()
+        if (pr == tr or tr in pr.parents or pa == t or t in pa.parents) and str(p) not in hit:
+            hit.append(str(p))
+    if hit:
+        names = ", ".join(f"'{h}'" for h in hit)
+        raise OutputError(
+            f"{what} '{_name(target)}' chứa hoặc chính là tệp đầu vào {names}: ghi kết quả vào "
+            "đó sẽ thay mất tệp của bạn. Hãy chọn nơi khác bằng -o / the output "
+            f"'{_name(target)}' is or holds the input {names}, which writing there would "
+            "replace: choose another place with -o")
+
+
+def check_model_path(path: Path, inputs: Iterable[Path]) -> None:
+    """`--write-model PATH`: its folder exists, it is not an input, and it is a file."""
+    check_not_input(path, inputs, "tệp mô hình --write-model")
+    parent = Path(os.path.abspath(path)).parent
+    if Path(path).is_dir():
+        raise OutputError(f"--write-model '{path}' là một thư mục; hãy cho tên tệp .lp hoặc "
+                          ".mps / is a folder: give a file name ending in .lp or .mps")
+    if not parent.is_dir():
+        raise OutputError(f"--write-model '{path}': thư mục '{parent}' không tồn tại; hãy tạo "
+                          "nó hoặc chọn nơi khác / the folder does not exist: create it or "
+                          "choose another place")
+
+
+def scenario_inputs(scenario: Any) -> list[Path]:
+    """Every file a scenario reads: the scenario (and what it extends), the project list, the
+    budget and rules files."""
+    paths: list[Path] = []
+    if scenario.projects is not None:
+        paths.append(Path(str(scenario.projects).partition("#")[0]))
+    if scenario.path is not None:
+        paths.append(Path(scenario.path))
+        base = Path(scenario.path).parent
+        paths += [base / k for k in scenario.input_hashes]
+    unique: dict[Path, Path] = {}
+    for p in paths:
+        unique.setdefault(Path(os.path.abspath(p)), p)
+    return list(unique.values())
+
+
+# -- locking and swapping --------------------------------------------------------------------
+def _hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | None:
+    """Open and lock `path`; None when `wait` is false and another process holds it."""
+    fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
+    try:
+        if sys.platform == "win32":  # pragma: no cover - no shared locks there
+            import msvcrt
+
+            mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
+            msvcrt.locking(fh.fileno(), mode, 1)
+        else:
+            import fcntl
+
+            flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+            fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        fh.close()
+        if wait:
+            raise
+        return None
+    return fh
+
+
+@contextlib.contextmanager
+def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
+    """Hold the lock of an output folder (a lock file beside it): exclusive to swap files in,
+    shared to read a whole set. Waits for the other holder, saying so."""
+    target = Path(os.path.realpath(target))
+    key = (threading.get_ident(), target)
+    if key in _HELD:  # this thread holds it already (a report reading what it writes)
+        yield
+        return
+    path = target.parent / f".{target.name}.kcopt-lock"
+    try:
+        fh = _hold(path, shared, wait=False)
+        if fh is None:
+            print(f"kcopt: chờ một lần chạy khác đang ghi '{target}' / waiting for another kcopt "
+                  "run writing this folder…", file=sys.stderr, flush=True)
+            fh = _hold(path, shared, wait=True)
+    except OSError as exc:
+        if shared:  # reading a folder we may not write into: go ahead without the lock
+            yield
+            return
+        raise write_error(exc, target) from None
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        assert fh is not None
+        fh.close()
+
+
+@contextlib.contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """Read an output folder whole: no run swaps a new set in meanwhile."""
+    if staged(folder) or not Path(folder).parent.is_dir():
+        yield
+        return
+    with folder_lock(folder, shared=True):
+        yield
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                   ctypes.c_uint]
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous set
+        return
+    old = target.parent / f".{target.name}.kcopt-old-{uuid.uuid4().hex[:8]}"
+    os.rename(target, old)  # a kill between the two renames is undone by `_recover`
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(target: Path) -> None:
+    """Under the folder lock: put back a previous set a killed swap left aside, and remove the
+    staging folders of runs that are no longer running."""
+    parent = target.parent
+    olds = sorted(parent.glob(f".{glob_escape(target.name)}.kcopt-old-*"),
+                  key=lambda p: p.stat().st_mtime)
+    if olds and not target.exists():
+        os.rename(olds.pop(), target)
+    for p in olds:
+        shutil.rmtree(p, ignore_errors=True)
+    for p in parent.glob(f".{glob_escape(target.name)}.kcopt-new-*"):
+        if p in _ACTIVE:
+            continue
+        lock = p / ".kcopt-stage-lock"
+        fh = _hold(lock, wait=False) if lock.exists() else None
+        if lock.exists() and fh is None:
+            continue  # a run still writing it
+        if fh is not None:
+            fh.close()
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _check_writable(folder: Path) -> None:
+    mode = folder.stat().st_mode
+    if not os.access(folder, os.W_OK) or not mode & 0o222:
+        raise OutputError(f"thư mục kết quả '{_name(folder)}' chỉ đọc (read-only): kcopt không "
+                          "ghi đè nó. Hãy cho phép ghi hoặc chọn thư mục khác bằng -o / the "
+                          "output folder is read-only: make it writable or choose another "
+                          "with -o")
+
+
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)
+
+
+def write_error(exc: OSError, target: Path) -> OutputError:
+    reason = {errno.ENOSPC: "ổ đĩa đã đầy / no space left on device",
+              errno.EDQUOT: "vượt hạn mức đĩa / disk quota exceeded",
+              errno.EACCES: "không có quyền ghi / permission denied",
+              errno.EPERM: "không có quyền ghi / permission denied",
+              errno.EROFS: "ổ đĩa chỉ đọc / read-only file system"}.get(
+                  exc.errno or 0, exc.strerror or str(exc))
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(f"không ghi được kết quả vào '{_name(target)}'{where}: {reason}. Kết quả "
+                       "trước đó (nếu có) vẫn giữ nguyên / could not write the outputs; the "
+                       "previous outputs are unchanged")
