@@ -154,12 +154,11 @@ def replan(previous: Run, sc: Scenario) -> Run:
     from kcopt.report import allocation_table, constraint_table, summary, warning_record
 
     result = None
-    warm = getattr(kcopt, "resolve", None)
-    if warm is not None and _weights_or_budgets_only(previous.scenario, sc):
+    if _weights_or_budgets_only(previous.scenario, sc):
         from kcopt.scenario import CRITERIA
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
-        result = warm(previous.result, weights={k: sc.weights.get(k, 0.0) for k in CRITERIA},
+        result = kcopt.resolve(previous.result, weights={k: sc.weights.get(k, 0.0) for k in CRITERIA},
                       budgets={"central": sc.central_budget,
                                "local": {p: sc.local_budgets.get(p, 0.0) for p in provinces}})
         model = result.model
