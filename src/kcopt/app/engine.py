@@ -156,17 +156,25 @@ def replan(previous: Run, sc: Scenario) -> Run:
     result = None
     if _weights_or_budgets_only(previous.scenario, sc):
         from kcopt.scenario import CRITERIA
+        from kcopt.whatif import resolve
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
-        result = kcopt.resolve(previous.result, weights={k: sc.weights.get(k, 0.0) for k in CRITERIA},
-                      budgets={"central": sc.central_budget,
-                               "local": {p: sc.local_budgets.get(p, 0.0) for p in provinces}})
+        weights = {k: sc.weights.get(k, 0.0) for k in CRITERIA}
+        result = resolve(previous.result, weights=weights,
+                         budgets={"central": sc.central_budget,
+                                  "local": {p: sc.local_budgets.get(p, 0.0)
+                                            for p in provinces}})
         model = result.model
     else:
-        model = kcopt.build(previous.projects, sc)
+        # the functions by their modules: `kcopt.build` and `kcopt.solve` are also module names
+        from kcopt.model.build import build
+        from kcopt.solve import solve
+
+        model = build(previous.projects, sc)
         if kcopt.presolve_checks(model):
             return solve_plan(sc)
-        result = kcopt.solve(model, time_limit=sc.solver.time_limit)
+
+        result = solve(model, time_limit=sc.solver.time_limit)
     if not result.status.has_solution or result.status != kcopt.Status.OPTIMAL:
         return solve_plan(sc)
     run = Run(model.scenario, previous.projects, model, result,
