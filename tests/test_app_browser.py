@@ -62,7 +62,7 @@ def server(server_tmp) -> Iterator[str]:
                              "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # start-up on a loaded machine
     try:
         while True:
             try:
@@ -176,6 +176,10 @@ def test_upload_solve_slide_download(server, browser, workbooks, tmp_path):
 
     page.get_by_role("tab", name="2. Kịch bản").click()
     widget = page.get_by_test_id("stSlider").filter(has_text="Sản xuất sạch hơn")
+    # a busy server can still show the previous run's copies of a widget for a moment
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while widget.count() != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
     slider = widget.locator("input[type=range]")
     assert float(slider.input_value()) == pytest.approx(0.15)
     track = widget.locator("[data-orientation=horizontal]").nth(1).bounding_box()
@@ -249,7 +253,7 @@ def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, wo
     assert len(folders) >= 2
     for context, _ in sessions.values():
         context.close()
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # a loaded machine ends sessions late
     while any(f.exists() for f in folders) and time.monotonic() < deadline:
         time.sleep(1)
     left = [f.name for f in folders if f.exists()]
