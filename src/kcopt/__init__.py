@@ -8,7 +8,8 @@ The pipeline, each step callable on its own from a notebook::
     result = kcopt.solve(model)                              # → Result (HiGHS or PuLP/CBC)
     kcopt.allocation_table(result)                           # → DataFrame with reasons
 
-or all at once: ``kcopt.run(sc, out=Path("out/demo"))``.
+or all at once: ``kcopt.run(sc, out=Path("out/demo"))``. Words are Vietnamese by default;
+``kcopt.set_language("en")`` switches every message, reason and figure to English.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _LAZY = {
     "Sensitivity": "kcopt.sensitivity", "run_sensitivity": "kcopt.sensitivity",
     "Result": "kcopt.solve", "Status": "kcopt.solve", "solve": "kcopt.solve",
     "Outcome": "kcopt.views", "breakdown": "kcopt.views", "load_output": "kcopt.views",
+    "get_language": "kcopt.words", "set_language": "kcopt.words",
 }
 
 
@@ -95,6 +97,7 @@ if TYPE_CHECKING:
     from kcopt.solve import Result, Status, solve
     from kcopt.views import Outcome, breakdown, load_output
     from kcopt.whatif import resolve
+    from kcopt.words import get_language, set_language
 
 def demo_scenario_path() -> Path:
     """The bundled demo scenario (`scenarios/demo/demo.yaml` in the source tree)."""
@@ -112,7 +115,7 @@ __all__ = [
     "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario",
     "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_by_year",
     "allocation_table", "breakdown", "build", "by_year_table", "compare", "constraint_table",
-    "demo_scenario_path", "elastic_diagnosis", "load_output", "load_rules", "load_scenario",
-    "plots", "presolve_checks", "read_projects", "report_html", "resolve", "run",
-    "run_sensitivity", "solve", "summary", "write_report",
+    "demo_scenario_path", "elastic_diagnosis", "get_language", "load_output", "load_rules",
+    "load_scenario", "plots", "presolve_checks", "read_projects", "report_html", "resolve",
+    "run", "run_sensitivity", "set_language", "solve", "summary", "write_report",
 ]

@@ -16,8 +16,11 @@ import scipy.sparse as sp
 from kcopt.model import Model, target_selection
 from kcopt.model.constraints import budget_parts, scope_budget, scope_name
 from kcopt.scenario import SolverOptions
+from kcopt.words import N_, _, num, pct
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
+TARGET_KIND_WORDS = {"share_min": N_("share min"), "share_max": N_("share max"),
+                     "region_min": N_("region min"), "province_max": N_("province max")}
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,10 @@ def presolve_checks(model: Model) -> list[Finding]:
             where = budget_words(lp.row_names[i])
             findings.append(Finding(
                 lp.row_names[i],
-                f"must-fund projects need {need[i]:,.0f} million of {where}; the budget is "
-                f"{budget:,.0f}. Raise it by {need[i] - budget:,.0f} million or drop must-fund "
-                "projects", budget, float(need[i])))
+                _("must-fund projects need {need} million of {where}; the budget is "
+                  "{budget}. Raise it by {gap} million or drop must-fund projects").format(
+                      need=num(need[i]), where=where, budget=num(budget),
+                      gap=num(need[i] - budget)), budget, float(need[i])))
     active = (frame["status"] == "").to_numpy()
     for t in sc.targets:
         if t.kind not in ("share_min", "region_min"):
@@ -55,10 +59,12 @@ def presolve_checks(model: Model) -> list[Finding]:
         wants = (t.share or 0) > 0 or (t.amount or 0) > 0
         sel = target_selection(frame, t) * active
         if wants and not (sel > 0).any():
-            what = f"region {t.region}" if t.kind == "region_min" else _target_scope(t)
+            what = (_("region {region}").format(region=t.region) if t.kind == "region_min"
+                    else _target_scope(t))
             findings.append(Finding(
-                t.name, f"target '{t.name}' asks for support to {what}, but no eligible project "
-                "qualifies. Add such projects or remove the target",
+                t.name, _("target '{target}' asks for support to {what}, but no eligible "
+                          "project qualifies. Add such projects or remove the target").format(
+                              target=target_label(t), what=what),
                 t.share if t.share is not None else t.amount, 0.0))
     return findings
 
@@ -66,19 +72,25 @@ def presolve_checks(model: Model) -> list[Finding]:
 def budget_words(name: str) -> str:
     """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
     fund, province, year = budget_parts(name)
-    text = "central money" if fund == "central" else f"local money in {province}"
-    return text + (f" in {year}" if year else "")
+    text = (_("central money") if fund == "central" else
+            _("local money in {province}").format(province=province))
+    return _("{money} in {year}").format(money=text, year=year) if year else text
 
 
 def _target_scope(t) -> str:
     parts = []
     if t.of:
-        parts.append("projects flagged " + "/".join(t.of))
+        parts.append(_("projects flagged {flags}").format(flags="/".join(t.of)))
     if t.category:
-        parts.append("content type " + "/".join(t.category))
+        parts.append(_("content type {categories}").format(categories="/".join(t.category)))
     if t.province:
         parts.append(t.province)
-    return ", ".join(parts) or "its projects"
+    return ", ".join(parts) or _("its projects")
+
+
+def target_label(t) -> str:
+    """A target as the committee reads it: its `label:` when the scenario gives one."""
+    return str(getattr(t, "label", "") or t.name)
 
 
 def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) -> list[Finding]:
@@ -129,8 +141,8 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
         row_names=names, row_family=families.tolist())
     raw = highs.solve(elastic, replace(solver_opts or SolverOptions(), time_limit=None))
     if raw.x is None:
-        return [Finding("", "even with every budget, target and must-fund rule relaxed the "
-                        "scenario has no allocation; check caps and the integer rules")]
+        return [Finding("", _("even with every budget, target and must-fund rule relaxed the "
+                              "scenario has no allocation; check caps and the integer rules"))]
     e = raw.x[n:]
     act = A @ raw.x[:n]
     findings = []
@@ -168,20 +180,23 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
     lo, hi = (0.0, t.share) if minimum else (t.share, 1.0)
     if not feasible(lo if minimum else hi):
         return finding  # other rules conflict too: keep the joint relaxation
-    for _ in range(40):
+    for _step in range(40):
         mid = (lo + hi) / 2
         if feasible(mid) == minimum:
             lo = mid
         else:
             hi = mid
     best = lo if minimum else hi
-    scope = _target_scope(t) if t.kind != "region_min" else f"projects in {t.region}"
+    scope = (_target_scope(t) if t.kind != "region_min"
+             else _("projects in {region}").format(region=t.region))
     if minimum:
-        text = (f"the {t.share:.0%} target '{t.name}' can reach at most {best:.1%} with these "
-                f"projects and budgets; lower it to {best:.1%} or add {scope}")
+        text = _("the {share} target '{target}' can reach at most {best} with these projects "
+                 "and budgets; lower it to {best} or add {scope}").format(
+                     share=pct(t.share), target=target_label(t), best=pct(best, 1), scope=scope)
     else:
-        text = (f"the {t.share:.0%} cap '{t.name}' must be at least {best:.1%} for the must-fund "
-                f"projects and other rules to hold; raise it to {best:.1%}")
+        text = _("the {share} cap '{target}' must be at least {best} for the must-fund projects "
+                 "and other rules to hold; raise it to {best}").format(
+                     share=pct(t.share), target=target_label(t), best=pct(best, 1))
     return Finding(finding.constraint, text, t.share, round(best, 4))
 
 
@@ -189,47 +204,62 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
              activity: float, x: np.ndarray) -> Finding:
     sc = model.scenario
     if name.startswith("budget:"):
-        return Finding(name, f"the budget of {budget_words(name)} is {up:,.0f} million; the "
-                       f"must-fund projects and targets need {up + stretch:,.0f}. Raise it by "
-                       f"{stretch:,.0f} million or relax the targets and must-fund projects",
+        return Finding(name, _("the budget of {where} is {budget} million; the must-fund "
+                               "projects and targets need {need}. Raise it by {gap} million or "
+                               "relax the targets and must-fund projects").format(
+                                   where=budget_words(name), budget=num(up),
+                                   need=num(up + stretch), gap=num(stretch)),
                        up, up + stretch)
     if name.startswith("must_fund:"):
         pid = name.split(":", 1)[1]
-        return Finding(name, f"must-fund project {pid} cannot get its full cap "
-                       f"({lo:,.0f} million); at most {lo - stretch:,.0f} fits. Drop must_fund "
-                       "for it or add budget", lo, lo - stretch)
+        return Finding(name, _("must-fund project {project} cannot get its full cap "
+                               "({cap} million); at most {fits} fits. Drop must_fund for it or "
+                               "add budget").format(project=pid, cap=num(lo),
+                                                    fits=num(lo - stretch)), lo, lo - stretch)
     if name.startswith("match:"):
-        return Finding(name, f"the co-financing rule cannot hold for {name.split(':', 1)[1]} "
-                       f"(short by {stretch:,.0f} million of local money)", lo, None)
+        return Finding(name, _("the co-financing rule cannot hold for {project} (short by "
+                               "{gap} million of local money)").format(
+                                   project=name.split(":", 1)[1], gap=num(stretch)), lo, None)
     target_name = name.split(":")[0]
     t = next((t for t in sc.targets if t.name == target_name), None)
     if t is None:
-        return Finding(name, f"'{name}' must be relaxed by {stretch:,.4g}", None, None)
+        return Finding(name, _("'{constraint}' must be relaxed by {amount}").format(
+            constraint=name, amount=num(stretch, 4)), None, None)
     if t.share is not None and t.share_of == "budget":
         budget = scope_budget(sc, t.fund, t.year)
         bound = t.share * budget
         new = bound - stretch if direction == "down" else bound + stretch
         reach = new / budget if budget > 0 else 0.0
-        return Finding(name, f"the {t.share:.0%}-of-budget target '{t.name}' asks for "
-                       f"{bound:,.0f} million; {'at most' if direction == 'down' else 'at least'}"
-                       f" {new:,.0f} ({reach:.1%} of the budget) is possible. Change its share "
-                       f"to {reach:.1%}", t.share, round(reach, 4))
+        text = (_("the {share}-of-budget target '{target}' asks for {amount} million; at most "
+                  "{new} ({reach} of the budget) is possible. Change its share to {reach}")
+                if direction == "down" else
+                _("the {share}-of-budget target '{target}' asks for {amount} million; at least "
+                  "{new} ({reach} of the budget) is possible. Change its share to {reach}"))
+        return Finding(name, text.format(share=pct(t.share), target=target_label(t),
+                                         amount=num(bound), new=num(new), reach=pct(reach, 1)),
+                       t.share, round(reach, 4))
     if t.share is not None:
         scope_cols = {"all": model.col_fund >= 0, "central": model.col_fund == 0,
                       "local": model.col_fund == 1}[t.fund]
         total = float(x[scope_cols & (model.col_project >= 0)].sum())
         reach = (activity + (t.share * total)) / total if total > 0 else 0.0
         if direction == "down":
-            return Finding(name, f"the {t.share:.0%} {t.kind.replace('_', ' ')} target "
-                           f"'{t.name}' cannot be met alongside the budgets and must-fund "
-                           f"projects: the smallest relaxation reaches {reach:.1%}; "
-                           f"lower it to {reach:.1%} or add projects that count toward it "
-                           f"({_target_scope(t) if t.kind != 'region_min' else t.region})",
+            return Finding(name, _("the {share} {kind} target '{target}' cannot be met "
+                                   "alongside the budgets and must-fund projects: the smallest "
+                                   "relaxation reaches {reach}; lower it to {reach} or add "
+                                   "projects that count toward it ({scope})").format(
+                share=pct(t.share), kind=_(TARGET_KIND_WORDS.get(t.kind, t.kind)),
+                target=target_label(t), reach=pct(reach, 1),
+                scope=_target_scope(t) if t.kind != "region_min" else t.region),
                            t.share, round(reach, 4))
-        return Finding(name, f"the {t.share:.0%} cap of target '{t.name}' cannot hold: the "
-                       f"must-fund projects take {reach:.1%}; raise it to {reach:.1%}",
+        return Finding(name, _("the {share} cap of target '{target}' cannot hold: the "
+                               "must-fund projects take {reach}; raise it to {reach}").format(
+                                   share=pct(t.share), target=target_label(t),
+                                   reach=pct(reach, 1)),
                        t.share, round(reach, 4))
     bound = t.amount or 0.0
     new = bound - stretch if direction == "down" else bound + stretch
-    return Finding(name, f"target '{t.name}' asks for {bound:,.0f} million; at most "
-                   f"{new:,.0f} is possible. Change it to {new:,.0f}", bound, new)
+    return Finding(name, _("target '{target}' asks for {amount} million; at most {new} is "
+                           "possible. Change it to {new}").format(
+                               target=target_label(t), amount=num(bound), new=num(new)),
+                   bound, new)

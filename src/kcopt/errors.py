@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kcopt.words import _, ngettext, num
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,25 +31,29 @@ class Problem:
     def location(self) -> str:
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(_("sheet '{sheet}'").format(sheet=self.sheet))
         if self.row is not None:
-            row = f"row {self.row}"
+            row = _("row {row}").format(row=self.row)
             if self.project_id:
                 row += f" ({self.project_id})"
             parts.append(row)
         if self.column:
-            parts.append(f"{self.column_label} '{self.column}'")
+            label = _("key") if self.column_label == "key" else _("column")
+            parts.append(f"{label} '{self.column}'")
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        # messages written as plain English literals are looked up here, at display time
+        text = f"{self.location()}: {_(self.message)}"
         if self.value is not None:
             value = self.value
             if hasattr(value, "item"):  # NumPy scalar
                 value = value.item()
-            text += f"; got {value:,.6g}" if isinstance(value, int | float) else f"; got {value!r}"
+            shown = (num(value, 6) if isinstance(value, int | float)
+                     and not isinstance(value, bool) else repr(value))
+            text += _("; got {value}").format(value=shown)
         if self.fix:
-            text += f". {self.fix}"
+            text += f". {_(self.fix)}"
         return text
 
 
@@ -68,7 +74,7 @@ class InputError(KcoptError):
         self.problems = problems
         self.warnings = warnings or []
         n = len(problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the input:"
+        head = ngettext("{n} problem in the input:", "{n} problems in the input:", n).format(n=n)
         super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
 
 

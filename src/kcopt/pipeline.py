@@ -29,6 +29,7 @@ from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, load_scenario
 from kcopt.schema import Projects, _is_header, canonical_column, validate
 from kcopt.solve import Result, Status, solve
+from kcopt.words import _, fixed
 
 
 @dataclass
@@ -98,9 +99,9 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
             r.files = [_relative_to_out(f, folder, out) for f in r.files]
         raise InfeasibleError(_diagnosis_text(r)).with_run(r)
     if not result.status.has_solution:
-        raise SolverError(f"the solver stopped without an allocation: {result.status.value} "
-                          f"({result.message}). Raise the time limit (--time-limit) or relax "
-                          "the integer rules")
+        raise SolverError(_("the solver stopped without an allocation: {status} ({message})."
+                            " Raise the time limit (--time-limit) or relax the integer "
+                            "rules").format(status=result.status.value, message=result.message))
     t0 = time.perf_counter()
     r.allocation = allocation_table(result)
     r.constraints = constraint_table(result)
@@ -108,11 +109,12 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
 
     warnings += unspent_warnings(result, getattr(sc, "language", "vi") or "vi")
     for v in result.violations:  # within solver tolerance, but said
-        warnings.append(Problem("solver", f"the allocation exceeds {v} (solver tolerance)",
-                                severity="warning"))
+        warnings.append(Problem("solver", _("the allocation exceeds {what} (solver "
+                                            "tolerance)").format(what=v), severity="warning"))
     if result.status == Status.FEASIBLE:
-        warnings.append(Problem("solver", f"time limit reached: the allocation is the best "
-                                f"found, within {100 * (result.mip_gap or 0):.2f}% of optimal",
+        warnings.append(Problem("solver", _("time limit reached: the allocation is the best "
+                                            "found, within {gap} of optimal").format(
+                                                gap=fixed(100 * (result.mip_gap or 0), 2) + "%"),
                                 severity="warning"))
     warnings += sliver_warnings(r.allocation, sc)
     r.summary = summary(result, r.allocation, t, [warning_record(w) for w in warnings])
@@ -217,7 +219,7 @@ def _diagnosis_json(r: Run) -> dict[str, Any]:
 
 
 def _diagnosis_text(r: Run) -> str:
-    lines = [f"scenario '{r.scenario.name}' is infeasible: its budgets, targets and must-fund "
-             "projects cannot all hold. What to relax:"]
+    lines = [_("scenario '{name}' is infeasible: its budgets, targets and must-fund projects "
+               "cannot all hold. What to relax:").format(name=r.scenario.name)]
     lines += [f"  - [{f.constraint}] {f.message}" for f in r.diagnosis]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from kcopt.geo import load_geography
 from kcopt.model.constraints import budget_parts
 from kcopt.rules import FUNDS, describe_cap
 from kcopt.solve import Result
+from kcopt.words import _, get_language, num, pct, sig
 
 FUNDED_AT = 0.999
 ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "level", "score",
@@ -26,36 +27,56 @@ SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 def describe_row(name: str, rhs: float, binding: bool = True) -> str:
     """A constraint in planners' words; a budget is "fully allocated" only when it binds."""
-    family, _, rest = name.partition(":")
+    family, _sep, rest = name.partition(":")
     if family == "budget":
         fund, province, year = budget_parts(name)
-        what = "central budget" if fund == "central" else f"local budget of {province}"
-        return (f"{what}{f' {year}' if year else ''} ({rhs:,.0f} million)"
-                + (" fully allocated" if binding else ""))
+        what = (_("central budget") if fund == "central" else
+                _("local budget of {province}").format(province=province))
+        return (_("{budget} ({amount} million) fully allocated") if binding else
+                _("{budget} ({amount} million)")).format(
+            budget=f"{what} {year}" if year else what, amount=num(rhs))
     if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
-        fund, _, year = rest.partition(":")
-        scope = {"all": "all support", "central": "central support",
-                 "local": "local support"}.get(fund, fund)
-        return (f"internal row: T = {scope}{f' in {year}' if year else ''}, the total the share "
-                "targets are measured against")
-    words = {
-        "match": "the co-financing rule (minimum local share)",
-        "cap": "its support cap",
-        "must_fund": "a must-fund project's full cap",
-        "all_or_nothing": f"all-or-nothing funding of {rest}",
-        "min_fraction": f"the minimum viable share of {rest}",
-        "link": f"internal row: {rest} is paid only when selected (its selection variable)",
-        "requires": "the rule that {} needs {} funded".format(*([*rest.split(":"), "?"])[:2]),
-        "group": f"exclusive group '{rest}' (at most {rhs:,.0f} funded)",
-        "start": f"the start-year choice of {rest.rsplit(':', 1)[0]}",
-        "one_start": f"one start year for {rest}",
-        "fixed": f"the amount fixed for {rest} ({rhs:,.6g} million)",
-        "round": "amounts in multiples of round_to",
-    }
-    if family in words:
-        return words[family]
-    target, _, province = name.partition(":")
-    return f"policy target '{target}'" + (f" for {province}" if province else "")
+        fund, _sep, year = rest.partition(":")
+        scope = {"all": _("all support"), "central": _("central support"),
+                 "local": _("local support")}.get(fund, fund)
+        return (_("internal row: T = {scope} in {year}, the total the share targets are "
+                  "measured against") if year else
+                _("internal row: T = {scope}, the total the share targets are measured "
+                  "against")).format(scope=scope, year=year)
+    if family == "match":
+        return _("the co-financing rule (minimum local share)")
+    if family == "cap":
+        return _("its support cap")
+    if family == "must_fund":
+        return _("a must-fund project's full cap")
+    if family == "all_or_nothing":
+        return _("all-or-nothing funding of {project}").format(project=rest)
+    if family == "min_fraction":
+        return _("the minimum viable share of {project}").format(project=rest)
+    if family == "link":
+        return _("internal row: {project} is paid only when selected (its selection "
+                 "variable)").format(project=rest)
+    if family == "requires":
+        first, second = ([*rest.split(":"), "?"])[:2]
+        return _("the rule that {project} needs {other} funded").format(project=first,
+                                                                        other=second)
+    if family == "group":
+        return _("exclusive group '{group}' (at most {count} funded)").format(group=rest,
+                                                                             count=num(rhs))
+    if family == "start":
+        return _("the start-year choice of {project}").format(project=rest.rsplit(":", 1)[0])
+    if family == "one_start":
+        return _("one start year for {project}").format(project=rest)
+    if family == "fixed":
+        return _("the amount fixed for {project} ({amount} million)").format(
+            project=rest, amount=num(rhs, 6))
+    if family == "round":
+        return _("amounts in multiples of round_to")
+    target, _sep, province = name.partition(":")
+    if province:
+        return _("policy target '{target}' for {province}").format(target=target,
+                                                                   province=province)
+    return _("policy target '{target}'").format(target=target)
 
 
 def target_shares(result: Result) -> dict[int, tuple[float, float]]:
@@ -105,8 +126,10 @@ def _limiting_phrases(lp, pi: np.ndarray) -> dict[int, str]:
         col = A[:, t_col]
         users = [r for r in col.indices if r != i and abs(pi[r]) > 1e-12]
         if users:
-            phrases[i] = " and ".join(describe_row(lp.row_names[r], lp.row_upper[r])
-                                      + " binding" for r in users)
+            phrases[i] = _(" and ").join(
+                _("{constraint} binding").format(constraint=describe_row(lp.row_names[r],
+                                                                         lp.row_upper[r]))
+                for r in users)
     return phrases
 
 
@@ -152,7 +175,8 @@ def allocation_table(result: Result) -> pd.DataFrame:
         years = np.array(model.years)
         first = years[np.minimum(start, len(years) - 1)]
         out.insert(12, "start_year", pd.Series(first, dtype="Int64").where(has))
-        out.loc[has & open_, "reason"] = [f"{r}; starts {y}" for r, y in zip(
+        out.loc[has & open_, "reason"] = [_("{reason}; starts {year}").format(
+            reason=r, year=y) for r, y in zip(
             out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
     for col in model.extra_columns:
         if col not in out:
@@ -176,17 +200,16 @@ def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
     return best, value
 
 
-_FUNDED_FROM = [f"funded in full from {FUNDS[k]} funds" for k in (0, 1)]
-_CAP_TEXTS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, int], str]]] = {}
+_CAP_TEXTS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, int, str], str]]] = {}
 
 
-def _cap_text_cache(caps: Any) -> dict[tuple[int, int], str]:
-    """(project, fund) → its cap in words, kept as long as the model's cap table lives (a
-    what-if re-solve of the same projects reuses it)."""
+def _cap_text_cache(caps: Any) -> dict[tuple[int, int, str], str]:
+    """(project, fund, language) → its cap in words, kept as long as the model's cap table
+    lives (a what-if re-solve of the same projects reuses it)."""
     hit = _CAP_TEXTS.get(id(caps))
     if hit is not None and hit[0]() is caps:
         return hit[1]
-    texts: dict[tuple[int, int], str] = {}
+    texts: dict[tuple[int, int, str], str] = {}
     _CAP_TEXTS[id(caps)] = (weakref.ref(caps), texts)
     weakref.finalize(caps, _CAP_TEXTS.pop, id(caps), None)
     return texts
@@ -237,36 +260,47 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              else np.full(n, np.nan))
     is_fixed = ~np.isnan(fixed)
     for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
-        reasons[p] = (f"fixed at {fixed[p]:,.6g} million by the planner (fixed_amount; "
-                      f"{fraction[p]:.0%} of its cap)")
+        reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
+                       "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
     funded = np.flatnonzero((status == "funded") & ~is_fixed)
     main = (money[funded, 1] > money[funded, 0]).astype(int).tolist()
     both = ((money[funded, 0] > 1e-6) & (money[funded, 1] > 1e-6)).tolist()
+    lang = get_language()
+    funded_from = [_("funded in full from {fund} funds").format(fund=fund_name(FUNDS[k]))
+                   for k in (0, 1)]
     for p, k, two in zip(funded.tolist(), main, both, strict=True):
-        text = (f"funded in full ({FUNDS[0]} {money[p, 0]:,.0f}, {FUNDS[1]} {money[p, 1]:,.0f})"
-                if two else _FUNDED_FROM[k])
+        text = (_("funded in full ({funds})").format(funds=", ".join(
+            f"{fund_name(FUNDS[f])} {num(money[p, f])}" for f in (0, 1)))
+                if two else funded_from[k])
         if must[p]:
-            text = "must fund: " + text
-        cap_text = cap_texts.get((p, k))
+            text = _("must fund: {reason}").format(reason=text)
+        cap_text = cap_texts.get((p, k, lang))
         if cap_text is None:
-            cap_text = cap_texts[(p, k)] = describe_cap(caps, p, k, other[p])
+            cap_text = cap_texts[(p, k, lang)] = describe_cap(caps, p, k, other[p])
         reasons[p] = f"{text}; {cap_text}" if cap_text else text
     for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
-        why = " and ".join(limiting.get(p, ())) or "other projects score higher per million"
-        reasons[p] = f"partly funded ({fraction[p]:.0%} of its cap): {why}; it is the " \
-                     "marginal project"
+        why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
+        reasons[p] = _("partly funded ({share} of its cap): {why}; it is the marginal "
+                       "project").format(share=pct(fraction[p]), why=why)
     for p in np.flatnonzero(status == "unfunded").tolist():
         if scores[p] <= 0:
-            reasons[p] = "score 0 under the scenario's priority weights"
+            reasons[p] = _("score 0 under the scenario's priority weights")
         elif p in limiting:
             value, worth = cost_per_project[p] * 1000, priced[p] * 1000
-            compare = (f"; it would earn {value:.3g} points per 1,000 million, below the "
-                       f"{worth:.3g} that money earns at the margin"
+            compare = (_("; it would earn {value} points per {thousand} million, below the "
+                         "{worth} that money earns at the margin").format(
+                             value=sig(value), thousand=num(1000), worth=sig(worth))
                        if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
-            reasons[p] = f"not funded: {' and '.join(limiting[p])}{compare}"
+            reasons[p] = _("not funded: {why}").format(
+                why=_(" and ").join(limiting[p])) + compare
         else:
-            reasons[p] = "not funded: other projects score higher per million"
+            reasons[p] = _("not funded: other projects score higher per million")
     return reasons
+
+
+def fund_name(fund: str) -> str:
+    """A fund as a planner names it: KCQG (central) or KCĐP (local)."""
+    return {"central": _("central"), "local": _("local")}.get(fund, fund)
 
 
 def constraint_table(result: Result) -> pd.DataFrame:

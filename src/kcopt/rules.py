@@ -34,6 +34,7 @@ from kcopt.levels import (
 )
 from kcopt.policy import MULTIPLIER_BASIS, PriorityMultiplier, multipliers
 from kcopt.text import fold
+from kcopt.words import _, num, pct
 
 __all__ = ["FUNDS", "CapTable", "RateOverride", "Rule", "RuleSet", "compute_caps",
            "describe_cap", "load_rules"]
@@ -452,40 +453,46 @@ def _ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray
                 f"{' và '.join(_FUND_VI[f] for f in payers)} chi ({rule.basis}); đề án này chỉ "
                 f"dùng được kinh phí {' hoặc '.join(_FUND_VI[f] for f in fund_ok)}")
         elif not any(rules.pays(cat, f, provs[i], vote) for f in fund_ok):
-            ineligible[i] = (
-                f"'{rule.name_vi}' is paid only from {' or '.join(rule.funds)} funds "
-                f"({rule.basis}); this project may use only {' or '.join(fund_ok)} funds"
-            )
+            ineligible[i] = _(
+                "'{content}' is paid only from {funds} funds ({basis}); this project may use "
+                "only {allowed} funds").format(
+                    content=rule.name_vi, funds=_(" or ").join(_fund(f) for f in rule.funds),
+                    basis=rule.basis, allowed=_(" or ").join(_fund(f) for f in fund_ok))
         else:
-            ineligible[i] = (
-                f"no support level for '{rule.name_vi}' in the rule set (rate not retrieved); "
-                "give a requested amount or a rate_overrides entry in the scenario"
-            )
+            ineligible[i] = _(
+                "no support level for '{content}' in the rule set (rate not retrieved); "
+                "give a requested amount or a rate_overrides entry in the scenario").format(
+                    content=rule.name_vi)
     zero = ~np.isnan(total_cap) & (total_cap <= 0) & (ineligible == "")
     for i in np.flatnonzero(zero):
         k = 0 if not np.isnan(cap[i, 0]) else 1
         if other[i] > 0 and limit[i, k] != "requested":
-            ineligible[i] = (f"no support room left: {other[i]:,.0f} million of state support "
-                             "already received reaches the cap")
+            ineligible[i] = _("no support room left: {amount} million of state support "
+                              "already received reaches the cap").format(amount=num(other[i]))
         elif limit[i, k] == "requested":
-            ineligible[i] = "no support requested (requested amount is 0)"
+            ineligible[i] = _("no support requested (requested amount is 0)")
         else:
-            ineligible[i] = f"the support level in force is 0 ({basis[i, k]})"
+            ineligible[i] = _("the support level in force is 0 ({basis})").format(
+                basis=basis[i, k])
     if "disadvantaged_area" in projects:
         bad = (cats == "establish_enterprise") & (projects["disadvantaged_area"].to_numpy() < 0.5)
-        ineligible[bad] = (
+        ineligible[bad] = _(
             "support to set up an enterprise is only for areas with difficult socio-economic "
             "conditions (TT 28/2018/TT-BTC Art. 8)"
         )
     twice = (other > 0) & ~np.isin(cats, list(REDUCED_CAP_CATEGORIES))
     for i in np.flatnonzero(twice):
         ineligible[i] = (
-            f"nội dung này đã được ngân sách nhà nước hỗ trợ {other[i]:,.0f} triệu đồng từ "
+            f"nội dung này đã được ngân sách nhà nước hỗ trợ {num(other[i])} triệu đồng từ "
             f"chương trình khác: không hỗ trợ trùng ({DOUBLE_FUNDING_BASIS}); loại khỏi danh "
             "sách xét hỗ trợ")
 
 
 _FUND_VI = {"central": "quốc gia", "local": "địa phương"}
+
+
+def _fund(fund: str) -> str:
+    return {"central": _("central"), "local": _("local")}.get(fund, fund)
 _VOTE_VI = {"district": "huyện", "provincial": "tỉnh", "regional": "khu vực",
             "national": "quốc gia"}
 
@@ -494,22 +501,26 @@ def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
     """Plain words for the binding term of project i's cap from fund k."""
     lim = caps.limit[i, k]
     basis = caps.basis[i, k]
-    less = f", less {other:,.0f} million already received" if other > 0 else ""
+    less = _(", less {amount} million already received").format(
+        amount=num(other)) if other > 0 else ""
     flag = ""
     if caps.flagged is not None and caps.flagged[i, k]:
         flag = "; mức chưa được xác nhận (độ tin cậy thấp), cần kiểm tra trước khi dùng"
     if lim == "requested":
-        return "cap: the amount requested"
+        return _("cap: the amount requested")
     if lim == "rate":
-        return f"cap: {caps.rate[i, k]:.0%} of cost{less} ({basis}){flag}"
+        return _("cap: {rate} of cost{less} ({basis})").format(
+            rate=pct(caps.rate[i, k]), less=less, basis=basis) + flag
     if lim == "ceiling":
         terms = _ceiling_terms(caps, i, k)
-        return f"cap: ceiling {caps.ceiling[i, k]:,.0f} million{less}{terms} ({basis}){flag}"
+        return _("cap: ceiling {amount} million{less}{terms} ({basis})").format(
+            amount=num(caps.ceiling[i, k]), less=less, terms=terms, basis=basis) + flag
     if lim == "group_ceiling":
-        return (f"cap: mức tối đa của đề án nhóm {caps.ceiling[i, k]:,.0f} triệu đồng{less} "
-                f"({basis}){flag}")
+        return (f"{_('cap:')} mức tối đa của đề án nhóm {num(caps.ceiling[i, k])} "
+                f"triệu đồng{less} ({basis}){flag}")
     if lim == "decree32":
-        return f"cap: state support ≤ 30% of infrastructure investment{less} ({DECREE32_BASIS})"
+        return _("cap: state support ≤ {share} of infrastructure investment{less} "
+                 "({basis})").format(share=pct(0.3), less=less, basis=DECREE32_BASIS)
     return ""
 
 
@@ -519,10 +530,10 @@ def _ceiling_terms(caps: CapTable, i: int, k: int) -> str:
     n = caps.establishments[i] if caps.establishments is not None else 1.0
     per = caps.per_establishment is not None and caps.per_establishment[i, k]
     if per and n > 1 and caps.unit_ceiling is not None:
-        parts.append(f"{caps.unit_ceiling[i, k]:,.0f} triệu × {n:,.0f} cơ sở (đề án nhóm)")
+        parts.append(f"{num(caps.unit_ceiling[i, k])} triệu × {num(n)} cơ sở (đề án nhóm)")
     f = caps.factor[i, k] if caps.factor is not None else 1.0
     if f > 1.0:
         if not parts and caps.unit_ceiling is not None:
-            parts.append(f"{caps.unit_ceiling[i, k]:,.0f} triệu")
-        parts.append(f"hệ số ưu tiên {f:g} ({MULTIPLIER_BASIS})")
+            parts.append(f"{num(caps.unit_ceiling[i, k])} triệu")
+        parts.append(f"hệ số ưu tiên {num(f, 3)} ({MULTIPLIER_BASIS})")
     return f" = {' × '.join(parts)}" if parts else ""

@@ -21,6 +21,7 @@ from kcopt.limits import read_input_bytes
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
+from kcopt.words import languages, set_scenario_language
 from kcopt.yamlfile import load_yaml
 
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
@@ -46,6 +47,7 @@ SPEC: dict[str, Any] = {
     "solver": {"name": str, "time_limit": float, "mip_gap": float, "threads": int,
                "seed": int},
     "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
+    "language": str,
 }
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
                "amount", "year", "share_of")
@@ -241,7 +243,18 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     hashes: dict[str, str] = {}
     data = _load_chain(path, hashes, [])
+    _scenario_language(path, data.get("language"))
     return _Resolver(path, data, hashes).resolve()
+
+
+def _scenario_language(path: Path, lang: object) -> None:
+    """`language: vi|en` — the language of this plan's outputs unless --lang says otherwise."""
+    try:
+        set_scenario_language(str(lang) if lang is not None else None)
+    except InputError:
+        raise InputError([Problem(str(path), "unknown language", "Use one of: "
+                                  + ", ".join(languages()), column="language", value=lang,
+                                  column_label="key")]) from None
 
 
 def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[str, Any]:

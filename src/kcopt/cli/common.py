@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem
+from kcopt.words import _
 
 STATE: dict[str, Any] = {"debug": False}
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
@@ -26,9 +27,10 @@ def err(text: str) -> None:
 def show_warnings(warnings: Iterable[Problem | str], limit: int = 20) -> None:
     items = list(warnings)
     for w in items[:limit]:
-        err(f"warning: {w}")
+        err(_("warning: {message}").format(message=w))
     if len(items) > limit:
-        err(f"warning: … and {len(items) - limit} more (all of them are in summary.json)")
+        err(_("warning: … and {count} more (all of them are in summary.json)").format(
+            count=len(items) - limit))
 
 
 def solver_name(value: str | None) -> str | None:
@@ -55,7 +57,8 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             if isinstance(exc, InputError):
                 show_warnings(exc.warnings)
-            err(f"error: {exc}" if not isinstance(exc, InfeasibleError) else str(exc))
+            err(_("error: {message}").format(message=exc)
+                if not isinstance(exc, InfeasibleError) else str(exc))
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:  # the environment: a path that cannot be read or written
             if STATE["debug"] or exc.errno not in ENVIRONMENT_ERRNOS:
@@ -65,13 +68,14 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "trống trên đĩa / check the path, the permissions and the free disk space")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err("interrupted; no output was written for the step under way")
+            err(_("interrupted; no output was written for the step under way"))
             raise typer.Exit(130) from None
         except Exception as exc:  # an unexpected failure is a bug, not a user error
             if STATE["debug"]:
                 raise
-            err(f"internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the "
-                "traceback and report it with the scenario file.")
+            err(_("internal error: {kind}: {message}\nRun again with --debug for the traceback "
+                  "and report it with the scenario file.").format(kind=type(exc).__name__,
+                                                                  message=exc))
             sys.exit(4)
 
     return wrapper

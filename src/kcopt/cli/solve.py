@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.words import _, fixed, num
 
 
 @user_errors
@@ -59,14 +60,21 @@ def solve_command(
     show_warnings(r.warnings)
     s = r.summary or {}
     c = s["counts"]
-    err(f"{sc.name}: {s['status']}, objective {s['objective']:,.4f} ({s['objective_kind']})")
-    err(f"  central {s['totals']['central']:,.0f} of {s['budgets']['central']:,.0f} million; "
-        f"local {s['totals']['local']:,.0f} of {s['budgets']['local']:,.0f} million")
-    err(f"  projects: {c['funded']} funded, {c['partial']} partial, {c['unfunded']} unfunded, "
-        f"{c['ineligible']} ineligible, {c['excluded']} excluded")
-    err(f"  solver {s['provenance']['solver']} {s['provenance']['solver_version']}"
-        + (f", MIP gap {s['mip_gap']:.2e}" if s.get("mip_gap") is not None else ""))
-    err(f"  wrote {len(r.files)} files to {out}/")
+    err(_("{name}: {status}, objective {objective} ({kind})").format(
+        name=sc.name, status=s["status"], objective=fixed(s["objective"], 4),
+        kind=s["objective_kind"]))
+    err("  " + _("central {central} of {central_budget} million; local {local} of "
+                 "{local_budget} million").format(
+        central=num(s["totals"]["central"]), central_budget=num(s["budgets"]["central"]),
+        local=num(s["totals"]["local"]), local_budget=num(s["budgets"]["local"])))
+    err("  " + _("projects: {funded} funded, {partial} partial, {unfunded} unfunded, "
+                 "{ineligible} ineligible, {excluded} excluded").format(**c))
+    err("  " + _("solver {solver} {version}").format(
+        solver=s["provenance"]["solver"], version=s["provenance"]["solver_version"])
+        + (_(", MIP gap {gap}").format(gap=f"{s['mip_gap']:.2e}")
+           if s.get("mip_gap") is not None else ""))
+    err("  " + _("wrote {count} files to {folder}/").format(count=len(r.files), folder=out))
     if copy is not None:
-        err(f"  {copy.name}: a copy of {into} with the allocation beside your rows and the "
-            "summary sheets appended; the original is unchanged")
+        err("  " + _("{file}: a copy of {workbook} with the allocation beside your rows and the "
+                     "summary sheets appended; the original is unchanged").format(
+                         file=copy.name, workbook=into))

@@ -28,6 +28,7 @@ from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
 from kcopt.schema import Projects
+from kcopt.words import N_, _
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,
@@ -65,11 +66,13 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     active = ~ineligible & ~excluded
     status = np.where(ineligible, "ineligible", np.where(excluded, "excluded", ""))
     reason = np.where(ineligible, inel_reason,
-                      np.where(excluded, "excluded by the scenario or the project list", ""))
+                      np.where(excluded, _("excluded by the scenario or the project list"), ""))
     warnings += _rule_warnings(frame, caps, rules, active)
     for i in np.flatnonzero(must & ~active):
-        warnings.append(Problem("scenario", f"must-fund project {ids[i]} is {status[i]}: "
-                                f"{reason[i]}; it is not funded", severity="warning"))
+        warnings.append(Problem("scenario", _("must-fund project {project} is {status}: "
+                                              "{reason}; it is not funded").format(
+                                                  project=ids[i], status=status[i],
+                                                  reason=reason[i]), severity="warning"))
     must &= active
 
     # --- columns: one per (project, fund, start year) that may pay -------------------------
@@ -183,7 +186,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     extras = projects.extra_columns if isinstance(projects, Projects) else []
     return Model(lp, frame, caps, scenario, rules,
                  np.concatenate([col_project, np.full(len(scopes), -1), plan.z_projects,
-                                 np.array([p for p, _ in w_keys], dtype=int),
+                                 np.array([p for p, _w in w_keys], dtype=int),
                                  np.full(n_k, -1)]),
                  np.concatenate([col_fund, np.full(aux, -1)]),
                  bound_names + [""] * aux, use_mip, warnings, list(extras),
@@ -283,13 +286,16 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
         rule = rules.rules[cat]
         idx = np.flatnonzero(active & (cats == cat))
         if np.isnan(caps.rate[idx]).all() and np.isnan(caps.ceiling[idx]).all():
-            text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) have no national support "
-                    f"level in the rule set ({rule.note or rule.basis}); their caps are the "
-                    "amounts requested. Set a rate in rate_overrides")
+            text = _("{count} project(s) of '{content}' ({code}) have no national support "
+                     "level in the rule set ({basis}); their caps are the amounts requested. "
+                     "Set a rate in rate_overrides").format(
+                         count=count, content=rule.name_vi, code=cat,
+                         basis=rule.note or rule.basis)
         else:
-            text = (f"{count} project(s) of '{rule.name_vi}' ({cat}) use a support level the "
-                    f"rule set marks {confidence} ({basis}); confirm it or set it in "
-                    "rate_overrides")
+            text = _("{count} project(s) of '{content}' ({code}) use a support level the rule "
+                     "set marks {confidence} ({basis}); confirm it or set it in "
+                     "rate_overrides").format(count=count, content=rule.name_vi, code=cat,
+                                              confidence=confidence, basis=basis)
         out.append(Problem("rules", text, severity="warning"))
     if "vote_level" in frame:
         odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")
@@ -301,8 +307,8 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
 
 
 def _check_listed_ids(scenario: Scenario, ids: set[str]) -> None:
-    problems = [Problem(str(scenario.path or "scenario"), "no project with this id", fix=
-                        "Check the id against the project list", column=key, value=pid)
+    problems = [Problem(str(scenario.path or "scenario"), N_("no project with this id"), fix=
+                        N_("Check the id against the project list"), column=key, value=pid)
                 for key in ("must_fund", "exclude") for pid in getattr(scenario, key)
                 if pid not in ids]
     if problems:

@@ -1,0 +1,153 @@
+"""Every phrase a person reads, and the language it is read in.
+
+Messages are written in English in the code and wrapped in `_()`; their translations live in
+gettext catalogs (`kcopt/locale/<lang>/LC_MESSAGES/kcopt.po`, compiled to `.mo` and shipped with
+the package). Vietnamese is the default. Adding a language is a catalog, not code.
+
+Which language, first that is set: `--lang` on the command line or `kcopt.set_language()`
+in a notebook; the scenario's `language:` key; the `KCOPT_LANG` environment variable;
+Vietnamese.
+
+Numbers written into sentences go through Babel, so a Vietnamese reader sees "105.000" and
+"86,2%", an English one "105,000" and "86.2%".
+
+Examples
+--------
+>>> from kcopt.words import using, num, pct
+>>> with using("vi"):
+...     num(105000), pct(0.862, 1)
+('105.000', '86,2%')
+>>> with using("en"):
+...     num(105000), pct(0.862, 1)
+('105,000', '86.2%')
+"""
+
+from __future__ import annotations
+
+import gettext
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from babel.numbers import format_decimal
+
+Language = Literal["vi", "en"]
+DOMAIN = "kcopt"
+DEFAULT: Language = "vi"
+LOCALE_DIR = Path(__file__).parent / "locale"
+ENV = "KCOPT_LANG"
+
+_chosen: dict[str, str | None] = {"explicit": None, "scenario": None}
+
+
+def languages() -> list[str]:
+    """The languages kcopt speaks: English (the source) and every shipped catalog."""
+    found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return sorted({"en", *found})
+
+
+def check_language(lang: str) -> str:
+    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
+    if code not in languages():
+        from kcopt.errors import InputError
+
+        raise InputError(f"language {lang!r} is not available; use one of "
+                         f"{', '.join(languages())}")
+    return code
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language of every message, table word and figure (``"vi"`` or ``"en"``);
+    ``None`` goes back to the scenario's ``language:``, then ``KCOPT_LANG``, then Vietnamese.
+
+    >>> import kcopt
+    >>> kcopt.set_language("en"); kcopt.get_language()
+    'en'
+    >>> kcopt.set_language(None)
+    """
+    _chosen["explicit"] = check_language(lang) if lang else None
+
+
+def set_scenario_language(lang: str | None) -> None:
+    """The language a scenario file asks for; `set_language` and ``--lang`` win over it."""
+    _chosen["scenario"] = check_language(lang) if lang else None
+
+
+def get_language() -> str:
+    """The language in use now."""
+    for lang in (_chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
+        if lang:
+            try:
+                return check_language(lang)
+            except Exception:
+                continue
+    return DEFAULT
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Speak `lang` inside the block (tests, side-by-side outputs), then restore."""
+    before = dict(_chosen)
+    _chosen["explicit"] = check_language(lang)
+    try:
+        yield
+    finally:
+        _chosen.update(before)
+
+
+@cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """`message` (English, as written in the code) in the language in use."""
+    return _catalog(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(get_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is defined; translate it with `_()` when used."""
+    return message
+
+
+def num(x: float, digits: int = 0) -> str:
+    """A number for a sentence: thousands separated, `digits` decimals at most
+    (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(round(float(x), digits) + 0.0, format=pattern, locale=get_language())
+
+
+def fixed(x: float, digits: int) -> str:
+    """A number with exactly `digits` decimals ("0,50")."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(float(x), format=pattern, locale=get_language())
+
+
+def sig(x: float, digits: int = 3) -> str:
+    """A number to `digits` significant digits (like Python's ``:.3g``, without exponents)."""
+    if x == 0 or not math.isfinite(x):
+        return num(x)
+    places = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return num(round(x, places), places)
+
+
+def pct(share: float, digits: int = 0) -> str:
+    """A share as a percentage, "86,2%" in Vietnamese, "86.2%" in English."""
+    if share is None or not math.isfinite(share):
+        return "—"
+    return fixed(share * 100, digits) + "%"
+
+
+def million(x: float, digits: int = 0) -> str:
+    """An amount in million VND ("105.000 triệu đồng" / "105,000 million")."""
+    return _("{amount} million").format(amount=num(x, digits))
