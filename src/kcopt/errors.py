@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kcopt.words import _, ngettext, num
+from kcopt.words import N_, _, ngettext, num
+
+# where a problem is when it is not in a file: the scenario as a whole, the rule set, the solver
+PLACES = {"scenario": N_("scenario"), "rules": N_("rules"), "solver": N_("solver"),
+          "projects": N_("projects")}
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Problem:
     amount: float | None = None  # the money a warning is about (million VND), if any
 
     def location(self) -> str:
-        parts = [self.file]
+        parts = [_(PLACES[self.file]) if self.file in PLACES else self.file]
         if self.sheet:
             parts.append(_("sheet '{sheet}'").format(sheet=self.sheet))
         if self.row is not None:

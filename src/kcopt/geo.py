@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from kcopt.text import fold, nfc
+from kcopt.words import _
 
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ")
 _EXTRA_ALIASES = {
@@ -121,7 +122,8 @@ class Geography:
                 if merged:
                     return Resolution(
                         target,
-                        f"'{text}' is a pre-2025 province, merged into '{target}' on 1 July 2025",
+                        _("'{old}' is a pre-2025 province, merged into '{new}' on 1 July "
+                          "2025").format(old=text, new=target),
                         self._old.get(cand),
                     )
                 return Resolution(target)

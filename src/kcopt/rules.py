@@ -34,7 +34,7 @@ from kcopt.levels import (
 )
 from kcopt.policy import MULTIPLIER_BASIS, PriorityMultiplier, multipliers
 from kcopt.text import fold
-from kcopt.words import _, num, pct
+from kcopt.words import _, data_text, num, pct
 
 __all__ = ["FUNDS", "CapTable", "RateOverride", "Rule", "RuleSet", "compute_caps",
            "describe_cap", "load_rules"]
@@ -457,7 +457,7 @@ def _ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray
                 "'{content}' is paid only from {funds} funds ({basis}); this project may use "
                 "only {allowed} funds").format(
                     content=rule.name_vi, funds=_(" or ").join(_fund(f) for f in rule.funds),
-                    basis=rule.basis, allowed=_(" or ").join(_fund(f) for f in fund_ok))
+                    basis=data_text(rule.basis), allowed=_(" or ").join(_fund(f) for f in fund_ok))
         else:
             ineligible[i] = _(
                 "no support level for '{content}' in the rule set (rate not retrieved); "
@@ -473,7 +473,7 @@ def _ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray
             ineligible[i] = _("no support requested (requested amount is 0)")
         else:
             ineligible[i] = _("the support level in force is 0 ({basis})").format(
-                basis=basis[i, k])
+                basis=data_text(basis[i, k]))
     if "disadvantaged_area" in projects:
         bad = (cats == "establish_enterprise") & (projects["disadvantaged_area"].to_numpy() < 0.5)
         ineligible[bad] = _(
@@ -510,17 +510,17 @@ def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
         return _("cap: the amount requested")
     if lim == "rate":
         return _("cap: {rate} of cost{less} ({basis})").format(
-            rate=pct(caps.rate[i, k]), less=less, basis=basis) + flag
+            rate=pct(caps.rate[i, k]), less=less, basis=data_text(basis)) + flag
     if lim == "ceiling":
         terms = _ceiling_terms(caps, i, k)
         return _("cap: ceiling {amount} million{less}{terms} ({basis})").format(
-            amount=num(caps.ceiling[i, k]), less=less, terms=terms, basis=basis) + flag
+            amount=num(caps.ceiling[i, k]), less=less, terms=terms, basis=data_text(basis)) + flag
     if lim == "group_ceiling":
         return (f"{_('cap:')} mức tối đa của đề án nhóm {num(caps.ceiling[i, k])} "
                 f"triệu đồng{less} ({basis}){flag}")
     if lim == "decree32":
         return _("cap: state support ≤ {share} of infrastructure investment{less} "
-                 "({basis})").format(share=pct(0.3), less=less, basis=DECREE32_BASIS)
+                 "({basis})").format(share=pct(0.3), less=less, basis=data_text(DECREE32_BASIS))
     return ""
 
 

@@ -21,6 +21,7 @@ from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.parse import parse_enum, parse_flags, parse_numbers
 from kcopt.rules import CCN_CATEGORY, RuleSet, load_rules
 from kcopt.text import fold
+from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
@@ -368,7 +369,8 @@ class _Validator:
                 rows = [self.raw.file_rows[i] for i in idx]
                 shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
                 self.warnings.append(Problem(
-                    str(self.raw.path), f"{res.note} ({len(rows)} row(s): {shown})",
+                    str(self.raw.path), _("{note} ({count} row(s): {rows})").format(
+                        note=res.note, count=len(rows), rows=shown),
                     sheet=self.raw.sheet, column=str(col.name), severity="warning"))
         return values
 
@@ -378,7 +380,7 @@ class _Validator:
         for value, idx in text.groupby(text, sort=False).indices.items():
             if not value:
                 continue
-            old, _ = geo.old_province(value)
+            old, _new = geo.old_province(value)
             values[idx] = old
             if old is None:
                 for i in idx:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -24,7 +23,7 @@ class _Commands(TyperGroup):
     """`--lang vi|en` is understood anywhere on the line, before or after the command, so
     every command has it without repeating it in each signature."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         rest: list[str] = []
         lang: str | None = None
         items = iter(args)
@@ -43,7 +42,7 @@ class _Commands(TyperGroup):
             try:
                 set_language(lang)
             except InputError as exc:
-                raise click.BadParameter(str(exc).splitlines()[-1].lstrip(" -"),
+                raise typer.BadParameter(exc.problems[0].message,
                                          param_hint="'--lang'") from None
         return super().parse_args(ctx, rest)
 

@@ -28,7 +28,7 @@ from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
 from kcopt.schema import Projects
-from kcopt.words import N_, _
+from kcopt.words import N_, _, data_text
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,
@@ -290,12 +290,12 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
                      "level in the rule set ({basis}); their caps are the amounts requested. "
                      "Set a rate in rate_overrides").format(
                          count=count, content=rule.name_vi, code=cat,
-                         basis=rule.note or rule.basis)
+                         basis=data_text(rule.note or rule.basis))
         else:
             text = _("{count} project(s) of '{content}' ({code}) use a support level the rule "
                      "set marks {confidence} ({basis}); confirm it or set it in "
                      "rate_overrides").format(count=count, content=rule.name_vi, code=cat,
-                                              confidence=confidence, basis=basis)
+                                              confidence=confidence, basis=data_text(basis))
         out.append(Problem("rules", text, severity="warning"))
     if "vote_level" in frame:
         odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")

@@ -1,0 +1,167 @@
+"""Vietnamese by default: every message used in the code is in the Vietnamese catalog, and the
+demo's text outputs hold no English words; --lang en gives the English words."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+import kcopt
+from kcopt.cli import app
+from kcopt.report import describe_row
+from kcopt.words import LOCALE_DIR, extract_rule_notes, num, pct, set_scenario_language, using
+
+SRC = Path(kcopt.__file__).parent
+PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / "kcopt.po"
+DEMO = str(kcopt.demo_scenario_path())
+
+# Words that are English and never a Vietnamese syllable written without marks ("to", "do",
+# "in", "an", "no", "may", "than", "con" are Vietnamese too, so they are not here).
+ENGLISH = frozenset("""
+the of and or is are was were for with from by its this that these those not only than per
+funded funds fund budget project projects score points share target targets cap caps million
+must would could should other higher lower allocated binding rule rules support level rate
+requested amount state received cost ceiling eligible ineligible unfunded partly partial
+full marginal earn earns below above given set see use each all any has have been into out
+over under none which where when what how why because reached reaches raise relax drop add
+remove fully minimum maximum selection group exclusive start year years local central money
+objective solver wrote files warning error problem problems row column sheet got check fix
+infeasible relaxed relaxation needs need needed cannot hold lower asks possible change
+""".split())  # noqa: SIM905
+# Codes and proper names that stay as they are in every language.
+ALLOWED = {"KCQG", "KCĐP", "MIP", "LP", "HiGHS", "highs", "CBC", "optimal", "total_score",
+           "rate_overrides", "must_fund", "summary", "json", "csv", "xlsx", "demo"}
+
+
+def english_words(texts: list[str]) -> dict[str, str]:
+    """English word → the first text it was found in."""
+    found: dict[str, str] = {}
+    for text in texts:
+        # constraint names in brackets and file paths are codes
+        words = re.sub(r"\[[^\]]*\]|\S*[/\\]\S*|\S+\.(csv|json|xlsx|yaml)\b", " ", str(text))
+        for word in re.findall(r"[^\W\d_]+(?:_[^\W\d_]+)*", words):
+            if "_" in word or word in ALLOWED:
+                continue
+            if word.lower() in ENGLISH:
+                found.setdefault(word.lower(), str(text))
+    return found
+
+
+def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
+    """A `_()`/`N_()`/`ngettext()` message missing from kcopt.po (or left empty, fuzzy, or not
+    compiled into kcopt.mo) fails here: run the commands in CONTRIBUTING.md."""
+    used = {msg[2] if isinstance(msg[2], str) else msg[2][0]
+            for msg in extract_from_dir(str(SRC), method_map=[
+                ("**.py", "python"), ("data/support_rates.csv", extract_rule_notes)],
+                                        keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
+    with PO.open("rb") as fh:
+        catalog = read_po(fh)
+    translated = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        text = m.string[0] if isinstance(m.string, tuple) else m.string
+        if text and not m.fuzzy:
+            translated[key] = text
+    missing = sorted(used - set(translated))
+    assert not missing, f"{len(missing)} message(s) without a Vietnamese translation: {missing}"
+    compiled = gettext.translation("kcopt", LOCALE_DIR, languages=["vi"])
+    stale = sorted(k for k in used if compiled.gettext(k) != translated[k])
+    assert not stale, f"kcopt.mo is older than kcopt.po (run pybabel compile): {stale[:5]}"
+
+
+def test_numbers_read_the_vietnamese_way() -> None:
+    with using("vi"):
+        assert (num(105000), pct(0.862, 1), num(1234.5, 1)) == ("105.000", "86,2%", "1.234,5")
+    with using("en"):
+        assert (num(105000), pct(0.862, 1)) == ("105,000", "86.2%")
+
+
+@pytest.fixture
+def vietnamese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The user's default: no KCOPT_LANG, no --lang."""
+    monkeypatch.delenv("KCOPT_LANG", raising=False)
+    kcopt.set_language(None)
+    set_scenario_language(None)
+    yield
+
+
+def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(app, ["solve", DEMO, "-o", str(tmp_path), "--no-plots", "--no-xlsx"],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    alloc = pd.read_csv(tmp_path / "allocation.csv")
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    cons = pd.read_csv(tmp_path / "constraints.csv")
+    descriptions = [describe_row(n, r) for n, r in zip(cons["name"], cons["rhs"], strict=True)]
+    texts = [*res.output.splitlines(), *alloc["reason"].dropna(), *summary["warnings"],
+             *descriptions]
+    assert "KCQG 105.000 / 105.000" in res.output  # numbers written the Vietnamese way
+    assert alloc["reason"].str.startswith("được hỗ trợ đủ").sum() > 100
+    left = english_words(texts)
+    assert not left, f"English left in the Vietnamese outputs: {left}"
+    # codes never change with the language
+    assert set(alloc["status"]) <= {"funded", "partial", "unfunded", "ineligible", "excluded"}
+    assert summary["status"] == "optimal"
+
+
+def _infeasible(tmp_path: Path) -> Path:
+    pd.DataFrame([{"project_id": "A", "name": "a", "province": "Lâm Đồng",
+                   "category": "training", "level": "local", "total_cost": 100,
+                   "requested": 80, "score": 1, "must_fund": 1}]).to_csv(
+        tmp_path / "p.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "t", "projects": "p.csv",
+                                    "budgets": {"central": 0, "local": {"Lâm Đồng": 10}}}),
+                    encoding="utf-8")
+    return path
+
+
+def test_diagnosis_is_vietnamese_and_english_on_request(vietnamese: None,
+                                                        tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = str(_infeasible(tmp_path))
+    vi = runner.invoke(app, ["solve", path, "-o", str(tmp_path / "vi"), "--no-plots"])
+    assert vi.exit_code == 3, vi.output
+    assert "không có phương án khả thi" in vi.output
+    assert not english_words(vi.output.splitlines()), vi.output
+    en = runner.invoke(app, ["solve", path, "-o", str(tmp_path / "en"), "--no-plots",
+                             "--lang", "en"])
+    assert en.exit_code == 3
+    assert "is infeasible" in en.output and "must-fund" in en.output
+    os.environ["KCOPT_LANG"] = "en"
+    try:
+        assert "is infeasible" in runner.invoke(app, ["solve", path, "--no-plots", "-o",
+                                                      str(tmp_path / "env")]).output
+    finally:
+        os.environ.pop("KCOPT_LANG")
+
+
+def test_scenario_language_key_and_bad_language(vietnamese: None, tmp_path: Path) -> None:
+    path = _infeasible(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, "language": "en"}), encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["solve", str(path), "--no-plots", "-o", str(tmp_path / "o")])
+    assert "is infeasible" in res.output
+    res = runner.invoke(app, ["solve", str(path), "--no-plots", "-o", str(tmp_path / "o"),
+                              "--lang", "vi"])
+    assert "không có phương án khả thi" in res.output  # --lang wins over the scenario
+    res = runner.invoke(app, ["--lang", "fr", "rules"])
+    assert res.exit_code == 2 and "fr" in res.output
+    path.write_text(yaml.safe_dump({**data, "language": "klingon"}), encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 1 and "klingon" in res.output and "vi" in res.output
