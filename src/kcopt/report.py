@@ -25,16 +25,21 @@ ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "l
 SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 
+def budget_name(name: str) -> str:
+    """'budget:local:Lâm Đồng:2027' → 'local budget of Lâm Đồng 2027', in the language in use."""
+    fund, province, year = budget_parts(name)
+    what = (_("central budget") if fund == "central" else
+            _("local budget of {province}").format(province=province))
+    return f"{what} {year}" if year else what
+
+
 def describe_row(name: str, rhs: float, binding: bool = True) -> str:
     """A constraint in planners' words; a budget is "fully allocated" only when it binds."""
     family, _sep, rest = name.partition(":")
     if family == "budget":
-        fund, province, year = budget_parts(name)
-        what = (_("central budget") if fund == "central" else
-                _("local budget of {province}").format(province=province))
         return (_("{budget} ({amount} million) fully allocated") if binding else
-                _("{budget} ({amount} million)")).format(
-            budget=f"{what} {year}" if year else what, amount=num(rhs))
+                _("{budget} ({amount} million)")).format(budget=budget_name(name),
+                                                         amount=num(rhs))
     if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
         fund, _sep, year = rest.partition(":")
         scope = {"all": _("all support"), "central": _("central support"),

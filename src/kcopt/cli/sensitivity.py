@@ -7,6 +7,10 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.words import N_, _, fixed
+
+# a project's class over the weight draws: funded in (nearly) all, some, or none of them
+CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N_("exterior")}
 
 
 @user_errors
@@ -63,24 +67,28 @@ def sensitivity_command(
                             margins=margins)
         files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     cls = s.weight_robustness["class"].value_counts().to_dict()
-    err(f"{sc.name}: objective {r.result.objective:,.4f}")
+    err(_("{name}: objective {objective}").format(name=sc.name,
+                                                  objective=fixed(r.result.objective, 4)))
     for line in s.ranging_constraints.query("family == 'budget' and binding").head(3)["sentence"]:
         err(f"  {line}")
     for line in s.policy_prices["sentence"]:
         err(f"  {line}")
     if not len(s.policy_prices):
-        err("  the scenario sets no policy target: no policy prices to compute")
+        err("  " + _("the scenario sets no policy target: no policy prices to compute"))
     if s.selection_margins is not None:
-        err("  ranging and prices are for the LP with the integer selection fixed")
+        err("  " + _("ranging and prices are for the LP with the integer selection fixed"))
         for line in s.selection_margins["sentence"].head(5):
             err(f"  {line}")
     if draws > 0:
-        err(f"  robustness over {draws} weight draws: " + ", ".join(
-            f"{k} {cls.get(k, 0)}" for k in ("core", "borderline", "exterior")))
+        err("  " + _("robustness over {draws} weight draws: {counts}").format(
+            draws=draws, counts=", ".join(f"{_(CLASS_WORDS[k])} {cls.get(k, 0)}"
+                                          for k in ("core", "borderline", "exterior"))))
     else:
-        err("  0 weight draws (--draws 0): robustness classes not computed")
+        err("  " + _("0 weight draws (--draws 0): robustness classes not computed"))
     if s.settings["failed_draws"] or s.settings["failed_sweep_points"]:
-        err(f"  failed re-solves recorded: {s.settings['failed_draws']} draws, "
-            f"{s.settings['failed_sweep_points']} sweep points (status column)")
-    err(f"  wrote {len(files)} sensitivity files to {out}/ "
-        f"(timings: {', '.join(f'{k} {v:.2f}s' for k, v in s.timings.items())})")
+        err("  " + _("failed re-solves recorded: {draws} draws, {points} sweep points (status "
+                     "column)").format(draws=s.settings["failed_draws"],
+                                       points=s.settings["failed_sweep_points"]))
+    err("  " + _("wrote {count} sensitivity files to {folder}/ (timings: {timings})").format(
+        count=len(files), folder=out,
+        timings=", ".join(f"{k} {fixed(v, 2)}s" for k, v in s.timings.items())))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from kcopt.diagnose import TARGET_KIND_WORDS, target_label
 from kcopt.model import (
     Model,
     criteria_matrix,
@@ -24,6 +25,7 @@ from kcopt.report import FUNDED_AT
 from kcopt.scenario import CRITERIA
 from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result
+from kcopt.words import _, million, pct, sig
 
 CORE, EXTERIOR = 0.95, 0.05
 NOT_RUN = "not_run"  # robustness class when no weight draw was solved
@@ -188,7 +190,7 @@ def draw_weights(weights: dict[str, float], draws: int, concentration: float = 5
         lo[j], hi[j] = a, b
     out = np.zeros((draws, len(CRITERIA)))
     filled = 0
-    for _ in range(1000):
+    for _try in range(1000):
         w = np.zeros((draws, len(CRITERIA)))
         w[:, active] = rng.dirichlet(concentration * base[active], size=draws)
         ok = np.all((w >= lo - 1e-12) & (w <= hi + 1e-12), axis=1)
@@ -281,7 +283,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     outs = map_points(model.lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
                       scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                       desc="tornado: budgets")
-    for (name, _, delta, value), out in zip(bplan, outs, strict=True):
+    for (name, _factors, delta, value), out in zip(bplan, outs, strict=True):
         x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
         rows.append(_tornado_row("budget", name, delta, value, out["status"],
@@ -323,13 +325,16 @@ def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
         strongest = float(prices[np.argmax(np.abs(prices))]) if len(prices) else 0.0
         binding = [lp.row_names[i] for i, p in zip(idx, prices, strict=True) if abs(p) > 1e-12]
         goal = f"{t.share:.0%}" if t.share is not None else f"{t.amount:,.0f} million"
+        said = pct(t.share) if t.share is not None else million(t.amount or 0.0)
+        kind = _(TARGET_KIND_WORDS.get(t.kind, t.kind))
         if given_up > 1e-9:
-            share = (f" ({100 * given_up / result.objective:.2f}% of the objective)"
-                     if result.objective > 0 else "")
-            text = (f"meeting '{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs "
-                    f"{given_up:.4g} score points{share}")
+            share = (_(" ({share} of the objective)").format(
+                share=pct(given_up / result.objective, 2)) if result.objective > 0 else "")
+            text = _("meeting '{target}' ({kind} {goal}) costs {points} score points").format(
+                target=target_label(t), kind=kind, goal=said, points=sig(given_up, 4)) + share
         else:
-            text = f"'{t.name}' ({t.kind.replace('_', ' ')} {goal}) costs nothing: it does not bind"
+            text = _("'{target}' ({kind} {goal}) costs nothing: it does not bind").format(
+                target=target_label(t), kind=kind, goal=said)
         rows.append({"target": t.name, "kind": t.kind, "goal": goal,
                      "objective_with": result.objective, "objective_without": obj,
                      "status_without": status, "score_given_up": given_up,

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from kcopt.model import LinearProgram
-from kcopt.report import describe_row
+from kcopt.report import budget_name, describe_row, fund_name
 from kcopt.rules import FUNDS
 from kcopt.scenario import SolverOptions
 from kcopt.solve import Result, fix_integers
+from kcopt.words import _, num, pct, sig
 
 INF = float("inf")
 
@@ -48,7 +49,7 @@ def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
         h.run()
     if h.getModelStatus().name != "kOptimal":
         raise ValueError(f"ranging needs an optimal LP; HiGHS says {h.getModelStatus().name}")
-    _, rng = h.getRanging()
+    _status, rng = h.getRanging()
     return h, rng
 
 
@@ -210,53 +211,70 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _fmt_money(v: float) -> str:
-    return "∞" if not np.isfinite(v) else f"{v:,.0f}"
+    return "∞" if not np.isfinite(v) else num(v)
 
 
 def _project_sentence(r, cap: float) -> str:
-    who = f"{r.project_id} ({r.fund})"
+    who = f"{r.project_id} ({fund_name(r.fund)})"
     if r.final_value <= 1e-6 and r.allowable_decrease == INF:
-        return (f"{who} is not funded; its score would have to rise by "
-                f"{r.score_increase_to_change:.4f} (from {r.score:.4f}) before it gets money")
+        return _("{project} is not funded; its score would have to rise by {rise} (from "
+                 "{score}) before it gets money").format(
+                     project=who, rise=num(r.score_increase_to_change, 4),
+                     score=num(r.score, 4))
     if r.allowable_increase == INF:
-        return (f"{who} is funded to its cap ({cap:,.0f} million) and stays so unless its score "
-                f"falls by more than {r.score_decrease_to_change:.4f} (from {r.score:.4f})")
-    return (f"{who} is the marginal project ({r.final_value:,.0f} of {cap:,.0f} million); the "
-            f"allocation holds while its score stays within −{r.score_decrease_to_change:.4f} / "
-            f"+{r.score_increase_to_change:.4f} of {r.score:.4f}")
+        return _("{project} is funded to its cap ({cap} million) and stays so unless its score "
+                 "falls by more than {fall} (from {score})").format(
+                     project=who, cap=num(cap), fall=num(r.score_decrease_to_change, 4),
+                     score=num(r.score, 4))
+    return _("{project} is the marginal project ({amount} of {cap} million); the allocation "
+             "holds while its score stays within −{fall} / +{rise} of {score}").format(
+                 project=who, amount=num(r.final_value), cap=num(cap),
+                 fall=num(r.score_decrease_to_change, 4),
+                 rise=num(r.score_increase_to_change, 4), score=num(r.score, 4))
 
 
 def _constraint_sentence(r) -> str:
     desc = describe_row(r.name, r.rhs, binding=bool(r.binding))
-    what = describe_row(r.name, r.rhs, binding=False)
+    thousand = num(1000)
     if r.family == "budget":
+        what = _("{budget} ({amount} million)").format(budget=budget_name(r.name),
+                                                       amount=num(r.rhs))
         if not r.binding or abs(r.shadow_price) < 1e-12:
-            return (f"{what}: {r.rhs - r.final_value:,.0f} million unused; more money adds "
-                    "nothing at these priorities")
+            return _("{budget}: {amount} million unused; more money adds nothing at these "
+                     "priorities").format(budget=what, amount=num(r.rhs - r.final_value))
         nxt = r.enters_up.removeprefix("x:") if r.enters_up.startswith("x:") else ""
-        beyond = f"; beyond that project {nxt.rsplit(':', 1)[0]} is the next to enter" \
-            if nxt else ""
-        return (f"each extra 1,000 million VND of {what} adds {1000 * r.shadow_price:.4g} "
-                f"score points, valid up to +{_fmt_money(r.allowable_increase)} million"
-                f"{beyond}; each 1,000 million less loses as much, down to "
-                f"−{_fmt_money(r.allowable_decrease)} million")
+        beyond = _("; beyond that project {project} is the next to enter").format(
+            project=nxt.rsplit(":", 1)[0]) if nxt else ""
+        return _("each extra {thousand} million VND of {budget} adds {points} score points, "
+                 "valid up to +{up} million{beyond}; each {thousand} million less loses as "
+                 "much, down to −{down} million (shadow price {price}: the score points one "
+                 "more million VND adds)").format(
+                     thousand=thousand, budget=what, points=sig(1000 * r.shadow_price, 4),
+                     price=sig(r.shadow_price, 4), up=_fmt_money(r.allowable_increase),
+                     beyond=beyond, down=_fmt_money(r.allowable_decrease))
     if r.family in ("cap", "must_fund"):
         pid = r.name.split(":", 1)[1]
         if r.family == "must_fund":
-            return (f"must-fund project {pid} costs {1000 * abs(r.shadow_price):.4g} points "
-                    "per 1,000 million it is forced to take")
+            return _("must-fund project {project} costs {points} points per {thousand} million "
+                     "it is forced to take").format(
+                         project=pid, points=sig(1000 * abs(r.shadow_price), 4),
+                         thousand=thousand)
         if not r.binding or abs(r.shadow_price) < 1e-12:
-            return f"the cap of {pid} does not limit it"
-        return (f"the cap of {pid} binds: each extra 1,000 million of cap would add "
-                f"{1000 * r.shadow_price:.4g} points (up to +{_fmt_money(r.allowable_increase)}"
-                " million)")
+            return _("the cap of {project} does not limit it").format(project=pid)
+        return _("the cap of {project} binds: each extra {thousand} million of cap would add "
+                 "{points} points (up to +{up} million)").format(
+                     project=pid, thousand=thousand, points=sig(1000 * r.shadow_price, 4),
+                     up=_fmt_money(r.allowable_increase))
     required = getattr(r, "share_required", float("nan"))
     if required == required:  # a share target: the share it asks for and the plan's
         got = r.share_achieved
-        desc += (f" ({required:.1%} required, "
-                 + (f"{got:.1%} achieved)" if got == got else "nothing allocated)"))
+        desc += " " + (_("({required} required, {achieved} achieved)") if got == got else
+                       _("({required} required, nothing allocated)")).format(
+                           required=pct(required, 1), achieved=pct(got, 1))
     if not r.binding or abs(r.shadow_price) < 1e-12:
-        return f"{desc} does not bind: it costs nothing at these budgets"
-    return (f"{desc} binds: each 1,000 million of support it redirects costs "
-            f"{1000 * abs(r.shadow_price):.4g} score points (valid for +"
-            f"{_fmt_money(r.allowable_increase)} / −{_fmt_money(r.allowable_decrease)} million)")
+        return _("{constraint} does not bind: it costs nothing at these budgets").format(
+            constraint=desc)
+    return _("{constraint} binds: each {thousand} million of support it redirects costs "
+             "{points} score points (valid for +{up} / −{down} million)").format(
+                 constraint=desc, thousand=thousand, points=sig(1000 * abs(r.shadow_price), 4),
+                 up=_fmt_money(r.allowable_increase), down=_fmt_money(r.allowable_decrease))

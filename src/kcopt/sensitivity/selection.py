@@ -19,6 +19,7 @@ import pandas as pd
 from kcopt.model import objective_coefficients
 from kcopt.scenario import SolverOptions
 from kcopt.solve import Result
+from kcopt.words import _, fixed
 
 
 def _solve(model, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
@@ -106,7 +107,7 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol) -> di
         s[p] = max(score[p] + (-delta if sel else delta), 0.0)
         cost = lp.cost.copy()
         cost[xs] = objective_coefficients(s, cap, model.col_project, model.scenario.objective)[xs]
-        _, x = _solve(model, cost, lp.col_lower, lp.col_upper, opts)
+        _obj, x = _solve(model, cost, lp.col_lower, lp.col_upper, opts)
         return x is not None and (np.round(x[j]) > 0.5) != sel
 
     limit = score[p] if sel else 1.0 - score[p]
@@ -116,9 +117,10 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol) -> di
         if hi <= lo or not flips(hi):
             return {"project_id": pid, "selected": sel, "score": round(score[p], 6),
                     "margin": float("inf"), "flip_score": float("nan"),
-                    "sentence": f"{pid} stays {'selected' if sel else 'out'} whatever its "
-                                "score"}
-    for _ in range(iterations):
+                    "sentence": (_("{project} stays selected whatever its score") if sel else
+                                 _("{project} stays out whatever its score")).format(
+                                     project=pid)}
+    for _step in range(iterations):
         if hi - lo <= tol:
             break
         mid = (lo + hi) / 2
@@ -127,9 +129,11 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol) -> di
         else:
             lo = mid
     flip = score[p] - hi if sel else score[p] + hi
-    verb = "fall" if sel else "rise"
-    then = "it is dropped" if sel else "it is selected"
+    sentence = (_("{project} is selected: its score would have to fall by about {margin} (to "
+                  "{flip}) before it is dropped") if sel else
+                _("{project} is not selected: its score would have to rise by about {margin} "
+                  "(to {flip}) before it is selected"))
     return {"project_id": pid, "selected": sel, "score": round(score[p], 6),
             "margin": round(hi, 6), "flip_score": round(flip, 6),
-            "sentence": f"{pid} is {'selected' if sel else 'not selected'}: its score would "
-                        f"have to {verb} by about {hi:.3f} (to {flip:.3f}) before {then}"}
+            "sentence": sentence.format(project=pid, margin=fixed(hi, 3),
+                                        flip=fixed(flip, 3))}
