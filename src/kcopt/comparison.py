@@ -15,6 +15,7 @@ import pandas as pd
 
 from kcopt.errors import InputError
 from kcopt.views import GROUPINGS, Grouping, Outcome, group_table, money, outcome, percent
+from kcopt.words import N_, _, fixed, fund_name, status_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,7 +32,8 @@ CHANGE_LABELS = {"newly funded": "mới được hỗ trợ / newly funded",
                  "fund mix changed": "đổi nguồn vốn / fund mix changed",
                  "status changed": "đổi trạng thái / status changed",
                  "unchanged": "không đổi / unchanged"}
-GROUP_WORDS = {"region": "Region", "category": "Content type", "province": "Province"}
+GROUP_WORDS = {"region": N_("Region"), "category": N_("Content type"),
+               "province": N_("Province")}
 
 
 @dataclass
@@ -147,24 +149,27 @@ def _check_same_projects(a: Outcome, b: Outcome) -> None:
             differ = left.index[(left[col].astype(str) != right[col].astype(str)).to_numpy()]
             if len(differ):
                 p = differ[0]
-                raise InputError(
-                    f"{a.label} and {b.label} were solved on different project lists: the "
-                    f"same ids name different projects ({len(differ)} differ in {col}; "
-                    f"{p} is {left.loc[p, col]!r} in {a.label} but {right.loc[p, col]!r} in "
-                    f"{b.label}). Solve both scenarios with the same project file")
+                raise InputError(_(
+                    "{a} and {b} were solved on different project lists: the same ids name "
+                    "different projects ({count} differ in {column}; {project} is {left} in {a} "
+                    "but {right} in {b}). Solve both scenarios with the same project file").format(
+                        a=a.label, b=b.label, count=len(differ), column=col, project=p,
+                        left=repr(left.loc[p, col]), right=repr(right.loc[p, col])))
         return
 
     def some(ids: list[str]) -> str:
-        return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        return ", ".join(ids[:5]) + (_(" and {count} more").format(count=len(ids) - 5)
+                                     if len(ids) > 5 else "")
 
     parts = []
-    if only_a:
-        parts.append(f"{len(only_a)} project(s) only in {a.label} ({some(only_a)})")
-    if only_b:
-        parts.append(f"{len(only_b)} project(s) only in {b.label} ({some(only_b)})")
-    raise InputError(f"{a.label} and {b.label} were solved on different project lists: "
-                     f"{'; '.join(parts)}. A comparison needs two scenarios over the same "
-                     "projects: solve both with the same project file")
+    for only, label in ((only_a, a.label), (only_b, b.label)):
+        if only:
+            parts.append(_("{count} project(s) only in {label} ({ids})").format(
+                count=len(only), label=label, ids=some(only)))
+    raise InputError(_("{a} and {b} were solved on different project lists: {parts}. A "
+                       "comparison needs two scenarios over the same projects: solve both with "
+                       "the same project file").format(a=a.label, b=b.label,
+                                                       parts="; ".join(parts)))
 
 
 def project_changes(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -261,45 +266,49 @@ def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
     out = []
     obj = h["objective"]
     kind = h.get("objective_kind") or "objective"
-    first = f"From {a_name} to {b_name}: "
+    first = _("From {a} to {b}: ").format(a=a_name, b=b_name)
     if obj["a"] is not None and obj["b"] is not None:
         d = obj["b"] - obj["a"]
-        first += (f"objective ({kind}) {obj['a']:,.2f} → {obj['b']:,.2f} "
-                  f"({'+' if d >= 0 else '−'}{abs(d):,.2f}); ")
-    first += (f"total support {_arrow(h['total']['a'], h['total']['b'])} million VND "
-              f"(central {_arrow(h['central']['a'], h['central']['b'])}; "
-              f"local {_arrow(h['local']['a'], h['local']['b'])}).")
+        first += _("objective ({kind}) {a} → {b} ({delta}); ").format(
+            kind=kind, a=fixed(obj["a"], 2), b=fixed(obj["b"], 2),
+            delta=("+" if d >= 0 else "−") + fixed(abs(d), 2))
+    first += _("total support {total} million VND (central {central}; local {local}).").format(
+        total=_arrow(h["total"]["a"], h["total"]["b"]),
+        central=_arrow(h["central"]["a"], h["central"]["b"]),
+        local=_arrow(h["local"]["a"], h["local"]["b"]))
     out.append(first)
     for key in ("central", "local"):
         bud = h[f"budget_{key}"]
         if bud["a"] is not None and bud["b"] is not None and abs(bud["b"] - bud["a"]) > EPS:
-            out.append(f"The {key} budget{'s' if key == 'local' else ''} changed: "
-                       f"{_arrow(bud['a'], bud['b'])} million VND.")
+            said = (_("The central budget changed: {change} million VND.") if key == "central"
+                    else _("The local budgets changed: {change} million VND."))
+            out.append(said.format(change=_arrow(bud["a"], bud["b"])))
     c = h["counts"]
-    moved = [f"{k} {c[k]['a']} → {c[k]['b']}" for k in ("funded", "partial", "unfunded")
-             if c[k]["a"] != c[k]["b"]]
+    moved = [f"{status_name(k)} {c[k]['a']} → {c[k]['b']}"
+             for k in ("funded", "partial", "unfunded") if c[k]["a"] != c[k]["b"]]
     entered = int((cmp.projects["change"] == "newly funded").sum())
     left = int((cmp.projects["change"] == "no longer funded").sum())
     if moved or entered or left:
-        out.append(f"Projects: {', '.join(moved) or 'same counts'}; {entered} newly funded, "
-                   f"{left} no longer funded.")
+        out.append(_("Projects: {moved}; {entered} newly funded, {left} no longer "
+                     "funded.").format(moved=", ".join(moved) or _("same counts"),
+                                       entered=entered, left=left))
     else:
-        out.append("No project's support changed.")
+        out.append(_("No project's support changed."))
     for by, table in (("region", cmp.regions), ("category", cmp.categories),
                       ("province", cmp.provinces)):
-        for _, r in table[table["delta_total"].abs() >= cmp.threshold].iterrows():
+        for _i, r in table[table["delta_total"].abs() >= cmp.threshold].iterrows():
             name = (f"{r['name_vi']} ({r[by]})" if "name_vi" in r else str(r[by]))
-            text = (f"{GROUP_WORDS[by]} {name}: {_arrow(r['total_a'], r['total_b'])} million "
-                    f"VND")
-            funds = [f"{f} {money(r[f'delta_{f}'], signed=True)}" for f in ("central", "local")
-                     if abs(r[f"delta_{f}"]) > EPS]
+            text = _("{group} {name}: {change} million VND").format(
+                group=_(GROUP_WORDS[by]), name=name, change=_arrow(r["total_a"], r["total_b"]))
+            funds = [f"{fund_name(f)} {money(r[f'delta_{f}'], signed=True)}"
+                     for f in ("central", "local") if abs(r[f"delta_{f}"]) > EPS]
             if funds:
                 text += f" ({', '.join(funds)})"
             moves = []
             if r["entered"]:
-                moves.append(f"{r['entered']} project(s) newly funded")
+                moves.append(_("{count} project(s) newly funded").format(count=r["entered"]))
             if r["left"]:
-                moves.append(f"{r['left']} no longer funded")
+                moves.append(_("{count} no longer funded").format(count=r["left"]))
             out.append(text + (f"; {', '.join(moves)}" if moves else "") + ".")
     p = cmp.projects
     cap = p[["cap_a", "cap_b"]].max(axis=1)
@@ -307,19 +316,23 @@ def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
             | ((p["change"] != "unchanged")
                & ((p["delta_total"].abs() >= 0.5 * cap) | (p["delta_total"].abs()
                                                           >= cmp.threshold)))]
-    for _, r in big.head(max_projects).iterrows():
+    for _i, r in big.head(max_projects).iterrows():
         out.append(project_sentence(r))
     if len(big) > max_projects:
-        out.append(f"… and {len(big) - max_projects} more big project changes "
-                   "(all of them in compare_projects.csv).")
+        out.append(_("… and {count} more big project changes (all of them in "
+                     "compare_projects.csv).").format(count=len(big) - max_projects))
     return out
 
 
 def project_sentence(r: pd.Series) -> str:
     """One project's change in words, with why it now gets what it gets."""
-    text = (f"{r['project_id']} {r['name']} ({r['province']}, {r['category']}): "
-            f"{r['status_a']} → {r['status_b']}, {money(r['total_a'])} → "
-            f"{money(r['total_b'])} million VND ({money(r['delta_total'], signed=True)})")
+    text = _("{project} {name} ({province}, {category}): {status_a} → {status_b}, {total_a} → "
+             "{total_b} million VND ({delta})").format(
+                 project=r["project_id"], name=r["name"], province=r["province"],
+                 category=r["category"], status_a=status_name(r["status_a"]),
+                 status_b=status_name(r["status_b"]),
+                 total_a=money(r["total_a"]), total_b=money(r["total_b"]),
+                 delta=money(r["delta_total"], signed=True))
     reason = str(r["reason_b"]).strip()
-    return text + (f". Now: {reason}." if reason else ".")
+    return text + (_(". Now: {reason}.").format(reason=reason) if reason else ".")
 

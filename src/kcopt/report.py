@@ -17,7 +17,7 @@ from kcopt.geo import load_geography
 from kcopt.model.constraints import budget_parts
 from kcopt.rules import FUNDS, describe_cap
 from kcopt.solve import Result
-from kcopt.words import _, get_language, num, pct, sig
+from kcopt.words import _, fund_name, get_language, num, pct, sig
 
 FUNDED_AT = 0.999
 ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "level", "score",
@@ -301,11 +301,6 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         else:
             reasons[p] = _("not funded: other projects score higher per million")
     return reasons
-
-
-def fund_name(fund: str) -> str:
-    """A fund as a planner names it: KCQG (central) or KCĐP (local)."""
-    return {"central": _("central"), "local": _("local")}.get(fund, fund)
 
 
 def constraint_table(result: Result) -> pd.DataFrame:

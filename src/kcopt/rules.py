@@ -34,7 +34,7 @@ from kcopt.levels import (
 )
 from kcopt.policy import MULTIPLIER_BASIS, PriorityMultiplier, multipliers
 from kcopt.text import fold
-from kcopt.words import _, data_text, num, pct
+from kcopt.words import _, data_text, fund_name, num, pct
 
 __all__ = ["FUNDS", "CapTable", "RateOverride", "Rule", "RuleSet", "compute_caps",
            "describe_cap", "load_rules"]
@@ -456,8 +456,10 @@ def _ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray
             ineligible[i] = _(
                 "'{content}' is paid only from {funds} funds ({basis}); this project may use "
                 "only {allowed} funds").format(
-                    content=rule.name_vi, funds=_(" or ").join(_fund(f) for f in rule.funds),
-                    basis=data_text(rule.basis), allowed=_(" or ").join(_fund(f) for f in fund_ok))
+                    content=rule.name_vi,
+                    funds=_(" or ").join(fund_name(f) for f in rule.funds),
+                    basis=data_text(rule.basis),
+                    allowed=_(" or ").join(fund_name(f) for f in fund_ok))
         else:
             ineligible[i] = _(
                 "no support level for '{content}' in the rule set (rate not retrieved); "
@@ -490,9 +492,6 @@ def _ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray
 
 _FUND_VI = {"central": "quốc gia", "local": "địa phương"}
 
-
-def _fund(fund: str) -> str:
-    return {"central": _("central"), "local": _("local")}.get(fund, fund)
 _VOTE_VI = {"district": "huyện", "provincial": "tỉnh", "regional": "khu vực",
             "national": "quốc gia"}
 

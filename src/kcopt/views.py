@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from kcopt.errors import InputError, OutputError
+from kcopt.words import fixed, num
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -251,14 +252,20 @@ def group_name(by: str, code: str) -> str:
 
 
 def money(v: float | None, signed: bool = False) -> str:
-    """Million VND with thousands separators; a true minus sign when signed.
+    """Million VND with thousands separators (Babel, in the language in use); a true minus
+    sign when signed.
 
-    >>> money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
+    >>> from kcopt.words import using
+    >>> with using("en"):
+    ...     money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
     ('105,000', '−1,235', '0')
+    >>> with using("vi"):
+    ...     money(105000)
+    '105.000'
     """
     if v is None or v != v:
         return "—"
-    text = f"{abs(v):,.0f}"
+    text = num(abs(v))
     if text == "0":
         return "0"
     if v < 0:
@@ -267,10 +274,10 @@ def money(v: float | None, signed: bool = False) -> str:
 
 
 def percent(v: float | None, signed: bool = False, digits: int = 1) -> str:
-    """A share as a percentage: ``percent(0.123) == '12.3%'``."""
+    """A share as a percentage: '12.3%' in English, '12,3%' in Vietnamese."""
     if v is None or v != v:
         return "—"
-    text = f"{abs(100 * v):.{digits}f}%"
-    if float(text[:-1]) == 0:
-        return f"{0:.{digits}f}%"
+    if round(abs(100 * v), digits) == 0:
+        return fixed(0, digits) + "%"
+    text = fixed(abs(100 * v), digits) + "%"
     return ("−" if v < 0 else "+" if signed else "") + text

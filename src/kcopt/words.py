@@ -118,6 +118,21 @@ def N_(message: str) -> str:
     return message
 
 
+STATUS_WORDS = {"funded": N_("funded"), "partial": N_("partial"), "unfunded": N_("unfunded"),
+                "ineligible": N_("ineligible"), "excluded": N_("excluded")}
+
+
+def status_name(code: str) -> str:
+    """A status code (`funded`, `partial`, …) in words for a sentence; the code itself stays
+    in every CSV/JSON column."""
+    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else str(code)
+
+
+def fund_name(fund: str) -> str:
+    """A fund as a planner names it: KCQG (central) or KCĐP (local); other text unchanged."""
+    return {"central": _("central"), "local": _("local")}.get(fund, fund)
+
+
 def num(x: float, digits: int = 0) -> str:
     """A number for a sentence: thousands separated, `digits` decimals at most
     (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""

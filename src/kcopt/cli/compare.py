@@ -31,6 +31,7 @@ def compare_command(
     from kcopt.cli.common import STATE
     from kcopt.comparison import compare
     from kcopt.views import DAMAGE, damaged, load_output, money, percent
+    from kcopt.words import _
 
     a, b = load_output(out_a), load_output(out_b)
     try:
@@ -43,12 +44,13 @@ def compare_command(
     files = cmp.write(folder, plot=not no_plots)
     for line in cmp.sentences:
         typer.echo(line)
-    for title, table, by in (("By region", cmp.regions, "region"),
-                             ("By content type", cmp.categories, "category")):
-        typer.echo(f"\n{title} (million VND): A = {cmp.labels[0]}, B = {cmp.labels[1]}")
+    for title, table, by in ((_("By region"), cmp.regions, "region"),
+                             (_("By content type"), cmp.categories, "category")):
+        typer.echo("\n" + _("{title} (million VND): A = {a}, B = {b}").format(
+            title=title, a=cmp.labels[0], b=cmp.labels[1]))
         width = max(len(str(v)) for v in table[by])
-        for _, r in table.iterrows():
+        for _i, r in table.iterrows():
             typer.echo(f"  {r[by]!s:<{width}}  {money(r['total_a']):>10} → "
                        f"{money(r['total_b']):>10}  {money(r['delta_total'], signed=True):>9}"
                        f"  {percent(r['delta_pct'], signed=True):>7}")
-    err(f"\nwrote {len(files)} files to {folder}/")
+    err("\n" + _("wrote {count} files to {folder}/").format(count=len(files), folder=folder))

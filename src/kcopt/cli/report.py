@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, user_errors
+from kcopt.words import _, fixed
 
 
 @user_errors
@@ -40,10 +41,12 @@ def report_command(
             if STATE["debug"]:
                 raise
             raise damaged(exc, out) from None
-    err(f"{o.name}: wrote {written} ({written.stat().st_size / 1e6:.1f} MB, self-contained; "
-        "open it in a browser and print to PDF for the committee)")
+    err(_("{name}: wrote {file} ({size} MB, self-contained; open it in a browser and print to "
+          "PDF for the committee)").format(name=o.name, file=written,
+                                          size=fixed(written.stat().st_size / 1e6, 1)))
     missing = [n for n in ("ranging_constraints", "policy_prices", "weight_robustness")
                if n not in o.sensitivity]
     if missing:
-        err(f"  no sensitivity tables in {out} ({', '.join(missing)}): run `kcopt "
-            f"sensitivity SCENARIO -o {out}` for prices' ranges, policy prices and robustness")
+        err("  " + _("no sensitivity tables in {out} ({missing}): run `kcopt sensitivity "
+                     "SCENARIO -o {out}` for prices' ranges, policy prices and "
+                     "robustness").format(out=out, missing=", ".join(missing)))

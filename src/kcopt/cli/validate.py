@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, user_errors
+from kcopt.words import _
 
 
 @user_errors
@@ -32,7 +33,8 @@ def validate_command(
                                  province=sc.province)
         model = build(projects, sc)
         warnings = [*sc.warnings, *projects.warnings, *model.warnings]
-        what = f"scenario '{sc.name}' and {len(projects)} projects"
+        what = _("scenario '{name}' and {count} projects").format(name=sc.name,
+                                                                  count=len(projects))
         frame = model.projects
     else:
         from kcopt.geo import load_geography
@@ -40,7 +42,7 @@ def validate_command(
         prov = load_geography().resolve(province).name if province else None
         projects = read_projects(file, sheet, province=prov)
         warnings = list(projects.warnings)
-        what = f"{len(projects)} projects"
+        what = _("{count} projects").format(count=len(projects))
         from kcopt.rules import compute_caps, load_rules
 
         frame = projects.frame
@@ -50,13 +52,15 @@ def validate_command(
     show_warnings(warnings, limit=50)
     ineligible = frame[frame["status"] == "ineligible"]
     inel = len(ineligible)
-    err(f"ok: {what}; {inel} ineligible under the rules, {len(warnings)} warning(s)")
+    err(_("ok: {what}; {ineligible} ineligible under the rules, {warnings} warning(s)").format(
+        what=what, ineligible=inel, warnings=len(warnings)))
     limit = 50
     for rec in ineligible.head(limit).to_dict("records"):
-        err(f"  không đủ điều kiện / ineligible: {rec['project_id']} ({rec['province']}, "
-            f"{rec['category']}): {rec['reason']}")
+        err("  " + _("ineligible: {project} ({province}, {category}): {reason}").format(
+            project=rec["project_id"], province=rec["province"], category=rec["category"],
+            reason=rec["reason"]))
     if inel > limit:
-        err(f"  … và {inel - limit} đề án khác / and {inel - limit} more")
+        err("  " + _("… and {count} more").format(count=inel - limit))
     if inel and not is_scenario:
-        err("  (theo định mức quốc gia / under the national rules: a scenario's rate_overrides "
-            "may change this — validate the scenario file to see)")
+        err("  " + _("(under the national rules: a scenario's rate_overrides may change this — "
+                     "validate the scenario file to see)"))

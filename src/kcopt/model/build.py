@@ -28,7 +28,7 @@ from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
 from kcopt.schema import Projects
-from kcopt.words import N_, _, data_text
+from kcopt.words import N_, _, data_text, status_name
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,
@@ -71,7 +71,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     for i in np.flatnonzero(must & ~active):
         warnings.append(Problem("scenario", _("must-fund project {project} is {status}: "
                                               "{reason}; it is not funded").format(
-                                                  project=ids[i], status=status[i],
+                                                  project=ids[i], status=status_name(status[i]),
                                                   reason=reason[i]), severity="warning"))
     must &= active
 

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from kcopt.model import LinearProgram
-from kcopt.report import budget_name, describe_row, fund_name
+from kcopt.report import budget_name, describe_row
 from kcopt.rules import FUNDS
 from kcopt.scenario import SolverOptions
 from kcopt.solve import Result, fix_integers
-from kcopt.words import _, num, pct, sig
+from kcopt.words import _, fund_name, num, pct, sig
 
 INF = float("inf")
 
