@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import user_errors
+from kcopt.words import N_, _, data_text, fund_name, get_language, num, pct
 
 
 @user_errors
@@ -40,7 +41,7 @@ def rules_command(
     if province:
         res = load_geography().resolve(province)
         if res.name is None:
-            raise InputError(f"unknown province '{province}'")
+            raise InputError(_("unknown province '{province}'").format(province=province))
         prov = res.name
     if scenario:
         rules = load_scenario(scenario).rule_set()
@@ -60,9 +61,13 @@ def rules_command(
     typer.echo(_render(rules, table, prov))
 
 
+CONFIDENCE_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+                    "unverified": N_("unverified")}
+
+
 def _fmt(rate: float | None, ceiling: float | None) -> str:
-    r = "—" if rate is None or rate != rate else f"{float(rate):.0%}"
-    c = "—" if ceiling is None or ceiling != ceiling else f"{float(ceiling):,.0f}"
+    r = "—" if rate is None or rate != rate else pct(float(rate))
+    c = "—" if ceiling is None or ceiling != ceiling else num(float(ceiling))
     return f"{r:>5} / {c:>6}"
 
 
@@ -77,7 +82,19 @@ def _render(rules, table, prov: str | None) -> str:
                      f"{'tỉnh: tỷ lệ/trần':17}  căn cứ")
     else:
         lines.append(f"{'nội dung':26} {'nguồn':7} {'tỷ lệ / trần':15} {'tin cậy':10}  căn cứ")
+    english = get_language() == "en"
+    shown = None
     for r in table.to_dict("records"):
+        if r["category"] != shown:  # the content's legal name once, above its rows
+            shown = r["category"]
+            rule = rules.rules.get(shown)
+            title = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
+            lines.append(f"▸ {title}")
+        r["basis"] = data_text(r["basis"])
+        r["fund"] = fund_name(r["fund"])
+        for key in ("confidence", "national_confidence"):
+            if key in r and r[key] in CONFIDENCE_WORDS:
+                r[key] = _(CONFIDENCE_WORDS[r[key]])
         name = r["category"] + (f" [{r['vote_level']}]" if r["vote_level"] else "")
         flag = "" if r["verified"] else "  ⚠ cần xác nhận"
         nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
