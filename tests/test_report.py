@@ -221,6 +221,6 @@ def test_report_of_a_multi_year_programme(make_case, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "By plan year" in text and "<td>2027</td>" in text
-    assert "budgets over 2026–2027: central 600 million VND" in text
+    assert "Budgets over 2026–2027: central 600 million VND" in text
     left_out = text[text.index('id="left-out"'):text.index('id="provenance"')]
     assert ">C<" in left_out and ">A<" not in left_out

@@ -25,6 +25,7 @@ from kcopt.views import (
     outcome,
     percent,
 )
+from kcopt.words import N_, _, get_language, pct, sig
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -45,9 +46,9 @@ CLASS_TEXT = {"core": "vững / core", "borderline": "cận biên / borderline",
               "exterior": "ngoài / exterior"}
 OBJECTIVES = {"total_score": "tổng điểm / total score",
               "weighted_funds": "điểm × kinh phí / score-weighted funds"}
-SENSITIVITY_HINT = ("Chưa có phân tích độ nhạy cho kết quả này / No sensitivity analysis was "
-                    "found for this output. Run <code>kcopt sensitivity SCENARIO -o {out}</code> "
-                    "and build the report again to add {what}.")
+SENSITIVITY_HINT = N_("No sensitivity analysis was found for this output. Run <code>kcopt "
+                      "sensitivity SCENARIO -o {out}</code> and build the report again to add "
+                      "{what}.")
 
 CSS = """
 :root { --ink:#1d2733; --muted:#5b6775; --line:#d5dbe3; --band:#f3f6f9; --accent:#1f5fa8; }
@@ -134,11 +135,11 @@ def _table(rows: pd.DataFrame | Iterable[pd.Series], columns: Sequence[Column],
            cls: str = "") -> str:
     """`columns`: (heading 'vi / en', cell text as HTML from a row, numeric?)."""
     it = rows.iterrows() if isinstance(rows, pd.DataFrame) else enumerate(rows)
-    head = "".join(f"<th{' class=num' if num else ''}>{_head(h)}</th>" for h, _, num in columns)
+    head = "".join(f"<th{' class=num' if num else ''}>{_head(h)}</th>" for h, _fn, num in columns)
     body = []
-    for _, r in it:
+    for _i, r in it:
         cells = "".join(f"<td{' class=num' if num else ''}>{fn(r)}</td>"
-                        for _, fn, num in columns)
+                        for _h, fn, num in columns)
         body.append(f"<tr>{cells}</tr>")
     return (f"<table{f' class={cls}' if cls else ''}><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
@@ -268,13 +269,15 @@ def _headline(o: Outcome) -> str:
         _card("Mục tiêu / Objective", f"{s.get('objective') or 0:,.2f}",
               _e(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))),
     ]
-    text = (f"<p><b>{_head(status_text)}.</b> Of {len(a):,} candidate projects, "
-            f"{counts['funded']:,} are funded in full and {counts['partial']:,} in part; "
-            f"{counts['unfunded']:,} get nothing within these budgets, "
-            f"{counts['ineligible']:,} are ineligible under the regulation and "
-            f"{counts['excluded']:,} were excluded by the scenario. The allocation uses "
-            f"{money(central)} million VND of central and {money(local)} million VND of local "
-            "funds.</p>")
+    text = (f"<p><b>{_head(status_text)}.</b> " + _(
+        "Of {candidates} candidate projects, {funded} are funded in full and {partial} in part; "
+        "{unfunded} get nothing within these budgets, {ineligible} are ineligible under the "
+        "regulation and {excluded} were excluded by the scenario. The allocation uses {central} "
+        "million VND of central and {local} million VND of local funds.").format(
+            candidates=money(len(a)), funded=money(counts["funded"]),
+            partial=money(counts["partial"]), unfunded=money(counts["unfunded"]),
+            ineligible=money(counts["ineligible"]), excluded=money(counts["excluded"]),
+            central=money(central), local=money(local)) + "</p>")
     status_rows = pd.DataFrame({"status": list(STATUS_LABELS),
                                 "n": [counts[k] for k in STATUS_LABELS]})
     table = _table(status_rows, [
@@ -337,8 +340,9 @@ def _allocation(o: Outcome) -> str:
     region_of = o.allocation.groupby("province")["region"].first()
     provinces.insert(1, "region", provinces["province"].map(region_of))
     body = [
-        "<p>Demand is the sum of the projects' support caps (the most the regulation allows "
-        "each to receive); coverage is the share of that demand the plan meets.</p>",
+        "<p>" + _e(_("Demand is the sum of the projects' support caps (the most the regulation "
+                     "allows each to receive); coverage is the share of that demand the plan "
+                     "meets.")) + "</p>",
         f"<h3>{_bi('Theo vùng', 'By region')}</h3>",
         _table(regions, _group_columns("region", rc)),
         _figure(plots.allocation_by_region(o), "Phân bổ theo vùng / Allocation by region"),
@@ -359,30 +363,30 @@ def describe_target(t: dict[str, Any]) -> str:
     >>> describe_target({"kind": "share_max", "category": ["training"], "share": 0.05})
     'at most 5% of all support to training'
     """
-    fund = {"central": "central funds", "local": "local funds"}.get(t.get("fund", "all"),
-                                                                     "all support")
+    fund = {"central": _("central funds"), "local": _("local funds")}.get(
+        t.get("fund", "all"), _("all support"))
     if t.get("share_of") == "budget":
-        fund = {"central": "the central budget", "local": "the local budgets"}.get(
-            t.get("fund", "all"), "the budgets")
-    goal = (f"{100 * t['share']:.0f}%" if t.get("share") is not None
-            else f"{money(t.get('amount'))} million VND")
+        fund = {"central": _("the central budget"), "local": _("the local budgets")}.get(
+            t.get("fund", "all"), _("the budgets"))
+    goal = (pct(t["share"]) if t.get("share") is not None
+            else _("{amount} million VND").format(amount=money(t.get("amount"))))
     if t.get("of"):
-        group = f"projects flagged {' or '.join(t['of'])}"
+        group = _("projects flagged {flags}").format(flags=_(" or ").join(t["of"]))
     elif t.get("category"):
-        group = ", ".join(t["category"])
+        group = ", ".join(t["category"] if get_language() == "en" else
+                          [group_name("category", c) for c in t["category"]])
     elif t.get("region"):
-        group = f"region {group_name('region', t['region'])} ({t['region']})"
+        group = _("region {region}").format(
+            region=f"{group_name('region', t['region'])} ({t['region']})")
     else:
-        group = t.get("province") or "the group"
+        group = t.get("province") or _("the group")
     kind = t.get("kind")
-    if kind == "share_min":
-        return f"at least {goal} of {fund} to {group}"
+    if kind in ("share_min", "region_min"):
+        return _("at least {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
     if kind == "share_max":
-        return f"at most {goal} of {fund} to {group}"
-    if kind == "region_min":
-        return f"at least {goal} of {fund} to {group}"
+        return _("at most {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
     if kind == "province_max":
-        return f"no province receives more than {goal} of {fund}"
+        return _("no province receives more than {goal} of {fund}").format(goal=goal, fund=fund)
     return f"{kind} {goal}"
 
 
@@ -403,13 +407,14 @@ def _constraints(o: Outcome) -> str:
     ranging = o.sensitivity.get("ranging_constraints")
     cons = o.constraints
     out = o.folder or "OUT"
-    body = ["<p>A budget or target <b>binds</b> when the allocation presses against it. Its "
-            "<b>price</b> (shadow price) is what one more unit would add to the objective: for "
-            "a budget, the score points gained per extra 1,000 million VND. A binding budget "
-            "with a high price is where extra money does the most good.</p>"]
+    body = ["<p>" + _("A budget or target <b>binds</b> when the allocation presses against it. "
+                      "Its <b>price</b> (shadow price) is what one more unit would add to the "
+                      "objective: for a budget, the score points gained per extra {thousand} "
+                      "million VND. A binding budget with a high price is where extra money does "
+                      "the most good.").format(thousand=money(1000)) + "</p>"]
     if ranging is None and cons is None:
-        body.append("<p class=note>constraints.csv is missing from this output; solve again "
-                    "to list the budgets and targets.</p>")
+        body.append("<p class=note>" + _("constraints.csv is missing from this output; solve "
+                                         "again to list the budgets and targets.") + "</p>")
         return _section("constraints", "".join(body))
     # figures from the plan's own constraints.csv (its allocation's activities and prices);
     # the sensitivity run adds only how far each price holds
@@ -431,22 +436,22 @@ def _constraints(o: Outcome) -> str:
                   True)]
     body.append(f"<h3>{_bi('Ngân sách đã dùng hết', 'Budgets fully used')} "
                 f"({len(tight)} / {len(budgets)})</h3>")
-    body.append(_table(tight, cols) if len(tight) else "<p>None binds.</p>")
+    body.append(_table(tight, cols) if len(tight) else "<p>" + _("None binds.") + "</p>")
     if ranging is None:
-        body.append("<p class=note>" + SENSITIVITY_HINT.format(
-            out=_e(out), what="how far each price holds (ranging) and what each target costs")
-            + "</p>")
+        body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
+            out=_e(out), what=_("how far each price holds (ranging) and what each target "
+                                "costs")) + "</p>")
     else:
-        body.append("<p>Prices hold within the range shown; beyond it the next project enters "
-                    "or leaves and the price changes.</p>")
+        body.append("<p>" + _("Prices hold within the range shown; beyond it the next project "
+                              "enters or leaves and the price changes.") + "</p>")
     slack = budgets[~budgets["binding"]].copy()
     if len(slack):
         slack["left"] = slack["rhs"] - pd.to_numeric(slack[value_col], errors="coerce")
         slack = slack.sort_values("left", ascending=False)
         body.append(f"<h3>{_bi('Ngân sách còn dư', 'Budgets with money left')}</h3>"
-                    "<p>No eligible project left in these provinces could use the remaining "
-                    "local money (local funds pay only for projects in their own "
-                    "province).</p>")
+                    "<p>" + _("No eligible project left in these provinces could use the "
+                              "remaining local money (local funds pay only for projects in "
+                              "their own province).") + "</p>")
         body.append(_table(slack, [
             ("Ngân sách / budget", lambda r: _e(budget_label(str(r["name"]))), False),
             ("Mức / amount", lambda r: money(r["rhs"]), True),
@@ -484,7 +489,7 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
     targets = o.summary.get("scenario", {}).get("targets", [])
     body = [f"<h3>{_bi('Mục tiêu chính sách', 'Policy targets')}</h3>"]
     if not targets:
-        return body[0] + "<p>The scenario sets no policy target.</p>"
+        return body[0] + "<p>" + _("The scenario sets no policy target.") + "</p>"
     prices = o.sensitivity.get("policy_prices")
     rows = table[table["family"] == "target"].copy()
     rows["binding"] = rows["binding"].astype(str).str.lower().isin(["true", "1"])
@@ -522,18 +527,18 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
     if prices is not None:
         cols.append(("Điểm đánh đổi / score given up",
                      lambda r: "—" if r["given_up"] is None else
-                     f"{r['given_up']:,.3g} ({percent(r['pct'], digits=2)})", True))
+                     f"{sig(r['given_up'])} ({percent(r['pct'], digits=2)})", True))
     body.append(_table(frame, cols))
     if prices is None:
-        body.append("<p class=note>" + SENSITIVITY_HINT.format(
-            out=_e(o.folder or "OUT"), what="the score each target costs (policy prices)")
+        body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
+            out=_e(o.folder or "OUT"), what=_("the score each target costs (policy prices)"))
             + "</p>")
     else:
         from kcopt import plots
 
-        body.append("<p>The score given up is the objective without the target minus the "
-                    "objective with it: what the committee pays, in priority points, for the "
-                    "policy.</p>")
+        body.append("<p>" + _("The score given up is the objective without the target minus "
+                              "the objective with it: what the committee pays, in priority "
+                              "points, for the policy.") + "</p>")
         body.append(_figure(plots.policy_prices(prices),
                             "Giá của từng mục tiêu / What each policy target costs"))
     return "".join(body)
@@ -546,29 +551,32 @@ def _share(v: float, missing: str = "—") -> str:
 def _robustness(o: Outcome) -> str:
     robust = o.sensitivity.get("weight_robustness")
     if robust is None:
-        return _section("robustness", "<p class=note>" + SENSITIVITY_HINT.format(
-            out=_e(o.folder or "OUT"), what="the robustness classes (core, borderline, "
-            "exterior) and the tornado chart") + "</p>")
+        return _section("robustness", "<p class=note>" + _(SENSITIVITY_HINT).format(
+            out=_e(o.folder or "OUT"), what=_("the robustness classes (core, borderline, "
+                                              "exterior) and the tornado chart")) + "</p>")
     from kcopt import plots
 
     draws = o.sensitivity_settings.get("draws")
     if draws == 0 or not robust["class"].isin(list(CLASS_TEXT)).any():
-        return _section("robustness", "<p class=note>Chưa chạy lượt rút trọng số nào / 0 "
-                        "weight draws were run, so no project has a robustness class. Run "
-                        f"<code>kcopt sensitivity SCENARIO -o {_e(o.folder or 'OUT')} --draws "
-                        "200</code> and build the report again.</p>")
+        return _section("robustness", "<p class=note>" + _(
+            "0 weight draws were run, so no project has a robustness class. Run <code>kcopt "
+            "sensitivity SCENARIO -o {out} --draws 200</code> and build the report "
+            "again.").format(out=_e(o.folder or "OUT")) + "</p>")
     counts = robust["class"].value_counts()
     cards = "".join(_card(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
-                          {"core": "funded in ≥ 95% of draws",
-                           "borderline": "funded in some draws",
-                           "exterior": "funded in ≤ 5% of draws"}[c]) for c in CLASS_TEXT)
+                          {"core": _("funded in ≥ {share} of draws").format(share=pct(0.95)),
+                           "borderline": _("funded in some draws"),
+                           "exterior": _("funded in ≤ {share} of draws").format(
+                               share=pct(0.05))}[c]) for c in CLASS_TEXT)
     body = [
-        f"<p>The plan was re-solved {f'{draws:,} times' if draws else 'many times'} with the "
-        "priority weights drawn at random around the scenario's weights. <b>Core</b> projects "
-        "are funded in at least 95% of the draws: they do not depend on the exact weights. "
-        "<b>Exterior</b> projects are funded in at most 5%: reasonable weights do not bring "
-        "them in. <b>Borderline</b> projects depend on the weights: this is where the "
-        "committee's judgement matters.</p>",
+        "<p>" + _("The plan was re-solved {times} with the priority weights drawn at random "
+                  "around the scenario's weights. <b>Core</b> projects are funded in at least "
+                  "{core} of the draws: they do not depend on the exact weights. <b>Exterior</b> "
+                  "projects are funded in at most {exterior}: reasonable weights do not bring "
+                  "them in. <b>Borderline</b> projects depend on the weights: this is where the "
+                  "committee's judgement matters.").format(
+                      times=_("{count} times").format(count=money(draws)) if draws
+                      else _("many times"), core=pct(0.95), exterior=pct(0.05)) + "</p>",
         f"<div class=cards>{cards}</div>",
         _figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
                 "priority weights"),
@@ -587,7 +595,8 @@ def _robustness(o: Outcome) -> str:
              True),
         ]))
     else:
-        body.append("<p>None: the selection does not depend on the exact weights.</p>")
+        body.append("<p>" + _("None: the selection does not depend on the exact weights.")
+                    + "</p>")
     tornado = o.sensitivity.get("tornado")
     if tornado is not None:
         body.append(_figure(plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / "
@@ -597,9 +606,9 @@ def _robustness(o: Outcome) -> str:
 
 def _left_out(o: Outcome) -> str:
     a = o.allocation.copy()
-    body = ["<p>Every project that did not receive its full cap, with the reason in plain "
-            "words: the budget or target that limits it, or the regulation that excludes "
-            "it.</p>"]
+    body = ["<p>" + _("Every project that did not receive its full cap, with the reason in "
+                      "plain words: the budget or target that limits it, or the regulation that "
+                      "excludes it.") + "</p>"]
     for status in ("partial", "unfunded", "ineligible", "excluded"):
         rows = a[a["status"] == status].sort_values(["score", "project_id"],
                                                     ascending=[False, True])
@@ -654,8 +663,9 @@ def _provenance(o: Outcome) -> str:
     if o.sensitivity_settings:
         st = o.sensitivity_settings
         facts.append(("Độ nhạy / sensitivity",
-                      _e(f"{st.get('draws')} weight draws, seed {st.get('seed')}, "
-                         f"concentration {st.get('concentration')}")))
+                      _e(_("{draws} weight draws, seed {seed}, concentration "
+                           "{concentration}").format(draws=st.get("draws"), seed=st.get("seed"),
+                                                     concentration=st.get("concentration")))))
     body = ["<dl class=facts>" + "".join(f"<dt>{_head(k)}</dt><dd>{v}</dd>" for k, v in facts)
             + "</dl>"]
     hashes = p.get("inputs_sha256", {})
@@ -672,12 +682,14 @@ def _provenance(o: Outcome) -> str:
             ("Trọng số / weight", lambda r: f"{r['w']:.3f}", True)]))
     budgets = s.get("budgets", {})
     years = sc.get("years") or []
-    plan = f" over {years[0]}–{years[-1]}" if len(years) > 1 else ""
-    body.append(f"<p>Ngân sách / budgets{plan}: central {money(budgets.get('central'))} million "
-                f"VND; local {money(budgets.get('local'))} million VND over "
-                f"{len(sc.get('budgets', {}).get('local') or {})} provinces. Targets: "
-                + (_e("; ".join(f"{t['name']} ({describe_target(t)})"
-                                for t in sc.get("targets", []))) or "none") + ".</p>")
+    plan = _(" over {first}–{last}").format(first=years[0], last=years[-1]) \
+        if len(years) > 1 else ""
+    body.append("<p>" + _("Budgets{plan}: central {central} million VND; local {local} million "
+                          "VND over {provinces} provinces. Targets: {targets}.").format(
+        plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
+        provinces=len(sc.get("budgets", {}).get("local") or {}),
+        targets=_e("; ".join(f"{t['name']} ({describe_target(t)})"
+                             for t in sc.get("targets", []))) or _("none")) + "</p>")
     warnings = s.get("warnings", [])
     if warnings:
         body.append(f"<h3>{_bi('Cảnh báo khi giải', 'Warnings from the solve')} "
