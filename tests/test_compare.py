@@ -99,7 +99,7 @@ def test_demo_variant_tables_add_up(demo_pair) -> None:
         mem.regions[["region", "delta_total"]], cmp.regions[["region", "delta_total"]],
         atol=1e-3)
     fig = cmp.plot()
-    assert fig.axes and "Thay đổi phân bổ" in fig._suptitle.get_text()  # type: ignore[union-attr]
+    assert fig.axes and "Change in allocation" in fig._suptitle.get_text()  # type: ignore[union-attr]
 
 
 def test_cli_compare_writes_tables_chart_and_sentences(demo_pair, tmp_path: Path) -> None:

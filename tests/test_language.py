@@ -58,6 +58,21 @@ def english_words(texts: list[str]) -> dict[str, str]:
     return found
 
 
+def figure_texts(fig) -> list[str]:
+    """Every word drawn on a matplotlib figure: titles, axis labels, legends, texts."""
+    out = [t.get_text() for t in fig.texts]
+    if getattr(fig, "_suptitle", None) is not None:
+        out.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        out += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += [t.get_text() for t in legend.get_texts()]
+            out.append(legend.get_title().get_text())
+    return [t for t in out if t]
+
+
 def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
     """A `_()`/`N_()`/`ngettext()` message missing from kcopt.po (or left empty, fuzzy, or not
     compiled into kcopt.mo) fails here: run the commands in CONTRIBUTING.md."""
@@ -111,6 +126,9 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
              *descriptions]
     assert "KCQG 105.000 / 105.000" in res.output  # numbers written the Vietnamese way
     assert alloc["reason"].str.startswith("được hỗ trợ đủ").sum() > 100
+    for plot in (kcopt.plots.allocation_by_region, kcopt.plots.allocation_by_category,
+                 kcopt.plots.budget_use):
+        texts += figure_texts(plot(tmp_path))
     left = english_words(texts)
     assert not left, f"English left in the Vietnamese outputs: {left}"
     # codes never change with the language

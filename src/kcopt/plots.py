@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from kcopt.views import Outcome, outcome
+from kcopt.words import _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -121,16 +122,16 @@ def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
     fig, ax = new_figure(figsize=(9, 4.5))
     x = range(len(t))
     ax.bar([i - 0.2 for i in x], t["central"], width=0.4, color="#1f5fa8",
-           label="Trung ương / central")
+           label=_("central"))
     ax.bar([i + 0.2 for i in x], t["local"], width=0.4, color="#e08a1e",
-           label="Địa phương / local")
+           label=_("local"))
     ax.plot([i - 0.2 for i in x], t["central_budget"], "k_", markersize=22,
-            label="Ngân sách / budget")
+            label=_("budget"))
     ax.plot([i + 0.2 for i in x], t["local_budget"], "k_", markersize=22)
     ax.set_xticks(list(x), [str(y) for y in t["year"]])
     ax.yaxis.set_major_formatter(MILLIONS)
-    ax.set_ylabel("triệu đồng / million VND")
-    ax.set_title("Giải ngân theo năm và nguồn vốn\nPaid out per plan year and fund")
+    ax.set_ylabel(_("million VND"))
+    ax.set_title(_("Paid out per plan year and fund"))
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -200,8 +201,8 @@ def policy_prices(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
             t["score_given_up"], color="#6a51a3")
     for i, (v, pct) in enumerate(zip(t["score_given_up"], t["pct"], strict=True)):
         ax.text(v, i, f" {v:,.3g} ({pct:.2f}%)", va="center", fontsize=8)
-    ax.set_xlabel("Điểm phải đánh đổi / score given up (điểm / points)")
-    ax.set_title("Giá của từng mục tiêu chính sách\nWhat each policy target costs")
+    ax.set_xlabel(_("Score given up (points)"))
+    ax.set_title(_("What each policy target costs"))
     ax.margins(x=0.25)
     fig.tight_layout()
     return fig
@@ -221,9 +222,9 @@ def comparison(cmp: Comparison) -> Figure:
     grid = fig.add_gridspec(2, 2, height_ratios=[len(cmp.regions) + 2, len(categories) + 2])
     panels = (
         (fig.add_subplot(grid[0, 0]), cmp.regions, "region", region_colours(),
-         "Theo vùng / by region"),
+         _("By region")),
         (fig.add_subplot(grid[1, 0]), categories, "category", category_colours(),
-         "Nội dung có thay đổi / content types that changed"),
+         _("Content types that changed")),
     )
     for ax, table, by, colours, title in panels:
         t = table.sort_values("delta_total").reset_index(drop=True)
@@ -243,14 +244,14 @@ def comparison(cmp: Comparison) -> Figure:
             color=[colours.get(c, OTHER_COLOUR) for c in t["category"]])
     ax.set_yticks(range(len(t)), names, fontsize=8)
     _annotate(ax, t["delta_total"])
-    ax.set_title("Đề án thay đổi nhiều nhất / projects that moved most", fontsize=10)
+    ax.set_title(_("Projects that moved most"), fontsize=10)
     _delta_axis(ax, MILLIONS)
     if t.empty:
-        ax.text(0.5, 0.5, "Không có thay đổi / no change", transform=ax.transAxes,
+        ax.text(0.5, 0.5, _("No change"), transform=ax.transAxes,
                 ha="center")
     a, b = cmp.labels
-    fig.suptitle(f"Thay đổi phân bổ / Change in allocation: {a} → {b}\n"
-                 f"(triệu đồng / million VND, B − A)", fontsize=11)
+    fig.suptitle(_("Change in allocation: {a} → {b}\n(million VND, B − A)").format(a=a, b=b),
+                 fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -266,5 +267,5 @@ def _annotate(ax: Any, values: pd.Series) -> None:
 def _delta_axis(ax: Any, formatter: Any) -> None:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(formatter)
-    ax.set_xlabel("Thay đổi / change (triệu đồng / million VND)")
+    ax.set_xlabel(_("Change (million VND)"))
     ax.margins(x=0.2)

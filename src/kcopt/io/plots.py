@@ -13,9 +13,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kcopt.io.write import atomic_write
+from kcopt.words import N_, _
 
 FUND_COLOURS = {"central": "#1f5fa8", "local": "#e08a1e"}
-FUND_LABELS = {"central": "Trung ương / central", "local": "Địa phương / local"}
+FUND_LABELS = {"central": N_("Central"), "local": N_("Local")}
 # one colour per socio-economic region, kept apart from the two fund colours
 REGION_COLOURS = {"NMM": "#2e8b57", "RRD": "#c0392b", "NCC": "#8e44ad", "CH": "#8d6e63",
                   "SE": "#00838f", "MKD": "#c9a227"}
@@ -65,14 +66,15 @@ def _bars(ax, labels: list[str], table: pd.DataFrame, demand: pd.Series | None,
           swatches: list[str] | None = None) -> None:
     left = pd.Series(0.0, index=table.index)
     for fund in ("central", "local"):
-        ax.barh(labels, table[fund], left=left, color=FUND_COLOURS[fund], label=FUND_LABELS[fund])
+        ax.barh(labels, table[fund], left=left, color=FUND_COLOURS[fund],
+                label=_(FUND_LABELS[fund]))
         left = left + table[fund]
     if demand is not None:
         ax.barh(labels, demand, fill=False, edgecolor="#555555", linewidth=0.8,
-                label="Nhu cầu (trần hỗ trợ) / demand (caps)")
+                label=_("Demand (caps)"))
     ax.xaxis.set_major_formatter(MILLIONS)
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.set_xlabel("triệu đồng / million VND")
+    ax.set_xlabel(_("million VND"))
     ax.invert_yaxis()
     ax.legend(loc="lower right", fontsize=8)
     if swatches:
@@ -85,7 +87,7 @@ def plot_by_category(by_category: pd.DataFrame) -> Figure:
     colours = category_colours()
     _bars(ax, [f"{v} ({c})" for v, c in zip(t["name_vi"], t["category"], strict=True)], t,
           t["demand"], [colours.get(c, OTHER_COLOUR) for c in t["category"]])
-    ax.set_title("Phân bổ theo nội dung và nguồn vốn\nAllocation by content type and fund")
+    ax.set_title(_("Allocation by content type and fund"))
     fig.tight_layout()
     return fig
 
@@ -96,7 +98,7 @@ def plot_by_region(by_region: pd.DataFrame) -> Figure:
     colours = region_colours()
     _bars(ax, [f"{n} ({r})" for n, r in zip(t["name_vi"], t["region"], strict=True)], t,
           t["demand"], [colours.get(r, OTHER_COLOUR) for r in t["region"]])
-    ax.set_title("Phân bổ theo vùng\nAllocation by region")
+    ax.set_title(_("Allocation by region"))
     fig.tight_layout()
     return fig
 
@@ -109,23 +111,23 @@ def plot_budget_use(by_province: pd.DataFrame, central_used: float,
     ax0.bar(["Ngân sách\nbudget", "Đã phân bổ\nallocated"], [central_budget, central_used],
             color=["#bbbbbb", FUND_COLOURS["central"]])
     ax0.yaxis.set_major_formatter(MILLIONS)
-    ax0.set_title("Trung ương / central\n(triệu đồng / million VND)", fontsize=10)
+    ax0.set_title(_("Central\n(million VND)"), fontsize=10)
     ax1.barh(t["province"], t["local_budget"], color="#dddddd",
-             label="Ngân sách địa phương / local budget")
+             label=_("Local budget"))
     ax1.barh(t["province"], t["local"], color=FUND_COLOURS["local"], height=0.5,
-             label="Đã phân bổ / allocated")
+             label=_("Allocated"))
     ax1.xaxis.set_major_formatter(MILLIONS)
     ax1.invert_yaxis()
-    ax1.set_xlabel("triệu đồng / million VND")
+    ax1.set_xlabel(_("million VND"))
     ax1.add_artist(ax1.legend(loc="lower right", fontsize=8))
-    ax1.set_title("Địa phương theo tỉnh / local, by province", fontsize=10)
+    ax1.set_title(_("Local, by province"), fontsize=10)
     colours = region_colours()
     regions = _regions_of(t)
     colour_swatches(ax1, [colours.get(r, OTHER_COLOUR) for r in regions])
     shown = [r for r in colours if r in regions]
     ax1.legend(handles=[Patch(color=colours[r]) for r in shown], labels=shown, loc="center right",
-               fontsize=8, title="Vùng / region", title_fontsize=8)
-    fig.suptitle("Sử dụng ngân sách / Budget use")
+               fontsize=8, title=_("Region"), title_fontsize=8)
+    fig.suptitle(_("Budget use"))
     fig.tight_layout()
     return fig
 

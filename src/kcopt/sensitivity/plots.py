@@ -12,39 +12,38 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from kcopt.io.plots import MILLIONS, category_colours, new_figure, save_png
+from kcopt.words import N_, _
 
 if TYPE_CHECKING:
     from kcopt.sensitivity.suite import Sensitivity
     from kcopt.solve import Result
 
 CLASS_COLOURS = {"core": "#2e7d32", "borderline": "#f9a825", "exterior": "#c62828"}
-CLASS_LABELS = {"core": "vững / core", "borderline": "cận biên / borderline",
-                "exterior": "ngoài / exterior"}
+CLASS_LABELS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N_("exterior")}
 
 
 def plot_frontiers(sweep: pd.DataFrame) -> Figure:
     fig, axes = new_figure(2, 2, figsize=(12, 8), sharey="row")
     for col, (kind, xcol, label) in enumerate((
-            ("central", "central_budget", "Ngân sách trung ương / central budget"),
-            ("local", "local_budget", "Tổng ngân sách địa phương / total local budgets"))):
+            ("central", "central_budget", _("central budget")),
+            ("local", "local_budget", _("total local budgets")))):
         t = sweep[(sweep["sweep"] == kind) & (sweep["status"] == "optimal")]
         ax = axes[0, col]
         ax.plot(t[xcol], t["objective"], marker="o", color="#1f5fa8")
-        ax.set_title(f"Điểm theo {label.split(' / ')[0].lower()}\nScore vs {label.split(' / ')[1]}",
-                     fontsize=10)
-        ax.set_ylabel("Tổng điểm / objective")
+        ax.set_title(_("Score vs {budget}").format(budget=label), fontsize=10)
+        ax.set_ylabel(_("Objective (total score)"))
         ax.xaxis.set_major_formatter(MILLIONS)
         ax = axes[1, col]
         cats = [c for c in t.columns if c.startswith("category:")]
         colours = category_colours()
         ax.stackplot(t[xcol], *[t[c] for c in cats], labels=[c.split(":", 1)[1] for c in cats],
                      colors=[colours[c.split(":", 1)[1]] for c in cats])
-        ax.set_xlabel(f"{label} (triệu đồng / million VND)")
-        ax.set_ylabel("Phân bổ / allocated (triệu đồng / million VND)")
+        ax.set_xlabel(_("{budget} (million VND)").format(budget=label))
+        ax.set_ylabel(_("Allocated (million VND)"))
         ax.xaxis.set_major_formatter(MILLIONS)
         ax.yaxis.set_major_formatter(MILLIONS)
     axes[1, 1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1))
-    fig.suptitle("Đường biên ngân sách / Budget frontiers")
+    fig.suptitle(_("Budget frontiers"))
     fig.tight_layout()
     return fig
 
@@ -59,13 +58,13 @@ def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     im = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in central], rotation=45)
     ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in local])
-    ax.set_xlabel("Ngân sách trung ương / central budget (triệu đồng)")
-    ax.set_ylabel("Tổng ngân sách địa phương / local budgets (triệu đồng)")
+    ax.set_xlabel(_("Central budget (million VND)"))
+    ax.set_ylabel(_("Local budgets, total (million VND)"))
     for (i, j), v in np.ndenumerate(table.to_numpy()):
         ax.text(j, i, "—" if v != v else f"{v:,.1f}", ha="center", va="center", fontsize=7,
                 color="white")
-    fig.colorbar(im, label="Tổng điểm / objective")
-    ax.set_title("Điểm theo ngân sách trung ương × địa phương\nScore by central × local budget")
+    fig.colorbar(im, label=_("Objective (total score)"))
+    ax.set_title(_("Score by central × local budget"))
     fig.tight_layout()
     return fig
 
@@ -77,7 +76,7 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
     params.sort(key=lambda p: span[p])
     fig, ax = new_figure(figsize=(9, 0.45 * len(params) + 1.5))
     for i, p in enumerate(params):
-        for _, r in t[t["parameter"] == p].iterrows():
+        for _i, r in t[t["parameter"] == p].iterrows():
             colour = "#1f5fa8" if r["change"] > 0 else "#e08a1e"
             ax.barh(i, r["delta_objective"], color=colour)
             ax.text(r["delta_objective"], i, f" {int(r['projects_changed'] or 0)}",
@@ -85,9 +84,8 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
                     fontsize=7)
     ax.set_yticks(range(len(params)), params)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Thay đổi tổng điểm / change in objective (±20%; số = đề án đổi trạng thái / "
-                  "n = projects changing status)", fontsize=8)
-    ax.set_title("Tornado: trọng số và ngân sách ±20%\nWeights and budgets ±20%")
+    ax.set_xlabel(_("Change in objective (±20%; n = projects changing status)"), fontsize=8)
+    ax.set_title(_("Tornado: weights and budgets ±20%"))
     fig.tight_layout()
     return fig
 
@@ -97,21 +95,22 @@ def plot_robustness(robust: pd.DataFrame) -> Figure:
         "funded_share", ascending=False).reset_index(drop=True)
     fig, ax = new_figure(figsize=(11, 4))
     if not len(t):  # no weight draw was run (--draws 0), or no project could be funded
-        ax.text(0.5, 0.5, "Chưa chạy lượt rút trọng số nào / no weight draws were run",
+        ax.text(0.5, 0.5, _("No weight draws were run"),
                 ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-        ax.set_title("Độ vững trước trọng số / Robustness to the priority weights")
+        ax.set_title(_("Robustness to the priority weights"))
         return fig
     ax.bar(range(len(t)), t["funded_share"], width=1.0,
            color=[CLASS_COLOURS[c] for c in t["class"]])
-    handles = [Patch(color=colour, label=f"{CLASS_LABELS[cls]} ({int((t['class'] == cls).sum())})")
+    handles = [Patch(color=colour,
+                     label=f"{_(CLASS_LABELS[cls])} ({int((t['class'] == cls).sum())})")
                for cls, colour in CLASS_COLOURS.items()]
     ax.axhline(0.95, color="#555", linestyle=":", linewidth=0.8)
     ax.axhline(0.05, color="#555", linestyle=":", linewidth=0.8)
     ax.set_xlim(-0.5, len(t) - 0.5)
-    ax.set_xlabel("Đề án, theo tỷ lệ được hỗ trợ / projects sorted by funded share")
-    ax.set_ylabel("Tỷ lệ lần được hỗ trợ đủ / funded share")
-    ax.set_title("Độ vững trước trọng số / Robustness to the priority weights")
+    ax.set_xlabel(_("Projects sorted by funded share"))
+    ax.set_ylabel(_("Funded share of the draws"))
+    ax.set_title(_("Robustness to the priority weights"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     return fig
