@@ -20,7 +20,15 @@ from typer.testing import CliRunner
 import kcopt
 from kcopt.cli import app
 from kcopt.report import describe_row
-from kcopt.words import LOCALE_DIR, extract_rule_notes, num, pct, set_scenario_language, using
+from kcopt.words import (
+    LOCALE_DIR,
+    extract_python,
+    extract_rule_notes,
+    num,
+    pct,
+    set_scenario_language,
+    using,
+)
 
 SRC = Path(kcopt.__file__).parent
 PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / "kcopt.po"
@@ -78,7 +86,7 @@ def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
     compiled into kcopt.mo) fails here: run the commands in CONTRIBUTING.md."""
     used = {msg[2] if isinstance(msg[2], str) else msg[2][0]
             for msg in extract_from_dir(str(SRC), method_map=[
-                ("**.py", "python"), ("data/support_rates.csv", extract_rule_notes)],
+                ("**.py", extract_python), ("data/support_rates.csv", extract_rule_notes)],
                                         keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
     with PO.open("rb") as fh:
         catalog = read_po(fh)

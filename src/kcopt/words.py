@@ -186,11 +186,11 @@ def data_text(text: str) -> str:
     if whole != text.replace("%", "%%"):
         return whole.replace("%%", "%")
     for pattern, word in _CITATION:
-        text = re.sub(pattern, lambda _m, w=word: _(w), text)
+        text = re.sub(pattern, _(word).replace("\\", "\\\\"), text)
     return text
 
 
-def extract_rule_notes(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]
+def extract_rule_notes(fileobj, keywords, comment_tags, options):
     """Babel extractor for the rule data: each `note` of support_rates.csv is a message
     (babel.cfg maps data/support_rates.csv here)."""
     import csv
@@ -202,3 +202,37 @@ def extract_rule_notes(fileobj, keywords, comment_tags, options):  # type: ignor
             value = (row.get(column) or "").strip()
             if value and not value.replace(".", "").isdigit():
                 yield line, "_", value.replace("%", "%%"), []
+
+
+def extract_python(fileobj, keywords, comment_tags, options):
+    """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, and the plain
+    literal `message` and `fix` of every `Problem(...)` and `….err(key, message, value, fix)`
+    (a Problem renders them through the catalog when it is shown)."""
+    import ast
+
+    from babel.messages.extract import extract_python as babel_python
+
+    yield from babel_python(fileobj, keywords, comment_tags, options)
+    fileobj.seek(0)
+    try:
+        tree = ast.parse(fileobj.read().decode("utf-8"))
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else "")
+        if name == "Problem":
+            spots = [node.args[i] for i in (1, 2) if len(node.args) > i]
+        elif name == "err":
+            spots = [node.args[i] for i in (1, 3) if len(node.args) > i]
+        elif name == "replace":
+            spots = []
+        else:
+            continue
+        spots += [k.value for k in node.keywords if k.arg in ("message", "fix")]
+        for spot in spots:
+            if isinstance(spot, ast.Constant) and isinstance(spot.value, str) and spot.value:
+                yield spot.lineno, "_", spot.value, []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from typer.core import TyperGroup
 
@@ -23,7 +25,7 @@ class _Commands(TyperGroup):
     """`--lang vi|en` is understood anywhere on the line, before or after the command, so
     every command has it without repeating it in each signature."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         rest: list[str] = []
         lang: str | None = None
         items = iter(args)

@@ -68,7 +68,7 @@ def sensitivity_command(
         files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     cls = s.weight_robustness["class"].value_counts().to_dict()
     err(_("{name}: objective {objective}").format(name=sc.name,
-                                                  objective=fixed(r.result.objective, 4)))
+                                                  objective=fixed(r.result.objective or 0.0, 4)))
     for line in s.ranging_constraints.query("family == 'budget' and binding").head(3)["sentence"]:
         err(f"  {line}")
     for line in s.policy_prices["sentence"]:
