@@ -134,6 +134,10 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
              *descriptions]
     assert "KCQG 105.000 / 105.000" in res.output  # numbers written the Vietnamese way
     assert alloc["reason"].str.startswith("được hỗ trợ đủ").sum() > 100
+    # targets are named by their label: in the scenario, not their code name
+    label = "chỉ tiêu 'Tỷ trọng sản xuất sạch hơn, tuần hoàn, số'"
+    assert alloc["reason"].str.contains(label, regex=False).any()
+    assert not alloc["reason"].str.contains("green_circular_digital").any()
     for plot in (kcopt.plots.allocation_by_region, kcopt.plots.allocation_by_category,
                  kcopt.plots.budget_use):
         texts += figure_texts(plot(tmp_path))

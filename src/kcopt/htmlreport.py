@@ -509,14 +509,15 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
                 required = float(req.max())
                 achieved = float(got.max()) if got.notna().any() else float("nan")
         frame.append(pd.Series({
-            "name": t["name"], "words": describe_target(t), "binding": len(bound) > 0,
+            "name": t["name"], "label": t.get("label") or t["name"],
+            "words": describe_target(t), "binding": len(bound) > 0,
             "required": required, "achieved": achieved,
             "where": ", ".join(str(n).split(":", 1)[1] for n in bound["name"] if ":" in str(n)),
             "given_up": None if cost is None else _num(cost["score_given_up"]),
             "pct": None if cost is None else _num(cost["score_given_up"])
             / max(_num(cost["objective_with"]), 1e-12)}))
     cols: list[Column] = [
-        ("Mục tiêu / target", lambda r: f"<b>{_e(r['name'])}</b>: {_e(r['words'])}", False),
+        ("Mục tiêu / target", lambda r: f"<b>{_e(r['label'])}</b>: {_e(r['words'])}", False),
         ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
          + (f" ({_e(r['where'])})" if r["where"] else ""), False),
         ("Yêu cầu / required", lambda r: _share(r["required"]), True),
@@ -688,7 +689,7 @@ def _provenance(o: Outcome) -> str:
                           "VND over {provinces} provinces. Targets: {targets}.").format(
         plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
         provinces=len(sc.get("budgets", {}).get("local") or {}),
-        targets=_e("; ".join(f"{t['name']} ({describe_target(t)})"
+        targets=_e("; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
                              for t in sc.get("targets", []))) or _("none")) + "</p>")
     warnings = s.get("warnings", [])
     if warnings:

@@ -33,8 +33,10 @@ def budget_name(name: str) -> str:
     return f"{what} {year}" if year else what
 
 
-def describe_row(name: str, rhs: float, binding: bool = True) -> str:
-    """A constraint in planners' words; a budget is "fully allocated" only when it binds."""
+def describe_row(name: str, rhs: float, binding: bool = True,
+                 labels: dict[str, str] | None = None) -> str:
+    """A constraint in planners' words; a budget is "fully allocated" only when it binds;
+    `labels` gives targets their committee names."""
     family, _sep, rest = name.partition(":")
     if family == "budget":
         return (_("{budget} ({amount} million) fully allocated") if binding else
@@ -78,6 +80,7 @@ def describe_row(name: str, rhs: float, binding: bool = True) -> str:
     if family == "round":
         return _("amounts in multiples of round_to")
     target, _sep, province = name.partition(":")
+    target = (labels or {}).get(target, target)
     if province:
         return _("policy target '{target}' for {province}").format(target=target,
                                                                    province=province)
@@ -117,7 +120,7 @@ def target_shares(result: Result) -> dict[int, tuple[float, float]]:
     return out
 
 
-def _limiting_phrases(lp, pi: np.ndarray) -> dict[int, str]:
+def _limiting_phrases(lp, pi: np.ndarray, labels: dict[str, str]) -> dict[int, str]:
     """Row → planner phrase. A `total:` row only carries the price of the share targets that
     measure against that total, so it is named after them."""
     phrases: dict[int, str] = {}
@@ -132,8 +135,8 @@ def _limiting_phrases(lp, pi: np.ndarray) -> dict[int, str]:
         users = [r for r in col.indices if r != i and abs(pi[r]) > 1e-12]
         if users:
             phrases[i] = _(" and ").join(
-                _("{constraint} binding").format(constraint=describe_row(lp.row_names[r],
-                                                                         lp.row_upper[r]))
+                _("{constraint} binding").format(constraint=describe_row(
+                    lp.row_names[r], lp.row_upper[r], labels=labels))
                 for r in users)
     return phrases
 
@@ -239,7 +242,8 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         best, best_val = _column_argmax(lp.A.tocsc().multiply(pi[:, None]).tocsc())
         price = lp.A.T @ pi  # (Aᵀπ)_j: the value of the resources column j uses
-        phrases = _limiting_phrases(lp, pi)
+        labels = {t.name: t.label for t in model.scenario.targets if t.label}
+        phrases = _limiting_phrases(lp, pi, labels)
         cols = xcols[best_val[xcols] > 1e-12]
         # only projects not funded in full are told what limits them
         told = (status == "partial") | (status == "unfunded")
@@ -247,7 +251,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         for j in cols.tolist():
             i = int(best[j])
             if i not in phrases:
-                phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i])
+                phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i], labels=labels)
             owner = limiting.setdefault(int(model.col_project[j]), [])
             if phrases[i] not in owner:
                 owner.append(phrases[i])

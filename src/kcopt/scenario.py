@@ -50,7 +50,7 @@ SPEC: dict[str, Any] = {
     "language": str,
 }
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
-               "amount", "year", "share_of")
+               "amount", "year", "share_of", "label")
 SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
 OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
 Objective = Literal["total_score", "weighted_funds"]
@@ -71,6 +71,7 @@ class Target:
     province: str | None = None
     year: int | None = None  # multi-year plans: count one year's spending only
     share_of: str | None = None  # None or "allocated": of the support allocated; "budget"
+    label: str = ""  # the name a committee reads (`label:`); `name` stays the code
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ class Scenario:
             "weights": dict(self.weights),
             "regional_advantages": {k: list(v) for k, v in self.regional_advantages.items()},
             "targets": [{k: (list(v) if isinstance(v, tuple) else v)
-                         for k, v in t.__dict__.items() if v not in (None, ())}
+                         for k, v in t.__dict__.items() if v not in (None, (), "")}
                         for t in self.targets],
             "cofinancing": {"local_match_min": self.local_match_min},
             "rate_overrides": [{k: v for k, v in o.__dict__.items() if v is not None}
@@ -791,7 +792,8 @@ class _Resolver:
         if len(self.errors) > n0:
             return None
         return Target(name, str(kind), str(fund), share, amount, of, tuple(cats_resolved),
-                      region, province, year, share_of if share_of == "budget" else None)
+                      region, province, year, share_of if share_of == "budget" else None,
+                      label=str(raw.get("label") or ""))
 
     def override(self, i: int, raw: object) -> RateOverride | None:
         key = f"rate_overrides[{i}]"
