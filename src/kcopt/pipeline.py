@@ -29,7 +29,7 @@ from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, load_scenario
 from kcopt.schema import Projects, _is_header, canonical_column, validate
 from kcopt.solve import Result, Status, solve
-from kcopt.words import _, fixed
+from kcopt.words import _, fixed, get_language
 
 
 @dataclass
@@ -107,7 +107,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     r.constraints = constraint_table(result)
     from kcopt.unspent import unspent_warnings
 
-    warnings += unspent_warnings(result, getattr(sc, "language", "vi") or "vi")
+    warnings += unspent_warnings(result, get_language())
     for v in result.violations:  # within solver tolerance, but said
         warnings.append(Problem("solver", _("the allocation exceeds {what} (solver "
                                             "tolerance)").format(what=v), severity="warning"))

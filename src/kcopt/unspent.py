@@ -90,7 +90,9 @@ def unspent_warnings(result: Result, lang: str = "vi") -> list[Problem]:
         joint = not responsible[f]
         of_allocated = any(t.share is not None and t.share_of != "budget"
                            for t in sc.targets if t.name in names)
-        message = _message(lang, f, names, joint, gain[f], base.of(f), budget[f],
+        labels = {t.name: getattr(t, "label", "") or t.name for t in sc.targets}
+        message = _message(lang, f, [labels.get(n, n) for n in names], joint, gain[f],
+                           base.of(f), budget[f],
                            of_allocated, bool(lp.integer.any()))
         out.append(Problem(str(sc.path.name) if sc.path else "scenario", message,
                            severity="warning", code=CODE, amount=round(gain[f], 4)))
