@@ -56,8 +56,10 @@ def english_words(texts: list[str]) -> dict[str, str]:
     """English word → the first text it was found in."""
     found: dict[str, str] = {}
     for text in texts:
-        # constraint names in brackets and file paths are codes
-        words = re.sub(r"\[[^\]]*\]|\S*[/\\]\S*|\S+\.(csv|json|xlsx|yaml)\b", " ", str(text))
+        # constraint names in brackets, file paths and scenario syntax (share_of: budget) are
+        # codes
+        words = re.sub(r"\[[^\]]*\]|\S*[/\\]\S*|\S+\.(csv|json|xlsx|yaml)\b|\b\w+_\w+: \w+",
+                       " ", str(text))
         for word in re.findall(r"[^\W\d_]+(?:_[^\W\d_]+)*", words):
             if "_" in word or word in ALLOWED:
                 continue
@@ -130,7 +132,8 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     cons = pd.read_csv(tmp_path / "constraints.csv")
     descriptions = [describe_row(n, r) for n, r in zip(cons["name"], cons["rhs"], strict=True)]
-    texts = [*res.output.splitlines(), *alloc["reason"].dropna(), *summary["warnings"],
+    warnings = [w["message"] if isinstance(w, dict) else w for w in summary["warnings"]]
+    texts = [*res.output.splitlines(), *alloc["reason"].dropna(), *warnings,
              *descriptions]
     assert "KCQG 105.000 / 105.000" in res.output  # numbers written the Vietnamese way
     assert alloc["reason"].str.startswith("được hỗ trợ đủ").sum() > 100
