@@ -34,7 +34,8 @@ def solve(tmp_path: Path, targets: list[dict[str, Any]], projects=PROJECTS,
           "weights": {"appraisal": 1}, "targets": targets}
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(sc, allow_unicode=True), encoding="utf-8")
     res = CliRunner().invoke(app, ["solve", str(tmp_path / "s.yaml"), "-o",
-                                   str(tmp_path / "out"), "--no-plots", "--no-xlsx"])
+                                   str(tmp_path / "out"), "--no-plots", "--no-xlsx",
+                                   "--lang", lang or "vi"])
     assert res.exit_code == 0, res.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     alloc = pd.read_csv(tmp_path / "out" / "allocation.csv").set_index("project_id")
@@ -60,7 +61,7 @@ def test_two_sixty_percent_minimums_spend_nothing_and_say_so(tmp_path: Path) -> 
     assert "'hoi_cho'" in w["message"] and "'dao_tao'" in w["message"]
     assert "8.000 triệu đồng kinh phí khuyến công quốc gia" in w["message"]
     assert "đã phân bổ 0/8.000" in w["message"] and "share_of: budget" in w["message"]
-    assert "warning:" in output and "8.000 triệu đồng" in output
+    assert "cảnh báo:" in output and "8.000 triệu đồng" in output
     assert set(w) == {"code", "message", "amount"}
     assert all(set(x) == {"code", "message", "amount"} for x in summary["warnings"])
 
@@ -145,7 +146,7 @@ def test_share_of_budget_that_cannot_hold_is_diagnosed(tmp_path: Path) -> None:
 
 def test_report_shows_the_idle_budget_in_its_headline(tmp_path: Path) -> None:
     solve(tmp_path, SIXTY)
-    res = CliRunner().invoke(app, ["report", str(tmp_path / "out")])
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "out"), "--lang", "vi"])
     assert res.exit_code == 0, res.output
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     headline = page[page.index('<section id="headline">'):page.index('<section id="allocation">')]

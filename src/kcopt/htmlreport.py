@@ -517,7 +517,9 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
             "pct": None if cost is None else _num(cost["score_given_up"])
             / max(_num(cost["objective_with"]), 1e-12)}))
     cols: list[Column] = [
-        ("Mục tiêu / target", lambda r: f"<b>{_e(r['label'])}</b>: {_e(r['words'])}", False),
+        ("Mục tiêu / target", lambda r: f"<b>{_e(r['label'])}</b>"
+         + (f" ({_e(r['name'])})" if r["label"] != r["name"] else "") + f": {_e(r['words'])}",
+         False),
         ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
          + (f" ({_e(r['where'])})" if r["where"] else ""), False),
         ("Yêu cầu / required", lambda r: _share(r["required"]), True),

@@ -3,14 +3,17 @@
 Every plot takes what a notebook has at hand — a `Result`, a `Run`, an output folder, a
 `Sensitivity` or a `Comparison` — and uses the same colour for a content type or a region
 everywhere (`category_colours()`, `region_colours()`). Titles and axis labels are in
-Vietnamese with English; amounts are in million VND with thousands separators.
+the language in use (Vietnamese by default); amounts are in million VND with thousands
+separators.
 
 Examples
 --------
 >>> import kcopt
+>>> kcopt.set_language("vi")
 >>> fig = kcopt.plots.allocation_by_region(kcopt.run(kcopt.demo_scenario_path()))
->>> fig.axes[0].get_xlabel()
-'triệu đồng / million VND'
+>>> fig.axes[0].get_xlabel()  # in the language in use: kcopt.set_language("vi" or "en")
+'triệu đồng'
+>>> kcopt.set_language(None)
 """
 
 from __future__ import annotations
