@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kcopt.words import N_, _, ngettext, num
+from kcopt.words import N_, _, literal, ngettext, num
 
 # where a problem is when it is not in a file: the scenario as a whole, the rule set, the solver
 PLACES = {"scenario": N_("scenario"), "rules": N_("rules"), "solver": N_("solver"),
@@ -48,7 +48,7 @@ class Problem:
 
     def __str__(self) -> str:
         # messages written as plain English literals are looked up here, at display time
-        text = f"{self.location()}: {_(self.message)}"
+        text = f"{self.location()}: {literal(self.message)}"
         if self.value is not None:
             value = self.value
             if hasattr(value, "item"):  # NumPy scalar
@@ -57,7 +57,7 @@ class Problem:
                      and not isinstance(value, bool) else repr(value))
             text += _("; got {value}").format(value=shown)
         if self.fix:
-            text += f". {_(self.fix)}"
+            text += f". {literal(self.fix)}"
         return text
 
 

@@ -21,7 +21,7 @@ from kcopt.limits import read_input_bytes
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
-from kcopt.words import languages, set_scenario_language
+from kcopt.words import _, languages, set_scenario_language
 from kcopt.yamlfile import load_yaml
 
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
@@ -333,8 +333,8 @@ class _Resolver:
                      "biểu diễn như 1e400)", value, "Viết một số thường, ví dụ 105000")
             return None
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            rng = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-            self.err(key, f"must be {rng}", value)
+            self.err(key, (_("must be between {lo} and {hi}") if hi is not None else
+                           _("must be at least {lo}")).format(lo=lo, hi=hi), value)
             return None
         return float(value)
 
@@ -390,8 +390,9 @@ class _Resolver:
         for k in mapping:
             if k not in known and k != "__file__":
                 self.err(f"{where}{k}", "unknown key", k,
-                         f"Known keys{' under ' + where.rstrip('.') if where else ''}: "
-                         + ", ".join(known))
+                         (_("Known keys under {where}: {keys}") if where else
+                          _("Known keys: {keys}")).format(where=where.rstrip("."),
+                                                          keys=", ".join(known)))
 
     def resolve(self) -> Scenario:
         d = self.data

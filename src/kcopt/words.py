@@ -173,6 +173,14 @@ _CITATION = ((r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_
              (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")))
 
 
+def literal(text: str) -> str:
+    """A message written as a plain literal (a Problem's message or fix) in the language in
+    use; "%" is doubled in the catalog so gettext tools do not read "30% of" as a format."""
+    key = str(text).replace("%", "%%")
+    found = _(key)
+    return text if found == key else found.replace("%%", "%")
+
+
 def data_text(text: str) -> str:
     """A phrase from the bundled rule data (a note, a legal basis) in the language in use: the
     whole phrase when the catalog has it, else its citation words ("Decree 45/2012 Art. 4" →
@@ -206,7 +214,8 @@ def extract_rule_notes(fileobj, keywords, comment_tags, options):
 
 def extract_python(fileobj, keywords, comment_tags, options):
     """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, and the plain
-    literal `message` and `fix` of every `Problem(...)` and `….err(key, message, value, fix)`
+    literal `message` and `fix` of every `Problem(...)`, `….err(key, message, value, fix)`,
+    `….problem(row, column, message, value, fix)` and `…._bad(mask, column, message, fix)`
     (a Problem renders them through the catalog when it is shown)."""
     import ast
 
@@ -228,6 +237,10 @@ def extract_python(fileobj, keywords, comment_tags, options):
             spots = [node.args[i] for i in (1, 2) if len(node.args) > i]
         elif name == "err":
             spots = [node.args[i] for i in (1, 3) if len(node.args) > i]
+        elif name == "problem":  # schema's validator: problem(row, column, message, value, fix)
+            spots = [node.args[i] for i in (2, 4) if len(node.args) > i]
+        elif name == "_bad":  # _bad(mask, column, message, fix)
+            spots = [node.args[i] for i in (2, 3) if len(node.args) > i]
         elif name == "replace":
             spots = []
         else:
@@ -235,4 +248,4 @@ def extract_python(fileobj, keywords, comment_tags, options):
         spots += [k.value for k in node.keywords if k.arg in ("message", "fix")]
         for spot in spots:
             if isinstance(spot, ast.Constant) and isinstance(spot.value, str) and spot.value:
-                yield spot.lineno, "_", spot.value, []
+                yield spot.lineno, "_", spot.value.replace("%", "%%"), []
