@@ -7,6 +7,7 @@ import html
 from typing import TYPE_CHECKING
 
 from kcopt.views import STATUS_LABELS, breakdown, money, outcome, percent
+from kcopt.words import N_, _, fixed, status_name
 
 if TYPE_CHECKING:
     from kcopt.comparison import Comparison
@@ -46,22 +47,27 @@ def result_html(result: Result) -> str:
     a = o.allocation
     counts = {k: int((a["status"] == k).sum()) for k in STATUS_LABELS}
     b = s["budgets"]
-    head = (f"<p><b>kcopt — {_e(o.name)}</b>: {_e(s['status'])}, objective "
-            f"{s['objective'] or 0:,.3f} ({_e(s['objective_kind'])})<br>"
-            f"central {money(a['central'].sum())} of {money(b['central'])}, local "
-            f"{money(a['local'].sum())} of {money(b['local'])} million VND; "
-            + ", ".join(f"{v} {k}" for k, v in counts.items() if v) + "</p>")
+    head = (f"<p><b>kcopt — {_e(o.name)}</b>: " + _e(_(
+        "{status}, objective {objective} ({kind})").format(
+            status=s["status"], objective=fixed(s["objective"] or 0, 3),
+            kind=s["objective_kind"])) + "<br>" + _e(_(
+        "central {central} of {central_budget}, local {local} of {local_budget} million "
+        "VND").format(central=money(a["central"].sum()), central_budget=money(b["central"]),
+                      local=money(a["local"].sum()), local_budget=money(b["local"])))
+        + "; " + ", ".join(f"{v} {status_name(k)}" for k, v in counts.items() if v) + "</p>")
     colours = _region_colours()
     regions = breakdown(o, "region")
     rows = [[_swatch(colours.get(str(r["region"]), "#9e9e9e")) + _e(f"{r['name_vi']} "
              f"({r['region']})"), str(r["projects"]), str(r["funded"]), money(r["central"]),
              money(r["local"]), money(r["total"]), percent(r["share"])]
-            for _, r in regions.iterrows()]
-    table = _nb_table(rows, ["region", "projects", "funded", "central", "local", "total",
-                             "share"], {1, 2, 3, 4, 5, 6})
-    return (head + table + "<p style='color:#666;font-size:11px'>result.allocation() — one "
-            "row per project with its reason; kcopt.breakdown(result, by='category'); "
-            "kcopt.write_report(…) for the committee report.</p>")
+            for _i, r in regions.iterrows()]
+    heads = (N_("region"), N_("number of projects"), N_("funded"), N_("central"), N_("local"),
+             N_("total"), N_("share"))
+    table = _nb_table(rows, [_(h) for h in heads], {1, 2, 3, 4, 5, 6})
+    return (head + table + "<p style='color:#666;font-size:11px'>" + _e(_(
+        "result.allocation() — one row per project with its reason; "
+        "kcopt.breakdown(result, by='category'); kcopt.write_report(…) for the committee "
+        "report.")) + "</p>")
 
 
 def _region_colours() -> dict[str, str]:
@@ -81,7 +87,7 @@ def comparison_html(cmp: Comparison) -> str:
     for by, table in (("region", cmp.regions), ("category", cmp.categories)):
         rows = [[_e(f"{r['name_vi']} ({r[by]})"), money(r["total_a"]), money(r["total_b"]),
                  money(r["delta_total"], signed=True), percent(r["delta_pct"], signed=True),
-                 str(r["entered"]), str(r["left"])] for _, r in table.iterrows()]
+                 str(r["entered"]), str(r["left"])] for _i, r in table.iterrows()]
         parts.append(_nb_table(rows, [by, "A", "B", "change", "%", "entered", "left"],
                                {1, 2, 3, 4, 5, 6}))
     return "".join(parts)
