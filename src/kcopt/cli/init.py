@@ -8,6 +8,7 @@ import typer
 
 from kcopt.cli.common import err, show_warnings, user_errors
 from kcopt.errors import InputError, Problem
+from kcopt.words import _
 
 
 @user_errors
@@ -48,4 +49,5 @@ def init_command(
         path.write_text(text, encoding="utf-8")
 
     atomic_write(target, write)
-    err(f"wrote {target}: set the budgets you were given, then `kcopt solve {target}`")
+    err(_("wrote {target}: set the budgets you were given, then `kcopt solve "
+          "{target}`").format(target=target))

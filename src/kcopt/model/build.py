@@ -28,7 +28,7 @@ from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
 from kcopt.schema import Projects
-from kcopt.words import N_, _, data_text, status_name
+from kcopt.words import N_, _, data_text, num, status_name
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,
@@ -153,9 +153,9 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
         if mip is None and scenario.mip == "auto":
             use_mip = True
         elif not use_mip:
-            warnings.append(Problem("scenario", f"round_to: {step:g} needs integer decisions; "
-                                    "solving the LP relaxation lets amounts fall between "
-                                    "multiples", severity="warning"))
+            warnings.append(Problem("scenario", _(
+                "round_to: {step} needs integer decisions; solving the LP relaxation lets "
+                "amounts fall between multiples").format(step=num(step, 6)), severity="warning"))
     n_cols += n_k
     A, row_lower, row_upper = rows.matrix(n_cols)
     n_int = len(plan.z_projects) + len(w_keys)
