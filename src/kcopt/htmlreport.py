@@ -174,7 +174,7 @@ def report_html(source: Outcome | Result | Run | str | Path,
     created = s.get("provenance", {}).get("created", "")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="vi"><head><meta charset="utf-8">',
+        f'<html lang="{get_language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)} — {_e(o.name)}</title>",
         f"<style>{CSS}</style></head><body>",
