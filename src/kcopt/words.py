@@ -33,8 +33,6 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from babel.numbers import format_decimal
-
 Language = Literal["vi", "en"]
 DOMAIN = "kcopt"
 DEFAULT: Language = "vi"
@@ -138,12 +136,16 @@ def num(x: float, digits: int = 0) -> str:
     (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
+    from babel.numbers import format_decimal  # on first use: `kcopt --help` stays fast
+
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
     return format_decimal(round(float(x), digits) + 0.0, format=pattern, locale=get_language())
 
 
 def fixed(x: float, digits: int) -> str:
     """A number with exactly `digits` decimals ("0,50")."""
+    from babel.numbers import format_decimal
+
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(float(x), format=pattern, locale=get_language())
 
