@@ -280,4 +280,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # the golden reasons are stored in English, the language the tests run in (conftest.py)
+    kcopt.set_language("en")
     sys.exit(main())
