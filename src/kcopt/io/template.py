@@ -30,7 +30,13 @@ from kcopt.geo import load_geography
 from kcopt.io.labels import LEVEL_VI, NO, TYPICAL_VI, YES
 from kcopt.io.write import atomic_write
 from kcopt.io.xlsx_base import MONEY
-from kcopt.io.xlsx_edit import BOLD, EN_FONT, HEADER_FILL, save_reproducibly
+from kcopt.io.xlsx_edit import (
+    BOLD,
+    EN_FONT,
+    HEADER_FILL,
+    print_a4_landscape,
+    save_reproducibly,
+)
 from kcopt.rules import DECREE32_BASIS, RuleSet, load_rules
 
 DATA_SHEET = "Danh mục đề án"
@@ -183,11 +189,7 @@ def _data_sheet(ws: Worksheet, rows: int) -> None:
     ws.freeze_panes = f"C{first}"
     ws.auto_filter.ref = f"A{EN_ROW}:{get_column_letter(len(FIELDS))}{last}"
     ws.print_title_rows = f"{VI_ROW}:{EN_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4_landscape(ws)
     col = {f.name: get_column_letter(j) for j, f in enumerate(FIELDS, 1)}
     req, cost = col["requested"], col["total_cost"]
     ws.conditional_formatting.add(

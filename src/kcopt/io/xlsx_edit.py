@@ -92,11 +92,7 @@ class OpenpyxlSheet(Sheet):
             ws.auto_filter.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
         if title_rows:
             ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_a4_landscape(ws)
 
     def chart(self, chart: BarChart) -> None:
         c = OpenpyxlBarChart()
@@ -136,6 +132,15 @@ class OpenpyxlBook(Book):
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def print_a4_landscape(ws: Worksheet) -> None:
+    """Print set-up of every workbook kcopt edits or drafts: A4 landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def save_reproducibly(wb: Workbook, path: Path, when: datetime,
