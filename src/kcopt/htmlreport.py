@@ -584,6 +584,10 @@ def _robustness(o: Outcome) -> str:
         _figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
                 "priority weights"),
     ]
+    from kcopt.sensitivity.suite import selection_notes  # a MIP: what the figures hold fixed
+
+    body[1:1] = ["<p class=note>" + _e(line) + "</p>" for line in selection_notes(
+        str(o.sensitivity_settings.get("selection", "lp")), False)]
     border = robust[robust["class"] == "borderline"].sort_values("funded_share",
                                                                   ascending=False)
     body.append(f"<h3>{_bi('Đề án cận biên', 'Borderline projects')} ({len(border)})</h3>")

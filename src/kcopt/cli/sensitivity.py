@@ -33,6 +33,10 @@ def sensitivity_command(
                                       help="Solver of the base solve."),
     margins: int = typer.Option(5, "--margins", min=0, help="MIP runs: projects (nearest the "
                                 "margin) whose selection margin is found by bisection."),
+    reselect: bool = typer.Option(False, "--reselect", help="MIP runs: re-solve the whole MIP "
+                                  "at every sweep point, weight draw, tornado end and policy "
+                                  "price, so the selection may change (one MIP solve each: "
+                                  "slow). Default: the selection held fixed."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip the PNG plots."),
 ) -> None:
     """Solve, then ranging, budget sweeps, weight robustness, tornado and policy prices.
@@ -64,7 +68,7 @@ def sensitivity_command(
         show_warnings(r.warnings)
         s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
                             bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
-                            margins=margins)
+                            margins=margins, reselect=reselect)
         files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     cls = s.weight_robustness["class"].value_counts().to_dict()
     err(_("{name}: objective {objective}").format(name=sc.name,
@@ -77,6 +81,10 @@ def sensitivity_command(
         err("  " + _("the scenario sets no policy target: no policy prices to compute"))
     if s.selection_margins is not None:
         err("  " + _("ranging and prices are for the LP with the integer selection fixed"))
+        err("  " + (_("budget sweeps, weight draws, tornado and policy prices re-solve the "
+                      "whole MIP: the selection may change at each point") if reselect else
+                    _("budget sweeps, weight draws, tornado and policy prices hold the plan's "
+                      "selection fixed (--reselect re-solves the MIP at each point)")))
         for line in s.selection_margins["sentence"].head(5):
             err(f"  {line}")
     if draws > 0:

@@ -4,6 +4,13 @@ Every analysis re-solves the same program with one thing changed — a budget ro
 objective's weights, a target switched off — warm-started from the previous basis, and returns a
 tidy DataFrame. A failed re-solve is recorded in the `status` column; the analysis raises only
 when every point failed.
+
+For a MIP the program re-solved is the LP with the integer decisions fixed at the plan's
+selection (design §7): every figure says what changes *given that selection*, and each point is
+a warm-started simplex re-solve of milliseconds. A point the fixed selection cannot meet (a budget
+cut below what the selected all-or-nothing projects need) is recorded as `infeasible`.
+`reselect=True` re-solves the whole MIP at every point instead — the selection may change — at
+the cost of one MIP solve per point (seconds each).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import scipy.sparse as sp
 
 from kcopt.diagnose import TARGET_KIND_WORDS, target_label
 from kcopt.model import (
+    LinearProgram,
     Model,
     criteria_matrix,
     objective_coefficients,
@@ -24,7 +32,7 @@ from kcopt.model import (
 from kcopt.report import FUNDED_AT
 from kcopt.scenario import CRITERIA
 from kcopt.sensitivity.engine import Point, Resolver, map_points
-from kcopt.solve import Result
+from kcopt.solve import Result, fix_integers
 from kcopt.words import _, million, pct, sig
 
 CORE, EXTERIOR = 0.95, 0.05
@@ -68,6 +76,35 @@ class _Layout:
             for name, v in zip(self.group_names[kind], G @ x, strict=True):
                 out[f"{kind}:{name}"] = round(float(v), 4)
         return out
+
+
+def program(result: Result, reselect: bool = False) -> LinearProgram:
+    """The program every re-solve of `result` changes: the model's LP, or for a MIP the LP with
+    the integer decisions fixed at the plan's selection (the MIP itself with `reselect`)."""
+    lp = result.model.lp
+    if reselect or not lp.integer.any() or result.x is None:
+        return lp
+    return fix_integers(lp, result.x)
+
+
+def base_objective(result: Result, reselect: bool = False) -> float:
+    """The objective every re-solve is compared with: the plan's, or for a fixed selection the
+    optimum of the fixed-selection LP (the same up to the MIP's gap, and found the same way as
+    the points it is compared with)."""
+    assert result.objective is not None
+    lp = program(result, reselect)
+    if lp is result.model.lp or not lp.shape[1]:
+        return result.objective
+    p = Resolver(lp, result.model.scenario.solver).solve()
+    return p.objective if p.status == "optimal" else result.objective
+
+
+def selection_mode(result: Result, reselect: bool = False) -> str:
+    """`fixed` (a MIP's figures hold its selection fixed), `reselected` (a MIP re-solved at
+    every point) or `lp` (no integer decision)."""
+    if not result.model.lp.integer.any():
+        return "lp"
+    return "reselected" if reselect else "fixed"
 
 
 def project_status(fraction: np.ndarray) -> np.ndarray:
@@ -149,7 +186,7 @@ def budget_task(model: Model, layout: _Layout | None = None) -> BudgetTask:
 
 def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float = 1.5,
                  grid: int = 7, jobs: int = 1, scheduler: str | None = None,
-                 progress: bool = False) -> pd.DataFrame:
+                 progress: bool = False, reselect: bool = False) -> pd.DataFrame:
     """Objective and allocation by content type, region and fund as budgets vary.
 
     Three sweeps: the central budget from `low` to `high` times its value (local fixed); every
@@ -162,9 +199,9 @@ def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float
     gfactors = np.round(np.linspace(low, high, grid), 6)
     plan = ([("central", f, 1.0) for f in factors] + [("local", 1.0, f) for f in factors]
             + [("grid", fc, fl) for fc in gfactors for fl in gfactors])
-    rows = map_points(model.lp, task, [(fc, fl) for _, fc, fl in plan], jobs=jobs,
-                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
-                      desc="budget sweep")
+    rows = map_points(program(result, reselect), task, [(fc, fl) for _, fc, fl in plan],
+                      jobs=jobs, scheduler=scheduler, opts=model.scenario.solver,
+                      progress=progress, desc="budget sweep")
     for r in rows:
         r.pop("_x", None)
     _check_any([r["status"] for r in rows], "budget sweep")
@@ -206,7 +243,7 @@ def draw_weights(weights: dict[str, float], draws: int, concentration: float = 5
 def weight_robustness(result: Result, draws: int = 200, concentration: float = 50.0,
                       bounds: dict[str, tuple[float, float]] | None = None, seed: int = 0,
                       jobs: int = 1, scheduler: str | None = None,
-                      progress: bool = False) -> pd.DataFrame:
+                      progress: bool = False, reselect: bool = False) -> pd.DataFrame:
     """Per project: the share of weight draws in which it is funded and its mean fraction;
     class core (≥ 0.95), exterior (≤ 0.05) or borderline."""
     model = result.model
@@ -215,8 +252,9 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
     task = WeightTask(criteria_matrix(model.projects, model.scenario),
                       model.projects["cap"].to_numpy(float), model.col_project,
                       model.scenario.objective, layout)
-    out = map_points(model.lp, task, list(weights), jobs=jobs, scheduler=scheduler,
-                     opts=model.scenario.solver, progress=progress, desc="weight draws")
+    out = map_points(program(result, reselect), task, list(weights), jobs=jobs,
+                     scheduler=scheduler, opts=model.scenario.solver, progress=progress,
+                     desc="weight draws")
     statuses = [o[0] for o in out]
     _check_any(statuses, "weight draw")
     ok = [o[2] for o in out if o[2] is not None]
@@ -246,7 +284,8 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
 
 
 def tornado(result: Result, change: float = 0.2, jobs: int = 1,
-            scheduler: str | None = None, progress: bool = False) -> pd.DataFrame:
+            scheduler: str | None = None, progress: bool = False,
+            reselect: bool = False) -> pd.DataFrame:
     """Each priority weight and each budget moved ±`change` (weights renormalised): the
     objective and how many projects change status."""
     model = result.model
@@ -254,6 +293,8 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     assert result.x is not None and result.objective is not None
     base_status = project_status(layout.fractions(result.x))
     base_w = weight_vector(model.scenario.weights)
+    lp = program(result, reselect)
+    base_obj = base_objective(result, reselect)
     wtask = WeightTask(criteria_matrix(model.projects, model.scenario),
                        model.projects["cap"].to_numpy(float), model.col_project,
                        model.scenario.objective, layout)
@@ -268,26 +309,26 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
             params.append(w / w.sum())
     rows = []
     for (kind, name, delta, value), out in zip(
-            plan, map_points(model.lp, wtask, params, jobs=jobs, scheduler=scheduler,
+            plan, map_points(lp, wtask, params, jobs=jobs, scheduler=scheduler,
                              opts=model.scenario.solver, progress=progress,
                              desc="tornado: weights"), strict=True):
         status, obj, frac = out
         rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
-                                 result.objective))
+                                 base_obj))
     btask = budget_task(model, layout)
     c_total, l_total = float(btask.central_base.sum()), float(btask.local_base.sum())
     bplan = [("central budget", (1 + s * change, 1.0), s * change, c_total * (1 + s * change))
              for s in (-1, 1)]
     bplan += [("local budgets", (1.0, 1 + s * change), s * change, l_total * (1 + s * change))
               for s in (-1, 1)]
-    outs = map_points(model.lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
+    outs = map_points(lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
                       scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                       desc="tornado: budgets")
     for (name, _factors, delta, value), out in zip(bplan, outs, strict=True):
         x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
         rows.append(_tornado_row("budget", name, delta, value, out["status"],
-                                 out["objective"], frac, base_status, result.objective))
+                                 out["objective"], frac, base_status, base_obj))
     return pd.DataFrame(rows)
 
 
@@ -305,22 +346,23 @@ POLICY_PRICE_COLUMNS = ["target", "kind", "goal", "objective_with", "objective_w
 
 
 def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
-                  progress: bool = False) -> pd.DataFrame:
+                  progress: bool = False, reselect: bool = False) -> pd.DataFrame:
     """For every target: the score given up to meet it (with vs without) and its shadow price."""
     model = result.model
     lp = model.lp
     assert result.objective is not None
+    base_obj = base_objective(result, reselect) if model.scenario.targets else result.objective
     targets = model.scenario.targets
     groups = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target" and
                (n == t.name or n.startswith(t.name + ":"))] for t in targets]
-    out = map_points(lp, RelaxTask(lp.row_lower, lp.row_upper), groups, jobs=jobs,
-                     scheduler=scheduler, opts=model.scenario.solver, progress=progress,
-                     desc="policy prices") if lp.shape[1] else [
-                         ("optimal", result.objective)] * len(groups)
+    out = map_points(program(result, reselect), RelaxTask(lp.row_lower, lp.row_upper),
+                     groups, jobs=jobs, scheduler=scheduler, opts=model.scenario.solver,
+                     progress=progress, desc="policy prices") if lp.shape[1] else [
+                         ("optimal", base_obj)] * len(groups)
     rows = []
     price = result.shadow_price if result.shadow_price is not None else np.zeros(lp.shape[0])
     for t, idx, (status, obj) in zip(targets, groups, out, strict=True):
-        given_up = obj - result.objective if status == "optimal" else float("nan")
+        given_up = obj - base_obj if status == "optimal" else float("nan")
         prices = price[idx]
         strongest = float(prices[np.argmax(np.abs(prices))]) if len(prices) else 0.0
         binding = [lp.row_names[i] for i, p in zip(idx, prices, strict=True) if abs(p) > 1e-12]
@@ -336,9 +378,10 @@ def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
             text = _("'{target}' ({kind} {goal}) costs nothing: it does not bind").format(
                 target=target_label(t), kind=kind, goal=said)
         rows.append({"target": t.name, "kind": t.kind, "goal": goal,
-                     "objective_with": result.objective, "objective_without": obj,
+                     "objective_with": base_obj, "objective_without": obj,
                      "status_without": status, "score_given_up": given_up,
                      "shadow_price": strongest, "binding_rows": "; ".join(binding),
                      "sentence": text,
-                     "conditional_on_selection": bool(result.duals_conditional)})
+                     "conditional_on_selection": bool(result.duals_conditional)
+                     and not reselect})
     return pd.DataFrame(rows, columns=POLICY_PRICE_COLUMNS)

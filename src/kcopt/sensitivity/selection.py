@@ -1,12 +1,16 @@
 """Selection margins for MIP runs: how far a project's score must move before the optimal
 selection includes or drops it.
 
-For a project p with a selection variable z[p], the optimum as a function of p's score is the
-better of two branches — the best plan with p selected and the best without — so the selection
-flips at one score. It is found by bisection on the score, each step re-solving the MIP. The
-LP with the selection fixed gives a first guess (p's reduced cost, in score points), which
-brackets the search and ranks projects: those nearest the margin are examined first.
-Each step is a full MIP solve, so the number of projects examined is bounded (`max_projects`).
+For a project p with a selection variable z[p], the optimum as a function of p's score s is the
+better of two branches: the best plan without p, V₀ (p's score plays no part in it), and the best
+plan with p, V₁(s) — a maximum of plans linear in s, so convex and nondecreasing, with slope the
+share of p's cap it gets (1 for an all-or-nothing project; its support for `weighted_funds`). The
+selection flips at the score s* where V₁(s*) = V₀. One MIP with z[p] fixed gives the branch that
+is not the plan; Newton's method on V₁ then finds s* — exact after one step for an all-or-nothing
+project (V₁ is a line), and in a few MIP solves otherwise (V₁ is piecewise linear, and each step
+lands on or beyond s* and moves toward it). The LP relaxation's reduced costs rank projects:
+those nearest the margin are examined first. Each examined project costs one to a few MIP solves,
+so the number examined is bounded (`max_projects`).
 """
 
 from __future__ import annotations
@@ -22,13 +26,23 @@ from kcopt.solve import Result
 from kcopt.words import _, fixed
 
 
-def _solve(model, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-           opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+def _branch(model, score: np.ndarray, p: int, j: int, z: float,
+            opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+    """The MIP with project p's score set and its selection z[p] (column j) fixed at `z`:
+    (objective, solution), objective NaN when there is none."""
     from kcopt.solvers import highs
 
-    lp = replace(model.lp, cost=cost, col_lower=lower, col_upper=upper)
-    raw = highs.solve(lp, opts)
-    return (raw.objective if raw.objective is not None else float("nan")), raw.x
+    lp = model.lp
+    xs = model.x_columns
+    cost = lp.cost.copy()
+    cost[xs] = objective_coefficients(score, model.projects["cap"].to_numpy(float),
+                                      model.col_project, model.scenario.objective)[xs]
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    lower[j] = upper[j] = z
+    raw = highs.solve(replace(lp, cost=cost, col_lower=lower, col_upper=upper), opts)
+    if raw.status not in ("optimal", "feasible") or raw.x is None or raw.objective is None:
+        return float("nan"), None
+    return float(raw.objective), raw.x
 
 
 def selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
@@ -70,7 +84,8 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
             np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
     order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
     args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
-             float(estimate[int(z_proj[k])]), opts, iterations, tol) for k in order]
+             float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
+             result.x) for k in order]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -97,43 +112,69 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     return pd.DataFrame(rows)
 
 
-def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol) -> dict:
-    lp = model.lp
+def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_objective,
+            plan_x) -> dict:
     pid = model.projects["project_id"].iat[p]
-    xs = model.x_columns
+    s0 = float(score[p])
+    onehot = np.zeros(len(score))
+    onehot[p] = 1.0
+    # d objective / d score of p, per unit of each column: V₁'s slope is unit · x
+    unit = objective_coefficients(onehot, cap, model.col_project, model.scenario.objective)
+    unit[np.setdiff1d(np.arange(len(unit)), model.x_columns)] = 0.0
+    linear = bool(model.projects["all_or_nothing"].iat[p] > 0) \
+        if "all_or_nothing" in model.projects else False  # y[p] = cap[p]·z[p]: V₁ is a line
 
-    def flips(delta: float) -> bool:
-        s = score.copy()
-        s[p] = max(score[p] + (-delta if sel else delta), 0.0)
-        cost = lp.cost.copy()
-        cost[xs] = objective_coefficients(s, cap, model.col_project, model.scenario.objective)[xs]
-        _obj, x = _solve(model, cost, lp.col_lower, lp.col_upper, opts)
-        return x is not None and (np.round(x[j]) > 0.5) != sel
+    def with_p(s: float) -> tuple[float, float]:
+        sc = score.copy()
+        sc[p] = s
+        obj, x = _branch(model, sc, p, j, 1.0, opts)
+        return obj, (float(unit @ x) if x is not None else 0.0)
 
-    limit = score[p] if sel else 1.0 - score[p]
-    lo, hi = 0.0, min(max(2 * estimate, 4 * tol), limit)
-    if not flips(hi):
-        lo, hi = hi, limit
-        if hi <= lo or not flips(hi):
-            return {"project_id": pid, "selected": sel, "score": round(score[p], 6),
-                    "margin": float("inf"), "flip_score": float("nan"),
-                    "sentence": (_("{project} stays selected whatever its score") if sel else
-                                 _("{project} stays out whatever its score")).format(
-                                     project=pid)}
-    for _step in range(iterations):
-        if hi - lo <= tol:
+    def never() -> dict:
+        return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+                "margin": float("inf"), "flip_score": float("nan"),
+                "sentence": (_("{project} stays selected whatever its score") if sel else
+                             _("{project} stays out whatever its score")).format(project=pid)}
+
+    if sel:  # the plan is V₁ at s0; V₀ is the best plan without p
+        v0, _x = _branch(model, score, p, j, 0.0, opts)
+        if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
+            return never()
+        s, v, g = s0, plan_objective, float(unit @ plan_x)
+    else:  # the plan is V₀; V₁ at s0 is the best plan that takes p
+        v0 = plan_objective
+        s = s0
+        v, g = with_p(s0)
+        if v != v:  # no plan can take p (its group, a dependency, a budget)
+            return never()
+    for _step in range(max(iterations, 1)):
+        if g <= 1e-12:  # p's score does not move V₁ (it gets no money when selected)
+            return never()
+        nxt = s - (v - v0) / g
+        if sel and nxt < 0.0:
+            nxt = 0.0
+        if not sel and nxt > 1.0:
+            nxt = 1.0
+        if linear and 0.0 < nxt < 1.0:
+            s = nxt
             break
-        mid = (lo + hi) / 2
-        if flips(mid):
-            hi = mid
-        else:
-            lo = mid
-    flip = score[p] - hi if sel else score[p] + hi
+        if abs(nxt - s) <= tol * 1e-3:
+            break
+        s = nxt
+        v, g = with_p(s)
+        if v != v:
+            return never()
+        if abs(v - v0) <= 1e-9 * max(1.0, abs(v0)):
+            break
+        if (s <= 0.0 and v > v0) or (s >= 1.0 and v < v0):  # no score in [0, 1] flips it
+            return never()
+    flip = s
+    margin = abs(s0 - flip)
     sentence = (_("{project} is selected: its score would have to fall by about {margin} (to "
                   "{flip}) before it is dropped") if sel else
                 _("{project} is not selected: its score would have to rise by about {margin} "
                   "(to {flip}) before it is selected"))
-    return {"project_id": pid, "selected": sel, "score": round(score[p], 6),
-            "margin": round(hi, 6), "flip_score": round(flip, 6),
-            "sentence": sentence.format(project=pid, margin=fixed(hi, 3),
+    return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+            "margin": round(margin, 6), "flip_score": round(flip, 6),
+            "sentence": sentence.format(project=pid, margin=fixed(margin, 3),
                                         flip=fixed(flip, 3))}

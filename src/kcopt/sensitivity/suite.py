@@ -11,9 +11,16 @@ import numpy as np
 import pandas as pd
 
 from kcopt.io.write import atomic_write, write_csv, write_json
-from kcopt.sensitivity.analyses import budget_sweep, policy_prices, tornado, weight_robustness
+from kcopt.sensitivity.analyses import (
+    budget_sweep,
+    policy_prices,
+    selection_mode,
+    tornado,
+    weight_robustness,
+)
 from kcopt.sensitivity.ranging import ranging
 from kcopt.solve import Result
+from kcopt.words import _
 
 TABLES = ("ranging_projects", "ranging_constraints", "budget_sweep", "weight_robustness",
           "tornado", "policy_prices")
@@ -43,10 +50,16 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                     bounds: dict[str, tuple[float, float]] | None = None,
                     sweep_points: int = 11, grid: int = 7, jobs: int = 1,
                     scheduler: str | None = None, progress: bool = False,
-                    margins: int = 5) -> Sensitivity:
-    """Every analysis of design §7 on a solved result. For a MIP, ranging and prices are those
-    of the LP with the selection fixed (labelled so), and the `margins` projects nearest the
-    selection margin get their selection margin (each costs several MIP re-solves)."""
+                    margins: int = 5, reselect: bool = False) -> Sensitivity:
+    """Every analysis of design §7 on a solved result.
+
+    For a MIP, ranging, prices, budget sweeps, weight draws, tornado and policy prices are
+    those of the LP with the integer decisions fixed at the plan's selection (labelled so:
+    `settings["selection"]` is "fixed"), re-solved from a warm basis in milliseconds;
+    `reselect=True` re-solves the whole MIP at every sweep point, draw, tornado end and policy
+    price instead (one MIP solve each: seconds per point). Re-selection is what the selection
+    margins measure: the `margins` projects nearest the margin get the score at which their
+    selection flips (one to a few MIP solves each)."""
     result.raise_for_status()
     t: dict[str, float] = {}
 
@@ -58,17 +71,19 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
 
     rp, rc = timed("ranging", ranging, result)
     sweep = timed("budget_sweep", budget_sweep, result, points=sweep_points, grid=grid,
-                  jobs=jobs, scheduler=scheduler, progress=progress)
+                  jobs=jobs, scheduler=scheduler, progress=progress, reselect=reselect)
     robust = timed("weight_robustness", weight_robustness, result, draws=draws,
                    concentration=concentration, bounds=bounds, seed=seed, jobs=jobs,
-                   scheduler=scheduler, progress=progress)
-    torn = timed("tornado", tornado, result, jobs=jobs, scheduler=scheduler, progress=progress)
+                   scheduler=scheduler, progress=progress, reselect=reselect)
+    torn = timed("tornado", tornado, result, jobs=jobs, scheduler=scheduler, progress=progress,
+                 reselect=reselect)
     prices = timed("policy_prices", policy_prices, result, jobs=jobs, scheduler=scheduler,
-                   progress=progress)
+                   progress=progress, reselect=reselect)
     settings = {"draws": draws, "seed": seed, "concentration": concentration,
                 "bounds": bounds or {}, "sweep_points": sweep_points, "grid": grid,
                 "failed_draws": robust.attrs.get("failed", 0),
-                "failed_sweep_points": int((sweep["status"] != "optimal").sum())}
+                "failed_sweep_points": int((sweep["status"] != "optimal").sum()),
+                "selection": selection_mode(result, reselect)}
     margin_table = None
     if result.model.lp.integer.any() and margins > 0:
         from kcopt.sensitivity.selection import selection_margins
@@ -110,38 +125,103 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _for_xlsx(df: pd.DataFrame) -> pd.DataFrame:
-    """Numbers stay numbers (rounded to 10 significant digits, as in the CSVs, so repeated runs
-    give identical workbooks); infinity is written `inf`, a missing value as an empty cell."""
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = [float(f"{v:.10g}") if np.isfinite(v) else v for v in out[col]]
-    return out
-
-
 SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
           "tornado": "Tornado", "policy_prices": "Giá chính sách",
           "selection_margins": "Biên lựa chọn"}
 
 
+NOTES_SHEET = "Ghi chú"
+
+
+def selection_notes(selection: str, margins: bool) -> list[str]:
+    """What a MIP run's sensitivity figures hold fixed, in the language in use (none for an
+    LP)."""
+    if selection == "lp":
+        return []
+    lines = [_("This plan has integer decisions (all-or-nothing projects, minimum shares, "
+               "dependencies, exclusive groups): it was solved as a MIP.")]
+    if selection == "fixed":
+        lines += [
+            _("Ranging, shadow prices, budget sweeps, weight draws, tornado and policy prices "
+              "hold the plan's selection of projects fixed: they re-solve the LP with the "
+              "integer decisions fixed at this plan's values, so they show how the money moves "
+              "among the selected projects, not which projects would be selected instead."),
+            _("A sweep point or tornado end marked 'infeasible' is a budget on which the "
+              "selected projects no longer fit. `kcopt sensitivity --reselect` re-solves the "
+              "whole MIP at every point (one MIP solve each, much slower)."),
+        ]
+    else:
+        lines += [
+            _("Budget sweeps, weight draws, tornado and policy prices re-solved the whole MIP at "
+              "every point (--reselect): the selection may change from point to point. Ranging "
+              "and shadow prices hold the plan's selection fixed."),
+        ]
+    if margins:
+        lines.append(_("The sheet '{sheet}' gives, for the projects nearest the selection "
+                       "margin, how far a score must move before the selection changes (found "
+                       "by re-solving the MIP).").format(sheet=SHEETS["selection_margins"]))
+    return lines
+
+
+def _cell(ws, r: int, c: int, v, fmt=None) -> None:
+    if v is None or (isinstance(v, float) and v != v):
+        return
+    if isinstance(v, bool | np.bool_):
+        ws.write_boolean(r, c, bool(v), fmt)
+    elif isinstance(v, int | float | np.integer | np.floating):
+        f = float(v)
+        if np.isfinite(f):
+            ws.write_number(r, c, float(f"{f:.10g}"), fmt)
+        else:
+            ws.write_string(r, c, "inf" if f > 0 else "-inf", fmt)
+    else:  # text such as a project named "=HYPERLINK(…)": never a formula
+        ws.write_string(r, c, str(v), fmt)
+
+
 def _write_xlsx(s: Sensitivity, path: Path) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in s.tables().items():
-            sheet = SHEETS[name]
-            _for_xlsx(df).to_excel(writer, sheet_name=sheet, index=False, inf_rep="inf")
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            ws.auto_filter.ref = ws.dimensions
-            for col in ws.columns:
-                for c in col:  # text such as a project named "=HYPERLINK(…)": never a formula
-                    if c.data_type == "f":
-                        c.data_type = "s"
-                width = max(len(str(c.value or "")) for c in list(col)[:200])
-                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-        writer.book.properties.created = _fixed_time()
-        writer.book.properties.modified = _fixed_time()
+    """One sheet per table, written with XlsxWriter; numbers stay numbers (rounded to 10
+    significant digits, as in the CSVs, so repeated runs give identical workbooks); infinity is
+    written `inf`, a missing value as an empty cell. A MIP run adds a notes sheet saying what
+    the figures hold fixed."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"created": _fixed_time()})
+    bold = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
+    for name, df in s.tables().items():
+        ws = wb.add_worksheet(SHEETS[name])
+        columns = [str(c) for c in df.columns]
+        for c, head in enumerate(columns):
+            ws.write_string(0, c, head, bold)
+        values = [df[col].tolist() for col in df.columns]
+        for r, row in enumerate(zip(*values, strict=True), start=1):
+            for c, v in enumerate(row):
+                _cell(ws, r, c, v)
+        ws.freeze_panes(1, 0)
+        if columns:
+            ws.autofilter(0, 0, len(df), len(columns) - 1)
+        for c, col in enumerate(values):
+            width = max([len(columns[c])] + [len(_shown(v)) for v in col[:199]])
+            ws.set_column(c, c, min(max(10, width + 2), 60))
+    notes = selection_notes(str(s.settings.get("selection", "lp")),
+                            s.selection_margins is not None)
+    if notes:
+        ws = wb.add_worksheet(NOTES_SHEET)
+        ws.set_column(0, 0, 120, wb.add_format({"text_wrap": True, "valign": "top"}))
+        for r, line in enumerate(notes):
+            ws.write_string(r, 0, line)
+    wb.close()
+
+
+def _shown(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float):
+        return "inf" if v == float("inf") else f"{v:.10g}"
+    return str(v)
 
 
 def _fixed_time():
