@@ -162,6 +162,11 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
     summ = dict(r.summary)
     summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
     files.append(write_json(summ, out / "summary.json"))
+    plots_done = None
+    if plots:  # drawn beside the workbooks (a child process where the platform allows)
+        from kcopt.io.plotjob import start_plots
+
+        plots_done = start_plots(r.summary, out / "plots")
     if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
         from kcopt.io.annex import write_annex
         from kcopt.io.xlsx_new import write_allocation_xlsx
@@ -169,19 +174,8 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
         # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
         files.append(write_annex(r, out / "annex.xlsx", r.form))
-    if plots:
-        from kcopt.io import plots as pl
-
-        s = r.summary
-        files += [
-            pl.save_png(pl.plot_by_category(pd.DataFrame(s["by_category"])),
-                        out / "plots" / "allocation_by_category.png"),
-            pl.save_png(pl.plot_by_region(pd.DataFrame(s["by_region"])),
-                        out / "plots" / "allocation_by_region.png"),
-            pl.save_png(pl.plot_budget_use(pd.DataFrame(s["by_province"]),
-                                           s["totals"]["central"], s["budgets"]["central"]),
-                        out / "plots" / "budget_use.png"),
-        ]
+    if plots_done is not None:
+        files += plots_done()
     return files
 
 

@@ -1,0 +1,68 @@
+"""The solve's three PNG plots drawn beside the workbooks: in a forked child process that
+imports matplotlib and draws while the parent writes allocation.xlsx and annex.xlsx, so the two
+heaviest writers of `kcopt solve` use both cores instead of one after the other.
+
+This module imports neither matplotlib nor the plot code: the child does. Where fork is not
+available (Windows), unsafe (other Python threads running, e.g. the browser app's server) or
+switched off (`KCOPT_PLOTS_IN_PROCESS=1`), or when the child fails, the plots are drawn in this
+process — so a user error (a full disk, a read-only folder) is raised here as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PLOT_FILES = ("allocation_by_category.png", "allocation_by_region.png", "budget_use.png")
+
+
+def write_plots(summary: dict[str, Any], folder: Path) -> list[Path]:
+    """Draw and write the three plots of a solve's summary into `folder`."""
+    import pandas as pd
+
+    from kcopt.io import plots as pl
+
+    s = summary
+    return [
+        pl.save_png(pl.plot_by_category(pd.DataFrame(s["by_category"])),
+                    folder / PLOT_FILES[0]),
+        pl.save_png(pl.plot_by_region(pd.DataFrame(s["by_region"])), folder / PLOT_FILES[1]),
+        pl.save_png(pl.plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
+                                       s["budgets"]["central"]), folder / PLOT_FILES[2]),
+    ]
+
+
+def _can_fork() -> bool:
+    return (hasattr(os, "fork") and threading.active_count() == 1
+            and os.environ.get("KCOPT_PLOTS_IN_PROCESS", "") not in ("1", "true", "yes"))
+
+
+def start_plots(summary: dict[str, Any], folder: Path) -> Callable[[], list[Path]]:
+    """Start drawing the plots; the returned function waits for them and returns their paths.
+
+    Call it before the parent's own writers and the returned function after them."""
+    if not _can_fork():
+        files = write_plots(summary, folder)
+        return lambda: files
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: draw, then leave without running the parent's exit handlers
+        code = 1
+        try:
+            write_plots(summary, folder)
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait() -> list[Path]:
+        _pid, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:  # draw here, so the real error is raised
+            return write_plots(summary, folder)
+        return [folder / name for name in PLOT_FILES]
+
+    return wait
