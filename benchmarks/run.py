@@ -674,8 +674,9 @@ def whatif(n: int, repeat: int) -> None:
 
 def mip_sensitivity(jobs: int) -> None:
     mip = DEMO.with_name("demo-mip.yaml")
+    # in English, so the phase timings line can be read back
     cmd = [*kcopt_command(), "sensitivity", str(mip), "-o", str(DATA / "mip-sensitivity"),
-           "--no-plots", "--jobs", str(jobs)]
+           "--no-plots", "--jobs", str(jobs), "--lang", "en"]
     t0, c0 = time.perf_counter(), children_cpu()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     seconds, cpu = time.perf_counter() - t0, children_cpu() - c0

@@ -125,8 +125,14 @@ def test_robustness_classes_on_demo(demo: kcopt.Result) -> None:
     assert table.loc[funded, "funded_share"].mean() > 0.8
 
 
-def test_jobs_and_dask_give_the_serial_answer(demo: kcopt.Result) -> None:
+def test_jobs_and_dask_give_the_serial_answer(demo: kcopt.Result,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcopt.sensitivity import engine
+
     serial = weight_robustness(demo, draws=24, seed=5)
+    # the demo's draws take milliseconds, so `jobs` would keep them here: send all but the
+    # first to the workers
+    monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)
     parallel = weight_robustness(demo, draws=24, seed=5, jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
     from distributed import Client, LocalCluster
@@ -181,7 +187,7 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
 
 
 def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
-        demo: kcopt.Result, tmp_path: Path) -> None:
+        demo: kcopt.Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """200 draws: serial, reversed, `jobs=2`, and a real Dask cluster whose scheduler and
     workers are separate processes give identical weight_robustness tables (each re-solve
     starts from the base basis, not from whatever its worker solved before)."""
@@ -204,6 +210,9 @@ def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
     forward = map_points(model.lp, task, weights)
     backward = map_points(model.lp, task, weights[::-1])[::-1]
     assert all(np.array_equal(a[2], b[2]) for a, b in zip(forward, backward, strict=True))
+    from kcopt.sensitivity import engine
+
+    monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)  # the workers, not this process
     pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=200, seed=11, jobs=2))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -227,3 +236,22 @@ def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
             proc.terminate()
             proc.wait(timeout=60)
     pd.testing.assert_frame_equal(serial, on_dask)
+
+
+def test_jobs_keep_small_work_in_this_process(demo: kcopt.Result) -> None:
+    """The demo's 30 draws take milliseconds: `jobs=2` runs them here (no worker started)
+    and gives the serial table; the split point is where the projected rest passes
+    `PARALLEL_AFTER_S`."""
+    from kcopt.sensitivity import engine
+
+    calls = []
+
+    class Counting:
+        def __call__(self, r, p):
+            calls.append(p)
+            return r.solve().objective
+
+    points = list(range(30))
+    assert engine.map_points(demo.model.lp, Counting(), points, jobs=2) == \
+        engine.map_points(demo.model.lp, Counting(), points)
+    assert len(calls) == 60  # every point ran in this process both times

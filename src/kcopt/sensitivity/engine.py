@@ -10,6 +10,7 @@ whatever the number of workers. A failed point is recorded, not raised.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,42 +96,62 @@ def _run_chunk(lp: LinearProgram, opts: SolverOptions, task: Task,
     return [task(resolver, p) for p in params]
 
 
+# below this many seconds of projected serial work a run stays in this process: starting a
+# worker process (Python, NumPy, pandas, SciPy, HiGHS) costs about a second of CPU each, more
+# than all the warm-started re-solves of a small program (200 draws of the demo: 0.1 s)
+PARALLEL_AFTER_S = 2.0
+
+
 def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: int = 1,
                scheduler: str | None = None, opts: SolverOptions | None = None,
                progress: bool = False, desc: str = "") -> list[Any]:
     """`[task(resolver, p) for p in params]`, warm-started, over `jobs` processes or a Dask
-    cluster at `scheduler`; results in the order of `params`."""
+    cluster at `scheduler`; results in the order of `params`.
+
+    With `jobs` > 1 the first points run here; when the rest would take more than
+    `PARALLEL_AFTER_S` at that pace, it goes to the worker processes. Every point starts from
+    the same basis, so where it runs does not change its answer."""
     opts = opts or SolverOptions()
     n = len(params)
     if n == 0:
         return []
-    workers = 1 if scheduler is None and jobs <= 1 else max(jobs, 2)
-    n_chunks = 1 if workers == 1 else min(n, 4 * workers)
-    bounds = np.linspace(0, n, n_chunks + 1).astype(int)
-    chunks = [list(params[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
     bar = _bar(n, desc) if progress else None
     out: list[Any] = []
     try:
         if scheduler is not None:
-            out = _dask(lp, opts, task, chunks, scheduler, bar)
-        elif workers == 1:
+            out = _dask(lp, opts, task, _chunks(params, max(jobs, 2)), scheduler, bar)
+        else:
             resolver = Resolver(lp, opts)
+            t0 = time.perf_counter()
             for p in params:
                 out.append(task(resolver, p))
                 if bar is not None:
                     bar.update(1)
-        else:
-            from joblib import Parallel, delayed
+                done = len(out)
+                if (jobs > 1 and done < n
+                        and (time.perf_counter() - t0) / done * (n - done) > PARALLEL_AFTER_S):
+                    break
+            rest = params[len(out):]
+            if rest:
+                from joblib import Parallel, delayed
 
-            parallel = Parallel(n_jobs=jobs, return_as="generator")
-            for res in parallel(delayed(_run_chunk)(lp, opts, task, c) for c in chunks):
-                out.extend(res)
-                if bar is not None:
-                    bar.update(len(res))
+                parallel = Parallel(n_jobs=jobs, return_as="generator")
+                for res in parallel(delayed(_run_chunk)(lp, opts, task, c)
+                                    for c in _chunks(rest, jobs)):
+                    out.extend(res)
+                    if bar is not None:
+                        bar.update(len(res))
     finally:
         if bar is not None:
             bar.close()
     return out
+
+
+def _chunks(params: Sequence[Any], workers: int) -> list[list[Any]]:
+    """Contiguous chunks, four per worker, one HiGHS instance each."""
+    n = len(params)
+    bounds = np.linspace(0, n, min(n, 4 * workers) + 1).astype(int)
+    return [list(params[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _dask(lp: LinearProgram, opts: SolverOptions, task: Task, chunks: list[list[Any]],
