@@ -43,3 +43,25 @@ def test_a_failed_child_raises_in_the_parent(summary: dict, tmp_path: Path) -> N
     blocked.write_text("a file where the plots folder should be")
     with pytest.raises(OSError):
         start_plots(summary, blocked)()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_prepared_early_draws_in_the_language_chosen_later(
+        summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is forked before the solve; the language a scenario or the caller picks after
+    that reaches it with the summary."""
+    from kcopt.io import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    with kcopt.words.using("en"):
+        english = write_plots(summary, tmp_path / "en")
+    plotjob.prepare()
+    assert plotjob._prepared is not None
+    with kcopt.words.using("en"):
+        drawn = start_plots(summary, tmp_path / "child")()
+    for a, b in zip(english, drawn, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    plotjob.prepare()
+    plotjob.discard()  # an unused child ends
+    assert plotjob._prepared is None

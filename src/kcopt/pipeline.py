@@ -69,6 +69,10 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
                     and _inside(write_model, out_target))
     if write_model is not None and not model_in_out:
         outputs.check_model_path(write_model, outputs.scenario_inputs(sc))
+    if out is not None and plots:  # the plot process imports matplotlib while this one solves
+        from kcopt.io.plotjob import prepare
+
+        prepare()
     file, spec_sheet = split_sheet(str(sc.projects))
     raw = read_table(file, sc.sheet or spec_sheet, _is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
