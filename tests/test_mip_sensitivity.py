@@ -21,7 +21,12 @@ from kcopt.sensitivity import (
     tornado,
     weight_robustness,
 )
-from kcopt.sensitivity.suite import run_sensitivity, selection_notes
+from kcopt.sensitivity.suite import (
+    NOTES_SHEET,
+    run_sensitivity,
+    selection_notes,
+    write_sensitivity,
+)
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600,
      "green": 0}
@@ -160,3 +165,18 @@ def test_suite_says_the_selection_is_fixed(make_case) -> None:
     notes = selection_notes(s.settings["selection"], True)
     assert len(notes) == 4 and "--reselect" in notes[2]
     assert selection_notes("lp", False) == []
+
+
+def test_workbook_notes_say_the_selection_is_fixed(make_case, tmp_path) -> None:
+    """sensitivity.xlsx of a MIP run has a notes sheet, also when the analyses were run one by
+    one (as the app does) and the settings do not say how."""
+    import openpyxl
+
+    result = _abc(make_case)
+    s = run_sensitivity(result, draws=4, sweep_points=3, grid=2, margins=1)
+    del s.settings["selection"]
+    write_sensitivity(s, result, tmp_path / "out", plots=False)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "sensitivity.xlsx")
+    assert wb.sheetnames[-1] == NOTES_SHEET
+    notes = [c.value for c in wb[NOTES_SHEET]["A"]]
+    assert notes == selection_notes("fixed", True)

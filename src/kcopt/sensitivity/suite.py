@@ -103,6 +103,8 @@ def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = T
         with outputs.amending(out, outputs.SENSITIVITY_FILES, "sensitivity") as folder:
             files = write_sensitivity(s, result, folder, plots)
         return [out / f.relative_to(folder) for f in files]
+    # analyses run one by one (the app) default to the fixed selection: say so in the files
+    s.settings.setdefault("selection", selection_mode(result))
     files = [write_csv(_for_csv(df), out / f"{name}.csv") for name, df in s.tables().items()]
     files.append(atomic_write(out / "sensitivity.xlsx", lambda p: _write_xlsx(s, p)))
     files.append(write_json({"settings": s.settings, "scenario": result.model.scenario.resolved(),
