@@ -198,3 +198,32 @@ def test_scenario_language_key_and_bad_language(vietnamese: None, tmp_path: Path
     path.write_text(yaml.safe_dump({**data, "language": "klingon"}), encoding="utf-8")
     res = runner.invoke(app, ["validate", str(path)])
     assert res.exit_code == 1 and "klingon" in res.output and "vi" in res.output
+
+
+COMMANDS = ["solve", "validate", "rules", "sensitivity", "compare", "report", "template", "init",
+            "app"]
+
+
+def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) -> None:
+    """Typer builds help texts once, in English; `kcopt --help` and each command's --help are
+    shown in the language in use (the CLI's help texts are catalog messages too)."""
+    runner = CliRunner()
+    for args in ([], *([c] for c in COMMANDS)):
+        vi = runner.invoke(app, [*args, "--help"])
+        assert vi.exit_code == 0, vi.output
+        flat = " ".join(re.sub("[│╭╮╰╯─]", " ", vi.output).split())  # rich wraps in boxes
+        assert "Cách dùng: kcopt" in flat and "Hiện hướng dẫn này rồi thoát" in flat
+        codes = (r"\b(" + "|".join(COMMANDS) + r")\b|--[\w-]+|\{\w+\}|\w+\s+<[\w\[\]]+>"
+                 r"|\b[A-Z]{2,}\b")  # command, option, argument and metavar names are codes
+        lines = [re.sub(codes, " ", line) for line in vi.output.splitlines()]
+        assert not english_words(lines), (args, english_words(lines))
+        en = runner.invoke(app, [*args, "--help", "--lang", "en"])
+        flat = " ".join(re.sub("[│╭╮╰╯─]", " ", en.output).split())
+        assert "Usage: kcopt" in flat and "Show this message and exit." in flat
+    assert "Phân bổ kinh phí khuyến công quốc gia" in runner.invoke(app, ["--help"]).output
+    os.environ["KCOPT_LANG"] = "en"
+    try:
+        assert "Allocate central (KCQG)" in runner.invoke(app, ["--help"]).output
+        assert "Solve a scenario" in runner.invoke(app, ["solve", "--help"]).output
+    finally:
+        os.environ.pop("KCOPT_LANG")

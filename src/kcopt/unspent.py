@@ -23,11 +23,10 @@ import numpy as np
 from kcopt.errors import Problem
 from kcopt.model.constraints import scope_budget
 from kcopt.solve import Result
+from kcopt.words import N_, _, num, using
 
 CODE = "budget_unspent"
-FUND_WORDS = {"vi": {"central": "kinh phí khuyến công quốc gia (trung ương)",
-                     "local": "kinh phí khuyến công địa phương"},
-              "en": {"central": "central (national) funds", "local": "local funds"}}
+FUND_WORDS = {"central": N_("central (national) funds"), "local": N_("local funds")}
 
 
 @dataclass
@@ -38,10 +37,6 @@ class _Spending:
     def of(self, fund: str) -> float:
         return self.central if fund == "central" else self.local
 
-
-def _vi(x: float) -> str:
-    """8000 → '8.000' (Vietnamese digit grouping)."""
-    return f"{x:,.0f}".replace(",", ".")
 
 
 def _spending(result: Result, x: np.ndarray) -> _Spending:
@@ -113,33 +108,24 @@ def _binds(result: Result, rows: list[int]) -> bool:
 
 def _message(lang: str, fund: str, names: list[str], joint: bool, idle: float, spent: float,
              budget: float, of_allocated: bool, estimate: bool) -> str:
-    quoted = [f"'{n}'" for n in names]
-    if lang == "en":
-        who = (" and ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1])
-               + f" and {quoted[-1]}")
-        text = (f"target{'s' if len(names) > 1 else ''} {who}{' together' if joint else ''} "
-                f"leave {'about ' if estimate else ''}{idle:,.0f} million VND of "
-                f"{FUND_WORDS['en'][fund]} unallocated "
-                f"(allocated {spent:,.0f} of {budget:,.0f} million; without "
-                f"{'them' if len(names) > 1 else 'it'} {idle:,.0f} million more would be "
-                "allocated)")
+    with using(lang):
+        quoted = [f"'{n}'" for n in names]
+        who = quoted[0] if len(quoted) == 1 else _("{first} and {last}").format(
+            first=", ".join(quoted[:-1]), last=quoted[-1])
+        amount = (_("about {amount}") if estimate else "{amount}").format(amount=num(idle))
+        text = (_("target {who}{together} leave {amount} million VND of {fund} unallocated "
+                  "(allocated {spent} of {budget} million; without it {idle} million more would "
+                  "be allocated)") if len(names) == 1 else
+                _("targets {who}{together} leave {amount} million VND of {fund} unallocated "
+                  "(allocated {spent} of {budget} million; without them {idle} million more "
+                  "would be allocated)")).format(
+            who=who, together=_(" together") if joint else "", amount=amount,
+            fund=_(FUND_WORDS[fund]), spent=num(spent), budget=num(budget), idle=num(idle))
         if of_allocated:
-            text += (". A target's share is of the support allocated, so allocating less also "
-                     "meets it; if the share is of the budget, set share_of: budget on the "
-                     "target, or change the share")
+            text += _(". A target's share is of the support allocated, so allocating less also "
+                      "meets it; if the share is of the budget, set share_of: budget on the "
+                      "target, or change the share")
         return text
-    who = (" và ".join(quoted) if len(quoted) < 3 else ", ".join(quoted[:-1])
-           + f" và {quoted[-1]}")
-    text = (f"chỉ tiêu {who}{' (cùng nhau)' if joint else ''} làm "
-            f"{'khoảng ' if estimate else ''}{_vi(idle)} triệu đồng "
-            f"{FUND_WORDS['vi'][fund]} không được phân bổ (đã phân bổ {_vi(spent)}/"
-            f"{_vi(budget)} triệu đồng; bỏ {'các ' if len(names) > 1 else ''}chỉ tiêu này thì "
-            f"phân bổ thêm được {_vi(idle)} triệu đồng)")
-    if of_allocated:
-        text += (". Tỷ lệ của chỉ tiêu tính trên tổng kinh phí được phân bổ, nên phân bổ ít đi "
-                 "cũng đạt chỉ tiêu; nếu tỷ lệ là trên dự toán ngân sách, ghi share_of: budget "
-                 "cho chỉ tiêu, hoặc điều chỉnh tỷ lệ")
-    return text
 
 
 class _Resolver:

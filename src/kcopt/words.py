@@ -215,9 +215,10 @@ def extract_rule_notes(fileobj, keywords, comment_tags, options):
 
 
 def extract_python(fileobj, keywords, comment_tags, options):
-    """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, and the plain
-    literal `message` and `fix` of every `Problem(...)`, `….err(key, message, value, fix)`,
-    `….problem(row, column, message, value, fix)` and `…._bad(mask, column, message, fix)`
+    """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, the CLI's
+    help texts (`help=` of typer's Option/Argument/Typer, the docstring of each `…_command`),
+    and the plain literal `message` and `fix` of every `Problem(...)`,
+    `….err(key, message, value, fix)`, `….problem(row, column, message, value, fix)` and `…._bad(mask, column, message, fix)`
     (a Problem renders them through the catalog when it is shown)."""
     import ast
 
@@ -230,6 +231,10 @@ def extract_python(fileobj, keywords, comment_tags, options):
     except SyntaxError:
         return
     for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_command"):
+            doc = ast.get_docstring(node)  # a command's help: translated by `translate_help`
+            if doc:
+                yield node.lineno, "_", doc.replace("%", "%%"), []
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -245,6 +250,8 @@ def extract_python(fileobj, keywords, comment_tags, options):
             spots = [node.args[i] for i in (2, 3) if len(node.args) > i]
         elif name == "replace":
             spots = []
+        elif name in ("Option", "Argument", "Typer"):  # the CLI's help texts
+            spots = [k.value for k in node.keywords if k.arg == "help"]
         else:
             continue
         spots += [k.value for k in node.keywords if k.arg in ("message", "fix")]

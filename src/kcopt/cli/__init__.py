@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kcopt.cli import app as _app
 from kcopt.cli import compare as _compare
@@ -18,7 +18,7 @@ from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
 from kcopt.errors import InputError
-from kcopt.words import set_language
+from kcopt.words import N_, set_language
 
 
 class _Commands(TyperGroup):
@@ -46,7 +46,47 @@ class _Commands(TyperGroup):
             except InputError as exc:
                 raise typer.BadParameter(exc.problems[0].message,
                                          param_hint="'--lang'") from None
+        translate_help(self, ctx, rest)
         return super().parse_args(ctx, rest)
+
+    def get_usage(self, ctx: Any) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+class _Command(TyperCommand):
+    def get_usage(self, ctx: Any) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+def _usage(text: str) -> str:
+    from kcopt.words import _
+
+    return text.replace("Usage:", _("Usage:"), 1)
+
+
+def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
+    """Typer builds the help texts once, in English (as written in the code); put them, and
+    typer's own few words around them, in the language in use before any help is shown."""
+    from kcopt.words import _, literal
+
+    for command in [group, *group.commands.values()]:
+        helper = command.get_help_option(ctx)  # click's "--help" line: made once, then kept
+        for obj in [command, *command.params, *([helper] if helper else [])]:
+            english = obj.__dict__.setdefault("_help_en", getattr(obj, "help", None))
+            if english:
+                obj.help = literal(english)
+    if not args or any(a in ("--help", "-h") for a in args):  # rich only when help is shown
+        import typer.rich_utils as rich
+
+        for name, english in TYPER_WORDS.items():
+            setattr(rich, name, _(english))
+
+
+TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("Options"),
+               "COMMANDS_PANEL_TITLE": N_("Commands"), "DEFAULT_STRING": N_("[default: {}]"),
+               "REQUIRED_LONG_STRING": N_("[required]")}
+# click's --help line and usage prefix, translated by `translate_help` and `_usage`
+N_("Show this message and exit."), N_("Usage:")
 
 
 app = typer.Typer(
@@ -83,15 +123,15 @@ def _main(
             raise typer.BadParameter(str(exc.problems[0]), param_hint="--limit") from None
 
 
-app.command("solve")(_solve.solve_command)
-app.command("validate")(_validate.validate_command)
-app.command("rules")(_rules.rules_command)
-app.command("sensitivity")(_sensitivity.sensitivity_command)
-app.command("compare")(_compare.compare_command)
-app.command("report")(_report.report_command)
-app.command("template")(_template.template_command)
-app.command("init")(_init.init_command)
-app.command("app")(_app.app_command)
+app.command("solve", cls=_Command)(_solve.solve_command)
+app.command("validate", cls=_Command)(_validate.validate_command)
+app.command("rules", cls=_Command)(_rules.rules_command)
+app.command("sensitivity", cls=_Command)(_sensitivity.sensitivity_command)
+app.command("compare", cls=_Command)(_compare.compare_command)
+app.command("report", cls=_Command)(_report.report_command)
+app.command("template", cls=_Command)(_template.template_command)
+app.command("init", cls=_Command)(_init.init_command)
+app.command("app", cls=_Command)(_app.app_command)
 
 
 def main() -> None:
