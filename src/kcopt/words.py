@@ -218,7 +218,8 @@ def extract_python(fileobj, keywords, comment_tags, options):
     """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, the CLI's
     help texts (`help=` of typer's Option/Argument/Typer, the docstring of each `…_command`),
     and the plain literal `message` and `fix` of every `Problem(...)`,
-    `….err(key, message, value, fix)`, `….problem(row, column, message, value, fix)` and `…._bad(mask, column, message, fix)`
+    `….err(key, message, value, fix)`, `….problem(row, column, message, value, fix)` and
+    `…._bad(mask, column, message, fix)`
     (a Problem renders them through the catalog when it is shown)."""
     import ast
 
