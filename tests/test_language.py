@@ -227,3 +227,42 @@ def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) 
         assert "Solve a scenario" in runner.invoke(app, ["solve", "--help"]).output
     finally:
         os.environ.pop("KCOPT_LANG")
+
+
+def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> None:
+    """A weight's `label:` in the scenario names it in the tornado (table, sensitivity.xlsx
+    and plot), the report and the workbook; built-in criteria have Vietnamese names."""
+    from kcopt.sensitivity import tornado
+    from kcopt.sensitivity.plots import plot_tornado
+
+    label = "Tỷ trọng sản xuất sạch hơn (nhãn riêng)"
+    weights = {**kcopt.load_scenario(DEMO).weights}
+    path = tmp_path / "nhan.yaml"
+    path.write_text(yaml.safe_dump({"extends": DEMO, "weights": {
+        **weights, "green": {"weight": weights["green"], "label": label}}},
+        allow_unicode=True), encoding="utf-8")
+    sc = kcopt.load_scenario(path)
+    assert sc.weight_labels == {"green": label} and sc.weights == pytest.approx(weights)
+    table = tornado(kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)))
+    named = dict(zip(table["parameter"], table["label"], strict=True))
+    assert named["green"] == label and named["appraisal"] == "Điểm thẩm định"
+    assert named["central budget"] == "kinh phí khuyến công quốc gia"
+    ticks = [t.get_text() for t in plot_tornado(table).axes[0].get_yticklabels()]
+    assert label in ticks and "green" not in ticks
+    runner = CliRunner()
+    res = runner.invoke(app, ["solve", str(path), "-o", str(tmp_path / "o"), "--no-plots"])
+    assert res.exit_code == 0, res.output
+    assert runner.invoke(app, ["report", str(tmp_path / "o")]).exit_code == 0
+    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert label in html and "Chuyển đổi số" in html and "0,150" in html
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "o" / "allocation.xlsx", read_only=True)[
+        "Theo ưu tiên"]
+    names = [row[1] for row in ws.iter_rows(values_only=True)]
+    assert label in names and "Điểm thẩm định" in names
+    with using("en"):
+        from kcopt.io.labels import criterion_label
+
+        assert criterion_label("green") == "Cleaner production"
+        assert criterion_label("green", sc.weight_labels) == label

@@ -25,7 +25,7 @@ from kcopt.views import (
     outcome,
     percent,
 )
-from kcopt.words import N_, _, get_language, pct, sig
+from kcopt.words import N_, _, fixed, get_language, pct, sig
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -683,10 +683,13 @@ def _provenance(o: Outcome) -> str:
             ("SHA-256", lambda r: f"<code>{_e(r['sha'])}</code>", False)]))
     weights = sc.get("weights", {})
     if weights:
+        from kcopt.io.labels import criterion_label
+
         body.append(f"<h3>{_bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
         body.append(_table(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
-            ("Tiêu chí / criterion", lambda r: _e(r["k"]), False),
-            ("Trọng số / weight", lambda r: f"{r['w']:.3f}", True)]))
+            ("Tiêu chí / criterion",
+             lambda r: _e(criterion_label(r["k"], sc.get("weight_labels"))), False),
+            ("Trọng số / weight", lambda r: fixed(r["w"], 3), True)]))
     budgets = s.get("budgets", {})
     years = sc.get("years") or []
     plan = _(" over {first}–{last}").format(first=years[0], last=years[-1]) \

@@ -93,6 +93,7 @@ class Scenario:
     local_budgets: dict[str, float]
     objective: Objective = "total_score"
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weight_labels: dict[str, str] = field(default_factory=dict)  # criterion -> its `label:`
     regional_advantages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
     local_match_min: float = 0.0
@@ -201,6 +202,7 @@ class Scenario:
             "fixed_amount": dict(self.fixed_amount),
             "objective": self.objective,
             "weights": dict(self.weights),
+            **({"weight_labels": dict(self.weight_labels)} if self.weight_labels else {}),
             "regional_advantages": {k: list(v) for k, v in self.regional_advantages.items()},
             "targets": [{k: (list(v) if isinstance(v, tuple) else v)
                          for k, v in t.__dict__.items() if v not in (None, (), "")}
@@ -511,7 +513,8 @@ class _Resolver:
         source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
         return Scenario(
             name=name, projects=proj_path, central_budget=central, local_budgets=local,
-            objective=objective, weights=weights, regional_advantages=adv, targets=targets,
+            objective=objective, weights=weights, weight_labels=self.weight_labels,
+            regional_advantages=adv, targets=targets,
             local_match_min=match, rate_overrides=overrides, regions=regions,
             must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
             years=years, growth=growth, central_by_year=central_by_year,
@@ -700,6 +703,7 @@ class _Resolver:
         return out
 
     def weights(self, spec: object) -> dict[str, float]:
+        self.weight_labels: dict[str, str] = {}
         if not isinstance(spec, dict):
             self.err("weights", "must be a mapping criterion: weight", spec)
             return dict(DEFAULT_WEIGHTS)
@@ -708,6 +712,11 @@ class _Resolver:
             if k not in CRITERIA:
                 self.err(f"weights.{k}", "unknown criterion", k, "Known: " + ", ".join(CRITERIA))
                 continue
+            if isinstance(v, dict):  # {weight: 0.15, label: "…"}: the name a committee reads
+                self.check_keys(f"weights.{k}.", v, ("weight", "label"))
+                if v.get("label"):
+                    self.weight_labels[k] = str(v["label"])
+                v = v.get("weight")
             w = self.number(f"weights.{k}", v, lo=0)
             if w is not None:
                 out[k] = w

@@ -243,18 +243,24 @@ def scenario_section(s: Any, lang: Lang) -> dict[str, Any]:
     st.subheader(tr("weights", lang))
     st.caption(tr("weights_note", lang))
     raw = dict(base.get("weights", DEFAULT_DATA["weights"]))
+    # a weight may carry its committee name: {weight: 0.15, label: "…"}
+    labels = {k: str(v.get("label")) for k, v in raw.items()
+              if isinstance(v, dict) and v.get("label")}
+    raw = {k: (v.get("weight", 0.0) if isinstance(v, dict) else v) for k, v in raw.items()}
     weights = {}
     cols = st.columns(2)
     for i, k in enumerate(engine.WEIGHT_KEYS):
         with cols[i % 2]:
-            weights[k] = float(st.slider(tr(f"w_{k}", lang), 0.0, 1.0,
-                                         float(raw.get(k, 0.0)), 0.01, key=f"w_{k}_{g}"))
+            weights[k] = float(st.slider(labels.get(k) or tr(f"w_{k}", lang), 0.0, 1.0,
+                                         float(raw.get(k) or 0.0), 0.01, key=f"w_{k}_{g}"))
     total = sum(weights.values())
     norm = {k: (v / total if total else 0.0) for k, v in weights.items()}
-    st.dataframe(pd.DataFrame({tr("weights", lang): [tr(f"w_{k}", lang) for k in norm],
+    st.dataframe(pd.DataFrame({tr("weights", lang): [labels.get(k) or tr(f"w_{k}", lang)
+                                                     for k in norm],
                                tr("normalised", lang): [round(v, 3) for v in norm.values()]}),
                  hide_index=True, key="normalised")
-    data["weights"] = {k: v for k, v in weights.items() if v > 0 or k in raw}
+    data["weights"] = {k: ({"weight": v, "label": labels[k]} if k in labels else v)
+                       for k, v in weights.items() if v > 0 or k in raw}
     st.subheader(tr("targets", lang))
     st.caption(tr("targets_help", lang))
     data["targets"] = edit_rows(base.get("targets", []), target_columns(), f"targets_{g}")

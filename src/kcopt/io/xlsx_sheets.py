@@ -420,7 +420,7 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
         r = FIRST_ROW + i
         vi, en = CRITERIA_LABELS[k]
         book.put(ws, r, 1, k)
-        book.put(ws, r, 2, vi)
+        book.put(ws, r, 2, run.scenario.weight_labels.get(k) or vi)  # the scenario's label:
         book.put(ws, r, 3, en)
         book.put(ws, r, 4, float(weights.get(k, 0.0)), PERCENT)
         meets = crit[:, i] > 0

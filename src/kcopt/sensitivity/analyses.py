@@ -295,6 +295,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     base_w = weight_vector(model.scenario.weights)
     lp = program(result, reselect)
     base_obj = base_objective(result, reselect)
+    labels = model.scenario.weight_labels
     wtask = WeightTask(criteria_matrix(model.projects, model.scenario),
                        model.projects["cap"].to_numpy(float), model.col_project,
                        model.scenario.objective, layout)
@@ -314,7 +315,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
                              desc="tornado: weights"), strict=True):
         status, obj, frac = out
         rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
-                                 base_obj))
+                                 base_obj, labels))
     btask = budget_task(model, layout)
     c_total, l_total = float(btask.central_base.sum()), float(btask.local_base.sum())
     bplan = [("central budget", (1 + s * change, 1.0), s * change, c_total * (1 + s * change))
@@ -328,13 +329,17 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
         x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
         rows.append(_tornado_row("budget", name, delta, value, out["status"],
-                                 out["objective"], frac, base_status, base_obj))
+                                 out["objective"], frac, base_status, base_obj, labels))
     return pd.DataFrame(rows)
 
 
-def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_obj) -> dict:
+def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_obj,
+                 labels) -> dict:
+    from kcopt.sensitivity.plots import parameter_label
+
     changed = int((project_status(frac) != base_status).sum()) if frac is not None else None
-    return {"parameter": name, "kind": kind, "change": delta, "value": round(value, 6),
+    return {"parameter": name, "label": parameter_label(name, labels), "kind": kind,
+            "change": delta, "value": round(value, 6),
             "status": status, "objective": obj,
             "delta_objective": obj - base_obj if status == "optimal" else float("nan"),
             "projects_changed": changed}

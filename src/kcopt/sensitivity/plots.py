@@ -69,14 +69,13 @@ def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     return fig
 
 
-def _parameter_label(parameter: str) -> str:
-    """A tornado row as a committee names it: the criterion's name, or the budget."""
-    from kcopt.io.labels import CRITERIA_LABELS
-    from kcopt.words import get_language
+def parameter_label(parameter: str, labels: dict[str, str] | None = None) -> str:
+    """A tornado row as a committee names it: the weight's `label:` in the scenario or the
+    criterion's built-in name, or the budget."""
+    from kcopt.io.labels import CRITERIA_LABELS, criterion_label
 
     if parameter in CRITERIA_LABELS:
-        vi, en = CRITERIA_LABELS[parameter]
-        return en if get_language() == "en" else vi
+        return criterion_label(parameter, labels)
     words = {"central budget": N_("central budget"), "local budgets": N_("local budgets")}
     return _(words[parameter]) if parameter in words else parameter
 
@@ -94,7 +93,8 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
             ax.text(r["delta_objective"], i, f" {int(r['projects_changed'] or 0)}",
                     va="center", ha="left" if r["delta_objective"] >= 0 else "right",
                     fontsize=7)
-    ax.set_yticks(range(len(params)), [_parameter_label(p) for p in params])
+    named = dict(zip(t["parameter"], t["label"], strict=True)) if "label" in t else {}
+    ax.set_yticks(range(len(params)), [named.get(p) or parameter_label(p) for p in params])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_("Change in objective (±20%; n = projects changing status)"), fontsize=8)
     ax.set_title(_("Tornado: weights and budgets ±20%"))
