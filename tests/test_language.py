@@ -266,3 +266,21 @@ def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> N
 
         assert criterion_label("green") == "Cleaner production"
         assert criterion_label("green", sc.weight_labels) == label
+
+
+def test_rules_command_speaks_the_language_in_use(vietnamese: None) -> None:
+    """`kcopt rules`: headings, content names, funds, confidence and notes in Vietnamese by
+    default, in English with --lang en; the content codes stay."""
+    runner = CliRunner()
+    for args in ([], ["--province", "Hải Phòng", "--year", "2026"]):
+        vi = runner.invoke(app, ["rules", *args]).output
+        assert vi.startswith("Bộ định mức") and "căn cứ" in vi.splitlines()[1]
+        assert "▸ Đào tạo nghề, truyền nghề" in vi and "Hạ tầng cụm công nghiệp" in vi
+        text = [re.sub(r"^\w+\s|\(.*?\)|'\w+'", " ", line) for line in vi.splitlines()]
+        assert not english_words(text), english_words(text)
+        en = runner.invoke(app, ["rules", *args, "--lang", "en"]).output
+        assert en.startswith("Rule set") and "legal basis" in en.splitlines()[1]
+        assert "▸ Vocational training and craft transfer" in en
+        assert "Industrial cluster infrastructure" in en and "Bộ định mức" not in en
+        assert "Trung ương" not in en and "nguồn" not in en
+    assert "territory Hải Dương" in en and "Provincial People's Council" in en

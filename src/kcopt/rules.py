@@ -504,7 +504,7 @@ def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
         amount=num(other)) if other > 0 else ""
     flag = ""
     if caps.flagged is not None and caps.flagged[i, k]:
-        flag = "; mức chưa được xác nhận (độ tin cậy thấp), cần kiểm tra trước khi dùng"
+        flag = _("; the level is not confirmed (low confidence): check it before use")
     if lim == "requested":
         return _("cap: the amount requested")
     if lim == "rate":
@@ -515,8 +515,8 @@ def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
         return _("cap: ceiling {amount} million{less}{terms} ({basis})").format(
             amount=num(caps.ceiling[i, k]), less=less, terms=terms, basis=data_text(basis)) + flag
     if lim == "group_ceiling":
-        return (f"{_('cap:')} mức tối đa của đề án nhóm {num(caps.ceiling[i, k])} "
-                f"triệu đồng{less} ({basis}){flag}")
+        return _("cap: group project ceiling {amount} million{less} ({basis})").format(
+            amount=num(caps.ceiling[i, k]), less=less, basis=data_text(basis)) + flag
     if lim == "decree32":
         return _("cap: state support ≤ {share} of infrastructure investment{less} "
                  "({basis})").format(share=pct(0.3), less=less, basis=data_text(DECREE32_BASIS))

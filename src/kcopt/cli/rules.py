@@ -75,13 +75,15 @@ def _render(rules, table, prov: str | None) -> str:
     from kcopt.rules import DECREE32_BASIS
 
     day = rules.today.strftime("%d/%m/%Y")
-    lines = [f"Bộ định mức {rules.version} — có hiệu lực ngày {day}"
-             + (f" — {prov}" if prov else " — toàn quốc")]
+    lines = [_("Rule set {version} — in force on {day}").format(version=rules.version, day=day)
+             + " — " + (prov or _("nationwide"))]
+    content, fund, basis = _("content"), _("fund"), _("legal basis")
     if prov:
-        lines.append(f"{'nội dung':26} {'nguồn':7} {'trung ương: tỷ lệ/trần':24} "
-                     f"{'tỉnh: tỷ lệ/trần':17}  căn cứ")
+        central, here = _("central: rate/ceiling"), _("province: rate/ceiling")
+        lines.append(f"{content:26} {fund:12} {central:24} {here:17}  {basis}")
     else:
-        lines.append(f"{'nội dung':26} {'nguồn':7} {'tỷ lệ / trần':15} {'tin cậy':10}  căn cứ")
+        levels, confidence = _("rate / ceiling"), _("confidence")
+        lines.append(f"{content:26} {fund:12} {levels:15} {confidence:10}  {basis}")
     english = get_language() == "en"
     shown = None
     for r in table.to_dict("records"):
@@ -91,37 +93,42 @@ def _render(rules, table, prov: str | None) -> str:
             title = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
             lines.append(f"▸ {title}")
         r["basis"] = data_text(r["basis"])
+        local = r["fund"] == "local"
         r["fund"] = fund_name(r["fund"])
         for key in ("confidence", "national_confidence"):
             if key in r and r[key] in CONFIDENCE_WORDS:
                 r[key] = _(CONFIDENCE_WORDS[r[key]])
         name = r["category"] + (f" [{r['vote_level']}]" if r["vote_level"] else "")
-        flag = "" if r["verified"] else "  ⚠ cần xác nhận"
+        flag = "" if r["verified"] else "  ⚠ " + _("to be confirmed")
+        period = f" ({r['period']})" if r["period"] else ""
         nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
         if prov and r["resolution"]:
-            lines.append(f"{name:26} {r['fund']:7} {nat:24} "
+            lines.append(f"{name:26} {r['fund']:12} {nat:24} "
                          f"{_fmt(r['rate'], r['ceiling']):17}  {r['basis']} [{r['confidence']}]"
-                         f"; nguồn: {r['source']}{flag}")
+                         + _("; source: {source}").format(source=r["source"]) + flag)
         elif prov:
-            here = "mức trung ương" if r["fund"] == "local" else ""
-            lines.append(f"{name:26} {r['fund']:7} {nat:24} {here:17}  {r['basis']}"
-                         f"{' (' + r['period'] + ')' if r['period'] else ''}{flag}")
+            here = _("central level") if local else ""
+            lines.append(f"{name:26} {r['fund']:12} {nat:24} {here:17}  {r['basis']}"
+                         f"{period}{flag}")
         else:
-            lines.append(f"{name:26} {r['fund']:7} {_fmt(r['rate'], r['ceiling']):15} "
-                         f"{r['confidence']:10}  {r['basis']}"
-                         f"{' (' + r['period'] + ')' if r['period'] else ''}{flag}")
+            lines.append(f"{name:26} {r['fund']:12} {_fmt(r['rate'], r['ceiling']):15} "
+                         f"{r['confidence']:10}  {r['basis']}{period}{flag}")
     if prov:
         used = sorted({(r["resolution"], r["territory"], r["effective"])
                        for r in table.to_dict("records") if r["resolution"]})
         lines.append("")
-        lines.append(f"Nghị quyết HĐND đang áp dụng tại {prov}: " + (
-            "; ".join(f"{n} — địa bàn {t}" + (f", hiệu lực {e}" if e else "")
-                      for n, t, e in used) if used else
-            "chưa có trong bộ định mức; kinh phí địa phương áp dụng mức trung ương "
-            "(thêm nghị quyết của tỉnh: rules: {provincial: tep.csv} trong kịch bản)"))
+        lines.append(_("Provincial People's Council resolutions in force in {province}: ").format(
+            province=prov) + ("; ".join(
+                _("{resolution} — territory {territory}").format(
+                    resolution=data_text(n), territory=t)
+                + (_(", in force from {day}").format(day=e) if e else "")
+                for n, t, e in used) if used else
+            _("none in the rule set; local funds apply the central levels (add the province's "
+              "resolution: rules: {provincial: tep.csv} in the scenario)")))
     lines.append("")
-    lines.append("Hạ tầng cụm công nghiệp: tổng hỗ trợ của nhà nước ≤ 30% tổng mức đầu tư, tính "
-                 f"cả hỗ trợ đã nhận, dù nguồn nào chi ({DECREE32_BASIS}).")
-    lines.append("Trần tính bằng triệu đồng. Mức 'low'/'unverified' cần xác nhận hoặc đặt lại "
-                 "bằng rate_overrides.")
+    lines.append(_("Industrial cluster infrastructure: total state support ≤ 30% of the total "
+                   "investment, counting support already received, whichever fund pays "
+                   "({basis}).").format(basis=data_text(DECREE32_BASIS)))
+    lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
+                   "setting with rate_overrides."))
     return "\n".join(lines)
