@@ -91,3 +91,14 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
 
 # mutation runs (benchmarks/mutation.py): stop at the first failing example, no shrinking
 settings.register_profile("mutation", phases=(Phase.explicit, Phase.generate))
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_tests():
+    """A `--lang` given to one CLI call (or kcopt.set_language) does not leak into the next
+    test: every test starts in KCOPT_LANG's language."""
+    yield
+    kcopt.set_language(None)
+    from kcopt.words import set_scenario_language
+
+    set_scenario_language(None)

@@ -124,7 +124,7 @@ def test_priority_multiplier(model_of, make_case):
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
     assert "hệ số ưu tiên 1.5" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
+    with kcopt.words.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
                                                                "provinces": ["Sơn La"]}})
@@ -152,7 +152,9 @@ def test_top_slice_is_reserved_before_the_allocation(make_case, tmp_path):
     items = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     assert items["Trích quản lý (cơ quan quản lý) trung ương / Management top-slice, central "
                  "budget"] == pytest.approx(150)
-    with pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
+    with pytest.raises(kcopt.InputError, match=r"at most 1.5%"):
+        make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
+    with kcopt.words.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
 
 

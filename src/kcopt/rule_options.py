@@ -32,6 +32,7 @@ from kcopt.policy import (
 from kcopt.ratefiles import RuleFiles, files_in, read_rule_files
 from kcopt.rules import load_rules
 from kcopt.text import fold
+from kcopt.words import N_, _, data_text, fixed, num, pct
 
 RULES_KEYS = ("provincial", "national")
 MULTIPLIER_KEYS = ("factor", "disadvantaged_area", "provinces", "sectors", "categories", "fund",
@@ -149,8 +150,10 @@ def _multiplier(r: _Resolver, i: int, raw: object) -> PriorityMultiplier | None:
     r.check_keys(f"{key}.", raw, MULTIPLIER_KEYS)
     factor = r.number(f"{key}.factor", raw.get("factor"), 1.0, MAX_MULTIPLIER)
     if factor is None and "factor" in raw:
-        r.errors[-1] = Problem(r.errors[-1].file, f"hệ số phải từ 1 đến {MAX_MULTIPLIER:g} "
-                               "(tối đa 1,5 lần mức hỗ trợ, Decree 45/2012 Art. 6.3)",
+        r.errors[-1] = Problem(r.errors[-1].file, _(
+            "the factor must be from 1 to {most} (at most 1.5 times the support level, "
+            "{basis})").format(most=fixed(MAX_MULTIPLIER, 1), basis=data_text(
+                "Decree 45/2012 Art. 6.3")),
                                "Ghi ví dụ factor: 1.5", column=f"{key}.factor",
                                value=raw.get("factor"), column_label="key")
     fund = raw.get("fund", "both")
@@ -202,15 +205,17 @@ def _top_slice(r: _Resolver, spec: object) -> TopSlice:
               "Ghi top_slice: {management: 0.015, implementer: 0.025}")
         return TopSlice()
     r.check_keys("top_slice.", spec, SLICE_KEYS)
-    fixes = {"management": (MAX_MANAGEMENT, "kinh phí hằng năm, cho cơ quan quản lý"),
-             "implementer": (MAX_IMPLEMENTER, "dự toán đề án, cho đơn vị thực hiện")}
+    fixes = {"management": (MAX_MANAGEMENT, N_("of the yearly funds, for the managing agency")),
+             "implementer": (MAX_IMPLEMENTER, N_("of the project's estimate, for the "
+                                                 "implementing unit"))}
     values = {}
     for key, (hi, what) in fixes.items():
         if key in spec:
             v = r.number(f"top_slice.{key}", spec[key], 0.0, hi)
             if v is None:
-                r.errors[-1] = Problem(r.errors[-1].file, f"phải là tỷ lệ từ 0 đến {hi:g} "
-                                       f"(tối đa {hi * 100:g}% {what})".replace(".", ","),
+                r.errors[-1] = Problem(r.errors[-1].file, _(
+                    "must be a share from 0 to {most} (at most {share} {what})").format(
+                        most=num(hi, 3), share=pct(hi, 1), what=_(what)),
                                        column=f"top_slice.{key}",
                                        value=spec[key], column_label="key")
             values[key] = v or 0.0

@@ -154,7 +154,8 @@ class Scenario:
         merged = {**self.weights, **weights}
         unknown = set(weights) - set(CRITERIA)
         if unknown:
-            raise InputError(f"unknown weight(s) {sorted(unknown)}; known: {', '.join(CRITERIA)}")
+            raise InputError(_("unknown weight(s) {names}; known: {known}").format(
+                names=sorted(unknown), known=", ".join(CRITERIA)))
         total = sum(merged.values())
         return replace(self, weights={k: v / total for k, v in merged.items()})
 
@@ -265,7 +266,9 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
         raise InputError([Problem(str(path), "scenario file not found", "Check the path")])
     if path.resolve() in seen:
         chain = " → ".join(p.name for p in [*seen, path.resolve()])
-        raise InputError([Problem(str(path), f"scenarios extend each other in a loop: {chain}",
+        raise InputError([Problem(str(path), _(
+            "scenarios extend each other in a loop: {chain}").format(
+            chain=chain),
                                   "Remove one of the extends: keys")])
     raw = read_input_bytes(path, "kịch bản")
     hashes[str(path)] = hashlib.sha256(raw).hexdigest()
@@ -354,7 +357,8 @@ class _Resolver:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.err(key, "must be a list", value, f"Write {key}: as lines starting with '- '")
+            self.err(key, "must be a list", value,
+                     _("Write {key}: as lines starting with '- '").format(key=key))
             return []
         return value
 
@@ -378,10 +382,13 @@ class _Resolver:
             name = self.province(f"{key}.{raw}", raw)
             if name is not None and name in first:
                 raw0, value0 = first[name]
-                self.err(f"{key}.{raw}", f"'{raw0}: {value0}' và '{raw}: {value}' cùng chỉ "
-                         f"{name} (đơn vị hành chính từ 1/7/2025, gồm các tỉnh cũ hợp nhất vào); "
-                         "mỗi tỉnh, thành phố chỉ ghi một lần", None,
-                         f"Gộp thành một dòng '{name}: …' cho cả tỉnh, thành phố mới")
+                self.err(f"{key}.{raw}", _(
+                    "'{first}' and '{second}' both name {name} (the administrative unit since "
+                    "1/7/2025, which absorbed the former provinces); write each province or city "
+                    "once").format(first=f"{raw0}: {value0}", second=f"{raw}: {value}",
+                                   name=name), None,
+                    _("Merge them into one line '{name}: …' for the new province or city").format(
+                        name=name))
                 continue
             if name is not None:
                 first[name] = (raw, value)
@@ -500,7 +507,8 @@ class _Resolver:
         for key in ("must_fund", "exclude"):
             val = d.get(key) or []
             if not isinstance(val, list):
-                self.err(key, "must be a list of project ids", val, f"Write {key}: [P-0001, …]")
+                self.err(key, "must be a list of project ids", val,
+                         _("Write {key}: [P-0001, …]").format(key=key))
                 val = []
             lists[key] = tuple(unicodedata.normalize("NFC", str(v)).strip() for v in val)
         rule_options = resolve_rule_options(self, d, years, self.path.parent)
@@ -540,7 +548,8 @@ class _Resolver:
             code = GROUP_PRIORITY if cat == GROUP_PRIORITY else index.get(fold(str(cat)))
             if code is None:
                 self.err(f"priorities.{cat}", "unknown content type", cat,
-                         f"See `kcopt rules`; {GROUP_PRIORITY} weighs group projects")
+                         _("See `kcopt rules`; {group} weighs group projects").format(
+                             group=GROUP_PRIORITY))
                 continue
             v = self.number(f"priorities.{cat}", w, 0, 1)
             if v is not None:
@@ -584,14 +593,15 @@ class _Resolver:
         for y, amount in spec.items():
             if not isinstance(y, int) or y not in years:
                 self.err(f"{key}.{y}", "not a year of the plan", y,
-                         f"Use one of {', '.join(map(str, years))}")
+                         _("Use one of {years}").format(years=", ".join(map(str, years))))
                 continue
             a = self.number(f"{key}.{y}", amount, lo=0)
             if a is not None:
                 out[y] = a
         missing = [y for y in years if y not in out]
         if out and missing:
-            self.err(key, f"no amount for {', '.join(map(str, missing))}", spec,
+            self.err(key, _("no amount for {years}").format(years=", ".join(map(str, missing))),
+                     spec,
                      "Give every plan year, or one amount with budgets.growth")
         return out
 
@@ -694,8 +704,9 @@ class _Resolver:
         for name, per_year in self.local_by_year.items():
             missing = [y for y in years if y not in per_year]
             if missing and name not in out:
-                self.errors.append(Problem(str(path), f"no budget for {name} in "
-                                           f"{', '.join(map(str, missing))}",
+                self.errors.append(Problem(str(path), _(
+                    "no budget for {province} in {years}").format(
+                    province=name, years=", ".join(map(str, missing))),
                                            "Give every plan year, or one row without a year "
                                            "and budgets.growth", column=ycol))
             if years and years[0] in per_year:

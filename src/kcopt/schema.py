@@ -145,9 +145,10 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
     raw, form = adapt(raw, province)
     if raw.money_scale is not None:
         if money_scale != 1.0 and abs(raw.money_scale - money_scale) > 1e-12:
-            raw.notes.append(Problem(str(raw.path), f"the sheet states its own unit (× "
-                                     f"{raw.money_scale:g} to million VND); the scenario's "
-                                     f"units (× {money_scale:g}) are used for its budgets only",
+            raw.notes.append(Problem(str(raw.path), _(
+                "the sheet states its own unit (× {sheet} to million VND); the scenario's units "
+                "(× {scenario}) are used for its budgets only").format(
+                    sheet=f"{raw.money_scale:g}", scenario=f"{money_scale:g}"),
                                      sheet=raw.sheet, severity="warning"))
         money_scale = raw.money_scale
     v = _Validator(raw)
@@ -187,8 +188,9 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
         name = str(h)
         if name in RESERVED or name in frame.columns:  # kcopt writes a column of that name
             name = f"{h} (input)"
-            v.warnings.append(Problem(str(raw.path), f"extra column '{h}' is kept as '{name}':"
-                                      " kcopt writes its own column of that name",
+            v.warnings.append(Problem(str(raw.path), _(
+                "extra column '{column}' is kept as '{name}': kcopt writes its own column of "
+                "that name").format(column=h, name=name),
                                       sheet=raw.sheet, column=str(h), severity="warning"))
         frame[name] = df[h].to_numpy()
         extras.append(name)

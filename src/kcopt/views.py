@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from kcopt.errors import InputError, OutputError
-from kcopt.words import fixed, num
+from kcopt.words import _, fixed, num
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -100,9 +100,10 @@ def load_output(folder: Path) -> Outcome:
 
     folder = Path(folder)
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "not found"
-        raise OutputError(f"output folder '{folder}' {what}. Give the folder written by "
-                          f"`kcopt solve SCENARIO -o {folder}`")
+        raise OutputError((_("output folder '{folder}' is a file, not a folder. Give the folder "
+                             "written by `kcopt solve SCENARIO -o {folder}`") if folder.exists()
+                           else _("output folder '{folder}' not found. Give the folder written "
+                                  "by `kcopt solve SCENARIO -o {folder}`")).format(folder=folder))
     with reading(folder):
         return _load_output(folder)
 
@@ -110,15 +111,15 @@ def load_output(folder: Path) -> Outcome:
 def _load_output(folder: Path) -> Outcome:
     alloc_path = folder / "allocation.csv"
     if not alloc_path.exists():
-        hint = ("its scenario was infeasible (see diagnosis.json); relax it and solve again"
+        hint = (_("its scenario was infeasible (see diagnosis.json); relax it and solve again")
                 if (folder / "diagnosis.json").exists()
-                else "run `kcopt solve SCENARIO -o " + str(folder) + "` first")
-        raise OutputError(f"'{folder}' has no allocation.csv, so it is not a solved kcopt "
-                          f"output: {hint}")
+                else _("run `kcopt solve SCENARIO -o {folder}` first").format(folder=folder))
+        raise OutputError(_("'{folder}' has no allocation.csv, so it is not a solved kcopt "
+                            "output: {hint}").format(folder=folder, hint=hint))
     summary_path = folder / "summary.json"
     if not summary_path.exists():
-        raise OutputError(f"'{folder}' has allocation.csv but no summary.json; write both with "
-                          f"`kcopt solve SCENARIO -o {folder}`")
+        raise OutputError(_("'{folder}' has allocation.csv but no summary.json; write both "
+                            "with `kcopt solve SCENARIO -o {folder}`").format(folder=folder))
     allocation = _read_csv(alloc_path, ALLOCATION_COLUMNS)
     summary = _read_json(summary_path)
     bad = [f"'{k}'" for k, kind in SUMMARY_KEYS.items() if not isinstance(summary.get(k), kind)]
@@ -127,8 +128,9 @@ def _load_output(folder: Path) -> Outcome:
             if isinstance(summary.get(k), dict)
             for f in fields if not isinstance(summary[k].get(f), int | float)]
     if bad:
-        raise OutputError(f"{summary_path}: {', '.join(bad)} missing or not what kcopt writes; "
-                          "was it edited? Solve the scenario again to rewrite it")
+        raise OutputError(_("{file}: {keys} missing or not what kcopt writes; was it edited? "
+                            "Solve the scenario again to rewrite it").format(
+            file=summary_path, keys=", ".join(bad)))
     constraints = _read_csv(folder / "constraints.csv", CONSTRAINT_COLUMNS) if (
         folder / "constraints.csv").exists() else None
     tables = {name: _read_csv(folder / f"{name}.csv") for name in SENSITIVITY_TABLES
@@ -137,8 +139,9 @@ def _load_output(folder: Path) -> Outcome:
     if (folder / "sensitivity.json").exists():
         settings = _read_json(folder / "sensitivity.json").get("settings", {})
         if not isinstance(settings, dict):
-            raise OutputError(f"{folder / 'sensitivity.json'}: 'settings' is not what kcopt "
-                              "writes; run `kcopt sensitivity` again to rewrite it")
+            raise OutputError(_("{file}: 'settings' is not what kcopt writes; run `kcopt "
+                                "sensitivity` again to rewrite it").format(
+                file=folder / "sensitivity.json"))
     scenario = summary.get("scenario")
     name = str((scenario.get("name") if isinstance(scenario, dict) else None) or folder.name)
     return Outcome(name, allocation, summary, constraints, tables, settings, folder)
@@ -151,24 +154,24 @@ def damaged(exc: BaseException, *folders: Path) -> OutputError:
     """An output folder whose files do not read as one kcopt run (edited, or of another
     version): the error for the planner, naming the folder and what was wrong."""
     where = " / ".join(f"'{f}'" for f in dict.fromkeys(folders))
-    return OutputError(f"{where}: các tệp kết quả không khớp với nhau hoặc đã bị sửa "
-                       f"({type(exc).__name__}: {exc}); hãy chạy lại kcopt solve / its files do "
-                       "not read as one kcopt output (edited, or written by another version): "
-                       "solve the scenario again. If they were not edited, report it (--debug "
-                       "shows where)")
+    return OutputError(_("{folders}: its files do not read as one kcopt output (edited, or "
+                         "written by another version: {kind}: {error}); solve the scenario "
+                         "again. If they were not edited, report it (--debug shows where)").format(
+        folders=where, kind=type(exc).__name__, error=exc))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise OutputError(f"{path}: not valid JSON ({exc}); solve the scenario again to rewrite "
-                          "it") from None
+        raise OutputError(_("{file}: not valid JSON ({error}); solve the scenario again to "
+                            "rewrite it").format(file=path, error=exc)) from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise OutputError(_("{file}: cannot be read ({error})").format(
+            file=path, error=exc.strerror or exc)) from None
     if not isinstance(data, dict):
-        raise OutputError(f"{path}: not what kcopt writes (a JSON object); solve the scenario "
-                          "again to rewrite it")
+        raise OutputError(_("{file}: not what kcopt writes (a JSON object); solve the scenario "
+                            "again to rewrite it").format(file=path))
     return data
 
 
@@ -179,14 +182,16 @@ def _read_csv(path: Path, required: set[str] | None = None) -> pd.DataFrame:
         frame = read_csv_cells(pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str},
                                            keep_default_na=False, na_values=[""]))
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors
-        raise OutputError(f"{path}: cannot be read as a kcopt CSV ({exc}); was it edited? Run "
-                          "kcopt again to rewrite it") from None
+        raise OutputError(_("{file}: cannot be read as a kcopt CSV ({error}); was it edited? "
+                            "Run kcopt again to rewrite it").format(file=path, error=exc)) from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise OutputError(_("{file}: cannot be read ({error})").format(
+            file=path, error=exc.strerror or exc)) from None
     missing = (required or set()) - set(frame.columns)
     if missing:
-        raise OutputError(f"{path}: columns {sorted(missing)} are missing; is it a kcopt "
-                          f"{path.name}? Run kcopt again to rewrite it")
+        raise OutputError(_("{file}: columns {columns} are missing; is it a kcopt {name}? Run "
+                            "kcopt again to rewrite it").format(file=path, columns=sorted(missing),
+                                                                name=path.name))
     for col in ("reason", "name", "sentence", "binding_rows"):
         if col in frame:
             frame[col] = frame[col].astype(object).fillna("").astype(str)  # all-empty: float

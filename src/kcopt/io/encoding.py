@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 from kcopt.errors import InputError, Problem
+from kcopt.words import _
 
 
 def _char(b: bytes, encoding: str) -> str | None:
@@ -63,8 +64,9 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str]:
 
 def _finish(text: str, name: str, file: str) -> str:
     if "\x00" in text:
-        raise InputError([Problem(file, f"tệp chứa ký tự NUL khi đọc theo mã hóa {name}: có lẽ "
-                                  "không phải tệp văn bản (CSV)", _FIX)])
+        raise InputError([Problem(file, _(
+            "the file holds NUL characters when read as {encoding}: it is probably not a text "
+            "(CSV) file").format(encoding=name), _FIX)])
     return unicodedata.normalize("NFC", text)
 
 

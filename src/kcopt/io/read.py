@@ -24,6 +24,7 @@ from kcopt.io.layout import ColumnName, find_header, locate
 from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref, get_column_letter
 from kcopt.limits import check_input_path, read_input_bytes
 from kcopt.text import fold
+from kcopt.words import _
 
 HEADER_SCAN_ROWS = 30
 
@@ -83,7 +84,8 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
         raise InputError([Problem(str(path), "OpenDocument (.ods) spreadsheets are not read",
                                   "Save it from LibreOffice as .xlsx (Excel 2007–365)")])
     else:
-        raise InputError([Problem(str(path), f"unsupported file type '{suffix}'",
+        raise InputError([Problem(
+            str(path), _("unsupported file type '{suffix}'").format(suffix=suffix),
                                   "Give a .csv or .xlsx file")])
     title = grid.title or None
     cells = grid.cells
@@ -242,9 +244,11 @@ def _pick_sheet(path: Path, sheet: str, names: list[str], notes: list[Problem]) 
         return sheet
     close = [n for n in names if fold(n) == fold(sheet)]
     if len(close) == 1:
-        notes.append(Problem(str(path), f"no sheet named exactly '{sheet}'; read sheet "
-                             f"'{close[0]}'", sheet=close[0], severity="warning"))
+        notes.append(Problem(str(path), _(
+            "no sheet named exactly '{sheet}'; read sheet '{found}'").format(
+            sheet=sheet, found=close[0]), sheet=close[0], severity="warning"))
         return close[0]
-    raise InputError([Problem(str(path), f"no sheet named '{sheet}'",
-                              f"The workbook has: {', '.join(names)}. Give one of these after "
-                              "'#' (file.xlsx#Sheet) or in the scenario's `sheet:` key")])
+    raise InputError([Problem(str(path), _("no sheet named '{sheet}'").format(sheet=sheet),
+                              _("The workbook has: {sheets}. Give one of these after '#' "
+                                "(file.xlsx#Sheet) or in the scenario's `sheet:` key").format(
+                                  sheets=", ".join(names)))])

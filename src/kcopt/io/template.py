@@ -38,6 +38,7 @@ from kcopt.io.xlsx_edit import (
     save_reproducibly,
 )
 from kcopt.rules import DECREE32_BASIS, RuleSet, load_rules
+from kcopt.words import _
 
 DATA_SHEET = "Danh mục đề án"
 HELP_SHEET = "Hướng dẫn"
@@ -137,7 +138,8 @@ def write_template(path: Path, rows: int = 300, force: bool = False,
                                   "programme)", "Choose another name, or add --force to "
                                   "overwrite it")])
     if rows < 1:
-        raise InputError([Problem(str(path), f"--rows must be at least 1; got {rows}",
+        raise InputError([Problem(str(path), _("--rows must be at least 1; got {rows}").format(
+            rows=rows),
                                   "Give the number of blank project rows, e.g. --rows 300")])
     wb = template_workbook(rows, rules or load_rules())
     return atomic_write(path, lambda p: save_reproducibly(wb, p, datetime(2025, 10, 15)))

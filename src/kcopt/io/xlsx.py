@@ -45,6 +45,7 @@ from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_rep
 from kcopt.io.xlsx_new import allocation_book, write_allocation_xlsx
 from kcopt.limits import check_input_path
 from kcopt.text import fold
+from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
@@ -80,8 +81,9 @@ def check_into(source: Path) -> None:
     if not source.exists():
         raise InputError([Problem(str(source), "workbook for --into not found", "Check the path")])
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError([Problem(str(source), f"--into needs an Excel workbook (.xlsx); got "
-                                  f"'{source.suffix}'", "Save the project list as .xlsx, or "
+        raise InputError([Problem(str(source), _(
+            "--into needs an Excel workbook (.xlsx); got '{suffix}'").format(
+                suffix=source.suffix), "Save the project list as .xlsx, or "
                                   "leave out --into and use allocation.xlsx")])
     check_input_path(source, "bảng tính --into")
     check_workbook_file(source)
@@ -130,8 +132,9 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     try:
         wb = openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many types on odd workbooks
-        raise InputError([Problem(str(source), f"cannot open the workbook for writing "
-                                  f"({type(exc).__name__}: {exc})",
+        raise InputError([Problem(str(source), _(
+            "cannot open the workbook for writing ({kind}: {error})").format(
+                kind=type(exc).__name__, error=exc),
                                   "Re-save it from Excel or LibreOffice as .xlsx")]) from None
     warnings += _losses(source)
     ws = wb[raw.sheet] if raw.sheet else wb.worksheets[0]
@@ -171,8 +174,9 @@ def _open_for_writing(source: Path) -> Workbook:
     try:
         return openpyxl.load_workbook(source, keep_vba=keep_vba, rich_text=True)
     except Exception as exc:  # openpyxl raises many types on odd workbooks
-        raise InputError([Problem(str(source), f"cannot open the workbook for writing "
-                                  f"({type(exc).__name__}: {exc})",
+        raise InputError([Problem(str(source), _(
+            "cannot open the workbook for writing ({kind}: {error})").format(
+                kind=type(exc).__name__, error=exc),
                                   "Re-save it from Excel or LibreOffice as .xlsx")]) from None
 
 
