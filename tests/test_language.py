@@ -88,7 +88,8 @@ def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
     compiled into kcopt.mo) fails here: run the commands in CONTRIBUTING.md."""
     used = {msg[2] if isinstance(msg[2], str) else msg[2][0]
             for msg in extract_from_dir(str(SRC), method_map=[
-                ("**.py", extract_python), ("data/support_rates.csv", extract_rule_notes)],
+                ("**.py", extract_python), ("data/support_rates.csv", extract_rule_notes),
+                ("data/provincial_rates.csv", extract_rule_notes)],
                                         keywords={"_": None, "N_": None, "ngettext": (1, 2)})}
     with PO.open("rb") as fh:
         catalog = read_po(fh)
@@ -284,3 +285,29 @@ def test_rules_command_speaks_the_language_in_use(vietnamese: None) -> None:
         assert "Industrial cluster infrastructure" in en and "Bộ định mức" not in en
         assert "Trung ương" not in en and "nguồn" not in en
     assert "territory Hải Dương" in en and "Provincial People's Council" in en
+
+
+def test_provincial_resolutions_follow_the_shared_data_and_read_in_vietnamese(
+        vietnamese: None) -> None:
+    """The package's provincial_rates.csv is the shared reference data unchanged; its English
+    resolution names and notes reach a planner in Vietnamese through the catalog."""
+    import csv
+
+    from kcopt.words import data_text
+
+    text = (SRC / "data" / "provincial_rates.csv").read_text(encoding="utf-8")
+    shared = Path("/work/shared/data/provincial_rates.csv")
+    if shared.exists():  # the reference copy, where the team's shared data is mounted
+        assert text == shared.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    with using("vi"):
+        for r in rows:
+            for column in ("resolution", "note"):
+                if r[column]:
+                    assert data_text(r[column]) != r[column] or "NQ" in r[column], r[column]
+                    assert not english_words([data_text(r[column])]), r[column]
+    out = CliRunner().invoke(app, ["rules", "--province", "Hải Phòng", "--year", "2026"]).output
+    assert "Nghị quyết HĐND tỉnh Hải Dương" in out and "HĐND Hải Phòng, địa bàn Hải Dương cũ" in out
+    assert "resolution" not in out and "People's Council" not in out
+    en = CliRunner().invoke(app, ["rules", "--province", "Hải Phòng", "--lang", "en"]).output
+    assert "Hải Dương HĐND resolution (number and date not retrieved)" in en

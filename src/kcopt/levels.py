@@ -26,6 +26,7 @@ from functools import cache
 from importlib import resources
 
 from kcopt.text import fold
+from kcopt.words import _, data_text
 
 FUNDS = ("central", "local")
 VOTE_LEVELS = ("district", "provincial", "regional", "national")
@@ -91,13 +92,15 @@ class Resolution:
 
     def label(self) -> str:
         """The resolution as a reason names it: number, province, territory, effective date."""
-        where = f"HĐND {self.province}"
+        where = _("People's Council of {province}").format(province=self.province)
         if self.territory and fold(self.territory) != fold(self.province):
-            where += f", địa bàn {self.territory} cũ"
+            where += _(", former {territory} territory").format(territory=self.territory)
         elif self.territory:
-            where += f", địa bàn {self.territory} trước 01/7/2025"
-        when = f", hiệu lực {_vi_date(self.effective)}" if self.effective else ""
-        return f"{self.number} ({where}{when})"
+            where += _(", {territory} territory before 01/7/2025").format(
+                territory=self.territory)
+        when = _(", in force from {day}").format(day=_vi_date(self.effective)) \
+            if self.effective else ""
+        return f"{data_text(self.number)} ({where}{when})"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class InForce:
     def basis(self) -> str:
         base = self.resolution.label() if self.resolution else self.level.basis
         if self.stand_in:
-            base += "; mức công bố gần nhất, chưa rõ mức đang có hiệu lực"
+            base += _("; the latest published level, the level in force is not known")
         return base
 
 

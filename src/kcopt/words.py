@@ -170,7 +170,8 @@ def million(x: float, digits: int = 0) -> str:
     return _("{amount} million").format(amount=num(x, digits))
 
 
-_CITATION = ((r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
+_CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
+             (r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
              (r"\bDecree\b", N_("Decree")), (r"\bDecision\b", N_("Decision")),
              (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")))
 
@@ -201,14 +202,15 @@ def data_text(text: str) -> str:
 
 
 def extract_rule_notes(fileobj, keywords, comment_tags, options):
-    """Babel extractor for the rule data: each `note` of support_rates.csv is a message
-    (babel.cfg maps data/support_rates.csv here)."""
+    """Babel extractor for the rule data: each `note` of support_rates.csv and each `note` and
+    `resolution` of provincial_rates.csv is a message (babel.cfg maps both files here); the
+    data keep the shared reference wording, the catalog gives a planner's language."""
     import csv
     import io
 
     rows = csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8-sig"))
     for line, row in enumerate(rows, start=2):
-        for column in ("note",):
+        for column in ("note", "resolution"):
             value = (row.get(column) or "").strip()
             if value and not value.replace(".", "").isdigit():
                 yield line, "_", value.replace("%", "%%"), []
