@@ -62,7 +62,7 @@ def test_local_machinery_national_level_former_territory_and_merged_province(mod
     assert caps_of(model) == {"S1": 300, "H1": 250, "H2": 250, "H3": 300, "H4": 300, "S2": 200}
     assert (model.projects["status"] == "").all()  # every one eligible from local funds
     basis = model.caps.basis[:, 1]
-    assert HAI_DUONG in basis[1] and "địa bàn Hải Dương cũ" in basis[1]
+    assert HAI_DUONG in basis[1] and "former Hải Dương territory" in basis[1]
     assert basis[0] == basis[3] == "TT 28/2018/TT-BTC Art. 8 cl. 4"
     assert list(model.caps.limit[:, 1]) == ["ceiling"] * 5 + ["rate"]
 
@@ -184,7 +184,7 @@ def test_same_project_under_2017_and_2026_rules(model_of):
     new, old = model_of(projects, plan_year=2026), model_of(projects, plan_year=2017)
     assert caps_of(new) == {"M1": 800, "T1": 300}
     assert caps_of(old) == {"M1": 1000, "T1": 300}
-    assert "hiệu lực 26/07/2025" in new.caps.basis[0, 1]
+    assert "in force from 26/07/2025" in new.caps.basis[0, 1]
     assert "NQ 08/2024/NQ-HĐND" in new.caps.basis[1, 1]
     assert old.caps.basis[1, 1].startswith("TT 28/2018")
     assert new.caps.flagged is not None and old.caps.flagged is not None
@@ -277,7 +277,7 @@ def test_rules_command_shows_national_and_provincial_levels_side_by_side():
                               "--lang", "vi"], catch_exceptions=False)
     assert res.exit_code == 0
     line = next(li for li in res.output.splitlines()
-                if li.startswith("machinery") and HAI_DUONG in li)
+                if li.startswith("machinery") and "Nghị quyết HĐND tỉnh Hải Dương" in li)
     assert "50% /    300" in line and "50% /    250" in line and "vietnam.vn" in line
     assert "địa bàn Hải Dương" in res.output and "01/01/2026" in res.output
     res = runner.invoke(app, ["rules", "--province", "Sơn La", "--csv"],
