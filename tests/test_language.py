@@ -46,6 +46,8 @@ over under none which where when what how why because reached reaches raise rela
 remove fully minimum maximum selection group exclusive start year years local central money
 objective solver wrote files warning error problem problems row column sheet got check fix
 infeasible relaxed relaxation needs need needed cannot hold lower asks possible change
+low medium high unverified resolution retrieved former territory synthetic candidate demand
+usage options arguments commands show message exit
 """.split())  # noqa: SIM905
 # Codes and proper names that stay as they are in every language.
 ALLOWED = {"KCQG", "KCĐP", "MIP", "LP", "HiGHS", "highs", "CBC", "optimal", "total_score",
@@ -81,6 +83,34 @@ def figure_texts(fig) -> list[str]:
             out += [t.get_text() for t in legend.get_texts()]
             out.append(legend.get_title().get_text())
     return [t for t in out if t]
+
+
+def report_texts(path: Path) -> list[str]:
+    """The words of an HTML report a reader sees in Vietnamese: the English beneath a heading
+    (`<span class=en>`) and after " / " in a bilingual label are left out, by design."""
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag in ("style", "script") or ("class", "en") in attrs:
+                self.skip += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("style", "script", "span") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip and data.strip():
+                self.texts.append(data.strip().split(" / ")[0])
+
+    words = Words()
+    words.feed(path.read_text(encoding="utf-8"))
+    return words.texts
 
 
 def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
@@ -145,6 +175,22 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
     for plot in (kcopt.plots.allocation_by_region, kcopt.plots.allocation_by_category,
                  kcopt.plots.budget_use):
         texts += figure_texts(plot(tmp_path))
+    texts.append(summary["scenario"]["description"])
+    sens = tmp_path / "sens"  # the report with its sensitivity sections (robustness, …)
+    res = runner.invoke(app, ["sensitivity", DEMO, "-o", str(sens), "--draws", "5",
+                              "--no-plots"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    texts += [line for line in res.output.splitlines() if "timings" not in line]
+    report = runner.invoke(app, ["report", str(sens)])
+    assert report.exit_code == 0, report.output
+    html = report_texts(sens / "report.html")
+    assert "Đề án cận biên" in html  # the robustness section is there
+    texts += [*report.output.splitlines(), *html]
+    from kcopt.sensitivity.engine import _bar
+
+    bar = _bar(1, "budget sweep")  # the progress bars' titles
+    texts.append(f"{bar.desc} {bar.unit}")
+    bar.close()
     left = english_words(texts)
     assert not left, f"English left in the Vietnamese outputs: {left}"
     # codes never change with the language

@@ -25,7 +25,7 @@ from kcopt.views import (
     outcome,
     percent,
 )
-from kcopt.words import N_, _, fixed, get_language, pct, sig
+from kcopt.words import N_, _, fixed, get_language, pct, sig, status_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -596,8 +596,10 @@ def _robustness(o: Outcome) -> str:
             ("Mã / id", lambda r: _e(r["project_id"]), False),
             ("Tên / name", lambda r: _e(r["name"]), False),
             ("Tỉnh / province", lambda r: _e(r["province"]), False),
-            ("Nội dung / content type", lambda r: _e(r["category"]), False),
-            ("Phương án này / this plan", lambda r: _e(r["base_status"]), False),
+            ("Nội dung / content type",
+             lambda r: _e(group_name("category", str(r["category"]))), False),
+            ("Phương án này / this plan", lambda r: _e(status_name(str(r["base_status"]))),
+             False),
             ("Tỷ lệ được hỗ trợ / funded share", lambda r: percent(r["funded_share"], digits=0),
              True),
         ]))

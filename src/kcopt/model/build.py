@@ -295,7 +295,8 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
             text = _("{count} project(s) of '{content}' ({code}) use a support level the rule "
                      "set marks {confidence} ({basis}); confirm it or set it in "
                      "rate_overrides").format(count=count, content=rule.name_vi, code=cat,
-                                              confidence=confidence, basis=data_text(basis))
+                                              confidence=_(confidence),  # "low": a word
+                                              basis=data_text(basis))
         out.append(Problem("rules", text, severity="warning"))
     if "vote_level" in frame:
         odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")

@@ -33,7 +33,7 @@ from kcopt.report import FUNDED_AT
 from kcopt.scenario import CRITERIA
 from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result, fix_integers
-from kcopt.words import _, million, pct, sig
+from kcopt.words import N_, _, million, pct, sig
 
 CORE, EXTERIOR = 0.95, 0.05
 NOT_RUN = "not_run"  # robustness class when no weight draw was solved
@@ -201,7 +201,7 @@ def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float
             + [("grid", fc, fl) for fc in gfactors for fl in gfactors])
     rows = map_points(program(result, reselect), task, [(fc, fl) for _, fc, fl in plan],
                       jobs=jobs, scheduler=scheduler, opts=model.scenario.solver,
-                      progress=progress, desc="budget sweep")
+                      progress=progress, desc=N_("budget sweep"))
     for r in rows:
         r.pop("_x", None)
     _check_any([r["status"] for r in rows], "budget sweep")
@@ -254,7 +254,7 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
                       model.scenario.objective, layout)
     out = map_points(program(result, reselect), task, list(weights), jobs=jobs,
                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
-                     desc="weight draws")
+                     desc=N_("weight draws"))
     statuses = [o[0] for o in out]
     _check_any(statuses, "weight draw")
     ok = [o[2] for o in out if o[2] is not None]
@@ -312,7 +312,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
     for (kind, name, delta, value), out in zip(
             plan, map_points(lp, wtask, params, jobs=jobs, scheduler=scheduler,
                              opts=model.scenario.solver, progress=progress,
-                             desc="tornado: weights"), strict=True):
+                             desc=N_("tornado: weights")), strict=True):
         status, obj, frac = out
         rows.append(_tornado_row(kind, name, delta, value, status, obj, frac, base_status,
                                  base_obj, labels))
@@ -324,7 +324,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
               for s in (-1, 1)]
     outs = map_points(lp, btask, [p for _, p, _, _ in bplan], jobs=jobs,
                       scheduler=scheduler, opts=model.scenario.solver, progress=progress,
-                      desc="tornado: budgets")
+                      desc=N_("tornado: budgets"))
     for (name, _factors, delta, value), out in zip(bplan, outs, strict=True):
         x = out.get("_x")
         frac = layout.fractions(np.asarray(x)) if x is not None else None
@@ -362,7 +362,7 @@ def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
                (n == t.name or n.startswith(t.name + ":"))] for t in targets]
     out = map_points(program(result, reselect), RelaxTask(lp.row_lower, lp.row_upper),
                      groups, jobs=jobs, scheduler=scheduler, opts=model.scenario.solver,
-                     progress=progress, desc="policy prices") if lp.shape[1] else [
+                     progress=progress, desc=N_("policy prices")) if lp.shape[1] else [
                          ("optimal", base_obj)] * len(groups)
     rows = []
     price = result.shadow_price if result.shadow_price is not None else np.zeros(lp.shape[0])

@@ -173,4 +173,7 @@ def _dask(lp: LinearProgram, opts: SolverOptions, task: Task, chunks: list[list[
 def _bar(total: int, desc: str) -> Any:
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="solve", leave=False)
+    from kcopt.words import _
+
+    # the title is a catalog message (marked N_ where it is named), shown in the language in use
+    return tqdm(total=total, desc=_(desc), unit=_("solve"), leave=False)

@@ -90,7 +90,8 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(args), desc="selection margins", unit="project", leave=False)
+        bar = tqdm(total=len(args), desc=_("selection margins"), unit=_("project"),
+                   leave=False)
     rows = []
     try:
         if jobs > 1 and len(args) > 1:  # each project's bisection is independent
