@@ -151,8 +151,9 @@ def _table(source: Any, name: str) -> pd.DataFrame:
     if name not in o.sensitivity:
         from kcopt.errors import InputError
 
-        raise InputError(f"{o.label} has no {name}.csv; run `kcopt sensitivity SCENARIO -o "
-                         f"{o.folder or 'OUT'}` (or kcopt.run_sensitivity) first")
+        raise InputError(_("{label} has no {name}.csv; run `kcopt sensitivity SCENARIO -o "
+                           "{folder}` (or kcopt.run_sensitivity) first").format(
+            label=o.label, name=name, folder=o.folder or "OUT"))
     return o.sensitivity[name]
 
 

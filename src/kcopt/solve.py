@@ -18,6 +18,7 @@ from kcopt.errors import InfeasibleError, SolverError
 from kcopt.model import LinearProgram, Model
 from kcopt.scenario import SolverOptions
 from kcopt.solvers import RawSolution
+from kcopt.words import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,11 +67,12 @@ class Result:
 
     def raise_for_status(self) -> Result:
         if self.status == Status.INFEASIBLE:
-            raise InfeasibleError("the scenario is infeasible: its budgets, targets and "
-                                  "must-fund projects cannot all hold")
+            raise InfeasibleError(_("the scenario is infeasible: its budgets, targets and "
+                                    "must-fund projects cannot all hold"))
         if not self.status.has_solution:
-            raise SolverError(f"the solver stopped without an allocation ({self.status.value}:"
-                              f" {self.message})")
+            raise SolverError(_("the solver stopped without an allocation ({status}: "
+                                "{message})").format(status=self.status.value,
+                                                     message=self.message))
         return self
 
     def allocation(self) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kcopt import limits
 from kcopt.errors import InputError, Problem
+from kcopt.words import _
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -165,9 +166,10 @@ def load_yaml(raw: bytes, file: str) -> Any:
         return loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError([Problem(file, f"not valid YAML{where}: "
-                                  f"{getattr(exc, 'problem', exc)}",
+        where = _(" at line {line}, column {column}").format(
+            line=mark.line + 1, column=mark.column + 1) if mark else ""
+        raise InputError([Problem(file, _("not valid YAML{where}: {problem}").format(
+            where=where, problem=getattr(exc, "problem", exc)),
                                   "Check indentation and quoting")]) from None
     finally:
         loader.dispose()

@@ -107,11 +107,11 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     use_mip = needs_mip if mip is None and scenario.mip == "auto" else bool(
         scenario.mip if mip is None else mip)
     if needs_mip and not use_mip:
-        warnings.append(Problem("scenario", f"{len(plan.z_projects)} project(s) have integer "
-                                "rules (all-or-nothing, minimum fraction, dependencies, groups) "
-                                f"and {len(windows)} may start in one of several years; solving "
-                                "the LP relaxation lets them be partly selected and split over "
-                                "start years", severity="warning"))
+        warnings.append(Problem("scenario", _(
+            "{count} project(s) have integer rules (all-or-nothing, minimum fraction, "
+            "dependencies, groups) and {windows} may start in one of several years; solving the "
+            "LP relaxation lets them be partly selected and split over start years").format(
+                count=len(plan.z_projects), windows=len(windows)), severity="warning"))
     w_keys = [(int(p), int(s)) for p in np.flatnonzero(active) if len(horizon.starts[p]) > 1
               and cols_per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
 
@@ -226,8 +226,9 @@ def add_fixed_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarr
     keep = []
     for p in chosen:
         if not active[p]:
-            warnings.append(Problem("projects", f"{ids[p]}: fixed_amount {fixed[p]:,.6g} is "
-                                    "ignored: the project is ineligible or excluded",
+            warnings.append(Problem("projects", _(
+                "{project}: fixed_amount {amount} is ignored: the project is ineligible or "
+                "excluded").format(project=ids[p], amount=num(fixed[p], 6)),
                                     severity="warning"))
         elif fixed[p] > total_cap[p] + 1e-6:
             problems.append(Problem("projects", f"mức hỗ trợ ấn định vượt mức hỗ trợ tối đa "

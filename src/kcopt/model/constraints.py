@@ -18,6 +18,7 @@ from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection
 from kcopt.rules import FUNDS
 from kcopt.scenario import Scenario
+from kcopt.words import _
 
 
 def _suffix(years: tuple[int, ...], k: int) -> str:
@@ -61,9 +62,10 @@ def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.nda
     known = set(scenario.local_budgets) | set(scenario.local_by_year)
     missing = sorted({p for p in provs if p not in known})
     if missing:
-        warnings.append(Problem("scenario", f"{len(missing)} province(s) with local projects "
-                                f"have no local budget and get no local money: "
-                                f"{', '.join(missing)}", severity="warning"))
+        warnings.append(Problem("scenario", _(
+            "{count} province(s) with local projects have no local budget and get no local "
+            "money: {provinces}").format(count=len(missing), provinces=", ".join(missing)),
+            severity="warning"))
     rhs = [scenario.budget("local", p, years[y] if years else None)
            for p, y in zip(provs, ks, strict=True)]
     rows.add("budget", [f"budget:local:{p}{_suffix(years, y)}" for p, y in zip(provs, ks,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.errors import InputError, Problem
+from kcopt.words import _
 
 _SEP = re.compile(r"[/;\-–+ ]+")
 
@@ -75,10 +76,10 @@ def plan_horizon(frame: pd.DataFrame, years: tuple[int, ...],
     if not years:
         multi = sum(len(p) > 1 for p in profiles)
         if multi:
-            warnings.append(Problem("projects", f"{multi} project(s) have a disbursement "
-                                    "profile over several years; this is a single-period plan, "
-                                    "so all their support counts now (add years: to the "
-                                    "scenario for a multi-year programme)", severity="warning"))
+            warnings.append(Problem("projects", _(
+                "{count} project(s) have a disbursement profile over several years; this is a "
+                "single-period plan, so all their support counts now (add years: to the scenario "
+                "for a multi-year programme)").format(count=multi), severity="warning"))
         return Horizon((), [[0]] * n, [[1.0]] * n, ineligible)
     first, last = years[0], years[-1]
     start = frame["year"].to_numpy(float) if "year" in frame else np.full(n, np.nan)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kcopt.errors import InputError, Problem
 from kcopt.model.program import INF, RowBlock
+from kcopt.words import _
 
 _LIST = re.compile(r"[;,\s]+")
 
@@ -63,8 +64,9 @@ def integer_plan(frame: pd.DataFrame, ids: np.ndarray, active: np.ndarray,
             blocked[p] = True
     for b in np.flatnonzero(blocked & live):
         deps = [ids[q] for pp, q in requires if pp == b and not live[q]]
-        warnings.append(Problem("projects", f"{ids[b]} requires {', '.join(deps)}, which "
-                                "cannot be funded (ineligible or excluded); it is not funded",
+        warnings.append(Problem("projects", _(
+            "{project} requires {needed}, which cannot be funded (ineligible or excluded); it "
+            "is not funded").format(project=ids[b], needed=", ".join(deps)),
                                 severity="warning"))
     needs = ((frame["all_or_nothing"].to_numpy() > 0)
              | (frame["min_fraction"].fillna(0).to_numpy() > 0)

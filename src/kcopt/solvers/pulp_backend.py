@@ -18,6 +18,7 @@ from kcopt.errors import InputError, SolverError
 from kcopt.scenario import SolverOptions
 from kcopt.solvers import RawSolution
 from kcopt.text import ascii_name
+from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.model import LinearProgram
@@ -36,8 +37,9 @@ def safe_names(names: list[str], what: str) -> list[str]:
             clashes.append(f"'{seen[safe]}' and '{orig}' both become '{safe}'")
         seen.setdefault(safe, orig)
     if clashes:
-        raise InputError(f"{what} names collide in solver files: {'; '.join(clashes[:5])}. "
-                         "Make these project ids differ in letters or digits, not punctuation")
+        raise InputError(_("{what} names collide in solver files: {clashes}. Make these "
+                           "project ids differ in letters or digits, not punctuation").format(
+            what=what, clashes="; ".join(clashes[:5])))
     return out
 
 
@@ -69,10 +71,12 @@ def get_solver(name: str, opts: SolverOptions, msg: bool = False) -> pulp.LpSolv
         solver = pulp.getSolver(cls_name, **kwargs)
     except Exception:
         available = ", ".join(pulp.listSolvers(onlyAvailable=True))
-        raise SolverError(f"unknown solver '{name}'; PuLP here has: {available}") from None
+        raise SolverError(_("unknown solver '{name}'; PuLP here has: {available}").format(
+            name=name, available=available)) from None
     if not solver.available():
         available = ", ".join(pulp.listSolvers(onlyAvailable=True))
-        raise SolverError(f"solver '{name}' is not installed; available: {available}")
+        raise SolverError(_("solver '{name}' is not installed; available: {available}").format(
+            name=name, available=available))
     return solver
 
 
