@@ -15,6 +15,15 @@ from typer.testing import CliRunner
 
 import kcopt
 from forms import SCENARIO, form_with_errors, national_list, provincial_plan
+from kcopt.words import using
+
+
+@pytest.fixture
+def vietnamese():
+    """The annexes are Vietnamese documents; these tests read kcopt's notes on them in
+    Vietnamese (the language a planner sees by default)."""
+    with using("vi"):
+        yield
 from kcopt.cli import app
 from kcopt.errors import InputError
 from kcopt.io.form import match_section, province_in
@@ -39,6 +48,7 @@ def _messages(problems: list) -> str:
     return "\n".join(str(p) for p in problems)
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_provincial_plan_read_from_its_sections_and_title(tmp_path: Path) -> None:
     path, expected = provincial_plan(tmp_path / "ke-hoach.xlsx")
     projects = read_projects(path)
@@ -56,6 +66,7 @@ def test_provincial_plan_read_from_its_sections_and_title(tmp_path: Path) -> Non
     assert "Loại đề án" in projects.extra_columns
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_national_list_in_dong_with_provinces_in_the_address(tmp_path: Path) -> None:
     path, expected = national_list(tmp_path / "danh-muc.xlsx")
     projects = read_projects(path)
@@ -69,6 +80,7 @@ def test_national_list_in_dong_with_provinces_in_the_address(tmp_path: Path) -> 
             in text)
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_unknown_section_names_the_row_and_the_nearest_types(tmp_path: Path) -> None:
     path = form_with_errors(tmp_path / "bieu.xlsx")
     with pytest.raises(InputError) as info:
@@ -110,6 +122,7 @@ def test_province_in_an_address(text: str, province: str | None) -> None:
     assert province_in(text) == province
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_province_from_the_scenario_when_the_form_names_none(tmp_path: Path) -> None:
     path = form_with_errors(tmp_path / "bieu.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -33,6 +33,7 @@ from kcopt.io.read import RawTable
 from kcopt.io.sheets import cell_ref
 from kcopt.parse import parse_number_text
 from kcopt.text import fold
+from kcopt.words import N_, _, num
 
 UNIT_SCALES = {"trieu dong": 1.0, "trd": 1.0, "tr dong": 1.0, "trieu": 1.0,
                "million vnd": 1.0, "dong": 1e-6, "vnd": 1e-6, "vn dong": 1e-6,
@@ -330,19 +331,21 @@ class _Adapter:
         col = str(header)
         if canon == "level" and groups >= total / 2:
             self.group_kind_col = header
-            self.warn(f"cột '{header}' ghi loại đề án (đề án điểm / đề án nhóm), không phải cấp "
-                      "kinh phí: đọc số cơ sở của đề án nhóm từ cột này", column=col)
+            self.warn(_("column '{header}' gives the project type (single / group project), not "
+                        "the funding level: the establishments of a group project are read from "
+                        "it").format(header=header), column=col)
             return None
         if known >= total / 2:
-            self.warn(f"cột '{header}': {total - known} ô không đọc được là "
-                      f"'{canon}'; vẫn đọc cột này là '{canon}' (ô sai sẽ được báo lỗi)",
-                      column=col)
+            self.warn(_("column '{header}': {count} cell(s) cannot be read as '{code}'; the "
+                        "column is still read as '{code}' (the bad cells are reported)").format(
+                            header=header, count=total - known, code=canon), column=col)
             return canon
-        what = {"funds": "trích dẫn/ghi chú", "level": "ghi chú",
-                "category": "mô tả"}[canon]
-        self.warn(f"cột '{header}' giống tên cột '{canon}' của kcopt nhưng các ô ghi {what} "
-                  f"(vd. {values[0][:40]!r}); giữ cột này như cột thêm, không đọc là "
-                  f"'{canon}'", column=col)
+        what = {"funds": N_("citations/notes"), "level": N_("notes"),
+                "category": N_("descriptions")}[canon]
+        self.warn(_("column '{header}' is named like kcopt's column '{code}' but its cells hold "
+                    "{what} (e.g. {example}); it is kept as an extra column, not read as "
+                    "'{code}'").format(header=header, code=canon, what=_(what),
+                                       example=repr(values[0][:40])), column=col)
         return None
 
     # --- rows --------------------------------------------------------------------------------
@@ -393,8 +396,9 @@ class _Adapter:
                 node = Section("fund" if fund else "group", letter, label, i + 1, f.root,
                                level=fund, stated=amounts)
                 if fund is None:
-                    self.warn(f"mục {letter} '{label[:60]}' không ghi nguồn kinh phí (khuyến "
-                              "công quốc gia / địa phương); đọc như một nhóm đề án", i + 1)
+                    self.warn(_("section {letter} '{label}' does not name its fund (national / "
+                                "local industrial promotion); read as a group of projects").format(
+                                    letter=letter, label=label[:60]), i + 1)
                 f.root.children.append(node)
                 current = node
                 continue
@@ -430,17 +434,19 @@ class _Adapter:
             if self.closed and not amounts and not stt[:1].isdigit():
                 continue  # the signature block below the grand total
             if not name and name_col is not None and len(filled) <= 2:
-                self.warn(f"dòng không có tên đề án, bỏ qua ({' '.join(filled)[:60]!r})",
-                          i + 1)
+                self.warn(_("a row without a project name is skipped ({cells})").format(
+                    cells=repr(" ".join(filled)[:60])), i + 1)
                 continue
             number = stt.rstrip(".)")
             if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.]*", number):  # blank, "-", "+", "•"
                 number = str(len(current.projects) + 1)
-                self.warn(f"đề án không có STT ({stt!r}): đánh số {number} trong mục", i + 1)
+                self.warn(_("a project without a number ({stt}): numbered {number} in its "
+                            "section").format(stt=repr(stt), number=number), i + 1)
             pid = ".".join([*current.path, number])
             while pid in f.row_of:
                 pid += "'"
-                self.warn(f"STT trùng trong mục: đề án đặt mã {pid}", i + 1)
+                self.warn(_("a number repeated in the section: the project's id is {id}").format(
+                    id=pid), i + 1)
             f.row_of.setdefault(pid, i + 1)
             current.projects.append(i + 1)
             self.ids[i] = pid
@@ -467,17 +473,20 @@ class _Adapter:
         return current
 
     def check_sum(self, node: Section, stated: dict[str, float], row: int, label: str) -> None:
-        names = {"total_cost": "tổng kinh phí", "requested": "kinh phí hỗ trợ",
-                 "counterpart": "vốn đối ứng"}
+        names = {"total_cost": N_("total cost"), "requested": N_("support requested"),
+                 "counterpart": N_("counterpart funds")}
         rows = node.all_projects()
         for key, value in stated.items():
             col = self.form.columns[key] - 1
             got = sum(parse_number_text(self.cells[r - 1][col]) or 0.0 for r in rows)
             if abs(got - value) > 1e-6 * max(1.0, abs(value)):
-                where = "mục " + ".".join(node.path) if node.kind != "table" else "toàn biểu"
-                self.warn(f"dòng '{label[:40]}' ({where}) ghi {names[key]} {_fmt(value)} nhưng "
-                          f"{len(rows)} đề án bên dưới cộng lại {_fmt(got)}; kcopt dùng số "
-                          "của từng đề án", row, self.raw.frame.columns[
+                where = (_("section {path}").format(path=".".join(node.path))
+                         if node.kind != "table" else _("the whole table"))
+                self.warn(_("row '{label}' ({where}) states {what} {stated} but the {count} "
+                            "project(s) below add up to {total}; kcopt uses each project's "
+                            "amount").format(label=label[:40], where=where, what=_(names[key]),
+                                             stated=_fmt(value), count=len(rows),
+                                             total=_fmt(got)), row, self.raw.frame.columns[
                               self.raw.columns.index(col + 1)])
 
     def section_sums(self) -> None:
@@ -517,9 +526,10 @@ class _Adapter:
             if any(levels):
                 frame = _add(frame, "level", levels)
                 if not any(s.kind == "fund" for s in f.root.children) and f.level:
-                    self.warn(f"cấp kinh phí đọc từ tiêu đề '{f.title}': mọi đề án là "
-                              + ("khuyến công quốc gia" if f.level == "central"
-                                 else "khuyến công địa phương"))
+                    self.warn((_("funding level read from the title '{title}': every project is "
+                                 "national industrial promotion") if f.level == "central" else
+                               _("funding level read from the title '{title}': every project is "
+                                 "local industrial promotion")).format(title=f.title))
         if "province" not in self.canon:
             frame = self.provinces(frame, body)
         districts = [self._district(i) for i in body]
@@ -563,13 +573,16 @@ class _Adapter:
                              "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
                              fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
                              "phố'")
-        said = {"location": "cột 'Địa điểm'", "title": f"tiêu đề ({'; '.join(f.agency[:1])})",
-                "scenario": "khóa 'province:' của kịch bản"}
+        said = {"location": _("the column 'Địa điểm'"),
+                "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
+                "scenario": _("the scenario's 'province:' key")}
         for src, rows in sources.items():
             shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
             provs = sorted({values[body.index(r - 1)] for r in rows})
-            self.warn(f"biểu không có cột tỉnh: tỉnh của {len(rows)} đề án ({', '.join(provs)}) "
-                      f"đọc từ {said[src]} (dòng {shown})")
+            self.warn(_("the table has no province column: the province of {count} project(s) "
+                        "({provinces}) is read from {source} (rows {rows})").format(
+                            count=len(rows), provinces=", ".join(provs), source=said[src],
+                            rows=shown))
         return _add(frame, "province", values)
 
     def establishments(self, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
@@ -604,8 +617,9 @@ class _Adapter:
             counts[pos] = str(found)
             filled = True
             if g == "1":
-                self.warn(f"đề án nhóm ghi 1 cơ sở nhưng tên/loại ghi {found} cơ sở: dùng "
-                          f"{found}", file_rows[pos], count_col)
+                self.warn(_("a group project states 1 establishment but its name/type says "
+                            "{count}: {count} is used").format(count=found), file_rows[pos],
+                          count_col)
         if not filled:
             return frame
         if count_col:
@@ -637,7 +651,8 @@ def group_count(*texts: str) -> int | None:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".") if abs(x - round(x)) < 1e-9 else f"{x:,.2f}"
+    """An amount as the sheet writes it, grouped the way of the language in use."""
+    return num(x, 2)
 
 
 def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLayout]:
@@ -673,8 +688,9 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
     if a.errors:
         raise InputError(a.errors, raw.notes + a.warnings)
     if form.scale is not None and form.scale != 1.0:
-        a.warn(f"biểu ghi đơn vị '{form.unit_text}' ({a.unit_where}): mọi số tiền trong biểu "
-               f"được đổi ra triệu đồng (nhân {form.scale:g})")
+        a.warn(_("the table states its unit '{unit}' ({cell}): every amount in it is converted "
+                 "to million VND (× {factor})").format(unit=form.unit_text, cell=a.unit_where,
+                                                       factor=num(form.scale, 9)))
     skipped = dict(raw.skipped)
     skipped.update({r: "subtotal" for r in form.subtotals})
     notes = raw.notes
