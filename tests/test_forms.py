@@ -15,6 +15,12 @@ from typer.testing import CliRunner
 
 import kcopt
 from forms import SCENARIO, form_with_errors, national_list, provincial_plan
+from kcopt.cli import app
+from kcopt.errors import InputError
+from kcopt.io.form import match_section, province_in
+from kcopt.pipeline import run
+from kcopt.rules import load_rules
+from kcopt.schema import read_projects
 from kcopt.words import using
 
 
@@ -24,12 +30,6 @@ def vietnamese():
     Vietnamese (the language a planner sees by default)."""
     with using("vi"):
         yield
-from kcopt.cli import app
-from kcopt.errors import InputError
-from kcopt.io.form import match_section, province_in
-from kcopt.pipeline import run
-from kcopt.rules import load_rules
-from kcopt.schema import read_projects
 
 
 def _check(frame: pd.DataFrame, expected: list) -> None:
