@@ -349,7 +349,7 @@ def test_round_to_fixed_amount_and_min_fraction(tmp_path: Path) -> None:
     funded = alloc[alloc["total"] > 0]
     assert (funded["total"] >= 0.5 * funded["cap"] - 1e-6).all()  # no slivers
     (tmp_path / "b").mkdir()
-    with pytest.raises(InputError, match="vượt mức hỗ trợ tối đa"):
+    with pytest.raises(InputError, match="above the maximum support"):
         _solve(tmp_path / "b", provincial_plan, 800, 400, "fixed_amount: {A.I.1: 450}\n")
 
 

@@ -40,8 +40,9 @@ def solver_name(value: str | None) -> str | None:
     from kcopt.solvers.pulp_backend import _ALIASES, known_solver
 
     if not known_solver(value):
-        raise typer.BadParameter(f"không biết bộ giải '{value}'; dùng highs (mặc định), cbc, "
-                                 f"hoặc bộ giải PuLP biết: {', '.join(sorted(_ALIASES))}")
+        raise typer.BadParameter(_("unknown solver '{name}'; use highs (the default), cbc, or a "
+                                   "solver PuLP knows: {known}").format(
+            name=value, known=", ".join(sorted(_ALIASES))))
     return value
 
 
@@ -64,8 +65,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if STATE["debug"] or exc.errno not in ENVIRONMENT_ERRNOS:
                 raise
             where = f"'{exc.filename}': " if exc.filename else ""
-            err(f"error: {where}{exc.strerror or exc}. Kiểm tra đường dẫn, quyền ghi và chỗ "
-                "trống trên đĩa / check the path, the permissions and the free disk space")
+            err(_("error: {message}").format(message=_(
+                "{where}{error}. Check the path, the write permissions and the free disk "
+                "space").format(where=where, error=exc.strerror or exc)))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err(_("interrupted; no output was written for the step under way"))

@@ -55,10 +55,11 @@ def sensitivity_command(
             name, rng = b.split("=", 1)
             lo, hi = (float(v) for v in rng.split(":", 1))
         except ValueError:
-            raise InputError(f"--bound {b!r}: write criterion=low:high, e.g. green=0.1:0.3"
-                             ) from None
+            raise InputError(_("--bound {bound}: write criterion=low:high, e.g. "
+                               "green=0.1:0.3").format(bound=repr(b))) from None
         if name not in CRITERIA:
-            raise InputError(f"--bound {b!r}: unknown criterion; known: {', '.join(CRITERIA)}")
+            raise InputError(_("--bound {bound}: unknown criterion; known: {known}").format(
+                bound=repr(b), known=", ".join(CRITERIA)))
         bounds[name] = (lo, hi)
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)

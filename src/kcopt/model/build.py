@@ -231,13 +231,15 @@ def add_fixed_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarr
                 "excluded").format(project=ids[p], amount=num(fixed[p], 6)),
                                     severity="warning"))
         elif fixed[p] > total_cap[p] + 1e-6:
-            problems.append(Problem("projects", f"mức hỗ trợ ấn định vượt mức hỗ trợ tối đa "
-                                    f"{total_cap[p]:,.6g} triệu đồng", "Giảm fixed_amount "
-                                    "hoặc sửa kinh phí đề nghị", column="fixed_amount",
+            problems.append(Problem("projects", _(
+                "the fixed amount is above the maximum support of {cap} million VND").format(
+                    cap=num(total_cap[p], 6)),
+                _("Lower fixed_amount or correct the support requested"), column="fixed_amount",
                                     value=float(fixed[p]), project_id=str(ids[p])))
         elif step and abs(fixed[p] / step - round(fixed[p] / step)) > 1e-9:
-            problems.append(Problem("projects", f"mức hỗ trợ ấn định không là bội số của "
-                                    f"round_to ({step:g})", "Làm tròn fixed_amount",
+            problems.append(Problem("projects", _(
+                "the fixed amount is not a multiple of round_to ({step})").format(
+                    step=num(step, 6)), _("Round fixed_amount"),
                                     column="fixed_amount", value=float(fixed[p]),
                                     project_id=str(ids[p])))
         else:
@@ -302,9 +304,10 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
     if "vote_level" in frame:
         odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")
         if odd.any():
-            out.append(Problem("rules", f"{int(odd.sum())} đề án ghi cấp bình chọn nhưng không "
-                               "thuộc nội dung phát triển sản phẩm CNNT tiêu biểu; cấp bình chọn "
-                               "được bỏ qua", severity="warning"))
+            out.append(Problem("rules", _(
+                "{count} project(s) state a selection level but are not of the content "
+                "'typical rural industrial products'; the selection level is ignored").format(
+                    count=int(odd.sum())), severity="warning"))
     return out
 
 
