@@ -39,7 +39,7 @@ import kcopt
 from conftest import solve_case
 
 MACH = "TT 28/2018/TT-BTC Art. 8 cl. 4"
-LOW = "; mức chưa được xác nhận (độ tin cậy thấp), cần kiểm tra trước khi dùng"
+LOW = "; the level is not confirmed (low confidence): check it before use"
 EXPECTED = {
     "F1": ("funded", "funded in full from central funds; cap: ceiling 300 million "
                      f"({MACH})"),
@@ -51,8 +51,8 @@ EXPECTED = {
                      "infrastructure investment, less 40 million already received "
                      "(Decree 32/2024/NĐ-CP Art. 26.1)"),
     "F6": ("funded", "funded in full (central 140, local 100); cap: 30% of cost "
-                     "(TTLT 26/2014/TTLT-BTC-BCT; mức công bố gần nhất, chưa rõ mức đang có "
-                     f"hiệu lực){LOW}"),
+                     "(TTLT 26/2014/TTLT-BTC-BCT; the latest published level, the level in "
+                     f"force is not known){LOW}"),
     "M1": ("funded", f"must fund: funded in full from central funds; cap: 50% of cost ({MACH})"),
     "PART": ("partial", "partly funded (50% of its cap): central budget (1,890 million) fully "
                         "allocated; it is the marginal project"),

@@ -78,7 +78,7 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
         if raw.row_dual is not None:
             from kcopt.solve import normalise_duals
 
-            _, d = normalise_duals(relaxed, raw.x, raw.row_dual)
+            _unused, d = normalise_duals(relaxed, raw.x, raw.row_dual)
             per_point = cap[model.col_project[xs]] if model.scenario.objective == \
                 "total_score" else 1.0
             np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
