@@ -1,23 +1,30 @@
-"""Mutation testing of the modules that decide the plan: model/, rules.py, solve.py, solvers/
-and report.py, with mutmut (configured under [tool.mutmut] in pyproject.toml).
+"""Mutation testing of the modules that decide the plan: model/, rules.py, solve.py (with the
+post-solve check) and report.py, with mutmut (configured under [tool.mutmut] in pyproject.toml).
 
 mutmut copies the source to ./mutants, plants one small bug at a time (a flipped sign, a
 changed constant, a swapped comparison…) and runs the tests that reach the mutated function;
 a mutant is *killed* when a test fails. The share killed says how much of the code's
 behaviour the tests pin down.
 
-    python benchmarks/mutation.py                  # every mutant (hours on two cores)
-    python benchmarks/mutation.py --sample 150     # a seeded random sample of mutants
+    python benchmarks/mutation.py --sample 90      # a seeded sample, stratified by module
+    python benchmarks/mutation.py                  # every mutant (many hours on two cores)
     python benchmarks/mutation.py --report         # the figures of the last run
+    python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
 
-Not run in CI (too slow). Each run prints the share killed per module and overall and lists
-the surviving mutants (`mutmut show NAME` shows the diff of one). Run it under `nice` on a
-shared machine; --jobs bounds the parallel test processes.
+The sample is drawn per stratum (each module; `solve.check_solution` is a stratum of its
+own) in proportion to the stratum's mutants, at least one each, so the slow model and solve
+mutants are tested as well as the fast report ones. mutmut tests the mutants whose tests are
+quickest first: stopping a run early leaves the model and solve mutants untested, so let a
+sample finish. Mutants listed in benchmarks/equivalent_mutants.txt (no observable change,
+each with its reason) are reported apart and left out of the second figure only.
+
+Not run in CI (too slow). Runs mutmut under `nice -n 19` with one test process by default.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import re
 import subprocess
@@ -27,12 +34,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\s+(\S+): (.+)$")
+EQUIVALENT = ROOT / "benchmarks" / "equivalent_mutants.txt"
+SAMPLE = ROOT / "mutants" / "sample.txt"
+KILLED = ("killed", "timeout", "caught by type check")
 
 
-def mutmut(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("mutmut")
-    return subprocess.run(["nice", "-n", "10", str(exe), *args], cwd=ROOT, text=True,
-                          capture_output=True, check=check)
+    return subprocess.run(["nice", "-n", "19", str(exe), *args], cwd=ROOT, text=True,
+                          capture_output=True, check=False)
 
 
 def results() -> dict[str, str]:
@@ -43,71 +53,133 @@ def results() -> dict[str, str]:
 
 def module_of(name: str) -> str:
     """'kcopt.model.build.x_build__mutmut_12' → 'model/build.py'."""
-    mod = name.split(".x")[0].split(".xǁ")[0]
-    parts = mod.split(".")[1:]
-    return "/".join(parts) + ".py"
+    mod = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
+    return "/".join(mod.split(".")[1:]) + ".py"
+
+
+def stratum(name: str) -> str:
+    """The module, with the post-solve check apart: 'solve.py:check_solution'."""
+    return module_of(name) + (":check_solution" if ".x_check_solution__" in name else "")
+
+
+def equivalents() -> dict[str, str]:
+    """Mutant name → why it changes nothing observable (benchmarks/equivalent_mutants.txt)."""
+    if not EQUIVALENT.exists():
+        return {}
+    out = {}
+    for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, why = line.partition(" ")
+            out[name] = why.strip()
+    return out
+
+
+def stratified(names: list[str], n: int, seed: int) -> list[str]:
+    """`n` mutants, drawn per stratum in proportion to its size (largest remainders, ≥ 1)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[stratum(name)].append(name)
+    quota = {g: len(v) * n / len(names) for g, v in groups.items()}
+    take = {g: max(1, math.floor(q)) for g, q in quota.items()}
+    for g in sorted(quota, key=lambda g: quota[g] - math.floor(quota[g]), reverse=True):
+        if sum(take.values()) >= n:
+            break
+        take[g] += 1
+    rng = random.Random(seed)
+    return sorted(m for g in sorted(groups)
+                  for m in rng.sample(sorted(groups[g]), min(take[g], len(groups[g]))))
+
+
+def _row(label: str, c: Counter[str]) -> str:
+    n = sum(c.values())
+    killed = sum(c[k] for k in KILLED)
+    return f"{label:<30} {n:>8} {killed:>7} {killed / n if n else float('nan'):>7.0%}"
 
 
 def report(names: list[str] | None = None) -> float:
     status = results()
     if names is not None:
-        status = {k: v for k, v in status.items() if k in set(names)}
+        wanted = set(names)
+        status = {k: v for k, v in status.items() if k in wanted}
     tested = {k: v for k, v in status.items() if v not in ("not checked", "skipped")}
+    if len(tested) < len(status):
+        print(f"{len(status) - len(tested)} mutants of the sample not tested yet "
+              "(the run was stopped: mutmut tests the slow model and solve mutants last)")
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for k, v in tested.items():
-        per[module_of(k)][v] += 1
-    print(f"{'module':<28} {'mutants':>8} {'killed':>7} {'share':>7}")
+        per[stratum(k)][v] += 1
+    print(f"{'module':<30} {'mutants':>8} {'killed':>7} {'share':>7}")
     for mod in sorted(per):
-        c = per[mod]
-        n = sum(c.values())
-        killed = c["killed"] + c["timeout"] + c["caught by type check"]
-        print(f"{mod:<28} {n:>8} {killed:>7} {killed / n:>7.0%}")
+        print(_row(mod, per[mod]))
     c = Counter(tested.values())
     n = sum(c.values())
-    killed = c["killed"] + c["timeout"] + c["caught by type check"]
+    killed = sum(c[k] for k in KILLED)
     share = killed / n if n else float("nan")
-    print(f"{'all':<28} {n:>8} {killed:>7} {share:>7.1%}   ({dict(c)})")
-    survivors = sorted(k for k, v in tested.items() if v in ("survived", "no tests"))
-    if survivors:
+    print(_row("all", c) + f"   ({dict(c)})")
+    equiv = equivalents()
+    survivors = sorted(k for k, v in tested.items() if v not in KILLED)
+    alive = [k for k in survivors if k not in equiv]
+    same = [k for k in survivors if k in equiv]
+    if same:
+        print(f"{'all but equivalent mutants':<30} {n - len(same):>8} {killed:>7} "
+              f"{killed / (n - len(same)):>7.0%}   ({len(same)} equivalent left out)")
+        print("\nequivalent mutants (no observable change):")
+        for k in same:
+            print(f"  {k}  {equiv[k]}")
+    if alive:
         print("\nsurvivors (mutmut show NAME):")
-        for k in survivors:
+        for k in alive:
             print(f"  {k}  [{tested[k]}]")
     return share
 
 
+def run(names: list[str], jobs: int) -> None:
+    proc = mutmut("run", "--max-children", str(jobs), *names)
+    if proc.returncode:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sample", type=int, help="test a random sample of this many mutants")
+    parser.add_argument("--sample", type=int, help="test a stratified sample of this many mutants")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--jobs", type=int, default=2, help="parallel test processes")
+    parser.add_argument("--jobs", type=int, default=1, help="parallel test processes")
     parser.add_argument("--report", action="store_true", help="only print the last figures")
-    parser.add_argument("--no-generate", action="store_true",
-                        help="reuse the mutants and test map of the last run")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="test again the survivors of the last sample (after adding tests)")
     args = parser.parse_args()
+    sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:
-        sample = ROOT / "mutants" / "sample.txt"
-        report(sample.read_text().split() if sample.exists() else None)
+        report(sample)
+        return 0
+    if args.rerun_survivors:
+        if not sample:
+            print("no sample yet: run with --sample N first")
+            return 1
+        status = results()
+        again = [k for k in sample if status.get(k) not in KILLED]
+        print(f"testing again {len(again)} survivors of the sample of {len(sample)}", flush=True)
+        if again:
+            run(again, args.jobs)
+        share = report(sample)
+        print(f"\nshare of sampled mutants killed: {share:.1%}")
         return 0
     if args.sample is None:
-        proc = mutmut("run", "--max-children", str(args.jobs))
-        print(proc.stdout[-2000:])
+        run([], args.jobs)
         report()
         return 0
     # generate the mutants and map tests to functions; the filter matches nothing on purpose
-    if not args.no_generate:
-        mutmut("run", "--max-children", str(args.jobs), "__generate_only__")
+    mutmut("run", "--max-children", str(args.jobs), "__generate_only__")
     names = sorted(results())
     if not names:
         print("mutmut generated no mutants:\n" + mutmut("run", "__generate_only__").stdout)
         return 1
-    chosen = sorted(random.Random(args.seed).sample(names, min(args.sample, len(names))))
-    print(f"{len(names)} mutants; testing a sample of {len(chosen)} (seed {args.seed})",
-          flush=True)
-    (ROOT / "mutants").mkdir(exist_ok=True)
-    (ROOT / "mutants" / "sample.txt").write_text("\n".join(chosen) + "\n")
-    proc = mutmut("run", "--max-children", str(args.jobs), *chosen)
-    if proc.returncode:
-        print(proc.stdout[-3000:], proc.stderr[-3000:])
+    chosen = stratified(names, args.sample, args.seed)
+    print(f"{len(names)} mutants; testing a sample of {len(chosen)} (seed {args.seed}):",
+          dict(sorted(Counter(stratum(k) for k in chosen).items())), flush=True)
+    SAMPLE.parent.mkdir(exist_ok=True)
+    SAMPLE.write_text("\n".join(chosen) + "\n")
+    run(chosen, args.jobs)
     share = report(chosen)
     print(f"\nshare of sampled mutants killed: {share:.1%}")
     return 0
