@@ -3,3 +3,97 @@ computed in the test from the inputs and the rule data (a price, a cap, a reason
 never kcopt's own output read back."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import kcopt
+from kcopt.errors import Problem
+from kcopt.report import constraint_table, top_slice_lines, warning_record
+from kcopt.solve import Result, Status
+
+
+def machinery(pid: str, province: str, cost: float = 1000, **extra: Any) -> dict[str, Any]:
+    return {"project_id": pid, "name": f"Máy móc {pid}", "province": province,
+            "category": "machinery", "total_cost": cost, **extra}
+
+
+def test_top_slice_reserves_every_provinces_local_budget(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Management 1.5%, implementers 2.5%, local budgets Sơn La 2,000 and Lâm Đồng 1,000: the
+    local line is the split of their sum, 3,000: management 45, allocatable 2,955 / 1.025."""
+    sc = make_case([machinery("P1", "Sơn La", funds="local")],
+                   {"budgets": {"central": 10000, "local": {"Sơn La": 2000, "Lâm Đồng": 1000}},
+                    "top_slice": {"management": 0.015, "implementer": 0.025}})
+    lines = top_slice_lines(sc)["top_slice"]
+    assert lines["local"]["budget"] == pytest.approx(3000)
+    assert lines["local"]["management"] == pytest.approx(45)
+    assert lines["local"]["allocatable"] == pytest.approx(2955 / 1.025)
+    assert lines["central"]["management"] == pytest.approx(150)
+
+
+@pytest.mark.parametrize(("file", "code"), [("scenario", "scenario"), ("rules", "rules"),
+                                            ("solver", "solver"), ("projects", "projects"),
+                                            ("nq.csv", "input")])
+def test_a_warning_without_a_code_is_coded_by_where_it_comes_from(file: str, code: str) -> None:
+    record = warning_record(Problem(file, "something", severity="warning", amount=12.5))
+    assert record["code"] == code and record["amount"] == 12.5
+    assert warning_record(Problem(file, "x", code="budget_unspent"))["code"] == "budget_unspent"
+
+
+def test_an_infeasible_scenario_says_what_cannot_hold(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A must-fund project whose cap (min(50% × 1,000, 300) = 300) is above the whole central
+    budget (100) cannot be funded: the error says so, it is no allocation."""
+    sc = make_case([machinery("P1", "Sơn La", funds="central")],
+                   {"budgets": {"central": 100}, "must_fund": ["P1"]})
+    result = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+    assert result.status == Status.INFEASIBLE
+    with pytest.raises(kcopt.InfeasibleError,
+                       match="budgets, targets and must-fund projects cannot all hold"):
+        result.raise_for_status()
+
+
+def test_an_equality_row_off_its_value_has_negative_slack(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Slack is how far a row is inside its bound; an equality row off its value by 2 (here a
+    broken answer written by hand) is 2 outside it, whichever side: slack −2, not binding."""
+    sc = make_case([machinery("P1", "Sơn La", funds="both")],
+                   {"budgets": {"central": 1000, "local": {"Sơn La": 1000}},
+                    "must_fund": ["P1"]})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    lp = model.lp
+    eq = [i for i in range(lp.shape[0]) if lp.row_lower[i] == lp.row_upper[i]
+          and np.isfinite(lp.row_lower[i])]
+    assert eq, "the case has an equality row"
+    best = kcopt.solve(model)
+    for delta in (2.0, -2.0):
+        x = best.x.copy()
+        i = eq[0]
+        j = int(np.flatnonzero(lp.A.getrow(i).toarray().ravel())[0])
+        x[j] += delta / float(lp.A[i, j])
+        broken = Result(model, Status.OPTIMAL, None, x, lp.A @ x, None, None, "hand", "", 0.0)
+        table = constraint_table(broken).set_index("name")
+        assert table.loc[lp.row_names[i], "slack"] == pytest.approx(-2.0)
+        assert not table.loc[lp.row_names[i], "binding"]
+
+
+def test_the_rules_table_sources_only_resolutions() -> None:
+    """`kcopt rules`: the `source` column is the provincial resolution's source; a row where
+    no resolution applies (the national table, here every central row) has none, although the
+    national level carries one (support_rates.csv)."""
+    from datetime import date
+
+    from kcopt.rules import load_rules
+
+    rules = load_rules().on(date(2026, 1, 1))
+    table = rules.table(province="Hải Phòng")
+    with_res = table[table["resolution"] != ""]
+    assert len(with_res) and (with_res["fund"] == "local").all()
+    assert (with_res["source"] != "").all()
+    assert (table.loc[table["resolution"] == "", "source"] == "").all()
+    nat = rules.national("machinery", "central", date(2026, 1, 1), None)
+    assert nat is not None and nat.level.source  # what the mutant would show
