@@ -97,3 +97,47 @@ def test_the_rules_table_sources_only_resolutions() -> None:
     assert (table.loc[table["resolution"] == "", "source"] == "").all()
     nat = rules.national("machinery", "central", date(2026, 1, 1), None)
     assert nat is not None and nat.level.source  # what the mutant would show
+
+
+def _plan(sc: kcopt.Scenario) -> kcopt.Result:
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)).raise_for_status()
+
+
+def test_a_fixed_amount_is_paid_exactly_and_checked_against_the_cap(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Three central machinery projects, cost 1,000 each (cap min(50% × 1,000, 300) = 300),
+    central budget 1,000. P3 has the lowest score; fixed at 120 it gets
+    exactly 120 (P1 and P2 their cap, 300 each, 280 left unspent); 150 is no multiple of round_to 100; 350 is above its cap
+    of 300; a fixed amount on an excluded project is ignored with a warning naming it."""
+    projects = [machinery(f"P{i}", "Sơn La", funds="central", appraisal=90 - 10 * i)
+                for i in (1, 2, 3)]
+    base = {"budgets": {"central": 1000}, "weights": {"appraisal": 1}}
+    result = _plan(make_case(projects, {**base, "fixed_amount": {"P3": 120}}))
+    alloc = result.allocation().set_index("project_id")
+    assert alloc.loc["P3", "total"] == pytest.approx(120)
+    assert alloc.loc["P1", "total"] == pytest.approx(300)
+    assert alloc.loc["P2", "total"] == pytest.approx(300)
+    assert "fixed:P3" in result.model.lp.row_names
+
+    sc = make_case(projects, {**base, "fixed_amount": {"P2": 350}})
+    with pytest.raises(kcopt.InputError) as err:
+        kcopt.build(kcopt.read_projects(sc.projects), sc)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.column, problem.value, problem.project_id) == (
+        "projects", "fixed_amount", 350.0, "P2")
+    assert "300" in problem.message
+
+    sc = make_case(projects, {**base, "fixed_amount": {"P2": 150}, "round_to": 100})
+    with pytest.raises(kcopt.InputError) as err:
+        kcopt.build(kcopt.read_projects(sc.projects), sc)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.column, problem.value, problem.project_id) == (
+        "projects", "fixed_amount", 150.0, "P2")
+    assert "round_to (100)" in problem.message
+
+    sc = make_case(projects, {**base, "fixed_amount": {"P2": 100}, "exclude": ["P2"]})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    said = [w for w in model.warnings if "fixed_amount" in str(w)]
+    assert len(said) == 1 and said[0].file == "projects" and said[0].severity == "warning"
+    assert "P2" in said[0].message and "is ignored" in said[0].message
+    assert not any(n.startswith("fixed:") for n in model.lp.row_names)
