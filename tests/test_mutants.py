@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import kcopt
@@ -106,9 +107,9 @@ def _plan(sc: kcopt.Scenario) -> kcopt.Result:
 def test_a_fixed_amount_is_paid_exactly_and_checked_against_the_cap(
         make_case: Callable[..., kcopt.Scenario]) -> None:
     """Three central machinery projects, cost 1,000 each (cap min(50% × 1,000, 300) = 300),
-    central budget 1,000. P3 has the lowest score; fixed at 120 it gets
-    exactly 120 (P1 and P2 their cap, 300 each, 280 left unspent); 150 is no multiple of round_to 100; 350 is above its cap
-    of 300; a fixed amount on an excluded project is ignored with a warning naming it."""
+    central budget 1,000. P3 has the lowest score; fixed at 120 it gets exactly 120 (P1 and P2
+    their cap, 300 each; 280 left). 150 is no multiple of round_to 100; 350 is above the cap of
+    300; a fixed amount on an excluded project is ignored with a warning naming it."""
     projects = [machinery(f"P{i}", "Sơn La", funds="central", appraisal=90 - 10 * i)
                 for i in (1, 2, 3)]
     base = {"budgets": {"central": 1000}, "weights": {"appraisal": 1}}
@@ -141,3 +142,47 @@ def test_a_fixed_amount_is_paid_exactly_and_checked_against_the_cap(
     assert len(said) == 1 and said[0].file == "projects" and said[0].severity == "warning"
     assert "P2" in said[0].message and "is ignored" in said[0].message
     assert not any(n.startswith("fixed:") for n in model.lp.row_names)
+
+
+M600 = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600}
+
+
+def test_a_multi_year_reason_says_the_start_year(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Years 2026–2027, central 300 a year; caps min(50% × 600, 300) = 300. A (0.9) and C
+    (0.3) must start in 2026, B (0.6) may wait until 2027: A takes 2026, B starts in 2027, C
+    gets nothing. The reasons of A and B say their start year, C's says none."""
+    projects = [dict(M600, project_id="A", name="a", appraisal=90, year=2026),
+                dict(M600, project_id="B", name="b", appraisal=60, year=2026,
+                     latest_year=2027),
+                dict(M600, project_id="C", name="c", appraisal=30, year=2026)]
+    sc = make_case(projects, {"years": [2026, 2027], "budgets": {"central": 300},
+                              "weights": {"appraisal": 1}})
+    alloc = _plan(sc).allocation().set_index("project_id")
+    assert alloc.loc["A", "start_year"] == 2026 and alloc.loc["B", "start_year"] == 2027
+    assert pd.isna(alloc.loc["C", "start_year"])
+    assert alloc.loc["A", "reason"].endswith("; starts 2026")
+    assert alloc.loc["B", "reason"].endswith("; starts 2027")
+    assert "starts" not in alloc.loc["C", "reason"]
+
+
+def test_a_share_of_the_budget_is_measured_against_the_budget(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Central 1,000 and local 500 (Sơn La); at least 20% of the central *budget* to green
+    projects: G (green, cap 300) gets at least 200 of the central fund. The constraints table
+    says required 0.2, achieved = G's central money / 1,000."""
+    projects = [machinery("G", "Sơn La", funds="central", appraisal=10, green=1),
+                machinery("P1", "Sơn La", funds="central", appraisal=90),
+                machinery("P2", "Sơn La", funds="central", appraisal=80),
+                machinery("P3", "Sơn La", funds="central", appraisal=70)]
+    sc = make_case(projects, {"budgets": {"central": 1000, "local": {"Sơn La": 500}},
+                              "weights": {"appraisal": 1},
+                              "targets": [{"name": "xanh", "kind": "share_min", "of": ["green"],
+                                           "share": 0.2, "fund": "central",
+                                           "share_of": "budget"}]})
+    result = _plan(sc)
+    green = float(result.allocation().set_index("project_id").loc["G", "central"])
+    assert green == pytest.approx(200)
+    row = constraint_table(result).set_index("name").loc["xanh"]
+    assert row["share_required"] == 0.2
+    assert row["share_achieved"] == pytest.approx(green / 1000)
