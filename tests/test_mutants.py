@@ -186,3 +186,20 @@ def test_a_share_of_the_budget_is_measured_against_the_budget(
     row = constraint_table(result).set_index("name").loc["xanh"]
     assert row["share_required"] == 0.2
     assert row["share_achieved"] == pytest.approx(green / 1000)
+
+
+def test_a_project_takes_the_rules_in_force_on_1_january_of_its_year(
+        make_case: Callable[..., kcopt.Scenario], tmp_path) -> None:
+    """Sơn La's resolution (local machinery 50% / 120) takes effect on 2 January 2026: a 2026
+    project takes the rules of 1 January 2026, the national 50% / 300 → min(500, 300) = 300;
+    a 2027 project takes the resolution → min(500, 120) = 120."""
+    res = tmp_path / "nq.csv"
+    res.write_text("province,resolution,effective,category,rate,cap_million_vnd\n"
+                   "Sơn La,NQ 9/2025/NQ-HĐND,2026-01-02,machinery,0.5,120\n", encoding="utf-8")
+    projects = [machinery("Y26", "Sơn La", funds="local", year=2026),
+                machinery("Y27", "Sơn La", funds="local", year=2027)]
+    sc = make_case(projects, {"budgets": {"central": 1000, "local": {"Sơn La": 1000}},
+                              "rules": {"provincial": str(res)}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    caps = dict(zip(model.projects["project_id"], model.projects["cap"], strict=True))
+    assert caps == {"Y26": 300, "Y27": 120}
