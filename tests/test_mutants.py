@@ -203,3 +203,19 @@ def test_a_project_takes_the_rules_in_force_on_1_january_of_its_year(
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     caps = dict(zip(model.projects["project_id"], model.projects["cap"], strict=True))
     assert caps == {"Y26": 300, "Y27": 120}
+
+
+def test_a_province_max_of_zero_funds_nothing_there(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A province ceiling of 0 for Sơn La: its project (the better one) gets nothing, Hà Nội's
+    gets its cap, min(50% × 1,000, 300) = 300."""
+    projects = [machinery("S", "Sơn La", funds="central", appraisal=90),
+                machinery("H", "Hà Nội", funds="central", appraisal=50)]
+    sc = make_case(projects, {"budgets": {"central": 1000}, "weights": {"appraisal": 1},
+                              "targets": [{"name": "sl", "kind": "province_max",
+                                           "province": "Sơn La", "amount": 0}]})
+    result = _plan(sc)
+    alloc = result.allocation().set_index("project_id")
+    assert alloc.loc["S", "total"] == 0 and alloc.loc["H", "total"] == pytest.approx(300)
+    lp = result.model.lp
+    assert lp.row_upper[lp.row("sl:Sơn La")] == 0.0
