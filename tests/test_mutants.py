@@ -219,3 +219,19 @@ def test_a_province_max_of_zero_funds_nothing_there(
     assert alloc.loc["S", "total"] == 0 and alloc.loc["H", "total"] == pytest.approx(300)
     lp = result.model.lp
     assert lp.row_upper[lp.row("sl:Sơn La")] == 0.0
+
+
+def test_a_project_needing_an_excluded_one_is_warned_about_alone(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """B requires A, A is excluded: B cannot be funded and one warning says so, naming B and
+    A; C (no dependency) is funded with no warning. Budget 1,000, caps 300 each."""
+    projects = [machinery("A", "Sơn La", funds="central", appraisal=50),
+                machinery("B", "Sơn La", funds="central", appraisal=90, requires="A"),
+                machinery("C", "Sơn La", funds="central", appraisal=70)]
+    sc = make_case(projects, {"budgets": {"central": 1000}, "weights": {"appraisal": 1},
+                              "exclude": ["A"]})
+    result = _plan(sc)
+    said = [str(w) for w in result.model.warnings if "requires" in str(w)]
+    assert len(said) == 1 and "B requires A" in said[0]
+    alloc = result.allocation().set_index("project_id")
+    assert alloc.loc["B", "total"] == 0 and alloc.loc["C", "total"] == pytest.approx(300)
