@@ -235,3 +235,20 @@ def test_a_project_needing_an_excluded_one_is_warned_about_alone(
     assert len(said) == 1 and "B requires A" in said[0]
     alloc = result.allocation().set_index("project_id")
     assert alloc.loc["B", "total"] == 0 and alloc.loc["C", "total"] == pytest.approx(300)
+
+
+def test_an_unknown_listed_id_names_the_scenario_file_or_the_scenario(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """must_fund / exclude naming no project: the problem names the scenario's file, or "scenario"
+    for one made in memory, the key and the id received."""
+    from dataclasses import replace
+
+    sc = make_case([machinery("P1", "Sơn La", funds="central")], {"budgets": {"central": 500}})
+    projects = kcopt.read_projects(sc.projects)
+    for scenario, file in ((replace(sc, must_fund=("ZZ",)), str(sc.path)),
+                           (replace(sc, path=None, exclude=("ZZ",)), "scenario")):
+        with pytest.raises(kcopt.InputError) as err:
+            kcopt.build(projects, scenario)
+        [problem] = err.value.problems
+        assert (problem.file, problem.value) == (file, "ZZ")
+        assert problem.column == ("must_fund" if scenario.must_fund else "exclude")
