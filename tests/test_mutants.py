@@ -252,3 +252,20 @@ def test_an_unknown_listed_id_names_the_scenario_file_or_the_scenario(
         [problem] = err.value.problems
         assert (problem.file, problem.value) == (file, "ZZ")
         assert problem.column == ("must_fund" if scenario.must_fund else "exclude")
+
+
+def test_priorities_add_to_the_score(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """weights {appraisal: 1}, priorities {training: 0.5, group_project: 0.25}: M (machinery,
+    appraisal 80) scores 0.8; T (training, 60) 0.6 + 0.5 = 1.1; G (machinery, 3
+    establishments, 70) 0.7 + 0.25 = 0.95."""
+    projects = [machinery("M", "Sơn La", funds="central", appraisal=80),
+                {"project_id": "T", "name": "Đào tạo", "province": "Sơn La",
+                 "category": "training", "funds": "central", "total_cost": 300,
+                 "requested": 250, "appraisal": 60},
+                machinery("G", "Sơn La", funds="central", appraisal=70, establishments=3)]
+    sc = make_case(projects, {"budgets": {"central": 1000}, "weights": {"appraisal": 1},
+                              "priorities": {"training": 0.5, "group_project": 0.25}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    scores = dict(zip(model.projects["project_id"], model.projects["score"], strict=True))
+    assert scores == pytest.approx({"M": 0.8, "T": 1.1, "G": 0.95})
