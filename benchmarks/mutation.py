@@ -157,7 +157,7 @@ def main() -> int:
             print("no sample yet: run with --sample N first")
             return 1
         status = results()
-        again = [k for k in sample if status.get(k) not in KILLED]
+        again = [k for k in sample if status.get(k) in ("survived", "no tests")]
         print(f"testing again {len(again)} survivors of the sample of {len(sample)}", flush=True)
         if again:
             run(again, args.jobs)

@@ -269,3 +269,47 @@ def test_priorities_add_to_the_score(
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     scores = dict(zip(model.projects["project_id"], model.projects["score"], strict=True))
     assert scores == pytest.approx({"M": 0.8, "T": 1.1, "G": 0.95})
+
+
+def test_round_to_makes_every_amount_a_multiple(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """round_to 100: M (machinery, cap 300) and T (training, requested 250 → cap 250), budget
+    1,000: M gets 300, T 200 (250 is no multiple of 100); each x column has a step column k
+    with at most floor(cap / 100) steps: 3 and 2."""
+    projects = [machinery("M", "Sơn La", funds="central", appraisal=80),
+                {"project_id": "T", "name": "Đào tạo", "province": "Sơn La",
+                 "category": "training", "funds": "central", "total_cost": 300,
+                 "requested": 250, "appraisal": 60}]
+    sc = make_case(projects, {"budgets": {"central": 1000}, "weights": {"appraisal": 1},
+                              "round_to": 100})
+    result = _plan(sc)
+    alloc = result.allocation().set_index("project_id")
+    assert alloc["total"].to_dict() == pytest.approx({"M": 300, "T": 200})
+    lp = result.model.lp
+    upper = dict(zip(lp.col_names, lp.col_upper, strict=True))
+    assert upper["k:x:M:central"] == 3 and upper["k:x:T:central"] == 2
+
+
+def test_every_column_belongs_to_its_project_or_to_none(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """The model's column → project map, read from the column names: x:, z: and w: columns
+    are a project's, a share target's total column (total:…) and the step columns (k:…)
+    belong to none (−1) and are paid by no fund (−1)."""
+    projects = [machinery("A", "Sơn La", funds="central", appraisal=80, green=1, year=2026,
+                          latest_year=2027, all_or_nothing=1),
+                machinery("B", "Hà Nội", funds="central", appraisal=60)]
+    sc = make_case(projects, {"budgets": {"central": 500}, "weights": {"appraisal": 1},
+                              "years": [2026, 2027], "round_to": 50, "mip": True,
+                              "targets": [{"name": "xanh", "kind": "share_min",
+                                           "of": ["green"], "share": 0.3}]})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    ids = list(model.projects["project_id"])
+    kinds = set()
+    for j, name in enumerate(model.lp.col_names):
+        kind, _, rest = name.partition(":")
+        kinds.add(kind)
+        if kind in ("x", "z", "w"):
+            assert model.col_project[j] == ids.index(rest.split(":")[0]), name
+        else:
+            assert (model.col_project[j], model.col_fund[j]) == (-1, -1), name
+    assert kinds == {"x", "z", "w", "total", "k"}
