@@ -313,3 +313,21 @@ def test_every_column_belongs_to_its_project_or_to_none(
         else:
             assert (model.col_project[j], model.col_fund[j]) == (-1, -1), name
     assert kinds == {"x", "z", "w", "total", "k"}
+
+
+def test_a_content_without_a_level_or_a_request_is_ineligible_by_name(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Digital transformation has no rate or ceiling in the rule set: without a requested
+    amount the project cannot be capped, and its reason names the content as the rule data
+    names it."""
+    from kcopt.rules import load_rules
+
+    name = load_rules().rules["digital_transformation"].name_vi
+    projects = [{"project_id": "D", "name": "Số hoá", "province": "Sơn La",
+                 "category": "digital_transformation", "funds": "central",
+                 "total_cost": 500}]
+    sc = make_case(projects, {"budgets": {"central": 1000}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    row = model.projects.iloc[0]
+    assert row["status"] == "ineligible"
+    assert f"no support level for '{name}'" in row["reason"]
