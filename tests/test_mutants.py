@@ -331,3 +331,21 @@ def test_a_content_without_a_level_or_a_request_is_ineligible_by_name(
     row = model.projects.iloc[0]
     assert row["status"] == "ineligible"
     assert f"no support level for '{name}'" in row["reason"]
+
+
+def test_a_rate_override_opens_only_its_own_content_to_the_fund(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A scenario override lets the local fund pay machinery (40% / 300): M's cap is
+    min(40% × 400, 300) = 160. International cooperation, central-only in the national table,
+    stays ineligible for a project that may use only local funds, the reason saying so."""
+    projects = [machinery("M", "Sơn La", cost=400, funds="local"),
+                {"project_id": "I", "name": "Hợp tác", "province": "Sơn La",
+                 "category": "international_cooperation", "funds": "local",
+                 "total_cost": 400}]
+    sc = make_case(projects, {"budgets": {"central": 1000, "local": {"Sơn La": 1000}},
+                              "rate_overrides": [{"category": "machinery", "fund": "local",
+                                                  "rate": 0.4, "cap": 300}]})
+    frame = kcopt.build(kcopt.read_projects(sc.projects), sc).projects.set_index("project_id")
+    assert frame.loc["M", "cap"] == pytest.approx(160) and frame.loc["M", "status"] == ""
+    assert frame.loc["I", "status"] == "ineligible"
+    assert "is paid only from central funds" in frame.loc["I", "reason"]
