@@ -30,9 +30,9 @@ MUTANTS = [
      '    central, local = float(a["central"].sum()), float(a["local"].sum())\n',
      '    local, central = float(a["central"].sum()), float(a["local"].sum())\n'),
     ("a funded project's reason names the wrong fund and loses its cap text", "report.py",
-     '                                       f" from {FUNDS[k]} funds")\n',
-     '                                       f" from {FUNDS[1 - k]} funds")\n'
-     "            cap_text = ''\n"),
+     "                if two else funded_from[k])\n",
+     "                if two else funded_from[1 - k])\n"
+     "        cap_texts[(p, k, lang)] = ''\n"),
 ]
 
 
