@@ -20,7 +20,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kcopt._version import __version__
 
 # Names resolve on first use (PEP 562): `import kcopt` stays light, so `kcopt --help` and
 # commands that need neither pandas nor a solver start fast; each name costs its import once.

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kcopt import __version__
+from kcopt._version import __version__
 from kcopt.errors import Problem
 from kcopt.geo import load_geography
 from kcopt.model.constraints import budget_parts

@@ -24,7 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kcopt import __version__
+from kcopt._version import __version__
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
 from kcopt.io.labels import LEVEL_VI, NO, TYPICAL_VI, YES
