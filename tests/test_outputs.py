@@ -434,7 +434,7 @@ def test_concurrent_runs_into_one_folder(tmp_path: Path) -> None:
 def test_swap_by_two_renames_recovers_a_killed_swap(tmp_path: Path, monkeypatch) -> None:
     """Where the kernel cannot exchange two folders atomically, the swap is two renames; a run
     killed between them leaves the old set aside, which the next run puts back first."""
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
 
     monkeypatch.setattr(outputs, "_exchange", lambda a, b: False)
     sc = hostile_case(tmp_path / "case")

@@ -70,7 +70,7 @@ class Comparison:
         """compare_*.csv, compare.json (headline and sentences), compare.txt and compare.png:
         they replace `folder` whole (`kcopt.outputs`), which must not hold the two outputs
         compared."""
-        from kcopt import outputs
+        from kcopt.io import folders as outputs
         from kcopt.io.write import atomic_write, write_csv, write_json
 
         inputs = [o.folder for o in (self.a, self.b) if o.folder is not None]

@@ -206,7 +206,7 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     """Write the committee report; by default `report.html` in the output folder."""
     import contextlib
 
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
     from kcopt.errors import InputError
 
     folder = Path(source) if isinstance(source, str | Path) else None

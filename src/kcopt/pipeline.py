@@ -4,7 +4,7 @@ Each stage is timed; the benchmark reads the timings. The output directory recei
 allocation.csv, constraints.csv, summary.json, allocation.xlsx, annex.xlsx (the plan in the
 official annex layout) and plots/*.png, each written
 atomically; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
-carrying it. The files of a run replace the output folder whole (`kcopt.outputs`).
+carrying it. The files of a run replace the output folder whole (`kcopt.io.folders`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from kcopt import outputs
+from kcopt.io import folders as outputs
 from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.errors import InfeasibleError, OutputError, Problem, SolverError
 from kcopt.io.form import FormLayout

@@ -96,7 +96,7 @@ def load_output(folder: Path) -> Outcome:
     constraints.csv and the sensitivity tables (when present) — all of one run (read under the
     folder's lock, so no run swaps its files meanwhile). A missing, damaged or edited file is an
     `OutputError` naming it."""
-    from kcopt.outputs import reading
+    from kcopt.io.folders import reading
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -27,7 +27,7 @@ def report_command(
     """
     import contextlib
 
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
     from kcopt.cli.common import STATE
     from kcopt.htmlreport import write_report
     from kcopt.views import DAMAGE, damaged, load_output

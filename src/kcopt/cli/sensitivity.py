@@ -43,7 +43,7 @@ def sensitivity_command(
 
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
     from kcopt.errors import InputError
     from kcopt.pipeline import default_output_dir, run
     from kcopt.scenario import CRITERIA, load_scenario

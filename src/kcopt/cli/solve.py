@@ -36,7 +36,7 @@ def solve_command(
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
     from kcopt.pipeline import default_output_dir, run
     from kcopt.scenario import load_scenario
 

@@ -97,7 +97,7 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
 def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = True) -> list[Path]:
     """The sensitivity files, added to the output set in `out` whole (`kcopt.outputs`): those
     of an earlier sensitivity run there, and its report, go."""
-    from kcopt import outputs
+    from kcopt.io import folders as outputs
 
     if not outputs.staged(out):
         with outputs.amending(out, outputs.SENSITIVITY_FILES, "sensitivity") as folder:

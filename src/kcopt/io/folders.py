@@ -1,4 +1,4 @@
-"""Every file a run writes, written whole or not at all.
+"""Output folders, written whole or not at all (what goes in them: `kcopt.outputs`).
 
 A command writes its files into a private staging folder beside the output folder
 (`.<name>.kcopt-new-…`) and, when everything is written, swaps it in for the output folder under
