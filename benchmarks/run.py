@@ -104,7 +104,7 @@ def measure_kcopt(n: int, repeat: int) -> Row:
     run = kcopt.run(folder / "scenario.yaml", out=folder / "out-kcopt", plots=False, xlsx=False)
     wall = time.perf_counter() - t0
     peak = peak_rss_mb()  # read before anything else runs in this process
-    from kcopt.io.xlsx import write_allocation_xlsx
+    from kcopt.workbook.xlsx import write_allocation_xlsx
 
     t0, c0 = time.perf_counter(), time.process_time()
     write_allocation_xlsx(run, folder / "out-kcopt" / "allocation.xlsx")

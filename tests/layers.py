@@ -106,7 +106,8 @@ def imports() -> list[Import]:
                 elif isinstance(child, ast.ImportFrom):
                     base = child.module or ""
                     if child.level:
-                        up = package.split(".")[: len(package.split(".")) - child.level + 1]
+                        up = package.split(".")  # noqa: B023
+                        up = up[: len(up) - child.level + 1]
                         base = ".".join([*up, base] if base else up)
                     if base.split(".")[0] != "kcopt":
                         continue

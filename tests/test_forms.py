@@ -268,7 +268,7 @@ def test_annex_and_into_copy_recalculate_in_libreoffice(libreoffice, tmp_path: P
     sc.write_text(f"name: KCQG\nprojects: {form.name}\nunits: vnd\n"
                   "budgets: {central: 1500000000}\n", encoding="utf-8")
     r = run(sc, out=tmp_path / "out", plots=False)
-    from kcopt.io.xlsx import into_target, write_into
+    from kcopt.workbook.xlsx import into_target, write_into
 
     copy_path, _book, _notes = write_into(r, form, into_target(form, tmp_path / "out"))
     (tmp_path / "p").mkdir()

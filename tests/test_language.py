@@ -279,8 +279,8 @@ def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) 
 def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> None:
     """A weight's `label:` in the scenario names it in the tornado (table, sensitivity.xlsx
     and plot), the report and the workbook; built-in criteria have Vietnamese names."""
+    from kcopt.figures.sensitivity import plot_tornado
     from kcopt.sensitivity import tornado
-    from kcopt.sensitivity.plots import plot_tornado
 
     label = "Tỷ trọng sản xuất sạch hơn (nhãn riêng)"
     weights = {**kcopt.load_scenario(DEMO).weights}
@@ -309,7 +309,7 @@ def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> N
     names = [row[1] for row in ws.iter_rows(values_only=True)]
     assert label in names and "Điểm thẩm định" in names
     with using("en"):
-        from kcopt.io.labels import criterion_label
+        from kcopt.vocabulary import criterion_label
 
         assert criterion_label("green") == "Cleaner production"
         assert criterion_label("green", sc.weight_labels) == label

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kcopt
-from kcopt.io.plotjob import PLOT_FILES, start_plots, write_plots
+from kcopt.figures.plotjob import PLOT_FILES, start_plots, write_plots
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def summary() -> dict:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 def test_forked_plots_equal_in_process_plots(summary: dict, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcopt.io import plotjob
+    from kcopt.figures import plotjob
 
     # earlier tests may leave idle executor threads in this process; kcopt then draws in
     # process, which is not what this test is about
@@ -50,7 +50,7 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
         summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The child is forked before the solve; the language a scenario or the caller picks after
     that reaches it with the summary."""
-    from kcopt.io import plotjob
+    from kcopt.figures import plotjob
 
     monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 import kcopt
 from kcopt.cli import app
 from kcopt.geo import load_geography
-from kcopt.io.template import DATA_SHEET, FIELDS, HELP_SHEET, LISTS_SHEET, RULES_SHEET
-from kcopt.io.xlsx import write_into
 from kcopt.rules import load_rules
 from kcopt.schema import canonical_column
+from kcopt.workbook.template import DATA_SHEET, FIELDS, HELP_SHEET, LISTS_SHEET, RULES_SHEET
+from kcopt.workbook.xlsx import write_into
 from spreadsheet import error_cells, mismatches
 
 runner = CliRunner()

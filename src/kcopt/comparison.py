@@ -87,7 +87,7 @@ class Comparison:
 
             files.append(atomic_write(stage / "compare.txt", write_text))
             if plot:
-                from kcopt.io.plots import save_png
+                from kcopt.figures.charts import save_png
 
                 files.append(save_png(self.plot(), stage / "compare.png"))
         return [folder / f.relative_to(stage) for f in files]

@@ -71,7 +71,7 @@ def result_html(result: Result) -> str:
 
 
 def _region_colours() -> dict[str, str]:
-    from kcopt.io.plots import region_colours
+    from kcopt.figures.charts import region_colours
 
     return region_colours()
 

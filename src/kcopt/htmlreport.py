@@ -206,8 +206,8 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     """Write the committee report; by default `report.html` in the output folder."""
     import contextlib
 
-    from kcopt.io import folders as outputs
     from kcopt.errors import InputError
+    from kcopt.io import folders as outputs
 
     folder = Path(source) if isinstance(source, str | Path) else None
     if path is not None and path.is_dir():
@@ -685,7 +685,7 @@ def _provenance(o: Outcome) -> str:
             ("SHA-256", lambda r: f"<code>{_e(r['sha'])}</code>", False)]))
     weights = sc.get("weights", {})
     if weights:
-        from kcopt.io.labels import criterion_label
+        from kcopt.vocabulary import criterion_label
 
         body.append(f"<h3>{_bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
         body.append(_table(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [

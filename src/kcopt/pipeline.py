@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from kcopt.io import folders as outputs
 from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.errors import InfeasibleError, OutputError, Problem, SolverError
+from kcopt.io import folders as outputs
 from kcopt.io.form import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.io.write import write_csv, write_json
@@ -70,7 +70,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     if write_model is not None and not model_in_out:
         outputs.check_model_path(write_model, outputs.scenario_inputs(sc))
     if out is not None and plots:  # the plot process imports matplotlib while this one solves
-        from kcopt.io.plotjob import prepare
+        from kcopt.figures.plotjob import prepare
 
         prepare()
     file, spec_sheet = split_sheet(str(sc.projects))
@@ -168,12 +168,12 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
     files.append(write_json(summ, out / "summary.json"))
     plots_done = None
     if plots:  # drawn beside the workbooks (a child process where the platform allows)
-        from kcopt.io.plotjob import start_plots
+        from kcopt.figures.plotjob import start_plots
 
         plots_done = start_plots(r.summary, out / "plots")
     if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
-        from kcopt.io.annex import write_annex
-        from kcopt.io.xlsx_new import write_allocation_xlsx
+        from kcopt.workbook.allocation import write_allocation_xlsx
+        from kcopt.workbook.annex import write_annex
 
         files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
         # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed

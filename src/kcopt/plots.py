@@ -72,14 +72,14 @@ def _shown_in_jupyter(fn: F) -> F:
 
 def category_colours() -> dict[str, str]:
     """One fixed colour per content type code, the same in every plot."""
-    from kcopt.io.plots import category_colours as colours
+    from kcopt.figures.charts import category_colours as colours
 
     return colours()
 
 
 def region_colours() -> dict[str, str]:
     """One fixed colour per region code, the same in every plot."""
-    from kcopt.io.plots import region_colours as colours
+    from kcopt.figures.charts import region_colours as colours
 
     return colours()
 
@@ -87,7 +87,7 @@ def region_colours() -> dict[str, str]:
 @_shown_in_jupyter
 def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figure:
     """Support by content type, central and local stacked, against demand (the caps)."""
-    from kcopt.io.plots import plot_by_category
+    from kcopt.figures.charts import plot_by_category
 
     return plot_by_category(pd.DataFrame(outcome(source).summary["by_category"]))
 
@@ -95,7 +95,7 @@ def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figur
 @_shown_in_jupyter
 def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
     """Support by region, central and local stacked, against demand (the caps)."""
-    from kcopt.io.plots import plot_by_region
+    from kcopt.figures.charts import plot_by_region
 
     return plot_by_region(pd.DataFrame(outcome(source).summary["by_region"]))
 
@@ -103,7 +103,7 @@ def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
 @_shown_in_jupyter
 def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
     """The central budget and each province's local budget against what was allocated."""
-    from kcopt.io.plots import plot_budget_use
+    from kcopt.figures.charts import plot_budget_use
 
     s = outcome(source).summary
     return plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
@@ -113,7 +113,7 @@ def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
 @_shown_in_jupyter
 def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
     """A multi-year programme: what each fund pays out per plan year against its budget."""
-    from kcopt.io.plots import MILLIONS, new_figure
+    from kcopt.figures.charts import MILLIONS, new_figure
 
     s = outcome(source).summary
     if "by_year" not in s:
@@ -160,7 +160,7 @@ def _table(source: Any, name: str) -> pd.DataFrame:
 @_shown_in_jupyter
 def budget_frontiers(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The objective and the allocation by content type as each budget varies."""
-    from kcopt.sensitivity.plots import plot_frontiers
+    from kcopt.figures.sensitivity import plot_frontiers
 
     return plot_frontiers(_table(source, "budget_sweep"))
 
@@ -168,7 +168,7 @@ def budget_frontiers(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def budget_heatmap(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The objective over the central × local budget grid."""
-    from kcopt.sensitivity.plots import plot_heatmap
+    from kcopt.figures.sensitivity import plot_heatmap
 
     return plot_heatmap(_table(source, "budget_sweep"))
 
@@ -176,7 +176,7 @@ def budget_heatmap(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def tornado(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """Each weight and each budget ±20%: the change in the objective."""
-    from kcopt.sensitivity.plots import plot_tornado
+    from kcopt.figures.sensitivity import plot_tornado
 
     return plot_tornado(_table(source, "tornado"))
 
@@ -184,7 +184,7 @@ def tornado(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def robustness(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """Per project, the share of weight draws in which it is funded, by robustness class."""
-    from kcopt.sensitivity.plots import plot_robustness
+    from kcopt.figures.sensitivity import plot_robustness
 
     return plot_robustness(_table(source, "weight_robustness"))
 
@@ -192,7 +192,7 @@ def robustness(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def policy_prices(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The score each policy target costs (solved with and without it)."""
-    from kcopt.io.plots import new_figure
+    from kcopt.figures.charts import new_figure
 
     t = _table(source, "policy_prices").copy()
     t["score_given_up"] = pd.to_numeric(t["score_given_up"], errors="coerce").fillna(0.0)
@@ -218,7 +218,7 @@ def comparison(cmp: Comparison) -> Figure:
     from matplotlib.figure import Figure
 
     from kcopt.comparison import EPS
-    from kcopt.io.plots import MILLIONS, OTHER_COLOUR, colour_swatches
+    from kcopt.figures.charts import MILLIONS, OTHER_COLOUR, colour_swatches
 
     top = cmp.changed_projects().head(15)
     categories = cmp.categories[cmp.categories["delta_total"].abs() > EPS]

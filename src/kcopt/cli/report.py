@@ -27,9 +27,9 @@ def report_command(
     """
     import contextlib
 
-    from kcopt.io import folders as outputs
     from kcopt.cli.common import STATE
     from kcopt.htmlreport import write_report
+    from kcopt.io import folders as outputs
     from kcopt.views import DAMAGE, damaged, load_output
 
     # read and written under the folder's lock: the report is of one run's files

@@ -43,8 +43,8 @@ def sensitivity_command(
 
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
-    from kcopt.io import folders as outputs
     from kcopt.errors import InputError
+    from kcopt.io import folders as outputs
     from kcopt.pipeline import default_output_dir, run
     from kcopt.scenario import CRITERIA, load_scenario
     from kcopt.sensitivity import run_sensitivity, write_sensitivity

@@ -43,7 +43,7 @@ def solve_command(
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
     if into is not None:  # openpyxl only when the planner's own workbook is edited
-        from kcopt.io.xlsx import check_into, into_target, write_into
+        from kcopt.workbook.xlsx import check_into, into_target, write_into
 
         check_into(into)
     inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]

@@ -20,7 +20,7 @@ def template_command(
 
     Example: kcopt template ke-hoach-2026.xlsx
     """
-    from kcopt.io.template import DATA_SHEET, write_template
+    from kcopt.workbook.template import DATA_SHEET, write_template
 
     write_template(out, rows=rows, force=force)
     err(f"wrote {out}: fill in sheet '{DATA_SHEET}', then `kcopt validate {out}`")

@@ -112,7 +112,7 @@ def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = T
                              "conditional_on_selection": bool(result.model.lp.integer.any())},
                             out / "sensitivity.json"))
     if plots:
-        from kcopt.sensitivity import plots as sp
+        from kcopt.figures import sensitivity as sp
 
         files += sp.write_plots(s, result, out / "plots")
     return files

@@ -27,18 +27,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kcopt._version import __version__
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
-from kcopt.io.labels import LEVEL_VI, NO, TYPICAL_VI, YES
 from kcopt.io.write import atomic_write
-from kcopt.io.xlsx_base import MONEY
-from kcopt.io.xlsx_edit import (
+from kcopt.rules import DECREE32_BASIS, RuleSet, load_rules
+from kcopt.vocabulary import LEVEL_VI, NO, TYPICAL_VI, YES
+from kcopt.words import _
+from kcopt.workbook.base import MONEY
+from kcopt.workbook.edit import (
     BOLD,
     EN_FONT,
     HEADER_FILL,
     print_a4_landscape,
     save_reproducibly,
 )
-from kcopt.rules import DECREE32_BASIS, RuleSet, load_rules
-from kcopt.words import _
 
 DATA_SHEET = "Danh mục đề án"
 HELP_SHEET = "Hướng dẫn"

@@ -1,9 +1,9 @@
 """Building blocks of the planner's workbooks: formats and styles, bilingual header rows, and
 a `Book` that records the value kcopt expects of every formula it writes.
 
-Two backends share the sheet code (`io.xlsx_sheets`): `StreamBook` writes a new workbook with
+Two backends share the sheet code (`workbook.sheets`): `StreamBook` writes a new workbook with
 XlsxWriter in constant-memory mode, row by row (allocation.xlsx: 50,000 projects in seconds,
-flat memory), and `io.xlsx_edit.OpenpyxlBook` adds the same sheets to a copy of the planner's
+flat memory), and `workbook.edit.OpenpyxlBook` adds the same sheets to a copy of the planner's
 own workbook (`--into`), which only openpyxl can edit. Styles are plain dicts in XlsxWriter's
 format vocabulary; the openpyxl backend translates them.
 """
@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kcopt.io.labels import MILLION_VND
+from kcopt.vocabulary import MILLION_VND
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run

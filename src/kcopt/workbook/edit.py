@@ -1,6 +1,6 @@
 """The openpyxl backend of the planner's workbooks: the summary sheets added to a copy of the
 planner's own workbook (`kcopt solve --into`), which must be read and edited in place, and
-reproducible saving. New workbooks are streamed with XlsxWriter instead (`xlsx_base`)."""
+reproducible saving. New workbooks are streamed with XlsxWriter instead (`workbook.base`)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kcopt.io.labels import MILLION_VND
-from kcopt.io.xlsx_base import SHEETS, BarChart, Book, Sheet, Style, plain
+from kcopt.vocabulary import MILLION_VND
+from kcopt.workbook.base import SHEETS, BarChart, Book, Sheet, Style, plain
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 KCOPT_FILL = PatternFill("solid", fgColor="E2EFDA")

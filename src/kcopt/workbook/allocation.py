@@ -1,5 +1,5 @@
 """`allocation.xlsx`, streamed with XlsxWriter in constant-memory mode: the sheets of
-`io.xlsx_sheets` written row by row, so 50,000 projects take seconds and flat memory."""
+`workbook.sheets` written row by row, so 50,000 projects take seconds and flat memory."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kcopt.io.write import atomic_write
-from kcopt.io.xlsx_base import Book, Link, StreamBook, created_time
-from kcopt.io.xlsx_sheets import (
+from kcopt.workbook.base import Book, Link, StreamBook, created_time
+from kcopt.workbook.sheets import (
     allocation_sheet,
     constraints_sheet,
     fund_sheet,

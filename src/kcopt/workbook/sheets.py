@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from kcopt.geo import load_geography
-from kcopt.io.labels import (
+from kcopt.vocabulary import (
     CRITERIA_LABELS,
     FAMILY_VI,
     FUND_VI,
@@ -26,7 +26,7 @@ from kcopt.io.labels import (
     STATUS_VI,
     YES,
 )
-from kcopt.io.xlsx_base import (
+from kcopt.workbook.base import (
     COUNT,
     EN_ROW,
     FIRST_ROW,

@@ -30,7 +30,7 @@ def write_plots(summary: dict[str, Any], folder: Path) -> list[Path]:
     """Draw and write the three plots of a solve's summary into `folder`."""
     import pandas as pd
 
-    from kcopt.io import plots as pl
+    from kcopt.figures import charts as pl
 
     s = summary
     return [
@@ -64,7 +64,7 @@ def prepare() -> None:
         code = 1
         try:
             os.close(write_end)
-            from kcopt.io import plots  # noqa: F401  (the import is the work done early)
+            from kcopt.figures import charts  # noqa: F401  (the import is the work done early)
 
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from kcopt.io.plots import MILLIONS, category_colours, new_figure, save_png
+from kcopt.figures.charts import MILLIONS, category_colours, new_figure, save_png
 from kcopt.words import N_, _
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def plot_heatmap(sweep: pd.DataFrame) -> Figure:
 def parameter_label(parameter: str, labels: dict[str, str] | None = None) -> str:
     """A tornado row as a committee names it: the weight's `label:` in the scenario or the
     criterion's built-in name, or the budget."""
-    from kcopt.io.labels import CRITERIA_LABELS, criterion_label
+    from kcopt.vocabulary import CRITERIA_LABELS, criterion_label
 
     if parameter in CRITERIA_LABELS:
         return criterion_label(parameter, labels)

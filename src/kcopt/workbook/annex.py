@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kcopt.io.labels import STATUS_VI
 from kcopt.io.write import atomic_write
-from kcopt.io.xlsx_base import created_time
+from kcopt.vocabulary import STATUS_VI
+from kcopt.workbook.base import created_time
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from kcopt.io.form import FormLayout, Section
-    from kcopt.io.xlsx_base import Book
     from kcopt.pipeline import Run
+    from kcopt.workbook.base import Book
 
 FONT = "Times New Roman"
 FUNDS = (("A", "central", "KINH PHÍ KHUYẾN CÔNG QUỐC GIA"),
@@ -312,8 +312,8 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from kcopt.io.xlsx import _free_column
-    from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlSheet
+    from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlSheet
+    from kcopt.workbook.xlsx import _free_column
 
     assert run.allocation is not None
     alloc = run.allocation

@@ -1,11 +1,11 @@
-"""The planner's workbook: `allocation.xlsx` (written by `io.xlsx_new`, re-exported here), and
-the same sheets written into a copy of the planner's own workbook (`kcopt solve --into
-drafting.xlsx`).
+"""The planner's workbook: `allocation.xlsx` (written by `workbook.allocation`, re-exported
+here), and the same sheets written into a copy of the planner's own workbook (`kcopt solve
+--into drafting.xlsx`).
 
 `allocation.xlsx` holds the allocation (every project: cap, central, local, total, status,
 reason and the priority criteria behind its score), summaries by province, region, content
 type, fund and priority, the constraints with their shadow prices and run information, with
-Vietnamese headers and English beneath; totals and shares are live formulas (`io.xlsx_sheets`).
+Vietnamese headers and English beneath; totals and shares are live formulas (`workbook.sheets`).
 
 `write_into` copies the planner's workbook, adds the allocation columns beside their own rows
 (and SUBTOTAL formulas in their subtotal rows), and appends the summary sheets; the appended
@@ -29,11 +29,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kcopt.errors import InputError, Problem
-from kcopt.io.labels import STATUS_VI
 from kcopt.io.read import read_table
 from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
-from kcopt.io.xlsx_base import (
+from kcopt.limits import check_input_path
+from kcopt.text import fold
+from kcopt.vocabulary import STATUS_VI
+from kcopt.words import _
+from kcopt.workbook.allocation import allocation_book, write_allocation_xlsx
+from kcopt.workbook.base import (
     MONEY,
     PERCENT,
     SCORE,
@@ -41,11 +45,7 @@ from kcopt.io.xlsx_base import (
     Link,
     created_time,
 )
-from kcopt.io.xlsx_edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_reproducibly
-from kcopt.io.xlsx_new import allocation_book, write_allocation_xlsx
-from kcopt.limits import check_input_path
-from kcopt.text import fold
-from kcopt.words import _
+from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_reproducibly
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
@@ -148,7 +148,7 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
 
 def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
                header_rows: list[int], form: FormLayout) -> tuple[Path, Book, list[Problem]]:
-    from kcopt.io.annex import write_form_into
+    from kcopt.workbook.annex import write_form_into
 
     assert run.allocation is not None
     warnings: list[Problem] = []
