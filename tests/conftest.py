@@ -99,6 +99,6 @@ def _language_of_the_tests():
     test: every test starts in KCOPT_LANG's language."""
     yield
     kcopt.set_language(None)
-    from kcopt.words import set_scenario_language
+    from kcopt.language import set_scenario_language
 
     set_scenario_language(None)

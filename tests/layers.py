@@ -18,9 +18,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kcopt"
 # Lowest first; a module may import its own layer and the layers below it. The README's
 # "Layout" section says the same in words.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("kcopt._version", "kcopt.errors", "kcopt.words", "kcopt.text", "kcopt.parse",
-              "kcopt.geo", "kcopt.limits", "kcopt.yamlfile", "kcopt.levels", "kcopt.policy",
-              "kcopt.rules", "kcopt.vocabulary", "kcopt.synth")),
+    ("base", ("kcopt._version", "kcopt.words", "kcopt.errors", "kcopt.language", "kcopt.text",
+              "kcopt.parse", "kcopt.geo", "kcopt.limits", "kcopt.yamlfile", "kcopt.levels",
+              "kcopt.policy", "kcopt.rules", "kcopt.vocabulary", "kcopt.synth")),
     ("readers", ("kcopt.io",)),
     ("inputs", ("kcopt.ratefiles", "kcopt.rule_options", "kcopt.schema", "kcopt.scenario",
                 "kcopt.starter")),

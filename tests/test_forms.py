@@ -18,10 +18,10 @@ from forms import SCENARIO, form_with_errors, national_list, provincial_plan
 from kcopt.cli import app
 from kcopt.errors import InputError
 from kcopt.io.form import match_section, province_in
+from kcopt.language import using
 from kcopt.pipeline import run
 from kcopt.rules import load_rules
 from kcopt.schema import read_projects
-from kcopt.words import using
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kcopt
+import kcopt.language
 from kcopt.figures.plotjob import PLOT_FILES, start_plots, write_plots
 
 
@@ -54,11 +55,11 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
 
     monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    with kcopt.words.using("en"):
+    with kcopt.language.using("en"):
         english = write_plots(summary, tmp_path / "en")
     plotjob.prepare()
     assert plotjob._prepared is not None
-    with kcopt.words.using("en"):
+    with kcopt.language.using("en"):
         drawn = start_plots(summary, tmp_path / "child")()
     for a, b in zip(english, drawn, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kcopt
+import kcopt.language
 from kcopt.cli import app
 from kcopt.model import Model
 
@@ -124,7 +125,7 @@ def test_priority_multiplier(model_of, make_case):
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
     assert "hệ số ưu tiên 1.5" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with kcopt.words.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
+    with kcopt.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
                                                                "provinces": ["Sơn La"]}})
@@ -154,7 +155,7 @@ def test_top_slice_is_reserved_before_the_allocation(make_case, tmp_path):
                  "budget"] == pytest.approx(150)
     with pytest.raises(kcopt.InputError, match=r"at most 1.5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
-    with kcopt.words.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
+    with kcopt.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
 
 
@@ -167,7 +168,7 @@ def test_superseded_level_is_used_but_flagged(model_of):
     assert model.caps.flagged is not None and model.caps.flagged[0, 1]
     assert any("marks low" in w.message and "branding" in w.message for w in model.warnings)
     assert "low confidence" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with kcopt.words.using("vi"):
+    with kcopt.language.using("vi"):
         assert "độ tin cậy thấp" in kcopt.rules.describe_cap(model.caps, 0, 1)
 
 

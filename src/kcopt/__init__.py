@@ -43,7 +43,7 @@ _LAZY = {
     "Sensitivity": "kcopt.sensitivity", "run_sensitivity": "kcopt.sensitivity",
     "Result": "kcopt.solve", "Status": "kcopt.solve", "solve": "kcopt.solve",
     "Outcome": "kcopt.views", "breakdown": "kcopt.views", "load_output": "kcopt.views",
-    "get_language": "kcopt.words", "set_language": "kcopt.words",
+    "get_language": "kcopt.words", "set_language": "kcopt.language",
 }
 
 
@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
     from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
     from kcopt.htmlreport import report_html, write_report
+    from kcopt.language import set_language
     from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
     from kcopt.pipeline import Run, run
     from kcopt.report import (
@@ -97,7 +98,7 @@ if TYPE_CHECKING:
     from kcopt.solve import Result, Status, solve
     from kcopt.views import Outcome, breakdown, load_output
     from kcopt.whatif import resolve
-    from kcopt.words import get_language, set_language
+    from kcopt.words import get_language
 
 def demo_scenario_path() -> Path:
     """The bundled demo scenario (`scenarios/demo/demo.yaml` in the source tree)."""

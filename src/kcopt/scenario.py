@@ -17,11 +17,12 @@ from typing import Any, Literal
 
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
+from kcopt.language import set_scenario_language
 from kcopt.limits import read_input_bytes
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
-from kcopt.words import _, languages, set_scenario_language
+from kcopt.words import _, languages
 from kcopt.yamlfile import load_yaml
 
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",

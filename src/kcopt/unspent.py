@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kcopt.errors import Problem
+from kcopt.language import using
 from kcopt.model.constraints import scope_budget
 from kcopt.solve import Result
-from kcopt.words import N_, _, num, using
+from kcopt.words import N_, _, num
 
 CODE = "budget_unspent"
 FUND_WORDS = {"central": N_("central (national) funds"), "local": N_("local funds")}

@@ -260,7 +260,7 @@ def money(v: float | None, signed: bool = False) -> str:
     """Million VND with thousands separators (Babel, in the language in use); a true minus
     sign when signed.
 
-    >>> from kcopt.words import using
+    >>> from kcopt.language import using
     >>> with using("en"):
     ...     money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
     ('105,000', '−1,235', '0')

@@ -35,7 +35,7 @@ def criterion_label(code: str, labels: Mapping[str, str] | None = None) -> str:
     """A priority criterion (a weight) as a committee names it: the scenario's `label:` for
     it, else its built-in name in the language in use; any other code is returned as it is.
 
-    >>> from kcopt.words import using
+    >>> from kcopt.language import using
     >>> with using("vi"):
     ...     criterion_label("green"), criterion_label("green", {"green": "Xanh"})
     ('Sản xuất sạch hơn', 'Xanh')

@@ -11,9 +11,12 @@ Vietnamese.
 Numbers written into sentences go through Babel, so a Vietnamese reader sees "105.000" and
 "86,2%", an English one "105,000" and "86.2%".
 
+Choosing the language (and refusing one without a catalog) is `kcopt.language`.
+
 Examples
 --------
->>> from kcopt.words import using, num, pct
+>>> from kcopt.language import using
+>>> from kcopt.words import num, pct
 >>> with using("vi"):
 ...     num(105000), pct(0.862, 1)
 ('105.000', '86,2%')
@@ -27,8 +30,6 @@ from __future__ import annotations
 import gettext
 import math
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -48,53 +49,21 @@ def languages() -> list[str]:
     return sorted({"en", *found})
 
 
-def check_language(lang: str) -> str:
+def known(lang: str | None) -> str | None:
+    """The catalog code of `lang` ("vi-VN" → "vi"), or None when kcopt does not speak it."""
+    if not lang:
+        return None
     code = str(lang).strip().lower().replace("_", "-").split("-")[0]
-    if code not in languages():
-        from kcopt.errors import InputError
-
-        raise InputError(_("language {lang} is not available; use one of {languages}").format(
-            lang=repr(lang), languages=", ".join(languages())))
-    return code
-
-
-def set_language(lang: str | None) -> None:
-    """Choose the language of every message, table word and figure (``"vi"`` or ``"en"``);
-    ``None`` goes back to the scenario's ``language:``, then ``KCOPT_LANG``, then Vietnamese.
-
-    >>> import kcopt
-    >>> kcopt.set_language("en"); kcopt.get_language()
-    'en'
-    >>> kcopt.set_language(None)
-    """
-    _chosen["explicit"] = check_language(lang) if lang else None
-
-
-def set_scenario_language(lang: str | None) -> None:
-    """The language a scenario file asks for; `set_language` and ``--lang`` win over it."""
-    _chosen["scenario"] = check_language(lang) if lang else None
+    return code if code in languages() else None
 
 
 def get_language() -> str:
     """The language in use now."""
     for lang in (_chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
-        if lang:
-            try:
-                return check_language(lang)
-            except Exception:
-                continue
+        code = known(lang)
+        if code:
+            return code
     return DEFAULT
-
-
-@contextmanager
-def using(lang: str) -> Iterator[None]:
-    """Speak `lang` inside the block (tests, side-by-side outputs), then restore."""
-    before = dict(_chosen)
-    _chosen["explicit"] = check_language(lang)
-    try:
-        yield
-    finally:
-        _chosen.update(before)
 
 
 @cache

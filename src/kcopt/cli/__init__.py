@@ -18,7 +18,8 @@ from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
 from kcopt.errors import InputError
-from kcopt.words import N_, set_language
+from kcopt.language import set_language
+from kcopt.words import N_
 
 
 class _Commands(TyperGroup):

@@ -69,7 +69,7 @@ def prepare() -> None:
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()
             if data:
-                from kcopt.words import set_language
+                from kcopt.language import set_language
 
                 summary, folder, language = pickle.loads(data)
                 set_language(language)
