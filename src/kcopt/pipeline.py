@@ -27,8 +27,9 @@ from kcopt.model import Model, build
 from kcopt.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.rules import load_rules
 from kcopt.scenario import Scenario, load_scenario
-from kcopt.schema import Projects, _is_header, canonical_column, validate
+from kcopt.schema import Projects, validate
 from kcopt.solve import Result, Status, solve
+from kcopt.vocabulary import canonical_column, is_header
 from kcopt.words import _, fixed, get_language
 
 
@@ -74,7 +75,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
 
         prepare()
     file, spec_sheet = split_sheet(str(sc.projects))
-    raw = read_table(file, sc.sheet or spec_sheet, _is_header, canonical_column)
+    raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     projects = validate(raw, load_rules(), sc.money_scale, sc.province)

@@ -22,15 +22,13 @@ from kcopt.limits import read_input_bytes
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
+from kcopt.vocabulary import CRITERIA, GROUP_PRIORITY
 from kcopt.words import _, languages
 from kcopt.yamlfile import load_yaml
 
-CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
-            "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
 DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
                    "regional_advantage": 0.10, "typical_product": 0.05,
                    "disadvantaged_area": 0.05}
-GROUP_PRIORITY = "group_project"  # priorities: a bonus for a group project (đề án nhóm)
 TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
 UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-3,
          "billion_vnd": 1e3, "ty_dong": 1e3, "dong": 1e-6, "nghin_dong": 1e-3,
@@ -770,7 +768,7 @@ class _Resolver:
         of = tuple(str(f) for f in of_raw) if not isinstance(of_raw, str) else ()
         if isinstance(raw.get("of"), str):
             of = (raw["of"],)
-        from kcopt.schema import FLAGS
+        from kcopt.vocabulary import FLAGS
         for f in of:
             if f not in (*FLAGS, "typical_product", "disadvantaged_area",
                          "women_or_ethnic_owned"):

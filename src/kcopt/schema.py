@@ -4,109 +4,34 @@ validator that turns raw cells into a typed project table — or reports every b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
 from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.parse import parse_enum, parse_flags, parse_numbers
 from kcopt.rules import CCN_CATEGORY, RuleSet, load_rules
-from kcopt.text import fold
+from kcopt.vocabulary import (  # the column vocabulary, kept importable from here
+    CONTROL,
+    FUND_CHOICES,
+    LEVELS,
+    RESERVED,
+    TYPICAL,
+    VOTES,
+    ColumnSpec,
+    canonical_column,
+    column_specs,
+)
+from kcopt.vocabulary import is_header as _is_header
 from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
-
-LEVELS = {"central": "central", "local": "local", "trung uong": "central", "quoc gia": "central",
-          "kcqg": "central", "national": "central", "dia phuong": "local", "kcdp": "local",
-          "tinh": "local", "provincial": "local",
-          # as official annexes write the fund of a project
-          "khuyen cong quoc gia": "central", "khuyen cong dia phuong": "local",
-          "ngan sach trung uong": "central", "ngan sach tinh": "local",
-          "ngan sach dia phuong": "local", "kinh phi khuyen cong quoc gia": "central",
-          "kinh phi khuyen cong dia phuong": "local", "kinh phi kcqg": "central",
-          "kinh phi kcdp": "local", "de an khuyen cong quoc gia": "central",
-          "de an khuyen cong dia phuong": "local"}
-FUND_CHOICES = {**LEVELS, "both": "both", "ca hai": "both", "tw dp": "both",
-                "central local": "both", "trung uong dia phuong": "both"}
-TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
-           "commune": "commune", "xa": "commune", "cap xa": "commune",
-           "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
-           "regional": "regional", "khu vuc": "regional", "vung": "regional",
-           "cap khu vuc": "regional", "national": "national", "quoc gia": "national",
-           "cap quoc gia": "national"}
-TYPICAL_SCORE = {"none": 0.0, "commune": 0.25, "provincial": 0.5, "regional": 0.75,
-                 "national": 1.0}
-VOTES = {"district": "district", "huyen": "district", "cap huyen": "district",
-         "commune": "district", "xa": "district", "cap xa": "district",
-         "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
-         "regional": "regional", "khu vuc": "regional", "cap khu vuc": "regional",
-         "national": "national", "quoc gia": "national", "cap quoc gia": "national"}
-FLAGS = ("green", "circular", "digital")
-RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
-            "reason", "start_year"}
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    kind: str
-    required: bool
-    aliases: tuple[str, ...]
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell
-
-
-@cache
-def column_specs() -> dict[str, ColumnSpec]:
-    text = (resources.files("kcopt") / "data" / "columns.yaml").read_text(encoding="utf-8")
-    return {
-        name: ColumnSpec(name, d["kind"], bool(d.get("required", False)), tuple(d["aliases"]))
-        for name, d in yaml.safe_load(text).items()
-    }
-
-
-@cache
-def _alias_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for spec in column_specs().values():
-        for alias in (spec.name, *spec.aliases):
-            index.setdefault(fold(alias), spec.name)
-    return index
-
-
-def canonical_column(header: str) -> str | None:
-    """Canonical name for a header in Vietnamese or English, or None when unknown.
-
-    >>> canonical_column("Tổng kinh phí (triệu đồng)"), canonical_column("MÃ ĐỀ ÁN")
-    ('total_cost', 'project_id')
-    """
-    key = fold(header)
-    index = _alias_index()
-    if key in index:
-        return index[key]
-    # drop a trailing unit such as "(triệu đồng)" / "(million VND)"
-    for unit in (" trieu dong", " trd", " million vnd", " tr d", " vnd", " dong", " %"):
-        if key.endswith(unit) and key[: -len(unit)].strip() in index:
-            return index[key[: -len(unit)].strip()]
-    return None
-
-
-def _is_header(cells: list[str]) -> bool:
-    found = {canonical_column(c) for c in cells if c and c.strip()}
-    found.discard(None)
-    return len(found) >= 2 and bool(found & {"project_id", "name", "province", "total_cost"})
-
 
 @dataclass
 class Projects:

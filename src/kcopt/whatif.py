@@ -31,8 +31,9 @@ import numpy as np
 from kcopt.errors import InputError
 from kcopt.model import Model, criteria_matrix, objective_coefficients
 from kcopt.model.constraints import budget_parts
-from kcopt.scenario import CRITERIA, Scenario
+from kcopt.scenario import Scenario
 from kcopt.solve import Result
+from kcopt.vocabulary import CRITERIA
 
 __all__ = ["resolve"]
 

@@ -155,7 +155,7 @@ def replan(previous: Run, sc: Scenario) -> Run:
 
     result = None
     if _weights_or_budgets_only(previous.scenario, sc):
-        from kcopt.scenario import CRITERIA
+        from kcopt.vocabulary import CRITERIA
         from kcopt.whatif import resolve
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)

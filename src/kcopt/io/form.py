@@ -283,7 +283,7 @@ class _Adapter:
 
     # --- columns -----------------------------------------------------------------------------
     def roles(self) -> dict[str, str | None]:
-        from kcopt.schema import canonical_column
+        from kcopt.vocabulary import canonical_column
 
         frame = self.raw.frame
         roles: dict[str, str | None] = {}
@@ -311,7 +311,7 @@ class _Adapter:
         """Read an ambiguous header by its cells: "Loại đề án" with điểm/nhóm is the kind of
         project, "Nguồn" with citations is a note, "Nội dung" with descriptions is text."""
         from kcopt.rules import load_rules
-        from kcopt.schema import FUND_CHOICES, LEVELS
+        from kcopt.vocabulary import FUND_CHOICES, LEVELS
 
         counts = self.raw.frame[header].astype(str).str.strip().value_counts()
         counts = counts[counts.index != ""]

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from kcopt.errors import Problem
-from kcopt.scenario import CRITERIA, GROUP_PRIORITY, Scenario, Target
-from kcopt.schema import TYPICAL_SCORE
+from kcopt.scenario import Scenario, Target
+from kcopt.vocabulary import CRITERIA, GROUP_PRIORITY, TYPICAL_SCORE
 
 
 def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:

@@ -30,9 +30,9 @@ from kcopt.model import (
     weight_vector,
 )
 from kcopt.report import FUNDED_AT
-from kcopt.scenario import CRITERIA
 from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result, fix_integers
+from kcopt.vocabulary import CRITERIA
 from kcopt.words import N_, _, million, pct, sig
 
 CORE, EXTERIOR = 0.95, 0.05

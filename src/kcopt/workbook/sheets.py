@@ -99,7 +99,7 @@ def _allocation_columns(run: Run) -> list[Column]:
 
 def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     from kcopt.model import criteria_matrix
-    from kcopt.scenario import CRITERIA
+    from kcopt.vocabulary import CRITERIA
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -397,7 +397,7 @@ def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float
 
 def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
     from kcopt.model import criteria_matrix
-    from kcopt.scenario import CRITERIA
+    from kcopt.vocabulary import CRITERIA
 
     assert run.allocation is not None
     alloc = run.allocation

@@ -98,7 +98,8 @@ def into_target(source: Path, out: Path) -> Path:
 def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[Problem]]:
     """Copy `source` to `target` with the allocation beside the planner's rows and the summary
     sheets appended. `source` is only read. Returns the path, the book and warnings."""
-    from kcopt.schema import _is_header, canonical_column
+    from kcopt.vocabulary import canonical_column
+    from kcopt.vocabulary import is_header as _is_header
 
     check_into(source)
     if target.resolve() == source.resolve():
