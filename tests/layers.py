@@ -40,7 +40,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("commands", ("kcopt.cli", "kcopt.app", "kcopt.__main__", "kcopt")),
 ]
 
-LAZY_NOTE = "start-up"  # an in-function import says, in a comment, that it buys start-up time
+# an import inside a function says, in a comment on it or above it in the function, that it
+# buys start-up time (and it must point down like any other)
+LAZY_NOTE = "start-up"
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,14 @@ def imports() -> list[Import]:
         lines = text.splitlines()
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
 
-        def commented(node: ast.stmt) -> bool:
-            around = lines[node.lineno - 2: node.end_lineno or node.lineno]  # noqa: B023
-            return any(LAZY_NOTE in line for line in around)
+        def commented(node: ast.stmt, start: int | None) -> bool:
+            """A `# start-up` comment on the import, or above it in its function."""
+            if start is None:
+                return False
+            around = lines[start - 1: node.end_lineno or node.lineno]  # noqa: B023
+            return any(LAZY_NOTE in line.partition("#")[2] for line in around)
 
-        def add(node: ast.stmt, target: str, func: bool, tc: bool) -> None:
+        def add(node: ast.stmt, target: str, func: int | None, tc: bool) -> None:
             targets = [target]
             while "." in target:  # importing kcopt.a.b runs kcopt.a first
                 target = target.rpartition(".")[0]
@@ -94,10 +99,11 @@ def imports() -> list[Import]:
                     targets.append(target)  # a package's own modules run inside it
             for t in targets:
                 if t in mods and t != name:  # noqa: B023
-                    found.append(Import(name, t, node.lineno, func, tc,  # noqa: B023
-                                        commented(node)))
+                    found.append(Import(name, t, node.lineno, func is not None,  # noqa: B023
+                                        tc, commented(node, func)))
 
-        def visit(node: ast.AST, func: bool, tc: bool) -> None:
+        def visit(node: ast.AST, func: int | None, tc: bool) -> None:
+            """`func`: the first line of the function the node is in, if any."""
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.Import):
                     for alias in child.names:
@@ -121,9 +127,9 @@ def imports() -> list[Import]:
                         visit(ast.Module(body=[stmt], type_ignores=[]), func, tc)
                 else:
                     inner = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
-                    visit(child, func or inner, tc)
+                    visit(child, child.lineno if inner and func is None else func, tc)
 
-        visit(ast.parse(text), False, False)
+        visit(ast.parse(text), None, False)
     return found
 
 

@@ -19,7 +19,7 @@ from kcopt.cli import app
 from kcopt.errors import InputError
 from kcopt.io.form import match_section, province_in
 from kcopt.language import using
-from kcopt.pipeline import run
+from kcopt.outputs import run
 from kcopt.rules import load_rules
 from kcopt.schema import read_projects
 

@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 
 import kcopt
 from conftest import solve_case
+from kcopt.outputs import write_sensitivity
 from kcopt.sensitivity import (
     budget_sweep,
     policy_prices,
@@ -21,12 +22,7 @@ from kcopt.sensitivity import (
     tornado,
     weight_robustness,
 )
-from kcopt.sensitivity.suite import (
-    NOTES_SHEET,
-    run_sensitivity,
-    selection_notes,
-    write_sensitivity,
-)
+from kcopt.sensitivity.suite import NOTES_SHEET, run_sensitivity, selection_notes
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600,
      "green": 0}

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import kcopt
 from conftest import solve_case
 from kcopt.cli import app
+from kcopt.outputs import write_sensitivity
 from kcopt.sensitivity import (
     budget_sweep,
     draw_weights,
@@ -21,7 +22,6 @@ from kcopt.sensitivity import (
     run_sensitivity,
     tornado,
     weight_robustness,
-    write_sensitivity,
 )
 
 SL = {"province": "Sơn La", "category": "machinery", "total_cost": 600, "level": "central"}

@@ -32,7 +32,7 @@ _LAZY = {
     "KcoptError": "kcopt.errors", "Problem": "kcopt.errors", "SolverError": "kcopt.errors",
     "report_html": "kcopt.htmlreport", "write_report": "kcopt.htmlreport",
     "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
-    "Run": "kcopt.pipeline", "run": "kcopt.pipeline",
+    "Run": "kcopt.pipeline", "run": "kcopt.outputs",
     "allocation_by_year": "kcopt.report", "allocation_table": "kcopt.report",
     "by_year_table": "kcopt.report", "constraint_table": "kcopt.report",
     "summary": "kcopt.report",
@@ -47,6 +47,9 @@ _LAZY = {
 }
 
 
+_LIGHT = {"kcopt.errors", "kcopt.words", "kcopt.language", "kcopt.rules"}
+
+
 def __getattr__(name: str) -> Any:
     if name == "plots":
         return importlib.import_module("kcopt.plots")
@@ -55,7 +58,34 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'kcopt' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
+    if module not in _LIGHT:
+        _attach()
     return value
+
+
+def _attach() -> None:
+    """`Result` and `Comparison` are plain records; the conveniences a notebook reaches for on
+    them — tables, a figure, files and the Jupyter view — are functions of the layers above
+    (report, plots, outputs, display), attached here at the top once a name needing them is
+    used, so no record imports upwards."""
+    if _attached:
+        return
+    from kcopt import display, outputs, plots, report  # start-up: only once records are used
+    from kcopt.comparison import Comparison
+    from kcopt.solve import Result
+
+    for cls, name, fn in ((Result, "allocation", report.allocation_table),
+                          (Result, "to_frame", report.allocation_table),
+                          (Result, "constraints", report.constraint_table),
+                          (Result, "_repr_html_", display.result_html),
+                          (Comparison, "plot", plots.comparison),
+                          (Comparison, "write", outputs.write_comparison),
+                          (Comparison, "_repr_html_", display.comparison_html)):
+        setattr(cls, name, fn)
+    _attached.append(True)
+
+
+_attached: list[bool] = []
 
 
 def __dir__() -> list[str]:
@@ -83,7 +113,8 @@ if TYPE_CHECKING:
     from kcopt.htmlreport import report_html, write_report
     from kcopt.language import set_language
     from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
-    from kcopt.pipeline import Run, run
+    from kcopt.outputs import run
+    from kcopt.pipeline import Run
     from kcopt.report import (
         allocation_by_year,
         allocation_table,

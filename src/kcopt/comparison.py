@@ -18,8 +18,6 @@ from kcopt.views import GROUPINGS, Grouping, Outcome, group_table, money, outcom
 from kcopt.words import N_, _, fixed, fund_name, status_name
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from kcopt.pipeline import Run
     from kcopt.solve import Result
 
@@ -39,7 +37,9 @@ GROUP_WORDS = {"region": N_("Region"), "category": N_("Content type"),
 @dataclass
 class Comparison:
     """Two solved scenarios side by side. Tables in `projects`, `provinces`, `regions`,
-    `categories`; `headline` numbers; `sentences`, one per big change; `plot()` a figure."""
+    `categories`; `headline` numbers; `sentences`, one per big change. Its figure is
+    `kcopt.plots.comparison(cmp)` (`cmp.plot()`), its files `kcopt.outputs.write_comparison`
+    (`cmp.write(folder)`), its notebook view `kcopt.display.comparison_html`."""
 
     a: Outcome
     b: Outcome
@@ -59,43 +59,6 @@ class Comparison:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"projects": self.projects, "provinces": self.provinces,
                 "regions": self.regions, "categories": self.categories}
-
-    def plot(self) -> Figure:
-        """The change by region, by content type and for the projects that moved most."""
-        from kcopt.plots import comparison
-
-        return comparison(self)
-
-    def write(self, folder: Path, plot: bool = True) -> list[Path]:
-        """compare_*.csv, compare.json (headline and sentences), compare.txt and compare.png:
-        they replace `folder` whole (`kcopt.outputs`), which must not hold the two outputs
-        compared."""
-        from kcopt.io import folders as outputs
-        from kcopt.io.write import atomic_write, write_csv, write_json
-
-        inputs = [o.folder for o in (self.a, self.b) if o.folder is not None]
-        with outputs.writing(folder, inputs, family="compare", command="compare") as stage:
-            files = [write_csv(t, stage / f"compare_{name}.csv")
-                     for name, t in self.tables().items()]
-            files.append(write_json({"labels": list(self.labels), "headline": self.headline,
-                                     "threshold": self.threshold, "sentences": self.sentences},
-                                    stage / "compare.json"))
-            text = "\n".join(self.sentences) + "\n"
-
-            def write_text(p: Path) -> None:
-                p.write_text(text, encoding="utf-8")
-
-            files.append(atomic_write(stage / "compare.txt", write_text))
-            if plot:
-                from kcopt.figures.charts import save_png
-
-                files.append(save_png(self.plot(), stage / "compare.png"))
-        return [folder / f.relative_to(stage) for f in files]
-
-    def _repr_html_(self) -> str:
-        from kcopt.display import comparison_html
-
-        return comparison_html(self)
 
 
 def compare(a: Outcome | Result | Run | str | Path, b: Outcome | Result | Run | str | Path,

@@ -21,7 +21,7 @@ from kcopt.solvers import RawSolution
 from kcopt.words import _
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 class Status(StrEnum):
     OPTIMAL = "optimal"
@@ -38,7 +38,11 @@ class Status(StrEnum):
 
 @dataclass(repr=False)
 class Result:
-    """A solved (or failed) model: values per column and row, prices, and provenance."""
+    """A solved (or failed) model: values per column and row, prices, and provenance.
+
+    A plain record: its tables are `kcopt.allocation_table(result)` and
+    `kcopt.constraint_table(result)` (also `result.allocation()`, `result.constraints()`), its
+    notebook view `kcopt.display.result_html` — attached by the package face (`kcopt`)."""
 
     model: Model
     status: Status
@@ -74,25 +78,6 @@ class Result:
                                 "{message})").format(status=self.status.value,
                                                      message=self.message))
         return self
-
-    def allocation(self) -> pd.DataFrame:
-        """One row per project: cap, central, local, total, status and the reason."""
-        from kcopt.report import allocation_table
-
-        return allocation_table(self)
-
-    to_frame = allocation
-
-    def constraints(self) -> pd.DataFrame:
-        """Every budget, target and cap: activity, slack, binding and shadow price."""
-        from kcopt.report import constraint_table
-
-        return constraint_table(self)
-
-    def _repr_html_(self) -> str:
-        from kcopt.display import result_html
-
-        return result_html(self)
 
 
 def solve(model: Model, solver: str | None = None, time_limit: float | None = None,

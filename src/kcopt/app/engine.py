@@ -297,8 +297,7 @@ def sensitivity_steps(run: Run, draws: int,
 def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     """Every output of the plan in the session folder (once per plan): what `kcopt solve`
     writes, report.html, the scenario and, when run, the sensitivity files."""
-    from kcopt.pipeline import write_outputs
-    from kcopt.sensitivity import write_sensitivity
+    from kcopt.outputs import write_outputs, write_sensitivity
     from kcopt.views import outcome
 
     folder = ws.out / f"plan-{plan.number}"

@@ -30,6 +30,7 @@ def compare_command(
     """
     from kcopt.cli.common import STATE
     from kcopt.comparison import compare
+    from kcopt.outputs import write_comparison
     from kcopt.views import DAMAGE, damaged, load_output, money, percent
     from kcopt.words import _
 
@@ -41,7 +42,7 @@ def compare_command(
             raise
         raise damaged(exc, out_a, out_b) from None
     folder = out or Path("out") / "compare" / f"{out_a.resolve().name}-vs-{out_b.resolve().name}"
-    files = cmp.write(folder, plot=not no_plots)
+    files = write_comparison(cmp, folder, plot=not no_plots)
     for line in cmp.sentences:
         typer.echo(line)
     for title, table, by in ((_("By region"), cmp.regions, "region"),

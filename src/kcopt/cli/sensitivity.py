@@ -45,9 +45,9 @@ def sensitivity_command(
     """
     from kcopt.errors import InputError
     from kcopt.io import folders as outputs
-    from kcopt.pipeline import default_output_dir, run
+    from kcopt.outputs import default_output_dir, run, write_sensitivity
     from kcopt.scenario import load_scenario
-    from kcopt.sensitivity import run_sensitivity, write_sensitivity
+    from kcopt.sensitivity import run_sensitivity
     from kcopt.vocabulary import CRITERIA
 
     bounds: dict[str, tuple[float, float]] = {}

@@ -37,7 +37,7 @@ def solve_command(
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
     from kcopt.io import folders as outputs
-    from kcopt.pipeline import default_output_dir, run
+    from kcopt.outputs import default_output_dir, run
     from kcopt.scenario import load_scenario
 
     sc = load_scenario(scenario)

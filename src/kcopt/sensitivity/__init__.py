@@ -1,5 +1,6 @@
 """Sensitivity a planner can act on: ranging, budget sweeps, weight robustness, tornado and
-policy prices — each callable on a solved `Result` and returning tidy DataFrames."""
+policy prices — each callable on a solved `Result` and returning tidy DataFrames (their files:
+`kcopt.outputs.write_sensitivity`)."""
 
 from kcopt.sensitivity.analyses import (
     budget_sweep,
@@ -10,8 +11,7 @@ from kcopt.sensitivity.analyses import (
 )
 from kcopt.sensitivity.ranging import lp_ranging, ranging
 from kcopt.sensitivity.selection import selection_margins
-from kcopt.sensitivity.suite import Sensitivity, run_sensitivity, write_sensitivity
+from kcopt.sensitivity.suite import Sensitivity, run_sensitivity
 
 __all__ = ["Sensitivity", "budget_sweep", "draw_weights", "lp_ranging", "policy_prices",
-           "ranging", "run_sensitivity", "selection_margins", "tornado", "weight_robustness",
-           "write_sensitivity"]
+           "ranging", "run_sensitivity", "selection_margins", "tornado", "weight_robustness"]

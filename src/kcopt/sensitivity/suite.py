@@ -1,16 +1,13 @@
-"""The whole sensitivity suite as `kcopt sensitivity` runs it, and its files: the CSVs of design
-§7, `sensitivity.xlsx` with one sheet each, and the plots a planner shows a committee."""
+"""The whole sensitivity suite as `kcopt sensitivity` runs it (its files: `kcopt.outputs`), and
+what a MIP run's figures hold fixed, in words."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from kcopt.io.write import atomic_write, write_csv, write_json
 from kcopt.sensitivity.analyses import (
     budget_sweep,
     policy_prices,
@@ -94,39 +91,6 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
     return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table)
 
 
-def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = True) -> list[Path]:
-    """The sensitivity files, added to the output set in `out` whole (`kcopt.outputs`): those
-    of an earlier sensitivity run there, and its report, go."""
-    from kcopt.io import folders as outputs
-
-    if not outputs.staged(out):
-        with outputs.amending(out, outputs.SENSITIVITY_FILES, "sensitivity") as folder:
-            files = write_sensitivity(s, result, folder, plots)
-        return [out / f.relative_to(folder) for f in files]
-    # analyses run one by one (the app) default to the fixed selection: say so in the files
-    s.settings.setdefault("selection", selection_mode(result))
-    files = [write_csv(_for_csv(df), out / f"{name}.csv") for name, df in s.tables().items()]
-    files.append(atomic_write(out / "sensitivity.xlsx", lambda p: _write_xlsx(s, p)))
-    files.append(write_json({"settings": s.settings, "scenario": result.model.scenario.resolved(),
-                             "objective": result.objective,
-                             "conditional_on_selection": bool(result.model.lp.integer.any())},
-                            out / "sensitivity.json"))
-    if plots:
-        from kcopt.figures import sensitivity as sp
-
-        files += sp.write_plots(s, result, out / "plots")
-    return files
-
-
-def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    """Floats at fixed precision so repeated runs give identical files; infinity as `inf`."""
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = [f"{v:.10g}" if v == v else "" for v in out[col]]
-    return out
-
-
 SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
           "tornado": "Tornado", "policy_prices": "Giá chính sách",
@@ -166,69 +130,3 @@ def selection_notes(selection: str, margins: bool) -> list[str]:
     return lines
 
 
-def _cell(ws, r: int, c: int, v, fmt=None) -> None:
-    if v is None or (isinstance(v, float) and v != v):
-        return
-    if isinstance(v, bool | np.bool_):
-        ws.write_boolean(r, c, bool(v), fmt)
-    elif isinstance(v, int | float | np.integer | np.floating):
-        f = float(v)
-        if np.isfinite(f):
-            ws.write_number(r, c, float(f"{f:.10g}"), fmt)
-        else:
-            ws.write_string(r, c, "inf" if f > 0 else "-inf", fmt)
-    else:  # text such as a project named "=HYPERLINK(…)": never a formula
-        ws.write_string(r, c, str(v), fmt)
-
-
-def _write_xlsx(s: Sensitivity, path: Path) -> None:
-    """One sheet per table, written with XlsxWriter; numbers stay numbers (rounded to 10
-    significant digits, as in the CSVs, so repeated runs give identical workbooks); infinity is
-    written `inf`, a missing value as an empty cell. A MIP run adds a notes sheet saying what
-    the figures hold fixed."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    wb.set_properties({"created": _fixed_time()})
-    bold = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
-    for name, df in s.tables().items():
-        ws = wb.add_worksheet(SHEETS[name])
-        columns = [str(c) for c in df.columns]
-        for c, head in enumerate(columns):
-            ws.write_string(0, c, head, bold)
-        values = [df[col].tolist() for col in df.columns]
-        for r, row in enumerate(zip(*values, strict=True), start=1):
-            for c, v in enumerate(row):
-                _cell(ws, r, c, v)
-        ws.freeze_panes(1, 0)
-        if columns:
-            ws.autofilter(0, 0, len(df), len(columns) - 1)
-        for c, col in enumerate(values):
-            width = max([len(columns[c])] + [len(_shown(v)) for v in col[:199]])
-            ws.set_column(c, c, min(max(10, width + 2), 60))
-    notes = selection_notes(str(s.settings.get("selection", "lp")),
-                            s.selection_margins is not None)
-    if notes:
-        ws = wb.add_worksheet(NOTES_SHEET)
-        ws.set_column(0, 0, 120, wb.add_format({"text_wrap": True, "valign": "top"}))
-        for r, line in enumerate(notes):
-            ws.write_string(r, 0, line)
-    wb.close()
-
-
-def _shown(v) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, float):
-        return "inf" if v == float("inf") else f"{v:.10g}"
-    return str(v)
-
-
-def _fixed_time():
-    import os
-    from datetime import UTC, datetime
-
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)

@@ -312,8 +312,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlSheet
-    from kcopt.workbook.xlsx import _free_column
+    from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlSheet, free_column
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -322,7 +321,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
         scale, "triệu đồng")
     rows_all = [*form.row_of.values(), *form.subtotals, *_section_rows(form.root)]
     end = max([*rows_all, header_rows[-1]])
-    col = _free_column(ws, range(header_rows[0], end + 1))
+    col = free_column(ws, range(header_rows[0], end + 1))
     note_col = col + 1
     letter = get_column_letter(col)
     top = ws.cell(header_rows[0], col - 1)

@@ -163,3 +163,16 @@ def save_reproducibly(wb: Workbook, path: Path, when: datetime,
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, data)
+
+
+def free_column(ws: Worksheet, rows: range) -> int:
+    """The first column right of everything in the table's rows (values and merged cells)."""
+    last = 0
+    for row in ws.iter_rows(min_row=rows.start, max_row=rows.stop - 1):
+        for cell in row:
+            if cell.value is not None and str(cell.value).strip():
+                last = max(last, cell.column)
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row < rows.stop and rng.max_row >= rows.start:
+            last = max(last, rng.max_col)
+    return last + 1

@@ -45,7 +45,13 @@ from kcopt.workbook.base import (
     Link,
     created_time,
 )
-from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlBook, OpenpyxlSheet, save_reproducibly
+from kcopt.workbook.edit import (
+    KCOPT_FILL,
+    OpenpyxlBook,
+    OpenpyxlSheet,
+    free_column,
+    save_reproducibly,
+)
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
@@ -186,7 +192,7 @@ def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],
     assert run.allocation is not None
     alloc = run.allocation
     table_rows = range(header_rows[0], max([*rows.values(), *skipped, header_rows[-1]]) + 1)
-    start = _free_column(ws, table_rows)
+    start = free_column(ws, table_rows)
     letters = {key: get_column_letter(start + k) for k, (key, *_r) in enumerate(INTO_COLUMNS)}
     last_header = ws.cell(header_rows[-1], start - 1) if start > 1 else None
     for k, (_key, vi, en, _fmt, width) in enumerate(INTO_COLUMNS):
@@ -263,19 +269,6 @@ def _subtotals(book: Book, ws: Worksheet, run: Run, rows: dict[int, int],
             for k in range(len(INTO_COLUMNS)):
                 ws.cell(s, start + k).font = copy(neighbour.font)
                 ws.cell(s, start + k).border = copy(neighbour.border)
-
-
-def _free_column(ws: Worksheet, rows: range) -> int:
-    """The first column right of everything in the table's rows (values and merged cells)."""
-    last = 0
-    for row in ws.iter_rows(min_row=rows.start, max_row=rows.stop - 1):
-        for cell in row:
-            if cell.value is not None and str(cell.value).strip():
-                last = max(last, cell.column)
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row < rows.stop and rng.max_row >= rows.start:
-            last = max(last, rng.max_col)
-    return last + 1
 
 
 def _losses(source: Path) -> list[Problem]:

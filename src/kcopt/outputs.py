@@ -1,0 +1,271 @@
+"""Every file a run writes, in one place: the solve's files (`run`, `write_outputs`), the
+diagnosis of an infeasible scenario, the sensitivity files and a comparison's files. Each set
+replaces its output folder whole (`kcopt.io.folders`); each file is written atomically.
+
+The solve's files: allocation.csv, constraints.csv, allocation_by_year.csv (plans over years),
+summary.json, allocation.xlsx, annex.xlsx (the plan in the official annex layout) and
+plots/*.png; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
+carrying it. The sensitivity files: the CSVs of the suite (README, "Sensitivity"),
+`sensitivity.xlsx` with one sheet each, sensitivity.json and the plots a planner shows a
+committee.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt.comparison import Comparison
+from kcopt.errors import InfeasibleError, OutputError
+from kcopt.io import folders
+from kcopt.io.write import atomic_write, write_csv, write_json
+from kcopt.model import Model
+from kcopt.pipeline import Run
+from kcopt.pipeline import run as compute
+from kcopt.plots import comparison as comparison_figure
+from kcopt.report import allocation_by_year
+from kcopt.scenario import Scenario, load_scenario
+from kcopt.sensitivity.analyses import selection_mode
+from kcopt.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
+from kcopt.solve import Result
+from kcopt.text import ascii_name
+
+
+def default_output_dir(scenario: Scenario) -> Path:
+    return Path("out") / (ascii_name(scenario.name) or "scenario")
+
+
+def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
+        mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
+        write_model: Path | None = None, xlsx: bool = True) -> Run:
+    """Solve a scenario end to end (`kcopt.pipeline.run`) and write its outputs to `out`
+    (None: write nothing)."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    assert sc.projects is not None
+    inputs = folders.scenario_inputs(sc)
+    if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
+        folders.OutputFolder(out, inputs).check()
+    out_target = folders.target_of(out) if out is not None else None
+    model_in_out = (write_model is not None and out_target is not None
+                    and _inside(write_model, out_target))
+    if write_model is not None and not model_in_out:
+        folders.check_model_path(write_model, inputs)
+    if out is not None and plots:  # the plot process imports matplotlib while this one solves
+        from kcopt.figures.plotjob import prepare  # start-up: the child imports matplotlib
+
+        prepare()
+
+    def save_model(model: Model) -> None:
+        if write_model is not None and not model_in_out:
+            _write_model(model, write_model)
+
+    try:
+        r = compute(sc, solver=solver, mip=mip, time_limit=time_limit, on_model=save_model)
+    except InfeasibleError as exc:
+        if out is not None and isinstance(exc.run, Run):
+            infeasible = exc.run
+            with folders.writing(out, inputs, command="solve") as folder:
+                infeasible.files.append(write_json(diagnosis_json(infeasible),
+                                                   folder / "diagnosis.json"))
+                if model_in_out:
+                    assert write_model is not None and out_target is not None
+                    _write_model(infeasible.model, folder / _relative(write_model, out_target))
+            infeasible.files = [_relative_to_out(f, folder, out) for f in infeasible.files]
+        raise
+    if out is not None:
+        assert r.summary is not None
+        t = r.timings
+        t0 = time.perf_counter()
+        with folders.writing(out, inputs, command="solve") as folder:
+            files = write_outputs(r, folder, plots, xlsx)
+            if model_in_out:
+                assert write_model is not None and out_target is not None
+                _write_model(r.model, folder / _relative(write_model, out_target))
+        r.files += [_relative_to_out(f, folder, out) for f in files]
+        t["write"] = time.perf_counter() - t0
+        r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
+    return r
+
+
+def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
+    assert r.allocation is not None and r.constraints is not None and r.summary is not None
+    files = [write_csv(r.allocation, out / "allocation.csv"),
+             write_csv(r.constraints, out / "constraints.csv")]
+    if r.scenario.years:
+        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
+    summ = dict(r.summary)
+    summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
+    files.append(write_json(summ, out / "summary.json"))
+    plots_done = None
+    if plots:  # drawn beside the workbooks (a child process where the platform allows)
+        from kcopt.figures.plotjob import start_plots  # start-up: forks, or imports matplotlib
+
+        plots_done = start_plots(r.summary, out / "plots")
+    if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
+        from kcopt.workbook.allocation import write_allocation_xlsx  # start-up: XlsxWriter
+        from kcopt.workbook.annex import write_annex  # start-up: only when asked
+
+        files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
+        # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
+        files.append(write_annex(r, out / "annex.xlsx", r.form))
+    if plots_done is not None:
+        files += plots_done()
+    return files
+
+
+def _write_model(model: Model, path: Path) -> None:
+    from kcopt.solvers.pulp_backend import write_model  # start-up: PuLP only for --write-model
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_model(model.lp, path, model.scenario.name)
+    except OSError as exc:
+        raise OutputError(f"--write-model '{path}': không ghi được mô hình / cannot write the "
+                          f"model: {exc.strerror or exc}") from None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(folder)) in Path(os.path.abspath(path)).parents
+
+
+def _relative(path: Path, folder: Path) -> Path:
+    return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(folder)))
+
+
+def _relative_to_out(path: Path, folder: Path, out: Path) -> Path:
+    """A file written in the staging folder, named where it now is."""
+    try:
+        return out / Path(path).relative_to(folder)
+    except ValueError:
+        return Path(path)
+
+
+def diagnosis_json(r: Run) -> dict[str, Any]:
+    return {"status": "infeasible", "scenario": r.scenario.name,
+            "findings": [f.to_dict() for f in r.diagnosis],
+            "resolved_scenario": r.scenario.resolved()}
+
+
+def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = True) -> list[Path]:
+    """The sensitivity files, added to the output set in `out` whole: those of an earlier
+    sensitivity run there, and its report, go."""
+    if not folders.staged(out):
+        with folders.amending(out, folders.SENSITIVITY_FILES, "sensitivity") as folder:
+            files = write_sensitivity(s, result, folder, plots)
+        return [out / f.relative_to(folder) for f in files]
+    # analyses run one by one (the app) default to the fixed selection: say so in the files
+    s.settings.setdefault("selection", selection_mode(result))
+    files = [write_csv(_for_csv(df), out / f"{name}.csv") for name, df in s.tables().items()]
+    files.append(atomic_write(out / "sensitivity.xlsx", lambda p: _write_xlsx(s, p)))
+    files.append(write_json({"settings": s.settings, "scenario": result.model.scenario.resolved(),
+                             "objective": result.objective,
+                             "conditional_on_selection": bool(result.model.lp.integer.any())},
+                            out / "sensitivity.json"))
+    if plots:
+        from kcopt.figures import sensitivity as sp  # start-up: matplotlib only for plots
+
+        files += sp.write_plots(s, result, out / "plots")
+    return files
+
+
+def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """Floats at fixed precision so repeated runs give identical files; infinity as `inf`."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = [f"{v:.10g}" if v == v else "" for v in out[col]]
+    return out
+
+
+def _cell(ws, r: int, c: int, v, fmt=None) -> None:
+    if v is None or (isinstance(v, float) and v != v):
+        return
+    if isinstance(v, bool | np.bool_):
+        ws.write_boolean(r, c, bool(v), fmt)
+    elif isinstance(v, int | float | np.integer | np.floating):
+        f = float(v)
+        if np.isfinite(f):
+            ws.write_number(r, c, float(f"{f:.10g}"), fmt)
+        else:
+            ws.write_string(r, c, "inf" if f > 0 else "-inf", fmt)
+    else:  # text such as a project named "=HYPERLINK(…)": never a formula
+        ws.write_string(r, c, str(v), fmt)
+
+
+def _write_xlsx(s: Sensitivity, path: Path) -> None:
+    """One sheet per table, written with XlsxWriter; numbers stay numbers (rounded to 10
+    significant digits, as in the CSVs, so repeated runs give identical workbooks); infinity is
+    written `inf`, a missing value as an empty cell. A MIP run adds a notes sheet saying what
+    the figures hold fixed."""
+    import xlsxwriter  # start-up: only when sensitivity files are written
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"created": _fixed_time()})
+    bold = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
+    for name, df in s.tables().items():
+        ws = wb.add_worksheet(SHEETS[name])
+        columns = [str(c) for c in df.columns]
+        for c, head in enumerate(columns):
+            ws.write_string(0, c, head, bold)
+        values = [df[col].tolist() for col in df.columns]
+        for r, row in enumerate(zip(*values, strict=True), start=1):
+            for c, v in enumerate(row):
+                _cell(ws, r, c, v)
+        ws.freeze_panes(1, 0)
+        if columns:
+            ws.autofilter(0, 0, len(df), len(columns) - 1)
+        for c, col in enumerate(values):
+            width = max([len(columns[c])] + [len(_shown(v)) for v in col[:199]])
+            ws.set_column(c, c, min(max(10, width + 2), 60))
+    notes = selection_notes(str(s.settings.get("selection", "lp")),
+                            s.selection_margins is not None)
+    if notes:
+        ws = wb.add_worksheet(NOTES_SHEET)
+        ws.set_column(0, 0, 120, wb.add_format({"text_wrap": True, "valign": "top"}))
+        for r, line in enumerate(notes):
+            ws.write_string(r, 0, line)
+    wb.close()
+
+
+def _shown(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float):
+        return "inf" if v == float("inf") else f"{v:.10g}"
+    return str(v)
+
+
+def _fixed_time() -> datetime:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
+
+
+def write_comparison(cmp: Comparison, folder: Path, plot: bool = True) -> list[Path]:
+    """compare_*.csv, compare.json (headline and sentences), compare.txt and compare.png:
+    they replace `folder` whole, which must not hold the two outputs compared."""
+    inputs = [o.folder for o in (cmp.a, cmp.b) if o.folder is not None]
+    with folders.writing(folder, inputs, family="compare", command="compare") as stage:
+        files = [write_csv(t, stage / f"compare_{name}.csv")
+                 for name, t in cmp.tables().items()]
+        files.append(write_json({"labels": list(cmp.labels), "headline": cmp.headline,
+                                 "threshold": cmp.threshold, "sentences": cmp.sentences},
+                                stage / "compare.json"))
+        text = "\n".join(cmp.sentences) + "\n"
+
+        def write_text(p: Path) -> None:
+            p.write_text(text, encoding="utf-8")
+
+        files.append(atomic_write(stage / "compare.txt", write_text))
+        if plot:
+            from kcopt.figures.charts import save_png  # start-up: matplotlib only for plots
+
+            files.append(save_png(comparison_figure(cmp), stage / "compare.png"))
+    return [folder / f.relative_to(stage) for f in files]
