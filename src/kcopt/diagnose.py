@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from kcopt.model import Model, target_selection
+from kcopt.model import LinearProgram, Model, target_selection
 from kcopt.model.constraints import budget_parts, scope_budget, scope_name
 from kcopt.scenario import SolverOptions
 from kcopt.words import N_, _, num, pct
@@ -102,6 +102,7 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
         min Σ_i e_i   s.t.  row_lower_i − e_i⁻ ≤ a_i x ≤ row_upper_i + e_i⁺  (soft rows),
                             hard rows and bounds unchanged, must-fund bounds made soft rows.
     """
+    # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
     lp = model.lp
@@ -128,7 +129,6 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
     E = sp.csr_matrix((np.concatenate([-np.ones(k_up), np.ones(k_lo)]),
                        (np.concatenate([up_soft, lo_soft]), np.arange(k_up + k_lo))),
                       shape=(A.shape[0], k_up + k_lo))
-    from kcopt.model import LinearProgram
 
     elastic = LinearProgram(
         cost=np.concatenate([np.zeros(n), -np.ones(k_up + k_lo)]),  # maximise −Σe
@@ -163,6 +163,7 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
     if t is None or t.share is None or t.kind == "province_max" or lp.integer.any() \
             or t.share_of == "budget":
         return finding
+    # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
     row = lp.row(t.name)

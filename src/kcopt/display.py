@@ -71,6 +71,7 @@ def result_html(result: Result) -> str:
 
 
 def _region_colours() -> dict[str, str]:
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import region_colours
 
     return region_colours()

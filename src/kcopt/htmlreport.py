@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kcopt import plots
+from kcopt.errors import InputError, OutputError
+from kcopt.io import folders as outputs
 from kcopt.views import (
     STATUS_LABELS,
     Outcome,
@@ -206,15 +209,11 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     """Write the committee report; by default `report.html` in the output folder."""
     import contextlib
 
-    from kcopt.errors import InputError
-    from kcopt.io import folders as outputs
 
     folder = Path(source) if isinstance(source, str | Path) else None
     if path is not None and path.is_dir():
         path = path / "report.html"
     if path is not None and path.exists() and path.suffix.lower() not in (".html", ".htm"):
-        from kcopt.errors import OutputError
-
         raise OutputError(f"'{path}' đã có và không phải một báo cáo .html: kcopt không ghi đè "
                           "nó. Hãy chọn tên tệp .html khác / exists and is not an .html "
                           "report: kcopt does not overwrite it; choose another .html name")
@@ -331,8 +330,6 @@ def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
 
 
 def _allocation(o: Outcome) -> str:
-    from kcopt import plots
-
     regions = breakdown(o, "region")
     categories = breakdown(o, "category").sort_values("total", ascending=False)
     provinces = breakdown(o, "province").sort_values("total", ascending=False)
@@ -537,8 +534,6 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
             out=_e(o.folder or "OUT"), what=_("the score each target costs (policy prices)"))
             + "</p>")
     else:
-        from kcopt import plots
-
         body.append("<p>" + _("The score given up is the objective without the target minus "
                               "the objective with it: what the committee pays, in priority "
                               "points, for the policy.") + "</p>")
@@ -557,7 +552,6 @@ def _robustness(o: Outcome) -> str:
         return _section("robustness", "<p class=note>" + _(SENSITIVITY_HINT).format(
             out=_e(o.folder or "OUT"), what=_("the robustness classes (core, borderline, "
                                               "exterior) and the tornado chart")) + "</p>")
-    from kcopt import plots
 
     draws = o.sensitivity_settings.get("draws")
     if draws == 0 or not robust["class"].isin(list(CLASS_TEXT)).any():
@@ -584,6 +578,7 @@ def _robustness(o: Outcome) -> str:
         _figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
                 "priority weights"),
     ]
+    # start-up: scipy, yaml only when this runs
     from kcopt.sensitivity.suite import selection_notes  # a MIP: what the figures hold fixed
 
     body[1:1] = ["<p class=note>" + _e(line) + "</p>" for line in selection_notes(
@@ -685,6 +680,7 @@ def _provenance(o: Outcome) -> str:
             ("SHA-256", lambda r: f"<code>{_e(r['sha'])}</code>", False)]))
     weights = sc.get("weights", {})
     if weights:
+        # start-up: yaml only when this runs
         from kcopt.vocabulary import criterion_label
 
         body.append(f"<h3>{_bi('Trọng số ưu tiên', 'Priority weights')}</h3>")

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from kcopt.views import Outcome, outcome
+from kcopt.comparison import EPS
+from kcopt.errors import InputError
+from kcopt.views import Outcome, money, outcome
 from kcopt.words import _
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ def _shown_in_jupyter(fn: F) -> F:
 
 def category_colours() -> dict[str, str]:
     """One fixed colour per content type code, the same in every plot."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import category_colours as colours
 
     return colours()
@@ -79,6 +82,7 @@ def category_colours() -> dict[str, str]:
 
 def region_colours() -> dict[str, str]:
     """One fixed colour per region code, the same in every plot."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import region_colours as colours
 
     return colours()
@@ -87,6 +91,7 @@ def region_colours() -> dict[str, str]:
 @_shown_in_jupyter
 def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figure:
     """Support by content type, central and local stacked, against demand (the caps)."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import plot_by_category
 
     return plot_by_category(pd.DataFrame(outcome(source).summary["by_category"]))
@@ -95,6 +100,7 @@ def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figur
 @_shown_in_jupyter
 def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
     """Support by region, central and local stacked, against demand (the caps)."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import plot_by_region
 
     return plot_by_region(pd.DataFrame(outcome(source).summary["by_region"]))
@@ -103,6 +109,7 @@ def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
 @_shown_in_jupyter
 def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
     """The central budget and each province's local budget against what was allocated."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import plot_budget_use
 
     s = outcome(source).summary
@@ -113,12 +120,11 @@ def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
 @_shown_in_jupyter
 def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
     """A multi-year programme: what each fund pays out per plan year against its budget."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import MILLIONS, new_figure
 
     s = outcome(source).summary
     if "by_year" not in s:
-        from kcopt.errors import InputError
-
         raise InputError("this is a single-period plan: add years: [2026, …] to the scenario "
                          "for a multi-year programme")
     t = pd.DataFrame(s["by_year"])
@@ -141,6 +147,7 @@ def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
 
 
 def _table(source: Any, name: str) -> pd.DataFrame:
+    # start-up: scipy, yaml only when this runs
     from kcopt.sensitivity.suite import Sensitivity
 
     if isinstance(source, pd.DataFrame):
@@ -149,8 +156,6 @@ def _table(source: Any, name: str) -> pd.DataFrame:
         return source.tables()[name]
     o = outcome(source)
     if name not in o.sensitivity:
-        from kcopt.errors import InputError
-
         raise InputError(_("{label} has no {name}.csv; run `kcopt sensitivity SCENARIO -o "
                            "{folder}` (or kcopt.run_sensitivity) first").format(
             label=o.label, name=name, folder=o.folder or "OUT"))
@@ -160,6 +165,7 @@ def _table(source: Any, name: str) -> pd.DataFrame:
 @_shown_in_jupyter
 def budget_frontiers(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The objective and the allocation by content type as each budget varies."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.sensitivity import plot_frontiers
 
     return plot_frontiers(_table(source, "budget_sweep"))
@@ -168,6 +174,7 @@ def budget_frontiers(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def budget_heatmap(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The objective over the central × local budget grid."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.sensitivity import plot_heatmap
 
     return plot_heatmap(_table(source, "budget_sweep"))
@@ -176,6 +183,7 @@ def budget_heatmap(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def tornado(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """Each weight and each budget ±20%: the change in the objective."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.sensitivity import plot_tornado
 
     return plot_tornado(_table(source, "tornado"))
@@ -184,6 +192,7 @@ def tornado(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def robustness(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """Per project, the share of weight draws in which it is funded, by robustness class."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.sensitivity import plot_robustness
 
     return plot_robustness(_table(source, "weight_robustness"))
@@ -192,6 +201,7 @@ def robustness(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
 @_shown_in_jupyter
 def policy_prices(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
     """The score each policy target costs (solved with and without it)."""
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import new_figure
 
     t = _table(source, "policy_prices").copy()
@@ -217,7 +227,7 @@ def comparison(cmp: Comparison) -> Figure:
     """Change in support by region, by content type, and for the projects that moved most."""
     from matplotlib.figure import Figure
 
-    from kcopt.comparison import EPS
+    # start-up: matplotlib only when this runs
     from kcopt.figures.charts import MILLIONS, OTHER_COLOUR, colour_swatches
 
     top = cmp.changed_projects().head(15)
@@ -261,8 +271,6 @@ def comparison(cmp: Comparison) -> Figure:
 
 
 def _annotate(ax: Any, values: pd.Series) -> None:
-    from kcopt.views import money
-
     for i, v in enumerate(values):
         ax.text(v, i, f" {money(v, signed=True)} ", va="center", fontsize=7,
                 ha="left" if v >= 0 else "right")

@@ -14,7 +14,7 @@ import pandas as pd
 from kcopt._version import __version__
 from kcopt.errors import Problem
 from kcopt.geo import load_geography
-from kcopt.model.constraints import budget_parts
+from kcopt.model.constraints import budget_parts, scope_budget, scope_name
 from kcopt.rules import FUNDS, describe_cap
 from kcopt.solve import Result
 from kcopt.words import _, fund_name, get_language, num, pct, sig
@@ -93,8 +93,6 @@ def target_shares(result: Result) -> dict[int, tuple[float, float]]:
     A share-of-allocated row reads `Σ s·x − share·T`, so what it counts is its activity plus
     share·T, achieved = counted / T; a share-of-budget row counts Σ s·x against the budget B.
     Achieved is NaN when nothing is allocated in the scope (T = 0)."""
-    from kcopt.model.constraints import scope_budget, scope_name
-
     model, lp = result.model, result.model.lp
     x = result.x
     if x is None:

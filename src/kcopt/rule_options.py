@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kcopt.errors import InputError, Problem
+from kcopt.geo import load_geography
 from kcopt.levels import parse_date
 from kcopt.policy import (
     MAX_IMPLEMENTER,
@@ -188,8 +189,6 @@ def _multiplier(r: _Resolver, i: int, raw: object) -> PriorityMultiplier | None:
 
 def _place(r: _Resolver, key: str, value: str) -> str | None:
     """A current province, or a former one (the multiplier then covers its territory)."""
-    from kcopt.geo import load_geography
-
     old, _ = load_geography().old_province(value)
     res = load_geography().resolve(value)
     if old is not None and res.old is not None:

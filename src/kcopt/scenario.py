@@ -17,12 +17,14 @@ from typing import Any, Literal
 
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
+from kcopt.io.read import read_table
 from kcopt.language import set_scenario_language
 from kcopt.limits import read_input_bytes
+from kcopt.parse import parse_number_text
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
-from kcopt.vocabulary import CRITERIA, GROUP_PRIORITY
+from kcopt.vocabulary import CRITERIA, FLAGS, GROUP_PRIORITY
 from kcopt.words import _, languages
 from kcopt.yamlfile import load_yaml
 
@@ -638,9 +640,6 @@ class _Resolver:
                           out: dict[str, float]) -> dict[str, float]:
         """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
         Vietnamese number text), read like a project list; every bad cell reported."""
-        from kcopt.io.read import read_table
-        from kcopt.parse import parse_number_text
-
         kinds = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
                  "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
                             "ngan sach trieu dong", "kinh phi trieu dong"),
@@ -768,7 +767,6 @@ class _Resolver:
         of = tuple(str(f) for f in of_raw) if not isinstance(of_raw, str) else ()
         if isinstance(raw.get("of"), str):
             of = (raw["of"],)
-        from kcopt.vocabulary import FLAGS
         for f in of:
             if f not in (*FLAGS, "typical_product", "disadvantaged_area",
                          "women_or_ethnic_owned"):

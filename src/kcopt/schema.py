@@ -13,6 +13,7 @@ import pandas as pd
 
 from kcopt.errors import InputError, Problem
 from kcopt.geo import load_geography
+from kcopt.io.form import adapt
 from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.parse import parse_enum, parse_flags, parse_numbers
 from kcopt.rules import CCN_CATEGORY, RuleSet, load_rules
@@ -65,8 +66,6 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
              province: str | None = None) -> Projects:
     """Raw cells → a typed project table. Official annex layouts are read first
     (`io.form.adapt`: ids, content types, funds and provinces from the sections and title)."""
-    from kcopt.io.form import adapt
-
     raw, form = adapt(raw, province)
     if raw.money_scale is not None:
         if money_scale != 1.0 and abs(raw.money_scale - money_scale) > 1e-12:

@@ -107,6 +107,7 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
     if result.x is not None and model.lp.integer.any():
         fixed = fix_integers(model.lp, result.x)
         if opts.name == "highs":  # the basis at this allocation, not at another optimum
+            # start-up: highspy only when this runs
             from kcopt.solvers import highs
 
             lp_raw = highs.solve_at(fixed, result.x, opts)
@@ -155,6 +156,7 @@ def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[
 
 def run_backend(lp: LinearProgram, opts: SolverOptions) -> RawSolution:
     if opts.name == "highs":
+        # start-up: highspy, pulp only when this runs
         from kcopt.solvers import highs
 
         return highs.solve(lp, opts)

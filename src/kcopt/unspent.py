@@ -137,6 +137,7 @@ class _Resolver:
     message."""
 
     def __init__(self, result: Result):
+        # start-up: highspy only when this runs
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
         self.result = result

@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from kcopt.errors import InputError, OutputError
+from kcopt.geo import load_geography
+from kcopt.io.folders import reading
+from kcopt.io.write import read_csv_cells
+from kcopt.rules import load_rules
 from kcopt.words import _, fixed, num
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ def outcome(source: Outcome | Result | Run | str | Path,
             sensitivity: Sensitivity | None = None) -> Outcome:
     """Turn a result, a run or an output folder into an `Outcome` (with the tables of a
     `Sensitivity` run on it, if given)."""
+    # start-up: scipy, yaml only when this runs
     from kcopt.pipeline import Run
     from kcopt.report import allocation_table, constraint_table, summary
     from kcopt.solve import Result
@@ -96,8 +101,6 @@ def load_output(folder: Path) -> Outcome:
     constraints.csv and the sensitivity tables (when present) — all of one run (read under the
     folder's lock, so no run swaps its files meanwhile). A missing, damaged or edited file is an
     `OutputError` naming it."""
-    from kcopt.io.folders import reading
-
     folder = Path(folder)
     if not folder.is_dir():
         raise OutputError((_("output folder '{folder}' is a file, not a folder. Give the folder "
@@ -176,8 +179,6 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _read_csv(path: Path, required: set[str] | None = None) -> pd.DataFrame:
-    from kcopt.io.write import read_csv_cells
-
     try:
         frame = read_csv_cells(pd.read_csv(path, encoding="utf-8-sig", dtype={"project_id": str},
                                            keep_default_na=False, na_values=[""]))
@@ -244,13 +245,9 @@ def group_table(alloc: pd.DataFrame, by: Grouping) -> pd.DataFrame:
 def group_name(by: str, code: str) -> str:
     """The Vietnamese name of a region or content type code (the code itself otherwise)."""
     if by == "region":
-        from kcopt.geo import load_geography
-
         regions = load_geography().regions
         return regions[code][0] if code in regions else code
     if by == "category":
-        from kcopt.rules import load_rules
-
         rules = load_rules().rules
         return rules[code].name_vi if code in rules else code
     return code

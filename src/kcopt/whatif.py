@@ -29,10 +29,11 @@ from typing import Any
 import numpy as np
 
 from kcopt.errors import InputError
+from kcopt.geo import load_geography
 from kcopt.model import Model, criteria_matrix, objective_coefficients
 from kcopt.model.constraints import budget_parts
 from kcopt.scenario import Scenario
-from kcopt.solve import Result
+from kcopt.solve import Result, _result, solve
 from kcopt.vocabulary import CRITERIA
 
 __all__ = ["resolve"]
@@ -102,8 +103,6 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
         with warm.lock:  # an app's sessions may share one base plan
             new = _solve_warm(new_model, warm)
     if new is None:
-        from kcopt.solve import solve
-
         new = solve(new_model)
     _link(new, root)
     return new
@@ -131,8 +130,6 @@ def _changed_scenario(sc: Scenario, weights: Mapping[str, float] | None,
                              f"{central!r}")
         merged = dict(sc.local_budgets)
         if isinstance(local, Mapping):
-            from kcopt.geo import load_geography
-
             geo = load_geography()
             for name, amount in local.items():
                 resolved = geo.resolve(str(name)).name
@@ -178,6 +175,7 @@ def _warm(root: Result) -> _Warm:
         return hit[1]
     import highspy
 
+    # start-up: highspy only when this runs
     from kcopt.solvers.highs import make_highs, to_highs_lp
 
     model = root.model
@@ -202,7 +200,7 @@ def _warm(root: Result) -> _Warm:
 
 
 def _solve_warm(model: Model, warm: _Warm) -> Result | None:
-    from kcopt.solve import _result
+    # start-up: highspy only when this runs
     from kcopt.solvers.highs import read_solution
 
     start = time.perf_counter()

@@ -120,6 +120,7 @@ def load(ws: Workspace, data: dict[str, Any]) -> Scenario:
 
 def local_budgets(sc: Scenario) -> dict[str, float]:
     """Each province's local budget, every one of the 34 listed (0 where none is given)."""
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.geo import load_geography
 
     return {p: float(sc.local_budgets.get(p, 0.0)) for p in load_geography().provinces}
@@ -151,6 +152,7 @@ def replan(previous: Run, sc: Scenario) -> Run:
     (no file read). Falls back to the full pipeline when the new scenario is infeasible or the
     solver fails, so the diagnosis is the pipeline's own.
     """
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.report import allocation_table, constraint_table, summary, warning_record
 
     result = None
@@ -259,6 +261,7 @@ def sensitivity_steps(run: Run, draws: int,
                       seed: int = 0) -> Generator[tuple[str, float], None, kcopt.Sensitivity]:
     """Run the sensitivity suite one analysis at a time, yielding (next step, share done);
     the finished `Sensitivity` is in `.value` of the generator's StopIteration."""
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.sensitivity import (
         budget_sweep,
         policy_prices,
@@ -297,6 +300,7 @@ def sensitivity_steps(run: Run, draws: int,
 def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     """Every output of the plan in the session folder (once per plan): what `kcopt solve`
     writes, report.html, the scenario and, when run, the sensitivity files."""
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.outputs import write_outputs, write_sensitivity
     from kcopt.views import outcome
 

@@ -225,6 +225,7 @@ def scenario_section(s: Any, lang: Lang) -> dict[str, Any]:
     with c2:
         local = budgets.get("local")
         if isinstance(local, dict) or local is None:
+            # start-up: the app loads what a step needs when the step runs
             from kcopt.geo import load_geography
 
             provinces = list(load_geography().provinces)
@@ -271,6 +272,7 @@ def scenario_section(s: Any, lang: Lang) -> dict[str, Any]:
 
 
 def target_columns() -> list[str]:
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.scenario import TARGET_KEYS
 
     return [c for c in engine.TARGET_COLUMNS if c in TARGET_KEYS]
@@ -310,6 +312,7 @@ def edit_rows(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[
 
 
 def rules_section(sc: Any, lang: Lang) -> None:
+    # start-up: the app loads what a step needs when the step runs
     from kcopt.geo import load_geography
     from kcopt.rules import load_rules
 
@@ -439,6 +442,7 @@ def figures(s: Any, plan: engine.Plan, lang: Lang) -> None:
 
 
 def sensitivity_section(s: Any, lang: Lang) -> None:
+    # start-up: the app loads what a step needs when the step runs
     import kcopt
 
     st.caption(tr("sens_intro", lang))

@@ -60,6 +60,7 @@ class _Command(TyperCommand):
 
 
 def _usage(text: str) -> str:
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.words import _
 
     return text.replace("Usage:", _("Usage:"), 1)
@@ -68,6 +69,7 @@ def _usage(text: str) -> str:
 def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
     """Typer builds the help texts once, in English (as written in the code); put them, and
     typer's own few words around them, in the language in use before any help is shown."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.words import _, literal
 
     for command in [group, *group.commands.values()]:
@@ -114,6 +116,7 @@ def _main(
         "accepted after the command, from KCOPT_LANG or the scenario's language: key."),
 ):
     STATE["debug"] = debug
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt import limits
     from kcopt.errors import InputError
 

@@ -26,6 +26,7 @@ def app_command(
 
     Example: kcopt app --port 8501
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.app import PAGE
     from kcopt.app.workspace import MAX_UPLOAD_MB
     from kcopt.errors import InputError

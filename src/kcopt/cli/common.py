@@ -37,6 +37,7 @@ def solver_name(value: str | None) -> str | None:
     """`--solver` callback: an unknown name is a usage error (exit 2), not a failed solve."""
     if value is None:
         return None
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.solvers.pulp_backend import _ALIASES, known_solver
 
     if not known_solver(value):

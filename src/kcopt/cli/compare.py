@@ -28,6 +28,7 @@ def compare_command(
 
     Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.cli.common import STATE
     from kcopt.comparison import compare
     from kcopt.outputs import write_comparison

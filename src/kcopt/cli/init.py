@@ -26,6 +26,7 @@ def init_command(
 
     Example: kcopt init ke-hoach-2026.xlsx && kcopt solve ke-hoach-2026-kich-ban.yaml
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.geo import load_geography
     from kcopt.io.write import atomic_write
     from kcopt.schema import read_projects

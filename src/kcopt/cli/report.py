@@ -27,6 +27,7 @@ def report_command(
     """
     import contextlib
 
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.cli.common import STATE
     from kcopt.htmlreport import write_report
     from kcopt.io import folders as outputs

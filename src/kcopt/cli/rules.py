@@ -31,6 +31,7 @@ def rules_command(
     """
     from datetime import date
 
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.errors import InputError
     from kcopt.geo import load_geography
     from kcopt.rules import load_rules
@@ -72,6 +73,7 @@ def _fmt(rate: float | None, ceiling: float | None) -> str:
 
 
 def _render(rules, table, prov: str | None) -> str:
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.rules import DECREE32_BASIS
 
     day = rules.today.strftime("%d/%m/%Y")

@@ -43,6 +43,7 @@ def sensitivity_command(
 
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.errors import InputError
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run, write_sensitivity

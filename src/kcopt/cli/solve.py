@@ -36,6 +36,7 @@ def solve_command(
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run
     from kcopt.scenario import load_scenario

@@ -21,6 +21,7 @@ def validate_command(
 
     Example: kcopt validate scenarios/demo/projects.csv
     """
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.model import build
     from kcopt.scenario import load_scenario
     from kcopt.schema import read_projects

@@ -12,7 +12,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from kcopt.geo import load_geography
 from kcopt.io.write import atomic_write
+from kcopt.rules import load_rules
 from kcopt.words import N_, _
 
 FUND_COLOURS = {"central": "#1f5fa8", "local": "#e08a1e"}
@@ -28,7 +30,6 @@ def category_colours() -> dict[str, str]:
     """One fixed colour per content type, the same in every plot."""
     from matplotlib import colormaps
 
-    from kcopt.rules import load_rules
 
     palette = [colormaps["tab20"](i) for i in range(20)] + [colormaps["tab20b"](i)
                                                               for i in range(20)]
@@ -46,8 +47,6 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
 
 def region_colours() -> dict[str, str]:
     """One fixed colour per region code (`data/regions.csv`), the same in every plot."""
-    from kcopt.geo import load_geography
-
     return {code: REGION_COLOURS.get(code, OTHER_COLOUR) for code in load_geography().regions}
 
 
@@ -135,7 +134,6 @@ def plot_budget_use(by_province: pd.DataFrame, central_used: float,
 def _regions_of(by_province: pd.DataFrame) -> list[str]:
     if "region" in by_province:
         return [str(r) for r in by_province["region"]]
-    from kcopt.geo import load_geography
 
     provinces = load_geography().provinces
     return [provinces[p].region if p in provinces else "" for p in by_province["province"]]

@@ -23,6 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kcopt.language import set_language
+from kcopt.words import get_language
+
 PLOT_FILES = ("allocation_by_category.png", "allocation_by_region.png", "budget_use.png")
 
 
@@ -30,6 +33,7 @@ def write_plots(summary: dict[str, Any], folder: Path) -> list[Path]:
     """Draw and write the three plots of a solve's summary into `folder`."""
     import pandas as pd
 
+    # start-up: pandas, numpy, matplotlib only when this runs
     from kcopt.figures import charts as pl
 
     s = summary
@@ -64,13 +68,12 @@ def prepare() -> None:
         code = 1
         try:
             os.close(write_end)
+            # start-up: pandas, numpy, matplotlib only when this runs
             from kcopt.figures import charts  # noqa: F401  (the import is the work done early)
 
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()
             if data:
-                from kcopt.language import set_language
-
                 summary, folder, language = pickle.loads(data)
                 set_language(language)
                 write_plots(summary, folder)
@@ -101,7 +104,6 @@ def start_plots(summary: dict[str, Any], folder: Path) -> Callable[[], list[Path
     if _prepared is None:  # no fork here
         files = write_plots(summary, folder)
         return lambda: files
-    from kcopt.words import get_language
 
     pid, write_end = _prepared
     _prepared = None

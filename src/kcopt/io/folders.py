@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from kcopt.errors import OutputError
+from kcopt.errors import InfeasibleError, OutputError
 
 Family = Literal["solve", "compare"]
 MARKER = ".kcopt-run.json"
@@ -167,8 +167,6 @@ def writing(target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
     an outcome, not an error: it is committed). Inside another `writing` block for the same
     outputs (its staging folder given as `target`), the files go straight into that block's set.
     """
-    from kcopt.errors import InfeasibleError
-
     if Path(os.path.abspath(target)) in _ACTIVE:
         yield Path(target)
         return
@@ -238,6 +236,7 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
              write: Any = None) -> Path:
     """Write one more file from a run's folder (the committee report), atomically; into the
     folder itself under its lock, listed in its marker. `write(path)` writes it."""
+    # start-up: pandas only when this runs
     from kcopt.io.write import atomic_write
 
     check_not_input(path, inputs, "tệp kết quả")

@@ -32,7 +32,9 @@ from kcopt.io.layout import _SUBTOTAL
 from kcopt.io.read import RawTable
 from kcopt.io.sheets import cell_ref
 from kcopt.parse import parse_number_text
+from kcopt.rules import load_rules
 from kcopt.text import fold
+from kcopt.vocabulary import FUND_CHOICES, LEVELS, canonical_column
 from kcopt.words import N_, _, num
 
 UNIT_SCALES = {"trieu dong": 1.0, "trd": 1.0, "tr dong": 1.0, "trieu": 1.0,
@@ -114,8 +116,6 @@ class FormLayout:
 @cache
 def section_synonyms() -> dict[str, str]:
     """Folded phrase → content-type code: `data/sections.yaml` plus the rule set's names."""
-    from kcopt.rules import load_rules
-
     text = (resources.files("kcopt") / "data" / "sections.yaml").read_text(encoding="utf-8")
     out: dict[str, str] = {}
     for rule in load_rules().rules.values():
@@ -142,8 +142,6 @@ def match_section(text: str) -> str | None:
 
 def nearest_sections(text: str, n: int = 3) -> list[str]:
     """The content types whose wording is closest to an unknown heading, as 'code (tên)'."""
-    from kcopt.rules import load_rules
-
     rules = load_rules().rules
     key = fold(text)
     best: dict[str, float] = {}
@@ -283,8 +281,6 @@ class _Adapter:
 
     # --- columns -----------------------------------------------------------------------------
     def roles(self) -> dict[str, str | None]:
-        from kcopt.vocabulary import canonical_column
-
         frame = self.raw.frame
         roles: dict[str, str | None] = {}
         by_canon: dict[str, str] = {}
@@ -310,9 +306,6 @@ class _Adapter:
     def judge(self, header: str, canon: str) -> str | None:
         """Read an ambiguous header by its cells: "Loại đề án" with điểm/nhóm is the kind of
         project, "Nguồn" with citations is a note, "Nội dung" with descriptions is text."""
-        from kcopt.rules import load_rules
-        from kcopt.vocabulary import FUND_CHOICES, LEVELS
-
         counts = self.raw.frame[header].astype(str).str.strip().value_counts()
         counts = counts[counts.index != ""]
         if counts.empty:

@@ -335,6 +335,7 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
 
 def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_obj,
                  labels) -> dict:
+    # start-up: matplotlib only when this runs
     from kcopt.figures.sensitivity import parameter_label
 
     changed = int((project_status(frac) != base_status).sum()) if frac is not None else None

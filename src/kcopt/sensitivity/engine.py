@@ -19,6 +19,7 @@ import numpy as np
 
 from kcopt.model import LinearProgram
 from kcopt.scenario import SolverOptions
+from kcopt.words import _
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Resolver:
     """
 
     def __init__(self, lp: LinearProgram, opts: SolverOptions | None = None):
+        # start-up: highspy only when this runs
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
         self.lp = lp
@@ -173,7 +175,6 @@ def _dask(lp: LinearProgram, opts: SolverOptions, task: Task, chunks: list[list[
 def _bar(total: int, desc: str) -> Any:
     from tqdm.auto import tqdm
 
-    from kcopt.words import _
 
     # the title is a catalog message (marked N_ where it is named), shown in the language in use
     return tqdm(total=total, desc=_(desc), unit=_("solve"), leave=False)

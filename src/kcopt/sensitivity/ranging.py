@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from kcopt.model import LinearProgram
-from kcopt.report import budget_name, describe_row
+from kcopt.report import budget_name, describe_row, target_shares
 from kcopt.rules import FUNDS
 from kcopt.scenario import SolverOptions
-from kcopt.solve import Result, fix_integers
+from kcopt.solve import Result, fix_integers, normalise_duals
 from kcopt.words import _, fund_name, num, pct, sig
 
 INF = float("inf")
@@ -33,6 +33,7 @@ def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
     """A HiGHS instance at an optimal simplex basis of `lp`, and its ranging: `handle` when it
     already holds one (the plan's own solve), else a solve from `x` (crossover to the basis
     at that allocation), else a fresh simplex solve."""
+    # start-up: highspy only when this runs
     from kcopt.solvers.highs import make_highs, solve_at, to_highs_lp
 
     h = handle
@@ -79,7 +80,6 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
     x = np.asarray(x, dtype=float)
     y = np.asarray(sol.row_dual)
     d = np.asarray(sol.col_dual)
-    from kcopt.solve import normalise_duals
 
     y, d = normalise_duals(lp, x, y)
     n = len(x)
@@ -198,7 +198,6 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
                               lp.col_upper[bound_idx]),
         "enters_up": "", "leaves_up": "",
     })
-    from kcopt.report import target_shares
 
     shares = target_shares(result)  # share targets: the share required and achieved
     rows["share_required"] = [shares[i][0] if i in shares else np.nan for i in range(len(rows))]

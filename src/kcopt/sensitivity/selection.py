@@ -22,7 +22,7 @@ import pandas as pd
 
 from kcopt.model import objective_coefficients
 from kcopt.scenario import SolverOptions
-from kcopt.solve import Result
+from kcopt.solve import Result, normalise_duals
 from kcopt.words import _, fixed
 
 
@@ -30,6 +30,7 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float,
             opts: SolverOptions) -> tuple[float, np.ndarray | None]:
     """The MIP with project p's score set and its selection z[p] (column j) fixed at `z`:
     (objective, solution), objective NaN when there is none."""
+    # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
     lp = model.lp
@@ -64,6 +65,7 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     # nearest the margin first: projects the LP relaxation funds only in part, or not as the
     # MIP does; the relaxation's reduced costs (in score points) seed each bracket
     relaxed = replace(lp, integer=np.zeros_like(lp.integer))
+    # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
     raw = highs.solve(relaxed, replace(opts, time_limit=None))
@@ -76,8 +78,6 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
         frac = np.where(cap > 0, frac / np.where(cap > 0, cap, 1), 0)
         closeness = np.abs(frac - 0.5)
         if raw.row_dual is not None:
-            from kcopt.solve import normalise_duals
-
             _unused, d = normalise_duals(relaxed, raw.x, raw.row_dual)
             per_point = cap[model.col_project[xs]] if model.scenario.objective == \
                 "total_score" else 1.0

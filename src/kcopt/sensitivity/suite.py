@@ -16,6 +16,7 @@ from kcopt.sensitivity.analyses import (
     weight_robustness,
 )
 from kcopt.sensitivity.ranging import ranging
+from kcopt.sensitivity.selection import selection_margins
 from kcopt.solve import Result
 from kcopt.words import _
 
@@ -83,8 +84,6 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                 "selection": selection_mode(result, reselect)}
     margin_table = None
     if result.model.lp.integer.any() and margins > 0:
-        from kcopt.sensitivity.selection import selection_margins
-
         margin_table = timed("selection_margins", selection_margins, result,
                              max_projects=margins, jobs=jobs, progress=progress)
     settings["selection_margins"] = margins if margin_table is not None else 0

@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kcopt.geo import load_geography
 from kcopt.io.write import atomic_write
+from kcopt.rules import load_rules
+from kcopt.text import fold
 from kcopt.vocabulary import STATUS_VI
 from kcopt.workbook.base import created_time
 
@@ -65,8 +68,6 @@ class AnnexCheck:
 
 
 def _agency(frame: pd.DataFrame) -> tuple[str, str]:
-    from kcopt.geo import load_geography
-
     provinces = sorted(set(frame["province"]))
     if len(provinces) == 1:
         prov = load_geography().provinces.get(provinces[0])
@@ -77,8 +78,6 @@ def _agency(frame: pd.DataFrame) -> tuple[str, str]:
 
 
 def fold_kind(kind: str) -> str:
-    from kcopt.text import fold
-
     return fold(kind)
 
 
@@ -110,7 +109,6 @@ def write_annex(run: Run, path: Path, form: FormLayout | None = None) -> Path:
 def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexCheck:
     import xlsxwriter
 
-    from kcopt.rules import load_rules
 
     plan = proposed(run)
     order = {code: k for k, code in enumerate(load_rules().rules)}
@@ -312,6 +310,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    # start-up: openpyxl only when this runs
     from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlSheet, free_column
 
     assert run.allocation is not None

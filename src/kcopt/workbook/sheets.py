@@ -18,6 +18,7 @@ import yaml
 
 from kcopt.geo import load_geography
 from kcopt.vocabulary import (
+    CRITERIA,
     CRITERIA_LABELS,
     FAMILY_VI,
     FUND_VI,
@@ -98,8 +99,8 @@ def _allocation_columns(run: Run) -> list[Column]:
 
 
 def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
+    # start-up: scipy only when this runs
     from kcopt.model import criteria_matrix
-    from kcopt.vocabulary import CRITERIA
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -396,8 +397,8 @@ def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float
 
 
 def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    # start-up: scipy only when this runs
     from kcopt.model import criteria_matrix
-    from kcopt.vocabulary import CRITERIA
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -470,6 +471,7 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
 
 
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
+    # start-up: scipy only when this runs
     from kcopt.report import describe_row
 
     ws = book.sheet("constraints")

@@ -29,14 +29,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kcopt.errors import InputError, Problem
+from kcopt.io.form import adapt
 from kcopt.io.read import read_table
 from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
 from kcopt.limits import check_input_path
 from kcopt.text import fold
-from kcopt.vocabulary import STATUS_VI
+from kcopt.vocabulary import STATUS_VI, canonical_column
+from kcopt.vocabulary import is_header as _is_header
 from kcopt.words import _
 from kcopt.workbook.allocation import allocation_book, write_allocation_xlsx
+from kcopt.workbook.annex import write_form_into
 from kcopt.workbook.base import (
     MONEY,
     PERCENT,
@@ -104,9 +107,6 @@ def into_target(source: Path, out: Path) -> Path:
 def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[Problem]]:
     """Copy `source` to `target` with the allocation beside the planner's rows and the summary
     sheets appended. `source` is only read. Returns the path, the book and warnings."""
-    from kcopt.vocabulary import canonical_column
-    from kcopt.vocabulary import is_header as _is_header
-
     check_into(source)
     if target.resolve() == source.resolve():
         raise InputError([Problem(str(source), "the copy would overwrite the original workbook",
@@ -114,7 +114,6 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     assert run.allocation is not None
     same = source.resolve() == run.projects.path.resolve()
     raw = read_table(source, run.projects.sheet if same else None, _is_header, canonical_column)
-    from kcopt.io.form import adapt
 
     raw, form = adapt(raw, run.scenario.province)
     if form.is_form:  # an official annex: the proposal beside its rows, live section totals
@@ -155,8 +154,6 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
 
 def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
                header_rows: list[int], form: FormLayout) -> tuple[Path, Book, list[Problem]]:
-    from kcopt.workbook.annex import write_form_into
-
     assert run.allocation is not None
     warnings: list[Problem] = []
     missing = [p for p in run.allocation["project_id"].astype(str) if p not in form.row_of]
