@@ -5,7 +5,7 @@ replaces its output folder whole (`kcopt.io.folders`); each file is written atom
 The solve's files: allocation.csv, constraints.csv, allocation_by_year.csv (plans over years),
 summary.json, allocation.xlsx, annex.xlsx (the plan in the official annex layout) and
 plots/*.png; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
-carrying it. The sensitivity files: the CSVs of the suite (README, "Sensitivity"),
+carrying it. The sensitivity files: the CSVs of the suite (docs/contract.md §7),
 `sensitivity.xlsx` with one sheet each, sensitivity.json and the plots a planner shows a
 committee.
 """

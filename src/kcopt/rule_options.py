@@ -1,4 +1,4 @@
-"""The scenario keys that choose and extend the rule set (design §9):
+"""The scenario keys that choose and extend the rule set (docs/contract.md §9):
 
 ```yaml
 plan_year: 2026                       # the rules in force on 1 January of it (or a date)

@@ -1,4 +1,5 @@
-"""Scenario files (design §3): load YAML/JSON, follow `extends:`, validate every key, resolve.
+"""Scenario files (docs/contract.md §3): load YAML/JSON, follow `extends:`, validate every key,
+resolve.
 
 Errors name the file and the key path (`targets[2].share`) with the value received and the fix,
 and are collected before raising so a planner sees them all at once.
@@ -536,8 +537,8 @@ class _Resolver:
         )
 
     def planner_keys(self, d: dict[str, Any], scale: float) -> dict[str, Any]:
-        """province, priorities, round_to, min_fraction, fixed_amount (design §9); amounts in
-        the scenario's `units`, like its budgets."""
+        """province, priorities, round_to, min_fraction, fixed_amount (docs/contract.md §9);
+        amounts in the scenario's `units`, like its budgets."""
         out: dict[str, Any] = {}
         if d.get("province") is not None:
             out["province"] = self.province("province", d["province"])

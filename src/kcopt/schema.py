@@ -1,5 +1,6 @@
-"""The project-list contract (design §2), defined once as data in `data/columns.yaml`, and the
-validator that turns raw cells into a typed project table — or reports every bad cell at once.
+"""The project-list contract (docs/contract.md §2), defined once as data in `data/columns.yaml`,
+and the validator that turns raw cells into a typed project table — or reports every bad cell at
+once.
 """
 
 from __future__ import annotations

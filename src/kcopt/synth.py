@@ -1,5 +1,6 @@
-"""Seeded synthetic project lists and budgets in realistic ranges (design §8): the bundled demo
-and the national-scale inputs of the benchmark come from here, so anyone can regenerate them."""
+"""Seeded synthetic project lists and budgets in realistic ranges (docs/contract.md §8): the
+bundled demo and the national-scale inputs of the benchmark come from here, so anyone can
+regenerate them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`kcopt sensitivity SCENARIO`: solve, then the sensitivity suite (design §7)."""
+"""`kcopt sensitivity SCENARIO`: solve, then the sensitivity suite (docs/contract.md §7)."""
 
 from __future__ import annotations
 

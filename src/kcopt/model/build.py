@@ -1,4 +1,4 @@
-"""build(): projects + scenario → a labelled linear program (design §4).
+"""build(): projects + scenario → a labelled linear program (docs/contract.md §4).
 
 One column per (project, fund) pair that may pay — per start year in a multi-year plan — plus,
 only when targets need them, one auxiliary total per fund scope; a row only where a constraint

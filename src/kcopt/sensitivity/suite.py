@@ -49,7 +49,7 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                     sweep_points: int = 11, grid: int = 7, jobs: int = 1,
                     scheduler: str | None = None, progress: bool = False,
                     margins: int = 5, reselect: bool = False) -> Sensitivity:
-    """Every analysis of design §7 on a solved result.
+    """Every analysis of docs/contract.md §7 on a solved result.
 
     For a MIP, ranging, prices, budget sweeps, weight draws, tornado and policy prices are
     those of the LP with the integer decisions fixed at the plan's selection (labelled so:
