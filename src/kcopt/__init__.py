@@ -28,7 +28,7 @@ _LAZY = {
     "Comparison": "kcopt.comparison", "compare": "kcopt.comparison",
     "Finding": "kcopt.diagnose", "elastic_diagnosis": "kcopt.diagnose",
     "presolve_checks": "kcopt.diagnose",
-    "InfeasibleError": "kcopt.errors", "InputError": "kcopt.errors",
+    "InfeasibleError": "kcopt.errors", "InputError": "kcopt.errors", "UsageError": "kcopt.errors",
     "KcoptError": "kcopt.errors", "Problem": "kcopt.errors", "SolverError": "kcopt.errors",
     "report_html": "kcopt.htmlreport", "write_report": "kcopt.htmlreport",
     "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
@@ -109,7 +109,14 @@ if TYPE_CHECKING:
     from kcopt import plots
     from kcopt.comparison import Comparison, compare
     from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
-    from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem, SolverError
+    from kcopt.errors import (
+        InfeasibleError,
+        InputError,
+        KcoptError,
+        Problem,
+        SolverError,
+        UsageError,
+    )
     from kcopt.htmlreport import report_html, write_report
     from kcopt.language import set_language
     from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
@@ -145,8 +152,8 @@ def demo_scenario_path() -> Path:
 __all__ = [
     "Comparison", "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram",
     "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario",
-    "Sensitivity", "SolverError", "Status", "Target", "__version__", "allocation_by_year",
-    "allocation_table", "breakdown", "build", "by_year_table", "compare", "constraint_table",
+    "Sensitivity", "SolverError", "Status", "Target", "UsageError", "__version__",
+    "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table", "compare", "constraint_table",
     "demo_scenario_path", "elastic_diagnosis", "get_language", "load_output", "load_rules",
     "load_scenario", "plots", "presolve_checks", "read_projects", "report_html", "resolve",
     "run", "run_sensitivity", "set_language", "solve", "summary", "write_report",

@@ -7,8 +7,12 @@ exits with its `exit_code`. Input errors carry *all* the problems found, not jus
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kcopt.words import N_, _, literal, ngettext, num
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # where a problem is when it is not in a file: the scenario as a whole, the rule set, the solver
 PLACES = {"scenario": N_("scenario"), "rules": N_("rules"), "solver": N_("solver"),
@@ -80,6 +84,44 @@ class InputError(KcoptError):
         n = len(problems)
         head = ngettext("{n} problem in the input:", "{n} problems in the input:", n).format(n=n)
         super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems (and warnings) as a table, one row each: where (file, sheet, row,
+        column, project), what was received, the message and the fix, in the language in use.
+
+        >>> err = InputError([Problem("projects.csv", "must be a positive amount", "Fix it",
+        ...                           row=14, column="total_cost", value=-1.2)])
+        >>> err.to_frame()[["file", "row", "column", "value"]].to_dict("records")
+        [{'file': 'projects.csv', 'row': 14, 'column': 'total_cost', 'value': -1.2}]
+        """
+        import pandas as pd  # start-up: errors is imported by every command, pandas is not
+
+        rows = [{"severity": p.severity, "file": p.file, "sheet": p.sheet, "row": p.row,
+                 "project_id": p.project_id, "column": p.column, "value": p.value,
+                 "message": literal(p.message), "fix": literal(p.fix) if p.fix else "",
+                 "code": p.code} for p in [*self.problems, *self.warnings]]
+        columns = ["severity", "file", "sheet", "row", "project_id", "column", "value",
+                   "message", "fix", "code"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+class UsageError(KcoptError, ValueError):
+    """A function called the wrong way (an unknown `by=`, an argument out of range): what is
+    wrong, what was received and how to fix it. A `ValueError` too, as Python callers expect;
+    the command line exits 2, as for a bad option.
+
+    >>> from kcopt.language import using
+    >>> with using("en"):
+    ...     print(UsageError("by must be one of region, category, province", "'town'",
+    ...                      "Pass one of those names."))
+    by must be one of region, category, province; got 'town'. Pass one of those names.
+    """
+
+    exit_code = 2
+
+    def __init__(self, what: str, got: object, fix: str):
+        self.what, self.got, self.fix = what, got, fix
+        super().__init__(_("{what}; got {got}. {fix}").format(what=what, got=got, fix=fix))
 
 
 class InfeasibleError(KcoptError):

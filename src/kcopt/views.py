@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from kcopt.errors import InputError, OutputError
+from kcopt.errors import OutputError, UsageError
 from kcopt.geo import load_geography
 from kcopt.io.folders import reading
 from kcopt.io.write import read_csv_cells
@@ -212,7 +212,8 @@ def breakdown(source: Outcome | Result | Run | str | Path,
     ['region', 'name_vi', 'projects']
     """
     if by not in GROUPINGS:
-        raise InputError(f"breakdown by {by!r}: choose one of {', '.join(GROUPINGS)}")
+        raise UsageError(_("breakdown groups by {choices}").format(choices=", ".join(GROUPINGS)),
+                         repr(by), _("Pass one of those names as by=."))
     o = outcome(source)
     table = group_table(o.allocation, by)
     total = float(table["total"].sum())

@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.diagnose import TARGET_KIND_WORDS, target_label
+from kcopt.errors import UsageError
 from kcopt.model import (
     LinearProgram,
     Model,
@@ -236,8 +237,8 @@ def draw_weights(weights: dict[str, float], draws: int, concentration: float = 5
         filled += len(take)
         if filled == draws:
             return out
-    raise ValueError("the weight bounds leave almost no room around the scenario's weights; "
-                     "widen them or raise the concentration")
+    raise UsageError(_("the weight bounds leave almost no room around the scenario's weights"),
+                     bounds, _("Widen the bounds, or raise the concentration."))
 
 
 def weight_robustness(result: Result, draws: int = 200, concentration: float = 50.0,

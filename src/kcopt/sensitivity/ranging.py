@@ -18,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from kcopt.errors import SolverError, UsageError
 from kcopt.model import LinearProgram
 from kcopt.report import budget_name, describe_row, target_shares
 from kcopt.rules import FUNDS
@@ -49,7 +50,8 @@ def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
         h.passModel(to_highs_lp(lp, names=False))
         h.run()
     if h.getModelStatus().name != "kOptimal":
-        raise ValueError(f"ranging needs an optimal LP; HiGHS says {h.getModelStatus().name}")
+        raise SolverError(_("ranging needs an optimal LP; HiGHS says {status}").format(
+            status=h.getModelStatus().name))
     _status, rng = h.getRanging()
     return h, rng
 
@@ -155,7 +157,10 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     x_plan = result.x
     if conditional:
         if result.x is None:
-            raise ValueError("no solution to range")
+            raise UsageError(_("ranging needs a result with an allocation"),
+                             result.status.value,
+                             _("Range a solved result; result.raise_for_status() says why "
+                               "this one has none."))
         lp = fix_integers(lp, result.x)
         x_plan = np.where(model.lp.integer, np.round(result.x), result.x)
     # ranged on the basis at the plan's own allocation: its figures, not another optimum's
