@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 import kcopt
 from kcopt.cli import app
 from kcopt.language import set_scenario_language, using
-from kcopt.report import describe_row
+from kcopt.wording import describe_row
 from kcopt.words import LOCALE_DIR, extract_python, extract_rule_notes, num, pct
 
 SRC = Path(kcopt.__file__).parent

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from kcopt.errors import InputError
-from kcopt.views import GROUPINGS, Grouping, Outcome, group_table, money, outcome, percent
+from kcopt.views import GROUPINGS, Grouping, Outcome, group_table, outcome
+from kcopt.wording import money, percent
 from kcopt.words import N_, _, fixed, fund_name, status_name
 
 if TYPE_CHECKING:

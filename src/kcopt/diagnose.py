@@ -14,13 +14,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from kcopt.model import LinearProgram, Model, target_selection
-from kcopt.model.constraints import budget_parts, scope_budget, scope_name
+from kcopt.model.constraints import scope_budget, scope_name
 from kcopt.scenario import SolverOptions
-from kcopt.words import N_, _, num, pct
+from kcopt.wording import TARGET_KIND_WORDS, budget_words, target_label, target_scope
+from kcopt.words import _, num, pct
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
-TARGET_KIND_WORDS = {"share_min": N_("share min"), "share_max": N_("share max"),
-                     "region_min": N_("region min"), "province_max": N_("province max")}
 
 
 @dataclass(frozen=True)
@@ -60,37 +59,13 @@ def presolve_checks(model: Model) -> list[Finding]:
         sel = target_selection(frame, t) * active
         if wants and not (sel > 0).any():
             what = (_("region {region}").format(region=t.region) if t.kind == "region_min"
-                    else _target_scope(t))
+                    else target_scope(t))
             findings.append(Finding(
                 t.name, _("target '{target}' asks for support to {what}, but no eligible "
                           "project qualifies. Add such projects or remove the target").format(
                               target=target_label(t), what=what),
                 t.share if t.share is not None else t.amount, 0.0))
     return findings
-
-
-def budget_words(name: str) -> str:
-    """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
-    fund, province, year = budget_parts(name)
-    text = (_("central money") if fund == "central" else
-            _("local money in {province}").format(province=province))
-    return _("{money} in {year}").format(money=text, year=year) if year else text
-
-
-def _target_scope(t) -> str:
-    parts = []
-    if t.of:
-        parts.append(_("projects flagged {flags}").format(flags="/".join(t.of)))
-    if t.category:
-        parts.append(_("content type {categories}").format(categories="/".join(t.category)))
-    if t.province:
-        parts.append(t.province)
-    return ", ".join(parts) or _("its projects")
-
-
-def target_label(t) -> str:
-    """A target as the committee reads it: its `label:` when the scenario gives one."""
-    return str(getattr(t, "label", "") or t.name)
 
 
 def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) -> list[Finding]:
@@ -188,7 +163,7 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
         else:
             hi = mid
     best = lo if minimum else hi
-    scope = (_target_scope(t) if t.kind != "region_min"
+    scope = (target_scope(t) if t.kind != "region_min"
              else _("projects in {region}").format(region=t.region))
     if minimum:
         text = _("the {share} target '{target}' can reach at most {best} with these projects "
@@ -251,7 +226,7 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
                                    "projects that count toward it ({scope})").format(
                 share=pct(t.share), kind=_(TARGET_KIND_WORDS.get(t.kind, t.kind)),
                 target=target_label(t), reach=pct(reach, 1),
-                scope=_target_scope(t) if t.kind != "region_min" else t.region),
+                scope=target_scope(t) if t.kind != "region_min" else t.region),
                            t.share, round(reach, 4))
         return Finding(name, _("the {share} cap of target '{target}' cannot hold: the "
                                "must-fund projects take {reach}; raise it to {reach}").format(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from kcopt.views import STATUS_LABELS, breakdown, money, outcome, percent
+from kcopt.views import STATUS_LABELS, breakdown, outcome
+from kcopt.wording import money, percent
 from kcopt.words import N_, _, fixed, status_name
 
 if TYPE_CHECKING:

@@ -12,22 +12,15 @@ import html
 import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kcopt import plots
 from kcopt.errors import InputError, OutputError
 from kcopt.io import folders as outputs
-from kcopt.views import (
-    STATUS_LABELS,
-    Outcome,
-    breakdown,
-    group_name,
-    money,
-    outcome,
-    percent,
-)
+from kcopt.views import STATUS_LABELS, Outcome, breakdown, outcome
+from kcopt.wording import budget_label, describe_target, group_name, money, percent
 from kcopt.words import N_, _, fixed, get_language, pct, sig, status_name
 
 if TYPE_CHECKING:
@@ -352,52 +345,6 @@ def _allocation(o: Outcome) -> str:
         _figure(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
     ]
     return _section("allocation", "".join(body))
-
-
-def describe_target(t: dict[str, Any]) -> str:
-    """A scenario target in plain words.
-
-    >>> describe_target({"kind": "share_max", "category": ["training"], "share": 0.05})
-    'at most 5% of all support to training'
-    """
-    fund = {"central": _("central funds"), "local": _("local funds")}.get(
-        t.get("fund", "all"), _("all support"))
-    if t.get("share_of") == "budget":
-        fund = {"central": _("the central budget"), "local": _("the local budgets")}.get(
-            t.get("fund", "all"), _("the budgets"))
-    goal = (pct(t["share"]) if t.get("share") is not None
-            else _("{amount} million VND").format(amount=money(t.get("amount"))))
-    if t.get("of"):
-        group = _("projects flagged {flags}").format(flags=_(" or ").join(t["of"]))
-    elif t.get("category"):
-        group = ", ".join(t["category"] if get_language() == "en" else
-                          [group_name("category", c) for c in t["category"]])
-    elif t.get("region"):
-        group = _("region {region}").format(
-            region=f"{group_name('region', t['region'])} ({t['region']})")
-    else:
-        group = t.get("province") or _("the group")
-    kind = t.get("kind")
-    if kind in ("share_min", "region_min"):
-        return _("at least {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
-    if kind == "share_max":
-        return _("at most {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
-    if kind == "province_max":
-        return _("no province receives more than {goal} of {fund}").format(goal=goal, fund=fund)
-    return f"{kind} {goal}"
-
-
-def budget_label(name: str) -> str:
-    """The fund (and province, and plan year) of a budget row.
-
-    >>> budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
-    ('Địa phương / local: Lâm Đồng', 'Trung ương / central 2027')
-    """
-    parts = name.split(":")[1:]
-    year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
-    if parts and parts[0] == "central":
-        return f"Trung ương / central{year}"
-    return f"Địa phương / local: {':'.join(parts[1:])}{year}"
 
 
 def _constraints(o: Outcome) -> str:

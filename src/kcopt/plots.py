@@ -29,7 +29,8 @@ import pandas as pd
 
 from kcopt.comparison import EPS
 from kcopt.errors import InputError
-from kcopt.views import Outcome, money, outcome
+from kcopt.views import Outcome, outcome
+from kcopt.wording import money
 from kcopt.words import _
 
 if TYPE_CHECKING:

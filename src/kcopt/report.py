@@ -14,77 +14,16 @@ import pandas as pd
 from kcopt._version import __version__
 from kcopt.errors import Problem
 from kcopt.geo import load_geography
-from kcopt.model.constraints import budget_parts, scope_budget, scope_name
+from kcopt.model.constraints import scope_budget, scope_name
 from kcopt.rules import FUNDS, describe_cap
 from kcopt.solve import Result
+from kcopt.wording import describe_row
 from kcopt.words import _, fund_name, get_language, num, pct, sig
 
 FUNDED_AT = 0.999
 ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "level", "score",
                       "cap", "central", "local", "total", "fraction", "status", "reason"]
 SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
-
-
-def budget_name(name: str) -> str:
-    """'budget:local:Lâm Đồng:2027' → 'local budget of Lâm Đồng 2027', in the language in use."""
-    fund, province, year = budget_parts(name)
-    what = (_("central budget") if fund == "central" else
-            _("local budget of {province}").format(province=province))
-    return f"{what} {year}" if year else what
-
-
-def describe_row(name: str, rhs: float, binding: bool = True,
-                 labels: dict[str, str] | None = None) -> str:
-    """A constraint in planners' words; a budget is "fully allocated" only when it binds;
-    `labels` gives targets their committee names."""
-    family, _sep, rest = name.partition(":")
-    if family == "budget":
-        return (_("{budget} ({amount} million) fully allocated") if binding else
-                _("{budget} ({amount} million)")).format(budget=budget_name(name),
-                                                         amount=num(rhs))
-    if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
-        fund, _sep, year = rest.partition(":")
-        scope = {"all": _("all support"), "central": _("central support"),
-                 "local": _("local support")}.get(fund, fund)
-        return (_("internal row: T = {scope} in {year}, the total the share targets are "
-                  "measured against") if year else
-                _("internal row: T = {scope}, the total the share targets are measured "
-                  "against")).format(scope=scope, year=year)
-    if family == "match":
-        return _("the co-financing rule (minimum local share)")
-    if family == "cap":
-        return _("its support cap")
-    if family == "must_fund":
-        return _("a must-fund project's full cap")
-    if family == "all_or_nothing":
-        return _("all-or-nothing funding of {project}").format(project=rest)
-    if family == "min_fraction":
-        return _("the minimum viable share of {project}").format(project=rest)
-    if family == "link":
-        return _("internal row: {project} is paid only when selected (its selection "
-                 "variable)").format(project=rest)
-    if family == "requires":
-        first, second = ([*rest.split(":"), "?"])[:2]
-        return _("the rule that {project} needs {other} funded").format(project=first,
-                                                                        other=second)
-    if family == "group":
-        return _("exclusive group '{group}' (at most {count} funded)").format(group=rest,
-                                                                             count=num(rhs))
-    if family == "start":
-        return _("the start-year choice of {project}").format(project=rest.rsplit(":", 1)[0])
-    if family == "one_start":
-        return _("one start year for {project}").format(project=rest)
-    if family == "fixed":
-        return _("the amount fixed for {project} ({amount} million)").format(
-            project=rest, amount=num(rhs, 6))
-    if family == "round":
-        return _("amounts in multiples of round_to")
-    target, _sep, province = name.partition(":")
-    target = (labels or {}).get(target, target)
-    if province:
-        return _("policy target '{target}' for {province}").format(target=target,
-                                                                   province=province)
-    return _("policy target '{target}'").format(target=target)
 
 
 def target_shares(result: Result) -> dict[int, tuple[float, float]]:

@@ -25,13 +25,10 @@ from kcopt.parse import parse_number_text
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
-from kcopt.vocabulary import CRITERIA, FLAGS, GROUP_PRIORITY
+from kcopt.vocabulary import CRITERIA, DEFAULT_WEIGHTS, FLAGS, GROUP_PRIORITY
 from kcopt.words import _, languages
 from kcopt.yamlfile import load_yaml
 
-DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
-                   "regional_advantage": 0.10, "typical_product": 0.05,
-                   "disadvantaged_area": 0.05}
 TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
 UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-3,
          "billion_vnd": 1e3, "ty_dong": 1e3, "dong": 1e-6, "nghin_dong": 1e-3,

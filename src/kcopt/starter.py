@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from kcopt.rules import load_rules
-from kcopt.scenario import DEFAULT_WEIGHTS
 from kcopt.schema import Projects
+from kcopt.vocabulary import DEFAULT_WEIGHTS
 
 WEIGHT_WORDS = {
     "appraisal": "điểm thẩm định (0–100)",

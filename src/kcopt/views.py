@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from kcopt.errors import OutputError, UsageError
-from kcopt.geo import load_geography
 from kcopt.io.folders import reading
 from kcopt.io.write import read_csv_cells
-from kcopt.rules import load_rules
-from kcopt.words import _, fixed, num
+from kcopt.wording import group_name
+from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -243,44 +242,3 @@ def group_table(alloc: pd.DataFrame, by: Grouping) -> pd.DataFrame:
     return out
 
 
-def group_name(by: str, code: str) -> str:
-    """The Vietnamese name of a region or content type code (the code itself otherwise)."""
-    if by == "region":
-        regions = load_geography().regions
-        return regions[code][0] if code in regions else code
-    if by == "category":
-        rules = load_rules().rules
-        return rules[code].name_vi if code in rules else code
-    return code
-
-
-def money(v: float | None, signed: bool = False) -> str:
-    """Million VND with thousands separators (Babel, in the language in use); a true minus
-    sign when signed.
-
-    >>> from kcopt.language import using
-    >>> with using("en"):
-    ...     money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
-    ('105,000', '−1,235', '0')
-    >>> with using("vi"):
-    ...     money(105000)
-    '105.000'
-    """
-    if v is None or v != v:
-        return "—"
-    text = num(abs(v))
-    if text == "0":
-        return "0"
-    if v < 0:
-        return "−" + text
-    return ("+" + text) if signed else text
-
-
-def percent(v: float | None, signed: bool = False, digits: int = 1) -> str:
-    """A share as a percentage: '12.3%' in English, '12,3%' in Vietnamese."""
-    if v is None or v != v:
-        return "—"
-    if round(abs(100 * v), digits) == 0:
-        return fixed(0, digits) + "%"
-    text = fixed(abs(100 * v), digits) + "%"
-    return ("−" if v < 0 else "+" if signed else "") + text

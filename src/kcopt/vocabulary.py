@@ -20,6 +20,9 @@ from kcopt.words import N_, _
 # priority criteria of the score (scenario weights) and the flags a project list may carry
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
             "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
+                   "regional_advantage": 0.10, "typical_product": 0.05,
+                   "disadvantaged_area": 0.05}
 GROUP_PRIORITY = "group_project"  # priorities: a bonus for a group project (đề án nhóm)
 
 STATUS_VI = {

@@ -26,10 +26,10 @@ from kcopt.app.workspace import MAX_ROWS, TIME_LIMIT, Workspace
 from kcopt.errors import InfeasibleError, InputError, Problem
 from kcopt.pipeline import Run
 from kcopt.scenario import Scenario
+from kcopt.vocabulary import CRITERIA
 
 PATH_KEYS = ("projects", "extends")
-WEIGHT_KEYS = ("appraisal", "green", "circular", "digital", "regional_advantage",
-               "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+WEIGHT_KEYS = CRITERIA
 TARGET_COLUMNS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
                   "amount", "label")
 OVERRIDE_COLUMNS = ("category", "fund", "province", "rate", "cap", "basis")
@@ -157,7 +157,6 @@ def replan(previous: Run, sc: Scenario) -> Run:
 
     result = None
     if _weights_or_budgets_only(previous.scenario, sc):
-        from kcopt.vocabulary import CRITERIA
         from kcopt.whatif import resolve
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)

@@ -19,14 +19,13 @@ from kcopt.app import engine, workspace
 from kcopt.app.texts import Lang, number, tr
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.errors import InfeasibleError, InputError, KcoptError
+from kcopt.vocabulary import DEFAULT_WEIGHTS
 
 DEFAULT_DATA: dict[str, Any] = {
     "name": "Kế hoạch khuyến công",
     "budgets": {"central": 105000.0},
     "objective": "total_score",
-    "weights": {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
-                "regional_advantage": 0.10, "typical_product": 0.05,
-                "disadvantaged_area": 0.05},
+    "weights": dict(DEFAULT_WEIGHTS),
     "targets": [],
     "cofinancing": {"local_match_min": 0.0},
     "rate_overrides": [],

@@ -32,7 +32,8 @@ def compare_command(
     from kcopt.cli.common import STATE
     from kcopt.comparison import compare
     from kcopt.outputs import write_comparison
-    from kcopt.views import DAMAGE, damaged, load_output, money, percent
+    from kcopt.views import DAMAGE, damaged, load_output
+    from kcopt.wording import money, percent
     from kcopt.words import _
 
     a, b = load_output(out_a), load_output(out_b)

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from kcopt.figures.charts import MILLIONS, category_colours, new_figure, save_png
-from kcopt.vocabulary import CRITERIA_LABELS, criterion_label
+from kcopt.wording import parameter_label
 from kcopt.words import N_, _
 
 if TYPE_CHECKING:
@@ -68,15 +68,6 @@ def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     ax.set_title(_("Score by central × local budget"))
     fig.tight_layout()
     return fig
-
-
-def parameter_label(parameter: str, labels: dict[str, str] | None = None) -> str:
-    """A tornado row as a committee names it: the weight's `label:` in the scenario or the
-    criterion's built-in name, or the budget."""
-    if parameter in CRITERIA_LABELS:
-        return criterion_label(parameter, labels)
-    words = {"central budget": N_("central budget"), "local budgets": N_("local budgets")}
-    return _(words[parameter]) if parameter in words else parameter
 
 
 def plot_tornado(torn: pd.DataFrame) -> Figure:

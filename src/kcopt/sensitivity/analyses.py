@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.diagnose import TARGET_KIND_WORDS, target_label
 from kcopt.errors import UsageError
 from kcopt.model import (
     LinearProgram,
@@ -34,6 +33,7 @@ from kcopt.report import FUNDED_AT
 from kcopt.sensitivity.engine import Point, Resolver, map_points
 from kcopt.solve import Result, fix_integers
 from kcopt.vocabulary import CRITERIA
+from kcopt.wording import TARGET_KIND_WORDS, parameter_label, target_label
 from kcopt.words import N_, _, million, pct, sig
 
 CORE, EXTERIOR = 0.95, 0.05
@@ -336,9 +336,6 @@ def tornado(result: Result, change: float = 0.2, jobs: int = 1,
 
 def _tornado_row(kind, name, delta, value, status, obj, frac, base_status, base_obj,
                  labels) -> dict:
-    # start-up: matplotlib only when this runs
-    from kcopt.figures.sensitivity import parameter_label
-
     changed = int((project_status(frac) != base_status).sum()) if frac is not None else None
     return {"parameter": name, "label": parameter_label(name, labels), "kind": kind,
             "change": delta, "value": round(value, 6),

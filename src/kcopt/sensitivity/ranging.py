@@ -20,10 +20,11 @@ import pandas as pd
 
 from kcopt.errors import SolverError, UsageError
 from kcopt.model import LinearProgram
-from kcopt.report import budget_name, describe_row, target_shares
+from kcopt.report import target_shares
 from kcopt.rules import FUNDS
 from kcopt.scenario import SolverOptions
 from kcopt.solve import Result, fix_integers, normalise_duals
+from kcopt.wording import budget_name, describe_row
 from kcopt.words import _, fund_name, num, pct, sig
 
 INF = float("inf")

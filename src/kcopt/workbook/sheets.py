@@ -472,7 +472,7 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
 
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     # start-up: scipy only when this runs
-    from kcopt.report import describe_row
+    from kcopt.wording import describe_row
 
     ws = book.sheet("constraints")
     cols = [Column("name", "Ràng buộc", "Constraint", None, 34),
