@@ -6,7 +6,7 @@ objective), `horizon` (plan years and disbursement), `constraints` (budgets, cap
 """
 
 from kcopt.model.build import build
-from kcopt.model.program import INF, LinearProgram, Model, RowBlock
+from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import (
     compute_scores,
     criteria_matrix,
@@ -15,5 +15,5 @@ from kcopt.model.scores import (
     weight_vector,
 )
 
-__all__ = ["INF", "LinearProgram", "Model", "RowBlock", "build", "compute_scores",
+__all__ = ["INF", "ColumnBlock", "LinearProgram", "Model", "RowBlock", "build", "compute_scores",
            "criteria_matrix", "objective_coefficients", "target_selection", "weight_vector"]

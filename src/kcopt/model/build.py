@@ -2,11 +2,14 @@
 
 One column per (project, fund) pair that may pay — per start year in a multi-year plan — plus,
 only when targets need them, one auxiliary total per fund scope; a row only where a constraint
-couples columns. Single-column caps and must-fund floors are column bounds. Everything is
-assembled as NumPy arrays and one SciPy sparse matrix.
+couples columns. Columns are added through a `ColumnBlock`, which hands back their indices to
+the row builders (`RowBlock`); no offset is counted by hand. Single-column caps and must-fund
+floors are column bounds. Everything is assembled as NumPy arrays and one SciPy sparse matrix.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,9 +24,14 @@ from kcopt.model.constraints import (
     add_total_definitions,
     scope_name,
 )
-from kcopt.model.horizon import plan_horizon
-from kcopt.model.integer import add_integer_constraints, add_start_choice, integer_plan
-from kcopt.model.program import INF, LinearProgram, Model, RowBlock
+from kcopt.model.horizon import Horizon, plan_horizon
+from kcopt.model.integer import (
+    IntegerPlan,
+    add_integer_constraints,
+    add_start_choice,
+    integer_plan,
+)
+from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 from kcopt.scenario import Scenario
@@ -59,6 +67,73 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     caps = compute_caps(frame, rules, scenario.rule_options.priority)
     horizon = plan_horizon(frame, scenario.years, warnings)
     score = planner_scores(frame, scenario, warnings)
+    state = _project_states(frame, scenario, ids, caps, horizon, warnings)
+    warnings += _rule_warnings(frame, caps, rules, state.active)
+    _warn_must_fund(ids, state, warnings)
+
+    cols = ColumnBlock()
+    x = _add_support_columns(cols, frame, scenario, ids, caps, horizon, score, state)
+    plan = integer_plan(frame, ids, state.active, x.per_project > 0, warnings)
+    use_mip, w_keys = _integer_decisions(scenario, mip, plan, horizon, state.active,
+                                         x.per_project, warnings)
+    # auxiliary totals, only for the fund scopes (and years) some target measures shares of
+    scopes = sorted({(t.fund, t.year) for t in scenario.targets
+                     if t.share is not None and t.share_of != "budget"},
+                    key=lambda s: (s[0], -1 if s[1] is None else s[1]))
+    aux_index = dict(zip(scopes, cols.add([scope_name(*s) for s in scopes], 0.0, INF),
+                         strict=True))
+    z_index = cols.add([f"z:{ids[p]}" for p in plan.z_projects], 0.0,
+                       np.where(plan.blocked[plan.z_projects], 0.0, 1.0), integer=True,
+                       project=plan.z_projects)
+    w_index = cols.add([f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys], 0.0, 1.0,
+                       integer=True, project=[p for p, _w in w_keys])
+
+    rows = RowBlock()
+    provinces = frame["province"].to_numpy()[x.project]
+    add_budget_constraints(rows, scenario, provinces, x.fund, x.spend, warnings)
+    add_cap_constraints(rows, ids, x.project, x.multi, state.must, x.total_cap)
+    add_cofinancing_constraints(rows, ids, x.project, x.fund, x.two, scenario.local_match_min)
+    spend_csc = x.spend.tocsc()
+    add_total_definitions(rows, scopes, aux_index, scenario.years, x.fund, spend_csc)
+    add_target_constraints(rows, scenario, frame, x.project, x.fund, spend_csc, aux_index)
+    add_integer_constraints(rows, frame, ids, x.project, plan, z_index, x.total_cap,
+                            scenario.groups)
+    z_of = {int(p): int(z_index[i]) for i, p in enumerate(plan.z_projects)}
+    add_start_choice(rows, ids, scenario.years, x.project, x.start, w_keys, w_index, z_of,
+                     x.total_cap)
+    fixed = fixed_amounts(frame, scenario, ids)
+    add_fixed_constraints(rows, ids, x.project, fixed, x.total_cap, state.active,
+                          scenario.round_to, warnings)
+    if scenario.round_to:
+        use_mip = add_round_to(rows, cols, x, scenario, mip, use_mip, warnings)
+
+    A, row_lower, row_upper = rows.matrix(cols.n)
+    lp = LinearProgram(cost=cols.cost, col_lower=cols.lower, col_upper=cols.upper,
+                       integer=cols.integer & use_mip, col_names=cols.names, A=A,
+                       row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
+                       row_family=rows.family)
+    _annotate(frame, score, caps, state, fixed)
+    extras = projects.extra_columns if isinstance(projects, Projects) else []
+    return Model(lp=lp, projects=frame, caps=caps, scenario=scenario, rules=rules,
+                 col_project=cols.project, col_fund=cols.fund, bound_names=cols.bound_names,
+                 mip=use_mip, warnings=warnings, extra_columns=list(extras),
+                 years=scenario.years, spend=x.spend, col_start=cols.start)
+
+
+@dataclass
+class _States:
+    """Per project, before solving: which may be funded and why the others may not."""
+
+    active: np.ndarray
+    must: np.ndarray
+    excluded: np.ndarray
+    ineligible: np.ndarray
+    status: np.ndarray
+    reason: np.ndarray
+
+
+def _project_states(frame: pd.DataFrame, scenario: Scenario, ids: np.ndarray, caps: CapTable,
+                    horizon: Horizon, warnings: list[Problem]) -> _States:
     excluded = (frame["exclude"].to_numpy() > 0) | np.isin(ids, scenario.exclude)
     must = (frame["must_fund"].to_numpy() > 0) | np.isin(ids, scenario.must_fund)
     inel_reason = np.where(caps.ineligible != "", caps.ineligible, horizon.ineligible)
@@ -67,41 +142,76 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     status = np.where(ineligible, "ineligible", np.where(excluded, "excluded", ""))
     reason = np.where(ineligible, inel_reason,
                       np.where(excluded, _("excluded by the scenario or the project list"), ""))
-    warnings += _rule_warnings(frame, caps, rules, active)
-    for i in np.flatnonzero(must & ~active):
+    return _States(active, must, excluded, ineligible, status, reason)
+
+
+def _warn_must_fund(ids: np.ndarray, state: _States, warnings: list[Problem]) -> None:
+    """A must-fund project that is ineligible or excluded is said, and not funded."""
+    for i in np.flatnonzero(state.must & ~state.active):
         warnings.append(Problem("scenario", _("must-fund project {project} is {status}: "
                                               "{reason}; it is not funded").format(
-                                                  project=ids[i], status=status_name(status[i]),
-                                                  reason=reason[i]), severity="warning"))
-    must &= active
+                                                  project=ids[i],
+                                                  status=status_name(state.status[i]),
+                                                  reason=state.reason[i]), severity="warning"))
+    state.must = state.must & state.active
 
-    # --- columns: one per (project, fund, start year) that may pay -------------------------
-    pay = active[:, None] & ~np.isnan(caps.cap) & (np.nan_to_num(caps.cap) > 0)
+
+@dataclass
+class _Support:
+    """The support columns x[p, fund(, start)]: their indices and what each stands for."""
+
+    index: np.ndarray
+    project: np.ndarray
+    fund: np.ndarray
+    start: np.ndarray
+    upper: np.ndarray
+    names: list[str]
+    per_project: np.ndarray  # columns per project row
+    multi: np.ndarray  # per project: more than one column
+    two: np.ndarray  # per project: both funds may pay
+    total_cap: np.ndarray  # per project: its cap over both funds (0 when not active)
+    spend: sp.csr_matrix  # x columns × plan years
+
+
+def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scenario,
+                         ids: np.ndarray, caps: CapTable, horizon: Horizon, score: np.ndarray,
+                         state: _States) -> _Support:
+    """One column per (project, fund, start year) that may pay; a single column's cap (or
+    must-fund floor) is its bound, named after the rule it stands for."""
+    pay = state.active[:, None] & ~np.isnan(caps.cap) & (np.nan_to_num(caps.cap) > 0)
     proj_f, fund_f = np.nonzero(pay)
     n_starts = np.array([len(horizon.starts[p]) for p in proj_f], dtype=int)
-    col_project = np.repeat(proj_f, n_starts)
-    col_fund = np.repeat(fund_f, n_starts)
-    col_start = np.concatenate([horizon.starts[p] for p in proj_f]).astype(int) \
+    project = np.repeat(proj_f, n_starts)
+    fund = np.repeat(fund_f, n_starts)
+    start = np.concatenate([horizon.starts[p] for p in proj_f]).astype(int) \
         if len(proj_f) else np.zeros(0, dtype=int)
-    n_x = len(col_project)
-    spend = _spend_matrix(col_project, col_start, horizon.profiles, horizon.periods)
-    total_cap = np.where(active, caps.total_cap, 0.0)
-    cols_per_project = np.bincount(col_project, minlength=len(frame))
-    two = pay.sum(axis=1) == 2
-    multi = cols_per_project > 1
-    col_upper = caps.cap[col_project, col_fund]
-    col_lower = np.zeros(n_x)
-    single_must = must[col_project] & ~multi[col_project]
-    col_lower[single_must] = col_upper[single_must]
-    cost = objective_coefficients(score, total_cap, col_project, scenario.objective)
-    col_names = [_col_name(ids[p], FUNDS[f], scenario.years, s)
-                 for p, f, s in zip(col_project, col_fund, col_start, strict=True)]
-    bound_names = [("must_fund:" if m else "cap:") + ids[p] if not multi[p] else ""
-                   for p, m in zip(col_project, single_must, strict=True)]
+    total_cap = np.where(state.active, caps.total_cap, 0.0)
+    per_project = np.bincount(project, minlength=len(frame))
+    multi = per_project > 1
+    upper = caps.cap[project, fund]
+    lower = np.zeros(len(project))
+    single_must = state.must[project] & ~multi[project]
+    lower[single_must] = upper[single_must]
+    if scenario.round_to:  # a floor that is a multiple of round_to
+        lower = np.floor(lower / scenario.round_to + 1e-9) * scenario.round_to
+    names = [_col_name(ids[p], FUNDS[f], scenario.years, s)
+             for p, f, s in zip(project, fund, start, strict=True)]
+    bounds = [("must_fund:" if m else "cap:") + ids[p] if not multi[p] else ""
+              for p, m in zip(project, single_must, strict=True)]
+    cost = objective_coefficients(score, total_cap, project, scenario.objective)
+    index = cols.add(names, lower, upper, cost=cost, project=project, fund=fund, start=start,
+                     bound_names=bounds)
+    spend = _spend_matrix(project, start, horizon.profiles, horizon.periods)
+    return _Support(index, project, fund, start, upper, names, per_project, multi,
+                    pay.sum(axis=1) == 2, total_cap, spend)
 
-    # --- integer decisions -------------------------------------------------------------------
-    plan = integer_plan(frame, ids, active, cols_per_project > 0, warnings)
-    windows = [p for p in np.flatnonzero(active & (cols_per_project > 0))
+
+def _integer_decisions(scenario: Scenario, mip: bool | None, plan: IntegerPlan,
+                       horizon: Horizon, active: np.ndarray, per_project: np.ndarray,
+                       warnings: list[Problem]) -> tuple[bool, list[tuple[int, int]]]:
+    """Whether the program keeps integer decisions, and the (project, start) pairs of the
+    projects that choose one start year among several."""
+    windows = [p for p in np.flatnonzero(active & (per_project > 0))
                if len(horizon.starts[p]) > 1]
     needs_mip = len(plan.z_projects) > 0 or len(windows) > 0
     use_mip = needs_mip if mip is None and scenario.mip == "auto" else bool(
@@ -113,84 +223,46 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
             "LP relaxation lets them be partly selected and split over start years").format(
                 count=len(plan.z_projects), windows=len(windows)), severity="warning"))
     w_keys = [(int(p), int(s)) for p in np.flatnonzero(active) if len(horizon.starts[p]) > 1
-              and cols_per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
+              and per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
+    return use_mip, w_keys
 
-    # auxiliary totals, only for the fund scopes (and years) some target measures shares of
-    scopes = sorted({(t.fund, t.year) for t in scenario.targets
-                     if t.share is not None and t.share_of != "budget"},
-                    key=lambda s: (s[0], -1 if s[1] is None else s[1]))
-    aux_index = {s: n_x + i for i, s in enumerate(scopes)}
-    z_index = n_x + len(scopes) + np.arange(len(plan.z_projects))
-    w_index = n_x + len(scopes) + len(plan.z_projects) + np.arange(len(w_keys))
-    n_cols = n_x + len(scopes) + len(plan.z_projects) + len(w_keys)
 
-    rows = RowBlock()
-    provinces = frame["province"].to_numpy()[col_project]
-    add_budget_constraints(rows, scenario, provinces, col_fund, spend, warnings)
-    add_cap_constraints(rows, ids, col_project, multi, must, total_cap)
-    add_cofinancing_constraints(rows, ids, col_project, col_fund, two, scenario.local_match_min)
-    spend_csc = spend.tocsc()
-    add_total_definitions(rows, scopes, aux_index, scenario.years, col_fund, spend_csc)
-    add_target_constraints(rows, scenario, frame, col_project, col_fund, spend_csc, aux_index)
-    add_integer_constraints(rows, frame, ids, col_project, plan, z_index, total_cap,
-                            scenario.groups)
-    z_of = {int(p): int(z_index[i]) for i, p in enumerate(plan.z_projects)}
-    add_start_choice(rows, ids, scenario.years, col_project, col_start, w_keys, w_index, z_of,
-                     total_cap)
+def add_round_to(rows: RowBlock, cols: ColumnBlock, x: _Support, scenario: Scenario,
+                 mip: bool | None, use_mip: bool, warnings: list[Problem]) -> bool:
+    """Every allocation an integer multiple of R = `round_to`, solved exactly; whether the
+    program keeps integer decisions after it.
 
-    fixed = fixed_amounts(frame, scenario, ids)
-    add_fixed_constraints(rows, ids, col_project, fixed, total_cap, active, scenario.round_to,
-                          warnings)
-    # round_to: every allocation an integer multiple of R, solved exactly (x = R·k, k integer)
-    step = scenario.round_to
-    n_k = n_x if step else 0
-    if step:
-        rows.add("round", [f"round:{c}" for c in col_names], 0.0, 0.0,
-                 np.concatenate([np.arange(n_x), np.arange(n_x)]),
-                 np.concatenate([np.arange(n_x), n_cols + np.arange(n_x)]),
-                 np.concatenate([np.ones(n_x), np.full(n_x, -step)]))
-        col_lower = np.floor(col_lower / step + 1e-9) * step
-        if mip is None and scenario.mip == "auto":
-            use_mip = True
-        elif not use_mip:
-            warnings.append(Problem("scenario", _(
-                "round_to: {step} needs integer decisions; solving the LP relaxation lets "
-                "amounts fall between multiples").format(step=num(step, 6)), severity="warning"))
-    n_cols += n_k
-    A, row_lower, row_upper = rows.matrix(n_cols)
-    n_int = len(plan.z_projects) + len(w_keys)
-    z_upper = np.where(plan.blocked[plan.z_projects], 0.0, 1.0)
-    lp = LinearProgram(
-        cost=np.concatenate([cost, np.zeros(n_cols - n_x)]),
-        col_lower=np.concatenate([col_lower, np.zeros(n_cols - n_x)]),
-        col_upper=np.concatenate([col_upper, np.full(len(scopes), INF), z_upper,
-                                  np.ones(len(w_keys)),
-                                  np.floor(col_upper / step + 1e-9) if step else []]),
-        integer=np.concatenate([np.zeros(n_x + len(scopes), dtype=bool),
-                                np.full(n_int + n_k, use_mip)]),
-        col_names=col_names + [scope_name(*s) for s in scopes]
-        + [f"z:{ids[p]}" for p in plan.z_projects]
-        + [f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys]
-        + [f"k:{c}" for c in (col_names if step else [])],
-        A=A, row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
-        row_family=rows.family)
+    Mathematical formulation::
 
+        round:<x>   x − R·k = 0,   k integer, 0 ≤ k ≤ ⌊cap / R⌋
+    """
+    step = float(scenario.round_to or 0.0)
+    k = cols.add([f"k:{c}" for c in x.names], 0.0, np.floor(x.upper / step + 1e-9),
+                 integer=True)
+    n = len(x.index)
+    rows.add("round", [f"round:{c}" for c in x.names], 0.0, 0.0,
+             np.concatenate([np.arange(n), np.arange(n)]), np.concatenate([x.index, k]),
+             np.concatenate([np.ones(n), np.full(n, -step)]))
+    if mip is None and scenario.mip == "auto":
+        return True
+    if not use_mip:
+        warnings.append(Problem("scenario", _(
+            "round_to: {step} needs integer decisions; solving the LP relaxation lets "
+            "amounts fall between multiples").format(step=num(step, 6)), severity="warning"))
+    return use_mip
+
+
+def _annotate(frame: pd.DataFrame, score: np.ndarray, caps: CapTable, state: _States,
+              fixed: np.ndarray) -> None:
+    """The project table as the model explains it: score, cap, status and reason before
+    solving."""
     frame["score"] = score
-    frame["cap"] = np.where(active | ineligible, np.nan_to_num(caps.total_cap), 0.0)
-    frame["must_fund"] = must.astype(float)
-    frame["exclude"] = excluded.astype(float)
+    frame["cap"] = np.where(state.active | state.ineligible, np.nan_to_num(caps.total_cap), 0.0)
+    frame["must_fund"] = state.must.astype(float)
+    frame["exclude"] = state.excluded.astype(float)
     frame["fixed_amount"] = fixed
-    frame["status"] = status
-    frame["reason"] = reason
-    aux = n_cols - n_x
-    extras = projects.extra_columns if isinstance(projects, Projects) else []
-    return Model(lp, frame, caps, scenario, rules,
-                 np.concatenate([col_project, np.full(len(scopes), -1), plan.z_projects,
-                                 np.array([p for p, _w in w_keys], dtype=int),
-                                 np.full(n_k, -1)]),
-                 np.concatenate([col_fund, np.full(aux, -1)]),
-                 bound_names + [""] * aux, use_mip, warnings, list(extras),
-                 scenario.years, spend, np.concatenate([col_start, np.full(aux, -1)]))
+    frame["status"] = state.status
+    frame["reason"] = state.reason
 
 
 def fixed_amounts(frame: pd.DataFrame, scenario: Scenario, ids: np.ndarray) -> np.ndarray:

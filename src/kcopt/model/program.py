@@ -107,6 +107,78 @@ class RowBlock:
         return A, np.concatenate(self.lower), np.concatenate(self.upper)
 
 
+class ColumnBlock:
+    """Accumulates column families: names, bounds, objective, integrality and what each column
+    stands for (its project, fund and start year; the cap or must-fund rule its bounds carry).
+    `add` hands back the indices of the new columns, so the row builders address them without
+    counting offsets — the twin of `RowBlock` (as linopy's `add_variables` returns its labels).
+
+    >>> cols = ColumnBlock()
+    >>> cols.add(["x:A", "x:B"], 0.0, [300.0, 200.0], cost=[1.0, 2.0], project=[0, 1])
+    array([0, 1])
+    >>> cols.add(["z:A"], 0.0, 1.0, integer=True, project=[0])
+    array([2])
+    >>> cols.names, cols.project.tolist(), cols.integer.tolist()
+    (['x:A', 'x:B', 'z:A'], [0, 1, 0], [False, False, True])
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.bound_names: list[str] = []
+        self._parts: dict[str, list[np.ndarray]] = {k: [] for k in (
+            "lower", "upper", "cost", "integer", "project", "fund", "start")}
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+    def add(self, names: list[str], lower, upper, cost=0.0, integer: bool = False,
+            project=-1, fund=-1, start=-1, bound_names: list[str] | None = None) -> np.ndarray:
+        """Columns `names` with their bounds (scalars broadcast); their indices."""
+        k = len(names)
+        index = self.n + np.arange(k)
+        for key, value, dtype in (("lower", lower, float), ("upper", upper, float),
+                                  ("cost", cost, float), ("integer", integer, bool),
+                                  ("project", project, np.int64), ("fund", fund, np.int64),
+                                  ("start", start, np.int64)):
+            self._parts[key].append(np.broadcast_to(np.asarray(value, dtype=dtype), (k,)))
+        self.names.extend(names)
+        self.bound_names.extend(bound_names if bound_names is not None else [""] * k)
+        return index
+
+    def _column(self, key: str, dtype: type) -> np.ndarray:
+        parts = self._parts[key]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    @property
+    def lower(self) -> np.ndarray:
+        return self._column("lower", float)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return self._column("upper", float)
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self._column("cost", float)
+
+    @property
+    def integer(self) -> np.ndarray:
+        return self._column("integer", bool)
+
+    @property
+    def project(self) -> np.ndarray:
+        return self._column("project", np.int64)
+
+    @property
+    def fund(self) -> np.ndarray:
+        return self._column("fund", np.int64)
+
+    @property
+    def start(self) -> np.ndarray:
+        return self._column("start", np.int64)
+
+
 def group_rows(keys: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Distinct keys (sorted) and the row index of each element: one row per key."""
     if not len(keys):
