@@ -29,13 +29,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("analyses", ("kcopt.wording", "kcopt.report", "kcopt.diagnose", "kcopt.sensitivity",
                   "kcopt.unspent", "kcopt.whatif")),
     ("runs", ("kcopt.pipeline", "kcopt.views", "kcopt.comparison")),
-    ("presentation", ("kcopt.workbook", "kcopt.figures", "kcopt.htmlreport", "kcopt.display",
-                      "kcopt.plots",
-                      # where these stood before the layout was made one-way
-                      "kcopt.io.xlsx", "kcopt.io.xlsx_base", "kcopt.io.xlsx_sheets",
-                      "kcopt.io.xlsx_new", "kcopt.io.xlsx_edit", "kcopt.io.template",
-                      "kcopt.io.labels", "kcopt.io.annex", "kcopt.io.plots",
-                      "kcopt.sensitivity.plots")),
+    ("presentation", ("kcopt.workbook", "kcopt.figures", "kcopt.plots", "kcopt.htmlpage",
+                      "kcopt.htmlreport", "kcopt.display")),
     ("outputs", ("kcopt.outputs",)),
     ("commands", ("kcopt.cli", "kcopt.app", "kcopt.__main__", "kcopt")),
 ]

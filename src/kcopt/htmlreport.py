@@ -7,10 +7,6 @@ there — or a result in memory.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,13 +14,23 @@ import pandas as pd
 
 from kcopt import plots
 from kcopt.errors import InputError, OutputError
+from kcopt.htmlpage import (
+    CSS,
+    Column,
+    bi,
+    card_html,
+    esc,
+    figure_html,
+    head_label,
+    swatch_html,
+    table_html,
+)
 from kcopt.io import folders as outputs
 from kcopt.views import STATUS_LABELS, Outcome, breakdown, outcome
 from kcopt.wording import budget_label, describe_target, group_name, money, percent
 from kcopt.words import N_, _, fixed, get_language, pct, sig, status_name
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
     from kcopt.pipeline import Run
     from kcopt.sensitivity.suite import Sensitivity
@@ -45,109 +51,6 @@ OBJECTIVES = {"total_score": "tổng điểm / total score",
 SENSITIVITY_HINT = N_("No sensitivity analysis was found for this output. Run <code>kcopt "
                       "sensitivity SCENARIO -o {out}</code> and build the report again to add "
                       "{what}.")
-
-CSS = """
-:root { --ink:#1d2733; --muted:#5b6775; --line:#d5dbe3; --band:#f3f6f9; --accent:#1f5fa8; }
-* { box-sizing: border-box; }
-body { font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink);
-       margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; line-height: 1.45;
-       font-size: 14px; }
-header { border-bottom: 3px solid var(--accent); margin-bottom: 18px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h1 .en, h2 .en, h3 .en, th .en { color: var(--muted); font-weight: normal; }
-h1 .en { display: block; font-size: 17px; }
-h2 { font-size: 19px; border-bottom: 1px solid var(--line); padding-bottom: 4px;
-     margin-top: 34px; }
-h3 { font-size: 15px; margin: 20px 0 6px; }
-p.meta, .note, figcaption { color: var(--muted); }
-.note { background: var(--band); border-left: 4px solid #f9a825; padding: 8px 12px; }
-nav.toc ol { columns: 2; margin: 6px 0 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 10px; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-        background: var(--band); }
-.card .label { font-size: 12px; color: var(--muted); }
-.card .value { font-size: 21px; font-weight: bold; }
-.card .sub { font-size: 12px; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 12.5px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left;
-         vertical-align: top; }
-th { background: var(--band); font-weight: 600; }
-th .en { display: block; font-size: 11px; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.reason { font-size: 11.5px; color: #33404d; }
-.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
-          margin-right: 6px; vertical-align: -1px; }
-figure { margin: 10px 0 18px; text-align: center; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
-code { background: var(--band); padding: 1px 4px; border-radius: 3px; }
-footer { margin-top: 36px; color: var(--muted); font-size: 12px;
-         border-top: 1px solid var(--line); padding-top: 8px; }
-@page { size: A4; margin: 14mm 12mm 16mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav.toc { break-after: page; }
-  section { break-before: page; }
-  section#headline { break-before: auto; }
-  h2, h3 { break-after: avoid; }
-  figure, .card, tr { break-inside: avoid; }
-  thead { display: table-header-group; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
-
-
-def figure_uri(fig: Figure, dpi: int = 100) -> str:
-    """A matplotlib figure as a PNG data URI."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _bi(vi: str, en: str) -> str:
-    return f"{_e(vi)} <span class=en>{_e(en)}</span>"
-
-
-def _head(label: str) -> str:
-    vi, _, en = label.partition(" / ")
-    return _bi(vi, en) if en else _e(vi)
-
-
-def _figure(fig: Figure, caption: str) -> str:
-    return (f'<figure><img src="{figure_uri(fig)}" alt="{_e(caption)}">'
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
-
-
-Column = tuple[str, Callable[[pd.Series], str], bool]
-
-
-def _table(rows: pd.DataFrame | Iterable[pd.Series], columns: Sequence[Column],
-           cls: str = "") -> str:
-    """`columns`: (heading 'vi / en', cell text as HTML from a row, numeric?)."""
-    it = rows.iterrows() if isinstance(rows, pd.DataFrame) else enumerate(rows)
-    head = "".join(f"<th{' class=num' if num else ''}>{_head(h)}</th>" for h, _fn, num in columns)
-    body = []
-    for _i, r in it:
-        cells = "".join(f"<td{' class=num' if num else ''}>{fn(r)}</td>"
-                        for _h, fn, num in columns)
-        body.append(f"<tr>{cells}</tr>")
-    return (f"<table{f' class={cls}' if cls else ''}><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
-
-
-def _swatch(colour: str) -> str:
-    return f'<span class=swatch style="background:{_e(colour)}"></span>'
-
-
-def _card(label: str, value: str, sub: str = "") -> str:
-    return (f"<div class=card><div class=label>{_head(label)}</div>"
-            f"<div class=value>{value}</div><div class=sub>{sub}</div></div>")
 
 
 # ---- the report ------------------------------------------------------------------------------
@@ -172,16 +75,16 @@ def report_html(source: Outcome | Result | Run | str | Path,
         "<!DOCTYPE html>",
         f'<html lang="{get_language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)} — {_e(o.name)}</title>",
+        f"<title>{esc(title)} — {esc(o.name)}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<header><h1>{_e(title)}<span class=en>Industrial-promotion (khuyến công) fund "
+        f"<header><h1>{esc(title)}<span class=en>Industrial-promotion (khuyến công) fund "
         f"allocation report</span></h1>",
-        f"<p class=meta><b>{_e(o.name)}</b>"
-        + (f" — {_e(sc.get('description'))}" if sc.get("description") else "")
-        + f"<br>Lập lúc / solved: {_e(created)} · Đơn vị / unit: triệu đồng / million VND"
+        f"<p class=meta><b>{esc(o.name)}</b>"
+        + (f" — {esc(sc.get('description'))}" if sc.get("description") else "")
+        + f"<br>Lập lúc / solved: {esc(created)} · Đơn vị / unit: triệu đồng / million VND"
         "</p></header>",
         "<nav class=toc><b>Nội dung / Contents</b><ol>"
-        + "".join(f'<li><a href="#{k}">{_head(v)}</a></li>' for k, v in SECTIONS.items())
+        + "".join(f'<li><a href="#{k}">{head_label(v)}</a></li>' for k, v in SECTIONS.items())
         + "</ol></nav>",
         _headline(o),
         _allocation(o),
@@ -189,8 +92,8 @@ def report_html(source: Outcome | Result | Run | str | Path,
         _robustness(o),
         _left_out(o),
         _provenance(o),
-        f"<footer>kcopt {_e(s.get('provenance', {}).get('kcopt_version', ''))} · "
-        f"{_e(o.name)} · {_e(created)}. Số tiền tính bằng triệu đồng / amounts in million "
+        f"<footer>kcopt {esc(s.get('provenance', {}).get('kcopt_version', ''))} · "
+        f"{esc(o.name)} · {esc(created)}. Số tiền tính bằng triệu đồng / amounts in million "
         "VND.</footer>",
         "</body></html>",
     ]
@@ -230,7 +133,7 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
 
 
 def _section(key: str, body: str) -> str:
-    return f'<section id="{key}"><h2>{_head(SECTIONS[key])}</h2>{body}</section>'
+    return f'<section id="{key}"><h2>{head_label(SECTIONS[key])}</h2>{body}</section>'
 
 
 def _headline(o: Outcome) -> str:
@@ -249,19 +152,19 @@ def _headline(o: Outcome) -> str:
                    "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
                                "allocation found within the time limit"}.get(status, status)
     cards = [
-        _card("Vốn trung ương (KCQG) / Central funds", money(central),
+        card_html("Vốn trung ương (KCQG) / Central funds", money(central),
               used(central, budgets.get("central"))),
-        _card("Vốn địa phương (KCĐP) / Local funds", money(local),
+        card_html("Vốn địa phương (KCĐP) / Local funds", money(local),
               used(local, budgets.get("local"))),
-        _card("Tổng hỗ trợ / Total support", money(total),
+        card_html("Tổng hỗ trợ / Total support", money(total),
               f"nhu cầu / demand {money(demand)} ({percent(total / demand) if demand else '—'})"),
-        _card("Đề án được hỗ trợ / Projects supported",
+        card_html("Đề án được hỗ trợ / Projects supported",
               f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
               f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"),
-        _card("Mục tiêu / Objective", f"{s.get('objective') or 0:,.2f}",
-              _e(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))),
+        card_html("Mục tiêu / Objective", f"{s.get('objective') or 0:,.2f}",
+              esc(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))),
     ]
-    text = (f"<p><b>{_head(status_text)}.</b> " + _(
+    text = (f"<p><b>{head_label(status_text)}.</b> " + _(
         "Of {candidates} candidate projects, {funded} are funded in full and {partial} in part; "
         "{unfunded} get nothing within these budgets, {ineligible} are ineligible under the "
         "regulation and {excluded} were excluded by the scenario. The allocation uses {central} "
@@ -272,22 +175,22 @@ def _headline(o: Outcome) -> str:
             central=money(central), local=money(local)) + "</p>")
     status_rows = pd.DataFrame({"status": list(STATUS_LABELS),
                                 "n": [counts[k] for k in STATUS_LABELS]})
-    table = _table(status_rows, [
-        ("Trạng thái / status", lambda r: _head(STATUS_LABELS[r["status"]]), False),
+    table = table_html(status_rows, [
+        ("Trạng thái / status", lambda r: head_label(STATUS_LABELS[r["status"]]), False),
         ("Số đề án / projects", lambda r: f"{r['n']:,}", True),
     ])
     years = ""
     if s.get("by_year"):
-        years = f"<h3>{_bi('Theo năm kế hoạch', 'By plan year')}</h3>" + _table(
+        years = f"<h3>{bi('Theo năm kế hoạch', 'By plan year')}</h3>" + table_html(
             pd.DataFrame(s["by_year"]), [
-                ("Năm / year", lambda r: _e(int(r["year"])), False),
+                ("Năm / year", lambda r: esc(int(r["year"])), False),
                 ("NS trung ương / central budget", lambda r: money(r["central_budget"]), True),
                 ("Trung ương / central", lambda r: money(r["central"]), True),
                 ("NS địa phương / local budgets", lambda r: money(r["local_budget"]), True),
                 ("Địa phương / local", lambda r: money(r["local"]), True),
                 ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True)])
-    idle = "".join(f"<p class=note><b>{_bi('Kinh phí chưa phân bổ', 'Budget left unspent')}:"
-                   f"</b> {_e(w.get('message'))}</p>" for w in s.get("warnings", [])
+    idle = "".join(f"<p class=note><b>{bi('Kinh phí chưa phân bổ', 'Budget left unspent')}:"
+                   f"</b> {esc(w.get('message'))}</p>" for w in s.get("warnings", [])
                    if isinstance(w, dict) and w.get("code") == "budget_unspent")
     return _section("headline", f"<div class=cards>{''.join(cards)}</div>{idle}{text}{table}"
                     f"{years}")
@@ -297,12 +200,13 @@ def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
     first: Column
     if by == "province":
         first = ("Tỉnh, thành phố / province",
-                 lambda r: _swatch(colours.get(str(r["region"]), "#9e9e9e")) + _e(r["province"]),
+                 lambda r: (swatch_html(colours.get(str(r["region"]), "#9e9e9e"))
+                            + esc(r["province"])),
                  False)
     else:
         first = ("Vùng / region" if by == "region" else "Nội dung / content type",
-                 lambda r: _swatch(colours.get(str(r[by]), "#9e9e9e"))
-                 + f"{_e(r['name_vi'])} <span class=en>({_e(r[by])})</span>", False)
+                 lambda r: swatch_html(colours.get(str(r[by]), "#9e9e9e"))
+                 + f"{esc(r['name_vi'])} <span class=en>({esc(r[by])})</span>", False)
     cols: list[Column] = [
         first,
         ("Đề án / projects", lambda r: f"{r['projects']:,}", True),
@@ -330,19 +234,19 @@ def _allocation(o: Outcome) -> str:
     region_of = o.allocation.groupby("province")["region"].first()
     provinces.insert(1, "region", provinces["province"].map(region_of))
     body = [
-        "<p>" + _e(_("Demand is the sum of the projects' support caps (the most the regulation "
+        "<p>" + esc(_("Demand is the sum of the projects' support caps (the most the regulation "
                      "allows each to receive); coverage is the share of that demand the plan "
                      "meets.")) + "</p>",
-        f"<h3>{_bi('Theo vùng', 'By region')}</h3>",
-        _table(regions, _group_columns("region", rc)),
-        _figure(plots.allocation_by_region(o), "Phân bổ theo vùng / Allocation by region"),
-        f"<h3>{_bi('Theo nội dung hỗ trợ', 'By content type')}</h3>",
-        _table(categories, _group_columns("category", cc)),
-        _figure(plots.allocation_by_category(o),
+        f"<h3>{bi('Theo vùng', 'By region')}</h3>",
+        table_html(regions, _group_columns("region", rc)),
+        figure_html(plots.allocation_by_region(o), "Phân bổ theo vùng / Allocation by region"),
+        f"<h3>{bi('Theo nội dung hỗ trợ', 'By content type')}</h3>",
+        table_html(categories, _group_columns("category", cc)),
+        figure_html(plots.allocation_by_category(o),
                 "Phân bổ theo nội dung và nguồn vốn / Allocation by content type and fund"),
-        f"<h3>{_bi('Theo tỉnh, thành phố', 'By province')}</h3>",
-        _table(provinces, _group_columns("province", rc)),
-        _figure(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
+        f"<h3>{bi('Theo tỉnh, thành phố', 'By province')}</h3>",
+        table_html(provinces, _group_columns("province", rc)),
+        figure_html(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
     ]
     return _section("allocation", "".join(body))
 
@@ -368,7 +272,7 @@ def _constraints(o: Outcome) -> str:
     budgets["price"] = pd.to_numeric(budgets["shadow_price"], errors="coerce").fillna(0) * 1000
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
     cols: list[Column] = [
-        ("Ngân sách / budget", lambda r: _e(budget_label(str(r["name"]))), False),
+        ("Ngân sách / budget", lambda r: esc(budget_label(str(r["name"]))), False),
         ("Mức / amount", lambda r: money(r["rhs"]), True),
         ("Giá (điểm / 1.000 triệu) / points per 1,000 million",
          lambda r: f"{r['price']:,.3f}", True),
@@ -378,12 +282,12 @@ def _constraints(o: Outcome) -> str:
                   True),
                  ("Giảm được / down to", lambda r: "−" + money(_num(r["allowable_decrease"])),
                   True)]
-    body.append(f"<h3>{_bi('Ngân sách đã dùng hết', 'Budgets fully used')} "
+    body.append(f"<h3>{bi('Ngân sách đã dùng hết', 'Budgets fully used')} "
                 f"({len(tight)} / {len(budgets)})</h3>")
-    body.append(_table(tight, cols) if len(tight) else "<p>" + _("None binds.") + "</p>")
+    body.append(table_html(tight, cols) if len(tight) else "<p>" + _("None binds.") + "</p>")
     if ranging is None:
         body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=_e(out), what=_("how far each price holds (ranging) and what each target "
+            out=esc(out), what=_("how far each price holds (ranging) and what each target "
                                 "costs")) + "</p>")
     else:
         body.append("<p>" + _("Prices hold within the range shown; beyond it the next project "
@@ -392,12 +296,12 @@ def _constraints(o: Outcome) -> str:
     if len(slack):
         slack["left"] = slack["rhs"] - pd.to_numeric(slack[value_col], errors="coerce")
         slack = slack.sort_values("left", ascending=False)
-        body.append(f"<h3>{_bi('Ngân sách còn dư', 'Budgets with money left')}</h3>"
+        body.append(f"<h3>{bi('Ngân sách còn dư', 'Budgets with money left')}</h3>"
                     "<p>" + _("No eligible project left in these provinces could use the "
                               "remaining local money (local funds pay only for projects in "
                               "their own province).") + "</p>")
-        body.append(_table(slack, [
-            ("Ngân sách / budget", lambda r: _e(budget_label(str(r["name"]))), False),
+        body.append(table_html(slack, [
+            ("Ngân sách / budget", lambda r: esc(budget_label(str(r["name"]))), False),
             ("Mức / amount", lambda r: money(r["rhs"]), True),
             ("Còn dư / left", lambda r: money(r["left"]), True),
         ]))
@@ -431,7 +335,7 @@ def _num(v: object) -> float:
 
 def _targets(o: Outcome, table: pd.DataFrame) -> str:
     targets = o.summary.get("scenario", {}).get("targets", [])
-    body = [f"<h3>{_bi('Mục tiêu chính sách', 'Policy targets')}</h3>"]
+    body = [f"<h3>{bi('Mục tiêu chính sách', 'Policy targets')}</h3>"]
     if not targets:
         return body[0] + "<p>" + _("The scenario sets no policy target.") + "</p>"
     prices = o.sensitivity.get("policy_prices")
@@ -461,11 +365,11 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
             "pct": None if cost is None else _num(cost["score_given_up"])
             / max(_num(cost["objective_with"]), 1e-12)}))
     cols: list[Column] = [
-        ("Mục tiêu / target", lambda r: f"<b>{_e(r['label'])}</b>"
-         + (f" ({_e(r['name'])})" if r["label"] != r["name"] else "") + f": {_e(r['words'])}",
+        ("Mục tiêu / target", lambda r: f"<b>{esc(r['label'])}</b>"
+         + (f" ({esc(r['name'])})" if r["label"] != r["name"] else "") + f": {esc(r['words'])}",
          False),
         ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
-         + (f" ({_e(r['where'])})" if r["where"] else ""), False),
+         + (f" ({esc(r['where'])})" if r["where"] else ""), False),
         ("Yêu cầu / required", lambda r: _share(r["required"]), True),
         ("Đạt được / achieved", lambda r: _share(r["achieved"], "không phân bổ / none "
                                                  "allocated") if r["required"] == r["required"]
@@ -475,16 +379,16 @@ def _targets(o: Outcome, table: pd.DataFrame) -> str:
         cols.append(("Điểm đánh đổi / score given up",
                      lambda r: "—" if r["given_up"] is None else
                      f"{sig(r['given_up'])} ({percent(r['pct'], digits=2)})", True))
-    body.append(_table(frame, cols))
+    body.append(table_html(frame, cols))
     if prices is None:
         body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=_e(o.folder or "OUT"), what=_("the score each target costs (policy prices)"))
+            out=esc(o.folder or "OUT"), what=_("the score each target costs (policy prices)"))
             + "</p>")
     else:
         body.append("<p>" + _("The score given up is the objective without the target minus "
                               "the objective with it: what the committee pays, in priority "
                               "points, for the policy.") + "</p>")
-        body.append(_figure(plots.policy_prices(prices),
+        body.append(figure_html(plots.policy_prices(prices),
                             "Giá của từng mục tiêu / What each policy target costs"))
     return "".join(body)
 
@@ -497,7 +401,7 @@ def _robustness(o: Outcome) -> str:
     robust = o.sensitivity.get("weight_robustness")
     if robust is None:
         return _section("robustness", "<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=_e(o.folder or "OUT"), what=_("the robustness classes (core, borderline, "
+            out=esc(o.folder or "OUT"), what=_("the robustness classes (core, borderline, "
                                               "exterior) and the tornado chart")) + "</p>")
 
     draws = o.sensitivity_settings.get("draws")
@@ -505,9 +409,9 @@ def _robustness(o: Outcome) -> str:
         return _section("robustness", "<p class=note>" + _(
             "0 weight draws were run, so no project has a robustness class. Run <code>kcopt "
             "sensitivity SCENARIO -o {out} --draws 200</code> and build the report "
-            "again.").format(out=_e(o.folder or "OUT")) + "</p>")
+            "again.").format(out=esc(o.folder or "OUT")) + "</p>")
     counts = robust["class"].value_counts()
-    cards = "".join(_card(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
+    cards = "".join(card_html(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
                           {"core": _("funded in ≥ {share} of draws").format(share=pct(0.95)),
                            "borderline": _("funded in some draws"),
                            "exterior": _("funded in ≤ {share} of draws").format(
@@ -522,25 +426,25 @@ def _robustness(o: Outcome) -> str:
                       times=_("{count} times").format(count=money(draws)) if draws
                       else _("many times"), core=pct(0.95), exterior=pct(0.05)) + "</p>",
         f"<div class=cards>{cards}</div>",
-        _figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
+        figure_html(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
                 "priority weights"),
     ]
     # start-up: scipy, yaml only when this runs
     from kcopt.sensitivity.suite import selection_notes  # a MIP: what the figures hold fixed
 
-    body[1:1] = ["<p class=note>" + _e(line) + "</p>" for line in selection_notes(
+    body[1:1] = ["<p class=note>" + esc(line) + "</p>" for line in selection_notes(
         str(o.sensitivity_settings.get("selection", "lp")), False)]
     border = robust[robust["class"] == "borderline"].sort_values("funded_share",
                                                                   ascending=False)
-    body.append(f"<h3>{_bi('Đề án cận biên', 'Borderline projects')} ({len(border)})</h3>")
+    body.append(f"<h3>{bi('Đề án cận biên', 'Borderline projects')} ({len(border)})</h3>")
     if len(border):
-        body.append(_table(border, [
-            ("Mã / id", lambda r: _e(r["project_id"]), False),
-            ("Tên / name", lambda r: _e(r["name"]), False),
-            ("Tỉnh / province", lambda r: _e(r["province"]), False),
+        body.append(table_html(border, [
+            ("Mã / id", lambda r: esc(r["project_id"]), False),
+            ("Tên / name", lambda r: esc(r["name"]), False),
+            ("Tỉnh / province", lambda r: esc(r["province"]), False),
             ("Nội dung / content type",
-             lambda r: _e(group_name("category", str(r["category"]))), False),
-            ("Phương án này / this plan", lambda r: _e(status_name(str(r["base_status"]))),
+             lambda r: esc(group_name("category", str(r["category"]))), False),
+            ("Phương án này / this plan", lambda r: esc(status_name(str(r["base_status"]))),
              False),
             ("Tỷ lệ được hỗ trợ / funded share", lambda r: percent(r["funded_share"], digits=0),
              True),
@@ -550,7 +454,7 @@ def _robustness(o: Outcome) -> str:
                     + "</p>")
     tornado = o.sensitivity.get("tornado")
     if tornado is not None:
-        body.append(_figure(plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / "
+        body.append(figure_html(plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / "
                             "weights and budgets ±20%"))
     return _section("robustness", "".join(body))
 
@@ -563,23 +467,23 @@ def _left_out(o: Outcome) -> str:
     for status in ("partial", "unfunded", "ineligible", "excluded"):
         rows = a[a["status"] == status].sort_values(["score", "project_id"],
                                                     ascending=[False, True])
-        body.append(f"<h3>{_head(STATUS_LABELS[status])} ({len(rows)})</h3>")
+        body.append(f"<h3>{head_label(STATUS_LABELS[status])} ({len(rows)})</h3>")
         if not len(rows):
             body.append("<p>Không có / none.</p>")
             continue
         cols: list[Column] = [
-            ("Mã / id", lambda r: _e(r["project_id"]), False),
-            ("Tên / name", lambda r: _e(r["name"]), False),
-            ("Tỉnh / province", lambda r: _e(r["province"]), False),
-            ("Nội dung / content type", lambda r: _e(r["category"]), False),
+            ("Mã / id", lambda r: esc(r["project_id"]), False),
+            ("Tên / name", lambda r: esc(r["name"]), False),
+            ("Tỉnh / province", lambda r: esc(r["province"]), False),
+            ("Nội dung / content type", lambda r: esc(r["category"]), False),
             ("Điểm / score", lambda r: f"{_num(r['score']):.3f}", True),
             ("Trần / cap", lambda r: money(r["cap"]), True),
         ]
         if status == "partial":
             cols.append(("Được cấp / allocated", lambda r: money(r["total"]), True))
-        cols.append(("Lý do / reason", lambda r: f"<span class=reason>{_e(r['reason'])}</span>",
+        cols.append(("Lý do / reason", lambda r: f"<span class=reason>{esc(r['reason'])}</span>",
                      False))
-        body.append(_table(rows, cols))
+        body.append(table_html(rows, cols))
     return _section("left-out", "".join(body))
 
 
@@ -588,52 +492,52 @@ def _provenance(o: Outcome) -> str:
     p = s.get("provenance", {})
     sc = s.get("scenario", {})
     facts = [
-        ("Kịch bản / scenario", _e(o.name)),
-        ("Thư mục kết quả / output folder", _e(o.folder) if o.folder else "—"),
-        ("Mục tiêu / objective", _e(OBJECTIVES.get(str(s.get("objective_kind")),
+        ("Kịch bản / scenario", esc(o.name)),
+        ("Thư mục kết quả / output folder", esc(o.folder) if o.folder else "—"),
+        ("Mục tiêu / objective", esc(OBJECTIVES.get(str(s.get("objective_kind")),
                                                     s.get("objective_kind")))),
-        ("Bộ giải / solver", f"{_e(p.get('solver'))} {_e(p.get('solver_version'))}"
+        ("Bộ giải / solver", f"{esc(p.get('solver'))} {esc(p.get('solver_version'))}"
          + (" (MIP)" if s.get("mip") else " (LP)")),
-        ("Giá bóng / prices from", _e(s.get("duals", "LP"))),
-        ("Bộ quy định / rule set", _e(p.get("rules_version"))),
+        ("Giá bóng / prices from", esc(s.get("duals", "LP"))),
+        ("Bộ quy định / rule set", esc(p.get("rules_version"))),
         ("Quy định có hiệu lực ngày / rules in force on",
-         _e(p.get("rules", {}).get("in_force_on", "—"))),
+         esc(p.get("rules", {}).get("in_force_on", "—"))),
         ("Nghị quyết HĐND áp dụng / provincial resolutions",
-         "<br>".join(_e(r) for r in p.get("rules", {}).get("resolutions_applied", [])) or "—"),
-        ("kcopt", _e(p.get("kcopt_version"))),
-        ("Lập lúc / created", _e(p.get("created"))),
-        ("Hạt giống / seed", _e(p.get("seed"))),
+         "<br>".join(esc(r) for r in p.get("rules", {}).get("resolutions_applied", [])) or "—"),
+        ("kcopt", esc(p.get("kcopt_version"))),
+        ("Lập lúc / created", esc(p.get("created"))),
+        ("Hạt giống / seed", esc(p.get("seed"))),
     ]
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
         line = s.get("top_slice", {}).get(fund)
         if line:
             facts.append((f"Trích quản lý, ngân sách {vi} / top-slice, {fund} budget",
-                          _e(f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
+                          esc(f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
                              f"{money(line['implementer'])}; còn phân bổ "
                              f"{money(line['allocatable'])} triệu đồng")))
     if o.sensitivity_settings:
         st = o.sensitivity_settings
         facts.append(("Độ nhạy / sensitivity",
-                      _e(_("{draws} weight draws, seed {seed}, concentration "
+                      esc(_("{draws} weight draws, seed {seed}, concentration "
                            "{concentration}").format(draws=st.get("draws"), seed=st.get("seed"),
                                                      concentration=st.get("concentration")))))
-    body = ["<dl class=facts>" + "".join(f"<dt>{_head(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    body = ["<dl class=facts>" + "".join(f"<dt>{head_label(k)}</dt><dd>{v}</dd>" for k, v in facts)
             + "</dl>"]
     hashes = p.get("inputs_sha256", {})
     if hashes:
-        body.append(f"<h3>{_bi('Tệp đầu vào', 'Input files')}</h3>")
-        body.append(_table(pd.DataFrame({"file": list(hashes), "sha": list(hashes.values())}), [
-            ("Tệp / file", lambda r: _e(r["file"]), False),
-            ("SHA-256", lambda r: f"<code>{_e(r['sha'])}</code>", False)]))
+        body.append(f"<h3>{bi('Tệp đầu vào', 'Input files')}</h3>")
+        body.append(table_html(pd.DataFrame({"file": list(hashes), "sha": list(hashes.values())}), [
+            ("Tệp / file", lambda r: esc(r["file"]), False),
+            ("SHA-256", lambda r: f"<code>{esc(r['sha'])}</code>", False)]))
     weights = sc.get("weights", {})
     if weights:
         # start-up: yaml only when this runs
         from kcopt.vocabulary import criterion_label
 
-        body.append(f"<h3>{_bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
-        body.append(_table(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
+        body.append(f"<h3>{bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
+        body.append(table_html(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
             ("Tiêu chí / criterion",
-             lambda r: _e(criterion_label(r["k"], sc.get("weight_labels"))), False),
+             lambda r: esc(criterion_label(r["k"], sc.get("weight_labels"))), False),
             ("Trọng số / weight", lambda r: fixed(r["w"], 3), True)]))
     budgets = s.get("budgets", {})
     years = sc.get("years") or []
@@ -643,12 +547,12 @@ def _provenance(o: Outcome) -> str:
                           "VND over {provinces} provinces. Targets: {targets}.").format(
         plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
         provinces=len(sc.get("budgets", {}).get("local") or {}),
-        targets=_e("; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
+        targets=esc("; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
                              for t in sc.get("targets", []))) or _("none")) + "</p>")
     warnings = s.get("warnings", [])
     if warnings:
-        body.append(f"<h3>{_bi('Cảnh báo khi giải', 'Warnings from the solve')} "
+        body.append(f"<h3>{bi('Cảnh báo khi giải', 'Warnings from the solve')} "
                     f"({len(warnings)})</h3><ul>"
-                    + "".join(f"<li>{_e(w.get('message') if isinstance(w, dict) else w)}</li>"
+                    + "".join(f"<li>{esc(w.get('message') if isinstance(w, dict) else w)}</li>"
                               for w in warnings) + "</ul>")
     return _section("provenance", "".join(body))
