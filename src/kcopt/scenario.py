@@ -315,7 +315,11 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _Resolver:
+class _Checks:
+    """Checking a scenario's keys and values: every problem is recorded with its key path, the
+    value received and the fix, and reported all at once (`rule_options` checks through the
+    same methods)."""
+
     def __init__(self, path: Path, data: dict[str, Any], hashes: dict[str, str]):
         self.path, self.data, self.hashes = path, data, hashes
         self.file = str(path)
@@ -401,6 +405,11 @@ class _Resolver:
                          (_("Known keys under {where}: {keys}") if where else
                           _("Known keys: {keys}")).format(where=where.rstrip("."),
                                                           keys=", ".join(known)))
+
+
+class _Resolver(_Checks):
+    """A scenario's keys turned into a `Scenario`: budgets (and the local budget files they
+    name), targets, weights, rate overrides, solver options and the planner's keys."""
 
     def resolve(self) -> Scenario:
         d = self.data
