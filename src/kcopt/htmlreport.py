@@ -105,7 +105,6 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     """Write the committee report; by default `report.html` in the output folder."""
     import contextlib
 
-
     folder = Path(source) if isinstance(source, str | Path) else None
     if path is not None and path.is_dir():
         path = path / "report.html"

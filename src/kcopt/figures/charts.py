@@ -30,7 +30,6 @@ def category_colours() -> dict[str, str]:
     """One fixed colour per content type, the same in every plot."""
     from matplotlib import colormaps
 
-
     palette = [colormaps["tab20"](i) for i in range(20)] + [colormaps["tab20b"](i)
                                                               for i in range(20)]
     return {code: matplotlib.colors.to_hex(palette[i])

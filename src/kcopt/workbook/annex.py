@@ -109,7 +109,6 @@ def write_annex(run: Run, path: Path, form: FormLayout | None = None) -> Path:
 def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexCheck:
     import xlsxwriter
 
-
     plan = proposed(run)
     order = {code: k for k, code in enumerate(load_rules().rules)}
     wb = xlsxwriter.Workbook(str(path))
