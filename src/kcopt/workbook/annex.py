@@ -110,14 +110,34 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     import xlsxwriter
 
     plan = proposed(run)
-    order = {code: k for k, code in enumerate(load_rules().rules)}
     wb = xlsxwriter.Workbook(str(path))
     wb.set_properties({"title": "Phụ lục kế hoạch khuyến công", "author": "kcopt",
                        "created": created_time(run)})
     base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
     integral = bool(np.allclose(plan[["total", "total_cost"]].to_numpy(float),
                                 np.round(plan[["total", "total_cost"]].to_numpy(float))))
-    money = "#,##0" if integral else "#,##0.00"
+    f = _formats(wb, base, "#,##0" if integral else "#,##0.00")
+    ws = wb.add_worksheet("Phụ lục")
+    extra = [k for k in OPTIONAL if (plan[k].fillna(0) > 0).any()]
+    columns = [*COLUMNS[:-1], *(OPTIONAL[k] for k in extra), COLUMNS[-1]]
+    h = _title_block(ws, f, run, plan, form, columns)
+    check = AnnexCheck()
+    r = _body(ws, f, plan, extra, h + 3, len(columns) - 1, check)
+    _signatures(ws, f, r + 3, len(columns) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(h, h + 2)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.freeze_panes(h + 3, 3)
+    _left_out(wb, run, base)
+    wb.close()
+    return check
+
+
+def _formats(wb: Any, base: dict[str, Any], money: str) -> dict[str, Any]:
+    """The cell formats of the annex, in the style of the official forms."""
     f = {
         "agency": wb.add_format({**base, "bold": True, "align": "center"}),
         "motto": wb.add_format({**base, "bold": True, "align": "center", "underline": 1}),
@@ -144,9 +164,13 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
         "sign": wb.add_format({**base, "bold": True, "align": "center"}),
         "sign_note": wb.add_format({**base, "italic": True, "align": "center"}),
     }
-    ws = wb.add_worksheet("Phụ lục")
-    extra = [k for k in OPTIONAL if (plan[k].fillna(0) > 0).any()]
-    columns = [*COLUMNS[:-1], *(OPTIONAL[k] for k in extra), COLUMNS[-1]]
+    return f
+
+
+def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
+                 form: FormLayout | None, columns: list[tuple[str, str | None, int]]) -> int:
+    """Agency and motto, the title with the plan's years, the unit line and the two-row
+    headers with their column numbers; the first header row."""
     width = len(columns)
     last = width - 1
     agency = form.agency[:2] if form is not None and form.agency else list(_agency(plan))
@@ -176,23 +200,31 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
         label = f"({j + 1})" if j != MATCH else f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})"
         ws.write(h + 2, j, label, f["num"])
     ws.set_row(h, 30)
-    r = h + 3
-    first_body = r
-    check = AnnexCheck()
-    money_cols = (TOTAL, SUPPORT, MATCH)
+    return h
 
-    def subtotal_row(row: int, lo: int, hi: int, values: dict[int, float], fmt: Any) -> None:
-        for c in money_cols:
-            letter = chr(ord("A") + c)
-            ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})", fmt,
-                             values[c])
-            check.expected[(row, c)] = values[c]
 
-    def sums(rows: pd.DataFrame) -> dict[int, float]:
-        t = float(rows["total_cost"].sum())
-        s = float(rows["total"].sum())
-        return {TOTAL: t, SUPPORT: s, MATCH: t - s}
+def _sums(rows: pd.DataFrame) -> dict[int, float]:
+    t = float(rows["total_cost"].sum())
+    s = float(rows["total"].sum())
+    return {TOTAL: t, SUPPORT: s, MATCH: t - s}
 
+
+def _subtotal_row(ws: Any, check: AnnexCheck, row: int, lo: int, hi: int,
+                  values: dict[int, float], fmt: Any) -> None:
+    """SUBTOTAL formulas over rows lo…hi of the money columns, with their values cached."""
+    for c in (TOTAL, SUPPORT, MATCH):
+        letter = chr(ord("A") + c)
+        ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})", fmt,
+                         values[c])
+        check.expected[(row, c)] = values[c]
+
+
+def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, extra: list[str], first_body: int,
+          last: int, check: AnnexCheck) -> int:
+    """Fund parts (A, B), content sections (I, II, …) and project rows, each part and section
+    with its subtotal, then the grand total; the grand total's row."""
+    order = {code: k for k, code in enumerate(load_rules().rules)}
+    r = first_body
     for letter, level, heading in FUNDS:
         part = plan[plan["level"] == level]
         if part.empty:
@@ -214,54 +246,51 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
             ws.write(r, last, "", f["sec"])
             r += 1
             for n, rec in enumerate(rows.itertuples(index=False), 1):
-                ws.write_number(r, 0, n, f["center"])
-                ws.write_string(r, 1, str(rec.project_id), f["cell"])
-                ws.write_string(r, 2, str(rec.name), f["cell"])
-                ws.write_string(r, 3, str(rec.province), f["cell"])
-                ws.write_string(r, 4, FUND_WORDS.get(str(rec.funds), str(rec.funds)),
-                                f["cell"])
-                ws.write_number(r, 5, float(rec.establishments), f["center"])
-                ws.write_number(r, TOTAL, float(rec.total_cost), f["money"])
-                ws.write_number(r, SUPPORT, float(rec.total), f["money"])
-                ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", f["money"],
-                                 float(rec.total_cost) - float(rec.total))
-                for k, key in enumerate(extra):
-                    value = getattr(rec, key)
-                    if np.isfinite(value):
-                        ws.write_number(r, MATCH + 1 + k, float(value), f["money"])
-                    else:
-                        ws.write_blank(r, MATCH + 1 + k, None, f["money"])
-                note = STATUS_VI.get(str(rec.status), str(rec.status))
-                if rec.central > 1e-9 and rec.local > 1e-9:
-                    note += f"; trong đó KCQG {_vn(rec.central)}, KCĐP {_vn(rec.local)}"
-                ws.write_string(r, last, note, f["cell"])
+                _project_row(ws, f, r, n, rec, extra, last)
                 r += 1
-            subtotal_row(sec_row, sec_row + 1, r - 1, sums(rows), f["sec_money"])
+            _subtotal_row(ws, check, sec_row, sec_row + 1, r - 1, _sums(rows), f["sec_money"])
             check.section_rows[f"{letter}.{ROMAN[k]}"] = sec_row
-        subtotal_row(fund_row, fund_row + 1, r - 1, sums(part), f["fund_money"])
+        _subtotal_row(ws, check, fund_row, fund_row + 1, r - 1, _sums(part), f["fund_money"])
         check.section_rows[letter] = fund_row
     ws.write(r, 0, "", f["fund"])
     ws.write(r, 1, "", f["fund"])
     ws.merge_range(r, 2, r, 5, "TỔNG CỘNG" + (" (A+B)" if plan["level"].nunique() > 1 else ""),
                    f["fund"])
     ws.write(r, last, "", f["fund"])
-    subtotal_row(r, first_body, r - 1, sums(plan), f["fund_money"])
+    _subtotal_row(ws, check, r, first_body, r - 1, _sums(plan), f["fund_money"])
     check.section_rows["total"] = r
-    r += 3
+    return r
+
+
+def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any, extra: list[str],
+                 last: int) -> None:
+    ws.write_number(r, 0, n, f["center"])
+    ws.write_string(r, 1, str(rec.project_id), f["cell"])
+    ws.write_string(r, 2, str(rec.name), f["cell"])
+    ws.write_string(r, 3, str(rec.province), f["cell"])
+    ws.write_string(r, 4, FUND_WORDS.get(str(rec.funds), str(rec.funds)), f["cell"])
+    ws.write_number(r, 5, float(rec.establishments), f["center"])
+    ws.write_number(r, TOTAL, float(rec.total_cost), f["money"])
+    ws.write_number(r, SUPPORT, float(rec.total), f["money"])
+    ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", f["money"],
+                     float(rec.total_cost) - float(rec.total))
+    for k, key in enumerate(extra):
+        value = getattr(rec, key)
+        if np.isfinite(value):
+            ws.write_number(r, MATCH + 1 + k, float(value), f["money"])
+        else:
+            ws.write_blank(r, MATCH + 1 + k, None, f["money"])
+    note = STATUS_VI.get(str(rec.status), str(rec.status))
+    if rec.central > 1e-9 and rec.local > 1e-9:
+        note += f"; trong đó KCQG {_vn(rec.central)}, KCĐP {_vn(rec.local)}"
+    ws.write_string(r, last, note, f["cell"])
+
+
+def _signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> None:
     ws.merge_range(r, 0, r, 3, "NGƯỜI LẬP BIỂU", f["sign"])
     ws.merge_range(r, 6, r, last, "THỦ TRƯỞNG ĐƠN VỊ", f["sign"])
     ws.merge_range(r + 1, 0, r + 1, 3, "(Ký, ghi rõ họ tên)", f["sign_note"])
     ws.merge_range(r + 1, 6, r + 1, last, "(Ký tên, đóng dấu)", f["sign_note"])
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
-    ws.repeat_rows(h, h + 2)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.freeze_panes(h + 3, 3)
-    _left_out(wb, run, base)
-    wb.close()
-    return check
 
 
 def _vn(x: float) -> str:
