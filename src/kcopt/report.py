@@ -160,17 +160,14 @@ def _cap_text_cache(caps: Any) -> dict[tuple[int, int, str], str]:
     return texts
 
 
-def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
-             fraction: np.ndarray) -> np.ndarray:
+def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
+                                                          np.ndarray]:
+    """What limits each project not funded in full, in words (the binding rows that price its
+    money highest); per project, the objective value of its money and what that money earns at
+    the margin (infinite without prices)."""
     model = result.model
     lp = model.lp
-    frame = model.projects
-    n = len(frame)
-    reasons = np.full(n, "", dtype=object)
-    caps = model.caps
-    other = frame["other_state_support"].fillna(0).to_numpy(float)
-    must = frame["must_fund"].to_numpy() > 0
-    # what limits each project: the binding row that prices its money highest
+    n = len(model.projects)
     limiting: dict[int, list[str]] = {}
     cost_per_project = np.zeros(n)
     priced = np.full(n, np.inf)  # what the money a project would use earns at the margin
@@ -199,6 +196,21 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         cost_per_project[model.col_project[xcols][order]] = lp.cost[xcols][order]
     else:
         np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
+    return limiting, cost_per_project, priced
+
+
+def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
+             fraction: np.ndarray) -> np.ndarray:
+    """A reason per project, in words: how it is funded and under which cap, or what keeps it
+    from its cap (fixed, marginal, priced out, score 0)."""
+    model = result.model
+    frame = model.projects
+    n = len(frame)
+    reasons = np.full(n, "", dtype=object)
+    caps = model.caps
+    other = frame["other_state_support"].fillna(0).to_numpy(float)
+    must = frame["must_fund"].to_numpy() > 0
+    limiting, cost_per_project, priced = _limits(result, status)
     scores = model.projects["score"].to_numpy(float)
     # funded projects are most of a plan: their words come from a per-model cache of cap texts
     cap_texts = _cap_text_cache(caps)
