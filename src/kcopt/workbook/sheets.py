@@ -113,7 +113,6 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     total_row = last + 1
     letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     criteria = criteria_matrix(run.model.projects, run.scenario)
-    crit_pos = {k: i for i, k in enumerate(CRITERIA)}
     rules = run.model.rules.rules
     cap = alloc["cap"].to_numpy(float)
     central = alloc["central"].to_numpy(float)
@@ -138,37 +137,46 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     def fraction_formula(r: int) -> str:
         return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
 
+    computed = {"total": (total, total_formula), "fraction": (fraction, fraction_formula),
+                "central": (central, from_planner("central") if linked else None),
+                "local": (local, from_planner("local") if linked else None)}
     block = []
     for j, col in enumerate(cols, 1):
-        key = col.key
-        template: Any = None
-        if key == "total":
-            values: Any = total.tolist()
-            template = total_formula
-        elif key == "fraction":
-            values = fraction.tolist()
-            template = fraction_formula
-        elif key in ("central", "local"):
-            values = (central if key == "central" else local).tolist()
-            if linked:
-                template = from_planner(key)
-        elif key == "category_vi":
-            values = [rules[c].name_vi for c in alloc["category"]]
-        elif key == "level":
-            values = [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
-        elif key == "status_vi":
-            values = [STATUS_VI.get(str(v), v) for v in alloc["status"]]
-        elif key.startswith("crit:"):
-            values = criteria[:, crit_pos[key[5:]]].astype(float).tolist()
-        elif key.startswith("extra:"):
-            values = alloc[key[6:]].tolist()
+        if col.key in computed:
+            array, template = computed[col.key]
+            values: Any = array.tolist()
         else:
-            values = alloc[key].tolist()
+            values, template = _allocation_values(col.key, alloc, rules, criteria), None
         block.append(BlockColumn(j, values, col.fmt, template))
     book.block(ws, first, block)
+    _allocation_totals(book, ws, cols, alloc, first, last, total_row, L)
+    finish(ws, cols, first, last, freeze="C")
+    return AllocationRefs(ws.title, first, last, total_row, letters)
+
+
+def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
+                       criteria: np.ndarray) -> list[Any]:
+    """The cells of an allocation column that holds values, not formulas."""
+    if key == "category_vi":
+        return [rules[c].name_vi for c in alloc["category"]]
+    if key == "level":
+        return [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
+    if key == "status_vi":
+        return [STATUS_VI.get(str(v), v) for v in alloc["status"]]
+    if key.startswith("crit:"):
+        return criteria[:, CRITERIA.index(key[5:])].astype(float).tolist()
+    if key.startswith("extra:"):
+        return alloc[key[6:]].tolist()
+    return alloc[key].tolist()
+
+
+def _allocation_totals(book: Book, ws: Any, cols: Sequence[Column], alloc: pd.DataFrame,
+                       first: int, last: int, total_row: int, L: dict[str, str]) -> None:
+    """The total row: projects counted, money summed (SUBTOTAL, so filters count) and the
+    share of the caps funded."""
     totals = totals_of(alloc)
     book.put(ws, total_row, 1, "Tổng cộng / Total")
-    book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", n,
+    book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", len(alloc),
                  '#,##0" đề án / projects"')
     sums = {"cap": totals.cap, "central": totals.central, "local": totals.local,
             "total": totals.total}
@@ -180,8 +188,6 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
                  f"IF({L['cap']}{total_row}>0,{L['total']}{total_row}/{L['cap']}{total_row},0)",
                  totals.total / totals.cap if totals.cap > 0 else 0.0, PERCENT)
     total_style(ws, total_row, len(cols))
-    finish(ws, cols, first, last, freeze="C")
-    return AllocationRefs(ws.title, first, last, total_row, letters)
 
 
 def _col(cols: Sequence[Column], key: str) -> Column:
