@@ -308,6 +308,19 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
                 book.formula(ws, r, j, f"IF({L['local_budget']}{r}>0,{L['local']}{r}/"
                              f"{L['local_budget']}{r},0)",
                              expected["local"] / b if b > 0 else 0.0, col.fmt)
+    _group_totals(book, ws, cols, L, alloc, budgets, groups, totals, first, last)
+    finish(ws, cols, first, last, freeze="B")
+    if key in ("region", "category"):
+        label = L["name_vi"]
+        _bar_chart(ws, key, label, L["central"], L["local"], first, last,
+                   anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
+
+
+def _group_totals(book: Book, ws: Any, cols: list[Column], L: dict[str, str],
+                  alloc: pd.DataFrame, budgets: dict[str, float], groups: list[Any],
+                  totals: Totals, first: int, last: int) -> None:
+    """The total row of a summary sheet: sums of its groups, and the local budget used."""
+    total_row = last + 1
     book.put(ws, total_row, 1, "Tổng cộng / Total")
     sums = {"projects": len(alloc), "funded": int((alloc["status"] == "funded").sum()),
             "partial": int((alloc["status"] == "partial").sum()), "demand": totals.cap,
@@ -325,11 +338,6 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
                          float(alloc.loc[alloc["province"].isin([g[0] for g in groups]),
                                          "local"].sum()) / lb if lb > 0 else 0.0, col.fmt)
     total_style(ws, total_row, len(cols))
-    finish(ws, cols, first, last, freeze="B")
-    if key in ("region", "category"):
-        label = L["name_vi"]
-        _bar_chart(ws, key, label, L["central"], L["local"], first, last,
-                   anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
 
 
 def _bar_chart(ws: Sheet, key: str, label: str, central: str, local: str, first: int,
