@@ -46,7 +46,9 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
         write_model: Path | None = None, xlsx: bool = True) -> Run:
     """Solve a scenario end to end (`kcopt.pipeline.run`) and write its outputs to `out`
     (None: write nothing)."""
+    t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
@@ -78,6 +80,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
                     _write_model(infeasible.model, folder / _relative(write_model, out_target))
             infeasible.files = [_relative_to_out(f, folder, out) for f in infeasible.files]
         raise
+    r.timings["read"] += loading
     if out is not None:
         assert r.summary is not None
         t = r.timings
