@@ -335,11 +335,11 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
                     header_rows: list[int]) -> None:
     """A "Đề xuất hỗ trợ" column (in the form's unit) and a note column beside the planner's
     rows; every section, district and subtotal row a SUBTOTAL over the rows it covers."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     # start-up: openpyxl only when this runs
-    from kcopt.workbook.edit import KCOPT_FILL, OpenpyxlSheet, free_column
+    from kcopt.workbook.edit import OpenpyxlSheet, free_column
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -351,22 +351,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     col = free_column(ws, range(header_rows[0], end + 1))
     note_col = col + 1
     letter = get_column_letter(col)
-    top = ws.cell(header_rows[0], col - 1)
-    for c, text in ((col, f"Đề xuất hỗ trợ ({unit})"), (note_col, "Ghi chú (kcopt)")):
-        cell = ws.cell(header_rows[0], c, text)
-        cell.font = copy(top.font) if top.has_style else Font(bold=True)
-        cell.border = copy(top.border)
-        cell.fill = KCOPT_FILL
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        if len(header_rows) > 1:
-            ws.merge_cells(start_row=header_rows[0], start_column=c, end_row=header_rows[-1],
-                           end_column=c)
-    numbering = header_rows[-1] + 1
-    left = ws.cell(numbering, col - 1).value
-    if isinstance(left, str) and left.strip().startswith("("):
-        ws.cell(numbering, col, f"({col})").alignment = Alignment(horizontal="center")
-    ws.column_dimensions[letter].width = 16
-    ws.column_dimensions[get_column_letter(note_col)].width = 45
+    _proposal_headers(ws, header_rows, col, unit)
     fmt = "#,##0" if scale < 1 else "#,##0.0"
     total = dict(zip(alloc["project_id"].astype(str), alloc["total"].to_numpy(float),
                      strict=True))
@@ -409,6 +394,33 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     for row, scope in form.subtotals.items():
         lo = first if scope.row is None else scope.row + 1
         subtotal(row, lo, row - 1)
+
+
+def _proposal_headers(ws: Worksheet, header_rows: list[int], col: int, unit: str) -> None:
+    """The headings of the proposal and note columns, styled like the form's own, merged over
+    its header rows, numbered when the form numbers its columns."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    # start-up: openpyxl only when this runs
+    from kcopt.workbook.edit import KCOPT_FILL
+
+    top = ws.cell(header_rows[0], col - 1)
+    for c, text in ((col, f"Đề xuất hỗ trợ ({unit})"), (col + 1, "Ghi chú (kcopt)")):
+        cell = ws.cell(header_rows[0], c, text)
+        cell.font = copy(top.font) if top.has_style else Font(bold=True)
+        cell.border = copy(top.border)
+        cell.fill = KCOPT_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        if len(header_rows) > 1:
+            ws.merge_cells(start_row=header_rows[0], start_column=c, end_row=header_rows[-1],
+                           end_column=c)
+    numbering = header_rows[-1] + 1
+    left = ws.cell(numbering, col - 1).value
+    if isinstance(left, str) and left.strip().startswith("("):
+        ws.cell(numbering, col, f"({col})").alignment = Alignment(horizontal="center")
+    ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.column_dimensions[get_column_letter(col + 1)].width = 45
 
 
 def _section_rows(node: Section) -> list[int]:
