@@ -448,8 +448,13 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
                      support / totals.total if totals.total > 0 else 0.0, PERCENT)
     last = FIRST_ROW + len(CRITERIA) - 1
     finish(ws, cols, FIRST_ROW, last, freeze="B")
-    # allocation by score band, below
-    top = last + 3
+    _score_bands(book, ws, alloc, refs, totals, last + 3)
+
+
+def _score_bands(book: Book, ws: Any, alloc: pd.DataFrame, refs: AllocationRefs,
+                 totals: Totals, top: int) -> None:
+    """Below the criteria: the allocation by priority score band, from row `top`."""
+    grand = refs.total("total")
     book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN", style=SECTION)
     book.put(ws, top + 1, 1, "Allocation by priority score band", style=NOTE)
     band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
@@ -482,6 +487,7 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
         book.formula(ws, r, 9, f"G{r}+H{r}", c + lc, MONEY)
         book.formula(ws, r, 10, f"IF({grand}>0,I{r}/{grand},0)",
                      (c + lc) / totals.total if totals.total > 0 else 0.0, PERCENT)
+
 
 
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
