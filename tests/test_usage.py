@@ -13,7 +13,7 @@ from kcopt.sensitivity import draw_weights
 
 
 def test_breakdown_by_an_unknown_grouping(demo_folder: Path) -> None:
-    with pytest.raises(kcopt.UsageError) as caught:
+    with using("en"), pytest.raises(kcopt.UsageError) as caught:
         kcopt.breakdown(demo_folder, by="town")
     err = caught.value
     assert isinstance(err, ValueError) and isinstance(err, kcopt.KcoptError)
@@ -26,7 +26,7 @@ def test_breakdown_by_an_unknown_grouping(demo_folder: Path) -> None:
 
 def test_weight_bounds_that_leave_no_room() -> None:
     weights = {"appraisal": 0.5, "green": 0.5}
-    with pytest.raises(kcopt.UsageError, match="Widen the bounds"):
+    with using("en"), pytest.raises(kcopt.UsageError, match="Widen the bounds"):
         draw_weights(weights, 5, bounds={"appraisal": (0.0, 0.01), "green": (0.0, 0.01)})
 
 

@@ -6,9 +6,9 @@ tidy DataFrame. A failed re-solve is recorded in the `status` column; the analys
 when every point failed.
 
 For a MIP the program re-solved is the LP with the integer decisions fixed at the plan's
-selection (design §7): every figure says what changes *given that selection*, and each point is
-a warm-started simplex re-solve of milliseconds. A point the fixed selection cannot meet (a budget
-cut below what the selected all-or-nothing projects need) is recorded as `infeasible`.
+selection (docs/contract.md §7): every figure says what changes *given that selection*, and each
+point is a warm-started simplex re-solve of milliseconds. A point the fixed selection cannot meet
+(a budget cut below what the selected all-or-nothing projects need) is recorded as `infeasible`.
 `reselect=True` re-solves the whole MIP at every point instead — the selection may change — at
 the cost of one MIP solve per point (seconds each).
 """
