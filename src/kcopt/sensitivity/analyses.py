@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.errors import UsageError
+from kcopt.errors import SolverError, UsageError
 from kcopt.model import (
     LinearProgram,
     Model,
@@ -170,8 +170,10 @@ class RelaxTask:
 
 
 def _check_any(statuses: list[str], what: str) -> None:
+    """A sweep records a failed point and goes on; it fails only when every point failed."""
     if statuses and all(s != "optimal" for s in statuses):
-        raise RuntimeError(f"every {what} re-solve failed ({statuses[0]})")
+        raise SolverError(_("every {what} re-solve failed ({status})").format(
+            what=_(what), status=statuses[0]))
 
 
 def budget_task(model: Model, layout: _Layout | None = None) -> BudgetTask:
@@ -205,7 +207,7 @@ def budget_sweep(result: Result, points: int = 11, low: float = 0.5, high: float
                       progress=progress, desc=N_("budget sweep"))
     for r in rows:
         r.pop("_x", None)
-    _check_any([r["status"] for r in rows], "budget sweep")
+    _check_any([r["status"] for r in rows], N_("budget sweep"))
     c_total, l_total = float(task.central_base.sum()), float(task.local_base.sum())
     head = pd.DataFrame([{"sweep": s, "central_factor": fc, "local_factor": fl,
                           "central_budget": round(c_total * fc, 4),
@@ -257,7 +259,7 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                      desc=N_("weight draws"))
     statuses = [o[0] for o in out]
-    _check_any(statuses, "weight draw")
+    _check_any(statuses, N_("weight draw"))
     ok = [o[2] for o in out if o[2] is not None]
     fr = np.vstack(ok).astype(float) if ok else np.zeros((0, model.n_projects))
     # no draw run (--draws 0): nothing is known, so no share and no class — not "exterior"
