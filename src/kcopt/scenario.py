@@ -430,6 +430,70 @@ class _Resolver(_Checks):
         money_scale = UNITS.get(fold(units).replace(" ", "_"), 1.0)
 
         years = self.years(d.get("years"))
+        central, local, central_by_year, growth = self.budgets(d, years, units, money_scale)
+        extra = self.planner_keys(d, money_scale)
+        groups = self.groups(d)
+
+        objective = d.get("objective", "total_score")
+        if objective not in ("total_score", "weighted_funds"):
+            self.err("objective", "unknown objective", objective,
+                     "Use total_score or weighted_funds")
+        weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
+        adv = self.advantages(d)
+        self.plan_years = years
+        targets = tuple(t for i, raw in enumerate(self.sequence("targets", d.get("targets")))
+                        if (t := self.target(i, raw)) is not None)
+        names = [t.name for t in targets]
+        for n in {n for n in names if names.count(n) > 1}:
+            self.err("targets", "two targets share a name", n, "Give each target its own name")
+        match = self.mapping("cofinancing", d.get("cofinancing")).get("local_match_min", 0.0)
+        match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
+        overrides = tuple(o for i, raw in enumerate(self.sequence("rate_overrides",
+                                                                   d.get("rate_overrides")))
+                          if (o := self.override(i, raw)) is not None)
+        regions = self.regions(d)
+        mip = d.get("mip", "auto")
+        if mip not in ("auto", True, False):
+            self.err("mip", "must be auto, true or false", mip)
+        solver = self.solver(self.mapping("solver", d.get("solver"),
+                                          "Write solver: {name: highs, time_limit: 60}"))
+        lists = {}
+        for key in ("must_fund", "exclude"):
+            val = d.get(key) or []
+            if not isinstance(val, list):
+                self.err(key, "must be a list of project ids", val,
+                         _("Write {key}: [P-0001, …]").format(key=key))
+                val = []
+            lists[key] = tuple(unicodedata.normalize("NFC", str(v)).strip() for v in val)
+        rule_options = resolve_rule_options(self, d, years, self.path.parent)
+        if proj_path is None:
+            self.err("projects", "no project list given", None,
+                     "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
+        if self.errors:
+            raise InputError(self.errors, self.warnings)
+        base = self.path.parent
+        source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
+        return Scenario(
+            name=name, projects=proj_path, central_budget=central, local_budgets=local,
+            objective=objective, weights=weights, weight_labels=self.weight_labels,
+            regional_advantages=adv, targets=targets,
+            local_match_min=match, rate_overrides=overrides, regions=regions,
+            must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
+            years=years, growth=growth, central_by_year=central_by_year,
+            local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
+            **extra,
+            sheet=sheet, money_scale=money_scale, path=self.path,
+            description=str(d.get("description", "")),
+            input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
+            source=source, warnings=tuple(self.warnings),
+        )
+
+    def budgets(self, d: dict[str, Any], years: tuple[int, ...], units: str,
+                money_scale: float) -> tuple[float, dict[str, float], dict[int, float],
+                                             dict[str, float]]:
+        """`budgets:` — central, local (a mapping or a file), per plan year and growth — in
+        million VND: (central, local, central by year, growth); local budgets by year are kept
+        in `self.local_by_year`."""
         budgets = d.get("budgets")
         central, local = 0.0, {}
         central_by_year: dict[int, float] = {}
@@ -467,80 +531,40 @@ class _Resolver(_Checks):
                 self.file, f"units: {units} — các ngân sách của kịch bản được đổi ra triệu đồng "
                 f"(nhân {money_scale:g}), như số tiền của danh sách đề án", column="units",
                 column_label="key", severity="warning"))
-        extra = self.planner_keys(d, money_scale)
-        groups = {}
+        return central, local, central_by_year, growth
+
+    def groups(self, d: dict[str, Any]) -> dict[str, int]:
+        """`groups:` — the most projects of each exclusive group that may be funded."""
+        groups: dict[str, int] = {}
         for g, mx in self.mapping("groups", d.get("groups")).items():
             if isinstance(mx, bool) or not isinstance(mx, int) or mx < 0:
                 self.err(f"groups.{g}", "must be the largest number of projects of the group "
                          "that may be funded", mx, "Write e.g. groups: {CCN-A: 1}")
             else:
                 groups[str(g)] = mx
+        return groups
 
-        objective = d.get("objective", "total_score")
-        if objective not in ("total_score", "weighted_funds"):
-            self.err("objective", "unknown objective", objective,
-                     "Use total_score or weighted_funds")
-        weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
-        adv = {}
+    def advantages(self, d: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        """`regional_advantages:` — per province, the sectors that are its advantage."""
+        adv: dict[str, tuple[str, ...]] = {}
         for _prov, p, sectors in self.provinces(
                 "regional_advantages", self.mapping("regional_advantages",
                                                     d.get("regional_advantages"))):
             if p:
                 adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
                                                 else [sectors]))
-        self.plan_years = years
-        targets = tuple(t for i, raw in enumerate(self.sequence("targets", d.get("targets")))
-                        if (t := self.target(i, raw)) is not None)
-        names = [t.name for t in targets]
-        for n in {n for n in names if names.count(n) > 1}:
-            self.err("targets", "two targets share a name", n, "Give each target its own name")
-        match = self.mapping("cofinancing", d.get("cofinancing")).get("local_match_min", 0.0)
-        match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
-        overrides = tuple(o for i, raw in enumerate(self.sequence("rate_overrides",
-                                                                   d.get("rate_overrides")))
-                          if (o := self.override(i, raw)) is not None)
-        regions = {}
+        return adv
+
+    def regions(self, d: dict[str, Any]) -> dict[str, str]:
+        """`regions:` — a province moved to another socio-economic region."""
+        regions: dict[str, str] = {}
         for prov, p, code in self.provinces("regions", self.mapping("regions", d.get("regions"))):
             if code not in self.geo.regions:
                 self.err(f"regions.{prov}", "unknown region code", code,
                          "Use one of: " + ", ".join(self.geo.regions))
             elif p:
                 regions[p] = code
-        mip = d.get("mip", "auto")
-        if mip not in ("auto", True, False):
-            self.err("mip", "must be auto, true or false", mip)
-        solver = self.solver(self.mapping("solver", d.get("solver"),
-                                          "Write solver: {name: highs, time_limit: 60}"))
-        lists = {}
-        for key in ("must_fund", "exclude"):
-            val = d.get(key) or []
-            if not isinstance(val, list):
-                self.err(key, "must be a list of project ids", val,
-                         _("Write {key}: [P-0001, …]").format(key=key))
-                val = []
-            lists[key] = tuple(unicodedata.normalize("NFC", str(v)).strip() for v in val)
-        rule_options = resolve_rule_options(self, d, years, self.path.parent)
-        if proj_path is None:
-            self.err("projects", "no project list given", None,
-                     "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
-        if self.errors:
-            raise InputError(self.errors, self.warnings)
-        base = self.path.parent
-        source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
-        return Scenario(
-            name=name, projects=proj_path, central_budget=central, local_budgets=local,
-            objective=objective, weights=weights, weight_labels=self.weight_labels,
-            regional_advantages=adv, targets=targets,
-            local_match_min=match, rate_overrides=overrides, regions=regions,
-            must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
-            years=years, growth=growth, central_by_year=central_by_year,
-            local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
-            **extra,
-            sheet=sheet, money_scale=money_scale, path=self.path,
-            description=str(d.get("description", "")),
-            input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
-            source=source, warnings=tuple(self.warnings),
-        )
+        return regions
 
     def planner_keys(self, d: dict[str, Any], scale: float) -> dict[str, Any]:
         """province, priorities, round_to, min_fraction, fixed_amount (docs/contract.md §9);
