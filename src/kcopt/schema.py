@@ -137,7 +137,10 @@ def _default(spec: ColumnSpec, n: int) -> np.ndarray:
     return np.full(n, np.nan)
 
 
-class _Validator:
+class _Problems:
+    """Every bad cell of a project list, recorded with its row, column, value and fix, and
+    reported all at once."""
+
     def __init__(self, raw: RawTable):
         self.raw = raw
         self.errors: list[Problem] = []
@@ -152,6 +155,29 @@ class _Validator:
                     None if i is None or not self.ids.size else (str(self.ids[i]) or None),
                     severity)
         (self.errors if severity == "error" else self.warnings).append(p)
+
+    def _bad(self, mask: np.ndarray, col: pd.Series, message: str, fix: str) -> None:
+        for i in np.flatnonzero(mask):
+            self.problem(int(i), str(col.name), message, col.iat[int(i)], fix)
+
+    def control_characters(self, col: pd.Series) -> None:
+        """Text with a control character no spreadsheet can hold (the outputs could not be
+        written): a bad cell, so that all of them are reported before any work."""
+        text = col.astype(str)
+        for i in np.flatnonzero(text.str.contains(CONTROL, regex=True).to_numpy(bool)):
+            ch = CONTROL.search(str(text.iat[int(i)]))
+            assert ch is not None
+            self.problem(int(i), str(col.name), f"chứa ký tự điều khiển U+{ord(ch.group()):04X} "
+                         "mà bảng tính không chứa được / holds a control character no "
+                         "spreadsheet can hold", col.iat[int(i)],
+                         "Xoá ký tự đó (thường không nhìn thấy) / delete the character (often "
+                         "invisible)")
+
+
+
+class _Validator(_Problems):
+    """The columns of a project list, each parsed by its kind (`data/columns.yaml`), and the
+    checks across columns."""
 
     def map_headers(self) -> dict[str, str]:
         mapping: dict[str, str] = {}
@@ -172,40 +198,12 @@ class _Validator:
                              + ", ".join(spec.aliases[:5]))
         return mapping
 
-    def _bad(self, mask: np.ndarray, col: pd.Series, message: str, fix: str) -> None:
-        for i in np.flatnonzero(mask):
-            self.problem(int(i), str(col.name), message, col.iat[int(i)], fix)
-
-    def control_characters(self, col: pd.Series) -> None:
-        """Text with a control character no spreadsheet can hold (the outputs could not be
-        written): a bad cell, so that all of them are reported before any work."""
-        text = col.astype(str)
-        for i in np.flatnonzero(text.str.contains(CONTROL, regex=True).to_numpy(bool)):
-            ch = CONTROL.search(str(text.iat[int(i)]))
-            assert ch is not None
-            self.problem(int(i), str(col.name), f"chứa ký tự điều khiển U+{ord(ch.group()):04X} "
-                         "mà bảng tính không chứa được / holds a control character no "
-                         "spreadsheet can hold", col.iat[int(i)],
-                         "Xoá ký tự đó (thường không nhìn thấy) / delete the character (often "
-                         "invisible)")
-
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
         text = col.astype(str).str.strip()
         if kind in ("id", "text"):
             self.control_characters(col)
-        if kind == "id":  # NFC: "Đ-01" typed with a combining mark is the same id
-            text = text.str.normalize("NFC")
-            blank = (text == "").to_numpy()
-            self._bad(blank, col, "project id is empty", "Give every project a unique id")
-            dup = text.duplicated(keep=False).to_numpy() & ~blank
-            for value, idx in text[dup].groupby(text[dup], sort=False).indices.items():
-                rows = np.flatnonzero(dup)[idx]
-                for i in rows:
-                    others = [self.raw.file_rows[j] for j in rows if j != i][:10]
-                    self.problem(int(i), str(col.name), f"project id repeated (also row "
-                                 f"{', '.join(map(str, others))})", value,
-                                 "Project ids must be unique")
-            return text.to_numpy(object)
+        if kind == "id":
+            return self._ids(text, col)
         if kind == "text":
             if name == "name":
                 self._bad((text == "").to_numpy(), col, "project name is empty",
@@ -220,22 +218,54 @@ class _Validator:
                       "'Ứng dụng máy móc thiết bị tiên tiến'")
             return values
         if kind == "amount":
-            values, bad, blank = parse_numbers(text, thousands=True)
-            for sep, other in ((".", "decimal point"), (",", "Vietnamese decimal comma")):
-                ambiguous = text.str.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}").to_numpy(bool)
-                for i in np.flatnonzero(ambiguous & ~bad):  # 1.200 / 1,200: or 1.2?
-                    self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
-                                 f"{values[i]:,.0f} million ('{sep}' as thousands separator, "
-                                 f"not a {other})", severity="warning")
-            self._bad(bad, col, "not an amount in million VND",
-                      "Write a number such as 1200 or 1.200,5")
-            low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
-            what = "positive" if name == "total_cost" else "non-negative"
-            self._bad(low, col, f"must be a {what} amount in million VND",
-                      "Fix the value or remove the row")
-            if name == "total_cost":
-                self._bad(blank, col, "total cost is empty", "Give the eligible cost")
-            return values * scale
+            return self._amounts(name, text, col) * scale
+        if kind in ("flag", "flag_fraction"):
+            values, bad = parse_flags(text, fractional=kind == "flag_fraction")
+            self._bad(bad, col, "must be 0 or 1" if kind == "flag" else "must be 0/1 or a share "
+                      "between 0 and 1", "Write 1 (có/x) or 0 (không/blank)")
+            return values
+        if kind == "old_province":
+            return self._old_provinces(text, col)
+        if kind in ("score", "fraction", "count", "year"):
+            return self._numbers(kind, text, col)
+        return self._choices(kind, text, col)
+
+    def _ids(self, text: pd.Series, col: pd.Series) -> np.ndarray:
+        """NFC: "Đ-01" typed with a combining mark is the same id; every id given, once."""
+        text = text.str.normalize("NFC")
+        blank = (text == "").to_numpy()
+        self._bad(blank, col, "project id is empty", "Give every project a unique id")
+        dup = text.duplicated(keep=False).to_numpy() & ~blank
+        for value, idx in text[dup].groupby(text[dup], sort=False).indices.items():
+            rows = np.flatnonzero(dup)[idx]
+            for i in rows:
+                others = [self.raw.file_rows[j] for j in rows if j != i][:10]
+                self.problem(int(i), str(col.name), f"project id repeated (also row "
+                             f"{', '.join(map(str, others))})", value,
+                             "Project ids must be unique")
+        return text.to_numpy(object)
+
+    def _amounts(self, name: str, text: pd.Series, col: pd.Series) -> np.ndarray:
+        """Amounts in the list's unit; "1.200" read as twelve hundred is said."""
+        values, bad, blank = parse_numbers(text, thousands=True)
+        for sep, other in ((".", "decimal point"), (",", "Vietnamese decimal comma")):
+            ambiguous = text.str.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}").to_numpy(bool)
+            for i in np.flatnonzero(ambiguous & ~bad):  # 1.200 / 1,200: or 1.2?
+                self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
+                             f"{values[i]:,.0f} million ('{sep}' as thousands separator, "
+                             f"not a {other})", severity="warning")
+        self._bad(bad, col, "not an amount in million VND",
+                  "Write a number such as 1200 or 1.200,5")
+        low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
+        what = "positive" if name == "total_cost" else "non-negative"
+        self._bad(low, col, f"must be a {what} amount in million VND",
+                  "Fix the value or remove the row")
+        if name == "total_cost":
+            self._bad(blank, col, "total cost is empty", "Give the eligible cost")
+        return values
+
+    def _numbers(self, kind: str, text: pd.Series, col: pd.Series) -> np.ndarray:
+        """An appraisal score, a share, a count of establishments or a plan year."""
         if kind == "score":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 0) | (values > 100))
@@ -245,18 +275,11 @@ class _Validator:
                 self.problem(None, str(col.name), f"{int(blank.sum())} project(s) without an "
                              "appraisal score count as 0 for that criterion", severity="warning")
             return np.where(blank, 0.0, values)
-        if kind in ("flag", "flag_fraction"):
-            values, bad = parse_flags(text, fractional=kind == "flag_fraction")
-            self._bad(bad, col, "must be 0 or 1" if kind == "flag" else "must be 0/1 or a share "
-                      "between 0 and 1", "Write 1 (có/x) or 0 (không/blank)")
-            return values
         if kind == "fraction":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 0) | (values > 1))
             self._bad(bad, col, "must be a share between 0 and 1", "Write e.g. 0.5 for half")
             return values
-        if kind == "old_province":
-            return self._old_provinces(text, col)
         if kind == "count":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 1) | (values % 1 != 0))
@@ -268,6 +291,10 @@ class _Validator:
             bad |= ~bad & ~blank & ((values < 2000) | (values > 2100) | (values % 1 != 0))
             self._bad(bad, col, "not a plan year", "Write a year such as 2026")
             return values
+        raise AssertionError(kind)
+
+    def _choices(self, kind: str, text: pd.Series, col: pd.Series) -> np.ndarray:
+        """A level, funds, typical-product rank or vote level among its known words."""
         table = {"level": LEVELS, "funds": FUND_CHOICES, "typical_product": TYPICAL,
                  "vote_level": VOTES}[kind]
         values, bad, blank = parse_enum(text, table)
