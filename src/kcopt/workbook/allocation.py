@@ -1,5 +1,6 @@
 """`allocation.xlsx`, streamed with XlsxWriter in constant-memory mode: the sheets of
-`workbook.sheets` written row by row, so 50,000 projects take seconds and flat memory."""
+`workbook.sheets` and `workbook.info` written row by row, so 50,000 projects take seconds and
+flat memory."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from typing import TYPE_CHECKING
 
 from kcopt.io.write import atomic_write
 from kcopt.workbook.base import Book, Link, StreamBook, created_time
+from kcopt.workbook.info import constraints_sheet, run_sheet
 from kcopt.workbook.sheets import (
     allocation_sheet,
-    constraints_sheet,
     fund_sheet,
     group_sheet,
     priority_sheet,
-    run_sheet,
     totals_of,
 )
 
