@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import math
 import os
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from kcopt.budgetfiles import LocalBudgets
 from kcopt.errors import InputError, Problem
-from kcopt.geo import load_geography
-from kcopt.io.read import read_table
 from kcopt.language import set_scenario_language
 from kcopt.limits import read_input_bytes
-from kcopt.parse import parse_number_text
 from kcopt.rule_options import RuleOptions, resolve_rule_options
 from kcopt.rules import RateOverride, RuleSet, load_rules
 from kcopt.text import fold
@@ -315,99 +312,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _Checks:
-    """Checking a scenario's keys and values: every problem is recorded with its key path, the
-    value received and the fix, and reported all at once (`rule_options` checks through the
-    same methods)."""
-
-    def __init__(self, path: Path, data: dict[str, Any], hashes: dict[str, str]):
-        self.path, self.data, self.hashes = path, data, hashes
-        self.file = str(path)
-        self.errors: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.geo = load_geography()
-
-    def err(self, key: str, message: str, value: object = None, fix: str = "") -> None:
-        self.errors.append(Problem(self.file, message, fix, column=key, value=value,
-                                   column_label="key"))
-
-    def number(self, key: str, value: object, lo: float | None = None,
-               hi: float | None = None) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.err(key, "must be a number", value, "Write a plain number, e.g. 105000")
-            return None
-        if not math.isfinite(value):
-            self.err(key, "phải là một số hữu hạn (không nhận NaN, vô cực hay số vượt khả năng "
-                     "biểu diễn như 1e400)", value, "Viết một số thường, ví dụ 105000")
-            return None
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            self.err(key, (_("must be between {lo} and {hi}") if hi is not None else
-                           _("must be at least {lo}")).format(lo=lo, hi=hi), value)
-            return None
-        return float(value)
-
-    def mapping(self, key: str, value: object, fix: str = "") -> dict:
-        """`value` if it is a mapping (or absent); otherwise an error and an empty mapping."""
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.err(key, "must be a mapping of key: value lines", value,
-                     fix or f"Write {key}: {{…: …}} or one 'key: value' per indented line")
-            return {}
-        return value
-
-    def sequence(self, key: str, value: object) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.err(key, "must be a list", value,
-                     _("Write {key}: as lines starting with '- '").format(key=key))
-            return []
-        return value
-
-    def province(self, key: str, value: object) -> str | None:
-        res = self.geo.resolve(value)
-        if res.name is None:
-            hint = self.geo.suggest(value)
-            self.err(key, "unknown province", value,
-                     f"Did you mean {' or '.join(hint)}?" if hint else "Use one of the 34 units")
-        elif res.note:
-            self.warnings.append(Problem(self.file, res.note, column=key, severity="warning"))
-        return res.name
-
-    def provinces(self, key: str, mapping: dict) -> list[tuple[object, str | None, object]]:
-        """(key as written, province, value) of a province-keyed mapping. Two keys naming one
-        province (a merged province and an old one merged into it, or two spellings) are an
-        error naming both: the file would otherwise keep one value silently."""
-        out: list[tuple[object, str | None, object]] = []
-        first: dict[str, tuple[object, object]] = {}
-        for raw, value in mapping.items():
-            name = self.province(f"{key}.{raw}", raw)
-            if name is not None and name in first:
-                raw0, value0 = first[name]
-                self.err(f"{key}.{raw}", _(
-                    "'{first}' and '{second}' both name {name} (the administrative unit since "
-                    "1/7/2025, which absorbed the former provinces); write each province or city "
-                    "once").format(first=f"{raw0}: {value0}", second=f"{raw}: {value}",
-                                   name=name), None,
-                    _("Merge them into one line '{name}: …' for the new province or city").format(
-                        name=name))
-                continue
-            if name is not None:
-                first[name] = (raw, value)
-            out.append((raw, name, value))
-        return out
-
-    def check_keys(self, where: str, mapping: dict[str, Any], known: tuple[str, ...]) -> None:
-        for k in mapping:
-            if k not in known and k != "__file__":
-                self.err(f"{where}{k}", "unknown key", k,
-                         (_("Known keys under {where}: {keys}") if where else
-                          _("Known keys: {keys}")).format(where=where.rstrip("."),
-                                                          keys=", ".join(known)))
-
-
-class _Resolver(_Checks):
+class _Resolver(LocalBudgets):
     """A scenario's keys turned into a `Scenario`: budgets (and the local budget files they
     name), targets, weights, rate overrides, solver options and the planner's keys."""
 
@@ -615,132 +520,6 @@ class _Resolver(_Checks):
             self.err("years", "plan years must be consecutive", spec)
             return ()
         return tuple(ys)
-
-    def year_amounts(self, key: str, spec: dict, years: tuple[int, ...]) -> dict[int, float]:
-        out: dict[int, float] = {}
-        if not years:
-            self.err(key, "amounts per year need a multi-year plan", spec,
-                     "Add years: [2026, …] or give one amount")
-            return out
-        for y, amount in spec.items():
-            if not isinstance(y, int) or y not in years:
-                self.err(f"{key}.{y}", "not a year of the plan", y,
-                         _("Use one of {years}").format(years=", ".join(map(str, years))))
-                continue
-            a = self.number(f"{key}.{y}", amount, lo=0)
-            if a is not None:
-                out[y] = a
-        missing = [y for y in years if y not in out]
-        if out and missing:
-            self.err(key, _("no amount for {years}").format(years=", ".join(map(str, missing))),
-                     spec,
-                     "Give every plan year, or one amount with budgets.growth")
-        return out
-
-    def local_budgets(self, spec: object, years: tuple[int, ...] = ()) -> dict[str, float]:
-        out: dict[str, float] = {}
-        if isinstance(spec, str):
-            path = Path(spec)
-            if not path.exists():
-                self.err("budgets.local", "local budget file not found", spec,
-                         "Give a CSV with columns province,budget")
-                return out
-            try:
-                self.hashes[str(path)] = hashlib.sha256(
-                    read_input_bytes(path, "ngân sách địa phương")).hexdigest()
-            except InputError as exc:
-                self.errors.extend(exc.problems)
-                return out
-            return self.local_budget_file(path, years, out)
-        if isinstance(spec, dict):
-            for prov, p, amount in self.provinces("budgets.local", spec):
-                if isinstance(amount, dict):
-                    per_year = self.year_amounts(f"budgets.local.{prov}", amount, years)
-                    if p:
-                        self.local_by_year[p] = per_year
-                        out[p] = per_year.get(years[0], 0.0) if years else 0.0
-                    continue
-                a = self.number(f"budgets.local.{prov}", amount, lo=0)
-                if p and a is not None:
-                    out[p] = a
-            return out
-        self.err("budgets.local", "must be a CSV file name or a province: amount mapping", spec)
-        return out
-
-    def local_budget_file(self, path: Path, years: tuple[int, ...],
-                          out: dict[str, float]) -> dict[str, float]:
-        """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
-        Vietnamese number text), read like a project list; every bad cell reported."""
-        kinds = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
-                 "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
-                            "ngan sach trieu dong", "kinh phi trieu dong"),
-                 "year": ("year", "nam")}
-
-        def kind_of(header: str) -> str | None:
-            key = fold(header)
-            return next((k for k, names in kinds.items() if key in names), None)
-
-        def is_header(cells: list[str]) -> bool:
-            found = {kind_of(c) for c in cells}
-            return {"province", "budget"} <= found
-
-        try:
-            table = read_table(path, None, is_header)
-        except InputError as exc:
-            self.errors.extend(replace(p, fix=p.fix or "Header the columns province,budget "
-                                       "(or Tỉnh,Ngân sách)") for p in exc.problems)
-            return out
-        cols = {kind_of(c): c for c in table.frame.columns if kind_of(c)}
-        pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
-        for pos, row in enumerate(table.frame.to_dict("records")):
-            where = Problem(str(path), "", row=table.file_rows[pos], sheet=table.sheet)
-            prov = self.geo.resolve(row[pcol])
-            if prov.name is None:
-                hint = self.geo.suggest(row[pcol])
-                self.errors.append(replace(where, message="unknown province", column=pcol,
-                                           value=row[pcol], fix=f"Did you mean "
-                                           f"{' or '.join(hint)}?" if hint else
-                                           "Use one of the 34 provinces and cities"))
-                continue
-            if prov.note:
-                self.warnings.append(replace(where, message=prov.note, column=pcol,
-                                             severity="warning"))
-            amount = parse_number_text(str(row[bcol]))
-            if amount is None or amount < 0:
-                self.errors.append(replace(where, message="budget must be a non-negative "
-                                           "amount in million VND", column=bcol,
-                                           value=row[bcol], fix="Write e.g. 2500 or 2.500"))
-                continue
-            if ycol is not None and str(row[ycol]).strip():
-                year = parse_number_text(str(row[ycol]), thousands=False)
-                if year is None or int(year) not in years:
-                    self.errors.append(replace(where, message="not a year of the plan",
-                                               column=ycol, value=row[ycol],
-                                               fix=f"Use one of {', '.join(map(str, years))}"
-                                               if years else "Add years: to the scenario"))
-                    continue
-                per_year = self.local_by_year.setdefault(prov.name, {})
-                if int(year) in per_year:
-                    self.errors.append(replace(where, message="province and year listed "
-                                               "twice", column=pcol, value=row[pcol]))
-                per_year[int(year)] = amount
-                continue
-            if prov.name in out:
-                self.errors.append(replace(where, message="province listed twice",
-                                           column=pcol, value=row[pcol],
-                                           fix="Keep one row per province"))
-            out[prov.name] = amount
-        for name, per_year in self.local_by_year.items():
-            missing = [y for y in years if y not in per_year]
-            if missing and name not in out:
-                self.errors.append(Problem(str(path), _(
-                    "no budget for {province} in {years}").format(
-                    province=name, years=", ".join(map(str, missing))),
-                                           "Give every plan year, or one row without a year "
-                                           "and budgets.growth", column=ycol))
-            if years and years[0] in per_year:
-                out.setdefault(name, per_year[years[0]])
-        return out
 
     def weights(self, spec: object) -> dict[str, float]:
         self.weight_labels: dict[str, str] = {}
