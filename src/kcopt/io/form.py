@@ -384,45 +384,16 @@ class _Adapter:
                 continue
             if (_LETTER.match(stt) and not _ROMAN.match(stt.rstrip(".)"))) or (
                     stt.rstrip(".)") in ("A", "B") and label):
-                letter = stt.rstrip(".)")
-                fund = fund_of(label)
-                node = Section("fund" if fund else "group", letter, label, i + 1, f.root,
-                               level=fund, stated=amounts)
-                if fund is None:
-                    self.warn(_("section {letter} '{label}' does not name its fund (national / "
-                                "local industrial promotion); read as a group of projects").format(
-                                    letter=letter, label=label[:60]), i + 1)
-                f.root.children.append(node)
-                current = node
+                current = self._open_fund(stt, label, i, amounts)
                 continue
             if _ROMAN.match(stt):
-                roman = stt.rstrip(".)")
-                parent = current
-                while parent.kind not in ("fund", "group", "table"):
-                    parent = parent.parent or f.root
-                node = Section("content", roman, label, i + 1, parent, stated=amounts)
-                node.category = match_section(label)
-                if node.category is None:
-                    self.problem(f"mục {roman} '{label}' không khớp nội dung khuyến công nào "
-                                 "kcopt biết", i + 1, value=label,
-                                 fix="Gần nhất: " + "; ".join(nearest_sections(label))
-                                 + ". Viết tên mục theo đúng nội dung quy định (kcopt rules "
-                                 "liệt kê), hoặc thêm cột 'Nội dung' ghi mã nội dung cho từng "
-                                 "đề án")
-                parent.children.append(node)
-                current = node
+                current = self._open_content(stt, label, i, amounts, current)
                 continue
             key = fold(label)
             if (_DISTRICT.match(key) and not others and len(filled) <= 2) or (
                     _DISTRICT.match(key) and not amounts.get("total_cost") and len(others) <= 3
                     and not any(fold(v) == key for v in others)):
-                parent = current
-                while parent.kind == "district":
-                    parent = parent.parent or f.root
-                node = Section("district", stt or str(len(parent.children) + 1), label,
-                               i + 1, parent, district=label, stated=amounts)
-                parent.children.append(node)
-                current = node
+                current = self._open_district(stt, label, i, amounts, current)
                 continue
             if self.closed and not amounts and not stt[:1].isdigit():
                 continue  # the signature block below the grand total
@@ -430,22 +401,73 @@ class _Adapter:
                 self.warn(_("a row without a project name is skipped ({cells})").format(
                     cells=repr(" ".join(filled)[:60])), i + 1)
                 continue
-            number = stt.rstrip(".)")
-            if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.]*", number):  # blank, "-", "+", "•"
-                number = str(len(current.projects) + 1)
-                self.warn(_("a project without a number ({stt}): numbered {number} in its "
-                            "section").format(stt=repr(stt), number=number), i + 1)
-            pid = ".".join([*current.path, number])
-            while pid in f.row_of:
-                pid += "'"
-                self.warn(_("a number repeated in the section: the project's id is {id}").format(
-                    id=pid), i + 1)
-            f.row_of.setdefault(pid, i + 1)
-            current.projects.append(i + 1)
-            self.ids[i] = pid
-            self.sections[i] = current
+            self._add_project(stt, i, current)
             body.append(i)
         return body
+
+    def _open_fund(self, stt: str, label: str, i: int, amounts: dict[str, float]) -> Section:
+        """A fund part (A. national / B. local) or a lettered group of projects."""
+        f = self.form
+        letter = stt.rstrip(".)")
+        fund = fund_of(label)
+        node = Section("fund" if fund else "group", letter, label, i + 1, f.root,
+                       level=fund, stated=amounts)
+        if fund is None:
+            self.warn(_("section {letter} '{label}' does not name its fund (national / "
+                        "local industrial promotion); read as a group of projects").format(
+                            letter=letter, label=label[:60]), i + 1)
+        f.root.children.append(node)
+        return node
+
+    def _open_content(self, stt: str, label: str, i: int, amounts: dict[str, float],
+                      current: Section) -> Section:
+        """A Roman-numeral section: a content type in the regulation's wording."""
+        f = self.form
+        roman = stt.rstrip(".)")
+        parent = current
+        while parent.kind not in ("fund", "group", "table"):
+            parent = parent.parent or f.root
+        node = Section("content", roman, label, i + 1, parent, stated=amounts)
+        node.category = match_section(label)
+        if node.category is None:
+            self.problem(f"mục {roman} '{label}' không khớp nội dung khuyến công nào "
+                         "kcopt biết", i + 1, value=label,
+                         fix="Gần nhất: " + "; ".join(nearest_sections(label))
+                         + ". Viết tên mục theo đúng nội dung quy định (kcopt rules "
+                         "liệt kê), hoặc thêm cột 'Nội dung' ghi mã nội dung cho từng "
+                         "đề án")
+        parent.children.append(node)
+        return node
+
+    def _open_district(self, stt: str, label: str, i: int, amounts: dict[str, float],
+                       current: Section) -> Section:
+        """A district (or commune) row grouping the projects below it."""
+        f = self.form
+        parent = current
+        while parent.kind == "district":
+            parent = parent.parent or f.root
+        node = Section("district", stt or str(len(parent.children) + 1), label,
+                       i + 1, parent, district=label, stated=amounts)
+        parent.children.append(node)
+        return node
+
+    def _add_project(self, stt: str, i: int, current: Section) -> None:
+        """A project row: its id from the section path and its number in the section."""
+        f = self.form
+        number = stt.rstrip(".)")
+        if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.]*", number):  # blank, "-", "+", "•"
+            number = str(len(current.projects) + 1)
+            self.warn(_("a project without a number ({stt}): numbered {number} in its "
+                        "section").format(stt=repr(stt), number=number), i + 1)
+        pid = ".".join([*current.path, number])
+        while pid in f.row_of:
+            pid += "'"
+            self.warn(_("a number repeated in the section: the project's id is {id}").format(
+                id=pid), i + 1)
+        f.row_of.setdefault(pid, i + 1)
+        current.projects.append(i + 1)
+        self.ids[i] = pid
+        self.sections[i] = current
 
     def subtotal_scope(self, key: str, current: Section) -> Section:
         f = self.form
