@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kcopt.errors import InputError
-from kcopt.words import _, _chosen, known, languages
+from kcopt.words import _, _chosen, _using, known, languages
 
 
 def check_language(lang: str) -> str:
@@ -38,10 +38,11 @@ def set_scenario_language(lang: str | None) -> None:
 
 @contextmanager
 def using(lang: str) -> Iterator[None]:
-    """Speak `lang` inside the block (tests, side-by-side outputs), then restore."""
-    before = dict(_chosen)
-    _chosen["explicit"] = check_language(lang)
+    """Speak `lang` inside the block (tests, side-by-side outputs, one app rerun), then
+    restore. The choice holds for the running thread (or asyncio task) only: another thread
+    keeps its own language, so concurrent app sessions cannot speak each other's."""
+    token = _using.set(check_language(lang))
     try:
         yield
     finally:
-        _chosen.update(before)
+        _using.reset(token)

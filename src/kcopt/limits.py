@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kcopt.errors import InputError, Problem
+from kcopt.words import N_, _, num
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,17 @@ class Limits:
 
     def describe(self) -> list[tuple[str, int, str]]:
         """(name, value, meaning) of every limit, for the README and error messages."""
-        return [(f.name, getattr(self, f.name), DESCRIPTIONS[f.name]) for f in fields(self)]
+        return [(f.name, getattr(self, f.name), _(DESCRIPTIONS[f.name])) for f in fields(self)]
 
 
 DESCRIPTIONS = {
-    "rows": "số dòng của một danh sách đề án hoặc bảng ngân sách",
-    "columns": "số cột của một bảng",
-    "cell_chars": "số ký tự trong một ô",
-    "unzipped_bytes": "dung lượng sau giải nén của một tệp .xlsx (byte), dung lượng một tệp CSV",
-    "zip_ratio": "tỉ lệ nén của một thành phần tệp .xlsx",
-    "yaml_nodes": "số giá trị của tệp kịch bản sau khi khai triển các bí danh (*anchor)",
-    "yaml_depth": "độ sâu lồng nhau của tệp kịch bản",
+    "rows": N_("rows of a project list or budget table"),
+    "columns": N_("columns of a table"),
+    "cell_chars": N_("characters in one cell"),
+    "unzipped_bytes": N_("size of an .xlsx file once unzipped (bytes), size of a CSV file"),
+    "zip_ratio": N_("compression ratio of one part of an .xlsx file"),
+    "yaml_nodes": N_("values in a scenario file once its aliases (*anchor) are expanded"),
+    "yaml_depth": N_("nesting depth of a scenario file"),
 }
 ENV_PREFIX = "KCOPT_LIMIT_"
 _overrides: dict[str, int] = {}
@@ -57,15 +58,18 @@ _overrides: dict[str, int] = {}
 def _parse(name: str, text: object, source: str) -> int:
     known = [f.name for f in fields(Limits)]
     if name not in known:
-        raise InputError([Problem(source, f"không có giới hạn '{name}'", "Các giới hạn: "
-                                  + ", ".join(known), value=name)])
+        raise InputError([Problem(source, _("there is no limit '{name}'").format(name=name),
+                                  _("The limits: {names}").format(names=", ".join(known)),
+                                  value=name)])
     try:
         value = int(str(text).replace("_", ""))
     except ValueError:
         value = -1
     if value <= 0:
-        raise InputError([Problem(source, f"giới hạn '{name}' phải là một số nguyên dương",
-                                  f"Ví dụ: {name}={getattr(Limits(), name) * 2}", value=text)])
+        raise InputError([Problem(
+            source, _("the limit '{name}' must be a positive whole number").format(name=name),
+            _("For example: {example}").format(example=f"{name}={getattr(Limits(), name) * 2}"),
+            value=text)])
     return value
 
 
@@ -94,8 +98,8 @@ def parse_assignment(text: str) -> tuple[str, int]:
     """'rows=500000' → ('rows', 500000); the form `kcopt --limit` takes."""
     name, sep, value = text.partition("=")
     if not sep:
-        raise InputError([Problem("--limit", "viết tên=giá trị", "Ví dụ: --limit rows=500000",
-                                  value=text)])
+        raise InputError([Problem("--limit", "write name=value",
+                                  "For example: --limit rows=500000", value=text)])
     name = name.strip().replace("-", "_")
     return name, _parse(name, value.strip(), "--limit")
 
@@ -117,10 +121,12 @@ def exceeded(file: str, what: str, limit: str, value: object = None, sheet: str 
     """The error for an input beyond a limit: what was found, the limit, and how to raise it."""
     lim = getattr(current(), limit)
     return InputError([Problem(
-        file, f"{what}, vượt giới hạn {limit} = " + f"{lim:,}".replace(",", "."),
-        "Nếu tệp đúng là như vậy, nâng giới hạn: `kcopt --limit "
-        f"{limit}={lim * 10} …` hoặc biến môi trường {ENV_PREFIX}{limit.upper()}={lim * 10}; "
-        "nếu không, có lẽ tệp bị hỏng hoặc đã chỉ nhầm tệp",
+        file, _("{what}, beyond the limit {limit} = {value}").format(
+            what=what, limit=limit, value=num(lim)),
+        _("If the file really is like that, raise the limit: `kcopt --limit {assignment} …` or "
+          "the environment variable {variable}; if not, the file is probably damaged or the "
+          "wrong file was named").format(assignment=f"{limit}={lim * 10}",
+                                         variable=f"{ENV_PREFIX}{limit.upper()}={lim * 10}"),
         sheet=sheet, row=row, column=column, value=value)])
 
 
@@ -128,15 +134,17 @@ def check_input_path(path: Path, what: str) -> None:
     """Refuse, as an input error naming the path, a path that is missing, a folder, or not a
     readable file."""
     if not path.exists():
-        raise InputError([Problem(str(path), f"không tìm thấy tệp {what}",
-                                  "Kiểm tra đường dẫn (đường dẫn trong kịch bản tính từ thư mục "
-                                  "của tệp kịch bản)")])
+        raise InputError([Problem(str(path), _("the {what} file is not found").format(what=what),
+                                  "Check the path (paths in a scenario are relative to the "
+                                  "scenario file's folder)")])
     if path.is_dir():
-        raise InputError([Problem(str(path), f"đây là một thư mục, không phải tệp {what}",
-                                  "Chỉ ra một tệp bên trong thư mục đó")])
+        raise InputError([Problem(
+            str(path), _("this is a folder, not the {what} file").format(what=what),
+            "Name a file inside that folder")])
     if not path.is_file():
-        raise InputError([Problem(str(path), f"không phải một tệp thường (tệp {what})",
-                                  "Chỉ ra một tệp .csv, .xlsx hoặc .yaml")])
+        raise InputError([Problem(
+            str(path), _("not a regular file (the {what} file)").format(what=what),
+            "Name a .csv, .xlsx or .yaml file")])
 
 
 def read_input_bytes(path: Path, what: str) -> bytes:
@@ -145,9 +153,12 @@ def read_input_bytes(path: Path, what: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > current().unzipped_bytes:
-            raise exceeded(str(path), f"tệp {what} nặng {size:,} byte", "unzipped_bytes")
+            raise exceeded(str(path), _("the {what} file weighs {size} bytes").format(
+                what=what, size=num(size)), "unzipped_bytes")
         return path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(str(path), f"không đọc được tệp {what} ({exc.strerror or exc})",
-                                  "Kiểm tra quyền đọc tệp, hoặc đóng chương trình đang khóa nó")]
+        raise InputError([Problem(
+            str(path), _("cannot read the {what} file ({reason})").format(
+                what=what, reason=exc.strerror or exc),
+            "Check the permission to read the file, or close the program that locks it")]
                          ) from None

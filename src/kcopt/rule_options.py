@@ -85,9 +85,9 @@ def _plan_day(r: _Resolver, spec: object, years: tuple[int, ...]) -> tuple[date 
     except ValueError:
         day = None
     if day is None:
-        r.err("plan_year", "phải là năm kế hoạch hoặc một ngày", spec,
-              "Ghi plan_year: 2026 (quy định có hiệu lực ngày 01/01) hoặc một ngày như "
-              "2026-07-01")
+        r.err("plan_year", "must be a plan year or a date", spec,
+              "Write plan_year: 2026 (the rules in force on 1 January) or a date "
+              "such as 2026-07-01")
         return None, None
     return day, day.year
 
@@ -98,8 +98,8 @@ def _list(r: _Resolver, key: str, spec: object) -> list[Any]:
     if isinstance(spec, dict):
         return [spec]
     if not isinstance(spec, list):
-        r.err(key, "phải là một mục hoặc danh sách các mục", spec,
-              "Ghi ví dụ priority_multiplier: [{factor: 1.5, disadvantaged_area: true}]")
+        r.err(key, "must be an entry or a list of entries", spec,
+              "Write e.g. priority_multiplier: [{factor: 1.5, disadvantaged_area: true}]")
         return []
     return spec
 
@@ -108,8 +108,8 @@ def _rule_files(r: _Resolver, spec: object, base: Path) -> tuple[RuleFiles, dict
     if spec is None:
         return RuleFiles(), {}
     if not isinstance(spec, dict):
-        r.err("rules", "phải là các mục khóa: giá trị", spec,
-              "Ghi rules: {provincial: nghi-quyet-tinh.csv} (một tệp hoặc một thư mục)")
+        r.err("rules", "must be a mapping", spec,
+              "Write rules: {provincial: nghi-quyet-tinh.csv} (a file or a folder)")
         return RuleFiles(), {}
     r.check_keys("rules.", spec, RULES_KEYS)
     paths: dict[str, list[Path]] = {"provincial": [], "national": []}
@@ -121,12 +121,13 @@ def _rule_files(r: _Resolver, spec: object, base: Path) -> tuple[RuleFiles, dict
         for item in (items if isinstance(items, list) else [items]):
             path = Path(str(item))  # already relative to the file that names it
             if not path.exists():
-                r.err(f"rules.{key}", "không tìm thấy tệp hoặc thư mục", item,
-                      "Ghi đường dẫn tệp CSV/XLSX hoặc thư mục, tính từ thư mục của kịch bản")
+                r.err(f"rules.{key}", "file or folder not found", item,
+                      "Write the path of a CSV/XLSX file or a folder, relative to the "
+                      "scenario's folder")
                 continue
             found = files_in(path)
             if not found:
-                r.err(f"rules.{key}", "thư mục không có tệp CSV hoặc XLSX nào", item)
+                r.err(f"rules.{key}", "the folder holds no CSV or XLSX file", item)
             paths[key] += found
             shown = Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
             sources.setdefault(key, []).append(shown)
@@ -144,8 +145,8 @@ def _rule_files(r: _Resolver, spec: object, base: Path) -> tuple[RuleFiles, dict
 def _multiplier(r: _Resolver, i: int, raw: object) -> PriorityMultiplier | None:
     key = f"priority_multiplier[{i}]"
     if not isinstance(raw, dict):
-        r.err(key, "phải là các mục khóa: giá trị", raw,
-              "Ví dụ {factor: 1.5, disadvantaged_area: true}")
+        r.err(key, "must be a mapping", raw,
+              "For example {factor: 1.5, disadvantaged_area: true}")
         return None
     n0 = len(r.errors)
     r.check_keys(f"{key}.", raw, MULTIPLIER_KEYS)
@@ -155,11 +156,11 @@ def _multiplier(r: _Resolver, i: int, raw: object) -> PriorityMultiplier | None:
             "the factor must be from 1 to {most} (at most 1.5 times the support level, "
             "{basis})").format(most=fixed(MAX_MULTIPLIER, 1), basis=data_text(
                 "Decree 45/2012 Art. 6.3")),
-                               "Ghi ví dụ factor: 1.5", column=f"{key}.factor",
+                               "Write e.g. factor: 1.5", column=f"{key}.factor",
                                value=raw.get("factor"), column_label="key")
     fund = raw.get("fund", "both")
     if fund not in ("central", "local", "both"):
-        r.err(f"{key}.fund", "phải là central, local hoặc both", fund)
+        r.err(f"{key}.fund", "must be central, local or both", fund)
 
     def names(field_: str) -> tuple[str, ...]:
         value = raw.get(field_) or ()
@@ -171,16 +172,16 @@ def _multiplier(r: _Resolver, i: int, raw: object) -> PriorityMultiplier | None:
     for c in names("categories"):
         code = index.get(fold(c))
         if code is None:
-            r.err(f"{key}.categories", "nội dung không có trong bộ định mức", c,
-                  "Xem `kcopt rules`")
+            r.err(f"{key}.categories", "content type not in the rule set", c,
+                  "See `kcopt rules`")
         else:
             categories.append(code)
     area = raw.get("disadvantaged_area", False)
     if not isinstance(area, bool):
-        r.err(f"{key}.disadvantaged_area", "phải là true hoặc false", area)
+        r.err(f"{key}.disadvantaged_area", "must be true or false", area)
     if not (area or provinces or names("sectors") or categories) and len(r.errors) == n0:
-        r.err(key, "chưa nói hệ số áp dụng cho đề án nào", raw,
-              "Thêm disadvantaged_area: true, provinces, sectors hoặc categories")
+        r.err(key, "does not say which projects the factor applies to", raw,
+              "Add disadvantaged_area: true, provinces, sectors or categories")
     if len(r.errors) > n0 or factor is None:
         return None
     return PriorityMultiplier(factor, bool(area), provinces, names("sectors"),
@@ -200,8 +201,8 @@ def _top_slice(r: _Resolver, spec: object) -> TopSlice:
     if spec is None:
         return TopSlice()
     if not isinstance(spec, dict):
-        r.err("top_slice", "phải là các mục khóa: giá trị", spec,
-              "Ghi top_slice: {management: 0.015, implementer: 0.025}")
+        r.err("top_slice", "must be a mapping", spec,
+              "Write top_slice: {management: 0.015, implementer: 0.025}")
         return TopSlice()
     r.check_keys("top_slice.", spec, SLICE_KEYS)
     fixes = {"management": (MAX_MANAGEMENT, N_("of the yearly funds, for the managing agency")),

@@ -30,6 +30,7 @@ from __future__ import annotations
 import gettext
 import math
 import os
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,9 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 ENV = "KCOPT_LANG"
 
 _chosen: dict[str, str | None] = {"explicit": None, "scenario": None}
+# `language.using()`'s language: per thread and per task, so two app sessions (each rerun in
+# its own thread) each speak their own language
+_using: ContextVar[str | None] = ContextVar("kcopt_language", default=None)
 
 
 def languages() -> list[str]:
@@ -59,7 +63,7 @@ def known(lang: str | None) -> str | None:
 
 def get_language() -> str:
     """The language in use now."""
-    for lang in (_chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
+    for lang in (_using.get(), _chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
         code = known(lang)
         if code:
             return code

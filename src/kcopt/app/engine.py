@@ -21,12 +21,12 @@ import pandas as pd
 import yaml
 
 import kcopt
-from kcopt.app.texts import Lang, number, tr
 from kcopt.app.workspace import MAX_ROWS, TIME_LIMIT, Workspace
 from kcopt.errors import InfeasibleError, InputError, Problem
 from kcopt.pipeline import Run
 from kcopt.scenario import Scenario
 from kcopt.vocabulary import CRITERIA
+from kcopt.words import _, fixed, get_language
 
 PATH_KEYS = ("projects", "extends")
 WEIGHT_KEYS = CRITERIA
@@ -54,7 +54,7 @@ def demo_inputs() -> tuple[Path, Path, dict[str, Any]]:
     """The bundled demo: its project list, its local budget file and its scenario data."""
     path = kcopt.demo_scenario_path()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    clean, _ = sanitise(data)
+    clean, _dropped = sanitise(data)
     return path.parent / str(data["projects"]), path.parent / str(data["budgets"]["local"]), clean
 
 
@@ -97,7 +97,7 @@ def scenario_yaml(data: dict[str, Any], projects_name: str,
                   budgets_name: str | None = None) -> str:
     """The scenario file a planner saves: it names the project list by the file name they
     uploaded, so it runs with `kcopt solve` beside that file."""
-    full = {"name": data.get("name", "Kịch bản"), "projects": projects_name,
+    full = {"name": data.get("name") or _("Scenario"), "projects": projects_name,
             **{k: v for k, v in data.items() if k not in ("name", "projects")}}
     if budgets_name and "local" not in full.get("budgets", {}):
         full["budgets"] = {**full.get("budgets", {}), "local": budgets_name}
@@ -193,21 +193,21 @@ def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
     return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
-def changes(before: Run, after: Run, lang: Lang = "vi") -> list[str]:
+def changes(before: Run, after: Run) -> list[str]:
     """The compare sentences: what moved between two plans of the same list."""
-    labels = (tr("last_plan", lang), tr("new_plan", lang))
+    labels = (_("the last plan"), _("the new plan"))
     return kcopt.compare(before, after, labels=labels).sentences
 
 
-def diagnosis_frame(exc: InfeasibleError, lang: Lang) -> pd.DataFrame:
+def diagnosis_frame(exc: InfeasibleError) -> pd.DataFrame:
     findings = getattr(exc.run, "diagnosis", []) or []
-    return pd.DataFrame([{tr("col_constraint", lang): f.constraint,
-                          tr("col_message", lang): f.message,
-                          tr("col_current", lang): f.current,
-                          tr("col_needed", lang): f.needed} for f in findings])
+    return pd.DataFrame([{_("Constraint"): f.constraint,
+                          _("Problem"): f.message,
+                          _("Current"): f.current,
+                          _("Needed"): f.needed} for f in findings])
 
 
-def problems_frame(problems: list[Problem], lang: Lang,
+def problems_frame(problems: list[Problem],
                    names: dict[str, str] | None = None) -> pd.DataFrame:
     """Every problem as a row: file, sheet, row, column, value received, what, fix.
 
@@ -220,17 +220,17 @@ def problems_frame(problems: list[Problem], lang: Lang,
                 return user
         return Path(file).name if "/" in file else file
 
-    rows = [{tr("col_file", lang): shown(p.file), tr("col_sheet", lang): p.sheet or "",
-             tr("col_row", lang): "" if p.row is None else str(p.row)
+    rows = [{_("File"): shown(p.file), _("Sheet"): p.sheet or "",
+             _("Row"): "" if p.row is None else str(p.row)
              + (f" ({p.project_id})" if p.project_id else ""),
-             tr("col_column", lang): p.column or "",
-             tr("col_value", lang): "" if p.value is None else str(p.value),
-             tr("col_message", lang): p.message, tr("col_fix", lang): p.fix}
+             _("Column / key"): p.column or "",
+             _("Value"): "" if p.value is None else str(p.value),
+             _("Problem"): p.message, _("Fix"): p.fix}
             for p in problems]
     return pd.DataFrame(rows)
 
 
-def binding_sentences(run: Run, lang: Lang) -> list[str]:
+def binding_sentences(run: Run) -> list[str]:
     """Each binding budget and target with its price, in words."""
     cons = run.constraints
     if cons is None:
@@ -243,14 +243,15 @@ def binding_sentences(run: Run, lang: Lang) -> list[str]:
     for r in rows.to_dict("records"):
         if r["family"] == "budget":
             parts = str(r["name"]).split(":")
-            what = (tr("budget_central", lang) if parts[1] == "central"
-                    else tr("budget_local", lang, p=":".join(parts[2:])))
-            what += f" ({number(r['rhs'], lang)} {tr('million', lang)})"
-            out.append(tr("price_budget", lang, what=what,
-                          p=number(1000 * r["shadow_price"], lang, 3)))
+            what = (_("The central budget") if parts[1] == "central"
+                    else _("The local budget of {p}").format(p=":".join(parts[2:])))
+            what += " ({} {})".format(fixed(r["rhs"], 0), _("million VND"))
+            out.append(_("{what} fully used: each extra 1,000 million VND adds {p} objective "
+                         "points.").format(what=what, p=fixed(1000 * r["shadow_price"], 3)))
         else:
-            out.append(tr("price_target", lang, what=f"'{r['name']}'",
-                          p=number(1000 * r["shadow_price"], lang, 3)))
+            out.append(_("Target {what} binds: price {p} points per 1,000 million VND (the "
+                         "Sensitivity tab gives the score each target costs).").format(
+                             what=f"'{r['name']}'", p=fixed(1000 * r["shadow_price"], 3)))
     return out
 
 
@@ -303,7 +304,7 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     from kcopt.outputs import write_outputs, write_sensitivity
     from kcopt.views import outcome
 
-    folder = ws.out / f"plan-{plan.number}"
+    folder = ws.out / f"plan-{plan.number}-{get_language()}"  # the files speak the language
     if (folder / "scenario.yaml").exists():
         return folder
     with ws.lock:
