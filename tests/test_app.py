@@ -19,6 +19,7 @@ AppTest = st_testing.AppTest
 
 from kcopt.app import PAGE, engine  # noqa: E402
 from kcopt.app.workspace import Workspace  # noqa: E402
+from kcopt.words import using  # noqa: E402
 
 DEMO = kcopt.demo_scenario_path()
 PROJECTS = DEMO.parent / "projects.csv"
@@ -60,7 +61,9 @@ def demo_plan(at: AppTest) -> engine.Plan:
 
 @pytest.fixture(scope="module")
 def demo_run() -> kcopt.Run:
-    return kcopt.run(DEMO)
+    """The library's plan of the demo, in the app's default language (its reasons are words)."""
+    with using("vi"):
+        return kcopt.run(DEMO)
 
 
 def test_opens_in_vietnamese_with_the_upload_labelled(demo_run):
@@ -137,7 +140,7 @@ def test_weight_slider_resolves_and_says_what_changed(demo_run):
     at.run()
     after = at.session_state["plan"]
     assert after.number == before.number + 1
-    assert after.changes and after.changes[0].startswith("From phương án trước to phương án mới")
+    assert after.changes and after.changes[0].startswith("Từ phương án trước sang phương án mới")
     assert any(c.value.startswith("Đã tính lại trong") for c in at.caption)
     # the what-if plan is the library's plan for the same scenario
     sc = kcopt.load_scenario(DEMO).with_weights(green=0.40)
@@ -195,7 +198,8 @@ def test_sensitivity_on_request():
     sens = at.session_state["plan"].sensitivity
     assert sens is not None and len(sens.weight_robustness) == 800
     table = frame_with(at, "sentence")
-    assert table["sentence"].str.contains("each extra 1,000 million VND of central").any()
+    # the page speaks Vietnamese, numbers included, down to the library's ranging sentences
+    assert table["sentence"].str.contains("mỗi 1.000 triệu đồng tăng thêm cho kinh phí").any()
 
 
 def test_downloads_are_the_pipeline_outputs(tmp_path):
