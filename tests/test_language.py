@@ -535,6 +535,6 @@ def test_a_new_language_is_only_a_catalog(monkeypatch: pytest.MonkeyPatch,
         pytest.importorskip("streamlit", reason="the app extra is not installed")
         from kcopt.app.page import language_names
 
-        assert language_names() == {"Tiếng việt": "vi", "English": "en", "Français": "fr"}
+        assert language_names() == {"Tiếng Việt": "vi", "English": "en", "Français": "fr"}
     finally:
         words._catalog.cache_clear()

@@ -229,9 +229,11 @@ def scenario_section(s: Any) -> dict[str, Any]:
             budgets["central"] = float(st.number_input(
                 _("National industrial-promotion budget (million VND)"), min_value=0.0,
                 value=float(central or 0.0), step=1000.0, format="%.0f", key=f"central_{g}"))
-        objective = st.radio(_("Objective"), ["total_score", "weighted_funds"],
+        # words chosen now: Streamlit may call format_func outside this rerun's language
+        shown = {code: _(text) for code, text in OBJECTIVES.items()}
+        objective = st.radio(_("Objective"), list(shown),
                              index=0 if base.get("objective", "total_score") == "total_score"
-                             else 1, format_func=lambda o: _(OBJECTIVES[o]),
+                             else 1, format_func=shown.__getitem__,
                              key=f"objective_{g}")
         data["objective"] = objective
         match = float(base.get("cofinancing", {}).get("local_match_min", 0.0))
@@ -335,8 +337,9 @@ def rules_section(sc: Any) -> None:
 
     with st.expander(_("Support rates in force")):
         options = ["", *load_geography().provinces]
+        national = _("National")
         prov = st.selectbox(_("Province (provincial resolution)"), options,
-                            format_func=lambda p: p or _("National"), key="rules_prov")
+                            format_func=lambda p: p or national, key="rules_prov")
         rules = load_rules().with_overrides(list(sc.rate_overrides))
         st.dataframe(rules.table(prov or None), hide_index=True)
 
@@ -554,7 +557,8 @@ def language_names() -> dict[str, str]:
     from babel import Locale
 
     codes = sorted(languages(), key=lambda c: (c != DEFAULT, c))
-    return {Locale.parse(c).display_name.capitalize(): c for c in codes}
+    names = {c: Locale.parse(c).display_name or c for c in codes}
+    return {names[c][:1].upper() + names[c][1:]: c for c in codes}
 
 
 def main() -> None:
