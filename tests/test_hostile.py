@@ -439,7 +439,7 @@ def test_a_folder_given_as_the_project_file(tmp_path: Path) -> None:
                  ["validate", str(tmp_path / "ds.csv")], ["solve", str(tmp_path)]):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 1, (args, result.output)
-        assert "thư mục" in result.output and "internal error" not in result.output
+        assert "folder" in result.output and "internal error" not in result.output
 
 
 def test_into_workbook_is_held_to_the_limits(tmp_path: Path) -> None:
@@ -451,7 +451,7 @@ def test_into_workbook_is_held_to_the_limits(tmp_path: Path) -> None:
     (tmp_path / "folder.xlsx").mkdir()
     result = CliRunner().invoke(app, ["solve", str(DEMO), "-o", str(tmp_path / "o"),
                                       "--into", str(tmp_path / "folder.xlsx")])
-    assert result.exit_code == 1 and "thư mục" in result.output, result.output
+    assert result.exit_code == 1 and "folder" in result.output, result.output
 
 
 def test_a_corrupted_zip_member(tmp_path: Path) -> None:
