@@ -364,14 +364,15 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # schema, rules, io/form, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
-    "cli/__init__.py": 1, "cli/solve.py": 1, "comparison.py": 7, "geo.py": 13,
-    "htmlreport.py": 122, "io/annex.py": 57, "io/encoding.py": 8, "io/form.py": 25,
-    "io/labels.py": 36, "io/plots.py": 2, "io/read.py": 13, "io/sheets.py": 26,
-    "io/template.py": 107, "io/xlsx.py": 12, "io/xlsx_base.py": 9, "io/xlsx_sheets.py": 113,
-    "model/scores.py": 7, "outputs.py": 24, "parse.py": 1, "pipeline.py": 4, "policy.py": 5,
-    "ratefiles.py": 40, "rules.py": 20, "scenario.py": 8, "schema.py": 20,
+    "budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "comparison.py": 7,
+    "figures/charts.py": 2, "geo.py": 13, "htmlreport.py": 120, "io/encoding.py": 8,
+    "io/folders.py": 24, "io/form.py": 25, "io/read.py": 13, "io/sheets.py": 26, "keys.py": 2,
+    "model/scores.py": 7, "outputs.py": 1, "parse.py": 1, "pipeline.py": 3, "policy.py": 5,
+    "ratefiles.py": 40, "rules.py": 20, "scenario.py": 4, "schema.py": 20,
     "sensitivity/suite.py": 7, "starter.py": 34, "synth.py": 71, "text.py": 4, "views.py": 5,
-    "yamlfile.py": 10,
+    "vocabulary.py": 36, "wording.py": 2, "workbook/annex.py": 57, "workbook/base.py": 9,
+    "workbook/info.py": 45, "workbook/sheets.py": 68, "workbook/template.py": 107,
+    "workbook/xlsx.py": 12, "yamlfile.py": 10,
 }
 # The app's language selector is read before a language is chosen, so it is in two.
 BILINGUAL = {"Ngôn ngữ / Language"}

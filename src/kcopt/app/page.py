@@ -18,8 +18,8 @@ import streamlit as st
 from kcopt.app import engine, workspace
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.errors import InfeasibleError, InputError, KcoptError
-from kcopt.vocabulary import DEFAULT_WEIGHTS
 from kcopt.language import using
+from kcopt.vocabulary import DEFAULT_WEIGHTS
 from kcopt.words import DEFAULT, N_, _, fixed, get_language, languages
 
 DEFAULT_DATA: dict[str, Any] = {
