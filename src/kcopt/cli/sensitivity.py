@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
 from kcopt.words import N_, _, fixed
+
+if TYPE_CHECKING:
+    from kcopt.sensitivity.suite import Sensitivity
 
 # a project's class over the weight draws: funded in (nearly) all, some, or none of them
 CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N_("exterior")}
@@ -44,11 +48,30 @@ def sensitivity_command(
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.errors import InputError
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run, write_sensitivity
     from kcopt.scenario import load_scenario
     from kcopt.sensitivity import run_sensitivity
+
+    bounds = parse_bounds(bound)
+    sc = load_scenario(scenario)
+    out = out or default_output_dir(sc)
+    # the solve's files and the sensitivity files replace the folder together, as one set
+    with outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder:
+        r = run(sc, out=folder, solver=solver)
+        show_warnings(r.warnings)
+        s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
+                            bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
+                            margins=margins, reselect=reselect)
+        files = write_sensitivity(s, r.result, folder, plots=not no_plots)
+    print_summary(sc.name, r.result.objective, s, reselect=reselect, draws=draws,
+                  files=len(files), out=out)
+
+
+def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:
+    """`--bound green=0.1:0.3` options as {criterion: (low, high)}."""
+    # start-up: loaded when the command runs, so `kcopt --help` stays light
+    from kcopt.errors import InputError
     from kcopt.vocabulary import CRITERIA
 
     bounds: dict[str, tuple[float, float]] = {}
@@ -63,19 +86,15 @@ def sensitivity_command(
             raise InputError(_("--bound {bound}: unknown criterion; known: {known}").format(
                 bound=repr(b), known=", ".join(CRITERIA)))
         bounds[name] = (lo, hi)
-    sc = load_scenario(scenario)
-    out = out or default_output_dir(sc)
-    # the solve's files and the sensitivity files replace the folder together, as one set
-    with outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder:
-        r = run(sc, out=folder, solver=solver)
-        show_warnings(r.warnings)
-        s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
-                            bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
-                            margins=margins, reselect=reselect)
-        files = write_sensitivity(s, r.result, folder, plots=not no_plots)
+    return bounds
+
+
+def print_summary(name: str, objective: float | None, s: Sensitivity, *, reselect: bool, draws: int,
+                  files: int, out: Path) -> None:
+    """What the sensitivity run found, in a few lines on stderr."""
     cls = s.weight_robustness["class"].value_counts().to_dict()
-    err(_("{name}: objective {objective}").format(name=sc.name,
-                                                  objective=fixed(r.result.objective or 0.0, 4)))
+    err(_("{name}: objective {objective}").format(name=name,
+                                                  objective=fixed(objective or 0.0, 4)))
     for line in s.ranging_constraints.query("family == 'budget' and binding").head(3)["sentence"]:
         err(f"  {line}")
     for line in s.policy_prices["sentence"]:
@@ -101,5 +120,5 @@ def sensitivity_command(
                      "column)").format(draws=s.settings["failed_draws"],
                                        points=s.settings["failed_sweep_points"]))
     err("  " + _("wrote {count} sensitivity files to {folder}/ (timings: {timings})").format(
-        count=len(files), folder=out,
+        count=files, folder=out,
         timings=", ".join(f"{k} {fixed(v, 2)}s" for k, v in s.timings.items())))
