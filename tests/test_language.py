@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 import yaml
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -248,13 +249,15 @@ def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) 
     """Typer builds help texts once, in English; `kcopt --help` and each command's --help are
     shown in the language in use (the CLI's help texts are catalog messages too)."""
     runner = CliRunner()
+    subcommands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     for args in ([], *([c] for c in COMMANDS)):
         vi = runner.invoke(app, [*args, "--help"])
         assert vi.exit_code == 0, vi.output
         flat = " ".join(re.sub("[│╭╮╰╯─]", " ", vi.output).split())  # rich wraps in boxes
         assert "Cách dùng: kcopt" in flat and "Hiện hướng dẫn này rồi thoát" in flat
-        codes = (r"\b(" + "|".join(COMMANDS) + r")\b|--[\w-]+|\{\w+\}|\w+\s+<[\w\[\]]+>"
-                 r"|\b[A-Z]{2,}\b")  # command, option, argument and metavar names are codes
+        params = [p.name for p in subcommands[args[0]].params if p.name] if args else []
+        codes = (r"\b(" + "|".join(COMMANDS + params) + r")\b|--[\w-]+|\{\w+\}"
+                 r"|\w+\s+<[\w\[\]]+>|\b[A-Z]{2,}\b")  # command, option, argument, metavar names
         lines = [re.sub(codes, " ", line) for line in vi.output.splitlines()]
         assert not english_words(lines), (args, english_words(lines))
         en = runner.invoke(app, [*args, "--help", "--lang", "en"])

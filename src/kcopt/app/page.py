@@ -22,8 +22,9 @@ from kcopt.language import using
 from kcopt.vocabulary import DEFAULT_WEIGHTS
 from kcopt.words import DEFAULT, N_, _, fixed, get_language, languages
 
+PLAN_NAME = N_("Industrial-promotion plan")
 DEFAULT_DATA: dict[str, Any] = {
-    "name": N_("Industrial-promotion plan"),  # in the session's language when it starts
+    "name": PLAN_NAME,  # in the session's language when it starts
     "budgets": {"central": 105000.0},
     "objective": "total_score",
     "weights": dict(DEFAULT_WEIGHTS),
@@ -51,7 +52,7 @@ def state() -> Any:
         s.ws = Workspace()
         end_with_session(s.ws)
         s.gen = 0
-        s.base = {**DEFAULT_DATA, "name": _(DEFAULT_DATA["name"])}
+        s.base = {**DEFAULT_DATA, "name": _(PLAN_NAME)}
         s.names = {}
         s.seen = {}
         s.plan = None
