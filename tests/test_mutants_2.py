@@ -1,0 +1,138 @@
+"""Tests written to kill mutants that survived the second mutation sample (seed 7): each
+asserts a fact worked by hand from the inputs and the rule data (a wording, a column, a
+period, a warning's scope), never kcopt's own output read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+import kcopt
+from kcopt.report import allocation_by_year, allocation_table, constraint_table
+from kcopt.solve import Result, Status
+from kcopt.wording import describe_row
+
+
+def machinery(pid: str, province: str, cost: float = 1000, **extra: Any) -> dict[str, Any]:
+    return {"project_id": pid, "name": f"Máy móc {pid}", "province": province,
+            "category": "machinery", "total_cost": cost, **extra}
+
+
+def test_a_new_national_level_is_in_the_rules_table_with_its_unit_and_period() -> None:
+    """A circular's level added by hand (machinery, central, 40% / 200 per establishment, in
+    force from 1 January 2026): the rule set's version records the file's digest, and `kcopt
+    rules` on 1 March 2026 shows 40% / 200, its unit and its period "01/01/2026 –"."""
+    from kcopt.levels import Level
+    from kcopt.rules import load_rules
+
+    base = load_rules()
+    new = Level("machinery", "central", 0.4, 200.0, "per establishment", "TT 99/2025/TT-BCT",
+                "high", "", date(2026, 1, 1))
+    rules = base.with_levels([new], "abc123")
+    assert rules.version == f"{base.version}+nabc123"
+    assert base.with_levels([new]).version == base.version
+    table = rules.on(date(2026, 3, 1)).table()
+    row = table[(table["category"] == "machinery") & (table["fund"] == "central")]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert (row["rate"], row["ceiling"]) == (0.4, 200.0)
+    assert row["unit"] == "per establishment"
+    assert row["period"] == "01/01/2026 –"
+    assert row["resolution"] == ""
+
+
+def test_a_province_without_a_local_budget_is_warned_about_in_the_scenario(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Sơn La's project may use local funds but the scenario gives Sơn La no local budget: one
+    warning, about the scenario (where the budget is missing), names the province."""
+    sc = make_case([machinery("P1", "Sơn La", funds="local")],
+                   {"budgets": {"central": 1000, "local": {"Hà Nội": 500}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    said = [w for w in model.warnings if "no local budget" in w.message]
+    assert len(said) == 1
+    assert said[0].file == "scenario" and said[0].severity == "warning"
+    assert "1 province(s)" in said[0].message and "Sơn La" in said[0].message
+
+
+def test_a_single_year_plan_has_an_empty_by_year_table_with_the_fund_columns(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Without plan years there is nothing per year: the table is empty but keeps its columns,
+    so a reader selecting `central` or `local` finds them."""
+    sc = make_case([machinery("P1", "Sơn La", funds="central")], {"budgets": {"central": 500}})
+    result = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+    table = allocation_by_year(result)
+    assert list(table.columns) == ["project_id", "year", "central", "local", "total"]
+    assert table.empty
+
+
+def test_a_result_without_values_has_tables_of_nothing_paid(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A solver that stopped with no allocation (written by hand: no x, no activities, no
+    prices): each project is paid 0 and each row's activity is unknown (NaN), one line per
+    row of the program."""
+    projects = [machinery("A", "Sơn La", funds="both"), machinery("B", "Hà Nội", funds="central"),
+                machinery("C", "Hà Nội", funds="central")]
+    sc = make_case(projects, {"budgets": {"central": 1000, "local": {"Sơn La": 200}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    assert model.lp.shape[0] != model.lp.shape[1]
+    empty = Result(model, Status.TIME_LIMIT, None, None, None, None, None, "hand", "", 0.0)
+    alloc = allocation_table(empty)
+    assert list(alloc["total"]) == [0.0, 0.0, 0.0]
+    table = constraint_table(empty).set_index("name")
+    rows = table.loc[list(model.lp.row_names)]
+    assert len(rows) == model.lp.shape[0] and rows["activity"].isna().all()
+
+
+def test_a_fixed_amount_is_named_in_its_reason(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """P1 (cap min(50% × 1,000, 300) = 300) fixed at 120 million: its reason says the amount
+    and the share of its cap, 120 / 300 = 40%."""
+    sc = make_case([machinery("P1", "Sơn La", funds="central"),
+                    machinery("P2", "Sơn La", funds="central")],
+                   {"budgets": {"central": 1000}, "fixed_amount": {"P1": 120}})
+    result = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)).raise_for_status()
+    reason = result.allocation().set_index("project_id").loc["P1", "reason"]
+    assert reason.startswith("fixed at 120 million by the planner")
+    assert "40" in reason
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("total:central:2026", "internal row: T = central support in 2026, the total the share "
+                           "targets are measured against"),
+    ("total:central", "internal row: T = central support, the total the share targets are "
+                      "measured against"),
+    ("cap:P1", "its support cap"),
+    ("link:P1", "internal row: P1 is paid only when selected (its selection variable)"),
+])
+def test_internal_rows_are_described_in_planners_words(name: str, words: str) -> None:
+    assert describe_row(name, 0.0) == words
+
+
+def test_internal_rows_are_described_in_vietnamese() -> None:
+    """The same rows in Vietnamese: the catalog's words, never the English or a blank."""
+    from kcopt.language import using
+
+    with using("vi"):
+        for name in ("total:central:2026", "cap:P1", "link:P1"):
+            text = describe_row(name, 0.0)
+            assert text and "None" not in text
+            with using("en"):
+                english = describe_row(name, 0.0)
+            assert text != english, name
+
+
+def test_a_bundled_resolution_sets_the_local_cap_of_its_territory(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """The bundled provincial table gives Hải Dương (now part of Hải Phòng) machinery 50% /
+    250 million per establishment from the local fund: a local machinery project there costing
+    1,000 is capped at min(50% × 1,000, 250) = 250; one elsewhere in Hải Phòng (no resolution
+    for the rest of the city) at the national min(500, 300) = 300."""
+    projects = [machinery("HD", "Hải Phòng", funds="local", old_province="Hải Dương"),
+                machinery("HP", "Hải Phòng", funds="local")]
+    sc = make_case(projects, {"budgets": {"central": 1000, "local": {"Hải Phòng": 1000}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    caps = dict(zip(model.projects["project_id"], model.projects["cap"], strict=True))
+    assert caps == {"HD": 250, "HP": 300}
