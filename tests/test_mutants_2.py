@@ -136,3 +136,23 @@ def test_a_bundled_resolution_sets_the_local_cap_of_its_territory(
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     caps = dict(zip(model.projects["project_id"], model.projects["cap"], strict=True))
     assert caps == {"HD": 250, "HP": 300}
+
+
+def test_a_project_tied_with_the_funded_one_is_not_said_to_earn_less(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A and B are alike (machinery, cost 1,000, cap 300, appraisal 80), the central budget
+    300 pays one of them. The other is not funded because the budget is spent, but its money
+    would earn exactly what the funded one's earns (0.8 / 300 per million each): its reason
+    names the budget and makes no "below what money earns at the margin" claim."""
+    projects = [machinery(p, "Sơn La", funds="central", appraisal=80) for p in ("A", "B")]
+    sc = make_case(projects, {"budgets": {"central": 300}, "weights": {"appraisal": 1}})
+    alloc = _plan(sc).allocation().set_index("project_id")
+    assert sorted(alloc["total"]) == pytest.approx([0, 300])
+    [out] = alloc.index[alloc["total"] == 0]
+    reason = alloc.loc[out, "reason"]
+    assert reason.startswith("not funded:") and "300 million" in reason
+    assert "below" not in reason and "earns at the margin" not in reason
+
+
+def _plan(sc: kcopt.Scenario) -> kcopt.Result:
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)).raise_for_status()
