@@ -105,6 +105,8 @@ MUTANTS = [
      'columns=["project_id", "year", "central", "XXlocalXX", "total"])'),
     ("report.x__reasons__mutmut_133", "report.py",
      "amount=num(fixed[p], 6), share", "amount=None, share"),
+    ("solve.x_normalise_duals__mutmut_52", "solve.py",
+     "np.where(at_up, np.maximum(-d, 0),", "np.where(at_up, np.maximum(-d, 1),"),
     ("report.x__reasons__mutmut_286", "report.py",
      "worth > value * (1 + 1e-6) else", "worth > value / (1 + 1e-6) else"),
     ("report.x_describe_row__mutmut_42", "wording.py",

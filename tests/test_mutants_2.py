@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 
 import kcopt
@@ -156,3 +157,22 @@ def test_a_project_tied_with_the_funded_one_is_not_said_to_earn_less(
 
 def _plan(sc: kcopt.Scenario) -> kcopt.Result:
     return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)).raise_for_status()
+
+
+def test_duals_handed_in_the_other_sign_convention_are_turned_to_the_textbooks() -> None:
+    """maximise 0·x subject to x = 300 (a must-fund row), 0 ≤ x ≤ 300, at x = 300. The
+    column sits at its upper bound, so its reduced cost d = 0 − y must be ≥ 0: the row's price
+    is y ≤ 0. A backend in the other convention hands +0.5; kcopt turns it to −0.5 (d = 0.5),
+    and keeps −0.5 when that is what it is handed."""
+    import scipy.sparse as sp
+
+    from kcopt.model.program import LinearProgram
+    from kcopt.solve import normalise_duals
+
+    lp = LinearProgram(np.zeros(1), np.zeros(1), np.full(1, 300.0), np.zeros(1, dtype=bool),
+                       ["x:P:central"], sp.csr_matrix(np.ones((1, 1))), np.full(1, 300.0),
+                       np.full(1, 300.0), ["must_fund:P"], ["must_fund"])
+    x = np.full(1, 300.0)
+    for handed in (0.5, -0.5):
+        y, d = normalise_duals(lp, x, np.array([handed]))
+        assert y.tolist() == [-0.5] and d.tolist() == [0.5]
