@@ -176,3 +176,18 @@ def test_duals_handed_in_the_other_sign_convention_are_turned_to_the_textbooks()
     for handed in (0.5, -0.5):
         y, d = normalise_duals(lp, x, np.array([handed]))
         assert y.tolist() == [-0.5] and d.tolist() == [0.5]
+
+
+def test_a_profile_not_understood_names_the_projects_file_and_the_cell(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """P2's disbursement profile "sáu mươi/bốn mươi" is no list of shares: the error is about
+    the projects file, column `profile`, P2, with the value received; P1's 60/40 is fine."""
+    projects = [machinery("P1", "Sơn La", funds="central", year=2026, profile="60/40"),
+                machinery("P2", "Sơn La", funds="central", year=2026,
+                          profile="sáu mươi/bốn mươi")]
+    sc = make_case(projects, {"years": [2026, 2027], "budgets": {"central": 1000}})
+    with pytest.raises(kcopt.InputError) as err:
+        kcopt.build(kcopt.read_projects(sc.projects), sc)
+    [problem] = err.value.problems
+    assert (problem.file, problem.column, problem.value, problem.project_id) == (
+        "projects", "profile", "sáu mươi/bốn mươi", "P2")
