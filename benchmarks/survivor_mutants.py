@@ -85,6 +85,8 @@ MUTANTS = [
     ("model.scores.x_planner_scores__mutmut_48", "model/scores.py",
      '            "projects", "danh sách không có giá trị nào',
      '            "danh sách không có giá trị nào'),
+    ("model.scores.x_planner_scores__mutmut_63", "model/scores.py",
+     "{', '.join(missing)}", "{'XX, XX'.join(missing)}"),
     ("rules.RuleSet.with_levels__mutmut_10", "rules.py",
      "levels=(*self.levels, *levels), version=version)", "levels=(*self.levels, *levels), )"),
     ("rules.RuleSet._table_rows__mutmut_83", "rules.py",

@@ -196,18 +196,21 @@ def test_a_profile_not_understood_names_the_projects_file_and_the_cell(
 def test_a_list_without_criteria_is_ranked_by_priorities_and_warned_about(
         make_case: Callable[..., kcopt.Scenario]) -> None:
     """No appraisal nor any other criterion in the list, priorities {machinery: 1}: the scores
-    are the priorities alone (M 1, T 0), and one warning about the projects file says so and
-    names the content without a priority (training)."""
+    are the priorities alone (M 1, T 0, D 0), and one warning about the projects file says so
+    and names the contents without a priority, in order: demo_model, training."""
     projects = [machinery("M", "Sơn La", funds="central", appraisal=None),
                 {"project_id": "T", "name": "Đào tạo", "province": "Sơn La",
                  "category": "training", "funds": "central", "total_cost": 300,
-                 "requested": 250, "appraisal": None}]
+                 "requested": 250, "appraisal": None},
+                {"project_id": "D", "name": "Trình diễn", "province": "Sơn La",
+                 "category": "demo_model", "funds": "central", "total_cost": 500,
+                 "appraisal": None}]
     sc = make_case(projects, {"budgets": {"central": 1000}, "weights": {"appraisal": 1},
                               "priorities": {"machinery": 1.0}})
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     scores = dict(zip(model.projects["project_id"], model.projects["score"], strict=True))
-    assert scores == {"M": 1.0, "T": 0.0}
+    assert scores == {"M": 1.0, "T": 0.0, "D": 0.0}
     said = [w for w in model.warnings if "priorities:" in w.message]
     assert len(said) == 1
     assert said[0].file == "projects" and said[0].severity == "warning"
-    assert said[0].message.endswith(": training")
+    assert said[0].message.endswith(": demo_model, training")
