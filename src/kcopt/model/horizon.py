@@ -65,8 +65,8 @@ def plan_horizon(frame: pd.DataFrame, years: tuple[int, ...],
     for i, text in enumerate(raw_profiles):
         prof = parse_profile(text)
         if prof is None:
-            bad.append(Problem("projects", "disbursement profile not understood",
-                               "Write shares per year such as 60/40 or 50/30/20",
+            bad.append(Problem("projects", _("disbursement profile not understood"),
+                               _("Write shares per year such as 60/40 or 50/30/20"),
                                column="profile", value=text,
                                project_id=str(frame["project_id"].iat[i])))
             prof = [1.0]
