@@ -123,6 +123,18 @@ MUTANTS = [
      'return _("its support cap")', 'return _(None)'),
     ("report.x_describe_row__mutmut_107", "wording.py",
      '"variable)").format(project=rest)', '"XXvariable)XX").format(project=rest)'),
+    ("model.build.x__rule_warnings__mutmut_27", "model/build.py",
+     "seen[key] = seen.get(key, 0) + 1", "seen[key] = None"),
+    ("model.build.x__rule_warnings__mutmut_47", "model/build.py",
+     "basis=data_text(rule.note or rule.basis))", "basis=None)"),
+    ("model.build.x__rule_warnings__mutmut_88", "model/build.py",
+     '        out.append(Problem("rules", text, severity="warning"))',
+     '        out.append(Problem("rules", text, ))'),
+    ("model.build.x__rule_warnings__mutmut_92", "model/build.py",
+     '        out.append(Problem("rules", text, severity="warning"))',
+     '        out.append(Problem("rules", text, severity="WARNING"))'),
+    ("rules.x__ineligibility__mutmut_101", "rules.py",
+     "k = 0 if not np.isnan(cap[i, 0]) else 1", "k = 0 if np.isnan(cap[i, 0]) else 1"),
 ]
 
 

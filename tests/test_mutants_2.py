@@ -214,3 +214,49 @@ def test_a_list_without_criteria_is_ranked_by_priorities_and_warned_about(
     assert len(said) == 1
     assert said[0].file == "projects" and said[0].severity == "warning"
     assert said[0].message.endswith(": demo_model, training")
+
+
+def test_rule_warnings_count_each_contents_projects_and_quote_its_rule_data(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Three branding projects on the level support_rates.csv marks `low` and two information
+    projects with no national level: one warning for each content (a warning, not an error),
+    counting its projects and quoting the basis the rule data gives it."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    rates = pd.read_csv(Path(kcopt.__file__).parent / "data" / "support_rates.csv",
+                        keep_default_na=False)
+    basis = {c: rates.loc[rates["category"] == c, "basis"].iloc[0]
+             for c in ("branding", "information")}
+    assert rates.loc[rates["category"] == "branding", "confidence"].iloc[0] == "low"
+    assert rates.loc[rates["category"] == "information", "rate"].iloc[0] == ""
+    projects = [{"project_id": f"B{i}", "name": f"Nhãn hiệu {i}", "province": "Hà Nội",
+                 "category": "branding", "total_cost": 100} for i in range(3)]
+    projects += [{"project_id": f"I{i}", "name": f"Tuyên truyền {i}", "province": "Huế",
+                  "category": "information", "total_cost": 80, "requested": 40}
+                 for i in range(2)]
+    sc = make_case(projects, {"budgets": {"central": 1000}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    said = {code: [w for w in model.warnings if w.file == "rules" and f"({code})" in w.message]
+            for code in ("branding", "information")}
+    assert [len(v) for v in said.values()] == [1, 1]
+    branding, information = said["branding"][0], said["information"][0]
+    assert branding.severity == information.severity == "warning"
+    assert branding.message.startswith("3 project(s)") and "low" in branding.message
+    assert information.message.startswith("2 project(s)")
+    assert "have no national support level" in information.message
+    assert basis["branding"] in branding.message
+    assert basis["information"] in information.message
+
+
+def test_a_project_asking_for_nothing_is_said_to_ask_for_nothing(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A machinery project that may use central funds only and requests 0: its reason is that
+    nothing was requested — read from the central cap, the one fund it may use."""
+    sc = make_case([machinery("P1", "Hà Nội", funds="central", requested=0),
+                    machinery("P2", "Hà Nội")], {"budgets": {"central": 1000}})
+    table = allocation_table(_plan(sc))
+    row = table.set_index("project_id").loc["P1"]
+    assert row["status"] == "ineligible"
+    assert row["reason"].endswith("no support requested (requested amount is 0)")
