@@ -36,28 +36,32 @@ MUTANTS = [
 ]
 
 
+def killed_by(file: str, old: str, new: str, runs: list[list[str]]) -> str | None:
+    """Replace `old` (once in src/kcopt/`file`) by `new`, run pytest on each list of test files
+    in turn until one fails, restore the source; the failing list, or None if all pass."""
+    path = SRC / file
+    original = path.read_text(encoding="utf-8")
+    assert original.count(old) == 1, f"{file}: the text to mutate is not there once: {old!r}"
+    path.write_text(original.replace(old, new), encoding="utf-8")
+    try:
+        for tests in runs:
+            proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
+                                   "no:cacheprovider", *tests], cwd=ROOT,
+                                  capture_output=True, text=True)
+            if proc.returncode == 1:
+                return " ".join(tests)
+        return None
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
 def main() -> int:
     survivors = 0
     for what, file, old, new in MUTANTS:
-        path = SRC / file
-        original = path.read_text(encoding="utf-8")
-        assert original.count(old) == 1, f"{file}: the line to mutate is not there once"
-        path.write_text(original.replace(old, new), encoding="utf-8")
-        try:
-            killed_by = None
-            for test in TESTS:
-                proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
-                                       "no:cacheprovider", test], cwd=ROOT,
-                                      capture_output=True, text=True)
-                if proc.returncode == 1:
-                    killed_by = test
-                    break
-        finally:
-            path.write_text(original, encoding="utf-8")
-        survivors += killed_by is None
-        print(f"{'killed by ' + killed_by if killed_by else 'SURVIVED':<40} {what}", flush=True)
+        test = killed_by(file, old, new, [[t] for t in TESTS])
+        survivors += test is None
+        print(f"{'killed by ' + test if test else 'SURVIVED':<40} {what}", flush=True)
     return 1 if survivors else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
