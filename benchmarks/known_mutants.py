@@ -18,18 +18,18 @@ TESTS = ["tests/test_prices_table.py", "tests/test_promises.py", "tests/test_rea
          "tests/test_golden.py", "tests/test_solve_cases.py"]
 
 MUTANTS = [
-    ("every cap's shadow price in constraints.csv with its sign flipped", "report.py",
+    ("every cap's shadow price in constraints.csv with its sign flipped", "analysis/report.py",
      '            "shadow_price": bound_price,\n',
      '            "shadow_price": -bound_price,\n'),
-    ("check_solution returns nothing", "solve.py",
+    ("check_solution returns nothing", "solvers/solve.py",
      "    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)\n"
      '    report("integrality of", lp.col_names, frac, np.ones(len(x)))\n    return out\n',
      "    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)\n"
      '    report("integrality of", lp.col_names, frac, np.ones(len(x)))\n    return []\n'),
-    ("the report's headline with central and local swapped", "htmlreport.py",
+    ("the report's headline with central and local swapped", "present/htmlreport.py",
      '    central, local = float(a["central"].sum()), float(a["local"].sum())\n',
      '    local, central = float(a["central"].sum()), float(a["local"].sum())\n'),
-    ("a funded project's reason names the wrong fund and loses its cap text", "report.py",
+    ("a funded project's reason names the wrong fund and loses its cap text", "analysis/report.py",
      "                if two else funded_from[k])\n",
      "                if two else funded_from[1 - k])\n"
      "        cap_texts[(p, k, lang)] = ''\n"),

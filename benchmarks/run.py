@@ -48,7 +48,7 @@ def generate(n: int) -> Row:
     t0 = time.perf_counter()
     import yaml
 
-    from kcopt.synth import generate_local_budgets, generate_projects
+    from kcopt.inputs.synth import generate_local_budgets, generate_projects
 
     folder = data_dir(n)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +104,7 @@ def measure_kcopt(n: int, repeat: int) -> Row:
     run = kcopt.run(folder / "scenario.yaml", out=folder / "out-kcopt", plots=False, xlsx=False)
     wall = time.perf_counter() - t0
     peak = peak_rss_mb()  # read before anything else runs in this process
-    from kcopt.workbook.xlsx import write_allocation_xlsx
+    from kcopt.present.workbook.xlsx import write_allocation_xlsx
 
     t0, c0 = time.perf_counter(), time.process_time()
     write_allocation_xlsx(run, folder / "out-kcopt" / "allocation.xlsx")
@@ -296,7 +296,7 @@ def measure_whatif(n: int, repeat: int) -> Row:
     import numpy as np
 
     import kcopt
-    from kcopt.report import allocation_table
+    from kcopt.analysis.report import allocation_table
     from kcopt.solvers.highs import to_highs_lp
 
     run = kcopt.run(data_dir(n) / "scenario.yaml", out=None)
@@ -375,7 +375,7 @@ def measure_sensitivity(n: int, draws: int) -> Row:
     """The sensitivity suite on `n` projects: `draws` weight draws serial and over 2 processes,
     the budget sweeps, the tornado and policy prices."""
     import kcopt
-    from kcopt.sensitivity import (
+    from kcopt.analysis.sensitivity import (
         budget_sweep,
         policy_prices,
         ranging,
@@ -407,11 +407,12 @@ def measure_sensitivity(n: int, draws: int) -> Row:
 
 def measure_mip(n: int, time_limit: float) -> Row:
     """The MIP variant at `n` projects: equipment grants all-or-nothing, minimum fractions,
-    dependencies and exclusive groups (kcopt.synth.add_integer_columns) on the same inputs."""
+    dependencies and exclusive groups (kcopt.inputs.synth.add_integer_columns) on the same
+    inputs."""
     import dataclasses
 
     import kcopt
-    from kcopt.synth import add_integer_columns
+    from kcopt.inputs.synth import add_integer_columns
 
     folder = data_dir(n)
     mip_csv = folder / "projects-mip.csv"

@@ -20,7 +20,7 @@ os.environ["KCOPT_LANG"] = "en"
 
 
 def _cbc_available() -> bool:
-    from kcopt.scenario import SolverOptions
+    from kcopt.inputs.scenario import SolverOptions
     from kcopt.solvers.pulp_backend import get_solver
 
     try:
@@ -99,6 +99,6 @@ def _language_of_the_tests():
     test: every test starts in KCOPT_LANG's language."""
     yield
     kcopt.set_language(None)
-    from kcopt.language import set_scenario_language
+    from kcopt.core.language import set_scenario_language
 
     set_scenario_language(None)

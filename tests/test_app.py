@@ -19,7 +19,7 @@ AppTest = st_testing.AppTest
 
 from kcopt.app import PAGE, engine  # noqa: E402
 from kcopt.app.workspace import Workspace  # noqa: E402
-from kcopt.language import using  # noqa: E402
+from kcopt.core.language import using  # noqa: E402
 
 DEMO = kcopt.demo_scenario_path()
 PROJECTS = DEMO.parent / "projects.csv"

@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 import kcopt
 from forms import SCENARIO, form_with_errors, national_list, provincial_plan
 from kcopt.cli import app
-from kcopt.errors import InputError
+from kcopt.core.errors import InputError
+from kcopt.core.language import using
+from kcopt.inputs.schema import read_projects
 from kcopt.io.form import match_section, province_in
-from kcopt.language import using
 from kcopt.outputs import run
-from kcopt.rules import load_rules
-from kcopt.schema import read_projects
+from kcopt.rules.rates import load_rules
 
 
 @pytest.fixture
@@ -268,7 +268,7 @@ def test_annex_and_into_copy_recalculate_in_libreoffice(libreoffice, tmp_path: P
     sc.write_text(f"name: KCQG\nprojects: {form.name}\nunits: vnd\n"
                   "budgets: {central: 1500000000}\n", encoding="utf-8")
     r = run(sc, out=tmp_path / "out", plots=False)
-    from kcopt.workbook.xlsx import into_target, write_into
+    from kcopt.present.workbook.xlsx import into_target, write_into
 
     copy_path, _book, _notes = write_into(r, form, into_target(form, tmp_path / "out"))
     (tmp_path / "p").mkdir()

@@ -45,7 +45,7 @@ def _close(a: pd.Series, b: pd.Series, what: str, tol: float) -> None:
 
 def test_golden_files_cover_every_fact_column(golden) -> None:
     alloc, cons, summary = golden
-    assert set(kcopt.report.ALLOCATION_COLUMNS) <= set(alloc.columns)
+    assert set(kcopt.analysis.report.ALLOCATION_COLUMNS) <= set(alloc.columns)
     assert {"name", "family", "sense", "rhs", "activity", "slack", "binding",
             "shadow_price"} <= set(cons.columns)
     # the flags are not vacuous: most facts of the demo are determined and compared

@@ -22,9 +22,9 @@ import yaml
 from typer.testing import CliRunner
 
 import kcopt
-from kcopt import limits
 from kcopt.cli import app
-from kcopt.errors import InputError
+from kcopt.core import limits
+from kcopt.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo" / "demo.yaml"
@@ -313,7 +313,7 @@ def test_a_key_named_twice_is_an_error_naming_both(tmp_path: Path) -> None:
 
 
 def test_merge_keys_may_override() -> None:
-    from kcopt.yamlfile import load_yaml
+    from kcopt.io.yamlfile import load_yaml
 
     data = load_yaml(b"base: &b {central: 1, local: 2}\nb: {<<: *b, central: 3}\n", "s.yaml")
     assert data["b"] == {"central": 3, "local": 2}
@@ -505,6 +505,6 @@ def test_no_highs_banner_on_stdout(tmp_path: Path) -> None:
 
 def test_scenario_yaml_round_trips_safely() -> None:
     text = DEMO.read_text(encoding="utf-8")
-    from kcopt.yamlfile import load_yaml
+    from kcopt.io.yamlfile import load_yaml
 
     assert load_yaml(text.encode(), str(DEMO)) == yaml.safe_load(text)

@@ -19,10 +19,10 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 import kcopt
+from kcopt.analysis.wording import describe_row
 from kcopt.cli import app
-from kcopt.language import set_scenario_language, using
-from kcopt.wording import describe_row
-from kcopt.words import LOCALE_DIR, extract_python, extract_rule_notes, num, pct
+from kcopt.core.language import set_scenario_language, using
+from kcopt.core.words import LOCALE_DIR, extract_python, extract_rule_notes, num, pct
 
 SRC = Path(kcopt.__file__).parent
 PO = LOCALE_DIR / "vi" / "LC_MESSAGES" / "kcopt.po"
@@ -180,7 +180,7 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
     html = report_texts(sens / "report.html")
     assert "Đề án cận biên" in html  # the robustness section is there
     texts += [*report.output.splitlines(), *html]
-    from kcopt.sensitivity.engine import _bar
+    from kcopt.analysis.sensitivity.engine import _bar
 
     bar = _bar(1, "budget sweep")  # the progress bars' titles
     texts.append(f"{bar.desc} {bar.unit}")
@@ -275,8 +275,8 @@ def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) 
 def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> None:
     """A weight's `label:` in the scenario names it in the tornado (table, sensitivity.xlsx
     and plot), the report and the workbook; built-in criteria have Vietnamese names."""
-    from kcopt.figures.sensitivity import plot_tornado
-    from kcopt.sensitivity import tornado
+    from kcopt.analysis.sensitivity import tornado
+    from kcopt.present.figures.sensitivity import plot_tornado
 
     label = "Tỷ trọng sản xuất sạch hơn (nhãn riêng)"
     weights = {**kcopt.load_scenario(DEMO).weights}
@@ -305,7 +305,7 @@ def test_weights_are_named_by_their_label(vietnamese: None, tmp_path: Path) -> N
     names = [row[1] for row in ws.iter_rows(values_only=True)]
     assert label in names and "Điểm thẩm định" in names
     with using("en"):
-        from kcopt.vocabulary import criterion_label
+        from kcopt.core.vocabulary import criterion_label
 
         assert criterion_label("green") == "Cleaner production"
         assert criterion_label("green", sc.weight_labels) == label
@@ -335,7 +335,7 @@ def test_provincial_resolutions_follow_the_shared_data_and_read_in_vietnamese(
     resolution names and notes reach a planner in Vietnamese through the catalog."""
     import csv
 
-    from kcopt.words import data_text
+    from kcopt.core.words import data_text
 
     text = (SRC / "data" / "provincial_rates.csv").read_text(encoding="utf-8")
     shared = Path("/work/shared/data/provincial_rates.csv")
@@ -367,15 +367,22 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # schema, rules, io/form, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
-    "budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "comparison.py": 7,
-    "figures/charts.py": 2, "geo.py": 13, "htmlreport.py": 120, "io/encoding.py": 8,
-    "io/folders.py": 24, "io/form.py": 25, "io/read.py": 13, "io/sheets.py": 26, "keys.py": 2,
-    "model/scores.py": 7, "outputs.py": 1, "parse.py": 1, "pipeline.py": 3, "policy.py": 5,
-    "ratefiles.py": 40, "rules.py": 20, "scenario.py": 4, "schema.py": 20,
-    "sensitivity/suite.py": 7, "starter.py": 34, "synth.py": 71, "text.py": 4, "views.py": 5,
-    "vocabulary.py": 36, "wording.py": 2, "workbook/annex.py": 57, "workbook/base.py": 9,
-    "workbook/info.py": 45, "workbook/sheets.py": 68, "workbook/template.py": 107,
-    "workbook/xlsx.py": 12, "yamlfile.py": 10,
+    "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "present/comparison.py": 7,
+    "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 120,
+    "io/encoding.py": 8,
+    "io/folders.py": 24, "io/form.py": 25, "io/read.py": 13, "io/sheets.py": 26,
+    "inputs/keys.py": 2,
+    "model/scores.py": 7, "outputs.py": 1, "core/parse.py": 1, "pipeline.py": 3,
+    "rules/policy.py": 5,
+    "inputs/ratefiles.py": 40, "rules/rates.py": 20, "inputs/scenario.py": 4,
+    "inputs/schema.py": 20,
+    "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
+    "core/text.py": 4, "present/views.py": 5,
+    "core/vocabulary.py": 36, "analysis/wording.py": 2, "present/workbook/annex.py": 57,
+    "present/workbook/base.py": 9,
+    "present/workbook/info.py": 45, "present/workbook/sheets.py": 68,
+    "present/workbook/template.py": 107,
+    "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,
 }
 # The app's language selector is read before a language is chosen, so it is in two.
 BILINGUAL = {"Ngôn ngữ / Language"}
@@ -419,8 +426,8 @@ def test_no_vietnamese_words_outside_the_catalog() -> None:
 
 def test_rule_options_and_limits_speak_the_language_in_use(vietnamese: None,
                                                            tmp_path: Path) -> None:
-    from kcopt import limits
-    from kcopt.errors import InputError
+    from kcopt.core import limits
+    from kcopt.core.errors import InputError
 
     path = tmp_path / "s.yaml"
     data = yaml.safe_load(Path(DEMO).read_text(encoding="utf-8"))
@@ -454,7 +461,7 @@ def test_each_thread_keeps_its_own_language() -> None:
     another speaks Vietnamese must not change the other's words."""
     import threading
 
-    from kcopt.words import _
+    from kcopt.core.words import _
 
     barrier = threading.Barrier(2)
     got: dict[str, list[str]] = {}
@@ -498,7 +505,7 @@ def test_the_app_speaks_the_language_chosen(vietnamese: None) -> None:
     assert "Project list" in labels and "Central funds (million VND)" in labels
     assert any("fully used: each extra 1,000 million VND" in t for t in labels)
     # no Vietnamese word but the term of art English keeps (khuyến công) and place names
-    from kcopt.geo import load_geography
+    from kcopt.core.geo import load_geography
 
     names = "|".join(map(re.escape, ["khuyến công", *load_geography().provinces]))
     left = [t for t in labels if VIETNAMESE_MARKS.search(re.sub(names, "", str(t)))]
@@ -519,7 +526,7 @@ def test_a_new_language_is_only_a_catalog(monkeypatch: pytest.MonkeyPatch,
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
-    from kcopt import words
+    from kcopt.core import words
 
     for lang in ("vi", "fr"):
         (tmp_path / lang / "LC_MESSAGES").mkdir(parents=True)

@@ -14,15 +14,15 @@ from scipy.optimize import linprog
 
 import kcopt
 from conftest import solve_case
-from kcopt.outputs import write_sensitivity
-from kcopt.sensitivity import (
+from kcopt.analysis.sensitivity import (
     budget_sweep,
     policy_prices,
     selection_margins,
     tornado,
     weight_robustness,
 )
-from kcopt.sensitivity.suite import NOTES_SHEET, run_sensitivity, selection_notes
+from kcopt.analysis.sensitivity.suite import NOTES_SHEET, run_sensitivity, selection_notes
+from kcopt.outputs import write_sensitivity
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600,
      "green": 0}
@@ -105,7 +105,7 @@ def test_weight_draws_hold_the_selection(make_case) -> None:
     # every draw is the fixed-selection LP: check a few against scipy with the draw's scores
     weights = table.attrs["weights"]
     for w in weights[:5]:
-        w = dict(zip(kcopt.scenario.CRITERIA, w, strict=True))
+        w = dict(zip(kcopt.inputs.scenario.CRITERIA, w, strict=True))
         s = {"A": 0.9 * w["appraisal"], "B": 0.6 * w["appraisal"],
              "C": 0.5 * w["appraisal"] + w["green"]}
         c = -np.array([s["A"], s["B"], s["C"]]) / 300.0

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 import kcopt
 from conftest import needs_cbc, solve_case
+from kcopt.analysis.report import allocation_by_year, by_year_table
+from kcopt.analysis.sensitivity import ranging, selection_margins
 from kcopt.cli import app
-from kcopt.report import allocation_by_year, by_year_table
-from kcopt.sensitivity import ranging, selection_margins
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600}
 W = {"weights": {"appraisal": 1}}

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import kcopt
-from kcopt.errors import Problem
-from kcopt.report import constraint_table, top_slice_lines, warning_record
-from kcopt.solve import Result, Status
+from kcopt.analysis.report import constraint_table, top_slice_lines, warning_record
+from kcopt.core.errors import Problem
+from kcopt.solvers.solve import Result, Status
 
 
 def machinery(pid: str, province: str, cost: float = 1000, **extra: Any) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def test_the_rules_table_sources_only_resolutions() -> None:
     national level carries one (support_rates.csv)."""
     from datetime import date
 
-    from kcopt.rules import load_rules
+    from kcopt.rules.rates import load_rules
 
     rules = load_rules().on(date(2026, 1, 1))
     table = rules.table(province="Hải Phòng")
@@ -320,7 +320,7 @@ def test_a_content_without_a_level_or_a_request_is_ineligible_by_name(
     """Digital transformation has no rate or ceiling in the rule set: without a requested
     amount the project cannot be capped, and its reason names the content as the rule data
     names it."""
-    from kcopt.rules import load_rules
+    from kcopt.rules.rates import load_rules
 
     name = load_rules().rules["digital_transformation"].name_vi
     projects = [{"project_id": "D", "name": "Số hoá", "province": "Sơn La",

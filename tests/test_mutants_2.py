@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import kcopt
-from kcopt.report import allocation_by_year, allocation_table, constraint_table
-from kcopt.solve import Result, Status
-from kcopt.wording import describe_row
+from kcopt.analysis.report import allocation_by_year, allocation_table, constraint_table
+from kcopt.analysis.wording import describe_row
+from kcopt.solvers.solve import Result, Status
 
 
 def machinery(pid: str, province: str, cost: float = 1000, **extra: Any) -> dict[str, Any]:
@@ -26,8 +26,8 @@ def test_a_new_national_level_is_in_the_rules_table_with_its_unit_and_period() -
     """A circular's level added by hand (machinery, central, 40% / 200 per establishment, in
     force from 1 January 2026): the rule set's version records the file's digest, and `kcopt
     rules` on 1 March 2026 shows 40% / 200, its unit and its period "01/01/2026 –"."""
-    from kcopt.levels import Level
-    from kcopt.rules import load_rules
+    from kcopt.rules.levels import Level
+    from kcopt.rules.rates import load_rules
 
     base = load_rules()
     new = Level("machinery", "central", 0.4, 200.0, "per establishment", "TT 99/2025/TT-BCT",
@@ -114,7 +114,7 @@ def test_internal_rows_are_described_in_planners_words(name: str, words: str) ->
 
 def test_internal_rows_are_described_in_vietnamese() -> None:
     """The same rows in Vietnamese: the catalog's words, never the English or a blank."""
-    from kcopt.language import using
+    from kcopt.core.language import using
 
     with using("vi"):
         for name in ("total:central:2026", "cap:P1", "link:P1"):
@@ -167,7 +167,7 @@ def test_duals_handed_in_the_other_sign_convention_are_turned_to_the_textbooks()
     import scipy.sparse as sp
 
     from kcopt.model.program import LinearProgram
-    from kcopt.solve import normalise_duals
+    from kcopt.solvers.solve import normalise_duals
 
     lp = LinearProgram(np.zeros(1), np.zeros(1), np.full(1, 300.0), np.zeros(1, dtype=bool),
                        ["x:P:central"], sp.csr_matrix(np.ones((1, 1))), np.full(1, 300.0),

@@ -510,8 +510,8 @@ def test_environment_errors_of_any_command_name_the_path(tmp_path: Path) -> None
 def test_library_adds_sensitivity_to_a_run_as_one_set(tmp_path: Path) -> None:
     """`write_sensitivity` after `run` (a notebook's way): the solve's files are carried over
     as they were, a stale report goes, and the folder is one set again."""
+    from kcopt.analysis.sensitivity import run_sensitivity
     from kcopt.outputs import write_sensitivity
-    from kcopt.sensitivity import run_sensitivity
 
     sc = kcopt.load_scenario(hostile_case(tmp_path / "case"))
     out = tmp_path / "out"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import kcopt
-import kcopt.language
-from kcopt.figures.plotjob import PLOT_FILES, start_plots, write_plots
+import kcopt.core.language
+from kcopt.present.figures.plotjob import PLOT_FILES, start_plots, write_plots
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def summary() -> dict:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 def test_forked_plots_equal_in_process_plots(summary: dict, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcopt.figures import plotjob
+    from kcopt.present.figures import plotjob
 
     # earlier tests may leave idle executor threads in this process; kcopt then draws in
     # process, which is not what this test is about
@@ -51,15 +51,15 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
         summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The child is forked before the solve; the language a scenario or the caller picks after
     that reaches it with the summary."""
-    from kcopt.figures import plotjob
+    from kcopt.present.figures import plotjob
 
     monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    with kcopt.language.using("en"):
+    with kcopt.core.language.using("en"):
         english = write_plots(summary, tmp_path / "en")
     plotjob.prepare()
     assert plotjob._prepared is not None
-    with kcopt.language.using("en"):
+    with kcopt.core.language.using("en"):
         drawn = start_plots(summary, tmp_path / "child")()
     for a, b in zip(english, drawn, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 import kcopt
 import test_solve_cases as cases
 from conftest import solve_case
+from kcopt.analysis.sensitivity import policy_prices, tornado
 from kcopt.cli import app
-from kcopt.sensitivity import policy_prices, tornado
-from kcopt.solve import check_solution
+from kcopt.solvers.solve import check_solution
 
 DEMO = Path(kcopt.demo_scenario_path()).parent
 runner = CliRunner()
@@ -68,7 +68,7 @@ def test_check_solution_checks_integrality(make_case) -> None:
 def test_a_broken_solver_answer_is_an_error_not_a_plan(make_case, monkeypatch) -> None:
     """A backend that returns an allocation breaking the budget: solve() reports Status.ERROR
     and names the row, whatever the backend said."""
-    solve_module = sys.modules["kcopt.solve"]  # `kcopt.solve` is also the function
+    solve_module = sys.modules["kcopt.solvers.solve"]  # `kcopt.solvers.solve` is also the function
     real = solve_module.run_backend
 
     def broken(lp, opts):
@@ -405,7 +405,7 @@ def test_regions_key_moves_a_province_between_regions(make_case) -> None:
 def test_demo_generator_reproduces_the_committed_demo(tmp_path: Path) -> None:
     """scenarios/demo/generate.py's write_demo, run afresh, writes byte for byte the committed
     project lists and local budgets."""
-    from kcopt.synth import write_demo
+    from kcopt.inputs.synth import write_demo
 
     write_demo(tmp_path, n=800, seed=2026)
     names = sorted(p.name for p in tmp_path.iterdir())

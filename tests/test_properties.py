@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import kcopt
+from kcopt.inputs.scenario import Scenario, Target
+from kcopt.inputs.schema import validate
 from kcopt.io.read import RawTable
-from kcopt.rules import load_rules
-from kcopt.scenario import Scenario, Target
-from kcopt.schema import validate
+from kcopt.rules.rates import load_rules
 
 PROVINCES = ["Sơn La", "Lâm Đồng", "Hà Nội"]
 CATEGORIES = ["machinery", "pollution_treatment", "ccn_pollution_treatment", "technology_line"]

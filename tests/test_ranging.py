@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from kcopt.analysis.sensitivity.ranging import lp_ranging
 from kcopt.model import LinearProgram
-from kcopt.sensitivity.ranging import lp_ranging
 
 INF = math.inf
 

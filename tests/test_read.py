@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import kcopt
-from kcopt.errors import InputError
-from kcopt.parse import parse_number_text
-from kcopt.schema import canonical_column
+from kcopt.core.errors import InputError
+from kcopt.core.parse import parse_number_text
+from kcopt.inputs.schema import canonical_column
 
 GOOD = [
     {"Mã đề án": "P-1", "Tên đề án": "Máy sấy chè", "Tỉnh/Thành phố": "Lâm Đồng",

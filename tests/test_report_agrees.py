@@ -15,8 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import solve_case
+from kcopt.analysis.sensitivity import lp_ranging, ranging
 from kcopt.cli import app
-from kcopt.sensitivity import lp_ranging, ranging
 
 SL = {"province": "Sơn La", "category": "machinery", "total_cost": 600, "level": "central",
       "appraisal": 80}

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kcopt
-import kcopt.language
+import kcopt.core.language
 from kcopt.cli import app
 from kcopt.model import Model
 
@@ -105,7 +105,7 @@ def test_group_project_multiplies_the_per_establishment_ceiling(model_of, tmp_pa
     model = model_of([machinery("G1", "Sơn La", cost=3000, funds="central", establishments=3),
                       machinery("G0", "Sơn La", cost=3000, funds="central")])
     assert caps_of(model) == {"G1": 900, "G0": 300}
-    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.describe_cap(model.caps, 0, 0)
+    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.rates.describe_cap(model.caps, 0, 0)
 
     res = tmp_path / "nq-son-la.csv"
     res.write_text("province,resolution,effective,category,rate,cap_million_vnd,cap_unit,"
@@ -124,8 +124,8 @@ def test_priority_multiplier(model_of, make_case):
                       machinery("D0", "Sơn La", disadvantaged_area=0)],
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
-    assert "hệ số ưu tiên 1.5" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with kcopt.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
+    assert "hệ số ưu tiên 1.5" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
+    with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
                                                                "provinces": ["Sơn La"]}})
@@ -155,7 +155,7 @@ def test_top_slice_is_reserved_before_the_allocation(make_case, tmp_path):
                  "budget"] == pytest.approx(150)
     with pytest.raises(kcopt.InputError, match=r"at most 1.5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
-    with kcopt.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
+    with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5%"):
         make_case(projects, {"budgets": {"central": 10000}, "top_slice": {"management": 0.02}})
 
 
@@ -167,9 +167,9 @@ def test_superseded_level_is_used_but_flagged(model_of):
     assert caps_of(model) == {"B1": 35}
     assert model.caps.flagged is not None and model.caps.flagged[0, 1]
     assert any("marks low" in w.message and "branding" in w.message for w in model.warnings)
-    assert "low confidence" in kcopt.rules.describe_cap(model.caps, 0, 1)
-    with kcopt.language.using("vi"):
-        assert "độ tin cậy thấp" in kcopt.rules.describe_cap(model.caps, 0, 1)
+    assert "low confidence" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
+    with kcopt.core.language.using("vi"):
+        assert "độ tin cậy thấp" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
 
 
 def test_same_project_under_2017_and_2026_rules(model_of):

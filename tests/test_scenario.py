@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import kcopt
-from kcopt.errors import InputError
+from kcopt.core.errors import InputError
 
 PROJECTS = "project_id,name,province,category,total_cost,level\nA,a,Sơn La,machinery,400,central\n"
 

@@ -12,9 +12,7 @@ from typer.testing import CliRunner
 
 import kcopt
 from conftest import solve_case
-from kcopt.cli import app
-from kcopt.outputs import write_sensitivity
-from kcopt.sensitivity import (
+from kcopt.analysis.sensitivity import (
     budget_sweep,
     draw_weights,
     policy_prices,
@@ -23,6 +21,8 @@ from kcopt.sensitivity import (
     tornado,
     weight_robustness,
 )
+from kcopt.cli import app
+from kcopt.outputs import write_sensitivity
 
 SL = {"province": "Sơn La", "category": "machinery", "total_cost": 600, "level": "central"}
 
@@ -127,7 +127,7 @@ def test_robustness_classes_on_demo(demo: kcopt.Result) -> None:
 
 def test_jobs_and_dask_give_the_serial_answer(demo: kcopt.Result,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcopt.sensitivity import engine
+    from kcopt.analysis.sensitivity import engine
 
     serial = weight_robustness(demo, draws=24, seed=5)
     # the demo's draws take milliseconds, so `jobs` would keep them here: send all but the
@@ -197,9 +197,9 @@ def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
 
     from distributed import Client
 
+    from kcopt.analysis.sensitivity.analyses import WeightTask, _Layout
+    from kcopt.analysis.sensitivity.engine import map_points
     from kcopt.model import criteria_matrix
-    from kcopt.sensitivity.analyses import WeightTask, _Layout
-    from kcopt.sensitivity.engine import map_points
 
     serial = weight_robustness(demo, draws=200, seed=11)
     model = demo.model
@@ -210,7 +210,7 @@ def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
     forward = map_points(model.lp, task, weights)
     backward = map_points(model.lp, task, weights[::-1])[::-1]
     assert all(np.array_equal(a[2], b[2]) for a, b in zip(forward, backward, strict=True))
-    from kcopt.sensitivity import engine
+    from kcopt.analysis.sensitivity import engine
 
     monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)  # the workers, not this process
     pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=200, seed=11, jobs=2))
@@ -242,7 +242,7 @@ def test_jobs_keep_small_work_in_this_process(demo: kcopt.Result) -> None:
     """The demo's 30 draws take milliseconds: `jobs=2` runs them here (no worker started)
     and gives the serial table; the split point is where the projected rest passes
     `PARALLEL_AFTER_S`."""
-    from kcopt.sensitivity import engine
+    from kcopt.analysis.sensitivity import engine
 
     calls = []
 

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 import kcopt
 from kcopt.cli import app
-from kcopt.geo import load_geography
-from kcopt.rules import load_rules
-from kcopt.schema import canonical_column
-from kcopt.workbook.template import DATA_SHEET, FIELDS, HELP_SHEET, LISTS_SHEET, RULES_SHEET
-from kcopt.workbook.xlsx import write_into
+from kcopt.core.geo import load_geography
+from kcopt.inputs.schema import canonical_column
+from kcopt.present.workbook.template import DATA_SHEET, FIELDS, HELP_SHEET, LISTS_SHEET, RULES_SHEET
+from kcopt.present.workbook.xlsx import write_into
+from kcopt.rules.rates import load_rules
 from spreadsheet import error_cells, mismatches
 
 runner = CliRunner()

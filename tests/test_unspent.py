@@ -155,7 +155,7 @@ def test_report_shows_the_idle_budget_in_its_headline(tmp_path: Path) -> None:
 
 def test_english_message(tmp_path: Path) -> None:
     import kcopt
-    from kcopt.unspent import unspent_warnings
+    from kcopt.analysis.unspent import unspent_warnings
 
     solve(tmp_path, SIXTY)
     sc = kcopt.load_scenario(tmp_path / "s.yaml")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import kcopt
-from kcopt.language import using
-from kcopt.sensitivity import draw_weights
+from kcopt.analysis.sensitivity import draw_weights
+from kcopt.core.language import using
 
 
 def test_breakdown_by_an_unknown_grouping(demo_folder: Path) -> None:

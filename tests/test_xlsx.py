@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import kcopt
 from kcopt.cli import app
-from kcopt.workbook.base import SHEETS
-from kcopt.workbook.xlsx import allocation_book, write_into
+from kcopt.present.workbook.base import SHEETS
+from kcopt.present.workbook.xlsx import allocation_book, write_into
 from spreadsheet import error_cells, formula_cells, mismatches
 from workbooks import GOVERNMENT_SCENARIO, government_form
 
@@ -268,8 +268,8 @@ def test_fast_rows_match_xlsxwriter_public_api(demo: tuple[kcopt.Run, Path], tmp
     equals the one XlsxWriter's public API writes (values, formulas, formats, fonts)."""
     import dataclasses
 
-    import kcopt.workbook.base as base
-    from kcopt.workbook.allocation import write_allocation_xlsx
+    import kcopt.present.workbook.base as base
+    from kcopt.present.workbook.allocation import write_allocation_xlsx
 
     run = dataclasses.replace(demo[0], allocation=demo[0].allocation.copy())
     run.allocation.loc[0, "name"] = " <b>&amp; lead\x01 space_x0041_ "  # escapes and controls

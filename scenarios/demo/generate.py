@@ -5,7 +5,7 @@
 
 from pathlib import Path
 
-from kcopt.synth import write_demo
+from kcopt.inputs.synth import write_demo
 
 if __name__ == "__main__":
     write_demo(Path(__file__).parent, n=800, seed=2026)

@@ -15,8 +15,6 @@ or all at once: ``kcopt.run(sc, out=Path("out/demo"))``. Words are Vietnamese by
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,34 +23,39 @@ from kcopt._version import __version__
 # Names resolve on first use (PEP 562): `import kcopt` stays light, so `kcopt --help` and
 # commands that need neither pandas nor a solver start fast; each name costs its import once.
 _LAZY = {
-    "Comparison": "kcopt.comparison", "compare": "kcopt.comparison",
-    "Finding": "kcopt.diagnose", "elastic_diagnosis": "kcopt.diagnose",
-    "presolve_checks": "kcopt.diagnose",
-    "InfeasibleError": "kcopt.errors", "InputError": "kcopt.errors", "UsageError": "kcopt.errors",
-    "KcoptError": "kcopt.errors", "Problem": "kcopt.errors", "SolverError": "kcopt.errors",
-    "report_html": "kcopt.htmlreport", "write_report": "kcopt.htmlreport",
+    "Comparison": "kcopt.present.comparison", "compare": "kcopt.present.comparison",
+    "Finding": "kcopt.analysis.diagnose", "elastic_diagnosis": "kcopt.analysis.diagnose",
+    "presolve_checks": "kcopt.analysis.diagnose",
+    "InfeasibleError": "kcopt.core.errors", "InputError": "kcopt.core.errors",
+    "UsageError": "kcopt.core.errors",
+    "KcoptError": "kcopt.core.errors", "Problem": "kcopt.core.errors",
+    "SolverError": "kcopt.core.errors",
+    "report_html": "kcopt.present.htmlreport", "write_report": "kcopt.present.htmlreport",
     "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
     "Run": "kcopt.pipeline", "run": "kcopt.outputs",
-    "allocation_by_year": "kcopt.report", "allocation_table": "kcopt.report",
-    "by_year_table": "kcopt.report", "constraint_table": "kcopt.report",
-    "summary": "kcopt.report",
-    "resolve": "kcopt.whatif",
-    "RuleSet": "kcopt.rules", "load_rules": "kcopt.rules",
-    "Scenario": "kcopt.scenario", "Target": "kcopt.scenario", "load_scenario": "kcopt.scenario",
-    "Projects": "kcopt.schema", "read_projects": "kcopt.schema",
-    "Sensitivity": "kcopt.sensitivity", "run_sensitivity": "kcopt.sensitivity",
-    "Result": "kcopt.solve", "Status": "kcopt.solve", "solve": "kcopt.solve",
-    "Outcome": "kcopt.views", "breakdown": "kcopt.views", "load_output": "kcopt.views",
-    "get_language": "kcopt.words", "set_language": "kcopt.language",
+    "allocation_by_year": "kcopt.analysis.report", "allocation_table": "kcopt.analysis.report",
+    "by_year_table": "kcopt.analysis.report", "constraint_table": "kcopt.analysis.report",
+    "summary": "kcopt.analysis.report",
+    "resolve": "kcopt.analysis.whatif",
+    "RuleSet": "kcopt.rules.rates", "load_rules": "kcopt.rules.rates",
+    "Scenario": "kcopt.inputs.scenario", "Target": "kcopt.inputs.scenario",
+    "load_scenario": "kcopt.inputs.scenario",
+    "Projects": "kcopt.inputs.schema", "read_projects": "kcopt.inputs.schema",
+    "Sensitivity": "kcopt.analysis.sensitivity", "run_sensitivity": "kcopt.analysis.sensitivity",
+    "Result": "kcopt.solvers.solve", "Status": "kcopt.solvers.solve",
+    "solve": "kcopt.solvers.solve",
+    "Outcome": "kcopt.present.views", "breakdown": "kcopt.present.views",
+    "load_output": "kcopt.present.views",
+    "get_language": "kcopt.core.words", "set_language": "kcopt.core.language",
 }
 
 
-_LIGHT = {"kcopt.errors", "kcopt.words", "kcopt.language", "kcopt.rules"}
+_LIGHT = {"kcopt.core.errors", "kcopt.core.words", "kcopt.core.language", "kcopt.rules.rates"}
 
 
 def __getattr__(name: str) -> Any:
     if name == "plots":
-        return importlib.import_module("kcopt.plots")
+        return importlib.import_module("kcopt.present.plots")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kcopt' has no attribute {name!r}")
@@ -70,9 +73,12 @@ def _attach() -> None:
     used, so no record imports upwards."""
     if _attached:
         return
-    from kcopt import display, outputs, plots, report  # start-up: only once records are used
-    from kcopt.comparison import Comparison
-    from kcopt.solve import Result
+    # start-up: the layers above load only once records are used
+    from kcopt import outputs
+    from kcopt.analysis import report
+    from kcopt.present import display, plots
+    from kcopt.present.comparison import Comparison
+    from kcopt.solvers.solve import Result
 
     for cls, name, fn in ((Result, "allocation", report.allocation_table),
                           (Result, "to_frame", report.allocation_table),
@@ -92,24 +98,20 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-class _Package(types.ModuleType):
-    """Importing the submodule `kcopt.solve` would set `kcopt.solve` to that module; the
-    public name stays the function, as with the eager imports of before."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "solve" and isinstance(value, types.ModuleType):
-            value = value.solve
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:
-    from kcopt import plots
-    from kcopt.comparison import Comparison, compare
-    from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
-    from kcopt.errors import (
+    from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
+    from kcopt.analysis.report import (
+        allocation_by_year,
+        allocation_table,
+        by_year_table,
+        constraint_table,
+        summary,
+    )
+    from kcopt.analysis.sensitivity import Sensitivity, run_sensitivity
+    from kcopt.analysis.whatif import resolve
+    from kcopt.core.errors import (
         InfeasibleError,
         InputError,
         KcoptError,
@@ -117,26 +119,19 @@ if TYPE_CHECKING:
         SolverError,
         UsageError,
     )
-    from kcopt.htmlreport import report_html, write_report
-    from kcopt.language import set_language
-    from kcopt.model import LinearProgram, Model, build  # type: ignore[no-redef]
+    from kcopt.core.language import set_language
+    from kcopt.core.words import get_language
+    from kcopt.inputs.scenario import Scenario, Target, load_scenario
+    from kcopt.inputs.schema import Projects, read_projects
+    from kcopt.model import LinearProgram, Model, build
     from kcopt.outputs import run
     from kcopt.pipeline import Run
-    from kcopt.report import (
-        allocation_by_year,
-        allocation_table,
-        by_year_table,
-        constraint_table,
-        summary,
-    )
-    from kcopt.rules import RuleSet, load_rules
-    from kcopt.scenario import Scenario, Target, load_scenario
-    from kcopt.schema import Projects, read_projects
-    from kcopt.sensitivity import Sensitivity, run_sensitivity
-    from kcopt.solve import Result, Status, solve
-    from kcopt.views import Outcome, breakdown, load_output
-    from kcopt.whatif import resolve
-    from kcopt.words import get_language
+    from kcopt.present import plots
+    from kcopt.present.comparison import Comparison, compare
+    from kcopt.present.htmlreport import report_html, write_report
+    from kcopt.present.views import Outcome, breakdown, load_output
+    from kcopt.rules.rates import RuleSet, load_rules
+    from kcopt.solvers.solve import Result, Status, solve
 
 def demo_scenario_path() -> Path:
     """The bundled demo scenario (`scenarios/demo/demo.yaml` in the source tree)."""

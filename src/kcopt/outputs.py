@@ -21,20 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kcopt.comparison import Comparison
-from kcopt.errors import InfeasibleError, OutputError
+from kcopt.analysis.report import allocation_by_year
+from kcopt.analysis.sensitivity.analyses import selection_mode
+from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
+from kcopt.core.errors import InfeasibleError, OutputError
+from kcopt.core.text import ascii_name
+from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
 from kcopt.io.write import atomic_write, write_csv, write_json
 from kcopt.model import Model
 from kcopt.pipeline import Run
 from kcopt.pipeline import run as compute
-from kcopt.plots import comparison as comparison_figure
-from kcopt.report import allocation_by_year
-from kcopt.scenario import Scenario, load_scenario
-from kcopt.sensitivity.analyses import selection_mode
-from kcopt.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
-from kcopt.solve import Result
-from kcopt.text import ascii_name
+from kcopt.present.comparison import Comparison
+from kcopt.present.plots import comparison as comparison_figure
+from kcopt.solvers.solve import Result
 
 
 def default_output_dir(scenario: Scenario) -> Path:
@@ -59,7 +59,7 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     if write_model is not None and not model_in_out:
         folders.check_model_path(write_model, inputs)
     if out is not None and plots:  # the plot process imports matplotlib while this one solves
-        from kcopt.figures.plotjob import prepare  # start-up: the child imports matplotlib
+        from kcopt.present.figures.plotjob import prepare  # start-up: the child imports matplotlib
 
         prepare()
 
@@ -107,12 +107,14 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
     files.append(write_json(summ, out / "summary.json"))
     plots_done = None
     if plots:  # drawn beside the workbooks (a child process where the platform allows)
-        from kcopt.figures.plotjob import start_plots  # start-up: forks, or imports matplotlib
+        from kcopt.present.figures.plotjob import (
+            start_plots,  # start-up: forks, or imports matplotlib
+        )
 
         plots_done = start_plots(r.summary, out / "plots")
     if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
-        from kcopt.workbook.allocation import write_allocation_xlsx  # start-up: XlsxWriter
-        from kcopt.workbook.annex import write_annex  # start-up: only when asked
+        from kcopt.present.workbook.allocation import write_allocation_xlsx  # start-up: XlsxWriter
+        from kcopt.present.workbook.annex import write_annex  # start-up: only when asked
 
         files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
         # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
@@ -171,7 +173,7 @@ def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = T
                              "conditional_on_selection": bool(result.model.lp.integer.any())},
                             out / "sensitivity.json"))
     if plots:
-        from kcopt.figures import sensitivity as sp  # start-up: matplotlib only for plots
+        from kcopt.present.figures import sensitivity as sp  # start-up: matplotlib only for plots
 
         files += sp.write_plots(s, result, out / "plots")
     return files
@@ -268,7 +270,7 @@ def write_comparison(cmp: Comparison, folder: Path, plot: bool = True) -> list[P
 
         files.append(atomic_write(stage / "compare.txt", write_text))
         if plot:
-            from kcopt.figures.charts import save_png  # start-up: matplotlib only for plots
+            from kcopt.present.figures.charts import save_png  # start-up: matplotlib only for plots
 
             files.append(save_png(comparison_figure(cmp), stage / "compare.png"))
     return [folder / f.relative_to(stage) for f in files]

@@ -15,19 +15,19 @@ from typing import Any
 
 import pandas as pd
 
-from kcopt.diagnose import Finding, elastic_diagnosis, presolve_checks
-from kcopt.errors import InfeasibleError, Problem, SolverError
+from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
+from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
+from kcopt.analysis.unspent import unspent_warnings
+from kcopt.core.errors import InfeasibleError, Problem, SolverError
+from kcopt.core.vocabulary import canonical_column, is_header
+from kcopt.core.words import _, fixed, get_language
+from kcopt.inputs.scenario import Scenario, load_scenario
+from kcopt.inputs.schema import Projects, validate
 from kcopt.io.form import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.model import Model, build
-from kcopt.report import allocation_table, constraint_table, summary, warning_record
-from kcopt.rules import load_rules
-from kcopt.scenario import Scenario, load_scenario
-from kcopt.schema import Projects, validate
-from kcopt.solve import Result, Status, solve
-from kcopt.unspent import unspent_warnings
-from kcopt.vocabulary import canonical_column, is_header
-from kcopt.words import _, fixed, get_language
+from kcopt.rules.rates import load_rules
+from kcopt.solvers.solve import Result, Status, solve
 
 
 @dataclass

@@ -22,11 +22,11 @@ import yaml
 
 import kcopt
 from kcopt.app.workspace import MAX_ROWS, TIME_LIMIT, Workspace
-from kcopt.errors import InfeasibleError, InputError, Problem
+from kcopt.core.errors import InfeasibleError, InputError, Problem
+from kcopt.core.vocabulary import CRITERIA
+from kcopt.core.words import _, fixed, get_language
+from kcopt.inputs.scenario import Scenario
 from kcopt.pipeline import Run
-from kcopt.scenario import Scenario
-from kcopt.vocabulary import CRITERIA
-from kcopt.words import _, fixed, get_language
 
 PATH_KEYS = ("projects", "extends")
 WEIGHT_KEYS = CRITERIA
@@ -121,7 +121,7 @@ def load(ws: Workspace, data: dict[str, Any]) -> Scenario:
 def local_budgets(sc: Scenario) -> dict[str, float]:
     """Each province's local budget, every one of the 34 listed (0 where none is given)."""
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.geo import load_geography
+    from kcopt.core.geo import load_geography
 
     return {p: float(sc.local_budgets.get(p, 0.0)) for p in load_geography().provinces}
 
@@ -153,11 +153,11 @@ def replan(previous: Run, sc: Scenario) -> Run:
     solver fails, so the diagnosis is the pipeline's own.
     """
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.report import allocation_table, constraint_table, summary, warning_record
+    from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
 
     result = None
     if _weights_or_budgets_only(previous.scenario, sc):
-        from kcopt.whatif import resolve
+        from kcopt.analysis.whatif import resolve
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
         weights = {k: sc.weights.get(k, 0.0) for k in CRITERIA}
@@ -167,9 +167,9 @@ def replan(previous: Run, sc: Scenario) -> Run:
                                             for p in provinces}})
         model = result.model
     else:
-        # the functions by their modules: `kcopt.build` and `kcopt.solve` are also module names
+        # the functions by their modules (`kcopt.model.build.build`, `kcopt.solvers.solve.solve`)
         from kcopt.model.build import build
-        from kcopt.solve import solve
+        from kcopt.solvers.solve import solve
 
         model = build(previous.projects, sc)
         if kcopt.presolve_checks(model):
@@ -262,7 +262,7 @@ def sensitivity_steps(run: Run, draws: int,
     """Run the sensitivity suite one analysis at a time, yielding (next step, share done);
     the finished `Sensitivity` is in `.value` of the generator's StopIteration."""
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.sensitivity import (
+    from kcopt.analysis.sensitivity import (
         budget_sweep,
         policy_prices,
         ranging,
@@ -302,7 +302,7 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     writes, report.html, the scenario and, when run, the sensitivity files."""
     # start-up: the app loads what a step needs when the step runs
     from kcopt.outputs import write_outputs, write_sensitivity
-    from kcopt.views import outcome
+    from kcopt.present.views import outcome
 
     folder = ws.out / f"plan-{plan.number}-{get_language()}"  # the files speak the language
     if (folder / "scenario.yaml").exists():

@@ -17,10 +17,10 @@ import streamlit as st
 
 from kcopt.app import engine, workspace
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
-from kcopt.errors import InfeasibleError, InputError, KcoptError
-from kcopt.language import using
-from kcopt.vocabulary import DEFAULT_WEIGHTS
-from kcopt.words import DEFAULT, N_, _, fixed, get_language, languages
+from kcopt.core.errors import InfeasibleError, InputError, KcoptError
+from kcopt.core.language import using
+from kcopt.core.vocabulary import DEFAULT_WEIGHTS
+from kcopt.core.words import DEFAULT, N_, _, fixed, get_language, languages
 
 PLAN_NAME = N_("Industrial-promotion plan")
 DEFAULT_DATA: dict[str, Any] = {
@@ -245,7 +245,7 @@ def scenario_section(s: Any) -> dict[str, Any]:
         local = budgets.get("local")
         if isinstance(local, dict) or local is None:
             # start-up: the app loads what a step needs when the step runs
-            from kcopt.geo import load_geography
+            from kcopt.core.geo import load_geography
 
             provinces = list(load_geography().provinces)
             frame = pd.DataFrame({"province": provinces,
@@ -293,7 +293,7 @@ def scenario_section(s: Any) -> dict[str, Any]:
 
 def target_columns() -> list[str]:
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.scenario import TARGET_KEYS
+    from kcopt.inputs.scenario import TARGET_KEYS
 
     return [c for c in engine.TARGET_COLUMNS if c in TARGET_KEYS]
 
@@ -333,8 +333,8 @@ def edit_rows(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[
 
 def rules_section(sc: Any) -> None:
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.geo import load_geography
-    from kcopt.rules import load_rules
+    from kcopt.core.geo import load_geography
+    from kcopt.rules.rates import load_rules
 
     with st.expander(_("Support rates in force")):
         options = ["", *load_geography().provinces]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kcopt.errors import InputError, Problem
+from kcopt.core.errors import InputError, Problem
 
 MAX_UPLOAD_MB = int(os.environ.get("KCOPT_APP_MAX_UPLOAD_MB", "20"))
 MAX_ROWS = int(os.environ.get("KCOPT_APP_MAX_ROWS", "20000"))

@@ -17,9 +17,9 @@ from kcopt.cli import solve as _solve
 from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
-from kcopt.errors import InputError
-from kcopt.language import set_language
-from kcopt.words import N_
+from kcopt.core.errors import InputError
+from kcopt.core.language import set_language
+from kcopt.core.words import N_
 
 
 class _Commands(TyperGroup):
@@ -61,7 +61,7 @@ class _Command(TyperCommand):
 
 def _usage(text: str) -> str:
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.words import _
+    from kcopt.core.words import _
 
     return text.replace("Usage:", _("Usage:"), 1)
 
@@ -70,7 +70,7 @@ def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
     """Typer builds the help texts once, in English (as written in the code); put them, and
     typer's own few words around them, in the language in use before any help is shown."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.words import _, literal
+    from kcopt.core.words import _, literal
 
     for command in [group, *group.commands.values()]:
         helper = command.get_help_option(ctx)  # click's "--help" line: made once, then kept
@@ -117,8 +117,8 @@ def _main(
 ):
     STATE["debug"] = debug
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt import limits
-    from kcopt.errors import InputError
+    from kcopt.core import limits
+    from kcopt.core.errors import InputError
 
     for item in limit:
         try:

@@ -29,7 +29,7 @@ def app_command(
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.app import PAGE
     from kcopt.app.workspace import MAX_UPLOAD_MB
-    from kcopt.errors import InputError
+    from kcopt.core.errors import InputError
 
     try:
         import streamlit  # noqa: F401

@@ -11,8 +11,8 @@ from typing import Any
 
 import typer
 
-from kcopt.errors import InfeasibleError, InputError, KcoptError, Problem
-from kcopt.words import _
+from kcopt.core.errors import InfeasibleError, InputError, KcoptError, Problem
+from kcopt.core.words import _
 
 STATE: dict[str, Any] = {"debug": False}
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,

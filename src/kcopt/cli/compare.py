@@ -29,12 +29,12 @@ def compare_command(
     Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.analysis.wording import money, percent
     from kcopt.cli.common import STATE
-    from kcopt.comparison import compare
+    from kcopt.core.words import _
     from kcopt.outputs import write_comparison
-    from kcopt.views import DAMAGE, damaged, load_output
-    from kcopt.wording import money, percent
-    from kcopt.words import _
+    from kcopt.present.comparison import compare
+    from kcopt.present.views import DAMAGE, damaged, load_output
 
     a, b = load_output(out_a), load_output(out_b)
     try:

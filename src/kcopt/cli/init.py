@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, user_errors
-from kcopt.errors import InputError, Problem
-from kcopt.words import _
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _
 
 
 @user_errors
@@ -27,10 +27,10 @@ def init_command(
     Example: kcopt init ke-hoach-2026.xlsx && kcopt solve ke-hoach-2026-kich-ban.yaml
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.geo import load_geography
+    from kcopt.core.geo import load_geography
+    from kcopt.inputs.schema import read_projects
+    from kcopt.inputs.starter import scenario_text
     from kcopt.io.write import atomic_write
-    from kcopt.schema import read_projects
-    from kcopt.starter import scenario_text
 
     prov = None
     if province is not None:

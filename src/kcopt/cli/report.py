@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, user_errors
-from kcopt.words import _, fixed
+from kcopt.core.words import _, fixed
 
 
 @user_errors
@@ -29,9 +29,9 @@ def report_command(
 
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.cli.common import STATE
-    from kcopt.htmlreport import write_report
     from kcopt.io import folders as outputs
-    from kcopt.views import DAMAGE, damaged, load_output
+    from kcopt.present.htmlreport import write_report
+    from kcopt.present.views import DAMAGE, damaged, load_output
 
     # read and written under the folder's lock: the report is of one run's files
     with outputs.folder_lock(out) if out.is_dir() else contextlib.nullcontext():

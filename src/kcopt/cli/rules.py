@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import user_errors
-from kcopt.words import N_, _, data_text, fund_name, get_language, num, pct
+from kcopt.core.words import N_, _, data_text, fund_name, get_language, num, pct
 
 
 @user_errors
@@ -32,10 +32,10 @@ def rules_command(
     from datetime import date
 
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.errors import InputError
-    from kcopt.geo import load_geography
-    from kcopt.rules import load_rules
-    from kcopt.scenario import load_scenario
+    from kcopt.core.errors import InputError
+    from kcopt.core.geo import load_geography
+    from kcopt.inputs.scenario import load_scenario
+    from kcopt.rules.rates import load_rules
 
     rules = load_rules()
     prov = None
@@ -47,7 +47,7 @@ def rules_command(
     if scenario:
         rules = load_scenario(scenario).rule_set()
     if provincial:
-        from kcopt.ratefiles import files_in, read_rule_files
+        from kcopt.inputs.ratefiles import files_in, read_rule_files
 
         paths = [p for spec in provincial for p in files_in(spec)]
         rules = read_rule_files(paths, [], rules).apply(rules)
@@ -74,7 +74,7 @@ def _fmt(rate: float | None, ceiling: float | None) -> str:
 
 def _render(rules, table, prov: str | None) -> str:
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.rules import DECREE32_BASIS
+    from kcopt.rules.rates import DECREE32_BASIS
 
     day = rules.today.strftime("%d/%m/%Y")
     lines = [_("Rule set {version} — in force on {day}").format(version=rules.version, day=day)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
-from kcopt.words import N_, _, fixed
+from kcopt.core.words import N_, _, fixed
 
 if TYPE_CHECKING:
-    from kcopt.sensitivity.suite import Sensitivity
+    from kcopt.analysis.sensitivity.suite import Sensitivity
 
 # a project's class over the weight draws: funded in (nearly) all, some, or none of them
 CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N_("exterior")}
@@ -48,10 +48,10 @@ def sensitivity_command(
     Example: kcopt sensitivity scenarios/demo/demo.yaml -o out/demo --draws 500 --jobs 2
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.analysis.sensitivity import run_sensitivity
+    from kcopt.inputs.scenario import load_scenario
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run, write_sensitivity
-    from kcopt.scenario import load_scenario
-    from kcopt.sensitivity import run_sensitivity
 
     bounds = parse_bounds(bound)
     sc = load_scenario(scenario)
@@ -71,8 +71,8 @@ def sensitivity_command(
 def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:
     """`--bound green=0.1:0.3` options as {criterion: (low, high)}."""
     # start-up: loaded when the command runs, so `kcopt --help` stays light
-    from kcopt.errors import InputError
-    from kcopt.vocabulary import CRITERIA
+    from kcopt.core.errors import InputError
+    from kcopt.core.vocabulary import CRITERIA
 
     bounds: dict[str, tuple[float, float]] = {}
     for b in bound:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
-from kcopt.words import _, fixed, num
+from kcopt.core.words import _, fixed, num
 
 
 @user_errors
@@ -37,14 +37,14 @@ def solve_command(
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.inputs.scenario import load_scenario
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run
-    from kcopt.scenario import load_scenario
 
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
     if into is not None:  # openpyxl only when the planner's own workbook is edited
-        from kcopt.workbook.xlsx import check_into, into_target, write_into
+        from kcopt.present.workbook.xlsx import check_into, into_target, write_into
 
         check_into(into)
     inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]

@@ -21,7 +21,7 @@ def template_command(
     Example: kcopt template ke-hoach-2026.xlsx
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.workbook.template import DATA_SHEET, write_template
+    from kcopt.present.workbook.template import DATA_SHEET, write_template
 
     write_template(out, rows=rows, force=force)
     err(f"wrote {out}: fill in sheet '{DATA_SHEET}', then `kcopt validate {out}`")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, show_warnings, user_errors
-from kcopt.words import _
+from kcopt.core.words import _
 
 
 @user_errors
@@ -22,9 +22,9 @@ def validate_command(
     Example: kcopt validate scenarios/demo/projects.csv
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.inputs.scenario import load_scenario
+    from kcopt.inputs.schema import read_projects
     from kcopt.model import build
-    from kcopt.scenario import load_scenario
-    from kcopt.schema import read_projects
 
     is_scenario = file.suffix.lower() in (".yaml", ".yml", ".json")
     if is_scenario:
@@ -38,13 +38,13 @@ def validate_command(
                                                                   count=len(projects))
         frame = model.projects
     else:
-        from kcopt.geo import load_geography
+        from kcopt.core.geo import load_geography
 
         prov = load_geography().resolve(province).name if province else None
         projects = read_projects(file, sheet, province=prov)
         warnings = list(projects.warnings)
         what = _("{count} projects").format(count=len(projects))
-        from kcopt.rules import compute_caps, load_rules
+        from kcopt.rules.rates import compute_caps, load_rules
 
         frame = projects.frame
         caps = compute_caps(frame, load_rules())

@@ -22,8 +22,8 @@ import codecs
 import re
 import unicodedata
 
-from kcopt.errors import InputError, Problem
-from kcopt.words import _
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _
 
 
 def _char(b: bytes, encoding: str) -> str | None:

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from kcopt.errors import InfeasibleError, OutputError
+from kcopt.core.errors import InfeasibleError, OutputError
 
 Family = Literal["solve", "compare"]
 MARKER = ".kcopt-run.json"

@@ -26,16 +26,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from kcopt.errors import InputError, Problem
-from kcopt.geo import load_geography
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.geo import load_geography
+from kcopt.core.parse import parse_number_text
+from kcopt.core.text import fold
+from kcopt.core.vocabulary import FUND_CHOICES, LEVELS, canonical_column
+from kcopt.core.words import N_, _, num
 from kcopt.io.layout import _SUBTOTAL
 from kcopt.io.read import RawTable
 from kcopt.io.sheets import cell_ref
-from kcopt.parse import parse_number_text
-from kcopt.rules import load_rules
-from kcopt.text import fold
-from kcopt.vocabulary import FUND_CHOICES, LEVELS, canonical_column
-from kcopt.words import N_, _, num
+from kcopt.rules.rates import load_rules
 
 UNIT_SCALES = {"trieu dong": 1.0, "trd": 1.0, "tr dong": 1.0, "trieu": 1.0,
                "million vnd": 1.0, "dong": 1e-6, "vnd": 1e-6, "vn dong": 1e-6,

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kcopt.core.text import fold
 from kcopt.io.sheets import Merge, cell_ref
-from kcopt.text import fold
 
 ColumnName = Callable[[str], "str | None"]
 

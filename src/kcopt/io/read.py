@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kcopt import limits
-from kcopt.errors import InputError, Problem
+from kcopt.core import limits
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.limits import check_input_path, read_input_bytes
+from kcopt.core.text import fold
+from kcopt.core.words import _
 from kcopt.io.encoding import decode_text
 from kcopt.io.layout import ColumnName, find_header, locate
 from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref, get_column_letter
-from kcopt.limits import check_input_path, read_input_bytes
-from kcopt.text import fold
-from kcopt.words import _
 
 HEADER_SCAN_ROWS = 30
 

@@ -5,7 +5,7 @@ does not expose (merged cells, formulas whose value was never saved).
 A password-protected workbook is not a zip at all: Excel wraps the encrypted package in an OLE
 compound file (the same container as an old .xls), which starts with the bytes D0 CF 11 E0.
 
-Nothing the file claims about itself is trusted (`kcopt.limits`): its parts are checked against
+Nothing the file claims about itself is trusted (`kcopt.core.limits`): its parts are checked against
 the decompressed-size limit and read through once before openpyxl sees them (a corrupted part
 is named, a cell longer than the limit refused), and sheets are read to their real last row and
 column, not to the stored `<dimension>`, which may be stale or claim XFD1048576.
@@ -25,8 +25,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from kcopt import limits
-from kcopt.errors import InputError, Problem
+from kcopt.core import limits
+from kcopt.core.errors import InputError, Problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.errors import InputError, Problem
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import N_, _, data_text, num, status_name
+from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.schema import Projects
 from kcopt.model.constraints import (
     add_budget_constraints,
     add_cap_constraints,
@@ -33,10 +36,7 @@ from kcopt.model.integer import (
 )
 from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
-from kcopt.rules import FUNDS, CapTable, RuleSet, compute_caps, load_rules
-from kcopt.scenario import Scenario
-from kcopt.schema import Projects
-from kcopt.words import N_, _, data_text, num, status_name
+from kcopt.rules.rates import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,

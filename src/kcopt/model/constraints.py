@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.errors import Problem
+from kcopt.core.errors import Problem
+from kcopt.core.words import _
+from kcopt.inputs.scenario import Scenario
 from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection
-from kcopt.rules import FUNDS
-from kcopt.scenario import Scenario
-from kcopt.words import _
+from kcopt.rules.rates import FUNDS
 
 
 def _suffix(years: tuple[int, ...], k: int) -> str:

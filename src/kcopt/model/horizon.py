@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kcopt.errors import InputError, Problem
-from kcopt.words import _
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _
 
 _SEP = re.compile(r"[/;\-–+ ]+")
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kcopt.errors import InputError, Problem
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _
 from kcopt.model.program import INF, RowBlock
-from kcopt.words import _
 
 _LIST = re.compile(r"[;,\s]+")
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.errors import Problem
-from kcopt.rules import CapTable, RuleSet
-from kcopt.scenario import Scenario
+from kcopt.core.errors import Problem
+from kcopt.inputs.scenario import Scenario
+from kcopt.rules.rates import CapTable, RuleSet
 
 INF = np.inf
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kcopt.errors import Problem
-from kcopt.scenario import Scenario, Target
-from kcopt.vocabulary import CRITERIA, GROUP_PRIORITY, TYPICAL_SCORE
+from kcopt.core.errors import Problem
+from kcopt.core.vocabulary import CRITERIA, GROUP_PRIORITY, TYPICAL_SCORE
+from kcopt.inputs.scenario import Scenario, Target
 
 
 def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Solver backends. Each takes a `LinearProgram` and returns a `RawSolution`; `kcopt.solve`
+"""Solver backends. Each takes a `LinearProgram` and returns a `RawSolution`; `kcopt.solvers.solve`
 normalises statuses and dual signs so no backend's conventions leak to users."""
 
 from __future__ import annotations

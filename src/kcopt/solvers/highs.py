@@ -13,8 +13,8 @@ import numpy as np
 from kcopt.solvers import RawSolution
 
 if TYPE_CHECKING:
+    from kcopt.inputs.scenario import SolverOptions
     from kcopt.model import LinearProgram
-    from kcopt.scenario import SolverOptions
 
 _STATUS = {
     "kOptimal": "optimal",

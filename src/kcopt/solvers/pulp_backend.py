@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pulp
 
-from kcopt.errors import InputError, SolverError
-from kcopt.scenario import SolverOptions
+from kcopt.core.errors import InputError, SolverError
+from kcopt.core.text import ascii_name
+from kcopt.core.words import _
+from kcopt.inputs.scenario import SolverOptions
 from kcopt.solvers import RawSolution
-from kcopt.text import ascii_name
-from kcopt.words import _
 
 if TYPE_CHECKING:
     from kcopt.model import LinearProgram

@@ -1,0 +1,484 @@
+"""Tables a planner reads: the allocation with a reason per project, the constraints with their
+prices, and the summary by province, region and content type."""
+
+from __future__ import annotations
+
+import os
+import weakref
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt._version import __version__
+from kcopt.analysis.wording import describe_row
+from kcopt.core.errors import Problem
+from kcopt.core.geo import load_geography
+from kcopt.core.words import _, fund_name, get_language, num, pct, sig
+from kcopt.model.constraints import scope_budget, scope_name
+from kcopt.rules.rates import FUNDS, describe_cap
+from kcopt.solvers.solve import Result
+
+FUNDED_AT = 0.999
+ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "level", "score",
+                      "cap", "central", "local", "total", "fraction", "status", "reason"]
+SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
+
+
+def target_shares(result: Result) -> dict[int, tuple[float, float]]:
+    """Row → (share required, share achieved) for the rows of share targets.
+
+    A share-of-allocated row reads `Σ s·x − share·T`, so what it counts is its activity plus
+    share·T, achieved = counted / T; a share-of-budget row counts Σ s·x against the budget B.
+    Achieved is NaN when nothing is allocated in the scope (T = 0)."""
+    model, lp = result.model, result.model.lp
+    x = result.x
+    if x is None:
+        return {}
+    act = lp.A @ x
+    out: dict[int, tuple[float, float]] = {}
+    for t in model.scenario.targets:
+        if t.share is None:
+            continue
+        if t.share_of == "budget":
+            base = scope_budget(model.scenario, t.fund, t.year)
+            offset = 0.0
+        else:
+            name = scope_name(t.fund, t.year)
+            if name not in lp.col_names:
+                continue
+            base = float(x[lp.col_names.index(name)])
+            offset = t.share * base
+        for i, n in enumerate(lp.row_names):
+            if lp.row_family[i] == "target" and (n == t.name or n.startswith(t.name + ":")):
+                counted = float(act[i]) + offset
+                out[i] = (t.share, counted / base if base > 1e-9 else float("nan"))
+    return out
+
+
+def _limiting_phrases(lp, pi: np.ndarray, labels: dict[str, str]) -> dict[int, str]:
+    """Row → planner phrase. A `total:` row only carries the price of the share targets that
+    measure against that total, so it is named after them."""
+    phrases: dict[int, str] = {}
+    A = lp.A.tocsc()
+    for i, name in enumerate(lp.row_names):
+        if not name.startswith("total:"):
+            continue
+        t_col = lp.col_names.index(name) if name in lp.col_names else -1
+        if t_col < 0:
+            continue
+        col = A[:, t_col]
+        users = [r for r in col.indices if r != i and abs(pi[r]) > 1e-12]
+        if users:
+            phrases[i] = _(" and ").join(
+                _("{constraint} binding").format(constraint=describe_row(
+                    lp.row_names[r], lp.row_upper[r], labels=labels))
+                for r in users)
+    return phrases
+
+
+def allocation_table(result: Result) -> pd.DataFrame:
+    """One row per project: cap, central, local, total, fraction, status and the reason."""
+    model = result.model
+    frame = model.projects
+    n = len(frame)
+    money = np.zeros((n, 2))
+    x = result.x if result.x is not None else np.zeros(model.lp.shape[1])
+    is_x = model.col_project >= 0
+    is_x &= model.col_fund >= 0
+    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
+    money = np.where(np.abs(money) < 1e-7, 0.0, money)
+    total = money.sum(axis=1)
+    cap = frame["cap"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(cap > 0, total / cap, 0.0)
+    status = frame["status"].to_numpy(object).copy()
+    reason = frame["reason"].to_numpy(object).copy()
+    open_ = status == ""
+    status[open_ & (fraction >= FUNDED_AT)] = "funded"
+    status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
+    status[open_ & (total <= 1e-6)] = "unfunded"
+    if result.status.has_solution:
+        reason[open_] = _reasons(result, money, status, fraction)[open_]
+    out = pd.DataFrame({
+        "project_id": frame["project_id"], "name": frame["name"],
+        "province": frame["province"], "region": frame["region"],
+        "category": frame["category"], "level": frame["level"],
+        "score": frame["score"].round(6), "cap": np.round(cap, 4),
+        "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
+        "total": np.round(total, 4), "fraction": np.round(fraction, 6),
+        "status": status, "reason": reason,
+    })
+    if model.years and model.col_start is not None:
+        # multi-year plans: the start year chosen, said in the reason too
+        xs = model.x_columns
+        paid = x[xs] > 1e-6
+        start = np.full(n, 10**6)
+        np.minimum.at(start, model.col_project[xs][paid], model.col_start[xs][paid])
+        has = start < 10**6
+        years = np.array(model.years)
+        first = years[np.minimum(start, len(years) - 1)]
+        out.insert(12, "start_year", pd.Series(first, dtype="Int64").where(has))
+        out.loc[has & open_, "reason"] = [_("{reason}; starts {year}").format(
+            reason=r, year=y) for r, y in zip(
+            out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
+    for col in model.extra_columns:
+        if col not in out:
+            out[col] = frame[col].to_numpy()
+    return out
+
+
+def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
+    """Row index and value of the largest entry in each column of a CSC matrix (−1, 0 when
+    the column is empty), vectorised: sort each column's entries by value, take the first."""
+    n = C.shape[1]
+    counts = np.diff(C.indptr)
+    col_of = np.repeat(np.arange(n), counts)
+    order = np.lexsort((-C.data, col_of))
+    has = counts > 0
+    first = C.indptr[:-1][has]
+    best = np.full(n, -1)
+    value = np.zeros(n)
+    best[has] = C.indices[order][first]
+    value[has] = C.data[order][first]
+    return best, value
+
+
+_CAP_TEXTS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, int, str], str]]] = {}
+
+
+def _cap_text_cache(caps: Any) -> dict[tuple[int, int, str], str]:
+    """(project, fund, language) → its cap in words, kept as long as the model's cap table
+    lives (a what-if re-solve of the same projects reuses it)."""
+    hit = _CAP_TEXTS.get(id(caps))
+    if hit is not None and hit[0]() is caps:
+        return hit[1]
+    texts: dict[tuple[int, int, str], str] = {}
+    _CAP_TEXTS[id(caps)] = (weakref.ref(caps), texts)
+    weakref.finalize(caps, _CAP_TEXTS.pop, id(caps), None)
+    return texts
+
+
+def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
+                                                          np.ndarray]:
+    """What limits each project not funded in full, in words (the binding rows that price its
+    money highest); per project, the objective value of its money and what that money earns at
+    the margin (infinite without prices)."""
+    model = result.model
+    lp = model.lp
+    n = len(model.projects)
+    limiting: dict[int, list[str]] = {}
+    cost_per_project = np.zeros(n)
+    priced = np.full(n, np.inf)  # what the money a project would use earns at the margin
+    xcols = model.x_columns
+    if result.shadow_price is not None:
+        pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
+        best, best_val = _column_argmax(lp.A.tocsc().multiply(pi[:, None]).tocsc())
+        price = lp.A.T @ pi  # (Aᵀπ)_j: the value of the resources column j uses
+        labels = {t.name: t.label for t in model.scenario.targets if t.label}
+        phrases = _limiting_phrases(lp, pi, labels)
+        cols = xcols[best_val[xcols] > 1e-12]
+        # only projects not funded in full are told what limits them
+        told = (status == "partial") | (status == "unfunded")
+        cols = cols[told[model.col_project[cols]]]
+        for j in cols.tolist():
+            i = int(best[j])
+            if i not in phrases:
+                phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i], labels=labels)
+            owner = limiting.setdefault(int(model.col_project[j]), [])
+            if phrases[i] not in owner:
+                owner.append(phrases[i])
+        # the cheapest way in: the column whose value falls least short of its price
+        gap = price[xcols] - lp.cost[xcols]
+        order = np.argsort(-gap)  # largest gaps first, so the smallest is written last
+        priced[model.col_project[xcols][order]] = price[xcols][order]
+        cost_per_project[model.col_project[xcols][order]] = lp.cost[xcols][order]
+    else:
+        np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
+    return limiting, cost_per_project, priced
+
+
+def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
+             fraction: np.ndarray) -> np.ndarray:
+    """A reason per project, in words: how it is funded and under which cap, or what keeps it
+    from its cap (fixed, marginal, priced out, score 0)."""
+    model = result.model
+    frame = model.projects
+    n = len(frame)
+    reasons = np.full(n, "", dtype=object)
+    caps = model.caps
+    other = frame["other_state_support"].fillna(0).to_numpy(float)
+    must = frame["must_fund"].to_numpy() > 0
+    limiting, cost_per_project, priced = _limits(result, status)
+    scores = model.projects["score"].to_numpy(float)
+    # funded projects are most of a plan: their words come from a per-model cache of cap texts
+    cap_texts = _cap_text_cache(caps)
+    fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
+             else np.full(n, np.nan))
+    is_fixed = ~np.isnan(fixed)
+    for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
+        reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
+                       "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
+    funded = np.flatnonzero((status == "funded") & ~is_fixed)
+    main = (money[funded, 1] > money[funded, 0]).astype(int).tolist()
+    both = ((money[funded, 0] > 1e-6) & (money[funded, 1] > 1e-6)).tolist()
+    lang = get_language()
+    funded_from = [_("funded in full from {fund} funds").format(fund=fund_name(FUNDS[k]))
+                   for k in (0, 1)]
+    for p, k, two in zip(funded.tolist(), main, both, strict=True):
+        text = (_("funded in full ({funds})").format(funds=", ".join(
+            f"{fund_name(FUNDS[f])} {num(money[p, f])}" for f in (0, 1)))
+                if two else funded_from[k])
+        if must[p]:
+            text = _("must fund: {reason}").format(reason=text)
+        cap_text = cap_texts.get((p, k, lang))
+        if cap_text is None:
+            cap_text = cap_texts[(p, k, lang)] = describe_cap(caps, p, k, other[p])
+        reasons[p] = f"{text}; {cap_text}" if cap_text else text
+    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
+        why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
+        reasons[p] = _("partly funded ({share} of its cap): {why}; it is the marginal "
+                       "project").format(share=pct(fraction[p]), why=why)
+    for p in np.flatnonzero(status == "unfunded").tolist():
+        if scores[p] <= 0:
+            reasons[p] = _("score 0 under the scenario's priority weights")
+        elif p in limiting:
+            value, worth = cost_per_project[p] * 1000, priced[p] * 1000
+            compare = (_("; it would earn {value} points per {thousand} million, below the "
+                         "{worth} that money earns at the margin").format(
+                             value=sig(value), thousand=num(1000), worth=sig(worth))
+                       if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
+            reasons[p] = _("not funded: {why}").format(
+                why=_(" and ").join(limiting[p])) + compare
+        else:
+            reasons[p] = _("not funded: other projects score higher per million")
+    return reasons
+
+
+def constraint_table(result: Result) -> pd.DataFrame:
+    """Every named constraint: rows of the program and the caps held as column bounds."""
+    model, lp = result.model, result.model.lp
+    rows = []
+    act = result.row_activity if result.row_activity is not None else np.full(lp.shape[0], np.nan)
+    pi = result.shadow_price if result.shadow_price is not None else np.full(lp.shape[0], np.nan)
+    lo, up = lp.row_lower, lp.row_upper
+    sense = np.where(lo == up, "=", np.where(np.isinf(lo), "<=", ">="))
+    rhs = np.where(np.isinf(up), lo, up)
+    frame = pd.DataFrame({"name": lp.row_names, "family": lp.row_family, "sense": sense,
+                          "rhs": rhs, "activity": act, "shadow_price": pi})
+    # a row's own magnitude Σ|a_ij x_j|: a share row (rhs 0) over 100,000 million is binding
+    # within a solver's relative tolerance, not within 1e-6 million
+    sizes = [abs(lp.A) @ np.abs(result.x) if result.x is not None else np.zeros(lp.shape[0])]
+    rows.append(frame)
+    bound_cols = np.flatnonzero(np.array([bool(b) for b in model.bound_names]))
+    if len(bound_cols):
+        x = result.x if result.x is not None else np.full(lp.shape[1], np.nan)
+        d = result.reduced_cost if result.reduced_cost is not None else np.full(
+            lp.shape[1], np.nan)
+        is_must = np.array([model.bound_names[j].startswith("must_fund:") for j in bound_cols])
+        # a cap prices the column only where the column sits at it; a column at zero is held
+        # there by x ≥ 0, and its (negative) reduced cost is not the cap's price
+        at_cap = np.isclose(x[bound_cols], lp.col_upper[bound_cols], rtol=1e-9, atol=1e-7)
+        bound_price = np.where(is_must | at_cap | np.isnan(d[bound_cols]), d[bound_cols], 0.0)
+        rows.append(pd.DataFrame({
+            "name": [model.bound_names[j] for j in bound_cols],
+            "family": np.where(is_must, "must_fund", "cap"),
+            "sense": np.where(is_must, "=", "<="),  # a must-fund column is fixed at its cap
+            "rhs": np.where(is_must, lp.col_lower[bound_cols], lp.col_upper[bound_cols]),
+            "activity": x[bound_cols],
+            "shadow_price": bound_price,
+        }))
+        sizes.append(np.abs(np.nan_to_num(x[bound_cols])))
+    out = pd.concat(rows, ignore_index=True)
+    slack = np.where(out["sense"] == ">=", out["activity"] - out["rhs"],
+                     np.where(out["sense"] == "<=", out["rhs"] - out["activity"],
+                              -np.abs(out["activity"] - out["rhs"])))
+    out.insert(5, "slack", np.round(np.where(np.abs(slack) < 1e-7, 0.0, slack), 4))
+    scale = np.maximum(np.maximum(1.0, np.abs(out["rhs"])), np.concatenate(sizes))
+    out.insert(6, "binding", np.abs(slack) <= 1e-6 * scale)
+    out["rhs"] = out["rhs"].round(4)
+    out["activity"] = out["activity"].round(4)
+    out["shadow_price"] = [float(f"{v:.8g}") if np.isfinite(v) else v for v in out["shadow_price"]]
+    out["price_basis"] = ("MIP with integer decisions fixed" if result.duals_conditional
+                          else "LP")
+    shares = target_shares(result)
+    required = np.full(len(out), np.nan)
+    achieved = np.full(len(out), np.nan)
+    for i, (req, got) in shares.items():
+        required[i], achieved[i] = req, got
+    out["share_required"] = np.round(required, 6)
+    out["share_achieved"] = np.round(achieved, 6)
+    return out
+
+
+def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = alloc.groupby(key, sort=True)
+    out = pd.DataFrame({
+        "projects": g.size(),
+        "funded": g["status"].apply(lambda s: int((s == "funded").sum())),
+        "partial": g["status"].apply(lambda s: int((s == "partial").sum())),
+        "demand": g["cap"].sum().round(4),
+        "central": g["central"].sum().round(4),
+        "local": g["local"].sum().round(4),
+        "total": g["total"].sum().round(4),
+    })
+    return out.reset_index()
+
+
+def warning_record(w: Problem | str) -> dict[str, Any]:
+    """A warning as summary.json lists it: `{code, message, amount}`. Warnings without a code of
+    their own are coded by where they come from (the scenario, the rules, the solver, the
+    project list)."""
+    if isinstance(w, str):
+        return {"code": "warning", "message": w, "amount": None}
+    code = w.code or (w.file if w.file in ("scenario", "rules", "solver", "projects")
+                      else "input")
+    return {"code": code, "message": str(w), "amount": w.amount}
+
+
+def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | None = None,
+            warnings: list[dict[str, Any] | str] | None = None) -> dict[str, Any]:
+    """summary.json: totals, counts, tables by province / category / region, provenance."""
+    model = result.model
+    sc = model.scenario
+    geo = load_geography()
+    counts = {k: int((alloc["status"] == k).sum())
+              for k in ("funded", "partial", "unfunded", "ineligible", "excluded")}
+    by_province = _group(alloc, "province")
+    by_province["local_budget"] = [plan_budget(sc, "local", p) for p in by_province["province"]]
+    by_region = _group(alloc, "region")
+    by_region.insert(1, "name_vi", by_region["region"].map(lambda r: geo.regions[r][0]))
+    by_category = _group(alloc, "category")
+    by_category.insert(1, "name_vi", by_category["category"].map(
+        lambda c: model.rules.rules[c].name_vi))
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    local_budget = float(sum(plan_budget(sc, "local", p) for p in provinces))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return _clean({
+        "status": result.status.value,
+        "objective": result.objective,
+        "objective_kind": sc.objective,
+        "mip": model.mip,
+        "mip_gap": result.mip_gap,
+        "duals": "MIP with integer decisions fixed" if result.duals_conditional else "LP",
+        "totals": {"central": alloc["central"].sum(), "local": alloc["local"].sum(),
+                   "total": alloc["total"].sum(), "demand": alloc["cap"].sum()},
+        "budgets": {"central": plan_budget(sc, "central"), "local": local_budget},
+        **({"by_year": by_year_table(result).to_dict("records")} if sc.years else {}),
+        "counts": counts,
+        "by_province": by_province.to_dict("records"),
+        "by_category": by_category.to_dict("records"),
+        "by_region": by_region.to_dict("records"),
+        **top_slice_lines(sc),
+        "warnings": [w if isinstance(w, dict) else warning_record(w) for w in warnings or []],
+        "timings_s": timings or {},
+        "scenario": sc.resolved(),
+        "provenance": {
+            "kcopt_version": __version__,
+            "solver": result.solver,
+            "solver_version": result.solver_version,
+            "rules_version": model.rules.version,
+            "rules": rules_provenance(model),
+            "inputs_sha256": sc.input_hashes,
+            "seed": sc.solver.seed,
+            "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+    })
+
+
+def rules_provenance(model) -> dict[str, Any]:
+    """Which rules the plan was solved under: the day they were read as in force, the
+    provincial resolutions that set a cap, and the scenario's rule files."""
+    rules, opts = model.rules, model.scenario.rule_options
+    caps = model.caps
+    used = sorted({str(r) for r in np.ravel(caps.resolution) if r}) \
+        if caps.resolution is not None else []
+    flagged = int(np.any(caps.flagged & ~np.isnan(caps.cap), axis=1).sum()) \
+        if caps.flagged is not None else 0
+    return {"in_force_on": rules.today.isoformat(), "plan_year": opts.plan_year,
+            "resolutions_applied": used, "files": dict(opts.sources),
+            "projects_on_flagged_levels": flagged}
+
+
+def top_slice_lines(sc) -> dict[str, Any]:
+    """The management top-slice as its own lines: reserved before the allocation."""
+    ts = sc.rule_options.top_slice
+    if not ts:
+        return {}
+    gross = {"central": plan_budget(sc, "central") / ts.factor,
+             "local": sum(plan_budget(sc, "local", p) for p in
+                          sorted(set(sc.local_budgets) | set(sc.local_by_year))) / ts.factor}
+    return {"top_slice": {"shares": {"management": ts.management,
+                                     "implementer": ts.implementer},
+                          **{fund: ts.split(amount) for fund, amount in gross.items()}}}
+
+
+def plan_budget(sc, fund: str, province: str | None = None) -> float:
+    """A fund's budget over the whole plan (the one period, or every plan year)."""
+    if not sc.years:
+        return sc.budget(fund, province if fund == "local" else None)
+    return float(sum(sc.budget(fund, province, y) for y in sc.years))
+
+
+def allocation_by_year(result: Result, digits: int | None = 4) -> pd.DataFrame:
+    """Support paid out per project, fund and plan year (multi-year plans), non-zero rows."""
+    model = result.model
+    if not model.years or result.x is None or model.spend is None:
+        return pd.DataFrame(columns=["project_id", "year", "central", "local", "total"])
+    xs = model.x_columns
+    paid = model.spend.multiply(result.x[xs][:, None]).tocoo()  # x columns × years
+    proj = model.col_project[xs][paid.row]
+    fund = model.col_fund[xs][paid.row]
+    frame = pd.DataFrame({"p": proj, "year": np.array(model.years)[paid.col],
+                          "fund": np.where(fund == 0, "central", "local"), "v": paid.data})
+    table = frame.pivot_table(index=["p", "year"], columns="fund", values="v", aggfunc="sum",
+                              fill_value=0.0).reset_index()
+    for f in ("central", "local"):
+        if f not in table:
+            table[f] = 0.0
+    table["total"] = table["central"] + table["local"]
+    table = table[table["total"] > 1e-6]
+    ids = model.projects["project_id"].to_numpy()
+    out = pd.DataFrame({"project_id": ids[table["p"].to_numpy()],
+                        "province": model.projects["province"].to_numpy()[table["p"].to_numpy()],
+                        "year": table["year"].to_numpy(),
+                        "central": table["central"].to_numpy(),
+                        "local": table["local"].to_numpy(),
+                        "total": table["total"].to_numpy()})
+    if digits is not None:
+        out[["central", "local", "total"]] = out[["central", "local", "total"]].round(digits)
+    return out.reset_index(drop=True)
+
+
+def by_year_table(result: Result) -> pd.DataFrame:
+    """Per plan year: budgets and what is paid out from each fund."""
+    sc = result.model.scenario
+    per = allocation_by_year(result, digits=None).groupby("year")[
+        ["central", "local", "total"]].sum()
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    return pd.DataFrame([{
+        "year": y,
+        "central_budget": sc.budget("central", year=y),
+        "central": float(per["central"].get(y, 0.0)),
+        "local_budget": float(sum(sc.budget("local", p, y) for p in provinces)),
+        "local": float(per["local"].get(y, 0.0)),
+        "total": float(per["total"].get(y, 0.0)),
+    } for y in sc.years])
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.bool_ | bool):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        v = float(obj)
+        return None if not np.isfinite(v) else round(v, 6)
+    return obj
+

@@ -1,0 +1,181 @@
+"""Selection margins for MIP runs: how far a project's score must move before the optimal
+selection includes or drops it.
+
+For a project p with a selection variable z[p], the optimum as a function of p's score s is the
+better of two branches: the best plan without p, V₀ (p's score plays no part in it), and the best
+plan with p, V₁(s) — a maximum of plans linear in s, so convex and nondecreasing, with slope the
+share of p's cap it gets (1 for an all-or-nothing project; its support for `weighted_funds`). The
+selection flips at the score s* where V₁(s*) = V₀. One MIP with z[p] fixed gives the branch that
+is not the plan; Newton's method on V₁ then finds s* — exact after one step for an all-or-nothing
+project (V₁ is a line), and in a few MIP solves otherwise (V₁ is piecewise linear, and each step
+lands on or beyond s* and moves toward it). The LP relaxation's reduced costs rank projects:
+those nearest the margin are examined first. Each examined project costs one to a few MIP solves,
+so the number examined is bounded (`max_projects`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.words import _, fixed
+from kcopt.inputs.scenario import SolverOptions
+from kcopt.model import objective_coefficients
+from kcopt.solvers.solve import Result, normalise_duals
+
+
+def _branch(model, score: np.ndarray, p: int, j: int, z: float,
+            opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+    """The MIP with project p's score set and its selection z[p] (column j) fixed at `z`:
+    (objective, solution), objective NaN when there is none."""
+    # start-up: highspy only when this runs
+    from kcopt.solvers import highs
+
+    lp = model.lp
+    xs = model.x_columns
+    cost = lp.cost.copy()
+    cost[xs] = objective_coefficients(score, model.projects["cap"].to_numpy(float),
+                                      model.col_project, model.scenario.objective)[xs]
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    lower[j] = upper[j] = z
+    raw = highs.solve(replace(lp, cost=cost, col_lower=lower, col_upper=upper), opts)
+    if raw.status not in ("optimal", "feasible") or raw.x is None or raw.objective is None:
+        return float("nan"), None
+    return float(raw.objective), raw.x
+
+
+def selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
+                      tol: float = 5e-3, jobs: int = 1, progress: bool = False) -> pd.DataFrame:
+    """Per integer project (the `max_projects` nearest the selection margin): the score change
+    that flips its selection, its direction, and the score at which it flips."""
+    model = result.model
+    lp = model.lp
+    if not lp.integer.any() or result.x is None or result.objective is None:
+        return pd.DataFrame(columns=["project_id", "selected", "score", "margin",
+                                     "flip_score", "sentence"])
+    opts = model.scenario.solver
+    frame = model.projects
+    score = frame["score"].to_numpy(float)
+    cap = frame["cap"].to_numpy(float)
+    z_cols = np.flatnonzero(lp.integer & np.array([n.startswith("z:") for n in lp.col_names]))
+    z_proj = model.col_project[z_cols]
+    selected = np.round(result.x[z_cols]) > 0.5
+    # nearest the margin first: projects the LP relaxation funds only in part, or not as the
+    # MIP does; the relaxation's reduced costs (in score points) seed each bracket
+    relaxed = replace(lp, integer=np.zeros_like(lp.integer))
+    # start-up: highspy only when this runs
+    from kcopt.solvers import highs
+
+    raw = highs.solve(relaxed, replace(opts, time_limit=None))
+    xs = model.x_columns
+    estimate = np.zeros(len(frame))
+    closeness = np.ones(len(frame))
+    if raw.x is not None:
+        frac = np.zeros(len(frame))
+        np.add.at(frac, model.col_project[xs], raw.x[xs])
+        frac = np.where(cap > 0, frac / np.where(cap > 0, cap, 1), 0)
+        closeness = np.abs(frac - 0.5)
+        if raw.row_dual is not None:
+            _unused, d = normalise_duals(relaxed, raw.x, raw.row_dual)
+            per_point = cap[model.col_project[xs]] if model.scenario.objective == \
+                "total_score" else 1.0
+            np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
+    order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
+    args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
+             float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
+             result.x) for k in order]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(args), desc=_("selection margins"), unit=_("project"),
+                   leave=False)
+    rows = []
+    try:
+        if jobs > 1 and len(args) > 1:  # each project's bisection is independent
+            from joblib import Parallel, delayed
+
+            for row in Parallel(n_jobs=jobs, return_as="generator")(
+                    delayed(_margin)(*a) for a in args):
+                rows.append(row)
+                if bar is not None:
+                    bar.update(1)
+        else:
+            for a in args:
+                rows.append(_margin(*a))
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return pd.DataFrame(rows)
+
+
+def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_objective,
+            plan_x) -> dict:
+    pid = model.projects["project_id"].iat[p]
+    s0 = float(score[p])
+    onehot = np.zeros(len(score))
+    onehot[p] = 1.0
+    # d objective / d score of p, per unit of each column: V₁'s slope is unit · x
+    unit = objective_coefficients(onehot, cap, model.col_project, model.scenario.objective)
+    unit[np.setdiff1d(np.arange(len(unit)), model.x_columns)] = 0.0
+    linear = bool(model.projects["all_or_nothing"].iat[p] > 0) \
+        if "all_or_nothing" in model.projects else False  # y[p] = cap[p]·z[p]: V₁ is a line
+
+    def with_p(s: float) -> tuple[float, float]:
+        sc = score.copy()
+        sc[p] = s
+        obj, x = _branch(model, sc, p, j, 1.0, opts)
+        return obj, (float(unit @ x) if x is not None else 0.0)
+
+    def never() -> dict:
+        return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+                "margin": float("inf"), "flip_score": float("nan"),
+                "sentence": (_("{project} stays selected whatever its score") if sel else
+                             _("{project} stays out whatever its score")).format(project=pid)}
+
+    if sel:  # the plan is V₁ at s0; V₀ is the best plan without p
+        v0, _x = _branch(model, score, p, j, 0.0, opts)
+        if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
+            return never()
+        s, v, g = s0, plan_objective, float(unit @ plan_x)
+    else:  # the plan is V₀; V₁ at s0 is the best plan that takes p
+        v0 = plan_objective
+        s = s0
+        v, g = with_p(s0)
+        if v != v:  # no plan can take p (its group, a dependency, a budget)
+            return never()
+    for _step in range(max(iterations, 1)):
+        if g <= 1e-12:  # p's score does not move V₁ (it gets no money when selected)
+            return never()
+        nxt = s - (v - v0) / g
+        if sel and nxt < 0.0:
+            nxt = 0.0
+        if not sel and nxt > 1.0:
+            nxt = 1.0
+        if linear and 0.0 < nxt < 1.0:
+            s = nxt
+            break
+        if abs(nxt - s) <= tol * 1e-3:
+            break
+        s = nxt
+        v, g = with_p(s)
+        if v != v:
+            return never()
+        if abs(v - v0) <= 1e-9 * max(1.0, abs(v0)):
+            break
+        if (s <= 0.0 and v > v0) or (s >= 1.0 and v < v0):  # no score in [0, 1] flips it
+            return never()
+    flip = s
+    margin = abs(s0 - flip)
+    sentence = (_("{project} is selected: its score would have to fall by about {margin} (to "
+                  "{flip}) before it is dropped") if sel else
+                _("{project} is not selected: its score would have to rise by about {margin} "
+                  "(to {flip}) before it is selected"))
+    return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+            "margin": round(margin, 6), "flip_score": round(flip, 6),
+            "sentence": sentence.format(project=pid, margin=fixed(margin, 3),
+                                        flip=fixed(flip, 3))}

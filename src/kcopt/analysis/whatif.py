@@ -1,0 +1,223 @@
+"""Live what-if: a solved plan re-solved with other priority weights or budgets, warm-started
+from the plan's own optimal basis, in milliseconds (the web app and notebooks call it on every
+slider move).
+
+    >>> import kcopt
+    >>> base = kcopt.run(kcopt.demo_scenario_path()).result
+    >>> greener = kcopt.resolve(base, weights={"green": 0.30}, budgets={"central": 90000})
+    >>> greener.status.value, greener.model.scenario.central_budget
+    ('optimal', 90000.0)
+    >>> table = kcopt.allocation_table(greener)   # the new allocation, with reasons
+
+Only the objective (weights) and the budget rows' right-hand sides change, so the program's
+shape stays and HiGHS restarts simplex from the basis of `result`: a few dozen pivots instead
+of a solve from scratch. Every re-solve starts from that same basis, so the same change always
+gives the same plan, whatever was asked before (a degenerate program can have several optimal
+plans of equal score, and the one found depends on the starting basis). Integer programs are
+re-solved in full (branch and bound has no basis to restart from); the answer is the same.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from kcopt.core.errors import InputError
+from kcopt.core.geo import load_geography
+from kcopt.core.vocabulary import CRITERIA
+from kcopt.inputs.scenario import Scenario
+from kcopt.model import Model, criteria_matrix, objective_coefficients
+from kcopt.model.constraints import budget_parts
+from kcopt.solvers.solve import Result, _result, solve
+
+__all__ = ["resolve"]
+
+
+@dataclass
+class _Warm:
+    """A HiGHS instance holding a program of this shape, and the basis to start from."""
+
+    highs: Any
+    basis: Any
+    criteria: np.ndarray
+    budget_rows: np.ndarray
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one re-solve at a time
+
+
+# one warm instance per solved plan at the root of a chain of what-ifs, dropped with it; and
+# each what-if's root. Kept here rather than on the records, which stay plain data.
+_WARM: dict[int, tuple[weakref.ref[Any], _Warm]] = {}
+_ROOTS: dict[int, weakref.ref[Any]] = {}
+
+
+def resolve(result: Result, weights: Mapping[str, float] | None = None,
+            budgets: Mapping[str, Any] | None = None) -> Result:
+    """The plan of `result` re-solved with some priority weights and/or budgets changed.
+
+    Parameters
+    ----------
+    result
+        A solved plan (`kcopt.solve(...)`, `kcopt.run(...).result`, or an earlier `resolve`).
+    weights
+        Criterion → weight for the criteria to change (the rest kept); renormalised to sum 1,
+        as in the scenario file. Criteria: appraisal, green, circular, digital,
+        regional_advantage, typical_product, disadvantaged_area, women_or_ethnic_owned.
+    budgets
+        ``{"central": amount, "local": {province: amount} or one amount for every province}``
+        in million VND; provinces not named keep their budget. Single-year plans only.
+
+    Returns
+    -------
+    Result
+        A new, plain `Result` whose `model.scenario` carries the changed weights and budgets;
+        `result` itself is not modified. Turn it into tables with `kcopt.allocation_table`.
+    """
+    result.raise_for_status()
+    model = result.model
+    scenario = _changed_scenario(model.scenario, weights, budgets)
+    root = _root(result)
+    lp = model.lp
+    warm = _warm(root) if not lp.integer.any() else None
+    criteria = (warm.criteria if warm is not None
+                else criteria_matrix(model.projects, model.scenario))
+    score = criteria @ np.array([scenario.weights.get(k, 0.0) for k in CRITERIA])
+    cap = model.projects["cap"].to_numpy(float)
+    cost = objective_coefficients(score, cap, model.col_project, scenario.objective)
+    cost[model.col_project < 0] = lp.cost[model.col_project < 0]  # auxiliary columns keep theirs
+    row_upper = lp.row_upper.copy()
+    for i in (warm.budget_rows if warm is not None else _budget_rows(lp.row_names)):
+        fund, province, year = budget_parts(lp.row_names[i])
+        row_upper[i] = scenario.budget(fund, province, int(year) if year else None)
+    projects = model.projects.copy(deep=False)
+    projects["score"] = score
+    new_lp = replace(lp, cost=cost, row_upper=row_upper)
+    new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario)
+    new = None
+    if warm is not None:
+        with warm.lock:  # an app's sessions may share one base plan
+            new = _solve_warm(new_model, warm)
+    if new is None:
+        new = solve(new_model)
+    _link(new, root)
+    return new
+
+
+def _changed_scenario(sc: Scenario, weights: Mapping[str, float] | None,
+                      budgets: Mapping[str, Any] | None) -> Scenario:
+    if weights:
+        bad = {k: v for k, v in weights.items() if not _amount(v)}
+        if bad:
+            raise InputError(f"weights {bad}: each weight must be a number ≥ 0")
+        sc = sc.with_weights(**{k: float(v) for k, v in weights.items()})
+    if budgets:
+        unknown = set(budgets) - {"central", "local"}
+        if unknown:
+            raise InputError(f"budgets: unknown key(s) {sorted(unknown)}; give 'central' "
+                             "and/or 'local' (a province → amount mapping, or one amount)")
+        if sc.years:
+            raise InputError("budgets: the what-if changes single-year budgets; for a "
+                             "multi-year programme change the scenario and solve again")
+        central = budgets.get("central", sc.central_budget)
+        local = budgets.get("local", {})
+        if not _amount(central):
+            raise InputError(f"budgets.central: must be an amount ≥ 0 in million VND; got "
+                             f"{central!r}")
+        merged = dict(sc.local_budgets)
+        if isinstance(local, Mapping):
+            geo = load_geography()
+            for name, amount in local.items():
+                resolved = geo.resolve(str(name)).name
+                if resolved is None or not _amount(amount):
+                    raise InputError(f"budgets.local[{name!r}] = {amount!r}: give one of the "
+                                     "34 provinces and an amount ≥ 0 in million VND")
+                merged[resolved] = float(amount)
+        elif _amount(local):
+            merged = dict.fromkeys(merged, float(local))
+        else:
+            raise InputError(f"budgets.local: a province → amount mapping or one amount ≥ 0; "
+                             f"got {local!r}")
+        sc = replace(sc, central_budget=float(central), local_budgets=merged)
+    return sc
+
+
+def _amount(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and bool(np.isfinite(v)) \
+        and v >= 0
+
+
+def _root(result: Result) -> Result:
+    """The plan a chain of what-ifs started from (its basis is where each one starts)."""
+    ref = _ROOTS.get(id(result))
+    root = ref() if ref is not None else None
+    return root if root is not None else result
+
+
+def _link(new: Result, root: Result) -> None:
+    key = id(new)
+    _ROOTS[key] = weakref.ref(root)
+    weakref.finalize(new, _ROOTS.pop, key, None)
+
+
+def _budget_rows(names: list[str]) -> np.ndarray:
+    return np.array([i for i, n in enumerate(names) if n.startswith("budget:")], dtype=np.int32)
+
+
+def _warm(root: Result) -> _Warm:
+    key = id(root)
+    hit = _WARM.get(key)
+    if hit is not None and hit[0]() is root:
+        return hit[1]
+    import highspy
+
+    # start-up: highspy only when this runs
+    from kcopt.solvers.highs import make_highs, to_highs_lp
+
+    model = root.model
+    lp = model.lp
+    h = make_highs(replace(model.scenario.solver, time_limit=None))
+    h.setOptionValue("presolve", "off")  # keep the basis usable between solves
+    h.passModel(to_highs_lp(lp, names=False))
+    handle = root.raw.handle if root.raw is not None else None
+    basis = None
+    if isinstance(handle, highspy.Highs) and not lp.integer.any():
+        b = handle.getBasis()
+        if b.valid:
+            basis = b
+    if basis is None and not lp.integer.any():
+        h.run()
+        basis = h.getBasis()
+    warm = _Warm(h, basis, criteria_matrix(model.projects, model.scenario),
+                 _budget_rows(lp.row_names))
+    _WARM[key] = (weakref.ref(root), warm)
+    weakref.finalize(root, _WARM.pop, key, None)
+    return warm
+
+
+def _solve_warm(model: Model, warm: _Warm) -> Result | None:
+    # start-up: highspy only when this runs
+    from kcopt.solvers.highs import read_solution
+
+    start = time.perf_counter()
+    lp = model.lp
+    h = warm.highs
+    n = lp.shape[1]
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.cost)
+    rows = warm.budget_rows
+    if len(rows):
+        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -1e30),
+                           np.minimum(lp.row_upper[rows], 1e30))
+    if warm.basis is not None:
+        h.clearSolver()  # no factor, edge weights or perturbation carried over from before
+        h.setBasis(warm.basis)
+    h.run()
+    raw = read_solution(h, lp, start)
+    raw.handle = None  # the instance stays with the chain's root; this record stays plain
+    if raw.status != "optimal":
+        return None  # let the full solve say why (infeasible, time limit) in its own words
+    return _result(model, raw)

@@ -1,0 +1,210 @@
+"""Planner wording, in one place: every phrase about a budget, a policy target, a cap or a
+project, as the allocation's reasons, the diagnosis, the sensitivity lines, the workbooks and the
+committee report say it; and the amounts, shares and group names those phrases carry. Each
+phrase goes through `_()` (Vietnamese by default; the catalogs are `kcopt/locale`). Row names
+are read with the model's own parser (`model.constraints.budget_parts`), never re-parsed here.
+The codes those phrases name (columns, criteria, flags) are `kcopt.core.vocabulary`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kcopt.core.geo import load_geography
+from kcopt.core.vocabulary import CRITERIA_LABELS, criterion_label
+from kcopt.core.words import N_, _, fixed, get_language, num, pct
+from kcopt.model.constraints import budget_parts
+from kcopt.rules.rates import load_rules
+
+
+# -- amounts, shares and group names ---------------------------------------------------------
+def group_name(by: str, code: str) -> str:
+    """The Vietnamese name of a region or content type code (the code itself otherwise)."""
+    if by == "region":
+        regions = load_geography().regions
+        return regions[code][0] if code in regions else code
+    if by == "category":
+        rules = load_rules().rules
+        return rules[code].name_vi if code in rules else code
+    return code
+
+
+def money(v: float | None, signed: bool = False) -> str:
+    """Million VND with thousands separators (Babel, in the language in use); a true minus
+    sign when signed.
+
+    >>> from kcopt.core.language import using
+    >>> with using("en"):
+    ...     money(105000), money(-1234.6, signed=True), money(0.2, signed=True)
+    ('105,000', '−1,235', '0')
+    >>> with using("vi"):
+    ...     money(105000)
+    '105.000'
+    """
+    if v is None or v != v:
+        return "—"
+    text = num(abs(v))
+    if text == "0":
+        return "0"
+    if v < 0:
+        return "−" + text
+    return ("+" + text) if signed else text
+
+
+def percent(v: float | None, signed: bool = False, digits: int = 1) -> str:
+    """A share as a percentage: '12.3%' in English, '12,3%' in Vietnamese."""
+    if v is None or v != v:
+        return "—"
+    if round(abs(100 * v), digits) == 0:
+        return fixed(0, digits) + "%"
+    text = fixed(abs(100 * v), digits) + "%"
+    return ("−" if v < 0 else "+" if signed else "") + text
+
+
+# -- budgets and rows of the program ---------------------------------------------------------
+def budget_name(name: str) -> str:
+    """'budget:local:Lâm Đồng:2027' → 'local budget of Lâm Đồng 2027', in the language in use."""
+    fund, province, year = budget_parts(name)
+    what = (_("central budget") if fund == "central" else
+            _("local budget of {province}").format(province=province))
+    return f"{what} {year}" if year else what
+
+
+def budget_words(name: str) -> str:
+    """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
+    fund, province, year = budget_parts(name)
+    text = (_("central money") if fund == "central" else
+            _("local money in {province}").format(province=province))
+    return _("{money} in {year}").format(money=text, year=year) if year else text
+
+
+def budget_label(name: str) -> str:
+    """The fund (and province, and plan year) of a budget row.
+
+    >>> budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
+    ('Địa phương / local: Lâm Đồng', 'Trung ương / central 2027')
+    """
+    parts = name.split(":")[1:]
+    year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
+    if parts and parts[0] == "central":
+        return f"Trung ương / central{year}"
+    return f"Địa phương / local: {':'.join(parts[1:])}{year}"
+
+
+def describe_row(name: str, rhs: float, binding: bool = True,
+                 labels: dict[str, str] | None = None) -> str:
+    """A constraint in planners' words; a budget is "fully allocated" only when it binds;
+    `labels` gives targets their committee names."""
+    family, _sep, rest = name.partition(":")
+    if family == "budget":
+        return (_("{budget} ({amount} million) fully allocated") if binding else
+                _("{budget} ({amount} million)")).format(budget=budget_name(name),
+                                                         amount=num(rhs))
+    if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
+        fund, _sep, year = rest.partition(":")
+        scope = {"all": _("all support"), "central": _("central support"),
+                 "local": _("local support")}.get(fund, fund)
+        return (_("internal row: T = {scope} in {year}, the total the share targets are "
+                  "measured against") if year else
+                _("internal row: T = {scope}, the total the share targets are measured "
+                  "against")).format(scope=scope, year=year)
+    if family == "match":
+        return _("the co-financing rule (minimum local share)")
+    if family == "cap":
+        return _("its support cap")
+    if family == "must_fund":
+        return _("a must-fund project's full cap")
+    if family == "all_or_nothing":
+        return _("all-or-nothing funding of {project}").format(project=rest)
+    if family == "min_fraction":
+        return _("the minimum viable share of {project}").format(project=rest)
+    if family == "link":
+        return _("internal row: {project} is paid only when selected (its selection "
+                 "variable)").format(project=rest)
+    if family == "requires":
+        first, second = ([*rest.split(":"), "?"])[:2]
+        return _("the rule that {project} needs {other} funded").format(project=first,
+                                                                        other=second)
+    if family == "group":
+        return _("exclusive group '{group}' (at most {count} funded)").format(group=rest,
+                                                                             count=num(rhs))
+    if family == "start":
+        return _("the start-year choice of {project}").format(project=rest.rsplit(":", 1)[0])
+    if family == "one_start":
+        return _("one start year for {project}").format(project=rest)
+    if family == "fixed":
+        return _("the amount fixed for {project} ({amount} million)").format(
+            project=rest, amount=num(rhs, 6))
+    if family == "round":
+        return _("amounts in multiples of round_to")
+    target, _sep, province = name.partition(":")
+    target = (labels or {}).get(target, target)
+    if province:
+        return _("policy target '{target}' for {province}").format(target=target,
+                                                                   province=province)
+    return _("policy target '{target}'").format(target=target)
+
+
+# -- policy targets --------------------------------------------------------------------------
+TARGET_KIND_WORDS = {"share_min": N_("share min"), "share_max": N_("share max"),
+                     "region_min": N_("region min"), "province_max": N_("province max")}
+
+
+def target_label(t) -> str:
+    """A target as the committee reads it: its `label:` when the scenario gives one."""
+    return str(getattr(t, "label", "") or t.name)
+
+
+def target_scope(t) -> str:
+    """The projects a target counts: flags, content types, province."""
+    parts = []
+    if t.of:
+        parts.append(_("projects flagged {flags}").format(flags="/".join(t.of)))
+    if t.category:
+        parts.append(_("content type {categories}").format(categories="/".join(t.category)))
+    if t.province:
+        parts.append(t.province)
+    return ", ".join(parts) or _("its projects")
+
+
+def describe_target(t: dict[str, Any]) -> str:
+    """A scenario target in plain words.
+
+    >>> describe_target({"kind": "share_max", "category": ["training"], "share": 0.05})
+    'at most 5% of all support to training'
+    """
+    fund = {"central": _("central funds"), "local": _("local funds")}.get(
+        t.get("fund", "all"), _("all support"))
+    if t.get("share_of") == "budget":
+        fund = {"central": _("the central budget"), "local": _("the local budgets")}.get(
+            t.get("fund", "all"), _("the budgets"))
+    goal = (pct(t["share"]) if t.get("share") is not None
+            else _("{amount} million VND").format(amount=money(t.get("amount"))))
+    if t.get("of"):
+        group = _("projects flagged {flags}").format(flags=_(" or ").join(t["of"]))
+    elif t.get("category"):
+        group = ", ".join(t["category"] if get_language() == "en" else
+                          [group_name("category", c) for c in t["category"]])
+    elif t.get("region"):
+        group = _("region {region}").format(
+            region=f"{group_name('region', t['region'])} ({t['region']})")
+    else:
+        group = t.get("province") or _("the group")
+    kind = t.get("kind")
+    if kind in ("share_min", "region_min"):
+        return _("at least {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
+    if kind == "share_max":
+        return _("at most {goal} of {fund} to {group}").format(goal=goal, fund=fund, group=group)
+    if kind == "province_max":
+        return _("no province receives more than {goal} of {fund}").format(goal=goal, fund=fund)
+    return f"{kind} {goal}"
+
+
+# -- sensitivity lines ------------------------------------------------------------------------
+def parameter_label(parameter: str, labels: dict[str, str] | None = None) -> str:
+    """A tornado row as a committee names it: the weight's `label:` in the scenario or the
+    criterion's built-in name, or the budget."""
+    if parameter in CRITERIA_LABELS:
+        return criterion_label(parameter, labels)
+    words = {"central budget": N_("central budget"), "local budgets": N_("local budgets")}
+    return _(words[parameter]) if parameter in words else parameter

@@ -1,0 +1,157 @@
+"""The words kcopt reads and writes as codes: the project-list columns and their aliases
+(`data/columns.yaml`), the values a cell may hold (funds, levels, typical-product ranks, flags),
+the priority criteria of the score, and the bilingual labels of the workbooks (Vietnamese first,
+English beneath).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from kcopt.core.text import fold
+from kcopt.core.words import N_, _
+
+# priority criteria of the score (scenario weights) and the flags a project list may carry
+CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
+            "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
+                   "regional_advantage": 0.10, "typical_product": 0.05,
+                   "disadvantaged_area": 0.05}
+GROUP_PRIORITY = "group_project"  # priorities: a bonus for a group project (đề án nhóm)
+
+STATUS_VI = {
+    "funded": "Hỗ trợ đủ",
+    "partial": "Hỗ trợ một phần",
+    "unfunded": "Chưa bố trí được",
+    "ineligible": "Không đủ điều kiện",
+    "excluded": "Loại khỏi danh sách",
+}
+LEVEL_VI = {"central": "Trung ương", "local": "Địa phương"}
+FUND_VI = {"central": "Trung ương (KCQG)", "local": "Địa phương (KCĐP)", "both": "Cả hai"}
+YES, NO = "có", "không"
+TYPICAL_VI = {"none": "không", "commune": "cấp xã", "provincial": "cấp tỉnh",
+              "regional": "cấp khu vực", "national": "cấp quốc gia"}
+# priority criteria of the score (scenario weights), in `CRITERIA` order
+CRITERIA_LABELS = {
+    "appraisal": ("Điểm thẩm định", N_("Appraisal score")),
+    "green": ("Sản xuất sạch hơn", N_("Cleaner production")),
+    "circular": ("Kinh tế tuần hoàn", N_("Circular economy")),
+    "digital": ("Chuyển đổi số", N_("Digital transformation")),
+    "regional_advantage": ("Lợi thế vùng", N_("Regional advantage")),
+    "typical_product": ("Sản phẩm CNNT tiêu biểu", N_("Typical rural industrial product")),
+    "disadvantaged_area": ("Địa bàn khó khăn", N_("Disadvantaged area")),
+    "women_or_ethnic_owned": ("Phụ nữ/DTTS làm chủ", N_("Women- or ethnic-minority-owned")),
+}
+
+
+def criterion_label(code: str, labels: Mapping[str, str] | None = None) -> str:
+    """A priority criterion (a weight) as a committee names it: the scenario's `label:` for
+    it, else its built-in name in the language in use; any other code is returned as it is.
+
+    >>> from kcopt.core.language import using
+    >>> with using("vi"):
+    ...     criterion_label("green"), criterion_label("green", {"green": "Xanh"})
+    ('Sản xuất sạch hơn', 'Xanh')
+    """
+    if labels and labels.get(code):
+        return str(labels[code])
+    if code in CRITERIA_LABELS:
+        return _(CRITERIA_LABELS[code][1])
+    return code
+
+
+FAMILY_VI = {"budget": "Ngân sách", "target": "Chỉ tiêu chính sách", "cap": "Mức hỗ trợ tối đa",
+             "match": "Đối ứng địa phương", "must_fund": "Bắt buộc hỗ trợ",
+             "total": "Dòng nội bộ: tổng hỗ trợ (T)",
+             "exclude": "Loại trừ", "min_fraction": "Tỷ lệ tối thiểu",
+             "all_or_nothing": "Hỗ trợ trọn gói",
+             "link": "Dòng nội bộ: liên kết lựa chọn"}
+MILLION_VND = "triệu đồng / million VND"
+
+
+LEVELS = {"central": "central", "local": "local", "trung uong": "central", "quoc gia": "central",
+          "kcqg": "central", "national": "central", "dia phuong": "local", "kcdp": "local",
+          "tinh": "local", "provincial": "local",
+          # as official annexes write the fund of a project
+          "khuyen cong quoc gia": "central", "khuyen cong dia phuong": "local",
+          "ngan sach trung uong": "central", "ngan sach tinh": "local",
+          "ngan sach dia phuong": "local", "kinh phi khuyen cong quoc gia": "central",
+          "kinh phi khuyen cong dia phuong": "local", "kinh phi kcqg": "central",
+          "kinh phi kcdp": "local", "de an khuyen cong quoc gia": "central",
+          "de an khuyen cong dia phuong": "local"}
+FUND_CHOICES = {**LEVELS, "both": "both", "ca hai": "both", "tw dp": "both",
+                "central local": "both", "trung uong dia phuong": "both"}
+TYPICAL = {"none": "none", "khong": "none", "": "none", "0": "none",
+           "commune": "commune", "xa": "commune", "cap xa": "commune",
+           "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
+           "regional": "regional", "khu vuc": "regional", "vung": "regional",
+           "cap khu vuc": "regional", "national": "national", "quoc gia": "national",
+           "cap quoc gia": "national"}
+TYPICAL_SCORE = {"none": 0.0, "commune": 0.25, "provincial": 0.5, "regional": 0.75,
+                 "national": 1.0}
+VOTES = {"district": "district", "huyen": "district", "cap huyen": "district",
+         "commune": "district", "xa": "district", "cap xa": "district",
+         "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
+         "regional": "regional", "khu vuc": "regional", "cap khu vuc": "regional",
+         "national": "national", "quoc gia": "national", "cap quoc gia": "national"}
+FLAGS = ("green", "circular", "digital")
+RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
+            "reason", "start_year"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: str
+    required: bool
+    aliases: tuple[str, ...]
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl refuses in a cell
+
+
+@cache
+def column_specs() -> dict[str, ColumnSpec]:
+    text = (resources.files("kcopt") / "data" / "columns.yaml").read_text(encoding="utf-8")
+    return {
+        name: ColumnSpec(name, d["kind"], bool(d.get("required", False)), tuple(d["aliases"]))
+        for name, d in yaml.safe_load(text).items()
+    }
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in column_specs().values():
+        for alias in (spec.name, *spec.aliases):
+            index.setdefault(fold(alias), spec.name)
+    return index
+
+
+def canonical_column(header: str) -> str | None:
+    """Canonical name for a header in Vietnamese or English, or None when unknown.
+
+    >>> canonical_column("Tổng kinh phí (triệu đồng)"), canonical_column("MÃ ĐỀ ÁN")
+    ('total_cost', 'project_id')
+    """
+    key = fold(header)
+    index = _alias_index()
+    if key in index:
+        return index[key]
+    # drop a trailing unit such as "(triệu đồng)" / "(million VND)"
+    for unit in (" trieu dong", " trd", " million vnd", " tr d", " vnd", " dong", " %"):
+        if key.endswith(unit) and key[: -len(unit)].strip() in index:
+            return index[key[: -len(unit)].strip()]
+    return None
+
+
+def is_header(cells: list[str]) -> bool:
+    found = {canonical_column(c) for c in cells if c and c.strip()}
+    found.discard(None)
+    return len(found) >= 2 and bool(found & {"project_id", "name", "province", "total_cost"})

@@ -1,0 +1,236 @@
+"""Every phrase a person reads, and the language it is read in.
+
+Messages are written in English in the code and wrapped in `_()`; their translations live in
+gettext catalogs (`kcopt/locale/<lang>/LC_MESSAGES/kcopt.po`, compiled to `.mo` and shipped with
+the package). Vietnamese is the default. Adding a language is a catalog, not code.
+
+Which language, first that is set: `--lang` on the command line or `kcopt.set_language()`
+in a notebook; the scenario's `language:` key; the `KCOPT_LANG` environment variable;
+Vietnamese.
+
+Numbers written into sentences go through Babel, so a Vietnamese reader sees "105.000" and
+"86,2%", an English one "105,000" and "86.2%".
+
+Choosing the language (and refusing one without a catalog) is `kcopt.core.language`.
+
+Examples
+--------
+>>> from kcopt.core.language import using
+>>> from kcopt.core.words import num, pct
+>>> with using("vi"):
+...     num(105000), pct(0.862, 1)
+('105.000', '86,2%')
+>>> with using("en"):
+...     num(105000), pct(0.862, 1)
+('105,000', '86.2%')
+"""
+
+from __future__ import annotations
+
+import gettext
+import math
+import os
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Language = Literal["vi", "en"]
+DOMAIN = "kcopt"
+DEFAULT: Language = "vi"
+LOCALE_DIR = Path(__file__).parents[1] / "locale"
+ENV = "KCOPT_LANG"
+
+_chosen: dict[str, str | None] = {"explicit": None, "scenario": None}
+# `language.using()`'s language: per thread and per task, so two app sessions (each rerun in
+# its own thread) each speak their own language
+_using: ContextVar[str | None] = ContextVar("kcopt_language", default=None)
+
+
+def languages() -> list[str]:
+    """The languages kcopt speaks: English (the source) and every shipped catalog."""
+    found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return sorted({"en", *found})
+
+
+def known(lang: str | None) -> str | None:
+    """The catalog code of `lang` ("vi-VN" → "vi"), or None when kcopt does not speak it."""
+    if not lang:
+        return None
+    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
+    return code if code in languages() else None
+
+
+def get_language() -> str:
+    """The language in use now."""
+    for lang in (_using.get(), _chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
+        code = known(lang)
+        if code:
+            return code
+    return DEFAULT
+
+
+@cache
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """`message` (English, as written in the code) in the language in use."""
+    return _catalog(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(get_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is defined; translate it with `_()` when used."""
+    return message
+
+
+STATUS_WORDS = {"funded": N_("funded"), "partial": N_("partial"), "unfunded": N_("unfunded"),
+                "ineligible": N_("ineligible"), "excluded": N_("excluded")}
+
+
+def status_name(code: str) -> str:
+    """A status code (`funded`, `partial`, …) in words for a sentence; the code itself stays
+    in every CSV/JSON column."""
+    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else str(code)
+
+
+def fund_name(fund: str) -> str:
+    """A fund as a planner names it: KCQG (central) or KCĐP (local); other text unchanged."""
+    return {"central": _("central"), "local": _("local")}.get(fund, fund)
+
+
+def num(x: float, digits: int = 0) -> str:
+    """A number for a sentence: thousands separated, `digits` decimals at most
+    (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    from babel.numbers import format_decimal  # on first use: `kcopt --help` stays fast
+
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(round(float(x), digits) + 0.0, format=pattern, locale=get_language())
+
+
+def fixed(x: float, digits: int) -> str:
+    """A number with exactly `digits` decimals ("0,50")."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(float(x), format=pattern, locale=get_language())
+
+
+def sig(x: float, digits: int = 3) -> str:
+    """A number to `digits` significant digits (like Python's ``:.3g``, without exponents)."""
+    if x == 0 or not math.isfinite(x):
+        return num(x)
+    places = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return num(round(x, places), places)
+
+
+def pct(share: float, digits: int = 0) -> str:
+    """A share as a percentage, "86,2%" in Vietnamese, "86.2%" in English."""
+    if share is None or not math.isfinite(share):
+        return "—"
+    return fixed(share * 100, digits) + "%"
+
+
+def million(x: float, digits: int = 0) -> str:
+    """An amount in million VND ("105.000 triệu đồng" / "105,000 million")."""
+    return _("{amount} million").format(amount=num(x, digits))
+
+
+_CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
+             (r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
+             (r"\bDecree\b", N_("Decree")), (r"\bDecision\b", N_("Decision")),
+             (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")))
+
+
+def literal(text: str) -> str:
+    """A message written as a plain literal (a Problem's message or fix) in the language in
+    use; "%" is doubled in the catalog so gettext tools do not read "30% of" as a format."""
+    key = str(text).replace("%", "%%")
+    found = _(key)
+    return text if found == key else found.replace("%%", "%")
+
+
+def data_text(text: str) -> str:
+    """A phrase from the bundled rule data (a note, a legal basis) in the language in use: the
+    whole phrase when the catalog has it, else its citation words ("Decree 45/2012 Art. 4" →
+    "Nghị định 45/2012 Điều 4")."""
+    import re
+
+    if not text:
+        return text
+    # "%" is doubled in the catalog so gettext tools do not read "30% of" as a format
+    whole = _(text.replace("%", "%%"))
+    if whole != text.replace("%", "%%"):
+        return whole.replace("%%", "%")
+    for pattern, word in _CITATION:
+        text = re.sub(pattern, _(word).replace("\\", "\\\\"), text)
+    return text
+
+
+def extract_rule_notes(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the rule data: each `note` of support_rates.csv and each `note` and
+    `resolution` of provincial_rates.csv is a message (babel.cfg maps both files here); the
+    data keep the shared reference wording, the catalog gives a planner's language."""
+    import csv
+    import io
+
+    rows = csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8-sig"))
+    for line, row in enumerate(rows, start=2):
+        for column in ("note", "resolution"):
+            value = (row.get(column) or "").strip()
+            if value and not value.replace(".", "").isdigit():
+                yield line, "_", value.replace("%", "%%"), []
+
+
+def extract_python(fileobj, keywords, comment_tags, options):
+    """Babel extractor for kcopt's Python: the `_()`/`N_()`/`ngettext()` messages, the CLI's
+    help texts (`help=` of typer's Option/Argument/Typer, the docstring of each `…_command`),
+    and the plain literal `message` and `fix` of every `Problem(...)`,
+    `….err(key, message, value, fix)`, `….problem(row, column, message, value, fix)` and
+    `…._bad(mask, column, message, fix)`
+    (a Problem renders them through the catalog when it is shown)."""
+    import ast
+
+    from babel.messages.extract import extract_python as babel_python
+
+    yield from babel_python(fileobj, keywords, comment_tags, options)
+    fileobj.seek(0)
+    try:
+        tree = ast.parse(fileobj.read().decode("utf-8"))
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_command"):
+            doc = ast.get_docstring(node)  # a command's help: translated by `translate_help`
+            if doc:
+                yield node.lineno, "_", doc.replace("%", "%%"), []
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else "")
+        if name == "Problem":
+            spots = [node.args[i] for i in (1, 2) if len(node.args) > i]
+        elif name == "err":
+            spots = [node.args[i] for i in (1, 3) if len(node.args) > i]
+        elif name == "problem":  # schema's validator: problem(row, column, message, value, fix)
+            spots = [node.args[i] for i in (2, 4) if len(node.args) > i]
+        elif name == "_bad":  # _bad(mask, column, message, fix)
+            spots = [node.args[i] for i in (2, 3) if len(node.args) > i]
+        elif name == "replace":
+            spots = []
+        elif name in ("Option", "Argument", "Typer"):  # the CLI's help texts
+            spots = [k.value for k in node.keywords if k.arg == "help"]
+        else:
+            continue
+        spots += [k.value for k in node.keywords if k.arg in ("message", "fix")]
+        for spot in spots:
+            if isinstance(spot, ast.Constant) and isinstance(spot.value, str) and spot.value:
+                yield spot.lineno, "_", spot.value.replace("%", "%%"), []

@@ -1,2 +1,0 @@
-"""Figures (matplotlib): the charts of a run (`charts`) and of a sensitivity suite
-(`sensitivity`); `kcopt.plots` draws them from records for notebooks."""

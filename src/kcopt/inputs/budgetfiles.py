@@ -1,0 +1,148 @@
+"""A scenario's local budgets: a mapping in the scenario, or a budget file (CSV or a sheet)
+with one row per province — and per plan year in a programme."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.limits import read_input_bytes
+from kcopt.core.parse import parse_number_text
+from kcopt.core.text import fold
+from kcopt.core.words import _
+from kcopt.inputs.keys import KeyChecks
+from kcopt.io.read import read_table
+
+
+class LocalBudgets(KeyChecks):
+    """`budgets.local:` read as a mapping or from a file, in million VND."""
+
+    local_by_year: dict[str, dict[int, float]]
+
+    def year_amounts(self, key: str, spec: dict, years: tuple[int, ...]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        if not years:
+            self.err(key, "amounts per year need a multi-year plan", spec,
+                     "Add years: [2026, …] or give one amount")
+            return out
+        for y, amount in spec.items():
+            if not isinstance(y, int) or y not in years:
+                self.err(f"{key}.{y}", "not a year of the plan", y,
+                         _("Use one of {years}").format(years=", ".join(map(str, years))))
+                continue
+            a = self.number(f"{key}.{y}", amount, lo=0)
+            if a is not None:
+                out[y] = a
+        missing = [y for y in years if y not in out]
+        if out and missing:
+            self.err(key, _("no amount for {years}").format(years=", ".join(map(str, missing))),
+                     spec,
+                     "Give every plan year, or one amount with budgets.growth")
+        return out
+
+    def local_budgets(self, spec: object, years: tuple[int, ...] = ()) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if isinstance(spec, str):
+            path = Path(spec)
+            if not path.exists():
+                self.err("budgets.local", "local budget file not found", spec,
+                         "Give a CSV with columns province,budget")
+                return out
+            try:
+                self.hashes[str(path)] = hashlib.sha256(
+                    read_input_bytes(path, "ngân sách địa phương")).hexdigest()
+            except InputError as exc:
+                self.errors.extend(exc.problems)
+                return out
+            return self.local_budget_file(path, years, out)
+        if isinstance(spec, dict):
+            for prov, p, amount in self.provinces("budgets.local", spec):
+                if isinstance(amount, dict):
+                    per_year = self.year_amounts(f"budgets.local.{prov}", amount, years)
+                    if p:
+                        self.local_by_year[p] = per_year
+                        out[p] = per_year.get(years[0], 0.0) if years else 0.0
+                    continue
+                a = self.number(f"budgets.local.{prov}", amount, lo=0)
+                if p and a is not None:
+                    out[p] = a
+            return out
+        self.err("budgets.local", "must be a CSV file name or a province: amount mapping", spec)
+        return out
+
+    def local_budget_file(self, path: Path, years: tuple[int, ...],
+                          out: dict[str, float]) -> dict[str, float]:
+        """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
+        Vietnamese number text), read like a project list; every bad cell reported."""
+        kinds = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
+                 "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
+                            "ngan sach trieu dong", "kinh phi trieu dong"),
+                 "year": ("year", "nam")}
+
+        def kind_of(header: str) -> str | None:
+            key = fold(header)
+            return next((k for k, names in kinds.items() if key in names), None)
+
+        def is_header(cells: list[str]) -> bool:
+            found = {kind_of(c) for c in cells}
+            return {"province", "budget"} <= found
+
+        try:
+            table = read_table(path, None, is_header)
+        except InputError as exc:
+            self.errors.extend(replace(p, fix=p.fix or "Header the columns province,budget "
+                                       "(or Tỉnh,Ngân sách)") for p in exc.problems)
+            return out
+        cols = {kind_of(c): c for c in table.frame.columns if kind_of(c)}
+        pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
+        for pos, row in enumerate(table.frame.to_dict("records")):
+            where = Problem(str(path), "", row=table.file_rows[pos], sheet=table.sheet)
+            prov = self.geo.resolve(row[pcol])
+            if prov.name is None:
+                hint = self.geo.suggest(row[pcol])
+                self.errors.append(replace(where, message="unknown province", column=pcol,
+                                           value=row[pcol], fix=f"Did you mean "
+                                           f"{' or '.join(hint)}?" if hint else
+                                           "Use one of the 34 provinces and cities"))
+                continue
+            if prov.note:
+                self.warnings.append(replace(where, message=prov.note, column=pcol,
+                                             severity="warning"))
+            amount = parse_number_text(str(row[bcol]))
+            if amount is None or amount < 0:
+                self.errors.append(replace(where, message="budget must be a non-negative "
+                                           "amount in million VND", column=bcol,
+                                           value=row[bcol], fix="Write e.g. 2500 or 2.500"))
+                continue
+            if ycol is not None and str(row[ycol]).strip():
+                year = parse_number_text(str(row[ycol]), thousands=False)
+                if year is None or int(year) not in years:
+                    self.errors.append(replace(where, message="not a year of the plan",
+                                               column=ycol, value=row[ycol],
+                                               fix=f"Use one of {', '.join(map(str, years))}"
+                                               if years else "Add years: to the scenario"))
+                    continue
+                per_year = self.local_by_year.setdefault(prov.name, {})
+                if int(year) in per_year:
+                    self.errors.append(replace(where, message="province and year listed "
+                                               "twice", column=pcol, value=row[pcol]))
+                per_year[int(year)] = amount
+                continue
+            if prov.name in out:
+                self.errors.append(replace(where, message="province listed twice",
+                                           column=pcol, value=row[pcol],
+                                           fix="Keep one row per province"))
+            out[prov.name] = amount
+        for name, per_year in self.local_by_year.items():
+            missing = [y for y in years if y not in per_year]
+            if missing and name not in out:
+                self.errors.append(Problem(str(path), _(
+                    "no budget for {province} in {years}").format(
+                    province=name, years=", ".join(map(str, missing))),
+                                           "Give every plan year, or one row without a year "
+                                           "and budgets.growth", column=ycol))
+            if years and years[0] in per_year:
+                out.setdefault(name, per_year[years[0]])
+        return out

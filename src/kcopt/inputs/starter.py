@@ -1,0 +1,125 @@
+"""A scenario to start from (`kcopt init PROJECTS`): a commented Vietnamese YAML written next to
+a project list, with budgets for the provinces and funds the list holds, the default priority
+weights (or, for a list without criteria, content-type priorities) and example targets, which
+`kcopt solve` accepts as it stands."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from kcopt.core.vocabulary import DEFAULT_WEIGHTS
+from kcopt.inputs.schema import Projects
+from kcopt.rules.rates import load_rules
+
+WEIGHT_WORDS = {
+    "appraisal": "điểm thẩm định (0–100)",
+    "green": "sản xuất sạch hơn",
+    "circular": "kinh tế tuần hoàn",
+    "digital": "chuyển đổi số",
+    "regional_advantage": "ngành là lợi thế của tỉnh (regional_advantages)",
+    "typical_product": "sản phẩm CNNT tiêu biểu",
+    "disadvantaged_area": "địa bàn khó khăn",
+    "women_or_ethnic_owned": "cơ sở do phụ nữ / người dân tộc thiểu số làm chủ",
+}
+CRITERION_COLUMNS = {"appraisal": "appraisal", "green": "green", "circular": "circular",
+                     "digital": "digital", "typical_product": "typical_product",
+                     "disadvantaged_area": "disadvantaged_area",
+                     "women_or_ethnic_owned": "women_or_ethnic_owned"}
+
+
+def _q(text: str) -> str:
+    """A YAML scalar that stays a string (JSON strings are YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _amount(x: float) -> str:
+    return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.2f}"
+
+
+def scenario_text(projects: Projects, target: Path, province: str | None = None) -> str:
+    """The commented scenario for `projects`, to be written at `target`."""
+    frame = projects.frame
+    rules = load_rules()
+    rel = Path(os.path.relpath(projects.path.resolve(), target.parent.resolve())).as_posix()
+    if projects.sheet:
+        rel += f"#{projects.sheet}"
+    req = frame["requested"].fillna(frame["total_cost"]).to_numpy(float)
+    central = float(req[(frame["funds"].isin(["central", "both"])).to_numpy()].sum())
+    local_mask = frame["funds"].isin(["local", "both"]).to_numpy()
+    by_prov: dict[str, float] = {}
+    for p, a in zip(frame["province"][local_mask], req[local_mask], strict=True):
+        by_prov[p] = by_prov.get(p, 0.0) + float(a)
+    years = sorted({int(y) for y in frame["year"].dropna()}) if "year" in frame else []
+    year = f" năm {years[0]}" if len(years) == 1 else ""
+    crit = [k for k, col in CRITERION_COLUMNS.items()
+            if col in frame and (np.any(frame[col].to_numpy() != "none") if col ==
+                                 "typical_product" else np.any(frame[col].fillna(0).to_numpy(
+                                     float) > 0))]
+    lines = [
+        "# Kịch bản phân bổ kinh phí khuyến công — viết bởi `kcopt init`.",
+        "# Sửa các số dưới đây theo kế hoạch được giao, rồi chạy:",
+        f"#   kcopt solve {target.name}",
+        f"# Danh sách: {len(frame)} đề án, {frame['province'].nunique()} tỉnh/thành phố, "
+        f"tổng kinh phí đề nghị hỗ trợ {_amount(float(req.sum()))} triệu đồng.",
+        "",
+        f"name: {_q('Kế hoạch khuyến công' + year)}",
+        f"projects: {_q(rel)}",
+    ]
+    if province:
+        lines += ["# Tỉnh của các đề án (danh sách không ghi tỉnh).",
+                  f"province: {_q(province)}"]
+    lines += [
+        "",
+        "# Mọi số tiền tính bằng triệu đồng. Nếu ghi ngân sách bằng đồng, thêm dòng units: vnd",
+        "budgets:",
+        "  # Kinh phí khuyến công quốc gia (KCQG). Mặc định: bằng tổng đề nghị của các đề án",
+        "  # được hỗ trợ từ nguồn quốc gia — thay bằng số được giao.",
+        f"  central: {_amount(central)}",
+    ]
+    if by_prov:
+        lines += ["  # Kinh phí khuyến công địa phương (KCĐP) của từng tỉnh. Mặc định: tổng đề "
+                  "nghị", "  # của các đề án địa phương trong tỉnh — thay bằng số được giao.",
+                  "  local:"]
+        lines += [f"    {_q(p)}: {_amount(a)}" for p, a in sorted(by_prov.items())]
+    else:
+        lines += ["  local: {}  # danh sách không có đề án khuyến công địa phương"]
+    lines += [
+        "",
+        "# Mục tiêu: total_score = tối đa hóa tổng điểm ưu tiên của các đề án được hỗ trợ",
+        "# (đề án hỗ trợ một phần tính theo tỷ lệ); weighted_funds = tiền đến đề án điểm cao",
+        "# trước.",
+        "objective: total_score",
+    ]
+    if crit:
+        used = {k: DEFAULT_WEIGHTS.get(k, 0.05) for k in crit}
+        lines += ["",
+                  "# Trọng số các tiêu chí ưu tiên (tự chuẩn hóa để tổng bằng 1). Chỉ các "
+                  "tiêu chí", "# có giá trị trong danh sách được liệt kê.", "weights:"]
+        lines += [f"  {k}: {w:g}  # {WEIGHT_WORDS[k]}" for k, w in used.items()]
+    else:
+        cats = sorted(set(frame["category"]), key=list(rules.rules).index)
+        lines += ["",
+                  "# Danh sách không có cột tiêu chí nào (điểm thẩm định, sản xuất sạch hơn, …):",
+                  "# đề án được xếp hạng theo mức ưu tiên của nội dung (0–1). Mặc định mọi nội",
+                  "# dung bằng 1 — hạ mức của nội dung ít ưu tiên hơn.",
+                  "priorities:"]
+        lines += [f"  {c}: 1.0  # {rules.rules[c].name_vi}" for c in cats]
+    lines += [
+        "",
+        "# Mọi số tiền phân bổ là bội số của số này (triệu đồng); bỏ dấu # để dùng (giải MIP).",
+        "# round_to: 5",
+        "# Không hỗ trợ đề án dưới tỷ lệ này của mức hỗ trợ tối đa (0–1); bỏ dấu # để dùng.",
+        "# min_fraction: 0.5",
+        "",
+        "# Mục tiêu chính sách, ví dụ (bỏ dấu # để dùng):",
+        "# targets:",
+        "#   - {name: xanh_tuan_hoan_so, kind: share_min, of: [green, circular, digital], "
+        "share: 0.30}",
+        "#   - {name: tran_dao_tao, kind: share_max, category: training, share: 0.10}",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,302 @@
+"""What changed between two solved scenarios over the same project list: per project, province,
+region and content type, as tables, a chart and a sentence per big change.
+
+`compare(a, b)` takes two results, runs or output folders of `kcopt solve`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt.analysis.wording import money, percent
+from kcopt.core.errors import InputError
+from kcopt.core.words import N_, _, fixed, fund_name, status_name
+from kcopt.present.views import GROUPINGS, Grouping, Outcome, group_table, outcome
+
+if TYPE_CHECKING:
+    from kcopt.pipeline import Run
+    from kcopt.solvers.solve import Result
+
+EPS = 0.5  # million VND: smaller differences are rounding, not a change
+CHANGES = ("newly funded", "no longer funded", "increased", "decreased", "fund mix changed",
+           "status changed", "unchanged")
+CHANGE_LABELS = {"newly funded": "mới được hỗ trợ / newly funded",
+                 "no longer funded": "không còn được hỗ trợ / no longer funded",
+                 "increased": "tăng / increased", "decreased": "giảm / decreased",
+                 "fund mix changed": "đổi nguồn vốn / fund mix changed",
+                 "status changed": "đổi trạng thái / status changed",
+                 "unchanged": "không đổi / unchanged"}
+GROUP_WORDS = {"region": N_("Region"), "category": N_("Content type"),
+               "province": N_("Province")}
+
+
+@dataclass
+class Comparison:
+    """Two solved scenarios side by side. Tables in `projects`, `provinces`, `regions`,
+    `categories`; `headline` numbers; `sentences`, one per big change. Its figure is
+    `kcopt.plots.comparison(cmp)` (`cmp.plot()`), its files `kcopt.outputs.write_comparison`
+    (`cmp.write(folder)`), its notebook view `kcopt.present.display.comparison_html`."""
+
+    a: Outcome
+    b: Outcome
+    labels: tuple[str, str]
+    projects: pd.DataFrame
+    provinces: pd.DataFrame
+    regions: pd.DataFrame
+    categories: pd.DataFrame
+    headline: dict[str, Any]
+    sentences: list[str] = field(default_factory=list)
+    threshold: float = 0.0
+
+    def changed_projects(self) -> pd.DataFrame:
+        """The projects whose support or status changed, largest change first."""
+        return self.projects[self.projects["change"] != "unchanged"].reset_index(drop=True)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"projects": self.projects, "provinces": self.provinces,
+                "regions": self.regions, "categories": self.categories}
+
+
+def compare(a: Outcome | Result | Run | str | Path, b: Outcome | Result | Run | str | Path,
+            labels: tuple[str, str] | None = None, threshold: float | None = None,
+            max_project_sentences: int = 15) -> Comparison:
+    """Compare two solved scenarios (results, runs or output folders) over the same projects.
+
+    `threshold` (million VND) is the smallest change in a group's support called big; by
+    default 0.5% of the larger of the two total allocations. A project's change is big when it
+    enters or leaves the allocation, or moves by half its cap or by `threshold`.
+
+    Examples
+    --------
+    >>> import kcopt
+    >>> sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    >>> base = kcopt.run(sc)
+    >>> less = kcopt.run(sc.with_budget(central=90000))
+    >>> cmp = kcopt.compare(base, less, labels=("105,000", "90,000"))
+    >>> round(cmp.headline["central"]["delta"])
+    -15000
+    >>> cmp.sentences[0].startswith("From 105,000 to 90,000: objective (total_score)")
+    True
+    """
+    oa, ob = outcome(a), outcome(b)
+    _check_same_projects(oa, ob)
+    if labels is None:
+        labels = (oa.name, ob.name)
+        if labels[0] == labels[1]:
+            labels = (oa.label, ob.label) if oa.label != ob.label else ("A", "B")
+    totals = [float(o.allocation["total"].sum()) for o in (oa, ob)]
+    if threshold is None:
+        threshold = max(0.005 * max(totals), EPS)
+    projects = project_changes(oa.allocation, ob.allocation)
+    groups = {by: group_changes(oa.allocation, ob.allocation, projects, by) for by in GROUPINGS}
+    headline = _headline(oa, ob)
+    cmp = Comparison(oa, ob, labels, projects, groups["province"], groups["region"],
+                     groups["category"], headline, threshold=threshold)
+    cmp.sentences = _sentences(cmp, max_project_sentences)
+    return cmp
+
+
+def _check_same_projects(a: Outcome, b: Outcome) -> None:
+    ids_a = a.allocation["project_id"].astype(str)
+    ids_b = b.allocation["project_id"].astype(str)
+    only_a = sorted(set(ids_a) - set(ids_b))
+    only_b = sorted(set(ids_b) - set(ids_a))
+    if not only_a and not only_b:
+        left = a.allocation.set_index(ids_a)
+        right = b.allocation.set_index(ids_b).loc[left.index]
+        for col in ("name", "province", "category"):
+            differ = left.index[(left[col].astype(str) != right[col].astype(str)).to_numpy()]
+            if len(differ):
+                p = differ[0]
+                raise InputError(_(
+                    "{a} and {b} were solved on different project lists: the same ids name "
+                    "different projects ({count} differ in {column}; {project} is {left} in {a} "
+                    "but {right} in {b}). Solve both scenarios with the same project file").format(
+                        a=a.label, b=b.label, count=len(differ), column=col, project=p,
+                        left=repr(left.loc[p, col]), right=repr(right.loc[p, col])))
+        return
+
+    def some(ids: list[str]) -> str:
+        return ", ".join(ids[:5]) + (_(" and {count} more").format(count=len(ids) - 5)
+                                     if len(ids) > 5 else "")
+
+    parts = []
+    for only, label in ((only_a, a.label), (only_b, b.label)):
+        if only:
+            parts.append(_("{count} project(s) only in {label} ({ids})").format(
+                count=len(only), label=label, ids=some(only)))
+    raise InputError(_("{a} and {b} were solved on different project lists: {parts}. A "
+                       "comparison needs two scenarios over the same projects: solve both with "
+                       "the same project file").format(a=a.label, b=b.label,
+                                                       parts="; ".join(parts)))
+
+
+def project_changes(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """One row per project: status, central, local and total in each scenario, the change in
+    each and its kind (newly funded, no longer funded, increased, …), and the reason in B."""
+    keep = ["project_id", "name", "province", "region", "category"]
+    values = ["score", "cap", "central", "local", "total", "status", "reason"]
+    left = a.set_index(a["project_id"].astype(str))
+    right = b.set_index(b["project_id"].astype(str))
+    right = right.loc[left.index]
+    out = left[keep].reset_index(drop=True)
+    for col in values:
+        out[f"{col}_a"] = left[col].to_numpy()
+        out[f"{col}_b"] = right[col].to_numpy()
+    for col in ("central", "local", "total"):
+        out[f"delta_{col}"] = (out[f"{col}_b"] - out[f"{col}_a"]).round(4)
+    has_a = out["total_a"] > EPS
+    has_b = out["total_b"] > EPS
+    moved = out["delta_total"].abs() > EPS
+    mix = (out["delta_central"].abs() > EPS) | (out["delta_local"].abs() > EPS)
+    out["change"] = np.select(
+        [~has_a & has_b, has_a & ~has_b, moved & (out["delta_total"] > 0), moved, mix,
+         out["status_a"] != out["status_b"]],
+        ["newly funded", "no longer funded", "increased", "decreased", "fund mix changed",
+         "status changed"], default="unchanged")
+    order = np.lexsort((out["project_id"].to_numpy(), -out["delta_total"].abs().to_numpy(),
+                        (out["change"] == "unchanged").to_numpy()))
+    cols = [*keep, "change", "status_a", "status_b", "total_a", "total_b", "delta_total",
+            "central_a", "central_b", "delta_central", "local_a", "local_b", "delta_local",
+            "cap_a", "cap_b", "score_a", "score_b", "reason_a", "reason_b"]
+    return out.iloc[order][cols].reset_index(drop=True)
+
+
+def group_changes(a: pd.DataFrame, b: pd.DataFrame, projects: pd.DataFrame,
+                  by: Grouping) -> pd.DataFrame:
+    """Per group: support in each scenario and the change (total, central, local), funded
+    counts, and how many projects entered or left the allocation."""
+    ga, gb = group_table(a, by), group_table(b, by)
+    key = [by] + (["name_vi"] if "name_vi" in ga else [])
+    merged = ga.merge(gb, on=key, how="outer", suffixes=("_a", "_b")).fillna(0)
+    out = merged[key].copy()
+    out["projects"] = merged[["projects_a", "projects_b"]].max(axis=1).astype(int)
+    for col in ("total", "central", "local"):
+        out[f"{col}_a"] = merged[f"{col}_a"]
+        out[f"{col}_b"] = merged[f"{col}_b"]
+        out[f"delta_{col}"] = (merged[f"{col}_b"] - merged[f"{col}_a"]).round(4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["delta_pct"] = np.where(out["total_a"] > 0,
+                                    (out["delta_total"] / out["total_a"]).round(6), np.nan)
+    out["funded_a"] = merged["funded_a"].astype(int)
+    out["funded_b"] = merged["funded_b"].astype(int)
+    counts = projects.groupby(by)["change"].value_counts().unstack(fill_value=0)
+    for kind, col in (("newly funded", "entered"), ("no longer funded", "left")):
+        out[col] = out[by].map(counts.get(kind, {})).fillna(0).astype(int)
+    order = np.lexsort((out[by].astype(str).to_numpy(), -out["delta_total"].abs().to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _headline(a: Outcome, b: Outcome) -> dict[str, Any]:
+    def pair(x: float | None, y: float | None) -> dict[str, float | None]:
+        d = None if x is None or y is None else round(y - x, 6)
+        return {"a": x, "b": y, "delta": d}
+
+    sa, sb = a.summary, b.summary
+    out: dict[str, Any] = {
+        "objective": pair(sa.get("objective"), sb.get("objective")),
+        "objective_kind": sb.get("objective_kind"),
+    }
+    for fund in ("central", "local", "total"):
+        out[fund] = pair(float(a.allocation[fund].sum()), float(b.allocation[fund].sum()))
+    for fund in ("central", "local"):
+        out[f"budget_{fund}"] = pair(sa.get("budgets", {}).get(fund),
+                                     sb.get("budgets", {}).get(fund))
+    out["counts"] = {k: pair(int((a.allocation["status"] == k).sum()),
+                             int((b.allocation["status"] == k).sum()))
+                     for k in ("funded", "partial", "unfunded", "ineligible", "excluded")}
+    return out
+
+
+def _arrow(x: float | None, y: float | None, signed_delta: bool = True) -> str:
+    if x is None or y is None:
+        return "—"
+    text = f"{money(x)} → {money(y)}"
+    d = y - x
+    if abs(d) > EPS:
+        text += f" ({money(d, signed=True)}" + (f", {percent(d / x, signed=True)}" if x > EPS
+                                                else "") + ")"
+    return text
+
+
+def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
+    h = cmp.headline
+    a_name, b_name = cmp.labels
+    out = []
+    obj = h["objective"]
+    kind = h.get("objective_kind") or "objective"
+    first = _("From {a} to {b}: ").format(a=a_name, b=b_name)
+    if obj["a"] is not None and obj["b"] is not None:
+        d = obj["b"] - obj["a"]
+        first += _("objective ({kind}) {a} → {b} ({delta}); ").format(
+            kind=kind, a=fixed(obj["a"], 2), b=fixed(obj["b"], 2),
+            delta=("+" if d >= 0 else "−") + fixed(abs(d), 2))
+    first += _("total support {total} million VND (central {central}; local {local}).").format(
+        total=_arrow(h["total"]["a"], h["total"]["b"]),
+        central=_arrow(h["central"]["a"], h["central"]["b"]),
+        local=_arrow(h["local"]["a"], h["local"]["b"]))
+    out.append(first)
+    for key in ("central", "local"):
+        bud = h[f"budget_{key}"]
+        if bud["a"] is not None and bud["b"] is not None and abs(bud["b"] - bud["a"]) > EPS:
+            said = (_("The central budget changed: {change} million VND.") if key == "central"
+                    else _("The local budgets changed: {change} million VND."))
+            out.append(said.format(change=_arrow(bud["a"], bud["b"])))
+    c = h["counts"]
+    moved = [f"{status_name(k)} {c[k]['a']} → {c[k]['b']}"
+             for k in ("funded", "partial", "unfunded") if c[k]["a"] != c[k]["b"]]
+    entered = int((cmp.projects["change"] == "newly funded").sum())
+    left = int((cmp.projects["change"] == "no longer funded").sum())
+    if moved or entered or left:
+        out.append(_("Projects: {moved}; {entered} newly funded, {left} no longer "
+                     "funded.").format(moved=", ".join(moved) or _("same counts"),
+                                       entered=entered, left=left))
+    else:
+        out.append(_("No project's support changed."))
+    for by, table in (("region", cmp.regions), ("category", cmp.categories),
+                      ("province", cmp.provinces)):
+        for _i, r in table[table["delta_total"].abs() >= cmp.threshold].iterrows():
+            name = (f"{r['name_vi']} ({r[by]})" if "name_vi" in r else str(r[by]))
+            text = _("{group} {name}: {change} million VND").format(
+                group=_(GROUP_WORDS[by]), name=name, change=_arrow(r["total_a"], r["total_b"]))
+            funds = [f"{fund_name(f)} {money(r[f'delta_{f}'], signed=True)}"
+                     for f in ("central", "local") if abs(r[f"delta_{f}"]) > EPS]
+            if funds:
+                text += f" ({', '.join(funds)})"
+            moves = []
+            if r["entered"]:
+                moves.append(_("{count} project(s) newly funded").format(count=r["entered"]))
+            if r["left"]:
+                moves.append(_("{count} no longer funded").format(count=r["left"]))
+            out.append(text + (f"; {', '.join(moves)}" if moves else "") + ".")
+    p = cmp.projects
+    cap = p[["cap_a", "cap_b"]].max(axis=1)
+    big = p[p["change"].isin(["newly funded", "no longer funded"])
+            | ((p["change"] != "unchanged")
+               & ((p["delta_total"].abs() >= 0.5 * cap) | (p["delta_total"].abs()
+                                                          >= cmp.threshold)))]
+    for _i, r in big.head(max_projects).iterrows():
+        out.append(project_sentence(r))
+    if len(big) > max_projects:
+        out.append(_("… and {count} more big project changes (all of them in "
+                     "compare_projects.csv).").format(count=len(big) - max_projects))
+    return out
+
+
+def project_sentence(r: pd.Series) -> str:
+    """One project's change in words, with why it now gets what it gets."""
+    text = _("{project} {name} ({province}, {category}): {status_a} → {status_b}, {total_a} → "
+             "{total_b} million VND ({delta})").format(
+                 project=r["project_id"], name=r["name"], province=r["province"],
+                 category=r["category"], status_a=status_name(r["status_a"]),
+                 status_b=status_name(r["status_b"]),
+                 total_a=money(r["total_a"]), total_b=money(r["total_b"]),
+                 delta=money(r["delta_total"], signed=True))
+    reason = str(r["reason_b"]).strip()
+    return text + (_(". Now: {reason}.").format(reason=reason) if reason else ".")
+

@@ -1,0 +1,155 @@
+"""The last sheets of `allocation.xlsx`: the constraints with their shadow prices, in words, and
+the run's information (provenance, warnings, the resolved scenario)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import yaml
+
+from kcopt.core.vocabulary import FAMILY_VI, NO, STATUS_VI, YES
+from kcopt.present.workbook.base import (
+    EN_ROW,
+    FIRST_ROW,
+    LEFT,
+    MONEY,
+    MONO,
+    NOTE,
+    NOTE_ROW,
+    PERCENT,
+    PRICE,
+    STRONG,
+    TITLE,
+    TITLE_ROW,
+    VI_ROW,
+    AllocationRefs,
+    BlockColumn,
+    Book,
+    Column,
+    column_letter,
+    finish,
+    header_rows,
+    heading,
+    plain,
+)
+from kcopt.present.workbook.sheets import Totals
+
+if TYPE_CHECKING:
+    from kcopt.pipeline import Run
+
+
+def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
+    # start-up: scipy only when this runs
+    from kcopt.analysis.wording import describe_row
+
+    ws = book.sheet("constraints")
+    cols = [Column("name", "Ràng buộc", "Constraint", None, 34),
+            Column("family_vi", "Nhóm", "Family", None, 20),
+            Column("meaning", "Diễn giải", "Meaning (English)", None, 48),
+            Column("sense", "Chiều", "Sense", None, 6),
+            Column("rhs", "Vế phải", "Right-hand side", MONEY, 13),
+            Column("activity", "Giá trị đạt được", "Activity", MONEY, 13),
+            Column("slack", "Phần dư", "Slack", MONEY, 12),
+            Column("binding", "Đang ràng buộc", "Binding", None, 10),
+            Column("shadow_price", "Giá bóng (điểm/triệu đồng)",
+                   "Shadow price (points per million VND)", PRICE, 16),
+            Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
+                   "Points per extra 1,000 million VND", "0.000", 16),
+            Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
+            Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
+            Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
+    ws.write(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG", style=TITLE)
+    ws.write(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
+             "the score gained per extra million VND", style=NOTE)
+    header_rows(ws, cols, VI_ROW, EN_ROW)
+    prices = [plain(p) if isinstance(p, int | float) else None
+              for p in cons["shadow_price"].tolist()]  # ±inf as text, NaN as a blank
+    finite = [isinstance(p, int | float) for p in prices]
+    letter = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}["shadow_price"]
+
+    def per_1000(r: int) -> str | None:
+        return f"{letter}{r}*1000" if finite[r - FIRST_ROW] else None
+
+    values: dict[str, list[Any]] = {
+        "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"]],
+        "meaning": [describe_row(n, float(v), bool(b)) for n, v, b in zip(
+            cons["name"], cons["rhs"], cons["binding"], strict=True)],
+        "binding": [YES if b else NO for b in cons["binding"]],
+        "shadow_price": prices,
+        "per_1000": [p * 1000 if isinstance(p, int | float) else None for p in prices],
+    }
+    book.block(ws, FIRST_ROW, [
+        BlockColumn(j, values[c.key] if c.key in values else
+                    cons[c.key].tolist() if c.key in cons else [None] * len(cons), c.fmt,
+                    per_1000 if c.key == "per_1000" else None)
+        for j, c in enumerate(cols, 1)])
+    finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
+
+
+def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    s = run.summary or {}
+    prov = s.get("provenance", {})
+    ws = book.sheet("run")
+    cols = [Column("item", "Mục", "Item", None, 44), Column("value", "Giá trị", "Value", None, 70)]
+    heading(ws, run, "THÔNG TIN LẦN CHẠY", "Run information", cols)
+    rows: list[tuple[str, Any]] = [
+        ("Kịch bản / Scenario", run.scenario.name),
+        ("Mô tả / Description", run.scenario.description),
+        ("Trạng thái lời giải / Solver status", s.get("status")),
+        ("Giá trị mục tiêu / Objective", s.get("objective")),
+        ("Loại mục tiêu / Objective kind", s.get("objective_kind")),
+        ("Bài toán / Problem", "MIP" if s.get("mip") else "LP"),
+        ("Khoảng cách MIP / MIP gap", s.get("mip_gap")),
+        ("Giá bóng tính trên / Shadow prices from", s.get("duals")),
+        ("Bộ giải / Solver", f"{prov.get('solver')} {prov.get('solver_version')}"),
+        ("Phiên bản kcopt / kcopt version", prov.get("kcopt_version")),
+        ("Bộ định mức / Rule-set version", prov.get("rules_version")),
+        ("Thời điểm tạo / Created (UTC)", prov.get("created")),
+        ("Hạt giống / Seed", prov.get("seed")),
+        ("Ngân sách trung ương / Central budget", s.get("budgets", {}).get("central")),
+        ("Ngân sách địa phương / Local budgets", s.get("budgets", {}).get("local")),
+        ("Quy định có hiệu lực ngày / Rules in force on",
+         prov.get("rules", {}).get("in_force_on")),
+    ]
+    rows += [(f"Nghị quyết HĐND áp dụng / Provincial resolution {k + 1}", label)
+             for k, label in enumerate(prov.get("rules", {}).get("resolutions_applied", []))]
+    slice_ = s.get("top_slice", {})
+    for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
+        if fund in slice_:
+            rows += [(f"Trích quản lý (cơ quan quản lý) {vi} / Management top-slice, {fund} "
+                      "budget", slice_[fund]["management"]),
+                     (f"Trích quản lý (đơn vị thực hiện) {vi} / Implementer top-slice, {fund} "
+                      "budget", slice_[fund]["implementer"])]
+    rows += [(f"Tệp đầu vào (SHA-256) / Input file: {name}", digest)
+             for name, digest in prov.get("inputs_sha256", {}).items()]
+    rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
+             for k, v in s.get("counts", {}).items()]
+    r = FIRST_ROW
+    for item, value in rows:
+        book.put(ws, r, 1, item)
+        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None,
+                 None if isinstance(value, str | type(None)) else LEFT)
+        r += 1
+    for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
+                              totals.central),
+                             ("Đã phân bổ địa phương / Local allocated", "local", totals.local),
+                             ("Tổng hỗ trợ / Total allocated", "total", totals.total)):
+        book.put(ws, r, 1, item)
+        book.formula(ws, r, 2, refs.total(key), value, MONEY)
+        r += 1
+    last = r - 1
+    r += 1
+    warnings = s.get("warnings", [])
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
+    for w in warnings:
+        r += 1
+        book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
+    r += 2
+    book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
+    text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,
+                          sort_keys=False, width=200)
+    for line in text.splitlines():
+        r += 1
+        book.put(ws, r, 2, line, style=MONO)
+    finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)

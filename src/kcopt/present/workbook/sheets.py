@@ -1,0 +1,478 @@
+"""The sheets of `allocation.xlsx`: the allocation and the summaries by province, region,
+content type, fund and priority (the constraints and run information: `workbook.info`).
+
+Totals and shares are formulas over the allocation sheet (SUBTOTAL, SUMIFS, COUNTIFS), so they
+follow a planner's edits; each one's value as kcopt computed it goes into `Book.expected`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.geo import load_geography
+from kcopt.core.vocabulary import (
+    CRITERIA,
+    CRITERIA_LABELS,
+    FUND_VI,
+    LEVEL_VI,
+    STATUS_VI,
+)
+from kcopt.present.workbook.base import (
+    COUNT,
+    FIRST_ROW,
+    MONEY,
+    NOTE,
+    PERCENT,
+    SCORE,
+    SECTION,
+    VI_ROW,
+    AllocationRefs,
+    BarChart,
+    BlockColumn,
+    Book,
+    Column,
+    Link,
+    Sheet,
+    column_letter,
+    finish,
+    header_rows,
+    heading,
+    quote_sheetname,
+    total_style,
+)
+
+if TYPE_CHECKING:
+    from kcopt.pipeline import Run
+
+SCORE_BANDS = [(0.8, 1.01, "0,8 – 1"), (0.6, 0.8, "0,6 – 0,8"), (0.4, 0.6, "0,4 – 0,6"),
+               (0.2, 0.4, "0,2 – 0,4"), (0.0, 0.2, "0 – 0,2")]
+
+# --- the allocation sheet ---------------------------------------------------------------------
+
+
+def _allocation_columns(run: Run) -> list[Column]:
+    cols = [
+        Column("project_id", "Mã đề án", "Project ID", None, 12),
+        Column("name", "Tên đề án", "Project name", None, 44),
+        Column("province", "Tỉnh/Thành phố", "Province", None, 22),
+        Column("region", "Vùng", "Region", None, 7),
+        Column("category", "Mã nội dung", "Content type code", None, 22),
+        Column("category_vi", "Nội dung", "Content type", None, 36),
+        Column("level", "Cấp", "Level", None, 11),
+        Column("score", "Điểm ưu tiên", "Priority score", SCORE, 10),
+        Column("cap", "Mức hỗ trợ tối đa", "Support cap", MONEY, 13),
+        Column("central", "Trung ương (KCQG)", "Central fund", MONEY, 13),
+        Column("local", "Địa phương (KCĐP)", "Local fund", MONEY, 13),
+        Column("total", "Tổng hỗ trợ", "Total support", MONEY, 13),
+        Column("fraction", "Tỷ lệ so với mức tối đa", "Share of cap", PERCENT, 11),
+        Column("status", "Trạng thái", "Status", None, 11),
+        Column("status_vi", "Tình trạng", "Status (Vietnamese)", None, 18),
+        Column("reason", "Lý do", "Reason", None, 70),
+    ]
+    cols += [Column(f"crit:{k}", vi, f"{en} (0–1)", "0.00", 11)
+             for k, (vi, en) in CRITERIA_LABELS.items()]
+    assert run.allocation is not None
+    base = {"project_id", "name", "province", "region", "category", "level", "score", "cap",
+            "central", "local", "total", "fraction", "status", "reason"}
+    cols += [Column(f"extra:{c}", str(c), str(c), None, 16) for c in run.allocation.columns
+             if c not in base]
+    return cols
+
+
+def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
+    # start-up: scipy only when this runs
+    from kcopt.model import criteria_matrix
+
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("allocation")
+    cols = _allocation_columns(run)
+    heading(ws, run, "PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "Allocation of industrial-promotion funds",
+             cols)
+    n = len(alloc)
+    first, last = FIRST_ROW, FIRST_ROW + max(n, 1) - 1
+    total_row = last + 1
+    letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
+    criteria = criteria_matrix(run.model.projects, run.scenario)
+    rules = run.model.rules.rules
+    cap = alloc["cap"].to_numpy(float)
+    central = alloc["central"].to_numpy(float)
+    local = alloc["local"].to_numpy(float)
+    L = letters
+    total = central + local
+    fraction = np.divide(total, cap, out=np.zeros(n), where=cap > 0)
+    linked = link.rows if link is not None else {}
+
+    def from_planner(fund: str) -> Any:
+        assert link is not None
+        src = link.central if fund == "central" else link.local
+        sheet = quote_sheetname(link.sheet)
+        row_of = {first + i: r for i, r in linked.items()}
+        return lambda r: f"{sheet}!${src}${row_of[r]}" if r in row_of else None
+
+    lc, ll, lcap, lt = L["central"], L["local"], L["cap"], L["total"]
+
+    def total_formula(r: int) -> str:
+        return f"{lc}{r}+{ll}{r}"
+
+    def fraction_formula(r: int) -> str:
+        return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
+
+    computed = {"total": (total, total_formula), "fraction": (fraction, fraction_formula),
+                "central": (central, from_planner("central") if linked else None),
+                "local": (local, from_planner("local") if linked else None)}
+    block = []
+    for j, col in enumerate(cols, 1):
+        if col.key in computed:
+            array, template = computed[col.key]
+            values: Any = array.tolist()
+        else:
+            values, template = _allocation_values(col.key, alloc, rules, criteria), None
+        block.append(BlockColumn(j, values, col.fmt, template))
+    book.block(ws, first, block)
+    _allocation_totals(book, ws, cols, alloc, first, last, total_row, L)
+    finish(ws, cols, first, last, freeze="C")
+    return AllocationRefs(ws.title, first, last, total_row, letters)
+
+
+def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
+                       criteria: np.ndarray) -> list[Any]:
+    """The cells of an allocation column that holds values, not formulas."""
+    if key == "category_vi":
+        return [rules[c].name_vi for c in alloc["category"]]
+    if key == "level":
+        return [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
+    if key == "status_vi":
+        return [STATUS_VI.get(str(v), v) for v in alloc["status"]]
+    if key.startswith("crit:"):
+        return criteria[:, CRITERIA.index(key[5:])].astype(float).tolist()
+    if key.startswith("extra:"):
+        return alloc[key[6:]].tolist()
+    return alloc[key].tolist()
+
+
+def _allocation_totals(book: Book, ws: Any, cols: Sequence[Column], alloc: pd.DataFrame,
+                       first: int, last: int, total_row: int, L: dict[str, str]) -> None:
+    """The total row: projects counted, money summed (SUBTOTAL, so filters count) and the
+    share of the caps funded."""
+    totals = totals_of(alloc)
+    book.put(ws, total_row, 1, "Tổng cộng / Total")
+    book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", len(alloc),
+                 '#,##0" đề án / projects"')
+    sums = {"cap": totals.cap, "central": totals.central, "local": totals.local,
+            "total": totals.total}
+    for key, value in sums.items():
+        c = L[key]
+        book.formula(ws, total_row, cols.index(_col(cols, key)) + 1,
+                     f"SUBTOTAL(9,{c}{first}:{c}{last})", value, MONEY)
+    book.formula(ws, total_row, cols.index(_col(cols, "fraction")) + 1,
+                 f"IF({L['cap']}{total_row}>0,{L['total']}{total_row}/{L['cap']}{total_row},0)",
+                 totals.total / totals.cap if totals.cap > 0 else 0.0, PERCENT)
+    total_style(ws, total_row, len(cols))
+
+
+def _col(cols: Sequence[Column], key: str) -> Column:
+    return next(c for c in cols if c.key == key)
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    cap: float
+    central: float
+    local: float
+
+    @property
+    def total(self) -> float:
+        return self.central + self.local
+
+
+def totals_of(alloc: pd.DataFrame) -> Totals:
+    return Totals(float(alloc["cap"].sum()), float(alloc["central"].sum()),
+                   float(alloc["local"].sum()))
+
+
+GROUP_COLUMNS = [
+    Column("projects", "Số đề án", "Projects", COUNT, 9),
+    Column("funded", "Hỗ trợ đủ", "Funded", COUNT, 9),
+    Column("partial", "Hỗ trợ một phần", "Partly funded", COUNT, 10),
+    Column("demand", "Nhu cầu (tổng mức tối đa)", "Demand (sum of caps)", MONEY, 14),
+    Column("central", "Trung ương (KCQG)", "Central fund", MONEY, 14),
+    Column("local", "Địa phương (KCĐP)", "Local fund", MONEY, 14),
+    Column("total", "Tổng hỗ trợ", "Total support", MONEY, 14),
+    Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 11),
+]
+
+
+def _group_rows(run: Run, key: str) -> tuple[str, list[Column], list[list[Any]]]:
+    """(match column in the allocation sheet, label columns, label values per group)."""
+    assert run.allocation is not None
+    geo = load_geography()
+    alloc = run.allocation
+    if key == "province":
+        names = sorted(set(alloc["province"]) | {p for p, b in
+                                                 run.scenario.local_budgets.items() if b > 0})
+        return "province", [Column("province", "Tỉnh/Thành phố", "Province", None, 24),
+                            Column("region", "Vùng", "Region", None, 7)], [
+            [p, geo.provinces[p].region] for p in names]
+    if key == "region":
+        codes = sorted(set(alloc["region"]))
+        return "region", [Column("region", "Mã vùng", "Region code", None, 8),
+                          Column("name_vi", "Vùng kinh tế – xã hội", "Region (Vietnamese)",
+                                 None, 36),
+                          Column("name_en", "Region", "Region (English)", None, 34)], [
+            [c, *geo.regions[c]] if c in geo.regions else [c, c, c] for c in codes]
+    rules = run.model.rules.rules
+    cats = sorted(set(alloc["category"]))
+    return "category", [Column("category", "Mã nội dung", "Content type code", None, 24),
+                        Column("name_vi", "Nội dung", "Content type", None, 44)], [
+        [c, rules[c].name_vi] for c in cats]
+
+
+def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    assert run.allocation is not None
+    alloc = run.allocation
+    match, labels, groups = _group_rows(run, key)
+    cols = [*labels, *GROUP_COLUMNS]
+    if key == "province":
+        cols += [Column("local_budget", "Ngân sách địa phương", "Local budget", MONEY, 14),
+                 Column("budget_used", "Tỷ lệ sử dụng NS địa phương", "Local budget used",
+                        PERCENT, 12)]
+    ws = book.sheet(key)
+    titles = {"province": ("TỔNG HỢP THEO TỈNH, THÀNH PHỐ", "Summary by province"),
+              "region": ("TỔNG HỢP THEO VÙNG", "Summary by region"),
+              "category": ("TỔNG HỢP THEO NỘI DUNG HỖ TRỢ", "Summary by content type")}
+    heading(ws, run, *titles[key], cols)
+    first = FIRST_ROW
+    last = first + len(groups) - 1
+    total_row = last + 1
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
+    budgets = run.scenario.local_budgets
+    keys = alloc[match].to_numpy(object)
+    funded = (alloc["status"] == "funded").to_numpy()
+    partial = (alloc["status"] == "partial").to_numpy()
+    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
+    for i, values in enumerate(groups):
+        r = first + i
+        for j, v in enumerate(values, 1):
+            book.put(ws, r, j, v)
+        sel = keys == values[0]
+        crit = f"{refs.rng(match)},$A{r}"
+        expected = {"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
+                    "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
+                    "central": float(central[sel].sum()), "local": float(local[sel].sum())}
+        formulas = {
+            "projects": f"COUNTIFS({crit})",
+            "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
+            "partial": f"COUNTIFS({crit},{refs.rng('status')},\"partial\")",
+            "demand": f"SUMIFS({refs.rng('cap')},{crit})",
+            "central": f"SUMIFS({refs.rng('central')},{crit})",
+            "local": f"SUMIFS({refs.rng('local')},{crit})",
+        }
+        group_total = expected["central"] + expected["local"]
+        for j, col in enumerate(cols, 1):
+            if col.key in formulas:
+                book.formula(ws, r, j, formulas[col.key], expected[col.key], col.fmt)
+            elif col.key == "total":
+                book.formula(ws, r, j, f"{L['central']}{r}+{L['local']}{r}", group_total,
+                             col.fmt)
+            elif col.key == "share":
+                book.formula(ws, r, j, f"IF(${L['total']}${total_row}>0,{L['total']}{r}/"
+                             f"${L['total']}${total_row},0)",
+                             group_total / totals.total if totals.total > 0 else 0.0, col.fmt)
+            elif col.key == "local_budget":
+                book.put(ws, r, j, float(budgets.get(values[0], 0.0)), col.fmt)
+            elif col.key == "budget_used":
+                b = float(budgets.get(values[0], 0.0))
+                book.formula(ws, r, j, f"IF({L['local_budget']}{r}>0,{L['local']}{r}/"
+                             f"{L['local_budget']}{r},0)",
+                             expected["local"] / b if b > 0 else 0.0, col.fmt)
+    _group_totals(book, ws, cols, L, alloc, budgets, groups, totals, first, last)
+    finish(ws, cols, first, last, freeze="B")
+    if key in ("region", "category"):
+        label = L["name_vi"]
+        _bar_chart(ws, key, label, L["central"], L["local"], first, last,
+                   anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
+
+
+def _group_totals(book: Book, ws: Any, cols: list[Column], L: dict[str, str],
+                  alloc: pd.DataFrame, budgets: dict[str, float], groups: list[Any],
+                  totals: Totals, first: int, last: int) -> None:
+    """The total row of a summary sheet: sums of its groups, and the local budget used."""
+    total_row = last + 1
+    book.put(ws, total_row, 1, "Tổng cộng / Total")
+    sums = {"projects": len(alloc), "funded": int((alloc["status"] == "funded").sum()),
+            "partial": int((alloc["status"] == "partial").sum()), "demand": totals.cap,
+            "central": totals.central, "local": totals.local, "total": totals.total,
+            "share": 1.0 if totals.total > 0 else 0.0,
+            "local_budget": float(sum(budgets.get(g[0], 0.0) for g in groups))}
+    for j, col in enumerate(cols, 1):
+        if col.key in sums:
+            c = L[col.key]
+            book.formula(ws, total_row, j, f"SUM({c}{first}:{c}{last})", sums[col.key], col.fmt)
+        elif col.key == "budget_used":
+            lb = sums["local_budget"]
+            book.formula(ws, total_row, j, f"IF({L['local_budget']}{total_row}>0,"
+                         f"{L['local']}{total_row}/{L['local_budget']}{total_row},0)",
+                         float(alloc.loc[alloc["province"].isin([g[0] for g in groups]),
+                                         "local"].sum()) / lb if lb > 0 else 0.0, col.fmt)
+    total_style(ws, total_row, len(cols))
+
+
+def _bar_chart(ws: Sheet, key: str, label: str, central: str, local: str, first: int,
+               last: int, anchor: str) -> None:
+    def col(letter: str) -> int:
+        n = 0
+        for ch in letter:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    m = re.fullmatch(r"([A-Z]+)(\d+)", anchor)
+    assert m
+    horizontal = key == "category"
+    ws.chart(BarChart(
+        title=("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if horizontal
+               else "Phân bổ theo vùng / Allocation by region"),
+        horizontal=horizontal, categories=col(label),
+        series=[(col(central), "Trung ương / Central"), (col(local), "Địa phương / Local")],
+        first=first, last=last, width_cm=26,
+        height_cm=max(9.0, 0.55 * (last - first + 1) + 4) if horizontal else 10,
+        anchor=(int(m.group(2)), col(m.group(1)))))
+
+
+def fund_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("fund")
+    cols = [Column("fund", "Nguồn vốn", "Fund", None, 22),
+            Column("fund_en", "Fund", "Fund (English)", None, 18),
+            Column("budget", "Ngân sách", "Budget", MONEY, 14),
+            Column("allocated", "Đã phân bổ", "Allocated", MONEY, 14),
+            Column("remaining", "Còn lại", "Remaining", MONEY, 14),
+            Column("used", "Tỷ lệ sử dụng", "Budget used", PERCENT, 11),
+            Column("projects", "Số đề án được hỗ trợ", "Projects supported", COUNT, 11),
+            Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
+    heading(ws, run, "TỔNG HỢP THEO NGUỒN VỐN", "Summary by fund", cols)
+    L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
+    sc = run.scenario
+    budgets = {"central": float(sc.central_budget), "local": float(sum(sc.local_budgets.values()))}
+    r_total = FIRST_ROW + 2
+    for i, fund in enumerate(("central", "local")):
+        r = FIRST_ROW + i
+        allocated = totals.central if fund == "central" else totals.local
+        book.put(ws, r, 1, FUND_VI[fund])
+        book.put(ws, r, 2, "Central (KCQG)" if fund == "central" else "Local (KCĐP)")
+        book.put(ws, r, 3, budgets[fund], MONEY)
+        book.formula(ws, r, 4, f"SUM({refs.rng(fund)})", allocated, MONEY)
+        book.formula(ws, r, 7, f"COUNTIF({refs.rng(fund)},\">0\")",
+                     int((alloc[fund] > 0).sum()), COUNT)
+        _fund_ratios(book, ws, r, L, budgets[fund], allocated, totals.total, r_total)
+    book.put(ws, r_total, 1, "Tổng cộng")
+    book.put(ws, r_total, 2, "Total")
+    f, s = FIRST_ROW, FIRST_ROW + 1
+    budget_all = budgets["central"] + budgets["local"]
+    book.formula(ws, r_total, 3, f"C{f}+C{s}", budget_all, MONEY)
+    book.formula(ws, r_total, 4, f"D{f}+D{s}", totals.total, MONEY)
+    book.formula(ws, r_total, 7, f"COUNTIF({refs.rng('total')},\">0\")",
+                 int(((alloc["central"] + alloc["local"]) > 0).sum()), COUNT)
+    _fund_ratios(book, ws, r_total, L, budget_all, totals.total, totals.total, r_total)
+    total_style(ws, r_total, len(cols))
+    finish(ws, cols, FIRST_ROW, FIRST_ROW + 1, freeze="B")
+
+
+def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float,
+                 allocated: float, grand: float, r_total: int) -> None:
+    book.formula(ws, r, 5, f"{L['budget']}{r}-{L['allocated']}{r}", budget - allocated, MONEY)
+    book.formula(ws, r, 6, f"IF({L['budget']}{r}>0,{L['allocated']}{r}/{L['budget']}{r},0)",
+                 allocated / budget if budget > 0 else 0.0, PERCENT)
+    book.formula(ws, r, 8, f"IF($D${r_total}>0,{L['allocated']}{r}/$D${r_total},0)",
+                 allocated / grand if grand > 0 else 0.0, PERCENT)
+
+
+def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    # start-up: scipy only when this runs
+    from kcopt.model import criteria_matrix
+
+    assert run.allocation is not None
+    alloc = run.allocation
+    ws = book.sheet("priority")
+    cols = [Column("criterion", "Mã tiêu chí", "Criterion code", None, 22),
+            Column("vi", "Tiêu chí ưu tiên", "Priority criterion", None, 28),
+            Column("en", "Criterion", "Criterion (English)", None, 30),
+            Column("weight", "Trọng số", "Weight", PERCENT, 10),
+            Column("projects", "Số đề án đạt tiêu chí được hỗ trợ",
+                   "Supported projects meeting it", COUNT, 14),
+            Column("support", "Hỗ trợ cho các đề án này", "Support to these projects",
+                   MONEY, 15),
+            Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 12)]
+    heading(ws, run, "TỔNG HỢP THEO TIÊU CHÍ ƯU TIÊN", "Summary by priority criterion", cols)
+    crit = criteria_matrix(run.model.projects, run.scenario)
+    total = (alloc["central"] + alloc["local"]).to_numpy(float)
+    weights = run.scenario.weights
+    grand = refs.total("total")
+    for i, k in enumerate(CRITERIA):
+        r = FIRST_ROW + i
+        vi, en = CRITERIA_LABELS[k]
+        book.put(ws, r, 1, k)
+        book.put(ws, r, 2, run.scenario.weight_labels.get(k) or vi)  # the scenario's label:
+        book.put(ws, r, 3, en)
+        book.put(ws, r, 4, float(weights.get(k, 0.0)), PERCENT)
+        meets = crit[:, i] > 0
+        rng = refs.rng(f"crit:{k}")
+        support = float(total[meets].sum())
+        book.formula(ws, r, 5, f"COUNTIFS({rng},\">0\",{refs.rng('total')},\">0\")",
+                     int((meets & (total > 0)).sum()), COUNT)
+        book.formula(ws, r, 6, f"SUMIFS({refs.rng('total')},{rng},\">0\")", support, MONEY)
+        book.formula(ws, r, 7, f"IF({grand}>0,F{r}/{grand},0)",
+                     support / totals.total if totals.total > 0 else 0.0, PERCENT)
+    last = FIRST_ROW + len(CRITERIA) - 1
+    finish(ws, cols, FIRST_ROW, last, freeze="B")
+    _score_bands(book, ws, alloc, refs, totals, last + 3)
+
+
+def _score_bands(book: Book, ws: Any, alloc: pd.DataFrame, refs: AllocationRefs,
+                 totals: Totals, top: int) -> None:
+    """Below the criteria: the allocation by priority score band, from row `top`."""
+    grand = refs.total("total")
+    book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN", style=SECTION)
+    book.put(ws, top + 1, 1, "Allocation by priority score band", style=NOTE)
+    band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
+                 Column("from", "Từ (≥)", "From (≥)", "0.00", 0),
+                 Column("to", "Đến (<)", "To (<)", "0.00", 0),
+                 *GROUP_COLUMNS[:3], Column("central", "Trung ương (KCQG)", "Central", MONEY),
+                 Column("local", "Địa phương (KCĐP)", "Local", MONEY),
+                 Column("total", "Tổng hỗ trợ", "Total support", MONEY),
+                 Column("share", "Tỷ trọng", "Share of all support", PERCENT)]
+    hv, he = top + 2, top + 3
+    header_rows(ws, band_cols, hv, he)
+    score = alloc["score"].to_numpy(float)
+    status = alloc["status"].to_numpy(object)
+    cent, loc = alloc["central"].to_numpy(float), alloc["local"].to_numpy(float)
+    for i, (lo, hi, label) in enumerate(SCORE_BANDS):
+        r = he + 1 + i
+        sel = (score >= lo) & (score < hi)
+        band = f"{refs.rng('score')},\">=\"&B{r},{refs.rng('score')},\"<\"&C{r}"
+        book.put(ws, r, 1, label)
+        book.put(ws, r, 2, lo, "0.00")
+        book.put(ws, r, 3, hi, "0.00")
+        book.formula(ws, r, 4, f"COUNTIFS({band})", int(sel.sum()), COUNT)
+        book.formula(ws, r, 5, f"COUNTIFS({band},{refs.rng('status')},\"funded\")",
+                     int((sel & (status == "funded")).sum()), COUNT)
+        book.formula(ws, r, 6, f"COUNTIFS({band},{refs.rng('status')},\"partial\")",
+                     int((sel & (status == "partial")).sum()), COUNT)
+        c, lc = float(cent[sel].sum()), float(loc[sel].sum())
+        book.formula(ws, r, 7, f"SUMIFS({refs.rng('central')},{band})", c, MONEY)
+        book.formula(ws, r, 8, f"SUMIFS({refs.rng('local')},{band})", lc, MONEY)
+        book.formula(ws, r, 9, f"G{r}+H{r}", c + lc, MONEY)
+        book.formula(ws, r, 10, f"IF({grand}>0,I{r}/{grand},0)",
+                     (c + lc) / totals.total if totals.total > 0 else 0.0, PERCENT)
+
+

@@ -1,0 +1,221 @@
+"""solve(): run a backend on a built model and return a `Result` — also when infeasible.
+
+Statuses become a `Status` enum; dual values are normalised to the textbook convention for a
+maximisation (the shadow price of a row is d objective / d right-hand side: a binding ≤ budget
+has a positive price) whatever sign the backend uses. For a MIP, duals come from the LP with the
+integer decisions fixed at their optimal values, and are flagged as conditional on that selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kcopt.core.errors import InfeasibleError, SolverError
+from kcopt.core.words import _
+from kcopt.inputs.scenario import SolverOptions
+from kcopt.model import LinearProgram, Model
+from kcopt.solvers import RawSolution
+
+if TYPE_CHECKING:
+    pass
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # stopped by the time limit with an allocation in hand
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"  # stopped with no feasible allocation
+    ERROR = "error"
+
+    @property
+    def has_solution(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(repr=False)
+class Result:
+    """A solved (or failed) model: values per column and row, prices, and provenance.
+
+    A plain record: its tables are `kcopt.allocation_table(result)` and
+    `kcopt.constraint_table(result)` (also `result.allocation()`, `result.constraints()`), its
+    notebook view `kcopt.present.display.result_html` — attached by the package face (`kcopt`)."""
+
+    model: Model
+    status: Status
+    objective: float | None
+    x: np.ndarray | None
+    row_activity: np.ndarray | None
+    shadow_price: np.ndarray | None
+    reduced_cost: np.ndarray | None
+    solver: str
+    solver_version: str
+    runtime: float
+    mip_gap: float | None = None
+    duals_conditional: bool = False
+    message: str = ""
+    raw: RawSolution | None = field(default=None, repr=False)
+    violations: list[str] = field(default_factory=list)
+    # the HiGHS instance holding the optimal basis *at this allocation* (of the LP, or of the
+    # MIP's LP with its integer decisions fixed): prices and ranging come from it
+    basis: Any = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        objective = "—" if self.objective is None else f"{self.objective:,.4f}"
+        return (f"<kcopt Result {self.model.scenario.name!r}: {self.status.value}, objective "
+                f"{objective}, {self.model.n_projects} projects, {self.solver} "
+                f"{self.solver_version}>")
+
+    def raise_for_status(self) -> Result:
+        if self.status == Status.INFEASIBLE:
+            raise InfeasibleError(_("the scenario is infeasible: its budgets, targets and "
+                                    "must-fund projects cannot all hold"))
+        if not self.status.has_solution:
+            raise SolverError(_("the solver stopped without an allocation ({status}: "
+                                "{message})").format(status=self.status.value,
+                                                     message=self.message))
+        return self
+
+
+def solve(model: Model, solver: str | None = None, time_limit: float | None = None,
+          mip_gap: float | None = None) -> Result:
+    """Solve `model` with HiGHS (default) or a PuLP solver (`cbc`, `glpk`, …).
+
+    Examples
+    --------
+    >>> import kcopt
+    >>> sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    >>> result = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+    >>> result.status.value
+    'optimal'
+    """
+    opts = model.scenario.solver
+    opts = replace(opts, name=(solver or opts.name).lower(),
+                   time_limit=time_limit if time_limit is not None else opts.time_limit,
+                   mip_gap=mip_gap if mip_gap is not None else opts.mip_gap)
+    raw = run_backend(model.lp, opts)
+    result = _result(model, raw)
+    if result.x is not None:
+        result.violations = check_solution(model.lp, result.x)
+        if any(v.startswith("!") for v in result.violations):
+            result.status = Status.ERROR
+            result.message = "the solver's allocation breaks " + "; ".join(
+                v[1:] for v in result.violations if v.startswith("!"))
+    if result.x is not None and model.lp.integer.any():
+        fixed = fix_integers(model.lp, result.x)
+        if opts.name == "highs":  # the basis at this allocation, not at another optimum
+            # start-up: highspy only when this runs
+            from kcopt.solvers import highs
+
+            lp_raw = highs.solve_at(fixed, result.x, opts)
+            result.basis = lp_raw.handle
+        else:
+            lp_raw = run_backend(fixed, replace(opts, time_limit=None))
+        if lp_raw.row_dual is not None and lp_raw.x is not None:
+            result.shadow_price, result.reduced_cost = normalise_duals(
+                fixed, lp_raw.x, lp_raw.row_dual)
+            result.duals_conditional = True
+    elif result.x is not None and opts.name == "highs" and raw.handle is not None:
+        result.basis = raw.handle  # the LP's own simplex basis
+    return result
+
+
+def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[str]:
+    """Every row, bound and integrality checked on the solver's answer.
+
+    Returns one line per constraint broken by more than `tol` (relative to the size of its
+    bound or of its terms, at least 1); a line starts with "!" when the breach exceeds
+    1,000 × `tol`, which no solver tolerance explains.
+    """
+    out = []
+    act = lp.A @ x
+    size = abs(lp.A) @ np.abs(x)  # a row's own magnitude: Σ|a_ij x_j|
+
+    def report(kind: str, names: list[str], excess: np.ndarray, scale: np.ndarray) -> None:
+        rel = excess / np.maximum(1.0, np.abs(scale))
+        for i in np.flatnonzero(rel > tol):
+            flag = "!" if rel[i] > 1000 * tol else ""
+            out.append(f"{flag}{kind} {names[i]} by {excess[i]:.3g}")
+
+    upper = np.where(np.isinf(lp.row_upper), 0.0, lp.row_upper)
+    lower = np.where(np.isinf(lp.row_lower), 0.0, lp.row_lower)
+    report("row", lp.row_names, np.where(np.isinf(lp.row_upper), 0.0, act - upper),
+           np.maximum(np.abs(upper), size))
+    report("row", lp.row_names, np.where(np.isinf(lp.row_lower), 0.0, lower - act),
+           np.maximum(np.abs(lower), size))
+    cu = np.where(np.isinf(lp.col_upper), 0.0, lp.col_upper)
+    report("bound of", lp.col_names, np.where(np.isinf(lp.col_upper), 0.0, x - cu), cu)
+    report("bound of", lp.col_names, lp.col_lower - x, lp.col_lower)
+    frac = np.where(lp.integer, np.abs(x - np.round(x)), 0.0)
+    report("integrality of", lp.col_names, frac, np.ones(len(x)))
+    return out
+
+
+def run_backend(lp: LinearProgram, opts: SolverOptions) -> RawSolution:
+    if opts.name == "highs":
+        # start-up: highspy, pulp only when this runs
+        from kcopt.solvers import highs
+
+        return highs.solve(lp, opts)
+    from kcopt.solvers import pulp_backend
+
+    return pulp_backend.solve(lp, opts, opts.name)
+
+
+def _result(model: Model, raw: RawSolution) -> Result:
+    status = Status(raw.status)
+    lp = model.lp
+    activity = shadow = reduced = None
+    if raw.x is not None:
+        activity = lp.A @ raw.x
+        if raw.row_dual is not None:
+            shadow, reduced = normalise_duals(lp, raw.x, raw.row_dual)
+    return Result(model, status, raw.objective, raw.x, activity, shadow, reduced, raw.solver,
+                  raw.solver_version, raw.runtime, raw.mip_gap, message=raw.message, raw=raw)
+
+
+def fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
+    """The LP with every integer column fixed at its (rounded) value in `x`."""
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    z = np.round(x[lp.integer])
+    lower[lp.integer] = z
+    upper[lp.integer] = z
+    return replace(lp, col_lower=lower, col_upper=upper, integer=np.zeros_like(lp.integer))
+
+
+def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+    """Shadow prices and reduced costs in the textbook convention for a maximisation.
+
+    Backends disagree on the sign of duals (CBC and HiGHS differ, PuLP changed between versions),
+    so the sign is chosen that makes the duals feasible for this solution: reduced costs
+    d = c − Aᵀy are ≥ 0 at an upper bound, ≤ 0 at a lower bound and 0 in between; a row at its
+    upper bound has y ≥ 0, at its lower bound y ≤ 0.
+    """
+
+    def violation(yy: np.ndarray) -> float:
+        d = lp.cost - lp.A.T @ yy
+        scale = 1.0 + np.abs(lp.cost).max(initial=0.0)
+        at_up = np.isclose(x, lp.col_upper, atol=1e-7, rtol=1e-9)
+        at_lo = np.isclose(x, lp.col_lower, atol=1e-7, rtol=1e-9)
+        fixed = at_up & at_lo
+        v = np.where(fixed, 0.0, np.where(at_up, np.maximum(-d, 0),
+                                          np.where(at_lo, np.maximum(d, 0), np.abs(d))))
+        act = lp.A @ x
+        r_up = np.isclose(act, lp.row_upper, atol=1e-6, rtol=1e-9)
+        r_lo = np.isclose(act, lp.row_lower, atol=1e-6, rtol=1e-9)
+        rv = np.where(r_up & r_lo, 0.0, np.where(r_up, np.maximum(-yy, 0),
+                                                 np.where(r_lo, np.maximum(yy, 0), np.abs(yy))))
+        return float(v.sum() + rv.sum()) / scale
+
+    y = np.asarray(y, dtype=float)
+    if violation(-y) < violation(y):
+        y = -y
+    y = np.where(np.abs(y) < 1e-12, 0.0, y)
+    d = lp.cost - lp.A.T @ y
+    d = np.where(np.abs(d) < 1e-12, 0.0, d)
+    return y, d
+
