@@ -1,56 +1,29 @@
 """LibreOffice as the real spreadsheet application the tests open workbooks in.
 
-`LibreOffice.recalc` converts workbooks headless with a fresh profile told to recalculate every
-formula on load (OOXMLRecalcMode = always), then the tests read the values LibreOffice computed
-with openpyxl (`data_only=True`).
+`LibreOffice.recalc` (`kcopt.io.office`) converts workbooks headless with a fresh profile told
+to recalculate every formula on load (OOXMLRecalcMode = always), then the tests read the values
+LibreOffice computed with openpyxl (`data_only=True`).
 """
 
 from __future__ import annotations
 
 import math
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 
+from kcopt.io import office as kcopt_office
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed here; .ci/run installs it "
     "with apt-get (libreoffice-calc), so these tests run in CI")
 ERRORS = ("#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#ERR")
-_ALWAYS_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-class LibreOffice:
-    def __init__(self, profile: Path):
-        (profile / "user").mkdir(parents=True, exist_ok=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_ALWAYS_RECALC,
-                                                                    encoding="utf-8")
-        self.profile = profile
-
-    def recalc(self, files: list[Path], outdir: Path) -> list[Path]:
-        """Open each workbook in LibreOffice, recalculate, save as .xlsx into `outdir`."""
-        assert SOFFICE is not None
-        outdir.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(
-            [SOFFICE, f"-env:UserInstallation={self.profile.as_uri()}", "--headless",
-             "--norestore", "--convert-to", "xlsx", "--outdir", str(outdir),
-             *map(str, files)], capture_output=True, text=True, timeout=600)
-        out = [outdir / f.with_suffix(".xlsx").name for f in files]
-        missing = [p for p in out if not p.exists()]
-        assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
-        return out
+# the library's own runner, which `kcopt check-documents` uses too
+LibreOffice = kcopt_office.LibreOffice
 
 
 def formula_cells(path: Path) -> set[tuple[str, str]]:

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 import kcopt
+import kcopt.analysis.report
 from conftest import BACKEND_PARAMS
 from golden import read
 

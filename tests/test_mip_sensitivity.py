@@ -13,6 +13,7 @@ import pytest
 from scipy.optimize import linprog
 
 import kcopt
+import kcopt.inputs.scenario
 from conftest import solve_case
 from kcopt.analysis.sensitivity import (
     budget_sweep,

@@ -70,6 +70,8 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "{where}{error}. Check the path, the write permissions and the free disk "
                 "space").format(where=where, error=exc.strerror or exc)))
             raise typer.Exit(1) from None
+        except typer.Exit:  # a command's own exit code
+            raise
         except KeyboardInterrupt:
             err(_("interrupted; no output was written for the step under way"))
             raise typer.Exit(130) from None
