@@ -16,6 +16,17 @@ from kcopt.core.text import fold, nfc
 from kcopt.core.words import _
 
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ")
+# after the 1 July 2025 merger planners write a former province "Hải Dương (cũ)" or "… cũ"
+_SUFFIXES = (" cu",)
+
+
+def _variants(key: str) -> list[str]:
+    """A folded name, without a "tỉnh"/"thành phố" prefix and without a "(cũ)" suffix."""
+    bases = [key, *(key[: -len(s)] for s in _SUFFIXES if key.endswith(s))]
+    out = []
+    for base in bases:
+        out += [base, *(base[len(p):] for p in _PREFIXES if base.startswith(p))]
+    return out
 _EXTRA_ALIASES = {
     "hcm": "Thành phố Hồ Chí Minh",
     "tphcm": "Thành phố Hồ Chí Minh",
@@ -92,7 +103,7 @@ class Geography:
         ('Hải Dương', 'Hải Phòng')
         """
         key = fold(nfc(str(raw)).strip())
-        for cand in (key, *(key[len(p):] for p in _PREFIXES if key.startswith(p))):
+        for cand in _variants(key):
             if cand in self._old:
                 old = self._old[cand]
                 return old, next(p.name for p in self.provinces.values()
@@ -114,8 +125,7 @@ class Geography:
         if text in self.provinces:
             return Resolution(text)
         key = fold(text)
-        candidates = [key, key.replace(" ", "")]
-        candidates += [key[len(p):] for p in _PREFIXES if key.startswith(p)]
+        candidates = [key, key.replace(" ", ""), *_variants(key)[1:]]
         for cand in candidates:
             if cand in self._index:
                 target, merged = self._index[cand]
