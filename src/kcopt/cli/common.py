@@ -33,6 +33,16 @@ def show_warnings(warnings: Iterable[Problem | str], limit: int = 20) -> None:
             count=len(items) - limit))
 
 
+def warn_changed(outcome: Any) -> None:
+    """A folder's documents changed since its run (an edited workbook): said, not refused."""
+    if getattr(outcome, "changed", None):
+        # start-up: views only when a folder was read
+        from kcopt.present.views import changed_words
+
+        err("  " + _("note: {folder} is not as the run wrote it: {files}").format(
+            folder=outcome.folder, files=", ".join(changed_words(outcome.changed))))
+
+
 def solver_name(value: str | None) -> str | None:
     """`--solver` callback: an unknown name is a usage error (exit 2), not a failed solve."""
     if value is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kcopt.cli.common import err, user_errors
+from kcopt.cli.common import err, user_errors, warn_changed
 
 
 @user_errors
@@ -37,6 +37,8 @@ def compare_command(
     from kcopt.present.views import DAMAGE, damaged, load_output
 
     a, b = load_output(out_a), load_output(out_b)
+    warn_changed(a)
+    warn_changed(b)
     try:
         cmp = compare(a, b, threshold=threshold, max_project_sentences=top)
     except DAMAGE as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kcopt.cli.common import err, user_errors
+from kcopt.cli.common import err, user_errors, warn_changed
 from kcopt.core.words import _, fixed
 
 
@@ -36,6 +36,7 @@ def report_command(
     # read and written under the folder's lock: the report is of one run's files
     with outputs.folder_lock(out) if out.is_dir() else contextlib.nullcontext():
         o = load_output(out)
+        warn_changed(o)
         try:
             written = write_report(o, path)
         except DAMAGE as exc:

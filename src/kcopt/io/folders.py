@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -124,7 +125,7 @@ class OutputFolder:
                            if p.is_file() and p.name != ".kcopt-stage-lock")
             marker = {"run_id": self.run_id, "command": self.command, "family": self.family,
                       "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                      "files": files}
+                      "files": files, "sha256": {f: file_hash(staging / f) for f in files}}
             (staging / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=2)
                                           + "\n", encoding="utf-8")
             with folder_lock(self.target):
@@ -258,6 +259,8 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
                     info = json.loads(marker.read_text(encoding="utf-8"))
                     rel = real.relative_to(folder).as_posix()
                     info["files"] = sorted({*info.get("files", []), rel})
+                    if isinstance(info.get("sha256"), dict):
+                        info["sha256"][rel] = file_hash(real)
                     text = json.dumps(info, ensure_ascii=False, indent=2) + "\n"
 
                     def write_marker(p: Path) -> None:
@@ -269,7 +272,38 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
     return path
 
 
-# -- ownership -------------------------------------------------------------------------------
+# -- ownership and integrity --------------------------------------------------------------------
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def changed_files(folder: Path) -> list[tuple[str, str]]:
+    """Files of a run's folder that are not as the run wrote them: (relative path, "changed" or
+    "missing"), from the hashes in its marker. A folder written before kcopt kept hashes, or
+    not by kcopt, has nothing to compare with: []."""
+    marker = Path(folder) / MARKER
+    try:
+        info = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    hashes = info.get("sha256") if isinstance(info, dict) else None
+    if not isinstance(hashes, dict):
+        return []
+    out = []
+    for rel, digest in sorted(hashes.items()):
+        path = Path(folder) / rel
+        if not path.is_file():
+            out.append((rel, "missing"))
+        elif file_hash(path) != digest:
+            out.append((rel, "changed"))
+    return out
+
+
 def foreign_files(folder: Path, family: Family) -> list[str]:
     """Files in an output folder that the command family does not write (relative paths)."""
     listed: set[str] = set()

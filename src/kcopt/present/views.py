@@ -16,7 +16,7 @@ import pandas as pd
 from kcopt.analysis.wording import group_name
 from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
-from kcopt.io.folders import reading
+from kcopt.io.folders import changed_files, reading
 from kcopt.io.write import read_csv_cells
 
 if TYPE_CHECKING:
@@ -46,6 +46,9 @@ class Outcome:
     sensitivity: dict[str, pd.DataFrame] = field(default_factory=dict)
     sensitivity_settings: dict[str, Any] = field(default_factory=dict)
     folder: Path | None = None
+    # files of the folder changed since the run wrote them (documents a planner may have edited;
+    # a changed table is refused by `load_output`): (relative path, "changed" | "missing")
+    changed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -107,7 +110,22 @@ def load_output(folder: Path) -> Outcome:
                            else _("output folder '{folder}' not found. Give the folder written "
                                   "by `kcopt solve SCENARIO -o {folder}`")).format(folder=folder))
     with reading(folder):
-        return _load_output(folder)
+        changed = changed_files(folder)
+        tables = [(rel, how) for rel, how in changed if rel.endswith((".csv", ".json"))]
+        if tables:
+            raise OutputError(_("'{folder}' is not as kcopt wrote it ({files}), so its figures "
+                                "may not be the plan's. Solve the scenario again (or restore "
+                                "the files), then run the command again").format(
+                folder=folder, files=", ".join(changed_words(tables))))
+        out = _load_output(folder)
+        out.changed = changed
+        return out
+
+
+def changed_words(changed: list[tuple[str, str]]) -> list[str]:
+    """'allocation.csv' changed / missing, in words."""
+    return [(_("'{file}' was changed after the run") if how == "changed"
+             else _("'{file}' is missing")).format(file=rel) for rel, how in changed]
 
 
 def _load_output(folder: Path) -> Outcome:

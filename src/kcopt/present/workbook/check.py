@@ -36,7 +36,7 @@ from kcopt.core.text import fold
 from kcopt.core.words import _, num
 from kcopt.io.office import LibreOffice, soffice
 from kcopt.io.sheets import column_index_from_string, get_column_letter
-from kcopt.present.views import load_output
+from kcopt.present.views import changed_words, load_output
 from kcopt.present.workbook.base import SHEETS
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ def check_documents(folder: str | Path, *, recalculate: bool | None = None,
     folder = Path(folder)
     plan = load_output(folder)
     check = DocumentCheck(folder)
+    if plan.changed:
+        check.notes.append(_("not as the run wrote them: {files}").format(
+            files=", ".join(changed_words(plan.changed))))
     books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith((".", "~$")))
     if not books:
         raise OutputError(_("'{folder}' holds no workbook to check: write them with "
