@@ -71,20 +71,20 @@ def sensitivity_command(
 def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:
     """`--bound green=0.1:0.3` options as {criterion: (low, high)}."""
     # start-up: loaded when the command runs, so `kcopt --help` stays light
-    from kcopt.core.errors import InputError
+    from kcopt.core.errors import UsageError
     from kcopt.core.vocabulary import CRITERIA
 
     bounds: dict[str, tuple[float, float]] = {}
-    for b in bound:
+    for b in bound:  # a bad option: exit 2, as for any other option
         try:
             name, rng = b.split("=", 1)
             lo, hi = (float(v) for v in rng.split(":", 1))
         except ValueError:
-            raise InputError(_("--bound {bound}: write criterion=low:high, e.g. "
-                               "green=0.1:0.3").format(bound=repr(b))) from None
+            raise UsageError(_("--bound must be criterion=low:high"), repr(b),
+                             _("Write e.g. --bound green=0.1:0.3")) from None
         if name not in CRITERIA:
-            raise InputError(_("--bound {bound}: unknown criterion; known: {known}").format(
-                bound=repr(b), known=", ".join(CRITERIA)))
+            raise UsageError(_("--bound names an unknown criterion"), repr(b),
+                             _("Use one of: {known}").format(known=", ".join(CRITERIA)))
         bounds[name] = (lo, hi)
     return bounds
 

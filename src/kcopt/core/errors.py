@@ -6,6 +6,7 @@ exits with its `exit_code`. Input errors carry *all* the problems found, not jus
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,17 @@ if TYPE_CHECKING:
 # where a problem is when it is not in a file: the scenario as a whole, the rule set, the solver
 PLACES = {"scenario": N_("scenario"), "rules": N_("rules"), "solver": N_("solver"),
           "projects": N_("projects")}
+
+
+def _shown_number(value: float, label: str) -> str:
+    """A number as received; NaN and infinity as the file wrote them (`.nan`, `.inf` in a
+    scenario's YAML), never a blank dash."""
+    if math.isfinite(value):
+        return num(value, 6)
+    if math.isnan(value):
+        return ".nan" if label == "key" else "NaN"
+    sign = "-" if value < 0 else ""
+    return sign + (".inf" if label == "key" else "∞")
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,8 @@ class Problem:
         if self.sheet:
             parts.append(_("sheet '{sheet}'").format(sheet=self.sheet))
         if self.row is not None:
-            row = _("row {row}").format(row=self.row)
+            row = (_("line {row}") if self.column_label == "key" else _("row {row}")).format(
+                row=self.row)
             if self.project_id:
                 row += f" ({self.project_id})"
             parts.append(row)
@@ -57,7 +70,7 @@ class Problem:
             value = self.value
             if hasattr(value, "item"):  # NumPy scalar
                 value = value.item()
-            shown = (num(value, 6) if isinstance(value, int | float)
+            shown = (_shown_number(value, self.column_label) if isinstance(value, int | float)
                      and not isinstance(value, bool) else repr(value))
             text += _("; got {value}").format(value=shown)
         if self.fix:

@@ -72,6 +72,23 @@ class LocalBudgets(KeyChecks):
         self.err("budgets.local", "must be a CSV file name or a province: amount mapping", spec)
         return out
 
+    def _twice(self, first: dict[tuple[str, str], tuple[int, str]], key: tuple[str, str],
+               where: Problem, column: str, written: object) -> bool:
+        """A second row for one province (and year): an error naming both rows and, when one
+        is a former province, the merger."""
+        if key not in first:
+            first[key] = (where.row or 0, str(written))
+            return False
+        row0, written0 = first[key]
+        name = key[0]
+        self.errors.append(replace(where, column=column, value=written, message=_(
+            "'{second}' and '{first}' (row {row}) both name {name} (the administrative unit "
+            "since 1/7/2025, which absorbed the former provinces); one budget per province or "
+            "city").format(second=written, first=written0, row=row0, name=name),
+            fix=_("Add the amounts into one row for {name} and delete the other").format(
+                name=name)))
+        return True
+
     def local_budget_file(self, path: Path, years: tuple[int, ...],
                           out: dict[str, float]) -> dict[str, float]:
         """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
@@ -97,6 +114,7 @@ class LocalBudgets(KeyChecks):
             return out
         cols = {kind_of(c): c for c in table.frame.columns if kind_of(c)}
         pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
+        first: dict[tuple[str, str], tuple[int, str]] = {}  # (province, year) → (row, as written)
         for pos, row in enumerate(table.frame.to_dict("records")):
             where = Problem(str(path), "", row=table.file_rows[pos], sheet=table.sheet)
             prov = self.geo.resolve(row[pcol])
@@ -125,15 +143,12 @@ class LocalBudgets(KeyChecks):
                                                if years else "Add years: to the scenario"))
                     continue
                 per_year = self.local_by_year.setdefault(prov.name, {})
-                if int(year) in per_year:
-                    self.errors.append(replace(where, message="province and year listed "
-                                               "twice", column=pcol, value=row[pcol]))
+                if self._twice(first, (prov.name, str(int(year))), where, pcol, row[pcol]):
+                    continue
                 per_year[int(year)] = amount
                 continue
-            if prov.name in out:
-                self.errors.append(replace(where, message="province listed twice",
-                                           column=pcol, value=row[pcol],
-                                           fix="Keep one row per province"))
+            if self._twice(first, (prov.name, ""), where, pcol, row[pcol]):
+                continue
             out[prov.name] = amount
         for name, per_year in self.local_by_year.items():
             missing = [y for y in years if y not in per_year]

@@ -17,16 +17,26 @@ class KeyChecks:
     value received and the fix, and reported all at once (`rule_options` checks through the
     same methods)."""
 
-    def __init__(self, path: Path, data: dict[str, Any], hashes: dict[str, str]):
+    def __init__(self, path: Path, data: dict[str, Any], hashes: dict[str, str],
+                 lines: dict[str, int] | None = None):
         self.path, self.data, self.hashes = path, data, hashes
+        self.lines = lines or {}  # key path → its line in the scenario file
         self.file = str(path)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.geo = load_geography()
 
     def err(self, key: str, message: str, value: object = None, fix: str = "") -> None:
-        self.errors.append(Problem(self.file, message, fix, column=key, value=value,
-                                   column_label="key"))
+        self.errors.append(Problem(self.file, message, fix, row=self.line(key), column=key,
+                                   value=value, column_label="key"))
+
+    def line(self, key: str) -> int | None:
+        """The line of a key path in the scenario file (or of the nearest key above it)."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:max(key.rfind("."), key.rfind("["), 0)]
+        return None
 
     def number(self, key: str, value: object, lo: float | None = None,
                hi: float | None = None) -> float | None:

@@ -242,9 +242,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     hashes: dict[str, str] = {}
-    data = _load_chain(path, hashes, [])
+    lines: dict[str, int] = {}  # the scenario file's own keys → their lines, for messages
+    data = _load_chain(path, hashes, [], lines)
     _scenario_language(path, data.get("language"))
-    return _Resolver(path, data, hashes).resolve()
+    return _Resolver(path, data, hashes, lines).resolve()
 
 
 def _scenario_language(path: Path, lang: object) -> None:
@@ -257,7 +258,8 @@ def _scenario_language(path: Path, lang: object) -> None:
                                   column_label="key")]) from None
 
 
-def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[str, Any]:
+def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path],
+                lines: dict[str, int] | None = None) -> dict[str, Any]:
     if not path.exists():
         raise InputError([Problem(str(path), "scenario file not found", "Check the path")])
     if path.resolve() in seen:
@@ -268,7 +270,7 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path]) -> dict[st
                                   "Remove one of the extends: keys")])
     raw = read_input_bytes(path, "kịch bản")
     hashes[str(path)] = hashlib.sha256(raw).hexdigest()
-    data = load_yaml(raw, str(path)) or {}
+    data = load_yaml(raw, str(path), lines) or {}
     if not isinstance(data, dict):
         raise InputError([Problem(str(path), "a scenario must be a mapping of keys",
                                   "Start with e.g. 'name: …' and 'budgets: …'")])

@@ -137,8 +137,29 @@ def _show(node: Node) -> str:
     return "{…}" if isinstance(node, MappingNode) else "[…]"
 
 
-def load_yaml(raw: bytes, file: str) -> Any:
-    """Parse one YAML or JSON document; raise `InputError` for what cannot be read safely."""
+def key_lines(root: Node) -> dict[str, int]:
+    """Each key path of a document (`budgets.central`, `targets[2].share`) → its 1-based line,
+    so a message about a key can say where it is written."""
+    out: dict[str, int] = {}
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                name = f"{path}.{key.value}" if path else str(key.value)
+                out.setdefault(name, key.start_mark.line + 1)
+                stack.append((value, name))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                name = f"{path}[{i}]"
+                out.setdefault(name, item.start_mark.line + 1)
+                stack.append((item, name))
+    return out
+
+
+def load_yaml(raw: bytes, file: str, lines: dict[str, int] | None = None) -> Any:
+    """Parse one YAML or JSON document; raise `InputError` for what cannot be read safely.
+    `lines`, when given, receives each key path's line (`key_lines`)."""
     lim = limits.current()
     try:
         text = raw.decode("utf-8-sig")
@@ -163,6 +184,8 @@ def load_yaml(raw: bytes, file: str) -> Any:
         problems = _duplicates(root, file)
         if problems:
             raise InputError(problems)
+        if lines is not None:
+            lines.update(key_lines(root))
         return loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

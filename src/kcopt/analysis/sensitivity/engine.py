@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
 from kcopt.inputs.scenario import SolverOptions
 from kcopt.model import LinearProgram
@@ -158,9 +159,20 @@ def _chunks(params: Sequence[Any], workers: int) -> list[list[Any]]:
 
 def _dask(lp: LinearProgram, opts: SolverOptions, task: Task, chunks: list[list[Any]],
           scheduler: str, bar: Any) -> list[Any]:
-    from distributed import Client
-
-    with Client(scheduler) as client:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError(_("--scheduler needs Dask, which is not installed here"),
+                         repr(scheduler), _("Install it with pip install \"kcopt[dask]\", or "
+                                            "leave out --scheduler to use this machine's "
+                                            "cores")) from None
+    try:
+        client = Client(scheduler, timeout=20)
+    except (OSError, TimeoutError) as exc:  # no scheduler listening there
+        raise OutputError(_("cannot reach the Dask scheduler at {address} ({error}). Start it "
+                            "(dask scheduler), check the address, or leave out --scheduler")
+                          .format(address=scheduler, error=exc)) from None
+    with client:
         lp_future = client.scatter(lp, broadcast=True)
         futures = [client.submit(_run_chunk, lp_future, opts, task, c, pure=False)
                    for c in chunks]
