@@ -3,6 +3,7 @@ where (file and line), the fix — with the documented exit code, never "interna
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,53 @@ def test_a_scheduler_without_dask_says_how_to_install_it(tmp_path: Path) -> None
     assert "--scheduler needs Dask" in proc.stderr and "kcopt[dask]" in proc.stderr
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_nothing_is_left_beside_the_output_folder(tmp_path: Path) -> None:
+    """Three runs into one folder at once, then a refused run: each run's set is whole, and
+    no lock file, staging or old folder is left beside the folders."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "kcopt", "solve", str(DEMO / "demo.yaml"), "-o", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    assert all(p.wait(timeout=300) == 0 for p in procs)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("kept", encoding="utf-8")
+    refused = subprocess.run([*cmd[:-1], str(foreign)], capture_output=True, text=True,
+                             timeout=300)
+    assert refused.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign", "out"]
+    assert (foreign / "mine.txt").read_text(encoding="utf-8") == "kept"
+    assert kcopt.load_output(out).summary["status"] == "optimal"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 1.3 MB file system (tmpfs): room for one set of the demo's outputs, not two."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1300k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not let tests mount a tmpfs: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_is_said_and_keeps_the_previous_outputs(small_disk: Path) -> None:
+    out = small_disk / "out"
+    cmd = [sys.executable, "-m", "kcopt", "solve", str(DEMO / "demo.yaml"), "-o", str(out)]
+    assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    full = subprocess.run([*cmd, "--lang", "en"], capture_output=True, text=True, timeout=300)
+    assert full.returncode == 1, full.stderr[-2000:]
+    assert "no space left on device" in full.stderr.lower()
+    assert "internal error" not in full.stderr and "Traceback" not in full.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in small_disk.iterdir()] == ["out"]

@@ -376,25 +376,53 @@ def scenario_inputs(scenario: Any) -> list[Path]:
 
 # -- locking and swapping --------------------------------------------------------------------
 def _hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | None:
-    """Open and lock `path`; None when `wait` is false and another process holds it."""
-    fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
-    try:
-        if sys.platform == "win32":  # pragma: no cover - no shared locks there
-            import msvcrt
+    """Open and lock `path`; None when `wait` is false and another process holds it. A lock
+    file its last holder removed while we waited is not ours: lock the one now at `path`."""
+    while True:
+        fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
+        try:
+            if sys.platform == "win32":  # pragma: no cover - no shared locks there
+                import msvcrt
 
-            mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
-            msvcrt.locking(fh.fileno(), mode, 1)
-        else:
-            import fcntl
+                mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
+                msvcrt.locking(fh.fileno(), mode, 1)
+            else:
+                import fcntl
 
-            flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-            fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
-    except OSError:
+                flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+                fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            fh.close()
+            if wait:
+                raise
+            return None
+        if sys.platform == "win32" or _same_file(fh, path):
+            return fh
         fh.close()
-        if wait:
-            raise
-        return None
-    return fh
+
+
+def _same_file(fh: IO[bytes], path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    own = os.fstat(fh.fileno())
+    return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
+
+
+def _release(fh: IO[bytes], path: Path) -> None:
+    """Unlock, removing the lock file when no other process holds it (none is left beside the
+    output folder); a process waiting on the removed file locks the next one (`_hold`)."""
+    if sys.platform != "win32":
+        import fcntl
+
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _same_file(fh, path):
+                os.unlink(path)
+        except OSError:
+            pass  # another reader holds it: the last one out removes it
+    fh.close()
 
 
 @contextlib.contextmanager
@@ -424,7 +452,7 @@ def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
     finally:
         _HELD.discard(key)
         assert fh is not None
-        fh.close()
+        _release(fh, path)
 
 
 @contextlib.contextmanager

@@ -87,10 +87,22 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         os.chmod(tmp, 0o666 & ~umask)
         write(Path(tmp))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        cause = _os_error(exc)
+        if cause is not None and cause is not exc:  # a full disk, not a bug of the writer
+            raise cause from None
         raise
     return path
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind a writer's own exception (XlsxWriter's FileCreateError wraps the
+    OSError of a full disk or a read-only folder), so it is reported as what it is."""
+    for c in (exc, *exc.args[:1], exc.__cause__, exc.__context__):
+        if isinstance(c, OSError):
+            return c
+    return None
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
