@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
-from kcopt.core.words import _, fixed, num
+from kcopt.core.words import _, fixed, num, pct, status_name
 
 
 @user_errors
@@ -59,10 +60,16 @@ def solve_command(
             r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
     show_warnings(r.warnings)
-    s = r.summary or {}
+    _say_result(sc.name, r.summary or {}, len(r.files), out, copy, into)
+
+
+def _say_result(name: str, s: dict[str, Any], files: int, out: Path, copy: Path | None,
+                into: Path | None) -> None:
+    """The result in five lines: status and objective, money per fund, projects per status,
+    the solver, the files written."""
     c = s["counts"]
     err(_("{name}: {status}, objective {objective} ({kind})").format(
-        name=sc.name, status=s["status"], objective=fixed(s["objective"], 4),
+        name=name, status=status_name(s["status"]), objective=fixed(s["objective"], 4),
         kind=s["objective_kind"]))
     err("  " + _("central {central} of {central_budget} million; local {local} of "
                  "{local_budget} million").format(
@@ -72,9 +79,9 @@ def solve_command(
                  "{ineligible} ineligible, {excluded} excluded").format(**c))
     err("  " + _("solver {solver} {version}").format(
         solver=s["provenance"]["solver"], version=s["provenance"]["solver_version"])
-        + (_(", MIP gap {gap}").format(gap=f"{s['mip_gap']:.2e}")
+        + (_(", MIP gap {gap}").format(gap=pct(s["mip_gap"], 2))
            if s.get("mip_gap") is not None else ""))
-    err("  " + _("wrote {count} files to {folder}/").format(count=len(r.files), folder=out))
+    err("  " + _("wrote {count} files to {folder}/").format(count=files, folder=out))
     if copy is not None:
         err("  " + _("{file}: a copy of {workbook} with the allocation beside your rows and the "
                      "summary sheets appended; the original is unchanged").format(

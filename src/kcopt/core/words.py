@@ -93,10 +93,16 @@ STATUS_WORDS = {"funded": N_("funded"), "partial": N_("partial"), "unfunded": N_
                 "ineligible": N_("ineligible"), "excluded": N_("excluded")}
 
 
+SOLVE_WORDS = {"optimal": N_("optimal"), "feasible": N_("feasible, not proven optimal"),
+               "infeasible": N_("infeasible"), "unbounded": N_("unbounded"),
+               "time_limit": N_("stopped at the time limit"), "error": N_("solver error")}
+
+
 def status_name(code: str) -> str:
-    """A status code (`funded`, `partial`, …) in words for a sentence; the code itself stays
-    in every CSV/JSON column."""
-    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else str(code)
+    """A status code (`funded`, `partial`, … or a solve's `optimal`, `infeasible`, …) in words
+    for a sentence; the code itself stays in every CSV/JSON column."""
+    words = STATUS_WORDS.get(code) or SOLVE_WORDS.get(code)
+    return _(words) if words else str(code)
 
 
 def fund_name(fund: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.limits import read_input_bytes
@@ -93,63 +94,17 @@ class LocalBudgets(KeyChecks):
                           out: dict[str, float]) -> dict[str, float]:
         """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
         Vietnamese number text), read like a project list; every bad cell reported."""
-        kinds = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
-                 "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
-                            "ngan sach trieu dong", "kinh phi trieu dong"),
-                 "year": ("year", "nam")}
-
-        def kind_of(header: str) -> str | None:
-            key = fold(header)
-            return next((k for k, names in kinds.items() if key in names), None)
-
-        def is_header(cells: list[str]) -> bool:
-            found = {kind_of(c) for c in cells}
-            return {"province", "budget"} <= found
-
         try:
-            table = read_table(path, None, is_header)
+            table = read_table(path, None, _is_budget_header)
         except InputError as exc:
             self.errors.extend(replace(p, fix=p.fix or "Header the columns province,budget "
                                        "(or Tỉnh,Ngân sách)") for p in exc.problems)
             return out
-        cols = {kind_of(c): c for c in table.frame.columns if kind_of(c)}
-        pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
+        cols = {_budget_kind(c): c for c in table.frame.columns if _budget_kind(c)}
         first: dict[tuple[str, str], tuple[int, str]] = {}  # (province, year) → (row, as written)
         for pos, row in enumerate(table.frame.to_dict("records")):
             where = Problem(str(path), "", row=table.file_rows[pos], sheet=table.sheet)
-            prov = self.geo.resolve(row[pcol])
-            if prov.name is None:
-                hint = self.geo.suggest(row[pcol])
-                self.errors.append(replace(where, message="unknown province", column=pcol,
-                                           value=row[pcol], fix=f"Did you mean "
-                                           f"{' or '.join(hint)}?" if hint else
-                                           "Use one of the 34 provinces and cities"))
-                continue
-            if prov.note:
-                self.warnings.append(replace(where, message=prov.note, column=pcol,
-                                             severity="warning"))
-            amount = parse_number_text(str(row[bcol]))
-            if amount is None or amount < 0:
-                self.errors.append(replace(where, message="budget must be a non-negative "
-                                           "amount in million VND", column=bcol,
-                                           value=row[bcol], fix="Write e.g. 2500 or 2.500"))
-                continue
-            if ycol is not None and str(row[ycol]).strip():
-                year = parse_number_text(str(row[ycol]), thousands=False)
-                if year is None or int(year) not in years:
-                    self.errors.append(replace(where, message="not a year of the plan",
-                                               column=ycol, value=row[ycol],
-                                               fix=f"Use one of {', '.join(map(str, years))}"
-                                               if years else "Add years: to the scenario"))
-                    continue
-                per_year = self.local_by_year.setdefault(prov.name, {})
-                if self._twice(first, (prov.name, str(int(year))), where, pcol, row[pcol]):
-                    continue
-                per_year[int(year)] = amount
-                continue
-            if self._twice(first, (prov.name, ""), where, pcol, row[pcol]):
-                continue
-            out[prov.name] = amount
+            self._budget_row(row, cols, where, years, first, out)
         for name, per_year in self.local_by_year.items():
             missing = [y for y in years if y not in per_year]
             if missing and name not in out:
@@ -157,7 +112,59 @@ class LocalBudgets(KeyChecks):
                     "no budget for {province} in {years}").format(
                     province=name, years=", ".join(map(str, missing))),
                                            "Give every plan year, or one row without a year "
-                                           "and budgets.growth", column=ycol))
+                                           "and budgets.growth", column=cols.get("year")))
             if years and years[0] in per_year:
                 out.setdefault(name, per_year[years[0]])
         return out
+
+    def _budget_row(self, row: dict[Any, Any], cols: dict[str | None, str], where: Problem,
+                    years: tuple[int, ...], first: dict[tuple[str, str], tuple[int, str]],
+                    out: dict[str, float]) -> None:
+        """One row of a local-budgets file: its province, amount and year, or its problems."""
+        pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
+        prov = self.geo.resolve(row[pcol])
+        if prov.name is None:
+            hint = self.geo.suggest(row[pcol])
+            self.errors.append(replace(where, message="unknown province", column=pcol,
+                                       value=row[pcol], fix=_("Did you mean {names}?").format(
+                                           names=_(" or ").join(f"'{h}'" for h in hint))
+                                       if hint else "Use one of the 34 provinces and cities"))
+            return
+        if prov.note:
+            self.warnings.append(replace(where, message=prov.note, column=pcol,
+                                         severity="warning"))
+        amount = parse_number_text(str(row[bcol]))
+        if amount is None or amount < 0:
+            self.errors.append(replace(where, message="budget must be a non-negative "
+                                       "amount in million VND", column=bcol,
+                                       value=row[bcol], fix="Write e.g. 2500 or 2.500"))
+            return
+        if ycol is None or not str(row[ycol]).strip():
+            if not self._twice(first, (prov.name, ""), where, pcol, row[pcol]):
+                out[prov.name] = amount
+            return
+        year = parse_number_text(str(row[ycol]), thousands=False)
+        if year is None or int(year) not in years:
+            self.errors.append(replace(where, message="not a year of the plan", column=ycol,
+                                       value=row[ycol], fix=_("Use one of {years}").format(
+                                           years=", ".join(map(str, years)))
+                                       if years else "Add years: to the scenario"))
+            return
+        per_year = self.local_by_year.setdefault(prov.name, {})
+        if not self._twice(first, (prov.name, str(int(year))), where, pcol, row[pcol]):
+            per_year[int(year)] = amount
+
+
+_BUDGET_HEADERS = {"province": ("province", "tinh", "tinh thanh pho", "dia phuong", "don vi"),
+                   "budget": ("budget", "ngan sach", "kinh phi", "budget million vnd",
+                              "ngan sach trieu dong", "kinh phi trieu dong"),
+                   "year": ("year", "nam")}
+
+
+def _budget_kind(header: str) -> str | None:
+    key = fold(header)
+    return next((k for k, names in _BUDGET_HEADERS.items() if key in names), None)
+
+
+def _is_budget_header(cells: list[str]) -> bool:
+    return {"province", "budget"} <= {_budget_kind(c) for c in cells}

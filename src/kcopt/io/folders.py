@@ -27,7 +27,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from kcopt.core.errors import InfeasibleError, OutputError
+from kcopt.io.locks import WRITE_ERRNOS, folder_lock, hold, write_error
 
 Family = Literal["solve", "compare"]
 MARKER = ".kcopt-run.json"
@@ -52,7 +52,6 @@ KNOWN: dict[Family, tuple[str, ...]] = {
 }
 _ALWAYS = (MARKER, ".*.tmp", "plots/.*.tmp")
 _ACTIVE: dict[Path, OutputFolder] = {}  # staging folder -> its transaction (this process)
-_HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the thread holds
 
 
 def _name(path: Path) -> str:
@@ -110,7 +109,7 @@ class OutputFolder:
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(staging, 0o777 & ~umask)
-                self._stage_lock = _hold(staging / ".kcopt-stage-lock")
+                self._stage_lock = hold(staging / ".kcopt-stage-lock")
         except OSError as exc:
             raise write_error(exc, self.target) from None
         self.staging = staging
@@ -180,7 +179,7 @@ def writing(target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
         raise
     except OSError as exc:
         tx.abort()
-        if exc.errno in _WRITE_ERRNOS or str(staging) in str(exc.filename or ""):
+        if exc.errno in WRITE_ERRNOS or str(staging) in str(exc.filename or ""):
             raise write_error(exc, tx.target) from None
         raise
     except BaseException:
@@ -374,87 +373,6 @@ def scenario_inputs(scenario: Any) -> list[Path]:
     return list(unique.values())
 
 
-# -- locking and swapping --------------------------------------------------------------------
-def _hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | None:
-    """Open and lock `path`; None when `wait` is false and another process holds it. A lock
-    file its last holder removed while we waited is not ours: lock the one now at `path`."""
-    while True:
-        fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
-        try:
-            if sys.platform == "win32":  # pragma: no cover - no shared locks there
-                import msvcrt
-
-                mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
-                msvcrt.locking(fh.fileno(), mode, 1)
-            else:
-                import fcntl
-
-                flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-                fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
-        except OSError:
-            fh.close()
-            if wait:
-                raise
-            return None
-        if sys.platform == "win32" or _same_file(fh, path):
-            return fh
-        fh.close()
-
-
-def _same_file(fh: IO[bytes], path: Path) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    own = os.fstat(fh.fileno())
-    return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
-
-
-def _release(fh: IO[bytes], path: Path) -> None:
-    """Unlock, removing the lock file when no other process holds it (none is left beside the
-    output folder); a process waiting on the removed file locks the next one (`_hold`)."""
-    if sys.platform != "win32":
-        import fcntl
-
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if _same_file(fh, path):
-                os.unlink(path)
-        except OSError:
-            pass  # another reader holds it: the last one out removes it
-    fh.close()
-
-
-@contextlib.contextmanager
-def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
-    """Hold the lock of an output folder (a lock file beside it): exclusive to swap files in,
-    shared to read a whole set. Waits for the other holder, saying so."""
-    target = Path(os.path.realpath(target))
-    key = (threading.get_ident(), target)
-    if key in _HELD:  # this thread holds it already (a report reading what it writes)
-        yield
-        return
-    path = target.parent / f".{target.name}.kcopt-lock"
-    try:
-        fh = _hold(path, shared, wait=False)
-        if fh is None:
-            print(f"kcopt: chờ một lần chạy khác đang ghi '{target}' / waiting for another kcopt "
-                  "run writing this folder…", file=sys.stderr, flush=True)
-            fh = _hold(path, shared, wait=True)
-    except OSError as exc:
-        if shared:  # reading a folder we may not write into: go ahead without the lock
-            yield
-            return
-        raise write_error(exc, target) from None
-    _HELD.add(key)
-    try:
-        yield
-    finally:
-        _HELD.discard(key)
-        assert fh is not None
-        _release(fh, path)
-
-
 @contextlib.contextmanager
 def reading(folder: Path) -> Iterator[None]:
     """Read an output folder whole: no run swaps a new set in meanwhile."""
@@ -465,6 +383,7 @@ def reading(folder: Path) -> Iterator[None]:
         yield
 
 
+# -- swapping ----------------------------------------------------------------------------------
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False when unavailable."""
     if not sys.platform.startswith("linux"):
@@ -518,7 +437,7 @@ def _recover(target: Path) -> None:
         if p in _ACTIVE:
             continue
         lock = p / ".kcopt-stage-lock"
-        fh = _hold(lock, wait=False) if lock.exists() else None
+        fh = hold(lock, wait=False) if lock.exists() else None
         if lock.exists() and fh is None:
             continue  # a run still writing it
         if fh is not None:
@@ -537,19 +456,3 @@ def _check_writable(folder: Path) -> None:
                           "ghi đè nó. Hãy cho phép ghi hoặc chọn thư mục khác bằng -o / the "
                           "output folder is read-only: make it writable or choose another "
                           "with -o")
-
-
-_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)
-
-
-def write_error(exc: OSError, target: Path) -> OutputError:
-    reason = {errno.ENOSPC: "ổ đĩa đã đầy / no space left on device",
-              errno.EDQUOT: "vượt hạn mức đĩa / disk quota exceeded",
-              errno.EACCES: "không có quyền ghi / permission denied",
-              errno.EPERM: "không có quyền ghi / permission denied",
-              errno.EROFS: "ổ đĩa chỉ đọc / read-only file system"}.get(
-                  exc.errno or 0, exc.strerror or str(exc))
-    where = f" ({exc.filename})" if exc.filename else ""
-    return OutputError(f"không ghi được kết quả vào '{_name(target)}'{where}: {reason}. Kết quả "
-                       "trước đó (nếu có) vẫn giữ nguyên / could not write the outputs; the "
-                       "previous outputs are unchanged")

@@ -1,0 +1,119 @@
+"""Locks of output folders: a lock file beside each (`.<name>.kcopt-lock`), exclusive to swap a
+run's files in, shared to read a whole set, and removed by its last holder so nothing is left
+beside the folder; and the error a planner reads when an output cannot be written."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from kcopt.core.errors import OutputError
+from kcopt.core.words import N_, _
+
+_HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the thread holds
+
+
+def hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | None:
+    """Open and lock `path`; None when `wait` is false and another process holds it. A lock
+    file its last holder removed while we waited is not ours: lock the one now at `path`."""
+    while True:
+        fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
+        try:
+            if sys.platform == "win32":  # pragma: no cover - no shared locks there
+                import msvcrt
+
+                mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
+                msvcrt.locking(fh.fileno(), mode, 1)
+            else:
+                import fcntl
+
+                flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+                fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            fh.close()
+            if wait:
+                raise
+            return None
+        if sys.platform == "win32" or _same_file(fh, path):
+            return fh
+        fh.close()
+
+
+def _same_file(fh: IO[bytes], path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    own = os.fstat(fh.fileno())
+    return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
+
+
+def _release(fh: IO[bytes], path: Path) -> None:
+    """Unlock, removing the lock file when no other process holds it (none is left beside the
+    output folder); a process waiting on the removed file locks the next one (`_hold`)."""
+    if sys.platform != "win32":
+        import fcntl
+
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _same_file(fh, path):
+                os.unlink(path)
+        except OSError:
+            pass  # another reader holds it: the last one out removes it
+    fh.close()
+
+
+@contextlib.contextmanager
+def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
+    """Hold the lock of an output folder (a lock file beside it): exclusive to swap files in,
+    shared to read a whole set. Waits for the other holder, saying so."""
+    target = Path(os.path.realpath(target))
+    key = (threading.get_ident(), target)
+    if key in _HELD:  # this thread holds it already (a report reading what it writes)
+        yield
+        return
+    path = target.parent / f".{target.name}.kcopt-lock"
+    try:
+        fh = hold(path, shared, wait=False)
+        if fh is None:
+            print(f"kcopt: chờ một lần chạy khác đang ghi '{target}' / waiting for another kcopt "
+                  "run writing this folder…", file=sys.stderr, flush=True)
+            fh = hold(path, shared, wait=True)
+    except OSError as exc:
+        if shared:  # reading a folder we may not write into: go ahead without the lock
+            yield
+            return
+        raise write_error(exc, target) from None
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        assert fh is not None
+        _release(fh, path)
+
+
+WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)
+
+
+REASONS = {errno.ENOSPC: N_("no space left on device"),
+           errno.EDQUOT: N_("disk quota exceeded"),
+           errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
+           errno.EROFS: N_("read-only file system")}
+
+
+def write_error(exc: OSError, target: Path) -> OutputError:
+    """An output that cannot be written (a full disk, a read-only folder), in words: the
+    previous outputs are untouched."""
+    reason = REASONS.get(exc.errno or 0)
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(_("could not write the outputs to '{folder}'{where}: {reason}. The "
+                         "previous outputs (if any) are unchanged").format(
+        folder=target, where=where,
+        reason=_(reason) if reason else (exc.strerror or str(exc))))
