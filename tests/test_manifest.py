@@ -45,7 +45,7 @@ def test_a_table_cut_in_half_is_refused_by_name(solved: Path, tmp_path: Path) ->
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8-sig")
     assert changed_files(folder) == [("allocation.csv", "changed")]
-    with pytest.raises(OutputError, match="allocation.csv"):
+    with pytest.raises(OutputError, match=r"allocation\.csv"):
         kcopt.load_output(folder)
     runner = CliRunner()
     for args in (["report", str(folder)], ["compare", str(solved), str(folder)]):

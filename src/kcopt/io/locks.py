@@ -82,8 +82,8 @@ def folder_lock(target: Path, shared: bool = False) -> Iterator[None]:
     try:
         fh = hold(path, shared, wait=False)
         if fh is None:
-            print(f"kcopt: chờ một lần chạy khác đang ghi '{target}' / waiting for another kcopt "
-                  "run writing this folder…", file=sys.stderr, flush=True)
+            print("kcopt: " + _("waiting for another kcopt run writing '{folder}'…").format(
+                folder=target), file=sys.stderr, flush=True)
             fh = hold(path, shared, wait=True)
     except OSError as exc:
         if shared:  # reading a folder we may not write into: go ahead without the lock

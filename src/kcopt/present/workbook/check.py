@@ -213,7 +213,7 @@ def _header(ws: Any, wanted: str) -> tuple[int, dict[str, int]] | None:
 def _rows(ws: Any, first: int, key_col: int) -> Iterator[tuple[int, str]]:
     for r in range(first, ws.max_row + 1):
         key = ws.cell(r, key_col).value
-        if key is None or str(key).startswith("Tổng cộng"):
+        if key is None or fold(str(key)).startswith("tong cong"):  # the total row
             return
         yield r, str(key).strip()
 
