@@ -39,7 +39,6 @@ from kcopt.io.read import read_table
 from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.allocation import allocation_book, write_allocation_xlsx
-from kcopt.present.workbook.annex import write_form_into
 from kcopt.present.workbook.base import (
     MONEY,
     PERCENT,
@@ -55,6 +54,7 @@ from kcopt.present.workbook.edit import (
     free_column,
     save_reproducibly,
 )
+from kcopt.present.workbook.into import write_form_into
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
