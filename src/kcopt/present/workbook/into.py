@@ -12,6 +12,7 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import STATUS_VI
+from kcopt.io.form import UNIT_NAMES
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -24,9 +25,8 @@ if TYPE_CHECKING:
 def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
                     header_rows: list[int]) -> None:
     """A "Đề xuất hỗ trợ" column (in the form's unit) and a note column beside the planner's
-    rows; every section, district and subtotal row a SUBTOTAL over the rows it covers."""
+    rows; every section, district and subtotal row a SUBTOTAL over exactly its block."""
     from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
 
     # start-up: openpyxl only when this runs
     from kcopt.present.workbook.edit import OpenpyxlSheet, free_column
@@ -34,56 +34,91 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
     assert run.allocation is not None
     alloc = run.allocation
     scale = form.scale or 1.0
-    unit = {1.0: "triệu đồng", 1e-6: "đồng", 1e-3: "nghìn đồng", 1e3: "tỷ đồng"}.get(
-        scale, "triệu đồng")
-    rows_all = [*form.row_of.values(), *form.subtotals, *_section_rows(form.root)]
-    end = max([*rows_all, header_rows[-1]])
+    unit = UNIT_NAMES.get(scale, UNIT_NAMES[1.0])
+    blocks = form_blocks(form)
+    end = max([*form.row_of.values(), *blocks, header_rows[-1]])
     col = free_column(ws, range(header_rows[0], end + 1))
-    note_col = col + 1
-    letter = get_column_letter(col)
     _proposal_headers(ws, header_rows, col, unit)
     fmt = "#,##0" if scale < 1 else "#,##0.0"
-    total = dict(zip(alloc["project_id"].astype(str), alloc["total"].to_numpy(float),
-                     strict=True))
-    status = dict(zip(alloc["project_id"].astype(str), alloc["status"], strict=True))
-    reason = dict(zip(alloc["project_id"].astype(str), alloc["reason"], strict=True))
+    ids = alloc["project_id"].astype(str)
+    total = dict(zip(ids, alloc["total"].to_numpy(float), strict=True))
+    status = dict(zip(ids, alloc["status"], strict=True))
+    reason = dict(zip(ids, alloc["reason"], strict=True))
     value_at: dict[int, float] = {}
     sheet = OpenpyxlSheet(ws)
     for pid, r in form.row_of.items():
         if pid not in total:
             continue
-        v = total[pid] / scale
-        value_at[r] = v
-        book.put(sheet, r, col, v, fmt)
-        cell = ws.cell(r, col)
-        _look(ws, r, col, cell)
-        book.put(sheet, r, note_col, f"{STATUS_VI.get(status[pid], status[pid])}: "
+        value_at[r] = total[pid] / scale
+        book.put(sheet, r, col, value_at[r], fmt)
+        _look(ws, r, col, ws.cell(r, col))
+        book.put(sheet, r, col + 1, f"{STATUS_VI.get(status[pid], status[pid])}: "
                  f"{reason[pid]}")
-        note = ws.cell(r, note_col)
+        note = ws.cell(r, col + 1)
         note.alignment = Alignment(wrap_text=True, vertical="top")
-        _look(ws, r, note_col, note)
-
-    def subtotal(row: int, lo: int, hi: int) -> None:
-        expected = sum(v for r, v in value_at.items() if lo <= r <= hi)
-        book.formula(sheet, row, col, f"SUBTOTAL(9,{letter}{lo}:{letter}{hi})", expected, fmt)
+        _look(ws, r, col + 1, note)
+    projects = set(form.row_of.values())
+    for row, block in sorted(blocks.items()):
+        runs = block_ranges(row, block, projects)
+        expected = sum(value_at.get(r, 0.0) for r in block)
+        if runs:
+            book.formula(sheet, row, col, subtotal_formula(col, runs), expected, fmt)
+        else:  # a section without projects: nothing to sum
+            book.put(sheet, row, col, 0, fmt)
         cell = ws.cell(row, col)
         _look(ws, row, col, cell)
         cell.font = copy(ws.cell(row, col - 1).font)
-        _look(ws, row, note_col, ws.cell(row, note_col))
+        _look(ws, row, col + 1, ws.cell(row, col + 1))
+
+
+def form_blocks(form: FormLayout) -> dict[int, list[int]]:
+    """Every section, district, group and subtotal row of the form → the project rows it sums
+    (its own and those of the sections inside it; all of them for a grand total)."""
+    out: dict[int, list[int]] = {}
 
     def visit(node: Section) -> None:
         if node.row is not None:
-            covered = node.all_projects()
-            hi = max([node.row + 1, *covered])
-            subtotal(node.row, node.row + 1, hi)
+            out[node.row] = node.all_projects()
         for child in node.children:
             visit(child)
 
     visit(form.root)
-    first = min(rows_all)
     for row, scope in form.subtotals.items():
-        lo = first if scope.row is None else scope.row + 1
-        subtotal(row, lo, row - 1)
+        out[row] = scope.all_projects()
+    return out
+
+
+def block_ranges(row: int, block: list[int], projects: set[int]) -> list[tuple[int, int]]:
+    """The row ranges that cover exactly `block`: a range runs on over section and subtotal
+    rows (SUBTOTAL skips their SUBTOTALs) but never over a project outside the block or over
+    the subtotal's own `row`.
+
+    >>> block_ranges(17, [19, 20, 22], {19, 20, 22, 30})  # "Cộng A" above its block
+    [(19, 22)]
+    >>> block_ranges(21, [19, 20, 22], {19, 20, 21, 22})  # a foreign project at 21
+    [(19, 20), (22, 22)]
+    >>> block_ranges(5, [], {6})
+    []
+    """
+    runs: list[tuple[int, int]] = []
+    for r in sorted(set(block)):
+        if runs and not any(x in projects or x == row for x in range(runs[-1][1] + 1, r)):
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+def subtotal_formula(col: int, runs: list[tuple[int, int]]) -> str:
+    """`SUBTOTAL(9,Q19:Q22)`, or several ranges when the block is split.
+
+    >>> subtotal_formula(17, [(19, 20), (22, 22)])
+    'SUBTOTAL(9,Q19:Q20,Q22:Q22)'
+    """
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(col)
+    return "SUBTOTAL(9," + ",".join(f"{letter}{lo}:{letter}{hi}" for lo, hi in runs) + ")"
 
 
 def _proposal_headers(ws: Worksheet, header_rows: list[int], col: int, unit: str) -> None:
@@ -111,13 +146,6 @@ def _proposal_headers(ws: Worksheet, header_rows: list[int], col: int, unit: str
         ws.cell(numbering, col, f"({col})").alignment = Alignment(horizontal="center")
     ws.column_dimensions[get_column_letter(col)].width = 16
     ws.column_dimensions[get_column_letter(col + 1)].width = 45
-
-
-def _section_rows(node: Section) -> list[int]:
-    out = [node.row] if node.row is not None else []
-    for c in node.children:
-        out += _section_rows(c)
-    return out
 
 
 def _look(ws: Worksheet, row: int, col: int, cell: Any) -> None:
