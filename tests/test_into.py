@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from forms import Layout, district_groups, flat_list, fund_sections, roman_sections
 from kcopt.cli import app
+from kcopt.core.language import using
+from kcopt.inputs.schema import read_projects
 
 DONG = 1e-6  # one đồng in million VND: every total must agree to this
 
@@ -183,3 +185,24 @@ def test_copy_keeps_the_planners_form(filled: dict[str, Filled], name: str) -> N
         [c.value for c in r] for r in onotes.iter_rows()]
     assert {str(m) for m in notes.merged_cells.ranges} == {"A3:D3"}
     assert copy.sheetnames[:2] == original.sheetnames
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_stated_sums_are_checked_wherever_the_total_row_stands(tmp_path: Path,
+                                                                name: str) -> None:
+    """The reader checks a "Cộng …" or "Tổng cộng" row's amounts against its whole block, even
+    when the row stands above it: the forms' sums are right, so nothing is said; a wrong sum
+    above its block is still said."""
+    layout = LAYOUTS[name][0](tmp_path / f"{name}.xlsx")
+    with using("vi"):
+        notes = [str(w) for w in read_projects(layout.path).warnings]
+    assert not [n for n in notes if "bên dưới cộng lại" in n]
+    sums = [r for r, kind in layout.kinds.items() if kind in ("sub", "total")]
+    wb = openpyxl.load_workbook(layout.path)
+    ws = wb[layout.sheet]
+    ws.cell(sums[0], 8).value = ws.cell(sums[0], 8).value + 1
+    wb.save(layout.path)
+    with using("vi"):
+        notes = [str(w) for w in read_projects(layout.path).warnings]
+    wrong = [n for n in notes if "bên dưới cộng lại" in n]
+    assert len(wrong) == 1 and f"dòng {sums[0]}" in wrong[0], notes

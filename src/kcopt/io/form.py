@@ -229,6 +229,7 @@ class _Adapter:
         self.group_kind_col: str | None = None
         self.canon: dict[str, str] = {}
         self.closed = False  # a grand total was read: what follows is the signature block
+        self.stated_subtotals: list[tuple[Section, dict[str, float], int, str]] = []
 
     def problem(self, message: str, row: int | None = None, column: str | None = None,
                 value: object = None, fix: str = "", severity: str = "error") -> None:
@@ -380,7 +381,8 @@ class _Adapter:
                 scope = self.subtotal_scope(fold(subtotal[0]), current)
                 f.subtotals[i + 1] = scope
                 self.closed = scope is f.root
-                self.check_sum(scope, amounts, i + 1, subtotal[0])
+                # checked once every row is read: a "Cộng A" may stand above its block
+                self.stated_subtotals.append((scope, amounts, i + 1, subtotal[0]))
                 continue
             if (_LETTER.match(stt) and not _ROMAN.match(stt.rstrip(".)"))) or (
                     stt.rstrip(".)") in ("A", "B") and label):
@@ -511,6 +513,8 @@ class _Adapter:
             for c in node.children:
                 visit(c)
         visit(self.form.root)
+        for scope, stated, row, label in self.stated_subtotals:
+            self.check_sum(scope, stated, row, label)
 
     def columns_from_sections(self, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
         f = self.form
