@@ -164,6 +164,33 @@ def test_recalculated_copy_agrees_with_the_plan(filled: dict[str, Filled], name:
 
 
 @pytest.mark.parametrize("name", list(LAYOUTS))
+def test_copy_reads_back_as_the_form(filled: dict[str, Filled], name: str) -> None:
+    """`kcopt validate` of the written copy finds the form's projects and amounts, and no note
+    the form itself did not give (the proposal and note columns are not read as data)."""
+    f = filled[name]
+    ok = CliRunner().invoke(app, ["validate", str(f.copy)])
+    assert ok.exit_code == 0, ok.output
+    assert f"ok: {len(f.layout.expected)} projects; 0 ineligible" in ok.output
+    with using("vi"):
+        original, back = read_projects(f.layout.path), read_projects(f.copy)
+    keys = ["project_id", "category", "level", "province", "total_cost", "requested",
+            "establishments"]
+    pd.testing.assert_frame_equal(back.frame[keys], original.frame[keys])
+    assert [e.project_id for e in f.layout.expected] == list(original.frame["project_id"])
+
+    def said(p: object) -> str:
+        return str(p).replace(str(f.copy), "FILE").replace(str(f.layout.path), "FILE")
+
+    assert [said(w) for w in back.warnings] == [said(w) for w in original.warnings]
+    # what kcopt wrote is stored with its value, for readers that do not recalculate
+    values = openpyxl.load_workbook(f.copy, data_only=True)[f.layout.sheet]
+    col = _proposal_column(values)
+    for row, ids in f.layout.blocks.items():
+        assert values.cell(row, col).value == pytest.approx(
+            f.allocation.set_index("project_id").loc[ids, "total"].sum(), abs=DONG), row
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
 def test_copy_keeps_the_planners_form(filled: dict[str, Filled], name: str) -> None:
     """The title block, every cell of the form, merged cells, print set-up, frozen panes and
     the other sheet are as the planner left them; the original file is untouched."""

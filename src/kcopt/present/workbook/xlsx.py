@@ -148,7 +148,8 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     link = _add_columns(book, ws, run, raw.header_rows, rows, raw.skipped)
     allocation_book(run, book, link)
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
-                                                            keep_created=True))
+                                                            keep_created=True,
+                                                            cached=book.expected))
     return path, book, warnings
 
 
@@ -169,7 +170,8 @@ def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
     write_form_into(book, ws, run, form, header_rows)
     allocation_book(run, book)
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
-                                                            keep_created=True))
+                                                            keep_created=True,
+                                                            cached=book.expected))
     return path, book, warnings
 
 
