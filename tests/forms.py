@@ -432,8 +432,9 @@ def roman_sections(path: Path) -> Layout:
 
 def district_groups(path: Path) -> Layout:
     """Lâm Đồng's local plan grouped by district: under each Roman content section, a group
-    line per district ("1 | Huyện Đơn Dương") and its projects numbered within it; the grand
-    total "TỔNG CỘNG" first, right under the column numbers, as many provinces print it."""
+    line per district ("1 | Huyện Đơn Dương", in bold with its sums) and its projects numbered
+    within it; the grand total "TỔNG CỘNG" first, right under the column numbers, as many
+    provinces print it."""
     rows: list[Row] = [
         ("total", None, "TỔNG CỘNG", ()),
         ("content", "I", MACHINERY, "machinery"),
@@ -457,7 +458,7 @@ def district_groups(path: Path) -> Layout:
     ]
     return _lay_out(path, "Danh mục", ("UBND TỈNH LÂM ĐỒNG", "SỞ CÔNG THƯƠNG"),
                     "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "Lâm Đồng", rows,
-                    {"content", "total"})
+                    {"content", "district", "total"})
 
 
 def flat_list(path: Path) -> Layout:

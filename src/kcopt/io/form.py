@@ -392,9 +392,11 @@ class _Adapter:
                 current = self._open_content(stt, label, i, amounts, current)
                 continue
             key = fold(label)
-            if (_DISTRICT.match(key) and not others and len(filled) <= 2) or (
-                    _DISTRICT.match(key) and not amounts.get("total_cost") and len(others) <= 3
-                    and not any(fold(v) == key for v in others)):
+            # a district's group line may print its sums; a project has words to say
+            words = [v for v in others if parse_number_text(v) is None]
+            if _DISTRICT.match(key) and (not words or (
+                    not amounts.get("total_cost") and len(others) <= 3
+                    and not any(fold(v) == key for v in others))):
                 current = self._open_district(stt, label, i, amounts, current)
                 continue
             if self.closed and not amounts and not stt[:1].isdigit():
