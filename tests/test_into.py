@@ -120,6 +120,31 @@ def test_every_subtotal_covers_exactly_its_block(filled: dict[str, Filled], name
 
 
 @pytest.mark.parametrize("name", list(LAYOUTS))
+def test_no_formula_of_the_copy_refers_to_itself(filled: dict[str, Filled], name: str) -> None:
+    """Every formula of every sheet of the copy (the form and the sheets kcopt appends): no
+    range on its own sheet runs backwards or takes in the formula's own cell."""
+    from openpyxl.utils import column_index_from_string as index
+
+    wb = openpyxl.load_workbook(filled[name].copy)
+    checked = 0
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if not (isinstance(c.value, str) and c.value.startswith("=")):
+                    continue
+                text = re.sub(r"'[^']*'![$A-Z0-9:]+|\b[A-Za-z_]\w*![$A-Z0-9:]+", "", c.value)
+                for m in re.finditer(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?",
+                                     text):
+                    c1, r1 = index(m.group(1)), int(m.group(2))
+                    c2, r2 = (index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+                    assert c1 <= c2 and r1 <= r2, (ws.title, c.coordinate, c.value)
+                    assert not (c1 <= c.column <= c2 and r1 <= c.row <= r2), (
+                        ws.title, c.coordinate, c.value)
+                    checked += 1
+    assert checked >= len(filled[name].layout.blocks)
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
 def test_recalculated_copy_agrees_with_the_plan(filled: dict[str, Filled], name: str) -> None:
     """Recalculated by LibreOffice: no error cell; every total row equals the plan's amounts of
     its block, to one đồng, and so per fund, per content section, per province and in total."""
