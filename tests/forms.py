@@ -486,3 +486,13 @@ def flat_list(path: Path) -> Layout:
         ws.cell(row, 11, names[e.category])
     wb.save(path)
     return layout
+
+
+def counterpart_formulas(layout: Layout) -> None:
+    """Write each project's counterpart funds as the formula its column number says,
+    "(10)=(8)-(9)", as planners' workbooks hold it."""
+    wb = openpyxl.load_workbook(layout.path)
+    ws = wb[layout.sheet]
+    for r in layout.rows.values():
+        ws.cell(r, 10).value = f"=H{r}-I{r}"
+    wb.save(layout.path)

@@ -7,8 +7,9 @@ blocks the form's builder knows, independently of kcopt's reader."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +17,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from forms import Layout, district_groups, flat_list, fund_sections, roman_sections
+from forms import (
+    Layout,
+    counterpart_formulas,
+    district_groups,
+    flat_list,
+    fund_sections,
+    roman_sections,
+)
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
@@ -48,11 +56,18 @@ class Filled:
 def filled(libreoffice, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Filled]:
     """Each layout solved with `kcopt solve … --into`, the copies recalculated in one call."""
     root = tmp_path_factory.mktemp("into")
+    layouts = {}
+    for name, (builder, _budgets) in LAYOUTS.items():
+        (root / "built").mkdir(exist_ok=True)
+        layouts[name] = builder(root / "built" / f"{name}.xlsx")
+        counterpart_formulas(layouts[name])
+    # the planner's forms as their spreadsheet saved them: the formulas' values stored
+    saved = libreoffice.recalc([lay.path for lay in layouts.values()], root / "saved")
     made: dict[str, tuple[Layout, Path, pd.DataFrame]] = {}
-    for name, (builder, budgets) in LAYOUTS.items():
+    for (name, (_builder, budgets)), path in zip(LAYOUTS.items(), saved, strict=True):
         folder = root / name
         folder.mkdir()
-        layout = builder(folder / f"{name}.xlsx")
+        layout = replace(layouts[name], path=shutil.copy(path, folder / path.name))
         scenario = folder / "kich-ban.yaml"
         scenario.write_text(f"name: {name}\nprojects: {layout.path.name}\nbudgets: {budgets}\n"
                             "min_fraction: 0.3\n", encoding="utf-8")
@@ -198,9 +213,8 @@ def test_copy_reads_back_as_the_form(filled: dict[str, Filled], name: str) -> No
     assert f"ok: {len(f.layout.expected)} projects; 0 ineligible" in ok.output
     with using("vi"):
         original, back = read_projects(f.layout.path), read_projects(f.copy)
-    keys = ["project_id", "category", "level", "province", "total_cost", "requested",
-            "establishments"]
-    pd.testing.assert_frame_equal(back.frame[keys], original.frame[keys])
+    assert {"counterpart", "total_cost", "requested"} <= set(original.frame.columns)
+    pd.testing.assert_frame_equal(back.frame[original.frame.columns], original.frame)
     assert [e.project_id for e in f.layout.expected] == list(original.frame["project_id"])
 
     def said(p: object) -> str:
@@ -236,6 +250,11 @@ def test_copy_keeps_the_planners_form(filled: dict[str, Filled], name: str) -> N
     assert [[c.value for c in r] for r in notes.iter_rows()] == [
         [c.value for c in r] for r in onotes.iter_rows()]
     assert {str(m) for m in notes.merged_cells.ranges} == {"A3:D3"}
+    # and the values the planner's spreadsheet stored for their formulas
+    stored = openpyxl.load_workbook(f.copy, data_only=True)["Thuyết minh"]["B1"].value
+    assert stored == openpyxl.load_workbook(f.layout.path, data_only=True)[
+        "Thuyết minh"]["B1"].value
+    assert isinstance(stored, int | float) and stored > 0
     assert copy.sheetnames[:2] == original.sheetnames
 
 

@@ -209,6 +209,52 @@ def with_cached_values(xml: bytes, values: Mapping[str, Any]) -> bytes:
     return _FORMULA_CELL.sub(put, xml)
 
 
+_COMPUTED_ADDRESS = re.compile(r"\b(INDIRECT|OFFSET)\s*\(|(?<![A-Z0-9$])\$?\d+:\$?\d+\b", re.I)
+_CELL_REFS = re.compile(r"\$?([A-Z]{1,3})\$?\d+(?::\$?([A-Z]{1,3})\$?\d+)?"
+                        r"|(?<![A-Z0-9$])\$?([A-Z]{1,3}):\$?([A-Z]{1,3})(?![A-Z0-9(])")
+
+
+def saved_values(source: Path, wb: Workbook, first_col: int) -> dict[tuple[str, str], Any]:
+    """The values `source` stored for the planner's own formulas, (sheet, "J13") → value, to
+    be stored again in the copy (openpyxl drops them): a reader that does not recalculate
+    then still sees "Vốn đối ứng = (8)-(9)" and the planner's sums. A formula that may read
+    a column kcopt fills (from `first_col` on), a whole row, or an address it computes
+    (INDIRECT, OFFSET) is left without, for the spreadsheet to recalculate."""
+    from openpyxl import load_workbook
+
+    values = load_workbook(source, data_only=True)
+    out: dict[tuple[str, str], Any] = {}
+    for ws in wb.worksheets:
+        if ws.title not in values.sheetnames:
+            continue
+        saved = values[ws.title]
+        for row in ws.iter_rows():
+            for c in row:
+                if (c.data_type == "f" and isinstance(c.value, str)
+                        and not reaches(c.value, first_col)):
+                    out[(ws.title, c.coordinate)] = saved[c.coordinate].value
+    return out
+
+
+def reaches(formula: str, col: int) -> bool:
+    """Whether a formula may read a cell in column `col` or right of it (on any sheet).
+
+    >>> reaches("=H13-I13", 13), reaches("=SUM(A1:M9)", 13), reaches("=SUM(M:M)", 13)
+    (False, True, True)
+    >>> reaches("=SUM(11:11)", 13), reaches("=INDIRECT(B2)", 13)
+    (True, True)
+    """
+    if _COMPUTED_ADDRESS.search(formula):
+        return True
+    from openpyxl.utils import column_index_from_string
+
+    for m in _CELL_REFS.finditer(formula.upper()):
+        letters = [g for g in m.groups() if g]
+        if max(column_index_from_string(x) for x in letters) >= col:
+            return True
+    return False
+
+
 def free_column(ws: Worksheet, rows: range) -> int:
     """The first column right of everything in the table's rows (values and merged cells)."""
     last = 0

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 
 def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
-                    header_rows: list[int]) -> None:
+                    header_rows: list[int]) -> int:
     """A "Đề xuất hỗ trợ" column (in the form's unit) and a note column beside the planner's
-    rows; every section, district and subtotal row a SUBTOTAL over exactly its block."""
+    rows; every section, district and subtotal row a SUBTOTAL over exactly its block.
+    Returns the proposal's column (the first one kcopt fills)."""
     from openpyxl.styles import Alignment
 
     # start-up: openpyxl only when this runs
@@ -69,6 +70,7 @@ def write_form_into(book: Book, ws: Worksheet, run: Run, form: FormLayout,
         _look(ws, row, col, cell)
         cell.font = copy(ws.cell(row, col - 1).font)
         _look(ws, row, col + 1, ws.cell(row, col + 1))
+    return col
 
 
 def form_blocks(form: FormLayout) -> dict[int, list[int]]:
