@@ -277,3 +277,32 @@ def test_stated_sums_are_checked_wherever_the_total_row_stands(tmp_path: Path,
         notes = [str(w) for w in read_projects(layout.path).warnings]
     wrong = [n for n in notes if "bên dưới cộng lại" in n]
     assert len(wrong) == 1 and f"dòng {sums[0]}" in wrong[0], notes
+
+
+def test_a_split_block_sums_in_libreoffice(libreoffice, tmp_path: Path) -> None:
+    """When a project of another block stands inside a block's rows, its SUBTOTAL is split
+    around it (and around its own row), and LibreOffice sums the pieces, skipping the
+    SUBTOTALs inside."""
+    from kcopt.present.workbook.into import block_ranges, subtotal_formula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    projects = {3: 10.5, 4: 20.25, 6: 1000.0, 7: 30.0, 9: 40.125}  # row → proposal
+    for r, v in projects.items():
+        ws.cell(r, 2, v)
+    inner = block_ranges(5, [3, 4], set(projects))
+    ws["B5"] = "=" + subtotal_formula(2, inner)  # an inner subtotal
+    # 6 belongs elsewhere, 8 is the outer subtotal itself; 5 (the inner one) between 4 and 7
+    outer = block_ranges(8, [3, 4, 7, 9], set(projects))
+    assert outer == [(3, 4), (7, 7), (9, 9)]
+    ws["B8"] = "=" + subtotal_formula(2, outer)
+    wb.save(tmp_path / "split.xlsx")
+    (out,) = libreoffice.recalc([tmp_path / "split.xlsx"], tmp_path / "lo")
+    got = openpyxl.load_workbook(out, data_only=True).active
+    assert got["B5"].value == pytest.approx(30.75)
+    assert got["B8"].value == pytest.approx(10.5 + 20.25 + 30.0 + 40.125)
+    ws["B8"] = "=SUBTOTAL(9,B3:B7,B9:B9)"  # a range over the inner subtotal: skipped too
+    wb.save(tmp_path / "over.xlsx")
+    (out,) = libreoffice.recalc([tmp_path / "over.xlsx"], tmp_path / "lo")
+    assert openpyxl.load_workbook(out, data_only=True).active["B8"].value == pytest.approx(
+        10.5 + 20.25 + 1000.0 + 30.0 + 40.125)
