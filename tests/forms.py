@@ -266,3 +266,233 @@ SCENARIO = """name: {name}
 projects: {file}
 budgets: {{central: {central}, local: {{Đắk Lắk: {local}}}}}
 """
+
+
+# --- the four layouts `--into` fills: each row's block is known to the builder ---------------
+
+
+@dataclass
+class Layout:
+    """A form built for `--into`: the projects a reader must find, and every section, district
+    and subtotal row with the ids of the projects it sums (`blocks`, 1-based file rows), and what
+    kind of total it is ("fund:central", "content:training", "district", "total")."""
+
+    path: Path
+    expected: list[Expected]
+    blocks: dict[int, list[str]]
+    kinds: dict[int, str]
+    sheet: str
+    rows: dict[str, int]  # project id → its 1-based file row
+
+
+# a row of a form: ("fund" | "content" | "district" | "sub" | "total", STT, label, scope) or
+# ("project", STT, name, location, total cost, support, category, fund, establishments)
+Row = tuple[Any, ...]
+
+
+def _lay_out(path: Path, sheet: str, agency: tuple[str, str], title: str, province: str,
+             rows: list[Row], stated: set[str]) -> Layout:
+    """Write `rows` under a title block and the two-row header; section, district and subtotal
+    rows whose kind is in `stated` carry the sums of their block (as provinces print them).
+    A project's id is its path of section keys and its STT, as `io.form` names it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    r = _title_block(ws, agency, title, f"(Kèm theo Quyết định số 77/QĐ-UBND ngày 10 tháng 01 "
+                     f"năm 2026 của UBND tỉnh {province})", "ĐVT: triệu đồng", 12)
+    r = _header(ws, r, "Kinh phí khuyến công hỗ trợ", "triệu đồng")
+    first = r
+    path_now: dict[str, str] = {}
+    order = ("fund", "content", "district")
+    scopes: dict[int, tuple[str, ...]] = {}
+    kinds: dict[int, str] = {}
+    projects: list[tuple[int, tuple[str, ...], Row]] = []
+    for k, row in enumerate(rows):
+        i = first + k
+        kind = row[0]
+        if kind in order:
+            path_now[kind] = str(row[1])
+            for deeper in order[order.index(kind) + 1:]:
+                path_now.pop(deeper, None)
+            scopes[i] = tuple(path_now[o] for o in order if o in path_now)
+            kinds[i] = kind if kind != "fund" else f"fund:{row[3]}"
+            if kind == "content":
+                kinds[i] = f"content:{path_now.get('fund', '')}:{row[3]}"
+        elif kind in ("sub", "total"):
+            scopes[i] = tuple(row[3]) if kind == "sub" else ()
+            kinds[i] = kind
+        else:
+            key = tuple(path_now[o] for o in order if o in path_now)
+            projects.append((i, key, row))
+    ids = {i: ".".join([*key, str(row[1])]) for i, key, row in projects}
+    blocks = {i: [ids[j] for j, key, _row in projects if key[:len(scope)] == scope]
+              for i, scope in scopes.items()}
+    by_row = {i: row for i, _key, row in projects}
+    for k, row in enumerate(rows):
+        i = first + k
+        ws.cell(i, 1, row[1])
+        ws.cell(i, 2, row[2])
+        if row[0] == "project":
+            _stt, _name, location, cost, support = row[1:6]
+            for c, v in ((3, "Trung tâm Khuyến công"), (4, f"Cơ sở {row[2][:20]}"),
+                         (5, location), (6, 2026), (7, row[8]), (8, cost), (9, support),
+                         (10, cost - support), (11, "Đề án điểm" if row[8] == 1 else
+                                                "Đề án nhóm")):
+                ws.cell(i, c, v)
+        elif row[0] in stated:
+            cost = sum(by_row[j][4] for j in _rows_of(blocks[i], ids))
+            support = sum(by_row[j][5] for j in _rows_of(blocks[i], ids))
+            for c, v in ((8, cost), (9, support), (10, cost - support)):
+                ws.cell(i, c, v)
+            for c in range(1, 13):
+                ws.cell(i, c).font = Font(name="Times New Roman", bold=True)
+    last = first + len(rows) - 1
+    _finish(ws, 12, last)
+    ws.freeze_panes = f"C{first}"
+    notes = wb.create_sheet("Thuyết minh")
+    notes["A1"] = "Tổng kinh phí đề nghị hỗ trợ"
+    notes["B1"] = f"=SUM('{sheet}'!I{first}:I{last})"
+    notes.merge_cells("A3:D3")
+    notes["A3"] = "Ghi chú: kinh phí đối ứng do cơ sở tự bố trí"
+    wb.save(path)
+    expected = [Expected(ids[i], row[6], row[7], province, row[4], row[5], row[8])
+                for i, _key, row in projects]
+    return Layout(path, expected, blocks, kinds, sheet, {pid: i for i, pid in ids.items()})
+
+
+def _rows_of(block: list[str], ids: dict[int, str]) -> list[int]:
+    return [i for i, pid in ids.items() if pid in block]
+
+
+def fund_sections(path: Path, where: str = "above") -> Layout:
+    """Hà Tĩnh's plan: A (national fund) and B (local fund) parts, Roman content sections with
+    their sums, and "Cộng A" / "Cộng B" rows `where` their blocks are ("above": right under
+    the part's heading, the grand total "TỔNG CỘNG (A+B)" at the bottom; "below": at the end
+    of the part, the grand total at the top, right under the column numbers)."""
+    a = [("project", 1, "Ứng dụng máy sấy nông sản tiên tiến", "xã Cẩm Bình, huyện Cẩm Xuyên",
+          1600, 400, "machinery", "central", 1),
+         ("project", 2, "Đề án nhóm: máy chế biến gỗ cho 2 cơ sở", "huyện Hương Sơn", 2400,
+          600, "machinery", "central", 2)]
+    a2 = [("project", 1, "Mô hình trình diễn sản xuất gạch không nung", "huyện Kỳ Anh", 3000,
+           900, "demo_model", "central", 1)]
+    b1 = [("project", k, f"Đào tạo nghề mây tre đan cho {20 + k} lao động", "huyện Can Lộc",
+           150 + 10 * k, 90 + 10 * k, "training", "local", 1) for k in (1, 2, 3)]
+    b2 = [("project", 1, "Tập huấn nghiệp vụ khuyến công cấp huyện", "TP. Hà Tĩnh", 80, 70,
+           "capacity_building", "local", 1)]
+    b3 = [("project", 1, "Nâng cấp hệ thống xử lý nước thải cơ sở chế biến hải sản",
+           "huyện Lộc Hà", 1500, 400, "pollution_treatment", "local", 1)]
+    fund_a: list[Row] = [("fund", "A", "KINH PHÍ KHUYẾN CÔNG QUỐC GIA", "central")]
+    fund_b: list[Row] = [("fund", "B", "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG", "local")]
+    part_a: list[Row] = [("content", "I", MACHINERY, "machinery"), *a,
+                         ("content", "II", DEMO, "demo_model"), *a2]
+    part_b: list[Row] = [("content", "I", TRAINING, "training"), *b1,
+                         ("content", "II", COURSES, "capacity_building"), *b2,
+                         ("content", "III", POLLUTION, "pollution_treatment"), *b3]
+    sum_a: list[Row] = [("sub", None, "Cộng A", ("A",))]
+    sum_b: list[Row] = [("sub", None, "Cộng B", ("B",))]
+    total: list[Row] = [("total", None, "TỔNG CỘNG (A+B)", ())]
+    if where == "above":
+        rows = [*fund_a, *sum_a, *part_a, *fund_b, *sum_b, *part_b, *total]
+    else:
+        rows = [*total, *fund_a, *part_a, *sum_a, *fund_b, *part_b, *sum_b]
+    return _lay_out(path, "Phụ lục", ("UBND TỈNH HÀ TĨNH", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KHUYẾN CÔNG NĂM 2026", "Hà Tĩnh", rows,
+                    {"content", "sub", "total"})
+
+
+def roman_sections(path: Path) -> Layout:
+    """Nghệ An's local plan: Roman content sections only (the fund is in the title), each
+    heading with its sums, "Cộng mục …" rows under two of them, a section the plan lists with
+    no project this year, and "Tổng cộng" at the bottom."""
+    rows: list[Row] = [
+        ("content", "I", TRAINING, "training"),
+        ("project", 1, "Đào tạo nghề dệt thổ cẩm cho 30 lao động", "huyện Quỳ Châu", 200, 120,
+         "training", "local", 1),
+        ("project", 2, "Truyền nghề mây tre đan", "huyện Hưng Nguyên", 140, 90, "training",
+         "local", 1),
+        ("sub", None, "Cộng mục I", ("I",)),
+        ("content", "II", INFO, "information"),
+        ("content", "III", MACHINERY, "machinery"),
+        ("project", 1, "Ứng dụng dây chuyền chế biến chè", "huyện Thanh Chương", 1800, 450,
+         "machinery", "local", 1),
+        ("project", 2, "Ứng dụng máy ép nhựa tự động", "huyện Nghi Lộc", 1200, 300,
+         "machinery", "local", 1),
+        ("project", 3, "Đề án nhóm: máy chế biến gỗ cho 3 cơ sở", "huyện Tân Kỳ", 2400, 750,
+         "machinery", "local", 3),
+        ("sub", None, "Cộng mục III", ("III",)),
+        ("content", "IV", COURSES, "capacity_building"),
+        ("project", 1, "Tập huấn khởi sự doanh nghiệp công nghiệp nông thôn", "TP. Vinh", 90,
+         80, "capacity_building", "local", 1),
+        ("total", None, "Tổng cộng", ()),
+    ]
+    return _lay_out(path, "Biểu 02", ("UBND TỈNH NGHỆ AN", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "Nghệ An", rows,
+                    {"content", "sub", "total"})
+
+
+def district_groups(path: Path) -> Layout:
+    """Lâm Đồng's local plan grouped by district: under each Roman content section, a group
+    line per district ("1 | Huyện Đơn Dương", in bold with its sums) and its projects numbered
+    within it; the grand total "TỔNG CỘNG" first, right under the column numbers, as many
+    provinces print it."""
+    rows: list[Row] = [
+        ("total", None, "TỔNG CỘNG", ()),
+        ("content", "I", MACHINERY, "machinery"),
+        ("district", 1, "Huyện Đơn Dương", None),
+        ("project", 1, "Ứng dụng máy sấy rau củ tiên tiến", "xã Lạc Xuân", 1500, 400,
+         "machinery", "local", 1),
+        ("project", 2, "Ứng dụng máy đóng gói tự động", "thị trấn Thạnh Mỹ", 900, 270,
+         "machinery", "local", 1),
+        ("district", 2, "Huyện Lâm Hà", None),
+        ("project", 1, "Ứng dụng dây chuyền chế biến cà phê", "xã Nam Hà", 2000, 500,
+         "machinery", "local", 1),
+        ("content", "II", TRAINING, "training"),
+        ("district", 1, "Thành phố Bảo Lộc", None),
+        ("project", 1, "Đào tạo nghề dệt lụa cho 25 lao động", "phường Lộc Sơn", 160, 100,
+         "training", "local", 1),
+        ("district", 2, "Huyện Di Linh", None),
+        ("project", 1, "Truyền nghề đan lát cho đồng bào K'Ho", "xã Gia Hiệp", 120, 90,
+         "training", "local", 1),
+        ("project", 2, "Đào tạo nghề chế biến cà phê", "xã Tân Châu", 130, 80, "training",
+         "local", 1),
+    ]
+    return _lay_out(path, "Danh mục", ("UBND TỈNH LÂM ĐỒNG", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "Lâm Đồng", rows,
+                    {"content", "district", "total"})
+
+
+def flat_list(path: Path) -> Layout:
+    """Quảng Trị's short list: no sections, the content type in the "Nội dung" column (in the
+    rule set's short names), the fund in the title, and one "Tổng cộng" row right under the
+    column numbers."""
+    layout = _lay_out(path, "Danh sách", ("UBND TỈNH QUẢNG TRỊ", "SỞ CÔNG THƯƠNG"),
+                      "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "Quảng Trị", [
+                          ("total", None, "Tổng cộng", ()),
+                          ("project", 1, "Ứng dụng máy ép viên nén mùn cưa", "huyện Cam Lộ",
+                           800, 240, "machinery", "local", 1),
+                          ("project", 2, "Đào tạo nghề mộc mỹ nghệ", "huyện Gio Linh", 150,
+                           100, "training", "local", 1),
+                          ("project", 3, "Ứng dụng máy sấy hồ tiêu", "huyện Vĩnh Linh", 1000,
+                           300, "machinery", "local", 1),
+                          ("project", 4, "Bản tin khuyến công Quảng Trị", "toàn tỉnh", 60, 50,
+                           "information", "local", 1)], {"total"})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout.sheet]
+    ws.cell(8, 11, "Nội dung")  # the "Loại đề án" column holds the content type here
+    names = {"machinery": "Ứng dụng máy móc thiết bị tiên tiến", "training": TRAINING,
+             "information": "Thông tin tuyên truyền"}
+    for e in layout.expected:
+        row = next(r for r in range(12, 20) if ws.cell(r, 1).value == int(e.project_id))
+        ws.cell(row, 11, names[e.category])
+    wb.save(path)
+    return layout
+
+
+def counterpart_formulas(layout: Layout) -> None:
+    """Write each project's counterpart funds as the formula its column number says,
+    "(10)=(8)-(9)", as planners' workbooks hold it."""
+    wb = openpyxl.load_workbook(layout.path)
+    ws = wb[layout.sheet]
+    for r in layout.rows.values():
+        ws.cell(r, 10).value = f"=H{r}-I{r}"
+    wb.save(layout.path)

@@ -253,8 +253,8 @@ def test_into_a_form_keeps_it_and_fills_the_proposal(tmp_path: Path) -> None:
     assert copy["Thuyết minh"]["B1"].value == original["Thuyết minh"]["B1"].value
     assert ws["M8"].value == "Đề xuất hỗ trợ (triệu đồng)"
     assert ws["M13"].value == pytest.approx(300)  # A.I.1, funded in full
-    assert ws["M11"].value.startswith("=SUBTOTAL(9,M12:")  # section A
-    assert ws["M29"].value == "=SUBTOTAL(9,M11:M28)"  # TỔNG CỘNG (A+B)
+    assert ws["M11"].value == "=SUBTOTAL(9,M13:M14)"  # section A: its two projects
+    assert ws["M29"].value == "=SUBTOTAL(9,M13:M27)"  # TỔNG CỘNG (A+B): every project
 
 
 # --- LibreOffice: the annex and the filled form recalculated --------------------------------

@@ -382,6 +382,7 @@ VIETNAMESE_LITERALS = {
     "present/workbook/info.py": 45, "present/workbook/sheets.py": 68,
     "present/workbook/template.py": 107,
     "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,
+    "present/workbook/into.py": 2,
 }
 # The app's language selector is read before a language is chosen, so it is in two.
 BILINGUAL = {"Ngôn ngữ / Language"}

@@ -229,6 +229,7 @@ class _Adapter:
         self.group_kind_col: str | None = None
         self.canon: dict[str, str] = {}
         self.closed = False  # a grand total was read: what follows is the signature block
+        self.stated_subtotals: list[tuple[Section, dict[str, float], int, str]] = []
 
     def problem(self, message: str, row: int | None = None, column: str | None = None,
                 value: object = None, fix: str = "", severity: str = "error") -> None:
@@ -380,7 +381,8 @@ class _Adapter:
                 scope = self.subtotal_scope(fold(subtotal[0]), current)
                 f.subtotals[i + 1] = scope
                 self.closed = scope is f.root
-                self.check_sum(scope, amounts, i + 1, subtotal[0])
+                # checked once every row is read: a "Cộng A" may stand above its block
+                self.stated_subtotals.append((scope, amounts, i + 1, subtotal[0]))
                 continue
             if (_LETTER.match(stt) and not _ROMAN.match(stt.rstrip(".)"))) or (
                     stt.rstrip(".)") in ("A", "B") and label):
@@ -390,9 +392,11 @@ class _Adapter:
                 current = self._open_content(stt, label, i, amounts, current)
                 continue
             key = fold(label)
-            if (_DISTRICT.match(key) and not others and len(filled) <= 2) or (
-                    _DISTRICT.match(key) and not amounts.get("total_cost") and len(others) <= 3
-                    and not any(fold(v) == key for v in others)):
+            # a district's group line may print its sums; a project has words to say
+            words = [v for v in others if parse_number_text(v) is None]
+            if _DISTRICT.match(key) and (not words or (
+                    not amounts.get("total_cost") and len(others) <= 3
+                    and not any(fold(v) == key for v in others))):
                 current = self._open_district(stt, label, i, amounts, current)
                 continue
             if self.closed and not amounts and not stt[:1].isdigit():
@@ -511,6 +515,8 @@ class _Adapter:
             for c in node.children:
                 visit(c)
         visit(self.form.root)
+        for scope, stated, row, label in self.stated_subtotals:
+            self.check_sum(scope, stated, row, label)
 
     def columns_from_sections(self, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
         f = self.form

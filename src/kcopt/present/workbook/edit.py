@@ -5,11 +5,14 @@ reproducible saving. New workbooks are streamed with XlsxWriter instead (`workbo
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart as OpenpyxlBarChart
@@ -144,14 +147,22 @@ def print_a4_landscape(ws: Worksheet) -> None:
 
 
 def save_reproducibly(wb: Workbook, path: Path, when: datetime,
-                      keep_created: bool = False) -> None:
-    """Save with fixed document times and zip entry times, so equal inputs give equal bytes."""
+                      keep_created: bool = False,
+                      cached: Mapping[tuple[str, str], Any] | None = None) -> None:
+    """Save with fixed document times and zip entry times, so equal inputs give equal bytes;
+    with the value kcopt expects stored in each formula cell of `cached` ((sheet, "M12") →
+    value), which openpyxl leaves empty."""
     wb.properties.creator = wb.properties.creator if keep_created else "kcopt"
     if not keep_created:
         wb.properties.created = when
     wb.properties.lastModifiedBy = "kcopt"
     buffer = io.BytesIO()
     wb.save(buffer)
+    parts: dict[str, dict[str, Any]] = {}
+    titles = {ws.title: ws.path.lstrip("/") for ws in wb.worksheets}  # paths set by save
+    for (sheet, ref), value in (cached or {}).items():
+        if sheet in titles:
+            parts.setdefault(titles[sheet], {})[ref] = value
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     zip_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -159,10 +170,89 @@ def save_reproducibly(wb: Workbook, path: Path, when: datetime,
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            elif info.filename in parts:
+                data = with_cached_values(data, parts[info.filename])
             entry = zipfile.ZipInfo(info.filename, date_time=zip_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             dst.writestr(entry, data)
+
+
+_FORMULA_CELL = re.compile(
+    rb'(<c r="([A-Z]+[0-9]+)"(?: [^>]*?)?)>(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+
+
+def with_cached_values(xml: bytes, values: Mapping[str, Any]) -> bytes:
+    """A sheet's XML with `values` ("M12" → number, text or bool) stored as the results of
+    its formula cells, so a program that reads a workbook without recalculating it (kcopt
+    validate, pandas, file previewers) sees the numbers Excel and LibreOffice compute. Cells
+    that are not plain formulas, and values of other types, are left as they are.
+
+    >>> with_cached_values(b'<c r="M12" s="3"><f>SUBTOTAL(9,M13:M14)</f><v /></c>',
+    ...                    {"M12": 1234.5})
+    b'<c r="M12" s="3"><f>SUBTOTAL(9,M13:M14)</f><v>1234.5</v></c>'
+    >>> with_cached_values(b'<c r="B2"><f>A1&amp;"x"</f><v></v></c>', {"B2": "1 & x"})
+    b'<c r="B2" t="str"><f>A1&amp;"x"</f><v>1 &amp; x</v></c>'
+    """
+    def put(m: re.Match[bytes]) -> bytes:
+        value = values.get(m.group(2).decode(), None)
+        if isinstance(value, bool):
+            kind, text = ' t="b"', str(int(value))
+        elif isinstance(value, int | float) and math.isfinite(value):
+            kind, text = "", repr(float(value)) if isinstance(value, float) else str(value)
+        elif isinstance(value, str):
+            kind, text = ' t="str"', escape(value)
+        else:
+            return m.group(0)
+        return m.group(1) + kind.encode() + b">" + m.group(3) + b"<v>" + text.encode() + b"</v></c>"
+
+    return _FORMULA_CELL.sub(put, xml)
+
+
+_COMPUTED_ADDRESS = re.compile(r"\b(INDIRECT|OFFSET)\s*\(|(?<![A-Z0-9$])\$?\d+:\$?\d+\b", re.I)
+_CELL_REFS = re.compile(r"\$?([A-Z]{1,3})\$?\d+(?::\$?([A-Z]{1,3})\$?\d+)?"
+                        r"|(?<![A-Z0-9$])\$?([A-Z]{1,3}):\$?([A-Z]{1,3})(?![A-Z0-9(])")
+
+
+def saved_values(source: Path, wb: Workbook, first_col: int) -> dict[tuple[str, str], Any]:
+    """The values `source` stored for the planner's own formulas, (sheet, "J13") → value, to
+    be stored again in the copy (openpyxl drops them): a reader that does not recalculate
+    then still sees "Vốn đối ứng = (8)-(9)" and the planner's sums. A formula that may read
+    a column kcopt fills (from `first_col` on), a whole row, or an address it computes
+    (INDIRECT, OFFSET) is left without, for the spreadsheet to recalculate."""
+    from openpyxl import load_workbook
+
+    values = load_workbook(source, data_only=True)
+    out: dict[tuple[str, str], Any] = {}
+    for ws in wb.worksheets:
+        if ws.title not in values.sheetnames:
+            continue
+        saved = values[ws.title]
+        for row in ws.iter_rows():
+            for c in row:
+                if (c.data_type == "f" and isinstance(c.value, str)
+                        and not reaches(c.value, first_col)):
+                    out[(ws.title, c.coordinate)] = saved[c.coordinate].value
+    return out
+
+
+def reaches(formula: str, col: int) -> bool:
+    """Whether a formula may read a cell in column `col` or right of it (on any sheet).
+
+    >>> reaches("=H13-I13", 13), reaches("=SUM(A1:M9)", 13), reaches("=SUM(M:M)", 13)
+    (False, True, True)
+    >>> reaches("=SUM(11:11)", 13), reaches("=INDIRECT(B2)", 13)
+    (True, True)
+    """
+    if _COMPUTED_ADDRESS.search(formula):
+        return True
+    from openpyxl.utils import column_index_from_string
+
+    for m in _CELL_REFS.finditer(formula.upper()):
+        letters = [g for g in m.groups() if g]
+        if max(column_index_from_string(x) for x in letters) >= col:
+            return True
+    return False
 
 
 def free_column(ws: Worksheet, rows: range) -> int:

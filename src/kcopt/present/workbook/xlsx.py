@@ -39,7 +39,6 @@ from kcopt.io.read import read_table
 from kcopt.io.sheets import check_workbook_file, check_workbook_parts
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.allocation import allocation_book, write_allocation_xlsx
-from kcopt.present.workbook.annex import write_form_into
 from kcopt.present.workbook.base import (
     MONEY,
     PERCENT,
@@ -54,7 +53,9 @@ from kcopt.present.workbook.edit import (
     OpenpyxlSheet,
     free_column,
     save_reproducibly,
+    saved_values,
 )
+from kcopt.present.workbook.into import write_form_into
 
 if TYPE_CHECKING:
     from kcopt.io.form import FormLayout
@@ -145,10 +146,11 @@ def write_into(run: Run, source: Path, target: Path) -> tuple[Path, Book, list[P
     warnings += _losses(source)
     ws = wb[raw.sheet] if raw.sheet else wb.worksheets[0]
     book = OpenpyxlBook(wb)
-    link = _add_columns(book, ws, run, raw.header_rows, rows, raw.skipped)
+    link, first = _add_columns(book, ws, run, raw.header_rows, rows, raw.skipped)
     allocation_book(run, book, link)
+    cached = {**saved_values(source, wb, first), **book.expected}
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
-                                                            keep_created=True))
+                                                            keep_created=True, cached=cached))
     return path, book, warnings
 
 
@@ -166,10 +168,11 @@ def _into_form(run: Run, source: Path, target: Path, sheet: str | None,
     warnings += _losses(source)
     ws = wb[sheet] if sheet else wb.worksheets[0]
     book = OpenpyxlBook(wb)
-    write_form_into(book, ws, run, form, header_rows)
+    first = write_form_into(book, ws, run, form, header_rows)
     allocation_book(run, book)
+    cached = {**saved_values(source, wb, first), **book.expected}
     path = atomic_write(target, lambda p: save_reproducibly(wb, p, created_time(run),
-                                                            keep_created=True))
+                                                            keep_created=True, cached=cached))
     return path, book, warnings
 
 
@@ -185,7 +188,9 @@ def _open_for_writing(source: Path) -> Workbook:
 
 
 def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],
-                 rows: dict[int, int], skipped: dict[int, str]) -> Link:
+                 rows: dict[int, int], skipped: dict[int, str]) -> tuple[Link, int]:
+    """The allocation's columns beside the planner's rows; the link the summary sheets read
+    them through, and the first column written."""
     assert run.allocation is not None
     alloc = run.allocation
     table_rows = range(header_rows[0], max([*rows.values(), *skipped, header_rows[-1]]) + 1)
@@ -226,7 +231,7 @@ def _add_columns(book: Book, ws: Worksheet, run: Run, header_rows: list[int],
             if neighbour is not None and neighbour.has_style:
                 ws.cell(r, col).border = copy(neighbour.border)
     _subtotals(book, ws, run, rows, skipped, letters)
-    return Link(ws.title, rows, letters["central"], letters["local"])
+    return Link(ws.title, rows, letters["central"], letters["local"]), start
 
 
 def _subtotals(book: Book, ws: Worksheet, run: Run, rows: dict[int, int],
