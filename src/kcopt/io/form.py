@@ -601,7 +601,11 @@ class _Adapter:
             if len(ks) > 1:
                 self._merge(frame, pid, ks, support, file_rows)
         keep.sort()
+        both = {ks[0] for ks in lines.values() if len(ks) > 1 and ks[0] in keep
+                and len({funds[k] for k in ks}) > 1}
         frame = frame.iloc[keep].reset_index(drop=True)
+        if both and "funds" not in self.canon:  # paid from both: the project may take both
+            frame["funds"] = pd.Series(["both" if k in both else "" for k in keep], dtype=str)
         if self.proposal is not None:
             for lvl, header in SHARE_HEADERS.items():
                 frame[header] = pd.Series([_number_text(shares[lvl][k]) for k in keep],
