@@ -192,6 +192,14 @@ def _solve_again(r, out: Path, scenario: Path) -> object:
     return run(again, out=None, plots=False)
 
 
+def _upper_bounds(r) -> dict[tuple[str, int], float]:
+    """(project, fund column: 0 KCQG, 1 KCĐP) → the upper bound of its support column."""
+    m = r.model
+    ids = m.projects["project_id"].astype(str).to_numpy()
+    return {(ids[p], int(f)): float(u) for p, f, u in zip(
+        m.col_project, m.col_fund, m.lp.col_upper[: len(m.col_project)], strict=True)}
+
+
 def _compare(r, r2, exact_funds: bool) -> None:
     a = r.allocation.set_index("project_id")
     a = a[a["total"] > 1e-9]
@@ -231,6 +239,9 @@ def test_small_plan_round_trip_keeps_territory_and_split(haiphong) -> None:
     assert back.loc["HP-01", "old_province"] == "Hải Dương"
     r2 = _solve_again(r, out, out / "hp.yaml")
     _compare(r, r2, exact_funds=True)
+    bounds, bounds2 = _upper_bounds(r), _upper_bounds(r2)
+    assert bounds2[("HP-01", 1)] == pytest.approx(250)  # the former Hải Dương's local cap
+    assert {k: bounds[k] for k in bounds2} == pytest.approx(bounds2)
     assert r2.allocation.set_index("project_id").loc["HP-01", "local"] == pytest.approx(250)
 
 
