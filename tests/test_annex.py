@@ -341,3 +341,22 @@ def test_a_planners_form_listing_a_project_under_both_funds_reads_as_one(tmp_pat
     assert frame.loc["KB-2", ["level", "funds"]].tolist() == ["local", "local"]
     assert frame["requested"].tolist() == [160, 30]
     assert frame["total_cost"].tolist() == [500, 200]
+
+
+def test_amounts_with_three_decimals_read_back_as_they_are(tmp_path) -> None:
+    """A number cell 115.544 (million VND, to the thousand đồng) is 115.544, not the
+    Vietnamese-thousands 115.544 million that text "115.544" would be: the five-year demo's
+    annex lost 9 such amounts in section A alone (read 1.000 times too big)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for c, h in enumerate(["Mã đề án", "Tên đề án", "Tỉnh/Thành phố", "Nội dung",
+                           "Tổng kinh phí", "Kinh phí đề nghị hỗ trợ"], 1):
+        ws.cell(1, c, h)
+    for r, (pid, cost, asked) in enumerate((("P-1", 231.088, 115.544), ("P-2", 300.0, 96.6),
+                                             ("P-3", 1234.567, 617.2835)), 2):
+        for c, v in enumerate([pid, "Máy sấy", "Sơn La", "machinery", cost, asked], 1):
+            ws.cell(r, c, v)
+    wb.save(tmp_path / "list.xlsx")
+    frame = read_projects(tmp_path / "list.xlsx").frame
+    assert frame["total_cost"].tolist() == [231.088, 300.0, 1234.567]
+    assert frame["requested"].tolist() == [115.544, 96.6, 617.2835]
