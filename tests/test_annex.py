@@ -24,6 +24,7 @@ import kcopt
 from kcopt.cli import app
 from kcopt.inputs.schema import read_projects
 from kcopt.outputs import run
+from kcopt.present.workbook.annex import MONEY_FORMATS
 from kcopt.present.workbook.facts import FACTS
 from kcopt.rules.rates import load_rules
 
@@ -306,6 +307,11 @@ def test_annex_prints_on_a4_landscape_with_its_header_and_signatures(demo) -> No
             tall = sum(height[x] for x in range(row, (m.max_row if m else row) + 1))
             lines = math.ceil(len(text) * 1.1 / width)
             assert tall >= 15 * lines, (text, tall, lines)
+    money = [ws.cell(i, c) for i in range(12, ws.max_row + 1) for c in (7, 8, 9)
+             if isinstance(ws.cell(i, c).value, int | float)
+             or str(ws.cell(i, c).value).startswith("=")]
+    assert len(money) > 2000
+    assert {c.number_format for c in money} == set(MONEY_FORMATS)  # Vietnamese-tagged
     texts = [str(c.value) for row in ws.iter_rows(min_row=ws.max_row - 8) for c in row
              if c.value]
     for needed in ("……, ngày …… tháng …… năm ……", "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ",
