@@ -379,7 +379,7 @@ VIETNAMESE_LITERALS = {
     "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 36, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
-    "present/workbook/base.py": 9, "present/workbook/facts.py": 24,
+    "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
     "present/workbook/info.py": 45, "present/workbook/sheets.py": 68,
     "present/workbook/template.py": 107,
     "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,

@@ -41,7 +41,12 @@ FACTS: dict[str, str] = {
     "group": "Nhóm loại trừ",
 }
 ALWAYS = ("level", "requested")
-LEVEL_WORDS = {"central": "Trung ương", "local": "Địa phương"}
+# the words a planner writes for a level or a rank (the reader's tables in core/vocabulary.py)
+WORDS = {"level": {"central": "Trung ương", "local": "Địa phương"},
+         "typical_product": {"commune": "Cấp xã", "provincial": "Cấp tỉnh",
+                             "regional": "Cấp khu vực", "national": "Cấp quốc gia"},
+         "vote_level": {"district": "Cấp huyện", "provincial": "Cấp tỉnh",
+                        "regional": "Cấp khu vực", "national": "Cấp quốc gia"}}
 PARENT = "Thông tin để kcopt đọc lại (ngoài vùng in)"
 DEFAULTS: dict[str, Any] = {"disadvantaged_area": 0.0, "women_or_ethnic_owned": 0.0,
                             "green": 0.0, "circular": 0.0, "digital": 0.0, "must_fund": 0.0,
@@ -74,8 +79,8 @@ def cell_value(key: str, value: Any) -> float | str | None:
     """What the cell holds: a number, a text, or None for a blank cell."""
     if blank(value):
         return None
-    if key == "level":
-        return LEVEL_WORDS.get(str(value), str(value))
+    if key in WORDS:
+        return WORDS[key].get(str(value), "" if value == "none" else str(value)) or None
     if isinstance(value, int | float):
         return float(value)
     return str(value)
