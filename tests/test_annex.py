@@ -158,6 +158,8 @@ def test_small_plan_paid_from_both_funds_in_libreoffice(libreoffice, haiphong) -
     (path,) = libreoffice.recalc([out / "plan" / "annex.xlsx"], out / "lo")
     annex = read_annex(path)
     assert_agrees(annex, r)
+    numbers = openpyxl.load_workbook(path)["Phụ lục"]["I11"].value
+    assert numbers == "(9)"  # not "(9)=(7)-(8)": HP-01's counterpart is 800 - 50 - 250
     hp01 = annex.lines[annex.lines["project_id"] == "HP-01"].set_index("fund")
     assert hp01.loc["A", ["cost", "support", "counterpart"]].tolist() == [800, 50, 500]
     assert hp01.loc["B", ["cost", "support", "counterpart"]].tolist() == [0, 250, 0]

@@ -240,8 +240,12 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
     ws.merge_range(6, last - 1, 6, last, "ĐVT: triệu đồng", f["unit"])
     h = 8
     _headers(ws, f, columns, h)
+    # (9)=(7)-(8) holds on every line unless a project is paid from both funds: its
+    # counterpart is its cost less both shares, on the line in A
+    both = bool(((plan["central"] > EPS) & (plan["local"] > EPS)).any())
     for j in range(len(columns)):
-        label = f"({j + 1})" if j != MATCH else f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})"
+        label = f"({j + 1})" if j != MATCH or both else (
+            f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})")
         ws.write(h + 2, j, label, f["num"])
     return h
 
