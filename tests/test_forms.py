@@ -207,9 +207,10 @@ def test_annex_reads_back_as_the_same_plan(tmp_path: Path) -> None:
         assert back.loc[pid, "category"] == rec["category"]
         assert back.loc[pid, "level"] == rec["level"]
         assert back.loc[pid, "province"] == rec["province"]
-        assert back.loc[pid, "requested"] == pytest.approx(rec["total"])
+        assert float(back.loc[pid, "Kinh phí hỗ trợ"]) == pytest.approx(rec["total"])
     inputs = r.model.projects.set_index("project_id")
     for pid in proposed.index:
+        assert back.loc[pid, "requested"] == pytest.approx(inputs.loc[pid, "requested"])
         assert back.loc[pid, "total_cost"] == pytest.approx(inputs.loc[pid, "total_cost"])
         assert back.loc[pid, "funds"] == inputs.loc[pid, "funds"]
         assert back.loc[pid, "establishments"] == inputs.loc[pid, "establishments"]
@@ -424,8 +425,10 @@ def test_demo_annex_round_trip(tmp_path: Path) -> None:
     joined = proposed.join(back.add_suffix("_annex"))
     for key in ("category", "level", "province"):
         assert (joined[key] == joined[f"{key}_annex"]).all(), key
-    assert joined["requested_annex"].to_numpy() == pytest.approx(joined["total"].to_numpy())
+    assert joined["Kinh phí hỗ trợ_annex"].astype(float).to_numpy() == pytest.approx(
+        joined["total"].to_numpy())
     inputs = r.model.projects.set_index("project_id").loc[proposed.index]
+    assert joined["requested_annex"].to_numpy() == pytest.approx(inputs["requested"].to_numpy())
     assert back.loc[proposed.index, "total_cost"].to_numpy() == pytest.approx(
         inputs["total_cost"].to_numpy())
     ccn = inputs["category"] == "ccn_infrastructure"

@@ -57,6 +57,8 @@ GROUP_KINDS = {"de an nhom": "group", "nhom": "group", "de an diem": "single",
 STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
 LOCATION_HEADERS = {"dia diem", "dia diem thuc hien", "dia ban", "dia ban thuc hien",
                     "noi thuc hien", "dia chi", "location"}
+# a proposal's share of each fund, read from the fund sections of kcopt's annex
+SHARE_HEADERS = {"central": "Kinh phí hỗ trợ KCQG", "local": "Kinh phí hỗ trợ KCĐP"}
 # headers that can mean a column of ours or something else: judged by their cells
 AMBIGUOUS = {"level", "funds", "category"}
 
@@ -230,6 +232,7 @@ class _Adapter:
         self.canon: dict[str, str] = {}
         self.closed = False  # a grand total was read: what follows is the signature block
         self.stated_subtotals: list[tuple[Section, dict[str, float], int, str]] = []
+        self.proposal: str | None = None  # the support proposed, beside the support asked for
 
     def problem(self, message: str, row: int | None = None, column: str | None = None,
                 value: object = None, fix: str = "", severity: str = "error") -> None:
@@ -299,7 +302,26 @@ class _Adapter:
                 by_canon.setdefault(canon, h)
                 self.form.columns.setdefault(canon, self._col(h))
         self.canon = by_canon
+        self.proposal_column(roles)
         return roles
+
+    def proposal_column(self, roles: dict[str, str | None]) -> None:
+        """A form with both the support proposed ("Kinh phí hỗ trợ", per fund line) and the
+        support asked for ("Kinh phí đề nghị hỗ trợ"), as kcopt's annex writes: the request is
+        `requested`; the proposal and the counterpart beside it (cost less the proposal) are
+        kept as the form's own columns."""
+        said = [h for h in self.raw.frame.columns
+                if roles.get(h, canonical_column(h)) == "requested"]
+        asked = [h for h in said if "de nghi" in fold(h)]
+        if len(said) < 2 or len(asked) != 1:
+            return
+        for h in said:
+            if h not in asked:
+                roles[h] = None
+                self.proposal = h
+        self.canon["requested"] = asked[0]
+        if "counterpart" in self.canon:
+            roles[self.canon.pop("counterpart")] = None
 
     def _col(self, header: str) -> int:
         return self.raw.columns[list(self.raw.frame.columns).index(header)]
@@ -558,6 +580,68 @@ class _Adapter:
             frame = _add(frame, "Địa bàn", districts)
         return frame
 
+    def merge_fund_lines(self, frame: pd.DataFrame, body: list[int], file_rows: list[int]
+                         ) -> tuple[pd.DataFrame, list[int]]:
+        """A project listed under both fund sections (its KCQG share in A, its KCĐP share in
+        B) is one project: its support is the sum of its lines, every other cell the first
+        one given. With a proposal column, the share of each fund is kept as a column."""
+        ids = frame[self.canon["project_id"]].astype(str).str.strip().tolist()
+        funds = [self._fund(i) for i in body]
+        support = self.proposal or self.canon.get("requested")
+        lines: dict[str, list[int]] = {}
+        for k, pid in enumerate(ids):
+            lines.setdefault(pid, []).append(k)
+        shares = {lvl: [0.0] * len(ids) for lvl in SHARE_HEADERS}
+        keep = []
+        frame = frame.copy()
+        for pid, ks in lines.items():
+            levels = [funds[k] for k in ks]
+            if len(ks) > 1 and (None in levels or len(set(levels)) < len(ks)):
+                keep += ks  # the same id twice in one fund: the validator reports it
+                continue
+            for k, level in zip(ks, levels, strict=True):
+                amount = parse_number_text(str(frame[support].iat[k])) if support else None
+                if level in shares:
+                    shares[str(level)][ks[0]] = amount or 0.0
+            keep.append(ks[0])
+            if len(ks) > 1:
+                self._merge(frame, pid, ks, support, file_rows)
+        keep.sort()
+        both = {ks[0] for ks in lines.values() if len(ks) > 1 and ks[0] in keep
+                and len({funds[k] for k in ks}) > 1}
+        frame = frame.iloc[keep].reset_index(drop=True)
+        if both and "funds" not in self.canon:  # paid from both: the project may take both
+            frame["funds"] = pd.Series(["both" if k in both else "" for k in keep], dtype=str)
+        if self.proposal is not None:
+            for lvl, header in SHARE_HEADERS.items():
+                frame[header] = pd.Series([_number_text(shares[lvl][k]) for k in keep],
+                                          dtype=str)
+        return frame, [file_rows[k] for k in keep]
+
+    def _merge(self, frame: pd.DataFrame, pid: str, ks: list[int], support: str | None,
+               file_rows: list[int]) -> None:
+        """The lines `ks` of project `pid` into its first line."""
+        for pos, col in enumerate(frame.columns):
+            values = [str(frame[col].iat[k]).strip() for k in ks]
+            if col == support:
+                total = sum(parse_number_text(v) or 0.0 for v in values)
+                frame.iat[ks[0], pos] = _number_text(total)
+                continue
+            given = [v for v in values if v]
+            if given:
+                frame.iat[ks[0], pos] = given[0]
+            if len(set(given)) > 1 and canonical_column(str(col)) is not None:
+                self.warn(_("project {id} is listed under both funds with different values in "
+                            "column '{column}' ({values}): the first is used").format(
+                                id=pid, column=col, values=", ".join(given)),
+                          file_rows[ks[1]], str(col))
+
+    def _fund(self, i: int) -> str | None:
+        node: Section | None = self.sections.get(i)
+        while node is not None and node.kind != "fund":
+            node = node.parent
+        return node.level if node is not None else None
+
     def _district(self, i: int) -> str:
         node: Section | None = self.sections[i]
         while node is not None:
@@ -650,6 +734,15 @@ class _Adapter:
         return _add(frame, "establishments", counts)
 
 
+def _number_text(x: float) -> str:
+    """An amount as a cell's text, exactly (the reader parses it back).
+
+    >>> _number_text(300.0), _number_text(78324.7273)
+    ('300', '78324.7273')
+    """
+    return repr(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _group_kind(value: str) -> str | None:
     key = fold(value)
     for words, kind in GROUP_KINDS.items():
@@ -705,6 +798,8 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
             for pid, r in zip(frame[a.canon["project_id"]].astype(str).str.strip(), file_rows,
                               strict=True):
                 form.row_of.setdefault(pid, r)
+            frame, file_rows = a.merge_fund_lines(frame, body, file_rows)
+            roles.update({h: None for h in SHARE_HEADERS.values() if h in frame})
     frame = a.establishments(frame, file_rows)
     if a.errors:
         raise InputError(a.errors, raw.notes + a.warnings)

@@ -313,9 +313,22 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_LIKE_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}\.\d{3}")  # "115.544": 115544 in a money column
+
+
 def _cell_text(value: object) -> str:
+    """A cell's value as the text the column parsers read. A number cell's text never looks
+    like Vietnamese thousands: 115.544 (a number, three decimals) is written "115.5440", since
+    "115.544" typed as text is read as 115.544 thousand in a money column.
+
+    >>> _cell_text(115.544), _cell_text(300.0), _cell_text(96.6), _cell_text(1234.567)
+    ('115.5440', '300', '96.6', '1234.567')
+    """
     if isinstance(value, str):  # one spelling of each letter: ids equal after NFC are one id
         return unicodedata.normalize("NFC", value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if isinstance(value, float) and _LIKE_THOUSANDS.fullmatch(text):
+        return text + "0"
+    return text

@@ -6,17 +6,38 @@ motto in two merged blocks, the title, "(Kèm theo Quyết định số …)", "
 two-row header with merged parents and a column-number row, fund sections A (khuyến công quốc
 gia) and B (khuyến công địa phương), Roman-numeral content sections in the order of the rule
 set, projects numbered 1, 2, 3 within each, section and total rows as live SUBTOTAL formulas,
-Times New Roman, A4 landscape with the header repeated on every page and the signature block.
-It lists the projects proposed for support (funded or partly funded) and reads back through
-`kcopt validate` as the same projects, funds, content types and amounts.
+Times New Roman, A4 landscape fitted to the page width with the header repeated on every page,
+and the signature block.
 
-`write_form_into` fills a "Đề xuất hỗ trợ" column beside each project row of the planner's
-annex (in the annex's own unit), makes every section, district and "Cộng …" row a SUBTOTAL over
-its rows, and keeps the title block, merged cells, print set-up and other sheets as they were.
+**Sections are funds, so a project paid from both appears in both.** Section A is the list of
+what the national fund pays and section B what the local fund pays: the official annexes head
+them "A. KINH PHÍ KHUYẾN CÔNG QUỐC GIA" / "B. … ĐỊA PHƯƠNG", each section is the part of the plan
+its own authority approves (the Ministry for KCQG, the provincial People's Committee for KCĐP),
+and their columns are the same three amounts (total cost, support, counterpart) with no column per
+fund. A co-financed project is therefore listed once in A with its KCQG share and once in B with
+its KCĐP share ("Kinh phí hỗ trợ"); its total cost and its counterpart (cost − KCQG − KCĐP, a live
+formula over both lines) are written on its first line only, and both lines' notes name the other
+share. So A = the central fund allocated, B = the local fund allocated, A + B = the total, and the
+cost and counterpart columns add up each project once. `kcopt validate` reads the two lines back
+as one project (io/form.py).
+
+The facts the plan depends on but the form does not print (the level, the support asked for, the
+former province, the priority criteria, must-fund, …) are columns to the right of "Ghi chú",
+outside the print area (present/workbook/facts.py), so the annex read back and solved again gives
+the same plan.
+
+Amounts are numbers (the SUBTOTALs add them) shown with a number format tagged Vietnamese,
+`[$-42A]#,##0.0#####`: LibreOffice takes a format's separators from its language, so the annex
+shows 1.450,5 wherever it is opened there; Excel takes separators from the computer's regional
+settings whatever the tag, so it shows 1.450,5 on a computer set to Vietnamese and 1,450.5 on one
+set to English. Every amount keeps its decimals to the đồng (six decimals of a million).
+
+The proposal written into a copy of the planner's own annex (`--into`) is `into.py`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +50,7 @@ from kcopt.core.text import fold
 from kcopt.core.vocabulary import STATUS_VI
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.base import created_time
+from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
@@ -52,6 +74,10 @@ TOTAL, SUPPORT, MATCH = 6, 7, 8  # 0-based columns of the three amounts
 # written before "Ghi chú" when a proposed project has them (the Decree 32 cap needs them)
 OPTIONAL = {"infra_investment": ("Tổng mức đầu tư (triệu đồng)", None, 14),
             "other_state_support": ("Hỗ trợ từ chương trình khác (triệu đồng)", None, 14)}
+# Vietnamese separators in LibreOffice (the format's language), the computer's in Excel
+MONEY_FORMATS = ("[$-42A]#,##0", "[$-42A]#,##0.0#####")
+LINE_HEIGHT = 16.5  # points per line of 12-point Times New Roman
+EPS = 1e-9
 
 
 @dataclass
@@ -61,6 +87,7 @@ class AnnexCheck:
 
     expected: dict[tuple[int, int], float] = field(default_factory=dict)
     section_rows: dict[str, int] = field(default_factory=dict)  # "A", "A.I", "total" → row
+    lines: dict[str, list[int]] = field(default_factory=dict)  # project → its rows
 
 
 def _agency(frame: pd.DataFrame) -> tuple[str, str]:
@@ -78,7 +105,8 @@ def fold_kind(kind: str) -> str:
 
 
 def proposed(run: Run) -> pd.DataFrame:
-    """The projects proposed for support, with their level, category and amounts."""
+    """The projects proposed for support: their allocation by fund and the inputs the annex
+    writes (amounts, establishments, the facts of `facts.FACTS`)."""
     assert run.allocation is not None
     alloc = run.allocation
     frame = run.model.projects
@@ -88,10 +116,14 @@ def proposed(run: Run) -> pd.DataFrame:
     out["funds"] = frame["funds"].to_numpy(object)
     out["establishments"] = (frame["establishments"].to_numpy(float)
                              if "establishments" in frame else np.ones(len(frame)))
-    out["year"] = frame["year"].to_numpy(float) if "year" in frame else np.nan
     for key in OPTIONAL:
         out[key] = frame[key].to_numpy(float) if key in frame else np.nan
-    return out[out["total"] > 1e-9].reset_index(drop=True)
+    for key in FACTS:
+        if key not in out and key in frame:
+            out[key] = frame[key].to_numpy(object)
+    if "year" not in out:
+        out["year"] = np.nan
+    return out[out["total"] > EPS].reset_index(drop=True)
 
 
 def write_annex(run: Run, path: Path, form: FormLayout | None = None) -> Path:
@@ -110,20 +142,21 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     wb.set_properties({"title": "Phụ lục kế hoạch khuyến công", "author": "kcopt",
                        "created": created_time(run)})
     base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
-    integral = bool(np.allclose(plan[["total", "total_cost"]].to_numpy(float),
-                                np.round(plan[["total", "total_cost"]].to_numpy(float))))
-    f = _formats(wb, base, "#,##0" if integral else "#,##0.00")
+    f = _formats(wb, base)
     ws = wb.add_worksheet("Phụ lục")
     extra = [k for k in OPTIONAL if (plan[k].fillna(0) > 0).any()]
-    columns = [*COLUMNS[:-1], *(OPTIONAL[k] for k in extra), COLUMNS[-1]]
-    h = _title_block(ws, f, run, plan, form, columns)
+    facts = fact_columns(plan)
+    printed = [*COLUMNS[:-1], *(OPTIONAL[k] for k in extra), COLUMNS[-1]]
+    columns = [*printed, *((PARENT, FACTS[k], 14) for k in facts)]
+    h = _title_block(ws, f, run, plan, form, columns, len(printed) - 1)
     check = AnnexCheck()
-    r = _body(ws, f, plan, extra, h + 3, len(columns) - 1, check)
-    _signatures(ws, f, r + 3, len(columns) - 1)
+    r = _body(ws, f, plan, (extra, facts), h + 3, len(printed) - 1, check)
+    end = _signatures(ws, f, r + 2, len(printed) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     ws.repeat_rows(h, h + 2)
+    ws.print_area(0, 0, end, len(printed) - 1)
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.freeze_panes(h + 3, 3)
@@ -132,8 +165,9 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     return check
 
 
-def _formats(wb: Any, base: dict[str, Any], money: str) -> dict[str, Any]:
-    """The cell formats of the annex, in the style of the official forms."""
+def _formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
+    """The cell formats of the annex, in the style of the official forms; each money format
+    twice, for whole amounts ("money") and amounts with decimals ("money_dec")."""
     f = {
         "agency": wb.add_format({**base, "bold": True, "align": "center"}),
         "motto": wb.add_format({**base, "bold": True, "align": "center", "underline": 1}),
@@ -149,33 +183,47 @@ def _formats(wb: Any, base: dict[str, Any], money: str) -> dict[str, Any]:
         "fund_key": wb.add_format({**base, "bold": True, "border": 1, "align": "center"}),
         "sec_key": wb.add_format({**base, "bold": True, "italic": True, "border": 1,
                                   "align": "center"}),
-        "fund_money": wb.add_format({**base, "bold": True, "border": 1, "num_format": money}),
         "sec": wb.add_format({**base, "bold": True, "italic": True, "border": 1,
                               "text_wrap": True}),
-        "sec_money": wb.add_format({**base, "bold": True, "italic": True, "border": 1,
-                                    "num_format": money}),
         "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
         "center": wb.add_format({**base, "border": 1, "align": "center"}),
-        "money": wb.add_format({**base, "border": 1, "num_format": money}),
         "sign": wb.add_format({**base, "bold": True, "align": "center"}),
         "sign_note": wb.add_format({**base, "italic": True, "align": "center"}),
+        "place": wb.add_format({**base, "italic": True, "align": "center"}),
     }
+    styles = {"fund_money": {"bold": True}, "sec_money": {"bold": True, "italic": True},
+              "money": {}}
+    for key, style in styles.items():
+        for suffix, num_format in zip(("", "_dec"), MONEY_FORMATS, strict=True):
+            f[key + suffix] = wb.add_format({**base, **style, "border": 1,
+                                             "num_format": num_format})
     return f
 
 
+def _money(f: dict[str, Any], key: str, value: float) -> Any:
+    """The format for an amount: without decimals when it is whole (to the đồng)."""
+    whole = math.isfinite(value) and abs(value - round(value)) < 5e-7
+    return f[key] if whole else f[key + "_dec"]
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped bold 12-point heading takes in a column `width` characters wide."""
+    return max(1, math.ceil(len(text) * 1.2 / max(width - 1, 1)))
+
+
 def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
-                 form: FormLayout | None, columns: list[tuple[str, str | None, int]]) -> int:
+                 form: FormLayout | None, columns: list[tuple[str, str | None, int]],
+                 last: int) -> int:
     """Agency and motto, the title with the plan's years, the unit line and the two-row
-    headers with their column numbers; the first header row."""
-    width = len(columns)
-    last = width - 1
+    headers with their column numbers (`last`: the last printed column); the first header
+    row."""
     agency = form.agency[:2] if form is not None and form.agency else list(_agency(plan))
     agency += [""] * (2 - len(agency))
     ws.merge_range(0, 0, 0, 3, agency[0], f["agency"])
     ws.merge_range(1, 0, 1, 3, agency[1], f["motto"])
     ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f["agency"])
     ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", f["motto"])
-    years = sorted({int(y) for y in plan["year"].dropna()})
+    years = sorted({int(y) for y in pd.to_numeric(plan["year"], errors="coerce").dropna()})
     year = f" NĂM {years[0]}" if len(years) == 1 else (
         f" GIAI ĐOẠN {years[0]}-{years[-1]}" if years else "")
     ws.merge_range(3, 0, 3, last, f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỀ XUẤT HỖ TRỢ{year}",
@@ -185,124 +233,198 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
                    "…… của ……)", f["italic"])
     ws.merge_range(6, last - 1, 6, last, "ĐVT: triệu đồng", f["unit"])
     h = 8
+    _headers(ws, f, columns, h)
+    # (9)=(7)-(8) holds on every line unless a project is paid from both funds: its
+    # counterpart is its cost less both shares, on the line in A
+    both = bool(((plan["central"] > EPS) & (plan["local"] > EPS)).any())
+    for j in range(len(columns)):
+        label = f"({j + 1})" if j != MATCH or both else (
+            f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})")
+        ws.write(h + 2, j, label, f["num"])
+    return h
+
+
+def _headers(ws: Any, f: dict[str, Any], columns: list[tuple[str, str | None, int]],
+             h: int) -> None:
+    """Two header rows: a heading alone spans both, a parent spans its children; the rows are
+    tall enough for every wrapped heading (LibreOffice and Excel do not grow a row for a
+    merged cell, so a heading left to them would be clipped)."""
+    top_lines, child_lines, both_lines = 1, 1, 2
+    groups: dict[str, list[int]] = {}
     for j, (top, child, w) in enumerate(columns):
         ws.set_column(j, j, w)
         if child is None:
             ws.merge_range(h, j, h + 1, j, top, f["head"])
+            both_lines = max(both_lines, _lines(top, w))
         else:
             ws.write(h + 1, j, child, f["head"])
-    ws.merge_range(h, TOTAL, h, MATCH, "Kinh phí (triệu đồng)", f["head"])
-    for j in range(width):
-        label = f"({j + 1})" if j != MATCH else f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})"
-        ws.write(h + 2, j, label, f["num"])
-    ws.set_row(h, 30)
-    return h
+            child_lines = max(child_lines, _lines(child, w))
+            groups.setdefault(top, []).append(j)
+    for top, cols in groups.items():
+        ws.merge_range(h, cols[0], h, cols[-1], top, f["head"])
+        width = sum(columns[j][2] for j in cols)
+        top_lines = max(top_lines, _lines(top, width))
+    top_lines = max(top_lines, both_lines - child_lines)
+    ws.set_row(h, LINE_HEIGHT * top_lines + 4)
+    ws.set_row(h + 1, LINE_HEIGHT * max(child_lines, both_lines - top_lines) + 4)
 
 
-def _sums(rows: pd.DataFrame) -> dict[int, float]:
-    t = float(rows["total_cost"].sum())
-    s = float(rows["total"].sum())
-    return {TOTAL: t, SUPPORT: s, MATCH: t - s}
+def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
+    """A block's amounts: the fund's support, and the cost and counterpart of the projects whose
+    first line is in it."""
+    own = rows[first.reindex(rows.index).to_numpy(bool)]
+    t = float(own["total_cost"].sum())
+    return {TOTAL: t, SUPPORT: float(rows[fund].sum()), MATCH: t - float(own["total"].sum())}
 
 
-def _subtotal_row(ws: Any, check: AnnexCheck, row: int, lo: int, hi: int,
-                  values: dict[int, float], fmt: Any) -> None:
+def _subtotal_row(ws: Any, f: dict[str, Any], check: AnnexCheck, row: int, lo: int, hi: int,
+                  values: dict[int, float], key: str) -> None:
     """SUBTOTAL formulas over rows lo…hi of the money columns, with their values cached."""
     for c in (TOTAL, SUPPORT, MATCH):
         letter = chr(ord("A") + c)
-        ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})", fmt,
-                         values[c])
+        ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})",
+                         _money(f, key, values[c]), values[c])
         check.expected[(row, c)] = values[c]
 
 
-def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, extra: list[str], first_body: int,
-          last: int, check: AnnexCheck) -> int:
-    """Fund parts (A, B), content sections (I, II, …) and project rows, each part and section
-    with its subtotal, then the grand total; the grand total's row."""
+def _heading(ws: Any, f: dict[str, Any], r: int, key: str, text: str, style: str,
+             last: int) -> None:
+    ws.write(r, 0, key, f[f"{style}_key"])
+    ws.write(r, 1, "", f[style])
+    ws.merge_range(r, 2, r, 5, text, f[style])
+    ws.write(r, last, "", f[style])
+
+
+def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str], list[str]],
+          first_body: int, last: int, check: AnnexCheck) -> int:
+    """Fund parts (A: the KCQG shares, B: the KCĐP shares), content sections (I, II, …) and
+    project lines, each part and section with its subtotal, then the grand total; the grand
+    total's row. `cols`: the optional printed columns and the fact columns."""
     order = {code: k for k, code in enumerate(load_rules().rules)}
+    first = pd.Series(True, index=plan.index)  # a project's first line holds cost and match
     r = first_body
-    for letter, level, heading in FUNDS:
-        part = plan[plan["level"] == level]
+    for letter, fund, heading in FUNDS:
+        part = plan[plan[fund] > EPS]
         if part.empty:
             continue
         fund_row = r
-        ws.write(r, 0, letter, f["fund_key"])
-        ws.write(r, 1, "", f["fund"])
-        ws.merge_range(r, 2, r, 5, heading, f["fund"])
-        ws.write(r, last, "", f["fund"])
+        _heading(ws, f, r, letter, heading, "fund", last)
         r += 1
         cats = sorted(set(part["category"]), key=lambda c: order.get(c, len(order)))
         for k, cat in enumerate(cats):
             rows = part[part["category"] == cat]
             sec_row = r
             rule = load_rules().rules.get(cat)
-            ws.write(r, 0, ROMAN[k] if k < len(ROMAN) else str(k + 1), f["sec_key"])
-            ws.write(r, 1, "", f["sec"])
-            ws.merge_range(r, 2, r, 5, rule.name_vi if rule else cat, f["sec"])
-            ws.write(r, last, "", f["sec"])
+            key = ROMAN[k] if k < len(ROMAN) else str(k + 1)
+            _heading(ws, f, r, key, rule.name_vi if rule else cat, "sec", last)
             r += 1
-            for n, rec in enumerate(rows.itertuples(index=False), 1):
-                _project_row(ws, f, r, n, rec, extra, last)
+            for n, (i, rec) in enumerate(zip(rows.index, rows.itertuples(index=False),
+                                             strict=True), 1):
+                _project_row(ws, f, r, n, rec, (fund, bool(first[i])), cols, last)
+                check.lines.setdefault(str(rec.project_id), []).append(r)
                 r += 1
-            _subtotal_row(ws, check, sec_row, sec_row + 1, r - 1, _sums(rows), f["sec_money"])
-            check.section_rows[f"{letter}.{ROMAN[k]}"] = sec_row
-        _subtotal_row(ws, check, fund_row, fund_row + 1, r - 1, _sums(part), f["fund_money"])
+            _subtotal_row(ws, f, check, sec_row, sec_row + 1, r - 1,
+                          _sums(rows, fund, first), "sec_money")
+            check.section_rows[f"{letter}.{key}"] = sec_row
+        _subtotal_row(ws, f, check, fund_row, fund_row + 1, r - 1, _sums(part, fund, first),
+                      "fund_money")
         check.section_rows[letter] = fund_row
-    ws.write(r, 0, "", f["fund"])
-    ws.write(r, 1, "", f["fund"])
-    ws.merge_range(r, 2, r, 5, "TỔNG CỘNG" + (" (A+B)" if plan["level"].nunique() > 1 else ""),
-                   f["fund"])
-    ws.write(r, last, "", f["fund"])
-    _subtotal_row(ws, check, r, first_body, r - 1, _sums(plan), f["fund_money"])
+        first[part.index] = False
+    _counterparts(ws, f, plan, check)
+    both = (plan["central"] > EPS).any() and (plan["local"] > EPS).any()
+    _heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
+    total = {TOTAL: float(plan["total_cost"].sum()), SUPPORT: float(plan["total"].sum())}
+    total[MATCH] = total[TOTAL] - total[SUPPORT]
+    _subtotal_row(ws, f, check, r, first_body, r - 1, total, "fund_money")
     check.section_rows["total"] = r
     return r
 
 
-def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any, extra: list[str],
-                 last: int) -> None:
+def _counterparts(ws: Any, f: dict[str, Any], plan: pd.DataFrame, check: AnnexCheck) -> None:
+    """The counterpart of a project listed in A and B: its cost less both shares."""
+    for pid, cost, total in zip(plan["project_id"], plan["total_cost"].to_numpy(float),
+                                plan["total"].to_numpy(float), strict=True):
+        rows = check.lines[str(pid)]
+        if len(rows) < 2:
+            continue
+        a, b = rows[0] + 1, rows[1] + 1
+        value = float(cost) - float(total)
+        ws.write_formula(rows[0], MATCH, f"=G{a}-H{a}-H{b}", _money(f, "money", value), value)
+
+
+def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
+                 line: tuple[str, bool], cols: tuple[list[str], list[str]], last: int) -> None:
+    """One line of a project in the section of `line[0]`'s fund; its cost and counterpart on
+    its first line (`line[1]`), blank on the second."""
+    fund, first = line
+    extra, facts = cols
+    share = float(getattr(rec, fund))
     ws.write_number(r, 0, n, f["center"])
     ws.write_string(r, 1, str(rec.project_id), f["cell"])
     ws.write_string(r, 2, str(rec.name), f["cell"])
     ws.write_string(r, 3, str(rec.province), f["cell"])
     ws.write_string(r, 4, FUND_WORDS.get(str(rec.funds), str(rec.funds)), f["cell"])
     ws.write_number(r, 5, float(rec.establishments), f["center"])
-    ws.write_number(r, TOTAL, float(rec.total_cost), f["money"])
-    ws.write_number(r, SUPPORT, float(rec.total), f["money"])
-    ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", f["money"],
-                     float(rec.total_cost) - float(rec.total))
+    ws.write_number(r, SUPPORT, share, _money(f, "money", share))
+    if first:
+        cost = float(rec.total_cost)
+        ws.write_number(r, TOTAL, cost, _money(f, "money", cost))
+        ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", _money(f, "money", cost - share),
+                         cost - share)
+    else:
+        ws.write_blank(r, TOTAL, None, f["money"])
+        ws.write_blank(r, MATCH, None, f["money"])
     for k, key in enumerate(extra):
-        value = getattr(rec, key)
+        value = float(getattr(rec, key))
         if np.isfinite(value):
-            ws.write_number(r, MATCH + 1 + k, float(value), f["money"])
+            ws.write_number(r, MATCH + 1 + k, value, _money(f, "money", value))
         else:
             ws.write_blank(r, MATCH + 1 + k, None, f["money"])
+    ws.write_string(r, last, _note(rec, first), f["cell"])
+    for k, key in enumerate(facts, last + 1):
+        fact = cell_value(key, getattr(rec, key))
+        if isinstance(fact, float):
+            ws.write_number(r, k, fact, f["center"])
+        elif fact is not None:
+            ws.write_string(r, k, fact, f["center"])
+
+
+def _note(rec: Any, first: bool) -> str:
+    """"Ghi chú": the project's status; for a project paid from both funds, both shares and
+    where its cost is written."""
     note = STATUS_VI.get(str(rec.status), str(rec.status))
-    if rec.central > 1e-9 and rec.local > 1e-9:
-        note += f"; trong đó KCQG {_vn(rec.central)}, KCĐP {_vn(rec.local)}"
-    ws.write_string(r, last, note, f["cell"])
+    if rec.central > EPS and rec.local > EPS:
+        note += (f"; đồng hỗ trợ: KCQG {_vn(rec.central)} (mục A), KCĐP {_vn(rec.local)} "
+                 f"(mục B), tổng {_vn(rec.total)}")
+        if not first:
+            note += "; tổng kinh phí và vốn đối ứng ghi ở mục A"
+    return note
 
 
-def _signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> None:
-    ws.merge_range(r, 0, r, 3, "NGƯỜI LẬP BIỂU", f["sign"])
-    ws.merge_range(r, 6, r, last, "THỦ TRƯỞNG ĐƠN VỊ", f["sign"])
-    ws.merge_range(r + 1, 0, r + 1, 3, "(Ký, ghi rõ họ tên)", f["sign_note"])
-    ws.merge_range(r + 1, 6, r + 1, last, "(Ký tên, đóng dấu)", f["sign_note"])
+def _signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> int:
+    """The place and date line and the two signatures of the form; the last row written."""
+    ws.merge_range(r, 6, r, last, "……, ngày …… tháng …… năm ……", f["place"])
+    ws.merge_range(r + 1, 0, r + 1, 3, "NGƯỜI LẬP BIỂU", f["sign"])
+    ws.merge_range(r + 1, 6, r + 1, last, "THỦ TRƯỞNG ĐƠN VỊ", f["sign"])
+    ws.merge_range(r + 2, 0, r + 2, 3, "(Ký, ghi rõ họ tên)", f["sign_note"])
+    ws.merge_range(r + 2, 6, r + 2, last, "(Ký tên, đóng dấu)", f["sign_note"])
+    return r + 6
 
 
 def _vn(x: float) -> str:
-    """Vietnamese number text: 1.234,5.
+    """Vietnamese number text: 1.234,5 (to the đồng: six decimals of a million).
 
-    >>> _vn(1234.5), _vn(300.0)
-    ('1.234,5', '300')
+    >>> _vn(1234.5), _vn(300.0), _vn(78324.7273)
+    ('1.234,5', '300', '78.324,7273')
     """
-    text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    text = f"{x:,.6f}".rstrip("0").rstrip(".")
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
     """A second sheet: the projects not proposed and why (not part of the annex)."""
     assert run.allocation is not None
-    rest = run.allocation[run.allocation["total"] <= 1e-9]
+    rest = run.allocation[run.allocation["total"] <= EPS]
     ws = wb.add_worksheet("Không đề xuất")
     head = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True})
     cell = wb.add_format({**base, "border": 1, "text_wrap": True})
