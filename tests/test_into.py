@@ -306,3 +306,16 @@ def test_a_split_block_sums_in_libreoffice(libreoffice, tmp_path: Path) -> None:
     (out,) = libreoffice.recalc([tmp_path / "over.xlsx"], tmp_path / "lo")
     assert openpyxl.load_workbook(out, data_only=True).active["B8"].value == pytest.approx(
         10.5 + 20.25 + 1000.0 + 30.0 + 40.125)
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_check_documents_finds_the_copy_agrees(filled: dict[str, Filled], name: str,
+                                               libreoffice) -> None:
+    """`kcopt check-documents` on the run's folder: the --into copy (and the other documents)
+    recalculated and compared with the plan, project by project and block by block."""
+    from kcopt.present.workbook.check import check_documents
+
+    check = check_documents(filled[name].copy.parent, office=libreoffice)
+    assert f"{name}-kcopt.xlsx" in check.documents
+    assert check.ok, "\n".join(d.line() for d in check.disagreements[:20])
+    assert not [n for n in check.notes if "no proposal column" in n or "không tìm thấy" in n]

@@ -364,6 +364,19 @@ def _fund_of_row(form: FormLayout) -> dict[int, str]:
     return out
 
 
+def _project_rows(ws: Any, form: FormLayout, frame: pd.DataFrame,
+                  file_rows: list[int]) -> dict[int, str]:
+    """Every project row of the form → its project id: from the form's code column where it
+    has one (a project paid from both funds has a row in each fund part), else the ids the
+    reader made from the sections and STT."""
+    rows = dict(zip(file_rows, frame["project_id"].astype(str), strict=True))
+    code = form.columns.get("project_id")
+    for r in form.root.all_projects():
+        if code is not None and ws.cell(r, code).value not in (None, ""):
+            rows[r] = str(ws.cell(r, code).value).strip()
+    return rows
+
+
 def _proposal_checks(check: DocumentCheck, name: str, ws: Any, form: FormLayout,
                      frame: pd.DataFrame, file_rows: list[int], alloc: pd.DataFrame) -> None:
     """Project by project and fund by fund, the form's proposal against the plan: the amount
@@ -375,7 +388,7 @@ def _proposal_checks(check: DocumentCheck, name: str, ws: Any, form: FormLayout,
         return
     fund_of = _fund_of_row(form)
     shown: dict[tuple[str, str], float] = {}
-    for pid, row in zip(frame["project_id"].astype(str), file_rows, strict=True):
+    for row, pid in _project_rows(ws, form, frame, file_rows).items():
         key = (pid, fund_of.get(row, "total"))
         shown[key] = shown.get(key, 0.0) + (_number(ws.cell(row, col).value) or 0.0)
     plan = alloc.set_index(alloc["project_id"].astype(str))
