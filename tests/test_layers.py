@@ -48,5 +48,6 @@ def test_the_checker_sees_what_it_must(tmp_path, monkeypatch) -> None:
     assert {(i.source, i.target) for i in layers.upward(found)} == {
         ("kcopt.core.errors", "kcopt.io.read"), ("kcopt.core.errors", "kcopt.io")}
     assert layers.cycles(found) == [["kcopt.core.errors", "kcopt.io.read"]]
-    assert sorted({(i.line, i.commented) for i in found if i.in_function}) == [(5, False), (8, True)]
+    assert sorted({(i.line, i.commented) for i in found if i.in_function}) == [(5, False),
+                                                                              (8, True)]
     assert {i.line for i in found if i.type_checking} == {3}
