@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 import kcopt
+import kcopt.core.vocabulary
+from kcopt.core.language import using
 
 DEMO = kcopt.demo_scenario_path()
 
@@ -62,3 +67,32 @@ def test_resolve_infeasible_and_errors(base: kcopt.Result) -> None:
         kcopt.resolve(base, weights={"beauty": 1.0})
     with pytest.raises(kcopt.InputError, match="province"):
         kcopt.resolve(base, budgets={"local": {"Atlantis": 5.0}})
+
+
+def test_every_weight_zero_is_said_in_words(base: kcopt.Result) -> None:
+    """All weights 0 would give no project a score (and divided by 0): a `UsageError` saying
+    what, what was received and the fix, in the language in use."""
+    zero = dict.fromkeys(kcopt.core.vocabulary.CRITERIA, 0.0)
+    with using("en"), pytest.raises(kcopt.UsageError) as exc:
+        kcopt.resolve(base, weights=zero)
+    text = str(exc.value)
+    assert "weights sum to 0" in text and "'green': 0.0" in text and "above 0" in text
+    with using("vi"), pytest.raises(kcopt.UsageError) as exc:
+        base.model.scenario.with_weights(**zero)
+    assert "tổng các trọng số ưu tiên bằng 0" in str(exc.value) and "nhận được" in str(exc.value)
+    assert kcopt.resolve(base, weights={"appraisal": 0.0}).status == kcopt.Status.OPTIMAL
+
+
+def test_every_weight_zero_in_a_scenario_file_names_the_file_and_key(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["projects"] = str(DEMO.parent / "projects.csv")
+    data["budgets"]["local"] = str(DEMO.parent / "local-budgets.csv")
+    data["weights"] = {"appraisal": 0, "green": {"weight": 0, "label": "Xanh"}}
+    path = tmp_path / "zero.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with using("en"), pytest.raises(kcopt.InputError) as exc:
+        kcopt.load_scenario(path)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.column) == (str(path), "weights")
+    assert "weights sum to 0" in str(exc.value) and "positive weight" in str(exc.value)
+

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from kcopt.core.errors import InputError, Problem
+from kcopt.core.errors import InputError, Problem, UsageError
 from kcopt.core.language import set_scenario_language
 from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
@@ -153,6 +153,11 @@ class Scenario:
             raise InputError(_("unknown weight(s) {names}; known: {known}").format(
                 names=sorted(unknown), known=", ".join(CRITERIA)))
         total = sum(merged.values())
+        if not total > 0:  # all 0: no project would score (a scenario file says so as a key)
+            raise UsageError(_("the priority weights sum to 0, so no project would have a "
+                               "score"), {k: v for k, v in merged.items()},
+                             _("Give at least one criterion a weight above 0 (the weights are "
+                               "renormalised to sum 1), e.g. weights={'appraisal': 0.4}"))
         return replace(self, weights={k: v / total for k, v in merged.items()})
 
     def with_budget(self, central: float | None = None, local: float | None = None,
