@@ -96,3 +96,20 @@ def test_every_weight_zero_in_a_scenario_file_names_the_file_and_key(tmp_path: P
     assert (problem.file, problem.column) == (str(path), "weights")
     assert "weights sum to 0" in str(exc.value) and "positive weight" in str(exc.value)
 
+
+def test_resolve_scores_priorities_as_the_solve_does(tmp_path: Path) -> None:
+    """A scenario's `priorities:` add to every project's score in `build`; a what-if re-solve
+    scores the same way, so it finds the plan a solve from scratch finds."""
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["projects"] = str(DEMO.parent / "projects.csv")
+    data["budgets"]["local"] = str(DEMO.parent / "local-budgets.csv")
+    data["priorities"] = {"cleaner_production": 1.0, "machinery": 0.6}
+    path = tmp_path / "priorities.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    plan = kcopt.run(path).result
+    new = kcopt.resolve(plan, weights={"green": 0.35})
+    cold = _cold(plan, {"green": 0.35}, plan.model.scenario.central_budget)
+    assert new.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert new.model.projects["score"].to_numpy() == pytest.approx(
+        cold.model.projects["score"].to_numpy())
+

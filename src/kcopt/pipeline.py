@@ -65,13 +65,28 @@ def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | 
     t0 = time.perf_counter()
     model = build(projects, sc, mip=mip)
     t["build"] = time.perf_counter() - t0
-    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     if on_model is not None:
         on_model(model)
     findings = presolve_checks(model)
     t0 = time.perf_counter()
     result = solve(model, solver=solver, time_limit=time_limit)
     t["solve"] = time.perf_counter() - t0
+    return conclude(sc, projects, result, findings, t)
+
+
+def conclude(sc: Scenario, projects: Projects, result: Result,
+             findings: list[Finding] | None = None,
+             timings: dict[str, float] | None = None) -> Run:
+    """The tail of `run` once a model of `projects` under `sc` is solved: the diagnosis of an
+    infeasible scenario (raised as `InfeasibleError` carrying the run), then the tables, every
+    warning `kcopt solve` prints (idle budget, slivers, solver tolerance, time limit) and the
+    summary. The app's what-if re-solve (`kcopt.app.engine.replan`) ends here too, so the app
+    and `kcopt solve` give the same plan with the same warnings. `findings` are the pre-solve
+    checks (run here when not given)."""
+    model = result.model
+    t = timings if timings is not None else {}
+    findings = presolve_checks(model) if findings is None else findings
+    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     r = Run(sc, projects, model, result, timings=t, warnings=warnings, form=projects.form)
     if result.status == Status.INFEASIBLE or findings:
         known = {g.constraint for g in findings}

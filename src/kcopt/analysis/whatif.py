@@ -28,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from kcopt.core.errors import InputError
+from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
-from kcopt.core.vocabulary import CRITERIA
 from kcopt.inputs.scenario import Scenario
-from kcopt.model import Model, criteria_matrix, objective_coefficients
+from kcopt.model import Model, criteria_matrix, objective_coefficients, planner_scores
 from kcopt.model.constraints import budget_parts
 from kcopt.solvers.solve import Result, _result, solve
 
@@ -86,7 +85,8 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     warm = _warm(root) if not lp.integer.any() else None
     criteria = (warm.criteria if warm is not None
                 else criteria_matrix(model.projects, model.scenario))
-    score = criteria @ np.array([scenario.weights.get(k, 0.0) for k in CRITERIA])
+    said: list[Problem] = []  # scored as `build` scores: priorities, and 1 each when all are 0
+    score = planner_scores(model.projects, scenario, said, criteria)
     cap = model.projects["cap"].to_numpy(float)
     cost = objective_coefficients(score, cap, model.col_project, scenario.objective)
     cost[model.col_project < 0] = lp.cost[model.col_project < 0]  # auxiliary columns keep theirs
@@ -97,7 +97,8 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     projects = model.projects.copy(deep=False)
     projects["score"] = score
     new_lp = replace(lp, cost=cost, row_upper=row_upper)
-    new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario)
+    new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario,
+                        warnings=_score_warnings(model, criteria, said))
     new = None
     if warm is not None:
         with warm.lock:  # an app's sessions may share one base plan
@@ -106,6 +107,15 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
         new = solve(new_model)
     _link(new, root)
     return new
+
+
+def _score_warnings(model: Model, criteria: np.ndarray, said: list[Problem]) -> list[Problem]:
+    """The model's warnings with what its scores said replaced by what the new scores say."""
+    before: list[Problem] = []
+    planner_scores(model.projects, model.scenario, before, criteria)
+    kept = [w for w in model.warnings if w not in before]
+    at = next((i for i, w in enumerate(model.warnings) if w in before), 0)
+    return [*kept[:at], *said, *kept[at:]]
 
 
 def _changed_scenario(sc: Scenario, weights: Mapping[str, float] | None,
