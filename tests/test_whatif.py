@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 from pathlib import Path
 
 import numpy as np
@@ -113,3 +115,28 @@ def test_resolve_scores_priorities_as_the_solve_does(tmp_path: Path) -> None:
     assert new.model.projects["score"].to_numpy() == pytest.approx(
         cold.model.projects["score"].to_numpy())
 
+
+def test_a_plan_at_a_freed_plans_address_starts_from_its_own_basis() -> None:
+    """The warm start rides on the plan (`Result.warm`), not in a table keyed by `id()`: a
+    plan of another program made where a re-solved plan lived re-solves as itself."""
+    first = kcopt.run(DEMO).result
+    kcopt.resolve(first, weights={"green": 0.3})
+    assert first.warm is not None
+    address = id(first)
+    sc = first.model.scenario
+    sc = dataclasses.replace(sc, exclude=tuple(first.model.projects["project_id"][:300]))
+    other = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+    del first
+    gc.collect()
+    made = []  # kept alive until one lands at the freed address
+    for _ in range(100_000):
+        made.append(dataclasses.replace(other))
+        if id(made[-1]) == address:
+            break
+    else:
+        pytest.fail("no object was made at the freed address")
+    again = made[-1]
+    new = kcopt.resolve(again, weights={"green": 0.3}, budgets={"central": 80000.0})
+    cold = _cold(other, {"green": 0.3}, 80000.0)
+    assert new.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert new.warm is again.warm is not None and new.warm.A is other.model.lp.A

@@ -1,0 +1,96 @@
+"""No process-wide state behind a planner's back: the what-if's warm start and the reasons' cap
+words ride on the records they describe, never in a table keyed by `id()`, where an object made
+at a freed object's address would read the freed one's entry."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import gc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import kcopt
+from kcopt.analysis.report import allocation_table
+from kcopt.core.language import using
+from kcopt.rules.rates import CapTable
+
+SRC = Path(kcopt.__file__).parent
+
+
+def _scenario(folder: Path, language: str) -> Path:
+    """Three projects of which the budget funds two in full (their reasons are words)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame([{"project_id": f"P-{i}", "name": f"đề án {i}", "province": "Lâm Đồng",
+                   "category": "training", "level": "local", "total_cost": 100,
+                   "requested": 60, "score": 3 - i} for i in range(3)]).to_csv(
+        folder / "p.csv", index=False)
+    path = folder / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": language, "projects": "p.csv", "language": language,
+                                    "budgets": {"central": 0, "local": {"Lâm Đồng": 150}}}),
+                    encoding="utf-8")
+    return path
+
+
+def test_cap_words_are_kept_with_their_table_not_at_its_address(tmp_path: Path) -> None:
+    """The reasons' cap words are cached with the cap table: a table made where a described
+    one was freed (the same `id()`) is described afresh."""
+    r = kcopt.run(_scenario(tmp_path, "en"))
+    model = r.result.model
+    with using("en"):
+        before = allocation_table(r.result)["reason"].iloc[0]
+    assert "cap: the amount requested" in before and model.caps.words
+    address = id(model.caps)
+    fields = {f.name: getattr(model.caps, f.name) for f in dataclasses.fields(CapTable)
+              if f.init}
+    fields["limit"] = np.full_like(fields["limit"], "rate")  # now the rate caps each project
+    model.caps = None  # type: ignore[assignment]  (the only reference left: freed here)
+    gc.collect()
+    made = []  # kept alive until one lands at the freed address
+    for _ in range(100_000):
+        made.append(CapTable(**fields))
+        if id(made[-1]) == address:
+            break
+    else:
+        pytest.fail("no cap table was made at the freed address")
+    model.caps = made[-1]
+    with using("en"):
+        after = allocation_table(r.result)["reason"].iloc[0]
+    assert "of cost" in after and "the amount requested" not in after
+
+
+def _module_containers(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        targets = ([node.target] if isinstance(node, ast.AnnAssign)
+                   else node.targets if isinstance(node, ast.Assign) else [])
+        value = getattr(node, "value", None)
+        mutable = isinstance(value, ast.Dict | ast.Set | ast.List) or (
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id in ("dict", "set", "list", "WeakValueDictionary"))
+        if mutable:
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def test_no_module_level_table_is_keyed_by_id() -> None:
+    """A function that takes an object's `id()` and reads or writes a module-level mapping is
+    a cache keyed by address: keep what belongs to a record on the record, or key by content."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        containers = _module_containers(tree)
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            nodes = list(ast.walk(fn))
+            takes_id = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                           and n.func.id == "id" for n in nodes)
+            uses = {n.id for n in nodes if isinstance(n, ast.Name)} & containers
+            if takes_id and uses:
+                found.append(f"{path.relative_to(SRC)}:{fn.name} ({', '.join(sorted(uses))})")
+    assert not found, found
