@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import gc
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 
 import kcopt
+from addresses import made_at_a_freed_address
 from kcopt.analysis.report import allocation_table
 from kcopt.core.language import using
 from kcopt.rules.rates import CapTable
@@ -41,23 +40,19 @@ def test_cap_words_are_kept_with_their_table_not_at_its_address(tmp_path: Path) 
     one was freed (the same `id()`) is described afresh."""
     r = kcopt.run(_scenario(tmp_path, "en"))
     model = r.result.model
-    with using("en"):
-        before = allocation_table(r.result)["reason"].iloc[0]
-    assert "cap: the amount requested" in before and model.caps.words
-    address = id(model.caps)
     fields = {f.name: getattr(model.caps, f.name) for f in dataclasses.fields(CapTable)
               if f.init}
-    fields["limit"] = np.full_like(fields["limit"], "rate")  # now the rate caps each project
-    model.caps = None  # type: ignore[assignment]  (the only reference left: freed here)
-    gc.collect()
-    made = []  # kept alive until one lands at the freed address
-    for _ in range(100_000):
-        made.append(CapTable(**fields))
-        if id(made[-1]) == address:
-            break
-    else:
-        pytest.fail("no cap table was made at the freed address")
-    model.caps = made[-1]
+    by_rate = {**fields, "limit": np.full_like(fields["limit"], "rate")}  # the rate caps each
+
+    def described() -> CapTable:
+        model.caps = CapTable(**fields)
+        with using("en"):
+            assert "cap: the amount requested" in allocation_table(r.result)["reason"].iloc[0]
+        assert model.caps.words
+        caps, model.caps = model.caps, None  # type: ignore[assignment]
+        return caps
+
+    model.caps = made_at_a_freed_address(described, lambda: CapTable(**by_rate))
     with using("en"):
         after = allocation_table(r.result)["reason"].iloc[0]
     assert "of cost" in after and "the amount requested" not in after

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import yaml
 
 import kcopt
 import kcopt.core.vocabulary
+from addresses import made_at_a_freed_address
 from kcopt.core.language import using
 
 DEMO = kcopt.demo_scenario_path()
@@ -116,26 +116,22 @@ def test_resolve_scores_priorities_as_the_solve_does(tmp_path: Path) -> None:
         cold.model.projects["score"].to_numpy())
 
 
-def test_a_plan_at_a_freed_plans_address_starts_from_its_own_basis() -> None:
+def test_a_plan_at_a_freed_plans_address_starts_from_its_own_basis(
+        base: kcopt.Result) -> None:
     """The warm start rides on the plan (`Result.warm`), not in a table keyed by `id()`: a
     plan of another program made where a re-solved plan lived re-solves as itself."""
-    first = kcopt.run(DEMO).result
-    kcopt.resolve(first, weights={"green": 0.3})
-    assert first.warm is not None
-    address = id(first)
-    sc = first.model.scenario
-    sc = dataclasses.replace(sc, exclude=tuple(first.model.projects["project_id"][:300]))
+    sc = dataclasses.replace(base.model.scenario,
+                             exclude=tuple(base.model.projects["project_id"][:300]))
     other = kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
-    del first
-    gc.collect()
-    made = []  # kept alive until one lands at the freed address
-    for _ in range(100_000):
-        made.append(dataclasses.replace(other))
-        if id(made[-1]) == address:
-            break
-    else:
-        pytest.fail("no object was made at the freed address")
-    again = made[-1]
+    kcopt.resolve(base, weights={"green": 0.3})  # the base plan's warm instance, made once
+
+    def re_solved() -> kcopt.Result:
+        plan = dataclasses.replace(base)
+        kcopt.resolve(plan, weights={"green": 0.3})
+        assert plan.warm is not None and plan.warm.A is base.model.lp.A
+        return plan
+
+    again = made_at_a_freed_address(re_solved, lambda: dataclasses.replace(other))
     new = kcopt.resolve(again, weights={"green": 0.3}, budgets={"central": 80000.0})
     cold = _cold(other, {"green": 0.3}, 80000.0)
     assert new.objective == pytest.approx(cold.objective, rel=1e-9)
