@@ -1,21 +1,25 @@
-"""No process-wide state behind a planner's back: the what-if's warm start and the reasons' cap
-words ride on the records they describe, never in a table keyed by `id()`, where an object made
-at a freed object's address would read the freed one's entry."""
+"""No process-wide state behind a planner's back: the scenario's language holds for the thread
+that loaded it (and for `kcopt.run` of that scenario, wherever it runs); the what-if's warm start
+and the reasons' cap words ride on the records they describe, never in a table keyed by `id()`,
+where an object made at a freed object's address would read the freed one's entry."""
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 
 import kcopt
 from addresses import made_at_a_freed_address
 from kcopt.analysis.report import allocation_table
-from kcopt.core.language import using
+from kcopt.core.language import set_scenario_language, using
+from kcopt.core.words import get_language
 from kcopt.rules.rates import CapTable
 
 SRC = Path(kcopt.__file__).parent
@@ -33,6 +37,51 @@ def _scenario(folder: Path, language: str) -> Path:
                                     "budgets": {"central": 0, "local": {"Lâm Đồng": 150}}}),
                     encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def no_language_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KCOPT_LANG", raising=False)
+    kcopt.set_language(None)
+    set_scenario_language(None)
+
+
+def test_two_threads_each_speak_their_own_scenarios_language(no_language_chosen: None,
+                                                             tmp_path: Path) -> None:
+    """Two sessions load scenarios in different languages at the same time: each speaks its
+    own, before and after the other loads, and the thread that loaded neither speaks its own."""
+    paths = {lang: _scenario(tmp_path / lang, lang) for lang in ("en", "vi")}
+    both_loaded = threading.Barrier(2)
+    seen: dict[str, tuple[str, str, str]] = {}
+    errors: list[BaseException] = []
+
+    def session(lang: str) -> None:
+        try:
+            sc = kcopt.load_scenario(paths[lang])
+            both_loaded.wait(timeout=60)  # the other thread has loaded its scenario too
+            spoken = get_language()
+            r = kcopt.run(sc, out=None)
+            assert r.allocation is not None
+            seen[lang] = (spoken, get_language(), r.allocation["reason"].iloc[0])
+        except BaseException as exc:  # said in the main thread
+            errors.append(exc)
+            both_loaded.abort()
+
+    threads = [threading.Thread(target=session, args=(lang,)) for lang in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert seen["en"][:2] == ("en", "en") and seen["en"][2].startswith("funded in full")
+    assert seen["vi"][:2] == ("vi", "vi") and seen["vi"][2].startswith("được hỗ trợ đủ")
+    assert get_language() == "vi"  # this thread loaded no scenario
+    sc = kcopt.load_scenario(paths["en"])  # ... and a scenario's language goes with it
+    set_scenario_language(None)
+    with using("vi"):
+        assert kcopt.run(sc).allocation["reason"].iloc[0].startswith("được hỗ trợ đủ")
+    assert kcopt.run(sc).allocation["reason"].iloc[0].startswith("funded in full")
+    assert get_language() == "vi"
 
 
 def test_cap_words_are_kept_with_their_table_not_at_its_address(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.sensitivity.analyses import selection_mode
 from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
 from kcopt.core.errors import InfeasibleError, OutputError
+from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
@@ -49,6 +50,12 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
+    with scenario_language(sc.language):  # its files in its language, in this thread only
+        return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx)
+
+
+def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip: bool | None,
+         time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool) -> Run:
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file

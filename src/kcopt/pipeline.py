@@ -19,6 +19,7 @@ from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.analysis.unspent import unspent_warnings
 from kcopt.core.errors import InfeasibleError, Problem, SolverError
+from kcopt.core.language import scenario_language
 from kcopt.core.vocabulary import canonical_column, is_header
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario, load_scenario
@@ -52,9 +53,15 @@ def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | 
     """Solve a scenario end to end, writing nothing (`kcopt.run`, in `kcopt.outputs`, also
     writes the files). `on_model` sees the model once built, before it is solved. An infeasible
     scenario raises `InfeasibleError` carrying the run and its diagnosis."""
-    t: dict[str, float] = {}
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    with scenario_language(sc.language):  # its words in its language, in this thread only
+        return _run(sc, t0, solver, mip, time_limit, on_model)
+
+
+def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
+         time_limit: float | None, on_model: Callable[[Model], None] | None) -> Run:
+    t: dict[str, float] = {}
     assert sc.projects is not None
     file, spec_sheet = split_sheet(str(sc.projects))
     raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
