@@ -53,8 +53,15 @@ _scenario: ContextVar[str | None] = ContextVar("kcopt_scenario_language", defaul
 
 def languages() -> list[str]:
     """The languages kcopt speaks: English (the source) and every shipped catalog."""
-    found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
-    return sorted({"en", *found})
+    return list(_shipped(LOCALE_DIR))
+
+
+@cache
+def _shipped(folder: Path) -> tuple[str, ...]:
+    # the catalogs shipped in a folder do not change while kcopt runs; every `_()` asks (a
+    # folder glob each time was a quarter of a what-if's time)
+    found = {p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return tuple(sorted({"en", *found}))
 
 
 def known(lang: str | None) -> str | None:
