@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -308,3 +309,56 @@ def test_cli_app_help():
 
 def test_page_file_is_shipped():
     assert Path(PAGE).exists()
+
+
+# with priorities the program has ties: a province's local and the central money can split a
+# project's grant either way at the same score, and the warm re-solve may take the other split
+WHAT_IFS = [pytest.param(None, True, id="weights"),
+            pytest.param({"cleaner_production": 1.0, "machinery": 0.6}, False,
+                         id="with-priorities")]
+
+
+@pytest.mark.parametrize(("priorities", "same_split"), WHAT_IFS)
+def test_a_what_if_gives_the_plan_and_warnings_of_kcopt_solve(priorities, same_split,
+                                                               tmp_path):
+    """The app's what-if (`engine.replan`: the warm re-solve) ends in the pipeline's own tail,
+    so the same inputs give the plan and the warnings `kcopt.run` and `kcopt solve` give —
+    the demo's idle budget (`budget_unspent`) and slivers (`partial_sliver`) among them — and
+    a scenario's `priorities:` score the re-solve as they score the solve."""
+    from typer.testing import CliRunner
+
+    from kcopt.cli import app
+
+    ws = Workspace()
+    ws.save("projects", "projects.csv", PROJECTS.read_bytes())
+    ws.save("local-budgets", "local-budgets.csv", BUDGETS.read_bytes())
+    _projects, _budgets, data = engine.demo_inputs()
+    if priorities is not None:
+        data["priorities"] = priorities
+    with using("vi"):
+        first = engine.solve_plan(engine.load(ws, data))
+        sc = engine.load(ws, {**data, "weights": {**data["weights"], "green": 0.30}})
+        quick = engine.replan(first, sc)
+        ref = kcopt.run(sc)
+    assert quick.result.model.lp.A is first.result.model.lp.A  # the warm path was taken
+    codes = [w.code for w in quick.warnings]
+    assert "budget_unspent" in codes and "partial_sliver" in codes
+    assert [(w.code, str(w)) for w in quick.warnings] == [(w.code, str(w)) for w in ref.warnings]
+    assert quick.summary is not None and ref.summary is not None
+    assert quick.summary["warnings"] == ref.summary["warnings"]
+    assert quick.summary["objective"] == pytest.approx(ref.summary["objective"], rel=1e-9)
+    assert quick.summary["totals"] == ref.summary["totals"]
+    assert quick.summary["counts"] == ref.summary["counts"]
+    shown = ["project_id", "total", "status"] if not same_split else list(ref.allocation)
+    pd.testing.assert_frame_equal(quick.allocation[shown], ref.allocation[shown])
+    # the command line, on the scenario file the app keeps beside the uploads
+    res = CliRunner().invoke(app, ["solve", str(ws.folder / "scenario.yaml"), "-o",
+                                   str(tmp_path / "out"), "--no-plots", "--no-xlsx",
+                                   "--lang", "vi"])
+    assert res.exit_code == 0, res.output
+    cli = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert cli["warnings"] == json.loads(json.dumps(quick.summary["warnings"]))
+    alloc = pd.read_csv(tmp_path / "out" / "allocation.csv")
+    assert alloc["total"].to_numpy() == pytest.approx(quick.allocation["total"].to_numpy(),
+                                                      abs=1e-6)
+    ws.close()

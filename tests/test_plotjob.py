@@ -66,3 +66,82 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
     plotjob.prepare()
     plotjob.discard()  # an unused child ends
     assert plotjob._prepared is None
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended and been reaped (a zombie still answers signal 0)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _failing(tmp_path: Path, how: str) -> Path:
+    """A scenario whose solve raises after the plot child is forked: infeasible (a must-fund
+    project above its budget), or a bad cell found when the list is validated."""
+    import pandas as pd
+    import yaml
+
+    cost = -5 if how == "input" else 100
+    pd.DataFrame([{"project_id": "A", "name": "a", "province": "Lâm Đồng",
+                   "category": "training", "level": "local", "total_cost": cost,
+                   "requested": 80, "score": 1, "must_fund": 1}]).to_csv(
+        tmp_path / "p.csv", index=False)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "t", "projects": "p.csv",
+                                    "budgets": {"central": 0, "local": {"Lâm Đồng": 10}}}),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.parametrize(("how", "error"), [("infeasible", kcopt.InfeasibleError),
+                                            ("input", kcopt.InputError)])
+def test_no_plot_child_is_left_when_the_solve_raises(tmp_path: Path, how: str, error: type,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    forked: list[int] = []
+    real_prepare = plotjob.prepare
+
+    def prepare() -> None:  # the real fork, its pid noted
+        real_prepare()
+        assert plotjob._prepared is not None
+        forked.append(plotjob._prepared[0])
+
+    monkeypatch.setattr(plotjob, "prepare", prepare)
+    with pytest.raises(error):
+        kcopt.run(_failing(tmp_path, how), out=tmp_path / "out")
+    assert len(forked) == 1
+    assert _gone(forked[0]) and plotjob._prepared is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_no_plot_child_is_left_drawing_when_a_workbook_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child has its summary and draws while the parent writes the workbooks; when a
+    workbook cannot be written the child is ended and reaped before the error goes on (the
+    staging folder it draws into is about to be removed)."""
+    from kcopt.outputs import write_outputs
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    r = kcopt.run(kcopt.demo_scenario_path(), out=None)
+    drawing: list[int] = []
+    real_start = plotjob.start_plots
+
+    def start_plots(summary: dict, folder: Path):  # the real child, its pid noted
+        assert plotjob._prepared is not None
+        drawing.append(plotjob._prepared[0])
+        return real_start(summary, folder)
+
+    monkeypatch.setattr(plotjob, "start_plots", start_plots)
+    plotjob.prepare()
+    (tmp_path / "allocation.xlsx").mkdir()  # a folder where the workbook goes: it fails
+    with pytest.raises(OSError):
+        write_outputs(r, tmp_path)
+    assert len(drawing) == 1 and _gone(drawing[0])

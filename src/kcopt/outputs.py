@@ -25,6 +25,7 @@ from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.sensitivity.analyses import selection_mode
 from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
 from kcopt.core.errors import InfeasibleError, OutputError
+from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
@@ -49,6 +50,12 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
+    with scenario_language(sc.language):  # its files in its language, in this thread only
+        return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx)
+
+
+def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip: bool | None,
+         time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool) -> Run:
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
@@ -59,9 +66,25 @@ def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | 
     if write_model is not None and not model_in_out:
         folders.check_model_path(write_model, inputs)
     if out is not None and plots:  # the plot process imports matplotlib while this one solves
-        from kcopt.present.figures.plotjob import prepare  # start-up: the child imports matplotlib
+        from kcopt.present.figures import plotjob  # start-up: the child imports matplotlib
 
-        prepare()
+        plotjob.prepare()
+        try:  # a child never sent a summary (the solve raised) is ended and reaped here
+            return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots,
+                                    write_model, xlsx)
+        finally:
+            plotjob.discard()
+    return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx)
+
+
+def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str | None,
+                     mip: bool | None, time_limit: float | None, plots: bool,
+                     write_model: Path | None, xlsx: bool) -> Run:
+    """The solve (`kcopt.pipeline.run`) and its files, or diagnosis.json when infeasible."""
+    inputs = folders.scenario_inputs(sc)
+    out_target = folders.target_of(out) if out is not None else None
+    model_in_out = (write_model is not None and out_target is not None
+                    and _inside(write_model, out_target))
 
     def save_model(model: Model) -> None:
         if write_model is not None and not model_in_out:
@@ -112,13 +135,19 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         )
 
         plots_done = start_plots(r.summary, out / "plots")
-    if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
-        from kcopt.present.workbook.allocation import write_allocation_xlsx  # start-up: XlsxWriter
-        from kcopt.present.workbook.annex import write_annex  # start-up: only when asked
+    try:
+        if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
+            # start-up: XlsxWriter only when asked
+            from kcopt.present.workbook.allocation import write_allocation_xlsx
+            from kcopt.present.workbook.annex import write_annex
 
-        files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
-        # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
-        files.append(write_annex(r, out / "annex.xlsx", r.form))
+            files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
+            # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
+            files.append(write_annex(r, out / "annex.xlsx", r.form))
+    except BaseException:  # no child left drawing into a folder about to be removed
+        if plots_done is not None:
+            plots_done.stop()
+        raise
     if plots_done is not None:
         files += plots_done()
     return files

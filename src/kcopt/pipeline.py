@@ -19,6 +19,7 @@ from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.analysis.unspent import unspent_warnings
 from kcopt.core.errors import InfeasibleError, Problem, SolverError
+from kcopt.core.language import scenario_language
 from kcopt.core.vocabulary import canonical_column, is_header
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario, load_scenario
@@ -52,9 +53,15 @@ def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | 
     """Solve a scenario end to end, writing nothing (`kcopt.run`, in `kcopt.outputs`, also
     writes the files). `on_model` sees the model once built, before it is solved. An infeasible
     scenario raises `InfeasibleError` carrying the run and its diagnosis."""
-    t: dict[str, float] = {}
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    with scenario_language(sc.language):  # its words in its language, in this thread only
+        return _run(sc, t0, solver, mip, time_limit, on_model)
+
+
+def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
+         time_limit: float | None, on_model: Callable[[Model], None] | None) -> Run:
+    t: dict[str, float] = {}
     assert sc.projects is not None
     file, spec_sheet = split_sheet(str(sc.projects))
     raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
@@ -65,13 +72,28 @@ def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | 
     t0 = time.perf_counter()
     model = build(projects, sc, mip=mip)
     t["build"] = time.perf_counter() - t0
-    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     if on_model is not None:
         on_model(model)
     findings = presolve_checks(model)
     t0 = time.perf_counter()
     result = solve(model, solver=solver, time_limit=time_limit)
     t["solve"] = time.perf_counter() - t0
+    return conclude(sc, projects, result, findings, t)
+
+
+def conclude(sc: Scenario, projects: Projects, result: Result,
+             findings: list[Finding] | None = None,
+             timings: dict[str, float] | None = None) -> Run:
+    """The tail of `run` once a model of `projects` under `sc` is solved: the diagnosis of an
+    infeasible scenario (raised as `InfeasibleError` carrying the run), then the tables, every
+    warning `kcopt solve` prints (idle budget, slivers, solver tolerance, time limit) and the
+    summary. The app's what-if re-solve (`kcopt.app.engine.replan`) ends here too, so the app
+    and `kcopt solve` give the same plan with the same warnings. `findings` are the pre-solve
+    checks (run here when not given)."""
+    model = result.model
+    t = timings if timings is not None else {}
+    findings = presolve_checks(model) if findings is None else findings
+    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     r = Run(sc, projects, model, result, timings=t, warnings=warnings, form=projects.form)
     if result.status == Status.INFEASIBLE or findings:
         known = {g.constraint for g in findings}

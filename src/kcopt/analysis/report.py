@@ -4,7 +4,6 @@ prices, and the summary by province, region and content type."""
 from __future__ import annotations
 
 import os
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -145,21 +144,6 @@ def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
     return best, value
 
 
-_CAP_TEXTS: dict[int, tuple[weakref.ref[Any], dict[tuple[int, int, str], str]]] = {}
-
-
-def _cap_text_cache(caps: Any) -> dict[tuple[int, int, str], str]:
-    """(project, fund, language) → its cap in words, kept as long as the model's cap table
-    lives (a what-if re-solve of the same projects reuses it)."""
-    hit = _CAP_TEXTS.get(id(caps))
-    if hit is not None and hit[0]() is caps:
-        return hit[1]
-    texts: dict[tuple[int, int, str], str] = {}
-    _CAP_TEXTS[id(caps)] = (weakref.ref(caps), texts)
-    weakref.finalize(caps, _CAP_TEXTS.pop, id(caps), None)
-    return texts
-
-
 def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
                                                           np.ndarray]:
     """What limits each project not funded in full, in words (the binding rows that price its
@@ -212,8 +196,8 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     must = frame["must_fund"].to_numpy() > 0
     limiting, cost_per_project, priced = _limits(result, status)
     scores = model.projects["score"].to_numpy(float)
-    # funded projects are most of a plan: their words come from a per-model cache of cap texts
-    cap_texts = _cap_text_cache(caps)
+    # funded projects are most of a plan: their cap words are kept with the cap table
+    cap_texts = caps.words
     fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
              else np.full(n, np.nan))
     is_fixed = ~np.isnan(fixed)
@@ -232,9 +216,10 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                 if two else funded_from[k])
         if must[p]:
             text = _("must fund: {reason}").format(reason=text)
-        cap_text = cap_texts.get((p, k, lang))
+        key = (p, k, lang, float(other[p]))
+        cap_text = cap_texts.get(key)
         if cap_text is None:
-            cap_text = cap_texts[(p, k, lang)] = describe_cap(caps, p, k, other[p])
+            cap_text = cap_texts[key] = describe_cap(caps, p, k, other[p])
         reasons[p] = f"{text}; {cap_text}" if cap_text else text
     for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
         why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")

@@ -21,18 +21,16 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from kcopt.core.errors import InputError
+from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
-from kcopt.core.vocabulary import CRITERIA
 from kcopt.inputs.scenario import Scenario
-from kcopt.model import Model, criteria_matrix, objective_coefficients
+from kcopt.model import Model, criteria_matrix, objective_coefficients, planner_scores
 from kcopt.model.constraints import budget_parts
 from kcopt.solvers.solve import Result, _result, solve
 
@@ -41,19 +39,22 @@ __all__ = ["resolve"]
 
 @dataclass
 class _Warm:
-    """A HiGHS instance holding a program of this shape, and the basis to start from."""
+    """A HiGHS instance holding a program of this shape, and the basis to start from.
+
+    It rides on the plan it was made from (`Result.warm`) and is handed on to each what-if of
+    that plan, so it lives exactly as long as one of them does: no table keyed by `id()` that
+    a later object at the same address could read. `A` is the program it was made for, held
+    here, so `warm.A is lp.A` can only be true of that very program."""
 
     highs: Any
     basis: Any
     criteria: np.ndarray
     budget_rows: np.ndarray
+    A: Any
     lock: threading.Lock = field(default_factory=threading.Lock)  # one re-solve at a time
 
 
-# one warm instance per solved plan at the root of a chain of what-ifs, dropped with it; and
-# each what-if's root. Kept here rather than on the records, which stay plain data.
-_WARM: dict[int, tuple[weakref.ref[Any], _Warm]] = {}
-_ROOTS: dict[int, weakref.ref[Any]] = {}
+_MAKING = threading.Lock()  # two sessions asking for the same plan's instance make it once
 
 
 def resolve(result: Result, weights: Mapping[str, float] | None = None,
@@ -81,12 +82,12 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     result.raise_for_status()
     model = result.model
     scenario = _changed_scenario(model.scenario, weights, budgets)
-    root = _root(result)
     lp = model.lp
-    warm = _warm(root) if not lp.integer.any() else None
+    warm = _warm(result) if not lp.integer.any() else None
     criteria = (warm.criteria if warm is not None
                 else criteria_matrix(model.projects, model.scenario))
-    score = criteria @ np.array([scenario.weights.get(k, 0.0) for k in CRITERIA])
+    said: list[Problem] = []  # scored as `build` scores: priorities, and 1 each when all are 0
+    score = planner_scores(model.projects, scenario, said, criteria)
     cap = model.projects["cap"].to_numpy(float)
     cost = objective_coefficients(score, cap, model.col_project, scenario.objective)
     cost[model.col_project < 0] = lp.cost[model.col_project < 0]  # auxiliary columns keep theirs
@@ -97,15 +98,25 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     projects = model.projects.copy(deep=False)
     projects["score"] = score
     new_lp = replace(lp, cost=cost, row_upper=row_upper)
-    new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario)
+    new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario,
+                        warnings=_score_warnings(model, criteria, said))
     new = None
     if warm is not None:
         with warm.lock:  # an app's sessions may share one base plan
             new = _solve_warm(new_model, warm)
     if new is None:
         new = solve(new_model)
-    _link(new, root)
+    new.warm = warm  # the next what-if of this one starts from the same basis
     return new
+
+
+def _score_warnings(model: Model, criteria: np.ndarray, said: list[Problem]) -> list[Problem]:
+    """The model's warnings with what its scores said replaced by what the new scores say."""
+    before: list[Problem] = []
+    planner_scores(model.projects, model.scenario, before, criteria)
+    kept = [w for w in model.warnings if w not in before]
+    at = next((i for i, w in enumerate(model.warnings) if w in before), 0)
+    return [*kept[:at], *said, *kept[at:]]
 
 
 def _changed_scenario(sc: Scenario, weights: Mapping[str, float] | None,
@@ -151,28 +162,26 @@ def _amount(v: Any) -> bool:
         and v >= 0
 
 
-def _root(result: Result) -> Result:
-    """The plan a chain of what-ifs started from (its basis is where each one starts)."""
-    ref = _ROOTS.get(id(result))
-    root = ref() if ref is not None else None
-    return root if root is not None else result
-
-
-def _link(new: Result, root: Result) -> None:
-    key = id(new)
-    _ROOTS[key] = weakref.ref(root)
-    weakref.finalize(new, _ROOTS.pop, key, None)
-
-
 def _budget_rows(names: list[str]) -> np.ndarray:
     return np.array([i for i, n in enumerate(names) if n.startswith("budget:")], dtype=np.int32)
 
 
-def _warm(root: Result) -> _Warm:
-    key = id(root)
-    hit = _WARM.get(key)
-    if hit is not None and hit[0]() is root:
-        return hit[1]
+def _warm(result: Result) -> _Warm:
+    """The warm instance of the plan a chain of what-ifs started from (its basis is where each
+    one starts): the one the record carries when it is of this very program, else a new one,
+    attached to `result`."""
+    warm = result.warm
+    if isinstance(warm, _Warm) and warm.A is result.model.lp.A:
+        return warm
+    with _MAKING:
+        warm = result.warm
+        if isinstance(warm, _Warm) and warm.A is result.model.lp.A:
+            return warm
+        warm = result.warm = _make_warm(result)
+    return warm
+
+
+def _make_warm(root: Result) -> _Warm:
     import highspy
 
     # start-up: highspy only when this runs
@@ -192,11 +201,8 @@ def _warm(root: Result) -> _Warm:
     if basis is None and not lp.integer.any():
         h.run()
         basis = h.getBasis()
-    warm = _Warm(h, basis, criteria_matrix(model.projects, model.scenario),
-                 _budget_rows(lp.row_names))
-    _WARM[key] = (weakref.ref(root), warm)
-    weakref.finalize(root, _WARM.pop, key, None)
-    return warm
+    return _Warm(h, basis, criteria_matrix(model.projects, model.scenario),
+                 _budget_rows(lp.row_names), lp.A)
 
 
 def _solve_warm(model: Model, warm: _Warm) -> Result | None:

@@ -26,7 +26,7 @@ from kcopt.core.errors import InfeasibleError, InputError, Problem
 from kcopt.core.vocabulary import CRITERIA
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario
-from kcopt.pipeline import Run
+from kcopt.pipeline import Run, conclude
 
 PATH_KEYS = ("projects", "extends")
 WEIGHT_KEYS = CRITERIA
@@ -145,18 +145,19 @@ def solve_plan(sc: Scenario) -> Run:
 
 
 def replan(previous: Run, sc: Scenario) -> Run:
-    """A what-if: the same validated projects under a changed scenario, solved again.
+    """A what-if: the same validated projects under a changed scenario, solved again and
+    finished by the pipeline's own tail (`kcopt.pipeline.conclude`), so the plan and its
+    warnings are those `kcopt solve` gives for `sc`.
 
-    When only weights or budgets changed and this kcopt has `kcopt.resolve` (a re-solve from
-    the plan's optimal basis), that is used; otherwise the program is built and solved again
-    (no file read). Falls back to the full pipeline when the new scenario is infeasible or the
-    solver fails, so the diagnosis is the pipeline's own.
+    When only weights or budgets changed, the plan is re-solved from its optimal basis
+    (`kcopt.resolve`); otherwise the program is built and solved again (no file read). An
+    infeasible scenario raises `InfeasibleError` with the pipeline's diagnosis. Where the
+    program has ties (a grant that central or local money can pay at the same score), the
+    warm re-solve may split it between the funds otherwise than a solve from scratch: the
+    score, each project's total and each fund's total are the same.
     """
-    # start-up: the app loads what a step needs when the step runs
-    from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
-
-    result = None
     if _weights_or_budgets_only(previous.scenario, sc):
+        # start-up: the app loads what a step needs when the step runs
         from kcopt.analysis.whatif import resolve
 
         provinces = set(previous.scenario.local_budgets) | set(sc.local_budgets)
@@ -165,25 +166,15 @@ def replan(previous: Run, sc: Scenario) -> Run:
                          budgets={"central": sc.central_budget,
                                   "local": {p: sc.local_budgets.get(p, 0.0)
                                             for p in provinces}})
-        model = result.model
+        # the same program; the record names the scenario as loaded, as `kcopt solve` does
+        result = replace(result, model=replace(result.model, scenario=sc))
     else:
         # the functions by their modules (`kcopt.model.build.build`, `kcopt.solvers.solve.solve`)
         from kcopt.model.build import build
         from kcopt.solvers.solve import solve
 
-        model = build(previous.projects, sc)
-        if kcopt.presolve_checks(model):
-            return solve_plan(sc)
-
-        result = solve(model, time_limit=sc.solver.time_limit)
-    if not result.status.has_solution or result.status != kcopt.Status.OPTIMAL:
-        return solve_plan(sc)
-    run = Run(model.scenario, previous.projects, model, result,
-              warnings=[*sc.warnings, *previous.projects.warnings, *model.warnings])
-    run.allocation = allocation_table(result)
-    run.constraints = constraint_table(result)
-    run.summary = summary(result, run.allocation, {}, [warning_record(w) for w in run.warnings])
-    return run
+        result = solve(build(previous.projects, sc), time_limit=sc.solver.time_limit)
+    return conclude(sc, previous.projects, result)
 
 
 def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:

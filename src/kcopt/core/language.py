@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kcopt.core.errors import InputError
-from kcopt.core.words import _, _chosen, _using, known, languages
+from kcopt.core.words import _, _chosen, _scenario, _using, known, languages
 
 
 def check_language(lang: str) -> str:
@@ -32,8 +32,20 @@ def set_language(lang: str | None) -> None:
 
 
 def set_scenario_language(lang: str | None) -> None:
-    """The language a scenario file asks for; `set_language` and ``--lang`` win over it."""
-    _chosen["scenario"] = check_language(lang) if lang else None
+    """The language a scenario file asks for, from now on in the running thread (or asyncio
+    task) only; `set_language` and ``--lang`` win over it."""
+    _scenario.set(check_language(lang) if lang else None)
+
+
+@contextmanager
+def scenario_language(lang: str | None) -> Iterator[None]:
+    """Speak a scenario's `language:` inside the block (``None``: the scenario names none),
+    below `using`, `set_language` and ``--lang``; then restore. Per thread, as `using`."""
+    token = _scenario.set(check_language(lang) if lang else None)
+    try:
+        yield
+    finally:
+        _scenario.reset(token)
 
 
 @contextmanager

@@ -41,16 +41,27 @@ DEFAULT: Language = "vi"
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
 ENV = "KCOPT_LANG"
 
-_chosen: dict[str, str | None] = {"explicit": None, "scenario": None}
+# `set_language` (a notebook's or `--lang`'s choice): the one process-wide setting, on purpose
+_chosen: dict[str, str | None] = {"explicit": None}
 # `language.using()`'s language: per thread and per task, so two app sessions (each rerun in
 # its own thread) each speak their own language
 _using: ContextVar[str | None] = ContextVar("kcopt_language", default=None)
+# the scenario's `language:` key, per thread and per task too: two threads loading scenarios
+# in different languages each speak their own scenario's
+_scenario: ContextVar[str | None] = ContextVar("kcopt_scenario_language", default=None)
 
 
 def languages() -> list[str]:
     """The languages kcopt speaks: English (the source) and every shipped catalog."""
-    found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
-    return sorted({"en", *found})
+    return list(_shipped(LOCALE_DIR))
+
+
+@cache
+def _shipped(folder: Path) -> tuple[str, ...]:
+    # the catalogs shipped in a folder do not change while kcopt runs; every `_()` asks (a
+    # folder glob each time was a quarter of a what-if's time)
+    found = {p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return tuple(sorted({"en", *found}))
 
 
 def known(lang: str | None) -> str | None:
@@ -63,7 +74,7 @@ def known(lang: str | None) -> str | None:
 
 def get_language() -> str:
     """The language in use now."""
-    for lang in (_using.get(), _chosen["explicit"], _chosen["scenario"], os.environ.get(ENV)):
+    for lang in (_using.get(), _chosen["explicit"], _scenario.get(), os.environ.get(ENV)):
         code = known(lang)
         if code:
             return code

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from kcopt.core.errors import InputError, Problem
-from kcopt.core.language import set_scenario_language
+from kcopt.core.errors import InputError, Problem, UsageError
+from kcopt.core.language import check_language, set_scenario_language
 from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS, FLAGS, GROUP_PRIORITY
@@ -117,6 +117,7 @@ class Scenario:
     round_to: float | None = None  # every allocation a multiple of this (million VND)
     min_fraction: float | None = None  # default smallest share of its cap a project may get
     fixed_amount: dict[str, float] = field(default_factory=dict)  # project id -> amount
+    language: str | None = None  # `language:`, the language of this plan's words (or None)
 
     def rule_set(self, base: RuleSet | None = None) -> RuleSet:
         """The rules this scenario solves under: the bundled (or `base`) rule set with the
@@ -153,6 +154,11 @@ class Scenario:
             raise InputError(_("unknown weight(s) {names}; known: {known}").format(
                 names=sorted(unknown), known=", ".join(CRITERIA)))
         total = sum(merged.values())
+        if not total > 0:  # all 0: no project would score (a scenario file says so as a key)
+            raise UsageError(_("the priority weights sum to 0, so no project would have a "
+                               "score"), {k: v for k, v in merged.items()},
+                             _("Give at least one criterion a weight above 0 (the weights are "
+                               "renormalised to sum 1), e.g. weights={'appraisal': 0.4}"))
         return replace(self, weights={k: v / total for k, v in merged.items()})
 
     def with_budget(self, central: float | None = None, local: float | None = None,
@@ -244,14 +250,18 @@ def load_scenario(path: str | Path) -> Scenario:
     hashes: dict[str, str] = {}
     lines: dict[str, int] = {}  # the scenario file's own keys → their lines, for messages
     data = _load_chain(path, hashes, [], lines)
-    _scenario_language(path, data.get("language"))
-    return _Resolver(path, data, hashes, lines).resolve()
+    language = _scenario_language(path, data.get("language"))
+    return replace(_Resolver(path, data, hashes, lines).resolve(), language=language)
 
 
-def _scenario_language(path: Path, lang: object) -> None:
-    """`language: vi|en` — the language of this plan's outputs unless --lang says otherwise."""
+def _scenario_language(path: Path, lang: object) -> str | None:
+    """`language: vi|en` — the language of this plan's outputs unless --lang says otherwise:
+    spoken from now on in the calling thread (or task) only, and kept on the scenario, which
+    `kcopt.run` speaks wherever it runs."""
     try:
-        set_scenario_language(str(lang) if lang is not None else None)
+        code = check_language(str(lang)) if lang is not None else None
+        set_scenario_language(code)
+        return code
     except InputError:
         raise InputError([Problem(str(path), "unknown language", "Use one of: "
                                   + ", ".join(languages()), column="language", value=lang,

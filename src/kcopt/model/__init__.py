@@ -11,9 +11,11 @@ from kcopt.model.scores import (
     compute_scores,
     criteria_matrix,
     objective_coefficients,
+    planner_scores,
     target_selection,
     weight_vector,
 )
 
 __all__ = ["INF", "ColumnBlock", "LinearProgram", "Model", "RowBlock", "build", "compute_scores",
-           "criteria_matrix", "objective_coefficients", "target_selection", "weight_vector"]
+           "criteria_matrix", "objective_coefficients", "planner_scores",
+           "target_selection", "weight_vector"]

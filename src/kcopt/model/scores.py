@@ -39,8 +39,8 @@ def compute_scores(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     return criteria_matrix(frame, scenario) @ weight_vector(scenario.weights)
 
 
-def planner_scores(frame: pd.DataFrame, scenario: Scenario,
-                   warnings: list[Problem]) -> np.ndarray:
+def planner_scores(frame: pd.DataFrame, scenario: Scenario, warnings: list[Problem],
+                   crit: np.ndarray | None = None) -> np.ndarray:
     """The score the model maximises: the weighted criteria, plus the scenario's content-type
     `priorities` when it has them. A list whose criterion columns are all empty (official
     annexes carry no appraisal column) would give every project a score of 0 and an objective
@@ -49,9 +49,10 @@ def planner_scores(frame: pd.DataFrame, scenario: Scenario,
 
     Mathematical formulation: ``score[p] = Σ_k w_k·criterion[p,k] + priority[category[p]]
     + priority[group_project]·[establishments[p] > 1]``; when that is 0 for every project,
-    ``score[p] = 1``.
+    ``score[p] = 1``. `crit` is `criteria_matrix(frame, scenario)` when already at hand (a
+    what-if re-solve keeps it).
     """
-    crit = criteria_matrix(frame, scenario)
+    crit = criteria_matrix(frame, scenario) if crit is None else crit
     score = crit @ weight_vector(scenario.weights)
     prio = scenario.priorities
     if prio:

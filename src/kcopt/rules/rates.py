@@ -336,6 +336,11 @@ class CapTable:
     per_establishment: np.ndarray | None = None  # (n, 2): the ceiling is per establishment
     factor: np.ndarray | None = None  # (n, 2): priority multiplier applied to the ceiling
     resolution: np.ndarray | None = None  # (n, 2): label of the provincial resolution, or ""
+    # (project, fund, language, support received) -> the cap in words (`describe_cap`), kept
+    # with the table it describes (a what-if of the same projects reuses it); a copy made
+    # with `dataclasses.replace` starts empty
+    words: dict[tuple[int, int, str, float], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
 
 def project_days(projects: pd.DataFrame, day: date) -> np.ndarray:

@@ -62,6 +62,9 @@ class Result:
     # the HiGHS instance holding the optimal basis *at this allocation* (of the LP, or of the
     # MIP's LP with its integer decisions fixed): prices and ranging come from it
     basis: Any = field(default=None, repr=False)
+    # the what-if's warm start (`kcopt.resolve`): the HiGHS instance and basis of the plan a
+    # chain of what-ifs started from, carried by that plan and handed on to each what-if
+    warm: Any = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         objective = "—" if self.objective is None else f"{self.objective:,.4f}"

@@ -4,8 +4,9 @@ heaviest writers of `kcopt solve` use both cores instead of one after the other.
 
 `prepare()`, called before the solve, forks the child early: it imports matplotlib while the
 parent reads, validates and solves, then waits for the summary to draw (sent through a pipe,
-with the language in use). A prepared child that is never sent anything ends when the next one is
-prepared or when this process exits (it reads the end of the pipe).
+with the language in use). A prepared child that is never sent anything ends when `discard()`
+closes its pipe (`kcopt.outputs` does on every way out of a solve, an error too), when the next
+one is prepared, or when this process exits.
 
 This module imports neither matplotlib nor the plot code: the child does. Where fork is not
 available (Windows), unsafe (other Python threads running, e.g. the browser app's server) or
@@ -17,9 +18,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,16 +95,40 @@ def discard() -> None:
         os.waitpid(pid, 0)
 
 
-def start_plots(summary: dict[str, Any], folder: Path) -> Callable[[], list[Path]]:
-    """Start drawing the plots; the returned function waits for them and returns their paths.
+class Drawing:
+    """The plots under way: call it to wait for them (their paths); `stop()` ends and reaps a
+    child still drawing, when the parent fails before it waits (its staging folder goes)."""
 
-    Call it before the parent's own writers and the returned function after them."""
+    def __init__(self, summary: dict[str, Any], folder: Path, pid: int | None,
+                 files: list[Path] | None = None):
+        self.summary, self.folder, self.pid, self.files = summary, folder, pid, files
+
+    def __call__(self) -> list[Path]:
+        if self.pid is None:
+            return self.files or []
+        pid, self.pid = self.pid, None
+        _pid, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:  # draw here, so the real error is raised
+            return write_plots(self.summary, self.folder)
+        return [self.folder / name for name in PLOT_FILES]
+
+    def stop(self) -> None:
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            os.kill(pid, signal.SIGKILL)  # nothing of the parent's to flush: it is a fork
+            os.waitpid(pid, 0)
+
+
+def start_plots(summary: dict[str, Any], folder: Path) -> Drawing:
+    """Start drawing the plots; the returned `Drawing` waits for them and returns their paths.
+
+    Call it before the parent's own writers and the returned `Drawing` after them (or its
+    `stop()` when they fail)."""
     global _prepared
     if _prepared is None:
         prepare()
     if _prepared is None:  # no fork here
-        files = write_plots(summary, folder)
-        return lambda: files
+        return Drawing(summary, folder, None, write_plots(summary, folder))
 
     pid, write_end = _prepared
     _prepared = None
@@ -112,13 +137,5 @@ def start_plots(summary: dict[str, Any], folder: Path) -> Callable[[], list[Path
             pipe.write(pickle.dumps((summary, folder, get_language())))
     except OSError:  # the child is gone: draw here
         os.waitpid(pid, 0)
-        files = write_plots(summary, folder)
-        return lambda: files
-
-    def wait() -> list[Path]:
-        _pid, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:  # draw here, so the real error is raised
-            return write_plots(summary, folder)
-        return [folder / name for name in PLOT_FILES]
-
-    return wait
+        return Drawing(summary, folder, None, write_plots(summary, folder))
+    return Drawing(summary, folder, pid)
