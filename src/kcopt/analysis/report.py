@@ -191,6 +191,15 @@ def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
     return "; ".join(w for w in words if w)
 
 
+def _digits_apart(value: float, worth: float) -> int:
+    """Significant digits enough for two different amounts to read different: 3, or more when
+    '1,68 below 1,68' would say a thing the reader cannot see."""
+    digits = 3
+    while digits < 9 and np.isfinite(worth) and sig(value, digits) == sig(worth, digits):
+        digits += 1
+    return digits
+
+
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              fraction: np.ndarray) -> np.ndarray:
     """A reason per project, in words: how it is funded and under which cap, or what keeps it
@@ -235,9 +244,11 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             reasons[p] = _("score 0 under the scenario's priority weights")
         elif p in limiting:
             value, worth = cost_per_project[p] * 1000, priced[p] * 1000
+            digits = _digits_apart(value, worth)
             compare = (_("; it would earn {value} points per {thousand} million, below the "
                          "{worth} that money earns at the margin").format(
-                             value=sig(value), thousand=num(1000), worth=sig(worth))
+                             value=sig(value, digits), thousand=num(1000),
+                             worth=sig(worth, digits))
                        if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
             reasons[p] = _("not funded: {why}").format(
                 why=_(" and ").join(limiting[p])) + compare
