@@ -337,6 +337,61 @@ def check_report(plan: Plan) -> dict[str, int]:
     return {"money_left": len(rows), "budgets": len(budgets)}
 
 
+def target_rows(page: str) -> dict[str, tuple[str, str, str]]:
+    """The report's policy-target table: label → (binds, required, achieved) as shown."""
+    start = page.find("Policy targets</span></h3>")
+    if start < 0 or "<table" not in page[start:start + 400]:
+        return {}
+    table = page[start:page.find("</table>", start)]
+    out = {}
+    for cells in re.findall(r"<tr>(.*?)</tr>", table)[1:]:
+        texts = [html.unescape(re.sub(r"<[^>]+>", "", c))
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)]
+        label = re.match(r"<td><b>(.*?)</b>", cells)
+        assert label, cells
+        out[html.unescape(label[1])] = (texts[1], texts[2], texts[3])
+    return out
+
+
+def achieved_share(plan: Plan, t: Any) -> float:
+    """A share target's share as the allocation gives it, counted here from the projects' flags,
+    content types, regions and provinces (the model's rows are not read)."""
+    frame = plan.run.result.model.projects.set_index("project_id")
+    alloc = plan.alloc.set_index("project_id")
+    paid = alloc["total" if t.fund == "all" else t.fund].astype(float)
+    if t.kind == "province_max":
+        return float(paid.groupby(alloc["province"]).sum().max() / paid.sum())
+    sel = pd.Series(1.0, index=alloc.index)
+    if t.of:
+        sel *= pd.concat([(frame[f] != "none").astype(float) if f == "typical_product"
+                          else frame[f].astype(float) for f in t.of], axis=1).max(axis=1)
+    if t.category:
+        sel *= alloc["category"].isin(t.category).astype(float)
+    if t.region:
+        sel *= (alloc["region"] == t.region).astype(float)
+    if t.province:
+        sel *= (alloc["province"] == t.province).astype(float)
+    return float((sel * paid).sum() / paid.sum())
+
+
+def check_targets(plan: Plan) -> int:
+    """Each share target's line: the share required, the share achieved, and 'binds' exactly when
+    the achieved share is at the required one."""
+    shown = target_rows(plan.page)
+    checked = 0
+    for t in plan.run.scenario.targets:
+        if t.share is None or t.share_of == "budget":
+            continue
+        binds, required, achieved = shown[t.label or t.name]
+        got = achieved_share(plan, t)
+        assert abs(vn(required.rstrip("%")) - 100 * t.share) <= 0.05 + 1e-9, (t.name, required)
+        assert abs(vn(achieved.rstrip("%")) - 100 * got) <= 0.05 + 1e-9, (t.name, achieved, got)
+        at = abs(got - t.share) <= 1e-6
+        assert binds.startswith("có") == at, (t.name, binds, got, t.share)
+        checked += 1
+    return checked
+
+
 def check_constraints(plan: Plan) -> None:
     """Every budget the scenario gives is a row of constraints.csv: its amount, what is
     allocated from it and what is left."""
@@ -423,11 +478,13 @@ def test_every_sentence_is_true_of_the_plan(name: str, request: pytest.FixtureRe
     plan: Plan = request.getfixturevalue(name)
     reasons = check_reasons(plan)
     report = check_report(plan)
+    targets = check_targets(plan)
     check_constraints(plan)
     # the checks are not vacuous: each plan has sentences of the kinds it is here for
     assert reasons["funded"] > 0 and reasons["rows"] > 0, reasons
     if name.startswith("demo"):
         assert reasons["partial"] > 0 and reasons["compare"] > 0 and report["money_left"] > 0
+        assert targets == 4
 
 
 def test_a_target_the_project_would_loosen_is_not_its_reason(shares: Plan) -> None:
