@@ -58,6 +58,7 @@ class Plan:
     alloc: pd.DataFrame
     cons: pd.DataFrame
     page: str
+    folder: Path
 
     @property
     def lp(self) -> Any:
@@ -153,7 +154,7 @@ def solve(scenario: Path, folder: Path) -> Plan:
             "na_values": [""]}
     return Plan(run, pd.read_csv(folder / "allocation.csv", **read),
                 pd.read_csv(folder / "constraints.csv", **read),
-                (folder / "report.html").read_text(encoding="utf-8"))
+                (folder / "report.html").read_text(encoding="utf-8"), folder)
 
 
 # ---- the reasons ------------------------------------------------------------------------------
@@ -538,3 +539,24 @@ def test_hung_yen_money_left_names_the_project_and_the_target(demo: Plan) -> Non
     assert left == pytest.approx(demo.budgets()["budget:local:Hưng Yên"]
                                  - demo.allocated("budget:local:Hưng Yên"), abs=SHOWN)
     assert "P-0486" in why and "Tỷ trọng sản xuất sạch hơn, tuần hoàn, số" in why, why
+
+
+def test_an_older_output_says_it_cannot_tell_why(hai_phong: Plan, tmp_path: Path) -> None:
+    """An output folder written before summary.json had money_left: the report lists the money
+    left, says it cannot tell why, and claims nothing about the projects."""
+    import json
+    import shutil
+
+    folder = tmp_path / "old"
+    shutil.copytree(hai_phong.folder, folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    del summary["money_left"]
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False),
+                                         encoding="utf-8")
+    with using("vi"):
+        kcopt.write_report(folder)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    rows = money_left_rows(page)
+    assert {n for n, *_rest in rows} == {"budget:local:Quảng Ninh"}
+    assert all(why == "" for *_rest, why in rows)
+    assert "Kết quả này chưa ghi lý do còn dư của từng dự toán" in page
