@@ -35,6 +35,7 @@ import pytest
 import yaml
 
 import kcopt
+from conftest import BACKEND_PARAMS
 from kcopt.core.language import using
 
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -145,10 +146,10 @@ class Plan:
         return out
 
 
-def solve(scenario: Path, folder: Path) -> Plan:
+def solve(scenario: Path, folder: Path, solver: str | None = None) -> Plan:
     """Solve, write the outputs and the committee report, all in Vietnamese, and read them."""
     with using("vi"):
-        run = kcopt.run(scenario, out=folder, plots=False, xlsx=False)
+        run = kcopt.run(scenario, out=folder, solver=solver, plots=False, xlsx=False)
         kcopt.write_report(folder)
     read = {"encoding": "utf-8-sig", "dtype": {"project_id": str}, "keep_default_na": False,
             "na_values": [""]}
@@ -426,8 +427,7 @@ def write_case(folder: Path, projects: list[dict[str, Any]], scenario: dict[str,
     return folder / "s.yaml"
 
 
-@pytest.fixture(scope="module")
-def shares(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+def shares_case(base: Path) -> Path:
     """Central-only projects in Hà Nội; a 50% minimum for green projects and a 10% maximum for
     training, money goes to the highest appraisal first. G (green, machinery, cap 300) is all the
     green there is, so the total is at most 600; training at most 60 of it: T (training, cap 70)
@@ -439,7 +439,6 @@ def shares(tmp_path_factory: pytest.TempPathFactory) -> Plan:
         return {"project_id": pid, "name": f"Đề án {pid}", "province": "Hà Nội",
                 "category": category, "total_cost": cost, "level": "central",
                 "appraisal": appraisal, "funds": "central", "green": green}
-    base = tmp_path_factory.mktemp("shares")
     path = write_case(base / "case", [
         p("G", "machinery", 600, 20, green=1), p("T", "training", 100, 90),
         p("N1", "machinery", 600, 80), p("N2", "machinery", 600, 70)], {
@@ -450,7 +449,13 @@ def shares(tmp_path_factory: pytest.TempPathFactory) -> Plan:
                      "label": "Tỷ trọng xanh"},
                     {"name": "dao_tao", "kind": "share_max", "category": ["training"],
                      "share": 0.1, "label": "Trần đào tạo nghề"}]})
-    return solve(path, base / "out")
+    return path
+
+
+@pytest.fixture(scope="module")
+def shares(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    base = tmp_path_factory.mktemp("shares")
+    return solve(shares_case(base), base / "out")
 
 
 @pytest.fixture(scope="module")
@@ -560,3 +565,14 @@ def test_an_older_output_says_it_cannot_tell_why(hai_phong: Plan, tmp_path: Path
     assert {n for n, *_rest in rows} == {"budget:local:Quảng Ninh"}
     assert all(why == "" for *_rest, why in rows)
     assert "Kết quả này chưa ghi lý do còn dư của từng dự toán" in page
+
+
+@pytest.mark.parametrize("solver", BACKEND_PARAMS)
+def test_every_backend_gives_true_sentences(solver: str, tmp_path: Path) -> None:
+    """CBC's prices are normalised to HiGHS's signs: the same rows hold the same projects back."""
+    plan = solve(shares_case(tmp_path), tmp_path / "out", solver)
+    assert check_reasons(plan)["rows"] > 0
+    assert check_report(plan)["money_left"] == 1
+    assert check_targets(plan) == 2
+    reasons = plan.alloc.set_index("project_id")["reason"]
+    assert "Trần đào tạo nghề" not in reasons["N2"] and "Tỷ trọng xanh" in reasons["N2"]
