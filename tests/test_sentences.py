@@ -576,3 +576,23 @@ def test_every_backend_gives_true_sentences(solver: str, tmp_path: Path) -> None
     assert check_targets(plan) == 2
     reasons = plan.alloc.set_index("project_id")["reason"]
     assert "Trần đào tạo nghề" not in reasons["N2"] and "Tỷ trọng xanh" in reasons["N2"]
+
+
+def test_the_effective_coefficients_are_the_hand_derived_ones(shares: Plan) -> None:
+    """Rows `xanh`: Σ green·x − 0.5·T ≥ 0 and `dao_tao`: Σ training·x − 0.1·T ≤ 0 with
+    T = Σ x: a unit of G moves xanh by 1 − 0.5, of N2 by −0.5; a unit of T moves dao_tao by
+    1 − 0.1, of N2 by −0.1. The total row itself drops out."""
+    from kcopt.analysis.holdback import effective_matrix
+
+    lp = shares.lp
+    eff = effective_matrix(lp).toarray()
+    col = {pid: shares.columns(pid)[0] for pid in ("G", "T", "N2")}
+    xanh, dao_tao = lp.row("xanh"), lp.row("dao_tao")
+    assert eff[xanh, col["G"]] == pytest.approx(0.5)
+    assert eff[xanh, col["N2"]] == pytest.approx(-0.5)
+    assert eff[dao_tao, col["T"]] == pytest.approx(0.9)
+    assert eff[dao_tao, col["N2"]] == pytest.approx(-0.1)
+    assert not eff[lp.row("total:all")].any() and not eff[:, lp.col("total:all")].any()
+    # the prices: the green minimum (≥) negative, the training maximum (≤) positive, so N2's
+    # money is charged by the first and credited by the second
+    assert shares.pi[xanh] < 0 < shares.pi[dao_tao]
