@@ -14,13 +14,19 @@ Mathematical formulation::
     holds[r, j] = A_eff[r, j]·π_r   where it is > 0 and row r is at the bound π prices
 
 The total rows drop out of A_eff (their own coefficients cancel), so a reason never names them.
+The same rows say why a budget has money left (`money_left`, summary.json's `money_left`), and
+`idle_budget_rows` gives the budgets no project may draw on their row in constraints.csv.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
+from kcopt.inputs.scenario import Scenario
 from kcopt.model.program import LinearProgram
 from kcopt.solvers.solve import Result
 
@@ -149,3 +155,31 @@ def money_left(result: Result, status: np.ndarray,
              "projects": 0, "waiting": [], "held_by": []}
             for name, amount in idle or [] if amount > BIND_TOL * max(1.0, amount)]
     return out
+
+
+def idle_budget_rows(sc: Scenario, named: set[str]) -> pd.DataFrame:
+    """The budgets the scenario gives that no project can draw on (a province with a local
+    budget and no project it may pay): rows of their own, nothing allocated, all of it left,
+    named as the model would name them."""
+    years: list[int | None] = list(sc.years) or [None]
+    suffix = {y: "" if y is None else f":{y}" for y in years}
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    wanted = [(f"budget:central{suffix[y]}", sc.budget("central", year=y)) for y in years]
+    wanted += [(f"budget:local:{p}{suffix[y]}", sc.budget("local", p, y))
+               for p in provinces for y in years]
+    missing = [(n, b) for n, b in wanted if n not in named]
+    return pd.DataFrame({"name": [n for n, _b in missing], "family": "budget", "sense": "<=",
+                         "rhs": [float(b) for _n, b in missing], "activity": 0.0,
+                         "shadow_price": 0.0})
+
+
+def budgets_left(result: Result, alloc: pd.DataFrame) -> list[dict[str, Any]]:
+    """summary.json's `money_left`: each budget with money left and what holds back the
+    projects that could use it (`money_left`)."""
+    model = result.model
+    if not result.status.has_solution:
+        return []
+    status = alloc.set_index("project_id")["status"].reindex(
+        model.projects["project_id"]).fillna("").to_numpy(object)
+    idle = idle_budget_rows(model.scenario, set(model.lp.row_names))
+    return money_left(result, status, list(zip(idle["name"], idle["rhs"], strict=True)))

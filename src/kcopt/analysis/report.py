@@ -13,10 +13,11 @@ import pandas as pd
 
 from kcopt._version import __version__
 from kcopt.analysis.holdback import (
+    budgets_left,
     columns_with_room,
     holding_matrix,
     holding_rows,
-    money_left,
+    idle_budget_rows,
     priced_rows,
 )
 from kcopt.analysis.wording import holding_phrase
@@ -317,22 +318,6 @@ def constraint_table(result: Result) -> pd.DataFrame:
     return out
 
 
-def idle_budget_rows(sc, named: set[str]) -> pd.DataFrame:
-    """The budgets the scenario gives that no project can draw on (a province with a local
-    budget and no project it may pay): rows of their own, nothing allocated, all of it left,
-    named as the model would name them."""
-    years: list[int | None] = list(sc.years) or [None]
-    suffix = {y: "" if y is None else f":{y}" for y in years}
-    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
-    wanted = [(f"budget:central{suffix[y]}", sc.budget("central", year=y)) for y in years]
-    wanted += [(f"budget:local:{p}{suffix[y]}", sc.budget("local", p, y))
-               for p in provinces for y in years]
-    missing = [(n, b) for n, b in wanted if n not in named]
-    return pd.DataFrame({"name": [n for n, _b in missing], "family": "budget", "sense": "<=",
-                         "rhs": [float(b) for _n, b in missing], "activity": 0.0,
-                         "shadow_price": 0.0})
-
-
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
     g = alloc.groupby(key, sort=True)
     out = pd.DataFrame({
@@ -393,7 +378,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "by_category": by_category.to_dict("records"),
         "by_region": by_region.to_dict("records"),
         **top_slice_lines(sc),
-        "money_left": _money_left(result, alloc),
+        "money_left": budgets_left(result, alloc),
         "warnings": [w if isinstance(w, dict) else warning_record(w) for w in warnings or []],
         "timings_s": timings or {},
         "scenario": sc.resolved(),
@@ -408,18 +393,6 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
             "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
     })
-
-
-def _money_left(result: Result, alloc: pd.DataFrame) -> list[dict[str, Any]]:
-    """summary.json's `money_left`: each budget with money left and what holds back the
-    projects that could use it (`analysis.holdback.money_left`)."""
-    model = result.model
-    if not result.status.has_solution:
-        return []
-    status = alloc.set_index("project_id")["status"].reindex(
-        model.projects["project_id"]).fillna("").to_numpy(object)
-    idle = idle_budget_rows(model.scenario, set(model.lp.row_names))
-    return money_left(result, status, list(zip(idle["name"], idle["rhs"], strict=True)))
 
 
 def rules_provenance(model) -> dict[str, Any]:
