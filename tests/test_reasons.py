@@ -114,8 +114,10 @@ def test_every_reason_template(make_case, backend: str) -> None:
         assert table.loc[pid, "reason"] == reason, pid
 
 
-def test_reason_names_the_fund_that_pays_most(make_case) -> None:
-    """A project both funds pay, mostly from local money: the cap cited is the local one."""
+def test_reason_cites_the_cap_that_binds_the_total(make_case) -> None:
+    """A project both funds pay, mostly from local money: the cap cited is the one that binds its
+    total (central, 240), and the local fund's own lower cap (200) is said as that fund's alone —
+    not the local cap as if it were the project's (it receives 240, above 200)."""
     projects = [{"project_id": "B", "name": "B", "province": "Sơn La",
                  "category": "pollution_treatment", "total_cost": 800, "appraisal": 90,
                  "funds": "both"},
@@ -131,5 +133,7 @@ def test_reason_names_the_fund_that_pays_most(make_case) -> None:
     # B: local cap min(0.25·800, 250) = 200, central cap 240; total cap 240. Sơn La's 200 goes
     # to B (only B can use it), central tops B up by 40 and gives C the remaining 300 (its cap)
     assert table.loc["B", ["central", "local"]].tolist() == pytest.approx([40, 200])
-    assert table.loc["B", "reason"] == ("funded in full (central 40, local 200); cap: 25% of "
-                                        "cost (scenario rate override for Sơn La)")
+    assert table.loc["B", "reason"] == (
+        "funded in full (central 40, local 200); cap: 30% of cost (TTLT 26/2014/TTLT-BTC-BCT; the "
+        f"latest published level, the level in force is not known){LOW}; local funds alone — cap: "
+        "25% of cost (scenario rate override for Sơn La)")

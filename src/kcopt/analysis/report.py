@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from kcopt._version import __version__
-from kcopt.analysis.wording import describe_row
+from kcopt.analysis.holdback import (
+    budgets_left,
+    columns_with_room,
+    holding_matrix,
+    holding_rows,
+    idle_budget_rows,
+    priced_rows,
+)
+from kcopt.analysis.wording import holding_phrase
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
@@ -54,27 +62,6 @@ def target_shares(result: Result) -> dict[int, tuple[float, float]]:
                 counted = float(act[i]) + offset
                 out[i] = (t.share, counted / base if base > 1e-9 else float("nan"))
     return out
-
-
-def _limiting_phrases(lp, pi: np.ndarray, labels: dict[str, str]) -> dict[int, str]:
-    """Row → planner phrase. A `total:` row only carries the price of the share targets that
-    measure against that total, so it is named after them."""
-    phrases: dict[int, str] = {}
-    A = lp.A.tocsc()
-    for i, name in enumerate(lp.row_names):
-        if not name.startswith("total:"):
-            continue
-        t_col = lp.col_names.index(name) if name in lp.col_names else -1
-        if t_col < 0:
-            continue
-        col = A[:, t_col]
-        users = [r for r in col.indices if r != i and abs(pi[r]) > 1e-12]
-        if users:
-            phrases[i] = _(" and ").join(
-                _("{constraint} binding").format(constraint=describe_row(
-                    lp.row_names[r], lp.row_upper[r], labels=labels))
-                for r in users)
-    return phrases
 
 
 def allocation_table(result: Result) -> pd.DataFrame:
@@ -128,27 +115,11 @@ def allocation_table(result: Result) -> pd.DataFrame:
     return out
 
 
-def _column_argmax(C) -> tuple[np.ndarray, np.ndarray]:
-    """Row index and value of the largest entry in each column of a CSC matrix (−1, 0 when
-    the column is empty), vectorised: sort each column's entries by value, take the first."""
-    n = C.shape[1]
-    counts = np.diff(C.indptr)
-    col_of = np.repeat(np.arange(n), counts)
-    order = np.lexsort((-C.data, col_of))
-    has = counts > 0
-    first = C.indptr[:-1][has]
-    best = np.full(n, -1)
-    value = np.zeros(n)
-    best[has] = C.indices[order][first]
-    value[has] = C.data[order][first]
-    return best, value
-
-
 def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
                                                           np.ndarray]:
-    """What limits each project not funded in full, in words (the binding rows that price its
-    money highest); per project, the objective value of its money and what that money earns at
-    the margin (infinite without prices)."""
+    """What limits each project not funded in full, in words: the binding rows its money would
+    tighten (`analysis.holdback`), the one charging the most first; per project, the objective
+    value of its money and what that money earns at the margin (infinite without prices)."""
     model = result.model
     lp = model.lp
     n = len(model.projects)
@@ -156,23 +127,23 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
     cost_per_project = np.zeros(n)
     priced = np.full(n, np.inf)  # what the money a project would use earns at the margin
     xcols = model.x_columns
-    if result.shadow_price is not None:
-        pi = np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
-        best, best_val = _column_argmax(lp.A.tocsc().multiply(pi[:, None]).tocsc())
-        price = lp.A.T @ pi  # (Aᵀπ)_j: the value of the resources column j uses
+    held = holding_matrix(result)
+    if held is not None and result.shadow_price is not None:
+        pi = priced_rows(result)
         labels = {t.name: t.label for t in model.scenario.targets if t.label}
-        phrases = _limiting_phrases(lp, pi, labels)
-        cols = xcols[best_val[xcols] > 1e-12]
-        # only projects not funded in full are told what limits them
+        # only projects not funded in full are told what limits them, and only by the rows
+        # that hold back a column with room left (a column at its bound is held by its cap)
         told = (status == "partial") | (status == "unfunded")
-        cols = cols[told[model.col_project[cols]]]
-        for j in cols.tolist():
-            i = int(best[j])
-            if i not in phrases:
-                phrases[i] = describe_row(lp.row_names[i], lp.row_upper[i], labels=labels)
-            owner = limiting.setdefault(int(model.col_project[j]), [])
-            if phrases[i] not in owner:
-                owner.append(phrases[i])
+        room = columns_with_room(result)
+        room = room[told[model.col_project[room]]]
+        words: dict[int, str] = {}
+        for p, rows in holding_rows(held, room, model.col_project[room]).items():
+            for i in rows:
+                if i not in words:
+                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
+                                              lp.row_upper[i], pi[i], labels)
+            limiting[p] = list(dict.fromkeys(words[i] for i in rows))
+        price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]
         order = np.argsort(-gap)  # largest gaps first, so the smallest is written last
@@ -181,6 +152,38 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
     else:
         np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
     return limiting, cost_per_project, priced
+
+
+def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
+               texts: dict[Any, str], lang: str) -> str:
+    """The cap of a project funded in full, in words: the cap that binds its total — the larger
+    of its funds' caps (the paying fund's own when they are equal) — and, when both funds pay
+    and the other fund's cap is lower, that fund's own cap too."""
+    cap = caps.cap[p]
+    bind = k if np.isnan(cap[1 - k]) or cap[k] >= cap[1 - k] - 1e-9 else 1 - k
+    funds = [bind]
+    if two and not np.isnan(cap[1 - bind]) and cap[1 - bind] < cap[bind] - 1e-9:
+        funds.append(1 - bind)
+    words = []
+    for f in funds:
+        key = (p, f, lang, float(other))  # the words depend on the support received elsewhere
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = describe_cap(caps, p, f, other)
+        words.append(text)
+    if len(words) == 2 and words[1]:
+        words[1] = _("{fund} funds alone — {cap}").format(fund=fund_name(FUNDS[funds[1]]),
+                                                         cap=words[1])
+    return "; ".join(w for w in words if w)
+
+
+def _digits_apart(value: float, worth: float) -> int:
+    """Significant digits enough for two different amounts to read different: 3, or more when
+    '1,68 below 1,68' would say a thing the reader cannot see."""
+    digits = 3
+    while digits < 9 and np.isfinite(worth) and sig(value, digits) == sig(worth, digits):
+        digits += 1
+    return digits
 
 
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
@@ -216,10 +219,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                 if two else funded_from[k])
         if must[p]:
             text = _("must fund: {reason}").format(reason=text)
-        key = (p, k, lang, float(other[p]))
-        cap_text = cap_texts.get(key)
-        if cap_text is None:
-            cap_text = cap_texts[key] = describe_cap(caps, p, k, other[p])
+        cap_text = _cap_words(caps, p, k, two, other[p], cap_texts, lang)
         reasons[p] = f"{text}; {cap_text}" if cap_text else text
     for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
         why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
@@ -230,9 +230,11 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             reasons[p] = _("score 0 under the scenario's priority weights")
         elif p in limiting:
             value, worth = cost_per_project[p] * 1000, priced[p] * 1000
+            digits = _digits_apart(value, worth)
             compare = (_("; it would earn {value} points per {thousand} million, below the "
                          "{worth} that money earns at the margin").format(
-                             value=sig(value), thousand=num(1000), worth=sig(worth))
+                             value=sig(value, digits), thousand=num(1000),
+                             worth=sig(worth, digits))
                        if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
             reasons[p] = _("not funded: {why}").format(
                 why=_(" and ").join(limiting[p])) + compare
@@ -256,6 +258,10 @@ def constraint_table(result: Result) -> pd.DataFrame:
     # within a solver's relative tolerance, not within 1e-6 million
     sizes = [abs(lp.A) @ np.abs(result.x) if result.x is not None else np.zeros(lp.shape[0])]
     rows.append(frame)
+    idle = idle_budget_rows(model.scenario, set(lp.row_names))
+    if len(idle):
+        rows.append(idle)
+        sizes.append(np.zeros(len(idle)))
     bound_cols = np.flatnonzero(np.array([bool(b) for b in model.bound_names]))
     if len(bound_cols):
         x = result.x if result.x is not None else np.full(lp.shape[1], np.nan)
@@ -357,6 +363,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "by_category": by_category.to_dict("records"),
         "by_region": by_region.to_dict("records"),
         **top_slice_lines(sc),
+        "money_left": budgets_left(result, alloc),
         "warnings": [w if isinstance(w, dict) else warning_record(w) for w in warnings or []],
         "timings_s": timings or {},
         "scenario": sc.resolved(),

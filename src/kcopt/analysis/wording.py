@@ -12,7 +12,7 @@ from typing import Any
 
 from kcopt.core.geo import load_geography
 from kcopt.core.vocabulary import CRITERIA_LABELS, criterion_label
-from kcopt.core.words import N_, _, fixed, get_language, num, pct
+from kcopt.core.words import N_, _, fixed, get_language, ngettext, num, pct
 from kcopt.model.constraints import budget_parts
 from kcopt.rules.rates import load_rules
 
@@ -143,6 +143,26 @@ def describe_row(name: str, rhs: float, binding: bool = True,
         return _("policy target '{target}' for {province}").format(target=target,
                                                                    province=province)
     return _("policy target '{target}'").format(target=target)
+
+
+def holding_phrase(name: str, family: str, rhs: float, price: float,
+                   labels: dict[str, str] | None = None, count: int = 1) -> str:
+    """A binding row that holds a project (or `count` projects) back, in words: a policy
+    target's maximum reached (price > 0: its upper side binds) or its minimum only just met
+    (price < 0: funding the project would take the share below it); any other row as
+    `describe_row` says it (a budget "fully allocated")."""
+    if family != "target":
+        return describe_row(name, rhs, labels=labels)
+    target, _sep, province = name.partition(":")
+    target = (labels or {}).get(target, target)
+    if price > 0:
+        return (_("the maximum '{target}' for {province} is reached") if province else
+                _("the maximum '{target}' is reached")).format(target=target, province=province)
+    lower = ngettext("this project would lower the share", "these projects would lower the share",
+                     count)
+    return (_("the minimum '{target}' for {province} is only just met ({lower})") if province
+            else _("the minimum '{target}' is only just met ({lower})")).format(
+        target=target, province=province, lower=lower)
 
 
 # -- policy targets --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kcopt.present.htmlpage import (
     swatch_html,
     table_html,
 )
+from kcopt.present.moneyleft import money_left_html
 from kcopt.present.views import STATUS_LABELS, Outcome, breakdown, outcome
 
 if TYPE_CHECKING:
@@ -266,7 +267,6 @@ def _constraints(o: Outcome) -> str:
     # figures from the plan's own constraints.csv (its allocation's activities and prices);
     # the sensitivity run adds only how far each price holds
     table = _plan_constraints(cons, ranging)
-    value_col = "activity"
     budgets = table[table["family"] == "budget"].copy()
     budgets["price"] = pd.to_numeric(budgets["shadow_price"], errors="coerce").fillna(0) * 1000
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
@@ -291,19 +291,7 @@ def _constraints(o: Outcome) -> str:
     else:
         body.append("<p>" + _("Prices hold within the range shown; beyond it the next project "
                               "enters or leaves and the price changes.") + "</p>")
-    slack = budgets[~budgets["binding"]].copy()
-    if len(slack):
-        slack["left"] = slack["rhs"] - pd.to_numeric(slack[value_col], errors="coerce")
-        slack = slack.sort_values("left", ascending=False)
-        body.append(f"<h3>{bi('Ngân sách còn dư', 'Budgets with money left')}</h3>"
-                    "<p>" + _("No eligible project left in these provinces could use the "
-                              "remaining local money (local funds pay only for projects in "
-                              "their own province).") + "</p>")
-        body.append(table_html(slack, [
-            ("Ngân sách / budget", lambda r: esc(budget_label(str(r["name"]))), False),
-            ("Mức / amount", lambda r: money(r["rhs"]), True),
-            ("Còn dư / left", lambda r: money(r["left"]), True),
-        ]))
+    body.append(money_left_html(o, budgets))
     body.append(_targets(o, table))
     return _section("constraints", "".join(body))
 

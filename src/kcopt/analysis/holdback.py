@@ -1,0 +1,185 @@
+"""What holds a project back: the binding rows whose price its money would pay, and no others.
+
+A share target measures against an auxiliary total T (the `total:<fund>[:year]` rows read
+`Σ w·x − T = 0`), so funding a project moves a share row twice: directly, when the target counts
+the project, and through T. Its effective coefficient in row r is `a[r,j] + a[r,T]·w_j`. With the
+prices normalised as the solvers give them (a binding ≤ row has π ≥ 0, a binding ≥ row π ≤ 0),
+funding column j tightens row r exactly when `a_eff[r,j]·π_r > 0`. A row where that product is
+negative would loosen if the project were funded (a training-share cap, for a project that is not
+training): such a row is never what holds the project back.
+
+Mathematical formulation::
+
+    A_eff = A + A[:, T]·S,   S[t, j] = a[row_t, j] / (−a[row_t, T_t])   (T substituted)
+    holds[r, j] = A_eff[r, j]·π_r   where it is > 0 and row r is at the bound π prices
+
+The total rows drop out of A_eff (their own coefficients cancel), so a reason never names them.
+The same rows say why a budget has money left (`money_left`, summary.json's `money_left`), and
+`idle_budget_rows` gives the budgets no project may draw on their row in constraints.csv.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from kcopt.inputs.scenario import Scenario
+from kcopt.model.program import LinearProgram
+from kcopt.solvers.solve import Result
+
+PRICE_TOL = 1e-12  # a price below this is a solver's zero
+BIND_TOL = 1e-6  # relative to the row's own size, as constraints.csv's `binding`
+
+
+def effective_matrix(lp: LinearProgram) -> sp.csr_matrix:
+    """The constraint matrix with every auxiliary total substituted by its definition: column
+    j's coefficient in row r counts what funding j does to r through the totals it enters;
+    the total rows and the total columns are zero."""
+    A = lp.A.tocsr()
+    row_of = {n: i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "total"}
+    pairs = [(row_of[n], j) for j, n in enumerate(lp.col_names) if n in row_of]
+    if not pairs:
+        return A
+    rows = np.array([r for r, _c in pairs])
+    cols = np.array([c for _r, c in pairs])
+    own = np.asarray(A[rows, cols]).ravel()  # −1 as the builder writes it
+    definition = sp.diags(-1.0 / own) @ A[rows, :]  # T_t = Σ_j S[t, j]·x_j
+    out = (A + A[:, cols] @ definition).tocsr()
+    out.data[np.abs(out.data) < 1e-15] = 0.0
+    out.eliminate_zeros()
+    return out
+
+
+def priced_rows(result: Result) -> np.ndarray:
+    """Each row's price where the row sits at the bound that price belongs to; 0 elsewhere (a
+    price on a row with room is a solver's rounding, not a limit)."""
+    lp = result.model.lp
+    if result.shadow_price is None:
+        return np.zeros(lp.shape[0])
+    pi = np.where(np.abs(result.shadow_price) > PRICE_TOL, result.shadow_price, 0.0)
+    if result.row_activity is None or result.x is None:
+        return pi
+    act = result.row_activity
+    size = np.maximum(1.0, abs(lp.A) @ np.abs(result.x))
+    with np.errstate(invalid="ignore"):
+        at_upper = np.isfinite(lp.row_upper) & (
+            lp.row_upper - act <= BIND_TOL * np.maximum(size, np.abs(lp.row_upper)))
+        at_lower = np.isfinite(lp.row_lower) & (
+            act - lp.row_lower <= BIND_TOL * np.maximum(size, np.abs(lp.row_lower)))
+    return np.where(((pi > 0) & at_upper) | ((pi < 0) & at_lower), pi, 0.0)
+
+
+def holding_matrix(result: Result) -> sp.csc_matrix | None:
+    """Rows × columns: what each binding row charges a unit of each column, kept only where
+    funding the column would tighten the row (None without prices)."""
+    if result.shadow_price is None:
+        return None
+    pi = priced_rows(result)
+    charged = sp.csr_matrix(effective_matrix(result.model.lp).multiply(pi[:, None]))
+    charged.data[charged.data <= PRICE_TOL * 1e-3] = 0.0
+    charged.eliminate_zeros()
+    return charged.tocsc()
+
+
+def columns_with_room(result: Result) -> np.ndarray:
+    """Support columns below their own upper bound: money a row could be holding back (a column
+    at its bound is held by that bound, its fund's cap, whatever the rows' prices)."""
+    model, lp = result.model, result.model.lp
+    xs = model.x_columns
+    if result.x is None:
+        return xs
+    upper = lp.col_upper[xs]
+    room = result.x[xs] < upper - 1e-7 * np.maximum(1.0, np.abs(np.where(
+        np.isfinite(upper), upper, 0.0)))
+    return xs[room]
+
+
+def holding_rows(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
+                 ) -> dict[int, list[int]]:
+    """Owner (a project, a budget row …) → the rows holding back any of its columns `cols`
+    (`owners[k]` owns `cols[k]`), the row charging the most first."""
+    if not len(cols):
+        return {}
+    part = held[:, cols].tocoo()
+    if not part.nnz:
+        return {}
+    who = np.asarray(owners)[part.col]
+    pairs, where = np.unique(np.column_stack([who, part.row]), axis=0, return_inverse=True)
+    charge = np.bincount(where.ravel(), weights=part.data, minlength=len(pairs))
+    order = np.lexsort((-charge, pairs[:, 0]))
+    out: dict[int, list[int]] = {}
+    for owner, row in pairs[order].tolist():
+        out.setdefault(int(owner), []).append(int(row))
+    return out
+
+
+def money_left(result: Result, status: np.ndarray,
+               idle: list[tuple[str, float]] | None = None) -> list[dict[str, object]]:
+    """Every budget with money left (not binding, as `constraints.csv` judges it), and why:
+    how many projects it may pay, which of them could take more of it (not funded in full,
+    their column from this budget below its own cap) and the binding rows holding those back.
+    `idle` adds the budgets no project may draw on (name, amount), as `constraints.csv` lists
+    them.
+
+    Each record: `{name, budget, allocated, left, projects, waiting: [ids], held_by: [rows]}`
+    — row names, so the report words them in its own language."""
+    model, lp = result.model, result.model.lp
+    if result.x is None:
+        return []
+    ids = model.projects["project_id"].to_numpy().astype(str)
+    act = lp.A @ result.x
+    size = abs(lp.A) @ np.abs(result.x)
+    A = lp.A.tocsr()
+    held = holding_matrix(result)
+    room = np.zeros(lp.shape[1], dtype=bool)
+    room[columns_with_room(result)] = True
+    open_ = (status == "partial") | (status == "unfunded")
+    out: list[dict[str, object]] = []
+    for i in (i for i, f in enumerate(lp.row_family) if f == "budget"):
+        budget = float(lp.row_upper[i])
+        left = budget - float(act[i])
+        if left <= BIND_TOL * max(1.0, abs(budget), float(size[i])):
+            continue
+        cols = A.indices[A.indptr[i]:A.indptr[i + 1]]
+        waiting = cols[room[cols] & open_[model.col_project[cols]]]
+        rows = holding_rows(held, waiting, np.zeros(len(waiting), dtype=int)).get(0, []) \
+            if held is not None else []
+        out.append({"name": lp.row_names[i], "budget": budget, "allocated": float(act[i]),
+                    "left": left, "projects": len(np.unique(model.col_project[cols])),
+                    "waiting": sorted(set(ids[model.col_project[waiting]].tolist())),
+                    "held_by": [lp.row_names[r] for r in rows]})
+    out += [{"name": name, "budget": float(amount), "allocated": 0.0, "left": float(amount),
+             "projects": 0, "waiting": [], "held_by": []}
+            for name, amount in idle or [] if amount > BIND_TOL * max(1.0, amount)]
+    return out
+
+
+def idle_budget_rows(sc: Scenario, named: set[str]) -> pd.DataFrame:
+    """The budgets the scenario gives that no project can draw on (a province with a local
+    budget and no project it may pay): rows of their own, nothing allocated, all of it left,
+    named as the model would name them."""
+    years: list[int | None] = list(sc.years) or [None]
+    suffix = {y: "" if y is None else f":{y}" for y in years}
+    provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
+    wanted = [(f"budget:central{suffix[y]}", sc.budget("central", year=y)) for y in years]
+    wanted += [(f"budget:local:{p}{suffix[y]}", sc.budget("local", p, y))
+               for p in provinces for y in years]
+    missing = [(n, b) for n, b in wanted if n not in named]
+    return pd.DataFrame({"name": [n for n, _b in missing], "family": "budget", "sense": "<=",
+                         "rhs": [float(b) for _n, b in missing], "activity": 0.0,
+                         "shadow_price": 0.0})
+
+
+def budgets_left(result: Result, alloc: pd.DataFrame) -> list[dict[str, Any]]:
+    """summary.json's `money_left`: each budget with money left and what holds back the
+    projects that could use it (`money_left`)."""
+    model = result.model
+    if not result.status.has_solution:
+        return []
+    status = alloc.set_index("project_id")["status"].reindex(
+        model.projects["project_id"]).fillna("").to_numpy(object)
+    idle = idle_budget_rows(model.scenario, set(model.lp.row_names))
+    return money_left(result, status, list(zip(idle["name"], idle["rhs"], strict=True)))
