@@ -66,8 +66,9 @@ def test_a_changed_amount_is_named_with_its_cell(demo_out: Path, tmp_path: Path,
 
 def test_circular_and_reversed_subtotals_are_named(demo_out: Path, tmp_path: Path,
                                                    libreoffice) -> None:
-    """A subtotal that holds its own cell (a circular reference) and one over a reversed range:
-    both named by cell, and the circular one shows LibreOffice's error too."""
+    """A subtotal that holds its own cell and one over a reversed range: both named by cell, with
+    the figure that no longer sums its block; a SUM holding its own cell (a circular reference,
+    which SUBTOTAL is spared since it skips subtotals) shows LibreOffice's error, named too."""
     folder = _copy(demo_out, tmp_path)
     path = folder / "annex.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -80,11 +81,17 @@ def test_circular_and_reversed_subtotals_are_named(demo_out: Path, tmp_path: Pat
     last.value = f"=SUBTOTAL(9,{last.column_letter}{last.row - 1}:{last.column_letter}" \
                  f"{last.row - 5})"
     wb.save(path)
+    book = openpyxl.load_workbook(folder / "allocation.xlsx")
+    book[SHEETS["province"]]["G5"].value = "=SUM(G5:G6)"
+    book.save(folder / "allocation.xlsx")
     check = check_documents(folder, office=libreoffice)
-    assert any(d.cell == first.coordinate and "own cell" in d.what
-               for d in check.disagreements)
-    assert any(d.cell == last.coordinate and "reversed" in d.what for d in check.disagreements)
-    assert any(d.cell == first.coordinate and "error" in d.what for d in check.disagreements)
+    said = [(d.cell, d.what) for d in check.disagreements]
+    assert any(c == first.coordinate and "own cell" in w for c, w in said)
+    assert any(c == first.coordinate and "project rows" in w for c, w in said)
+    assert any(c == last.coordinate and "reversed" in w for c, w in said)
+    circular = [d.what for d in check.disagreements
+                if d.document == "allocation.xlsx" and d.cell == "G5"]
+    assert any("own cell" in w for w in circular) and any("error" in w for w in circular)
 
 
 def test_cli_exit_codes(demo_out: Path, tmp_path: Path) -> None:
@@ -101,6 +108,6 @@ def test_cli_exit_codes(demo_out: Path, tmp_path: Path) -> None:
     bad = runner.invoke(app, ["--lang", "en", "check-documents", str(folder)])
     assert bad.exit_code == 1, bad.output
     assert "D5" in bad.output and "disagree" in bad.output
-    vi = runner.invoke(app, ["check-documents", str(folder), "--show", "1"])
+    vi = runner.invoke(app, ["--lang", "vi", "check-documents", str(folder), "--show", "1"])
     assert vi.exit_code == 1
     assert "không khớp" in vi.output
