@@ -52,7 +52,9 @@ EXPECTED = {
                      "(Decree 32/2024/NĐ-CP Art. 26.1)"),
     "F6": ("funded", "funded in full (central 140, local 100); cap: 30% of cost "
                      "(TTLT 26/2014/TTLT-BTC-BCT; the latest published level, the level in "
-                     f"force is not known){LOW}"),
+                     f"force is not known){LOW}; 140 million of it from central funds: its "
+                     "own local funds have no room left (local budget of Sơn La fully "
+                     "allocated)"),
     "M1": ("funded", f"must fund: funded in full from central funds; cap: 50% of cost ({MACH})"),
     "PART": ("partial", "partly funded (50% of its cap): central budget (1,890 million) fully "
                         "allocated; it is the marginal project"),
@@ -132,4 +134,6 @@ def test_reason_names_the_fund_that_pays_most(make_case) -> None:
     # to B (only B can use it), central tops B up by 40 and gives C the remaining 300 (its cap)
     assert table.loc["B", ["central", "local"]].tolist() == pytest.approx([40, 200])
     assert table.loc["B", "reason"] == ("funded in full (central 40, local 200); cap: 25% of "
-                                        "cost (scenario rate override for Sơn La)")
+                                        "cost (scenario rate override for Sơn La); 40 "
+                                        "million of it from central funds: its own local "
+                                        "funds may pay at most 200 million for it")

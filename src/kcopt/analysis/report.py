@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt._version import __version__
+from kcopt.analysis.fundnotes import second_fund_notes
 from kcopt.analysis.wording import describe_row
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
@@ -101,6 +102,8 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status[open_ & (total <= 1e-6)] = "unfunded"
     if result.status.has_solution:
         reason[open_] = _reasons(result, money, status, fraction)[open_]
+        for p, note in second_fund_notes(result, money, status).items():
+            reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
         "province": frame["province"], "region": frame["region"],

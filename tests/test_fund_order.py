@@ -1,0 +1,193 @@
+"""Which fund pays (docs/contract.md §10): a project's own level's fund first, the other fund
+only where the project may take it and its own fund has no room (or a co-financing rule asks
+for it); the order is part of the model, so a change that does not touch a project's fund
+leaves its split alone; `fund_order:` changes the order.
+
+The three projects of Hà Nội (local budget 800, co-financing at least 20% local) may each be
+paid by both funds. Machinery pays 50% of cost up to 300 million, pollution_treatment 30% up to
+300: every cap is 300, and the three (1.200 million asked) cannot all be funded from local
+money alone. Scores are appraisal / 100 (weights {appraisal: 1}), total_score objective.
+
+- HN-01 central level, appraisal 67;  HN-02 local level, 86;  HN-03 central level, 50.
+
+Own fund first, central 4.000 (or 600 — central uses 480 of it, so the cut is not binding):
+HN-01 = 240 KCQG + 60 KCĐP, HN-03 = 240 + 60 (the 20% co-financing), HN-02 = 300 KCĐP;
+local uses 420 of 800. Central 400 (binding): 80 of the central-level money must move to
+local; HN-03, the lower score, takes it: HN-03 = 160 + 140, HN-01 keeps 240 + 60.
+Before the order was part of the model, HiGHS paid HN-01 300 from local money while 3.760 of
+KCQG sat idle, and cutting the idle central budget to 600 moved HN-02 and HN-03.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kcopt
+from conftest import solve_case
+from kcopt.solvers.solve import normalise_duals, run_backend
+
+HN = "Hà Nội"
+
+
+def hanoi(**extra: Any) -> list[dict[str, Any]]:
+    def p(pid: str, level: str, category: str, cost: float, appraisal: float) -> dict[str, Any]:
+        return {"project_id": pid, "name": f"Đề án {pid}", "province": HN, "category": category,
+                "total_cost": cost, "appraisal": appraisal, "level": level, "funds": "both",
+                **extra}
+    return [p("HN-01", "central", "pollution_treatment", 1500, 67),
+            p("HN-02", "local", "pollution_treatment", 1000, 86),
+            p("HN-03", "central", "machinery", 900, 50)]
+
+
+def keys(central: float, **more: Any) -> dict[str, Any]:
+    return {"budgets": {"central": central, "local": {HN: 800}}, "objective": "total_score",
+            "weights": {"appraisal": 1}, "cofinancing": {"local_match_min": 0.2}, **more}
+
+
+def split(result: kcopt.Result) -> dict[str, tuple[float, float]]:
+    table = kcopt.allocation_table(result)
+    return {r.project_id: (round(r.central, 6) + 0.0, round(r.local, 6) + 0.0)
+            for r in table.itertuples()}
+
+
+OWN_FIRST = {"HN-01": (240.0, 60.0), "HN-02": (0.0, 300.0), "HN-03": (240.0, 60.0)}
+
+
+@pytest.mark.parametrize("central", [4000, 600])
+def test_central_level_projects_are_paid_from_central_money_while_it_has_room(
+        make_case, backend: str, central: float) -> None:
+    """Symptom 1 of issue #23: central-level projects paid from provincial money while KCQG
+    sits idle. Own fund first, each central-level project takes only the co-financing share
+    (20%) from local money and the local-level one none from central."""
+    result = solve_case(make_case(hanoi(), keys(central)), backend)
+    assert result.objective == pytest.approx(0.67 + 0.86 + 0.50, rel=1e-9)
+    assert split(result) == OWN_FIRST
+
+
+def test_cutting_a_budget_that_does_not_bind_moves_no_split(make_case, backend: str) -> None:
+    """Symptom 2 of issue #23: central 4.000 → 600 (480 used) changed who pays HN-02 and
+    HN-03. Now every project keeps its split; the binding cut to 400 moves only the
+    lower-scored central-level project's money (HN-03: 160 + 140)."""
+    before = split(solve_case(make_case(hanoi(), keys(4000)), backend))
+    after = split(solve_case(make_case(hanoi(), keys(600)), backend))
+    assert after == before
+    binding = split(solve_case(make_case(hanoi(), keys(400)), backend))
+    assert binding == {**OWN_FIRST, "HN-03": (160.0, 140.0)}
+
+
+def test_backends_agree_on_the_split_where_a_fund_is_short(make_case) -> None:
+    """Central 400 binds: which central-level project takes local money is the order's
+    choice (the lower score), not the solver's — HiGHS and CBC give the same split."""
+    from conftest import require_backend
+
+    require_backend("cbc")
+    sc = make_case(hanoi(), keys(400))
+    highs, cbc = solve_case(sc, "highs"), solve_case(sc, "cbc")
+    assert split(highs) == split(cbc)
+    assert highs.objective == pytest.approx(cbc.objective, rel=1e-6)
+
+
+@pytest.mark.parametrize(("order", "expected"), [
+    ("central_first", {"HN-01": (240.0, 60.0), "HN-02": (240.0, 60.0), "HN-03": (240.0, 60.0)}),
+    # local first: 800 of local money for 900 of support; HN-03 (lowest score) takes 100 KCQG
+    ("local_first", {"HN-01": (0.0, 300.0), "HN-02": (0.0, 300.0), "HN-03": (100.0, 200.0)}),
+])
+def test_fund_order_key_changes_the_order(make_case, backend: str, order: str,
+                                          expected: dict[str, tuple[float, float]]) -> None:
+    result = solve_case(make_case(hanoi(), keys(4000, fund_order=order)), backend)
+    assert split(result) == expected
+    assert result.model.scenario.resolved()["fund_order"] == order
+
+
+def test_mip_and_multi_year_plans_keep_the_order(make_case, backend: str) -> None:
+    """All-or-nothing projects (a MIP) over two plan years, HN-01 and HN-03 starting in 2027:
+    the same own-first splits, paid in each project's start year."""
+    starts = {"HN-01": 2027, "HN-02": 2026, "HN-03": 2027}
+    projects = [dict(p, all_or_nothing=1, year=starts[p["project_id"]]) for p in hanoi()]
+    result = solve_case(make_case(projects, keys(4000, years=[2026, 2027])), backend)
+    assert result.model.mip
+    assert split(result) == OWN_FIRST
+
+
+def test_the_score_and_its_prices_are_the_first_solves(make_case) -> None:
+    """The split program changes neither the objective nor the shadow prices: both are the
+    score program's, read at the allocation reported (demo: the two splits it moves)."""
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    first = run_backend(model.lp, sc.solver)
+    result = kcopt.solve(model)
+    assert first.x is not None and result.x is not None and first.row_dual is not None
+    assert result.objective == pytest.approx(first.objective, rel=1e-12)
+    assert model.lp.cost @ result.x == pytest.approx(first.objective, rel=1e-12)
+    prices, _reduced = normalise_duals(model.lp, first.x, first.row_dual)
+    assert result.shadow_price == pytest.approx(prices, abs=1e-9)
+    assert not np.allclose(first.x, result.x)  # the demo's split did move
+    assert not [v for v in result.violations if v.startswith("!")]
+
+
+def test_the_reason_names_the_fund_and_why(make_case) -> None:
+    """HN-01's 60 from local money is the co-financing share; HN-03's 140 at central 400 is
+    that share and the central budget, used up."""
+    result = solve_case(make_case(hanoi(), keys(400)))
+    reasons = kcopt.allocation_table(result).set_index("project_id")["reason"]
+    assert reasons["HN-01"].endswith("60 million of it from local funds: the co-financing rule "
+                                     "asks for at least 20% of its support from local funds")
+    assert ("140 million of it from local funds: the co-financing rule asks for at least 20% "
+            "of its support from local funds and its own central funds have no room left "
+            "(central budget fully allocated)") in reasons["HN-03"]
+    assert "from central funds:" not in reasons["HN-02"] and "million of it" not in \
+        reasons["HN-02"]
+
+
+def test_the_reason_names_a_fund_cap(make_case) -> None:
+    """Local first, the local cap of HN-02 lowered to 100 by a rate override: the other 200
+    come from central money because local funds may pay at most 100 for it."""
+    override = [{"category": "pollution_treatment", "fund": "local", "province": HN,
+                 "rate": 0.1, "cap": 100}]
+    sc = make_case(hanoi()[1:2], keys(4000, fund_order="local_first",
+                                      rate_overrides=override, cofinancing={}))
+    reasons = kcopt.allocation_table(solve_case(sc)).set_index("project_id")["reason"]
+    assert reasons["HN-02"].endswith("200 million of it from central funds: local funds may "
+                                     "pay at most 100 million for it")
+
+
+def test_an_unknown_fund_order_is_an_error_listing_the_known_ones(make_case) -> None:
+    os.environ["KCOPT_LANG"] = "vi"
+    try:
+        kcopt.set_language("vi")
+        with pytest.raises(kcopt.InputError) as err:
+            make_case(hanoi(), keys(4000, fund_order="central"))
+        text = str(err.value)
+    finally:
+        os.environ["KCOPT_LANG"] = "en"
+    assert "fund_order" in text and "own_first, central_first, local_first" in text
+    assert "không có thứ tự nguồn kinh phí này" in text
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(appraisals=st.lists(st.integers(40, 99), min_size=3, max_size=3, unique=True),
+       local=st.sampled_from([300, 500, 800, 1200]), match=st.sampled_from([0.0, 0.2]),
+       levels=st.lists(st.sampled_from(["central", "local"]), min_size=3, max_size=3),
+       slack=st.floats(1, 3000))
+def test_property_a_budget_change_that_does_not_bind_moves_no_split(
+        make_case, appraisals: list[int], local: int, match: float, levels: list[str],
+        slack: float) -> None:
+    """Any three projects that both funds may pay: moving the central budget between two
+    amounts above what the plan uses changes no project's central and local money."""
+    projects = [dict(p, appraisal=a + 0.01 * i, level=lv)
+                for i, (p, a, lv) in enumerate(zip(hanoi(), appraisals, levels, strict=True))]
+    base = keys(4000, budgets={"central": 4000, "local": {HN: local}},
+                cofinancing={"local_match_min": match})
+    first = solve_case(make_case(projects, base))
+    used = kcopt.allocation_table(first)["central"].sum()
+    cut = dict(base, budgets={"central": float(used) + slack, "local": {HN: local}})
+    second = solve_case(make_case(projects, cut))
+    assert split(second) == split(first)
+
