@@ -24,6 +24,7 @@ import os
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -191,3 +192,46 @@ def test_property_a_budget_change_that_does_not_bind_moves_no_split(
     second = solve_case(make_case(projects, cut))
     assert split(second) == split(first)
 
+
+
+def test_compare_shows_a_change_of_fund(make_case, tmp_path) -> None:
+    """Central 4.000 → 400: every total stays, HN-03's money moves 80 from KCQG to KCĐP.
+    `kcopt compare` says so (it said "no project's support changed" and had no table by fund)
+    and writes the money of each fund by province; its words are Vietnamese by default."""
+    from typer.testing import CliRunner
+
+    from kcopt.cli import app
+
+    rich = kcopt.run(make_case(hanoi(), keys(4000)), out=tmp_path / "rich", plots=False)
+    poor = kcopt.run(make_case(hanoi(), keys(400)), out=tmp_path / "poor", plots=False)
+    cmp = kcopt.compare(rich, poor, labels=("4.000", "400"))
+    assert cmp.fund_changes()["project_id"].tolist() == ["HN-03"]
+    p = cmp.projects.set_index("project_id")
+    assert p.loc["HN-03", "change"] == "fund mix changed"
+    assert p.loc["HN-03", ["delta_central", "delta_local", "delta_total"]].tolist() == \
+        pytest.approx([-80, 80, 0])
+    funds = cmp.funds.set_index(["fund", "province"])
+    assert funds.loc[("central", "all provinces"), ["a", "b", "delta"]].tolist() == \
+        pytest.approx([480, 400, -80])
+    assert funds.loc[("local", HN), ["a", "b", "delta"]].tolist() == pytest.approx(
+        [420, 500, 80])
+    assert "No project's support changed." not in cmp.sentences
+    assert ("1 project(s) changed fund: −80 million VND of central money and +80 of local "
+            "money moved (1 of them with the same total support).") in cmp.sentences
+    assert any(s.startswith("HN-03 Đề án HN-03 (Hà Nội): same support 300 million VND, paid "
+                            "160 central and 140 local (was 240 and 60). Now: ")
+               for s in cmp.sentences)
+    assert "Local funds in Hà Nội: 420 → 500 (+80, +19.0%) million VND." in cmp.sentences
+    # a cut that does not bind: nothing moves, and that is what compare says
+    same = kcopt.compare(rich, kcopt.run(make_case(hanoi(), keys(600))))
+    assert not len(same.fund_changes()) and "No project's support changed." in same.sentences
+
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(app, ["--lang", "vi", "compare", str(tmp_path / "rich"),
+                                   str(tmp_path / "poor"), "-o", str(out), "--no-plots"])
+    assert res.exit_code == 0, res.output
+    written = pd.read_csv(out / "compare_funds.csv")
+    assert {"fund", "province", "a", "b", "delta"} <= set(written.columns)
+    assert written["delta"].abs().sum() == pytest.approx(4 * 80)
+    assert "1 đề án đổi nguồn kinh phí: kinh phí Trung ương thay đổi −80 triệu đồng" in res.output
+    assert "Theo nguồn kinh phí và tỉnh" in res.output
