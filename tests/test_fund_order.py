@@ -235,3 +235,12 @@ def test_compare_shows_a_change_of_fund(make_case, tmp_path) -> None:
     assert written["delta"].abs().sum() == pytest.approx(4 * 80)
     assert "1 đề án đổi nguồn kinh phí: kinh phí Trung ương thay đổi −80 triệu đồng" in res.output
     assert "Theo nguồn kinh phí và tỉnh" in res.output
+
+
+def test_a_what_if_keeps_the_order(make_case) -> None:
+    """`kcopt.resolve` (the app's warm re-solve) applies the same order: the idle central
+    budget cut to 600 leaves every split; cut to 400, HN-03 takes the local money."""
+    base = solve_case(make_case(hanoi(), keys(4000)))
+    assert split(kcopt.resolve(base, budgets={"central": 600})) == OWN_FIRST
+    assert split(kcopt.resolve(base, budgets={"central": 400})) == {
+        **OWN_FIRST, "HN-03": (160.0, 140.0)}
