@@ -244,3 +244,14 @@ def test_a_what_if_keeps_the_order(make_case) -> None:
     assert split(kcopt.resolve(base, budgets={"central": 600})) == OWN_FIRST
     assert split(kcopt.resolve(base, budgets={"central": 400})) == {
         **OWN_FIRST, "HN-03": (160.0, 140.0)}
+
+
+def test_round_to_keeps_the_order_in_multiples(make_case, backend: str) -> None:
+    """round_to: 25 — each fund's share a multiple of 25, so the 20% co-financing share of a
+    300 project is 75 (60 is no multiple): 225 + 75; central 405 binds (450 wanted) and HN-03,
+    the lower score, takes 50 more local money: 175 + 125."""
+    rich = solve_case(make_case(hanoi(), keys(4000, round_to=25)), backend)
+    assert split(rich) == {"HN-01": (225.0, 75.0), "HN-02": (0.0, 300.0),
+                           "HN-03": (225.0, 75.0)}
+    short = solve_case(make_case(hanoi(), keys(405, round_to=25)), backend)
+    assert split(short) == {**split(rich), "HN-03": (175.0, 125.0)}
