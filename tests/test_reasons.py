@@ -52,7 +52,9 @@ EXPECTED = {
                      "(Decree 32/2024/NĐ-CP Art. 26.1)"),
     "F6": ("funded", "funded in full (central 140, local 100); cap: 30% of cost "
                      "(TTLT 26/2014/TTLT-BTC-BCT; the latest published level, the level in "
-                     f"force is not known){LOW}"),
+                     f"force is not known){LOW}; 140 million of it from central funds: its "
+                     "own local funds have no room left (local budget of Sơn La fully "
+                     "allocated)"),
     "M1": ("funded", f"must fund: funded in full from central funds; cap: 50% of cost ({MACH})"),
     "PART": ("partial", "partly funded (50% of its cap): central budget (1,890 million) fully "
                         "allocated; it is the marginal project"),
@@ -136,4 +138,5 @@ def test_reason_cites_the_cap_that_binds_the_total(make_case) -> None:
     assert table.loc["B", "reason"] == (
         "funded in full (central 40, local 200); cap: 30% of cost (TTLT 26/2014/TTLT-BTC-BCT; the "
         f"latest published level, the level in force is not known){LOW}; local funds alone — cap: "
-        "25% of cost (scenario rate override for Sơn La)")
+        "25% of cost (scenario rate override for Sơn La); 40 million of it from central funds: "
+        "its own local funds may pay at most 200 million for it")

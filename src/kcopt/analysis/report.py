@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt._version import __version__
+from kcopt.analysis.fundnotes import second_fund_notes
 from kcopt.analysis.holdback import (
     budgets_left,
     columns_with_room,
@@ -87,6 +88,8 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status[open_ & (total <= 1e-6)] = "unfunded"
     if result.status.has_solution:
         reason[open_] = _reasons(result, money, status, fraction)[open_]
+        for p, note in second_fund_notes(result, money, status).items():
+            reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
         "province": frame["province"], "region": frame["region"],

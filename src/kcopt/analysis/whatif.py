@@ -32,7 +32,7 @@ from kcopt.core.geo import load_geography
 from kcopt.inputs.scenario import Scenario
 from kcopt.model import Model, criteria_matrix, objective_coefficients, planner_scores
 from kcopt.model.constraints import budget_parts
-from kcopt.solvers.solve import Result, _result, solve
+from kcopt.solvers.solve import Result, _result, settle_funds, solve
 
 __all__ = ["resolve"]
 
@@ -226,4 +226,6 @@ def _solve_warm(model: Model, warm: _Warm) -> Result | None:
     raw.handle = None  # the instance stays with the chain's root; this record stays plain
     if raw.status != "optimal":
         return None  # let the full solve say why (infeasible, time limit) in its own words
-    return _result(model, raw)
+    result = _result(model, raw)
+    settle_funds(result, model.scenario.solver)  # prices stay the warm solve's: still optimal
+    return result

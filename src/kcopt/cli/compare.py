@@ -23,8 +23,10 @@ def compare_command(
 ) -> None:
     """What changed between two solved scenarios over the same projects.
 
-    Per project, province, region and content type, as tables (compare_*.csv), a chart
-    (compare.png) and a sentence per big change (compare.txt, also printed).
+    Per project, province, region and content type, and each fund by province (money moved
+    between KCQG and KCĐP is a change even when a project's total is the same), as tables
+    (compare_*.csv), a chart (compare.png) and a sentence per big change (compare.txt, also
+    printed).
 
     Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
     """
@@ -58,4 +60,13 @@ def compare_command(
             typer.echo(f"  {r[by]!s:<{width}}  {money(r['total_a']):>10} → "
                        f"{money(r['total_b']):>10}  {money(r['delta_total'], signed=True):>9}"
                        f"  {percent(r['delta_pct'], signed=True):>7}")
+    funds = cmp.funds[(cmp.funds["province"] == _("all provinces"))
+                      | (cmp.funds["delta"].abs() > 0.5)]
+    typer.echo("\n" + _("{title} (million VND): A = {a}, B = {b}").format(
+        title=_("By fund and province"), a=cmp.labels[0], b=cmp.labels[1]))
+    names = [f"{n}: {p}" for n, p in zip(funds["fund_name"], funds["province"], strict=True)]
+    width = max(len(n) for n in names)
+    for name, (a_, b_, d) in zip(names, funds[["a", "b", "delta"]].to_numpy(), strict=True):
+        typer.echo(f"  {name:<{width}}  {money(a_):>10} → {money(b_):>10}  "
+                   f"{money(d, signed=True):>9}")
     err("\n" + _("wrote {count} files to {folder}/").format(count=len(files), folder=folder))

@@ -13,7 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from kcopt.core.errors import InputError, Problem, UsageError
 from kcopt.core.language import check_language, set_scenario_language
@@ -37,7 +37,7 @@ SPEC: dict[str, Any] = {
     "budgets": {"central": object, "local": object, "growth": dict},
     "years": list, "groups": dict,
     "objective": str, "weights": dict, "regional_advantages": dict, "targets": list,
-    "cofinancing": {"local_match_min": float},
+    "cofinancing": {"local_match_min": float}, "fund_order": str,
     "rate_overrides": list, "regions": dict, "must_fund": list, "exclude": list,
     "mip": object,
     "solver": {"name": str, "time_limit": float, "mip_gap": float, "threads": int,
@@ -50,6 +50,8 @@ TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "
 SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
 OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
 Objective = Literal["total_score", "weighted_funds"]
+FundOrder = Literal["own_first", "central_first", "local_first"]
+FUND_ORDERS: tuple[str, ...] = get_args(FundOrder)  # which fund pays first (docs/contract.md §10)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Scenario:
     regional_advantages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
     local_match_min: float = 0.0
+    fund_order: FundOrder = "own_first"
     rate_overrides: tuple[RateOverride, ...] = ()
     regions: dict[str, str] = field(default_factory=dict)
     must_fund: tuple[str, ...] = ()
@@ -211,6 +214,7 @@ class Scenario:
                          for k, v in t.__dict__.items() if v not in (None, (), "")}
                         for t in self.targets],
             "cofinancing": {"local_match_min": self.local_match_min},
+            "fund_order": self.fund_order,
             "rate_overrides": [{k: v for k, v in o.__dict__.items() if v is not None}
                                for o in self.rate_overrides],
             "regions": dict(self.regions),
@@ -365,6 +369,10 @@ class _Resolver(LocalBudgets):
             self.err("targets", "two targets share a name", n, "Give each target its own name")
         match = self.mapping("cofinancing", d.get("cofinancing")).get("local_match_min", 0.0)
         match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
+        fund_order = d.get("fund_order", "own_first")
+        if fund_order not in FUND_ORDERS:
+            self.err("fund_order", "unknown order of funds", fund_order,
+                     _("Use one of: {known}").format(known=", ".join(FUND_ORDERS)))
         overrides = tuple(o for i, raw in enumerate(self.sequence("rate_overrides",
                                                                    d.get("rate_overrides")))
                           if (o := self.override(i, raw)) is not None)
@@ -394,7 +402,7 @@ class _Resolver(LocalBudgets):
             name=name, projects=proj_path, central_budget=central, local_budgets=local,
             objective=objective, weights=weights, weight_labels=self.weight_labels,
             regional_advantages=adv, targets=targets,
-            local_match_min=match, rate_overrides=overrides, regions=regions,
+            local_match_min=match, fund_order=fund_order, rate_overrides=overrides, regions=regions,
             must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
             years=years, growth=growth, central_by_year=central_by_year,
             local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,

@@ -5,6 +5,12 @@ only when targets need them, one auxiliary total per fund scope; a row only wher
 couples columns. Columns are added through a `ColumnBlock`, which hands back their indices to
 the row builders (`RowBlock`); no offset is counted by hand. Single-column caps and must-fund
 floors are column bounds. Everything is assembled as NumPy arrays and one SciPy sparse matrix.
+
+Which fund pays is part of the model but not of its objective: `Model.preference` weighs the
+money each column pays from the fund the scenario's `fund_order` puts second, and
+`kcopt.model.funds.split_program` — solved after the score program — moves every project's
+money to its first fund wherever the rows allow, its total and the score unchanged
+(docs/contract.md §4 and §10; the formulation is in that module).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from kcopt.model.constraints import (
     add_total_definitions,
     scope_name,
 )
+from kcopt.model.funds import fund_preference
 from kcopt.model.horizon import Horizon, plan_horizon
 from kcopt.model.integer import (
     IntegerPlan,
@@ -114,10 +121,13 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
                        row_family=rows.family)
     _annotate(frame, score, caps, state, fixed)
     extras = projects.extra_columns if isinstance(projects, Projects) else []
+    preference = fund_preference(frame, cols.project, cols.fund, scenario.fund_order) \
+        if x.two.any() else None
     return Model(lp=lp, projects=frame, caps=caps, scenario=scenario, rules=rules,
                  col_project=cols.project, col_fund=cols.fund, bound_names=cols.bound_names,
                  mip=use_mip, warnings=warnings, extra_columns=list(extras),
-                 years=scenario.years, spend=x.spend, col_start=cols.start)
+                 years=scenario.years, spend=x.spend, col_start=cols.start,
+                 preference=preference)
 
 
 @dataclass

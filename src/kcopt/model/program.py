@@ -60,6 +60,9 @@ class Model:
     years: tuple[int, ...] = ()  # plan years; empty for a single-period plan
     spend: sp.csr_matrix | None = None  # columns × years: spending of a column per plan year
     col_start: np.ndarray | None = None  # start year index of x columns, -1 elsewhere
+    # per column: 1 where it pays from the fund the scenario's `fund_order` puts second
+    # (model/funds.py); None: no column may be paid by both funds, the split is never free
+    preference: np.ndarray | None = None
 
     @property
     def n_projects(self) -> int:

@@ -52,6 +52,13 @@ class Comparison:
     headline: dict[str, Any]
     sentences: list[str] = field(default_factory=list)
     threshold: float = 0.0
+    funds: pd.DataFrame = field(default_factory=pd.DataFrame)  # by fund and province
+
+    def fund_changes(self) -> pd.DataFrame:
+        """The projects whose money moved between the funds (their total may be the same)."""
+        p = self.projects
+        return p[(p["delta_central"].abs() > EPS) | (p["delta_local"].abs() > EPS)].reset_index(
+            drop=True)
 
     def changed_projects(self) -> pd.DataFrame:
         """The projects whose support or status changed, largest change first."""
@@ -59,7 +66,7 @@ class Comparison:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"projects": self.projects, "provinces": self.provinces,
-                "regions": self.regions, "categories": self.categories}
+                "regions": self.regions, "categories": self.categories, "funds": self.funds}
 
 
 def compare(a: Outcome | Result | Run | str | Path, b: Outcome | Result | Run | str | Path,
@@ -96,7 +103,8 @@ def compare(a: Outcome | Result | Run | str | Path, b: Outcome | Result | Run | 
     groups = {by: group_changes(oa.allocation, ob.allocation, projects, by) for by in GROUPINGS}
     headline = _headline(oa, ob)
     cmp = Comparison(oa, ob, labels, projects, groups["province"], groups["region"],
-                     groups["category"], headline, threshold=threshold)
+                     groups["category"], headline, threshold=threshold,
+                     funds=fund_table(oa.allocation, ob.allocation))
     cmp.sentences = _sentences(cmp, max_project_sentences)
     return cmp
 
@@ -192,6 +200,26 @@ def group_changes(a: pd.DataFrame, b: pd.DataFrame, projects: pd.DataFrame,
     return out.iloc[order].reset_index(drop=True)
 
 
+def fund_table(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Per fund and province: the money in each scenario and the difference; each fund's
+    total first (province "all provinces"). Central money is counted in the province of the
+    project it pays."""
+    rows = []
+    for fund in ("central", "local"):
+        ga = a.groupby("province", sort=True)[fund].sum()
+        gb = b.groupby("province", sort=True)[fund].sum()
+        both = pd.concat([ga, gb], axis=1, keys=["a", "b"]).fillna(0.0).sort_index()
+        rows.append({"fund": fund, "fund_name": fund_name(fund),
+                     "province": _("all provinces"), "a": float(both["a"].sum()),
+                     "b": float(both["b"].sum())})
+        rows += [{"fund": fund, "fund_name": fund_name(fund), "province": str(prov),
+                  "a": float(r["a"]), "b": float(r["b"])} for prov, r in both.iterrows()]
+    out = pd.DataFrame(rows, columns=["fund", "fund_name", "province", "a", "b"])
+    out["a"], out["b"] = out["a"].round(4), out["b"].round(4)
+    out["delta"] = (out["b"] - out["a"]).round(4)
+    return out
+
+
 def _headline(a: Outcome, b: Outcome) -> dict[str, Any]:
     def pair(x: float | None, y: float | None) -> dict[str, float | None]:
         d = None if x is None or y is None else round(y - x, 6)
@@ -256,8 +284,9 @@ def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
         out.append(_("Projects: {moved}; {entered} newly funded, {left} no longer "
                      "funded.").format(moved=", ".join(moved) or _("same counts"),
                                        entered=entered, left=left))
-    else:
+    elif not len(cmp.fund_changes()):
         out.append(_("No project's support changed."))
+    out += _fund_sentences(cmp, max_projects)
     for by, table in (("region", cmp.regions), ("category", cmp.categories),
                       ("province", cmp.provinces)):
         for _i, r in table[table["delta_total"].abs() >= cmp.threshold].iterrows():
@@ -300,3 +329,42 @@ def project_sentence(r: pd.Series) -> str:
     reason = str(r["reason_b"]).strip()
     return text + (_(". Now: {reason}.").format(reason=reason) if reason else ".")
 
+
+
+
+def _fund_sentences(cmp: Comparison, max_projects: int) -> list[str]:
+    """Money that moved between the funds: how many projects, each fund's change by province
+    where it is big, and the projects whose total stayed while their fund changed."""
+    mixed = cmp.fund_changes()
+    if not len(mixed):
+        return []
+    same = mixed[mixed["change"] == "fund mix changed"]
+    out = [_("{count} project(s) changed fund: {central} million VND of central money and "
+             "{local} of local money moved ({same} of them with the same total support).").format(
+                 count=len(mixed), central=money(float(mixed["delta_central"].sum()), signed=True),
+                 local=money(float(mixed["delta_local"].sum()), signed=True), same=len(same))]
+    f = cmp.funds
+    for _i, r in f[(f["province"] != _("all provinces")) & (f["delta"].abs() > EPS)
+                   & (f["delta"].abs() >= cmp.threshold)].iterrows():
+        text = _("{fund} funds in {province}: {change} million VND.").format(
+            fund=fund_name(str(r["fund"])), province=r["province"],
+            change=_arrow(r["a"], r["b"]))
+        out.append(text[:1].upper() + text[1:])
+    for _i, r in same.head(max_projects).iterrows():
+        out.append(fund_sentence(r))
+    if len(same) > max_projects:
+        out.append(_("… and {count} more changes of fund (all of them in "
+                     "compare_projects.csv).").format(count=len(same) - max_projects))
+    return out
+
+
+def fund_sentence(r: pd.Series) -> str:
+    """One project whose money moved between the funds, its total unchanged."""
+    text = _("{project} {name} ({province}): same support {total} million VND, paid "
+             "{central_b} central and {local_b} local (was {central_a} and {local_a})").format(
+                 project=r["project_id"], name=r["name"], province=r["province"],
+                 total=money(r["total_b"]), central_a=money(r["central_a"]),
+                 central_b=money(r["central_b"]), local_a=money(r["local_a"]),
+                 local_b=money(r["local_b"]))
+    reason = str(r["reason_b"]).strip()
+    return text + (_(". Now: {reason}.").format(reason=reason) if reason else ".")

@@ -18,6 +18,7 @@ from kcopt.core.errors import InfeasibleError, SolverError
 from kcopt.core.words import _
 from kcopt.inputs.scenario import SolverOptions
 from kcopt.model import LinearProgram, Model
+from kcopt.model.funds import needs_split, split_program
 from kcopt.solvers import RawSolution
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
                    mip_gap=mip_gap if mip_gap is not None else opts.mip_gap)
     raw = run_backend(model.lp, opts)
     result = _result(model, raw)
+    split = settle_funds(result, opts)
     if result.x is not None:
         result.violations = check_solution(model.lp, result.x)
         if any(v.startswith("!") for v in result.violations):
@@ -121,9 +123,44 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
             result.shadow_price, result.reduced_cost = normalise_duals(
                 fixed, lp_raw.x, lp_raw.row_dual)
             result.duals_conditional = True
+    elif split and result.x is not None and opts.name == "highs":
+        # start-up: highspy only when this runs
+        from kcopt.solvers import highs
+
+        at = highs.solve_at(model.lp, result.x, replace(opts, time_limit=None))
+        result.basis = at.handle  # prices and ranging of the allocation reported
+        if at.row_dual is not None and at.x is not None:
+            result.shadow_price, result.reduced_cost = normalise_duals(model.lp, at.x,
+                                                                       at.row_dual)
     elif result.x is not None and opts.name == "highs" and raw.handle is not None:
         result.basis = raw.handle  # the LP's own simplex basis
     return result
+
+
+def settle_funds(result: Result, opts: SolverOptions) -> bool:
+    """Apply the scenario's order of funds to a score optimum: the split program
+    (`kcopt.model.funds.split_program`) keeps every project's total and moves money to the
+    fund paying first wherever the rows allow; whether the allocation changed.
+
+    The score, `result.objective`, is unchanged (the split program cannot change it); prices
+    already in `result` stay valid — the new allocation is optimal for the same program — and
+    `solve` re-reads them at the new allocation for HiGHS. When the split program fails (a time
+    limit), the first allocation stands.
+    """
+    model, x = result.model, result.x
+    if x is None or not result.status.has_solution or \
+            not needs_split(model.preference, model.col_project, x):
+        return False
+    raw = run_backend(split_program(model, x), replace(opts, mip_gap=0.0))
+    if raw.x is None or raw.status not in ("optimal", "feasible"):
+        return False
+    assert model.preference is not None
+    if model.preference @ raw.x >= model.preference @ x - 1e-9 * max(1.0, float(abs(x).max())):
+        return False
+    result.x = raw.x
+    result.row_activity = model.lp.A @ raw.x
+    result.runtime += raw.runtime
+    return True
 
 
 def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[str]:

@@ -1,0 +1,87 @@
+"""Why a project is paid (partly) from the fund the scenario's `fund_order` puts second
+(docs/contract.md §10): the sentence added to its reason.
+
+The split program (`kcopt.model.funds`) moves every million it can to a project's first fund,
+so money left in the second fund is there because the first could not take it: the project's
+cap under the first fund is reached, the first fund's budget is used up, a co-financing rule
+asks for a local share, or the plan's targets leave the first fund no room.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kcopt.analysis.wording import budget_name
+from kcopt.core.words import _, fund_name, num, pct
+from kcopt.model.constraints import budget_parts
+from kcopt.model.funds import first_fund
+from kcopt.rules.rates import FUNDS
+from kcopt.solvers.solve import Result
+
+
+def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> dict[int, str]:
+    """Project row → the sentence on its second-fund money, for funded and partly funded
+    projects both funds may pay that have some (more than 1 đồng)."""
+    model = result.model
+    if model.preference is None or result.x is None:
+        return {}
+    frame = model.projects
+    lp = model.lp
+    first = first_fund(frame, model.scenario.fund_order)
+    rows = np.arange(len(frame))
+    second_money = money[rows, 1 - first]
+    xs = model.x_columns
+    may = np.zeros((len(frame), 2), dtype=bool)  # which funds may pay each project
+    may[model.col_project[xs], model.col_fund[xs]] = True
+    told = ((status == "funded") | (status == "partial")) & (second_money > 1e-6) & \
+        may.all(axis=1)  # a project only one fund may pay has no choice to explain
+    if not told.any():
+        return {}
+    activity = lp.A @ result.x
+    upper = np.where(np.isfinite(lp.row_upper), lp.row_upper, np.inf)
+    room = 1e-6 * np.maximum(1.0, np.abs(np.nan_to_num(upper, posinf=0.0)))
+    full = np.isfinite(upper) & (activity >= upper - room)
+    full_budgets = [lp.row_names[i] for i in np.flatnonzero(full)
+                    if lp.row_names[i].startswith("budget:")]
+    matched = {n for n in lp.row_names if n.startswith("match:")}
+    own = model.scenario.fund_order == "own_first"
+    ids = frame["project_id"].astype(str).to_numpy()
+    provinces = frame["province"].astype(str).to_numpy()
+    notes = {}
+    for p in np.flatnonzero(told).tolist():
+        f = int(first[p])
+        first_words = (_("its own {fund} funds") if own else _("{fund} funds")).format(
+            fund=fund_name(FUNDS[f]))
+        share = model.scenario.local_match_min
+        asked = share * money[p].sum() if f == 0 and f"match:{ids[p]}" in matched else 0.0
+        whys = []
+        if asked > 1e-6:
+            whys.append(_("the co-financing rule asks for at least {share} of its support from "
+                          "local funds").format(share=pct(share)))
+        if second_money[p] - asked > 1e-6:
+            whys.append(_no_room(model.caps.cap[p, f], money[p, f], first_words,
+                                 _full_budget(full_budgets, FUNDS[f], provinces[p])))
+        notes[p] = _("{amount} million of it from {fund} funds: {why}").format(
+            amount=num(second_money[p], 4), fund=fund_name(FUNDS[1 - f]),
+            why=_(" and ").join(whys))
+    return notes
+
+
+def _full_budget(full: list[str], fund: str, province: str) -> str | None:
+    """The first used-up budget row of `fund` (for local, the project's province's)."""
+    for name in full:
+        kind, prov, _year = budget_parts(name)
+        if kind == fund and (fund == "central" or prov == province):
+            return name
+    return None
+
+
+def _no_room(cap: float, paid: float, first_words: str, budget: str | None) -> str:
+    """Why the first fund pays no more: its cap for the project, its budget, or the targets."""
+    if np.isfinite(cap) and paid >= cap - 1e-6 * max(1.0, cap):
+        return _("{first} may pay at most {cap} million for it").format(
+            first=first_words, cap=num(cap, 4))
+    if budget is not None:
+        return _("{first} have no room left ({budget} fully allocated)").format(
+            first=first_words, budget=budget_name(budget))
+    return _("the plan's targets leave no room in {first}").format(first=first_words)
