@@ -361,3 +361,32 @@ def test_a_new_circular_is_one_national_file(model_of, tmp_path):
                        encoding="utf-8")
     with pytest.raises(kcopt.InputError, match="mức trung ương cần ngày có hiệu lực"):
         model_of(projects, rules={"national": str(undated)})
+
+
+def test_the_national_table_cites_no_province():
+    """The package's support_rates.csv holds national levels only: no row's basis may be a
+    provincial resolution or name a province (today's or a merged one), and its note may name
+    a province only as an example ("provincial resolutions e.g. …"), never as the row's own
+    level ("provincial example"). One province's HĐND level applied to all 34 was issue 26's
+    bug (Hải Dương's 30% / 1,400 for ccn_pollution_treatment's local fund); a province's own
+    level belongs in provincial_rates.csv."""
+    import io
+    import re
+
+    from kcopt.core.geo import load_geography
+    from kcopt.core.text import fold
+
+    text = (resources.files("kcopt") / "data" / "support_rates.csv").read_text(encoding="utf-8")
+    geo = load_geography()
+    names = {fold(n) for p in geo.provinces.values() for n in (p.name, *p.merged_from)}
+    resolution = re.compile(r"\b(nghi quyet|resolution|hdnd|nq|provincial)\b")
+    cited = []
+    for row in csv.DictReader(io.StringIO(text)):
+        basis = fold(row["basis"])
+        note = fold(re.sub(r"e\.g\.[^)]*\)", ")", row["note"]))  # examples may name one
+        if resolution.search(basis) or "provincial example" in note:
+            cited.append((row["category"], row["fund"], row["basis"], row["note"]))
+        for name in names:
+            if f" {name} " in f" {basis} " or f" {name} " in f" {note} ":
+                cited.append((row["category"], row["fund"], name))
+    assert not cited, f"national rows citing a province as the level's source: {cited}"
