@@ -46,7 +46,8 @@ _UNIT_LINE = re.compile(r"^(dvt|don vi tinh|don vi|unit)\s+(.+)$")
 _LETTER = re.compile(r"^([A-H])[.)]?$")
 _ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)[.)]?$")
 _LEAD = re.compile(r"^([A-H]|[IVX]{1,5})[.)/]\s+(\S.*)$")
-_DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban) \S+( \S+){0,3}$")
+# a district, commune or (in a consolidated national list) province row grouping projects
+_DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban|tinh) \S+( \S+){0,3}$")
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*(co so|doanh nghiep|dn|ho|hop tac xa|htx|don vi)\b")
 CENTRAL_WORDS = ("khuyen cong quoc gia", "kcqg", "trung uong", "ngan sach trung uong",
                  "quoc gia")
@@ -600,6 +601,30 @@ class _Adapter:
                             rows=shown))
         return _add(frame, "province", values)
 
+    def flat_provinces(self, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
+        """A list with ids and content types but no province column: each project's province
+        from its 'Địa điểm' cell, else the province given for the list (the scenario's
+        `province:` or `--province`); a project with neither is left blank (and reported)."""
+        loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
+                    or fold(h).startswith("dia diem")), None)
+        if loc is None and not self.scenario_province:
+            return frame
+        cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
+        found = [province_in(c) if c.strip() else None for c in cells]
+        values = [p or self.scenario_province or "" for p in found]
+        given = self.scenario_province is not None
+        pairs = list(zip(file_rows, found, strict=True))
+        named = ", ".join(sorted(set(filter(None, values))))
+        for source, rows in ((_("the column 'Địa điểm'"), [r for r, p in pairs if p]),
+                             (_("the province given for the list"),
+                              [r for r, p in pairs if not p and given])):
+            if rows:
+                shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+                self.warn(_("the table has no province column: the province of {count} "
+                            "project(s) ({provinces}) is read from {source} (rows {rows})").format(
+                                count=len(rows), provinces=named, source=source, rows=shown))
+        return _add(frame, "province", values)
+
     def establishments(self, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
         """Group projects: the count from a count column, else from "đề án nhóm N cơ sở" in
         the name or the project-kind column; a group project without a count is warned."""
@@ -699,6 +724,8 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
             for pid, r in zip(frame[a.canon["project_id"]].astype(str).str.strip(), file_rows,
                               strict=True):
                 form.row_of.setdefault(pid, r)
+    elif "province" not in a.canon:
+        frame = a.flat_provinces(frame, file_rows)
     frame = a.establishments(frame, file_rows)
     if a.errors:
         raise InputError(a.errors, raw.notes + a.warnings)

@@ -1,0 +1,285 @@
+"""One national list from the provinces' registrations (`kcopt consolidate`, issue 26).
+
+Each province sends its own workbook in its own layout; every file is read as `read_projects`
+reads it (official annexes with fund and content sections, flat CSV/XLSX lists), the province
+of each project from its column, the title, or the place names. The projects get ids unique
+across provinces (the province's code before the file's own id, which is kept beside it), and
+likely duplicates — the same content type, a similar name and the same beneficiary (or
+implementing unit) where both rows give one — are listed, never merged.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.geo import load_geography
+from kcopt.core.text import fold
+from kcopt.core.words import _
+from kcopt.inputs.schema import Projects, read_projects
+from kcopt.io.form import LOCATION_HEADERS
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "beneficiary",
+               "don vi huong loi")
+IMPLEMENTER = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "don vi chu tri thuc hien",
+               "implementing unit", "co quan thuc hien")
+SIMILAR = 0.85  # difflib ratio of two folded names (or beneficiaries) read as the same
+# columns the consolidated frame adds to the validated ones
+PROVENANCE = ("original_id", "source_file", "source_sheet", "source_row", "implementer",
+              "beneficiary", "location")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file read: where, how many projects, which provinces."""
+
+    path: Path
+    sheet: str | None
+    projects: int
+    provinces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two projects that look like the same registration: positions in `Consolidated.frame`."""
+
+    first: int
+    second: int
+    similarity: float  # of the folded names, 0…1
+
+
+@dataclass
+class Consolidated:
+    """The national list: validated project columns, the files' own extra columns that all
+    lists share in meaning (`PROVENANCE`), the files read and the likely duplicates."""
+
+    frame: pd.DataFrame
+    sources: list[Source]
+    duplicates: list[Duplicate] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def input_files(paths: Iterable[Path], skip: Path | None = None) -> list[Path]:
+    """The files named, a folder standing for its .csv/.xlsx files (sorted; lock files and
+    hidden files left out, and `skip`, the output, never read as an input)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.is_file()
+                          and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))
+        else:
+            out.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen and (skip is None or key != skip.resolve()):
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+@cache
+def province_codes() -> dict[str, str]:
+    """A short code for each of the 34 provinces, unique among them: the initials of its
+    ASCII name ("Đắk Lắk" → "DL"; "Huế" → "HUE"), lengthened from the last word where two
+    would meet.
+
+    >>> province_codes()["Đắk Lắk"], province_codes()["Hà Nội"]
+    ('DL', 'HN')
+    """
+    provinces = load_geography().provinces.values()
+    words = {p.name: p.name_ascii.upper().split() for p in provinces}
+    codes = {name: "".join(w[0] for w in ws) if len(ws) > 1 else ws[0][:3]
+             for name, ws in words.items()}
+    while True:
+        taken: dict[str, list[str]] = {}
+        for name, code in codes.items():
+            taken.setdefault(code, []).append(name)
+        clash = [names for names in taken.values() if len(names) > 1]
+        if not clash:
+            return codes
+        for names in clash:
+            for name in names[1:]:  # the first keeps its initials
+                last = words[name][-1]
+                extra = len(codes[name]) - len(words[name]) + 1
+                codes[name] += last[extra:extra + 1] or str(names.index(name))
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """`--province FILE=PROVINCE` items → {file: province}; the province resolved by name."""
+    geo = load_geography()
+    out: dict[str, str] = {}
+    problems = []
+    for item in items:
+        file, sep, name = item.rpartition("=")
+        res = geo.resolve(name.strip()) if sep else None
+        if not sep or not file.strip() or res is None or res.name is None:
+            problems.append(Problem("--province", "expected FILE=PROVINCE with one of the 34 "
+                                    "provinces", "Write e.g. --province dak-lak.xlsx=Đắk Lắk",
+                                    value=item))
+            continue
+        out[file.strip()] = res.name
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _given(path: Path, provinces: Mapping[str, str]) -> str | None:
+    for key in (str(path), path.name, str(path.resolve())):
+        if key in provinces:
+            return provinces[key]
+    return None
+
+
+def _no_province(problem: Problem) -> bool:
+    """A problem that says the reader could not tell a project's province."""
+    if problem.column == "province" and (problem.value in ("", None) or problem.row is None):
+        return True
+    return problem.message.startswith("không biết đề án thuộc tỉnh nào")
+
+
+def read_file(path: Path, province: str | None) -> Projects:
+    """One province's list as `read_projects` reads it; a list whose province cannot be told
+    is one error naming the file and the fix, instead of one per project."""
+    try:
+        return read_projects(path, province=province)
+    except InputError as exc:
+        unknown = [p for p in exc.problems if _no_province(p)]
+        if not unknown:
+            raise
+        rest = [p for p in exc.problems if not _no_province(p)]
+        rows = sorted({p.row for p in unknown if p.row is not None})
+        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        message = _("cannot tell which province the projects belong to: the list has no "
+                    "province column, and neither its title nor 'Địa điểm' names one (rows "
+                    "{rows})").format(rows=shown or "—")
+        fix = _("Name it on the command line: --province {file}=<province>, or add a column "
+                "'Tỉnh/Thành phố'").format(file=path.name)
+        raise InputError([*rest, Problem(str(path), message, fix, unknown[0].sheet)],
+                         exc.warnings) from None
+
+
+def _text_column(projects: Projects, keys: tuple[str, ...]) -> np.ndarray:
+    frame = projects.frame
+    for header in projects.extra_columns:
+        if fold(header) in keys:
+            return frame[header].fillna("").astype(str).str.strip().to_numpy(object)
+    return np.full(len(frame), "", dtype=object)
+
+
+def _provenance(projects: Projects, path: Path) -> pd.DataFrame:
+    """The validated columns, the ids made national and the file's place of each project."""
+    frame = projects.frame[[c for c in projects.frame.columns
+                            if c not in projects.extra_columns]].copy()
+    codes = province_codes()
+    frame.insert(1, "original_id", frame["project_id"].astype(str))
+    frame["project_id"] = [f"{codes[p]}-{i}" for p, i in
+                           zip(frame["province"], frame["original_id"], strict=True)]
+    frame["source_file"] = path.name
+    frame["source_sheet"] = projects.sheet or ""
+    frame["source_row"] = projects.file_rows
+    frame["implementer"] = _text_column(projects, IMPLEMENTER)
+    frame["beneficiary"] = _text_column(projects, BENEFICIARY)
+    frame["location"] = _text_column(projects, (*LOCATION_HEADERS, "dia diem thuc hien"))
+    return frame
+
+
+def _unique_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Two files of one province may both number a project "A.I.1": the later one's id gets
+    the file's number among that province's files ("DL-2.A.I.1")."""
+    files: dict[str, list[str]] = {}
+    ids = []
+    seen: set[str] = set()
+    for pid, prov, file in zip(frame["project_id"], frame["province"], frame["source_file"],
+                               strict=True):
+        order = files.setdefault(prov, [])
+        if file not in order:
+            order.append(file)
+        if pid in seen:
+            code, _sep, rest = pid.partition("-")
+            pid = f"{code}-{order.index(file) + 1}.{rest}"
+        seen.add(pid)
+        ids.append(pid)
+    return frame.assign(project_id=ids)
+
+
+def consolidate(paths: Iterable[Path], provinces: Mapping[str, str] | None = None,
+                skip: Path | None = None) -> Consolidated:
+    """Read every list (folders for their files), give each project a national id, and find
+    likely duplicates; raise `InputError` with every bad cell of every file at once."""
+    files = input_files(paths, skip)
+    if not files:
+        raise InputError([Problem("projects", "no project list to consolidate",
+                                  "Name .csv/.xlsx files or a folder that holds them")])
+    given = dict(provinces or {})
+    unused = [k for k in given if not any(k in (str(p), p.name, str(p.resolve()))
+                                          for p in files)]
+    errors: list[Problem] = [Problem("--province", "names no file being consolidated",
+                                     "Write the file's name as given on the command line",
+                                     value=k) for k in unused]
+    warnings: list[Problem] = []
+    frames, sources = [], []
+    for path in files:
+        try:
+            projects = read_file(path, _given(path, given))
+        except InputError as exc:
+            errors += exc.problems
+            warnings += exc.warnings
+            continue
+        warnings += projects.warnings
+        frames.append(_provenance(projects, path))
+        sources.append(Source(path, projects.sheet, len(projects),
+                              tuple(sorted(set(projects.frame["province"])))))
+    if errors:
+        raise InputError(errors, warnings)
+    frame = _unique_ids(pd.concat(frames, ignore_index=True))
+    return Consolidated(frame, sources, find_duplicates(frame), warnings)
+
+
+def _alike(a: str, b: str) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0
+    return matcher.ratio()
+
+
+def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Duplicate]:
+    """Pairs of projects of the same content type whose names are alike (diacritics, case and
+    punctuation ignored; difflib ratio ≥ `threshold`) and whose beneficiaries — or, where a
+    row names none, implementing units — are alike too when both rows name one.
+
+    >>> f = pd.DataFrame({"name": ["Máy sấy cà phê", "MAY SAY CA PHE", "Máy sấy chè"],
+    ...                   "category": ["machinery"] * 3, "beneficiary": ["HTX A", "htx a", ""],
+    ...                   "implementer": [""] * 3})
+    >>> [(d.first, d.second) for d in find_duplicates(f)]
+    [(0, 1)]
+    """
+    names = [fold(n) for n in frame["name"].astype(str)]
+    who = {k: [fold(v) for v in frame[k].astype(str)] for k in ("beneficiary", "implementer")}
+    out = []
+    for _cat, idx in frame.groupby("category", sort=False).indices.items():
+        rows = [int(i) for i in idx]
+        for k, i in enumerate(rows):
+            for j in rows[k + 1:]:
+                score = 1.0 if names[i] == names[j] else _alike(names[i], names[j])
+                if score < threshold or not _same_party(who, i, j, threshold):
+                    continue
+                out.append(Duplicate(i, j, score))
+    return out
+
+
+def _same_party(who: dict[str, list[str]], i: int, j: int, threshold: float) -> bool:
+    for key in ("beneficiary", "implementer"):
+        a, b = who[key][i], who[key][j]
+        if a and b:
+            return a == b or _alike(a, b) >= threshold
+    return True
