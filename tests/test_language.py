@@ -360,7 +360,8 @@ def test_provincial_resolutions_follow_the_shared_data_and_read_in_vietnamese(
 VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụư"
                               "ứừửữựỳýỷỹỵ]", re.IGNORECASE)
 # Modules that still hold Vietnamese literals, with how many (a ceiling: it may only go down).
-# Deliberately Vietnamese: the official annex and template forms (io/annex, io/template,
+# Deliberately Vietnamese: the official annex, consolidation and template forms (io/annex,
+# workbook/consolidated: its headings and sheet names, read back as columns; io/template,
 # io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
 # place names and spelling tables (geo, synth, text, parse, io/encoding), the English help
 # texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
@@ -379,6 +380,7 @@ VIETNAMESE_LITERALS = {
     "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 36, "analysis/wording.py": 2, "present/workbook/annex.py": 57,
+    "present/workbook/consolidated.py": 34,
     "present/workbook/base.py": 9,
     "present/workbook/info.py": 45, "present/workbook/sheets.py": 68,
     "present/workbook/template.py": 107,

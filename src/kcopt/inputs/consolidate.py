@@ -24,7 +24,7 @@ from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
 from kcopt.core.words import _
 from kcopt.inputs.schema import Projects, read_projects
-from kcopt.io.form import LOCATION_HEADERS
+from kcopt.io.form import LOCATION_HEADERS, PROVINCE_UNKNOWN
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
 BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "beneficiary",
@@ -32,6 +32,7 @@ BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "be
 IMPLEMENTER = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "don vi chu tri thuc hien",
                "implementing unit", "co quan thuc hien")
 SIMILAR = 0.85  # difflib ratio of two folded names (or beneficiaries) read as the same
+WORDS_ALIKE = 0.6  # and of their words: "máy sấy cà phê" is not "máy sấy chè" (0.88 by letters)
 # columns the consolidated frame adds to the validated ones
 PROVENANCE = ("original_id", "source_file", "source_sheet", "source_row", "implementer",
               "beneficiary", "location")
@@ -124,7 +125,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
         res = geo.resolve(name.strip()) if sep else None
         if not sep or not file.strip() or res is None or res.name is None:
             problems.append(Problem("--province", "expected FILE=PROVINCE with one of the 34 "
-                                    "provinces", "Write e.g. --province dak-lak.xlsx=Đắk Lắk",
+                                    "provinces", "Write e.g. --province dak-lak.xlsx=\"Dak Lak\"",
                                     value=item))
             continue
         out[file.strip()] = res.name
@@ -144,7 +145,7 @@ def _no_province(problem: Problem) -> bool:
     """A problem that says the reader could not tell a project's province."""
     if problem.column == "province" and (problem.value in ("", None) or problem.row is None):
         return True
-    return problem.message.startswith("không biết đề án thuộc tỉnh nào")
+    return problem.code == PROVINCE_UNKNOWN
 
 
 def read_file(path: Path, province: str | None) -> Projects:
@@ -254,7 +255,8 @@ def _alike(a: str, b: str) -> float:
 
 def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Duplicate]:
     """Pairs of projects of the same content type whose names are alike (diacritics, case and
-    punctuation ignored; difflib ratio ≥ `threshold`) and whose beneficiaries — or, where a
+    punctuation ignored; difflib ratio ≥ `threshold` by letters and ≥ `WORDS_ALIKE` by words,
+    so that a short name one word apart is not alike) and whose beneficiaries — or, where a
     row names none, implementing units — are alike too when both rows name one.
 
     >>> f = pd.DataFrame({"name": ["Máy sấy cà phê", "MAY SAY CA PHE", "Máy sấy chè"],
@@ -272,6 +274,9 @@ def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Dup
             for j in rows[k + 1:]:
                 score = 1.0 if names[i] == names[j] else _alike(names[i], names[j])
                 if score < threshold or not _same_party(who, i, j, threshold):
+                    continue
+                words = difflib.SequenceMatcher(None, names[i].split(), names[j].split())
+                if score < 1.0 and words.ratio() < WORDS_ALIKE:
                     continue
                 out.append(Duplicate(i, j, score))
     return out

@@ -58,6 +58,7 @@ GROUP_KINDS = {"de an nhom": "group", "nhom": "group", "de an diem": "single",
 STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
 LOCATION_HEADERS = {"dia diem", "dia diem thuc hien", "dia ban", "dia ban thuc hien",
                     "noi thuc hien", "dia chi", "location"}
+PROVINCE_UNKNOWN = "province_unknown"  # the code of "which province is this project in?"
 # headers that can mean a column of ours or something else: judged by their cells
 AMBIGUOUS = {"level", "funds", "category"}
 
@@ -232,9 +233,10 @@ class _Adapter:
         self.closed = False  # a grand total was read: what follows is the signature block
 
     def problem(self, message: str, row: int | None = None, column: str | None = None,
-                value: object = None, fix: str = "", severity: str = "error") -> None:
+                value: object = None, fix: str = "", severity: str = "error",
+                code: str = "") -> None:
         p = Problem(str(self.raw.path), message, fix, self.raw.sheet, row, column, value,
-                    severity=severity)
+                    severity=severity, code=code)
         (self.errors if severity == "error" else self.warnings).append(p)
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
@@ -588,7 +590,7 @@ class _Adapter:
                 self.problem("không biết đề án thuộc tỉnh nào: biểu không có cột tỉnh, 'Địa điểm' "
                              "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
                              fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
-                             "phố'")
+                             "phố'", code=PROVINCE_UNKNOWN)
         said = {"location": _("the column 'Địa điểm'"),
                 "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
                 "scenario": _("the scenario's 'province:' key")}
