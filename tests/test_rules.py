@@ -390,3 +390,38 @@ def test_the_national_table_cites_no_province():
             if f" {name} " in f" {basis} " or f" {name} " in f" {note} ":
                 cited.append((row["category"], row["fund"], name))
     assert not cited, f"national rows citing a province as the level's source: {cited}"
+
+
+def test_plans_from_2027_are_warned_of_tt_139_until_a_levels_file_covers_them(model_of,
+                                                                             tmp_path):
+    """TT 139/2026/TT-BTC is reported to replace TT 28/2018/TT-BTC; its levels are not in hand
+    (legal_documents.csv). Plan year 2026: no warning. 2027: one warning naming it and both
+    content types in use (machinery, demo_model). A national levels file with machinery rows
+    from 2027-01-01 (40% / 350) changes S1's cap — min(40% × 1,000, 350) = 350, not TT 28's
+    min(50% × 1,000, 300) = 300 — and leaves only demo_model in the warning; a scenario rate
+    for demo_model silences it."""
+    from kcopt.rules.pending import CODE
+
+    projects = [machinery("S1", "Sơn La"),
+                {"project_id": "D1", "name": "Mô hình trình diễn", "province": "Sơn La",
+                 "category": "demo_model", "total_cost": 2000}]
+
+    def pending(model: Model) -> list[str]:
+        return [w.message for w in model.warnings if w.code == CODE]
+
+    assert pending(model_of(projects, plan_year=2026)) == []
+    warned = pending(model_of(projects, plan_year=2027))
+    assert len(warned) == 1 and "TT 139/2026/TT-BTC" in warned[0]
+    assert "(machinery)" in warned[0] and "(demo_model)" in warned[0]
+    new = tmp_path / "tt-139.csv"
+    new.write_text("category,fund,rate,cap_million_vnd,cap_unit,basis,confidence,valid_from\n"
+                   "machinery,both,0.4,350,per establishment,TT 139/2026/TT-BTC Art. 8,high,"
+                   "2027-01-01\n", encoding="utf-8")
+    model = model_of(projects, plan_year=2027, rules={"national": str(new)})
+    assert caps_of(model)["S1"] == 350
+    warned = pending(model)
+    assert len(warned) == 1 and "(machinery)" not in warned[0] and "(demo_model)" in warned[0]
+    model = model_of(projects, plan_year=2027, rules={"national": str(new)},
+                     rate_overrides=[{"category": "demo_model", "fund": "both", "rate": 0.3,
+                                      "cap": 500}])
+    assert pending(model) == []
