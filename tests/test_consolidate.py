@@ -80,6 +80,7 @@ def test_four_layouts_become_one_list_that_reads_back(registrations, tmp_path):
         "dòng 4)" in console
     assert "QT-QT-01 (quang-tri.csv, dòng 2) và QT-QT-02 (quang-tri.csv, dòng 3)" in console
     assert "19 đề án từ 4 tệp của 5 tỉnh, thành phố; 2 cặp có thể trùng lặp" in console
+    assert "chỉ 1 trong 4 tệp có điểm thẩm định (lam-dong.xlsx)" in console
     back = read_projects(out).frame
     assert len(back) == len(rows) == back["project_id"].nunique()
     assert sorted(back["Mã/STT gốc"]) == sorted(r[0] for r in rows)

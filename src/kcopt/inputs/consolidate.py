@@ -22,7 +22,7 @@ import pandas as pd
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
-from kcopt.core.words import _
+from kcopt.core.words import _, num
 from kcopt.inputs.schema import Projects, read_projects
 from kcopt.io.form import LOCATION_HEADERS, PROVINCE_UNKNOWN
 
@@ -243,7 +243,22 @@ def consolidate(paths: Iterable[Path], provinces: Mapping[str, str] | None = Non
     if errors:
         raise InputError(errors, warnings)
     frame = _unique_ids(pd.concat(frames, ignore_index=True))
-    return Consolidated(frame, sources, find_duplicates(frame), warnings)
+    return Consolidated(frame, sources, find_duplicates(frame), _scored_by_some(frame) + warnings)
+
+
+def _scored_by_some(frame: pd.DataFrame) -> list[Problem]:
+    """Appraisal scores given by some files only: the others' projects would score 0 on that
+    criterion in a plan that weighs it, which the planner should know before solving."""
+    has = frame["appraisal"].notna().groupby(frame["source_file"], sort=False).any()
+    if not has.any() or has.all():
+        return []
+    return [Problem("projects", _(
+        "appraisal scores are given by {some} of {files} file(s) ({with_scores}); the projects "
+        "of the others ({without}) have none and score 0 on that criterion in a plan that "
+        "weighs it").format(some=num(int(has.sum())), files=num(len(has)),
+                            with_scores=", ".join(has.index[has]),
+                            without=", ".join(has.index[~has])), severity="warning",
+        code="appraisal_partial")]
 
 
 def _alike(a: str, b: str) -> float:
