@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from kcopt.cli.common import err, user_errors
 from kcopt.core.words import _, num, pct
+
+if TYPE_CHECKING:
+    from kcopt.inputs.consolidate import Consolidated
 
 
 @user_errors
@@ -42,6 +46,18 @@ def consolidate_command(
         raise typer.BadParameter(_("the national list is a workbook: name it ….xlsx"),
                                  param_hint="'-o'")
     c = consolidate(files, parse_assignments(province), skip=output)
+    _report(c, show)
+    write_consolidated(c, output)
+    frame = c.frame
+    typer.echo(_("{path}: {projects} projects from {files} file(s) of {provinces} province(s); "
+                 "{duplicates} likely duplicate(s) listed in the sheet '{sheet}', none merged")
+               .format(path=output, projects=num(len(frame)), files=num(len(c.sources)),
+                       provinces=num(frame["province"].nunique()),
+                       duplicates=num(len(c.duplicates)), sheet=DUPLICATE_SHEET))
+
+
+def _report(c: Consolidated, show: int) -> None:
+    """Warnings, the files read and the likely duplicates, on the console (stderr)."""
     for w in c.warnings[:show]:
         err(_("warning: {message}").format(message=w))
     if len(c.warnings) > show:
@@ -61,12 +77,6 @@ def consolidate_command(
     if len(c.duplicates) > show:
         err(_("… and {count} more likely duplicates").format(
             count=num(len(c.duplicates) - show)))
-    write_consolidated(c, output)
-    typer.echo(_("{path}: {projects} projects from {files} file(s) of {provinces} province(s); "
-                 "{duplicates} likely duplicate(s) listed in the sheet '{sheet}', none merged")
-               .format(path=output, projects=num(len(frame)), files=num(len(c.sources)),
-                       provinces=num(frame["province"].nunique()),
-                       duplicates=num(len(c.duplicates)), sheet=DUPLICATE_SHEET))
 
 
 def _place(rec: object) -> str:

@@ -13,6 +13,7 @@ every likely duplicate with both rows' places.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -292,19 +293,10 @@ def _summary(ws: Any, f: dict[str, Any], frame: pd.DataFrame,
     provinces = sorted(set(frame["province"]), key=fold)
     r = 3
     for n, prov in enumerate(provinces, 1):
-        mine = frame[frame["province"] == prov]
-        crit = f"$B{r + 1}"
         ws.write_number(r, 0, n, f["center"])
         ws.write_string(r, 1, prov, f["cell"])
-        cells = [(2, f"=COUNTIF({rng(PROVINCE)},{crit})", float(len(mine))),
-                 (3, f"=SUMIF({rng(PROVINCE)},{crit},{rng(TOTAL)})",
-                  float(mine["total_cost"].sum())),
-                 (4, f"=SUMIF({rng(PROVINCE)},{crit},{rng(REQUESTED)})",
-                  float(np.nansum(mine["requested"].to_numpy(float))))]
-        for k, cat in enumerate(cats, 5):
-            parts = "+".join(f"COUNTIF({rng(PROVINCE, a, b)},{crit})" for a, b in blocks[cat])
-            cells.append((k, f"={parts}", float((mine["category"] == cat).sum())))
-        for j, formula, value in cells:
+        for j, formula, value in _province_cells(frame[frame["province"] == prov], cats,
+                                                 blocks, rng, f"$B{r + 1}"):
             ws.write_formula(r, j, formula, f["money"] if j in (3, 4) else f["center"], value)
             check.summary[(r, j)] = value
         check.summary_rows[prov] = r
@@ -319,6 +311,21 @@ def _summary(ws: Any, f: dict[str, Any], frame: pd.DataFrame,
     check.summary_columns = {"projects": 2, "total_cost": 3, "requested": 4,
                              **{c: k for k, c in enumerate(cats, 5)}}
     ws.freeze_panes(3, 2)
+
+
+def _province_cells(mine: pd.DataFrame, cats: list[str], blocks: dict[str, list[tuple[int, int]]],
+                    rng: Callable[..., str], crit: str) -> list[tuple[int, str, float]]:
+    """(column, formula, value) of one province's summary row: COUNTIF / SUMIF over the list's
+    province column, and per content type COUNTIF over that content type's blocks."""
+    cells = [(2, f"=COUNTIF({rng(PROVINCE)},{crit})", float(len(mine))),
+             (3, f"=SUMIF({rng(PROVINCE)},{crit},{rng(TOTAL)})",
+              float(mine["total_cost"].sum())),
+             (4, f"=SUMIF({rng(PROVINCE)},{crit},{rng(REQUESTED)})",
+              float(np.nansum(mine["requested"].to_numpy(float))))]
+    for k, cat in enumerate(cats, 5):
+        parts = "+".join(f"COUNTIF({rng(PROVINCE, a, b)},{crit})" for a, b in blocks[cat])
+        cells.append((k, f"={parts}", float((mine["category"] == cat).sum())))
+    return cells
 
 
 def _duplicates(ws: Any, f: dict[str, Any], c: Consolidated) -> None:
