@@ -193,7 +193,8 @@ def _subtotal(ws: Any, row: int, lo: int, hi: int, rows: pd.DataFrame, fmt: Any)
                          float(np.nansum(rows[col].to_numpy(float))))
 
 
-def _heading(ws: Any, f: dict[str, Any], row: int, key: str, label: str, last: int) -> None:
+def _heading(ws: Any, f: dict[str, Any], row: int, key: str | int, label: str,
+             last: int) -> None:
     ws.write(row, 0, key, f["center"])
     for j in range(1, last + 1):
         ws.write_blank(row, j, None, f["bold"])
@@ -219,7 +220,7 @@ def _body(ws: Any, f: dict[str, Any], frame: pd.DataFrame,
             sec_row, r = r, r + 1
             rule = rules.get(code)
             for n, (_p, group) in enumerate(rows.groupby("_prov", sort=True), 1):
-                _heading(ws, f, r, str(n), _province_row(str(group["province"].iat[0])), last)
+                _heading(ws, f, r, n, _province_row(str(group["province"].iat[0])), last)
                 r += 1
                 for m, rec in enumerate(group.to_dict("records"), 1):
                     _project(ws, f, r, m, rec, columns)
@@ -254,7 +255,8 @@ def _project(ws: Any, f: dict[str, Any], r: int, n: int, rec: dict[Any, Any],
             ws.write_string(r, j, FUND_WORDS.get(str(value), str(value)), f["cell"])
         elif _number(value):
             ws.write_number(r, j, float(value), f["money"] if child else f["center"])
-        elif value is None or (isinstance(value, float) and not np.isfinite(value)):
+        elif value is None or value == "" or (isinstance(value, float)
+                                              and not np.isfinite(value)):
             ws.write_blank(r, j, None, f["cell"])
         else:
             ws.write_string(r, j, str(value), f["cell"])
