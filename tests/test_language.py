@@ -242,7 +242,7 @@ def test_scenario_language_key_and_bad_language(vietnamese: None, tmp_path: Path
 
 
 COMMANDS = ["solve", "validate", "rules", "sensitivity", "compare", "report", "template", "init",
-            "app"]
+            "app", "consolidate"]
 
 
 def test_help_is_vietnamese_by_default_and_english_on_request(vietnamese: None) -> None:
