@@ -195,18 +195,21 @@ def test_validate_province_fills_a_flat_list(tmp_path):
 
 def test_duplicates_ignore_diacritics_and_case_but_not_content_or_beneficiary():
     """Alike names are duplicates only within one content type and, where both rows name a
-    beneficiary, the same beneficiary; a typo keeps them alike, another word does not
-    ("máy sấy chè" is 88% "máy sấy cà phê" by letters, 57% by words)."""
+    beneficiary, the same beneficiary — where they do not both name one, the same province
+    (row 7, in Gia Lai, is none of the Đắk Lắk rows' duplicate); a typo keeps
+    names alike, another word does not ("máy sấy chè" is 88% "máy sấy cà phê" by letters,
+    57% by words)."""
     frame = pd.DataFrame({
         "name": ["Máy sấy cà phê", "MAY SAY CA PHE", "Máy sấy cà phê", "Máy sấy cà phê.",
-                 "Máy sấy cà phê", "Máy sey cà phê", "Máy sấy chè"],
+                 "Máy sấy cà phê", "Máy sey cà phê", "Máy sấy chè", "May say ca phe"],
         "category": ["machinery", "machinery", "demo_model", "machinery", "machinery",
-                     "machinery", "machinery"],
+                     "machinery", "machinery", "machinery"],
         "beneficiary": ["HTX Ea Tu", "htx ea tu", "HTX Ea Tu", "Công ty Khác", "", "HTX Ea Tu",
-                        "HTX Ea Tu"],
-        "implementer": [""] * 7})
+                        "HTX Ea Tu", ""],
+        "implementer": [""] * 8,
+        "province": ["Đắk Lắk"] * 7 + ["Gia Lai"]})
     assert {(d.first, d.second) for d in find_duplicates(frame)} == {
-        (0, 1), (0, 4), (1, 4), (3, 4), (0, 5), (1, 5), (4, 5)}
+        (0, 1), (0, 4), (1, 4), (3, 4), (0, 5), (1, 5), (4, 5)}  # not 7: another province
 
 
 def test_province_codes_are_unique():

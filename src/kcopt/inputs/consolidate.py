@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
@@ -32,6 +33,7 @@ BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "be
 IMPLEMENTER = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "don vi chu tri thuc hien",
                "implementing unit", "co quan thuc hien")
 SIMILAR = 0.85  # difflib ratio of two folded names (or beneficiaries) read as the same
+BIGRAMS_ALIKE = 0.6  # letter pairs two names must share (Dice) to be compared letter by letter
 WORDS_ALIKE = 0.6  # and of their words: "máy sấy cà phê" is not "máy sấy chè" (0.88 by letters)
 # columns the consolidated frame adds to the validated ones
 PROVENANCE = ("original_id", "source_file", "source_sheet", "source_row", "implementer",
@@ -272,7 +274,8 @@ def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Dup
     """Pairs of projects of the same content type whose names are alike (diacritics, case and
     punctuation ignored; difflib ratio ≥ `threshold` by letters and ≥ `WORDS_ALIKE` by words,
     so that a short name one word apart is not alike) and whose beneficiaries — or, where a
-    row names none, implementing units — are alike too when both rows name one.
+    row names none, implementing units — are alike too when both rows name one; two rows that
+    do not both name one must be of the same province.
 
     >>> f = pd.DataFrame({"name": ["Máy sấy cà phê", "MAY SAY CA PHE", "Máy sấy chè"],
     ...                   "category": ["machinery"] * 3, "beneficiary": ["HTX A", "htx a", ""],
@@ -281,25 +284,69 @@ def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Dup
     [(0, 1)]
     """
     names = [fold(n) for n in frame["name"].astype(str)]
-    who = {k: [fold(v) for v in frame[k].astype(str)] for k in ("beneficiary", "implementer")}
+    who = {k: [fold(v) for v in frame[k].astype(str)] if k in frame else [""] * len(frame)
+           for k in ("beneficiary", "implementer", "province")}
     out = []
     for _cat, idx in frame.groupby("category", sort=False).indices.items():
         rows = [int(i) for i in idx]
-        for k, i in enumerate(rows):
-            for j in rows[k + 1:]:
-                score = 1.0 if names[i] == names[j] else _alike(names[i], names[j])
-                if score < threshold or not _same_party(who, i, j, threshold):
-                    continue
-                words = difflib.SequenceMatcher(None, names[i].split(), names[j].split())
-                if score < 1.0 and words.ratio() < WORDS_ALIKE:
-                    continue
-                out.append(Duplicate(i, j, score))
+        for a, b in _candidates([names[i] for i in rows]):
+            i, j = rows[a], rows[b]
+            score = 1.0 if names[i] == names[j] else _alike(names[i], names[j])
+            if score < threshold or not _same_party(who, i, j, threshold):
+                continue
+            words = difflib.SequenceMatcher(None, names[i].split(), names[j].split())
+            if score < 1.0 and words.ratio() < WORDS_ALIKE:
+                continue
+            out.append(Duplicate(i, j, score))
+    return sorted(out, key=lambda d: (d.first, d.second))
+
+
+def _candidates(names: list[str], chunk: int = 2000) -> list[tuple[int, int]]:
+    """Pairs (a < b) worth comparing letter by letter: names sharing enough words for a word
+    ratio ≥ `WORDS_ALIKE` (Σ count·count ≥ the matched words ≥ WORDS_ALIKE/2 of all words) and
+    at least `BIGRAMS_ALIKE` of their letter pairs (Dice). Sparse products, a block of rows at
+    a time, instead of difflib on every pair: 6,400 names in seconds, not minutes."""
+    if len(names) < 2:
+        return []
+    words, wsize = _bag([n.split() for n in names])
+    grams, gsize = _bag([[p[k:k + 2] for k in range(len(p) - 1)] for p in
+                         (f" {n} " for n in names)], binary=True)
+    out: list[tuple[int, int]] = []
+    for lo in range(0, len(names), chunk):
+        hi = min(lo + chunk, len(names))
+        shared_w = (words[lo:hi] @ words.T).toarray()
+        shared_g = (grams[lo:hi] @ grams.T).toarray()
+        word_ok = shared_w >= WORDS_ALIKE / 2 * (wsize[lo:hi, None] + wsize[None, :]) - 1e-9
+        dice = 2 * shared_g / np.maximum(gsize[lo:hi, None] + gsize[None, :], 1)
+        upper = np.arange(lo, hi)[:, None] < np.arange(len(names))[None, :]
+        a, b = np.nonzero(word_ok & (dice >= BIGRAMS_ALIKE) & upper)
+        out += [(int(x) + lo, int(y)) for x, y in zip(a, b, strict=True)]
     return out
 
 
+def _bag(tokens: list[list[str]], binary: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Rows of token counts (or presence) as a sparse matrix, and each row's total."""
+    vocab: dict[str, int] = {}
+    data: list[float] = []
+    cols: list[int] = []
+    ptr = [0]
+    for toks in tokens:
+        counts: dict[int, float] = {}
+        for t in toks:
+            k = vocab.setdefault(t, len(vocab))
+            counts[k] = 1.0 if binary else counts.get(k, 0.0) + 1.0
+        cols += counts
+        data += counts.values()
+        ptr.append(len(cols))
+    m = sp.csr_matrix((data, cols, ptr), shape=(len(tokens), max(len(vocab), 1)))
+    return m, np.asarray(m.sum(axis=1)).ravel()
+
+
 def _same_party(who: dict[str, list[str]], i: int, j: int, threshold: float) -> bool:
+    """The same beneficiary (else implementing unit) where both rows name one; otherwise the
+    same province (two provinces may well register alike training courses)."""
     for key in ("beneficiary", "implementer"):
         a, b = who[key][i], who[key][j]
         if a and b:
             return a == b or _alike(a, b) >= threshold
-    return True
+    return who["province"][i] == who["province"][j]
