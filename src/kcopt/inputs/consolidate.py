@@ -291,8 +291,10 @@ def find_duplicates(frame: pd.DataFrame, threshold: float = SIMILAR) -> list[Dup
         rows = [int(i) for i in idx]
         for a, b in _candidates([names[i] for i in rows]):
             i, j = rows[a], rows[b]
+            if not _same_party(who, i, j, threshold):
+                continue
             score = 1.0 if names[i] == names[j] else _alike(names[i], names[j])
-            if score < threshold or not _same_party(who, i, j, threshold):
+            if score < threshold:
                 continue
             words = difflib.SequenceMatcher(None, names[i].split(), names[j].split())
             if score < 1.0 and words.ratio() < WORDS_ALIKE:
