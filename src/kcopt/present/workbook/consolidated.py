@@ -151,7 +151,8 @@ def _extra_columns(frame: pd.DataFrame) -> list[tuple[str, None, int, str]]:
             continue
         header = next((a for a in spec.aliases if not a.isascii()
                        and canonical_column(a) == name), name)
-        out.append((header[:1].upper() + header[1:], None, 12, name))
+        header = (header[:1].upper() + header[1:]).replace("cnnt", "CNNT")
+        out.append((header, None, 12, name))
     return out
 
 
