@@ -216,3 +216,22 @@ def test_province_codes_are_unique():
     codes = province_codes()
     assert len(codes) == 34 == len(set(codes.values()))
     assert codes["Thành phố Hồ Chí Minh"] == "TPHCM" and codes["Huế"] == "HUE"
+
+
+def test_the_demo_split_by_province_comes_back_whole(tmp_path):
+    """The demo's 800 projects written as one CSV per province name (39 files: pre-2025
+    names among them) consolidate into 800 projects whose cost and request per province are
+    the demo's — no first row lost to header detection, no id collision."""
+    demo = pd.read_csv(Path(__file__).parents[1] / "scenarios" / "demo" / "projects.csv",
+                       dtype=str)
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    for k, (_name, rows) in enumerate(demo.groupby("Tỉnh/Thành phố")):
+        rows.to_csv(folder / f"t{k:02d}.csv", index=False)
+    c = consolidate([folder])
+    write_consolidated(c, tmp_path / "national.xlsx")
+    back = read_projects(tmp_path / "national.xlsx").frame
+    whole = read_projects(Path(__file__).parents[1] / "scenarios" / "demo" / "projects.csv")
+    assert len(c.sources) == 39 and len(back) == len(whole) == 800
+    assert sorted(back["Mã/STT gốc"]) == sorted(whole.frame["project_id"])
+    assert _by_province(back) == _by_province(whole.frame)
