@@ -359,10 +359,11 @@ def test_provincial_resolutions_follow_the_shared_data_and_read_in_vietnamese(
 VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụư"
                               "ứừửữựỳýỷỹỵ]", re.IGNORECASE)
 # Modules that still hold Vietnamese literals, with how many (a ceiling: it may only go down).
-# Deliberately Vietnamese: the official annex and template forms (io/annex, io/template,
-# io/xlsx*), bilingual "vi / en" labels (htmlreport, moneyleft, outputs, views, comparison,
-# io/plots), place names and spelling tables (geo, synth, text, parse, io/encoding), the English
-# help texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
+# Deliberately Vietnamese: the official annex, consolidation and template forms (io/annex,
+# workbook/consolidated: its headings and sheet names, read back as columns; io/template,
+# io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
+# place names and spelling tables (geo, synth, text, parse, io/encoding), the English help
+# texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
 # schema, rules, io/form, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
@@ -380,6 +381,7 @@ VIETNAMESE_LITERALS = {
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 36, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
     "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
+    "present/workbook/consolidated.py": 34,
     "present/workbook/info.py": 45, "present/workbook/sheets.py": 68,
     "present/workbook/template.py": 107,
     "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,

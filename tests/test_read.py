@@ -307,3 +307,20 @@ def test_scenario_sheet_key(tmp_path: Path) -> None:
         encoding="utf-8")
     r = kcopt.run(tmp_path / "s.yaml")
     assert r.projects.sheet == "Danh mục" and len(r.projects) == 4
+
+
+def test_a_first_project_that_reads_like_a_header_is_a_project(tmp_path):
+    """The first project's texts can all be header words — content "Chuyển đổi số" (the
+    digital column's name), level and funds "Địa phương" (a province-column alias): it was
+    read as a second header row and silently dropped (the demo's Huế list lost P-0069 this
+    way in `kcopt consolidate`). A row holding amounts is a project."""
+    path = tmp_path / "hue.csv"
+    path.write_text("Mã đề án,Tên đề án,Tỉnh/Thành phố,Nội dung,Cấp,Nguồn vốn,Tổng kinh phí,"
+                    "Kinh phí đề nghị hỗ trợ\n"
+                    "P-0069,Chuyển đổi số: thêu ren,Huế,Chuyển đổi số,Địa phương,Địa phương,"
+                    "339.0,154.0\n"
+                    "P-0074,Thiết bị thêu,Huế,machinery,Địa phương,Địa phương,500,150\n",
+                    encoding="utf-8")
+    projects = kcopt.read_projects(path)
+    assert list(projects.frame["project_id"]) == ["P-0069", "P-0074"]
+    assert projects.file_rows == [2, 3]

@@ -361,3 +361,67 @@ def test_a_new_circular_is_one_national_file(model_of, tmp_path):
                        encoding="utf-8")
     with pytest.raises(kcopt.InputError, match="mức trung ương cần ngày có hiệu lực"):
         model_of(projects, rules={"national": str(undated)})
+
+
+def test_the_national_table_cites_no_province():
+    """The package's support_rates.csv holds national levels only: no row's basis may be a
+    provincial resolution or name a province (today's or a merged one), and its note may name
+    a province only as an example ("provincial resolutions e.g. …"), never as the row's own
+    level ("provincial example"). One province's HĐND level applied to all 34 was issue 26's
+    bug (Hải Dương's 30% / 1,400 for ccn_pollution_treatment's local fund); a province's own
+    level belongs in provincial_rates.csv."""
+    import io
+    import re
+
+    from kcopt.core.geo import load_geography
+    from kcopt.core.text import fold
+
+    text = (resources.files("kcopt") / "data" / "support_rates.csv").read_text(encoding="utf-8")
+    geo = load_geography()
+    names = {fold(n) for p in geo.provinces.values() for n in (p.name, *p.merged_from)}
+    resolution = re.compile(r"\b(nghi quyet|resolution|hdnd|nq|provincial)\b")
+    cited = []
+    for row in csv.DictReader(io.StringIO(text)):
+        basis = fold(row["basis"])
+        note = fold(re.sub(r"e\.g\.[^)]*\)", ")", row["note"]))  # examples may name one
+        if resolution.search(basis) or "provincial example" in note:
+            cited.append((row["category"], row["fund"], row["basis"], row["note"]))
+        for name in names:
+            if f" {name} " in f" {basis} " or f" {name} " in f" {note} ":
+                cited.append((row["category"], row["fund"], name))
+    assert not cited, f"national rows citing a province as the level's source: {cited}"
+
+
+def test_plans_from_2027_are_warned_of_tt_139_until_a_levels_file_covers_them(model_of,
+                                                                             tmp_path):
+    """TT 139/2026/TT-BTC is reported to replace TT 28/2018/TT-BTC; its levels are not in hand
+    (legal_documents.csv). Plan year 2026: no warning. 2027: one warning naming it and both
+    content types in use (machinery, demo_model). A national levels file with machinery rows
+    from 2027-01-01 (40% / 350) changes S1's cap — min(40% × 1,000, 350) = 350, not TT 28's
+    min(50% × 1,000, 300) = 300 — and leaves only demo_model in the warning; a scenario rate
+    for demo_model silences it."""
+    from kcopt.rules.pending import CODE
+
+    projects = [machinery("S1", "Sơn La"),
+                {"project_id": "D1", "name": "Mô hình trình diễn", "province": "Sơn La",
+                 "category": "demo_model", "total_cost": 2000}]
+
+    def pending(model: Model) -> list[str]:
+        return [w.message for w in model.warnings if w.code == CODE]
+
+    assert pending(model_of(projects, plan_year=2026)) == []
+    warned = pending(model_of(projects, plan_year=2027))
+    assert len(warned) == 1 and "TT 139/2026/TT-BTC" in warned[0]
+    assert "(machinery)" in warned[0] and "(demo_model)" in warned[0]
+    new = tmp_path / "tt-139.csv"
+    new.write_text("category,fund,rate,cap_million_vnd,cap_unit,basis,confidence,valid_from\n"
+                   "machinery,both,0.4,350,per establishment,TT 139/2026/TT-BTC Art. 8,high,"
+                   "2027-01-01\n", encoding="utf-8")
+    model = model_of(projects, plan_year=2027, rules={"national": str(new)})
+    assert caps_of(model)["S1"] == 350
+    warned = pending(model)
+    assert len(warned) == 1 and "(machinery)" not in warned[0] and "(demo_model)" in warned[0]
+    model = model_of(projects, plan_year=2027, rules={"national": str(new)},
+                     rate_overrides=[{"category": "demo_model", "fund": "both", "rate": 0.3,
+                                      "cap": 500}])
+    assert pending(model) == []

@@ -9,6 +9,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from kcopt.cli import app as _app
 from kcopt.cli import compare as _compare
+from kcopt.cli import consolidate as _consolidate
 from kcopt.cli import documents as _documents
 from kcopt.cli import init as _init
 from kcopt.cli import report as _report
@@ -135,6 +136,7 @@ app.command("sensitivity", cls=_Command)(_sensitivity.sensitivity_command)
 app.command("compare", cls=_Command)(_compare.compare_command)
 app.command("report", cls=_Command)(_report.report_command)
 app.command("check-documents", cls=_Command)(_documents.check_documents_command)
+app.command("consolidate", cls=_Command)(_consolidate.consolidate_command)
 app.command("template", cls=_Command)(_template.template_command)
 app.command("init", cls=_Command)(_init.init_command)
 app.command("app", cls=_Command)(_app.app_command)

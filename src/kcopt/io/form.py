@@ -46,7 +46,8 @@ _UNIT_LINE = re.compile(r"^(dvt|don vi tinh|don vi|unit)\s+(.+)$")
 _LETTER = re.compile(r"^([A-H])[.)]?$")
 _ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)[.)]?$")
 _LEAD = re.compile(r"^([A-H]|[IVX]{1,5})[.)/]\s+(\S.*)$")
-_DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban) \S+( \S+){0,3}$")
+# a district, commune or (in a consolidated national list) province row grouping projects
+_DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban|tinh) \S+( \S+){0,3}$")
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*(co so|doanh nghiep|dn|ho|hop tac xa|htx|don vi)\b")
 CENTRAL_WORDS = ("khuyen cong quoc gia", "kcqg", "trung uong", "ngan sach trung uong",
                  "quoc gia")
@@ -59,6 +60,7 @@ LOCATION_HEADERS = {"dia diem", "dia diem thuc hien", "dia ban", "dia ban thuc h
                     "noi thuc hien", "dia chi", "location"}
 # a proposal's share of each fund, read from the fund sections of kcopt's annex
 SHARE_HEADERS = {"central": "Kinh phí hỗ trợ KCQG", "local": "Kinh phí hỗ trợ KCĐP"}
+PROVINCE_UNKNOWN = "province_unknown"  # the code of "which province is this project in?"
 # headers that can mean a column of ours or something else: judged by their cells
 AMBIGUOUS = {"level", "funds", "category"}
 
@@ -235,9 +237,10 @@ class _Adapter:
         self.proposal: str | None = None  # the support proposed, beside the support asked for
 
     def problem(self, message: str, row: int | None = None, column: str | None = None,
-                value: object = None, fix: str = "", severity: str = "error") -> None:
+                value: object = None, fix: str = "", severity: str = "error",
+                code: str = "") -> None:
         p = Problem(str(self.raw.path), message, fix, self.raw.sheet, row, column, value,
-                    severity=severity)
+                    severity=severity, code=code)
         (self.errors if severity == "error" else self.warnings).append(p)
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
@@ -677,7 +680,7 @@ class _Adapter:
                 self.problem("không biết đề án thuộc tỉnh nào: biểu không có cột tỉnh, 'Địa điểm' "
                              "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
                              fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
-                             "phố'")
+                             "phố'", code=PROVINCE_UNKNOWN)
         said = {"location": _("the column 'Địa điểm'"),
                 "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
                 "scenario": _("the scenario's 'province:' key")}
@@ -688,6 +691,30 @@ class _Adapter:
                         "({provinces}) is read from {source} (rows {rows})").format(
                             count=len(rows), provinces=", ".join(provs), source=said[src],
                             rows=shown))
+        return _add(frame, "province", values)
+
+    def flat_provinces(self, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
+        """A list with ids and content types but no province column: each project's province
+        from its 'Địa điểm' cell, else the province given for the list (the scenario's
+        `province:` or `--province`); a project with neither is left blank (and reported)."""
+        loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
+                    or fold(h).startswith("dia diem")), None)
+        if loc is None and not self.scenario_province:
+            return frame
+        cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
+        found = [province_in(c) if c.strip() else None for c in cells]
+        values = [p or self.scenario_province or "" for p in found]
+        given = self.scenario_province is not None
+        pairs = list(zip(file_rows, found, strict=True))
+        named = ", ".join(sorted(set(filter(None, values))))
+        for source, rows in ((_("the column 'Địa điểm'"), [r for r, p in pairs if p]),
+                             (_("the province given for the list"),
+                              [r for r, p in pairs if not p and given])):
+            if rows:
+                shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+                self.warn(_("the table has no province column: the province of {count} "
+                            "project(s) ({provinces}) is read from {source} (rows {rows})").format(
+                                count=len(rows), provinces=named, source=source, rows=shown))
         return _add(frame, "province", values)
 
     def establishments(self, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
@@ -800,6 +827,8 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
                 form.row_of.setdefault(pid, r)
             frame, file_rows = a.merge_fund_lines(frame, body, file_rows)
             roles.update({h: None for h in SHARE_HEADERS.values() if h in frame})
+    elif "province" not in a.canon:
+        frame = a.flat_provinces(frame, file_rows)
     frame = a.establishments(frame, file_rows)
     if a.errors:
         raise InputError(a.errors, raw.notes + a.warnings)

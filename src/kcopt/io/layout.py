@@ -26,6 +26,7 @@ _SUBTOTAL = re.compile(
     r" (nhom|muc|phan|vung|tinh|khu vuc|nganh|loai|nguon) .+|"
     r" (toan tinh|toan quoc|chung|ca nam|cac de an|de an|kcqg|kcdp|trung uong|dia phuong|tw|dp)"
     r"( .+)?)$")
+_AMOUNT = re.compile(r"[+-]?\d[\d.,\s]*")  # a cell holding a number: 339.0, 1.200, 1 500
 _ENUMERATOR = re.compile(r"^([IVXLC]+|[A-H])[.)]?$")
 _SECTION_TITLE = re.compile(r"^([IVXLC]+|[A-H])[.)]\s+\S")
 _NUMBERING = re.compile(r"^\(?[0-9A-Za-z]{1,2}\)?([=+\-*/x×:]\(?[0-9A-Za-z]{1,2}\)?)*$")
@@ -110,7 +111,10 @@ def _has_subheader(cells: list[list[str]], h: int, merges: list[Merge],
                 below[c].strip() for c in range(m.c1, min(m.c2, len(below) - 1) + 1)):
             return True  # a parent cell over labelled children
     differing = [b for a, b in zip(cells[h], below, strict=True) if b.strip() and b != a]
-    return bool(differing) and is_header(differing)
+    # a first project whose texts happen to be header words ("Chuyển đổi số", "Địa phương")
+    # is still a project: a header row holds no amounts
+    amounts = sum(bool(_AMOUNT.fullmatch(b.strip())) for b in differing)
+    return bool(differing) and amounts < 2 and is_header(differing)
 
 
 def _combine(top: str, bottom: str, parent: bool, name_of: ColumnName) -> str:

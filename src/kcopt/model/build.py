@@ -43,6 +43,7 @@ from kcopt.model.integer import (
 )
 from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
+from kcopt.rules.pending import pending_warnings
 from kcopt.rules.rates import FUNDS, CapTable, RuleSet, compute_caps, load_rules
 
 
@@ -76,6 +77,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     score = planner_scores(frame, scenario, warnings)
     state = _project_states(frame, scenario, ids, caps, horizon, warnings)
     warnings += _rule_warnings(frame, caps, rules, state.active)
+    warnings += pending_warnings(frame, caps, rules, state.active)
     _warn_must_fund(ids, state, warnings)
 
     cols = ColumnBlock()

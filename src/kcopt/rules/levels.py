@@ -159,14 +159,34 @@ class Document:
     valid_from: date | None
     valid_until: date | None
     source: str
+    status: str = "in force"  # "in force", "superseded", or "reported" (text not in hand)
+    replaces: str = ""
+    may_apply_from: date | None = None  # a reported document: plans from this day may fall
+    # under it, so the levels they use may be superseded
 
 
 @cache
 def legal_documents() -> tuple[Document, ...]:
-    """Documents the bundled levels cite, with the period each is in force."""
+    """Documents the bundled levels cite, with the period each is in force, and documents
+    reported but not in hand (`status: reported`)."""
     text = (resources.files("kcopt") / "data" / "legal_documents.csv").read_text("utf-8")
     return tuple(Document(r["document"], parse_date(r["valid_from"]), parse_date(r["valid_until"]),
-                          r["source"]) for r in csv.DictReader(text.splitlines()))
+                          r["source"], r.get("status") or "in force", r.get("replaces") or "",
+                          parse_date(r.get("may_apply_from")))
+                 for r in csv.DictReader(text.splitlines()))
+
+
+def reported_documents(day: date) -> list[Document]:
+    """Documents reported to change support levels from a day on or before `day`, whose
+    levels are not in hand (`legal_documents.csv`, `status: reported`).
+
+    >>> [d.key for d in reported_documents(date(2027, 1, 1))]
+    ['TT 139/2026/TT-BTC']
+    >>> reported_documents(date(2026, 12, 31))
+    []
+    """
+    return [d for d in legal_documents() if d.status == "reported"
+            and d.may_apply_from is not None and d.may_apply_from <= day]
 
 
 def document_period(basis: str) -> tuple[date | None, date | None]:
