@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from kcopt.analysis.wording import TARGET_KIND_WORDS, budget_words, target_label, target_scope
 from kcopt.core.words import _, num, pct
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.scenario import SolverOptions, Target
 from kcopt.model import LinearProgram, Model, target_selection
 from kcopt.model.constraints import scope_budget, scope_name
 
@@ -80,6 +80,40 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
     # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
+    n = model.lp.shape[1]
+    elastic, soft = _elastic_program(model)
+    raw = highs.solve(elastic, replace(solver_opts or SolverOptions(), time_limit=None))
+    if raw.x is None:
+        return [Finding("", _("even with every budget, target and must-fund rule relaxed the "
+                              "scenario has no allocation; check caps and the integer rules"))]
+    e = raw.x[n:]
+    act = soft.A @ raw.x[:n]
+    findings = []
+    for pos, (i, direction) in enumerate([(i, "up") for i in soft.up] +
+                                         [(i, "down") for i in soft.down]):
+        if e[pos] <= 1e-6:
+            continue
+        findings.append(_explain(model, soft.names[i], direction, soft.row_lower[i],
+                                 soft.row_upper[i], float(e[pos]), float(act[i]), raw.x[:n]))
+    return [_exact_share(model, f, solver_opts) for f in findings]
+
+
+@dataclass(frozen=True)
+class _SoftRows:
+    """The rows of the elastic program before its stretch columns, and which of them may
+    stretch up (≤ rows) and down (≥ rows)."""
+
+    A: sp.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    names: list[str]
+    up: np.ndarray
+    down: np.ndarray
+
+
+def _elastic_program(model: Model) -> tuple[LinearProgram, _SoftRows]:
+    """The model's program with a stretch column e ≥ 0 on each soft row side, maximising −Σe;
+    must-fund floors become soft rows."""
     lp = model.lp
     _m, n = lp.shape
     soft = np.array([f in SOFT_FAMILIES for f in lp.row_family], dtype=bool)
@@ -104,7 +138,6 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
     E = sp.csr_matrix((np.concatenate([-np.ones(k_up), np.ones(k_lo)]),
                        (np.concatenate([up_soft, lo_soft]), np.arange(k_up + k_lo))),
                       shape=(A.shape[0], k_up + k_lo))
-
     elastic = LinearProgram(
         cost=np.concatenate([np.zeros(n), -np.ones(k_up + k_lo)]),  # maximise −Σe
         col_lower=np.concatenate([col_lower, np.zeros(k_up + k_lo)]),
@@ -114,20 +147,7 @@ def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) ->
                                                                                   lo_soft])],
         A=sp.hstack([A, E]).tocsr(), row_lower=row_lower, row_upper=row_upper,
         row_names=names, row_family=families.tolist())
-    raw = highs.solve(elastic, replace(solver_opts or SolverOptions(), time_limit=None))
-    if raw.x is None:
-        return [Finding("", _("even with every budget, target and must-fund rule relaxed the "
-                              "scenario has no allocation; check caps and the integer rules"))]
-    e = raw.x[n:]
-    act = A @ raw.x[:n]
-    findings = []
-    for pos, (i, direction) in enumerate([(i, "up") for i in up_soft] +
-                                         [(i, "down") for i in lo_soft]):
-        if e[pos] <= 1e-6:
-            continue
-        findings.append(_explain(model, names[i], direction, row_lower[i], row_upper[i],
-                                 float(e[pos]), float(act[i]), raw.x[:n]))
-    return [_exact_share(model, f, solver_opts) for f in findings]
+    return elastic, _SoftRows(A, row_lower, row_upper, names, up_soft, lo_soft)
 
 
 def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> Finding:
@@ -178,7 +198,8 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
 
 def _explain(model: Model, name: str, direction: str, lo: float, up: float, stretch: float,
              activity: float, x: np.ndarray) -> Finding:
-    sc = model.scenario
+    """What a stretched row asks of the planner: a budget to raise, a must-fund rule or a
+    co-financing rule to drop, a target to change (and to what)."""
     if name.startswith("budget:"):
         return Finding(name, _("the budget of {where} is {budget} million; the must-fund "
                                "projects and targets need {need}. Raise it by {gap} million or "
@@ -197,45 +218,59 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
                                "{gap} million of local money)").format(
                                    project=name.split(":", 1)[1], gap=num(stretch)), lo, None)
     target_name = name.split(":")[0]
-    t = next((t for t in sc.targets if t.name == target_name), None)
+    t = next((t for t in model.scenario.targets if t.name == target_name), None)
     if t is None:
         return Finding(name, _("'{constraint}' must be relaxed by {amount}").format(
             constraint=name, amount=num(stretch, 4)), None, None)
     if t.share is not None and t.share_of == "budget":
-        budget = scope_budget(sc, t.fund, t.year)
-        bound = t.share * budget
-        new = bound - stretch if direction == "down" else bound + stretch
-        reach = new / budget if budget > 0 else 0.0
-        text = (_("the {share}-of-budget target '{target}' asks for {amount} million; at most "
-                  "{new} ({reach} of the budget) is possible. Change its share to {reach}")
-                if direction == "down" else
-                _("the {share}-of-budget target '{target}' asks for {amount} million; at least "
-                  "{new} ({reach} of the budget) is possible. Change its share to {reach}"))
-        return Finding(name, text.format(share=pct(t.share), target=target_label(t),
-                                         amount=num(bound), new=num(new), reach=pct(reach, 1)),
-                       t.share, round(reach, 4))
+        return _budget_share_finding(model, t, name, direction, stretch)
     if t.share is not None:
-        scope_cols = {"all": model.col_fund >= 0, "central": model.col_fund == 0,
-                      "local": model.col_fund == 1}[t.fund]
-        total = float(x[scope_cols & (model.col_project >= 0)].sum())
-        reach = (activity + (t.share * total)) / total if total > 0 else 0.0
-        if direction == "down":
-            return Finding(name, _("the {share} {kind} target '{target}' cannot be met "
-                                   "alongside the budgets and must-fund projects: the smallest "
-                                   "relaxation reaches {reach}; lower it to {reach} or add "
-                                   "projects that count toward it ({scope})").format(
-                share=pct(t.share), kind=_(TARGET_KIND_WORDS.get(t.kind, t.kind)),
-                target=target_label(t), reach=pct(reach, 1),
-                scope=target_scope(t) if t.kind != "region_min" else t.region),
-                           t.share, round(reach, 4))
-        return Finding(name, _("the {share} cap of target '{target}' cannot hold: the "
-                               "must-fund projects take {reach}; raise it to {reach}").format(
-                                   share=pct(t.share), target=target_label(t),
-                                   reach=pct(reach, 1)),
-                       t.share, round(reach, 4))
+        return _share_finding(model, t, name, direction, activity, x)
     bound = t.amount or 0.0
     new = bound - stretch if direction == "down" else bound + stretch
     return Finding(name, _("target '{target}' asks for {amount} million; at most {new} is "
                            "possible. Change it to {new}").format(
                                target=target_label(t), amount=num(bound), new=num(new)),
                    bound, new)
+
+
+def _budget_share_finding(model: Model, t: Target, name: str, direction: str,
+                          stretch: float) -> Finding:
+    """A share-of-budget target stretched: the amount possible, and the share it is."""
+    budget = scope_budget(model.scenario, t.fund, t.year)
+    assert t.share is not None
+    bound = t.share * budget
+    new = bound - stretch if direction == "down" else bound + stretch
+    reach = new / budget if budget > 0 else 0.0
+    text = (_("the {share}-of-budget target '{target}' asks for {amount} million; at most "
+              "{new} ({reach} of the budget) is possible. Change its share to {reach}")
+            if direction == "down" else
+            _("the {share}-of-budget target '{target}' asks for {amount} million; at least "
+              "{new} ({reach} of the budget) is possible. Change its share to {reach}"))
+    return Finding(name, text.format(share=pct(t.share), target=target_label(t),
+                                     amount=num(bound), new=num(new), reach=pct(reach, 1)),
+                   t.share, round(reach, 4))
+
+
+def _share_finding(model: Model, t: Target, name: str, direction: str, activity: float,
+                   x: np.ndarray) -> Finding:
+    """A share target stretched: the share the smallest relaxation reaches."""
+    assert t.share is not None
+    scope_cols = {"all": model.col_fund >= 0, "central": model.col_fund == 0,
+                  "local": model.col_fund == 1}[t.fund]
+    total = float(x[scope_cols & (model.col_project >= 0)].sum())
+    reach = (activity + (t.share * total)) / total if total > 0 else 0.0
+    if direction == "down":
+        return Finding(name, _("the {share} {kind} target '{target}' cannot be met "
+                               "alongside the budgets and must-fund projects: the smallest "
+                               "relaxation reaches {reach}; lower it to {reach} or add "
+                               "projects that count toward it ({scope})").format(
+            share=pct(t.share), kind=_(TARGET_KIND_WORDS.get(t.kind, t.kind)),
+            target=target_label(t), reach=pct(reach, 1),
+            scope=target_scope(t) if t.kind != "region_min" else t.region),
+                       t.share, round(reach, 4))
+    return Finding(name, _("the {share} cap of target '{target}' cannot hold: the "
+                           "must-fund projects take {reach}; raise it to {reach}").format(
+                               share=pct(t.share), target=target_label(t),
+                               reach=pct(reach, 1)),
+                   t.share, round(reach, 4))

@@ -1,5 +1,6 @@
 """The Streamlit page of `kcopt app`: data → scenario → solve → results → sensitivity →
-downloads. Widgets only; every computation goes through `kcopt.app.engine`.
+downloads. Widgets only; every computation goes through `kcopt.app.engine`. The scenario
+editor is in `scenario_tab`, the results and sensitivity tabs in `results_tab`.
 
 Run with `kcopt app` (or `streamlit run` on this file).
 """
@@ -12,38 +13,15 @@ import os
 import time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine, workspace
+from kcopt.app.results_tab import results_section, sensitivity_section
+from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError
 from kcopt.core.language import using
-from kcopt.core.vocabulary import DEFAULT_WEIGHTS
-from kcopt.core.words import DEFAULT, N_, _, fixed, get_language, languages
-
-PLAN_NAME = N_("Industrial-promotion plan")
-DEFAULT_DATA: dict[str, Any] = {
-    "name": PLAN_NAME,  # in the session's language when it starts
-    "budgets": {"central": 105000.0},
-    "objective": "total_score",
-    "weights": dict(DEFAULT_WEIGHTS),
-    "targets": [],
-    "cofinancing": {"local_match_min": 0.0},
-    "rate_overrides": [],
-}
-STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
-# the app's own words for the criteria, the objectives and the live charts (codes → messages)
-WEIGHT_NAMES = {"appraisal": N_("Appraisal score"), "green": N_("Cleaner production"),
-                "circular": N_("Circular economy"), "digital": N_("Digital transformation"),
-                "regional_advantage": N_("Regional advantage"),
-                "typical_product": N_("Typical rural product"),
-                "disadvantaged_area": N_("Disadvantaged area"),
-                "women_or_ethnic_owned": N_("Women or ethnic-minority owners")}
-OBJECTIVES = {"total_score": N_("Total score (a partly funded project counts pro rata)"),
-              "weighted_funds": N_("Score-weighted funds (highest scores first)")}
-CHARTS = {"by_category": N_("Support by content type (central, local)"),
-          "by_region": N_("Support by region")}
+from kcopt.core.words import DEFAULT, _, fixed, get_language, languages
 
 
 def state() -> Any:
@@ -210,141 +188,6 @@ def read_projects(s: Any, sc: Any) -> Any:
     return projects
 
 
-# ---- scenario -------------------------------------------------------------------------------
-
-def scenario_section(s: Any) -> dict[str, Any]:
-    """The scenario editor; returns the scenario data the widgets describe."""
-    base, g = s.base, s.gen
-    data: dict[str, Any] = {k: v for k, v in base.items()
-                            if k not in ("name", "budgets", "objective", "weights", "targets",
-                                         "cofinancing", "rate_overrides")}
-    data["name"] = st.text_input(_("Scenario name"), base.get("name", ""),
-                                 key=f"name_{g}")
-    budgets = dict(base.get("budgets", {}))
-    c1, c2 = st.columns(2)
-    with c1:
-        central = budgets.get("central", 0.0)
-        if isinstance(central, dict):
-            st.caption(_("National industrial-promotion budget (million VND)") + f": {central}")
-        else:
-            budgets["central"] = float(st.number_input(
-                _("National industrial-promotion budget (million VND)"), min_value=0.0,
-                value=float(central or 0.0), step=1000.0, format="%.0f", key=f"central_{g}"))
-        # words chosen now: Streamlit may call format_func outside this rerun's language
-        shown = {code: _(text) for code, text in OBJECTIVES.items()}
-        objective = st.radio(_("Objective"), list(shown),
-                             index=0 if base.get("objective", "total_score") == "total_score"
-                             else 1, format_func=shown.__getitem__,
-                             key=f"objective_{g}")
-        data["objective"] = objective
-        match = float(base.get("cofinancing", {}).get("local_match_min", 0.0))
-        data["cofinancing"] = {"local_match_min": float(st.slider(
-            _("Minimum local co-financing (share of support)"), 0.0, 1.0, match, 0.05,
-            key=f"match_{g}"))}
-    with c2:
-        local = budgets.get("local")
-        if isinstance(local, dict) or local is None:
-            # start-up: the app loads what a step needs when the step runs
-            from kcopt.core.geo import load_geography
-
-            provinces = list(load_geography().provinces)
-            frame = pd.DataFrame({"province": provinces,
-                                  "budget": [float((local or {}).get(p, 0.0))
-                                             for p in provinces]})
-            st.caption(_("Local budgets by province (million VND)"))
-            edited = st.data_editor(frame, hide_index=True, disabled=["province"],
-                                    key=f"local_{g}", height=300)
-            budgets["local"] = {str(p): float(b) for p, b in zip(
-                edited["province"].tolist(), edited["budget"].tolist(), strict=True)
-                if b is not None and b == b and b}
-        else:
-            st.info(_("Multi-year plan: local budgets come from the uploaded file."))
-    data["budgets"] = budgets
-    st.subheader(_("Priority weights"))
-    st.caption(_("Weights are normalised to sum 1; the right column is what the model uses."))
-    raw = dict(base.get("weights", DEFAULT_DATA["weights"]))
-    # a weight may carry its committee name: {weight: 0.15, label: "…"}
-    labels = {k: str(v.get("label")) for k, v in raw.items()
-              if isinstance(v, dict) and v.get("label")}
-    raw = {k: (v.get("weight", 0.0) if isinstance(v, dict) else v) for k, v in raw.items()}
-    weights = {}
-    cols = st.columns(2)
-    for i, k in enumerate(engine.WEIGHT_KEYS):
-        with cols[i % 2]:
-            weights[k] = float(st.slider(labels.get(k) or _(WEIGHT_NAMES[k]), 0.0, 1.0,
-                                         float(raw.get(k) or 0.0), 0.01, key=f"w_{k}_{g}"))
-    total = sum(weights.values())
-    norm = {k: (v / total if total else 0.0) for k, v in weights.items()}
-    st.dataframe(pd.DataFrame({_("Priority weights"): [labels.get(k) or _(WEIGHT_NAMES[k])
-                                                     for k in norm],
-                               _("normalised"): [round(v, 3) for v in norm.values()]}),
-                 hide_index=True, key="normalised")
-    data["weights"] = {k: ({"weight": v, "label": labels[k]} if k in labels else v)
-                       for k, v in weights.items() if v > 0 or k in raw}
-    st.subheader(_("Policy targets"))
-    st.caption(_("kind: share_min, share_max, region_min, province_max; of: green, circular, "
-                 "digital (comma-separated); share 0–1 or amount (million VND)."))
-    data["targets"] = edit_rows(base.get("targets", []), target_columns(), f"targets_{g}")
-    with st.expander(_("Rate overrides")):
-        data["rate_overrides"] = edit_rows(base.get("rate_overrides", []),
-                                           list(engine.OVERRIDE_COLUMNS), f"overrides_{g}")
-    return data
-
-
-def target_columns() -> list[str]:
-    # start-up: the app loads what a step needs when the step runs
-    from kcopt.inputs.scenario import TARGET_KEYS
-
-    return [c for c in engine.TARGET_COLUMNS if c in TARGET_KEYS]
-
-
-LIST_KEYS = ("of", "category")
-NUMBER_KEYS = ("share", "amount", "rate", "cap", "year")
-
-
-def edit_rows(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[dict[str, Any]]:
-    """A list of mappings as an editable table (lists as comma-separated text)."""
-    def cell(v: Any) -> Any:
-        if isinstance(v, list | tuple):
-            return ", ".join(map(str, v))
-        return v
-
-    frame = pd.DataFrame([{c: cell(r.get(c)) for c in columns} for r in rows], columns=columns)
-    for c in columns:
-        frame[c] = frame[c].astype(float) if c in NUMBER_KEYS else frame[c].astype(object)
-    edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key,
-                            width="stretch")
-    out = []
-    for rec in edited.to_dict("records"):
-        row: dict[str, Any] = {}
-        for c, v in ((str(k), v) for k, v in rec.items()):
-            if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == "":
-                continue
-            if c in NUMBER_KEYS:
-                row[c] = int(v) if c == "year" else float(v)
-            elif (c in LIST_KEYS and "," in str(v)) or c == "of":
-                row[c] = [p.strip() for p in str(v).split(",") if p.strip()]
-            else:
-                row[c] = str(v).strip()
-        if row:
-            out.append(row)
-    return out
-
-
-def rules_section(sc: Any) -> None:
-    # start-up: the app loads what a step needs when the step runs
-    from kcopt.core.geo import load_geography
-    from kcopt.rules.rates import load_rules
-
-    with st.expander(_("Support rates in force")):
-        options = ["", *load_geography().provinces]
-        national = _("National")
-        prov = st.selectbox(_("Province (provincial resolution)"), options,
-                            format_func=lambda p: p or national, key="rules_prov")
-        rules = load_rules().with_overrides(list(sc.rate_overrides))
-        st.dataframe(rules.table(prov or None), hide_index=True)
-
-
 # ---- solving --------------------------------------------------------------------------------
 
 def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
@@ -375,138 +218,6 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
         s.failure = ("error", str(exc), data)
     finally:
         s.ws.lock.release()
-
-
-def results_section(s: Any) -> None:
-    if s.failure is not None:
-        kind, body, _data = s.failure
-        if kind == "infeasible":
-            st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
-                       "cannot all hold. What to relax:"))
-            st.dataframe(body, hide_index=True, key="diagnosis")
-        else:
-            st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
-    plan = s.plan
-    if plan is None:
-        if s.failure is None:
-            st.info(_("No plan yet. Press \"Solve\"."))
-        return
-    run, summ = plan.run, plan.run.summary
-    if s.last_seconds is not None:
-        done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
-        st.caption(done.format(s=fixed(s.last_seconds, 2)))
-    st.subheader(_("Headline"))
-    m = st.columns(4)
-    unit = _("million VND")
-    m[0].metric(_("Objective value"), fixed(summ["objective"], 3))
-    m[1].metric(_("Central funds") + f" ({unit})", fixed(summ["totals"]["central"], 0),
-                help=_("of {b} million").format(b=fixed(summ["budgets"]["central"], 0)))
-    m[2].metric(_("Local funds") + f" ({unit})", fixed(summ["totals"]["local"], 0),
-                help=_("of {b} million").format(b=fixed(summ["budgets"]["local"], 0)))
-    c = summ["counts"]
-    m[3].metric(_("Projects funded"), f"{c['funded'] + c['partial']}",
-                help=_("{f} in full, {p} in part").format(f=c["funded"], p=c["partial"]))
-    for w in summ.get("warnings", []):
-        if isinstance(w, dict) and w.get("code") == "budget_unspent":
-            st.warning(w["message"])
-    if plan.changes:
-        st.subheader(_("What changed against the last plan"))
-        st.markdown("\n".join(f"- {t}" for t in plan.changes))
-    st.subheader(_("Binding budgets and targets"))
-    sentences = engine.binding_sentences(run)
-    if sentences:
-        st.markdown("\n".join(f"- {t}" for t in sentences[:12]))
-        if len(sentences) > 12:
-            with st.expander(f"+{len(sentences) - 12}"):
-                st.markdown("\n".join(f"- {t}" for t in sentences[12:]))
-    else:
-        st.write(_("No budget or target binds."))
-    st.subheader(_("Allocation"))
-    alloc = run.allocation
-    f = st.columns(3)
-    provs = f[0].multiselect(_("Province"), sorted(alloc["province"].unique()),
-                             key="f_province")
-    cats = f[1].multiselect(_("Content type"), sorted(alloc["category"].unique()),
-                            key="f_category")
-    stats = f[2].multiselect(_("Status"), list(STATUSES), key="f_status")
-    shown = alloc
-    if provs:
-        shown = shown[shown["province"].isin(provs)]
-    if cats:
-        shown = shown[shown["category"].isin(cats)]
-    if stats:
-        shown = shown[shown["status"].isin(stats)]
-    st.caption(_("{n} of {total} projects").format(n=len(shown), total=len(alloc)))
-    st.dataframe(shown, hide_index=True, key="allocation")
-    st.subheader(_("Plots"))
-    figures(s, plan)
-
-
-def figures(s: Any, plan: engine.Plan) -> None:
-    """Live charts from the plan's summary (drawn in the browser, instant on every what-if),
-    and kcopt's own figures on request (PNG, cached per plan)."""
-    summ = plan.run.summary or {}
-    c = st.columns(2)
-    for col, key, label in ((c[0], "by_category", "category"), (c[1], "by_region", "region")):
-        table = pd.DataFrame(summ[key]).set_index(label)[["central", "local"]]
-        col.caption(_(CHARTS[key]))
-        col.bar_chart(table, stack=True, y_label=_("million VND"))
-    prov = pd.DataFrame(summ["by_province"]).set_index("province")
-    st.caption(_("Local budgets: allocated and available by province"))
-    st.bar_chart(prov[["local", "local_budget"]], stack=False, y_label=_("million VND"))
-    with st.expander(_("The report's figures (PNG)")):
-        if st.button(_("Draw the figures"), key="draw_figures"):
-            s.figures = engine.figures_png(plan.run)
-            s.figures_plan = plan.number
-        if s.figures and s.get("figures_plan") == plan.number:
-            for png in s.figures.values():
-                st.image(png)
-
-
-def sensitivity_section(s: Any) -> None:
-    # start-up: the app loads what a step needs when the step runs
-    import kcopt
-
-    st.caption(_("Sensitivity: ranging, budget sweeps, weight robustness, tornado and policy "
-                 "prices."))
-    plan = s.plan
-    draws = st.slider(_("Weight draws"), 20, 500, 100, 10, key="draws")
-    if st.button(_("Run the sensitivity analysis"), key="run_sens", disabled=plan is None):
-        if not s.ws.lock.acquire(blocking=False):
-            st.warning(_("Another solve of this session is under way; wait for it to finish."))
-        else:
-            try:
-                bar = st.progress(0.0)
-                t0 = time.perf_counter()
-                steps = engine.sensitivity_steps(plan.run, draws)
-                try:
-                    while True:
-                        name, share = next(steps)
-                        bar.progress(share, text=_("Computing: {step}").format(step=name))
-                except StopIteration as stop:
-                    plan.sensitivity = stop.value
-                bar.progress(1.0, text=_("Done in {s} s.").format(
-                    s=fixed(time.perf_counter() - t0, 1)))
-            finally:
-                s.ws.lock.release()
-    sens = plan.sensitivity if plan is not None else None
-    if sens is None:
-        return
-    rc = sens.ranging_constraints
-    st.dataframe(rc[rc["family"].isin(["budget", "target"])][["name", "sentence"]],
-                 hide_index=True, key="ranging_sentences")
-    c = st.columns(2)
-    c[0].pyplot(kcopt.plots.budget_frontiers(sens))
-    c[1].pyplot(kcopt.plots.tornado(sens))
-    c = st.columns(2)
-    c[0].pyplot(kcopt.plots.robustness(sens))
-    if len(sens.policy_prices):
-        c[1].pyplot(kcopt.plots.policy_prices(sens))
-    for name, table in sens.tables().items():
-        with st.expander(name):
-            shown = table.copy()
-            shown.attrs = {}  # arrays in attrs (failed draws) do not serialise
-            st.dataframe(shown, hide_index=True)
 
 
 # ---- downloads ------------------------------------------------------------------------------
@@ -574,60 +285,25 @@ def main() -> None:
 
 
 def page() -> None:
+    """The page: the sidebar's controls, then the five tabs, the plan solved in between."""
     s = state()
     st.title(_("kcopt — Industrial-promotion (khuyến công) fund allocation"))
     gate()
-    solve_clicked = st.sidebar.button(_("Solve"), type="primary", key="solve",
-                                      width="stretch")
-    auto = st.sidebar.toggle(_("Re-solve when the scenario changes"), value=True, key="auto")
-    st.sidebar.caption(_("Time limit per solve: {s} s.").format(s=fixed(TIME_LIMIT, 0)))
+    solve_clicked, auto = sidebar_controls()
     tabs = st.tabs([_("1. Data"), _("2. Scenario"), _("3. Results"), _("4. Sensitivity"),
                     _("5. Downloads")])
     with tabs[0]:
         data_section(s)
     with tabs[1]:
         data = scenario_section(s)
-    sc = projects = None
-    if s.ws.file("projects") is not None:
-        try:
-            sc = engine.load(s.ws, data)
-            s.scenario_problems = None
-        except InputError as exc:
-            s.scenario_problems = exc.problems
-    if sc is not None:
-        projects = read_projects(s, sc)
+    sc = load_scenario(s, data)
+    projects = read_projects(s, sc) if sc is not None else None
     with tabs[1]:
-        if s.scenario_problems:
-            st.error(_("The scenario has problems:"))
-            st.dataframe(engine.problems_frame(s.scenario_problems), hide_index=True,
-                         key="scenario_problems")
-        if sc is not None:
-            rules_section(sc)
-        st.download_button(_("Save the scenario (YAML)"), yaml_text(s, data),
-                           file_name="scenario.yaml", mime="application/x-yaml",
-                           key="dl_yaml_now", on_click="ignore")
+        scenario_checks(s, sc, data)
     with tabs[0]:
-        for found in (s.upload_problems, s.input_problems if sc is not None else None):
-            if found:
-                problems, warnings = found
-                st.error(_("{n} problems in the input — fix the file and upload it "
-                           "again:").format(n=len(problems)))
-                st.dataframe(engine.problems_frame(problems, internal_names(s)),
-                             hide_index=True)
-                show_warnings(warnings, s)
-        if s.ws.file("projects") is None:
-            st.info(_("No project list yet. Upload one or start from the demo."))
-        elif projects is not None:
-            st.success(_("Read {n} projects from {file}.").format(n=len(projects),
-                          file=s.names.get("projects", "")))
-            show_warnings(projects.warnings, s)
-    ready = sc is not None and projects is not None
-    if ready and solve_clicked:
-        with st.spinner(_("Solving…")):
-            solve(s, sc, data, quick=False)
-    elif ready and auto and s.plan is not None and data != s.plan.data and (
-            s.failure is None or s.failure[2] != data):
-        solve(s, sc, data, quick=True)
+        input_messages(s, sc, projects)
+    if sc is not None and projects is not None:
+        solve_when_asked(s, sc, data, solve_clicked, auto)
     if s.plan is not None and data != s.plan.data:
         st.sidebar.warning(_("The scenario changed since the last solve."))
     with tabs[2]:
@@ -636,6 +312,72 @@ def page() -> None:
         sensitivity_section(s)
     with tabs[4]:
         downloads_section(s, data)
+
+
+def sidebar_controls() -> tuple[bool, bool]:
+    """The sidebar's solve button and re-solve toggle (whether each is on), and the time
+    limit."""
+    solve_clicked = st.sidebar.button(_("Solve"), type="primary", key="solve",
+                                      width="stretch")
+    auto = st.sidebar.toggle(_("Re-solve when the scenario changes"), value=True, key="auto")
+    st.sidebar.caption(_("Time limit per solve: {s} s.").format(s=fixed(TIME_LIMIT, 0)))
+    return solve_clicked, auto
+
+
+def load_scenario(s: Any, data: dict[str, Any]) -> Any:
+    """The scenario the editor describes, once a project list is uploaded (None until then,
+    or when it has problems)."""
+    if s.ws.file("projects") is None:
+        return None
+    try:
+        sc = engine.load(s.ws, data)
+    except InputError as exc:
+        s.scenario_problems = exc.problems
+        return None
+    s.scenario_problems = None
+    return sc
+
+
+def scenario_checks(s: Any, sc: Any, data: dict[str, Any]) -> None:
+    """Below the editor: the scenario's problems, the rates in force, and its download."""
+    if s.scenario_problems:
+        st.error(_("The scenario has problems:"))
+        st.dataframe(engine.problems_frame(s.scenario_problems), hide_index=True,
+                     key="scenario_problems")
+    if sc is not None:
+        rules_section(sc)
+    st.download_button(_("Save the scenario (YAML)"), yaml_text(s, data),
+                       file_name="scenario.yaml", mime="application/x-yaml",
+                       key="dl_yaml_now", on_click="ignore")
+
+
+def input_messages(s: Any, sc: Any, projects: Any) -> None:
+    """Below the uploads: the problems of the files, or how many projects were read."""
+    for found in (s.upload_problems, s.input_problems if sc is not None else None):
+        if found:
+            problems, warnings = found
+            st.error(_("{n} problems in the input — fix the file and upload it "
+                       "again:").format(n=len(problems)))
+            st.dataframe(engine.problems_frame(problems, internal_names(s)),
+                         hide_index=True)
+            show_warnings(warnings, s)
+    if s.ws.file("projects") is None:
+        st.info(_("No project list yet. Upload one or start from the demo."))
+    elif projects is not None:
+        st.success(_("Read {n} projects from {file}.").format(n=len(projects),
+                      file=s.names.get("projects", "")))
+        show_warnings(projects.warnings, s)
+
+
+def solve_when_asked(s: Any, sc: Any, data: dict[str, Any], clicked: bool, auto: bool) -> None:
+    """Solve on the button; re-solve (what-if) when the scenario changed and the toggle is on,
+    unless this very scenario just failed."""
+    if clicked:
+        with st.spinner(_("Solving…")):
+            solve(s, sc, data, quick=False)
+    elif auto and s.plan is not None and data != s.plan.data and (
+            s.failure is None or s.failure[2] != data):
+        solve(s, sc, data, quick=True)
 
 
 if __name__ == "__main__":  # Streamlit runs the page as __main__; importing it draws nothing

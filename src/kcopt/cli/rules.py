@@ -73,9 +73,36 @@ def _fmt(rate: float | None, ceiling: float | None) -> str:
 
 
 def _render(rules, table, prov: str | None) -> str:
+    """The rules table as text: a heading, each content's legal name above its rows, the
+    provincial resolutions used (for a province) and the notes."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.rules.rates import DECREE32_BASIS
 
+    lines = _heading_lines(rules, prov)
+    english = get_language() == "en"
+    shown = None
+    for r in table.to_dict("records"):
+        if r["category"] != shown:  # the content's legal name once, above its rows
+            shown = r["category"]
+            rule = rules.rules.get(shown)
+            title = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
+            lines.append(f"▸ {title}")
+        lines.append(_row_line(r, prov))
+    if prov:
+        lines.append("")
+        lines.append(_resolutions_line(table, prov))
+    lines.append("")
+    lines.append(_("Industrial cluster infrastructure: total state support ≤ 30% of the total "
+                   "investment, counting support already received, whichever fund pays "
+                   "({basis}).").format(basis=data_text(DECREE32_BASIS)))
+    lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
+                   "setting with rate_overrides."))
+    return "\n".join(lines)
+
+
+def _heading_lines(rules, prov: str | None) -> list[str]:
+    """The rule set's version and day, and the column headings (a province's show its own
+    levels beside the central ones)."""
     day = rules.today.strftime("%d/%m/%Y")
     lines = [_("Rule set {version} — in force on {day}").format(version=rules.version, day=day)
              + " — " + (prov or _("nationwide"))]
@@ -86,51 +113,41 @@ def _render(rules, table, prov: str | None) -> str:
     else:
         levels, confidence = _("rate / ceiling"), _("confidence")
         lines.append(f"{content:26} {fund:12} {levels:15} {confidence:10}  {basis}")
-    english = get_language() == "en"
-    shown = None
-    for r in table.to_dict("records"):
-        if r["category"] != shown:  # the content's legal name once, above its rows
-            shown = r["category"]
-            rule = rules.rules.get(shown)
-            title = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
-            lines.append(f"▸ {title}")
-        r["basis"] = data_text(r["basis"])
-        local = r["fund"] == "local"
-        r["fund"] = fund_name(r["fund"])
-        for key in ("confidence", "national_confidence"):
-            if key in r and r[key] in CONFIDENCE_WORDS:
-                r[key] = _(CONFIDENCE_WORDS[r[key]])
-        name = r["category"] + (f" [{r['vote_level']}]" if r["vote_level"] else "")
-        flag = "" if r["verified"] else "  ⚠ " + _("to be confirmed")
-        period = f" ({r['period']})" if r["period"] else ""
-        nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
-        if prov and r["resolution"]:
-            lines.append(f"{name:26} {r['fund']:12} {nat:24} "
-                         f"{_fmt(r['rate'], r['ceiling']):17}  {r['basis']} [{r['confidence']}]"
-                         + _("; source: {source}").format(source=r["source"]) + flag)
-        elif prov:
-            here = _("central level") if local else ""
-            lines.append(f"{name:26} {r['fund']:12} {nat:24} {here:17}  {r['basis']}"
-                         f"{period}{flag}")
-        else:
-            lines.append(f"{name:26} {r['fund']:12} {_fmt(r['rate'], r['ceiling']):15} "
-                         f"{r['confidence']:10}  {r['basis']}{period}{flag}")
+    return lines
+
+
+def _row_line(r: dict, prov: str | None) -> str:
+    """One rule as a line: content, fund, levels, confidence, legal basis and period."""
+    r["basis"] = data_text(r["basis"])
+    local = r["fund"] == "local"
+    r["fund"] = fund_name(r["fund"])
+    for key in ("confidence", "national_confidence"):
+        if key in r and r[key] in CONFIDENCE_WORDS:
+            r[key] = _(CONFIDENCE_WORDS[r[key]])
+    name = r["category"] + (f" [{r['vote_level']}]" if r["vote_level"] else "")
+    flag = "" if r["verified"] else "  ⚠ " + _("to be confirmed")
+    period = f" ({r['period']})" if r["period"] else ""
+    nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
+    if prov and r["resolution"]:
+        return (f"{name:26} {r['fund']:12} {nat:24} "
+                f"{_fmt(r['rate'], r['ceiling']):17}  {r['basis']} [{r['confidence']}]"
+                + _("; source: {source}").format(source=r["source"]) + flag)
     if prov:
-        used = sorted({(r["resolution"], r["territory"], r["effective"])
-                       for r in table.to_dict("records") if r["resolution"]})
-        lines.append("")
-        lines.append(_("Provincial People's Council resolutions in force in {province}: ").format(
-            province=prov) + ("; ".join(
-                _("{resolution} — territory {territory}").format(
-                    resolution=data_text(n), territory=t)
-                + (_(", in force from {day}").format(day=e) if e else "")
-                for n, t, e in used) if used else
-            _("none in the rule set; local funds apply the central levels (add the province's "
-              "resolution: rules: {provincial: tep.csv} in the scenario)")))
-    lines.append("")
-    lines.append(_("Industrial cluster infrastructure: total state support ≤ 30% of the total "
-                   "investment, counting support already received, whichever fund pays "
-                   "({basis}).").format(basis=data_text(DECREE32_BASIS)))
-    lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
-                   "setting with rate_overrides."))
-    return "\n".join(lines)
+        here = _("central level") if local else ""
+        return f"{name:26} {r['fund']:12} {nat:24} {here:17}  {r['basis']}{period}{flag}"
+    return (f"{name:26} {r['fund']:12} {_fmt(r['rate'], r['ceiling']):15} "
+            f"{r['confidence']:10}  {r['basis']}{period}{flag}")
+
+
+def _resolutions_line(table, prov: str) -> str:
+    """The provincial People's Council resolutions the table uses, or that it has none."""
+    used = sorted({(r["resolution"], r["territory"], r["effective"])
+                   for r in table.to_dict("records") if r["resolution"]})
+    return _("Provincial People's Council resolutions in force in {province}: ").format(
+        province=prov) + ("; ".join(
+            _("{resolution} — territory {territory}").format(
+                resolution=data_text(n), territory=t)
+            + (_(", in force from {day}").format(day=e) if e else "")
+            for n, t, e in used) if used else
+        _("none in the rule set; local funds apply the central levels (add the province's "
+          "resolution: rules: {provincial: tep.csv} in the scenario)"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from kcopt.cli.common import err, show_warnings, user_errors
 from kcopt.core.words import _
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @user_errors
@@ -21,40 +25,61 @@ def validate_command(
 
     Example: kcopt validate scenarios/demo/projects.csv
     """
+    is_scenario = file.suffix.lower() in (".yaml", ".yml", ".json")
+    if is_scenario:
+        warnings, what, frame = _check_scenario(file)
+    else:
+        warnings, what, frame = _check_list(file, sheet, province)
+    show_warnings(warnings, limit=50)
+    _report_ineligible(frame, what, len(warnings), is_scenario)
+
+
+def _check_scenario(file: Path) -> tuple[list, str, pd.DataFrame]:
+    """A scenario read, its project list read and the model built: their warnings, what was
+    checked, and the projects with their status."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.inputs.scenario import load_scenario
     from kcopt.inputs.schema import read_projects
     from kcopt.model import build
 
-    is_scenario = file.suffix.lower() in (".yaml", ".yml", ".json")
-    if is_scenario:
-        sc = load_scenario(file)
-        assert sc.projects is not None
-        projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
-                                 province=sc.province)
-        model = build(projects, sc)
-        warnings = [*sc.warnings, *projects.warnings, *model.warnings]
-        what = _("scenario '{name}' and {count} projects").format(name=sc.name,
-                                                                  count=len(projects))
-        frame = model.projects
-    else:
-        from kcopt.core.geo import load_geography
+    sc = load_scenario(file)
+    assert sc.projects is not None
+    projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
+                             province=sc.province)
+    model = build(projects, sc)
+    warnings = [*sc.warnings, *projects.warnings, *model.warnings]
+    what = _("scenario '{name}' and {count} projects").format(name=sc.name,
+                                                              count=len(projects))
+    return warnings, what, model.projects
 
-        prov = load_geography().resolve(province).name if province else None
-        projects = read_projects(file, sheet, province=prov)
-        warnings = list(projects.warnings)
-        what = _("{count} projects").format(count=len(projects))
-        from kcopt.rules.rates import compute_caps, load_rules
 
-        frame = projects.frame
-        caps = compute_caps(frame, load_rules())
-        frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible],
-                             reason=list(caps.ineligible))
-    show_warnings(warnings, limit=50)
+def _check_list(file: Path, sheet: str | None,
+                province: str | None) -> tuple[list, str, pd.DataFrame]:
+    """A project list read and checked against the national rules: its warnings, what was
+    checked, and the projects with their status (ineligible or not)."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.geo import load_geography
+    from kcopt.inputs.schema import read_projects
+    from kcopt.rules.rates import compute_caps, load_rules
+
+    prov = load_geography().resolve(province).name if province else None
+    projects = read_projects(file, sheet, province=prov)
+    warnings = list(projects.warnings)
+    what = _("{count} projects").format(count=len(projects))
+    frame = projects.frame
+    caps = compute_caps(frame, load_rules())
+    frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible],
+                         reason=list(caps.ineligible))
+    return warnings, what, frame
+
+
+def _report_ineligible(frame: pd.DataFrame, what: str, n_warnings: int,
+                       is_scenario: bool) -> None:
+    """The summary line, then the first ineligible projects with their reasons."""
     ineligible = frame[frame["status"] == "ineligible"]
     inel = len(ineligible)
     err(_("ok: {what}; {ineligible} ineligible under the rules, {warnings} warning(s)").format(
-        what=what, ineligible=inel, warnings=len(warnings)))
+        what=what, ineligible=inel, warnings=n_warnings))
     limit = 50
     for rec in ineligible.head(limit).to_dict("records"):
         err("  " + _("ineligible: {project} ({province}, {category}): {reason}").format(

@@ -68,31 +68,62 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
     """Raw cells → a typed project table. Official annex layouts are read first
     (`io.form.adapt`: ids, content types, funds and provinces from the sections and title)."""
     raw, form = adapt(raw, province)
-    if raw.money_scale is not None:
-        if money_scale != 1.0 and abs(raw.money_scale - money_scale) > 1e-12:
-            raw.notes.append(Problem(str(raw.path), _(
-                "the sheet states its own unit (× {sheet} to million VND); the scenario's units "
-                "(× {scenario}) are used for its budgets only").format(
-                    sheet=f"{raw.money_scale:g}", scenario=f"{money_scale:g}"),
-                                     sheet=raw.sheet, severity="warning"))
-        money_scale = raw.money_scale
+    money_scale = _sheet_unit(raw, money_scale)
     v = _Validator(raw)
     mapping = v.map_headers()
     if v.errors:
         raise InputError(v.errors, raw.notes + v.warnings)
     df = raw.frame
+    v.ids = df[mapping["project_id"]].astype(str).str.strip().to_numpy(object)
+    frame = _parse_columns(v, df, mapping, rules, money_scale)
+    _amounts_look_like_dong(v, raw, frame, mapping, money_scale)
+    for h in (h for h in df.columns if h not in mapping.values()):
+        v.control_characters(df[h])
+    v.cross_checks(frame, mapping)
+    if v.errors:
+        raise InputError(v.errors, raw.notes + v.warnings)
+    frame["level"] = frame["level"].fillna("local")
+    frame["funds"] = frame["funds"].where(frame["funds"].notna(), frame["level"])
+    extras = _keep_extra_columns(v, raw, mapping, frame)
+    geo = load_geography()
+    frame.insert(3, "region", frame["province"].map(lambda p: geo.provinces[p].region))
+    return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings,
+                    form if form.is_form else None)
+
+
+def _sheet_unit(raw: RawTable, money_scale: float) -> float:
+    """The scale to million VND: the sheet's own unit when it states one (a note when the
+    scenario's differs), else `money_scale`."""
+    if raw.money_scale is None:
+        return money_scale
+    if money_scale != 1.0 and abs(raw.money_scale - money_scale) > 1e-12:
+        raw.notes.append(Problem(str(raw.path), _(
+            "the sheet states its own unit (× {sheet} to million VND); the scenario's units "
+            "(× {scenario}) are used for its budgets only").format(
+                sheet=f"{raw.money_scale:g}", scenario=f"{money_scale:g}"),
+                                 sheet=raw.sheet, severity="warning"))
+    return raw.money_scale
+
+
+def _parse_columns(v: _Validator, df: pd.DataFrame, mapping: dict[str, str], rules: RuleSet,
+                   money_scale: float) -> pd.DataFrame:
+    """Every column of the contract, parsed from its header's cells or filled with its
+    default."""
     out: dict[str, object] = {}
     n = len(df)
-    ids = df[mapping["project_id"]].astype(str).str.strip().to_numpy(object)
-    v.ids = ids
-    specs = column_specs()
-    for name, spec in specs.items():
+    for name, spec in column_specs().items():
         header = mapping.get(name)
         if header is None:
             out[name] = _default(spec, n)
             continue
         out[name] = v.parse(name, spec.kind, df[header], rules, money_scale)
-    frame = pd.DataFrame(out)
+    return pd.DataFrame(out)
+
+
+def _amounts_look_like_dong(v: _Validator, raw: RawTable, frame: pd.DataFrame,
+                            mapping: dict[str, str], money_scale: float) -> None:
+    """A problem when a sheet with no unit has amounts in đồng (a median total cost of
+    1,000,000 million or more)."""
     costs = frame["total_cost"].to_numpy(float)
     costs = costs[np.isfinite(costs)]
     if raw.money_scale is None and money_scale == 1.0 and len(costs) and \
@@ -101,13 +132,13 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
                   "trung vị từ 1.000.000 triệu đồng (1.000 tỷ) trở lên, và biểu không ghi đơn vị",
                   float(np.median(costs)),
                   "Thêm dòng 'ĐVT: đồng' phía trên bảng, hoặc 'units: vnd' vào kịch bản")
-    for h in (h for h in df.columns if h not in mapping.values()):
-        v.control_characters(df[h])
-    v.cross_checks(frame, mapping)
-    if v.errors:
-        raise InputError(v.errors, raw.notes + v.warnings)
-    frame["level"] = frame["level"].fillna("local")
-    frame["funds"] = frame["funds"].where(frame["funds"].notna(), frame["level"])
+
+
+def _keep_extra_columns(v: _Validator, raw: RawTable, mapping: dict[str, str],
+                        frame: pd.DataFrame) -> list[str]:
+    """The sheet's columns outside the contract, kept in `frame` (renamed when kcopt writes a
+    column of that name); their names."""
+    df = raw.frame
     extras = []
     for h in (h for h in df.columns if h not in mapping.values()):
         name = str(h)
@@ -119,10 +150,7 @@ def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
                                       sheet=raw.sheet, column=str(h), severity="warning"))
         frame[name] = df[h].to_numpy()
         extras.append(name)
-    geo = load_geography()
-    frame.insert(3, "region", frame["province"].map(lambda p: geo.provinces[p].region))
-    return Projects(frame, raw.path, raw.sheet, raw.file_rows, extras, raw.notes + v.warnings,
-                    form if form.is_form else None)
+    return extras
 
 
 def _default(spec: ColumnSpec, n: int) -> np.ndarray:

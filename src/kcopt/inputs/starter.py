@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from kcopt.core.vocabulary import DEFAULT_WEIGHTS
 from kcopt.inputs.schema import Projects
@@ -43,22 +44,12 @@ def _amount(x: float) -> str:
 def scenario_text(projects: Projects, target: Path, province: str | None = None) -> str:
     """The commented scenario for `projects`, to be written at `target`."""
     frame = projects.frame
-    rules = load_rules()
     rel = Path(os.path.relpath(projects.path.resolve(), target.parent.resolve())).as_posix()
     if projects.sheet:
         rel += f"#{projects.sheet}"
     req = frame["requested"].fillna(frame["total_cost"]).to_numpy(float)
-    central = float(req[(frame["funds"].isin(["central", "both"])).to_numpy()].sum())
-    local_mask = frame["funds"].isin(["local", "both"]).to_numpy()
-    by_prov: dict[str, float] = {}
-    for p, a in zip(frame["province"][local_mask], req[local_mask], strict=True):
-        by_prov[p] = by_prov.get(p, 0.0) + float(a)
     years = sorted({int(y) for y in frame["year"].dropna()}) if "year" in frame else []
     year = f" năm {years[0]}" if len(years) == 1 else ""
-    crit = [k for k, col in CRITERION_COLUMNS.items()
-            if col in frame and (np.any(frame[col].to_numpy() != "none") if col ==
-                                 "typical_product" else np.any(frame[col].fillna(0).to_numpy(
-                                     float) > 0))]
     lines = [
         "# Kịch bản phân bổ kinh phí khuyến công — viết bởi `kcopt init`.",
         "# Sửa các số dưới đây theo kế hoạch được giao, rồi chạy:",
@@ -72,7 +63,28 @@ def scenario_text(projects: Projects, target: Path, province: str | None = None)
     if province:
         lines += ["# Tỉnh của các đề án (danh sách không ghi tỉnh).",
                   f"province: {_q(province)}"]
+    lines += _budget_lines(frame, req)
     lines += [
+        "",
+        "# Mục tiêu: total_score = tối đa hóa tổng điểm ưu tiên của các đề án được hỗ trợ",
+        "# (đề án hỗ trợ một phần tính theo tỷ lệ); weighted_funds = tiền đến đề án điểm cao",
+        "# trước.",
+        "objective: total_score",
+    ]
+    lines += _ranking_lines(frame)
+    lines += _OPTIONS_AND_TARGETS
+    return "\n".join(lines)
+
+
+def _budget_lines(frame: pd.DataFrame, req: np.ndarray) -> list[str]:
+    """The budgets block: the national budget and each province's local budget, by default the
+    requests of the projects on each source."""
+    central = float(req[(frame["funds"].isin(["central", "both"])).to_numpy()].sum())
+    local_mask = frame["funds"].isin(["local", "both"]).to_numpy()
+    by_prov: dict[str, float] = {}
+    for p, a in zip(frame["province"][local_mask], req[local_mask], strict=True):
+        by_prov[p] = by_prov.get(p, 0.0) + float(a)
+    lines = [
         "",
         "# Mọi số tiền tính bằng triệu đồng. Nếu ghi ngân sách bằng đồng, thêm dòng units: vnd",
         "budgets:",
@@ -87,39 +99,48 @@ def scenario_text(projects: Projects, target: Path, province: str | None = None)
         lines += [f"    {_q(p)}: {_amount(a)}" for p, a in sorted(by_prov.items())]
     else:
         lines += ["  local: {}  # danh sách không có đề án khuyến công địa phương"]
-    lines += [
-        "",
-        "# Mục tiêu: total_score = tối đa hóa tổng điểm ưu tiên của các đề án được hỗ trợ",
-        "# (đề án hỗ trợ một phần tính theo tỷ lệ); weighted_funds = tiền đến đề án điểm cao",
-        "# trước.",
-        "objective: total_score",
-    ]
+    return lines
+
+
+def _criteria(frame: pd.DataFrame) -> list[str]:
+    """The priority criteria that have a value in the list."""
+    return [k for k, col in CRITERION_COLUMNS.items()
+            if col in frame and (np.any(frame[col].to_numpy() != "none") if col ==
+                                 "typical_product" else np.any(frame[col].fillna(0).to_numpy(
+                                     float) > 0))]
+
+
+def _ranking_lines(frame: pd.DataFrame) -> list[str]:
+    """The weights of the criteria the list has, or content-type priorities when it has none."""
+    crit = _criteria(frame)
     if crit:
         used = {k: DEFAULT_WEIGHTS.get(k, 0.05) for k in crit}
-        lines += ["",
-                  "# Trọng số các tiêu chí ưu tiên (tự chuẩn hóa để tổng bằng 1). Chỉ các "
-                  "tiêu chí", "# có giá trị trong danh sách được liệt kê.", "weights:"]
-        lines += [f"  {k}: {w:g}  # {WEIGHT_WORDS[k]}" for k, w in used.items()]
-    else:
-        cats = sorted(set(frame["category"]), key=list(rules.rules).index)
-        lines += ["",
-                  "# Danh sách không có cột tiêu chí nào (điểm thẩm định, sản xuất sạch hơn, …):",
-                  "# đề án được xếp hạng theo mức ưu tiên của nội dung (0–1). Mặc định mọi nội",
-                  "# dung bằng 1 — hạ mức của nội dung ít ưu tiên hơn.",
-                  "priorities:"]
-        lines += [f"  {c}: 1.0  # {rules.rules[c].name_vi}" for c in cats]
-    lines += [
-        "",
-        "# Mọi số tiền phân bổ là bội số của số này (triệu đồng); bỏ dấu # để dùng (giải MIP).",
-        "# round_to: 5",
-        "# Không hỗ trợ đề án dưới tỷ lệ này của mức hỗ trợ tối đa (0–1); bỏ dấu # để dùng.",
-        "# min_fraction: 0.5",
-        "",
-        "# Mục tiêu chính sách, ví dụ (bỏ dấu # để dùng):",
-        "# targets:",
-        "#   - {name: xanh_tuan_hoan_so, kind: share_min, of: [green, circular, digital], "
-        "share: 0.30}",
-        "#   - {name: tran_dao_tao, kind: share_max, category: training, share: 0.10}",
-        "",
-    ]
-    return "\n".join(lines)
+        lines = ["",
+                 "# Trọng số các tiêu chí ưu tiên (tự chuẩn hóa để tổng bằng 1). Chỉ các "
+                 "tiêu chí", "# có giá trị trong danh sách được liệt kê.", "weights:"]
+        return lines + [f"  {k}: {w:g}  # {WEIGHT_WORDS[k]}" for k, w in used.items()]
+    rules = load_rules()
+    cats = sorted(set(frame["category"]), key=list(rules.rules).index)
+    lines = ["",
+             "# Danh sách không có cột tiêu chí nào (điểm thẩm định, sản xuất sạch hơn, …):",
+             "# đề án được xếp hạng theo mức ưu tiên của nội dung (0–1). Mặc định mọi nội",
+             "# dung bằng 1 — hạ mức của nội dung ít ưu tiên hơn.",
+             "priorities:"]
+    return lines + [f"  {c}: 1.0  # {rules.rules[c].name_vi}" for c in cats]
+
+
+# the scenario's last lines: optional settings and example targets, commented out
+_OPTIONS_AND_TARGETS = [
+    "",
+    "# Mọi số tiền phân bổ là bội số của số này (triệu đồng); bỏ dấu # để dùng (giải MIP).",
+    "# round_to: 5",
+    "# Không hỗ trợ đề án dưới tỷ lệ này của mức hỗ trợ tối đa (0–1); bỏ dấu # để dùng.",
+    "# min_fraction: 0.5",
+    "",
+    "# Mục tiêu chính sách, ví dụ (bỏ dấu # để dùng):",
+    "# targets:",
+    "#   - {name: xanh_tuan_hoan_so, kind: share_min, of: [green, circular, digital], "
+    "share: 0.30}",
+    "#   - {name: tran_dao_tao, kind: share_max, category: training, share: 0.10}",
+    "",
+]

@@ -5,6 +5,7 @@ regenerate them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,40 +67,17 @@ OLD_NAMES = ["Bình Dương", "Hải Dương", "Quảng Nam", "Bắc Giang", "Ki
 def generate_projects(n: int, seed: int = 2026, vietnamese: bool = True,
                       old_names: int = 5) -> pd.DataFrame:
     """`n` candidate projects over the 34 provinces; amounts in million VND."""
+    # one random stream, drawn in a fixed order: the bundled demo is these draws
     rng = np.random.default_rng(seed)
-    geo = load_geography()
     rules = load_rules()
-    provinces = list(geo.provinces)
-    weights = np.array([3.0 if p in ("Hà Nội", "Thành phố Hồ Chí Minh") else 1.0
-                        for p in provinces])
-    cats = list(MIX)
-    share = np.array([MIX[c][0] for c in cats])
-    cat = rng.choice(len(cats), size=n, p=share / share.sum())
-    prov = rng.choice(len(provinces), size=n, p=weights / weights.sum())
-    lo = np.array([MIX[c][2][0] for c in cats])[cat]
-    hi = np.array([MIX[c][2][1] for c in cats])[cat]
-    cost = np.round(lo * np.exp(rng.uniform(0, np.log(hi / lo), n)), 0)
-    rlo = np.array([MIX[c][3][0] for c in cats])[cat]
-    rhi = np.array([MIX[c][3][1] for c in cats])[cat]
-    requested = np.round(cost * rng.uniform(rlo, rhi), 0)
-    central_p = np.array([MIX[c][1] for c in cats])[cat]
-    is_central = rng.random(n) < central_p
-    both = is_central & (rng.random(n) < 0.15)
-    sector_names = list(SECTORS)
-    sector = rng.choice(len(sector_names), size=n, p=[0.4, 0.25, 0.12, 0.08, 0.08, 0.07])
-    products = [SECTORS[sector_names[s]][rng.integers(len(SECTORS[sector_names[s]]))]
-                for s in sector]
-    code = np.array(cats, dtype=object)[cat]
-    infra = np.where(code == "ccn_infrastructure", np.round(cost * rng.uniform(1.0, 1.2, n)),
-                     np.nan)
-    other = np.where((code == "ccn_infrastructure") & (rng.random(n) < 0.4),
-                     np.round(infra * rng.uniform(0.22, 0.29, n)), np.nan)
+    provinces = list(load_geography().provinces)
+    cat, prov = _draw_categories_and_provinces(rng, n, provinces)
+    cost, requested, is_central, both = _draw_money(rng, cat, n)
+    sector, products = _draw_sectors(rng, n)
+    code = np.array(list(MIX), dtype=object)[cat]
+    infra, other = _draw_infrastructure(rng, code, cost, n)
     prov_names = np.array(provinces, dtype=object)[prov]
-    if old_names:
-        idx = rng.choice(n, size=min(old_names, n), replace=False)
-        for k, i in enumerate(idx):
-            old = OLD_NAMES[k % len(OLD_NAMES)]
-            prov_names[i] = old
+    _rename_old_provinces(rng, prov_names, n, old_names)
     frame = pd.DataFrame({
         "project_id": [f"P-{i + 1:04d}" if n < 10000 else f"P-{i + 1:06d}" for i in range(n)],
         "name": [f"{rules.rules[c].name_vi}: {p}" for c, p in zip(code, products, strict=True)],
@@ -109,14 +87,7 @@ def generate_projects(n: int, seed: int = 2026, vietnamese: bool = True,
         "funds": np.where(both, "both", np.where(is_central, "central", "local")),
         "total_cost": cost,
         "requested": requested,
-        "appraisal": np.round(rng.uniform(50, 96, n), 1),
-        "green": (rng.random(n) < 0.25).astype(int),
-        "circular": (rng.random(n) < 0.15).astype(int),
-        "digital": ((rng.random(n) < 0.15) | (code == "digital_transformation")).astype(int),
-        "sector": np.array(sector_names, dtype=object)[sector],
-        "typical_product": rng.choice(TYPICAL_LEVELS, size=n),
-        "disadvantaged_area": (rng.random(n) < 0.3).astype(int),
-        "women_or_ethnic_owned": (rng.random(n) < 0.15).astype(int),
+        **_draw_criteria(rng, code, np.array(list(SECTORS), dtype=object)[sector], n),
         "infra_investment": infra,
         "other_state_support": other,
         "must_fund": (rng.random(n) < 0.02).astype(int),
@@ -124,18 +95,100 @@ def generate_projects(n: int, seed: int = 2026, vietnamese: bool = True,
     })
     # keep must-fund projects away from the heavy infrastructure requests
     frame.loc[code == "ccn_infrastructure", "must_fund"] = 0
-    # group projects: a few equipment grants shared by 2–4 establishments (own stream, so the
-    # columns above stay as they were)
+    _add_group_projects(frame, code, seed, n)
+    return _in_vietnamese(frame) if vietnamese else frame
+
+
+def _draw_categories_and_provinces(rng: np.random.Generator, n: int,
+                                   provinces: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each project's content type (by the mix's shares) and province (the two largest cities
+    three times as likely), as indices."""
+    weights = np.array([3.0 if p in ("Hà Nội", "Thành phố Hồ Chí Minh") else 1.0
+                        for p in provinces])
+    share = np.array([MIX[c][0] for c in MIX])
+    cat = rng.choice(len(MIX), size=n, p=share / share.sum())
+    prov = rng.choice(len(provinces), size=n, p=weights / weights.sum())
+    return cat, prov
+
+
+def _draw_money(rng: np.random.Generator, cat: np.ndarray,
+                n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each project's cost (log-uniform in its type's range), request, and whether it is on
+    central funds (and on both)."""
+    cats = list(MIX)
+    lo = np.array([MIX[c][2][0] for c in cats])[cat]
+    hi = np.array([MIX[c][2][1] for c in cats])[cat]
+    cost = np.round(lo * np.exp(rng.uniform(0, np.log(hi / lo), n)), 0)
+    rlo = np.array([MIX[c][3][0] for c in cats])[cat]
+    rhi = np.array([MIX[c][3][1] for c in cats])[cat]
+    requested = np.round(cost * rng.uniform(rlo, rhi), 0)
+    central_p = np.array([MIX[c][1] for c in cats])[cat]
+    is_central = rng.random(n) < central_p
+    both = is_central & (rng.random(n) < 0.15)
+    return cost, requested, is_central, both
+
+
+def _draw_sectors(rng: np.random.Generator, n: int) -> tuple[np.ndarray, list[str]]:
+    """Each project's sector (as an index) and product."""
+    sector_names = list(SECTORS)
+    sector = rng.choice(len(sector_names), size=n, p=[0.4, 0.25, 0.12, 0.08, 0.08, 0.07])
+    products = [SECTORS[sector_names[s]][rng.integers(len(SECTORS[sector_names[s]]))]
+                for s in sector]
+    return sector, products
+
+
+def _draw_infrastructure(rng: np.random.Generator, code: np.ndarray, cost: np.ndarray,
+                         n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The total investment of industrial-cluster infrastructure projects, and the other state
+    support some of them have."""
+    infra = np.where(code == "ccn_infrastructure", np.round(cost * rng.uniform(1.0, 1.2, n)),
+                     np.nan)
+    other = np.where((code == "ccn_infrastructure") & (rng.random(n) < 0.4),
+                     np.round(infra * rng.uniform(0.22, 0.29, n)), np.nan)
+    return infra, other
+
+
+def _rename_old_provinces(rng: np.random.Generator, prov_names: np.ndarray, n: int,
+                          old_names: int) -> None:
+    """Give `old_names` projects a province name from before the 2025 merger."""
+    if old_names:
+        idx = rng.choice(n, size=min(old_names, n), replace=False)
+        for k, i in enumerate(idx):
+            old = OLD_NAMES[k % len(OLD_NAMES)]
+            prov_names[i] = old
+
+
+def _draw_criteria(rng: np.random.Generator, code: np.ndarray, sector: np.ndarray,
+                   n: int) -> dict[str, Any]:
+    """The priority criteria columns, from appraisal score to women or ethnic-minority owners
+    (the sector among them, in the list's column order)."""
+    return {
+        "appraisal": np.round(rng.uniform(50, 96, n), 1),
+        "green": (rng.random(n) < 0.25).astype(int),
+        "circular": (rng.random(n) < 0.15).astype(int),
+        "digital": ((rng.random(n) < 0.15) | (code == "digital_transformation")).astype(int),
+        "sector": sector,
+        "typical_product": rng.choice(TYPICAL_LEVELS, size=n),
+        "disadvantaged_area": (rng.random(n) < 0.3).astype(int),
+        "women_or_ethnic_owned": (rng.random(n) < 0.15).astype(int),
+    }
+
+
+def _add_group_projects(frame: pd.DataFrame, code: np.ndarray, seed: int, n: int) -> None:
+    """A few equipment grants shared by 2–4 establishments: the `establishments` column."""
+    # their own stream, so the columns above stay as they were
     extra = np.random.default_rng(seed + 13)
     group = np.isin(code, ["machinery", "technology_line"]) & (extra.random(n) < 0.06)
     frame.insert(list(frame.columns).index("note"), "establishments",
                  np.where(group, extra.integers(2, 5, n), 1))
-    if vietnamese:
-        frame["level"] = frame["level"].map({"central": "Trung ương", "local": "Địa phương"})
-        frame["funds"] = frame["funds"].map({"central": "Trung ương", "local": "Địa phương",
-                                             "both": "Cả hai"})
-        frame = frame.rename(columns=VI_HEADERS)
-    return frame
+
+
+def _in_vietnamese(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list as a Vietnamese planner writes it: Vietnamese headers, levels and sources."""
+    frame["level"] = frame["level"].map({"central": "Trung ương", "local": "Địa phương"})
+    frame["funds"] = frame["funds"].map({"central": "Trung ương", "local": "Địa phương",
+                                         "both": "Cả hai"})
+    return frame.rename(columns=VI_HEADERS)
 
 
 def generate_local_budgets(seed: int = 2026, scale: float = 1.0) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from kcopt.core.errors import Problem
 from kcopt.core.words import _
-from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.scenario import Scenario, Target
 from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection
 from kcopt.rules.rates import FUNDS
@@ -195,22 +195,7 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
         if t.share is not None and t.share_of == "budget":
             t = replace(t, amount=t.share * scope_budget(scenario, t.fund, t.year), share=None)
         if t.kind == "province_max":
-            provs = frame["province"].to_numpy()[col_project[cols]]
-            names = [t.province] if t.province else sorted(set(provs))
-            pos = {p: i for i, p in enumerate(names)}
-            sel = target_selection(frame, t)[col_project[cols]]  # of / category / region
-            keep = np.array([p in pos for p in provs], dtype=bool) & (sel > 0)
-            r = np.array([pos[p] for p in provs[keep]], dtype=np.int64)
-            c, v = cols[keep], (w * sel)[keep]
-            if t.share is not None:
-                assert t_col is not None
-                r = np.append(r, np.arange(len(names)))
-                c = np.append(c, np.full(len(names), t_col))
-                v = np.append(v, np.full(len(names), -t.share))
-                upper = 0.0
-            else:
-                upper = float(t.amount or 0.0)
-            rows.add("target", [f"{t.name}:{p}" for p in names], -INF, upper, r, c, v)
+            _add_province_max(rows, t, frame, col_project, cols, w, t_col)
             continue
         sel = target_selection(frame, t)[col_project[cols]] * w
         keep = sel > 0
@@ -223,3 +208,25 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
             bound = float(t.amount or 0.0)
         lower, upper = (bound, INF) if t.kind in ("share_min", "region_min") else (-INF, bound)
         rows.add("target", [t.name], lower, upper, np.zeros(len(c)), c, v)
+
+
+def _add_province_max(rows: RowBlock, t: Target, frame: pd.DataFrame, col_project: np.ndarray,
+                      cols: np.ndarray, w: np.ndarray, t_col: int | None) -> None:
+    """A province_max target: a row per province (or its one province), Σ_{p in prov} x_p
+    at most share·T (or the amount)."""
+    provs = frame["province"].to_numpy()[col_project[cols]]
+    names = [t.province] if t.province else sorted(set(provs))
+    pos = {p: i for i, p in enumerate(names)}
+    sel = target_selection(frame, t)[col_project[cols]]  # of / category / region
+    keep = np.array([p in pos for p in provs], dtype=bool) & (sel > 0)
+    r = np.array([pos[p] for p in provs[keep]], dtype=np.int64)
+    c, v = cols[keep], (w * sel)[keep]
+    if t.share is not None:
+        assert t_col is not None
+        r = np.append(r, np.arange(len(names)))
+        c = np.append(c, np.full(len(names), t_col))
+        v = np.append(v, np.full(len(names), -t.share))
+        upper = 0.0
+    else:
+        upper = float(t.amount or 0.0)
+    rows.add("target", [f"{t.name}:{p}" for p in names], -INF, upper, r, c, v)

@@ -95,10 +95,19 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
     zp = plan.z_projects
     if not len(zp):
         return
-    aon = frame["all_or_nothing"].to_numpy()[zp] > 0
-    frac = frame["min_fraction"].fillna(0).to_numpy()[zp]
     zpos = np.full(len(ids), -1)
     zpos[zp] = np.arange(len(zp))
+    _add_selection_rows(rows, frame, ids, col_project, zp, zpos, z_index, total_cap)
+    _add_requires_rows(rows, frame, ids, col_project, plan, zpos, z_index, total_cap)
+    _add_group_rows(rows, plan, zpos, z_index, group_max)
+
+
+def _add_selection_rows(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray,
+                        col_project: np.ndarray, zp: np.ndarray, zpos: np.ndarray,
+                        z_index: np.ndarray, total_cap: np.ndarray) -> None:
+    """The all_or_nothing, link and min_fraction rows tying y[p] to z[p], one family a call."""
+    aon = frame["all_or_nothing"].to_numpy()[zp] > 0
+    frac = frame["min_fraction"].fillna(0).to_numpy()[zp]
     xcols = np.flatnonzero(zpos[col_project] >= 0)
     cap = total_cap[zp]
     for family, chosen, lower, upper, coef in (
@@ -117,18 +126,30 @@ def add_integer_constraints(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray
                  np.concatenate([zk, np.arange(len(members))]),
                  np.concatenate([xc, z_index[members]]),
                  np.concatenate([np.ones(len(xc)), -coef[members] * cap[members]]))
+
+
+def _add_requires_rows(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray,
+                       col_project: np.ndarray, plan: IntegerPlan, zpos: np.ndarray,
+                       z_index: np.ndarray, total_cap: np.ndarray) -> None:
+    """A requires:<p>:<q> row per dependency of a selectable project p on q."""
     deps = [(p, q) for p, q in plan.requires if zpos[p] >= 0 and not plan.blocked[p]]
-    if deps:
-        fmin = frame["min_fraction"].fillna(0).to_numpy()
-        need = np.array([(fmin[q] if fmin[q] > 0 else 1.0) * total_cap[q] for _, q in deps])
-        r, c, v = [], [], []
-        for k, (p, q) in enumerate(deps):
-            q_cols = np.flatnonzero(col_project == q)
-            r += [k] * (len(q_cols) + 1)
-            c += [*q_cols.tolist(), int(z_index[zpos[p]])]
-            v += [1.0] * len(q_cols) + [-need[k]]
-        rows.add("requires", [f"requires:{ids[p]}:{ids[q]}" for p, q in deps], 0.0, INF,
-                 r, c, v)
+    if not deps:
+        return
+    fmin = frame["min_fraction"].fillna(0).to_numpy()
+    need = np.array([(fmin[q] if fmin[q] > 0 else 1.0) * total_cap[q] for _, q in deps])
+    r, c, v = [], [], []
+    for k, (p, q) in enumerate(deps):
+        q_cols = np.flatnonzero(col_project == q)
+        r += [k] * (len(q_cols) + 1)
+        c += [*q_cols.tolist(), int(z_index[zpos[p]])]
+        v += [1.0] * len(q_cols) + [-need[k]]
+    rows.add("requires", [f"requires:{ids[p]}:{ids[q]}" for p, q in deps], 0.0, INF,
+             r, c, v)
+
+
+def _add_group_rows(rows: RowBlock, plan: IntegerPlan, zpos: np.ndarray, z_index: np.ndarray,
+                    group_max: dict[str, int]) -> None:
+    """A group:<g> row per exclusive group with a selectable member (at most max_g)."""
     names, members_of = [], []
     for g, group_members in sorted(plan.groups.items()):
         in_group = [z_index[zpos[p]] for p in group_members if zpos[p] >= 0]

@@ -64,17 +64,7 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
     With `x` (an optimal solution of `lp`, e.g. the plan's allocation) the ranging is on the
     basis at `x` and every final value, activity and binding flag is `x`'s own."""
     if lp.shape[1] == 0:  # an empty plan: nothing to range
-        cols = pd.DataFrame(columns=["name", "final_value", "reduced_cost",
-                                     "objective_coefficient", "allowable_increase",
-                                     "allowable_decrease", "basic", "enters_up",
-                                     "bound_increase", "bound_decrease"])
-        rows = pd.DataFrame({"name": lp.row_names, "family": lp.row_family,
-                             "final_value": 0.0, "shadow_price": 0.0,
-                             "rhs": np.where(np.isinf(lp.row_lower), lp.row_upper,
-                                             lp.row_lower),
-                             "allowable_increase": INF, "allowable_decrease": INF,
-                             "binding": False, "enters_up": "", "leaves_up": ""})
-        return cols, rows
+        return _empty_ranging(lp)
     h, rng = _ranged(lp, opts or SolverOptions(), x, handle)
     sol = h.getSolution()
     basis = h.getBasis()
@@ -85,9 +75,31 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
     d = np.asarray(sol.col_dual)
 
     y, d = normalise_duals(lp, x, y)
-    n = len(x)
     col_basic = np.array([s.name == "kBasic" for s in basis.col_status])
     row_basic = np.array([s.name == "kBasic" for s in basis.row_status])
+    return _column_ranging(lp, rng, x, d, col_basic), _row_ranging(lp, rng, x, y, row_basic)
+
+
+def _empty_ranging(lp: LinearProgram) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranging tables of a program without columns: no column, every row unlimited."""
+    cols = pd.DataFrame(columns=["name", "final_value", "reduced_cost",
+                                 "objective_coefficient", "allowable_increase",
+                                 "allowable_decrease", "basic", "enters_up",
+                                 "bound_increase", "bound_decrease"])
+    rows = pd.DataFrame({"name": lp.row_names, "family": lp.row_family,
+                         "final_value": 0.0, "shadow_price": 0.0,
+                         "rhs": np.where(np.isinf(lp.row_lower), lp.row_upper,
+                                         lp.row_lower),
+                         "allowable_increase": INF, "allowable_decrease": INF,
+                         "binding": False, "enters_up": "", "leaves_up": ""})
+    return cols, rows
+
+
+def _column_ranging(lp: LinearProgram, rng, x: np.ndarray, d: np.ndarray,
+                    col_basic: np.ndarray) -> pd.DataFrame:
+    """Each column's value, reduced cost, cost range and (for a column at its upper bound, a
+    cap) the range of that bound."""
+    n = len(x)
     c = lp.cost
     at_up = ~col_basic & np.isclose(x, lp.col_upper)
     cost_up = np.asarray(rng.col_cost_up.value_)[:n]
@@ -100,6 +112,18 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
         "allowable_decrease": _clean(dec), "basic": col_basic,
         "enters_up": _var_names(lp, np.asarray(rng.col_cost_up.in_var_)[:n]),
     })
+    # column bounds that stand for named constraints (caps): their range is the bound's range
+    b_up = np.asarray(rng.col_bound_up.value_)[:n]
+    b_dn = np.asarray(rng.col_bound_dn.value_)[:n]
+    cols["bound_increase"] = _clean(np.where(at_up, b_up - lp.col_upper, INF))
+    cols["bound_decrease"] = _clean(np.where(at_up, lp.col_upper - b_dn,
+                                             lp.col_upper - x))
+    return cols
+
+
+def _row_ranging(lp: LinearProgram, rng, x: np.ndarray, y: np.ndarray,
+                 row_basic: np.ndarray) -> pd.DataFrame:
+    """Each row's activity at `x`, shadow price, right-hand side range and binding flag."""
     act = lp.A @ x  # the allocation's own activities, whatever basis prices it
     le = np.isinf(lp.row_lower)
     rhs = np.where(le, lp.row_upper, lp.row_lower)
@@ -110,7 +134,7 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
     binds = np.abs(slack) <= 1e-6 * np.maximum(1.0, np.abs(rhs))
     r_inc = np.where(row_basic, np.where(le, INF, slack), up - rhs)
     r_dec = np.where(row_basic, np.where(le, slack, INF), rhs - dn)
-    rows = pd.DataFrame({
+    return pd.DataFrame({
         "name": lp.row_names, "family": lp.row_family, "final_value": act,
         "shadow_price": np.where(row_basic, 0.0, y), "rhs": rhs,
         "allowable_increase": _clean(r_inc), "allowable_decrease": _clean(r_dec),
@@ -118,13 +142,6 @@ def lp_ranging(lp: LinearProgram, opts: SolverOptions | None = None,
         "enters_up": _var_names(lp, np.asarray(rng.row_bound_up.in_var_)),
         "leaves_up": _var_names(lp, np.asarray(rng.row_bound_up.ou_var_)),
     })
-    # column bounds that stand for named constraints (caps): their range is the bound's range
-    b_up = np.asarray(rng.col_bound_up.value_)[:n]
-    b_dn = np.asarray(rng.col_bound_dn.value_)[:n]
-    cols["bound_increase"] = _clean(np.where(at_up, b_up - lp.col_upper, INF))
-    cols["bound_decrease"] = _clean(np.where(at_up, lp.col_upper - b_dn,
-                                             lp.col_upper - x))
-    return cols, rows
 
 
 def _clean(values: np.ndarray) -> np.ndarray:
@@ -153,19 +170,38 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     every line says it is conditional on the selection.
     """
     model = result.model
-    lp = model.lp
-    conditional = bool(lp.integer.any())
-    x_plan = result.x
-    if conditional:
-        if result.x is None:
-            raise UsageError(_("ranging needs a result with an allocation"),
-                             result.status.value,
-                             _("Range a solved result; result.raise_for_status() says why "
-                               "this one has none."))
-        lp = fix_integers(lp, result.x)
-        x_plan = np.where(model.lp.integer, np.round(result.x), result.x)
+    conditional = bool(model.lp.integer.any())
+    lp, x_plan = _plan_lp(result) if conditional else (model.lp, result.x)
     # ranged on the basis at the plan's own allocation: its figures, not another optimum's
     cols, rows = lp_ranging(lp, model.scenario.solver, x=x_plan, handle=result.basis)
+    projects = _project_ranging(model, cols)
+    projects["conditional_on_selection"] = conditional
+    shares = target_shares(result)  # share targets: the share required and achieved
+    rows["share_required"] = [shares[i][0] if i in shares else np.nan for i in range(len(rows))]
+    rows["share_achieved"] = [shares[i][1] if i in shares else np.nan for i in range(len(rows))]
+    constraints = pd.concat([rows, _bound_ranging(model, lp, cols)], ignore_index=True)
+    constraints = constraints[constraints["family"] != "total"].reset_index(drop=True)
+    constraints["sentence"] = [_constraint_sentence(r) for r in constraints.itertuples()]
+    constraints["conditional_on_selection"] = conditional
+    return projects, constraints
+
+
+def _plan_lp(result: Result) -> tuple[LinearProgram, np.ndarray]:
+    """A MIP's LP with its integer decisions fixed at the plan's, and the plan's allocation
+    with those decisions rounded."""
+    if result.x is None:
+        raise UsageError(_("ranging needs a result with an allocation"),
+                         result.status.value,
+                         _("Range a solved result; result.raise_for_status() says why "
+                           "this one has none."))
+    model = result.model
+    return (fix_integers(model.lp, result.x),
+            np.where(model.lp.integer, np.round(result.x), result.x))
+
+
+def _project_ranging(model, cols: pd.DataFrame) -> pd.DataFrame:
+    """A line per project and fund: its cost range read as a range of its score, and a
+    sentence."""
     frame = model.projects
     is_x = (model.col_project >= 0) & (model.col_fund >= 0)
     p = model.col_project[is_x]
@@ -188,10 +224,13 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     })
     projects["sentence"] = [
         _project_sentence(r, cap[i]) for i, r in enumerate(projects.itertuples())]
-    projects["conditional_on_selection"] = conditional
-    # constraints: rows + the caps held as column bounds
+    return projects
+
+
+def _bound_ranging(model, lp: LinearProgram, cols: pd.DataFrame) -> pd.DataFrame:
+    """The caps and must-fund floors held as column bounds, ranged as constraints."""
     bound_idx = np.flatnonzero([bool(b) for b in model.bound_names])
-    bounds = pd.DataFrame({
+    return pd.DataFrame({
         "name": [model.bound_names[j] for j in bound_idx],
         "family": ["must_fund" if model.bound_names[j].startswith("must_fund") else "cap"
                    for j in bound_idx],
@@ -204,15 +243,6 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
                               lp.col_upper[bound_idx]),
         "enters_up": "", "leaves_up": "",
     })
-
-    shares = target_shares(result)  # share targets: the share required and achieved
-    rows["share_required"] = [shares[i][0] if i in shares else np.nan for i in range(len(rows))]
-    rows["share_achieved"] = [shares[i][1] if i in shares else np.nan for i in range(len(rows))]
-    constraints = pd.concat([rows, bounds], ignore_index=True)
-    constraints = constraints[constraints["family"] != "total"].reset_index(drop=True)
-    constraints["sentence"] = [_constraint_sentence(r) for r in constraints.itertuples()]
-    constraints["conditional_on_selection"] = conditional
-    return projects, constraints
 
 
 def _fmt_money(v: float) -> str:

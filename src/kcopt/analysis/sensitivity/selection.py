@@ -62,18 +62,32 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     z_cols = np.flatnonzero(lp.integer & np.array([n.startswith("z:") for n in lp.col_names]))
     z_proj = model.col_project[z_cols]
     selected = np.round(result.x[z_cols]) > 0.5
+    estimate, closeness = _relaxation_hints(model, cap, opts)
+    order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
+    args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
+             float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
+             result.x) for k in order]
+    return pd.DataFrame(_margins(args, jobs, progress))
+
+
+def _relaxation_hints(model, cap: np.ndarray,
+                      opts: SolverOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Per project, from the LP relaxation: the reduced cost in score points (seeding its
+    bracket) and how far its funded share is from a half (nearest the margin first)."""
     # nearest the margin first: projects the LP relaxation funds only in part, or not as the
     # MIP does; the relaxation's reduced costs (in score points) seed each bracket
+    lp = model.lp
     relaxed = replace(lp, integer=np.zeros_like(lp.integer))
     # start-up: highspy only when this runs
     from kcopt.solvers import highs
 
     raw = highs.solve(relaxed, replace(opts, time_limit=None))
     xs = model.x_columns
-    estimate = np.zeros(len(frame))
-    closeness = np.ones(len(frame))
+    n = len(model.projects)
+    estimate = np.zeros(n)
+    closeness = np.ones(n)
     if raw.x is not None:
-        frac = np.zeros(len(frame))
+        frac = np.zeros(n)
         np.add.at(frac, model.col_project[xs], raw.x[xs])
         frac = np.where(cap > 0, frac / np.where(cap > 0, cap, 1), 0)
         closeness = np.abs(frac - 0.5)
@@ -82,10 +96,12 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
             per_point = cap[model.col_project[xs]] if model.scenario.objective == \
                 "total_score" else 1.0
             np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
-    order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
-    args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
-             float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
-             result.x) for k in order]
+    return estimate, closeness
+
+
+def _margins(args: list[tuple], jobs: int, progress: bool) -> list[dict]:
+    """`_margin` of each argument tuple, in parallel when `jobs` > 1, with a progress bar on
+    request."""
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -110,66 +126,38 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     finally:
         if bar is not None:
             bar.close()
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_objective,
             plan_x) -> dict:
+    """The selection margin of project p (selection column j): the score at which the optimal
+    selection flips, by Newton's method on V₁ from the plan's side."""
     pid = model.projects["project_id"].iat[p]
     s0 = float(score[p])
-    onehot = np.zeros(len(score))
-    onehot[p] = 1.0
-    # d objective / d score of p, per unit of each column: V₁'s slope is unit · x
-    unit = objective_coefficients(onehot, cap, model.col_project, model.scenario.objective)
-    unit[np.setdiff1d(np.arange(len(unit)), model.x_columns)] = 0.0
-    linear = bool(model.projects["all_or_nothing"].iat[p] > 0) \
-        if "all_or_nothing" in model.projects else False  # y[p] = cap[p]·z[p]: V₁ is a line
+    unit, linear = _score_slope(model, p, cap, len(score))
 
     def with_p(s: float) -> tuple[float, float]:
+        """V₁ at score s, and its slope there."""
         sc = score.copy()
         sc[p] = s
         obj, x = _branch(model, sc, p, j, 1.0, opts)
         return obj, (float(unit @ x) if x is not None else 0.0)
 
-    def never() -> dict:
-        return {"project_id": pid, "selected": sel, "score": round(s0, 6),
-                "margin": float("inf"), "flip_score": float("nan"),
-                "sentence": (_("{project} stays selected whatever its score") if sel else
-                             _("{project} stays out whatever its score")).format(project=pid)}
-
     if sel:  # the plan is V₁ at s0; V₀ is the best plan without p
         v0, _x = _branch(model, score, p, j, 0.0, opts)
         if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
-            return never()
+            return _never(pid, sel, s0)
         s, v, g = s0, plan_objective, float(unit @ plan_x)
     else:  # the plan is V₀; V₁ at s0 is the best plan that takes p
         v0 = plan_objective
         s = s0
         v, g = with_p(s0)
         if v != v:  # no plan can take p (its group, a dependency, a budget)
-            return never()
-    for _step in range(max(iterations, 1)):
-        if g <= 1e-12:  # p's score does not move V₁ (it gets no money when selected)
-            return never()
-        nxt = s - (v - v0) / g
-        if sel and nxt < 0.0:
-            nxt = 0.0
-        if not sel and nxt > 1.0:
-            nxt = 1.0
-        if linear and 0.0 < nxt < 1.0:
-            s = nxt
-            break
-        if abs(nxt - s) <= tol * 1e-3:
-            break
-        s = nxt
-        v, g = with_p(s)
-        if v != v:
-            return never()
-        if abs(v - v0) <= 1e-9 * max(1.0, abs(v0)):
-            break
-        if (s <= 0.0 and v > v0) or (s >= 1.0 and v < v0):  # no score in [0, 1] flips it
-            return never()
-    flip = s
+            return _never(pid, sel, s0)
+    flip = _newton(with_p, s, v, g, v0, sel=sel, linear=linear, iterations=iterations, tol=tol)
+    if flip is None:
+        return _never(pid, sel, s0)
     margin = abs(s0 - flip)
     sentence = (_("{project} is selected: its score would have to fall by about {margin} (to "
                   "{flip}) before it is dropped") if sel else
@@ -179,3 +167,50 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_
             "margin": round(margin, 6), "flip_score": round(flip, 6),
             "sentence": sentence.format(project=pid, margin=fixed(margin, 3),
                                         flip=fixed(flip, 3))}
+
+
+def _score_slope(model, p: int, cap: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
+    """d objective / d score of p per unit of each column (V₁'s slope is unit · x), and
+    whether V₁ is a line (an all-or-nothing project: y[p] = cap[p]·z[p])."""
+    onehot = np.zeros(n)
+    onehot[p] = 1.0
+    unit = objective_coefficients(onehot, cap, model.col_project, model.scenario.objective)
+    unit[np.setdiff1d(np.arange(len(unit)), model.x_columns)] = 0.0
+    linear = bool(model.projects["all_or_nothing"].iat[p] > 0) \
+        if "all_or_nothing" in model.projects else False
+    return unit, linear
+
+
+def _newton(with_p, s: float, v: float, g: float, v0: float, *, sel: bool, linear: bool,
+            iterations: int, tol: float) -> float | None:
+    """Newton's method on V₁(s) = V₀ from score s (V₁(s) = v, slope g), kept in [0, 1]: the
+    score at which the selection flips, None when no score flips it."""
+    for _step in range(max(iterations, 1)):
+        if g <= 1e-12:  # p's score does not move V₁ (it gets no money when selected)
+            return None
+        nxt = s - (v - v0) / g
+        if sel and nxt < 0.0:
+            nxt = 0.0
+        if not sel and nxt > 1.0:
+            nxt = 1.0
+        if linear and 0.0 < nxt < 1.0:
+            return nxt
+        if abs(nxt - s) <= tol * 1e-3:
+            break
+        s = nxt
+        v, g = with_p(s)
+        if v != v:
+            return None
+        if abs(v - v0) <= 1e-9 * max(1.0, abs(v0)):
+            break
+        if (s <= 0.0 and v > v0) or (s >= 1.0 and v < v0):  # no score in [0, 1] flips it
+            return None
+    return s
+
+
+def _never(pid: str, sel: bool, s0: float) -> dict:
+    """The line of a project whose selection no score in [0, 1] flips."""
+    return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+            "margin": float("inf"), "flip_score": float("nan"),
+            "sentence": (_("{project} stays selected whatever its score") if sel else
+                         _("{project} stays out whatever its score")).format(project=pid)}

@@ -372,53 +372,9 @@ def _fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
     """The rows of a large block as the XML XlsxWriter itself writes in constant-memory mode,
     built a column at a time (about 1 µs a cell instead of 10) and appended to the worksheet's
     row stream. Equivalence with the public API is tested (tests/test_xlsx.py)."""
-    from xlsxwriter.worksheet import Worksheet as XlsxSheet
-
     raw._write_single_row(first - 1)  # the rows above go out first, in order
     rows = range(first, first + n)
-    parts: list[list[str]] = []
-    for c in columns:
-        letter = column_letter(c.col)
-        f = book.format(c.fmt)
-        s_attr = f' s="{f._get_xf_index()}"' if f is not None else ""
-        values = [plain(v) for v in c.values]
-        kinds = {type(v) for v in values}
-        if c.template is None and kinds <= {float, int}:  # the common cases, a column at once
-            parts.append([f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>'
-                          for r, v in zip(rows, values, strict=True)])
-            continue
-        if c.template is None and kinds == {str} and not any(
-                len(v) > 16383 or _NEEDS_CARE.search(v) for v in values):
-            parts.append([f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t'
-                          f'{_PRESERVE if v != v.strip() else ""}>'
-                          f"{v.translate(_XML_ESCAPE)}</t></is></c>"
-                          for r, v in zip(rows, values, strict=True)])
-            continue
-        cells: list[str] = []
-        for r, v in zip(rows, values, strict=True):
-            text = c.template(r) if c.template is not None else None
-            if text is not None:
-                book.expected[(title, f"{letter}{r}")] = v
-                v = 0 if v is None else v
-                t = ' t="str"' if isinstance(v, str) else ""
-                value = str(v).translate(_XML_ESCAPE) if isinstance(v, str) else (
-                    int(v) if isinstance(v, bool) else v)
-                cells.append(f'<c r="{letter}{r}"{s_attr}{t}><f>'
-                             f"{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>")
-            elif v is None:
-                cells.append(f'<c r="{letter}{r}"{s_attr}/>' if f is not None else "")
-            elif isinstance(v, bool):
-                cells.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, int | float):
-                cells.append(f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>')
-            else:
-                v = str(v)
-                if len(v) > 16383 or _NEEDS_CARE.search(v):
-                    v = XlsxSheet._escape_control_characters(_utf16_cut(v))
-                keep = _PRESERVE if v != v.strip() else ""
-                cells.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t{keep}>'
-                             f"{v.translate(_XML_ESCAPE)}</t></is></c>")
-        parts.append(cells)
+    parts = [_column_xml(book, title, rows, c) for c in columns]
     write = raw.fh.write
     for r, row in zip(rows, zip(*parts, strict=True), strict=True):
         write(f'<row r="{r}">{"".join(row)}</row>')
@@ -426,6 +382,52 @@ def _fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
     raw._check_dimensions(first + n - 2, max(c.col for c in columns) - 1)
     raw.previous_row = first + n - 2
     raw.table.clear()
+
+
+def _column_xml(book: StreamBook, title: str, rows: range, c: BlockColumn) -> list[str]:
+    """One column's cells of the block in XML: numbers, or text that needs no care, a column
+    at once; formulas (their expected values recorded) and mixed values a cell at a time."""
+    from xlsxwriter.worksheet import Worksheet as XlsxSheet
+
+    letter = column_letter(c.col)
+    f = book.format(c.fmt)
+    s_attr = f' s="{f._get_xf_index()}"' if f is not None else ""
+    values = [plain(v) for v in c.values]
+    kinds = {type(v) for v in values}
+    if c.template is None and kinds <= {float, int}:  # the common cases, a column at once
+        return [f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    if c.template is None and kinds == {str} and not any(
+            len(v) > 16383 or _NEEDS_CARE.search(v) for v in values):
+        return [f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t'
+                f'{_PRESERVE if v != v.strip() else ""}>'
+                f"{v.translate(_XML_ESCAPE)}</t></is></c>"
+                for r, v in zip(rows, values, strict=True)]
+    cells: list[str] = []
+    for r, v in zip(rows, values, strict=True):
+        text = c.template(r) if c.template is not None else None
+        if text is not None:
+            book.expected[(title, f"{letter}{r}")] = v
+            v = 0 if v is None else v
+            t = ' t="str"' if isinstance(v, str) else ""
+            value = str(v).translate(_XML_ESCAPE) if isinstance(v, str) else (
+                int(v) if isinstance(v, bool) else v)
+            cells.append(f'<c r="{letter}{r}"{s_attr}{t}><f>'
+                         f"{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>")
+        elif v is None:
+            cells.append(f'<c r="{letter}{r}"{s_attr}/>' if f is not None else "")
+        elif isinstance(v, bool):
+            cells.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
+        elif isinstance(v, int | float):
+            cells.append(f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>')
+        else:
+            v = str(v)
+            if len(v) > 16383 or _NEEDS_CARE.search(v):
+                v = XlsxSheet._escape_control_characters(_utf16_cut(v))
+            keep = _PRESERVE if v != v.strip() else ""
+            cells.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t{keep}>'
+                         f"{v.translate(_XML_ESCAPE)}</t></is></c>")
+    return cells
 
 
 def _utf16_cut(text: str) -> str:

@@ -88,11 +88,34 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
 
 
 def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    """The "run" sheet: what was solved, how and from what, the totals allocated (formulas on
+    the allocation sheet), the warnings and the resolved scenario."""
     s = run.summary or {}
-    prov = s.get("provenance", {})
     ws = book.sheet("run")
     cols = [Column("item", "Mục", "Item", None, 44), Column("value", "Giá trị", "Value", None, 70)]
     heading(ws, run, "THÔNG TIN LẦN CHẠY", "Run information", cols)
+    r = FIRST_ROW
+    for item, value in _run_items(run, s):
+        book.put(ws, r, 1, item)
+        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None,
+                 None if isinstance(value, str | type(None)) else LEFT)
+        r += 1
+    for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
+                              totals.central),
+                             ("Đã phân bổ địa phương / Local allocated", "local", totals.local),
+                             ("Tổng hỗ trợ / Total allocated", "total", totals.total)):
+        book.put(ws, r, 1, item)
+        book.formula(ws, r, 2, refs.total(key), value, MONEY)
+        r += 1
+    last = r - 1
+    _warnings_and_scenario(book, ws, run, s, r + 1)
+    finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)
+
+
+def _run_items(run: Run, s: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The run's items, bilingual label and value: scenario, solve, provenance, budgets,
+    resolutions, top-slices, input files and project counts."""
+    prov = s.get("provenance", {})
     rows: list[tuple[str, Any]] = [
         ("Kịch bản / Scenario", run.scenario.name),
         ("Mô tả / Description", run.scenario.description),
@@ -125,21 +148,11 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
              for name, digest in prov.get("inputs_sha256", {}).items()]
     rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
              for k, v in s.get("counts", {}).items()]
-    r = FIRST_ROW
-    for item, value in rows:
-        book.put(ws, r, 1, item)
-        book.put(ws, r, 2, value, MONEY if "budget" in item.lower() else None,
-                 None if isinstance(value, str | type(None)) else LEFT)
-        r += 1
-    for item, key, value in (("Đã phân bổ trung ương / Central allocated", "central",
-                              totals.central),
-                             ("Đã phân bổ địa phương / Local allocated", "local", totals.local),
-                             ("Tổng hỗ trợ / Total allocated", "total", totals.total)):
-        book.put(ws, r, 1, item)
-        book.formula(ws, r, 2, refs.total(key), value, MONEY)
-        r += 1
-    last = r - 1
-    r += 1
+    return rows
+
+
+def _warnings_and_scenario(book: Book, ws: Any, run: Run, s: dict[str, Any], r: int) -> None:
+    """From row `r` down: the run's warnings, then the resolved scenario as YAML."""
     warnings = s.get("warnings", [])
     book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
     for w in warnings:
@@ -152,4 +165,3 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     for line in text.splitlines():
         r += 1
         book.put(ws, r, 2, line, style=MONO)
-    finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)

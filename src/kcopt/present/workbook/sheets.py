@@ -86,6 +86,8 @@ def _allocation_columns(run: Run) -> list[Column]:
 
 
 def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
+    """The allocation sheet, a row per project: its values, its total and funded share as
+    formulas (its funds too, when they link to the planner's own annex), and the total row."""
     # start-up: scipy only when this runs
     from kcopt.model import criteria_matrix
 
@@ -95,16 +97,31 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     cols = _allocation_columns(run)
     heading(ws, run, "PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "Allocation of industrial-promotion funds",
              cols)
-    n = len(alloc)
-    first, last = FIRST_ROW, FIRST_ROW + max(n, 1) - 1
+    first, last = FIRST_ROW, FIRST_ROW + max(len(alloc), 1) - 1
     total_row = last + 1
     letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     criteria = criteria_matrix(run.model.projects, run.scenario)
     rules = run.model.rules.rules
-    cap = alloc["cap"].to_numpy(float)
-    central = alloc["central"].to_numpy(float)
-    local = alloc["local"].to_numpy(float)
-    L = letters
+    computed = _computed_columns(alloc, letters, link, first)
+    block = []
+    for j, col in enumerate(cols, 1):
+        if col.key in computed:
+            array, template = computed[col.key]
+            values: Any = array.tolist()
+        else:
+            values, template = _allocation_values(col.key, alloc, rules, criteria), None
+        block.append(BlockColumn(j, values, col.fmt, template))
+    book.block(ws, first, block)
+    _allocation_totals(book, ws, cols, alloc, first, last, total_row, letters)
+    finish(ws, cols, first, last, freeze="C")
+    return AllocationRefs(ws.title, first, last, total_row, letters)
+
+
+def _computed_columns(alloc: pd.DataFrame, L: dict[str, str], link: Link | None,
+                      first: int) -> dict[str, tuple[np.ndarray, Any]]:
+    """The allocation columns written as formulas: key → (values, row → formula)."""
+    n = len(alloc)
+    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
     total = central + local
     fraction = np.divide(total, cap, out=np.zeros(n), where=cap > 0)
     linked = link.rows if link is not None else {}
@@ -124,21 +141,9 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     def fraction_formula(r: int) -> str:
         return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
 
-    computed = {"total": (total, total_formula), "fraction": (fraction, fraction_formula),
-                "central": (central, from_planner("central") if linked else None),
-                "local": (local, from_planner("local") if linked else None)}
-    block = []
-    for j, col in enumerate(cols, 1):
-        if col.key in computed:
-            array, template = computed[col.key]
-            values: Any = array.tolist()
-        else:
-            values, template = _allocation_values(col.key, alloc, rules, criteria), None
-        block.append(BlockColumn(j, values, col.fmt, template))
-    book.block(ws, first, block)
-    _allocation_totals(book, ws, cols, alloc, first, last, total_row, L)
-    finish(ws, cols, first, last, freeze="C")
-    return AllocationRefs(ws.title, first, last, total_row, letters)
+    return {"total": (total, total_formula), "fraction": (fraction, fraction_formula),
+            "central": (central, from_planner("central") if linked else None),
+            "local": (local, from_planner("local") if linked else None)}
 
 
 def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
@@ -210,6 +215,13 @@ GROUP_COLUMNS = [
     Column("total", "Tổng hỗ trợ", "Total support", MONEY, 14),
     Column("share", "Tỷ trọng trong tổng hỗ trợ", "Share of all support", PERCENT, 11),
 ]
+# a province's summary also holds its local budget and how much of it is used
+PROVINCE_COLUMNS = [Column("local_budget", "Ngân sách địa phương", "Local budget", MONEY, 14),
+                    Column("budget_used", "Tỷ lệ sử dụng NS địa phương", "Local budget used",
+                           PERCENT, 12)]
+GROUP_TITLES = {"province": ("TỔNG HỢP THEO TỈNH, THÀNH PHỐ", "Summary by province"),
+                "region": ("TỔNG HỢP THEO VÙNG", "Summary by region"),
+                "category": ("TỔNG HỢP THEO NỘI DUNG HỖ TRỢ", "Summary by content type")}
 
 
 def _group_rows(run: Run, key: str) -> tuple[str, list[Column], list[list[Any]]]:
@@ -238,45 +250,26 @@ def _group_rows(run: Run, key: str) -> tuple[str, list[Column], list[list[Any]]]
 
 
 def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: Totals) -> None:
+    """A summary sheet by province, region or content type: counts and sums as COUNTIFS and
+    SUMIFS over the allocation sheet, shares, local budgets used, and a chart."""
     assert run.allocation is not None
     alloc = run.allocation
     match, labels, groups = _group_rows(run, key)
     cols = [*labels, *GROUP_COLUMNS]
     if key == "province":
-        cols += [Column("local_budget", "Ngân sách địa phương", "Local budget", MONEY, 14),
-                 Column("budget_used", "Tỷ lệ sử dụng NS địa phương", "Local budget used",
-                        PERCENT, 12)]
+        cols += PROVINCE_COLUMNS
     ws = book.sheet(key)
-    titles = {"province": ("TỔNG HỢP THEO TỈNH, THÀNH PHỐ", "Summary by province"),
-              "region": ("TỔNG HỢP THEO VÙNG", "Summary by region"),
-              "category": ("TỔNG HỢP THEO NỘI DUNG HỖ TRỢ", "Summary by content type")}
-    heading(ws, run, *titles[key], cols)
-    first = FIRST_ROW
-    last = first + len(groups) - 1
+    heading(ws, run, *GROUP_TITLES[key], cols)
+    first, last = FIRST_ROW, FIRST_ROW + len(groups) - 1
     total_row = last + 1
     L = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
     budgets = run.scenario.local_budgets
-    keys = alloc[match].to_numpy(object)
-    funded = (alloc["status"] == "funded").to_numpy()
-    partial = (alloc["status"] == "partial").to_numpy()
-    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
-    for i, values in enumerate(groups):
+    for i, (values, expected) in enumerate(zip(groups, _group_figures(alloc, match, groups),
+                                               strict=True)):
         r = first + i
         for j, v in enumerate(values, 1):
             book.put(ws, r, j, v)
-        sel = keys == values[0]
-        crit = f"{refs.rng(match)},$A{r}"
-        expected = {"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
-                    "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
-                    "central": float(central[sel].sum()), "local": float(local[sel].sum())}
-        formulas = {
-            "projects": f"COUNTIFS({crit})",
-            "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
-            "partial": f"COUNTIFS({crit},{refs.rng('status')},\"partial\")",
-            "demand": f"SUMIFS({refs.rng('cap')},{crit})",
-            "central": f"SUMIFS({refs.rng('central')},{crit})",
-            "local": f"SUMIFS({refs.rng('local')},{crit})",
-        }
+        formulas = _group_formulas(refs, match, r)
         group_total = expected["central"] + expected["local"]
         for j, col in enumerate(cols, 1):
             if col.key in formulas:
@@ -298,9 +291,37 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
     _group_totals(book, ws, cols, L, alloc, budgets, groups, totals, first, last)
     finish(ws, cols, first, last, freeze="B")
     if key in ("region", "category"):
-        label = L["name_vi"]
-        _bar_chart(ws, key, label, L["central"], L["local"], first, last,
+        _bar_chart(ws, key, L["name_vi"], L["central"], L["local"], first, last,
                    anchor=f"{column_letter(len(cols) + 2)}{VI_ROW}")
+
+
+def _group_figures(alloc: pd.DataFrame, match: str, groups: list[Any]) -> list[dict[str, Any]]:
+    """Each group's project counts and sums: the values its formulas must give."""
+    keys = alloc[match].to_numpy(object)
+    funded = (alloc["status"] == "funded").to_numpy()
+    partial = (alloc["status"] == "partial").to_numpy()
+    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
+    figures = []
+    for values in groups:
+        sel = keys == values[0]
+        figures.append({"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
+                        "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
+                        "central": float(central[sel].sum()),
+                        "local": float(local[sel].sum())})
+    return figures
+
+
+def _group_formulas(refs: AllocationRefs, match: str, r: int) -> dict[str, str]:
+    """The counts and sums of the group on row `r` over the allocation sheet."""
+    crit = f"{refs.rng(match)},$A{r}"
+    return {
+        "projects": f"COUNTIFS({crit})",
+        "funded": f"COUNTIFS({crit},{refs.rng('status')},\"funded\")",
+        "partial": f"COUNTIFS({crit},{refs.rng('status')},\"partial\")",
+        "demand": f"SUMIFS({refs.rng('cap')},{crit})",
+        "central": f"SUMIFS({refs.rng('central')},{crit})",
+        "local": f"SUMIFS({refs.rng('local')},{crit})",
+    }
 
 
 def _group_totals(book: Book, ws: Any, cols: list[Column], L: dict[str, str],

@@ -1,0 +1,180 @@
+"""The app's "Results" and "Sensitivity" tabs: the plan's headline, what binds, the allocation
+table, the charts, and the sensitivity analysis run on request. Widgets only."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kcopt.app import engine
+from kcopt.core.words import N_, _, fixed
+
+STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
+# the app's own words for the live charts (codes → messages)
+CHARTS = {"by_category": N_("Support by content type (central, local)"),
+          "by_region": N_("Support by region")}
+SHOWN_SENTENCES = 12  # binding sentences shown before the rest fold away
+
+
+def results_section(s: Any) -> None:
+    """The last solve's failure, if any, and the plan shown."""
+    if s.failure is not None:
+        failure_message(s.failure)
+    plan = s.plan
+    if plan is None:
+        if s.failure is None:
+            st.info(_("No plan yet. Press \"Solve\"."))
+        return
+    if s.last_seconds is not None:
+        done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
+        st.caption(done.format(s=fixed(s.last_seconds, 2)))
+    headline(plan.run.summary)
+    if plan.changes:
+        st.subheader(_("What changed against the last plan"))
+        st.markdown("\n".join(f"- {t}" for t in plan.changes))
+    binding(plan.run)
+    allocation_table(plan.run.allocation)
+    st.subheader(_("Plots"))
+    figures(s, plan)
+
+
+def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
+    """Why the last solve gave no plan: what to relax, or the solver's message."""
+    kind, body, _data = failure
+    if kind == "infeasible":
+        st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
+                   "cannot all hold. What to relax:"))
+        st.dataframe(body, hide_index=True, key="diagnosis")
+    else:
+        st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
+
+
+def headline(summ: Any) -> None:
+    """The objective, the funds spent of each budget, the projects funded, unspent budgets."""
+    st.subheader(_("Headline"))
+    m = st.columns(4)
+    unit = _("million VND")
+    m[0].metric(_("Objective value"), fixed(summ["objective"], 3))
+    m[1].metric(_("Central funds") + f" ({unit})", fixed(summ["totals"]["central"], 0),
+                help=_("of {b} million").format(b=fixed(summ["budgets"]["central"], 0)))
+    m[2].metric(_("Local funds") + f" ({unit})", fixed(summ["totals"]["local"], 0),
+                help=_("of {b} million").format(b=fixed(summ["budgets"]["local"], 0)))
+    c = summ["counts"]
+    m[3].metric(_("Projects funded"), f"{c['funded'] + c['partial']}",
+                help=_("{f} in full, {p} in part").format(f=c["funded"], p=c["partial"]))
+    for w in summ.get("warnings", []):
+        if isinstance(w, dict) and w.get("code") == "budget_unspent":
+            st.warning(w["message"])
+
+
+def binding(run: Any) -> None:
+    """The budgets and targets that bind, in sentences (the first few, the rest folded)."""
+    st.subheader(_("Binding budgets and targets"))
+    sentences = engine.binding_sentences(run)
+    if not sentences:
+        st.write(_("No budget or target binds."))
+        return
+    st.markdown("\n".join(f"- {t}" for t in sentences[:SHOWN_SENTENCES]))
+    if len(sentences) > SHOWN_SENTENCES:
+        with st.expander(f"+{len(sentences) - SHOWN_SENTENCES}"):
+            st.markdown("\n".join(f"- {t}" for t in sentences[SHOWN_SENTENCES:]))
+
+
+def allocation_table(alloc: pd.DataFrame) -> None:
+    """The allocation, filtered by province, content type and status."""
+    st.subheader(_("Allocation"))
+    f = st.columns(3)
+    provs = f[0].multiselect(_("Province"), sorted(alloc["province"].unique()),
+                             key="f_province")
+    cats = f[1].multiselect(_("Content type"), sorted(alloc["category"].unique()),
+                            key="f_category")
+    stats = f[2].multiselect(_("Status"), list(STATUSES), key="f_status")
+    shown = alloc
+    if provs:
+        shown = shown[shown["province"].isin(provs)]
+    if cats:
+        shown = shown[shown["category"].isin(cats)]
+    if stats:
+        shown = shown[shown["status"].isin(stats)]
+    st.caption(_("{n} of {total} projects").format(n=len(shown), total=len(alloc)))
+    st.dataframe(shown, hide_index=True, key="allocation")
+
+
+def figures(s: Any, plan: engine.Plan) -> None:
+    """Live charts from the plan's summary (drawn in the browser, instant on every what-if),
+    and kcopt's own figures on request (PNG, cached per plan)."""
+    summ = plan.run.summary or {}
+    c = st.columns(2)
+    for col, key, label in ((c[0], "by_category", "category"), (c[1], "by_region", "region")):
+        table = pd.DataFrame(summ[key]).set_index(label)[["central", "local"]]
+        col.caption(_(CHARTS[key]))
+        col.bar_chart(table, stack=True, y_label=_("million VND"))
+    prov = pd.DataFrame(summ["by_province"]).set_index("province")
+    st.caption(_("Local budgets: allocated and available by province"))
+    st.bar_chart(prov[["local", "local_budget"]], stack=False, y_label=_("million VND"))
+    with st.expander(_("The report's figures (PNG)")):
+        if st.button(_("Draw the figures"), key="draw_figures"):
+            s.figures = engine.figures_png(plan.run)
+            s.figures_plan = plan.number
+        if s.figures and s.get("figures_plan") == plan.number:
+            for png in s.figures.values():
+                st.image(png)
+
+
+def sensitivity_section(s: Any) -> None:
+    """The sensitivity analysis of the plan shown, run on request, with its figures and
+    tables."""
+    st.caption(_("Sensitivity: ranging, budget sweeps, weight robustness, tornado and policy "
+                 "prices."))
+    plan = s.plan
+    draws = st.slider(_("Weight draws"), 20, 500, 100, 10, key="draws")
+    if st.button(_("Run the sensitivity analysis"), key="run_sens", disabled=plan is None):
+        if not s.ws.lock.acquire(blocking=False):
+            st.warning(_("Another solve of this session is under way; wait for it to finish."))
+        else:
+            try:
+                run_sensitivity(plan, draws)
+            finally:
+                s.ws.lock.release()
+    sens = plan.sensitivity if plan is not None else None
+    if sens is not None:
+        sensitivity_results(sens)
+
+
+def run_sensitivity(plan: engine.Plan, draws: int) -> None:
+    """Compute the plan's sensitivity with a progress bar naming each step."""
+    bar = st.progress(0.0)
+    t0 = time.perf_counter()
+    steps = engine.sensitivity_steps(plan.run, draws)
+    try:
+        while True:
+            name, share = next(steps)
+            bar.progress(share, text=_("Computing: {step}").format(step=name))
+    except StopIteration as stop:
+        plan.sensitivity = stop.value
+    bar.progress(1.0, text=_("Done in {s} s.").format(s=fixed(time.perf_counter() - t0, 1)))
+
+
+def sensitivity_results(sens: Any) -> None:
+    """The ranging sentences, the sensitivity figures and every table of the analysis."""
+    # start-up: the app loads what a step needs when the step runs
+    import kcopt
+
+    rc = sens.ranging_constraints
+    st.dataframe(rc[rc["family"].isin(["budget", "target"])][["name", "sentence"]],
+                 hide_index=True, key="ranging_sentences")
+    c = st.columns(2)
+    c[0].pyplot(kcopt.plots.budget_frontiers(sens))
+    c[1].pyplot(kcopt.plots.tornado(sens))
+    c = st.columns(2)
+    c[0].pyplot(kcopt.plots.robustness(sens))
+    if len(sens.policy_prices):
+        c[1].pyplot(kcopt.plots.policy_prices(sens))
+    for name, table in sens.tables().items():
+        with st.expander(name):
+            shown = table.copy()
+            shown.attrs = {}  # arrays in attrs (failed draws) do not serialise
+            st.dataframe(shown, hide_index=True)
