@@ -183,7 +183,7 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
     assert (tmp_path / "weight_robustness.csv").exists() and (tmp_path / "allocation.csv").exists()
     bad = CliRunner().invoke(app, ["sensitivity", str(kcopt.demo_scenario_path()), "--bound",
                                    "beauty=0:1"])
-    assert bad.exit_code == 1 and "unknown criterion" in bad.output
+    assert bad.exit_code == 2 and "unknown criterion" in bad.output  # a bad option: exit 2
 
 
 def test_each_draw_gives_one_plan_wherever_and_in_whatever_order_it_runs(
