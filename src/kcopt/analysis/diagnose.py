@@ -18,6 +18,7 @@ from kcopt.core.words import _, num, pct
 from kcopt.inputs.scenario import SolverOptions, Target
 from kcopt.model import LinearProgram, Model, target_selection
 from kcopt.model.constraints import scope_budget, scope_name
+from kcopt.model.names import ColId, parse_row
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
 
@@ -118,7 +119,8 @@ def _elastic_program(model: Model) -> tuple[LinearProgram, _SoftRows]:
     _m, n = lp.shape
     soft = np.array([f in SOFT_FAMILIES for f in lp.row_family], dtype=bool)
     # single-fund must-fund floors become soft rows x_j ≥ cap
-    must_cols = np.flatnonzero([b.startswith("must_fund:") for b in model.bound_names])
+    must_cols = np.flatnonzero([bool(b) and parse_row(b).family == "must_fund"
+                                for b in model.bound_names])
     A = sp.vstack([lp.A, sp.csr_matrix((np.ones(len(must_cols)),
                                         (np.arange(len(must_cols)), must_cols)),
                                        shape=(len(must_cols), n))]).tocsr()
@@ -143,8 +145,8 @@ def _elastic_program(model: Model) -> tuple[LinearProgram, _SoftRows]:
         col_lower=np.concatenate([col_lower, np.zeros(k_up + k_lo)]),
         col_upper=np.concatenate([lp.col_upper, np.full(k_up + k_lo, np.inf)]),
         integer=np.concatenate([np.zeros(n, dtype=bool), np.zeros(k_up + k_lo, dtype=bool)]),
-        col_names=lp.col_names + [f"stretch:{names[i]}" for i in np.concatenate([up_soft,
-                                                                                  lo_soft])],
+        col_names=lp.col_names + [str(ColId("stretch", row=parse_row(names[i])))
+                                  for i in np.concatenate([up_soft, lo_soft])],
         A=sp.hstack([A, E]).tocsr(), row_lower=row_lower, row_upper=row_upper,
         row_names=names, row_family=families.tolist())
     return elastic, _SoftRows(A, row_lower, row_upper, names, up_soft, lo_soft)
@@ -200,25 +202,25 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
              activity: float, x: np.ndarray) -> Finding:
     """What a stretched row asks of the planner: a budget to raise, a must-fund rule or a
     co-financing rule to drop, a target to change (and to what)."""
-    if name.startswith("budget:"):
+    row = parse_row(name)
+    if row.family == "budget":
         return Finding(name, _("the budget of {where} is {budget} million; the must-fund "
                                "projects and targets need {need}. Raise it by {gap} million or "
                                "relax the targets and must-fund projects").format(
                                    where=budget_words(name), budget=num(up),
                                    need=num(up + stretch), gap=num(stretch)),
                        up, up + stretch)
-    if name.startswith("must_fund:"):
-        pid = name.split(":", 1)[1]
+    if row.family == "must_fund":
+        pid = row.project
         return Finding(name, _("must-fund project {project} cannot get its full cap "
                                "({cap} million); at most {fits} fits. Drop must_fund for it or "
                                "add budget").format(project=pid, cap=num(lo),
                                                     fits=num(lo - stretch)), lo, lo - stretch)
-    if name.startswith("match:"):
+    if row.family == "match":
         return Finding(name, _("the co-financing rule cannot hold for {project} (short by "
                                "{gap} million of local money)").format(
-                                   project=name.split(":", 1)[1], gap=num(stretch)), lo, None)
-    target_name = name.split(":")[0]
-    t = next((t for t in model.scenario.targets if t.name == target_name), None)
+                                   project=row.project, gap=num(stretch)), lo, None)
+    t = next((t for t in model.scenario.targets if t.name == row.target), None)
     if t is None:
         return Finding(name, _("'{constraint}' must be relaxed by {amount}").format(
             constraint=name, amount=num(stretch, 4)), None, None)

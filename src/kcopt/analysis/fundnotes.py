@@ -13,8 +13,8 @@ import numpy as np
 
 from kcopt.analysis.wording import budget_name
 from kcopt.core.words import _, fund_name, num, pct
-from kcopt.model.constraints import budget_parts
 from kcopt.model.funds import first_fund
+from kcopt.model.names import parse_row
 from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
 
@@ -42,8 +42,8 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> 
     room = 1e-6 * np.maximum(1.0, np.abs(np.nan_to_num(upper, posinf=0.0)))
     full = np.isfinite(upper) & (activity >= upper - room)
     full_budgets = [lp.row_names[i] for i in np.flatnonzero(full)
-                    if lp.row_names[i].startswith("budget:")]
-    matched = {n for n in lp.row_names if n.startswith("match:")}
+                    if parse_row(lp.row_names[i]).family == "budget"]
+    matched = {parse_row(n).project for n in lp.row_names if parse_row(n).family == "match"}
     own = model.scenario.fund_order == "own_first"
     ids = frame["project_id"].astype(str).to_numpy()
     provinces = frame["province"].astype(str).to_numpy()
@@ -53,7 +53,7 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> 
         first_words = (_("its own {fund} funds") if own else _("{fund} funds")).format(
             fund=fund_name(FUNDS[f]))
         share = model.scenario.local_match_min
-        asked = share * money[p].sum() if f == 0 and f"match:{ids[p]}" in matched else 0.0
+        asked = share * money[p].sum() if f == 0 and ids[p] in matched else 0.0
         whys = []
         if asked > 1e-6:
             whys.append(_("the co-financing rule asks for at least {share} of its support from "
@@ -70,8 +70,8 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> 
 def _full_budget(full: list[str], fund: str, province: str) -> str | None:
     """The first used-up budget row of `fund` (for local, the project's province's)."""
     for name in full:
-        kind, prov, _year = budget_parts(name)
-        if kind == fund and (fund == "central" or prov == province):
+        row = parse_row(name)
+        if row.fund == fund and (fund == "central" or row.province == province):
             return name
     return None
 

@@ -27,6 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.inputs.scenario import Scenario
+from kcopt.model.names import RowId
 from kcopt.model.program import LinearProgram
 from kcopt.solvers.solve import Result
 
@@ -162,10 +163,9 @@ def idle_budget_rows(sc: Scenario, named: set[str]) -> pd.DataFrame:
     budget and no project it may pay): rows of their own, nothing allocated, all of it left,
     named as the model would name them."""
     years: list[int | None] = list(sc.years) or [None]
-    suffix = {y: "" if y is None else f":{y}" for y in years}
     provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
-    wanted = [(f"budget:central{suffix[y]}", sc.budget("central", year=y)) for y in years]
-    wanted += [(f"budget:local:{p}{suffix[y]}", sc.budget("local", p, y))
+    wanted = [(str(RowId.budget("central", year=y)), sc.budget("central", year=y)) for y in years]
+    wanted += [(str(RowId.budget("local", p, y)), sc.budget("local", p, y))
                for p in provinces for y in years]
     missing = [(n, b) for n, b in wanted if n not in named]
     return pd.DataFrame({"name": [n for n, _b in missing], "family": "budget", "sense": "<=",

@@ -11,20 +11,20 @@ import numpy as np
 import pandas as pd
 
 from kcopt._version import __version__
+from kcopt.analysis.constraint_table import constraint_table as constraint_table
+from kcopt.analysis.constraint_table import target_shares as target_shares
 from kcopt.analysis.fundnotes import second_fund_notes
 from kcopt.analysis.holdback import (
     budgets_left,
     columns_with_room,
     holding_matrix,
     holding_rows,
-    idle_budget_rows,
     priced_rows,
 )
 from kcopt.analysis.wording import holding_phrase
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
-from kcopt.model.constraints import scope_budget, scope_name
 from kcopt.rules.rates import FUNDS, describe_cap
 from kcopt.solvers.solve import Result
 
@@ -34,48 +34,12 @@ ALLOCATION_COLUMNS = ["project_id", "name", "province", "region", "category", "l
 SENSES = {(True, False): "<=", (False, True): ">=", (False, False): "="}
 
 
-def target_shares(result: Result) -> dict[int, tuple[float, float]]:
-    """Row → (share required, share achieved) for the rows of share targets.
-
-    A share-of-allocated row reads `Σ s·x − share·T`, so what it counts is its activity plus
-    share·T, achieved = counted / T; a share-of-budget row counts Σ s·x against the budget B.
-    Achieved is NaN when nothing is allocated in the scope (T = 0)."""
-    model, lp = result.model, result.model.lp
-    x = result.x
-    if x is None:
-        return {}
-    act = lp.A @ x
-    out: dict[int, tuple[float, float]] = {}
-    for t in model.scenario.targets:
-        if t.share is None:
-            continue
-        if t.share_of == "budget":
-            base = scope_budget(model.scenario, t.fund, t.year)
-            offset = 0.0
-        else:
-            name = scope_name(t.fund, t.year)
-            if name not in lp.col_names:
-                continue
-            base = float(x[lp.col_names.index(name)])
-            offset = t.share * base
-        for i, n in enumerate(lp.row_names):
-            if lp.row_family[i] == "target" and (n == t.name or n.startswith(t.name + ":")):
-                counted = float(act[i]) + offset
-                out[i] = (t.share, counted / base if base > 1e-9 else float("nan"))
-    return out
-
-
 def allocation_table(result: Result) -> pd.DataFrame:
     """One row per project: cap, central, local, total, fraction, status and the reason."""
     model = result.model
     frame = model.projects
-    n = len(frame)
-    money = np.zeros((n, 2))
     x = result.x if result.x is not None else np.zeros(model.lp.shape[1])
-    is_x = model.col_project >= 0
-    is_x &= model.col_fund >= 0
-    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
-    money = np.where(np.abs(money) < 1e-7, 0.0, money)
+    money = _project_money(model, x)
     total = money.sum(axis=1)
     cap = frame["cap"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -100,22 +64,35 @@ def allocation_table(result: Result) -> pd.DataFrame:
         "status": status, "reason": reason,
     })
     if model.years and model.col_start is not None:
-        # multi-year plans: the start year chosen, said in the reason too
-        xs = model.x_columns
-        paid = x[xs] > 1e-6
-        start = np.full(n, 10**6)
-        np.minimum.at(start, model.col_project[xs][paid], model.col_start[xs][paid])
-        has = start < 10**6
-        years = np.array(model.years)
-        first = years[np.minimum(start, len(years) - 1)]
-        out.insert(12, "start_year", pd.Series(first, dtype="Int64").where(has))
-        out.loc[has & open_, "reason"] = [_("{reason}; starts {year}").format(
-            reason=r, year=y) for r, y in zip(
-            out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
+        _add_start_years(out, model, x, open_)
     for col in model.extra_columns:
         if col not in out:
             out[col] = frame[col].to_numpy()
     return out
+
+
+def _project_money(model, x: np.ndarray) -> np.ndarray:
+    """Projects × funds: what the support columns pay each project from each fund."""
+    money = np.zeros((len(model.projects), 2))
+    is_x = model.col_project >= 0
+    is_x &= model.col_fund >= 0
+    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
+    return np.where(np.abs(money) < 1e-7, 0.0, money)
+
+
+def _add_start_years(out: pd.DataFrame, model, x: np.ndarray, open_: np.ndarray) -> None:
+    """Multi-year plans: the start year chosen, as a column and said in the reason too."""
+    xs = model.x_columns
+    paid = x[xs] > 1e-6
+    start = np.full(len(out), 10**6)
+    np.minimum.at(start, model.col_project[xs][paid], model.col_start[xs][paid])
+    has = start < 10**6
+    years = np.array(model.years)
+    first = years[np.minimum(start, len(years) - 1)]
+    out.insert(12, "start_year", pd.Series(first, dtype="Int64").where(has))
+    out.loc[has & open_, "reason"] = [_("{reason}; starts {year}").format(
+        reason=r, year=y) for r, y in zip(
+        out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
 
 
 def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
@@ -197,20 +174,32 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     frame = model.projects
     n = len(frame)
     reasons = np.full(n, "", dtype=object)
-    caps = model.caps
-    other = frame["other_state_support"].fillna(0).to_numpy(float)
-    must = frame["must_fund"].to_numpy() > 0
     limiting, cost_per_project, priced = _limits(result, status)
     scores = model.projects["score"].to_numpy(float)
-    # funded projects are most of a plan: their cap words are kept with the cap table
-    cap_texts = caps.words
     fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
              else np.full(n, np.nan))
     is_fixed = ~np.isnan(fixed)
     for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
         reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
                        "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
-    funded = np.flatnonzero((status == "funded") & ~is_fixed)
+    _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed))
+    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
+        why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
+        reasons[p] = _("partly funded ({share} of its cap): {why}; it is the marginal "
+                       "project").format(share=pct(fraction[p]), why=why)
+    for p in np.flatnonzero(status == "unfunded").tolist():
+        reasons[p] = _unfunded_reason(scores[p], limiting.get(p), cost_per_project[p], priced[p])
+    return reasons
+
+
+def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.ndarray) -> None:
+    """The reasons of projects funded in full: from which fund(s), under which cap."""
+    frame = model.projects
+    caps = model.caps
+    other = frame["other_state_support"].fillna(0).to_numpy(float)
+    must = frame["must_fund"].to_numpy() > 0
+    # funded projects are most of a plan: their cap words are kept with the cap table
+    cap_texts = caps.words
     main = (money[funded, 1] > money[funded, 0]).astype(int).tolist()
     both = ((money[funded, 0] > 1e-6) & (money[funded, 1] > 1e-6)).tolist()
     lang = get_language()
@@ -224,86 +213,23 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
             text = _("must fund: {reason}").format(reason=text)
         cap_text = _cap_words(caps, p, k, two, other[p], cap_texts, lang)
         reasons[p] = f"{text}; {cap_text}" if cap_text else text
-    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
-        why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
-        reasons[p] = _("partly funded ({share} of its cap): {why}; it is the marginal "
-                       "project").format(share=pct(fraction[p]), why=why)
-    for p in np.flatnonzero(status == "unfunded").tolist():
-        if scores[p] <= 0:
-            reasons[p] = _("score 0 under the scenario's priority weights")
-        elif p in limiting:
-            value, worth = cost_per_project[p] * 1000, priced[p] * 1000
-            digits = _digits_apart(value, worth)
-            compare = (_("; it would earn {value} points per {thousand} million, below the "
-                         "{worth} that money earns at the margin").format(
-                             value=sig(value, digits), thousand=num(1000),
-                             worth=sig(worth, digits))
-                       if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
-            reasons[p] = _("not funded: {why}").format(
-                why=_(" and ").join(limiting[p])) + compare
-        else:
-            reasons[p] = _("not funded: other projects score higher per million")
-    return reasons
 
 
-def constraint_table(result: Result) -> pd.DataFrame:
-    """Every named constraint: rows of the program and the caps held as column bounds."""
-    model, lp = result.model, result.model.lp
-    rows = []
-    act = result.row_activity if result.row_activity is not None else np.full(lp.shape[0], np.nan)
-    pi = result.shadow_price if result.shadow_price is not None else np.full(lp.shape[0], np.nan)
-    lo, up = lp.row_lower, lp.row_upper
-    sense = np.where(lo == up, "=", np.where(np.isinf(lo), "<=", ">="))
-    rhs = np.where(np.isinf(up), lo, up)
-    frame = pd.DataFrame({"name": lp.row_names, "family": lp.row_family, "sense": sense,
-                          "rhs": rhs, "activity": act, "shadow_price": pi})
-    # a row's own magnitude Σ|a_ij x_j|: a share row (rhs 0) over 100,000 million is binding
-    # within a solver's relative tolerance, not within 1e-6 million
-    sizes = [abs(lp.A) @ np.abs(result.x) if result.x is not None else np.zeros(lp.shape[0])]
-    rows.append(frame)
-    idle = idle_budget_rows(model.scenario, set(lp.row_names))
-    if len(idle):
-        rows.append(idle)
-        sizes.append(np.zeros(len(idle)))
-    bound_cols = np.flatnonzero(np.array([bool(b) for b in model.bound_names]))
-    if len(bound_cols):
-        x = result.x if result.x is not None else np.full(lp.shape[1], np.nan)
-        d = result.reduced_cost if result.reduced_cost is not None else np.full(
-            lp.shape[1], np.nan)
-        is_must = np.array([model.bound_names[j].startswith("must_fund:") for j in bound_cols])
-        # a cap prices the column only where the column sits at it; a column at zero is held
-        # there by x ≥ 0, and its (negative) reduced cost is not the cap's price
-        at_cap = np.isclose(x[bound_cols], lp.col_upper[bound_cols], rtol=1e-9, atol=1e-7)
-        bound_price = np.where(is_must | at_cap | np.isnan(d[bound_cols]), d[bound_cols], 0.0)
-        rows.append(pd.DataFrame({
-            "name": [model.bound_names[j] for j in bound_cols],
-            "family": np.where(is_must, "must_fund", "cap"),
-            "sense": np.where(is_must, "=", "<="),  # a must-fund column is fixed at its cap
-            "rhs": np.where(is_must, lp.col_lower[bound_cols], lp.col_upper[bound_cols]),
-            "activity": x[bound_cols],
-            "shadow_price": bound_price,
-        }))
-        sizes.append(np.abs(np.nan_to_num(x[bound_cols])))
-    out = pd.concat(rows, ignore_index=True)
-    slack = np.where(out["sense"] == ">=", out["activity"] - out["rhs"],
-                     np.where(out["sense"] == "<=", out["rhs"] - out["activity"],
-                              -np.abs(out["activity"] - out["rhs"])))
-    out.insert(5, "slack", np.round(np.where(np.abs(slack) < 1e-7, 0.0, slack), 4))
-    scale = np.maximum(np.maximum(1.0, np.abs(out["rhs"])), np.concatenate(sizes))
-    out.insert(6, "binding", np.abs(slack) <= 1e-6 * scale)
-    out["rhs"] = out["rhs"].round(4)
-    out["activity"] = out["activity"].round(4)
-    out["shadow_price"] = [float(f"{v:.8g}") if np.isfinite(v) else v for v in out["shadow_price"]]
-    out["price_basis"] = ("MIP with integer decisions fixed" if result.duals_conditional
-                          else "LP")
-    shares = target_shares(result)
-    required = np.full(len(out), np.nan)
-    achieved = np.full(len(out), np.nan)
-    for i, (req, got) in shares.items():
-        required[i], achieved[i] = req, got
-    out["share_required"] = np.round(required, 6)
-    out["share_achieved"] = np.round(achieved, 6)
-    return out
+def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
+                     priced: float) -> str:
+    """Why a project gets nothing: a score of 0, the rows that hold it back (and what its money
+    would earn against what money earns at the margin), or higher scores elsewhere."""
+    if score <= 0:
+        return _("score 0 under the scenario's priority weights")
+    if limiting is None:
+        return _("not funded: other projects score higher per million")
+    value, worth = cost * 1000, priced * 1000
+    digits = _digits_apart(value, worth)
+    compare = (_("; it would earn {value} points per {thousand} million, below the "
+                 "{worth} that money earns at the margin").format(
+                     value=sig(value, digits), thousand=num(1000), worth=sig(worth, digits))
+               if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
+    return _("not funded: {why}").format(why=_(" and ").join(limiting)) + compare
 
 
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from kcopt.core.errors import Problem
 from kcopt.core.language import using
 from kcopt.core.words import N_, _, num
 from kcopt.model.constraints import scope_budget
+from kcopt.model.names import rows_of_target
 from kcopt.solvers.solve import Result
 
 CODE = "budget_unspent"
@@ -56,8 +57,7 @@ def unspent_warnings(result: Result, lang: str = "vi") -> list[Problem]:
     sc = model.scenario
     if not sc.targets or result.x is None or not result.status.has_solution:
         return []
-    target_rows = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target"
-                    and (n == t.name or n.startswith(t.name + ":"))] for t in sc.targets]
+    target_rows = [rows_of_target(lp.row_names, lp.row_family, t.name) for t in sc.targets]
     base = _spending(result, result.x)
     budget = {f: scope_budget(sc, f, None) for f in ("central", "local")}
     tol = {f: max(0.5, 1e-6 * budget[f]) for f in budget}

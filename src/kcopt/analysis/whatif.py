@@ -30,8 +30,14 @@ import numpy as np
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.inputs.scenario import Scenario
-from kcopt.model import Model, criteria_matrix, objective_coefficients, planner_scores
-from kcopt.model.constraints import budget_parts
+from kcopt.model import (
+    LinearProgram,
+    Model,
+    criteria_matrix,
+    objective_coefficients,
+    planner_scores,
+)
+from kcopt.model.names import parse_row, rows_of
 from kcopt.solvers.solve import Result, _result, settle_funds, solve
 
 __all__ = ["resolve"]
@@ -91,13 +97,10 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     cap = model.projects["cap"].to_numpy(float)
     cost = objective_coefficients(score, cap, model.col_project, scenario.objective)
     cost[model.col_project < 0] = lp.cost[model.col_project < 0]  # auxiliary columns keep theirs
-    row_upper = lp.row_upper.copy()
-    for i in (warm.budget_rows if warm is not None else _budget_rows(lp.row_names)):
-        fund, province, year = budget_parts(lp.row_names[i])
-        row_upper[i] = scenario.budget(fund, province, int(year) if year else None)
+    rows = warm.budget_rows if warm is not None else _budget_rows(lp.row_names)
     projects = model.projects.copy(deep=False)
     projects["score"] = score
-    new_lp = replace(lp, cost=cost, row_upper=row_upper)
+    new_lp = replace(lp, cost=cost, row_upper=_budgets(lp, scenario, rows))
     new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario,
                         warnings=_score_warnings(model, criteria, said))
     new = None
@@ -108,6 +111,15 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
         new = solve(new_model)
     new.warm = warm  # the next what-if of this one starts from the same basis
     return new
+
+
+def _budgets(lp: LinearProgram, scenario: Scenario, rows: np.ndarray) -> np.ndarray:
+    """The rows' upper bounds with each budget row's set to the scenario's budget."""
+    row_upper = lp.row_upper.copy()
+    for i in rows:
+        row = parse_row(lp.row_names[i])
+        row_upper[i] = scenario.budget(str(row.fund), row.province, row.year)
+    return row_upper
 
 
 def _score_warnings(model: Model, criteria: np.ndarray, said: list[Problem]) -> list[Problem]:
@@ -163,7 +175,7 @@ def _amount(v: Any) -> bool:
 
 
 def _budget_rows(names: list[str]) -> np.ndarray:
-    return np.array([i for i, n in enumerate(names) if n.startswith("budget:")], dtype=np.int32)
+    return np.array(rows_of(names, "budget"), dtype=np.int32)
 
 
 def _warm(result: Result) -> _Warm:

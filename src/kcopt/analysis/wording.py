@@ -2,7 +2,7 @@
 project, as the allocation's reasons, the diagnosis, the sensitivity lines, the workbooks and the
 committee report say it; and the amounts, shares and group names those phrases carry. Each
 phrase goes through `_()` (Vietnamese by default; the catalogs are `kcopt/locale`). Row names
-are read with the model's own parser (`model.constraints.budget_parts`), never re-parsed here.
+are read with the model's own parser (`model.names.parse_row`), never re-parsed here.
 The codes those phrases name (columns, criteria, flags) are `kcopt.core.vocabulary`.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from kcopt.core.geo import load_geography
 from kcopt.core.vocabulary import CRITERIA_LABELS, criterion_label
 from kcopt.core.words import N_, _, fixed, get_language, ngettext, num, pct
-from kcopt.model.constraints import budget_parts
+from kcopt.model.names import RowId, parse_row
 from kcopt.rules.rates import load_rules
 
 
@@ -64,18 +64,19 @@ def percent(v: float | None, signed: bool = False, digits: int = 1) -> str:
 # -- budgets and rows of the program ---------------------------------------------------------
 def budget_name(name: str) -> str:
     """'budget:local:Lâm Đồng:2027' → 'local budget of Lâm Đồng 2027', in the language in use."""
-    fund, province, year = budget_parts(name)
-    what = (_("central budget") if fund == "central" else
-            _("local budget of {province}").format(province=province))
-    return f"{what} {year}" if year else what
+    row = parse_row(name)
+    what = (_("central budget") if row.fund == "central" else
+            _("local budget of {province}").format(province=row.province))
+    return f"{what} {row.year}" if row.year is not None else what
 
 
 def budget_words(name: str) -> str:
     """'budget:local:Lâm Đồng:2027' → 'local money in Lâm Đồng in 2027'."""
-    fund, province, year = budget_parts(name)
-    text = (_("central money") if fund == "central" else
-            _("local money in {province}").format(province=province))
-    return _("{money} in {year}").format(money=text, year=year) if year else text
+    row = parse_row(name)
+    text = (_("central money") if row.fund == "central" else
+            _("local money in {province}").format(province=row.province))
+    return (_("{money} in {year}").format(money=text, year=row.year) if row.year is not None
+            else text)
 
 
 def budget_label(name: str) -> str:
@@ -84,60 +85,68 @@ def budget_label(name: str) -> str:
     >>> budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
     ('Địa phương / local: Lâm Đồng', 'Trung ương / central 2027')
     """
-    parts = name.split(":")[1:]
-    year = f" {parts.pop()}" if len(parts) > 1 and parts[-1].isdigit() else ""
-    if parts and parts[0] == "central":
+    row = parse_row(name)
+    year = f" {row.year}" if row.year is not None else ""
+    if row.fund == "central":
         return f"Trung ương / central{year}"
-    return f"Địa phương / local: {':'.join(parts[1:])}{year}"
+    return f"Địa phương / local: {row.province}{year}"
+
+
+# the rows said the same whatever project they are of
+_FIXED_WORDS = {"match": N_("the co-financing rule (minimum local share)"),
+                "cap": N_("its support cap"), "must_fund": N_("a must-fund project's full cap"),
+                "round": N_("amounts in multiples of round_to")}
+# the rows of one project, said with its id
+_PROJECT_WORDS = {"all_or_nothing": N_("all-or-nothing funding of {project}"),
+                  "min_fraction": N_("the minimum viable share of {project}"),
+                  "link": N_("internal row: {project} is paid only when selected (its "
+                             "selection variable)"),
+                  "start": N_("the start-year choice of {project}"),
+                  "one_start": N_("one start year for {project}")}
 
 
 def describe_row(name: str, rhs: float, binding: bool = True,
                  labels: dict[str, str] | None = None) -> str:
     """A constraint in planners' words; a budget is "fully allocated" only when it binds;
     `labels` gives targets their committee names."""
-    family, _sep, rest = name.partition(":")
+    row = parse_row(name)
+    family = row.family
     if family == "budget":
         return (_("{budget} ({amount} million) fully allocated") if binding else
                 _("{budget} ({amount} million)")).format(budget=budget_name(name),
                                                          amount=num(rhs))
-    if family == "total":  # total:<fund>[:year], the auxiliary T of share targets
-        fund, _sep, year = rest.partition(":")
+    if family in _FIXED_WORDS:
+        return _(_FIXED_WORDS[family])
+    if family in _PROJECT_WORDS:
+        return _(_PROJECT_WORDS[family]).format(project=row.project)
+    if family == "target":
+        return _target_words(row.target or "", row.province, labels)
+    return _other_row_words(row, rhs)
+
+
+def _other_row_words(row: RowId, rhs: float) -> str:
+    """The rows with more than a project to say: totals, dependencies, groups, fixed amounts."""
+    if row.family == "total":  # total:<fund>[:year], the auxiliary T of share targets
         scope = {"all": _("all support"), "central": _("central support"),
-                 "local": _("local support")}.get(fund, fund)
+                 "local": _("local support")}.get(str(row.fund), str(row.fund))
+        year = "" if row.year is None else str(row.year)
         return (_("internal row: T = {scope} in {year}, the total the share targets are "
                   "measured against") if year else
                 _("internal row: T = {scope}, the total the share targets are measured "
                   "against")).format(scope=scope, year=year)
-    if family == "match":
-        return _("the co-financing rule (minimum local share)")
-    if family == "cap":
-        return _("its support cap")
-    if family == "must_fund":
-        return _("a must-fund project's full cap")
-    if family == "all_or_nothing":
-        return _("all-or-nothing funding of {project}").format(project=rest)
-    if family == "min_fraction":
-        return _("the minimum viable share of {project}").format(project=rest)
-    if family == "link":
-        return _("internal row: {project} is paid only when selected (its selection "
-                 "variable)").format(project=rest)
-    if family == "requires":
-        first, second = ([*rest.split(":"), "?"])[:2]
-        return _("the rule that {project} needs {other} funded").format(project=first,
-                                                                        other=second)
-    if family == "group":
-        return _("exclusive group '{group}' (at most {count} funded)").format(group=rest,
+    if row.family == "requires":
+        return _("the rule that {project} needs {other} funded").format(project=row.project,
+                                                                        other=row.other)
+    if row.family == "group":
+        return _("exclusive group '{group}' (at most {count} funded)").format(group=row.group,
                                                                              count=num(rhs))
-    if family == "start":
-        return _("the start-year choice of {project}").format(project=rest.rsplit(":", 1)[0])
-    if family == "one_start":
-        return _("one start year for {project}").format(project=rest)
-    if family == "fixed":
+    if row.family == "fixed":
         return _("the amount fixed for {project} ({amount} million)").format(
-            project=rest, amount=num(rhs, 6))
-    if family == "round":
-        return _("amounts in multiples of round_to")
-    target, _sep, province = name.partition(":")
+            project=row.project, amount=num(rhs, 6))
+    return str(row)  # keep:<id>, a row of the split program: its code
+
+
+def _target_words(target: str, province: str | None, labels: dict[str, str] | None) -> str:
     target = (labels or {}).get(target, target)
     if province:
         return _("policy target '{target}' for {province}").format(target=target,
@@ -153,8 +162,9 @@ def holding_phrase(name: str, family: str, rhs: float, price: float,
     `describe_row` says it (a budget "fully allocated")."""
     if family != "target":
         return describe_row(name, rhs, labels=labels)
-    target, _sep, province = name.partition(":")
-    target = (labels or {}).get(target, target)
+    row = parse_row(name)
+    target = (labels or {}).get(str(row.target), str(row.target))
+    province = row.province or ""
     if price > 0:
         return (_("the maximum '{target}' for {province} is reached") if province else
                 _("the maximum '{target}' is reached")).format(target=target, province=province)

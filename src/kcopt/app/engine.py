@@ -26,6 +26,7 @@ from kcopt.core.errors import InfeasibleError, InputError, Problem
 from kcopt.core.vocabulary import CRITERIA
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario
+from kcopt.model.names import parse_row
 from kcopt.pipeline import Run, conclude
 
 PATH_KEYS = ("projects", "extends")
@@ -229,13 +230,15 @@ def binding_sentences(run: Run) -> list[str]:
     out = []
     rows = cons[cons["binding"] & cons["family"].isin(["budget", "target"])]
     rows = rows.assign(price=rows["shadow_price"].abs(),
-                       central=rows["name"] != "budget:central")  # the central budget first
+                       central=[parse_row(str(n)).fund != "central" for n in rows["name"]])
+    # the central budget first
     rows = rows.sort_values(["central", "price"], ascending=[True, False])
     for r in rows.to_dict("records"):
         if r["family"] == "budget":
-            parts = str(r["name"]).split(":")
-            what = (_("The central budget") if parts[1] == "central"
-                    else _("The local budget of {p}").format(p=":".join(parts[2:])))
+            row = parse_row(str(r["name"]))
+            what = (_("The central budget") if row.fund == "central"
+                    else _("The local budget of {p}").format(p=row.province))
+            what += f" {row.year}" if row.year is not None else ""
             what += " ({} {})".format(fixed(r["rhs"], 0), _("million VND"))
             out.append(_("{what} fully used: each extra 1,000 million VND adds {p} objective "
                          "points.").format(what=what, p=fixed(1000 * r["shadow_price"], 3)))

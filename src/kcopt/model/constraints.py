@@ -16,21 +16,10 @@ import scipy.sparse as sp
 from kcopt.core.errors import Problem
 from kcopt.core.words import _
 from kcopt.inputs.scenario import Scenario, Target
+from kcopt.model.names import ColId, RowId, plan_year
 from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection
 from kcopt.rules.rates import FUNDS
-
-
-def _suffix(years: tuple[int, ...], k: int) -> str:
-    return f":{years[k]}" if years else ""
-
-
-def budget_parts(name: str) -> tuple[str, str | None, str | None]:
-    """'budget:local:Lâm Đồng:2027' → ('local', 'Lâm Đồng', '2027'); the inverse of the names
-    `add_budget_constraints` gives its rows."""
-    parts = name.split(":")[1:]
-    year = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
-    return parts[0], (parts[1] if parts[0] == "local" else None), year
 
 
 def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.ndarray,
@@ -50,7 +39,8 @@ def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.nda
     j, k, v = coo.row, coo.col, coo.data
     central = col_fund[j] == 0
     periods = spend.shape[1]
-    rows.add("budget", [f"budget:central{_suffix(years, y)}" for y in range(periods)], -INF,
+    rows.add("budget", [str(RowId.budget("central", year=plan_year(years, y)))
+                        for y in range(periods)], -INF,
              [scenario.budget("central", year=years[y] if years else None)
               for y in range(periods)], k[central], j[central], v[central])
     local = ~central
@@ -68,8 +58,8 @@ def add_budget_constraints(rows: RowBlock, scenario: Scenario, provinces: np.nda
             severity="warning"))
     rhs = [scenario.budget("local", p, years[y] if years else None)
            for p, y in zip(provs, ks, strict=True)]
-    rows.add("budget", [f"budget:local:{p}{_suffix(years, y)}" for p, y in zip(provs, ks,
-                                                                             strict=True)],
+    rows.add("budget", [str(RowId.budget("local", p, plan_year(years, y)))
+                        for p, y in zip(provs, ks, strict=True)],
              -INF, rhs, codes, j[local], v[local])
 
 
@@ -101,8 +91,8 @@ def add_cap_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray
     if not len(both):
         return
     is_must = must[both]
-    names = [f"{'must_fund' if m else 'cap'}:{ids[p]}" for p, m in zip(both, is_must,
-                                                                      strict=True)]
+    names = [str(RowId.of_project("must_fund" if m else "cap", ids[p]))
+             for p, m in zip(both, is_must, strict=True)]
     rows.add(np.where(is_must, "must_fund", "cap").tolist(), names,
              np.where(is_must, total_cap[both], -INF), total_cap[both],
              row_of, cols, np.ones(len(cols)))
@@ -122,7 +112,8 @@ def add_cofinancing_constraints(rows: RowBlock, ids: np.ndarray, col_project: np
     if not len(both):
         return
     vals = np.where(col_fund[cols] == 1, 1.0 - m, -m)
-    rows.add("match", [f"match:{ids[p]}" for p in both], 0.0, INF, row_of, cols, vals)
+    rows.add("match", [str(RowId.of_project("match", ids[p])) for p in both], 0.0, INF,
+             row_of, cols, vals)
 
 
 def scope_coefficients(fund: str, year: int | None, years: tuple[int, ...],
@@ -154,7 +145,8 @@ def scope_budget(scenario: Scenario, fund: str, year: int | None) -> float:
 
 
 def scope_name(fund: str, year: int | None) -> str:
-    return f"total:{fund}" + (f":{year}" if year is not None else "")
+    """The name of a fund scope's total: its auxiliary column T and the row defining it."""
+    return str(ColId.total(fund, year))
 
 
 def add_total_definitions(rows: RowBlock, scopes: list[tuple[str, int | None]],
@@ -207,7 +199,7 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
         else:
             bound = float(t.amount or 0.0)
         lower, upper = (bound, INF) if t.kind in ("share_min", "region_min") else (-INF, bound)
-        rows.add("target", [t.name], lower, upper, np.zeros(len(c)), c, v)
+        rows.add("target", [str(RowId.of_target(t.name))], lower, upper, np.zeros(len(c)), c, v)
 
 
 def _add_province_max(rows: RowBlock, t: Target, frame: pd.DataFrame, col_project: np.ndarray,
@@ -229,4 +221,4 @@ def _add_province_max(rows: RowBlock, t: Target, frame: pd.DataFrame, col_projec
         upper = 0.0
     else:
         upper = float(t.amount or 0.0)
-    rows.add("target", [f"{t.name}:{p}" for p in names], -INF, upper, r, c, v)
+    rows.add("target", [str(RowId.of_target(t.name, p)) for p in names], -INF, upper, r, c, v)

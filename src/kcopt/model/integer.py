@@ -12,6 +12,7 @@ import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _
+from kcopt.model.names import RowId
 from kcopt.model.program import INF, RowBlock
 
 _LIST = re.compile(r"[;,\s]+")
@@ -122,7 +123,7 @@ def _add_selection_rows(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray,
         pos[members] = np.arange(len(members))
         xc = xcols[chosen[zpos[col_project[xcols]]]]
         zk = pos[zpos[col_project[xc]]]
-        rows.add(family, [f"{family}:{ids[p]}" for p in zp[members]], lower, upper,
+        rows.add(family, [str(RowId.of_project(family, ids[p])) for p in zp[members]], lower, upper,
                  np.concatenate([zk, np.arange(len(members))]),
                  np.concatenate([xc, z_index[members]]),
                  np.concatenate([np.ones(len(xc)), -coef[members] * cap[members]]))
@@ -143,7 +144,8 @@ def _add_requires_rows(rows: RowBlock, frame: pd.DataFrame, ids: np.ndarray,
         r += [k] * (len(q_cols) + 1)
         c += [*q_cols.tolist(), int(z_index[zpos[p]])]
         v += [1.0] * len(q_cols) + [-need[k]]
-    rows.add("requires", [f"requires:{ids[p]}:{ids[q]}" for p, q in deps], 0.0, INF,
+    rows.add("requires", [str(RowId("requires", project=ids[p], other=ids[q]))
+                              for p, q in deps], 0.0, INF,
              r, c, v)
 
 
@@ -157,7 +159,7 @@ def _add_group_rows(rows: RowBlock, plan: IntegerPlan, zpos: np.ndarray, z_index
             names.append(g)
             members_of.append(in_group)
     if names:
-        rows.add("group", [f"group:{g}" for g in names], -INF,
+        rows.add("group", [str(RowId("group", group=g)) for g in names], -INF,
                  [float(group_max.get(g, 1)) for g in names],
                  np.concatenate([np.full(len(m), i) for i, m in enumerate(members_of)]),
                  np.concatenate(members_of), np.ones(sum(map(len, members_of))))
@@ -181,7 +183,8 @@ def add_start_choice(rows: RowBlock, ids: np.ndarray, years: tuple[int, ...],
     r = [i for _, i in xs] + list(range(len(w_keys)))
     c = [j for j, _ in xs] + list(w_index)
     v = [1.0] * len(xs) + [-total_cap[p] for p, _ in w_keys]
-    rows.add("start", [f"start:{ids[p]}:{years[s]}" for p, s in w_keys], -INF, 0.0, r, c, v)
+    rows.add("start", [str(RowId.of_project("start", ids[p], years[s]))
+                        for p, s in w_keys], -INF, 0.0, r, c, v)
     projects = sorted({p for p, _ in w_keys})
     ppos = {p: i for i, p in enumerate(projects)}
     r2 = [ppos[p] for p, _ in w_keys]
@@ -195,4 +198,5 @@ def add_start_choice(rows: RowBlock, ids: np.ndarray, years: tuple[int, ...],
             c2.append(z_of[p])
             v2.append(-1.0)
             lower[ppos[p]] = upper[ppos[p]] = 0.0
-    rows.add("one_start", [f"one_start:{ids[p]}" for p in projects], lower, upper, r2, c2, v2)
+    rows.add("one_start", [str(RowId.of_project("one_start", ids[p])) for p in projects],
+             lower, upper, r2, c2, v2)

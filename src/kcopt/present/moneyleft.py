@@ -11,7 +11,7 @@ import pandas as pd
 
 from kcopt.analysis.wording import budget_label, holding_phrase, money
 from kcopt.core.words import _, ngettext
-from kcopt.model.constraints import budget_parts
+from kcopt.model.names import parse_row
 from kcopt.present.htmlpage import bi, esc, table_html
 from kcopt.present.views import Outcome
 
@@ -59,7 +59,8 @@ def why_left(record: dict[str, Any] | None, prices: dict[str, tuple[str, float, 
     """One budget's money left, in words (empty without its record)."""
     if record is None:
         return ""
-    fund, province, _year = budget_parts(str(record["name"]))
+    row = parse_row(str(record["name"]))
+    fund, province = row.fund, row.province
     if not record.get("projects"):
         return (_("no project in the list may be paid from the central funds") if fund ==
                 "central" else _("no project in {province} may be paid from its local "

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pulp
 
-from kcopt.core.errors import InputError, SolverError
+from kcopt.core.errors import SolverError
 from kcopt.core.text import ascii_name
 from kcopt.core.words import _
 from kcopt.inputs.scenario import SolverOptions
+from kcopt.model.names import safe_names
 from kcopt.solvers import RawSolution
 
 if TYPE_CHECKING:
@@ -25,22 +26,6 @@ if TYPE_CHECKING:
 
 _ALIASES = {"cbc": None, "glpk": "GLPK_CMD", "gurobi": "GUROBI_CMD", "cplex": "CPLEX_CMD",
             "scip": "SCIP_CMD", "highs-pulp": "HiGHS_CMD", "mosek": "MOSEK", "xpress": "XPRESS"}
-
-
-def safe_names(names: list[str], what: str) -> list[str]:
-    """Solver-file-safe ASCII names; fail loudly when two structured names would collide."""
-    out = [ascii_name(n) or "_" for n in names]
-    seen: dict[str, str] = {}
-    clashes = []
-    for orig, safe in zip(names, out, strict=True):
-        if safe in seen and seen[safe] != orig:
-            clashes.append(f"'{seen[safe]}' and '{orig}' both become '{safe}'")
-        seen.setdefault(safe, orig)
-    if clashes:
-        raise InputError(_("{what} names collide in solver files: {clashes}. Make these "
-                           "project ids differ in letters or digits, not punctuation").format(
-            what=what, clashes="; ".join(clashes[:5])))
-    return out
 
 
 def known_solver(name: str) -> bool:

@@ -34,6 +34,7 @@ from kcopt.model import (
     objective_coefficients,
     weight_vector,
 )
+from kcopt.model.names import rows_of, rows_of_target
 from kcopt.solvers.solve import Result, fix_integers
 
 CORE, EXTERIOR = 0.95, 0.05
@@ -179,10 +180,8 @@ def _check_any(statuses: list[str], what: str) -> None:
 def budget_task(model: Model, layout: _Layout | None = None) -> BudgetTask:
     """The budget rows of the model (every plan year) with their amounts."""
     lp = model.lp
-    central = np.array([i for i, n in enumerate(lp.row_names)
-                        if n == "budget:central" or n.startswith("budget:central:")], dtype=int)
-    local = np.array([i for i, n in enumerate(lp.row_names) if n.startswith("budget:local:")],
-                     dtype=int)
+    central = np.array(rows_of(lp.row_names, "budget", "central"), dtype=int)
+    local = np.array(rows_of(lp.row_names, "budget", "local"), dtype=int)
     return BudgetTask(central, lp.row_upper[central], local, lp.row_upper[local],
                       layout or _Layout.of(model))
 
@@ -359,8 +358,7 @@ def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
     assert result.objective is not None
     base_obj = base_objective(result, reselect) if model.scenario.targets else result.objective
     targets = model.scenario.targets
-    groups = [[i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "target" and
-               (n == t.name or n.startswith(t.name + ":"))] for t in targets]
+    groups = [rows_of_target(lp.row_names, lp.row_family, t.name) for t in targets]
     out = map_points(program(result, reselect), RelaxTask(lp.row_lower, lp.row_upper),
                      groups, jobs=jobs, scheduler=scheduler, opts=model.scenario.solver,
                      progress=progress, desc=N_("policy prices")) if lp.shape[1] else [

@@ -24,6 +24,7 @@ from kcopt.core.errors import SolverError, UsageError
 from kcopt.core.words import _, fund_name, num, pct, sig
 from kcopt.inputs.scenario import SolverOptions
 from kcopt.model import LinearProgram
+from kcopt.model.names import col_or_none, parse_row
 from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result, fix_integers, normalise_duals
 
@@ -232,8 +233,7 @@ def _bound_ranging(model, lp: LinearProgram, cols: pd.DataFrame) -> pd.DataFrame
     bound_idx = np.flatnonzero([bool(b) for b in model.bound_names])
     return pd.DataFrame({
         "name": [model.bound_names[j] for j in bound_idx],
-        "family": ["must_fund" if model.bound_names[j].startswith("must_fund") else "cap"
-                   for j in bound_idx],
+        "family": [parse_row(model.bound_names[j]).family for j in bound_idx],
         "final_value": cols["final_value"].to_numpy()[bound_idx],
         "shadow_price": cols["reduced_cost"].to_numpy()[bound_idx],
         "rhs": lp.col_upper[bound_idx],
@@ -268,6 +268,12 @@ def _project_sentence(r, cap: float) -> str:
                  rise=num(r.score_increase_to_change, 4), score=num(r.score, 4))
 
 
+def _entering_project(column: str) -> str:
+    """The project of the support column that enters the basis ('' for any other column)."""
+    col = col_or_none(column)
+    return str(col.project) if col is not None and col.kind == "x" else ""
+
+
 def _constraint_sentence(r) -> str:
     desc = describe_row(r.name, r.rhs, binding=bool(r.binding))
     thousand = num(1000)
@@ -277,9 +283,9 @@ def _constraint_sentence(r) -> str:
         if not r.binding or abs(r.shadow_price) < 1e-12:
             return _("{budget}: {amount} million unused; more money adds nothing at these "
                      "priorities").format(budget=what, amount=num(r.rhs - r.final_value))
-        nxt = r.enters_up.removeprefix("x:") if r.enters_up.startswith("x:") else ""
+        nxt = _entering_project(r.enters_up)
         beyond = _("; beyond that project {project} is the next to enter").format(
-            project=nxt.rsplit(":", 1)[0]) if nxt else ""
+            project=nxt) if nxt else ""
         return _("each extra {thousand} million VND of {budget} adds {points} score points, "
                  "valid up to +{up} million{beyond}; each {thousand} million less loses as "
                  "much, down to −{down} million (shadow price {price}: the score points one "
@@ -288,7 +294,7 @@ def _constraint_sentence(r) -> str:
                      price=sig(r.shadow_price, 4), up=_fmt_money(r.allowable_increase),
                      beyond=beyond, down=_fmt_money(r.allowable_decrease))
     if r.family in ("cap", "must_fund"):
-        pid = r.name.split(":", 1)[1]
+        pid = parse_row(r.name).project
         if r.family == "must_fund":
             return _("must-fund project {project} costs {points} points per {thousand} million "
                      "it is forced to take").format(

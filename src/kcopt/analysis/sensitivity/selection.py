@@ -23,6 +23,7 @@ import pandas as pd
 from kcopt.core.words import _, fixed
 from kcopt.inputs.scenario import SolverOptions
 from kcopt.model import objective_coefficients
+from kcopt.model.names import parse_col
 from kcopt.solvers.solve import Result, normalise_duals
 
 
@@ -59,7 +60,8 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     frame = model.projects
     score = frame["score"].to_numpy(float)
     cap = frame["cap"].to_numpy(float)
-    z_cols = np.flatnonzero(lp.integer & np.array([n.startswith("z:") for n in lp.col_names]))
+    z_cols = np.flatnonzero(lp.integer & np.array([parse_col(n).kind == "z"
+                                                           for n in lp.col_names]))
     z_proj = model.col_project[z_cols]
     selected = np.round(result.x[z_cols]) > 0.5
     estimate, closeness = _relaxation_hints(model, cap, opts)

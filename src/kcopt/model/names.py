@@ -1,0 +1,314 @@
+"""The names of the program's rows and columns, made and read in this one module.
+
+A row or column name is a code (`budget:local:Lâm Đồng`, `cap:P-0042`, `x:P-0042:central:2027`):
+it is in constraints.csv, the ranging tables and the golden files, and never changes with the
+language. `RowId` and `ColId` are what a name stands for; `str()` gives the name and `parse_row`
+/ `parse_col` are the only parsers — a reader asks the record for its family, project, fund,
+province or plan year instead of splitting the string.
+
+Row names::
+
+    budget:central[:<year>]            budget:local:<province>[:<year>]
+    total:<fund>[:<year>]              <target>[:<province>]   (a policy target)
+    cap:<id>  must_fund:<id>  match:<id>  all_or_nothing:<id>  link:<id>  min_fraction:<id>
+    one_start:<id>  fixed:<id>  keep:<id>[:<year>]  start:<id>:<year>  requires:<id>:<id>
+    group:<group>                      round:<column name>
+
+Column names::
+
+    x:<id>:<fund>[:<year>]  z:<id>  w:<id>:<year>  k:<x column name>  total:<fund>[:<year>]
+    stretch:<row name>      (the elastic program of the diagnosis)
+
+Solver files want ASCII names: `safe_names` sanitises them and fails loudly on a collision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kcopt.core.errors import InputError
+from kcopt.core.text import ascii_name
+from kcopt.core.words import _
+
+FUNDS = ("central", "local")
+SCOPES = ("all", "central", "local")
+# one row per project: <family>:<id>
+PROJECT_ROWS = ("cap", "must_fund", "match", "all_or_nothing", "link", "min_fraction",
+                "one_start", "fixed")
+ROW_FAMILIES = ("budget", "total", *PROJECT_ROWS, "keep", "start", "requires", "group",
+                "round")
+COL_KINDS = ("x", "z", "w", "k", "total", "stretch")
+
+
+class BadName(ValueError):
+    """A string that is no row or column name kcopt makes."""
+
+
+def _malformed(name: str, what: str, form: str) -> BadName:
+    text = (_("'{name}' is not a row name kcopt makes; expected {form}") if what == "row" else
+            _("'{name}' is not a column name kcopt makes; expected {form}"))
+    return BadName(text.format(name=name, form=form))
+
+
+def year_suffix(year: int | None) -> str:
+    """':2027' for a plan year, '' for a single-period plan."""
+    return f":{year}" if year is not None else ""
+
+
+def plan_year(years: tuple[int, ...], k: int) -> int | None:
+    """The plan year of period `k`, None in a single-period plan."""
+    return years[k] if years else None
+
+
+def _is_year(part: str) -> bool:
+    return part.isdigit() and part.isascii()
+
+
+def _split_year(parts: list[str]) -> tuple[list[str], int | None]:
+    """The parts and the plan year that ends them (when the last of two or more is digits)."""
+    if len(parts) > 1 and _is_year(parts[-1]):
+        return parts[:-1], int(parts[-1])
+    return parts, None
+
+
+@dataclass(frozen=True)
+class ColId:
+    """What a column stands for: its kind, and the project, fund and plan year it is of; a `k`
+    column names the x column it rounds, a `stretch` column the row it stretches."""
+
+    kind: str
+    project: str | None = None
+    fund: str | None = None
+    year: int | None = None
+    column: ColId | None = None
+    row: RowId | None = None
+
+    @classmethod
+    def support(cls, project: str, fund: str, year: int | None = None) -> ColId:
+        return cls("x", project=project, fund=fund, year=year)
+
+    @classmethod
+    def total(cls, fund: str, year: int | None = None) -> ColId:
+        return cls("total", fund=fund, year=year)
+
+    def __str__(self) -> str:
+        if self.kind == "x":
+            return f"x:{self.project}:{self.fund}{year_suffix(self.year)}"
+        if self.kind == "z":
+            return f"z:{self.project}"
+        if self.kind == "w":
+            return f"w:{self.project}:{self.year}"
+        if self.kind == "k":
+            return f"k:{self.column}"
+        if self.kind == "stretch":
+            return f"stretch:{self.row}"
+        return f"total:{self.fund}{year_suffix(self.year)}"
+
+
+@dataclass(frozen=True)
+class RowId:
+    """What a row (or a constraint held as a column bound) stands for: its family and the
+    project, fund, province, plan year, target, group or column it is of. `other` is the
+    project a `requires` row needs."""
+
+    family: str
+    project: str | None = None
+    fund: str | None = None
+    province: str | None = None
+    year: int | None = None
+    target: str | None = None
+    other: str | None = None
+    group: str | None = None
+    column: ColId | None = None
+
+    @classmethod
+    def budget(cls, fund: str, province: str | None = None, year: int | None = None) -> RowId:
+        return cls("budget", fund=fund, province=province if fund == "local" else None,
+                   year=year)
+
+    @classmethod
+    def of_project(cls, family: str, project: str, year: int | None = None) -> RowId:
+        return cls(family, project=project, year=year)
+
+    @classmethod
+    def of_target(cls, target: str, province: str | None = None) -> RowId:
+        """A policy target's row; a target named like a family of rows would be read as one."""
+        if target in ROW_FAMILIES or ":" in target:
+            raise InputError(_("a target may not be named '{name}': the name is taken by "
+                               "kcopt's own rows ({families}) or holds ':'").format(
+                                   name=target, families=", ".join(ROW_FAMILIES)))
+        return cls("target", target=target, province=province)
+
+    def __str__(self) -> str:
+        f = self.family
+        if f == "budget":
+            where = "central" if self.fund == "central" else f"local:{self.province}"
+            return f"budget:{where}{year_suffix(self.year)}"
+        if f == "total":
+            return f"total:{self.fund}{year_suffix(self.year)}"
+        if f == "target":
+            return str(self.target) + (f":{self.province}" if self.province is not None else "")
+        if f in ("keep", "start"):
+            return f"{f}:{self.project}{year_suffix(self.year)}"
+        if f == "requires":
+            return f"requires:{self.project}:{self.other}"
+        if f == "group":
+            return f"group:{self.group}"
+        if f == "round":
+            return f"round:{self.column}"
+        return f"{f}:{self.project}"
+
+    @property
+    def is_bound(self) -> bool:
+        """A cap or must-fund rule (a row, or a column bound named after one)."""
+        return self.family in ("cap", "must_fund")
+
+    @property
+    def budget_words(self) -> tuple[str, str | None, int | None]:
+        """(fund, province or None, year or None) of a budget row."""
+        return str(self.fund), self.province, self.year
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_row(name: str) -> RowId:
+    """The record a row name stands for; the inverse of `str(RowId)`.
+
+    >>> parse_row("budget:local:Lâm Đồng:2027")
+    RowId(family='budget', project=None, fund='local', province='Lâm Đồng', year=2027, \
+target=None, other=None, group=None, column=None)
+    >>> str(parse_row("cap:P-0042")), parse_row("green:Hà Nội").target
+    ('cap:P-0042', 'green')
+    """
+    family, sep, rest = name.partition(":")
+    if family not in ROW_FAMILIES:
+        if not family:
+            raise _malformed(name, "row", "<family>:… or a target's name")
+        return RowId("target", target=family, province=rest if sep else None)
+    if not rest:
+        raise _malformed(name, "row", f"{family}:…")
+    row = _parse_family(family, rest, name)
+    if str(row) != name:
+        raise _malformed(name, "row", _FORMS.get(family, f"{family}:<id>"))
+    return row
+
+
+_FORMS = {"budget": "budget:central[:<year>] or budget:local:<province>[:<year>]",
+          "total": "total:all|central|local[:<year>]", "start": "start:<id>:<year>",
+          "requires": "requires:<id>:<id>", "round": "round:<column name>"}
+
+
+def _parse_family(family: str, rest: str, name: str) -> RowId:
+    if family == "budget":
+        parts, year = _split_year(rest.split(":"))
+        if parts == ["central"]:
+            return RowId.budget("central", year=year)
+        if parts[0] == "local" and len(parts) > 1:
+            return RowId.budget("local", ":".join(parts[1:]), year)
+        raise _malformed(name, "row", _FORMS["budget"])
+    if family == "total":
+        parts, year = _split_year(rest.split(":"))
+        if len(parts) != 1 or parts[0] not in SCOPES:
+            raise _malformed(name, "row", _FORMS["total"])
+        return RowId("total", fund=parts[0], year=year)
+    if family in ("keep", "start"):
+        parts, year = _split_year(rest.split(":"))
+        if family == "start" and year is None:
+            raise _malformed(name, "row", _FORMS["start"])
+        return RowId(family, project=":".join(parts), year=year)
+    if family == "requires":
+        first, sep, second = rest.partition(":")
+        if not sep or not first or not second:
+            raise _malformed(name, "row", _FORMS["requires"])
+        return RowId("requires", project=first, other=second)
+    if family == "group":
+        return RowId("group", group=rest)
+    if family == "round":
+        try:
+            return RowId("round", column=parse_col(rest))
+        except BadName as err:
+            raise _malformed(name, "row", _FORMS["round"]) from err
+    return RowId(family, project=rest)
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_col(name: str) -> ColId:
+    """The record a column name stands for; the inverse of `str(ColId)`.
+
+    >>> parse_col("x:P-0042:central:2027")
+    ColId(kind='x', project='P-0042', fund='central', year=2027, column=None, row=None)
+    """
+    kind, _sep, rest = name.partition(":")
+    if kind not in COL_KINDS or not rest:
+        raise _malformed(name, "column", "x:<id>:<fund>[:<year>], z:<id>, w:<id>:<year>, "
+                   "k:<column>, total:<fund>[:<year>] or stretch:<row>")
+    col = _parse_kind(kind, rest, name)
+    if str(col) != name:
+        raise _malformed(name, "column", f"{kind}:…")
+    return col
+
+
+def _parse_kind(kind: str, rest: str, name: str) -> ColId:
+    if kind == "z":
+        return ColId("z", project=rest)
+    try:
+        if kind == "k":
+            return ColId("k", column=parse_col(rest))
+        if kind == "stretch":
+            return ColId("stretch", row=parse_row(rest))
+    except BadName as err:
+        raise _malformed(name, "column", f"{kind}:<{'column' if kind == 'k' else 'row'} name>") \
+            from err
+    parts, year = _split_year(rest.split(":"))
+    if kind == "w":
+        if year is None:
+            raise _malformed(name, "column", "w:<id>:<year>")
+        return ColId("w", project=":".join(parts), year=year)
+    if kind == "total":
+        if len(parts) != 1 or parts[0] not in SCOPES:
+            raise _malformed(name, "column", "total:all|central|local[:<year>]")
+        return ColId("total", fund=parts[0], year=year)
+    if len(parts) < 2 or parts[-1] not in FUNDS:
+        raise _malformed(name, "column", "x:<id>:central|local[:<year>]")
+    return ColId.support(":".join(parts[:-1]), parts[-1], year)
+
+
+def col_or_none(name: str) -> ColId | None:
+    """The record of a column name; None for a text that is none (a ranging table's
+    'slack of …', an empty cell)."""
+    try:
+        return parse_col(name)
+    except BadName:
+        return None
+
+
+def rows_of_target(row_names: list[str], row_family: list[str], target: str) -> list[int]:
+    """The rows of the policy target named `target` (one, or one per province)."""
+    return [i for i, (n, f) in enumerate(zip(row_names, row_family, strict=True))
+            if f == "target" and parse_row(n).target == target]
+
+
+def rows_of(row_names: list[str], family: str, fund: str | None = None) -> list[int]:
+    """The rows of a family (budget rows of one fund when `fund` is given)."""
+    out = []
+    for i, n in enumerate(row_names):
+        row = parse_row(n)
+        if row.family == family and (fund is None or row.fund == fund):
+            out.append(i)
+    return out
+
+
+def safe_names(names: list[str], what: str) -> list[str]:
+    """Solver-file-safe ASCII names; fail loudly when two structured names would collide."""
+    out = [ascii_name(n) or "_" for n in names]
+    seen: dict[str, str] = {}
+    clashes = []
+    for orig, safe in zip(names, out, strict=True):
+        if safe in seen and seen[safe] != orig:
+            clashes.append(f"'{seen[safe]}' and '{orig}' both become '{safe}'")
+        seen.setdefault(safe, orig)
+    if clashes:
+        raise InputError(_("{what} names collide in solver files: {clashes}. Make these "
+                           "project ids differ in letters or digits, not punctuation").format(
+            what=what, clashes="; ".join(clashes[:5])))
+    return out

@@ -1,0 +1,148 @@
+"""Row and column names, made and read in one module (`kcopt.model.names`): every name the
+demo's three scenarios give their programs parses and prints back byte for byte, a generated
+record prints and parses back to itself, a malformed name is a clear error, and the readers
+that used to split strings read multi-year names right."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kcopt
+from kcopt.core.language import using
+from kcopt.model.funds import split_program
+from kcopt.model.names import (
+    ROW_FAMILIES,
+    BadName,
+    ColId,
+    RowId,
+    parse_col,
+    parse_row,
+    rows_of,
+    rows_of_target,
+)
+
+DEMO = kcopt.demo_scenario_path().parent
+SCENARIOS = ("demo.yaml", "demo-mip.yaml", "demo-2026-2030.yaml")
+
+
+@cache
+def demo_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(row names, column names) of the three demo programs, with the caps held as column
+    bounds and the split program's keep rows."""
+    rows: list[str] = []
+    cols: list[str] = []
+    for file in SCENARIOS:
+        sc = kcopt.load_scenario(DEMO / file)
+        model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+        lp = model.lp
+        rows += lp.row_names + [b for b in model.bound_names if b]
+        rows += split_program(model, np.zeros(lp.shape[1])).row_names[lp.shape[0]:]
+        cols += lp.col_names
+    return tuple(rows), tuple(cols)
+
+
+def test_the_demo_names_cover_every_family() -> None:
+    rows, cols = demo_names()
+    families = {parse_row(n).family for n in rows}
+    assert {"budget", "cap", "must_fund", "target", "total", "keep", "start", "one_start",
+            "all_or_nothing", "requires", "group"} <= families, families
+    assert {parse_col(n).kind for n in cols} >= {"x", "z", "w", "total"}
+    assert any(parse_row(n).year for n in rows if n.startswith("budget:local:"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_demo_name_prints_back_identically(data: st.DataObject) -> None:
+    rows, cols = demo_names()
+    row = data.draw(st.sampled_from(rows))
+    col = data.draw(st.sampled_from(cols))
+    assert str(parse_row(row)) == row
+    assert str(parse_col(col)) == col
+
+
+def test_every_demo_name_round_trips() -> None:
+    rows, cols = demo_names()
+    assert [str(parse_row(n)) for n in rows] == list(rows)
+    assert [str(parse_col(n)) for n in cols] == list(cols)
+
+
+IDS = st.text(st.characters(blacklist_characters=":", blacklist_categories=("Cs",)),
+              min_size=1, max_size=12)
+PROVINCES = st.sampled_from(["Hà Nội", "Lâm Đồng", "Đắk Lắk", "TP. Hồ Chí Minh", "Sơn La"])
+YEARS = st.none() | st.integers(2000, 2100)
+
+
+@st.composite
+def row_ids(draw: st.DrawFn) -> RowId:
+    family = draw(st.sampled_from([*ROW_FAMILIES, "target"]))
+    pid, year = draw(IDS), draw(YEARS)
+    if family == "budget":
+        fund = draw(st.sampled_from(["central", "local"]))
+        return RowId.budget(fund, draw(PROVINCES) if fund == "local" else None, year)
+    if family == "total":
+        return RowId("total", fund=draw(st.sampled_from(["all", "central", "local"])), year=year)
+    if family == "target":
+        name = draw(IDS.filter(lambda t: t not in ROW_FAMILIES))
+        return RowId.of_target(name, draw(st.none() | PROVINCES))
+    if family in ("keep", "start"):
+        return RowId.of_project(family, pid, year if family == "keep" else draw(YEARS
+                                .filter(lambda y: y is not None)))
+    if family == "requires":
+        return RowId("requires", project=pid, other=draw(IDS))
+    if family == "group":
+        return RowId("group", group=draw(IDS))
+    if family == "round":
+        return RowId("round", column=ColId.support(pid, "local", year))
+    return RowId.of_project(family, pid)
+
+
+@given(row_ids())
+def test_a_record_prints_and_parses_back_to_itself(row: RowId) -> None:
+    assert parse_row(str(row)) == row
+
+
+@given(IDS, st.sampled_from(["central", "local"]), YEARS)
+def test_a_support_column_prints_and_parses_back(pid: str, fund: str, year: int | None) -> None:
+    col = ColId.support(pid, fund, year)
+    assert parse_col(str(col)) == col
+    k = ColId("k", column=col)
+    assert parse_col(str(k)) == k and parse_col(f"k:{col}").column == col
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("budget:regional", "budget:central[:<year>] or budget:local:<province>[:<year>]"),
+    ("budget:local", "budget:central[:<year>]"),
+    ("budget:", "budget:"),
+    ("cap:", "cap:"),
+    (":Hà Nội", "a target's name"),
+    ("total:some", "total:all|central|local"),
+    ("start:P1", "start:<id>:<year>"),
+    ("requires:P1", "requires:<id>:<id>"),
+    ("round:y:P1", "column name"),
+])
+def test_a_malformed_row_name_is_a_clear_error(name: str, says: str) -> None:
+    with using("en"), pytest.raises(BadName) as err:
+        parse_row(name)
+    assert f"'{name}' is not a row name kcopt makes" in str(err.value)
+    assert says in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["x:P1", "x:P1:regional", "y:P1", "w:P1", "total:x", "z:",
+                                  "x:P1:central:20x7"])
+def test_a_malformed_column_name_is_a_clear_error(name: str) -> None:
+    with using("en"), pytest.raises(BadName, match="is not a column name kcopt makes"):
+        parse_col(name)
+
+
+def test_readers_select_rows_by_record() -> None:
+    names = ["budget:central:2027", "budget:local:Hà Nội:2027", "green", "green:Hà Nội",
+             "greener", "cap:green"]
+    family = ["budget", "budget", "target", "target", "target", "cap"]
+    assert rows_of(names, "budget", "central") == [0]
+    assert rows_of(names, "budget", "local") == [1]
+    assert rows_of_target(names, family, "green") == [2, 3]
