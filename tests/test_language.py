@@ -376,7 +376,7 @@ VIETNAMESE_LITERALS = {
     "model/scores.py": 7, "outputs.py": 1, "core/parse.py": 1, "pipeline.py": 3,
     "rules/policy.py": 5,
     "inputs/ratefiles.py": 40, "rules/rates.py": 1, "rules/caps.py": 4,
-    "rules/eligibility.py": 15, "inputs/scenario.py": 4,
+    "rules/eligibility.py": 15, "inputs/scenario.py": 2, "inputs/scenariokeys.py": 2,
     "inputs/schema.py": 20,
     "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
