@@ -60,10 +60,10 @@ MUTANTS = [
      '"local": sum(plan_budget(sc, "local", p)', '"local": sum(plan_budget("local", p)'),
     ("report.x_warning_record__mutmut_16", "analysis/report.py",
      'w.file in ("scenario", "rules",', 'w.file in ("scenario", "XXrulesXX",'),
-    ("rules.x__ineligibility__mutmut_81", "rules/rates.py",
-     "                    content=rule.name_vi)\n    zero",
-     "                    content=None)\n    zero"),
-    ("rules.x_project_days__mutmut_27", "rules/rates.py",
+    ("rules.x__ineligibility__mutmut_81", "rules/eligibility.py",
+     "            content=rule.name_vi)\n\n\ndef _zero",
+     "            content=None)\n\n\ndef _zero"),
+    ("rules.x_project_days__mutmut_27", "rules/caps.py",
      "out[has] = [date(int(y), 1, 1)", "out[has] = [date(int(y), 1, 2)"),
     ("rules.RuleSet._table_rows__mutmut_156", "rules/rates.py",
      '"source": lv.source if res and lv else ""',
@@ -131,8 +131,8 @@ MUTANTS = [
     ("model.build.x__rule_warnings__mutmut_92", "model/build.py",
      '        out.append(Problem("rules", text, severity="warning"))',
      '        out.append(Problem("rules", text, severity="WARNING"))'),
-    ("rules.x__ineligibility__mutmut_101", "rules/rates.py",
-     "k = 0 if not np.isnan(cap[i, 0]) else 1", "k = 0 if np.isnan(cap[i, 0]) else 1"),
+    ("rules.x__ineligibility__mutmut_101", "rules/eligibility.py",
+     "k = 0 if not np.isnan(cap[0]) else 1", "k = 0 if np.isnan(cap[0]) else 1"),
 ]
 
 

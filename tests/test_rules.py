@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import kcopt
 import kcopt.core.language
-import kcopt.rules.rates
+import kcopt.rules.caps
 from kcopt.cli import app
 from kcopt.model import Model
 
@@ -106,7 +106,7 @@ def test_group_project_multiplies_the_per_establishment_ceiling(model_of, tmp_pa
     model = model_of([machinery("G1", "Sơn La", cost=3000, funds="central", establishments=3),
                       machinery("G0", "Sơn La", cost=3000, funds="central")])
     assert caps_of(model) == {"G1": 900, "G0": 300}
-    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.rates.describe_cap(model.caps, 0, 0)
+    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.caps.describe_cap(model.caps, 0, 0)
 
     res = tmp_path / "nq-son-la.csv"
     res.write_text("province,resolution,effective,category,rate,cap_million_vnd,cap_unit,"
@@ -125,7 +125,7 @@ def test_priority_multiplier(model_of, make_case):
                       machinery("D0", "Sơn La", disadvantaged_area=0)],
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
-    assert "hệ số ưu tiên 1.5" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
+    assert "hệ số ưu tiên 1.5" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
     with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
@@ -168,9 +168,9 @@ def test_superseded_level_is_used_but_flagged(model_of):
     assert caps_of(model) == {"B1": 35}
     assert model.caps.flagged is not None and model.caps.flagged[0, 1]
     assert any("marks low" in w.message and "branding" in w.message for w in model.warnings)
-    assert "low confidence" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
+    assert "low confidence" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
     with kcopt.core.language.using("vi"):
-        assert "độ tin cậy thấp" in kcopt.rules.rates.describe_cap(model.caps, 0, 1)
+        assert "độ tin cậy thấp" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
 
 
 def test_same_project_under_2017_and_2026_rules(model_of):

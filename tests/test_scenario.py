@@ -110,3 +110,33 @@ def test_unknown_ids_in_must_fund_are_reported(folder: Path) -> None:
         "projects": "projects.csv", "budgets": {"central": 100}, "must_fund": ["Z9"]}))
     with pytest.raises(InputError, match="Z9"):
         kcopt.build(kcopt.read_projects(sc.projects), sc)
+
+
+def test_problems_are_listed_in_the_order_the_keys_are_read(folder: Path) -> None:
+    """One bad value under each key: the planner reads the problems in a fixed order (unknown
+    keys, units, years, budgets, the planner's keys, groups, objective, weights, advantages,
+    targets, co-financing, fund order, rate overrides, regions, mip, solver, id lists), however
+    the reading is split into steps."""
+    path = write(folder, "s.yaml", {
+        "bogus": 1, "units": "gold", "years": [2026, 2028],
+        "budgets": {"central": -1, "growth": {"central": 0.1}},
+        "province": "Atlantis", "priorities": {"nope": 1}, "round_to": -1, "min_fraction": 2,
+        "fixed_amount": {"P-1": -2}, "groups": {"G": -1}, "objective": "max",
+        "weights": {"beauty": 1}, "regional_advantages": {"Atlantis": ["x"]},
+        "targets": [{"name": "t", "kind": "bogus", "share": 0.1, "of": ["green"]},
+                    {"name": "t", "kind": "share_min", "share": 0.1, "of": ["green"]},
+                    {"name": "t", "kind": "share_min", "share": 0.2, "of": ["green"]}],
+        "cofinancing": {"local_match_min": 2}, "fund_order": "random",
+        "rate_overrides": [{"category": "zzz", "rate": 0.1}], "regions": {"Sơn La": "ZZ"},
+        "mip": "maybe", "solver": {"time_limit": -1, "seed": -1}, "must_fund": "P-1",
+        "exclude": 3,
+    })
+    with pytest.raises(InputError) as info:
+        kcopt.load_scenario(path)
+    assert [p.column for p in info.value.problems] == [
+        "bogus", "units", "years", "budgets.central", "budgets.growth", "province",
+        "priorities.nope", "round_to", "min_fraction", "fixed_amount.P-1", "groups.G",
+        "objective", "weights.beauty", "regional_advantages.Atlantis", "targets[0].kind",
+        "targets", "cofinancing.local_match_min", "fund_order", "rate_overrides[0].category",
+        "regions.Sơn La", "mip", "solver.time_limit", "solver.seed", "must_fund", "exclude",
+        "projects"]

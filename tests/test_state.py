@@ -20,7 +20,7 @@ from addresses import made_at_a_freed_address
 from kcopt.analysis.report import allocation_table
 from kcopt.core.language import set_scenario_language, using
 from kcopt.core.words import get_language
-from kcopt.rules.rates import CapTable
+from kcopt.rules.caps import CapTable
 
 SRC = Path(kcopt.__file__).parent
 

@@ -15,7 +15,8 @@ import scipy.sparse as sp
 
 from kcopt.analysis.wording import TARGET_KIND_WORDS, budget_words, target_label, target_scope
 from kcopt.core.words import _, num, pct
-from kcopt.inputs.scenario import SolverOptions, Target
+from kcopt.inputs.solveropts import SolverOptions
+from kcopt.inputs.targets import Target
 from kcopt.model import LinearProgram, Model, target_selection
 from kcopt.model.constraints import scope_budget, scope_name
 from kcopt.model.names import ColId, parse_row

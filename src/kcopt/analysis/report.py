@@ -25,7 +25,8 @@ from kcopt.analysis.wording import holding_phrase
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
-from kcopt.rules.rates import FUNDS, describe_cap
+from kcopt.rules.caps import describe_cap
+from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
 
 FUNDED_AT = 0.999

@@ -140,7 +140,7 @@ def weights_editor(base: dict[str, Any], g: int) -> dict[str, Any]:
 def target_columns() -> list[str]:
     """The columns of the targets table: the app's order, the keys a target may have."""
     # start-up: the app loads what a step needs when the step runs
-    from kcopt.inputs.scenario import TARGET_KEYS
+    from kcopt.inputs.targets import TARGET_KEYS
 
     return [c for c in engine.TARGET_COLUMNS if c in TARGET_KEYS]
 

@@ -60,7 +60,8 @@ def _check_list(file: Path, sheet: str | None,
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.geo import load_geography
     from kcopt.inputs.schema import read_projects
-    from kcopt.rules.rates import compute_caps, load_rules
+    from kcopt.rules.caps import compute_caps
+    from kcopt.rules.rates import load_rules
 
     prov = load_geography().resolve(province).name if province else None
     projects = read_projects(file, sheet, province=prov)

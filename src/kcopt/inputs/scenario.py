@@ -3,6 +3,10 @@ resolve.
 
 Errors name the file and the key path (`targets[2].share`) with the value received and the fix,
 and are collected before raising so a planner sees them all at once.
+
+Here: the `Scenario` record, the chain of files (`extends:`) and the order the keys are read
+in. The keys themselves are read by `scenariokeys` (budgets, years, weights, rate overrides,
+the planner's keys), `targets`, `solveropts` and `rule_options`.
 """
 
 from __future__ import annotations
@@ -19,14 +23,18 @@ from kcopt.core.errors import InputError, Problem, UsageError
 from kcopt.core.language import check_language, set_scenario_language
 from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
-from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS, FLAGS, GROUP_PRIORITY
+from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS
 from kcopt.core.words import _, languages
-from kcopt.inputs.budgetfiles import LocalBudgets
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
+from kcopt.inputs.scenariokeys import ScenarioKeys
+from kcopt.inputs.solveropts import SolverChecks, SolverOptions
+from kcopt.inputs.targets import Target, TargetChecks
 from kcopt.io.yamlfile import load_yaml
 from kcopt.rules.rates import RateOverride, RuleSet, load_rules
 
-TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
+__all__ = ["FUND_ORDERS", "SPEC", "UNITS", "FundOrder", "Objective", "Scenario", "SolverOptions",
+           "Target", "load_scenario"]
+
 UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-3,
          "billion_vnd": 1e3, "ty_dong": 1e3, "dong": 1e-6, "nghin_dong": 1e-3,
          "ngan_dong": 1e-3}
@@ -45,40 +53,9 @@ SPEC: dict[str, Any] = {
     "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
     "language": str,
 }
-TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
-               "amount", "year", "share_of", "label")
-SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
-OVERRIDE_KEYS = ("category", "fund", "province", "rate", "cap", "basis")
 Objective = Literal["total_score", "weighted_funds"]
 FundOrder = Literal["own_first", "central_first", "local_first"]
 FUND_ORDERS: tuple[str, ...] = get_args(FundOrder)  # which fund pays first (docs/contract.md §10)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A policy target: a named constraint on the share (or amount) of support a group gets."""
-
-    name: str
-    kind: str
-    fund: str = "all"  # all, central or local
-    share: float | None = None
-    amount: float | None = None
-    of: tuple[str, ...] = ()
-    category: tuple[str, ...] = ()
-    region: str | None = None
-    province: str | None = None
-    year: int | None = None  # multi-year plans: count one year's spending only
-    share_of: str | None = None  # None or "allocated": of the support allocated; "budget"
-    label: str = ""  # the name a committee reads (`label:`); `name` stays the code
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    name: str = "highs"
-    time_limit: float | None = None
-    mip_gap: float = 1e-4
-    threads: int | None = None
-    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -328,9 +305,11 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _Resolver(LocalBudgets):
+
+class _Resolver(ScenarioKeys, TargetChecks, SolverChecks):
     """A scenario's keys turned into a `Scenario`: budgets (and the local budget files they
-    name), targets, weights, rate overrides, solver options and the planner's keys."""
+    name), targets, weights, rate overrides, solver options and the planner's keys. The steps
+    run in the order their problems are listed."""
 
     def resolve(self) -> Scenario:
         d = self.data
@@ -339,40 +318,69 @@ class _Resolver(LocalBudgets):
             if isinstance(sub, dict) and isinstance(d.get(key), dict):
                 self.check_keys(f"{key}.", d[key], tuple(sub))
         name = str(d.get("name") or self.path.stem)
+        proj_path, sheet = self._project_list(d)
+        units = str(d.get("units", "million_vnd"))
+        if fold(units).replace(" ", "_") not in UNITS:
+            self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
+        money_scale = UNITS.get(fold(units).replace(" ", "_"), 1.0)
+        years = self.years(d.get("years"))
+        central, local, central_by_year, growth = self.budgets(d, years, units, money_scale)
+        extra = self.planner_keys(d, money_scale)
+        groups = self.groups(d)
+        scoring = self._scoring_keys(d, years)
+        solving = self._solving_keys(d)
+        rule_options = resolve_rule_options(self, d, years, self.path.parent)
+        if proj_path is None:
+            self.err("projects", "no project list given", None,
+                     "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
+        if self.errors:
+            raise InputError(self.errors, self.warnings)
+        base = self.path.parent
+        source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
+        return Scenario(
+            name=name, projects=proj_path, central_budget=central, local_budgets=local,
+            **scoring, **solving, years=years, growth=growth, central_by_year=central_by_year,
+            local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
+            **extra,
+            sheet=sheet, money_scale=money_scale, path=self.path,
+            description=str(d.get("description", "")),
+            input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
+            source=source, warnings=tuple(self.warnings),
+        )
+
+    def _project_list(self, d: dict[str, Any]) -> tuple[Path | None, str | None]:
+        """`projects:` (a path, `#sheet` optional) and `sheet:`; the list's hash is kept."""
         projects = d.get("projects")
         proj_path = Path(str(projects).partition("#")[0]) if projects else None
         sheet = d.get("sheet") or (str(projects).partition("#")[2] or None if projects else None)
         if proj_path is not None and proj_path.is_file():
             self.hashes[str(proj_path)] = hashlib.sha256(
                 read_input_bytes(proj_path, "danh sách đề án")).hexdigest()
-        units = str(d.get("units", "million_vnd"))
-        if fold(units).replace(" ", "_") not in UNITS:
-            self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
-        money_scale = UNITS.get(fold(units).replace(" ", "_"), 1.0)
+        return proj_path, sheet
 
-        years = self.years(d.get("years"))
-        central, local, central_by_year, growth = self.budgets(d, years, units, money_scale)
-        extra = self.planner_keys(d, money_scale)
-        groups = self.groups(d)
-
+    def _scoring_keys(self, d: dict[str, Any], years: tuple[int, ...]) -> dict[str, Any]:
+        """What the plan maximises and must reach: objective, weights (and their labels),
+        regional advantages, targets, co-financing and the order the funds pay in."""
         objective = d.get("objective", "total_score")
         if objective not in ("total_score", "weighted_funds"):
             self.err("objective", "unknown objective", objective,
                      "Use total_score or weighted_funds")
         weights = self.weights(d.get("weights", DEFAULT_WEIGHTS))
         adv = self.advantages(d)
-        self.plan_years = years
-        targets = tuple(t for i, raw in enumerate(self.sequence("targets", d.get("targets")))
-                        if (t := self.target(i, raw)) is not None)
-        names = [t.name for t in targets]
-        for n in {n for n in names if names.count(n) > 1}:
-            self.err("targets", "two targets share a name", n, "Give each target its own name")
+        targets = self.targets(d.get("targets"), years)
         match = self.mapping("cofinancing", d.get("cofinancing")).get("local_match_min", 0.0)
         match = self.number("cofinancing.local_match_min", match, 0, 1) or 0.0
         fund_order = d.get("fund_order", "own_first")
         if fund_order not in FUND_ORDERS:
             self.err("fund_order", "unknown order of funds", fund_order,
                      _("Use one of: {known}").format(known=", ".join(FUND_ORDERS)))
+        return {"objective": objective, "weights": weights, "weight_labels": self.weight_labels,
+                "regional_advantages": adv, "targets": targets, "local_match_min": match,
+                "fund_order": fund_order}
+
+    def _solving_keys(self, d: dict[str, Any]) -> dict[str, Any]:
+        """Rate overrides, moved regions, integer choices, the solver, and the projects that
+        must be funded or left out."""
         overrides = tuple(o for i, raw in enumerate(self.sequence("rate_overrides",
                                                                    d.get("rate_overrides")))
                           if (o := self.override(i, raw)) is not None)
@@ -390,300 +398,8 @@ class _Resolver(LocalBudgets):
                          _("Write {key}: [P-0001, …]").format(key=key))
                 val = []
             lists[key] = tuple(unicodedata.normalize("NFC", str(v)).strip() for v in val)
-        rule_options = resolve_rule_options(self, d, years, self.path.parent)
-        if proj_path is None:
-            self.err("projects", "no project list given", None,
-                     "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
-        if self.errors:
-            raise InputError(self.errors, self.warnings)
-        base = self.path.parent
-        source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
-        return Scenario(
-            name=name, projects=proj_path, central_budget=central, local_budgets=local,
-            objective=objective, weights=weights, weight_labels=self.weight_labels,
-            regional_advantages=adv, targets=targets,
-            local_match_min=match, fund_order=fund_order, rate_overrides=overrides, regions=regions,
-            must_fund=lists["must_fund"], exclude=lists["exclude"], mip=mip, solver=solver,
-            years=years, growth=growth, central_by_year=central_by_year,
-            local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
-            **extra,
-            sheet=sheet, money_scale=money_scale, path=self.path,
-            description=str(d.get("description", "")),
-            input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
-            source=source, warnings=tuple(self.warnings),
-        )
-
-    def budgets(self, d: dict[str, Any], years: tuple[int, ...], units: str,
-                money_scale: float) -> tuple[float, dict[str, float], dict[int, float],
-                                             dict[str, float]]:
-        """`budgets:` — central, local (a mapping or a file), per plan year and growth — in
-        million VND: (central, local, central by year, growth); local budgets by year are kept
-        in `self.local_by_year`."""
-        budgets = d.get("budgets")
-        central, local = 0.0, {}
-        central_by_year: dict[int, float] = {}
-        growth: dict[str, float] = {}
-        self.local_by_year: dict[str, dict[int, float]] = {}
-        if not isinstance(budgets, dict) or ("central" not in budgets and "local" not in budgets):
-            self.err("budgets", "budgets are missing", budgets,
-                     "Add budgets: {central: 105000, local: local-budgets.csv}")
-        else:
-            spec = budgets.get("central", 0.0)
-            if isinstance(spec, dict):
-                central_by_year = self.year_amounts("budgets.central", spec, years)
-                central = central_by_year.get(years[0], 0.0) if years else 0.0
-            else:
-                central = self.number("budgets.central", spec, lo=0) or 0.0
-            local = self.local_budgets(budgets.get("local", {}), years)
-            for fund, rate in self.mapping("budgets.growth", budgets.get("growth")).items():
-                if fund not in ("central", "local"):
-                    self.err(f"budgets.growth.{fund}", "growth is per fund", fund,
-                             "Write growth: {central: 0.05, local: 0.03}")
-                    continue
-                r = self.number(f"budgets.growth.{fund}", rate, -0.9, 1.0)
-                if r is not None:
-                    growth[fund] = r
-            if growth and not years:
-                self.err("budgets.growth", "growth rates need a multi-year plan", growth,
-                         "Add years: [2026, 2027, 2028, 2029, 2030]")
-        if money_scale != 1.0:
-            central *= money_scale
-            local = {p: a * money_scale for p, a in local.items()}
-            central_by_year = {y: a * money_scale for y, a in central_by_year.items()}
-            self.local_by_year = {p: {y: a * money_scale for y, a in v.items()}
-                                  for p, v in self.local_by_year.items()}
-            self.warnings.append(Problem(
-                self.file, f"units: {units} — các ngân sách của kịch bản được đổi ra triệu đồng "
-                f"(nhân {money_scale:g}), như số tiền của danh sách đề án", column="units",
-                column_label="key", severity="warning"))
-        return central, local, central_by_year, growth
-
-    def groups(self, d: dict[str, Any]) -> dict[str, int]:
-        """`groups:` — the most projects of each exclusive group that may be funded."""
-        groups: dict[str, int] = {}
-        for g, mx in self.mapping("groups", d.get("groups")).items():
-            if isinstance(mx, bool) or not isinstance(mx, int) or mx < 0:
-                self.err(f"groups.{g}", "must be the largest number of projects of the group "
-                         "that may be funded", mx, "Write e.g. groups: {CCN-A: 1}")
-            else:
-                groups[str(g)] = mx
-        return groups
-
-    def advantages(self, d: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-        """`regional_advantages:` — per province, the sectors that are its advantage."""
-        adv: dict[str, tuple[str, ...]] = {}
-        for _prov, p, sectors in self.provinces(
-                "regional_advantages", self.mapping("regional_advantages",
-                                                    d.get("regional_advantages"))):
-            if p:
-                adv[p] = tuple(str(s) for s in (sectors if isinstance(sectors, list)
-                                                else [sectors]))
-        return adv
-
-    def regions(self, d: dict[str, Any]) -> dict[str, str]:
-        """`regions:` — a province moved to another socio-economic region."""
-        regions: dict[str, str] = {}
-        for prov, p, code in self.provinces("regions", self.mapping("regions", d.get("regions"))):
-            if code not in self.geo.regions:
-                self.err(f"regions.{prov}", "unknown region code", code,
-                         "Use one of: " + ", ".join(self.geo.regions))
-            elif p:
-                regions[p] = code
-        return regions
-
-    def planner_keys(self, d: dict[str, Any], scale: float) -> dict[str, Any]:
-        """province, priorities, round_to, min_fraction, fixed_amount (docs/contract.md §9);
-        amounts in the scenario's `units`, like its budgets."""
-        out: dict[str, Any] = {}
-        if d.get("province") is not None:
-            out["province"] = self.province("province", d["province"])
-        prios = {}
-        index = load_rules().category_index()
-        for cat, w in self.mapping("priorities", d.get("priorities"),
-                                   "Write priorities: {cleaner_production: 1.0, machinery: 0.6}"
-                                   ).items():
-            code = GROUP_PRIORITY if cat == GROUP_PRIORITY else index.get(fold(str(cat)))
-            if code is None:
-                self.err(f"priorities.{cat}", "unknown content type", cat,
-                         _("See `kcopt rules`; {group} weighs group projects").format(
-                             group=GROUP_PRIORITY))
-                continue
-            v = self.number(f"priorities.{cat}", w, 0, 1)
-            if v is not None:
-                prios[code] = v
-        out["priorities"] = prios
-        if d.get("round_to") is not None:
-            step = self.number("round_to", d["round_to"], lo=0)
-            out["round_to"] = step * scale if step else None
-        if d.get("min_fraction") is not None:
-            out["min_fraction"] = self.number("min_fraction", d["min_fraction"], 0, 1)
-        fixed = {}
-        for pid, amount in self.mapping("fixed_amount", d.get("fixed_amount"),
-                                        "Write fixed_amount: {B.I.3: 150}").items():
-            a = self.number(f"fixed_amount.{pid}", amount, lo=0)
-            if a is not None:
-                fixed[str(pid)] = a * scale
-        out["fixed_amount"] = fixed
-        return out
-
-    def years(self, spec: object) -> tuple[int, ...]:
-        if spec is None:
-            return ()
-        if (not isinstance(spec, list) or not spec or
-                not all(isinstance(y, int) and not isinstance(y, bool) and 2000 <= y <= 2100
-                        for y in spec)):
-            self.err("years", "must be a list of plan years", spec,
-                     "Write years: [2026, 2027, 2028, 2029, 2030]")
-            return ()
-        ys = sorted(set(spec))
-        if ys != list(range(ys[0], ys[-1] + 1)):
-            self.err("years", "plan years must be consecutive", spec)
-            return ()
-        return tuple(ys)
-
-    def weights(self, spec: object) -> dict[str, float]:
-        self.weight_labels: dict[str, str] = {}
-        if not isinstance(spec, dict):
-            self.err("weights", "must be a mapping criterion: weight", spec)
-            return dict(DEFAULT_WEIGHTS)
-        out = {}
-        for k, v in spec.items():
-            if k not in CRITERIA:
-                self.err(f"weights.{k}", "unknown criterion", k, "Known: " + ", ".join(CRITERIA))
-                continue
-            if isinstance(v, dict):  # {weight: 0.15, label: "…"}: the name a committee reads
-                self.check_keys(f"weights.{k}.", v, ("weight", "label"))
-                if v.get("label"):
-                    self.weight_labels[k] = str(v["label"])
-                v = v.get("weight")
-            w = self.number(f"weights.{k}", v, lo=0)
-            if w is not None:
-                out[k] = w
-        total = sum(out.values())
-        if out and total <= 0:
-            self.err("weights", "weights sum to 0", spec, "Give at least one positive weight")
-            return dict(DEFAULT_WEIGHTS)
-        return {k: v / total for k, v in out.items()} if total else dict(DEFAULT_WEIGHTS)
-
-    def target(self, i: int, raw: object) -> Target | None:
-        key = f"targets[{i}]"
-        if not isinstance(raw, dict):
-            self.err(key, "a target must be a mapping", raw,
-                     "e.g. {name: green, kind: share_min, of: [green], share: 0.3}")
-            return None
-        n0 = len(self.errors)
-        self.check_keys(f"{key}.", raw, TARGET_KEYS)
-        kind = raw.get("kind")
-        if kind not in TARGET_KINDS:
-            self.err(f"{key}.kind", "unknown target kind", kind, "Use " + ", ".join(TARGET_KINDS))
-        name = str(raw.get("name") or f"{kind}_{i}")
-        if ":" in name:
-            self.err(f"{key}.name", "a target name may not contain ':'", name)
-        fund = raw.get("fund", "all")
-        if fund not in ("all", "central", "local"):
-            self.err(f"{key}.fund", "must be all, central or local", fund)
-        share = amount = None
-        if ("share" in raw) == ("amount" in raw):
-            self.err(key, "give exactly one of share (0–1) or amount (million VND)", raw)
-        elif "share" in raw:
-            share = self.number(f"{key}.share", raw["share"], 0, 1)
-        else:
-            amount = self.number(f"{key}.amount", raw["amount"], lo=0)
-        of_raw = raw.get("of") or ()
-        if not isinstance(of_raw, str | list | tuple):
-            self.err(f"{key}.of", "must be a priority flag or a list of them", of_raw,
-                     "Write e.g. of: [green, circular, digital]")
-            of_raw = ()
-        of = tuple(str(f) for f in of_raw) if not isinstance(of_raw, str) else ()
-        if isinstance(raw.get("of"), str):
-            of = (raw["of"],)
-        for f in of:
-            if f not in (*FLAGS, "typical_product", "disadvantaged_area",
-                         "women_or_ethnic_owned"):
-                self.err(f"{key}.of", "unknown priority flag", f,
-                         "Use green, circular, digital, typical_product, disadvantaged_area or "
-                         "women_or_ethnic_owned")
-        cats = raw.get("category") or ()
-        cats = (cats,) if isinstance(cats, str) else tuple(cats)
-        index = load_rules().category_index()
-        cats_resolved = []
-        for c in cats:
-            code = index.get(fold(str(c)))
-            if code is None:
-                self.err(f"{key}.category", "unknown content type", c, "See `kcopt rules`")
-            else:
-                cats_resolved.append(code)
-        region = raw.get("region")
-        if region is not None and region not in self.geo.regions:
-            self.err(f"{key}.region", "unknown region", region,
-                     "Use one of: " + ", ".join(self.geo.regions))
-        province = self.province(f"{key}.province", raw["province"]) if raw.get(
-            "province") else None
-        if kind in ("share_min", "share_max") and not (of or cats_resolved or region or province):
-            self.err(key, f"a {kind} target needs 'of' (priority flags), 'category', 'region' "
-                     "or 'province' to say which projects it counts", raw)
-        if kind == "region_min" and region is None:
-            self.err(f"{key}.region", "a region_min target needs a region", None,
-                     "Add region: NMM (or RRD, NCC, CH, SE, MKD)")
-        share_of = raw.get("share_of")
-        if share_of is not None and share_of not in SHARE_OF:
-            self.err(f"{key}.share_of", "must be allocated or budget", share_of,
-                     "Write share_of: budget for a share of the fund's budget, or leave it out "
-                     "for a share of the support allocated")
-        elif share_of is not None and "share" not in raw:
-            self.err(f"{key}.share_of", "applies only to a target with a share", share_of,
-                     "Give share: (0–1) with share_of, or remove share_of")
-        year = raw.get("year")
-        if year is not None and (not isinstance(year, int) or year not in self.plan_years):
-            self.err(f"{key}.year", "not a year of the plan", year,
-                     "Targets per year need years: [...] in the scenario and one of them here")
-        if len(self.errors) > n0:
-            return None
-        return Target(name, str(kind), str(fund), share, amount, of, tuple(cats_resolved),
-                      region, province, year, share_of if share_of == "budget" else None,
-                      label=str(raw.get("label") or ""))
-
-    def override(self, i: int, raw: object) -> RateOverride | None:
-        key = f"rate_overrides[{i}]"
-        if not isinstance(raw, dict):
-            self.err(key, "must be a mapping", raw)
-            return None
-        n0 = len(self.errors)
-        self.check_keys(f"{key}.", raw, OVERRIDE_KEYS)
-        code = load_rules().category_index().get(fold(str(raw.get("category", ""))))
-        if code is None:
-            self.err(f"{key}.category", "unknown content type", raw.get("category"))
-        fund = raw.get("fund", "both")
-        if fund not in ("central", "local", "both"):
-            self.err(f"{key}.fund", "must be central, local or both", fund)
-        prov = self.province(f"{key}.province", raw["province"]) if raw.get("province") else None
-        rate = self.number(f"{key}.rate", raw["rate"], 0, 1) if "rate" in raw else None
-        cap = self.number(f"{key}.cap", raw["cap"], lo=0) if "cap" in raw else None
-        if "rate" not in raw and "cap" not in raw:
-            self.err(key, "give a rate (0–1) and/or a cap (million VND)", raw)
-        if len(self.errors) > n0 or code is None:
-            return None
-        where = f" for {prov}" if prov else ""
-        basis = str(raw.get("basis") or f"scenario rate override{where}")
-        return RateOverride(code, str(fund), prov, rate, cap, basis)
-
-    def solver(self, spec: dict[str, Any]) -> SolverOptions:
-        opts = SolverOptions()
-        if "name" in spec:
-            opts = replace(opts, name=str(spec["name"]).lower())
-        if "time_limit" in spec:
-            opts = replace(opts, time_limit=self.number("solver.time_limit",
-                                                        spec["time_limit"], lo=0))
-        if "mip_gap" in spec:
-            opts = replace(opts, mip_gap=self.number("solver.mip_gap", spec["mip_gap"], 0, 1)
-                           or 0.0)
-        if "threads" in spec:
-            threads = self.number("solver.threads", spec["threads"], lo=1)
-            opts = replace(opts, threads=int(threads) if threads else None)
-        if "seed" in spec:
-            seed = self.number("solver.seed", spec["seed"], lo=0)
-            opts = replace(opts, seed=int(seed or 0))
-        return opts
+        return {"rate_overrides": overrides, "regions": regions, "mip": mip, "solver": solver,
+                **lists}
 
 
 def _display(path: Path | None, base: Path) -> str:

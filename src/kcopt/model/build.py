@@ -43,8 +43,9 @@ from kcopt.model.integer import (
 )
 from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
+from kcopt.rules.caps import CapTable, compute_caps
 from kcopt.rules.pending import pending_warnings
-from kcopt.rules.rates import FUNDS, CapTable, RuleSet, compute_caps, load_rules
+from kcopt.rules.rates import FUNDS, RuleSet, load_rules
 
 
 def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet | None = None,

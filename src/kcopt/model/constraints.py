@@ -15,7 +15,8 @@ import scipy.sparse as sp
 
 from kcopt.core.errors import Problem
 from kcopt.core.words import _
-from kcopt.inputs.scenario import Scenario, Target
+from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.targets import Target
 from kcopt.model.names import ColId, RowId, plan_year
 from kcopt.model.program import INF, RowBlock, group_rows
 from kcopt.model.scores import target_selection

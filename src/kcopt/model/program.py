@@ -10,7 +10,8 @@ import scipy.sparse as sp
 
 from kcopt.core.errors import Problem
 from kcopt.inputs.scenario import Scenario
-from kcopt.rules.rates import CapTable, RuleSet
+from kcopt.rules.caps import CapTable
+from kcopt.rules.rates import RuleSet
 
 INF = np.inf
 

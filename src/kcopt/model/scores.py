@@ -7,7 +7,8 @@ import pandas as pd
 
 from kcopt.core.errors import Problem
 from kcopt.core.vocabulary import CRITERIA, GROUP_PRIORITY, TYPICAL_SCORE
-from kcopt.inputs.scenario import Scenario, Target
+from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.targets import Target
 
 
 def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:

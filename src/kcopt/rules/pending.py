@@ -18,8 +18,9 @@ import pandas as pd
 
 from kcopt.core.errors import Problem
 from kcopt.core.words import _, num
+from kcopt.rules.caps import CapTable, project_days
 from kcopt.rules.levels import FUNDS, reported_documents
-from kcopt.rules.rates import CapTable, RuleSet, project_days
+from kcopt.rules.rates import RuleSet
 
 CODE = "levels_may_be_superseded"
 

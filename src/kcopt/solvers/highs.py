@@ -13,7 +13,7 @@ import numpy as np
 from kcopt.solvers import RawSolution
 
 if TYPE_CHECKING:
-    from kcopt.inputs.scenario import SolverOptions
+    from kcopt.inputs.solveropts import SolverOptions
     from kcopt.model import LinearProgram
 
 _STATUS = {

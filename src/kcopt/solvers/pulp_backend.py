@@ -17,7 +17,7 @@ import pulp
 from kcopt.core.errors import SolverError
 from kcopt.core.text import ascii_name
 from kcopt.core.words import _
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model.names import safe_names
 from kcopt.solvers import RawSolution
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from kcopt.core.errors import InfeasibleError, SolverError
 from kcopt.core.words import _
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram, Model
 from kcopt.model.funds import needs_split, split_program
 from kcopt.solvers import RawSolution

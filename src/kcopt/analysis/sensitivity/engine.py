@@ -19,7 +19,7 @@ import numpy as np
 
 from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 
 

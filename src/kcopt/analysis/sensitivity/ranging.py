@@ -22,7 +22,7 @@ from kcopt.analysis.report import target_shares
 from kcopt.analysis.wording import budget_name, describe_row
 from kcopt.core.errors import SolverError, UsageError
 from kcopt.core.words import _, fund_name, num, pct, sig
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 from kcopt.model.names import col_or_none, parse_row
 from kcopt.rules.rates import FUNDS

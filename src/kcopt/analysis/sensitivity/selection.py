@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.core.words import _, fixed
-from kcopt.inputs.scenario import SolverOptions
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import objective_coefficients
 from kcopt.model.names import parse_col
 from kcopt.solvers.solve import Result, normalise_duals
