@@ -153,3 +153,24 @@ def test_the_templates_escape_and_nothing_bypasses_them() -> None:
         source = (present / name).read_text(encoding="utf-8")
         assert "html.escape" not in source and "import html" not in source, name
         assert name == "htmlpage.py" or "Markup" not in source, name
+
+
+def test_the_templates_ship_in_the_package() -> None:
+    """Every file of present/templates matches a package-data pattern, so a wheel (not only an
+    editable install) has them; Jinja2 and MarkupSafe are dependencies."""
+    import fnmatch
+    import tomllib
+
+    from kcopt.present import htmlpage
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["kcopt"]
+    package = Path(htmlpage.__file__).resolve().parent.parent
+    files = sorted((package / "present" / "templates").iterdir())
+    assert files
+    for path in files:
+        rel = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
+    deps = " ".join(project["project"]["dependencies"])
+    assert "jinja2>=3.1" in deps and "markupsafe>=" in deps
