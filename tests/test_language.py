@@ -368,8 +368,7 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
     "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "present/comparison.py": 7,
-    "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 116,
-    "present/moneyleft.py": 5,
+    "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 48,
     "io/encoding.py": 8,
     "io/folders.py": 24, "io/form.py": 27, "io/read.py": 13, "io/sheets.py": 26,
     "inputs/keys.py": 2,

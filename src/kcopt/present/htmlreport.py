@@ -2,13 +2,15 @@
 print styles, no script and nothing fetched from the network), Vietnamese with English.
 
 It reads an output folder of `kcopt solve` — and the tables of `kcopt sensitivity` when they are
-there — or a result in memory.
+there — or a result in memory. The functions here compute each section's figures and sentences
+(numbers formatted through `kcopt.core.words`); the templates in `templates/` lay them out, and
+escape every value (`htmlpage`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,19 +18,10 @@ from kcopt.analysis.wording import budget_label, describe_target, group_name, mo
 from kcopt.core.errors import InputError, OutputError
 from kcopt.core.words import N_, _, fixed, get_language, pct, sig, status_name
 from kcopt.io import folders as outputs
+from kcopt.model.names import parse_row
 from kcopt.present import plots
-from kcopt.present.htmlpage import (
-    CSS,
-    Column,
-    bi,
-    card_html,
-    esc,
-    figure_html,
-    head_label,
-    swatch_html,
-    table_html,
-)
-from kcopt.present.moneyleft import money_left_html
+from kcopt.present.htmlpage import figure, markup, render, text
+from kcopt.present.moneyleft import money_left
 from kcopt.present.views import STATUS_LABELS, Outcome, breakdown, outcome
 
 if TYPE_CHECKING:
@@ -36,6 +29,8 @@ if TYPE_CHECKING:
     from kcopt.analysis.sensitivity.suite import Sensitivity
     from kcopt.pipeline import Run
     from kcopt.solvers.solve import Result
+
+Section = dict[str, Any]  # what a section's template shows: formatted text, rows, figures
 
 SECTIONS = {
     "headline": "Số liệu chính / Headline numbers",
@@ -69,36 +64,13 @@ def report_html(source: Outcome | Result | Run | str | Path,
     """
     o = outcome(source, sensitivity)
     s = o.summary
-    sc = s.get("scenario", {})
-    title = "Báo cáo phân bổ kinh phí khuyến công"
-    created = s.get("provenance", {}).get("created", "")
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{get_language()}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)} — {esc(o.name)}</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<header><h1>{esc(title)}<span class=en>Industrial-promotion (khuyến công) fund "
-        f"allocation report</span></h1>",
-        f"<p class=meta><b>{esc(o.name)}</b>"
-        + (f" — {esc(sc.get('description'))}" if sc.get("description") else "")
-        + f"<br>Lập lúc / solved: {esc(created)} · Đơn vị / unit: triệu đồng / million VND"
-        "</p></header>",
-        "<nav class=toc><b>Nội dung / Contents</b><ol>"
-        + "".join(f'<li><a href="#{k}">{head_label(v)}</a></li>' for k, v in SECTIONS.items())
-        + "</ol></nav>",
-        _headline(o),
-        _allocation(o),
-        _constraints(o),
-        _robustness(o),
-        _left_out(o),
-        _provenance(o),
-        f"<footer>kcopt {esc(s.get('provenance', {}).get('kcopt_version', ''))} · "
-        f"{esc(o.name)} · {esc(created)}. Số tiền tính bằng triệu đồng / amounts in million "
-        "VND.</footer>",
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    provenance = s.get("provenance", {})
+    return render("report.html.j2", lang=get_language(), name=o.name, sections=SECTIONS,
+                  description=s.get("scenario", {}).get("description") or "",
+                  created=text(provenance.get("created", "")),
+                  version=text(provenance.get("kcopt_version", "")),
+                  headline=_headline(o), allocation=_allocation(o), constraints=_constraints(o),
+                  robustness=_robustness(o), left_out=_left_out(o), provenance=_provenance(o))
 
 
 def write_report(source: Outcome | Result | Run | str | Path, path: Path | None = None,
@@ -132,11 +104,12 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
         return outputs.add_file(o.folder, path, inputs, write)
 
 
-def _section(key: str, body: str) -> str:
-    return f'<section id="{key}"><h2>{head_label(SECTIONS[key])}</h2>{body}</section>'
+def _hint(o: Outcome, what: str) -> str:
+    """The note that the sensitivity tables are missing, naming what they would add."""
+    return markup(_(SENSITIVITY_HINT), out=o.folder or "OUT", what=what)
 
 
-def _headline(o: Outcome) -> str:
+def _headline(o: Outcome) -> Section:
     s = o.summary
     a = o.allocation
     budgets = s.get("budgets", {})
@@ -148,23 +121,21 @@ def _headline(o: Outcome) -> str:
         return (f"của / of {money(b)} ({percent(x / b)})" if b else "")
 
     status = str(s.get("status", ""))
-    status_text = {"optimal": "Phương án tối ưu / optimal allocation",
-                   "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
-                               "allocation found within the time limit"}.get(status, status)
     cards = [
-        card_html("Vốn trung ương (KCQG) / Central funds", money(central),
-              used(central, budgets.get("central"))),
-        card_html("Vốn địa phương (KCĐP) / Local funds", money(local),
-              used(local, budgets.get("local"))),
-        card_html("Tổng hỗ trợ / Total support", money(total),
-              f"nhu cầu / demand {money(demand)} ({percent(total / demand) if demand else '—'})"),
-        card_html("Đề án được hỗ trợ / Projects supported",
-              f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
-              f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"),
-        card_html("Mục tiêu / Objective", f"{s.get('objective') or 0:,.2f}",
-              esc(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))),
+        {"label": "Vốn trung ương (KCQG) / Central funds", "value": money(central),
+         "sub": used(central, budgets.get("central"))},
+        {"label": "Vốn địa phương (KCĐP) / Local funds", "value": money(local),
+         "sub": used(local, budgets.get("local"))},
+        {"label": "Tổng hỗ trợ / Total support", "value": money(total),
+         "sub": f"nhu cầu / demand {money(demand)} "
+                f"({percent(total / demand) if demand else '—'})"},
+        {"label": "Đề án được hỗ trợ / Projects supported",
+         "value": f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
+         "sub": f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"},
+        {"label": "Mục tiêu / Objective", "value": f"{s.get('objective') or 0:,.2f}",
+         "sub": text(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))},
     ]
-    text = (f"<p><b>{head_label(status_text)}.</b> " + _(
+    sentence = _(
         "Of {candidates} candidate projects, {funded} are funded in full and {partial} in part; "
         "{unfunded} get nothing within these budgets, {ineligible} are ineligible under the "
         "regulation and {excluded} were excluded by the scenario. The allocation uses {central} "
@@ -172,128 +143,91 @@ def _headline(o: Outcome) -> str:
             candidates=money(len(a)), funded=money(counts["funded"]),
             partial=money(counts["partial"]), unfunded=money(counts["unfunded"]),
             ineligible=money(counts["ineligible"]), excluded=money(counts["excluded"]),
-            central=money(central), local=money(local)) + "</p>")
-    status_rows = pd.DataFrame({"status": list(STATUS_LABELS),
-                                "n": [counts[k] for k in STATUS_LABELS]})
-    table = table_html(status_rows, [
-        ("Trạng thái / status", lambda r: head_label(STATUS_LABELS[r["status"]]), False),
-        ("Số đề án / projects", lambda r: f"{r['n']:,}", True),
-    ])
-    years = ""
-    if s.get("by_year"):
-        years = f"<h3>{bi('Theo năm kế hoạch', 'By plan year')}</h3>" + table_html(
-            pd.DataFrame(s["by_year"]), [
-                ("Năm / year", lambda r: esc(int(r["year"])), False),
-                ("NS trung ương / central budget", lambda r: money(r["central_budget"]), True),
-                ("Trung ương / central", lambda r: money(r["central"]), True),
-                ("NS địa phương / local budgets", lambda r: money(r["local_budget"]), True),
-                ("Địa phương / local", lambda r: money(r["local"]), True),
-                ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True)])
-    idle = "".join(f"<p class=note><b>{bi('Kinh phí chưa phân bổ', 'Budget left unspent')}:"
-                   f"</b> {esc(w.get('message'))}</p>" for w in s.get("warnings", [])
-                   if isinstance(w, dict) and w.get("code") == "budget_unspent")
-    return _section("headline", f"<div class=cards>{''.join(cards)}</div>{idle}{text}{table}"
-                    f"{years}")
+            central=money(central), local=money(local))
+    years = [{"year": int(r["year"]), "central_budget": money(r["central_budget"]),
+              "central": money(r["central"]), "local_budget": money(r["local_budget"]),
+              "local": money(r["local"]), "total": money(r["total"])}
+             for r in s.get("by_year") or []]
+    return {"cards": cards, "text": sentence, "years": years,
+            "status": {"optimal": "Phương án tối ưu / optimal allocation",
+                       "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
+                                   "allocation found within the time limit"}.get(status, status),
+            "counts": [{"label": STATUS_LABELS[k], "n": f"{counts[k]:,}"} for k in STATUS_LABELS],
+            "unspent": [text(w.get("message")) for w in s.get("warnings", [])
+                        if isinstance(w, dict) and w.get("code") == "budget_unspent"]}
 
 
-def _group_columns(by: str, colours: dict[str, str]) -> list[Column]:
-    first: Column
-    if by == "province":
-        first = ("Tỉnh, thành phố / province",
-                 lambda r: (swatch_html(colours.get(str(r["region"]), "#9e9e9e"))
-                            + esc(r["province"])),
-                 False)
-    else:
-        first = ("Vùng / region" if by == "region" else "Nội dung / content type",
-                 lambda r: swatch_html(colours.get(str(r[by]), "#9e9e9e"))
-                 + f"{esc(r['name_vi'])} <span class=en>({esc(r[by])})</span>", False)
-    cols: list[Column] = [
-        first,
-        ("Đề án / projects", lambda r: f"{r['projects']:,}", True),
-        ("Đủ / funded", lambda r: f"{r['funded']:,}", True),
-        ("Một phần / partial", lambda r: f"{r['partial']:,}", True),
-        ("Nhu cầu / demand", lambda r: money(r["demand"]), True),
-        ("Trung ương / central", lambda r: money(r["central"]), True),
-        ("Địa phương / local", lambda r: money(r["local"]), True),
-        ("Tổng / total", lambda r: f"<b>{money(r['total'])}</b>", True),
-        ("Tỷ trọng / share", lambda r: percent(r["share"]), True),
-    ]
-    if by == "province":
-        cols.insert(6, ("NS địa phương / local budget", lambda r: money(r["local_budget"]), True))
-    else:
-        cols.append(("Đáp ứng / coverage",
-                     lambda r: percent(r["total"] / r["demand"]) if r["demand"] else "—", True))
-    return cols
+def _groups(rows: pd.DataFrame, by: str, colours: dict[str, str]) -> list[dict[str, str]]:
+    """One row per region, content type or province: its colour, name, counts and amounts."""
+    province = by == "province"  # coloured by its region; a budget of its own, no coverage
+    out = []
+    for _i, r in rows.iterrows():
+        out.append({
+            "colour": colours.get(str(r["region" if province else by]), "#9e9e9e"),
+            "name": text(r["province" if province else "name_vi"]), "code": text(r[by]),
+            "projects": f"{r['projects']:,}", "funded": f"{r['funded']:,}",
+            "partial": f"{r['partial']:,}", "demand": money(r["demand"]),
+            "central": money(r["central"]), "local": money(r["local"]),
+            "local_budget": money(r["local_budget"]) if province else "",
+            "total": money(r["total"]), "share": percent(r["share"]),
+            "coverage": "" if province else (percent(r["total"] / r["demand"]) if r["demand"]
+                                             else "—")})
+    return out
 
 
-def _allocation(o: Outcome) -> str:
+def _allocation(o: Outcome) -> Section:
     regions = breakdown(o, "region")
     categories = breakdown(o, "category").sort_values("total", ascending=False)
     provinces = breakdown(o, "province").sort_values("total", ascending=False)
     rc, cc = plots.region_colours(), plots.category_colours()
     region_of = o.allocation.groupby("province")["region"].first()
     provinces.insert(1, "region", provinces["province"].map(region_of))
-    body = [
-        "<p>" + esc(_("Demand is the sum of the projects' support caps (the most the regulation "
-                     "allows each to receive); coverage is the share of that demand the plan "
-                     "meets.")) + "</p>",
-        f"<h3>{bi('Theo vùng', 'By region')}</h3>",
-        table_html(regions, _group_columns("region", rc)),
-        figure_html(plots.allocation_by_region(o), "Phân bổ theo vùng / Allocation by region"),
-        f"<h3>{bi('Theo nội dung hỗ trợ', 'By content type')}</h3>",
-        table_html(categories, _group_columns("category", cc)),
-        figure_html(plots.allocation_by_category(o),
-                "Phân bổ theo nội dung và nguồn vốn / Allocation by content type and fund"),
-        f"<h3>{bi('Theo tỉnh, thành phố', 'By province')}</h3>",
-        table_html(provinces, _group_columns("province", rc)),
-        figure_html(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
-    ]
-    return _section("allocation", "".join(body))
+    return {
+        "intro": _("Demand is the sum of the projects' support caps (the most the regulation "
+                   "allows each to receive); coverage is the share of that demand the plan "
+                   "meets."),
+        "regions": _groups(regions, "region", rc),
+        "region_figure": figure(plots.allocation_by_region(o),
+                                "Phân bổ theo vùng / Allocation by region"),
+        "categories": _groups(categories, "category", cc),
+        "category_figure": figure(plots.allocation_by_category(o), "Phân bổ theo nội dung và "
+                                  "nguồn vốn / Allocation by content type and fund"),
+        "provinces": _groups(provinces, "province", rc),
+        "budget_figure": figure(plots.budget_use(o), "Sử dụng ngân sách / Budget use"),
+    }
 
 
-def _constraints(o: Outcome) -> str:
+def _constraints(o: Outcome) -> Section:
     ranging = o.sensitivity.get("ranging_constraints")
     cons = o.constraints
-    out = o.folder or "OUT"
-    body = ["<p>" + _("A budget or target <b>binds</b> when the allocation presses against it. "
-                      "Its <b>price</b> (shadow price) is what one more unit would add to the "
-                      "objective: for a budget, the score points gained per extra {thousand} "
-                      "million VND. A binding budget with a high price is where extra money does "
-                      "the most good.").format(thousand=money(1000)) + "</p>"]
+    out: Section = {"intro": markup(_(
+        "A budget or target <b>binds</b> when the allocation presses against it. Its "
+        "<b>price</b> (shadow price) is what one more unit would add to the objective: for a "
+        "budget, the score points gained per extra {thousand} million VND. A binding budget "
+        "with a high price is where extra money does the most good."), thousand=money(1000))}
     if ranging is None and cons is None:
-        body.append("<p class=note>" + _("constraints.csv is missing from this output; solve "
-                                         "again to list the budgets and targets.") + "</p>")
-        return _section("constraints", "".join(body))
+        out["missing"] = _("constraints.csv is missing from this output; solve again to list "
+                           "the budgets and targets.")
+        return out
     # figures from the plan's own constraints.csv (its allocation's activities and prices);
     # the sensitivity run adds only how far each price holds
     table = _plan_constraints(cons, ranging)
     budgets = table[table["family"] == "budget"].copy()
     budgets["price"] = pd.to_numeric(budgets["shadow_price"], errors="coerce").fillna(0) * 1000
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
-    cols: list[Column] = [
-        ("Ngân sách / budget", lambda r: esc(budget_label(str(r["name"]))), False),
-        ("Mức / amount", lambda r: money(r["rhs"]), True),
-        ("Giá (điểm / 1.000 triệu) / points per 1,000 million",
-         lambda r: f"{r['price']:,.3f}", True),
-    ]
-    if ranging is not None:
-        cols += [("Tăng được / valid up to", lambda r: "+" + money(_num(r["allowable_increase"])),
-                  True),
-                 ("Giảm được / down to", lambda r: "−" + money(_num(r["allowable_decrease"])),
-                  True)]
-    body.append(f"<h3>{bi('Ngân sách đã dùng hết', 'Budgets fully used')} "
-                f"({len(tight)} / {len(budgets)})</h3>")
-    body.append(table_html(tight, cols) if len(tight) else "<p>" + _("None binds.") + "</p>")
-    if ranging is None:
-        body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=esc(out), what=_("how far each price holds (ranging) and what each target "
-                                "costs")) + "</p>")
-    else:
-        body.append("<p>" + _("Prices hold within the range shown; beyond it the next project "
-                              "enters or leaves and the price changes.") + "</p>")
-    body.append(money_left_html(o, budgets))
-    body.append(_targets(o, table))
-    return _section("constraints", "".join(body))
+    out.update(missing="", budgets=len(budgets), none_binds=_("None binds."), tight=[
+        {"label": budget_label(str(r["name"])), "amount": money(r["rhs"]),
+         "price": f"{r['price']:,.3f}",
+         "up": money(_num(r.get("allowable_increase"))) if ranging is not None else "",
+         "down": money(_num(r.get("allowable_decrease"))) if ranging is not None else ""}
+        for _i, r in tight.iterrows()])
+    out["ranging"] = "" if ranging is None else _(
+        "Prices hold within the range shown; beyond it the next project enters or leaves and "
+        "the price changes.")
+    out["hint"] = _hint(o, _("how far each price holds (ranging) and what each target costs"))
+    out["money_left"] = money_left(o, budgets)
+    out["targets"] = _targets(o, table)
+    return out
 
 
 def _plan_constraints(cons: pd.DataFrame | None, ranging: pd.DataFrame | None) -> pd.DataFrame:
@@ -320,228 +254,190 @@ def _num(v: object) -> float:
         return float("nan")
 
 
-def _targets(o: Outcome, table: pd.DataFrame) -> str:
+def _target_row(t: dict[str, Any], rows: pd.DataFrame, prices: pd.DataFrame | None
+                ) -> dict[str, Any]:
+    """One policy target: whether and where it binds, the share required and achieved, and the
+    score it costs (from the policy prices, when there)."""
+    own = rows[(rows["name"] == t["name"]) | rows["name"].str.startswith(t["name"] + ":")]
+    bound = own[own["binding"]]
+    required = achieved = float("nan")
+    if "share_required" in own and len(own):
+        req = pd.to_numeric(own["share_required"], errors="coerce")
+        got = pd.to_numeric(own["share_achieved"], errors="coerce")
+        if req.notna().any():
+            # province_max: the largest province's share; otherwise the target's one row
+            required = float(req.max())
+            achieved = float(got.max()) if got.notna().any() else float("nan")
+    given_up = "—"
+    if prices is not None and t["name"] in set(prices["target"]):
+        cost = prices.set_index("target").loc[t["name"]]
+        lost = _num(cost["score_given_up"])
+        share = lost / max(_num(cost["objective_with"]), 1e-12)
+        given_up = f"{sig(lost)} ({percent(share, digits=2)})"
+    return {"name": t["name"], "label": t.get("label") or t["name"], "words": describe_target(t),
+            "binding": len(bound) > 0, "required": _share(required),
+            "achieved": _share(achieved, "không phân bổ / none allocated")
+            if required == required else "—", "given_up": given_up,
+            "where": ", ".join(p for p in (parse_row(str(n)).province for n in bound["name"])
+                               if p)}
+
+
+def _targets(o: Outcome, table: pd.DataFrame) -> Section:
     targets = o.summary.get("scenario", {}).get("targets", [])
-    body = [f"<h3>{bi('Mục tiêu chính sách', 'Policy targets')}</h3>"]
     if not targets:
-        return body[0] + "<p>" + _("The scenario sets no policy target.") + "</p>"
+        return {"rows": [], "none": _("The scenario sets no policy target.")}
     prices = o.sensitivity.get("policy_prices")
     rows = table[table["family"] == "target"].copy()
     rows["binding"] = rows["binding"].astype(str).str.lower().isin(["true", "1"])
-    frame = []
-    for t in targets:
-        own = rows[(rows["name"] == t["name"]) | rows["name"].str.startswith(t["name"] + ":")]
-        bound = own[own["binding"]]
-        cost = None
-        if prices is not None and t["name"] in set(prices["target"]):
-            cost = prices.set_index("target").loc[t["name"]]
-        required = achieved = float("nan")
-        if "share_required" in own and len(own):
-            req = pd.to_numeric(own["share_required"], errors="coerce")
-            got = pd.to_numeric(own["share_achieved"], errors="coerce")
-            if req.notna().any():
-                # province_max: the largest province's share; otherwise the target's one row
-                required = float(req.max())
-                achieved = float(got.max()) if got.notna().any() else float("nan")
-        frame.append(pd.Series({
-            "name": t["name"], "label": t.get("label") or t["name"],
-            "words": describe_target(t), "binding": len(bound) > 0,
-            "required": required, "achieved": achieved,
-            "where": ", ".join(str(n).split(":", 1)[1] for n in bound["name"] if ":" in str(n)),
-            "given_up": None if cost is None else _num(cost["score_given_up"]),
-            "pct": None if cost is None else _num(cost["score_given_up"])
-            / max(_num(cost["objective_with"]), 1e-12)}))
-    cols: list[Column] = [
-        ("Mục tiêu / target", lambda r: f"<b>{esc(r['label'])}</b>"
-         + (f" ({esc(r['name'])})" if r["label"] != r["name"] else "") + f": {esc(r['words'])}",
-         False),
-        ("Ràng buộc / binds", lambda r: ("có / yes" if r["binding"] else "không / no")
-         + (f" ({esc(r['where'])})" if r["where"] else ""), False),
-        ("Yêu cầu / required", lambda r: _share(r["required"]), True),
-        ("Đạt được / achieved", lambda r: _share(r["achieved"], "không phân bổ / none "
-                                                 "allocated") if r["required"] == r["required"]
-         else "—", True),
-    ]
-    if prices is not None:
-        cols.append(("Điểm đánh đổi / score given up",
-                     lambda r: "—" if r["given_up"] is None else
-                     f"{sig(r['given_up'])} ({percent(r['pct'], digits=2)})", True))
-    body.append(table_html(frame, cols))
+    out: Section = {"rows": [_target_row(t, rows, prices) for t in targets]}
     if prices is None:
-        body.append("<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=esc(o.folder or "OUT"), what=_("the score each target costs (policy prices)"))
-            + "</p>")
+        out.update(priced="", hint=_hint(o, _("the score each target costs (policy prices)")))
     else:
-        body.append("<p>" + _("The score given up is the objective without the target minus "
-                              "the objective with it: what the committee pays, in priority "
-                              "points, for the policy.") + "</p>")
-        body.append(figure_html(plots.policy_prices(prices),
-                            "Giá của từng mục tiêu / What each policy target costs"))
-    return "".join(body)
+        out.update(priced=_("The score given up is the objective without the target minus "
+                            "the objective with it: what the committee pays, in priority "
+                            "points, for the policy."),
+                   figure=figure(plots.policy_prices(prices),
+                                 "Giá của từng mục tiêu / What each policy target costs"))
+    return out
 
 
 def _share(v: float, missing: str = "—") -> str:
     return missing if v != v else percent(v, digits=1)
 
 
-def _robustness(o: Outcome) -> str:
+
+
+def _robustness(o: Outcome) -> Section:
     robust = o.sensitivity.get("weight_robustness")
     if robust is None:
-        return _section("robustness", "<p class=note>" + _(SENSITIVITY_HINT).format(
-            out=esc(o.folder or "OUT"), what=_("the robustness classes (core, borderline, "
-                                              "exterior) and the tornado chart")) + "</p>")
-
+        return {"hint": _hint(o, _("the robustness classes (core, borderline, exterior) and the "
+                                   "tornado chart"))}
     draws = o.sensitivity_settings.get("draws")
     if draws == 0 or not robust["class"].isin(list(CLASS_TEXT)).any():
-        return _section("robustness", "<p class=note>" + _(
+        return {"hint": markup(_(
             "0 weight draws were run, so no project has a robustness class. Run <code>kcopt "
             "sensitivity SCENARIO -o {out} --draws 200</code> and build the report "
-            "again.").format(out=esc(o.folder or "OUT")) + "</p>")
+            "again."), out=o.folder or "OUT")}
     counts = robust["class"].value_counts()
-    cards = "".join(card_html(CLASS_TEXT[c], f"{int(counts.get(c, 0)):,}",
-                          {"core": _("funded in ≥ {share} of draws").format(share=pct(0.95)),
-                           "borderline": _("funded in some draws"),
-                           "exterior": _("funded in ≤ {share} of draws").format(
-                               share=pct(0.05))}[c]) for c in CLASS_TEXT)
-    body = [
-        "<p>" + _("The plan was re-solved {times} with the priority weights drawn at random "
-                  "around the scenario's weights. <b>Core</b> projects are funded in at least "
-                  "{core} of the draws: they do not depend on the exact weights. <b>Exterior</b> "
-                  "projects are funded in at most {exterior}: reasonable weights do not bring "
-                  "them in. <b>Borderline</b> projects depend on the weights: this is where the "
-                  "committee's judgement matters.").format(
-                      times=_("{count} times").format(count=money(draws)) if draws
-                      else _("many times"), core=pct(0.95), exterior=pct(0.05)) + "</p>",
-        f"<div class=cards>{cards}</div>",
-        figure_html(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
-                "priority weights"),
-    ]
+    subs = {"core": _("funded in ≥ {share} of draws").format(share=pct(0.95)),
+            "borderline": _("funded in some draws"),
+            "exterior": _("funded in ≤ {share} of draws").format(share=pct(0.05))}
     # start-up: scipy, yaml only when this runs
     from kcopt.analysis.sensitivity.suite import (
         selection_notes,  # a MIP: what the figures hold fixed
     )
 
-    body[1:1] = ["<p class=note>" + esc(line) + "</p>" for line in selection_notes(
-        str(o.sensitivity_settings.get("selection", "lp")), False)]
     border = robust[robust["class"] == "borderline"].sort_values("funded_share",
                                                                   ascending=False)
-    body.append(f"<h3>{bi('Đề án cận biên', 'Borderline projects')} ({len(border)})</h3>")
-    if len(border):
-        body.append(table_html(border, [
-            ("Mã / id", lambda r: esc(r["project_id"]), False),
-            ("Tên / name", lambda r: esc(r["name"]), False),
-            ("Tỉnh / province", lambda r: esc(r["province"]), False),
-            ("Nội dung / content type",
-             lambda r: esc(group_name("category", str(r["category"]))), False),
-            ("Phương án này / this plan", lambda r: esc(status_name(str(r["base_status"]))),
-             False),
-            ("Tỷ lệ được hỗ trợ / funded share", lambda r: percent(r["funded_share"], digits=0),
-             True),
-        ]))
-    else:
-        body.append("<p>" + _("None: the selection does not depend on the exact weights.")
-                    + "</p>")
     tornado = o.sensitivity.get("tornado")
-    if tornado is not None:
-        body.append(figure_html(plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / "
-                            "weights and budgets ±20%"))
-    return _section("robustness", "".join(body))
+    return {
+        "hint": "",
+        "intro": markup(_(
+            "The plan was re-solved {times} with the priority weights drawn at random around "
+            "the scenario's weights. <b>Core</b> projects are funded in at least {core} of the "
+            "draws: they do not depend on the exact weights. <b>Exterior</b> projects are "
+            "funded in at most {exterior}: reasonable weights do not bring them in. "
+            "<b>Borderline</b> projects depend on the weights: this is where the committee's "
+            "judgement matters."), times=_("{count} times").format(count=money(draws)) if draws
+            else _("many times"), core=pct(0.95), exterior=pct(0.05)),
+        "notes": selection_notes(str(o.sensitivity_settings.get("selection", "lp")), False),
+        "cards": [{"label": CLASS_TEXT[c], "value": f"{int(counts.get(c, 0)):,}",
+                   "sub": subs[c]} for c in CLASS_TEXT],
+        "figure": figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
+                         "priority weights"),
+        "borderline": [{"id": text(r["project_id"]), "name": text(r["name"]),
+                        "province": text(r["province"]),
+                        "category": group_name("category", str(r["category"])),
+                        "status": status_name(str(r["base_status"])),
+                        "share": percent(r["funded_share"], digits=0)}
+                       for _i, r in border.iterrows()],
+        "none": _("None: the selection does not depend on the exact weights."),
+        "tornado": None if tornado is None else figure(
+            plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / weights and "
+            "budgets ±20%"),
+    }
 
 
-def _left_out(o: Outcome) -> str:
-    a = o.allocation.copy()
-    body = ["<p>" + _("Every project that did not receive its full cap, with the reason in "
-                      "plain words: the budget or target that limits it, or the regulation that "
-                      "excludes it.") + "</p>"]
+def _left_out(o: Outcome) -> Section:
+    a = o.allocation
+    groups = []
     for status in ("partial", "unfunded", "ineligible", "excluded"):
         rows = a[a["status"] == status].sort_values(["score", "project_id"],
                                                     ascending=[False, True])
-        body.append(f"<h3>{head_label(STATUS_LABELS[status])} ({len(rows)})</h3>")
-        if not len(rows):
-            body.append("<p>Không có / none.</p>")
-            continue
-        cols: list[Column] = [
-            ("Mã / id", lambda r: esc(r["project_id"]), False),
-            ("Tên / name", lambda r: esc(r["name"]), False),
-            ("Tỉnh / province", lambda r: esc(r["province"]), False),
-            ("Nội dung / content type", lambda r: esc(r["category"]), False),
-            ("Điểm / score", lambda r: f"{_num(r['score']):.3f}", True),
-            ("Trần / cap", lambda r: money(r["cap"]), True),
-        ]
-        if status == "partial":
-            cols.append(("Được cấp / allocated", lambda r: money(r["total"]), True))
-        cols.append(("Lý do / reason", lambda r: f"<span class=reason>{esc(r['reason'])}</span>",
-                     False))
-        body.append(table_html(rows, cols))
-    return _section("left-out", "".join(body))
+        groups.append({"status": status, "label": STATUS_LABELS[status], "rows": [
+            {"id": text(r["project_id"]), "name": text(r["name"]),
+             "province": text(r["province"]), "category": text(r["category"]),
+             "score": f"{_num(r['score']):.3f}", "cap": money(r["cap"]),
+             "allocated": money(r["total"]), "reason": text(r["reason"])}
+            for _i, r in rows.iterrows()]})
+    return {"groups": groups, "intro": _(
+        "Every project that did not receive its full cap, with the reason in plain words: the "
+        "budget or target that limits it, or the regulation that excludes it.")}
 
 
-def _provenance(o: Outcome) -> str:
+def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
+    """The provenance list: label "vi / en" and its value's lines."""
     s = o.summary
     p = s.get("provenance", {})
-    sc = s.get("scenario", {})
     facts = [
-        ("Kịch bản / scenario", esc(o.name)),
-        ("Thư mục kết quả / output folder", esc(o.folder) if o.folder else "—"),
-        ("Mục tiêu / objective", esc(OBJECTIVES.get(str(s.get("objective_kind")),
-                                                    s.get("objective_kind")))),
-        ("Bộ giải / solver", f"{esc(p.get('solver'))} {esc(p.get('solver_version'))}"
+        ("Kịch bản / scenario", o.name),
+        ("Thư mục kết quả / output folder", text(o.folder) if o.folder else "—"),
+        ("Mục tiêu / objective", text(OBJECTIVES.get(str(s.get("objective_kind")),
+                                                     s.get("objective_kind")))),
+        ("Bộ giải / solver", f"{text(p.get('solver'))} {text(p.get('solver_version'))}"
          + (" (MIP)" if s.get("mip") else " (LP)")),
-        ("Giá bóng / prices from", esc(s.get("duals", "LP"))),
-        ("Bộ quy định / rule set", esc(p.get("rules_version"))),
+        ("Giá bóng / prices from", text(s.get("duals", "LP"))),
+        ("Bộ quy định / rule set", text(p.get("rules_version"))),
         ("Quy định có hiệu lực ngày / rules in force on",
-         esc(p.get("rules", {}).get("in_force_on", "—"))),
-        ("Nghị quyết HĐND áp dụng / provincial resolutions",
-         "<br>".join(esc(r) for r in p.get("rules", {}).get("resolutions_applied", [])) or "—"),
-        ("kcopt", esc(p.get("kcopt_version"))),
-        ("Lập lúc / created", esc(p.get("created"))),
-        ("Hạt giống / seed", esc(p.get("seed"))),
+         text(p.get("rules", {}).get("in_force_on", "—"))),
+        ("kcopt", text(p.get("kcopt_version"))),
+        ("Lập lúc / created", text(p.get("created"))),
+        ("Hạt giống / seed", text(p.get("seed"))),
     ]
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
         line = s.get("top_slice", {}).get(fund)
         if line:
             facts.append((f"Trích quản lý, ngân sách {vi} / top-slice, {fund} budget",
-                          esc(f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
-                             f"{money(line['implementer'])}; còn phân bổ "
-                             f"{money(line['allocatable'])} triệu đồng")))
+                          f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
+                          f"{money(line['implementer'])}; còn phân bổ "
+                          f"{money(line['allocatable'])} triệu đồng"))
     if o.sensitivity_settings:
         st = o.sensitivity_settings
-        facts.append(("Độ nhạy / sensitivity",
-                      esc(_("{draws} weight draws, seed {seed}, concentration "
-                           "{concentration}").format(draws=st.get("draws"), seed=st.get("seed"),
-                                                     concentration=st.get("concentration")))))
-    body = ["<dl class=facts>" + "".join(f"<dt>{head_label(k)}</dt><dd>{v}</dd>" for k, v in facts)
-            + "</dl>"]
-    hashes = p.get("inputs_sha256", {})
-    if hashes:
-        body.append(f"<h3>{bi('Tệp đầu vào', 'Input files')}</h3>")
-        body.append(table_html(pd.DataFrame({"file": list(hashes), "sha": list(hashes.values())}), [
-            ("Tệp / file", lambda r: esc(r["file"]), False),
-            ("SHA-256", lambda r: f"<code>{esc(r['sha'])}</code>", False)]))
-    weights = sc.get("weights", {})
-    if weights:
+        facts.append(("Độ nhạy / sensitivity", _(
+            "{draws} weight draws, seed {seed}, concentration {concentration}").format(
+                draws=st.get("draws"), seed=st.get("seed"),
+                concentration=st.get("concentration"))))
+    resolutions = [text(r) for r in p.get("rules", {}).get("resolutions_applied", [])]
+    out = [(k, [v]) for k, v in facts]
+    out.insert(7, ("Nghị quyết HĐND áp dụng / provincial resolutions", resolutions or ["—"]))
+    return out
+
+
+def _provenance(o: Outcome) -> Section:
+    s = o.summary
+    sc = s.get("scenario", {})
+    hashes = s.get("provenance", {}).get("inputs_sha256", {})
+    weights = []
+    if sc.get("weights"):
         # start-up: yaml only when this runs
         from kcopt.core.vocabulary import criterion_label
 
-        body.append(f"<h3>{bi('Trọng số ưu tiên', 'Priority weights')}</h3>")
-        body.append(table_html(pd.DataFrame({"k": list(weights), "w": list(weights.values())}), [
-            ("Tiêu chí / criterion",
-             lambda r: esc(criterion_label(r["k"], sc.get("weight_labels"))), False),
-            ("Trọng số / weight", lambda r: fixed(r["w"], 3), True)]))
+        weights = [{"criterion": criterion_label(k, sc.get("weight_labels")),
+                    "weight": fixed(w, 3)} for k, w in sc["weights"].items()]
     budgets = s.get("budgets", {})
     years = sc.get("years") or []
     plan = _(" over {first}–{last}").format(first=years[0], last=years[-1]) \
         if len(years) > 1 else ""
-    body.append("<p>" + _("Budgets{plan}: central {central} million VND; local {local} million "
-                          "VND over {provinces} provinces. Targets: {targets}.").format(
-        plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
-        provinces=len(sc.get("budgets", {}).get("local") or {}),
-        targets=esc("; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
-                             for t in sc.get("targets", []))) or _("none")) + "</p>")
-    warnings = s.get("warnings", [])
-    if warnings:
-        body.append(f"<h3>{bi('Cảnh báo khi giải', 'Warnings from the solve')} "
-                    f"({len(warnings)})</h3><ul>"
-                    + "".join(f"<li>{esc(w.get('message') if isinstance(w, dict) else w)}</li>"
-                              for w in warnings) + "</ul>")
-    return _section("provenance", "".join(body))
+    return {
+        "facts": _facts(o),
+        "files": [{"file": f, "sha": sha} for f, sha in hashes.items()],
+        "weights": weights,
+        "budgets": _("Budgets{plan}: central {central} million VND; local {local} million VND "
+                     "over {provinces} provinces. Targets: {targets}.").format(
+            plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
+            provinces=len(sc.get("budgets", {}).get("local") or {}),
+            targets="; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
+                              for t in sc.get("targets", [])) or _("none")),
+        "warnings": [text(w.get("message") if isinstance(w, dict) else w)
+                     for w in s.get("warnings", [])],
+    }

@@ -12,18 +12,17 @@ import pandas as pd
 from kcopt.analysis.wording import budget_label, holding_phrase, money
 from kcopt.core.words import _, ngettext
 from kcopt.model.names import parse_row
-from kcopt.present.htmlpage import bi, esc, table_html
 from kcopt.present.views import Outcome
 
 SHOWN_IDS = 5  # projects named in a line; the rest counted
 
 
-def money_left_html(o: Outcome, budgets: pd.DataFrame) -> str:
+def money_left(o: Outcome, budgets: pd.DataFrame) -> dict[str, Any] | None:
     """The budgets that do not bind (`budgets`: their rows of constraints.csv), largest amount
-    left first, each with the sentence that says why."""
+    left first, each with the sentence that says why; None when every budget binds."""
     slack = budgets[~budgets["binding"]].copy()
     if not len(slack):
-        return ""
+        return None
     slack["left"] = slack["rhs"] - pd.to_numeric(slack["activity"], errors="coerce")
     slack = slack.sort_values("left", ascending=False)
     records = {str(r.get("name")): r for r in o.summary.get("money_left") or []
@@ -34,14 +33,10 @@ def money_left_html(o: Outcome, budgets: pd.DataFrame) -> str:
     intro = (_("Why each of these budgets has money left is said beside it.") if records else
              _("This output does not say why each budget has money left (it was written by an "
                "older kcopt): solve the scenario again to see it."))
-    return (f"<h3>{bi('Ngân sách còn dư', 'Budgets with money left')}</h3><p>{esc(intro)}</p>"
-            + table_html(slack, [
-                ("Ngân sách / budget", lambda r: esc(budget_label(str(r["name"]))), False),
-                ("Mức / amount", lambda r: money(r["rhs"]), True),
-                ("Còn dư / left", lambda r: money(r["left"]), True),
-                ("Vì sao / why", lambda r: esc(why_left(records.get(str(r["name"])), prices,
-                                                        labels)), False),
-            ]))
+    return {"intro": intro, "rows": [
+        {"label": budget_label(str(r["name"])), "amount": money(r["rhs"]),
+         "left": money(r["left"]), "why": why_left(records.get(str(r["name"])), prices, labels)}
+        for _i, r in slack.iterrows()]}
 
 
 def _prices(cons: pd.DataFrame | None) -> dict[str, tuple[str, float, float]]:
