@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from kcopt.cli.common import err, user_errors, warn_changed
+
+if TYPE_CHECKING:
+    from kcopt.present.comparison import Comparison
 
 
 @user_errors
@@ -31,10 +35,24 @@ def compare_command(
     Example: kcopt compare out/plan out/plan-green -o out/green-vs-plan
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.analysis.wording import money, percent
-    from kcopt.cli.common import STATE
     from kcopt.core.words import _
     from kcopt.outputs import write_comparison
+
+    cmp = _compare(out_a, out_b, threshold, top)
+    folder = out or Path("out") / "compare" / f"{out_a.resolve().name}-vs-{out_b.resolve().name}"
+    files = write_comparison(cmp, folder, plot=not no_plots)
+    for line in cmp.sentences:
+        typer.echo(line)
+    _echo_groups(cmp)
+    _echo_funds(cmp)
+    err("\n" + _("wrote {count} files to {folder}/").format(count=len(files), folder=folder))
+
+
+def _compare(out_a: Path, out_b: Path, threshold: float | None, top: int) -> Comparison:
+    """The two output folders read back (each warned of if edited since it was written) and
+    compared; a damaged folder is a user error that names it (the traceback under --debug)."""
+    # start-up: loaded when the command runs
+    from kcopt.cli.common import STATE
     from kcopt.present.comparison import compare
     from kcopt.present.views import DAMAGE, damaged, load_output
 
@@ -42,15 +60,19 @@ def compare_command(
     warn_changed(a)
     warn_changed(b)
     try:
-        cmp = compare(a, b, threshold=threshold, max_project_sentences=top)
+        return compare(a, b, threshold=threshold, max_project_sentences=top)
     except DAMAGE as exc:
         if STATE["debug"]:
             raise
         raise damaged(exc, out_a, out_b) from None
-    folder = out or Path("out") / "compare" / f"{out_a.resolve().name}-vs-{out_b.resolve().name}"
-    files = write_comparison(cmp, folder, plot=not no_plots)
-    for line in cmp.sentences:
-        typer.echo(line)
+
+
+def _echo_groups(cmp: Comparison) -> None:
+    """The totals by region and by content type, A → B, with the change and its percent."""
+    # start-up: loaded when the command runs
+    from kcopt.analysis.wording import money, percent
+    from kcopt.core.words import _
+
     for title, table, by in ((_("By region"), cmp.regions, "region"),
                              (_("By content type"), cmp.categories, "category")):
         typer.echo("\n" + _("{title} (million VND): A = {a}, B = {b}").format(
@@ -60,6 +82,14 @@ def compare_command(
             typer.echo(f"  {r[by]!s:<{width}}  {money(r['total_a']):>10} → "
                        f"{money(r['total_b']):>10}  {money(r['delta_total'], signed=True):>9}"
                        f"  {percent(r['delta_pct'], signed=True):>7}")
+
+
+def _echo_funds(cmp: Comparison) -> None:
+    """Each fund's total, and each fund by province where it changed, A → B."""
+    # start-up: loaded when the command runs
+    from kcopt.analysis.wording import money
+    from kcopt.core.words import _
+
     funds = cmp.funds[(cmp.funds["province"] == _("all provinces"))
                       | (cmp.funds["delta"].abs() > 0.5)]
     typer.echo("\n" + _("{title} (million VND): A = {a}, B = {b}").format(
@@ -69,4 +99,3 @@ def compare_command(
     for name, (a_, b_, d) in zip(names, funds[["a", "b", "delta"]].to_numpy(), strict=True):
         typer.echo(f"  {name:<{width}}  {money(a_):>10} → {money(b_):>10}  "
                    f"{money(d, signed=True):>9}")
-    err("\n" + _("wrote {count} files to {folder}/").format(count=len(files), folder=folder))

@@ -56,6 +56,11 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     `False` solves the LP relaxation (selection variables in [0, 1]) and warns; `True` keeps
     integer decisions.
 
+    The steps, in the order they lay down columns and rows: check the inputs (states, caps,
+    warnings) → columns (support, auxiliary totals, selection and start choices) → budgets →
+    caps and co-financing → targets → integer rules (and fixed amounts, `round_to`) →
+    objective (scores and the fund preference).
+
     Examples
     --------
     >>> import kcopt
@@ -64,6 +69,68 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     >>> model.lp.row_names[0]
     'budget:central'
     """
+    inp = _check(projects, scenario, rules)
+    cols, rows = ColumnBlock(), RowBlock()
+    x = _add_support_columns(cols, inp.frame, scenario, inp.ids, inp.caps, inp.horizon,
+                             inp.state)
+    choice = _add_choice_columns(cols, inp, x, mip)
+    provinces = inp.frame["province"].to_numpy()[x.project]
+    add_budget_constraints(rows, scenario, provinces, x.fund, x.spend, inp.warnings)
+    _add_cap_rows(rows, inp, x)
+    _add_target_rows(rows, inp, x, choice)
+    _add_integer_rows(rows, inp, x, choice)
+    fixed = fixed_amounts(inp.frame, scenario, inp.ids)
+    add_fixed_constraints(rows, inp.ids, x.project, fixed, x.total_cap, inp.state.active,
+                          scenario.round_to, inp.warnings)
+    use_mip = add_round_to(rows, cols, x, scenario, mip, choice.use_mip, inp.warnings) \
+        if scenario.round_to else choice.use_mip
+    _annotate(inp.frame, inp.score, inp.caps, inp.state, fixed)
+    cost, preference = _objective(cols, inp, x)
+    A, row_lower, row_upper = rows.matrix(cols.n)
+    lp = LinearProgram(cost=cost, col_lower=cols.lower, col_upper=cols.upper,
+                       integer=cols.integer & use_mip, col_names=cols.names, A=A,
+                       row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
+                       row_family=rows.family)
+    extras = projects.extra_columns if isinstance(projects, Projects) else []
+    return Model(lp=lp, projects=inp.frame, caps=inp.caps, scenario=scenario, rules=inp.rules,
+                 col_project=cols.project, col_fund=cols.fund, bound_names=cols.bound_names,
+                 mip=use_mip, warnings=inp.warnings, extra_columns=list(extras),
+                 years=scenario.years, spend=x.spend, col_start=cols.start,
+                 preference=preference)
+
+
+@dataclass
+class _States:
+    """Per project, before solving: which may be funded and why the others may not."""
+
+    active: np.ndarray
+    must: np.ndarray
+    excluded: np.ndarray
+    ineligible: np.ndarray
+    status: np.ndarray
+    reason: np.ndarray
+
+
+@dataclass
+class _Inputs:
+    """The checked inputs every builder reads: the project table as the model sees it, its
+    caps, plan horizon, scores and states, and the warnings gathered so far."""
+
+    frame: pd.DataFrame
+    scenario: Scenario
+    rules: RuleSet
+    ids: np.ndarray
+    caps: CapTable
+    horizon: Horizon
+    score: np.ndarray
+    state: _States
+    warnings: list[Problem]
+
+
+def _check(projects: Projects | pd.DataFrame, scenario: Scenario,
+           rules: RuleSet | None) -> _Inputs:
+    """The project table with the scenario's regions and default share, checked against the
+    scenario's lists; caps, horizon, scores, states and the warnings they raise."""
     frame = (projects.frame if isinstance(projects, Projects) else projects).copy()
     warnings: list[Problem] = []
     rules = scenario.rule_set(rules or load_rules())
@@ -80,69 +147,7 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     warnings += _rule_warnings(frame, caps, rules, state.active)
     warnings += pending_warnings(frame, caps, rules, state.active)
     _warn_must_fund(ids, state, warnings)
-
-    cols = ColumnBlock()
-    x = _add_support_columns(cols, frame, scenario, ids, caps, horizon, score, state)
-    plan = integer_plan(frame, ids, state.active, x.per_project > 0, warnings)
-    use_mip, w_keys = _integer_decisions(scenario, mip, plan, horizon, state.active,
-                                         x.per_project, warnings)
-    # auxiliary totals, only for the fund scopes (and years) some target measures shares of
-    scopes = sorted({(t.fund, t.year) for t in scenario.targets
-                     if t.share is not None and t.share_of != "budget"},
-                    key=lambda s: (s[0], -1 if s[1] is None else s[1]))
-    aux_index = dict(zip(scopes, cols.add([scope_name(*s) for s in scopes], 0.0, INF),
-                         strict=True))
-    z_index = cols.add([f"z:{ids[p]}" for p in plan.z_projects], 0.0,
-                       np.where(plan.blocked[plan.z_projects], 0.0, 1.0), integer=True,
-                       project=plan.z_projects)
-    w_index = cols.add([f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys], 0.0, 1.0,
-                       integer=True, project=[p for p, _w in w_keys])
-
-    rows = RowBlock()
-    provinces = frame["province"].to_numpy()[x.project]
-    add_budget_constraints(rows, scenario, provinces, x.fund, x.spend, warnings)
-    add_cap_constraints(rows, ids, x.project, x.multi, state.must, x.total_cap)
-    add_cofinancing_constraints(rows, ids, x.project, x.fund, x.two, scenario.local_match_min)
-    spend_csc = x.spend.tocsc()
-    add_total_definitions(rows, scopes, aux_index, scenario.years, x.fund, spend_csc)
-    add_target_constraints(rows, scenario, frame, x.project, x.fund, spend_csc, aux_index)
-    add_integer_constraints(rows, frame, ids, x.project, plan, z_index, x.total_cap,
-                            scenario.groups)
-    z_of = {int(p): int(z_index[i]) for i, p in enumerate(plan.z_projects)}
-    add_start_choice(rows, ids, scenario.years, x.project, x.start, w_keys, w_index, z_of,
-                     x.total_cap)
-    fixed = fixed_amounts(frame, scenario, ids)
-    add_fixed_constraints(rows, ids, x.project, fixed, x.total_cap, state.active,
-                          scenario.round_to, warnings)
-    if scenario.round_to:
-        use_mip = add_round_to(rows, cols, x, scenario, mip, use_mip, warnings)
-
-    A, row_lower, row_upper = rows.matrix(cols.n)
-    lp = LinearProgram(cost=cols.cost, col_lower=cols.lower, col_upper=cols.upper,
-                       integer=cols.integer & use_mip, col_names=cols.names, A=A,
-                       row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
-                       row_family=rows.family)
-    _annotate(frame, score, caps, state, fixed)
-    extras = projects.extra_columns if isinstance(projects, Projects) else []
-    preference = fund_preference(frame, cols.project, cols.fund, scenario.fund_order) \
-        if x.two.any() else None
-    return Model(lp=lp, projects=frame, caps=caps, scenario=scenario, rules=rules,
-                 col_project=cols.project, col_fund=cols.fund, bound_names=cols.bound_names,
-                 mip=use_mip, warnings=warnings, extra_columns=list(extras),
-                 years=scenario.years, spend=x.spend, col_start=cols.start,
-                 preference=preference)
-
-
-@dataclass
-class _States:
-    """Per project, before solving: which may be funded and why the others may not."""
-
-    active: np.ndarray
-    must: np.ndarray
-    excluded: np.ndarray
-    ineligible: np.ndarray
-    status: np.ndarray
-    reason: np.ndarray
+    return _Inputs(frame, scenario, rules, ids, caps, horizon, score, state, warnings)
 
 
 def _project_states(frame: pd.DataFrame, scenario: Scenario, ids: np.ndarray, caps: CapTable,
@@ -187,7 +192,7 @@ class _Support:
 
 
 def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scenario,
-                         ids: np.ndarray, caps: CapTable, horizon: Horizon, score: np.ndarray,
+                         ids: np.ndarray, caps: CapTable, horizon: Horizon,
                          state: _States) -> _Support:
     """One column per (project, fund, start year) that may pay; a single column's cap (or
     must-fund floor) is its bound, named after the rule it stands for."""
@@ -211,8 +216,7 @@ def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scena
              for p, f, s in zip(project, fund, start, strict=True)]
     bounds = [("must_fund:" if m else "cap:") + ids[p] if not multi[p] else ""
               for p, m in zip(project, single_must, strict=True)]
-    cost = objective_coefficients(score, total_cap, project, scenario.objective)
-    index = cols.add(names, lower, upper, cost=cost, project=project, fund=fund, start=start,
+    index = cols.add(names, lower, upper, project=project, fund=fund, start=start,
                      bound_names=bounds)
     spend = _spend_matrix(project, start, horizon.profiles, horizon.periods)
     return _Support(index, project, fund, start, upper, names, per_project, multi,
@@ -238,6 +242,83 @@ def _integer_decisions(scenario: Scenario, mip: bool | None, plan: IntegerPlan,
     w_keys = [(int(p), int(s)) for p in np.flatnonzero(active) if len(horizon.starts[p]) > 1
               and per_project[p] > 0 for s in horizon.starts[p]] if use_mip else []
     return use_mip, w_keys
+
+
+@dataclass
+class _Choices:
+    """The columns beside the support: whether the program keeps integer decisions, the
+    projects' selection (z) and start-year (w) columns, and the auxiliary fund totals."""
+
+    plan: IntegerPlan
+    use_mip: bool
+    w_keys: list[tuple[int, int]]
+    scopes: list[tuple[str, int | None]]
+    aux_index: dict[tuple[str, int | None], int]
+    z_index: np.ndarray
+    w_index: np.ndarray
+
+
+def _add_choice_columns(cols: ColumnBlock, inp: _Inputs, x: _Support,
+                        mip: bool | None) -> _Choices:
+    """Auxiliary totals (only for the fund scopes, and years, some target measures shares
+    of), then a selection column z[p] per project with an integer rule and a start column
+    w[p, s] per project choosing one start year among several."""
+    scenario, ids = inp.scenario, inp.ids
+    plan = integer_plan(inp.frame, ids, inp.state.active, x.per_project > 0, inp.warnings)
+    use_mip, w_keys = _integer_decisions(scenario, mip, plan, inp.horizon, inp.state.active,
+                                         x.per_project, inp.warnings)
+    scopes = sorted({(t.fund, t.year) for t in scenario.targets
+                     if t.share is not None and t.share_of != "budget"},
+                    key=lambda s: (s[0], -1 if s[1] is None else s[1]))
+    aux_index = dict(zip(scopes, cols.add([scope_name(*s) for s in scopes], 0.0, INF),
+                         strict=True))
+    z_index = cols.add([f"z:{ids[p]}" for p in plan.z_projects], 0.0,
+                       np.where(plan.blocked[plan.z_projects], 0.0, 1.0), integer=True,
+                       project=plan.z_projects)
+    w_index = cols.add([f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys], 0.0, 1.0,
+                       integer=True, project=[p for p, _w in w_keys])
+    return _Choices(plan, use_mip, w_keys, scopes, aux_index, z_index, w_index)
+
+
+def _add_cap_rows(rows: RowBlock, inp: _Inputs, x: _Support) -> None:
+    """A project's cap over its several columns, and the local share of its support when
+    both funds pay it (single-column caps are bounds, set with the columns)."""
+    add_cap_constraints(rows, inp.ids, x.project, x.multi, inp.state.must, x.total_cap)
+    add_cofinancing_constraints(rows, inp.ids, x.project, x.fund, x.two,
+                                inp.scenario.local_match_min)
+
+
+def _add_target_rows(rows: RowBlock, inp: _Inputs, x: _Support, choice: _Choices) -> None:
+    """The auxiliary totals' definitions, then the scenario's policy targets."""
+    spend_csc = x.spend.tocsc()
+    add_total_definitions(rows, choice.scopes, choice.aux_index, inp.scenario.years, x.fund,
+                          spend_csc)
+    add_target_constraints(rows, inp.scenario, inp.frame, x.project, x.fund, spend_csc,
+                           choice.aux_index)
+
+
+def _add_integer_rows(rows: RowBlock, inp: _Inputs, x: _Support, choice: _Choices) -> None:
+    """The integer rules (all-or-nothing, minimum fraction, dependencies, groups) and the
+    choice of one start year."""
+    scenario = inp.scenario
+    add_integer_constraints(rows, inp.frame, inp.ids, x.project, choice.plan, choice.z_index,
+                            x.total_cap, scenario.groups)
+    z_of = {int(p): int(choice.z_index[i]) for i, p in enumerate(choice.plan.z_projects)}
+    add_start_choice(rows, inp.ids, scenario.years, x.project, x.start, choice.w_keys,
+                     choice.w_index, z_of, x.total_cap)
+
+
+def _objective(cols: ColumnBlock, inp: _Inputs,
+               x: _Support) -> tuple[np.ndarray, np.ndarray | None]:
+    """The score program's cost per column (only the support columns cost), and the fund
+    preference the second program minimises (only when some project may be paid by both; it
+    reads the scores `_annotate` wrote into the project table)."""
+    cost = cols.cost
+    cost[x.index] = objective_coefficients(inp.score, x.total_cap, x.project,
+                                           inp.scenario.objective)
+    preference = fund_preference(inp.frame, cols.project, cols.fund,
+                                 inp.scenario.fund_order) if x.two.any() else None
+    return cost, preference
 
 
 def add_round_to(rows: RowBlock, cols: ColumnBlock, x: _Support, scenario: Scenario,

@@ -100,43 +100,70 @@ def split_program(model: Model, x: np.ndarray) -> LinearProgram:
     """
     lp = model.lp
     assert model.preference is not None
-    col_project, col_fund = model.col_project, model.col_fund
-    # x̄ is feasible here by construction: where a solver left it a rounding error outside a
-    # bound (CBC's solution file carries 8 significant digits), that bound is widened to x̄
-    lower, upper = np.minimum(lp.col_lower, x), np.maximum(lp.col_upper, x)
-    act = lp.A @ x
-    row_lower, row_upper = np.minimum(lp.row_lower, act), np.maximum(lp.row_upper, act)
-    xs = (col_project >= 0) & (col_fund >= 0)
-    index = np.flatnonzero(xs)
-    start = (model.col_start if model.col_start is not None
-             else np.zeros(len(x), dtype=np.int64))[index]
-    groups, codes = group_rows(col_project[index] * 10_000 + np.maximum(start, 0))
-    size = np.bincount(codes, minlength=len(groups))
-    single = index[size[codes] == 1]
-    lower[single] = upper[single] = x[single]
-    picked = lp.integer & (col_project >= 0) & ~xs
-    lower[picked] = upper[picked] = np.round(x[picked])
-    pair = size[codes] > 1
-    kept = np.flatnonzero(size > 1)
-    pos = np.full(len(groups), -1)
-    pos[kept] = np.arange(len(kept))
-    totals = np.bincount(codes, weights=x[index], minlength=len(groups))[kept]
-    ids = model.projects["project_id"].astype(str).to_numpy()
-    first = np.zeros(len(groups), dtype=np.int64)
-    first[codes[::-1]] = index[::-1]  # a column of each group, for its project and year
-    names = [_keep_name(ids[col_project[first[g]]], model.years,
-                        int(model.col_start[first[g]]) if model.col_start is not None else -1)
-             for g in kept]
-    rows = RowBlock()
-    rows.add("keep", names, totals, totals, pos[codes[pair]], index[pair],
-             np.ones(int(pair.sum())))
-    A, keep_lower, keep_upper = rows.matrix(len(x))
+    lower, upper, row_lower, row_upper = _widened_bounds(lp, x)
+    index, codes, size = _support_groups(model)
+    _fix_columns(model, x, lower, upper, index, size[codes] == 1)
+    A, keep_lower, keep_upper, names = _keep_rows(model, x, index, codes, size)
     return replace(lp, cost=-model.preference, col_lower=lower, col_upper=upper,
                    A=sp.vstack([lp.A, A]).tocsr(),
                    row_lower=np.concatenate([row_lower, keep_lower]),
                    row_upper=np.concatenate([row_upper, keep_upper]),
                    row_names=lp.row_names + names,
                    row_family=lp.row_family + ["keep"] * len(names))
+
+
+def _widened_bounds(lp: LinearProgram,
+                    x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Column and row bounds of `lp`, each widened to x̄ where x̄ lies outside it.
+
+    x̄ is feasible here by construction: where a solver left it a rounding error outside a
+    bound (CBC's solution file carries 8 significant digits), that bound is widened to x̄.
+    """
+    lower, upper = np.minimum(lp.col_lower, x), np.maximum(lp.col_upper, x)
+    act = lp.A @ x
+    return lower, upper, np.minimum(lp.row_lower, act), np.maximum(lp.row_upper, act)
+
+
+def _support_groups(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The support columns (project and fund), grouped by project and start year: their
+    indices, each one's group and each group's size."""
+    col_project, col_fund = model.col_project, model.col_fund
+    index = np.flatnonzero((col_project >= 0) & (col_fund >= 0))
+    start = (model.col_start if model.col_start is not None
+             else np.zeros(len(col_project), dtype=np.int64))[index]
+    groups, codes = group_rows(col_project[index] * 10_000 + np.maximum(start, 0))
+    return index, codes, np.bincount(codes, minlength=len(groups))
+
+
+def _fix_columns(model: Model, x: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                 index: np.ndarray, single: np.ndarray) -> None:
+    """Fix at x̄ the support columns alone in their group, and (rounded) the integer columns
+    that stand for a project; the multiples of `round_to` stay free."""
+    fixed = index[single]
+    lower[fixed] = upper[fixed] = x[fixed]
+    picked = model.lp.integer & (model.col_project >= 0) & (model.col_fund < 0)
+    lower[picked] = upper[picked] = np.round(x[picked])
+
+
+def _keep_rows(model: Model, x: np.ndarray, index: np.ndarray, codes: np.ndarray,
+               size: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, list[str]]:
+    """keep:<id>[:<t>]: the total of each group of two or more columns held at x̄'s."""
+    pair = size[codes] > 1
+    kept = np.flatnonzero(size > 1)
+    pos = np.full(len(size), -1)
+    pos[kept] = np.arange(len(kept))
+    totals = np.bincount(codes, weights=x[index], minlength=len(size))[kept]
+    ids = model.projects["project_id"].astype(str).to_numpy()
+    first = np.zeros(len(size), dtype=np.int64)
+    first[codes[::-1]] = index[::-1]  # a column of each group, for its project and year
+    names = [_keep_name(ids[model.col_project[first[g]]], model.years,
+                        int(model.col_start[first[g]]) if model.col_start is not None else -1)
+             for g in kept]
+    rows = RowBlock()
+    rows.add("keep", names, totals, totals, pos[codes[pair]], index[pair],
+             np.ones(int(pair.sum())))
+    A, keep_lower, keep_upper = rows.matrix(len(x))
+    return A, keep_lower, keep_upper, names
 
 
 def _keep_name(pid: str, years: tuple[int, ...], start: int) -> str:

@@ -253,9 +253,16 @@ def _arrow(x: float | None, y: float | None, signed_delta: bool = True) -> str:
 
 
 def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
+    """The comparison in words: the headline, the budgets, the counts, the money moved
+    between funds, each big group change, then the big project changes."""
+    return (_headline_sentences(cmp) + _count_sentences(cmp) + _fund_sentences(cmp, max_projects)
+            + _group_sentences(cmp) + _project_sentences(cmp, max_projects))
+
+
+def _headline_sentences(cmp: Comparison) -> list[str]:
+    """The objective and total support from A to B, then each budget that changed."""
     h = cmp.headline
     a_name, b_name = cmp.labels
-    out = []
     obj = h["objective"]
     kind = h.get("objective_kind") or "objective"
     first = _("From {a} to {b}: ").format(a=a_name, b=b_name)
@@ -268,25 +275,35 @@ def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
         total=_arrow(h["total"]["a"], h["total"]["b"]),
         central=_arrow(h["central"]["a"], h["central"]["b"]),
         local=_arrow(h["local"]["a"], h["local"]["b"]))
-    out.append(first)
+    out = [first]
     for key in ("central", "local"):
         bud = h[f"budget_{key}"]
         if bud["a"] is not None and bud["b"] is not None and abs(bud["b"] - bud["a"]) > EPS:
             said = (_("The central budget changed: {change} million VND.") if key == "central"
                     else _("The local budgets changed: {change} million VND."))
             out.append(said.format(change=_arrow(bud["a"], bud["b"])))
-    c = h["counts"]
+    return out
+
+
+def _count_sentences(cmp: Comparison) -> list[str]:
+    """How many projects moved between funded, partial and unfunded; or that none changed."""
+    c = cmp.headline["counts"]
     moved = [f"{status_name(k)} {c[k]['a']} → {c[k]['b']}"
              for k in ("funded", "partial", "unfunded") if c[k]["a"] != c[k]["b"]]
     entered = int((cmp.projects["change"] == "newly funded").sum())
     left = int((cmp.projects["change"] == "no longer funded").sum())
     if moved or entered or left:
-        out.append(_("Projects: {moved}; {entered} newly funded, {left} no longer "
-                     "funded.").format(moved=", ".join(moved) or _("same counts"),
-                                       entered=entered, left=left))
-    elif not len(cmp.fund_changes()):
-        out.append(_("No project's support changed."))
-    out += _fund_sentences(cmp, max_projects)
+        return [_("Projects: {moved}; {entered} newly funded, {left} no longer "
+                  "funded.").format(moved=", ".join(moved) or _("same counts"),
+                                    entered=entered, left=left)]
+    if not len(cmp.fund_changes()):
+        return [_("No project's support changed.")]
+    return []
+
+
+def _group_sentences(cmp: Comparison) -> list[str]:
+    """Each region, content type and province whose total changed by the threshold or more."""
+    out = []
     for by, table in (("region", cmp.regions), ("category", cmp.categories),
                       ("province", cmp.provinces)):
         for _i, r in table[table["delta_total"].abs() >= cmp.threshold].iterrows():
@@ -303,14 +320,19 @@ def _sentences(cmp: Comparison, max_projects: int) -> list[str]:
             if r["left"]:
                 moves.append(_("{count} no longer funded").format(count=r["left"]))
             out.append(text + (f"; {', '.join(moves)}" if moves else "") + ".")
+    return out
+
+
+def _project_sentences(cmp: Comparison, max_projects: int) -> list[str]:
+    """The first `max_projects` big project changes (in or out of the plan, or a change of
+    half the cap or the threshold), and how many more there are."""
     p = cmp.projects
     cap = p[["cap_a", "cap_b"]].max(axis=1)
     big = p[p["change"].isin(["newly funded", "no longer funded"])
             | ((p["change"] != "unchanged")
                & ((p["delta_total"].abs() >= 0.5 * cap) | (p["delta_total"].abs()
                                                           >= cmp.threshold)))]
-    for _i, r in big.head(max_projects).iterrows():
-        out.append(project_sentence(r))
+    out = [project_sentence(r) for _i, r in big.head(max_projects).iterrows()]
     if len(big) > max_projects:
         out.append(_("… and {count} more big project changes (all of them in "
                      "compare_projects.csv).").format(count=len(big) - max_projects))

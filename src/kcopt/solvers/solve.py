@@ -104,18 +104,35 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
     result = _result(model, raw)
     split = settle_funds(result, opts)
     if result.x is not None:
-        result.violations = check_solution(model.lp, result.x)
-        if any(v.startswith("!") for v in result.violations):
-            result.status = Status.ERROR
-            result.message = "the solver's allocation breaks " + "; ".join(
-                v[1:] for v in result.violations if v.startswith("!"))
-    if result.x is not None and model.lp.integer.any():
-        fixed = fix_integers(model.lp, result.x)
+        _check_allocation(result)
+        _read_prices(result, raw, opts, split)
+    return result
+
+
+def _check_allocation(result: Result) -> None:
+    """The solver's allocation checked against every row and bound; a breach no solver
+    tolerance explains turns the result into an error that names it."""
+    assert result.x is not None
+    result.violations = check_solution(result.model.lp, result.x)
+    if any(v.startswith("!") for v in result.violations):
+        result.status = Status.ERROR
+        result.message = "the solver's allocation breaks " + "; ".join(
+            v[1:] for v in result.violations if v.startswith("!"))
+
+
+def _read_prices(result: Result, raw: RawSolution, opts: SolverOptions, split: bool) -> None:
+    """Prices and the HiGHS basis at the allocation reported: for a MIP, of its LP with the
+    integer decisions fixed; after the split program, re-read at the new allocation; else
+    the LP's own simplex basis."""
+    model, x = result.model, result.x
+    assert x is not None
+    if model.lp.integer.any():
+        fixed = fix_integers(model.lp, x)
         if opts.name == "highs":  # the basis at this allocation, not at another optimum
             # start-up: highspy only when this runs
             from kcopt.solvers import highs
 
-            lp_raw = highs.solve_at(fixed, result.x, opts)
+            lp_raw = highs.solve_at(fixed, x, opts)
             result.basis = lp_raw.handle
         else:
             lp_raw = run_backend(fixed, replace(opts, time_limit=None))
@@ -123,18 +140,17 @@ def solve(model: Model, solver: str | None = None, time_limit: float | None = No
             result.shadow_price, result.reduced_cost = normalise_duals(
                 fixed, lp_raw.x, lp_raw.row_dual)
             result.duals_conditional = True
-    elif split and result.x is not None and opts.name == "highs":
+    elif split and opts.name == "highs":
         # start-up: highspy only when this runs
         from kcopt.solvers import highs
 
-        at = highs.solve_at(model.lp, result.x, replace(opts, time_limit=None))
+        at = highs.solve_at(model.lp, x, replace(opts, time_limit=None))
         result.basis = at.handle  # prices and ranging of the allocation reported
         if at.row_dual is not None and at.x is not None:
             result.shadow_price, result.reduced_cost = normalise_duals(model.lp, at.x,
                                                                        at.row_dual)
-    elif result.x is not None and opts.name == "highs" and raw.handle is not None:
+    elif opts.name == "highs" and raw.handle is not None:
         result.basis = raw.handle  # the LP's own simplex basis
-    return result
 
 
 def settle_funds(result: Result, opts: SolverOptions) -> bool:
