@@ -30,6 +30,8 @@ _LAZY = {
     "UsageError": "kcopt.core.errors",
     "KcoptError": "kcopt.core.errors", "Problem": "kcopt.core.errors",
     "SolverError": "kcopt.core.errors",
+    "check_documents": "kcopt.present.workbook.check",
+    "DocumentCheck": "kcopt.present.workbook.check",
     "report_html": "kcopt.present.htmlreport", "write_report": "kcopt.present.htmlreport",
     "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
     "Run": "kcopt.pipeline", "run": "kcopt.outputs",
@@ -130,6 +132,7 @@ if TYPE_CHECKING:
     from kcopt.present.comparison import Comparison, compare
     from kcopt.present.htmlreport import report_html, write_report
     from kcopt.present.views import Outcome, breakdown, load_output
+    from kcopt.present.workbook.check import DocumentCheck, check_documents
     from kcopt.rules.rates import RuleSet, load_rules
     from kcopt.solvers.solve import Result, Status, solve
 
@@ -145,12 +148,12 @@ def demo_scenario_path() -> Path:
 
 
 __all__ = [
-    "Comparison", "Finding", "InfeasibleError", "InputError", "KcoptError", "LinearProgram",
-    "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run", "Scenario",
-    "Sensitivity", "SolverError", "Status", "Target", "UsageError", "__version__",
-    "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table", "compare",
-    "constraint_table",
-    "demo_scenario_path", "elastic_diagnosis", "get_language", "load_output", "load_rules",
-    "load_scenario", "plots", "presolve_checks", "read_projects", "report_html", "resolve",
-    "run", "run_sensitivity", "set_language", "solve", "summary", "write_report",
+    "Comparison", "DocumentCheck", "Finding", "InfeasibleError", "InputError", "KcoptError",
+    "LinearProgram", "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run",
+    "Scenario", "Sensitivity", "SolverError", "Status", "Target", "UsageError", "__version__",
+    "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table",
+    "check_documents", "compare", "constraint_table", "demo_scenario_path", "elastic_diagnosis",
+    "get_language", "load_output", "load_rules", "load_scenario", "plots", "presolve_checks",
+    "read_projects", "report_html", "resolve", "run", "run_sensitivity", "set_language", "solve",
+    "summary", "write_report",
 ]
