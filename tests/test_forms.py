@@ -19,7 +19,7 @@ from kcopt.cli import app
 from kcopt.core.errors import InputError
 from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
-from kcopt.io.form import match_section, province_in
+from kcopt.io.formlayout import match_section, province_in
 from kcopt.outputs import run
 from kcopt.rules.rates import load_rules
 
