@@ -53,8 +53,6 @@ AMBIGUOUS = {"level", "funds", "category"}
 
 
 @dataclass
-
-
 class Section:
     """A fund or content section, a district group, or the whole table: where it sits and what
     its row says about the rows beneath it."""
@@ -88,8 +86,6 @@ class Section:
 
 
 @dataclass
-
-
 class FormLayout:
     """What `adapt` found: title facts, the section tree, the subtotal rows and the project row
     of every id."""
@@ -109,8 +105,6 @@ class FormLayout:
 
 
 @cache
-
-
 def section_synonyms() -> dict[str, str]:
     """Folded phrase → content-type code: `data/sections.yaml` plus the rule set's names."""
     text = (resources.files("kcopt") / "data" / "sections.yaml").read_text(encoding="utf-8")

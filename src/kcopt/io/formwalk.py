@@ -30,8 +30,6 @@ from kcopt.io.layout import _SUBTOTAL
 
 
 @dataclass(frozen=True)
-
-
 class _Grid:
     """Where a row's cells are: the 0-based grid columns of the table, of its STT and name
     columns and of its amounts."""
@@ -53,8 +51,6 @@ class _Grid:
 
 
 @dataclass
-
-
 class _Row:
     """One filled row below the header, as the walk reads it."""
 
@@ -167,7 +163,7 @@ def open_fund(st: FormState, stt: str, label: str, i: int, amounts: dict[str, fl
 
 
 def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str, float],
-                  current: Section) -> Section:
+                 current: Section) -> Section:
     """A Roman-numeral section: a content type in the regulation's wording."""
     f = st.form
     roman = stt.rstrip(".)")
@@ -188,7 +184,7 @@ def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str,
 
 
 def open_district(st: FormState, stt: str, label: str, i: int, amounts: dict[str, float],
-                   current: Section) -> Section:
+                  current: Section) -> Section:
     """A district (or commune) row grouping the projects below it."""
     f = st.form
     parent = current
@@ -220,6 +216,8 @@ def add_project(st: FormState, stt: str, i: int, current: Section) -> None:
 
 
 def subtotal_scope(st: FormState, key: str, current: Section) -> Section:
+    """The section a subtotal row (folded text `key`) sums: the whole table for "Tổng cộng"
+    or "A + B", the section it names ("Cộng mục II"), else the current one."""
     f = st.form
     words = key.split()
     if words[0] == "tong" or "a b" in key or "+" in key:
@@ -238,7 +236,9 @@ def subtotal_scope(st: FormState, key: str, current: Section) -> Section:
     return current
 
 
-def check_sum(st: FormState, node: Section, stated: dict[str, float], row: int, label: str) -> None:
+def check_sum(st: FormState, node: Section, stated: dict[str, float], row: int,
+              label: str) -> None:
+    """Warn when an amount row `row` states for `node` differs from the sum of its projects."""
     names = {"total_cost": N_("total cost"), "requested": N_("support requested"),
              "counterpart": N_("counterpart funds")}
     rows = node.all_projects()
@@ -257,6 +257,7 @@ def check_sum(st: FormState, node: Section, stated: dict[str, float], row: int, 
 
 
 def section_sums(st: FormState) -> None:
+    """Check the amounts every section heading and every subtotal row states."""
     def visit(node: Section) -> None:
         if node.kind != "table" and node.stated:
             check_sum(st, node, node.stated, node.row or 0, node.label)
