@@ -19,7 +19,7 @@ from kcopt.cli import app
 from kcopt.core.errors import InputError
 from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
-from kcopt.io.form import match_section, province_in
+from kcopt.io.formlayout import match_section, province_in
 from kcopt.outputs import run
 from kcopt.rules.rates import load_rules
 
@@ -462,3 +462,21 @@ def test_validate_command_on_forms(tmp_path: Path) -> None:
     form, _ = provincial_plan(tmp_path / "ke-hoach.xlsx")
     ok = runner.invoke(app, ["validate", str(form)])
     assert ok.exit_code == 0 and "ok: 7 projects" in ok.output
+
+
+def test_the_form_reader_keeps_its_names_after_the_split() -> None:
+    """io/form.py was split by concern into io/form*.py (issue 22): every public name it had
+    is still importable from it, and is the very object of its new home."""
+    import importlib
+
+    form = importlib.import_module("kcopt.io.form")
+    layout = importlib.import_module("kcopt.io.formlayout")
+    before = {"AMBIGUOUS", "CENTRAL_WORDS", "GROUP_KINDS", "LOCAL_WORDS", "LOCATION_HEADERS",
+              "PROVINCE_UNKNOWN", "SHARE_HEADERS", "STT_HEADERS", "UNIT_NAMES", "UNIT_SCALES",
+              "FormLayout", "Section", "adapt", "fund_of", "group_count", "header_unit",
+              "match_section", "nearest_sections", "province_in", "section_synonyms",
+              "unit_scale"}
+    assert before <= set(form.__all__)
+    for name in before - {"adapt"}:
+        assert getattr(form, name) is getattr(layout, name), name
+    assert form.adapt.__module__ == "kcopt.io.form"

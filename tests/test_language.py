@@ -364,13 +364,15 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
 # place names and spelling tables (geo, synth, text, parse, io/encoding), the English help
 # texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
-# schema, rules, io/form, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
+# schema, rules, io/form*, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
     "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "present/comparison.py": 7,
     "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 48,
     "io/encoding.py": 8,
-    "io/folders.py": 24, "io/form.py": 27, "io/read.py": 13, "io/sheets.py": 26,
+    "io/folders.py": 24, "io/read.py": 13, "io/sheets.py": 26,
+    "io/form.py": 10, "io/formcolumns.py": 6, "io/formlayout.py": 6, "io/formlines.py": 1,
+    "io/formwalk.py": 4,
     "inputs/keys.py": 2,
     "model/scores.py": 7, "outputs.py": 1, "core/parse.py": 1, "pipeline.py": 3,
     "rules/policy.py": 5,

@@ -24,7 +24,7 @@ from kcopt.core.vocabulary import canonical_column, is_header
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.inputs.schema import Projects, validate
-from kcopt.io.form import FormLayout
+from kcopt.io.formlayout import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.model import Model, build
 from kcopt.rules.rates import load_rules

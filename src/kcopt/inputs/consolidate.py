@@ -25,7 +25,7 @@ from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
 from kcopt.core.words import _, num
 from kcopt.inputs.schema import Projects, read_projects
-from kcopt.io.form import LOCATION_HEADERS, PROVINCE_UNKNOWN
+from kcopt.io.formlayout import LOCATION_HEADERS, PROVINCE_UNKNOWN
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
 BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "beneficiary",

@@ -33,7 +33,7 @@ from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.rules.rates import CCN_CATEGORY, RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from kcopt.io.form import FormLayout
+    from kcopt.io.formlayout import FormLayout
 
 @dataclass
 class Projects:

@@ -54,7 +54,7 @@ from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
-    from kcopt.io.form import FormLayout
+    from kcopt.io.formlayout import FormLayout
     from kcopt.pipeline import Run
 
 FONT = "Times New Roman"

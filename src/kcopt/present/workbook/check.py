@@ -40,7 +40,7 @@ from kcopt.present.views import changed_words, load_output
 from kcopt.present.workbook.base import SHEETS
 
 if TYPE_CHECKING:
-    from kcopt.io.form import FormLayout, Section
+    from kcopt.io.formlayout import FormLayout, Section
 
 TOLERANCE = 1e-6  # million VND: one đồng
 ERRORS = ("#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#ERR")

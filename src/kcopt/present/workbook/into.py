@@ -12,12 +12,12 @@ from copy import copy
 from typing import TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import STATUS_VI
-from kcopt.io.form import UNIT_NAMES
+from kcopt.io.formlayout import UNIT_NAMES
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from kcopt.io.form import FormLayout, Section
+    from kcopt.io.formlayout import FormLayout, Section
     from kcopt.pipeline import Run
     from kcopt.present.workbook.base import Book
 

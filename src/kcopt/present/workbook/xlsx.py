@@ -58,7 +58,7 @@ from kcopt.present.workbook.edit import (
 from kcopt.present.workbook.into import write_form_into
 
 if TYPE_CHECKING:
-    from kcopt.io.form import FormLayout
+    from kcopt.io.formlayout import FormLayout
     from kcopt.pipeline import Run
 
 __all__ = ["Book", "allocation_book", "check_into", "write_allocation_xlsx", "write_into"]

@@ -1,0 +1,138 @@
+"""The columns an official annex form keeps in its section rows and title: each project's id,
+content type, fund, province and district, read from the sections above it (`io.formwalk`),
+and the province of each project of a flat list that has ids and content types but no province
+column.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kcopt.core.text import fold
+from kcopt.core.words import _
+from kcopt.io.formlayout import LOCATION_HEADERS, PROVINCE_UNKNOWN, Section, province_in
+from kcopt.io.formstate import FormState, add_column
+
+
+def columns_from_sections(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
+    """The columns the table lacks (`project_id`, `category`, `level`, `province`), read from
+    the section of each project row in `body` (0-based grid rows), and the district rows kept
+    as a location column 'Địa bàn'."""
+    if "project_id" not in st.canon:
+        frame = add_column(frame, "project_id", [st.ids[i] for i in body])
+    if "category" not in st.canon:
+        frame = add_column(frame, "category", _categories(st, body))
+    if "level" not in st.canon:
+        frame = _levels(st, frame, body)
+    if "province" not in st.canon:
+        frame = section_provinces(st, frame, body)
+    districts = [st.district_at(i) for i in body]
+    if any(districts) and "Địa bàn" not in frame.columns:  # kept as a location column
+        frame = add_column(frame, "Địa bàn", districts)
+    return frame
+
+
+def _categories(st: FormState, body: list[int]) -> list[str]:
+    """Each project's content type, from the content section above it."""
+    cats = []
+    for i in body:
+        node: Section | None = st.sections[i]
+        while node is not None and node.kind != "content":
+            node = node.parent
+        if node is None:
+            st.problem("đề án không nằm dưới mục nội dung nào (I, II, … ghi nội dung hỗ "
+                       "trợ) và biểu không có cột 'Nội dung'", i + 1,
+                       fix="Đặt đề án dưới một mục La Mã ghi nội dung khuyến công, hoặc "
+                       "thêm cột 'Nội dung'")
+            cats.append("")
+        else:
+            cats.append(node.category or "")
+    return cats
+
+
+def _levels(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
+    """Each project's fund, from the fund section above it or else the title."""
+    f = st.form
+    levels = []
+    for i in body:
+        node: Section | None = st.sections[i]
+        while node is not None and node.kind != "fund":
+            node = node.parent
+        levels.append(node.level if node is not None and node.level else (f.level or ""))
+    if any(levels):
+        frame = add_column(frame, "level", levels)
+        if not any(s.kind == "fund" for s in f.root.children) and f.level:
+            st.warn((_("funding level read from the title '{title}': every project is "
+                       "national industrial promotion") if f.level == "central" else
+                     _("funding level read from the title '{title}': every project is "
+                       "local industrial promotion")).format(title=f.title))
+    return frame
+
+
+def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
+                      ) -> pd.DataFrame:
+    """Each project's province: from its 'Địa điểm' cell or a district row above it, else
+    the title's, else the scenario's (`province:`); one warning per source says where."""
+    f = st.form
+    loc = f.columns.get("location")
+    values: list[str] = []
+    sources: dict[str, list[int]] = {}
+    for i in body:
+        found = province_in(st.cells[i][loc - 1]) if loc else None
+        if found is None:
+            node: Section | None = st.sections[i]
+            while node is not None and found is None:
+                if node.district:
+                    found = province_in(node.district)
+                node = node.parent
+        if found is not None:
+            values.append(found)
+            sources.setdefault("location", []).append(i + 1)
+        elif f.province:
+            values.append(f.province)
+            sources.setdefault("title", []).append(i + 1)
+        elif st.scenario_province:
+            values.append(st.scenario_province)
+            sources.setdefault("scenario", []).append(i + 1)
+        else:
+            values.append("")
+            st.problem("không biết đề án thuộc tỉnh nào: biểu không có cột tỉnh, 'Địa điểm' "
+                       "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
+                       fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
+                       "phố'", code=PROVINCE_UNKNOWN)
+    said = {"location": _("the column 'Địa điểm'"),
+            "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
+            "scenario": _("the scenario's 'province:' key")}
+    for src, rows in sources.items():
+        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        provs = sorted({values[body.index(r - 1)] for r in rows})
+        st.warn(_("the table has no province column: the province of {count} project(s) "
+                  "({provinces}) is read from {source} (rows {rows})").format(
+                      count=len(rows), provinces=", ".join(provs), source=said[src],
+                      rows=shown))
+    return add_column(frame, "province", values)
+
+
+def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
+    """A list with ids and content types but no province column: each project's province
+    from its 'Địa điểm' cell, else the province given for the list (the scenario's
+    `province:` or `--province`); a project with neither is left blank (and reported)."""
+    loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
+                or fold(h).startswith("dia diem")), None)
+    if loc is None and not st.scenario_province:
+        return frame
+    cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
+    found = [province_in(c) if c.strip() else None for c in cells]
+    values = [p or st.scenario_province or "" for p in found]
+    given = st.scenario_province is not None
+    pairs = list(zip(file_rows, found, strict=True))
+    named = ", ".join(sorted(set(filter(None, values))))
+    for source, rows in ((_("the column 'Địa điểm'"), [r for r, p in pairs if p]),
+                         (_("the province given for the list"),
+                          [r for r, p in pairs if not p and given])):
+        if rows:
+            shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+            st.warn(_("the table has no province column: the province of {count} "
+                      "project(s) ({provinces}) is read from {source} (rows {rows})").format(
+                          count=len(rows), provinces=named, source=source, rows=shown))
+    return add_column(frame, "province", values)

@@ -1,0 +1,277 @@
+"""The section walk of an official annex form: each row below the header is a fund section
+("A. KINH PHÍ KHUYẾN CÔNG QUỐC GIA"), a content section ("I. Đào tạo nghề"), a district row, a
+subtotal ("Cộng", "Tổng cộng"), a project or the signature block below the grand total.
+
+`walk` builds the `Section` tree and names each project by its section path and STT (`B.I.3`);
+`section_sums` then checks every amount a section or subtotal row states against the projects
+beneath it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kcopt.core.parse import parse_number_text
+from kcopt.core.text import fold
+from kcopt.core.words import N_, _, num
+from kcopt.io.formlayout import (
+    DISTRICT,
+    LEAD,
+    LETTER,
+    ROMAN,
+    Section,
+    fund_of,
+    match_section,
+    nearest_sections,
+)
+from kcopt.io.formstate import FormState
+from kcopt.io.layout import _SUBTOTAL
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where a row's cells are: the 0-based grid columns of the table, of its STT and name
+    columns and of its amounts."""
+
+    cols: list[int]
+    stt: int | None
+    name: int | None
+    money: dict[str, int]  # amount column → grid column
+
+    @classmethod
+    def of(cls, st: FormState) -> _Grid:
+        f = st.form
+        stt_c = f.columns.get("stt")
+        name_c = f.columns.get("name")
+        money: dict[str, int] = {k: f.columns[k] - 1 for k in ("total_cost", "requested",
+                                                               "counterpart") if k in f.columns}
+        return cls([c - 1 for c in st.raw.columns], stt_c - 1 if stt_c else None,
+                   name_c - 1 if name_c else None, money)
+
+
+@dataclass
+class _Row:
+    """One filled row below the header, as the walk reads it."""
+
+    i: int  # 0-based grid row
+    stt: str
+    name: str
+    label: str  # the name, else the first filled cell; "I. Đào tạo nghề" split from its key
+    filled: list[str]
+    others: list[str]  # the filled cells besides the STT and the name
+    amounts: dict[str, float]
+
+
+def walk(st: FormState) -> list[int]:
+    """Sort the rows below the header into sections, subtotals, districts and projects;
+    return the 0-based grid rows of the projects."""
+    grid = _Grid.of(st)
+    current: Section = st.form.root
+    body: list[int] = []
+    for i in range(st.raw.header_rows[-1], len(st.cells)):  # the rows after the header
+        row = _read_row(st, grid, i)
+        if row is None:
+            continue
+        current, project = _place(st, row, current, grid.name is not None)
+        if project:
+            body.append(i)
+    return body
+
+
+def _read_row(st: FormState, grid: _Grid, i: int) -> _Row | None:
+    """Grid row `i`'s STT, name, label and amounts; None for a blank or numbering row."""
+    skipped = st.raw.skipped.get(i + 1)
+    if skipped in ("numbering", "blank"):
+        return None
+    filled = _fill(st.cells, i, grid.cols)
+    if not filled:
+        return None
+    stt = st.cells[i][grid.stt].strip() if grid.stt is not None else ""
+    name = st.cells[i][grid.name].strip() if grid.name is not None else ""
+    others = [v for v in filled if v not in (stt, name)]
+    label = name or next((v for v in filled if v != stt), "")
+    lead = LEAD.match(label) if not stt else LEAD.match(stt) if not name else None
+    if lead:  # "I. Đào tạo nghề" in one cell (often merged across the row)
+        stt, label = lead.group(1), lead.group(2)
+    amounts: dict[str, float] = {}
+    for k, j in grid.money.items():
+        v = parse_number_text(st.cells[i][j]) if st.cells[i][j].strip() else None
+        if v is not None:
+            amounts[k] = v
+    return _Row(i, stt, name, label, filled, others, amounts)
+
+
+def _place(st: FormState, row: _Row, current: Section, named: bool) -> tuple[Section, bool]:
+    """What `row` is: the section it opens (the new current section) and whether it is a
+    project, added under `current`. `named`: the table has a name column."""
+    stt, label, i, amounts = row.stt, row.label, row.i, row.amounts
+    subtotal = [v for v in (stt, label) if v and _SUBTOTAL.match(fold(v))]
+    if subtotal:
+        _subtotal_row(st, subtotal[0], i, amounts, current)
+        return current, False
+    if (LETTER.match(stt) and not ROMAN.match(stt.rstrip(".)"))) or (
+            stt.rstrip(".)") in ("A", "B") and label):
+        return open_fund(st, stt, label, i, amounts), False
+    if ROMAN.match(stt):
+        return open_content(st, stt, label, i, amounts, current), False
+    if _is_district(row):
+        return open_district(st, stt, label, i, amounts, current), False
+    if st.closed and not amounts and not stt[:1].isdigit():
+        return current, False  # the signature block below the grand total
+    if not row.name and named and len(row.filled) <= 2:
+        st.warn(_("a row without a project name is skipped ({cells})").format(
+            cells=repr(" ".join(row.filled)[:60])), i + 1)
+        return current, False
+    add_project(st, stt, i, current)
+    return current, True
+
+
+def _subtotal_row(st: FormState, text: str, i: int, amounts: dict[str, float],
+                  current: Section) -> None:
+    """A "Cộng …" row: the section it sums, checked once every row is read (a "Cộng A" may
+    stand above its block)."""
+    f = st.form
+    scope = subtotal_scope(st, fold(text), current)
+    f.subtotals[i + 1] = scope
+    st.closed = scope is f.root
+    st.stated_subtotals.append((scope, amounts, i + 1, text))
+
+
+def _is_district(row: _Row) -> bool:
+    """A district's group line may print its sums; a project has words to say."""
+    key = fold(row.label)
+    words = [v for v in row.others if parse_number_text(v) is None]
+    return bool(DISTRICT.match(key)) and (not words or (
+        not row.amounts.get("total_cost") and len(row.others) <= 3
+        and not any(fold(v) == key for v in row.others)))
+
+
+def open_fund(st: FormState, stt: str, label: str, i: int, amounts: dict[str, float]) -> Section:
+    """A fund part (A. national / B. local) or a lettered group of projects."""
+    f = st.form
+    letter = stt.rstrip(".)")
+    fund = fund_of(label)
+    node = Section("fund" if fund else "group", letter, label, i + 1, f.root,
+                   level=fund, stated=amounts)
+    if fund is None:
+        st.warn(_("section {letter} '{label}' does not name its fund (national / "
+                  "local industrial promotion); read as a group of projects").format(
+                      letter=letter, label=label[:60]), i + 1)
+    f.root.children.append(node)
+    return node
+
+
+def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str, float],
+                 current: Section) -> Section:
+    """A Roman-numeral section: a content type in the regulation's wording."""
+    f = st.form
+    roman = stt.rstrip(".)")
+    parent = current
+    while parent.kind not in ("fund", "group", "table"):
+        parent = parent.parent or f.root
+    node = Section("content", roman, label, i + 1, parent, stated=amounts)
+    node.category = match_section(label)
+    if node.category is None:
+        st.problem(f"mục {roman} '{label}' không khớp nội dung khuyến công nào "
+                   "kcopt biết", i + 1, value=label,
+                   fix="Gần nhất: " + "; ".join(nearest_sections(label))
+                   + ". Viết tên mục theo đúng nội dung quy định (kcopt rules "
+                   "liệt kê), hoặc thêm cột 'Nội dung' ghi mã nội dung cho từng "
+                   "đề án")
+    parent.children.append(node)
+    return node
+
+
+def open_district(st: FormState, stt: str, label: str, i: int, amounts: dict[str, float],
+                  current: Section) -> Section:
+    """A district (or commune) row grouping the projects below it."""
+    f = st.form
+    parent = current
+    while parent.kind == "district":
+        parent = parent.parent or f.root
+    node = Section("district", stt or str(len(parent.children) + 1), label,
+                   i + 1, parent, district=label, stated=amounts)
+    parent.children.append(node)
+    return node
+
+
+def add_project(st: FormState, stt: str, i: int, current: Section) -> None:
+    """A project row: its id from the section path and its number in the section."""
+    f = st.form
+    number = stt.rstrip(".)")
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.]*", number):  # blank, "-", "+", "•"
+        number = str(len(current.projects) + 1)
+        st.warn(_("a project without a number ({stt}): numbered {number} in its "
+                  "section").format(stt=repr(stt), number=number), i + 1)
+    pid = ".".join([*current.path, number])
+    while pid in f.row_of:
+        pid += "'"
+        st.warn(_("a number repeated in the section: the project's id is {id}").format(
+            id=pid), i + 1)
+    f.row_of.setdefault(pid, i + 1)
+    current.projects.append(i + 1)
+    st.ids[i] = pid
+    st.sections[i] = current
+
+
+def subtotal_scope(st: FormState, key: str, current: Section) -> Section:
+    """The section a subtotal row (folded text `key`) sums: the whole table for "Tổng cộng"
+    or "A + B", the section it names ("Cộng mục II"), else the current one."""
+    f = st.form
+    words = key.split()
+    if words[0] == "tong" or "a b" in key or "+" in key:
+        return f.root
+    tail = [w.upper() for w in words[1:] if w not in ("muc", "phan", "cong", "nhom")]
+    if tail:
+        target = tail[-1]
+        node: Section | None = current
+        while node is not None:
+            if node.key == target and node.kind != "district":
+                return node
+            node = node.parent
+        for fund in f.root.children:
+            if fund.key == target:
+                return fund
+    return current
+
+
+def check_sum(st: FormState, node: Section, stated: dict[str, float], row: int,
+              label: str) -> None:
+    """Warn when an amount row `row` states for `node` differs from the sum of its projects."""
+    names = {"total_cost": N_("total cost"), "requested": N_("support requested"),
+             "counterpart": N_("counterpart funds")}
+    rows = node.all_projects()
+    for key, value in stated.items():
+        col = st.form.columns[key] - 1
+        got = sum(parse_number_text(st.cells[r - 1][col]) or 0.0 for r in rows)
+        if abs(got - value) > 1e-6 * max(1.0, abs(value)):
+            where = (_("section {path}").format(path=".".join(node.path))
+                     if node.kind != "table" else _("the whole table"))
+            st.warn(_("row '{label}' ({where}) states {what} {stated} but the {count} "
+                      "project(s) below add up to {total}; kcopt uses each project's "
+                      "amount").format(label=label[:40], where=where, what=_(names[key]),
+                                       stated=_fmt(value), count=len(rows),
+                                       total=_fmt(got)), row, st.raw.frame.columns[
+                        st.raw.columns.index(col + 1)])
+
+
+def section_sums(st: FormState) -> None:
+    """Check the amounts every section heading and every subtotal row states."""
+    def visit(node: Section) -> None:
+        if node.kind != "table" and node.stated:
+            check_sum(st, node, node.stated, node.row or 0, node.label)
+        for c in node.children:
+            visit(c)
+    visit(st.form.root)
+    for scope, stated, row, label in st.stated_subtotals:
+        check_sum(st, scope, stated, row, label)
+
+
+def _fill(cells: list[list[str]], i: int, cols: list[int]) -> list[str]:
+    return [cells[i][j].strip() for j in cols if j < len(cells[i]) and cells[i][j].strip()]
+
+
+def _fmt(x: float) -> str:
+    """An amount as the sheet writes it, grouped the way of the language in use."""
+    return num(x, 2)
