@@ -11,7 +11,7 @@ format vocabulary; the openpyxl backend translates them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +31,11 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
     shown,
     wrapped_lines,
 )
-from kcopt.present.workbook.stream_xml import fast_rows, fast_rows_available
+from kcopt.present.workbook.stream_xml import (
+    BlockColumn,
+    fast_rows,
+    fast_rows_available,
+)
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -169,16 +173,6 @@ class Book(ABC):
                     self.formula(ws, r, c.col, text, c.values[i], c.fmt)
                 else:
                     ws.write(r, c.col, c.values[i], c.fmt)
-
-
-@dataclass
-class BlockColumn:
-    """One column of `Book.block`: values (or formulas' expected values with `template`)."""
-
-    col: int
-    values: Sequence[Any]
-    fmt: str | None = None
-    template: Callable[[int], str | None] | None = None  # row → formula text (None: value)
 
 
 class StreamSheet(Sheet):

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from kcopt.present.workbook.formats import column_letter, plain, shown
 
-if TYPE_CHECKING:
-    from kcopt.present.workbook.base import BlockColumn, StreamBook
+StreamBook = Any  # workbook.base.StreamBook (imported from there, so not named here)
+
+
+@dataclass
+class BlockColumn:
+    """One column of `Book.block`: values (or formulas' expected values with `template`)."""
+
+    col: int
+    values: Sequence[Any]
+    fmt: str | None = None
+    template: Callable[[int], str | None] | None = None  # row → formula text (None: value)
 
 
 def fast_rows_available(raw: Any) -> bool:
