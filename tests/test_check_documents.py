@@ -111,3 +111,28 @@ def test_cli_exit_codes(demo_out: Path, tmp_path: Path) -> None:
     vi = runner.invoke(app, ["--lang", "vi", "check-documents", str(folder), "--show", "1"])
     assert vi.exit_code == 1
     assert "không khớp" in vi.output
+
+
+@pytest.mark.parametrize("scenario", ["demo-mip.yaml", "demo-2026-2030.yaml"])
+def test_the_mip_and_five_year_demos_documents_agree(scenario: str, tmp_path: Path,
+                                                     libreoffice) -> None:
+    """The MIP demo (all-or-nothing grants, minimum shares, prerequisites, exclusive groups)
+    and the 2026–2030 programme (start years, windows, disbursement profiles): both documents
+    agree with the plan, and allocation.xlsx reads back with the inputs those plans rest on."""
+    from kcopt.inputs.schema import read_projects
+
+    out = tmp_path / "out"
+    r = kcopt.run(kcopt.load_scenario(kcopt.demo_scenario_path().parent / scenario), out=out,
+                  plots=False)
+    check = check_documents(out, office=libreoffice)
+    assert check.recalculated and check.documents == ["allocation.xlsx", "annex.xlsx"]
+    assert check.ok, "\n".join(d.line() for d in check.disagreements[:20])
+    back = read_projects(out / "allocation.xlsx").frame.set_index("project_id")
+    inputs = r.model.projects.set_index("project_id")
+    assert back.index.tolist() == inputs.index.tolist()
+    keys = ["all_or_nothing", "min_fraction", "requires", "group"] if "mip" in scenario else \
+        ["year", "latest_year", "profile"]
+    for key in ["total_cost", "requested", "funds", "establishments", *keys]:
+        want, got = inputs[key], back[key]
+        same = (want.isna() & got.isna()) | (want.astype(object) == got.astype(object))
+        assert same.all(), (key, want[~same].head(3).tolist(), got[~same].head(3).tolist())

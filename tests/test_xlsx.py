@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import kcopt
 from kcopt.cli import app
 from kcopt.present.workbook.base import SHEETS
+from kcopt.present.workbook.formats import MONEY, MONEY_WHOLE
 from kcopt.present.workbook.xlsx import allocation_book, write_into
 from spreadsheet import error_cells, formula_cells, mismatches
 from workbooks import GOVERNMENT_SCENARIO, government_form
@@ -60,8 +61,11 @@ def test_allocation_workbook_sheets_headers_and_formats(demo: tuple[kcopt.Run, P
     col = {h: j + 1 for j, h in enumerate(en)}
     n = len(run.allocation)
     assert ws.cell(5 + n, 1).value == "Tổng cộng / Total"
-    assert ws.cell(5, col["Central fund"]).number_format == "#,##0.0"
-    assert ws.cell(5, col["Share of cap"]).number_format == "0.0%"
+    # Vietnamese-tagged formats (`workbook.formats`): a whole amount without decimals
+    central = ws.cell(5, col["Central fund"])
+    assert central.number_format == (MONEY_WHOLE if float(central.value).is_integer()
+                                     else MONEY)
+    assert ws.cell(5, col["Share of cap"]).number_format == "[$-42A]0.0%"
     assert ws.cell(5, col["Total support"]).value.startswith("=")
     assert ws.cell(5 + n, col["Central fund"]).value == f"=SUBTOTAL(9,J5:J{4 + n})"
     assert ws.column_dimensions["B"].width > 30
@@ -274,7 +278,7 @@ def test_fast_rows_match_xlsxwriter_public_api(demo: tuple[kcopt.Run, Path], tmp
     run = dataclasses.replace(demo[0], allocation=demo[0].allocation.copy())
     run.allocation.loc[0, "name"] = " <b>&amp; lead\x01 space_x0041_ "  # escapes and controls
     fast = write_allocation_xlsx(run, tmp_path / "fast.xlsx")
-    monkeypatch.setattr(base, "_fast_rows_available", lambda raw: False)
+    monkeypatch.setattr(base, "fast_rows_available", lambda raw: False)
     slow = write_allocation_xlsx(run, tmp_path / "slow.xlsx")
     a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
     assert a.sheetnames == b.sheetnames

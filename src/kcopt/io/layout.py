@@ -22,6 +22,7 @@ ColumnName = Callable[[str], "str | None"]
 
 _SUBTOTAL = re.compile(
     r"^(tong cong|tong so|tong|cong|cong don|total|grand total|sub ?total)"
+    r"( total)?"  # a bilingual label: "Tổng cộng / Total"
     r"(( [a-h0-9ivxlc+]{1,6})*|"
     r" (nhom|muc|phan|vung|tinh|khu vuc|nganh|loai|nguon) .+|"
     r" (toan tinh|toan quoc|chung|ca nam|cac de an|de an|kcqg|kcdp|trung uong|dia phuong|tw|dp)"

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.base import Book, Link, StreamBook, created_time
 from kcopt.present.workbook.info import constraints_sheet, run_sheet
+from kcopt.present.workbook.projects_sheet import allocation_sheet
 from kcopt.present.workbook.sheets import (
-    allocation_sheet,
     fund_sheet,
     group_sheet,
     priority_sheet,

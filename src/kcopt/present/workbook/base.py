@@ -10,28 +10,36 @@ format vocabulary; the openpyxl backend translates them.
 
 from __future__ import annotations
 
-import math
-import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 from kcopt.core.vocabulary import MILLION_VND
+from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the sheet modules)
+    COUNT,
+    LINE_HEIGHT,
+    MONEY,
+    PERCENT,
+    PRICE,
+    SCORE,
+    column_letter,
+    plain,
+    quote_sheetname,
+    shown,
+    wrapped_lines,
+)
+from kcopt.present.workbook.stream_xml import (
+    BlockColumn,
+    fast_rows,
+    fast_rows_available,
+)
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
 
-MONEY = "#,##0.0"
-PERCENT = "0.0%"
-COUNT = "#,##0"
-SCORE = "0.0000"
-PRICE = "0.000000"
 TITLE_ROW, NOTE_ROW, VI_ROW, EN_ROW, FIRST_ROW = 1, 2, 3, 4, 5
 SHEETS = {"allocation": "Phân bổ", "province": "Theo tỉnh", "region": "Theo vùng",
           "category": "Theo nội dung", "fund": "Theo nguồn vốn", "priority": "Theo ưu tiên",
@@ -49,19 +57,6 @@ TOTAL: Style = {"bold": True, "bg_color": "#F2F2F2", "top": 1}
 MONO: Style = {"font_name": "Courier New"}
 LEFT: Style = {"align": "left"}
 Value = float | int | str
-
-
-def quote_sheetname(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
-def column_letter(col: int) -> str:
-    """1-based column number → letters."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
@@ -137,9 +132,11 @@ class Sheet(ABC):
     @abstractmethod
     def layout(self, widths: dict[int, float], freeze: tuple[int, int] | None,
                autofilter: tuple[int, int, int, int] | None,
-               title_rows: tuple[int, int] | None) -> None:
+               title_rows: tuple[int, int] | None,
+               print_area: tuple[int, int] | None = None) -> None:
         """Column widths, frozen panes (row, column of the first unfrozen cell), filter range,
-        rows repeated on every printed page, and A4 landscape fitted to the page width."""
+        rows repeated on every printed page, A4 landscape fitted to the page width, and the
+        cells printed (from A1 to (last row, last column); None: all)."""
 
     @abstractmethod
     def chart(self, chart: BarChart) -> None: ...
@@ -178,16 +175,6 @@ class Book(ABC):
                     ws.write(r, c.col, c.values[i], c.fmt)
 
 
-@dataclass
-class BlockColumn:
-    """One column of `Book.block`: values (or formulas' expected values with `template`)."""
-
-    col: int
-    values: Sequence[Any]
-    fmt: str | None = None
-    template: Callable[[int], str | None] | None = None  # row → formula text (None: value)
-
-
 class StreamSheet(Sheet):
     """An XlsxWriter worksheet in constant-memory mode: a row's cells are held until the next
     row starts (so a row's style can still be added), then written for good."""
@@ -223,11 +210,12 @@ class StreamSheet(Sheet):
     def flush(self) -> None:
         r = self._row - 1
         for col, (is_formula, value, fmt, style) in sorted(self._cells.items()):
-            f = self.book.format(fmt, style)
             if is_formula:
                 text, cached = value
+                f = self.book.format(shown(fmt, cached), style)
                 self.ws.write_formula(r, col - 1, text, f, cached)
             else:
+                f = self.book.format(shown(fmt, value), style)
                 self.book.write_value(self.ws, r, col - 1, value, f)
         self._cells = {}
 
@@ -237,9 +225,12 @@ class StreamSheet(Sheet):
 
     def layout(self, widths: dict[int, float], freeze: tuple[int, int] | None,
                autofilter: tuple[int, int, int, int] | None,
-               title_rows: tuple[int, int] | None) -> None:
+               title_rows: tuple[int, int] | None,
+               print_area: tuple[int, int] | None = None) -> None:
         for j, w in widths.items():
             self.ws.set_column(j - 1, j - 1, w)
+        if print_area:
+            self.ws.print_area(0, 0, print_area[0] - 1, print_area[1] - 1)
         if freeze:
             self.ws.freeze_panes(freeze[0] - 1, freeze[1] - 1)
         if autofilter:
@@ -326,8 +317,8 @@ class StreamBook(Book):
         ws.flush()
         raw = ws.ws
         n = max((len(c.values) for c in columns), default=0)
-        if n and _fast_rows_available(raw):
-            _fast_rows(self, raw, ws.title, first, n, columns)
+        if n and fast_rows_available(raw):
+            fast_rows(self, raw, ws.title, first, n, columns)
         else:
             self._public_rows(ws, first, n, columns)
         ws._row = first + n - 1
@@ -336,13 +327,14 @@ class StreamBook(Book):
                      columns: Sequence[BlockColumn]) -> None:
         """Cell by cell through XlsxWriter's public API (about 10 µs a cell)."""
         raw, title, expected = ws.ws, ws.title, self.expected
-        plans = [(c.col - 1, [plain(v) for v in c.values], self.format(c.fmt), c.template,
+        plans = [(c.col - 1, [plain(v) for v in c.values], c.fmt, c.template,
                   column_letter(c.col)) for c in columns]
         write_value, write_formula = self.write_value, raw.write_formula
         for i in range(n):
             r = first + i
-            for j, values, f, template, letter in plans:
+            for j, values, fmt, template, letter in plans:
                 v = values[i]
+                f = self.format(shown(fmt, v))
                 if template is not None and (text := template(r)) is not None:
                     write_formula(r - 1, j, text, f, 0 if v is None else v)
                     expected[(title, f"{letter}{r}")] = v
@@ -353,90 +345,6 @@ class StreamBook(Book):
         if self._sheets:
             self._sheets[-1].flush()
         self.wb.close()
-
-
-def _fast_rows_available(raw: Any) -> bool:
-    """The XlsxWriter internals the fast rows rely on are there (else: the public API)."""
-    return bool(getattr(raw, "constant_memory", False)) and all(
-        hasattr(raw, a) for a in ("_write_single_row", "_check_dimensions",
-                                  "_escape_control_characters", "fh", "previous_row", "table"))
-
-
-_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_PRESERVE = ' xml:space="preserve"'
-_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
-
-
-def _fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
-               columns: Sequence[BlockColumn]) -> None:
-    """The rows of a large block as the XML XlsxWriter itself writes in constant-memory mode,
-    built a column at a time (about 1 µs a cell instead of 10) and appended to the worksheet's
-    row stream. Equivalence with the public API is tested (tests/test_xlsx.py)."""
-    raw._write_single_row(first - 1)  # the rows above go out first, in order
-    rows = range(first, first + n)
-    parts = [_column_xml(book, title, rows, c) for c in columns]
-    write = raw.fh.write
-    for r, row in zip(rows, zip(*parts, strict=True), strict=True):
-        write(f'<row r="{r}">{"".join(row)}</row>')
-    raw._check_dimensions(first + n - 2, min(c.col for c in columns) - 1)
-    raw._check_dimensions(first + n - 2, max(c.col for c in columns) - 1)
-    raw.previous_row = first + n - 2
-    raw.table.clear()
-
-
-def _column_xml(book: StreamBook, title: str, rows: range, c: BlockColumn) -> list[str]:
-    """One column's cells of the block in XML: numbers, or text that needs no care, a column
-    at once; formulas (their expected values recorded) and mixed values a cell at a time."""
-    from xlsxwriter.worksheet import Worksheet as XlsxSheet
-
-    letter = column_letter(c.col)
-    f = book.format(c.fmt)
-    s_attr = f' s="{f._get_xf_index()}"' if f is not None else ""
-    values = [plain(v) for v in c.values]
-    kinds = {type(v) for v in values}
-    if c.template is None and kinds <= {float, int}:  # the common cases, a column at once
-        return [f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>'
-                for r, v in zip(rows, values, strict=True)]
-    if c.template is None and kinds == {str} and not any(
-            len(v) > 16383 or _NEEDS_CARE.search(v) for v in values):
-        return [f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t'
-                f'{_PRESERVE if v != v.strip() else ""}>'
-                f"{v.translate(_XML_ESCAPE)}</t></is></c>"
-                for r, v in zip(rows, values, strict=True)]
-    cells: list[str] = []
-    for r, v in zip(rows, values, strict=True):
-        text = c.template(r) if c.template is not None else None
-        if text is not None:
-            book.expected[(title, f"{letter}{r}")] = v
-            v = 0 if v is None else v
-            t = ' t="str"' if isinstance(v, str) else ""
-            value = str(v).translate(_XML_ESCAPE) if isinstance(v, str) else (
-                int(v) if isinstance(v, bool) else v)
-            cells.append(f'<c r="{letter}{r}"{s_attr}{t}><f>'
-                         f"{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>")
-        elif v is None:
-            cells.append(f'<c r="{letter}{r}"{s_attr}/>' if f is not None else "")
-        elif isinstance(v, bool):
-            cells.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
-        elif isinstance(v, int | float):
-            cells.append(f'<c r="{letter}{r}"{s_attr}><v>{v:.16G}</v></c>')
-        else:
-            v = str(v)
-            if len(v) > 16383 or _NEEDS_CARE.search(v):
-                v = XlsxSheet._escape_control_characters(_utf16_cut(v))
-            keep = _PRESERVE if v != v.strip() else ""
-            cells.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t{keep}>'
-                         f"{v.translate(_XML_ESCAPE)}</t></is></c>")
-    return cells
-
-
-def _utf16_cut(text: str) -> str:
-    """At most 32,767 UTF-16 units, Excel's limit for a cell, as XlsxWriter cuts it."""
-    try:
-        from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
-    except ImportError:  # older XlsxWriter: count code points
-        return text[:32767]
-    return _utf16_truncate(text, 32767) if _utf16_len(text) > 32767 else text
 
 
 # --- layout helpers ---------------------------------------------------------------------------
@@ -453,12 +361,16 @@ def heading(ws: Sheet, run: Run, title_vi: str, title_en: str,
 
 def header_rows(ws: Sheet, cols: Sequence[Column], vi_row: int, en_row: int,
                 height: float | None = None) -> None:
-    if height:
-        ws.row_height(vi_row, height)
-    for j, col in enumerate(cols, 1):
-        ws.write(vi_row, j, col.vi, style=HEADER_VI)
-    for j, col in enumerate(cols, 1):
-        ws.write(en_row, j, col.en, style=HEADER_EN)
+    """The Vietnamese headings, the English beneath, each row tall enough for its wrapped
+    headings (neither LibreOffice nor Excel grows a row for them when it opens the file)."""
+    for row, style, text in ((vi_row, HEADER_VI, "vi"), (en_row, HEADER_EN, "en")):
+        lines = max((wrapped_lines(getattr(c, text), c.width or 8.43) for c in cols), default=1)
+        if row == vi_row and height:
+            ws.row_height(row, max(height, LINE_HEIGHT * lines))
+        elif lines > 1:
+            ws.row_height(row, LINE_HEIGHT * lines)
+        for j, col in enumerate(cols, 1):
+            ws.write(row, j, getattr(col, text), style=style)
 
 
 def total_style(ws: Sheet, row: int, width: int) -> None:
@@ -466,31 +378,15 @@ def total_style(ws: Sheet, row: int, width: int) -> None:
 
 
 def finish(ws: Sheet, cols: Sequence[Column], first: int, last: int, freeze: str | None,
-           filters: bool = True) -> None:
-    """Column widths, frozen headers, filters and print setup."""
+           filters: bool = True, print_cols: int | None = None) -> None:
+    """Column widths, frozen headers, filters and print setup (columns 1..`print_cols` of
+    the rows down to the total row printed; None: all)."""
     widths = {j: col.width for j, col in enumerate(cols, 1) if col.width}
     frozen = (FIRST_ROW, ord(freeze) - 64) if freeze else None
     ranged = (EN_ROW, 1, max(last, EN_ROW + 1), len(cols)) if filters else None
-    ws.layout(widths, frozen, ranged, (VI_ROW, EN_ROW))
+    ws.layout(widths, frozen, ranged, (VI_ROW, EN_ROW),
+              (last + 1, print_cols) if print_cols else None)
 
-
-def plain(value: Any) -> Any:
-    """NumPy scalars to Python; NaN to an empty cell."""
-    if value is None:
-        return None
-    if type(value) is float:
-        if math.isfinite(value):
-            return value
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if type(value) is str or type(value) is int:
-        return value
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None if np.isnan(value) else ("inf" if value > 0 else "-inf")
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def created_time(run: Run) -> datetime:

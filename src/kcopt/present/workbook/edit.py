@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kcopt.core.vocabulary import MILLION_VND
 from kcopt.present.workbook.base import SHEETS, BarChart, Book, Sheet, Style, plain
+from kcopt.present.workbook.formats import shown
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 KCOPT_FILL = PatternFill("solid", fgColor="E2EFDA")
@@ -63,7 +64,7 @@ class OpenpyxlSheet(Sheet):
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # text such as the sense "=", not a formula
         if fmt:
-            cell.number_format = fmt
+            cell.number_format = shown(fmt, plain(value))
         if style:
             apply_style(cell, style)
 
@@ -71,7 +72,7 @@ class OpenpyxlSheet(Sheet):
                 style: Style | None = None) -> None:
         cell = self.ws.cell(row, col, "=" + text)
         if fmt:
-            cell.number_format = fmt
+            cell.number_format = shown(fmt, plain(cached))
         if style:
             apply_style(cell, style)
 
@@ -84,8 +85,11 @@ class OpenpyxlSheet(Sheet):
 
     def layout(self, widths: dict[int, float], freeze: tuple[int, int] | None,
                autofilter: tuple[int, int, int, int] | None,
-               title_rows: tuple[int, int] | None) -> None:
+               title_rows: tuple[int, int] | None,
+               print_area: tuple[int, int] | None = None) -> None:
         ws = self.ws
+        if print_area:
+            ws.print_area = f"A1:{get_column_letter(print_area[1])}{print_area[0]}"
         for j, w in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = w
         if freeze:

@@ -33,6 +33,7 @@ from kcopt.present.workbook.base import (
     heading,
     plain,
 )
+from kcopt.present.workbook.formats import PER_1000
 from kcopt.present.workbook.sheets import Totals
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
             Column("shadow_price", "Giá bóng (điểm/triệu đồng)",
                    "Shadow price (points per million VND)", PRICE, 16),
             Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
-                   "Points per extra 1,000 million VND", "0.000", 16),
+                   "Points per extra 1,000 million VND", PER_1000, 16),
             Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
             Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
             Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]

@@ -8,11 +8,9 @@ follow a planner's edits; each one's value as kcopt computed it goes into `Book.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from kcopt.core.geo import load_geography
@@ -20,8 +18,6 @@ from kcopt.core.vocabulary import (
     CRITERIA,
     CRITERIA_LABELS,
     FUND_VI,
-    LEVEL_VI,
-    STATUS_VI,
 )
 from kcopt.present.workbook.base import (
     COUNT,
@@ -29,162 +25,26 @@ from kcopt.present.workbook.base import (
     MONEY,
     NOTE,
     PERCENT,
-    SCORE,
     SECTION,
     VI_ROW,
     AllocationRefs,
     BarChart,
-    BlockColumn,
     Book,
     Column,
-    Link,
     Sheet,
     column_letter,
     finish,
     header_rows,
     heading,
-    quote_sheetname,
     total_style,
 )
+from kcopt.present.workbook.formats import SHARE
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
 
 SCORE_BANDS = [(0.8, 1.01, "0,8 – 1"), (0.6, 0.8, "0,6 – 0,8"), (0.4, 0.6, "0,4 – 0,6"),
                (0.2, 0.4, "0,2 – 0,4"), (0.0, 0.2, "0 – 0,2")]
-
-# --- the allocation sheet ---------------------------------------------------------------------
-
-
-def _allocation_columns(run: Run) -> list[Column]:
-    cols = [
-        Column("project_id", "Mã đề án", "Project ID", None, 12),
-        Column("name", "Tên đề án", "Project name", None, 44),
-        Column("province", "Tỉnh/Thành phố", "Province", None, 22),
-        Column("region", "Vùng", "Region", None, 7),
-        Column("category", "Mã nội dung", "Content type code", None, 22),
-        Column("category_vi", "Nội dung", "Content type", None, 36),
-        Column("level", "Cấp", "Level", None, 11),
-        Column("score", "Điểm ưu tiên", "Priority score", SCORE, 10),
-        Column("cap", "Mức hỗ trợ tối đa", "Support cap", MONEY, 13),
-        Column("central", "Trung ương (KCQG)", "Central fund", MONEY, 13),
-        Column("local", "Địa phương (KCĐP)", "Local fund", MONEY, 13),
-        Column("total", "Tổng hỗ trợ", "Total support", MONEY, 13),
-        Column("fraction", "Tỷ lệ so với mức tối đa", "Share of cap", PERCENT, 11),
-        Column("status", "Trạng thái", "Status", None, 11),
-        Column("status_vi", "Tình trạng", "Status (Vietnamese)", None, 18),
-        Column("reason", "Lý do", "Reason", None, 70),
-    ]
-    cols += [Column(f"crit:{k}", vi, f"{en} (0–1)", "0.00", 11)
-             for k, (vi, en) in CRITERIA_LABELS.items()]
-    assert run.allocation is not None
-    base = {"project_id", "name", "province", "region", "category", "level", "score", "cap",
-            "central", "local", "total", "fraction", "status", "reason"}
-    cols += [Column(f"extra:{c}", str(c), str(c), None, 16) for c in run.allocation.columns
-             if c not in base]
-    return cols
-
-
-def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
-    """The allocation sheet, a row per project: its values, its total and funded share as
-    formulas (its funds too, when they link to the planner's own annex), and the total row."""
-    # start-up: scipy only when this runs
-    from kcopt.model import criteria_matrix
-
-    assert run.allocation is not None
-    alloc = run.allocation
-    ws = book.sheet("allocation")
-    cols = _allocation_columns(run)
-    heading(ws, run, "PHÂN BỔ KINH PHÍ KHUYẾN CÔNG", "Allocation of industrial-promotion funds",
-             cols)
-    first, last = FIRST_ROW, FIRST_ROW + max(len(alloc), 1) - 1
-    total_row = last + 1
-    letters = {c.key: column_letter(j) for j, c in enumerate(cols, 1)}
-    criteria = criteria_matrix(run.model.projects, run.scenario)
-    rules = run.model.rules.rules
-    computed = _computed_columns(alloc, letters, link, first)
-    block = []
-    for j, col in enumerate(cols, 1):
-        if col.key in computed:
-            array, template = computed[col.key]
-            values: Any = array.tolist()
-        else:
-            values, template = _allocation_values(col.key, alloc, rules, criteria), None
-        block.append(BlockColumn(j, values, col.fmt, template))
-    book.block(ws, first, block)
-    _allocation_totals(book, ws, cols, alloc, first, last, total_row, letters)
-    finish(ws, cols, first, last, freeze="C")
-    return AllocationRefs(ws.title, first, last, total_row, letters)
-
-
-def _computed_columns(alloc: pd.DataFrame, L: dict[str, str], link: Link | None,
-                      first: int) -> dict[str, tuple[np.ndarray, Any]]:
-    """The allocation columns written as formulas: key → (values, row → formula)."""
-    n = len(alloc)
-    cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
-    total = central + local
-    fraction = np.divide(total, cap, out=np.zeros(n), where=cap > 0)
-    linked = link.rows if link is not None else {}
-
-    def from_planner(fund: str) -> Any:
-        assert link is not None
-        src = link.central if fund == "central" else link.local
-        sheet = quote_sheetname(link.sheet)
-        row_of = {first + i: r for i, r in linked.items()}
-        return lambda r: f"{sheet}!${src}${row_of[r]}" if r in row_of else None
-
-    lc, ll, lcap, lt = L["central"], L["local"], L["cap"], L["total"]
-
-    def total_formula(r: int) -> str:
-        return f"{lc}{r}+{ll}{r}"
-
-    def fraction_formula(r: int) -> str:
-        return f"IF({lcap}{r}>0,{lt}{r}/{lcap}{r},0)"
-
-    return {"total": (total, total_formula), "fraction": (fraction, fraction_formula),
-            "central": (central, from_planner("central") if linked else None),
-            "local": (local, from_planner("local") if linked else None)}
-
-
-def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
-                       criteria: np.ndarray) -> list[Any]:
-    """The cells of an allocation column that holds values, not formulas."""
-    if key == "category_vi":
-        return [rules[c].name_vi for c in alloc["category"]]
-    if key == "level":
-        return [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
-    if key == "status_vi":
-        return [STATUS_VI.get(str(v), v) for v in alloc["status"]]
-    if key.startswith("crit:"):
-        return criteria[:, CRITERIA.index(key[5:])].astype(float).tolist()
-    if key.startswith("extra:"):
-        return alloc[key[6:]].tolist()
-    return alloc[key].tolist()
-
-
-def _allocation_totals(book: Book, ws: Any, cols: Sequence[Column], alloc: pd.DataFrame,
-                       first: int, last: int, total_row: int, L: dict[str, str]) -> None:
-    """The total row: projects counted, money summed (SUBTOTAL, so filters count) and the
-    share of the caps funded."""
-    totals = totals_of(alloc)
-    book.put(ws, total_row, 1, "Tổng cộng / Total")
-    book.formula(ws, total_row, 2, f"SUBTOTAL(3,A{first}:A{last})", len(alloc),
-                 '#,##0" đề án / projects"')
-    sums = {"cap": totals.cap, "central": totals.central, "local": totals.local,
-            "total": totals.total}
-    for key, value in sums.items():
-        c = L[key]
-        book.formula(ws, total_row, cols.index(_col(cols, key)) + 1,
-                     f"SUBTOTAL(9,{c}{first}:{c}{last})", value, MONEY)
-    book.formula(ws, total_row, cols.index(_col(cols, "fraction")) + 1,
-                 f"IF({L['cap']}{total_row}>0,{L['total']}{total_row}/{L['cap']}{total_row},0)",
-                 totals.total / totals.cap if totals.cap > 0 else 0.0, PERCENT)
-    total_style(ws, total_row, len(cols))
-
-
-def _col(cols: Sequence[Column], key: str) -> Column:
-    return next(c for c in cols if c.key == key)
-
 
 # --- summaries --------------------------------------------------------------------------------
 
@@ -466,8 +326,8 @@ def _score_bands(book: Book, ws: Any, alloc: pd.DataFrame, refs: AllocationRefs,
     book.put(ws, top, 1, "PHÂN BỔ THEO NHÓM ĐIỂM ƯU TIÊN", style=SECTION)
     book.put(ws, top + 1, 1, "Allocation by priority score band", style=NOTE)
     band_cols = [Column("band", "Nhóm điểm", "Score band", None, 0),
-                 Column("from", "Từ (≥)", "From (≥)", "0.00", 0),
-                 Column("to", "Đến (<)", "To (<)", "0.00", 0),
+                 Column("from", "Từ (≥)", "From (≥)", SHARE, 0),
+                 Column("to", "Đến (<)", "To (<)", SHARE, 0),
                  *GROUP_COLUMNS[:3], Column("central", "Trung ương (KCQG)", "Central", MONEY),
                  Column("local", "Địa phương (KCĐP)", "Local", MONEY),
                  Column("total", "Tổng hỗ trợ", "Total support", MONEY),
@@ -482,8 +342,8 @@ def _score_bands(book: Book, ws: Any, alloc: pd.DataFrame, refs: AllocationRefs,
         sel = (score >= lo) & (score < hi)
         band = f"{refs.rng('score')},\">=\"&B{r},{refs.rng('score')},\"<\"&C{r}"
         book.put(ws, r, 1, label)
-        book.put(ws, r, 2, lo, "0.00")
-        book.put(ws, r, 3, hi, "0.00")
+        book.put(ws, r, 2, lo, SHARE)
+        book.put(ws, r, 3, hi, SHARE)
         book.formula(ws, r, 4, f"COUNTIFS({band})", int(sel.sum()), COUNT)
         book.formula(ws, r, 5, f"COUNTIFS({band},{refs.rng('status')},\"funded\")",
                      int((sel & (status == "funded")).sum()), COUNT)

@@ -30,7 +30,6 @@ from kcopt.core.geo import load_geography
 from kcopt.core.vocabulary import LEVEL_VI, NO, TYPICAL_VI, YES
 from kcopt.core.words import _
 from kcopt.io.write import atomic_write
-from kcopt.present.workbook.base import MONEY
 from kcopt.present.workbook.edit import (
     BOLD,
     EN_FONT,
@@ -38,6 +37,7 @@ from kcopt.present.workbook.edit import (
     print_a4_landscape,
     save_reproducibly,
 )
+from kcopt.present.workbook.formats import INPUT_MONEY as MONEY
 from kcopt.rules.rates import DECREE32_BASIS, RuleSet, load_rules
 
 DATA_SHEET = "Danh mục đề án"

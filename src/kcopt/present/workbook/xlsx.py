@@ -3,7 +3,8 @@ here), and the same sheets written into a copy of the planner's own workbook (`k
 --into drafting.xlsx`).
 
 `allocation.xlsx` holds the allocation (every project: cap, central, local, total, status,
-reason and the priority criteria behind its score), summaries by province, region, content
+reason, its inputs — so that the sheet reads back as the project list, `workbook.projects_sheet`
+— and the priority criteria behind its score), summaries by province, region, content
 type, fund and priority, the constraints with their shadow prices and run information, with
 Vietnamese headers and English beneath; totals and shares are live formulas (`workbook.sheets`).
 
