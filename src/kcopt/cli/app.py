@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 
@@ -44,8 +46,26 @@ def app_command(
            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
            "--client.toolbarMode", "minimal", "--theme.base", "light"]
     typer.echo(f"kcopt app: http://{host}:{port} (Ctrl+C to stop)", err=True)
+    sys.stderr.flush()
+    if os.name == "posix":  # become the server: a signal to this process reaches it, no orphan
+        os.execv(sys.executable, cmd)
+    raise typer.Exit(_serve_child(cmd))
+
+
+def _serve_child(cmd: list[str]) -> int:
+    """Where a process cannot be replaced (Windows): run the server as a child, stopped with
+    this process on Ctrl+C, SIGTERM or SIGHUP."""
+    child = subprocess.Popen(cmd)
+
+    def stop(signum: int, _frame: object) -> None:
+        child.terminate()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
-        code = subprocess.call(cmd)
+        return child.wait()
     except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+        child.terminate()
+        child.wait()
+        return 0

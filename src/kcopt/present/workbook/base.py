@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import MILLION_VND
+from kcopt.io.sheets import get_column_letter as column_letter
 from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the sheet modules)
     COUNT,
     LINE_HEIGHT,
@@ -25,7 +26,6 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
     PERCENT,
     PRICE,
     SCORE,
-    column_letter,
     plain,
     quote_sheetname,
     shown,

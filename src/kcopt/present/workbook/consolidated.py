@@ -25,9 +25,9 @@ from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column, column_specs
 from kcopt.core.words import _, get_language, num
+from kcopt.io.sheets import get_column_letter as column_letter
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.annex import FONT, FUND_WORDS, FUNDS, ROMAN
-from kcopt.present.workbook.base import column_letter
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:

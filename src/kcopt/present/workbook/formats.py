@@ -60,15 +60,6 @@ def quote_sheetname(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def column_letter(col: int) -> str:
-    """1-based column number → letters."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def plain(value: Any) -> Any:
     """NumPy scalars to Python; NaN to an empty cell."""
     if value is None:

@@ -19,6 +19,7 @@ from kcopt.core.vocabulary import (
     CRITERIA_LABELS,
     FUND_VI,
 )
+from kcopt.io.sheets import get_column_letter as column_letter
 from kcopt.present.workbook.base import (
     COUNT,
     FIRST_ROW,
@@ -32,7 +33,6 @@ from kcopt.present.workbook.base import (
     Book,
     Column,
     Sheet,
-    column_letter,
     finish,
     header_rows,
     heading,

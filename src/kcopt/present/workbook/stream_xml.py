@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kcopt.present.workbook.formats import column_letter, plain, shown
+from kcopt.io.sheets import get_column_letter as column_letter
+from kcopt.present.workbook.formats import plain, shown
 
 StreamBook = Any  # workbook.base.StreamBook (imported from there, so not named here)
 
