@@ -146,3 +146,18 @@ def test_readers_select_rows_by_record() -> None:
     assert rows_of(names, "budget", "central") == [0]
     assert rows_of(names, "budget", "local") == [1]
     assert rows_of_target(names, family, "green") == [2, 3]
+
+
+def test_the_constructors_print_the_names_the_readers_parse() -> None:
+    x = ColId.support("P-1", "central", 2027)
+    made = {ColId.selection("P-1"): "z:P-1", ColId.start("P-1", 2028): "w:P-1:2028",
+            ColId.multiple(x): "k:x:P-1:central:2027"}
+    for col, name in made.items():
+        assert str(col) == name and parse_col(name) == col
+    rows = {RowId.bound("P-1", True): "must_fund:P-1", RowId.bound("P-1", False): "cap:P-1",
+            RowId.rounding(x): "round:x:P-1:central:2027",
+            RowId.of_project("keep", "P-1", 2027): "keep:P-1:2027",
+            RowId.of_project("fixed", "P-1"): "fixed:P-1"}
+    for row, name in rows.items():
+        assert str(row) == name and parse_row(name) == row
+
