@@ -5,7 +5,10 @@ that used to split strings read multi-year names right."""
 
 from __future__ import annotations
 
+import ast
+import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +19,7 @@ import kcopt
 from kcopt.core.language import using
 from kcopt.model.funds import split_program
 from kcopt.model.names import (
+    COL_KINDS,
     ROW_FAMILIES,
     BadName,
     ColId,
@@ -146,3 +150,62 @@ def test_readers_select_rows_by_record() -> None:
     assert rows_of(names, "budget", "central") == [0]
     assert rows_of(names, "budget", "local") == [1]
     assert rows_of_target(names, family, "green") == [2, 3]
+
+
+def test_the_constructors_print_the_names_the_readers_parse() -> None:
+    x = ColId.support("P-1", "central", 2027)
+    made = {ColId.selection("P-1"): "z:P-1", ColId.start("P-1", 2028): "w:P-1:2028",
+            ColId.multiple(x): "k:x:P-1:central:2027"}
+    for col, name in made.items():
+        assert str(col) == name and parse_col(name) == col
+    rows = {RowId.bound("P-1", True): "must_fund:P-1", RowId.bound("P-1", False): "cap:P-1",
+            RowId.rounding(x): "round:x:P-1:central:2027",
+            RowId.of_project("keep", "P-1", 2027): "keep:P-1:2027",
+            RowId.of_project("fixed", "P-1"): "fixed:P-1"}
+    for row, name in rows.items():
+        assert str(row) == name and parse_row(name) == row
+
+
+SRC = Path(kcopt.__file__).parent
+# the family or kind of a row or column name followed by ':' — only names.py writes one
+_NAME_START = re.compile(rf"^({'|'.join(sorted({*ROW_FAMILIES, *COL_KINDS}))}):")
+
+
+def hand_made_names(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each string in `source` that starts an LP name by hand: a literal (an
+    f-string's first part, a concatenated or formatted text) opening with a family or kind and
+    ':', or an f-string part opening with ':' right after a value (`f"{family}:{id}"`).
+    Docstrings are prose, not names, and are skipped."""
+    tree = ast.parse(source)
+    docs = {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
+                          | ast.AsyncFunctionDef) and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in docs and _NAME_START.match(node.value):
+            found.append((node.lineno, node.value))
+        if isinstance(node, ast.JoinedStr):
+            for before, part in zip(node.values, node.values[1:], strict=False):
+                if isinstance(before, ast.FormattedValue) and isinstance(part, ast.Constant) \
+                        and re.match(r":(\S|$)", str(part.value)):
+                    found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_the_scan_finds_a_name_made_by_hand() -> None:
+    made = ('names = [f"x:{pid}:{fund}" for pid in ids]\nbound = ("must_fund:" if m else '
+            '"cap:") + pid\nrow = "keep:{}".format(pid)\nother = f"{family}:{pid}"\n')
+    assert [line for line, _text in hand_made_names(made)] == [1, 1, 2, 2, 3, 4]
+    assert hand_made_names('"""x: a docstring"""\nsay = f"PuLP {v}: {status}"\n') == []
+
+
+@pytest.mark.parametrize("folder", ["model", "solvers"])
+def test_no_module_makes_an_lp_name_by_hand(folder: str) -> None:
+    """Row and column names are made through `RowId` / `ColId` (kcopt.model.names) alone."""
+    found = {f"{path.name}:{line}": text for path in sorted((SRC / folder).glob("*.py"))
+             if path.name != "names.py"
+             for line, text in hand_made_names(path.read_text(encoding="utf-8"))}
+    assert found == {}, f"LP names formatted by hand (use RowId / ColId): {found}"

@@ -41,6 +41,7 @@ from kcopt.model.integer import (
     add_start_choice,
     integer_plan,
 )
+from kcopt.model.names import ColId, RowId, plan_year
 from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules.caps import CapTable, compute_caps
@@ -183,7 +184,7 @@ class _Support:
     fund: np.ndarray
     start: np.ndarray
     upper: np.ndarray
-    names: list[str]
+    col_ids: list[ColId]
     per_project: np.ndarray  # columns per project row
     multi: np.ndarray  # per project: more than one column
     two: np.ndarray  # per project: both funds may pay
@@ -212,14 +213,14 @@ def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scena
     lower[single_must] = upper[single_must]
     if scenario.round_to:  # a floor that is a multiple of round_to
         lower = np.floor(lower / scenario.round_to + 1e-9) * scenario.round_to
-    names = [_col_name(ids[p], FUNDS[f], scenario.years, s)
-             for p, f, s in zip(project, fund, start, strict=True)]
-    bounds = [("must_fund:" if m else "cap:") + ids[p] if not multi[p] else ""
+    col_ids = [ColId.support(ids[p], FUNDS[f], plan_year(scenario.years, s))
+               for p, f, s in zip(project, fund, start, strict=True)]
+    bounds = [str(RowId.bound(ids[p], m)) if not multi[p] else ""
               for p, m in zip(project, single_must, strict=True)]
-    index = cols.add(names, lower, upper, project=project, fund=fund, start=start,
-                     bound_names=bounds)
+    index = cols.add([str(c) for c in col_ids], lower, upper, project=project, fund=fund,
+                     start=start, bound_names=bounds)
     spend = _spend_matrix(project, start, horizon.profiles, horizon.periods)
-    return _Support(index, project, fund, start, upper, names, per_project, multi,
+    return _Support(index, project, fund, start, upper, col_ids, per_project, multi,
                     pay.sum(axis=1) == 2, total_cap, spend)
 
 
@@ -272,10 +273,10 @@ def _add_choice_columns(cols: ColumnBlock, inp: _Inputs, x: _Support,
                     key=lambda s: (s[0], -1 if s[1] is None else s[1]))
     aux_index = dict(zip(scopes, cols.add([scope_name(*s) for s in scopes], 0.0, INF),
                          strict=True))
-    z_index = cols.add([f"z:{ids[p]}" for p in plan.z_projects], 0.0,
+    z_index = cols.add([str(ColId.selection(ids[p])) for p in plan.z_projects], 0.0,
                        np.where(plan.blocked[plan.z_projects], 0.0, 1.0), integer=True,
                        project=plan.z_projects)
-    w_index = cols.add([f"w:{ids[p]}:{scenario.years[s]}" for p, s in w_keys], 0.0, 1.0,
+    w_index = cols.add([str(ColId.start(ids[p], scenario.years[s])) for p, s in w_keys], 0.0, 1.0,
                        integer=True, project=[p for p, _w in w_keys])
     return _Choices(plan, use_mip, w_keys, scopes, aux_index, z_index, w_index)
 
@@ -331,10 +332,10 @@ def add_round_to(rows: RowBlock, cols: ColumnBlock, x: _Support, scenario: Scena
         round:<x>   x − R·k = 0,   k integer, 0 ≤ k ≤ ⌊cap / R⌋
     """
     step = float(scenario.round_to or 0.0)
-    k = cols.add([f"k:{c}" for c in x.names], 0.0, np.floor(x.upper / step + 1e-9),
+    k = cols.add([str(ColId.multiple(c)) for c in x.col_ids], 0.0, np.floor(x.upper / step + 1e-9),
                  integer=True)
     n = len(x.index)
-    rows.add("round", [f"round:{c}" for c in x.names], 0.0, 0.0,
+    rows.add("round", [str(RowId.rounding(c)) for c in x.col_ids], 0.0, 0.0,
              np.concatenate([np.arange(n), np.arange(n)]), np.concatenate([x.index, k]),
              np.concatenate([np.ones(n), np.full(n, -step)]))
     if mip is None and scenario.mip == "auto":
@@ -417,12 +418,8 @@ def add_fixed_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarr
     pos = np.full(len(ids), -1)
     pos[keep] = np.arange(len(keep))
     cols = np.flatnonzero(pos[col_project] >= 0)
-    rows.add("fixed", [f"fixed:{ids[p]}" for p in keep], fixed[keep], fixed[keep],
-             pos[col_project[cols]], cols, np.ones(len(cols)))
-
-
-def _col_name(pid: str, fund: str, years: tuple[int, ...], start: int) -> str:
-    return f"x:{pid}:{fund}" + (f":{years[start]}" if years else "")
+    rows.add("fixed", [str(RowId.of_project("fixed", ids[p])) for p in keep], fixed[keep],
+             fixed[keep], pos[col_project[cols]], cols, np.ones(len(cols)))
 
 
 def _spend_matrix(col_project: np.ndarray, col_start: np.ndarray,

@@ -92,7 +92,7 @@ def add_cap_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarray
     if not len(both):
         return
     is_must = must[both]
-    names = [str(RowId.of_project("must_fund" if m else "cap", ids[p]))
+    names = [str(RowId.bound(ids[p], m))
              for p, m in zip(both, is_must, strict=True)]
     rows.add(np.where(is_must, "must_fund", "cap").tolist(), names,
              np.where(is_must, total_cap[both], -INF), total_cap[both],

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from kcopt.model.names import RowId, plan_year
 from kcopt.model.program import LinearProgram, Model, RowBlock, group_rows
 
 
@@ -167,4 +168,5 @@ def _keep_rows(model: Model, x: np.ndarray, index: np.ndarray, codes: np.ndarray
 
 
 def _keep_name(pid: str, years: tuple[int, ...], start: int) -> str:
-    return f"keep:{pid}" + (f":{years[start]}" if years and start >= 0 else "")
+    """keep:<id>, with the start year in a multi-year plan (`start` < 0: none known)."""
+    return str(RowId.of_project("keep", pid, plan_year(years, start) if start >= 0 else None))

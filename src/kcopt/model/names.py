@@ -92,6 +92,21 @@ class ColId:
     def total(cls, fund: str, year: int | None = None) -> ColId:
         return cls("total", fund=fund, year=year)
 
+    @classmethod
+    def selection(cls, project: str) -> ColId:
+        """z:<id>, whether a project with an integer rule is selected."""
+        return cls("z", project=project)
+
+    @classmethod
+    def start(cls, project: str, year: int) -> ColId:
+        """w:<id>:<year>, whether a project starts in that plan year."""
+        return cls("w", project=project, year=year)
+
+    @classmethod
+    def multiple(cls, column: ColId) -> ColId:
+        """k:<x column>, how many multiples of `round_to` a support column pays."""
+        return cls("k", column=column)
+
     def __str__(self) -> str:
         if self.kind == "x":
             return f"x:{self.project}:{self.fund}{year_suffix(self.year)}"
@@ -130,6 +145,16 @@ class RowId:
     @classmethod
     def of_project(cls, family: str, project: str, year: int | None = None) -> RowId:
         return cls(family, project=project, year=year)
+
+    @classmethod
+    def bound(cls, project: str, must: bool) -> RowId:
+        """cap:<id>, or must_fund:<id> for a project that must be funded in full."""
+        return cls("must_fund" if must else "cap", project=project)
+
+    @classmethod
+    def rounding(cls, column: ColId) -> RowId:
+        """round:<x column>, the support column a multiple of `round_to`."""
+        return cls("round", column=column)
 
     @classmethod
     def of_target(cls, target: str, province: str | None = None) -> RowId:
