@@ -12,7 +12,7 @@ import json
 import warnings as _warnings
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kcopt.core.errors import OutputError
 from kcopt.core.words import _
@@ -176,17 +176,19 @@ class Summary:
                 file=file, keys=", ".join(bad)))
         return cls.from_dict(data)
 
-    def __getitem__(self, key: str) -> Any:
-        """Deprecated: `summary["totals"]` gives the JSON view of one key; use attributes."""
-        _deprecated()
-        if not self._has(key):
-            raise KeyError(key)
-        return _json_view(key, getattr(self, key))
+    if not TYPE_CHECKING:  # for notebooks only: mypy flags any use of them inside kcopt
+        def __getitem__(self, key: str) -> Any:
+            """Deprecated: `summary["totals"]` gives the JSON view of one key; use
+            attributes."""
+            _deprecated()
+            if not self._has(key):
+                raise KeyError(key)
+            return _json_view(key, getattr(self, key))
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Deprecated: like `dict.get` on the JSON view; use attributes."""
-        _deprecated()
-        return _json_view(key, getattr(self, key)) if self._has(key) else default
+        def get(self, key: str, default: Any = None) -> Any:
+            """Deprecated: like `dict.get` on the JSON view; use attributes."""
+            _deprecated()
+            return _json_view(key, getattr(self, key)) if self._has(key) else default
 
     def _has(self, key: str) -> bool:
         return key in ORDER and not (key in OPTIONAL and getattr(self, key) is None)

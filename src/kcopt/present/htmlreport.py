@@ -436,5 +436,5 @@ def _provenance(o: Outcome) -> Section:
             targets="; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
                               for t in sc.get("targets", [])) or _("none")),
         "warnings": [text(w.get("message") if isinstance(w, dict) else w)
-                     for w in s.get("warnings", [])],
+                     for w in s.warnings],
     }
