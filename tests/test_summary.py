@@ -104,3 +104,17 @@ def test_an_infeasible_run_has_no_summary(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "summary.json").exists()
     with pytest.raises(OutputError, match=r"diagnosis\.json"):
         kcopt.load_output(tmp_path / "out")
+
+
+def test_a_key_the_record_has_no_field_for_is_refused_when_made_and_kept_out_when_read(
+        solved: tuple[kcopt.Run, Path]) -> None:
+    """A key added to report.summary() without a field would vanish from summary.json: making
+    the record refuses it. A file of a newer kcopt with an extra key still reads."""
+    run, out = solved
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    data["new_table"] = []
+    data["totals"]["extra"] = 1.0
+    with pytest.raises(ValueError, match=r"new_table, totals\.extra"):
+        Summary.from_dict(data)
+    assert run.summary is not None
+    assert Summary.from_json(data, out / "summary.json") == replace(run.summary, timings_s=None)

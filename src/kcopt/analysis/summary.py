@@ -146,8 +146,15 @@ class Summary:
         return json.dumps(self.as_dict(timings=False), ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Summary:
-        """The record of a JSON view kcopt made (no checks: see `from_json` for a file)."""
+    def from_dict(cls, data: dict[str, Any], strict: bool = True) -> Summary:
+        """The record of a JSON view kcopt made (no type checks: see `from_json` for a file).
+        `strict`: a key with no field here is a mistake in kcopt (it would be lost from
+        summary.json), not ignored; a file read back may have keys of a newer kcopt."""
+        unknown = [k for k in data if k not in ORDER] + [
+            f"{key}.{k}" for key, record in RECORDS.items() if isinstance(data.get(key), dict)
+            for k in data[key] if k not in {f.name for f in fields(record)}]
+        if strict and unknown:
+            raise ValueError(f"summary keys with no field in Summary: {', '.join(unknown)}")
         kwargs = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         for key, record in RECORDS.items():
             if isinstance(data.get(key), dict):
@@ -174,7 +181,7 @@ class Summary:
             raise OutputError(_("{file}: {keys} missing or not what kcopt writes; was it "
                                 "edited? Solve the scenario again to rewrite it").format(
                 file=file, keys=", ".join(bad)))
-        return cls.from_dict(data)
+        return cls.from_dict(data, strict=False)
 
     if not TYPE_CHECKING:  # for notebooks only: mypy flags any use of them inside kcopt
         def __getitem__(self, key: str) -> Any:
