@@ -205,10 +205,12 @@ def facts(run: kcopt.Run) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
                             "local": round(float(rows["local"].sum()), 4),
                             "central_fixed": bool(province_fixed[k, 0]),
                             "local_fixed": bool(province_fixed[k, 1])})
-    s = run.summary or {}
+    s = run.summary
+    assert s is not None
+    view = s.as_dict()
     summary = {"objective": round(float(result.objective or 0.0), 6),
-               "objective_kind": s["objective_kind"], "status": s["status"],
-               "budgets": s["budgets"], "totals": s["totals"], "counts": s["counts"],
+               "objective_kind": s.objective_kind, "status": s.status,
+               "budgets": view["budgets"], "totals": view["totals"], "counts": view["counts"],
                "by_province": by_province}
     return alloc, cons, summary
 

@@ -91,7 +91,7 @@ def test_upload_the_demo_solve_and_match_the_library(demo_run):
     plan = at.session_state["plan"]
     got = plan.run.allocation.set_index("project_id")
     want = demo_run.allocation.set_index("project_id")
-    assert plan.run.summary["objective"] == pytest.approx(demo_run.summary["objective"],
+    assert plan.run.summary.objective == pytest.approx(demo_run.summary.objective,
                                                           rel=1e-9)
     pd.testing.assert_series_equal(got["total"], want["total"], atol=1e-6)
     assert list(got["reason"]) == list(want["reason"])
@@ -146,7 +146,7 @@ def test_weight_slider_resolves_and_says_what_changed(demo_run):
     # the what-if plan is the library's plan for the same scenario
     sc = kcopt.load_scenario(DEMO).with_weights(green=0.40)
     ref = kcopt.run(sc)
-    assert after.run.summary["objective"] == pytest.approx(ref.summary["objective"], rel=1e-9)
+    assert after.run.summary.objective == pytest.approx(ref.summary.objective, rel=1e-9)
     pd.testing.assert_series_equal(after.run.allocation["total"], ref.allocation["total"],
                                    atol=1e-6)
     # normalised weights are shown beside the sliders
@@ -219,7 +219,7 @@ def test_downloads_are_the_pipeline_outputs(tmp_path):
     (tmp_path / "projects.csv").write_bytes(PROJECTS.read_bytes())
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     cli = kcopt.run(tmp_path / "s.yaml")
-    assert cli.summary["objective"] == pytest.approx(plan.run.summary["objective"], rel=1e-9)
+    assert cli.summary.objective == pytest.approx(plan.run.summary.objective, rel=1e-9)
 
 
 def test_sessions_are_isolated():
@@ -345,10 +345,10 @@ def test_a_what_if_gives_the_plan_and_warnings_of_kcopt_solve(priorities, same_s
     assert "budget_unspent" in codes and "partial_sliver" in codes
     assert [(w.code, str(w)) for w in quick.warnings] == [(w.code, str(w)) for w in ref.warnings]
     assert quick.summary is not None and ref.summary is not None
-    assert quick.summary["warnings"] == ref.summary["warnings"]
-    assert quick.summary["objective"] == pytest.approx(ref.summary["objective"], rel=1e-9)
-    assert quick.summary["totals"] == ref.summary["totals"]
-    assert quick.summary["counts"] == ref.summary["counts"]
+    assert quick.summary.warnings == ref.summary.warnings
+    assert quick.summary.objective == pytest.approx(ref.summary.objective, rel=1e-9)
+    assert quick.summary.totals == ref.summary.totals
+    assert quick.summary.counts == ref.summary.counts
     shown = ["project_id", "total", "status"] if not same_split else list(ref.allocation)
     pd.testing.assert_frame_equal(quick.allocation[shown], ref.allocation[shown])
     # the command line, on the scenario file the app keeps beside the uploads
@@ -357,7 +357,7 @@ def test_a_what_if_gives_the_plan_and_warnings_of_kcopt_solve(priorities, same_s
                                    "--lang", "vi"])
     assert res.exit_code == 0, res.output
     cli = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
-    assert cli["warnings"] == json.loads(json.dumps(quick.summary["warnings"]))
+    assert cli["warnings"] == json.loads(json.dumps(quick.summary.warnings))
     alloc = pd.read_csv(tmp_path / "out" / "allocation.csv")
     assert alloc["total"].to_numpy() == pytest.approx(quick.allocation["total"].to_numpy(),
                                                       abs=1e-6)

@@ -91,7 +91,7 @@ def test_nothing_is_left_beside_the_output_folder(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["foreign", "out"]
     assert (foreign / "mine.txt").read_text(encoding="utf-8") == "kept"
-    assert kcopt.load_output(out).summary["status"] == "optimal"
+    assert kcopt.load_output(out).summary.status == "optimal"
 
 
 @pytest.fixture

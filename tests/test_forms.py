@@ -191,8 +191,8 @@ def test_units_scale_the_scenario_budgets_too(tmp_path: Path) -> None:
     assert scenario.central_budget == pytest.approx(1500)
     assert "các ngân sách của kịch bản được đổi ra triệu đồng" in _messages(scenario.warnings)
     r = run(scenario, out=None)
-    assert r.summary["totals"]["central"] == pytest.approx(1500)
-    assert r.summary["budgets"]["central"] == pytest.approx(1500)
+    assert r.summary.totals.central == pytest.approx(1500)
+    assert r.summary.budgets.central == pytest.approx(1500)
 
 
 def test_annex_reads_back_as_the_same_plan(tmp_path: Path) -> None:

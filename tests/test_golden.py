@@ -105,14 +105,15 @@ def test_constraints_match_golden(golden, solved: kcopt.Run) -> None:
 
 def test_summary_matches_golden(golden, solved: kcopt.Run) -> None:
     g_alloc, _, g = golden
-    s = solved.summary or {}
-    assert s["status"] == g["status"] and s["objective_kind"] == g["objective_kind"]
-    assert s["objective"] == pytest.approx(g["objective"], rel=1e-6)
-    assert s["budgets"] == g["budgets"]
+    s = solved.summary
+    assert s is not None
+    assert s.status == g["status"] and s.objective_kind == g["objective_kind"]
+    assert s.objective == pytest.approx(g["objective"], rel=1e-6)
+    assert vars(s.budgets) == g["budgets"]
     if g_alloc["total_fixed"].all() and g_alloc["split_fixed"].all():
-        assert s["counts"] == g["counts"]
+        assert vars(s.counts) == g["counts"]
         for k, v in g["totals"].items():
-            assert s["totals"][k] == pytest.approx(v, rel=1e-8, abs=MONEY), k
+            assert getattr(s.totals, k) == pytest.approx(v, rel=1e-8, abs=MONEY), k
     a = solved.allocation
     for row in g["by_province"]:
         mine = a[a["province"] == row["province"]]

@@ -395,7 +395,7 @@ def test_regions_key_moves_a_province_between_regions(make_case) -> None:
     assert table.loc["H1", "region"] == "NMM" and table.loc["H1", "central"] == pytest.approx(250)
     assert plain.allocation().set_index("project_id").loc["H1", "region"] != "NMM"
     summary = kcopt.summary(moved, moved.allocation())
-    regions = {r["region"]: r["central"] for r in summary["by_region"]}
+    regions = {r["region"]: r["central"] for r in summary.by_region}
     assert regions["NMM"] == pytest.approx(250)
 
 

@@ -77,10 +77,10 @@ def test_reason_names_the_resolution_and_provenance_records_the_rules(make_case)
     assert run.allocation is not None and run.summary is not None
     reason = run.allocation.set_index("project_id").loc["H1", "reason"]
     assert "ceiling 250 million" in reason and HAI_DUONG in reason
-    rules = run.summary["provenance"]["rules"]
+    rules = run.summary.provenance.rules
     assert rules["in_force_on"] == "2026-01-01" and rules["plan_year"] == 2026
     assert any(HAI_DUONG in r for r in rules["resolutions_applied"])
-    assert run.summary["scenario"]["plan_year"] == 2026
+    assert run.summary.scenario["plan_year"] == 2026
 
 
 def test_old_province_column_is_checked(make_case):
@@ -142,12 +142,12 @@ def test_top_slice_is_reserved_before_the_allocation(make_case, tmp_path):
                               "top_slice": {"management": 0.015, "implementer": 0.025}})
     run = kcopt.run(sc, out=tmp_path / "out", plots=False)
     assert run.summary is not None
-    line = run.summary["top_slice"]["central"]
+    line = run.summary.top_slice["central"]
     assert line["management"] == pytest.approx(150)
     assert line["implementer"] == pytest.approx(9850 - 9850 / 1.025, abs=1e-4)
     assert line["allocatable"] == pytest.approx(9850 / 1.025, abs=1e-4)
-    assert run.summary["totals"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
-    assert run.summary["budgets"]["central"] == pytest.approx(9850 / 1.025, abs=1e-3)
+    assert run.summary.totals.central == pytest.approx(9850 / 1.025, abs=1e-3)
+    assert run.summary.budgets.central == pytest.approx(9850 / 1.025, abs=1e-3)
     import openpyxl
 
     sheet = openpyxl.load_workbook(tmp_path / "out" / "allocation.xlsx")["Thông tin chạy"]

@@ -85,10 +85,10 @@ def test_allocation_workbook_sheets_headers_and_formats(demo: tuple[kcopt.Run, P
         assert all(b'grouping val="stacked"' in zf.read(c) for c in charts)
     info = {r[0]: r[1] for r in wb[SHEETS["run"]].iter_rows(min_row=5, max_col=2,
                                                             values_only=True) if r[0]}
-    prov_json = run.summary["provenance"]
-    assert info["Bộ định mức / Rule-set version"] == prov_json["rules_version"]
+    prov_json = run.summary.provenance
+    assert info["Bộ định mức / Rule-set version"] == prov_json.rules_version
     assert info["Bộ giải / Solver"].startswith("highs")
-    assert any(k.startswith("Tệp đầu vào (SHA-256)") and v == prov_json["inputs_sha256"][
+    assert any(k.startswith("Tệp đầu vào (SHA-256)") and v == prov_json.inputs_sha256[
         k.split(": ", 1)[1]] for k, v in info.items())
 
 
@@ -98,7 +98,7 @@ def test_workbook_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     kcopt.run(DEMO, out=tmp_path / "b", plots=False)
     first = (tmp_path / "a" / "allocation.xlsx").read_bytes()
     assert first == (tmp_path / "b" / "allocation.xlsx").read_bytes()
-    assert a.summary["provenance"]["created"] == "2026-01-01T00:00:00Z"
+    assert a.summary.provenance.created == "2026-01-01T00:00:00Z"
     with zipfile.ZipFile(tmp_path / "a" / "allocation.xlsx") as zf:
         core = zf.read("docProps/core.xml").decode()
         assert core.count("2026-01-01T00:00:00Z") == 2  # created and modified
@@ -216,12 +216,12 @@ def test_demo_workbook_recalculates_in_libreoffice(libreoffice, demo: tuple[kcop
     wb = openpyxl.load_workbook(tmp_path / "lo" / path.name, data_only=True)
     ws = wb[SHEETS["allocation"]]
     row = 5 + len(run.allocation)
-    totals = run.summary["totals"]
+    totals = run.summary.totals
     for col, key in (("I", "demand"), ("J", "central"), ("K", "local"), ("L", "total")):
-        assert ws[f"{col}{row}"].value == pytest.approx(totals[key], rel=1e-6)
+        assert ws[f"{col}{row}"].value == pytest.approx(getattr(totals, key), rel=1e-6)
     fund = wb[SHEETS["fund"]]
-    assert fund["D5"].value == pytest.approx(totals["central"], rel=1e-6)
-    assert fund["C5"].value == run.summary["budgets"]["central"]
+    assert fund["D5"].value == pytest.approx(totals.central, rel=1e-6)
+    assert fund["C5"].value == run.summary.budgets.central
     print(f"\nLibreOffice: {checked} formula cells of allocation.xlsx match ({seconds:.1f} s)")
 
 
@@ -237,8 +237,8 @@ def test_into_copy_recalculates_in_libreoffice(libreoffice, planner: tuple[Path,
                  ("Ghi chú", "B1"): 700, ("Ghi chú", "B2"): 0.07}
     checked, seconds = _check_in_libreoffice(libreoffice, [(path, expected)], tmp_path)
     wb = openpyxl.load_workbook(tmp_path / "lo" / path.name, data_only=True)
-    assert wb["Danh mục"]["N15"].value == pytest.approx(run.summary["totals"]["total"])
-    assert wb[SHEETS["fund"]]["D7"].value == pytest.approx(run.summary["totals"]["total"])
+    assert wb["Danh mục"]["N15"].value == pytest.approx(run.summary.totals.total)
+    assert wb[SHEETS["fund"]]["D7"].value == pytest.approx(run.summary.totals.total)
     print(f"\nLibreOffice: {checked} formula cells of the --into copy match ({seconds:.1f} s)")
 
 
@@ -254,7 +254,7 @@ def test_edit_in_planner_rows_flows_into_summaries(libreoffice, planner: tuple[P
     wb.save(tmp_path / "edited.xlsx")
     (result,) = libreoffice.recalc([tmp_path / "edited.xlsx"], tmp_path / "lo")
     wb = openpyxl.load_workbook(result, data_only=True)
-    central = run.summary["totals"]["central"] + 100
+    central = run.summary.totals.central + 100
     assert wb[SHEETS["fund"]]["D5"].value == pytest.approx(central)
     assert wb[SHEETS["allocation"]][f"J{5 + len(run.allocation)}"].value == pytest.approx(
         central)

@@ -37,7 +37,7 @@ _LAZY = {
     "Run": "kcopt.pipeline", "run": "kcopt.outputs",
     "allocation_by_year": "kcopt.analysis.report", "allocation_table": "kcopt.analysis.report",
     "by_year_table": "kcopt.analysis.report", "constraint_table": "kcopt.analysis.report",
-    "summary": "kcopt.analysis.report",
+    "summary": "kcopt.analysis.report", "Summary": "kcopt.analysis.summary",
     "resolve": "kcopt.analysis.whatif",
     "RuleSet": "kcopt.rules.rates", "load_rules": "kcopt.rules.rates",
     "Scenario": "kcopt.inputs.scenario", "Target": "kcopt.inputs.scenario",
@@ -112,6 +112,7 @@ if TYPE_CHECKING:
         summary,
     )
     from kcopt.analysis.sensitivity import Sensitivity, run_sensitivity
+    from kcopt.analysis.summary import Summary
     from kcopt.analysis.whatif import resolve
     from kcopt.core.errors import (
         InfeasibleError,
@@ -150,7 +151,8 @@ def demo_scenario_path() -> Path:
 __all__ = [
     "Comparison", "DocumentCheck", "Finding", "InfeasibleError", "InputError", "KcoptError",
     "LinearProgram", "Model", "Outcome", "Problem", "Projects", "Result", "RuleSet", "Run",
-    "Scenario", "Sensitivity", "SolverError", "Status", "Target", "UsageError", "__version__",
+    "Scenario", "Sensitivity", "SolverError", "Status", "Summary", "Target", "UsageError",
+    "__version__",
     "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table",
     "check_documents", "compare", "constraint_table", "demo_scenario_path", "elastic_diagnosis",
     "get_language", "load_output", "load_rules", "load_scenario", "plots", "presolve_checks",

@@ -115,7 +115,7 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
                 _write_model(r.model, folder / _relative(write_model, out_target))
         r.files += [_relative_to_out(f, folder, out) for f in files]
         t["write"] = time.perf_counter() - t0
-        r.summary["timings_s"] = {k: round(v, 4) for k, v in t.items()}
+        r.summary = r.summary.with_timings({k: round(v, 4) for k, v in t.items()})
     return r
 
 
@@ -125,9 +125,8 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
              write_csv(r.constraints, out / "constraints.csv")]
     if r.scenario.years:
         files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
-    summ = dict(r.summary)
-    summ.pop("timings_s", None)  # timings vary run to run; keep summary.json reproducible
-    files.append(write_json(summ, out / "summary.json"))
+    # without the timings, which vary run to run: summary.json stays reproducible
+    files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
     plots_done = None
     if plots:  # drawn beside the workbooks (a child process where the platform allows)
         from kcopt.present.figures.plotjob import (

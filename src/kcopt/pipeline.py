@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
+from kcopt.analysis.summary import Summary
 from kcopt.analysis.unspent import unspent_warnings
 from kcopt.core.errors import InfeasibleError, Problem, SolverError
 from kcopt.core.language import scenario_language
@@ -39,7 +39,7 @@ class Run:
     result: Result
     allocation: pd.DataFrame | None = None
     constraints: pd.DataFrame | None = None
-    summary: dict[str, Any] | None = None
+    summary: Summary | None = None
     diagnosis: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)

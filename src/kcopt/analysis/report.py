@@ -21,6 +21,7 @@ from kcopt.analysis.holdback import (
     holding_rows,
     priced_rows,
 )
+from kcopt.analysis.summary import Summary
 from kcopt.analysis.wording import holding_phrase
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
@@ -259,8 +260,8 @@ def warning_record(w: Problem | str) -> dict[str, Any]:
 
 
 def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | None = None,
-            warnings: list[dict[str, Any] | str] | None = None) -> dict[str, Any]:
-    """summary.json: totals, counts, tables by province / category / region, provenance."""
+            warnings: list[dict[str, Any] | str] | None = None) -> Summary:
+    """summary.json as a `Summary`: totals, counts, tables by group, provenance."""
     model = result.model
     sc = model.scenario
     geo = load_geography()
@@ -277,7 +278,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
     local_budget = float(sum(plan_budget(sc, "local", p) for p in provinces))
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return _clean({
+    return Summary.from_dict(_clean({
         "status": result.status.value,
         "objective": result.objective,
         "objective_kind": sc.objective,
@@ -307,7 +308,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
             "seed": sc.solver.seed,
             "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
-    })
+    }))
 
 
 def rules_provenance(model) -> dict[str, Any]:

@@ -4,13 +4,16 @@ table, the charts, and the sensitivity analysis run on request. Widgets only."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
 from kcopt.core.words import N_, _, fixed
+
+if TYPE_CHECKING:
+    from kcopt.analysis.summary import Summary
 
 STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
 # the app's own words for the live charts (codes → messages)
@@ -52,20 +55,20 @@ def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
         st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
 
 
-def headline(summ: Any) -> None:
+def headline(summ: Summary) -> None:
     """The objective, the funds spent of each budget, the projects funded, unspent budgets."""
     st.subheader(_("Headline"))
     m = st.columns(4)
     unit = _("million VND")
-    m[0].metric(_("Objective value"), fixed(summ["objective"], 3))
-    m[1].metric(_("Central funds") + f" ({unit})", fixed(summ["totals"]["central"], 0),
-                help=_("of {b} million").format(b=fixed(summ["budgets"]["central"], 0)))
-    m[2].metric(_("Local funds") + f" ({unit})", fixed(summ["totals"]["local"], 0),
-                help=_("of {b} million").format(b=fixed(summ["budgets"]["local"], 0)))
-    c = summ["counts"]
-    m[3].metric(_("Projects funded"), f"{c['funded'] + c['partial']}",
-                help=_("{f} in full, {p} in part").format(f=c["funded"], p=c["partial"]))
-    for w in summ.get("warnings", []):
+    m[0].metric(_("Objective value"), fixed(summ.objective or 0.0, 3))
+    m[1].metric(_("Central funds") + f" ({unit})", fixed(summ.totals.central, 0),
+                help=_("of {b} million").format(b=fixed(summ.budgets.central, 0)))
+    m[2].metric(_("Local funds") + f" ({unit})", fixed(summ.totals.local, 0),
+                help=_("of {b} million").format(b=fixed(summ.budgets.local, 0)))
+    c = summ.counts
+    m[3].metric(_("Projects funded"), f"{c.funded + c.partial}",
+                help=_("{f} in full, {p} in part").format(f=c.funded, p=c.partial))
+    for w in summ.warnings:
         if isinstance(w, dict) and w.get("code") == "budget_unspent":
             st.warning(w["message"])
 
@@ -106,13 +109,15 @@ def allocation_table(alloc: pd.DataFrame) -> None:
 def figures(s: Any, plan: engine.Plan) -> None:
     """Live charts from the plan's summary (drawn in the browser, instant on every what-if),
     and kcopt's own figures on request (PNG, cached per plan)."""
-    summ = plan.run.summary or {}
+    summ = plan.run.summary
+    assert summ is not None, "a plan is a solved run, with a summary"
     c = st.columns(2)
-    for col, key, label in ((c[0], "by_category", "category"), (c[1], "by_region", "region")):
-        table = pd.DataFrame(summ[key]).set_index(label)[["central", "local"]]
+    for col, rows, key, label in ((c[0], summ.by_category, "by_category", "category"),
+                                  (c[1], summ.by_region, "by_region", "region")):
+        table = pd.DataFrame(rows).set_index(label)[["central", "local"]]
         col.caption(_(CHARTS[key]))
         col.bar_chart(table, stack=True, y_label=_("million VND"))
-    prov = pd.DataFrame(summ["by_province"]).set_index("province")
+    prov = pd.DataFrame(summ.by_province).set_index("province")
     st.caption(_("Local budgets: allocated and available by province"))
     st.bar_chart(prov[["local", "local_budget"]], stack=False, y_label=_("million VND"))
     with st.expander(_("The report's figures (PNG)")):

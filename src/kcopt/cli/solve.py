@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
 from kcopt.core.words import _, fixed, num, pct, status_name
+
+if TYPE_CHECKING:
+    from kcopt.analysis.summary import Summary
 
 
 @user_errors
@@ -60,27 +63,27 @@ def solve_command(
             r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
     show_warnings(r.warnings)
-    _say_result(sc.name, r.summary or {}, len(r.files), out, copy, into)
+    assert r.summary is not None, "a solved run has a summary"
+    _say_result(sc.name, r.summary, len(r.files), out, copy, into)
 
 
-def _say_result(name: str, s: dict[str, Any], files: int, out: Path, copy: Path | None,
+def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,
                 into: Path | None) -> None:
     """The result in five lines: status and objective, money per fund, projects per status,
     the solver, the files written."""
-    c = s["counts"]
     err(_("{name}: {status}, objective {objective} ({kind})").format(
-        name=name, status=status_name(s["status"]), objective=fixed(s["objective"], 4),
-        kind=s["objective_kind"]))
+        name=name, status=status_name(s.status), objective=fixed(s.objective or 0.0, 4),
+        kind=s.objective_kind))
     err("  " + _("central {central} of {central_budget} million; local {local} of "
                  "{local_budget} million").format(
-        central=num(s["totals"]["central"]), central_budget=num(s["budgets"]["central"]),
-        local=num(s["totals"]["local"]), local_budget=num(s["budgets"]["local"])))
+        central=num(s.totals.central), central_budget=num(s.budgets.central),
+        local=num(s.totals.local), local_budget=num(s.budgets.local)))
     err("  " + _("projects: {funded} funded, {partial} partial, {unfunded} unfunded, "
-                 "{ineligible} ineligible, {excluded} excluded").format(**c))
+                 "{ineligible} ineligible, {excluded} excluded").format(**vars(s.counts)))
     err("  " + _("solver {solver} {version}").format(
-        solver=s["provenance"]["solver"], version=s["provenance"]["solver_version"])
-        + (_(", MIP gap {gap}").format(gap=pct(s["mip_gap"], 2))
-           if s.get("mip_gap") is not None else ""))
+        solver=s.provenance.solver, version=s.provenance.solver_version)
+        + (_(", MIP gap {gap}").format(gap=pct(s.mip_gap, 2)) if s.mip_gap is not None
+           else ""))
     err("  " + _("wrote {count} files to {folder}/").format(count=files, folder=out))
     if copy is not None:
         err("  " + _("{file}: a copy of {workbook} with the allocation beside your rows and the "

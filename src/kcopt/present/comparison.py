@@ -227,14 +227,13 @@ def _headline(a: Outcome, b: Outcome) -> dict[str, Any]:
 
     sa, sb = a.summary, b.summary
     out: dict[str, Any] = {
-        "objective": pair(sa.get("objective"), sb.get("objective")),
-        "objective_kind": sb.get("objective_kind"),
+        "objective": pair(sa.objective, sb.objective),
+        "objective_kind": sb.objective_kind,
     }
     for fund in ("central", "local", "total"):
         out[fund] = pair(float(a.allocation[fund].sum()), float(b.allocation[fund].sum()))
     for fund in ("central", "local"):
-        out[f"budget_{fund}"] = pair(sa.get("budgets", {}).get(fund),
-                                     sb.get("budgets", {}).get(fund))
+        out[f"budget_{fund}"] = pair(getattr(sa.budgets, fund), getattr(sb.budgets, fund))
     out["counts"] = {k: pair(int((a.allocation["status"] == k).sum()),
                              int((b.allocation["status"] == k).sum()))
                      for k in ("funded", "partial", "unfunded", "ineligible", "excluded")}

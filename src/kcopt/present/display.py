@@ -47,14 +47,14 @@ def result_html(result: Result) -> str:
     s = o.summary
     a = o.allocation
     counts = {k: int((a["status"] == k).sum()) for k in STATUS_LABELS}
-    b = s["budgets"]
+    b = s.budgets
     head = (f"<p><b>kcopt — {_e(o.name)}</b>: " + _e(_(
         "{status}, objective {objective} ({kind})").format(
-            status=s["status"], objective=fixed(s["objective"] or 0, 3),
-            kind=s["objective_kind"])) + "<br>" + _e(_(
+            status=s.status, objective=fixed(s.objective or 0, 3),
+            kind=s.objective_kind)) + "<br>" + _e(_(
         "central {central} of {central_budget}, local {local} of {local_budget} million "
-        "VND").format(central=money(a["central"].sum()), central_budget=money(b["central"]),
-                      local=money(a["local"].sum()), local_budget=money(b["local"])))
+        "VND").format(central=money(a["central"].sum()), central_budget=money(b.central),
+                      local=money(a["local"].sum()), local_budget=money(b.local)))
         + "; " + ", ".join(f"{v} {status_name(k)}" for k, v in counts.items() if v) + "</p>")
     colours = _region_colours()
     regions = breakdown(o, "region")

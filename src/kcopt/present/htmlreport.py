@@ -64,11 +64,10 @@ def report_html(source: Outcome | Result | Run | str | Path,
     """
     o = outcome(source, sensitivity)
     s = o.summary
-    provenance = s.get("provenance", {})
     return render("report.html.j2", lang=get_language(), name=o.name, sections=SECTIONS,
-                  description=s.get("scenario", {}).get("description") or "",
-                  created=text(provenance.get("created", "")),
-                  version=text(provenance.get("kcopt_version", "")),
+                  description=s.scenario.get("description") or "",
+                  created=text(s.provenance.created or ""),
+                  version=text(s.provenance.kcopt_version or ""),
                   headline=_headline(o), allocation=_allocation(o), constraints=_constraints(o),
                   robustness=_robustness(o), left_out=_left_out(o), provenance=_provenance(o))
 
@@ -112,7 +111,6 @@ def _hint(o: Outcome, what: str) -> str:
 def _headline(o: Outcome) -> Section:
     s = o.summary
     a = o.allocation
-    budgets = s.get("budgets", {})
     counts = {k: int((a["status"] == k).sum()) for k in STATUS_LABELS}
     central, local = float(a["central"].sum()), float(a["local"].sum())
     total, demand = float(a["total"].sum()), float(a["cap"].sum())
@@ -120,20 +118,20 @@ def _headline(o: Outcome) -> Section:
     def used(x: float, b: float | None) -> str:
         return (f"của / of {money(b)} ({percent(x / b)})" if b else "")
 
-    status = str(s.get("status", ""))
+    status = s.status
     cards = [
         {"label": "Vốn trung ương (KCQG) / Central funds", "value": money(central),
-         "sub": used(central, budgets.get("central"))},
+         "sub": used(central, s.budgets.central)},
         {"label": "Vốn địa phương (KCĐP) / Local funds", "value": money(local),
-         "sub": used(local, budgets.get("local"))},
+         "sub": used(local, s.budgets.local)},
         {"label": "Tổng hỗ trợ / Total support", "value": money(total),
          "sub": f"nhu cầu / demand {money(demand)} "
                 f"({percent(total / demand) if demand else '—'})"},
         {"label": "Đề án được hỗ trợ / Projects supported",
          "value": f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
          "sub": f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"},
-        {"label": "Mục tiêu / Objective", "value": f"{s.get('objective') or 0:,.2f}",
-         "sub": text(OBJECTIVES.get(str(s.get("objective_kind")), s.get("objective_kind")))},
+        {"label": "Mục tiêu / Objective", "value": f"{s.objective or 0:,.2f}",
+         "sub": text(OBJECTIVES.get(str(s.objective_kind), s.objective_kind))},
     ]
     sentence = _(
         "Of {candidates} candidate projects, {funded} are funded in full and {partial} in part; "
@@ -147,13 +145,13 @@ def _headline(o: Outcome) -> Section:
     years = [{"year": int(r["year"]), "central_budget": money(r["central_budget"]),
               "central": money(r["central"]), "local_budget": money(r["local_budget"]),
               "local": money(r["local"]), "total": money(r["total"])}
-             for r in s.get("by_year") or []]
+             for r in s.by_year or []]
     return {"cards": cards, "text": sentence, "years": years,
             "status": {"optimal": "Phương án tối ưu / optimal allocation",
                        "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
                                    "allocation found within the time limit"}.get(status, status),
             "counts": [{"label": STATUS_LABELS[k], "n": f"{counts[k]:,}"} for k in STATUS_LABELS],
-            "unspent": [text(w.get("message")) for w in s.get("warnings", [])
+            "unspent": [text(w.get("message")) for w in s.warnings
                         if isinstance(w, dict) and w.get("code") == "budget_unspent"]}
 
 
@@ -283,7 +281,7 @@ def _target_row(t: dict[str, Any], rows: pd.DataFrame, prices: pd.DataFrame | No
 
 
 def _targets(o: Outcome, table: pd.DataFrame) -> Section:
-    targets = o.summary.get("scenario", {}).get("targets", [])
+    targets = o.summary.targets
     if not targets:
         return {"rows": [], "none": _("The scenario sets no policy target.")}
     prices = o.sensitivity.get("policy_prices")
@@ -378,24 +376,24 @@ def _left_out(o: Outcome) -> Section:
 def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
     """The provenance list: label "vi / en" and its value's lines."""
     s = o.summary
-    p = s.get("provenance", {})
+    p = s.provenance
     facts = [
         ("Kịch bản / scenario", o.name),
         ("Thư mục kết quả / output folder", text(o.folder) if o.folder else "—"),
-        ("Mục tiêu / objective", text(OBJECTIVES.get(str(s.get("objective_kind")),
-                                                     s.get("objective_kind")))),
-        ("Bộ giải / solver", f"{text(p.get('solver'))} {text(p.get('solver_version'))}"
-         + (" (MIP)" if s.get("mip") else " (LP)")),
-        ("Giá bóng / prices from", text(s.get("duals", "LP"))),
-        ("Bộ quy định / rule set", text(p.get("rules_version"))),
+        ("Mục tiêu / objective", text(OBJECTIVES.get(str(s.objective_kind),
+                                                     s.objective_kind))),
+        ("Bộ giải / solver", f"{text(p.solver)} {text(p.solver_version)}"
+         + (" (MIP)" if s.mip else " (LP)")),
+        ("Giá bóng / prices from", text(s.duals)),
+        ("Bộ quy định / rule set", text(p.rules_version)),
         ("Quy định có hiệu lực ngày / rules in force on",
-         text(p.get("rules", {}).get("in_force_on", "—"))),
-        ("kcopt", text(p.get("kcopt_version"))),
-        ("Lập lúc / created", text(p.get("created"))),
-        ("Hạt giống / seed", text(p.get("seed"))),
+         text(p.rules.get("in_force_on", "—"))),
+        ("kcopt", text(p.kcopt_version)),
+        ("Lập lúc / created", text(p.created)),
+        ("Hạt giống / seed", text(p.seed)),
     ]
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
-        line = s.get("top_slice", {}).get(fund)
+        line = (s.top_slice or {}).get(fund)
         if line:
             facts.append((f"Trích quản lý, ngân sách {vi} / top-slice, {fund} budget",
                           f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
@@ -407,7 +405,7 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
             "{draws} weight draws, seed {seed}, concentration {concentration}").format(
                 draws=st.get("draws"), seed=st.get("seed"),
                 concentration=st.get("concentration"))))
-    resolutions = [text(r) for r in p.get("rules", {}).get("resolutions_applied", [])]
+    resolutions = [text(r) for r in p.rules.get("resolutions_applied", [])]
     out = [(k, [v]) for k, v in facts]
     out.insert(7, ("Nghị quyết HĐND áp dụng / provincial resolutions", resolutions or ["—"]))
     return out
@@ -415,8 +413,8 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
 
 def _provenance(o: Outcome) -> Section:
     s = o.summary
-    sc = s.get("scenario", {})
-    hashes = s.get("provenance", {}).get("inputs_sha256", {})
+    sc = s.scenario
+    hashes = s.provenance.inputs_sha256
     weights = []
     if sc.get("weights"):
         # start-up: yaml only when this runs
@@ -424,7 +422,6 @@ def _provenance(o: Outcome) -> Section:
 
         weights = [{"criterion": criterion_label(k, sc.get("weight_labels")),
                     "weight": fixed(w, 3)} for k, w in sc["weights"].items()]
-    budgets = s.get("budgets", {})
     years = sc.get("years") or []
     plan = _(" over {first}–{last}").format(first=years[0], last=years[-1]) \
         if len(years) > 1 else ""
@@ -434,10 +431,10 @@ def _provenance(o: Outcome) -> Section:
         "weights": weights,
         "budgets": _("Budgets{plan}: central {central} million VND; local {local} million VND "
                      "over {provinces} provinces. Targets: {targets}.").format(
-            plan=plan, central=money(budgets.get("central")), local=money(budgets.get("local")),
+            plan=plan, central=money(s.budgets.central), local=money(s.budgets.local),
             provinces=len(sc.get("budgets", {}).get("local") or {}),
             targets="; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
                               for t in sc.get("targets", [])) or _("none")),
         "warnings": [text(w.get("message") if isinstance(w, dict) else w)
-                     for w in s.get("warnings", [])],
+                     for w in s.warnings],
     }

@@ -25,11 +25,11 @@ def money_left(o: Outcome, budgets: pd.DataFrame) -> dict[str, Any] | None:
         return None
     slack["left"] = slack["rhs"] - pd.to_numeric(slack["activity"], errors="coerce")
     slack = slack.sort_values("left", ascending=False)
-    records = {str(r.get("name")): r for r in o.summary.get("money_left") or []
+    records = {str(r.get("name")): r for r in o.summary.money_left
                if isinstance(r, dict)}
     prices = _prices(o.constraints)
     labels = {str(t.get("name")): str(t.get("label") or t.get("name"))
-              for t in o.summary.get("scenario", {}).get("targets", []) if isinstance(t, dict)}
+              for t in o.summary.targets}
     intro = (_("Why each of these budgets has money left is said beside it.") if records else
              _("This output does not say why each budget has money left (it was written by an "
                "older kcopt): solve the scenario again to see it."))

@@ -95,7 +95,7 @@ def allocation_by_category(source: Outcome | Result | Run | str | Path) -> Figur
     # start-up: matplotlib only when this runs
     from kcopt.present.figures.charts import plot_by_category
 
-    return plot_by_category(pd.DataFrame(outcome(source).summary["by_category"]))
+    return plot_by_category(pd.DataFrame(outcome(source).summary.by_category))
 
 
 @_shown_in_jupyter
@@ -104,7 +104,7 @@ def allocation_by_region(source: Outcome | Result | Run | str | Path) -> Figure:
     # start-up: matplotlib only when this runs
     from kcopt.present.figures.charts import plot_by_region
 
-    return plot_by_region(pd.DataFrame(outcome(source).summary["by_region"]))
+    return plot_by_region(pd.DataFrame(outcome(source).summary.by_region))
 
 
 @_shown_in_jupyter
@@ -114,8 +114,7 @@ def budget_use(source: Outcome | Result | Run | str | Path) -> Figure:
     from kcopt.present.figures.charts import plot_budget_use
 
     s = outcome(source).summary
-    return plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
-                           s["budgets"]["central"])
+    return plot_budget_use(pd.DataFrame(s.by_province), s.totals.central, s.budgets.central)
 
 
 @_shown_in_jupyter
@@ -125,10 +124,10 @@ def by_year(source: Outcome | Result | Run | str | Path) -> Figure:
     from kcopt.present.figures.charts import MILLIONS, new_figure
 
     s = outcome(source).summary
-    if "by_year" not in s:
+    if s.by_year is None:
         raise InputError("this is a single-period plan: add years: [2026, …] to the scenario "
                          "for a multi-year programme")
-    t = pd.DataFrame(s["by_year"])
+    t = pd.DataFrame(s.by_year)
     fig, ax = new_figure(figsize=(9, 4.5))
     x = range(len(t))
     ax.bar([i - 0.2 for i in x], t["central"], width=0.4, color="#1f5fa8",

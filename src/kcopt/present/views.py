@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from kcopt.analysis.summary import Summary
 from kcopt.analysis.wording import group_name
 from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
@@ -41,7 +42,7 @@ class Outcome:
 
     name: str
     allocation: pd.DataFrame
-    summary: dict[str, Any]
+    summary: Summary
     constraints: pd.DataFrame | None = None
     sensitivity: dict[str, pd.DataFrame] = field(default_factory=dict)
     sensitivity_settings: dict[str, Any] = field(default_factory=dict)
@@ -93,9 +94,6 @@ ALLOCATION_COLUMNS = {"project_id", "name", "province", "region", "category", "c
                       "local", "total", "status", "reason"}
 CONSTRAINT_COLUMNS = {"name", "family", "sense", "rhs", "activity", "slack", "binding",
                       "shadow_price"}
-SUMMARY_KEYS: dict[str, type | tuple[type, ...]] = {
-    "status": str, "objective": (int, float), "totals": dict, "budgets": dict, "counts": dict,
-    "by_province": list, "by_category": list, "by_region": list}
 
 
 def load_output(folder: Path) -> Outcome:
@@ -141,16 +139,7 @@ def _load_output(folder: Path) -> Outcome:
         raise OutputError(_("'{folder}' has allocation.csv but no summary.json; write both "
                             "with `kcopt solve SCENARIO -o {folder}`").format(folder=folder))
     allocation = _read_csv(alloc_path, ALLOCATION_COLUMNS)
-    summary = _read_json(summary_path)
-    bad = [f"'{k}'" for k, kind in SUMMARY_KEYS.items() if not isinstance(summary.get(k), kind)]
-    bad += [f"'{k}.{f}'" for k, fields in (("totals", ("central", "local", "total")),
-                                           ("budgets", ("central", "local")))
-            if isinstance(summary.get(k), dict)
-            for f in fields if not isinstance(summary[k].get(f), int | float)]
-    if bad:
-        raise OutputError(_("{file}: {keys} missing or not what kcopt writes; was it edited? "
-                            "Solve the scenario again to rewrite it").format(
-            file=summary_path, keys=", ".join(bad)))
+    summary = Summary.from_json(_read_json(summary_path), summary_path)
     constraints = _read_csv(folder / "constraints.csv", CONSTRAINT_COLUMNS) if (
         folder / "constraints.csv").exists() else None
     tables = {name: _read_csv(folder / f"{name}.csv") for name in SENSITIVITY_TABLES
@@ -162,8 +151,7 @@ def _load_output(folder: Path) -> Outcome:
             raise OutputError(_("{file}: 'settings' is not what kcopt writes; run `kcopt "
                                 "sensitivity` again to rewrite it").format(
                 file=folder / "sensitivity.json"))
-    scenario = summary.get("scenario")
-    name = str((scenario.get("name") if isinstance(scenario, dict) else None) or folder.name)
+    name = summary.name or folder.name
     return Outcome(name, allocation, summary, constraints, tables, settings, folder)
 
 
@@ -237,7 +225,7 @@ def breakdown(source: Outcome | Result | Run | str | Path,
     table["share"] = (table["total"] / total).round(6) if total > 0 else 0.0
     if by == "province":  # over the whole plan: every plan year of a programme
         budgets = {r["province"]: r.get("local_budget") or 0.0
-                   for r in o.summary.get("by_province", [])}
+                   for r in o.summary.by_province}
         table.insert(2, "local_budget", table["province"].map(budgets).fillna(0.0))
     return table
 

@@ -22,15 +22,18 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kcopt.core.language import set_language
 from kcopt.core.words import get_language
 
+if TYPE_CHECKING:
+    from kcopt.analysis.summary import Summary
+
 PLOT_FILES = ("allocation_by_category.png", "allocation_by_region.png", "budget_use.png")
 
 
-def write_plots(summary: dict[str, Any], folder: Path) -> list[Path]:
+def write_plots(summary: Summary, folder: Path) -> list[Path]:
     """Draw and write the three plots of a solve's summary into `folder`."""
     import pandas as pd
 
@@ -39,11 +42,11 @@ def write_plots(summary: dict[str, Any], folder: Path) -> list[Path]:
 
     s = summary
     return [
-        pl.save_png(pl.plot_by_category(pd.DataFrame(s["by_category"])),
+        pl.save_png(pl.plot_by_category(pd.DataFrame(s.by_category)),
                     folder / PLOT_FILES[0]),
-        pl.save_png(pl.plot_by_region(pd.DataFrame(s["by_region"])), folder / PLOT_FILES[1]),
-        pl.save_png(pl.plot_budget_use(pd.DataFrame(s["by_province"]), s["totals"]["central"],
-                                       s["budgets"]["central"]), folder / PLOT_FILES[2]),
+        pl.save_png(pl.plot_by_region(pd.DataFrame(s.by_region)), folder / PLOT_FILES[1]),
+        pl.save_png(pl.plot_budget_use(pd.DataFrame(s.by_province), s.totals.central,
+                                       s.budgets.central), folder / PLOT_FILES[2]),
     ]
 
 
@@ -99,7 +102,7 @@ class Drawing:
     """The plots under way: call it to wait for them (their paths); `stop()` ends and reaps a
     child still drawing, when the parent fails before it waits (its staging folder goes)."""
 
-    def __init__(self, summary: dict[str, Any], folder: Path, pid: int | None,
+    def __init__(self, summary: Summary, folder: Path, pid: int | None,
                  files: list[Path] | None = None):
         self.summary, self.folder, self.pid, self.files = summary, folder, pid, files
 
@@ -119,7 +122,7 @@ class Drawing:
             os.waitpid(pid, 0)
 
 
-def start_plots(summary: dict[str, Any], folder: Path) -> Drawing:
+def start_plots(summary: Summary, folder: Path) -> Drawing:
     """Start drawing the plots; the returned `Drawing` waits for them and returns their paths.
 
     Call it before the parent's own writers and the returned `Drawing` after them (or its

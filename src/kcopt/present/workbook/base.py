@@ -353,7 +353,7 @@ class StreamBook(Book):
 def heading(ws: Sheet, run: Run, title_vi: str, title_en: str,
             cols: Sequence[Column]) -> None:
     ws.write(TITLE_ROW, 1, f"{title_vi} — {run.scenario.name}", style=TITLE)
-    created = (run.summary or {}).get("provenance", {}).get("created", "")
+    created = run.summary.provenance.created or "" if run.summary is not None else ""
     ws.write(NOTE_ROW, 1, f"{title_en}. Đơn vị / unit: {MILLION_VND}. kcopt, {created}",
              style=NOTE)
     header_rows(ws, cols, VI_ROW, EN_ROW)
@@ -390,7 +390,7 @@ def finish(ws: Sheet, cols: Sequence[Column], first: int, last: int, freeze: str
 
 
 def created_time(run: Run) -> datetime:
-    stamp = (run.summary or {}).get("provenance", {}).get("created")
+    stamp = run.summary.provenance.created if run.summary is not None else None
     if stamp:
         return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     return datetime(2000, 1, 1)

@@ -40,6 +40,7 @@ from kcopt.present.views import changed_words, load_output
 from kcopt.present.workbook.base import SHEETS
 
 if TYPE_CHECKING:
+    from kcopt.analysis.summary import Summary
     from kcopt.io.formlayout import FormLayout, Section
 
 TOLERANCE = 1e-6  # million VND: one đồng
@@ -219,7 +220,7 @@ def _rows(ws: Any, first: int, key_col: int) -> Iterator[tuple[int, str]]:
 
 
 def _allocation_checks(check: DocumentCheck, wb: Any, alloc: pd.DataFrame,
-                       summary: dict[str, Any]) -> None:
+                       summary: Summary) -> None:
     """Every project's and every group's central, local and total support against the plan."""
     name = "allocation.xlsx"
     for sheet_key, (key_heading, key_column) in _TABLES.items():
@@ -253,7 +254,7 @@ def _allocation_checks(check: DocumentCheck, wb: Any, alloc: pd.DataFrame,
 
 
 def _fund_sheet(check: DocumentCheck, wb: Any, alloc: pd.DataFrame,
-                summary: dict[str, Any]) -> None:
+                summary: Summary) -> None:
     if SHEETS["fund"] not in wb.sheetnames:
         return
     ws = wb[SHEETS["fund"]]

@@ -37,6 +37,7 @@ from kcopt.present.workbook.formats import PER_1000
 from kcopt.present.workbook.sheets import Totals
 
 if TYPE_CHECKING:
+    from kcopt.analysis.summary import Summary
     from kcopt.pipeline import Run
 
 
@@ -91,7 +92,8 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
 def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
     """The "run" sheet: what was solved, how and from what, the totals allocated (formulas on
     the allocation sheet), the warnings and the resolved scenario."""
-    s = run.summary or {}
+    s = run.summary
+    assert s is not None, "a solved run has a summary"
     ws = book.sheet("run")
     cols = [Column("item", "Mục", "Item", None, 44), Column("value", "Giá trị", "Value", None, 70)]
     heading(ws, run, "THÔNG TIN LẦN CHẠY", "Run information", cols)
@@ -113,32 +115,32 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
     finish(ws, cols, FIRST_ROW, last, freeze=None, filters=False)
 
 
-def _run_items(run: Run, s: dict[str, Any]) -> list[tuple[str, Any]]:
+def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
     """The run's items, bilingual label and value: scenario, solve, provenance, budgets,
     resolutions, top-slices, input files and project counts."""
-    prov = s.get("provenance", {})
+    prov = s.provenance
     rows: list[tuple[str, Any]] = [
         ("Kịch bản / Scenario", run.scenario.name),
         ("Mô tả / Description", run.scenario.description),
-        ("Trạng thái lời giải / Solver status", s.get("status")),
-        ("Giá trị mục tiêu / Objective", s.get("objective")),
-        ("Loại mục tiêu / Objective kind", s.get("objective_kind")),
-        ("Bài toán / Problem", "MIP" if s.get("mip") else "LP"),
-        ("Khoảng cách MIP / MIP gap", s.get("mip_gap")),
-        ("Giá bóng tính trên / Shadow prices from", s.get("duals")),
-        ("Bộ giải / Solver", f"{prov.get('solver')} {prov.get('solver_version')}"),
-        ("Phiên bản kcopt / kcopt version", prov.get("kcopt_version")),
-        ("Bộ định mức / Rule-set version", prov.get("rules_version")),
-        ("Thời điểm tạo / Created (UTC)", prov.get("created")),
-        ("Hạt giống / Seed", prov.get("seed")),
-        ("Ngân sách trung ương / Central budget", s.get("budgets", {}).get("central")),
-        ("Ngân sách địa phương / Local budgets", s.get("budgets", {}).get("local")),
+        ("Trạng thái lời giải / Solver status", s.status),
+        ("Giá trị mục tiêu / Objective", s.objective),
+        ("Loại mục tiêu / Objective kind", s.objective_kind),
+        ("Bài toán / Problem", "MIP" if s.mip else "LP"),
+        ("Khoảng cách MIP / MIP gap", s.mip_gap),
+        ("Giá bóng tính trên / Shadow prices from", s.duals),
+        ("Bộ giải / Solver", f"{prov.solver} {prov.solver_version}"),
+        ("Phiên bản kcopt / kcopt version", prov.kcopt_version),
+        ("Bộ định mức / Rule-set version", prov.rules_version),
+        ("Thời điểm tạo / Created (UTC)", prov.created),
+        ("Hạt giống / Seed", prov.seed),
+        ("Ngân sách trung ương / Central budget", s.budgets.central),
+        ("Ngân sách địa phương / Local budgets", s.budgets.local),
         ("Quy định có hiệu lực ngày / Rules in force on",
-         prov.get("rules", {}).get("in_force_on")),
+         prov.rules.get("in_force_on")),
     ]
     rows += [(f"Nghị quyết HĐND áp dụng / Provincial resolution {k + 1}", label)
-             for k, label in enumerate(prov.get("rules", {}).get("resolutions_applied", []))]
-    slice_ = s.get("top_slice", {})
+             for k, label in enumerate(prov.rules.get("resolutions_applied", []))]
+    slice_ = s.top_slice or {}
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
         if fund in slice_:
             rows += [(f"Trích quản lý (cơ quan quản lý) {vi} / Management top-slice, {fund} "
@@ -146,22 +148,22 @@ def _run_items(run: Run, s: dict[str, Any]) -> list[tuple[str, Any]]:
                      (f"Trích quản lý (đơn vị thực hiện) {vi} / Implementer top-slice, {fund} "
                       "budget", slice_[fund]["implementer"])]
     rows += [(f"Tệp đầu vào (SHA-256) / Input file: {name}", digest)
-             for name, digest in prov.get("inputs_sha256", {}).items()]
+             for name, digest in prov.inputs_sha256.items()]
     rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
-             for k, v in s.get("counts", {}).items()]
+             for k, v in s.as_dict()["counts"].items()]
     return rows
 
 
-def _warnings_and_scenario(book: Book, ws: Any, run: Run, s: dict[str, Any], r: int) -> None:
+def _warnings_and_scenario(book: Book, ws: Any, run: Run, s: Summary, r: int) -> None:
     """From row `r` down: the run's warnings, then the resolved scenario as YAML."""
-    warnings = s.get("warnings", [])
+    warnings = s.warnings
     book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
     for w in warnings:
         r += 1
         book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
     r += 2
     book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
-    text = yaml.safe_dump(s.get("scenario", run.scenario.resolved()), allow_unicode=True,
+    text = yaml.safe_dump(s.scenario or run.scenario.resolved(), allow_unicode=True,
                           sort_keys=False, width=200)
     for line in text.splitlines():
         r += 1
