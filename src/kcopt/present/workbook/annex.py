@@ -51,6 +51,7 @@ from kcopt.core.vocabulary import STATUS_VI
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.base import created_time
 from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
+from kcopt.present.workbook.formats import form_formats
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
@@ -169,24 +170,15 @@ def _formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
     """The cell formats of the annex, in the style of the official forms; each money format
     twice, for whole amounts ("money") and amounts with decimals ("money_dec")."""
     f = {
-        "agency": wb.add_format({**base, "bold": True, "align": "center"}),
-        "motto": wb.add_format({**base, "bold": True, "align": "center", "underline": 1}),
+        **form_formats(wb, base),
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center",
                                 "text_wrap": True}),
-        "italic": wb.add_format({**base, "italic": True, "align": "center"}),
-        "unit": wb.add_format({**base, "italic": True, "align": "right"}),
-        "head": wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True,
-                               "border": 1}),
-        "num": wb.add_format({**base, "italic": True, "align": "center", "border": 1,
-                              "font_size": 10}),
         "fund": wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True}),
         "fund_key": wb.add_format({**base, "bold": True, "border": 1, "align": "center"}),
         "sec_key": wb.add_format({**base, "bold": True, "italic": True, "border": 1,
                                   "align": "center"}),
         "sec": wb.add_format({**base, "bold": True, "italic": True, "border": 1,
                               "text_wrap": True}),
-        "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
-        "center": wb.add_format({**base, "border": 1, "align": "center"}),
         "sign": wb.add_format({**base, "bold": True, "align": "center"}),
         "sign_note": wb.add_format({**base, "italic": True, "align": "center"}),
         "place": wb.add_format({**base, "italic": True, "align": "center"}),

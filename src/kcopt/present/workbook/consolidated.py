@@ -28,6 +28,8 @@ from kcopt.core.words import _, get_language, num
 from kcopt.io.sheets import get_column_letter as column_letter
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.annex import FONT, FUND_WORDS, FUNDS, ROMAN
+from kcopt.present.workbook.formats import MONEY as MONEY_FORMAT
+from kcopt.present.workbook.formats import form_formats
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
@@ -97,21 +99,12 @@ def consolidated_book(c: Consolidated, path: Path) -> ConsolidatedCheck:
 
 
 def _formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
-    money = "#,##0.###"
+    money = MONEY_FORMAT  # Vietnamese-style 1.450,5 where the file is opened in LibreOffice
     return {
-        "agency": wb.add_format({**base, "bold": True, "align": "center"}),
-        "motto": wb.add_format({**base, "bold": True, "align": "center", "underline": 1}),
+        **form_formats(wb, base),
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
-        "italic": wb.add_format({**base, "italic": True, "align": "center"}),
-        "unit": wb.add_format({**base, "italic": True, "align": "right"}),
-        "head": wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True,
-                               "border": 1}),
-        "num": wb.add_format({**base, "italic": True, "align": "center", "border": 1,
-                              "font_size": 10}),
         "bold": wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True}),
         "bold_money": wb.add_format({**base, "bold": True, "border": 1, "num_format": money}),
-        "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
-        "center": wb.add_format({**base, "border": 1, "align": "center"}),
         "money": wb.add_format({**base, "border": 1, "num_format": money}),
         "share": wb.add_format({**base, "border": 1, "num_format": "0%"}),
     }

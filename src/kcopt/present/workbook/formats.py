@@ -31,6 +31,24 @@ INPUT_MONEY = "#,##0.0"  # the template's empty input cells (`workbook.template`
 LINE_HEIGHT = 15.0  # points per line of 11-point Calibri
 
 
+def form_formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
+    """The cell formats every official form kcopt writes shares (annex, national list): the
+    agency and motto block, the unit line, the two-row header and its column numbers, plain
+    and centred body cells."""
+    return {
+        "agency": wb.add_format({**base, "bold": True, "align": "center"}),
+        "motto": wb.add_format({**base, "bold": True, "align": "center", "underline": 1}),
+        "italic": wb.add_format({**base, "italic": True, "align": "center"}),
+        "unit": wb.add_format({**base, "italic": True, "align": "right"}),
+        "head": wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True,
+                               "border": 1}),
+        "num": wb.add_format({**base, "italic": True, "align": "center", "border": 1,
+                              "font_size": 10}),
+        "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
+        "center": wb.add_format({**base, "border": 1, "align": "center"}),
+    }
+
+
 def shown(fmt: str | None, value: Any) -> str | None:
     """The format a cell holding `value` gets: a whole amount without decimals."""
     if fmt == MONEY and isinstance(value, int | float) and not isinstance(value, bool) \
