@@ -8,7 +8,6 @@ LibreOffice computed with openpyxl (`data_only=True`).
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,13 @@ import openpyxl
 import pytest
 
 from kcopt.io import office as kcopt_office
+from kcopt.present.workbook import check
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = kcopt_office.soffice()
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed here; .ci/run installs it "
     "with apt-get (libreoffice-calc), so these tests run in CI")
-ERRORS = ("#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:", "#ERR")
+ERRORS = check.ERRORS  # what a spreadsheet shows in a cell it cannot compute
 # the library's own runner, which `kcopt check-documents` uses too
 LibreOffice = kcopt_office.LibreOffice
 

@@ -5,10 +5,8 @@ every page and shows amounts the Vietnamese way in LibreOffice, on every sheet w
 
 from __future__ import annotations
 
-import csv
 import math
 import re
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -140,24 +138,6 @@ def test_small_plan_keeps_territory_split_and_eligibility(small) -> None:
         assert b[fund].to_numpy() == pytest.approx(a[fund].to_numpy(), abs=DONG), fund
 
 
-def _displayed(libreoffice, path: Path, out: Path) -> dict[str, list[list[str]]]:
-    """Every sheet as LibreOffice displays it (CSV export of the formatted text)."""
-    from spreadsheet import SOFFICE
-
-    out.mkdir(parents=True, exist_ok=True)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={libreoffice.profile.as_uri()}",
-                    "--headless", "--norestore", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,"
-                    "false,-1", "--outdir", str(out), str(path)], capture_output=True,
-                   timeout=600, check=True)
-    sheets = {}
-    for key, title in SHEETS.items():
-        file = out / f"{path.stem}-{title}.csv"
-        with file.open(encoding="utf-8") as fh:
-            sheets[key] = list(csv.reader(fh))
-    return sheets
-
-
 def _vn(x: float) -> str:
     """An amount as the Vietnamese-tagged format shows it: 1.450,5; a whole one 1.450."""
     whole, frac = f"{x:.6f}".rstrip("0").rstrip(".").partition(".")[::2]
@@ -168,7 +148,8 @@ def _vn(x: float) -> str:
 def test_amounts_are_shown_vietnamese_style_in_libreoffice(libreoffice, demo) -> None:
     """1.450,5 — not 1,450.0: on the allocation sheet and every summary with money."""
     r, out = demo
-    shown = _displayed(libreoffice, out / "plan" / "allocation.xlsx", out / "csv")
+    by_title = libreoffice.displayed(out / "plan" / "allocation.xlsx", out / "csv")
+    shown = {key: by_title[title] for key, title in SHEETS.items()}
     alloc = r.allocation
     rows = shown["allocation"]
     en = rows[3]

@@ -7,10 +7,8 @@ Hải Phòng plan whose co-financed project lies in the former Hải Dương."""
 
 from __future__ import annotations
 
-import csv
 import math
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,25 +246,11 @@ def test_small_plan_round_trip_keeps_territory_and_split(haiphong) -> None:
     assert r2.allocation.set_index("project_id").loc["HP-01", "local"] == pytest.approx(250)
 
 
-def _displayed(libreoffice, path: Path, out: Path) -> list[list[str]]:
-    """The first sheet as LibreOffice displays it (CSV export of the formatted text)."""
-    from spreadsheet import SOFFICE
-
-    out.mkdir(parents=True, exist_ok=True)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={libreoffice.profile.as_uri()}",
-                    "--headless", "--norestore", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
-                    "--outdir", str(out), str(path)], capture_output=True, timeout=600,
-                   check=True)
-    with (out / path.with_suffix(".csv").name).open(encoding="utf-8") as fh:
-        return list(csv.reader(fh))
-
-
 def test_amounts_are_shown_vietnamese_style_in_libreoffice(libreoffice, demo) -> None:
     """1.450,5 — not 1,450.00: LibreOffice shows the amounts of the Vietnamese-tagged number
     format with a dot between thousands and a decimal comma, to the đồng."""
     r, out = demo
-    rows = _displayed(libreoffice, out / "plan" / "annex.xlsx", out / "csv")
+    rows = libreoffice.displayed(out / "plan" / "annex.xlsx", out / "csv")["Phụ lục"]
     by_key = {row[0]: row for row in rows if row and row[0] in ("A", "B")}
     total = next(row for row in rows if len(row) > 2 and row[2].startswith("TỔNG CỘNG"))
     assert by_key["A"][7] == "105.000"

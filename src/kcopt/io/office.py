@@ -7,6 +7,7 @@ spreadsheet application would show can be read back with openpyxl (`data_only=Tr
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import tempfile
@@ -67,3 +68,25 @@ class LibreOffice:
             raise OutputError(_("LibreOffice did not recalculate {files}: {why}").format(
                 files=", ".join(missing), why=(proc.stderr or proc.stdout).strip()[:300]))
         return out
+
+    def displayed(self, path: Path, outdir: Path) -> dict[str, list[list[str]]]:
+        """Every sheet of a workbook as LibreOffice displays it (number formats applied): its
+        CSV export of the formatted text, sheet title → rows."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        # CSV filter: comma, quote, UTF-8, from row 1, …, cells as shown (9th), every sheet
+        # (12th: -1), one file per sheet named <stem>-<sheet>.csv
+        options = "44,34,76,1,,0,false,true,true,false,false,-1"
+        proc = subprocess.run(
+            [self.program, f"-env:UserInstallation={self.profile.as_uri()}", "--headless",
+             "--norestore", "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
+             "--outdir", str(outdir), str(path)], capture_output=True, text=True,
+            timeout=self.timeout)
+        sheets = {}
+        for file in sorted(outdir.glob(f"{path.stem}-*.csv")):
+            with file.open(encoding="utf-8", newline="") as fh:
+                sheets[file.stem.removeprefix(f"{path.stem}-")] = list(csv.reader(fh))
+        if not sheets:
+            raise OutputError(_("LibreOffice did not recalculate {files}: {why}").format(
+                files=path.name, why=(proc.stderr or proc.stdout).strip()[:300]))
+        return sheets
+
