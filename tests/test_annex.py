@@ -352,3 +352,22 @@ def test_amounts_with_three_decimals_read_back_as_they_are(tmp_path) -> None:
     frame = read_projects(tmp_path / "list.xlsx").frame
     assert frame["total_cost"].tolist() == [231.088, 300.0, 1234.567]
     assert frame["requested"].tolist() == [115.544, 96.6, 617.2835]
+
+
+def test_every_project_row_is_tall_enough_for_its_wrapped_name(demo) -> None:
+    """A long project name, province or note wraps in its cell: its row is tall enough to print
+    every line (≥ 1.1 × the width of its characters, 15 points a line), never clipped."""
+    _r, out = demo
+    ws = openpyxl.load_workbook(out / "plan" / "annex.xlsx")["Phụ lục"]
+    widths = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+              for c in range(1, ws.max_column + 1)}
+    wrapped = 0
+    for row in range(12, ws.max_row + 1):
+        if not isinstance(ws.cell(row, 2).value, str) or not ws.cell(row, 2).value.startswith("P-"):
+            continue
+        tall = ws.row_dimensions[row].height or 15
+        for col in (3, 4):
+            lines = math.ceil(len(str(ws.cell(row, col).value)) * 1.1 / widths[col])
+            wrapped += lines > 1
+            assert tall >= 15 * lines, (row, ws.cell(row, col).value, tall, lines)
+    assert wrapped > 0  # the demo has names long enough to wrap

@@ -51,7 +51,7 @@ from kcopt.core.vocabulary import STATUS_VI
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.base import created_time
 from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
-from kcopt.present.workbook.formats import form_formats
+from kcopt.present.workbook.formats import form_formats, wrapped_lines
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
@@ -372,7 +372,13 @@ def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
             ws.write_number(r, MATCH + 1 + k, value, _money(f, "money", value))
         else:
             ws.write_blank(r, MATCH + 1 + k, None, f["money"])
-    ws.write_string(r, last, _note(rec, first), f["cell"])
+    note = _note(rec, first)
+    ws.write_string(r, last, note, f["cell"])
+    lines = max(wrapped_lines(str(rec.name), COLUMNS[2][2]),
+                wrapped_lines(str(rec.province), COLUMNS[3][2]),
+                wrapped_lines(note, COLUMNS[-1][2]))
+    if lines > 1:  # a long name wraps: the row is made tall enough to print it whole
+        ws.set_row(r, LINE_HEIGHT * lines + 4)
     for k, key in enumerate(facts, last + 1):
         fact = cell_value(key, getattr(rec, key))
         if isinstance(fact, float):
