@@ -35,6 +35,7 @@ from typing import IO, Any, Literal
 
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.io.locks import WRITE_ERRNOS, folder_lock, hold, write_error
+from kcopt.io.write import sync
 
 Family = Literal["solve", "compare"]
 MARKER = ".kcopt-run.json"
@@ -407,10 +408,21 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap(staging: Path, target: Path) -> None:
+    """Put the staging folder in the place of `target`: one atomic exchange where the system
+    has one (Linux), else two renames `_recover` can undo; the new files and the folder entry
+    reach the disk first."""
+    for path in sorted(staging.rglob("*"), reverse=True):  # files first, then their folders
+        sync(path)
+    sync(staging)
     if not target.exists():
         os.rename(staging, target)
-        return
-    if _exchange(staging, target):
+    else:
+        _replace(staging, target)
+    sync(target.parent)
+
+
+def _replace(staging: Path, target: Path) -> None:
+    if _exchange(staging, target):  # tests force the two renames by making this False
         shutil.rmtree(staging, ignore_errors=True)  # now the previous set
         return
     old = target.parent / f".{target.name}.kcopt-old-{uuid.uuid4().hex[:8]}"

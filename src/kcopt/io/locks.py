@@ -20,27 +20,28 @@ _HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the t
 
 
 def hold(path: Path, shared: bool = False, wait: bool = True) -> IO[bytes] | None:
-    """Open and lock `path`; None when `wait` is false and another process holds it. A lock
-    file its last holder removed while we waited is not ours: lock the one now at `path`."""
+    """Open and lock `path` (portalocker: flock on POSIX, LockFileEx on Windows, both with a
+    shared mode); None when `wait` is false and another process holds it. A lock file its last
+    holder removed while we waited is not ours: lock the one now at `path`."""
+    import portalocker  # start-up: only runs that write or read an output folder lock one
+
+    flags = portalocker.LockFlags.SHARED if shared else portalocker.LockFlags.EXCLUSIVE
+    if not wait:
+        flags |= portalocker.LockFlags.NON_BLOCKING
     while True:
         fh = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as the handle
         try:
-            if sys.platform == "win32":  # pragma: no cover - no shared locks there
-                import msvcrt
-
-                mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
-                msvcrt.locking(fh.fileno(), mode, 1)
-            else:
-                import fcntl
-
-                flags = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-                fcntl.flock(fh.fileno(), flags | (0 if wait else fcntl.LOCK_NB))
-        except OSError:
+            portalocker.lock(fh, flags)
+        except portalocker.LockException as exc:
             fh.close()
-            if wait:
-                raise
+            cause = next((c for c in (exc.__cause__, *exc.args) if isinstance(c, OSError)),
+                         None)
+            busy = isinstance(exc, portalocker.AlreadyLocked) or (
+                cause is not None and cause.errno in (errno.EAGAIN, errno.EACCES))
+            if wait or not busy:  # a lock that cannot be taken at all: say why
+                raise cause or OSError(errno.EIO, str(exc), str(path)) from None
             return None
-        if sys.platform == "win32" or _same_file(fh, path):
+        if _same_file(fh, path):
             return fh
         fh.close()
 
@@ -54,18 +55,28 @@ def _same_file(fh: IO[bytes], path: Path) -> bool:
     return (st.st_ino, st.st_dev) == (own.st_ino, own.st_dev)
 
 
+# POSIX removes an open file; Windows refuses while any process has it open (tests force False)
+UNLINK_WHILE_OPEN = os.name == "posix"
+
+
 def _release(fh: IO[bytes], path: Path) -> None:
     """Unlock, removing the lock file when no other process holds it (none is left beside the
-    output folder); a process waiting on the removed file locks the next one (`_hold`)."""
-    if sys.platform != "win32":
-        import fcntl
+    output folder); a process waiting on the removed file locks the next one (`hold`). Where an
+    open file cannot be removed (Windows), the handle is closed first and the removal fails,
+    harmlessly, while another process still has the file open."""
+    import portalocker
 
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if _same_file(fh, path):
-                os.unlink(path)
-        except OSError:
-            pass  # another reader holds it: the last one out removes it
+    if not UNLINK_WHILE_OPEN:
+        fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    try:
+        portalocker.lock(fh, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+        if _same_file(fh, path):
+            os.unlink(path)
+    except (portalocker.LockException, OSError):
+        pass  # another reader holds it: the last one out removes it
     fh.close()
 
 

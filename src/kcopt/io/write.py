@@ -86,7 +86,9 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~umask)
         write(Path(tmp))
+        sync(Path(tmp))
         os.replace(tmp, path)
+        sync(path.parent)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         cause = _os_error(exc)
@@ -94,6 +96,19 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
             raise cause from None
         raise
     return path
+
+
+def sync(path: Path) -> None:
+    """Flush a file's (or a folder's) contents to the disk before it replaces the old one, so a
+    power cut leaves the old version or the new, never an empty file. Folders can be opened for
+    this on POSIX only; elsewhere the replace itself is the guarantee Windows gives."""
+    if path.is_dir() and os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _os_error(exc: BaseException) -> OSError | None:
