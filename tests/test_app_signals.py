@@ -47,12 +47,16 @@ def _servers_on(port: int) -> list[int]:
     return out
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
-def test_the_app_stops_on_a_signal(sig: signal.Signals, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("sig", "child"), [
+    (signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGHUP, False),
+    # the way of systems that cannot replace a process (Windows), forced: the server a child
+    (signal.SIGTERM, True), (signal.SIGINT, True)])
+def test_the_app_stops_on_a_signal(sig: signal.Signals, child: bool, tmp_path: Path) -> None:
     port = _free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "KCOPT_APP_CHILD": "1" if child else ""}
     proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser", "--port",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "TMPDIR": str(tmp_path)})
+                            env=env)
     try:
         deadline = time.monotonic() + 180
         while True:

@@ -47,13 +47,14 @@ def app_command(
            "--client.toolbarMode", "minimal", "--theme.base", "light"]
     typer.echo(f"kcopt app: http://{host}:{port} (Ctrl+C to stop)", err=True)
     sys.stderr.flush()
-    if os.name == "posix":  # become the server: a signal to this process reaches it, no orphan
-        os.execv(sys.executable, cmd)
+    if os.name == "posix" and os.environ.get("KCOPT_APP_CHILD", "") not in ("1", "true", "yes"):
+        os.execv(sys.executable, cmd)  # become the server: a signal reaches it, no orphan
     raise typer.Exit(_serve_child(cmd))
 
 
 def _serve_child(cmd: list[str]) -> int:
-    """Where a process cannot be replaced (Windows): run the server as a child, stopped with
+    """Where a process cannot be replaced (Windows; forced by KCOPT_APP_CHILD=1): run the server
+    as a child, stopped with
     this process on Ctrl+C, SIGTERM or SIGHUP."""
     child = subprocess.Popen(cmd)
 
