@@ -54,8 +54,7 @@ def app_command(
 
 def _serve_child(cmd: list[str]) -> int:
     """Where a process cannot be replaced (Windows; forced by KCOPT_APP_CHILD=1): run the server
-    as a child, stopped with
-    this process on Ctrl+C, SIGTERM or SIGHUP."""
+    as a child, stopped with this process on Ctrl+C, SIGTERM or SIGHUP."""
     child = subprocess.Popen(cmd)
 
     def stop(signum: int, _frame: object) -> None:
