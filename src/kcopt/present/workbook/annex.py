@@ -271,12 +271,16 @@ def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
 
 def _subtotal_row(ws: Any, f: dict[str, Any], check: AnnexCheck, row: int, lo: int, hi: int,
                   values: dict[int, float], key: str) -> None:
-    """SUBTOTAL formulas over rows lo…hi of the money columns, with their values cached."""
+    """SUBTOTAL formulas over rows lo…hi of the money columns, with their values cached; a
+    block without rows (a plan that funds nothing) is the number 0, not a reversed range."""
     for c in (TOTAL, SUPPORT, MATCH):
         letter = chr(ord("A") + c)
-        ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})",
-                         _money(f, key, values[c]), values[c])
-        check.expected[(row, c)] = values[c]
+        if hi < lo:
+            ws.write_number(row, c, 0.0, _money(f, key, 0.0))
+        else:
+            ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})",
+                             _money(f, key, values[c]), values[c])
+        check.expected[(row, c)] = values[c] if hi >= lo else 0.0
 
 
 def _heading(ws: Any, f: dict[str, Any], r: int, key: str, text: str, style: str,

@@ -294,6 +294,10 @@ def _form_checks(check: DocumentCheck, name: str, values: Path, formulas: Any, n
     against exactly its block's project rows; then its proposal against the plan."""
     from kcopt.inputs.schema import read_projects  # start-up: the reader, only for forms
 
+    if not (alloc["total"] > 0).any():  # nothing to read back: its totals are checked as 0
+        check.notes.append(_("{document}: the plan funds no project, so the annex lists none")
+                           .format(document=name))
+        return
     try:
         projects = read_projects(values)
     except InputError as exc:
