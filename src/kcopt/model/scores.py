@@ -97,8 +97,8 @@ def objective_coefficients(score: np.ndarray, cap: np.ndarray, col_project: np.n
 def target_selection(frame: pd.DataFrame, t: Target) -> np.ndarray:
     """Weight in [0, 1] with which each project counts toward target `t` (flags may be shares)."""
     sel = np.ones(len(frame))
-    if t.of:
-        parts = []
+    if t.of or t.of_category:  # of: flags and content types, a project with any of them
+        parts = [frame["category"].isin(t.of_category).to_numpy(float)]
         for f in t.of:
             if f == "typical_product":
                 parts.append((frame[f] != "none").to_numpy(float))
