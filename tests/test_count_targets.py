@@ -179,6 +179,11 @@ def test_reported_in_summary_and_console(make_case, tmp_path) -> None:
     rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["count_targets"]
     assert rows == [{"name": "demo", "label": "demo", "kind": "count_min", "year": None,
                      "count": 3, "achieved": 3, "possible": 3, "met": True}]
+    res = CliRunner().invoke(app, ["report", str(out)])
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = html[html.index("at least 3 projects funded"):][:400]
+    assert "≥ 3" in row and "3 (met)" in row
 
 
 def test_bad_count_targets_are_named(make_case) -> None:
