@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
-from kcopt.core.vocabulary import DEFAULT_WEIGHTS
+from kcopt.core.vocabulary import CRITERIA_LABELS, DEFAULT_WEIGHTS, PRIORITY_FLAGS
 from kcopt.core.words import N_, _
 
 PLAN_NAME = N_("Industrial-promotion plan")
@@ -29,7 +29,8 @@ WEIGHT_NAMES = {"appraisal": N_("Appraisal score"), "green": N_("Cleaner product
                 "regional_advantage": N_("Regional advantage"),
                 "typical_product": N_("Typical rural product"),
                 "disadvantaged_area": N_("Disadvantaged area"),
-                "women_or_ethnic_owned": N_("Women or ethnic-minority owners")}
+                "women_or_ethnic_owned": N_("Women or ethnic-minority owners"),
+                **{k: CRITERIA_LABELS[k][1] for k in PRIORITY_FLAGS}}
 OBJECTIVES = {"total_score": N_("Total score (a partly funded project counts pro rata)"),
               "weighted_funds": N_("Score-weighted funds (highest scores first)")}
 LIST_KEYS = ("of", "category")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kcopt.core.text import fold
-from kcopt.core.vocabulary import FLAGS
+from kcopt.core.vocabulary import FLAGS, PRIORITY_FLAGS
 from kcopt.inputs.keys import KeyChecks
 from kcopt.rules.rates import load_rules
 
@@ -16,7 +16,8 @@ COUNT_KINDS = ("count_min", "count_max")
 TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max", *COUNT_KINDS)
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
                "amount", "year", "share_of", "label", "count")
-OF_FLAGS = (*FLAGS, "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+OF_FLAGS = (*FLAGS, "typical_product", "disadvantaged_area", "women_or_ethnic_owned",
+            *PRIORITY_FLAGS)
 SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
 
 

@@ -47,6 +47,7 @@ from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules.caps import CapTable, compute_caps
 from kcopt.rules.pending import pending_warnings
+from kcopt.rules.priorities import low_priority_warnings
 from kcopt.rules.rates import FUNDS, RuleSet, load_rules
 
 
@@ -151,6 +152,7 @@ def _check(projects: Projects | pd.DataFrame, scenario: Scenario,
     state = _project_states(frame, scenario, ids, caps, horizon, warnings)
     warnings += _rule_warnings(frame, caps, rules, state.active)
     warnings += pending_warnings(frame, caps, rules, state.active)
+    warnings += low_priority_warnings(scenario.weights)
     _warn_must_fund(ids, state, warnings)
     return _Inputs(frame, scenario, rules, ids, caps, horizon, score, state, warnings)
 
