@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import kcopt
 from conftest import needs_cbc, solve_case
+from kcopt.analysis.sensitivity import policy_prices
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.model.counts import count_breaches, model_outcomes
@@ -201,3 +202,12 @@ def test_bad_count_targets_are_named(make_case) -> None:
 def test_highs_and_cbc_agree(make_case) -> None:
     sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 3)})
     assert funded(solve_case(sc, "highs")) == funded(solve_case(sc, "cbc"))
+
+
+def test_policy_price_of_a_count(make_case) -> None:
+    """What "at least 3 demonstration models" costs, re-selecting without it: 720 − 675 = 45
+    score points (the hand case above)."""
+    sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 3)})
+    [row] = policy_prices(solve_case(sc), reselect=True).to_dict("records")
+    assert (row["goal"], row["objective_without"]) == ("3 projects", pytest.approx(720))
+    assert row["score_given_up"] == pytest.approx(45)
