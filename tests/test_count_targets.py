@@ -211,3 +211,13 @@ def test_policy_price_of_a_count(make_case) -> None:
     [row] = policy_prices(solve_case(sc), reselect=True).to_dict("records")
     assert (row["goal"], row["objective_without"]) == ("3 projects", pytest.approx(720))
     assert row["score_given_up"] == pytest.approx(45)
+
+
+def test_app_editor_reads_a_count_as_a_whole_number() -> None:
+    """The browser app's targets table gives cells as floats; a count comes back whole."""
+    from kcopt.app.scenario_tab import edited_row
+
+    row = edited_row({"name": "demo", "kind": "count_min", "of": "demo_model", "count": 340.0,
+                      "share": float("nan")})
+    assert row == {"name": "demo", "kind": "count_min", "of": ["demo_model"], "count": 340}
+    assert isinstance(row["count"], int)

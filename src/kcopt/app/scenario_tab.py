@@ -34,7 +34,7 @@ WEIGHT_NAMES = {"appraisal": N_("Appraisal score"), "green": N_("Cleaner product
 OBJECTIVES = {"total_score": N_("Total score (a partly funded project counts pro rata)"),
               "weighted_funds": N_("Score-weighted funds (highest scores first)")}
 LIST_KEYS = ("of", "category")
-NUMBER_KEYS = ("share", "amount", "rate", "cap", "year")
+NUMBER_KEYS = ("share", "amount", "rate", "cap", "year", "count")
 
 
 def scenario_section(s: Any) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def edited_row(rec: dict[Any, Any]) -> dict[str, Any]:
         if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == "":
             continue
         if c in NUMBER_KEYS:
-            row[c] = int(v) if c == "year" else float(v)
+            row[c] = int(v) if c in ("year", "count") else float(v)
         elif (c in LIST_KEYS and "," in str(v)) or c == "of":
             row[c] = [p.strip() for p in str(v).split(",") if p.strip()]
         else:
