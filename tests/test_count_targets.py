@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import kcopt
 from conftest import needs_cbc, solve_case
 from kcopt.analysis.sensitivity import policy_prices
+from kcopt.analysis.wording import describe_row
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.model.counts import count_breaches, model_outcomes
@@ -221,3 +222,15 @@ def test_app_editor_reads_a_count_as_a_whole_number() -> None:
                       "share": float("nan")})
     assert row == {"name": "demo", "kind": "count_min", "of": ["demo_model"], "count": 340}
     assert isinstance(row["count"], int)
+
+
+def test_constraint_table_reads_the_count(make_case) -> None:
+    """constraints.csv (and the workbook's constraints sheet) has the target's row with the
+    count asked and the projects counted, and says what the linking rows are."""
+    sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 3)})
+    table = kcopt.constraint_table(solve_case(sc)).set_index("name")
+    assert (table.loc["demo", "sense"], table.loc["demo", "rhs"], table.loc["demo", "activity"],
+            bool(table.loc["demo", "binding"])) == (">=", 3, 3, True)
+    assert describe_row("count_floor:D3", 0.0) == (
+        "internal row: D3 counts toward a count target only when funded at least at its "
+        "minimum share")

@@ -381,7 +381,7 @@ VIETNAMESE_LITERALS = {
     "inputs/schema.py": 20,
     "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
-    "core/vocabulary.py": 42, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
+    "core/vocabulary.py": 44, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
     "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
     "present/workbook/consolidated.py": 34,
     "present/workbook/info.py": 45, "present/workbook/sheets.py": 49,

@@ -102,7 +102,11 @@ _PROJECT_WORDS = {"all_or_nothing": N_("all-or-nothing funding of {project}"),
                   "link": N_("internal row: {project} is paid only when selected (its "
                              "selection variable)"),
                   "start": N_("the start-year choice of {project}"),
-                  "one_start": N_("one start year for {project}")}
+                  "one_start": N_("one start year for {project}"),
+                  "count_floor": N_("internal row: {project} counts toward a count target only "
+                                    "when funded at least at its minimum share"),
+                  "count_link": N_("internal row: {project} counts toward a count target when "
+                                   "it gets any support")}
 
 
 def describe_row(name: str, rhs: float, binding: bool = True,

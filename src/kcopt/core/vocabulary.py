@@ -85,7 +85,9 @@ FAMILY_VI = {"budget": "Ngân sách", "target": "Chỉ tiêu chính sách", "cap
              "total": "Dòng nội bộ: tổng hỗ trợ (T)",
              "exclude": "Loại trừ", "min_fraction": "Tỷ lệ tối thiểu",
              "all_or_nothing": "Hỗ trợ trọn gói",
-             "link": "Dòng nội bộ: liên kết lựa chọn"}
+             "link": "Dòng nội bộ: liên kết lựa chọn",
+             "count_floor": "Dòng nội bộ: đếm đề án (tỷ lệ tối thiểu)",
+             "count_link": "Dòng nội bộ: đếm đề án (có hỗ trợ)"}
 MILLION_VND = "triệu đồng / million VND"
 
 
