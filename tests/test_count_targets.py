@@ -157,7 +157,8 @@ def test_post_solve_check_counts_the_allocation(make_case) -> None:
 def test_unreachable_count_is_diagnosed(make_case) -> None:
     """Five demonstration models asked, three in the list: the diagnosis says how many are
     possible, in Vietnamese by default; a budget too small for three at their minimum share
-    (400 < 3 × 150) says that at most 2 fit."""
+    (400 < 3 × 150) says that at most 2 fit; two must-fund demonstration models under "at most
+    1" say that at least 2 are needed."""
     sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 5)})
     with using("vi"), pytest.raises(kcopt.InfeasibleError) as err:
         kcopt.pipeline.run(sc)
@@ -167,6 +168,12 @@ def test_unreachable_count_is_diagnosed(make_case) -> None:
     with pytest.raises(kcopt.InfeasibleError) as err:
         kcopt.pipeline.run(sc)
     assert "allow at most 2" in str(err.value)
+    must = [dict(p, must_fund=1) if p["project_id"] in ("D1", "D2") else p for p in projects()]
+    sc = make_case(must, {"budgets": {"central": 900}, **W, **target("count_max", 1)})
+    with pytest.raises(kcopt.InfeasibleError) as err:
+        kcopt.pipeline.run(sc)
+    assert ("the target 'demo' allows at most 1 projects of technical demonstration model; the "
+            "must-fund projects and other rules need at least 2") in str(err.value)
 
 
 def test_reported_in_summary_and_console(make_case, tmp_path) -> None:
