@@ -24,6 +24,7 @@ from kcopt.analysis.wording import describe_row
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.model.counts import count_breaches, model_outcomes
+from kcopt.model.names import parse_col, parse_row
 
 DEMO = {"province": "Sơn La", "category": "demo_model", "level": "central", "total_cost": 1000}
 MACH = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600}
@@ -241,3 +242,15 @@ def test_constraint_table_reads_the_count(make_case) -> None:
     assert describe_row("count_floor:D3", 0.0) == (
         "internal row: D3 counts toward a count target only when funded at least at its "
         "minimum share")
+
+
+@pytest.mark.parametrize("name", ["counted:P-0042", "counted:P-0042:2027"])
+def test_counted_column_names_round_trip(name: str) -> None:
+    col = parse_col(name)
+    assert (col.kind, col.project, str(col)) == ("counted", "P-0042", name)
+
+
+@pytest.mark.parametrize("name", ["count_floor:P-0042", "count_link:P-0042:2027"])
+def test_count_row_names_round_trip(name: str) -> None:
+    row = parse_row(name)
+    assert (row.project, str(row)) == ("P-0042", name) and row.family != "target"
