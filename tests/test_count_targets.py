@@ -19,12 +19,14 @@ from typer.testing import CliRunner
 
 import kcopt
 from conftest import needs_cbc, solve_case
+from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.sensitivity import policy_prices
 from kcopt.analysis.wording import describe_row
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.model.counts import count_breaches, model_outcomes
 from kcopt.model.names import parse_col, parse_row
+from kcopt.pipeline import run
 
 DEMO = {"province": "Sơn La", "category": "demo_model", "level": "central", "total_cost": 1000}
 MACH = {"province": "Sơn La", "category": "machinery", "level": "central", "total_cost": 600}
@@ -116,7 +118,7 @@ def test_count_per_year(make_case, backend: str) -> None:
                         backend)
     assert result.objective == pytest.approx(435)
     assert funded(result) == {"D1": 150, "D2": 150, "M1": 0, "M2": 300}
-    by_year = kcopt.analysis.report.allocation_by_year(result)
+    by_year = allocation_by_year(result)
     assert set(by_year[by_year["project_id"].isin(["D1", "D2"])]["year"]) == {2027}
     assert {"counted:D1:2027", "count_floor:D1:2027"} <= {*result.model.lp.col_names,
                                                           *result.model.lp.row_names}
@@ -162,17 +164,17 @@ def test_unreachable_count_is_diagnosed(make_case) -> None:
     1" say that at least 2 are needed."""
     sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 5)})
     with using("vi"), pytest.raises(kcopt.InfeasibleError) as err:
-        kcopt.pipeline.run(sc)
+        run(sc)
     assert ("chỉ có 3 đề án mô hình trình diễn kỹ thuật đủ điều kiện; chỉ tiêu 'demo' yêu "
             "cầu 5") in str(err.value)
     sc = make_case(projects(), {"budgets": {"central": 400}, **W, **target("count_min", 3)})
     with pytest.raises(kcopt.InfeasibleError) as err:
-        kcopt.pipeline.run(sc)
+        run(sc)
     assert "allow at most 2" in str(err.value)
     must = [dict(p, must_fund=1) if p["project_id"] in ("D1", "D2") else p for p in projects()]
     sc = make_case(must, {"budgets": {"central": 900}, **W, **target("count_max", 1)})
     with pytest.raises(kcopt.InfeasibleError) as err:
-        kcopt.pipeline.run(sc)
+        run(sc)
     assert ("the target 'demo' allows at most 1 projects of technical demonstration model; the "
             "must-fund projects and other rules need at least 2") in str(err.value)
 

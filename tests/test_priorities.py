@@ -18,6 +18,7 @@ from conftest import solve_case
 from kcopt.cli import app
 from kcopt.core.language import using
 from kcopt.core.vocabulary import CRITERIA, CRITERIA_LABELS, PRIORITY_FLAGS
+from kcopt.pipeline import run
 from kcopt.rules.priorities import load_priorities
 
 NEW = {"artisan": "Artisans and skilled craft workers",
@@ -104,7 +105,7 @@ def test_a_low_priority_weighed_is_warned_once(make_case, tmp_path: Path) -> Non
     earlier criteria gives none."""
     sc = make_case(two_projects(), {"budgets": {"central": 300}, "weights": {
         "appraisal": 0.4, "artisan": 0.3, "deep_processing": 0.3}})
-    low = [w for w in kcopt.pipeline.run(sc).warnings if w.code == "low_priority"]
+    low = [w for w in run(sc).warnings if w.code == "low_priority"]
     assert len(low) == 1
     assert "artisan" in low[0].message and "deep_processing" in low[0].message
     assert "women_owned" not in low[0].message
@@ -114,7 +115,7 @@ def test_a_low_priority_weighed_is_warned_once(make_case, tmp_path: Path) -> Non
     assert res.output.count("(confidence low)") == 1
     plain = make_case(two_projects(), {"budgets": {"central": 300},
                                        "weights": {"appraisal": 0.5, "green": 0.5}})
-    assert not [w for w in kcopt.pipeline.run(plain).warnings if w.code == "low_priority"]
+    assert not [w for w in run(plain).warnings if w.code == "low_priority"]
 
 
 def test_count_and_share_targets_take_the_new_tags(make_case) -> None:
