@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -256,3 +257,16 @@ def test_counted_column_names_round_trip(name: str) -> None:
 def test_count_row_names_round_trip(name: str) -> None:
     row = parse_row(name)
     assert (row.project, str(row)) == ("P-0042", name) and row.family != "target"
+
+
+def test_workbook_run_sheet_says_the_count(make_case, tmp_path) -> None:
+    """allocation.xlsx's run sheet has a line per count target, met or missed with figures."""
+    sc = make_case(projects(), {"budgets": {"central": 900}, **W, **target("count_min", 3)})
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["solve", str(sc.path), "-o", str(out), "--no-plots"])
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(out / "allocation.xlsx")["Thông tin chạy"]
+    lines = {str(r[0]): str(r[1]) for r in ws.iter_rows(min_col=1, max_col=2, values_only=True)}
+    assert lines["Chỉ tiêu số lượng / Count target: demo"] == (
+        "count target 'demo': 3 projects funded at least at their minimum share, target at "
+        "least 3 (3 eligible): met")

@@ -384,7 +384,7 @@ VIETNAMESE_LITERALS = {
     "core/vocabulary.py": 44, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
     "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
     "present/workbook/consolidated.py": 34,
-    "present/workbook/info.py": 45, "present/workbook/sheets.py": 49,
+    "present/workbook/info.py": 46, "present/workbook/sheets.py": 49,
     "present/workbook/projects_sheet.py": 29, "present/workbook/formats.py": 1,
     "present/workbook/template.py": 107,
     "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,
