@@ -60,7 +60,7 @@ def low_priority_warnings(weights: dict[str, float]) -> list[Problem]:
     if not low:
         return []
     return [Problem("scenario", _(
-        "the scenario weighs {count} priority(ies) whose legal basis is not confirmed "
+        "weights are set on {count} priority(ies) whose legal basis is not confirmed "
         "(confidence low): {priorities}. Check them against Decree 235/2025/NĐ-CP and the 2027 "
         "guidance before the plan is approved (kcopt rules lists the basis)").format(
             count=len(low), priorities="; ".join(
