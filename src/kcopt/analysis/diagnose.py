@@ -13,12 +13,19 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from kcopt.analysis.wording import TARGET_KIND_WORDS, budget_words, target_label, target_scope
+from kcopt.analysis.wording import (
+    TARGET_KIND_WORDS,
+    budget_words,
+    count_group,
+    target_label,
+    target_scope,
+)
 from kcopt.core.words import _, num, pct
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.inputs.targets import Target
 from kcopt.model import LinearProgram, Model, target_selection
 from kcopt.model.constraints import scope_budget, scope_name
+from kcopt.model.counts import model_outcomes
 from kcopt.model.names import ColId, parse_row
 
 SOFT_FAMILIES = ("budget", "target", "must_fund", "match")
@@ -67,7 +74,23 @@ def presolve_checks(model: Model) -> list[Finding]:
                           "project qualifies. Add such projects or remove the target").format(
                               target=target_label(t), what=what),
                 t.share if t.share is not None else t.amount, 0.0))
-    return findings
+    return findings + _count_checks(model)
+
+
+def _count_checks(model: Model) -> list[Finding]:
+    """count_min targets asking for more projects than the list has eligible ones."""
+    out = []
+    for o in model_outcomes(model, np.zeros(model.lp.shape[1])):
+        t = o.target
+        if t.kind == "count_min" and o.possible < (t.count or 0):
+            out.append(Finding(t.name, _(
+                "only {possible} eligible projects of {group}{year}; the target '{target}' "
+                "asks for {count}. Add such projects or lower the count to {possible}").format(
+                    possible=num(o.possible), group=count_group(t),
+                    year=_(" starting in {year}").format(year=t.year) if t.year else "",
+                    target=target_label(t), count=num(t.count or 0)),
+                float(t.count or 0), float(o.possible)))
+    return out
 
 
 def elastic_diagnosis(model: Model, solver_opts: SolverOptions | None = None) -> list[Finding]:
@@ -225,6 +248,8 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
     if t is None:
         return Finding(name, _("'{constraint}' must be relaxed by {amount}").format(
             constraint=name, amount=num(stretch, 4)), None, None)
+    if t.is_count:
+        return _count_finding(t, name, direction, stretch)
     if t.share is not None and t.share_of == "budget":
         return _budget_share_finding(model, t, name, direction, stretch)
     if t.share is not None:
@@ -235,6 +260,23 @@ def _explain(model: Model, name: str, direction: str, lo: float, up: float, stre
                            "possible. Change it to {new}").format(
                                target=target_label(t), amount=num(bound), new=num(new)),
                    bound, new)
+
+
+def _count_finding(t: Target, name: str, direction: str, stretch: float) -> Finding:
+    """A count target stretched: at most (at least) how many projects the budgets and the other
+    rules allow, from the relaxation (a bound on what an integer plan reaches)."""
+    n = float(t.count or 0)
+    if direction == "down":
+        new = float(np.floor(n - stretch + 1e-6))
+        text = _("the target '{target}' asks for at least {count} projects of {group} funded "
+                 "at their minimum share; the budgets and other rules allow at most {new}. "
+                 "Lower it to {new} or add budget")
+    else:
+        new = float(np.ceil(n + stretch - 1e-6))
+        text = _("the target '{target}' allows at most {count} projects of {group}; the "
+                 "must-fund projects and other rules need at least {new}. Raise it to {new}")
+    return Finding(name, text.format(target=target_label(t), count=num(n), group=count_group(t),
+                                     new=num(new)), n, new)
 
 
 def _budget_share_finding(model: Model, t: Target, name: str, direction: str,

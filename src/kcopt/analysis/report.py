@@ -26,6 +26,7 @@ from kcopt.analysis.wording import holding_phrase
 from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
+from kcopt.model.counts import model_outcomes
 from kcopt.rules.caps import describe_cap
 from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
@@ -290,6 +291,7 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "budgets": {"central": plan_budget(sc, "central"), "local": local_budget},
         **({"by_year": by_year_table(result).to_dict("records")} if sc.years else {}),
         "counts": counts,
+        **count_lines(result),
         "by_province": by_province.to_dict("records"),
         "by_category": by_category.to_dict("records"),
         "by_region": by_region.to_dict("records"),
@@ -309,6 +311,17 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
             "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
     }))
+
+
+def count_lines(result: Result) -> dict[str, Any]:
+    """summary.json's `count_targets`: each count target met or missed, with its figures."""
+    if result.x is None or not any(t.is_count for t in result.model.scenario.targets):
+        return {}
+    return {"count_targets": [
+        {"name": o.target.name, "label": o.target.label or o.target.name,
+         "kind": o.target.kind, "year": o.target.year, "count": o.target.count,
+         "achieved": o.achieved, "possible": o.possible, "met": o.met}
+        for o in model_outcomes(result.model, result.x)]}
 
 
 def rules_provenance(model) -> dict[str, Any]:

@@ -28,7 +28,7 @@ NUMBER = (int, float)
 OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
     "objective_kind": (str,), "mip": (bool,), "mip_gap": NUMBER, "duals": (str,),
     "money_left": (list,), "warnings": (list,), "scenario": (dict,), "provenance": (dict,),
-    "by_year": (list,), "top_slice": (dict,), "timings_s": (dict,)}
+    "by_year": (list,), "top_slice": (dict,), "timings_s": (dict,), "count_targets": (list,)}
 Row = dict[str, Any]
 
 
@@ -76,10 +76,10 @@ class Provenance:
 
 
 # fields written only when the run has them (a multi-year plan, a top-slice, timings in memory)
-OPTIONAL = ("by_year", "top_slice", "timings_s")
+OPTIONAL = ("by_year", "top_slice", "timings_s", "count_targets")
 ORDER = ("status", "objective", "objective_kind", "mip", "mip_gap", "duals", "totals",
-         "budgets", "by_year", "counts", "by_province", "by_category", "by_region", "top_slice",
-         "money_left", "warnings", "timings_s", "scenario", "provenance")
+         "budgets", "by_year", "counts", "count_targets", "by_province", "by_category",
+         "by_region", "top_slice", "money_left", "warnings", "timings_s", "scenario", "provenance")
 RECORDS = {"totals": Totals, "budgets": Budgets, "counts": Counts, "provenance": Provenance}
 
 
@@ -113,6 +113,8 @@ class Summary:
     by_year: list[Row] | None = None
     top_slice: dict[str, Any] | None = None
     timings_s: dict[str, float] | None = None
+    # count targets: name, kind, count, achieved, possible, met (kcopt.model.counts)
+    count_targets: list[Row] | None = None
 
     @property
     def name(self) -> str | None:

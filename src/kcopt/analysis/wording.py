@@ -102,7 +102,11 @@ _PROJECT_WORDS = {"all_or_nothing": N_("all-or-nothing funding of {project}"),
                   "link": N_("internal row: {project} is paid only when selected (its "
                              "selection variable)"),
                   "start": N_("the start-year choice of {project}"),
-                  "one_start": N_("one start year for {project}")}
+                  "one_start": N_("one start year for {project}"),
+                  "count_floor": N_("internal row: {project} counts toward a count target only "
+                                    "when funded at least at its minimum share"),
+                  "count_link": N_("internal row: {project} counts toward a count target when "
+                                   "it gets any support")}
 
 
 def describe_row(name: str, rhs: float, binding: bool = True,
@@ -177,7 +181,8 @@ def holding_phrase(name: str, family: str, rhs: float, price: float,
 
 # -- policy targets --------------------------------------------------------------------------
 TARGET_KIND_WORDS = {"share_min": N_("share min"), "share_max": N_("share max"),
-                     "region_min": N_("region min"), "province_max": N_("province max")}
+                     "region_min": N_("region min"), "province_max": N_("province max"),
+                     "count_min": N_("count min"), "count_max": N_("count max")}
 
 
 def target_label(t) -> str:
@@ -197,12 +202,47 @@ def target_scope(t) -> str:
     return ", ".join(parts) or _("its projects")
 
 
+def count_group(t: Any) -> str:
+    """The projects a count target counts, as a planner names them: its content types and
+    priority flags ("mô hình trình diễn kỹ thuật")."""
+    of = t.get("of", ()) if isinstance(t, dict) else t.of
+    cats = [*(t.get("of_category", ()) if isinstance(t, dict) else t.of_category),
+            *(t.get("category", ()) if isinstance(t, dict) else t.category)]
+    rules = load_rules().rules
+    names = [(rules[c].name_vi.lower() if get_language() != "en" else rules[c].name_en.lower())
+             if c in rules else c for c in cats]
+    names += [criterion_label(f).lower() for f in of]
+    return _(" or ").join(names) or _("its projects")
+
+
+def count_verdict(row: dict[str, Any]) -> str:
+    """A count target met or missed, with its figures (a row of summary.json's
+    `count_targets`)."""
+    target = str(row.get("label") or row["name"]) + (
+        f" ({row['year']})" if row.get("year") is not None else "")
+    verdict = _("met") if row["met"] else _("missed")
+    if row["kind"] == "count_min":
+        return _("count target '{target}': {achieved} projects funded at least at their "
+                 "minimum share, target at least {count} ({possible} eligible): {verdict}"
+                 ).format(target=target, achieved=num(row["achieved"]),
+                          count=num(row["count"]), possible=num(row["possible"]),
+                          verdict=verdict)
+    return _("count target '{target}': {achieved} projects funded, target at most {count}: "
+             "{verdict}").format(target=target, achieved=num(row["achieved"]),
+                                 count=num(row["count"]), verdict=verdict)
+
+
 def describe_target(t: dict[str, Any]) -> str:
     """A scenario target in plain words.
 
     >>> describe_target({"kind": "share_max", "category": ["training"], "share": 0.05})
     'at most 5% of all support to training'
     """
+    if t.get("kind") in ("count_min", "count_max"):
+        word = (_("at least {count} projects funded: {group}") if t["kind"] == "count_min"
+                else _("at most {count} projects funded: {group}"))
+        text = word.format(count=num(t.get("count") or 0), group=count_group(t))
+        return text + (f" ({t['year']})" if t.get("year") is not None else "")
     fund = {"central": _("central funds"), "local": _("local funds")}.get(
         t.get("fund", "all"), _("all support"))
     if t.get("share_of") == "budget":

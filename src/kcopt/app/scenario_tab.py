@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
-from kcopt.core.vocabulary import DEFAULT_WEIGHTS
+from kcopt.core.vocabulary import CRITERIA_LABELS, DEFAULT_WEIGHTS, PRIORITY_FLAGS
 from kcopt.core.words import N_, _
 
 PLAN_NAME = N_("Industrial-promotion plan")
@@ -29,11 +29,12 @@ WEIGHT_NAMES = {"appraisal": N_("Appraisal score"), "green": N_("Cleaner product
                 "regional_advantage": N_("Regional advantage"),
                 "typical_product": N_("Typical rural product"),
                 "disadvantaged_area": N_("Disadvantaged area"),
-                "women_or_ethnic_owned": N_("Women or ethnic-minority owners")}
+                "women_or_ethnic_owned": N_("Women or ethnic-minority owners"),
+                **{k: CRITERIA_LABELS[k][1] for k in PRIORITY_FLAGS}}
 OBJECTIVES = {"total_score": N_("Total score (a partly funded project counts pro rata)"),
               "weighted_funds": N_("Score-weighted funds (highest scores first)")}
 LIST_KEYS = ("of", "category")
-NUMBER_KEYS = ("share", "amount", "rate", "cap", "year")
+NUMBER_KEYS = ("share", "amount", "rate", "cap", "year", "count")
 
 
 def scenario_section(s: Any) -> dict[str, Any]:
@@ -168,7 +169,7 @@ def edited_row(rec: dict[Any, Any]) -> dict[str, Any]:
         if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == "":
             continue
         if c in NUMBER_KEYS:
-            row[c] = int(v) if c == "year" else float(v)
+            row[c] = int(v) if c in ("year", "count") else float(v)
         elif (c in LIST_KEYS and "," in str(v)) or c == "of":
             row[c] = [p.strip() for p in str(v).split(",") if p.strip()]
         else:

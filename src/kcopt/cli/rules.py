@@ -97,7 +97,28 @@ def _render(rules, table, prov: str | None) -> str:
                    "({basis}).").format(basis=data_text(DECREE32_BASIS)))
     lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
                    "setting with rate_overrides."))
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *priority_lines()])
+
+
+def priority_lines() -> list[str]:
+    """The priorities a scenario may weigh (`weights:`), each with its name, the confidence of
+    its legal basis and the basis (data/priorities.csv)."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.rules.priorities import load_priorities
+
+    english = get_language() == "en"
+    code, name, confidence, basis = _("code"), _("priority"), _("confidence"), _("legal basis")
+    lines = [_("Priorities a scenario may weigh (weights:), with their legal basis:"),
+             f"{code:22} {name:44} {confidence:10}  {basis}"]
+    for p in load_priorities().values():
+        title = p.name_en if english else p.name_vi
+        lines.append(f"{p.tag:22} {title:44} {_(CONFIDENCE_WORDS[p.confidence]):10}  "
+                     f"{data_text(p.basis)}")
+        if p.note:
+            lines.append(f"{'':22}   {data_text(p.note)}")
+    lines.append(_("A priority marked 'low' is not confirmed against the decree's text: kcopt "
+                   "solve warns when a scenario weighs it."))
+    return lines
 
 
 def _heading_lines(rules, prov: str | None) -> list[str]:

@@ -80,6 +80,12 @@ def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,
         local=num(s.totals.local), local_budget=num(s.budgets.local)))
     err("  " + _("projects: {funded} funded, {partial} partial, {unfunded} unfunded, "
                  "{ineligible} ineligible, {excluded} excluded").format(**vars(s.counts)))
+    if s.count_targets:
+        # start-up: the wording module (and the rule set) only when a count target is reported
+        from kcopt.analysis.wording import count_verdict
+
+        for row in s.count_targets:
+            err("  " + count_verdict(row))
     err("  " + _("solver {solver} {version}").format(
         solver=s.provenance.solver, version=s.provenance.solver_version)
         + (_(", MIP gap {gap}").format(gap=pct(s.mip_gap, 2)) if s.mip_gap is not None

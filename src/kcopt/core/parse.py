@@ -19,7 +19,7 @@ _EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,200 / 1,200.5
 _SPACED = re.compile(r"^-?\d{1,3}( \d{3})+([.,]\d+)?$")  # 1 200
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")  # 1200,5
 
-TRUE_WORDS = {"1", "x", "yes", "y", "true", "co", "dung", "v", "1.0"}
+TRUE_WORDS = {"1", "x", "yes", "y", "true", "co", "dung", "v", "1.0", "✓", "✔", "☑"}
 FALSE_WORDS = {"0", "no", "n", "false", "khong", "sai", "0.0", "-"}
 
 

@@ -19,7 +19,12 @@ from kcopt.core.words import N_, _
 
 # priority criteria of the score (scenario weights) and the flags a project list may carry
 CRITERIA = ("appraisal", "green", "circular", "digital", "regional_advantage",
-            "typical_product", "disadvantaged_area", "women_or_ethnic_owned")
+            "typical_product", "disadvantaged_area", "women_or_ethnic_owned",
+            # Decree 235/2025 and the 2027 guidance: flags of the list, basis and confidence
+            # in data/priorities.csv (kcopt.rules.priorities)
+            "artisan", "women_owned", "ethnic_minority_owned", "ethnic_minority_area",
+            "deep_processing", "regional_linkage")
+PRIORITY_FLAGS = CRITERIA[8:]  # yes/no columns of the list, scored 0 or 1
 DEFAULT_WEIGHTS = {"appraisal": 0.40, "green": 0.15, "circular": 0.10, "digital": 0.15,
                    "regional_advantage": 0.10, "typical_product": 0.05,
                    "disadvantaged_area": 0.05}
@@ -47,6 +52,15 @@ CRITERIA_LABELS = {
     "typical_product": ("Sản phẩm CNNT tiêu biểu", N_("Typical rural industrial product")),
     "disadvantaged_area": ("Địa bàn khó khăn", N_("Disadvantaged area")),
     "women_or_ethnic_owned": ("Phụ nữ/DTTS làm chủ", N_("Women- or ethnic-minority-owned")),
+    "artisan": ("Nghệ nhân, thợ giỏi", N_("Artisans and skilled craft workers")),
+    "women_owned": ("Chủ cơ sở là nữ", N_("Establishment owned by a woman")),
+    "ethnic_minority_owned": ("Chủ cơ sở là người dân tộc thiểu số",
+                              N_("Establishment owned by an ethnic-minority person")),
+    "ethnic_minority_area": ("Vùng đồng bào dân tộc thiểu số và miền núi",
+                             N_("Ethnic-minority and mountainous area")),
+    "deep_processing": ("Chế biến sâu", N_("Deep processing")),
+    "regional_linkage": ("Liên kết vùng, chuỗi giá trị",
+                         N_("Regional and value-chain linkage across provinces")),
 }
 
 
@@ -71,7 +85,9 @@ FAMILY_VI = {"budget": "Ngân sách", "target": "Chỉ tiêu chính sách", "cap
              "total": "Dòng nội bộ: tổng hỗ trợ (T)",
              "exclude": "Loại trừ", "min_fraction": "Tỷ lệ tối thiểu",
              "all_or_nothing": "Hỗ trợ trọn gói",
-             "link": "Dòng nội bộ: liên kết lựa chọn"}
+             "link": "Dòng nội bộ: liên kết lựa chọn",
+             "count_floor": "Dòng nội bộ: đếm đề án (tỷ lệ tối thiểu)",
+             "count_link": "Dòng nội bộ: đếm đề án (có hỗ trợ)"}
 MILLION_VND = "triệu đồng / million VND"
 
 

@@ -1,5 +1,6 @@
 """A scenario's `targets:` (docs/contract.md §3): policy targets on the share (or amount) of
-support a group of projects gets, each checked with its key path (`targets[2].share`)."""
+support a group of projects gets, or on how many projects of a group are funded (`count_min`,
+`count_max`), each checked with its key path (`targets[2].share`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kcopt.core.text import fold
-from kcopt.core.vocabulary import FLAGS
+from kcopt.core.vocabulary import FLAGS, PRIORITY_FLAGS
 from kcopt.inputs.keys import KeyChecks
 from kcopt.rules.rates import load_rules
 
-TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max")
+COUNT_KINDS = ("count_min", "count_max")
+TARGET_KINDS = ("share_min", "share_max", "region_min", "province_max", *COUNT_KINDS)
 TARGET_KEYS = ("name", "kind", "of", "category", "region", "province", "fund", "share",
-               "amount", "year", "share_of", "label")
+               "amount", "year", "share_of", "label", "count")
+OF_FLAGS = (*FLAGS, "typical_product", "disadvantaged_area", "women_or_ethnic_owned",
+            *PRIORITY_FLAGS)
 SHARE_OF = ("allocated", "budget")  # a share of the support allocated, or of the budget
 
 
@@ -33,6 +37,12 @@ class Target:
     year: int | None = None  # multi-year plans: count one year's spending only
     share_of: str | None = None  # None or "allocated": of the support allocated; "budget"
     label: str = ""  # the name a committee reads (`label:`); `name` stays the code
+    count: int | None = None  # count_min / count_max: how many projects
+    of_category: tuple[str, ...] = ()  # content types named in `of:` (a project of any counts)
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind in COUNT_KINDS
 
 
 class TargetChecks(KeyChecks):
@@ -60,8 +70,8 @@ class TargetChecks(KeyChecks):
         n0 = len(self.errors)
         self.check_keys(f"{key}.", raw, TARGET_KEYS)
         kind, name, fund = self._head(key, i, raw)
-        share, amount = self._size(key, raw)
-        of = self._flags(key, raw)
+        share, amount, count = self._size(key, raw, kind)
+        of, of_cats = self._flags(key, raw)
         cats = self._categories(key, raw)
         region = raw.get("region")
         if region is not None and region not in self.geo.regions:
@@ -69,7 +79,7 @@ class TargetChecks(KeyChecks):
                      "Use one of: " + ", ".join(self.geo.regions))
         province = self.province(f"{key}.province", raw["province"]) if raw.get(
             "province") else None
-        self._scope(key, raw, kind, bool(of or cats or region or province), region)
+        self._scope(key, raw, kind, bool(of or of_cats or cats or region or province), region)
         share_of = self._share_of(key, raw)
         year = raw.get("year")
         if year is not None and (not isinstance(year, int) or year not in self.plan_years):
@@ -79,7 +89,7 @@ class TargetChecks(KeyChecks):
             return None
         return Target(name, str(kind), str(fund), share, amount, of, cats,
                       region, province, year, share_of if share_of == "budget" else None,
-                      label=str(raw.get("label") or ""))
+                      label=str(raw.get("label") or ""), count=count, of_category=of_cats)
 
     def _head(self, key: str, i: int, raw: dict[str, Any]) -> tuple[object, str, object]:
         """The target's kind, name (a code: no ':') and fund."""
@@ -94,34 +104,60 @@ class TargetChecks(KeyChecks):
             self.err(f"{key}.fund", "must be all, central or local", fund)
         return kind, name, fund
 
-    def _size(self, key: str, raw: dict[str, Any]) -> tuple[float | None, float | None]:
-        """Exactly one of a share (0–1) or an amount (million VND)."""
+    def _size(self, key: str, raw: dict[str, Any], kind: object
+              ) -> tuple[float | None, float | None, int | None]:
+        """Exactly one of a share (0–1) or an amount (million VND); a count target a count
+        (a whole number of projects) and neither of them."""
         share = amount = None
+        if kind in COUNT_KINDS:
+            return None, None, self._count(key, raw)
+        if "count" in raw:
+            self.err(f"{key}.count", "only a count_min or count_max target has a count",
+                     raw["count"], "Write kind: count_min (or count_max), or remove count")
         if ("share" in raw) == ("amount" in raw):
             self.err(key, "give exactly one of share (0–1) or amount (million VND)", raw)
         elif "share" in raw:
             share = self.number(f"{key}.share", raw["share"], 0, 1)
         else:
             amount = self.number(f"{key}.amount", raw["amount"], lo=0)
-        return share, amount
+        return share, amount, None
 
-    def _flags(self, key: str, raw: dict[str, Any]) -> tuple[str, ...]:
-        """`of:` — the priority flags whose projects the target counts."""
+    def _count(self, key: str, raw: dict[str, Any]) -> int | None:
+        """A count target's `count:` (a whole number ≥ 0); share, amount and fund do not
+        apply (a project counts over both funds)."""
+        for k in ("share", "amount", "share_of", "fund"):
+            if k in raw:
+                self.err(f"{key}.{k}", "a count target counts projects over both funds; it "
+                         "takes no share, amount, share_of or fund", raw[k],
+                         "Remove it and give count: (a number of projects)")
+        n = raw.get("count")
+        if isinstance(n, bool) or not isinstance(n, int | float) or n < 0 or n != int(n):
+            self.err(f"{key}.count", "must be a whole number of projects (0 or more)", n,
+                     "e.g. count: 340")
+            return None
+        return int(n)
+
+    def _flags(self, key: str, raw: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`of:` — the priority flags and content types whose projects the target counts (a
+        project with any of them); content types by code, Vietnamese or English name."""
         of_raw = raw.get("of") or ()
         if not isinstance(of_raw, str | list | tuple):
             self.err(f"{key}.of", "must be a priority flag or a list of them", of_raw,
                      "Write e.g. of: [green, circular, digital]")
             of_raw = ()
-        of = tuple(str(f) for f in of_raw) if not isinstance(of_raw, str) else ()
-        if isinstance(raw.get("of"), str):
-            of = (raw["of"],)
-        for f in of:
-            if f not in (*FLAGS, "typical_product", "disadvantaged_area",
-                         "women_or_ethnic_owned"):
-                self.err(f"{key}.of", "unknown priority flag", f,
-                         "Use green, circular, digital, typical_product, disadvantaged_area or "
-                         "women_or_ethnic_owned")
-        return of
+        names = (of_raw,) if isinstance(of_raw, str) else tuple(str(f) for f in of_raw)
+        index = load_rules().category_index()
+        of, cats = [], []
+        for f in names:
+            if f in OF_FLAGS:
+                of.append(f)
+            elif (code := index.get(fold(f))) is not None and f != "typical_product":
+                cats.append(code)
+            else:
+                self.err(f"{key}.of", "unknown priority flag or content type", f,
+                         "Use green, circular, digital, typical_product, disadvantaged_area, "
+                         "women_or_ethnic_owned or a content type of `kcopt rules`")
+        return tuple(of), tuple(cats)
 
     def _categories(self, key: str, raw: dict[str, Any]) -> tuple[str, ...]:
         """`category:` — content types (code, Vietnamese or English name) as their codes."""
@@ -140,7 +176,7 @@ class TargetChecks(KeyChecks):
     def _scope(self, key: str, raw: dict[str, Any], kind: object, scoped: bool,
                region: object) -> None:
         """A share target says which projects it counts; a region_min target names a region."""
-        if kind in ("share_min", "share_max") and not scoped:
+        if kind in ("share_min", "share_max", *COUNT_KINDS) and not scoped:
             self.err(key, f"a {kind} target needs 'of' (priority flags), 'category', 'region' "
                      "or 'province' to say which projects it counts", raw)
         if kind == "region_min" and region is None:

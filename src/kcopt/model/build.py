@@ -33,6 +33,7 @@ from kcopt.model.constraints import (
     add_total_definitions,
     scope_name,
 )
+from kcopt.model.counts import add_count_columns, add_count_constraints, count_warning
 from kcopt.model.funds import fund_preference
 from kcopt.model.horizon import Horizon, plan_horizon
 from kcopt.model.integer import (
@@ -46,6 +47,7 @@ from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.scores import objective_coefficients, planner_scores
 from kcopt.rules.caps import CapTable, compute_caps
 from kcopt.rules.pending import pending_warnings
+from kcopt.rules.priorities import low_priority_warnings
 from kcopt.rules.rates import FUNDS, RuleSet, load_rules
 
 
@@ -75,10 +77,13 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
     x = _add_support_columns(cols, inp.frame, scenario, inp.ids, inp.caps, inp.horizon,
                              inp.state)
     choice = _add_choice_columns(cols, inp, x, mip)
+    counted = add_count_columns(cols, scenario, inp.frame, inp.ids, x.project, x.start)
     provinces = inp.frame["province"].to_numpy()[x.project]
     add_budget_constraints(rows, scenario, provinces, x.fund, x.spend, inp.warnings)
     _add_cap_rows(rows, inp, x)
     _add_target_rows(rows, inp, x, choice)
+    add_count_constraints(rows, counted, scenario, inp.frame, inp.ids, x.index, x.project,
+                          x.start, x.total_cap)
     _add_integer_rows(rows, inp, x, choice)
     fixed = fixed_amounts(inp.frame, scenario, inp.ids)
     add_fixed_constraints(rows, inp.ids, x.project, fixed, x.total_cap, inp.state.active,
@@ -147,6 +152,7 @@ def _check(projects: Projects | pd.DataFrame, scenario: Scenario,
     state = _project_states(frame, scenario, ids, caps, horizon, warnings)
     warnings += _rule_warnings(frame, caps, rules, state.active)
     warnings += pending_warnings(frame, caps, rules, state.active)
+    warnings += low_priority_warnings(scenario.weights)
     _warn_must_fund(ids, state, warnings)
     return _Inputs(frame, scenario, rules, ids, caps, horizon, score, state, warnings)
 
@@ -231,10 +237,12 @@ def _integer_decisions(scenario: Scenario, mip: bool | None, plan: IntegerPlan,
     projects that choose one start year among several."""
     windows = [p for p in np.flatnonzero(active & (per_project > 0))
                if len(horizon.starts[p]) > 1]
-    needs_mip = len(plan.z_projects) > 0 or len(windows) > 0
+    counts = any(t.is_count for t in scenario.targets)
+    needs_mip = len(plan.z_projects) > 0 or len(windows) > 0 or counts
     use_mip = needs_mip if mip is None and scenario.mip == "auto" else bool(
         scenario.mip if mip is None else mip)
-    if needs_mip and not use_mip:
+    warnings += count_warning(scenario, use_mip)
+    if (len(plan.z_projects) or windows) and not use_mip:
         warnings.append(Problem("scenario", _(
             "{count} project(s) have integer rules (all-or-nothing, minimum fraction, "
             "dependencies, groups) and {windows} may start in one of several years; solving the "

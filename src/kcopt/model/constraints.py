@@ -183,6 +183,8 @@ def add_target_constraints(rows: RowBlock, scenario: Scenario, frame: pd.DataFra
     """
     years = scenario.years
     for t in scenario.targets:
+        if t.is_count:  # count targets: kcopt.model.counts
+            continue
         cols, w = scope_coefficients(t.fund, t.year, years, col_fund, spend)
         t_col = aux_index.get((t.fund, t.year))
         if t.share is not None and t.share_of == "budget":

@@ -13,10 +13,12 @@ Row names::
     cap:<id>  must_fund:<id>  match:<id>  all_or_nothing:<id>  link:<id>  min_fraction:<id>
     one_start:<id>  fixed:<id>  keep:<id>[:<year>]  start:<id>:<year>  requires:<id>:<id>
     group:<group>                      round:<column name>
+    count_floor:<id>[:<year>]  count_link:<id>[:<year>]   (a count target's counted projects)
 
 Column names::
 
     x:<id>:<fund>[:<year>]  z:<id>  w:<id>:<year>  k:<x column name>  total:<fund>[:<year>]
+    counted:<id>[:<year>]   (1 when the project counts toward a count target, in that year)
     stretch:<row name>      (the elastic program of the diagnosis)
 
 Solver files want ASCII names: `safe_names` sanitises them and fails loudly on a collision.
@@ -36,9 +38,10 @@ SCOPES = ("all", "central", "local")
 # one row per project: <family>:<id>
 PROJECT_ROWS = ("cap", "must_fund", "match", "all_or_nothing", "link", "min_fraction",
                 "one_start", "fixed")
+COUNT_ROWS = ("count_floor", "count_link")  # <family>:<id>[:<year>]
 ROW_FAMILIES = ("budget", "total", *PROJECT_ROWS, "keep", "start", "requires", "group",
-                "round")
-COL_KINDS = ("x", "z", "w", "k", "total", "stretch")
+                "round", *COUNT_ROWS)
+COL_KINDS = ("x", "z", "w", "k", "total", "stretch", "counted")
 
 
 class BadName(ValueError):
@@ -103,6 +106,12 @@ class ColId:
         return cls("w", project=project, year=year)
 
     @classmethod
+    def counted(cls, project: str, year: int | None = None) -> ColId:
+        """counted:<id>[:<year>], whether a project counts toward a count target (in the
+        plan year it starts in, for a target of one year)."""
+        return cls("counted", project=project, year=year)
+
+    @classmethod
     def multiple(cls, column: ColId) -> ColId:
         """k:<x column>, how many multiples of `round_to` a support column pays."""
         return cls("k", column=column)
@@ -116,6 +125,8 @@ class ColId:
             return f"w:{self.project}:{self.year}"
         if self.kind == "k":
             return f"k:{self.column}"
+        if self.kind == "counted":
+            return f"counted:{self.project}{year_suffix(self.year)}"
         if self.kind == "stretch":
             return f"stretch:{self.row}"
         return f"total:{self.fund}{year_suffix(self.year)}"
@@ -174,7 +185,7 @@ class RowId:
             return f"total:{self.fund}{year_suffix(self.year)}"
         if f == "target":
             return str(self.target) + (f":{self.province}" if self.province is not None else "")
-        if f in ("keep", "start"):
+        if f in ("keep", "start", *COUNT_ROWS):
             return f"{f}:{self.project}{year_suffix(self.year)}"
         if f == "requires":
             return f"requires:{self.project}:{self.other}"
@@ -236,7 +247,7 @@ def _parse_family(family: str, rest: str, name: str) -> RowId:
         if len(parts) != 1 or parts[0] not in SCOPES:
             raise _malformed(name, "row", _FORMS["total"])
         return RowId("total", fund=parts[0], year=year)
-    if family in ("keep", "start"):
+    if family in ("keep", "start", *COUNT_ROWS):
         parts, year = _split_year(rest.split(":"))
         if family == "start" and year is None:
             raise _malformed(name, "row", _FORMS["start"])
@@ -266,7 +277,7 @@ def parse_col(name: str) -> ColId:
     kind, _sep, rest = name.partition(":")
     if kind not in COL_KINDS or not rest:
         raise _malformed(name, "column", "x:<id>:<fund>[:<year>], z:<id>, w:<id>:<year>, "
-                   "k:<column>, total:<fund>[:<year>] or stretch:<row>")
+                   "k:<column>, total:<fund>[:<year>], counted:<id>[:<year>] or stretch:<row>")
     col = _parse_kind(kind, rest, name)
     if str(col) != name:
         raise _malformed(name, "column", f"{kind}:…")
@@ -285,6 +296,8 @@ def _parse_kind(kind: str, rest: str, name: str) -> ColId:
         raise _malformed(name, "column", f"{kind}:<{'column' if kind == 'k' else 'row'} name>") \
             from err
     parts, year = _split_year(rest.split(":"))
+    if kind == "counted":
+        return ColId("counted", project=":".join(parts), year=year)
     if kind == "w":
         if year is None:
             raise _malformed(name, "column", "w:<id>:<year>")

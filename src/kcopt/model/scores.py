@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.core.errors import Problem
-from kcopt.core.vocabulary import CRITERIA, GROUP_PRIORITY, TYPICAL_SCORE
+from kcopt.core.vocabulary import CRITERIA, GROUP_PRIORITY, PRIORITY_FLAGS, TYPICAL_SCORE
 from kcopt.inputs.scenario import Scenario
 from kcopt.inputs.targets import Target
 
@@ -27,8 +27,17 @@ def criteria_matrix(frame: pd.DataFrame, scenario: Scenario) -> np.ndarray:
         "typical_product": frame["typical_product"].map(TYPICAL_SCORE).to_numpy(float),
         "disadvantaged_area": frame["disadvantaged_area"].to_numpy(float),
         "women_or_ethnic_owned": frame["women_or_ethnic_owned"].to_numpy(float),
+        **{k: (frame[k].to_numpy(float) if k in frame else np.zeros(len(frame)))
+           for k in PRIORITY_FLAGS},
     }
     return np.column_stack([columns[k] for k in CRITERIA])
+
+
+def criteria_in_use(frame: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The criteria a workbook shows: kcopt's first eight, and each priority flag of Decree
+    235/2025 the scenario weighs or some project holds."""
+    return [k for k in CRITERIA if k not in PRIORITY_FLAGS or scenario.weights.get(k, 0) > 0
+            or (k in frame and bool(np.any(frame[k].fillna(0).to_numpy(float) > 0)))]
 
 
 def weight_vector(weights: dict[str, float]) -> np.ndarray:
@@ -97,8 +106,8 @@ def objective_coefficients(score: np.ndarray, cap: np.ndarray, col_project: np.n
 def target_selection(frame: pd.DataFrame, t: Target) -> np.ndarray:
     """Weight in [0, 1] with which each project counts toward target `t` (flags may be shares)."""
     sel = np.ones(len(frame))
-    if t.of:
-        parts = []
+    if t.of or t.of_category:  # of: flags and content types, a project with any of them
+        parts = [frame["category"].isin(t.of_category).to_numpy(float)]
         for f in t.of:
             if f == "typical_product":
                 parts.append((frame[f] != "none").to_numpy(float))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kcopt.analysis.wording import budget_label, describe_target, group_name, money, percent
 from kcopt.core.errors import InputError, OutputError
-from kcopt.core.words import N_, _, fixed, get_language, pct, sig, status_name
+from kcopt.core.words import N_, _, fixed, get_language, num, pct, sig, status_name
 from kcopt.io import folders as outputs
 from kcopt.model.names import parse_row
 from kcopt.present import plots
@@ -280,6 +280,20 @@ def _target_row(t: dict[str, Any], rows: pd.DataFrame, prices: pd.DataFrame | No
                                if p)}
 
 
+def _count_row(t: dict[str, Any], counts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A count target (summary.json's `count_targets`): the count asked and the projects
+    counted, met or missed; None for any other target."""
+    row = next((c for c in counts if c["name"] == t["name"]), None)
+    if row is None:
+        return None
+    sign = "≥" if row["kind"] == "count_min" else "≤"
+    return {"name": t["name"], "label": t.get("label") or t["name"], "words": describe_target(t),
+            "binding": row["achieved"] == row["count"],
+            "required": f"{sign} {num(row['count'])}",
+            "achieved": f"{num(row['achieved'])} ({_('met') if row['met'] else _('missed')})",
+            "given_up": "—", "where": ""}
+
+
 def _targets(o: Outcome, table: pd.DataFrame) -> Section:
     targets = o.summary.targets
     if not targets:
@@ -287,7 +301,8 @@ def _targets(o: Outcome, table: pd.DataFrame) -> Section:
     prices = o.sensitivity.get("policy_prices")
     rows = table[table["family"] == "target"].copy()
     rows["binding"] = rows["binding"].astype(str).str.lower().isin(["true", "1"])
-    out: Section = {"rows": [_target_row(t, rows, prices) for t in targets]}
+    out: Section = {"rows": [_count_row(t, o.summary.count_targets or [])
+                             or _target_row(t, rows, prices) for t in targets]}
     if prices is None:
         out.update(priced="", hint=_hint(o, _("the score each target costs (policy prices)")))
     else:

@@ -18,6 +18,7 @@ from kcopt.core.errors import InfeasibleError, SolverError
 from kcopt.core.words import _
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram, Model
+from kcopt.model.counts import count_breaches
 from kcopt.model.funds import needs_split, split_program
 from kcopt.solvers import RawSolution
 
@@ -113,7 +114,8 @@ def _check_allocation(result: Result) -> None:
     """The solver's allocation checked against every row and bound; a breach no solver
     tolerance explains turns the result into an error that names it."""
     assert result.x is not None
-    result.violations = check_solution(result.model.lp, result.x)
+    result.violations = [*check_solution(result.model.lp, result.x),
+                         *count_breaches(result.model, result.x)]
     if any(v.startswith("!") for v in result.violations):
         result.status = Status.ERROR
         result.message = "the solver's allocation breaks " + "; ".join(

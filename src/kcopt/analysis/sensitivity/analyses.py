@@ -26,7 +26,8 @@ from kcopt.analysis.sensitivity.engine import Point, Resolver, map_points
 from kcopt.analysis.wording import TARGET_KIND_WORDS, parameter_label, target_label
 from kcopt.core.errors import SolverError, UsageError
 from kcopt.core.vocabulary import CRITERIA
-from kcopt.core.words import N_, _, million, pct, sig
+from kcopt.core.words import N_, _, million, num, pct, sig
+from kcopt.inputs.targets import Target
 from kcopt.model import (
     LinearProgram,
     Model,
@@ -350,6 +351,16 @@ POLICY_PRICE_COLUMNS = ["target", "kind", "goal", "objective_with", "objective_w
                         "sentence", "conditional_on_selection"]
 
 
+def _goal(t: Target) -> tuple[str, str]:
+    """A target's goal as a code (policy_prices.csv) and in words: a share, an amount or a
+    number of projects."""
+    if t.is_count:
+        return f"{t.count} projects", _("{count} projects").format(count=num(t.count or 0))
+    if t.share is not None:
+        return f"{t.share:.0%}", pct(t.share)
+    return f"{t.amount or 0.0:,.0f} million", million(t.amount or 0.0)
+
+
 def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
                   progress: bool = False, reselect: bool = False) -> pd.DataFrame:
     """For every target: the score given up to meet it (with vs without) and its shadow price."""
@@ -370,8 +381,7 @@ def policy_prices(result: Result, jobs: int = 1, scheduler: str | None = None,
         prices = price[idx]
         strongest = float(prices[np.argmax(np.abs(prices))]) if len(prices) else 0.0
         binding = [lp.row_names[i] for i, p in zip(idx, prices, strict=True) if abs(p) > 1e-12]
-        goal = f"{t.share:.0%}" if t.share is not None else f"{t.amount:,.0f} million"
-        said = pct(t.share) if t.share is not None else million(t.amount or 0.0)
+        goal, said = _goal(t)
         kind = _(TARGET_KIND_WORDS.get(t.kind, t.kind))
         if given_up > 1e-9:
             share = (_(" ({share} of the objective)").format(

@@ -117,7 +117,10 @@ def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> Non
 
 def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
     """The run's items, bilingual label and value: scenario, solve, provenance, budgets,
-    resolutions, top-slices, input files and project counts."""
+    resolutions, top-slices, input files, project counts and count targets met or missed."""
+    # start-up: scipy only when this runs
+    from kcopt.analysis.wording import count_verdict
+
     prov = s.provenance
     rows: list[tuple[str, Any]] = [
         ("Kịch bản / Scenario", run.scenario.name),
@@ -151,6 +154,8 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
              for name, digest in prov.inputs_sha256.items()]
     rows += [(f"Số đề án {STATUS_VI[k].lower()} / Projects {k}", v)
              for k, v in s.as_dict()["counts"].items()]
+    rows += [(f"Chỉ tiêu số lượng / Count target: {c['name']}", count_verdict(c))
+             for c in s.count_targets or []]
     return rows
 
 

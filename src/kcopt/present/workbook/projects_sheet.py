@@ -116,8 +116,12 @@ def _allocation_columns(run: Run, inputs: list[str]) -> list[Column]:
         vi, en = INPUTS.get(key) or (FACTS[key], ENGLISH.get(key, key))
         cols.append(Column(f"in:{key}", vi, en, MONEY if key in AMOUNTS else None, 13))
     # the criteria as the score counts them (0–1), under headers that are no input column
+    # start-up: scipy only when this runs
+    from kcopt.model.scores import criteria_in_use
+
+    shown = criteria_in_use(run.model.projects, run.scenario)
     cols += [Column(f"crit:{k}", f"{vi} (tiêu chí, 0–1)", f"{en} (criterion, 0–1)", SHARE, 11)
-             for k, (vi, en) in CRITERIA_LABELS.items()]
+             for k, (vi, en) in CRITERIA_LABELS.items() if k in shown]
     assert run.allocation is not None
     cols += [Column(f"extra:{c}", str(c), str(c), None, 16) for c in run.allocation.columns
              if c not in SHOWN]

@@ -281,6 +281,7 @@ def _fund_ratios(book: Book, ws: Sheet, r: int, L: dict[str, str], budget: float
 def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:
     # start-up: scipy only when this runs
     from kcopt.model import criteria_matrix
+    from kcopt.model.scores import criteria_in_use
 
     assert run.allocation is not None
     alloc = run.allocation
@@ -299,14 +300,15 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
     total = (alloc["central"] + alloc["local"]).to_numpy(float)
     weights = run.scenario.weights
     grand = refs.total("total")
-    for i, k in enumerate(CRITERIA):
+    shown = criteria_in_use(run.model.projects, run.scenario)
+    for i, k in enumerate(shown):
         r = FIRST_ROW + i
         vi, en = CRITERIA_LABELS[k]
         book.put(ws, r, 1, k)
         book.put(ws, r, 2, run.scenario.weight_labels.get(k) or vi)  # the scenario's label:
         book.put(ws, r, 3, en)
         book.put(ws, r, 4, float(weights.get(k, 0.0)), PERCENT)
-        meets = crit[:, i] > 0
+        meets = crit[:, CRITERIA.index(k)] > 0
         rng = refs.rng(f"crit:{k}")
         support = float(total[meets].sum())
         book.formula(ws, r, 5, f"COUNTIFS({rng},\">0\",{refs.rng('total')},\">0\")",
@@ -314,7 +316,7 @@ def priority_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -
         book.formula(ws, r, 6, f"SUMIFS({refs.rng('total')},{rng},\">0\")", support, MONEY)
         book.formula(ws, r, 7, f"IF({grand}>0,F{r}/{grand},0)",
                      support / totals.total if totals.total > 0 else 0.0, PERCENT)
-    last = FIRST_ROW + len(CRITERIA) - 1
+    last = FIRST_ROW + len(shown) - 1
     finish(ws, cols, FIRST_ROW, last, freeze="B")
     _score_bands(book, ws, alloc, refs, totals, last + 3)
 
