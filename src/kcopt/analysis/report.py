@@ -277,8 +277,6 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         lambda c: model.rules.rules[c].name_vi))
     provinces = sorted(set(sc.local_budgets) | set(sc.local_by_year))
     local_budget = float(sum(plan_budget(sc, "local", p) for p in provinces))
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return Summary.from_dict(_clean({
         "status": result.status.value,
         "objective": result.objective,
@@ -300,17 +298,25 @@ def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | Non
         "warnings": [w if isinstance(w, dict) else warning_record(w) for w in warnings or []],
         "timings_s": timings or {},
         "scenario": sc.resolved(),
-        "provenance": {
-            "kcopt_version": __version__,
-            "solver": result.solver,
-            "solver_version": result.solver_version,
-            "rules_version": model.rules.version,
-            "rules": rules_provenance(model),
-            "inputs_sha256": sc.input_hashes,
-            "seed": sc.solver.seed,
-            "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
+        "provenance": _provenance(result),
     }))
+
+
+def _provenance(result: Result) -> dict[str, Any]:
+    """What made this plan: kcopt, solver, rules and inputs (hashes), seed and when."""
+    model = result.model
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return {
+        "kcopt_version": __version__,
+        "solver": result.solver,
+        "solver_version": result.solver_version,
+        "rules_version": model.rules.version,
+        "rules": rules_provenance(model),
+        "inputs_sha256": model.scenario.input_hashes,
+        "seed": model.scenario.solver.seed,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
 
 
 def count_lines(result: Result) -> dict[str, Any]:

@@ -92,17 +92,22 @@ def build(projects: Projects | pd.DataFrame, scenario: Scenario, rules: RuleSet 
         if scenario.round_to else choice.use_mip
     _annotate(inp.frame, inp.score, inp.caps, inp.state, fixed)
     cost, preference = _objective(cols, inp, x)
-    A, row_lower, row_upper = rows.matrix(cols.n)
-    lp = LinearProgram(cost=cost, col_lower=cols.lower, col_upper=cols.upper,
-                       integer=cols.integer & use_mip, col_names=cols.names, A=A,
-                       row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
-                       row_family=rows.family)
+    lp = _program(cols, rows, cost, use_mip)
     extras = projects.extra_columns if isinstance(projects, Projects) else []
     return Model(lp=lp, projects=inp.frame, caps=inp.caps, scenario=scenario, rules=inp.rules,
                  col_project=cols.project, col_fund=cols.fund, bound_names=cols.bound_names,
                  mip=use_mip, warnings=inp.warnings, extra_columns=list(extras),
                  years=scenario.years, spend=x.spend, col_start=cols.start,
                  preference=preference)
+
+
+def _program(cols: ColumnBlock, rows: RowBlock, cost: np.ndarray, mip: bool) -> LinearProgram:
+    """The columns and rows laid down, as the matrix the solvers read."""
+    A, row_lower, row_upper = rows.matrix(cols.n)
+    return LinearProgram(cost=cost, col_lower=cols.lower, col_upper=cols.upper,
+                         integer=cols.integer & mip, col_names=cols.names, A=A,
+                         row_lower=row_lower, row_upper=row_upper, row_names=rows.names,
+                         row_family=rows.family)
 
 
 @dataclass
