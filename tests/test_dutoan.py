@@ -143,3 +143,22 @@ def test_no_header_says_what_was_expected_where_it_looked_and_one_fix(tmp_path: 
             in problem.message)
     assert "'Tên đề án'" in problem.fix and "'Số chương trình, đề án'" in problem.fix
     assert "no header" not in str(problem)
+
+
+def test_a_local_estimate_sets_the_cost_aside_from_its_province(tmp_path: Path) -> None:
+    path, _e = estimate(tmp_path / "du-toan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.active["A4"] = "DỰ TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026"
+    wb.save(path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(path)]).exit_code == 0
+    scenario = tmp_path / "du-toan-kich-ban.yaml"
+    assert '"Nghệ An": 4560' in scenario.read_text(encoding="utf-8")
+    solved = runner.invoke(app, ["solve", str(scenario), "-o", str(tmp_path / "out"),
+                                 "--no-plots"])
+    assert solved.exit_code == 0, solved.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario"]["set_aside"] == {"Nghệ An": 60.0}
+    assert summary["budgets"]["local"] == pytest.approx(4500)
+    assert summary["totals"]["local"] == pytest.approx(4500)
+    assert summary["totals"]["central"] == 0
