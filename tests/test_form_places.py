@@ -97,6 +97,14 @@ def test_the_question_is_settled_only_by_what_the_list_states(
     assert read_projects(path, province=given).frame["province"].tolist() == [province]
 
 
+def test_only_names_written_with_their_type_are_looked_up() -> None:
+    g = load_gazetteer()
+    assert g.find("Hữu Lũng") is None and g.find("toàn tỉnh") is None
+    assert g.find("H. Hữu Lũng").province == "Lạng Sơn"
+    # diacritics tell Long An's Thạnh Hóa from the province Thanh Hóa's namesakes
+    assert {u.old for u in g.find("huyện Thạnh Hóa").units} == {"Long An"}
+
+
 def test_the_gazetteer_agrees_with_the_2025_merger() -> None:
     """Every pre-2025 district and commune lies in one of the 34 units, and the province it
     is mapped to through data/provinces.csv is the one the library's own old-to-new table gives

@@ -52,8 +52,8 @@ class Gazetteer:
     wards: dict[str, list[Unit]]
 
     def find(self, text: str) -> Found | None:
-        """The province a place text names through its district or commune; None when it
-        names no known unit.
+        """The province a place text names through its district or commune, each written with
+        its type ("xã", "huyện", "TT", "TP", …); None when it names no known unit.
 
         >>> g = load_gazetteer()
         >>> g.find("xã Tiên Mỹ, huyện Tiên Phước").province
@@ -66,11 +66,11 @@ class Gazetteer:
         for part in re.split(r"[,;\n]", nfc(text)):
             kind, name = _split_kind(part)
             key = fold(name)
-            if not key or kind == "other":
+            if not key or kind in ("other", None):  # a bare name may be anything: not read
                 continue
-            if kind in ("district", None) and key in self.districts:
+            if kind == "district" and key in self.districts:
                 districts.append((part.strip(), _accented(name, self.districts[key])))
-            elif kind in ("ward", None) and key in self.wards:
+            elif kind == "ward" and key in self.wards:
                 wards.append((part.strip(), _accented(name, self.wards[key])))
         if not districts and not wards:
             return None

@@ -112,20 +112,26 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                        "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
                        fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
                        "phố'", code=PROVINCE_UNKNOWN)
+    _say_sources(st, sources, {i + 1: v for i, v in zip(body, values, strict=True)}, unit)
+    return add_column(frame, "province", values)
+
+
+def _say_sources(st: FormState, sources: dict[str, list[int]], value_at: dict[int, str],
+                 unit: str | None) -> None:
+    """One warning per source of the provinces read (file rows → province in `value_at`)."""
     said = {"location": _("the column 'Địa điểm'"),
-            "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
+            "title": _("the title ({agency})").format(agency="; ".join(st.form.agency[:1])),
             "scenario": _("the scenario's 'province:' key"),
             "gazetteer": _("the district or commune named in the column 'Địa điểm' (the "
                            "units before the 2025 reform)"),
             "unit": _("the implementing unit (column '{header}')").format(header=unit)}
     for src, rows in sources.items():
         shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
-        provs = sorted({values[body.index(r - 1)] for r in rows})
+        provs = sorted({value_at[r] for r in rows})
         st.warn(_("the table has no province column: the province of {count} project(s) "
                   "({provinces}) is read from {source} (rows {rows})").format(
                       count=len(rows), provinces=", ".join(provs), source=said[src],
                       rows=shown))
-    return add_column(frame, "province", values)
 
 
 def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
