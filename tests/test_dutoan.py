@@ -51,6 +51,8 @@ def test_estimate_lines_are_read_as_projects(tmp_path: Path) -> None:
     text = _messages(projects.warnings)
     assert "dòng 13: 'Chi phí quản lý triển khai đề án' là chi phí quản lý chương trình" in text
     assert "dòng 10: dòng nội dung 2: 2 đề án" in text
+    assert ("đọc theo mẫu dự toán theo nội dung: 4 dòng nội dung, 5 đề án, chi phí quản lý "
+            "chương trình 60 triệu đồng") in text
 
 
 @pytest.mark.usefixtures("vietnamese")

@@ -97,6 +97,9 @@ def read_estimate(st: FormState) -> tuple[pd.DataFrame, list[int]]:
     frame = pd.DataFrame(rows, columns=columns, dtype=str)
     frame = frame.rename(columns={"note": note_col}) if note_col else frame.drop(columns="note")
     _province(st, frame, file_rows)
+    st.warn(_("read as a budget estimate by content line: {lines} content line(s), {projects} "
+              "project(s), programme management cost {cost} million VND").format(
+                  lines=len(lines), projects=len(rows), cost=num(form.programme_cost, 6)))
     st.canon = {c: c for c in ("project_id", "name", "category", "level", "province",
                                "establishments", "requested")}
     form.row_of = {pid: r for pid, r in zip(frame["project_id"], file_rows, strict=True)}
