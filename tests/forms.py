@@ -496,3 +496,107 @@ def counterpart_formulas(layout: Layout) -> None:
     for r in layout.rows.values():
         ws.cell(r, 10).value = f"=H{r}-I{r}"
     wb.save(layout.path)
+
+
+# --- a budget estimate (dự toán) by content line ------------------------------------------------
+
+ESTIMATE_LINES: list[list[Any]] = [
+    [1, MACHINERY, 19, "2.440.000.000", None],
+    [2, DEMO, 2, "1.200.000.000", "02 mô hình"],
+    [3, TRAINING, 3, "360.000.000", None],
+    [4, POLLUTION, 2, "500.000.000", None],
+    [5, "Chi phí quản lý triển khai đề án", None, "60.000.000", "Trung tâm Khuyến công"],
+]
+
+
+def estimate(path: Path, lines: list[list[Any]] | None = None,
+             total: str = "4.560.000.000") -> tuple[Path, list[Expected]]:
+    """Nghệ An's budget estimate of national funds (dự toán KCQG) in đồng: "STT | Nội dung |
+    Số chương trình, đề án | Kinh phí hỗ trợ | Ghi chú", one line per content type with its
+    count of projects, amounts as text with dot thousands, a programme management line
+    (60.000.000, not a project) and "Tổng cộng". The expected projects: machinery as one group
+    line of 19 establishments, the two demonstration models as two projects of 600 million
+    each (their ceiling is per model), training and pollution treatment as group lines."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Dự toán"
+    _title_block(ws, ("UBND TỈNH NGHỆ AN", "SỞ CÔNG THƯƠNG"),
+                 "DỰ TOÁN KINH PHÍ KHUYẾN CÔNG QUỐC GIA NĂM 2026",
+                 "(Kèm theo Quyết định số 88/QĐ-UBND ngày 05 tháng 01 năm 2026 của UBND tỉnh "
+                 "Nghệ An)", "ĐVT: đồng", 5)
+    for c, h in enumerate(["STT", "Nội dung", "Số chương trình, đề án", "Kinh phí hỗ trợ",
+                           "Ghi chú"], 1):
+        ws.cell(8, c, h).font = Font(name="Times New Roman", bold=True)
+        ws.cell(8, c).border = BOX
+    r = 9
+    for values in lines if lines is not None else ESTIMATE_LINES:
+        for c, v in enumerate(values, 1):
+            ws.cell(r, c, v).border = BOX
+        r += 1
+    ws.cell(r, 2, "Tổng cộng").font = Font(name="Times New Roman", bold=True)
+    ws.cell(r, 3, 26)
+    ws.cell(r, 4, total)
+    ws.column_dimensions["B"].width = 60
+    wb.save(path)
+    na = "Nghệ An"
+    return path, [
+        Expected("DT.1", "machinery", "central", na, 4880, 2440, 19),
+        Expected("DT.2.1", "demo_model", "central", na, 2000, 600),
+        Expected("DT.2.2", "demo_model", "central", na, 2000, 600),
+        Expected("DT.3", "training", "central", na, 360, 360, 3),
+        Expected("DT.4", "pollution_treatment", "central", na, 500 / 0.3, 500, 2),
+    ]
+
+
+# --- a national list whose places are communes and districts ------------------------------------
+
+PLACE_ROWS: list[list[Any]] = [
+    ["I", MACHINERY],
+    [1, "Ứng dụng máy sấy nông sản tiên tiến", "Trung tâm KC và XTTM Quảng Nam",
+     "xã Tiên Mỹ, huyện Tiên Phước", "1.000.000.000", "300.000.000"],
+    [2, "Ứng dụng máy chế biến gỗ tự động", "Trung tâm Khuyến công Lạng Sơn",
+     "huyện Hữu Lũng", "800.000.000", "300.000.000"],
+    [3, "Ứng dụng dây chuyền chế biến hạt điều", "Trung tâm Khuyến công Phú Yên",
+     "TT La Hai, huyện Đồng Xuân", "1.200.000.000", "300.000.000"],
+    ["II", DEMO],
+    [1, "Mô hình trình diễn sản xuất gạch không nung", "Trung tâm Khuyến công Tuyên Quang",
+     "tổ 2, phường Mỹ Lâm, TP Tuyên Quang", "3.000.000.000", "900.000.000"],
+    [2, "Mô hình trình diễn chế biến thanh long", "Trung tâm Khuyến công Bình Thuận",
+     "tỉnh Bình Thuận", "2.000.000.000", "600.000.000"],
+    [3, "Mô hình trình diễn dệt thổ cẩm", "Trung tâm KC và XTTM Quảng Nam", None, None,
+     "450.000.000"],
+]
+
+
+def national_places(path: Path, rows: list[list[Any]] | None = None
+                    ) -> tuple[Path, list[Expected]]:
+    """The Ministry's national list in đồng with no province column: the place is in "Địa
+    điểm thực hiện" as pre-2025 communes and districts ("xã Tiên Mỹ, huyện Tiên Phước",
+    "huyện Hữu Lũng", "TT La Hai, huyện Đồng Xuân", "tổ 2, phường Mỹ Lâm, TP Tuyên Quang"), as
+    a former province ("tỉnh Bình Thuận"), or only in the implementing unit ("Trung tâm KC và
+    XTTM Quảng Nam"); the last row states only its support. Expected: each project in the
+    province its old unit was merged into on 1 July 2025."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    _title_block(ws, ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
+                 "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA THỰC HIỆN NĂM 2026",
+                 "(Kèm theo Quyết định số 456/QĐ-BCT ngày 20 tháng 12 năm 2025 của Bộ trưởng "
+                 "Bộ Công Thương)", "ĐVT: đồng", 6)
+    for c, h in enumerate(["STT", "Tên đề án", "Đơn vị thực hiện", "Địa điểm thực hiện",
+                           "Tổng kinh phí", "Kinh phí KCQG"], 1):
+        ws.cell(8, c, h).font = Font(name="Times New Roman", bold=True)
+    r = 9
+    for values in rows if rows is not None else PLACE_ROWS:
+        for c, v in enumerate(values, 1):
+            ws.cell(r, c, v)
+        r += 1
+    wb.save(path)
+    return path, [
+        Expected("I.1", "machinery", "central", "Đà Nẵng", 1000, 300),
+        Expected("I.2", "machinery", "central", "Lạng Sơn", 800, 300),
+        Expected("I.3", "machinery", "central", "Đắk Lắk", 1200, 300),
+        Expected("II.1", "demo_model", "central", "Tuyên Quang", 3000, 900),
+        Expected("II.2", "demo_model", "central", "Lâm Đồng", 2000, 600),
+        Expected("II.3", "demo_model", "central", "Đà Nẵng", 1500, 450),
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +18,10 @@ from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.analysis.summary import Summary
 from kcopt.analysis.unspent import unspent_warnings
-from kcopt.core.errors import InfeasibleError, Problem, SolverError
+from kcopt.core.errors import InfeasibleError, InputError, Problem, SolverError
 from kcopt.core.language import scenario_language
 from kcopt.core.vocabulary import canonical_column, is_header
-from kcopt.core.words import _, fixed, get_language
+from kcopt.core.words import _, fixed, get_language, num
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.inputs.schema import Projects, validate
 from kcopt.io.formlayout import FormLayout
@@ -68,6 +68,7 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     projects = validate(raw, load_rules(), sc.money_scale, sc.province)
+    sc = set_aside(sc, projects)
     t["validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     model = build(projects, sc, mip=mip)
@@ -120,6 +121,38 @@ def conclude(sc: Scenario, projects: Projects, result: Result,
     r.summary = summary(result, r.allocation, t, [warning_record(w) for w in warnings])
     t["report"] = time.perf_counter() - t0
     return r
+
+
+def set_aside(sc: Scenario, projects: Projects) -> Scenario:
+    """The scenario with a budget estimate's programme management cost set aside from the
+    budget of the estimate's fund (its province's, for local funds): the LP allocates the
+    rest. Said as a warning (code `programme_cost`, with the amount), recorded in the resolved
+    scenario (`set_aside`); a cost above the budget is an input error."""
+    form = projects.form
+    if form is None or not form.programme_cost:
+        return sc
+    fund = form.level or "local"
+    key = "central" if fund == "central" else str(projects.frame["province"].iat[0])
+    cost = form.programme_cost
+    rows = ", ".join(map(str, form.programme_rows))
+    gross = sc.budget(fund, None if fund == "central" else key)
+    budget = _("the national budget (KCQG)") if fund == "central" else \
+        _("the local budget (KCĐP) of {province}").format(province=key)
+    if gross < cost - 1e-9:
+        raise InputError([Problem(str(projects.path), _(
+            "the programme management cost {cost} million VND (row {rows}) is more than "
+            "{budget}, {gross} million VND").format(cost=num(cost, 6), rows=rows,
+                                                    budget=budget, gross=num(gross, 6)),
+            _("Give the budget the estimate was made for in the scenario's `budgets:`"),
+            sheet=projects.sheet)])
+    said = Problem(str(projects.path), _(
+        "programme management cost {cost} million VND (row {rows}) set aside from {budget}: "
+        "{net} of {gross} million VND is allocated to the projects").format(
+            cost=num(cost, 6), rows=rows, budget=budget, net=num(gross - cost, 6),
+            gross=num(gross, 6)), sheet=projects.sheet, severity="warning",
+        code="programme_cost", amount=cost)
+    return replace(sc, set_aside={**sc.set_aside, key: sc.set_aside.get(key, 0.0) + cost},
+                   warnings=(*sc.warnings, said))
 
 
 SLIVER = 0.25  # a share of its cap below which a planner would not approve a grant

@@ -170,4 +170,11 @@ def canonical_column(header: str) -> str | None:
 def is_header(cells: list[str]) -> bool:
     found = {canonical_column(c) for c in cells if c and c.strip()}
     found.discard(None)
+    if found >= ESTIMATE_COLUMNS:  # a budget estimate (dự toán) by content line
+        return True
     return len(found) >= 2 and bool(found & {"project_id", "name", "province", "total_cost"})
+
+
+# the header of a budget estimate by content line: "Nội dung | Số chương trình, đề án |
+# Kinh phí hỗ trợ" (io.estimate reads it)
+ESTIMATE_COLUMNS = frozenset({"category", "establishments", "requested"})

@@ -98,6 +98,9 @@ class Scenario:
     min_fraction: float | None = None  # default smallest share of its cap a project may get
     fixed_amount: dict[str, float] = field(default_factory=dict)  # project id -> amount
     language: str | None = None  # `language:`, the language of this plan's words (or None)
+    # a budget estimate's programme management cost, set aside before the allocation: fund
+    # ("central") or province → million VND, taken from the plan's first year (`budget`)
+    set_aside: dict[str, float] = field(default_factory=dict)
 
     def rule_set(self, base: RuleSet | None = None) -> RuleSet:
         """The rules this scenario solves under: the bundled (or `base`) rule set with the
@@ -109,8 +112,15 @@ class Scenario:
         """The budget of a fund (a province's, for local) in a year of the plan.
 
         Explicit per-year amounts win; otherwise the base amount grows by the fund's growth
-        rate each year after the first. A province without a local budget has 0.
+        rate each year after the first. A province without a local budget has 0. A programme
+        cost set aside (`set_aside`) comes off the first year's.
         """
+        first = year is None or not self.years or year == self.years[0]
+        aside = self.set_aside.get("central" if fund == "central" else str(province), 0.0) \
+            if first else 0.0
+        return self._gross(fund, province, year) - aside
+
+    def _gross(self, fund: str, province: str | None, year: int | None) -> float:
         if fund == "central":
             if year is not None and year in self.central_by_year:
                 return self.central_by_year[year]
@@ -162,8 +172,8 @@ class Scenario:
         if not self.years:
             return {"central": self.central_budget, "local": dict(self.local_budgets)}
         provinces = sorted(set(self.local_budgets) | set(self.local_by_year))
-        return {"central": {y: round(self.budget("central", year=y), 6) for y in self.years},
-                "local": {p: {y: round(self.budget("local", p, y), 6) for y in self.years}
+        return {"central": {y: round(self._gross("central", None, y), 6) for y in self.years},
+                "local": {p: {y: round(self._gross("local", p, y), 6) for y in self.years}
                           for p in provinces},
                 "growth": dict(self.growth)}
 
@@ -199,6 +209,7 @@ class Scenario:
             "exclude": list(self.exclude),
             "mip": self.mip,
             "solver": dict(self.solver.__dict__),
+            **({"set_aside": dict(self.set_aside)} if self.set_aside else {}),
             **self._resolved_rules(),
         }
 

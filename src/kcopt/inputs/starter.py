@@ -63,7 +63,7 @@ def scenario_text(projects: Projects, target: Path, province: str | None = None)
     if province:
         lines += ["# Tỉnh của các đề án (danh sách không ghi tỉnh).",
                   f"province: {_q(province)}"]
-    lines += _budget_lines(frame, req)
+    lines += _budget_lines(frame, req, _programme_cost(projects))
     lines += [
         "",
         "# Mục tiêu: total_score = tối đa hóa tổng điểm ưu tiên của các đề án được hỗ trợ",
@@ -76,12 +76,26 @@ def scenario_text(projects: Projects, target: Path, province: str | None = None)
     return "\n".join(lines)
 
 
-def _budget_lines(frame: pd.DataFrame, req: np.ndarray) -> list[str]:
+def _programme_cost(projects: Projects) -> dict[str, float]:
+    """A budget estimate's programme management cost, by the budget it comes from ("central"
+    or the province): the estimate's total is the budget it was made for."""
+    form = projects.form
+    if form is None or not form.programme_cost:
+        return {}
+    key = "central" if form.level == "central" else str(projects.frame["province"].iat[0])
+    return {key: form.programme_cost}
+
+
+def _budget_lines(frame: pd.DataFrame, req: np.ndarray,
+                  aside: dict[str, float] | None = None) -> list[str]:
     """The budgets block: the national budget and each province's local budget, by default the
-    requests of the projects on each source."""
-    central = float(req[(frame["funds"].isin(["central", "both"])).to_numpy()].sum())
+    requests of the projects on each source (and a budget estimate's programme management
+    cost, which `kcopt solve` sets aside)."""
+    aside = aside or {}
+    central = float(req[(frame["funds"].isin(["central", "both"])).to_numpy()].sum()) + \
+        aside.get("central", 0.0)
     local_mask = frame["funds"].isin(["local", "both"]).to_numpy()
-    by_prov: dict[str, float] = {}
+    by_prov: dict[str, float] = {p: a for p, a in aside.items() if p != "central"}
     for p, a in zip(frame["province"][local_mask], req[local_mask], strict=True):
         by_prov[p] = by_prov.get(p, 0.0) + float(a)
     lines = [

@@ -29,6 +29,7 @@ import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _, num
+from kcopt.io.estimate import is_estimate, read_estimate
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
 from kcopt.io.formhead import read_roles, read_title
 from kcopt.io.formlayout import (
@@ -55,6 +56,7 @@ from kcopt.io.formlayout import (
 )
 from kcopt.io.formlines import establishments, merge_fund_lines
 from kcopt.io.formstate import FormState
+from kcopt.io.formsupport import costs_from_support
 from kcopt.io.formwalk import section_sums, walk
 from kcopt.io.read import RawTable
 
@@ -73,16 +75,22 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
         return raw, FormLayout()
     st = FormState(raw, province)
     read_title(st)
-    roles = read_roles(st)
     form = st.form
-    form.is_form = "project_id" not in st.canon or "category" not in st.canon
+    estimate = is_estimate(st)
+    roles = {} if estimate else read_roles(st)
+    form.is_form = estimate or "project_id" not in st.canon or "category" not in st.canon
     frame = raw.frame
     file_rows = raw.file_rows
-    if form.is_form:
+    if estimate:
+        frame, file_rows = read_estimate(st)
+        roles = {h: None for h in raw.frame.columns}
+    elif form.is_form:
         frame, file_rows = _read_sections(st, roles)
     elif "province" not in st.canon:
         frame = flat_provinces(st, frame, file_rows)
     frame = establishments(st, frame, file_rows)
+    if form.is_form:
+        frame = costs_from_support(st, frame, file_rows)
     if st.errors:
         raise InputError(st.errors, raw.notes + st.warnings)
     if form.scale is not None and form.scale != 1.0:
@@ -91,7 +99,8 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
                                                         factor=num(form.scale, 9)))
     skipped = dict(raw.skipped)
     skipped.update({r: "subtotal" for r in form.subtotals})
-    notes = _structure_notes(st, len(file_rows)) if form.is_form else raw.notes
+    notes = _structure_notes(st, len(file_rows)) if form.is_form and not estimate \
+        else raw.notes
     out = replace(raw, frame=frame, file_rows=file_rows, notes=notes + st.warnings,
                   roles={**raw.roles, **roles}, skipped=skipped,
                   money_scale=form.scale if form.scale is not None else raw.money_scale)

@@ -11,6 +11,7 @@ import pandas as pd
 from kcopt.core.text import fold
 from kcopt.core.words import _
 from kcopt.io.formlayout import LOCATION_HEADERS, PROVINCE_UNKNOWN, Section, province_in
+from kcopt.io.formplaces import Place, ambiguous, inferred, place_of, unit_header
 from kcopt.io.formstate import FormState, add_column
 
 
@@ -75,6 +76,7 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
     the title's, else the scenario's (`province:`); one warning per source says where."""
     f = st.form
     loc = f.columns.get("location")
+    unit = unit_header(list(st.raw.frame.columns))
     values: list[str] = []
     sources: dict[str, list[int]] = {}
     for i in body:
@@ -85,12 +87,22 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                 if node.district:
                     found = province_in(node.district)
                 node = node.parent
+        place = None if found is not None or f.province else place_of(
+            st.cells[i][loc - 1] if loc else "", st.cells[i][st.col(unit) - 1] if unit else "",
+            st.scenario_province)
         if found is not None:
             values.append(found)
             sources.setdefault("location", []).append(i + 1)
         elif f.province:
             values.append(f.province)
             sources.setdefault("title", []).append(i + 1)
+        elif place is not None and place.province is not None:
+            values.append(place.province)
+            sources.setdefault(place.source, []).append(i + 1)
+            inferred(st, place, st.cells[i][loc - 1] if loc else "", i + 1)
+        elif place is not None and place.found is not None:
+            values.append("")
+            ambiguous(st, place, st.cells[i][loc - 1] if loc else "", i + 1)
         elif st.scenario_province:
             values.append(st.scenario_province)
             sources.setdefault("scenario", []).append(i + 1)
@@ -100,39 +112,63 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                        "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
                        fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
                        "phố'", code=PROVINCE_UNKNOWN)
+    _say_sources(st, sources, {i + 1: v for i, v in zip(body, values, strict=True)}, unit)
+    return add_column(frame, "province", values)
+
+
+def _say_sources(st: FormState, sources: dict[str, list[int]], value_at: dict[int, str],
+                 unit: str | None) -> None:
+    """One warning per source of the provinces read (file rows → province in `value_at`)."""
     said = {"location": _("the column 'Địa điểm'"),
-            "title": _("the title ({agency})").format(agency="; ".join(f.agency[:1])),
-            "scenario": _("the scenario's 'province:' key")}
+            "title": _("the title ({agency})").format(agency="; ".join(st.form.agency[:1])),
+            "scenario": _("the scenario's 'province:' key"),
+            "gazetteer": _("the district or commune named in the column 'Địa điểm' (the "
+                           "units before the 2025 reform)"),
+            "unit": _("the implementing unit (column '{header}')").format(header=unit)}
     for src, rows in sources.items():
         shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
-        provs = sorted({values[body.index(r - 1)] for r in rows})
+        provs = sorted({value_at[r] for r in rows})
         st.warn(_("the table has no province column: the province of {count} project(s) "
                   "({provinces}) is read from {source} (rows {rows})").format(
                       count=len(rows), provinces=", ".join(provs), source=said[src],
                       rows=shown))
-    return add_column(frame, "province", values)
 
 
 def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
     """A list with ids and content types but no province column: each project's province
-    from its 'Địa điểm' cell, else the province given for the list (the scenario's
-    `province:` or `--province`); a project with neither is left blank (and reported)."""
+    from its 'Địa điểm' cell (a province, else a district or commune named there) or its
+    implementing unit, else the province given for the list (the scenario's `province:` or
+    `--province`); a project with none is left blank (and reported)."""
     loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
                 or fold(h).startswith("dia diem")), None)
-    if loc is None and not st.scenario_province:
+    unit = unit_header(list(frame.columns))
+    if loc is None and unit is None and not st.scenario_province:
         return frame
     cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
+    units = frame[unit].astype(str).tolist() if unit else [""] * len(frame)
     found = [province_in(c) if c.strip() else None for c in cells]
-    values = [p or st.scenario_province or "" for p in found]
-    given = st.scenario_province is not None
-    pairs = list(zip(file_rows, found, strict=True))
+    values: list[str] = []
+    sources: dict[str, list[int]] = {}
+    for k, (r, p) in enumerate(zip(file_rows, found, strict=True)):
+        place = Place(p, "location") if p else place_of(cells[k], units[k], st.scenario_province) \
+            if st.form.province is None else Place(None, "")
+        if place.province is None and place.found is not None:
+            ambiguous(st, place, cells[k], r)
+        elif place.province is None and st.scenario_province:
+            place = Place(st.scenario_province, "scenario")
+        inferred(st, place, cells[k], r)
+        values.append(place.province or "")
+        if place.province:
+            sources.setdefault(place.source, []).append(r)
+    said = {"location": _("the column 'Địa điểm'"),
+            "scenario": _("the province given for the list"),
+            "gazetteer": _("the district or commune named in the column 'Địa điểm' (the "
+                           "units before the 2025 reform)"),
+            "unit": _("the implementing unit (column '{header}')").format(header=unit)}
     named = ", ".join(sorted(set(filter(None, values))))
-    for source, rows in ((_("the column 'Địa điểm'"), [r for r, p in pairs if p]),
-                         (_("the province given for the list"),
-                          [r for r, p in pairs if not p and given])):
-        if rows:
-            shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
-            st.warn(_("the table has no province column: the province of {count} "
-                      "project(s) ({provinces}) is read from {source} (rows {rows})").format(
-                          count=len(rows), provinces=named, source=source, rows=shown))
+    for source, rows in sources.items():
+        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        st.warn(_("the table has no province column: the province of {count} "
+                  "project(s) ({provinces}) is read from {source} (rows {rows})").format(
+                      count=len(rows), provinces=named, source=said[source], rows=shown))
     return add_column(frame, "province", values)

@@ -60,7 +60,8 @@ def _title_lines(st: FormState) -> None:
                 st.unit_where = cell_ref(i, j)
             elif key.startswith("kem theo"):
                 f.decision = text
-            elif key.startswith(("ke hoach", "danh muc", "bieu", "tong hop", "phu luc")) \
+            elif key.startswith(("ke hoach", "danh muc", "bieu", "tong hop", "phu luc",
+                                 "du toan")) \
                     and f.title is None and len(key) > 12:
                 f.title = text
             elif key.startswith(("ubnd", "uy ban", "so cong thuong", "bo cong thuong",

@@ -102,6 +102,10 @@ class FormLayout:
     row_of: dict[str, int] = field(default_factory=dict)  # project id → 1-based file row
     columns: dict[str, int] = field(default_factory=dict)  # role → 1-based file column
     is_form: bool = False
+    # a budget estimate's programme management cost (million VND), set aside from the budget
+    # of the form's fund before the allocation, and the rows stating it
+    programme_cost: float = 0.0
+    programme_rows: list[int] = field(default_factory=list)
 
 
 @cache

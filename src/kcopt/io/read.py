@@ -115,19 +115,32 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
 
 
 def _no_header(path: Path, grid: Grid, others: list[str] | None = None) -> InputError:
+    """No header row: which rows were looked at, the header kcopt expects, what the first
+    filled row holds, and one fix."""
     title = grid.title or None
-    seen = [[c.strip() for c in row if c.strip()] for row in grid.cells[:HEADER_SCAN_ROWS]]
-    first = next((r for r in seen if len(r) >= 2), None) or next((r for r in seen if r), [])
-    found = (" The first filled row holds: " + ", ".join(repr(c[:40]) for c in first[:6])
-             + (" …" if len(first) > 6 else "") + ".") if first else ""
-    where = f"sheet '{title}'" if title else "the file"
-    fix = ("The header row needs at least 'Mã đề án' (project_id) and 'Tên đề án' (name) or "
-           "other known column names; run `kcopt template` for a starting workbook")
+    last = min(HEADER_SCAN_ROWS, len(grid.cells))
+    seen = [[c.strip() for c in row if c.strip()] for row in grid.cells[:last]]
+    at = next((k for k, r in enumerate(seen) if len(r) >= 2), None)
+    if at is None:
+        at = next((k for k, r in enumerate(seen) if r), None)
+    first = _("The first row with two or more filled cells is row {row}: {cells}.")
+    found = "" if at is None else " " + first.format(
+        row=at + 1, cells=", ".join(repr(c[:40]) for c in seen[at][:6])
+        + (" …" if len(seen[at]) > 6 else ""))
+    where = _("sheet '{sheet}'").format(sheet=title) if title else _("the file")
+    fix = _("Name the columns of the header row as kcopt knows them: 'Mã đề án', 'Tên đề án', "
+            "'Tỉnh/Thành phố', 'Nội dung', 'Tổng kinh phí', 'Kinh phí đề nghị hỗ trợ' (a budget "
+            "estimate: 'Nội dung', 'Số chương trình, đề án', 'Kinh phí hỗ trợ'); `kcopt "
+            "template` writes a workbook to start from")
     if others:
-        fix += f". The workbook's sheets: {', '.join(others)} (choose one with file.xlsx#Sheet)"
+        fix += ". " + _("The workbook's sheets: {sheets} (choose one with "
+                        "file.xlsx#Sheet)").format(sheets=", ".join(others))
     return InputError([Problem(
-        str(path), f"no header row found in the first {HEADER_SCAN_ROWS} rows of {where}."
-        + found, sheet=title, fix=fix)])
+        str(path), _("no header row found in rows 1–{last} of {where}: kcopt looks for a row "
+                     "naming at least two of its columns, one of them the project code, name, "
+                     "province or total cost, or a budget estimate's content, number of "
+                     "projects and support.").format(last=last, where=where) + found,
+        sheet=title, fix=fix)])
 
 
 def _unique_headers(path: Path, sheet: str | None, names: list[str], cols: list[int],
