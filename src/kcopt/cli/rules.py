@@ -92,8 +92,8 @@ def _render(rules, table, prov: str | None) -> str:
         lines.append("")
         lines.append(_resolutions_line(table, prov))
     lines.append("")
-    lines.append(_("Industrial cluster infrastructure: total state support ≤ 30% of the total "
-                   "investment, counting support already received, whichever fund pays "
+    lines.append(_("Industrial cluster infrastructure: total state support at most 30 per cent of "
+                   "the total investment, counting support already received, whichever fund pays "
                    "({basis}).").format(basis=data_text(DECREE32_BASIS)))
     lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
                    "setting with rate_overrides."))
