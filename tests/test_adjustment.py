@@ -95,7 +95,7 @@ def test_every_subtotal_of_the_annex_is_the_tables(hand: Any, tmp_path: Path,
     equal the changes table's sums to the đồng (sums made here, by fund and content type)."""
     changes, facts = hand
     path = tmp_path / "adjustment.xlsx"
-    at = adjustment_book(changes, path, facts, AdjustmentTitle("Điều chỉnh giữa năm", 2026))
+    at = adjustment_book(changes, path, facts, AdjustmentTitle("Điều chỉnh giữa năm", (2026,)))
     ws = _recalculated(path, libreoffice, tmp_path).worksheets[0]
     moved = changes[changes["change"].abs() > DONG / 2].merge(facts[["project_id", "category"]])
     assert len(moved) == 6  # P-5 unchanged: no line
@@ -138,7 +138,7 @@ def test_the_annex_reads_vietnamese(hand: Any, tmp_path: Path, libreoffice: Any)
     amounts as LibreOffice shows them, with Vietnamese separators and the sign of the change."""
     changes, facts = hand
     path = tmp_path / "adjustment.xlsx"
-    adjustment_book(changes, path, facts, AdjustmentTitle("Điều chỉnh giữa năm", 2026))
+    adjustment_book(changes, path, facts, AdjustmentTitle("Điều chỉnh giữa năm", (2026,)))
     shown = libreoffice.displayed(path, tmp_path / "shown")
     [rows] = shown.values()
     text = [" | ".join(c for c in row if c) for row in rows]
@@ -239,6 +239,39 @@ def test_the_demo_replan_documents_agree(replan_out: Path, tmp_path: Path,
         "project_id"))
     formulas = openpyxl.load_workbook(replan_out / "allocation.xlsx")[SHEETS["adjustment"]]
     assert formulas.cell(rows["Tổng cộng / Total"], 5).value.startswith("=SUM(E5:E")
+
+
+def _vn(x: float, signed: bool = False) -> str:
+    """An amount as the Vietnamese-tagged formats show it: 1.450,5; -5.250 or +62,04 signed."""
+    whole, frac = f"{abs(x):.6f}".rstrip("0").rstrip(".").partition(".")[::2]
+    text = f"{int(whole):,}".replace(",", ".") + ("," + frac if frac else "")
+    return ("-" if x < 0 else "+" if signed and x > 0 else "") + text
+
+
+@needs_soffice
+def test_the_sheet_shows_vietnamese_amounts(replan_out: Path, tmp_path: Path,
+                                            libreoffice: Any) -> None:
+    """The 'Điều chỉnh' sheet as LibreOffice shows it: bilingual headings, each line's and the
+    totals' amounts with Vietnamese separators, the difference signed."""
+    rows = libreoffice.displayed(replan_out / "allocation.xlsx", tmp_path / "shown")[
+        SHEETS["adjustment"]]
+    assert rows[2][4:7] == ["Kinh phí đã phê duyệt", "Kinh phí điều chỉnh",
+                            "Chênh lệch tăng (+), giảm (−)"]
+    assert rows[3][4:7] == ["Approved", "Adjusted", "Change (+/−)"]
+    changes = pd.read_csv(replan_out / "changes.csv", dtype={"project_id": str})
+    moved = changes[changes["change"].abs() > DONG / 2]
+    table = {(p, f): (b, a) for p, f, b, a in zip(moved["project_id"], moved["fund"],
+                                                  moved["before"], moved["after"], strict=True)}
+    funds = {"Trung ương (KCQG)": "central", "Địa phương (KCĐP)": "local"}
+    lines = [row for row in rows[4:] if row[0].startswith("P-")]
+    assert len(lines) == len(table)
+    for row in lines:
+        before, after = table[(row[0], funds[row[3]])]
+        assert row[4:7] == [_vn(before), _vn(after), _vn(after - before, signed=True)], row
+    total = next(row for row in rows if row[0] == "Tổng cộng / Total")
+    b, a, c = _sums(moved)
+    assert total[4:7] == [_vn(b), _vn(a), _vn(c, signed=True)]
+    assert "." in total[4] and "," in total[4]  # thousands and đồng: 20.784,9273
 
 
 @needs_soffice

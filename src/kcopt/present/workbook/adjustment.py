@@ -74,10 +74,11 @@ IMPLEMENTER = ("don vi thuc hien", "don vi chu tri", "co quan chu tri",
 
 @dataclass(frozen=True)
 class AdjustmentTitle:
-    """What the title block says: the plan's name and year, the provinces it covers."""
+    """What the title block says: the plan's name and its year (or the years of a programme:
+    "GIAI ĐOẠN 2026-2030"), and when the plan was made."""
 
     name: str = ""
-    year: int | None = None
+    years: tuple[int, ...] = ()
     created: datetime = datetime(2000, 1, 1)
 
 
@@ -148,10 +149,10 @@ def write_run_adjustment(run: Run, path: Path) -> Path:
     """`adjustment.xlsx` of a run that carries a changes table (`run.changes`)."""
     changes = getattr(run, "changes", None)
     assert changes is not None
-    years = run.scenario.years or (run.scenario.rule_options.plan_year,)
-    year = years[0] if len(years) == 1 else None
+    sc = run.scenario
+    years = sc.years or ((sc.rule_options.plan_year,) if sc.rule_options.plan_year else ())
     return write_adjustment_annex(changes, path, run.allocation,
-                                  AdjustmentTitle(run.scenario.name, year, created_time(run)))
+                                  AdjustmentTitle(sc.name, tuple(years), created_time(run)))
 
 
 def adjustment_book(changes: pd.DataFrame, path: Path, projects: pd.DataFrame | None = None,
@@ -169,7 +170,7 @@ def adjustment_book(changes: pd.DataFrame, path: Path, projects: pd.DataFrame | 
     ws = wb.add_worksheet("Phụ lục điều chỉnh")
     where = projects if projects is not None and "province" in projects else changes
     agency = list(agency_lines(where.astype({"province": str})))
-    year = year_words([title.year] if title.year else [])
+    year = year_words(title.years)
     h = title_block(ws, f, agency, [("Phụ lục", "title"),
                                     (f"ĐIỀU CHỈNH KẾ HOẠCH KHUYẾN CÔNG{year}", "title")]
                     + ([(f"Phương án điều chỉnh: {title.name}", "italic")] if title.name
