@@ -148,12 +148,12 @@ def check_documents(folder: str | Path, *, recalculate: bool | None = None,
             _formula_checks(check, source.name, formulas, saved, now)
             if source.name == "allocation.xlsx":
                 _allocation_checks(check, now, plan.allocation, plan.summary)
-                if SHEETS["adjustment"] in now.sheetnames:
-                    _adjustment_checks(check, source.name, folder, now[SHEETS["adjustment"]])
             elif source.name == "adjustment.xlsx":
                 _adjustment_checks(check, source.name, folder, now.worksheets[0])
             elif source.name != "sensitivity.xlsx":
                 _form_checks(check, source.name, values, formulas, now, plan.allocation)
+            if SHEETS["adjustment"] in now.sheetnames:  # allocation.xlsx, a --into copy
+                _adjustment_checks(check, source.name, folder, now[SHEETS["adjustment"]])
     return check
 
 
