@@ -161,6 +161,8 @@ def test_the_changes_table_needs_its_columns(hand: Any) -> None:
     changes, _facts = hand
     with pytest.raises(ValueError, match="reason"):
         changed_lines(changes.drop(columns="reason"))
+    with pytest.raises(ValueError, match="both"):  # no line may fall out of the document
+        changed_lines(changes.assign(fund=changes["fund"].replace("local", "both")))
     lines = changed_lines(changes)  # without the plan's facts: one section, the province
     assert set(lines["category"]) == {"Nội dung khác"}
     assert set(lines["location"]) == {"Lâm Đồng"}

@@ -89,6 +89,9 @@ def changed_lines(changes: pd.DataFrame, projects: pd.DataFrame | None = None) -
     if missing:
         raise ValueError(f"the changes table lacks the columns {missing}; it needs "
                          f"{list(CHANGE_COLUMNS)}")
+    funds = sorted(set(changes["fund"].astype(str)) - {fund for _letter, fund, _h in FUNDS})
+    if funds:  # a line of an unknown fund would be left out of the official document
+        raise ValueError(f"the changes table's fund must be 'central' or 'local'; got {funds}")
     out = changes[list(CHANGE_COLUMNS)].copy()
     for key in ("before", "after", "change"):
         out[key] = pd.to_numeric(out[key], errors="coerce").fillna(0.0).astype(float)
@@ -120,8 +123,8 @@ def unchanged_projects(changes: pd.DataFrame, projects: pd.DataFrame | None = No
 def _facts(projects: pd.DataFrame | None) -> dict[str, pd.Series]:
     if projects is None or "project_id" not in projects:
         return {}
-    frame = projects.drop_duplicates("project_id").set_index(
-        projects.drop_duplicates("project_id")["project_id"].astype(str))
+    frame = projects.drop_duplicates("project_id")
+    frame = frame.set_index(frame["project_id"].astype(str))
     out: dict[str, pd.Series] = {}
     if "category" in frame:
         out["category"] = frame["category"]
@@ -159,6 +162,7 @@ def adjustment_book(changes: pd.DataFrame, path: Path, projects: pd.DataFrame | 
                     title: AdjustmentTitle | None = None) -> AnnexCheck:
     """The workbook at `path`; where its subtotals are and what they must show."""
     import xlsxwriter
+    from babel.numbers import format_decimal
 
     title = title or AdjustmentTitle()
     lines = changed_lines(changes, projects)
@@ -182,7 +186,7 @@ def adjustment_book(changes: pd.DataFrame, path: Path, projects: pd.DataFrame | 
         ws.write(h + 2, j, label, f["num"])
     check = AnnexCheck()
     r = _body(ws, f, lines, h + 3, check)
-    kept = unchanged_projects(changes, projects)
+    kept = format_decimal(unchanged_projects(changes, projects), locale="vi")  # 1.234
     ws.merge_range(r + 1, 0, r + 1, LAST, f"Các đề án còn lại giữ nguyên kinh phí đã phê "
                    f"duyệt: {kept} đề án.", f["note"])
     end = signatures(ws, f, r + 3, LAST)
