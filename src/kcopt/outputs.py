@@ -143,6 +143,11 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
             files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
             # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
             files.append(write_annex(r, out / "annex.xlsx", r.form))
+            changes = getattr(r, "changes", None)  # a re-plan: the adjustment annex too
+            if changes is not None and len(changes):
+                from kcopt.present.workbook.adjustment import write_run_adjustment
+
+                files.append(write_run_adjustment(r, out / "adjustment.xlsx"))
     except BaseException:  # no child left drawing into a folder about to be removed
         if plots_done is not None:
             plots_done.stop()

@@ -21,8 +21,9 @@ def check_documents_command(
 
     Checks allocation.xlsx, annex.xlsx and a `--into` copy of your own annex: error cells and
     circular references, every subtotal against exactly the rows of its block, every project,
-    fund, province and content total against allocation.csv, to 1 đồng. Exit 0 when all agree,
-    1 when a figure disagrees.
+    fund, province and content total against allocation.csv, to 1 đồng; after a re-plan, the
+    adjustment annex (adjustment.xlsx) and the "Điều chỉnh" sheet against changes.csv, line by
+    line and total by total. Exit 0 when all agree, 1 when a figure disagrees.
 
     Example: kcopt check-documents out/demo
     """

@@ -43,7 +43,8 @@ MARKER = ".kcopt-run.json"
 # (also what earlier versions wrote, without a marker) and temporary files of older versions
 KNOWN: dict[Family, tuple[str, ...]] = {
     "solve": ("allocation.csv", "constraints.csv", "allocation_by_year.csv", "summary.json",
-              "allocation.xlsx", "annex.xlsx", "diagnosis.json", "sensitivity.json",
+              "allocation.xlsx", "annex.xlsx", "adjustment.xlsx", "diagnosis.json",
+              "sensitivity.json",
               "sensitivity.xlsx", "report.html", "ranging_projects.csv",
               "ranging_constraints.csv", "budget_sweep.csv", "weight_robustness.csv",
               "tornado.csv", "policy_prices.csv", "selection_margins.csv",

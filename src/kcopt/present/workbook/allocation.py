@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kcopt.io.write import atomic_write
+from kcopt.present.workbook.adjustment_sheet import adjustment_sheet
 from kcopt.present.workbook.base import Book, Link, StreamBook, created_time
 from kcopt.present.workbook.info import constraints_sheet, run_sheet
 from kcopt.present.workbook.projects_sheet import allocation_sheet
@@ -42,6 +43,9 @@ def allocation_book(run: Run, book: Book | None = None, link: Link | None = None
     assert run.allocation is not None and run.constraints is not None
     totals = totals_of(run.allocation)
     refs = allocation_sheet(book, run, link)
+    changes = getattr(run, "changes", None)  # a re-plan against an approved plan
+    if changes is not None and len(changes):
+        adjustment_sheet(book, run, changes)
     for key in ("province", "region", "category"):
         group_sheet(book, key, run, refs, totals)
     fund_sheet(book, run, refs, totals)

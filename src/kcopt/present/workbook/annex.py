@@ -91,7 +91,7 @@ class AnnexCheck:
     lines: dict[str, list[int]] = field(default_factory=dict)  # project → its rows
 
 
-def _agency(frame: pd.DataFrame) -> tuple[str, str]:
+def agency_lines(frame: pd.DataFrame) -> tuple[str, str]:
     provinces = sorted(set(frame["province"]))
     if len(provinces) == 1:
         prov = load_geography().provinces.get(provinces[0])
@@ -143,7 +143,7 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     wb.set_properties({"title": "Phụ lục kế hoạch khuyến công", "author": "kcopt",
                        "created": created_time(run)})
     base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
-    f = _formats(wb, base)
+    f = form_cell_formats(wb, base)
     ws = wb.add_worksheet("Phụ lục")
     extra = [k for k in OPTIONAL if (plan[k].fillna(0) > 0).any()]
     facts = fact_columns(plan)
@@ -152,21 +152,27 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     h = _title_block(ws, f, run, plan, form, columns, len(printed) - 1)
     check = AnnexCheck()
     r = _body(ws, f, plan, (extra, facts), h + 3, len(printed) - 1, check)
-    end = _signatures(ws, f, r + 2, len(printed) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
-    ws.repeat_rows(h, h + 2)
-    ws.print_area(0, 0, end, len(printed) - 1)
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.freeze_panes(h + 3, 3)
+    end = signatures(ws, f, r + 2, len(printed) - 1)
+    page_setup(ws, h, end, len(printed) - 1)
     _left_out(wb, run, base)
     wb.close()
     return check
 
 
-def _formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
+def page_setup(ws: Any, h: int, end: int, last: int) -> None:
+    """A4 landscape one page wide, the header (rows `h`…`h`+2) on every page, rows 0…`end` of
+    columns 0…`last` printed, the panes frozen below the header and right of the names."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(h, h + 2)
+    ws.print_area(0, 0, end, last)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.freeze_panes(h + 3, 3)
+
+
+def form_cell_formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
     """The cell formats of the annex, in the style of the official forms; each money format
     twice, for whole amounts ("money") and amounts with decimals ("money_dec")."""
     f = {
@@ -183,16 +189,22 @@ def _formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
         "sign_note": wb.add_format({**base, "italic": True, "align": "center"}),
         "place": wb.add_format({**base, "italic": True, "align": "center"}),
     }
-    styles = {"fund_money": {"bold": True}, "sec_money": {"bold": True, "italic": True},
-              "money": {}}
-    for key, style in styles.items():
-        for suffix, num_format in zip(("", "_dec"), MONEY_FORMATS, strict=True):
-            f[key + suffix] = wb.add_format({**base, **style, "border": 1,
-                                             "num_format": num_format})
-    return f
+    return {**f, **amount_formats(wb, base, "money", MONEY_FORMATS)}
 
 
-def _money(f: dict[str, Any], key: str, value: float) -> Any:
+def amount_formats(wb: Any, base: dict[str, Any], kind: str,
+                   num_formats: tuple[str, str]) -> dict[str, Any]:
+    """An amount's formats in a fund part's row (bold: "fund_<kind>"), a section's (bold
+    italic: "sec_<kind>") and a line (`kind`), each for a whole amount and, with "_dec", one
+    with decimals (`num_formats`: those two)."""
+    styles = {f"fund_{kind}": {"bold": True}, f"sec_{kind}": {"bold": True, "italic": True},
+              kind: {}}
+    return {key + suffix: wb.add_format({**base, **style, "border": 1, "num_format": fmt})
+            for key, style in styles.items()
+            for suffix, fmt in zip(("", "_dec"), num_formats, strict=True)}
+
+
+def money_format(f: dict[str, Any], key: str, value: float) -> Any:
     """The format for an amount: without decimals when it is whole (to the đồng)."""
     whole = math.isfinite(value) and abs(value - round(value)) < 5e-7
     return f[key] if whole else f[key + "_dec"]
@@ -203,29 +215,45 @@ def _lines(text: str, width: float) -> int:
     return max(1, math.ceil(len(text) * 1.2 / max(width - 1, 1)))
 
 
+def year_words(years: Any) -> str:
+    """" NĂM 2026", " GIAI ĐOẠN 2026-2030", or "" for no year (the plan's years)."""
+    found = sorted({int(y) for y in years})
+    return f" NĂM {found[0]}" if len(found) == 1 else (
+        f" GIAI ĐOẠN {found[0]}-{found[-1]}" if found else "")
+
+
+def title_block(ws: Any, f: dict[str, Any], agency: list[str],
+                lines: list[tuple[str, str]], last: int) -> int:
+    """The head of an official form over columns 0…`last`: the agency and the national motto,
+    `lines` (text, format) from the fourth row, "(Kèm theo Quyết định số …)" and "ĐVT: triệu
+    đồng"; the row its two-row header starts on."""
+    agency = [*agency[:2], "", ""][:2]
+    ws.merge_range(0, 0, 0, 3, agency[0], f["agency"])
+    ws.merge_range(1, 0, 1, 3, agency[1], f["motto"])
+    ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f["agency"])
+    ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", f["motto"])
+    r = 3
+    for text, style in lines:
+        ws.merge_range(r, 0, r, last, text, f[style])
+        r += 1
+    ws.merge_range(r, 0, r, last, "(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm "
+                   "…… của ……)", f["italic"])
+    ws.merge_range(r + 1, last - 1, r + 1, last, "ĐVT: triệu đồng", f["unit"])
+    return r + 3
+
+
 def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
                  form: FormLayout | None, columns: list[tuple[str, str | None, int]],
                  last: int) -> int:
     """Agency and motto, the title with the plan's years, the unit line and the two-row
     headers with their column numbers (`last`: the last printed column); the first header
     row."""
-    agency = form.agency[:2] if form is not None and form.agency else list(_agency(plan))
-    agency += [""] * (2 - len(agency))
-    ws.merge_range(0, 0, 0, 3, agency[0], f["agency"])
-    ws.merge_range(1, 0, 1, 3, agency[1], f["motto"])
-    ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f["agency"])
-    ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", f["motto"])
-    years = sorted({int(y) for y in pd.to_numeric(plan["year"], errors="coerce").dropna()})
-    year = f" NĂM {years[0]}" if len(years) == 1 else (
-        f" GIAI ĐOẠN {years[0]}-{years[-1]}" if years else "")
-    ws.merge_range(3, 0, 3, last, f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỀ XUẤT HỖ TRỢ{year}",
-                   f["title"])
-    ws.merge_range(4, 0, 4, last, f"Phương án phân bổ: {run.scenario.name}", f["italic"])
-    ws.merge_range(5, 0, 5, last, "(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm "
-                   "…… của ……)", f["italic"])
-    ws.merge_range(6, last - 1, 6, last, "ĐVT: triệu đồng", f["unit"])
-    h = 8
-    _headers(ws, f, columns, h)
+    agency = form.agency[:2] if form is not None and form.agency else list(agency_lines(plan))
+    years = pd.to_numeric(plan["year"], errors="coerce").dropna()
+    h = title_block(ws, f, agency, [
+        (f"DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỀ XUẤT HỖ TRỢ{year_words(years)}", "title"),
+        (f"Phương án phân bổ: {run.scenario.name}", "italic")], last)
+    form_headers(ws, f, columns, h)
     # (9)=(7)-(8) holds on every line unless a project is paid from both funds: its
     # counterpart is its cost less both shares, on the line in A
     both = bool(((plan["central"] > EPS) & (plan["local"] > EPS)).any())
@@ -236,8 +264,8 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
     return h
 
 
-def _headers(ws: Any, f: dict[str, Any], columns: list[tuple[str, str | None, int]],
-             h: int) -> None:
+def form_headers(ws: Any, f: dict[str, Any], columns: list[tuple[str, str | None, int]],
+                 h: int) -> None:
     """Two header rows: a heading alone spans both, a parent spans its children; the rows are
     tall enough for every wrapped heading (LibreOffice and Excel do not grow a row for a
     merged cell, so a heading left to them would be clipped)."""
@@ -269,26 +297,44 @@ def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
     return {TOTAL: t, SUPPORT: float(rows[fund].sum()), MATCH: t - float(own["total"].sum())}
 
 
-def _subtotal_row(ws: Any, f: dict[str, Any], check: AnnexCheck, row: int, lo: int, hi: int,
-                  values: dict[int, float], key: str) -> None:
-    """SUBTOTAL formulas over rows lo…hi of the money columns, with their values cached; a
-    block without rows (a plan that funds nothing) is the number 0, not a reversed range."""
-    for c in (TOTAL, SUPPORT, MATCH):
+def subtotal_row(ws: Any, f: dict[str, Any], check: AnnexCheck, row: int, lo: int, hi: int,
+                 values: dict[int, float], key: str | dict[int, str]) -> None:
+    """SUBTOTAL formulas over rows lo…hi of the money columns (those of `values`), with their
+    values cached (`key`: the format of every column, or of each); a block without rows (a
+    plan that funds nothing) is the number 0, not a reversed range."""
+    for c in values:
         letter = chr(ord("A") + c)
+        fmt = key if isinstance(key, str) else key[c]
         if hi < lo:
-            ws.write_number(row, c, 0.0, _money(f, key, 0.0))
-        else:
-            ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})",
-                             _money(f, key, values[c]), values[c])
-        check.expected[(row, c)] = values[c] if hi >= lo else 0.0
+            ws.write_number(row, c, 0.0, money_format(f, fmt, 0.0))
+            check.expected[(row, c)] = 0.0
+            continue
+        ws.write_formula(row, c, f"=SUBTOTAL(9,{letter}{lo + 1}:{letter}{hi + 1})",
+                         money_format(f, fmt, values[c]), values[c])
+        check.expected[(row, c)] = values[c]
 
 
-def _heading(ws: Any, f: dict[str, Any], r: int, key: str, text: str, style: str,
-             last: int) -> None:
+def section_heading(ws: Any, f: dict[str, Any], r: int, key: str, text: str, style: str,
+                    last: int, span: int = 5) -> None:
+    """A fund part's or content section's row: its key, its name over columns 2…`span`."""
     ws.write(r, 0, key, f[f"{style}_key"])
     ws.write(r, 1, "", f[style])
-    ws.merge_range(r, 2, r, 5, text, f[style])
+    ws.merge_range(r, 2, r, span, text, f[style])
     ws.write(r, last, "", f[style])
+
+
+def content_sections(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """A fund part's content sections in the rule set's order: (I, II, …; the content type's
+    Vietnamese name; its rows), a type the rules do not know last, under its own code."""
+    rules = load_rules().rules
+    order = {code: k for k, code in enumerate(rules)}
+    cats = sorted(set(part["category"]), key=lambda c: (order.get(c, len(order)), str(c)))
+    out = []
+    for k, cat in enumerate(cats):
+        rule = rules.get(cat)
+        out.append((ROMAN[k] if k < len(ROMAN) else str(k + 1),
+                    rule.name_vi if rule else str(cat), part[part["category"] == cat]))
+    return out
 
 
 def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str], list[str]],
@@ -296,7 +342,6 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
     """Fund parts (A: the KCQG shares, B: the KCĐP shares), content sections (I, II, …) and
     project lines, each part and section with its subtotal, then the grand total; the grand
     total's row. `cols`: the optional printed columns and the fact columns."""
-    order = {code: k for k, code in enumerate(load_rules().rules)}
     first = pd.Series(True, index=plan.index)  # a project's first line holds cost and match
     r = first_body
     for letter, fund, heading in FUNDS:
@@ -304,34 +349,30 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
         if part.empty:
             continue
         fund_row = r
-        _heading(ws, f, r, letter, heading, "fund", last)
+        section_heading(ws, f, r, letter, heading, "fund", last)
         r += 1
-        cats = sorted(set(part["category"]), key=lambda c: order.get(c, len(order)))
-        for k, cat in enumerate(cats):
-            rows = part[part["category"] == cat]
+        for key, name, rows in content_sections(part):
             sec_row = r
-            rule = load_rules().rules.get(cat)
-            key = ROMAN[k] if k < len(ROMAN) else str(k + 1)
-            _heading(ws, f, r, key, rule.name_vi if rule else cat, "sec", last)
+            section_heading(ws, f, r, key, name, "sec", last)
             r += 1
             for n, (i, rec) in enumerate(zip(rows.index, rows.itertuples(index=False),
                                              strict=True), 1):
                 _project_row(ws, f, r, n, rec, (fund, bool(first[i])), cols, last)
                 check.lines.setdefault(str(rec.project_id), []).append(r)
                 r += 1
-            _subtotal_row(ws, f, check, sec_row, sec_row + 1, r - 1,
-                          _sums(rows, fund, first), "sec_money")
+            subtotal_row(ws, f, check, sec_row, sec_row + 1, r - 1,
+                         _sums(rows, fund, first), "sec_money")
             check.section_rows[f"{letter}.{key}"] = sec_row
-        _subtotal_row(ws, f, check, fund_row, fund_row + 1, r - 1, _sums(part, fund, first),
-                      "fund_money")
+        subtotal_row(ws, f, check, fund_row, fund_row + 1, r - 1, _sums(part, fund, first),
+                     "fund_money")
         check.section_rows[letter] = fund_row
         first[part.index] = False
     _counterparts(ws, f, plan, check)
     both = (plan["central"] > EPS).any() and (plan["local"] > EPS).any()
-    _heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
+    section_heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
     total = {TOTAL: float(plan["total_cost"].sum()), SUPPORT: float(plan["total"].sum())}
     total[MATCH] = total[TOTAL] - total[SUPPORT]
-    _subtotal_row(ws, f, check, r, first_body, r - 1, total, "fund_money")
+    subtotal_row(ws, f, check, r, first_body, r - 1, total, "fund_money")
     check.section_rows["total"] = r
     return r
 
@@ -345,7 +386,7 @@ def _counterparts(ws: Any, f: dict[str, Any], plan: pd.DataFrame, check: AnnexCh
             continue
         a, b = rows[0] + 1, rows[1] + 1
         value = float(cost) - float(total)
-        ws.write_formula(rows[0], MATCH, f"=G{a}-H{a}-H{b}", _money(f, "money", value), value)
+        ws.write_formula(rows[0], MATCH, f"=G{a}-H{a}-H{b}", money_format(f, "money", value), value)
 
 
 def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
@@ -361,11 +402,11 @@ def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
     ws.write_string(r, 3, str(rec.province), f["cell"])
     ws.write_string(r, 4, FUND_WORDS.get(str(rec.funds), str(rec.funds)), f["cell"])
     ws.write_number(r, 5, float(rec.establishments), f["center"])
-    ws.write_number(r, SUPPORT, share, _money(f, "money", share))
+    ws.write_number(r, SUPPORT, share, money_format(f, "money", share))
     if first:
         cost = float(rec.total_cost)
-        ws.write_number(r, TOTAL, cost, _money(f, "money", cost))
-        ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", _money(f, "money", cost - share),
+        ws.write_number(r, TOTAL, cost, money_format(f, "money", cost))
+        ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", money_format(f, "money", cost - share),
                          cost - share)
     else:
         ws.write_blank(r, TOTAL, None, f["money"])
@@ -373,7 +414,7 @@ def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
     for k, key in enumerate(extra):
         value = float(getattr(rec, key))
         if np.isfinite(value):
-            ws.write_number(r, MATCH + 1 + k, value, _money(f, "money", value))
+            ws.write_number(r, MATCH + 1 + k, value, money_format(f, "money", value))
         else:
             ws.write_blank(r, MATCH + 1 + k, None, f["money"])
     note = _note(rec, first)
@@ -403,7 +444,7 @@ def _note(rec: Any, first: bool) -> str:
     return note
 
 
-def _signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> int:
+def signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> int:
     """The place and date line and the two signatures of the form; the last row written."""
     ws.merge_range(r, 6, r, last, "……, ngày …… tháng …… năm ……", f["place"])
     ws.merge_range(r + 1, 0, r + 1, 3, "NGƯỜI LẬP BIỂU", f["sign"])

@@ -14,7 +14,10 @@ with the plan the folder holds (allocation.csv, summary.json), to 1 đồng (1e-
 - a document in the official annex layout (read back by kcopt's own form reader): every
   subtotal row (fund part, content section, district, "Cộng …", grand total) equals the sum of
   exactly the project rows of its block, and its proposal agrees with the plan project by
-  project, per fund and in total (`annex`).
+  project, per fund and in total (`annex`);
+- after a re-plan, the adjustment annex (adjustment.xlsx) and the "Điều chỉnh" sheet of
+  allocation.xlsx: every line, subtotal and total against changes.csv, and every line the table
+  changes present (`adjustment_check`).
 
 Without LibreOffice the saved values are checked instead, and the result says so.
 """
@@ -37,6 +40,7 @@ from kcopt.core.words import _, num
 from kcopt.io.office import LibreOffice, soffice
 from kcopt.io.sheets import column_index_from_string, get_column_letter
 from kcopt.present.views import changed_words, load_output
+from kcopt.present.workbook import adjustment_check as adj
 from kcopt.present.workbook.base import SHEETS
 
 if TYPE_CHECKING:
@@ -144,8 +148,12 @@ def check_documents(folder: str | Path, *, recalculate: bool | None = None,
             _formula_checks(check, source.name, formulas, saved, now)
             if source.name == "allocation.xlsx":
                 _allocation_checks(check, now, plan.allocation, plan.summary)
+            elif source.name == "adjustment.xlsx":
+                _adjustment_checks(check, source.name, folder, now.worksheets[0])
             elif source.name != "sensitivity.xlsx":
                 _form_checks(check, source.name, values, formulas, now, plan.allocation)
+            if SHEETS["adjustment"] in now.sheetnames:  # allocation.xlsx, a --into copy
+                _adjustment_checks(check, source.name, folder, now[SHEETS["adjustment"]])
     return check
 
 
@@ -283,6 +291,23 @@ def _compare(check: DocumentCheck, document: str, sheet: str, cell: str, expecte
     value = _number(got)
     if value is None or not _close(value, expected):
         check.disagreements.append(Disagreement(document, sheet, cell, what, expected, got))
+
+
+def _adjustment_checks(check: DocumentCheck, name: str, folder: Path, ws: Any) -> None:
+    """The adjustment annex or the "Điều chỉnh" sheet against changes.csv, line by line and
+    total by total (`workbook.adjustment_check`)."""
+    path = folder / "changes.csv"
+    if not path.exists():
+        check.disagreements.append(Disagreement(name, ws.title, "", _(
+            "the folder has no changes.csv to compare the adjustment with")))
+        return
+    changes = adj.read_changes(path)
+    figures = (adj.annex_figures if name == "adjustment.xlsx" else adj.sheet_figures)(ws, changes)
+    for fig in figures:
+        if fig.expected is None:
+            check.disagreements.append(Disagreement(name, fig.sheet, fig.cell, fig.what))
+        else:
+            _compare(check, name, fig.sheet, fig.cell, fig.expected, fig.got, fig.what)
 
 
 # --- documents in the official annex layout ----------------------------------------------------

@@ -20,6 +20,9 @@ import pandas as pd
 VIETNAMESE = "[$-42A]"
 MONEY = VIETNAMESE + "#,##0.0#####"
 MONEY_WHOLE = VIETNAMESE + "#,##0"
+# a change against an approved plan: +50 for an increase, -50 for a decrease
+SIGNED = VIETNAMESE + "+#,##0.0#####;" + VIETNAMESE + "-#,##0.0#####;" + VIETNAMESE + "0"
+SIGNED_WHOLE = VIETNAMESE + "+#,##0;" + VIETNAMESE + "-#,##0;" + VIETNAMESE + "0"
 PERCENT = VIETNAMESE + "0.0%"
 COUNT = VIETNAMESE + "#,##0"
 SCORE = VIETNAMESE + "0.0000"
@@ -29,6 +32,9 @@ PER_1000 = VIETNAMESE + "0.000"
 PROJECTS = VIETNAMESE + '#,##0" đề án / projects"'
 INPUT_MONEY = "#,##0.0"  # the template's empty input cells (`workbook.template`)
 LINE_HEIGHT = 15.0  # points per line of 11-point Calibri
+
+
+WHOLE = {MONEY: MONEY_WHOLE, SIGNED: SIGNED_WHOLE}  # a format → its twin for whole amounts
 
 
 def form_formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
@@ -51,9 +57,9 @@ def form_formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
 
 def shown(fmt: str | None, value: Any) -> str | None:
     """The format a cell holding `value` gets: a whole amount without decimals."""
-    if fmt == MONEY and isinstance(value, int | float) and not isinstance(value, bool) \
+    if fmt in WHOLE and isinstance(value, int | float) and not isinstance(value, bool) \
             and math.isfinite(value) and abs(value - round(value)) < 5e-7:
-        return MONEY_WHOLE
+        return WHOLE[fmt]
     return fmt
 
 
