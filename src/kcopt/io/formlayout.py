@@ -102,6 +102,8 @@ class FormLayout:
     row_of: dict[str, int] = field(default_factory=dict)  # project id → 1-based file row
     columns: dict[str, int] = field(default_factory=dict)  # role → 1-based file column
     is_form: bool = False
+    # each subtotal row's printed amounts: (section it sums, amounts, 1-based row, its words)
+    printed: list[tuple[Section, dict[str, float], int, str]] = field(default_factory=list)
 
 
 @cache
