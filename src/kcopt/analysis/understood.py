@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from kcopt.core.text import fold
 from kcopt.core.words import N_, _, num
@@ -87,11 +88,8 @@ def understood(projects: Projects) -> list[SectionRead]:
     return out
 
 
-def _record(node: Section, form: FormLayout, frame: object, at: dict[int, int],
+def _record(node: Section, form: FormLayout, frame: pd.DataFrame, at: dict[int, int],
             subtotal_rows: dict[int, Section]) -> SectionRead:
-    import pandas as pd
-
-    assert isinstance(frame, pd.DataFrame)
     rows = [at[r] for r in node.all_projects() if r in at]
     part = frame.iloc[rows]
     rec = SectionRead(".".join(node.path), node.label, node.kind, node.row, node.category)

@@ -203,6 +203,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def _calamine_book(path: Path) -> CalamineBook:
+    # start-up: python-calamine is loaded only when an .xls or .ods is read
     from kcopt.io.calamine import CalamineBook
 
     return CalamineBook(path)
