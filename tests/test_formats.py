@@ -83,6 +83,30 @@ def test_merged_cells_of_xls_and_ods_are_read(saved) -> None:
     assert any(m.startswith("A") and m.endswith("L" + m.split(":")[0][1:]) for m in want)
 
 
+def test_a_sheet_starting_below_and_right_reads_in_place(libreoffice, tmp_path: Path) -> None:
+    """A table that starts at C3 (empty first rows and columns) keeps its cell addresses in
+    every format; python-calamine before 0.7 moved an .ods's rows down by one and lost the
+    last."""
+    import openpyxl
+
+    from kcopt.io.calamine import CalamineBook
+    from kcopt.io.sheets import Workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"], ws["D5"] = "a", "b"
+    ws.merge_cells("C3:D3")
+    wb.save(tmp_path / "off.xlsx")
+    want = [[""] * 4, [""] * 4, ["", "", "a", ""], [""] * 4, ["", "", "", "b"]]
+    with Workbook(tmp_path / "off.xlsx") as book:
+        assert book.grid(book.sheetnames[0]).cells == want
+    for to in ("xls", "ods"):
+        path = libreoffice.convert([tmp_path / "off.xlsx"], tmp_path / to, to)[0]
+        with CalamineBook(path) as book:
+            grid = book.grid(book.sheetnames[0])
+        assert (grid.cells, [m.ref for m in grid.merges]) == (want, ["C3:D3"]), to
+
+
 def test_encrypted_and_damaged_old_formats_are_clear_vietnamese_errors(tmp_path: Path) -> None:
     encrypted = tmp_path / "khoa.xls"
     shutil.copy(DATA / "encrypted.xlsx", encrypted)  # an OLE file holding an encrypted package

@@ -16,6 +16,12 @@ as it reads. The checks in front of calamine here:
   row or column limit before calamine builds it;
 - .xls: an encrypted file is named as such; the format itself bounds a sheet to 65,536 rows ×
   256 columns, and the extent calamine reports is checked before any cell becomes Python text.
+  That bound is all there is: a 6 KB .xls with one value at IV65536 still costs calamine about
+  1 GB and ten seconds (16.7 million cells) before kcopt sees it; rows are then read one at a
+  time, so Python adds little.
+
+python-calamine before 0.7 shifts the rows of an .ods whose first rows are empty (the last row
+is lost), hence the floor 0.7.0.
 """
 
 from __future__ import annotations
@@ -215,22 +221,36 @@ class CalamineBook:
         return Grid(title, cells, merges)
 
     def _cells(self, sheet: object, title: str, lim: limits.Limits) -> list[list[str]]:
-        """The sheet's cells as the text `io.sheets` gives for the same cells of an .xlsx:
-        rows from the first of the sheet, trailing empty rows and columns cut."""
-        rows = [[_text(v) for v in row]
-                for row in sheet.to_python(skip_empty_area=False)]  # type: ignore[attr-defined]
-        for i, row in enumerate(rows):
-            for j, t in enumerate(row):
+        """The sheet's cells as the text `io.sheets` gives for the same cells of an .xlsx,
+        row by row from the first row of the sheet: an empty row costs one empty list, trailing
+        empty rows and columns are cut (an .xls with one value at IV65536 is 16 million cells
+        of which two are filled)."""
+        end_row, end_col = sheet.end or (-1, -1)  # type: ignore[attr-defined]
+        rows: list[list[str]] = []
+        width = 0
+        for row in sheet.iter_rows():  # type: ignore[attr-defined]
+            if row.count("") == len(row):  # counted in C
+                rows.append([])
+                continue
+            end = len(row)
+            while row[end - 1] == "":
+                end -= 1
+            # the rows run from the sheet's first row or its first used one, the cells from its
+            # first used column: the rectangle ends at `end`, so the columns before are known
+            text = [""] * (end_col + 1 - len(row)) + [_text(v) for v in row[:end]]
+            i = len(rows)
+            for j, t in enumerate(text):
                 if len(t) > lim.cell_chars:
                     raise limits.exceeded(str(self.path), _("cell {cell} is {count} characters "
                                                             "long").format(
                         cell=cell_ref(i, j), count=num(len(t))), "cell_chars", sheet=title,
                         row=i + 1, column=get_column_letter(j + 1))
-        while rows and not any(rows[-1]):
+            width = max(width, len(text))
+            rows.append(text)
+        rows = [[] for _ in range(end_row + 1 - len(rows))] + rows
+        while rows and not rows[-1]:
             rows.pop()
-        width = max((max((j + 1 for j, t in enumerate(r) if t), default=0) for r in rows),
-                    default=0)
-        return [r[:width] + [""] * (width - len(r[:width])) for r in rows]
+        return [r + [""] * (width - len(r)) for r in rows]
 
 
 def limits_size(path: Path) -> None:
