@@ -23,6 +23,7 @@ from kcopt.rules.rates import load_rules
 AMOUNTS = {"total_cost": N_("total cost"), "requested": N_("support requested"),
            "counterpart": N_("counterpart funds")}
 _TOLERANCE = 1e-6  # million VND: below a đồng
+_FILLER = {"ho", "tro", "va", "cho", "cac", "trong", "ve", "tai", "o", "cua", "de"}  # "hỗ trợ …"
 
 
 @dataclass
@@ -42,29 +43,38 @@ class SectionRead:
     printed: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # (row, amount)
 
 
-def matched_words(label: str) -> str | None:
-    """The words of a heading that name its content type, as the heading writes them (the
-    longest known phrase inside it).
+def matched_words(label: str, code: str | None = None) -> str | None:
+    """The words of a heading that name its content type, as the heading writes them: the
+    longest known phrase inside it; else, when the reader chose `code` another way (its
+    keywords), the heading's words found in that type's phrases.
 
     >>> matched_words("I. HỖ TRỢ MÁY MÓC, THIẾT BỊ CHO CƠ SỞ")
     'MÁY MÓC, THIẾT BỊ'
+    >>> matched_words("Hỗ trợ đào tạo cho thợ mới", "training")
+    'đào tạo'
     """
     key = f" {fold(label)} "
-    found = [p for p in section_synonyms() if f" {p} " in key]
-    if not found:
-        return None
-    phrase = max(found, key=len).split()
+    synonyms = section_synonyms()
+    found = [p for p in synonyms if f" {p} " in key and (code is None or synonyms[p] == code)]
     words = label.split()
     folded = [fold(w) for w in words]
-    for i in range(len(words)):
-        got: list[str] = []
-        for j in range(i, len(words)):
-            got += folded[j].split()
-            if got == phrase:
-                return " ".join(words[i:j + 1]).strip(" ,.;:-")
-            if got != phrase[:len(got)]:
-                break
-    return " ".join(phrase)
+    if found:
+        phrase = max(found, key=len).split()
+        for i in range(len(words)):
+            got: list[str] = []
+            for j in range(i, len(words)):
+                got += folded[j].split()
+                if got == phrase:
+                    return " ".join(words[i:j + 1]).strip(" ,.;:-")
+                if got != phrase[:len(got)]:
+                    break
+        return " ".join(phrase)
+    if code is None:
+        return None
+    known = {w for p, c in synonyms.items() if c == code for w in p.split()} - _FILLER
+    picked = [w.strip(" ,.;:-") for w, f in zip(words, folded, strict=True)
+              if f and set(f.split()) <= known]
+    return " ".join(picked) or None
 
 
 def understood(projects: Projects) -> list[SectionRead]:
@@ -94,7 +104,7 @@ def _record(node: Section, form: FormLayout, frame: pd.DataFrame, at: dict[int, 
     part = frame.iloc[rows]
     rec = SectionRead(".".join(node.path), node.label, node.kind, node.row, node.category)
     if node.kind == "content":
-        rec.why = matched_words(node.label) or ""
+        rec.why = matched_words(node.label, node.category) or ""
     rec.projects = len(part)
     if "establishments" in part:
         rec.groups = int((part["establishments"].fillna(1).to_numpy(float) > 1).sum())
