@@ -164,32 +164,41 @@ def _sums(part: list[tuple[str, str, str, str, float, float]]) -> list[float]:
 
 ISSUE = ("bố cục theo danh mục công bố được trích trong issue #24 của kcopt (tên mục, cột, đơn "
          "vị, cách ghi địa điểm); bản gốc không có trong kho tìm kiếm; đề án và số tiền minh họa")
-PLACES = [  # name, unit, place, province (since 2025), category, support (million VND)
+PLACES = [  # name, unit, place, province (since 2025), category, total cost, support
     ("Hỗ trợ ứng dụng máy chế biến tinh bột nghệ", "Trung tâm KC và XTTM Quảng Nam",
-     "xã Tiên Mỹ, huyện Tiên Phước", "Đà Nẵng", "machinery", 250),
+     "xã Tiên Mỹ, huyện Tiên Phước", "Đà Nẵng", "machinery", 900, 250),
     ("Hỗ trợ ứng dụng dây chuyền sấy na", "Trung tâm KC và TVPTCN Lạng Sơn",
-     "huyện Hữu Lũng", "Lạng Sơn", "machinery", 300),
-    ("Mô hình trình diễn kỹ thuật sản xuất bánh tráng", "Trung tâm KC và XTTM Phú Yên",
-     "TT La Hai, huyện Đồng Xuân", "Đắk Lắk", "demo_model", 800),
+     "huyện Hữu Lũng", "Lạng Sơn", "machinery", 1000, 300),
     ("Hỗ trợ ứng dụng máy dệt thổ cẩm", "Trung tâm KC và TVPTCN Tuyên Quang",
-     "tổ 2, phường Mỹ Lâm, TP Tuyên Quang", "Tuyên Quang", "machinery", 280),
+     "tổ 2, phường Mỹ Lâm, TP Tuyên Quang", "Tuyên Quang", "machinery", 850, 280),
+    ("Mô hình trình diễn kỹ thuật sản xuất bánh tráng", "Trung tâm KC và XTTM Phú Yên",
+     "TT La Hai, huyện Đồng Xuân", "Đắk Lắk", "demo_model", 2500, 800),
+    # this row states only its support, as some published lists do
     ("Hỗ trợ phát triển sản phẩm công nghiệp nông thôn tiêu biểu nước mắm Phan Thiết",
      "Trung tâm KC và TVPTCN Bình Thuận", "tỉnh Bình Thuận", "Lâm Đồng", "typical_product",
-     150),
+     None, 150),
 ]
+_PLACE_SECTIONS = {"machinery": "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công "
+                                "nghệ vào sản xuất công nghiệp - tiểu thủ công nghiệp",
+                   "demo_model": "Xây dựng mô hình trình diễn kỹ thuật",
+                   "typical_product": "Phát triển sản phẩm công nghiệp nông thôn tiêu biểu"}
 
 
 def diadiem_2025(path: Path) -> Path:
     wb, ws = new_sheet("Danh mục KCQG")
     r = title_block(ws, ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
-                    "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA NĂM 2025", "", "ĐVT: triệu đồng", 6)
+                    "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA NĂM 2025", "", "ĐVT: triệu đồng", 7)
     r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thực hiện", "Địa điểm thực hiện",
-                       "Kinh phí KCQG hỗ trợ", "Ghi chú"])
-    rows: list[list[Any]] = [[k, n, u, p, s] for k, (n, u, p, _pr, _c, s) in
-                             enumerate(PLACES, 1)]
-    rows.append([None, "Tổng cộng", None, None, sum(p[5] for p in PLACES)])
-    r = body(ws, r, rows, 6, _is_heading)
-    sign_and_cite(ws, r, 6, "CỤC TRƯỞNG", ISSUE)
+                       "Tổng kinh phí", "Kinh phí KCQG", "Ghi chú"])
+    rows: list[list[Any]] = []
+    for roman, (cat, title) in zip(("I", "II", "III"), _PLACE_SECTIONS.items(), strict=True):
+        rows.append([roman, title])
+        part = [p for p in PLACES if p[4] == cat]
+        rows += [[k, n, u, p, c, s] for k, (n, u, p, _pr, _c, c, s) in enumerate(part, 1)]
+    rows.append([None, "Tổng cộng", None, None, sum(p[5] or 0 for p in PLACES),
+                 sum(p[6] for p in PLACES)])
+    r = body(ws, r, rows, 7, _is_heading)
+    sign_and_cite(ws, r, 7, "CỤC TRƯỞNG", ISSUE)
     wb.save(path)
     return path
 
@@ -358,7 +367,7 @@ def corpus() -> list[CorpusFile]:
                     for fund, cat, n, _p, cost, support in DAKNONG], daknong_2011),
         CorpusFile("quocgia-diadiem-2025", "xlsx", ["gazetteer", "support_only"], ISSUE,
                    "layout only",
-                   [Fact(n, prov, cat, "central", None, s) for n, _u, _p, prov, cat, s in
+                   [Fact(n, prov, cat, "central", c, s) for n, _u, _p, prov, cat, c, s in
                     PLACES], diadiem_2025),
         CorpusFile("dutoan-2025", "xlsx", ["dutoan"], ISSUE, "layout only",
                    [Fact(n, "Quảng Ngãi", cat, "local", None, int(a.replace(".", "")) / 1e6,
