@@ -52,17 +52,19 @@ def longan_2021(path: Path) -> Path:
                     "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2021",
                     "(Thực hiện theo Quyết định số 45/2019/QĐ-UBND của UBND tỉnh Long An)",
                     "ĐVT: triệu đồng", 8)
-    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm thực hiện"],
-               "Kinh phí", MONEY)
+    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm thực hiện",
+                       "Nội dung hỗ trợ"], "Kinh phí", MONEY)
     total = sum(x[2] for x in LONGAN), sum(x[3] for x in LONGAN)
     rows: list[list[Any]] = [["I", "HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP - TIỂU "
-                              "THỦ CÔNG NGHIỆP", None, None, *total, total[0] - total[1]]]
+                              "THỦ CÔNG NGHIỆP", None, None, None, *total,
+                              total[0] - total[1]]]
     for k, (who, where, cost, support) in enumerate(LONGAN, 1):
         rows.append([k, f"Hỗ trợ ứng dụng máy móc, thiết bị vào sản xuất tại {who}", who,
-                     where, cost, support, cost - support])
-    rows.append([None, "TỔNG CỘNG", None, None, *total, total[0] - total[1]])
-    r = body(ws, r, rows, 7, _is_heading)
-    sign_and_cite(ws, r, 7, "GIÁM ĐỐC", LONGAN_SOURCE)
+                     where, "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến", cost, support,
+                     cost - support])
+    rows.append([None, "TỔNG CỘNG", None, None, None, *total, total[0] - total[1]])
+    r = body(ws, r, rows, 8, _is_heading)
+    sign_and_cite(ws, r, 8, "GIÁM ĐỐC", LONGAN_SOURCE)
     wb.save(path)
     return path
 
@@ -329,21 +331,20 @@ TITLES = [  # section title, [(name, cost, support, category)]
 
 def thanhhoa_titles(path: Path) -> Path:
     wb, ws = new_sheet("Biểu 01")
-    width = 7  # the "Nguồn" column G is left empty: the merged title runs past the last value
+    width = 6  # the "Nguồn" column F is left empty: the merged title runs past the last value
     r = title_block(ws, ("UBND TỈNH THANH HÓA", "SỞ CÔNG THƯƠNG"),
                     "KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2024", "", "ĐVT: triệu đồng",
                     width)
-    r = header(ws, r, ["STT", "Tên đề án", "Nội dung", "Tổng kinh phí",
-                       "Kinh phí khuyến công hỗ trợ", "Ghi chú", "Nguồn"])
+    r = header(ws, r, ["STT", "Tên đề án", "Tổng kinh phí", "Kinh phí khuyến công hỗ trợ",
+                       "Ghi chú", "Nguồn"])
     rows: list[list[Any]] = []
     romans = ("I", "II", "III", "IV", "V")
     for k, (title, projects) in enumerate(TITLES):
-        rows.append([romans[k], title, None, sum(p[1] for p in projects),
+        rows.append([romans[k], title, sum(p[1] for p in projects),
                      sum(p[2] for p in projects)])
-        content = ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến" if k == 0 else None)
-        rows += [[n, name, content, c, s] for n, (name, c, s, _cat) in enumerate(projects, 1)]
+        rows += [[n, name, c, s] for n, (name, c, s, _cat) in enumerate(projects, 1)]
     every = [p for _t, ps in TITLES for p in ps]
-    rows.append([None, "TỔNG CỘNG", None, sum(p[1] for p in every), sum(p[2] for p in every)])
+    rows.append([None, "TỔNG CỘNG", sum(p[1] for p in every), sum(p[2] for p in every)])
     r = body(ws, r, rows, width, _is_heading)
     sign_and_cite(ws, r, width, "GIÁM ĐỐC", ISSUE)
     wb.save(path)
