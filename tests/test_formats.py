@@ -185,3 +185,24 @@ def test_a_zip_bomb_named_ods_is_refused(tmp_path: Path) -> None:
         kcopt.read_projects(path)
     with limits.raised(unzipped_bytes=2**40), pytest.raises(InputError, match="zip_ratio"):
         kcopt.read_projects(path)
+
+
+def test_a_folder_of_provinces_files_in_every_format_is_consolidated(saved, tmp_path: Path
+                                                                      ) -> None:
+    """The Ministry's folder of provinces' files: an .xls and an .ods are read with the
+    .xlsx."""
+    from typer.testing import CliRunner
+
+    from kcopt.cli import app
+
+    folder = tmp_path / "dang-ky"
+    folder.mkdir()
+    shutil.copy(saved["tinh"]["xls"], folder / "dak-lak.xls")
+    shutil.copy(saved["quocgia"]["ods"], folder / "bo.ods")
+    shutil.copy(saved["huyen"]["xlsx"], folder / "lam-dong.xlsx")
+    out = tmp_path / "toan-quoc.xlsx"
+    result = CliRunner().invoke(app, ["consolidate", str(folder), "-o", str(out),
+                                      "--province", f"{folder / 'lam-dong.xlsx'}=Lâm Đồng"])
+    assert result.exit_code == 0, result.output
+    national = kcopt.read_projects(out)
+    assert len(national) == 7 + 4 + 6
