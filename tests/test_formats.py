@@ -206,3 +206,17 @@ def test_a_folder_of_provinces_files_in_every_format_is_consolidated(saved, tmp_
     assert result.exit_code == 0, result.output
     national = kcopt.read_projects(out)
     assert len(national) == 7 + 4 + 6
+
+
+def test_merged_empty_cells_past_the_table_are_no_trouble(tmp_path: Path) -> None:
+    """An .ods keeping merged empty cells below and right of its table reads as the table."""
+    head = "<table:table-row>" + _cell("Mã đề án") + _cell("Tên đề án") + _cell(
+        "Tỉnh/Thành phố") + _cell("Nội dung") + _cell("Tổng kinh phí") + "</table:table-row>"
+    row = ("<table:table-row>" + _cell("P-1") + _cell("Máy sấy") + _cell("Lâm Đồng")
+           + _cell("machinery") + '<table:table-cell office:value-type="float" '
+           'office:value="800"><text:p>800</text:p></table:table-cell></table:table-row>')
+    empty = ('<table:table-row table:number-rows-repeated="3"><table:table-cell '
+             'table:number-columns-spanned="9" table:number-rows-spanned="3"/>'
+             "</table:table-row>")
+    projects = kcopt.read_projects(_ods(tmp_path / "gop.ods", head + row + empty))
+    assert projects.frame["total_cost"].tolist() == [800.0]

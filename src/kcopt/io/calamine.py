@@ -218,7 +218,10 @@ class CalamineBook:
             merges = self._ods.get(title, _OdsSheet()).merges
         else:
             merges = [Merge(a[0], a[1], b[0], b[1]) for a, b in sheet.merged_cell_ranges or []]
-        return Grid(title, cells, merges)
+        width = len(cells[0]) if cells else 0
+        # a merge whose first cell lies past the last value holds nothing to read (an .ods
+        # often keeps merged empty cells below or right of the table)
+        return Grid(title, cells, [m for m in merges if m.r1 < len(cells) and m.c1 < width])
 
     def _cells(self, sheet: object, title: str, lim: limits.Limits) -> list[list[str]]:
         """The sheet's cells as the text `io.sheets` gives for the same cells of an .xlsx,
