@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @user_errors
 def validate_command(
-    file: Path = typer.Argument(..., help="A project list (.csv/.xlsx) or a scenario (.yaml)."),
+    file: Path = typer.Argument(
+        ..., help="A project list (.csv/.xlsx/.xls/.ods) or a scenario (.yaml)."),
     sheet: str | None = typer.Option(None, "--sheet", help="Sheet of a workbook."),
     province: str | None = typer.Option(None, "--province",
                                         help="Province of a list that names none."),
@@ -27,17 +28,20 @@ def validate_command(
     """
     is_scenario = file.suffix.lower() in (".yaml", ".yml", ".json")
     if is_scenario:
-        warnings, what, frame = _check_scenario(file)
+        warnings, what, frame, read = _check_scenario(file)
     else:
-        warnings, what, frame = _check_list(file, sheet, province)
+        warnings, what, frame, read = _check_list(file, sheet, province)
     show_warnings(warnings, limit=50)
+    if read:  # an official form: what was understood of its sections, to check against it
+        err(read)
     _report_ineligible(frame, what, len(warnings), is_scenario)
 
 
-def _check_scenario(file: Path) -> tuple[list, str, pd.DataFrame]:
+def _check_scenario(file: Path) -> tuple[list, str, pd.DataFrame, str]:
     """A scenario read, its project list read and the model built: their warnings, what was
     checked, and the projects with their status."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.analysis.understood import understood_text
     from kcopt.inputs.scenario import load_scenario
     from kcopt.inputs.schema import read_projects
     from kcopt.model import build
@@ -50,14 +54,15 @@ def _check_scenario(file: Path) -> tuple[list, str, pd.DataFrame]:
     warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     what = _("scenario '{name}' and {count} projects").format(name=sc.name,
                                                               count=len(projects))
-    return warnings, what, model.projects
+    return warnings, what, model.projects, understood_text(projects)
 
 
 def _check_list(file: Path, sheet: str | None,
-                province: str | None) -> tuple[list, str, pd.DataFrame]:
+                province: str | None) -> tuple[list, str, pd.DataFrame, str]:
     """A project list read and checked against the national rules: its warnings, what was
     checked, and the projects with their status (ineligible or not)."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.analysis.understood import understood_text
     from kcopt.core.geo import load_geography
     from kcopt.inputs.schema import read_projects
     from kcopt.rules.caps import compute_caps
@@ -71,7 +76,7 @@ def _check_list(file: Path, sheet: str | None,
     caps = compute_caps(frame, load_rules())
     frame = frame.assign(status=["ineligible" if r else "" for r in caps.ineligible],
                          reason=list(caps.ineligible))
-    return warnings, what, frame
+    return warnings, what, frame, understood_text(projects)
 
 
 def _report_ineligible(frame: pd.DataFrame, what: str, n_warnings: int,

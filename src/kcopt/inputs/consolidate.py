@@ -27,7 +27,7 @@ from kcopt.core.words import _, num
 from kcopt.inputs.schema import Projects, read_projects
 from kcopt.io.formlayout import LOCATION_HEADERS, PROVINCE_UNKNOWN
 
-SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 BENEFICIARY = ("don vi thu huong", "doi tuong thu huong", "co so thu huong", "beneficiary",
                "don vi huong loi")
 IMPLEMENTER = ("don vi thuc hien", "don vi chu tri", "co quan chu tri", "don vi chu tri thuc hien",

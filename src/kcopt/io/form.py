@@ -114,6 +114,7 @@ def _read_sections(st: FormState, roles: dict[str, str | None]
     raw, form = st.raw, st.form
     body = walk(st)
     section_sums(st)
+    form.printed = st.stated_subtotals
     cols = [c - 1 for c in raw.columns]
     frame = pd.DataFrame([[st.cells[i][j] for j in cols] for i in body],
                          columns=list(raw.frame.columns), dtype=str)

@@ -106,6 +106,8 @@ class FormLayout:
     # of the form's fund before the allocation, and the rows stating it
     programme_cost: float = 0.0
     programme_rows: list[int] = field(default_factory=list)
+    # each subtotal row's printed amounts: (section it sums, amounts, 1-based row, its words)
+    printed: list[tuple[Section, dict[str, float], int, str]] = field(default_factory=list)
 
 
 @cache

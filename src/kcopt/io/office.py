@@ -54,13 +54,18 @@ class LibreOffice:
     def recalc(self, files: list[Path], outdir: Path) -> list[Path]:
         """Open each workbook, recalculate every formula, save it as .xlsx into `outdir`
         (same file names). The inputs are not touched."""
+        return self.convert(files, outdir, "xlsx")
+
+    def convert(self, files: list[Path], outdir: Path, to: str) -> list[Path]:
+        """Open each workbook (formulas recalculated) and save it into `outdir` in the format
+        of suffix `to` ("xlsx", "xls" for Excel 97–2003, "ods"), same file names."""
         outdir.mkdir(parents=True, exist_ok=True)
-        names = [f.with_suffix(".xlsx").name for f in files]
+        names = [f.with_suffix("." + to).name for f in files]
         if len(set(names)) != len(names):
             raise ValueError("two workbooks of one recalculation share a file name")
         proc = subprocess.run(
             [self.program, f"-env:UserInstallation={self.profile.as_uri()}", "--headless",
-             "--norestore", "--convert-to", "xlsx", "--outdir", str(outdir),
+             "--norestore", "--convert-to", to, "--outdir", str(outdir),
              *map(str, files)], capture_output=True, text=True, timeout=self.timeout)
         out = [outdir / name for name in names]
         missing = [p.name for p in out if not p.exists()]

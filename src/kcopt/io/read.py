@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,7 +27,11 @@ from kcopt.io.encoding import decode_text
 from kcopt.io.layout import ColumnName, find_header, locate
 from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref, get_column_letter
 
+if TYPE_CHECKING:
+    from kcopt.io.calamine import CalamineBook
+
 HEADER_SCAN_ROWS = 30
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass
@@ -57,7 +62,7 @@ class RawTable:
 def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
     """`file.xlsx#Danh mục` → (file.xlsx, 'Danh mục')."""
     text = str(spec)
-    if "#" in text and text.lower().split("#", 1)[0].endswith((".xlsx", ".xlsm")):
+    if "#" in text and text.lower().split("#", 1)[0].endswith(WORKBOOK_SUFFIXES):
         path, sheet = text.split("#", 1)
         return Path(path), sheet
     return Path(text), None
@@ -77,16 +82,12 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     elif suffix in (".csv", ".txt", ".tsv"):
         frame, notes = _read_csv(path)
         grid = Grid("", frame.to_numpy(dtype=object).tolist())
-    elif suffix == ".xls":
-        raise InputError([Problem(str(path), "old Excel 97–2003 (.xls) workbooks are not read",
-                                  "Open it in Excel or LibreOffice and save as .xlsx")])
-    elif suffix == ".ods":
-        raise InputError([Problem(str(path), "OpenDocument (.ods) spreadsheets are not read",
-                                  "Save it from LibreOffice as .xlsx (Excel 2007–365)")])
+    elif suffix in (".xls", ".ods"):  # through python-calamine, into the same kind of grid
+        grid, notes = _read_xlsx(path, sheet, is_header, opener=_calamine_book)
     else:
         raise InputError([Problem(
             str(path), _("unsupported file type '{suffix}'").format(suffix=suffix),
-                                  "Give a .csv or .xlsx file")])
+                                  "Give a .csv, .xlsx, .xls or .ods file")])
     title = grid.title or None
     cells = grid.cells
     if not any(str(c).strip() for row in cells for c in row):
@@ -214,11 +215,20 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     return frame, notes
 
 
-def _read_xlsx(path: Path, sheet: str | None,
-               is_header: Callable[[list[str]], bool]) -> tuple[Grid, list[Problem]]:
-    """The named sheet, or the first sheet holding a project table (the first sheet if none)."""
+def _calamine_book(path: Path) -> CalamineBook:
+    # start-up: python-calamine is loaded only when an .xls or .ods is read
+    from kcopt.io.calamine import CalamineBook
+
+    return CalamineBook(path)
+
+
+def _read_xlsx(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool],
+               opener: Callable[[Path], Workbook | CalamineBook] = Workbook
+               ) -> tuple[Grid, list[Problem]]:
+    """The named sheet, or the first sheet holding a project table (the first sheet if none).
+    `opener` opens the workbook: openpyxl for .xlsx, calamine for .xls and .ods."""
     notes: list[Problem] = []
-    with Workbook(path) as book:
+    with opener(path) as book:
         names = book.sheetnames
         if sheet is not None:
             title = _pick_sheet(path, sheet, names, notes)
