@@ -8,10 +8,11 @@ each section, district group rows, "Cộng …" subtotal rows. The project id, c
 and often the province are not columns: they live in the title and the section rows.
 
 `adapt` reads those facts into columns (`project_id` from the section path and STT, e.g.
-`B.I.3`; `category` from the content section through the synonym table in
-`data/sections.yaml`; `level` from the fund section or the title; `province` from "Địa điểm",
-the title or the scenario), reads the unit line, sorts ambiguous headers by what their cells
-hold, and cross-checks every subtotal it skips against the rows beneath it.
+`B.I.3`; `category` from the content section through the vocabulary of
+`data/content_vocabulary.yaml` (`io.formvocab`); `level` from the fund section or the title;
+`province` from "Địa điểm", the implementing unit, the title or the scenario), reads the unit
+line, sorts ambiguous headers by what their cells hold, and cross-checks every subtotal it
+skips against the rows beneath it.
 
 The reading is in steps, each in its own module of this stage: `io.formlayout` (the records
 `FormLayout` and `Section`, and the form's vocabulary), `io.formstate` (what one reading has
@@ -30,7 +31,7 @@ import pandas as pd
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _, num
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
-from kcopt.io.formhead import read_roles, read_title
+from kcopt.io.formhead import content_codes, read_roles, read_title
 from kcopt.io.formlayout import (
     AMBIGUOUS,
     CENTRAL_WORDS,
@@ -65,13 +66,15 @@ __all__ = ["AMBIGUOUS", "CENTRAL_WORDS", "GROUP_KINDS", "LOCAL_WORDS", "LOCATION
            "unit_scale"]
 
 
-def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLayout]:
+def adapt(raw: RawTable, province: str | None = None,
+          sections: dict[str, str] | None = None) -> tuple[RawTable, FormLayout]:
     """Read an official annex's section rows and title into columns. A table that already has
     project ids and content types passes through with only its unit line and ambiguous headers
-    read."""
+    read. `province` is the province of a list that names none; `sections` maps a section
+    title that names no content type to one (the scenario's `sections:`)."""
     if raw.cells is None:  # a table built in code, not read from a sheet
         return raw, FormLayout()
-    st = FormState(raw, province)
+    st = FormState(raw, province, sections)
     read_title(st)
     roles = read_roles(st)
     form = st.form
@@ -82,6 +85,7 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
         frame, file_rows = _read_sections(st, roles)
     elif "province" not in st.canon:
         frame = flat_provinces(st, frame, file_rows)
+    frame = content_codes(st, frame, file_rows)
     frame = establishments(st, frame, file_rows)
     if st.errors:
         raise InputError(st.errors, raw.notes + st.warnings)

@@ -22,11 +22,11 @@ from kcopt.io.formlayout import (
     ROMAN,
     Section,
     fund_of,
-    match_section,
-    nearest_sections,
 )
 from kcopt.io.formstate import FormState
+from kcopt.io.formvocab import match_content
 from kcopt.io.layout import _SUBTOTAL
+from kcopt.rules.rates import load_rules
 
 
 @dataclass(frozen=True)
@@ -171,14 +171,20 @@ def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str,
     while parent.kind not in ("fund", "group", "table"):
         parent = parent.parent or f.root
     node = Section("content", roman, label, i + 1, parent, stated=amounts)
-    node.category = match_section(label)
-    if node.category is None:
-        st.problem(f"mục {roman} '{label}' không khớp nội dung khuyến công nào "
-                   "kcopt biết", i + 1, value=label,
-                   fix="Gần nhất: " + "; ".join(nearest_sections(label))
-                   + ". Viết tên mục theo đúng nội dung quy định (kcopt rules "
-                   "liệt kê), hoặc thêm cột 'Nội dung' ghi mã nội dung cho từng "
-                   "đề án")
+    given = st.section_codes.get(fold(label))
+    found = match_content(label)
+    if given is not None:
+        node.category = given
+        st.warn(_("section {key} '{label}' is read as content type {code}, as the scenario's "
+                  "'sections:' says").format(key=roman, label=label[:60], code=given), i + 1)
+    elif found is not None:
+        node.category, node.guessed = found.code, not found.sure
+        if not found.sure:
+            st.warn(_("section {key} '{label}' does not use the regulation's wording: read as "
+                      "content type {code} ({name}) from the words {words}").format(
+                          key=roman, label=label[:60], code=found.code,
+                          name=load_rules().rules[found.code].name_vi,
+                          words=", ".join(f"'{w}'" for w in found.words)), i + 1)
     parent.children.append(node)
     return node
 
