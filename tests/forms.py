@@ -613,12 +613,15 @@ def units_in_charge(path: Path, source: str = "citations") -> tuple[Path, list[E
     """The Ministry's national list whose provinces are only in "Đơn vị thực hiện" ("Trung
     tâm Khuyến công tỉnh Quảng Nam", "Sở Công Thương Bình Định"), with a last column "Nguồn":
     `source` "citations" (the decision each line comes from), "funds" (the fund named on each
-    line) or "cleared" (the column emptied, header and all, so the title merged over the
-    full width runs past the last filled column)."""
+    line), "mixed" (the fund and year on two lines, a citation on the third), "phrases" (the
+    fund and year on every line) or "cleared" (the column emptied, header and all, so the
+    title merged over the full width runs past the last filled column)."""
     heads = ["STT", "Tên đề án", "Đơn vị thực hiện", "Tổng kinh phí", "Kinh phí KCQG",
              "Nguồn"]
     cite = {"citations": ["QĐ 1520/QĐ-BCT", "QĐ 1520/QĐ-BCT", "Công văn 88/CCT-KC"],
             "funds": ["Khuyến công quốc gia", "KCQG", "Kinh phí khuyến công quốc gia"],
+            "mixed": ["Kinh phí KCQG năm 2026", "Kinh phí KCQG năm 2026", "QĐ 1520/QĐ-BCT"],
+            "phrases": ["Kinh phí KCQG năm 2026"] * 3,
             "cleared": [None, None, None]}[source]
     rows: list[list[Any]] = [
         ["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"],

@@ -31,7 +31,7 @@ import pandas as pd
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _, num
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
-from kcopt.io.formhead import content_codes, read_roles, read_title
+from kcopt.io.formhead import content_codes, fund_codes, read_roles, read_title
 from kcopt.io.formlayout import (
     AMBIGUOUS,
     CENTRAL_WORDS,
@@ -85,7 +85,7 @@ def adapt(raw: RawTable, province: str | None = None,
         frame, file_rows = _read_sections(st, roles)
     elif "province" not in st.canon:
         frame = flat_provinces(st, frame, file_rows)
-    frame = content_codes(st, frame, file_rows)
+    frame = fund_codes(st, content_codes(st, frame, file_rows))
     frame = establishments(st, frame, file_rows)
     if st.errors:
         raise InputError(st.errors, raw.notes + st.warnings)

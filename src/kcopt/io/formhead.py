@@ -147,7 +147,10 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
         canon != "category" and fund_of(v) is not None))
     groups = sum(n for v, n in zip(values, weight, strict=True)
                  if group_kind(v) is not None)
+    exact = sum(n for v, n in zip(values, weight, strict=True) if fold(v) in table)
     if known == total:
+        if exact < total:  # "Kinh phí KCQG năm 2026": a fund named in a phrase
+            st.fund_words[header] = canon
         return canon
     if canon == "category" and all(match_content(v) is not None for v in values):
         st.content_words = header  # every cell names a content type in its own words
@@ -159,7 +162,7 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
                   "the funding level: the establishments of a group project are read from "
                   "it").format(header=header), column=col)
         return None
-    if known >= total / 2:
+    if known >= total / 2 and fold(header) != "nguon":  # a bare "Nguồn" is a source if mixed
         st.warn(_("column '{header}': {count} cell(s) cannot be read as '{code}'; the "
                   "column is still read as '{code}' (the bad cells are reported)").format(
                       header=header, count=total - known, code=canon), column=col)
@@ -171,6 +174,25 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
               "'{code}'").format(header=header, code=canon, what=_(what),
                                  example=repr(values[0][:40])), column=col)
     return None
+
+
+def fund_codes(st: FormState, frame: pd.DataFrame) -> pd.DataFrame:
+    """A fund or level column whose cells name the fund in a phrase ("Kinh phí KCQG năm
+    2026") as codes; each phrase read is reported once."""
+    if not st.fund_words:
+        return frame
+    frame = frame.copy()
+    for header, canon in st.fund_words.items():
+        if header not in frame:
+            continue
+        table = LEVELS if canon == "level" else FUND_CHOICES
+        cells = frame[header].astype(str).str.strip()
+        read = {v: fund_of(v) for v in cells.unique() if v and fold(v) not in table}
+        for text, code in read.items():
+            st.warn(_("column '{header}': '{text}' is read as '{code}'").format(
+                header=header, text=text[:60], code=code), column=str(header))
+        frame[header] = [read.get(v) or v for v in cells]
+    return frame
 
 
 def content_codes(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
