@@ -645,3 +645,45 @@ def units_in_charge(path: Path, source: str = "citations") -> tuple[Path, list[E
         Expected("I.2", "machinery", "central", "Gia Lai", 900, 300),
         Expected("II.1", "demo_model", "central", "Đắk Lắk", 2000, 600),
     ]
+
+
+def numbered_beneath(path: Path) -> tuple[Path, list[Expected]]:
+    """An Đồng Tháp plan after the 2025 reform, grouped by commune and ward ("1 | Xã Mỹ Hiệp",
+    "2 | Phường Cao Lãnh" with its subtotal), a heading that is no place ("3 | Lĩnh vực chế
+    biến thực phẩm") over rows "3.1", "3.2", and a group line "Đề án nhóm: …" whose
+    establishments are listed under it as "4.1"–"4.3" (they are not projects)."""
+    rows: list[list[Any]] = [
+        ["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"],
+        [1, "Xã Mỹ Hiệp"],
+        ["-", "Ứng dụng máy sấy lúa", "HTX Mỹ Hiệp", "xã Mỹ Hiệp", 800, 300],
+        [2, "Phường Cao Lãnh", None, None, 1500, 500],
+        ["2.1", "Ứng dụng máy ép dầu dừa", "Cơ sở Dầu dừa Ba Tư", "phường Cao Lãnh", 900, 250],
+        ["2.2", "Ứng dụng máy đóng gói bánh phồng", "Cơ sở Bánh phồng Sa Đéc",
+         "phường Cao Lãnh", 600, 250],
+        [3, "Lĩnh vực chế biến thực phẩm", None, None, 1600, 550],
+        ["3.1", "Ứng dụng máy xay bột gạo", "Công ty TNHH Bột Sa Đéc", "phường Sa Đéc", 1000,
+         300],
+        ["3.2", "Ứng dụng máy làm kẹo dừa", "Cơ sở Kẹo dừa Tư Mai", "xã Tân Khánh Trung", 600,
+         250],
+        [4, "Đề án nhóm: ứng dụng lò sấy nông sản", "Trung tâm Khuyến công", "xã Tân Hồng", 2400,
+         900],
+        ["4.1", "Cơ sở Sấy Tân Hồng 1", "Cơ sở Sấy Tân Hồng 1", "xã Tân Hồng", 800, 300],
+        ["4.2", "Cơ sở Sấy Tân Hồng 2", "Cơ sở Sấy Tân Hồng 2", "xã Tân Hồng", 800, 300],
+        ["4.3", "Cơ sở Sấy Tân Hồng 3", "Cơ sở Sấy Tân Hồng 3", "xã Tân Hồng", 800, 300],
+        [5, "Ứng dụng máy bóc vỏ sen", "Cơ sở Sen Tháp Mười", "xã Tháp Mười", 500, 200],
+        [None, "TỔNG CỘNG", None, None, 6800, 2450],
+    ]
+    heads = ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm thực hiện", "Tổng kinh phí",
+             "Kinh phí khuyến công hỗ trợ"]
+    published(path, ("UBND TỈNH ĐỒNG THÁP", "SỞ CÔNG THƯƠNG"),
+              "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "ĐVT: triệu đồng", heads, rows)
+    dt = "Đồng Tháp"
+    return path, [
+        Expected("I.1.1", "machinery", "local", dt, 800, 300),
+        Expected("I.2.2.1", "machinery", "local", dt, 900, 250),
+        Expected("I.2.2.2", "machinery", "local", dt, 600, 250),
+        Expected("I.3.3.1", "machinery", "local", dt, 1000, 300),  # "3.1" beneath heading 3
+        Expected("I.3.3.2", "machinery", "local", dt, 600, 250),
+        Expected("I.4", "machinery", "local", dt, 2400, 900, 3),
+        Expected("I.5", "machinery", "local", dt, 500, 200),
+    ]

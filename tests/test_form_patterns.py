@@ -11,7 +11,15 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from forms import CATCH_ALL, flat_list, group_lines, national_list, own_words, units_in_charge
+from forms import (
+    CATCH_ALL,
+    flat_list,
+    group_lines,
+    national_list,
+    numbered_beneath,
+    own_words,
+    units_in_charge,
+)
 from kcopt.cli import app
 from kcopt.core.errors import InputError
 from kcopt.core.language import using
@@ -158,6 +166,21 @@ def test_district_rows_and_numbered_sub_rows_are_structure(tmp_path: Path) -> No
     assert "2 dòng địa bàn, 1 dòng cộng, 7 đề án" in text
     # the section row's stale subtotal is checked against its rows, not read as a project
     assert "ghi kinh phí hỗ trợ 800 nhưng 3 đề án bên dưới cộng lại 900" in text
+
+
+def test_rows_numbered_beneath_a_row_make_it_a_heading_or_a_group(tmp_path: Path) -> None:
+    path, expected = numbered_beneath(tmp_path / "dong-thap.xlsx")
+    projects = read_projects(path)
+    _check(projects.frame, expected)
+    names = projects.frame["name"].tolist()
+    for heading in ("Xã Mỹ Hiệp", "Phường Cao Lãnh", "Lĩnh vực chế biến thực phẩm",
+                    "Cơ sở Sấy Tân Hồng 1"):
+        assert heading not in names
+    assert projects.frame["Địa bàn"].tolist()[:3] == ["Xã Mỹ Hiệp"] + ["Phường Cao Lãnh"] * 2
+    text = _text(projects.warnings)
+    assert "dòng 19: dòng nhóm đề án: 3 cơ sở đếm từ các dòng liệt kê bên dưới" in text
+    assert "cộng lại" not in text  # every subtotal (ward, heading, group, total) agrees
+    _init_and_solve(tmp_path, path)
 
 
 # --- 6. group lines ---------------------------------------------------------------------------

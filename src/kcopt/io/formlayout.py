@@ -31,7 +31,10 @@ LETTER = re.compile(r"^([A-H])[.)]?$")
 ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)[.)]?$")
 LEAD = re.compile(r"^([A-H]|[IVX]{1,5})[.)/]\s+(\S.*)$")
 # a district, commune or (in a consolidated national list) province row grouping projects
-DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban|tinh) \S+( \S+){0,3}$")
+DISTRICT = re.compile(r"^(huyen|thi xa|tx|thanh pho|tp|quan|thi tran|tt|xa|phuong|dia ban|tinh) "
+                      r"\S+( \S+){0,3}$")
+# a group line's count at the head of its name: "7 đề án hỗ trợ …", "02 đề án: …"
+GROUP_LINE = re.compile(r"^0*([1-9]\d{0,3}) (de an|chuong trinh|du an)\b")
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*(co so|doanh nghiep|dn|ho|hop tac xa|htx|don vi)\b")
 CENTRAL_WORDS = ("khuyen cong quoc gia", "kcqg", "trung uong", "ngan sach trung uong",
                  "quoc gia")
@@ -185,6 +188,16 @@ def group_kind(value: str) -> str | None:
         if key == words or key.startswith(words + " "):
             return kind
     return None
+
+
+def is_group_line(name: str) -> bool:
+    """Whether a project's name is a group line ("Đề án nhóm: …", "7 đề án …").
+
+    >>> is_group_line("02 đề án: ứng dụng máy dệt"), is_group_line("Máy sấy cà phê")
+    (True, False)
+    """
+    key = fold(name)
+    return "de an nhom" in key or GROUP_LINE.match(key) is not None
 
 
 def group_count(*texts: str) -> int | None:

@@ -14,7 +14,7 @@ from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column
 from kcopt.core.words import _
-from kcopt.io.formlayout import SHARE_HEADERS, group_count, group_kind
+from kcopt.io.formlayout import GROUP_LINE, SHARE_HEADERS, group_count, group_kind
 from kcopt.io.formstate import FormState, add_column
 from kcopt.rules.rates import load_rules
 
@@ -79,8 +79,6 @@ def _merge_lines(st: FormState, frame: pd.DataFrame, pid: str, ks: list[int],
 
 BENEFICIARY_HEADERS = ("don vi thu huong", "co so thu huong", "doi tuong thu huong",
                        "doanh nghiep thu huong", "don vi co so thu huong")
-# a group line's count at the head of its name: "7 đề án hỗ trợ …", "02 đề án: …"
-_LINES = re.compile(r"^0*([1-9]\d{0,3}) (de an|chuong trinh|du an)\b")
 # a beneficiary cell that is a count of establishments: "4 doanh nghiệp", "3 cơ sở chế biến"
 _COUNTED = re.compile(r"^0*([1-9]\d{0,3}) (co so|doanh nghiep|dn|hop tac xa|htx|ho kinh doanh)\b")
 
@@ -107,10 +105,12 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
              | who.str.contains(r"\d", regex=True)).to_numpy(bool)
     counts: list[str] = list(given)
     filled = False
+    listed = {i + 1: int(m["count"]) for i, m in st.members.items()}
     for pos in map(int, np.flatnonzero(maybe)):
         g = str(given.iat[pos])
         found = _count_of(st, str(names.iat[pos]), str(kinds.iat[pos]), str(who.iat[pos]),
-                          str(cats.iat[pos]) in per_site, file_rows[pos], g)
+                          str(cats.iat[pos]) in per_site, file_rows[pos], g,
+                          listed.get(file_rows[pos]))
         if found is None or (g and g != "1"):
             continue
         if g == "1":
@@ -129,17 +129,21 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
 
 
 def _count_of(st: FormState, name: str, kind: str, who: str, per_site: bool, row: int,
-              given: str) -> int | None:
+              given: str, listed: int | None) -> int | None:
     """The establishments a group line's text states (None when it states none); a count read
     from the name or the beneficiary is reported, a group project without one is warned."""
     key = fold(name)
-    lines = _LINES.match(key)
+    lines = GROUP_LINE.match(key)
     counted = _COUNTED.match(fold(who)) if per_site else None
     group = group_kind(kind) == "group" or "de an nhom" in key
     found = int(lines.group(1)) if lines else group_count(kind, name) if group else None
     source = name
     if found is None and counted is not None and int(counted.group(1)) > 1:
         found, source = int(counted.group(1)), who
+    if found is None and listed and not given:
+        st.warn(_("a group line: {count} establishments counted from the rows listed "
+                  "under it").format(count=listed), row)
+        return listed
     if found is None:
         if group and not given:
             st.warn("đề án nhóm không ghi số cơ sở (cột 'Số đề án / Số cơ sở' hoặc "

@@ -35,6 +35,7 @@ class FormState:
         self.unit_where = ""
         self.group_kind_col: str | None = None
         self.content_words: str | None = None  # a content column in the province's own words
+        self.members: dict[int, dict[str, float]] = {}  # group line → its listed rows' count, sums
         self.fund_words: dict[str, str] = {}  # header → 'funds'/'level': funds named in phrases
         self.canon: dict[str, str] = {}
         self.closed = False  # a grand total was read: what follows is the signature block
