@@ -163,9 +163,10 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
             "scenario": _("the scenario's 'province:' key"),
             "unit": _("the column '{header}' (the implementing unit)").format(
                 header=st.raw.frame.columns[st.raw.columns.index(unit)] if unit else "")}
+    at = {i: k for k, i in enumerate(body)}
     for src, rows in sources.items():
         shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
-        provs = sorted({values[body.index(r - 1)] for r in rows})
+        provs = sorted({values[at[r - 1]] for r in rows})
         st.warn(_("the table has no province column: the province of {count} project(s) "
                   "({provinces}) is read from {source} (rows {rows})").format(
                       count=len(rows), provinces=", ".join(provs), source=said[src],

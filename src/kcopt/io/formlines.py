@@ -100,9 +100,9 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
     cats = frame[cat_col].astype(str) if cat_col else blank
     per_site = {c for c, r in load_rules().rules.items() if r.unit == "per establishment"}
     # fold (slow) only the rows that may hold a count (a digit) or say "nhóm"
-    maybe = (names.str.contains(r"(?i)\d|nh.{0,2}m", regex=True)
-             | kinds.str.contains(r"(?i)nh.{0,2}m", regex=True)
-             | who.str.contains(r"\d", regex=True)).to_numpy(bool)
+    maybe = (names.str.contains(r"^\s*\d|nh.{0,2}m", case=False, regex=True)
+             | kinds.str.contains(r"nh.{0,2}m", case=False, regex=True)
+             | who.str.match(r"\s*\d")).to_numpy(bool)
     counts: list[str] = list(given)
     filled = False
     listed = {i + 1: int(m["count"]) for i, m in st.members.items()}

@@ -189,8 +189,10 @@ def _subtotal_row(st: FormState, text: str, i: int, amounts: dict[str, float],
 def _is_district(row: _Row) -> bool:
     """A district's group line may print its sums; a project has words to say."""
     key = fold(row.label)
+    if not DISTRICT.match(key):
+        return False
     words = [v for v in row.others if parse_number_text(v) is None]
-    return bool(DISTRICT.match(key)) and (not words or (
+    return (not words or (
         not row.amounts.get("total_cost") and len(row.others) <= 3
         and not any(fold(v) == key for v in row.others)))
 
