@@ -223,8 +223,8 @@ def test_provinces_from_the_implementing_unit_and_any_source_column(tmp_path: Pa
         assert "QĐ 1520/QĐ-BCT" in projects.frame["Nguồn"].tolist()
     if source == "phrases":  # the fund named in a phrase
         assert set(projects.frame["funds"]) == {"central"}
-        assert "cột 'Nguồn': 'Kinh phí KCQG năm 2026' được đọc là 'central'" in _text(
-            projects.warnings)
+        said = "cột 'Nguồn': 'Kinh phí KCQG năm 2026' được đọc là 'central' (dòng 11, 12, 14)"
+        assert said in _text(projects.warnings)
     _init_and_solve(tmp_path, path)
 
 

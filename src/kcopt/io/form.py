@@ -85,7 +85,7 @@ def adapt(raw: RawTable, province: str | None = None,
         frame, file_rows = _read_sections(st, roles)
     elif "province" not in st.canon:
         frame = flat_provinces(st, frame, file_rows)
-    frame = fund_codes(st, content_codes(st, frame, file_rows))
+    frame = fund_codes(st, content_codes(st, frame, file_rows), file_rows)
     frame = establishments(st, frame, file_rows)
     if st.errors:
         raise InputError(st.errors, raw.notes + st.warnings)

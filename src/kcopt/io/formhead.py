@@ -176,9 +176,9 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
     return None
 
 
-def fund_codes(st: FormState, frame: pd.DataFrame) -> pd.DataFrame:
+def fund_codes(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
     """A fund or level column whose cells name the fund in a phrase ("Kinh phí KCQG năm
-    2026") as codes; each phrase read is reported once."""
+    2026") as codes; each phrase read is reported once, with its rows."""
     if not st.fund_words:
         return frame
     frame = frame.copy()
@@ -186,11 +186,13 @@ def fund_codes(st: FormState, frame: pd.DataFrame) -> pd.DataFrame:
         if header not in frame:
             continue
         table = LEVELS if canon == "level" else FUND_CHOICES
-        cells = frame[header].astype(str).str.strip()
-        read = {v: fund_of(v) for v in cells.unique() if v and fold(v) not in table}
+        cells = frame[header].astype(str).str.strip().tolist()
+        read = {v: fund_of(v) for v in set(cells) if v and fold(v) not in table}
         for text, code in read.items():
-            st.warn(_("column '{header}': '{text}' is read as '{code}'").format(
-                header=header, text=text[:60], code=code), column=str(header))
+            rows = [r for v, r in zip(cells, file_rows, strict=True) if v == text]
+            shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+            st.warn(_("column '{header}': '{text}' is read as '{code}' (rows {rows})").format(
+                header=header, text=text[:60], code=code, rows=shown), column=str(header))
         frame[header] = [read.get(v) or v for v in cells]
     return frame
 
