@@ -240,3 +240,20 @@ def test_validate_a_form_whose_last_columns_were_cleared(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "IndexError" not in result.output and "kịch bản" not in result.output
+    _init_and_solve(tmp_path, path)
+
+
+def test_an_internal_error_asks_for_the_file_read_not_a_scenario(capsys) -> None:
+    """A command that read no scenario (`kcopt validate FILE`) asks for the file it read."""
+    from kcopt.cli.common import user_errors
+
+    @user_errors
+    def command(file: Path) -> None:
+        raise RuntimeError("hỏng")
+
+    with pytest.raises(SystemExit) as info:
+        command(file=Path("danh-muc.xlsx"))
+    assert info.value.code == 4
+    said = capsys.readouterr().err
+    assert "lỗi nội bộ: RuntimeError: hỏng" in said
+    assert "kèm tệp danh-muc.xlsx" in said and "kịch bản" not in said
