@@ -130,8 +130,10 @@ def test_a_catch_all_section_asks_for_the_scenario_line_and_accepts_it(tmp_path:
     assert 'sections: {"PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN": typical_product}' in problem.fix
     # the title matched without case or diacritics
     projects = read_projects(path, sections={"phat trien cong nghiep nong thon":
-                                             "typical_product"})
+                                             "typical_product", "Ngành nghề": "training"})
     _check(projects.frame, expected)
+    assert "khóa 'sections:' của kịch bản ghi 'Ngành nghề', không phải tên mục nào" in _text(
+        projects.warnings)
     assert '--section "PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN=' in problem.fix
     _init_and_solve(tmp_path, path, "--section", "Phát triển công nghiệp nông thôn="
                     "typical_product")

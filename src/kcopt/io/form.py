@@ -29,6 +29,7 @@ from dataclasses import replace
 import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
+from kcopt.core.text import fold
 from kcopt.core.words import _, num
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
 from kcopt.io.formhead import content_codes, fund_codes, read_roles, read_title
@@ -109,6 +110,7 @@ def _read_sections(st: FormState, roles: dict[str, str | None]
     raw, form = st.raw, st.form
     body = walk(st)
     section_sums(st)
+    _unused_sections(st)
     cols = [c - 1 for c in raw.columns]
     frame = pd.DataFrame([[st.cells[i][j] for j in cols] for i in body],
                          columns=list(raw.frame.columns), dtype=str)
@@ -125,6 +127,16 @@ def _read_sections(st: FormState, roles: dict[str, str | None]
         frame, file_rows = merge_fund_lines(st, frame, body, file_rows)
         roles.update({h: None for h in SHARE_HEADERS.values() if h in frame})
     return frame, file_rows
+
+
+def _unused_sections(st: FormState) -> None:
+    """A title of the scenario's `sections:` that heads no section of this form (a typo, or
+    another form's) is said, not silently ignored."""
+    titles = {fold(n.label) for n in _nodes(st.form.root) if n.kind == "content"}
+    for key in st.section_codes:
+        if key not in titles:
+            st.warn(_("the scenario's 'sections:' names '{title}', which heads no section of "
+                      "this table").format(title=st.section_titles[key]))
 
 
 def _structure_notes(st: FormState, projects: int) -> list[Problem]:

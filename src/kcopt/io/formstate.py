@@ -27,6 +27,7 @@ class FormState:
         self.scenario_province = province
         # the scenario's `sections:`: folded section title → content type
         self.section_codes = {fold(k): v for k, v in (sections or {}).items()}
+        self.section_titles = {fold(k): k for k in sections or {}}  # as the scenario writes them
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.form = FormLayout()
