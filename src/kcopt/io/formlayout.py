@@ -63,7 +63,7 @@ class Section:
     """A fund or content section, a district group, or the whole table: where it sits and what
     its row says about the rows beneath it."""
 
-    kind: str  # "fund", "content", "district", "table", "group"
+    kind: str  # "fund", "content", "district", "heading" (over "1.1", "1.2"), "table", "group"
     key: str  # path element: "A", "I", "1"
     label: str
     row: int | None  # 1-based file row of its heading (None for the table)

@@ -85,7 +85,7 @@ def match_content(text: str) -> ContentMatch | None:
     """The content type `text` names, for sure or as a guess; None when it names none.
 
     >>> match_content("I. Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ")
-    ContentMatch(code='machinery', sure=True, words=('ứng dụng máy móc thiết bị',))
+    ContentMatch(code='machinery', sure=True, words=('Ứng dụng máy móc thiết bị tiên tiến',))
     >>> m = match_content("HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP")
     >>> m.code, m.sure
     ('machinery', False)
