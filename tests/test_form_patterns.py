@@ -230,6 +230,25 @@ def test_provinces_from_the_implementing_unit_and_any_source_column(tmp_path: Pa
     _init_and_solve(tmp_path, path)
 
 
+def test_a_coded_list_takes_provinces_from_the_implementing_unit(tmp_path: Path) -> None:
+    """A list with its own codes and content column (not read by sections), no province
+    column: each province from 'Đơn vị thực hiện', never one `province:` for all."""
+    from forms import published
+
+    path = published(tmp_path / "tong-hop.xlsx", ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
+                     "TỔNG HỢP ĐỀ ÁN KHUYẾN CÔNG NĂM 2026", "ĐVT: triệu đồng",
+                     ["Mã đề án", "Tên đề án", "Đơn vị thực hiện", "Nội dung", "Tổng kinh phí",
+                      "Kinh phí đề nghị hỗ trợ"],
+                     [["QN-01", "Ứng dụng máy sấy quế", "Trung tâm Khuyến công tỉnh Quảng Nam",
+                       "machinery", 1200, 300],
+                      ["BD-01", "Ứng dụng máy ép gạch", "Sở Công Thương Bình Định", "machinery",
+                       900, 300]])
+    projects = read_projects(path)
+    assert projects.frame["province"].tolist() == ["Đà Nẵng", "Gia Lai"]
+    assert "đọc từ cột 'Đơn vị thực hiện' (đơn vị thực hiện)" in _text(projects.warnings)
+    _init_and_solve(tmp_path, path)
+
+
 def test_validate_a_form_whose_last_columns_were_cleared(tmp_path: Path) -> None:
     path, _ = national_list(tmp_path / "danh-muc.xlsx")
     wb = openpyxl.load_workbook(path)

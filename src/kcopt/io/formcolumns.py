@@ -13,6 +13,7 @@ from kcopt.core.words import _
 from kcopt.io.formlayout import (
     LOCATION_HEADERS,
     PROVINCE_UNKNOWN,
+    UNIT_HEADERS,
     Section,
     province_in,
     province_of_unit,
@@ -186,21 +187,29 @@ def _under_district(st: FormState, i: int) -> bool:
 
 def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
     """A list with ids and content types but no province column: each project's province
-    from its 'Địa điểm' cell, else the province given for the list (the scenario's
-    `province:` or `--province`); a project with neither is left blank (and reported)."""
+    from its 'Địa điểm' cell, else its implementing unit ("Sở Công Thương Bình Định"), else
+    the province given for the list (the scenario's `province:` or `--province`); a project
+    with none is left blank (and reported)."""
     loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
                 or fold(h).startswith("dia diem")), None)
-    if loc is None and not st.scenario_province:
+    unit = next((h for h in frame.columns if fold(h) in UNIT_HEADERS), None)
+    if loc is None and unit is None and not st.scenario_province:
         return frame
     cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
+    units = frame[unit].astype(str).tolist() if unit else [""] * len(frame)
     found = [province_in(c) if c.strip() else None for c in cells]
-    values = [p or st.scenario_province or "" for p in found]
+    by_unit = [province_of_unit(u) if not p and u.strip() else None
+               for p, u in zip(found, units, strict=True)]
+    values = [p or q or st.scenario_province or "" for p, q in zip(found, by_unit, strict=True)]
     given = st.scenario_province is not None
-    pairs = list(zip(file_rows, found, strict=True))
     named = ", ".join(sorted(set(filter(None, values))))
-    for source, rows in ((_("the column 'Địa điểm'"), [r for r, p in pairs if p]),
-                         (_("the province given for the list"),
-                          [r for r, p in pairs if not p and given])):
+    said = [(_("the column 'Địa điểm'"), [r for r, p in zip(file_rows, found, strict=True) if p]),
+            (_("the column '{header}' (the implementing unit)").format(header=unit),
+             [r for r, q in zip(file_rows, by_unit, strict=True) if q]),
+            (_("the province given for the list"),
+             [r for r, p, q in zip(file_rows, found, by_unit, strict=True)
+              if not p and not q and given])]
+    for source, rows in said:
         if rows:
             shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
             st.warn(_("the table has no province column: the province of {count} "
