@@ -420,9 +420,9 @@ def roman_sections(path: Path) -> Layout:
         ("project", 3, "Đề án nhóm: máy chế biến gỗ cho 3 cơ sở", "huyện Tân Kỳ", 2400, 750,
          "machinery", "local", 3),
         ("sub", None, "Cộng mục III", ("III",)),
-        ("content", "IV", COURSES, "capacity_building"),
+        ("content", "IV", COURSES, "management_capacity"),
         ("project", 1, "Tập huấn khởi sự doanh nghiệp công nghiệp nông thôn", "TP. Vinh", 90,
-         80, "capacity_building", "local", 1),
+         80, "management_capacity", "local", 1),
         ("total", None, "Tổng cộng", ()),
     ]
     return _lay_out(path, "Biểu 02", ("UBND TỈNH NGHỆ AN", "SỞ CÔNG THƯƠNG"),
@@ -599,4 +599,195 @@ def national_places(path: Path, rows: list[list[Any]] | None = None
         Expected("II.1", "demo_model", "central", "Tuyên Quang", 3000, 900),
         Expected("II.2", "demo_model", "central", "Lâm Đồng", 2000, 600),
         Expected("II.3", "demo_model", "central", "Đà Nẵng", 1500, 450),
+    ]
+
+
+# --- forms as provinces publish them (issue 24): their own words, structure rows, group lines ---
+
+
+def published(path: Path, agency: tuple[str, str], title: str, unit: str, heads: list[str],
+              rows: list[list[Any]], sheet: str = "Biểu 01") -> Path:
+    """A published plan's sheet as it is: title block, a one-row header `heads`, the column
+    numbers, then `rows` as written (section, district, group, subtotal and project rows)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    width = len(heads)
+    r = _title_block(ws, agency, title, "(Kèm theo Quyết định số 35/QĐ-UBND ngày 12 tháng 01 "
+                     "năm 2026)", unit, width)
+    for c, h in enumerate(heads, 1):
+        ws.cell(r, c, h).font = Font(name="Times New Roman", bold=True)
+        ws.cell(r + 1, c, f"({c})")
+    for k, values in enumerate(rows, r + 2):
+        for c, v in enumerate(values, 1):
+            ws.cell(k, c, v)
+    wb.save(path)
+    return path
+
+
+VL_HEADS = ["STT", "Tên đề án", "Đơn vị thực hiện", "Đơn vị thụ hưởng", "Địa điểm thực hiện",
+            "Tổng kinh phí", "Kinh phí khuyến công hỗ trợ", "Ghi chú"]
+MACHINERY_OWN = ("HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP - TIỂU THỦ CÔNG "
+                 "NGHIỆP")
+AGENCY_OWN = "NÂNG CAO NĂNG LỰC QUẢN LÝ VÀ TỔ CHỨC THỰC HIỆN HOẠT ĐỘNG KHUYẾN CÔNG"
+INFO_OWN = "CUNG CẤP THÔNG TIN VỀ CHÍNH SÁCH PHÁT TRIỂN CÔNG NGHIỆP"
+CATCH_ALL = "PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN"
+
+
+def own_words(path: Path, catch_all_name: str = "Bình chọn sản phẩm công nghiệp nông thôn "
+              "tiêu biểu cấp tỉnh năm 2026") -> tuple[Path, list[Expected]]:
+    """Vĩnh Long's local plan in its own words: Roman sections titled in capitals as the
+    province writes them (none is the regulation's wording), district rows "1 | Huyện Long Hồ"
+    (one with its subtotal) with projects numbered "1.1", "1.2" and "-", a section row with a
+    stale subtotal, and a catch-all section "PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN" whose project
+    is named `catch_all_name`."""
+    rows: list[list[Any]] = [
+        ["I", MACHINERY_OWN, None, None, None, 3000, 800],  # stale: the rows add up to 900
+        [1, "Huyện Long Hồ", None, None, None, 2000, 600],
+        ["1.1", "Ứng dụng máy sấy bánh tráng", "Trung tâm Khuyến công", "Cơ sở Bánh tráng Út "
+         "Hiền", "xã Long Phước, huyện Long Hồ", 1200, 300],
+        ["1.2", "Ứng dụng máy ép gạch tự động", "Trung tâm Khuyến công", "Công ty TNHH Gạch "
+         "Long Hồ", "xã Phước Hậu, huyện Long Hồ", 800, 300],
+        [2, "Huyện Mang Thít"],
+        ["-", "Ứng dụng lò nung gốm tiết kiệm năng lượng", "Trung tâm Khuyến công",
+         "Cơ sở Gốm Mang Thít", "xã Mỹ An, huyện Mang Thít", 1000, 300],
+        ["II", "TẬP HUẤN KHUYẾN CÔNG", None, None, None, 80, 80],
+        [1, "Tập huấn nâng cao năng lực quản lý cho cơ sở công nghiệp nông thôn",
+         "Trung tâm Khuyến công", "50 cơ sở CNNT", "TP Vĩnh Long", 80, 80],
+        ["III", AGENCY_OWN],
+        [1, "Tham quan học tập kinh nghiệm khuyến công cho cán bộ", "Trung tâm Khuyến công",
+         "Cán bộ khuyến công", "TP Vĩnh Long", 120, 120],
+        ["IV", INFO_OWN],
+        [1, "Phóng sự truyền hình về khuyến công", "Trung tâm Khuyến công",
+         "Đài Phát thanh và Truyền hình", "TP Vĩnh Long", 60, 60],
+        ["V", CATCH_ALL],
+        [1, catch_all_name, "Trung tâm Khuyến công", "Cơ sở CNNT", "TP Vĩnh Long", 150, 150],
+        [None, "TỔNG CỘNG", None, None, None, 3410, 1310],
+    ]
+    published(path, ("UBND TỈNH VĨNH LONG", "SỞ CÔNG THƯƠNG"),
+              "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "ĐVT: triệu đồng",
+              VL_HEADS, [[*r, None] if len(r) == 7 else r for r in rows])
+    vl = "Vĩnh Long"
+    return path, [
+        Expected("I.1.1.1", "machinery", "local", vl, 1200, 300),
+        Expected("I.1.1.2", "machinery", "local", vl, 800, 300),
+        Expected("I.2.1", "machinery", "local", vl, 1000, 300),
+        Expected("II.1", "management_capacity", "local", vl, 80, 80),
+        Expected("III.1", "capacity_building", "local", vl, 120, 120),
+        Expected("IV.1", "information", "local", vl, 60, 60),
+        Expected("V.1", "typical_product", "local", vl, 150, 150),
+    ]
+
+
+def group_lines(path: Path) -> tuple[Path, list[Expected]]:
+    """Bến Tre's plan by group lines: a "Số chương trình, đề án" column (19 machinery projects
+    asking 2.440 million on one line), names "7 đề án hỗ trợ ứng dụng máy móc…" and "02 đề
+    án: …", an "Đề án nhóm: …" line, and a beneficiary "4 doanh nghiệp"; the last line is
+    one establishment."""
+    heads = ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm thực hiện",
+             "Số chương trình, đề án", "Tổng kinh phí", "Kinh phí khuyến công hỗ trợ"]
+    rows: list[list[Any]] = [
+        ["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"],
+        [1, "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất", "Các cơ sở CNNT",
+         "các huyện", 19, "6.100", "2.440"],
+        [2, "7 đề án hỗ trợ ứng dụng máy móc thiết bị chế biến dừa", "Các cơ sở chế biến dừa",
+         "huyện Mỏ Cày Nam", None, "4.000", "1.750"],
+        [3, "02 đề án: ứng dụng máy dệt chiếu", "Cơ sở dệt chiếu", "huyện Châu Thành",
+         None, "1.000", "500"],
+        [4, "Đề án nhóm: ứng dụng lò sấy thạch dừa cho 3 cơ sở", "3 cơ sở", "huyện Giồng Trôm",
+         None, "1.400", "700"],
+        [5, "Ứng dụng máy ép bã dừa", "4 doanh nghiệp", "huyện Ba Tri", None, "2.000", "1.000"],
+        [6, "Ứng dụng máy cưa gỗ dừa", "Công ty TNHH Gỗ Dừa", "huyện Thạnh Phú", None, "500",
+         "200"],
+    ]
+    published(path, ("UBND TỈNH BẾN TRE", "SỞ CÔNG THƯƠNG"),
+              "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "ĐVT: triệu đồng", heads, rows)
+    bt = "Vĩnh Long"  # Bến Tre merged into Vĩnh Long on 1 July 2025
+    return path, [
+        Expected("I.1", "machinery", "local", bt, 6100, 2440, 19),
+        Expected("I.2", "machinery", "local", bt, 4000, 1750, 7),
+        Expected("I.3", "machinery", "local", bt, 1000, 500, 2),
+        Expected("I.4", "machinery", "local", bt, 1400, 700, 3),
+        Expected("I.5", "machinery", "local", bt, 2000, 1000, 4),
+        Expected("I.6", "machinery", "local", bt, 500, 200, 1),
+    ]
+
+
+def units_in_charge(path: Path, source: str = "citations") -> tuple[Path, list[Expected]]:
+    """The Ministry's national list whose provinces are only in "Đơn vị thực hiện" ("Trung
+    tâm Khuyến công tỉnh Quảng Nam", "Sở Công Thương Bình Định"), with a last column "Nguồn":
+    `source` "citations" (the decision each line comes from), "funds" (the fund named on each
+    line), "mixed" (the fund and year on two lines, a citation on the third), "phrases" (the
+    fund and year on every line) or "cleared" (the column emptied, header and all, so the
+    title merged over the full width runs past the last filled column)."""
+    heads = ["STT", "Tên đề án", "Đơn vị thực hiện", "Tổng kinh phí", "Kinh phí KCQG",
+             "Nguồn"]
+    cite = {"citations": ["QĐ 1520/QĐ-BCT", "QĐ 1520/QĐ-BCT", "Công văn 88/CCT-KC"],
+            "funds": ["Khuyến công quốc gia", "KCQG", "Kinh phí khuyến công quốc gia"],
+            "mixed": ["Kinh phí KCQG năm 2026", "Kinh phí KCQG năm 2026", "QĐ 1520/QĐ-BCT"],
+            "phrases": ["Kinh phí KCQG năm 2026"] * 3,
+            "cleared": [None, None, None]}[source]
+    rows: list[list[Any]] = [
+        ["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"],
+        [1, "Ứng dụng máy sấy quế tiên tiến", "Trung tâm Khuyến công tỉnh Quảng Nam", 1200,
+         300, cite[0]],
+        [2, "Ứng dụng máy ép gạch không nung", "Sở Công Thương Bình Định", 900, 300, cite[1]],
+        ["II", "Xây dựng mô hình trình diễn kỹ thuật"],
+        [1, "Mô hình trình diễn sấy cá bằng năng lượng mặt trời", "Trung tâm Khuyến công và "
+         "Xúc tiến thương mại Phú Yên", 2000, 600, cite[2]],
+    ]
+    published(path, ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
+              "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA NĂM 2026", "ĐVT: triệu đồng",
+              heads if source != "cleared" else [*heads[:-1], ""], rows)
+    if source == "cleared":  # the title and motto still merged over the six columns
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        ws.cell(8, 6).value = None
+        wb.save(path)
+    return path, [
+        Expected("I.1", "machinery", "central", "Đà Nẵng", 1200, 300),
+        Expected("I.2", "machinery", "central", "Gia Lai", 900, 300),
+        Expected("II.1", "demo_model", "central", "Đắk Lắk", 2000, 600),
+    ]
+
+
+def numbered_beneath(path: Path) -> tuple[Path, list[Expected]]:
+    """An Đồng Tháp plan after the 2025 reform, grouped by commune and ward ("1 | Xã Mỹ Hiệp",
+    "2 | Phường Cao Lãnh" with its subtotal), a heading that is no place ("3 | Lĩnh vực chế
+    biến thực phẩm") over rows "3.1", "3.2", and a group line "Đề án nhóm: …" whose
+    establishments are listed under it as "4.1"–"4.3" (they are not projects)."""
+    rows: list[list[Any]] = [
+        ["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"],
+        [1, "Xã Mỹ Hiệp"],
+        ["-", "Ứng dụng máy sấy lúa", "HTX Mỹ Hiệp", "xã Mỹ Hiệp", 800, 300],
+        [2, "Phường Cao Lãnh", None, None, 1500, 500],
+        ["2.1", "Ứng dụng máy ép dầu dừa", "Cơ sở Dầu dừa Ba Tư", "phường Cao Lãnh", 900, 250],
+        ["2.2", "Ứng dụng máy đóng gói bánh phồng", "Cơ sở Bánh phồng Sa Đéc",
+         "phường Cao Lãnh", 600, 250],
+        [3, "Lĩnh vực chế biến thực phẩm", None, None, 1600, 550],
+        ["3.1", "Ứng dụng máy xay bột gạo", "Công ty TNHH Bột Sa Đéc", "phường Sa Đéc", 1000,
+         300],
+        ["3.2", "Ứng dụng máy làm kẹo dừa", "Cơ sở Kẹo dừa Tư Mai", "xã Tân Khánh Trung", 600,
+         250],
+        [4, "Đề án nhóm: ứng dụng lò sấy nông sản", "Trung tâm Khuyến công", "xã Tân Hồng", 2400,
+         900],
+        ["4.1", "Cơ sở Sấy Tân Hồng 1", "Cơ sở Sấy Tân Hồng 1", "xã Tân Hồng", 800, 300],
+        ["4.2", "Cơ sở Sấy Tân Hồng 2", "Cơ sở Sấy Tân Hồng 2", "xã Tân Hồng", 800, 300],
+        ["4.3", "Cơ sở Sấy Tân Hồng 3", "Cơ sở Sấy Tân Hồng 3", "xã Tân Hồng", 800, 300],
+        [5, "Ứng dụng máy bóc vỏ sen", "Cơ sở Sen Tháp Mười", "xã Tháp Mười", 500, 200],
+        [None, "TỔNG CỘNG", None, None, 6800, 2450],
+    ]
+    heads = ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm thực hiện", "Tổng kinh phí",
+             "Kinh phí khuyến công hỗ trợ"]
+    published(path, ("UBND TỈNH ĐỒNG THÁP", "SỞ CÔNG THƯƠNG"),
+              "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "ĐVT: triệu đồng", heads, rows)
+    dt = "Đồng Tháp"
+    return path, [
+        Expected("I.1.1", "machinery", "local", dt, 800, 300),
+        Expected("I.2.2.1", "machinery", "local", dt, 900, 250),
+        Expected("I.2.2.2", "machinery", "local", dt, 600, 250),
+        Expected("I.3.3.1", "machinery", "local", dt, 1000, 300),  # "3.1" beneath heading 3
+        Expected("I.3.3.2", "machinery", "local", dt, 600, 250),
+        Expected("I.4", "machinery", "local", dt, 2400, 900, 3),
+        Expected("I.5", "machinery", "local", dt, 500, 200),
     ]

@@ -458,7 +458,7 @@ def test_validate_command_on_forms(tmp_path: Path) -> None:
     runner = CliRunner()
     bad = runner.invoke(app, ["validate", str(form_with_errors(tmp_path / "bieu.xlsx"))])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
-    assert "row 9: mục II 'Hỗ trợ nuôi trồng thủy sản nước ngọt'" in bad.output
+    assert "row 9: section II 'Hỗ trợ nuôi trồng thủy sản nước ngọt'" in bad.output
     form, _ = provincial_plan(tmp_path / "ke-hoach.xlsx")
     ok = runner.invoke(app, ["validate", str(form)])
     assert ok.exit_code == 0 and "ok: 7 projects" in ok.output

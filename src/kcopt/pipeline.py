@@ -67,7 +67,7 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    projects = validate(raw, load_rules(), sc.money_scale, sc.province)
+    projects = validate(raw, load_rules(), sc.money_scale, sc.province, sc.sections)
     sc = set_aside(sc, projects)
     t["validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -7,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -88,9 +89,16 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # an unexpected failure is a bug, not a user error
             if STATE["debug"]:
                 raise
-            err(_("internal error: {kind}: {message}\nRun again with --debug for the traceback "
-                  "and report it with the scenario file.").format(kind=type(exc).__name__,
-                                                                  message=exc))
+            given = [v for v in kwargs.values() if isinstance(v, Path)]
+            if not given or any(v.suffix.lower() in (".yaml", ".yml") for v in given):
+                err(_("internal error: {kind}: {message}\nRun again with --debug for the "
+                      "traceback and report it with the scenario file.").format(
+                          kind=type(exc).__name__, message=exc))
+            else:  # no scenario was used: ask for the file the command read
+                err(_("internal error: {kind}: {message}\nRun again with --debug for the "
+                      "traceback and report it with the file {files}.").format(
+                          kind=type(exc).__name__, message=exc,
+                          files=", ".join(v.name for v in given)))
             sys.exit(4)
 
     return wrapper

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -20,6 +21,9 @@ def init_command(
     province: str | None = typer.Option(None, "--province",
                                         help="Province of a list that names none."),
     force: bool = typer.Option(False, "--force", help="Overwrite the scenario if it exists."),
+    section: list[str] = typer.Option([], "--section",
+                                      help="TITLE=CODE: the content type of a form's section "
+                                      "whose title names none (repeatable)."),
 ) -> None:
     """Write a scenario next to a project list: budgets for the provinces found, the priority
     weights and targets explained in Vietnamese; `kcopt solve` accepts it as it stands.
@@ -42,9 +46,12 @@ def init_command(
     if target.exists() and not force:
         raise InputError([Problem(str(target), "the scenario already exists",
                                   "Give another name with -o, or --force to overwrite it")])
-    p = read_projects(projects, province=prov)
+    sections = dict(s.partition("=")[::2] for s in section)
+    p = read_projects(projects, province=prov, sections=sections)
     show_warnings(p.warnings)
     text = scenario_text(p, target, prov)
+    if sections:  # the scenario reads the list the same way
+        text += f"sections: {json.dumps(sections, ensure_ascii=False)}\n"
 
     def write(path: Path) -> None:
         path.write_text(text, encoding="utf-8")

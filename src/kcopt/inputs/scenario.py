@@ -41,7 +41,7 @@ UNITS = {"million_vnd": 1.0, "trieu_dong": 1.0, "vnd": 1e-6, "thousand_vnd": 1e-
 SPEC: dict[str, Any] = {
     "name": str, "description": str, "extends": str, "projects": str, "sheet": str,
     "units": str, "province": str, "priorities": dict, "round_to": float,
-    "min_fraction": float, "fixed_amount": dict,
+    "min_fraction": float, "fixed_amount": dict, "sections": dict,
     "budgets": {"central": object, "local": object, "growth": dict},
     "years": list, "groups": dict,
     "objective": str, "weights": dict, "regional_advantages": dict, "targets": list,
@@ -93,6 +93,7 @@ class Scenario:
     groups: dict[str, int] = field(default_factory=dict)  # exclusive group -> max projects
     rule_options: RuleOptions = field(default_factory=RuleOptions)
     province: str | None = None  # the province of a list that names none
+    sections: dict[str, str] = field(default_factory=dict)  # form section title -> content type
     priorities: dict[str, float] = field(default_factory=dict)  # content type -> weight 0–1
     round_to: float | None = None  # every allocation a multiple of this (million VND)
     min_fraction: float | None = None  # default smallest share of its cap a project may get
@@ -189,6 +190,7 @@ class Scenario:
             "budgets": self._resolved_budgets(),
             "groups": dict(self.groups),
             "province": self.province,
+            **({"sections": dict(self.sections)} if self.sections else {}),
             "priorities": dict(self.priorities),
             "round_to": self.round_to,
             "min_fraction": self.min_fraction,

@@ -139,6 +139,23 @@ class ScenarioKeys(LocalBudgets):
             if a is not None:
                 fixed[str(pid)] = a * scale
         out["fixed_amount"] = fixed
+        out["sections"] = self.sections(d.get("sections"))
+        return out
+
+    def sections(self, spec: object) -> dict[str, str]:
+        """`sections:` — a form's section title (as written) → the content type it holds, for a
+        title that names none ("PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN": typical_product)."""
+        index = load_rules().category_index()
+        out: dict[str, str] = {}
+        example = _('Write sections: {"PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN": typical_product}')
+        for title, cat in self.mapping("sections", spec, example).items():
+            code = index.get(fold(str(cat)))
+            if code is None:
+                self.err(f"sections.{title}", _("unknown content type"), cat,
+                         _("Use one of: {codes}").format(
+                             codes=", ".join(sorted(load_rules().rules))))
+                continue
+            out[str(title)] = code
         return out
 
     def years(self, spec: object) -> tuple[int, ...]:

@@ -52,22 +52,24 @@ class Projects:
 
 
 def read_projects(path: str | Path, sheet: str | None = None, rules: RuleSet | None = None,
-                  money_scale: float = 1.0, province: str | None = None) -> Projects:
+                  money_scale: float = 1.0, province: str | None = None,
+                  sections: dict[str, str] | None = None) -> Projects:
     """Read and validate a project list; raise `InputError` listing every bad cell.
 
     `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND) unless
-    the sheet states its own unit; `province` is the province of a list that names none.
+    the sheet states its own unit; `province` is the province of a list that names none;
+    `sections` maps a form's section title to a content type (the scenario's `sections:`).
     """
     file, spec_sheet = split_sheet(path)
     raw = read_table(file, sheet or spec_sheet, _is_header, canonical_column)
-    return validate(raw, rules or load_rules(), money_scale, province)
+    return validate(raw, rules or load_rules(), money_scale, province, sections)
 
 
 def validate(raw: RawTable, rules: RuleSet, money_scale: float = 1.0,
-             province: str | None = None) -> Projects:
+             province: str | None = None, sections: dict[str, str] | None = None) -> Projects:
     """Raw cells → a typed project table. Official annex layouts are read first
     (`io.form.adapt`: ids, content types, funds and provinces from the sections and title)."""
-    raw, form = adapt(raw, province)
+    raw, form = adapt(raw, province, sections)
     money_scale = _sheet_unit(raw, money_scale)
     v = _Validator(raw)
     mapping = v.map_headers()

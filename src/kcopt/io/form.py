@@ -8,10 +8,11 @@ each section, district group rows, "Cộng …" subtotal rows. The project id, c
 and often the province are not columns: they live in the title and the section rows.
 
 `adapt` reads those facts into columns (`project_id` from the section path and STT, e.g.
-`B.I.3`; `category` from the content section through the synonym table in
-`data/sections.yaml`; `level` from the fund section or the title; `province` from "Địa điểm",
-the title or the scenario), reads the unit line, sorts ambiguous headers by what their cells
-hold, and cross-checks every subtotal it skips against the rows beneath it.
+`B.I.3`; `category` from the content section through the vocabulary of
+`data/content_vocabulary.yaml` (`io.formvocab`); `level` from the fund section or the title;
+`province` from "Địa điểm", the implementing unit, the title or the scenario), reads the unit
+line, sorts ambiguous headers by what their cells hold, and cross-checks every subtotal it
+skips against the rows beneath it.
 
 The reading is in steps, each in its own module of this stage: `io.formlayout` (the records
 `FormLayout` and `Section`, and the form's vocabulary), `io.formstate` (what one reading has
@@ -28,10 +29,11 @@ from dataclasses import replace
 import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
+from kcopt.core.text import fold
 from kcopt.core.words import _, num
 from kcopt.io.estimate import is_estimate, read_estimate
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
-from kcopt.io.formhead import read_roles, read_title
+from kcopt.io.formhead import content_codes, fund_codes, read_roles, read_title
 from kcopt.io.formlayout import (
     AMBIGUOUS,
     CENTRAL_WORDS,
@@ -67,13 +69,15 @@ __all__ = ["AMBIGUOUS", "CENTRAL_WORDS", "GROUP_KINDS", "LOCAL_WORDS", "LOCATION
            "unit_scale"]
 
 
-def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLayout]:
+def adapt(raw: RawTable, province: str | None = None,
+          sections: dict[str, str] | None = None) -> tuple[RawTable, FormLayout]:
     """Read an official annex's section rows and title into columns. A table that already has
     project ids and content types passes through with only its unit line and ambiguous headers
-    read."""
+    read. `province` is the province of a list that names none; `sections` maps a section
+    title that names no content type to one (the scenario's `sections:`)."""
     if raw.cells is None:  # a table built in code, not read from a sheet
         return raw, FormLayout()
-    st = FormState(raw, province)
+    st = FormState(raw, province, sections)
     read_title(st)
     form = st.form
     estimate = is_estimate(st)
@@ -88,6 +92,7 @@ def adapt(raw: RawTable, province: str | None = None) -> tuple[RawTable, FormLay
         frame, file_rows = _read_sections(st, roles)
     elif "province" not in st.canon:
         frame = flat_provinces(st, frame, file_rows)
+    frame = fund_codes(st, content_codes(st, frame, file_rows), file_rows)
     frame = establishments(st, frame, file_rows)
     if form.is_form:
         frame = costs_from_support(st, frame, file_rows)
@@ -115,6 +120,7 @@ def _read_sections(st: FormState, roles: dict[str, str | None]
     body = walk(st)
     section_sums(st)
     form.printed = st.stated_subtotals
+    _unused_sections(st)
     cols = [c - 1 for c in raw.columns]
     frame = pd.DataFrame([[st.cells[i][j] for j in cols] for i in body],
                          columns=list(raw.frame.columns), dtype=str)
@@ -131,6 +137,16 @@ def _read_sections(st: FormState, roles: dict[str, str | None]
         frame, file_rows = merge_fund_lines(st, frame, body, file_rows)
         roles.update({h: None for h in SHARE_HEADERS.values() if h in frame})
     return frame, file_rows
+
+
+def _unused_sections(st: FormState) -> None:
+    """A title of the scenario's `sections:` that heads no section of this form (a typo, or
+    another form's) is said, not silently ignored."""
+    titles = {fold(n.label) for n in _nodes(st.form.root) if n.kind == "content"}
+    for key in st.section_codes:
+        if key not in titles:
+            st.warn(_("the scenario's 'sections:' names '{title}', which heads no section of "
+                      "this table").format(title=st.section_titles[key]))
 
 
 def _structure_notes(st: FormState, projects: int) -> list[Problem]:

@@ -10,9 +10,17 @@ import pandas as pd
 
 from kcopt.core.text import fold
 from kcopt.core.words import _
-from kcopt.io.formlayout import LOCATION_HEADERS, PROVINCE_UNKNOWN, Section, province_in
+from kcopt.io.formlayout import (
+    LOCATION_HEADERS,
+    PROVINCE_UNKNOWN,
+    Section,
+    province_in,
+    province_of_unit,
+)
 from kcopt.io.formplaces import Place, ambiguous, inferred, place_of, unit_header
 from kcopt.io.formstate import FormState, add_column
+from kcopt.io.formvocab import match_content, nearest_sections
+from kcopt.rules.rates import load_rules
 
 
 def columns_from_sections(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
@@ -34,8 +42,11 @@ def columns_from_sections(st: FormState, frame: pd.DataFrame, body: list[int]) -
 
 
 def _categories(st: FormState, body: list[int]) -> list[str]:
-    """Each project's content type, from the content section above it."""
+    """Each project's content type, from the content section above it; under a section whose
+    title names no type (a catch-all such as "PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN") or only
+    suggests one, from the project's own name when that names one."""
     cats = []
+    unknown: dict[int, tuple[Section, list[int]]] = {}
     for i in body:
         node: Section | None = st.sections[i]
         while node is not None and node.kind != "content":
@@ -46,9 +57,49 @@ def _categories(st: FormState, body: list[int]) -> list[str]:
                        fix="Đặt đề án dưới một mục La Mã ghi nội dung khuyến công, hoặc "
                        "thêm cột 'Nội dung'")
             cats.append("")
-        else:
-            cats.append(node.category or "")
+            continue
+        code = node.category if not node.guessed else None
+        if code is None:
+            code = _from_name(st, i, node)
+        if code is None and node.category is None:
+            unknown.setdefault(id(node), (node, []))[1].append(i + 1)
+        cats.append(code or node.category or "")
+    for node, rows in unknown.values():
+        _unnamed_section(st, node, rows)
     return cats
+
+
+def _from_name(st: FormState, i: int, node: Section) -> str | None:
+    """The content type a project's name (grid row `i`) names under section `node` whose
+    title names none (any reading, reported) or only suggests one (a sure reading only)."""
+    col = st.form.columns.get("name")
+    name = st.cells[i][col - 1].strip() if col else ""
+    found = match_content(name) if name else None
+    if found is None or (node.guessed and not found.sure) or found.code == node.category:
+        return None
+    st.warn(_("project '{name}' under section {key} '{label}': content type {code} ({type}) "
+              "read from its name (the words {words})").format(
+                  name=name[:50], key=node.key, label=node.label[:50], code=found.code,
+                  type=load_rules().rules[found.code].name_vi,
+                  words=", ".join(f"'{w}'" for w in found.words)), i + 1)
+    return found.code
+
+
+def _unnamed_section(st: FormState, node: Section, rows: list[int]) -> None:
+    """A section whose title and project names name no content type: the error names the
+    scenario line that maps it."""
+    near = nearest_sections(node.label)
+    code = near[0].split()[0] if near else "machinery"
+    line = "sections: {" + f'"{node.label}": {code}' + "}"
+    shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+    st.problem(_("section {key} '{label}' names no content type kcopt knows, nor do the names "
+                 "of its {count} project(s) (rows {rows})").format(
+                     key=node.key, label=node.label, count=len(rows), rows=shown),
+               node.row, value=node.label,
+               fix=_("Nearest: {nearest}. Add this line to the scenario (with the content type "
+                     "the section holds; `kcopt rules` lists them): {line} (with `kcopt init`: "
+                     "--section \"{title}={code}\")").format(
+                         nearest="; ".join(near), line=line, title=node.label, code=code))
 
 
 def _levels(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame:
@@ -72,15 +123,23 @@ def _levels(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame
 
 def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                       ) -> pd.DataFrame:
-    """Each project's province: from its 'Địa điểm' cell or a district row above it, else
-    the title's, else the scenario's (`province:`); one warning per source says where."""
+    """Each project's province: from its 'Địa điểm' cell or a district row above it, else its
+    implementing unit's name, else the title's, else the scenario's (`province:`); one
+    warning per source says where."""
     f = st.form
     loc = f.columns.get("location")
     unit = unit_header(list(st.raw.frame.columns))
     values: list[str] = []
     sources: dict[str, list[int]] = {}
+    unit_col = st.col(unit) if unit else None
     for i in body:
         found = province_in(st.cells[i][loc - 1]) if loc else None
+        by_unit = province_of_unit(st.cells[i][unit_col - 1]) \
+            if unit_col and found is None else None
+        if by_unit is not None and not _under_district(st, i):
+            values.append(by_unit)
+            sources.setdefault("unit", []).append(i + 1)
+            continue
         if found is None:
             node: Section | None = st.sections[i]
             while node is not None and found is None:
@@ -88,7 +147,7 @@ def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                     found = province_in(node.district)
                 node = node.parent
         place = None if found is not None or f.province else place_of(
-            st.cells[i][loc - 1] if loc else "", st.cells[i][st.col(unit) - 1] if unit else "",
+            st.cells[i][loc - 1] if loc else "", st.cells[i][unit_col - 1] if unit_col else "",
             st.scenario_province)
         if found is not None:
             values.append(found)
@@ -132,6 +191,16 @@ def _say_sources(st: FormState, sources: dict[str, list[int]], value_at: dict[in
                   "({provinces}) is read from {source} (rows {rows})").format(
                       count=len(rows), provinces=", ".join(provs), source=said[src],
                       rows=shown))
+
+
+def _under_district(st: FormState, i: int) -> bool:
+    """Whether a district row above grid row `i` names a province."""
+    node: Section | None = st.sections[i]
+    while node is not None:
+        if node.district and province_in(node.district):
+            return True
+        node = node.parent
+    return False
 
 
 def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import FUND_CHOICES, LEVELS, canonical_column
 from kcopt.core.words import N_, _
@@ -18,6 +20,7 @@ from kcopt.io.formlayout import (
     AMBIGUOUS,
     LOCATION_HEADERS,
     STT_HEADERS,
+    UNIT_HEADERS,
     UNIT_LINE,
     fund_of,
     group_kind,
@@ -26,6 +29,7 @@ from kcopt.io.formlayout import (
     unit_scale,
 )
 from kcopt.io.formstate import FormState
+from kcopt.io.formvocab import match_content
 from kcopt.io.sheets import cell_ref
 from kcopt.rules.rates import load_rules
 
@@ -96,6 +100,8 @@ def read_roles(st: FormState) -> dict[str, str | None]:
             st.form.columns["stt"] = st.col(h)
         elif key in LOCATION_HEADERS or key.startswith("dia diem"):
             st.form.columns["location"] = st.col(h)
+        elif key in UNIT_HEADERS:
+            st.form.columns.setdefault("unit", st.col(h))
         if canon in AMBIGUOUS:
             canon = judge(st, h, canon)
             roles[h] = canon
@@ -142,7 +148,13 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
         canon != "category" and fund_of(v) is not None))
     groups = sum(n for v, n in zip(values, weight, strict=True)
                  if group_kind(v) is not None)
+    exact = sum(n for v, n in zip(values, weight, strict=True) if fold(v) in table)
     if known == total:
+        if exact < total:  # "Kinh phí KCQG năm 2026": a fund named in a phrase
+            st.fund_words[header] = canon
+        return canon
+    if canon == "category" and all(match_content(v) is not None for v in values):
+        st.content_words = header  # every cell names a content type in its own words
         return canon
     col = str(header)
     if canon == "level" and groups >= total / 2:
@@ -151,7 +163,7 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
                   "the funding level: the establishments of a group project are read from "
                   "it").format(header=header), column=col)
         return None
-    if known >= total / 2:
+    if known >= total / 2 and fold(header) != "nguon":  # a bare "Nguồn" is a source if mixed
         st.warn(_("column '{header}': {count} cell(s) cannot be read as '{code}'; the "
                   "column is still read as '{code}' (the bad cells are reported)").format(
                       header=header, count=total - known, code=canon), column=col)
@@ -163,3 +175,50 @@ def judge(st: FormState, header: str, canon: str) -> str | None:
               "'{code}'").format(header=header, code=canon, what=_(what),
                                  example=repr(values[0][:40])), column=col)
     return None
+
+
+def fund_codes(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
+    """A fund or level column whose cells name the fund in a phrase ("Kinh phí KCQG năm
+    2026") as codes; each phrase read is reported once, with its rows."""
+    if not st.fund_words:
+        return frame
+    frame = frame.copy()
+    for header, canon in st.fund_words.items():
+        if header not in frame:
+            continue
+        table = LEVELS if canon == "level" else FUND_CHOICES
+        cells = frame[header].astype(str).str.strip().tolist()
+        read = {v: fund_of(v) for v in set(cells) if v and fold(v) not in table}
+        for text, code in read.items():
+            rows = [r for v, r in zip(cells, file_rows, strict=True) if v == text]
+            shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+            st.warn(_("column '{header}': '{text}' is read as '{code}' (rows {rows})").format(
+                header=header, text=text[:60], code=code, rows=shown), column=str(header))
+        frame[header] = [read.get(v) or v for v in cells]
+    return frame
+
+
+def content_codes(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
+    """A content column in a province's own words ("Hỗ trợ ứng dụng máy móc thiết bị tiên
+    tiến") as content-type codes; each wording read is reported once, with its rows."""
+    header = st.content_words
+    if header is None or header not in frame:
+        return frame
+    index = load_rules().category_index()
+    cells = frame[header].astype(str).str.strip()
+    codes: list[str] = []
+    read: dict[tuple[str, str], list[int]] = {}
+    for text, row in zip(cells, file_rows, strict=True):
+        found = match_content(text) if text and fold(text) not in index else None
+        codes.append(found.code if found else text)
+        if found:
+            read.setdefault((text, found.code), []).append(row)
+    for (text, code), rows in read.items():
+        shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        st.warn(_("column '{header}': '{text}' is read as content type {code} ({name}) "
+                  "(rows {rows})").format(header=header, text=text[:60], code=code,
+                                          name=load_rules().rules[code].name_vi, rows=shown),
+                column=str(header))
+    frame = frame.copy()
+    frame[header] = pd.Series(codes, index=frame.index, dtype=str)
+    return frame

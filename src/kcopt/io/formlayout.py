@@ -5,23 +5,20 @@ knows them by.
 tree of fund, content and district sections, its subtotal rows and the file row of every
 project. The rest are the form's words, folded (`core.text.fold`): unit lines ("ĐVT: triệu
 đồng"), fund names ("Khuyến công quốc gia", "Ngân sách tỉnh"), content-section headings in the
-regulation's wording (`data/sections.yaml`), provinces named in an address or a title, and the
-establishment count of a group project.
+regulation's wording or a province's own (`io.formvocab`), provinces named in an address, a
+title or an implementing unit, and the establishment count of a group project.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-
-import yaml
 
 from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
-from kcopt.rules.rates import load_rules
+from kcopt.io.formvocab import match_section as match_section
+from kcopt.io.formvocab import nearest_sections as nearest_sections
+from kcopt.io.formvocab import section_synonyms as section_synonyms
 
 UNIT_SCALES = {"trieu dong": 1.0, "trd": 1.0, "tr dong": 1.0, "trieu": 1.0,
                "million vnd": 1.0, "dong": 1e-6, "vnd": 1e-6, "vn dong": 1e-6,
@@ -34,7 +31,10 @@ LETTER = re.compile(r"^([A-H])[.)]?$")
 ROMAN = re.compile(r"^(I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XVI{0,3}|XIX|XX)[.)]?$")
 LEAD = re.compile(r"^([A-H]|[IVX]{1,5})[.)/]\s+(\S.*)$")
 # a district, commune or (in a consolidated national list) province row grouping projects
-DISTRICT = re.compile(r"^(huyen|thi xa|thanh pho|tp|quan|thi tran|dia ban|tinh) \S+( \S+){0,3}$")
+DISTRICT = re.compile(r"^(huyen|thi xa|tx|thanh pho|tp|quan|thi tran|tt|xa|phuong|dia ban|tinh) "
+                      r"\S+( \S+){0,3}$")
+# a group line's count at the head of its name: "7 đề án hỗ trợ …", "02 đề án: …"
+GROUP_LINE = re.compile(r"^0*([1-9]\d{0,3}) (de an|chuong trinh|du an)\b")
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*(co so|doanh nghiep|dn|ho|hop tac xa|htx|don vi)\b")
 CENTRAL_WORDS = ("khuyen cong quoc gia", "kcqg", "trung uong", "ngan sach trung uong",
                  "quoc gia")
@@ -43,6 +43,12 @@ LOCAL_WORDS = ("khuyen cong dia phuong", "kcdp", "dia phuong", "ngan sach tinh",
 GROUP_KINDS = {"de an nhom": "group", "nhom": "group", "de an diem": "single",
                "diem": "single", "don le": "single"}
 STT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "no"}
+# the unit in charge of a project, whose name often holds its province
+UNIT_HEADERS = {"don vi thuc hien", "don vi chu tri", "don vi chu tri thuc hien",
+                "co quan thuc hien", "co quan chu tri", "don vi trien khai"}
+_AGENCY = re.compile(
+    r"^(trung tam (khuyen cong|kc)( va (xuc tien thuong mai|xttm|tu van phat trien cong "
+    r"nghiep))?|so cong thuong|ubnd|uy ban nhan dan|cong thuong)( (tinh|thanh pho|tp))? (.+)$")
 LOCATION_HEADERS = {"dia diem", "dia diem thuc hien", "dia ban", "dia ban thuc hien",
                     "noi thuc hien", "dia chi", "location"}
 # a proposal's share of each fund, read from the fund sections of kcopt's annex
@@ -57,13 +63,14 @@ class Section:
     """A fund or content section, a district group, or the whole table: where it sits and what
     its row says about the rows beneath it."""
 
-    kind: str  # "fund", "content", "district", "table", "group"
+    kind: str  # "fund", "content", "district", "heading" (over "1.1", "1.2"), "table", "group"
     key: str  # path element: "A", "I", "1"
     label: str
     row: int | None  # 1-based file row of its heading (None for the table)
     parent: Section | None = None
     level: str | None = None
     category: str | None = None
+    guessed: bool = False  # the category read from the title's keywords, not its wording
     district: str | None = None
     stated: dict[str, float] = field(default_factory=dict)  # amounts on its own row
     projects: list[int] = field(default_factory=list)  # 1-based rows of its projects
@@ -108,47 +115,6 @@ class FormLayout:
     programme_rows: list[int] = field(default_factory=list)
     # each subtotal row's printed amounts: (section it sums, amounts, 1-based row, its words)
     printed: list[tuple[Section, dict[str, float], int, str]] = field(default_factory=list)
-
-
-@cache
-def section_synonyms() -> dict[str, str]:
-    """Folded phrase → content-type code: `data/sections.yaml` plus the rule set's names."""
-    text = (resources.files("kcopt") / "data" / "sections.yaml").read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for rule in load_rules().rules.values():
-        for name in (rule.category, rule.name_vi, rule.name_en):
-            out.setdefault(fold(name), rule.category)
-    for code, phrases in (yaml.safe_load(text) or {}).items():
-        for phrase in phrases:
-            out[fold(phrase)] = code
-    return out
-
-
-def match_section(text: str) -> str | None:
-    """The content type a section heading names (the longest known phrase inside it).
-
-    >>> match_section("I. Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ")
-    'machinery'
-    >>> match_section("Tập huấn khuyến công"), match_section("Nuôi cá lồng") is None
-    ('capacity_building', True)
-    """
-    key = f" {fold(text)} "
-    found = [(len(p), code) for p, code in section_synonyms().items() if f" {p} " in key]
-    return max(found)[1] if found else None
-
-
-def nearest_sections(text: str, n: int = 3) -> list[str]:
-    """The content types whose wording is closest to an unknown heading, as 'code (tên)'."""
-    rules = load_rules().rules
-    key = fold(text)
-    best: dict[str, float] = {}
-    for phrase, code in section_synonyms().items():
-        ratio = difflib.SequenceMatcher(None, key, phrase).ratio()
-        words = set(phrase.split())
-        overlap = len(words & set(key.split())) / max(len(words), 1)
-        best[code] = max(best.get(code, 0.0), ratio + overlap)
-    ranked = sorted(best, key=lambda c: -best[c])[:n]
-    return [f"{c} ({rules[c].name_vi})" for c in ranked if c in rules]
 
 
 def fund_of(text: str) -> str | None:
@@ -207,6 +173,20 @@ def province_in(text: str) -> str | None:
     return None
 
 
+def province_of_unit(text: str) -> str | None:
+    """The province an implementing unit's name holds ("Sở Công Thương Bình Định",
+    "Trung tâm Khuyến công tỉnh Quảng Nam"), old provinces read as the merged one.
+
+    >>> province_of_unit("Sở Công Thương Bình Định"), province_of_unit("Trung tâm Khuyến công")
+    ('Gia Lai', None)
+    """
+    found = province_in(text)
+    if found is not None:
+        return found
+    m = _AGENCY.match(fold(text))
+    return load_geography().resolve(m.group(7)).name if m else None
+
+
 def group_kind(value: str) -> str | None:
     """'group' or 'single' when a project-type cell says "Đề án nhóm" or "Đề án điểm"."""
     key = fold(value)
@@ -214,6 +194,16 @@ def group_kind(value: str) -> str | None:
         if key == words or key.startswith(words + " "):
             return kind
     return None
+
+
+def is_group_line(name: str) -> bool:
+    """Whether a project's name is a group line ("Đề án nhóm: …", "7 đề án …").
+
+    >>> is_group_line("02 đề án: ứng dụng máy dệt"), is_group_line("Máy sấy cà phê")
+    (True, False)
+    """
+    key = fold(name)
+    return "de an nhom" in key or GROUP_LINE.match(key) is not None
 
 
 def group_count(*texts: str) -> int | None:

@@ -5,6 +5,8 @@ project ("Đề án nhóm 4 cơ sở") gets its establishment count.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -12,8 +14,9 @@ from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column
 from kcopt.core.words import _
-from kcopt.io.formlayout import SHARE_HEADERS, group_count, group_kind
+from kcopt.io.formlayout import GROUP_LINE, SHARE_HEADERS, group_count, group_kind
 from kcopt.io.formstate import FormState, add_column
+from kcopt.rules.rates import load_rules
 
 
 def merge_fund_lines(st: FormState, frame: pd.DataFrame, body: list[int], file_rows: list[int]
@@ -74,41 +77,48 @@ def _merge_lines(st: FormState, frame: pd.DataFrame, pid: str, ks: list[int],
                     file_rows[ks[1]], str(col))
 
 
+BENEFICIARY_HEADERS = ("don vi thu huong", "co so thu huong", "doi tuong thu huong",
+                       "doanh nghiep thu huong", "don vi co so thu huong")
+# a beneficiary cell that is a count of establishments: "4 doanh nghiệp", "3 cơ sở chế biến"
+_COUNTED = re.compile(r"^0*([1-9]\d{0,3}) (co so|doanh nghiep|dn|hop tac xa|htx|ho kinh doanh)\b")
+
+
 def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> pd.DataFrame:
-    """Group projects: the count from a count column, else from "đề án nhóm N cơ sở" in
-    the name or the project-kind column; a group project without a count is warned."""
-    kind_col = st.group_kind_col
+    """Group lines: each project's establishment count from the count column ("Số đề án",
+    "Số chương trình, đề án"), else from its name ("7 đề án …", "02 đề án: …", "Đề án nhóm …
+    4 cơ sở") or, where the content type's ceiling is per establishment, from its beneficiary
+    ("4 doanh nghiệp"); a count read from text is reported with its row."""
     n = len(frame)
-    names = frame[st.canon["name"]].astype(str) if "name" in st.canon else \
-        pd.Series([""] * n, index=frame.index)
-    kinds = frame[kind_col].astype(str) if kind_col else pd.Series([""] * n,
-                                                                  index=frame.index)
+    blank = pd.Series([""] * n, index=frame.index)
+    names = frame[st.canon["name"]].astype(str) if "name" in st.canon else blank
+    kinds = frame[st.group_kind_col].astype(str) if st.group_kind_col else blank
     count_col = st.canon.get("establishments")
-    given = frame[count_col].astype(str).str.strip() if count_col else \
-        pd.Series([""] * n, index=frame.index)
-    # fold (slow) only the rows that may say "nhóm" (any case, NFC or NFD)
-    maybe = (names.str.contains(r"(?i)nh.{0,2}m", regex=True)
-             | kinds.str.contains(r"(?i)nh.{0,2}m", regex=True)).to_numpy(bool)
-    if not maybe.any():
-        return frame
+    given = frame[count_col].astype(str).str.strip() if count_col else blank
+    who_col = next((h for h in frame.columns if fold(str(h)) in BENEFICIARY_HEADERS), None)
+    who = frame[who_col].astype(str) if who_col else blank
+    cat_col = st.canon.get("category", "category" if "category" in frame else None)
+    cats = frame[cat_col].astype(str) if cat_col else blank
+    per_site = {c for c, r in load_rules().rules.items() if r.unit == "per establishment"}
+    # fold (slow) only the rows that may hold a count (a digit) or say "nhóm"
+    maybe = (names.str.contains(r"^\s*\d|nh.{0,2}m", case=False, regex=True)
+             | kinds.str.contains(r"nh.{0,2}m", case=False, regex=True)
+             | who.str.match(r"\s*\d")).to_numpy(bool)
     counts: list[str] = list(given)
     filled = False
+    listed = {i + 1: int(m["count"]) for i, m in st.members.items()}
     for pos in map(int, np.flatnonzero(maybe)):
-        name, kind, g = str(names.iat[pos]), str(kinds.iat[pos]), str(given.iat[pos])
-        group = group_kind(kind) == "group" or "de an nhom" in fold(name)
-        found = group_count(kind, name) if group else None
-        if not group or (g and g != "1"):
+        g = str(given.iat[pos])
+        found = _count_of(st, str(names.iat[pos]), str(kinds.iat[pos]), str(who.iat[pos]),
+                          str(cats.iat[pos]) in per_site, file_rows[pos], g,
+                          listed.get(file_rows[pos]))
+        if found is None or (g and g != "1"):
             continue
-        if found is None:
-            st.warn("đề án nhóm không ghi số cơ sở (cột 'Số đề án / Số cơ sở' hoặc "
-                    "'… N cơ sở' trong tên): tính như một cơ sở", file_rows[pos])
-            continue
-        counts[pos] = str(found)
-        filled = True
         if g == "1":
             st.warn(_("a group project states 1 establishment but its name/type says "
                       "{count}: {count} is used").format(count=found), file_rows[pos],
                     count_col)
+        counts[pos] = str(found)
+        filled = True
     if not filled:
         return frame
     if count_col:
@@ -116,6 +126,34 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
         frame[count_col] = counts
         return frame
     return add_column(frame, "establishments", counts)
+
+
+def _count_of(st: FormState, name: str, kind: str, who: str, per_site: bool, row: int,
+              given: str, listed: int | None) -> int | None:
+    """The establishments a group line's text states (None when it states none); a count read
+    from the name or the beneficiary is reported, a group project without one is warned."""
+    key = fold(name)
+    lines = GROUP_LINE.match(key)
+    counted = _COUNTED.match(fold(who)) if per_site else None
+    group = group_kind(kind) == "group" or "de an nhom" in key
+    found = int(lines.group(1)) if lines else group_count(kind, name) if group else None
+    source = name
+    if found is None and counted is not None and int(counted.group(1)) > 1:
+        found, source = int(counted.group(1)), who
+    if found is None and listed and not given:
+        st.warn(_("a group line: {count} establishments counted from the rows listed "
+                  "under it").format(count=listed), row)
+        return listed
+    if found is None:
+        if group and not given:
+            st.warn("đề án nhóm không ghi số cơ sở (cột 'Số đề án / Số cơ sở' hoặc "
+                    "'… N cơ sở' trong tên): tính như một cơ sở", row)
+        return None
+    if not given and (lines or source is who):
+        st.warn(_("a group line: {count} establishments read from '{text}'; its ceiling is "
+                  "the ceiling per establishment × {count}").format(
+                      count=found, text=source[:50]), row)
+    return found
 
 
 def _number_text(x: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kcopt.core.errors import Problem
+from kcopt.core.text import fold
 from kcopt.io.formlayout import FormLayout, Section
 from kcopt.io.read import RawTable
 
@@ -18,11 +19,15 @@ from kcopt.io.read import RawTable
 class FormState:
     """One form being read: its sheet, what was found and the problems met."""
 
-    def __init__(self, raw: RawTable, province: str | None):
+    def __init__(self, raw: RawTable, province: str | None,
+                 sections: dict[str, str] | None = None):
         assert raw.cells is not None
         self.raw = raw
         self.cells = raw.cells
         self.scenario_province = province
+        # the scenario's `sections:`: folded section title → content type
+        self.section_codes = {fold(k): v for k, v in (sections or {}).items()}
+        self.section_titles = {fold(k): k for k in sections or {}}  # as the scenario writes them
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.form = FormLayout()
@@ -30,6 +35,9 @@ class FormState:
         self.sections: dict[int, Section] = {}
         self.unit_where = ""
         self.group_kind_col: str | None = None
+        self.content_words: str | None = None  # a content column in the province's own words
+        self.members: dict[int, dict[str, float]] = {}  # group line → its listed rows' count, sums
+        self.fund_words: dict[str, str] = {}  # header → 'funds'/'level': funds named in phrases
         self.canon: dict[str, str] = {}
         self.closed = False  # a grand total was read: what follows is the signature block
         self.stated_subtotals: list[tuple[Section, dict[str, float], int, str]] = []

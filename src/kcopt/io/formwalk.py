@@ -22,11 +22,14 @@ from kcopt.io.formlayout import (
     ROMAN,
     Section,
     fund_of,
-    match_section,
-    nearest_sections,
+    is_group_line,
 )
 from kcopt.io.formstate import FormState
+from kcopt.io.formvocab import match_content
 from kcopt.io.layout import _SUBTOTAL
+from kcopt.rules.rates import load_rules
+
+_SUB = re.compile(r"^(\d+)\.(\d+)[.)]?$")  # "1.1": a row numbered beneath row "1"
 
 
 @dataclass(frozen=True)
@@ -65,18 +68,63 @@ class _Row:
 
 def walk(st: FormState) -> list[int]:
     """Sort the rows below the header into sections, subtotals, districts and projects;
-    return the 0-based grid rows of the projects."""
+    return the 0-based grid rows of the projects. A numbered row followed by rows numbered
+    beneath it ("1" then "1.1", "1.2") heads them: a group line's establishments when it is
+    one ("Đề án nhóm …", "7 đề án …"), else a heading whose rows are the projects."""
     grid = _Grid.of(st)
     current: Section = st.form.root
     body: list[int] = []
+    last: _Row | None = None  # the project row just read
+    beneath: set[int] = set()  # the headings whose rows are numbered beneath them ("2.1")
     for i in range(st.raw.header_rows[-1], len(st.cells)):  # the rows after the header
         row = _read_row(st, grid, i)
         if row is None:
             continue
+        if last is not None and _member(st, row, last):
+            continue
+        sub = _SUB.match(row.stt)
+        if last is not None and sub and sub.group(1) == last.stt.rstrip(".)"):
+            current = _heading(st, last, current, body)
+        if sub and sub.group(1) == current.key and current.kind in ("heading", "district"):
+            beneath.add(id(current))  # "2 | Phường Cao Lãnh" over "2.1", "2.2"
+        elif id(current) in beneath and re.fullmatch(r"\d+[.)]?", row.stt):
+            current = current.parent or st.form.root  # "3" after "2.2": the next item
         current, project = _place(st, row, current, grid.name is not None)
+        last = row if project else None
         if project:
             body.append(i)
     return body
+
+
+def _member(st: FormState, row: _Row, last: _Row) -> bool:
+    """Whether `row` lists one establishment of the group line `last` ("1.1", "-" under
+    "Đề án nhóm: … 3 cơ sở"); its amounts are kept to check against the line's."""
+    sub = _SUB.match(row.stt)
+    numbered = sub is not None and sub.group(1) == last.stt.rstrip(".)")
+    if not (numbered or row.stt in ("-", "+", "–", "•")) or not is_group_line(last.name):
+        return False
+    members = st.members.setdefault(last.i, {})
+    members["count"] = members.get("count", 0.0) + 1
+    for k, v in row.amounts.items():
+        members[k] = members.get(k, 0.0) + v
+    return True
+
+
+def _heading(st: FormState, last: _Row, current: Section, body: list[int]) -> Section:
+    """The project row `last` is the heading of the rows numbered beneath it: no longer a
+    project; its amounts are a subtotal, checked against theirs."""
+    f = st.form
+    body.remove(last.i)
+    section = st.sections.pop(last.i)
+    section.projects.remove(last.i + 1)
+    f.row_of.pop(st.ids.pop(last.i), None)
+    label = last.name or last.label
+    if DISTRICT.match(fold(label)):
+        return open_district(st, last.stt.rstrip(".)"), label, last.i, last.amounts, section)
+    node = Section("heading", last.stt.rstrip(".)"), label, last.i + 1, section,
+                   stated=last.amounts)
+    section.children.append(node)
+    return node
 
 
 def _read_row(st: FormState, grid: _Grid, i: int) -> _Row | None:
@@ -141,8 +189,10 @@ def _subtotal_row(st: FormState, text: str, i: int, amounts: dict[str, float],
 def _is_district(row: _Row) -> bool:
     """A district's group line may print its sums; a project has words to say."""
     key = fold(row.label)
+    if not DISTRICT.match(key):
+        return False
     words = [v for v in row.others if parse_number_text(v) is None]
-    return bool(DISTRICT.match(key)) and (not words or (
+    return (not words or (
         not row.amounts.get("total_cost") and len(row.others) <= 3
         and not any(fold(v) == key for v in row.others)))
 
@@ -171,14 +221,20 @@ def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str,
     while parent.kind not in ("fund", "group", "table"):
         parent = parent.parent or f.root
     node = Section("content", roman, label, i + 1, parent, stated=amounts)
-    node.category = match_section(label)
-    if node.category is None:
-        st.problem(f"mục {roman} '{label}' không khớp nội dung khuyến công nào "
-                   "kcopt biết", i + 1, value=label,
-                   fix="Gần nhất: " + "; ".join(nearest_sections(label))
-                   + ". Viết tên mục theo đúng nội dung quy định (kcopt rules "
-                   "liệt kê), hoặc thêm cột 'Nội dung' ghi mã nội dung cho từng "
-                   "đề án")
+    given = st.section_codes.get(fold(label))
+    found = match_content(label)
+    if given is not None:
+        node.category = given
+        st.warn(_("section {key} '{label}' is read as content type {code}, as the scenario's "
+                  "'sections:' says").format(key=roman, label=label[:60], code=given), i + 1)
+    elif found is not None:
+        node.category, node.guessed = found.code, not found.sure
+        if not found.sure:
+            st.warn(_("section {key} '{label}' does not use the regulation's wording: read as "
+                      "content type {code} ({name}) from the words {words}").format(
+                          key=roman, label=label[:60], code=found.code,
+                          name=load_rules().rules[found.code].name_vi,
+                          words=", ".join(f"'{w}'" for w in found.words)), i + 1)
     parent.children.append(node)
     return node
 
@@ -266,6 +322,21 @@ def section_sums(st: FormState) -> None:
     visit(st.form.root)
     for scope, stated, row, label in st.stated_subtotals:
         check_sum(st, scope, stated, row, label)
+    for i, members in st.members.items():
+        _member_sums(st, i, members)
+
+
+def _member_sums(st: FormState, i: int, members: dict[str, float]) -> None:
+    """Warn when the rows listed under group line `i` add up to other amounts than it states."""
+    for key, col in _Grid.of(st).money.items():
+        if key not in members:
+            continue
+        stated = parse_number_text(st.cells[i][col]) if st.cells[i][col].strip() else None
+        if stated is not None and abs(stated - members[key]) > 1e-6 * max(1.0, abs(stated)):
+            st.warn(_("the {count} establishment row(s) under this group line add up to "
+                      "{total}, the line states {stated}; kcopt uses the line").format(
+                          count=int(members["count"]), total=_fmt(members[key]),
+                          stated=_fmt(stated)), i + 1)
 
 
 def _fill(cells: list[list[str]], i: int, cols: list[int]) -> list[str]:

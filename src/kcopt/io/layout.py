@@ -73,8 +73,8 @@ def locate(cells: list[list[str]], h: int, merges: list[Merge],
     rows = [h, h + 1] if two else [h]
     parent = [False] * width
     for m in merges:  # a merged header cell names every column it covers
-        if m.r2 < rows[0] or m.r1 > rows[-1]:
-            continue
+        if m.r2 < rows[0] or m.r1 > rows[-1] or m.c1 >= width:
+            continue  # a merge wholly right of the last filled column (a column cleared)
         value = cells[m.r1][m.c1]
         for r in range(max(m.r1, rows[0]), min(m.r2, rows[-1]) + 1):
             for c in range(m.c1, min(m.c2, width - 1) + 1):
