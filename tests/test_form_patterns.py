@@ -220,7 +220,7 @@ def test_provinces_from_the_implementing_unit_and_any_source_column(tmp_path: Pa
     path, expected = units_in_charge(tmp_path / "danh-muc.xlsx", source)
     projects = read_projects(path)
     _check(projects.frame, expected)
-    assert "đọc từ cột 'Đơn vị thực hiện' (đơn vị thực hiện)" in _text(projects.warnings)
+    assert "đọc từ đơn vị thực hiện (cột 'Đơn vị thực hiện')" in _text(projects.warnings)
     if source in ("citations", "mixed"):  # a source column, kept as written
         assert "QĐ 1520/QĐ-BCT" in projects.frame["Nguồn"].tolist()
     if source == "phrases":  # the fund named in a phrase
@@ -245,7 +245,7 @@ def test_a_coded_list_takes_provinces_from_the_implementing_unit(tmp_path: Path)
                        900, 300]])
     projects = read_projects(path)
     assert projects.frame["province"].tolist() == ["Đà Nẵng", "Gia Lai"]
-    assert "đọc từ cột 'Đơn vị thực hiện' (đơn vị thực hiện)" in _text(projects.warnings)
+    assert "đọc từ đơn vị thực hiện (cột 'Đơn vị thực hiện')" in _text(projects.warnings)
     _init_and_solve(tmp_path, path)
 
 

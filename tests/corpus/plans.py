@@ -210,7 +210,9 @@ def diadiem_2025(path: Path) -> Path:
 DUTOAN = [  # content line, number of projects, support (đồng, as printed)
     ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến", 19, "2.440.000.000", "machinery"),
     ("Đào tạo nghề, truyền nghề", 3, "360.000.000", "training"),
-    ("Tập huấn khuyến công", 2, "120.000.000", "capacity_building"),
+    # training courses under "Tập huấn khuyến công" are for establishments unless they name
+    # officials (cán bộ): the rule set files them under management_capacity (Decree 45 Art. 4)
+    ("Tập huấn khuyến công", 2, "120.000.000", "management_capacity"),
     ("Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công", 1, "150.000.000",
      "information"),
 ]

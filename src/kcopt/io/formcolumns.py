@@ -123,56 +123,56 @@ def _levels(st: FormState, frame: pd.DataFrame, body: list[int]) -> pd.DataFrame
 
 def section_provinces(st: FormState, frame: pd.DataFrame, body: list[int]
                       ) -> pd.DataFrame:
-    """Each project's province: from its 'Địa điểm' cell or a district row above it, else its
-    implementing unit's name, else the title's, else the scenario's (`province:`); one
-    warning per source says where."""
-    f = st.form
-    loc = f.columns.get("location")
+    """Each project's province: from its 'Địa điểm' cell or a district row above it; else,
+    when the title names no province, a pre-2025 district or commune named in 'Địa điểm' or
+    the implementing unit (`place_of`); else, under a title naming one, the implementing
+    unit's name before the title's; else the scenario's (`province:`). One warning per source
+    says where."""
+    loc = st.form.columns.get("location")
     unit = unit_header(list(st.raw.frame.columns))
+    unit_col = st.col(unit) if unit else None
     values: list[str] = []
     sources: dict[str, list[int]] = {}
-    unit_col = st.col(unit) if unit else None
     for i in body:
-        found = province_in(st.cells[i][loc - 1]) if loc else None
-        by_unit = province_of_unit(st.cells[i][unit_col - 1]) \
-            if unit_col and found is None else None
-        if by_unit is not None and not _under_district(st, i):
-            values.append(by_unit)
-            sources.setdefault("unit", []).append(i + 1)
-            continue
-        if found is None:
-            node: Section | None = st.sections[i]
-            while node is not None and found is None:
-                if node.district:
-                    found = province_in(node.district)
-                node = node.parent
-        place = None if found is not None or f.province else place_of(
-            st.cells[i][loc - 1] if loc else "", st.cells[i][unit_col - 1] if unit_col else "",
-            st.scenario_province)
-        if found is not None:
-            values.append(found)
-            sources.setdefault("location", []).append(i + 1)
-        elif f.province:
-            values.append(f.province)
-            sources.setdefault("title", []).append(i + 1)
-        elif place is not None and place.province is not None:
-            values.append(place.province)
+        place = _row_place(st, i, st.cells[i][loc - 1] if loc else "",
+                           st.cells[i][unit_col - 1] if unit_col else "")
+        values.append(place.province or "")
+        if place.province:
             sources.setdefault(place.source, []).append(i + 1)
-            inferred(st, place, st.cells[i][loc - 1] if loc else "", i + 1)
-        elif place is not None and place.found is not None:
-            values.append("")
-            ambiguous(st, place, st.cells[i][loc - 1] if loc else "", i + 1)
-        elif st.scenario_province:
-            values.append(st.scenario_province)
-            sources.setdefault("scenario", []).append(i + 1)
-        else:
-            values.append("")
-            st.problem("không biết đề án thuộc tỉnh nào: biểu không có cột tỉnh, 'Địa điểm' "
-                       "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
-                       fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
-                       "phố'", code=PROVINCE_UNKNOWN)
     _say_sources(st, sources, {i + 1: v for i, v in zip(body, values, strict=True)}, unit)
     return add_column(frame, "province", values)
+
+
+def _row_place(st: FormState, i: int, location: str, unit: str) -> Place:
+    """The province of grid row `i` and where it was read (see `section_provinces`); a row
+    with none is reported (an ambiguous place as the question naming every candidate)."""
+    found = province_in(location) if location else None
+    node: Section | None = st.sections[i]
+    while found is None and node is not None:
+        found = province_in(node.district) if node.district else None
+        node = node.parent
+    if found is not None:
+        return Place(found, "location")
+    if st.form.province is None:
+        place = place_of(location, unit, st.scenario_province)
+        if place.province is not None:
+            inferred(st, place, location, i + 1)
+            return place
+        if place.found is not None:
+            ambiguous(st, place, location, i + 1)
+            return Place(None, "")
+    else:
+        by_unit = province_of_unit(unit) if unit else None
+        if by_unit is not None and not _under_district(st, i):
+            return Place(by_unit, "unit")
+        return Place(st.form.province, "title")
+    if st.scenario_province:
+        return Place(st.scenario_province, "scenario")
+    st.problem("không biết đề án thuộc tỉnh nào: biểu không có cột tỉnh, 'Địa điểm' "
+               "không ghi tỉnh và tiêu đề không ghi tỉnh", i + 1,
+               fix="Thêm 'province: <tên tỉnh>' vào kịch bản, hoặc cột 'Tỉnh/Thành "
+               "phố'", code=PROVINCE_UNKNOWN)
+    return Place(None, "")
 
 
 def _say_sources(st: FormState, sources: dict[str, list[int]], value_at: dict[int, str],
