@@ -1,0 +1,172 @@
+"""After approval (issue 25): what a re-plan starts from, and what it changed.
+
+`prepare` reads the approved plan and the project list's implementation status into a
+`Replan`: each project's approved money per fund, the projects locked (signed contracts,
+`approved.lock`, every approved project in a supplementary round) and those stopped (their
+money freed). `changes_table` is `changes.csv`: one row per project and fund whose money the
+plan or the re-plan holds — before, after, change and the reason in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _, num
+from kcopt.inputs.approved import FUND_CODE, FUNDS, Approved, ApprovedPlan, read_plan
+from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.schema import Projects
+
+CHANGE_COLUMNS = ["project_id", "name", "province", "fund", "before", "after", "change",
+                  "reason"]
+DONG = 1e-6  # one đồng, in million VND
+SAME = 5e-5  # half the last digit allocation.csv writes (4 decimals): "unchanged" below it
+
+
+@dataclass
+class Replan:
+    """A re-plan's starting point, per project of the list (in its order)."""
+
+    approved: Approved
+    plan: ApprovedPlan
+    before: np.ndarray  # projects × funds: the approved amounts
+    in_plan: np.ndarray  # per project: its id is in the approved plan
+    locked: np.ndarray  # per project: its approved amounts are kept
+    why_locked: np.ndarray  # per project: "signed", "lock", "fixed" or ""
+    stopped: np.ndarray  # per project: stopped (money freed)
+    removed: pd.DataFrame  # the plan's projects no longer in the list, with their amounts
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def stopped_projects(projects: Projects) -> Projects:
+    """The list with every stopped project ("dừng", "không thực hiện") excluded: its money is
+    freed whether or not a plan is re-planned."""
+    frame = projects.frame
+    if "progress" not in frame:
+        return projects
+    stopped = (frame["progress"] == "stopped").to_numpy()
+    if not stopped.any():
+        return projects
+    frame = frame.copy()
+    frame.loc[stopped, "exclude"] = 1.0
+    return replace(projects, frame=frame)
+
+
+def prepare(sc: Scenario, projects: Projects) -> Replan:
+    """The approved plan read and matched to the project list: locks, stops, new projects."""
+    assert sc.approved is not None
+    approved = sc.approved
+    plan = read_plan(approved.plan)
+    frame = projects.frame
+    ids = frame["project_id"].astype(str).to_numpy()
+    unknown = [pid for pid in approved.lock if pid not in set(ids)]
+    if unknown:
+        raise InputError([Problem(str(sc.path or "scenario"), _("no project with this id"),
+                                  _("Check the id against the project list"),
+                                  column="approved.lock", value=pid, column_label="key")
+                          for pid in unknown])
+    progress = frame["progress"].to_numpy(object) if "progress" in frame \
+        else np.full(len(frame), None, dtype=object)
+    stopped = progress == "stopped"
+    in_plan = np.isin(ids, plan.amounts["project_id"].to_numpy(object))
+    why = np.full(len(frame), "", dtype=object)
+    if approved.keep == "fixed":
+        why[in_plan] = "fixed"
+    why[np.isin(ids, approved.lock)] = "lock"
+    why[progress == "signed"] = "signed"
+    why[stopped] = ""
+    removed = plan.amounts[~plan.amounts["project_id"].isin(ids)].reset_index(drop=True)
+    out = Replan(approved, plan, plan.of(ids), in_plan, why != "", why, stopped, removed)
+    for pid in approved.lock:
+        if pid not in set(plan.amounts["project_id"]):
+            out.warnings.append(Problem(str(plan.path), _(
+                "{project} is locked but not in the approved plan: it stays at 0").format(
+                    project=pid), severity="warning", code="locked_not_in_plan"))
+    if len(removed):
+        out.warnings.append(Problem(str(plan.path), _(
+            "{count} project(s) of the approved plan are not in the project list; their money "
+            "({amount} million VND) is freed: {ids}").format(
+                count=len(removed), amount=num(float(removed[list(FUNDS)].sum().sum()), 3),
+                ids=", ".join(removed["project_id"].head(5))), severity="warning",
+            code="plan_projects_missing"))
+    return out
+
+
+def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
+    """changes.csv: per project and fund with money before or after, the approved amount, the
+    re-plan's, the change and its reason in words (`CHANGE_COLUMNS`)."""
+    alloc = allocation.reset_index(drop=True)
+    rows = []
+    for f, fund in enumerate(FUNDS):
+        before = rp.before[:, f]
+        after = alloc[fund].to_numpy(float)
+        for i in np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2)):
+            r = alloc.iloc[int(i)]
+            rows.append([r["project_id"], r["name"], r["province"], fund, before[i], after[i],
+                         after[i] - before[i], _reason(rp, sc, r, int(i), fund, before[i],
+                                                       after[i])])
+    for gone in rp.removed.itertuples(index=False):
+        for fund in FUNDS:
+            amount = float(getattr(gone, fund))
+            if amount > DONG / 2:
+                rows.append([gone.project_id, "", "", fund, amount, 0.0, -amount, _(
+                    "not in the project list any more: {amount} million VND freed").format(
+                        amount=num(amount, 4))])
+    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    for col in ("before", "after", "change"):
+        out[col] = out[col].astype(float).round(6)
+    return out
+
+
+def _reason(rp: Replan, sc: Scenario, r: pd.Series, i: int, fund: str, before: float,
+            after: float) -> str:
+    change = after - before
+    amount = num(abs(change), 4)
+    if rp.stopped[i]:
+        return _("stopped: {amount} million VND freed").format(amount=num(before, 4))
+    if abs(change) < SAME:
+        return {"signed": _("unchanged: contract signed"),
+                "lock": _("unchanged: locked by the scenario"),
+                "fixed": _("unchanged: approved amount kept (supplementary round)")}.get(
+            rp.why_locked[i], _("unchanged"))
+    if not rp.in_plan[i]:
+        return (_("new project (supplementary round)") if rp.approved.keep == "fixed"
+                else _("new project"))
+    if r["status"] in ("ineligible", "excluded"):
+        return _("down {amount} million VND: {why}").format(amount=amount, why=r["reason"])
+    cut = _budget_words(sc, fund, str(r["province"]))
+    if change < 0 and float(r["cap"]) < before - SAME:
+        return _("down {amount} million VND: its cap is now {cap} million VND (the project's "
+                 "cost changed)").format(amount=amount, cap=num(float(r["cap"]), 4))
+    if change < 0 and cut is not None and cut[0]:
+        return _("down {amount} million VND after the {size} cut of the {fund} budget").format(
+            amount=amount, size=cut[1], fund=cut[2])
+    if change > 0 and cut is not None and not cut[0]:
+        return _("up {amount} million VND from the {size} top-up of the {fund} budget").format(
+            amount=amount, size=cut[1], fund=cut[2])
+    return (_("up {amount} million VND in the re-plan") if change > 0
+            else _("down {amount} million VND in the re-plan")).format(amount=amount)
+
+
+def _budget_words(sc: Scenario, fund: str, province: str) -> tuple[bool, str, str] | None:
+    """(is a cut, its size, the fund's name) of the budget change a project's money answers
+    to: the central one, or its province's local one; None when that budget did not change."""
+    ch = sc.budget_change
+    if fund == "central":
+        c, name = ch.central, FUND_CODE["central"]
+    else:
+        c = ch.of_local(province)
+        name = (_("{fund} of {province}").format(fund=FUND_CODE["local"], province=province)
+                if province in ch.provinces else FUND_CODE["local"])
+    if c is None:
+        return None
+    return c.is_cut, c.size(), name
+
+
+def moved_money(changes: pd.DataFrame) -> tuple[float, int]:
+    """The money moved (Σ |change|, million VND) and the projects whose money changed."""
+    moved = changes[changes["change"].abs() >= SAME]
+    return float(moved["change"].abs().sum()), int(moved["project_id"].nunique())
