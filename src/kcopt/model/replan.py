@@ -4,9 +4,9 @@ A re-plan is solved lexicographically, like the order of funds (`model/funds.py`
 
 1. the score program, as built, with every locked project's columns fixed at its approved
    amounts (`lock_approved`): ``S* = max c·x``;
-2. the *move program* (`move_program`): the same rows and bounds, the score held within a
-   tolerance of S*, and the money moved — the L1 distance between the plan and the approved
-   plan, as split variables — least;
+2. the *move program* (`move_program`): the same rows and bounds, the score kept (exactly on
+   the LP's optimal face; within a tolerance of S* for a MIP), and the money moved — the L1
+   distance between the plan and the approved plan, as split variables — least;
 3. with `fewest_changes`, the *change program*: the money moved held at the second stage's
    least, and the number of projects whose money changes least (a MIP).
 
@@ -78,22 +78,32 @@ def lock_approved(model: Model, moves: Moves) -> Model:
     return replace(model, lp=replace(lp, col_lower=lower, col_upper=upper))
 
 
-def move_program(model: Model, moves: Moves, score: float, tolerance: float) -> LinearProgram:
+def move_program(model: Model, moves: Moves, score: float, tolerance: float,
+                 prices: tuple[np.ndarray, np.ndarray] | None = None) -> LinearProgram:
     """The second stage: the score kept, the money moved least.
 
-    Mathematical formulation (x̄ the approved amounts a on the support columns J, S* the score
+    Mathematical formulation (a the approved amounts on the support columns J, S* the score
     optimum, τ the tolerance)::
 
         max   −Σ_{j∈J} (u_j + d_j)
         s.t.  every row and bound of the score program (locked columns fixed)
               move:<id>:<fund>   x_j − u_j + d_j = a_j          u_j, d_j ≥ 0   (j ∈ J)
-              floor:score        c·x ≥ S* − τ·max(|S*|, 1)
+              and the score kept: the optimal face of an LP, or floor:score for a MIP
 
     At an optimum u_j·d_j = 0, so u_j + d_j = |x_j − a_j|: the objective is the L1 distance
     to the approved plan (money added plus money taken, million VND). The columns are named
     `move_up:<id>:<fund>` (u) and `move_down:<id>:<fund>` (d).
+
+    The score is kept *exactly* for an LP, whose first stage gives prices (`prices` = the
+    shadow prices y and reduced costs r of its optimum, textbook signs): a feasible x is
+    optimal if and only if it is complementary slack with y and r, so every column with
+    r_j ≠ 0 stays at the bound it is at and every row with y_i ≠ 0 at the bound it binds at
+    (the optimal face), and c·x = S* on all of it. A score floor ``c·x ≥ S* − τ·max(|S*|, 1)``
+    (`floor:score`) would instead let the second stage trade score for less money moved, up to
+    τ·|S*| score points — money left unspent that no planner asked to keep. A MIP has no
+    prices, so there the floor holds the score, within the tolerance.
     """
-    lp = model.lp
+    lp = _on_optimal_face(model.lp, prices) if prices is not None else model.lp
     n, m = lp.shape[1], len(moves.index)
     names = _move_names(model, moves)
     rows = RowBlock()
@@ -102,10 +112,11 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float) -> 
              moves.approved, np.concatenate([k, k, k]),
              np.concatenate([moves.index, n + k, n + m + k]),
              np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]))
-    nz = np.flatnonzero(lp.cost)
-    floor = score - tolerance * max(abs(score), 1.0)
-    rows.add("floor", [str(RowId.floor("score"))], floor, INF, np.zeros(len(nz)), nz,
-             lp.cost[nz])
+    if prices is None:
+        nz = np.flatnonzero(lp.cost)
+        floor = score - tolerance * max(abs(score), 1.0)
+        rows.add("floor", [str(RowId.floor("score"))], floor, INF, np.zeros(len(nz)), nz,
+                 lp.cost[nz])
     A, lower, upper = rows.matrix(n + 2 * m)
     cols = [str(ColId.move(kind, p, f)) for kind in ("move_up", "move_down") for p, f in names]
     return LinearProgram(
@@ -120,8 +131,32 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float) -> 
         row_names=lp.row_names + rows.names, row_family=lp.row_family + rows.family)
 
 
-def change_program(model: Model, moves: Moves, moving: LinearProgram, moved: float,
-                   tolerance: float) -> LinearProgram:
+PRICE_ZERO = 1e-7  # a price below this share of the largest objective coefficient is 0
+
+
+def _on_optimal_face(lp: LinearProgram, prices: tuple[np.ndarray, np.ndarray]) -> LinearProgram:
+    """`lp` with every column of nonzero reduced cost at its bound and every row of nonzero
+    shadow price at its bound (textbook signs: r > 0 at an upper bound, y > 0 at an upper
+    row bound): the optimal face, complementary slack with the prices."""
+    y, r = prices
+    eps = PRICE_ZERO * max(float(np.abs(lp.cost).max(initial=0.0)), 1e-12)
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    up, down = r > eps, r < -eps
+    lower[up] = upper[up]
+    upper[down] = lower[down]
+    row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
+    rup, rdown = (y > eps) & np.isfinite(row_upper), (y < -eps) & np.isfinite(row_lower)
+    row_lower[rup] = row_upper[rup]
+    row_upper[rdown] = row_lower[rdown]
+    return replace(lp, col_lower=lower, col_upper=upper, row_lower=row_lower,
+                   row_upper=row_upper)
+
+
+MOVED_SLACK = 1e-9  # relative: the money moved the change program may add (well below a đồng)
+
+
+def change_program(model: Model, moves: Moves, moving: LinearProgram,
+                   moved: float) -> LinearProgram:
     """The third stage (`fewest_changes`): the money moved held, the projects changed fewest.
 
     Mathematical formulation (the move program's rows and columns, M_j = max(upper_j, a_j) the
@@ -130,7 +165,7 @@ def change_program(model: Model, moves: Moves, moving: LinearProgram, moved: flo
         max   −Σ_p w_p                                     w_p ∈ {0, 1}   (changed:<id>)
         s.t.  every row and bound of the move program
               change:<id>:<fund>   u_j + d_j − M_j·w_{p(j)} ≤ 0
-              floor:moved          Σ_j (u_j + d_j) ≤ L* + τ·max(L*, 1)
+              floor:moved          Σ_j (u_j + d_j) ≤ L* + 10⁻⁹·max(L*, 1)
 
     A MIP: a project counts once however many of its funds change.
     """
@@ -148,7 +183,7 @@ def change_program(model: Model, moves: Moves, moving: LinearProgram, moved: flo
     rows.add("change", [str(RowId.move("change", pid, f)) for pid, f in names], -INF, 0.0,
              np.concatenate([k, k, k]), np.concatenate([n0 + k, n0 + m + k, n + which]),
              np.concatenate([np.ones(m), np.ones(m), -big]))
-    cap = moved + tolerance * max(moved, 1.0)
+    cap = moved + MOVED_SLACK * max(moved, 1.0)  # the solver's last digits, not a trade-off
     rows.add("floor", [str(RowId.floor("moved"))], -INF, cap, np.zeros(2 * m),
              n0 + np.arange(2 * m), np.ones(2 * m))
     w = len(projects)

@@ -1,0 +1,308 @@
+"""After approval (issue 25): re-planning against an approved plan.
+
+The hand-built case: ten machinery projects of Hà Nội, each costing 1.000 million and asking
+200 (50% of cost, under the 300 ceiling: every cap is 200), central level, central budget
+1.000. Objective weighted_funds with every appraisal 100: every score is 1, so every plan that
+spends the whole budget is optimal — the approved plan gives each project 100.
+
+- A 5% central cut (950): the least money moved is the cut, 50, from one project. A fresh
+  solve is a simplex vertex: one row (the budget) allows at most one project strictly between
+  0 and its cap, so at least nine of the ten (approved at 100) change.
+- Locked projects (a signed contract, `approved.lock`) keep their amounts even where the
+  score would take their money.
+- A supplementary round (`keep: fixed`) with 300 more: every round-1 amount stays, and the new
+  registrations share exactly the 300.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import kcopt
+from kcopt.analysis.changes import CHANGE_COLUMNS, moved_money
+from kcopt.cli import app
+from kcopt.inputs.approved import Change, parse_change, read_plan
+from kcopt.model.names import parse_col, parse_row
+from kcopt.pipeline import Run
+from kcopt.pipeline import run as compute
+
+HN = "Hà Nội"
+DONG = 1e-6  # one đồng in million VND
+CUT = 50.0  # 5% of 1.000
+
+
+def project(i: int, appraisal: float = 100, **extra: Any) -> dict[str, Any]:
+    return {"project_id": f"HN-{i:02d}", "name": f"Đề án {i}", "province": HN,
+            "category": "machinery", "total_cost": 1000, "requested": 200, "level": "central",
+            "appraisal": appraisal, **extra}
+
+
+def write_case(folder: Path, projects: list[dict[str, Any]], plan: dict[str, float] | None,
+               **child: Any) -> Path:
+    """projects.csv, base.yaml (round 1: central 1.000), approved.csv (when given) and
+    replan.yaml, which `extends:` base.yaml with `child`'s keys; the path of replan.yaml."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(projects).to_csv(folder / "projects.csv", index=False)
+    base = {"name": "vòng 1", "projects": "projects.csv",
+            "budgets": {"central": 1000, "local": {HN: 0}}, "objective": "weighted_funds",
+            "weights": {"appraisal": 1}}
+    (folder / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), "utf-8")
+    if plan is not None:
+        pd.DataFrame({"project_id": list(plan), "central": list(plan.values()),
+                      "local": 0.0}).to_csv(folder / "approved.csv", index=False)
+    data = {"name": "điều chỉnh", "extends": "base.yaml", **child}
+    (folder / "replan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return folder / "replan.yaml"
+
+
+EVEN = {f"HN-{i:02d}": 100.0 for i in range(1, 11)}
+
+
+def checked(r: Run) -> pd.DataFrame:
+    """The run's allocation, checked: no budget or cap exceeded, no row or bound broken."""
+    alloc = r.allocation
+    assert alloc is not None and not r.result.violations
+    assert alloc["central"].sum() <= r.scenario.central_budget + DONG
+    for province, local in alloc.groupby("province")["local"].sum().items():
+        assert local <= r.scenario.local_budgets.get(str(province), 0.0) + DONG
+    assert (alloc["total"] <= alloc["cap"] + DONG).all()
+    return alloc
+
+
+def touched(before: dict[str, float], alloc: pd.DataFrame) -> int:
+    after = alloc.set_index("project_id")["total"]
+    return sum(abs(after[p] - a) > DONG for p, a in before.items())
+
+
+def test_a_five_percent_cut_moves_exactly_the_cut(tmp_path: Path, backend: str) -> None:
+    """Σ|change| == the cut to the đồng, from one project; a fresh solve of the same budget
+    touches at least nine of the ten. The score is the best the cut allows (950)."""
+    path = write_case(tmp_path, [project(i) for i in range(1, 11)], EVEN,
+                      approved={"plan": "approved.csv"}, budget_change={"central": "-5%"})
+    r = compute(path, solver=backend)
+    checked(r)
+    assert r.scenario.central_budget == pytest.approx(950.0, abs=DONG)
+    assert r.changes is not None and list(r.changes.columns) == CHANGE_COLUMNS
+    moved, count = moved_money(r.changes)
+    assert moved == pytest.approx(CUT, abs=DONG) and count == 1
+    assert r.result.objective == pytest.approx(950.0, rel=1e-6)
+    cut = r.changes[r.changes["change"] != 0].iloc[0]
+    assert cut["change"] == pytest.approx(-CUT, abs=DONG) and cut["fund"] == "central"
+    kcopt.set_language("vi")
+    fresh = compute(kcopt.load_scenario(tmp_path / "base.yaml").with_budget(central=950),
+                    solver=backend)
+    assert touched(EVEN, checked(fresh)) >= 9 > count
+
+
+def test_the_reason_of_a_cut_says_it_in_vietnamese(tmp_path: Path) -> None:
+    path = write_case(tmp_path, [project(i) for i in range(1, 11)], EVEN,
+                      approved={"plan": "approved.csv"}, budget_change={"central": "-5%"},
+                      language="vi")
+    r = compute(path)
+    assert r.changes is not None
+    reasons = r.changes.set_index("change")["reason"]
+    assert reasons[-CUT] == "giảm 50 triệu đồng do cắt 5% kinh phí KCQG"
+    assert set(reasons[0.0]) == {"giữ nguyên"}
+
+
+def test_locked_projects_never_move(tmp_path: Path, backend: str) -> None:
+    """HN-10 (appraisal 50) is the one a score-optimal cut takes first; its contract is signed
+    ("Trạng thái": đã ký hợp đồng) and HN-09's is locked by the scenario: neither moves, though
+    a 30% cut (300) must come from elsewhere. Without the locks the re-plan empties HN-10."""
+    projects = [project(i) for i in range(1, 10)] + [project(10, appraisal=50)]
+    projects[9]["Trạng thái"] = "da ky hop dong"  # diacritic-less, as typed
+    path = write_case(tmp_path, projects, EVEN, approved={"plan": "approved.csv",
+                                                          "lock": ["HN-09"]},
+                      budget_change={"central": "-30%"}, language="vi")
+    r = compute(path, solver=backend)
+    after = checked(r).set_index("project_id")["central"]
+    assert after["HN-10"] == pytest.approx(100.0, abs=DONG)
+    assert after["HN-09"] == pytest.approx(100.0, abs=DONG)
+    assert after.sum() == pytest.approx(700.0, abs=DONG)
+    assert r.changes is not None
+    reason = r.changes.set_index("project_id")["reason"]
+    assert reason["HN-10"] == "giữ nguyên: đã ký hợp đồng"
+    assert reason["HN-09"] == "giữ nguyên: khoá theo kịch bản"
+    projects[9].pop("Trạng thái")
+    free = write_case(tmp_path / "free", projects, EVEN, approved={"plan": "approved.csv"},
+                      budget_change={"central": "-30%"})
+    assert checked(compute(free, solver=backend)).set_index("project_id").at[
+        "HN-10", "central"] == pytest.approx(0.0, abs=DONG)
+
+
+def test_a_supplementary_round_keeps_every_amount_and_gives_new_projects_the_rest(
+        tmp_path: Path, backend: str) -> None:
+    """Round 1 solved by kcopt (its output folder is the approved plan; unfunded projects are
+    in it at 0); round 2 adds three registrations (appraisal 60, below every round-1 project)
+    and 300 million: every round-1 amount stays to the đồng, the new ones get exactly 300."""
+    round1 = [project(i, appraisal=70 + 3 * i) for i in range(1, 11)]
+    write_case(tmp_path, round1, None)
+    first = kcopt.run(tmp_path / "base.yaml", out=tmp_path / "out1", plots=False, xlsx=False)
+    before = checked(first).set_index("project_id")
+    new = [project(i, appraisal=60) for i in (11, 12, 13)]
+    path = write_case(tmp_path, round1 + new, None,
+                      approved={"plan": "out1", "keep": "fixed"},
+                      budget_change={"central": 300}, language="vi")
+    r = compute(path, solver=backend)
+    after = checked(r).set_index("project_id")
+    for pid in before.index:
+        for fund in ("central", "local"):
+            assert after.at[pid, fund] == pytest.approx(before.at[pid, fund], abs=DONG), pid
+    added = after.loc[["HN-11", "HN-12", "HN-13"], "total"].sum()
+    assert added == pytest.approx(300.0, abs=DONG)
+    assert r.changes is not None
+    fresh = r.changes[r.changes["project_id"].isin(["HN-11", "HN-12", "HN-13"])]
+    assert set(fresh["reason"]) == {"đề án mới (đợt bổ sung)"}
+    moved, _count = moved_money(r.changes)
+    assert moved == pytest.approx(300.0, abs=DONG)
+
+
+def test_a_stopped_project_frees_its_money(tmp_path: Path) -> None:
+    """HN-02 stops ("Dừng"); its 100 goes to the others, nothing else moves; the reason says
+    how much was freed, and the '% giải ngân' column is read."""
+    projects = [project(i) for i in range(1, 11)]
+    for i, p in enumerate(projects):
+        p["Trạng thái"] = "Dừng" if i == 1 else "Đang thực hiện"
+        p["% giải ngân"] = "0%" if i == 1 else f"{10 * i}%"
+    path = write_case(tmp_path, projects, EVEN, approved={"plan": "approved.csv"},
+                      language="vi")
+    r = compute(path)
+    after = checked(r).set_index("project_id")
+    assert after.at["HN-02", "total"] == 0.0 and after.at["HN-02", "status"] == "excluded"
+    assert after["central"].sum() == pytest.approx(1000.0, abs=DONG)
+    assert r.changes is not None
+    ch = r.changes.set_index("project_id")
+    assert ch.at["HN-02", "reason"] == "dừng thực hiện: thu hồi 100 triệu đồng"
+    moved, count = moved_money(r.changes)
+    assert moved == pytest.approx(200.0, abs=DONG) and count == 2  # 100 out, 100 to one other
+    assert r.projects.frame["disbursed"].tolist()[2] == pytest.approx(0.2)
+
+
+def test_fewest_changes_takes_the_cut_from_one_project(tmp_path: Path) -> None:
+    """HN-01 is approved at 200, the nine others at 100 (central 1.100); a cut of 150 moves 150
+    whichever projects give it, and only HN-01 can give it alone."""
+    approved = {**EVEN, "HN-01": 200.0}
+    path = write_case(tmp_path, [project(i) for i in range(1, 11)], approved,
+                      approved={"plan": "approved.csv", "fewest_changes": True},
+                      budgets={"central": 1100}, budget_change={"central": -150})
+    r = compute(path)
+    checked(r)
+    assert r.changes is not None
+    moved, count = moved_money(r.changes)
+    assert moved == pytest.approx(150.0, abs=DONG) and count == 1
+    assert r.changes.set_index("project_id").at["HN-01", "after"] == pytest.approx(50.0)
+
+
+def test_budget_change_applies_per_fund_and_province(tmp_path: Path) -> None:
+    path = write_case(tmp_path, [project(1)], None, budgets={
+        "central": 1000, "local": {HN: 2000, "Huế": 500}},
+        budget_change={"central": "-5%", "local": "-10%", "provinces": {"Ha Noi": "+200"}})
+    sc = kcopt.load_scenario(path)
+    assert sc.central_budget == pytest.approx(950.0)
+    assert sc.local_budgets == pytest.approx({HN: 2200.0, "Huế": 450.0})
+    assert parse_change("-5%") == Change(share=-0.05)
+    assert parse_change("+1.500") == Change(amount=1500.0)
+    assert parse_change("−10 %") == Change(share=-0.10)
+    assert parse_change("cut") is None and parse_change(True) is None
+
+
+def test_budget_options_on_the_command_line(tmp_path: Path) -> None:
+    path = write_case(tmp_path, [project(i) for i in range(1, 11)], EVEN)
+    result = CliRunner().invoke(app, [
+        "solve", str(tmp_path / "base.yaml"), "--approved", str(tmp_path / "approved.csv"),
+        "--budget", "central=-5%", "-o", str(tmp_path / "out"), "--no-plots", "--no-xlsx",
+        "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "50 million VND moved; 1 projects changed" in result.output
+    changes = pd.read_csv(tmp_path / "out" / "changes.csv", encoding="utf-8-sig")
+    assert list(changes.columns) == CHANGE_COLUMNS
+    assert changes["change"].abs().sum() == pytest.approx(CUT, abs=DONG)
+    assert path.exists()
+
+
+@pytest.mark.parametrize(("option", "words"), [
+    ("central=-5x", ["--budget central", "'-5x'", "-5%"]),
+    ("central", ["--budget takes FUND=CHANGE", "central=-5%"]),
+    ("local=+200", ["--budget local", "percentage"]),
+    ("Atlantis=+5", ["Atlantis", "central, local"]),
+    ("central=-120%", ["--budget.central", "negative"]),
+])
+def test_a_bad_budget_option_says_which_and_how_to_fix_it(tmp_path: Path, option: str,
+                                                          words: list[str]) -> None:
+    write_case(tmp_path, [project(1)], None)
+    result = CliRunner().invoke(app, ["solve", str(tmp_path / "base.yaml"), "--budget", option,
+                                      "-o", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    for w in words:
+        assert w in result.output, (w, result.output)
+
+
+@pytest.mark.parametrize(("keys", "words"), [
+    ({"budget_change": {"central": "-5x"}}, ["budget_change.central", "-5x", "-5%"]),
+    ({"budget_change": {"local": 200}}, ["budget_change.local", "percentage", "provinces"]),
+    ({"budget_change": {"provinces": {"Atlantis": "-5%"}}}, ["Atlantis", "unknown province"]),
+    ({"approved": {"plan": "approved.csv", "keep": "maybe"}}, ["approved.keep", "maybe",
+                                                               "prefer", "fixed"]),
+    ({"approved": {"plan": "nowhere.csv"}}, ["approved.plan", "nowhere.csv", "not found"]),
+    ({"approved": {"plan": "approved.csv", "tolerance": 2}}, ["approved.tolerance"]),
+    ({"approved": {"plan": "approved.csv", "colour": 1}}, ["approved.colour", "unknown key"]),
+])
+def test_bad_replan_keys_are_errors_naming_the_key(tmp_path: Path, keys: dict[str, Any],
+                                                   words: list[str]) -> None:
+    path = write_case(tmp_path, [project(1)], EVEN, **keys)
+    kcopt.set_language("en")
+    with pytest.raises(kcopt.InputError) as info:
+        kcopt.load_scenario(path)
+    text = str(info.value)
+    for w in words:
+        assert w in text, (w, text)
+
+
+def test_the_plan_reads_alike_from_each_file_kcopt_writes(tmp_path: Path) -> None:
+    """allocation.csv, allocation.xlsx and annex.xlsx of one solve give the same amounts."""
+    round1 = [project(i, appraisal=70 + 3 * i) for i in range(1, 11)]
+    write_case(tmp_path, round1, None)
+    out = tmp_path / "out"
+    kcopt.run(tmp_path / "base.yaml", out=out, plots=False)
+    want = read_plan(out).amounts.set_index("project_id")
+    assert want["central"].sum() == pytest.approx(1000.0)
+    for name in ("allocation.xlsx", "annex.xlsx"):
+        got = read_plan(out / name).amounts.set_index("project_id")
+        funded = want[(want["central"] + want["local"]) > 0]
+        got = got.reindex(want.index).fillna(0.0)
+        assert np.allclose(got[["central", "local"]], want[["central", "local"]], atol=DONG), \
+            name
+        assert set(funded.index) <= set(read_plan(out / name).amounts["project_id"])
+
+
+def test_the_move_program_is_named_and_built_as_documented(tmp_path: Path) -> None:
+    """x − u + d = a per support column, and the score floor, under structured names."""
+    from kcopt.model.replan import approved_columns, move_program
+
+    path = write_case(tmp_path, [project(1), project(2)], {"HN-01": 150.0, "HN-02": 0.0},
+                      approved={"plan": "approved.csv"})
+    sc = kcopt.load_scenario(path)
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    moves = approved_columns(model, np.array([[150.0, 0.0], [0.0, 0.0]]), np.zeros(2, bool))
+    lp = move_program(model, moves, 300.0, 1e-6)
+    n = model.lp.shape[1]
+    assert lp.col_names[n:] == ["move_up:HN-01:central", "move_up:HN-02:central",
+                                "move_down:HN-01:central", "move_down:HN-02:central"]
+    assert [parse_col(c).kind for c in lp.col_names[n:]] == ["move_up"] * 2 + ["move_down"] * 2
+    row = lp.row("move:HN-01:central")
+    assert lp.row_lower[row] == lp.row_upper[row] == 150.0
+    coef = lp.A[row].toarray().ravel()
+    assert coef[model.lp.col("x:HN-01:central")] == 1.0
+    assert coef[lp.col("move_up:HN-01:central")] == -1.0
+    assert coef[lp.col("move_down:HN-01:central")] == 1.0
+    floor = lp.row("floor:score")
+    assert parse_row("floor:score").family == "floor"
+    assert lp.row_lower[floor] == pytest.approx(300.0 - 300.0 * 1e-6)
+    assert list(lp.cost[n:]) == [-1.0] * 4
