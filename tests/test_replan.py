@@ -183,6 +183,8 @@ def test_a_stopped_project_frees_its_money(tmp_path: Path) -> None:
     moved, count = moved_money(r.changes)
     assert moved == pytest.approx(200.0, abs=DONG) and count == 2  # 100 out, 100 to one other
     assert r.projects.frame["disbursed"].tolist()[2] == pytest.approx(0.2)
+    assert after.at["HN-03", "disbursed"] == pytest.approx(0.2)  # kept in allocation.csv
+    assert after.at["HN-02", "progress"] == "stopped"
 
 
 def test_fewest_changes_takes_the_cut_from_one_project(tmp_path: Path) -> None:
@@ -306,3 +308,46 @@ def test_the_move_program_is_named_and_built_as_documented(tmp_path: Path) -> No
     assert parse_row("floor:score").family == "floor"
     assert lp.row_lower[floor] == pytest.approx(300.0 - 300.0 * 1e-6)
     assert list(lp.cost[n:]) == [-1.0] * 4
+
+
+def test_budget_changes_from_python_and_in_the_funds_vietnamese_names(tmp_path: Path) -> None:
+    """`Scenario.with_budget_change` takes the mapping `--budget` reads; KCQG / KCĐP name the
+    funds as planners write them."""
+    path = write_case(tmp_path, [project(1)], None, budgets={
+        "central": 1000, "local": {HN: 2000, "Huế": 500}})
+    sc = kcopt.load_scenario(path)
+    cut = sc.with_budget_change({"KCQG": "-5%", "KCĐP": "-10%", "Ha Noi": 200})
+    assert cut.central_budget == pytest.approx(950.0)
+    assert cut.local_budgets == pytest.approx({HN: 2200.0, "Huế": 450.0})
+    assert cut.budget_change.central == Change(share=-0.05)
+    with pytest.raises(kcopt.UsageError, match="negative"):
+        sc.with_budget_change({"central": -1001})
+
+
+@pytest.mark.slow
+def test_the_demo_cut_moves_what_the_tolerance_allows(tmp_path: Path) -> None:
+    """The demo's approved plan is its own optimum and the cut's optimum is unique: with the
+    default tolerance 0 the re-plan has the fresh solve's score exactly (7.561 million moved
+    over 19 projects); a planner's tolerance of 0.1% of the score moves exactly the cut, 5.250
+    million (to the 4 decimals allocation.csv writes, summed over its rows)."""
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    kcopt.run(sc, out=tmp_path / "plan", plots=False, xlsx=False)
+    cut = sc.with_budget_change({"central": "-5%"})
+    fresh = compute(cut)
+    exact = compute(cut.with_approved(tmp_path / "plan"))
+    checked(exact)
+    assert exact.result.objective == pytest.approx(fresh.result.objective, rel=1e-9)
+    assert exact.changes is not None
+    moved_exact, _count = moved_money(exact.changes)
+    approved = exact.scenario.approved
+    assert approved is not None and approved.tolerance == 0
+    from dataclasses import replace
+
+    loose = cut.with_approved(tmp_path / "plan")
+    loose = replace(loose, approved=replace(approved, tolerance=1e-3))
+    r = compute(loose)
+    checked(r)
+    assert r.changes is not None
+    moved, _count = moved_money(r.changes)
+    assert moved == pytest.approx(5250.0, abs=1e-3) and moved < moved_exact - 1000
+    assert r.result.objective >= fresh.result.objective * (1 - 1e-3) - 1e-9

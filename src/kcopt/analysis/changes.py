@@ -156,11 +156,11 @@ def _budget_words(sc: Scenario, fund: str, province: str) -> tuple[bool, str, st
     to: the central one, or its province's local one; None when that budget did not change."""
     ch = sc.budget_change
     if fund == "central":
-        c, name = ch.central, FUND_CODE["central"]
+        c, name = ch.central, _(FUND_CODE["central"])
     else:
         c = ch.of_local(province)
-        name = (_("{fund} of {province}").format(fund=FUND_CODE["local"], province=province)
-                if province in ch.provinces else FUND_CODE["local"])
+        name = (_("{fund} of {province}").format(fund=_(FUND_CODE["local"]), province=province)
+                if province in ch.provinces else _(FUND_CODE["local"]))
     if c is None:
         return None
     return c.is_cut, c.size(), name

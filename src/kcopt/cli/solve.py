@@ -42,7 +42,7 @@ def solve_command(
         "as possible (approved: {keep: prefer}); writes changes.csv."),
     budget: list[str] | None = typer.Option(
         None, "--budget", help="Change a budget: central=-5%, local=-10% (every province), "
-        "\"Hà Nội=+200\" (million VND); repeat for more."),
+        "\"Ha Noi=+200\" (million VND); repeat for more."),
 ) -> None:
     """Solve a scenario and write allocation.csv, constraints.csv, summary.json,
     allocation.xlsx, annex.xlsx (the plan in the official annex layout) and plots.

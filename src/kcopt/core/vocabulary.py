@@ -111,8 +111,6 @@ PROGRESS = {"signed": "signed", "contracted": "signed", "da ky hop dong": "signe
             "ongoing": "ongoing", "in progress": "ongoing", "dang thuc hien": "ongoing",
             "chua thuc hien": "ongoing", "binh thuong": "ongoing"}
 PLAN_STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
-PROGRESS_VI = {"signed": "đã ký hợp đồng", "stopped": "dừng thực hiện",
-               "ongoing": "đang thực hiện"}
 FLAGS = ("green", "circular", "digital")
 RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
             "reason", "start_year"}

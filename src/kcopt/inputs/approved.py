@@ -22,15 +22,17 @@ from kcopt.core.errors import InputError, Problem
 from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column
-from kcopt.core.words import _, num
+from kcopt.core.words import N_, _, num
 from kcopt.inputs.schema import read_projects
 from kcopt.io.formlayout import UNIT_SCALES
 
 Keep = Literal["prefer", "fixed"]
 KEEPS: tuple[str, ...] = get_args(Keep)
-DEFAULT_TOLERANCE = 1e-6  # relative: the score a re-plan may give up to move less money
+# relative: the score a re-plan may give up to move less money. 0: the best score exactly (an
+# LP's optimal face), so no money is left unspent to move less (docs/replan.md, "Tolerance")
+DEFAULT_TOLERANCE = 0.0
 FUNDS = ("central", "local")
-FUND_CODE = {"central": "KCQG", "local": "KCĐP"}
+FUND_CODE = {"central": N_("KCQG"), "local": N_("KCĐP")}  # the funds' names in a reason
 
 
 @dataclass(frozen=True)

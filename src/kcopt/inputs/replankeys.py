@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kcopt.core.errors import InputError, UsageError
+from kcopt.core.errors import UsageError
 from kcopt.core.geo import load_geography
 from kcopt.core.limits import read_input_bytes
+from kcopt.core.text import fold
 from kcopt.core.words import _
 from kcopt.inputs.approved import (
     DEFAULT_TOLERANCE,
@@ -23,9 +23,6 @@ from kcopt.inputs.approved import (
     plan_file,
 )
 from kcopt.inputs.keys import KeyChecks
-
-if TYPE_CHECKING:
-    from kcopt.inputs.scenario import Scenario
 
 
 class ReplanKeys(KeyChecks):
@@ -52,7 +49,7 @@ class ReplanKeys(KeyChecks):
                        "allocation.xlsx, its annex.xlsx or your --into copy"))
         else:
             self.hashes[str(file)] = hashlib.sha256(
-                read_input_bytes(file, "kế hoạch")).hexdigest()
+                read_input_bytes(file, _("approved plan"))).hexdigest()
         keep = d.get("keep", "prefer")
         if keep not in KEEPS:
             self.err("approved.keep", _("unknown way to keep the approved plan"), keep,
@@ -84,7 +81,7 @@ class ReplanKeys(KeyChecks):
         for raw, name, value in self.provinces(
                 "budget_change.provinces", self.mapping(
                     "budget_change.provinces", d.get("provinces"),
-                    'Write provinces: {"Hà Nội": +200, "Huế": -5%}')):
+                    _('Write provinces: {"Ha Noi": +200, "Hue": -5%}'))):
             c = self._change(f"budget_change.provinces.{raw}", value, scale)
             if c is not None and name is not None:
                 provinces[name] = c
@@ -101,20 +98,12 @@ class ReplanKeys(KeyChecks):
         if share_only and c.share is None:
             self.err(key, _("a change of every province's local budget must be a percentage"),
                      value, _("Write e.g. local: -10%, or give amounts per province under "
-                              "provinces: {\"Hà Nội\": +200}"))
+                              "provinces: {\"Ha Noi\": +200}"))
             return None
         if c.share is not None and c.share < -1:
             self.err(key, _("a cut of more than 100%"), value, change_fix())
             return None
         return c if c.amount is None else replace(c, amount=c.amount * scale)
-
-    def changed(self, change: BudgetChange, sc: Scenario) -> Scenario:
-        """`sc` with the budget change applied; a budget made negative is an error here."""
-        try:
-            return sc.with_budget_change(change)
-        except UsageError as exc:
-            self.err(str(exc.got), exc.what, None, exc.fix)
-            raise InputError(self.errors) from None
 
 
 def budget_option(text: str) -> tuple[str, Change]:
@@ -125,25 +114,31 @@ def budget_option(text: str) -> tuple[str, Change]:
     if not sep or not fund.strip():
         raise UsageError(_("--budget takes FUND=CHANGE"), repr(text),
                          _("Write e.g. --budget central=-5% --budget local=-10% --budget "
-                           "\"Hà Nội=+200\""))
+                           "\"Ha Noi=+200\""))
     if c is None:
         raise UsageError(_("--budget {fund}: not a budget change").format(fund=fund.strip()),
                          repr(value), change_fix())
     return fund.strip(), c
 
 
+FUND_WORDS = {"central": "central", "kcqg": "central", "trung uong": "central",
+              "local": "local", "kcdp": "local", "dia phuong": "local"}
+
+
 def budget_options(options: list[str]) -> BudgetChange:
-    """`--budget central=-5% --budget local=-10% --budget "Hà Nội=+200"` as one change."""
+    """`--budget central=-5% --budget local=-10% --budget "Hà Nội=+200"` as one change (the
+    funds also as KCQG / KCĐP)."""
     geo = load_geography()
     central = local = None
     provinces: dict[str, Change] = {}
     for text in options:
         fund, change = budget_option(text)
+        fund = FUND_WORDS.get(fold(fund), fund)
         if fund == "local" and change.share is None:
             raise UsageError(_("--budget local: a change of every province's local budget "
                                "must be a percentage"), repr(text),
                              _("Write e.g. --budget local=-10%, or per province: --budget "
-                               "\"Hà Nội=+200\""))
+                               "\"Ha Noi=+200\""))
         if fund == "central":
             central = change
         elif fund == "local":

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -26,7 +27,7 @@ from kcopt.core.text import fold
 from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS
 from kcopt.core.words import _, languages
 from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, plan_file
-from kcopt.inputs.replankeys import ReplanKeys
+from kcopt.inputs.replankeys import ReplanKeys, budget_options
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
 from kcopt.inputs.scenariokeys import ScenarioKeys
 from kcopt.inputs.solveropts import SolverChecks, SolverOptions
@@ -165,9 +166,14 @@ class Scenario:
                        else float(central), local_budgets=budgets, local_by_year=by_year,
                        central_by_year={} if central is not None else self.central_by_year)
 
-    def with_budget_change(self, change: BudgetChange, where: str = "budget_change") -> Scenario:
+    def with_budget_change(self, change: BudgetChange | Mapping[str, str | float],
+                           where: str = "budget_change") -> Scenario:
         """A copy with `change` applied to its budgets (every plan year's too) and recorded in
-        `budget_change`; a budget it would make negative is a `UsageError` naming `where`."""
+        `budget_change`: a `BudgetChange`, or a mapping as `--budget` reads it —
+        ``{"central": "-5%", "local": "-10%", "Hà Nội": 200}`` (million VND). A bad value, or a
+        budget made negative, is a `UsageError` naming `where`."""
+        if not isinstance(change, BudgetChange):
+            change = budget_options([f"{k}={v}" for k, v in change.items()])
         if not change:
             return self
 
@@ -200,7 +206,7 @@ class Scenario:
         file = plan_file(Path(plan))
         hashes = dict(self.input_hashes)
         if file.is_file():
-            data = read_input_bytes(file, "kế hoạch")
+            data = read_input_bytes(file, _("approved plan"))
             hashes[os.path.abspath(file)] = hashlib.sha256(data).hexdigest()
         kept: Keep = "fixed" if keep == "fixed" else "prefer"
         return replace(self, approved=replace(base, plan=Path(plan), keep=kept),
@@ -391,7 +397,7 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
             raise InputError(self.errors, self.warnings)
         base = self.path.parent
         source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
-        return self.changed(change, Scenario(
+        return self._changed(change, Scenario(
             name=name, projects=proj_path, central_budget=central, local_budgets=local,
             **scoring, **solving, years=years, growth=growth, central_by_year=central_by_year,
             local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
@@ -401,6 +407,14 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
             source=source, warnings=tuple(self.warnings), approved=approved,
         ))
+
+    def _changed(self, change: BudgetChange, sc: Scenario) -> Scenario:
+        """`sc` with `budget_change:` applied; a budget made negative is an error here."""
+        try:
+            return sc.with_budget_change(change)
+        except UsageError as exc:
+            self.err(str(exc.got), exc.what, None, exc.fix)
+            raise InputError(self.errors) from None
 
     def _project_list(self, d: dict[str, Any]) -> tuple[Path | None, str | None]:
         """`projects:` (a path, `#sheet` optional) and `sheet:`; the list's hash is kept."""

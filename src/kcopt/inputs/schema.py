@@ -270,8 +270,8 @@ class _Validator(_Problems):
         if kind == "progress":
             values, bad, _blank = parse_enum(text, PROGRESS)
             self._bad(bad, col, "not an implementation status",
-                      "Write đã ký hợp đồng, đang thực hiện, dừng or không thực hiện "
-                      "(signed, ongoing, stopped)")
+                      "Write signed (a contract is signed), ongoing or stopped, in "
+                      "Vietnamese or English")
             values[values == ""] = None
             return values
         return self._choices(kind, text, col)

@@ -88,20 +88,21 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
         max   −Σ_{j∈J} (u_j + d_j)
         s.t.  every row and bound of the score program (locked columns fixed)
               move:<id>:<fund>   x_j − u_j + d_j = a_j          u_j, d_j ≥ 0   (j ∈ J)
-              and the score kept: the optimal face of an LP, or floor:score for a MIP
+              the score kept: the LP's optimal face (τ = 0), or
+              floor:score        c·x ≥ S* − max(τ, 10⁻⁹)·max(|S*|, 1)   (τ > 0, or a MIP)
 
     At an optimum u_j·d_j = 0, so u_j + d_j = |x_j − a_j|: the objective is the L1 distance
     to the approved plan (money added plus money taken, million VND). The columns are named
     `move_up:<id>:<fund>` (u) and `move_down:<id>:<fund>` (d).
 
-    The score is kept *exactly* for an LP, whose first stage gives prices (`prices` = the
-    shadow prices y and reduced costs r of its optimum, textbook signs): a feasible x is
-    optimal if and only if it is complementary slack with y and r, so every column with
-    r_j ≠ 0 stays at the bound it is at and every row with y_i ≠ 0 at the bound it binds at
-    (the optimal face), and c·x = S* on all of it. A score floor ``c·x ≥ S* − τ·max(|S*|, 1)``
-    (`floor:score`) would instead let the second stage trade score for less money moved, up to
-    τ·|S*| score points — money left unspent that no planner asked to keep. A MIP has no
-    prices, so there the floor holds the score, within the tolerance.
+    With τ = 0 (the default) the score is kept *exactly* for an LP, whose first stage gives
+    prices (`prices` = the shadow prices y and reduced costs r of its optimum, textbook
+    signs): a feasible x is optimal if and only if it is complementary slack with y and r, so
+    every column with r_j ≠ 0 stays at the bound it is at and every row with y_i ≠ 0 at the
+    bound it binds at (the optimal face), and c·x = S* on all of it. A score floor lets the
+    second stage trade score for less money moved, up to τ·|S*| score points — including
+    money left unspent — which is what a planner who sets τ > 0 asks for; a MIP has no prices,
+    so there the floor holds the score (within 10⁻⁹ when τ = 0).
     """
     lp = _on_optimal_face(model.lp, prices) if prices is not None else model.lp
     n, m = lp.shape[1], len(moves.index)
@@ -114,7 +115,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
              np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]))
     if prices is None:
         nz = np.flatnonzero(lp.cost)
-        floor = score - tolerance * max(abs(score), 1.0)
+        floor = score - max(tolerance, SCORE_SLACK) * max(abs(score), 1.0)
         rows.add("floor", [str(RowId.floor("score"))], floor, INF, np.zeros(len(nz)), nz,
                  lp.cost[nz])
     A, lower, upper = rows.matrix(n + 2 * m)
@@ -131,6 +132,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
         row_names=lp.row_names + rows.names, row_family=lp.row_family + rows.family)
 
 
+SCORE_SLACK = 1e-9  # relative: the least a score floor gives, for the solver's last digits
 PRICE_ZERO = 1e-7  # a price below this share of the largest objective coefficient is 0
 
 

@@ -37,7 +37,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
     n = model.lp.shape[1]
     exact = replace(opts, mip_gap=0.0)
     prices = None  # an LP's optimal face, from its prices (a MIP: the score floor)
-    if not model.lp.integer.any() and result.shadow_price is not None \
+    if tolerance == 0 and not model.lp.integer.any() and result.shadow_price is not None \
             and result.reduced_cost is not None:
         prices = (result.shadow_price, result.reduced_cost)
     moving = move_program(model, moves, float(result.objective), tolerance, prices)
