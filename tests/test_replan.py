@@ -351,3 +351,24 @@ def test_the_demo_cut_moves_what_the_tolerance_allows(tmp_path: Path) -> None:
     moved, _count = moved_money(r.changes)
     assert moved == pytest.approx(5250.0, abs=1e-3) and moved < moved_exact - 1000
     assert r.result.objective >= fresh.result.objective * (1 - 1e-3) - 1e-9
+
+
+def test_the_plan_reads_from_a_planners_into_copy(tmp_path: Path) -> None:
+    """A planner's annex (Hà Tĩnh's A/B fund sections) solved with --into: the copy's "Đề xuất
+    hỗ trợ" column, fund by section, gives the plan's amounts."""
+    from forms import fund_sections
+
+    layout = fund_sections(tmp_path / "phu-luc.xlsx")
+    scenario = tmp_path / "kich-ban.yaml"
+    scenario.write_text("name: into\nprojects: phu-luc.xlsx\nbudgets: {central: 1000, local: "
+                        "{Hà Tĩnh: 500}}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["solve", str(scenario), "-o", str(out), "--no-plots",
+                                      "--into", str(layout.path)])
+    assert result.exit_code == 0, result.output
+    want = read_plan(out).amounts.set_index("project_id")
+    got = read_plan(out / "phu-luc-kcopt.xlsx").amounts.set_index("project_id")
+    assert sorted(got.index) == sorted(want.index)
+    got = got.reindex(want.index)
+    assert np.allclose(got[["central", "local"]], want[["central", "local"]], atol=DONG)
+    assert want["central"].sum() > 0 and want["local"].sum() > 0
