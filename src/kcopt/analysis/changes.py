@@ -62,7 +62,8 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     plan = read_plan(approved.plan)
     frame = projects.frame
     ids = frame["project_id"].astype(str).to_numpy()
-    unknown = [pid for pid in approved.lock if pid not in set(ids)]
+    listed = set(ids.tolist())
+    unknown = [pid for pid in approved.lock if pid not in listed]
     if unknown:
         raise InputError([Problem(str(sc.path or "scenario"), _("no project with this id"),
                                   _("Check the id against the project list"),
@@ -71,17 +72,19 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     progress = frame["progress"].to_numpy(object) if "progress" in frame \
         else np.full(len(frame), None, dtype=object)
     stopped = progress == "stopped"
-    in_plan = np.isin(ids, plan.amounts["project_id"].to_numpy(object))
+    planned = set(plan.amounts["project_id"].astype(str).tolist())
+    in_plan = _member(ids, planned)  # sets: pandas' isin on arrow strings loops in Python
     why = np.full(len(frame), "", dtype=object)
     if approved.keep == "fixed":
         why[in_plan] = "fixed"
-    why[np.isin(ids, approved.lock)] = "lock"
+    why[_member(ids, set(approved.lock))] = "lock"
     why[progress == "signed"] = "signed"
     why[stopped] = ""
-    removed = plan.amounts[~plan.amounts["project_id"].isin(ids)].reset_index(drop=True)
+    gone = ~_member(plan.amounts["project_id"].astype(str).to_numpy(), listed)
+    removed = plan.amounts[gone].reset_index(drop=True)
     out = Replan(approved, plan, plan.of(ids), in_plan, why != "", why, stopped, removed)
     for pid in approved.lock:
-        if pid not in set(plan.amounts["project_id"]):
+        if pid not in planned:
             out.warnings.append(Problem(str(plan.path), _(
                 "{project} is locked but not in the approved plan: it stays at 0").format(
                     project=pid), severity="warning", code="locked_not_in_plan"))
@@ -95,19 +98,31 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     return out
 
 
+def _member(values: np.ndarray, among: set[str]) -> np.ndarray:
+    return np.fromiter((v in among for v in values.tolist()), bool, len(values))
+
+
 def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
     """changes.csv: per project and fund with money before or after, the approved amount, the
     re-plan's, the change and its reason in words (`CHANGE_COLUMNS`)."""
     alloc = allocation.reset_index(drop=True)
+    facts = _Facts(alloc["project_id"].astype(str).to_numpy(object),
+                   alloc["name"].to_numpy(object), alloc["province"].astype(str).to_numpy(object),
+                   alloc["status"].astype(str).to_numpy(object),
+                   alloc["reason"].astype(str).to_numpy(object), alloc["cap"].to_numpy(float),
+                   {"signed": _("unchanged: contract signed"),
+                    "lock": _("unchanged: locked by the scenario"),
+                    "fixed": _("unchanged: approved amount kept (supplementary round)"),
+                    "": _("unchanged")})
     rows = []
     for f, fund in enumerate(FUNDS):
         before = rp.before[:, f]
         after = alloc[fund].to_numpy(float)
         for i in np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2)):
-            r = alloc.iloc[int(i)]
-            rows.append([r["project_id"], r["name"], r["province"], fund, before[i], after[i],
-                         after[i] - before[i], _reason(rp, sc, r, int(i), fund, before[i],
-                                                       after[i])])
+            i = int(i)
+            rows.append([facts.ids[i], facts.names[i], facts.provinces[i], fund, before[i],
+                         after[i], after[i] - before[i],
+                         _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))])
     for gone in rp.removed.itertuples(index=False):
         for fund in FUNDS:
             amount = float(getattr(gone, fund))
@@ -121,26 +136,36 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
     return out
 
 
-def _reason(rp: Replan, sc: Scenario, r: pd.Series, i: int, fund: str, before: float,
+@dataclass
+class _Facts:
+    """The allocation's columns a reason reads, as arrays (one lookup per row, not a Series)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    provinces: np.ndarray
+    status: np.ndarray
+    reason: np.ndarray
+    cap: np.ndarray
+    unchanged: dict[str, str]  # why a project is locked (or "") → the words of "unchanged"
+
+
+def _reason(rp: Replan, sc: Scenario, facts: _Facts, i: int, fund: str, before: float,
             after: float) -> str:
     change = after - before
-    amount = num(abs(change), 4)
     if rp.stopped[i]:
         return _("stopped: {amount} million VND freed").format(amount=num(before, 4))
     if abs(change) < SAME:
-        return {"signed": _("unchanged: contract signed"),
-                "lock": _("unchanged: locked by the scenario"),
-                "fixed": _("unchanged: approved amount kept (supplementary round)")}.get(
-            rp.why_locked[i], _("unchanged"))
+        return facts.unchanged[rp.why_locked[i]]
     if not rp.in_plan[i]:
         return (_("new project (supplementary round)") if rp.approved.keep == "fixed"
                 else _("new project"))
-    if r["status"] in ("ineligible", "excluded"):
-        return _("down {amount} million VND: {why}").format(amount=amount, why=r["reason"])
-    cut = _budget_words(sc, fund, str(r["province"]))
-    if change < 0 and float(r["cap"]) < before - SAME:
+    amount = num(abs(change), 4)
+    if facts.status[i] in ("ineligible", "excluded"):
+        return _("down {amount} million VND: {why}").format(amount=amount, why=facts.reason[i])
+    cut = _budget_words(sc, fund, facts.provinces[i])
+    if change < 0 and facts.cap[i] < before - SAME:
         return _("down {amount} million VND: its cap is now {cap} million VND (the project's "
-                 "cost changed)").format(amount=amount, cap=num(float(r["cap"]), 4))
+                 "cost changed)").format(amount=amount, cap=num(float(facts.cap[i]), 4))
     if change < 0 and cut is not None and cut[0]:
         return _("down {amount} million VND after the {size} cut of the {fund} budget").format(
             amount=amount, size=cut[1], fund=cut[2])

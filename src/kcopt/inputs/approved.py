@@ -177,20 +177,23 @@ def read_plan(path: str | Path) -> ApprovedPlan:
 
 def _plan_from_csv(file: Path) -> pd.DataFrame:
     try:
-        raw = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        headers = list(pd.read_csv(file, encoding="utf-8-sig", nrows=0).columns)
+        found = {v: h for h in headers if (v := _plan_column(h)) is not None}
+        if "project_id" not in found or not ({"central", "local"} & set(found)):
+            raise _no_amounts(file, headers)
+        raw = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                          usecols=list(found.values()))  # not the names and reasons
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         raise InputError([Problem(str(file), _("cannot be read as an approved plan: {error}")
                                   .format(error=exc))]) from None
-    columns = {h: _plan_column(h) for h in raw.columns}
-    found = {v: h for h, v in columns.items() if v is not None}
-    if "project_id" not in found or not ({"central", "local"} & set(found)):
-        raise _no_amounts(file, list(raw.columns))
     out = pd.DataFrame({"project_id": raw[found["project_id"]].str.strip()
                         .str.normalize("NFC")})
     bad: list[Problem] = []
     for fund in FUNDS:
         cells = raw[found[fund]] if fund in found else pd.Series([""] * len(raw))
-        values = [parse_number_text(c) if str(c).strip() else 0.0 for c in cells]
+        quick = pd.to_numeric(cells.where(cells.str.strip() != "", "0"), errors="coerce")
+        values = [float(q) if np.isfinite(q) else parse_number_text(str(c))  # 1.200,5
+                  for q, c in zip(quick.to_numpy(float), cells, strict=True)]
         for i, v in enumerate(values):
             if v is None or v < 0:
                 bad.append(Problem(str(file), _("not an amount in million VND"),
