@@ -180,6 +180,8 @@ def test_a_stopped_project_frees_its_money(tmp_path: Path) -> None:
     assert r.changes is not None
     ch = r.changes.set_index("project_id")
     assert ch.at["HN-02", "reason"] == "dừng thực hiện: thu hồi 100 triệu đồng"
+    assert set(r.changes[r.changes["change"] > 0]["reason"]) == {
+        "tăng 100 triệu đồng từ kinh phí được thu hồi"}
     moved, count = moved_money(r.changes)
     assert moved == pytest.approx(200.0, abs=DONG) and count == 2  # 100 out, 100 to one other
     assert r.projects.frame["disbursed"].tolist()[2] == pytest.approx(0.2)
@@ -372,3 +374,31 @@ def test_the_plan_reads_from_a_planners_into_copy(tmp_path: Path) -> None:
     got = got.reindex(want.index)
     assert np.allclose(got[["central", "local"]], want[["central", "local"]], atol=DONG)
     assert want["central"].sum() > 0 and want["local"].sum() > 0
+
+
+def test_a_cost_change_moves_the_cap_and_a_top_up_is_said(tmp_path: Path) -> None:
+    """HN-03's cost falls to 100 (its cap to 50, half the cost): it loses 50, said with its new
+    cap. HN-04 is signed but its cost fell to 120 (cap 60): it is held at its cap, with a
+    warning. The 100 top-up and the 90 freed go to others: every rise names the top-up."""
+    projects = [project(i) for i in range(1, 11)]
+    projects[2].update({"total_cost": 100, "requested": 100})
+    projects[3].update({"total_cost": 120, "requested": 120, "Trạng thái": "đã ký hợp đồng"})
+    path = write_case(tmp_path, projects, EVEN, approved={"plan": "approved.csv"},
+                      budget_change={"central": 100}, language="vi")
+    r = compute(path)
+    alloc = checked(r).set_index("project_id")
+    assert alloc.at["HN-03", "central"] == pytest.approx(50.0)
+    assert alloc.at["HN-04", "central"] == pytest.approx(60.0)
+    assert any(w.code == "locked_above_cap" and "HN-04" in w.message for w in r.warnings)
+    assert r.changes is not None
+    ch = r.changes.set_index("project_id")
+    assert ch.at["HN-03", "reason"] == ("giảm 50 triệu đồng: mức hỗ trợ tối đa nay là 50 triệu "
+                                        "đồng (kinh phí đề án thay đổi)")
+    assert alloc["central"].sum() == pytest.approx(1100.0, abs=DONG)
+    ups = r.changes[r.changes["change"] > 0]
+    assert ups["change"].sum() == pytest.approx(190.0, abs=DONG)
+    assert all(reason.startswith("tăng ") and reason.endswith(
+        "từ phần bổ sung 100 triệu đồng kinh phí KCQG và kinh phí được thu hồi")
+        for reason in ups["reason"])
+    moved, _count = moved_money(r.changes)
+    assert moved == pytest.approx(50 + 40 + 190, abs=DONG)

@@ -115,6 +115,7 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
                     "fixed": _("unchanged: approved amount kept (supplementary round)"),
                     "": _("unchanged")})
     rows = []
+    facts.freed = _freed(rp, alloc, facts)
     for f, fund in enumerate(FUNDS):
         before = rp.before[:, f]
         after = alloc[fund].to_numpy(float)
@@ -147,6 +148,24 @@ class _Facts:
     reason: np.ndarray
     cap: np.ndarray
     unchanged: dict[str, str]  # why a project is locked (or "") → the words of "unchanged"
+    freed: set[str] = field(default_factory=set)  # budgets with money freed: "central", provinces
+
+
+def _scope(fund: str, province: str) -> str:
+    return "central" if fund == "central" else province
+
+
+def _freed(rp: Replan, alloc: pd.DataFrame, facts: _Facts) -> set[str]:
+    """The budgets (central, or a province's local) into which the re-plan freed money: a
+    stopped, excluded or ineligible project's, one whose cap fell below its approved amount,
+    one no longer listed."""
+    out = {"central"} if (rp.removed["central"] > DONG / 2).any() else set()
+    released = rp.stopped | np.isin(facts.status, ["ineligible", "excluded"])
+    for f, fund in enumerate(FUNDS):
+        before, after = rp.before[:, f], alloc[fund].to_numpy(float)
+        gave = (after < before - SAME) & (released | (facts.cap < before - SAME))
+        out |= {_scope(fund, str(facts.provinces[i])) for i in np.flatnonzero(gave)}
+    return out
 
 
 def _reason(rp: Replan, sc: Scenario, facts: _Facts, i: int, fund: str, before: float,
@@ -169,9 +188,14 @@ def _reason(rp: Replan, sc: Scenario, facts: _Facts, i: int, fund: str, before: 
     if change < 0 and cut is not None and cut[0]:
         return _("down {amount} million VND after the {size} cut of the {fund} budget").format(
             amount=amount, size=cut[1], fund=cut[2])
+    freed = _scope(fund, str(facts.provinces[i])) in facts.freed
     if change > 0 and cut is not None and not cut[0]:
-        return _("up {amount} million VND from the {size} top-up of the {fund} budget").format(
+        return (_("up {amount} million VND from the {size} top-up of the {fund} budget and "
+                  "money freed") if freed else
+                _("up {amount} million VND from the {size} top-up of the {fund} budget")).format(
             amount=amount, size=cut[1], fund=cut[2])
+    if change > 0 and freed:
+        return _("up {amount} million VND from money freed").format(amount=amount)
     return (_("up {amount} million VND in the re-plan") if change > 0
             else _("down {amount} million VND in the re-plan")).format(amount=amount)
 
