@@ -119,8 +119,8 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
     for f, fund in enumerate(FUNDS):
         before = rp.before[:, f]
         after = alloc[fund].to_numpy(float)
-        for i in np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2)):
-            i = int(i)
+        shown = (np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2)
+        for i in np.flatnonzero(shown).tolist():
             rows.append([facts.ids[i], facts.names[i], facts.provinces[i], fund, before[i],
                          after[i], after[i] - before[i],
                          _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))])

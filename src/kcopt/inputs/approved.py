@@ -178,7 +178,7 @@ def read_plan(path: str | Path) -> ApprovedPlan:
 def _plan_from_csv(file: Path) -> pd.DataFrame:
     try:
         headers = list(pd.read_csv(file, encoding="utf-8-sig", nrows=0).columns)
-        found = {v: h for h in headers if (v := _plan_column(h)) is not None}
+        found = {col: h for h in headers if (col := _plan_column(h)) is not None}
         if "project_id" not in found or not ({"central", "local"} & set(found)):
             raise _no_amounts(file, headers)
         raw = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False,
