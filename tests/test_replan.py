@@ -402,3 +402,54 @@ def test_a_cost_change_moves_the_cap_and_a_top_up_is_said(tmp_path: Path) -> Non
         for reason in ups["reason"])
     moved, _count = moved_money(r.changes)
     assert moved == pytest.approx(50 + 40 + 190, abs=DONG)
+
+
+def two_years(folder: Path, n2026: int, budget: float, **child: Any) -> Path:
+    """A 2026–2027 programme: `n2026` projects start in 2026 and six in 2027 (caps 200, equal
+    scores), central `budget` a year; round 1 solved into out1 (its allocation.csv has each
+    project's start year), and replan.yaml extending it with `child`'s keys."""
+    projects = ([project(i, year=2026) for i in range(1, n2026 + 1)]
+                + [project(i, year=2027) for i in range(11, 17)])
+    path = write_case(folder, projects, None, **child)
+    base = yaml.safe_load((folder / "base.yaml").read_text("utf-8"))
+    base.update({"years": [2026, 2027], "budgets": {"central": budget, "local": {HN: 0}}})
+    (folder / "base.yaml").write_text(yaml.safe_dump(base, allow_unicode=True), "utf-8")
+    kcopt.run(folder / "base.yaml", out=folder / "out1", plots=False, xlsx=False)
+    return path
+
+
+def test_a_programme_re_planned_from_its_second_year_keeps_the_first_as_executed(
+        tmp_path: Path) -> None:
+    """2026 is executed (600 over four projects); a 20% cut of the central budget (600 → 480 a
+    year) cannot reach back into 2026: its projects keep every đồng, the cut comes from 2027
+    alone — 120 moved."""
+    path = two_years(tmp_path, 4, 600, language="vi", budget_change={"central": "-20%"},
+                     approved={"plan": "out1", "executed_through": 2026})
+    before = pd.read_csv(tmp_path / "out1" / "allocation.csv", encoding="utf-8-sig")
+    r = compute(path)
+    assert r.changes is not None and not r.result.violations
+    after = r.allocation.set_index("project_id") if r.allocation is not None else None
+    assert after is not None
+    for row in before[before["start_year"] == 2026].itertuples():
+        assert after.at[row.project_id, "central"] == pytest.approx(row.central, abs=DONG)
+    assert after[after["start_year"] == 2027]["central"].sum() == pytest.approx(480.0)
+    moved, _count = moved_money(r.changes)
+    assert moved == pytest.approx(120.0, abs=DONG)
+    ch = r.changes.set_index("project_id")
+    funded = before[(before["start_year"] == 2026) & (before["central"] > 0)]["project_id"]
+    assert len(funded) == 3 and {ch.at[pid, "reason"] for pid in funded} == {
+        "giữ nguyên: đã thực hiện (bắt đầu trong năm đã thực hiện)"}
+
+
+@pytest.mark.parametrize(("carry", "spent_2027"), [(False, 600.0), (True, 800.0)])
+def test_unspent_money_of_an_executed_year_moves_on_only_when_the_scenario_says(
+        tmp_path: Path, carry: bool, spent_2027: float) -> None:
+    """2026 has two projects (400 of its 600): 200 unspent. With carry_over the 2027 budget
+    takes it (800 allocated in 2027), without it 2027 keeps its own 600."""
+    path = two_years(tmp_path, 2, 600, approved={
+        "plan": "out1", "executed_through": 2026, "carry_over": carry})
+    r = compute(path)
+    assert r.allocation is not None and not r.result.violations
+    after = r.allocation.set_index("project_id")
+    assert after[after["start_year"] == 2027]["central"].sum() == pytest.approx(spent_2027)
+    assert after[after["start_year"] == 2026]["central"].sum() == pytest.approx(400.0)

@@ -28,7 +28,7 @@ from kcopt.inputs.schema import Projects, validate
 from kcopt.io.formlayout import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.model import Model, build
-from kcopt.model.replan import approved_columns, lock_approved
+from kcopt.model.replan import approved_columns, executed, lock_approved
 from kcopt.rules.rates import load_rules
 from kcopt.solvers.replan import solve_replan
 from kcopt.solvers.solve import Result, Status, solve
@@ -79,8 +79,12 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     rp = prepare(sc, projects) if sc.approved is not None else None
     model = build(projects, sc, mip=mip)
     if rp is not None:
-        moves = approved_columns(model, rp.before, rp.locked)
+        through = rp.approved.executed_through
+        moves = approved_columns(model, rp.before, rp.locked, rp.plan.starts(rp.ids),
+                                 through)
         model = lock_approved(model, moves)
+        if through is not None and model.years:
+            model = executed(model, moves, through, rp.approved.carry_over)
         model.warnings[:0] = rp.warnings
     t["build"] = time.perf_counter() - t0
     if on_model is not None:

@@ -38,6 +38,7 @@ class Replan:
     why_locked: np.ndarray  # per project: "signed", "lock", "fixed" or ""
     stopped: np.ndarray  # per project: stopped (money freed)
     removed: pd.DataFrame  # the plan's projects no longer in the list, with their amounts
+    ids: np.ndarray  # the project ids, in the list's order
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -82,7 +83,12 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     why[stopped] = ""
     gone = ~_member(plan.amounts["project_id"].astype(str).to_numpy(), listed)
     removed = plan.amounts[gone].reset_index(drop=True)
-    out = Replan(approved, plan, plan.of(ids), in_plan, why != "", why, stopped, removed)
+    through = approved.executed_through
+    starts = plan.starts(ids)
+    if through is not None and starts is not None:  # started in an executed year: executed
+        why[(starts <= through) & in_plan & (why == "")] = "executed"
+    out = Replan(approved, plan, plan.of(ids), in_plan, (why != "") & (why != "executed"), why,
+                 stopped, removed, ids)
     for pid in approved.lock:
         if pid not in planned:
             out.warnings.append(Problem(str(plan.path), _(
@@ -113,6 +119,7 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
                    {"signed": _("unchanged: contract signed"),
                     "lock": _("unchanged: locked by the scenario"),
                     "fixed": _("unchanged: approved amount kept (supplementary round)"),
+                    "executed": _("unchanged: executed (started in a year already executed)"),
                     "": _("unchanged")})
     rows = []
     facts.freed = _freed(rp, alloc, facts)

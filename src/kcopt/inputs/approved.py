@@ -44,10 +44,13 @@ class Approved:
     lock: tuple[str, ...] = ()
     tolerance: float = DEFAULT_TOLERANCE
     fewest_changes: bool = False
+    executed_through: int | None = None  # a multi-year programme: the years already executed
+    carry_over: bool = False  # their unspent money goes to the first year re-planned
 
     def resolved(self) -> dict[str, object]:
         return {"plan": str(self.plan), "keep": self.keep, "lock": list(self.lock),
-                "tolerance": self.tolerance, "fewest_changes": self.fewest_changes}
+                "tolerance": self.tolerance, "fewest_changes": self.fewest_changes,
+                "executed_through": self.executed_through, "carry_over": self.carry_over}
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,14 @@ class ApprovedPlan:
         table = self.amounts.set_index("project_id")[list(FUNDS)]
         return table.reindex(pd.Index(ids, dtype=object)).fillna(0.0).to_numpy(float)
 
+    def starts(self, ids: np.ndarray) -> np.ndarray | None:
+        """The approved start year of `ids` (NaN: none, or not in the plan); None when the plan
+        has no start years (a one-year plan)."""
+        if "start_year" not in self.amounts:
+            return None
+        table = self.amounts.set_index("project_id")["start_year"]
+        return table.reindex(pd.Index(ids, dtype=object)).to_numpy(float)
+
 
 CENTRAL_HEADERS = {"central", "trung uong kcqg", "kinh phi ho tro kcqg", "kcqg"}
 LOCAL_HEADERS = {"local", "dia phuong kcdp", "kinh phi ho tro kcdp", "kcdp"}
@@ -181,8 +192,9 @@ def _plan_from_csv(file: Path) -> pd.DataFrame:
         found = {col: h for h in headers if (col := _plan_column(h)) is not None}
         if "project_id" not in found or not ({"central", "local"} & set(found)):
             raise _no_amounts(file, headers)
+        wanted = [*found.values(), *(["start_year"] if "start_year" in headers else [])]
         raw = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False,
-                          usecols=list(found.values()))  # not the names and reasons
+                          usecols=wanted)  # not the names and reasons
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         raise InputError([Problem(str(file), _("cannot be read as an approved plan: {error}")
                                   .format(error=exc))]) from None
@@ -202,6 +214,8 @@ def _plan_from_csv(file: Path) -> pd.DataFrame:
         out[fund] = [v if v is not None else 0.0 for v in values]
     if bad:
         raise InputError(bad)
+    if "start_year" in raw:  # a multi-year programme's plan
+        out["start_year"] = pd.to_numeric(raw["start_year"], errors="coerce").to_numpy(float)
     return out[out["project_id"] != ""].reset_index(drop=True)
 
 

@@ -67,8 +67,17 @@ class ReplanKeys(KeyChecks):
         if not isinstance(fewest, bool):
             self.err("approved.fewest_changes", _("must be true or false"), fewest)
             fewest = False
+        through = d.get("executed_through")
+        if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
+            self.err("approved.executed_through", _("must be a plan year"), through,
+                     _("Write executed_through: 2026 (the years up to it are executed)"))
+            through = None
+        carry = d.get("carry_over", False)
+        if not isinstance(carry, bool):
+            self.err("approved.carry_over", _("must be true or false"), carry)
+            carry = False
         return Approved(Path(plan), keep, tuple(str(v).strip() for v in lock),
-                        DEFAULT_TOLERANCE if tol is None else tol, fewest)
+                        DEFAULT_TOLERANCE if tol is None else tol, fewest, through, carry)
 
     def budget_change(self, spec: object, scale: float) -> BudgetChange:
         """`budget_change: {central: -5%, local: -10%, provinces: {Hà Nội: +200}}`, amounts in

@@ -56,7 +56,7 @@ SPEC: dict[str, Any] = {
     "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
     "language": str,
     "approved": {"plan": str, "keep": str, "lock": list, "tolerance": float,
-                 "fewest_changes": bool},
+                 "fewest_changes": bool, "executed_through": int, "carry_over": bool},
     "budget_change": {"central": object, "local": object, "provinces": dict},
 }
 Objective = Literal["total_score", "weighted_funds"]

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _, num
-from kcopt.model.names import FUNDS, ColId, RowId
+from kcopt.model.names import FUNDS, ColId, RowId, parse_row
 from kcopt.model.program import INF, LinearProgram, Model, RowBlock
 
 
@@ -38,16 +38,64 @@ class Moves:
     locked: np.ndarray  # per support column: its project is locked
 
 
-def approved_columns(model: Model, approved: np.ndarray, locked: np.ndarray) -> Moves:
+def approved_columns(model: Model, approved: np.ndarray, locked: np.ndarray,
+                     starts: np.ndarray | None = None,
+                     executed_through: int | None = None) -> Moves:
     """`approved` (projects × funds, million VND) and `locked` (per project) on the support
-    columns of a single-period model."""
-    if model.years:
-        raise InputError(_("a re-plan against an approved plan is for a one-year plan; this "
-                           "scenario plans the years {years}").format(
-            years=", ".join(map(str, model.years))))
+    columns. In a multi-year plan a project's approved money is on the column of its approved
+    start year (`starts`, a year per project, NaN when it had none), and every column starting
+    in a year up to `executed_through` is locked: that money is executed (or, for a project that
+    had not started, can start no more)."""
     index = model.x_columns
     p, f = model.col_project[index], model.col_fund[index]
-    return Moves(index, approved[p, f], locked[p])
+    amount, lock = approved[p, f], locked[p]
+    if model.years:
+        if starts is None:
+            raise InputError(_("the approved plan of a multi-year programme needs each "
+                               "project's start year: give the allocation.csv of its run (it "
+                               "has the column start_year)"))
+        assert model.col_start is not None
+        year = np.asarray(model.years)[model.col_start[index]]
+        amount = np.where(year == starts[p], amount, 0.0)
+        if executed_through is not None:  # every column of a project started then, too
+            lock = lock | (year <= executed_through) | (starts[p] <= executed_through)
+    elif executed_through is not None:
+        raise InputError(_("approved.executed_through is for a multi-year programme (years:); "
+                           "this scenario plans one year"))
+    return Moves(index, amount, lock)
+
+
+def executed(model: Model, moves: Moves, through: int, carry: bool) -> Model:
+    """The budgets of the executed years (up to `through`) as executed: each at least what the
+    executed columns pay in it (a later cut does not reach back); with `carry`
+    (`approved.carry_over: true`) what they left unspent is added to the same budget in the
+    first year re-planned.
+
+    Mathematical formulation (E the columns fixed as executed, a their amounts, y₁ the first
+    open year, B the budgets as the scenario gives them)::
+
+        budget:…:y       ≤ max(B(y), Σ_{j∈E} A_{y,j}·a_j)                     (y ≤ through)
+        budget:…:y₁      ≤ B(y₁) + Σ_{y ≤ through} max(B(y) − Σ_{j∈E} A_{y,j}·a_j, 0)   (carry)
+    """
+    lp = model.lp
+    x = np.zeros(lp.shape[1])
+    x[moves.index[moves.locked]] = moves.approved[moves.locked]
+    used = lp.A @ x
+    upper = lp.row_upper.copy()
+    first_open = next((y for y in model.years if y > through), None)
+    where = {}
+    for i, name in enumerate(lp.row_names):
+        row = parse_row(name)
+        if row.family == "budget":
+            where[(row.fund, row.province, row.year)] = i
+    for (fund, province, year), i in where.items():
+        if year is None or year > through or not np.isfinite(upper[i]):
+            continue
+        upper[i] = max(float(lp.row_upper[i]), float(used[i]))
+        target = where.get((fund, province, first_open))
+        if carry and target is not None:
+            upper[target] += max(float(lp.row_upper[i] - used[i]), 0.0)
+    return replace(model, lp=replace(lp, row_upper=upper))
 
 
 def lock_approved(model: Model, moves: Moves) -> Model:
