@@ -11,6 +11,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from kcopt.core.errors import Problem
+from kcopt.core.words import _
 from kcopt.model import Model
 from kcopt.model.replan import Moves, change_program, move_program
 from kcopt.solvers.solve import (
@@ -54,6 +56,11 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
         result.row_activity = model.lp.A @ result.x
         result.objective = float(model.lp.cost @ result.x)  # the score of the plan reported
         result.runtime += second.runtime
+    else:  # said, not hidden: the best-score plan stands, and it may move more money
+        model.warnings.append(Problem("solver", _(
+            "the re-plan's second stage (least money moved) stopped without a plan ({status}); "
+            "the plan shown is the best-score one, which may move more money than needed").format(
+                status=second.status), severity="warning", code="replan_second_stage"))
     _check_allocation(result)
     if result.x is not None:
         _read_prices(result, raw, opts, True)
