@@ -295,7 +295,8 @@ def test_the_move_program_is_named_and_built_as_documented(tmp_path: Path) -> No
     sc = kcopt.load_scenario(path)
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     moves = approved_columns(model, np.array([[150.0, 0.0], [0.0, 0.0]]), np.zeros(2, bool))
-    lp = move_program(model, moves, 300.0, 1e-6)
+    lp, free = move_program(model, moves, 300.0, 1e-6)
+    assert list(free.index) == list(moves.index)  # no column fixed: each has its split
     n = model.lp.shape[1]
     assert lp.col_names[n:] == ["move_up:HN-01:central", "move_up:HN-02:central",
                                 "move_down:HN-01:central", "move_down:HN-02:central"]

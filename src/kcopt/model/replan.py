@@ -127,7 +127,8 @@ def lock_approved(model: Model, moves: Moves) -> Model:
 
 
 def move_program(model: Model, moves: Moves, score: float, tolerance: float,
-                 prices: tuple[np.ndarray, np.ndarray] | None = None) -> LinearProgram:
+                 prices: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[LinearProgram, Moves]:
     """The second stage: the score kept, the money moved least.
 
     Mathematical formulation (a the approved amounts on the support columns J, S* the score
@@ -141,7 +142,9 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
 
     At an optimum u_j·d_j = 0, so u_j + d_j = |x_j − a_j|: the objective is the L1 distance
     to the approved plan (money added plus money taken, million VND). The columns are named
-    `move_up:<id>:<fund>` (u) and `move_down:<id>:<fund>` (d).
+    `move_up:<id>:<fund>` (u) and `move_down:<id>:<fund>` (d). A column the program fixes (a
+    locked one, or one the optimal face holds at a bound) moves a constant: it gets no split
+    variables. Returns the program and the columns that have them (for `change_program`).
 
     With τ = 0 (the default) the score is kept *exactly* for an LP, whose first stage gives
     prices (`prices` = the shadow prices y and reduced costs r of its optimum, textbook
@@ -153,6 +156,8 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
     so there the floor holds the score (within 10⁻⁹ when τ = 0).
     """
     lp = _on_optimal_face(model.lp, prices) if prices is not None else model.lp
+    free = lp.col_lower[moves.index] < lp.col_upper[moves.index]
+    moves = Moves(moves.index[free], moves.approved[free], moves.locked[free])
     n, m = lp.shape[1], len(moves.index)
     names = _move_names(model, moves)
     rows = RowBlock()
@@ -168,7 +173,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
                  lp.cost[nz])
     A, lower, upper = rows.matrix(n + 2 * m)
     cols = [str(ColId.move(kind, p, f)) for kind in ("move_up", "move_down") for p, f in names]
-    return LinearProgram(
+    program = LinearProgram(
         cost=np.concatenate([np.zeros(n), -np.ones(2 * m)]),
         col_lower=np.concatenate([lp.col_lower, np.zeros(2 * m)]),
         col_upper=np.concatenate([lp.col_upper, np.full(2 * m, INF)]),
@@ -178,6 +183,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
         row_lower=np.concatenate([lp.row_lower, lower]),
         row_upper=np.concatenate([lp.row_upper, upper]),
         row_names=lp.row_names + rows.names, row_family=lp.row_family + rows.family)
+    return program, moves
 
 
 SCORE_SLACK = 1e-9  # relative: the least a score floor gives, for the solver's last digits

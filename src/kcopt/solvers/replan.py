@@ -42,13 +42,13 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
     if tolerance == 0 and not model.lp.integer.any() and result.shadow_price is not None \
             and result.reduced_cost is not None:
         prices = (result.shadow_price, result.reduced_cost)
-    moving = move_program(model, moves, float(result.objective), tolerance, prices)
+    moving, free = move_program(model, moves, float(result.objective), tolerance, prices)
     second = run_backend(moving, exact)
     if second.x is not None and second.status in ("optimal", "feasible"):
         x = second.x
         if fewest_changes:
             moved = float(np.sum(second.x[n:]))
-            third = run_backend(change_program(model, moves, moving, moved), exact)
+            third = run_backend(change_program(model, free, moving, moved), exact)
             if third.x is not None and third.status in ("optimal", "feasible"):
                 x = third.x
                 result.runtime += third.runtime
