@@ -10,6 +10,7 @@ plan or the re-plan holds — before, after, change and the reason in words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,16 +122,21 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
                     "fixed": _("unchanged: approved amount kept (supplementary round)"),
                     "executed": _("unchanged: executed (started in a year already executed)"),
                     "": _("unchanged")})
-    rows = []
+    rows: list[Any] = []
     facts.freed = _freed(rp, alloc, facts)
+    unchanged = np.array([facts.unchanged[w] for w in rp.why_locked], dtype=object)
     for f, fund in enumerate(FUNDS):
         before = rp.before[:, f]
         after = alloc[fund].to_numpy(float)
-        shown = (np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2)
-        for i in np.flatnonzero(shown).tolist():
-            rows.append([facts.ids[i], facts.names[i], facts.provinces[i], fund, before[i],
-                         after[i], after[i] - before[i],
-                         _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))])
+        shown = np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2))
+        reason = unchanged[shown]  # the words of most rows, at once
+        moved = (np.abs(after - before)[shown] >= SAME) | rp.stopped[shown]
+        for k in np.flatnonzero(moved).tolist():
+            i = int(shown[k])
+            reason[k] = _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))
+        rows += zip(facts.ids[shown], facts.names[shown], facts.provinces[shown],
+                    [fund] * len(shown), before[shown], after[shown],
+                    after[shown] - before[shown], reason, strict=True)
     for gone in rp.removed.itertuples(index=False):
         for fund in FUNDS:
             amount = float(getattr(gone, fund))
