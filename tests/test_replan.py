@@ -454,3 +454,20 @@ def test_unspent_money_of_an_executed_year_moves_on_only_when_the_scenario_says(
     after = r.allocation.set_index("project_id")
     assert after[after["start_year"] == 2027]["central"].sum() == pytest.approx(spent_2027)
     assert after[after["start_year"] == 2026]["central"].sum() == pytest.approx(400.0)
+
+
+def test_a_planners_plan_csv_is_read_as_typed_and_every_bad_cell_is_said(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    pd.DataFrame({"Mã đề án": ["A", "B"], "Trung ương (KCQG)": ["1.200,5", ""],
+                  "Địa phương (KCĐP)": ["0", "2"]}).to_csv(good, index=False)
+    amounts = read_plan(good).amounts
+    assert amounts["central"].tolist() == [1200.5, 0.0]
+    assert amounts["local"].tolist() == [0.0, 2.0]
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"project_id": ["A", "B", "C"], "central": ["1.200,5", "", "x"],
+                  "local": ["0", "-1", "2"]}).to_csv(bad, index=False)
+    kcopt.set_language("en")
+    with pytest.raises(kcopt.InputError) as info:
+        read_plan(bad)
+    text = str(info.value)
+    assert "'x'" in text and "'-1'" in text and "row 4" in text and "row 3" in text

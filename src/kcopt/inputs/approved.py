@@ -203,15 +203,16 @@ def _plan_from_csv(file: Path) -> pd.DataFrame:
     bad: list[Problem] = []
     for fund in FUNDS:
         cells = raw[found[fund]] if fund in found else pd.Series([""] * len(raw))
-        quick = pd.to_numeric(cells.where(cells.str.strip() != "", "0"), errors="coerce")
-        values = [float(q) if np.isfinite(q) else parse_number_text(str(c))  # 1.200,5
-                  for q, c in zip(quick.to_numpy(float), cells, strict=True)]
-        for i, v in enumerate(values):
+        values = pd.to_numeric(cells.where(cells.str.strip() != "", "0"),
+                               errors="coerce").to_numpy(float, copy=True)
+        for i in np.flatnonzero(~np.isfinite(values) | (values < 0)).tolist():
+            v = parse_number_text(str(cells.iat[i]))  # "1.200,5" as a planner types it
             if v is None or v < 0:
                 bad.append(Problem(str(file), _("not an amount in million VND"),
                                    _("Write a number such as 1200 or 1.200,5"), row=i + 2,
                                    column=found[fund], value=cells.iat[i]))
-        out[fund] = [v if v is not None else 0.0 for v in values]
+            values[i] = v if v is not None and v >= 0 else 0.0
+        out[fund] = values
     if bad:
         raise InputError(bad)
     if "start_year" in raw:  # a multi-year programme's plan
