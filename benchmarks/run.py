@@ -340,6 +340,46 @@ def measure_whatif(n: int, repeat: int) -> Row:
             "changes": len(changes)}
 
 
+def measure_replan(n: int, repeat: int) -> Row:
+    """A re-plan against the approved plan after a 5% central cut (issue 25: the pipeline with
+    `approved:` and `budget_change:`) against a fresh solve of the same cut, at `n` projects."""
+    import kcopt
+    from kcopt.analysis.changes import moved_money
+    from kcopt.inputs.approved import BudgetChange, Change
+    from kcopt.pipeline import run as compute
+
+    folder = data_dir(n)
+    sc = kcopt.load_scenario(folder / "scenario.yaml")
+    approved = compute(sc)
+    assert approved.allocation is not None
+    plan = folder / "approved-allocation.csv"
+    approved.allocation.to_csv(plan, index=False, encoding="utf-8-sig")
+    cut = sc.with_budget_change(BudgetChange(central=Change(share=-0.05)))
+    fresh_s, replan_s, fresh_solve, replan_solve = [], [], [], []
+    moved = count = 0.0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fresh = compute(cut)
+        fresh_s.append(time.perf_counter() - t0)
+        fresh_solve.append(fresh.timings["solve"])
+        t0 = time.perf_counter()
+        again = compute(cut.with_approved(plan))
+        replan_s.append(time.perf_counter() - t0)
+        replan_solve.append(again.timings["solve"])
+        assert again.changes is not None
+        moved, count = moved_money(again.changes)
+    before = approved.allocation.set_index("project_id")[["central", "local"]]
+    after = fresh.allocation.set_index("project_id")[["central", "local"]]  # type: ignore[union-attr]
+    diff = (after - before).abs()
+    return {"n": n, "fresh": statistics.median(fresh_s), "replan": statistics.median(replan_s),
+            "fresh_solve": statistics.median(fresh_solve),
+            "replan_solve": statistics.median(replan_solve), "moved": moved, "changed": count,
+            "cut": sc.central_budget * 0.05, "fresh_moved": float(diff.to_numpy().sum()),
+            "fresh_changed": int((diff.sum(axis=1) > 5e-5).sum()),
+            "objective_fresh": fresh.result.objective,
+            "objective_replan": again.result.objective}
+
+
 def measure_startup() -> Row:
     """What each command imports (no matplotlib unless it draws, no openpyxl unless it touches a
     workbook, no highspy for validate, rules and template) and `import kcopt` alone."""
@@ -673,6 +713,24 @@ def whatif(n: int, repeat: int) -> None:
                    f"{1000 * r['total']:.1f} ms (CPU {1000 * r['cpu']:.1f} ms)")])
 
 
+def replan(n: int, repeat: int) -> None:
+    if not (data_dir(n) / "scenario.yaml").exists() and child("--generate", n, 1) is None:
+        return
+    r = child("--replan", n, repeat)
+    if r is None:
+        return
+    print(f"\n== re-plan at {n:,} projects after a 5% central cut ({r['cut']:,.0f} million): "
+          "against the approved plan, and a fresh solve of the same cut (pipeline, seconds)")
+    print(table(["", "pipeline", "solve", "money moved", "projects changed", "objective"], [
+        ["fresh solve", fmt_s(r["fresh"]), fmt_s(r["fresh_solve"]), f"{r['fresh_moved']:,.1f}",
+         f"{r['fresh_changed']:,}", f"{r['objective_fresh']:,.6f}"],
+        ["re-plan", fmt_s(r["replan"]), fmt_s(r["replan_solve"]), f"{r['moved']:,.1f}",
+         f"{r['changed']:,.0f}", f"{r['objective_replan']:,.6f}"]]))
+    print_checks([(f"{n:,}: re-plan no slower than a fresh solve", r["replan"] <= r["fresh"],
+                   f"{r['replan']:.3f} s vs {r['fresh']:.3f} s (solve {r['replan_solve']:.3f} "
+                   f"vs {r['fresh_solve']:.3f} s)")])
+
+
 def mip_sensitivity(jobs: int) -> None:
     mip = DEMO.with_name("demo-mip.yaml")
     # in English, so the phase timings line can be read back
@@ -697,6 +755,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--large", action="store_true", help="also 200,000 projects")
     ap.add_argument("--whatif-size", type=int, default=10000,
                     help="projects in the what-if latency benchmark (default 10000; 0 to skip)")
+    ap.add_argument("--replan-size", type=int, default=10000,
+                    help="projects in the re-plan benchmark (default 10000; 0 to skip)")
+    ap.add_argument("--replan", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--mip-sens-jobs", default="2",
                     help="--jobs of `kcopt sensitivity` on the MIP demo (default 2; '' to skip)")
     ap.add_argument("--solve-cli", type=int, metavar="N", help=argparse.SUPPRESS)
@@ -737,6 +798,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.startup is not None:
         print(MARK + json.dumps(measure_startup()), flush=True)
+        return 0
+    if args.replan is not None:
+        print(MARK + json.dumps(measure_replan(args.replan, repeat)), flush=True)
         return 0
     if args.sens is not None:
         print(MARK + json.dumps(measure_sensitivity(args.sens, args.draws)), flush=True)
@@ -794,6 +858,8 @@ def main(argv: list[str] | None = None) -> int:
         report(results, pulp_results, solve_cli)
     if args.whatif_size:
         whatif(args.whatif_size, repeat)
+    if args.replan_size:
+        replan(args.replan_size, repeat)
     if args.mip_sens_jobs.strip():
         mip_sensitivity(int(args.mip_sens_jobs))
     for n in [int(v) for v in args.mip_sizes.split(",") if v.strip()]:

@@ -102,6 +102,10 @@ def row_ids(draw: st.DrawFn) -> RowId:
         return RowId("group", group=draw(IDS))
     if family == "round":
         return RowId("round", column=ColId.support(pid, "local", year))
+    if family in ("move", "change"):
+        return RowId.move(family, pid, draw(st.sampled_from(["central", "local"])))
+    if family == "floor":
+        return RowId.floor(draw(st.sampled_from(["score", "moved"])))
     return RowId.of_project(family, pid)
 
 

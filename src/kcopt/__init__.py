@@ -34,7 +34,7 @@ _LAZY = {
     "DocumentCheck": "kcopt.present.workbook.check",
     "report_html": "kcopt.present.htmlreport", "write_report": "kcopt.present.htmlreport",
     "LinearProgram": "kcopt.model", "Model": "kcopt.model", "build": "kcopt.model",
-    "Run": "kcopt.pipeline", "run": "kcopt.outputs",
+    "Run": "kcopt.pipeline", "run": "kcopt.outputs", "read_plan": "kcopt.inputs.approved",
     "allocation_by_year": "kcopt.analysis.report", "allocation_table": "kcopt.analysis.report",
     "by_year_table": "kcopt.analysis.report", "constraint_table": "kcopt.analysis.report",
     "summary": "kcopt.analysis.report", "Summary": "kcopt.analysis.summary",
@@ -124,6 +124,7 @@ if TYPE_CHECKING:
     )
     from kcopt.core.language import set_language
     from kcopt.core.words import get_language
+    from kcopt.inputs.approved import read_plan
     from kcopt.inputs.scenario import Scenario, Target, load_scenario
     from kcopt.inputs.schema import Projects, read_projects
     from kcopt.model import LinearProgram, Model, build
@@ -156,6 +157,6 @@ __all__ = [
     "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table",
     "check_documents", "compare", "constraint_table", "demo_scenario_path", "elastic_diagnosis",
     "get_language", "load_output", "load_rules", "load_scenario", "plots", "presolve_checks",
-    "read_projects", "report_html", "resolve", "run", "run_sensitivity", "set_language", "solve",
-    "summary", "write_report",
+    "read_plan", "read_projects", "report_html", "resolve", "run", "run_sensitivity",
+    "set_language", "solve", "summary", "write_report",
 ]

@@ -3,11 +3,11 @@ diagnosis of an infeasible scenario, the sensitivity files and a comparison's fi
 replaces its output folder whole (`kcopt.io.folders`); each file is written atomically.
 
 The solve's files: allocation.csv, constraints.csv, allocation_by_year.csv (plans over years),
-summary.json, allocation.xlsx, annex.xlsx (the plan in the official annex layout) and
-plots/*.png; an infeasible scenario writes diagnosis.json instead and raises `InfeasibleError`
-carrying it. The sensitivity files: the CSVs of the suite (docs/contract.md §7),
-`sensitivity.xlsx` with one sheet each, sensitivity.json and the plots a planner shows a
-committee.
+changes.csv (a re-plan against an approved plan), summary.json, allocation.xlsx, annex.xlsx
+(the plan in the official annex layout) and plots/*.png; an infeasible scenario writes
+diagnosis.json instead and raises `InfeasibleError` carrying it. The sensitivity files: the
+CSVs of the suite (docs/contract.md §7), `sensitivity.xlsx` with one sheet each,
+sensitivity.json and the plots a planner shows a committee.
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
              write_csv(r.constraints, out / "constraints.csv")]
     if r.scenario.years:
         files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
+    if r.changes is not None:  # a re-plan against an approved plan (issue 25)
+        files.append(write_csv(r.changes, out / "changes.csv"))
     # without the timings, which vary run to run: summary.json stays reproducible
     files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
     plots_done = None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kcopt.analysis.changes import Replan, changes_table, prepare, stopped_projects
 from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
 from kcopt.analysis.summary import Summary
@@ -27,7 +28,9 @@ from kcopt.inputs.schema import Projects, validate
 from kcopt.io.formlayout import FormLayout
 from kcopt.io.read import read_table, split_sheet
 from kcopt.model import Model, build
+from kcopt.model.replan import approved_columns, executed, lock_approved
 from kcopt.rules.rates import load_rules
+from kcopt.solvers.replan import solve_replan
 from kcopt.solvers.solve import Result, Status, solve
 
 
@@ -45,6 +48,9 @@ class Run:
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     form: FormLayout | None = None  # the official annex layout the list was read from
+    # a re-plan against an approved plan (`approved:`, --approved): per project and fund, the
+    # money before and after and why (changes.csv, `CHANGE_COLUMNS`); None for a fresh plan
+    changes: pd.DataFrame | None = None
 
 
 def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | None = None,
@@ -67,19 +73,46 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    projects = validate(raw, load_rules(), sc.money_scale, sc.province, sc.sections)
+    projects = stopped_projects(validate(raw, load_rules(), sc.money_scale, sc.province,
+                                         sc.sections))
     sc = set_aside(sc, projects)
     t["validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    rp = prepare(sc, projects) if sc.approved is not None else None
     model = build(projects, sc, mip=mip)
+    if rp is not None:
+        through = rp.approved.executed_through
+        moves = approved_columns(model, rp.before, rp.locked, rp.plan.starts(rp.ids),
+                                 through)
+        model = lock_approved(model, moves)
+        if through is not None and model.years:
+            model = executed(model, moves, through, rp.approved.carry_over)
+        model.warnings[:0] = rp.warnings
     t["build"] = time.perf_counter() - t0
     if on_model is not None:
         on_model(model)
     findings = presolve_checks(model)
     t0 = time.perf_counter()
-    result = solve(model, solver=solver, time_limit=time_limit)
+    if rp is None:
+        result = solve(model, solver=solver, time_limit=time_limit)
+    else:
+        result = solve_replan(model, moves, rp.approved.tolerance, rp.approved.fewest_changes,
+                              solver=solver, time_limit=time_limit)
     t["solve"] = time.perf_counter() - t0
-    return conclude(sc, projects, result, findings, t)
+    r = conclude(sc, projects, result, findings, t)
+    if rp is not None:
+        r.changes = replan_changes(rp, r)
+    return r
+
+
+def replan_changes(rp: Replan, r: Run) -> pd.DataFrame:
+    """changes.csv of a re-plan's run; a stopped project's reason in the allocation says so."""
+    assert r.allocation is not None
+    stopped = rp.stopped
+    if stopped.any():
+        r.allocation.loc[stopped, "reason"] = _("stopped (project list status): its money is "
+                                                "freed")
+    return changes_table(rp, r.scenario, r.allocation)
 
 
 def conclude(sc: Scenario, projects: Projects, result: Result,

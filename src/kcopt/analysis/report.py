@@ -68,10 +68,16 @@ def allocation_table(result: Result) -> pd.DataFrame:
     })
     if model.years and model.col_start is not None:
         _add_start_years(out, model, x, open_)
+    for col in AFTER_APPROVAL:  # implementation status and share disbursed, when listed
+        if col in frame and frame[col].notna().any():
+            out[col] = frame[col].to_numpy()
     for col in model.extra_columns:
         if col not in out:
             out[col] = frame[col].to_numpy()
     return out
+
+
+AFTER_APPROVAL = ("progress", "disbursed")  # "Trạng thái", "% giải ngân" (issue 25)
 
 
 def _project_money(model, x: np.ndarray) -> np.ndarray:

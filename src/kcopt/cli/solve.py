@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.core.errors import UsageError
 from kcopt.core.words import _, fixed, num, pct, status_name
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
+    from kcopt.inputs.scenario import Scenario
 
 
 @user_errors
@@ -34,18 +36,28 @@ def solve_command(
                                      "<out>/<name>-kcopt.xlsx; on an official annex, a 'Đề xuất "
                                      "hỗ trợ' column with live section totals. The original is "
                                      "not modified."),
+    approved: Path | None = typer.Option(
+        None, "--approved", help="Re-plan against this approved plan (an output folder, its "
+        "allocation.csv or allocation.xlsx, annex.xlsx or an --into copy), changing as little "
+        "as possible (approved: {keep: prefer}); writes changes.csv."),
+    budget: list[str] | None = typer.Option(
+        None, "--budget", help="Change a budget: central=-5%, local=-10% (every province), "
+        "\"Ha Noi=+200\" (million VND); repeat for more."),
 ) -> None:
     """Solve a scenario and write allocation.csv, constraints.csv, summary.json,
     allocation.xlsx, annex.xlsx (the plan in the official annex layout) and plots.
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
+
+    Re-plan after a 5% central cut: kcopt solve demo.yaml --approved out/demo --budget
+    central=-5% -o out/demo-cut
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.inputs.scenario import load_scenario
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run
 
-    sc = load_scenario(scenario)
+    sc = _replanned(load_scenario(scenario), approved, budget or [])
     out = out or default_output_dir(sc)
     if into is not None:  # openpyxl only when the planner's own workbook is edited
         from kcopt.present.workbook.xlsx import check_into, into_target, write_into
@@ -65,6 +77,26 @@ def solve_command(
     show_warnings(r.warnings)
     assert r.summary is not None, "a solved run has a summary"
     _say_result(sc.name, r.summary, len(r.files), out, copy, into)
+    if r.changes is not None:
+        from kcopt.analysis.changes import moved_money  # start-up: pandas, with the run
+
+        moved, count = moved_money(r.changes)
+        err("  " + _("re-plan: {moved} million VND moved; {count} projects changed "
+                     "(changes.csv)").format(moved=num(moved, 4), count=count))
+
+
+def _replanned(sc: Scenario, approved: Path | None, budget: list[str]) -> Scenario:
+    """The scenario with --approved (keep: prefer) and every --budget change applied."""
+    # start-up: the option parser with the command
+    from kcopt.inputs.replankeys import budget_options
+
+    if approved is not None:
+        if not approved.exists():
+            raise UsageError(_("--approved: the approved plan is not found"), str(approved),
+                             _("Give an output folder of `kcopt solve`, its allocation.csv or "
+                               "allocation.xlsx, its annex.xlsx or your --into copy"))
+        sc = sc.with_approved(approved)
+    return sc.with_budget_change(budget_options(budget), "--budget") if budget else sc
 
 
 def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,

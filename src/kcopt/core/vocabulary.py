@@ -116,6 +116,17 @@ VOTES = {"district": "district", "huyen": "district", "cap huyen": "district",
          "provincial": "provincial", "tinh": "provincial", "cap tinh": "provincial",
          "regional": "regional", "khu vuc": "regional", "cap khu vuc": "regional",
          "national": "national", "quoc gia": "national", "cap quoc gia": "national"}
+# a project's implementation after approval (column `progress`, "Trạng thái"): a signed contract
+# keeps its approved amount, a stopped project's money is freed (issue 25); a 'Trạng thái'
+# column of allocation statuses (`PLAN_STATUSES`: a plan read back as a list) is not it
+PROGRESS = {"signed": "signed", "contracted": "signed", "da ky hop dong": "signed",
+            "ky hop dong": "signed", "da ky": "signed",
+            "stopped": "stopped", "cancelled": "stopped", "canceled": "stopped",
+            "dung": "stopped", "dung thuc hien": "stopped", "khong thuc hien": "stopped",
+            "huy": "stopped", "da huy": "stopped", "huy bo": "stopped",
+            "ongoing": "ongoing", "in progress": "ongoing", "dang thuc hien": "ongoing",
+            "chua thuc hien": "ongoing", "binh thuong": "ongoing"}
+PLAN_STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
 FLAGS = ("green", "circular", "digital")
 RESERVED = {"region", "score", "cap", "central", "local", "total", "fraction", "status",
             "reason", "start_year"}

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -25,6 +26,8 @@ from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS
 from kcopt.core.words import _, languages
+from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, plan_file
+from kcopt.inputs.replankeys import ReplanKeys, budget_options
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
 from kcopt.inputs.scenariokeys import ScenarioKeys
 from kcopt.inputs.solveropts import SolverChecks, SolverOptions
@@ -52,6 +55,9 @@ SPEC: dict[str, Any] = {
                "seed": int},
     "plan_year": object, "rules": dict, "priority_multiplier": object, "top_slice": dict,
     "language": str,
+    "approved": {"plan": str, "keep": str, "lock": list, "tolerance": float,
+                 "fewest_changes": bool, "executed_through": int, "carry_over": bool},
+    "budget_change": {"central": object, "local": object, "provinces": dict},
 }
 Objective = Literal["total_score", "weighted_funds"]
 FundOrder = Literal["own_first", "central_first", "local_first"]
@@ -102,6 +108,8 @@ class Scenario:
     # a budget estimate's programme management cost, set aside before the allocation: fund
     # ("central") or province → million VND, taken from the plan's first year (`budget`)
     set_aside: dict[str, float] = field(default_factory=dict)
+    approved: Approved | None = None  # `approved:`, the plan a re-plan keeps (issue 25)
+    budget_change: BudgetChange = field(default_factory=BudgetChange)  # as applied
 
     def rule_set(self, base: RuleSet | None = None) -> RuleSet:
         """The rules this scenario solves under: the bundled (or `base`) rule set with the
@@ -169,6 +177,52 @@ class Scenario:
                        else float(central), local_budgets=budgets, local_by_year=by_year,
                        central_by_year={} if central is not None else self.central_by_year)
 
+    def with_budget_change(self, change: BudgetChange | Mapping[str, str | float],
+                           where: str = "budget_change") -> Scenario:
+        """A copy with `change` applied to its budgets (every plan year's too) and recorded in
+        `budget_change`: a `BudgetChange`, or a mapping as `--budget` reads it —
+        ``{"central": "-5%", "local": "-10%", "Hà Nội": 200}`` (million VND). A bad value, or a
+        budget made negative, is a `UsageError` naming `where`."""
+        if not isinstance(change, BudgetChange):
+            change = budget_options([f"{k}={v}" for k, v in change.items()])
+        if not change:
+            return self
+
+        def apply(c: Change | None, amount: float, key: str) -> float:
+            new = c.apply(amount) if c is not None else amount
+            if new < -1e-9:
+                raise UsageError(_("{key}: the change would make a budget negative "
+                                   "({before} → {after} million VND)").format(
+                    key=key, before=f"{amount:g}", after=f"{new:g}"), key,
+                    _("Cut by less than the budget"))
+            return max(new, 0.0)
+
+        central = apply(change.central, self.central_budget, f"{where}.central")
+        by_year = {y: apply(change.central, a, f"{where}.central")
+                   for y, a in self.central_by_year.items()}
+        provinces = set(self.local_budgets) | set(change.provinces)
+        local = {p: apply(change.of_local(p), self.local_budgets.get(p, 0.0),
+                          f"{where}.{'provinces.' + p if p in change.provinces else 'local'}")
+                 for p in sorted(provinces)}
+        local_by_year = {p: {y: apply(change.of_local(p), a, f"{where}.local")
+                             for y, a in v.items()} for p, v in self.local_by_year.items()}
+        return replace(self, central_budget=central, central_by_year=by_year,
+                       local_budgets=local, local_by_year=local_by_year,
+                       budget_change=self.budget_change.then(change))
+
+    def with_approved(self, plan: str | Path, keep: str = "prefer") -> Scenario:
+        """A copy that re-plans against the approved plan at `plan` (`--approved`), keeping
+        the scenario's own `approved:` settings other than the plan."""
+        base = self.approved or Approved(Path(plan))
+        file = plan_file(Path(plan))
+        hashes = dict(self.input_hashes)
+        if file.is_file():
+            data = read_input_bytes(file, _("approved plan"))
+            hashes[os.path.abspath(file)] = hashlib.sha256(data).hexdigest()
+        kept: Keep = "fixed" if keep == "fixed" else "prefer"
+        return replace(self, approved=replace(base, plan=Path(plan), keep=kept),
+                       input_hashes=hashes)
+
     def _resolved_budgets(self) -> dict[str, Any]:
         if not self.years:
             return {"central": self.central_budget, "local": dict(self.local_budgets)}
@@ -213,6 +267,7 @@ class Scenario:
             "solver": dict(self.solver.__dict__),
             **({"set_aside": dict(self.set_aside)} if self.set_aside else {}),
             **self._resolved_rules(),
+            **({"approved": self.approved.resolved()} if self.approved else {}),
         }
 
     def _resolved_rules(self) -> dict[str, Any]:
@@ -293,6 +348,9 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path],
             elif isinstance(value, list):
                 rule_files[key] = [_relpath(base_dir, v) if isinstance(v, str) else v
                                    for v in value]
+    approved = data.get("approved")
+    if isinstance(approved, dict) and isinstance(approved.get("plan"), str):
+        approved["plan"] = _relpath(base_dir, approved["plan"])
     data["__file__"] = str(path)
     if "extends" in data:
         parent_path = base_dir / str(data["extends"])
@@ -319,7 +377,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 
-class _Resolver(ScenarioKeys, TargetChecks, SolverChecks):
+class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
     """A scenario's keys turned into a `Scenario`: budgets (and the local budget files they
     name), targets, weights, rate overrides, solver options and the planner's keys. The steps
     run in the order their problems are listed."""
@@ -343,6 +401,8 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks):
         scoring = self._scoring_keys(d, years)
         solving = self._solving_keys(d)
         rule_options = resolve_rule_options(self, d, years, self.path.parent)
+        approved = self.approved(d.get("approved"))
+        change = self.budget_change(d.get("budget_change"), money_scale)
         if proj_path is None:
             self.err("projects", "no project list given", None,
                      "Add projects: <file.csv or file.xlsx> (relative to the scenario file)")
@@ -350,7 +410,7 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks):
             raise InputError(self.errors, self.warnings)
         base = self.path.parent
         source = {"projects": _display(proj_path, base) + (f"#{sheet}" if sheet else "")}
-        return Scenario(
+        return self._changed(change, Scenario(
             name=name, projects=proj_path, central_budget=central, local_budgets=local,
             **scoring, **solving, years=years, growth=growth, central_by_year=central_by_year,
             local_by_year=self.local_by_year, groups=groups, rule_options=rule_options,
@@ -358,8 +418,16 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks):
             sheet=sheet, money_scale=money_scale, path=self.path,
             description=str(d.get("description", "")),
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
-            source=source, warnings=tuple(self.warnings),
-        )
+            source=source, warnings=tuple(self.warnings), approved=approved,
+        ))
+
+    def _changed(self, change: BudgetChange, sc: Scenario) -> Scenario:
+        """`sc` with `budget_change:` applied; a budget made negative is an error here."""
+        try:
+            return sc.with_budget_change(change)
+        except UsageError as exc:
+            self.err(str(exc.got), exc.what, None, exc.fix)
+            raise InputError(self.errors) from None
 
     def _project_list(self, d: dict[str, Any]) -> tuple[Path | None, str | None]:
         """`projects:` (a path, `#sheet` optional) and `sheet:`; the list's hash is kept."""

@@ -19,6 +19,8 @@ from kcopt.core.vocabulary import (  # the column vocabulary, kept importable fr
     CONTROL,
     FUND_CHOICES,
     LEVELS,
+    PLAN_STATUSES,
+    PROGRESS,
     RESERVED,
     TYPICAL,
     VOTES,
@@ -155,12 +157,19 @@ def _keep_extra_columns(v: _Validator, raw: RawTable, mapping: dict[str, str],
     return extras
 
 
+def _plan_statuses(col: pd.Series) -> bool:
+    """A 'Trạng thái' column holding an allocation's status codes (funded, partial, …): the
+    plan's own result read back as a list, not the projects' implementation status."""
+    cells = {str(c).strip() for c in col} - {"", "None", "nan"}
+    return bool(cells) and cells <= set(PLAN_STATUSES)
+
+
 def _default(spec: ColumnSpec, n: int) -> np.ndarray:
     if spec.kind in ("flag", "flag_fraction"):
         return np.zeros(n)
     if spec.kind == "typical_product":
         return np.full(n, "none", dtype=object)
-    if spec.kind in ("text", "level", "funds", "old_province", "vote_level"):
+    if spec.kind in ("text", "level", "funds", "old_province", "vote_level", "progress"):
         return np.full(n, None, dtype=object)
     if spec.kind == "count":
         return np.ones(n)
@@ -214,7 +223,7 @@ class _Validator(_Problems):
         for header in self.raw.frame.columns:
             name = (self.raw.roles[header] if header in self.raw.roles
                     else canonical_column(header))
-            if name is None:
+            if name is None or (name == "progress" and _plan_statuses(self.raw.frame[header])):
                 continue
             if name in mapping:
                 self.problem(None, header, f"two columns mean '{name}': '{mapping[name]}' and "
@@ -258,6 +267,15 @@ class _Validator(_Problems):
             return self._old_provinces(text, col)
         if kind in ("score", "fraction", "count", "year"):
             return self._numbers(kind, text, col)
+        if kind == "percent":
+            return self._percent(text, col)
+        if kind == "progress":
+            values, bad, _blank = parse_enum(text, PROGRESS)
+            self._bad(bad, col, "not an implementation status",
+                      "Write signed (a contract is signed), ongoing or stopped, in "
+                      "Vietnamese or English")
+            values[values == ""] = None
+            return values
         return self._choices(kind, text, col)
 
     def _ids(self, text: pd.Series, col: pd.Series) -> np.ndarray:
@@ -322,6 +340,17 @@ class _Validator(_Problems):
             self._bad(bad, col, "not a plan year", "Write a year such as 2026")
             return values
         raise AssertionError(kind)
+
+    def _percent(self, text: pd.Series, col: pd.Series) -> np.ndarray:
+        """A share disbursed: "45%", or 45 under a header with '%', or a share 0–1."""
+        sign = text.str.endswith("%").to_numpy(bool)
+        values, bad, _blank = parse_numbers(text.str.rstrip("%").str.strip())
+        as_percent = sign | ("%" in str(col.name))
+        values = np.where(as_percent, values / 100.0, values)
+        bad |= ~bad & ((values < 0) | (values > 1))
+        self._bad(bad, col, "must be a share disbursed between 0% and 100%",
+                  "Write e.g. 45% (or 0.45)")
+        return values
 
     def _choices(self, kind: str, text: pd.Series, col: pd.Series) -> np.ndarray:
         """A level, funds, typical-product rank or vote level among its known words."""

@@ -14,12 +14,14 @@ Row names::
     one_start:<id>  fixed:<id>  keep:<id>[:<year>]  start:<id>:<year>  requires:<id>:<id>
     group:<group>                      round:<column name>
     count_floor:<id>[:<year>]  count_link:<id>[:<year>]   (a count target's counted projects)
+    move:<id>:<fund>  change:<id>:<fund>  floor:score|moved   (the re-plan's move program)
 
 Column names::
 
     x:<id>:<fund>[:<year>]  z:<id>  w:<id>:<year>  k:<x column name>  total:<fund>[:<year>]
     counted:<id>[:<year>]   (1 when the project counts toward a count target, in that year)
     stretch:<row name>      (the elastic program of the diagnosis)
+    move_up:<id>:<fund>  move_down:<id>:<fund>  changed:<id>   (the re-plan's move program)
 
 Solver files want ASCII names: `safe_names` sanitises them and fails loudly on a collision.
 """
@@ -40,8 +42,11 @@ PROJECT_ROWS = ("cap", "must_fund", "match", "all_or_nothing", "link", "min_frac
                 "one_start", "fixed")
 COUNT_ROWS = ("count_floor", "count_link")  # <family>:<id>[:<year>]
 ROW_FAMILIES = ("budget", "total", *PROJECT_ROWS, "keep", "start", "requires", "group",
-                "round", *COUNT_ROWS)
-COL_KINDS = ("x", "z", "w", "k", "total", "stretch", "counted")
+                "round", *COUNT_ROWS, "move", "change", "floor")
+COL_KINDS = ("x", "z", "w", "k", "total", "stretch", "counted", "move_up", "move_down",
+             "changed")
+MOVE_KINDS = ("move_up", "move_down")  # the money a re-plan adds to / takes from a column
+FLOORS = ("score", "moved")  # the re-plan's floor on the score, its cap on the money moved
 
 
 class BadName(ValueError):
@@ -112,6 +117,18 @@ class ColId:
         return cls("counted", project=project, year=year)
 
     @classmethod
+    def move(cls, kind: str, project: str, fund: str) -> ColId:
+        """move_up / move_down:<id>:<fund>, the money a re-plan adds to or takes from a
+        project's approved amount from a fund."""
+        assert kind in MOVE_KINDS
+        return cls(kind, project=project, fund=fund)
+
+    @classmethod
+    def changed(cls, project: str) -> ColId:
+        """changed:<id>, whether a re-plan changes a project's money (fewest changes)."""
+        return cls("changed", project=project)
+
+    @classmethod
     def multiple(cls, column: ColId) -> ColId:
         """k:<x column>, how many multiples of `round_to` a support column pays."""
         return cls("k", column=column)
@@ -119,8 +136,10 @@ class ColId:
     def __str__(self) -> str:
         if self.kind == "x":
             return f"x:{self.project}:{self.fund}{year_suffix(self.year)}"
-        if self.kind == "z":
-            return f"z:{self.project}"
+        if self.kind in ("z", "changed"):
+            return f"{self.kind}:{self.project}"
+        if self.kind in MOVE_KINDS:
+            return f"{self.kind}:{self.project}:{self.fund}"
         if self.kind == "w":
             return f"w:{self.project}:{self.year}"
         if self.kind == "k":
@@ -163,6 +182,18 @@ class RowId:
         return cls("must_fund" if must else "cap", project=project)
 
     @classmethod
+    def move(cls, family: str, project: str, fund: str) -> RowId:
+        """move:<id>:<fund> (x − up + down = approved) or change:<id>:<fund> (up + down ≤
+        M · changed) of the re-plan's move program."""
+        return cls(family, project=project, fund=fund)
+
+    @classmethod
+    def floor(cls, what: str) -> RowId:
+        """floor:score (the score kept) or floor:moved (the money moved, capped)."""
+        assert what in FLOORS
+        return cls("floor", target=what)
+
+    @classmethod
     def rounding(cls, column: ColId) -> RowId:
         """round:<x column>, the support column a multiple of `round_to`."""
         return cls("round", column=column)
@@ -193,6 +224,10 @@ class RowId:
             return f"group:{self.group}"
         if f == "round":
             return f"round:{self.column}"
+        if f in ("move", "change"):
+            return f"{f}:{self.project}:{self.fund}"
+        if f == "floor":
+            return f"floor:{self.target}"
         return f"{f}:{self.project}"
 
     @property
@@ -259,6 +294,15 @@ def _parse_family(family: str, rest: str, name: str) -> RowId:
         return RowId("requires", project=first, other=second)
     if family == "group":
         return RowId("group", group=rest)
+    if family in ("move", "change"):
+        project, sep, fund = rest.rpartition(":")
+        if not sep or not project or fund not in FUNDS:
+            raise _malformed(name, "row", f"{family}:<id>:central|local")
+        return RowId.move(family, project, fund)
+    if family == "floor":
+        if rest not in FLOORS:
+            raise _malformed(name, "row", "floor:score|moved")
+        return RowId.floor(rest)
     if family == "round":
         try:
             return RowId("round", column=parse_col(rest))
@@ -277,7 +321,8 @@ def parse_col(name: str) -> ColId:
     kind, _sep, rest = name.partition(":")
     if kind not in COL_KINDS or not rest:
         raise _malformed(name, "column", "x:<id>:<fund>[:<year>], z:<id>, w:<id>:<year>, "
-                   "k:<column>, total:<fund>[:<year>], counted:<id>[:<year>] or stretch:<row>")
+                   "k:<column>, total:<fund>[:<year>], counted:<id>[:<year>], stretch:<row>, "
+                   "move_up|move_down:<id>:<fund> or changed:<id>")
     col = _parse_kind(kind, rest, name)
     if str(col) != name:
         raise _malformed(name, "column", f"{kind}:…")
@@ -285,8 +330,13 @@ def parse_col(name: str) -> ColId:
 
 
 def _parse_kind(kind: str, rest: str, name: str) -> ColId:
-    if kind == "z":
-        return ColId("z", project=rest)
+    if kind in ("z", "changed"):
+        return ColId(kind, project=rest)
+    if kind in MOVE_KINDS:
+        project, sep, fund = rest.rpartition(":")
+        if not sep or not project or fund not in FUNDS:
+            raise _malformed(name, "column", f"{kind}:<id>:central|local")
+        return ColId.move(kind, project, fund)
     try:
         if kind == "k":
             return ColId("k", column=parse_col(rest))

@@ -1,0 +1,234 @@
+"""After approval (issue 25): what a re-plan starts from, and what it changed.
+
+`prepare` reads the approved plan and the project list's implementation status into a
+`Replan`: each project's approved money per fund, the projects locked (signed contracts,
+`approved.lock`, every approved project in a supplementary round) and those stopped (their
+money freed). `changes_table` is `changes.csv`: one row per project and fund whose money the
+plan or the re-plan holds — before, after, change and the reason in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.words import _, num
+from kcopt.inputs.approved import FUND_CODE, FUNDS, Approved, ApprovedPlan, read_plan
+from kcopt.inputs.scenario import Scenario
+from kcopt.inputs.schema import Projects
+
+CHANGE_COLUMNS = ["project_id", "name", "province", "fund", "before", "after", "change",
+                  "reason"]
+DONG = 1e-6  # one đồng, in million VND
+SAME = 5e-5  # half the last digit allocation.csv writes (4 decimals): "unchanged" below it
+
+
+@dataclass
+class Replan:
+    """A re-plan's starting point, per project of the list (in its order)."""
+
+    approved: Approved
+    plan: ApprovedPlan
+    before: np.ndarray  # projects × funds: the approved amounts
+    in_plan: np.ndarray  # per project: its id is in the approved plan
+    locked: np.ndarray  # per project: its approved amounts are kept
+    why_locked: np.ndarray  # per project: "signed", "lock", "fixed" or ""
+    stopped: np.ndarray  # per project: stopped (money freed)
+    removed: pd.DataFrame  # the plan's projects no longer in the list, with their amounts
+    ids: np.ndarray  # the project ids, in the list's order
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def stopped_projects(projects: Projects) -> Projects:
+    """The list with every stopped project ("dừng", "không thực hiện") excluded: its money is
+    freed whether or not a plan is re-planned."""
+    frame = projects.frame
+    if "progress" not in frame:
+        return projects
+    stopped = (frame["progress"] == "stopped").to_numpy()
+    if not stopped.any():
+        return projects
+    frame = frame.copy()
+    frame.loc[stopped, "exclude"] = 1.0
+    return replace(projects, frame=frame)
+
+
+def prepare(sc: Scenario, projects: Projects) -> Replan:
+    """The approved plan read and matched to the project list: locks, stops, new projects."""
+    assert sc.approved is not None
+    approved = sc.approved
+    plan = read_plan(approved.plan)
+    frame = projects.frame
+    ids = frame["project_id"].astype(str).to_numpy()
+    listed = set(ids.tolist())
+    unknown = [pid for pid in approved.lock if pid not in listed]
+    if unknown:
+        raise InputError([Problem(str(sc.path or "scenario"), _("no project with this id"),
+                                  _("Check the id against the project list"),
+                                  column="approved.lock", value=pid, column_label="key")
+                          for pid in unknown])
+    progress = frame["progress"].to_numpy(object) if "progress" in frame \
+        else np.full(len(frame), None, dtype=object)
+    stopped = progress == "stopped"
+    planned = set(plan.amounts["project_id"].astype(str).tolist())
+    in_plan = _member(ids, planned)  # sets: pandas' isin on arrow strings loops in Python
+    why = np.full(len(frame), "", dtype=object)
+    if approved.keep == "fixed":
+        why[in_plan] = "fixed"
+    why[_member(ids, set(approved.lock))] = "lock"
+    why[progress == "signed"] = "signed"
+    why[stopped] = ""
+    gone = ~_member(plan.amounts["project_id"].astype(str).to_numpy(), listed)
+    removed = plan.amounts[gone].reset_index(drop=True)
+    through = approved.executed_through
+    starts = plan.starts(ids)
+    if through is not None and starts is not None:  # started in an executed year: executed
+        why[(starts <= through) & in_plan & (why == "")] = "executed"
+    out = Replan(approved, plan, plan.of(ids), in_plan, (why != "") & (why != "executed"), why,
+                 stopped, removed, ids)
+    for pid in approved.lock:
+        if pid not in planned:
+            out.warnings.append(Problem(str(plan.path), _(
+                "{project} is locked but not in the approved plan: it stays at 0").format(
+                    project=pid), severity="warning", code="locked_not_in_plan"))
+    if len(removed):
+        out.warnings.append(Problem(str(plan.path), _(
+            "{count} project(s) of the approved plan are not in the project list; their money "
+            "({amount} million VND) is freed: {ids}").format(
+                count=len(removed), amount=num(float(removed[list(FUNDS)].sum().sum()), 3),
+                ids=", ".join(removed["project_id"].head(5))), severity="warning",
+            code="plan_projects_missing"))
+    return out
+
+
+def _member(values: np.ndarray, among: set[str]) -> np.ndarray:
+    return np.fromiter((v in among for v in values.tolist()), bool, len(values))
+
+
+def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
+    """changes.csv: per project and fund with money before or after, the approved amount, the
+    re-plan's, the change and its reason in words (`CHANGE_COLUMNS`)."""
+    alloc = allocation.reset_index(drop=True)
+    facts = _Facts(alloc["project_id"].astype(str).to_numpy(object),
+                   alloc["name"].to_numpy(object), alloc["province"].astype(str).to_numpy(object),
+                   alloc["status"].astype(str).to_numpy(object),
+                   alloc["reason"].astype(str).to_numpy(object), alloc["cap"].to_numpy(float),
+                   {"signed": _("unchanged: contract signed"),
+                    "lock": _("unchanged: locked by the scenario"),
+                    "fixed": _("unchanged: approved amount kept (supplementary round)"),
+                    "executed": _("unchanged: executed (started in a year already executed)"),
+                    "": _("unchanged")})
+    rows: list[Any] = []
+    facts.freed = _freed(rp, alloc, facts)
+    unchanged = np.array([facts.unchanged[w] for w in rp.why_locked], dtype=object)
+    for f, fund in enumerate(FUNDS):
+        before = rp.before[:, f]
+        after = alloc[fund].to_numpy(float)
+        shown = np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2))
+        reason = unchanged[shown]  # the words of most rows, at once
+        moved = (np.abs(after - before)[shown] >= SAME) | rp.stopped[shown]
+        for k in np.flatnonzero(moved).tolist():
+            i = int(shown[k])
+            reason[k] = _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))
+        rows += zip(facts.ids[shown], facts.names[shown], facts.provinces[shown],
+                    [fund] * len(shown), before[shown], after[shown],
+                    after[shown] - before[shown], reason, strict=True)
+    for gone in rp.removed.itertuples(index=False):
+        for fund in FUNDS:
+            amount = float(getattr(gone, fund))
+            if amount > DONG / 2:
+                rows.append([gone.project_id, "", "", fund, amount, 0.0, -amount, _(
+                    "not in the project list any more: {amount} million VND freed").format(
+                        amount=num(amount, 4))])
+    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    for col in ("before", "after", "change"):
+        out[col] = out[col].astype(float).round(6)
+    return out
+
+
+@dataclass
+class _Facts:
+    """The allocation's columns a reason reads, as arrays (one lookup per row, not a Series)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    provinces: np.ndarray
+    status: np.ndarray
+    reason: np.ndarray
+    cap: np.ndarray
+    unchanged: dict[str, str]  # why a project is locked (or "") → the words of "unchanged"
+    freed: set[str] = field(default_factory=set)  # budgets with money freed: "central", provinces
+
+
+def _scope(fund: str, province: str) -> str:
+    return "central" if fund == "central" else province
+
+
+def _freed(rp: Replan, alloc: pd.DataFrame, facts: _Facts) -> set[str]:
+    """The budgets (central, or a province's local) into which the re-plan freed money: a
+    stopped, excluded or ineligible project's, one whose cap fell below its approved amount,
+    one no longer listed."""
+    out = {"central"} if (rp.removed["central"] > DONG / 2).any() else set()
+    released = rp.stopped | np.isin(facts.status, ["ineligible", "excluded"])
+    for f, fund in enumerate(FUNDS):
+        before, after = rp.before[:, f], alloc[fund].to_numpy(float)
+        gave = (after < before - SAME) & (released | (facts.cap < before - SAME))
+        out |= {_scope(fund, str(facts.provinces[i])) for i in np.flatnonzero(gave)}
+    return out
+
+
+def _reason(rp: Replan, sc: Scenario, facts: _Facts, i: int, fund: str, before: float,
+            after: float) -> str:
+    change = after - before
+    if rp.stopped[i]:
+        return _("stopped: {amount} million VND freed").format(amount=num(before, 4))
+    if abs(change) < SAME:
+        return facts.unchanged[rp.why_locked[i]]
+    if not rp.in_plan[i]:
+        return (_("new project (supplementary round)") if rp.approved.keep == "fixed"
+                else _("new project"))
+    amount = num(abs(change), 4)
+    if facts.status[i] in ("ineligible", "excluded"):
+        return _("down {amount} million VND: {why}").format(amount=amount, why=facts.reason[i])
+    cut = _budget_words(sc, fund, facts.provinces[i])
+    if change < 0 and facts.cap[i] < before - SAME:
+        return _("down {amount} million VND: its cap is now {cap} million VND (the project's "
+                 "cost changed)").format(amount=amount, cap=num(float(facts.cap[i]), 4))
+    if change < 0 and cut is not None and cut[0]:
+        return _("down {amount} million VND after the {size} cut of the {fund} budget").format(
+            amount=amount, size=cut[1], fund=cut[2])
+    freed = _scope(fund, str(facts.provinces[i])) in facts.freed
+    if change > 0 and cut is not None and not cut[0]:
+        return (_("up {amount} million VND from the {size} top-up of the {fund} budget and "
+                  "money freed") if freed else
+                _("up {amount} million VND from the {size} top-up of the {fund} budget")).format(
+            amount=amount, size=cut[1], fund=cut[2])
+    if change > 0 and freed:
+        return _("up {amount} million VND from money freed").format(amount=amount)
+    return (_("up {amount} million VND in the re-plan") if change > 0
+            else _("down {amount} million VND in the re-plan")).format(amount=amount)
+
+
+def _budget_words(sc: Scenario, fund: str, province: str) -> tuple[bool, str, str] | None:
+    """(is a cut, its size, the fund's name) of the budget change a project's money answers
+    to: the central one, or its province's local one; None when that budget did not change."""
+    ch = sc.budget_change
+    if fund == "central":
+        c, name = ch.central, _(FUND_CODE["central"])
+    else:
+        c = ch.of_local(province)
+        name = (_("{fund} of {province}").format(fund=_(FUND_CODE["local"]), province=province)
+                if province in ch.provinces else _(FUND_CODE["local"]))
+    if c is None:
+        return None
+    return c.is_cut, c.size(), name
+
+
+def moved_money(changes: pd.DataFrame) -> tuple[float, int]:
+    """The money moved (Σ |change|, million VND) and the projects whose money changed."""
+    moved = changes[changes["change"].abs() >= SAME]
+    return float(moved["change"].abs().sum()), int(moved["project_id"].nunique())

@@ -1,0 +1,273 @@
+"""After approval (issue 25): the approved plan a re-plan starts from, the `approved:` and
+`budget_change:` keys, and the project list's implementation status.
+
+`approved: {plan: PATH, keep: prefer|fixed, lock: [ids], tolerance: 1e-6, fewest_changes: false}`
+names the plan (an output folder, its allocation.csv or allocation.xlsx, kcopt's annex.xlsx, or
+a planner's `--into` copy) and how to keep it; `budget_change: {central: -5%, local: -10%,
+provinces: {"Hà Nội": +200}}` cuts or tops up the budgets, by a percentage or an amount in
+million VND (the scenario's units). `read_plan` reads the plan's amounts per project and fund.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from kcopt.core.errors import InputError, Problem
+from kcopt.core.parse import parse_number_text
+from kcopt.core.text import fold
+from kcopt.core.vocabulary import canonical_column
+from kcopt.core.words import N_, _, num
+from kcopt.inputs.schema import read_projects
+from kcopt.io.formlayout import UNIT_SCALES
+
+Keep = Literal["prefer", "fixed"]
+KEEPS: tuple[str, ...] = get_args(Keep)
+# relative: the score a re-plan may give up to move less money. 0: the best score exactly (an
+# LP's optimal face), so no money is left unspent to move less (docs/replan.md, "Tolerance")
+DEFAULT_TOLERANCE = 0.0
+FUNDS = ("central", "local")
+FUND_CODE = {"central": N_("KCQG"), "local": N_("KCĐP")}  # the funds' names in a reason
+
+
+@dataclass(frozen=True)
+class Approved:
+    """How a re-plan keeps an approved plan (docs/replan.md)."""
+
+    plan: Path
+    keep: Keep = "prefer"
+    lock: tuple[str, ...] = ()
+    tolerance: float = DEFAULT_TOLERANCE
+    fewest_changes: bool = False
+    executed_through: int | None = None  # a multi-year programme: the years already executed
+    carry_over: bool = False  # their unspent money goes to the first year re-planned
+
+    def resolved(self) -> dict[str, object]:
+        return {"plan": str(self.plan), "keep": self.keep, "lock": list(self.lock),
+                "tolerance": self.tolerance, "fewest_changes": self.fewest_changes,
+                "executed_through": self.executed_through, "carry_over": self.carry_over}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One budget's change: a share of it (−0.05 for a 5% cut) or an amount (million VND)."""
+
+    share: float | None = None
+    amount: float | None = None
+
+    def apply(self, budget: float) -> float:
+        return budget * (1.0 + self.share) if self.share is not None \
+            else budget + (self.amount or 0.0)
+
+    @property
+    def is_cut(self) -> bool:
+        return (self.share if self.share is not None else (self.amount or 0.0)) < 0
+
+    def size(self) -> str:
+        """The change's size in words, without its sign: "5%" or "200 million VND"."""
+        if self.share is not None:
+            return num(abs(self.share) * 100, 2) + "%"
+        return _("{amount} million VND").format(amount=num(abs(self.amount or 0.0), 3))
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """`budget_change:` / `--budget`: the central budget, every local budget, and single
+    provinces' local budgets changed (a province's own line wins over `local`)."""
+
+    central: Change | None = None
+    local: Change | None = None
+    provinces: dict[str, Change] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.central is not None or self.local is not None or bool(self.provinces)
+
+    def then(self, other: BudgetChange) -> BudgetChange:
+        """This change with `other`'s lines taking over (the command line over the file)."""
+        return BudgetChange(other.central or self.central, other.local or self.local,
+                            {**self.provinces, **other.provinces})
+
+    def of_local(self, province: str) -> Change | None:
+        return self.provinces.get(province, self.local)
+
+
+_CHANGE = re.compile(r"^([+\-−]?)\s*([0-9][0-9.,\s]*)\s*(%?)$")
+
+
+def parse_change(value: object) -> Change | None:
+    """A budget change as a planner writes it: "-5%", "+10 %", "-1.500" or a number (million
+    VND); None when it is none of these.
+
+    >>> parse_change("-5%"), parse_change(200), parse_change("+1.500")
+    (Change(share=-0.05, amount=None), Change(share=None, amount=200.0), \
+Change(share=None, amount=1500.0))
+    >>> parse_change("cut") is None, parse_change(True) is None
+    (True, True)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Change(amount=float(value)) if np.isfinite(value) else None
+    m = _CHANGE.match(str(value).strip())
+    if not m:
+        return None
+    number = parse_number_text(m.group(2).strip(), thousands=not m.group(3))
+    if number is None:
+        return None
+    sign = -1.0 if m.group(1) in ("-", "−") else 1.0
+    if m.group(3):
+        return Change(share=round(sign * number / 100.0, 12))
+    return Change(amount=sign * number)
+
+
+def change_fix() -> str:
+    """How to write a budget change, for an error about one."""
+    return _("Write a percentage such as -5% or +10%, or an amount in million VND such as "
+             "-1500 or +200")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the approved plan
+
+@dataclass
+class ApprovedPlan:
+    """An approved plan's money: one row per project (project_id, central, local, million VND)
+    and where it was read from."""
+
+    amounts: pd.DataFrame
+    path: Path
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        """Projects × funds (central, local): the approved amounts of `ids` (0 when not in
+        the plan)."""
+        table = self.amounts.set_index("project_id")[list(FUNDS)]
+        return table.reindex(pd.Index(ids, dtype=object)).fillna(0.0).to_numpy(float)
+
+    def starts(self, ids: np.ndarray) -> np.ndarray | None:
+        """The approved start year of `ids` (NaN: none, or not in the plan); None when the plan
+        has no start years (a one-year plan)."""
+        if "start_year" not in self.amounts:
+            return None
+        table = self.amounts.set_index("project_id")["start_year"]
+        return table.reindex(pd.Index(ids, dtype=object)).to_numpy(float)
+
+
+CENTRAL_HEADERS = {"central", "trung uong kcqg", "kinh phi ho tro kcqg", "kcqg"}
+LOCAL_HEADERS = {"local", "dia phuong kcdp", "kinh phi ho tro kcdp", "kcdp"}
+PROPOSAL = "de xuat ho tro"  # the --into copy's column, in the form's unit
+
+
+def plan_file(path: Path) -> Path:
+    """The file of an approved plan: an output folder's allocation.csv, or the file itself."""
+    return path / "allocation.csv" if path.is_dir() else path
+
+
+def read_plan(path: str | Path) -> ApprovedPlan:
+    """Read an approved plan: a kcopt output folder or its allocation.csv, allocation.xlsx,
+    annex.xlsx, or a planner's `--into` copy of their annex (its "Đề xuất hỗ trợ" column)."""
+    file = plan_file(Path(path))
+    if not file.is_file():
+        raise InputError([Problem(str(file), _("approved plan not found"), _(
+            "Give an output folder of `kcopt solve`, its allocation.csv or allocation.xlsx, its "
+            "annex.xlsx or your --into copy"), column="approved.plan", column_label="key")])
+    csv = file.suffix.lower() == ".csv"
+    amounts = _plan_from_csv(file) if csv else _plan_from_workbook(file)
+    ids = amounts["project_id"]
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):  # a project paid from both funds in an annex is one row here already
+        raise InputError([Problem(str(file), _("project ids repeated in the approved plan"),
+                                  _("Each project once, with its central and local amounts"),
+                                  value=", ".join(map(str, dup[:5])))])
+    return ApprovedPlan(amounts, file)
+
+
+def _plan_from_csv(file: Path) -> pd.DataFrame:
+    try:
+        headers = list(pd.read_csv(file, encoding="utf-8-sig", nrows=0).columns)
+        found = {col: h for h in headers if (col := _plan_column(h)) is not None}
+        if "project_id" not in found or not ({"central", "local"} & set(found)):
+            raise _no_amounts(file, headers)
+        wanted = [*found.values(), *(["start_year"] if "start_year" in headers else [])]
+        raw = pd.read_csv(file, encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                          usecols=wanted)  # not the names and reasons
+    except (ValueError, UnicodeDecodeError, OSError) as exc:
+        raise InputError([Problem(str(file), _("cannot be read as an approved plan: {error}")
+                                  .format(error=exc))]) from None
+    out = pd.DataFrame({"project_id": raw[found["project_id"]].str.strip()
+                        .str.normalize("NFC")})
+    bad: list[Problem] = []
+    for fund in FUNDS:
+        cells = raw[found[fund]] if fund in found else pd.Series([""] * len(raw))
+        values = pd.to_numeric(cells.where(cells.str.strip() != "", "0"),
+                               errors="coerce").to_numpy(float, copy=True)
+        for i in np.flatnonzero(~np.isfinite(values) | (values < 0)).tolist():
+            v = parse_number_text(str(cells.iat[i]))  # "1.200,5" as a planner types it
+            if v is None or v < 0:
+                bad.append(Problem(str(file), _("not an amount in million VND"),
+                                   _("Write a number such as 1200 or 1.200,5"), row=i + 2,
+                                   column=found[fund], value=cells.iat[i]))
+            values[i] = v if v is not None and v >= 0 else 0.0
+        out[fund] = values
+    if bad:
+        raise InputError(bad)
+    if "start_year" in raw:  # a multi-year programme's plan
+        out["start_year"] = pd.to_numeric(raw["start_year"], errors="coerce").to_numpy(float)
+    return out[out["project_id"] != ""].reset_index(drop=True)
+
+
+def _plan_column(header: str) -> str | None:
+    key = fold(header)
+    if key in CENTRAL_HEADERS:
+        return "central"
+    if key in LOCAL_HEADERS:
+        return "local"
+    return "project_id" if canonical_column(header) == "project_id" else None
+
+
+def _plan_from_workbook(file: Path) -> pd.DataFrame:
+    """A plan read back as a project list (kcopt's workbooks and annexes are such lists): the
+    amounts in its extra columns, in the sheet's unit."""
+    projects = read_projects(file)
+    frame = projects.frame
+    scale = projects.form.scale if projects.form is not None and projects.form.scale else 1.0
+    by_fund: dict[str, np.ndarray] = {}
+    for h in projects.extra_columns:
+        key = fold(h)
+        fund = "central" if key in CENTRAL_HEADERS else "local" if key in LOCAL_HEADERS \
+            else None
+        if fund is not None:
+            by_fund[fund] = _numbers(frame[h]) * scale
+        elif key.startswith(PROPOSAL):
+            unit = key[len(PROPOSAL):].strip()
+            amount = _numbers(frame[h]) * UNIT_SCALES.get(unit, scale)
+            central = frame["level"].astype(str).to_numpy() == "central"
+            by_fund.setdefault("central", np.where(central, amount, 0.0))
+            by_fund.setdefault("local", np.where(central, 0.0, amount))
+    if not by_fund:
+        raise _no_amounts(file, projects.extra_columns)
+    zero = np.zeros(len(frame))
+    return pd.DataFrame({"project_id": frame["project_id"].astype(str).to_numpy(),
+                         "central": by_fund.get("central", zero),
+                         "local": by_fund.get("local", zero)})
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    values = [v if isinstance(v, int | float) and not isinstance(v, bool)
+              else parse_number_text(str(v)) if str(v).strip() not in ("", "None", "nan")
+              else 0.0 for v in col]
+    return np.nan_to_num(np.array([v if v is not None else np.nan for v in values],
+                                  dtype=float))
+
+
+def _no_amounts(file: Path, headers: list[str]) -> InputError:
+    return InputError([Problem(str(file), _(
+        "no approved amounts found: expected a project id and the columns 'central' / 'local' "
+        "(allocation.csv), 'Trung ương (KCQG)' / 'Địa phương (KCĐP)' (allocation.xlsx), "
+        "'Kinh phí hỗ trợ KCQG' / 'Kinh phí hỗ trợ KCĐP' (annex.xlsx) or 'Đề xuất hỗ trợ' "
+        "(an --into copy)"), _("Give the plan as kcopt wrote it"),
+        value=", ".join(map(str, headers[:12])))])

@@ -1,0 +1,67 @@
+"""Solving a re-plan (issue 25): the score program, then the move program (and, with
+`fewest_changes`, the change program) of `kcopt.model.replan`, each on the same backend.
+
+The allocation reported is the last stage's; it is checked against every row and bound of the
+score program, and its prices are read at it (HiGHS), as after the split program of the funds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from kcopt.core.errors import Problem
+from kcopt.core.words import _
+from kcopt.model import Model
+from kcopt.model.replan import Moves, change_program, move_program
+from kcopt.solvers.solve import (
+    Result,
+    _check_allocation,
+    _read_prices,
+    _result,
+    run_backend,
+)
+
+
+def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: bool = False,
+                 solver: str | None = None, time_limit: float | None = None) -> Result:
+    """The lexicographic re-plan: the best score the new situation allows (locked columns
+    fixed in `model`), then the least money moved from the approved amounts within
+    `tolerance` of it, then (`fewest_changes`) the fewest projects changed."""
+    opts = model.scenario.solver
+    opts = replace(opts, name=(solver or opts.name).lower(),
+                   time_limit=time_limit if time_limit is not None else opts.time_limit)
+    raw = run_backend(model.lp, opts)
+    result = _result(model, raw)
+    if result.x is None or not result.status.has_solution or result.objective is None:
+        return result
+    n = model.lp.shape[1]
+    exact = replace(opts, mip_gap=0.0)
+    prices = None  # an LP's optimal face, from its prices (a MIP: the score floor)
+    if tolerance == 0 and not model.lp.integer.any() and result.shadow_price is not None \
+            and result.reduced_cost is not None:
+        prices = (result.shadow_price, result.reduced_cost)
+    moving, free = move_program(model, moves, float(result.objective), tolerance, prices)
+    second = run_backend(moving, exact)
+    if second.x is not None and second.status in ("optimal", "feasible"):
+        x = second.x
+        if fewest_changes:
+            moved = float(np.sum(second.x[n:]))
+            third = run_backend(change_program(model, free, moving, moved), exact)
+            if third.x is not None and third.status in ("optimal", "feasible"):
+                x = third.x
+                result.runtime += third.runtime
+        result.x = x[:n].copy()
+        result.row_activity = model.lp.A @ result.x
+        result.objective = float(model.lp.cost @ result.x)  # the score of the plan reported
+        result.runtime += second.runtime
+    else:  # said, not hidden: the best-score plan stands, and it may move more money
+        model.warnings.append(Problem("solver", _(
+            "the re-plan's second stage (least money moved) stopped without a plan ({status}); "
+            "the plan shown is the best-score one, which may move more money than needed").format(
+                status=second.status), severity="warning", code="replan_second_stage"))
+    _check_allocation(result)
+    if result.x is not None:
+        _read_prices(result, raw, opts, True)
+    return result
