@@ -157,6 +157,6 @@ __all__ = [
     "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table",
     "check_documents", "compare", "constraint_table", "demo_scenario_path", "elastic_diagnosis",
     "get_language", "load_output", "load_rules", "load_scenario", "plots", "presolve_checks",
-    "read_projects", "report_html", "reserve_list", "resolve", "run", "run_sensitivity", "set_language", "solve",
-    "summary", "write_report",
+    "read_projects", "report_html", "reserve_list", "resolve", "run", "run_sensitivity",
+    "set_language", "solve", "summary", "write_report",
 ]

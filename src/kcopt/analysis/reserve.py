@@ -10,16 +10,17 @@ bound is `b + t`, every other row and bound unchanged, an optimal basis stays op
 primal solution stays within its bounds, and on that range the solution moves on a line
 `x(t) = x(t₀) + (t − t₀)·d`. The walk finds one line per basis:
 
-1. re-solve at `b + t + h` and `b + t + 2h` (h = 1 million VND, smaller when a basis change
-   lies within 2h: the second re-solve then pivots, or the line does not pass through `x(t)`);
-   both re-solves end on the same basis, so `d = (x₂ − x₁)/h` exactly;
+1. re-solve at `b + t + h` (h = 0.001 million VND; 10⁻⁷ when the line found does not pass
+   through `x(t)`, a basis change within h), warm from the last basis; the line's direction is
+   that basis's own, `d = B⁻¹ eᵢ` on the basic columns (one solve with the basis factor);
 2. the line ends where a column or a row reaches a bound (the ratio test of the simplex method
    on `d`): the next breakpoint of `V`;
 3. on the line each project's total `y_p(t)` is linear; it *enters* at the first `t` where it
    rises above its amount in the plan, and is *funded in full* where it reaches its cap.
 
 The walk stops once `first` projects have entered (default 10 per fund, `kcopt solve
---reserve N`), when the extra money buys nothing more (the row no longer binds: other rows hold
+--reserve N`) and the first three of them are funded in full (a later one's `funded_at` may be
+beyond the walk: empty), when the extra money buys nothing more (the row no longer binds: other rows hold
 the waiting projects back), or when every waiting project the fund may pay is funded.
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
@@ -50,8 +51,9 @@ RESERVE_FIRST = 10  # projects listed per fund unless told otherwise (kcopt solv
 RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name", "province",
                    "category", "score", "status", "allocated", "cap", "missing", "enters_at",
                    "funded_at", "paid_from", "basis", "reason"]
-_STEPS = (1.0, 1e-3)  # probe lengths h, million VND, tried in turn
+_STEPS = (1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
 _TOL = 1e-6  # million VND: one đồng
+_CHECKED = 3  # the walk goes on until this many of those in line are funded in full
 
 
 @dataclass
@@ -69,7 +71,7 @@ class _Program:
 
     def at(self, row: int, upper: float) -> tuple[np.ndarray, int] | None:
         """The optimal solution with row `row`'s bound at `upper` and the simplex iterations
-        it took from the previous solve; None when not optimal."""
+        it took from the previous basis; None when not optimal."""
         h = self.highs
         h.changeRowBounds(int(row), float(max(self.lp.row_lower[row], -1e30)), float(upper))
         h.run()
@@ -141,16 +143,35 @@ def _line(w: _Program, row: int, base: float, t: float, y_t: np.ndarray) -> _Lin
     """The piece of the parametric path that starts at extra money `t` (see the module's
     formulation); None when a re-solve fails."""
     for h in _STEPS:
-        one = w.at(row, base + t + h)
-        two = w.at(row, base + t + 2 * h)
-        if one is None or two is None:
+        got = w.at(row, base + t + h)
+        if got is None:
             return None
-        d = (two[0] - one[0]) / h
-        d[np.abs(d) < 1e-9] = 0.0
-        back = w.P @ (one[0] - h * d)  # the line at t must be the path at t
-        if two[1] == 0 and (h == _STEPS[-1] or np.allclose(back, y_t, atol=1e-5 * h, rtol=0)):
+        x = got[0]
+        d = _direction(w, row)
+        back = w.P @ (x - h * d)  # the line at t must be the path at t
+        if h == _STEPS[-1] or np.allclose(back, y_t, atol=1e-6 + 1e-3 * h, rtol=0):
             break
-    return _Line(t + h, t + h + _ratio(w.lp, one[0], d, row), one[0], d)
+    return _Line(t + h, t + h + _ratio(w.lp, x, d, row), x, d)
+
+
+def _direction(w: _Program, row: int) -> np.ndarray:
+    """dx/db of the current basis when row `row`'s bound b moves: `B⁻¹ eᵢ` on the basic
+    columns (HiGHS's logicals stand for −A x), 0 when the row itself is basic (not binding)."""
+    h = w.highs
+    n = w.lp.shape[1]
+    d = np.zeros(n)
+    if h.getBasis().row_status[row].name == "kBasic":
+        return d
+    basic = h.getBasicVariables()
+    basic = np.asarray(basic[1] if isinstance(basic, tuple) else basic, dtype=np.int64)
+    e = np.zeros(w.lp.shape[0])
+    e[row] = 1.0
+    solved = h.getBasisSolve(e)
+    sol = np.asarray(solved[1] if isinstance(solved, tuple) else solved, dtype=float)
+    cols = basic >= 0
+    d[basic[cols]] = sol[cols]
+    d[np.abs(d) < 1e-12] = 0.0
+    return d
 
 
 def _ratio(lp: LinearProgram, x: np.ndarray, d: np.ndarray, row: int) -> float:
@@ -171,6 +192,12 @@ def _ratio(lp: LinearProgram, x: np.ndarray, d: np.ndarray, row: int) -> float:
     if dn.any():
         steps.append(float(np.min((act[dn] - lp.row_lower[dn]) / -a[dn])))
     return max(0.0, min(steps))
+
+
+def _settled(entries: dict[int, _Entry], k: int) -> bool:
+    """The first `k` in line are funded in full (their raise is known)."""
+    line = sorted(entries.values(), key=lambda e: e.enters)[:k]
+    return all(np.isfinite(e.funded) for e in line)
 
 
 @dataclass
@@ -194,7 +221,7 @@ def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
     y_t = w.y_plan.copy()
     t = 0.0
     for _step in range(4 * first + 40):
-        if len(entries) >= first and all(np.isfinite(e.funded) for e in entries.values()):
+        if len(entries) >= first and _settled(entries, _CHECKED):
             break
         if t >= limit - _TOL:
             break
@@ -217,8 +244,7 @@ def _events(entries: dict[int, _Entry], w: _Program, line: _Line, dy: np.ndarray
             y0: np.ndarray, t: float, end: float, first: int) -> None:
     """Projects whose total rises on this piece: when they pass their amount in the plan
     (enter) and their cap (funded in full)."""
-    for p in np.flatnonzero(dy > 1e-9):
-        p = int(p)
+    for p in np.flatnonzero(dy > 1e-9).tolist():
         enters = max(t, line.t0 + (w.y_plan[p] - y0[p]) / dy[p])
         if p not in entries and enters <= end + _TOL and w.y_plan[p] < w.cap[p] - _TOL:
             if len(entries) >= first:
@@ -329,12 +355,12 @@ def _reason(fund: str, province: str | None, rank: int, e: _Entry, entries: list
 
 def first_in_line(reserve: pd.DataFrame) -> list[tuple[str, str]]:
     """Per fund, who is first in line: (fund in words, project id)."""
-    out = []
+    out: list[tuple[str, str]] = []
     if reserve.empty:
         return out
-    for (fund, province, year), g in reserve.groupby(["fund", "fund_province", "year"],
-                                                     sort=False, dropna=False):
-        label = (fund_name(str(fund)) + (f" {province}" if province else "")
-                 + (f" {int(year)}" if year == year and year is not None else ""))
+    for key, g in reserve.groupby(["fund", "fund_province", "year"], sort=False, dropna=False):
+        fund, province, year = (str(v) if v == v and v is not None else "" for v in key)
+        label = " ".join(part for part in (fund_name(fund), province,
+                                           year.removesuffix(".0")) if part)
         out.append((label, str(g.sort_values("rank")["project_id"].iat[0])))
     return out
