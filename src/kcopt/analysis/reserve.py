@@ -20,8 +20,9 @@ primal solution stays within its bounds, and on that range the solution moves on
 
 The walk stops once `first` projects have entered (default 10 per fund, `kcopt solve
 --reserve N`) and the first three of them are funded in full (a later one's `funded_at` may be
-beyond the walk: empty), when the extra money buys nothing more (the row no longer binds: other rows hold
-the waiting projects back), or when every waiting project the fund may pay is funded.
+beyond the walk: empty), when the extra money buys nothing more (the row no longer binds:
+other rows hold the waiting projects back), or when every waiting project the fund may pay is
+funded.
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
