@@ -136,3 +136,56 @@ def test_reserve_written_by_every_solve(tmp_path, demo: kcopt.Run) -> None:
     ids = [row[4] for row in ws.iter_rows(min_row=5, values_only=True) if row[4]]
     assert ids == r.reserve["project_id"].tolist()
     assert np.all(r.reserve.groupby(["fund", "fund_province"])["rank"].max() <= 2)
+
+
+@pytest.fixture
+def displacing(make_case: MakeCase) -> kcopt.Result:
+    """Central machinery, money to the higher score first (weighted_funds), a MIP through a
+    minimum share: A (cap 300, score 0.9) needs at least 90% of its cap (270); B (cap 150,
+    score 0.8) all of it; C (cap 50, score 0.7) any share. At 200 million: B and C (155
+    points). From 270: A alone (0.9 × budget ≥ 243 > 155), so B and C leave — between the sweep
+    points 260 and 280 of the central sweep 100, 120, …, 300."""
+    projects = [{**project("A", "Hà Nội", "machinery", 600, 90, "central"), "min_fraction": 0.9},
+                {**project("B", "Hà Nội", "machinery", 300, 80, "central"), "min_fraction": 1.0},
+                project("C", "Hà Nội", "machinery", 100, 70, "central")]
+    sc = make_case(projects, {"budgets": {"central": 200}, "objective": "weighted_funds",
+                              "weights": {"appraisal": 1}})
+    return solve_case(sc)
+
+
+def test_bigger_project_displaces_two_in_a_mip(displacing: kcopt.Result) -> None:
+    from kcopt.analysis.sensitivity import budget_nestedness
+
+    assert displacing.model.lp.integer.any()
+    assert totals(displacing)[["A", "B", "C"]].tolist() == pytest.approx([0, 150, 50])
+    nested = budget_nestedness(displacing, reselect=True)
+    central = nested.query("sweep == 'central'")
+    assert not central["nested"].any()
+    assert sorted(central["project_id"]) == ["B", "C"]
+    assert set(central["budget_from"]) == {260} and set(central["budget_to"]) == {280}
+    assert set(central["entering"]) == {"A"}
+    assert all("A (" in s for s in central["sentence"])
+
+
+def test_budget_alone_is_nested(hand_built: kcopt.Result) -> None:
+    """Without targets or integer rules money goes to projects in one order: nested."""
+    from kcopt.analysis.sensitivity import budget_nestedness
+
+    nested = budget_nestedness(hand_built)
+    assert nested["sweep"].tolist() == ["central", "local"]
+    assert nested["nested"].all()
+
+
+def test_nestedness_in_sensitivity_files(tmp_path, displacing: kcopt.Result) -> None:
+    import openpyxl
+
+    from kcopt.outputs import write_sensitivity
+
+    s = kcopt.run_sensitivity(displacing, draws=2, margins=0, reselect=True)
+    assert s.settings["nested"] == {"central": False}
+    out = tmp_path / "sens"
+    write_sensitivity(s, displacing, out, plots=False)
+    on_disk = pd.read_csv(out / "nestedness.csv", encoding="utf-8-sig")
+    assert sorted(on_disk["project_id"]) == ["B", "C"]
+    book = openpyxl.load_workbook(out / "sensitivity.xlsx", read_only=True)
+    assert "Tính lồng nhau" in book.sheetnames
