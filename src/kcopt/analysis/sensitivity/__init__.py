@@ -14,5 +14,6 @@ from kcopt.analysis.sensitivity.ranging import lp_ranging, ranging
 from kcopt.analysis.sensitivity.selection import selection_margins
 from kcopt.analysis.sensitivity.suite import Sensitivity, run_sensitivity
 
-__all__ = ["Sensitivity", "budget_nestedness", "budget_sweep", "draw_weights", "lp_ranging", "policy_prices",
-           "ranging", "run_sensitivity", "selection_margins", "tornado", "weight_robustness"]
+__all__ = ["Sensitivity", "budget_nestedness", "budget_sweep", "draw_weights", "lp_ranging",
+           "policy_prices", "ranging", "run_sensitivity", "selection_margins", "tornado",
+           "weight_robustness"]

@@ -13,6 +13,8 @@ held fixed, as in the other sweeps, and said so).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -55,7 +57,7 @@ def _sweep_rows(model, sweep: str, budgets: list[float], money: list[np.ndarray 
     fund = _("the central budget") if sweep == "central" else _("the local budgets")
     rows = []
     solved = [(b, y) for b, y in zip(budgets, money, strict=True) if y is not None]
-    for (b0, y0), (b1, y1) in zip(solved, solved[1:], strict=False):
+    for (b0, y0), (b1, y1) in itertools.pairwise(solved):
         leaving = np.flatnonzero((y0 > _TOL) & (y1 <= _TOL))
         entering = np.flatnonzero((y0 <= _TOL) & (y1 > _TOL))
         came = sorted(entering.tolist(), key=lambda p: -score[p])
