@@ -189,3 +189,32 @@ def test_nestedness_in_sensitivity_files(tmp_path, displacing: kcopt.Result) -> 
     assert sorted(on_disk["project_id"]) == ["B", "C"]
     book = openpyxl.load_workbook(out / "sensitivity.xlsx", read_only=True)
     assert "Tính lồng nhau" in book.sheetnames
+
+
+def test_reduced_program_walks_as_the_whole(demo: kcopt.Run, monkeypatch) -> None:
+    """The walk on a reduced program (few columns kept, the others grown in when their reduced
+    cost says they would enter) gives the list of the walk on the whole program."""
+    from kcopt.analysis import reserve
+
+    monkeypatch.setattr(reserve, "_NEAR_ROW", (0, 3))
+    monkeypatch.setattr(reserve, "_NEAR_ANY", 3)
+    monkeypatch.setattr(reserve, "_REDUCE_BELOW", 1.0)
+    grown: list[int] = []
+    walk = reserve._walk
+
+    def counting(w, row, first):
+        try:
+            return walk(w, row, first)
+        except reserve._Expand:
+            grown.append(row)
+            raise
+
+    monkeypatch.setattr(reserve, "_walk", counting)
+    small = kcopt.reserve_list(demo.result, first=5)
+    assert grown, "the reduced programs were never grown: the check is not exercised"
+    monkeypatch.setattr(reserve, "_REDUCE_BELOW", 0.0)  # never reduce
+    whole = kcopt.reserve_list(demo.result, first=5)
+    cols = ["fund", "fund_province", "rank", "project_id"]
+    assert small[cols].equals(whole[cols])
+    for c in ("enters_at", "funded_at"):
+        assert np.allclose(small[c], whole[c], atol=1e-6, equal_nan=True)

@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.core.words import _, fund_name, num
+from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 from kcopt.model.names import parse_row, rows_of
 from kcopt.solvers.solve import Result
@@ -55,12 +56,29 @@ RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name"
 _STEPS = (1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
 _TOL = 1e-6  # million VND: one đồng
 _CHECKED = 3  # the walk goes on until this many of those in line are funded in full
+# a reduced program keeps the basic columns, the (a·first + b) of the row nearest to entering
+# and the _NEAR_ANY nearest anywhere; it is made only when that is below this share of them all
+_NEAR_ROW, _NEAR_ANY, _REDUCE_BELOW = (20, 200), 300, 0.5
+
+
+class _Expand(Exception):
+    """A column left out of a reduced program would enter: put it in and walk again."""
+
+    def __init__(self, columns: np.ndarray):
+        super().__init__(f"{len(columns)} columns")
+        self.columns = columns
 
 
 @dataclass
 class _Program:
     """The program the walk re-solves, a warm HiGHS instance holding it, and the per-project
-    view of its columns."""
+    view of its columns.
+
+    The instance may hold a reduced program: only the columns in `kept`, every other column
+    fixed at its value in `x_fixed` (its money moved into the rows' bounds, `shift`). Each
+    re-solve then checks the left-out columns' reduced costs against the row prices; one that
+    would enter raises `_Expand`, and the walk is made again with it (column generation), so
+    the walk is that of the whole program."""
 
     lp: LinearProgram
     highs: Any
@@ -69,22 +87,47 @@ class _Program:
     col_fund: np.ndarray
     cap: np.ndarray
     y_plan: np.ndarray
+    kept: np.ndarray | None = None
+    x_fixed: np.ndarray | None = None
+    shift: np.ndarray | None = None
+    out: np.ndarray | None = None  # the columns left out
+    out_T: sp.csr_matrix | None = None  # their coefficients, transposed (columns × rows)
+    base_x: np.ndarray | None = None  # the whole program's solution at the plan's budgets
+    base_d: np.ndarray | None = None  # and its reduced costs
+
+    def _bounds(self, row: int, upper: float) -> tuple[float, float]:
+        shift = float(self.shift[row]) if self.shift is not None else 0.0
+        return float(max(self.lp.row_lower[row] - shift, -1e30)), float(upper - shift)
 
     def at(self, row: int, upper: float) -> tuple[np.ndarray, int] | None:
         """The optimal solution with row `row`'s bound at `upper` and the simplex iterations
         it took from the previous basis; None when not optimal."""
         h = self.highs
-        h.changeRowBounds(int(row), float(max(self.lp.row_lower[row], -1e30)), float(upper))
+        h.changeRowBounds(int(row), *self._bounds(row, upper))
         h.run()
         if h.getModelStatus().name != "kOptimal":
             return None
         its = int(h.getInfo().simplex_iteration_count)
-        return np.asarray(h.getSolution().col_value, dtype=float), its
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float)
+        if self.kept is None:
+            return x, its
+        assert self.x_fixed is not None and self.out is not None and self.out_T is not None
+        d = self.lp.cost[self.out] - self.out_T @ np.asarray(sol.row_dual, dtype=float)
+        v = self.x_fixed[self.out]
+        low = v <= self.lp.col_lower[self.out] + 1e-9
+        high = v >= self.lp.col_upper[self.out] - 1e-9
+        wrong = np.where(low & high, False, np.where(low, d > 1e-9, np.where(
+            high, d < -1e-9, np.abs(d) > 1e-9)))
+        if wrong.any():
+            raise _Expand(self.out[wrong])
+        full = self.x_fixed.copy()
+        full[self.kept] = x
+        return full, its
 
     def restart(self, row: int) -> None:
         h = self.highs
-        h.changeRowBounds(int(row), float(max(self.lp.row_lower[row], -1e30)),
-                          float(self.lp.row_upper[row]))
+        h.changeRowBounds(int(row), *self._bounds(row, float(self.lp.row_upper[row])))
         if self.basis is not None:
             h.setBasis(self.basis)
 
@@ -126,8 +169,74 @@ def _program(result: Result) -> tuple[_Program, str]:
                       shape=(model.n_projects, lp.shape[1]))
     cap = model.projects["cap"].to_numpy(float)
     assert result.x is not None
-    return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap),
-                    P @ result.x), basis_kind
+    sol = h.getSolution()
+    return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap), P @ result.x,
+                    base_x=np.asarray(sol.col_value, dtype=float),
+                    base_d=np.asarray(sol.col_dual, dtype=float)), basis_kind
+
+
+def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
+    """The program of `w` with only the columns the walk on `row` is likely to move: the basic
+    ones, those of the row nearest to entering (by reduced cost per unit of the row), those
+    nearest to entering anywhere, and `extra`; `w` itself when that is most of them."""
+    import highspy
+
+    # start-up: highspy only when this runs
+    from kcopt.solvers.highs import make_highs, to_highs_lp
+
+    lp = w.lp
+    n = lp.shape[1]
+    col_status = list(w.basis.col_status)  # one copy: each attribute read copies them all
+    status = np.array([s.name == "kBasic" for s in col_status])
+    assert w.base_x is not None and w.base_d is not None
+    x, d = w.base_x, np.abs(w.base_d)
+    a = lp.A[row]
+    per_unit = np.full(n, np.inf)
+    per_unit[a.indices] = d[a.indices] / np.maximum(np.abs(a.data), 1e-12)
+    per_unit[status] = np.inf
+    near = np.where(status, np.inf, d)
+    take = [np.flatnonzero(status),
+            np.argsort(per_unit, kind="stable")[:_NEAR_ROW[0] * first + _NEAR_ROW[1]],
+            np.argsort(near, kind="stable")[:_NEAR_ANY], extra]
+    kept = np.unique(np.concatenate([t.astype(np.int64) for t in take]))
+    kept = kept[np.isfinite(per_unit[kept]) | status[kept] | np.isin(kept, extra)
+                | np.isfinite(near[kept])]
+    if len(kept) > _REDUCE_BELOW * n:
+        return w
+    out = np.setdiff1d(np.arange(n), kept)
+    A_csc = lp.A.tocsc()
+    shift = A_csc[:, out] @ x[out]
+    sub = replace(lp, cost=lp.cost[kept], col_lower=lp.col_lower[kept],
+                  col_upper=lp.col_upper[kept], integer=np.zeros(len(kept), dtype=bool),
+                  col_names=[], A=A_csc[:, kept].tocsr(), row_lower=lp.row_lower - shift,
+                  row_upper=lp.row_upper - shift)
+    hs = make_highs(SolverOptions(seed=0))
+    hs.setOptionValue("presolve", "off")
+    hs.setOptionValue("solver", "simplex")
+    hs.passModel(to_highs_lp(sub, names=False))
+    basis = highspy.HighsBasis()
+    basis.col_status = [col_status[j] for j in kept.tolist()]
+    basis.row_status = list(w.basis.row_status)
+    basis.valid = True
+    hs.setBasis(basis)
+    hs.run()
+    if hs.getModelStatus().name != "kOptimal":
+        return w
+    return replace(w, highs=hs, basis=hs.getBasis(), kept=kept, x_fixed=x, shift=shift,
+                   out=out, out_T=A_csc[:, out].T.tocsr())
+
+
+def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
+    """The walk on `row`, on a reduced program grown until no left-out column would enter
+    (at most three times; then on the whole program)."""
+    extra = np.zeros(0, dtype=np.int64)
+    for _attempt in range(3):
+        sub = _reduced(w, row, first, extra)
+        try:
+            return _walk(sub, row, first)
+        except _Expand as grow:
+            extra = np.union1d(extra, grow.columns)
+    return _walk(w, row, first)
 
 
 @dataclass
@@ -170,7 +279,8 @@ def _direction(w: _Program, row: int) -> np.ndarray:
     solved = h.getBasisSolve(e)
     sol = np.asarray(solved[1] if isinstance(solved, tuple) else solved, dtype=float)
     cols = basic >= 0
-    d[basic[cols]] = sol[cols]
+    index = basic[cols] if w.kept is None else w.kept[basic[cols]]
+    d[index] = sol[cols]
     d[np.abs(d) < 1e-12] = 0.0
     return d
 
@@ -300,7 +410,7 @@ def reserve_list(source: Result | Run, first: int = RESERVE_FIRST) -> pd.DataFra
         return pd.DataFrame(columns=RESERVE_COLUMNS)
     out = []
     for i in rows:
-        out += _rows(model, w, i, _walk(w, i, first), basis_kind)
+        out += _rows(model, w, i, _walk_row(w, i, first), basis_kind)
     return pd.DataFrame(out, columns=RESERVE_COLUMNS)
 
 
