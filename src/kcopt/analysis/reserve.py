@@ -10,8 +10,8 @@ bound is `b + t`, every other row and bound unchanged, an optimal basis stays op
 primal solution stays within its bounds, and on that range the solution moves on a line
 `x(t) = x(t₀) + (t − t₀)·d`. The walk finds one line per basis:
 
-1. re-solve at `b + t + h` (h = 0.001 million VND; 10⁻⁷ when the line found does not pass
-   through `x(t)`, a basis change within h), warm from the last basis; the line's direction is
+1. re-solve at `b + t + h` (h = 1 million VND; 0.001, then 10⁻⁷, when the line found does not
+   pass through the projects' totals at t: a basis change within h), warm from the last basis; the line's direction is
    that basis's own, `d = B⁻¹ eᵢ` on the basic columns (one solve with the basis factor);
 2. the line ends where a column or a row reaches a bound (the ratio test of the simplex method
    on `d`): the next breakpoint of `V`;
@@ -53,7 +53,7 @@ RESERVE_FIRST = 10  # projects listed per fund unless told otherwise (kcopt solv
 RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name", "province",
                    "category", "score", "status", "allocated", "cap", "missing", "enters_at",
                    "funded_at", "paid_from", "basis", "reason"]
-_STEPS = (1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
+_STEPS = (1.0, 1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
 _TOL = 1e-6  # million VND: one đồng
 _CHECKED = 3  # the walk goes on until this many of those in line are funded in full
 # a reduced program keeps the basic columns, the (a·first + b) of the row nearest to entering
@@ -270,10 +270,10 @@ def _direction(w: _Program, row: int) -> np.ndarray:
     h = w.highs
     n = w.lp.shape[1]
     d = np.zeros(n)
-    if h.getBasis().row_status[row].name == "kBasic":
-        return d
     basic = h.getBasicVariables()
     basic = np.asarray(basic[1] if isinstance(basic, tuple) else basic, dtype=np.int64)
+    if (basic == -1 - row).any():  # the row's logical is basic: the row does not bind
+        return d
     e = np.zeros(w.lp.shape[0])
     e[row] = 1.0
     solved = h.getBasisSolve(e)
