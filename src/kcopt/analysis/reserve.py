@@ -11,8 +11,9 @@ primal solution stays within its bounds, and on that range the solution moves on
 `x(t) = x(t₀) + (t − t₀)·d`. The walk finds one line per basis:
 
 1. re-solve at `b + t + h` (h = 1 million VND; 0.001, then 10⁻⁷, when the line found does not
-   pass through the projects' totals at t: a basis change within h), warm from the last basis; the line's direction is
-   that basis's own, `d = B⁻¹ eᵢ` on the basic columns (one solve with the basis factor);
+   pass through the projects' totals at t: a basis change within h), warm from the last basis;
+   the line's direction is that basis's own, `d = B⁻¹ eᵢ` on the basic columns (one solve with
+   the basis factor);
 2. the line ends where a column or a row reaches a bound (the ratio test of the simplex method
    on `d`): the next breakpoint of `V`;
 3. on the line each project's total `y_p(t)` is linear; it *enters* at the first `t` where it
