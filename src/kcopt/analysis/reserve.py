@@ -41,7 +41,7 @@ cap); the list says so (`basis: lp_relaxation`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,9 +52,6 @@ from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 from kcopt.model.names import parse_row, rows_of
 from kcopt.solvers.solve import Result
-
-if TYPE_CHECKING:
-    from kcopt.pipeline import Run
 
 __all__ = ["RESERVE_COLUMNS", "RESERVE_FIRST", "first_in_line", "reserve_list"]
 
@@ -380,14 +377,14 @@ def _events(entries: dict[int, _Entry], w: _Program, line: _Line, dy: np.ndarray
                 e.funded = round(max(full, e.enters), 6)
 
 
-def reserve_list(source: Result | Run, first: int = RESERVE_FIRST) -> pd.DataFrame:
+def reserve_list(result: Result, first: int = RESERVE_FIRST) -> pd.DataFrame:
     """The reserve list of a solved plan: per fund (central, and each province's local budget,
     per plan year), the waiting projects in the order they enter as that fund grows.
 
     Parameters
     ----------
-    source
-        A solved plan: `kcopt.run(...)` or its `.result`.
+    result
+        A solved plan: `kcopt.run(...).result` (a `Run` itself is taken too).
     first
         How many projects to list per fund (the walk stops there); 0 lists none.
 
@@ -407,7 +404,7 @@ def reserve_list(source: Result | Run, first: int = RESERVE_FIRST) -> pd.DataFra
     >>> list(reserve.query("fund == 'central'")["rank"])
     [1, 2, 3]
     """
-    result = source if isinstance(source, Result) else source.result
+    result = getattr(result, "result", result)  # a Run: its result (no import of the layer above)
     result.raise_for_status()
     model = result.model
     lp = model.lp
