@@ -368,7 +368,7 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # schema, rules, io/form*, io/read, io/sheets, yamlfile, scenario, pipeline, policy, starter,
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
-    "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 1, "present/comparison.py": 7,
+    "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 2, "present/comparison.py": 7,
     "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 48,
     "io/encoding.py": 8,
     "io/folders.py": 24, "io/read.py": 13, "io/sheets.py": 26,
@@ -380,11 +380,12 @@ VIETNAMESE_LITERALS = {
     "inputs/ratefiles.py": 40, "rules/rates.py": 1, "rules/caps.py": 4,
     "rules/eligibility.py": 15, "inputs/scenario.py": 2, "inputs/scenariokeys.py": 2,
     "inputs/schema.py": 20,
-    "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
+    "analysis/sensitivity/suite.py": 8, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 44, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
     "present/workbook/adjustment.py": 18, "present/workbook/adjustment_sheet.py": 12,
     "present/workbook/base.py": 10, "present/workbook/facts.py": 32,
+    "present/workbook/reserve_sheet.py": 18,
     "present/workbook/consolidated.py": 34,
     "present/workbook/info.py": 46, "present/workbook/sheets.py": 49,
     "present/workbook/projects_sheet.py": 29, "present/workbook/formats.py": 1,

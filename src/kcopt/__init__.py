@@ -38,7 +38,7 @@ _LAZY = {
     "allocation_by_year": "kcopt.analysis.report", "allocation_table": "kcopt.analysis.report",
     "by_year_table": "kcopt.analysis.report", "constraint_table": "kcopt.analysis.report",
     "summary": "kcopt.analysis.report", "Summary": "kcopt.analysis.summary",
-    "resolve": "kcopt.analysis.whatif",
+    "resolve": "kcopt.analysis.whatif", "reserve_list": "kcopt.analysis.reserve",
     "RuleSet": "kcopt.rules.rates", "load_rules": "kcopt.rules.rates",
     "Scenario": "kcopt.inputs.scenario", "Target": "kcopt.inputs.scenario",
     "load_scenario": "kcopt.inputs.scenario",
@@ -111,6 +111,7 @@ if TYPE_CHECKING:
         constraint_table,
         summary,
     )
+    from kcopt.analysis.reserve import reserve_list
     from kcopt.analysis.sensitivity import Sensitivity, run_sensitivity
     from kcopt.analysis.summary import Summary
     from kcopt.analysis.whatif import resolve
@@ -157,6 +158,7 @@ __all__ = [
     "allocation_by_year", "allocation_table", "breakdown", "build", "by_year_table",
     "check_documents", "compare", "constraint_table", "demo_scenario_path", "elastic_diagnosis",
     "get_language", "load_output", "load_rules", "load_scenario", "plots", "presolve_checks",
-    "read_plan", "read_projects", "report_html", "resolve", "run", "run_sensitivity",
+    "read_plan", "read_projects", "report_html", "reserve_list", "resolve", "run",
+    "run_sensitivity",
     "set_language", "solve", "summary", "write_report",
 ]

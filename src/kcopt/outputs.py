@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.analysis.report import allocation_by_year
+from kcopt.analysis.reserve import RESERVE_FIRST
 from kcopt.analysis.sensitivity.analyses import selection_mode
 from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
 from kcopt.core.errors import InfeasibleError, OutputError
@@ -44,18 +45,20 @@ def default_output_dir(scenario: Scenario) -> Path:
 
 def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
         mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
-        write_model: Path | None = None, xlsx: bool = True) -> Run:
+        write_model: Path | None = None, xlsx: bool = True, reserve: int = RESERVE_FIRST) -> Run:
     """Solve a scenario end to end (`kcopt.pipeline.run`) and write its outputs to `out`
-    (None: write nothing)."""
+    (None: write nothing). `reserve`: waiting projects listed per fund in reserve.csv."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
     with scenario_language(sc.language):  # its files in its language, in this thread only
-        return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx)
+        return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
+                    reserve)
 
 
 def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip: bool | None,
-         time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool) -> Run:
+         time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool,
+         reserve: int = RESERVE_FIRST) -> Run:
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
@@ -71,15 +74,16 @@ def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip
         plotjob.prepare()
         try:  # a child never sent a summary (the solve raised) is ended and reaped here
             return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots,
-                                    write_model, xlsx)
+                                    write_model, xlsx, reserve)
         finally:
             plotjob.discard()
-    return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx)
+    return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
+                            reserve)
 
 
 def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str | None,
                      mip: bool | None, time_limit: float | None, plots: bool,
-                     write_model: Path | None, xlsx: bool) -> Run:
+                     write_model: Path | None, xlsx: bool, reserve: int = RESERVE_FIRST) -> Run:
     """The solve (`kcopt.pipeline.run`) and its files, or diagnosis.json when infeasible."""
     inputs = folders.scenario_inputs(sc)
     out_target = folders.target_of(out) if out is not None else None
@@ -91,7 +95,8 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
             _write_model(model, write_model)
 
     try:
-        r = compute(sc, solver=solver, mip=mip, time_limit=time_limit, on_model=save_model)
+        r = compute(sc, solver=solver, mip=mip, time_limit=time_limit, on_model=save_model,
+                    reserve=reserve)
     except InfeasibleError as exc:
         if out is not None and isinstance(exc.run, Run):
             infeasible = exc.run
@@ -127,6 +132,8 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
     if r.changes is not None:  # a re-plan against an approved plan (issue 25)
         files.append(write_csv(r.changes, out / "changes.csv"))
+    if r.reserve is not None:  # the reserve list (danh sách dự phòng), every solve
+        files.append(write_csv(r.reserve, out / "reserve.csv"))
     # without the timings, which vary run to run: summary.json stays reproducible
     files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
     plots_done = None

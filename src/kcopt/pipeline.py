@@ -17,6 +17,7 @@ import pandas as pd
 from kcopt.analysis.changes import Replan, changes_table, prepare, stopped_projects
 from kcopt.analysis.diagnose import Finding, elastic_diagnosis, presolve_checks
 from kcopt.analysis.report import allocation_table, constraint_table, summary, warning_record
+from kcopt.analysis.reserve import RESERVE_FIRST, reserve_list
 from kcopt.analysis.summary import Summary
 from kcopt.analysis.unspent import unspent_warnings
 from kcopt.core.errors import InfeasibleError, InputError, Problem, SolverError
@@ -51,18 +52,24 @@ class Run:
     # a re-plan against an approved plan (`approved:`, --approved): per project and fund, the
     # money before and after and why (changes.csv, `CHANGE_COLUMNS`); None for a fresh plan
     changes: pd.DataFrame | None = None
+    reserve: pd.DataFrame | None = None  # the reserve list (analysis/reserve.py)
 
 
 def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | None = None,
         time_limit: float | None = None,
-        on_model: Callable[[Model], None] | None = None) -> Run:
+        on_model: Callable[[Model], None] | None = None, reserve: int = RESERVE_FIRST) -> Run:
     """Solve a scenario end to end, writing nothing (`kcopt.run`, in `kcopt.outputs`, also
     writes the files). `on_model` sees the model once built, before it is solved. An infeasible
-    scenario raises `InfeasibleError` carrying the run and its diagnosis."""
+    scenario raises `InfeasibleError` carrying the run and its diagnosis. `reserve`: how many
+    waiting projects the reserve list gives per fund (0: no list)."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     with scenario_language(sc.language):  # its words in its language, in this thread only
-        return _run(sc, t0, solver, mip, time_limit, on_model)
+        r = _run(sc, t0, solver, mip, time_limit, on_model)
+        t0 = time.perf_counter()
+        r.reserve = reserve_list(r.result, first=reserve)
+        r.timings["reserve"] = time.perf_counter() - t0
+        return r
 
 
 def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,

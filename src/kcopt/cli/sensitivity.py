@@ -109,6 +109,9 @@ def print_summary(name: str, objective: float | None, s: Sensitivity, *, reselec
                       "selection fixed (--reselect re-solves the MIP at each point)")))
         for line in s.selection_margins["sentence"].head(5):
             err(f"  {line}")
+    if s.nestedness is not None:
+        for line in s.nestedness.groupby("sweep", sort=False)["sentence"].head(3):
+            err(f"  {line}")
     if draws > 0:
         err("  " + _("robustness over {draws} weight draws: {counts}").format(
             draws=draws, counts=", ".join(f"{_(CLASS_WORDS[k])} {cls.get(k, 0)}"

@@ -12,6 +12,8 @@ from kcopt.core.errors import UsageError
 from kcopt.core.words import _, fixed, num, pct, status_name
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kcopt.analysis.summary import Summary
     from kcopt.inputs.scenario import Scenario
 
@@ -43,6 +45,9 @@ def solve_command(
     budget: list[str] | None = typer.Option(
         None, "--budget", help="Change a budget: central=-5%, local=-10% (every province), "
         "\"Ha Noi=+200\" (million VND); repeat for more."),
+    reserve: int = typer.Option(10, "--reserve", min=0, help="Waiting projects listed per "
+                                "fund in reserve.csv and the 'Dự phòng' sheet, in the order "
+                                "they enter as that fund grows (0: no reserve list)."),
 ) -> None:
     """Solve a scenario and write allocation.csv, constraints.csv, summary.json,
     allocation.xlsx, annex.xlsx (the plan in the official annex layout) and plots.
@@ -67,7 +72,8 @@ def solve_command(
     copy = None
     with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
         r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
-                plots=not no_plots, write_model=write_model, xlsx=not no_xlsx)
+                plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
+                reserve=reserve)
         if into is not None:
             _copy, _book, notes = write_into(r, into, into_target(into, folder))
             copy = into_target(into, out)
@@ -83,6 +89,7 @@ def solve_command(
         moved, count = moved_money(r.changes)
         err("  " + _("re-plan: {moved} million VND moved; {count} projects changed "
                      "(changes.csv)").format(moved=num(moved, 4), count=count))
+    _say_reserve(r.reserve, out)
 
 
 def _replanned(sc: Scenario, approved: Path | None, budget: list[str]) -> Scenario:
@@ -97,6 +104,22 @@ def _replanned(sc: Scenario, approved: Path | None, budget: list[str]) -> Scenar
                                "allocation.xlsx, its annex.xlsx or your --into copy"))
         sc = sc.with_approved(approved)
     return sc.with_budget_change(budget_options(budget), "--budget") if budget else sc
+
+
+def _say_reserve(reserve: pd.DataFrame | None, out: Path) -> None:
+    """One line: where the reserve list is and who is first in line per fund."""
+    # start-up: loaded when the command runs
+    from kcopt.analysis.reserve import first_in_line
+
+    if reserve is None:
+        return
+    heads = first_in_line(reserve)
+    shown = "; ".join(f"{fund}: {project}" for fund, project in heads[:4])
+    more = _(" and {count} more funds").format(count=len(heads) - 4) if len(heads) > 4 else ""
+    err("  " + (_("reserve list in {file} (sheet 'Dự phòng'); first in line: {who}{more}").format(
+        file=out / "reserve.csv", who=shown, more=more) if heads else
+        _("reserve list in {file}: no waiting project enters as any fund grows").format(
+            file=out / "reserve.csv")))
 
 
 def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,

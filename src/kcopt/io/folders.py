@@ -47,7 +47,8 @@ KNOWN: dict[Family, tuple[str, ...]] = {
               "sensitivity.json",
               "sensitivity.xlsx", "report.html", "ranging_projects.csv",
               "ranging_constraints.csv", "budget_sweep.csv", "weight_robustness.csv",
-              "tornado.csv", "policy_prices.csv", "selection_margins.csv",
+              "tornado.csv", "policy_prices.csv", "selection_margins.csv", "reserve.csv",
+              "nestedness.csv",
               "*-kcopt.xlsx", "*-kcopt.xlsm",
               "*.lp", "*.mps", "plots/*.png"),
     "compare": ("compare_*.csv", "compare.json", "compare.txt", "compare.png"),
@@ -192,7 +193,8 @@ def writing(target: Path, inputs: Iterable[Path] = (), family: Family = "solve",
 
 SENSITIVITY_FILES = ("ranging_projects.csv", "ranging_constraints.csv", "budget_sweep.csv",
                      "weight_robustness.csv", "tornado.csv", "policy_prices.csv",
-                     "selection_margins.csv", "sensitivity.xlsx", "sensitivity.json",
+                     "selection_margins.csv", "nestedness.csv", "sensitivity.xlsx",
+                     "sensitivity.json",
                      "report.html", "plots/budget_frontiers.png", "plots/budget_heatmap.png",
                      "plots/tornado.png", "plots/robustness.png")
 

@@ -9,9 +9,11 @@ from kcopt.analysis.sensitivity.analyses import (
     tornado,
     weight_robustness,
 )
+from kcopt.analysis.sensitivity.nested import budget_nestedness
 from kcopt.analysis.sensitivity.ranging import lp_ranging, ranging
 from kcopt.analysis.sensitivity.selection import selection_margins
 from kcopt.analysis.sensitivity.suite import Sensitivity, run_sensitivity
 
-__all__ = ["Sensitivity", "budget_sweep", "draw_weights", "lp_ranging", "policy_prices",
-           "ranging", "run_sensitivity", "selection_margins", "tornado", "weight_robustness"]
+__all__ = ["Sensitivity", "budget_nestedness", "budget_sweep", "draw_weights", "lp_ranging",
+           "policy_prices", "ranging", "run_sensitivity", "selection_margins", "tornado",
+           "weight_robustness"]

@@ -15,6 +15,7 @@ from kcopt.analysis.sensitivity.analyses import (
     tornado,
     weight_robustness,
 )
+from kcopt.analysis.sensitivity.nested import budget_nestedness
 from kcopt.analysis.sensitivity.ranging import ranging
 from kcopt.analysis.sensitivity.selection import selection_margins
 from kcopt.core.words import _
@@ -35,11 +36,14 @@ class Sensitivity:
     timings: dict[str, float] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     selection_margins: pd.DataFrame | None = None  # MIP runs only
+    nestedness: pd.DataFrame | None = None  # whether the frontier's selections are nested
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {name: getattr(self, name) for name in TABLES}
         if self.selection_margins is not None:
             out["selection_margins"] = self.selection_margins
+        if self.nestedness is not None:
+            out["nestedness"] = self.nestedness
         return out
 
 
@@ -77,6 +81,8 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                  reselect=reselect)
     prices = timed("policy_prices", policy_prices, result, jobs=jobs, scheduler=scheduler,
                    progress=progress, reselect=reselect)
+    nested = timed("nestedness", budget_nestedness, result, points=sweep_points,
+                   reselect=reselect)
     settings = {"draws": draws, "seed": seed, "concentration": concentration,
                 "bounds": bounds or {}, "sweep_points": sweep_points, "grid": grid,
                 "failed_draws": robust.attrs.get("failed", 0),
@@ -87,13 +93,15 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
         margin_table = timed("selection_margins", selection_margins, result,
                              max_projects=margins, jobs=jobs, progress=progress)
     settings["selection_margins"] = margins if margin_table is not None else 0
-    return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table)
+    settings["nested"] = {str(k): bool(g["nested"].all())
+                          for k, g in nested.groupby("sweep", sort=False)}
+    return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table, nested)
 
 
 SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
           "tornado": "Tornado", "policy_prices": "Giá chính sách",
-          "selection_margins": "Biên lựa chọn"}
+          "selection_margins": "Biên lựa chọn", "nestedness": "Tính lồng nhau"}
 
 
 NOTES_SHEET = "Ghi chú"

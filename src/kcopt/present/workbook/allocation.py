@@ -13,6 +13,7 @@ from kcopt.present.workbook.adjustment_sheet import adjustment_sheet
 from kcopt.present.workbook.base import Book, Link, StreamBook, created_time
 from kcopt.present.workbook.info import constraints_sheet, run_sheet
 from kcopt.present.workbook.projects_sheet import allocation_sheet
+from kcopt.present.workbook.reserve_sheet import reserve_sheet
 from kcopt.present.workbook.sheets import (
     fund_sheet,
     group_sheet,
@@ -51,6 +52,7 @@ def allocation_book(run: Run, book: Book | None = None, link: Link | None = None
     fund_sheet(book, run, refs, totals)
     priority_sheet(book, run, refs, totals)
     constraints_sheet(book, run.constraints)
+    reserve_sheet(book, run)
     run_sheet(book, run, refs, totals)
     if hasattr(book, "wb") and hasattr(book.wb, "calculation"):  # openpyxl: recalculate on open
         book.wb.calculation.fullCalcOnLoad = True
