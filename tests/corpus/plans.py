@@ -237,6 +237,42 @@ def dutoan_2025(path: Path) -> Path:
     return path
 
 
+# --- 5b. Bình Định 2017: the approved KCĐP plan by content group, real published amounts ------
+
+BINHDINH_SOURCE = (
+    "https://baobinhdinh.vn/viewer.aspx?mabb=79894&macm=5&macmp=5 (Báo Bình Định, 2017): UBND "
+    "tỉnh phê duyệt đề án KCĐP năm 2017, 20 chương trình, đề án, tổng kinh phí 2,52 tỉ đồng — "
+    "số chương trình, đề án và kinh phí của từng nhóm là số công bố; bố cục dự toán theo nhóm")
+BINHDINH = [  # content group as published, number of programmes/projects, support (đồng)
+    ("Hỗ trợ ứng dụng máy móc tiên tiến vào sản xuất công nghiệp - tiểu thủ công nghiệp", 13,
+     "2.035.000.000", "machinery"),
+    # the group names both branding and a showroom: the longer phrase of the regulation
+    # ("giới thiệu quảng bá sản phẩm") decides, so it is read as the showroom content
+    ("Hỗ trợ xây dựng, đăng ký thương hiệu, phòng trưng bày để giới thiệu quảng bá sản phẩm", 3,
+     "262.500.000", "showroom"),
+    ("Xây dựng các chương trình truyền hình, các hình thức thông tin đại chúng khác về phát "
+     "triển ngành Công Thương", 2, "60.000.000", "information"),
+    ("Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công", 2, "162.500.000",
+     "capacity_building"),
+]
+
+
+def binhdinh_2017(path: Path) -> Path:
+    wb, ws = new_sheet("Dự toán KCĐP 2017")
+    r = title_block(ws, ("UBND TỈNH BÌNH ĐỊNH", "SỞ CÔNG THƯƠNG"),
+                    "DỰ TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2017", "", "ĐVT: đồng", 5)
+    r = header(ws, r, ["STT", "Nội dung", "Số chương trình, đề án", "Kinh phí hỗ trợ",
+                       "Ghi chú"])
+    rows: list[list[Any]] = [[k, n, c, a] for k, (n, c, a, _cat) in enumerate(BINHDINH, 1)]
+    total = sum(int(a.replace(".", "")) for _n, _c, a, _k in BINHDINH)
+    rows.append([None, "Tổng cộng", sum(c for _n, c, _a, _k in BINHDINH),
+                 f"{total:,}".replace(",", ".")])
+    r = body(ws, r, rows, 5, _is_heading)
+    sign_and_cite(ws, r, 5, "GIÁM ĐỐC", BINHDINH_SOURCE)
+    wb.save(path)
+    return path
+
+
 # --- 6. Vĩnh Long, local plan grouped by district (issue #24, pattern 5) ----------------------
 
 VINHLONG_SOURCE = (
@@ -376,6 +412,10 @@ def corpus() -> list[CorpusFile]:
                    [Fact(n, "Quảng Ngãi", cat, "local", None, int(a.replace(".", "")) / 1e6,
                          count) for n, count, a, cat in DUTOAN], dutoan_2025,
                    not_projects=[MANAGEMENT[0]]),
+        CorpusFile("binhdinh-2017", "xlsx", [], BINHDINH_SOURCE,
+                   "count and support of every content group (20 programmes, 2,52 tỉ đồng)",
+                   [Fact(n, "Gia Lai", cat, "local", None, int(a.replace(".", "")) / 1e6,
+                         count) for n, count, a, cat in BINHDINH], binhdinh_2017),
         CorpusFile("vinhlong-huyen-2026", "xlsx", [], VINHLONG_SOURCE,
                    "layout only",
                    [Fact(n, "Vĩnh Long", "machinery", "local", c, s)
