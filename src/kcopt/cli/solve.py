@@ -54,8 +54,10 @@ def solve_command(
 
     Example: kcopt solve scenarios/demo/demo.yaml -o out/demo --into ke-hoach.xlsx
 
-    Re-plan after a 5% central cut: kcopt solve demo.yaml --approved out/demo --budget
-    central=-5% -o out/demo-cut
+    Re-plan after a 5% central cut: kcopt solve demo.yaml --approved out/demo
+    --budget central=-5% -o out/demo-cut
+    \f
+    Long: the command's options are its signature; the work is in the functions it calls.
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.inputs.scenario import load_scenario

@@ -154,6 +154,8 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
     second stage trade score for less money moved, up to τ·|S*| score points — including
     money left unspent — which is what a planner who sets τ > 0 asks for; a MIP has no prices,
     so there the floor holds the score (within 10⁻⁹ when τ = 0).
+
+    Long: the formulation is written out here, beside the code that builds it.
     """
     lp = _on_optimal_face(model.lp, prices) if prices is not None else model.lp
     free = lp.col_lower[moves.index] < lp.col_upper[moves.index]
