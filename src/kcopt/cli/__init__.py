@@ -19,6 +19,7 @@ from kcopt.cli import solve as _solve
 from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
+from kcopt.cli.usage import in_our_words
 from kcopt.core.errors import InputError
 from kcopt.core.language import set_language
 from kcopt.core.words import N_
@@ -52,6 +53,14 @@ class _Commands(TyperGroup):
         translate_help(self, ctx, rest)
         return super().parse_args(ctx, rest)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with in_our_words():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with in_our_words():  # the command's own options, and a command kcopt does not have
+            return super().invoke(ctx)
+
     def get_usage(self, ctx: Any) -> str:
         return _usage(super().get_usage(ctx))
 
@@ -65,7 +74,8 @@ def _usage(text: str) -> str:
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.words import _
 
-    return text.replace("Usage:", _("Usage:"), 1)
+    text = text.replace("Usage:", _("Usage:"), 1).replace("[OPTIONS]", _("[OPTIONS]"), 1)
+    return text.replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."), 1)
 
 
 def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
@@ -91,7 +101,7 @@ TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": 
                "COMMANDS_PANEL_TITLE": N_("Commands"), "DEFAULT_STRING": N_("[default: {}]"),
                "REQUIRED_LONG_STRING": N_("[required]")}
 # click's --help line and usage prefix, translated by `translate_help` and `_usage`
-N_("Show this message and exit."), N_("Usage:")
+N_("Show this message and exit."), N_("Usage:"), N_("[OPTIONS]"), N_("COMMAND [ARGS]...")
 
 
 app = typer.Typer(
@@ -126,7 +136,9 @@ def _main(
         try:
             limits.set_limits(**dict([limits.parse_assignment(item)]))
         except InputError as exc:
-            raise typer.BadParameter(str(exc.problems[0]), param_hint="--limit") from None
+            problem = exc.problems[0]  # said once: "--limit" is the hint, not the message too
+            raise typer.BadParameter(str(problem).removeprefix(problem.location() + ": "),
+                                     param_hint="'--limit'") from None
 
 
 app.command("solve", cls=_Command)(_solve.solve_command)
