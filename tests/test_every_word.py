@@ -24,7 +24,7 @@ mean input greater equal range valid number parse string got integer error usage
 """.split())  # noqa: SIM905
 BOX = re.compile("[│╭╮╰╯─]")
 # an option, a quoted name (what the user typed) and the argument's name are codes
-CODES = re.compile(r"--?[\w-]+|'[^']*'|\{\w+\}|\bSCENARIO\b|\bkcopt\b")
+CODES = re.compile(r"--?[\w-]+|'[^']*'|\{\w+\}|\bSCENARIO\b|\bkcopt(?: [a-z-]+)?\b")
 
 
 @pytest.fixture
@@ -102,3 +102,51 @@ def test_a_bound_in_a_usage_error_reads_the_vietnamese_way(vietnamese: None) -> 
         == "phải là một số"
     assert detail_words("'x' is not a valid float range.") == "'x' không phải là một số"
     assert detail_words("something new") == "something new"  # unknown: as the framework said
+
+
+HOSTILE_LIST = (
+    "Mã đề án,Tên đề án,Tỉnh/Thành phố,Nội dung,Tổng kinh phí,Điểm thẩm định,Sản xuất sạch hơn,"
+    "Cấp\n"
+    "A,Máy A,Sơn La,machinery,-5,80,2,central\n"
+    "A,Máy B,Atlantis,machinery,1000,,0,somewhere\n"
+    "C,Máy C,Quang Ngia,machinery,\"1,200\",70,0,local\n")
+
+
+def hostile_messages(tmp_path, lang: str) -> str:
+    from kcopt.core.language import using
+
+    path = tmp_path / "ds.csv"
+    path.write_text(HOSTILE_LIST, encoding="utf-8")
+    with using(lang), pytest.raises(kcopt.InputError) as info:
+        kcopt.read_projects(path)
+    with using(lang):
+        return "\n".join(str(p) for p in [*info.value.problems, *info.value.warnings])
+
+
+def test_a_hostile_list_is_told_in_vietnamese(vietnamese: None, tmp_path) -> None:
+    """The project list's cell messages built from parts (a repeated id, an amount, a flag, a
+    choice, a province) come from the catalog, numbers the Vietnamese way; a nonsense
+    province gets no suggestion, a misspelt one its province."""
+    said = hostile_messages(tmp_path, "vi")
+    for part in ("mã đề án bị trùng (trùng cả dòng 3)",
+                 "phải là số tiền dương, tính bằng triệu đồng",
+                 "phải là 0/1 hoặc một tỷ lệ từ 0 đến 1", "Ghi KCQG hoặc KCĐP",
+                 "Có phải là 'Quảng Ngãi'", "thành 1.200 triệu đồng",
+                 "1 đề án không có điểm thẩm định"):
+        assert part in said, (part, said)
+    atlantis = [line for line in said.splitlines() if "Atlantis" in line]
+    assert atlantis and all("Có phải" not in line and "Gia Lai" not in line
+                            for line in atlantis), atlantis
+    assert "Dùng một trong 34 tỉnh, thành phố" in atlantis[0]
+    assert not english(said), (english(said), said)
+    assert not re.search(r"\d,\d{3}\b(?!')", said.replace("'1,200'", "")), said
+
+
+def test_a_hostile_list_is_told_in_english_on_request(vietnamese: None, tmp_path) -> None:
+    said = hostile_messages(tmp_path, "en")
+    for part in ("project id repeated (also row 3)", "must be a positive amount in million VND",
+                 "must be 0/1 or a share between 0 and 1", "Write central or local",
+                 "Did you mean 'Quảng Ngãi'", "as 1,200 million",
+                 "1 project without an appraisal score counts as 0"):
+        assert part in said, (part, said)
+    assert "Gia Lai" not in said

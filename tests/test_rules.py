@@ -95,6 +95,11 @@ def test_old_province_column_is_checked(make_case):
         kcopt.read_projects(path)
     problems = info.value.problems
     assert [(p.row, p.column) for p in problems] == [(4, "Tỉnh cũ"), (3, "Tỉnh cũ")]
+    assert "not the name of a province before 1 July 2025" in problems[0].message
+    assert "Hải Dương was merged into Hải Phòng, not Sơn La" in problems[1].message
+    with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError) as info:
+        kcopt.read_projects(path)
+    problems = info.value.problems
     assert "không phải tên tỉnh trước ngày 01/7/2025" in problems[0].message
     assert "đã hợp nhất vào Hải Phòng, không phải Sơn La" in problems[1].message
 
