@@ -150,3 +150,44 @@ def test_a_hostile_list_is_told_in_english_on_request(vietnamese: None, tmp_path
                  "1 project without an appraisal score counts as 0"):
         assert part in said, (part, said)
     assert "Gia Lai" not in said
+
+
+def test_figures_write_numbers_and_legends_in_the_language_in_use(vietnamese: None) -> None:
+    """Ticks through Babel whatever the machine's locale (20.000, 1.500,5), the heatmap's cells
+    likewise, and the tornado has a legend for its two colours and a Vietnamese title."""
+    import pandas as pd
+
+    from kcopt.core.language import using
+    from kcopt.present.figures.charts import MILLIONS, local_numbers, new_figure
+    from kcopt.present.figures.sensitivity import plot_heatmap, plot_tornado
+    from test_language import figure_texts
+
+    torn = pd.DataFrame({"parameter": ["weight:green", "weight:green", "budget:central",
+                                       "budget:central"],
+                         "change": [0.2, -0.2, 0.2, -0.2], "status": ["optimal"] * 4,
+                         "delta_objective": [1.5, -1.25, 12.0, -14.5],
+                         "projects_changed": [1, 2, 30, 41]})
+    fig = plot_tornado(torn)
+    texts = figure_texts(fig)
+    assert "tăng 20%" in texts and "giảm 20%" in texts, texts
+    assert any(t.startswith("Biểu đồ lốc xoáy") for t in texts), texts
+    assert not english(" ".join(texts)), texts
+    assert MILLIONS(20000, 0) == "20.000"
+    fig, ax = new_figure(figsize=(4, 3))
+    ax.plot([0, 1500.5], [0, 0.25])
+    local_numbers(fig)
+    assert ax.xaxis.get_major_formatter()(1500.5, 0) == "1.500,5"
+    assert ax.yaxis.get_major_formatter()(0.25, 0) == "0,25"
+    grid = pd.DataFrame({"sweep": "grid", "central_factor": [1.0, 1.0, 1.2, 1.2],
+                         "local_factor": [1.0, 1.2, 1.0, 1.2],
+                         "central_budget": [105000.0, 105000.0, 126000.0, 126000.0],
+                         "local_budget": [97430.0, 116916.0, 97430.0, 116916.0],
+                         "objective": [302.97, 310.5, 315.25, float("nan")]})
+    heat = plot_heatmap(grid)
+    ticks = [t.get_text() for t in heat.axes[0].get_xticklabels()]
+    assert ticks == ["105.000", "126.000"], ticks
+    cells = [t.get_text() for t in heat.axes[0].texts]
+    assert "303" in cells or "303,0" in cells, cells
+    with using("en"):
+        assert MILLIONS(20000, 0) == "20,000"
+        assert "raised by 20%" in figure_texts(plot_tornado(torn))
