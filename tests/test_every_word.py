@@ -15,6 +15,7 @@ import kcopt
 from kcopt.cli import app
 from kcopt.core.language import set_scenario_language
 from test_language import english_words
+from test_rules import BUDGETS
 
 DEMO = str(kcopt.demo_scenario_path())
 # the framework's English (click, typer, pydantic) on top of test_language's list
@@ -191,3 +192,62 @@ def test_figures_write_numbers_and_legends_in_the_language_in_use(vietnamese: No
     with using("en"):
         assert MILLIONS(20000, 0) == "20,000"
         assert "raised by 20%" in figure_texts(plot_tornado(torn))
+
+
+def test_the_system_s_errors_are_said_in_the_planner_s_words(vietnamese: None, tmp_path) -> None:
+    """An output folder under a file (the system says "File exists"), a read-only disk: the
+    Vietnamese sentence, not the system's English."""
+    import errno
+
+    from kcopt.core.language import using
+    from kcopt.core.words import os_reason
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(blocker / "out"), "--no-plots",
+                                    "--no-xlsx"])
+    assert said.exit_code == 1, said.output
+    assert "đã có tệp hoặc thư mục cùng tên" in said.output, said.output
+    assert "File exists" not in said.output and not english(said.output), said.output
+    read_only = OSError(errno.EROFS, "Read-only file system", "/media/usb")
+    assert os_reason(read_only) == "ổ đĩa chỉ cho phép đọc"
+    with using("en"):
+        assert os_reason(read_only) == "the disk is read-only"
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+
+
+def test_flags_funds_and_votes_are_named_not_coded(vietnamese: None, make_case) -> None:
+    """A target on flagged projects names the priorities (not green/circular); an ineligible
+    voted product names the level and the funds in the planner's words."""
+    from kcopt.analysis.wording import describe_target
+    from kcopt.core.language import using
+
+    said = describe_target({"kind": "share_min", "of": ["green", "circular"], "share": 0.3})
+    assert "sản xuất sạch hơn hoặc kinh tế tuần hoàn" in said, said
+    assert "green" not in said and "circular" not in said
+    with using("en"):
+        assert "cleaner production or circular economy" in describe_target(
+            {"kind": "share_min", "of": ["green", "circular"], "share": 0.3})
+    base = {"name": "Bình chọn", "province": "Sơn La", "category": "typical_product",
+            "total_cost": 500, "requested": 150}
+    sc = make_case([{**base, "project_id": "V3", "vote_level": "national", "funds": "local"},
+                    {**base, "project_id": "M1", "category": "machinery",
+                     "other_state_support": 100}],
+                   {"budgets": BUDGETS, "weights": {"appraisal": 1}, "plan_year": 2026})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    reasons = model.projects["reason"].tolist()
+    assert reasons[0].startswith("bình chọn cấp quốc gia do kinh phí"), reasons
+    assert "không hỗ trợ trùng (nguyên tắc không hỗ trợ trùng lặp" in reasons[1], reasons
+    assert not english(" ".join(reasons)), reasons
+
+
+def test_init_writes_its_numbers_the_vietnamese_way(vietnamese: None, tmp_path) -> None:
+    import shutil
+
+    projects = tmp_path / "ds.csv"
+    shutil.copy(kcopt.demo_scenario_path().parent / "projects.csv", projects)
+    said = CliRunner().invoke(app, ["init", str(projects)])
+    assert said.exit_code == 0, said.output
+    text = (tmp_path / "ds-kich-ban.yaml").read_text(encoding="utf-8")
+    total = re.search(r"tổng kinh phí đề nghị hỗ trợ (\S+) triệu đồng", text)
+    assert total and re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", total[1]), total

@@ -261,7 +261,8 @@ def test_typical_product_vote_level_picks_the_fund(model_of):
     assert caps.cap[0, 0] == 100 and np.isnan(caps.cap[0, 1])
     assert np.isnan(caps.cap[1, 0]) and caps.cap[1, 1] == 150
     assert model.projects["status"].tolist() == ["", "", "ineligible"]
-    assert "bình chọn cấp quốc gia" in model.projects["reason"].iloc[2]
+    assert "a vote at the national level is paid from central funds" in (
+        model.projects["reason"].iloc[2])
 
 
 def test_one_item_is_not_funded_twice(model_of):
@@ -273,7 +274,7 @@ def test_one_item_is_not_funded_twice(model_of):
                        "infra_investment": 1000, "other_state_support": 100,
                        "funds": "central"}])
     assert model.projects["status"].tolist() == ["ineligible", ""]
-    assert "không hỗ trợ trùng" in model.projects["reason"].iloc[0]
+    assert "not funded twice" in model.projects["reason"].iloc[0]
     assert caps_of(model)["C1"] == 200  # min(30% × 2,000 − 100, 30% × 1,000 − 100), central too
     assert model.caps.limit[1, 0] == "decree32"
 

@@ -27,6 +27,7 @@ from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, s
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
+from kcopt.core.words import _, os_reason
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
 from kcopt.io.write import atomic_write, write_csv, write_json
@@ -159,8 +160,8 @@ def _write_model(model: Model, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_model(model.lp, path, model.scenario.name)
     except OSError as exc:
-        raise OutputError(f"--write-model '{path}': không ghi được mô hình / cannot write the "
-                          f"model: {exc.strerror or exc}") from None
+        raise OutputError(_("--write-model '{path}': cannot write the model: {reason}").format(
+            path=path, reason=os_reason(exc))) from None
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError, Problem
-from kcopt.core.words import _
+from kcopt.core.words import _, os_reason
 
 STATE: dict[str, Any] = {"debug": False}
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
@@ -78,7 +78,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             where = f"'{exc.filename}': " if exc.filename else ""
             err(_("error: {message}").format(message=_(
                 "{where}{error}. Check the path, the write permissions and the free disk "
-                "space").format(where=where, error=exc.strerror or exc)))
+                "space").format(where=where, error=os_reason(exc))))
             raise typer.Exit(1) from None
         except typer.Exit:  # a command's own exit code
             raise

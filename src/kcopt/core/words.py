@@ -160,6 +160,27 @@ def million(x: float, digits: int = 0) -> str:
     return _("{amount} million").format(amount=num(x, digits))
 
 
+# what the system said when a file could not be read or written, in the planner's words (the
+# system's own English, "Read-only file system", is for --debug)
+OS_WORDS = {"EACCES": N_("permission denied"), "EPERM": N_("the system does not allow it"),
+            "EROFS": N_("the disk is read-only"), "ENOSPC": N_("the disk is full"),
+            "EDQUOT": N_("the disk quota is used up"), "ENOENT": N_("no such file or folder"),
+            "ENOTDIR": N_("a part of the path is not a folder"),
+            "EISDIR": N_("it is a folder, not a file"),
+            "EEXIST": N_("a file or folder of that name already exists"),
+            "EFBIG": N_("the file is too large"), "ENAMETOOLONG": N_("the name is too long"),
+            "ELOOP": N_("too many symbolic links")}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the language in use ("ổ đĩa chỉ cho phép
+    đọc" for EROFS); the system's text when kcopt has no words for its error."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return _(OS_WORDS[name]) if name in OS_WORDS else str(exc.strerror or exc)
+
+
 _CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
              (r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
              (r"\bDecree\b", N_("Decree")), (r"\bDecision\b", N_("Decision")),

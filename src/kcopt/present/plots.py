@@ -68,6 +68,7 @@ def _shown_in_jupyter(fn: F) -> F:
             shell = get_ipython()
             if shell is not None:
                 shell.display_formatter.formatters["image/png"].for_type(Figure, _png)
+        # start-up: matplotlib only when a figure is drawn
         from kcopt.present.figures.charts import local_numbers
 
         return local_numbers(fn(*args, **kwargs))
