@@ -251,3 +251,24 @@ def test_init_writes_its_numbers_the_vietnamese_way(vietnamese: None, tmp_path) 
     text = (tmp_path / "ds-kich-ban.yaml").read_text(encoding="utf-8")
     total = re.search(r"tổng kinh phí đề nghị hỗ trợ (\S+) triệu đồng", text)
     assert total and re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", total[1]), total
+
+
+def test_the_demo_says_its_result_first_then_one_line_per_kind_of_warning(
+        vietnamese: None, tmp_path) -> None:
+    """The demo's fifteen warnings (five former provinces, seven rate notes, …) came before its
+    result, one line each; now the result comes first, then one line per kind with how many
+    more of that kind, and every warning is kept in summary.json."""
+    import json
+
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(tmp_path / "out"), "--no-plots",
+                                    "--no-xlsx"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    first_warning = next(i for i, line in enumerate(lines) if line.startswith("cảnh báo:"))
+    assert lines[0].startswith("Kế hoạch khuyến công 2026") and first_warning > 3, lines
+    warned = [line for line in lines if line.startswith("cảnh báo:")]
+    kept = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["warnings"]
+    assert len(warned) <= 5 < len(kept), (warned, len(kept))
+    assert any("(và 4 cảnh báo khác cùng loại)" in line for line in warned), warned
+    assert lines[-1].strip().startswith("toàn bộ cảnh báo: summary.json"), lines[-1]
+    assert not english(said.output.replace("cảnh báo:", "")), english(said.output)

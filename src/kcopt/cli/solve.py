@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
 from kcopt.core.words import _, fixed, num, pct, status_name
 
 if TYPE_CHECKING:
@@ -62,9 +62,10 @@ def solve_command(
             r.files.append(copy)
             r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
-    show_warnings(r.warnings)
     assert r.summary is not None, "a solved run has a summary"
     _say_result(sc.name, r.summary, len(r.files), out, copy, into)
+    show_warning_kinds(r.warnings, _("summary.json, and the run sheet of allocation.xlsx")
+                       if not no_xlsx else _("summary.json"))
 
 
 def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,
