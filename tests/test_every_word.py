@@ -272,3 +272,44 @@ def test_the_demo_says_its_result_first_then_one_line_per_kind_of_warning(
     assert any("(và 4 cảnh báo khác cùng loại)" in line for line in warned), warned
     assert lines[-1].strip().startswith("toàn bộ cảnh báo: summary.json"), lines[-1]
     assert not english(said.output.replace("cảnh báo:", "")), english(said.output)
+
+
+def test_the_sensitivity_workbook_is_headed_and_worded_for_the_planner(vietnamese: None,
+                                                                      make_case,
+                                                                      tmp_path) -> None:
+    """sensitivity.xlsx: a heading in words over each column's code, statuses, classes, funds,
+    sweeps and infinity in words (no 'inf', 'core', 'optimal', 'True'); numbers stay numbers
+    in the Vietnamese-tagged format; the sheet names are Vietnamese."""
+    import openpyxl
+
+    from conftest import solve_case
+    from kcopt.analysis.sensitivity.suite import run_sensitivity
+    from kcopt.outputs import write_sensitivity
+
+    base = {"province": "Sơn La", "category": "machinery", "total_cost": 1000,
+            "requested": 300, "funds": "central"}
+    projects = [dict(base, project_id=p, name=p, appraisal=a, green=g)
+                for p, a, g in (("A", 90, 0), ("B", 60, 1), ("C", 50, 0))]
+    result = solve_case(make_case(projects, {"budgets": {"central": 700},
+                                             "weights": {"appraisal": 0.7, "green": 0.3}}))
+    s = run_sensitivity(result, draws=4, sweep_points=3, grid=2)
+    write_sensitivity(s, result, tmp_path / "out", plots=False)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "sensitivity.xlsx")
+    assert not [n for n in wb.sheetnames if english(n) or "Ranging" in n or "Tornado" in n], \
+        wb.sheetnames
+    for ws in wb.worksheets:
+        headings = [c.value for c in ws[1] if c.value]
+        codes = [c.value for c in ws[2] if c.value]
+        assert len(headings) == len(codes) and not english(" ".join(headings)), headings
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.value not in ("inf", "-inf", "core", "borderline", "exterior",
+                                              "optimal", "infeasible", "True", "False",
+                                              "central", "local"), (ws.title, cell.value)
+                elif isinstance(cell.value, int | float):
+                    assert cell.number_format.startswith("[$-42A]"), cell.number_format
+    robust = wb["Độ vững trọng số"]
+    assert [c.value for c in robust[2]][-1] == "class"
+    assert {r[-1] for r in robust.iter_rows(min_row=3, values_only=True)} <= {
+        "vững", "cận biên", "ngoài"}

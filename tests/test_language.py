@@ -379,7 +379,7 @@ VIETNAMESE_LITERALS = {
     "inputs/ratefiles.py": 40, "rules/rates.py": 1, "rules/caps.py": 4,
     "rules/eligibility.py": 15, "inputs/scenario.py": 2, "inputs/scenariokeys.py": 2,
     "inputs/schema.py": 20,
-    "analysis/sensitivity/suite.py": 7, "inputs/starter.py": 34, "inputs/synth.py": 71,
+    "analysis/sensitivity/suite.py": 8, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
     "core/vocabulary.py": 36, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
     "present/workbook/base.py": 9, "present/workbook/facts.py": 32,
