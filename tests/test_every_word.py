@@ -313,3 +313,26 @@ def test_the_sensitivity_workbook_is_headed_and_worded_for_the_planner(vietnames
     assert [c.value for c in robust[2]][-1] == "class"
     assert {r[-1] for r in robust.iter_rows(min_row=3, values_only=True)} <= {
         "vững", "cận biên", "ngoài"}
+
+
+def test_rules_lists_the_provinces_in_aligned_columns(vietnamese: None) -> None:
+    """`kcopt rules` lists the 34 provinces and cities with their former provinces, as the
+    unknown-province message promises; its columns line up whatever the words' length; the
+    decrees read NĐ-CP."""
+    from kcopt.cli.rules import width
+    from kcopt.core.geo import load_geography
+
+    said = CliRunner().invoke(app, ["rules"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert "ND-CP" not in said.output and "NĐ-CP" in said.output
+    start = lines.index(next(line for line in lines if line.startswith("Các 34 tỉnh")))
+    listed = lines[start + 2:start + 36]
+    geo = load_geography()
+    assert {line.split("  ")[0] for line in listed} == set(geo.provinces), listed
+    assert any(line.startswith("Hải Phòng") and "Hải Dương" in line for line in listed)
+    # every rule row's legal basis starts in one column (the confidence words differ in length)
+    rows = [line for line in lines if re.match(r"[a-z_]+(\s\[\w+\])?\s{2,}(Trung|Địa)", line)]
+    starts = {width(line[:line.index("Nghị định" if "Nghị định" in line else "TT")])
+              for line in rows if "Nghị định" in line or "TT" in line}
+    assert len(rows) > 20 and len(starts) == 1, starts

@@ -184,7 +184,8 @@ def os_reason(exc: OSError) -> str:
 _CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
              (r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
              (r"\bDecree\b", N_("Decree")), (r"\bDecision\b", N_("Decision")),
-             (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")))
+             (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")),
+             (r"/ND-CP\b", N_("/ND-CP")))
 
 
 def literal(text: str) -> str:
