@@ -336,3 +336,29 @@ def test_rules_lists_the_provinces_in_aligned_columns(vietnamese: None) -> None:
     starts = {width(line[:line.index("Nghị định" if "Nghị định" in line else "TT")])
               for line in rows if "Nghị định" in line or "TT" in line}
     assert len(rows) > 20 and len(starts) == 1, starts
+
+
+def test_times_a_person_reads_are_vietnam_s(vietnamese: None, tmp_path, monkeypatch) -> None:
+    """summary.json keeps ISO UTC; the report and the workbook show Vietnam's time (UTC+7, the
+    next day here), in the language's words."""
+    import json
+
+    import openpyxl
+
+    from kcopt.core.language import using
+    from kcopt.core.words import vietnam_time
+
+    assert vietnam_time("2026-12-06T20:05:00Z") == "07/12/2026 03:05 (giờ Việt Nam, UTC+7)"
+    with using("en"):
+        assert vietnam_time("2026-12-06T20:05:00Z") == "07/12/2026 03:05 (Vietnam time, UTC+7)"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767286800")  # 2026-01-01 17:00 UTC
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["solve", DEMO, "-o", str(out), "--no-plots"]).exit_code == 0
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["provenance"]["created"] == "2026-01-01T17:00:00Z"
+    local = "02/01/2026 00:00 (giờ Việt Nam, UTC+7)"
+    assert local in (out / "report.html").read_text("utf-8")
+    ws = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)["Thông tin chạy"]
+    assert any(local in str(v) for row in ws.iter_rows(values_only=True) for v in row)

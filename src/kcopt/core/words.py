@@ -31,6 +31,7 @@ import gettext
 import math
 import os
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -170,6 +171,30 @@ OS_WORDS = {"EACCES": N_("permission denied"), "EPERM": N_("the system does not 
             "EEXIST": N_("a file or folder of that name already exists"),
             "EFBIG": N_("the file is too large"), "ENAMETOOLONG": N_("the name is too long"),
             "ELOOP": N_("too many symbolic links")}
+
+
+def vietnam_time(stamp: str | None) -> str:
+    """A run's time (summary.json keeps ISO UTC, "2026-12-06T14:05:00Z") as a planner reads
+    it, in Vietnam's time: "06/12/2026 21:05 (giờ Việt Nam, UTC+7)". Vietnam keeps UTC+7 all
+    year, so a computer without the time-zone database (Windows without tzdata) gives the same
+    hour; text that is not a time is returned as it is."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: timezone | ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    except (ImportError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+        zone = timezone(timedelta(hours=7))
+    here = moment.astimezone(zone)
+    return _("{day} {time} (Vietnam time, UTC+7)").format(
+        day=here.strftime("%d/%m/%Y"), time=here.strftime("%H:%M"))
 
 
 def os_reason(exc: OSError) -> str:

@@ -16,7 +16,17 @@ import pandas as pd
 
 from kcopt.analysis.wording import budget_label, describe_target, group_name, money, percent
 from kcopt.core.errors import InputError, OutputError
-from kcopt.core.words import N_, _, fixed, get_language, num, pct, sig, status_name
+from kcopt.core.words import (
+    N_,
+    _,
+    fixed,
+    get_language,
+    num,
+    pct,
+    sig,
+    status_name,
+    vietnam_time,
+)
 from kcopt.io import folders as outputs
 from kcopt.model.names import parse_row
 from kcopt.present import plots
@@ -66,7 +76,7 @@ def report_html(source: Outcome | Result | Run | str | Path,
     s = o.summary
     return render("report.html.j2", lang=get_language(), name=o.name, sections=SECTIONS,
                   description=s.scenario.get("description") or "",
-                  created=text(s.provenance.created or ""),
+                  created=text(vietnam_time(s.provenance.created)),
                   version=text(s.provenance.kcopt_version or ""),
                   headline=_headline(o), allocation=_allocation(o), constraints=_constraints(o),
                   robustness=_robustness(o), left_out=_left_out(o), provenance=_provenance(o))
@@ -388,7 +398,7 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
         ("Quy định có hiệu lực ngày / rules in force on",
          text(p.rules.get("in_force_on", "—"))),
         ("kcopt", text(p.kcopt_version)),
-        ("Lập lúc / created", text(p.created)),
+        ("Lập lúc / created", text(vietnam_time(p.created))),
         ("Hạt giống / seed", text(p.seed)),
     ]
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
