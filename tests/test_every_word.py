@@ -362,3 +362,24 @@ def test_times_a_person_reads_are_vietnam_s(vietnamese: None, tmp_path, monkeypa
     assert local in (out / "report.html").read_text("utf-8")
     ws = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)["Thông tin chạy"]
     assert any(local in str(v) for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def test_output_folder_refusals_are_said_once_in_the_language_in_use(vietnamese: None,
+                                                                    tmp_path) -> None:
+    """A folder holding someone's files, an output that is the input: one sentence in the
+    language in use (they were Vietnamese followed by '/ English')."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    for i in range(7):
+        (foreign / f"mine{i}.txt").write_text("kept", encoding="utf-8")
+    runner = CliRunner()
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(foreign), "--no-plots"])
+    assert said.exit_code == 1 and "có tệp không do lệnh này của kcopt ghi" in said.output
+    assert "(và 2 tệp khác)" in said.output and " / " not in said.output, said.output
+    assert not english(said.output), english(said.output)
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(foreign), "--no-plots", "--lang", "en"])
+    assert "holds files this kcopt command did not write" in said.output
+    assert "(and 2 more files)" in said.output and "thư mục" not in said.output
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(kcopt.demo_scenario_path().parent)])
+    assert said.exit_code == 1 and "chứa hoặc chính là tệp đầu vào" in said.output
+    assert " / the output" not in said.output, said.output
