@@ -95,6 +95,36 @@ def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
 
         for name, english in TYPER_WORDS.items():
             setattr(rich, name, _(english))
+        for command in [group, *group.commands.values()]:
+            helper = command.get_help_option(ctx)
+            for param in [*command.params, *([helper] if helper else [])]:
+                type_words(param, ctx)
+
+
+def type_words(param: Any, ctx: Any) -> None:
+    """An option's value type in the help ("<path>", "FLOAT RANGE") in the language in use,
+    through the metavar typer and click both honour; English keeps the framework's own."""
+    from kcopt.core.words import _, get_language
+
+    if getattr(param, "param_type_name", "") != "option":
+        return
+    original = param.__dict__.setdefault("_metavar_en", param.metavar)
+    if original is not None or get_language() == "en":
+        param.metavar = original
+        return
+    if getattr(param, "is_flag", False):
+        param.metavar = "" if hasattr(param, "display_type") else None  # typer >= 0.22: <bool>
+        return
+    shown = (param.display_type(ctx) if hasattr(param, "display_type")
+             else getattr(param.type, "name", "")).strip("<>").lower()
+    word = next((w for key, w in TYPE_WORDS.items() if shown.startswith(key)), None)
+    param.metavar = f"<{_(word)}>" if word else None
+
+
+TYPE_WORDS = {"path": N_("path"), "file": N_("path"), "list[path]": N_("path"),
+              "int": N_("whole number"), "integer": N_("whole number"),
+              "float": N_("number"), "str": N_("text"), "text": N_("text"),
+              "list[str]": N_("text")}
 
 
 TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("Options"),

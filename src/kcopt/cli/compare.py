@@ -18,10 +18,10 @@ def compare_command(
     out_a: Path = typer.Argument(..., help="Output folder of the first solve (the baseline)."),
     out_b: Path = typer.Argument(..., help="Output folder of the second solve (the variant)."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Folder for the comparison "
-                                    "[default: out/compare/<A>-vs-<B>]."),
+                                    "(default: out/compare/<A>-vs-<B>)."),
     threshold: float | None = typer.Option(None, "--threshold", help="Smallest change in "
-                                           "million VND called big [default: 0.5% of the "
-                                           "larger total]."),
+                                           "million VND called big (default: 0.5% of the "
+                                           "larger total)."),
     top: int = typer.Option(15, "--top", help="Project changes told in words."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip compare.png."),
 ) -> None:

@@ -21,7 +21,7 @@ CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N
 def sensitivity_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     out: Path | None = typer.Option(None, "-o", "--out",
-                                    help="Output folder [default: out/<scenario name>]."),
+                                    help="Output folder (default: out/<scenario name>)."),
     draws: int = typer.Option(200, "--draws", min=0,
                               help="Weight draws for the robustness analysis."),
     seed: int = typer.Option(0, "--seed", help="Seed of the weight draws."),

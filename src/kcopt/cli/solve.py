@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def solve_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON).", exists=False),
     out: Path | None = typer.Option(None, "-o", "--out",
-                                    help="Output folder [default: out/<scenario name>]."),
+                                    help="Output folder (default: out/<scenario name>)."),
     solver: str | None = typer.Option(None, "--solver", callback=solver_name,
                                       help="highs (default), cbc, or any solver PuLP knows."),
     mip: bool | None = typer.Option(None, "--mip/--lp",
