@@ -104,6 +104,7 @@ def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
 def type_words(param: Any, ctx: Any) -> None:
     """An option's value type in the help ("<path>", "FLOAT RANGE") in the language in use,
     through the metavar typer and click both honour; English keeps the framework's own."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.words import _, get_language
 
     if getattr(param, "param_type_name", "") != "option":
