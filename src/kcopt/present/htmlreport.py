@@ -140,7 +140,7 @@ def _headline(o: Outcome) -> Section:
         {"label": "Đề án được hỗ trợ / Projects supported",
          "value": f"{num(counts['funded'] + counts['partial'])} / {num(len(a))}",
          "sub": f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"},
-        {"label": "Mục tiêu / Objective", "value": num(s.objective or 0, 2),
+        {"label": "Mục tiêu / Objective", "value": fixed(s.objective or 0, 2),
          "sub": text(OBJECTIVES.get(str(s.objective_kind), s.objective_kind))},
     ]
     sentence = _(
