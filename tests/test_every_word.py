@@ -399,3 +399,24 @@ def test_help_names_value_types_and_defaults_in_the_language_in_use(vietnamese: 
         assert english_type not in vi, (english_type, vi)
     en = flat(runner.invoke(app, ["solve", "--help", "--lang", "en"]).output)
     assert "đường dẫn" not in en and "(default: out/<scenario name>)" in en, en
+
+
+def test_compare_names_regions_and_content_types(vietnamese: None, tmp_path) -> None:
+    """`kcopt compare`'s tables by region and content type name the groups (Tây Nguyên, not
+    CH), aligned; English keeps the codes."""
+    runner = CliRunner()
+    for name in ("a", "b"):
+        assert runner.invoke(app, ["solve", DEMO, "-o", str(tmp_path / name), "--no-plots",
+                                   "--no-xlsx"]).exit_code == 0
+    said = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "-o",
+                               str(tmp_path / "cmp")])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert any(line.startswith("  Tây Nguyên ") for line in lines), said.output
+    assert not any(re.match(r"  (CH|MKD|NCC|NMM|RRD|SE) ", line) for line in lines)
+    blocks = [b.splitlines() for b in said.output.split("\n\n")]
+    tables = [b[1:] for b in blocks if b[0].startswith(("Theo vùng", "Theo nội dung"))]
+    assert len(tables) == 2, blocks
+    for rows in tables:  # each table's arrows in one column
+        assert len({row.index("→") for row in rows}) == 1, rows
+    assert not re.search(r"\d,\d{3}\b", said.output), said.output
