@@ -55,3 +55,32 @@ def test_the_style_follows_the_language() -> None:
     assert 'content: "Tải lên"' in vi and '"Tối đa 20 MB mỗi tệp • CSV"' in vi
     assert 'content: "Upload"' in en and '"At most 1,500 MB per file • CSV"' in en
     assert ".st-key-up " in vi and vi.startswith("<style>")
+
+
+def test_charts_and_budget_table_name_funds_and_groups() -> None:
+    """The app's live charts: legends KCQG / KCĐP and 'đã phân bổ / Ngân sách', axes with the
+    content types' and regions' names (not central/local, branding, CH); the local budgets
+    editor headed in words."""
+    import pyarrow as pa
+
+    from test_app import demo_plan, page
+
+    at = page()
+    demo_plan(at)
+    nodes, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack += list(getattr(node, "children", {}).values())
+    charts = {}  # by the chart's first column: category, region, province
+    for node in nodes:
+        if getattr(node, "type", "") == "vega_lite_chart":
+            table = pa.ipc.open_stream(node.proto.datasets[0].data.data).read_all()
+            charts[table.column_names[0]] = table.to_pylist()
+    assert set(charts) == {"Nội dung", "Vùng", "Tỉnh"}, set(charts)  # the axes' titles
+    colours = {k: {row["color -- streamlit-generated"] for row in v} for k, v in charts.items()}
+    funds = {"Trung ương (KCQG)", "Địa phương (KCĐP)"}
+    assert colours["Nội dung"] == colours["Vùng"] == funds, colours
+    assert colours["Tỉnh"] == {"đã phân bổ", "Ngân sách"}, colours
+    axes = {row[k] for k in ("Nội dung", "Vùng") for row in charts[k]}
+    assert "Tây Nguyên" in axes and "CH" not in axes and "branding" not in axes, axes
