@@ -266,6 +266,7 @@ def test_the_demo_says_its_result_first_then_one_line_per_kind_of_warning(
     lines = said.output.splitlines()
     first_warning = next(i for i, line in enumerate(lines) if line.startswith("cảnh báo:"))
     assert lines[0].startswith("Kế hoạch khuyến công 2026") and first_warning > 3, lines
+    assert lines[0].endswith("(tổng điểm ưu tiên)"), lines[0]  # the objective, not total_score
     warned = [line for line in lines if line.startswith("cảnh báo:")]
     kept = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["warnings"]
     assert len(warned) <= 5 < len(kept), (warned, len(kept))

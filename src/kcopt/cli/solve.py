@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
-from kcopt.core.words import _, fixed, num, pct, status_name
+from kcopt.core.words import N_, _, fixed, num, pct, status_name
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -68,13 +68,19 @@ def solve_command(
                        if not no_xlsx else _("summary.json"))
 
 
+# the objective a scenario names (`objective:`), as the result line says it
+OBJECTIVE_WORDS = {"total_score": N_("total priority score"),
+                   "weighted_funds": N_("score-weighted funds")}
+
+
 def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,
                 into: Path | None) -> None:
     """The result in five lines: status and objective, money per fund, projects per status,
     the solver, the files written."""
     err(_("{name}: {status}, objective {objective} ({kind})").format(
         name=name, status=status_name(s.status), objective=fixed(s.objective or 0.0, 4),
-        kind=s.objective_kind))
+        kind=_(OBJECTIVE_WORDS[s.objective_kind]) if s.objective_kind in OBJECTIVE_WORDS
+        else s.objective_kind))
     err("  " + _("central {central} of {central_budget} million; local {local} of "
                  "{local_budget} million").format(
         central=num(s.totals.central), central_budget=num(s.budgets.central),
