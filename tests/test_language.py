@@ -371,7 +371,7 @@ VIETNAMESE_LITERALS = {
     "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 2, "present/comparison.py": 7,
     "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 48,
     "io/encoding.py": 8,
-    "io/folders.py": 24, "io/read.py": 13, "io/sheets.py": 26,
+    "io/folders.py": 0, "io/read.py": 13, "io/sheets.py": 26,
     "io/form.py": 10, "io/formcolumns.py": 6, "io/formlayout.py": 6, "io/formlines.py": 1,
     "io/formwalk.py": 4,
     "inputs/keys.py": 2,

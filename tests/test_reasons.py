@@ -67,9 +67,9 @@ EXPECTED = {
     "I2": ("ineligible", "'Hội chợ triển lãm ở nước ngoài' is paid only from central funds "
                          "(TT 28/2018/TT-BTC Art. 8 cl. 6); this project may use only local "
                          "funds"),
-    "I3": ("ineligible", "nội dung này đã được ngân sách nhà nước hỗ trợ 50 triệu đồng từ chương "
-                         "trình khác: không hỗ trợ trùng (nguyên tắc không hỗ trợ trùng lặp từ "
-                         "ngân sách nhà nước); loại khỏi danh sách xét hỗ trợ"),
+    "I3": ("ineligible", "this item already received 50 million of state support from another "
+                         "programme: not funded twice (the rule that the state budget does not "
+                         "fund one item twice); left out of the projects considered"),
     "I4": ("ineligible", "no support room left: 300 million of state support already received "
                          "reaches the cap"),
     "X1": ("excluded", "excluded by the scenario or the project list"),

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import solve_case
 from kcopt.analysis.sensitivity import lp_ranging, ranging
+from kcopt.analysis.sensitivity.suite import SHEETS
 from kcopt.cli import app
 
 SL = {"province": "Sơn La", "category": "machinery", "total_cost": 600, "level": "central",
@@ -119,15 +120,16 @@ def test_ranging_and_constraints_are_the_plans(mip_out: Path) -> None:
 
 def test_sensitivity_workbook_holds_numbers(mip_out: Path) -> None:
     wb = openpyxl.load_workbook(mip_out / "sensitivity.xlsx")
-    ws = wb["Ranging ràng buộc"]
-    head = [c.value for c in ws[1]]
-    rows = {r[0]: dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2,
+    ws = wb[SHEETS["ranging_constraints"]]
+    assert [c.value for c in ws[1]][:3] == ["Name", "Family", "Value in the plan"]
+    head = [c.value for c in ws[2]]  # the codes, under the headings in words
+    rows = {r[0]: dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=3,
                                                                          values_only=True)}
     central = rows["budget:central"]
     assert isinstance(central["final_value"], int | float) and central["final_value"] == 900
     assert isinstance(central["rhs"], int | float)
     for sheet in wb.worksheets:
-        for row in sheet.iter_rows(min_row=2, values_only=True):
+        for row in sheet.iter_rows(min_row=3, values_only=True):
             for v in row:
                 if isinstance(v, str):  # text only where the value is words or infinity
                     assert not re.fullmatch(r"-?[\d.]+(e[-+]?\d+)?", v), (sheet.title, v)

@@ -95,6 +95,11 @@ def test_old_province_column_is_checked(make_case):
         kcopt.read_projects(path)
     problems = info.value.problems
     assert [(p.row, p.column) for p in problems] == [(4, "Tỉnh cũ"), (3, "Tỉnh cũ")]
+    assert "not the name of a province before 1 July 2025" in problems[0].message
+    assert "Hải Dương was merged into Hải Phòng, not Sơn La" in problems[1].message
+    with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError) as info:
+        kcopt.read_projects(path)
+    problems = info.value.problems
     assert "không phải tên tỉnh trước ngày 01/7/2025" in problems[0].message
     assert "đã hợp nhất vào Hải Phòng, không phải Sơn La" in problems[1].message
 
@@ -256,7 +261,8 @@ def test_typical_product_vote_level_picks_the_fund(model_of):
     assert caps.cap[0, 0] == 100 and np.isnan(caps.cap[0, 1])
     assert np.isnan(caps.cap[1, 0]) and caps.cap[1, 1] == 150
     assert model.projects["status"].tolist() == ["", "", "ineligible"]
-    assert "bình chọn cấp quốc gia" in model.projects["reason"].iloc[2]
+    assert "a vote at the national level is paid from central funds" in (
+        model.projects["reason"].iloc[2])
 
 
 def test_one_item_is_not_funded_twice(model_of):
@@ -268,7 +274,7 @@ def test_one_item_is_not_funded_twice(model_of):
                        "infra_investment": 1000, "other_state_support": 100,
                        "funds": "central"}])
     assert model.projects["status"].tolist() == ["ineligible", ""]
-    assert "không hỗ trợ trùng" in model.projects["reason"].iloc[0]
+    assert "not funded twice" in model.projects["reason"].iloc[0]
     assert caps_of(model)["C1"] == 200  # min(30% × 2,000 − 100, 30% × 1,000 − 100), central too
     assert model.caps.limit[1, 0] == "decree32"
 

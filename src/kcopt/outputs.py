@@ -28,6 +28,7 @@ from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, s
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
+from kcopt.core.words import _, os_reason
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
 from kcopt.io.write import atomic_write, write_csv, write_json
@@ -173,8 +174,8 @@ def _write_model(model: Model, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_model(model.lp, path, model.scenario.name)
     except OSError as exc:
-        raise OutputError(f"--write-model '{path}': không ghi được mô hình / cannot write the "
-                          f"model: {exc.strerror or exc}") from None
+        raise OutputError(_("--write-model '{path}': cannot write the model: {reason}").format(
+            path=path, reason=os_reason(exc))) from None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -246,31 +247,40 @@ def _cell(ws, r: int, c: int, v, fmt=None) -> None:
 
 
 def _write_xlsx(s: Sensitivity, path: Path) -> None:
-    """One sheet per table, written with XlsxWriter; numbers stay numbers (rounded to 10
-    significant digits, as in the CSVs, so repeated runs give identical workbooks); infinity is
-    written `inf`, a missing value as an empty cell. A MIP run adds a notes sheet saying what
-    the figures hold fixed."""
+    """One sheet per table, written with XlsxWriter: a heading in words over each column's code
+(`sensitivity_words`), codes and infinity in words; numbers stay numbers (rounded to 10
+    significant digits, as in the CSVs, so repeated runs give identical workbooks) in the
+    Vietnamese-tagged format, a missing value an empty cell. A MIP run adds a notes sheet
+    saying what the figures hold fixed."""
     import xlsxwriter  # start-up: only when sensitivity files are written
+
+    from kcopt.present.workbook.sensitivity_words import NUMBER, heading, shown_value
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                          "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"created": _fixed_time()})
-    bold = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})
+    bold = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "top",
+                          "text_wrap": True})
+    code = wb.add_format({"italic": True, "font_color": "#7F7F7F", "border": 1,
+                          "align": "center", "font_size": 9})
+    number = wb.add_format({"num_format": NUMBER})
     for name, df in s.tables().items():
         ws = wb.add_worksheet(SHEETS[name])
         columns = [str(c) for c in df.columns]
         for c, head in enumerate(columns):
-            ws.write_string(0, c, head, bold)
-        values = [df[col].tolist() for col in df.columns]
-        for r, row in enumerate(zip(*values, strict=True), start=1):
+            ws.write_string(0, c, heading(head), bold)
+            ws.write_string(1, c, head, code)  # the code, as the CSV's header
+        values = [[shown_value(col, v) for v in df[col].tolist()] for col in columns]
+        for r, row in enumerate(zip(*values, strict=True), start=2):
             for c, v in enumerate(row):
-                _cell(ws, r, c, v)
-        ws.freeze_panes(1, 0)
+                _cell(ws, r, c, v, number)
+        ws.freeze_panes(2, 0)
         if columns:
-            ws.autofilter(0, 0, len(df), len(columns) - 1)
+            ws.autofilter(1, 0, len(df) + 1, len(columns) - 1)
         for c, col in enumerate(values):
-            width = max([len(columns[c])] + [len(_shown(v)) for v in col[:199]])
+            width = max([len(columns[c]), min(len(heading(columns[c])), 24)]
+                        + [len(_shown(v)) for v in col[:199]])
             ws.set_column(c, c, min(max(10, width + 2), 60))
     notes = selection_notes(str(s.settings.get("selection", "lp")),
                             s.selection_margins is not None)

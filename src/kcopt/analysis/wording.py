@@ -185,6 +185,14 @@ TARGET_KIND_WORDS = {"share_min": N_("share min"), "share_max": N_("share max"),
                      "count_min": N_("count min"), "count_max": N_("count max")}
 
 
+def flag_words(flags: list[str], joiner: str) -> str:
+    """A target's priority flags by their names in the language in use, lower case in a
+    sentence ("sản xuất sạch hơn hoặc kinh tế tuần hoàn", not "green or circular")."""
+    names = [criterion_label(f) for f in flags]
+    return joiner.join(n[:1].lower() + n[1:] if f in CRITERIA_LABELS else n
+                       for f, n in zip(flags, names, strict=True))
+
+
 def target_label(t) -> str:
     """A target as the committee reads it: its `label:` when the scenario gives one."""
     return str(getattr(t, "label", "") or t.name)
@@ -194,7 +202,7 @@ def target_scope(t) -> str:
     """The projects a target counts: flags, content types, province."""
     parts = []
     if t.of:
-        parts.append(_("projects flagged {flags}").format(flags="/".join(t.of)))
+        parts.append(_("projects flagged {flags}").format(flags=flag_words(t.of, "/")))
     if t.category:
         parts.append(_("content type {categories}").format(categories="/".join(t.category)))
     if t.province:
@@ -251,7 +259,7 @@ def describe_target(t: dict[str, Any]) -> str:
     goal = (pct(t["share"]) if t.get("share") is not None
             else _("{amount} million VND").format(amount=money(t.get("amount"))))
     if t.get("of"):
-        group = _("projects flagged {flags}").format(flags=_(" or ").join(t["of"]))
+        group = _("projects flagged {flags}").format(flags=flag_words(t["of"], _(" or ")))
     elif t.get("category"):
         group = ", ".join(t["category"] if get_language() == "en" else
                           [group_name("category", c) for c in t["category"]])

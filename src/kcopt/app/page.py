@@ -18,6 +18,7 @@ import streamlit as st
 from kcopt.app import engine, workspace
 from kcopt.app.results_tab import results_section, sensitivity_section
 from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
+from kcopt.app.uploadwords import uploader_style
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError
 from kcopt.core.language import using
@@ -114,7 +115,13 @@ def inline_budgets(s: Any) -> None:
     s.gen += 1
 
 
+UPLOADERS = {"up_projects": ["csv", "xlsx"], "up_budgets": ["csv", "xlsx"],
+             "up_scenario": ["yaml", "yml", "json"]}
+
+
 def data_section(s: Any) -> None:
+    # Streamlit's own uploader words are English whatever the page's: see app/uploadwords
+    st.markdown(uploader_style(UPLOADERS, MAX_UPLOAD_MB), unsafe_allow_html=True)
     c1, c2 = st.columns(2)
     with c1:
         upload(s, "projects", st.file_uploader(

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from kcopt.analysis.wording import group_name
 from kcopt.app import engine
-from kcopt.core.words import N_, _, fixed
+from kcopt.core.words import N_, _, fixed, get_language
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
 
 STATUSES = ("funded", "partial", "unfunded", "ineligible", "excluded")
 # the app's own words for the live charts (codes → messages)
+AXES = {"category": N_("Content type"), "region": N_("Region"), "province": N_("Province")}
 CHARTS = {"by_category": N_("Support by content type (central, local)"),
           "by_region": N_("Support by region")}
 SHOWN_SENTENCES = 12  # binding sentences shown before the rest fold away
@@ -115,11 +117,19 @@ def figures(s: Any, plan: engine.Plan) -> None:
     for col, rows, key, label in ((c[0], summ.by_category, "by_category", "category"),
                                   (c[1], summ.by_region, "by_region", "region")):
         table = pd.DataFrame(rows).set_index(label)[["central", "local"]]
+        # the legend names the funds as the regulations do (KCQG / KCĐP), not the codes
+        table = table.rename(columns={"central": _("Central"), "local": _("Local")})
+        if get_language() != "en":  # the groups' Vietnamese names on the axis, not codes
+            table.index = [group_name(label, str(code)) for code in table.index]
+        table.index.name = _(AXES[label])
         col.caption(_(CHARTS[key]))
         col.bar_chart(table, stack=True, y_label=_("million VND"))
     prov = pd.DataFrame(summ.by_province).set_index("province")
+    prov.index.name = _(AXES["province"])
     st.caption(_("Local budgets: allocated and available by province"))
-    st.bar_chart(prov[["local", "local_budget"]], stack=False, y_label=_("million VND"))
+    st.bar_chart(prov[["local", "local_budget"]].rename(columns={
+        "local": _("allocated"), "local_budget": _("budget")}), stack=False,
+        y_label=_("million VND"))
     with st.expander(_("The report's figures (PNG)")):
         if st.button(_("Draw the figures"), key="draw_figures"):
             s.figures = engine.figures_png(plan.run)

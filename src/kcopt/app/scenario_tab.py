@@ -106,7 +106,10 @@ def local_budget_table(budgets: dict[str, Any], g: int) -> None:
                           "budget": [float((local or {}).get(p, 0.0)) for p in provinces]})
     st.caption(_("Local budgets by province (million VND)"))
     edited = st.data_editor(frame, hide_index=True, disabled=["province"],
-                            key=f"local_{g}", height=300)
+                            key=f"local_{g}", height=300, column_config={
+                                "province": st.column_config.TextColumn(_("Province")),
+                                "budget": st.column_config.NumberColumn(
+                                    _("Budget (million VND)"), min_value=0.0)})
     budgets["local"] = {str(p): float(b) for p, b in zip(
         edited["province"].tolist(), edited["budget"].tolist(), strict=True)
         if b is not None and b == b and b}

@@ -19,6 +19,7 @@ from kcopt.cli import solve as _solve
 from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
 from kcopt.cli.common import STATE
+from kcopt.cli.usage import in_our_words
 from kcopt.core.errors import InputError
 from kcopt.core.language import set_language
 from kcopt.core.words import N_
@@ -52,6 +53,14 @@ class _Commands(TyperGroup):
         translate_help(self, ctx, rest)
         return super().parse_args(ctx, rest)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with in_our_words():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with in_our_words():  # the command's own options, and a command kcopt does not have
+            return super().invoke(ctx)
+
     def get_usage(self, ctx: Any) -> str:
         return _usage(super().get_usage(ctx))
 
@@ -65,7 +74,8 @@ def _usage(text: str) -> str:
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.words import _
 
-    return text.replace("Usage:", _("Usage:"), 1)
+    text = text.replace("Usage:", _("Usage:"), 1).replace("[OPTIONS]", _("[OPTIONS]"), 1)
+    return text.replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."), 1)
 
 
 def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
@@ -85,13 +95,44 @@ def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
 
         for name, english in TYPER_WORDS.items():
             setattr(rich, name, _(english))
+        for command in [group, *group.commands.values()]:
+            helper = command.get_help_option(ctx)
+            for param in [*command.params, *([helper] if helper else [])]:
+                type_words(param, ctx)
+
+
+def type_words(param: Any, ctx: Any) -> None:
+    """An option's value type in the help ("<path>", "FLOAT RANGE") in the language in use,
+    through the metavar typer and click both honour; English keeps the framework's own."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.words import _, get_language
+
+    if getattr(param, "param_type_name", "") != "option":
+        return
+    original = param.__dict__.setdefault("_metavar_en", param.metavar)
+    if original is not None or get_language() == "en":
+        param.metavar = original
+        return
+    if getattr(param, "is_flag", False):
+        param.metavar = "" if hasattr(param, "display_type") else None  # typer >= 0.22: <bool>
+        return
+    shown = (param.display_type(ctx) if hasattr(param, "display_type")
+             else getattr(param.type, "name", "")).strip("<>").lower()
+    word = next((w for key, w in TYPE_WORDS.items() if shown.startswith(key)), None)
+    param.metavar = f"<{_(word)}>" if word else None
+
+
+TYPE_WORDS = {"path": N_("path"), "file": N_("path"), "list[path]": N_("path"),
+              "int": N_("whole number"), "integer": N_("whole number"),
+              "float": N_("number"), "str": N_("text"), "text": N_("text"),
+              "list[str]": N_("text")}
 
 
 TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("Options"),
                "COMMANDS_PANEL_TITLE": N_("Commands"), "DEFAULT_STRING": N_("[default: {}]"),
                "REQUIRED_LONG_STRING": N_("[required]")}
 # click's --help line and usage prefix, translated by `translate_help` and `_usage`
-N_("Show this message and exit."), N_("Usage:")
+N_("Show this message and exit."), N_("Usage:"), N_("[OPTIONS]"), N_("COMMAND [ARGS]...")
 
 
 app = typer.Typer(
@@ -126,7 +167,9 @@ def _main(
         try:
             limits.set_limits(**dict([limits.parse_assignment(item)]))
         except InputError as exc:
-            raise typer.BadParameter(str(exc.problems[0]), param_hint="--limit") from None
+            problem = exc.problems[0]  # said once: "--limit" is the hint, not the message too
+            raise typer.BadParameter(str(problem).removeprefix(problem.location() + ": "),
+                                     param_hint="'--limit'") from None
 
 
 app.command("solve", cls=_Command)(_solve.solve_command)

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError, Problem
-from kcopt.core.words import _
+from kcopt.core.words import _, ngettext, num, os_reason
 
 STATE: dict[str, Any] = {"debug": False}
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
@@ -32,6 +32,31 @@ def show_warnings(warnings: Iterable[Problem | str], limit: int = 20) -> None:
     if len(items) > limit:
         err(_("warning: … and {count} more (all of them are in summary.json)").format(
             count=len(items) - limit))
+
+
+def warning_kind(w: Problem | str) -> tuple[str, ...]:
+    """Warnings of one kind: the same code (or source file), sheet and column — the five former
+    provinces of a list's province column, the rule set's notes on rates."""
+    if isinstance(w, str):
+        return ("", w)
+    return (w.code or w.file, w.sheet or "", w.column or "")
+
+
+def show_warning_kinds(warnings: Iterable[Problem | str], details: str) -> None:
+    """After a result: one line per kind of warning, its first in full and how many more of
+    that kind; then where every one of them is (`details`)."""
+    kinds: dict[tuple[str, ...], list[Problem | str]] = {}
+    for w in warnings:
+        kinds.setdefault(warning_kind(w), []).append(w)
+    for items in kinds.values():
+        line = _("warning: {message}").format(message=items[0])
+        if len(items) > 1:
+            line += " " + ngettext("(and {count} more warning of this kind)",
+                                   "(and {count} more warnings of this kind)",
+                                   len(items) - 1).format(count=num(len(items) - 1))
+        err(line)
+    if any(len(items) > 1 for items in kinds.values()):
+        err("  " + _("every warning: {where}").format(where=details))
 
 
 def warn_changed(outcome: Any) -> None:
@@ -79,7 +104,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             where = f"'{exc.filename}': " if exc.filename else ""
             err(_("error: {message}").format(message=_(
                 "{where}{error}. Check the path, the write permissions and the free disk "
-                "space").format(where=where, error=exc.strerror or exc)))
+                "space").format(where=where, error=os_reason(exc))))
             raise typer.Exit(1) from None
         except typer.Exit:  # a command's own exit code
             raise

@@ -18,10 +18,10 @@ def compare_command(
     out_a: Path = typer.Argument(..., help="Output folder of the first solve (the baseline)."),
     out_b: Path = typer.Argument(..., help="Output folder of the second solve (the variant)."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Folder for the comparison "
-                                    "[default: out/compare/<A>-vs-<B>]."),
+                                    "(default: out/compare/<A>-vs-<B>)."),
     threshold: float | None = typer.Option(None, "--threshold", help="Smallest change in "
-                                           "million VND called big [default: 0.5% of the "
-                                           "larger total]."),
+                                           "million VND called big (default: 0.5% of the "
+                                           "larger total)."),
     top: int = typer.Option(15, "--top", help="Project changes told in words."),
     no_plots: bool = typer.Option(False, "--no-plots", help="Skip compare.png."),
 ) -> None:
@@ -70,16 +70,20 @@ def _compare(out_a: Path, out_b: Path, threshold: float | None, top: int) -> Com
 def _echo_groups(cmp: Comparison) -> None:
     """The totals by region and by content type, A → B, with the change and its percent."""
     # start-up: loaded when the command runs
-    from kcopt.analysis.wording import money, percent
-    from kcopt.core.words import _
+    from kcopt.analysis.wording import group_name, money, percent
+    from kcopt.cli.rules import width as shown_width
+    from kcopt.core.words import _, get_language
 
     for title, table, by in ((_("By region"), cmp.regions, "region"),
                              (_("By content type"), cmp.categories, "category")):
         typer.echo("\n" + _("{title} (million VND): A = {a}, B = {b}").format(
             title=title, a=cmp.labels[0], b=cmp.labels[1]))
-        width = max(len(str(v)) for v in table[by])
-        for _i, r in table.iterrows():
-            typer.echo(f"  {r[by]!s:<{width}}  {money(r['total_a']):>10} → "
+        # the group's Vietnamese name, not its code (CH, machinery), padded to the widest name
+        names = [str(v) if get_language() == "en" else group_name(by, str(v))
+                 for v in table[by]]
+        width = max((shown_width(n) for n in names), default=0)
+        for name, (_i, r) in zip(names, table.iterrows(), strict=True):
+            typer.echo(f"  {name + ' ' * (width - shown_width(name))}  {money(r['total_a']):>10} → "
                        f"{money(r['total_b']):>10}  {money(r['delta_total'], signed=True):>9}"
                        f"  {percent(r['delta_pct'], signed=True):>7}")
 

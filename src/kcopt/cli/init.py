@@ -16,8 +16,8 @@ from kcopt.core.words import _
 def init_command(
     projects: Path = typer.Argument(..., help="The project list (.xlsx or .csv)."),
     out: Path | None = typer.Option(None, "-o", "--out",
-                                    help="Scenario to write [default: <list>-kich-ban.yaml "
-                                    "beside the list]."),
+                                    help="Scenario to write (default: <list>-kich-ban.yaml "
+                                    "beside the list)."),
     province: str | None = typer.Option(None, "--province",
                                         help="Province of a list that names none."),
     force: bool = typer.Option(False, "--force", help="Overwrite the scenario if it exists."),

@@ -15,7 +15,7 @@ def report_command(
     out: Path = typer.Argument(..., help="Output folder of `kcopt solve` (or `kcopt "
                                "sensitivity`)."),
     path: Path | None = typer.Option(None, "-o", "--output",
-                                     help="Report file [default: OUT/report.html]."),
+                                     help="Report file (default: OUT/report.html)."),
 ) -> None:
     """A self-contained HTML report for the committee, to read on screen or print.
 

@@ -72,22 +72,51 @@ def _fmt(rate: float | None, ceiling: float | None) -> str:
     return f"{r:>5} / {c:>6}"
 
 
+def width(text: str) -> int:
+    """The columns `text` takes on a terminal: a combining mark none, a wide character two
+    (a Vietnamese word typed with combining accents is as wide as its letters)."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def aligned(lines: list[str | list[str]]) -> list[str]:
+    """Table rows (lists of cells) padded so each column starts at one place whatever the
+    language's words; the last cell of a row and plain lines (str) as they are."""
+    rows = [line for line in lines if isinstance(line, list)]
+    count = max((len(r) for r in rows), default=0)
+    widths = [max((width(r[i]) for r in rows if len(r) > i + 1), default=0)
+              for i in range(count)]
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+            continue
+        cells = [cell + " " * (widths[i] - width(cell)) if i < len(line) - 1 else cell
+                 for i, cell in enumerate(line)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
 def _render(rules, table, prov: str | None) -> str:
     """The rules table as text: a heading, each content's legal name above its rows, the
     provincial resolutions used (for a province) and the notes."""
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.rules.rates import DECREE32_BASIS
 
-    lines = _heading_lines(rules, prov)
+    title, head = _heading_lines(rules, prov)
+    rows: list[str | list[str]] = [head]
     english = get_language() == "en"
     shown = None
     for r in table.to_dict("records"):
         if r["category"] != shown:  # the content's legal name once, above its rows
             shown = r["category"]
             rule = rules.rules.get(shown)
-            title = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
-            lines.append(f"▸ {title}")
-        lines.append(_row_line(r, prov))
+            name = (rule.name_en if english else rule.name_vi) if rule else r["name_vi"]
+            rows.append(f"▸ {name}")
+        rows.append(_row_cells(r, prov))
+    lines = [title, *aligned(rows)]
     if prov:
         lines.append("")
         lines.append(_resolutions_line(table, prov))
@@ -97,6 +126,8 @@ def _render(rules, table, prov: str | None) -> str:
                    "({basis}).").format(basis=data_text(DECREE32_BASIS)))
     lines.append(_("Ceilings in million VND. Levels 'low'/'unverified' need confirming or "
                    "setting with rate_overrides."))
+    if not prov:
+        lines += ["", *_province_lines()]
     return "\n".join([*lines, "", *priority_lines()])
 
 
@@ -121,24 +152,36 @@ def priority_lines() -> list[str]:
     return lines
 
 
-def _heading_lines(rules, prov: str | None) -> list[str]:
+def _province_lines() -> list[str]:
+    """The 34 provinces and cities a project list may name, each with the former provinces
+    merged into it on 1 July 2025 (their names are accepted too)."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.geo import load_geography
+
+    provinces = load_geography().provinces
+    rows: list[str | list[str]] = [[_("province or city"), _("former provinces merged into it")]]
+    for p in provinces.values():
+        rows.append([p.name, ", ".join(old for old in p.merged_from if old != p.name) or "—"])
+    return [_("The {count} provinces and cities (since 1 July 2025); a former province's name "
+              "is read as the province it was merged into:").format(count=len(provinces)),
+            *aligned(rows)]
+
+
+def _heading_lines(rules, prov: str | None) -> tuple[str, list[str]]:
     """The rule set's version and day, and the column headings (a province's show its own
     levels beside the central ones)."""
     day = rules.today.strftime("%d/%m/%Y")
-    lines = [_("Rule set {version} — in force on {day}").format(version=rules.version, day=day)
-             + " — " + (prov or _("nationwide"))]
+    title = (_("Rule set {version} — in force on {day}").format(version=rules.version, day=day)
+             + " — " + (prov or _("nationwide")))
     content, fund, basis = _("content"), _("fund"), _("legal basis")
     if prov:
-        central, here = _("central: rate/ceiling"), _("province: rate/ceiling")
-        lines.append(f"{content:26} {fund:12} {central:24} {here:17}  {basis}")
-    else:
-        levels, confidence = _("rate / ceiling"), _("confidence")
-        lines.append(f"{content:26} {fund:12} {levels:15} {confidence:10}  {basis}")
-    return lines
+        return title, [content, fund, _("central: rate/ceiling"), _("province: rate/ceiling"),
+                       basis]
+    return title, [content, fund, _("rate / ceiling"), _("confidence"), basis]
 
 
-def _row_line(r: dict, prov: str | None) -> str:
-    """One rule as a line: content, fund, levels, confidence, legal basis and period."""
+def _row_cells(r: dict, prov: str | None) -> list[str]:
+    """One rule's cells: content, fund, levels, confidence, legal basis and period."""
     r["basis"] = data_text(r["basis"])
     local = r["fund"] == "local"
     r["fund"] = fund_name(r["fund"])
@@ -150,14 +193,14 @@ def _row_line(r: dict, prov: str | None) -> str:
     period = f" ({r['period']})" if r["period"] else ""
     nat = f"{_fmt(r['national_rate'], r['national_ceiling'])} [{r['national_confidence']}]"
     if prov and r["resolution"]:
-        return (f"{name:26} {r['fund']:12} {nat:24} "
-                f"{_fmt(r['rate'], r['ceiling']):17}  {r['basis']} [{r['confidence']}]"
-                + _("; source: {source}").format(source=r["source"]) + flag)
+        return [name, r["fund"], nat, _fmt(r["rate"], r["ceiling"]),
+                f"{r['basis']} [{r['confidence']}]"
+                + _("; source: {source}").format(source=r["source"]) + flag]
     if prov:
         here = _("central level") if local else ""
-        return f"{name:26} {r['fund']:12} {nat:24} {here:17}  {r['basis']}{period}{flag}"
-    return (f"{name:26} {r['fund']:12} {_fmt(r['rate'], r['ceiling']):15} "
-            f"{r['confidence']:10}  {r['basis']}{period}{flag}")
+        return [name, r["fund"], nat, here, f"{r['basis']}{period}{flag}"]
+    return [name, r["fund"], _fmt(r["rate"], r["ceiling"]), r["confidence"],
+            f"{r['basis']}{period}{flag}"]
 
 
 def _resolutions_line(table, prov: str) -> str:

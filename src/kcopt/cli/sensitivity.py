@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
 from kcopt.core.words import N_, _, fixed
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N
 def sensitivity_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     out: Path | None = typer.Option(None, "-o", "--out",
-                                    help="Output folder [default: out/<scenario name>]."),
+                                    help="Output folder (default: out/<scenario name>)."),
     draws: int = typer.Option(200, "--draws", min=0,
                               help="Weight draws for the robustness analysis."),
     seed: int = typer.Option(0, "--seed", help="Seed of the weight draws."),
@@ -59,13 +59,13 @@ def sensitivity_command(
     # the solve's files and the sensitivity files replace the folder together, as one set
     with outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder:
         r = run(sc, out=folder, solver=solver)
-        show_warnings(r.warnings)
         s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
                             bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
                             margins=margins, reselect=reselect)
         files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     print_summary(sc.name, r.result.objective, s, reselect=reselect, draws=draws,
                   files=len(files), out=out)
+    show_warning_kinds(r.warnings, _("summary.json, and the run sheet of allocation.xlsx"))
 
 
 def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:

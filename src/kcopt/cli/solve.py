@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kcopt.cli.common import err, show_warnings, solver_name, user_errors
+from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
 from kcopt.core.errors import UsageError
-from kcopt.core.words import _, fixed, num, pct, status_name
+from kcopt.core.words import N_, _, fixed, num, pct, status_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def solve_command(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or JSON).", exists=False),
     out: Path | None = typer.Option(None, "-o", "--out",
-                                    help="Output folder [default: out/<scenario name>]."),
+                                    help="Output folder (default: out/<scenario name>)."),
     solver: str | None = typer.Option(None, "--solver", callback=solver_name,
                                       help="highs (default), cbc, or any solver PuLP knows."),
     mip: bool | None = typer.Option(None, "--mip/--lp",
@@ -82,7 +82,6 @@ def solve_command(
             r.files.append(copy)
             r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
-    show_warnings(r.warnings)
     assert r.summary is not None, "a solved run has a summary"
     _say_result(sc.name, r.summary, len(r.files), out, copy, into)
     if r.changes is not None:
@@ -92,6 +91,8 @@ def solve_command(
         err("  " + _("re-plan: {moved} million VND moved; {count} projects changed "
                      "(changes.csv)").format(moved=num(moved, 4), count=count))
     _say_reserve(r.reserve, out)
+    show_warning_kinds(r.warnings, _("summary.json, and the run sheet of allocation.xlsx")
+                       if not no_xlsx else _("summary.json"))
 
 
 def _replanned(sc: Scenario, approved: Path | None, budget: list[str]) -> Scenario:
@@ -124,13 +125,19 @@ def _say_reserve(reserve: pd.DataFrame | None, out: Path) -> None:
             file=out / "reserve.csv")))
 
 
+# the objective a scenario names (`objective:`), as the result line says it
+OBJECTIVE_WORDS = {"total_score": N_("total priority score"),
+                   "weighted_funds": N_("score-weighted funds")}
+
+
 def _say_result(name: str, s: Summary, files: int, out: Path, copy: Path | None,
                 into: Path | None) -> None:
     """The result in five lines: status and objective, money per fund, projects per status,
     the solver, the files written."""
     err(_("{name}: {status}, objective {objective} ({kind})").format(
         name=name, status=status_name(s.status), objective=fixed(s.objective or 0.0, 4),
-        kind=s.objective_kind))
+        kind=_(OBJECTIVE_WORDS[s.objective_kind]) if s.objective_kind in OBJECTIVE_WORDS
+        else s.objective_kind))
     err("  " + _("central {central} of {central_budget} million; local {local} of "
                  "{local_budget} million").format(
         central=num(s.totals.central), central_budget=num(s.budgets.central),

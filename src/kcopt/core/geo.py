@@ -142,12 +142,34 @@ class Geography:
     def region_of(self, province: str) -> str:
         return self.provinces[province].region
 
-    def suggest(self, raw: object, n: int = 3) -> list[str]:
+    def suggest(self, raw: object, n: int = 3, cutoff: float = 0.75) -> list[str]:
+        """The provinces `raw` is probably a misspelling of, closest first: its letters close
+        to a name or a former province's name ("Quang Ngia" → Quảng Ngãi, "Hanoi" → Hà Nội);
+        none for a name that is not close to any ("Atlantis", "Paris").
+
+        >>> geo = load_geography()
+        >>> geo.suggest("Hanoi"), geo.suggest("Atlantis")
+        (['Hà Nội'], [])
+        """
         import difflib
 
         key = fold(str(raw))
         names = {fold(p.name): p.name for p in self.provinces.values()}
-        return [names[k] for k in difflib.get_close_matches(key, list(names), n=n, cutoff=0.5)]
+        names.update({k: target for k, (target, _merged) in self._index.items()
+                      if k not in names})
+        found: list[str] = []
+        for close in difflib.get_close_matches(key, list(names), n=4 * n, cutoff=cutoff):
+            if names[close] not in found:
+                found.append(names[close])
+        return found[:n]
+
+    def hint(self, raw: object) -> str:
+        """How to fix an unknown province: the close names, or where the 34 are listed."""
+        close = self.suggest(raw)
+        if close:
+            return _("Did you mean {names}?").format(
+                names=_(" or ").join(f"'{name}'" for name in close))
+        return _("Use one of the 34 provinces and cities (kcopt rules lists them)")
 
 
 @cache

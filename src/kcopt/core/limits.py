@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kcopt.core.errors import InputError, Problem
-from kcopt.core.words import N_, _, num
+from kcopt.core.words import N_, _, num, os_reason
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,6 @@ def read_input_bytes(path: Path, what: str) -> bytes:
     except OSError as exc:
         raise InputError([Problem(
             str(path), _("cannot read the {what} file ({reason})").format(
-                what=what, reason=exc.strerror or exc),
+                what=what, reason=os_reason(exc)),
             "Check the permission to read the file, or close the program that locks it")]
                          ) from None

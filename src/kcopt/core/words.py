@@ -31,6 +31,7 @@ import gettext
 import math
 import os
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -160,10 +161,56 @@ def million(x: float, digits: int = 0) -> str:
     return _("{amount} million").format(amount=num(x, digits))
 
 
+# what the system said when a file could not be read or written, in the planner's words (the
+# system's own English, "Read-only file system", is for --debug)
+OS_WORDS = {"EACCES": N_("permission denied"), "EPERM": N_("the system does not allow it"),
+            "EROFS": N_("the disk is read-only"), "ENOSPC": N_("the disk is full"),
+            "EDQUOT": N_("the disk quota is used up"), "ENOENT": N_("no such file or folder"),
+            "ENOTDIR": N_("a part of the path is not a folder"),
+            "EISDIR": N_("it is a folder, not a file"),
+            "EEXIST": N_("a file or folder of that name already exists"),
+            "EFBIG": N_("the file is too large"), "ENAMETOOLONG": N_("the name is too long"),
+            "ELOOP": N_("too many symbolic links")}
+
+
+def vietnam_time(stamp: str | None) -> str:
+    """A run's time (summary.json keeps ISO UTC, "2026-12-06T14:05:00Z") as a planner reads
+    it, in Vietnam's time: "06/12/2026 21:05 (giờ Việt Nam, UTC+7)". Vietnam keeps UTC+7 all
+    year, so a computer without the time-zone database (Windows without tzdata) gives the same
+    hour; text that is not a time is returned as it is."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: timezone | ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    except (ImportError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+        zone = timezone(timedelta(hours=7))
+    here = moment.astimezone(zone)
+    return _("{day} {time} (Vietnam time, UTC+7)").format(
+        day=here.strftime("%d/%m/%Y"), time=here.strftime("%H:%M"))
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the language in use ("ổ đĩa chỉ cho phép
+    đọc" for EROFS); the system's text when kcopt has no words for its error."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return _(OS_WORDS[name]) if name in OS_WORDS else str(exc.strerror or exc)
+
+
 _CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
              (r"\bJoint Circular\b", N_("Joint Circular")), (r"\bCircular\b", N_("Circular")),
              (r"\bDecree\b", N_("Decree")), (r"\bDecision\b", N_("Decision")),
-             (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")))
+             (r"\bArt\.", N_("Art.")), (r"\bcl\.", N_("cl.")), (r"\bpt\.", N_("pt.")),
+             (r"/ND-CP\b", N_("/ND-CP")))
 
 
 def literal(text: str) -> str:

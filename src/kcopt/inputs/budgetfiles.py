@@ -124,11 +124,8 @@ class LocalBudgets(KeyChecks):
         pcol, bcol, ycol = cols["province"], cols["budget"], cols.get("year")
         prov = self.geo.resolve(row[pcol])
         if prov.name is None:
-            hint = self.geo.suggest(row[pcol])
             self.errors.append(replace(where, message="unknown province", column=pcol,
-                                       value=row[pcol], fix=_("Did you mean {names}?").format(
-                                           names=_(" or ").join(f"'{h}'" for h in hint))
-                                       if hint else "Use one of the 34 provinces and cities"))
+                                       value=row[pcol], fix=self.geo.hint(row[pcol])))
             return
         if prov.note:
             self.warnings.append(replace(where, message=prov.note, column=pcol,

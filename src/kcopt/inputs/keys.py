@@ -75,9 +75,7 @@ class KeyChecks:
     def province(self, key: str, value: object) -> str | None:
         res = self.geo.resolve(value)
         if res.name is None:
-            hint = self.geo.suggest(value)
-            self.err(key, "unknown province", value,
-                     f"Did you mean {' or '.join(hint)}?" if hint else "Use one of the 34 units")
+            self.err(key, "unknown province", value, self.geo.hint(value))
         elif res.note:
             self.warnings.append(Problem(self.file, res.note, column=key, severity="warning"))
         return res.name

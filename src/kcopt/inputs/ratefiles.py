@@ -24,6 +24,7 @@ from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
+from kcopt.core.words import _
 from kcopt.io.read import RawTable, read_table
 from kcopt.rules.levels import CONFIDENCE, VOTE_LEVELS, Level, Resolution, parse_date
 from kcopt.rules.rates import RuleSet
@@ -220,14 +221,15 @@ class _Checker:
             res = self.geo.resolve(prov_text)
             province = res.name
             if province is None:
-                hint = self.geo.suggest(prov_text)
-                self.problem(i, "province", "không phải một trong 34 tỉnh, thành phố", prov_text,
-                             f"Có phải {' hoặc '.join(hint)}?" if hint else
-                             "Dùng tên một trong 34 tỉnh, thành phố")
+                self.problem(i, "province", _("not one of the 34 provinces and cities"),
+                             prov_text, self.geo.hint(prov_text))
             elif res.old and not self.cell(row, "territory"):
-                self.problem(i, "province", f"'{prov_text}' là tỉnh cũ, đã hợp nhất vào "
-                             f"{province}: nghị quyết của tỉnh cũ chỉ áp dụng trên địa bàn cũ",
-                             prov_text, f"Ghi tỉnh {province} và địa bàn cũ {res.old}")
+                self.problem(i, "province", _(
+                    "'{old}' is a former province, merged into {province}: a former province's "
+                    "resolution applies on its former territory only").format(
+                    old=prov_text, province=province), prov_text,
+                    _("Write the province {province} and the former territory {old}").format(
+                        province=province, old=res.old))
             territory = self.territory(i, row, province) or (res.old if province else None)
             number = self.cell(row, "resolution")
             if not number:

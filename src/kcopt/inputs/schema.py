@@ -29,7 +29,7 @@ from kcopt.core.vocabulary import (  # the column vocabulary, kept importable fr
     column_specs,
 )
 from kcopt.core.vocabulary import is_header as _is_header
-from kcopt.core.words import _
+from kcopt.core.words import N_, _, ngettext, num
 from kcopt.io.form import adapt
 from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.rules.rates import CCN_CATEGORY, RuleSet, load_rules
@@ -176,6 +176,12 @@ def _default(spec: ColumnSpec, n: int) -> np.ndarray:
     return np.full(n, np.nan)
 
 
+# how a planner writes each value a column of choices takes (each is accepted as written)
+CHOICE_WORDS = {"level": N_("central or local"), "funds": N_("central, local or both"),
+                "typical_product": N_("none, commune, provincial, regional or national"),
+                "vote_level": N_("district, provincial, regional or national")}
+
+
 class _Problems:
     """Every bad cell of a project list, recorded with its row, column, value and fix, and
     reported all at once."""
@@ -206,11 +212,10 @@ class _Problems:
         for i in np.flatnonzero(text.str.contains(CONTROL, regex=True).to_numpy(bool)):
             ch = CONTROL.search(str(text.iat[int(i)]))
             assert ch is not None
-            self.problem(int(i), str(col.name), f"chứa ký tự điều khiển U+{ord(ch.group()):04X} "
-                         "mà bảng tính không chứa được / holds a control character no "
-                         "spreadsheet can hold", col.iat[int(i)],
-                         "Xoá ký tự đó (thường không nhìn thấy) / delete the character (often "
-                         "invisible)")
+            self.problem(int(i), str(col.name), _(
+                "holds the control character U+{code}, which no spreadsheet can hold").format(
+                code=f"{ord(ch.group()):04X}"), col.iat[int(i)],
+                _("Delete the character (it is often invisible)"))
 
 
 
@@ -226,15 +231,17 @@ class _Validator(_Problems):
             if name is None or (name == "progress" and _plan_statuses(self.raw.frame[header])):
                 continue
             if name in mapping:
-                self.problem(None, header, f"two columns mean '{name}': '{mapping[name]}' and "
-                             f"'{header}'", fix="Rename or delete one of them")
+                self.problem(None, header, _(
+                    "two columns mean '{name}': '{first}' and '{second}'").format(
+                    name=name, first=mapping[name], second=header),
+                    fix="Rename or delete one of them")
                 continue
             mapping[name] = header
         for spec in column_specs().values():
             if spec.required and spec.name not in mapping:
                 self.problem(None, spec.name, "required column missing",
-                             fix=f"Add a column headed '{spec.name}' or one of: "
-                             + ", ".join(spec.aliases[:5]))
+                             fix=_("Add a column headed '{name}' or one of: {aliases}").format(
+                                 name=spec.name, aliases=", ".join(spec.aliases[:5])))
         return mapping
 
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
@@ -260,8 +267,8 @@ class _Validator(_Problems):
             return self._amounts(name, text, col) * scale
         if kind in ("flag", "flag_fraction"):
             values, bad = parse_flags(text, fractional=kind == "flag_fraction")
-            self._bad(bad, col, "must be 0 or 1" if kind == "flag" else "must be 0/1 or a share "
-                      "between 0 and 1", "Write 1 (có/x) or 0 (không/blank)")
+            self._bad(bad, col, _("must be 0 or 1") if kind == "flag" else _(
+                "must be 0/1 or a share between 0 and 1"), "Write 1 (có/x) or 0 (không/blank)")
             return values
         if kind == "old_province":
             return self._old_provinces(text, col)
@@ -288,25 +295,28 @@ class _Validator(_Problems):
             rows = np.flatnonzero(dup)[idx]
             for i in rows:
                 others = [self.raw.file_rows[j] for j in rows if j != i][:10]
-                self.problem(int(i), str(col.name), f"project id repeated (also row "
-                             f"{', '.join(map(str, others))})", value,
-                             "Project ids must be unique")
+                self.problem(int(i), str(col.name), ngettext(
+                    "project id repeated (also row {rows})",
+                    "project id repeated (also rows {rows})", len(others)).format(
+                    rows=", ".join(map(str, others))), value, "Project ids must be unique")
         return text.to_numpy(object)
 
     def _amounts(self, name: str, text: pd.Series, col: pd.Series) -> np.ndarray:
         """Amounts in the list's unit; "1.200" read as twelve hundred is said."""
         values, bad, blank = parse_numbers(text, thousands=True)
-        for sep, other in ((".", "decimal point"), (",", "Vietnamese decimal comma")):
+        for sep, message in ((".", N_("read '{text}' as {amount} million ('.' as thousands "
+                                      "separator, not a decimal point)")),
+                             (",", N_("read '{text}' as {amount} million (',' as thousands "
+                                      "separator, not a Vietnamese decimal comma)"))):
             ambiguous = text.str.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}").to_numpy(bool)
             for i in np.flatnonzero(ambiguous & ~bad):  # 1.200 / 1,200: or 1.2?
-                self.problem(int(i), str(col.name), f"read {text.iat[int(i)]!r} as "
-                             f"{values[i]:,.0f} million ('{sep}' as thousands separator, "
-                             f"not a {other})", severity="warning")
+                self.problem(int(i), str(col.name), _(message).format(
+                    text=text.iat[int(i)], amount=num(values[i])), severity="warning")
         self._bad(bad, col, "not an amount in million VND",
                   "Write a number such as 1200 or 1.200,5")
         low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
-        what = "positive" if name == "total_cost" else "non-negative"
-        self._bad(low, col, f"must be a {what} amount in million VND",
+        self._bad(low, col, _("must be a positive amount in million VND") if name == "total_cost"
+                  else _("must be a non-negative amount in million VND"),
                   "Fix the value or remove the row")
         if name == "total_cost":
             self._bad(blank, col, "total cost is empty", "Give the eligible cost")
@@ -320,8 +330,10 @@ class _Validator(_Problems):
             self._bad(bad, col, "appraisal score must be between 0 and 100",
                       "Write the appraisal score (điểm thẩm định) out of 100")
             if blank.any() and not blank.all():
-                self.problem(None, str(col.name), f"{int(blank.sum())} project(s) without an "
-                             "appraisal score count as 0 for that criterion", severity="warning")
+                self.problem(None, str(col.name), ngettext(
+                    "{count} project without an appraisal score counts as 0 for that criterion",
+                    "{count} projects without an appraisal score count as 0 for that criterion",
+                    int(blank.sum())).format(count=num(blank.sum())), severity="warning")
             return np.where(blank, 0.0, values)
         if kind == "fraction":
             values, bad, blank = parse_numbers(text)
@@ -331,8 +343,8 @@ class _Validator(_Problems):
         if kind == "count":
             values, bad, blank = parse_numbers(text)
             bad |= ~bad & ~blank & ((values < 1) | (values % 1 != 0))
-            self._bad(bad, col, "số cơ sở phải là số nguyên, ít nhất là 1",
-                      "Ghi số cơ sở của đề án nhóm, ví dụ 3 (để trống: 1 cơ sở)")
+            self._bad(bad, col, "the number of establishments must be a whole number, at least 1",
+                      "Write the number of establishments of a group project, e.g. 3 (blank: 1)")
             return np.where(blank, 1.0, values)
         if kind == "year":
             values, bad, blank = parse_numbers(text)
@@ -357,9 +369,8 @@ class _Validator(_Problems):
         table = {"level": LEVELS, "funds": FUND_CHOICES, "typical_product": TYPICAL,
                  "vote_level": VOTES}[kind]
         values, bad, blank = parse_enum(text, table)
-        choices = sorted(set(table.values()))
-        self._bad(bad, col, f"not one of {', '.join(choices)}",
-                  f"Write one of: {', '.join(choices)}")
+        self._bad(bad, col, _("not a value this column takes"),
+                  _("Write {choices}").format(choices=_(CHOICE_WORDS[kind])))
         if kind == "typical_product":
             values[blank] = "none"
         return values
@@ -373,9 +384,7 @@ class _Validator(_Problems):
             values[idx] = res.name
             self.old_names[idx] = res.old
             if res.name is None:
-                hint = geo.suggest(value)
-                fix = (f"Did you mean {' or '.join(repr(h) for h in hint)}?" if hint
-                       else "Use one of the 34 provinces and cities (kcopt rules lists them)")
+                fix = geo.hint(value)
                 for i in idx:
                     self.problem(int(i), str(col.name), "unknown province", value, fix)
             elif res.note:
@@ -397,8 +406,9 @@ class _Validator(_Problems):
             values[idx] = old
             if old is None:
                 for i in idx:
-                    self.problem(int(i), str(col.name), "không phải tên tỉnh trước ngày "
-                                 "01/7/2025", value, "Ghi tỉnh cũ (ví dụ Hải Dương) hoặc để trống")
+                    self.problem(int(i), str(col.name), _(
+                        "not the name of a province before 1 July 2025"), value,
+                        "Write the former province (e.g. Hải Dương) or leave the cell blank")
         return values
 
     def cross_checks(self, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
@@ -407,9 +417,10 @@ class _Validator(_Problems):
             for i in np.flatnonzero(frame["old_province"].notna().to_numpy()):
                 old, prov = str(frame["old_province"].iat[int(i)]), frame["province"].iat[int(i)]
                 if prov is not None and old not in geo.provinces[str(prov)].merged_from:
-                    self.problem(int(i), mapping["old_province"], f"{old} đã hợp nhất vào "
-                                 f"{geo.old_province(old)[1]}, không phải {prov!s}", old,
-                                 "Sửa tỉnh/thành phố hoặc tỉnh cũ")
+                    self.problem(int(i), mapping["old_province"], _(
+                        "{old} was merged into {new}, not {province}").format(
+                        old=old, new=geo.old_province(old)[1], province=prov), old,
+                        "Correct the province or the former province")
         if len(self.old_names):  # a former province in the province column: its territory
             given = frame["old_province"].to_numpy(object)
             frame["old_province"] = np.where(pd.isna(given), self.old_names, given)
@@ -425,9 +436,11 @@ class _Validator(_Problems):
                     1.0, frame["total_cost"].to_numpy())):
                 t, r, c = (float(frame[k].to_numpy(float)[int(i)])
                            for k in ("total_cost", "requested", "counterpart"))
-                self.problem(int(i), mapping["counterpart"], f"tổng kinh phí {t:,.6g} khác kinh "
-                             f"phí hỗ trợ {r:,.6g} + vốn đối ứng {c:,.6g} (= {r + c:,.6g}, "
-                             "triệu đồng)", severity="warning")
+                self.problem(int(i), mapping["counterpart"], _(
+                    "total cost {total} differs from the support {requested} + counterpart "
+                    "funds {counterpart} (= {both}, million VND)").format(
+                    total=num(t, 3), requested=num(r, 3), counterpart=num(c, 3),
+                    both=num(r + c, 3)), severity="warning")
         need = ((frame["category"] == CCN_CATEGORY) & frame["infra_investment"].isna()).to_numpy()
         for i in np.flatnonzero(need):
             self.problem(int(i), mapping.get("infra_investment", "infra_investment"),

@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kcopt.core.language import using
 from kcopt.core.vocabulary import DEFAULT_WEIGHTS
+from kcopt.core.words import num
 from kcopt.inputs.schema import Projects
 from kcopt.rules.rates import load_rules
 
@@ -38,7 +40,15 @@ def _q(text: str) -> str:
 
 
 def _amount(x: float) -> str:
+    """An amount as a YAML value (a number a program reads: 16685, 1200.5)."""
     return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.2f}"
+
+
+def _vi_amount(x: float) -> str:
+    """An amount in a Vietnamese comment the planner reads: 16.685, 1.200,5 (the starter's
+    comments are Vietnamese whatever the language, so its numbers are too)."""
+    with using("vi"):
+        return num(x, 2)
 
 
 def scenario_text(projects: Projects, target: Path, province: str | None = None) -> str:
@@ -55,7 +65,7 @@ def scenario_text(projects: Projects, target: Path, province: str | None = None)
         "# Sửa các số dưới đây theo kế hoạch được giao, rồi chạy:",
         f"#   kcopt solve {target.name}",
         f"# Danh sách: {len(frame)} đề án, {frame['province'].nunique()} tỉnh/thành phố, "
-        f"tổng kinh phí đề nghị hỗ trợ {_amount(float(req.sum()))} triệu đồng.",
+        f"tổng kinh phí đề nghị hỗ trợ {_vi_amount(float(req.sum()))} triệu đồng.",
         "",
         f"name: {_q('Kế hoạch khuyến công' + year)}",
         f"projects: {_q(rel)}",

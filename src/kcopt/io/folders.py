@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from kcopt.core.errors import InfeasibleError, OutputError
+from kcopt.core.words import N_, _, ngettext, num
 from kcopt.io.locks import WRITE_ERRNOS, folder_lock, hold, write_error
 from kcopt.io.write import sync
 
@@ -82,22 +83,21 @@ class OutputFolder:
         check_not_input(self.target, self.inputs)
         t = self.target
         if t.exists() and not t.is_dir():
-            raise OutputError(f"'{_name(t)}' là một tệp, không phải thư mục; hãy chọn thư mục "
-                              f"kết quả khác bằng -o / '{_name(t)}' is a file, not a folder: "
-                              "choose an output folder with -o")
+            raise OutputError(_("'{name}' is a file, not a folder: choose an output folder with "
+                                "-o").format(name=_name(t)))
         if t.is_dir():
             _check_writable(t)
             foreign = foreign_files(t, self.family)
             if foreign:
-                shown = ", ".join(foreign[:5]) + (f" (và {len(foreign) - 5} tệp khác / and "
-                                                  f"{len(foreign) - 5} more)"
-                                                  if len(foreign) > 5 else "")
-                raise OutputError(
-                    f"thư mục kết quả '{_name(t)}' có tệp không do lệnh này của kcopt ghi: "
-                    f"{shown}. kcopt thay cả thư mục mỗi lần chạy nên sẽ làm mất chúng: hãy "
-                    f"chuyển chúng đi hoặc chọn thư mục khác bằng -o / the output folder holds "
-                    "files this kcopt command did not write, which replacing the folder would "
-                    "lose: move them or choose another folder with -o")
+                more = len(foreign) - 5
+                shown = ", ".join(foreign[:5]) + (" " + ngettext(
+                    "(and {count} more file)", "(and {count} more files)", more).format(
+                    count=num(more)) if more > 0 else "")
+                raise OutputError(_(
+                    "the output folder '{name}' holds files this kcopt command did not write: "
+                    "{files}. kcopt replaces the whole folder on every run, so they would be "
+                    "lost: move them or choose another folder with -o").format(
+                    name=_name(t), files=shown))
 
     # -- the transaction -----------------------------------------------------------------------
     def open(self) -> Path:
@@ -243,7 +243,7 @@ def add_file(folder: Path | None, path: Path, inputs: Iterable[Path] = (),
     # start-up: pandas only when this runs
     from kcopt.io.write import atomic_write
 
-    check_not_input(path, inputs, "tệp kết quả")
+    check_not_input(path, inputs, "file")
     if folder is None:
         try:
             return atomic_write(path, write)
@@ -328,7 +328,11 @@ def foreign_files(folder: Path, family: Family) -> list[str]:
     return out
 
 
-def check_not_input(target: Path, inputs: Iterable[Path], what: str = "thư mục kết quả") -> None:
+OUTPUT_WORDS = {"folder": N_("the output folder"), "file": N_("the output file"),
+                "model": N_("the --write-model file")}
+
+
+def check_not_input(target: Path, inputs: Iterable[Path], what: str = "folder") -> None:
     """Refuse an output path that is an input or holds one (it would be replaced or lost),
     naming the output and every input in the way."""
     t = Path(os.path.abspath(target))
@@ -341,24 +345,23 @@ def check_not_input(target: Path, inputs: Iterable[Path], what: str = "thư mụ
             hit.append(str(p))
     if hit:
         names = ", ".join(f"'{h}'" for h in hit)
-        raise OutputError(
-            f"{what} '{_name(target)}' chứa hoặc chính là tệp đầu vào {names}: ghi kết quả vào "
-            "đó sẽ thay mất tệp của bạn. Hãy chọn nơi khác bằng -o / the output "
-            f"'{_name(target)}' is or holds the input {names}, which writing there would "
-            "replace: choose another place with -o")
+        raise OutputError(_(
+            "{what} '{name}' is or holds the input {inputs}, which writing there would "
+            "replace: choose another place with -o").format(
+            what=_(OUTPUT_WORDS.get(what, what)), name=_name(target), inputs=names))
 
 
 def check_model_path(path: Path, inputs: Iterable[Path]) -> None:
     """`--write-model PATH`: its folder exists, it is not an input, and it is a file."""
-    check_not_input(path, inputs, "tệp mô hình --write-model")
+    check_not_input(path, inputs, "model")
     parent = Path(os.path.abspath(path)).parent
     if Path(path).is_dir():
-        raise OutputError(f"--write-model '{path}' là một thư mục; hãy cho tên tệp .lp hoặc "
-                          ".mps / is a folder: give a file name ending in .lp or .mps")
+        raise OutputError(_("--write-model '{path}' is a folder: give a file name ending in .lp "
+                            "or .mps").format(path=path))
     if not parent.is_dir():
-        raise OutputError(f"--write-model '{path}': thư mục '{parent}' không tồn tại; hãy tạo "
-                          "nó hoặc chọn nơi khác / the folder does not exist: create it or "
-                          "choose another place")
+        raise OutputError(_("--write-model '{path}': the folder '{folder}' does not exist: "
+                            "create it or choose another place").format(path=path,
+                                                                        folder=parent))
 
 
 def scenario_inputs(scenario: Any) -> list[Path]:
@@ -467,7 +470,6 @@ def glob_escape(name: str) -> str:
 def _check_writable(folder: Path) -> None:
     mode = folder.stat().st_mode
     if not os.access(folder, os.W_OK) or not mode & 0o222:
-        raise OutputError(f"thư mục kết quả '{_name(folder)}' chỉ đọc (read-only): kcopt không "
-                          "ghi đè nó. Hãy cho phép ghi hoặc chọn thư mục khác bằng -o / the "
-                          "output folder is read-only: make it writable or choose another "
-                          "with -o")
+        raise OutputError(_("the output folder '{name}' is read-only: kcopt does not overwrite "
+                            "it. Make it writable or choose another folder with -o").format(
+                                name=_name(folder)))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from kcopt.core.errors import OutputError
-from kcopt.core.words import N_, _
+from kcopt.core.words import N_, _, os_reason
 
 _HELD: set[tuple[int, Path]] = set()  # (thread, output folder) whose lock the thread holds
 
@@ -127,4 +127,4 @@ def write_error(exc: OSError, target: Path) -> OutputError:
     return OutputError(_("could not write the outputs to '{folder}'{where}: {reason}. The "
                          "previous outputs (if any) are unchanged").format(
         folder=target, where=where,
-        reason=_(reason) if reason else (exc.strerror or str(exc))))
+        reason=_(reason) if reason else os_reason(exc)))

@@ -16,7 +16,17 @@ import pandas as pd
 
 from kcopt.analysis.wording import budget_label, describe_target, group_name, money, percent
 from kcopt.core.errors import InputError, OutputError
-from kcopt.core.words import N_, _, fixed, get_language, num, pct, sig, status_name
+from kcopt.core.words import (
+    N_,
+    _,
+    fixed,
+    get_language,
+    num,
+    pct,
+    sig,
+    status_name,
+    vietnam_time,
+)
 from kcopt.io import folders as outputs
 from kcopt.model.names import parse_row
 from kcopt.present import plots
@@ -66,7 +76,7 @@ def report_html(source: Outcome | Result | Run | str | Path,
     s = o.summary
     return render("report.html.j2", lang=get_language(), name=o.name, sections=SECTIONS,
                   description=s.scenario.get("description") or "",
-                  created=text(s.provenance.created or ""),
+                  created=text(vietnam_time(s.provenance.created)),
                   version=text(s.provenance.kcopt_version or ""),
                   headline=_headline(o), allocation=_allocation(o), constraints=_constraints(o),
                   robustness=_robustness(o), left_out=_left_out(o), provenance=_provenance(o))
@@ -128,9 +138,9 @@ def _headline(o: Outcome) -> Section:
          "sub": f"nhu cầu / demand {money(demand)} "
                 f"({percent(total / demand) if demand else '—'})"},
         {"label": "Đề án được hỗ trợ / Projects supported",
-         "value": f"{counts['funded'] + counts['partial']:,} / {len(a):,}",
+         "value": f"{num(counts['funded'] + counts['partial'])} / {num(len(a))}",
          "sub": f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"},
-        {"label": "Mục tiêu / Objective", "value": f"{s.objective or 0:,.2f}",
+        {"label": "Mục tiêu / Objective", "value": fixed(s.objective or 0, 2),
          "sub": text(OBJECTIVES.get(str(s.objective_kind), s.objective_kind))},
     ]
     sentence = _(
@@ -150,7 +160,7 @@ def _headline(o: Outcome) -> Section:
             "status": {"optimal": "Phương án tối ưu / optimal allocation",
                        "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
                                    "allocation found within the time limit"}.get(status, status),
-            "counts": [{"label": STATUS_LABELS[k], "n": f"{counts[k]:,}"} for k in STATUS_LABELS],
+            "counts": [{"label": STATUS_LABELS[k], "n": num(counts[k])} for k in STATUS_LABELS],
             "unspent": [text(w.get("message")) for w in s.warnings
                         if isinstance(w, dict) and w.get("code") == "budget_unspent"]}
 
@@ -163,8 +173,8 @@ def _groups(rows: pd.DataFrame, by: str, colours: dict[str, str]) -> list[dict[s
         out.append({
             "colour": colours.get(str(r["region" if province else by]), "#9e9e9e"),
             "name": text(r["province" if province else "name_vi"]), "code": text(r[by]),
-            "projects": f"{r['projects']:,}", "funded": f"{r['funded']:,}",
-            "partial": f"{r['partial']:,}", "demand": money(r["demand"]),
+            "projects": num(r['projects']), "funded": num(r['funded']),
+            "partial": num(r['partial']), "demand": money(r["demand"]),
             "central": money(r["central"]), "local": money(r["local"]),
             "local_budget": money(r["local_budget"]) if province else "",
             "total": money(r["total"]), "share": percent(r["share"]),
@@ -215,7 +225,7 @@ def _constraints(o: Outcome) -> Section:
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
     out.update(missing="", budgets=len(budgets), none_binds=_("None binds."), tight=[
         {"label": budget_label(str(r["name"])), "amount": money(r["rhs"]),
-         "price": f"{r['price']:,.3f}",
+         "price": sig(r['price'], 3),
          "up": money(_num(r.get("allowable_increase"))) if ranging is not None else "",
          "down": money(_num(r.get("allowable_decrease"))) if ranging is not None else ""}
         for _i, r in tight.iterrows()])
@@ -354,7 +364,7 @@ def _robustness(o: Outcome) -> Section:
             "judgement matters."), times=_("{count} times").format(count=money(draws)) if draws
             else _("many times"), core=pct(0.95), exterior=pct(0.05)),
         "notes": selection_notes(str(o.sensitivity_settings.get("selection", "lp")), False),
-        "cards": [{"label": CLASS_TEXT[c], "value": f"{int(counts.get(c, 0)):,}",
+        "cards": [{"label": CLASS_TEXT[c], "value": num(int(counts.get(c, 0))),
                    "sub": subs[c]} for c in CLASS_TEXT],
         "figure": figure(plots.robustness(robust), "Độ vững trước trọng số / Robustness to the "
                          "priority weights"),
@@ -366,8 +376,7 @@ def _robustness(o: Outcome) -> Section:
                        for _i, r in border.iterrows()],
         "none": _("None: the selection does not depend on the exact weights."),
         "tornado": None if tornado is None else figure(
-            plots.tornado(tornado), "Tornado: trọng số và ngân sách ±20% / weights and "
-            "budgets ±20%"),
+            plots.tornado(tornado), _("Tornado: weights and budgets ±20%")),
     }
 
 
@@ -380,7 +389,7 @@ def _left_out(o: Outcome) -> Section:
         groups.append({"status": status, "label": STATUS_LABELS[status], "rows": [
             {"id": text(r["project_id"]), "name": text(r["name"]),
              "province": text(r["province"]), "category": text(r["category"]),
-             "score": f"{_num(r['score']):.3f}", "cap": money(r["cap"]),
+             "score": fixed(_num(r['score']), 3), "cap": money(r["cap"]),
              "allocated": money(r["total"]), "reason": text(r["reason"])}
             for _i, r in rows.iterrows()]})
     return {"groups": groups, "intro": _(
@@ -404,7 +413,7 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
         ("Quy định có hiệu lực ngày / rules in force on",
          text(p.rules.get("in_force_on", "—"))),
         ("kcopt", text(p.kcopt_version)),
-        ("Lập lúc / created", text(p.created)),
+        ("Lập lúc / created", text(vietnam_time(p.created))),
         ("Hạt giống / seed", text(p.seed)),
     ]
     for fund, vi in (("central", "trung ương"), ("local", "địa phương")):

@@ -29,7 +29,7 @@ import pandas as pd
 
 from kcopt.analysis.wording import money
 from kcopt.core.errors import InputError
-from kcopt.core.words import _
+from kcopt.core.words import _, fixed, sig
 from kcopt.present.comparison import EPS
 from kcopt.present.views import Outcome, outcome
 
@@ -68,7 +68,10 @@ def _shown_in_jupyter(fn: F) -> F:
             shell = get_ipython()
             if shell is not None:
                 shell.display_formatter.formatters["image/png"].for_type(Figure, _png)
-        return fn(*args, **kwargs)
+        # start-up: matplotlib only when a figure is drawn
+        from kcopt.present.figures.charts import local_numbers
+
+        return local_numbers(fn(*args, **kwargs))
 
     return wrapper  # type: ignore[return-value]
 
@@ -214,7 +217,7 @@ def policy_prices(source: Sensitivity | pd.DataFrame | str | Path) -> Figure:
              zip(t["target"], t["kind"], t["goal"], strict=True)],
             t["score_given_up"], color="#6a51a3")
     for i, (v, pct) in enumerate(zip(t["score_given_up"], t["pct"], strict=True)):
-        ax.text(v, i, f" {v:,.3g} ({pct:.2f}%)", va="center", fontsize=8)
+        ax.text(v, i, f" {sig(v, 3)} ({fixed(pct, 2)}%)", va="center", fontsize=8)
     ax.set_xlabel(_("Score given up (points)"))
     ax.set_title(_("What each policy target costs"))
     ax.margins(x=0.25)

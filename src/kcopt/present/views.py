@@ -16,7 +16,7 @@ import pandas as pd
 from kcopt.analysis.summary import Summary
 from kcopt.analysis.wording import group_name
 from kcopt.core.errors import OutputError, UsageError
-from kcopt.core.words import _
+from kcopt.core.words import _, os_reason
 from kcopt.io.folders import changed_files, reading
 from kcopt.io.write import read_csv_cells
 
@@ -176,7 +176,7 @@ def _read_json(path: Path) -> dict[str, Any]:
                             "rewrite it").format(file=path, error=exc)) from None
     except OSError as exc:
         raise OutputError(_("{file}: cannot be read ({error})").format(
-            file=path, error=exc.strerror or exc)) from None
+            file=path, error=os_reason(exc))) from None
     if not isinstance(data, dict):
         raise OutputError(_("{file}: not what kcopt writes (a JSON object); solve the scenario "
                             "again to rewrite it").format(file=path))
@@ -192,7 +192,7 @@ def _read_csv(path: Path, required: set[str] | None = None) -> pd.DataFrame:
                             "Run kcopt again to rewrite it").format(file=path, error=exc)) from None
     except OSError as exc:
         raise OutputError(_("{file}: cannot be read ({error})").format(
-            file=path, error=exc.strerror or exc)) from None
+            file=path, error=os_reason(exc))) from None
     missing = (required or set()) - set(frame.columns)
     if missing:
         raise OutputError(_("{file}: columns {columns} are missing; is it a kcopt {name}? Run "

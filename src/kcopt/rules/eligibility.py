@@ -8,19 +8,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kcopt.core.words import _, data_text, fund_name, num
+from kcopt.core.words import N_, _, data_text, fund_name, num
 from kcopt.rules.levels import FUNDS
 from kcopt.rules.rates import CCN_CATEGORY, RuleSet
 
 # Other state support for the same item: a reduced cap here (Decree 32 counts all state support
 # to a cluster's infrastructure together); everywhere else the item is not funded twice.
 REDUCED_CAP_CATEGORIES = frozenset({CCN_CATEGORY})
-DOUBLE_FUNDING_BASIS = "nguyên tắc không hỗ trợ trùng lặp từ ngân sách nhà nước"
+DOUBLE_FUNDING_BASIS = N_("the rule that the state budget does not fund one item twice")
 
-_FUND_VI = {"central": "quốc gia", "local": "địa phương"}
-
-_VOTE_VI = {"district": "huyện", "provincial": "tỉnh", "regional": "khu vực",
-            "national": "quốc gia"}
+VOTE_WORDS = {"district": N_("district"), "provincial": N_("provincial"),
+              "regional": N_("regional"), "national": N_("national")}
 
 
 def ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray,
@@ -45,10 +43,10 @@ def ineligibility(projects: pd.DataFrame, rules: RuleSet, total_cap: np.ndarray,
         )
     twice = (other > 0) & ~np.isin(cats, list(REDUCED_CAP_CATEGORIES))
     for i in np.flatnonzero(twice):
-        ineligible[i] = (
-            f"nội dung này đã được ngân sách nhà nước hỗ trợ {num(other[i])} triệu đồng từ "
-            f"chương trình khác: không hỗ trợ trùng ({DOUBLE_FUNDING_BASIS}); loại khỏi danh "
-            "sách xét hỗ trợ")
+        ineligible[i] = _(
+            "this item already received {amount} million of state support from another "
+            "programme: not funded twice ({basis}); left out of the projects considered").format(
+                amount=num(other[i]), basis=_(DOUBLE_FUNDING_BASIS))
     return ineligible
 
 
@@ -59,10 +57,13 @@ def _unpaid_reason(rules: RuleSet, cat: str, prov: str, vote: str | None,
     rule = rules.rules[cat]
     payers = [f for f in FUNDS if rules.pays(cat, f, prov, vote)]
     if rules.by_vote(cat, vote) and not set(payers) & set(fund_ok):
-        return (
-            f"bình chọn cấp {_VOTE_VI.get(vote or '', vote)} do kinh phí khuyến công "
-            f"{' và '.join(_FUND_VI[f] for f in payers)} chi ({rule.basis}); đề án này chỉ "
-            f"dùng được kinh phí {' hoặc '.join(_FUND_VI[f] for f in fund_ok)}")
+        level = VOTE_WORDS.get(vote or "")
+        return _(
+            "a vote at the {level} level is paid from {funds} funds ({basis}); this project may "
+            "use only {allowed} funds").format(
+                level=_(level) if level else vote, basis=data_text(rule.basis),
+                funds=_(" and ").join(fund_name(f) for f in payers),
+                allowed=_(" or ").join(fund_name(f) for f in fund_ok))
     if not any(rules.pays(cat, f, prov, vote) for f in fund_ok):
         return _(
             "'{content}' is paid only from {funds} funds ({basis}); this project may use "

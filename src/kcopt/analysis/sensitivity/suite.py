@@ -98,9 +98,11 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
     return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table, nested)
 
 
-SHEETS = {"ranging_projects": "Ranging đề án", "ranging_constraints": "Ranging ràng buộc",
+# sheet names of sensitivity.xlsx: the regulations' terms (docs/glossary.md), Vietnamese literals
+SHEETS = {"ranging_projects": "Khoảng giữ nguyên đề án",
+          "ranging_constraints": "Khoảng giữ nguyên ràng buộc",
           "budget_sweep": "Quét ngân sách", "weight_robustness": "Độ vững trọng số",
-          "tornado": "Tornado", "policy_prices": "Giá chính sách",
+          "tornado": "Lốc xoáy ±20%", "policy_prices": "Giá chính sách",
           "selection_margins": "Biên lựa chọn", "nestedness": "Tính lồng nhau"}
 
 

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from kcopt.analysis.wording import parameter_label
-from kcopt.core.words import N_, _
+from kcopt.core.words import N_, _, num
 from kcopt.present.figures.charts import MILLIONS, category_colours, new_figure, save_png
 
 if TYPE_CHECKING:
@@ -57,12 +57,12 @@ def plot_heatmap(sweep: pd.DataFrame) -> Figure:
     local = g.groupby("local_factor")["local_budget"].first().reindex(table.index)
     fig, ax = new_figure(figsize=(8, 6))
     im = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto", cmap="viridis")
-    ax.set_xticks(range(len(table.columns)), [f"{v:,.0f}" for v in central], rotation=45)
-    ax.set_yticks(range(len(table.index)), [f"{v:,.0f}" for v in local])
+    ax.set_xticks(range(len(table.columns)), [num(v) for v in central], rotation=45)
+    ax.set_yticks(range(len(table.index)), [num(v) for v in local])
     ax.set_xlabel(_("Central budget (million VND)"))
     ax.set_ylabel(_("Local budgets, total (million VND)"))
     for (i, j), v in np.ndenumerate(table.to_numpy()):
-        ax.text(j, i, "—" if v != v else f"{v:,.1f}", ha="center", va="center", fontsize=7,
+        ax.text(j, i, "—" if v != v else num(v, 1), ha="center", va="center", fontsize=7,
                 color="white")
     fig.colorbar(im, label=_("Objective (total score)"))
     ax.set_title(_("Score by central × local budget"))
@@ -88,6 +88,9 @@ def plot_tornado(torn: pd.DataFrame) -> Figure:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(_("Change in objective (±20%; n = projects changing status)"), fontsize=8)
     ax.set_title(_("Tornado: weights and budgets ±20%"))
+    ax.legend(handles=[Patch(color="#1f5fa8", label=_("raised by 20%")),
+                       Patch(color="#e08a1e", label=_("lowered by 20%"))],
+              loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 

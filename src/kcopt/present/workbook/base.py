@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import MILLION_VND
+from kcopt.core.words import vietnam_time
 from kcopt.io.sheets import get_column_letter as column_letter
 from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the sheet modules)
     COUNT,
@@ -354,7 +355,7 @@ class StreamBook(Book):
 def heading(ws: Sheet, run: Run, title_vi: str, title_en: str,
             cols: Sequence[Column]) -> None:
     ws.write(TITLE_ROW, 1, f"{title_vi} — {run.scenario.name}", style=TITLE)
-    created = run.summary.provenance.created or "" if run.summary is not None else ""
+    created = vietnam_time(run.summary.provenance.created) if run.summary is not None else ""
     ws.write(NOTE_ROW, 1, f"{title_en}. Đơn vị / unit: {MILLION_VND}. kcopt, {created}",
              style=NOTE)
     header_rows(ws, cols, VI_ROW, EN_ROW)

@@ -9,6 +9,7 @@ import pandas as pd
 import yaml
 
 from kcopt.core.vocabulary import FAMILY_VI, NO, STATUS_VI, YES
+from kcopt.core.words import vietnam_time
 from kcopt.present.workbook.base import (
     EN_ROW,
     FIRST_ROW,
@@ -134,7 +135,7 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
         ("Bộ giải / Solver", f"{prov.solver} {prov.solver_version}"),
         ("Phiên bản kcopt / kcopt version", prov.kcopt_version),
         ("Bộ định mức / Rule-set version", prov.rules_version),
-        ("Thời điểm tạo / Created (UTC)", prov.created),
+        ("Thời điểm tạo / Created", vietnam_time(prov.created)),
         ("Hạt giống / Seed", prov.seed),
         ("Ngân sách trung ương / Central budget", s.budgets.central),
         ("Ngân sách địa phương / Local budgets", s.budgets.local),

@@ -1,0 +1,423 @@
+"""Every word a planner reads, in the language in use: the command line's own usage errors and
+help chrome, the messages found by hostile inputs, the commands' outputs.
+
+Vietnamese by default; the mirror tests run the same with ``--lang en`` and expect English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+import kcopt
+from kcopt.cli import app
+from kcopt.core.language import set_scenario_language
+from test_language import english_words
+from test_rules import BUDGETS
+
+DEMO = str(kcopt.demo_scenario_path())
+# the framework's English (click, typer, pydantic) on top of test_language's list
+FRAMEWORK = frozenset("""
+invalid value such command try help missing argument unexpected extra option requires did you
+mean input greater equal range valid number parse string got integer error usage
+""".split())  # noqa: SIM905
+BOX = re.compile("[│╭╮╰╯─]")
+# an option, a quoted name (what the user typed) and the argument's name are codes
+CODES = re.compile(r"--?[\w-]+|'[^']*'|\{\w+\}|\bSCENARIO\b|\bkcopt(?: [a-z-]+)?\b")
+
+
+@pytest.fixture
+def vietnamese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The user's default: no KCOPT_LANG, no --lang."""
+    monkeypatch.delenv("KCOPT_LANG", raising=False)
+    kcopt.set_language(None)
+    set_scenario_language(None)
+    yield
+    kcopt.set_language(None)
+
+
+def english(text: str) -> dict[str, str]:
+    lines = [CODES.sub(" ", BOX.sub(" ", line)) for line in text.splitlines()]
+    found = english_words(lines)
+    for line in lines:
+        for word in re.findall(r"[^\W\d_]+", line):
+            if word.lower() in FRAMEWORK:
+                found.setdefault(word.lower(), line.strip())
+    return found
+
+
+def flat(text: str) -> str:
+    return " ".join(BOX.sub(" ", text).split())
+
+
+# a usage error, what the planner reads in Vietnamese, and in English under --lang en
+USAGE_ERRORS = [
+    (["solve", DEMO, "--time-limit", "-1"],
+     "Giá trị không hợp lệ cho '--time-limit':", "Invalid value for '--time-limit':"),
+    (["solve", DEMO, "--time-limit", "x"],
+     "Giá trị không hợp lệ cho '--time-limit':", "Invalid value for '--time-limit':"),
+    (["solv"], "Không có lệnh 'solv'. Có phải là 'solve'?",
+     "No such command 'solv'. Did you mean 'solve'?"),
+    (["solve"], "Thiếu tham số 'scenario'.", "Missing argument 'scenario'."),
+    (["solve", DEMO, "--foo"], "Không có tùy chọn --foo.", "No such option: --foo."),
+    (["solve", DEMO, "a", "b"], "Thừa tham số (a b).", "Unexpected extra arguments (a b)."),
+    (["solve", DEMO, "-o"], "Tùy chọn '-o' cần một giá trị.", "Option '-o' needs a value."),
+    (["app", "--port", "0"], "Giá trị không hợp lệ cho '--port':", "Invalid value for '--port':"),
+    (["--limit", "rows=abc", "rules"], "Giá trị không hợp lệ cho '--limit': giới hạn 'rows'",
+     "Invalid value for '--limit': the limit 'rows'"),
+]
+
+
+@pytest.mark.parametrize(("args", "vi", "en"), USAGE_ERRORS,
+                         ids=[" ".join(a[0:1] + a[2:]) for a, _, _ in USAGE_ERRORS])
+def test_usage_errors_speak_the_language_in_use(vietnamese: None, args: list[str], vi: str,
+                                               en: str) -> None:
+    """Click's and typer's own words (the error, the hint, the panel, the usage line) are
+    rebuilt through kcopt's catalog: no "Invalid value", "Try … for help", "Error" left."""
+    runner = CliRunner()
+    said = runner.invoke(app, args)
+    assert said.exit_code == 2, said.output
+    assert vi in flat(said.output), said.output
+    assert not english(said.output), (english(said.output), said.output)
+    if "Cách dùng" in said.output:  # the hint and usage line, where the framework prints them
+        assert "Xem 'kcopt" in said.output and "để biết cách dùng" in said.output
+        assert "[TÙY CHỌN]" in said.output and "╭─ Lỗi" in said.output
+    mirror = runner.invoke(app, [*args, "--lang", "en"])
+    assert mirror.exit_code == 2, mirror.output
+    assert en in flat(mirror.output), mirror.output
+    assert not re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", mirror.output,
+                         flags=re.IGNORECASE), mirror.output
+
+
+def test_a_bound_in_a_usage_error_reads_the_vietnamese_way(vietnamese: None) -> None:
+    """typer ≥ 0.22 words a bound the pydantic way ("greater than or equal to 0"), click as a
+    range ("-1.0 is not in the range x>=0"): either is said in the planner's words."""
+    from kcopt.cli.usage import detail_words
+
+    assert detail_words("Input should be greater than or equal to 1500") == (
+        "phải lớn hơn hoặc bằng 1.500")
+    assert detail_words("-1.0 is not in the range x>=0.") == "-1.0 nằm ngoài khoảng x>=0"
+    assert detail_words("Input should be a valid number, unable to parse string as a number") \
+        == "phải là một số"
+    assert detail_words("'x' is not a valid float range.") == "'x' không phải là một số"
+    assert detail_words("something new") == "something new"  # unknown: as the framework said
+
+
+HOSTILE_LIST = (
+    "Mã đề án,Tên đề án,Tỉnh/Thành phố,Nội dung,Tổng kinh phí,Điểm thẩm định,Sản xuất sạch hơn,"
+    "Cấp\n"
+    "A,Máy A,Sơn La,machinery,-5,80,2,central\n"
+    "A,Máy B,Atlantis,machinery,1000,,0,somewhere\n"
+    "C,Máy C,Quang Ngia,machinery,\"1,200\",70,0,local\n")
+
+
+def hostile_messages(tmp_path, lang: str) -> str:
+    from kcopt.core.language import using
+
+    path = tmp_path / "ds.csv"
+    path.write_text(HOSTILE_LIST, encoding="utf-8")
+    with using(lang), pytest.raises(kcopt.InputError) as info:
+        kcopt.read_projects(path)
+    with using(lang):
+        return "\n".join(str(p) for p in [*info.value.problems, *info.value.warnings])
+
+
+def test_a_hostile_list_is_told_in_vietnamese(vietnamese: None, tmp_path) -> None:
+    """The project list's cell messages built from parts (a repeated id, an amount, a flag, a
+    choice, a province) come from the catalog, numbers the Vietnamese way; a nonsense
+    province gets no suggestion, a misspelt one its province."""
+    said = hostile_messages(tmp_path, "vi")
+    for part in ("mã đề án bị trùng (trùng cả dòng 3)",
+                 "phải là số tiền dương, tính bằng triệu đồng",
+                 "phải là 0/1 hoặc một tỷ lệ từ 0 đến 1", "Ghi KCQG hoặc KCĐP",
+                 "Có phải là 'Quảng Ngãi'", "thành 1.200 triệu đồng",
+                 "1 đề án không có điểm thẩm định"):
+        assert part in said, (part, said)
+    atlantis = [line for line in said.splitlines() if "Atlantis" in line]
+    assert atlantis and all("Có phải" not in line and "Gia Lai" not in line
+                            for line in atlantis), atlantis
+    assert "Dùng một trong 34 tỉnh, thành phố" in atlantis[0]
+    assert not english(said), (english(said), said)
+    assert not re.search(r"\d,\d{3}\b(?!')", said.replace("'1,200'", "")), said
+
+
+def test_a_hostile_list_is_told_in_english_on_request(vietnamese: None, tmp_path) -> None:
+    said = hostile_messages(tmp_path, "en")
+    for part in ("project id repeated (also row 3)", "must be a positive amount in million VND",
+                 "must be 0/1 or a share between 0 and 1", "Write central or local",
+                 "Did you mean 'Quảng Ngãi'", "as 1,200 million",
+                 "1 project without an appraisal score counts as 0"):
+        assert part in said, (part, said)
+    assert "Gia Lai" not in said
+
+
+def test_figures_write_numbers_and_legends_in_the_language_in_use(vietnamese: None) -> None:
+    """Ticks through Babel whatever the machine's locale (20.000, 1.500,5), the heatmap's cells
+    likewise, and the tornado has a legend for its two colours and a Vietnamese title."""
+    import pandas as pd
+
+    from kcopt.core.language import using
+    from kcopt.present.figures.charts import MILLIONS, local_numbers, new_figure
+    from kcopt.present.figures.sensitivity import plot_heatmap, plot_tornado
+    from test_language import figure_texts
+
+    torn = pd.DataFrame({"parameter": ["weight:green", "weight:green", "budget:central",
+                                       "budget:central"],
+                         "change": [0.2, -0.2, 0.2, -0.2], "status": ["optimal"] * 4,
+                         "delta_objective": [1.5, -1.25, 12.0, -14.5],
+                         "projects_changed": [1, 2, 30, 41]})
+    fig = plot_tornado(torn)
+    texts = figure_texts(fig)
+    assert "tăng 20%" in texts and "giảm 20%" in texts, texts
+    assert any(t.startswith("Biểu đồ lốc xoáy") for t in texts), texts
+    assert not english(" ".join(texts)), texts
+    assert MILLIONS(20000, 0) == "20.000"
+    fig, ax = new_figure(figsize=(4, 3))
+    ax.plot([0, 1500.5], [0, 0.25])
+    local_numbers(fig)
+    assert ax.xaxis.get_major_formatter()(1500.5, 0) == "1.500,5"
+    assert ax.yaxis.get_major_formatter()(0.25, 0) == "0,25"
+    grid = pd.DataFrame({"sweep": "grid", "central_factor": [1.0, 1.0, 1.2, 1.2],
+                         "local_factor": [1.0, 1.2, 1.0, 1.2],
+                         "central_budget": [105000.0, 105000.0, 126000.0, 126000.0],
+                         "local_budget": [97430.0, 116916.0, 97430.0, 116916.0],
+                         "objective": [302.97, 310.5, 315.25, float("nan")]})
+    heat = plot_heatmap(grid)
+    ticks = [t.get_text() for t in heat.axes[0].get_xticklabels()]
+    assert ticks == ["105.000", "126.000"], ticks
+    cells = [t.get_text() for t in heat.axes[0].texts]
+    assert "303" in cells or "303,0" in cells, cells
+    with using("en"):
+        assert MILLIONS(20000, 0) == "20,000"
+        assert "raised by 20%" in figure_texts(plot_tornado(torn))
+
+
+def test_the_system_s_errors_are_said_in_the_planner_s_words(vietnamese: None, tmp_path) -> None:
+    """An output folder under a file (the system says "File exists"), a read-only disk: the
+    Vietnamese sentence, not the system's English."""
+    import errno
+
+    from kcopt.core.language import using
+    from kcopt.core.words import os_reason
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(blocker / "out"), "--no-plots",
+                                    "--no-xlsx"])
+    assert said.exit_code == 1, said.output
+    assert "đã có tệp hoặc thư mục cùng tên" in said.output, said.output
+    assert "File exists" not in said.output and not english(said.output), said.output
+    read_only = OSError(errno.EROFS, "Read-only file system", "/media/usb")
+    assert os_reason(read_only) == "ổ đĩa chỉ cho phép đọc"
+    with using("en"):
+        assert os_reason(read_only) == "the disk is read-only"
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+
+
+def test_flags_funds_and_votes_are_named_not_coded(vietnamese: None, make_case) -> None:
+    """A target on flagged projects names the priorities (not green/circular); an ineligible
+    voted product names the level and the funds in the planner's words."""
+    from kcopt.analysis.wording import describe_target
+    from kcopt.core.language import using
+
+    said = describe_target({"kind": "share_min", "of": ["green", "circular"], "share": 0.3})
+    assert "sản xuất sạch hơn hoặc kinh tế tuần hoàn" in said, said
+    assert "green" not in said and "circular" not in said
+    with using("en"):
+        assert "cleaner production or circular economy" in describe_target(
+            {"kind": "share_min", "of": ["green", "circular"], "share": 0.3})
+    base = {"name": "Bình chọn", "province": "Sơn La", "category": "typical_product",
+            "total_cost": 500, "requested": 150}
+    sc = make_case([{**base, "project_id": "V3", "vote_level": "national", "funds": "local"},
+                    {**base, "project_id": "M1", "category": "machinery",
+                     "other_state_support": 100}],
+                   {"budgets": BUDGETS, "weights": {"appraisal": 1}, "plan_year": 2026})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    reasons = model.projects["reason"].tolist()
+    assert reasons[0].startswith("bình chọn cấp quốc gia do kinh phí"), reasons
+    assert "không hỗ trợ trùng (nguyên tắc không hỗ trợ trùng lặp" in reasons[1], reasons
+    assert not english(" ".join(reasons)), reasons
+
+
+def test_init_writes_its_numbers_the_vietnamese_way(vietnamese: None, tmp_path) -> None:
+    import shutil
+
+    projects = tmp_path / "ds.csv"
+    shutil.copy(kcopt.demo_scenario_path().parent / "projects.csv", projects)
+    said = CliRunner().invoke(app, ["init", str(projects)])
+    assert said.exit_code == 0, said.output
+    text = (tmp_path / "ds-kich-ban.yaml").read_text(encoding="utf-8")
+    total = re.search(r"tổng kinh phí đề nghị hỗ trợ (\S+) triệu đồng", text)
+    assert total and re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", total[1]), total
+
+
+def test_the_demo_says_its_result_first_then_one_line_per_kind_of_warning(
+        vietnamese: None, tmp_path) -> None:
+    """The demo's fifteen warnings (five former provinces, seven rate notes, …) came before its
+    result, one line each; now the result comes first, then one line per kind with how many
+    more of that kind, and every warning is kept in summary.json."""
+    import json
+
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(tmp_path / "out"), "--no-plots",
+                                    "--no-xlsx"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    first_warning = next(i for i, line in enumerate(lines) if line.startswith("cảnh báo:"))
+    assert lines[0].startswith("Kế hoạch khuyến công 2026") and first_warning > 3, lines
+    assert lines[0].endswith("(tổng điểm ưu tiên)"), lines[0]  # the objective, not total_score
+    warned = [line for line in lines if line.startswith("cảnh báo:")]
+    kept = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))["warnings"]
+    assert len(warned) <= 5 < len(kept), (warned, len(kept))
+    assert any("(và 4 cảnh báo khác cùng loại)" in line for line in warned), warned
+    assert lines[-1].strip().startswith("toàn bộ cảnh báo: summary.json"), lines[-1]
+    assert not english(said.output.replace("cảnh báo:", "")), english(said.output)
+
+
+def test_the_sensitivity_workbook_is_headed_and_worded_for_the_planner(vietnamese: None,
+                                                                      make_case,
+                                                                      tmp_path) -> None:
+    """sensitivity.xlsx: a heading in words over each column's code, statuses, classes, funds,
+    sweeps and infinity in words (no 'inf', 'core', 'optimal', 'True'); numbers stay numbers
+    in the Vietnamese-tagged format; the sheet names are Vietnamese."""
+    import openpyxl
+
+    from conftest import solve_case
+    from kcopt.analysis.sensitivity.suite import run_sensitivity
+    from kcopt.outputs import write_sensitivity
+
+    base = {"province": "Sơn La", "category": "machinery", "total_cost": 1000,
+            "requested": 300, "funds": "central"}
+    projects = [dict(base, project_id=p, name=p, appraisal=a, green=g)
+                for p, a, g in (("A", 90, 0), ("B", 60, 1), ("C", 50, 0))]
+    result = solve_case(make_case(projects, {"budgets": {"central": 700},
+                                             "weights": {"appraisal": 0.7, "green": 0.3}}))
+    s = run_sensitivity(result, draws=4, sweep_points=3, grid=2)
+    write_sensitivity(s, result, tmp_path / "out", plots=False)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "sensitivity.xlsx")
+    assert not [n for n in wb.sheetnames if english(n) or "Ranging" in n or "Tornado" in n], \
+        wb.sheetnames
+    for ws in wb.worksheets:
+        headings = [c.value for c in ws[1] if c.value]
+        codes = [c.value for c in ws[2] if c.value]
+        assert len(headings) == len(codes) and not english(" ".join(headings)), headings
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.value not in ("inf", "-inf", "core", "borderline", "exterior",
+                                              "optimal", "infeasible", "True", "False",
+                                              "central", "local"), (ws.title, cell.value)
+                elif isinstance(cell.value, int | float):
+                    assert cell.number_format.startswith("[$-42A]"), cell.number_format
+    robust = wb["Độ vững trọng số"]
+    assert [c.value for c in robust[2]][-1] == "class"
+    assert {r[-1] for r in robust.iter_rows(min_row=3, values_only=True)} <= {
+        "vững", "cận biên", "ngoài"}
+
+
+def test_rules_lists_the_provinces_in_aligned_columns(vietnamese: None) -> None:
+    """`kcopt rules` lists the 34 provinces and cities with their former provinces, as the
+    unknown-province message promises; its columns line up whatever the words' length; the
+    decrees read NĐ-CP."""
+    from kcopt.cli.rules import width
+    from kcopt.core.geo import load_geography
+
+    said = CliRunner().invoke(app, ["rules"])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert "ND-CP" not in said.output and "NĐ-CP" in said.output
+    start = lines.index(next(line for line in lines if line.startswith("Các 34 tỉnh")))
+    listed = lines[start + 2:start + 36]
+    geo = load_geography()
+    assert {line.split("  ")[0] for line in listed} == set(geo.provinces), listed
+    assert any(line.startswith("Hải Phòng") and "Hải Dương" in line for line in listed)
+    # every rule row's legal basis starts in one column (the confidence words differ in length)
+    rows = [line for line in lines if re.match(r"[a-z_]+(\s\[\w+\])?\s{2,}(Trung|Địa)", line)]
+    starts = {width(line[:line.index("Nghị định" if "Nghị định" in line else "TT")])
+              for line in rows if "Nghị định" in line or "TT" in line}
+    assert len(rows) > 20 and len(starts) == 1, starts
+
+
+def test_times_a_person_reads_are_vietnam_s(vietnamese: None, tmp_path, monkeypatch) -> None:
+    """summary.json keeps ISO UTC; the report and the workbook show Vietnam's time (UTC+7, the
+    next day here), in the language's words."""
+    import json
+
+    import openpyxl
+
+    from kcopt.core.language import using
+    from kcopt.core.words import vietnam_time
+
+    assert vietnam_time("2026-12-06T20:05:00Z") == "07/12/2026 03:05 (giờ Việt Nam, UTC+7)"
+    with using("en"):
+        assert vietnam_time("2026-12-06T20:05:00Z") == "07/12/2026 03:05 (Vietnam time, UTC+7)"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767286800")  # 2026-01-01 17:00 UTC
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(app, ["solve", DEMO, "-o", str(out), "--no-plots"]).exit_code == 0
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["provenance"]["created"] == "2026-01-01T17:00:00Z"
+    local = "02/01/2026 00:00 (giờ Việt Nam, UTC+7)"
+    assert local in (out / "report.html").read_text("utf-8")
+    ws = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)["Thông tin chạy"]
+    assert any(local in str(v) for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def test_output_folder_refusals_are_said_once_in_the_language_in_use(vietnamese: None,
+                                                                    tmp_path) -> None:
+    """A folder holding someone's files, an output that is the input: one sentence in the
+    language in use (they were Vietnamese followed by '/ English')."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    for i in range(7):
+        (foreign / f"mine{i}.txt").write_text("kept", encoding="utf-8")
+    runner = CliRunner()
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(foreign), "--no-plots"])
+    assert said.exit_code == 1 and "có tệp không do lệnh này của kcopt ghi" in said.output
+    assert "(và 2 tệp khác)" in said.output and " / " not in said.output, said.output
+    assert not english(said.output), english(said.output)
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(foreign), "--no-plots", "--lang", "en"])
+    assert "holds files this kcopt command did not write" in said.output
+    assert "(and 2 more files)" in said.output and "thư mục" not in said.output
+    said = runner.invoke(app, ["solve", DEMO, "-o", str(kcopt.demo_scenario_path().parent)])
+    assert said.exit_code == 1 and "chứa hoặc chính là tệp đầu vào" in said.output
+    assert " / the output" not in said.output, said.output
+
+
+def test_help_names_value_types_and_defaults_in_the_language_in_use(vietnamese: None) -> None:
+    """The framework's type column (<path>, <bool>, FLOAT RANGE) reads in words, and a default
+    written in the help is shown (typer ≥ 0.22 took '[default: …]' for markup and dropped it)."""
+    runner = CliRunner()
+    said = runner.invoke(app, ["solve", "--help"]).output
+    # the options' panel (typer ≥ 0.22 shows an argument's type from its annotation, which no
+    # supported setting changes: left as '<path>')
+    vi = flat(said[said.index("╭─ Tùy chọn"):])
+    assert "<đường dẫn>" in vi and "<số> [x>=0]" in vi and "<chữ>" in vi, vi
+    assert "(mặc định: out/<tên kịch bản>)" in vi, vi
+    for english_type in ("<path>", "<bool>", "<float range>", "<str>", "FLOAT RANGE", "TEXT"):
+        assert english_type not in vi, (english_type, vi)
+    en = flat(runner.invoke(app, ["solve", "--help", "--lang", "en"]).output)
+    assert "đường dẫn" not in en and "(default: out/<scenario name>)" in en, en
+
+
+def test_compare_names_regions_and_content_types(vietnamese: None, tmp_path) -> None:
+    """`kcopt compare`'s tables by region and content type name the groups (Tây Nguyên, not
+    CH), aligned; English keeps the codes."""
+    runner = CliRunner()
+    for name in ("a", "b"):
+        assert runner.invoke(app, ["solve", DEMO, "-o", str(tmp_path / name), "--no-plots",
+                                   "--no-xlsx"]).exit_code == 0
+    said = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "-o",
+                               str(tmp_path / "cmp")])
+    assert said.exit_code == 0, said.output
+    lines = said.output.splitlines()
+    assert any(line.startswith("  Tây Nguyên ") for line in lines), said.output
+    assert not any(re.match(r"  (CH|MKD|NCC|NMM|RRD|SE) ", line) for line in lines)
+    blocks = [b.splitlines() for b in said.output.split("\n\n")]
+    tables = [b[1:] for b in blocks if b[0].startswith(("Theo vùng", "Theo nội dung"))]
+    assert len(tables) == 2, blocks
+    for rows in tables:  # each table's arrows in one column
+        assert len({row.index("→") for row in rows}) == 1, rows
+    assert not re.search(r"\d,\d{3}\b", said.output), said.output
