@@ -332,7 +332,9 @@ def test_no_changes_table_no_adjustment_annex(tmp_path: Path) -> None:
     run = kcopt.run(kcopt.load_scenario(kcopt.demo_scenario_path()))
     run.changes = pd.DataFrame(columns=COLUMNS)  # type: ignore[attr-defined]
     files = write_outputs(run, tmp_path, plots=False)
+    # an empty changes table is still written (nothing moved), the reserve list by every solve
     assert {f.name for f in files} == {"allocation.csv", "constraints.csv", "summary.json",
-                                       "allocation.xlsx", "annex.xlsx"}
+                                       "allocation.xlsx", "annex.xlsx", "changes.csv",
+                                       "reserve.csv"}
     assert SHEETS["adjustment"] not in openpyxl.load_workbook(
         tmp_path / "allocation.xlsx", read_only=True).sheetnames
