@@ -163,6 +163,7 @@ def allocation_sheet(path: Path) -> pd.DataFrame:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS_AT_ONCE = 4
 
 
 def open_apps(browser: Any, url: str, names: list[str], password: str) -> dict[str, Any]:
@@ -185,7 +186,8 @@ def open_apps(browser: Any, url: str, names: list[str], password: str) -> dict[s
 
 
 def load_sessions(browser: Any, url: str, lists: dict[str, tuple[str, Path]], out: Path,
-                  password: str) -> dict[str, dict[str, Any]]:
+                  password: str, into: dict[str, dict[str, Any]] | None = None
+                  ) -> dict[str, dict[str, Any]]:
     """Sessions at once, one per entry of `lists` (name → (upload name, workbook)): each
     uploads its list, all press Solve together, plans are awaited round-robin and each
     downloads allocation.xlsx. Per session: `plan_seconds` (upload to plan shown), `xlsx`
@@ -203,15 +205,20 @@ def load_sessions(browser: Any, url: str, lists: dict[str, tuple[str, Path]], ou
         s["page"].get_by_role("button", name="Tính phân bổ").click()
     wait_all(state, lambda s: s["page"].get_by_text("Kết quả chính").count() > 0,
              "plan_seconds")
-    for s in state.values():
-        idle(s["page"])
-        s["page"].get_by_role("tab", name="5. Tải về").click()
-        s["page"].once("download", lambda d, s=s: s.update(download=d))
-        s["page"].get_by_role("button", name="Tải allocation.xlsx").click()
-    wait_all(state, lambda s: "download" in s, "download_seconds")
+    names = list(state)
+    # a few at a time: Streamlit makes each on a thread of a pool of min(32, cores + 4), and
+    # a browser whose download waits behind the others' gives up (seen with 20 on 2 cores)
+    for i in range(0, len(names), DOWNLOADS_AT_ONCE):
+        batch = {n: state[n] for n in names[i:i + DOWNLOADS_AT_ONCE]}
+        for s in batch.values():
+            idle(s["page"])
+            s["page"].get_by_role("tab", name="5. Tải về").click()
+            s["page"].once("download", lambda d, s=s: s.update(download=d))
+            s["page"].get_by_role("button", name="Tải allocation.xlsx").click()
+        wait_all(batch, lambda s: "download" in s, "download_seconds")
     for name, s in state.items():
+        s["download"].save_as(out / f"{name}.xlsx")
         s["xlsx"], s["url"] = out / f"{name}.xlsx", s["download"].url
-        s["download"].save_as(s["xlsx"])
     return state
 
 
