@@ -40,8 +40,13 @@ BASE_MB, PER_SESSION_MB, P95_S = 450, 40, 30.0
 
 
 def p95(values: list[float]) -> float:
-    ordered = sorted(values)
+    ordered = sorted(values) or [float("nan")]
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def p50(values: list[float]) -> float:
+    ordered = sorted(values) or [float("nan")]
+    return ordered[len(ordered) // 2]
 
 
 def main() -> None:
@@ -84,7 +89,7 @@ def main() -> None:
             browser.close()
     seconds = [s.get("plan_seconds", float("inf")) for s in state.values()]
     if failure:
-        print(f"stopped: {failure}")
+        print(f"stopped: {failure}", flush=True)
     bound = BASE_MB + n * PER_SESSION_MB
     top, q = peak[0] / MB, p95(seconds)
     print(f"{n} sessions at once, load average {os.getloadavg()[0]:.2f} on "
@@ -93,7 +98,7 @@ def main() -> None:
           "(each its own plan, exactly its own projects)")
     print(f"peak server memory:    {top:.0f} MB (from {start / MB:.0f} MB at start) — "
           f"{'PASS' if top <= bound else 'MISS'} (target ≤ {bound} MB)")
-    print(f"time to a plan:        p95 {q:.1f} s, median {sorted(seconds)[len(seconds) // 2]:.1f}"
+    print(f"time to a plan:        p95 {q:.1f} s, median {p50(seconds):.1f}"
           f" s — {'PASS' if q <= P95_S else 'MISS'} (target ≤ {P95_S:.0f} s)")
 
 

@@ -166,9 +166,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS_AT_ONCE = 4
 
 
-def open_apps(browser: Any, url: str, names: list[str], password: str) -> dict[str, Any]:
-    """A browser context per name, all loading the page at once, each past the password."""
-    state: dict[str, dict[str, Any]] = {}
+def open_apps(browser: Any, url: str, names: list[str], password: str,
+              state: dict[str, dict[str, Any]]) -> None:
+    """A browser context per name in `state`, all loading the page at once, each past the
+    password."""
     for name in names:
         context = browser.new_context(viewport={"width": 1400, "height": 1100},
                                       accept_downloads=True)
@@ -182,7 +183,6 @@ def open_apps(browser: Any, url: str, names: list[str], password: str) -> dict[s
         box.press("Enter")
     for s in state.values():
         s["page"].get_by_text("Danh sách đề án", exact=True).wait_for()
-    return state
 
 
 def load_sessions(browser: Any, url: str, lists: dict[str, tuple[str, Path]], out: Path,
