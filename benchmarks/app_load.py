@@ -62,7 +62,8 @@ def main() -> None:
         with serve(tmp / "server", KCOPT_APP_PASSWORD=PASSWORD) as (url, proc), \
                 sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            start, peak, stop = tree_rss(proc.pid), [0], threading.Event()
+            start, stop = tree_rss(proc.pid), threading.Event()
+            peak = [start]
 
             def sample() -> None:
                 while not stop.wait(0.2):
