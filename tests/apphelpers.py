@@ -191,8 +191,10 @@ def load_sessions(browser: Any, url: str, lists: dict[str, tuple[str, Path]], ou
     """Sessions at once, one per entry of `lists` (name → (upload name, workbook)): each
     uploads its list, all press Solve together, plans are awaited round-robin and each
     downloads allocation.xlsx. Per session: `plan_seconds` (upload to plan shown), `xlsx`
-    (the download), `url` (where the browser fetched it), `context`, `page`."""
-    state = open_apps(browser, url, list(lists), password)
+    (the download), `url` (where the browser fetched it), `context`, `page`; filled into
+    `into` when given, so that a caller keeps what was measured when a session fails."""
+    state: dict[str, dict[str, Any]] = into if into is not None else {}
+    open_apps(browser, url, list(lists), password, state)
     for name, (upload, path) in lists.items():
         state[name]["start"] = time.monotonic()
         uploader(state[name]["page"], "Danh sách đề án").set_input_files(
