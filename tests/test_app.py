@@ -282,6 +282,18 @@ def test_sessions_that_end_lose_their_folders():
     b.close()
 
 
+def test_ended_sessions_memory_is_handed_back_where_the_c_library_can(monkeypatch):
+    import ctypes.util
+    import platform
+
+    from kcopt.app import workspace
+
+    assert workspace.give_back() is (platform.libc_ver()[0] == "glibc")
+    # a C library without malloc_trim (macOS, Windows, musl): garbage collected, no error
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    assert workspace.give_back() is False
+
+
 def test_scenario_files_lose_their_paths():
     data, dropped = engine.parse_yaml(b"name: x\nprojects: /etc/passwd\nextends: ../b.yaml\n"
                                       b"budgets: {central: 10, local: /srv/secret.csv}\n"

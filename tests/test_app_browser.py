@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -28,22 +25,26 @@ import kcopt
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
                                "(pip install -e '.[dev]')")
 pytest.importorskip("streamlit", reason="the app extra is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from apphelpers import (  # noqa: E402
+    ARGS,
+    CHROMIUM,
+    TIMEOUT,
+    allocation_sheet,
+    demo_lists,
+    idle,
+    open_app,
+    serve,
+    uploader,
+)
+from apphelpers import download as download_with_url  # noqa: E402
+from apphelpers import shot as shot_in  # noqa: E402
+
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                  "(apt-get install chromium)")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path(os.environ.get("KCOPT_TEST_OUTPUT", ROOT / "test-output")) / "app"
 DEMO = kcopt.demo_scenario_path()
-TIMEOUT = 120_000  # ms; the machine may be busy
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -54,34 +55,11 @@ def server_tmp(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(server_tmp) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "TMPDIR": str(server_tmp),
-           # a closed tab's session ends 3 s after its connection drops (default 120 s)
-           "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "3"}
-    proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser",
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180  # start-up on a loaded machine
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
-                pytest.fail(f"kcopt app did not start on {url}: {out}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        with serve(server_tmp) as (url, _proc):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -96,64 +74,15 @@ def browser() -> Iterator[object]:
 def workbooks(tmp_path_factory) -> dict[str, Path]:
     """The demo list as a workbook, and a smaller list of its first 300 projects."""
     folder = tmp_path_factory.mktemp("lists")
-    frame = pd.read_csv(DEMO.parent / "projects.csv", encoding="utf-8-sig", dtype=str)
-    full, small = folder / "projects.xlsx", folder / "small" / "projects.xlsx"
-    small.parent.mkdir()
-    for path, rows in ((full, frame), (small, frame.head(300))):
-        out = rows.copy()
-        for c in out.columns:
-            converted = pd.to_numeric(out[c], errors="coerce")
-            if converted.notna().all():
-                out[c] = converted
-        out.to_excel(path, index=False, sheet_name="Danh mục")
-    return {"full": full, "small": small}
+    return demo_lists(folder, {"full": 10**6, "small": 300})
 
 
 def shot(page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
-
-
-def idle(page) -> None:
-    """Wait until Streamlit has finished the rerun under way."""
-    page.wait_for_timeout(300)
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=TIMEOUT)
-
-
-def uploader(page, label: str):
-    return page.get_by_test_id("stFileUploader").filter(has_text=label).locator(
-        "input[type=file]")
-
-
-def open_app(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100},
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(url)
-    page.get_by_text("Danh sách đề án", exact=True).wait_for()
-    return context, page
+    return shot_in(page, name, SHOTS)
 
 
 def download(page, label: str, target: Path) -> Path:
-    with page.expect_download(timeout=TIMEOUT) as info:
-        page.get_by_role("button", name=label).click()
-    info.value.save_as(target)
-    return target
-
-
-def allocation_sheet(path: Path) -> pd.DataFrame:
-    """Project id, central and local from allocation.xlsx's first sheet (English header row)."""
-    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    head = next(i for i, r in enumerate(rows) if r and r[0] == "Project ID")
-    names = list(rows[head])
-    body = [r for r in rows[head + 1:] if r[0] and str(r[0]).startswith("P-")]
-    frame = pd.DataFrame(body, columns=names)
-    return frame.set_index("Project ID")[["Central fund", "Local fund"]].astype(float)
+    return download_with_url(page, label, target)[0]
 
 
 def test_upload_solve_slide_download(server, browser, workbooks, tmp_path):

@@ -56,7 +56,8 @@ def end_with_session(ws: Workspace) -> None:
     server = runtime.get_instance()
     workspace.register(ctx.session_id, ws)
     workspace.start_janitor(server.is_active_session,
-                            float(st.get_option("server.disconnectedSessionTTL")))
+                            float(st.get_option("server.disconnectedSessionTTL")),
+                            server.media_file_mgr.remove_orphaned_files)
 
 
 def gate() -> None:
@@ -262,7 +263,8 @@ def downloads_section(s: Any, data: dict[str, Any]) -> None:
     st.download_button(_("Download report.html"), file("report.html"),
                        file_name="report.html", mime="text/html", key="dl_report",
                        on_click="ignore")
-    st.download_button(_("Download the scenario (YAML)"), text, file_name="scenario.yaml",
+    st.download_button(_("Download the scenario (YAML)"), lambda: text,
+                       file_name="scenario.yaml",
                        mime="application/x-yaml", key="dl_yaml", on_click="ignore")
     st.download_button(_("Download everything (zip)"), everything, file_name="kcopt-outputs.zip",
                        mime="application/zip", key="dl_zip", on_click="ignore")
@@ -353,7 +355,9 @@ def scenario_checks(s: Any, sc: Any, data: dict[str, Any]) -> None:
                      key="scenario_problems")
     if sc is not None:
         rules_section(sc)
-    st.download_button(_("Save the scenario (YAML)"), yaml_text(s, data),
+    text = yaml_text(s, data)
+    # generated on the click, as every download: nothing is served by URL before it
+    st.download_button(_("Save the scenario (YAML)"), lambda: text,
                        file_name="scenario.yaml", mime="application/x-yaml",
                        key="dl_yaml_now", on_click="ignore")
 

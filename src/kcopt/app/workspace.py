@@ -23,6 +23,8 @@ from kcopt.core.errors import InputError, Problem
 MAX_UPLOAD_MB = int(os.environ.get("KCOPT_APP_MAX_UPLOAD_MB", "20"))
 MAX_ROWS = int(os.environ.get("KCOPT_APP_MAX_ROWS", "20000"))
 TIME_LIMIT = float(os.environ.get("KCOPT_APP_TIME_LIMIT", "60"))
+#: seconds a file generated for a download stays fetchable by its URL (see `start_janitor`)
+DOWNLOAD_TTL = float(os.environ.get("KCOPT_APP_DOWNLOAD_TTL", "60"))
 KINDS = {"projects": (".csv", ".xlsx"), "local-budgets": (".csv", ".xlsx")}
 
 
@@ -102,18 +104,57 @@ def sweep(is_active: Callable[[str], bool], grace: float, now: float | None = No
     return ended
 
 
-def start_janitor(is_active: Callable[[str], bool], grace: float) -> None:
-    """Sweep in a background thread, once per server process."""
+def give_back() -> bool:
+    """Collect the garbage and hand the freed heap back to the system, where the C library
+    can (glibc's `malloc_trim`); elsewhere the memory is reused by later sessions. Whether it
+    was handed back."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+def start_janitor(is_active: Callable[[str], bool], grace: float,
+                  expire: Callable[[], None] | None = None,
+                  ttl: float = DOWNLOAD_TTL) -> None:
+    """Sweep in a background thread, once per server process.
+
+    `expire` forgets the files generated for downloads that no session shows any more. The
+    server serves such a file to whoever holds its URL, without the session's password, until
+    it is forgotten; Streamlit forgets it only on the second rerun after the click, which may
+    never come. Called every `ttl / 2` seconds (a file is marked, then dropped), a download
+    stays fetchable for at most `ttl` seconds after the click.
+    """
     with _REGISTER_LOCK:
         if _JANITOR:
             return
         every = min(30.0, max(1.0, grace / 2))
+        half = max(0.5, ttl / 2)
 
         def loop() -> None:
+            last, ended = time.monotonic(), False
             while True:
-                time.sleep(every)
+                time.sleep(min(every, half))
                 with contextlib.suppress(Exception):  # outlive a failed sweep
-                    sweep(is_active, grace)
+                    ended = bool(sweep(is_active, grace)) or ended
+                if time.monotonic() - last >= half:
+                    last = time.monotonic()
+                    with contextlib.suppress(Exception):
+                        if expire is not None:
+                            expire()
+                        if ended:  # by now Streamlit has dropped those sessions' state
+                            ended = False
+                            give_back()
 
         thread = threading.Thread(target=loop, name="kcopt-app-janitor", daemon=True)
         _JANITOR.append(thread)
