@@ -108,3 +108,13 @@ def _language_of_the_tests():
     from kcopt.core.language import set_scenario_language
 
     set_scenario_language(None)
+
+
+@pytest.fixture
+def vietnamese():
+    """Kcopt's notes read in Vietnamese, the language a planner sees by default (the tests'
+    own default is English)."""
+    from kcopt.core.language import using
+
+    with using("vi"):
+        yield

@@ -39,6 +39,30 @@ class Expected:
     establishments: int = 1
 
 
+def check_projects(frame: Any, expected: list[Expected], requested: bool = True,
+                   establishments: bool = True) -> None:
+    """The projects a reader found are exactly `expected`, in order: content type, fund,
+    province and total cost of each (and its support and establishment count)."""
+    import math
+
+    got = frame.set_index("project_id")
+    assert list(got.index) == [e.project_id for e in expected]
+    for e in expected:
+        row = got.loc[e.project_id]
+        assert (row["category"], row["level"], row["province"]) == (
+            e.category, e.level, e.province), e.project_id
+        assert math.isclose(row["total_cost"], e.total_cost), e.project_id
+        if requested:
+            assert math.isclose(row["requested"], e.requested), e.project_id
+        if establishments:
+            assert row["establishments"] == e.establishments, e.project_id
+
+
+def messages(problems: list[Any]) -> str:
+    """The problems (warnings or errors) of a read as the text a planner reads."""
+    return "\n".join(str(p) for p in problems)
+
+
 def _title_block(ws: Worksheet, agency: tuple[str, str], title: str, decision: str, unit: str,
                  width: int) -> int:
     """Agency and national motto in two merged blocks, title, decision line, unit line.

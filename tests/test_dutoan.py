@@ -7,48 +7,28 @@ header, in Vietnamese and concrete."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from forms import ESTIMATE_LINES, estimate
+from forms import ESTIMATE_LINES, check_projects, estimate, messages
 from kcopt.cli import app
 from kcopt.core.errors import InputError
-from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
 from kcopt.rules.rates import load_rules
-
-
-@pytest.fixture
-def vietnamese():
-    with using("vi"):
-        yield
-
-
-def _messages(problems: list) -> str:
-    return "\n".join(str(p) for p in problems)
 
 
 @pytest.mark.usefixtures("vietnamese")
 def test_estimate_lines_are_read_as_projects(tmp_path: Path) -> None:
     path, expected = estimate(tmp_path / "du-toan.xlsx")
     projects = read_projects(path)
-    got = projects.frame.set_index("project_id")
-    assert list(got.index) == [e.project_id for e in expected]
-    for e in expected:
-        row = got.loc[e.project_id]
-        assert (row["category"], row["level"], row["province"]) == (
-            e.category, e.level, e.province), e.project_id
-        assert math.isclose(row["total_cost"], e.total_cost, rel_tol=1e-9), e.project_id
-        assert math.isclose(row["requested"], e.requested), e.project_id
-        assert row["establishments"] == e.establishments, e.project_id
+    check_projects(projects.frame, expected)
     # the management line is the programme's cost, in million VND, not a project
     assert projects.form is not None and projects.form.programme_cost == pytest.approx(60)
     assert projects.form.programme_rows == [13]
-    text = _messages(projects.warnings)
+    text = messages(projects.warnings)
     assert "dòng 13: 'Chi phí quản lý triển khai đề án' là chi phí quản lý chương trình" in text
     assert "dòng 10: dòng nội dung 2: 2 đề án" in text
     assert ("đọc theo mẫu dự toán theo nội dung: 4 dòng nội dung, 5 đề án, chi phí quản lý "
@@ -58,7 +38,7 @@ def test_estimate_lines_are_read_as_projects(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("vietnamese")
 def test_a_total_row_that_disagrees_is_said(tmp_path: Path) -> None:
     path, _e = estimate(tmp_path / "du-toan.xlsx", total="4.000.000.000")
-    text = _messages(read_projects(path).warnings)
+    text = messages(read_projects(path).warnings)
     assert "dòng 14, cột 'Kinh phí hỗ trợ': dòng 'Tổng cộng' ghi 4.000.000.000 nhưng các dòng " \
            "nội dung và chi phí quản lý cộng lại 4.560.000.000" in text
 

@@ -4,7 +4,6 @@ Each form is built in tests/forms.py, read with no hand edit, and solved after `
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 
 from forms import (
     CATCH_ALL,
+    check_projects,
     flat_list,
     group_lines,
     national_list,
@@ -22,29 +22,11 @@ from forms import (
 )
 from kcopt.cli import app
 from kcopt.core.errors import InputError
-from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
 from kcopt.io.formlayout import match_section, nearest_sections
 from kcopt.outputs import run
 
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    """The forms are Vietnamese documents; kcopt's notes on them are read in Vietnamese."""
-    with using("vi"):
-        yield
-
-
-def _check(frame, expected) -> None:
-    got = frame.set_index("project_id")
-    assert list(got.index) == [e.project_id for e in expected]
-    for e in expected:
-        row = got.loc[e.project_id]
-        assert (row["category"], row["level"], row["province"]) == (
-            e.category, e.level, e.province), e.project_id
-        assert math.isclose(row["total_cost"], e.total_cost), e.project_id
-        assert math.isclose(row["requested"], e.requested), e.project_id
-        assert row["establishments"] == e.establishments, e.project_id
+pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 def _text(problems) -> str:
@@ -89,7 +71,7 @@ def test_nearest_types_of_a_machinery_title_start_with_machinery() -> None:
 def test_a_plan_in_its_own_words_is_read_and_every_guess_said(tmp_path: Path) -> None:
     path, expected = own_words(tmp_path / "vinh-long.xlsx")
     projects = read_projects(path)
-    _check(projects.frame, expected)
+    check_projects(projects.frame, expected)
     text = _text(projects.warnings)
     assert ("dòng 10: mục I 'HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP - TIỂU TH' "
             "không dùng đúng tên nội dung theo quy định") in text
@@ -109,7 +91,7 @@ def test_a_content_column_in_a_provinces_own_words(tmp_path: Path) -> None:
         ws.cell(r, 11).value = own.get(ws.cell(r, 11).value, ws.cell(r, 11).value)
     wb.save(layout.path)
     projects = read_projects(layout.path)
-    _check(projects.frame, layout.expected)
+    check_projects(projects.frame, layout.expected)
     assert ("cột 'Nội dung': 'Hỗ trợ ứng dụng máy móc thiết bị tiên tiến' được đọc là nội dung "
             "machinery (Ứng dụng máy móc thiết bị tiên tiến) (dòng 12, 14)") in _text(
                 projects.warnings)
@@ -131,7 +113,7 @@ def test_a_catch_all_section_asks_for_the_scenario_line_and_accepts_it(tmp_path:
     # the title matched without case or diacritics
     projects = read_projects(path, sections={"phat trien cong nghiep nong thon":
                                              "typical_product", "Ngành nghề": "training"})
-    _check(projects.frame, expected)
+    check_projects(projects.frame, expected)
     assert "khóa 'sections:' của kịch bản ghi 'Ngành nghề', không phải tên mục nào" in _text(
         projects.warnings)
     assert '--section "PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN=' in problem.fix
@@ -173,7 +155,7 @@ def test_district_rows_and_numbered_sub_rows_are_structure(tmp_path: Path) -> No
 def test_rows_numbered_beneath_a_row_make_it_a_heading_or_a_group(tmp_path: Path) -> None:
     path, expected = numbered_beneath(tmp_path / "dong-thap.xlsx")
     projects = read_projects(path)
-    _check(projects.frame, expected)
+    check_projects(projects.frame, expected)
     names = projects.frame["name"].tolist()
     for heading in ("Xã Mỹ Hiệp", "Phường Cao Lãnh", "Lĩnh vực chế biến thực phẩm",
                     "Cơ sở Sấy Tân Hồng 1"):
@@ -191,7 +173,7 @@ def test_rows_numbered_beneath_a_row_make_it_a_heading_or_a_group(tmp_path: Path
 def test_group_lines_count_their_establishments(tmp_path: Path) -> None:
     path, expected = group_lines(tmp_path / "ben-tre.xlsx")
     projects = read_projects(path)
-    _check(projects.frame, expected)
+    check_projects(projects.frame, expected)
     text = _text(projects.warnings)
     assert "dòng 12: dòng nhóm đề án: 7 cơ sở đọc từ '7 đề án hỗ trợ" in text
     assert "dòng 15: dòng nhóm đề án: 4 cơ sở đọc từ '4 doanh nghiệp'" in text
@@ -219,7 +201,7 @@ def test_provinces_from_the_implementing_unit_and_any_source_column(tmp_path: Pa
                                                                     source: str) -> None:
     path, expected = units_in_charge(tmp_path / "danh-muc.xlsx", source)
     projects = read_projects(path)
-    _check(projects.frame, expected)
+    check_projects(projects.frame, expected)
     assert "đọc từ đơn vị thực hiện (cột 'Đơn vị thực hiện')" in _text(projects.warnings)
     if source in ("citations", "mixed"):  # a source column, kept as written
         assert "QĐ 1520/QĐ-BCT" in projects.frame["Nguồn"].tolist()

@@ -6,7 +6,6 @@ stating only its support gets a total cost from the support rate (docs/contract.
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -14,39 +13,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from forms import MACHINERY, PLACE_ROWS, national_places
+from forms import MACHINERY, PLACE_ROWS, check_projects, messages, national_places
 from kcopt.cli import app
 from kcopt.core.errors import InputError
 from kcopt.core.gazetteer import load_gazetteer
 from kcopt.core.geo import load_geography
-from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
 from kcopt.rules.rates import load_rules
-
-
-@pytest.fixture
-def vietnamese():
-    with using("vi"):
-        yield
-
-
-def _messages(problems: list) -> str:
-    return "\n".join(str(p) for p in problems)
 
 
 @pytest.mark.usefixtures("vietnamese")
 def test_every_province_is_read_from_the_commune_district_or_unit(tmp_path: Path) -> None:
     path, expected = national_places(tmp_path / "danh-muc.xlsx")
     projects = read_projects(path)
-    got = projects.frame.set_index("project_id")
-    assert list(got.index) == [e.project_id for e in expected]
-    for e in expected:
-        row = got.loc[e.project_id]
-        assert (row["category"], row["level"], row["province"]) == (
-            e.category, e.level, e.province), e.project_id
-        assert math.isclose(row["total_cost"], e.total_cost), e.project_id
-        assert math.isclose(row["requested"], e.requested), e.project_id
-    text = _messages(projects.warnings)
+    check_projects(projects.frame, expected, establishments=False)
+    text = messages(projects.warnings)
     # each inference names its row and the unit it came from
     assert "dòng 10: địa điểm 'xã Tiên Mỹ, huyện Tiên Phước' ghi Xã Tiên Mỹ (Quảng Nam, nay " \
            "Đà Nẵng)" in text
@@ -62,7 +43,7 @@ def test_support_only_row_gets_its_cost_from_the_national_rate(tmp_path: Path) -
     rate = load_rules().national("demo_model", "central").level.rate
     row = projects.frame.set_index("project_id").loc["II.3"]
     assert row["total_cost"] == pytest.approx(450 / rate)
-    assert "dòng 16: dòng chỉ ghi kinh phí hỗ trợ (450.000.000)" in _messages(projects.warnings)
+    assert "dòng 16: dòng chỉ ghi kinh phí hỗ trợ (450.000.000)" in messages(projects.warnings)
 
 
 PHONG_DIEN = [["I", MACHINERY],

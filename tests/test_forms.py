@@ -5,55 +5,35 @@ into a copy of the planner's form, both recalculated in LibreOffice."""
 from __future__ import annotations
 
 import hashlib
-import math
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import kcopt
-from forms import SCENARIO, form_with_errors, national_list, provincial_plan
+from forms import (
+    SCENARIO,
+    check_projects,
+    form_with_errors,
+    messages,
+    national_list,
+    provincial_plan,
+)
 from kcopt.cli import app
 from kcopt.core.errors import InputError
-from kcopt.core.language import using
 from kcopt.inputs.schema import read_projects
 from kcopt.io.formlayout import match_section, province_in
 from kcopt.outputs import run
 from kcopt.rules.rates import load_rules
 
 
-@pytest.fixture
-def vietnamese():
-    """The annexes are Vietnamese documents; these tests read kcopt's notes on them in
-    Vietnamese (the language a planner sees by default)."""
-    with using("vi"):
-        yield
-
-
-def _check(frame: pd.DataFrame, expected: list) -> None:
-    got = frame.set_index("project_id")
-    assert list(got.index) == [e.project_id for e in expected]
-    for e in expected:
-        row = got.loc[e.project_id]
-        assert (row["category"], row["level"], row["province"]) == (
-            e.category, e.level, e.province), e.project_id
-        assert math.isclose(row["total_cost"], e.total_cost), e.project_id
-        assert math.isclose(row["requested"], e.requested), e.project_id
-        assert row["establishments"] == e.establishments, e.project_id
-
-
-def _messages(problems: list) -> str:
-    return "\n".join(str(p) for p in problems)
-
-
 @pytest.mark.usefixtures("vietnamese")
 def test_provincial_plan_read_from_its_sections_and_title(tmp_path: Path) -> None:
     path, expected = provincial_plan(tmp_path / "ke-hoach.xlsx")
     projects = read_projects(path)
-    _check(projects.frame, expected)
-    text = _messages(projects.warnings)
+    check_projects(projects.frame, expected)
+    text = messages(projects.warnings)
     assert "đọc từ tiêu đề (UBND TỈNH ĐẮK LẮK)" in text
     assert "'Loại đề án' ghi loại đề án (đề án điểm / đề án nhóm)" in text
     assert "1 dòng địa bàn, 4 dòng cộng, 7 đề án" in text
@@ -70,8 +50,8 @@ def test_provincial_plan_read_from_its_sections_and_title(tmp_path: Path) -> Non
 def test_national_list_in_dong_with_provinces_in_the_address(tmp_path: Path) -> None:
     path, expected = national_list(tmp_path / "danh-muc.xlsx")
     projects = read_projects(path)
-    _check(projects.frame, expected)
-    text = _messages(projects.warnings)
+    check_projects(projects.frame, expected)
+    text = messages(projects.warnings)
     assert "đơn vị 'Đơn vị tính: đồng'" in text and "đổi ra triệu đồng" in text
     assert "đọc từ cột 'Địa điểm'" in text
     assert "mọi đề án là khuyến công quốc gia" in text
@@ -88,7 +68,7 @@ def test_unknown_section_names_the_row_and_the_nearest_types(tmp_path: Path) -> 
     (problem,) = info.value.problems
     assert problem.row == 9 and "Hỗ trợ nuôi trồng thủy sản nước ngọt" in problem.message
     assert problem.fix.startswith("Gần nhất: ") and problem.fix.count("(") >= 3
-    warned = _messages(info.value.warnings)
+    warned = messages(info.value.warnings)
     assert "cột 'Nguồn' giống tên cột 'funds'" in warned
     assert "cột 'Nội dung' giống tên cột 'category'" in warned
 
@@ -134,7 +114,7 @@ def test_province_from_the_scenario_when_the_form_names_none(tmp_path: Path) -> 
         read_projects(path)
     projects = read_projects(path, province="Hà Tĩnh")
     assert set(projects.frame["province"]) == {"Hà Tĩnh"}
-    assert "khóa 'province:' của kịch bản" in _messages(projects.warnings)
+    assert "khóa 'province:' của kịch bản" in messages(projects.warnings)
 
 
 def _solve(tmp_path: Path, builder, central: float, local: float, extra: str = "",
@@ -159,7 +139,7 @@ def test_group_project_cap_is_ceiling_times_establishments(tmp_path: Path) -> No
 
 def test_a_list_without_scores_is_said_loudly_and_ranked_by_priorities(tmp_path: Path) -> None:
     r, _f, _e = _solve(tmp_path, provincial_plan, 800, 330)
-    text = _messages(r.warnings)
+    text = messages(r.warnings)
     assert "DANH SÁCH KHÔNG CÓ TIÊU CHÍ XẾP HẠNG" in text
     # the LP's slivers are said, with the remedy
     assert "chỉ được hỗ trợ dưới 25% mức hỗ trợ tối đa (B.IV.1: 30 / 300)" in text
@@ -168,7 +148,7 @@ def test_a_list_without_scores_is_said_loudly_and_ranked_by_priorities(tmp_path:
     (tmp_path / "p").mkdir()
     prio = "priorities: {pollution_treatment: 1.0, training: 0.2, information: 0.1}\n"
     r2, _f, _e = _solve(tmp_path / "p", provincial_plan, 800, 400, prio)
-    assert "xếp hạng chỉ theo `priorities:`" in _messages(r2.warnings)
+    assert "xếp hạng chỉ theo `priorities:`" in messages(r2.warnings)
     local = r2.allocation.set_index("project_id")["total"]
     # the local budget (400) goes to the priority content first: pollution treatment in full
     assert local["B.IV.1"] == pytest.approx(300)
@@ -189,7 +169,7 @@ def test_units_scale_the_scenario_budgets_too(tmp_path: Path) -> None:
                   "budgets: {central: 1500000000}\n", encoding="utf-8")
     scenario = kcopt.load_scenario(sc)
     assert scenario.central_budget == pytest.approx(1500)
-    assert "các ngân sách của kịch bản được đổi ra triệu đồng" in _messages(scenario.warnings)
+    assert "các ngân sách của kịch bản được đổi ra triệu đồng" in messages(scenario.warnings)
     r = run(scenario, out=None)
     assert r.summary.totals.central == pytest.approx(1500)
     assert r.summary.budgets.central == pytest.approx(1500)
