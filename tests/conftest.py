@@ -118,3 +118,19 @@ def vietnamese():
 
     with using("vi"):
         yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's, through Playwright) for the app's and the report's browser
+    tests; skips, with the reason, where either is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
+                                   "(pip install -e '.[dev]')")
+    from apphelpers import ARGS, CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -26,7 +26,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
                                "(pip install -e '.[dev]')")
 pytest.importorskip("streamlit", reason="the app extra is not installed")
 from apphelpers import (  # noqa: E402
-    ARGS,
     CHROMIUM,
     TIMEOUT,
     allocation_sheet,
@@ -61,13 +60,6 @@ def server(server_tmp) -> Iterator[str]:
     except RuntimeError as exc:
         pytest.fail(str(exc))
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
                                "(pip install -e '.[dev]')")
 pytest.importorskip("streamlit", reason="the app extra is not installed")
 from apphelpers import (  # noqa: E402
-    ARGS,
     CHROMIUM,
     TIMEOUT,
     allocation_sheet,
@@ -92,13 +91,6 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Any, Path]]:
     except RuntimeError as exc:
         pytest.fail(str(exc))
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def files_under(folder: Path) -> set[Path]:

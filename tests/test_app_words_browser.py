@@ -1,13 +1,12 @@
 """The app's upload boxes in Chromium: Streamlit's own English ("Upload", "20MB per file • CSV,
 XLSX") hidden, the catalog's words drawn in its place (`kcopt.app.uploadwords`), for a planner
-reading the page in Vietnamese. The server and the browser are test_app_browser's."""
+reading the page in Vietnamese. The server is test_app_browser's, the browser the conftest's."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_app_browser import (  # noqa: F401 (the server and browser fixtures)
-    browser,
+from test_app_browser import (  # noqa: F401 (the server fixtures)
     open_app,
     server,
     server_tmp,
@@ -26,7 +25,7 @@ DROPZONES = """() => [...document.querySelectorAll('[data-testid=stFileUploaderD
     })"""
 
 
-def test_upload_boxes_read_vietnamese(server, browser) -> None:  # noqa: F811
+def test_upload_boxes_read_vietnamese(server, browser) -> None:
     context, page = open_app(browser, server)
     try:
         page.get_by_test_id("stFileUploaderDropzone").first.wait_for()
