@@ -25,7 +25,7 @@ DROPZONES = """() => [...document.querySelectorAll('[data-testid=stFileUploaderD
     })"""
 
 
-def test_upload_boxes_read_vietnamese(server, browser) -> None:
+def test_upload_boxes_read_vietnamese(server, browser) -> None:  # noqa: F811
     context, page = open_app(browser, server)
     try:
         page.get_by_test_id("stFileUploaderDropzone").first.wait_for()
