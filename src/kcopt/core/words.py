@@ -75,11 +75,18 @@ def known(lang: str | None) -> str | None:
 
 def get_language() -> str:
     """The language in use now."""
-    for lang in (_using.get(), _chosen["explicit"], _scenario.get(), os.environ.get(ENV)):
-        code = known(lang)
+    # asked for every phrase and number of a table: the environment is read only when no
+    # choice above it is made, and each code is checked once (`_known`)
+    for lang in (_using.get(), _chosen["explicit"], _scenario.get()):
+        code = _known(lang) if lang else None
         if code:
             return code
-    return DEFAULT
+    return _known(os.environ.get(ENV)) or DEFAULT
+
+
+@cache
+def _known(lang: str | None) -> str | None:
+    return known(lang)
 
 
 @cache
@@ -127,7 +134,17 @@ def num(x: float, digits: int = 0) -> str:
     (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
-    return _decimal(round(float(x), digits) + 0.0, 0, max(digits, 0))
+    value = round(float(x), digits) + 0.0
+    if 0 <= digits <= 12 and abs(value) < 10.0 ** (15 - digits):
+        # a float already rounded to `digits` decimals, 15 significant digits at most: "%f"
+        # writes the very decimal Babel reads from its repr (no half to round)
+        text = f"{value:,.{digits}f}"
+        if digits:
+            text = text.rstrip("0").rstrip(".")
+        point, group = _symbols(get_language())
+        return text if (point, group) == (".", ",") else text.translate(
+            {44: group, 46: point})
+    return _decimal(value, 0, max(digits, 0))
 
 
 def fixed(x: float, digits: int) -> str:
