@@ -200,10 +200,10 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     partial = _("partly funded ({share} of its cap): {why}; it is the marginal project")
     higher, both = _("other projects score higher per million"), _(" and ")
     for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
-        key = ("partial", lang, float(fraction[p]), tuple(limiting.get(p, ())))
-        text = memo.get(key)
+        part: tuple = ("partial", lang, float(fraction[p]), tuple(limiting.get(p, ())))
+        text = memo.get(part)
         if text is None:
-            text = memo[key] = partial.format(share=pct(fraction[p]),
+            text = memo[part] = partial.format(share=pct(fraction[p]),
                                               why=both.join(limiting.get(p, ())) or higher)
         reasons[p] = text
     unfunded = np.flatnonzero(status == "unfunded")
@@ -212,7 +212,8 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                                      cost_per_project[unfunded].tolist(),
                                      priced[unfunded].tolist(), strict=True):
         held = limiting.get(p)
-        key = ("unfunded", lang, score <= 0, None if held is None else tuple(held), cost, price)
+        key: tuple = ("unfunded", lang, score <= 0, None if held is None else tuple(held),
+                      cost, price)
         text = memo.get(key)
         if text is None:
             text = memo[key] = _unfunded_reason(score, held, cost, price, words)
