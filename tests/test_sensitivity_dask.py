@@ -42,3 +42,4 @@ def test_work_is_cut_for_every_worker() -> None:
     chunks = _chunks(list(range(40)), 2)
     assert [x for c in chunks for x in c] == list(range(40))  # in order, each point once
     assert len(chunks) == 8
+
