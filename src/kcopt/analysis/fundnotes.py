@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 from kcopt.analysis.wording import budget_name
-from kcopt.core.words import _, fund_name, num, pct
+from kcopt.core.words import _, fund_name, get_language, num, pct
 from kcopt.model.funds import first_fund
 from kcopt.model.names import parse_row
 from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
 
 
-def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> dict[int, str]:
+def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
+                      memo: dict[tuple, str] | None = None) -> dict[int, str]:
     """Project row → the sentence on its second-fund money, for funded and partly funded
     projects both funds may pay that have some (more than 1 đồng)."""
     model = result.model
@@ -42,29 +43,46 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray) -> 
     room = 1e-6 * np.maximum(1.0, np.abs(np.nan_to_num(upper, posinf=0.0)))
     full = np.isfinite(upper) & (activity >= upper - room)
     full_budgets = [lp.row_names[i] for i in np.flatnonzero(full)
-                    if parse_row(lp.row_names[i]).family == "budget"]
-    matched = {parse_row(n).project for n in lp.row_names if parse_row(n).family == "match"}
+                    if lp.row_family[i] == "budget"]
+    # the family is kept per row: parse only the names of the co-financing rows
+    matched = {parse_row(n).project for n, family in zip(lp.row_names, lp.row_family,
+                                                         strict=True) if family == "match"}
     own = model.scenario.fund_order == "own_first"
     ids = frame["project_id"].astype(str).to_numpy()
     provinces = frame["province"].astype(str).to_numpy()
+    memo = {} if memo is None else memo
+    lang = get_language()
+    share = model.scenario.local_match_min
     notes = {}
     for p in np.flatnonzero(told).tolist():
         f = int(first[p])
-        first_words = (_("its own {fund} funds") if own else _("{fund} funds")).format(
-            fund=fund_name(FUNDS[f]))
-        share = model.scenario.local_match_min
         asked = share * money[p].sum() if f == 0 and ids[p] in matched else 0.0
-        whys = []
-        if asked > 1e-6:
-            whys.append(_("the co-financing rule asks for at least {share} of its support from "
-                          "local funds").format(share=pct(share)))
-        if second_money[p] - asked > 1e-6:
-            whys.append(_no_room(model.caps.cap[p, f], money[p, f], first_words,
-                                 _full_budget(full_budgets, FUNDS[f], provinces[p])))
-        notes[p] = _("{amount} million of it from {fund} funds: {why}").format(
-            amount=num(second_money[p], 4), fund=fund_name(FUNDS[1 - f]),
-            why=_(" and ").join(whys))
+        budget = _full_budget(full_budgets, FUNDS[f], provinces[p])
+        cap = float(model.caps.cap[p, f])
+        # the note says these figures only: worded once per what-if chain
+        key = ("note", lang, own, f, share, asked, float(second_money[p]), float(money[p, f]),
+               cap, budget)
+        note = memo.get(key)
+        if note is None:
+            note = memo[key] = _note(f, own, share, asked, float(second_money[p]),
+                                     float(money[p, f]), cap, budget)
+        notes[p] = note
     return notes
+
+
+def _note(f: int, own: bool, share: float, asked: float, second: float, paid: float,
+          cap: float, budget: str | None) -> str:
+    """The sentence on a project's money from its second fund (`f` pays first)."""
+    first_words = (_("its own {fund} funds") if own else _("{fund} funds")).format(
+        fund=fund_name(FUNDS[f]))
+    whys = []
+    if asked > 1e-6:
+        whys.append(_("the co-financing rule asks for at least {share} of its support from "
+                      "local funds").format(share=pct(share)))
+    if second - asked > 1e-6:
+        whys.append(_no_room(cap, paid, first_words, budget))
+    return _("{amount} million of it from {fund} funds: {why}").format(
+        amount=num(second, 4), fund=fund_name(FUNDS[1 - f]), why=_(" and ").join(whys))
 
 
 def _full_budget(full: list[str], fund: str, province: str) -> str | None:

@@ -35,10 +35,25 @@ PRICE_TOL = 1e-12  # a price below this is a solver's zero
 BIND_TOL = 1e-6  # relative to the row's own size, as constraints.csv's `binding`
 
 
+# the last program's effective matrix: every what-if of a plan shares its matrix and names
+# (`kcopt.resolve` changes costs and bounds only), so its reasons substitute the totals once
+_LAST: list[tuple[Any, list[str], list[str], sp.csr_matrix]] = []
+
+
 def effective_matrix(lp: LinearProgram) -> sp.csr_matrix:
     """The constraint matrix with every auxiliary total substituted by its definition: column
     j's coefficient in row r counts what funding j does to r through the totals it enters;
     the total rows and the total columns are zero."""
+    last = _LAST[-1] if _LAST else None
+    if last is not None and last[0] is lp.A and last[1] is lp.row_names \
+            and last[2] is lp.col_names:
+        return last[3]
+    out = _effective_matrix(lp)
+    _LAST[:] = [(lp.A, lp.row_names, lp.col_names, out)]
+    return out
+
+
+def _effective_matrix(lp: LinearProgram) -> sp.csr_matrix:
     A = lp.A.tocsr()
     row_of = {n: i for i, n in enumerate(lp.row_names) if lp.row_family[i] == "total"}
     pairs = [(row_of[n], j) for j, n in enumerate(lp.col_names) if n in row_of]

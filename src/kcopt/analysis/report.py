@@ -55,7 +55,8 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status[open_ & (total <= 1e-6)] = "unfunded"
     if result.status.has_solution:
         reason[open_] = _reasons(result, money, status, fraction)[open_]
-        for p, note in second_fund_notes(result, money, status).items():
+        for p, note in second_fund_notes(result, money, status,
+                                         reason_memo(result)).items():
             reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
@@ -166,22 +167,30 @@ def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
     return "; ".join(w for w in words if w)
 
 
-def _digits_apart(value: float, worth: float) -> int:
-    """Significant digits enough for two different amounts to read different: 3, or more when
+def _said_apart(value: float, worth: float) -> tuple[str, str]:
+    """Two amounts to significant digits enough for them to read different: 3, or more when
     '1,68 below 1,68' would say a thing the reader cannot see."""
     digits = 3
-    while digits < 9 and np.isfinite(worth) and sig(value, digits) == sig(worth, digits):
+    while True:
+        said = sig(value, digits), sig(worth, digits)
+        if digits >= 9 or said[0] != said[1]:
+            return said
         digits += 1
-    return digits
 
 
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              fraction: np.ndarray) -> np.ndarray:
     """A reason per project, in words: how it is funded and under which cap, or what keeps it
-    from its cap (fixed, marginal, priced out, score 0)."""
+    from its cap (fixed, marginal, priced out, score 0).
+
+    A row's words are a function of a few figures (its status, money, share, the phrases of
+    the rows holding it, …): each is looked up by those figures in the memo of the plan's
+    what-if chain (`reason_memo`) and written only when new, so after a what-if only the
+    rows that changed are worded again."""
     model = result.model
     frame = model.projects
     n = len(frame)
+    memo = reason_memo(result)
     reasons = np.full(n, "", dtype=object)
     limiting, cost_per_project, priced = _limits(result, status)
     scores = model.projects["score"].to_numpy(float)
@@ -191,54 +200,106 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
     for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
         reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
                        "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
-    _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed))
+    _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed),
+                    memo)
+    lang = get_language()
+    partial = _("partly funded ({share} of its cap): {why}; it is the marginal project")
+    higher, both = _("other projects score higher per million"), _(" and ")
     for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
-        why = _(" and ").join(limiting.get(p, ())) or _("other projects score higher per million")
-        reasons[p] = _("partly funded ({share} of its cap): {why}; it is the marginal "
-                       "project").format(share=pct(fraction[p]), why=why)
-    for p in np.flatnonzero(status == "unfunded").tolist():
-        reasons[p] = _unfunded_reason(scores[p], limiting.get(p), cost_per_project[p], priced[p])
+        part: tuple = ("partial", lang, float(fraction[p]), tuple(limiting.get(p, ())))
+        text = memo.get(part)
+        if text is None:
+            text = memo[part] = partial.format(share=pct(fraction[p]),
+                                              why=both.join(limiting.get(p, ())) or higher)
+        reasons[p] = text
+    unfunded = np.flatnonzero(status == "unfunded")
+    words = _unfunded_words()
+    for p, score, cost, price in zip(unfunded.tolist(), scores[unfunded].tolist(),
+                                     cost_per_project[unfunded].tolist(),
+                                     priced[unfunded].tolist(), strict=True):
+        held = limiting.get(p)
+        key: tuple = ("unfunded", lang, score <= 0, None if held is None else tuple(held),
+                      cost, price)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = _unfunded_reason(score, held, cost, price, words)
+        reasons[p] = text
     return reasons
 
 
-def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.ndarray) -> None:
+MEMO_SIZE = 200_000  # reasons kept per what-if chain before the memo starts afresh
+
+
+def reason_memo(result: Result) -> dict[tuple, str]:
+    """The reasons already worded for this plan's what-if chain, by the figures they say
+    (kept with the chain's warm start, `Result.warm`, so every what-if of one plan shares
+    them); a fresh memo for a plan with no what-if."""
+    holder = result.warm
+    if holder is None or not hasattr(holder, "reasons"):
+        return {}
+    memo: dict[tuple, str] = holder.reasons
+    if len(memo) > MEMO_SIZE:
+        memo.clear()
+    return memo
+
+
+def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.ndarray,
+                    memo: dict[tuple, str] | None = None) -> None:
     """The reasons of projects funded in full: from which fund(s), under which cap."""
     frame = model.projects
     caps = model.caps
-    other = frame["other_state_support"].fillna(0).to_numpy(float)
-    must = frame["must_fund"].to_numpy() > 0
+    memo = {} if memo is None else memo
+    other = frame["other_state_support"].fillna(0).to_numpy(float)[funded].tolist()
+    must = (frame["must_fund"].to_numpy() > 0)[funded].tolist()
     # funded projects are most of a plan: their cap words are kept with the cap table
     cap_texts = caps.words
-    main = (money[funded, 1] > money[funded, 0]).astype(int).tolist()
-    both = ((money[funded, 0] > 1e-6) & (money[funded, 1] > 1e-6)).tolist()
+    paid = money[funded]
+    main = (paid[:, 1] > paid[:, 0]).astype(int).tolist()
+    both = ((paid[:, 0] > 1e-6) & (paid[:, 1] > 1e-6)).tolist()
     lang = get_language()
     funded_from = [_("funded in full from {fund} funds").format(fund=fund_name(FUNDS[k]))
                    for k in (0, 1)]
-    for p, k, two in zip(funded.tolist(), main, both, strict=True):
-        text = (_("funded in full ({funds})").format(funds=", ".join(
-            f"{fund_name(FUNDS[f])} {num(money[p, f])}" for f in (0, 1)))
-                if two else funded_from[k])
-        if must[p]:
-            text = _("must fund: {reason}").format(reason=text)
-        cap_text = _cap_words(caps, p, k, two, other[p], cap_texts, lang)
-        reasons[p] = f"{text}; {cap_text}" if cap_text else text
+    names = [fund_name(FUNDS[f]) for f in (0, 1)]
+    in_full, must_fund = _("funded in full ({funds})"), _("must fund: {reason}")
+    for p, k, two, a, b, m, o in zip(funded.tolist(), main, both, paid[:, 0].tolist(),
+                                     paid[:, 1].tolist(), must, other, strict=True):
+        key = ("funded", lang, id(caps), p, k, two, a if two else 0.0, b if two else 0.0, m, o)
+        text = memo.get(key)
+        if text is None:
+            text = (in_full.format(funds=f"{names[0]} {num(a)}, {names[1]} {num(b)}")
+                    if two else funded_from[k])
+            if m:
+                text = must_fund.format(reason=text)
+            cap_text = _cap_words(caps, p, k, two, o, cap_texts, lang)
+            text = memo[key] = f"{text}; {cap_text}" if cap_text else text
+        reasons[p] = text
 
 
 def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
-                     priced: float) -> str:
+                     priced: float, words: dict[str, str] | None = None) -> str:
     """Why a project gets nothing: a score of 0, the rows that hold it back (and what its money
-    would earn against what money earns at the margin), or higher scores elsewhere."""
+    would earn against what money earns at the margin), or higher scores elsewhere. `words`:
+    the phrases already in the language in use (`_unfunded_words`)."""
+    w = words or _unfunded_words()
     if score <= 0:
-        return _("score 0 under the scenario's priority weights")
+        return w["zero"]
     if limiting is None:
-        return _("not funded: other projects score higher per million")
+        return w["higher"]
     value, worth = cost * 1000, priced * 1000
-    digits = _digits_apart(value, worth)
-    compare = (_("; it would earn {value} points per {thousand} million, below the "
-                 "{worth} that money earns at the margin").format(
-                     value=sig(value, digits), thousand=num(1000), worth=sig(worth, digits))
-               if np.isfinite(worth) and worth > value * (1 + 1e-6) else "")
-    return _("not funded: {why}").format(why=_(" and ").join(limiting)) + compare
+    compare = ""
+    if np.isfinite(worth) and worth > value * (1 + 1e-6):
+        said_value, said_worth = _said_apart(value, worth)
+        compare = w["compare"].format(value=said_value, thousand=w["thousand"],
+                                      worth=said_worth)
+    return w["held"].format(why=w["and"].join(limiting)) + compare
+
+
+def _unfunded_words() -> dict[str, str]:
+    return {"zero": _("score 0 under the scenario's priority weights"),
+            "higher": _("not funded: other projects score higher per million"),
+            "compare": _("; it would earn {value} points per {thousand} million, below the "
+                         "{worth} that money earns at the margin"),
+            "thousand": num(1000), "held": _("not funded: {why}"), "and": _(" and ")}
 
 
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:

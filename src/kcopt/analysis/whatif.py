@@ -58,6 +58,9 @@ class _Warm:
     budget_rows: np.ndarray
     A: Any
     lock: threading.Lock = field(default_factory=threading.Lock)  # one re-solve at a time
+    # the allocation's reasons worded so far in this chain, by the figures each says
+    # (`kcopt.analysis.report.reason_memo`): a what-if words only the rows that changed
+    reasons: dict[tuple, str] = field(default_factory=dict)
 
 
 _MAKING = threading.Lock()  # two sessions asking for the same plan's instance make it once

@@ -46,7 +46,8 @@ class Resolver:
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
         self.lp = lp
-        self.h = make_highs(opts or SolverOptions())
+        self.opts = opts or SolverOptions()
+        self.h = make_highs(self.opts)
         self.n = lp.shape[1]
         self._all = np.arange(self.n, dtype=np.int32)
         self.basis = None
@@ -75,6 +76,12 @@ class Resolver:
 
     def solve(self) -> Point:
         try:
+            if self.opts.time_limit:
+                # HiGHS counts its time limit over every run of an instance: without this,
+                # once the re-solves together pass it, every later point fails (a minute of
+                # weight draws at 10,000 projects lost the rest of them)
+                self.h.setOptionValue("time_limit",
+                                      self.h.getRunTime() + float(self.opts.time_limit))
             if self.basis is not None:
                 self.h.clearSolver()  # no factor, edge weights or perturbation carried over
                 self.h.setBasis(self.basis)
