@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
+from kcopt.app.replan_tab import changes_section
 from kcopt.core.words import N_, _, fixed
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def results_section(s: Any) -> None:
         done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
         st.caption(done.format(s=fixed(s.last_seconds, 2)))
     headline(plan.run.summary)
+    changes_section(plan)
     if plan.changes:
         st.subheader(_("What changed against the last plan"))
         st.markdown("\n".join(f"- {t}" for t in plan.changes))

@@ -23,7 +23,8 @@ from kcopt.core.errors import InputError, Problem
 MAX_UPLOAD_MB = int(os.environ.get("KCOPT_APP_MAX_UPLOAD_MB", "20"))
 MAX_ROWS = int(os.environ.get("KCOPT_APP_MAX_ROWS", "20000"))
 TIME_LIMIT = float(os.environ.get("KCOPT_APP_TIME_LIMIT", "60"))
-KINDS = {"projects": (".csv", ".xlsx"), "local-budgets": (".csv", ".xlsx")}
+KINDS = {"projects": (".csv", ".xlsx"), "local-budgets": (".csv", ".xlsx"),
+         "approved-plan": (".csv", ".xlsx")}  # a plan a re-plan keeps (`approved:`)
 
 
 class Workspace:
