@@ -132,3 +132,24 @@ def test_mark_approved_cut_and_download(library_cut: pd.DataFrame, approved: Pat
         again = kcopt.run(folder / "scenario.yaml").changes
     assert again is not None
     same_changes(again, library_cut)
+
+
+def test_upload_the_approved_plan_and_cut(library_cut: pd.DataFrame, approved: Path) -> None:
+    """The approved plan uploaded (allocation.csv of `kcopt solve`) instead of marked: the
+    page solves against it at once, and the cut gives the library's changes."""
+    at = AppTest.from_file(str(PAGE), default_timeout=300)
+    at.run()
+    at.button(key="demo").click()
+    at.run()
+    uploader = next(u for u in at.file_uploader if u.label == "Kế hoạch đã phê duyệt (không "
+                    "bắt buộc)")
+    uploader.set_value(("allocation.csv", approved.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Kế hoạch đã phê duyệt: allocation.csv" in [c.value for c in at.caption]
+    plan = at.session_state["plan"]
+    assert plan is not None and plan.run.changes is not None  # solved on the upload
+    central_change(at).set_value(-5.0)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    same_changes(at.session_state["plan"].run.changes, library_cut)
