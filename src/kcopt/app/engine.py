@@ -78,6 +78,9 @@ def sanitise(data: object) -> tuple[dict[str, Any], list[str]]:
         for key in [k for k, v in rules.items() if isinstance(v, str | list)]:
             dropped.append(f"rules.{key}")
             rules.pop(key)
+    approved = out.get("approved")
+    if isinstance(approved, dict) and approved.pop("plan", None) is not None:
+        dropped.append("approved.plan")  # upload the approved plan instead
     out.pop("__file__", None)
     return out, dropped
 
@@ -95,13 +98,17 @@ def parse_yaml(text: bytes) -> tuple[dict[str, Any], list[str]]:
 
 
 def scenario_yaml(data: dict[str, Any], projects_name: str,
-                  budgets_name: str | None = None) -> str:
-    """The scenario file a planner saves: it names the project list by the file name they
-    uploaded, so it runs with `kcopt solve` beside that file."""
+                  budgets_name: str | None = None, approved_name: str | None = None) -> str:
+    """The scenario file a planner saves: it names the project list (and the approved plan a
+    re-plan keeps) by the file name they uploaded, so it runs with `kcopt solve` beside that
+    file. Without an approved plan, the data's `approved:` settings are left out."""
     full = {"name": data.get("name") or _("Scenario"), "projects": projects_name,
             **{k: v for k, v in data.items() if k not in ("name", "projects")}}
     if budgets_name and "local" not in full.get("budgets", {}):
         full["budgets"] = {**full.get("budgets", {}), "local": budgets_name}
+    approved = full.pop("approved", None)
+    if approved_name and isinstance(approved, dict):
+        full["approved"] = {"plan": approved_name, **approved}
     return yaml.safe_dump(full, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -109,8 +116,9 @@ def load(ws: Workspace, data: dict[str, Any]) -> Scenario:
     """Resolve scenario data against the session's uploads (validated like a file)."""
     projects = ws.file("projects")
     budgets = ws.file("local-budgets")
+    approved = ws.file("approved-plan")
     text = scenario_yaml(data, projects.name if projects else "",
-                         budgets.name if budgets else None)
+                         budgets.name if budgets else None, approved.name if approved else None)
     path = ws.folder / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     sc = kcopt.load_scenario(path)
@@ -156,7 +164,12 @@ def replan(previous: Run, sc: Scenario) -> Run:
     program has ties (a grant that central or local money can pay at the same score), the
     warm re-solve may split it between the funds otherwise than a solve from scratch: the
     score, each project's total and each fund's total are the same.
+
+    A re-plan against an approved plan (`approved:`), or a what-if of one, runs the whole
+    pipeline: its locks, its least-change stages and its changes table are the pipeline's.
     """
+    if not what_if(previous, sc):
+        return solve_plan(sc)
     if _weights_or_budgets_only(previous.scenario, sc):
         # start-up: the app loads what a step needs when the step runs
         from kcopt.analysis.whatif import resolve
@@ -176,6 +189,12 @@ def replan(previous: Run, sc: Scenario) -> Run:
 
         result = solve(build(previous.projects, sc), time_limit=sc.solver.time_limit)
     return conclude(sc, previous.projects, result)
+
+
+def what_if(previous: Run, sc: Scenario) -> bool:
+    """Whether `replan` re-solves `previous`'s program (False: a re-plan against an approved
+    plan, or a what-if of one, which the full pipeline solves)."""
+    return sc.approved is None and previous.scenario.approved is None
 
 
 def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
@@ -332,3 +351,73 @@ def zip_folder(folder: Path) -> bytes:
             if p.is_file():
                 zf.write(p, p.relative_to(folder).as_posix())
     return buf.getvalue()
+
+
+# ---- after approval -------------------------------------------------------------------------
+
+APPROVED_NAME = "approved-plan.csv"  # the plan shown, marked approved
+
+
+def approve(ws: Workspace, plan: Plan) -> Path:
+    """Mark the plan shown as the approved plan: its allocation.csv, as `kcopt solve` writes
+    it (a what-if plan's from the full pipeline, as its downloads are), saved as the session's
+    approved plan."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.io.write import write_csv
+
+    run = solve_plan(plan.run.scenario) if plan.quick else plan.run
+    assert run.allocation is not None
+    ws.drop("approved-plan")
+    return write_csv(run.allocation, ws.folder / APPROVED_NAME)
+
+
+def budget_change(central: float, central_unit: str, local: float,
+                  provinces: dict[str, str]) -> dict[str, Any]:
+    """`budget_change:` from the app's inputs: the central change in % or million VND, every
+    local budget's in %, single provinces' as written ("+200", "-5%"); zeros left out."""
+    out: dict[str, Any] = {}
+    if central:
+        out["central"] = f"{central:+g}%" if central_unit == "%" else float(central)
+    if local:
+        out["local"] = f"{local:+g}%"
+    lines = {p: v.strip() for p, v in provinces.items() if str(v).strip()}
+    if lines:
+        out["provinces"] = lines
+    return out
+
+
+def fund_totals(changes: pd.DataFrame) -> list[tuple[str, float, float, float]]:
+    """Per fund (KCQG, KCĐP): the approved total, the adjusted total and the change of the
+    changes table's lines, million VND."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.inputs.approved import FUND_CODE, FUNDS
+
+    out = []
+    for fund in FUNDS:
+        part = changes[changes["fund"] == fund]
+        before, after = float(part["before"].sum()), float(part["after"].sum())
+        out.append((_(FUND_CODE[fund]), before, after, after - before))
+    return out
+
+
+def moved(changes: pd.DataFrame) -> tuple[float, int]:
+    """The money moved (Σ |change|, million VND) and how many projects changed."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.changes import moved_money
+
+    return moved_money(changes)
+
+
+def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes table as the app shows it: headings and funds in the session's language,
+    amounts as numbers (the page formats them)."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.inputs.approved import FUND_CODE
+
+    headings = {"project_id": _("Project ID"), "name": _("Project"),
+                "province": _("Province"), "fund": _("Fund"),
+                "before": _("Approved (million VND)"), "after": _("Adjusted (million VND)"),
+                "change": _("Change (million VND)"), "reason": _("Reason for the change")}
+    frame = changes[list(headings)].copy()
+    frame["fund"] = [_(FUND_CODE[f]) if f in FUND_CODE else f for f in frame["fund"]]
+    return frame.rename(columns=headings)

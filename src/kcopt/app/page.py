@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from kcopt.app import engine, workspace
+from kcopt.app.replan_tab import approved_section, approved_upload
 from kcopt.app.results_tab import results_section, sensitivity_section
 from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
 from kcopt.app.uploadwords import uploader_style
@@ -42,6 +43,7 @@ def state() -> Any:
         s.scenario_problems = None
         s.figures = {}
         s.last_seconds = None
+        s.solve_now = False  # an approved plan came or went: solve without the button
     return s
 
 
@@ -213,7 +215,8 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
         seconds = time.perf_counter() - t0
         s.plans += 1
         plan = engine.Plan(run, data, seconds, number=s.plans,
-                           quick=quick and previous is not None)
+                           quick=quick and previous is not None
+                           and engine.what_if(previous.run, sc))
         if previous is not None:
             plan.changes = engine.changes(previous.run, run)
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
@@ -232,7 +235,7 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
 
 def yaml_text(s: Any, data: dict[str, Any]) -> str:
     return engine.scenario_yaml(data, s.names.get("projects", "projects.xlsx"),
-                                s.names.get("local-budgets"))
+                                s.names.get("local-budgets"), s.names.get("approved-plan"))
 
 
 def downloads_section(s: Any, data: dict[str, Any]) -> None:
@@ -260,6 +263,20 @@ def downloads_section(s: Any, data: dict[str, Any]) -> None:
                        on_click="ignore", type="primary")
     st.download_button(_("Download annex.xlsx (annex layout)"), file("annex.xlsx"),
                        file_name="annex.xlsx", mime=xlsx, key="dl_annex", on_click="ignore")
+    if plan.run.changes is not None:  # a re-plan: its adjustment annex and changes table
+        if len(plan.run.changes):
+            st.download_button(_("Download adjustment.xlsx (adjustment annex)"),
+                               file("adjustment.xlsx"), file_name="adjustment.xlsx", mime=xlsx,
+                               key="dl_adjustment", on_click="ignore")
+        st.download_button(_("Download changes.csv"), file("changes.csv"),
+                           file_name="changes.csv", mime="text/csv", key="dl_changes",
+                           on_click="ignore")
+        approved = ws.file("approved-plan")
+        if approved is not None:  # the scenario (YAML) names it: keep it beside the list
+            name = s.names.get("approved-plan", approved.name)
+            st.download_button(_("Download the approved plan ({file})").format(file=name),
+                               approved.read_bytes(), file_name=name, key="dl_approved",
+                               on_click="ignore")
     st.download_button(_("Download report.html"), file("report.html"),
                        file_name="report.html", mime="text/html", key="dl_report",
                        on_click="ignore")
@@ -303,8 +320,9 @@ def page() -> None:
                     _("5. Downloads")])
     with tabs[0]:
         data_section(s)
+        approved_upload(s)
     with tabs[1]:
-        data = scenario_section(s)
+        data = approved_section(s, scenario_section(s))
     sc = load_scenario(s, data)
     projects = read_projects(s, sc) if sc is not None else None
     with tabs[1]:
@@ -383,9 +401,10 @@ def input_messages(s: Any, sc: Any, projects: Any) -> None:
 def solve_when_asked(s: Any, sc: Any, data: dict[str, Any], clicked: bool, auto: bool) -> None:
     """Solve on the button; re-solve (what-if) when the scenario changed and the toggle is on,
     unless this very scenario just failed."""
-    if clicked:
+    if clicked or (s.solve_now and auto):
         with st.spinner(_("Solving…")):
             solve(s, sc, data, quick=False)
+        s.solve_now = False
     elif auto and s.plan is not None and data != s.plan.data and (
             s.failure is None or s.failure[2] != data):
         solve(s, sc, data, quick=True)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from kcopt.analysis.wording import group_name
 from kcopt.app import engine
+from kcopt.app.replan_tab import changes_section
 from kcopt.core.words import N_, _, fixed, get_language
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def results_section(s: Any) -> None:
         done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
         st.caption(done.format(s=fixed(s.last_seconds, 2)))
     headline(plan.run.summary)
+    changes_section(plan)
     if plan.changes:
         st.subheader(_("What changed against the last plan"))
         st.markdown("\n".join(f"- {t}" for t in plan.changes))

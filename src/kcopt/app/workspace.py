@@ -25,7 +25,8 @@ MAX_ROWS = int(os.environ.get("KCOPT_APP_MAX_ROWS", "20000"))
 TIME_LIMIT = float(os.environ.get("KCOPT_APP_TIME_LIMIT", "60"))
 #: seconds a file generated for a download stays fetchable by its URL (see `start_janitor`)
 DOWNLOAD_TTL = float(os.environ.get("KCOPT_APP_DOWNLOAD_TTL", "60"))
-KINDS = {"projects": (".csv", ".xlsx"), "local-budgets": (".csv", ".xlsx")}
+KINDS = {"projects": (".csv", ".xlsx"), "local-budgets": (".csv", ".xlsx"),
+         "approved-plan": (".csv", ".xlsx")}  # a plan a re-plan keeps (`approved:`)
 
 
 class Workspace:
