@@ -106,7 +106,7 @@ def read_rule_files(provincial: list[Path], national: list[Path], rules: RuleSet
         for path in paths:
             try:  # read once: the bytes hashed are the bytes parsed (read_table names a
                 # missing file)
-                data = read_input_bytes(path, "quy định") if path.is_file() else None
+                data = read_input_bytes(path, path.suffix.lower()) if path.is_file() else None
                 raw = read_table(path, None, _is_header, _name, data=data)
             except InputError as exc:
                 errors += exc.problems

@@ -179,7 +179,7 @@ class CalamineBook:
         self.path = path
         self._ods: dict[str, _OdsSheet] | None = None
         if data is None:
-            data = limits.read_input_bytes(path, "bảng tính")  # within the size limit
+            data = limits.read_input_bytes(path, path.suffix.lower())  # within the size limit
         if path.suffix.lower() == ".ods":
             if not zipfile.is_zipfile(io.BytesIO(data)):
                 raise _refuse(path, _("not an OpenDocument (.ods) spreadsheet: the file is "

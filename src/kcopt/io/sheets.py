@@ -213,7 +213,7 @@ class Workbook:
         import openpyxl
 
         if data is None:
-            data = limits.read_input_bytes(path, "bảng tính")
+            data = limits.read_input_bytes(path, path.suffix.lower())
         check_workbook_file(path, data)
         check_workbook_parts(path, data)
         self.path = path
