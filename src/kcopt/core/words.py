@@ -68,17 +68,23 @@ def known(lang: str | None) -> str | None:
     """The catalog code of `lang` ("vi-VN" → "vi"), or None when kcopt does not speak it."""
     if not lang:
         return None
-    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
-    return code if code in languages() else None
+    return _known(str(lang), LOCALE_DIR)
+
+
+@cache
+def _known(lang: str, folder: Path) -> str | None:
+    # every `_()` and number asks which language is in use: tens of thousands of times for a
+    # national plan's reasons, so the answer for one spelling is worked out once
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in _shipped(folder) else None
 
 
 def get_language() -> str:
     """The language in use now."""
-    for lang in (_using.get(), _chosen["explicit"], _scenario.get(), os.environ.get(ENV)):
-        code = known(lang)
-        if code:
+    for lang in (_using.get(), _chosen["explicit"], _scenario.get()):
+        if lang and (code := _known(str(lang), LOCALE_DIR)):
             return code
-    return DEFAULT
+    return known(os.environ.get(ENV)) or DEFAULT
 
 
 @cache
@@ -126,10 +132,51 @@ def num(x: float, digits: int = 0) -> str:
     (Vietnamese "105.000", "1.234,5"; English "105,000", "1,234.5")."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
+    value = round(float(x), digits) + 0.0
+    lang = get_language()
+    symbols = _symbols(lang)
+    if symbols is None or not 0 <= digits <= 6 or abs(value) >= 1e15:
+        return _babel_num(value, digits, lang)
+    # Babel's own result, written directly (a national plan's reasons hold tens of thousands
+    # of numbers; Babel parses the pattern and the locale each time): `_symbols` checked that
+    # this gives what Babel gives in this language
+    return _direct(value, digits, symbols)
+
+
+def _direct(value: float, digits: int, symbols: tuple[str, str, str]) -> str:
+    text = f"{abs(value):,.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    group, decimal, minus = symbols
+    text = text.translate({ord(","): group, ord("."): decimal})
+    return minus + text if value < 0 else text
+
+
+def _babel_num(value: float, digits: int, lang: str) -> str:
     from babel.numbers import format_decimal  # on first use: `kcopt --help` stays fast
 
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return format_decimal(round(float(x), digits) + 0.0, format=pattern, locale=get_language())
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+_PROBES = (0.0, 0.5, 1.0, 12.0, 999.0, 1234.0, 1234.5, 10000.0, 105000.0, 1234567.25, 0.125,
+           -0.5, -1234.5, -105000.0, 99999999.99, 123456789012.5)
+
+
+@cache
+def _symbols(lang: str) -> tuple[str, str, str] | None:
+    """The group, decimal and minus signs `num` writes in `lang`, when writing them directly
+    gives exactly what Babel gives for every probe and number of decimals (None: use Babel,
+    e.g. for a language that groups only from five digits)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    symbols = (get_group_symbol(lang), get_decimal_symbol(lang), get_minus_sign_symbol(lang))
+    for digits in range(7):
+        for probe in _PROBES:
+            value = round(probe, digits) + 0.0
+            if _direct(value, digits, symbols) != _babel_num(value, digits, lang):
+                return None
+    return symbols
 
 
 def fixed(x: float, digits: int) -> str:
