@@ -89,3 +89,15 @@ def test_a_local_budget_file_is_read_once(tmp_path: Path) -> None:
     read = _bytes_read() - before
     assert sc.local_budgets["Hà Nội"] == 8020.0
     assert size <= read < 2 * size  # once, not twice (the small files add some kB)
+
+
+def test_validate_checks_the_list_it_hashed(tmp_path: Path) -> None:
+    """`kcopt validate scenario.yaml` parses the bytes read when the scenario was loaded."""
+    from kcopt.inputs.schema import read_projects
+
+    scenario = _demo_copy(tmp_path, "csv")
+    sc = kcopt.load_scenario(scenario)
+    (tmp_path / "projects.csv").write_text("not,a,project,list\n", encoding="utf-8")
+    projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
+                             province=sc.province, data=sc.project_data())
+    assert len(projects) == 800
