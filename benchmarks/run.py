@@ -612,14 +612,14 @@ def solve_checks(results: dict[int, Row], solve_cli: dict[int, Row]
                            f"{detail}; / raw HiGHS {raw:.3f} s = {ratio:.1f}x"))
     big, base = solve_cli.get(200000), solve_cli.get(50000)
     if big and base:
-        time_growth = big["wall"] / base["wall"]
+        time_growth = big["cpu"] / base["cpu"]  # CPU: wall time swings with the machine's load
         mem_growth = ((big["peak_mb"] - big["base_mb"]) / max(base["peak_mb"] - base["base_mb"], 1))
         ok = max(time_growth, mem_growth) <= 4 * GROWTH_SLACK
         checks.append(("200,000 (--large): every output, peak ≤ 1 GB",
                        big["peak_mb"] <= 1024, f"{big['peak_mb']:.0f} MB"))
-        checks.append((f"200,000 / 50,000 grows linearly (4x the projects: time and memory over "
-                       f"import ≤ {4 * GROWTH_SLACK:.0f}x)", ok,
-                       f"time {time_growth:.1f}x ({big['wall']:.2f} s / {base['wall']:.2f} s), "
+        checks.append((f"200,000 / 50,000 grows linearly (4x the projects: CPU time and memory "
+                       f"over import ≤ {4 * GROWTH_SLACK:.0f}x)", ok,
+                       f"CPU time {time_growth:.1f}x ({big['cpu']:.2f} s / {base['cpu']:.2f} s), "
                        f"memory {mem_growth:.1f}x ({big['peak_mb'] - big['base_mb']:.0f} MB / "
                        f"{base['peak_mb'] - base['base_mb']:.0f} MB)"))
     elif big or 200000 in results:
