@@ -53,8 +53,9 @@ def test_every_sheet_cites_its_source(built: dict[str, Path]) -> None:
 
     for name, path in built.items():
         opener = {"xls": _calamine_book, "ods": _calamine_book}.get(FILES[name].fmt)
-        grid, _ = (_read_xlsx(path, None, lambda c: True, opener) if opener
-                   else _read_xlsx(path, None, lambda c: True))
+        data = path.read_bytes()
+        grid, _ = (_read_xlsx(path, data, None, lambda c: True, opener) if opener
+                   else _read_xlsx(path, data, None, lambda c: True))
         cells = [c for row in grid.cells for c in row if c.startswith("Nguồn: ")]
         assert cells == ["Nguồn: " + FILES[name].source], name
 

@@ -16,15 +16,13 @@ import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.reserve import RESERVE_FIRST
-from kcopt.analysis.sensitivity.analyses import selection_mode
-from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, Sensitivity, selection_notes
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
@@ -38,6 +36,9 @@ from kcopt.pipeline import run as compute
 from kcopt.present.comparison import Comparison
 from kcopt.present.plots import comparison as comparison_figure
 from kcopt.solvers.solve import Result
+
+if TYPE_CHECKING:  # start-up: the sensitivity modules load only when their files are written
+    from kcopt.analysis.sensitivity.suite import Sensitivity
 
 
 def default_output_dir(scenario: Scenario) -> Path:
@@ -137,7 +138,7 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         files.append(write_csv(r.reserve, out / "reserve.csv"))
     # without the timings, which vary run to run: summary.json stays reproducible
     files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
-    plots_done = None
+    plots_done = annex = None
     if plots:  # drawn beside the workbooks (a child process where the platform allows)
         from kcopt.present.figures.plotjob import (
             start_plots,  # start-up: forks, or imports matplotlib
@@ -147,20 +148,25 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
     try:
         if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
             # start-up: XlsxWriter only when asked
+            from kcopt.io import forked
             from kcopt.present.workbook.allocation import write_allocation_xlsx
             from kcopt.present.workbook.annex import write_annex
 
+            # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in
+            # a forked child while this process writes allocation.xlsx (as long again)
+            annex = forked.start(lambda: write_annex(r, out / "annex.xlsx", r.form),
+                                 out / "annex.xlsx")
             files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
-            # the plan in the official annex layout (XlsxWriter): ~0.5 s per 1,000 proposed
-            files.append(write_annex(r, out / "annex.xlsx", r.form))
+            files.append(annex())
             changes = getattr(r, "changes", None)  # a re-plan: the adjustment annex too
             if changes is not None and len(changes):
                 from kcopt.present.workbook.adjustment import write_run_adjustment
 
                 files.append(write_run_adjustment(r, out / "adjustment.xlsx"))
-    except BaseException:  # no child left drawing into a folder about to be removed
-        if plots_done is not None:
-            plots_done.stop()
+    except BaseException:  # no child left writing into a folder about to be removed
+        for child in (plots_done, annex):
+            if child is not None:
+                child.stop()
         raise
     if plots_done is not None:
         files += plots_done()
@@ -207,6 +213,8 @@ def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = T
         with folders.amending(out, folders.SENSITIVITY_FILES, "sensitivity") as folder:
             files = write_sensitivity(s, result, folder, plots)
         return [out / f.relative_to(folder) for f in files]
+    from kcopt.analysis.sensitivity.analyses import selection_mode
+
     # analyses run one by one (the app) default to the fixed selection: say so in the files
     s.settings.setdefault("selection", selection_mode(result))
     files = [write_csv(_for_csv(df), out / f"{name}.csv") for name, df in s.tables().items()]
@@ -254,6 +262,7 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
     saying what the figures hold fixed."""
     import xlsxwriter  # start-up: only when sensitivity files are written
 
+    from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, selection_notes
     from kcopt.present.workbook.sensitivity_words import NUMBER, heading, shown_value
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,

@@ -77,7 +77,10 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     t: dict[str, float] = {}
     assert sc.projects is not None
     file, spec_sheet = split_sheet(str(sc.projects))
-    raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column)
+    # the bytes hashed when the scenario was loaded, parsed here: the file is read once
+    raw = read_table(file, sc.sheet or spec_sheet, is_header, canonical_column,
+                     data=sc.project_data())
+    sc = replace(sc, project_bytes=None)  # nothing downstream holds the file's bytes
     t["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     projects = stopped_projects(validate(raw, load_rules(), sc.money_scale, sc.province,

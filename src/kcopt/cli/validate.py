@@ -49,7 +49,8 @@ def _check_scenario(file: Path) -> tuple[list, str, pd.DataFrame, str]:
     sc = load_scenario(file)
     assert sc.projects is not None
     projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
-                             province=sc.province, sections=sc.sections)
+                             province=sc.province, sections=sc.sections,
+                             data=sc.project_data())
     model = build(projects, sc)
     warnings = [*sc.warnings, *projects.warnings, *model.warnings]
     what = _("scenario '{name}' and {count} projects").format(name=sc.name,

@@ -70,24 +70,23 @@ def known(lang: str | None) -> str | None:
     """The catalog code of `lang` ("vi-VN" → "vi"), or None when kcopt does not speak it."""
     if not lang:
         return None
-    code = str(lang).strip().lower().replace("_", "-").split("-")[0]
-    return code if code in languages() else None
+    return _known(str(lang), LOCALE_DIR)
+
+
+@cache
+def _known(lang: str, folder: Path) -> str | None:
+    # every `_()` and number asks which language is in use: tens of thousands of times for a
+    # national plan's reasons, so the answer for one spelling is worked out once
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in _shipped(folder) else None
 
 
 def get_language() -> str:
     """The language in use now."""
-    # asked for every phrase and number of a table: the environment is read only when no
-    # choice above it is made, and each code is checked once (`_known`)
     for lang in (_using.get(), _chosen["explicit"], _scenario.get()):
-        code = _known(lang) if lang else None
-        if code:
+        if lang and (code := _known(str(lang), LOCALE_DIR)):
             return code
-    return _known(os.environ.get(ENV)) or DEFAULT
-
-
-@cache
-def _known(lang: str | None) -> str | None:
-    return known(lang)
+    return known(os.environ.get(ENV)) or DEFAULT
 
 
 @cache

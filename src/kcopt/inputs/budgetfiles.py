@@ -51,13 +51,13 @@ class LocalBudgets(KeyChecks):
                 self.err("budgets.local", "local budget file not found", spec,
                          "Give a CSV with columns province,budget")
                 return out
-            try:
-                self.hashes[str(path)] = hashlib.sha256(
-                    read_input_bytes(path, "ngân sách địa phương")).hexdigest()
+            try:  # read once: the bytes hashed are the bytes parsed
+                data = read_input_bytes(path, "ngân sách địa phương")
             except InputError as exc:
                 self.errors.extend(exc.problems)
                 return out
-            return self.local_budget_file(path, years, out)
+            self.hashes[str(path)] = hashlib.sha256(data).hexdigest()
+            return self.local_budget_file(path, years, out, data)
         if isinstance(spec, dict):
             for prov, p, amount in self.provinces("budgets.local", spec):
                 if isinstance(amount, dict):
@@ -91,11 +91,12 @@ class LocalBudgets(KeyChecks):
         return True
 
     def local_budget_file(self, path: Path, years: tuple[int, ...],
-                          out: dict[str, float]) -> dict[str, float]:
+                          out: dict[str, float], data: bytes | None = None) -> dict[str, float]:
         """A province,budget[,year] table (CSV or XLSX, Vietnamese or English headers,
-        Vietnamese number text), read like a project list; every bad cell reported."""
+        Vietnamese number text), read like a project list; every bad cell reported. `data` is
+        the file's content when already read."""
         try:
-            table = read_table(path, None, _is_budget_header)
+            table = read_table(path, None, _is_budget_header, data=data)
         except InputError as exc:
             self.errors.extend(replace(p, fix=p.fix or "Header the columns province,budget "
                                        "(or Tỉnh,Ngân sách)") for p in exc.problems)

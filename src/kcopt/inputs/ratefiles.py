@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
+from kcopt.core.limits import read_input_bytes
 from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.words import _
@@ -104,12 +105,15 @@ def read_rule_files(provincial: list[Path], national: list[Path], rules: RuleSet
     errors: list[Problem] = []
     for kind, paths in (("provincial", provincial), ("national", national)):
         for path in paths:
-            try:
-                raw = read_table(path, None, _is_header, _name)
+            try:  # read once: the bytes hashed are the bytes parsed (read_table names a
+                # missing file)
+                data = read_input_bytes(path, path.suffix.lower()) if path.is_file() else None
+                raw = read_table(path, None, _is_header, _name, data=data)
             except InputError as exc:
                 errors += exc.problems
                 continue
-            out.hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            assert data is not None
+            out.hashes[str(path)] = hashlib.sha256(data).hexdigest()
             checker = _Checker(raw, rules)
             if kind == "provincial":
                 out.resolutions += checker.resolutions()

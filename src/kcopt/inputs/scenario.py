@@ -110,6 +110,17 @@ class Scenario:
     set_aside: dict[str, float] = field(default_factory=dict)
     approved: Approved | None = None  # `approved:`, the plan a re-plan keeps (issue 25)
     budget_change: BudgetChange = field(default_factory=BudgetChange)  # as applied
+    # the project list's bytes as read (and hashed into `input_hashes`) at load, with its path:
+    # `kcopt.run` parses these, so the hash recorded is always of the data used
+    project_bytes: tuple[Path, bytes] | None = field(default=None, compare=False, repr=False)
+
+    def project_data(self) -> bytes | None:
+        """The project list's content as read when the scenario was loaded, if it still names
+        that file (None: read it from `projects`)."""
+        if self.projects is None or self.project_bytes is None:
+            return None
+        path, data = self.project_bytes
+        return data if path == Path(str(self.projects).partition("#")[0]) else None
 
     def rule_set(self, base: RuleSet | None = None) -> RuleSet:
         """The rules this scenario solves under: the bundled (or `base`) rule set with the
@@ -389,7 +400,7 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
             if isinstance(sub, dict) and isinstance(d.get(key), dict):
                 self.check_keys(f"{key}.", d[key], tuple(sub))
         name = str(d.get("name") or self.path.stem)
-        proj_path, sheet = self._project_list(d)
+        proj_path, sheet, proj_bytes = self._project_list(d)
         units = str(d.get("units", "million_vnd"))
         if fold(units).replace(" ", "_") not in UNITS:
             self.err("units", "unknown money unit", units, "Use one of: " + ", ".join(UNITS))
@@ -419,6 +430,8 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
             description=str(d.get("description", "")),
             input_hashes={_display(Path(k), base): v for k, v in sorted(self.hashes.items())},
             source=source, warnings=tuple(self.warnings), approved=approved,
+            project_bytes=(proj_path, proj_bytes) if proj_path and proj_bytes is not None
+            else None,
         ))
 
     def _changed(self, change: BudgetChange, sc: Scenario) -> Scenario:
@@ -429,15 +442,18 @@ class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):
             self.err(str(exc.got), exc.what, None, exc.fix)
             raise InputError(self.errors) from None
 
-    def _project_list(self, d: dict[str, Any]) -> tuple[Path | None, str | None]:
-        """`projects:` (a path, `#sheet` optional) and `sheet:`; the list's hash is kept."""
+    def _project_list(self, d: dict[str, Any]
+                      ) -> tuple[Path | None, str | None, bytes | None]:
+        """`projects:` (a path, `#sheet` optional), `sheet:` and the list's bytes, read once:
+        their hash is kept, and they are what `kcopt.run` parses."""
         projects = d.get("projects")
         proj_path = Path(str(projects).partition("#")[0]) if projects else None
         sheet = d.get("sheet") or (str(projects).partition("#")[2] or None if projects else None)
+        data = None
         if proj_path is not None and proj_path.is_file():
-            self.hashes[str(proj_path)] = hashlib.sha256(
-                read_input_bytes(proj_path, "danh sách đề án")).hexdigest()
-        return proj_path, sheet
+            data = read_input_bytes(proj_path, "danh sách đề án")
+            self.hashes[str(proj_path)] = hashlib.sha256(data).hexdigest()
+        return proj_path, sheet, data
 
     def _scoring_keys(self, d: dict[str, Any], years: tuple[int, ...]) -> dict[str, Any]:
         """What the plan maximises and must reach: objective, weights (and their labels),

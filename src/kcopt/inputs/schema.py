@@ -55,15 +55,18 @@ class Projects:
 
 def read_projects(path: str | Path, sheet: str | None = None, rules: RuleSet | None = None,
                   money_scale: float = 1.0, province: str | None = None,
-                  sections: dict[str, str] | None = None) -> Projects:
+                  sections: dict[str, str] | None = None,
+                  data: bytes | None = None) -> Projects:
     """Read and validate a project list; raise `InputError` listing every bad cell.
 
     `money_scale` converts the file's amounts to million VND (1e-6 for a file in VND) unless
     the sheet states its own unit; `province` is the province of a list that names none;
     `sections` maps a form's section title to a content type (the scenario's `sections:`).
+    `data` is the file's content when already read (`Scenario.project_data()`: the bytes
+    hashed when the scenario was loaded), so the file is not read again.
     """
     file, spec_sheet = split_sheet(path)
-    raw = read_table(file, sheet or spec_sheet, _is_header, canonical_column)
+    raw = read_table(file, sheet or spec_sheet, _is_header, canonical_column, data=data)
     return validate(raw, rules or load_rules(), money_scale, province, sections)
 
 

@@ -27,6 +27,7 @@ is lost), hence the floor 0.7.0.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,17 +76,19 @@ def _resave_fix(path: Path) -> str:
              "get the original file again").format(kind=FORMATS[path.suffix.lower()])
 
 
-def check_ole_file(path: Path) -> None:
-    """An .xls must be an OLE compound file and not an encrypted one."""
-    with path.open("rb") as fh:
-        head = fh.read(8)
+def check_ole_file(path: Path, data: bytes | None = None) -> None:
+    """An .xls must be an OLE compound file and not an encrypted one. `data`, when given, is
+    the file's content already read (then the file is not opened)."""
+    if data is None:
+        data = path.read_bytes()
+    head = data[:8]
     if head != OLE_MAGIC:
         kind = _("empty") if not head else (_("a zip archive (perhaps an .xlsx or .ods with "
                                               "the wrong name)") if head[:2] == b"PK"
                                             else _("not a workbook"))
         raise _refuse(path, _("not an Excel 97–2003 (.xls) workbook: the file is {kind}").format(
             kind=kind), _resave_fix(path))
-    if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+    if "EncryptedPackage".encode("utf-16-le") in data:
         raise _encrypted(path)
 
 
@@ -96,13 +99,15 @@ def _encrypted(path: Path) -> InputError:
                      "or save an unprotected copy and give kcopt that file"))
 
 
-def scan_ods(path: Path) -> dict[str, _OdsSheet]:
+def scan_ods(path: Path, data: bytes | None = None) -> dict[str, _OdsSheet]:
     """Each sheet's real extent and merged ranges, from one streaming pass over content.xml;
-    a sheet holding a value beyond the row or column limit is refused here."""
+    a sheet holding a value beyond the row or column limit is refused here. `data`, when
+    given, is the file's content already read."""
     lim = limits.current()
     sheets: dict[str, _OdsSheet] = {}
     try:
-        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        source = path if data is None else io.BytesIO(data)
+        with zipfile.ZipFile(source) as zf, zf.open("content.xml") as fh:
             _walk_ods(path, fh, sheets, lim)
     except KeyError:
         raise _refuse(path, _("the OpenDocument file has no content.xml: it is not a "
@@ -164,24 +169,27 @@ def _grow(path: Path, sheet: _OdsSheet, name: str, rows: int, columns: int,
 
 class CalamineBook:
     """An .xls or .ods workbook opened read-only through calamine; use as a context manager.
-    Same reading interface as `io.sheets.Workbook`: `sheetnames` and `grid(title)`."""
+    Same reading interface as `io.sheets.Workbook`: `sheetnames` and `grid(title)`. The file
+    is read once: its bytes (`data`, or read here, within the size limit) are what is checked
+    and parsed."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, data: bytes | None = None):
         import python_calamine as pc
 
         self.path = path
         self._ods: dict[str, _OdsSheet] | None = None
-        limits_size(path)
+        if data is None:
+            data = limits.read_input_bytes(path, path.suffix.lower())  # within the size limit
         if path.suffix.lower() == ".ods":
-            if not zipfile.is_zipfile(path):
+            if not zipfile.is_zipfile(io.BytesIO(data)):
                 raise _refuse(path, _("not an OpenDocument (.ods) spreadsheet: the file is "
                                       "damaged or of another kind"), _resave_fix(path))
-            check_workbook_parts(path)
-            self._ods = scan_ods(path)
+            check_workbook_parts(path, data)
+            self._ods = scan_ods(path, data)
         else:
-            check_ole_file(path)
+            check_ole_file(path, data)
         try:
-            self._wb = pc.CalamineWorkbook.from_path(str(path))
+            self._wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except pc.PasswordError:
             raise _encrypted(path) from None
         except Exception as exc:  # calamine's errors name the damaged record or part
@@ -254,14 +262,6 @@ class CalamineBook:
         while rows and not rows[-1]:
             rows.pop()
         return [r + [""] * (width - len(r)) for r in rows]
-
-
-def limits_size(path: Path) -> None:
-    """Refuse a workbook file larger than the unzipped-size limit."""
-    size = path.stat().st_size
-    if size > limits.current().unzipped_bytes:
-        raise limits.exceeded(str(path), _("the file weighs {size} bytes").format(
-            size=num(size)), "unzipped_bytes")
 
 
 def _text(value: object) -> str:

@@ -69,25 +69,29 @@ def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
 
 
 def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool],
-               column_name: ColumnName | None = None) -> RawTable:
+               column_name: ColumnName | None = None, data: bytes | None = None) -> RawTable:
     """Read `path` (and `sheet` for workbooks); `is_header(cells)` recognises the header row and
-    `column_name(header)` (canonical name or None) refines two-row headers and skipped rows."""
-    if not path.exists():
-        raise InputError([Problem(str(path), "file not found", "Check the path (relative paths "
-                                  "in a scenario are relative to the scenario file)")])
-    check_input_path(path, "danh sách")
+    `column_name(header)` (canonical name or None) refines two-row headers and skipped rows.
+
+    The file is read once: `data` is its content when the caller has read it already (to hash
+    it: then what was hashed is what is parsed), else it is read here; `path` names it in
+    messages and its suffix says the format."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        grid, notes = _read_xlsx(path, sheet, is_header)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        frame, notes = _read_csv(path)
-        grid = Grid("", frame.to_numpy(dtype=object).tolist())
-    elif suffix in (".xls", ".ods"):  # through python-calamine, into the same kind of grid
-        grid, notes = _read_xlsx(path, sheet, is_header, opener=_calamine_book)
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv", ".xls", ".ods"):
+        _missing(path, data)
         raise InputError([Problem(
             str(path), _("unsupported file type '{suffix}'").format(suffix=suffix),
                                   "Give a .csv, .xlsx, .xls or .ods file")])
+    if data is None:
+        _missing(path, data)
+        data = read_input_bytes(path, "danh sách")
+    if suffix in (".xlsx", ".xlsm"):
+        grid, notes = _read_xlsx(path, data, sheet, is_header)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        frame, notes = _read_csv(path, data)
+        grid = Grid("", frame.to_numpy(dtype=object).tolist())
+    else:  # .xls, .ods: through python-calamine, into the same kind of grid
+        grid, notes = _read_xlsx(path, data, sheet, is_header, opener=_calamine_book)
     title = grid.title or None
     cells = grid.cells
     if not any(str(c).strip() for row in cells for c in row):
@@ -113,6 +117,16 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     return RawTable(body, [i + 1 for i in layout.body], path, title, layout.header_rows[-1] + 1,
                     notes, [r + 1 for r in layout.header_rows], [j + 1 for j in keep],
                     {r + 1: why for r, why in layout.skipped.items()}, cells)
+
+
+def _missing(path: Path, data: bytes | None) -> None:
+    """Refuse a path that is not there (when its content was not given) or not a file."""
+    if data is not None:
+        return
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found", "Check the path (relative paths "
+                                  "in a scenario are relative to the scenario file)")])
+    check_input_path(path, "danh sách")
 
 
 def _no_header(path: Path, grid: Grid, others: list[str] | None = None) -> InputError:
@@ -174,8 +188,7 @@ def _unsaved_formulas(path: Path, grid: Grid, rows: set[int], cols: list[int],
         severity="warning") for c, refs in sorted(by_col.items())]
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    raw = read_input_bytes(path, "CSV")
+def _read_csv(path: Path, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     text, encoding = decode_text(raw, str(path))
     notes = []
     if encoding in ("cp1258", "latin-1"):
@@ -215,20 +228,22 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     return frame, notes
 
 
-def _calamine_book(path: Path) -> CalamineBook:
+def _calamine_book(path: Path, data: bytes) -> CalamineBook:
     # start-up: python-calamine is loaded only when an .xls or .ods is read
     from kcopt.io.calamine import CalamineBook
 
-    return CalamineBook(path)
+    return CalamineBook(path, data)
 
 
-def _read_xlsx(path: Path, sheet: str | None, is_header: Callable[[list[str]], bool],
-               opener: Callable[[Path], Workbook | CalamineBook] = Workbook
+def _read_xlsx(path: Path, data: bytes, sheet: str | None,
+               is_header: Callable[[list[str]], bool],
+               opener: Callable[[Path, bytes], Workbook | CalamineBook] = Workbook
                ) -> tuple[Grid, list[Problem]]:
     """The named sheet, or the first sheet holding a project table (the first sheet if none).
-    `opener` opens the workbook: openpyxl for .xlsx, calamine for .xls and .ods."""
+    `opener` opens the workbook's bytes `data`: openpyxl for .xlsx, calamine for .xls and
+    .ods."""
     notes: list[Problem] = []
-    with opener(path) as book:
+    with opener(path, data) as book:
         names = book.sheetnames
         if sheet is not None:
             title = _pick_sheet(path, sheet, names, notes)

@@ -13,6 +13,7 @@ column, not to the stored `<dimension>`, which may be stale or claim XFD1048576.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import unicodedata
@@ -109,13 +110,18 @@ class Grid:
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
-def check_workbook_file(path: Path) -> None:
-    """Raise a clear `InputError` for a workbook that is encrypted, an old .xls or not a zip."""
-    with path.open("rb") as fh:
-        head = fh.read(512)
+def check_workbook_file(path: Path, data: bytes | None = None) -> None:
+    """Raise a clear `InputError` for a workbook that is encrypted, an old .xls or not a zip.
+    `data`, when given, is the file's content already read (then the file is not opened)."""
+    if data is None:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    else:
+        head = data[:512]
     if head[:8] == OLE_MAGIC:
         # the OLE directory names its streams in UTF-16; an encrypted package has this one
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+        whole = path.read_bytes() if data is None else data
+        if "EncryptedPackage".encode("utf-16-le") in whole:
             raise InputError([Problem(
                 str(path), "the workbook is password-protected (encrypted), so it cannot be "
                 "read", "Open it in Excel or LibreOffice, remove the password to open "
@@ -124,19 +130,20 @@ def check_workbook_file(path: Path) -> None:
         raise InputError([Problem(
             str(path), "this is an old Excel 97–2003 workbook (.xls format) with an .xlsx name",
             "Open it in Excel or LibreOffice and save as .xlsx (Excel Workbook)")])
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(path if data is None else io.BytesIO(data)):
         kind = "empty" if not head else ("a text file" if _is_text(head) else "not a workbook")
         raise InputError([Problem(
             str(path), f"not an .xlsx workbook (the file is {kind})",
             "Save it from Excel or LibreOffice as .xlsx, or give a .csv with a .csv name")])
 
 
-def check_workbook_parts(path: Path) -> None:
+def check_workbook_parts(path: Path, data: bytes | None = None) -> None:
     """Refuse a workbook whose parts decompress beyond the limits (a zip bomb), hold a text run
-    longer than any cell may be, use a compression Excel never writes, or are corrupted."""
+    longer than any cell may be, use a compression Excel never writes, or are corrupted.
+    `data`, when given, is the file's content already read (then the file is not opened)."""
     lim = limits.current()
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             if total > lim.unzipped_bytes:
@@ -198,16 +205,21 @@ def _is_text(head: bytes) -> bool:
 
 
 class Workbook:
-    """A workbook opened read-only; use as a context manager."""
+    """A workbook opened read-only; use as a context manager. The file is read once: its bytes
+    (`data`, or read here) are what is checked and parsed, so whoever hashed those bytes
+    hashed what is read even if the file changes meanwhile."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, data: bytes | None = None):
         import openpyxl
 
-        check_workbook_file(path)
-        check_workbook_parts(path)
+        if data is None:
+            data = limits.read_input_bytes(path, path.suffix.lower())
+        check_workbook_file(path, data)
+        check_workbook_parts(path, data)
         self.path = path
+        self.data = data
         try:
-            self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            self._wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError,
                 ElementTree.ParseError) as exc:
             raise InputError([Problem(
@@ -283,7 +295,7 @@ class Workbook:
 
     def _sheet_xml(self, title: str) -> bytes:
         try:
-            with zipfile.ZipFile(self.path) as zf:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
                 if self._xml_paths is None:
                     self._xml_paths = _sheet_paths(zf)
                 part = self._xml_paths.get(title)
