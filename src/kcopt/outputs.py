@@ -213,6 +213,7 @@ def write_sensitivity(s: Sensitivity, result: Result, out: Path, plots: bool = T
         with folders.amending(out, folders.SENSITIVITY_FILES, "sensitivity") as folder:
             files = write_sensitivity(s, result, folder, plots)
         return [out / f.relative_to(folder) for f in files]
+    # start-up: the sensitivity modules only when sensitivity files are written
     from kcopt.analysis.sensitivity.analyses import selection_mode
 
     # analyses run one by one (the app) default to the fixed selection: say so in the files

@@ -11,7 +11,6 @@ the planner's keys), `targets`, `solveropts` and `rule_options`.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import unicodedata
@@ -29,7 +28,7 @@ from kcopt.core.words import _, languages
 from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, plan_file
 from kcopt.inputs.replankeys import ReplanKeys, budget_options
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
-from kcopt.inputs.scenariokeys import ScenarioKeys
+from kcopt.inputs.scenariokeys import ScenarioKeys, file_relative, merge_scenarios
 from kcopt.inputs.solveropts import SolverChecks, SolverOptions
 from kcopt.inputs.targets import Target, TargetChecks
 from kcopt.io.yamlfile import load_yaml
@@ -347,45 +346,27 @@ def _load_chain(path: Path, hashes: dict[str, str], seen: list[Path],
     base_dir = path.parent
     # paths are relative to the file that names them
     if isinstance(data.get("projects"), str):
-        data["projects"] = _relpath(base_dir, data["projects"])
+        data["projects"] = file_relative(base_dir, data["projects"])
     budgets = data.get("budgets")
     if isinstance(budgets, dict) and isinstance(budgets.get("local"), str):
-        budgets["local"] = _relpath(base_dir, budgets["local"])
+        budgets["local"] = file_relative(base_dir, budgets["local"])
     rule_files = data.get("rules")
     if isinstance(rule_files, dict):
         for key, value in rule_files.items():
             if isinstance(value, str):
-                rule_files[key] = _relpath(base_dir, value)
+                rule_files[key] = file_relative(base_dir, value)
             elif isinstance(value, list):
-                rule_files[key] = [_relpath(base_dir, v) if isinstance(v, str) else v
+                rule_files[key] = [file_relative(base_dir, v) if isinstance(v, str) else v
                                    for v in value]
     approved = data.get("approved")
     if isinstance(approved, dict) and isinstance(approved.get("plan"), str):
-        approved["plan"] = _relpath(base_dir, approved["plan"])
+        approved["plan"] = file_relative(base_dir, approved["plan"])
     data["__file__"] = str(path)
     if "extends" in data:
         parent_path = base_dir / str(data["extends"])
         parent = _load_chain(parent_path, hashes, [*seen, path.resolve()])
-        data = _merge(parent, {k: v for k, v in data.items() if k != "extends"})
+        data = merge_scenarios(parent, {k: v for k, v in data.items() if k != "extends"})
     return data
-
-
-def _relpath(base: Path, target: str) -> str:
-    head, sep, sheet = target.partition("#")
-    p = Path(head)
-    return os.path.normpath(p if p.is_absolute() else base / p) + sep + sheet
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in (
-            "weights", "regional_advantages", "regions"):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
-
 
 
 class _Resolver(ScenarioKeys, TargetChecks, SolverChecks, ReplanKeys):

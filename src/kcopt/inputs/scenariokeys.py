@@ -5,6 +5,9 @@ fixed_amount), each checked with its key path, the value received and the fix.""
 
 from __future__ import annotations
 
+import copy
+import os
+from pathlib import Path
 from typing import Any
 
 from kcopt.core.errors import Problem
@@ -222,3 +225,23 @@ class ScenarioKeys(LocalBudgets):
         basis = str(raw.get("basis") or f"scenario rate override{where}")
         return RateOverride(code, str(fund), prov, rate, cap, basis)
 
+
+
+def file_relative(base: Path, target: str) -> str:
+    """A path a scenario file names (`file.xlsx#sheet` too), relative to that file's folder."""
+    head, sep, sheet = target.partition("#")
+    p = Path(head)
+    return os.path.normpath(p if p.is_absolute() else base / p) + sep + sheet
+
+
+def merge_scenarios(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` on top of the scenario it `extends:`, key by key (weights, regional advantages
+    and regions replaced whole)."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in (
+            "weights", "regional_advantages", "regions"):
+            out[k] = merge_scenarios(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
