@@ -134,3 +134,30 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+def _freeze_hypothesis_constants() -> None:
+    """Hypothesis (6.13x and later) also draws string and number constants found in the
+    project's imported modules, so which test files are collected changed the examples a
+    property test draws. The pool is made once, here, from every kcopt module (the app's
+    aside), and kept: the same examples however the suite is collected."""
+    import importlib
+    import pkgutil
+    import warnings
+
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - an older Hypothesis draws no constants
+        return
+    if not hasattr(providers, "_get_local_constants"):  # pragma: no cover
+        return
+    for info in sorted(pkgutil.walk_packages(kcopt.__path__, "kcopt."), key=lambda m: m.name):
+        if not info.name.startswith(("kcopt.app", "kcopt.__main__")):
+            importlib.import_module(info.name)
+    with warnings.catch_warnings():  # reading Hypothesis' constants cache this early is meant
+        warnings.simplefilter("ignore")
+        frozen = providers._get_local_constants()
+    providers._get_local_constants = lambda: frozen
+
+
+_freeze_hypothesis_constants()

@@ -103,10 +103,10 @@ def test_mark_approved_cut_and_download(library_cut: pd.DataFrame, approved: Pat
     assert "Thay đổi so với kế hoạch đã phê duyệt" in [h.value for h in at.subheader]
     shown = next(d for d in at.dataframe if "Lý do điều chỉnh" in d.value.columns)
     assert list(shown.value.columns) == [
-        "Mã đề án", "Đề án", "Tỉnh", "Nguồn vốn", "Kinh phí đã phê duyệt (triệu đồng)",
+        "Mã đề án", "Đề án", "Tỉnh", "Nguồn kinh phí", "Kinh phí đã phê duyệt (triệu đồng)",
         "Kinh phí điều chỉnh (triệu đồng)", "Thay đổi (triệu đồng)",
         "Lý do điều chỉnh"]
-    assert set(shown.value["Nguồn vốn"]) <= {"KCQG", "KCĐP"}
+    assert set(shown.value["Nguồn kinh phí"]) <= {"KCQG", "KCĐP"}
     moved = float(library_cut["change"].abs()[library_cut["change"].abs() >= DONG / 2].sum())
     with using("vi"):
         words = engine.moved(library_cut)
