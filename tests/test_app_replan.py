@@ -30,6 +30,7 @@ from test_app_browser import (  # noqa: F401  (fixtures)
     uploader,
 )
 
+pytestmark = pytest.mark.slow  # minutes of real processes: not in the lowest-versions CI pass
 DONG = 1e-6  # million VND
 HALF_DONG = 5e-7
 

@@ -20,6 +20,7 @@ AppTest = st_testing.AppTest
 from kcopt.app import PAGE, engine  # noqa: E402
 from kcopt.core.language import using  # noqa: E402
 
+pytestmark = pytest.mark.slow  # minutes of real processes: not in the lowest-versions CI pass
 DEMO = kcopt.demo_scenario_path()
 DONG = 1e-6  # million VND
 

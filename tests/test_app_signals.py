@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="POSIX signals"), pytest.mark.slow]
 
 
 def _free_port() -> int:

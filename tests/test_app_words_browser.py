@@ -31,7 +31,7 @@ def test_upload_boxes_read_vietnamese(server, browser) -> None:  # noqa: F811
         page.get_by_test_id("stFileUploaderDropzone").first.wait_for()
         zones = page.evaluate(DROPZONES)
         shot(page, "upload-words")
-        assert len(zones) == 3, zones
+        assert len(zones) == 4, zones  # the list, local budgets, scenario, approved plan
         for zone in zones:
             assert zone["button"] == '"Tải lên"' and zone["hidden"] == ["hidden", "hidden"], zone
             assert zone["limit"].startswith('"Tối đa 20 MB mỗi tệp • '), zone

@@ -17,7 +17,7 @@ from kcopt.present.workbook.base import SHEETS
 from kcopt.present.workbook.check import check_documents
 from spreadsheet import needs_soffice
 
-pytestmark = needs_soffice
+pytestmark = [needs_soffice, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

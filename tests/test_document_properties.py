@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import kcopt
 from kcopt.present.workbook.check import check_documents
 
+pytestmark = pytest.mark.slow  # minutes of real processes: not in the lowest-versions CI pass
 PROVINCES = ["Sơn La", "Lâm Đồng", "Hà Nội"]
 CATEGORIES = ["machinery", "pollution_treatment", "demo_model", "technology_line", "training"]
 

@@ -19,6 +19,7 @@ import yaml
 import kcopt
 from test_outputs import leftovers, whole_set
 
+pytestmark = pytest.mark.slow  # minutes of real processes: not in the lowest-versions CI pass
 DEMO = kcopt.demo_scenario_path()
 
 

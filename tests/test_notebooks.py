@@ -19,6 +19,7 @@ nbformat = pytest.importorskip("nbformat", reason="the notebook tests need the d
 nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[dev]'")
 pytest.importorskip("ipykernel", reason="pip install -e '.[dev]'")
 
+pytestmark = pytest.mark.slow  # minutes of real processes: not in the lowest-versions CI pass
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LIMIT_S = 90  # per notebook, kernel start included; each runs in well under 30 s here

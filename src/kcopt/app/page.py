@@ -119,7 +119,7 @@ def inline_budgets(s: Any) -> None:
 
 
 UPLOADERS = {"up_projects": ["csv", "xlsx"], "up_budgets": ["csv", "xlsx"],
-             "up_scenario": ["yaml", "yml", "json"]}
+             "up_scenario": ["yaml", "yml", "json"], "up_approved": ["csv", "xlsx"]}
 
 
 def data_section(s: Any) -> None:
