@@ -127,7 +127,8 @@ def figures(s: Any, plan: engine.Plan) -> None:
         col.caption(_(CHARTS[key]))
         col.bar_chart(table, stack=True, y_label=_("million VND"))
     prov = pd.DataFrame(summ.by_province).set_index("province")
-    prov.index.name = _(AXES["province"])
+    axis = AXES["province"]  # a name, not a literal in _(): old Babel extracts a subscript's key
+    prov.index.name = _(axis)
     st.caption(_("Local budgets: allocated and available by province"))
     st.bar_chart(prov[["local", "local_budget"]].rename(columns={
         "local": _("allocated"), "local_budget": _("budget")}), stack=False,
