@@ -52,11 +52,7 @@ def _categories(st: FormState, body: list[int]) -> list[str]:
         while node is not None and node.kind != "content":
             node = node.parent
         if node is None:
-            st.problem("đề án không nằm dưới mục nội dung nào (I, II, … ghi nội dung hỗ "
-                       "trợ) và biểu không có cột 'Nội dung'", i + 1,
-                       fix="Đặt đề án dưới một mục La Mã ghi nội dung khuyến công, hoặc "
-                       "thêm cột 'Nội dung'")
-            cats.append("")
+            cats.append(_outside_sections(st, i))
             continue
         code = node.category if not node.guessed else None
         if code is None:
@@ -67,6 +63,29 @@ def _categories(st: FormState, body: list[int]) -> list[str]:
     for node, rows in unknown.values():
         _unnamed_section(st, node, rows)
     return cats
+
+
+def _outside_sections(st: FormState, i: int) -> str:
+    """The content type of a project (grid row `i`) under no content section, in a list with
+    no content column: the one its name names for sure ("Đề án Hỗ trợ ứng dụng máy móc, thiết
+    bị tiên tiến vào sản xuất cốm", as an approval decision lists them), reported; else a
+    problem asking for a section or a column."""
+    col = st.form.columns.get("name")
+    name = st.cells[i][col - 1].strip() if col else ""
+    found = match_content(name) if name else None
+    if found is not None and found.sure:
+        st.warn(_("project '{name}' is under no content section: content type {code} ({type}) "
+                  "read from its name (the words {words})").format(
+                      name=name[:50], code=found.code,
+                      type=load_rules().rules[found.code].name_vi,
+                      words=", ".join(f"'{w}'" for w in found.words)), i + 1)
+        return found.code
+    st.problem(_("the project is under no content section (I, II, … naming the support "
+                 "content), its name names no content type for sure, and the form has no "
+                 "'Nội dung' column"), i + 1,
+               fix=_("Put the project under a roman-numeral section naming its content type, "
+                     "or add a 'Nội dung' column"))
+    return ""
 
 
 def _from_name(st: FormState, i: int, node: Section) -> str | None:

@@ -41,7 +41,7 @@ def read_title(st: FormState) -> None:
     _title_lines(st)
     if f.scale is None:  # "Kinh phí (đồng)" over the amount columns
         _unit_in_headers(st)
-    for text in [*f.agency, f.title or ""]:
+    for text in [*f.agency, f.decision or "", f.title or ""]:
         p = province_in(text) if re.search(r"\b(tinh|thanh pho|tp)\b", fold(text)) else None
         if p:
             f.province = p
@@ -69,7 +69,9 @@ def _title_lines(st: FormState) -> None:
                     and f.title is None and len(key) > 12:
                 f.title = text
             elif key.startswith(("ubnd", "uy ban", "so cong thuong", "bo cong thuong",
-                                 "cuc ", "trung tam")):
+                                 "cuc ", "trung tam")) or (
+                    f.agency and key.startswith(("tinh ", "thanh pho "))):
+                # a decision's agency on two lines: "ỦY BAN NHÂN DÂN" / "TỈNH VĨNH LONG"
                 f.agency.append(text)
 
 

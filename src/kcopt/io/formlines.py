@@ -98,7 +98,10 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
     who = frame[who_col].astype(str) if who_col else blank
     cat_col = st.canon.get("category", "category" if "category" in frame else None)
     cats = frame[cat_col].astype(str) if cat_col else blank
-    per_site = {c for c, r in load_rules().rules.items() if r.unit == "per establishment"}
+    # a count of beneficiaries multiplies a ceiling per establishment, and one per brand
+    # ("3 hộ kinh doanh" designing packaging: a brand each), never one per model or event
+    per_site = {c for c, r in load_rules().rules.items()
+                if r.unit in ("per establishment", "per brand")}
     # fold (slow) only the rows that may hold a count (a digit) or say "nhóm"
     maybe = (names.str.contains(r"^\s*\d|nh.{0,2}m", case=False, regex=True)
              | kinds.str.contains(r"nh.{0,2}m", case=False, regex=True)
