@@ -42,6 +42,8 @@ def built(libreoffice, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
 def test_the_corpus_covers_the_published_layouts() -> None:
     files = list(FILES.values())
     assert len(files) >= 8
+    published = [f for f in files if f.published != "layout only"]
+    assert len(published) >= 8, [f.name for f in published]
     assert {f.fmt for f in files} >= {"xlsx", "xls", "ods"}
     for f in files:
         assert f.source and f.facts, f.name
@@ -75,6 +77,10 @@ def test_each_file_reads_as_published(built: dict[str, Path], name: str) -> None
     except InputError as exc:
         pytest.fail(_needs(f, f"not read: {exc}"))
     wrong = _compare(projects, f.facts, f.not_projects)
+    if f.total is not None:
+        read = float(projects.frame["requested"].sum())
+        if abs(read - f.total) > 1e-6 or abs(sum(x.requested for x in f.facts) - f.total) > 1e-6:
+            wrong.append(f"total support read {read}, published {f.total}")
     assert not wrong, _needs(f, "\n".join(wrong))
 
 

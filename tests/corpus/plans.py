@@ -1,14 +1,19 @@
-"""Eight plans laid out as provinces and the Ministry publish them, each with its source.
+"""Fourteen plans laid out as provinces and the Ministry publish them, each with its source:
+nine in this module, five in `corpus.plans2`; eleven rebuilt from specific published plans.
 
-Where a plan's per-project amounts are published (Vĩnh Long 2009) they are copied; where only
-the beneficiaries and a total are (Long An 2021, Đắk Nông 2011) the names, places, counts and
-total are the published ones and the split between projects is illustrative, summing to the
-published total; the layouts named after issue #24 copy the forms described there (section
-titles, columns, units, group lines quoted from published plans) with illustrative projects.
-Each sheet says which in its "Nguồn" cell, and `CorpusFile.published` says it to the tests.
+Where a plan's per-project amounts are published (Vĩnh Long 2009 and 2022, Hà Tĩnh 2019) they
+are copied; where only the beneficiaries, counts, section figures and a total are (Long An
+2021, Đắk Nông 2011, Bình Định 2017, Đắk Lắk 2020, Tuyên Quang 2023, Bắc Giang 2016 and 2018)
+those are the published ones and the split between projects is illustrative, summing to the
+published total; three layouts named after issue #24 (`diadiem_2025`, `dutoan_2025`,
+`hatinh_groups`) copy the forms described there (section titles, columns, units, group lines
+quoted from published plans) with illustrative projects. Each sheet says which in its "Nguồn"
+cell, `CorpusFile.published` says it to the tests, and `CorpusFile.total` holds a published
+total support the read must add up to.
 
 Provinces are as kcopt names them since 1 July 2025 (Long An → Tây Ninh, Đắk Nông and Bình
-Thuận → Lâm Đồng, Quảng Nam → Đà Nẵng, Phú Yên → Đắk Lắk).
+Thuận → Lâm Đồng, Quảng Nam → Đà Nẵng, Phú Yên → Đắk Lắk, Bình Định → Gia Lai, Bắc Giang →
+Bắc Ninh).
 """
 
 from __future__ import annotations
@@ -16,15 +21,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from corpus.sheet import CorpusFile, Fact, body, header, new_sheet, sign_and_cite, title_block
-
-MONEY = ("Tổng kinh phí", "Kinh phí khuyến công hỗ trợ", "Vốn đối ứng")
-
-
-def _is_heading(v: list[Any]) -> bool:
-    first = str(v[0] or "")
-    return first.isalpha() or str(v[1] or "").upper().startswith(("TỔNG", "CỘNG"))
-
+from corpus.plans2 import more
+from corpus.sheet import (
+    MONEY,
+    CorpusFile,
+    Fact,
+    body,
+    header,
+    new_sheet,
+    sign_and_cite,
+    title_block,
+)
+from corpus.sheet import is_heading as _is_heading
 
 # --- 1. Long An, local plan 2021: seven machinery beneficiaries (published) ------------------
 
@@ -273,41 +281,79 @@ def binhdinh_2017(path: Path) -> Path:
     return path
 
 
-# --- 6. Vĩnh Long, local plan grouped by district (issue #24, pattern 5) ----------------------
+# --- 6. Tuyên Quang, local plan 2023 grouped by district (published beneficiaries) ----------
 
-VINHLONG_SOURCE = (
-    "https://www.sggp.org.vn/vinh-long-hon-370-ty-dong-thuc-hien-cac-chuong-trinh-khuyen-cong-"
-    "post831837.html (03/01/2026) cho chương trình 2026–2030 của tỉnh; bố cục dòng huyện "
-    "('1 | Huyện Long Hồ'), STT '1.1' và '-' theo issue #24; đề án và số tiền minh họa")
-DISTRICTS = [  # district, [(stt, name, commune, cost, support)]
-    ("Huyện Long Hồ", [("1.1", "Hỗ trợ ứng dụng máy sấy chôm chôm", "xã Hòa Ninh", 600, 180),
-                       ("1.2", "Hỗ trợ ứng dụng máy ép viên nén trấu", "xã Lộc Hòa", 700,
-                        200)]),
-    ("Huyện Mang Thít", [("-", "Hỗ trợ ứng dụng máy nhào đất sản xuất gạch gốm",
-                          "xã Mỹ An", 900, 250)]),
-    ("Thị xã Bình Minh", [("3.1", "Hỗ trợ ứng dụng máy đóng gói bánh tráng", "phường Cái "
-                           "Vồn", 500, 150)]),
+TUYENQUANG_SOURCE = (
+    "https://baotuyenquang.com.vn/kinh-te/nong-nghiep-nong-thon/ho-tro-950-trieu-dong-cong-tac"
+    "%EF%BF%BD%EF%BF%BDkhuyen-cong%EF%BF%BD%EF%BF%BDdia-phuong-nam-2023!-180952.html (Báo "
+    "Tuyên Quang: UBND tỉnh phê duyệt Kế hoạch KCĐP năm 2023 ngày 07/9/2023) và http://"
+    "socongthuong.tuyenquang.gov.vn/tin-tuc-su-kien/cong-nghiep-khuyen-cong/ho-tro-200-trieu-"
+    "dong-thuc-hien-de-an-khuyen-cong-dia-phuong-445.html (Sở Công Thương): tổng 950 triệu "
+    "đồng; 9 đề án (1 thông tin tuyên truyền, 1 tập huấn nghiệp vụ tại huyện Sơn Dương, 7 máy "
+    "móc thiết bị); 6 cơ sở thụ hưởng và địa chỉ; 100 triệu đồng mỗi đề án của HTX Bình Minh, "
+    "HTX Xứ Tuyên và hộ Nguyễn Thị Mai Liên — số công bố; đề án máy móc thứ bảy (gia công cơ "
+    "khí, huyện Hàm Yên), tổng kinh phí từng đề án và chia 250 triệu đồng còn lại là minh họa; "
+    "dòng huyện ('1 | Huyện Lâm Bình'), STT '1.1' và '-' theo bố cục issue #24")
+DISTRICTS = [  # district, [(stt, name, beneficiary, place, cost, support)]
+    ("Huyện Lâm Bình", [("1.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
+                         "HTX Nông Lâm Ngư nghiệp Lâm Bình", "HTX Nông Lâm Ngư nghiệp Lâm Bình",
+                         "thị trấn Lăng Can", 250, 100)]),
+    ("Huyện Na Hang", [("-", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại HTX "
+                        "Nông nghiệp và Dịch vụ Sơn Trang", "HTX Nông nghiệp và Dịch vụ Sơn "
+                        "Trang", "xã Sơn Phú", 220, 100)]),
+    ("Huyện Chiêm Hóa", [("3.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
+                          "hộ kinh doanh Linh Thị Phương", "Hộ kinh doanh Linh Thị Phương",
+                          "xã Tân An", 240, 100)]),
+    ("Huyện Yên Sơn", [("4.1", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất trà túi lọc từ "
+                        "hạt đậu đen", "HTX Nông sản hữu cơ Bình Minh",
+                        "thôn Nhùng Dàm, xã Tứ Quận", 230, 100)]),
+    ("Thành phố Tuyên Quang", [
+        ("5.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất rượu",
+         "HTX Sản xuất và Thương mại Xứ Tuyên", "tổ 2, phường Mỹ Lâm", 260, 100),
+        ("5.2", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất, gia công hàng may mặc",
+         "Hộ kinh doanh Nguyễn Thị Mai Liên", "phường Hưng Thành", 210, 100)]),
+    ("Huyện Hàm Yên", [("6.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất gia "
+                        "công cơ khí", None, None, 200, 100)]),
+]
+TQ_OTHER = [  # roman, section, name, category, support (= cost)
+    ("II", "Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công",
+     "Thông tin tuyên truyền về công tác khuyến công", "information", 150),
+    ("III", "Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công",
+     "Tổ chức hội nghị tập huấn nghiệp vụ về công tác khuyến công trên địa bàn huyện Sơn "
+     "Dương", "capacity_building", 100),
 ]
 
 
-def vinhlong_districts(path: Path) -> Path:
-    wb, ws = new_sheet("KCĐP 2026")
-    r = title_block(ws, ("UBND TỈNH VĨNH LONG", "SỞ CÔNG THƯƠNG"),
-                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "", "ĐVT: triệu đồng", 7)
-    r = header(ws, r, ["STT", "Tên đề án", "Địa điểm"], "Kinh phí", MONEY)
+def tuyenquang_districts(path: Path) -> Path:
+    wb, ws = new_sheet("KCĐP 2023")
+    r = title_block(ws, ("UBND TỈNH TUYÊN QUANG", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2023", "", "ĐVT: triệu đồng", 8)
+    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm"], "Kinh phí", MONEY)
     every = [p for _d, ps in DISTRICTS for p in ps]
-    cost, support = sum(p[3] for p in every), sum(p[4] for p in every)
-    rows: list[list[Any]] = [["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến", None, cost,
-                              support, cost - support]]
+    cost, support = sum(p[4] for p in every), sum(p[5] for p in every)
+    rows: list[list[Any]] = [["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất",
+                              None, None, cost, support, cost - support]]
     for k, (district, projects) in enumerate(DISTRICTS, 1):
-        c, s = sum(p[3] for p in projects), sum(p[4] for p in projects)
-        rows.append([k, district, None, c, s, c - s])
-        rows += [[stt, n, w, c, s, c - s] for stt, n, w, c, s in projects]
-    rows.append([None, "TỔNG CỘNG", None, cost, support, cost - support])
-    r = body(ws, r, rows, 6, _is_heading)
-    sign_and_cite(ws, r, 6, "GIÁM ĐỐC", VINHLONG_SOURCE)
+        c, s = sum(p[4] for p in projects), sum(p[5] for p in projects)
+        rows.append([k, district, None, None, c, s, c - s])
+        rows += [[stt, n, b, w, c, s, c - s] for stt, n, b, w, c, s in projects]
+    for roman, section, name, _cat, amount in TQ_OTHER:
+        rows += [[roman, section, None, None, amount, amount, 0],
+                 [1, name, "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp", None,
+                  amount, amount, 0]]
+    cost += sum(x[4] for x in TQ_OTHER)
+    support += sum(x[4] for x in TQ_OTHER)
+    rows.append([None, "TỔNG CỘNG", None, None, cost, support, cost - support])
+    r = body(ws, r, rows, 7, _is_heading)
+    sign_and_cite(ws, r, 7, "GIÁM ĐỐC", TUYENQUANG_SOURCE)
     wb.save(path)
     return path
+
+
+def _tuyenquang_facts() -> list[Fact]:
+    facts = [Fact(n, "Tuyên Quang", "machinery", "local", c, s)
+             for _d, ps in DISTRICTS for _stt, n, _b, _w, c, s in ps]
+    return facts + [Fact(n, "Tuyên Quang", cat, "local", a, a) for _r, _s, n, cat, a in TQ_OTHER]
 
 
 # --- 7. Group lines: one line for several establishments (issue #24, pattern 6) --------------
@@ -348,30 +394,49 @@ def hatinh_groups(path: Path) -> Path:
     return path
 
 
-# --- 8. Section titles in the province's own words, a catch-all section (patterns 1, 2) ------
+# --- 8. Đắk Lắk 2020: section titles in the province's own words, a catch-all section -------
 
+DAKLAK_SOURCE = (
+    "http://baodaklak.vn/channel/3483/202003/trien-khai-16-de-an-khuyen-cong-dia-phuong-"
+    "5675014/ (Báo Đắk Lắk, 25/03/2020): 16 đề án KCĐP năm 2020, tổng kinh phí gần 3,6 tỷ "
+    "đồng, ngân sách tỉnh hỗ trợ 2 tỷ, đối ứng gần 1,6 tỷ; tên năm nhóm, số đề án và kinh phí "
+    "từng nhóm (7 đề án hỗ trợ máy móc kỹ thuật 2,7 tỷ; 4 tập huấn khuyến công 380 triệu; 1 "
+    "phát triển công nghiệp nông thôn 310 triệu; 2 quản lý và tổ chức thực hiện 80 triệu; 2 "
+    "cung cấp thông tin 120 triệu) là số công bố; tên đề án và chia kinh phí là minh họa")
 TITLES = [  # section title, [(name, cost, support, category)]
-    ("HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP - TIỂU THỦ CÔNG NGHIỆP",
-     [("Hỗ trợ ứng dụng máy ép mía tự động", 400, 120, "machinery")]),
-    ("TẬP HUẤN KHUYẾN CÔNG", [("Tập huấn nghiệp vụ khuyến công cấp huyện", 50, 50,
-                              "capacity_building")]),
-    ("NÂNG CAO NĂNG LỰC QUẢN LÝ VÀ TỔ CHỨC THỰC HIỆN HOẠT ĐỘNG KHUYẾN CÔNG",
-     [("Học tập kinh nghiệm công tác khuyến công tại các tỉnh phía Nam", 120, 120,
-       "capacity_building")]),
-    ("CUNG CẤP THÔNG TIN VỀ CHÍNH SÁCH PHÁT TRIỂN CÔNG NGHIỆP",
-     [("Xây dựng chuyên mục khuyến công trên Đài Phát thanh và Truyền hình tỉnh", 90, 90,
-       "information")]),
-    ("PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN",
-     [("Đào tạo nghề mây tre đan cho 35 lao động", 140, 100, "training"),
-      ("Xây dựng mô hình trình diễn kỹ thuật sản xuất chiếu cói", 900, 400, "demo_model")]),
+    ("HỖ TRỢ MÁY MÓC KỸ THUẬT TRONG SẢN XUẤT CÔNG NGHIỆP - TIỂU THỦ CÔNG NGHIỆP", [
+        ("Hỗ trợ ứng dụng dây chuyền máy móc chế biến cà phê nhân", 500, 220, "machinery"),
+        ("Hỗ trợ ứng dụng máy móc thiết bị chế biến hạt điều", 450, 200, "machinery"),
+        ("Hỗ trợ ứng dụng máy sấy nông sản", 400, 190, "machinery"),
+        ("Hỗ trợ ứng dụng máy móc thiết bị sản xuất gạch không nung", 380, 180, "machinery"),
+        ("Hỗ trợ ứng dụng máy ép mía tự động", 350, 170, "machinery"),
+        ("Hỗ trợ ứng dụng máy móc thiết bị chế biến gỗ mỹ nghệ", 320, 160, "machinery"),
+        ("Hỗ trợ ứng dụng máy móc thiết bị sản xuất bao bì", 300, 150, "machinery")]),
+    ("TẬP HUẤN KHUYẾN CÔNG", [
+        ("Tập huấn nghiệp vụ khuyến công cấp huyện", 100, 100, "capacity_building"),
+        ("Tập huấn nghiệp vụ khuyến công cho cán bộ cấp xã", 90, 90, "capacity_building"),
+        ("Tập huấn khởi sự doanh nghiệp cho cơ sở công nghiệp nông thôn", 100, 100,
+         "management_capacity"),
+        ("Tập huấn nâng cao năng lực quản lý doanh nghiệp", 90, 90, "management_capacity")]),
+    ("PHÁT TRIỂN CÔNG NGHIỆP NÔNG THÔN", [
+        ("Xây dựng mô hình trình diễn kỹ thuật sản xuất phân vi sinh", 310, 150,
+         "demo_model")]),
+    ("NÂNG CAO NĂNG LỰC QUẢN LÝ VÀ TỔ CHỨC THỰC HIỆN HOẠT ĐỘNG KHUYẾN CÔNG", [
+        ("Học tập kinh nghiệm công tác khuyến công tại các tỉnh phía Nam", 50, 50,
+         "capacity_building"),
+        ("Kiểm tra, giám sát, nghiệm thu đề án khuyến công", 30, 30, "capacity_building")]),
+    ("CUNG CẤP THÔNG TIN VỀ CHÍNH SÁCH PHÁT TRIỂN CÔNG NGHIỆP", [
+        ("Xây dựng chuyên mục khuyến công trên Đài Phát thanh và Truyền hình tỉnh", 70, 70,
+         "information"),
+        ("Bản tin khuyến công trên Báo Đắk Lắk", 50, 50, "information")]),
 ]
 
 
-def thanhhoa_titles(path: Path) -> Path:
+def daklak_titles(path: Path) -> Path:
     wb, ws = new_sheet("Biểu 01")
     width = 6  # the "Nguồn" column F is left empty: the merged title runs past the last value
-    r = title_block(ws, ("UBND TỈNH THANH HÓA", "SỞ CÔNG THƯƠNG"),
-                    "KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2024", "", "ĐVT: triệu đồng",
+    r = title_block(ws, ("UBND TỈNH ĐẮK LẮK", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2020", "", "ĐVT: triệu đồng",
                     width)
     r = header(ws, r, ["STT", "Tên đề án", "Tổng kinh phí", "Kinh phí khuyến công hỗ trợ",
                        "Ghi chú", "Nguồn"])
@@ -384,7 +449,7 @@ def thanhhoa_titles(path: Path) -> Path:
     every = [p for _t, ps in TITLES for p in ps]
     rows.append([None, "TỔNG CỘNG", sum(p[1] for p in every), sum(p[2] for p in every)])
     r = body(ws, r, rows, width, _is_heading)
-    sign_and_cite(ws, r, width, "GIÁM ĐỐC", ISSUE)
+    sign_and_cite(ws, r, width, "GIÁM ĐỐC", DAKLAK_SOURCE)
     wb.save(path)
     return path
 
@@ -396,10 +461,12 @@ def corpus() -> list[CorpusFile]:
     """Every corpus file, with the facts a reader must find in it."""
     return [
         CorpusFile("longan-2021", "xlsx", ["sections"], LONGAN_SOURCE,
-                   "beneficiaries, places, count, total support", _longan_facts(), longan_2021),
+                   "beneficiaries, places, count, total support", _longan_facts(), longan_2021,
+                   total=910),
         CorpusFile("vinhlong-kcqg-2009", "xls", [], VINHLONG_2009_SOURCE, "every amount",
                    [Fact("Quy hoạch chi tiết cụm công nghiệp Tân Quới (45 ha)", "Vĩnh Long",
-                         "ccn_detailed_planning", "central", 525.652, 300)], vinhlong_2009),
+                         "ccn_detailed_planning", "central", 525.652, 300)], vinhlong_2009,
+                   total=300),
         CorpusFile("daknong-2011", "ods", [], DAKNONG_SOURCE,
                    "counts per fund (3 + 10), total support over 1.2 billion",
                    [Fact(n, "Lâm Đồng", cat, fund, cost, support)
@@ -415,16 +482,19 @@ def corpus() -> list[CorpusFile]:
         CorpusFile("binhdinh-2017", "xlsx", [], BINHDINH_SOURCE,
                    "count and support of every content group (20 programmes, 2,52 tỉ đồng)",
                    [Fact(n, "Gia Lai", cat, "local", None, int(a.replace(".", "")) / 1e6,
-                         count) for n, count, a, cat in BINHDINH], binhdinh_2017),
-        CorpusFile("vinhlong-huyen-2026", "xlsx", [], VINHLONG_SOURCE,
-                   "layout only",
-                   [Fact(n, "Vĩnh Long", "machinery", "local", c, s)
-                    for _d, ps in DISTRICTS for _stt, n, _w, c, s in ps], vinhlong_districts,
-                   not_projects=[d for d, _ps in DISTRICTS]),
+                         count) for n, count, a, cat in BINHDINH], binhdinh_2017,
+                   total=2520),
+        CorpusFile("tuyenquang-huyen-2023", "xlsx", [], TUYENQUANG_SOURCE,
+                   "total 950 million, 9 projects by content, 6 beneficiaries and places, "
+                   "three supports of 100 million", _tuyenquang_facts(), tuyenquang_districts,
+                   not_projects=[d for d, _ps in DISTRICTS], total=950),
         CorpusFile("hatinh-nhom-2025", "xls", ["group_lines"], ISSUE, "layout only",
                    [Fact(n, "Hà Tĩnh", cat, "local", c, a, e)
                     for _s, n, _b, _k, c, a, cat, e in GROUPS], hatinh_groups),
-        CorpusFile("thanhhoa-tenmuc-2024", "xlsx", ["sections"], ISSUE, "layout only",
-                   [Fact(name, "Thanh Hóa", cat, "local", c, s)
-                    for _t, ps in TITLES for name, c, s, cat in ps], thanhhoa_titles),
+        CorpusFile("daklak-tenmuc-2020", "xlsx", ["sections"], DAKLAK_SOURCE,
+                   "section titles, count and total cost of every section, total support 2 "
+                   "billion", [Fact(name, "Đắk Lắk", cat, "local", c, s)
+                               for _t, ps in TITLES for name, c, s, cat in ps], daklak_titles,
+                   total=2000),
+        *more(),
     ]

@@ -13,6 +13,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+MONEY = ("Tổng kinh phí", "Kinh phí khuyến công hỗ trợ", "Vốn đối ứng")
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(name="Times New Roman", bold=True)
@@ -46,6 +47,7 @@ class CorpusFile:
     facts: list[Fact]
     build: Callable[[Path], Path]
     not_projects: list[str] = field(default_factory=list)  # lines that must not be read as one
+    total: float | None = None  # the published total support (million VND), where published
 
 
 def title_block(ws: Worksheet, agency: tuple[str, str], title: str, decision: str, unit: str,
@@ -122,6 +124,12 @@ def sign_and_cite(ws: Worksheet, r: int, width: int, signer: str, source: str) -
     ws.cell(r + 1, max(width - 2, 2), signer).font = BOLD
     ws.cell(r + 4, 1, "Nguồn: " + source)
     ws.column_dimensions["B"].width = 48
+
+
+def is_heading(v: list[Any]) -> bool:
+    """A section row (STT a letter or roman numeral) or a sum row ("TỔNG…", "CỘNG…"): bold."""
+    first = str(v[0] or "")
+    return first.isalpha() or str(v[1] or "").upper().startswith(("TỔNG", "CỘNG"))
 
 
 def new_sheet(title: str) -> tuple[openpyxl.Workbook, Worksheet]:
