@@ -1,6 +1,7 @@
-"""The corpus of published plans (tests/corpus/plans.py): each file is read without edits, every
-project, amount, province and content type is checked against the published figures, and it
-solves with `kcopt solve` after `kcopt init`.
+"""The corpus of published plans (tests/corpus/plans.py, plans2.py): each file is read without
+edits, every project, amount, province and content type is checked against the published
+figures (and the published total support, where there is one), and it solves with `kcopt solve`
+after `kcopt init`.
 
 A file whose layout needs a reader another part of issue #24 adds (`CorpusFile.needs`: section
 titles in a province's words, group lines and structure rows — branch `sections`; dự toán and
