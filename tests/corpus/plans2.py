@@ -1,9 +1,9 @@
-"""Five more published plans, each rebuilt in the layout its kind is published in, with its source.
+"""Seven more published plans, each rebuilt in the layout its kind is published in, with its source.
 
 The same honesty rule as `corpus.plans`: what the source publishes (names, beneficiaries, places,
 counts, per-project or total amounts) is copied; what it does not is illustrative and said so in
 the sheet's "Nguồn" cell and in `CorpusFile.published`. Provinces are as kcopt names them since
-1 July 2025 (Bắc Giang → Bắc Ninh).
+1 July 2025 (Bắc Giang → Bắc Ninh, Bình Thuận → Lâm Đồng, Ninh Thuận → Khánh Hòa).
 """
 
 from __future__ import annotations
@@ -206,6 +206,81 @@ def hatinh_2019(path: Path) -> Path:
     return path
 
 
+# --- 13. Bình Thuận, national group projects 2023 (published supports) ------------------------
+
+BINHTHUAN_SOURCE = (
+    "https://baobinhthuan.com.vn/hoat-dong-khuyen-cong-dem-hieu-qua-thiet-thuc-cho-doi-tuong-"
+    "thu-huong-124950.html (Báo Bình Thuận): đề án khuyến công quốc gia năm 2023, hai đề án "
+    "nhóm 'Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong chế biến thực phẩm' (Công ty TNHH "
+    "Nước mắm Bà Hai và hộ kinh doanh Hoa Sen Phan Thiết, 500 triệu đồng; Công ty TNHH Thực "
+    "phẩm Quốc tế An Bình và Công ty TNHH SX TM DV XNK Covinest, 600 triệu đồng) và đề án gạch "
+    "không nung của Công ty TNHH Xây dựng Hoàng Lê (300 triệu đồng) — tên, đơn vị thụ hưởng và "
+    "kinh phí hỗ trợ là số công bố; tổng kinh phí không công bố")
+BINHTHUAN_UNIT = "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp Bình Thuận"
+FOOD = "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong chế biến thực phẩm"
+BINHTHUAN = [  # name, beneficiaries (listed beneath a group project), support (million VND)
+    (FOOD, ["Công ty TNHH Nước mắm Bà Hai", "Hộ kinh doanh Hoa Sen Phan Thiết"], 500),
+    (FOOD, ["Công ty TNHH Thực phẩm Quốc tế An Bình", "Công ty TNHH Sản xuất Thương mại dịch "
+            "vụ Xuất nhập khẩu Covinest"], 600),
+    ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất gạch không nung",
+     ["Công ty TNHH Xây dựng Hoàng Lê"], 300),
+]
+
+
+def binhthuan_2023(path: Path) -> Path:
+    wb, ws = new_sheet("KCQG 2023")
+    r = title_block(ws, ("BỘ CÔNG THƯƠNG", "CỤC CÔNG THƯƠNG ĐỊA PHƯƠNG"),
+                    "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG QUỐC GIA NĂM 2023", "", "ĐVT: triệu đồng", 5)
+    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Đơn vị thực hiện",
+                       "Kinh phí KCQG hỗ trợ"])
+    rows: list[list[Any]] = [["I", _NATIONAL_SECTIONS["machinery"], None, None,
+                              sum(p[2] for p in BINHTHUAN)]]
+    for k, (name, who, support) in enumerate(BINHTHUAN, 1):
+        if len(who) == 1:
+            rows.append([k, name, who[0], BINHTHUAN_UNIT, support])
+            continue
+        rows.append([k, f"Đề án nhóm: {name}", None, BINHTHUAN_UNIT, support])
+        rows += [["-", w, w] for w in who]
+    rows.append([None, "Tổng cộng", None, None, sum(p[2] for p in BINHTHUAN)])
+    r = body(ws, r, rows, 5, is_heading)
+    sign_and_cite(ws, r, 5, "CỤC TRƯỞNG", BINHTHUAN_SOURCE)
+    wb.save(path)
+    return path
+
+
+def _binhthuan_facts() -> list[Fact]:
+    return [Fact(name if len(who) == 1 else f"Đề án nhóm: {name}", "Lâm Đồng", "machinery",
+                 "central", None, support, len(who)) for name, who, support in BINHTHUAN]
+
+
+# --- 14. Ninh Thuận, national projects 2018 (one project's amounts published) ----------------
+
+NINHTHUAN_SOURCE = (
+    "http://arid.gov.vn/tin-tuc/hieu-qua-tu-ho-tro-ung-dung-may-moc-thiet-bi-tien-tien-trong-"
+    "quy-trinh-che-bien-nuoc-thuc-pham-0db06df4_3998/ (Cục Công Thương địa phương): theo Quyết "
+    "định 4768/QĐ-BCT ngày 22/12/2017 Ninh Thuận thực hiện 04 đề án khuyến công quốc gia năm "
+    "2018 — tên bốn đề án, và của đề án nước mắm (Công ty TNHH Thái Phong Seafood, huyện Thuận "
+    "Nam) tổng kinh phí 601 triệu đồng, kinh phí khuyến công quốc gia 200 triệu đồng — là số "
+    "công bố; đơn vị thụ hưởng, địa điểm và kinh phí của ba đề án kia là minh họa")
+NINHTHUAN_UNIT = "Trung tâm Khuyến công và Xúc tiến thương mại Ninh Thuận"
+NINHTHUAN: list[Project] = [
+    ("Hỗ trợ xây dựng mô hình trình diễn kỹ thuật sản xuất ngói màu không nung tự động",
+     "Doanh nghiệp sản xuất vật liệu xây dựng", NINHTHUAN_UNIT, "huyện Ninh Phước",
+     "demo_model", 2000, 600),
+    ("Hỗ trợ ứng dụng thiết bị tiên tiến trong quy trình chế biến táo", "Hợp tác xã chế biến "
+     "táo", NINHTHUAN_UNIT, "huyện Ninh Sơn", "machinery", 500, 200),
+    ("Hỗ trợ ứng dụng thiết bị tiên tiến trong quy trình chế biến nước mắm",
+     "Công ty TNHH Thái Phong Seafood", NINHTHUAN_UNIT, "huyện Thuận Nam", "machinery", 601,
+     200),
+    ("Hỗ trợ ứng dụng máy móc, thiết bị tiên tiến vào sấy nông sản", "Cơ sở sấy nông sản",
+     NINHTHUAN_UNIT, "huyện Bác Ái", "machinery", 450, 200),
+]
+
+
+def ninhthuan_2018(path: Path) -> Path:
+    return _national(path, 2018, NINHTHUAN, NINHTHUAN_SOURCE)
+
+
 def more() -> list[CorpusFile]:
     """The corpus files of this module."""
     return [
@@ -227,4 +302,12 @@ def more() -> list[CorpusFile]:
         CorpusFile("hatinh-dot3-2019", "xlsx", [], HATINH_2019_SOURCE, "every amount",
                    [Fact(HATINH_2019[0], "Hà Tĩnh", "machinery", "local", HATINH_2019[2],
                          HATINH_2019[3])], hatinh_2019, total=300),
+        CorpusFile("binhthuan-nhom-2023", "xlsx", [], BINHTHUAN_SOURCE,
+                   "every name, beneficiary and support", _binhthuan_facts(), binhthuan_2023,
+                   not_projects=[w for _n, who, _s in BINHTHUAN if len(who) > 1 for w in who],
+                   total=1400),
+        CorpusFile("ninhthuan-kcqg-2018", "xlsx", [], NINHTHUAN_SOURCE,
+                   "the four names; one project's beneficiary, place and amounts",
+                   [Fact(n, "Khánh Hòa", cat, "central", c, s)
+                    for n, _b, _u, _w, cat, c, s in NINHTHUAN], ninhthuan_2018),
     ]
