@@ -2,16 +2,13 @@
 nine in this module, seven in `corpus.plans2`; thirteen rebuilt from specific published plans.
 
 Where a plan's per-project amounts are published (Vĩnh Long 2009 and 2022, Hà Tĩnh 2019, Bình
-Thuận 2023) they are copied; where only the beneficiaries, counts, section figures and a total
-are (Long An 2021, Đắk Nông 2011, Bình Định 2017, Đắk Lắk 2020, Tuyên Quang 2023, Bắc Giang
-2016 and 2018, Ninh Thuận 2018)
-those are the published ones and the split between projects is illustrative, summing to the
-published total; three layouts named after issue #24 (`diadiem_2025`, `dutoan_2025`,
-`hatinh_groups`) copy the forms described there (section titles, columns, units, group lines
-quoted from published plans) with illustrative projects. Each sheet says which in its "Nguồn"
-cell, `CorpusFile.published` says it to the tests, and `CorpusFile.total` holds a published
-total support the read must add up to.
-
+Thuận 2023) they are copied; where only beneficiaries, counts, section figures and a total are
+(Long An 2021, Đắk Nông 2011, Bình Định 2017, Đắk Lắk 2020, Tuyên Quang 2023, Bắc Giang 2016
+and 2018, Ninh Thuận 2018) those are the published ones and the split between projects is
+illustrative, summing to the published total; three layouts named after issue #24
+(`diadiem_2025`, `dutoan_2025`, `hatinh_groups`) copy the forms described there with
+illustrative projects. Each sheet says which in its "Nguồn" cell, `CorpusFile.published` says
+it to the tests, and `CorpusFile.total` is a published total support the read must add up to.
 Provinces are as kcopt names them since 1 July 2025 (Long An → Tây Ninh, Đắk Nông and Bình
 Thuận → Lâm Đồng, Quảng Nam → Đà Nẵng, Phú Yên → Đắk Lắk, Bình Định → Gia Lai, Bắc Giang →
 Bắc Ninh, Ninh Thuận → Khánh Hòa).
