@@ -102,3 +102,15 @@ def test_a_count_of_beneficiaries_multiplies_a_ceiling_per_brand(tmp_path: Path)
                   [1, "Mô hình trình diễn kỹ thuật sấy trái cây", "3 doanh nghiệp", 1500, 400]])
     frame = _read(path).frame
     assert frame["establishments"].tolist() == [3, 1]
+
+
+def test_the_rows_skipped_are_said_in_vietnamese(tmp_path: Path) -> None:
+    """The column-number row, a subtotal and a blank row of a published form, said to a
+    Vietnamese planner in Vietnamese (they were English f-strings)."""
+    rows = [*SECTIONED, [], [2, "Hỗ trợ ứng dụng máy móc thiết bị sấy trái cây", "HTX Chánh An",
+                             "195.750.000"], [None, "Tổng cộng", None, "252.000.000"]]
+    said = messages(_read(_approval(tmp_path, ("UBND TỈNH VĨNH LONG", ""), "", rows)).warnings)
+    assert "bỏ qua dòng đánh số cột ((1), (2), (3), (4), …)" in said
+    assert "bỏ qua dòng cộng ('Tổng cộng')" in said
+    assert "bỏ qua 1 dòng trống" in said
+    assert "skipped (" not in said

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kcopt.core.text import fold
+from kcopt.core.words import _, num
 from kcopt.io.sheets import Merge, cell_ref
 
 ColumnName = Callable[[str], "str | None"]
@@ -182,8 +183,8 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
         if not body and len(filled) >= 3 and all(_NUMBERING.match(v.replace(" ", ""))
                                                   for v in filled):
             skipped[i] = "numbering"
-            notes.append((f"row of column numbers skipped ({', '.join(filled[:4])}, …)",
-                          i + 1, None))
+            notes.append((_("row of column numbers skipped ({numbers}, …)").format(
+                numbers=", ".join(filled[:4])), i + 1, None))
             continue
         # a subtotal row has no project id, or a subtotal word in the id column; fold (slow)
         # only those rows' cells
@@ -191,14 +192,17 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
                  if not id_value or _SUBTOTAL.match(fold(id_value)) else [])
         if words and (not id_value or id_value in words):
             skipped[i] = "subtotal"
-            notes.append((f"subtotal row skipped ({words[0]!r})", i + 1, None))
+            notes.append((_("subtotal row skipped ({text})").format(text=repr(words[0])),
+                          i + 1, None))
             continue
         if len(filled) <= 2 and (_ENUMERATOR.match(filled[0]) or _SECTION_TITLE.match(filled[0])):
             skipped[i] = "section"
-            notes.append((f"section heading skipped ({' '.join(filled)!r})", i + 1, None))
+            notes.append((_("section heading skipped ({text})").format(
+                text=repr(" ".join(filled))), i + 1, None))
             continue
         body.append(i)
     if blanks:
         shown = ", ".join(map(str, blanks[:10])) + (" …" if len(blanks) > 10 else "")
-        notes.append((f"{len(blanks)} blank row(s) skipped (row {shown})", None, None))
+        notes.append((_("{count} blank row(s) skipped (row {rows})").format(
+            count=num(len(blanks)), rows=shown), None, None))
     return body, skipped
