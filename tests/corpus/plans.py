@@ -1,12 +1,12 @@
 """Sixteen plans laid out as provinces and the Ministry publish them, each with its source:
-nine in this module, seven in `corpus.plans2`; thirteen rebuilt from specific published plans.
+eight in this module, eight in `corpus.plans2`; fourteen rebuilt from specific published plans.
 
-Where a plan's per-project amounts are published (Vĩnh Long 2009 and 2022, Hà Tĩnh 2019, Bình
-Thuận 2023) they are copied; where only beneficiaries, counts, section figures and a total are
-(Long An 2021, Đắk Nông 2011, Bình Định 2017, Đắk Lắk 2020, Tuyên Quang 2023, Bắc Giang 2016
-and 2018, Ninh Thuận 2018) those are the published ones and the split between projects is
-illustrative, summing to the published total; three layouts named after issue #24
-(`diadiem_2025`, `dutoan_2025`, `hatinh_groups`) copy the forms described there with
+Where a plan's amounts are published line by line (Vĩnh Long 2009 and 2022, Hà Tĩnh 2019, Bình
+Thuận 2023, Bình Định's dự toán 2021) they are copied; where only beneficiaries, counts, section
+figures and a total are (Long An 2021, Đắk Nông 2011, Bình Định 2017, Đắk Lắk 2020, Tuyên
+Quang 2023, Bắc Giang 2016 and 2018, Ninh Thuận 2018) those are the published ones and the
+split between projects is illustrative, summing to the published total; two layouts named
+after issue #24 (`diadiem_2025`, `hatinh_groups`) copy the forms described there with
 illustrative projects. Each sheet says which in its "Nguồn" cell, `CorpusFile.published` says
 it to the tests, and `CorpusFile.total` is a published total support the read must add up to.
 Provinces are as kcopt names them since 1 July 2025 (Long An → Tây Ninh, Đắk Nông and Bình
@@ -211,24 +211,32 @@ def diadiem_2025(path: Path) -> Path:
     return path
 
 
-# --- 5. A budget estimate (dự toán) by content line, in đồng (issue #24, pattern 3) ----------
+# --- 5. Bình Định 2021: the budget estimate (dự toán) by content line, in đồng (published) ----
 
-DUTOAN = [  # content line, number of projects, support (đồng, as printed)
-    ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến", 19, "2.440.000.000", "machinery"),
-    ("Đào tạo nghề, truyền nghề", 3, "360.000.000", "training"),
-    # training courses under "Tập huấn khuyến công" are for establishments unless they name
-    # officials (cán bộ): the rule set files them under management_capacity (Decree 45 Art. 4)
-    ("Tập huấn khuyến công", 2, "120.000.000", "management_capacity"),
-    ("Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công", 1, "150.000.000",
-     "information"),
+DUTOAN_SOURCE = (
+    "https://langngheviet.com.vn/khuyen-cong/binh-dinh-co-33-chuong-trinh-de-an-khuyen-cong-nam-"
+    "2021.html28078 (Làng nghề Việt, 29/07/2021): Quyết định 1289/QĐ-UBND phê duyệt dự toán "
+    "kinh phí khuyến công địa phương năm 2021 của tỉnh Bình Định, 2.874 triệu đồng: 19 đề án "
+    "máy móc thiết bị 2.440 triệu, 01 đề án thông tin 100 triệu, 04 chương trình nâng cao năng "
+    "lực quản lý và tổ chức thực hiện 193 triệu, chi phí quản lý triển khai đề án 141 triệu — "
+    "mọi số là số công bố; bố cục dự toán theo dòng nội dung (issue #24)")
+DUTOAN = [  # content line as published, number of projects, support (đồng), content type
+    ("Hỗ trợ ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ, tiến bộ khoa học kỹ "
+     "thuật vào sản xuất công nghiệp - tiểu thủ công nghiệp", 19, "2.440.000.000", "machinery"),
+    ("Xây dựng các chương trình truyền hình, truyền thanh, xuất bản tin ấn phẩm, tờ rơi, tờ gấp "
+     "và các hình thức thông tin đại chúng khác", 1, "100.000.000", "information"),
+    ("Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công", 4, "193.000.000",
+     "capacity_building"),
 ]
-MANAGEMENT = ("Chi phí quản lý triển khai đề án", "86.000.000")
+MANAGEMENT = ("Chi phí quản lý triển khai đề án", "141.000.000")
 
 
-def dutoan_2025(path: Path) -> Path:
+def dutoan_2021(path: Path) -> Path:
     wb, ws = new_sheet("Dự toán")
-    r = title_block(ws, ("UBND TỈNH QUẢNG NGÃI", "SỞ CÔNG THƯƠNG"),
-                    "DỰ TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2025", "", "ĐVT: đồng", 5)
+    r = title_block(ws, ("UBND TỈNH BÌNH ĐỊNH", "SỞ CÔNG THƯƠNG"),
+                    "DỰ TOÁN KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2021",
+                    "(Kèm theo Quyết định số 1289/QĐ-UBND của Chủ tịch UBND tỉnh Bình Định)",
+                    "ĐVT: đồng", 5)
     r = header(ws, r, ["STT", "Nội dung", "Số chương trình, đề án", "Kinh phí hỗ trợ",
                        "Ghi chú"])
     rows: list[list[Any]] = [[k, n, c, a] for k, (n, c, a, _cat) in enumerate(DUTOAN, 1)]
@@ -238,7 +246,7 @@ def dutoan_2025(path: Path) -> Path:
     rows.append([None, "Tổng cộng", sum(c for _n, c, _a, _k in DUTOAN),
                  f"{total:,}".replace(",", ".")])
     r = body(ws, r, rows, 5, _is_heading)
-    sign_and_cite(ws, r, 5, "GIÁM ĐỐC", ISSUE)
+    sign_and_cite(ws, r, 5, "GIÁM ĐỐC", DUTOAN_SOURCE)
     wb.save(path)
     return path
 
@@ -277,81 +285,6 @@ def binhdinh_2017(path: Path) -> Path:
     sign_and_cite(ws, r, 5, "GIÁM ĐỐC", BINHDINH_SOURCE)
     wb.save(path)
     return path
-
-
-# --- 6. Tuyên Quang, local plan 2023 grouped by district (published beneficiaries) ----------
-
-TUYENQUANG_SOURCE = (
-    "https://baotuyenquang.com.vn/kinh-te/nong-nghiep-nong-thon/ho-tro-950-trieu-dong-cong-tac"
-    "%EF%BF%BD%EF%BF%BDkhuyen-cong%EF%BF%BD%EF%BF%BDdia-phuong-nam-2023!-180952.html (Báo "
-    "Tuyên Quang: UBND tỉnh phê duyệt Kế hoạch KCĐP năm 2023 ngày 07/9/2023) và http://"
-    "socongthuong.tuyenquang.gov.vn/tin-tuc-su-kien/cong-nghiep-khuyen-cong/ho-tro-200-trieu-"
-    "dong-thuc-hien-de-an-khuyen-cong-dia-phuong-445.html (Sở Công Thương): tổng 950 triệu "
-    "đồng; 9 đề án (1 thông tin tuyên truyền, 1 tập huấn nghiệp vụ tại huyện Sơn Dương, 7 máy "
-    "móc thiết bị); 6 cơ sở thụ hưởng và địa chỉ; 100 triệu đồng mỗi đề án của HTX Bình Minh, "
-    "HTX Xứ Tuyên và hộ Nguyễn Thị Mai Liên — số công bố; đề án máy móc thứ bảy (gia công cơ "
-    "khí, huyện Hàm Yên), tổng kinh phí từng đề án và chia 250 triệu đồng còn lại là minh họa; "
-    "dòng huyện ('1 | Huyện Lâm Bình'), STT '1.1' và '-' theo bố cục issue #24")
-DISTRICTS = [  # district, [(stt, name, beneficiary, place, cost, support)]
-    ("Huyện Lâm Bình", [("1.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
-                         "HTX Nông Lâm Ngư nghiệp Lâm Bình", "HTX Nông Lâm Ngư nghiệp Lâm Bình",
-                         "thị trấn Lăng Can", 250, 100)]),
-    ("Huyện Na Hang", [("-", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại HTX "
-                        "Nông nghiệp và Dịch vụ Sơn Trang", "HTX Nông nghiệp và Dịch vụ Sơn "
-                        "Trang", "xã Sơn Phú", 220, 100)]),
-    ("Huyện Chiêm Hóa", [("3.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
-                          "hộ kinh doanh Linh Thị Phương", "Hộ kinh doanh Linh Thị Phương",
-                          "xã Tân An", 240, 100)]),
-    ("Huyện Yên Sơn", [("4.1", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất trà túi lọc từ "
-                        "hạt đậu đen", "HTX Nông sản hữu cơ Bình Minh",
-                        "thôn Nhùng Dàm, xã Tứ Quận", 230, 100)]),
-    ("Thành phố Tuyên Quang", [
-        ("5.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất rượu",
-         "HTX Sản xuất và Thương mại Xứ Tuyên", "tổ 2, phường Mỹ Lâm", 260, 100),
-        ("5.2", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất, gia công hàng may mặc",
-         "Hộ kinh doanh Nguyễn Thị Mai Liên", "phường Hưng Thành", 210, 100)]),
-    ("Huyện Hàm Yên", [("6.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất gia "
-                        "công cơ khí", None, None, 200, 100)]),
-]
-TQ_OTHER = [  # roman, section, name, category, support (= cost)
-    ("II", "Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công",
-     "Thông tin tuyên truyền về công tác khuyến công", "information", 150),
-    ("III", "Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công",
-     "Tổ chức hội nghị tập huấn nghiệp vụ về công tác khuyến công trên địa bàn huyện Sơn "
-     "Dương", "capacity_building", 100),
-]
-
-
-def tuyenquang_districts(path: Path) -> Path:
-    wb, ws = new_sheet("KCĐP 2023")
-    r = title_block(ws, ("UBND TỈNH TUYÊN QUANG", "SỞ CÔNG THƯƠNG"),
-                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2023", "", "ĐVT: triệu đồng", 8)
-    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm"], "Kinh phí", MONEY)
-    every = [p for _d, ps in DISTRICTS for p in ps]
-    cost, support = sum(p[4] for p in every), sum(p[5] for p in every)
-    rows: list[list[Any]] = [["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất",
-                              None, None, cost, support, cost - support]]
-    for k, (district, projects) in enumerate(DISTRICTS, 1):
-        c, s = sum(p[4] for p in projects), sum(p[5] for p in projects)
-        rows.append([k, district, None, None, c, s, c - s])
-        rows += [[stt, n, b, w, c, s, c - s] for stt, n, b, w, c, s in projects]
-    for roman, section, name, _cat, amount in TQ_OTHER:
-        rows += [[roman, section, None, None, amount, amount, 0],
-                 [1, name, "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp", None,
-                  amount, amount, 0]]
-    cost += sum(x[4] for x in TQ_OTHER)
-    support += sum(x[4] for x in TQ_OTHER)
-    rows.append([None, "TỔNG CỘNG", None, None, cost, support, cost - support])
-    r = body(ws, r, rows, 7, _is_heading)
-    sign_and_cite(ws, r, 7, "GIÁM ĐỐC", TUYENQUANG_SOURCE)
-    wb.save(path)
-    return path
-
-
-def _tuyenquang_facts() -> list[Fact]:
-    facts = [Fact(n, "Tuyên Quang", "machinery", "local", c, s)
-             for _d, ps in DISTRICTS for _stt, n, _b, _w, c, s in ps]
-    return facts + [Fact(n, "Tuyên Quang", cat, "local", a, a) for _r, _s, n, cat, a in TQ_OTHER]
 
 
 # --- 7. Group lines: one line for several establishments (issue #24, pattern 6) --------------
@@ -473,19 +406,17 @@ def corpus() -> list[CorpusFile]:
                    "layout only",
                    [Fact(n, prov, cat, "central", c, s) for n, _u, _p, prov, cat, c, s in
                     PLACES], diadiem_2025),
-        CorpusFile("dutoan-2025", "xlsx", ["dutoan"], ISSUE, "layout only",
-                   [Fact(n, "Quảng Ngãi", cat, "local", None, int(a.replace(".", "")) / 1e6,
-                         count) for n, count, a, cat in DUTOAN], dutoan_2025,
-                   not_projects=[MANAGEMENT[0]]),
+        CorpusFile("binhdinh-dutoan-2021", "xlsx", ["dutoan"], DUTOAN_SOURCE,
+                   "every line: count and support; the management cost (a top-slice, not a "
+                   "project, so the projects' 2.733 million is 2.874 less 141)",
+                   [Fact(n, "Gia Lai", cat, "local", None, int(a.replace(".", "")) / 1e6,
+                         count) for n, count, a, cat in DUTOAN], dutoan_2021,
+                   not_projects=[MANAGEMENT[0]], total=2733),
         CorpusFile("binhdinh-2017", "xlsx", [], BINHDINH_SOURCE,
                    "count and support of every content group (20 programmes, 2,52 tỉ đồng)",
                    [Fact(n, "Gia Lai", cat, "local", None, int(a.replace(".", "")) / 1e6,
                          count) for n, count, a, cat in BINHDINH], binhdinh_2017,
                    total=2520),
-        CorpusFile("tuyenquang-huyen-2023", "xlsx", [], TUYENQUANG_SOURCE,
-                   "total 950 million, 9 projects by content, 6 beneficiaries and places, "
-                   "three supports of 100 million", _tuyenquang_facts(), tuyenquang_districts,
-                   not_projects=[d for d, _ps in DISTRICTS], total=950),
         CorpusFile("hatinh-nhom-2025", "xls", ["group_lines"], ISSUE, "layout only",
                    [Fact(n, "Hà Tĩnh", cat, "local", c, a, e)
                     for _s, n, _b, _k, c, a, cat, e in GROUPS], hatinh_groups),

@@ -1,4 +1,4 @@
-"""Seven more published plans, each rebuilt in the layout its kind is published in, with its source.
+"""Eight more published plans, each rebuilt in the layout its kind is published in, with its source.
 
 The same honesty rule as `corpus.plans`: what the source publishes (names, beneficiaries, places,
 counts, per-project or total amounts) is copied; what it does not is illustrative and said so in
@@ -281,9 +281,88 @@ def ninhthuan_2018(path: Path) -> Path:
     return _national(path, 2018, NINHTHUAN, NINHTHUAN_SOURCE)
 
 
+# --- 15. Tuyên Quang, local plan 2023 grouped by district (published beneficiaries) ---------
+
+TUYENQUANG_SOURCE = (
+    "https://baotuyenquang.com.vn/kinh-te/nong-nghiep-nong-thon/ho-tro-950-trieu-dong-cong-tac"
+    "%EF%BF%BD%EF%BF%BDkhuyen-cong%EF%BF%BD%EF%BF%BDdia-phuong-nam-2023!-180952.html (Báo "
+    "Tuyên Quang: UBND tỉnh phê duyệt Kế hoạch KCĐP năm 2023 ngày 07/9/2023) và http://"
+    "socongthuong.tuyenquang.gov.vn/tin-tuc-su-kien/cong-nghiep-khuyen-cong/ho-tro-200-trieu-"
+    "dong-thuc-hien-de-an-khuyen-cong-dia-phuong-445.html (Sở Công Thương): tổng 950 triệu "
+    "đồng; 9 đề án (1 thông tin tuyên truyền, 1 tập huấn nghiệp vụ tại huyện Sơn Dương, 7 máy "
+    "móc thiết bị); 6 cơ sở thụ hưởng và địa chỉ; 100 triệu đồng mỗi đề án của HTX Bình Minh, "
+    "HTX Xứ Tuyên và hộ Nguyễn Thị Mai Liên — số công bố; đề án máy móc thứ bảy (gia công cơ "
+    "khí, huyện Hàm Yên), tổng kinh phí từng đề án và chia 250 triệu đồng còn lại là minh họa; "
+    "dòng huyện ('1 | Huyện Lâm Bình'), STT '1.1' và '-' theo bố cục issue #24")
+DISTRICTS = [  # district, [(stt, name, beneficiary, place, cost, support)]
+    ("Huyện Lâm Bình", [("1.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
+                         "HTX Nông Lâm Ngư nghiệp Lâm Bình", "HTX Nông Lâm Ngư nghiệp Lâm Bình",
+                         "thị trấn Lăng Can", 250, 100)]),
+    ("Huyện Na Hang", [("-", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại HTX "
+                        "Nông nghiệp và Dịch vụ Sơn Trang", "HTX Nông nghiệp và Dịch vụ Sơn "
+                        "Trang", "xã Sơn Phú", 220, 100)]),
+    ("Huyện Chiêm Hóa", [("3.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất tại "
+                          "hộ kinh doanh Linh Thị Phương", "Hộ kinh doanh Linh Thị Phương",
+                          "xã Tân An", 240, 100)]),
+    ("Huyện Yên Sơn", [("4.1", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất trà túi lọc từ "
+                        "hạt đậu đen", "HTX Nông sản hữu cơ Bình Minh",
+                        "thôn Nhùng Dàm, xã Tứ Quận", 230, 100)]),
+    ("Thành phố Tuyên Quang", [
+        ("5.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất rượu",
+         "HTX Sản xuất và Thương mại Xứ Tuyên", "tổ 2, phường Mỹ Lâm", 260, 100),
+        ("5.2", "Hỗ trợ ứng dụng máy móc thiết bị trong sản xuất, gia công hàng may mặc",
+         "Hộ kinh doanh Nguyễn Thị Mai Liên", "phường Hưng Thành", 210, 100)]),
+    ("Huyện Hàm Yên", [("6.1", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất gia "
+                        "công cơ khí", None, None, 200, 100)]),
+]
+TQ_OTHER = [  # roman, section, name, category, support (= cost)
+    ("II", "Cung cấp thông tin về chính sách phát triển công nghiệp, khuyến công",
+     "Thông tin tuyên truyền về công tác khuyến công", "information", 150),
+    ("III", "Nâng cao năng lực quản lý và tổ chức thực hiện hoạt động khuyến công",
+     "Tổ chức hội nghị tập huấn nghiệp vụ về công tác khuyến công trên địa bàn huyện Sơn "
+     "Dương", "capacity_building", 100),
+]
+
+
+def tuyenquang_districts(path: Path) -> Path:
+    wb, ws = new_sheet("KCĐP 2023")
+    r = title_block(ws, ("UBND TỈNH TUYÊN QUANG", "SỞ CÔNG THƯƠNG"),
+                    "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2023", "", "ĐVT: triệu đồng", 8)
+    r = header(ws, r, ["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa điểm"], "Kinh phí", MONEY)
+    every = [p for _d, ps in DISTRICTS for p in ps]
+    cost, support = sum(p[4] for p in every), sum(p[5] for p in every)
+    rows: list[list[Any]] = [["I", "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến vào sản xuất",
+                              None, None, cost, support, cost - support]]
+    for k, (district, projects) in enumerate(DISTRICTS, 1):
+        c, s = sum(p[4] for p in projects), sum(p[5] for p in projects)
+        rows.append([k, district, None, None, c, s, c - s])
+        rows += [[stt, n, b, w, c, s, c - s] for stt, n, b, w, c, s in projects]
+    for roman, section, name, _cat, amount in TQ_OTHER:
+        rows += [[roman, section, None, None, amount, amount, 0],
+                 [1, name, "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp", None,
+                  amount, amount, 0]]
+    cost += sum(x[4] for x in TQ_OTHER)
+    support += sum(x[4] for x in TQ_OTHER)
+    rows.append([None, "TỔNG CỘNG", None, None, cost, support, cost - support])
+    r = body(ws, r, rows, 7, is_heading)
+    sign_and_cite(ws, r, 7, "GIÁM ĐỐC", TUYENQUANG_SOURCE)
+    wb.save(path)
+    return path
+
+
+def _tuyenquang_facts() -> list[Fact]:
+    facts = [Fact(n, "Tuyên Quang", "machinery", "local", c, s)
+             for _d, ps in DISTRICTS for _stt, n, _b, _w, c, s in ps]
+    return facts + [Fact(n, "Tuyên Quang", cat, "local", a, a) for _r, _s, n, cat, a in TQ_OTHER]
+
+
 def more() -> list[CorpusFile]:
     """The corpus files of this module."""
     return [
+        CorpusFile("tuyenquang-huyen-2023", "xlsx", [], TUYENQUANG_SOURCE,
+                   "total 950 million, 9 projects by content, 6 beneficiaries and places, "
+                   "three supports of 100 million", _tuyenquang_facts(), tuyenquang_districts,
+                   not_projects=[d for d, _ps in DISTRICTS], total=950),
         CorpusFile("bacgiang-kcqg-2016", "xlsx", [], BACGIANG_2016_SOURCE,
                    "names, beneficiaries, places; 900 million for the first three",
                    _national_facts(BACGIANG_2016), bacgiang_2016),
