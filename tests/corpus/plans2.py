@@ -154,8 +154,9 @@ VINHLONG_GROUPS = [
     ("local", 2, "Hỗ trợ thiết kế mẫu mã, bao bì đóng gói", "3 hộ kinh doanh", 3, "branding",
      109),
     ("local", 3, "Hỗ trợ đăng ký nhãn hiệu hàng hóa", "2 doanh nghiệp", 2, "branding", 5),
-    ("central", 1, "Hỗ trợ ứng dụng máy móc, thiết bị tiên tiến vào sản xuất trái cây sấy, "
-     "sản phẩm từ xoài và kẹo", "3 doanh nghiệp", 3, "machinery", 900),
+    ("central", 1, "3 đề án hỗ trợ ứng dụng máy móc, thiết bị tiên tiến vào sản xuất trái cây "
+     "sấy, sản xuất các sản phẩm từ xoài và sản xuất kẹo", "3 doanh nghiệp", 3, "machinery",
+     900),
 ]
 
 
