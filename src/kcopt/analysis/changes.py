@@ -39,6 +39,7 @@ class Replan:
     stopped: np.ndarray  # per project: stopped (money freed)
     removed: pd.DataFrame  # the plan's projects no longer in the list, with their amounts
     ids: np.ndarray  # the project ids, in the list's order
+    starts: np.ndarray | None = None  # per project: its approved start year (a programme)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -73,22 +74,24 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     progress = frame["progress"].to_numpy(object) if "progress" in frame \
         else np.full(len(frame), None, dtype=object)
     stopped = progress == "stopped"
-    planned = set(plan.amounts["project_id"].astype(str).tolist())
-    in_plan = _member(ids, planned)  # sets: pandas' isin on arrow strings loops in Python
+    rows = plan.where(ids)  # each project's row in the plan, −1 when not in it
+    in_plan = rows >= 0
     why = np.full(len(frame), "", dtype=object)
     if approved.keep == "fixed":
         why[in_plan] = "fixed"
     why[_member(ids, set(approved.lock))] = "lock"
     why[progress == "signed"] = "signed"
     why[stopped] = ""
-    gone = ~_member(plan.amounts["project_id"].astype(str).to_numpy(), listed)
+    gone = np.ones(len(plan.amounts), bool)  # the plan's rows no project of the list has
+    gone[rows[in_plan]] = False
     removed = plan.amounts[gone].reset_index(drop=True)
     through = approved.executed_through
-    starts = plan.starts(ids)
+    starts = plan.starts(ids, rows)
     if through is not None and starts is not None:  # started in an executed year: executed
         why[(starts <= through) & in_plan & (why == "")] = "executed"
-    out = Replan(approved, plan, plan.of(ids), in_plan, (why != "") & (why != "executed"), why,
-                 stopped, removed, ids)
+    out = Replan(approved, plan, plan.of(ids, rows), in_plan,
+                 (why != "") & (why != "executed"), why, stopped, removed, ids, starts)
+    planned = set(ids[in_plan].tolist())
     for pid in approved.lock:
         if pid not in planned:
             out.warnings.append(Problem(str(plan.path), _(

@@ -143,19 +143,29 @@ class ApprovedPlan:
     amounts: pd.DataFrame
     path: Path
 
-    def of(self, ids: np.ndarray) -> np.ndarray:
-        """Projects × funds (central, local): the approved amounts of `ids` (0 when not in
-        the plan)."""
-        table = self.amounts.set_index("project_id")[list(FUNDS)]
-        return table.reindex(pd.Index(ids, dtype=object)).fillna(0.0).to_numpy(float)
+    def where(self, ids: np.ndarray) -> np.ndarray:
+        """The plan's row of each of `ids` (−1: not in the plan), one hash look-up each."""
+        return pd.Index(self.amounts["project_id"]).get_indexer(pd.Index(ids))
 
-    def starts(self, ids: np.ndarray) -> np.ndarray | None:
+    def of(self, ids: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Projects × funds (central, local): the approved amounts of `ids` (0 when not in
+        the plan); `rows`: their `where`, when known."""
+        rows = self.where(ids) if rows is None else rows
+        out = np.zeros((len(rows), len(FUNDS)))
+        hit = rows >= 0
+        out[hit] = self.amounts[list(FUNDS)].to_numpy(float)[rows[hit]]
+        return out
+
+    def starts(self, ids: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray | None:
         """The approved start year of `ids` (NaN: none, or not in the plan); None when the plan
         has no start years (a one-year plan)."""
         if "start_year" not in self.amounts:
             return None
-        table = self.amounts.set_index("project_id")["start_year"]
-        return table.reindex(pd.Index(ids, dtype=object)).to_numpy(float)
+        rows = self.where(ids) if rows is None else rows
+        out = np.full(len(rows), np.nan)
+        hit = rows >= 0
+        out[hit] = self.amounts["start_year"].to_numpy(float)[rows[hit]]
+        return out
 
 
 # pandas' own reader skips a UTF-8 byte-order mark (kcopt writes one, for Excel); naming the
