@@ -100,6 +100,11 @@ class _Program:
     out_T: sp.csr_matrix | None = None  # their coefficients, transposed (columns × rows)
     base_x: np.ndarray | None = None  # the whole program's solution at the plan's budgets
     base_d: np.ndarray | None = None  # and its reduced costs
+    # of the whole program, made once for every row's `_reduced`: its basis's column statuses
+    # (HiGHS copies the whole list on each read), which are basic, and A by columns
+    col_status: list[Any] | None = None
+    basic: np.ndarray | None = None
+    A_csc: sp.csc_matrix | None = None
 
     def _bounds(self, row: int, upper: float) -> tuple[float, float]:
         shift = float(self.shift[row]) if self.shift is not None else 0.0
@@ -176,9 +181,13 @@ def _program(result: Result) -> tuple[_Program, str]:
     cap = model.projects["cap"].to_numpy(float)
     assert result.x is not None
     sol = h.getSolution()
+    col_status = list(basis.col_status) if basis is not None else None
+    basic = None if col_status is None else \
+        np.fromiter((s.name == "kBasic" for s in col_status), bool, len(col_status))
     return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap), P @ result.x,
                     base_x=np.asarray(sol.col_value, dtype=float),
-                    base_d=np.asarray(sol.col_dual, dtype=float)), basis_kind
+                    base_d=np.asarray(sol.col_dual, dtype=float), col_status=col_status,
+                    basic=basic, A_csc=lp.A.tocsc()), basis_kind
 
 
 def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
@@ -192,8 +201,8 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
 
     lp = w.lp
     n = lp.shape[1]
-    col_status = list(w.basis.col_status)  # one copy: each attribute read copies them all
-    status = np.array([s.name == "kBasic" for s in col_status])
+    col_status, status, A_csc = w.col_status, w.basic, w.A_csc  # the whole program's
+    assert col_status is not None and status is not None and A_csc is not None
     assert w.base_x is not None and w.base_d is not None
     x, d = w.base_x, np.abs(w.base_d)
     a = lp.A[row]
@@ -210,7 +219,6 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     if len(kept) > _REDUCE_BELOW * n:
         return w
     out = np.setdiff1d(np.arange(n), kept)
-    A_csc = lp.A.tocsc()
     shift = A_csc[:, out] @ x[out]
     sub = replace(lp, cost=lp.cost[kept], col_lower=lp.col_lower[kept],
                   col_upper=lp.col_upper[kept], integer=np.zeros(len(kept), dtype=bool),
@@ -229,7 +237,8 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     if hs.getModelStatus().name != "kOptimal":
         return w
     return replace(w, highs=hs, basis=hs.getBasis(), kept=kept, x_fixed=x, shift=shift,
-                   out=out, out_T=A_csc[:, out].T.tocsr())
+                   out=out, out_T=A_csc[:, out].T.tocsr(), col_status=None, basic=None,
+                   A_csc=None)
 
 
 def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
@@ -265,7 +274,8 @@ def _line(w: _Program, row: int, base: float, t: float, y_t: np.ndarray) -> _Lin
         x = got[0]
         d = _direction(w, row)
         back = w.P @ (x - h * d)  # the line at t must be the path at t
-        if h == _STEPS[-1] or np.allclose(back, y_t, atol=1e-6 + 1e-3 * h, rtol=0):
+        # np.allclose(back, y_t, atol=…, rtol=0), without its general-case machinery
+        if h == _STEPS[-1] or float(np.max(np.abs(back - y_t), initial=0.0)) <= 1e-6 + 1e-3 * h:
             break
     return _Line(t + h, t + h + _ratio(w.lp, x, d, row), x, d)
 
