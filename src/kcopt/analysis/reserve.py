@@ -100,6 +100,9 @@ class _Program:
     shift: np.ndarray | None = None
     out: np.ndarray | None = None  # the columns left out
     out_T: sp.csr_matrix | None = None  # their coefficients, transposed (columns × rows)
+    out_cost: np.ndarray | None = None  # their costs
+    # where each is held: at its lower bound only, at its upper bound only, between them
+    out_at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     base_x: np.ndarray | None = None  # the whole program's solution at the plan's budgets
     base_d: np.ndarray | None = None  # and its reduced costs
     # of the whole program, made once for every row's `_reduced`: its basis's column statuses
@@ -126,12 +129,12 @@ class _Program:
         if self.kept is None:
             return x, its
         assert self.x_fixed is not None and self.out is not None and self.out_T is not None
-        d = self.lp.cost[self.out] - self.out_T @ np.asarray(sol.row_dual, dtype=float)
-        v = self.x_fixed[self.out]
-        low = v <= self.lp.col_lower[self.out] + 1e-9
-        high = v >= self.lp.col_upper[self.out] - 1e-9
-        wrong = np.where(low & high, False, np.where(low, d > 1e-9, np.where(
-            high, d < -1e-9, np.abs(d) > 1e-9)))
+        assert self.out_cost is not None and self.out_at is not None
+        # a left-out column would enter: at its lower bound with d > 0, at its upper bound with
+        # d < 0, between them with d ≠ 0 (a fixed one never)
+        d = self.out_cost - self.out_T @ np.asarray(sol.row_dual, dtype=float)
+        at_low, at_high, between = self.out_at
+        wrong = (at_low & (d > 1e-9)) | (at_high & (d < -1e-9)) | (between & (np.abs(d) > 1e-9))
         if wrong.any():
             raise _Expand(self.out[wrong])
         full = self.x_fixed.copy()
@@ -238,9 +241,12 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     hs.run()
     if hs.getModelStatus().name != "kOptimal":
         return w
+    low = x[out] <= lp.col_lower[out] + 1e-9
+    high = x[out] >= lp.col_upper[out] - 1e-9
     return replace(w, highs=hs, basis=hs.getBasis(), kept=kept, x_fixed=x, shift=shift,
-                   out=out, out_T=A_csc[:, out].T.tocsr(), col_status=None, basic=None,
-                   A_csc=None)
+                   out=out, out_T=A_csc[:, out].T.tocsr(), out_cost=lp.cost[out],
+                   out_at=(low & ~high, high & ~low, ~low & ~high), col_status=None,
+                   basic=None, A_csc=None)
 
 
 def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
