@@ -5,8 +5,10 @@ A re-plan is solved lexicographically, like the order of funds (`model/funds.py`
 1. the score program, as built, with every locked project's columns fixed at its approved
    amounts (`lock_approved`): ``S* = max c·x``;
 2. the *move program* (`move_program`): the same rows and bounds, the score kept (exactly on
-   the LP's optimal face; within a tolerance of S* for a MIP), and the money moved — the L1
-   distance between the plan and the approved plan, as split variables — least;
+   the LP's optimal face; within a tolerance of S* for a MIP), no budget spending less than
+   the first stage's plan spends from it (`floor:spent:<budget>`: a tolerance never leaves
+   money idle), and the money moved — the L1 distance between the plan and the approved plan,
+   as split variables — least;
 3. with `fewest_changes`, the *change program*: the money moved held at the second stage's
    least, and the number of projects whose money changes least (a MIP).
 
