@@ -107,6 +107,7 @@ class _Program:
     base_d: np.ndarray | None = None  # and its reduced costs
     # of the whole program, made once for every row's `_reduced`: its basis's column statuses
     # (HiGHS copies the whole list on each read), which are basic, and A by columns
+    owner: np.ndarray | None = None  # per column: the project whose money it is (−1: none)
     col_status: list[Any] | None = None
     basic: np.ndarray | None = None
     A_csc: sp.csc_matrix | None = None
@@ -183,6 +184,8 @@ def _program(result: Result) -> tuple[_Program, str]:
     xs = model.x_columns
     P = sp.csr_matrix((np.ones(len(xs)), (model.col_project[xs], xs)),
                       shape=(model.n_projects, lp.shape[1]))
+    owner = np.full(lp.shape[1], -1, dtype=np.int64)
+    owner[xs] = model.col_project[xs]
     cap = model.projects["cap"].to_numpy(float)
     assert result.x is not None
     sol = h.getSolution()
@@ -191,7 +194,8 @@ def _program(result: Result) -> tuple[_Program, str]:
         np.fromiter((s.name == "kBasic" for s in col_status), bool, len(col_status))
     return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap), P @ result.x,
                     base_x=np.asarray(sol.col_value, dtype=float),
-                    base_d=np.asarray(sol.col_dual, dtype=float), col_status=col_status,
+                    base_d=np.asarray(sol.col_dual, dtype=float), owner=owner,
+                    col_status=col_status,
                     basic=basic, A_csc=lp.A.tocsc()), basis_kind
 
 
@@ -348,7 +352,9 @@ def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
     lp = w.lp
     base = float(lp.row_upper[row])
     in_row = np.unique(lp.A[row].indices)
-    scope = np.unique(w.P[:, in_row].nonzero()[0])
+    assert w.owner is not None
+    owner = w.owner[in_row]
+    scope = np.unique(owner[owner >= 0])  # the projects with a column in the row
     waiting = scope[w.y_plan[scope] < w.cap[scope] - _TOL]
     limit = float((w.cap[waiting] - w.y_plan[waiting]).sum())
     entries: dict[int, _Entry] = {}
@@ -384,7 +390,7 @@ def _events(entries: dict[int, _Entry], w: _Program, line: _Line, dy: np.ndarray
         if p not in entries and enters <= end + _TOL and w.y_plan[p] < w.cap[p] - _TOL:
             if len(entries) >= first:
                 continue
-            cols = w.P[p].indices
+            cols = w.P.indices[w.P.indptr[p]:w.P.indptr[p + 1]]  # the row P[p]'s columns
             fund = w.col_fund[cols[np.argmax(line.d[cols])]]
             entries[p] = _Entry(p, round(enters, 6), paid_from="central" if fund == 0
                                 else "local")
@@ -443,15 +449,16 @@ def _rows(model: Any, w: _Program, row: int, entries: list[_Entry],
     name = parse_row(model.lp.row_names[row])
     frame = model.projects
     score = frame["score"].to_numpy(float)
+    text = {col: frame[col] for col in ("project_id", "name", "province", "category")}
     out = []
     for rank, e in enumerate(entries, start=1):
         p = e.project
         allocated = float(w.y_plan[p])
         out.append({
             "fund": name.fund, "fund_province": name.province or "", "year": name.year,
-            "rank": rank, "project_id": frame["project_id"].iat[p],
-            "name": frame["name"].iat[p], "province": frame["province"].iat[p],
-            "category": frame["category"].iat[p], "score": round(float(score[p]), 6),
+            "rank": rank, "project_id": text["project_id"].iat[p],
+            "name": text["name"].iat[p], "province": text["province"].iat[p],
+            "category": text["category"].iat[p], "score": round(float(score[p]), 6),
             "status": "partial" if allocated > _TOL else "unfunded",
             "allocated": round(allocated, 6), "cap": round(float(w.cap[p]), 6),
             "missing": round(float(w.cap[p]) - allocated, 6),
