@@ -31,9 +31,10 @@ with the rows' duals; one whose reduced cost says it would enter is put in and t
 again (column generation), so the list is the whole program's. Cost: one warm re-solve per
 breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25;
 measured on the 10,000-project benchmark (35 budget rows, `first` 10, ~900 re-solves): about
-3 s of CPU (4.2 s before the whole program's basis statuses and column matrix were made once
-instead of per row), of which HiGHS's re-solves are 1.4 s, against 1.2 s for the rest of the
-pipeline — above the ~1 s wished for (`--reserve 0` skips it).
+3 s of CPU (4.2 s before the per-row set-up — the basis's statuses, A by columns, a row's
+projects, the left-out columns' costs — was made once), of which HiGHS's re-solves are 1.4 s,
+against 1.2 s for the rest of the pipeline — above the ~1 s wished for (`--reserve 0` skips
+it).
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
