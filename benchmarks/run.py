@@ -350,9 +350,12 @@ def measure_whatif(n: int, repeat: int) -> Row:
 
 def measure_replan(n: int, repeat: int) -> Row:
     """A re-plan against the approved plan after a 5% central cut (issue 25: the pipeline with
-    `approved:` and `budget_change:`) against a fresh solve of the same cut, at `n` projects."""
+    `approved:` and `budget_change:`) against a fresh solve of the same cut, at `n` projects,
+    run alternately in this one process. CPU time (`time.process_time`) is the figure judged:
+    on a shared machine waiting for a core is not in it. The re-plan's own steps — reading and
+    matching the approved plan, changes.csv — are timed apart on the last run."""
     import kcopt
-    from kcopt.analysis.changes import moved_money
+    from kcopt.analysis.changes import changes_table, moved_money, prepare
     from kcopt.inputs.approved import BudgetChange, Change
     from kcopt.pipeline import run as compute
 
@@ -361,28 +364,39 @@ def measure_replan(n: int, repeat: int) -> Row:
     approved = compute(sc)
     assert approved.allocation is not None
     plan = folder / "approved-allocation.csv"
-    approved.allocation.to_csv(plan, index=False, encoding="utf-8-sig")
+    approved.allocation.to_csv(plan, index=False, encoding="utf-8-sig")  # as kcopt writes it
     cut = sc.with_budget_change(BudgetChange(central=Change(share=-0.05)))
-    fresh_s, replan_s, fresh_solve, replan_solve = [], [], [], []
+    times: dict[str, list[float]] = {}
     moved = count = 0.0
+
+    def timed(key: str, scenario: kcopt.Scenario) -> Any:
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = compute(scenario)
+        times.setdefault(key, []).append(time.perf_counter() - t0)
+        times.setdefault(key + "_cpu", []).append(time.process_time() - c0)
+        times.setdefault(key + "_solve", []).append(r.timings["solve"])
+        times.setdefault(key + "_reserve", []).append(r.timings["reserve"])
+        return r
+
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fresh = compute(cut)
-        fresh_s.append(time.perf_counter() - t0)
-        fresh_solve.append(fresh.timings["solve"])
-        t0 = time.perf_counter()
-        again = compute(cut.with_approved(plan))
-        replan_s.append(time.perf_counter() - t0)
-        replan_solve.append(again.timings["solve"])
+        fresh = timed("fresh", cut)
+        again = timed("replan", cut.with_approved(plan))
         assert again.changes is not None
         moved, count = moved_money(again.changes)
+    c0 = time.process_time()
+    rp = prepare(again.scenario, again.projects)
+    times["read_plan_cpu"] = [time.process_time() - c0]
+    c0 = time.process_time()
+    changes_table(rp, again.scenario, again.allocation)  # type: ignore[arg-type]
+    times["changes_cpu"] = [time.process_time() - c0]
     before = approved.allocation.set_index("project_id")[["central", "local"]]
     after = fresh.allocation.set_index("project_id")[["central", "local"]]  # type: ignore[union-attr]
     diff = (after - before).abs()
-    return {"n": n, "fresh": statistics.median(fresh_s), "replan": statistics.median(replan_s),
-            "fresh_solve": statistics.median(fresh_solve),
-            "replan_solve": statistics.median(replan_solve), "moved": moved, "changed": count,
-            "cut": sc.central_budget * 0.05, "fresh_moved": float(diff.to_numpy().sum()),
+    paired = [b - a for a, b in zip(times["fresh_cpu"], times["replan_cpu"], strict=True)]
+    return {"n": n, **{k: statistics.median(v) for k, v in times.items()},
+            "paired_cpu": statistics.median(paired), "moved": moved,
+            "changed": count, "cut": sc.central_budget * 0.05,
+            "fresh_moved": float(diff.to_numpy().sum()),
             "fresh_changed": int((diff.sum(axis=1) > 5e-5).sum()),
             "objective_fresh": fresh.result.objective,
             "objective_replan": again.result.objective}
@@ -797,15 +811,25 @@ def replan(n: int, repeat: int) -> None:
     if r is None:
         return
     print(f"\n== re-plan at {n:,} projects after a 5% central cut ({r['cut']:,.0f} million): "
-          "against the approved plan, and a fresh solve of the same cut (pipeline, seconds)")
-    print(table(["", "pipeline", "solve", "money moved", "projects changed", "objective"], [
-        ["fresh solve", fmt_s(r["fresh"]), fmt_s(r["fresh_solve"]), f"{r['fresh_moved']:,.1f}",
-         f"{r['fresh_changed']:,}", f"{r['objective_fresh']:,.6f}"],
-        ["re-plan", fmt_s(r["replan"]), fmt_s(r["replan_solve"]), f"{r['moved']:,.1f}",
-         f"{r['changed']:,.0f}", f"{r['objective_replan']:,.6f}"]]))
-    print_checks([(f"{n:,}: re-plan no slower than a fresh solve", r["replan"] <= r["fresh"],
-                   f"{r['replan']:.3f} s vs {r['fresh']:.3f} s (solve {r['replan_solve']:.3f} "
-                   f"vs {r['fresh_solve']:.3f} s)")])
+          f"against the approved plan, and a fresh solve of the same cut (pipeline, seconds; "
+          f"median of {repeat}, run alternately in one process)")
+    print(table(["", "CPU", "wall", "solve", "reserve list", "money moved", "projects changed",
+                 "objective"], [
+        ["fresh solve", fmt_s(r["fresh_cpu"]), fmt_s(r["fresh"]), fmt_s(r["fresh_solve"]),
+         fmt_s(r["fresh_reserve"]), f"{r['fresh_moved']:,.1f}", f"{r['fresh_changed']:,}",
+         f"{r['objective_fresh']:,.6f}"],
+        ["re-plan", fmt_s(r["replan_cpu"]), fmt_s(r["replan"]), fmt_s(r["replan_solve"]),
+         fmt_s(r["replan_reserve"]), f"{r['moved']:,.1f}", f"{r['changed']:,.0f}",
+         f"{r['objective_replan']:,.6f}"]]))
+    print(f"   the re-plan's own steps (CPU): reading and matching the approved plan "
+          f"{1000 * r['read_plan_cpu']:.1f} ms, changes.csv {1000 * r['changes_cpu']:.1f} ms; "
+          f"re-plan less fresh solve, run by run (median): "
+          f"{1000 * r['paired_cpu']:+.0f} ms CPU — the noise of a shared machine is in it")
+    print_checks([(f"{n:,}: re-plan no slower than a fresh solve (CPU time)",
+                   r["replan_cpu"] <= r["fresh_cpu"],
+                   f"{r['replan_cpu']:.3f} s vs {r['fresh_cpu']:.3f} s CPU (wall "
+                   f"{r['replan']:.3f} s vs {r['fresh']:.3f} s; solve {r['replan_solve']:.3f} vs "
+                   f"{r['fresh_solve']:.3f} s)")])
 
 
 def mip_sensitivity(jobs: int) -> None:

@@ -92,8 +92,7 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     model = build(projects, sc, mip=mip)
     if rp is not None:
         through = rp.approved.executed_through
-        moves = approved_columns(model, rp.before, rp.locked, rp.plan.starts(rp.ids),
-                                 through)
+        moves = approved_columns(model, rp.before, rp.locked, rp.starts, through)
         model = lock_approved(model, moves)
         if through is not None and model.years:
             model = executed(model, moves, through, rp.approved.carry_over)

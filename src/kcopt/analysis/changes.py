@@ -10,7 +10,6 @@ plan or the re-plan holds — before, after, change and the reason in words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +39,7 @@ class Replan:
     stopped: np.ndarray  # per project: stopped (money freed)
     removed: pd.DataFrame  # the plan's projects no longer in the list, with their amounts
     ids: np.ndarray  # the project ids, in the list's order
+    starts: np.ndarray | None = None  # per project: its approved start year (a programme)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -74,22 +74,24 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     progress = frame["progress"].to_numpy(object) if "progress" in frame \
         else np.full(len(frame), None, dtype=object)
     stopped = progress == "stopped"
-    planned = set(plan.amounts["project_id"].astype(str).tolist())
-    in_plan = _member(ids, planned)  # sets: pandas' isin on arrow strings loops in Python
+    rows = plan.where(ids)  # each project's row in the plan, −1 when not in it
+    in_plan = rows >= 0
     why = np.full(len(frame), "", dtype=object)
     if approved.keep == "fixed":
         why[in_plan] = "fixed"
     why[_member(ids, set(approved.lock))] = "lock"
     why[progress == "signed"] = "signed"
     why[stopped] = ""
-    gone = ~_member(plan.amounts["project_id"].astype(str).to_numpy(), listed)
+    gone = np.ones(len(plan.amounts), bool)  # the plan's rows no project of the list has
+    gone[rows[in_plan]] = False
     removed = plan.amounts[gone].reset_index(drop=True)
     through = approved.executed_through
-    starts = plan.starts(ids)
+    starts = plan.starts(ids, rows)
     if through is not None and starts is not None:  # started in an executed year: executed
         why[(starts <= through) & in_plan & (why == "")] = "executed"
-    out = Replan(approved, plan, plan.of(ids), in_plan, (why != "") & (why != "executed"), why,
-                 stopped, removed, ids)
+    out = Replan(approved, plan, plan.of(ids, rows), in_plan,
+                 (why != "") & (why != "executed"), why, stopped, removed, ids, starts)
+    planned = set(ids[in_plan].tolist())
     for pid in approved.lock:
         if pid not in planned:
             out.warnings.append(Problem(str(plan.path), _(
@@ -111,32 +113,39 @@ def _member(values: np.ndarray, among: set[str]) -> np.ndarray:
 
 def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.DataFrame:
     """changes.csv: per project and fund with money before or after, the approved amount, the
-    re-plan's, the change and its reason in words (`CHANGE_COLUMNS`)."""
+    re-plan's, the change and its reason in words (`CHANGE_COLUMNS`).
+
+    Built column by column: an unchanged row's words are one of five ("unchanged", or why it
+    is kept), set at once; only the rows whose money changed get words of their own
+    (`_reasons`)."""
     alloc = allocation.reset_index(drop=True)
-    facts = _Facts(alloc["project_id"].astype(str).to_numpy(object),
-                   alloc["name"].to_numpy(object), alloc["province"].astype(str).to_numpy(object),
-                   alloc["status"].astype(str).to_numpy(object),
-                   alloc["reason"].astype(str).to_numpy(object), alloc["cap"].to_numpy(float),
-                   {"signed": _("unchanged: contract signed"),
-                    "lock": _("unchanged: locked by the scenario"),
-                    "fixed": _("unchanged: approved amount kept (supplementary round)"),
-                    "executed": _("unchanged: executed (started in a year already executed)"),
-                    "": _("unchanged")})
-    rows: list[Any] = []
-    facts.freed = _freed(rp, alloc, facts)
-    unchanged = np.array([facts.unchanged[w] for w in rp.why_locked], dtype=object)
+    facts = _facts(rp, alloc)
+    unchanged = _unchanged_words(rp.why_locked)
+    parts = []
     for f, fund in enumerate(FUNDS):
         before = rp.before[:, f]
         after = alloc[fund].to_numpy(float)
         shown = np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2))
-        reason = unchanged[shown]  # the words of most rows, at once
+        reason = unchanged[shown]
         moved = (np.abs(after - before)[shown] >= SAME) | rp.stopped[shown]
-        for k in np.flatnonzero(moved).tolist():
-            i = int(shown[k])
-            reason[k] = _reason(rp, sc, facts, i, fund, float(before[i]), float(after[i]))
-        rows += zip(facts.ids[shown], facts.names[shown], facts.provinces[shown],
-                    [fund] * len(shown), before[shown], after[shown],
-                    after[shown] - before[shown], reason, strict=True)
+        k = np.flatnonzero(moved)
+        reason[k] = _reasons(rp, sc, facts, shown[k], fund, before, after)
+        parts.append(pd.DataFrame({  # the text columns taken as they are (no conversion)
+            **{col: facts.text[col].take(shown).reset_index(drop=True) for col in
+               ("project_id", "name", "province")},
+            "fund": fund, "before": before[shown], "after": after[shown],
+            "change": after[shown] - before[shown], "reason": pd.Series(reason, dtype=object)}))
+    if len(rp.removed):
+        parts.append(_removed_rows(rp))
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("before", "after", "change"):
+        out[col] = out[col].astype(float).round(6)
+    return out[CHANGE_COLUMNS]
+
+
+def _removed_rows(rp: Replan) -> pd.DataFrame:
+    """The plan's projects no longer in the list: their money freed, per fund."""
+    rows = []
     for gone in rp.removed.itertuples(index=False):
         for fund in FUNDS:
             amount = float(getattr(gone, fund))
@@ -144,24 +153,45 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
                 rows.append([gone.project_id, "", "", fund, amount, 0.0, -amount, _(
                     "not in the project list any more: {amount} million VND freed").format(
                         amount=num(amount, 4))])
-    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    for col in ("before", "after", "change"):
-        out[col] = out[col].astype(float).round(6)
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _unchanged_words(why: np.ndarray) -> np.ndarray:
+    """Per project, the words of "unchanged": why its amounts are kept, or plain."""
+    words = {"signed": _("unchanged: contract signed"),
+             "lock": _("unchanged: locked by the scenario"),
+             "fixed": _("unchanged: approved amount kept (supplementary round)"),
+             "executed": _("unchanged: executed (started in a year already executed)"),
+             "": _("unchanged")}
+    out = np.full(len(why), words[""], dtype=object)
+    for key, text in words.items():
+        if key:
+            out[why == key] = text
     return out
 
 
 @dataclass
 class _Facts:
-    """The allocation's columns a reason reads, as arrays (one lookup per row, not a Series)."""
+    """The allocation's columns a reason reads, as arrays; the row's reason and status are
+    read only for the rows that changed."""
 
-    ids: np.ndarray
-    names: np.ndarray
+    alloc: pd.DataFrame
+    text: dict[str, pd.Series]  # project_id, name, province as the allocation holds them
     provinces: np.ndarray
-    status: np.ndarray
-    reason: np.ndarray
+    released: np.ndarray  # stopped, excluded or ineligible: its money is freed
     cap: np.ndarray
-    unchanged: dict[str, str]  # why a project is locked (or "") → the words of "unchanged"
     freed: set[str] = field(default_factory=set)  # budgets with money freed: "central", provinces
+
+
+def _facts(rp: Replan, alloc: pd.DataFrame) -> _Facts:
+    status = alloc["status"].astype(str)
+    released = rp.stopped | status.isin(["ineligible", "excluded"]).to_numpy(bool)
+    text = {"project_id": alloc["project_id"].astype(str), "name": alloc["name"],
+            "province": alloc["province"].astype(str)}
+    facts = _Facts(alloc, text, text["province"].to_numpy(object), released,
+                   alloc["cap"].to_numpy(float))
+    facts.freed = _freed(rp, alloc, facts)
+    return facts
 
 
 def _scope(fund: str, province: str) -> str:
@@ -173,44 +203,65 @@ def _freed(rp: Replan, alloc: pd.DataFrame, facts: _Facts) -> set[str]:
     stopped, excluded or ineligible project's, one whose cap fell below its approved amount,
     one no longer listed."""
     out = {"central"} if (rp.removed["central"] > DONG / 2).any() else set()
-    released = rp.stopped | np.isin(facts.status, ["ineligible", "excluded"])
     for f, fund in enumerate(FUNDS):
         before, after = rp.before[:, f], alloc[fund].to_numpy(float)
-        gave = (after < before - SAME) & (released | (facts.cap < before - SAME))
+        gave = (after < before - SAME) & (facts.released | (facts.cap < before - SAME))
         out |= {_scope(fund, str(facts.provinces[i])) for i in np.flatnonzero(gave)}
     return out
 
 
-def _reason(rp: Replan, sc: Scenario, facts: _Facts, i: int, fund: str, before: float,
-            after: float) -> str:
-    change = after - before
-    if rp.stopped[i]:
-        return _("stopped: {amount} million VND freed").format(amount=num(before, 4))
-    if abs(change) < SAME:
-        return facts.unchanged[rp.why_locked[i]]
-    if not rp.in_plan[i]:
-        return (_("new project (supplementary round)") if rp.approved.keep == "fixed"
-                else _("new project"))
-    amount = num(abs(change), 4)
-    if facts.status[i] in ("ineligible", "excluded"):
-        return _("down {amount} million VND: {why}").format(amount=amount, why=facts.reason[i])
-    cut = _budget_words(sc, fund, facts.provinces[i])
-    if change < 0 and facts.cap[i] < before - SAME:
-        return _("down {amount} million VND: its cap is now {cap} million VND (the project's "
-                 "cost changed)").format(amount=amount, cap=num(float(facts.cap[i]), 4))
-    if change < 0 and cut is not None and cut[0]:
-        return _("down {amount} million VND after the {size} cut of the {fund} budget").format(
-            amount=amount, size=cut[1], fund=cut[2])
-    freed = _scope(fund, str(facts.provinces[i])) in facts.freed
-    if change > 0 and cut is not None and not cut[0]:
-        return (_("up {amount} million VND from the {size} top-up of the {fund} budget and "
-                  "money freed") if freed else
-                _("up {amount} million VND from the {size} top-up of the {fund} budget")).format(
-            amount=amount, size=cut[1], fund=cut[2])
-    if change > 0 and freed:
-        return _("up {amount} million VND from money freed").format(amount=amount)
-    return (_("up {amount} million VND in the re-plan") if change > 0
-            else _("down {amount} million VND in the re-plan")).format(amount=amount)
+def _reasons(rp: Replan, sc: Scenario, facts: _Facts, rows: np.ndarray, fund: str,
+             before: np.ndarray, after: np.ndarray) -> list[str]:
+    """The reasons of the rows whose money changed (or that stopped), in words: each row's
+    case picked at once over these rows (the first that holds, in the order below), then
+    the words of each case."""
+    b, a = before[rows], after[rows]
+    change = a - b
+    provinces = facts.provinces[rows]
+    budget = {p: _budget_words(sc, fund, p) for p in set(provinces.tolist())}
+    kind = {p: None if w is None else w[0] for p, w in budget.items()}  # a cut, a top-up
+    cut = np.fromiter((kind[p] is True for p in provinces.tolist()), bool, len(rows))
+    topped = np.fromiter((kind[p] is False for p in provinces.tolist()), bool, len(rows))
+    freed = np.array([_scope(fund, p) in facts.freed for p in provinces.tolist()], bool)
+    status = facts.alloc["status"].take(rows).astype(str).to_numpy(object)
+    case = np.select([rp.stopped[rows], np.abs(change) < SAME, ~rp.in_plan[rows],
+                      np.isin(status, ["ineligible", "excluded"]),
+                      (change < 0) & (facts.cap[rows] < b - SAME), (change < 0) & cut,
+                      (change > 0) & topped, (change > 0) & freed, change > 0],
+                     ["stopped", "same", "new", "released", "cap", "cut", "topup", "freed",
+                      "up"], "down")
+    words = _templates(rp.approved.keep)
+    unchanged = _unchanged_words(rp.why_locked[rows])
+    out = []
+    for k, i in enumerate(rows.tolist()):
+        c = str(case[k])
+        if c == "same":
+            out.append(str(unchanged[k]))
+            continue
+        size, name = (budget[provinces[k]] or (False, "", ""))[1:]
+        out.append(words["topup_freed" if c == "topup" and freed[k] else c].format(
+            amount=num(float(b[k] if c == "stopped" else abs(change[k])), 4), size=size,
+            fund=name, cap=num(float(facts.cap[i]), 4) if c == "cap" else "",
+            why=str(facts.alloc["reason"].iat[i]) if c == "released" else ""))
+    return out
+
+
+def _templates(keep: str) -> dict[str, str]:
+    """The words of each case of a changed row (`_reasons`), translated once."""
+    return {
+        "stopped": _("stopped: {amount} million VND freed"),
+        "new": (_("new project (supplementary round)") if keep == "fixed"
+                else _("new project")),
+        "released": _("down {amount} million VND: {why}"),
+        "cap": _("down {amount} million VND: its cap is now {cap} million VND (the project's "
+                 "cost changed)"),
+        "cut": _("down {amount} million VND after the {size} cut of the {fund} budget"),
+        "topup": _("up {amount} million VND from the {size} top-up of the {fund} budget"),
+        "topup_freed": _("up {amount} million VND from the {size} top-up of the {fund} budget "
+                         "and money freed"),
+        "freed": _("up {amount} million VND from money freed"),
+        "up": _("up {amount} million VND in the re-plan"),
+        "down": _("down {amount} million VND in the re-plan")}
 
 
 def _budget_words(sc: Scenario, fund: str, province: str) -> tuple[bool, str, str] | None:

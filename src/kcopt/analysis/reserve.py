@@ -30,8 +30,11 @@ entering kept, every other column fixed at its value. Every re-solve prices the 
 with the rows' duals; one whose reduced cost says it would enter is put in and the row walked
 again (column generation), so the list is the whole program's. Cost: one warm re-solve per
 breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25;
-measured on the 10,000-project benchmark (35 budget rows, `first` 10): about 5 s of CPU,
-against 1.7 s for the whole solve pipeline — above the ~1 s wished for (`--reserve 0` skips it).
+measured on the 10,000-project benchmark (35 budget rows, `first` 10, ~900 re-solves): about
+3 s of CPU (4.2 s before the per-row set-up — the basis's statuses, A by columns, a row's
+projects, the left-out columns' costs — was made once), of which HiGHS's re-solves are 1.4 s,
+against 1.2 s for the rest of the pipeline — above the ~1 s wished for (`--reserve 0` skips
+it).
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
@@ -98,8 +101,17 @@ class _Program:
     shift: np.ndarray | None = None
     out: np.ndarray | None = None  # the columns left out
     out_T: sp.csr_matrix | None = None  # their coefficients, transposed (columns × rows)
+    out_cost: np.ndarray | None = None  # their costs
+    # where each is held: at its lower bound only, at its upper bound only, between them
+    out_at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     base_x: np.ndarray | None = None  # the whole program's solution at the plan's budgets
     base_d: np.ndarray | None = None  # and its reduced costs
+    # of the whole program, made once for every row's `_reduced`: its basis's column statuses
+    # (HiGHS copies the whole list on each read), which are basic, and A by columns
+    owner: np.ndarray | None = None  # per column: the project whose money it is (−1: none)
+    col_status: list[Any] | None = None
+    basic: np.ndarray | None = None
+    A_csc: sp.csc_matrix | None = None
 
     def _bounds(self, row: int, upper: float) -> tuple[float, float]:
         shift = float(self.shift[row]) if self.shift is not None else 0.0
@@ -119,12 +131,12 @@ class _Program:
         if self.kept is None:
             return x, its
         assert self.x_fixed is not None and self.out is not None and self.out_T is not None
-        d = self.lp.cost[self.out] - self.out_T @ np.asarray(sol.row_dual, dtype=float)
-        v = self.x_fixed[self.out]
-        low = v <= self.lp.col_lower[self.out] + 1e-9
-        high = v >= self.lp.col_upper[self.out] - 1e-9
-        wrong = np.where(low & high, False, np.where(low, d > 1e-9, np.where(
-            high, d < -1e-9, np.abs(d) > 1e-9)))
+        assert self.out_cost is not None and self.out_at is not None
+        # a left-out column would enter: at its lower bound with d > 0, at its upper bound with
+        # d < 0, between them with d ≠ 0 (a fixed one never)
+        d = self.out_cost - self.out_T @ np.asarray(sol.row_dual, dtype=float)
+        at_low, at_high, between = self.out_at
+        wrong = (at_low & (d > 1e-9)) | (at_high & (d < -1e-9)) | (between & (np.abs(d) > 1e-9))
         if wrong.any():
             raise _Expand(self.out[wrong])
         full = self.x_fixed.copy()
@@ -173,12 +185,19 @@ def _program(result: Result) -> tuple[_Program, str]:
     xs = model.x_columns
     P = sp.csr_matrix((np.ones(len(xs)), (model.col_project[xs], xs)),
                       shape=(model.n_projects, lp.shape[1]))
+    owner = np.full(lp.shape[1], -1, dtype=np.int64)
+    owner[xs] = model.col_project[xs]
     cap = model.projects["cap"].to_numpy(float)
     assert result.x is not None
     sol = h.getSolution()
+    col_status = list(basis.col_status) if basis is not None else None
+    basic = None if col_status is None else \
+        np.fromiter((s.name == "kBasic" for s in col_status), bool, len(col_status))
     return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap), P @ result.x,
                     base_x=np.asarray(sol.col_value, dtype=float),
-                    base_d=np.asarray(sol.col_dual, dtype=float)), basis_kind
+                    base_d=np.asarray(sol.col_dual, dtype=float), owner=owner,
+                    col_status=col_status,
+                    basic=basic, A_csc=lp.A.tocsc()), basis_kind
 
 
 def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
@@ -192,8 +211,8 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
 
     lp = w.lp
     n = lp.shape[1]
-    col_status = list(w.basis.col_status)  # one copy: each attribute read copies them all
-    status = np.array([s.name == "kBasic" for s in col_status])
+    col_status, status, A_csc = w.col_status, w.basic, w.A_csc  # the whole program's
+    assert col_status is not None and status is not None and A_csc is not None
     assert w.base_x is not None and w.base_d is not None
     x, d = w.base_x, np.abs(w.base_d)
     a = lp.A[row]
@@ -210,7 +229,6 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     if len(kept) > _REDUCE_BELOW * n:
         return w
     out = np.setdiff1d(np.arange(n), kept)
-    A_csc = lp.A.tocsc()
     shift = A_csc[:, out] @ x[out]
     sub = replace(lp, cost=lp.cost[kept], col_lower=lp.col_lower[kept],
                   col_upper=lp.col_upper[kept], integer=np.zeros(len(kept), dtype=bool),
@@ -228,8 +246,12 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     hs.run()
     if hs.getModelStatus().name != "kOptimal":
         return w
+    low = x[out] <= lp.col_lower[out] + 1e-9
+    high = x[out] >= lp.col_upper[out] - 1e-9
     return replace(w, highs=hs, basis=hs.getBasis(), kept=kept, x_fixed=x, shift=shift,
-                   out=out, out_T=A_csc[:, out].T.tocsr())
+                   out=out, out_T=A_csc[:, out].T.tocsr(), out_cost=lp.cost[out],
+                   out_at=(low & ~high, high & ~low, ~low & ~high), col_status=None,
+                   basic=None, A_csc=None)
 
 
 def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
@@ -265,7 +287,8 @@ def _line(w: _Program, row: int, base: float, t: float, y_t: np.ndarray) -> _Lin
         x = got[0]
         d = _direction(w, row)
         back = w.P @ (x - h * d)  # the line at t must be the path at t
-        if h == _STEPS[-1] or np.allclose(back, y_t, atol=1e-6 + 1e-3 * h, rtol=0):
+        # np.allclose(back, y_t, atol=…, rtol=0), without its general-case machinery
+        if h == _STEPS[-1] or float(np.max(np.abs(back - y_t), initial=0.0)) <= 1e-6 + 1e-3 * h:
             break
     return _Line(t + h, t + h + _ratio(w.lp, x, d, row), x, d)
 
@@ -330,7 +353,9 @@ def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
     lp = w.lp
     base = float(lp.row_upper[row])
     in_row = np.unique(lp.A[row].indices)
-    scope = np.unique(w.P[:, in_row].nonzero()[0])
+    assert w.owner is not None
+    owner = w.owner[in_row]
+    scope = np.unique(owner[owner >= 0])  # the projects with a column in the row
     waiting = scope[w.y_plan[scope] < w.cap[scope] - _TOL]
     limit = float((w.cap[waiting] - w.y_plan[waiting]).sum())
     entries: dict[int, _Entry] = {}
@@ -366,7 +391,7 @@ def _events(entries: dict[int, _Entry], w: _Program, line: _Line, dy: np.ndarray
         if p not in entries and enters <= end + _TOL and w.y_plan[p] < w.cap[p] - _TOL:
             if len(entries) >= first:
                 continue
-            cols = w.P[p].indices
+            cols = w.P.indices[w.P.indptr[p]:w.P.indptr[p + 1]]  # the row P[p]'s columns
             fund = w.col_fund[cols[np.argmax(line.d[cols])]]
             entries[p] = _Entry(p, round(enters, 6), paid_from="central" if fund == 0
                                 else "local")
@@ -425,15 +450,16 @@ def _rows(model: Any, w: _Program, row: int, entries: list[_Entry],
     name = parse_row(model.lp.row_names[row])
     frame = model.projects
     score = frame["score"].to_numpy(float)
+    text = {col: frame[col] for col in ("project_id", "name", "province", "category")}
     out = []
     for rank, e in enumerate(entries, start=1):
         p = e.project
         allocated = float(w.y_plan[p])
         out.append({
             "fund": name.fund, "fund_province": name.province or "", "year": name.year,
-            "rank": rank, "project_id": frame["project_id"].iat[p],
-            "name": frame["name"].iat[p], "province": frame["province"].iat[p],
-            "category": frame["category"].iat[p], "score": round(float(score[p]), 6),
+            "rank": rank, "project_id": text["project_id"].iat[p],
+            "name": text["name"].iat[p], "province": text["province"].iat[p],
+            "category": text["category"].iat[p], "score": round(float(score[p]), 6),
             "status": "partial" if allocated > _TOL else "unfunded",
             "allocated": round(allocated, 6), "cap": round(float(w.cap[p]), 6),
             "missing": round(float(w.cap[p]) - allocated, 6),

@@ -15,6 +15,8 @@ Row names::
     group:<group>                      round:<column name>
     count_floor:<id>[:<year>]  count_link:<id>[:<year>]   (a count target's counted projects)
     move:<id>:<fund>  change:<id>:<fund>  floor:score|moved   (the re-plan's move program)
+    floor:spent:<budget row without its family>   (a budget's money spent kept: floor:spent:
+                                       central, floor:spent:local:<province>[:<year>])
 
 Column names::
 
@@ -47,6 +49,7 @@ COL_KINDS = ("x", "z", "w", "k", "total", "stretch", "counted", "move_up", "move
              "changed")
 MOVE_KINDS = ("move_up", "move_down")  # the money a re-plan adds to / takes from a column
 FLOORS = ("score", "moved")  # the re-plan's floor on the score, its cap on the money moved
+SPENT = "spent"  # floor:spent:<budget>: a budget's money spent, kept by the re-plan's stages
 
 
 class BadName(ValueError):
@@ -194,6 +197,14 @@ class RowId:
         return cls("floor", target=what)
 
     @classmethod
+    def spent(cls, budget: RowId) -> RowId:
+        """floor:spent:central[:<year>] or floor:spent:local:<province>[:<year>]: the money
+        spent from the budget of row `budget`, kept at least the first stage's."""
+        assert budget.family == "budget"
+        return cls("floor", fund=budget.fund, province=budget.province, year=budget.year,
+                   target=SPENT)
+
+    @classmethod
     def rounding(cls, column: ColId) -> RowId:
         """round:<x column>, the support column a multiple of `round_to`."""
         return cls("round", column=column)
@@ -226,6 +237,9 @@ class RowId:
             return f"round:{self.column}"
         if f in ("move", "change"):
             return f"{f}:{self.project}:{self.fund}"
+        if f == "floor" and self.target == SPENT:
+            budget = str(RowId.budget(str(self.fund), self.province, self.year))
+            return f"floor:{SPENT}:{budget.partition(':')[2]}"
         if f == "floor":
             return f"floor:{self.target}"
         return f"{f}:{self.project}"
@@ -266,7 +280,8 @@ target=None, other=None, group=None, column=None)
 
 _FORMS = {"budget": "budget:central[:<year>] or budget:local:<province>[:<year>]",
           "total": "total:all|central|local[:<year>]", "start": "start:<id>:<year>",
-          "requires": "requires:<id>:<id>", "round": "round:<column name>"}
+          "requires": "requires:<id>:<id>", "round": "round:<column name>",
+          "floor": "floor:score|moved|spent:central[:<year>]|spent:local:<province>[:<year>]"}
 
 
 def _parse_family(family: str, rest: str, name: str) -> RowId:
@@ -300,8 +315,14 @@ def _parse_family(family: str, rest: str, name: str) -> RowId:
             raise _malformed(name, "row", f"{family}:<id>:central|local")
         return RowId.move(family, project, fund)
     if family == "floor":
+        kind, _sep, budget = rest.partition(":")
+        if kind == SPENT and budget:
+            try:
+                return RowId.spent(_parse_family("budget", budget, name))
+            except BadName as err:
+                raise _malformed(name, "row", _FORMS["floor"]) from err
         if rest not in FLOORS:
-            raise _malformed(name, "row", "floor:score|moved")
+            raise _malformed(name, "row", _FORMS["floor"])
         return RowId.floor(rest)
     if family == "round":
         try:

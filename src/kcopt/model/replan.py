@@ -5,8 +5,10 @@ A re-plan is solved lexicographically, like the order of funds (`model/funds.py`
 1. the score program, as built, with every locked project's columns fixed at its approved
    amounts (`lock_approved`): ``S* = max c·x``;
 2. the *move program* (`move_program`): the same rows and bounds, the score kept (exactly on
-   the LP's optimal face; within a tolerance of S* for a MIP), and the money moved — the L1
-   distance between the plan and the approved plan, as split variables — least;
+   the LP's optimal face; within a tolerance of S* for a MIP), no budget spending less than
+   the first stage's plan spends from it (`floor:spent:<budget>`: a tolerance never leaves
+   money idle), and the money moved — the L1 distance between the plan and the approved plan,
+   as split variables — least;
 3. with `fewest_changes`, the *change program*: the money moved held at the second stage's
    least, and the number of projects whose money changes least (a MIP).
 
@@ -127,16 +129,18 @@ def lock_approved(model: Model, moves: Moves) -> Model:
 
 
 def move_program(model: Model, moves: Moves, score: float, tolerance: float,
-                 prices: tuple[np.ndarray, np.ndarray] | None = None
-                 ) -> tuple[LinearProgram, Moves]:
-    """The second stage: the score kept, the money moved least.
+                 prices: tuple[np.ndarray, np.ndarray] | None = None,
+                 spent: np.ndarray | None = None) -> tuple[LinearProgram, Moves]:
+    """The second stage: the score kept, the money moved least, no money spent left idle.
 
     Mathematical formulation (a the approved amounts on the support columns J, S* the score
-    optimum, τ the tolerance)::
+    optimum, τ the tolerance, B the budget rows and s_b = A_b·x¹ what the first stage's plan
+    x¹ spends from budget b — `spent`, its row activity)::
 
         max   −Σ_{j∈J} (u_j + d_j)
         s.t.  every row and bound of the score program (locked columns fixed)
               move:<id>:<fund>   x_j − u_j + d_j = a_j          u_j, d_j ≥ 0   (j ∈ J)
+              floor:spent:<b>    A_b·x ≥ min(s_b, upper_b)                     (b ∈ B)
               the score kept: the LP's optimal face (τ = 0), or
               floor:score        c·x ≥ S* − max(τ, 10⁻⁹)·max(|S*|, 1)   (τ > 0, or a MIP)
 
@@ -151,9 +155,12 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
     signs): a feasible x is optimal if and only if it is complementary slack with y and r, so
     every column with r_j ≠ 0 stays at the bound it is at and every row with y_i ≠ 0 at the
     bound it binds at (the optimal face), and c·x = S* on all of it. A score floor lets the
-    second stage trade score for less money moved, up to τ·|S*| score points — including
-    money left unspent — which is what a planner who sets τ > 0 asks for; a MIP has no prices,
-    so there the floor holds the score (within 10⁻⁹ when τ = 0).
+    second stage trade score for less money moved, up to τ·|S*| score points, which is what a
+    planner who sets τ > 0 asks for; a MIP has no prices, so there the floor holds the score
+    (within 10⁻⁹ when τ = 0). The score floor alone would let the second stage also leave
+    money unspent to move less (a project's cut not given to another); the `floor:spent` rows
+    forbid it: each budget — central, each province's local, per plan year — spends at least
+    what the first stage spent (the best score's plan, which they never cut off).
 
     Long: the formulation is written out here, beside the code that builds it.
     """
@@ -173,6 +180,8 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
         floor = score - max(tolerance, SCORE_SLACK) * max(abs(score), 1.0)
         rows.add("floor", [str(RowId.floor("score"))], floor, INF, np.zeros(len(nz)), nz,
                  lp.cost[nz])
+    if spent is not None:
+        _add_spent_floors(rows, lp, spent)
     A, lower, upper = rows.matrix(n + 2 * m)
     cols = [str(ColId.move(kind, p, f)) for kind in ("move_up", "move_down") for p, f in names]
     program = LinearProgram(
@@ -186,6 +195,18 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
         row_upper=np.concatenate([lp.row_upper, upper]),
         row_names=lp.row_names + rows.names, row_family=lp.row_family + rows.family)
     return program, moves
+
+
+def _add_spent_floors(rows: RowBlock, lp: LinearProgram, spent: np.ndarray) -> None:
+    """floor:spent:<budget>: each budget row's expression at least what the first stage
+    spent from it (`spent`, the rows' activity at its plan), never above the row's bound."""
+    budgets = np.flatnonzero(np.asarray(lp.row_family, dtype=object) == "budget")
+    if not len(budgets):
+        return
+    block = lp.A[budgets].tocoo()
+    floor = np.minimum(spent[budgets], lp.row_upper[budgets])
+    rows.add("floor", [str(RowId.spent(parse_row(lp.row_names[i]))) for i in budgets],
+             floor, INF, block.row, block.col, block.data)
 
 
 SCORE_SLACK = 1e-9  # relative: the least a score floor gives, for the solver's last digits

@@ -42,7 +42,8 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
     if tolerance == 0 and not model.lp.integer.any() and result.shadow_price is not None \
             and result.reduced_cost is not None:
         prices = (result.shadow_price, result.reduced_cost)
-    moving, free = move_program(model, moves, float(result.objective), tolerance, prices)
+    moving, free = move_program(model, moves, float(result.objective), tolerance, prices,
+                                spent=result.row_activity)
     second = run_backend(moving, exact)
     if second.x is not None and second.status in ("optimal", "feasible"):
         x = second.x

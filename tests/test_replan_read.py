@@ -1,0 +1,62 @@
+"""Reading an approved plan's csv (issue 25): the typed path kcopt's own allocation.csv takes
+(amounts parsed by the csv reader) reads exactly what the cell-by-cell path reads, and any cell
+that is no plain non-negative number goes the cell-by-cell way, where it is said."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kcopt
+from kcopt.inputs.approved import _plan_from_cells, _typed_plan, read_plan
+
+NFD_ID = unicodedata.normalize("NFD", "HN-Đắk-01")  # as some editors save it
+
+
+def written(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False, encoding="utf-8-sig")  # as kcopt writes it (a BOM)
+    return path
+
+
+def test_the_typed_path_reads_what_the_cells_say(tmp_path: Path) -> None:
+    plan = written(tmp_path / "allocation.csv", pd.DataFrame({
+        "project_id": [" P-1 ", NFD_ID, "P-3", ""], "name": ["a, b", "c", "d", "e"],
+        "central": [120.5, np.nan, 0.0, 5.0], "local": [0.0, 30.25, np.nan, 1.0],
+        "start_year": [2026, 2027, np.nan, 2026], "reason": ["x", "y", "z", "w"]}))
+    amounts = read_plan(plan).amounts
+    assert amounts["project_id"].tolist() == ["P-1", unicodedata.normalize("NFC", NFD_ID),
+                                              "P-3"]
+    assert amounts["central"].tolist() == [120.5, 0.0, 0.0]
+    assert amounts["local"].tolist() == [0.0, 30.25, 0.0]
+    np.testing.assert_array_equal(amounts["start_year"], [2026.0, 2027.0, np.nan])
+    found = {"project_id": "project_id", "central": "central", "local": "local"}
+    wanted = ["project_id", "central", "local", "start_year"]
+    typed = _typed_plan(plan, found, wanted)
+    cells = _plan_from_cells(plan, pd.read_csv(plan, dtype=str, keep_default_na=False,
+                                               usecols=wanted), found)
+    assert typed is not None
+    pd.testing.assert_frame_equal(typed.reset_index(drop=True), cells.reset_index(drop=True),
+                                  check_dtype=False)
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("-1", "'-1'"), ("inf", "'inf'"),
+                                             ("1.200,5", None)])
+def test_a_cell_the_typed_path_cannot_take_goes_cell_by_cell(tmp_path: Path, cell: str,
+                                                             shown: str | None) -> None:
+    """A negative or infinite amount parses as a number but is no amount: said with its row;
+    a planner's "1.200,5" is read as 1200.5."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text(f'project_id,central,local\nA,10,0\nB,"{cell}",2\n', encoding="utf-8")
+    found = {"project_id": "project_id", "central": "central", "local": "local"}
+    assert _typed_plan(plan, found, ["project_id", "central", "local"]) is None
+    kcopt.set_language("en")
+    if shown is None:
+        assert read_plan(plan).amounts["central"].tolist() == [10.0, 1200.5]
+        return
+    with pytest.raises(kcopt.InputError) as info:
+        read_plan(plan)
+    assert shown in str(info.value) and "row 3" in str(info.value)
