@@ -230,7 +230,7 @@ def test_bad_resolution_file_lists_every_problem(make_case, tmp_path):
     assert found == {(2, "province"), (3, "territory"), (4, "effective"), (4, "rate"),
                      (5, "category"), (6, "rate"), (6, "resolution")}
     text = str(info.value)
-    assert "nq.csv" in text and "không phải tỉnh cũ đã hợp nhất vào Hải Phòng" in text
+    assert "nq.csv" in text and "not a former province merged into Hải Phòng" in text
 
 
 def test_every_both_content_type_is_eligible_for_a_local_project(model_of):
@@ -365,7 +365,7 @@ def test_a_new_circular_is_one_national_file(model_of, tmp_path):
     undated = tmp_path / "undated.csv"
     undated.write_text("category,fund,rate,basis\nmachinery,local,0.4,TT 99/2026\n",
                        encoding="utf-8")
-    with pytest.raises(kcopt.InputError, match="mức trung ương cần ngày có hiệu lực"):
+    with pytest.raises(kcopt.InputError, match="a national level needs the day it takes effect"):
         model_of(projects, rules={"national": str(undated)})
 
 

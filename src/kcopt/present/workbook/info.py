@@ -161,12 +161,11 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
 
 
 def _warnings_and_scenario(book: Book, ws: Any, run: Run, s: Summary, r: int) -> None:
-    """From row `r` down: the run's warnings, then the resolved scenario as YAML."""
-    warnings = s.warnings
-    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
-    for w in warnings:
-        r += 1
-        book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
+    """From row `r` down: how many warnings (each one is a row of the "Cảnh báo" sheet), then
+    the resolved scenario as YAML."""
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(s.warnings)})", style=STRONG)
+    book.put(ws, r, 2, "xem trang 'Cảnh báo' / see the 'Cảnh báo' sheet" if s.warnings
+             else "—")
     r += 2
     book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
     text = yaml.safe_dump(s.scenario or run.scenario.resolved(), allow_unicode=True,
