@@ -595,3 +595,162 @@ def test_a_price_is_quoted_per_the_amount_its_range_allows(vietnamese: None) -> 
     far = _constraint_sentence(SimpleNamespace(**row, allowable_increase=5000.0,
                                                allowable_decrease=2500.0))
     assert "mỗi 1.000 triệu đồng tăng thêm" in far and "1,23 điểm" in far, far
+
+
+# ---- Done when: every word of the demo, the MIP demo and a real-layout form -----------------
+
+# allocation.xlsx's words a planner reads (the data's own names and the bilingual heading rows
+# aside); its code columns (region, content type, status, sector) stay codes by design
+WORD_COLUMNS = {"Phân bổ": ("Cấp", "Tình trạng", "Lý do", "Nguồn vốn", "Nội dung"),
+                "Cảnh báo": ("Loại cảnh báo", "Vị trí", "Nội dung cảnh báo"),
+                "Dự phòng": ("Nguồn kinh phí", "Trạng thái", "Nguồn trả phần tăng", "Lý do chờ"),
+                "Ràng buộc": ("Diễn giải",)}
+# the workbook is Vietnamese-first in any language (its headings, a level or fund as a planner
+# writes it in a project list, the statuses' column): its sentences follow the run's language
+SENTENCE_COLUMNS = {"Phân bổ": ("Lý do",), "Cảnh báo": ("Nội dung cảnh báo",),
+                    "Dự phòng": ("Lý do chờ",), "Ràng buộc": ("Diễn giải",)}
+# "1,640 triệu đồng", "1,640 / 6,611", "419,509,580": en-US; "0,898" and "1,676 điểm" are
+# Vietnamese decimals
+EN_US_NUMBER = re.compile(r"\b[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?= triệu| đồng| đề án| tệp| byte"
+                          r"| million| projects|\s*/|\))"
+                          r"|\b\d{1,3}(?:,\d{3}){2,}\b|\b\d{1,3},\d{3}\.\d")
+FILES = re.compile(r"[\w./-]+\.(?:csv|xlsx|yaml|yml|json|html|png)\b")  # a file's name: a code
+
+
+def case_scenario(case: str, folder) -> str:
+    """The demo, the MIP demo, or Đắk Lắk's plan in its official layout (A/B fund sections,
+    Roman content sections, subtotals, Vietnamese numbers) with a scenario of its own."""
+    if case != "form":
+        return str(kcopt.demo_scenario_path().parent / case)
+    from forms import SCENARIO, provincial_plan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path, _plan = provincial_plan(folder / "dak-lak.xlsx")
+    scenario = folder / "dak-lak.yaml"
+    scenario.write_text(SCENARIO.format(name="Kế hoạch Đắk Lắk 2026", file=path.name,
+                                        central=300, local=400), encoding="utf-8")
+    return str(scenario)
+
+
+def everything_read(scenario: str, out, lang: str) -> dict[str, list[str]]:
+    """The words of `solve`, `report` and `validate` on the console, the report, the figures
+    and allocation.xlsx's word columns, in `lang`."""
+    import openpyxl
+
+    from kcopt.core.language import using
+    from test_language import figure_texts, report_texts
+
+    runner = CliRunner()
+    solved = runner.invoke(app, ["solve", scenario, "-o", str(out), "--no-plots", "--lang",
+                                 lang])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(app, ["validate", scenario, "--lang", lang])
+    reported = runner.invoke(app, ["report", str(out), "--lang", lang])
+    assert reported.exit_code == 0, reported.output
+    texts = {"console": [*solved.output.splitlines(), *checked.output.splitlines(),
+                         *reported.output.splitlines()],
+             "report": report_texts(out / "report.html"), "figures": [], "workbook": []}
+    with using(lang):
+        for plot in (kcopt.plots.allocation_by_region, kcopt.plots.allocation_by_category,
+                     kcopt.plots.budget_use):
+            texts["figures"] += figure_texts(plot(out))
+    book = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)
+    for ws in book.worksheets:
+        rows = ws.iter_rows(min_row=3, values_only=True)
+        heads = next(rows, ())
+        next(rows, ())  # the English headings beneath
+        columns = (WORD_COLUMNS if lang == "vi" else SENTENCE_COLUMNS).get(ws.title, ())
+        keep = [j for j, h in enumerate(heads) if h in columns]
+        texts["workbook"] += [str(r[j]) for r in rows for j in keep
+                              if j < len(r) and isinstance(r[j], str)]
+    return texts
+
+
+def proper_names(out, scenario: str) -> re.Pattern[str]:
+    """What stays Vietnamese in an English run: names of places (the 34 provinces, the former
+    ones), of the plan, its targets and projects, the scenario's own notes (a rate's basis),
+    headings of the planner's own file (quoted), the regulation's abbreviations (funds,
+    councils, committees)."""
+    import json
+
+    import pandas as pd
+
+    from kcopt.core.geo import load_geography
+
+    geo = load_geography()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    sc = summary["scenario"]
+    names = {*geo.provinces, *(old for p in geo.provinces.values() for old in p.merged_from),
+             sc.get("name", ""), sc.get("description", ""),
+             *(t.get("label", "") for t in sc.get("targets", [])),
+             *(str(o.get("basis", "")) for o in sc.get("rate_overrides") or []),
+             *pd.read_csv(out / "allocation.csv")["name"].astype(str), "KCQG", "KCĐP", "HĐND",
+             "UBND", *form_texts(scenario)}
+    words = sorted((n for n in names if n), key=len, reverse=True)
+    # a quotation opens and closes outside a word (not the apostrophe of "regulation's")
+    return re.compile(r"(?<!\w)'[^']*'(?!\w)|" + "|".join(re.escape(n) for n in words))
+
+
+SECTION_ROW = re.compile(r"^\s+[A-H](?:\.[IVX]+)?\s")
+
+
+def form_texts(scenario: str) -> list[str]:
+    """The texts of a form's cells (its title, sections, projects): the planner's own words."""
+    from pathlib import Path
+
+    import openpyxl
+
+    books = list(Path(scenario).parent.glob("*.xlsx"))
+    return [str(v).strip() for b in books for ws in openpyxl.load_workbook(b).worksheets
+            for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["demo.yaml", "demo-mip.yaml", "form"])
+def test_every_word_a_planner_reads_is_in_the_language_in_use(vietnamese: None, tmp_path,
+                                                              case: str) -> None:
+    """Done when (#27): the commands, the report, the figures' text and the workbook's words,
+    on the demo, the MIP demo and a real-layout form, hold no English phrase, catalog miss or
+    en-US number in Vietnamese; and with --lang en, no Vietnamese but names."""
+    scenario = case_scenario(case, tmp_path / "in")
+    vi = everything_read(scenario, tmp_path / "vi", "vi")
+    for part, texts in vi.items():
+        assert texts or part == "figures", part
+        found = english(FILES.sub(" ", " \n".join(texts)))
+        assert not found, (case, part, found)
+        numbers = [t for t in texts if EN_US_NUMBER.search(t)]
+        assert not numbers, (case, part, numbers[:5])
+    en = everything_read(scenario, tmp_path / "en", "en")
+    names = proper_names(tmp_path / "en", scenario)
+    for part, texts in en.items():
+        assert texts or part == "figures", part
+        # validate's table of the form's sections quotes each section's title as the form has it
+        texts = [t for t in texts if not SECTION_ROW.match(t)]
+        left = [t for t in texts if VIETNAMESE.search(names.sub(" ", t))]
+        assert not left, (case, part, left[:8])
+
+
+def test_hostile_inputs_are_told_in_the_language_in_use(vietnamese: None, tmp_path) -> None:
+    """Done when (#27), the hostile inputs' messages: the bad project list and the bad rule
+    file, in Vietnamese with no English or en-US number; in English with no Vietnamese but
+    the names the list holds."""
+    from kcopt.core.language import using
+    from kcopt.inputs.ratefiles import read_rule_files
+    from kcopt.rules.rates import load_rules
+
+    rates = tmp_path / "tt.csv"
+    rates.write_text(BAD_RATES, encoding="utf-8")
+    for lang in ("vi", "en"):
+        said = hostile_messages(tmp_path, lang)
+        with using(lang), pytest.raises(kcopt.InputError) as info:
+            read_rule_files([], [rates], load_rules())
+        with using(lang):
+            said += "\n" + "\n".join(str(p) for p in info.value.problems)
+        said = said.replace(str(tmp_path), "")
+        if lang == "vi":
+            assert not english(said), english(said)
+            assert not EN_US_NUMBER.search(said.replace("'1,200'", "")), said
+        else:
+            left = re.sub(r"'[^']*'|Sơn La|Quảng Ngãi|Máy [ABC]|\bKCQG\b|\bKCĐP\b", " ", said)
+            assert not VIETNAMESE.search(left), [line for line in left.splitlines()
+                                                  if VIETNAMESE.search(line)]

@@ -111,7 +111,8 @@ def test_group_project_multiplies_the_per_establishment_ceiling(model_of, tmp_pa
     model = model_of([machinery("G1", "Sơn La", cost=3000, funds="central", establishments=3),
                       machinery("G0", "Sơn La", cost=3000, funds="central")])
     assert caps_of(model) == {"G1": 900, "G0": 300}
-    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.caps.describe_cap(model.caps, 0, 0)
+    assert "300 million × 3 establishments (group project)" in kcopt.rules.caps.describe_cap(
+        model.caps, 0, 0)
 
     res = tmp_path / "nq-son-la.csv"
     res.write_text("province,resolution,effective,category,rate,cap_million_vnd,cap_unit,"
@@ -130,7 +131,7 @@ def test_priority_multiplier(model_of, make_case):
                       machinery("D0", "Sơn La", disadvantaged_area=0)],
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
-    assert "hệ số ưu tiên 1.5" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
+    assert "priority factor 1.5" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
     with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,

@@ -116,7 +116,7 @@ def _message(lang: str, fund: str, names: list[str], joint: bool, idle: float, s
         who: str = quoted[0] if len(quoted) == 1 else say(
             N_("{first} and {last}"), first=", ".join(quoted[:-1]), last=quoted[-1])
         amount = say(N_("about {amount}"), amount=Num(idle)) if estimate else Num(idle)
-        text = say(N_("target {who}{together} leave {amount} million VND of {fund} unallocated "
+        text = say(N_("target {who}{together} leaves {amount} million VND of {fund} unallocated "
                       "(allocated {spent} of {budget} million; without it {idle} million more "
                       "would be allocated)") if len(names) == 1 else
                    N_("targets {who}{together} leave {amount} million VND of {fund} "

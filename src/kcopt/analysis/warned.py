@@ -15,8 +15,8 @@ Examples
 ...     rec = warning_record(Problem("solver", say(N_(
 ...         "time limit reached: the allocation is the best found, within {gap} of optimal"),
 ...         gap=Num(0.0125, 2, "pct")), severity="warning"))
->>> rec["message"]
-'bộ giải: đã hết thời gian giải: phân bổ là phương án tốt nhất tìm được, cách tối ưu 1,25%'
+>>> rec["message"].endswith("cách tối ưu không quá 1,25%")
+True
 >>> with using("en"):
 ...     warning_text(rec)
 'solver: time limit reached: the allocation is the best found, within 1.25% of optimal'

@@ -318,3 +318,20 @@ def price_unit(*ranges: float) -> float:
     finite = [float(r) for r in ranges if r is not None and math.isfinite(r) and r >= 0]
     least = min(finite, default=float("inf"))
     return next((u for u in UNITS if u <= least), UNITS[-1])
+
+
+# where a plan's shadow prices come from (summary.json `duals`, constraints.csv `price_basis`)
+DUALS_WORDS = {"LP": N_("the LP"),
+               "MIP with integer decisions fixed": N_("the MIP with its integer decisions fixed")}
+
+
+def duals_name(code: object) -> str:
+    """Where the shadow prices come from, in the language in use (the code kept in files).
+
+    >>> from kcopt.core.language import using
+    >>> with using("en"):
+    ...     duals_name("MIP with integer decisions fixed")
+    'the MIP with its integer decisions fixed'
+    """
+    text = "" if code is None else str(code)
+    return _(DUALS_WORDS[text]) if text in DUALS_WORDS else text

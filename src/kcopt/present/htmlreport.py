@@ -18,6 +18,7 @@ from kcopt.analysis.warned import warning_text
 from kcopt.analysis.wording import (
     budget_label,
     describe_target,
+    duals_name,
     group_name,
     money,
     percent,
@@ -429,7 +430,7 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
                                                           s.objective_kind)))),
         ("Bộ giải / solver", f"{text(p.solver)} {text(p.solver_version)}"
          + (" (MIP)" if s.mip else " (LP)")),
-        ("Giá bóng / prices from", text(s.duals)),
+        ("Giá bóng / prices from", duals_name(s.duals)),
         ("Bộ quy định / rule set", text(p.rules_version)),
         ("Quy định có hiệu lực ngày / rules in force on",
          text(p.rules.get("in_force_on", "—"))),
