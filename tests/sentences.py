@@ -203,12 +203,12 @@ def check_cap(plan: Plan, row: pd.Series) -> None:
         if stated is None:
             continue
         slack = SHOWN + (0.005 * cost if rate else 0.0)  # a rate is shown to the whole percent
-        fund = re.search(r"riêng kinh phí (Trung ương|Địa phương) — $", parts[k])
+        fund = re.search(r"riêng kinh phí (KCQG|KCĐP) — $", parts[k])
         if fund is None and k == 0:  # the project's cap: the one that binds its total
             assert row["total"] <= stated + slack, (row["project_id"], row["total"], reason)
             assert abs(stated - row["cap"]) <= slack, (row["project_id"], row["cap"], reason)
         elif fund is not None:
-            paid = row["central" if fund[1] == "Trung ương" else "local"]
+            paid = row["central" if fund[1] == "KCQG" else "local"]
             assert paid <= stated + slack, (row["project_id"], paid, reason)
 
 
@@ -219,7 +219,7 @@ def check_reasons(plan: Plan) -> dict[str, int]:
         reason, status, pid = str(row["reason"]), row["status"], row["project_id"]
         if status == "funded" and "được hỗ trợ đủ" in reason:
             seen["funded"] += 1
-            pair = re.search(r"được hỗ trợ đủ \(Trung ương (" + NUMBER + r"), Địa phương ("
+            pair = re.search(r"được hỗ trợ đủ \(KCQG (" + NUMBER + r"), KCĐP ("
                              + NUMBER + r")\)", reason)
             if pair:
                 seen["both_funds"] += 1
@@ -245,7 +245,7 @@ def check_reasons(plan: Plan) -> dict[str, int]:
 
 def money_left_rows(page: str) -> list[tuple[str, float, float, str]]:
     """The money-left table: (budget row name, amount, left, why)."""
-    start = page.find("Budgets with money left")
+    start = page.find("Ngân sách còn dư")
     assert start >= 0, "no money-left table"
     table = page[start:page.find("</table>", start)]
     out = []
@@ -254,7 +254,7 @@ def money_left_rows(page: str) -> list[tuple[str, float, float, str]]:
                  for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)]
         label, amount, left = texts[0], vn(texts[1]), vn(texts[2])
         why = texts[3] if len(texts) > 3 else ""
-        name = ("budget:central" if label.startswith("Trung ương") else
+        name = ("budget:central" if label.startswith("KCQG") else
                 "budget:local:" + label.split(": ", 1)[1])
         out.append((name, amount, left, why))
     return out
@@ -301,7 +301,7 @@ def check_report(plan: Plan) -> dict[str, int]:
     budgets = plan.budgets()
     left = {n: b - plan.allocated(n) for n, b in budgets.items()}
     spent = sum(1 for n, b in budgets.items() if left[n] <= 1e-6 * max(1.0, b))
-    used = re.search(r"Budgets fully used</span> \((\d+) / (\d+)\)", page)
+    used = re.search(r"Ngân sách đã dùng hết \((\d+) / (\d+)\)", page)
     assert used and (int(used[1]), int(used[2])) == (spent, len(budgets)), (used and used[0])
     rows = money_left_rows(page) if spent < len(budgets) else []
     listed = {n for n, *_rest in rows}
@@ -319,7 +319,7 @@ def check_report(plan: Plan) -> dict[str, int]:
 
 def target_rows(page: str) -> dict[str, tuple[str, str, str]]:
     """The report's policy-target table: label → (binds, required, achieved) as shown."""
-    start = page.find("Policy targets</span></h3>")
+    start = page.find("Mục tiêu chính sách</h3>")
     if start < 0 or "<table" not in page[start:start + 400]:
         return {}
     table = page[start:page.find("</table>", start)]

@@ -47,7 +47,7 @@ def test_three_projects_by_hand(make_case) -> None:
     text = "\n".join(cmp.sentences)
     assert text.startswith("From 600 to 300")
     assert "600 → 300 (−300, −50.0%)" in text
-    assert "Region Trung du và miền núi phía Bắc (NMM): 600 → 300" in text
+    assert "Region Northern Midlands and Mountains (NMM): 600 → 300" in text  # English
     assert "B dây chuyền (Sơn La, machinery): funded → unfunded, 300 → 0 million VND (−300)" \
         in text
     assert "Region Bắc Trung Bộ" not in text  # no change, no sentence

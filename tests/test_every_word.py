@@ -336,7 +336,7 @@ def test_rules_lists_the_provinces_in_aligned_columns(vietnamese: None) -> None:
     # (the rules' table, above the priorities' own table, whose columns are its own)
     end = next(i for i, line in enumerate(lines) if line.startswith("Các tiêu chí ưu tiên"))
     rules = lines[:end]
-    rows = [line for line in rules if re.match(r"[a-z_]+(\s\[\w+\])?\s{2,}(Trung|Địa)", line)]
+    rows = [line for line in rules if re.match(r"[a-z_]+(\s\[\w+\])?\s{2,}(KCQG|KCĐP)", line)]
     starts = {width(line[:line.index("Nghị định" if "Nghị định" in line else "TT")])
               for line in rows if "Nghị định" in line or "TT" in line}
     assert len(rows) > 20 and len(starts) == 1, starts
@@ -390,12 +390,14 @@ def test_output_folder_refusals_are_said_once_in_the_language_in_use(vietnamese:
 
 
 def test_help_names_value_types_and_defaults_in_the_language_in_use(vietnamese: None) -> None:
-    """The framework's type column (<path>, <bool>, FLOAT RANGE) reads in words, and a default
-    written in the help is shown (typer ≥ 0.22 took '[default: …]' for markup and dropped it)."""
+    """The framework's type column (<path>, <bool>, FLOAT RANGE) reads in words, the
+    arguments' panel too (typer ≥ 0.22 shows an argument's type from its annotation, whatever
+    its metavar), and a default written in the help is shown (typer ≥ 0.22 took
+    '[default: …]' for markup and dropped it)."""
     runner = CliRunner()
     said = runner.invoke(app, ["solve", "--help"]).output
-    # the options' panel (typer ≥ 0.22 shows an argument's type from its annotation, which no
-    # supported setting changes: left as '<path>')
+    arguments = flat(said[said.index("╭─ Tham số"):said.index("╭─ Tùy chọn")])
+    assert "scenario <đường dẫn>" in arguments and "<path>" not in arguments, arguments
     vi = flat(said[said.index("╭─ Tùy chọn"):])
     assert "<đường dẫn>" in vi and "<số> [x>=0]" in vi and "<chữ>" in vi, vi
     assert "(mặc định: out/<tên kịch bản>)" in vi, vi
@@ -403,6 +405,7 @@ def test_help_names_value_types_and_defaults_in_the_language_in_use(vietnamese: 
         assert english_type not in vi, (english_type, vi)
     en = flat(runner.invoke(app, ["solve", "--help", "--lang", "en"]).output)
     assert "đường dẫn" not in en and "(default: out/<scenario name>)" in en, en
+    assert re.search(r"scenario (<path>|PATH)", en), en  # typer ≥ 0.22 / the floor's own
 
 
 def test_compare_names_regions_and_content_types(vietnamese: None, tmp_path) -> None:
@@ -424,3 +427,330 @@ def test_compare_names_regions_and_content_types(vietnamese: None, tmp_path) -> 
     for rows in tables:  # each table's arrows in one column
         assert len({row.index("→") for row in rows}) == 1, rows
     assert not re.search(r"\d,\d{3}\b", said.output), said.output
+
+
+# ---- the warnings, said again in the reader's language (summary.json keeps how) -------------
+
+VIETNAMESE = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", re.IGNORECASE)
+# proper names a warning quotes as they are, in any language: the demo's places, its column
+# heading, its targets' labels, content names are not among them
+PROPER = re.compile(r"'[^']*'|\b(?:Bắc Giang|Bắc Ninh|Bình Dương|Thành phố Hồ Chí Minh|Quảng Nam|"
+                    r"Đà Nẵng|Hải Dương|Hải Phòng|Kiên Giang|An Giang)\b")
+
+
+def report_warnings(page: str) -> list[str]:
+    """The warnings listed in a report's provenance section."""
+    import html
+
+    section = page[page.index('id="provenance"'):]
+    found = re.search(r"<h3>[^<]*\(\d+\)</h3><ul>(.*?)</ul>", section, flags=re.S)
+    assert found, section[:500]
+    return [html.unescape(w) for w in re.findall(r"<li>(.*?)</li>", found[1], flags=re.S)]
+
+
+def test_warnings_are_said_again_in_the_reader_s_language(vietnamese: None, tmp_path) -> None:
+    """summary.json keeps each warning's code, its text in the run's language and how it was
+    said: `kcopt report --lang en` on a Vietnamese run words every warning in English, and the
+    Vietnamese report of an English run in Vietnamese (they were the run's text)."""
+    import json
+
+    runner = CliRunner()
+    for lang, other in (("vi", "en"), ("en", "vi")):
+        out = tmp_path / lang
+        said = runner.invoke(app, ["solve", DEMO, "-o", str(out), "--no-plots", "--no-xlsx",
+                                   "--lang", lang])
+        assert said.exit_code == 0, said.output
+        kept = json.loads((out / "summary.json").read_text("utf-8"))["warnings"]
+        assert {w["code"] for w in kept} >= {"input", "rules", "budget_unspent",
+                                              "partial_sliver"}, kept
+        assert all("msgid" in w["said"]["message"] for w in kept), kept
+        page = out / f"report-{other}.html"
+        assert runner.invoke(app, ["report", str(out), "-o", str(page), "--lang",
+                                   other]).exit_code == 0
+        shown = report_warnings(page.read_text("utf-8"))
+        assert len(shown) == len(kept), shown
+        if other == "en":
+            assert any("is a pre-2025 province" in w for w in shown), shown
+            assert any("8 project(s) are given less than 25% of their cap" in w
+                       for w in shown), shown
+            left = [w for w in shown if VIETNAMESE.search(PROPER.sub(" ", w))]
+            # a target's label is the scenario's own name: the only Vietnamese left
+            assert all("Tỷ trọng sản xuất sạch hơn" in w for w in left), left
+        else:
+            assert any("là tỉnh trước năm 2025" in w for w in shown), shown
+            assert any("8 đề án chỉ được hỗ trợ dưới 25% mức hỗ trợ tối đa" in w
+                       for w in shown), shown
+            assert not english("\n".join(shown)), english("\n".join(shown))
+            assert not re.search(r"\d,\d{3}\b", "\n".join(shown)), shown
+
+
+def test_the_warnings_sheet_lists_each_warning_with_its_kind(vietnamese: None,
+                                                              tmp_path) -> None:
+    """allocation.xlsx has a "Cảnh báo" sheet: one row per warning of summary.json, its kind
+    in words, how many of that kind, where and what; the run sheet only points to it."""
+    import json
+
+    import openpyxl
+
+    from kcopt.present.workbook.base import SHEETS
+
+    out = tmp_path / "out"
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(out), "--no-plots"])
+    assert said.exit_code == 0, said.output
+    assert "trang 'Cảnh báo' của allocation.xlsx" in said.output.splitlines()[-1]
+    kept = json.loads((out / "summary.json").read_text("utf-8"))["warnings"]
+    wb = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)
+    rows = [r for r in wb[SHEETS["warnings"]].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert len(rows) == len(kept), rows
+    kinds = {r[1]: r[2] for r in rows}
+    assert kinds["Danh sách đề án"] == 5 and kinds["Định mức hỗ trợ"] == 8, kinds
+    assert kinds["Kinh phí chưa được phân bổ"] == 1, kinds
+    for (_no, _kind, _count, where, message, amount), w in zip(rows, kept, strict=True):
+        assert w["message"] in (f"{where}: {message}", message), (where, message, w)
+        assert amount == w["amount"] or (amount is None and w["amount"] is None)
+    assert not english(" ".join(str(c) for r in rows for c in r[1:4])), rows
+    run = [r for r in wb[SHEETS["run"]].iter_rows(values_only=True)
+           if r[0] and str(r[0]).startswith("Cảnh báo")]
+    assert run == [(f"Cảnh báo / Warnings ({len(kept)})",
+                    "xem trang 'Cảnh báo' / see the 'Cảnh báo' sheet")], run
+
+
+# ---- the funds by the regulation's names ----------------------------------------------------
+
+def test_funds_are_kcqg_and_kcdp_where_a_planner_reads(vietnamese: None, tmp_path) -> None:
+    """The reserve line, the reserve sheet and a budget's label in the report name the funds
+    KCQG / KCĐP (they said "Trung ương" / "Địa phương", one copy of the words per module)."""
+    import openpyxl
+
+    from kcopt.analysis.wording import budget_label
+    from kcopt.core.language import using
+    from kcopt.present.workbook.base import SHEETS
+
+    out = tmp_path / "out"
+    said = CliRunner().invoke(app, ["solve", DEMO, "-o", str(out), "--no-plots"])
+    assert said.exit_code == 0, said.output
+    line = next(x for x in said.output.splitlines() if "danh sách dự phòng" in x)
+    assert "đứng đầu: KCQG: P-" in line and "KCĐP An Giang: P-" in line, line
+    assert "Trung ương" not in said.output and "Địa phương" not in said.output, said.output
+    ws = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)[SHEETS["reserve"]]
+    funds = {r[0] for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert funds == {"KCQG", "KCĐP"}, funds
+    assert budget_label("budget:local:Lâm Đồng") == "KCĐP: Lâm Đồng"
+    with using("en"):
+        assert budget_label("budget:central:2027") == "central 2027"
+
+
+# ---- the rule files' messages ---------------------------------------------------------------
+
+BAD_RATES = ("category,fund,basis,rate,cap_million_vnd,confidence,vote_level,effective\n"
+             "robots,central,TT 1,0.5,300,high,,2026-07-01\n"
+             "machinery,nowhere,TT 1,1.5,300,sure,galaxy,\n")
+
+
+def test_rule_files_are_told_in_the_language_in_use(vietnamese: None, tmp_path) -> None:
+    """A national rule file's problems (they were Vietnamese f-strings whatever the
+    language): catalog messages, Vietnamese by default, English under --lang en."""
+    from kcopt.core.language import using
+    from kcopt.inputs.ratefiles import read_rule_files
+    from kcopt.rules.rates import load_rules
+
+    path = tmp_path / "tt.csv"
+    path.write_text(BAD_RATES, encoding="utf-8")
+    said = {}
+    for lang in ("vi", "en"):
+        with using(lang), pytest.raises(kcopt.InputError) as info:
+            read_rule_files([], [path], load_rules())
+        with using(lang):
+            said[lang] = "\n".join(str(p) for p in info.value.problems)
+    for part in ("nội dung không có trong bộ định mức", "phải là tỷ lệ từ 0 đến 1",
+                 "độ tin cậy không hợp lệ", "cấp bình chọn không hợp lệ",
+                 "nguồn kinh phí phải là 'central' (KCQG)",
+                 "mức hỗ trợ quốc gia cần ngày có hiệu lực"):
+        assert part in said["vi"], (part, said["vi"])
+    assert not english(said["vi"]), (english(said["vi"]), said["vi"])
+    for part in ("a content type the rule set does not have", "must be a share from 0 to 1",
+                 "not a confidence level", "not a selection level",
+                 "the fund must be 'central', 'local' or 'both'",
+                 "a national level needs the day it takes effect"):
+        assert part in said["en"], (part, said["en"])
+    assert not VIETNAMESE.search(said["en"]), said["en"]
+
+
+# ---- a price quoted per the unit its range allows -------------------------------------------
+
+def test_a_price_is_quoted_per_the_amount_its_range_allows(vietnamese: None) -> None:
+    """A budget's price valid only up to +11 million is not said "per 1.000 triệu đồng"
+    (a change the price does not hold for) but per 10 million; one valid far enough keeps
+    1.000."""
+    from types import SimpleNamespace
+
+    from kcopt.analysis.sensitivity.ranging import _constraint_sentence
+
+    row = {"name": "budget:central", "rhs": 105000.0, "binding": True, "family": "budget",
+           "shadow_price": 0.00123, "final_value": 105000.0, "enters_up": ""}
+    short = _constraint_sentence(SimpleNamespace(**row, allowable_increase=11.0,
+                                                 allowable_decrease=400.0))
+    assert "mỗi 10 triệu đồng tăng thêm" in short and "0,0123 điểm" in short, short
+    assert "1.000" not in short, short
+    far = _constraint_sentence(SimpleNamespace(**row, allowable_increase=5000.0,
+                                               allowable_decrease=2500.0))
+    assert "mỗi 1.000 triệu đồng tăng thêm" in far and "1,23 điểm" in far, far
+
+
+# ---- Done when: every word of the demo, the MIP demo and a real-layout form -----------------
+
+# allocation.xlsx's words a planner reads (the data's own names and the bilingual heading rows
+# aside); its code columns (region, content type, status, sector) stay codes by design
+WORD_COLUMNS = {"Phân bổ": ("Cấp", "Tình trạng", "Lý do", "Nguồn vốn", "Nội dung"),
+                "Cảnh báo": ("Loại cảnh báo", "Vị trí", "Nội dung cảnh báo"),
+                "Dự phòng": ("Nguồn kinh phí", "Trạng thái", "Nguồn trả phần tăng", "Lý do chờ"),
+                "Ràng buộc": ("Diễn giải",)}
+# the workbook is Vietnamese-first in any language (its headings, a level or fund as a planner
+# writes it in a project list, the statuses' column): its sentences follow the run's language
+SENTENCE_COLUMNS = {"Phân bổ": ("Lý do",), "Cảnh báo": ("Nội dung cảnh báo",),
+                    "Dự phòng": ("Lý do chờ",), "Ràng buộc": ("Diễn giải",)}
+# "1,640 triệu đồng", "1,640 / 6,611", "419,509,580": en-US; "0,898" and "1,676 điểm" are
+# Vietnamese decimals
+EN_US_NUMBER = re.compile(r"\b[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?= triệu| đồng| đề án| tệp| byte"
+                          r"| million| projects|\s*/|\))"
+                          r"|\b\d{1,3}(?:,\d{3}){2,}\b|\b\d{1,3},\d{3}\.\d")
+FILES = re.compile(r"[\w./-]+\.(?:csv|xlsx|yaml|yml|json|html|png)\b")  # a file's name: a code
+
+
+def case_scenario(case: str, folder) -> str:
+    """The demo, the MIP demo, or Đắk Lắk's plan in its official layout (A/B fund sections,
+    Roman content sections, subtotals, Vietnamese numbers) with a scenario of its own."""
+    if case != "form":
+        return str(kcopt.demo_scenario_path().parent / case)
+    from forms import SCENARIO, provincial_plan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path, _plan = provincial_plan(folder / "dak-lak.xlsx")
+    scenario = folder / "dak-lak.yaml"
+    scenario.write_text(SCENARIO.format(name="Kế hoạch Đắk Lắk 2026", file=path.name,
+                                        central=300, local=400), encoding="utf-8")
+    return str(scenario)
+
+
+def everything_read(scenario: str, out, lang: str) -> dict[str, list[str]]:
+    """The words of `solve`, `report` and `validate` on the console, the report, the figures
+    and allocation.xlsx's word columns, in `lang`."""
+    import openpyxl
+
+    from kcopt.core.language import using
+    from test_language import figure_texts, report_texts
+
+    runner = CliRunner()
+    solved = runner.invoke(app, ["solve", scenario, "-o", str(out), "--no-plots", "--lang",
+                                 lang])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(app, ["validate", scenario, "--lang", lang])
+    reported = runner.invoke(app, ["report", str(out), "--lang", lang])
+    assert reported.exit_code == 0, reported.output
+    texts = {"console": [*solved.output.splitlines(), *checked.output.splitlines(),
+                         *reported.output.splitlines()],
+             "report": report_texts(out / "report.html"), "figures": [], "workbook": []}
+    with using(lang):
+        for plot in (kcopt.plots.allocation_by_region, kcopt.plots.allocation_by_category,
+                     kcopt.plots.budget_use):
+            texts["figures"] += figure_texts(plot(out))
+    book = openpyxl.load_workbook(out / "allocation.xlsx", read_only=True)
+    for ws in book.worksheets:
+        rows = ws.iter_rows(min_row=3, values_only=True)
+        heads = next(rows, ())
+        next(rows, ())  # the English headings beneath
+        columns = (WORD_COLUMNS if lang == "vi" else SENTENCE_COLUMNS).get(ws.title, ())
+        keep = [j for j, h in enumerate(heads) if h in columns]
+        texts["workbook"] += [str(r[j]) for r in rows for j in keep
+                              if j < len(r) and isinstance(r[j], str)]
+    return texts
+
+
+def proper_names(out, scenario: str) -> re.Pattern[str]:
+    """What stays Vietnamese in an English run: names of places (the 34 provinces, the former
+    ones), of the plan, its targets and projects, the scenario's own notes (a rate's basis),
+    headings of the planner's own file (quoted), the regulation's abbreviations (funds,
+    councils, committees)."""
+    import json
+
+    import pandas as pd
+
+    from kcopt.core.geo import load_geography
+
+    geo = load_geography()
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    sc = summary["scenario"]
+    names = {*geo.provinces, *(old for p in geo.provinces.values() for old in p.merged_from),
+             sc.get("name", ""), sc.get("description", ""),
+             *(t.get("label", "") for t in sc.get("targets", [])),
+             *(str(o.get("basis", "")) for o in sc.get("rate_overrides") or []),
+             *pd.read_csv(out / "allocation.csv")["name"].astype(str), "KCQG", "KCĐP", "HĐND",
+             "UBND", *form_texts(scenario)}
+    words = sorted((n for n in names if n), key=len, reverse=True)
+    # a quotation opens and closes outside a word (not the apostrophe of "regulation's")
+    return re.compile(r"(?<!\w)'[^']*'(?!\w)|" + "|".join(re.escape(n) for n in words))
+
+
+SECTION_ROW = re.compile(r"^\s+[A-H](?:\.[IVX]+)?\s")
+
+
+def form_texts(scenario: str) -> list[str]:
+    """The texts of a form's cells (its title, sections, projects): the planner's own words."""
+    from pathlib import Path
+
+    import openpyxl
+
+    books = list(Path(scenario).parent.glob("*.xlsx"))
+    return [str(v).strip() for b in books for ws in openpyxl.load_workbook(b).worksheets
+            for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["demo.yaml", "demo-mip.yaml", "form"])
+def test_every_word_a_planner_reads_is_in_the_language_in_use(vietnamese: None, tmp_path,
+                                                              case: str) -> None:
+    """Done when (#27): the commands, the report, the figures' text and the workbook's words,
+    on the demo, the MIP demo and a real-layout form, hold no English phrase, catalog miss or
+    en-US number in Vietnamese; and with --lang en, no Vietnamese but names."""
+    scenario = case_scenario(case, tmp_path / "in")
+    vi = everything_read(scenario, tmp_path / "vi", "vi")
+    for part, texts in vi.items():
+        assert texts or part == "figures", part
+        found = english(FILES.sub(" ", " \n".join(texts)))
+        assert not found, (case, part, found)
+        numbers = [t for t in texts if EN_US_NUMBER.search(t)]
+        assert not numbers, (case, part, numbers[:5])
+    en = everything_read(scenario, tmp_path / "en", "en")
+    names = proper_names(tmp_path / "en", scenario)
+    for part, texts in en.items():
+        assert texts or part == "figures", part
+        # validate's table of the form's sections quotes each section's title as the form has it
+        texts = [t for t in texts if not SECTION_ROW.match(t)]
+        left = [t for t in texts if VIETNAMESE.search(names.sub(" ", t))]
+        assert not left, (case, part, left[:8])
+
+
+def test_hostile_inputs_are_told_in_the_language_in_use(vietnamese: None, tmp_path) -> None:
+    """Done when (#27), the hostile inputs' messages: the bad project list and the bad rule
+    file, in Vietnamese with no English or en-US number; in English with no Vietnamese but
+    the names the list holds."""
+    from kcopt.core.language import using
+    from kcopt.inputs.ratefiles import read_rule_files
+    from kcopt.rules.rates import load_rules
+
+    rates = tmp_path / "tt.csv"
+    rates.write_text(BAD_RATES, encoding="utf-8")
+    for lang in ("vi", "en"):
+        said = hostile_messages(tmp_path, lang)
+        with using(lang), pytest.raises(kcopt.InputError) as info:
+            read_rule_files([], [rates], load_rules())
+        with using(lang):
+            said += "\n" + "\n".join(str(p) for p in info.value.problems)
+        said = said.replace(str(tmp_path), "")
+        if lang == "vi":
+            assert not english(said), english(said)
+            assert not EN_US_NUMBER.search(said.replace("'1,200'", "")), said
+        else:
+            left = re.sub(r"'[^']*'|Sơn La|Quảng Ngãi|Máy [ABC]|\bKCQG\b|\bKCĐP\b", " ", said)
+            assert not VIETNAMESE.search(left), [line for line in left.splitlines()
+                                                  if VIETNAMESE.search(line)]

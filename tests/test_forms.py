@@ -133,22 +133,22 @@ def test_group_project_cap_is_ceiling_times_establishments(tmp_path: Path) -> No
     # machinery: 300 million per establishment; 3 establishments → 900, below 50% of 2,000
     assert alloc.loc["A.I.2", "cap"] == pytest.approx(900)
     assert alloc.loc["A.I.2", "total"] == pytest.approx(900)
-    assert "300 triệu × 3 cơ sở (đề án nhóm)" in alloc.loc["A.I.2", "reason"]
+    assert "300 million × 3 establishments (group project)" in alloc.loc["A.I.2", "reason"]
     assert alloc.loc["A.I.1", "cap"] == pytest.approx(300)
 
 
 def test_a_list_without_scores_is_said_loudly_and_ranked_by_priorities(tmp_path: Path) -> None:
     r, _f, _e = _solve(tmp_path, provincial_plan, 800, 330)
     text = messages(r.warnings)
-    assert "DANH SÁCH KHÔNG CÓ TIÊU CHÍ XẾP HẠNG" in text
+    assert "NO RANKING CRITERIA IN THE LIST" in text  # an English session (conftest)
     # the LP's slivers are said, with the remedy
-    assert "chỉ được hỗ trợ dưới 25% mức hỗ trợ tối đa (B.IV.1: 30 / 300)" in text
+    assert "are given less than 25% of their cap (B.IV.1: 30 / 300)" in text
     assert "min_fraction: 0.5" in text
     assert r.result.objective > 0
     (tmp_path / "p").mkdir()
     prio = "priorities: {pollution_treatment: 1.0, training: 0.2, information: 0.1}\n"
     r2, _f, _e = _solve(tmp_path / "p", provincial_plan, 800, 400, prio)
-    assert "xếp hạng chỉ theo `priorities:`" in messages(r2.warnings)
+    assert "ranked by the scenario's `priorities:` alone" in messages(r2.warnings)
     local = r2.allocation.set_index("project_id")["total"]
     # the local budget (400) goes to the priority content first: pollution treatment in full
     assert local["B.IV.1"] == pytest.approx(300)
@@ -431,7 +431,7 @@ def test_weights_that_zero_every_score_are_said(make_case) -> None:
                    {"budgets": {"central": 60}, "weights": {"appraisal": 1.0}})
     result = solve_case(sc)
     assert result.objective > 0
-    assert any("đều có trọng số 0" in str(w) for w in result.model.warnings)
+    assert any("has weight 0 in the scenario" in str(w) for w in result.model.warnings)
 
 
 def test_validate_command_on_forms(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_demo_outputs_hold_no_english_words(vietnamese: None, tmp_path: Path) ->
     report = runner.invoke(app, ["report", str(sens)])
     assert report.exit_code == 0, report.output
     html = report_texts(sens / "report.html")
-    assert "Đề án cận biên" in html  # the robustness section is there
+    assert any(t.startswith("Đề án cận biên") for t in html)  # the robustness section
     texts += [*report.output.splitlines(), *html]
     from kcopt.analysis.sensitivity.engine import _bar
 
@@ -369,26 +369,26 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # io/labels, model/scores, sensitivity/suite). A module not listed here may hold none.
 VIETNAMESE_LITERALS = {
     "inputs/budgetfiles.py": 2, "cli/__init__.py": 1, "cli/solve.py": 2, "present/comparison.py": 7,
-    "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 48,
+    "present/figures/charts.py": 2, "core/geo.py": 13, "present/htmlreport.py": 35,
     "io/encoding.py": 8,
-    "io/folders.py": 0, "io/read.py": 13, "io/sheets.py": 26,
-    "io/form.py": 10, "io/formcolumns.py": 6, "io/formlayout.py": 6, "io/formlines.py": 1,
+    "io/folders.py": 0, "io/read.py": 10, "io/sheets.py": 26,
+    "io/form.py": 2, "io/formcolumns.py": 6, "io/formlayout.py": 6, "io/formlines.py": 1,
     "io/formwalk.py": 4,
     "inputs/keys.py": 2,
-    "model/scores.py": 7, "outputs.py": 1, "core/parse.py": 1, "pipeline.py": 3,
+    "model/scores.py": 1, "outputs.py": 1, "core/parse.py": 1,
     "rules/policy.py": 5,
-    "inputs/ratefiles.py": 40, "rules/rates.py": 1, "rules/caps.py": 4,
+    "inputs/ratefiles.py": 2, "rules/rates.py": 1,
     "rules/eligibility.py": 15, "inputs/scenario.py": 2, "inputs/scenariokeys.py": 2,
     "inputs/schema.py": 20,
     "analysis/sensitivity/suite.py": 9, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
-    "core/vocabulary.py": 44, "analysis/wording.py": 2, "present/workbook/annex.py": 59,
+    "core/vocabulary.py": 44, "present/workbook/annex.py": 59,
     "present/workbook/adjustment.py": 18, "present/workbook/adjustment_sheet.py": 12,
-    "present/workbook/base.py": 11, "present/workbook/facts.py": 32,
-    "present/workbook/reserve_sheet.py": 18,
+    "present/workbook/base.py": 12, "present/workbook/facts.py": 32,
+    "present/workbook/reserve_sheet.py": 17, "present/workbook/warnings_sheet.py": 6,
     "present/workbook/consolidated.py": 34,
-    "present/workbook/info.py": 46, "present/workbook/sheets.py": 49,
-    "present/workbook/projects_sheet.py": 29, "present/workbook/formats.py": 1,
+    "present/workbook/info.py": 47, "present/workbook/sheets.py": 48,
+    "present/workbook/projects_sheet.py": 28, "present/workbook/formats.py": 1,
     "present/workbook/template.py": 107,
     "present/workbook/xlsx.py": 12, "io/yamlfile.py": 10,
     "present/workbook/into.py": 2,

@@ -115,10 +115,10 @@ def test_report_headline_figures_are_the_allocations() -> None:
     supported = next(v for k, v in cards.items() if "Projects supported" in k)
     objective = next(v for k, v in cards.items() if "Objective" in k)
     assert central_card[0] == f"{central:,.0f}"
-    assert central_card[1] == (f"của / of {sc.central_budget:,.0f} "
+    assert central_card[1] == (f"of {sc.central_budget:,.0f} "
                                f"({100 * central / sc.central_budget:.1f}%)")
     assert local_card[0] == f"{local:,.0f}"
-    assert local_card[1] == f"của / of {local_budget:,.0f} ({100 * local / local_budget:.1f}%)"
+    assert local_card[1] == f"of {local_budget:,.0f} ({100 * local / local_budget:.1f}%)"
     assert total_card[0] == f"{total:,.0f}"
     n_funded = int((a["status"] == "funded").sum())
     n_partial = int((a["status"] == "partial").sum())

@@ -45,8 +45,8 @@ EXPECTED = {
                      f"({MACH})"),
     "F2": ("funded", f"funded in full from central funds; cap: 50% of cost ({MACH})"),
     "F3": ("funded", "funded in full from central funds; cap: the amount requested"),
-    "G1": ("funded", "funded in full from central funds; cap: ceiling 900 million = 300 triệu "
-                     f"× 3 cơ sở (đề án nhóm) ({MACH})"),
+    "G1": ("funded", "funded in full from central funds; cap: ceiling 900 million = 300 million "
+                     f"× 3 establishments (group project) ({MACH})"),
     "F5": ("funded", "funded in full from local funds; cap: state support ≤ 30% of "
                      "infrastructure investment, less 40 million already received "
                      "(Decree 32/2024/NĐ-CP Art. 26.1)"),

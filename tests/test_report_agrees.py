@@ -91,9 +91,9 @@ def test_report_headline_and_money_left_match_the_allocation(mip_out: Path) -> N
     rows = {m[0]: (m[1], m[2]) for m in re.findall(
         r"<tr><td>([^<]+)</td><td class=num>([\d,]+)</td><td class=num>([\d,]+)</td>"
         r"<td>[^<]*</td></tr>", page)}
-    assert rows["Trung ương / central"] == ("1,000", f"{1000 - central:,.0f}")
-    assert rows["Địa phương / local: Hà Nội"] == ("500", f"{500 - hanoi:,.0f}")
-    assert "Budgets fully used</span> (0 / 2)" in page
+    assert rows["central"] == ("1,000", f"{1000 - central:,.0f}")
+    assert rows["local: Hà Nội"] == ("500", f"{500 - hanoi:,.0f}")
+    assert "Budgets fully used (0 / 2)" in page
 
 
 def test_ranging_and_constraints_are_the_plans(mip_out: Path) -> None:

@@ -111,7 +111,8 @@ def test_group_project_multiplies_the_per_establishment_ceiling(model_of, tmp_pa
     model = model_of([machinery("G1", "Sơn La", cost=3000, funds="central", establishments=3),
                       machinery("G0", "Sơn La", cost=3000, funds="central")])
     assert caps_of(model) == {"G1": 900, "G0": 300}
-    assert "300 triệu × 3 cơ sở (đề án nhóm)" in kcopt.rules.caps.describe_cap(model.caps, 0, 0)
+    assert "300 million × 3 establishments (group project)" in kcopt.rules.caps.describe_cap(
+        model.caps, 0, 0)
 
     res = tmp_path / "nq-son-la.csv"
     res.write_text("province,resolution,effective,category,rate,cap_million_vnd,cap_unit,"
@@ -130,7 +131,7 @@ def test_priority_multiplier(model_of, make_case):
                       machinery("D0", "Sơn La", disadvantaged_area=0)],
                      priority_multiplier=[{"factor": 1.5, "disadvantaged_area": True}])
     assert caps_of(model) == {"D1": 450, "D0": 300}
-    assert "hệ số ưu tiên 1.5" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
+    assert "priority factor 1.5" in kcopt.rules.caps.describe_cap(model.caps, 0, 1)
     with kcopt.core.language.using("vi"), pytest.raises(kcopt.InputError, match=r"tối đa 1,5 lần"):
         make_case([machinery("D1", "Sơn La")],
                   {"budgets": BUDGETS, "priority_multiplier": {"factor": 1.6,
@@ -230,7 +231,7 @@ def test_bad_resolution_file_lists_every_problem(make_case, tmp_path):
     assert found == {(2, "province"), (3, "territory"), (4, "effective"), (4, "rate"),
                      (5, "category"), (6, "rate"), (6, "resolution")}
     text = str(info.value)
-    assert "nq.csv" in text and "không phải tỉnh cũ đã hợp nhất vào Hải Phòng" in text
+    assert "nq.csv" in text and "not a former province merged into Hải Phòng" in text
 
 
 def test_every_both_content_type_is_eligible_for_a_local_project(model_of):
@@ -365,7 +366,7 @@ def test_a_new_circular_is_one_national_file(model_of, tmp_path):
     undated = tmp_path / "undated.csv"
     undated.write_text("category,fund,rate,basis\nmachinery,local,0.4,TT 99/2026\n",
                        encoding="utf-8")
-    with pytest.raises(kcopt.InputError, match="mức trung ương cần ngày có hiệu lực"):
+    with pytest.raises(kcopt.InputError, match="a national level needs the day it takes effect"):
         model_of(projects, rules={"national": str(undated)})
 
 

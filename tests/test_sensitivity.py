@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -49,8 +50,9 @@ def test_ranging_of_a_hand_case(make_case) -> None:
     budget = constraints.set_index("name").loc["budget:central"]
     assert budget["shadow_price"] == pytest.approx(0.002)
     assert (budget["allowable_increase"], budget["allowable_decrease"]) == (150, 150)
-    assert "each extra 1,000 million VND of central budget" in budget["sentence"]
-    assert "adds 2 score points, valid up to +150 million" in budget["sentence"]
+    # valid for ±150 only: quoted per 100 million, not per 1,000 (#27)
+    assert "each extra 100 million VND of central budget" in budget["sentence"]
+    assert "adds 0.2 score points, valid up to +150 million" in budget["sentence"]
     assert "C is the next to enter" in budget["sentence"]
     p = projects.set_index("project_id")
     # A at its cap: value per million 0.003 may fall by 0.001 (to B's 0.002) before it changes
@@ -179,7 +181,11 @@ def test_cli_sensitivity(tmp_path: Path) -> None:
                                    str(tmp_path), "--draws", "20", "--no-plots",
                                    "--bound", "appraisal=0.3:0.5"])
     assert res.exit_code == 0, res.output
-    assert "each extra 1,000 million VND of central budget" in res.output
+    # the price quoted per an amount its range allows (#27: not per 1,000 valid to +11)
+    said = re.search(r"each extra ([\d,]+) million VND of central budget \([\d,]+ million\) "
+                     r"adds [\d.,]+ score points, valid up to \+([\d,]+) million", res.output)
+    assert said and float(said[1].replace(",", "")) <= float(said[2].replace(",", "")), \
+        res.output
     assert (tmp_path / "weight_robustness.csv").exists() and (tmp_path / "allocation.csv").exists()
     bad = CliRunner().invoke(app, ["sensitivity", str(kcopt.demo_scenario_path()), "--bound",
                                    "beauty=0:1"])

@@ -3,7 +3,7 @@ planners' language: numbers as 1.450,5) and checked against the plan's own figur
 allocation, its scenario's budgets and its program (rows, activities, prices).
 
 Reasons (allocation.csv):
-- "được hỗ trợ đủ (Trung ương a, Địa phương b)": a and b are what each fund pays;
+- "được hỗ trợ đủ (KCQG a, KCĐP b)": a and b are what each fund pays;
 - "mức hỗ trợ tối đa: trần N / X% chi phí …": the first cap stated is the one that binds the
   project's total (it equals the project's cap, and the project receives no more); a fund's own
   cap ("riêng kinh phí …") is not exceeded by that fund;
@@ -162,7 +162,7 @@ def test_hai_phong_cites_the_cap_of_its_total(hai_phong: Plan) -> None:
     assert (row["central"], row["local"], row["total"]) == (50, 250, 300)
     reason = row["reason"]
     assert "mức hỗ trợ tối đa: trần 300 triệu đồng" in reason, reason
-    assert "riêng kinh phí Địa phương — mức hỗ trợ tối đa: trần 250 triệu đồng" in reason
+    assert "riêng kinh phí KCĐP — mức hỗ trợ tối đa: trần 250 triệu đồng" in reason
 
 
 def test_a_budget_without_projects_is_a_row_and_a_line(hai_phong: Plan) -> None:
@@ -173,7 +173,7 @@ def test_a_budget_without_projects_is_a_row_and_a_line(hai_phong: Plan) -> None:
     rows = {n: (left, why) for n, _amount, left, why in money_left_rows(hai_phong.page)}
     assert rows["budget:local:Quảng Ninh"][0] == 500
     assert rows["budget:local:Quảng Ninh"][1].startswith("không có đề án nào tại Quảng Ninh")
-    assert "Budgets fully used</span> (2 / 3)" in hai_phong.page
+    assert "Ngân sách đã dùng hết (2 / 3)" in hai_phong.page
 
 
 def test_hung_yen_money_left_names_the_project_and_the_target(demo: Plan) -> None:

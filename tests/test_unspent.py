@@ -62,8 +62,9 @@ def test_two_sixty_percent_minimums_spend_nothing_and_say_so(tmp_path: Path) -> 
     assert "8.000 triệu đồng kinh phí khuyến công quốc gia" in w["message"]
     assert "đã phân bổ 0/8.000" in w["message"] and "share_of: budget" in w["message"]
     assert "cảnh báo:" in output and "8.000 triệu đồng" in output
-    assert set(w) == {"code", "message", "amount"}
-    assert all(set(x) == {"code", "message", "amount"} for x in summary["warnings"])
+    # and how it was said, for a reader in another language (said again by `kcopt report`)
+    assert set(w) == {"code", "message", "amount", "said"}
+    assert all(set(x) == {"code", "message", "amount", "said"} for x in summary["warnings"])
 
 
 def test_share_of_budget_spends_the_budget(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from workbooks import GOVERNMENT_SCENARIO, government_form
 runner = CliRunner()
 DEMO = kcopt.demo_scenario_path()
 SUMMARY_SHEETS = [SHEETS[k] for k in ("allocation", "province", "region", "category", "fund",
-                                      "priority", "constraints", "reserve", "run")]
+                                      "priority", "constraints", "reserve", "run", "warnings")]
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,9 @@ from kcopt.analysis.summary import Summary
 from kcopt.analysis.unspent import unspent_warnings
 from kcopt.core.errors import InfeasibleError, InputError, Problem, SolverError
 from kcopt.core.language import scenario_language
+from kcopt.core.said import Num, say
 from kcopt.core.vocabulary import canonical_column, is_header
-from kcopt.core.words import _, fixed, get_language, num
+from kcopt.core.words import N_, _, get_language, num
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.inputs.schema import Projects, validate
 from kcopt.io.formlayout import FormLayout
@@ -152,12 +153,12 @@ def conclude(sc: Scenario, projects: Projects, result: Result,
     r.constraints = constraint_table(result)
     warnings += unspent_warnings(result, get_language())
     for v in result.violations:  # within solver tolerance, but said
-        warnings.append(Problem("solver", _("the allocation exceeds {what} (solver "
-                                            "tolerance)").format(what=v), severity="warning"))
+        warnings.append(Problem("solver", say(N_("the allocation exceeds {what} (solver "
+                                                 "tolerance)"), what=v), severity="warning"))
     if result.status == Status.FEASIBLE:
-        warnings.append(Problem("solver", _("time limit reached: the allocation is the best "
-                                            "found, within {gap} of optimal").format(
-                                                gap=fixed(100 * (result.mip_gap or 0), 2) + "%"),
+        warnings.append(Problem("solver", say(N_("time limit reached: the allocation is the "
+                                                 "best found, within {gap} of optimal"),
+                                              gap=Num(result.mip_gap or 0, 2, "pct")),
                                 severity="warning"))
     warnings += sliver_warnings(r.allocation, sc)
     r.summary = summary(result, r.allocation, t, [warning_record(w) for w in warnings])
@@ -178,8 +179,8 @@ def set_aside(sc: Scenario, projects: Projects) -> Scenario:
     cost = form.programme_cost
     rows = ", ".join(map(str, form.programme_rows))
     gross = sc.budget(fund, None if fund == "central" else key)
-    budget = _("the national budget (KCQG)") if fund == "central" else \
-        _("the local budget (KCĐP) of {province}").format(province=key)
+    budget = say(N_("the national budget (KCQG)")) if fund == "central" else \
+        say(N_("the local budget (KCĐP) of {province}"), province=key)
     if gross < cost - 1e-9:
         raise InputError([Problem(str(projects.path), _(
             "the programme management cost {cost} million VND (row {rows}) is more than "
@@ -187,12 +188,12 @@ def set_aside(sc: Scenario, projects: Projects) -> Scenario:
                                                     budget=budget, gross=num(gross, 6)),
             _("Give the budget the estimate was made for in the scenario's `budgets:`"),
             sheet=projects.sheet)])
-    said = Problem(str(projects.path), _(
+    said = Problem(str(projects.path), say(N_(
         "programme management cost {cost} million VND (row {rows}) set aside from {budget}: "
-        "{net} of {gross} million VND is allocated to the projects").format(
-            cost=num(cost, 6), rows=rows, budget=budget, net=num(gross - cost, 6),
-            gross=num(gross, 6)), sheet=projects.sheet, severity="warning",
-        code="programme_cost", amount=cost)
+        "{net} of {gross} million VND is allocated to the projects"),
+        cost=Num(cost, 6), rows=rows, budget=budget, net=Num(gross - cost, 6),
+        gross=Num(gross, 6)), sheet=projects.sheet, severity="warning", code="programme_cost",
+        amount=cost)
     return replace(sc, set_aside={**sc.set_aside, key: sc.set_aside.get(key, 0.0) + cost},
                    warnings=(*sc.warnings, said))
 
@@ -207,13 +208,16 @@ def sliver_warnings(allocation: pd.DataFrame, sc: Scenario) -> list[Problem]:
     thin = allocation[(allocation["status"] == "partial") & (allocation["fraction"] < SLIVER)]
     if thin.empty:
         return []
-    shown = ", ".join(f"{r.project_id}: {r.total:,.0f} / {r.cap:,.0f}"
-                      for r in thin.head(3).itertuples())
-    return [Problem("allocation", f"{len(thin)} đề án chỉ được hỗ trợ dưới {SLIVER:.0%} mức hỗ "
-                    f"trợ tối đa ({shown}{' …' if len(thin) > 3 else ''})",
-                    "Thêm min_fraction: 0.5 vào kịch bản để mỗi đề án được hỗ trợ ít nhất một "
-                    "nửa mức tối đa hoặc không hỗ trợ (giải MIP)", severity="warning",
-                    code="partial_sliver", amount=float(thin["total"].sum()))]
+    shown = [say(N_("{id}: {total} / {cap}"), id=pid, total=Num(float(total)),
+                 cap=Num(float(cap)))
+             for pid, total, cap in thin[["project_id", "total", "cap"]].head(3).to_numpy()]
+    return [Problem("allocation", say(
+        N_("{count} project(s) are given less than {share} of their cap ({shown}{more})"),
+        count=Num(len(thin)), share=Num(SLIVER, 0, "pct"),
+        shown=shown, more=" …" if len(thin) > 3 else ""),
+        "Add min_fraction: 0.5 to the scenario so that each project gets at least half its "
+        "cap or nothing (a MIP solve)", severity="warning", code="partial_sliver",
+        amount=float(thin["total"].sum()))]
 
 
 def diagnosis_text(r: Run) -> str:

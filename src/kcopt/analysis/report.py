@@ -22,8 +22,8 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
+from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
-from kcopt.core.errors import Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
 from kcopt.model.counts import model_outcomes
@@ -314,17 +314,6 @@ def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
         "total": g["total"].sum().round(4),
     })
     return out.reset_index()
-
-
-def warning_record(w: Problem | str) -> dict[str, Any]:
-    """A warning as summary.json lists it: `{code, message, amount}`. Warnings without a code of
-    their own are coded by where they come from (the scenario, the rules, the solver, the
-    project list)."""
-    if isinstance(w, str):
-        return {"code": "warning", "message": w, "amount": None}
-    code = w.code or (w.file if w.file in ("scenario", "rules", "solver", "projects")
-                      else "input")
-    return {"code": code, "message": str(w), "amount": w.amount}
 
 
 def summary(result: Result, alloc: pd.DataFrame, timings: dict[str, float] | None = None,

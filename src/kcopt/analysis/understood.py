@@ -144,13 +144,19 @@ def compare(rec: SectionRead, key: str) -> str:
     return "; ".join(parts)
 
 
+# a form's money unit in the reader's words (the form's own line is quoted beside it)
+UNIT_WORDS = {1.0: N_("million VND"), 1e-6: N_("VND"), 1e-3: N_("thousand VND"),
+              1e3: N_("billion VND")}
+
+
 def understood_text(projects: Projects) -> str:
     """The records as a text table, with the unit and a line per amount compared."""
     form = projects.form
     if form is None:
         return ""
     rules = load_rules().rules
-    unit = UNIT_NAMES.get(form.scale or 1.0, "")
+    unit = _(UNIT_WORDS[form.scale or 1.0]) if (form.scale or 1.0) in UNIT_WORDS else \
+        UNIT_NAMES.get(form.scale or 1.0, "")
     lines = [_("What kcopt read in {file}:").format(file=projects.path.name),
              "  " + (_("unit: {unit} (the line '{line}'); amounts below in million VND").format(
                  unit=unit, line=form.unit_text) if form.unit_text else
@@ -175,7 +181,7 @@ def understood_text(projects: Projects) -> str:
 
 def _cells(rec: SectionRead, rules: dict) -> list[str]:
     """A record's cells: section, content type, why, and the three counts."""
-    name = rules[rec.category].name_vi if rec.category in rules else ""
+    name = rules[rec.category].named() if rec.category in rules else ""
     if rec.category:
         what = f"{rec.category} ({name})"
     else:

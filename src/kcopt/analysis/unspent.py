@@ -22,7 +22,8 @@ import numpy as np
 
 from kcopt.core.errors import Problem
 from kcopt.core.language import using
-from kcopt.core.words import N_, _, num
+from kcopt.core.said import Num, Said, say
+from kcopt.core.words import N_
 from kcopt.model.constraints import scope_budget
 from kcopt.model.names import rows_of_target
 from kcopt.solvers.solve import Result
@@ -108,24 +109,26 @@ def _binds(result: Result, rows: list[int]) -> bool:
 
 
 def _message(lang: str, fund: str, names: list[str], joint: bool, idle: float, spent: float,
-             budget: float, of_allocated: bool, estimate: bool) -> str:
+             budget: float, of_allocated: bool, estimate: bool) -> Said:
+    """The warning, said in `lang` and kept so summary.json's reader can say it again."""
     with using(lang):
         quoted = [f"'{n}'" for n in names]
-        who = quoted[0] if len(quoted) == 1 else _("{first} and {last}").format(
-            first=", ".join(quoted[:-1]), last=quoted[-1])
-        amount = (_("about {amount}") if estimate else "{amount}").format(amount=num(idle))
-        text = (_("target {who}{together} leave {amount} million VND of {fund} unallocated "
-                  "(allocated {spent} of {budget} million; without it {idle} million more would "
-                  "be allocated)") if len(names) == 1 else
-                _("targets {who}{together} leave {amount} million VND of {fund} unallocated "
-                  "(allocated {spent} of {budget} million; without them {idle} million more "
-                  "would be allocated)")).format(
-            who=who, together=_(" together") if joint else "", amount=amount,
-            fund=_(FUND_WORDS[fund]), spent=num(spent), budget=num(budget), idle=num(idle))
+        who: str = quoted[0] if len(quoted) == 1 else say(
+            N_("{first} and {last}"), first=", ".join(quoted[:-1]), last=quoted[-1])
+        amount = say(N_("about {amount}"), amount=Num(idle)) if estimate else Num(idle)
+        text = say(N_("target {who}{together} leaves {amount} million VND of {fund} unallocated "
+                      "(allocated {spent} of {budget} million; without it {idle} million more "
+                      "would be allocated)") if len(names) == 1 else
+                   N_("targets {who}{together} leave {amount} million VND of {fund} "
+                      "unallocated (allocated {spent} of {budget} million; without them {idle} "
+                      "million more would be allocated)"),
+                   who=who, together=say(N_(" together")) if joint else "", amount=amount,
+                   fund=say(FUND_WORDS[fund]), spent=Num(spent), budget=Num(budget),
+                   idle=Num(idle))
         if of_allocated:
-            text += _(". A target's share is of the support allocated, so allocating less also "
-                      "meets it; if the share is of the budget, set share_of: budget on the "
-                      "target, or change the share")
+            text = say(N_("{warning}. A target's share is of the support allocated, so "
+                          "allocating less also meets it; if the share is of the budget, set "
+                          "share_of: budget on the target, or change the share"), warning=text)
         return text
 
 

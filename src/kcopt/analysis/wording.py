@@ -8,24 +8,34 @@ The codes those phrases name (columns, criteria, flags) are `kcopt.core.vocabula
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from kcopt.core.geo import load_geography
 from kcopt.core.vocabulary import CRITERIA_LABELS, criterion_label
-from kcopt.core.words import N_, _, fixed, get_language, ngettext, num, pct
+from kcopt.core.words import N_, _, fixed, fund_name, get_language, ngettext, num, pct
 from kcopt.model.names import RowId, parse_row
 from kcopt.rules.rates import load_rules
 
 
 # -- amounts, shares and group names ---------------------------------------------------------
 def group_name(by: str, code: str) -> str:
-    """The Vietnamese name of a region or content type code (the code itself otherwise)."""
+    """The name of a region or content type code in the language in use (Vietnamese unless
+    English is asked for); the code itself for any other.
+
+    >>> from kcopt.core.language import using
+    >>> with using("en"):
+    ...     group_name("region", "RRD")
+    'Red River Delta'
+    """
+    english = get_language() == "en"
     if by == "region":
         regions = load_geography().regions
-        return regions[code][0] if code in regions else code
+        return regions[code][1 if english else 0] if code in regions else code
     if by == "category":
         rules = load_rules().rules
-        return rules[code].name_vi if code in rules else code
+        return (rules[code].name_en if english else rules[code].name_vi) if code in rules \
+            else code
     return code
 
 
@@ -80,16 +90,21 @@ def budget_words(name: str) -> str:
 
 
 def budget_label(name: str) -> str:
-    """The fund (and province, and plan year) of a budget row.
+    """The fund (and province, and plan year) of a budget row, in the language in use.
 
-    >>> budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
-    ('Địa phương / local: Lâm Đồng', 'Trung ương / central 2027')
+    >>> from kcopt.core.language import using
+    >>> with using("vi"):
+    ...     budget_label("budget:local:Lâm Đồng"), budget_label("budget:central:2027")
+    ('KCĐP: Lâm Đồng', 'KCQG 2027')
+    >>> with using("en"):
+    ...     budget_label("budget:local:Lâm Đồng")
+    'local: Lâm Đồng'
     """
     row = parse_row(name)
     year = f" {row.year}" if row.year is not None else ""
     if row.fund == "central":
-        return f"Trung ương / central{year}"
-    return f"Địa phương / local: {row.province}{year}"
+        return f"{fund_name('central')}{year}"
+    return f"{fund_name('local')}: {row.province}{year}"
 
 
 # the rows said the same whatever project they are of
@@ -286,3 +301,37 @@ def parameter_label(parameter: str, labels: dict[str, str] | None = None) -> str
         return criterion_label(parameter, labels)
     words = {"central budget": N_("central budget"), "local budgets": N_("local budgets")}
     return _(words[parameter]) if parameter in words else parameter
+
+
+UNITS = (1000.0, 100.0, 10.0, 1.0)
+
+
+def price_unit(*ranges: float) -> float:
+    """The amount (million VND) a price is quoted per: 1,000 million when the price holds that
+    far, else the largest of 100, 10 and 1 million that the smallest of `ranges` (how far it
+    holds, up or down) allows, so "each extra 1,000 million adds …" is never said of a price
+    valid only up to +11 million (1 million when it holds less than that).
+
+    >>> price_unit(float("inf"), 5000), price_unit(11.0, 400), price_unit(250.0), price_unit(0.4)
+    (1000.0, 10.0, 100.0, 1.0)
+    """
+    finite = [float(r) for r in ranges if r is not None and math.isfinite(r) and r >= 0]
+    least = min(finite, default=float("inf"))
+    return next((u for u in UNITS if u <= least), UNITS[-1])
+
+
+# where a plan's shadow prices come from (summary.json `duals`, constraints.csv `price_basis`)
+DUALS_WORDS = {"LP": N_("the LP"),
+               "MIP with integer decisions fixed": N_("the MIP with its integer decisions fixed")}
+
+
+def duals_name(code: object) -> str:
+    """Where the shadow prices come from, in the language in use (the code kept in files).
+
+    >>> from kcopt.core.language import using
+    >>> with using("en"):
+    ...     duals_name("MIP with integer decisions fixed")
+    'the MIP with its integer decisions fixed'
+    """
+    text = "" if code is None else str(code)
+    return _(DUALS_WORDS[text]) if text in DUALS_WORDS else text

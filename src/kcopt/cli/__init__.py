@@ -107,6 +107,9 @@ def type_words(param: Any, ctx: Any) -> None:
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.words import _, get_language
 
+    if getattr(param, "param_type_name", "") == "argument":
+        argument_words(param, ctx)
+        return
     if getattr(param, "param_type_name", "") != "option":
         return
     original = param.__dict__.setdefault("_metavar_en", param.metavar)
@@ -120,6 +123,27 @@ def type_words(param: Any, ctx: Any) -> None:
              else getattr(param.type, "name", "")).strip("<>").lower()
     word = next((w for key, w in TYPE_WORDS.items() if shown.startswith(key)), None)
     param.metavar = f"<{_(word)}>" if word else None
+
+
+def argument_words(param: Any, ctx: Any) -> None:
+    """An argument's value type in the help's arguments panel ("<path>") in the language in
+    use. typer ≥ 0.22 shows it from the annotation, whatever the metavar (`display_type_rich`),
+    older typer from `make_metavar()` when no metavar is set: the one parameter's own method
+    is replaced while a language other than English is in use, and English gets typer's."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.words import _, get_language
+
+    method = "display_type_rich" if hasattr(param, "display_type_rich") else "make_metavar"
+    param.__dict__.pop(method, None)  # typer's own, to see what it says
+    if get_language() == "en" or param.metavar is not None:
+        return
+    shown = (param.display_type_rich(ctx) if method == "display_type_rich"
+             else getattr(param.type, "name", "")) or ""
+    word = next((w for key, w in TYPE_WORDS.items() if shown.strip("<>").lower().startswith(key)),
+                None)
+    if word:
+        words = f"<{_(word)}>"
+        setattr(param, method, lambda *_args, **_kwargs: words)
 
 
 TYPE_WORDS = {"path": N_("path"), "file": N_("path"), "list[path]": N_("path"),

@@ -65,7 +65,7 @@ def sensitivity_command(
         files = write_sensitivity(s, r.result, folder, plots=not no_plots)
     print_summary(sc.name, r.result.objective, s, reselect=reselect, draws=draws,
                   files=len(files), out=out)
-    show_warning_kinds(r.warnings, _("summary.json, and the run sheet of allocation.xlsx"))
+    show_warning_kinds(r.warnings, _("summary.json, and the sheet 'Cảnh báo' of allocation.xlsx"))
 
 
 def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:

@@ -91,7 +91,7 @@ def solve_command(
         err("  " + _("re-plan: {moved} million VND moved; {count} projects changed "
                      "(changes.csv)").format(moved=num(moved, 4), count=count))
     _say_reserve(r.reserve, out)
-    show_warning_kinds(r.warnings, _("summary.json, and the run sheet of allocation.xlsx")
+    show_warning_kinds(r.warnings, _("summary.json, and the sheet 'Cảnh báo' of allocation.xlsx")
                        if not no_xlsx else _("summary.json"))
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # where a problem is when it is not in a file: the scenario as a whole, the rule set, the solver
 PLACES = {"scenario": N_("scenario"), "rules": N_("rules"), "solver": N_("solver"),
-          "projects": N_("projects")}
+          "projects": N_("projects"), "allocation": N_("allocation")}
 
 
 def _shown_number(value: float, label: str) -> str:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from kcopt.core.said import say
 from kcopt.core.text import fold, nfc
-from kcopt.core.words import _
+from kcopt.core.words import N_, _
 
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ")
 # after the 1 July 2025 merger planners write a former province "Hải Dương (cũ)" or "… cũ"
@@ -132,8 +133,8 @@ class Geography:
                 if merged:
                     return Resolution(
                         target,
-                        _("'{old}' is a pre-2025 province, merged into '{new}' on 1 July "
-                          "2025").format(old=text, new=target),
+                        say(N_("'{old}' is a pre-2025 province, merged into '{new}' on 1 "
+                               "July 2025"), old=text, new=target),
                         self._old.get(cand),
                     )
                 return Resolution(target)

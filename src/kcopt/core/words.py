@@ -262,7 +262,11 @@ _CITATION = ((r"\ba provincial resolution\b", N_("a provincial resolution")),
 
 def literal(text: str) -> str:
     """A message written as a plain literal (a Problem's message or fix) in the language in
-    use; "%" is doubled in the catalog so gettext tools do not read "30% of" as a format."""
+    use; "%" is doubled in the catalog so gettext tools do not read "30% of" as a format.
+    A sentence made by `kcopt.core.said.say` is said again in the language in use."""
+    again = getattr(text, "again", None)
+    if again is not None:
+        return str(again())
     key = str(text).replace("%", "%%")
     found = _(key)
     return text if found == key else found.replace("%%", "%")

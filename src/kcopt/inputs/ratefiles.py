@@ -24,8 +24,9 @@ from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.limits import read_input_bytes
 from kcopt.core.parse import parse_number_text
+from kcopt.core.said import Data, Num, say
 from kcopt.core.text import fold
-from kcopt.core.words import _
+from kcopt.core.words import N_, _
 from kcopt.io.read import RawTable, read_table
 from kcopt.rules.levels import CONFIDENCE, VOTE_LEVELS, Level, Resolution, parse_date
 from kcopt.rules.rates import RuleSet
@@ -153,12 +154,13 @@ class _Checker:
     def require(self, kind: str) -> bool:
         missing = [c for c in REQUIRED[kind] if c not in self.cols]
         for c in missing:
-            self.problem(None, c, "thiếu cột bắt buộc", fix=f"Thêm cột '{c}' (hoặc một trong: "
-                         f"{', '.join(ALIASES[c][1:4])})")
+            self.problem(None, c, "required column missing", fix=_(
+                "Add a column '{column}' (or one of: {names})").format(
+                    column=c, names=", ".join(ALIASES[c][1:4])))
         if "rate" not in self.cols and "cap_million_vnd" not in self.cols:
-            self.problem(None, "rate", "không có cột tỷ lệ hỗ trợ hay mức hỗ trợ tối đa",
-                         fix="Thêm cột 'Tỷ lệ hỗ trợ' (rate, 0–1) và/hoặc 'Mức hỗ trợ tối đa' "
-                         "(cap_million_vnd, triệu đồng)")
+            self.problem(None, "rate", "no column of support rates or of support ceilings",
+                         fix="Add a column 'Tỷ lệ hỗ trợ' (rate, 0–1) and/or 'Mức hỗ trợ tối "
+                         "đa' (cap_million_vnd, million VND)")
             return False
         return not missing
 
@@ -172,19 +174,22 @@ class _Checker:
         text = self.cell(row, "category")
         category = self.index.get(fold(text))
         if category is None:
-            self.problem(i, "category", "nội dung không có trong bộ định mức", text,
-                         "Dùng mã hoặc tên tiếng Việt của nội dung trong `kcopt rules`")
-        rate = self.number(i, row, "rate", 0.0, 1.0, "tỷ lệ từ 0 đến 1 (0,5 hoặc 50% là một nửa)")
-        cap = self.number(i, row, "cap_million_vnd", 0.0, None, "số tiền triệu đồng, không âm")
+            self.problem(i, "category", "a content type the rule set does not have", text,
+                         "Use the content type's code or Vietnamese name as `kcopt rules` "
+                         "lists it")
+        rate = self.number(i, row, "rate", 0.0, 1.0,
+                           N_("must be a share from 0 to 1 (0.5 is a half)"))
+        cap = self.number(i, row, "cap_million_vnd", 0.0, None,
+                          N_("must be an amount in million VND, not negative"))
         group = self.number(i, row, "group_cap_million_vnd", 0.0, None,
-                            "số tiền triệu đồng, không âm")
+                            N_("must be an amount in million VND, not negative"))
         if rate is None and cap is None and len(self.errors) == n0:
-            self.problem(i, "rate", "thiếu cả tỷ lệ hỗ trợ lẫn mức hỗ trợ tối đa", "",
-                         "Ghi tỷ lệ (0–1) và/hoặc mức hỗ trợ tối đa (triệu đồng)")
+            self.problem(i, "rate", "neither a support rate nor a support ceiling", "",
+                         "Write a rate (0–1) and/or a ceiling (million VND)")
         conf = self.cell(row, "confidence").lower() or "medium"
         if conf not in CONFIDENCE:
-            self.problem(i, "confidence", "độ tin cậy không hợp lệ", conf,
-                         "Dùng high, medium, low hoặc unverified")
+            self.problem(i, "confidence", "not a confidence level", conf,
+                         "Use 'high', 'medium', 'low' or 'unverified'")
         if len(self.errors) > n0:
             return None
         return {"category": category, "rate": rate, "ceiling": cap, "group": group,
@@ -201,7 +206,7 @@ class _Checker:
         if value is not None and pct:
             value /= 100.0
         if value is None or value < lo or (hi is not None and value > hi):
-            self.problem(i, name, f"phải là {what}", text, "Sửa giá trị hoặc để trống")
+            self.problem(i, name, what, text, "Fix the value or leave the cell blank")
             return None
         return value
 
@@ -210,8 +215,8 @@ class _Checker:
         try:
             return parse_date(text)
         except ValueError:
-            self.problem(i, name, "không phải ngày hợp lệ", text,
-                         "Ghi ngày, ví dụ 26/07/2025 hoặc 2025-07-26")
+            self.problem(i, name, "not a date", text,
+                         "Write a date, e.g. 26/07/2025 or 2025-07-26")
             return None
 
     def resolutions(self) -> list[Resolution]:
@@ -237,16 +242,16 @@ class _Checker:
             territory = self.territory(i, row, province) or (res.old if province else None)
             number = self.cell(row, "resolution")
             if not number:
-                self.problem(i, "resolution", "thiếu số hiệu nghị quyết", "",
-                             "Ghi số hiệu nghị quyết, ví dụ NQ 08/2024/NQ-HĐND")
+                self.problem(i, "resolution", "the resolution's number is missing", "",
+                             "Write the resolution's number, e.g. NQ 08/2024/NQ-HĐND")
             effective, until = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
             if base is None or len(self.errors) > n0:
                 continue
             key = (province, territory, number, effective, until)
             levels = groups.setdefault(key, {})
             if base["category"] in levels:
-                self.problem(i, "category", "nội dung ghi hai lần trong cùng một nghị quyết",
-                             self.cell(row, "category"), "Mỗi nội dung một dòng")
+                self.problem(i, "category", "a content type written twice for one resolution",
+                             self.cell(row, "category"), "Give each content type one row")
                 continue
             levels[str(base["category"])] = Level(
                 str(base["category"]), "local", base["rate"], base["ceiling"],  # type: ignore
@@ -264,9 +269,10 @@ class _Checker:
         olds = self.geo.provinces[province].merged_from
         match = next((o for o in olds if fold(o) == fold(text).removeprefix("tinh ")), None)
         if match is None:
-            self.problem(i, "territory", f"không phải tỉnh cũ đã hợp nhất vào {province}",
-                         text, f"Dùng một trong: {', '.join(olds)}; để trống nếu nghị quyết áp "
-                         "dụng cho toàn tỉnh")
+            self.problem(i, "territory", _("not a former province merged into {province}")
+                         .format(province=province), text, _(
+                             "Use one of: {olds}; leave it blank when the resolution applies "
+                             "to the whole province").format(olds=", ".join(olds)))
         return match
 
     def above_national(self, i: int, base: dict[str, object], day: object) -> None:
@@ -277,10 +283,11 @@ class _Checker:
         for key, value in (("rate", nat.level.rate), ("ceiling", nat.level.ceiling)):
             mine = base[key]
             if mine is not None and value is not None and mine > value + 1e-9:  # type: ignore
-                self.problem(i, "rate" if key == "rate" else "cap_million_vnd",
-                             f"mức của tỉnh cao hơn mức trung ương ({value:g}, "
-                             f"{nat.level.basis}); tỉnh quy định mức tối đa bằng mức trung ương "
-                             "(TTLT 26/2014 Art. 6.3)", mine, severity="warning")
+                self.problem(i, "rate" if key == "rate" else "cap_million_vnd", say(N_(
+                    "the province's level is above the national level ({level}, {basis}); a "
+                    "province sets levels at most the national ones (TTLT 26/2014 Art. 6.3)"),
+                    level=Num(float(value), 1, "pct") if key == "rate" else Num(float(value), 6),
+                    basis=Data(nat.level.basis)), mine, severity="warning")
 
     def levels(self) -> list[Level]:
         if not self.require("national"):
@@ -291,16 +298,16 @@ class _Checker:
             base = self.common(i, row)
             fund = fold(self.cell(row, "fund"))
             if fund not in ("central", "local", "both"):
-                self.problem(i, "fund", "nguồn kinh phí phải là central, local hoặc both", fund)
+                self.problem(i, "fund", "the fund must be 'central', 'local' or 'both'", fund)
             vote = self.cell(row, "vote_level").lower() or None
             if vote is not None and vote not in VOTE_LEVELS:
-                self.problem(i, "vote_level", "cấp bình chọn không hợp lệ", vote,
-                             f"Dùng một trong: {', '.join(VOTE_LEVELS)}")
+                self.problem(i, "vote_level", "not a selection level", vote,
+                             _("Use one of: {levels}").format(levels=", ".join(VOTE_LEVELS)))
             basis = self.cell(row, "basis")
             start, end = self.day_cell(i, row, "effective"), self.day_cell(i, row, "until")
             if not self.cell(row, "effective"):
-                self.problem(i, "effective", "mức trung ương cần ngày có hiệu lực", "",
-                             "Ghi valid_from, ví dụ 2026-07-01")
+                self.problem(i, "effective", "a national level needs the day it takes effect",
+                             "", "Write the day it takes effect, e.g. 2026-07-01")
             if base is None or len(self.errors) > n0:
                 continue
             for f in (("central", "local") if fund == "both" else (fund,)):

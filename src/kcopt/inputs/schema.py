@@ -15,6 +15,7 @@ import pandas as pd
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.parse import parse_enum, parse_flags, parse_numbers
+from kcopt.core.said import Num, say
 from kcopt.core.vocabulary import (  # the column vocabulary, kept importable from here
     CONTROL,
     FUND_CHOICES,
@@ -394,8 +395,8 @@ class _Validator(_Problems):
                 rows = [self.raw.file_rows[i] for i in idx]
                 shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
                 self.warnings.append(Problem(
-                    str(self.raw.path), _("{note} ({count} row(s): {rows})").format(
-                        note=res.note, count=len(rows), rows=shown),
+                    str(self.raw.path), say(N_("{note} ({count} row(s): {rows})"),
+                                            note=res.note, count=Num(len(rows)), rows=shown),
                     sheet=self.raw.sheet, column=str(col.name), severity="warning"))
         return values
 

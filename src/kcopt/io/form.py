@@ -29,8 +29,9 @@ from dataclasses import replace
 import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
+from kcopt.core.said import Num, say
 from kcopt.core.text import fold
-from kcopt.core.words import _, num
+from kcopt.core.words import N_, _, num
 from kcopt.io.estimate import is_estimate, read_estimate
 from kcopt.io.formcolumns import columns_from_sections, flat_provinces
 from kcopt.io.formhead import content_codes, fund_codes, read_roles, read_title
@@ -155,16 +156,20 @@ def _structure_notes(st: FormState, projects: int) -> list[Problem]:
     raw, form = st.raw, st.form
     nodes = _nodes(form.root)
     structural = {n.row for n in nodes} | set(form.subtotals)
-    notes = [n for n in raw.notes if n.row not in structural or not n.message.startswith(
+    # a note's English message (the reader's notes are said in the language in use)
+    notes = [n for n in raw.notes if n.row not in structural or not str(
+        getattr(n.message, "msgid", n.message)).startswith(
         ("merged cells", "section heading", "subtotal row"))]
     kinds = [n.kind for n in nodes]
-    notes.append(Problem(
-        str(raw.path), f"đọc theo mẫu phụ lục: {kinds.count('fund')} mục nguồn kinh phí, "
-        f"{kinds.count('content')} mục nội dung, {kinds.count('district')} dòng địa bàn, "
-        f"{len(form.subtotals)} dòng cộng, {projects} đề án; mã đề án "
-        + ("từ cột mã" if "project_id" in st.canon else "theo mục và STT") + " (vd. "
-        + ", ".join(list(form.row_of)[:2]) + ")", sheet=raw.sheet,
-        severity="warning"))
+    notes.append(Problem(str(raw.path), say(
+        N_("read as an official annex: {funds} fund sections, {contents} content sections, "
+           "{districts} district rows, {subtotals} subtotal rows, {projects} projects; project "
+           "ids {how} (e.g. {ids})"), funds=kinds.count("fund"),
+        contents=kinds.count("content"), districts=kinds.count("district"),
+        subtotals=len(form.subtotals), projects=Num(projects),
+        how=say(N_("from the id column")) if "project_id" in st.canon
+        else say(N_("by section and number")), ids=list(form.row_of)[:2]),
+        sheet=raw.sheet, severity="warning"))
     return notes
 
 

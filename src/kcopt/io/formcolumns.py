@@ -99,7 +99,7 @@ def _from_name(st: FormState, i: int, node: Section) -> str | None:
     st.warn(_("project '{name}' under section {key} '{label}': content type {code} ({type}) "
               "read from its name (the words {words})").format(
                   name=name[:50], key=node.key, label=node.label[:50], code=found.code,
-                  type=load_rules().rules[found.code].name_vi,
+                  type=load_rules().rules[found.code].named(),
                   words=", ".join(f"'{w}'" for w in found.words)), i + 1)
     return found.code
 

@@ -219,7 +219,7 @@ def content_codes(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> p
         shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
         st.warn(_("column '{header}': '{text}' is read as content type {code} ({name}) "
                   "(rows {rows})").format(header=header, text=text[:60], code=code,
-                                          name=load_rules().rules[code].name_vi, rows=shown),
+                                          name=load_rules().rules[code].named(), rows=shown),
                 column=str(header))
     frame = frame.copy()
     frame[header] = pd.Series(codes, index=frame.index, dtype=str)

@@ -130,7 +130,7 @@ def nearest_sections(text: str, n: int = 3) -> list[str]:
         overlap = len(words & said) / max(len(words), 1) + len(words & said) / max(len(said), 1)
         best[code] = max(best.get(code, 0.0), ratio + overlap)
     ranked = sorted(best, key=lambda c: (-weight.get(c, 0.0), -best[c]))
-    return [f"{c} ({rules[c].name_vi})" for c in ranked if c in rules][:n]
+    return [f"{c} ({rules[c].named()})" for c in ranked if c in rules][:n]
 
 
 def _spelled(key: str) -> str:

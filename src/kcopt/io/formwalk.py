@@ -233,7 +233,7 @@ def open_content(st: FormState, stt: str, label: str, i: int, amounts: dict[str,
             st.warn(_("section {key} '{label}' does not use the regulation's wording: read as "
                       "content type {code} ({name}) from the words {words}").format(
                           key=roman, label=label[:60], code=found.code,
-                          name=load_rules().rules[found.code].name_vi,
+                          name=load_rules().rules[found.code].named(),
                           words=", ".join(f"'{w}'" for w in found.words)), i + 1)
     parent.children.append(node)
     return node

@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kcopt.core.said import Num, say
 from kcopt.core.text import fold
-from kcopt.core.words import _, num
+from kcopt.core.words import N_
 from kcopt.io.sheets import Merge, cell_ref
 
 ColumnName = Callable[[str], "str | None"]
@@ -89,9 +90,9 @@ def locate(cells: list[list[str]], h: int, merges: list[Merge],
         children = [f"'{names[j]}' ({cell_ref(h + 1, j)})" for j in range(width)
                     if parent[j] and cells[h + 1][j].strip()]
         if children:
-            notes.append((f"two-row header (rows {h + 1}–{h + 2}): read "
-                          + ", ".join(children) + " under their merged parent cell(s)",
-                          h + 1, None))
+            notes.append((say(N_("two-row header (rows {first}–{second}): read {children} "
+                                 "under their merged parent cell(s)"), first=h + 1,
+                              second=h + 2, children=children), h + 1, None))
     else:
         names = [c.strip() for c in cells[h]]
     start = rows[-1] + 1
@@ -146,20 +147,23 @@ def _fill_body_merges(cells: list[list[str]], merges: list[Merge], start: int, n
             if m.c2 == m.c1 and name_of(column) in FILL_DOWN and value.strip():
                 for r in range(m.r1 + 1, min(m.r2, len(cells) - 1) + 1):
                     cells[r][m.c1] = value
-                notes.append((f"merged cells {m.ref}: read {value.strip()!r} into each of "
-                              f"their {n} rows", m.r1 + 1, column))
+                notes.append((say(N_("merged cells {ref}: read {value} into each of their "
+                                     "{count} rows"), ref=m.ref, value=repr(value.strip()),
+                                  count=n), m.r1 + 1, column))
             elif value.strip():
-                rest = (f"row {m.r2 + 1} is" if n == 2 else
-                        f"rows {m.r1 + 2}–{m.r2 + 1} are")
-                notes.append((f"merged cells {m.ref}: {value.strip()!r} is read for row "
-                              f"{m.r1 + 1} only; {rest} left blank in this column", m.r1 + 1,
-                              column))
+                rest = (say(N_("row {row} is left blank in this column"), row=m.r2 + 1)
+                        if n == 2 else say(N_("rows {first}–{last} are left blank in this "
+                                              "column"), first=m.r1 + 2, last=m.r2 + 1))
+                notes.append((say(N_("merged cells {ref}: {value} is read for row {row} only; "
+                                     "{rest}"), ref=m.ref, value=repr(value.strip()),
+                                  row=m.r1 + 1, rest=rest), m.r1 + 1, column))
         elif m.c2 > m.c1 and value.strip():
             covered = [names[c] for c in range(m.c1 + 1, min(m.c2, width - 1) + 1) if names[c]]
             if covered and sum(1 for v in cells[m.r1] if v.strip()) > 2:
-                notes.append((f"merged cells {m.ref}: {value.strip()!r} is read into column "
-                              f"'{column}' only, not into " + ", ".join(f"'{c}'" for c in covered),
-                              m.r1 + 1, column))
+                notes.append((say(N_("merged cells {ref}: {value} is read into column "
+                                     "'{column}' only, not into {others}"), ref=m.ref,
+                                  value=repr(value.strip()), column=column,
+                                  others=[f"'{c}'" for c in covered]), m.r1 + 1, column))
 
 
 def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int | None,
@@ -183,8 +187,8 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
         if not body and len(filled) >= 3 and all(_NUMBERING.match(v.replace(" ", ""))
                                                   for v in filled):
             skipped[i] = "numbering"
-            notes.append((_("row of column numbers skipped ({numbers}, …)").format(
-                numbers=", ".join(filled[:4])), i + 1, None))
+            notes.append((say(N_("row of column numbers skipped ({numbers}, …)"),
+                              numbers=filled[:4]), i + 1, None))
             continue
         # a subtotal row has no project id, or a subtotal word in the id column; fold (slow)
         # only those rows' cells
@@ -192,17 +196,17 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
                  if not id_value or _SUBTOTAL.match(fold(id_value)) else [])
         if words and (not id_value or id_value in words):
             skipped[i] = "subtotal"
-            notes.append((_("subtotal row skipped ({text})").format(text=repr(words[0])),
-                          i + 1, None))
+            notes.append((say(N_("subtotal row skipped ({text})"), text=repr(words[0])), i + 1,
+                          None))
             continue
         if len(filled) <= 2 and (_ENUMERATOR.match(filled[0]) or _SECTION_TITLE.match(filled[0])):
             skipped[i] = "section"
-            notes.append((_("section heading skipped ({text})").format(
-                text=repr(" ".join(filled))), i + 1, None))
+            notes.append((say(N_("section heading skipped ({text})"),
+                              text=repr(" ".join(filled))), i + 1, None))
             continue
         body.append(i)
     if blanks:
         shown = ", ".join(map(str, blanks[:10])) + (" …" if len(blanks) > 10 else "")
-        notes.append((_("{count} blank row(s) skipped (row {rows})").format(
-            count=num(len(blanks)), rows=shown), None, None))
+        notes.append((say(N_("{count} blank row(s) skipped (row {rows})"),
+                          count=Num(len(blanks)), rows=shown), None, None))
     return body, skipped

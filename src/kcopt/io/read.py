@@ -21,8 +21,9 @@ import pandas as pd
 from kcopt.core import limits
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.limits import check_input_path, read_input_bytes
+from kcopt.core.said import say
 from kcopt.core.text import fold
-from kcopt.core.words import _
+from kcopt.core.words import N_, _
 from kcopt.io.encoding import decode_text
 from kcopt.io.layout import ColumnName, find_header, locate
 from kcopt.io.sheets import HEADER_ALLOWANCE, Grid, Workbook, cell_ref, get_column_letter
@@ -106,8 +107,10 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     headers = _unique_headers(path, title, [layout.names[j] for j in keep], keep, column_name)
     if not layout.body:
         raise InputError([Problem(
-            str(path), f"no projects below the header (row {layout.header_rows[-1] + 1})",
-            f"Fill in one project per row from row {layout.header_rows[-1] + 2}", sheet=title)])
+            str(path), _("no projects below the header (row {row})").format(
+                row=layout.header_rows[-1] + 1),
+            _("Fill in one project per row from row {row}").format(
+                row=layout.header_rows[-1] + 2), sheet=title)])
     body = pd.DataFrame([[cells[i][j] for j in keep] for i in layout.body],
                         columns=headers, dtype=str)
     for message, row, column in layout.notes:
@@ -188,15 +191,18 @@ def _unsaved_formulas(path: Path, grid: Grid, rows: set[int], cols: list[int],
         severity="warning") for c, refs in sorted(by_col.items())]
 
 
+# the encodings a CSV without UTF-8 is read in, as a planner is told
+ENCODINGS = {"cp1258": N_("Windows-1258 (Vietnamese)"), "latin-1": N_("Latin-1 (Windows-1252)")}
+
+
 def _read_csv(path: Path, raw: bytes) -> tuple[pd.DataFrame, list[Problem]]:
     text, encoding = decode_text(raw, str(path))
     notes = []
     if encoding in ("cp1258", "latin-1"):
-        notes.append(Problem(str(path), "tệp không phải UTF-8; đã đọc theo mã hóa "
-                             + {"cp1258": "Windows-1258 (tiếng Việt)",
-                                "latin-1": "Latin-1 (Windows-1252)"}[encoding],
-                             "Kiểm tra dấu tiếng Việt trong kết quả; lưu tệp dạng CSV UTF-8 để "
-                             "chắc chắn", severity="warning"))
+        notes.append(Problem(str(path), say(N_("the file is not UTF-8; read as {encoding}"),
+                                            encoding=say(ENCODINGS[encoding])),
+                             "Check the Vietnamese marks in the result; save the file as CSV "
+                             "UTF-8 to be sure", severity="warning"))
     lim = limits.current()
     lines = text.count("\n") + 1
     if lines > lim.rows + HEADER_ALLOWANCE:

@@ -22,7 +22,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.core.errors import InputError, Problem
-from kcopt.core.words import N_, _, data_text, num, status_name
+from kcopt.core.said import Data, Named, Num, Said, say
+from kcopt.core.words import N_, _, num, status_name
 from kcopt.inputs.scenario import Scenario
 from kcopt.inputs.schema import Projects
 from kcopt.model.constraints import (
@@ -457,33 +458,36 @@ def _rule_warnings(frame: pd.DataFrame, caps: CapTable, rules: RuleSet,
     used = active[:, None] & ~np.isnan(caps.cap) & caps.flagged
     cats = frame["category"].to_numpy()
     seen: dict[tuple[str, str, str], int] = {}
+    said: dict[str, str] = {}  # a basis as said, to be said again in a reader's language
     for i in np.flatnonzero(used.any(axis=1)):
         k = 0 if used[i, 0] else 1
         key = (str(cats[i]), str(caps.basis[i, k]), str(caps.confidence[i, k]))
         seen[key] = seen.get(key, 0) + 1
+        said.setdefault(key[1], caps.basis[i, k])
     for (cat, basis, confidence), count in seen.items():
         rule = rules.rules[cat]
         idx = np.flatnonzero(active & (cats == cat))
         if np.isnan(caps.rate[idx]).all() and np.isnan(caps.ceiling[idx]).all():
-            text = _("{count} project(s) of '{content}' ({code}) have no national support "
-                     "level in the rule set ({basis}); their caps are the amounts requested. "
-                     "Set a rate in rate_overrides").format(
-                         count=count, content=rule.name_vi, code=cat,
-                         basis=data_text(rule.note or rule.basis))
+            text = say(N_("{count} project(s) of '{content}' ({code}) have no national "
+                          "support level in the rule set ({basis}); their caps are the amounts "
+                          "requested. Set a rate in rate_overrides"),
+                       count=Num(count), content=Named(rule.name_vi, rule.name_en), code=cat,
+                       basis=Data(rule.note or rule.basis))
         else:
-            text = _("{count} project(s) of '{content}' ({code}) use a support level the rule "
-                     "set marks {confidence} ({basis}); confirm it or set it in "
-                     "rate_overrides").format(count=count, content=rule.name_vi, code=cat,
-                                              confidence=_(confidence),  # "low": a word
-                                              basis=data_text(basis))
+            text = say(N_("{count} project(s) of '{content}' ({code}) use a support level the "
+                          "rule set marks {confidence} ({basis}); confirm it or set it in "
+                          "rate_overrides"), count=Num(count),
+                       content=Named(rule.name_vi, rule.name_en), code=cat,
+                       confidence=say(confidence),  # "low": a word
+                       basis=said[basis] if isinstance(said[basis], Said) else Data(basis))
         out.append(Problem("rules", text, severity="warning"))
     if "vote_level" in frame:
         odd = frame["vote_level"].notna().to_numpy() & (cats != "typical_product")
         if odd.any():
-            out.append(Problem("rules", _(
+            out.append(Problem("rules", say(N_(
                 "{count} project(s) state a selection level but are not of the content "
-                "'typical rural industrial products'; the selection level is ignored").format(
-                    count=int(odd.sum())), severity="warning"))
+                "'typical rural industrial products'; the selection level is ignored"),
+                count=Num(int(odd.sum()))), severity="warning"))
     return out
 
 

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 
 from kcopt.core.errors import Problem
+from kcopt.core.said import say
 from kcopt.core.vocabulary import CRITERIA, GROUP_PRIORITY, PRIORITY_FLAGS, TYPICAL_SCORE
+from kcopt.core.words import N_
 from kcopt.inputs.scenario import Scenario
 from kcopt.inputs.targets import Target
 
@@ -72,23 +74,26 @@ def planner_scores(frame: pd.DataFrame, scenario: Scenario, warnings: list[Probl
             score = score + prio[GROUP_PRIORITY] * group
     if len(frame) and not np.any(crit) and prio:
         missing = sorted(set(frame["category"]) - set(prio))
-        warnings.append(Problem(
-            "projects", "danh sách không có giá trị nào ở các cột tiêu chí (điểm thẩm định, "
-            "sản xuất sạch hơn, chuyển đổi số, …): đề án được xếp hạng chỉ theo "
-            "`priorities:` của kịch bản (ưu tiên theo nội dung)"
-            + (f"; các nội dung không có mức ưu tiên được tính 0: {', '.join(missing)}"
-               if missing else ""), severity="warning"))
+        text = say(N_("the list has no value in any criterion column (appraisal score, "
+                      "cleaner production, digital transformation, …): projects are ranked by "
+                      "the scenario's `priorities:` alone (priority by content type)"))
+        if missing:
+            text = say(N_("{warning}; content types without a priority count 0: {missing}"),
+                       warning=text, missing=missing)
+        warnings.append(Problem("projects", text, severity="warning"))
     if len(frame) and not np.any(score > 0):
-        why = ("không cột tiêu chí nào (điểm thẩm định, sản xuất sạch hơn, chuyển đổi số, địa "
-               "bàn khó khăn, …) có giá trị" if not np.any(crit) else
-               "các tiêu chí có giá trị trong danh sách đều có trọng số 0 trong kịch bản")
+        why = say(N_("no criterion column (appraisal score, cleaner production, digital "
+                     "transformation, disadvantaged area, …) has a value") if not np.any(crit)
+                  else N_("every criterion with values in the list has weight 0 in the "
+                          "scenario"))
         score = np.ones(len(frame))
         warnings.append(Problem(
-            "projects", f"DANH SÁCH KHÔNG CÓ TIÊU CHÍ XẾP HẠNG: {why}, nên mọi đề án được coi "
-            "ngang nhau (điểm 1) và kcopt chỉ tối đa hóa số đề án được hỗ trợ trong ngân sách",
-            "Thêm vào kịch bản priorities: {cleaner_production: 1.0, machinery: 0.6, …} "
-            "(ưu tiên theo nội dung), đổi weights:, hoặc thêm cột 'Điểm thẩm định' vào danh "
-            "sách", severity="warning", code="no_scores"))
+            "projects", say(N_("NO RANKING CRITERIA IN THE LIST: {why}, so every project "
+                               "counts the same (score 1) and kcopt only maximises the number "
+                               "of projects supported within the budget"), why=why),
+            "Add priorities: {cleaner_production: 1.0, machinery: 0.6, …} to the scenario "
+            "(priority by content type), change weights:, or add an 'Điểm thẩm định' column "
+            "to the list", severity="warning", code="no_scores"))
     return score
 
 

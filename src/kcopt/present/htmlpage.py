@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from kcopt.core.words import get_language
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -24,14 +26,24 @@ if TYPE_CHECKING:
 def environment() -> Environment:
     """The report's templates: every value escaped, a missing one an error, None written as
     nothing."""
-    return Environment(loader=PackageLoader("kcopt.present", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       finalize=lambda v: "" if v is None else v)
+    env = Environment(loader=PackageLoader("kcopt.present", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      finalize=lambda v: "" if v is None else v)
+    # a "vi / en" label shows the language in use only (asked when a page is rendered)
+    env.globals["english"] = lambda: get_language() == "en"
+    return env
 
 
 def render(template: str, **context: Any) -> str:
     """A template of `templates/` filled with `context`."""
     return environment().get_template(template).render(**context)
+
+
+def pick(label: str) -> str:
+    """The part of a label "vi / en" in the language in use (a label without " / " as it is),
+    as the templates' `bi` and `head` show it."""
+    vi, _sep, en = label.partition(" / ")
+    return en if en and get_language() == "en" else vi
 
 
 def markup(message: str, **args: object) -> Markup:
@@ -49,7 +61,7 @@ def figure_uri(fig: Figure, dpi: int = 100) -> str:
 
 def figure(fig: Figure, caption: str) -> dict[str, str]:
     """A figure for the template's `figure` macro: its data URI and caption."""
-    return {"uri": figure_uri(fig), "caption": caption}
+    return {"uri": figure_uri(fig), "caption": pick(caption)}
 
 
 def text(value: object) -> str:

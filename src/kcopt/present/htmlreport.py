@@ -14,12 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kcopt.analysis.wording import budget_label, describe_target, group_name, money, percent
+from kcopt.analysis.warned import warning_text
+from kcopt.analysis.wording import (
+    budget_label,
+    describe_target,
+    duals_name,
+    group_name,
+    money,
+    percent,
+    price_unit,
+)
 from kcopt.core.errors import InputError, OutputError
 from kcopt.core.words import (
     N_,
     _,
     fixed,
+    fund_name,
     get_language,
     num,
     pct,
@@ -30,7 +40,7 @@ from kcopt.core.words import (
 from kcopt.io import folders as outputs
 from kcopt.model.names import parse_row
 from kcopt.present import plots
-from kcopt.present.htmlpage import figure, markup, render, text
+from kcopt.present.htmlpage import figure, markup, pick, render, text
 from kcopt.present.moneyleft import money_left
 from kcopt.present.views import STATUS_LABELS, Outcome, breakdown, outcome
 
@@ -91,9 +101,8 @@ def write_report(source: Outcome | Result | Run | str | Path, path: Path | None 
     if path is not None and path.is_dir():
         path = path / "report.html"
     if path is not None and path.exists() and path.suffix.lower() not in (".html", ".htm"):
-        raise OutputError(f"'{path}' đã có và không phải một báo cáo .html: kcopt không ghi đè "
-                          "nó. Hãy chọn tên tệp .html khác / exists and is not an .html "
-                          "report: kcopt does not overwrite it; choose another .html name")
+        raise OutputError(_("'{path}' exists and is not an .html report: kcopt does not "
+                            "overwrite it; choose another .html name").format(path=path))
     # an output folder's own report: read and written under its lock, so it is of one run
     with outputs.folder_lock(folder) if folder is not None and folder.is_dir() and (
             path is None or path.parent.resolve() == folder.resolve()) \
@@ -126,7 +135,8 @@ def _headline(o: Outcome) -> Section:
     total, demand = float(a["total"].sum()), float(a["cap"].sum())
 
     def used(x: float, b: float | None) -> str:
-        return (f"của / of {money(b)} ({percent(x / b)})" if b else "")
+        return _("of {amount} ({share})").format(amount=money(b), share=percent(x / b)) \
+            if b else ""
 
     status = s.status
     cards = [
@@ -135,13 +145,14 @@ def _headline(o: Outcome) -> Section:
         {"label": "Vốn địa phương (KCĐP) / Local funds", "value": money(local),
          "sub": used(local, s.budgets.local)},
         {"label": "Tổng hỗ trợ / Total support", "value": money(total),
-         "sub": f"nhu cầu / demand {money(demand)} "
-                f"({percent(total / demand) if demand else '—'})"},
+         "sub": _("demand {amount} ({share})").format(
+             amount=money(demand), share=percent(total / demand) if demand else "—")},
         {"label": "Đề án được hỗ trợ / Projects supported",
          "value": f"{num(counts['funded'] + counts['partial'])} / {num(len(a))}",
-         "sub": f"{counts['funded']} đủ / in full, {counts['partial']} một phần / in part"},
+         "sub": _("{funded} in full, {partial} in part").format(
+             funded=num(counts["funded"]), partial=num(counts["partial"]))},
         {"label": "Mục tiêu / Objective", "value": fixed(s.objective or 0, 2),
-         "sub": text(OBJECTIVES.get(str(s.objective_kind), s.objective_kind))},
+         "sub": pick(text(OBJECTIVES.get(str(s.objective_kind), s.objective_kind)))},
     ]
     sentence = _(
         "Of {candidates} candidate projects, {funded} are funded in full and {partial} in part; "
@@ -157,11 +168,12 @@ def _headline(o: Outcome) -> Section:
               "local": money(r["local"]), "total": money(r["total"])}
              for r in s.by_year or []]
     return {"cards": cards, "text": sentence, "years": years,
-            "status": {"optimal": "Phương án tối ưu / optimal allocation",
-                       "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / best "
-                                   "allocation found within the time limit"}.get(status, status),
+            "status": pick({"optimal": "Phương án tối ưu / Optimal allocation",
+                            "feasible": "Phương án khả thi tốt nhất tìm được trong thời hạn / "
+                                        "Best allocation found within the time limit"}.get(
+                                            status, status)),
             "counts": [{"label": STATUS_LABELS[k], "n": num(counts[k])} for k in STATUS_LABELS],
-            "unspent": [text(w.get("message")) for w in s.warnings
+            "unspent": [text(warning_text(w)) for w in s.warnings
                         if isinstance(w, dict) and w.get("code") == "budget_unspent"]}
 
 
@@ -225,7 +237,7 @@ def _constraints(o: Outcome) -> Section:
     tight = budgets[budgets["binding"]].sort_values("price", ascending=False)
     out.update(missing="", budgets=len(budgets), none_binds=_("None binds."), tight=[
         {"label": budget_label(str(r["name"])), "amount": money(r["rhs"]),
-         "price": sig(r['price'], 3),
+         "price": _price(r, ranging is not None),
          "up": money(_num(r.get("allowable_increase"))) if ranging is not None else "",
          "down": money(_num(r.get("allowable_decrease"))) if ranging is not None else ""}
         for _i, r in tight.iterrows()])
@@ -236,6 +248,16 @@ def _constraints(o: Outcome) -> Section:
     out["money_left"] = money_left(o, budgets)
     out["targets"] = _targets(o, table)
     return out
+
+
+def _price(r: pd.Series, ranged: bool) -> str:
+    """A binding budget's price in points per 1,000 million VND, or per the amount its range
+    allows when the price holds less far (said in the cell)."""
+    unit = price_unit(_num(r.get("allowable_increase")), _num(r.get("allowable_decrease"))) \
+        if ranged else 1000.0
+    price = sig(r["price"] * unit / 1000, 3)
+    return price if unit == 1000 else _("{price} per {unit} million").format(
+        price=price, unit=money(unit))
 
 
 def _plan_constraints(cons: pd.DataFrame | None, ranging: pd.DataFrame | None) -> pd.DataFrame:
@@ -404,11 +426,11 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
     facts = [
         ("Kịch bản / scenario", o.name),
         ("Thư mục kết quả / output folder", text(o.folder) if o.folder else "—"),
-        ("Mục tiêu / objective", text(OBJECTIVES.get(str(s.objective_kind),
-                                                     s.objective_kind))),
+        ("Mục tiêu / objective", pick(text(OBJECTIVES.get(str(s.objective_kind),
+                                                          s.objective_kind)))),
         ("Bộ giải / solver", f"{text(p.solver)} {text(p.solver_version)}"
          + (" (MIP)" if s.mip else " (LP)")),
-        ("Giá bóng / prices from", text(s.duals)),
+        ("Giá bóng / prices from", duals_name(s.duals)),
         ("Bộ quy định / rule set", text(p.rules_version)),
         ("Quy định có hiệu lực ngày / rules in force on",
          text(p.rules.get("in_force_on", "—"))),
@@ -416,13 +438,15 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
         ("Lập lúc / created", text(vietnam_time(p.created))),
         ("Hạt giống / seed", text(p.seed)),
     ]
-    for fund, vi in (("central", "trung ương"), ("local", "địa phương")):
+    for fund in ("central", "local"):
         line = (s.top_slice or {}).get(fund)
         if line:
-            facts.append((f"Trích quản lý, ngân sách {vi} / top-slice, {fund} budget",
-                          f"cơ quan quản lý {money(line['management'])}; đơn vị thực hiện "
-                          f"{money(line['implementer'])}; còn phân bổ "
-                          f"{money(line['allocatable'])} triệu đồng"))
+            facts.append((_("Top-slice of the {fund} budget").format(fund=fund_name(fund)),
+                          _("managing agency {management}; implementing units {implementer}; "
+                            "left to allocate {allocatable} million VND").format(
+                              management=money(line["management"]),
+                              implementer=money(line["implementer"]),
+                              allocatable=money(line["allocatable"]))))
     if o.sensitivity_settings:
         st = o.sensitivity_settings
         facts.append(("Độ nhạy / sensitivity", _(
@@ -459,6 +483,5 @@ def _provenance(o: Outcome) -> Section:
             provinces=len(sc.get("budgets", {}).get("local") or {}),
             targets="; ".join(f"{t.get('label') or t['name']} ({describe_target(t)})"
                               for t in sc.get("targets", [])) or _("none")),
-        "warnings": [text(w.get("message") if isinstance(w, dict) else w)
-                     for w in s.warnings],
+        "warnings": [text(warning_text(w)) for w in s.warnings],
     }

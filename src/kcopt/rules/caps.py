@@ -238,10 +238,12 @@ def _ceiling_terms(caps: CapTable, i: int, k: int) -> str:
     n = caps.establishments[i] if caps.establishments is not None else 1.0
     per = caps.per_establishment is not None and caps.per_establishment[i, k]
     if per and n > 1 and caps.unit_ceiling is not None:
-        parts.append(f"{num(caps.unit_ceiling[i, k])} triệu × {num(n)} cơ sở (đề án nhóm)")
+        parts.append(_("{ceiling} million × {count} establishments (group project)").format(
+            ceiling=num(caps.unit_ceiling[i, k]), count=num(n)))
     f = caps.factor[i, k] if caps.factor is not None else 1.0
     if f > 1.0:
         if not parts and caps.unit_ceiling is not None:
-            parts.append(f"{num(caps.unit_ceiling[i, k])} triệu")
-        parts.append(f"hệ số ưu tiên {num(f, 3)} ({MULTIPLIER_BASIS})")
+            parts.append(_("{ceiling} million").format(ceiling=num(caps.unit_ceiling[i, k])))
+        parts.append(_("priority factor {factor} ({basis})").format(
+            factor=num(f, 3), basis=data_text(MULTIPLIER_BASIS)))
     return f" = {' × '.join(parts)}" if parts else ""

@@ -25,8 +25,9 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from kcopt.core.said import Data, say
 from kcopt.core.text import fold
-from kcopt.core.words import _, data_text
+from kcopt.core.words import N_, _, data_text
 
 FUNDS = ("central", "local")
 VOTE_LEVELS = ("district", "provincial", "regional", "national")
@@ -122,8 +123,9 @@ class InForce:
     @property
     def basis(self) -> str:
         base = self.resolution.label() if self.resolution else self.level.basis
-        if self.stand_in:
-            base += _("; the latest published level, the level in force is not known")
+        if self.stand_in:  # said again in a reader's language (a warning in summary.json)
+            return say(N_("{basis}; the latest published level, the level in force is not "
+                          "known"), basis=base if self.resolution else Data(base))
         return base
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from kcopt.core.text import fold
+from kcopt.core.words import get_language
 from kcopt.rules.levels import (
     FUNDS,
     InForce,
@@ -57,6 +58,10 @@ class Rule:
     basis: str
     confidence: str
     note: str
+
+    def named(self) -> str:
+        """The content type's name in the language in use (Vietnamese unless English)."""
+        return self.name_en if get_language() == "en" else self.name_vi
 
     @property
     def verified(self) -> bool:

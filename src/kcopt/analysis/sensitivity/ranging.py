@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.analysis.report import target_shares
-from kcopt.analysis.wording import budget_name, describe_row
+from kcopt.analysis.wording import budget_name, describe_row, price_unit
 from kcopt.core.errors import SolverError, UsageError
 from kcopt.core.words import _, fund_name, num, pct, sig
 from kcopt.inputs.solveropts import SolverOptions
@@ -276,7 +276,8 @@ def _entering_project(column: str) -> str:
 
 def _constraint_sentence(r) -> str:
     desc = describe_row(r.name, r.rhs, binding=bool(r.binding))
-    thousand = num(1000)
+    unit = price_unit(r.allowable_increase, r.allowable_decrease)
+    thousand = num(unit)
     if r.family == "budget":
         what = _("{budget} ({amount} million)").format(budget=budget_name(r.name),
                                                        amount=num(r.rhs))
@@ -290,7 +291,7 @@ def _constraint_sentence(r) -> str:
                  "valid up to +{up} million{beyond}; each {thousand} million less loses as "
                  "much, down to −{down} million (shadow price {price}: the score points one "
                  "more million VND adds)").format(
-                     thousand=thousand, budget=what, points=sig(1000 * r.shadow_price, 4),
+                     thousand=thousand, budget=what, points=sig(unit * r.shadow_price, 4),
                      price=sig(r.shadow_price, 4), up=_fmt_money(r.allowable_increase),
                      beyond=beyond, down=_fmt_money(r.allowable_decrease))
     if r.family in ("cap", "must_fund"):
@@ -298,13 +299,13 @@ def _constraint_sentence(r) -> str:
         if r.family == "must_fund":
             return _("must-fund project {project} costs {points} points per {thousand} million "
                      "it is forced to take").format(
-                         project=pid, points=sig(1000 * abs(r.shadow_price), 4),
+                         project=pid, points=sig(unit * abs(r.shadow_price), 4),
                          thousand=thousand)
         if not r.binding or abs(r.shadow_price) < 1e-12:
             return _("the cap of {project} does not limit it").format(project=pid)
         return _("the cap of {project} binds: each extra {thousand} million of cap would add "
                  "{points} points (up to +{up} million)").format(
-                     project=pid, thousand=thousand, points=sig(1000 * r.shadow_price, 4),
+                     project=pid, thousand=thousand, points=sig(unit * r.shadow_price, 4),
                      up=_fmt_money(r.allowable_increase))
     required = getattr(r, "share_required", float("nan"))
     if required == required:  # a share target: the share it asks for and the plan's
@@ -317,5 +318,5 @@ def _constraint_sentence(r) -> str:
             constraint=desc)
     return _("{constraint} binds: each {thousand} million of support it redirects costs "
              "{points} score points (valid for +{up} / −{down} million)").format(
-                 constraint=desc, thousand=thousand, points=sig(1000 * abs(r.shadow_price), 4),
+                 constraint=desc, thousand=thousand, points=sig(unit * abs(r.shadow_price), 4),
                  up=_fmt_money(r.allowable_increase), down=_fmt_money(r.allowable_decrease))

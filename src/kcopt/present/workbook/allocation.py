@@ -20,6 +20,7 @@ from kcopt.present.workbook.sheets import (
     priority_sheet,
     totals_of,
 )
+from kcopt.present.workbook.warnings_sheet import warnings_sheet
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -54,6 +55,7 @@ def allocation_book(run: Run, book: Book | None = None, link: Link | None = None
     constraints_sheet(book, run.constraints)
     reserve_sheet(book, run)
     run_sheet(book, run, refs, totals)
+    warnings_sheet(book, run)
     if hasattr(book, "wb") and hasattr(book.wb, "calculation"):  # openpyxl: recalculate on open
         book.wb.calculation.fullCalcOnLoad = True
     return book

@@ -45,6 +45,7 @@ TITLE_ROW, NOTE_ROW, VI_ROW, EN_ROW, FIRST_ROW = 1, 2, 3, 4, 5
 SHEETS = {"allocation": "Phân bổ", "province": "Theo tỉnh", "region": "Theo vùng",
           "category": "Theo nội dung", "fund": "Theo nguồn vốn", "priority": "Theo ưu tiên",
           "constraints": "Ràng buộc", "reserve": "Dự phòng", "run": "Thông tin chạy",
+          "warnings": "Cảnh báo",
           "adjustment": "Điều chỉnh"}
 Style = dict[str, Any]
 _BOX: Style = {"border": 1, "border_color": "#A6A6A6", "text_wrap": True, "valign": "vcenter",

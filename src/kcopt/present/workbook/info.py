@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     # start-up: scipy only when this runs
-    from kcopt.analysis.wording import describe_row
+    from kcopt.analysis.wording import describe_row, duals_name
 
     ws = book.sheet("constraints")
     cols = [Column("name", "Ràng buộc", "Constraint", None, 34),
@@ -79,6 +79,8 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
         "meaning": [describe_row(n, float(v), bool(b)) for n, v, b in zip(
             cons["name"], cons["rhs"], cons["binding"], strict=True)],
         "binding": [YES if b else NO for b in cons["binding"]],
+        "price_basis": [duals_name(b) for b in cons["price_basis"]] if "price_basis" in cons
+        else [None] * len(cons),
         "shadow_price": prices,
         "per_1000": [p * 1000 if isinstance(p, int | float) else None for p in prices],
     }
@@ -120,7 +122,7 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
     """The run's items, bilingual label and value: scenario, solve, provenance, budgets,
     resolutions, top-slices, input files, project counts and count targets met or missed."""
     # start-up: scipy only when this runs
-    from kcopt.analysis.wording import count_verdict
+    from kcopt.analysis.wording import count_verdict, duals_name
 
     prov = s.provenance
     rows: list[tuple[str, Any]] = [
@@ -131,7 +133,7 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
         ("Loại mục tiêu / Objective kind", s.objective_kind),
         ("Bài toán / Problem", "MIP" if s.mip else "LP"),
         ("Khoảng cách MIP / MIP gap", s.mip_gap),
-        ("Giá bóng tính trên / Shadow prices from", s.duals),
+        ("Giá bóng tính trên / Shadow prices from", duals_name(s.duals)),
         ("Bộ giải / Solver", f"{prov.solver} {prov.solver_version}"),
         ("Phiên bản kcopt / kcopt version", prov.kcopt_version),
         ("Bộ định mức / Rule-set version", prov.rules_version),
@@ -161,12 +163,11 @@ def _run_items(run: Run, s: Summary) -> list[tuple[str, Any]]:
 
 
 def _warnings_and_scenario(book: Book, ws: Any, run: Run, s: Summary, r: int) -> None:
-    """From row `r` down: the run's warnings, then the resolved scenario as YAML."""
-    warnings = s.warnings
-    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(warnings)})", style=STRONG)
-    for w in warnings:
-        r += 1
-        book.put(ws, r, 2, str(w.get("message") if isinstance(w, dict) else w))
+    """From row `r` down: how many warnings (each one is a row of the "Cảnh báo" sheet), then
+    the resolved scenario as YAML."""
+    book.put(ws, r, 1, f"Cảnh báo / Warnings ({len(s.warnings)})", style=STRONG)
+    book.put(ws, r, 2, "xem trang 'Cảnh báo' / see the 'Cảnh báo' sheet" if s.warnings
+             else "—")
     r += 2
     book.put(ws, r, 1, "Kịch bản đã giải (YAML) / Resolved scenario", style=STRONG)
     text = yaml.safe_dump(s.scenario or run.scenario.resolved(), allow_unicode=True,

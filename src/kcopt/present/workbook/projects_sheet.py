@@ -71,7 +71,7 @@ ALWAYS = ("total_cost", "requested", "funds", "establishments")
 AMOUNTS = {"total_cost", "requested", "infra_investment", "other_state_support", "counterpart",
            "fixed_amount"}
 # the words a planner writes for the funds a project may be paid from (core/vocabulary.py)
-FUND_WORDS = {"central": "Trung ương", "local": "Địa phương", "both": "Cả hai"}
+FUND_WORDS = {"central": "KCQG", "local": "KCĐP", "both": "Cả hai"}
 # the allocation's own columns (the rest of run.allocation: the input's extra columns)
 SHOWN = {"project_id", "name", "province", "region", "category", "level", "score", "cap",
          "central", "local", "total", "fraction", "status", "reason"}

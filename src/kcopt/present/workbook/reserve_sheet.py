@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import STATUS_VI
+from kcopt.core.words import fund_name
 from kcopt.present.workbook.base import (
     FIRST_ROW,
     MONEY,
@@ -19,9 +20,6 @@ from kcopt.present.workbook.base import (
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
-
-FUND_VI = {"central": "KCQG", "local": "KCĐP"}
-
 
 def reserve_sheet(book: Book, run: Run) -> None:
     """One row per (fund, waiting project): the fund, its place in line, the project, what it
@@ -51,8 +49,8 @@ def reserve_sheet(book: Book, run: Run) -> None:
     heading(ws, run, "DANH SÁCH DỰ PHÒNG", "Reserve list: per fund, the waiting projects in "
             "the order they enter as that fund grows", cols)
     values: dict[str, list[Any]] = {
-        "fund": [FUND_VI.get(f, f) for f in reserve["fund"]],
-        "paid_from": [FUND_VI.get(f, f) for f in reserve["paid_from"]],
+        "fund": [fund_name(str(f)) for f in reserve["fund"]],
+        "paid_from": [fund_name(str(f)) for f in reserve["paid_from"]],
         "status": [STATUS_VI.get(s, s) for s in reserve["status"]],
         "year": [None if y != y or y is None else int(y) for y in reserve["year"]],
         "funded_at": [None if v != v else float(v) for v in reserve["funded_at"]],

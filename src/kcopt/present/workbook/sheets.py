@@ -223,7 +223,7 @@ def _bar_chart(ws: Sheet, key: str, label: str, central: str, local: str, first:
         title=("Phân bổ theo nội dung hỗ trợ / Allocation by content type" if horizontal
                else "Phân bổ theo vùng / Allocation by region"),
         horizontal=horizontal, categories=col(label),
-        series=[(col(central), "Trung ương / Central"), (col(local), "Địa phương / Local")],
+        series=[(col(central), "KCQG"), (col(local), "KCĐP")],
         first=first, last=last, width_cm=26,
         height_cm=max(9.0, 0.55 * (last - first + 1) + 4) if horizontal else 10,
         anchor=(int(m.group(2)), col(m.group(1)))))
