@@ -16,6 +16,7 @@ so the number examined is bounded (`max_projects`).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -112,14 +113,11 @@ def _margins(args: list[tuple], jobs: int, progress: bool) -> list[dict]:
                    leave=False)
     rows = []
     try:
-        if jobs > 1 and len(args) > 1:  # each project's bisection is independent
-            from joblib import Parallel, delayed
+        if jobs > 1 and len(args) > 1:  # each project's search is independent
+            from kcopt.analysis.sensitivity.engine import share
 
-            for row in Parallel(n_jobs=jobs, return_as="generator")(
-                    delayed(_margin)(*a) for a in args):
-                rows.append(row)
-                if bar is not None:
-                    bar.update(1)
+            rows = share([partial(_margin, *a) for a in args],
+                         [(_margin, a) for a in args], jobs, bar)
         else:
             for a in args:
                 rows.append(_margin(*a))
