@@ -67,3 +67,30 @@ def test_a_busy_machine_keeps_small_work_here(demo: kcopt.Result,
     points = list(range(30))
     out = engine.map_points(demo.model.lp, Counting(), points, jobs=2)
     assert len(out) == 30 and len(calls) == 30  # every point ran in this process
+
+
+def test_margins_shared_with_a_worker_are_the_serial_ones(make_case) -> None:
+    """The hand case of test_mip_sensitivity (B enters above 0.7, A is dropped below 0.4),
+    its margins queued for a worker before the suite's other analyses: the same table as one
+    process, exactly."""
+    from conftest import solve_case
+    from kcopt.analysis.sensitivity import selection_margins
+    from kcopt.analysis.sensitivity.suite import run_sensitivity
+
+    m = {"province": "Sơn La", "category": "machinery", "level": "central",
+         "total_cost": 600, "green": 0}
+    projects = [dict(m, project_id="A", name="a", appraisal=90, all_or_nothing=1),
+                dict(m, project_id="B", name="b", appraisal=40, min_fraction=0.5),
+                dict(m, project_id="C", name="c", appraisal=70)]
+    result = solve_case(make_case(projects, {"budgets": {"central": 600},
+                                             "weights": {"appraisal": 1}}))
+    serial = selection_margins(result, max_projects=5)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(serial, selection_margins(result, max_projects=5, jobs=2))
+    suite = run_sensitivity(result, draws=4, sweep_points=3, grid=2, margins=5, jobs=2)
+    assert suite.selection_margins is not None
+    pd.testing.assert_frame_equal(serial, suite.selection_margins)
+    flips = serial.set_index("project_id")["flip_score"]
+    assert flips["B"] == pytest.approx(0.7, abs=1e-6) and flips["A"] == pytest.approx(0.4,
+                                                                                      abs=1e-6)

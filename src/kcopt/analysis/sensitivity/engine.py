@@ -184,33 +184,44 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
     return out
 
 
+class Shared:
+    """Items queued now for `jobs` − 1 worker processes (`there[i]` = function and
+    arguments); `results` later runs the ones still waiting in this process, from the end of
+    the queue, so this process works instead of waiting and one worker fewer is started.
+    Queued early, the workers start (about a second each) while this process does other
+    work. The answers do not depend on who ran what."""
+
+    def __init__(self, there: Sequence[tuple[Callable, tuple]], jobs: int):
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=max(jobs - 1, 1))
+        self.futures = [executor.submit(fn, *args) for fn, args in there]
+
+    def results(self, here: Sequence[Callable[[], Any]], bar: Any = None,
+                sizes: Sequence[int] | None = None) -> list[Any]:
+        """Item i's result (`here[i]()` when this process runs it), in item order."""
+        n = len(self.futures)
+        results: list[Any] = [None] * n
+        mine = [False] * n
+        for i in reversed(range(n)):
+            if not self.futures[i].cancel():  # a worker has it, and every item before it
+                break
+            results[i], mine[i] = here[i](), True
+            if bar is not None:
+                bar.update(sizes[i] if sizes else 1)
+        for i, fut in enumerate(self.futures):
+            if not mine[i]:
+                results[i] = fut.result()
+                if bar is not None:
+                    bar.update(sizes[i] if sizes else 1)
+        return results
+
+
 def share(here: Sequence[Callable[[], Any]], there: Sequence[tuple[Callable, tuple]],
           jobs: int, bar: Any = None, sizes: Sequence[int] | None = None) -> list[Any]:
     """Run item i either here (`here[i]()`) or in one of `jobs` − 1 worker processes
-    (`there[i]` = function and arguments); the results in item order.
-
-    Every item is first queued for the workers; this process meanwhile takes items from the
-    end of the queue while they are still waiting, so it works instead of waiting and one
-    worker fewer is started. The answers do not depend on who ran what."""
-    from joblib.externals.loky import get_reusable_executor
-
-    n = len(here)
-    results: list[Any] = [None] * n
-    mine = [False] * n
-    executor = get_reusable_executor(max_workers=max(jobs - 1, 1))
-    futures = [executor.submit(fn, *args) for fn, args in there]
-    for i in reversed(range(n)):
-        if not futures[i].cancel():  # a worker has it, and every item before it (FIFO)
-            break
-        results[i], mine[i] = here[i](), True
-        if bar is not None:
-            bar.update(sizes[i] if sizes else 1)
-    for i, fut in enumerate(futures):
-        if not mine[i]:
-            results[i] = fut.result()
-            if bar is not None:
-                bar.update(sizes[i] if sizes else 1)
-    return results
+    (`there[i]`), results in item order (`Shared`)."""
+    return Shared(there, jobs).results(here, bar, sizes)
 
 
 def _chunks(params: Sequence[Any], workers: int, per_worker: int = 4) -> list[list[Any]]:
