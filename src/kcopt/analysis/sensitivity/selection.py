@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kcopt.analysis.sensitivity.engine import Shared
 from kcopt.core.words import _, fixed
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import objective_coefficients
@@ -70,8 +71,6 @@ def start_selection_margins(result: Result, max_projects: int = 10, iterations: 
     args = _margin_args(result, max_projects, iterations, tol)
     shared = None
     if args and jobs > 1 and len(args) > 1:  # each project's search is independent
-        from kcopt.analysis.sensitivity.engine import Shared
-
         shared = Shared([(_margin, a) for a in args], jobs)
 
     def finish(progress: bool = False) -> pd.DataFrame:
