@@ -74,8 +74,7 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
     margins_done = None
     if result.model.lp.integer.any() and margins > 0:
         # queued first: with jobs > 1 the workers start and solve these MIPs meanwhile
-        margins_done = start_selection_margins(result, max_projects=margins,
-                                               jobs=jobs if scheduler is None else 1)
+        margins_done = start_selection_margins(result, max_projects=margins, jobs=jobs)
     rp, rc = timed("ranging", ranging, result)
     sweep = timed("budget_sweep", budget_sweep, result, points=sweep_points, grid=grid,
                   jobs=jobs, scheduler=scheduler, progress=progress, reselect=reselect)
