@@ -13,6 +13,7 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,10 @@ class Resolver:
     whichever worker solves it and whatever that worker solved before.
     """
 
-    def __init__(self, lp: LinearProgram, opts: SolverOptions | None = None):
+    def __init__(self, lp: LinearProgram, opts: SolverOptions | None = None,
+                 start: Start | None = None):
+        """`start`: the base basis as `start_basis` gave it in another process (a worker
+        then does not solve the base program again from scratch)."""
         # start-up: highspy only when this runs
         from kcopt.solvers.highs import make_highs, to_highs_lp
 
@@ -55,10 +59,18 @@ class Resolver:
         if is_lp:
             self.h.setOptionValue("presolve", "off")  # re-solves start from a basis
         self.h.passModel(to_highs_lp(lp, names=False))
-        if is_lp and self.n:
+        if start is not None:
+            self.basis = _basis(start)
+        elif is_lp and self.n:
             self.h.run()
             basis = self.h.getBasis()
             self.basis = basis if basis.valid else None
+
+    def start_basis(self) -> Start | None:
+        """The base basis as plain statuses, to send to another process."""
+        if self.basis is None:
+            return None
+        return (list(self.basis.col_status), list(self.basis.row_status))
 
     def set_costs(self, cost: np.ndarray) -> None:
         self.h.changeColsCost(self.n, self._all, np.asarray(cost, dtype=float))
@@ -98,18 +110,33 @@ class Resolver:
 
 
 Task = Callable[[Resolver, Any], Any]
+Start = tuple[list, list]  # a basis's column and row statuses
 
 
-def _run_chunk(lp: LinearProgram, opts: SolverOptions, task: Task,
-               params: Sequence[Any]) -> list[Any]:
-    resolver = Resolver(lp, opts)
+def _basis(start: Start) -> Any:
+    import highspy
+
+    basis = highspy.HighsBasis()
+    basis.col_status, basis.row_status = start
+    basis.valid = True
+    return basis
+
+
+def _solve_all(task: Task, resolver: Resolver, params: Sequence[Any]) -> list[Any]:
     return [task(resolver, p) for p in params]
 
 
-# below this many seconds of projected serial work a run stays in this process: starting a
-# worker process (Python, NumPy, pandas, SciPy, HiGHS) costs about a second of CPU each, more
-# than all the warm-started re-solves of a small program (200 draws of the demo: 0.1 s)
+def _run_chunk(lp: LinearProgram, opts: SolverOptions, task: Task,
+               params: Sequence[Any], start: Start | None = None) -> list[Any]:
+    return _solve_all(task, Resolver(lp, opts, start), params)
+
+
+# below this many seconds of projected serial work (CPU time of this process, so a busy machine
+# does not make a small run look long) a run stays in this process: starting a worker process
+# (Python, NumPy, pandas, SciPy, HiGHS) costs about a second of CPU each, more than all the
+# warm-started re-solves of a small program (200 draws of the demo: 0.1 s)
 PARALLEL_AFTER_S = 2.0
+CHUNKS_PER_JOB = 8  # small enough that this process and the workers end close together
 
 
 def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: int = 1,
@@ -119,8 +146,10 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
     cluster at `scheduler`; results in the order of `params`.
 
     With `jobs` > 1 the first points run here; when the rest would take more than
-    `PARALLEL_AFTER_S` at that pace, it goes to the worker processes. Every point starts from
-    the same basis, so where it runs does not change its answer."""
+    `PARALLEL_AFTER_S` at that pace, it is cut into chunks shared by this process and
+    `jobs` − 1 worker processes (`share`), which get the base basis rather than solve the base
+    program again. Every point starts from the same basis, so where it runs does not change
+    its answer."""
     opts = opts or SolverOptions()
     n = len(params)
     if n == 0:
@@ -132,35 +161,73 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
             out = _dask(lp, opts, task, _chunks(params, max(jobs, 2)), scheduler, bar)
         else:
             resolver = Resolver(lp, opts)
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for p in params:
                 out.append(task(resolver, p))
                 if bar is not None:
                     bar.update(1)
                 done = len(out)
                 if (jobs > 1 and done < n
-                        and (time.perf_counter() - t0) / done * (n - done) > PARALLEL_AFTER_S):
+                        and (time.process_time() - t0) / done * (n - done) > PARALLEL_AFTER_S):
                     break
             rest = params[len(out):]
             if rest:
-                from joblib import Parallel, delayed
-
-                parallel = Parallel(n_jobs=jobs, return_as="generator")
-                for res in parallel(delayed(_run_chunk)(lp, opts, task, c)
-                                    for c in _chunks(rest, jobs)):
+                start = resolver.start_basis()
+                chunks = _chunks(rest, jobs, CHUNKS_PER_JOB)
+                for res in share([partial(_solve_all, task, resolver, c) for c in chunks],
+                                 [(_run_chunk, (lp, opts, task, c, start)) for c in chunks],
+                                 jobs, bar, [len(c) for c in chunks]):
                     out.extend(res)
-                    if bar is not None:
-                        bar.update(len(res))
     finally:
         if bar is not None:
             bar.close()
     return out
 
 
-def _chunks(params: Sequence[Any], workers: int) -> list[list[Any]]:
-    """Contiguous chunks, four per worker, one HiGHS instance each."""
+class Shared:
+    """Items queued now for `jobs` − 1 worker processes (`there[i]` = function and
+    arguments); `results` later runs the ones still waiting in this process, from the end of
+    the queue, so this process works instead of waiting and one worker fewer is started.
+    Queued early, the workers start (about a second each) while this process does other
+    work. The answers do not depend on who ran what."""
+
+    def __init__(self, there: Sequence[tuple[Callable, tuple]], jobs: int):
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=max(jobs - 1, 1))
+        self.futures = [executor.submit(fn, *args) for fn, args in there]
+
+    def results(self, here: Sequence[Callable[[], Any]], bar: Any = None,
+                sizes: Sequence[int] | None = None) -> list[Any]:
+        """Item i's result (`here[i]()` when this process runs it), in item order."""
+        n = len(self.futures)
+        results: list[Any] = [None] * n
+        mine = [False] * n
+        for i in reversed(range(n)):
+            if not self.futures[i].cancel():  # a worker has it, and every item before it
+                break
+            results[i], mine[i] = here[i](), True
+            if bar is not None:
+                bar.update(sizes[i] if sizes else 1)
+        for i, fut in enumerate(self.futures):
+            if not mine[i]:
+                results[i] = fut.result()
+                if bar is not None:
+                    bar.update(sizes[i] if sizes else 1)
+        return results
+
+
+def share(here: Sequence[Callable[[], Any]], there: Sequence[tuple[Callable, tuple]],
+          jobs: int, bar: Any = None, sizes: Sequence[int] | None = None) -> list[Any]:
+    """Run item i either here (`here[i]()`) or in one of `jobs` − 1 worker processes
+    (`there[i]`), results in item order (`Shared`)."""
+    return Shared(there, jobs).results(here, bar, sizes)
+
+
+def _chunks(params: Sequence[Any], workers: int, per_worker: int = 4) -> list[list[Any]]:
+    """Contiguous chunks, `per_worker` per worker, one HiGHS instance each."""
     n = len(params)
-    bounds = np.linspace(0, n, min(n, 4 * workers) + 1).astype(int)
+    bounds = np.linspace(0, n, min(n, per_worker * workers) + 1).astype(int)
     return [list(params[a:b]) for a, b in itertools.pairwise(bounds) if b > a]
 
 

@@ -15,11 +15,15 @@ so the number examined is bounded (`max_projects`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kcopt.analysis.sensitivity.engine import Shared
 from kcopt.core.words import _, fixed
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import objective_coefficients
@@ -47,15 +51,44 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float,
     return float(raw.objective), raw.x
 
 
+MARGIN_COLUMNS = ["project_id", "selected", "score", "margin", "flip_score", "sentence"]
+
+
 def selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
                       tol: float = 5e-3, jobs: int = 1, progress: bool = False) -> pd.DataFrame:
     """Per integer project (the `max_projects` nearest the selection margin): the score change
     that flips its selection, its direction, and the score at which it flips."""
+    return start_selection_margins(result, max_projects, iterations, tol, jobs)(progress)
+
+
+def start_selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
+                            tol: float = 5e-3,
+                            jobs: int = 1) -> Callable[[bool], pd.DataFrame]:
+    """`selection_margins` in two steps: with `jobs` > 1 the projects are queued for the
+    worker processes now (`engine.Shared`), so the workers start and solve while this process
+    does other work; the function returned collects the table (this process takes the
+    projects still waiting), with a progress bar on request."""
+    args = _margin_args(result, max_projects, iterations, tol)
+    shared = None
+    if args and jobs > 1 and len(args) > 1:  # each project's search is independent
+        shared = Shared([(_margin, a) for a in args], jobs)
+
+    def finish(progress: bool = False) -> pd.DataFrame:
+        if args is None:
+            return pd.DataFrame(columns=MARGIN_COLUMNS)
+        return pd.DataFrame(_margins(args, shared, progress))
+
+    return finish
+
+
+def _margin_args(result: Result, max_projects: int, iterations: int,
+                 tol: float) -> list[tuple] | None:
+    """The arguments of `_margin` for the projects nearest the margin, nearest first; None
+    when there is no integer decision (or no plan)."""
     model = result.model
     lp = model.lp
     if not lp.integer.any() or result.x is None or result.objective is None:
-        return pd.DataFrame(columns=["project_id", "selected", "score", "margin",
-                                     "flip_score", "sentence"])
+        return None
     opts = model.scenario.solver
     frame = model.projects
     score = frame["score"].to_numpy(float)
@@ -66,10 +99,9 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
     selected = np.round(result.x[z_cols]) > 0.5
     estimate, closeness = _relaxation_hints(model, cap, opts)
     order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
-    args = [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
+    return [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
              float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
              result.x) for k in order]
-    return pd.DataFrame(_margins(args, jobs, progress))
 
 
 def _relaxation_hints(model, cap: np.ndarray,
@@ -101,9 +133,9 @@ def _relaxation_hints(model, cap: np.ndarray,
     return estimate, closeness
 
 
-def _margins(args: list[tuple], jobs: int, progress: bool) -> list[dict]:
-    """`_margin` of each argument tuple, in parallel when `jobs` > 1, with a progress bar on
-    request."""
+def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
+    """`_margin` of each argument tuple — shared with the worker processes when `shared` (an
+    `engine.Shared`) queued them — with a progress bar on request."""
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -112,14 +144,8 @@ def _margins(args: list[tuple], jobs: int, progress: bool) -> list[dict]:
                    leave=False)
     rows = []
     try:
-        if jobs > 1 and len(args) > 1:  # each project's bisection is independent
-            from joblib import Parallel, delayed
-
-            for row in Parallel(n_jobs=jobs, return_as="generator")(
-                    delayed(_margin)(*a) for a in args):
-                rows.append(row)
-                if bar is not None:
-                    bar.update(1)
+        if shared is not None:
+            rows = shared.results([partial(_margin, *a) for a in args], bar)
         else:
             for a in args:
                 rows.append(_margin(*a))

@@ -17,7 +17,7 @@ from kcopt.analysis.sensitivity.analyses import (
 )
 from kcopt.analysis.sensitivity.nested import budget_nestedness
 from kcopt.analysis.sensitivity.ranging import ranging
-from kcopt.analysis.sensitivity.selection import selection_margins
+from kcopt.analysis.sensitivity.selection import start_selection_margins
 from kcopt.core.words import _
 from kcopt.solvers.solve import Result
 
@@ -71,6 +71,10 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
         t[name] = round(time.perf_counter() - t0, 4)
         return out
 
+    margins_done = None
+    if result.model.lp.integer.any() and margins > 0:
+        # queued first: with jobs > 1 the workers start and solve these MIPs meanwhile
+        margins_done = start_selection_margins(result, max_projects=margins, jobs=jobs)
     rp, rc = timed("ranging", ranging, result)
     sweep = timed("budget_sweep", budget_sweep, result, points=sweep_points, grid=grid,
                   jobs=jobs, scheduler=scheduler, progress=progress, reselect=reselect)
@@ -89,9 +93,8 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                 "failed_sweep_points": int((sweep["status"] != "optimal").sum()),
                 "selection": selection_mode(result, reselect)}
     margin_table = None
-    if result.model.lp.integer.any() and margins > 0:
-        margin_table = timed("selection_margins", selection_margins, result,
-                             max_projects=margins, jobs=jobs, progress=progress)
+    if margins_done is not None:  # the time left to wait for them, or to solve them here
+        margin_table = timed("selection_margins", margins_done, progress)
     settings["selection_margins"] = margins if margin_table is not None else 0
     settings["nested"] = {str(k): bool(g["nested"].all())
                           for k, g in nested.groupby("sweep", sort=False)}
