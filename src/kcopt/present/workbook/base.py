@@ -11,7 +11,7 @@ format vocabulary; the openpyxl backend translates them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -390,6 +390,16 @@ def finish(ws: Sheet, cols: Sequence[Column], first: int, last: int, freeze: str
     ws.layout(widths, frozen, ranged, (VI_ROW, EN_ROW),
               (last + 1, print_cols) if print_cols else None)
 
+
+
+def table(book: Book, ws: Sheet, cols: Sequence[Column], values: Mapping[str, Sequence[Any]],
+          freeze: str | None) -> None:
+    """A sheet's columns of values, one per declared column (by key), from the first row down,
+    then its widths, frozen headers and filters."""
+    n = max((len(values[c.key]) for c in cols), default=0)
+    book.block(ws, FIRST_ROW, [BlockColumn(j, values[c.key], c.fmt)
+                               for j, c in enumerate(cols, 1)])
+    finish(ws, cols, FIRST_ROW, FIRST_ROW + max(n, 1) - 1, freeze=freeze)
 
 
 def created_time(run: Run) -> datetime:

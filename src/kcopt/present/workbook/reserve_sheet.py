@@ -7,19 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from kcopt.core.vocabulary import STATUS_VI
 from kcopt.core.words import fund_name
-from kcopt.present.workbook.base import (
-    FIRST_ROW,
-    MONEY,
-    SCORE,
-    BlockColumn,
-    Book,
-    Column,
-    finish,
-    heading,
-)
+from kcopt.present.workbook.base import MONEY, SCORE, Book, Column, heading, table
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
+
 
 def reserve_sheet(book: Book, run: Run) -> None:
     """One row per (fund, waiting project): the fund, its place in line, the project, what it
@@ -55,7 +47,5 @@ def reserve_sheet(book: Book, run: Run) -> None:
         "year": [None if y != y or y is None else int(y) for y in reserve["year"]],
         "funded_at": [None if v != v else float(v) for v in reserve["funded_at"]],
     }
-    book.block(ws, FIRST_ROW, [
-        BlockColumn(j, values[c.key] if c.key in values else reserve[c.key].tolist(), c.fmt)
-        for j, c in enumerate(cols, 1)])
-    finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(reserve), 1) - 1, freeze="F")
+    table(book, ws, cols, {c.key: values[c.key] if c.key in values else reserve[c.key].tolist()
+                           for c in cols}, freeze="F")

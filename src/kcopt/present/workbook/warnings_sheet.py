@@ -7,16 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kcopt.analysis.warned import warning_rows
-from kcopt.present.workbook.base import (
-    COUNT,
-    FIRST_ROW,
-    MONEY,
-    BlockColumn,
-    Book,
-    Column,
-    finish,
-    heading,
-)
+from kcopt.present.workbook.base import COUNT, MONEY, Book, Column, heading, table
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -38,6 +29,4 @@ def warnings_sheet(book: Book, run: Run) -> None:
             Column("amount", "Số tiền liên quan", "Amount concerned", MONEY, 14)]
     heading(ws, run, "CẢNH BÁO CỦA LẦN CHẠY", "Warnings of the run", cols)
     values = [list(range(1, len(rows) + 1)), *map(list, zip(*rows, strict=True))]
-    book.block(ws, FIRST_ROW, [BlockColumn(j, v, c.fmt)
-                               for j, (v, c) in enumerate(zip(values, cols, strict=True), 1)])
-    finish(ws, cols, FIRST_ROW, FIRST_ROW + len(rows) - 1, freeze="C")
+    table(book, ws, cols, {c.key: v for c, v in zip(cols, values, strict=True)}, freeze="C")
