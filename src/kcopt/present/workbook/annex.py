@@ -478,13 +478,12 @@ def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
     for j, (label, _key, w) in enumerate(cols):
         ws.set_column(j, j, w)
         ws.write(2, j, label, head)
-    # a column at a time: rows of dicts of every allocation column cost ~1 kB a project
-    texts = [["" if v is None else str(v) for v in rest[key].tolist()] if key != "status"
-             else [STATUS_VI.get(str(v), str(v)) for v in rest[key].tolist()]
-             for _label, key, _w in cols]
-    for i, row in enumerate(zip(*texts, strict=True), 3):
-        for j, text in enumerate(row):
-            ws.write_string(i, j, text, cell)
+    for i, rec in enumerate(rest.to_dict("records"), 3):
+        for j, (_label, key, _w) in enumerate(cols):
+            value = rec[key]
+            if key == "status":
+                value = STATUS_VI.get(str(value), str(value))
+            ws.write_string(i, j, "" if value is None else str(value), cell)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(2)
