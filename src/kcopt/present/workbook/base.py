@@ -34,6 +34,7 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
 )
 from kcopt.present.workbook.stream_xml import (
     BlockColumn,
+    fast_deflate,
     fast_rows,
     fast_rows_available,
 )
@@ -347,7 +348,8 @@ class StreamBook(Book):
     def close(self) -> None:
         if self._sheets:
             self._sheets[-1].flush()
-        self.wb.close()
+        with fast_deflate():
+            self.wb.close()
 
 
 # --- layout helpers ---------------------------------------------------------------------------

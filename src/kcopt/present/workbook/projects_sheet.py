@@ -40,9 +40,10 @@ from kcopt.present.workbook.base import (
     quote_sheetname,
     total_style,
 )
-from kcopt.present.workbook.facts import DEFAULTS, FACTS, blank, cell_value
+from kcopt.present.workbook.facts import DEFAULTS, FACTS, WORDS, blank, cell_value
 from kcopt.present.workbook.formats import PROJECTS, SHARE
 from kcopt.present.workbook.sheets import totals_of
+from kcopt.present.workbook.stream_xml import Cells
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -87,10 +88,17 @@ def input_keys(frame: pd.DataFrame) -> list[str]:
     for key in keys:
         if key not in frame:
             continue
-        default = defaults.get(key)
-        if key in ALWAYS or any(not blank(v) and v != default for v in frame[key].tolist()):
+        if key in ALWAYS or _holds_value(frame[key], defaults.get(key)):
             out.append(key)
     return out
+
+
+def _holds_value(column: pd.Series, default: Any) -> bool:
+    """Some cell of `column` holds a value (not blank) other than `default`."""
+    if column.dtype.kind in "fiu" and (default is None or isinstance(default, float)):
+        a = column.to_numpy(float, na_value=np.nan)
+        return bool((~np.isnan(a) & (a != default if default is not None else True)).any())
+    return any(not blank(v) and v != default for v in column.tolist())
 
 
 def _allocation_columns(run: Run, inputs: list[str]) -> list[Column]:
@@ -151,9 +159,9 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     computed = _computed_columns(alloc, letters, link, first)
     block = []
     for j, col in enumerate(cols, 1):
+        values: Cells
         if col.key in computed:
-            array, template = computed[col.key]
-            values: Any = array.tolist()
+            values, template = computed[col.key]
         elif col.key.startswith("in:"):
             values, template = _input_values(col.key[3:], frame), None
         else:
@@ -166,10 +174,12 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     return AllocationRefs(ws.title, first, last, last + 1, letters)
 
 
-def _input_values(key: str, frame: pd.DataFrame) -> list[Any]:
+def _input_values(key: str, frame: pd.DataFrame) -> Cells:
     """An input column's cells, in the words the reader takes back."""
     if key == "funds":
         return [FUND_WORDS.get(str(v)) if not blank(v) else None for v in frame[key].tolist()]
+    if frame[key].dtype.kind in "fiu" and key not in WORDS:  # numbers, NaN a blank cell
+        return frame[key].to_numpy(float, na_value=np.nan)
     return [cell_value(key, v) for v in frame[key].tolist()]
 def _computed_columns(alloc: pd.DataFrame, L: dict[str, str], link: Link | None,
                       first: int) -> dict[str, tuple[np.ndarray, Any]]:
@@ -201,19 +211,19 @@ def _computed_columns(alloc: pd.DataFrame, L: dict[str, str], link: Link | None,
 
 
 def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
-                       criteria: np.ndarray) -> list[Any]:
+                       criteria: np.ndarray) -> Cells:
     """The cells of an allocation column that holds values, not formulas."""
     if key == "category_vi":
-        return [rules[c].name_vi for c in alloc["category"]]
+        names = {c: rules[c].name_vi for c in set(alloc["category"].tolist())}
+        return [names[c] for c in alloc["category"].tolist()]
     if key == "level":
-        return [LEVEL_VI.get(str(v), v) for v in alloc["level"]]
+        return [LEVEL_VI.get(str(v), v) for v in alloc["level"].tolist()]
     if key == "status_vi":
-        return [STATUS_VI.get(str(v), v) for v in alloc["status"]]
+        return [STATUS_VI.get(str(v), v) for v in alloc["status"].tolist()]
     if key.startswith("crit:"):
-        return criteria[:, CRITERIA.index(key[5:])].astype(float).tolist()
-    if key.startswith("extra:"):
-        return alloc[key[6:]].tolist()
-    return alloc[key].tolist()
+        return criteria[:, CRITERIA.index(key[5:])].astype(float)
+    column = alloc[key[6:] if key.startswith("extra:") else key]
+    return column.to_numpy(float, na_value=np.nan) if column.dtype.kind == "f" else column.tolist()
 
 
 def _allocation_totals(book: Book, ws: Any, cols: Sequence[Column], alloc: pd.DataFrame,

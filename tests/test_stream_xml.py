@@ -1,0 +1,89 @@
+"""The fast row writer of allocation.xlsx (`workbook.stream_xml`) against XlsxWriter's public
+API on a block of awkward columns: cell for cell the same values, kinds, number formats and the
+same text in every `<v>`, chunk boundaries included."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+import kcopt.present.workbook.base as base
+import kcopt.present.workbook.stream_xml as stream_xml
+from kcopt.present.workbook.base import BlockColumn, StreamBook
+from kcopt.present.workbook.formats import MONEY, PERCENT
+
+N = 23  # rows; the chunk is made smaller so that a block spans several chunks
+
+
+def columns() -> list[BlockColumn]:
+    rng = np.random.default_rng(7)
+    money = np.round(rng.random(N) * 1000, 3)
+    money[[1, 4]] = [12.0, 0.0]
+    repeated = np.tile([0.0, -0.0, 1.0, 0.5, np.nan, 1e-07], 4)[:N]
+    texts = ["Hà Nội", "a < b & c > d", " lead", "trail ", "Hà Nội", "x" * 17000,
+             "_x0041_ kept", "line\nbreak", "ctrl\x01char", None] + ["Lâm Đồng"] * (N - 10)
+    plain_texts = ["Hà Nội", "a < b", None, " both "] * 5 + ["Huế"] * (N - 20)
+    mixed: list[object] = [1.5, "text", None, True, 2, float("inf"), np.nan] * 3 + [0.0, 7.0]
+    ints = list(range(N))
+    ints[3] = 10**17
+    with_blanks: list[object] = [None if k % 3 == 0 else k * 1.25 for k in range(N)]
+    return [
+        BlockColumn(1, money, MONEY),
+        BlockColumn(2, repeated, MONEY),
+        BlockColumn(3, texts, None),
+        BlockColumn(4, plain_texts, MONEY),
+        BlockColumn(5, mixed, MONEY),
+        BlockColumn(6, ints, None),
+        BlockColumn(7, with_blanks, PERCENT),
+        BlockColumn(8, money + 1, MONEY, lambda r: f"A{r}+1"),
+        BlockColumn(9, np.where(money > 0, 1.0, 0.0), PERCENT,
+                    lambda r: f'IF(A{r}>0,1,0)&"<"' if r % 5 else None),
+        BlockColumn(10, [None, "x", True] * 7 + [1.0, 2.0], None, lambda r: f"J{r - 1}"),
+        BlockColumn(11, np.array([True, False] * 11 + [True]), None),
+        BlockColumn(12, np.arange(N, dtype=np.int64) - 5, MONEY),
+    ]
+
+
+def write(path: Path) -> dict[tuple[str, str], object]:
+    book = StreamBook(path, datetime(2026, 1, 1))
+    ws = book.sheet("allocation")
+    ws.write(1, 1, "title")
+    book.block(ws, 3, columns())
+    ws.write(3 + N, 1, "after")
+    book.close()
+    return book.expected
+
+
+def raw_cells(path: Path) -> dict[str, tuple[str, str]]:
+    """cell → (its type attribute, the text of its <v> or <t>)."""
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    out = {}
+    for m in re.finditer(r'<c r="([A-Z]+\d+)"([^>]*?)(/>|>(.*?)</c>)', xml):
+        kind = re.search(r't="(\w+)"', m[2])
+        inner = re.search(r"<[vt][^>]*>(.*?)</[vt]>", m[4] or "")
+        out[m[1]] = (kind[1] if kind else "", inner[1] if inner else "")
+    return out
+
+
+def test_fast_rows_equal_the_public_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream_xml, "CHUNK", 5)
+    fast_expected = write(tmp_path / "fast.xlsx")
+    monkeypatch.setattr(base, "fast_rows_available", lambda raw: False)
+    slow_expected = write(tmp_path / "slow.xlsx")
+    assert fast_expected == slow_expected
+    fast, slow = raw_cells(tmp_path / "fast.xlsx"), raw_cells(tmp_path / "slow.xlsx")
+    assert fast == slow
+    assert fast["B3"] == ("", "0") and fast["B4"] == ("", "-0")  # -0.0 kept apart from 0.0
+    a = openpyxl.load_workbook(tmp_path / "fast.xlsx").active
+    b = openpyxl.load_workbook(tmp_path / "slow.xlsx").active
+    assert a.max_row == b.max_row == N + 3 and a.max_column == b.max_column
+    for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+        for x, y in zip(row_a, row_b, strict=True):
+            assert (x.value, x.data_type, x.number_format) == (
+                y.value, y.data_type, y.number_format), x.coordinate
