@@ -7,7 +7,6 @@ Run with `kcopt app` (or `streamlit run` on this file).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import time
@@ -181,9 +180,9 @@ def show_warnings(warnings: list[Any], s: Any) -> None:
 
 
 def read_projects(s: Any, sc: Any) -> Any:
-    """The validated project list, read once per uploaded file, sheet and unit."""
-    path = sc.projects
-    key = (hashlib.sha256(path.read_bytes()).hexdigest(), sc.sheet, sc.money_scale)
+    """The validated project list, parsed once per uploaded content, sheet and unit from the
+    bytes the scenario was loaded with (the file is not read again)."""
+    key = engine.list_key(sc)
     cached = s.get("projects_cache")
     if cached is not None and cached[0] == key:
         return cached[1]
