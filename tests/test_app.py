@@ -198,9 +198,10 @@ def test_sensitivity_on_request():
     assert not at.exception
     sens = at.session_state["plan"].sensitivity
     assert sens is not None and len(sens.weight_robustness) == 800
-    table = frame_with(at, "sentence")
+    table = frame_with(at, "Diễn giải")
     # the page speaks Vietnamese, numbers included, down to the library's ranging sentences
-    assert table["sentence"].str.contains("mỗi 1.000 triệu đồng tăng thêm cho kinh phí").any()
+    assert table["Diễn giải"].str.contains("mỗi 1.000 triệu đồng tăng thêm cho kinh phí").any()
+    assert "Ngân sách trung ương" in set(table["Ngân sách hoặc chỉ tiêu"])  # not budget:central
 
 
 def test_downloads_are_the_pipeline_outputs(tmp_path):

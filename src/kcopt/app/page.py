@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from kcopt.app import engine, workspace
+from kcopt.app.chrome import words_script
 from kcopt.app.replan_tab import approved_section, approved_upload
 from kcopt.app.results_tab import results_section, sensitivity_section
 from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
@@ -306,6 +307,8 @@ def main() -> None:
     # this rerun (its own thread) speaks the session's language: the page's words and every
     # message, table and figure kcopt makes for it; other sessions keep theirs
     with using(names.get(str(choice), DEFAULT)):
+        # Streamlit's own words (its buttons' tooltips, "Running…") in the session's language
+        st.html(words_script(), unsafe_allow_javascript=True)
         page()
 
 
