@@ -201,7 +201,7 @@ def test_sensitivity_on_request():
     table = frame_with(at, "Diễn giải")
     # the page speaks Vietnamese, numbers included, down to the library's ranging sentences
     assert table["Diễn giải"].str.contains("mỗi 1.000 triệu đồng tăng thêm cho kinh phí").any()
-    assert "Ngân sách trung ương" in set(table["Ngân sách hoặc chỉ tiêu"])  # not budget:central
+    assert "Kinh phí khuyến công quốc gia" in set(table["Ngân sách hoặc chỉ tiêu"])  # no code
 
 
 def test_downloads_are_the_pipeline_outputs(tmp_path):
