@@ -198,11 +198,12 @@ def test_sensitivity_on_request():
     assert not at.exception
     sens = at.session_state["plan"].sensitivity
     assert sens is not None and len(sens.weight_robustness) == 800
-    table = frame_with(at, "sentence")
+    table = frame_with(at, "Diễn giải")
     # the page speaks Vietnamese, numbers included, down to the library's ranging sentences
     # (a price is quoted per 1.000, 100, 10 or 1 triệu đồng, as far as its range allows)
-    assert table["sentence"].str.contains(r"mỗi (?:1\.000|100|10|1) triệu đồng tăng thêm cho "
-                                          r"kinh phí").any()
+    assert table["Diễn giải"].str.contains(r"mỗi (?:1\.000|100|10|1) triệu đồng tăng thêm cho "
+                                           r"kinh phí").any()
+    assert "Kinh phí khuyến công quốc gia" in set(table["Ngân sách hoặc chỉ tiêu"])  # no code
 
 
 def test_downloads_are_the_pipeline_outputs(tmp_path):

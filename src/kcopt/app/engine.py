@@ -9,6 +9,7 @@ re-solving for a what-if, sensitivity step by step, and the files a planner down
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import time
 import zipfile
@@ -135,10 +136,26 @@ def local_budgets(sc: Scenario) -> dict[str, float]:
     return {p: float(sc.local_budgets.get(p, 0.0)) for p in load_geography().provinces}
 
 
-def read(sc: Scenario) -> kcopt.Projects:
-    """Read and validate the uploaded project list; `InputError` with every bad cell."""
+def list_key(sc: Scenario) -> tuple[Any, ...]:
+    """What the validated project list depends on: the content hashed when the scenario was
+    loaded, its sheet, unit, province and form sections (no file read)."""
     assert sc.projects is not None
-    projects = kcopt.read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale)
+    digest = sc.input_hashes.get(sc.projects.name)
+    if digest is None:  # a scenario not loaded from the session's folder
+        data = sc.project_data()
+        digest = None if data is None else hashlib.sha256(data).hexdigest()
+    return (digest, sc.sheet, sc.money_scale, sc.province, tuple(sorted(sc.sections.items())))
+
+
+def read(sc: Scenario) -> kcopt.Projects:
+    """Validate the uploaded project list; `InputError` with every bad cell. The bytes parsed
+    are those read and hashed when the scenario was loaded (`Scenario.project_data()`), as
+    `kcopt solve` and `kcopt validate` do: the list is read once, and the plan is made of the
+    list the page checked."""
+    assert sc.projects is not None
+    projects = kcopt.read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
+                                   province=sc.province, sections=sc.sections,
+                                   data=sc.project_data())
     if len(projects) > MAX_ROWS:
         raise InputError([Problem(sc.projects.name, f"{len(projects)} projects; the app takes "
                                   f"at most {MAX_ROWS}", "Split the list by province, or use "

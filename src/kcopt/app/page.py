@@ -7,7 +7,6 @@ Run with `kcopt app` (or `streamlit run` on this file).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import time
@@ -16,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from kcopt.app import engine, workspace
+from kcopt.app.chrome import words_script
 from kcopt.app.replan_tab import approved_section, approved_upload
 from kcopt.app.results_tab import results_section, sensitivity_section
 from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
@@ -181,9 +181,9 @@ def show_warnings(warnings: list[Any], s: Any) -> None:
 
 
 def read_projects(s: Any, sc: Any) -> Any:
-    """The validated project list, read once per uploaded file, sheet and unit."""
-    path = sc.projects
-    key = (hashlib.sha256(path.read_bytes()).hexdigest(), sc.sheet, sc.money_scale)
+    """The validated project list, parsed once per uploaded content, sheet and unit from the
+    bytes the scenario was loaded with (the file is not read again)."""
+    key = engine.list_key(sc)
     cached = s.get("projects_cache")
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -307,6 +307,8 @@ def main() -> None:
     # this rerun (its own thread) speaks the session's language: the page's words and every
     # message, table and figure kcopt makes for it; other sessions keep theirs
     with using(names.get(str(choice), DEFAULT)):
+        # Streamlit's own words (its buttons' tooltips, "Running…") in the session's language
+        st.html(words_script(), unsafe_allow_javascript=True)
         page()
 
 

@@ -9,10 +9,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from kcopt.analysis.wording import group_name
 from kcopt.app import engine
+from kcopt.app.charts import bar_chart
 from kcopt.app.replan_tab import changes_section
-from kcopt.core.words import N_, _, fixed, get_language
+from kcopt.app.tables import (
+    allocation_view,
+    analysis_name,
+    group_words,
+    numbers,
+    sensitivity_view,
+    styled,
+)
+from kcopt.core.words import N_, _, fixed, num, status_name
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -54,7 +62,7 @@ def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
     if kind == "infeasible":
         st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
                    "cannot all hold. What to relax:"))
-        st.dataframe(body, hide_index=True, key="diagnosis")
+        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis")
     else:
         st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
 
@@ -70,8 +78,8 @@ def headline(summ: Summary) -> None:
     m[2].metric(_("Local funds") + f" ({unit})", fixed(summ.totals.local, 0),
                 help=_("of {b} million").format(b=fixed(summ.budgets.local, 0)))
     c = summ.counts
-    m[3].metric(_("Projects funded"), f"{c.funded + c.partial}",
-                help=_("{f} in full, {p} in part").format(f=c.funded, p=c.partial))
+    m[3].metric(_("Projects funded"), num(c.funded + c.partial),
+                help=_("{f} in full, {p} in part").format(f=num(c.funded), p=num(c.partial)))
     for w in summ.warnings:
         if isinstance(w, dict) and w.get("code") == "budget_unspent":
             st.warning(w["message"])
@@ -94,11 +102,16 @@ def allocation_table(alloc: pd.DataFrame) -> None:
     """The allocation, filtered by province, content type and status."""
     st.subheader(_("Allocation"))
     f = st.columns(3)
-    provs = f[0].multiselect(_("Province"), sorted(alloc["province"].unique()),
-                             key="f_province")
-    cats = f[1].multiselect(_("Content type"), sorted(alloc["category"].unique()),
-                            key="f_category")
-    stats = f[2].multiselect(_("Status"), list(STATUSES), key="f_status")
+    provs = f[0].multiselect(_("Province/city"), sorted(alloc["province"].unique()),
+                             key="f_province", placeholder=_("Choose"))
+    # words chosen now: Streamlit may call format_func outside this rerun's language
+    categories = {str(c): group_words("category", str(c)) for c in alloc["category"].unique()}
+    cats = f[1].multiselect(_("Content type"), sorted(categories, key=categories.__getitem__),
+                            format_func=categories.__getitem__, key="f_category",
+                            placeholder=_("Choose"))
+    statuses = {code: status_name(code) for code in STATUSES}
+    stats = f[2].multiselect(_("Status"), list(statuses), format_func=statuses.__getitem__,
+                             key="f_status", placeholder=_("Choose"))
     shown = alloc
     if provs:
         shown = shown[shown["province"].isin(provs)]
@@ -107,7 +120,7 @@ def allocation_table(alloc: pd.DataFrame) -> None:
     if stats:
         shown = shown[shown["status"].isin(stats)]
     st.caption(_("{n} of {total} projects").format(n=len(shown), total=len(alloc)))
-    st.dataframe(shown, hide_index=True, key="allocation")
+    st.dataframe(allocation_view(shown), hide_index=True, key="allocation")
 
 
 def figures(s: Any, plan: engine.Plan) -> None:
@@ -121,18 +134,16 @@ def figures(s: Any, plan: engine.Plan) -> None:
         table = pd.DataFrame(rows).set_index(label)[["central", "local"]]
         # the legend names the funds as the regulations do (KCQG / KCĐP), not the codes
         table = table.rename(columns={"central": _("Central"), "local": _("Local")})
-        if get_language() != "en":  # the groups' Vietnamese names on the axis, not codes
-            table.index = [group_name(label, str(code)) for code in table.index]
+        # the groups' Vietnamese names on the axis, not codes (the codes in English)
+        table.index = [group_words(label, str(code)) for code in table.index]
         table.index.name = _(AXES[label])
-        col.caption(_(CHARTS[key]))
-        col.bar_chart(table, stack=True, y_label=_("million VND"))
+        bar_chart(col, table, _("Fund"), stack=True, caption=_(CHARTS[key]))
     prov = pd.DataFrame(summ.by_province).set_index("province")
     axis = AXES["province"]  # a name, not a literal in _(): old Babel extracts a subscript's key
     prov.index.name = _(axis)
-    st.caption(_("Local budgets: allocated and available by province"))
-    st.bar_chart(prov[["local", "local_budget"]].rename(columns={
-        "local": _("allocated"), "local_budget": _("budget")}), stack=False,
-        y_label=_("million VND"))
+    bar_chart(st, prov[["local", "local_budget"]].rename(columns={
+        "local": _("allocated"), "local_budget": _("budget")}), _("Local funds"), stack=False,
+        caption=_("Local budgets: allocated and available by province"))
     with st.expander(_("The report's figures (PNG)")):
         if st.button(_("Draw the figures"), key="draw_figures"):
             s.figures = engine.figures_png(plan.run)
@@ -170,10 +181,23 @@ def run_sensitivity(plan: engine.Plan, draws: int) -> None:
     try:
         while True:
             name, share = next(steps)
-            bar.progress(share, text=_("Computing: {step}").format(step=name))
+            bar.progress(share, text=_("Computing: {step}").format(step=analysis_name(name)))
     except StopIteration as stop:
         plan.sensitivity = stop.value
     bar.progress(1.0, text=_("Done in {s} s.").format(s=fixed(time.perf_counter() - t0, 1)))
+
+
+def row_name(name: str) -> str:
+    """A budget's or a target's row in words: "Ngân sách trung ương", "Chỉ tiêu 'xanh'"."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.wording import budget_name
+    from kcopt.model.names import parse_row
+
+    row = parse_row(name)
+    if row.family == "budget":
+        text = budget_name(name)
+        return text[:1].upper() + text[1:]
+    return _("Target '{name}'").format(name=row.target or name)
 
 
 def sensitivity_results(sens: Any) -> None:
@@ -182,7 +206,9 @@ def sensitivity_results(sens: Any) -> None:
     import kcopt
 
     rc = sens.ranging_constraints
-    st.dataframe(rc[rc["family"].isin(["budget", "target"])][["name", "sentence"]],
+    rows = rc[rc["family"].isin(["budget", "target"])]
+    st.dataframe(pd.DataFrame({_("Budget or target"): [row_name(str(n)) for n in rows["name"]],
+                               _("In words"): rows["sentence"].tolist()}),
                  hide_index=True, key="ranging_sentences")
     c = st.columns(2)
     c[0].pyplot(kcopt.plots.budget_frontiers(sens))
@@ -192,7 +218,5 @@ def sensitivity_results(sens: Any) -> None:
     if len(sens.policy_prices):
         c[1].pyplot(kcopt.plots.policy_prices(sens))
     for name, table in sens.tables().items():
-        with st.expander(name):
-            shown = table.copy()
-            shown.attrs = {}  # arrays in attrs (failed draws) do not serialise
-            st.dataframe(shown, hide_index=True)
+        with st.expander(analysis_name(name)):
+            st.dataframe(sensitivity_view(table), hide_index=True)

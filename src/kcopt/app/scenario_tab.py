@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
+from kcopt.app.tables import money, plain, rules_view, styled
+from kcopt.core.parse import parse_number_text
 from kcopt.core.vocabulary import CRITERIA_LABELS, DEFAULT_WEIGHTS, PRIORITY_FLAGS
 from kcopt.core.words import N_, _
 
@@ -34,6 +36,13 @@ WEIGHT_NAMES = {"appraisal": N_("Appraisal score"), "green": N_("Cleaner product
 OBJECTIVES = {"total_score": N_("Total score (a partly funded project counts pro rata)"),
               "weighted_funds": N_("Score-weighted funds (highest scores first)")}
 LIST_KEYS = ("of", "category")
+# the targets' and rate overrides' columns (scenario keys) as the editors head them
+COLUMN_WORDS = {"name": N_("Name"), "kind": N_("Kind"), "of": N_("Of (flags)"),
+                "category": N_("Content type"), "region": N_("Region"),
+                "province": N_("Province/city"), "fund": N_("Fund"), "share": N_("Share 0–1"),
+                "amount": N_("Amount (million VND)"), "label": N_("Label"),
+                "rate": N_("Support rate 0–1"), "cap": N_("Cap (million VND)"),
+                "basis": N_("Legal basis"), "year": N_("Year"), "count": N_("Count")}
 NUMBER_KEYS = ("share", "amount", "rate", "cap", "year", "count")
 
 
@@ -102,17 +111,37 @@ def local_budget_table(budgets: dict[str, Any], g: int) -> None:
     from kcopt.core.geo import load_geography
 
     provinces = list(load_geography().provinces)
+    # amounts as the language writes them (8.020, 1.234,5), read back as typed: a number
+    # column would show 8,020 whatever the language (see app/tables)
     frame = pd.DataFrame({"province": provinces,
-                          "budget": [float((local or {}).get(p, 0.0)) for p in provinces]})
+                          "budget": [money((local or {}).get(p, 0.0)) for p in provinces]})
     st.caption(_("Local budgets by province (million VND)"))
     edited = st.data_editor(frame, hide_index=True, disabled=["province"],
                             key=f"local_{g}", height=300, column_config={
-                                "province": st.column_config.TextColumn(_("Province")),
-                                "budget": st.column_config.NumberColumn(
-                                    _("Budget (million VND)"), min_value=0.0)})
-    budgets["local"] = {str(p): float(b) for p, b in zip(
-        edited["province"].tolist(), edited["budget"].tolist(), strict=True)
-        if b is not None and b == b and b}
+                                "province": st.column_config.TextColumn(_("Province/city")),
+                                "budget": st.column_config.TextColumn(
+                                    _("Budget (million VND)"))})
+    amounts, unread = read_amounts(edited["province"].tolist(), edited["budget"].tolist())
+    if unread:
+        st.warning(_("Not a budget in million VND, kept as before: {cells}").format(
+            cells="; ".join(f"{p}: '{v}'" for p, v in unread)))
+        amounts.update({p: float((local or {}).get(p, 0.0)) for p, _v in unread})
+    budgets["local"] = {p: v for p, v in amounts.items() if v}
+
+
+def read_amounts(provinces: list[Any], cells: list[Any]) -> tuple[dict[str, float],
+                                                                  list[tuple[str, str]]]:
+    """The edited budgets as numbers (Vietnamese or English style, blank = 0), and the
+    cells that are none (negative amounts included)."""
+    amounts, unread = {}, []
+    for p, v in zip(provinces, cells, strict=True):
+        text = "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
+        value = parse_number_text(text, thousands=True) if text else 0.0
+        if value is None or value < 0:
+            unread.append((str(p), text))
+        else:
+            amounts[str(p)] = value
+    return amounts, unread
 
 
 def weights_editor(base: dict[str, Any], g: int) -> dict[str, Any]:
@@ -133,10 +162,10 @@ def weights_editor(base: dict[str, Any], g: int) -> dict[str, Any]:
                                          float(raw.get(k) or 0.0), 0.01, key=f"w_{k}_{g}"))
     total = sum(weights.values())
     norm = {k: (v / total if total else 0.0) for k, v in weights.items()}
-    st.dataframe(pd.DataFrame({_("Priority weights"): [labels.get(k) or _(WEIGHT_NAMES[k])
-                                                     for k in norm],
-                               _("normalised"): [round(v, 3) for v in norm.values()]}),
-                 hide_index=True, key="normalised")
+    shown = pd.DataFrame({_("Priority weights"): [labels.get(k) or _(WEIGHT_NAMES[k])
+                                                 for k in norm],
+                          _("normalised"): [round(v, 3) for v in norm.values()]})
+    st.dataframe(styled(shown, {_("normalised"): plain}), hide_index=True, key="normalised")
     return {k: ({"weight": v, "label": labels[k]} if k in labels else v)
             for k, v in weights.items() if v > 0 or k in raw}
 
@@ -157,10 +186,13 @@ def edit_rows(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[
         return v
 
     frame = pd.DataFrame([{c: cell(r.get(c)) for c in columns} for r in rows], columns=columns)
-    for c in columns:
-        frame[c] = frame[c].astype(float) if c in NUMBER_KEYS else frame[c].astype(object)
+    for c in columns:  # numbers as the language writes them, read back as typed
+        frame[c] = [plain(v) if c in NUMBER_KEYS else v for v in frame[c].tolist()]
+        frame[c] = frame[c].astype(object)
     edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key,
-                            width="stretch")
+                            width="stretch", column_config={
+                                c: st.column_config.TextColumn(_(COLUMN_WORDS[c]))
+                                for c in columns if c in COLUMN_WORDS})
     rows_out = (edited_row(rec) for rec in edited.to_dict("records"))
     return [row for row in rows_out if row]
 
@@ -172,7 +204,11 @@ def edited_row(rec: dict[Any, Any]) -> dict[str, Any]:
         if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() == "":
             continue
         if c in NUMBER_KEYS:
-            row[c] = int(v) if c in ("year", "count") else float(v)
+            number = parse_number_text(str(v), thousands=c in ("amount", "cap"))
+            if number is None:  # kept as typed: the scenario's check names the cell
+                row[c] = str(v).strip()
+            else:
+                row[c] = int(number) if c in ("year", "count") else number
         elif (c in LIST_KEYS and "," in str(v)) or c == "of":
             row[c] = [p.strip() for p in str(v).split(",") if p.strip()]
         else:
@@ -190,6 +226,7 @@ def rules_section(sc: Any) -> None:
         options = ["", *load_geography().provinces]
         national = _("National")
         prov = st.selectbox(_("Province (provincial resolution)"), options,
+                            placeholder=_("Choose one"),
                             format_func=lambda p: p or national, key="rules_prov")
         rules = load_rules().with_overrides(list(sc.rate_overrides))
-        st.dataframe(rules.table(prov or None), hide_index=True)
+        st.dataframe(rules_view(rules, rules.table(prov or None)), hide_index=True)
