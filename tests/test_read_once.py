@@ -101,3 +101,41 @@ def test_validate_checks_the_list_it_hashed(tmp_path: Path) -> None:
     projects = read_projects(sc.projects, sc.sheet, money_scale=sc.money_scale,
                              province=sc.province, data=sc.project_data())
     assert len(projects) == 800
+
+
+@pytest.mark.parametrize("how", ["key", "option"])
+def test_an_approved_plan_changed_after_loading_is_not_mixed_up(tmp_path: Path,
+                                                                how: str) -> None:
+    """The approved plan hashed when the scenario is loaded (`approved:`, or `--approved`
+    through `Scenario.with_approved`) is the plan the re-plan keeps: an edit made to the file
+    while kcopt works reaches neither the changes nor the provenance."""
+    import yaml
+
+    scenario = _demo_copy(tmp_path, "csv")
+    first = kcopt.run(kcopt.load_scenario(scenario))
+    assert first.allocation is not None
+    plan = tmp_path / "approved.csv"
+    first.allocation.to_csv(plan, index=False, encoding="utf-8-sig")
+    if how == "key":
+        data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+        data["approved"] = {"plan": "approved.csv"}
+        scenario.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        sc = kcopt.load_scenario(scenario)
+    else:
+        sc = kcopt.load_scenario(scenario).with_approved(plan)
+    loaded = plan.read_bytes()
+    digest = hashlib.sha256(loaded).hexdigest()
+    assert digest in sc.input_hashes.values()
+
+    # the plan's file is overwritten while kcopt works: every amount becomes 0
+    edited = first.allocation.copy()
+    edited[["central", "local"]] = 0.0
+    edited.to_csv(plan, index=False, encoding="utf-8-sig")
+
+    run = kcopt.run(sc)
+    assert run.changes is not None and run.summary is not None
+    # nothing forced a change: the plan loaded is kept to the đồng (against the edited file,
+    # every funded project would have changed)
+    assert len(run.changes) and (run.changes["change"].abs() < 1e-6).all()
+    assert digest in run.summary.provenance.inputs_sha256.values()
+    assert run.scenario.approved is not None and run.scenario.approved.plan_bytes is None

@@ -35,7 +35,7 @@ def test_the_typed_path_reads_what_the_cells_say(tmp_path: Path) -> None:
     np.testing.assert_array_equal(amounts["start_year"], [2026.0, 2027.0, np.nan])
     found = {"project_id": "project_id", "central": "central", "local": "local"}
     wanted = ["project_id", "central", "local", "start_year"]
-    typed = _typed_plan(plan, found, wanted)
+    typed = _typed_plan(plan.read_bytes(), found, wanted)
     cells = _plan_from_cells(plan, pd.read_csv(plan, dtype=str, keep_default_na=False,
                                                usecols=wanted), found)
     assert typed is not None
@@ -52,7 +52,7 @@ def test_a_cell_the_typed_path_cannot_take_goes_cell_by_cell(tmp_path: Path, cel
     plan = tmp_path / "plan.csv"
     plan.write_text(f'project_id,central,local\nA,10,0\nB,"{cell}",2\n', encoding="utf-8")
     found = {"project_id": "project_id", "central": "central", "local": "local"}
-    assert _typed_plan(plan, found, ["project_id", "central", "local"]) is None
+    assert _typed_plan(plan.read_bytes(), found, ["project_id", "central", "local"]) is None
     kcopt.set_language("en")
     if shown is None:
         assert read_plan(plan).amounts["central"].tolist() == [10.0, 1200.5]

@@ -90,6 +90,8 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
     t["validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     rp = prepare(sc, projects) if sc.approved is not None else None
+    if sc.approved is not None:  # the plan's bytes parsed: nothing downstream holds them
+        sc = replace(sc, approved=replace(sc.approved, plan_bytes=None))
     model = build(projects, sc, mip=mip)
     if rp is not None:
         through = rp.approved.executed_through

@@ -61,7 +61,7 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     """The approved plan read and matched to the project list: locks, stops, new projects."""
     assert sc.approved is not None
     approved = sc.approved
-    plan = read_plan(approved.plan)
+    plan = read_plan(approved.plan, approved.plan_data())  # the bytes hashed at load
     frame = projects.frame
     ids = frame["project_id"].astype(str).to_numpy()
     listed = set(ids.tolist())

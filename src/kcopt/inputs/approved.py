@@ -10,6 +10,7 @@ million VND (the scenario's units). `read_plan` reads the plan's amounts per pro
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kcopt.core.errors import InputError, Problem
+from kcopt.core.limits import read_input_bytes
 from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column
@@ -47,6 +49,17 @@ class Approved:
     fewest_changes: bool = False
     executed_through: int | None = None  # a multi-year programme: the years already executed
     carry_over: bool = False  # their unspent money goes to the first year re-planned
+    # the plan file's bytes as read (and hashed into the scenario's `input_hashes`) at load,
+    # with the file: the re-plan parses these, so the hash recorded is of the plan used
+    plan_bytes: tuple[Path, bytes] | None = field(default=None, compare=False, repr=False)
+
+    def plan_data(self) -> bytes | None:
+        """The plan file's content as read when the scenario was loaded, if `plan` still names
+        that file (None: read it from `plan`)."""
+        if self.plan_bytes is None:
+            return None
+        file, data = self.plan_bytes
+        return data if file == plan_file(Path(self.plan)) else None
 
     def resolved(self) -> dict[str, object]:
         return {"plan": str(self.plan), "keep": self.keep, "lock": list(self.lock),
@@ -181,16 +194,18 @@ def plan_file(path: Path) -> Path:
     return path / "allocation.csv" if path.is_dir() else path
 
 
-def read_plan(path: str | Path) -> ApprovedPlan:
+def read_plan(path: str | Path, data: bytes | None = None) -> ApprovedPlan:
     """Read an approved plan: a kcopt output folder or its allocation.csv, allocation.xlsx,
-    annex.xlsx, or a planner's `--into` copy of their annex (its "Đề xuất hỗ trợ" column)."""
+    annex.xlsx, or a planner's `--into` copy of their annex (its "Đề xuất hỗ trợ" column).
+    `data`: the file's content when already read (`Approved.plan_data()`, the bytes hashed when
+    the scenario was loaded), so the file is not read again."""
     file = plan_file(Path(path))
-    if not file.is_file():
+    if data is None and not file.is_file():
         raise InputError([Problem(str(file), _("approved plan not found"), _(
             "Give an output folder of `kcopt solve`, its allocation.csv or allocation.xlsx, its "
             "annex.xlsx or your --into copy"), column="approved.plan", column_label="key")])
     csv = file.suffix.lower() == ".csv"
-    amounts = _plan_from_csv(file) if csv else _plan_from_workbook(file)
+    amounts = _plan_from_csv(file, data) if csv else _plan_from_workbook(file, data)
     ids = amounts["project_id"]
     dup = ids[ids.duplicated()].unique()
     if len(dup):  # a project paid from both funds in an annex is one row here already
@@ -200,21 +215,23 @@ def read_plan(path: str | Path) -> ApprovedPlan:
     return ApprovedPlan(amounts, file)
 
 
-def _plan_from_csv(file: Path) -> pd.DataFrame:
+def _plan_from_csv(file: Path, data: bytes | None = None) -> pd.DataFrame:
     """A plan's csv: kcopt's allocation.csv (or a planner's table with a project id and the
     funds' columns). Typed first — the amounts parsed as numbers by the csv reader itself, the
     names and reasons not kept — and, only when a cell is not a plain non-negative number
     ("1.200,5" as a planner types it, a word), cell by cell with every bad cell said."""
+    if data is None:
+        data = read_input_bytes(file, _("approved plan"))
     try:
-        headers = list(pd.read_csv(file, encoding=CSV_ENCODING, nrows=0).columns)
+        headers = list(pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, nrows=0).columns)
         found = {col: h for h in headers if (col := _plan_column(h)) is not None}
         if "project_id" not in found or not ({"central", "local"} & set(found)):
             raise _no_amounts(file, headers)
         wanted = [*found.values(), *(["start_year"] if "start_year" in headers else [])]
-        out = _typed_plan(file, found, wanted)
+        out = _typed_plan(data, found, wanted)
         if out is None:
-            raw = pd.read_csv(file, encoding=CSV_ENCODING, dtype=str, keep_default_na=False,
-                              usecols=wanted)
+            raw = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, dtype=str,
+                              keep_default_na=False, usecols=wanted)
             out = _plan_from_cells(file, raw, found)
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         raise InputError([Problem(str(file), _("cannot be read as an approved plan: {error}")
@@ -222,13 +239,14 @@ def _plan_from_csv(file: Path) -> pd.DataFrame:
     return out[out["project_id"] != ""].reset_index(drop=True)
 
 
-def _typed_plan(file: Path, found: dict[str, str], wanted: list[str]) -> pd.DataFrame | None:
+def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.DataFrame | None:
     """The plan with its amounts read as float64 by the csv reader (an empty cell is 0); None
     when a cell is no plain non-negative number, for `_plan_from_cells` to say which."""
     amounts = [found[f] for f in FUNDS if f in found]
     types: dict[str, str] = {found["project_id"]: "str", **dict.fromkeys(amounts, "float64")}
     try:
-        raw = pd.read_csv(file, encoding=CSV_ENCODING, usecols=wanted, keep_default_na=False,
+        raw = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, usecols=wanted,
+                          keep_default_na=False,
                           dtype=types,
                           na_values={h: [""] for h in amounts})
     except ValueError:
@@ -289,10 +307,10 @@ def _plan_column(header: str) -> str | None:
     return "project_id" if canonical_column(header) == "project_id" else None
 
 
-def _plan_from_workbook(file: Path) -> pd.DataFrame:
+def _plan_from_workbook(file: Path, data: bytes | None = None) -> pd.DataFrame:
     """A plan read back as a project list (kcopt's workbooks and annexes are such lists): the
     amounts in its extra columns, in the sheet's unit."""
-    projects = read_projects(file)
+    projects = read_projects(file, data=data)
     frame = projects.frame
     scale = projects.form.scale if projects.form is not None and projects.form.scale else 1.0
     by_fund: dict[str, np.ndarray] = {}

@@ -43,13 +43,14 @@ class ReplanKeys(KeyChecks):
                        "annex.xlsx> (relative to the scenario file)"))
             return None
         file = plan_file(Path(plan))
+        data = None
         if not file.is_file():
             self.err("approved.plan", _("approved plan not found"), plan,
                      _("Give an output folder of `kcopt solve`, its allocation.csv or "
                        "allocation.xlsx, its annex.xlsx or your --into copy"))
         else:
-            self.hashes[str(file)] = hashlib.sha256(
-                read_input_bytes(file, _("approved plan"))).hexdigest()
+            data = read_input_bytes(file, _("approved plan"))  # parsed by the re-plan: read once
+            self.hashes[str(file)] = hashlib.sha256(data).hexdigest()
         keep = d.get("keep", "prefer")
         if keep not in KEEPS:
             self.err("approved.keep", _("unknown way to keep the approved plan"), keep,
@@ -77,7 +78,8 @@ class ReplanKeys(KeyChecks):
             self.err("approved.carry_over", _("must be true or false"), carry)
             carry = False
         return Approved(Path(plan), keep, tuple(str(v).strip() for v in lock),
-                        DEFAULT_TOLERANCE if tol is None else tol, fewest, through, carry)
+                        DEFAULT_TOLERANCE if tol is None else tol, fewest, through, carry,
+                        (file, data) if data is not None else None)
 
     def budget_change(self, spec: object, scale: float) -> BudgetChange:
         """`budget_change: {central: -5%, local: -10%, provinces: {Hà Nội: +200}}`, amounts in

@@ -226,12 +226,13 @@ class Scenario:
         base = self.approved or Approved(Path(plan))
         file = plan_file(Path(plan))
         hashes = dict(self.input_hashes)
+        read = None  # the bytes hashed, parsed by the re-plan: the plan is read once
         if file.is_file():
-            data = read_input_bytes(file, _("approved plan"))
-            hashes[os.path.abspath(file)] = hashlib.sha256(data).hexdigest()
+            read = (file, read_input_bytes(file, _("approved plan")))
+            hashes[os.path.abspath(file)] = hashlib.sha256(read[1]).hexdigest()
         kept: Keep = "fixed" if keep == "fixed" else "prefer"
-        return replace(self, approved=replace(base, plan=Path(plan), keep=kept),
-                       input_hashes=hashes)
+        return replace(self, approved=replace(base, plan=Path(plan), keep=kept,
+                                              plan_bytes=read), input_hashes=hashes)
 
     def _resolved_budgets(self) -> dict[str, Any]:
         if not self.years:
