@@ -1,5 +1,6 @@
-"""Mutation testing of the modules that decide the plan: model/, rules.py, solve.py (with the
-post-solve check) and report.py, with mutmut (configured under [tool.mutmut] in pyproject.toml).
+"""Mutation testing of the modules that decide the plan: model/, rules/ (rates, caps,
+eligibility, levels), solvers/solve.py (with the post-solve check) and analysis/ (report,
+wording), with mutmut (configured under [tool.mutmut] in pyproject.toml).
 
 mutmut copies the source to ./mutants, plants one small bug at a time (a flipped sign, a
 changed constant, a swapped comparison…) and runs the tests that reach the mutated function;
@@ -11,9 +12,10 @@ behaviour the tests pin down.
     python benchmarks/mutation.py --report         # the figures of the last run
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
 
-The sample is drawn per stratum (each module; `solve.check_solution` is a stratum of its
-own) in proportion to the stratum's mutants, at least one each, so the slow model and solve
-mutants are tested as well as the fast report ones. mutmut tests the mutants whose tests are
+The sample is drawn per stratum (each module, e.g. `model/build.py`;
+`solvers/solve.py:check_solution` is a stratum of its own) in proportion to the stratum's
+mutants, at least one each, so the slow model and solve mutants are tested as well as the
+fast report ones. mutmut tests the mutants whose tests are
 quickest first: stopping a run early leaves the model and solve mutants untested, so let a
 sample finish. Mutants listed in benchmarks/equivalent_mutants.txt (no observable change,
 each with its reason) are reported apart and left out of the second figure only.
@@ -52,13 +54,14 @@ def results() -> dict[str, str]:
 
 
 def module_of(name: str) -> str:
-    """'kcopt.model.build.x_build__mutmut_12' → 'model/build.py'."""
+    """'kcopt.model.build.x_build__mutmut_12' → 'model/build.py'; a method's mutant,
+    'kcopt.rules.levels.xǁLevelǁapplies__mutmut_3' → 'rules/levels.py'."""
     mod = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
     return "/".join(mod.split(".")[1:]) + ".py"
 
 
 def stratum(name: str) -> str:
-    """The module, with the post-solve check apart: 'solve.py:check_solution'."""
+    """The module, with the post-solve check apart: 'solvers/solve.py:check_solution'."""
     return module_of(name) + (":check_solution" if ".x_check_solution__" in name else "")
 
 
