@@ -1,0 +1,68 @@
+"""Tests written to kill mutants that survived the mutation sample of 7 Dec 2026 (seed 2026,
+the stage layout): each asserts a fact worked by hand from the inputs and the rule data (a
+level read from a rates table, a rule set's version, a row of `kcopt rules`), never kcopt's
+own output read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kcopt.rules.levels import Level, Resolution, national_levels
+from kcopt.rules.rates import load_rules
+
+
+def test_a_rates_row_for_both_funds_gives_a_level_for_each_fund() -> None:
+    """A planner's national rates table: machinery paid from both funds at 50% / 300 million
+    per establishment, and fairs abroad from the central fund only at 100% / 150 per fair.
+    The first row is two levels (central, local), the second one, each with its rate,
+    ceiling, unit, the basis's period written on the row, and the file it came from."""
+    rows = [
+        {"category": "machinery", "fund": "both", "rate": "0.5", "cap_million_vnd": "300",
+         "cap_unit": "per establishment", "basis": "TT 99/2026/TT-BCT",
+         "confidence": "high", "valid_from": "2026-01-01"},
+        {"category": "fair_abroad", "fund": "central", "rate": "1", "cap_million_vnd": "150",
+         "cap_unit": "per fair", "basis": "TT 99/2026/TT-BCT", "confidence": "high",
+         "valid_from": "2026-01-01", "valid_until": "2026-12-31"},
+    ]
+    levels = national_levels(rows, "moi.csv")
+    got = [(lv.category, lv.fund, lv.rate, lv.ceiling, lv.unit, lv.valid_from, lv.valid_until,
+            lv.source) for lv in levels]
+    assert got == [
+        ("machinery", "central", 0.5, 300.0, "per establishment", date(2026, 1, 1), None,
+         "moi.csv"),
+        ("machinery", "local", 0.5, 300.0, "per establishment", date(2026, 1, 1), None,
+         "moi.csv"),
+        ("fair_abroad", "central", 1.0, 150.0, "per fair", date(2026, 1, 1),
+         date(2026, 12, 31), "moi.csv"),
+    ]
+
+
+def _resolution(territory: str, category: str, number: str) -> Resolution:
+    return Resolution("Ninh Bình", territory, number, date(2024, 1, 1),
+                      levels={category: Level(category, "local", 0.3, 100.0,
+                                              "per establishment", number, "high")})
+
+
+def test_each_former_provinces_resolution_is_listed_for_the_merged_province() -> None:
+    """Ninh Bình (merged 1 July 2025 from Hà Nam, Nam Định and Ninh Bình) with two resolutions
+    of former provinces still in force: Hà Nam's sets only vocational training, Nam Định's only
+    machinery. The rules of Ninh Bình on 1 March 2026 list, for machinery from the local fund,
+    the national level (for the territory no resolution covers) and Nam Định's resolution at
+    30% / 100 for its territory — Hà Nam's territory, which sorts first, has no machinery
+    level of its own and is not a row. The rule set's version records the files' digest."""
+    base = load_rules()
+    assert not [r for r in base.resolutions if r.province == "Ninh Bình"]
+    rules = base.with_resolutions([_resolution("Hà Nam", "training", "NQ 1/2024/NQ-HĐND"),
+                                   _resolution("Nam Định", "machinery", "NQ 2/2024/NQ-HĐND")],
+                                  "d1g35t")
+    assert rules.version == f"{base.version}+pd1g35t"
+    assert base.with_resolutions([]).version == base.version
+    table = rules.table("Ninh Bình", date(2026, 3, 1))
+    local = table[(table["category"] == "machinery") & (table["fund"] == "local")
+                  & (table["vote_level"] == "")]
+    listed = sorted(zip(local["resolution"], local["territory"], local["rate"],
+                        local["ceiling"], strict=True), key=str)
+    national = base.national("machinery", "local", date(2026, 3, 1))
+    assert national is not None
+    assert listed == sorted([("", "", national.level.rate, national.level.ceiling),
+                             ("NQ 2/2024/NQ-HĐND", "Nam Định", 0.3, 100.0)], key=str)
