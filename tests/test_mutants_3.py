@@ -5,8 +5,14 @@ own output read back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+import numpy as np
+import pytest
+
+import kcopt
+from kcopt.model.replan import approved_columns, move_program
 from kcopt.rules.levels import Level, Resolution, national_levels
 from kcopt.rules.rates import load_rules
 
@@ -66,3 +72,24 @@ def test_each_former_provinces_resolution_is_listed_for_the_merged_province() ->
     assert national is not None
     assert listed == sorted([("", "", national.level.rate, national.level.ceiling),
                              ("NQ 2/2024/NQ-HĐND", "Nam Định", 0.3, 100.0)], key=str)
+
+
+@pytest.mark.parametrize(("score", "floor"), [
+    (300.0, 270.0),   # 10% of the score
+    (1.5, 1.35),      # 10% of 1.5
+    (0.5, 0.4),       # below 1: 10% of 1, a tenth of a score point
+    (-0.5, -0.6),
+])
+def test_a_replans_score_floor_gives_the_tolerance_of_the_score_or_of_one_point(
+        make_case: Callable[..., kcopt.Scenario], score: float, floor: float) -> None:
+    """A re-plan with a MIP-style score floor and a tolerance of 10%: the move program keeps
+    c·x ≥ S* − 0.1·max(|S*|, 1), so a score of 300 may fall to 270 and one of 1.5 to 1.35,
+    while a score below one point may lose a tenth of a point (0.5 → 0.4), not more."""
+    sc = make_case([{"project_id": "P1", "name": "Máy móc", "province": "Hà Nội",
+                     "category": "machinery", "total_cost": 1000}],
+                   {"budgets": {"central": 1000, "local": {"Hà Nội": 0}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    moves = approved_columns(model, np.array([[100.0, 0.0]]), np.zeros(1, bool))
+    lp, _ = move_program(model, moves, score, 0.1)
+    row = lp.row("floor:score")
+    assert lp.row_lower[row] == pytest.approx(floor, abs=1e-12)
