@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import kcopt
+from kcopt.analysis.wording import describe_row
 from kcopt.model.replan import approved_columns, move_program
 from kcopt.rules.levels import Level, Resolution, national_levels
 from kcopt.rules.rates import load_rules
@@ -93,3 +94,20 @@ def test_a_replans_score_floor_gives_the_tolerance_of_the_score_or_of_one_point(
     lp, _ = move_program(model, moves, score, 0.1)
     row = lp.row("floor:score")
     assert lp.row_lower[row] == pytest.approx(floor, abs=1e-12)
+
+
+@pytest.mark.parametrize(("name", "rhs", "words"), [
+    ("total:all", 0.0, "internal row: T = all support, the total the share targets are "
+                       "measured against"),
+    ("total:local:2027", 0.0, "internal row: T = local support in 2027, the total the share "
+                              "targets are measured against"),
+    ("fixed:P7", 12.345678, "the amount fixed for P7 (12.345678 million)"),
+    ("fixed:P7", 250.0, "the amount fixed for P7 (250 million)"),
+    ("group:lò nung", 1.0, "exclusive group 'lò nung' (at most 1 funded)"),
+    ("requires:P2:P1", 0.0, "the rule that P2 needs P1 funded"),
+])
+def test_rows_of_totals_groups_and_fixed_amounts_are_said_in_full(name: str, rhs: float,
+                                                                   words: str) -> None:
+    """A fixed amount is said to the đồng (six decimals of a million), the totals of every
+    fund by name."""
+    assert describe_row(name, rhs) == words
