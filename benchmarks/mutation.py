@@ -11,6 +11,7 @@ behaviour the tests pin down.
     python benchmarks/mutation.py                  # every mutant (many hours on two cores)
     python benchmarks/mutation.py --report         # the figures of the last run
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
+    python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
 `solvers/solve.py:check_solution` is a stratum of its own) in proportion to the stratum's
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import re
 import subprocess
@@ -142,6 +144,35 @@ def run(names: list[str], jobs: int) -> None:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
 
 
+def check(tests: list[str]) -> int:
+    """Run `tests` against each survivor of the last sample, in mutmut's own mutated copy
+    (./mutants/src, the mutant switched on by MUTANT_UNDER_TEST): a quick look at whether new
+    tests kill them before a `--rerun-survivors` (which runs them through mutmut)."""
+    sample = SAMPLE.read_text().split() if SAMPLE.exists() else []
+    status = results()
+    alive = [k for k in sample if status.get(k) in ("survived", "no tests")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants" / "src")}
+
+    def pytest(mutant: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
+                               "no:cacheprovider", *tests], cwd=ROOT,
+                              env={**env, "MUTANT_UNDER_TEST": mutant}, capture_output=True,
+                              text=True, check=False)
+
+    clean = pytest("")  # no mutant switched on: the tests must pass
+    if clean.returncode:
+        print("the tests fail without a mutant:\n" + clean.stdout[-3000:])
+        return 1
+    killed = 0
+    for name in alive:
+        proc = pytest(name)
+        killed += proc.returncode == 1
+        print(f"  {name}  {'killed' if proc.returncode == 1 else f'exit {proc.returncode}'}",
+              flush=True)
+    print(f"{killed} of {len(alive)} survivors killed by {' '.join(tests)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a stratified sample of this many mutants")
@@ -150,7 +181,11 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="only print the last figures")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the survivors of the last sample (after adding tests)")
+    parser.add_argument("--check", nargs="+", metavar="TEST",
+                        help="run these test files against the last sample's survivors")
     args = parser.parse_args()
+    if args.check:
+        return check(args.check)
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:
         report(sample)
