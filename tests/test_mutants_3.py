@@ -111,3 +111,15 @@ def test_rows_of_totals_groups_and_fixed_amounts_are_said_in_full(name: str, rhs
     """A fixed amount is said to the đồng (six decimals of a million), the totals of every
     fund by name."""
     assert describe_row(name, rhs) == words
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("women:Sơn La", "policy target 'Phụ nữ làm chủ' for Sơn La"),
+    ("women", "policy target 'Phụ nữ làm chủ'"),
+    ("green:Sơn La", "policy target 'green' for Sơn La"),
+])
+def test_a_provinces_policy_target_is_named_by_its_committee_label(name: str,
+                                                                   words: str) -> None:
+    """A target's row names the target by the label the scenario gives it (or its key), and
+    the province for a per-province target."""
+    assert describe_row(name, 0.0, labels={"women": "Phụ nữ làm chủ"}) == words
