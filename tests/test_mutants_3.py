@@ -123,3 +123,37 @@ def test_a_provinces_policy_target_is_named_by_its_committee_label(name: str,
     """A target's row names the target by the label the scenario gives it (or its key), and
     the province for a per-province target."""
     assert describe_row(name, 0.0, labels={"women": "Phụ nữ làm chủ"}) == words
+
+
+def test_a_reproducible_builds_epoch_dates_the_plan(
+        make_case: Callable[..., kcopt.Scenario], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SOURCE_DATE_EPOCH = 1767225600 (the reproducible-builds convention) the plan's
+    provenance is dated 2026-01-01T00:00:00Z, not the clock's time."""
+    from conftest import solve_case
+    from kcopt.analysis.report import allocation_table, summary
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    sc = make_case([{"project_id": "P1", "name": "Máy móc", "province": "Hà Nội",
+                     "category": "machinery", "total_cost": 1000}],
+                   {"budgets": {"central": 1000, "local": {"Hà Nội": 0}}})
+    result = solve_case(sc)
+    made = summary(result, allocation_table(result))
+    assert made.provenance.created == "2026-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(("artisan", "shown"), [([None, 1], True), ([None, 0], False)])
+def test_a_priority_flag_some_project_holds_is_a_criterion_shown(
+        make_case: Callable[..., kcopt.Scenario], artisan: list[float | None],
+        shown: bool) -> None:
+    """The scenario gives the artisan flag (Decree 235/2025) no weight: the workbook shows it
+    as a criterion when some project holds it (a blank cell is 'no'), and not otherwise."""
+    import pandas as pd
+
+    from kcopt.model.scores import criteria_in_use
+
+    sc = make_case([{"project_id": "P1", "name": "Máy móc", "province": "Hà Nội",
+                     "category": "machinery", "total_cost": 1000}],
+                   {"budgets": {"central": 1000, "local": {"Hà Nội": 0}}})
+    frame = pd.DataFrame({"artisan": artisan}, dtype=float)
+    assert sc.weights.get("artisan", 0) == 0
+    assert ("artisan" in criteria_in_use(frame, sc)) is shown
