@@ -157,3 +157,20 @@ def test_a_priority_flag_some_project_holds_is_a_criterion_shown(
     frame = pd.DataFrame({"artisan": artisan}, dtype=float)
     assert sc.weights.get("artisan", 0) == 0
     assert ("artisan" in criteria_in_use(frame, sc)) is shown
+
+
+def test_the_provenance_counts_the_projects_capped_by_a_level_to_confirm(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """Four projects of 1,000 in Hà Nội: machinery (a level of high confidence), a domestic
+    fair (100%, a superseded level: low), digital transformation (unverified, its rate not
+    retrieved: no cap at all, so not funded) and consulting (50% / 35, superseded: low). Two
+    projects are capped by a level to confirm — the fair and the consulting; the digital
+    project has no cap to confirm."""
+    from kcopt.analysis.report import rules_provenance
+
+    contents = ["machinery", "fair_domestic", "digital_transformation", "consulting"]
+    sc = make_case([{"project_id": f"P{i}", "name": c, "province": "Hà Nội", "category": c,
+                     "total_cost": 1000} for i, c in enumerate(contents)],
+                   {"budgets": {"central": 1000, "local": {"Hà Nội": 500}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    assert rules_provenance(model)["projects_on_flagged_levels"] == 2
