@@ -95,10 +95,11 @@ def stratified(names: list[str], n: int, seed: int) -> list[str]:
                   for m in rng.sample(sorted(groups[g]), min(take[g], len(groups[g]))))
 
 
-def _row(label: str, c: Counter[str]) -> str:
+def _row(label: str, c: Counter[str], drawn: int | str = "") -> str:
     n = sum(c.values())
     killed = sum(c[k] for k in KILLED)
-    return f"{label:<30} {n:>8} {killed:>7} {killed / n if n else float('nan'):>7.0%}"
+    share = f"{killed / n:.0%}" if n else "—"
+    return f"{label:<34} {drawn:>6} {n:>7} {killed:>7} {share:>7}"
 
 
 def report(names: list[str] | None = None) -> float:
@@ -111,22 +112,23 @@ def report(names: list[str] | None = None) -> float:
         print(f"{len(status) - len(tested)} mutants of the sample not tested yet "
               "(the run was stopped: mutmut tests the slow model and solve mutants last)")
     per: dict[str, Counter[str]] = defaultdict(Counter)
+    drawn = Counter(stratum(k) for k in status)
     for k, v in tested.items():
         per[stratum(k)][v] += 1
-    print(f"{'module':<30} {'mutants':>8} {'killed':>7} {'share':>7}")
-    for mod in sorted(per):
-        print(_row(mod, per[mod]))
+    print(f"{'module':<34} {'drawn':>6} {'tested':>7} {'killed':>7} {'share':>7}")
+    for mod in sorted(drawn):
+        print(_row(mod, per[mod], drawn[mod]))
     c = Counter(tested.values())
     n = sum(c.values())
     killed = sum(c[k] for k in KILLED)
     share = killed / n if n else float("nan")
-    print(_row("all", c) + f"   ({dict(c)})")
+    print(_row("all", c, len(status)) + f"   ({dict(c)})")
     equiv = equivalents()
     survivors = sorted(k for k, v in tested.items() if v not in KILLED)
     alive = [k for k in survivors if k not in equiv]
     same = [k for k in survivors if k in equiv]
     if same:
-        print(f"{'all but equivalent mutants':<30} {n - len(same):>8} {killed:>7} "
+        print(f"{'all but equivalent mutants':<34} {'':>6} {n - len(same):>7} {killed:>7} "
               f"{killed / (n - len(same)):>7.0%}   ({len(same)} equivalent left out)")
         print("\nequivalent mutants (no observable change):")
         for k in same:
