@@ -174,3 +174,19 @@ def test_the_provenance_counts_the_projects_capped_by_a_level_to_confirm(
                    {"budgets": {"central": 1000, "local": {"Hà Nội": 500}}})
     model = kcopt.build(kcopt.read_projects(sc.projects), sc)
     assert rules_provenance(model)["projects_on_flagged_levels"] == 2
+
+
+@pytest.mark.parametrize(("years", "start", "name"), [
+    ((2026, 2027, 2028), 1, "keep:P1:2027"),   # a project starting in the plan's second year
+    ((2026, 2027, 2028), 0, "keep:P1:2026"),
+    ((2026, 2027, 2028), -1, "keep:P1"),       # no start year known
+    ((), 0, "keep:P1"),                        # a single-year plan
+])
+def test_the_order_of_funds_keeps_each_start_years_total_under_its_own_name(
+        years: tuple[int, ...], start: int, name: str) -> None:
+    """The split program holds a project's total per start year: in a multi-year plan each
+    start year's row is named with that year (two start years are two rows, not one name
+    twice)."""
+    from kcopt.model.funds import _keep_name
+
+    assert _keep_name("P1", years, start) == name
