@@ -190,3 +190,21 @@ def test_the_order_of_funds_keeps_each_start_years_total_under_its_own_name(
     from kcopt.model.funds import _keep_name
 
     assert _keep_name("P1", years, start) == name
+
+
+def test_a_group_projects_ceiling_is_said_with_its_legal_basis() -> None:
+    """A linkage project of a business cluster held by its group ceiling of 500 million from
+    the central fund: the cap's words give the amount and the basis it comes from."""
+    from kcopt.rules.caps import CapTable, describe_cap
+
+    nan = np.nan
+    caps = CapTable(cap=np.array([[500.0, nan]]),
+                    limit=np.array([["group_ceiling", ""]], dtype=object),
+                    rate=np.array([[0.5, nan]]), ceiling=np.array([[500.0, nan]]),
+                    basis=np.array([["TTLT 26/2014/TTLT-BTC-BCT Art. 6.2k", ""]], dtype=object),
+                    total_cap=np.array([500.0]), ineligible=np.array([""], dtype=object))
+    assert describe_cap(caps, 0, 0) == ("cap: group project ceiling 500 million "
+                                        "(TTLT 26/2014/TTLT-BTC-BCT Art. 6.2k)")
+    assert describe_cap(caps, 0, 0, other=120.0) == (
+        "cap: group project ceiling 500 million, less 120 million already received "
+        "(TTLT 26/2014/TTLT-BTC-BCT Art. 6.2k)")
