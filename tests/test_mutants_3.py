@@ -208,3 +208,18 @@ def test_a_group_projects_ceiling_is_said_with_its_legal_basis() -> None:
     assert describe_cap(caps, 0, 0, other=120.0) == (
         "cap: group project ceiling 500 million, less 120 million already received "
         "(TTLT 26/2014/TTLT-BTC-BCT Art. 6.2k)")
+
+
+@pytest.mark.parametrize(("order", "first"), [
+    ("central_first", [0, 0, 0]), ("local_first", [1, 1, 1]), ("own_first", [0, 1, 1]),
+])
+def test_the_order_of_funds_says_which_fund_pays_first(order: str, first: list[int]) -> None:
+    """Three projects: one of the central level, one of the local level, one with no level
+    stated. central_first puts the central fund first for all three, local_first the local
+    fund, own_first each project's own level's fund (no level stated: local)."""
+    import pandas as pd
+
+    from kcopt.model.funds import first_fund
+
+    frame = pd.DataFrame({"level": ["central", "local", None]})
+    assert first_fund(frame, order).tolist() == first
