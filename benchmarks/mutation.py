@@ -1,5 +1,6 @@
-"""Mutation testing of the modules that decide the plan: model/, rules.py, solve.py (with the
-post-solve check) and report.py, with mutmut (configured under [tool.mutmut] in pyproject.toml).
+"""Mutation testing of the modules that decide the plan: model/, rules/ (rates, caps,
+eligibility, levels), solvers/solve.py (with the post-solve check) and analysis/ (report,
+wording), with mutmut (configured under [tool.mutmut] in pyproject.toml).
 
 mutmut copies the source to ./mutants, plants one small bug at a time (a flipped sign, a
 changed constant, a swapped comparison…) and runs the tests that reach the mutated function;
@@ -10,10 +11,12 @@ behaviour the tests pin down.
     python benchmarks/mutation.py                  # every mutant (many hours on two cores)
     python benchmarks/mutation.py --report         # the figures of the last run
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
+    python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
 
-The sample is drawn per stratum (each module; `solve.check_solution` is a stratum of its
-own) in proportion to the stratum's mutants, at least one each, so the slow model and solve
-mutants are tested as well as the fast report ones. mutmut tests the mutants whose tests are
+The sample is drawn per stratum (each module, e.g. `model/build.py`;
+`solvers/solve.py:check_solution` is a stratum of its own) in proportion to the stratum's
+mutants, at least one each, so the slow model and solve mutants are tested as well as the
+fast report ones. mutmut tests the mutants whose tests are
 quickest first: stopping a run early leaves the model and solve mutants untested, so let a
 sample finish. Mutants listed in benchmarks/equivalent_mutants.txt (no observable change,
 each with its reason) are reported apart and left out of the second figure only.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import re
 import subprocess
@@ -52,13 +56,14 @@ def results() -> dict[str, str]:
 
 
 def module_of(name: str) -> str:
-    """'kcopt.model.build.x_build__mutmut_12' → 'model/build.py'."""
+    """'kcopt.model.build.x_build__mutmut_12' → 'model/build.py'; a method's mutant,
+    'kcopt.rules.levels.xǁLevelǁapplies__mutmut_3' → 'rules/levels.py'."""
     mod = re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
     return "/".join(mod.split(".")[1:]) + ".py"
 
 
 def stratum(name: str) -> str:
-    """The module, with the post-solve check apart: 'solve.py:check_solution'."""
+    """The module, with the post-solve check apart: 'solvers/solve.py:check_solution'."""
     return module_of(name) + (":check_solution" if ".x_check_solution__" in name else "")
 
 
@@ -90,10 +95,11 @@ def stratified(names: list[str], n: int, seed: int) -> list[str]:
                   for m in rng.sample(sorted(groups[g]), min(take[g], len(groups[g]))))
 
 
-def _row(label: str, c: Counter[str]) -> str:
+def _row(label: str, c: Counter[str], drawn: int | str = "") -> str:
     n = sum(c.values())
     killed = sum(c[k] for k in KILLED)
-    return f"{label:<30} {n:>8} {killed:>7} {killed / n if n else float('nan'):>7.0%}"
+    share = f"{killed / n:.0%}" if n else "—"
+    return f"{label:<34} {drawn:>6} {n:>7} {killed:>7} {share:>7}"
 
 
 def report(names: list[str] | None = None) -> float:
@@ -106,22 +112,23 @@ def report(names: list[str] | None = None) -> float:
         print(f"{len(status) - len(tested)} mutants of the sample not tested yet "
               "(the run was stopped: mutmut tests the slow model and solve mutants last)")
     per: dict[str, Counter[str]] = defaultdict(Counter)
+    drawn = Counter(stratum(k) for k in status)
     for k, v in tested.items():
         per[stratum(k)][v] += 1
-    print(f"{'module':<30} {'mutants':>8} {'killed':>7} {'share':>7}")
-    for mod in sorted(per):
-        print(_row(mod, per[mod]))
+    print(f"{'module':<34} {'drawn':>6} {'tested':>7} {'killed':>7} {'share':>7}")
+    for mod in sorted(drawn):
+        print(_row(mod, per[mod], drawn[mod]))
     c = Counter(tested.values())
     n = sum(c.values())
     killed = sum(c[k] for k in KILLED)
     share = killed / n if n else float("nan")
-    print(_row("all", c) + f"   ({dict(c)})")
+    print(_row("all", c, len(status)) + f"   ({dict(c)})")
     equiv = equivalents()
     survivors = sorted(k for k, v in tested.items() if v not in KILLED)
     alive = [k for k in survivors if k not in equiv]
     same = [k for k in survivors if k in equiv]
     if same:
-        print(f"{'all but equivalent mutants':<30} {n - len(same):>8} {killed:>7} "
+        print(f"{'all but equivalent mutants':<34} {'':>6} {n - len(same):>7} {killed:>7} "
               f"{killed / (n - len(same)):>7.0%}   ({len(same)} equivalent left out)")
         print("\nequivalent mutants (no observable change):")
         for k in same:
@@ -139,6 +146,35 @@ def run(names: list[str], jobs: int) -> None:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
 
 
+def check(tests: list[str]) -> int:
+    """Run `tests` against each survivor of the last sample, in mutmut's own mutated copy
+    (./mutants/src, the mutant switched on by MUTANT_UNDER_TEST): a quick look at whether new
+    tests kill them before a `--rerun-survivors` (which runs them through mutmut)."""
+    sample = SAMPLE.read_text().split() if SAMPLE.exists() else []
+    status = results()
+    alive = [k for k in sample if status.get(k) in ("survived", "no tests")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants" / "src")}
+
+    def pytest(mutant: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
+                               "no:cacheprovider", *tests], cwd=ROOT,
+                              env={**env, "MUTANT_UNDER_TEST": mutant}, capture_output=True,
+                              text=True, check=False)
+
+    clean = pytest("")  # no mutant switched on: the tests must pass
+    if clean.returncode:
+        print("the tests fail without a mutant:\n" + clean.stdout[-3000:])
+        return 1
+    killed = 0
+    for name in alive:
+        proc = pytest(name)
+        killed += proc.returncode == 1
+        print(f"  {name}  {'killed' if proc.returncode == 1 else f'exit {proc.returncode}'}",
+              flush=True)
+    print(f"{killed} of {len(alive)} survivors killed by {' '.join(tests)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a stratified sample of this many mutants")
@@ -147,7 +183,11 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="only print the last figures")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the survivors of the last sample (after adding tests)")
+    parser.add_argument("--check", nargs="+", metavar="TEST",
+                        help="run these test files against the last sample's survivors")
     args = parser.parse_args()
+    if args.check:
+        return check(args.check)
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:
         report(sample)
