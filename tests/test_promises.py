@@ -123,7 +123,7 @@ def test_report_headline_figures_are_the_allocations() -> None:
     n_funded = int((a["status"] == "funded").sum())
     n_partial = int((a["status"] == "partial").sum())
     assert supported[0] == f"{n_funded + n_partial:,} / {len(a):,}"
-    assert supported[1].startswith(f"{n_funded} đủ / in full, {n_partial} một phần")
+    assert supported[1].startswith(f"{n_funded} in full, {n_partial} in part")
     assert objective[0] == f"{run.result.objective:,.2f}"
     sentence = " ".join(_text(head))
     assert (f"uses {central:,.0f} million VND of central and {local:,.0f} million VND of local"

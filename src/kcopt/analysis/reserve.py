@@ -50,7 +50,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from kcopt.core.words import _, fund_name, num
+from kcopt.analysis.reserve_words import TOL as _TOL
+from kcopt.analysis.reserve_words import first_in_line as first_in_line
+from kcopt.analysis.reserve_words import reason as _reason
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 from kcopt.model.names import parse_row, rows_of
@@ -63,7 +65,6 @@ RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name"
                    "category", "score", "status", "allocated", "cap", "missing", "enters_at",
                    "funded_at", "paid_from", "basis", "reason"]
 _STEPS = (1.0, 1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
-_TOL = 1e-6  # million VND: one đồng
 _CHECKED = 3  # the walk goes on until this many of those in line are funded in full
 # a reduced program keeps the basic columns, the (a·first + b) of the row nearest to entering
 # and the _NEAR_ANY nearest anywhere; it is made only when that is below this share of them all
@@ -204,11 +205,6 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     """The program of `w` with only the columns the walk on `row` is likely to move: the basic
     ones, those of the row nearest to entering (by reduced cost per unit of the row), those
     nearest to entering anywhere, and `extra`; `w` itself when that is most of them."""
-    import highspy
-
-    # start-up: highspy only when this runs
-    from kcopt.solvers.highs import make_highs, to_highs_lp
-
     lp = w.lp
     n = lp.shape[1]
     col_status, status, A_csc = w.col_status, w.basic, w.A_csc  # the whole program's
@@ -234,17 +230,8 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
                   col_upper=lp.col_upper[kept], integer=np.zeros(len(kept), dtype=bool),
                   col_names=[], A=A_csc[:, kept].tocsr(), row_lower=lp.row_lower - shift,
                   row_upper=lp.row_upper - shift)
-    hs = make_highs(SolverOptions(seed=0))
-    hs.setOptionValue("presolve", "off")
-    hs.setOptionValue("solver", "simplex")
-    hs.passModel(to_highs_lp(sub, names=False))
-    basis = highspy.HighsBasis()
-    basis.col_status = [col_status[j] for j in kept.tolist()]
-    basis.row_status = list(w.basis.row_status)
-    basis.valid = True
-    hs.setBasis(basis)
-    hs.run()
-    if hs.getModelStatus().name != "kOptimal":
+    hs = _solve_reduced(sub, [col_status[j] for j in kept.tolist()], w.basis.row_status)
+    if hs is None:
         return w
     low = x[out] <= lp.col_lower[out] + 1e-9
     high = x[out] >= lp.col_upper[out] - 1e-9
@@ -252,6 +239,26 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
                    out=out, out_T=A_csc[:, out].T.tocsr(), out_cost=lp.cost[out],
                    out_at=(low & ~high, high & ~low, ~low & ~high), col_status=None,
                    basic=None, A_csc=None)
+
+
+def _solve_reduced(sub: LinearProgram, col_status: list[Any], row_status: Any) -> Any:
+    """HiGHS on a reduced program from the whole program's basis; None unless optimal."""
+    import highspy
+
+    # start-up: highspy only when this runs
+    from kcopt.solvers.highs import make_highs, to_highs_lp
+
+    hs = make_highs(SolverOptions(seed=0))
+    hs.setOptionValue("presolve", "off")
+    hs.setOptionValue("solver", "simplex")
+    hs.passModel(to_highs_lp(sub, names=False))
+    basis = highspy.HighsBasis()
+    basis.col_status = col_status
+    basis.row_status = list(row_status)
+    basis.valid = True
+    hs.setBasis(basis)
+    hs.run()
+    return hs if hs.getModelStatus().name == "kOptimal" else None
 
 
 def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
@@ -467,43 +474,4 @@ def _rows(model: Any, w: _Program, row: int, entries: list[_Entry],
             "basis": basis_kind,
             "reason": _reason(name.fund or "", name.province, rank, e, entries, allocated,
                               float(w.cap[p]) - allocated)})
-    return out
-
-
-def _fund_words(fund: str, province: str | None) -> str:
-    if fund == "central":
-        return _("the central budget (KCQG)")
-    return _("the local budget (KCĐP) of {province}").format(province=province)
-
-
-def _reason(fund: str, province: str | None, rank: int, e: _Entry, entries: list[_Entry],
-            allocated: float, missing: float) -> str:
-    """Why the project waits, in words."""
-    money = _fund_words(fund, province)
-    if e.paid_from and e.paid_from != fund:
-        return _("waits for {fund} to grow by {extra} million: that money frees {other} funds "
-                 "for it").format(fund=money, extra=num(e.enters), other=fund_name(e.paid_from))
-    if np.isfinite(e.funded) and e.funded - e.enters > missing + _TOL:
-        return _("gets part of each extra million of {fund} alongside other projects (a target "
-                 "or co-financing rule ties them): funded in full when it grows by {full} "
-                 "million").format(fund=money, full=num(e.funded))
-    if allocated > _TOL and e.enters <= _TOL:
-        return _("partly funded: {fund} is used up; {missing} million more of it funds this "
-                 "project in full").format(fund=money, missing=num(missing))
-    ahead = sum(1 for o in entries if o.enters < e.enters - _TOL)
-    return _("lower priority per million VND than the {count} project(s) ahead of it: waits "
-             "for {fund} to grow by {extra} million").format(count=ahead, fund=money,
-                                                          extra=num(e.enters))
-
-
-def first_in_line(reserve: pd.DataFrame) -> list[tuple[str, str]]:
-    """Per fund, who is first in line: (fund in words, project id)."""
-    out: list[tuple[str, str]] = []
-    if reserve.empty:
-        return out
-    for key, g in reserve.groupby(["fund", "fund_province", "year"], sort=False, dropna=False):
-        fund, province, year = (str(v) if v == v and v is not None else "" for v in key)
-        label = " ".join(part for part in (fund_name(fund), province,
-                                           year.removesuffix(".0")) if part)
-        out.append((label, str(g.sort_values("rank")["project_id"].iat[0])))
     return out

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 
 from kcopt.core.language import using
-from kcopt.core.words import N_, _
+from kcopt.core.words import N_, _, languages
 
 # Streamlit's phrase → the catalog's message (English: its meaning, for the translator)
 PHRASES = {
@@ -79,8 +79,6 @@ def words_script() -> str:
 
 def _others(message: str) -> set[str]:
     """`message` in every language kcopt has a catalog for."""
-    from kcopt.core.words import languages
-
     out = set()
     for lang in languages():
         with using(lang):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from kcopt.core.errors import UsageError
 from kcopt.core.geo import load_geography
@@ -62,24 +63,24 @@ class ReplanKeys(KeyChecks):
             self.err("approved.lock", _("must be a list of project ids"), lock,
                      _("Write lock: [P-0012, P-0040]"))
             lock = []
-        tol = d.get("tolerance", DEFAULT_TOLERANCE)
-        tol = self.number("approved.tolerance", tol, 0, 0.5)
-        fewest = d.get("fewest_changes", False)
-        if not isinstance(fewest, bool):
-            self.err("approved.fewest_changes", _("must be true or false"), fewest)
-            fewest = False
+        tol = self.number("approved.tolerance", d.get("tolerance", DEFAULT_TOLERANCE), 0, 0.5)
+        fewest, carry = (self._flag(d, key) for key in ("fewest_changes", "carry_over"))
         through = d.get("executed_through")
         if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
             self.err("approved.executed_through", _("must be a plan year"), through,
                      _("Write executed_through: 2026 (the years up to it are executed)"))
             through = None
-        carry = d.get("carry_over", False)
-        if not isinstance(carry, bool):
-            self.err("approved.carry_over", _("must be true or false"), carry)
-            carry = False
         return Approved(Path(plan), keep, tuple(str(v).strip() for v in lock),
                         DEFAULT_TOLERANCE if tol is None else tol, fewest, through, carry,
                         (file, data) if data is not None else None)
+
+    def _flag(self, d: dict[str, Any], key: str) -> bool:
+        """`approved.<key>`: true or false (false, said, when it is neither)."""
+        value = d.get(key, False)
+        if not isinstance(value, bool):
+            self.err(f"approved.{key}", _("must be true or false"), value)
+            return False
+        return value
 
     def budget_change(self, spec: object, scale: float) -> BudgetChange:
         """`budget_change: {central: -5%, local: -10%, provinces: {Hà Nội: +200}}`, amounts in

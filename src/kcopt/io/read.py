@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -82,7 +82,7 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
         _missing(path, data)
         raise InputError([Problem(
             str(path), _("unsupported file type '{suffix}'").format(suffix=suffix),
-                                  "Give a .csv, .xlsx, .xls or .ods file")])
+            _("Give a .csv, .xlsx, .xls or .ods file"))])
     if data is None:
         _missing(path, data)
         data = read_input_bytes(path, "danh sách")
@@ -93,12 +93,8 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
         grid = Grid("", frame.to_numpy(dtype=object).tolist())
     else:  # .xls, .ods: through python-calamine, into the same kind of grid
         grid, notes = _read_xlsx(path, data, sheet, is_header, opener=_calamine_book)
-    title = grid.title or None
-    cells = grid.cells
-    if not any(str(c).strip() for row in cells for c in row):
-        raise InputError([Problem(str(path), "the file is empty" if title is None else
-                                  f"sheet '{title}' is empty", "Add a header row and projects",
-                                  sheet=title)])
+    title, cells = grid.title or None, grid.cells
+    _refuse_empty(path, title, cells)
     header_at = find_header(cells, is_header, HEADER_SCAN_ROWS)
     if header_at is None:
         raise _no_header(path, grid)
@@ -120,6 +116,15 @@ def read_table(path: Path, sheet: str | None, is_header: Callable[[list[str]], b
     return RawTable(body, [i + 1 for i in layout.body], path, title, layout.header_rows[-1] + 1,
                     notes, [r + 1 for r in layout.header_rows], [j + 1 for j in keep],
                     {r + 1: why for r, why in layout.skipped.items()}, cells)
+
+
+def _refuse_empty(path: Path, title: str | None, cells: list[list[Any]]) -> None:
+    """A file, or its sheet, with no text in any cell: refused, saying what to add."""
+    if not any(str(c).strip() for row in cells for c in row):
+        raise InputError([Problem(
+            str(path), _("the file is empty") if title is None else
+            _("sheet '{sheet}' is empty").format(sheet=title),
+            _("Add a header row and one project per row below it"), sheet=title)])
 
 
 def _missing(path: Path, data: bytes | None) -> None:

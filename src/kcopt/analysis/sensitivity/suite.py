@@ -71,10 +71,9 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
         t[name] = round(time.perf_counter() - t0, 4)
         return out
 
-    margins_done = None
-    if result.model.lp.integer.any() and margins > 0:
-        # queued first: with jobs > 1 the workers start and solve these MIPs meanwhile
-        margins_done = start_selection_margins(result, max_projects=margins, jobs=jobs)
+    # queued first: with jobs > 1 the workers start and solve these MIPs meanwhile
+    margins_done = (start_selection_margins(result, max_projects=margins, jobs=jobs)
+                    if result.model.lp.integer.any() and margins > 0 else None)
     rp, rc = timed("ranging", ranging, result)
     sweep = timed("budget_sweep", budget_sweep, result, points=sweep_points, grid=grid,
                   jobs=jobs, scheduler=scheduler, progress=progress, reselect=reselect)
@@ -92,9 +91,8 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                 "failed_draws": robust.attrs.get("failed", 0),
                 "failed_sweep_points": int((sweep["status"] != "optimal").sum()),
                 "selection": selection_mode(result, reselect)}
-    margin_table = None
-    if margins_done is not None:  # the time left to wait for them, or to solve them here
-        margin_table = timed("selection_margins", margins_done, progress)
+    margin_table = (timed("selection_margins", margins_done, progress)  # waits, or solves here
+                    if margins_done is not None else None)
     settings["selection_margins"] = margins if margin_table is not None else 0
     settings["nested"] = {str(k): bool(g["nested"].all())
                           for k, g in nested.groupby("sweep", sort=False)}
