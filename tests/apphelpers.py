@@ -116,9 +116,16 @@ def shot(page: Any, name: str, folder: Path) -> Path:
     return path
 
 
+SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def idle(page: Any) -> None:
-    """Wait until Streamlit has finished the rerun under way."""
+    """Wait until Streamlit has finished the rerun under way, and any it was asked for: the
+    page's script state (`data-test-script-state` of stApp: rerunRequested, running, …) is
+    notRunning. The status widget alone can miss a rerun not shown yet on a busy machine, and
+    a click then stops that rerun (Streamlit ends a run when a widget changes)."""
     page.wait_for_timeout(300)
+    page.wait_for_selector(SETTLED, state="attached", timeout=TIMEOUT)
     page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=TIMEOUT)
 
 
@@ -136,7 +143,7 @@ def open_app(browser: Any, url: str, password: str | None = None) -> tuple[Any, 
     page.set_default_timeout(TIMEOUT)
     page.goto(url)
     if password is not None:
-        box = page.get_by_label("Mật khẩu")
+        box = page.get_by_label("Mật khẩu", exact=True)
         box.fill(password)
         box.press("Enter")
     page.get_by_text("Danh sách đề án", exact=True).wait_for()
@@ -178,7 +185,7 @@ def open_apps(browser: Any, url: str, names: list[str], password: str,
         page.goto(url, wait_until="commit")
         state[name] = {"context": context, "page": page}
     for s in state.values():
-        box = s["page"].get_by_label("Mật khẩu")
+        box = s["page"].get_by_label("Mật khẩu", exact=True)
         box.fill(password)
         box.press("Enter")
     for s in state.values():

@@ -149,7 +149,7 @@ def test_no_plan_data_without_the_password(served, browser, tmp_path):
     stranger = other.new_page()
     stranger.set_default_timeout(TIMEOUT)
     stranger.goto(url)
-    stranger.get_by_label("Mật khẩu").wait_for()
+    stranger.get_by_label("Mật khẩu", exact=True).wait_for()
     idle(stranger)
     assert stranger.get_by_text("Danh sách đề án", exact=True).count() == 0
     assert "P-PW-" not in stranger.content()

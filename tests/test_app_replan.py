@@ -85,6 +85,9 @@ def test_approve_cut_and_download_the_adjustment(server, browser, cli_replan,  #
     idle(page)
     page.get_by_role("button", name="Tính phân bổ").click()
     idle(page)
+    # the solve's rerun may not have shown its status yet: a click now would stop it (Streamlit
+    # ends a run when a widget changes), so wait for its result, drawn in the Results tab
+    page.get_by_text("Đã tính trong").first.wait_for(state="attached")
 
     page.get_by_role("tab", name="2. Kịch bản").click()
     page.get_by_role("button", name="Lấy phương án hiện tại làm kế hoạch đã phê duyệt").click()
