@@ -20,6 +20,15 @@ pytest.importorskip("streamlit")
 pytestmark = [pytest.mark.skipif(os.name != "posix", reason="POSIX signals"), pytest.mark.slow]
 
 
+def _signals_by_default() -> None:
+    """In the app's process before it starts: the three signals at their defaults, as a
+    terminal or a service manager starts it. A suite started under `nohup` or as a background
+    job of a script passes SIGHUP or SIGINT on ignored, and a program started so keeps
+    ignoring them, as it should (nohup's meaning)."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -56,7 +65,7 @@ def test_the_app_stops_on_a_signal(sig: signal.Signals, child: bool, tmp_path: P
     env = {**os.environ, "TMPDIR": str(tmp_path), "KCOPT_APP_CHILD": "1" if child else ""}
     proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser", "--port",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env)
+                            env=env, preexec_fn=_signals_by_default)
     try:
         deadline = time.monotonic() + 180
         while True:

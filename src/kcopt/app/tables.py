@@ -161,5 +161,6 @@ def rules_view(rules: Any, table: pd.DataFrame) -> Any:
         "confidence": _words(table["confidence"], confidence),
         "basis": _words(table["basis"].fillna(""), data_text),
         "note": _words(table["note"].fillna(""), data_text)})
-    frame = frame.rename(columns={c: _(h) for c, h in RULES.items()})
-    return styled(frame, {_(RULES["rate"]): share, _(RULES["ceiling"]): money})
+    heads = {c: _(h) for c, h in RULES.items()}  # not _(RULES["rate"]): Babel 2.14 extracts it
+    frame = frame.rename(columns=heads)
+    return styled(frame, {heads["rate"]: share, heads["ceiling"]: money})
