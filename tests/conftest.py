@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,17 @@ import kcopt
 # Tests written against today's English words run in English; the Vietnamese outputs (the
 # default for users) are checked by tests/test_language.py, which clears this.
 os.environ["KCOPT_LANG"] = "en"
+
+
+def _stop_as_interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A suite stopped with SIGTERM (a CI timeout, `kill`) stops as Ctrl-C does: the running
+    test's `finally` blocks and the fixtures' teardowns still run, so the app servers and
+    other processes the tests started are stopped, not left serving."""
+    signal.signal(signal.SIGTERM, _stop_as_interrupted)
 
 
 def _cbc_available() -> bool:
