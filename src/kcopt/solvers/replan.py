@@ -32,7 +32,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
     opts = model.scenario.solver
     opts = replace(opts, name=(solver or opts.name).lower(),
                    time_limit=time_limit if time_limit is not None else opts.time_limit)
-    raw = run_backend(model.lp, opts)
+    raw = run_backend(model.lp, opts, near=_approved_point(model, moves))
     result = _result(model, raw)
     if result.x is None or not result.status.has_solution or result.objective is None:
         return result
@@ -64,5 +64,15 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
                 status=second.status), severity="warning", code="replan_second_stage"))
     _check_allocation(result)
     if result.x is not None:
-        _read_prices(result, raw, opts, True)
+        # the prices are stage one's when its plan is the one reported (its basis is at it)
+        moved = raw.x is None or not np.allclose(result.x, raw.x, rtol=0.0, atol=1e-9)
+        _read_prices(result, raw, opts, moved)
     return result
+
+
+def _approved_point(model: Model, moves: Moves) -> np.ndarray:
+    """The approved plan on the model's columns (every other column at 0): where the score
+    program's simplex starts (a cut or a top-up moves the optimum only a little from it)."""
+    x = np.zeros(model.lp.shape[1])
+    x[moves.index] = moves.approved
+    return x

@@ -146,7 +146,8 @@ def _read_prices(result: Result, raw: RawSolution, opts: SolverOptions, split: b
         # start-up: highspy only when this runs
         from kcopt.solvers import highs
 
-        at = highs.solve_at(model.lp, x, replace(opts, time_limit=None))
+        hint = raw.handle.getBasis() if raw.handle is not None else None
+        at = highs.solve_at(model.lp, x, replace(opts, time_limit=None), hint)
         result.basis = at.handle  # prices and ranging of the allocation reported
         if at.row_dual is not None and at.x is not None:
             result.shadow_price, result.reduced_cost = normalise_duals(model.lp, at.x,
@@ -212,12 +213,15 @@ def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[
     return out
 
 
-def run_backend(lp: LinearProgram, opts: SolverOptions) -> RawSolution:
+def run_backend(lp: LinearProgram, opts: SolverOptions,
+                near: np.ndarray | None = None) -> RawSolution:
+    """`lp` solved by the scenario's backend; HiGHS starts an LP from a basis guessed from
+    `near` when given (the other backends solve from scratch)."""
     if opts.name == "highs":
         # start-up: highspy, pulp only when this runs
         from kcopt.solvers import highs
 
-        return highs.solve(lp, opts)
+        return highs.solve(lp, opts, near)
     from kcopt.solvers import pulp_backend
 
     return pulp_backend.solve(lp, opts, opts.name)

@@ -1,0 +1,85 @@
+"""A re-plan starts its score program from the approved plan (issue 25, the speed line).
+
+HiGHS is handed a basis guessed from the approved amounts (`highs.guessed_basis`, an *alien*
+basis HiGHS completes) instead of starting cold; and the prices of the plan reported are read
+with the first stage's basis as a hint. Neither may change an answer: the same optimum, every
+bound and row held — only fewer simplex iterations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import highspy
+import numpy as np
+import pytest
+
+import kcopt
+from kcopt.inputs.approved import BudgetChange, Change
+from kcopt.pipeline import run as compute
+from kcopt.solvers import RawSolution, highs
+from kcopt.solvers.solve import check_solution
+
+
+@pytest.fixture(scope="module")
+def demo_cut() -> tuple[kcopt.Run, np.ndarray]:
+    """The demo's program after a 5% central cut, and the approved (uncut) plan's point."""
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    approved = compute(sc, reserve=0)
+    cut = compute(sc.with_budget_change(BudgetChange(central=Change(share=-0.05))), reserve=0)
+    assert approved.result.x is not None
+    return cut, approved.result.x
+
+
+def _iterations(raw: RawSolution) -> int:
+    return int(raw.handle.getInfo().simplex_iteration_count)
+
+
+def test_the_cut_program_from_the_approved_plan_reaches_the_same_optimum_sooner(
+        demo_cut: tuple[kcopt.Run, np.ndarray]) -> None:
+    cut, x0 = demo_cut
+    lp = cut.result.model.lp
+    opts = replace(cut.scenario.solver, time_limit=None)
+    cold = highs.solve(lp, opts)
+    warm = highs.solve(lp, opts, near=x0)
+    assert cold.status == warm.status == "optimal"
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-9)
+    assert warm.x is not None and not check_solution(lp, warm.x)
+    assert _iterations(warm) < _iterations(cold)
+
+
+def test_any_point_gives_a_basis_highs_can_start_from(
+        demo_cut: tuple[kcopt.Run, np.ndarray]) -> None:
+    """Not only a plan near the optimum: nothing, every cap, or amounts beyond the bounds."""
+    cut, x0 = demo_cut
+    lp = cut.result.model.lp
+    opts = replace(cut.scenario.solver, time_limit=None)
+    best = highs.solve(lp, opts).objective
+    for point in (np.zeros(lp.shape[1]), np.nan_to_num(lp.col_upper, posinf=1e6), x0 * 3 - 50):
+        basis = highs.guessed_basis(lp, point)
+        assert basis.alien and len(basis.col_status) == lp.shape[1]
+        assert len(basis.row_status) == lp.shape[0]
+        got = highs.solve(lp, opts, near=point)
+        assert got.status == "optimal"
+        assert got.objective == pytest.approx(best, rel=1e-9, abs=1e-9)
+    B = highspy.HighsBasisStatus
+    statuses = highs.guessed_basis(lp, x0).col_status
+    at_upper = np.isfinite(lp.col_upper) & (x0 >= lp.col_upper - 1e-9) & (lp.col_upper > 0)
+    assert all(statuses[j] == B.kUpper for j in np.flatnonzero(at_upper)[:50].tolist())
+
+
+def test_a_replan_is_the_same_with_the_warm_start(
+        demo_cut: tuple[kcopt.Run, np.ndarray], tmp_path) -> None:
+    """The re-plan of the demo's cut against its approved plan: the score of a fresh solve of
+    the cut (tolerance 0), and a plan that holds every bound and row."""
+    cut, _ = demo_cut
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    approved = compute(sc, reserve=0)
+    assert approved.allocation is not None
+    plan = tmp_path / "allocation.csv"
+    approved.allocation.to_csv(plan, index=False, encoding="utf-8-sig")
+    again = compute(cut.scenario.with_approved(plan), reserve=0)
+    assert again.result.objective == pytest.approx(cut.result.objective, rel=1e-9)
+    assert again.result.x is not None
+    assert not check_solution(again.result.model.lp, again.result.x)
+    assert again.result.shadow_price is not None and again.result.basis is not None
