@@ -184,10 +184,8 @@ def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions,
     basis is handed to the LP itself, whose primal simplex (unperturbed) then only pivots
     degenerately — no step can improve an optimal `x` — to make the basis dual feasible. When
     anything fails, a plain simplex solve of `lp`. (HiGHS's own crossover from a given
-    solution is not used: with some solutions it crashes the process.) `hint`, a basis
-    optimal for `lp` at another of its optima (a re-plan's first stage, the score program
-    before the split program), starts the pinned LP's simplex near `x`.
-    """
+    solution crashes the process with some.) `hint`: a basis optimal for `lp` at another
+    optimum (the score program's), where the pinned LP's simplex starts."""
     from dataclasses import replace
 
     start = time.perf_counter()
