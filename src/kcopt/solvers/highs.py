@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import highspy
@@ -186,8 +187,6 @@ def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions,
     anything fails, a plain simplex solve of `lp`. (HiGHS's own crossover from a given
     solution crashes the process with some.) `hint`: a basis optimal for `lp` at another
     optimum (the score program's), where the pinned LP's simplex starts."""
-    from dataclasses import replace
-
     start = time.perf_counter()
     lp = replace(lp, integer=np.zeros_like(lp.integer))
     quiet = replace(opts, time_limit=None)
