@@ -13,16 +13,15 @@ import numpy as np
 
 from kcopt.core.errors import Problem
 from kcopt.core.words import _
-from kcopt.inputs.solveropts import SolverOptions
-from kcopt.model import LinearProgram, Model
+from kcopt.model import Model
 from kcopt.model.replan import Moves, change_program, move_program
-from kcopt.solvers import RawSolution
 from kcopt.solvers.solve import (
     Result,
     _check_allocation,
     _read_prices,
     _result,
     run_backend,
+    run_reduced,
 )
 
 
@@ -46,7 +45,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
         prices = (result.shadow_price, result.reduced_cost)
     moving, free = move_program(model, moves, float(result.objective), tolerance, prices,
                                 spent=result.row_activity)
-    second = _run_free(moving, exact)
+    second = run_reduced(moving, exact)
     if second.x is not None and second.status in ("optimal", "feasible"):
         x = second.x
         if fewest_changes:
@@ -70,44 +69,6 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
         moved = raw.x is None or not np.allclose(result.x, raw.x, rtol=0.0, atol=1e-9)
         _read_prices(result, raw, opts, moved)
     return result
-
-
-def _run_free(lp: LinearProgram, opts: SolverOptions) -> RawSolution:
-    """`lp` solved with its fixed columns taken out (a column whose bounds meet: on the LP's
-    optimal face most are) and the rows left with none of the others; the solution on all of
-    `lp`'s columns. The move program at 10,000 projects keeps ~800 of its 12,000 columns and
-    ~700 of its 3,000 rows. Its rows' duals are not read (only its plan is used). A MIP, and a
-    program with few fixed columns, is solved whole.
-
-    Mathematical formulation (F the fixed columns at their value f, R the rows with a column
-    outside F; every other row holds a constant, which the first stage's plan meets)::
-
-        max c_N·x_N   s.t.  l_R − A_{R,F}·f ≤ A_{R,N}·x_N ≤ u_R − A_{R,F}·f,   l_N ≤ x_N ≤ u_N
-    """
-    fixed = lp.col_lower == lp.col_upper
-    if lp.integer.any() or fixed.sum() < 0.5 * lp.shape[1]:
-        return run_backend(lp, opts)
-    keep = np.flatnonzero(~fixed)
-    f = np.where(fixed, lp.col_lower, 0.0)
-    shift = lp.A @ f
-    A_keep = lp.A[:, keep].tocsr()
-    rows = np.flatnonzero(np.diff(A_keep.indptr) > 0)
-    sub = LinearProgram(cost=lp.cost[keep], col_lower=lp.col_lower[keep],
-                        col_upper=lp.col_upper[keep], integer=np.zeros(len(keep), dtype=bool),
-                        col_names=[lp.col_names[j] for j in keep.tolist()] if lp.col_names
-                        else [], A=A_keep[rows], row_lower=lp.row_lower[rows] - shift[rows],
-                        row_upper=lp.row_upper[rows] - shift[rows],
-                        row_names=[lp.row_names[i] for i in rows.tolist()] if lp.row_names
-                        else [], row_family=[lp.row_family[i] for i in rows.tolist()]
-                        if lp.row_family else [])
-    raw = run_backend(sub, opts)
-    if raw.x is not None:
-        x = f.copy()
-        x[keep] = raw.x
-        raw.x = x
-        raw.objective = float(lp.cost @ x)
-    raw.row_dual = None
-    return raw
 
 
 def _approved_point(model: Model, moves: Moves) -> np.ndarray:
