@@ -48,6 +48,8 @@ class Plan:
     sensitivity: kcopt.Sensitivity | None = None
     number: int = 0
     quick: bool = False  # a what-if re-solve (replan), not the full pipeline
+    language: str | None = None  # the language its words were written in
+    worded: dict[str, pd.DataFrame] = field(default_factory=dict)  # `allocation_in`, by language
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -221,6 +223,45 @@ def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
     return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
+def allocation_in(plan: Plan) -> pd.DataFrame:
+    """The plan's allocation with its reasons in the language in use: the solve's own table
+    when solved in it, else the same plan worded again (`reworded`), once per language."""
+    lang = get_language()
+    if plan.language in (None, lang):
+        assert plan.run.allocation is not None, "a plan is a solved run"
+        return plan.run.allocation
+    if lang not in plan.worded:
+        plan.worded[lang] = reworded(plan.run)
+    return plan.worded[lang]
+
+
+def reworded(run: Run) -> pd.DataFrame:
+    """`run.allocation` worded in the language in use, the numbers untouched. The reasons are
+    written from the solved program (`kcopt.analysis.report.allocation_table`) and from what
+    the model wrote when built — the caps' words and why a project is ineligible or excluded
+    — so the model is built again now (the same list and scenario) for those, and a
+    re-plan's stopped projects say so as the pipeline does."""
+    # start-up: the app loads what a step needs when the step runs
+    import numpy as np
+
+    from kcopt.analysis.report import allocation_table
+    from kcopt.model.build import build
+
+    result, model = run.result, run.result.model
+    fresh = build(run.projects, run.scenario)
+    frame = model.projects.copy()
+    status = frame["status"].to_numpy(object)
+    same = (status != "") & (fresh.projects["status"].to_numpy(object) == status)
+    frame["reason"] = np.where(same, fresh.projects["reason"].to_numpy(object),
+                               frame["reason"].to_numpy(object))
+    table = allocation_table(replace(result, model=replace(model, projects=frame,
+                                                           caps=fresh.caps)))
+    if run.changes is not None and "progress" in run.projects.frame:  # `pipeline.replan_changes`
+        stopped = (run.projects.frame["progress"] == "stopped").to_numpy()
+        table.loc[stopped, "reason"] = _("stopped (project list status): its money is freed")
+    return table
+
+
 def changes(before: Run, after: Run) -> list[str]:
     """The compare sentences: what moved between two plans of the same list."""
     labels = (_("the last plan"), _("the new plan"))
@@ -340,7 +381,9 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     with ws.lock:
         # a what-if plan's files come from the full pipeline on its scenario, so they are
         # exactly what `kcopt solve` writes for the downloaded scenario
-        run = solve_plan(plan.run.scenario) if plan.quick else plan.run
+        # (a plan solved in another language: its reasons in this one)
+        run = (solve_plan(plan.run.scenario) if plan.quick
+               else replace(plan.run, allocation=allocation_in(plan)))
         write_outputs(run, folder)
         if plan.sensitivity is not None:
             write_sensitivity(plan.sensitivity, plan.run.result, folder)

@@ -216,7 +216,7 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
         s.plans += 1
         plan = engine.Plan(run, data, seconds, number=s.plans,
                            quick=quick and previous is not None
-                           and engine.what_if(previous.run, sc))
+                           and engine.what_if(previous.run, sc), language=get_language())
         if previous is not None:
             plan.changes = engine.changes(previous.run, run)
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds

@@ -51,7 +51,7 @@ def results_section(s: Any) -> None:
         st.subheader(_("What changed against the last plan"))
         st.markdown("\n".join(f"- {t}" for t in plan.changes))
     binding(plan.run)
-    allocation_table(plan.run.allocation)
+    allocation_table(engine.allocation_in(plan))  # its reasons in the page's language
     st.subheader(_("Plots"))
     figures(s, plan)
 

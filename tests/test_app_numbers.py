@@ -1,0 +1,138 @@
+"""The app's numbers and reasons in the session's language (issue 27), driven with Streamlit's
+AppTest on the real page and real solves: the budgets typed and shown as the language writes
+them (105.000 / 105,000, a bad value said with its fix and the last good one kept), the
+sliders' steps written by kcopt's formatter (0,25 / 20%), the editors' empty cells drawn empty,
+and the allocation's reasons worded again when the language changes without a re-solve."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kcopt
+from kcopt.core.language import using
+
+st_testing = pytest.importorskip("streamlit.testing.v1", reason="the app extra is not installed")
+
+from kcopt.app import PAGE  # noqa: E402
+
+DEMO = kcopt.demo_scenario_path()
+
+
+def demo_page() -> st_testing.AppTest:
+    at = st_testing.AppTest.from_file(str(PAGE), default_timeout=300)
+    at.run()
+    at.button(key="demo").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def box(at: st_testing.AppTest, name: str):
+    """The text box of a budget whose key starts with `name` (its key ends in the language)."""
+    return next(t for t in at.text_input if str(t.key).startswith(name))
+
+
+def to_english(at: st_testing.AppTest) -> None:
+    at.sidebar.radio(key="lang").set_value("English")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_budgets_and_sliders_are_written_the_languages_way() -> None:
+    at = demo_page()
+    assert box(at, "central_").value == "105.000"
+    green = at.select_slider(key="w_green_2")
+    assert green.value == pytest.approx(0.15)
+    assert "0,25" in green.options and "0.25" not in green.options
+    match = at.select_slider(key="match_2")
+    assert match.value == pytest.approx(0.2) and match.options[:3] == ["0%", "5%", "10%"]
+    to_english(at)
+    assert box(at, "central_").value == "105,000"
+    assert "0.25" in at.select_slider(key="w_green_2").options
+    # moving a slider is a weight as before: the scenario holds the number
+    at.select_slider(key="w_green_2").set_value(0.4)
+    at.run()
+    assert at.session_state["plan"] is None  # no solve asked yet
+    assert at.select_slider(key="w_green_2").value == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(("typed", "shown", "value"), [
+    ("110000", "110.000", 110000.0), ("105.000,5", "105.000,5", 105000.5),
+    ("98,000", "98.000", 98000.0), ("97 500", "97.500", 97500.0)])
+def test_a_budget_is_read_as_typed_and_written_back(typed: str, shown: str,
+                                                    value: float) -> None:
+    at = demo_page()
+    box(at, "central_").input(typed).run()
+    assert not at.error, [e.value for e in at.error]
+    assert box(at, "central_").value == shown
+    at.sidebar.button(key="solve").click()
+    at.run()
+    assert at.session_state["plan"].data["budgets"]["central"] == value
+
+
+def test_a_bad_budget_is_said_and_the_last_good_one_kept() -> None:
+    at = demo_page()
+    box(at, "central_").input("120.000").run()
+    for bad in ("abc", "-5", "1.2.3,4,5"):
+        box(at, "central_").input(bad).run()
+        [error] = [e.value for e in at.error]
+        assert error.startswith("Ngân sách khuyến công quốc gia (triệu đồng): "
+                                f"'{bad}' không phải là số"), error
+        assert "105.000,5" in error and "120.000" in error, error  # the fix, the value kept
+        assert box(at, "central_").value == bad  # what was typed stays, to be corrected
+        at.sidebar.button(key="solve").click()
+        at.run()
+        assert at.session_state["plan"].data["budgets"]["central"] == 120000.0
+
+
+def test_a_cut_is_typed_with_its_sign() -> None:
+    at = demo_page()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    at.button(key="approve").click()
+    at.run()
+    at.radio(key="central_unit_2").set_value("million")
+    at.run()
+    box(at, "central_change").input("-5000").run()
+    assert box(at, "central_change").value == "-5.000"
+    assert at.session_state["plan"].data["budget_change"]["central"] == -5000
+    assert at.session_state["plan"].run.changes is not None
+
+
+def test_the_editors_draw_empty_cells_empty() -> None:
+    """Streamlit draws a missing value as "None" on the editor's canvas unless the element's
+    placeholder says otherwise (its frontend draws the placeholder for every null cell): each
+    editor the page shows sets it empty, and the targets editor does hold empty cells."""
+    at = demo_page()
+    editors = [e for e in at.dataframe if e.proto.editing_mode]
+    assert len(editors) == 4  # local budgets, targets, rate overrides, province changes
+    assert all(e.proto.HasField("placeholder") and e.proto.placeholder == ""
+               for e in editors), [e.proto.placeholder for e in editors]
+    targets = next(e.value for e in editors if "kind" in e.value.columns)
+    assert targets.isna().any().any()  # a target names a region or a province, not both
+
+
+def test_the_reasons_follow_the_language_without_a_re_solve() -> None:
+    """Solved in Vietnamese, read in English: the table is the plan's (every number the
+    same) with the reasons `kcopt solve --lang en` gives; back in Vietnamese, the solve's."""
+    at = demo_page()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    plan = at.session_state["plan"]
+    solved = plan.run.allocation.copy()
+    with using("en"):
+        english = kcopt.run(DEMO).allocation
+    assert (solved["status"] == "ineligible").any()  # reasons written before the solve too
+    to_english(at)
+    assert at.session_state["plan"] is plan  # not solved again
+    shown = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert list(shown["Reason"]) == list(english["reason"])
+    assert list(shown["Reason"]) != list(solved["reason"])
+    worded = plan.worded["en"]
+    pd.testing.assert_frame_equal(worded.drop(columns="reason"),
+                                  solved.drop(columns="reason"))
+    at.sidebar.radio(key="lang").set_value("Tiếng Việt")
+    at.run()
+    shown = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
+    assert list(shown["Lý do"]) == list(solved["reason"])
