@@ -129,10 +129,44 @@ def test_the_reasons_follow_the_language_without_a_re_solve() -> None:
     shown = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     assert list(shown["Reason"]) == list(english["reason"])
     assert list(shown["Reason"]) != list(solved["reason"])
-    worded = plan.worded["en"]
+    worded = plan.worded["en"].allocation
     pd.testing.assert_frame_equal(worded.drop(columns="reason"),
                                   solved.drop(columns="reason"))
     at.sidebar.radio(key="lang").set_value("Tiếng Việt")
     at.run()
     shown = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
     assert list(shown["Lý do"]) == list(solved["reason"])
+
+
+def test_a_re_plans_reasons_and_the_warnings_follow_the_language() -> None:
+    """A re-plan solved in Vietnamese (the plan marked approved, KCQG cut by 5%), read in
+    English: the changes table's reasons and the allocation's are those of the library's
+    re-plan in English, the money the same; the headline's warnings are said in English."""
+    at = demo_page()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    at.button(key="approve").click()
+    at.run()
+    box(at, "central_change").input("-5").run()
+    plan = at.session_state["plan"]
+    assert plan.run.changes is not None and plan.run.changes["change"].abs().max() > 1
+    vi_warnings = [w.value for w in at.warning]
+    sc = kcopt.load_scenario(DEMO).with_approved(at.session_state["ws"].file("approved-plan"))
+    with using("en"):
+        english = kcopt.run(sc.with_budget_change({"central": "-5%"}))
+    assert english.changes is not None and english.summary is not None
+    to_english(at)
+    assert at.session_state["plan"] is plan
+    shown = next(d.value for d in at.dataframe if "Reason for the change" in d.value.columns)
+    assert list(shown["Reason for the change"]) == list(english.changes["reason"])
+    unspent = [w["message"] for w in english.summary.warnings
+               if isinstance(w, dict) and w.get("code") == "budget_unspent"]
+    assert unspent and vi_warnings
+    # the file each names is the scenario's: the session's scenario.yaml, the library's demo
+    assert [w.value.split(": ", 1)[1] for w in at.warning] == [
+        w.split(": ", 1)[1] for w in unspent]
+    worded = plan.worded["en"]
+    assert list(worded.changes["reason"]) != list(plan.run.changes["reason"])
+    pd.testing.assert_frame_equal(worded.changes.drop(columns="reason"),
+                                  plan.run.changes.drop(columns="reason"))
+    assert list(worded.allocation["reason"]) == list(english.allocation["reason"])

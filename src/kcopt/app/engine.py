@@ -49,7 +49,7 @@ class Plan:
     number: int = 0
     quick: bool = False  # a what-if re-solve (replan), not the full pipeline
     language: str | None = None  # the language its words were written in
-    worded: dict[str, pd.DataFrame] = field(default_factory=dict)  # `allocation_in`, by language
+    worded: dict[str, Run] = field(default_factory=dict)  # `run_in`, by language
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -223,24 +223,24 @@ def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
     return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
-def allocation_in(plan: Plan) -> pd.DataFrame:
-    """The plan's allocation with its reasons in the language in use: the solve's own table
-    when solved in it, else the same plan worded again (`reworded`), once per language."""
+def run_in(plan: Plan) -> Run:
+    """The plan's run with its reasons in the language in use: the solve's own when solved in
+    it, else the same plan worded again (`reworded`), once per language."""
     lang = get_language()
     if plan.language in (None, lang):
-        assert plan.run.allocation is not None, "a plan is a solved run"
-        return plan.run.allocation
+        return plan.run
     if lang not in plan.worded:
         plan.worded[lang] = reworded(plan.run)
     return plan.worded[lang]
 
 
-def reworded(run: Run) -> pd.DataFrame:
-    """`run.allocation` worded in the language in use, the numbers untouched. The reasons are
-    written from the solved program (`kcopt.analysis.report.allocation_table`) and from what
-    the model wrote when built — the caps' words and why a project is ineligible or excluded
-    — so the model is built again now (the same list and scenario) for those, and a
-    re-plan's stopped projects say so as the pipeline does."""
+def reworded(run: Run) -> Run:
+    """`run` with its allocation's reasons (and a re-plan's reasons for each change) worded in
+    the language in use, the numbers untouched. The reasons are written from the solved
+    program (`kcopt.analysis.report.allocation_table`) and from what the model wrote when
+    built — the caps' words, why a project is ineligible or excluded — so the model is built
+    again now (the same list and scenario) for those; a re-plan's stopped projects and its
+    changes table are worded as the pipeline words them (`pipeline.replan_changes`)."""
     # start-up: the app loads what a step needs when the step runs
     import numpy as np
 
@@ -256,10 +256,26 @@ def reworded(run: Run) -> pd.DataFrame:
                                frame["reason"].to_numpy(object))
     table = allocation_table(replace(result, model=replace(model, projects=frame,
                                                            caps=fresh.caps)))
-    if run.changes is not None and "progress" in run.projects.frame:  # `pipeline.replan_changes`
+    if run.changes is None:
+        return replace(run, allocation=table)
+    if "progress" in run.projects.frame:
         stopped = (run.projects.frame["progress"] == "stopped").to_numpy()
         table.loc[stopped, "reason"] = _("stopped (project list status): its money is freed")
-    return table
+    return replace(run, allocation=table, changes=changes_again(run, table))
+
+
+def changes_again(run: Run, allocation: pd.DataFrame) -> pd.DataFrame:
+    """A re-plan's changes table worded in the language in use (the approved plan read again
+    from the session's folder); the run's own when that plan is no longer there."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.changes import changes_table, prepare
+
+    assert run.changes is not None and run.scenario.approved is not None
+    try:
+        rp = prepare(run.scenario, run.projects)
+    except (InputError, OSError):
+        return run.changes
+    return changes_table(rp, run.scenario, allocation)
 
 
 def changes(before: Run, after: Run) -> list[str]:
@@ -383,7 +399,7 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
         # exactly what `kcopt solve` writes for the downloaded scenario
         # (a plan solved in another language: its reasons in this one)
         run = (solve_plan(plan.run.scenario) if plan.quick
-               else replace(plan.run, allocation=allocation_in(plan)))
+               else run_in(plan))
         write_outputs(run, folder)
         if plan.sensitivity is not None:
             write_sensitivity(plan.sensitivity, plan.run.result, folder)

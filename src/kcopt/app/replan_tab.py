@@ -136,10 +136,10 @@ def _change_value(value: Any) -> tuple[float, str]:
         return 0.0, "%"
 
 
-def changes_section(plan: Any) -> None:
+def changes_section(run: Any) -> None:
     """The changes against the approved plan (Results tab): the money moved, each fund's
     totals and the table, reasons in words."""
-    changes = plan.run.changes
+    changes = run.changes
     if changes is None:
         return
     st.subheader(_("Changes against the approved plan"))

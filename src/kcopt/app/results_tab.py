@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from kcopt.analysis.warned import warning_text
 from kcopt.app import engine
 from kcopt.app.charts import bar_chart
 from kcopt.app.replan_tab import changes_section
@@ -46,12 +47,14 @@ def results_section(s: Any) -> None:
         done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
         st.caption(done.format(s=fixed(s.last_seconds, 2)))
     headline(plan.run.summary)
-    changes_section(plan)
+    run = engine.run_in(plan)  # its reasons in the page's language
+    changes_section(run)
     if plan.changes:
         st.subheader(_("What changed against the last plan"))
         st.markdown("\n".join(f"- {t}" for t in plan.changes))
     binding(plan.run)
-    allocation_table(engine.allocation_in(plan))  # its reasons in the page's language
+    assert run.allocation is not None, "a plan is a solved run"
+    allocation_table(run.allocation)
     st.subheader(_("Plots"))
     figures(s, plan)
 
@@ -82,7 +85,7 @@ def headline(summ: Summary) -> None:
                 help=_("{f} in full, {p} in part").format(f=num(c.funded), p=num(c.partial)))
     for w in summ.warnings:
         if isinstance(w, dict) and w.get("code") == "budget_unspent":
-            st.warning(w["message"])
+            st.warning(warning_text(w))  # said again in the page's language
 
 
 def binding(run: Any) -> None:
