@@ -170,3 +170,23 @@ def test_a_re_plans_reasons_and_the_warnings_follow_the_language() -> None:
     pd.testing.assert_frame_equal(worded.changes.drop(columns="reason"),
                                   plan.run.changes.drop(columns="reason"))
     assert list(worded.allocation["reason"]) == list(english.allocation["reason"])
+
+
+def test_what_changed_is_said_again_in_the_language_chosen() -> None:
+    """A what-if (a weight moved) solved in Vietnamese, read in English: what changed against
+    the last plan is said in English, each project's reason as the English table has it."""
+    at = demo_page()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    at.select_slider(key="w_green_2").set_value(0.4)
+    at.run()
+    plan = at.session_state["plan"]
+    assert plan.changes[0].startswith("Từ phương án trước sang phương án mới")
+    to_english(at)
+    assert at.session_state["plan"] is plan
+    said = next(m.value for m in at.markdown if m.value.startswith("- From the last plan"))
+    sentences = [line[2:] for line in said.split("\n")]
+    assert len(sentences) == len(plan.changes)
+    reasons = set(plan.worded["en"].allocation["reason"])
+    now = [s.rsplit(". Now: ", 1)[1][:-1] for s in sentences if ". Now: " in s]
+    assert now and all(r in reasons for r in now), now

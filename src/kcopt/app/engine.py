@@ -50,6 +50,8 @@ class Plan:
     quick: bool = False  # a what-if re-solve (replan), not the full pipeline
     language: str | None = None  # the language its words were written in
     worded: dict[str, Run] = field(default_factory=dict)  # `run_in`, by language
+    compared: kcopt.Comparison | None = None  # with the last plan: `changes` said from it
+    said: dict[str, list[str]] = field(default_factory=dict)  # `changes_in`, by language
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -278,8 +280,27 @@ def changes_again(run: Run, allocation: pd.DataFrame) -> pd.DataFrame:
     return changes_table(rp, run.scenario, allocation)
 
 
-def changes(before: Run, after: Run) -> list[str]:
-    """The compare sentences: what moved between two plans of the same list."""
+def changes(before: Run, after: Run) -> kcopt.Comparison:
+    """The comparison of two plans of the same list; its `sentences` say what moved."""
+    labels = (_("the last plan"), _("the new plan"))
+    return kcopt.compare(before, after, labels=labels)
+
+
+def changes_in(plan: Plan) -> list[str]:
+    """What changed against the last plan, in the language in use: the solve's sentences, or
+    the same comparison said again (each project's reason as `run_in` words it)."""
+    lang = get_language()
+    if plan.language in (None, lang) or plan.compared is None:
+        return plan.changes
+    if lang not in plan.said:
+        allocation = run_in(plan).allocation
+        assert allocation is not None, "a plan is a solved run"
+        plan.said[lang] = changes_of(plan.compared.a, replace(plan.compared.b,
+                                                              allocation=allocation))
+    return plan.said[lang]
+
+
+def changes_of(before: Any, after: Any) -> list[str]:
     labels = (_("the last plan"), _("the new plan"))
     return kcopt.compare(before, after, labels=labels).sentences
 

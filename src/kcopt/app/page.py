@@ -218,7 +218,8 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
                            quick=quick and previous is not None
                            and engine.what_if(previous.run, sc), language=get_language())
         if previous is not None:
-            plan.changes = engine.changes(previous.run, run)
+            plan.compared = engine.changes(previous.run, run)
+            plan.changes = plan.compared.sentences
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
     except InfeasibleError as exc:
         s.failure = ("infeasible", engine.diagnosis_frame(exc), data)

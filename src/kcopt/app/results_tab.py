@@ -51,7 +51,7 @@ def results_section(s: Any) -> None:
     changes_section(run)
     if plan.changes:
         st.subheader(_("What changed against the last plan"))
-        st.markdown("\n".join(f"- {t}" for t in plan.changes))
+        st.markdown("\n".join(f"- {t}" for t in engine.changes_in(plan)))
     binding(plan.run)
     assert run.allocation is not None, "a plan is a solved run"
     allocation_table(run.allocation)
