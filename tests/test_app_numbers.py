@@ -100,17 +100,43 @@ def test_a_cut_is_typed_with_its_sign() -> None:
     assert at.session_state["plan"].run.changes is not None
 
 
-def test_the_editors_draw_empty_cells_empty() -> None:
-    """Streamlit draws a missing value as "None" on the editor's canvas unless the element's
-    placeholder says otherwise (its frontend draws the placeholder for every null cell): each
-    editor the page shows sets it empty, and the targets editor does hold empty cells."""
+def test_the_tables_and_editors_draw_empty_cells_empty() -> None:
+    """Streamlit draws a missing value as "None" on a table's canvas unless the element's
+    placeholder says otherwise (its frontend draws the placeholder for every null cell, even
+    where a Styler's display value is ""): each editor and table the page shows sets it empty;
+    the targets editor and the rates in force do hold empty cells."""
     at = demo_page()
-    editors = [e for e in at.dataframe if e.proto.editing_mode]
+    at.sidebar.button(key="solve").click()
+    at.run()
+    tables = list(at.dataframe)
+    editors = [e for e in tables if e.proto.editing_mode]
     assert len(editors) == 4  # local budgets, targets, rate overrides, province changes
+    assert len(tables) >= 8  # and the warnings, the weights, the rates, the allocation
     assert all(e.proto.HasField("placeholder") and e.proto.placeholder == ""
-               for e in editors), [e.proto.placeholder for e in editors]
+               for e in tables), [e.proto.placeholder for e in tables]
     targets = next(e.value for e in editors if "kind" in e.value.columns)
     assert targets.isna().any().any()  # a target names a region or a province, not both
+    rates = next(e.value for e in tables if "Tỷ lệ hỗ trợ" in e.value.columns)
+    assert rates["Mức hỗ trợ tối đa (triệu đồng)"].isna().any()  # a rate with no ceiling
+
+
+def test_a_multi_year_and_after_approval_columns_are_headed_and_written() -> None:
+    """The allocation's start year (a multi-year plan: pandas' nullable integers, NA for a
+    project not funded), implementation status and share disbursed (a list after approval):
+    headed in words, the year without a thousands separator, NA and None written empty, the
+    status in words, the share as a percentage."""
+    from kcopt.app.tables import allocation_view
+
+    frame = pd.DataFrame({"project_id": ["P-1", "P-2"], "total": [1450.5, 0.0],
+                          "start_year": pd.array([2026, None], dtype="Int64"),
+                          "progress": ["signed", None], "disbursed": [0.45, float("nan")]})
+    with using("vi"):
+        html = allocation_view(frame).to_html()
+    for shown in ("Năm bắt đầu", ">2026<", "Tình trạng thực hiện", "đã ký hợp đồng",
+                  "Tỷ lệ đã giải ngân", ">45%<", ">1.450,5<"):
+        assert shown in html, shown
+    for wrong in ("&lt;NA&gt;", "None", "nan", "2.026", "start_year", "signed<"):
+        assert wrong not in html, wrong
 
 
 def test_the_reasons_follow_the_language_without_a_re_solve() -> None:

@@ -96,6 +96,12 @@ def test_numbers_empty_cells_and_reasons_in_chromium(server, browser,  # noqa: F
         provinces = set(load_geography().provinces)
         assert provinces & set(texts) and "share_min" in texts, sorted(set(texts))[:80]
         assert "None" not in texts
+        # and a table: the rates in force, a rate or a ceiling missing for some contents
+        page.get_by_text("Mức hỗ trợ tối đa đang áp dụng", exact=True).click()
+        idle(page)
+        page.wait_for_timeout(1500)
+        texts = drawn(page)
+        assert "Tỷ lệ hỗ trợ" in texts and "None" not in texts, sorted(set(texts))[:80]
         shot(page, "numbers-01-scenario", SHOTS)
 
         page.locator(".st-key-solve button").click()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from kcopt.app import engine
 from kcopt.app.numbers import amount_input
-from kcopt.app.scenario_tab import EMPTY
+from kcopt.app.tables import EMPTY
 from kcopt.core.errors import InputError
 from kcopt.core.words import N_, _, num
 
@@ -158,4 +158,5 @@ def changes_section(run: Any) -> None:
     def amount(v: Any) -> str:
         return num(float(v), DIGITS)  # 1.450,5 — to the đồng
 
-    st.dataframe(frame.style.format(amount, subset=amounts), hide_index=True, key="changes")
+    st.dataframe(frame.style.format(amount, subset=amounts), hide_index=True, key="changes",
+                 placeholder=EMPTY)

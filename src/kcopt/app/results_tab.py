@@ -14,6 +14,7 @@ from kcopt.app import engine
 from kcopt.app.charts import bar_chart
 from kcopt.app.replan_tab import changes_section
 from kcopt.app.tables import (
+    EMPTY,
     allocation_view,
     analysis_name,
     group_words,
@@ -65,7 +66,8 @@ def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
     if kind == "infeasible":
         st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
                    "cannot all hold. What to relax:"))
-        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis")
+        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis",
+                     placeholder=EMPTY)
     else:
         st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
 
@@ -123,7 +125,7 @@ def allocation_table(alloc: pd.DataFrame) -> None:
     if stats:
         shown = shown[shown["status"].isin(stats)]
     st.caption(_("{n} of {total} projects").format(n=len(shown), total=len(alloc)))
-    st.dataframe(allocation_view(shown), hide_index=True, key="allocation")
+    st.dataframe(allocation_view(shown), hide_index=True, key="allocation", placeholder=EMPTY)
 
 
 def figures(s: Any, plan: engine.Plan) -> None:
@@ -212,7 +214,7 @@ def sensitivity_results(sens: Any) -> None:
     rows = rc[rc["family"].isin(["budget", "target"])]
     st.dataframe(pd.DataFrame({_("Budget or target"): [row_name(str(n)) for n in rows["name"]],
                                _("In words"): rows["sentence"].tolist()}),
-                 hide_index=True, key="ranging_sentences")
+                 hide_index=True, key="ranging_sentences", placeholder=EMPTY)
     c = st.columns(2)
     c[0].pyplot(kcopt.plots.budget_frontiers(sens))
     c[1].pyplot(kcopt.plots.tornado(sens))
@@ -222,4 +224,4 @@ def sensitivity_results(sens: Any) -> None:
         c[1].pyplot(kcopt.plots.policy_prices(sens))
     for name, table in sens.tables().items():
         with st.expander(analysis_name(name)):
-            st.dataframe(sensitivity_view(table), hide_index=True)
+            st.dataframe(sensitivity_view(table), hide_index=True, placeholder=EMPTY)

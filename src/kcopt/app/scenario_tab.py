@@ -17,7 +17,7 @@ from kcopt.app.numbers import (
     percent_text,
     weight_text,
 )
-from kcopt.app.tables import money, plain, rules_view, styled
+from kcopt.app.tables import EMPTY, money, plain, rules_view, styled
 from kcopt.core.parse import parse_number_text
 from kcopt.core.vocabulary import CRITERIA_LABELS, DEFAULT_WEIGHTS, PRIORITY_FLAGS
 from kcopt.core.words import N_, _
@@ -52,8 +52,6 @@ COLUMN_WORDS = {"name": N_("Name"), "kind": N_("Kind"), "of": N_("Of (flags)"),
                 "rate": N_("Support rate 0–1"), "cap": N_("Cap (million VND)"),
                 "basis": N_("Legal basis"), "year": N_("Year"), "count": N_("Count")}
 NUMBER_KEYS = ("share", "amount", "rate", "cap", "year", "count")
-# what an editor shows in a cell left empty (Streamlit's own default draws "None" there)
-EMPTY = ""
 
 
 def scenario_section(s: Any) -> dict[str, Any]:
@@ -178,7 +176,8 @@ def weights_editor(base: dict[str, Any], g: int) -> dict[str, Any]:
     shown = pd.DataFrame({_("Priority weights"): [labels.get(k) or _(WEIGHT_NAMES[k])
                                                  for k in norm],
                           _("normalised"): [round(v, 3) for v in norm.values()]})
-    st.dataframe(styled(shown, {_("normalised"): plain}), hide_index=True, key="normalised")
+    st.dataframe(styled(shown, {_("normalised"): plain}), hide_index=True, key="normalised",
+                 placeholder=EMPTY)
     return {k: ({"weight": v, "label": labels[k]} if k in labels else v)
             for k, v in weights.items() if v > 0 or k in raw}
 
@@ -242,4 +241,5 @@ def rules_section(sc: Any) -> None:
                             placeholder=_("Choose one"),
                             format_func=lambda p: p or national, key="rules_prov")
         rules = load_rules().with_overrides(list(sc.rate_overrides))
-        st.dataframe(rules_view(rules, rules.table(prov or None)), hide_index=True)
+        st.dataframe(rules_view(rules, rules.table(prov or None)), hide_index=True,
+                     placeholder=EMPTY)
