@@ -216,3 +216,35 @@ def test_what_changed_is_said_again_in_the_language_chosen() -> None:
     reasons = set(plan.worded["en"].allocation["reason"])
     now = [s.rsplit(". Now: ", 1)[1][:-1] for s in sentences if ". Now: " in s]
     assert now and all(r in reasons for r in now), now
+
+
+def test_a_value_between_the_steps_is_kept_and_written() -> None:
+    """A scenario opened with a weight or a share between the sliders' steps (0,125; 12,5%)
+    keeps it: it becomes a step of its own, written to its last digit."""
+    at = demo_page()
+    base = dict(at.session_state["base"])
+    base["weights"] = {**base["weights"], "green": 0.125}
+    base["cofinancing"] = {"local_match_min": 0.125}
+    at.session_state["base"] = base
+    at.session_state["gen"] = at.session_state["gen"] + 1
+    at.run()
+    g = at.session_state["gen"]
+    green, match = at.select_slider(key=f"w_green_{g}"), at.select_slider(key=f"match_{g}")
+    assert green.value == pytest.approx(0.125) and "0,125" in green.options
+    assert match.value == pytest.approx(0.125) and "12,5%" in match.options
+    at.sidebar.button(key="solve").click()
+    at.run()
+    data = at.session_state["plan"].data
+    assert data["weights"]["green"] == 0.125 and data["cofinancing"]["local_match_min"] == 0.125
+
+
+@pytest.mark.parametrize(("text", "signed", "thousands", "value"), [
+    ("−5", True, False, -5.0), ("-5.000", True, True, -5000.0), ("-0", True, True, 0.0),
+    ("", False, True, 0.0), ("-5", False, True, None), ("1.5", True, False, 1.5),
+    ("1,5", True, False, 1.5), ("12 %", True, False, None), ("inf", True, True, None)])
+def test_what_a_box_reads(text: str, signed: bool, thousands: bool,
+                          value: float | None) -> None:
+    from kcopt.app.numbers import read_amount
+
+    got = read_amount(text, signed, thousands)
+    assert got == value and (got is None or str(got) != "-0.0")
