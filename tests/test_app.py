@@ -135,7 +135,7 @@ def test_weight_slider_resolves_and_says_what_changed(demo_run):
     at = page()
     demo_plan(at)
     before = at.session_state["plan"]
-    green = at.slider(key="w_green_2")
+    green = at.select_slider(key="w_green_2")
     assert green.value == pytest.approx(0.15)
     green.set_value(0.40)
     at.run()

@@ -54,7 +54,7 @@ def same_changes(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 
 def central_change(at: AppTest):
-    return next(n for n in at.number_input if str(n.key).startswith("central_change"))
+    return next(n for n in at.text_input if str(n.key).startswith("central_change"))
 
 
 def test_an_uploaded_scenario_loses_its_approved_plan_path() -> None:
@@ -95,7 +95,7 @@ def test_mark_approved_cut_and_download(library_cut: pd.DataFrame, approved: Pat
     assert "Kế hoạch đã phê duyệt: approved-plan.csv" in [c.value for c in at.caption]
     unchanged = at.session_state["plan"].run.changes
     assert unchanged is not None and unchanged["change"].abs().max() < DONG
-    central_change(at).set_value(-5.0)
+    central_change(at).set_value("-5")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     plan = at.session_state["plan"]
@@ -150,7 +150,7 @@ def test_upload_the_approved_plan_and_cut(library_cut: pd.DataFrame, approved: P
     assert "Kế hoạch đã phê duyệt: allocation.csv" in [c.value for c in at.caption]
     plan = at.session_state["plan"]
     assert plan is not None and plan.run.changes is not None  # solved on the upload
-    central_change(at).set_value(-5.0)
+    central_change(at).set_value("-5")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     same_changes(at.session_state["plan"].run.changes, library_cut)

@@ -508,7 +508,7 @@ def test_the_app_speaks_the_language_chosen(vietnamese: None) -> None:
     labels = [at.title[0].value, at.sidebar.button(key="solve").label,
               *[t.label for t in at.tabs], *[u.label for u in at.file_uploader],
               *[m.label for m in at.metric], *[h.value for h in at.subheader],
-              *[c.value for c in at.caption], *[s.label for s in at.slider],
+              *[c.value for c in at.caption], *[s.label for s in at.select_slider],
               *[m.value for m in at.markdown]]
     assert at.sidebar.button(key="solve").label == "Solve"
     assert "Project list" in labels and "Central funds (million VND)" in labels

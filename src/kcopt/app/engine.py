@@ -48,6 +48,10 @@ class Plan:
     sensitivity: kcopt.Sensitivity | None = None
     number: int = 0
     quick: bool = False  # a what-if re-solve (replan), not the full pipeline
+    language: str | None = None  # the language its words were written in
+    worded: dict[str, Run] = field(default_factory=dict)  # `run_in`, by language
+    compared: kcopt.Comparison | None = None  # with the last plan: `changes` said from it
+    said: dict[str, list[str]] = field(default_factory=dict)  # `changes_in`, by language
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -221,8 +225,82 @@ def _weights_or_budgets_only(a: Scenario, b: Scenario) -> bool:
     return all(ra[k] == rb[k] for k in ra if k not in ("weights", "budgets"))
 
 
-def changes(before: Run, after: Run) -> list[str]:
-    """The compare sentences: what moved between two plans of the same list."""
+def run_in(plan: Plan) -> Run:
+    """The plan's run with its reasons in the language in use: the solve's own when solved in
+    it, else the same plan worded again (`reworded`), once per language."""
+    lang = get_language()
+    if plan.language in (None, lang):
+        return plan.run
+    if lang not in plan.worded:
+        plan.worded[lang] = reworded(plan.run)
+    return plan.worded[lang]
+
+
+def reworded(run: Run) -> Run:
+    """`run` with its allocation's reasons (and a re-plan's reasons for each change) worded in
+    the language in use, the numbers untouched. The reasons are written from the solved
+    program (`kcopt.analysis.report.allocation_table`) and from what the model wrote when
+    built — the caps' words, why a project is ineligible or excluded — so the model is built
+    again now (the same list and scenario) for those; a re-plan's stopped projects and its
+    changes table are worded as the pipeline words them (`pipeline.replan_changes`)."""
+    # start-up: the app loads what a step needs when the step runs
+    import numpy as np
+
+    from kcopt.analysis.report import allocation_table
+    from kcopt.model.build import build
+
+    result, model = run.result, run.result.model
+    fresh = build(run.projects, run.scenario)
+    frame = model.projects.copy()
+    status = frame["status"].to_numpy(object)
+    same = (status != "") & (fresh.projects["status"].to_numpy(object) == status)
+    frame["reason"] = np.where(same, fresh.projects["reason"].to_numpy(object),
+                               frame["reason"].to_numpy(object))
+    table = allocation_table(replace(result, model=replace(model, projects=frame,
+                                                           caps=fresh.caps)))
+    if run.changes is None:
+        return replace(run, allocation=table)
+    if "progress" in run.projects.frame:
+        stopped = (run.projects.frame["progress"] == "stopped").to_numpy()
+        table.loc[stopped, "reason"] = _("stopped (project list status): its money is freed")
+    return replace(run, allocation=table, changes=changes_again(run, table))
+
+
+def changes_again(run: Run, allocation: pd.DataFrame) -> pd.DataFrame:
+    """A re-plan's changes table worded in the language in use (the approved plan read again
+    from the session's folder); the run's own when that plan is no longer there."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.changes import changes_table, prepare
+
+    assert run.changes is not None and run.scenario.approved is not None
+    try:
+        rp = prepare(run.scenario, run.projects)
+    except (InputError, OSError):
+        return run.changes
+    return changes_table(rp, run.scenario, allocation)
+
+
+def changes(before: Run, after: Run) -> kcopt.Comparison:
+    """The comparison of two plans of the same list; its `sentences` say what moved."""
+    labels = (_("the last plan"), _("the new plan"))
+    return kcopt.compare(before, after, labels=labels)
+
+
+def changes_in(plan: Plan) -> list[str]:
+    """What changed against the last plan, in the language in use: the solve's sentences, or
+    the same comparison said again (each project's reason as `run_in` words it)."""
+    lang = get_language()
+    if plan.language in (None, lang) or plan.compared is None:
+        return plan.changes
+    if lang not in plan.said:
+        allocation = run_in(plan).allocation
+        assert allocation is not None, "a plan is a solved run"
+        plan.said[lang] = changes_of(plan.compared.a, replace(plan.compared.b,
+                                                              allocation=allocation))
+    return plan.said[lang]
+
+
+def changes_of(before: Any, after: Any) -> list[str]:
     labels = (_("the last plan"), _("the new plan"))
     return kcopt.compare(before, after, labels=labels).sentences
 
@@ -340,7 +418,9 @@ def write_files(ws: Workspace, plan: Plan, yaml_text: str) -> Path:
     with ws.lock:
         # a what-if plan's files come from the full pipeline on its scenario, so they are
         # exactly what `kcopt solve` writes for the downloaded scenario
-        run = solve_plan(plan.run.scenario) if plan.quick else plan.run
+        # (a plan solved in another language: its reasons in this one)
+        run = (solve_plan(plan.run.scenario) if plan.quick
+               else run_in(plan))
         write_outputs(run, folder)
         if plan.sensitivity is not None:
             write_sensitivity(plan.sensitivity, plan.run.result, folder)

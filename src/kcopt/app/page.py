@@ -19,6 +19,7 @@ from kcopt.app.chrome import words_script
 from kcopt.app.replan_tab import approved_section, approved_upload
 from kcopt.app.results_tab import results_section, sensitivity_section
 from kcopt.app.scenario_tab import DEFAULT_DATA, PLAN_NAME, rules_section, scenario_section
+from kcopt.app.tables import EMPTY
 from kcopt.app.uploadwords import uploader_style
 from kcopt.app.workspace import MAX_ROWS, MAX_UPLOAD_MB, TIME_LIMIT, Workspace
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError
@@ -177,7 +178,7 @@ def show_warnings(warnings: list[Any], s: Any) -> None:
     if warnings:
         with st.expander(_("Warnings ({n})").format(n=len(warnings))):
             st.dataframe(engine.problems_frame(warnings, internal_names(s)),
-                         hide_index=True)
+                         hide_index=True, placeholder=EMPTY)
 
 
 def read_projects(s: Any, sc: Any) -> Any:
@@ -216,9 +217,10 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
         s.plans += 1
         plan = engine.Plan(run, data, seconds, number=s.plans,
                            quick=quick and previous is not None
-                           and engine.what_if(previous.run, sc))
+                           and engine.what_if(previous.run, sc), language=get_language())
         if previous is not None:
-            plan.changes = engine.changes(previous.run, run)
+            plan.compared = engine.changes(previous.run, run)
+            plan.changes = plan.compared.sentences
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
     except InfeasibleError as exc:
         s.failure = ("infeasible", engine.diagnosis_frame(exc), data)
@@ -372,7 +374,7 @@ def scenario_checks(s: Any, sc: Any, data: dict[str, Any]) -> None:
     if s.scenario_problems:
         st.error(_("The scenario has problems:"))
         st.dataframe(engine.problems_frame(s.scenario_problems), hide_index=True,
-                     key="scenario_problems")
+                     key="scenario_problems", placeholder=EMPTY)
     if sc is not None:
         rules_section(sc)
     text = yaml_text(s, data)
@@ -390,7 +392,7 @@ def input_messages(s: Any, sc: Any, projects: Any) -> None:
             st.error(_("{n} problems in the input — fix the file and upload it "
                        "again:").format(n=len(problems)))
             st.dataframe(engine.problems_frame(problems, internal_names(s)),
-                         hide_index=True)
+                         hide_index=True, placeholder=EMPTY)
             show_warnings(warnings, s)
     if s.ws.file("projects") is None:
         st.info(_("No project list yet. Upload one or start from the demo."))

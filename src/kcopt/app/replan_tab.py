@@ -13,6 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
+from kcopt.app.numbers import amount_input
+from kcopt.app.tables import EMPTY
 from kcopt.core.errors import InputError
 from kcopt.core.words import N_, _, num
 
@@ -101,17 +103,18 @@ def budget_change_inputs(change: dict[str, Any], g: int) -> dict[str, Any]:
     unit = c[1].radio(_("Unit"), list(UNITS), index=UNITS.index(central_unit),
                       format_func=unit_words.__getitem__, key=f"central_unit_{g}",
                       horizontal=True)
-    central = c[0].number_input(_("National budget (KCQG)"), value=central, step=1.0,
-                                format="%g", key=f"central_change_{g}")
+    # typed as the language writes numbers (-5, -5.000), a cut negative
+    central = amount_input(_("National budget (KCQG)"), central, f"central_change_{g}",
+                           signed=True, thousands=unit == "million", where=c[0])
     local, _unit = _change_value(change.get("local"))
-    local = c[2].number_input(_("Every local budget (KCĐP), %"), value=local, step=1.0,
-                              format="%g", key=f"local_change_{g}")
+    local = amount_input(_("Every local budget (KCĐP), %"), local, f"local_change_{g}",
+                         signed=True, thousands=False, where=c[2])
     provinces = change.get("provinces") or {}
     with st.expander(_("Change of one province's local budget")):
         frame = pd.DataFrame({"province": list(provinces) or [""],
                               "change": [str(v) for v in provinces.values()] or [""]})
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True,
-                                key=f"province_change_{g}", column_config={
+                                key=f"province_change_{g}", placeholder=EMPTY, column_config={
                                     "province": _("Province"),
                                     "change": _("Change (e.g. +200 or -5%)")})
         lines = {str(p).strip(): str(v) for p, v in zip(
@@ -133,10 +136,10 @@ def _change_value(value: Any) -> tuple[float, str]:
         return 0.0, "%"
 
 
-def changes_section(plan: Any) -> None:
+def changes_section(run: Any) -> None:
     """The changes against the approved plan (Results tab): the money moved, each fund's
     totals and the table, reasons in words."""
-    changes = plan.run.changes
+    changes = run.changes
     if changes is None:
         return
     st.subheader(_("Changes against the approved plan"))
@@ -155,4 +158,5 @@ def changes_section(plan: Any) -> None:
     def amount(v: Any) -> str:
         return num(float(v), DIGITS)  # 1.450,5 — to the đồng
 
-    st.dataframe(frame.style.format(amount, subset=amounts), hide_index=True, key="changes")
+    st.dataframe(frame.style.format(amount, subset=amounts), hide_index=True, key="changes",
+                 placeholder=EMPTY)

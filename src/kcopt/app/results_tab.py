@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from kcopt.analysis.warned import warning_text
 from kcopt.app import engine
 from kcopt.app.charts import bar_chart
 from kcopt.app.replan_tab import changes_section
 from kcopt.app.tables import (
+    EMPTY,
     allocation_view,
     analysis_name,
     group_words,
@@ -46,12 +48,14 @@ def results_section(s: Any) -> None:
         done = _("Re-solved in {s} s.") if plan.changes else _("Solved in {s} s.")
         st.caption(done.format(s=fixed(s.last_seconds, 2)))
     headline(plan.run.summary)
-    changes_section(plan)
+    run = engine.run_in(plan)  # its reasons in the page's language
+    changes_section(run)
     if plan.changes:
         st.subheader(_("What changed against the last plan"))
-        st.markdown("\n".join(f"- {t}" for t in plan.changes))
+        st.markdown("\n".join(f"- {t}" for t in engine.changes_in(plan)))
     binding(plan.run)
-    allocation_table(plan.run.allocation)
+    assert run.allocation is not None, "a plan is a solved run"
+    allocation_table(run.allocation)
     st.subheader(_("Plots"))
     figures(s, plan)
 
@@ -62,7 +66,8 @@ def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
     if kind == "infeasible":
         st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
                    "cannot all hold. What to relax:"))
-        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis")
+        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis",
+                     placeholder=EMPTY)
     else:
         st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
 
@@ -82,7 +87,7 @@ def headline(summ: Summary) -> None:
                 help=_("{f} in full, {p} in part").format(f=num(c.funded), p=num(c.partial)))
     for w in summ.warnings:
         if isinstance(w, dict) and w.get("code") == "budget_unspent":
-            st.warning(w["message"])
+            st.warning(warning_text(w))  # said again in the page's language
 
 
 def binding(run: Any) -> None:
@@ -120,7 +125,7 @@ def allocation_table(alloc: pd.DataFrame) -> None:
     if stats:
         shown = shown[shown["status"].isin(stats)]
     st.caption(_("{n} of {total} projects").format(n=len(shown), total=len(alloc)))
-    st.dataframe(allocation_view(shown), hide_index=True, key="allocation")
+    st.dataframe(allocation_view(shown), hide_index=True, key="allocation", placeholder=EMPTY)
 
 
 def figures(s: Any, plan: engine.Plan) -> None:
@@ -209,7 +214,7 @@ def sensitivity_results(sens: Any) -> None:
     rows = rc[rc["family"].isin(["budget", "target"])]
     st.dataframe(pd.DataFrame({_("Budget or target"): [row_name(str(n)) for n in rows["name"]],
                                _("In words"): rows["sentence"].tolist()}),
-                 hide_index=True, key="ranging_sentences")
+                 hide_index=True, key="ranging_sentences", placeholder=EMPTY)
     c = st.columns(2)
     c[0].pyplot(kcopt.plots.budget_frontiers(sens))
     c[1].pyplot(kcopt.plots.tornado(sens))
@@ -219,4 +224,4 @@ def sensitivity_results(sens: Any) -> None:
         c[1].pyplot(kcopt.plots.policy_prices(sens))
     for name, table in sens.tables().items():
         with st.expander(analysis_name(name)):
-            st.dataframe(sensitivity_view(table), hide_index=True)
+            st.dataframe(sensitivity_view(table), hide_index=True, placeholder=EMPTY)

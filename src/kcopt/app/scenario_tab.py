@@ -9,7 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from kcopt.app import engine
-from kcopt.app.tables import money, plain, rules_view, styled
+from kcopt.app.numbers import (
+    SHARE_STEPS,
+    WEIGHT_STEPS,
+    amount_input,
+    number_slider,
+    percent_text,
+    weight_text,
+)
+from kcopt.app.tables import EMPTY, money, plain, rules_view, styled
 from kcopt.core.parse import parse_number_text
 from kcopt.core.vocabulary import CRITERIA_LABELS, DEFAULT_WEIGHTS, PRIORITY_FLAGS
 from kcopt.core.words import N_, _
@@ -73,14 +81,16 @@ def scenario_section(s: Any) -> dict[str, Any]:
 
 
 def central_budget_input(budgets: dict[str, Any], g: int) -> None:
-    """The national budget as a number input (a multi-year plan's budgets are only shown)."""
+    """The national budget, typed as the language writes it (a multi-year plan's budgets are
+    only shown)."""
     central = budgets.get("central", 0.0)
     if isinstance(central, dict):
-        st.caption(_("National industrial-promotion budget (million VND)") + f": {central}")
+        st.caption(_("National industrial-promotion budget (million VND)") + ": " + "; ".join(
+            f"{year}: {money(v)}" for year, v in central.items()))
     else:
-        budgets["central"] = float(st.number_input(
-            _("National industrial-promotion budget (million VND)"), min_value=0.0,
-            value=float(central or 0.0), step=1000.0, format="%.0f", key=f"central_{g}"))
+        budgets["central"] = amount_input(
+            _("National industrial-promotion budget (million VND)"), float(central or 0.0),
+            key=f"central_{g}")
 
 
 def objective_choice(base: dict[str, Any], g: int) -> Any:
@@ -95,9 +105,9 @@ def objective_choice(base: dict[str, Any], g: int) -> Any:
 def cofinancing_slider(base: dict[str, Any], g: int) -> dict[str, float]:
     """The minimum local co-financing, as a share of the support."""
     match = float(base.get("cofinancing", {}).get("local_match_min", 0.0))
-    return {"local_match_min": float(st.slider(
-        _("Minimum local co-financing (share of support)"), 0.0, 1.0, match, 0.05,
-        key=f"match_{g}"))}
+    return {"local_match_min": number_slider(
+        _("Minimum local co-financing (share of support)"), match, SHARE_STEPS, percent_text,
+        key=f"match_{g}")}
 
 
 def local_budget_table(budgets: dict[str, Any], g: int) -> None:
@@ -117,7 +127,7 @@ def local_budget_table(budgets: dict[str, Any], g: int) -> None:
                           "budget": [money((local or {}).get(p, 0.0)) for p in provinces]})
     st.caption(_("Local budgets by province (million VND)"))
     edited = st.data_editor(frame, hide_index=True, disabled=["province"],
-                            key=f"local_{g}", height=300, column_config={
+                            key=f"local_{g}", height=300, placeholder=EMPTY, column_config={
                                 "province": st.column_config.TextColumn(_("Province/city")),
                                 "budget": st.column_config.TextColumn(
                                     _("Budget (million VND)"))})
@@ -158,14 +168,16 @@ def weights_editor(base: dict[str, Any], g: int) -> dict[str, Any]:
     cols = st.columns(2)
     for i, k in enumerate(engine.WEIGHT_KEYS):
         with cols[i % 2]:
-            weights[k] = float(st.slider(labels.get(k) or _(WEIGHT_NAMES[k]), 0.0, 1.0,
-                                         float(raw.get(k) or 0.0), 0.01, key=f"w_{k}_{g}"))
+            weights[k] = number_slider(labels.get(k) or _(WEIGHT_NAMES[k]),
+                                       float(raw.get(k) or 0.0), WEIGHT_STEPS, weight_text,
+                                       key=f"w_{k}_{g}")
     total = sum(weights.values())
     norm = {k: (v / total if total else 0.0) for k, v in weights.items()}
     shown = pd.DataFrame({_("Priority weights"): [labels.get(k) or _(WEIGHT_NAMES[k])
                                                  for k in norm],
                           _("normalised"): [round(v, 3) for v in norm.values()]})
-    st.dataframe(styled(shown, {_("normalised"): plain}), hide_index=True, key="normalised")
+    st.dataframe(styled(shown, {_("normalised"): plain}), hide_index=True, key="normalised",
+                 placeholder=EMPTY)
     return {k: ({"weight": v, "label": labels[k]} if k in labels else v)
             for k, v in weights.items() if v > 0 or k in raw}
 
@@ -190,7 +202,7 @@ def edit_rows(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[
         frame[c] = [plain(v) if c in NUMBER_KEYS else v for v in frame[c].tolist()]
         frame[c] = frame[c].astype(object)
     edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key,
-                            width="stretch", column_config={
+                            width="stretch", placeholder=EMPTY, column_config={
                                 c: st.column_config.TextColumn(_(COLUMN_WORDS[c]))
                                 for c in columns if c in COLUMN_WORDS})
     rows_out = (edited_row(rec) for rec in edited.to_dict("records"))
@@ -229,4 +241,5 @@ def rules_section(sc: Any) -> None:
                             placeholder=_("Choose one"),
                             format_func=lambda p: p or national, key="rules_prov")
         rules = load_rules().with_overrides(list(sc.rate_overrides))
-        st.dataframe(rules_view(rules, rules.table(prov or None)), hide_index=True)
+        st.dataframe(rules_view(rules, rules.table(prov or None)), hide_index=True,
+                     placeholder=EMPTY)

@@ -22,6 +22,9 @@ from kcopt.analysis.wording import group_name
 from kcopt.core.words import N_, _, fund_name, get_language, num, status_name
 
 STYLED_CELLS = 60_000
+# what a table or an editor shows in an empty cell: Streamlit draws "None" for a missing value
+# (its `placeholder`), even where the Styler's display value is "" — every table passes this
+EMPTY = ""
 Format = Callable[[Any], str]
 
 ALLOCATION = {"project_id": N_("Project ID"), "name": N_("Project name"),
@@ -30,7 +33,12 @@ ALLOCATION = {"project_id": N_("Project ID"), "name": N_("Project name"),
               "score": N_("Priority score"), "cap": N_("Support cap (million VND)"),
               "central": N_("KCQG funds (million VND)"), "local": N_("KCĐP funds (million VND)"),
               "total": N_("Total support (million VND)"), "fraction": N_("Share of the cap"),
-              "status": N_("Status"), "reason": N_("Reason")}
+              "status": N_("Status"), "reason": N_("Reason"),
+              # a multi-year plan's, and the list's after approval (issue 25)
+              "start_year": N_("Start year"), "progress": N_("Implementation status"),
+              "disbursed": N_("Share disbursed")}
+PROGRESS = {"signed": N_("contract signed"), "ongoing": N_("under way"),
+            "stopped": N_("stopped")}
 # the sensitivity analysis' tables and steps (codes → words)
 ANALYSES = {"ranging_projects": N_("Ranging: projects"),
             "ranging_constraints": N_("Ranging: budgets and targets"),
@@ -54,15 +62,22 @@ def share(value: Any) -> str:
     return "" if _blank(value) else num(100 * float(value), 1) + "%"
 
 
+def year(value: Any) -> str:
+    """A year as written on a page ("2026": no thousands separator)."""
+    return "" if _blank(value) else str(int(value))
+
+
 def plain(value: Any) -> str:
     """Any number in the language's style, up to 6 decimals; text unchanged."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return "" if value is None else str(value)
+        return "" if _blank(value) else str(value)
     return "" if _blank(value) else num(float(value), 6)
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    """None, NaN, or pandas' NA (a nullable column's empty cell: a multi-year plan's start
+    year)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def styled(frame: pd.DataFrame, formats: Mapping[str, Format]) -> Any:
@@ -100,12 +115,14 @@ def allocation_view(alloc: pd.DataFrame) -> Any:
     session's language, amounts to the đồng and shares as percentages."""
     frame = alloc.copy()
     for column, name in (("status", status_name), ("level", fund_name),
+                         ("progress", lambda c: _(PROGRESS[c]) if c in PROGRESS else ""),
                          ("category", lambda c: group_words("category", c)),
                          ("region", lambda c: group_words("region", c))):
         if column in frame:
             frame[column] = _words(frame[column], name)
     formats: dict[str, Format] = {"cap": money, "central": money, "local": money,
-                                  "total": money, "score": score, "fraction": share}
+                                  "total": money, "score": score, "fraction": share,
+                                  "start_year": year, "disbursed": share}
     headings = {c: _(ALLOCATION[c]) for c in frame.columns if c in ALLOCATION}
     formats = {headings.get(c, c): f for c, f in formats.items()}
     frame = frame.rename(columns=headings)
