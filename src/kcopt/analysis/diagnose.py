@@ -77,6 +77,15 @@ def presolve_checks(model: Model) -> list[Finding]:
     return findings + _count_checks(model)
 
 
+def diagnose(model: Model, solver_opts: SolverOptions | None = None) -> list[Finding]:
+    """An infeasible scenario's diagnosis as the pipeline gives it, said in the language in use:
+    the pre-solve checks, then each rule the elastic program stretches that they do not name."""
+    findings = presolve_checks(model)
+    known = {f.constraint for f in findings}
+    return findings + [f for f in elastic_diagnosis(model, solver_opts)
+                       if f.constraint not in known]
+
+
 def _count_checks(model: Model) -> list[Finding]:
     """count_min targets asking for more projects than the list has eligible ones."""
     out = []

@@ -24,7 +24,7 @@ import yaml
 import kcopt
 from kcopt.app import reword
 from kcopt.app.workspace import MAX_ROWS, TIME_LIMIT, Workspace
-from kcopt.core.errors import InfeasibleError, InputError, Problem
+from kcopt.core.errors import InputError, Problem
 from kcopt.core.vocabulary import CRITERIA
 from kcopt.core.words import _, fixed, get_language
 from kcopt.inputs.scenario import Scenario
@@ -53,6 +53,9 @@ class Plan:
     worded: dict[str, Run] = field(default_factory=dict)  # `run_in`, by language
     compared: kcopt.Comparison | None = None  # with the last plan: `changes` said from it
     said: dict[str, list[str]] = field(default_factory=dict)  # `changes_in`, by language
+    # `sensitivity_in`, by language: (the analysis it words, that analysis worded); the
+    # language it was run in words it as it is
+    sens_worded: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 # ---- scenarios as data ----------------------------------------------------------------------
@@ -257,8 +260,20 @@ def changes_in(plan: Plan) -> list[str]:
     return plan.said[lang]
 
 
-def diagnosis_frame(exc: InfeasibleError) -> pd.DataFrame:
-    findings = getattr(exc.run, "diagnosis", []) or []
+def sensitivity_in(plan: Plan) -> Any:
+    """The plan's sensitivity analysis with its sentences in the language in use (said again
+    once per language and analysis, `reword.sensitivity_again`)."""
+    sens, lang = plan.sensitivity, get_language()
+    if sens is None:
+        return None
+    if plan.sens_worded.get(lang, (None,))[0] is not sens:
+        plan.sens_worded[lang] = (sens, reword.sensitivity_again(sens, plan.run))
+    return plan.sens_worded[lang][1]
+
+
+def diagnosis_frame(failed: reword.Infeasible) -> pd.DataFrame:
+    """What to relax, in the language in use (`reword.diagnosis_in`)."""
+    findings = reword.diagnosis_in(failed)
     return pd.DataFrame([{_("Constraint"): f.constraint,
                           _("Problem"): f.message,
                           _("Current"): f.current,

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from kcopt.app import engine, workspace
+from kcopt.app import engine, reword, workspace
 from kcopt.app.chrome import words_script
 from kcopt.app.replan_tab import approved_section, approved_upload
 from kcopt.app.results_tab import results_section, sensitivity_section
@@ -223,7 +223,7 @@ def solve(s: Any, sc: Any, data: dict[str, Any], quick: bool) -> None:
             plan.changes = plan.compared.sentences
         s.plan, s.failure, s.figures, s.last_seconds = plan, None, {}, seconds
     except InfeasibleError as exc:
-        s.failure = ("infeasible", engine.diagnosis_frame(exc), data)
+        s.failure = ("infeasible", reword.Infeasible(exc.run, get_language()), data)
     except InputError as exc:
         s.input_problems = (exc.problems, exc.warnings)
         s.failure = None

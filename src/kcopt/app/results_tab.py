@@ -22,7 +22,7 @@ from kcopt.app.tables import (
     sensitivity_view,
     styled,
 )
-from kcopt.core.words import N_, _, fixed, num, status_name
+from kcopt.core.words import N_, _, fixed, get_language, num, status_name
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -66,7 +66,8 @@ def failure_message(failure: tuple[str, Any, dict[str, Any]]) -> None:
     if kind == "infeasible":
         st.error(_("The scenario is infeasible: its budgets, targets and must-fund projects "
                    "cannot all hold. What to relax:"))
-        st.dataframe(styled(body, numbers(body)), hide_index=True, key="diagnosis",
+        frame = engine.diagnosis_frame(body)  # said in the page's language
+        st.dataframe(styled(frame, numbers(frame)), hide_index=True, key="diagnosis",
                      placeholder=EMPTY)
     else:
         st.error(_("The solver stopped without a plan: {msg}").format(msg=body))
@@ -173,7 +174,7 @@ def sensitivity_section(s: Any) -> None:
                 run_sensitivity(plan, draws)
             finally:
                 s.ws.lock.release()
-    sens = plan.sensitivity if plan is not None else None
+    sens = engine.sensitivity_in(plan) if plan is not None else None  # the page's language
     if sens is not None:
         sensitivity_results(sens)
 
@@ -189,6 +190,7 @@ def run_sensitivity(plan: engine.Plan, draws: int) -> None:
             bar.progress(share, text=_("Computing: {step}").format(step=analysis_name(name)))
     except StopIteration as stop:
         plan.sensitivity = stop.value
+        plan.sens_worded = {get_language(): (stop.value, stop.value)}  # said in this language
     bar.progress(1.0, text=_("Done in {s} s.").format(s=fixed(time.perf_counter() - t0, 1)))
 
 

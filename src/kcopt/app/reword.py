@@ -1,17 +1,18 @@
 """A plan's words in another language than the one it was solved in (the app's language
-switch): the allocation's reasons, a re-plan's reasons for each change, and what changed
-against the last plan said again — nothing re-solved, the numbers untouched."""
+switch): the allocation's reasons, a re-plan's reasons for each change, what changed against
+the last plan, the sensitivity analysis' ranging sentences and an infeasible scenario's
+diagnosis said again — the plan not re-solved, the numbers untouched."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 import kcopt
 from kcopt.core.errors import InputError
-from kcopt.core.words import _
+from kcopt.core.words import _, get_language
 from kcopt.pipeline import Run
 
 
@@ -62,3 +63,52 @@ def changes_again(run: Run, allocation: pd.DataFrame) -> pd.DataFrame:
 def changes_of(before: Any, after: Any) -> list[str]:
     labels = (_("the last plan"), _("the new plan"))
     return kcopt.compare(before, after, labels=labels).sentences
+
+
+def sensitivity_again(sens: Any, run: Run) -> Any:
+    """A sensitivity analysis with its ranging sentences said in the language in use (the
+    numbers untouched): the budgets' and targets' "In words" and each project's line."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.sensitivity.ranging import constraint_sentences, project_sentences
+
+    frame = run.result.model.projects
+    caps = dict(zip(frame["project_id"].astype(str), frame["cap"].astype(float), strict=False))
+    constraints = sens.ranging_constraints.assign(
+        sentence=constraint_sentences(sens.ranging_constraints))
+    projects = sens.ranging_projects.assign(
+        sentence=project_sentences(sens.ranging_projects, caps))
+    return replace(sens, ranging_constraints=constraints, ranging_projects=projects)
+
+
+@dataclass
+class Infeasible:
+    """A solve that found the scenario infeasible: its run (with the diagnosis, said in
+    `language`) and the diagnosis said again in other languages (`diagnosis_in`)."""
+
+    run: Any  # the pipeline's `Run` (`InfeasibleError.run`)
+    language: str
+    said: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def diagnosis_in(failed: Infeasible) -> list[Any]:
+    """The findings of an infeasible solve in the language in use: the solve's own, or said
+    again once per language (`diagnosis_again`)."""
+    lang = get_language()
+    if lang == failed.language:
+        return list(getattr(failed.run, "diagnosis", []) or [])
+    if lang not in failed.said:
+        failed.said[lang] = diagnosis_again(failed.run)
+    return failed.said[lang]
+
+
+def diagnosis_again(run: Run) -> list[Any]:
+    """An infeasible scenario's diagnosis (`run.diagnosis`) said in the language in use: the
+    same checks and elastic program on the run's model (`analysis.diagnose.diagnose`), whose
+    stretches are the ones the solve found; the run's own findings if it has no model."""
+    # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.diagnose import diagnose
+
+    model = getattr(run.result, "model", None)
+    if model is None:
+        return list(run.diagnosis)
+    return diagnose(model, run.scenario.solver)

@@ -187,6 +187,19 @@ def ranging(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     return projects, constraints
 
 
+def constraint_sentences(constraints: pd.DataFrame) -> list[str]:
+    """Each line of a `ranging` constraints table said again in the language in use (the
+    app's language switch): from the line's own figures, nothing re-solved."""
+    return [_constraint_sentence(r) for r in constraints.itertuples()]
+
+
+def project_sentences(projects: pd.DataFrame, caps: dict[str, float]) -> list[str]:
+    """Each line of a `ranging` projects table said again in the language in use; `caps`:
+    each project's cap (million VND) by id, as the model holds it."""
+    return [_project_sentence(r, caps.get(str(r.project_id), float("nan")))
+            for r in projects.itertuples()]
+
+
 def _plan_lp(result: Result) -> tuple[LinearProgram, np.ndarray]:
     """A MIP's LP with its integer decisions fixed at the plan's, and the plan's allocation
     with those decisions rounded."""

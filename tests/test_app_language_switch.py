@@ -1,0 +1,98 @@
+"""What the app said before a language switch, said again without a re-solve (issue 27): the
+sensitivity tab's ranging sentences ("In words") and an infeasible scenario's diagnosis ("What
+to relax"), driven with Streamlit's AppTest on the real page with real solves, against what
+the library says in the language chosen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kcopt
+from kcopt.core.errors import InfeasibleError
+from kcopt.core.language import using
+
+st_testing = pytest.importorskip("streamlit.testing.v1", reason="the app extra is not installed")
+
+from kcopt.app import PAGE, engine  # noqa: E402
+
+
+def demo_page() -> st_testing.AppTest:
+    at = st_testing.AppTest.from_file(str(PAGE), default_timeout=300)
+    at.run()
+    at.button(key="demo").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def switch(at: st_testing.AppTest, language: str) -> None:
+    at.sidebar.radio(key="lang").set_value(language)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def frame_with(at: st_testing.AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_the_ranging_sentences_follow_the_language() -> None:
+    """Sensitivity run in Vietnamese, read in English: each budget's and target's sentence is
+    the one the library's ranging says in English of the same plan (and each project's line
+    too); back in Vietnamese, the analysis' own."""
+    from kcopt.analysis.sensitivity import ranging
+
+    at = demo_page()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    at.slider(key="draws").set_value(20)
+    at.button(key="run_sens").click()
+    at.run()
+    plan = at.session_state["plan"]
+    sens = plan.sensitivity
+    vi = frame_with(at, "Diễn giải")
+    with using("en"):
+        projects, constraints = ranging(plan.run.result)
+    said = constraints[constraints["family"].isin(["budget", "target"])]["sentence"].tolist()
+    switch(at, "English")
+    assert at.session_state["plan"] is plan and plan.sensitivity is sens  # nothing re-run
+    shown = frame_with(at, "In words")
+    assert list(shown["In words"]) == said
+    assert list(shown["In words"]) != list(vi["Diễn giải"])
+    worded = engine.sensitivity_in(plan)
+    assert list(worded.ranging_projects["sentence"]) == list(projects["sentence"])
+    pd.testing.assert_frame_equal(worded.ranging_constraints.drop(columns="sentence"),
+                                  sens.ranging_constraints.drop(columns="sentence"))
+    switch(at, "Tiếng Việt")
+    assert list(frame_with(at, "Diễn giải")["Diễn giải"]) == list(vi["Diễn giải"])
+
+
+def test_an_infeasible_solves_diagnosis_follows_the_language() -> None:
+    """A scenario found infeasible in Vietnamese, read in English: what to relax is what
+    `kcopt.run` in English says of the same scenario, headed in English; back in Vietnamese,
+    the solve's own."""
+    at = demo_page()
+    base = dict(at.session_state["base"])
+    base["targets"] = [{"name": "too_much_green", "kind": "share_min", "of": ["green"],
+                        "amount": 500000.0}]
+    at.session_state["base"] = base
+    at.session_state["gen"] = at.session_state["gen"] + 1
+    at.run()
+    at.sidebar.button(key="solve").click()
+    at.run()
+    kind, failed, data = at.session_state["failure"]
+    vi = frame_with(at, "Ràng buộc")
+    assert kind == "infeasible" and "too_much_green" in set(vi["Ràng buộc"])
+    sc = engine.load(at.session_state["ws"], data)  # the scenario the page solved
+    with using("en"), pytest.raises(InfeasibleError) as raised:
+        kcopt.run(sc)
+    english = raised.value.run.diagnosis
+    switch(at, "English")
+    assert at.session_state["failure"][1] is failed  # not solved again
+    shown = frame_with(at, "Constraint")
+    assert list(shown["Problem"]) == [f.message for f in english]
+    assert list(shown["Problem"]) != list(vi["Vấn đề"])
+    pd.testing.assert_series_equal(shown["Needed"], vi["Cần"], check_names=False)  # same figures
+    assert any("Relax" in e.value or "infeasible" in e.value for e in at.error)
+    switch(at, "Tiếng Việt")
+    assert list(frame_with(at, "Ràng buộc")["Vấn đề"]) == list(vi["Vấn đề"])
