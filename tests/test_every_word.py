@@ -561,7 +561,8 @@ def test_rule_files_are_told_in_the_language_in_use(vietnamese: None, tmp_path) 
         with using(lang), pytest.raises(kcopt.InputError) as info:
             read_rule_files([], [path], load_rules())
         with using(lang):
-            said[lang] = "\n".join(str(p) for p in info.value.problems)
+            said[lang] = "\n".join(str(p) for p in info.value.problems).replace(
+                str(tmp_path), "")  # the folder's name is the test's
     for part in ("nội dung không có trong bộ định mức", "phải là tỷ lệ từ 0 đến 1",
                  "độ tin cậy không hợp lệ", "cấp bình chọn không hợp lệ",
                  "nguồn kinh phí phải là 'central' (KCQG)",
@@ -754,3 +755,61 @@ def test_hostile_inputs_are_told_in_the_language_in_use(vietnamese: None, tmp_pa
             left = re.sub(r"'[^']*'|Sơn La|Quảng Ngãi|Máy [ABC]|\bKCQG\b|\bKCĐP\b", " ", said)
             assert not VIETNAMESE.search(left), [line for line in left.splitlines()
                                                   if VIETNAMESE.search(line)]
+
+
+def test_the_template_says_what_it_wrote_in_vietnamese(vietnamese: None, tmp_path) -> None:
+    """`kcopt template` ended on an English line ("wrote …: fill in sheet …, then …")."""
+    said = CliRunner().invoke(app, ["template", str(tmp_path / "mau.xlsx")])
+    assert said.exit_code == 0, said.output
+    assert "đã ghi" in said.output and "rồi chạy `kcopt validate" in said.output, said.output
+    assert not english(said.output), (english(said.output), said.output)
+    mirror = CliRunner().invoke(app, ["template", str(tmp_path / "t.xlsx"), "--lang", "en"])
+    assert "wrote" in mirror.output and "then `kcopt validate" in mirror.output, mirror.output
+
+
+def test_a_missing_column_is_named_by_its_vietnamese_heading(vietnamese: None,
+                                                             tmp_path) -> None:
+    """A list without its total cost was told to add a column headed 'total_cost' or one of
+    "total_cost, total cost, cost, eligible cost"; a Vietnamese planner is given the
+    template's heading and the other Vietnamese headings read as it (English under en)."""
+    from kcopt.core.language import using
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã đề án,Tên đề án,Tỉnh/Thành phố,Nội dung\nA,Máy A,Sơn La,machinery\n",
+                    encoding="utf-8")
+    said = {}
+    for lang in ("vi", "en"):
+        with using(lang), pytest.raises(kcopt.InputError) as info:
+            kcopt.read_projects(path)
+        with using(lang):
+            said[lang] = "\n".join(str(p) for p in info.value.problems).replace(
+                str(tmp_path), "")  # the folder's name is the test's
+    assert "Thêm cột có tiêu đề 'Tổng kinh phí' hoặc một trong: tổng chi phí" in said["vi"], said
+    assert "eligible cost" not in said["vi"] and not english(said["vi"]), said["vi"]
+    assert "Add a column headed 'total_cost' or one of: total cost, cost" in said["en"], said
+
+
+def test_sensitivity_and_report_name_the_analyses_in_words(vietnamese: None,
+                                                           tmp_path) -> None:
+    """`kcopt sensitivity` timed its steps by code ("ranging 0,17s, budget_sweep 0,32s …")
+    and sent the planner to the "status column" of its failed sweep points; `kcopt report`
+    listed the missing tables by code ("ranging_constraints, policy_prices"): the steps are
+    named in Vietnamese, the column by its heading in sensitivity.xlsx, the tables by file."""
+    out = tmp_path / "out"
+    said = CliRunner().invoke(app, ["sensitivity", DEMO, "-o", str(out), "--draws", "0"])
+    assert said.exit_code == 0, said.output
+    timed = next(line for line in said.output.splitlines() if "(thời gian:" in line)
+    for step in ("khoảng giữ nguyên", "quét ngân sách", "rút trọng số", "lốc xoáy",
+                 "giá chính sách", "tính lồng nhau"):
+        assert f"{step} " in timed, (step, timed)
+    assert not re.search(r"ranging|budget_sweep|weight_robustness|tornado|policy_prices|"
+                         r"nestedness|\ds\b", timed), timed
+    failed = next(line for line in said.output.splitlines() if "điểm quét" in line)
+    assert "(cột 'Kết quả giải' của sensitivity.xlsx)" in failed, failed
+    plan = tmp_path / "plan"
+    assert CliRunner().invoke(app, ["solve", DEMO, "-o", str(plan)]).exit_code == 0
+    said = CliRunner().invoke(app, ["report", str(plan)])
+    assert said.exit_code == 0, said.output
+    missing = next(line for line in said.output.splitlines() if "chưa có bảng" in line)
+    assert "(ranging_constraints.csv, policy_prices.csv, weight_robustness.csv):" in missing, \
+        missing

@@ -51,4 +51,4 @@ def report_command(
     if missing:
         err("  " + _("no sensitivity tables in {out} ({missing}): run `kcopt sensitivity "
                      "SCENARIO -o {out}` for prices' ranges, policy prices and "
-                     "robustness").format(out=out, missing=", ".join(missing)))
+                     "robustness").format(out=out, missing=", ".join(f"{n}.csv" for n in missing)))

@@ -8,13 +8,18 @@ from typing import TYPE_CHECKING
 import typer
 
 from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
-from kcopt.core.words import N_, _, fixed
+from kcopt.core.words import N_, _, fixed, num
 
 if TYPE_CHECKING:
     from kcopt.analysis.sensitivity.suite import Sensitivity
 
 # a project's class over the weight draws: funded in (nearly) all, some, or none of them
 CLASS_WORDS = {"core": N_("core"), "borderline": N_("borderline"), "exterior": N_("exterior")}
+# the analyses as the timings line names them (`Sensitivity.timings`' keys are codes)
+STEPS = {"ranging": N_("ranging"), "budget_sweep": N_("budget sweep"),
+         "weight_robustness": N_("weight draws"), "tornado": N_("tornado"),
+         "policy_prices": N_("policy prices"), "nestedness": N_("nestedness"),
+         "selection_margins": N_("selection margins")}
 
 
 @user_errors
@@ -92,6 +97,9 @@ def parse_bounds(bound: list[str]) -> dict[str, tuple[float, float]]:
 def print_summary(name: str, objective: float | None, s: Sensitivity, *, reselect: bool, draws: int,
                   files: int, out: Path) -> None:
     """What the sensitivity run found, in a few lines on stderr."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.present.workbook.sensitivity_words import heading
+
     cls = s.weight_robustness["class"].value_counts().to_dict()
     err(_("{name}: objective {objective}").format(name=name,
                                                   objective=fixed(objective or 0.0, 4)))
@@ -119,9 +127,10 @@ def print_summary(name: str, objective: float | None, s: Sensitivity, *, reselec
     else:
         err("  " + _("0 weight draws (--draws 0): robustness classes not computed"))
     if s.settings["failed_draws"] or s.settings["failed_sweep_points"]:
-        err("  " + _("failed re-solves recorded: {draws} draws, {points} sweep points (status "
-                     "column)").format(draws=s.settings["failed_draws"],
-                                       points=s.settings["failed_sweep_points"]))
+        err("  " + _("failed re-solves recorded: {draws} draws, {points} sweep points "
+                     "(column '{column}' of sensitivity.xlsx)").format(
+                         draws=num(s.settings["failed_draws"]),
+                         points=num(s.settings["failed_sweep_points"]), column=heading("status")))
     err("  " + _("wrote {count} sensitivity files to {folder}/ (timings: {timings})").format(
-        count=files, folder=out,
-        timings=", ".join(f"{k} {fixed(v, 2)}s" for k, v in s.timings.items())))
+        count=files, folder=out, timings=", ".join(
+            f"{_(STEPS[k]) if k in STEPS else k} {fixed(v, 2)} s" for k, v in s.timings.items())))

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kcopt.cli.common import err, user_errors
+from kcopt.core.words import _
 
 
 @user_errors
@@ -24,4 +25,5 @@ def template_command(
     from kcopt.present.workbook.template import DATA_SHEET, write_template
 
     write_template(out, rows=rows, force=force)
-    err(f"wrote {out}: fill in sheet '{DATA_SHEET}', then `kcopt validate {out}`")
+    err(_("wrote {out}: fill in sheet '{sheet}', then `kcopt validate {out}`").format(
+        out=out, sheet=DATA_SHEET))

@@ -30,7 +30,7 @@ from kcopt.core.vocabulary import (  # the column vocabulary, kept importable fr
     column_specs,
 )
 from kcopt.core.vocabulary import is_header as _is_header
-from kcopt.core.words import N_, _, ngettext, num
+from kcopt.core.words import N_, _, get_language, ngettext, num
 from kcopt.io.form import adapt
 from kcopt.io.read import RawTable, read_table, split_sheet
 from kcopt.rules.rates import CCN_CATEGORY, RuleSet, load_rules
@@ -223,6 +223,13 @@ class _Problems:
 
 
 
+def _headings(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """A column's Vietnamese headings (its aliases with diacritics, the first capitalised as
+    the template heads it: 'Tổng kinh phí'), else all its aliases."""
+    vi = [a for a in aliases if not a.isascii()]
+    return (vi[0][:1].upper() + vi[0][1:], *vi[1:]) if vi else aliases
+
+
 class _Validator(_Problems):
     """The columns of a project list, each parsed by its kind (`data/columns.yaml`), and the
     checks across columns."""
@@ -243,9 +250,10 @@ class _Validator(_Problems):
             mapping[name] = header
         for spec in column_specs().values():
             if spec.required and spec.name not in mapping:
+                names = _headings(spec.aliases) if get_language() == "vi" else spec.aliases
                 self.problem(None, spec.name, "required column missing",
                              fix=_("Add a column headed '{name}' or one of: {aliases}").format(
-                                 name=spec.name, aliases=", ".join(spec.aliases[:5])))
+                                 name=names[0], aliases=", ".join(names[1:5])))
         return mapping
 
     def parse(self, name: str, kind: str, col: pd.Series, rules: RuleSet, scale: float):
