@@ -806,6 +806,11 @@ def test_sensitivity_and_report_name_the_analyses_in_words(vietnamese: None,
                          r"nestedness|\ds\b", timed), timed
     failed = next(line for line in said.output.splitlines() if "điểm quét" in line)
     assert "(cột 'Kết quả giải' của sensitivity.xlsx)" in failed, failed
+    said = CliRunner().invoke(app, ["report", str(out)])  # its settings: "concentration 50.0"
+    assert said.exit_code == 0, said.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"0 lần rút trọng số, hạt giống 0, độ tập trung 50(?![.,\d])", page), \
+        re.findall(r"lần rút trọng số[^<]*", page)
     plan = tmp_path / "plan"
     assert CliRunner().invoke(app, ["solve", DEMO, "-o", str(plan)]).exit_code == 0
     said = CliRunner().invoke(app, ["report", str(plan)])

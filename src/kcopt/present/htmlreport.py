@@ -419,6 +419,14 @@ def _left_out(o: Outcome) -> Section:
         "budget or target that limits it, or the regulation that excludes it.")}
 
 
+def _count(value: object) -> str:
+    """A setting's number the reader's way ("50", "1.000", "0,5"), "—" when not kept."""
+    try:
+        return num(float(value), 4)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+
+
 def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
     """The provenance list: label "vi / en" and its value's lines."""
     s = o.summary
@@ -451,8 +459,8 @@ def _facts(o: Outcome) -> list[tuple[str, list[str]]]:
         st = o.sensitivity_settings
         facts.append(("Độ nhạy / sensitivity", _(
             "{draws} weight draws, seed {seed}, concentration {concentration}").format(
-                draws=st.get("draws"), seed=st.get("seed"),
-                concentration=st.get("concentration"))))
+                draws=_count(st.get("draws")), seed=st.get("seed"),
+                concentration=_count(st.get("concentration")))))  # 50, not "50.0"
     resolutions = [text(r) for r in p.rules.get("resolutions_applied", [])]
     out = [(k, [v]) for k, v in facts]
     out.insert(7, ("Nghị quyết HĐND áp dụng / provincial resolutions", resolutions or ["—"]))
