@@ -818,3 +818,22 @@ def test_sensitivity_and_report_name_the_analyses_in_words(vietnamese: None,
     missing = next(line for line in said.output.splitlines() if "chưa có bảng" in line)
     assert "(ranging_constraints.csv, policy_prices.csv, weight_robustness.csv):" in missing, \
         missing
+
+
+def test_a_bad_amount_is_shown_a_number_the_reader_s_way(vietnamese: None, tmp_path) -> None:
+    """The fix for a cell that is no amount gave an English reader a Vietnamese number
+    ("such as 1200 or 1.200,5"); each language's example is written its own way."""
+    from kcopt.core.language import using
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã đề án,Tên đề án,Tỉnh/Thành phố,Nội dung,Tổng kinh phí\n"
+                    "A,Máy A,Sơn La,machinery,12abc\n", encoding="utf-8")
+    said = {}
+    for lang in ("vi", "en"):
+        with using(lang), pytest.raises(kcopt.InputError) as info:
+            kcopt.read_projects(path)
+        with using(lang):
+            said[lang] = "\n".join(str(p) for p in info.value.problems)
+    assert "Ghi một số, ví dụ 1200 hoặc 1.200,5" in said["vi"], said
+    assert "Write a number such as 1200 or 1,200.5" in said["en"], said
+    assert "1.200,5" not in said["en"], said

@@ -287,7 +287,7 @@ def _plan_from_cells(file: Path, raw: pd.DataFrame, found: dict[str, str]) -> pd
             v = parse_number_text(str(cells.iat[i]))  # "1.200,5" as a planner types it
             if v is None or v < 0:
                 bad.append(Problem(str(file), _("not an amount in million VND"),
-                                   _("Write a number such as 1200 or 1.200,5"), row=i + 2,
+                                   _("Write a number such as 1200 or 1,200.5"), row=i + 2,
                                    column=found[fund], value=cells.iat[i]))
             values[i] = v if v is not None and v >= 0 else 0.0
         out[fund] = values

@@ -325,7 +325,7 @@ class _Validator(_Problems):
                 self.problem(int(i), str(col.name), _(message).format(
                     text=text.iat[int(i)], amount=num(values[i])), severity="warning")
         self._bad(bad, col, "not an amount in million VND",
-                  "Write a number such as 1200 or 1.200,5")
+                  "Write a number such as 1200 or 1,200.5")
         low = ~bad & ~blank & (values <= 0 if name == "total_cost" else values < 0)
         self._bad(low, col, _("must be a positive amount in million VND") if name == "total_cost"
                   else _("must be a non-negative amount in million VND"),
