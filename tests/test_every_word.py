@@ -837,3 +837,14 @@ def test_a_bad_amount_is_shown_a_number_the_reader_s_way(vietnamese: None, tmp_p
     assert "Ghi một số, ví dụ 1200 hoặc 1.200,5" in said["vi"], said
     assert "Write a number such as 1200 or 1,200.5" in said["en"], said
     assert "1.200,5" not in said["en"], said
+
+
+def test_the_template_cites_the_decree_in_vietnamese(vietnamese: None, tmp_path) -> None:
+    """The template's rate sheet quoted its legal basis in English inside a Vietnamese
+    sentence ("… tổng mức đầu tư (Decree 32/2024/NĐ-CP Art. 26.1)")."""
+    import openpyxl
+
+    said = CliRunner().invoke(app, ["template", str(tmp_path / "mau.xlsx")])
+    assert said.exit_code == 0, said.output
+    note = openpyxl.load_workbook(tmp_path / "mau.xlsx")["Định mức hỗ trợ"]["A2"].value
+    assert "(Nghị định 32/2024/NĐ-CP Điều 26.1)" in note and "Decree" not in note, note

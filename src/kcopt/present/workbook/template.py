@@ -28,7 +28,7 @@ from kcopt._version import __version__
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.geo import load_geography
 from kcopt.core.vocabulary import LEVEL_VI, NO, TYPICAL_VI, YES
-from kcopt.core.words import _
+from kcopt.core.words import _, data_text
 from kcopt.io.write import atomic_write
 from kcopt.present.workbook.edit import (
     BOLD,
@@ -298,8 +298,9 @@ def _rules_sheet(ws: Worksheet, rules: RuleSet) -> None:
             ("note", "Ghi chú", "Note", 50, None)]
     ws["A1"] = f"ĐỊNH MỨC HỖ TRỢ — bộ định mức {rules.version}"
     ws["A1"].font = Font(bold=True, size=13)
+    basis = data_text(DECREE32_BASIS)  # "Nghị định 32/2024/NĐ-CP Điều 26.1"
     ws["A2"] = (f"Support rates and ceilings in force (kcopt {__version__}). Hạ tầng cụm công "
-                f"nghiệp: tổng hỗ trợ nhà nước ≤ 30% tổng mức đầu tư ({DECREE32_BASIS}). Mức "
+                f"nghiệp: tổng hỗ trợ nhà nước ≤ 30% tổng mức đầu tư ({basis}). Mức "
                 "chưa kiểm chứng cần được xác nhận hoặc đặt trong kịch bản.")
     ws["A2"].font = EN_FONT
     for j, (key, vi, en, width, fmt) in enumerate(cols, 1):
