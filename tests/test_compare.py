@@ -107,7 +107,7 @@ def test_cli_compare_writes_tables_chart_and_sentences(demo_pair, tmp_path: Path
     res = runner.invoke(app, ["compare", str(root / "base"), str(root / "green"), "-o",
                               str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("From base to green: objective (total_score)")
+    assert res.output.startswith("From base to green: objective (total priority score)")
     assert "By region (million VND)" in res.output and "NMM" in res.output
     for name in ("compare_projects.csv", "compare_provinces.csv", "compare_regions.csv",
                  "compare_categories.csv", "compare.json", "compare.txt", "compare.png"):

@@ -848,3 +848,20 @@ def test_the_template_cites_the_decree_in_vietnamese(vietnamese: None, tmp_path)
     assert said.exit_code == 0, said.output
     note = openpyxl.load_workbook(tmp_path / "mau.xlsx")["Định mức hỗ trợ"]["A2"].value
     assert "(Nghị định 32/2024/NĐ-CP Điều 26.1)" in note and "Decree" not in note, note
+
+
+def test_a_comparison_names_the_objective_in_words(vietnamese: None, make_case) -> None:
+    """`kcopt compare` began "giá trị mục tiêu (total_score) …": the objective in words, as
+    `kcopt solve`'s result line says it."""
+    from kcopt.core.language import using
+
+    base = {"province": "Sơn La", "category": "machinery", "total_cost": 600,
+            "funds": "central", "appraisal": 80}
+    projects = [dict(base, project_id=p, name=p) for p in "AB"]
+    rich = kcopt.run(make_case(projects, {"budgets": {"central": 600}}))
+    poor = kcopt.run(make_case(projects, {"budgets": {"central": 300}}))
+    first = kcopt.compare(rich, poor, labels=("600", "300")).sentences[0]
+    assert "giá trị mục tiêu (tổng điểm ưu tiên)" in first and "total_score" not in first, first
+    with using("en"):
+        first = kcopt.compare(rich, poor, labels=("600", "300")).sentences[0]
+    assert "objective (total priority score)" in first, first

@@ -31,6 +31,9 @@ CHANGE_LABELS = {"newly funded": "mới được hỗ trợ / newly funded",
                  "fund mix changed": "đổi nguồn vốn / fund mix changed",
                  "status changed": "đổi trạng thái / status changed",
                  "unchanged": "không đổi / unchanged"}
+# the objective a scenario names (`objective:`), in words (as `kcopt solve`'s result line)
+OBJECTIVE_WORDS = {"total_score": N_("total priority score"),
+                   "weighted_funds": N_("score-weighted funds")}
 GROUP_WORDS = {"region": N_("Region"), "category": N_("Content type"),
                "province": N_("Province")}
 
@@ -264,6 +267,7 @@ def _headline_sentences(cmp: Comparison) -> list[str]:
     a_name, b_name = cmp.labels
     obj = h["objective"]
     kind = h.get("objective_kind") or "objective"
+    kind = _(OBJECTIVE_WORDS[kind]) if kind in OBJECTIVE_WORDS else kind
     first = _("From {a} to {b}: ").format(a=a_name, b=b_name)
     if obj["a"] is not None and obj["b"] is not None:
         d = obj["b"] - obj["a"]
