@@ -865,3 +865,15 @@ def test_a_comparison_names_the_objective_in_words(vietnamese: None, make_case) 
     with using("en"):
         first = kcopt.compare(rich, poor, labels=("600", "300")).sentences[0]
     assert "objective (total priority score)" in first, first
+
+
+def test_kcopt_s_own_metavars_are_said_in_words(vietnamese: None) -> None:
+    """The help named --limit's and consolidate --province's values "NAME=VALUE" and
+    "FILE=PROVINCE" in a Vietnamese help; English keeps them."""
+    runner = CliRunner()
+    said = runner.invoke(app, ["--help"]).output + runner.invoke(
+        app, ["consolidate", "--help"]).output
+    assert "TÊN=GIÁ_TRỊ" in said and "TỆP=TỈNH" in said, said
+    assert "NAME=VALUE" not in said and "FILE=PROVINCE" not in said, said
+    mirror = runner.invoke(app, ["--help", "--lang", "en"]).output
+    assert "NAME=VALUE" in mirror and "TÊN" not in mirror, mirror

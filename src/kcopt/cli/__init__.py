@@ -113,8 +113,8 @@ def type_words(param: Any, ctx: Any) -> None:
     if getattr(param, "param_type_name", "") != "option":
         return
     original = param.__dict__.setdefault("_metavar_en", param.metavar)
-    if original is not None or get_language() == "en":
-        param.metavar = original
+    if original is not None or get_language() == "en":  # kcopt's own ("NAME=VALUE"): in words
+        param.metavar = original if original is None or get_language() == "en" else _(original)
         return
     if getattr(param, "is_flag", False):
         param.metavar = "" if hasattr(param, "display_type") else None  # typer >= 0.22: <bool>
@@ -157,6 +157,8 @@ TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": 
                "REQUIRED_LONG_STRING": N_("[required]")}
 # click's --help line and usage prefix, translated by `translate_help` and `_usage`
 N_("Show this message and exit."), N_("Usage:"), N_("[OPTIONS]"), N_("COMMAND [ARGS]...")
+# the metavars kcopt gives its options (--limit, consolidate's --province), said by `type_words`
+N_("NAME=VALUE"), N_("FILE=PROVINCE")
 
 
 app = typer.Typer(
