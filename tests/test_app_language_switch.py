@@ -96,3 +96,30 @@ def test_an_infeasible_solves_diagnosis_follows_the_language() -> None:
     assert any("Relax" in e.value or "infeasible" in e.value for e in at.error)
     switch(at, "Tiếng Việt")
     assert list(frame_with(at, "Ràng buộc")["Vấn đề"]) == list(vi["Vấn đề"])
+
+
+def test_a_mip_s_selection_margins_follow_the_language(make_case) -> None:
+    """A MIP's sensitivity run in Vietnamese, read in English: each selection margin's line
+    and each project's ranging line are what the library says in English (no re-solve)."""
+    from kcopt.analysis.sensitivity import ranging, selection_margins
+    from kcopt.analysis.sensitivity.suite import run_sensitivity
+    from test_mip_sensitivity import M, W
+
+    projects = [dict(M, project_id="A", name="a", appraisal=90, all_or_nothing=1),
+                dict(M, project_id="B", name="b", appraisal=40, min_fraction=0.5),
+                dict(M, project_id="C", name="c", appraisal=70)]
+    with using("vi"):
+        run = kcopt.run(make_case(projects, {"budgets": {"central": 600}, **W}))
+        sens = run_sensitivity(run.result, draws=4, sweep_points=3, grid=2, margins=3)
+    plan = engine.Plan(run, {}, 0.0, sensitivity=sens, language="vi")
+    plan.sens_worded = {"vi": (sens, sens)}
+    with using("en"):
+        margins = selection_margins(run.result, max_projects=3)
+        projects_en, _constraints = ranging(run.result)
+        worded = engine.sensitivity_in(plan)
+    assert worded.selection_margins is not None and len(margins) == 2  # A and B: integer
+    assert list(worded.selection_margins["sentence"]) == list(margins["sentence"])
+    assert list(worded.selection_margins["sentence"]) != list(sens.selection_margins["sentence"])
+    assert list(worded.ranging_projects["sentence"]) == list(projects_en["sentence"])
+    with using("vi"):
+        assert engine.sensitivity_in(plan) is sens  # the language it was run in: as it is

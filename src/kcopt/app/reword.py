@@ -66,10 +66,12 @@ def changes_of(before: Any, after: Any) -> list[str]:
 
 
 def sensitivity_again(sens: Any, run: Run) -> Any:
-    """A sensitivity analysis with its ranging sentences said in the language in use (the
-    numbers untouched): the budgets' and targets' "In words" and each project's line."""
+    """A sensitivity analysis with its sentences said in the language in use (the numbers
+    untouched): the budgets' and targets' "In words", each project's ranging line and a MIP's
+    selection margins (the budget sweep's nestedness lines stay as said)."""
     # start-up: the app loads what a step needs when the step runs
     from kcopt.analysis.sensitivity.ranging import constraint_sentences, project_sentences
+    from kcopt.analysis.sensitivity.selection import margin_sentence
 
     frame = run.result.model.projects
     caps = dict(zip(frame["project_id"].astype(str), frame["cap"].astype(float), strict=False))
@@ -77,7 +79,13 @@ def sensitivity_again(sens: Any, run: Run) -> Any:
         sentence=constraint_sentences(sens.ranging_constraints))
     projects = sens.ranging_projects.assign(
         sentence=project_sentences(sens.ranging_projects, caps))
-    return replace(sens, ranging_constraints=constraints, ranging_projects=projects)
+    margins = sens.selection_margins
+    if margins is not None and len(margins):  # a MIP's: each line from its own columns
+        margins = margins.assign(sentence=[
+            margin_sentence(str(r.project_id), bool(r.selected), float(r.margin),
+                            float(r.flip_score)) for r in margins.itertuples()])
+    return replace(sens, ranging_constraints=constraints, ranging_projects=projects,
+                   selection_margins=margins)
 
 
 @dataclass

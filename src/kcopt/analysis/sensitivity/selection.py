@@ -186,15 +186,23 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_
     flip = _newton(with_p, s, v, g, v0, sel=sel, linear=linear, iterations=iterations, tol=tol)
     if flip is None:
         return _never(pid, sel, s0)
-    margin = abs(s0 - flip)
+    margin = round(abs(s0 - flip), 6)
+    return {"project_id": pid, "selected": sel, "score": round(s0, 6),
+            "margin": margin, "flip_score": round(flip, 6),
+            "sentence": margin_sentence(pid, sel, margin, round(flip, 6))}
+
+
+def margin_sentence(pid: str, sel: bool, margin: float, flip: float) -> str:
+    """A line of the selection margins in words, in the language in use (the app's language
+    switch says a table's lines again from its columns)."""
+    if not np.isfinite(margin):  # no score in [0, 1] flips it
+        return (_("{project} stays selected whatever its score") if sel else
+                _("{project} stays out whatever its score")).format(project=pid)
     sentence = (_("{project} is selected: its score would have to fall by about {margin} (to "
                   "{flip}) before it is dropped") if sel else
                 _("{project} is not selected: its score would have to rise by about {margin} "
                   "(to {flip}) before it is selected"))
-    return {"project_id": pid, "selected": sel, "score": round(s0, 6),
-            "margin": round(margin, 6), "flip_score": round(flip, 6),
-            "sentence": sentence.format(project=pid, margin=fixed(margin, 3),
-                                        flip=fixed(flip, 3))}
+    return sentence.format(project=pid, margin=fixed(margin, 3), flip=fixed(flip, 3))
 
 
 def _score_slope(model, p: int, cap: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
@@ -240,5 +248,4 @@ def _never(pid: str, sel: bool, s0: float) -> dict:
     """The line of a project whose selection no score in [0, 1] flips."""
     return {"project_id": pid, "selected": sel, "score": round(s0, 6),
             "margin": float("inf"), "flip_score": float("nan"),
-            "sentence": (_("{project} stays selected whatever its score") if sel else
-                         _("{project} stays out whatever its score")).format(project=pid)}
+            "sentence": margin_sentence(pid, sel, float("inf"), float("nan"))}
