@@ -59,11 +59,13 @@ def test_validate_prints_the_table_in_vietnamese_and_english(tmp_path: Path) -> 
     assert "machinery" in line and "khớp cụm từ 'ứng dụng máy móc" in line
     assert line.split()[-3:] == ["2", "1", "1"]  # projects, groups, structure rows
     # "Cộng mục I" prints 1.100 million support, the projects add up to 1.300
-    assert "kinh phí hỗ trợ: đọc được 1.300 — dòng 14 ghi 1.100: lệch 200" in out
+    assert "kinh phí hỗ trợ: đọc được 1.300 — dòng 14 ghi 1.100: lệch +200" in out
+    # a shortfall with the true minus sign, as every signed amount (not "-200")
+    assert "vốn đối ứng: đọc được 1.700 — dòng 14 ghi 1.900: lệch −200" in out
     assert "tổng kinh phí: đọc được 6.500 — dòng 18: bằng" in out
     en = _validate(path, "--lang", "en")
     assert "What kcopt read in qg.xlsx" in en
-    assert "support requested: read 1,300 — row 14 prints 1,100: differs by 200" in en
+    assert "support requested: read 1,300 — row 14 prints 1,100: differs by +200" in en
 
 
 def test_matched_words_keep_the_heading_spelling() -> None:

@@ -139,8 +139,10 @@ def compare(rec: SectionRead, key: str) -> str:
         if abs(got - value) <= _TOLERANCE * max(1.0, abs(value)):
             parts.append(_("row {row}: equal").format(row=row))
         else:
+            diff = got - value  # signed as the comparisons write it: +200 / −200
             parts.append(_("row {row} prints {printed}: differs by {diff}").format(
-                row=row, printed=num(value, 3), diff=num(got - value, 3)))
+                row=row, printed=num(value, 3),
+                diff=("+" if diff > 0 else "−") + num(abs(diff), 3)))
     return "; ".join(parts)
 
 
