@@ -99,9 +99,10 @@ def test_an_infeasible_solves_diagnosis_follows_the_language() -> None:
 
 
 def test_a_mip_s_selection_margins_follow_the_language(make_case) -> None:
-    """A MIP's sensitivity run in Vietnamese, read in English: each selection margin's line
-    and each project's ranging line are what the library says in English (no re-solve)."""
-    from kcopt.analysis.sensitivity import ranging, selection_margins
+    """A MIP's sensitivity run in Vietnamese, read in English: each selection margin's line,
+    each project's ranging line and each nestedness line are what the library says in
+    English (no re-solve)."""
+    from kcopt.analysis.sensitivity import budget_nestedness, ranging, selection_margins
     from kcopt.analysis.sensitivity.suite import run_sensitivity
     from test_mip_sensitivity import M, W
 
@@ -116,10 +117,14 @@ def test_a_mip_s_selection_margins_follow_the_language(make_case) -> None:
     with using("en"):
         margins = selection_margins(run.result, max_projects=3)
         projects_en, _constraints = ranging(run.result)
+        nested = budget_nestedness(run.result, points=3)
         worded = engine.sensitivity_in(plan)
     assert worded.selection_margins is not None and len(margins) == 2  # A and B: integer
     assert list(worded.selection_margins["sentence"]) == list(margins["sentence"])
     assert list(worded.selection_margins["sentence"]) != list(sens.selection_margins["sentence"])
     assert list(worded.ranging_projects["sentence"]) == list(projects_en["sentence"])
+    assert worded.nestedness is not None and len(nested)
+    assert list(worded.nestedness["sentence"]) == list(nested["sentence"])
+    assert list(worded.nestedness["sentence"]) != list(sens.nestedness["sentence"])
     with using("vi"):
         assert engine.sensitivity_in(plan) is sens  # the language it was run in: as it is

@@ -67,9 +67,10 @@ def changes_of(before: Any, after: Any) -> list[str]:
 
 def sensitivity_again(sens: Any, run: Run) -> Any:
     """A sensitivity analysis with its sentences said in the language in use (the numbers
-    untouched): the budgets' and targets' "In words", each project's ranging line and a MIP's
-    selection margins (the budget sweep's nestedness lines stay as said)."""
+    untouched): the budgets' and targets' "In words", each project's ranging line, a MIP's
+    selection margins and the budget sweep's nestedness lines."""
     # start-up: the app loads what a step needs when the step runs
+    from kcopt.analysis.sensitivity.nested import nested_sentence
     from kcopt.analysis.sensitivity.ranging import constraint_sentences, project_sentences
     from kcopt.analysis.sensitivity.selection import margin_sentence
 
@@ -84,8 +85,15 @@ def sensitivity_again(sens: Any, run: Run) -> Any:
         margins = margins.assign(sentence=[
             margin_sentence(str(r.project_id), bool(r.selected), float(r.margin),
                             float(r.flip_score)) for r in margins.itertuples()])
+    nested = sens.nestedness
+    if nested is not None and len(nested):  # the budget sweep's: from its columns and scores
+        scores = dict(zip(frame["project_id"].astype(str), frame["score"].astype(float),
+                          strict=False))
+        integer = bool(run.result.model.lp.integer.any())
+        nested = nested.assign(sentence=[nested_sentence(r, scores, integer)
+                                         for r in nested.to_dict("records")])
     return replace(sens, ranging_constraints=constraints, ranging_projects=projects,
-                   selection_margins=margins)
+                   selection_margins=margins, nestedness=nested)
 
 
 @dataclass

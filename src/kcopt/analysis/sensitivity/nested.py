@@ -54,38 +54,50 @@ def _sweep_rows(model, sweep: str, budgets: list[float], money: list[np.ndarray 
     frame = model.projects
     score = frame["score"].to_numpy(float)
     ids = frame["project_id"].astype(str).to_numpy()
-    fund = _("the central budget") if sweep == "central" else _("the local budgets")
+    scores = dict(zip(ids.tolist(), score.tolist(), strict=True))
     rows = []
     solved = [(b, y) for b, y in zip(budgets, money, strict=True) if y is not None]
     for (b0, y0), (b1, y1) in itertools.pairwise(solved):
         leaving = np.flatnonzero((y0 > _TOL) & (y1 <= _TOL))
         entering = np.flatnonzero((y0 <= _TOL) & (y1 > _TOL))
         came = sorted(entering.tolist(), key=lambda p: -score[p])
-        names = ", ".join(f"{ids[p]} ({num(score[p], 3)})" for p in came[:4]) + \
-            (" …" if len(came) > 4 else "")
         for p in leaving.tolist():
-            why = (_("a project with a better score that needs a larger minimum amount now "
-                     "fits and takes the money") if integer and any(score[q] >= score[p]
-                                                                    for q in came)
-                   else _("the integer rules (minimum shares, all-or-nothing) choose another "
-                          "combination") if integer
-                   else _("the policy targets move its money to other projects"))
-            text = _("{project} (score {score}) leaves when {fund} grows from {low} to {high} "
-                     "million: {why}; entering: {entering}").format(
-                project=ids[p], score=num(score[p], 3), fund=fund, low=num(b0), high=num(b1),
-                why=why, entering=names or "—")
-            rows.append({"sweep": sweep, "nested": False, "budget_from": round(b0, 4),
-                         "budget_to": round(b1, 4), "project_id": ids[p],
-                         "name": frame["name"].iat[p], "province": frame["province"].iat[p],
-                         "amount_before": round(float(y0[p]), 6),
-                         "amount_after": round(float(y1[p]), 6),
-                         "entering": "; ".join(ids[q] for q in came), "sentence": text})
+            row = {"sweep": sweep, "nested": False, "budget_from": round(b0, 4),
+                   "budget_to": round(b1, 4), "project_id": ids[p],
+                   "name": frame["name"].iat[p], "province": frame["province"].iat[p],
+                   "amount_before": round(float(y0[p]), 6),
+                   "amount_after": round(float(y1[p]), 6),
+                   "entering": "; ".join(ids[q] for q in came)}
+            rows.append({**row, "sentence": nested_sentence(row, scores, integer)})
     if solved and not rows:
-        rows.append({"sweep": sweep, "nested": True, "budget_from": round(solved[0][0], 4),
-                     "budget_to": round(solved[-1][0], 4), "project_id": "", "name": "",
-                     "province": "", "amount_before": np.nan, "amount_after": np.nan,
-                     "entering": "",
-                     "sentence": _("the selections are nested as {fund} grows from {low} to "
-                                   "{high} million: no funded project leaves").format(
-                         fund=fund, low=num(solved[0][0]), high=num(solved[-1][0]))})
+        row = {"sweep": sweep, "nested": True, "budget_from": round(solved[0][0], 4),
+               "budget_to": round(solved[-1][0], 4), "project_id": "", "name": "",
+               "province": "", "amount_before": np.nan, "amount_after": np.nan,
+               "entering": ""}
+        rows.append({**row, "sentence": nested_sentence(row, scores, integer)})
     return rows
+
+
+def nested_sentence(row: dict, scores: dict[str, float], integer: bool) -> str:
+    """A line of the nestedness table in words, in the language in use, from its columns
+    (sweep, nested, budget_from/to, project_id, entering), the projects' scores by id and
+    whether the program has integer decisions (the app's language switch says it again)."""
+    fund = _("the central budget") if row["sweep"] == "central" else _("the local budgets")
+    low, high = num(row["budget_from"]), num(row["budget_to"])
+    if row["nested"]:
+        return _("the selections are nested as {fund} grows from {low} to {high} million: no "
+                 "funded project leaves").format(fund=fund, low=low, high=high)
+    pid = str(row["project_id"])
+    came = [q for q in str(row["entering"] or "").split("; ") if q]
+    names = ", ".join(f"{q} ({num(scores.get(q, float('nan')), 3)})" for q in came[:4]) + \
+        (" …" if len(came) > 4 else "")
+    why = (_("a project with a better score that needs a larger minimum amount now fits and "
+             "takes the money") if integer and any(scores.get(q, -1.0) >= scores[pid]
+                                                  for q in came)
+           else _("the integer rules (minimum shares, all-or-nothing) choose another "
+                  "combination") if integer
+           else _("the policy targets move its money to other projects"))
+    return _("{project} (score {score}) leaves when {fund} grows from {low} to {high} "
+             "million: {why}; entering: {entering}").format(
+        project=pid, score=num(scores[pid], 3), fund=fund, low=low, high=high, why=why,
+        entering=names or "—")
