@@ -72,22 +72,28 @@ _CHECKED = 3  # the walk goes on until this many of those in line are funded in 
 # nearest to entering and the _NEAR_ANY nearest anywhere; it is made only when that is below
 # this share of them all
 _NEAR_ROW, _NEAR_ANY, _REDUCE_BELOW = (20, 200), 300, 0.5
+_HELD_MAX = 200  # a row's basic columns kept in when no more than this many
 _GROW = 3  # reduced programs grown at most this often for a row; then the whole program
 
 
 def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     """The program of `w` with only the columns the walk on `row` may move: the basic ones of
-    projects not frozen, those of the row nearest to entering (by reduced cost per unit of the
-    row), those nearest to entering anywhere, and `extra` (kcopt.analysis.reserve_program);
+    projects not frozen, the row's own frozen projects (its basic columns, when at most
+    `_HELD_MAX`: a budget that grows often shifts their funds' shares), those of the row
+    nearest to entering (by reduced cost per unit of the row), those nearest to entering
+    anywhere, and `extra` (kcopt.analysis.reserve_program);
     `w` itself when that is most of them."""
     b = w.base
     a = b.lp.A[row]
     cols, at = np.unique(a.indices, return_index=True)
     free = ~b.col_basic[cols]
+    held = cols[~free]  # the row's frozen projects: a walk often shifts their funds' shares
+    if len(held) > _HELD_MAX:
+        held = held[:0]
     cols = cols[free]
     per_unit = np.abs(b.d[cols]) / np.maximum(np.abs(a.data[at][free]), 1e-12)
     row_near = cols[np.argsort(per_unit, kind="stable")[:_NEAR_ROW[0] * first + _NEAR_ROW[1]]]
-    keep = np.concatenate([b.free_basic, row_near, b.near[:_NEAR_ANY],
+    keep = np.concatenate([b.free_basic, b.always, held, row_near, b.near[:_NEAR_ANY],
                            extra.astype(np.int64)])
     sub = _reduced_program(b, keep, row, _REDUCE_BELOW)
     return w if sub is None else sub
@@ -128,7 +134,7 @@ def _line(w: _Program, r: int, base: float, t: float, y_t: np.ndarray,
         got = w.at(r, base + t + h)
         if got is None:
             return None
-        x = got[0]
+        x = got
         d = _direction(w, r)
         back = w.P @ (x - h * d)  # the line at t must be the path at t
         # np.allclose(back, y_t, atol=…, rtol=0), without its general-case machinery

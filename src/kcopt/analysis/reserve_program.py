@@ -40,6 +40,7 @@ from kcopt.model import LinearProgram
 from kcopt.solvers.solve import Result
 
 _DUAL_TOL = 1e-9  # a reduced cost or row price beyond this says the column or row would move
+_OPTIMAL: Any = None  # highspy.HighsModelStatus.kOptimal, once highspy is imported
 
 
 class Expand(Exception):
@@ -109,6 +110,7 @@ class Base:
     gap: np.ndarray  # per project: |its money at the start − its money in the plan|
     free_basic: np.ndarray  # the basic columns of projects not frozen (and auxiliaries)
     near: np.ndarray  # the nonbasic, not fixed columns by |reduced cost|, nearest first
+    always: np.ndarray  # columns that would move already at the start (within HiGHS's tolerance)
     frozen: _Frozen | None
     priced: _Priced
 
@@ -148,21 +150,19 @@ class Program:
         shift = float(self.shift[r]) if self.shift is not None else 0.0
         return float(max(self.lp.row_lower[r], -1e30)), float(upper - shift)
 
-    def at(self, r: int, upper: float) -> tuple[np.ndarray, int] | None:
+    def at(self, r: int, upper: float) -> np.ndarray | None:
         """The optimal solution (on this program's columns) with its row `r`'s bound at
-        `upper` (the whole program's terms) and the simplex iterations it took from the
-        previous basis; None when not optimal. Raises `Expand` when a column left out would
-        move."""
+        `upper` (the whole program's terms); None when not optimal. Raises `Expand` when a
+        column left out would move."""
         h = self.highs
         h.changeRowBounds(int(r), *self._bounds(r, upper))
         h.run()
-        if h.getModelStatus().name != "kOptimal":
+        if h.getModelStatus() != _OPTIMAL:
             return None
-        its = int(h.getInfo().simplex_iteration_count)
         sol = h.getSolution()
         if self.rows is not None:
             self._check(np.asarray(sol.row_dual, dtype=float))
-        return np.asarray(sol.col_value, dtype=float), its
+        return np.asarray(sol.col_value, dtype=float)
 
     def _check(self, y_r: np.ndarray) -> None:
         """Raise `Expand` unless the solution, the left-out columns at their values, is
@@ -236,6 +236,8 @@ def program(result: Result) -> tuple[Program, str] | None:
     """The whole walk program, solved at the plan's budgets; None when it is not optimal."""
     import highspy  # start-up: highspy only when this runs
 
+    global _OPTIMAL
+    _OPTIMAL = highspy.HighsModelStatus.kOptimal
     model = result.model
     lp, basis_kind = _walk_program(result)
     h = _solve_whole(result, lp, basis_kind)
@@ -259,6 +261,7 @@ def program(result: Result) -> tuple[Program, str] | None:
     col_basic = _status_codes(col_status) == basic_code
     row_codes = _status_codes(row_status)
     A = lp.A.tocsr()
+    y0 = np.asarray(sol.row_dual, dtype=float)
     frozen, frozen_project = _frozen_blocks(lp, A, group, col_basic, row_codes, highspy, x)
     free = col_basic & ~((group >= 0) & frozen_project[np.maximum(group, 0)])
     d = np.asarray(sol.col_dual, dtype=float)
@@ -270,8 +273,25 @@ def program(result: Result) -> tuple[Program, str] | None:
     y_plan = P @ result.x
     base = Base(lp, A_csc, h, basis, col_status, row_status, x, d, A @ x, col_basic, P, owner,
                 group, members, model.col_fund, cap, y_plan, np.abs(P @ x - y_plan),
-                np.flatnonzero(free), near, frozen, priced)
+                np.flatnonzero(free), near, _moving(priced, frozen, members, y0), frozen, priced)
     return Program(base, lp, h, basis, np.arange(model.n_projects), P), basis_kind
+
+
+def _moving(priced: _Priced, frozen: _Frozen | None, members: sp.csr_matrix,
+            y0: np.ndarray) -> np.ndarray:
+    """Columns a reduced program keeps (with their projects): those that would move at the
+    start already (by more than the check allows, less than HiGHS's tolerance), and frozen
+    projects held by a row priced 0 (a degenerate bound: the first change frees it)."""
+    d = priced.cost - priced.A_T @ y0
+    wrong = ((priced.low & (d > _DUAL_TOL)) | (priced.high & (d < -_DUAL_TOL))
+             | (priced.between & (np.abs(d) > _DUAL_TOL)))
+    out = [priced.cols[wrong]]
+    if frozen is not None:
+        y_f = y0[frozen.rows]
+        # a bound held at a price of 0 (degenerate): the first change of prices may free it
+        bad = (((frozen.side > 0) & (y_f < _DUAL_TOL)) | ((frozen.side < 0) & (y_f > -_DUAL_TOL)))
+        out.append(members[np.unique(frozen.row_project[bad])].indices)
+    return np.unique(np.concatenate(out)).astype(np.int64)
 
 
 def _priced(lp: LinearProgram, A_csc: sp.csc_matrix, x: np.ndarray,
