@@ -25,16 +25,31 @@ beyond the walk: empty), when the extra money buys nothing more (the row no long
 other rows hold the waiting projects back), or when every waiting project the fund may pay is
 funded.
 
-Each row is walked on a reduced program (`_reduced`): the basic columns and those nearest to
-entering kept, every other column fixed at its value. Every re-solve prices the left-out columns
-with the rows' duals; one whose reduced cost says it would enter is put in and the row walked
+Each row is walked on a reduced program (`_reduced`, built by
+`kcopt.analysis.reserve_program`, whose docstring has its formulation): the projects held in
+place by their own binding rows (paid by both funds and funded in full: cap and co-financing
+rows bind) are left out with those rows, and only the other basic columns, the row's own
+co-financed projects, the columns nearest to entering and their projects' columns and rows are
+kept, so its size does not grow with the project list (~300 rows × ~650 columns at 10,000
+projects, ~800 × ~1,250 at 50,000, against every row and every basic column before). Every
+re-solve checks that its optimum is the whole program's (row prices for the left-out rows, the
+reduced cost of every left-out column); a column that would move is put in and the row walked
 again (column generation), so the list is the whole program's. Cost: one warm re-solve per
-breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25;
-measured on the 10,000-project benchmark (35 budget rows, `first` 10, ~900 re-solves): about
-3 s of CPU (4.2 s before the per-row set-up — the basis's statuses, A by columns, a row's
-projects, the left-out columns' costs — was made once), of which HiGHS's re-solves are 1.4 s,
-against 1.2 s for the rest of the pipeline — above the ~1 s wished for (`--reserve 0` skips
-it).
+breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25.
+Measured on the benchmark's data (35 budget rows, `first` 10; CPU s of `reserve_list` alone,
+medians of 3, before and after run one after the other on the shared two-core machine at load
+average ~7): 2.57 → 1.28 s at 10,000 projects (909 re-solves), 13.59 → 4.02 s at 50,000
+(benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself (~0.13 ms without a
+pivot, ~0.35 ms with one on these programs) is now about 40% of it. `--reserve 0` skips it.
+
+Where two projects are worth the same to within HiGHS's tolerance (its dual feasibility
+tolerance, 10⁻⁷), the walk may let either enter first, so the walk on the old, larger program
+and this one can differ: on the benchmark's data the central list is the same, and 13 of 341
+rows at 10,000 projects (122 of 350 at 50,000) differ, in local funds' lists where their money
+frees central money. Re-solves disagree there too: at 1,000 projects, Lâm Đồng's local budget
++800 million, HiGHS at its default tolerance gives P-0053 34.6 million more, but with P-0053
+held at its plan amount the objective is 6·10⁻⁶ higher — HiGHS at 10⁻¹⁰ agrees, as this walk
+does.
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
