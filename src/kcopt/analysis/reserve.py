@@ -87,14 +87,15 @@ _CHECKED = 3  # the walk goes on until this many of those in line are funded in 
 # nearest to entering and the _NEAR_ANY nearest anywhere; it is made only when that is below
 # this share of them all
 _NEAR_ROW, _NEAR_ANY, _REDUCE_BELOW = (20, 200), 300, 0.5
-_HELD_MAX = 200  # a row's basic columns kept in when no more than this many
-_GROW = 3  # reduced programs grown at most this often for a row; then the whole program
+_HELD_MAX = 200  # a row's basic columns kept in: at most this many
+_GROW = 8  # reduced programs grown at most this often for a row; then the whole program
 
 
 def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     """The program of `w` with only the columns the walk on `row` may move: the basic ones of
-    projects not frozen, the row's own frozen projects (its basic columns, when at most
-    `_HELD_MAX`: a budget that grows often shifts their funds' shares), those of the row
+    projects not frozen, the row's own frozen projects (its basic columns, at most `_HELD_MAX`,
+    those whose bounds are priced nearest 0 first: a budget that grows often shifts their
+    funds' shares), those of the row
     nearest to entering (by reduced cost per unit of the row), those nearest to entering
     anywhere, and `extra` (kcopt.analysis.reserve_program);
     `w` itself when that is most of them."""
@@ -103,8 +104,8 @@ def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
     cols, at = np.unique(a.indices, return_index=True)
     free = ~b.col_basic[cols]
     held = cols[~free]  # the row's frozen projects: a walk often shifts their funds' shares
-    if len(held) > _HELD_MAX:
-        held = held[:0]
+    if len(held) > _HELD_MAX:  # those whose bounds are priced nearest 0 are freed first
+        held = held[np.argsort(b.hold[held], kind="stable")[:_HELD_MAX]]
     cols = cols[free]
     per_unit = np.abs(b.d[cols]) / np.maximum(np.abs(a.data[at][free]), 1e-12)
     row_near = cols[np.argsort(per_unit, kind="stable")[:_NEAR_ROW[0] * first + _NEAR_ROW[1]]]

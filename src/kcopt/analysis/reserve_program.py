@@ -111,6 +111,9 @@ class Base:
     free_basic: np.ndarray  # the basic columns of projects not frozen (and auxiliaries)
     near: np.ndarray  # the nonbasic, not fixed columns by |reduced cost|, nearest first
     always: np.ndarray  # columns that would move already at the start (within HiGHS's tolerance)
+    # per column of a frozen project: the smallest |price| of the bounds its project's rows
+    # hold (the nearer 0, the sooner a change of prices frees it); inf for the others
+    hold: np.ndarray
     frozen: _Frozen | None
     priced: _Priced
 
@@ -273,8 +276,20 @@ def program(result: Result) -> tuple[Program, str] | None:
     y_plan = P @ result.x
     base = Base(lp, A_csc, h, basis, col_status, row_status, x, d, A @ x, col_basic, P, owner,
                 group, members, model.col_fund, cap, y_plan, np.abs(P @ x - y_plan),
-                np.flatnonzero(free), near, _moving(priced, frozen, members, y0), frozen, priced)
+                np.flatnonzero(free), near, _moving(priced, frozen, members, y0),
+                _hold(frozen, group, y0), frozen, priced)
     return Program(base, lp, h, basis, np.arange(model.n_projects), P), basis_kind
+
+
+def _hold(frozen: _Frozen | None, group: np.ndarray, y0: np.ndarray) -> np.ndarray:
+    out = np.full(len(group), np.inf)
+    if frozen is None:
+        return out
+    held = frozen.side != 0
+    least = np.full(int(group.max(initial=-1)) + 1, np.inf)
+    np.minimum.at(least, frozen.row_project[held], np.abs(y0[frozen.rows[held]]))
+    out[frozen.cols] = least[group[frozen.cols]]
+    return out
 
 
 def _moving(priced: _Priced, frozen: _Frozen | None, members: sp.csr_matrix,
