@@ -246,6 +246,7 @@ def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
         _events(entries, w, line, dy, y0, t, end, first)
         y_t = y0 + (end - line.t0) * dy
         t = end
+    w.verify()  # raises _Expand when a column left out would have moved
     w.restart(r, base)
     return sorted(entries.values(), key=lambda e: (e.enters, -b.cap[e.project], e.project))
 

@@ -29,7 +29,7 @@ walk is that of the whole program, on a program whose size does not grow with th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ from kcopt.model import LinearProgram
 from kcopt.solvers.solve import Result
 
 _DUAL_TOL = 1e-9  # a reduced cost or row price beyond this says the column or row would move
+_CHUNK = 16  # re-solves checked together (a product of columns × row prices of 16 re-solves)
 _OPTIMAL: Any = None  # highspy.HighsModelStatus.kOptimal, once highspy is imported
 
 
@@ -64,12 +65,14 @@ class _Frozen:
     A_T: sp.csr_matrix  # A[:, G]ᵀ
     blocks: list[tuple[np.ndarray, np.ndarray]]  # (positions in G and F, inverses)
 
-    def prices(self, y: np.ndarray) -> np.ndarray:
-        """y_F (in the order of `rows`) with y_R given in `y` (0 on the rows F)."""
-        r = self.cost - self.A_T @ y
-        out = np.empty(len(self.rows))
+    def prices(self, Y: np.ndarray) -> np.ndarray:
+        """y_F (rows in the order of `rows`) for each column of row prices `Y` (0 on the
+        rows F)."""
+        r = self.cost[:, None] - self.A_T @ Y
+        out = np.empty((len(self.rows), Y.shape[1]))
         for at, inv in self.blocks:
-            out[at] = np.einsum("kij,kj->ki", inv, r[at].reshape(inv.shape[:2])).ravel()
+            k, s, _s = inv.shape
+            out[at] = np.einsum("kij,kjl->kil", inv, r[at].reshape(k, s, -1)).reshape(k * s, -1)
         return out
 
 
@@ -137,6 +140,7 @@ class Program:
     shift: np.ndarray | None = None
     price_on: np.ndarray | None = None  # per priced column: left out, so checked
     frozen_on: np.ndarray | None = None  # per frozen row: left out, so checked
+    pending: list[np.ndarray] = field(default_factory=list)  # row prices not yet checked
 
     def local(self, row: int) -> int:
         """The position in this program of the whole program's row `row`."""
@@ -155,8 +159,8 @@ class Program:
 
     def at(self, r: int, upper: float) -> np.ndarray | None:
         """The optimal solution (on this program's columns) with its row `r`'s bound at
-        `upper` (the whole program's terms); None when not optimal. Raises `Expand` when a
-        column left out would move."""
+        `upper` (the whole program's terms); None when not optimal. Its row prices are kept
+        for `verify`."""
         h = self.highs
         h.changeRowBounds(int(r), *self._bounds(r, upper))
         h.run()
@@ -164,35 +168,49 @@ class Program:
             return None
         sol = h.getSolution()
         if self.rows is not None:
-            self._check(np.asarray(sol.row_dual, dtype=float))
+            self.pending.append(np.asarray(sol.row_dual, dtype=float))
         return np.asarray(sol.col_value, dtype=float)
 
-    def _check(self, y_r: np.ndarray) -> None:
-        """Raise `Expand` unless the solution, the left-out columns at their values, is
-        optimal for the whole program (the module's formulation)."""
+    def verify(self) -> None:
+        """Raise `Expand` unless every solution `at` gave since the last call, the left-out
+        columns at their values, is optimal for the whole program (the module's formulation):
+        checked once per walk, all re-solves at once (a product of the left-out columns with
+        the row prices of every re-solve, in chunks)."""
+        pending, self.pending = self.pending, []
+        if self.rows is None or not pending:
+            return
+        grow = [self._check(np.column_stack(pending[k:k + _CHUNK]))
+                for k in range(0, len(pending), _CHUNK)]
+        if any(len(g) for g in grow):
+            raise Expand(np.unique(np.concatenate(grow)).astype(np.int64))
+
+    def _check(self, Y_r: np.ndarray) -> np.ndarray:
+        """The columns to put in for the re-solves whose row prices are the columns of `Y_r`
+        (none: each is optimal for the whole program)."""
         b = self.base
         assert self.rows is not None and self.price_on is not None
-        y = np.zeros(b.lp.shape[0])
-        y[self.rows] = y_r
-        grow = []
+        Y = np.zeros((b.lp.shape[0], Y_r.shape[1]))
+        Y[self.rows] = Y_r
+        grow = [np.zeros(0, dtype=np.int64)]
         fz = b.frozen
         if fz is not None and self.frozen_on is not None and self.frozen_on.any():
-            y_f = fz.prices(y)
+            Y_f = fz.prices(Y)
             on = self.frozen_on
-            y[fz.rows[on]] = y_f[on]
-            bad = on & (((fz.side > 0) & (y_f < -_DUAL_TOL)) | ((fz.side < 0) & (y_f > _DUAL_TOL)))
+            Y[fz.rows[on]] = Y_f[on]
+            side = fz.side[:, None]
+            bad = on & (((side > 0) & (Y_f < -_DUAL_TOL))
+                        | ((side < 0) & (Y_f > _DUAL_TOL))).any(axis=1)
             if bad.any():
                 grow.append(b.members[np.unique(fz.row_project[bad])].indices)
         pr = b.priced
-        d = pr.cost - pr.A_T @ y
-        wrong = self.price_on & ((pr.low & (d > _DUAL_TOL)) | (pr.high & (d < -_DUAL_TOL))
-                                 | (pr.between & (np.abs(d) > _DUAL_TOL)))
-        if wrong.any():
-            grow.append(pr.cols[wrong])
-        if grow:
-            raise Expand(np.unique(np.concatenate(grow)).astype(np.int64))
+        D = pr.cost[:, None] - pr.A_T @ Y
+        wrong = ((pr.low[:, None] & (D > _DUAL_TOL)) | (pr.high[:, None] & (D < -_DUAL_TOL))
+                 | (pr.between[:, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
+        grow.append(pr.cols[self.price_on & wrong])
+        return np.concatenate(grow)
 
     def restart(self, r: int, upper: float) -> None:
+        self.pending = []
         h = self.highs
         h.changeRowBounds(int(r), *self._bounds(r, upper))
         if self.basis is not None:
