@@ -38,18 +38,19 @@ again (column generation), so the list is the whole program's. Cost: one warm re
 breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25.
 Measured on the benchmark's data (35 budget rows, `first` 10; CPU s of `reserve_list` alone,
 medians of 3, before and after run one after the other on the shared two-core machine at load
-average ~7): 2.57 → 1.28 s at 10,000 projects (909 re-solves), 13.59 → 4.02 s at 50,000
-(benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself (~0.13 ms without a
-pivot, ~0.35 ms with one on these programs) is now about 40% of it. `--reserve 0` skips it.
+average 6–9): 2.57 → 1.30 s at 10,000 projects (909 re-solves), 13.59 → 3.67 s at 50,000,
+25.2 s at 200,000 (benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself
+(~0.13 ms without a pivot, ~0.35 ms with one at 10,000) is now about 40% of it. `--reserve 0`
+skips it.
 
 Where two projects are worth the same to within HiGHS's tolerance (its dual feasibility
 tolerance, 10⁻⁷), the walk may let either enter first, so the walk on the old, larger program
 and this one can differ: on the benchmark's data the central list is the same, and 13 of 341
-rows at 10,000 projects (122 of 350 at 50,000) differ, in local funds' lists where their money
-frees central money. Re-solves disagree there too: at 1,000 projects, Lâm Đồng's local budget
-+800 million, HiGHS at its default tolerance gives P-0053 34.6 million more, but with P-0053
-held at its plan amount the objective is 6·10⁻⁶ higher — HiGHS at 10⁻¹⁰ agrees, as this walk
-does.
+rows at 10,000 projects (117 of 350 at 50,000) differ, in local funds' lists, mostly other
+provinces' projects entering on central money the local money frees. Re-solves disagree there
+too: at 1,000 projects, Lâm Đồng's local budget +800 million, HiGHS at its default tolerance
+gives P-0053 34.6 million more, but with P-0053 held at its plan amount the objective is
+6·10⁻⁶ higher — HiGHS at 10⁻¹⁰ agrees, as this walk does.
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
