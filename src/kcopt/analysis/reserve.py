@@ -39,7 +39,7 @@ breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a r
 Measured on the benchmark's data (35 budget rows, `first` 10; CPU s of `reserve_list` alone,
 medians of 3, before and after run one after the other on the shared two-core machine at load
 average 6–9): 2.57 → 1.30 s at 10,000 projects (909 re-solves), 13.59 → 3.67 s at 50,000,
-25.2 s at 200,000 (benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself
+238.3 → 25.2 s at 200,000 (benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself
 (~0.13 ms without a pivot, ~0.35 ms with one at 10,000) is now about 40% of it. `--reserve 0`
 skips it.
 
