@@ -25,16 +25,32 @@ beyond the walk: empty), when the extra money buys nothing more (the row no long
 other rows hold the waiting projects back), or when every waiting project the fund may pay is
 funded.
 
-Each row is walked on a reduced program (`_reduced`): the basic columns and those nearest to
-entering kept, every other column fixed at its value. Every re-solve prices the left-out columns
-with the rows' duals; one whose reduced cost says it would enter is put in and the row walked
+Each row is walked on a reduced program (`_reduced`, built by
+`kcopt.analysis.reserve_program`, whose docstring has its formulation): the projects held in
+place by their own binding rows (paid by both funds and funded in full: cap and co-financing
+rows bind) are left out with those rows, and only the other basic columns, the row's own
+co-financed projects, the columns nearest to entering and their projects' columns and rows are
+kept, so its size does not grow with the project list (~300 rows × ~650 columns at 10,000
+projects, ~800 × ~1,250 at 50,000, against every row and every basic column before). Every
+re-solve checks that its optimum is the whole program's (row prices for the left-out rows, the
+reduced cost of every left-out column); a column that would move is put in and the row walked
 again (column generation), so the list is the whole program's. Cost: one warm re-solve per
-breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25;
-measured on the 10,000-project benchmark (35 budget rows, `first` 10, ~900 re-solves): about
-3 s of CPU (4.2 s before the per-row set-up — the basis's statuses, A by columns, a row's
-projects, the left-out columns' costs — was made once), of which HiGHS's re-solves are 1.4 s,
-against 1.2 s for the rest of the pipeline — above the ~1 s wished for (`--reserve 0` skips
-it).
+breakpoint, and the demo's targets tie 4–7 projects to each breakpoint, so a row takes 10–25.
+Measured on the benchmark's data (35 budget rows, `first` 10; CPU s of `reserve_list` alone,
+medians of 3, before and after run one after the other on the shared two-core machine at load
+average 6–9): 2.57 → 1.30 s at 10,000 projects (909 re-solves), 13.59 → 3.67 s at 50,000,
+238.3 → 25.2 s at 200,000 (benchmarks/README.md, "The reserve list"). HiGHS's warm re-solve itself
+(~0.13 ms without a pivot, ~0.35 ms with one at 10,000) is now about 40% of it. `--reserve 0`
+skips it.
+
+Where two projects are worth the same to within HiGHS's tolerance (its dual feasibility
+tolerance, 10⁻⁷), the walk may let either enter first, so the walk on the old, larger program
+and this one can differ: on the benchmark's data the central list is the same, and 13 of 341
+rows at 10,000 projects (117 of 350 at 50,000) differ, in local funds' lists, mostly other
+provinces' projects entering on central money the local money frees. Re-solves disagree there
+too: at 1,000 projects, Lâm Đồng's local budget +800 million, HiGHS at its default tolerance
+gives P-0053 34.6 million more, but with P-0053 held at its plan amount the objective is
+6·10⁻⁶ higher — HiGHS at 10⁻¹⁰ agrees, as this walk does.
 
 Plans with integer decisions: the walk is on the program with the plan's selected projects kept
 selected and the others' integer decisions relaxed (a project may enter with any share of its
@@ -43,17 +59,19 @@ cap); the list says so (`basis: lp_relaxation`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
+from kcopt.analysis.reserve_program import Expand as _Expand
+from kcopt.analysis.reserve_program import Program as _Program
+from kcopt.analysis.reserve_program import program as _program
+from kcopt.analysis.reserve_program import reduced as _reduced_program
 from kcopt.analysis.reserve_words import TOL as _TOL
 from kcopt.analysis.reserve_words import first_in_line as first_in_line
 from kcopt.analysis.reserve_words import reason as _reason
-from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram
 from kcopt.model.names import parse_row, rows_of
 from kcopt.solvers.solve import Result
@@ -66,217 +84,57 @@ RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name"
                    "funded_at", "paid_from", "basis", "reason"]
 _STEPS = (1.0, 1e-3, 1e-7)  # probe lengths h, million VND, tried in turn
 _CHECKED = 3  # the walk goes on until this many of those in line are funded in full
-# a reduced program keeps the basic columns, the (a·first + b) of the row nearest to entering
-# and the _NEAR_ANY nearest anywhere; it is made only when that is below this share of them all
+# a reduced program keeps the basic columns of projects not frozen, the (a·first + b) of the row
+# nearest to entering and the _NEAR_ANY nearest anywhere; it is made only when that is below
+# this share of them all
 _NEAR_ROW, _NEAR_ANY, _REDUCE_BELOW = (20, 200), 300, 0.5
-
-
-class _Expand(Exception):
-    """A column left out of a reduced program would enter: put it in and walk again."""
-
-    def __init__(self, columns: np.ndarray):
-        super().__init__(f"{len(columns)} columns")
-        self.columns = columns
-
-
-@dataclass
-class _Program:
-    """The program the walk re-solves, a warm HiGHS instance holding it, and the per-project
-    view of its columns.
-
-    The instance may hold a reduced program: only the columns in `kept`, every other column
-    fixed at its value in `x_fixed` (its money moved into the rows' bounds, `shift`). Each
-    re-solve then checks the left-out columns' reduced costs against the row prices; one that
-    would enter raises `_Expand`, and the walk is made again with it (column generation), so
-    the walk is that of the whole program."""
-
-    lp: LinearProgram
-    highs: Any
-    basis: Any
-    P: sp.csr_matrix  # projects × columns: money per project
-    col_fund: np.ndarray
-    cap: np.ndarray
-    y_plan: np.ndarray
-    kept: np.ndarray | None = None
-    x_fixed: np.ndarray | None = None
-    shift: np.ndarray | None = None
-    out: np.ndarray | None = None  # the columns left out
-    out_T: sp.csr_matrix | None = None  # their coefficients, transposed (columns × rows)
-    out_cost: np.ndarray | None = None  # their costs
-    # where each is held: at its lower bound only, at its upper bound only, between them
-    out_at: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-    base_x: np.ndarray | None = None  # the whole program's solution at the plan's budgets
-    base_d: np.ndarray | None = None  # and its reduced costs
-    # of the whole program, made once for every row's `_reduced`: its basis's column statuses
-    # (HiGHS copies the whole list on each read), which are basic, and A by columns
-    owner: np.ndarray | None = None  # per column: the project whose money it is (−1: none)
-    col_status: list[Any] | None = None
-    basic: np.ndarray | None = None
-    A_csc: sp.csc_matrix | None = None
-
-    def _bounds(self, row: int, upper: float) -> tuple[float, float]:
-        shift = float(self.shift[row]) if self.shift is not None else 0.0
-        return float(max(self.lp.row_lower[row] - shift, -1e30)), float(upper - shift)
-
-    def at(self, row: int, upper: float) -> tuple[np.ndarray, int] | None:
-        """The optimal solution with row `row`'s bound at `upper` and the simplex iterations
-        it took from the previous basis; None when not optimal."""
-        h = self.highs
-        h.changeRowBounds(int(row), *self._bounds(row, upper))
-        h.run()
-        if h.getModelStatus().name != "kOptimal":
-            return None
-        its = int(h.getInfo().simplex_iteration_count)
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value, dtype=float)
-        if self.kept is None:
-            return x, its
-        assert self.x_fixed is not None and self.out is not None and self.out_T is not None
-        assert self.out_cost is not None and self.out_at is not None
-        # a left-out column would enter: at its lower bound with d > 0, at its upper bound with
-        # d < 0, between them with d ≠ 0 (a fixed one never)
-        d = self.out_cost - self.out_T @ np.asarray(sol.row_dual, dtype=float)
-        at_low, at_high, between = self.out_at
-        wrong = (at_low & (d > 1e-9)) | (at_high & (d < -1e-9)) | (between & (np.abs(d) > 1e-9))
-        if wrong.any():
-            raise _Expand(self.out[wrong])
-        full = self.x_fixed.copy()
-        full[self.kept] = x
-        return full, its
-
-    def restart(self, row: int) -> None:
-        h = self.highs
-        h.changeRowBounds(int(row), *self._bounds(row, float(self.lp.row_upper[row])))
-        if self.basis is not None:
-            h.setBasis(self.basis)
-
-
-def _walk_program(result: Result) -> tuple[LinearProgram, str]:
-    """The LP the walk re-solves: the model's own, or for a MIP the program with the selected
-    projects' integer decisions fixed at 1 and every other integer decision relaxed to [0, 1]."""
-    lp = result.model.lp
-    if not lp.integer.any():
-        return lp, "lp"
-    assert result.x is not None
-    lower = lp.col_lower.copy()
-    on = lp.integer & (np.round(result.x) >= 1)
-    lower[on] = np.round(result.x[on])
-    return replace(lp, col_lower=lower, integer=np.zeros_like(lp.integer)), "lp_relaxation"
-
-
-def _program(result: Result) -> tuple[_Program, str]:
-    # start-up: highspy only when this runs
-    from dataclasses import replace as change
-
-    from kcopt.solvers.highs import make_highs, to_highs_lp
-
-    model = result.model
-    lp, basis_kind = _walk_program(result)
-    h = make_highs(change(model.scenario.solver, time_limit=None))
-    h.setOptionValue("presolve", "off")  # re-solves start from the last basis
-    h.setOptionValue("solver", "simplex")
-    h.passModel(to_highs_lp(lp, names=False))
-    handle = result.basis
-    if basis_kind == "lp" and handle is not None and hasattr(handle, "getBasis"):
-        b = handle.getBasis()
-        if b.valid and len(b.col_status) == lp.shape[1]:
-            h.setBasis(b)
-    h.run()
-    basis = h.getBasis() if h.getModelStatus().name == "kOptimal" else None
-    xs = model.x_columns
-    P = sp.csr_matrix((np.ones(len(xs)), (model.col_project[xs], xs)),
-                      shape=(model.n_projects, lp.shape[1]))
-    owner = np.full(lp.shape[1], -1, dtype=np.int64)
-    owner[xs] = model.col_project[xs]
-    cap = model.projects["cap"].to_numpy(float)
-    assert result.x is not None
-    sol = h.getSolution()
-    col_status = list(basis.col_status) if basis is not None else None
-    basic = None if col_status is None else \
-        np.fromiter((s.name == "kBasic" for s in col_status), bool, len(col_status))
-    return _Program(lp, h, basis, P, model.col_fund, np.nan_to_num(cap), P @ result.x,
-                    base_x=np.asarray(sol.col_value, dtype=float),
-                    base_d=np.asarray(sol.col_dual, dtype=float), owner=owner,
-                    col_status=col_status,
-                    basic=basic, A_csc=lp.A.tocsc()), basis_kind
+_HELD_MAX = 200  # a row's basic columns kept in: at most this many
+_GROW = 8  # reduced programs grown at most this often for a row; then the whole program
 
 
 def _reduced(w: _Program, row: int, first: int, extra: np.ndarray) -> _Program:
-    """The program of `w` with only the columns the walk on `row` is likely to move: the basic
-    ones, those of the row nearest to entering (by reduced cost per unit of the row), those
-    nearest to entering anywhere, and `extra`; `w` itself when that is most of them."""
-    lp = w.lp
-    n = lp.shape[1]
-    col_status, status, A_csc = w.col_status, w.basic, w.A_csc  # the whole program's
-    assert col_status is not None and status is not None and A_csc is not None
-    assert w.base_x is not None and w.base_d is not None
-    x, d = w.base_x, np.abs(w.base_d)
-    a = lp.A[row]
-    per_unit = np.full(n, np.inf)
-    per_unit[a.indices] = d[a.indices] / np.maximum(np.abs(a.data), 1e-12)
-    per_unit[status] = np.inf
-    near = np.where(status, np.inf, d)
-    take = [np.flatnonzero(status),
-            np.argsort(per_unit, kind="stable")[:_NEAR_ROW[0] * first + _NEAR_ROW[1]],
-            np.argsort(near, kind="stable")[:_NEAR_ANY], extra]
-    kept = np.unique(np.concatenate([t.astype(np.int64) for t in take]))
-    kept = kept[np.isfinite(per_unit[kept]) | status[kept] | np.isin(kept, extra)
-                | np.isfinite(near[kept])]
-    if len(kept) > _REDUCE_BELOW * n:
-        return w
-    out = np.setdiff1d(np.arange(n), kept)
-    shift = A_csc[:, out] @ x[out]
-    sub = replace(lp, cost=lp.cost[kept], col_lower=lp.col_lower[kept],
-                  col_upper=lp.col_upper[kept], integer=np.zeros(len(kept), dtype=bool),
-                  col_names=[], A=A_csc[:, kept].tocsr(), row_lower=lp.row_lower - shift,
-                  row_upper=lp.row_upper - shift)
-    hs = _solve_reduced(sub, [col_status[j] for j in kept.tolist()], w.basis.row_status)
-    if hs is None:
-        return w
-    low = x[out] <= lp.col_lower[out] + 1e-9
-    high = x[out] >= lp.col_upper[out] - 1e-9
-    return replace(w, highs=hs, basis=hs.getBasis(), kept=kept, x_fixed=x, shift=shift,
-                   out=out, out_T=A_csc[:, out].T.tocsr(), out_cost=lp.cost[out],
-                   out_at=(low & ~high, high & ~low, ~low & ~high), col_status=None,
-                   basic=None, A_csc=None)
+    """The program of `w` with only the columns the walk on `row` may move: the basic ones of
+    projects not frozen, the row's own frozen projects (its basic columns, at most `_HELD_MAX`,
+    those whose bounds are priced nearest 0 first: a budget that grows often shifts their
+    funds' shares), those of the row
+    nearest to entering (by reduced cost per unit of the row), those nearest to entering
+    anywhere, and `extra` (kcopt.analysis.reserve_program);
+    `w` itself when that is most of them."""
+    b = w.base
+    a = b.lp.A[row]
+    cols, at = np.unique(a.indices, return_index=True)
+    free = ~b.col_basic[cols]
+    held = cols[~free]  # the row's frozen projects: a walk often shifts their funds' shares
+    if len(held) > _HELD_MAX:  # those whose bounds are priced nearest 0 are freed first
+        held = held[np.argsort(b.hold[held], kind="stable")[:_HELD_MAX]]
+    cols = cols[free]
+    per_unit = np.abs(b.d[cols]) / np.maximum(np.abs(a.data[at][free]), 1e-12)
+    row_near = cols[np.argsort(per_unit, kind="stable")[:_NEAR_ROW[0] * first + _NEAR_ROW[1]]]
+    keep = np.concatenate([b.free_basic, b.always, held, row_near, b.near[:_NEAR_ANY],
+                           extra.astype(np.int64)])
+    sub = _reduced_program(b, keep, row, _REDUCE_BELOW)
+    return w if sub is None else sub
 
 
-def _solve_reduced(sub: LinearProgram, col_status: list[Any], row_status: Any) -> Any:
-    """HiGHS on a reduced program from the whole program's basis; None unless optimal."""
-    import highspy
-
-    # start-up: highspy only when this runs
-    from kcopt.solvers.highs import make_highs, to_highs_lp
-
-    hs = make_highs(SolverOptions(seed=0))
-    hs.setOptionValue("presolve", "off")
-    hs.setOptionValue("solver", "simplex")
-    hs.passModel(to_highs_lp(sub, names=False))
-    basis = highspy.HighsBasis()
-    basis.col_status = col_status
-    basis.row_status = list(row_status)
-    basis.valid = True
-    hs.setBasis(basis)
-    hs.run()
-    return hs if hs.getModelStatus().name == "kOptimal" else None
-
-
-def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
+def _walk_row(w: _Program, row: int, first: int, learned: set[int]) -> list[_Entry]:
     """The walk on `row`, on a reduced program grown until no left-out column would enter
-    (at most three times; then on the whole program)."""
-    extra = np.zeros(0, dtype=np.int64)
-    for _attempt in range(3):
+    (at most `_GROW` times; then on the whole program). `learned`: the columns earlier rows'
+    programs had to be grown by (the same few projects' co-financing shares tip in many
+    provinces' walks), kept in from the start; the columns this row's grows by are added."""
+    extra = np.fromiter(sorted(learned), np.int64, len(learned))
+    for _attempt in range(_GROW):
         sub = _reduced(w, row, first, extra)
         try:
             return _walk(sub, row, first)
         except _Expand as grow:
             extra = np.union1d(extra, grow.columns)
+            learned.update(grow.columns.tolist())
     return _walk(w, row, first)
 
 
 @dataclass
 class _Line:
-    """x(t) = x0 + (t − t0)·d for t in [t0, t1]."""
+    """x(t) = x0 + (t − t0)·d for t in [t0, t1], on the program's columns."""
 
     t0: float
     t1: float
@@ -284,39 +142,41 @@ class _Line:
     d: np.ndarray
 
 
-def _line(w: _Program, row: int, base: float, t: float, y_t: np.ndarray) -> _Line | None:
+def _line(w: _Program, r: int, base: float, t: float, y_t: np.ndarray,
+          gap: float) -> _Line | None:
     """The piece of the parametric path that starts at extra money `t` (see the module's
-    formulation); None when a re-solve fails."""
+    formulation); None when a re-solve fails. `r` is the row's place in `w`, `gap` how far the
+    projects `w` leaves out are from `y_t`."""
     for h in _STEPS:
-        got = w.at(row, base + t + h)
+        got = w.at(r, base + t + h)
         if got is None:
             return None
-        x = got[0]
-        d = _direction(w, row)
+        x = got
+        d = _direction(w, r)
         back = w.P @ (x - h * d)  # the line at t must be the path at t
         # np.allclose(back, y_t, atol=…, rtol=0), without its general-case machinery
-        if h == _STEPS[-1] or float(np.max(np.abs(back - y_t), initial=0.0)) <= 1e-6 + 1e-3 * h:
+        err = max(float(np.max(np.abs(back - y_t), initial=0.0)), gap)
+        if h == _STEPS[-1] or err <= 1e-6 + 1e-3 * h:
             break
-    return _Line(t + h, t + h + _ratio(w.lp, x, d, row), x, d)
+    return _Line(t + h, t + h + _ratio(w.lp, x, d, r), x, d)
 
 
-def _direction(w: _Program, row: int) -> np.ndarray:
-    """dx/db of the current basis when row `row`'s bound b moves: `B⁻¹ eᵢ` on the basic
+def _direction(w: _Program, r: int) -> np.ndarray:
+    """dx/db of the current basis when row `r`'s bound b moves: `B⁻¹ eᵣ` on the basic
     columns (HiGHS's logicals stand for −A x), 0 when the row itself is basic (not binding)."""
     h = w.highs
-    n = w.lp.shape[1]
+    m, n = w.lp.shape
     d = np.zeros(n)
     basic = h.getBasicVariables()
     basic = np.asarray(basic[1] if isinstance(basic, tuple) else basic, dtype=np.int64)
-    if (basic == -1 - row).any():  # the row's logical is basic: the row does not bind
+    if (basic == -1 - r).any():  # the row's logical is basic: the row does not bind
         return d
-    e = np.zeros(w.lp.shape[0])
-    e[row] = 1.0
+    e = np.zeros(m)
+    e[r] = 1.0
     solved = h.getBasisSolve(e)
     sol = np.asarray(solved[1] if isinstance(solved, tuple) else solved, dtype=float)
     cols = basic >= 0
-    index = basic[cols] if w.kept is None else w.kept[basic[cols]]
-    d[index] = sol[cols]
+    d[basic[cols]] = sol[cols]
     d[np.abs(d) < 1e-12] = 0.0
     return d
 
@@ -357,26 +217,28 @@ class _Entry:
 
 def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
     """The projects that enter as row `row`'s bound grows, in order (the parametric walk)."""
-    lp = w.lp
-    base = float(lp.row_upper[row])
-    in_row = np.unique(lp.A[row].indices)
-    assert w.owner is not None
-    owner = w.owner[in_row]
+    b = w.base
+    base = float(b.lp.row_upper[row])
+    r = w.local(row)
+    in_row = np.unique(b.lp.A[row].indices)
+    owner = b.owner[in_row]
     scope = np.unique(owner[owner >= 0])  # the projects with a column in the row
-    waiting = scope[w.y_plan[scope] < w.cap[scope] - _TOL]
-    limit = float((w.cap[waiting] - w.y_plan[waiting]).sum())
+    waiting = scope[b.y_plan[scope] < b.cap[scope] - _TOL]
+    limit = float((b.cap[waiting] - b.y_plan[waiting]).sum())
     entries: dict[int, _Entry] = {}
-    w.restart(row)
-    y_t = w.y_plan.copy()
+    w.restart(r, base)
+    y_t = b.y_plan[w.proj]
+    gap = w.gap
     t = 0.0
     for _step in range(4 * first + 40):
         if len(entries) >= first and _settled(entries, _CHECKED):
             break
         if t >= limit - _TOL:
             break
-        line = _line(w, row, base, t, y_t)
+        line = _line(w, r, base, t, y_t, gap)
         if line is None:
             break
+        gap = 0.0  # from here on the projects left out are at their money at the start
         dy = w.P @ line.d
         if not (dy > 1e-9).any():
             break  # the extra money buys nothing: the row no longer binds
@@ -385,26 +247,29 @@ def _walk(w: _Program, row: int, first: int) -> list[_Entry]:
         _events(entries, w, line, dy, y0, t, end, first)
         y_t = y0 + (end - line.t0) * dy
         t = end
-    w.restart(row)
-    return sorted(entries.values(), key=lambda e: (e.enters, -w.cap[e.project], e.project))
+    w.verify()  # raises _Expand when a column left out would have moved
+    w.restart(r, base)
+    return sorted(entries.values(), key=lambda e: (e.enters, -b.cap[e.project], e.project))
 
 
 def _events(entries: dict[int, _Entry], w: _Program, line: _Line, dy: np.ndarray,
             y0: np.ndarray, t: float, end: float, first: int) -> None:
     """Projects whose total rises on this piece: when they pass their amount in the plan
-    (enter) and their cap (funded in full)."""
-    for p in np.flatnonzero(dy > 1e-9).tolist():
-        enters = max(t, line.t0 + (w.y_plan[p] - y0[p]) / dy[p])
-        if p not in entries and enters <= end + _TOL and w.y_plan[p] < w.cap[p] - _TOL:
+    (enter) and their cap (funded in full). `dy`, `y0` are per project of `w.proj`."""
+    b = w.base
+    for k in np.flatnonzero(dy > 1e-9).tolist():
+        p = int(w.proj[k])
+        enters = max(t, line.t0 + (b.y_plan[p] - y0[k]) / dy[k])
+        if p not in entries and enters <= end + _TOL and b.y_plan[p] < b.cap[p] - _TOL:
             if len(entries) >= first:
                 continue
-            cols = w.P.indices[w.P.indptr[p]:w.P.indptr[p + 1]]  # the row P[p]'s columns
-            fund = w.col_fund[cols[np.argmax(line.d[cols])]]
+            cols = w.P.indices[w.P.indptr[k]:w.P.indptr[k + 1]]  # the row P[k]'s columns
+            fund = b.col_fund[w.global_cols(cols)[np.argmax(line.d[cols])]]
             entries[p] = _Entry(p, round(enters, 6), paid_from="central" if fund == 0
                                 else "local")
         e = entries.get(p)
         if e is not None and not np.isfinite(e.funded):
-            full = line.t0 + (w.cap[p] - y0[p]) / dy[p]
+            full = line.t0 + (b.cap[p] - y0[k]) / dy[k]
             if full <= end + _TOL:
                 e.funded = round(max(full, e.enters), 6)
 
@@ -443,12 +308,14 @@ def reserve_list(result: Result, first: int = RESERVE_FIRST) -> pd.DataFrame:
     rows = [i for i in rows_of(lp.row_names, "budget") if lp.A[i].nnz]
     if first <= 0 or not rows or result.x is None:
         return pd.DataFrame(columns=RESERVE_COLUMNS)
-    w, basis_kind = _program(result)
-    if w.basis is None:
+    made = _program(result)
+    if made is None:
         return pd.DataFrame(columns=RESERVE_COLUMNS)
+    w, basis_kind = made
     out = []
+    learned: set[int] = set()
     for i in rows:
-        out += _rows(model, w, i, _walk_row(w, i, first), basis_kind)
+        out += _rows(model, w, i, _walk_row(w, i, first, learned), basis_kind)
     return pd.DataFrame(out, columns=RESERVE_COLUMNS)
 
 
@@ -461,17 +328,17 @@ def _rows(model: Any, w: _Program, row: int, entries: list[_Entry],
     out = []
     for rank, e in enumerate(entries, start=1):
         p = e.project
-        allocated = float(w.y_plan[p])
+        allocated = float(w.base.y_plan[p])
         out.append({
             "fund": name.fund, "fund_province": name.province or "", "year": name.year,
             "rank": rank, "project_id": text["project_id"].iat[p],
             "name": text["name"].iat[p], "province": text["province"].iat[p],
             "category": text["category"].iat[p], "score": round(float(score[p]), 6),
             "status": "partial" if allocated > _TOL else "unfunded",
-            "allocated": round(allocated, 6), "cap": round(float(w.cap[p]), 6),
-            "missing": round(float(w.cap[p]) - allocated, 6),
+            "allocated": round(allocated, 6), "cap": round(float(w.base.cap[p]), 6),
+            "missing": round(float(w.base.cap[p]) - allocated, 6),
             "enters_at": e.enters, "funded_at": e.funded, "paid_from": e.paid_from,
             "basis": basis_kind,
             "reason": _reason(name.fund or "", name.province, rank, e, entries, allocated,
-                              float(w.cap[p]) - allocated)})
+                              float(w.base.cap[p]) - allocated)})
     return out
