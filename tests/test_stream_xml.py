@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 import kcopt.present.workbook.base as base
 import kcopt.present.workbook.stream_xml as stream_xml
@@ -61,13 +62,18 @@ def write(path: Path) -> dict[tuple[str, str], object]:
 
 
 def raw_cells(path: Path) -> dict[str, tuple[str, str]]:
-    """cell → (its type attribute, the text of its <v> or <t>)."""
+    """cell → (its type attribute, the text of its <v> or <t>); a cell without `r=` is in the
+    column after the cell before it."""
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     out = {}
-    for m in re.finditer(r'<c r="([A-Z]+\d+)"([^>]*?)(/>|>(.*?)</c>)', xml):
-        kind = re.search(r't="(\w+)"', m[2])
-        inner = re.search(r"<[vt][^>]*>(.*?)</[vt]>", m[4] or "")
-        out[m[1]] = (kind[1] if kind else "", inner[1] if inner else "")
+    for row in re.finditer(r'<row r="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', xml):
+        col = 0
+        for m in re.finditer(r'<c(?: r="([A-Z]+)\d+")?([^>]*?)(/>|>(.*?)</c>)', row[2] or ""):
+            col = column_index_from_string(m[1]) if m[1] else col + 1
+            kind = re.search(r't="(\w+)"', m[2])
+            inner = re.search(r"<[vt][^>]*>(.*?)</[vt]>", m[4] or "")
+            out[f"{get_column_letter(col)}{row[1]}"] = (kind[1] if kind else "",
+                                                       inner[1] if inner else "")
     return out
 
 

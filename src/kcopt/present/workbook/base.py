@@ -34,10 +34,11 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
 )
 from kcopt.present.workbook.stream_xml import (
     BlockColumn,
-    fast_deflate,
+    deferred_rows,
     fast_rows,
     fast_rows_available,
 )
+from kcopt.present.workbook.stream_zip import Blocks, streaming_available, xlsx_zip
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -282,6 +283,7 @@ class StreamBook(Book):
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple[Any, ...], Any] = {}
         self._sheets: list[StreamSheet] = []
+        self._blocks: Blocks = {}  # rows written straight into the zip (`stream_zip`)
 
     def sheet(self, key: str) -> StreamSheet:
         self.names[key] = SHEETS[key]
@@ -321,7 +323,13 @@ class StreamBook(Book):
         ws.flush()
         raw = ws.ws
         n = max((len(c.values) for c in columns), default=0)
-        if n and fast_rows_available(raw):
+        if n and fast_rows_available(raw) and streaming_available():
+            sheets = [w for w in self.wb.worksheets() if not w.is_chartsheet]
+            entry = f"xl/worksheets/sheet{sheets.index(raw) + 1}.xml"
+            mark = f"<!--kcopt-rows-{sum(map(len, self._blocks.values()))}-->"
+            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark)
+            self._blocks.setdefault(entry, []).append((mark, rows))
+        elif n and fast_rows_available(raw):
             fast_rows(self, raw, ws.title, first, n, columns)
         else:
             self._public_rows(ws, first, n, columns)
@@ -348,7 +356,7 @@ class StreamBook(Book):
     def close(self) -> None:
         if self._sheets:
             self._sheets[-1].flush()
-        with fast_deflate():
+        with xlsx_zip(blocks=self._blocks):
             self.wb.close()
 
 
