@@ -53,6 +53,7 @@ def fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
     """The rows of a large block as XML built a column at a time, `CHUNK` rows at once, and
     appended to the worksheet's row stream."""
     rows = block_rows(book, title, first, n, columns)
+    book.expected.update(expected_of(rows))
     raw._write_single_row(first - 1)  # the rows above go out first, in order
     write = raw.fh.write
     for text in rows_xml(rows):
@@ -76,25 +77,31 @@ class Rows:
 
 def block_rows(book: StreamBook, title: str, first: int, n: int,
                columns: Sequence[BlockColumn]) -> Rows:
-    """The block's rows, the value kcopt expects of each formula recorded."""
+    """The block's rows; the value kcopt expects of each formula is left to `expected_of`
+    (only the checks read it: allocation.xlsx alone has no use for 150,000 keys)."""
     span = range(first, first + n)
     formulas = [None if c.template is None else [c.template(r) for r in span] for c in columns]
-    rows = Rows(title, first, n, list(columns), [_Styles(book, c.fmt) for c in columns],
+    return Rows(title, first, n, list(columns), [_Styles(book, c.fmt) for c in columns],
                 formulas)
-    for c, texts in zip(columns, formulas, strict=True):
+
+
+def expected_of(rows: Rows) -> Iterator[tuple[tuple[str, str], Any]]:
+    """(sheet, cell) → the value kcopt expects, for every formula of the block."""
+    for c, texts in zip(rows.columns, rows.formulas, strict=True):
         if texts is not None:
             letter = column_letter(c.col)
             values = c.values.tolist() if isinstance(c.values, np.ndarray) else c.values
-            book.expected.update([((title, f"{letter}{r}"), plain(v)) for r, v, t in zip(
-                span, values, texts, strict=False) if t is not None])
-    return rows
+            yield from [((rows.title, f"{letter}{r}"), plain(v)) for r, v, t in zip(
+                range(rows.first, rows.first + rows.n), values, texts, strict=False)
+                if t is not None]
 
 
 def deferred_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
                   columns: Sequence[BlockColumn], mark: str) -> Rows:
     """A block whose XML is written later, straight into the zip (`workbook.stream_zip`):
-    `mark` holds its place in the worksheet's row stream; the formulas' expected values,
-    the sheet's dimensions and the rows written so far are as if it had been written."""
+    `mark` holds its place in the worksheet's row stream; the sheet's dimensions and the rows
+    written so far are as if it had been written (the formulas' expected values:
+    `expected_of`)."""
     rows = block_rows(book, title, first, n, columns)
     raw._write_single_row(first - 1)
     raw.fh.write(mark)
