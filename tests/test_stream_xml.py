@@ -56,7 +56,11 @@ def write(path: Path) -> dict[tuple[str, str], object]:
     ws = book.sheet("allocation")
     ws.write(1, 1, "title")
     book.block(ws, 3, columns())
-    ws.write(3 + N, 1, "after")
+    # a block from column C with a gap (E) and unstyled blanks: cells that need r=
+    book.block(ws, 3 + N, [BlockColumn(3, [1.0, None, 2.0], None),
+                           BlockColumn(4, [None, None, "d"], None),
+                           BlockColumn(6, ["a", "b", None], MONEY)])
+    ws.write(6 + N, 1, "after")
     book.close()
     return book.expected
 
@@ -77,8 +81,14 @@ def raw_cells(path: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-def test_fast_rows_equal_the_public_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("into", ["zip", "row file"])
+def test_fast_rows_equal_the_public_api(into: str, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows streamed into the zip entry (`stream_zip`) and, where XlsxWriter's zip cannot be
+    reached, appended to XlsxWriter's row file."""
     monkeypatch.setattr(stream_xml, "CHUNK", 5)
+    if into == "row file":
+        monkeypatch.setattr(base, "streaming_available", lambda: False)
     fast_expected = write(tmp_path / "fast.xlsx")
     monkeypatch.setattr(base, "fast_rows_available", lambda raw: False)
     slow_expected = write(tmp_path / "slow.xlsx")
@@ -88,7 +98,7 @@ def test_fast_rows_equal_the_public_api(tmp_path: Path, monkeypatch: pytest.Monk
     assert fast["B3"] == ("", "0") and fast["B4"] == ("", "-0")  # -0.0 kept apart from 0.0
     a = openpyxl.load_workbook(tmp_path / "fast.xlsx").active
     b = openpyxl.load_workbook(tmp_path / "slow.xlsx").active
-    assert a.max_row == b.max_row == N + 3 and a.max_column == b.max_column
+    assert a.max_row == b.max_row == N + 6 and a.max_column == b.max_column
     for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
         for x, y in zip(row_a, row_b, strict=True):
             assert (x.value, x.data_type, x.number_format) == (
