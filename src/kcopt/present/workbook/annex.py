@@ -49,6 +49,12 @@ from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import STATUS_VI
 from kcopt.io.write import atomic_write
+from kcopt.present.workbook.annex_head import (  # noqa: F401 (re-exported to the other forms)
+    LINE_HEIGHT,
+    form_headers,
+    merge_down,
+    title_block,
+)
 from kcopt.present.workbook.base import created_time
 from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
 from kcopt.present.workbook.formats import form_formats, wrapped_lines
@@ -77,7 +83,6 @@ OPTIONAL = {"infra_investment": ("Tổng mức đầu tư (triệu đồng)", No
             "other_state_support": ("Hỗ trợ từ chương trình khác (triệu đồng)", None, 14)}
 # Vietnamese separators in LibreOffice (the format's language), the computer's in Excel
 MONEY_FORMATS = ("[$-42A]#,##0", "[$-42A]#,##0.0#####")
-LINE_HEIGHT = 16.5  # points per line of 12-point Times New Roman
 EPS = 1e-9
 
 
@@ -212,36 +217,11 @@ def money_format(f: dict[str, Any], key: str, value: float) -> Any:
     return f[key] if whole else f[key + "_dec"]
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped bold 12-point heading takes in a column `width` characters wide."""
-    return max(1, math.ceil(len(text) * 1.2 / max(width - 1, 1)))
-
-
 def year_words(years: Any) -> str:
     """" NĂM 2026", " GIAI ĐOẠN 2026-2030", or "" for no year (the plan's years)."""
     found = sorted({int(y) for y in years})
     return f" NĂM {found[0]}" if len(found) == 1 else (
         f" GIAI ĐOẠN {found[0]}-{found[-1]}" if found else "")
-
-
-def title_block(ws: Any, f: dict[str, Any], agency: list[str],
-                lines: list[tuple[str, str]], last: int) -> int:
-    """The head of an official form over columns 0…`last`: the agency and the national motto,
-    `lines` (text, format) from the fourth row, "(Kèm theo Quyết định số …)" and "ĐVT: triệu
-    đồng"; the row its two-row header starts on."""
-    agency = [*agency[:2], "", ""][:2]
-    ws.merge_range(0, 0, 0, 3, agency[0], f["agency"])  # row by row (constant memory)
-    ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f["agency"])
-    ws.merge_range(1, 0, 1, 3, agency[1], f["motto"])
-    ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", f["motto"])
-    r = 3
-    for text, style in lines:
-        ws.merge_range(r, 0, r, last, text, f[style])
-        r += 1
-    ws.merge_range(r, 0, r, last, "(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm "
-                   "…… của ……)", f["italic"])
-    ws.merge_range(r + 1, last - 1, r + 1, last, "ĐVT: triệu đồng", f["unit"])
-    return r + 3
 
 
 def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
@@ -264,49 +244,6 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
             f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})")
         ws.write(h + 2, j, label, f["num"])
     return h
-
-
-def form_headers(ws: Any, f: dict[str, Any], columns: list[tuple[str, str | None, int]],
-                 h: int) -> None:
-    """Two header rows: a heading alone spans both, a parent spans its children; the rows are
-    tall enough for every wrapped heading (LibreOffice and Excel do not grow a row for a
-    merged cell, so a heading left to them would be clipped). Written row by row (a sheet in
-    constant-memory mode takes no cell above its current row)."""
-    top_lines, child_lines, both_lines = 1, 1, 2
-    groups: dict[str, list[int]] = {}
-    for j, (top, child, w) in enumerate(columns):
-        ws.set_column(j, j, w)
-        if child is None:
-            both_lines = max(both_lines, _lines(top, w))
-        else:
-            child_lines = max(child_lines, _lines(child, w))
-            groups.setdefault(top, []).append(j)
-    for top, cols in groups.items():
-        top_lines = max(top_lines, _lines(top, sum(columns[j][2] for j in cols)))
-    top_lines = max(top_lines, both_lines - child_lines)
-    ws.set_row(h, LINE_HEIGHT * top_lines + 4)
-    for j, (top, child, _w) in enumerate(columns):
-        if child is None:
-            merge_down(ws, h, j, top, f["head"])
-    for top, cols in groups.items():
-        ws.merge_range(h, cols[0], h, cols[-1], top, f["head"])
-    ws.set_row(h + 1, LINE_HEIGHT * max(child_lines, both_lines - top_lines) + 4)
-    for j, (_top, child, _w) in enumerate(columns):
-        if child is None:
-            ws.write_blank(h + 1, j, None, f["head"])
-        else:
-            ws.write(h + 1, j, child, f["head"])
-
-
-def merge_down(ws: Any, r: int, c: int, text: str, fmt: Any) -> None:
-    """Cells (r, c) and (r + 1, c) merged, holding `text`. In constant-memory mode the merge is
-    recorded and row `r + 1`'s blank is left to the caller (XlsxWriter's merge_range writes
-    it at once, which would close row `r` before its other cells); otherwise merge_range."""
-    if not getattr(ws, "constant_memory", False):
-        ws.merge_range(r, c, r + 1, c, text, fmt)
-        return
-    ws.write(r, c, text, fmt)
-    ws.merge.append([r, c, r + 1, c])  # the list XlsxWriter writes <mergeCells> from
 
 
 def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
