@@ -128,7 +128,7 @@ def rows_xml(rows: Rows) -> Iterator[str]:
         parts = [_column_xml(c.values[lo:lo + len(at)], s,
                              None if f is None else f[lo:lo + len(at)])
                  for c, s, f in zip(rows.columns, rows.styles, rows.formulas, strict=True)]
-        _place(parts, cols, at)
+        _place(parts, cols, [s.styled for s in rows.styles], at)
         grid = np.empty((len(at), len(parts) + 2), dtype=object)  # a row's tags, its cells
         grid[:, 0] = [f'<row r="{r}">' for r in at]
         for j, cells in enumerate(parts, 1):
@@ -137,17 +137,18 @@ def rows_xml(rows: Rows) -> Iterator[str]:
         yield "".join(grid.ravel().tolist())
 
 
-def _place(parts: list[list[str]], cols: list[int], rows: range) -> None:
+def _place(parts: list[list[str]], cols: list[int], styles: list[bool], rows: range
+           ) -> None:
     """`r=` on the cells whose place does not follow from the cell before them."""
     follows = np.ones(len(rows), dtype=np.int64)  # the column a cell without r= would be in
-    for col, cells in zip(cols, parts, strict=True):
+    for col, cells, styled in zip(cols, parts, styles, strict=True):
         letter = None
         for i in np.flatnonzero(follows != col).tolist():
             if cells[i]:
                 letter = letter or column_letter(col)
                 cells[i] = f'<c r="{letter}{rows[i]}"{cells[i][2:]}'
         nxt = np.full(len(rows), col + 1, dtype=np.int64)
-        if "" in cells:
+        if not styled and "" in cells:  # a styled column writes its blanks
             out = np.flatnonzero(np.array([not x for x in cells]))
             nxt[out] = follows[out]
         follows = nxt
@@ -159,6 +160,7 @@ class _Styles:
     def __init__(self, book: StreamBook, fmt: str | None):
         self.book, self.fmt = book, fmt
         self.cache: dict[str | None, str] = {}
+        self.texts: dict[str | None, str] = {}  # a text → its cell, across the chunks
         self.base = self.of_format(fmt)
         self.styled = book.format(fmt) is not None
         self.whole = self.of_format(WHOLE[fmt]) if fmt in WHOLE else self.base
@@ -233,17 +235,19 @@ def _number_cells(a: np.ndarray, styles: _Styles) -> list[str]:
 
 def _text_cells(values: list[Any], styles: _Styles) -> list[str] | None:
     """Texts (and blanks) that need no care (no control character, no `_xHHHH_`, no text over
-    16,383 characters), a column at once, each distinct text escaped once; None if one
-    needs care."""
-    texts = [v for v in set(values) if v is not None]
-    joined = "\n".join(texts)
-    if _needs_care(joined) or max(map(len, texts), default=0) > 16383:
-        return None
-    s = styles.base
-    cells = {v: f'<c{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>'
-                f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
-                "</t></is></c>" for v in texts}
-    cells[None] = f"<c{s}/>" if styles.styled else ""
+    16,383 characters), a column at once, each distinct text escaped once for the whole
+    column (`styles.texts`); None if one needs care."""
+    cells = styles.texts
+    new = [v for v in set(values) if v not in cells]
+    if new:
+        texts = [v for v in new if v is not None]
+        if _needs_care("\n".join(texts)) or max(map(len, texts), default=0) > 16383:
+            return None
+        s = styles.base
+        cells.update({v: f'<c{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>'
+                         f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
+                         "</t></is></c>" for v in texts})
+        cells[None] = f"<c{s}/>" if styles.styled else ""
     return [cells[v] for v in values]
 
 
