@@ -361,7 +361,8 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
 # Modules that still hold Vietnamese literals, with how many (a ceiling: it may only go down).
 # Deliberately Vietnamese: the official annex, adjustment annex, consolidation and template forms
 # (io/annex, workbook/annex_head (the forms' head), workbook/adjustment, workbook/consolidated:
-# its headings and sheet names, read back as columns; the "Điều chỉnh" sheet's bilingual headings, workbook/adjustment_sheet; io/template,
+# its headings and sheet names, read back as columns; the "Điều chỉnh" sheet's bilingual
+# headings, workbook/adjustment_sheet; io/template,
 # io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
 # place names and spelling tables (geo, synth, text, parse, io/encoding), the English help
 # texts that name KCĐP (cli). Still to move into the catalog: the rest (messages of ratefiles,
