@@ -285,8 +285,18 @@ def test_fast_rows_match_xlsxwriter_public_api(demo: tuple[kcopt.Run, Path], tmp
     for ws in a:
         other = b[ws.title]
         assert ws.dimensions == other.dimensions, ws.title
+        assert (ws.freeze_panes, ws.print_title_rows, ws.auto_filter.ref) == (
+            other.freeze_panes, other.print_title_rows, other.auto_filter.ref), ws.title
+        assert {k: d.width for k, d in ws.column_dimensions.items()} == {
+            k: d.width for k, d in other.column_dimensions.items()}, ws.title
+        assert {k: d.height for k, d in ws.row_dimensions.items()} == {
+            k: d.height for k, d in other.row_dimensions.items()}, ws.title
         for row_a, row_b in zip(ws.iter_rows(), other.iter_rows(), strict=True):
             for x, y in zip(row_a, row_b, strict=True):
-                assert (x.value, x.number_format, x.font.b, x.fill.fgColor.rgb) == (
-                    y.value, y.number_format, y.font.b, y.fill.fgColor.rgb), x.coordinate
+                assert (x.value, x.data_type, x.number_format) == (
+                    y.value, y.data_type, y.number_format), x.coordinate
+                assert [repr(s) for s in (x.font, x.fill, x.border, x.alignment)] == [
+                    repr(s) for s in (y.font, y.fill, y.border, y.alignment)], x.coordinate
     assert a[SHEETS["allocation"]]["B5"].value.startswith(" <b>&amp; lead")
+    with zipfile.ZipFile(fast) as zf:  # the rows went straight into the zip, cells without r=
+        assert '<c t="inlineStr">' in zf.read("xl/worksheets/sheet1.xml").decode()

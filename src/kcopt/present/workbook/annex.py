@@ -49,6 +49,12 @@ from kcopt.core.geo import load_geography
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import STATUS_VI
 from kcopt.io.write import atomic_write
+from kcopt.present.workbook.annex_head import (  # noqa: F401 (re-exported to the other forms)
+    LINE_HEIGHT,
+    form_headers,
+    merge_down,
+    title_block,
+)
 from kcopt.present.workbook.base import created_time
 from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
 from kcopt.present.workbook.formats import form_formats, wrapped_lines
@@ -77,7 +83,6 @@ OPTIONAL = {"infra_investment": ("Tổng mức đầu tư (triệu đồng)", No
             "other_state_support": ("Hỗ trợ từ chương trình khác (triệu đồng)", None, 14)}
 # Vietnamese separators in LibreOffice (the format's language), the computer's in Excel
 MONEY_FORMATS = ("[$-42A]#,##0", "[$-42A]#,##0.0#####")
-LINE_HEIGHT = 16.5  # points per line of 12-point Times New Roman
 EPS = 1e-9
 
 
@@ -139,7 +144,9 @@ def annex_book(run: Run, path: Path, form: FormLayout | None = None) -> AnnexChe
     import xlsxwriter
 
     plan = proposed(run)
-    wb = xlsxwriter.Workbook(str(path))
+    # rows written top to bottom (the layout is worked out first), so XlsxWriter keeps one row
+    # in memory, not every cell: 200,000 projects' cells were most of the writer's peak
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     wb.set_properties({"title": "Phụ lục kế hoạch khuyến công", "author": "kcopt",
                        "created": created_time(run)})
     base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
@@ -210,36 +217,11 @@ def money_format(f: dict[str, Any], key: str, value: float) -> Any:
     return f[key] if whole else f[key + "_dec"]
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped bold 12-point heading takes in a column `width` characters wide."""
-    return max(1, math.ceil(len(text) * 1.2 / max(width - 1, 1)))
-
-
 def year_words(years: Any) -> str:
     """" NĂM 2026", " GIAI ĐOẠN 2026-2030", or "" for no year (the plan's years)."""
     found = sorted({int(y) for y in years})
     return f" NĂM {found[0]}" if len(found) == 1 else (
         f" GIAI ĐOẠN {found[0]}-{found[-1]}" if found else "")
-
-
-def title_block(ws: Any, f: dict[str, Any], agency: list[str],
-                lines: list[tuple[str, str]], last: int) -> int:
-    """The head of an official form over columns 0…`last`: the agency and the national motto,
-    `lines` (text, format) from the fourth row, "(Kèm theo Quyết định số …)" and "ĐVT: triệu
-    đồng"; the row its two-row header starts on."""
-    agency = [*agency[:2], "", ""][:2]
-    ws.merge_range(0, 0, 0, 3, agency[0], f["agency"])
-    ws.merge_range(1, 0, 1, 3, agency[1], f["motto"])
-    ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f["agency"])
-    ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", f["motto"])
-    r = 3
-    for text, style in lines:
-        ws.merge_range(r, 0, r, last, text, f[style])
-        r += 1
-    ws.merge_range(r, 0, r, last, "(Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm "
-                   "…… của ……)", f["italic"])
-    ws.merge_range(r + 1, last - 1, r + 1, last, "ĐVT: triệu đồng", f["unit"])
-    return r + 3
 
 
 def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
@@ -262,31 +244,6 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
             f"({MATCH + 1})=({TOTAL + 1})-({SUPPORT + 1})")
         ws.write(h + 2, j, label, f["num"])
     return h
-
-
-def form_headers(ws: Any, f: dict[str, Any], columns: list[tuple[str, str | None, int]],
-                 h: int) -> None:
-    """Two header rows: a heading alone spans both, a parent spans its children; the rows are
-    tall enough for every wrapped heading (LibreOffice and Excel do not grow a row for a
-    merged cell, so a heading left to them would be clipped)."""
-    top_lines, child_lines, both_lines = 1, 1, 2
-    groups: dict[str, list[int]] = {}
-    for j, (top, child, w) in enumerate(columns):
-        ws.set_column(j, j, w)
-        if child is None:
-            ws.merge_range(h, j, h + 1, j, top, f["head"])
-            both_lines = max(both_lines, _lines(top, w))
-        else:
-            ws.write(h + 1, j, child, f["head"])
-            child_lines = max(child_lines, _lines(child, w))
-            groups.setdefault(top, []).append(j)
-    for top, cols in groups.items():
-        ws.merge_range(h, cols[0], h, cols[-1], top, f["head"])
-        width = sum(columns[j][2] for j in cols)
-        top_lines = max(top_lines, _lines(top, width))
-    top_lines = max(top_lines, both_lines - child_lines)
-    ws.set_row(h, LINE_HEIGHT * top_lines + 4)
-    ws.set_row(h + 1, LINE_HEIGHT * max(child_lines, both_lines - top_lines) + 4)
 
 
 def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
@@ -337,37 +294,67 @@ def content_sections(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     return out
 
 
-def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str], list[str]],
-          first_body: int, last: int, check: AnnexCheck) -> int:
-    """Fund parts (A: the KCQG shares, B: the KCĐP shares), content sections (I, II, …) and
-    project lines, each part and section with its subtotal, then the grand total; the grand
-    total's row. `cols`: the optional printed columns and the fact columns."""
+@dataclass
+class _Block:
+    """A fund part's or content section's heading row and its subtotal over the lines below
+    it (rows `lo`…`hi`), worked out before anything is written."""
+
+    row: int
+    key: str
+    text: str
+    style: str  # "fund" or "sec"
+    lo: int
+    hi: int
+    sums: dict[int, float]
+    lines: pd.DataFrame | None = None  # a section's project lines (None: a fund part)
+    fund: str = ""
+    first: np.ndarray | None = None  # per line: the project's first line (cost, counterpart)
+
+
+def _layout(plan: pd.DataFrame, first_body: int, check: AnnexCheck) -> tuple[list[_Block], int]:
+    """The rows of the fund parts (A: the KCQG shares, B: the KCĐP shares), their content
+    sections (I, II, …) and project lines, top to bottom, each project's rows in
+    `check.lines`; the grand total's row."""
     first = pd.Series(True, index=plan.index)  # a project's first line holds cost and match
+    blocks: list[_Block] = []
     r = first_body
     for letter, fund, heading in FUNDS:
         part = plan[plan[fund] > EPS]
         if part.empty:
             continue
-        fund_row = r
-        section_heading(ws, f, r, letter, heading, "fund", last)
+        head = _Block(r, letter, heading, "fund", r + 1, 0, _sums(part, fund, first))
+        blocks.append(head)
         r += 1
         for key, name, rows in content_sections(part):
-            sec_row = r
-            section_heading(ws, f, r, key, name, "sec", last)
-            r += 1
-            for n, (i, rec) in enumerate(zip(rows.index, rows.itertuples(index=False),
-                                             strict=True), 1):
-                _project_row(ws, f, r, n, rec, (fund, bool(first[i])), cols, last)
-                check.lines.setdefault(str(rec.project_id), []).append(r)
-                r += 1
-            subtotal_row(ws, f, check, sec_row, sec_row + 1, r - 1,
-                         _sums(rows, fund, first), "sec_money")
-            check.section_rows[f"{letter}.{key}"] = sec_row
-        subtotal_row(ws, f, check, fund_row, fund_row + 1, r - 1, _sums(part, fund, first),
-                     "fund_money")
-        check.section_rows[letter] = fund_row
+            blocks.append(_Block(r, f"{letter}.{key}", name, "sec", r + 1, r + len(rows),
+                                 _sums(rows, fund, first), rows, fund,
+                                 first[rows.index].to_numpy(bool)))
+            for k, pid in enumerate(rows["project_id"].astype(str).tolist(), r + 1):
+                check.lines.setdefault(pid, []).append(k)
+            r += 1 + len(rows)
+        head.hi = r - 1
         first[part.index] = False
-    _counterparts(ws, f, plan, check)
+    return blocks, r
+
+
+def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str], list[str]],
+          first_body: int, last: int, check: AnnexCheck) -> int:
+    """Fund parts, content sections and project lines (`_layout`), each part and section with
+    its subtotal, then the grand total, written top to bottom; the grand total's row. `cols`:
+    the optional printed columns and the fact columns."""
+    blocks, r = _layout(plan, first_body, check)
+    for b in blocks:
+        key = b.key.rpartition(".")[2]
+        section_heading(ws, f, b.row, key, b.text, b.style, last)
+        subtotal_row(ws, f, check, b.row, b.lo, b.hi, b.sums, f"{b.style}_money")
+        check.section_rows[b.key] = b.row
+        if b.lines is None or b.first is None:
+            continue
+        for n, (rec, first) in enumerate(zip(b.lines.itertuples(index=False),
+                                             b.first.tolist(), strict=True), 1):
+            rows = check.lines[str(rec.project_id)] if first else []
+            other = rows[1] if len(rows) > 1 else None  # its line in B
+            _project_row(ws, f, b.row + n, n, rec, (b.fund, first, other), cols, last)
     both = (plan["central"] > EPS).any() and (plan["local"] > EPS).any()
     section_heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
     total = {TOTAL: float(plan["total_cost"].sum()), SUPPORT: float(plan["total"].sum())}
@@ -377,23 +364,13 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
     return r
 
 
-def _counterparts(ws: Any, f: dict[str, Any], plan: pd.DataFrame, check: AnnexCheck) -> None:
-    """The counterpart of a project listed in A and B: its cost less both shares."""
-    for pid, cost, total in zip(plan["project_id"], plan["total_cost"].to_numpy(float),
-                                plan["total"].to_numpy(float), strict=True):
-        rows = check.lines[str(pid)]
-        if len(rows) < 2:
-            continue
-        a, b = rows[0] + 1, rows[1] + 1
-        value = float(cost) - float(total)
-        ws.write_formula(rows[0], MATCH, f"=G{a}-H{a}-H{b}", money_format(f, "money", value), value)
-
-
 def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
-                 line: tuple[str, bool], cols: tuple[list[str], list[str]], last: int) -> None:
+                 line: tuple[str, bool, int | None], cols: tuple[list[str], list[str]],
+                 last: int) -> None:
     """One line of a project in the section of `line[0]`'s fund; its cost and counterpart on
-    its first line (`line[1]`), blank on the second."""
-    fund, first = line
+    its first line (`line[1]`), blank on the second. The counterpart of a project listed in A
+    and B (`line[2]`: its row in B) is its cost less both shares."""
+    fund, first, other = line
     extra, facts = cols
     share = float(getattr(rec, fund))
     ws.write_number(r, 0, n, f["center"])
@@ -406,8 +383,13 @@ def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
     if first:
         cost = float(rec.total_cost)
         ws.write_number(r, TOTAL, cost, money_format(f, "money", cost))
-        ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}", money_format(f, "money", cost - share),
-                         cost - share)
+        if other is None:
+            ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}",
+                             money_format(f, "money", cost - share), cost - share)
+        else:
+            value = cost - float(rec.total)
+            ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}-H{other + 1}",
+                             money_format(f, "money", value), value)
     else:
         ws.write_blank(r, TOTAL, None, f["money"])
         ws.write_blank(r, MATCH, None, f["money"])

@@ -34,10 +34,13 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
 )
 from kcopt.present.workbook.stream_xml import (
     BlockColumn,
-    fast_deflate,
+    Rows,
+    deferred_rows,
+    expected_of,
     fast_rows,
     fast_rows_available,
 )
+from kcopt.present.workbook.stream_zip import Blocks, streaming_available, xlsx_zip
 
 if TYPE_CHECKING:
     from kcopt.pipeline import Run
@@ -164,7 +167,11 @@ class Book(ABC):
                 fmt: str | None = None, style: Style | None = None) -> None:
         value = plain(expected)
         ws.formula(row, col, text, value, fmt, style)
-        self.expected[(ws.title, f"{column_letter(col)}{row}")] = value
+        self.expect((ws.title, f"{column_letter(col)}{row}"), value)
+
+    def expect(self, key: tuple[str, str], value: Value) -> None:
+        """Record the value kcopt expects of the formula in (sheet, cell) `key`."""
+        self.expected[key] = value
 
     def block(self, ws: Sheet, first: int, columns: Sequence[BlockColumn]) -> None:
         """Columns of cells from row `first` down: values, or formulas from a row template."""
@@ -282,6 +289,23 @@ class StreamBook(Book):
         self.wb.set_calc_mode("auto")
         self._formats: dict[tuple[Any, ...], Any] = {}
         self._sheets: list[StreamSheet] = []
+        self._blocks: Blocks = {}  # rows written straight into the zip (`stream_zip`)
+        self._unread: list[Rows] = []  # blocks whose formulas' values are not in `expected`
+
+    @property
+    def expected(self) -> dict[tuple[str, str], Value]:
+        """The value kcopt expects of every formula; a block's are added when first read (no
+        cell is written twice in a stream, so the order they are added in does not matter)."""
+        while self._unread:
+            self._expected.update(expected_of(self._unread.pop(0)))
+        return self._expected
+
+    @expected.setter
+    def expected(self, value: dict[tuple[str, str], Value]) -> None:
+        self._expected = value
+
+    def expect(self, key: tuple[str, str], value: Value) -> None:
+        self._expected[key] = value
 
     def sheet(self, key: str) -> StreamSheet:
         self.names[key] = SHEETS[key]
@@ -321,7 +345,14 @@ class StreamBook(Book):
         ws.flush()
         raw = ws.ws
         n = max((len(c.values) for c in columns), default=0)
-        if n and fast_rows_available(raw):
+        if n and fast_rows_available(raw) and streaming_available():
+            sheets = [w for w in self.wb.worksheets() if not w.is_chartsheet]
+            entry = f"xl/worksheets/sheet{sheets.index(raw) + 1}.xml"
+            mark = f"<!--kcopt-rows-{sum(map(len, self._blocks.values()))}-->"
+            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark)
+            self._blocks.setdefault(entry, []).append((mark, rows))
+            self._unread.append(rows)
+        elif n and fast_rows_available(raw):
             fast_rows(self, raw, ws.title, first, n, columns)
         else:
             self._public_rows(ws, first, n, columns)
@@ -348,7 +379,7 @@ class StreamBook(Book):
     def close(self) -> None:
         if self._sheets:
             self._sheets[-1].flush()
-        with fast_deflate():
+        with xlsx_zip(blocks=self._blocks):
             self.wb.close()
 
 

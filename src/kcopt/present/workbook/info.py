@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from kcopt.core.language import using
 from kcopt.core.vocabulary import FAMILY_VI, NO, STATUS_VI, YES
-from kcopt.core.words import vietnam_time
+from kcopt.core.words import get_language, vietnam_time
 from kcopt.present.workbook.base import (
     EN_ROW,
     FIRST_ROW,
@@ -74,12 +75,17 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     def per_1000(r: int) -> str | None:
         return f"{letter}{r}*1000" if finite[r - FIRST_ROW] else None
 
+    binding = cons["binding"].tolist()  # lists: a pandas column is slow to walk
+    bases = cons["price_basis"].tolist() if "price_basis" in cons else None
+    basis_words = {b: duals_name(b) for b in set(bases or ())}  # a few, each worded once
+    with using(get_language()):  # the language looked up once, not per row
+        meaning = [describe_row(n, float(v), bool(b)) for n, v, b in zip(
+            cons["name"].tolist(), cons["rhs"].tolist(), binding, strict=True)]
     values: dict[str, list[Any]] = {
-        "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"]],
-        "meaning": [describe_row(n, float(v), bool(b)) for n, v, b in zip(
-            cons["name"], cons["rhs"], cons["binding"], strict=True)],
-        "binding": [YES if b else NO for b in cons["binding"]],
-        "price_basis": [duals_name(b) for b in cons["price_basis"]] if "price_basis" in cons
+        "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"].tolist()],
+        "meaning": meaning,
+        "binding": [YES if b else NO for b in binding],
+        "price_basis": [basis_words[b] for b in bases] if bases is not None
         else [None] * len(cons),
         "shadow_price": prices,
         "per_1000": [p * 1000 if isinstance(p, int | float) else None for p in prices],

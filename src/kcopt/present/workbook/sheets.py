@@ -90,20 +90,20 @@ def _group_rows(run: Run, key: str) -> tuple[str, list[Column], list[list[Any]]]
     geo = load_geography()
     alloc = run.allocation
     if key == "province":
-        names = sorted(set(alloc["province"]) | {p for p, b in
+        names = sorted(set(alloc["province"].tolist()) | {p for p, b in
                                                  run.scenario.local_budgets.items() if b > 0})
         return "province", [Column("province", "Tỉnh/Thành phố", "Province", None, 24),
                             Column("region", "Vùng", "Region", None, 7)], [
             [p, geo.provinces[p].region] for p in names]
     if key == "region":
-        codes = sorted(set(alloc["region"]))
+        codes = sorted(set(alloc["region"].tolist()))
         return "region", [Column("region", "Mã vùng", "Region code", None, 8),
                           Column("name_vi", "Vùng kinh tế – xã hội", "Region (Vietnamese)",
                                  None, 36),
                           Column("name_en", "Region", "Region (English)", None, 34)], [
             [c, *geo.regions[c]] if c in geo.regions else [c, c, c] for c in codes]
     rules = run.model.rules.rules
-    cats = sorted(set(alloc["category"]))
+    cats = sorted(set(alloc["category"].tolist()))
     return "category", [Column("category", "Mã nội dung", "Content type code", None, 24),
                         Column("name_vi", "Nội dung", "Content type", None, 44)], [
         [c, rules[c].name_vi] for c in cats]

@@ -1,18 +1,15 @@
-"""The rows of a large block of `allocation.xlsx` written as the XML XlsxWriter itself writes
-in constant-memory mode, a column at a time (about 0.3 µs a cell instead of 10): numbers, texts
-and formulas whose values are all numbers are checked and styled with NumPy over the whole
-column, and only a column that mixes kinds goes cell by cell. The rows go out in chunks, so
-the XML of a block is never all in memory. Equivalence with the public API is tested
-(tests/test_xlsx.py)."""
+"""The rows of a large block of `allocation.xlsx` as XML, a column at a time (about 0.3 µs a
+cell instead of XlsxWriter's 10): numbers, texts and formulas whose values are all numbers are
+checked and styled with NumPy over the whole column, and only a column that mixes kinds goes
+cell by cell. A cell carries no `r=` unless its place does not follow from the cell before it.
+The rows are built in chunks when the workbook is zipped (`workbook.stream_zip`), straight into
+the sheet's zip entry, so the XML of a block is never all in memory nor on disk. Equivalence
+with XlsxWriter's public API is tested (tests/test_stream_xml.py, tests/test_xlsx.py)."""
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,29 +41,6 @@ def fast_rows_available(raw: Any) -> bool:
                                   "_escape_control_characters", "fh", "previous_row", "table"))
 
 
-_DEFLATE_LOCK = threading.Lock()
-
-
-@contextmanager
-def fast_deflate(level: int = 1) -> Iterator[None]:
-    """XlsxWriter's zip at zlib level `level` while the block is open: it deflates at zlib's
-    default, 6, which takes about 1.6 s of CPU for the 130 MB of XML of 50,000 projects; level
-    1 takes 0.6 s for a file about a third larger (15 → 21 MB). The cells are the same. Without
-    the module attribute this relies on (another XlsxWriter), the default level is kept."""
-    import xlsxwriter.workbook as module
-
-    with _DEFLATE_LOCK:
-        original = getattr(module, "ZipFile", None)
-        if original is not zipfile.ZipFile:
-            yield
-            return
-        module.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=level)
-        try:
-            yield
-        finally:
-            module.ZipFile = original
-
-
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _PRESERVE = ' xml:space="preserve"'
 _NEEDS_CARE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
@@ -77,21 +51,108 @@ _TEXTS = {str, type(None)}
 
 def fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
               columns: Sequence[BlockColumn]) -> None:
-    """The rows of a large block as the XML XlsxWriter itself writes in constant-memory mode,
-    built a column at a time, `CHUNK` rows at once, and appended to the worksheet's row
-    stream."""
+    """The rows of a large block as XML built a column at a time, `CHUNK` rows at once, and
+    appended to the worksheet's row stream."""
+    rows = block_rows(book, title, first, n, columns)
+    book.expected.update(expected_of(rows))
     raw._write_single_row(first - 1)  # the rows above go out first, in order
     write = raw.fh.write
-    for lo in range(0, n, CHUNK):
-        rows = range(first + lo, first + min(n, lo + CHUNK))
-        parts = [_column_xml(book, title, rows, c.values[lo:lo + len(rows)], c)
-                 for c in columns]
-        write("".join([f'<row r="{r}">{"".join(cells)}</row>'
-                       for r, cells in zip(rows, zip(*parts, strict=True), strict=True)]))
-    raw._check_dimensions(first + n - 2, min(c.col for c in columns) - 1)
-    raw._check_dimensions(first + n - 2, max(c.col for c in columns) - 1)
-    raw.previous_row = first + n - 2
+    for text in rows_xml(rows):
+        write(text)
+    end_rows(raw, rows)
+
+
+@dataclass
+class Rows:
+    """A block's rows, ready to be written as XML: the columns, their styles (resolved when
+    the block is added: XlsxWriter numbers its formats before it writes the sheets) and the
+    text of each formula (None: a value)."""
+
+    title: str
+    first: int
+    n: int
+    columns: list[BlockColumn]
+    styles: list[_Styles]
+    formulas: list[list[str | None] | None]
+
+
+def block_rows(book: StreamBook, title: str, first: int, n: int,
+               columns: Sequence[BlockColumn]) -> Rows:
+    """The block's rows; the value kcopt expects of each formula is left to `expected_of`
+    (only the checks read it: allocation.xlsx alone has no use for 150,000 keys)."""
+    span = range(first, first + n)
+    formulas = [None if c.template is None else [c.template(r) for r in span] for c in columns]
+    return Rows(title, first, n, list(columns), [_Styles(book, c.fmt) for c in columns],
+                formulas)
+
+
+def expected_of(rows: Rows) -> Iterator[tuple[tuple[str, str], Any]]:
+    """(sheet, cell) → the value kcopt expects, for every formula of the block."""
+    for c, texts in zip(rows.columns, rows.formulas, strict=True):
+        if texts is not None:
+            letter = column_letter(c.col)
+            values = c.values.tolist() if isinstance(c.values, np.ndarray) else c.values
+            yield from [((rows.title, f"{letter}{r}"), plain(v)) for r, v, t in zip(
+                range(rows.first, rows.first + rows.n), values, texts, strict=False)
+                if t is not None]
+
+
+def deferred_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
+                  columns: Sequence[BlockColumn], mark: str) -> Rows:
+    """A block whose XML is written later, straight into the zip (`workbook.stream_zip`):
+    `mark` holds its place in the worksheet's row stream; the sheet's dimensions and the rows
+    written so far are as if it had been written (the formulas' expected values:
+    `expected_of`)."""
+    rows = block_rows(book, title, first, n, columns)
+    raw._write_single_row(first - 1)
+    raw.fh.write(mark)
+    end_rows(raw, rows)
+    return rows
+
+
+def end_rows(raw: Any, rows: Rows) -> None:
+    """The worksheet's dimensions and row cursor past the block."""
+    last = rows.first + rows.n - 2
+    raw._check_dimensions(last, min(c.col for c in rows.columns) - 1)
+    raw._check_dimensions(last, max(c.col for c in rows.columns) - 1)
+    raw.previous_row = last
     raw.table.clear()
+
+
+def rows_xml(rows: Rows) -> Iterator[str]:
+    """The block's rows as XML, `CHUNK` rows at a time. A cell carries no `r=` (legal in
+    OOXML: it follows the cell before it) unless a cell left out before it (an unstyled blank)
+    or the block's first column not being A says where it is."""
+    cols = [c.col for c in rows.columns]
+    for lo in range(0, rows.n, CHUNK):
+        at = range(rows.first + lo, rows.first + min(rows.n, lo + CHUNK))
+        parts = [_column_xml(c.values[lo:lo + len(at)], s,
+                             None if f is None else f[lo:lo + len(at)])
+                 for c, s, f in zip(rows.columns, rows.styles, rows.formulas, strict=True)]
+        _place(parts, cols, [s.styled for s in rows.styles], at)
+        grid = np.empty((len(at), len(parts) + 2), dtype=object)  # a row's tags, its cells
+        grid[:, 0] = [f'<row r="{r}">' for r in at]
+        for j, cells in enumerate(parts, 1):
+            grid[:, j] = cells
+        grid[:, -1] = "</row>"
+        yield "".join(grid.ravel().tolist())
+
+
+def _place(parts: list[list[str]], cols: list[int], styles: list[bool], rows: range
+           ) -> None:
+    """`r=` on the cells whose place does not follow from the cell before them."""
+    follows = np.ones(len(rows), dtype=np.int64)  # the column a cell without r= would be in
+    for col, cells, styled in zip(cols, parts, styles, strict=True):
+        letter = None
+        for i in np.flatnonzero(follows != col).tolist():
+            if cells[i]:
+                letter = letter or column_letter(col)
+                cells[i] = f'<c r="{letter}{rows[i]}"{cells[i][2:]}'
+        nxt = np.full(len(rows), col + 1, dtype=np.int64)
+        if not styled and "" in cells:  # a styled column writes its blanks
+            out = np.flatnonzero(np.array([not x for x in cells]))
+            nxt[out] = follows[out]
+        follows = nxt
 
 
 class _Styles:
@@ -100,6 +161,7 @@ class _Styles:
     def __init__(self, book: StreamBook, fmt: str | None):
         self.book, self.fmt = book, fmt
         self.cache: dict[str | None, str] = {}
+        self.texts: dict[str | None, str] = {}  # a text → its cell, across the chunks
         self.base = self.of_format(fmt)
         self.styled = book.format(fmt) is not None
         self.whole = self.of_format(WHOLE[fmt]) if fmt in WHOLE else self.base
@@ -121,27 +183,26 @@ class _Styles:
         return np.where(whole, self.whole, self.base).tolist()
 
 
-def _column_xml(book: StreamBook, title: str, rows: range, values: Cells,
-                c: BlockColumn) -> list[str]:
-    """One column's cells of a chunk of rows in XML: numbers, plain texts, and formulas with
-    numeric values a column at once; anything else a cell at a time."""
-    letter = column_letter(c.col)
-    styles = _Styles(book, c.fmt)
-    if c.template is None:
+def _column_xml(values: Cells, styles: _Styles,
+                formulas: list[str | None] | None) -> list[str]:
+    """One column's cells of a chunk of rows in XML, without `r=` ("" for a cell left out):
+    numbers, plain texts, and formulas with numeric values a column at once; anything else a
+    cell at a time."""
+    if formulas is None:
         numbers = _as_numbers(values)
         if numbers is not None:
-            return _number_cells(letter, rows, numbers, styles)
+            return _number_cells(numbers, styles)
         listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
         if set(map(type, listed)) <= _TEXTS:
-            texts = _text_cells(letter, rows, listed, styles)
+            texts = _text_cells(listed, styles)
             if texts is not None:
                 return texts
     else:
-        formulas = _formula_cells(book, title, letter, rows, values, c.template, styles)
-        if formulas is not None:
-            return formulas
-    return [_cell_xml(book, title, letter, r, plain(v), c, styles.of, styles.styled)
-            for r, v in zip(rows, values, strict=True)]
+        cells = _formula_cells(values, formulas, styles)
+        if cells is not None:
+            return cells
+    return [_cell_xml(plain(v), None if formulas is None else formulas[i], styles.of,
+                      styles.styled) for i, v in enumerate(values)]
 
 
 def _as_numbers(values: Cells) -> np.ndarray | None:
@@ -158,43 +219,37 @@ def _as_numbers(values: Cells) -> np.ndarray | None:
     return None if np.isinf(a).any() else a
 
 
-def _number_cells(letter: str, rows: range, a: np.ndarray, styles: _Styles) -> list[str]:
+def _number_cells(a: np.ndarray, styles: _Styles) -> list[str]:
     """Numbers (NaN: a blank cell), each distinct value (by its bits: -0.0 is written "-0")
-    formatted once when they repeat."""
+    formatted once."""
     bits, inverse = np.unique(a.view(np.int64), return_inverse=True)  # -0.0 is not 0.0
     uniq = bits.view(float)
-    if 2 * len(uniq) > len(a):
-        uniq, inverse = a, np.arange(len(a))
     blank = np.isnan(uniq)
     attrs = styles.of_numbers(np.where(blank, 0.5, uniq))
-    tails = [f"{styles.base}/>" if b else f"{attr}><v>{v:.16G}</v></c>"
-             for b, attr, v in zip(blank.tolist(), attrs, uniq.tolist(), strict=True)]
-    out = [f'<c r="{letter}{r}"{tails[i]}' for r, i in zip(rows, inverse.ravel().tolist(),
-                                                          strict=True)]
-    if not styles.styled:  # an unstyled blank is no cell at all
-        for i in np.flatnonzero(np.isnan(a)).tolist():
-            out[i] = ""
+    blank_cell = f"<c{styles.base}/>" if styles.styled else ""  # unstyled: no cell at all
+    cells = np.array([blank_cell if b else f"<c{attr}><v>{v:.16G}</v></c>"
+                      for b, attr, v in zip(blank.tolist(), attrs, uniq.tolist(), strict=True)],
+                     dtype=object)
+    out: list[str] = cells[inverse.ravel()].tolist()
     return out
 
 
-def _text_cells(letter: str, rows: range, values: list[Any], styles: _Styles
-                ) -> list[str] | None:
+def _text_cells(values: list[Any], styles: _Styles) -> list[str] | None:
     """Texts (and blanks) that need no care (no control character, no `_xHHHH_`, no text over
-    16,383 characters), a column at once, each distinct text escaped once; None if one
-    needs care."""
-    distinct = set(values)
-    texts = [v for v in distinct if v is not None]
-    joined = "\n".join(texts)
-    if _needs_care(joined) or max(map(len, texts), default=0) > 16383:
-        return None
-    s = styles.base
-    tails = {v: f'{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>'
-                f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
-                "</t></is></c>" for v in texts}
-    tails[None] = f"{s}/>"
-    styled = styles.styled
-    return [f'<c r="{letter}{r}"{tails[v]}' if v is not None or styled else ""
-            for r, v in zip(rows, values, strict=True)]
+    16,383 characters), a column at once, each distinct text escaped once for the whole
+    column (`styles.texts`); None if one needs care."""
+    cells = styles.texts
+    new = [v for v in set(values) if v not in cells]
+    if new:
+        texts = [v for v in new if v is not None]
+        if _needs_care("\n".join(texts)) or max(map(len, texts), default=0) > 16383:
+            return None
+        s = styles.base
+        cells.update({v: f'<c{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>'
+                         f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
+                         "</t></is></c>" for v in texts})
+        cells[None] = f"<c{s}/>" if styles.styled else ""
+    return [cells[v] for v in values]
 
 
 def _needs_care(text: str) -> bool:
@@ -203,56 +258,49 @@ def _needs_care(text: str) -> bool:
         "_x" in text and _NEEDS_CARE.search(text) is not None)
 
 
-def _formula_cells(book: StreamBook, title: str, letter: str, rows: range,
-                   values: Cells, template: Callable[[int], str | None],
-                   styles: _Styles) -> list[str] | None:
-    """Formulas on every row with finite numbers as their values, a column at once (their
-    expected values recorded); None otherwise."""
+def _formula_cells(values: Cells, formulas: list[str | None], styles: _Styles
+                   ) -> list[str] | None:
+    """Formulas on every row with finite numbers as their values, a column at once; None
+    otherwise."""
     vals = values.tolist() if isinstance(values, np.ndarray) else list(values)
     if not set(map(type, vals)) <= _NUMBERS:
         return None
     a = np.asarray(vals, dtype=float)
     if not np.isfinite(a).all():
         return None
-    formulas = [template(r) for r in rows]
     texts = [t for t in formulas if t is not None]
     if len(texts) < len(formulas):
         return None
-    refs = [f"{letter}{r}" for r in rows]
-    book.expected.update(zip([(title, ref) for ref in refs], vals, strict=True))
-    return [f'<c r="{ref}"{attr}><f>'
-            f'{t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}</f>'
-            f"<v>{v}</v></c>"
-            for ref, attr, t, v in zip(refs, styles.of_numbers(a), texts, vals, strict=True)]
+    joined = "".join(texts)
+    if "&" in joined or "<" in joined or ">" in joined:
+        texts = [t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                 for t in texts]
+    return [f"<c{attr}><f>{t}</f><v>{v}</v></c>"
+            for attr, t, v in zip(styles.of_numbers(a), texts, vals, strict=True)]
 
 
-def _cell_xml(book: StreamBook, title: str, letter: str, r: int, v: Any, c: BlockColumn,
-              s_of: Callable[[Any], str], styled: bool) -> str:
-    """One cell of a block in XML: a formula (its expected value recorded), a blank, a
-    boolean, a number or a text."""
+def _cell_xml(v: Any, text: str | None, s_of: Callable[[Any], str], styled: bool) -> str:
+    """One cell of a block in XML, without `r=`: a formula, a blank ("" if unstyled: no
+    cell), a boolean, a number or a text."""
     from xlsxwriter.worksheet import Worksheet as XlsxSheet
 
-    text = c.template(r) if c.template is not None else None
     if text is not None:
-        book.expected[(title, f"{letter}{r}")] = v
         v = 0 if v is None else v
         t = ' t="str"' if isinstance(v, str) else ' t="b"' if isinstance(v, bool) else ""
         value = str(v).translate(_XML_ESCAPE) if isinstance(v, str) else (
             int(v) if isinstance(v, bool) else v)
-        return (f'<c r="{letter}{r}"{s_of(v)}{t}><f>'
-                f"{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>")
+        return f"<c{s_of(v)}{t}><f>{text.translate(_XML_ESCAPE)}</f><v>{value}</v></c>"
     if v is None:
-        return f'<c r="{letter}{r}"{s_of(v)}/>' if styled else ""
+        return f"<c{s_of(v)}/>" if styled else ""
     if isinstance(v, bool):
-        return f'<c r="{letter}{r}"{s_of(v)} t="b"><v>{int(v)}</v></c>'
+        return f'<c{s_of(v)} t="b"><v>{int(v)}</v></c>'
     if isinstance(v, int | float):
-        return f'<c r="{letter}{r}"{s_of(v)}><v>{v:.16G}</v></c>'
+        return f"<c{s_of(v)}><v>{v:.16G}</v></c>"
     v = str(v)
     if len(v) > 16383 or _NEEDS_CARE.search(v):
         v = XlsxSheet._escape_control_characters(_utf16_cut(v))
     keep = _PRESERVE if v != v.strip() else ""
-    return (f'<c r="{letter}{r}"{s_of(v)} t="inlineStr"><is><t{keep}>'
-            f"{v.translate(_XML_ESCAPE)}</t></is></c>")
+    return f'<c{s_of(v)} t="inlineStr"><is><t{keep}>{v.translate(_XML_ESCAPE)}</t></is></c>'
 
 
 def _utf16_cut(text: str) -> str:
