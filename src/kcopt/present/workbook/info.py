@@ -43,26 +43,30 @@ if TYPE_CHECKING:
     from kcopt.pipeline import Run
 
 
+CONSTRAINT_COLUMNS = [  # the constraints sheet's columns
+    Column("name", "Ràng buộc", "Constraint", None, 34),
+    Column("family_vi", "Nhóm", "Family", None, 20),
+    Column("meaning", "Diễn giải", "Meaning (English)", None, 48),
+    Column("sense", "Chiều", "Sense", None, 6),
+    Column("rhs", "Vế phải", "Right-hand side", MONEY, 13),
+    Column("activity", "Giá trị đạt được", "Activity", MONEY, 13),
+    Column("slack", "Phần dư", "Slack", MONEY, 12),
+    Column("binding", "Đang ràng buộc", "Binding", None, 10),
+    Column("shadow_price", "Giá bóng (điểm/triệu đồng)",
+           "Shadow price (points per million VND)", PRICE, 16),
+    Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
+           "Points per extra 1,000 million VND", PER_1000, 16),
+    Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
+    Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
+    Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
+
+
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     # start-up: scipy only when this runs
     from kcopt.analysis.wording import describe_row, duals_name
 
     ws = book.sheet("constraints")
-    cols = [Column("name", "Ràng buộc", "Constraint", None, 34),
-            Column("family_vi", "Nhóm", "Family", None, 20),
-            Column("meaning", "Diễn giải", "Meaning (English)", None, 48),
-            Column("sense", "Chiều", "Sense", None, 6),
-            Column("rhs", "Vế phải", "Right-hand side", MONEY, 13),
-            Column("activity", "Giá trị đạt được", "Activity", MONEY, 13),
-            Column("slack", "Phần dư", "Slack", MONEY, 12),
-            Column("binding", "Đang ràng buộc", "Binding", None, 10),
-            Column("shadow_price", "Giá bóng (điểm/triệu đồng)",
-                   "Shadow price (points per million VND)", PRICE, 16),
-            Column("per_1000", "Điểm thêm cho mỗi 1.000 triệu đồng",
-                   "Points per extra 1,000 million VND", PER_1000, 16),
-            Column("price_basis", "Giá bóng tính trên", "Prices from", None, 14),
-            Column("share_required", "Tỷ lệ yêu cầu", "Share required", PERCENT, 11),
-            Column("share_achieved", "Tỷ lệ đạt được", "Share achieved", PERCENT, 11)]
+    cols = CONSTRAINT_COLUMNS
     ws.write(TITLE_ROW, 1, "CÁC RÀNG BUỘC VÀ GIÁ BÓNG", style=TITLE)
     ws.write(NOTE_ROW, 1, "Constraints and shadow prices — a binding budget's shadow price is "
              "the score gained per extra million VND", style=NOTE)
