@@ -90,6 +90,8 @@ def translate_help(group: Any, ctx: Any, args: list[str]) -> None:
             english = obj.__dict__.setdefault("_help_en", getattr(obj, "help", None))
             if english:
                 obj.help = literal(english)
+            if getattr(obj, "param_type_name", "") == "argument":
+                argument_name(obj)
     if not args or any(a in ("--help", "-h") for a in args):  # rich only when help is shown
         import typer.rich_utils as rich
 
@@ -125,6 +127,19 @@ def type_words(param: Any, ctx: Any) -> None:
     param.metavar = f"<{_(word)}>" if word else None
 
 
+def argument_name(param: Any) -> None:
+    """An argument's name in the usage line and in "Thiếu tham số 'KỊCH_BẢN'" in the language
+    in use (`ARGUMENT_WORDS`); English keeps typer's ("{scenario}", "Missing argument
+    'scenario'"), and so does an argument given a metavar of its own."""
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.words import _, get_language
+
+    original = param.__dict__.setdefault("_metavar_en", param.metavar)
+    named = ARGUMENT_WORDS.get(param.name)
+    english = get_language() == "en" or original is not None or not named
+    param.metavar = original if english else _(named)
+
+
 def argument_words(param: Any, ctx: Any) -> None:
     """An argument's value type in the help's arguments panel ("<path>") in the language in
     use. typer ≥ 0.22 shows it from the annotation, whatever the metavar (`display_type_rich`),
@@ -135,7 +150,7 @@ def argument_words(param: Any, ctx: Any) -> None:
 
     method = "display_type_rich" if hasattr(param, "display_type_rich") else "make_metavar"
     param.__dict__.pop(method, None)  # typer's own, to see what it says
-    if get_language() == "en" or param.metavar is not None:
+    if get_language() == "en" or param.__dict__.get("_metavar_en") is not None:
         return
     shown = (param.display_type_rich(ctx) if method == "display_type_rich"
              else getattr(param.type, "name", "")) or ""
@@ -150,6 +165,12 @@ TYPE_WORDS = {"path": N_("path"), "file": N_("path"), "list[path]": N_("path"),
               "int": N_("whole number"), "integer": N_("whole number"),
               "float": N_("number"), "str": N_("text"), "text": N_("text"),
               "list[str]": N_("text")}
+
+
+# each command's arguments by name, as the usage line and a missing argument's error show them
+ARGUMENT_WORDS = {"scenario": N_("SCENARIO"), "out": N_("FOLDER"), "out_a": N_("FOLDER_A"),
+                  "out_b": N_("FOLDER_B"), "files": N_("FILES"), "file": N_("FILE"),
+                  "projects": N_("PROJECTS")}
 
 
 TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("Options"),

@@ -74,11 +74,13 @@ def _bound(text: str) -> str:
 
 
 def _hint(exc: Any) -> str:
-    """How the parameter is written on the command line: '--time-limit' or 'scenario'."""
+    """How the parameter is written on the command line: '--time-limit', or an argument as
+    the usage line names it ('KỊCH_BẢN'; in English typer's 'scenario')."""
     hint = getattr(exc, "param_hint", None)
     if hint is None and getattr(exc, "param", None) is not None:
         param = exc.param
-        hint = param.opts if getattr(param, "param_type_name", "") == "option" else [param.name]
+        hint = param.opts if getattr(param, "param_type_name", "") == "option" else \
+            [param.metavar or param.name]  # an argument as the usage line names it
     if isinstance(hint, (list, tuple)):
         return " / ".join(f"'{h}'" for h in hint)
     return str(hint) if hint is not None else ""
