@@ -136,8 +136,8 @@ def argument_name(param: Any) -> None:
 
     original = param.__dict__.setdefault("_metavar_en", param.metavar)
     named = ARGUMENT_WORDS.get(param.name)
-    english = get_language() == "en" or original is not None or not named
-    param.metavar = original if english else _(named)
+    english = get_language() == "en" or original is not None
+    param.metavar = _(named) if named and not english else original
 
 
 def argument_words(param: Any, ctx: Any) -> None:
