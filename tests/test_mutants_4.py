@@ -1,0 +1,96 @@
+"""Tests written to kill the mutants that survived the mutation sample of 7 Dec 2026 (seed
+2026) after tests/test_mutants_3.py, and those of its 22 mutants tested later: each asserts a
+fact worked by hand from the inputs, never kcopt's own output read back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import kcopt
+
+
+def _cluster(pid: str, cost: float, **extra: object) -> dict[str, object]:
+    """Pollution treatment in an industrial cluster in Sơn La, paid by either fund: 30% of its
+    cost up to 1,500 million per cluster (TTLT 26/2014/TTLT-BTC-BCT Art. 6.2p)."""
+    return {"project_id": pid, "name": f"Xử lý ô nhiễm CCN {pid}", "province": "Sơn La",
+            "category": "ccn_pollution_treatment", "total_cost": cost, "funds": "both",
+            "appraisal": 80, **extra}
+
+
+def _plan(sc: kcopt.Scenario) -> kcopt.Result:
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc)).raise_for_status()
+
+
+def test_a_what_if_moving_only_the_local_amount_says_the_new_amount(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """One cluster, cost 6,000 → cap min(1,800, 1,500) = 1,500, the ceiling. Central budget
+    900, Sơn La's local budget 599: both bind, so it gets central 900 + local 599 = 1,499,
+    99.93% of its cap, at least the 99.9% counted as funded in full. A what-if giving Sơn La
+    600 moves only the local amount (central 900 + local 600 = 1,500): the reason must say
+    local 600, not the 599 of the what-if worded before it in the same chain (the reasons
+    memo)."""
+    sc = make_case([_cluster("C1", 6000)],
+                   {"budgets": {"central": 900, "local": {"Sơn La": 599}},
+                    "weights": {"appraisal": 1}})
+    base = _plan(sc)
+    for local, said in ((599, "central 900, local 599"), (600, "central 900, local 600"),
+                        (599, "central 900, local 599")):
+        new = kcopt.resolve(base, budgets={"local": {"Sơn La": local}})
+        row = kcopt.allocation_table(new).set_index("project_id").loc["C1"]
+        assert (row["central"], row["local"], row["status"]) == (900, local, "funded")
+        assert row["reason"].startswith(f"funded in full ({said}); cap: ceiling 1,500 million"), \
+            row["reason"]
+
+
+def _machinery(pid: str, appraisal: float, **extra: object) -> dict[str, object]:
+    """Machinery in Sơn La, central funds only: 50% of a 600 million cost = cap 300."""
+    return {"project_id": pid, "name": f"Máy móc {pid}", "province": "Sơn La",
+            "category": "machinery", "total_cost": 600, "funds": "central",
+            "appraisal": appraisal, **extra}
+
+
+# the double nearest 50 × (1 + 10⁻⁶) = 50.00005, one unit in the last place below it: with
+# weights {appraisal: 1} a project's score per million is its appraisal / 100, and this
+# appraisal's money earns, per 1,000 million, exactly 500 × (1 + 10⁻⁶) as a float
+EDGE = 50.000049999999995
+
+
+@pytest.mark.parametrize(("margin", "claim"), [(50.0, False), (EDGE, False), (50.00005, True),
+                                               (50.01, True)])
+def test_the_margin_earning_within_one_in_a_million_is_no_claim(
+        make_case: Callable[..., kcopt.Scenario], margin: float, claim: bool) -> None:
+    """M and U alike (cost 600, cap 300, central funds); the central budget 150 pays half of M
+    (the marginal project, appraisal `margin`), and U (appraisal 50, 500 points per 1,000
+    million) gets nothing. The budget's price is M's score, so the money U would use earns
+    `margin` × 10 per 1,000 million at the margin. kcopt claims U's money "would earn … below"
+    only when the margin earns more than U's 500 by more than one part in a million: not at
+    500 (a tie), not at exactly 500 × (1 + 10⁻⁶) (float noise of the same score), yes at
+    500.0005 written as 50.00005 (one unit in the last place above) and at 500.1."""
+    sc = make_case([_machinery("M", margin), _machinery("U", 50)],
+                   {"budgets": {"central": 150}, "objective": "weighted_funds",
+                    "weights": {"appraisal": 1}})
+    alloc = _plan(sc).allocation().set_index("project_id")
+    assert (alloc.loc["M", "total"], alloc.loc["U", "total"]) == (150, 0)
+    reason = alloc.loc["U", "reason"]
+    assert reason.startswith("not funded: central budget (150 million) fully allocated"), reason
+    assert ("it would earn 500 points per 1,000 million, below the" in reason) is claim, reason
+
+
+def test_a_project_requiring_itself_is_named_in_the_problems_table(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A requires itself and B requires Z9, which is not in the list: the build stops with both
+    problems, each in the problems table a program reads (`InputError.to_frame`) with the
+    project whose `requires` cell is wrong and the id written there."""
+    sc = make_case([_machinery("A", 80, requires="A"), _machinery("B", 70, requires="Z9")],
+                   {"budgets": {"central": 300}})
+    with pytest.raises(kcopt.InputError) as caught:
+        kcopt.build(kcopt.read_projects(sc.projects), sc)
+    table = caught.value.to_frame()
+    got = table[["project_id", "column", "value", "message"]].to_dict("records")
+    assert got == [
+        {"project_id": "A", "column": "requires", "value": "A",
+         "message": "a project cannot require itself"},
+        {"project_id": "B", "column": "requires", "value": "Z9",
+         "message": "requires a project that is not in the list"}]
