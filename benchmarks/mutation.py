@@ -11,6 +11,8 @@ behaviour the tests pin down.
     python benchmarks/mutation.py                  # every mutant (many hours on two cores)
     python benchmarks/mutation.py --report         # the figures of the last run
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
+    python benchmarks/mutation.py --untested          # the sample's mutants not tested yet
+    python benchmarks/mutation.py --mutants NAME ...  # just these (e.g. a stopped run's rest)
     python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
@@ -21,7 +23,11 @@ quickest first: stopping a run early leaves the model and solve mutants untested
 sample finish. Mutants listed in benchmarks/equivalent_mutants.txt (no observable change,
 each with its reason) are reported apart and left out of the second figure only.
 
-Not run in CI (too slow). Runs mutmut under `nice -n 19` with one test process by default.
+Not run in CI (too slow). One test process by default; run the script under `nice` (the
+machine is shared), e.g. `nohup nice -n 10 python benchmarks/mutation.py --untested > log &`.
+Each mutant's tests stop at a CPU-time limit of four times their time in mutmut's stats run
+(timeout_multiplier and timeout_constant under [tool.mutmut]); a mutant stopped so is counted
+killed ("timeout"), as mutmut does.
 """
 
 from __future__ import annotations
@@ -45,8 +51,8 @@ KILLED = ("killed", "timeout", "caught by type check")
 
 def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("mutmut")
-    return subprocess.run(["nice", "-n", "19", str(exe), *args], cwd=ROOT, text=True,
-                          capture_output=True, check=False)
+    return subprocess.run([str(exe), *args], cwd=ROOT, text=True, capture_output=True,
+                          check=False)
 
 
 def results() -> dict[str, str]:
@@ -146,6 +152,18 @@ def run(names: list[str], jobs: int) -> None:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
 
 
+def retest(sample: list[str] | None, names: list[str], jobs: int, what: str) -> int:
+    """Test `names` through mutmut (each with its tests and CPU-time limit), then print the
+    sample's figures."""
+    print(f"testing {len(names)} {what}" + (f" of the sample of {len(sample)}" if sample else ""),
+          flush=True)
+    if names:
+        run(names, jobs)
+    share = report(sample)
+    print(f"\nshare of tested mutants killed: {share:.1%}")
+    return 0
+
+
 def check(tests: list[str]) -> int:
     """Run `tests` against each survivor of the last sample, in mutmut's own mutated copy
     (./mutants/src, the mutant switched on by MUTANT_UNDER_TEST): a quick look at whether new
@@ -183,6 +201,10 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="only print the last figures")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the survivors of the last sample (after adding tests)")
+    parser.add_argument("--untested", action="store_true",
+                        help="test the sample's mutants mutmut has not tested yet")
+    parser.add_argument("--mutants", nargs="+", metavar="NAME",
+                        help="test just these mutants (mutmut's names)")
     parser.add_argument("--check", nargs="+", metavar="TEST",
                         help="run these test files against the last sample's survivors")
     args = parser.parse_args()
@@ -192,18 +214,17 @@ def main() -> int:
     if args.report:
         report(sample)
         return 0
-    if args.rerun_survivors:
+    if args.mutants:
+        return retest(sample, args.mutants, args.jobs, "named mutants")
+    if args.rerun_survivors or args.untested:
         if not sample:
             print("no sample yet: run with --sample N first")
             return 1
         status = results()
-        again = [k for k in sample if status.get(k) in ("survived", "no tests")]
-        print(f"testing again {len(again)} survivors of the sample of {len(sample)}", flush=True)
-        if again:
-            run(again, args.jobs)
-        share = report(sample)
-        print(f"\nshare of sampled mutants killed: {share:.1%}")
-        return 0
+        wanted = ("survived", "no tests") if args.rerun_survivors else ("not checked",)
+        again = [k for k in sample if status.get(k) in wanted]
+        return retest(sample, again, args.jobs,
+                      "survivors" if args.rerun_survivors else "untested mutants")
     if args.sample is None:
         run([], args.jobs)
         report()
