@@ -13,6 +13,8 @@ behaviour the tests pin down.
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
     python benchmarks/mutation.py --untested          # the sample's mutants not tested yet
     python benchmarks/mutation.py --mutants NAME ...  # just these (e.g. a stopped run's rest)
+    python benchmarks/mutation.py --sample 100 --seed 2026 --sample-at b9134f7
+        # the sample that seed drew on an older commit's code, without running anything
     python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
@@ -33,12 +35,17 @@ killed ("timeout"), as mutmut does.
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import io
 import math
 import os
 import random
 import re
 import subprocess
 import sys
+import tarfile
+import tempfile
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -99,6 +106,53 @@ def stratified(names: list[str], n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     return sorted(m for g in sorted(groups)
                   for m in rng.sample(sorted(groups[g]), min(take[g], len(groups[g]))))
+
+
+def mutants_of(root: Path, patterns: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The names mutmut gives the mutants of the source under `root` (files matching
+    `patterns`, as only_mutate), and each mutated function's hash: no tests run."""
+    from mutmut.__main__ import get_mutant_name
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    names: list[str] = []
+    hashes: dict[str, str] = {}
+    here = Path.cwd()
+    os.chdir(root)  # mutmut names a mutant from its file's path relative to the root
+    try:
+        for path in sorted(Path("src").rglob("*.py")):
+            if any(fnmatch.fnmatch(str(path), p) for p in patterns):
+                made = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+                names += [get_mutant_name(path, m) for m in made.mutant_names]
+                hashes |= {get_mutant_name(path, f): h
+                           for f, h in made.hash_by_function_name.items()}
+    finally:
+        os.chdir(here)
+    return sorted(names), hashes
+
+
+def sample_at(commit: str, n: int, seed: int) -> list[str]:
+    """The sample `--sample n --seed seed` drew on the code of `commit` (its source and
+    [tool.mutmut] from git): to find again a run's mutants when ./mutants is lost. Each is
+    said to be of today's code unchanged, of a function changed since (the same number may be
+    another mutant: match it by `mutmut show`'s diff) or gone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tar = subprocess.run(["git", "archive", commit, "src", "pyproject.toml"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+            archive.extractall(tmp, filter="data")
+        config = tomllib.loads(Path(tmp, "pyproject.toml").read_text(encoding="utf-8"))
+        patterns = config["tool"]["mutmut"]["only_mutate"]
+        then, then_hash = mutants_of(Path(tmp), patterns)
+    now, now_hash = mutants_of(ROOT, patterns)
+    chosen = stratified(then, n, seed)
+    print(f"{len(then)} mutants at {commit} ({len(now)} today); the sample of {len(chosen)}:")
+    known = set(now)
+    for name in chosen:
+        func = re.sub(r"__mutmut_\d+$", "", name)
+        state = ("" if name in known and then_hash.get(func) == now_hash.get(func) else
+                 "  (its function changed since)" if func in now_hash else "  (gone)")
+        print(f"  {name}{state}")
+    return chosen
 
 
 def _row(label: str, c: Counter[str], drawn: int | str = "") -> str:
@@ -205,11 +259,16 @@ def main() -> int:
                         help="test the sample's mutants mutmut has not tested yet")
     parser.add_argument("--mutants", nargs="+", metavar="NAME",
                         help="test just these mutants (mutmut's names)")
+    parser.add_argument("--sample-at", metavar="COMMIT",
+                        help="print the sample --sample/--seed drew on this commit's code")
     parser.add_argument("--check", nargs="+", metavar="TEST",
                         help="run these test files against the last sample's survivors")
     args = parser.parse_args()
     if args.check:
         return check(args.check)
+    if args.sample_at:
+        sample_at(args.sample_at, args.sample or 100, args.seed)
+        return 0
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:
         report(sample)
