@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 import kcopt
+from kcopt.core.language import using
 
 
 def _cluster(pid: str, cost: float, **extra: object) -> dict[str, object]:
@@ -94,3 +95,24 @@ def test_a_project_requiring_itself_is_named_in_the_problems_table(
          "message": "a project cannot require itself"},
         {"project_id": "B", "column": "requires", "value": "Z9",
          "message": "requires a project that is not in the list"}]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_fixed_amount_for_a_project_not_in_the_list_says_how_to_find_the_ids(
+        make_case: Callable[..., kcopt.Scenario], lang: str) -> None:
+    """The scenario fixes 100 million for Z9, which the list (A only) does not have: the
+    build stops, naming the key, the id and the fix, in the planner's language."""
+    sc = make_case([_machinery("A", 80)],
+                   {"budgets": {"central": 300}, "fixed_amount": {"Z9": 100}})
+    with using(lang), pytest.raises(kcopt.InputError) as caught:
+        kcopt.build(kcopt.read_projects(sc.projects), sc)
+    [problem] = caught.value.problems
+    assert (problem.column, problem.value) == ("fixed_amount", "Z9")
+    with using(lang):
+        said = str(problem)
+    assert said == {
+        "en": "scenario, key 'fixed_amount': fixed_amount names a project that is not in the "
+              "list; got 'Z9'. Use the project ids of the list (kcopt validate prints them)",
+        "vi": "kịch bản, khóa 'fixed_amount': fixed_amount ghi một đề án không có trong danh "
+              "mục; giá trị nhận được: 'Z9'. Dùng mã đề án trong danh mục (kcopt validate in "
+              "ra các mã)"}[lang]
