@@ -116,3 +116,26 @@ def test_a_fixed_amount_for_a_project_not_in_the_list_says_how_to_find_the_ids(
         "vi": "kịch bản, khóa 'fixed_amount': fixed_amount ghi một đề án không có trong danh "
               "mục; giá trị nhận được: 'Z9'. Dùng mã đề án trong danh mục (kcopt validate in "
               "ra các mã)"}[lang]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "2 project(s) have a disbursement profile over several years; this is a "
+           "single-period plan, so all their support counts now (add years: to the scenario "
+           "for a multi-year programme)"),
+    ("vi", "2 đề án có kế hoạch giải ngân qua nhiều năm; đây là kế hoạch một kỳ nên toàn bộ "
+           "kinh phí hỗ trợ tính vào kỳ này (thêm years: vào kịch bản để lập chương trình "
+           "nhiều năm)")])
+def test_a_single_period_plan_counts_multi_year_profiles_now_and_says_so(
+        make_case: Callable[..., kcopt.Scenario], lang: str, said: str) -> None:
+    """A pays out 60/40, B 50/30/20, C in one year; the scenario has no `years:`, so the plan
+    is of one period: each gets its whole cap (300) now from the central budget of 900, and
+    the planner is told that the two projects' profiles are not used."""
+    sc = make_case([_machinery("A", 80, profile="60/40"),
+                    _machinery("B", 70, profile="50/30/20"), _machinery("C", 60)],
+                   {"budgets": {"central": 900}})
+    with using(lang):
+        model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+        assert [str(w.message) for w in model.warnings if "profile" in str(w.message)
+                or "giải ngân" in str(w.message)] == [said]
+    alloc = kcopt.solve(model).raise_for_status().allocation().set_index("project_id")
+    assert alloc["central"].to_dict() == {"A": 300, "B": 300, "C": 300}
