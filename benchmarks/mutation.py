@@ -273,17 +273,19 @@ def main() -> int:
     if args.report:
         report(sample)
         return 0
-    if args.mutants:
-        return retest(sample, args.mutants, args.jobs, "named mutants")
     if args.rerun_survivors or args.untested:
         if not sample:
             print("no sample yet: run with --sample N first")
             return 1
-        status = results()
-        wanted = ("survived", "no tests") if args.rerun_survivors else ("not checked",)
-        again = [k for k in sample if status.get(k) in wanted]
-        return retest(sample, again, args.jobs,
-                      "survivors" if args.rerun_survivors else "untested mutants")
+        status, same = results(), equivalents()
+        wanted = (("survived", "no tests") if args.rerun_survivors else ()) + (
+            ("not checked",) if args.untested else ())
+        # an equivalent mutant survives every test: testing it again costs its whole suite
+        again = [k for k in sample if status.get(k) in wanted and k not in same]
+        return retest(sample, [*again, *(m for m in args.mutants or () if m not in again)],
+                      args.jobs, "survivors, untested or named mutants")
+    if args.mutants:
+        return retest(sample, args.mutants, args.jobs, "named mutants")
     if args.sample is None:
         run([], args.jobs)
         report()
