@@ -139,3 +139,24 @@ def test_a_single_period_plan_counts_multi_year_profiles_now_and_says_so(
                 or "giải ngân" in str(w.message)] == [said]
     alloc = kcopt.solve(model).raise_for_status().allocation().set_index("project_id")
     assert alloc["central"].to_dict() == {"A": 300, "B": 300, "C": 300}
+
+
+def test_a_provinces_resolution_lets_local_funds_pay_only_the_contents_it_prices(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """A trade fair abroad is paid only from central funds (TT 28/2018/TT-BTC Art. 8 cl. 6).
+    Đắk Lắk has an HĐND resolution pricing other contents for its local funds (starting an
+    enterprise, demonstration models, cleaner production), Sơn La none. A fair asking 150
+    million of local funds only is ineligible in both provinces, for the same reason: the
+    resolution of Đắk Lắk does not open its local funds to a content it does not price."""
+    fairs = [{"project_id": pid, "name": f"Hội chợ {pid}", "province": province,
+              "category": "fair_abroad", "total_cost": 200, "requested": 150,
+              "funds": "local", "appraisal": 90} for pid, province in
+             (("DL", "Đắk Lắk"), ("SL", "Sơn La"))]
+    sc = make_case(fairs, {"budgets": {"central": 300,
+                                       "local": {"Đắk Lắk": 500, "Sơn La": 500}}})
+    alloc = _plan(sc).allocation().set_index("project_id")
+    why = ("'Hội chợ triển lãm ở nước ngoài' is paid only from central funds (TT 28/2018/TT-BTC "
+           "Art. 8 cl. 6); this project may use only local funds")
+    for pid in ("DL", "SL"):
+        assert (alloc.loc[pid, "status"], alloc.loc[pid, "total"]) == ("ineligible", 0)
+        assert alloc.loc[pid, "reason"] == why
