@@ -160,3 +160,28 @@ def test_a_provinces_resolution_lets_local_funds_pay_only_the_contents_it_prices
     for pid in ("DL", "SL"):
         assert (alloc.loc[pid, "status"], alloc.loc[pid, "total"]) == ("ineligible", 0)
         assert alloc.loc[pid, "reason"] == why
+
+
+def test_rule_warnings_quote_the_central_level_a_project_rests_on(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """T is vocational training, which the rule set has no level for (rate and cap not
+    retrieved): its cap is the 100 million requested, and the warning says so. C is pollution
+    treatment in an industrial cluster of the former Hải Dương (now Hải Phòng), both funds:
+    the central level is the superseded national one (TTLT 26/2014 Art. 6.2p, low), the local
+    one Hải Dương's resolution (medium); the warning quotes the level of the first fund that
+    rests on a flagged one, the central."""
+    sc = make_case([
+        {"project_id": "T", "name": "Đào tạo T", "province": "Sơn La", "category": "training",
+         "total_cost": 200, "requested": 100, "funds": "central", "appraisal": 80},
+        {"project_id": "C", "name": "CCN C", "province": "Hải Phòng", "old_province": "Hải Dương",
+         "category": "ccn_pollution_treatment", "total_cost": 2000, "funds": "both",
+         "appraisal": 80}], {"budgets": {"central": 1000, "local": {"Hải Phòng": 500}}})
+    model = kcopt.build(kcopt.read_projects(sc.projects), sc)
+    assert [str(w.message) for w in model.warnings if w.file == "rules"] == [
+        "1 project(s) of 'Vocational training and craft transfer' (training) have no national "
+        "support level in the rule set (rate and cap not retrieved; set them in the scenario); "
+        "their caps are the amounts requested. Set a rate in rate_overrides",
+        "1 project(s) of 'Pollution treatment in an industrial cluster' "
+        "(ccn_pollution_treatment) use a support level the rule set marks low (TTLT "
+        "26/2014/TTLT-BTC-BCT Art. 6.2p; the latest published level, the level in force is not "
+        "known); confirm it or set it in rate_overrides"]
