@@ -185,3 +185,15 @@ def test_rule_warnings_quote_the_central_level_a_project_rests_on(
         "(ccn_pollution_treatment) use a support level the rule set marks low (TTLT "
         "26/2014/TTLT-BTC-BCT Art. 6.2p; the latest published level, the level in force is not "
         "known); confirm it or set it in rate_overrides"]
+
+
+def test_the_scenarios_minimum_share_applies_to_projects_with_a_blank_cell(
+        make_case: Callable[..., kcopt.Scenario]) -> None:
+    """`min_fraction: 0.5` in the scenario: a project is funded at half its cap or more, or
+    not at all, unless its own cell says otherwise. A (appraisal 90, blank cell) and B
+    (appraisal 60, its own 0.2) both have cap 300; the central budget is 100. A would need
+    150, so it gets nothing; B needs 60 and gets the 100."""
+    sc = make_case([_machinery("A", 90), _machinery("B", 60, min_fraction=0.2)],
+                   {"budgets": {"central": 100}, "min_fraction": 0.5})
+    alloc = _plan(sc).allocation().set_index("project_id")
+    assert alloc["total"].to_dict() == {"A": 0, "B": 100}
