@@ -11,6 +11,10 @@ behaviour the tests pin down.
     python benchmarks/mutation.py                  # every mutant (many hours on two cores)
     python benchmarks/mutation.py --report         # the figures of the last run
     python benchmarks/mutation.py --rerun-survivors   # after adding tests: the last survivors
+    python benchmarks/mutation.py --untested          # the sample's mutants not tested yet
+    python benchmarks/mutation.py --mutants NAME ...  # just these (e.g. a stopped run's rest)
+    python benchmarks/mutation.py --sample 100 --seed 2026 --sample-at b9134f7
+        # the sample that seed drew on an older commit's code, without running anything
     python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
@@ -21,18 +25,27 @@ quickest first: stopping a run early leaves the model and solve mutants untested
 sample finish. Mutants listed in benchmarks/equivalent_mutants.txt (no observable change,
 each with its reason) are reported apart and left out of the second figure only.
 
-Not run in CI (too slow). Runs mutmut under `nice -n 19` with one test process by default.
+Not run in CI (too slow). One test process by default; run the script under `nice` (the
+machine is shared), e.g. `nohup nice -n 10 python benchmarks/mutation.py --untested > log &`.
+Each mutant's tests stop at a CPU-time limit of four times their time in mutmut's stats run
+(timeout_multiplier and timeout_constant under [tool.mutmut]); a mutant stopped so is counted
+killed ("timeout"), as mutmut does.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import io
 import math
 import os
 import random
 import re
 import subprocess
 import sys
+import tarfile
+import tempfile
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -45,8 +58,8 @@ KILLED = ("killed", "timeout", "caught by type check")
 
 def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("mutmut")
-    return subprocess.run(["nice", "-n", "19", str(exe), *args], cwd=ROOT, text=True,
-                          capture_output=True, check=False)
+    return subprocess.run([str(exe), *args], cwd=ROOT, text=True, capture_output=True,
+                          check=False)
 
 
 def results() -> dict[str, str]:
@@ -93,6 +106,53 @@ def stratified(names: list[str], n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     return sorted(m for g in sorted(groups)
                   for m in rng.sample(sorted(groups[g]), min(take[g], len(groups[g]))))
+
+
+def mutants_of(root: Path, patterns: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The names mutmut gives the mutants of the source under `root` (files matching
+    `patterns`, as only_mutate), and each mutated function's hash: no tests run."""
+    from mutmut.__main__ import get_mutant_name
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    names: list[str] = []
+    hashes: dict[str, str] = {}
+    here = Path.cwd()
+    os.chdir(root)  # mutmut names a mutant from its file's path relative to the root
+    try:
+        for path in sorted(Path("src").rglob("*.py")):
+            if any(fnmatch.fnmatch(str(path), p) for p in patterns):
+                made = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+                names += [get_mutant_name(path, m) for m in made.mutant_names]
+                hashes |= {get_mutant_name(path, f): h
+                           for f, h in made.hash_by_function_name.items()}
+    finally:
+        os.chdir(here)
+    return sorted(names), hashes
+
+
+def sample_at(commit: str, n: int, seed: int) -> list[str]:
+    """The sample `--sample n --seed seed` drew on the code of `commit` (its source and
+    [tool.mutmut] from git): to find again a run's mutants when ./mutants is lost. Each is
+    said to be of today's code unchanged, of a function changed since (the same number may be
+    another mutant: match it by `mutmut show`'s diff) or gone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tar = subprocess.run(["git", "archive", commit, "src", "pyproject.toml"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+            archive.extractall(tmp, filter="data")
+        config = tomllib.loads(Path(tmp, "pyproject.toml").read_text(encoding="utf-8"))
+        patterns = config["tool"]["mutmut"]["only_mutate"]
+        then, then_hash = mutants_of(Path(tmp), patterns)
+    now, now_hash = mutants_of(ROOT, patterns)
+    chosen = stratified(then, n, seed)
+    print(f"{len(then)} mutants at {commit} ({len(now)} today); the sample of {len(chosen)}:")
+    known = set(now)
+    for name in chosen:
+        func = re.sub(r"__mutmut_\d+$", "", name)
+        state = ("" if name in known and then_hash.get(func) == now_hash.get(func) else
+                 "  (its function changed since)" if func in now_hash else "  (gone)")
+        print(f"  {name}{state}")
+    return chosen
 
 
 def _row(label: str, c: Counter[str], drawn: int | str = "") -> str:
@@ -146,6 +206,18 @@ def run(names: list[str], jobs: int) -> None:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
 
 
+def retest(sample: list[str] | None, names: list[str], jobs: int, what: str) -> int:
+    """Test `names` through mutmut (each with its tests and CPU-time limit), then print the
+    sample's figures."""
+    print(f"testing {len(names)} {what}" + (f" of the sample of {len(sample)}" if sample else ""),
+          flush=True)
+    if names:
+        run(names, jobs)
+    share = report(sample)
+    print(f"\nshare of tested mutants killed: {share:.1%}")
+    return 0
+
+
 def check(tests: list[str]) -> int:
     """Run `tests` against each survivor of the last sample, in mutmut's own mutated copy
     (./mutants/src, the mutant switched on by MUTANT_UNDER_TEST): a quick look at whether new
@@ -183,27 +255,37 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="only print the last figures")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the survivors of the last sample (after adding tests)")
+    parser.add_argument("--untested", action="store_true",
+                        help="test the sample's mutants mutmut has not tested yet")
+    parser.add_argument("--mutants", nargs="+", metavar="NAME",
+                        help="test just these mutants (mutmut's names)")
+    parser.add_argument("--sample-at", metavar="COMMIT",
+                        help="print the sample --sample/--seed drew on this commit's code")
     parser.add_argument("--check", nargs="+", metavar="TEST",
                         help="run these test files against the last sample's survivors")
     args = parser.parse_args()
     if args.check:
         return check(args.check)
+    if args.sample_at:
+        sample_at(args.sample_at, args.sample or 100, args.seed)
+        return 0
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:
         report(sample)
         return 0
-    if args.rerun_survivors:
+    if args.rerun_survivors or args.untested:
         if not sample:
             print("no sample yet: run with --sample N first")
             return 1
-        status = results()
-        again = [k for k in sample if status.get(k) in ("survived", "no tests")]
-        print(f"testing again {len(again)} survivors of the sample of {len(sample)}", flush=True)
-        if again:
-            run(again, args.jobs)
-        share = report(sample)
-        print(f"\nshare of sampled mutants killed: {share:.1%}")
-        return 0
+        status, same = results(), equivalents()
+        wanted = (("survived", "no tests") if args.rerun_survivors else ()) + (
+            ("not checked",) if args.untested else ())
+        # an equivalent mutant survives every test: testing it again costs its whole suite
+        again = [k for k in sample if status.get(k) in wanted and k not in same]
+        return retest(sample, [*again, *(m for m in args.mutants or () if m not in again)],
+                      args.jobs, "survivors, untested or named mutants")
+    if args.mutants:
+        return retest(sample, args.mutants, args.jobs, "named mutants")
     if args.sample is None:
         run([], args.jobs)
         report()
