@@ -103,3 +103,39 @@ def test_fast_rows_equal_the_public_api(into: str, tmp_path: Path,
         for x, y in zip(row_a, row_b, strict=True):
             assert (x.value, x.data_type, x.number_format) == (
                 y.value, y.data_type, y.number_format), x.coordinate
+
+
+def test_another_threads_workbook_is_not_given_this_ones_blocks(tmp_path: Path) -> None:
+    """While one thread streams its blocks (XlsxWriter's zip swapped for the block zip), a
+    workbook another thread closes meanwhile — the annex of a run beside it, in the app's
+    sessions — is written with XlsxWriter's own zip, not this one's blocks (it failed with
+    "the place of a block of rows is lost")."""
+    import threading
+
+    import xlsxwriter
+
+    from kcopt.present.workbook.stream_zip import xlsx_zip
+
+    inside, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def streaming() -> None:
+        with xlsx_zip(blocks={"xl/worksheets/sheet1.xml": [("<!--mark-->", None)]}):  # type: ignore[list-item]
+            inside.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=streaming)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        wb = xlsxwriter.Workbook(str(tmp_path / "other.xlsx"))
+        wb.add_worksheet("Phụ lục").write(0, 0, "Kế hoạch")
+        try:
+            wb.close()
+        except RuntimeError as exc:
+            errors.append(exc)
+    finally:
+        done.set()
+        holder.join(30)
+    assert not errors, errors
+    assert openpyxl.load_workbook(tmp_path / "other.xlsx")["Phụ lục"]["A1"].value == "Kế hoạch"

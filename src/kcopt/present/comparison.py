@@ -90,7 +90,7 @@ def compare(a: Outcome | Result | Run | str | Path, b: Outcome | Result | Run | 
     >>> cmp = kcopt.compare(base, less, labels=("105,000", "90,000"))
     >>> round(cmp.headline["central"]["delta"])
     -15000
-    >>> cmp.sentences[0].startswith("From 105,000 to 90,000: objective (total_score)")
+    >>> cmp.sentences[0].startswith("Từ 105,000 sang 90,000: giá trị mục tiêu (tổng điểm ưu tiên)")
     True
     """
     oa, ob = outcome(a), outcome(b)

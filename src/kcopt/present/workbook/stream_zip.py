@@ -50,7 +50,11 @@ def xlsx_zip(level: int = 1, blocks: Blocks | None = None) -> Iterator[None]:
             yield
             return
 
+        owner = threading.get_ident()
+
         def opener(*args: Any, **kwargs: Any) -> zipfile.ZipFile:
+            if threading.get_ident() != owner:  # another thread's workbook (the app's sessions,
+                return zipfile.ZipFile(*args, **kwargs)  # runs side by side): not this one's
             return _BlockZip(*args, compresslevel=level, blocks=blocks or {}, **kwargs)
 
         module.ZipFile = opener
