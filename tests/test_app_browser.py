@@ -166,7 +166,7 @@ def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, wo
     for name, (_, page) in sessions.items():
         idle(page)
         page.get_by_role("tab", name="3. Kết quả").click()
-        page.get_by_text("Kết quả chính").wait_for()
+        page.get_by_text("Kết quả chính").wait_for(timeout=300_000)  # two solves on a busy machine
         shot(page, f"07-session-{name}")
         page.get_by_role("tab", name="5. Tải về").click()
         xlsx = download(page, "Tải allocation.xlsx", tmp_path / f"{name}.xlsx")
