@@ -14,16 +14,8 @@ from kcopt.core.language import using
 
 st_testing = pytest.importorskip("streamlit.testing.v1", reason="the app extra is not installed")
 
-from kcopt.app import PAGE, engine  # noqa: E402
-
-
-def demo_page() -> st_testing.AppTest:
-    at = st_testing.AppTest.from_file(str(PAGE), default_timeout=300)
-    at.run()
-    at.button(key="demo").click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from kcopt.app import engine  # noqa: E402
+from test_app_numbers import demo_page  # noqa: E402
 
 
 def switch(at: st_testing.AppTest, language: str) -> None:
