@@ -200,7 +200,7 @@ def _exact_share(model: Model, finding: Finding, opts: SolverOptions | None) -> 
     col = lp.col(scope_name(t.fund, t.year))
     h = highs.make_highs(replace(opts or SolverOptions(), time_limit=None))
     h.setOptionValue("presolve", "off")
-    h.passModel(highs.to_highs_lp(lp, names=False))
+    highs.pass_lp(h, lp)
 
     def feasible(share: float) -> bool:
         h.changeCoeff(row, col, -share)

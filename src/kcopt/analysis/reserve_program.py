@@ -234,12 +234,12 @@ def _solve_whole(result: Result, lp: LinearProgram, basis_kind: str) -> Any:
     # start-up: highspy only when this runs
     from dataclasses import replace as change
 
-    from kcopt.solvers.highs import make_highs, to_highs_lp
+    from kcopt.solvers.highs import make_highs, pass_lp
 
     h = make_highs(change(result.model.scenario.solver, time_limit=None))
     h.setOptionValue("presolve", "off")  # re-solves start from the last basis
     h.setOptionValue("solver", "simplex")
-    h.passModel(to_highs_lp(lp, names=False))
+    pass_lp(h, lp)
     handle = result.basis
     if basis_kind == "lp" and handle is not None and hasattr(handle, "getBasis"):
         b = handle.getBasis()
@@ -438,7 +438,7 @@ def _solve_reduced(sub: LinearProgram, col_status: list[Any], row_status: list[A
     import highspy
 
     # start-up: highspy only when this runs
-    from kcopt.solvers.highs import make_highs, to_highs_lp
+    from kcopt.solvers.highs import make_highs, pass_lp
 
     basic = int(highspy.HighsBasisStatus.kBasic)
     if sum(int(s) == basic for s in col_status) + sum(int(s) == basic for s in row_status) \
@@ -447,7 +447,7 @@ def _solve_reduced(sub: LinearProgram, col_status: list[Any], row_status: list[A
     hs = make_highs(SolverOptions(seed=0))
     hs.setOptionValue("presolve", "off")
     hs.setOptionValue("solver", "simplex")
-    hs.passModel(to_highs_lp(sub, names=False))
+    pass_lp(hs, sub)
     basis = highspy.HighsBasis()
     basis.col_status = col_status
     basis.row_status = row_status

@@ -141,14 +141,14 @@ class _Resolver:
 
     def __init__(self, result: Result):
         # start-up: highspy only when this runs
-        from kcopt.solvers.highs import make_highs, to_highs_lp
+        from kcopt.solvers.highs import make_highs, pass_lp
 
         self.result = result
         lp = result.model.lp
         self.lp = replace(lp, integer=np.zeros_like(lp.integer))
         opts = result.model.scenario.solver
         self.h = make_highs(replace(opts, name="highs", time_limit=None))
-        self.h.passModel(to_highs_lp(self.lp, names=False))
+        pass_lp(self.h, self.lp)
 
     def without(self, rows: list[int]) -> _Spending | None:
         import highspy

@@ -200,13 +200,13 @@ def _make_warm(root: Result) -> _Warm:
     import highspy
 
     # start-up: highspy only when this runs
-    from kcopt.solvers.highs import make_highs, to_highs_lp
+    from kcopt.solvers.highs import make_highs, pass_lp
 
     model = root.model
     lp = model.lp
     h = make_highs(replace(model.scenario.solver, time_limit=None))
     h.setOptionValue("presolve", "off")  # keep the basis usable between solves
-    h.passModel(to_highs_lp(lp, names=False))
+    pass_lp(h, lp)
     handle = root.raw.handle if root.raw is not None else None
     basis = None
     if isinstance(handle, highspy.Highs) and not lp.integer.any():

@@ -83,6 +83,24 @@ def to_highs_lp(lp: LinearProgram, names: bool = True) -> highspy.HighsLp:
     return h
 
 
+def pass_lp(h: highspy.Highs, lp: LinearProgram) -> highspy.HighsStatus:
+    """Hand `lp` to `h` through highspy's overload of ``passModel`` that takes the arrays
+    themselves (read as buffers): 1.2 ms at 10,000 projects, against 6–7 ms for a `HighsLp`
+    whose fields pybind fills value by value (`to_highs_lp`). No names are passed: nothing
+    kcopt asks of HiGHS reads them."""
+    A = lp.A.tocsc()
+    inf = highspy.kHighsInf
+    return h.passModel(
+        int(lp.shape[1]), int(lp.shape[0]), int(A.nnz), int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMaximize), 0.0, np.asarray(lp.cost, dtype=np.float64),
+        np.asarray(lp.col_lower, dtype=np.float64),
+        np.where(np.isinf(lp.col_upper), inf, lp.col_upper).astype(np.float64),
+        np.where(np.isinf(lp.row_lower), -inf, lp.row_lower).astype(np.float64),
+        np.where(np.isinf(lp.row_upper), inf, lp.row_upper).astype(np.float64),
+        A.indptr[:-1].astype(np.int32), A.indices.astype(np.int32),
+        A.data.astype(np.float64), np.asarray(lp.integer, dtype=np.int32))
+
+
 _scheduler_threads: int | None = None
 
 
@@ -119,7 +137,7 @@ def solve(lp: LinearProgram, opts: SolverOptions, near: np.ndarray | None = None
         # an allocation LP is mostly bounds and a few coupling rows: presolve finds little to
         # remove and costs 3× the simplex itself (measured at 10,000 and 50,000 projects)
         h.setOptionValue("presolve", "off")
-    h.passModel(to_highs_lp(lp))
+    pass_lp(h, lp)
     if near is not None and not lp.integer.any() and lp.shape[1] \
             and h.setBasis(guessed_basis(lp, near)) != highspy.HighsStatus.kOk:
         h.clearSolver()  # a guess HiGHS cannot use: a cold start, as without one
@@ -203,7 +221,7 @@ def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions,
         h0 = make_highs(quiet)
         h0.setOptionValue("solver", "simplex")
         h0.setOptionValue("presolve", "off")
-        h0.passModel(to_highs_lp(pinned, names=False))
+        pass_lp(h0, pinned)
         if hint is not None and h0.setBasis(hint) != highspy.HighsStatus.kOk:
             h0.clearSolver()
         h0.run()
@@ -218,7 +236,7 @@ def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions,
         h.setOptionValue("simplex_strategy", 4)
         h.setOptionValue("primal_simplex_bound_perturbation_multiplier", 0.0)
         h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
-    h.passModel(to_highs_lp(lp, names=False))
+    pass_lp(h, lp)
     if basis is not None and h.setBasis(basis) != highspy.HighsStatus.kOk:
         h.clearSolver()
     h.run()

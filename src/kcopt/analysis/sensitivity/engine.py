@@ -47,7 +47,7 @@ class Resolver:
         """`start`: the base basis as `start_basis` gave it in another process (a worker
         then does not solve the base program again from scratch)."""
         # start-up: highspy only when this runs
-        from kcopt.solvers.highs import make_highs, to_highs_lp
+        from kcopt.solvers.highs import make_highs, pass_lp
 
         self.lp = lp
         self.opts = opts or SolverOptions()
@@ -58,7 +58,7 @@ class Resolver:
         is_lp = not lp.integer.any()
         if is_lp:
             self.h.setOptionValue("presolve", "off")  # re-solves start from a basis
-        self.h.passModel(to_highs_lp(lp, names=False))
+        pass_lp(self.h, lp)
         if start is not None:
             self.basis = _basis(start)
         elif is_lp and self.n:

@@ -37,7 +37,7 @@ def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
     already holds one (the plan's own solve), else a solve from `x` (crossover to the basis
     at that allocation), else a fresh simplex solve."""
     # start-up: highspy only when this runs
-    from kcopt.solvers.highs import make_highs, solve_at, to_highs_lp
+    from kcopt.solvers.highs import make_highs, pass_lp, solve_at
 
     h = handle
     if h is not None:
@@ -49,7 +49,7 @@ def _ranged(lp: LinearProgram, opts: SolverOptions, x: np.ndarray | None = None,
     else:
         h = make_highs(replace(opts, time_limit=None))
         h.setOptionValue("solver", "simplex")  # ranging needs a simplex basis
-        h.passModel(to_highs_lp(lp, names=False))
+        pass_lp(h, lp)
         h.run()
     if h.getModelStatus().name != "kOptimal":
         raise SolverError(_("ranging needs an optimal LP; HiGHS says {status}").format(
