@@ -18,7 +18,7 @@ import kcopt
 from kcopt.inputs.approved import BudgetChange, Change
 from kcopt.pipeline import run as compute
 from kcopt.solvers import RawSolution, highs
-from kcopt.solvers.solve import check_solution
+from kcopt.solvers.solve import check_solution, run_reduced
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,33 @@ def test_a_replan_is_the_same_with_the_warm_start(
     assert again.result.x is not None
     assert not check_solution(again.result.model.lp, again.result.x)
     assert again.result.shadow_price is not None and again.result.basis is not None
+
+
+def test_the_second_stage_starts_from_the_first_stage_plan(
+        demo_cut: tuple[kcopt.Run, np.ndarray]) -> None:
+    """The move program (least money moved on the score program's optimal face), as the
+    re-plan solves it, started from the first stage's plan with its moves as the split
+    variables: the same least money moved, in fewer simplex iterations."""
+    from kcopt.model.replan import approved_columns, move_program
+    from kcopt.solvers.replan import _start_of_moves
+
+    cut, _ = demo_cut
+    approved = compute(kcopt.load_scenario(kcopt.demo_scenario_path()), reserve=0)
+    assert approved.allocation is not None
+    first = cut.result  # the score program's optimum, its prices (textbook signs)
+    model = first.model
+    assert first.x is not None and first.objective is not None
+    assert first.shadow_price is not None and first.reduced_cost is not None
+    opts = replace(cut.scenario.solver, time_limit=None, mip_gap=0.0)
+    amounts = approved.allocation[["central", "local"]].to_numpy(float)
+    moves = approved_columns(model, amounts, np.zeros(len(amounts), bool))
+    program, free = move_program(model, moves, first.objective, 0.0,
+                                 (first.shadow_price, first.reduced_cost),
+                                 spent=model.lp.A @ first.x)
+    start = _start_of_moves(first.x, free)
+    assert start.shape == (program.shape[1],) and not check_solution(program, start)
+    cold = run_reduced(program, opts)
+    warm = run_reduced(program, opts, near=start)
+    assert cold.status == warm.status == "optimal"
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-6)
+    assert _iterations(warm) < _iterations(cold)

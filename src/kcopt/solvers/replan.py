@@ -45,7 +45,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
         prices = (result.shadow_price, result.reduced_cost)
     moving, free = move_program(model, moves, float(result.objective), tolerance, prices,
                                 spent=result.row_activity)
-    second = run_reduced(moving, exact)
+    second = run_reduced(moving, exact, near=_start_of_moves(result.x, free))
     if second.x is not None and second.status in ("optimal", "feasible"):
         x = second.x
         if fewest_changes:
@@ -77,3 +77,12 @@ def _approved_point(model: Model, moves: Moves) -> np.ndarray:
     x = np.zeros(model.lp.shape[1])
     x[moves.index] = moves.approved
     return x
+
+
+def _start_of_moves(x: np.ndarray, free: Moves) -> np.ndarray:
+    """The first stage's plan on the move program's columns, with the money it moves as the
+    split variables (u = what it adds, d = what it takes): the second stage starts from an
+    optimal point of its score, one that moves more than it needs to (at 10,000 projects after
+    a 5% cut, 205 simplex iterations instead of 618, to the same least money moved)."""
+    delta = x[free.index] - free.approved
+    return np.concatenate([x, np.maximum(delta, 0.0), np.maximum(-delta, 0.0)])
