@@ -64,7 +64,7 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     plan = read_plan(approved.plan, approved.plan_data())  # the bytes hashed at load
     frame = projects.frame
     ids = frame["project_id"].astype(str).to_numpy()
-    listed = set(ids.tolist())
+    listed = set(ids.tolist()) if approved.lock else set()
     unknown = [pid for pid in approved.lock if pid not in listed]
     if unknown:
         raise InputError([Problem(str(sc.path or "scenario"), _("no project with this id"),
@@ -79,7 +79,8 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     why = np.full(len(frame), "", dtype=object)
     if approved.keep == "fixed":
         why[in_plan] = "fixed"
-    why[_member(ids, set(approved.lock))] = "lock"
+    if approved.lock:
+        why[_member(ids, set(approved.lock))] = "lock"
     why[progress == "signed"] = "signed"
     why[stopped] = ""
     gone = np.ones(len(plan.amounts), bool)  # the plan's rows no project of the list has
@@ -91,7 +92,7 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
         why[(starts <= through) & in_plan & (why == "")] = "executed"
     out = Replan(approved, plan, plan.of(ids, rows), in_plan,
                  (why != "") & (why != "executed"), why, stopped, removed, ids, starts)
-    planned = set(ids[in_plan].tolist())
+    planned = set(ids[in_plan].tolist()) if approved.lock else set()
     for pid in approved.lock:
         if pid not in planned:
             out.warnings.append(Problem(str(plan.path), _(
@@ -121,25 +122,30 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
     alloc = allocation.reset_index(drop=True)
     facts = _facts(rp, alloc)
     unchanged = _unchanged_words(rp.why_locked)
-    parts = []
+    rows, funds, before, after, reasons = [], [], [], [], []
     for f, fund in enumerate(FUNDS):
-        before = rp.before[:, f]
-        after = alloc[fund].to_numpy(float)
-        shown = np.flatnonzero((np.abs(before) > DONG / 2) | (np.abs(after) > DONG / 2))
+        b, a = rp.before[:, f], alloc[fund].to_numpy(float)
+        shown = np.flatnonzero((np.abs(b) > DONG / 2) | (np.abs(a) > DONG / 2))
         reason = unchanged[shown]
-        moved = (np.abs(after - before)[shown] >= SAME) | rp.stopped[shown]
+        moved = (np.abs(a - b)[shown] >= SAME) | rp.stopped[shown]
         k = np.flatnonzero(moved)
-        reason[k] = _reasons(rp, sc, facts, shown[k], fund, before, after)
-        parts.append(pd.DataFrame({  # the text columns taken as they are (no conversion)
-            **{col: facts.text[col].take(shown).reset_index(drop=True) for col in
-               ("project_id", "name", "province")},
-            "fund": fund, "before": before[shown], "after": after[shown],
-            "change": after[shown] - before[shown], "reason": pd.Series(reason, dtype=object)}))
+        reason[k] = _reasons(rp, sc, facts, shown[k], fund, b, a)
+        rows.append(shown)
+        funds.append(np.full(len(shown), fund, dtype=object))
+        before.append(b[shown])
+        after.append(a[shown])
+        reasons.append(reason)
+    shown = np.concatenate(rows)
+    was, now = np.concatenate(before), np.concatenate(after)
+    out = pd.DataFrame({  # the text columns taken as they are (no conversion)
+        **{col: facts.text[col].take(shown).reset_index(drop=True) for col in
+           ("project_id", "name", "province")},
+        "fund": np.concatenate(funds), "before": was.round(6), "after": now.round(6),
+        "change": (now - was).round(6), "reason": np.concatenate(reasons)})
     if len(rp.removed):
-        parts.append(_removed_rows(rp))
-    out = pd.concat(parts, ignore_index=True)
-    for col in ("before", "after", "change"):
-        out[col] = out[col].astype(float).round(6)
+        out = pd.concat([out, _removed_rows(rp)], ignore_index=True)
+        for col in ("before", "after", "change"):
+            out[col] = out[col].astype(float).round(6)
     return out[CHANGE_COLUMNS]
 
 

@@ -155,10 +155,14 @@ class ApprovedPlan:
 
     amounts: pd.DataFrame
     path: Path
+    index: pd.Index = field(init=False, repr=False)  # the project ids, for look-ups
+
+    def __post_init__(self) -> None:
+        self.index = pd.Index(self.amounts["project_id"])
 
     def where(self, ids: np.ndarray) -> np.ndarray:
         """The plan's row of each of `ids` (−1: not in the plan), one hash look-up each."""
-        return pd.Index(self.amounts["project_id"]).get_indexer(pd.Index(ids))
+        return self.index.get_indexer(pd.Index(ids))
 
     def of(self, ids: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Projects × funds (central, local): the approved amounts of `ids` (0 when not in
@@ -206,13 +210,14 @@ def read_plan(path: str | Path, data: bytes | None = None) -> ApprovedPlan:
             "annex.xlsx or your --into copy"), column="approved.plan", column_label="key")])
     csv = file.suffix.lower() == ".csv"
     amounts = _plan_from_csv(file, data) if csv else _plan_from_workbook(file, data)
-    ids = amounts["project_id"]
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):  # a project paid from both funds in an annex is one row here already
+    plan = ApprovedPlan(amounts, file)
+    if not plan.index.is_unique:  # a project paid from both funds in an annex is one row here
+        ids = amounts["project_id"]
+        dup = ids[ids.duplicated()].unique()
         raise InputError([Problem(str(file), _("project ids repeated in the approved plan"),
                                   _("Each project once, with its central and local amounts"),
                                   value=", ".join(map(str, dup[:5])))])
-    return ApprovedPlan(amounts, file)
+    return plan
 
 
 def _plan_from_csv(file: Path, data: bytes | None = None) -> pd.DataFrame:
@@ -236,7 +241,8 @@ def _plan_from_csv(file: Path, data: bytes | None = None) -> pd.DataFrame:
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         raise InputError([Problem(str(file), _("cannot be read as an approved plan: {error}")
                                   .format(error=exc))]) from None
-    return out[out["project_id"] != ""].reset_index(drop=True)
+    blank = (out["project_id"] == "").to_numpy(bool)
+    return out[~blank].reset_index(drop=True) if blank.any() else out
 
 
 def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.DataFrame | None:
@@ -251,17 +257,17 @@ def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.Dat
                           na_values={h: [""] for h in amounts})
     except ValueError:
         return None
-    out = pd.DataFrame({"project_id": _ids(raw[found["project_id"]])})
+    columns: dict[str, np.ndarray] = {"project_id": _ids(raw[found["project_id"]])}
     for fund in FUNDS:
         values = raw[found[fund]].to_numpy(float, copy=True) if fund in found \
             else np.zeros(len(raw))
         values[np.isnan(values)] = 0.0
         if not (np.isfinite(values) & (values >= 0)).all():
             return None
-        out[fund] = values
+        columns[fund] = values
     if "start_year" in raw:
-        out["start_year"] = pd.to_numeric(raw["start_year"], errors="coerce").to_numpy(float)
-    return out
+        columns["start_year"] = pd.to_numeric(raw["start_year"], errors="coerce").to_numpy(float)
+    return pd.DataFrame(columns)
 
 
 def _ids(col: pd.Series) -> np.ndarray:
