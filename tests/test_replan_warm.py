@@ -113,3 +113,25 @@ def test_the_second_stage_starts_from_the_first_stage_plan(
     assert cold.status == warm.status == "optimal"
     assert warm.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-6)
     assert _iterations(warm) < _iterations(cold)
+
+
+def test_a_project_paid_in_full_by_one_fund_keeps_the_other_funds_column_basic(
+        demo_cut: tuple[kcopt.Run, np.ndarray]) -> None:
+    """A two-fund project paid in full from one fund: its total row binds, that column sits at
+    its upper bound, and the other fund's column, at 0, is guessed basic (as the simplex leaves
+    it), not at its lower bound."""
+    cut, x0 = demo_cut
+    lp = cut.result.model.lp
+    B = highspy.HighsBasisStatus
+    statuses = highs.guessed_basis(lp, x0).col_status
+    totals = [i for i, f in enumerate(lp.row_family) if f in ("cap", "must_fund")]
+    seen = 0
+    for i in totals:
+        cols = lp.A[i].indices
+        full = [j for j in cols if x0[j] >= lp.col_upper[j] - 1e-9 and lp.col_upper[j] > 0]
+        empty = [j for j in cols if x0[j] <= 1e-9 and lp.col_upper[j] > 0]
+        if full and empty:
+            seen += 1
+            assert all(statuses[j] == B.kBasic for j in empty)
+            assert all(statuses[j] == B.kUpper for j in full)
+    assert seen > 0  # the demo has such projects

@@ -151,13 +151,18 @@ def guessed_basis(lp: LinearProgram, x: np.ndarray) -> highspy.HighsBasis:
     at a bound. Not square in general, so handed to HiGHS as an *alien* basis, which HiGHS
     completes (or trims) to a nonsingular one before its simplex starts — a warm start for a
     program whose optimum is near `x` (a re-plan after a cut starts from the approved plan:
-    at 10,000 projects 531 dual simplex iterations instead of 908)."""
+    at 10,000 projects 106 dual simplex iterations instead of 910 from nothing).
+
+    One degenerate case is read the way the simplex leaves it: a project paid from both funds
+    has a row of its total (`cap:<id>`, `must_fund:<id>`); when the point pays it in full from
+    one fund (that column at its upper bound, the row at its bound), the other fund's column,
+    at 0, is basic. Without this 529 iterations at 10,000 projects instead of 106."""
     B = highspy.HighsBasisStatus
     x = np.clip(np.asarray(x, dtype=float), lp.col_lower, lp.col_upper)
     at_lo, at_up = _at_bounds(x, lp.col_lower, lp.col_upper)
     col = np.full(lp.shape[1], B.kBasic, dtype=object)
     col[at_up] = B.kUpper
-    col[at_lo] = B.kLower
+    col[at_lo & ~_beside_a_full_column(lp, at_lo, at_up)] = B.kLower
     col[~at_lo & ~at_up & ~np.isfinite(lp.col_lower) & ~np.isfinite(lp.col_upper)] = B.kZero
     act = lp.A @ x
     row_lo, row_up = _at_bounds(act, lp.row_lower, lp.row_upper)
@@ -170,6 +175,20 @@ def guessed_basis(lp: LinearProgram, x: np.ndarray) -> highspy.HighsBasis:
     basis.valid = True
     basis.alien = True
     return basis
+
+
+def _beside_a_full_column(lp: LinearProgram, at_lo: np.ndarray, at_up: np.ndarray
+                         ) -> np.ndarray:
+    """Per column: at its lower bound, and in a project's total row (`cap`, `must_fund`)
+    with another column at its upper bound."""
+    totals = [i for i, f in enumerate(lp.row_family) if f in ("cap", "must_fund")]
+    out = np.zeros(lp.shape[1], dtype=bool)
+    if not totals:
+        return out
+    A = lp.A[totals].tocsr()
+    full = (A @ at_up.astype(float)) > 0  # per total row: a column of it at its upper bound
+    out[A[full].indices] = True
+    return out & at_lo & (lp.col_upper > lp.col_lower)
 
 
 def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolution:
