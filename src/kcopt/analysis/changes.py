@@ -146,7 +146,7 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
         out = pd.concat([out, _removed_rows(rp)], ignore_index=True)
         for col in ("before", "after", "change"):
             out[col] = out[col].astype(float).round(6)
-    return out[CHANGE_COLUMNS]
+    return out if list(out.columns) == CHANGE_COLUMNS else out[CHANGE_COLUMNS]
 
 
 def _removed_rows(rp: Replan) -> pd.DataFrame:
@@ -170,9 +170,8 @@ def _unchanged_words(why: np.ndarray) -> np.ndarray:
              "executed": _("unchanged: executed (started in a year already executed)"),
              "": _("unchanged")}
     out = np.full(len(why), words[""], dtype=object)
-    for key, text in words.items():
-        if key:
-            out[why == key] = text
+    kept = np.flatnonzero(why != "")  # most projects are not kept: only these looked up
+    out[kept] = [words[str(w)] for w in why[kept].tolist()]
     return out
 
 
@@ -183,6 +182,7 @@ class _Facts:
 
     alloc: pd.DataFrame
     text: dict[str, pd.Series]  # project_id, name, province as the allocation holds them
+    status: np.ndarray  # the allocation's status column, as text
     provinces: np.ndarray
     released: np.ndarray  # stopped, excluded or ineligible: its money is freed
     cap: np.ndarray
@@ -190,11 +190,11 @@ class _Facts:
 
 
 def _facts(rp: Replan, alloc: pd.DataFrame) -> _Facts:
-    status = alloc["status"].astype(str)
-    released = rp.stopped | status.isin(["ineligible", "excluded"]).to_numpy(bool)
+    status = alloc["status"].astype(str).to_numpy(object)
+    released = rp.stopped | np.isin(status, ["ineligible", "excluded"])
     text = {"project_id": alloc["project_id"].astype(str), "name": alloc["name"],
             "province": alloc["province"].astype(str)}
-    facts = _Facts(alloc, text, text["province"].to_numpy(object), released,
+    facts = _Facts(alloc, text, status, text["province"].to_numpy(object), released,
                    alloc["cap"].to_numpy(float))
     facts.freed = _freed(rp, alloc, facts)
     return facts
@@ -229,7 +229,7 @@ def _reasons(rp: Replan, sc: Scenario, facts: _Facts, rows: np.ndarray, fund: st
     cut = np.fromiter((kind[p] is True for p in provinces.tolist()), bool, len(rows))
     topped = np.fromiter((kind[p] is False for p in provinces.tolist()), bool, len(rows))
     freed = np.array([_scope(fund, p) in facts.freed for p in provinces.tolist()], bool)
-    status = facts.alloc["status"].take(rows).astype(str).to_numpy(object)
+    status = facts.status[rows]
     case = np.select([rp.stopped[rows], np.abs(change) < SAME, ~rp.in_plan[rows],
                       np.isin(status, ["ineligible", "excluded"]),
                       (change < 0) & (facts.cap[rows] < b - SAME), (change < 0) & cut,
