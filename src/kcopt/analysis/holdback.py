@@ -94,9 +94,16 @@ def holding_matrix(result: Result) -> sp.csc_matrix | None:
     if result.shadow_price is None:
         return None
     pi = priced_rows(result)
-    charged = sp.csr_matrix(effective_matrix(result.model.lp).multiply(pi[:, None]))
-    charged.data[charged.data <= PRICE_TOL * 1e-3] = 0.0
-    charged.eliminate_zeros()
+    # only the priced rows can charge anything: a few dozen of a national plan's thousands
+    priced = np.flatnonzero(pi)
+    part = effective_matrix(result.model.lp)[priced]
+    part.data = part.data * np.repeat(pi[priced], np.diff(part.indptr))
+    part.data[part.data <= PRICE_TOL * 1e-3] = 0.0
+    part.eliminate_zeros()
+    indptr = np.zeros(len(pi) + 1, dtype=part.indptr.dtype)
+    indptr[priced + 1] = np.diff(part.indptr)
+    charged = sp.csr_matrix((part.data, part.indices, np.cumsum(indptr)),
+                            shape=(len(pi), part.shape[1]))
     return charged.tocsc()
 
 
