@@ -129,14 +129,17 @@ def holding_rows(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
     part = held[:, cols].tocoo()
     if not part.nnz:
         return {}
-    who = np.asarray(owners)[part.col]
-    pairs, where = np.unique(np.column_stack([who, part.row]), axis=0, return_inverse=True)
+    who = np.asarray(owners, dtype=np.int64)[part.col]
+    m = max(held.shape[0], 1)  # (owner, row) as one number: sorts as the pairs do
+    keys, where = np.unique(who * m + part.row, return_inverse=True)
+    pairs = np.column_stack([keys // m, keys % m])
     charge = np.bincount(where.ravel(), weights=part.data, minlength=len(pairs))
-    order = np.lexsort((-charge, pairs[:, 0]))
-    out: dict[int, list[int]] = {}
-    for owner, row in pairs[order].tolist():
-        out.setdefault(int(owner), []).append(int(row))
-    return out
+    ordered = pairs[np.lexsort((-charge, pairs[:, 0]))]
+    first = np.flatnonzero(np.r_[True, ordered[1:, 0] != ordered[:-1, 0]])
+    rows = ordered[:, 1].tolist()
+    ends = [*first[1:].tolist(), len(rows)]
+    return {owner: rows[a:b] for owner, a, b in zip(
+        ordered[first, 0].tolist(), first.tolist(), ends, strict=True)}
 
 
 def money_left(result: Result, status: np.ndarray,

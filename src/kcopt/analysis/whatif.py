@@ -62,6 +62,8 @@ class _Warm:
     # the allocation's reasons worded so far in this chain, by the figures each says
     # (`kcopt.analysis.report.reason_memo`): a what-if words only the rows that changed
     reasons: dict[tuple, str] = field(default_factory=dict)
+    # the last allocation table's rows by kind (`kcopt.analysis.report._chain_tables`)
+    tables: dict[str, Any] = field(default_factory=dict)
     # the split program's structure (`kcopt.model.funds.SplitShape`), made by the first
     # what-if that needs it: it depends on the program's shape only
     split: SplitShape | None = None
