@@ -169,12 +169,15 @@ def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
     return "; ".join(w for w in words if w)
 
 
-def _said_apart(value: float, worth: float) -> tuple[str, str]:
+def _said_apart(value: float, worth: float,
+                said_as: dict[tuple[float, int], str] | None = None) -> tuple[str, str]:
     """Two amounts to significant digits enough for them to read different: 3, or more when
-    '1,68 below 1,68' would say a thing the reader cannot see."""
+    '1,68 below 1,68' would say a thing the reader cannot see. `said_as`: the amounts already
+    written in this table (the unfunded projects held by one row share the worth of money)."""
     digits = 3
+    said_as = {} if said_as is None else said_as
     while True:
-        said = sig(value, digits), sig(worth, digits)
+        said = (_sig(value, digits, said_as), _sig(worth, digits, said_as))
         if digits >= 9 or said[0] != said[1]:
             return said
         digits += 1
@@ -216,6 +219,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         reasons[p] = text
     unfunded = np.flatnonzero(status == "unfunded")
     words = _unfunded_words()
+    said: dict[Any, str] = {}  # amounts and phrases written in this table
     for p, score, cost, price in zip(unfunded.tolist(), scores[unfunded].tolist(),
                                      cost_per_project[unfunded].tolist(),
                                      priced[unfunded].tolist(), strict=True):
@@ -224,7 +228,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                       cost, price)
         text = memo.get(key)
         if text is None:
-            text = memo[key] = _unfunded_reason(score, held, cost, price, words)
+            text = memo[key] = _unfunded_reason(score, held, cost, price, words, said)
         reasons[p] = text
     return reasons
 
@@ -318,23 +322,37 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
         reasons[p] = text
 
 
+def _sig(x: float, digits: int, said_as: dict[tuple[float, int], str]) -> str:
+    text = said_as.get((x, digits))
+    if text is None:
+        text = said_as[(x, digits)] = sig(x, digits)
+    return text
+
+
 def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
-                     priced: float, words: dict[str, str] | None = None) -> str:
+                     priced: float, words: dict[str, str] | None = None,
+                     said: dict[Any, str] | None = None) -> str:
     """Why a project gets nothing: a score of 0, the rows that hold it back (and what its money
     would earn against what money earns at the margin), or higher scores elsewhere. `words`:
-    the phrases already in the language in use (`_unfunded_words`)."""
+    the phrases already in the language in use (`_unfunded_words`); `said`: what this table
+    has already written (amounts, the phrases of a set of rows)."""
     w = words or _unfunded_words()
     if score <= 0:
         return w["zero"]
     if limiting is None:
         return w["higher"]
+    said = {} if said is None else said
     value, worth = cost * 1000, priced * 1000
     compare = ""
     if np.isfinite(worth) and worth > value * (1 + 1e-6):
-        said_value, said_worth = _said_apart(value, worth)
+        said_value, said_worth = _said_apart(value, worth, said)
         compare = w["compare"].format(value=said_value, thousand=w["thousand"],
                                       worth=said_worth)
-    return w["held"].format(why=w["and"].join(limiting)) + compare
+    held = tuple(limiting)
+    why = said.get(held)
+    if why is None:
+        why = said[held] = w["held"].format(why=w["and"].join(limiting))
+    return why + compare
 
 
 def _unfunded_words() -> dict[str, str]:
