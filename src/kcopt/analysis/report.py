@@ -57,8 +57,8 @@ def allocation_table(result: Result) -> pd.DataFrame:
     if result.status.has_solution:
         with using(get_language()):  # looked up once, not for every number of every row
             reason[open_] = _reasons(result, money, status, fraction)[open_]
-            for p, note in second_fund_notes(result, money, status,
-                                             reason_memo(result)).items():
+            for p, note in second_fund_notes(result, money, status, reason_memo(result),
+                                             _chain_tables(result)).items():
                 reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
