@@ -129,12 +129,16 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
         room = columns_with_room(result)
         room = room[told[model.col_project[room]]]
         words: dict[int, str] = {}
+        said: dict[tuple[int, ...], list[str]] = {}  # projects held by the same rows share
         for p, rows in holding_rows(held, room, model.col_project[room]).items():
-            for i in rows:
-                if i not in words:
-                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
-                                              lp.row_upper[i], pi[i], labels)
-            limiting[p] = list(dict.fromkeys(words[i] for i in rows))
+            key = tuple(rows)
+            if key not in said:
+                for i in rows:
+                    if i not in words:
+                        words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
+                                                  lp.row_upper[i], pi[i], labels)
+                said[key] = list(dict.fromkeys(words[i] for i in rows))
+            limiting[p] = said[key]
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]
