@@ -3,6 +3,7 @@ prices, and the summary by province, region and content type."""
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -348,7 +349,7 @@ def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
     said = {} if said is None else said
     value, worth = cost * 1000, priced * 1000
     compare = ""
-    if np.isfinite(worth) and worth > value * (1 + 1e-6):
+    if math.isfinite(worth) and worth > value * (1 + 1e-6):
         said_value, said_worth = _said_apart(value, worth, said)
         compare = w["compare"].format(value=said_value, thousand=w["thousand"],
                                       worth=said_worth)
