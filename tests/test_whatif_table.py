@@ -117,7 +117,8 @@ def _binding_province(result: kcopt.Result) -> str:
 
 
 def _changes(result: kcopt.Result) -> list[dict]:
-    """Weights and central budget changed, then one binding local budget alone, chained."""
+    """Weights and central budget changed, one binding local budget alone (down, up), and
+    back to the scenario's own budgets, chained."""
     sc = result.model.scenario
     province = _binding_province(result)
     local = sc.local_budgets[province]
@@ -126,7 +127,9 @@ def _changes(result: kcopt.Result) -> list[dict]:
             {"budgets": {"local": {province: local * 1.4}}},
             {"weights": {"digital": 0.25}, "budgets": {"central": sc.central_budget * 1.1}},
             {"budgets": {"local": {province: local * 0.8}}},
-            {"weights": {"appraisal": 0.6}}]
+            {"weights": {"appraisal": 0.6}},
+            {"weights": {"circular": 0.2}, "budgets": {"central": sc.central_budget * 0.95}},
+            {"budgets": {"local": {province: local}, "central": sc.central_budget}}]
 
 
 def test_whatif_table_equals_a_fresh_run(plan: kcopt.Result) -> None:
