@@ -9,33 +9,35 @@ asks for a local share, or the plan's targets leave the first fund no room.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from kcopt.analysis.wording import budget_name
 from kcopt.core.words import _, fund_name, get_language, num, pct
 from kcopt.model.funds import first_fund
 from kcopt.model.names import parse_row
+from kcopt.model.program import Model
 from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
 
 
 def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
-                      memo: dict[tuple, str] | None = None) -> dict[int, str]:
+                      memo: dict[tuple, str] | None = None,
+                      kept: dict[str, Any] | None = None) -> dict[int, str]:
     """Project row → the sentence on its second-fund money, for funded and partly funded
-    projects both funds may pay that have some (more than 1 đồng)."""
+    projects both funds may pay that have some (more than 1 đồng). `memo`, `kept`: a what-if
+    chain's worded notes and the facts of its model (`_facts`)."""
     model = result.model
     if model.preference is None or result.x is None:
         return {}
     frame = model.projects
     lp = model.lp
-    first = first_fund(frame, model.scenario.fund_order)
-    rows = np.arange(len(frame))
-    second_money = money[rows, 1 - first]
-    xs = model.x_columns
-    may = np.zeros((len(frame), 2), dtype=bool)  # which funds may pay each project
-    may[model.col_project[xs], model.col_fund[xs]] = True
+    facts = _facts(model, kept)
+    first = facts["first"]
+    second_money = money[np.arange(len(frame)), 1 - first]
     told = ((status == "funded") | (status == "partial")) & (second_money > 1e-6) & \
-        may.all(axis=1)  # a project only one fund may pay has no choice to explain
+        facts["both"]  # a project only one fund may pay has no choice to explain
     if not told.any():
         return {}
     activity = lp.A @ result.x
@@ -44,12 +46,8 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     full = np.isfinite(upper) & (activity >= upper - room)
     full_budgets = [lp.row_names[i] for i in np.flatnonzero(full)
                     if lp.row_family[i] == "budget"]
-    # the family is kept per row: parse only the names of the co-financing rows
-    matched = {parse_row(n).project for n, family in zip(lp.row_names, lp.row_family,
-                                                         strict=True) if family == "match"}
+    matched, ids, provinces = facts["matched"], facts["ids"], facts["provinces"]
     own = model.scenario.fund_order == "own_first"
-    ids = frame["project_id"].astype(str).to_numpy()
-    provinces = frame["province"].astype(str).to_numpy()
     memo = {} if memo is None else memo
     lang = get_language()
     share = model.scenario.local_match_min
@@ -68,6 +66,31 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
                                      float(money[p, f]), cap, budget)
         notes[p] = note
     return notes
+
+
+def _facts(model: Model, kept: dict[str, Any] | None) -> dict[str, Any]:
+    """What the notes read off the model alone: each project's first fund, whether both funds
+    may pay it, the projects a co-financing row binds, ids and provinces. A what-if chain keeps
+    them (`kept`, its tables): they depend on the projects, the program's rows and the order
+    of funds, which a what-if does not change."""
+    frame, lp, order = model.projects, model.lp, model.scenario.fund_order
+    facts = kept.get("note facts") if kept is not None else None
+    if facts is not None and facts["rows"] is lp.row_names and facts["caps"] is model.caps \
+            and facts["order"] == order and len(facts["ids"]) == len(frame):
+        return facts
+    xs = model.x_columns
+    may = np.zeros((len(frame), 2), dtype=bool)  # which funds may pay each project
+    may[model.col_project[xs], model.col_fund[xs]] = True
+    # the family is kept per row: parse only the names of the co-financing rows
+    matched = {parse_row(n).project for n, family in zip(lp.row_names, lp.row_family,
+                                                         strict=True) if family == "match"}
+    facts = {"rows": lp.row_names, "caps": model.caps, "order": order,
+             "first": first_fund(frame, order), "both": may.all(axis=1), "matched": matched,
+             "ids": frame["project_id"].astype(str).to_numpy(),
+             "provinces": frame["province"].astype(str).to_numpy()}
+    if kept is not None:
+        kept["note facts"] = facts
+    return facts
 
 
 def _note(f: int, own: bool, share: float, asked: float, second: float, paid: float,

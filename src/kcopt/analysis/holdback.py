@@ -94,9 +94,16 @@ def holding_matrix(result: Result) -> sp.csc_matrix | None:
     if result.shadow_price is None:
         return None
     pi = priced_rows(result)
-    charged = sp.csr_matrix(effective_matrix(result.model.lp).multiply(pi[:, None]))
-    charged.data[charged.data <= PRICE_TOL * 1e-3] = 0.0
-    charged.eliminate_zeros()
+    # only the priced rows can charge anything: a few dozen of a national plan's thousands
+    priced = np.flatnonzero(pi)
+    part = effective_matrix(result.model.lp)[priced]
+    part.data = part.data * np.repeat(pi[priced], np.diff(part.indptr))
+    part.data[part.data <= PRICE_TOL * 1e-3] = 0.0
+    part.eliminate_zeros()
+    indptr = np.zeros(len(pi) + 1, dtype=part.indptr.dtype)
+    indptr[priced + 1] = np.diff(part.indptr)
+    charged = sp.csr_matrix((part.data, part.indices, np.cumsum(indptr)),
+                            shape=(len(pi), part.shape[1]))
     return charged.tocsc()
 
 
@@ -122,14 +129,17 @@ def holding_rows(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
     part = held[:, cols].tocoo()
     if not part.nnz:
         return {}
-    who = np.asarray(owners)[part.col]
-    pairs, where = np.unique(np.column_stack([who, part.row]), axis=0, return_inverse=True)
+    who = np.asarray(owners, dtype=np.int64)[part.col]
+    m = max(held.shape[0], 1)  # (owner, row) as one number: sorts as the pairs do
+    keys, where = np.unique(who * m + part.row, return_inverse=True)
+    pairs = np.column_stack([keys // m, keys % m])
     charge = np.bincount(where.ravel(), weights=part.data, minlength=len(pairs))
-    order = np.lexsort((-charge, pairs[:, 0]))
-    out: dict[int, list[int]] = {}
-    for owner, row in pairs[order].tolist():
-        out.setdefault(int(owner), []).append(int(row))
-    return out
+    ordered = pairs[np.lexsort((-charge, pairs[:, 0]))]
+    first = np.flatnonzero(np.r_[True, ordered[1:, 0] != ordered[:-1, 0]])
+    rows = ordered[:, 1].tolist()
+    ends = [*first[1:].tolist(), len(rows)]
+    return {owner: rows[a:b] for owner, a, b in zip(
+        ordered[first, 0].tolist(), first.tolist(), ends, strict=True)}
 
 
 def money_left(result: Result, status: np.ndarray,

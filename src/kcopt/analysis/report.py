@@ -3,6 +3,7 @@ prices, and the summary by province, region and content type."""
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from kcopt.analysis.summary import Summary
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
 from kcopt.core.geo import load_geography
+from kcopt.core.language import using
 from kcopt.core.words import _, fund_name, get_language, num, pct, sig
 from kcopt.model.counts import model_outcomes
 from kcopt.rules.caps import describe_cap
@@ -54,10 +56,11 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
     status[open_ & (total <= 1e-6)] = "unfunded"
     if result.status.has_solution:
-        reason[open_] = _reasons(result, money, status, fraction)[open_]
-        for p, note in second_fund_notes(result, money, status,
-                                         reason_memo(result)).items():
-            reason[p] = f"{reason[p]}; {note}"
+        with using(get_language()):  # looked up once, not for every number of every row
+            reason[open_] = _reasons(result, money, status, fraction)[open_]
+            for p, note in second_fund_notes(result, money, status, reason_memo(result),
+                                             _chain_tables(result)).items():
+                reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
         "province": frame["province"], "region": frame["region"],
@@ -127,12 +130,16 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
         room = columns_with_room(result)
         room = room[told[model.col_project[room]]]
         words: dict[int, str] = {}
+        said: dict[tuple[int, ...], list[str]] = {}  # projects held by the same rows share
         for p, rows in holding_rows(held, room, model.col_project[room]).items():
-            for i in rows:
-                if i not in words:
-                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
-                                              lp.row_upper[i], pi[i], labels)
-            limiting[p] = list(dict.fromkeys(words[i] for i in rows))
+            key = tuple(rows)
+            if key not in said:
+                for i in rows:
+                    if i not in words:
+                        words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
+                                                  lp.row_upper[i], pi[i], labels)
+                said[key] = list(dict.fromkeys(words[i] for i in rows))
+            limiting[p] = said[key]
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]
@@ -167,12 +174,15 @@ def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
     return "; ".join(w for w in words if w)
 
 
-def _said_apart(value: float, worth: float) -> tuple[str, str]:
+def _said_apart(value: float, worth: float,
+                said_as: dict[tuple[float, int], str] | None = None) -> tuple[str, str]:
     """Two amounts to significant digits enough for them to read different: 3, or more when
-    '1,68 below 1,68' would say a thing the reader cannot see."""
+    '1,68 below 1,68' would say a thing the reader cannot see. `said_as`: the amounts already
+    written in this table (the unfunded projects held by one row share the worth of money)."""
     digits = 3
+    said_as = {} if said_as is None else said_as
     while True:
-        said = sig(value, digits), sig(worth, digits)
+        said = (_sig(value, digits, said_as), _sig(worth, digits, said_as))
         if digits >= 9 or said[0] != said[1]:
             return said
         digits += 1
@@ -201,7 +211,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
                        "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
     _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed),
-                    memo)
+                    memo, _chain_tables(result))
     lang = get_language()
     partial = _("partly funded ({share} of its cap): {why}; it is the marginal project")
     higher, both = _("other projects score higher per million"), _(" and ")
@@ -214,6 +224,7 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
         reasons[p] = text
     unfunded = np.flatnonzero(status == "unfunded")
     words = _unfunded_words()
+    said: dict[Any, str] = {}  # amounts and phrases written in this table
     for p, score, cost, price in zip(unfunded.tolist(), scores[unfunded].tolist(),
                                      cost_per_project[unfunded].tolist(),
                                      priced[unfunded].tolist(), strict=True):
@@ -222,9 +233,15 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                       cost, price)
         text = memo.get(key)
         if text is None:
-            text = memo[key] = _unfunded_reason(score, held, cost, price, words)
+            text = memo[key] = _unfunded_reason(score, held, cost, price, words, said)
         reasons[p] = text
     return reasons
+
+
+def _chain_tables(result: Result) -> dict[str, Any] | None:
+    """What the last allocation table of this plan's what-if chain said, by kind of row
+    (kept with the chain's warm start, `Result.warm`); None for a plan with no what-if."""
+    return getattr(result.warm, "tables", None) if result.warm is not None else None
 
 
 MEMO_SIZE = 200_000  # reasons kept per what-if chain before the memo starts afresh
@@ -244,26 +261,61 @@ def reason_memo(result: Result) -> dict[tuple, str]:
 
 
 def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.ndarray,
-                    memo: dict[tuple, str] | None = None) -> None:
-    """The reasons of projects funded in full: from which fund(s), under which cap."""
+                    memo: dict[tuple, str] | None = None,
+                    kept: dict[str, Any] | None = None) -> None:
+    """The reasons of projects funded in full: from which fund(s), under which cap.
+
+    A funded project's reason is a function of its figures (`_funded_figures`), the cap
+    table and the language only. `kept`: the chain's last table (`_chain_tables`); a row whose
+    figures are those it had there keeps that table's reason — compared as arrays, so a
+    what-if words only the funded rows whose money moved."""
     frame = model.projects
     caps = model.caps
     memo = {} if memo is None else memo
-    other = frame["other_state_support"].fillna(0).to_numpy(float)[funded].tolist()
-    must = (frame["must_fund"].to_numpy() > 0)[funded].tolist()
-    # funded projects are most of a plan: their cap words are kept with the cap table
-    cap_texts = caps.words
-    paid = money[funded]
-    main = (paid[:, 1] > paid[:, 0]).astype(int).tolist()
-    both = ((paid[:, 0] > 1e-6) & (paid[:, 1] > 1e-6)).tolist()
     lang = get_language()
+    figures = _funded_figures(frame, money, funded)
+    todo = np.ones(len(funded), dtype=bool)
+    last = kept.get("funded") if kept is not None else None
+    if last is not None and last["lang"] == lang and last["caps"] is caps \
+            and len(last["text"]) == len(frame):
+        todo = ~np.logical_and.reduce([last[k][funded] == v for k, v in figures.items()])
+        reasons[funded[~todo]] = last["text"][funded[~todo]]
+    _word_funded(caps, reasons, memo, lang, funded[todo],
+                 {k: v[todo] for k, v in figures.items()})
+    if kept is not None:  # this table's funded rows, for the next what-if of the chain
+        state: dict[str, Any] = {k: np.full(len(frame), -1 if k == "main" else np.nan)
+                                 for k in figures}
+        for k, v in figures.items():
+            state[k][funded] = v
+        text = np.full(len(frame), None, dtype=object)
+        text[funded] = reasons[funded]
+        kept["funded"] = {**state, "text": text, "lang": lang, "caps": caps}
+
+
+def _funded_figures(frame: pd.DataFrame, money: np.ndarray,
+                    funded: np.ndarray) -> dict[str, np.ndarray]:
+    """What a funded project's reason says, per project of `funded`: its main fund, whether
+    both pay, the two amounts when both pay (else 0), must-fund, other state support."""
+    paid = money[funded]
+    both = (paid[:, 0] > 1e-6) & (paid[:, 1] > 1e-6)
+    return {"main": (paid[:, 1] > paid[:, 0]).astype(int), "two": both.astype(float),
+            "a": np.where(both, paid[:, 0], 0.0), "b": np.where(both, paid[:, 1], 0.0),
+            "must": (frame["must_fund"].to_numpy() > 0)[funded].astype(float),
+            "other": frame["other_state_support"].fillna(0).to_numpy(float)[funded]}
+
+
+def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: str,
+                 funded: np.ndarray, figures: dict[str, np.ndarray]) -> None:
+    """The reasons of the funded projects `funded` worded (or found in the memo)."""
+    cap_texts = caps.words  # funded projects are most of a plan: kept with the cap table
     funded_from = [_("funded in full from {fund} funds").format(fund=fund_name(FUNDS[k]))
                    for k in (0, 1)]
     names = [fund_name(FUNDS[f]) for f in (0, 1)]
     in_full, must_fund = _("funded in full ({funds})"), _("must fund: {reason}")
-    for p, k, two, a, b, m, o in zip(funded.tolist(), main, both, paid[:, 0].tolist(),
-                                     paid[:, 1].tolist(), must, other, strict=True):
-        key = ("funded", lang, id(caps), p, k, two, a if two else 0.0, b if two else 0.0, m, o)
+    for p, k, two, a, b, m, o in zip(funded.tolist(), *(figures[k].tolist() for k in (
+            "main", "two", "a", "b", "must", "other")), strict=True):
+        two, m = bool(two), bool(m)
+        key = ("funded", lang, id(caps), p, k, two, a, b, m, o)
         text = memo.get(key)
         if text is None:
             text = (in_full.format(funds=f"{names[0]} {num(a)}, {names[1]} {num(b)}")
@@ -275,23 +327,37 @@ def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.nd
         reasons[p] = text
 
 
+def _sig(x: float, digits: int, said_as: dict[tuple[float, int], str]) -> str:
+    text = said_as.get((x, digits))
+    if text is None:
+        text = said_as[(x, digits)] = sig(x, digits)
+    return text
+
+
 def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
-                     priced: float, words: dict[str, str] | None = None) -> str:
+                     priced: float, words: dict[str, str] | None = None,
+                     said: dict[Any, str] | None = None) -> str:
     """Why a project gets nothing: a score of 0, the rows that hold it back (and what its money
     would earn against what money earns at the margin), or higher scores elsewhere. `words`:
-    the phrases already in the language in use (`_unfunded_words`)."""
+    the phrases already in the language in use (`_unfunded_words`); `said`: what this table
+    has already written (amounts, the phrases of a set of rows)."""
     w = words or _unfunded_words()
     if score <= 0:
         return w["zero"]
     if limiting is None:
         return w["higher"]
+    said = {} if said is None else said
     value, worth = cost * 1000, priced * 1000
     compare = ""
-    if np.isfinite(worth) and worth > value * (1 + 1e-6):
-        said_value, said_worth = _said_apart(value, worth)
+    if math.isfinite(worth) and worth > value * (1 + 1e-6):
+        said_value, said_worth = _said_apart(value, worth, said)
         compare = w["compare"].format(value=said_value, thousand=w["thousand"],
                                       worth=said_worth)
-    return w["held"].format(why=w["and"].join(limiting)) + compare
+    held = tuple(limiting)
+    why = said.get(held)
+    if why is None:
+        why = said[held] = w["held"].format(why=w["and"].join(limiting))
+    return why + compare
 
 
 def _unfunded_words() -> dict[str, str]:

@@ -37,6 +37,7 @@ from kcopt.model import (
     objective_coefficients,
     planner_scores,
 )
+from kcopt.model.funds import SplitShape, split_shape
 from kcopt.model.names import parse_row, rows_of
 from kcopt.solvers.solve import Result, _result, settle_funds, solve
 
@@ -61,6 +62,11 @@ class _Warm:
     # the allocation's reasons worded so far in this chain, by the figures each says
     # (`kcopt.analysis.report.reason_memo`): a what-if words only the rows that changed
     reasons: dict[tuple, str] = field(default_factory=dict)
+    # the last allocation table's rows by kind (`kcopt.analysis.report._chain_tables`)
+    tables: dict[str, Any] = field(default_factory=dict)
+    # the split program's structure (`kcopt.model.funds.SplitShape`), made by the first
+    # what-if that needs it: it depends on the program's shape only
+    split: SplitShape | None = None
 
 
 _MAKING = threading.Lock()  # two sessions asking for the same plan's instance make it once
@@ -242,5 +248,7 @@ def _solve_warm(model: Model, warm: _Warm) -> Result | None:
     if raw.status != "optimal":
         return None  # let the full solve say why (infeasible, time limit) in its own words
     result = _result(model, raw)
-    settle_funds(result, model.scenario.solver)  # prices stay the warm solve's: still optimal
+    if model.preference is not None and (warm.split is None or not warm.split.fits(model)):
+        warm.split = split_shape(model)
+    settle_funds(result, model.scenario.solver, warm.split)  # prices stay the warm solve's
     return result
