@@ -15,10 +15,20 @@ or all at once: ``kcopt.run(sc, out=Path("out/demo"))``. Words are Vietnamese by
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kcopt._version import __version__
+
+if "numpy" not in sys.modules:  # read by OpenBLAS when NumPy loads it: only before that
+    # A product of two vectors of more than 10,000 numbers (a plan's columns) is OpenBLAS's
+    # threaded dot, whose worker then spins on another core: ~50 ms of CPU for each one, taken
+    # from the processes kcopt runs beside it (the figures, the app's other sessions). kcopt's
+    # dense products are vector dots and thin matrices, which one thread does as fast. A value
+    # set before is kept (docs/api.md, "One BLAS thread").
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # Names resolve on first use (PEP 562): `import kcopt` stays light, so `kcopt --help` and
 # commands that need neither pandas nor a solver start fast; each name costs its import once.

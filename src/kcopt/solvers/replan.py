@@ -20,6 +20,7 @@ from kcopt.solvers.solve import (
     _check_allocation,
     _read_prices,
     _result,
+    dot,
     run_backend,
     run_reduced,
 )
@@ -56,7 +57,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
                 result.runtime += third.runtime
         result.x = x[:n].copy()
         result.row_activity = model.lp.A @ result.x
-        result.objective = float(model.lp.cost @ result.x)  # the score of the plan reported
+        result.objective = dot(model.lp.cost, result.x)  # the score of the plan reported
         result.runtime += second.runtime
     else:  # said, not hidden: the best-score plan stands, and it may move more money
         model.warnings.append(Problem("solver", _(
