@@ -37,22 +37,38 @@ WEST_SCENARIO = {"name": "Tây Bắc", "projects": "projects.csv", "plan_year": 
                  "budgets": {"central": 1500, "local": {"Sơn La": 0}}}
 
 
-def _plan(tmp: Path, projects: str, scenario: dict[str, Any]) -> tuple[Any, Path, Any]:
+def _solve(tmp: Path, projects: str, scenario: dict[str, Any]) -> Any:
     (tmp / "projects.csv").write_text(projects, encoding="utf-8")
     (tmp / "s.yaml").write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
-    r = run(tmp / "s.yaml", out=None, plots=False)
-    check = annex_book(r, tmp / "annex.xlsx")
-    return r, tmp / "annex.xlsx", check
+    return run(tmp / "s.yaml", out=None, plots=False)
+
+
+def _plan(tmp: Path, projects: str, scenario: dict[str, Any]) -> tuple[Any, Path, Any]:
+    r = _solve(tmp, projects, scenario)
+    return r, tmp / "annex.xlsx", annex_book(r, tmp / "annex.xlsx")
+
+
+# The plans are solved once a module; each test writes its own annex (a tenth of a second), so
+# that mutmut, which counts a fixture's work for the first test using it only, runs every test
+# that reads the annex against every mutant of its writer.
+@pytest.fixture(scope="module")
+def _hp_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _solve(tmp_path_factory.mktemp("hp"), HP_PROJECTS, HP_SCENARIO)
 
 
 @pytest.fixture(scope="module")
-def haiphong(tmp_path_factory: pytest.TempPathFactory):
-    return _plan(tmp_path_factory.mktemp("hp"), HP_PROJECTS, HP_SCENARIO)
+def _west_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _solve(tmp_path_factory.mktemp("west"), WEST, WEST_SCENARIO)
 
 
-@pytest.fixture(scope="module")
-def west(tmp_path_factory: pytest.TempPathFactory):
-    return _plan(tmp_path_factory.mktemp("west"), WEST, WEST_SCENARIO)
+@pytest.fixture
+def haiphong(_hp_run: Any, tmp_path: Path) -> tuple[Any, Path, Any]:
+    return _hp_run, tmp_path / "hp.xlsx", annex_book(_hp_run, tmp_path / "hp.xlsx")
+
+
+@pytest.fixture
+def west(_west_run: Any, tmp_path: Path) -> tuple[Any, Path, Any]:
+    return _west_run, tmp_path / "west.xlsx", annex_book(_west_run, tmp_path / "west.xlsx")
 
 
 def computed(path: Path, to: Path) -> Path:
