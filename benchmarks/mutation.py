@@ -16,6 +16,7 @@ behaviour the tests pin down.
     python benchmarks/mutation.py --sample 100 --seed 2026 --sample-at b9134f7
         # the sample that seed drew on an older commit's code, without running anything
     python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
+    python benchmarks/mutation.py --set documents --sample 40   # the annex writer and form readers
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
 `solvers/solve.py:check_solution` is a stratum of its own) in proportion to the stratum's
@@ -321,10 +322,15 @@ def main() -> int:
                         help="test just these mutants (mutmut's names)")
     parser.add_argument("--sample-at", metavar="COMMIT",
                         help="print the sample --sample/--seed drew on this commit's code")
+    parser.add_argument("--restat", action="store_true",
+                        help="map tests to functions again (mutmut does so for new tests only: "
+                        "after changing a test's fixtures, its old map would be used)")
     parser.add_argument("--check", nargs="+", metavar="TEST",
                         help="run these test files against the last sample's survivors")
     args = parser.parse_args()
     use_set(args.set)
+    if args.restat:
+        (WORK / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     if args.check:
         return check(args.check)
     if args.sample_at:
