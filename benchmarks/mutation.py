@@ -16,6 +16,7 @@ behaviour the tests pin down.
     python benchmarks/mutation.py --sample 100 --seed 2026 --sample-at b9134f7
         # the sample that seed drew on an older commit's code, without running anything
     python benchmarks/mutation.py --check tests/test_mutants_3.py   # quick: those tests only
+    python benchmarks/mutation.py --set documents --sample 40   # the annex writer and form readers
 
 The sample is drawn per stratum (each module, e.g. `model/build.py`;
 `solvers/solve.py:check_solution` is a stratum of its own) in proportion to the stratum's
@@ -37,6 +38,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import io
+import json
 import math
 import os
 import random
@@ -52,13 +54,68 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\s+(\S+): (.+)$")
 EQUIVALENT = ROOT / "benchmarks" / "equivalent_mutants.txt"
-SAMPLE = ROOT / "mutants" / "sample.txt"
 KILLED = ("killed", "timeout", "caught by type check")
+# The sets of modules mutated, each run on its own. "model" is [tool.mutmut] in pyproject.toml
+# as it is, run from the repository root (./mutants). Another set overrides keys of that table:
+# mutmut reads its configuration only from ./pyproject.toml, so the set runs in a folder of its
+# own, .mutation/<set>/ (git-ignored), holding links to src/ and tests/ and a copy of
+# pyproject.toml whose [tool.mutmut] is the model's with the set's keys; mutmut makes its
+# ./mutants there.
+SETS: dict[str, dict[str, object]] = {
+    "model": {},
+    # the annex writer and the form readers, with the tests that read the annex and the forms
+    # with openpyxl: the annex's SUBTOTAL formulas evaluated by tests/annexformula.py, not
+    # recalculated in LibreOffice (seconds per test); nothing calling soffice, a browser or a
+    # subprocess
+    "documents": {
+        "only_mutate": ["src/kcopt/present/workbook/annex.py",
+                        "src/kcopt/present/workbook/annex_head.py", "src/kcopt/io/form*.py"],
+        "pytest_add_cli_args_test_selection": [
+            "tests/test_annex_formulas.py", "tests/test_mutants_5.py", "tests/test_annex.py",
+            "tests/test_forms.py", "tests/test_form_patterns.py", "tests/test_form_places.py",
+            "tests/test_form_published.py",
+            "-m", "not slow",
+            "-k", "not libreoffice and not subprocess and not chromium and not help_does_not",
+        ],
+    },
+}
+WORK = ROOT  # where mutmut runs: the repository root for "model", .mutation/<set>/ otherwise
+SAMPLE = WORK / "mutants" / "sample.txt"
+
+
+def use_set(name: str) -> None:
+    """Run mutmut on the set `name` from now on: for a set other than "model", its folder
+    .mutation/<name>/ made (links to src/ and tests/, pyproject.toml with its [tool.mutmut])."""
+    global WORK, SAMPLE
+    if name == "model":
+        WORK = ROOT
+    else:
+        WORK = ROOT / ".mutation" / name
+        WORK.mkdir(parents=True, exist_ok=True)
+        for sub in ("src", "tests"):
+            if not (WORK / sub).is_symlink():
+                (WORK / sub).symlink_to(ROOT / sub, target_is_directory=True)
+        text = set_config(name, (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        if not (WORK / "pyproject.toml").exists() or (
+                WORK / "pyproject.toml").read_text(encoding="utf-8") != text:
+            (WORK / "pyproject.toml").write_text(text, encoding="utf-8")
+    SAMPLE = WORK / "mutants" / "sample.txt"
+
+
+def set_config(name: str, pyproject: str) -> str:
+    """`pyproject` with its [tool.mutmut] table replaced by the model's with set `name`'s keys
+    (every value a string, number, boolean or list of them: written as JSON, which TOML reads)."""
+    config = {**tomllib.loads(pyproject)["tool"]["mutmut"], **SETS[name]}
+    table = "[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items())
+    head = re.compile(r"^\[tool\.mutmut\]\n(?:(?!\[).*\n?)*", re.MULTILINE)
+    out, n = head.subn(lambda _m: table + "\n", pyproject, count=1)
+    assert n == 1 and tomllib.loads(out)["tool"]["mutmut"] == config, "no [tool.mutmut] table"
+    return out
 
 
 def mutmut(*args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("mutmut")
-    return subprocess.run([str(exe), *args], cwd=ROOT, text=True, capture_output=True,
+    return subprocess.run([str(exe), *args], cwd=WORK, text=True, capture_output=True,
                           check=False)
 
 
@@ -130,7 +187,7 @@ def mutants_of(root: Path, patterns: list[str]) -> tuple[list[str], dict[str, st
     return sorted(names), hashes
 
 
-def sample_at(commit: str, n: int, seed: int) -> list[str]:
+def sample_at(commit: str, n: int, seed: int, name: str = "model") -> list[str]:
     """The sample `--sample n --seed seed` drew on the code of `commit` (its source and
     [tool.mutmut] from git): to find again a run's mutants when ./mutants is lost. Each is
     said to be of today's code unchanged, of a function changed since (the same number may be
@@ -142,6 +199,7 @@ def sample_at(commit: str, n: int, seed: int) -> list[str]:
             archive.extractall(tmp, filter="data")
         config = tomllib.loads(Path(tmp, "pyproject.toml").read_text(encoding="utf-8"))
         patterns = config["tool"]["mutmut"]["only_mutate"]
+        patterns = list(SETS[name].get("only_mutate", patterns))  # type: ignore[call-overload]
         then, then_hash = mutants_of(Path(tmp), patterns)
     now, now_hash = mutants_of(ROOT, patterns)
     chosen = stratified(then, n, seed)
@@ -225,7 +283,7 @@ def check(tests: list[str]) -> int:
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else []
     status = results()
     alive = [k for k in sample if status.get(k) in ("survived", "no tests")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants" / "src")}
+    env = {**os.environ, "PYTHONPATH": str(WORK / "mutants" / "src")}
 
     def pytest(mutant: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
@@ -251,6 +309,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="test a stratified sample of this many mutants")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--set", choices=sorted(SETS), default="model",
+                        help="the modules mutated: model (the default: the money) or documents "
+                        "(the annex writer and the form readers)")
     parser.add_argument("--jobs", type=int, default=1, help="parallel test processes")
     parser.add_argument("--report", action="store_true", help="only print the last figures")
     parser.add_argument("--rerun-survivors", action="store_true",
@@ -261,13 +322,19 @@ def main() -> int:
                         help="test just these mutants (mutmut's names)")
     parser.add_argument("--sample-at", metavar="COMMIT",
                         help="print the sample --sample/--seed drew on this commit's code")
+    parser.add_argument("--restat", action="store_true",
+                        help="map tests to functions again (mutmut does so for new tests only: "
+                        "after changing a test's fixtures, its old map would be used)")
     parser.add_argument("--check", nargs="+", metavar="TEST",
                         help="run these test files against the last sample's survivors")
     args = parser.parse_args()
+    use_set(args.set)
+    if args.restat:
+        (WORK / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     if args.check:
         return check(args.check)
     if args.sample_at:
-        sample_at(args.sample_at, args.sample or 100, args.seed)
+        sample_at(args.sample_at, args.sample or 100, args.seed, args.set)
         return 0
     sample = SAMPLE.read_text().split() if SAMPLE.exists() else None
     if args.report:

@@ -226,11 +226,13 @@ def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
     """A list with ids and content types but no province column: each project's province
     from its 'Địa điểm' cell (a province, else a district or commune named there) or its
     implementing unit, else the province given for the list (the scenario's `province:` or
-    `--province`); a project with none is left blank (and reported)."""
+    `--province`); under a title naming a province, from its 'Địa điểm' cell, else its
+    implementing unit's name, else the title's (as a form with sections is read); a project
+    with none is left blank (and reported)."""
     loc = next((h for h in frame.columns if fold(h) in LOCATION_HEADERS
                 or fold(h).startswith("dia diem")), None)
     unit = unit_header(list(frame.columns))
-    if loc is None and unit is None and not st.scenario_province:
+    if loc is None and unit is None and not st.scenario_province and st.form.province is None:
         return frame
     cells = frame[loc].astype(str).tolist() if loc else [""] * len(frame)
     units = frame[unit].astype(str).tolist() if unit else [""] * len(frame)
@@ -239,7 +241,7 @@ def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
     sources: dict[str, list[int]] = {}
     for k, (r, p) in enumerate(zip(file_rows, found, strict=True)):
         place = Place(p, "location") if p else place_of(cells[k], units[k], st.scenario_province) \
-            if st.form.province is None else Place(None, "")
+            if st.form.province is None else _titled(st, units[k])
         if place.province is None and place.found is not None:
             ambiguous(st, place, cells[k], r)
         elif place.province is None and st.scenario_province:
@@ -252,11 +254,20 @@ def flat_provinces(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
             "scenario": _("the province given for the list"),
             "gazetteer": _("the district or commune named in the column 'Địa điểm' (the "
                            "units before the 2025 reform)"),
-            "unit": _("the implementing unit (column '{header}')").format(header=unit)}
-    named = ", ".join(sorted(set(filter(None, values))))
+            "unit": _("the implementing unit (column '{header}')").format(header=unit),
+            "title": _("the title ({agency})").format(agency="; ".join(st.form.agency[:1]))}
+    value_at = dict(zip(file_rows, values, strict=True))
     for source, rows in sources.items():
         shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+        named = ", ".join(sorted({value_at[r] for r in rows}))
         st.warn(_("the table has no province column: the province of {count} "
                   "project(s) ({provinces}) is read from {source} (rows {rows})").format(
                       count=len(rows), provinces=named, source=said[source], rows=shown))
     return add_column(frame, "province", values)
+
+
+def _titled(st: FormState, unit: str) -> Place:
+    """Under a title naming a province, a row whose place names none: the province its
+    implementing unit's name holds, else the title's (as in a form with sections)."""
+    by_unit = province_of_unit(unit) if unit.strip() else None
+    return Place(by_unit, "unit") if by_unit else Place(st.form.province, "title")
