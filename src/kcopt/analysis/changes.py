@@ -85,7 +85,7 @@ def prepare(sc: Scenario, projects: Projects) -> Replan:
     why[stopped] = ""
     gone = np.ones(len(plan.amounts), bool)  # the plan's rows no project of the list has
     gone[rows[in_plan]] = False
-    removed = plan.amounts[gone].reset_index(drop=True)
+    removed = plan.amounts[gone].reset_index(drop=True) if gone.any() else plan.amounts[:0]
     through = approved.executed_through
     starts = plan.starts(ids, rows)
     if through is not None and starts is not None:  # started in an executed year: executed

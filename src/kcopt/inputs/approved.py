@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -249,7 +249,7 @@ def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.Dat
     """The plan with its amounts read as float64 by the csv reader (an empty cell is 0); None
     when a cell is no plain non-negative number, for `_plan_from_cells` to say which."""
     amounts = [found[f] for f in FUNDS if f in found]
-    types: dict[str, str] = {found["project_id"]: "str", **dict.fromkeys(amounts, "float64")}
+    types: dict[str, Any] = {found["project_id"]: object, **dict.fromkeys(amounts, "float64")}
     try:
         raw = pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, usecols=wanted,
                           keep_default_na=False,
@@ -274,7 +274,7 @@ def _ids(col: pd.Series) -> np.ndarray:
     """Project ids as text: stripped, and NFC (as the project list's are) when they are not
     already — checked at once over all of them (a line break between two ids is a starter,
     so the joined text is NFC exactly when each id is)."""
-    ids = col.astype(str).str.strip().to_numpy(object)
+    ids = np.array([str(v).strip() for v in col.tolist()], dtype=object)
     if not unicodedata.is_normalized("NFC", "\n".join(ids.tolist())):
         ids = np.array([unicodedata.normalize("NFC", v) for v in ids.tolist()], dtype=object)
     return ids
