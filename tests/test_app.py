@@ -173,16 +173,22 @@ def test_every_bad_cell_is_a_table_row():
     assert "/tmp" not in table.to_csv()  # no server path shown
 
 
-def test_infeasible_scenario_shows_the_diagnosis():
-    at = page()
-    at.button(key="demo").click()
-    at.run()
+def ask_too_much_green(at: AppTest) -> None:
+    """The page's scenario given a target no plan can meet ("too_much_green": 500,000 million
+    VND of green support), so the next solve is infeasible."""
     base = dict(at.session_state["base"])
     base["targets"] = [{"name": "too_much_green", "kind": "share_min", "of": ["green"],
                         "amount": 500000.0}]
     at.session_state["base"] = base
     at.session_state["gen"] = at.session_state["gen"] + 1
     at.run()
+
+
+def test_infeasible_scenario_shows_the_diagnosis():
+    at = page()
+    at.button(key="demo").click()
+    at.run()
+    ask_too_much_green(at)
     solve(at)
     assert any("không khả thi" in e.value for e in at.error)
     diagnosis = frame_with(at, "Ràng buộc")

@@ -15,6 +15,7 @@ from kcopt.core.language import using
 st_testing = pytest.importorskip("streamlit.testing.v1", reason="the app extra is not installed")
 
 from kcopt.app import engine  # noqa: E402
+from test_app import ask_too_much_green  # noqa: E402
 from test_app_numbers import demo_page  # noqa: E402
 
 
@@ -64,12 +65,7 @@ def test_an_infeasible_solves_diagnosis_follows_the_language() -> None:
     `kcopt.run` in English says of the same scenario, headed in English; back in Vietnamese,
     the solve's own."""
     at = demo_page()
-    base = dict(at.session_state["base"])
-    base["targets"] = [{"name": "too_much_green", "kind": "share_min", "of": ["green"],
-                        "amount": 500000.0}]
-    at.session_state["base"] = base
-    at.session_state["gen"] = at.session_state["gen"] + 1
-    at.run()
+    ask_too_much_green(at)
     at.sidebar.button(key="solve").click()
     at.run()
     kind, failed, data = at.session_state["failure"]
