@@ -46,6 +46,9 @@ def test_the_cut_program_from_the_approved_plan_reaches_the_same_optimum_sooner(
     assert warm.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-9)
     assert warm.x is not None and not check_solution(lp, warm.x)
     assert _iterations(warm) < _iterations(cold)
+    read = highs.solve(lp, opts, near=x0, plan=True)  # x0 read as a plan of this program
+    assert read.objective == pytest.approx(cold.objective, rel=1e-9, abs=1e-9)
+    assert _iterations(read) < _iterations(warm), (_iterations(read), _iterations(warm))
 
 
 def test_any_point_gives_a_basis_highs_can_start_from(
@@ -123,7 +126,7 @@ def test_a_project_paid_in_full_by_one_fund_keeps_the_other_funds_column_basic(
     cut, x0 = demo_cut
     lp = cut.result.model.lp
     B = highspy.HighsBasisStatus
-    statuses = highs.guessed_basis(lp, x0).col_status
+    statuses = highs.guessed_basis(lp, x0, plan=True).col_status
     totals = [i for i, f in enumerate(lp.row_family) if f in ("cap", "must_fund")]
     seen = 0
     for i in totals:

@@ -34,7 +34,7 @@ def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: b
     opts = model.scenario.solver
     opts = replace(opts, name=(solver or opts.name).lower(),
                    time_limit=time_limit if time_limit is not None else opts.time_limit)
-    raw = run_backend(model.lp, opts, near=_approved_point(model, moves))
+    raw = run_backend(model.lp, opts, near=_approved_point(model, moves), plan=True)
     result = _result(model, raw)
     if result.x is None or not result.status.has_solution or result.objective is None:
         return result

@@ -224,14 +224,15 @@ def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[
 
 
 def run_backend(lp: LinearProgram, opts: SolverOptions,
-                near: np.ndarray | None = None) -> RawSolution:
+                near: np.ndarray | None = None, plan: bool = False) -> RawSolution:
     """`lp` solved by the scenario's backend; HiGHS starts an LP from a basis guessed from
-    `near` when given (the other backends solve from scratch)."""
+    `near` when given (`plan`: a plan of this very program before a change; the other
+    backends solve from scratch)."""
     if opts.name == "highs":
         # start-up: highspy, pulp only when this runs
         from kcopt.solvers import highs
 
-        return highs.solve(lp, opts, near)
+        return highs.solve(lp, opts, near, plan)
     from kcopt.solvers import pulp_backend
 
     return pulp_backend.solve(lp, opts, opts.name)
