@@ -160,3 +160,27 @@ def test_another_threads_workbook_is_not_given_this_ones_blocks(tmp_path: Path) 
         holder.join(30)
     assert not errors, errors
     assert openpyxl.load_workbook(tmp_path / "other.xlsx")["Phụ lục"]["A1"].value == "Kế hoạch"
+
+
+def test_streamed_entries_deflated_by_isal_read_as_zlibs(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entries kcopt streams are deflated by ISA-L (`isal`), and without it by zlib: both
+    plain deflate that any zip reader reads, with the same XML inside."""
+    import sys
+
+    from test_shared_strings import write as write_texts
+
+    entries = ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml")
+    isal = write_texts(tmp_path / "isal.xlsx")
+    monkeypatch.setitem(sys.modules, "isal", None)  # import isal fails
+    plain = write_texts(tmp_path / "zlib.xlsx")
+    with zipfile.ZipFile(isal) as a, zipfile.ZipFile(plain) as b:
+        assert a.testzip() is None and b.testzip() is None
+        for name in entries:
+            assert a.getinfo(name).compress_type == zipfile.ZIP_DEFLATED
+            assert a.read(name) == b.read(name)
+            with open(isal, "rb") as fa, open(plain, "rb") as fb:  # the deflated bytes differ
+                ia, ib = a.getinfo(name), b.getinfo(name)
+                fa.seek(ia.header_offset + 30 + len(ia.filename.encode()) + len(ia.extra))
+                fb.seek(ib.header_offset + 30 + len(ib.filename.encode()) + len(ib.extra))
+                assert fa.read(ia.compress_size) != fb.read(ib.compress_size), name
