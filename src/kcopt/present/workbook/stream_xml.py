@@ -76,7 +76,7 @@ class Rows:
     columns: list[BlockColumn]
     styles: list[_Styles]
     formulas: list[list[str | None] | None]
-    shared: list[SharedTexts | None] | None = None  # per column: its texts' table, if shared
+    shared: list[SharedColumn | None] | None = None  # per column: its texts, if shared
 
 
 def block_rows(book: StreamBook, title: str, first: int, n: int,
@@ -110,8 +110,7 @@ def deferred_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
     workbook's shared strings, now: the table is written before the sheets' rows are."""
     rows = block_rows(book, title, first, n, columns)
     if texts is not None:
-        rows.shared = [texts if c.template is None and texts.add(c.values) else None
-                       for c in columns]
+        rows.shared = [texts.add(c.values) if c.template is None else None for c in columns]
     raw._write_single_row(first - 1)
     raw.fh.write(mark)
     end_rows(raw, rows)
@@ -194,7 +193,7 @@ class _Styles:
 
 
 def _column_xml(values: Cells, styles: _Styles, formulas: list[str | None] | None,
-                shared: SharedTexts | None = None) -> list[str]:
+                shared: SharedColumn | None = None) -> list[str]:
     """One column's cells of a chunk of rows in XML, without `r=` ("" for a cell left out):
     numbers, texts (shared, or inline when they need no care), and formulas with numeric
     values a column at once; anything else a cell at a time."""
@@ -264,18 +263,24 @@ def _text_cells(values: list[Any], styles: _Styles) -> list[str] | None:
     return [cells[v] for v in values]
 
 
-def _shared_cells(values: Cells, styles: _Styles, shared: SharedTexts) -> list[str]:
-    """Texts (and blanks) of a column whose texts are in `shared`: a cell holds the text's
-    index in the shared strings (`t="s"`), each distinct cell made once for the whole
-    column."""
+def _shared_cells(values: Cells, styles: _Styles, shared: SharedColumn) -> list[str]:
+    """Texts (and blanks) of a column whose texts are shared: a cell holds the text's index
+    in the shared strings (`t="s"`), each distinct cell made once for the whole column (its
+    texts known since the block was added)."""
     cells = styles.texts
-    new = [v for v in set(values) if v not in cells]
-    if new:
-        s, at, offset = styles.base, shared.index, shared.offset
-        cells.update({v: f'<c{s} t="s"><v>{at[v] + offset}</v></c>' for v in new
-                      if v is not None})
+    if not cells:
+        s, at, offset = styles.base, shared.texts.index, shared.texts.offset
+        cells.update({v: f'<c{s} t="s"><v>{at[v] + offset}</v></c>' for v in shared.distinct})
         cells[None] = f"<c{s}/>" if styles.styled else ""
     return [cells[v] for v in values]
+
+
+@dataclass
+class SharedColumn:
+    """A column of a block whose texts are in `texts`: its distinct texts, in order."""
+
+    texts: SharedTexts
+    distinct: list[str]
 
 
 class SharedTexts:
@@ -291,23 +296,25 @@ class SharedTexts:
         self.references = 0
         self.offset = 0
 
-    def add(self, values: Cells) -> bool:
+    def add(self, values: Cells) -> SharedColumn | None:
         """Take a column's texts, if every value is a text or a blank (in the order they
-        first appear, so the same workbook always gives the same bytes); False (nothing
+        first appear, so the same workbook always gives the same bytes); None (nothing
         taken) if not."""
         if isinstance(values, np.ndarray) and values.dtype.kind != "O":
-            return False
+            return None
         listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if type(next((v for v in listed if v is not None), "")) is not str:
+            return None  # a column of numbers, at its first value
         distinct = dict.fromkeys(listed)
         if not set(map(type, distinct)) <= _TEXTS:
-            return False
+            return None
         distinct.pop(None, None)
         index = self.index
         for v in distinct:
             if v not in index:
                 index[v] = len(index)
         self.references += len(listed) - listed.count(None)
-        return True
+        return SharedColumn(self, list(distinct))
 
     def items_xml(self) -> Iterator[str]:
         """The `<si>` items of the texts, in index order, a few thousand at a time: escaped
