@@ -238,8 +238,11 @@ def _number_cells(a: np.ndarray, styles: _Styles) -> list[str]:
     blank = np.isnan(uniq)
     attrs = styles.of_numbers(np.where(blank, 0.5, uniq))
     blank_cell = f"<c{styles.base}/>" if styles.styled else ""  # unstyled: no cell at all
-    cells = np.array([blank_cell if b else f"<c{attr}><v>{v:.16G}</v></c>"
-                      for b, attr, v in zip(blank.tolist(), attrs, uniq.tolist(), strict=True)],
+    # a whole number below 2**53 is its integer's digits in `.16G` too (twice as fast)
+    whole = (np.abs(uniq) < 1e15) & (uniq == np.round(uniq)) & ~((uniq == 0) & np.signbit(uniq))
+    cells = np.array([blank_cell if b else f"<c{attr}><v>{int(v)}</v></c>" if w else
+                      f"<c{attr}><v>{v:.16G}</v></c>" for b, w, attr, v in zip(
+                          blank.tolist(), whole.tolist(), attrs, uniq.tolist(), strict=True)],
                      dtype=object)
     out: list[str] = cells[inverse.ravel()].tolist()
     return out
@@ -310,9 +313,8 @@ class SharedTexts:
             return None
         distinct.pop(None, None)
         index = self.index
-        for v in distinct:
-            if v not in index:
-                index[v] = len(index)
+        new = [v for v in distinct if v not in index]
+        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
         self.references += len(listed) - listed.count(None)
         return SharedColumn(self, list(distinct))
 
