@@ -26,6 +26,13 @@ ERRORS = check.ERRORS  # what a spreadsheet shows in a cell it cannot compute
 LibreOffice = kcopt_office.LibreOffice
 
 
+def as_shared(value: Any) -> Any:
+    """What openpyxl reads of a text written as a shared string, from what it reads of the same
+    text written inline: it undoes the escape of a text that reads as an escape
+    (`_x005F_x0041_` is the text `_x0041_`) in a shared string only."""
+    return value.replace("_x005F_", "_") if isinstance(value, str) else value
+
+
 def formula_cells(path: Path) -> set[tuple[str, str]]:
     wb = openpyxl.load_workbook(path)
     return {(ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row

@@ -111,6 +111,7 @@ def budget_label(name: str) -> str:
 _FIXED_WORDS = {"match": N_("the co-financing rule (minimum local share)"),
                 "cap": N_("its support cap"), "must_fund": N_("a must-fund project's full cap"),
                 "round": N_("amounts in multiples of round_to")}
+FIXED_FAMILIES = frozenset(_FIXED_WORDS)  # `describe_row` says their rows from the family alone
 # the rows of one project, said with its id
 _PROJECT_WORDS = {"all_or_nothing": N_("all-or-nothing funding of {project}"),
                   "min_fraction": N_("the minimum viable share of {project}"),

@@ -35,6 +35,7 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
 from kcopt.present.workbook.stream_xml import (
     BlockColumn,
     Rows,
+    SharedTexts,
     deferred_rows,
     expected_of,
     fast_rows,
@@ -291,6 +292,7 @@ class StreamBook(Book):
         self._sheets: list[StreamSheet] = []
         self._blocks: Blocks = {}  # rows written straight into the zip (`stream_zip`)
         self._unread: list[Rows] = []  # blocks whose formulas' values are not in `expected`
+        self._texts = SharedTexts()  # the streamed blocks' texts, in the shared strings
 
     @property
     def expected(self) -> dict[tuple[str, str], Value]:
@@ -349,7 +351,7 @@ class StreamBook(Book):
             sheets = [w for w in self.wb.worksheets() if not w.is_chartsheet]
             entry = f"xl/worksheets/sheet{sheets.index(raw) + 1}.xml"
             mark = f"<!--kcopt-rows-{sum(map(len, self._blocks.values()))}-->"
-            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark)
+            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark, self._texts)
             self._blocks.setdefault(entry, []).append((mark, rows))
             self._unread.append(rows)
         elif n and fast_rows_available(raw):
@@ -379,7 +381,13 @@ class StreamBook(Book):
     def close(self) -> None:
         if self._sheets:
             self._sheets[-1].flush()
-        with xlsx_zip(blocks=self._blocks):
+        texts = self._texts
+        if texts.index:  # XlsxWriter counts them in its table (`stream_zip` writes them)
+            table = self.wb.str_table
+            texts.offset = table.unique_count
+            table.count += texts.references
+            table.unique_count += len(texts.index)
+        with xlsx_zip(blocks=self._blocks, texts=texts):
             self.wb.close()
 
 

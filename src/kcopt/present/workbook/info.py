@@ -63,7 +63,7 @@ CONSTRAINT_COLUMNS = [  # the constraints sheet's columns
 
 def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     # start-up: scipy only when this runs
-    from kcopt.analysis.wording import describe_row, duals_name
+    from kcopt.analysis.wording import duals_name
 
     ws = book.sheet("constraints")
     cols = CONSTRAINT_COLUMNS
@@ -82,9 +82,7 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     binding = cons["binding"].tolist()  # lists: a pandas column is slow to walk
     bases = cons["price_basis"].tolist() if "price_basis" in cons else None
     basis_words = {b: duals_name(b) for b in set(bases or ())}  # a few, each worded once
-    with using(get_language()):  # the language looked up once, not per row
-        meaning = [describe_row(n, float(v), bool(b)) for n, v, b in zip(
-            cons["name"].tolist(), cons["rhs"].tolist(), binding, strict=True)]
+    meaning = _meanings(cons["name"].tolist(), cons["rhs"].tolist(), binding)
     values: dict[str, list[Any]] = {
         "family_vi": [FAMILY_VI.get(f, f) for f in cons["family"].tolist()],
         "meaning": meaning,
@@ -100,6 +98,26 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
                     per_1000 if c.key == "per_1000" else None)
         for j, c in enumerate(cols, 1)])
     finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")
+
+
+def _meanings(names: list[str], rhs: list[float], binding: list[bool]) -> list[str]:
+    """Each row in planners' words (`describe_row`); the rows of a family said the same
+    whatever their project (a support cap: most of the rows) worded once."""
+    # start-up: scipy only when this runs
+    from kcopt.analysis.wording import FIXED_FAMILIES, describe_row
+
+    said: dict[str, str] = {}
+    out = []
+    with using(get_language()):  # the language looked up once, not per row
+        for name, value, bound in zip(names, rhs, binding, strict=True):
+            family = name.partition(":")[0]
+            if family in FIXED_FAMILIES:
+                if family not in said:
+                    said[family] = describe_row(name, float(value), bool(bound))
+                out.append(said[family])
+            else:
+                out.append(describe_row(name, float(value), bool(bound)))
+    return out
 
 
 def run_sheet(book: Book, run: Run, refs: AllocationRefs, totals: Totals) -> None:

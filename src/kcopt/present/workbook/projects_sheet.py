@@ -98,7 +98,16 @@ def _holds_value(column: pd.Series, default: Any) -> bool:
     if column.dtype.kind in "fiu" and (default is None or isinstance(default, float)):
         a = column.to_numpy(float, na_value=np.nan)
         return bool((~np.isnan(a) & (a != default if default is not None else True)).any())
-    return any(not blank(v) and v != default for v in column.tolist())
+    return any(not blank(v) and v != default for v in _distinct(column.tolist()))
+
+
+def _distinct(values: list[Any]) -> Sequence[Any]:
+    """Each value once (by its kind and value: 1 and 1.0 apart), in order; all of them if one
+    cannot be hashed."""
+    try:
+        return [v for _kind, v in dict.fromkeys(zip(map(type, values), values, strict=True))]
+    except TypeError:
+        return values
 
 
 def _allocation_columns(run: Run, inputs: list[str]) -> list[Column]:
@@ -180,7 +189,12 @@ def _input_values(key: str, frame: pd.DataFrame) -> Cells:
         return [FUND_WORDS.get(str(v)) if not blank(v) else None for v in frame[key].tolist()]
     if frame[key].dtype.kind in "fiu" and key not in WORDS:  # numbers, NaN a blank cell
         return frame[key].to_numpy(float, na_value=np.nan)
-    return [cell_value(key, v) for v in frame[key].tolist()]
+    values = frame[key].tolist()
+    try:  # each distinct value (by its kind and value) worded once
+        said = {(type(v), v): cell_value(key, v) for v in _distinct(values)}
+        return [said[(type(v), v)] for v in values]
+    except TypeError:  # a value that cannot be hashed
+        return [cell_value(key, v) for v in values]
 def _computed_columns(alloc: pd.DataFrame, L: dict[str, str], link: Link | None,
                       first: int) -> dict[str, tuple[np.ndarray, Any]]:
     """The allocation columns written as formulas: key → (values, row → formula)."""

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from kcopt.core.geo import load_geography
@@ -157,15 +158,19 @@ def group_sheet(book: Book, key: str, run: Run, refs: AllocationRefs, totals: To
 
 def _group_figures(alloc: pd.DataFrame, match: str, groups: list[Any]) -> list[dict[str, Any]]:
     """Each group's project counts and sums: the values its formulas must give."""
-    keys = alloc[match].to_numpy(object)
+    codes, names = pd.factorize(alloc[match].to_numpy(object))
+    order = np.argsort(codes, kind="stable")  # each group's rows together, in their order
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    at = {name: i for i, name in enumerate(names.tolist())}
     funded = (alloc["status"] == "funded").to_numpy()
     partial = (alloc["status"] == "partial").to_numpy()
     cap, central, local = (alloc[k].to_numpy(float) for k in ("cap", "central", "local"))
     figures = []
     for values in groups:
-        sel = keys == values[0]
-        figures.append({"projects": int(sel.sum()), "funded": int((sel & funded).sum()),
-                        "partial": int((sel & partial).sum()), "demand": float(cap[sel].sum()),
+        i = at.get(values[0])
+        sel = order[bounds[i]:bounds[i + 1]] if i is not None else order[:0]
+        figures.append({"projects": len(sel), "funded": int(funded[sel].sum()),
+                        "partial": int(partial[sel].sum()), "demand": float(cap[sel].sum()),
                         "central": float(central[sel].sum()),
                         "local": float(local[sel].sum())})
     return figures

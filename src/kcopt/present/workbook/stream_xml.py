@@ -3,8 +3,10 @@ cell instead of XlsxWriter's 10): numbers, texts and formulas whose values are a
 checked and styled with NumPy over the whole column, and only a column that mixes kinds goes
 cell by cell. A cell carries no `r=` unless its place does not follow from the cell before it.
 The rows are built in chunks when the workbook is zipped (`workbook.stream_zip`), straight into
-the sheet's zip entry, so the XML of a block is never all in memory nor on disk. Equivalence
-with XlsxWriter's public API is tested (tests/test_stream_xml.py, tests/test_xlsx.py)."""
+the sheet's zip entry, so the XML of a block is never all in memory nor on disk; there a column
+of texts holds each distinct text once, in the workbook's shared strings (`SharedTexts`), and
+its cells only their index. Equivalence with XlsxWriter's public API is tested
+(tests/test_stream_xml.py, tests/test_xlsx.py)."""
 
 from __future__ import annotations
 
@@ -43,8 +45,8 @@ def fast_rows_available(raw: Any) -> bool:
 
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _PRESERVE = ' xml:space="preserve"'
-_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _NUMBERS = {float, int}
 _TEXTS = {str, type(None)}
 
@@ -74,6 +76,7 @@ class Rows:
     columns: list[BlockColumn]
     styles: list[_Styles]
     formulas: list[list[str | None] | None]
+    shared: list[SharedColumn | None] | None = None  # per column: its texts, if shared
 
 
 def block_rows(book: StreamBook, title: str, first: int, n: int,
@@ -98,12 +101,16 @@ def expected_of(rows: Rows) -> Iterator[tuple[tuple[str, str], Any]]:
 
 
 def deferred_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
-                  columns: Sequence[BlockColumn], mark: str) -> Rows:
+                  columns: Sequence[BlockColumn], mark: str, texts: SharedTexts | None = None
+                  ) -> Rows:
     """A block whose XML is written later, straight into the zip (`workbook.stream_zip`):
     `mark` holds its place in the worksheet's row stream; the sheet's dimensions and the rows
     written so far are as if it had been written (the formulas' expected values:
-    `expected_of`)."""
+    `expected_of`). The columns of texts (and blanks) put their texts in `texts`, the
+    workbook's shared strings, now: the table is written before the sheets' rows are."""
     rows = block_rows(book, title, first, n, columns)
+    if texts is not None:
+        rows.shared = [texts.add(c.values) if c.template is None else None for c in columns]
     raw._write_single_row(first - 1)
     raw.fh.write(mark)
     end_rows(raw, rows)
@@ -126,9 +133,11 @@ def rows_xml(rows: Rows) -> Iterator[str]:
     cols = [c.col for c in rows.columns]
     for lo in range(0, rows.n, CHUNK):
         at = range(rows.first + lo, rows.first + min(rows.n, lo + CHUNK))
+        shared = rows.shared or [None] * len(cols)
         parts = [_column_xml(c.values[lo:lo + len(at)], s,
-                             None if f is None else f[lo:lo + len(at)])
-                 for c, s, f in zip(rows.columns, rows.styles, rows.formulas, strict=True)]
+                             None if f is None else f[lo:lo + len(at)], t)
+                 for c, s, f, t in zip(rows.columns, rows.styles, rows.formulas, shared,
+                                       strict=True)]
         _place(parts, cols, [s.styled for s in rows.styles], at)
         grid = np.empty((len(at), len(parts) + 2), dtype=object)  # a row's tags, its cells
         grid[:, 0] = [f'<row r="{r}">' for r in at]
@@ -183,11 +192,13 @@ class _Styles:
         return np.where(whole, self.whole, self.base).tolist()
 
 
-def _column_xml(values: Cells, styles: _Styles,
-                formulas: list[str | None] | None) -> list[str]:
+def _column_xml(values: Cells, styles: _Styles, formulas: list[str | None] | None,
+                shared: SharedColumn | None = None) -> list[str]:
     """One column's cells of a chunk of rows in XML, without `r=` ("" for a cell left out):
-    numbers, plain texts, and formulas with numeric values a column at once; anything else a
-    cell at a time."""
+    numbers, texts (shared, or inline when they need no care), and formulas with numeric
+    values a column at once; anything else a cell at a time."""
+    if shared is not None:
+        return _shared_cells(values, styles, shared)
     if formulas is None:
         numbers = _as_numbers(values)
         if numbers is not None:
@@ -227,8 +238,11 @@ def _number_cells(a: np.ndarray, styles: _Styles) -> list[str]:
     blank = np.isnan(uniq)
     attrs = styles.of_numbers(np.where(blank, 0.5, uniq))
     blank_cell = f"<c{styles.base}/>" if styles.styled else ""  # unstyled: no cell at all
-    cells = np.array([blank_cell if b else f"<c{attr}><v>{v:.16G}</v></c>"
-                      for b, attr, v in zip(blank.tolist(), attrs, uniq.tolist(), strict=True)],
+    # a whole number below 2**53 is its integer's digits in `.16G` too (twice as fast)
+    whole = (np.abs(uniq) < 1e15) & (uniq == np.round(uniq)) & ~((uniq == 0) & np.signbit(uniq))
+    cells = np.array([blank_cell if b else f"<c{attr}><v>{int(v)}</v></c>" if w else
+                      f"<c{attr}><v>{v:.16G}</v></c>" for b, w, attr, v in zip(
+                          blank.tolist(), whole.tolist(), attrs, uniq.tolist(), strict=True)],
                      dtype=object)
     out: list[str] = cells[inverse.ravel()].tolist()
     return out
@@ -250,6 +264,80 @@ def _text_cells(values: list[Any], styles: _Styles) -> list[str] | None:
                          "</t></is></c>" for v in texts})
         cells[None] = f"<c{s}/>" if styles.styled else ""
     return [cells[v] for v in values]
+
+
+def _shared_cells(values: Cells, styles: _Styles, shared: SharedColumn) -> list[str]:
+    """Texts (and blanks) of a column whose texts are shared: a cell holds the text's index
+    in the shared strings (`t="s"`), each distinct cell made once for the whole column (its
+    texts known since the block was added)."""
+    cells = styles.texts
+    if not cells:
+        s, at, offset = styles.base, shared.texts.index, shared.texts.offset
+        cells.update({v: f'<c{s} t="s"><v>{at[v] + offset}</v></c>' for v in shared.distinct})
+        cells[None] = f"<c{s}/>" if styles.styled else ""
+    return [cells[v] for v in values]
+
+
+@dataclass
+class SharedColumn:
+    """A column of a block whose texts are in `texts`: its distinct texts, in order."""
+
+    texts: SharedTexts
+    distinct: list[str]
+
+
+class SharedTexts:
+    """The texts of the blocks' text columns, each once, as items of the workbook's shared
+    strings (`xl/sharedStrings.xml`) after XlsxWriter's own: at 50,000 projects half of the
+    sheets' XML was the same few hundred texts written inline again and again (a status, a
+    province, a reason). `offset` (XlsxWriter's own strings, counted when the workbook
+    closes) is added to each text's index here; `references` counts the cells (the table's
+    `count`)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.references = 0
+        self.offset = 0
+
+    def add(self, values: Cells) -> SharedColumn | None:
+        """Take a column's texts, if every value is a text or a blank (in the order they
+        first appear, so the same workbook always gives the same bytes); None (nothing
+        taken) if not."""
+        if isinstance(values, np.ndarray) and values.dtype.kind != "O":
+            return None
+        listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if type(next((v for v in listed if v is not None), "")) is not str:
+            return None  # a column of numbers, at its first value
+        distinct = dict.fromkeys(listed)
+        if not set(map(type, distinct)) <= _TEXTS:
+            return None
+        distinct.pop(None, None)
+        index = self.index
+        new = [v for v in distinct if v not in index]
+        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+        self.references += len(listed) - listed.count(None)
+        return SharedColumn(self, list(distinct))
+
+    def items_xml(self) -> Iterator[str]:
+        """The `<si>` items of the texts, in index order, a few thousand at a time: escaped
+        as XlsxWriter writes its own (control characters as `_xHHHH_`, a text cut to Excel's
+        32,767 UTF-16 units, leading or trailing space kept)."""
+        texts = list(self.index)
+        for lo in range(0, len(texts), 8 * CHUNK):
+            yield _items_xml(texts[lo:lo + 8 * CHUNK])
+
+
+def _items_xml(texts: list[str]) -> str:
+    """Shared-string items of `texts`, escaped all at once: the texts joined by a control
+    character (none is left in them once cared for), escaped, split again."""
+    if _needs_care("".join(texts)) or max(map(len, texts), default=0) > 16383:
+        from xlsxwriter.worksheet import Worksheet as XlsxSheet
+
+        texts = [XlsxSheet._escape_control_characters(_utf16_cut(t)) for t in texts]
+    escaped = "\x01".join(texts).replace("&", "&amp;").replace("<", "&lt;").replace(
+        ">", "&gt;").split("\x01")
+    return "".join([f"<si><t{_PRESERVE if t != t.strip() else ''}>{e}</t></si>"
+                    for t, e in zip(texts, escaped, strict=True)])
 
 
 def _needs_care(text: str) -> bool:
