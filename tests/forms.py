@@ -815,3 +815,48 @@ def numbered_beneath(path: Path) -> tuple[Path, list[Expected]]:
         Expected("I.4", "machinery", "local", dt, 2400, 900, 3),
         Expected("I.5", "machinery", "local", dt, 500, 200),
     ]
+
+
+def district_names(path: Path, spelling: str = "vi") -> tuple[Path, list[Expected]]:
+    """Vĩnh Long's plan with its district rows numbered in the name cell, the STT cell empty
+    ("1. Huyện Long Hồ", "2) Thị xã Bình Minh", "a. Xã Long Phước", each with its subtotal),
+    spelled `spelling`: "vi" (composed), "ascii" (no diacritics, "1. Huyen Long Ho") or "nfd"
+    (decomposed). Its projects name places ("… tại huyện Long Hồ", "… xã Long Phước", one
+    numbered in its name cell "2. Xã An Bình: máy sấy" with its unit and costs) and stay
+    projects; every subtotal and the grand total agree with them."""
+    import unicodedata
+
+    places = {"Huyện Long Hồ": "Huyen Long Ho", "Thị xã Bình Minh": "Thi xa Binh Minh",
+              "Xã Long Phước": "Xa Long Phuoc"}
+    spelt = {k: {"vi": k, "ascii": v, "nfd": unicodedata.normalize("NFD", k)}[spelling]
+             for k, v in places.items()}
+    rows: list[list[Any]] = [
+        ["I", MACHINERY, None, None, None, 3000, 900],
+        [None, "1. " + spelt["Huyện Long Hồ"], None, None, None, 2000, 600],
+        ["1.1", "Hỗ trợ ứng dụng máy sấy bánh tráng tại huyện Long Hồ", "Trung tâm Khuyến "
+         "công", "Cơ sở Bánh tráng Út Hiền", "xã Long Phước, huyện Long Hồ", 1200, 300],
+        ["1.2", "Ứng dụng máy ép gạch tự động", "Trung tâm Khuyến công", "Công ty TNHH Gạch "
+         "Long Hồ", "xã Phước Hậu, huyện Long Hồ", 800, 300],
+        [None, "2) " + spelt["Thị xã Bình Minh"], None, None, None, 1000, 300],
+        ["-", "Ứng dụng lò nung gốm tiết kiệm năng lượng", "Trung tâm Khuyến công",
+         "Cơ sở Gốm Bình Minh", "phường Cái Vồn, thị xã Bình Minh", 1000, 300],
+        ["II", DEMO, None, None, None, 2100, 650],
+        [None, "a. " + spelt["Xã Long Phước"], None, None, None, 2100, 650],
+        [1, "Mô hình trình diễn kỹ thuật sản xuất gạch không nung xã Long Phước",
+         "Trung tâm Khuyến công", "Công ty TNHH Gạch Long Phước", "xã Long Phước, huyện "
+         "Long Hồ", 1500, 450],
+        [None, "2. Xã An Bình: máy sấy", "Trung tâm Khuyến công", "HTX An Bình",
+         "xã An Bình, huyện Long Hồ", 600, 200],
+        [None, "TỔNG CỘNG", None, None, None, 5100, 1550],
+    ]
+    published(path, ("UBND TỈNH VĨNH LONG", "SỞ CÔNG THƯƠNG"),
+              "KẾ HOẠCH KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2026", "ĐVT: triệu đồng",
+              VL_HEADS, [[*r, None] for r in rows])
+    vl = "Vĩnh Long"
+    return path, [
+        Expected("I.1.1.1", "machinery", "local", vl, 1200, 300),
+        Expected("I.1.1.2", "machinery", "local", vl, 800, 300),
+        Expected("I.2.1", "machinery", "local", vl, 1000, 300),
+        Expected("II.a.1", "demo_model", "local", vl, 1500, 450),
+        Expected("II.a.2", "demo_model", "local", vl, 600, 200),
+    ]

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from forms import (
     CATCH_ALL,
     check_projects,
+    district_names,
     flat_list,
     group_lines,
     national_list,
@@ -150,6 +151,31 @@ def test_district_rows_and_numbered_sub_rows_are_structure(tmp_path: Path) -> No
     assert "2 dòng địa bàn, 1 dòng cộng, 7 đề án" in text
     # the section row's stale subtotal is checked against its rows, not read as a project
     assert "ghi kinh phí hỗ trợ 800 nhưng 3 đề án bên dưới cộng lại 900" in text
+
+
+@pytest.mark.parametrize("spelling", ["vi", "ascii", "nfd"])
+def test_district_rows_numbered_in_the_name_cell_are_structure(tmp_path: Path,
+                                                               spelling: str) -> None:
+    """"1. Huyện Long Hồ" in the name cell, the STT cell empty: a district row, not a project
+    whose amounts (the district's subtotal) would count its section's money twice; projects
+    naming a place ("… tại huyện Long Hồ", "… xã Long Phước", "2. Xã An Bình: máy sấy")
+    stay projects."""
+    path, expected = district_names(tmp_path / "vinh-long.xlsx", spelling)
+    projects = read_projects(path)
+    check_projects(projects.frame, expected)
+    frame = projects.frame
+    places = {"vi": ["Huyện Long Hồ", "Thị xã Bình Minh", "Xã Long Phước"],
+              "ascii": ["Huyen Long Ho", "Thi xa Binh Minh", "Xa Long Phuoc"]}
+    districts = places.get(spelling, places["vi"])  # NFD read as composed
+    assert not any(d in name for d in districts for name in frame["name"])
+    assert [n.split(" ")[0] for n in frame["name"]] == ["Hỗ", "Ứng", "Ứng", "Mô", "2."]
+    assert frame["Địa bàn"].tolist() == [districts[0]] * 2 + districts[1:] + districts[2:]
+    assert (frame["total_cost"].sum(), frame["requested"].sum()) == (5100, 1550)  # TỔNG CỘNG
+    text = _text(projects.warnings)
+    assert "2 mục nội dung, 3 dòng địa bàn, 1 dòng cộng, 5 đề án" in text
+    assert "cộng lại" not in text  # every district, section and the grand total agree
+    if spelling == "vi":
+        _init_and_solve(tmp_path, path)
 
 
 def test_rows_numbered_beneath_a_row_make_it_a_heading_or_a_group(tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ LEAD = re.compile(r"^([A-H]|[IVX]{1,5})[.)/]\s+(\S.*)$")
 # a district, commune or (in a consolidated national list) province row grouping projects
 DISTRICT = re.compile(r"^(huyen|thi xa|tx|thanh pho|tp|quan|thi tran|tt|xa|phuong|dia ban|tinh) "
                       r"\S+( \S+){0,3}$")
+# a district row numbered in its name cell: "1. Huyện Long Hồ", "a) Xã Long Phước", "II Thị xã
+# Bình Minh" (the rest is a district or commune heading, `DISTRICT` once folded)
+DISTRICT_LEAD = re.compile(r"^(\d{1,3}|[A-Za-z]|[IVXivx]{1,5})(?:\s*[.)]\s*|\s+)(\S.*)$")
 # a group line's count at the head of its name: "7 đề án hỗ trợ …", "02 đề án: …"
 GROUP_LINE = re.compile(r"^0*([1-9]\d{0,3}) (de an|chuong trinh|du an)\b")
 _COUNT_IN_TEXT = re.compile(r"(\d+)\s*(co so|doanh nghiep|dn|ho|hop tac xa|htx|don vi)\b")

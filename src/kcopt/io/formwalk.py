@@ -10,13 +10,14 @@ beneath it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kcopt.core.parse import parse_number_text
 from kcopt.core.text import fold
 from kcopt.core.words import N_, _, num
 from kcopt.io.formlayout import (
     DISTRICT,
+    DISTRICT_LEAD,
     LEAD,
     LETTER,
     ROMAN,
@@ -64,6 +65,7 @@ class _Row:
     filled: list[str]
     others: list[str]  # the filled cells besides the STT and the name
     amounts: dict[str, float]
+    led: bool = False  # the STT read from the head of the name cell ("1. Huyện Long Hồ")
 
 
 def walk(st: FormState) -> list[int]:
@@ -139,6 +141,7 @@ def _read_row(st: FormState, grid: _Grid, i: int) -> _Row | None:
     name = st.cells[i][grid.name].strip() if grid.name is not None else ""
     others = [v for v in filled if v not in (stt, name)]
     label = name or next((v for v in filled if v != stt), "")
+    district = DISTRICT_LEAD.match(name) if name and not stt else None
     lead = LEAD.match(label) if not stt else LEAD.match(stt) if not name else None
     if lead:  # "I. Đào tạo nghề" in one cell (often merged across the row)
         stt, label = lead.group(1), lead.group(2)
@@ -147,7 +150,12 @@ def _read_row(st: FormState, grid: _Grid, i: int) -> _Row | None:
         v = parse_number_text(st.cells[i][j]) if st.cells[i][j].strip() else None
         if v is not None:
             amounts[k] = v
-    return _Row(i, stt, name, label, filled, others, amounts)
+    row = _Row(i, stt, name, label, filled, others, amounts)
+    if district and DISTRICT.match(fold(district.group(2))):  # "1. Huyện Long Hồ", STT empty
+        led = replace(row, stt=district.group(1), label=district.group(2), led=True)
+        if _is_district(led):  # else a project whose name starts so, read as before
+            return led
+    return row
 
 
 def _place(st: FormState, row: _Row, current: Section, named: bool) -> tuple[Section, bool]:
@@ -158,6 +166,8 @@ def _place(st: FormState, row: _Row, current: Section, named: bool) -> tuple[Sec
     if subtotal:
         _subtotal_row(st, subtotal[0], i, amounts, current)
         return current, False
+    if row.led:  # "1. Huyện Long Hồ", "II. Thị xã …" in the name cell: a district row
+        return open_district(st, stt, label, i, amounts, current), False
     if (LETTER.match(stt) and not ROMAN.match(stt.rstrip(".)"))) or (
             stt.rstrip(".)") in ("A", "B") and label):
         return open_fund(st, stt, label, i, amounts), False
