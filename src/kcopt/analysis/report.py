@@ -3,7 +3,6 @@ prices, and the summary by province, region and content type."""
 
 from __future__ import annotations
 
-import math
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -26,11 +25,12 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
+from kcopt.analysis.unfunded import unfunded_reasons
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
 from kcopt.core.geo import load_geography
 from kcopt.core.language import using
-from kcopt.core.words import _, fund_name, get_language, num, pct, sig
+from kcopt.core.words import _, fund_name, get_language, num, pct
 from kcopt.model.counts import model_outcomes
 from kcopt.rules.caps import describe_cap
 from kcopt.rules.rates import FUNDS
@@ -177,20 +177,6 @@ def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
     return "; ".join(w for w in words if w)
 
 
-def _said_apart(value: float, worth: float,
-                said_as: dict[tuple[float, int], str] | None = None) -> tuple[str, str]:
-    """Two amounts to significant digits enough for them to read different: 3, or more when
-    '1,68 below 1,68' would say a thing the reader cannot see. `said_as`: the amounts already
-    written in this table (the unfunded projects held by one row share the worth of money)."""
-    digits = 3
-    said_as = {} if said_as is None else said_as
-    while True:
-        said = (_sig(value, digits, said_as), _sig(worth, digits, said_as))
-        if digits >= 9 or said[0] != said[1]:
-            return said
-        digits += 1
-
-
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
              fraction: np.ndarray) -> np.ndarray:
     """A reason per project, in words: how it is funded and under which cap, or what keeps it
@@ -226,18 +212,8 @@ def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
                                               why=both.join(limiting.get(p, ())) or higher)
         reasons[p] = text
     unfunded = np.flatnonzero(status == "unfunded")
-    words = _unfunded_words()
-    said: dict[Any, str] = {}  # amounts and phrases written in this table
-    for p, score, cost, price in zip(unfunded.tolist(), scores[unfunded].tolist(),
-                                     cost_per_project[unfunded].tolist(),
-                                     priced[unfunded].tolist(), strict=True):
-        held = limiting.get(p)
-        key: tuple = ("unfunded", lang, score <= 0, None if held is None else tuple(held),
-                      cost, price)
-        text = memo.get(key)
-        if text is None:
-            text = memo[key] = _unfunded_reason(score, held, cost, price, words, said)
-        reasons[p] = text
+    reasons[unfunded] = unfunded_reasons(unfunded, scores, limiting, cost_per_project, priced,
+                                         memo)
     return reasons
 
 
@@ -328,47 +304,6 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
             cap_text = _cap_words(caps, p, k, two, o, cap_texts, lang)
             text = memo[key] = f"{text}; {cap_text}" if cap_text else text
         reasons[p] = text
-
-
-def _sig(x: float, digits: int, said_as: dict[tuple[float, int], str]) -> str:
-    text = said_as.get((x, digits))
-    if text is None:
-        text = said_as[(x, digits)] = sig(x, digits)
-    return text
-
-
-def _unfunded_reason(score: float, limiting: list[str] | None, cost: float,
-                     priced: float, words: dict[str, str] | None = None,
-                     said: dict[Any, str] | None = None) -> str:
-    """Why a project gets nothing: a score of 0, the rows that hold it back (and what its money
-    would earn against what money earns at the margin), or higher scores elsewhere. `words`:
-    the phrases already in the language in use (`_unfunded_words`); `said`: what this table
-    has already written (amounts, the phrases of a set of rows)."""
-    w = words or _unfunded_words()
-    if score <= 0:
-        return w["zero"]
-    if limiting is None:
-        return w["higher"]
-    said = {} if said is None else said
-    value, worth = cost * 1000, priced * 1000
-    compare = ""
-    if math.isfinite(worth) and worth > value * (1 + 1e-6):
-        said_value, said_worth = _said_apart(value, worth, said)
-        compare = w["compare"].format(value=said_value, thousand=w["thousand"],
-                                      worth=said_worth)
-    held = tuple(limiting)
-    why = said.get(held)
-    if why is None:
-        why = said[held] = w["held"].format(why=w["and"].join(limiting))
-    return why + compare
-
-
-def _unfunded_words() -> dict[str, str]:
-    return {"zero": _("score 0 under the scenario's priority weights"),
-            "higher": _("not funded: other projects score higher per million"),
-            "compare": _("; it would earn {value} points per {thousand} million, below the "
-                         "{worth} that money earns at the margin"),
-            "thousand": num(1000), "held": _("not funded: {why}"), "and": _(" and ")}
 
 
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:

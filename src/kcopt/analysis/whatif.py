@@ -39,7 +39,7 @@ from kcopt.model import (
 )
 from kcopt.model.funds import SplitShape, split_shape
 from kcopt.model.names import parse_row, rows_of
-from kcopt.solvers.solve import Result, _result, settle_funds, solve
+from kcopt.solvers.solve import Result, WarmReduced, _result, settle_funds, solve
 
 __all__ = ["resolve"]
 
@@ -67,6 +67,9 @@ class _Warm:
     # the split program's structure (`kcopt.model.funds.SplitShape`), made by the first
     # what-if that needs it: it depends on the program's shape only
     split: SplitShape | None = None
+    # the HiGHS instance of the last what-if's split program (`WarmReduced`): the next one of
+    # the same shape starts from its basis
+    split_highs: WarmReduced = field(default_factory=lambda: WarmReduced())
 
 
 _MAKING = threading.Lock()  # two sessions asking for the same plan's instance make it once
@@ -250,5 +253,6 @@ def _solve_warm(model: Model, warm: _Warm) -> Result | None:
     result = _result(model, raw)
     if model.preference is not None and (warm.split is None or not warm.split.fits(model)):
         warm.split = split_shape(model)
-    settle_funds(result, model.scenario.solver, warm.split)  # prices stay the warm solve's
+    settle_funds(result, model.scenario.solver, warm.split,  # prices stay the warm solve's
+                 warm.split_highs)
     return result

@@ -6,7 +6,8 @@ import os
 import sys
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
@@ -55,7 +56,10 @@ def new_highs() -> highspy.Highs:
         os.close(saved)
 
 
+@cache
 def version() -> str:
+    """HiGHS's version, read once per process (an instance made only to ask it costs ~0.4 ms,
+    and every solve reports it: twice per what-if)."""
     h = new_highs()
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
@@ -215,6 +219,24 @@ def read_solution(h: highspy.Highs, lp: LinearProgram, start: float) -> RawSolut
     gap = float(info.mip_gap) if is_mip and status in ("optimal", "feasible") else None
     return RawSolution(status, x, row_dual, objective, "highs", version(),
                        time.perf_counter() - start, gap, h.getModelStatus().name, h)
+
+
+def rerun(h: Any, lp: LinearProgram) -> RawSolution:
+    """`lp` solved by `h` (a `highspy.Highs`; its stubs lack `changeRowsBounds`), an instance
+    holding an LP of the very same matrix: only the costs and bounds are handed over, and the
+    simplex goes on from `h`'s last basis."""
+    start = time.perf_counter()
+    n, m = lp.shape[1], lp.shape[0]
+    inf = highspy.kHighsInf
+    cols = np.arange(n, dtype=np.int32)
+    h.changeColsCost(n, cols, np.asarray(lp.cost, dtype=np.float64))
+    h.changeColsBounds(n, cols, np.where(np.isinf(lp.col_lower), -inf, lp.col_lower),
+                       np.where(np.isinf(lp.col_upper), inf, lp.col_upper))
+    h.changeRowsBounds(m, np.arange(m, dtype=np.int32),
+                       np.where(np.isinf(lp.row_lower), -inf, lp.row_lower),
+                       np.where(np.isinf(lp.row_upper), inf, lp.row_upper))
+    h.run()
+    return read_solution(h, lp, start)
 
 
 def solve_at(lp: LinearProgram, x: np.ndarray, opts: SolverOptions,
