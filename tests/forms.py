@@ -629,6 +629,30 @@ def national_places(path: Path, rows: list[list[Any]] | None = None
 # --- forms as provinces publish them (issue 24): their own words, structure rows, group lines ---
 
 
+def coded_both_funds(path: Path) -> Path:
+    """A planner's annex with its own codes (Nghệ An): KB-1 in A (100 from KCQG, row 6) and
+    again in B (60 from KCĐP, row 9), its cost 500 written on both lines; KB-2 in B only
+    (30, row 10). The A and B subtotals are 100 and 90."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "UBND TỈNH NGHỆ AN"
+    ws["D2"] = "ĐVT: triệu đồng"
+    for c, h in enumerate(["STT", "Mã đề án", "Tên đề án", "Tổng kinh phí", "Kinh phí hỗ trợ"],
+                          1):
+        ws.cell(3, c, h)
+    machinery = "Ứng dụng máy móc thiết bị tiên tiến"
+    rows = [["A", None, "KINH PHÍ KHUYẾN CÔNG QUỐC GIA", 500, 100],
+            ["I", None, machinery, 500, 100], [1, "KB-1", "Máy sấy", 500, 100],
+            ["B", None, "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG", 700, 90],
+            ["I", None, machinery, 700, 90], [1, "KB-1", "Máy sấy", 500, 60],
+            [2, "KB-2", "Máy dệt", 200, 30]]
+    for i, values in enumerate(rows, 4):
+        for c, v in enumerate(values, 1):
+            ws.cell(i, c, v)
+    wb.save(path)
+    return path
+
+
 def published(path: Path, agency: tuple[str, str], title: str, unit: str, heads: list[str],
               rows: list[list[Any]], sheet: str = "Biểu 01") -> Path:
     """A published plan's sheet as it is: title block, a one-row header `heads`, the column

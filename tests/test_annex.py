@@ -19,6 +19,7 @@ import yaml
 from typer.testing import CliRunner
 
 import kcopt
+from forms import coded_both_funds
 from kcopt.cli import app
 from kcopt.inputs.schema import read_projects
 from kcopt.outputs import run
@@ -309,25 +310,7 @@ def test_a_planners_form_listing_a_project_under_both_funds_reads_as_one(tmp_pat
     """A planner's annex with codes that lists KB-1 in A (100 from KCQG) and in B (60 from
     KCĐP), its cost written on both lines: one project asking 160, paid from both funds, its
     cost once (the section subtotals stay consistent)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws["A1"] = "UBND TỈNH NGHỆ AN"
-    ws["D2"] = "ĐVT: triệu đồng"
-    for c, h in enumerate(["STT", "Mã đề án", "Tên đề án", "Tổng kinh phí", "Kinh phí hỗ trợ"],
-                          1):
-        ws.cell(3, c, h)
-    rows = [["A", None, "KINH PHÍ KHUYẾN CÔNG QUỐC GIA", 500, 100],
-            ["I", None, "Ứng dụng máy móc thiết bị tiên tiến", 500, 100],
-            [1, "KB-1", "Máy sấy", 500, 100],
-            ["B", None, "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG", 700, 90],
-            ["I", None, "Ứng dụng máy móc thiết bị tiên tiến", 700, 90],
-            [1, "KB-1", "Máy sấy", 500, 60],
-            [2, "KB-2", "Máy dệt", 200, 30]]
-    for i, values in enumerate(rows, 4):
-        for c, v in enumerate(values, 1):
-            ws.cell(i, c, v)
-    wb.save(tmp_path / "bieu.xlsx")
-    frame = read_projects(tmp_path / "bieu.xlsx").frame.set_index("project_id")
+    frame = read_projects(coded_both_funds(tmp_path / "bieu.xlsx")).frame.set_index("project_id")
     assert list(frame.index) == ["KB-1", "KB-2"]
     assert frame.loc["KB-1", ["level", "funds"]].tolist() == ["central", "both"]
     assert frame.loc["KB-2", ["level", "funds"]].tolist() == ["local", "local"]

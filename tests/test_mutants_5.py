@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from forms import MACHINERY_OWN, VL_HEADS, published
+from forms import MACHINERY_OWN, VL_HEADS, coded_both_funds, published
 from kcopt.core.errors import InputError
 from kcopt.inputs.schema import read_projects
 from kcopt.io.formvocab import ContentMatch, match_content
@@ -35,23 +35,7 @@ def test_a_form_with_its_own_codes_says_so_and_knows_each_projects_row(tmp_path:
     """A form listing KB-1 under A (row 6) and again under B (row 9), and KB-2 under B (row
     10): the note says the ids come from the code column, e.g. KB-1, KB-2, and each project's
     row is its first line, where `--into` writes its proposal."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws["A1"] = "UBND TỈNH NGHỆ AN"
-    ws["D2"] = "ĐVT: triệu đồng"
-    for c, h in enumerate(["STT", "Mã đề án", "Tên đề án", "Tổng kinh phí", "Kinh phí hỗ trợ"],
-                          1):
-        ws.cell(3, c, h)
-    rows = [["A", None, "KINH PHÍ KHUYẾN CÔNG QUỐC GIA", 500, 100],
-            ["I", None, MACHINERY, 500, 100], [1, "KB-1", "Máy sấy", 500, 100],
-            ["B", None, "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG", 700, 90],
-            ["I", None, MACHINERY, 700, 90], [1, "KB-1", "Máy sấy", 500, 60],
-            [2, "KB-2", "Máy dệt", 200, 30]]
-    for i, values in enumerate(rows, 4):
-        for c, v in enumerate(values, 1):
-            ws.cell(i, c, v)
-    wb.save(tmp_path / "bieu.xlsx")
-    projects = read_projects(tmp_path / "bieu.xlsx")
+    projects = read_projects(coded_both_funds(tmp_path / "bieu.xlsx"))
     assert projects.form is not None and projects.form.row_of == {"KB-1": 6, "KB-2": 10}
     assert _notes(projects.warnings)[0] == (
         "read as an official annex: 2 fund sections, 2 content sections, 0 district rows, "
