@@ -80,6 +80,11 @@ class Said(str):
         self.msgid, self.params = msgid, params
         return self
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # str's own pickling calls __new__ with the text alone; a worker process (a sensitivity
+        # run's --jobs 2, a Dask worker) unpickles the sentence as it was said, message kept
+        return (_kept, (str(self), self.msgid, self.params))
+
     def again(self) -> str:
         """The sentence in the language in use now."""
         return _words(self.msgid, self.params)
@@ -87,6 +92,13 @@ class Said(str):
     def record(self) -> dict[str, Any]:
         """For JSON: the message and each parameter as a plain value, a number or a phrase."""
         return {"msgid": self.msgid, "params": {k: _encode(v) for k, v in self.params.items()}}
+
+
+def _kept(text: str, msgid: str, params: dict[str, Any]) -> Said:
+    """A sentence unpickled: the words it was said in, and how to say it again."""
+    self = str.__new__(Said, text)
+    self.msgid, self.params = msgid, params
+    return self
 
 
 def say(msgid: str, **params: Any) -> Said:
