@@ -213,3 +213,17 @@ def test_no_module_makes_an_lp_name_by_hand(folder: str) -> None:
              if path.name != "names.py"
              for line, text in hand_made_names(path.read_text(encoding="utf-8"))}
     assert found == {}, f"LP names formatted by hand (use RowId / ColId): {found}"
+
+
+@pytest.mark.parametrize("prefix", ["move", "change", "move_up", "move_down"])
+def test_move_names_at_once_are_the_records_names(prefix: str) -> None:
+    """`move_names` writes each (project, fund) pair's name as its record does, and the name
+    reads back to that record — ids with a colon, a space, Vietnamese letters."""
+    from kcopt.model.names import ColId, RowId, move_names, parse_col, parse_row
+
+    pairs = [("P-1", "central"), ("ĐA:07", "local"), ("Lò gạch 3", "central")]
+    record = RowId.move if prefix in ("move", "change") else ColId.move
+    parse = parse_row if prefix in ("move", "change") else parse_col
+    names = move_names(prefix, pairs)
+    assert names == [str(record(prefix, p, f)) for p, f in pairs]
+    assert [parse(n) for n in names] == [record(prefix, p, f) for p, f in pairs]

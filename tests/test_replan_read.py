@@ -60,3 +60,27 @@ def test_a_cell_the_typed_path_cannot_take_goes_cell_by_cell(tmp_path: Path, cel
     with pytest.raises(kcopt.InputError) as info:
         read_plan(plan)
     assert shown in str(info.value) and "row 3" in str(info.value)
+
+
+@pytest.mark.parametrize("ids", [
+    ["P-1", "P-2"], [" P-1", "P-2\t", "\u00a0P-3\u3000"], ["P-1\nP-2", "P-3"], ["\nP-1", "P-2\n"],
+    [unicodedata.normalize("NFD", "Đề án 1"), " Lò gạch "], [12, 3.5, "P-1"], [""], [" "], [],
+    ["P-1\r", "\rP-2"], ["P-1", "", "P-2"]])
+def test_ids_are_stripped_and_nfc_as_each_one_alone(ids: list) -> None:
+    """The ids read at once (joined, checked once) are what each id stripped and made NFC on
+    its own gives — a space, a tab, a non-breaking space at an edge, a line break inside an
+    id or at its edge, a decomposed Vietnamese id, a number."""
+    from kcopt.inputs.approved import _ids
+
+    got = _ids(pd.Series(ids, dtype=object)).tolist()
+    assert got == [unicodedata.normalize("NFC", str(v).strip()) for v in ids]
+
+
+def test_a_quoted_header_with_a_line_break_is_read_whole(tmp_path: Path) -> None:
+    """The header is read from the first line alone, unless a quote may hold a line break."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text('project_id,"central",local,"note\nmore"\nP-1,10,0,x\nP-2,0,5,y\n',
+                    encoding="utf-8-sig")
+    amounts = read_plan(plan).amounts
+    assert amounts["project_id"].tolist() == ["P-1", "P-2"]
+    assert amounts["central"].tolist() == [10.0, 0.0] and amounts["local"].tolist() == [0.0, 5.0]

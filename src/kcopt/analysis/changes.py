@@ -146,7 +146,7 @@ def changes_table(rp: Replan, sc: Scenario, allocation: pd.DataFrame) -> pd.Data
         out = pd.concat([out, _removed_rows(rp)], ignore_index=True)
         for col in ("before", "after", "change"):
             out[col] = out[col].astype(float).round(6)
-    return out if list(out.columns) == CHANGE_COLUMNS else out[CHANGE_COLUMNS]
+    return out  # built in CHANGE_COLUMNS' order, the removed projects' rows too
 
 
 def _removed_rows(rp: Replan) -> pd.DataFrame:
@@ -182,20 +182,22 @@ class _Facts:
 
     alloc: pd.DataFrame
     text: dict[str, pd.Series]  # project_id, name, province as the allocation holds them
-    status: np.ndarray  # the allocation's status column, as text
-    provinces: np.ndarray
+    status: pd.Series  # the allocation's status column, as text
     released: np.ndarray  # stopped, excluded or ineligible: its money is freed
     cap: np.ndarray
     freed: set[str] = field(default_factory=set)  # budgets with money freed: "central", provinces
 
+    def provinces(self, rows: np.ndarray) -> np.ndarray:
+        """The provinces of these rows, as Python text (only the rows asked are converted)."""
+        return self.text["province"].take(rows).to_numpy(object)
+
 
 def _facts(rp: Replan, alloc: pd.DataFrame) -> _Facts:
-    status = alloc["status"].astype(str).to_numpy(object)
-    released = rp.stopped | np.isin(status, ["ineligible", "excluded"])
+    status = alloc["status"].astype(str)
+    released = rp.stopped | status.isin(["ineligible", "excluded"]).to_numpy(bool)
     text = {"project_id": alloc["project_id"].astype(str), "name": alloc["name"],
             "province": alloc["province"].astype(str)}
-    facts = _Facts(alloc, text, status, text["province"].to_numpy(object), released,
-                   alloc["cap"].to_numpy(float))
+    facts = _Facts(alloc, text, status, released, alloc["cap"].to_numpy(float))
     facts.freed = _freed(rp, alloc, facts)
     return facts
 
@@ -212,7 +214,7 @@ def _freed(rp: Replan, alloc: pd.DataFrame, facts: _Facts) -> set[str]:
     for f, fund in enumerate(FUNDS):
         before, after = rp.before[:, f], alloc[fund].to_numpy(float)
         gave = (after < before - SAME) & (facts.released | (facts.cap < before - SAME))
-        out |= {_scope(fund, str(facts.provinces[i])) for i in np.flatnonzero(gave)}
+        out |= {_scope(fund, str(p)) for p in facts.provinces(np.flatnonzero(gave)).tolist()}
     return out
 
 
@@ -223,13 +225,13 @@ def _reasons(rp: Replan, sc: Scenario, facts: _Facts, rows: np.ndarray, fund: st
     the words of each case."""
     b, a = before[rows], after[rows]
     change = a - b
-    provinces = facts.provinces[rows]
+    provinces = facts.provinces(rows)
     budget = {p: _budget_words(sc, fund, p) for p in set(provinces.tolist())}
     kind = {p: None if w is None else w[0] for p, w in budget.items()}  # a cut, a top-up
     cut = np.fromiter((kind[p] is True for p in provinces.tolist()), bool, len(rows))
     topped = np.fromiter((kind[p] is False for p in provinces.tolist()), bool, len(rows))
     freed = np.array([_scope(fund, p) in facts.freed for p in provinces.tolist()], bool)
-    status = facts.status[rows]
+    status = facts.status.take(rows).to_numpy(object)
     case = np.select([rp.stopped[rows], np.abs(change) < SAME, ~rp.in_plan[rows],
                       np.isin(status, ["ineligible", "excluded"]),
                       (change < 0) & (facts.cap[rows] < b - SAME), (change < 0) & cut,

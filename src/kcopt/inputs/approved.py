@@ -228,7 +228,7 @@ def _plan_from_csv(file: Path, data: bytes | None = None) -> pd.DataFrame:
     if data is None:
         data = read_input_bytes(file, _("approved plan"))
     try:
-        headers = list(pd.read_csv(io.BytesIO(data), encoding=CSV_ENCODING, nrows=0).columns)
+        headers = _headers(data)
         found = {col: h for h in headers if (col := _plan_column(h)) is not None}
         if "project_id" not in found or not ({"central", "local"} & set(found)):
             raise _no_amounts(file, headers)
@@ -257,7 +257,7 @@ def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.Dat
                           na_values={h: [""] for h in amounts})
     except ValueError:
         return None
-    columns: dict[str, np.ndarray] = {"project_id": _ids(raw[found["project_id"]])}
+    columns: dict[str, Any] = {"project_id": _ids(raw[found["project_id"]])}
     for fund in FUNDS:
         values = raw[found[fund]].to_numpy(float, copy=True) if fund in found \
             else np.zeros(len(raw))
@@ -270,14 +270,31 @@ def _typed_plan(data: bytes, found: dict[str, str], wanted: list[str]) -> pd.Dat
     return pd.DataFrame(columns)
 
 
+def _headers(data: bytes) -> list[str]:
+    """A csv's header, read from its first line alone (the whole file is read once, after,
+    for the columns wanted); a header with a quote in it may hold a line break: the reader's
+    own pass over the file then."""
+    end = data.find(b"\n")
+    head = data if end < 0 or b'"' in data[:end] else data[:end + 1]
+    return list(pd.read_csv(io.BytesIO(head), encoding=CSV_ENCODING, nrows=0).columns)
+
+
+_EDGE_SPACE = re.compile(r"^[^\S\n]|[^\S\n]$", re.MULTILINE)  # a space at an id's start or end
+
+
 def _ids(col: pd.Series) -> np.ndarray:
     """Project ids as text: stripped, and NFC (as the project list's are) when they are not
-    already — checked at once over all of them (a line break between two ids is a starter,
-    so the joined text is NFC exactly when each id is)."""
-    ids = np.array([str(v).strip() for v in col.tolist()], dtype=object)
-    if not unicodedata.is_normalized("NFC", "\n".join(ids.tolist())):
-        ids = np.array([unicodedata.normalize("NFC", v) for v in ids.tolist()], dtype=object)
-    return ids
+    already — both checked at once over the ids joined by line breaks (a line break between
+    two ids is a starter, so the joined text is NFC exactly when each id is), each id done
+    only when one needs it."""
+    ids = [v if isinstance(v, str) else str(v) for v in col.tolist()]
+    joined = "\n".join(ids)
+    if joined.count("\n") != len(ids) - 1 or _EDGE_SPACE.search(joined):  # a line break in one
+        ids = [v.strip() for v in ids]
+        joined = "\n".join(ids)
+    if not unicodedata.is_normalized("NFC", joined):
+        ids = [unicodedata.normalize("NFC", v) for v in ids]
+    return np.array(ids, dtype=object)
 
 
 def _plan_from_cells(file: Path, raw: pd.DataFrame, found: dict[str, str]) -> pd.DataFrame:

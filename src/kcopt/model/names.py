@@ -382,6 +382,15 @@ def _parse_kind(kind: str, rest: str, name: str) -> ColId:
     return ColId.support(":".join(parts[:-1]), parts[-1], year)
 
 
+def move_names(prefix: str, pairs: list[tuple[str, str]]) -> list[str]:
+    """The names of a re-plan's rows (`move`, `change`) or columns (`move_up`, `move_down`) of
+    many (project id, fund) pairs at once: what `str(RowId.move(prefix, p, f))` or
+    `str(ColId.move(prefix, p, f))` writes for each, without a record each (a re-plan at 10,000
+    projects names ~30,000 of them)."""
+    assert prefix in ("move", "change", *MOVE_KINDS)
+    return [f"{prefix}:{project}:{fund}" for project, fund in pairs]
+
+
 def col_or_none(name: str) -> ColId | None:
     """The record of a column name; None for a text that is none (a ranging table's
     'slack of …', an empty cell)."""

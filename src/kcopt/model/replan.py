@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from kcopt.core.errors import InputError, Problem
 from kcopt.core.words import _, num
-from kcopt.model.names import FUNDS, ColId, RowId, parse_row
+from kcopt.model.names import FUNDS, ColId, RowId, move_names, parse_row
 from kcopt.model.program import INF, LinearProgram, Model, RowBlock
 
 
@@ -171,7 +171,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
     names = _move_names(model, moves)
     rows = RowBlock()
     k = np.arange(m)
-    rows.add("move", [str(RowId.move("move", p, f)) for p, f in names], moves.approved,
+    rows.add("move", move_names("move", names), moves.approved,
              moves.approved, np.concatenate([k, k, k]),
              np.concatenate([moves.index, n + k, n + m + k]),
              np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]))
@@ -183,7 +183,7 @@ def move_program(model: Model, moves: Moves, score: float, tolerance: float,
     if spent is not None:
         _add_spent_floors(rows, lp, spent)
     A, lower, upper = rows.matrix(n + 2 * m)
-    cols = [str(ColId.move(kind, p, f)) for kind in ("move_up", "move_down") for p, f in names]
+    cols = [*move_names("move_up", names), *move_names("move_down", names)]
     program = LinearProgram(
         cost=np.concatenate([np.zeros(n), -np.ones(2 * m)]),
         col_lower=np.concatenate([lp.col_lower, np.zeros(2 * m)]),
@@ -259,7 +259,7 @@ def change_program(model: Model, moves: Moves, moving: LinearProgram,
     big = np.maximum(np.maximum(upper, moves.approved), 1e-6)
     rows = RowBlock()
     k = np.arange(m)
-    rows.add("change", [str(RowId.move("change", pid, f)) for pid, f in names], -INF, 0.0,
+    rows.add("change", move_names("change", names), -INF, 0.0,
              np.concatenate([k, k, k]), np.concatenate([n0 + k, n0 + m + k, n + which]),
              np.concatenate([np.ones(m), np.ones(m), -big]))
     cap = moved + MOVED_SLACK * max(moved, 1.0)  # the solver's last digits, not a trade-off
@@ -280,6 +280,7 @@ def change_program(model: Model, moves: Moves, moving: LinearProgram,
 
 
 def _move_names(model: Model, moves: Moves) -> list[tuple[str, str]]:
-    ids = model.projects["project_id"].astype(str).to_numpy()
-    return [(ids[p], FUNDS[f]) for p, f in zip(model.col_project[moves.index],
-                                               model.col_fund[moves.index], strict=True)]
+    ids = model.projects["project_id"].astype(str).to_numpy(object)
+    funds = np.asarray(FUNDS, dtype=object)
+    return list(zip(ids[model.col_project[moves.index]].tolist(),
+                    funds[model.col_fund[moves.index]].tolist(), strict=True))
