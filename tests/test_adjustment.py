@@ -335,6 +335,6 @@ def test_no_changes_table_no_adjustment_annex(tmp_path: Path) -> None:
     # an empty changes table is still written (nothing moved), the reserve list by every solve
     assert {f.name for f in files} == {"allocation.csv", "constraints.csv", "summary.json",
                                        "allocation.xlsx", "annex.xlsx", "changes.csv",
-                                       "reserve.csv"}
+                                       "reserve.csv", ".kcopt-basis.json"}
     assert SHEETS["adjustment"] not in openpyxl.load_workbook(
         tmp_path / "allocation.xlsx", read_only=True).sheetnames

@@ -183,7 +183,7 @@ def test_stale_files_of_an_earlier_run_go(tmp_path: Path) -> None:
     code, text = cli("solve", sc, "-o", out, "--no-plots", "--no-xlsx")
     assert code == 0, text
     assert files_of(out) == {".kcopt-run.json", "allocation.csv", "constraints.csv",
-                             "summary.json", "reserve.csv"}
+                             "summary.json", "reserve.csv", ".kcopt-basis.json"}
     # an infeasible run leaves its diagnosis alone, and a feasible one removes it
     bad = tmp_path / "case" / "must.yaml"
     bad.write_text("extends: scenario.yaml\nmust_fund: [P0, P1, P2, P3, P4, P5, P6, P7]\n"

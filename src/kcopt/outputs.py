@@ -27,6 +27,7 @@ from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
 from kcopt.core.text import ascii_name
 from kcopt.core.words import _, os_reason
+from kcopt.inputs.approved import BASIS_FILE
 from kcopt.inputs.scenario import Scenario, load_scenario
 from kcopt.io import folders
 from kcopt.io.write import atomic_write, write_csv, write_json
@@ -126,6 +127,18 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
     return r
 
 
+def _kept_basis(r: Run) -> dict[str, Any] | None:
+    """The simplex basis at the plan (HiGHS, a linear program), as `highs.basis_record` keeps
+    it; None for a MIP or another solver."""
+    handle = r.result.basis
+    if handle is None or r.model.lp.integer.any() or r.result.x is None:
+        return None
+    # start-up: highspy is loaded already when a HiGHS basis is there
+    from kcopt.solvers.highs import basis_record
+
+    return basis_record(r.model.lp, handle.getBasis())
+
+
 def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
     assert r.allocation is not None and r.constraints is not None and r.summary is not None
     files = [write_csv(r.allocation, out / "allocation.csv"),
@@ -138,6 +151,9 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         files.append(write_csv(r.reserve, out / "reserve.csv"))
     # without the timings, which vary run to run: summary.json stays reproducible
     files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
+    kept = _kept_basis(r)
+    if kept is not None:  # where a re-plan against this folder's plan starts (issue 25)
+        files.append(write_json(kept, out / BASIS_FILE))
     plots_done = annex = None
     if plots:  # drawn beside the workbooks (a child process where the platform allows)
         from kcopt.present.figures.plotjob import (

@@ -109,7 +109,7 @@ def _run(sc: Scenario, t0: float, solver: str | None, mip: bool | None,
         result = solve(model, solver=solver, time_limit=time_limit)
     else:
         result = solve_replan(model, moves, rp.approved.tolerance, rp.approved.fewest_changes,
-                              solver=solver, time_limit=time_limit)
+                              solver=solver, time_limit=time_limit, kept=rp.approved.kept)
     t["solve"] = time.perf_counter() - t0
     r = conclude(sc, projects, result, findings, t)
     if rp is not None:

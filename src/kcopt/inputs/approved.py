@@ -10,7 +10,9 @@ million VND (the scenario's units). `read_plan` reads the plan's amounts per pro
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,6 +54,9 @@ class Approved:
     # the plan file's bytes as read (and hashed into the scenario's `input_hashes`) at load,
     # with the file: the re-plan parses these, so the hash recorded is of the plan used
     plan_bytes: tuple[Path, bytes] | None = field(default=None, compare=False, repr=False)
+    # the simplex basis kcopt kept with the plan in its output folder (`kept_basis`): where
+    # the re-plan's first stage starts; never changes the best score, only how fast it is found
+    kept: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def plan_data(self) -> bytes | None:
         """The plan file's content as read when the scenario was loaded, if `plan` still names
@@ -191,6 +196,34 @@ CSV_ENCODING = "utf-8"
 CENTRAL_HEADERS = {"central", "trung uong kcqg", "kinh phi ho tro kcqg", "kcqg"}
 LOCAL_HEADERS = {"local", "dia phuong kcdp", "kinh phi ho tro kcdp", "kcdp"}
 PROPOSAL = "de xuat ho tro"  # the --into copy's column, in the form's unit
+
+
+BASIS_FILE = ".kcopt-basis.json"  # beside allocation.csv: the simplex basis at that plan
+RUN_RECORD = ".kcopt-run.json"  # the output folder's record: its files and their SHA-256
+
+
+def kept_basis(file: Path, plan_sha256: str) -> tuple[dict[str, Any], Path, str] | None:
+    """The simplex basis kcopt kept beside an approved plan (`BASIS_FILE`), with its file and
+    SHA-256: only when the output folder's own record says both files are as that run wrote
+    them — the plan the one read (its hash `plan_sha256`), the basis unchanged. Anything else
+    (a plan from elsewhere, a planner's edited copy, no record): None, and the re-plan starts
+    from a basis guessed from the plan, as it always can."""
+    folder = file.parent
+    try:
+        record = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
+        data = (folder / BASIS_FILE).read_bytes()
+    except (OSError, ValueError):
+        return None
+    hashes = record.get("sha256") if isinstance(record, dict) else None
+    digest = hashlib.sha256(data).hexdigest()
+    if not isinstance(hashes, dict) or hashes.get(file.name) != plan_sha256 \
+            or hashes.get(BASIS_FILE) != digest:
+        return None
+    try:
+        basis = json.loads(data)
+    except ValueError:
+        return None
+    return (basis, folder / BASIS_FILE, digest) if isinstance(basis, dict) else None
 
 
 def plan_file(path: Path) -> Path:

@@ -20,6 +20,7 @@ from kcopt.inputs.approved import (
     BudgetChange,
     Change,
     change_fix,
+    kept_basis,
     parse_change,
     plan_file,
 )
@@ -44,7 +45,7 @@ class ReplanKeys(KeyChecks):
                        "annex.xlsx> (relative to the scenario file)"))
             return None
         file = plan_file(Path(plan))
-        data = None
+        data = kept = None
         if not file.is_file():
             self.err("approved.plan", _("approved plan not found"), plan,
                      _("Give an output folder of `kcopt solve`, its allocation.csv or "
@@ -52,6 +53,10 @@ class ReplanKeys(KeyChecks):
         else:
             data = read_input_bytes(file, _("approved plan"))  # parsed by the re-plan: read once
             self.hashes[str(file)] = hashlib.sha256(data).hexdigest()
+            found = kept_basis(file, self.hashes[str(file)])
+            if found is not None:  # the re-plan starts from it: an input, hashed as one
+                kept, basis_file, digest = found
+                self.hashes[str(basis_file)] = digest
         keep = d.get("keep", "prefer")
         if keep not in KEEPS:
             self.err("approved.keep", _("unknown way to keep the approved plan"), keep,
@@ -72,7 +77,7 @@ class ReplanKeys(KeyChecks):
             through = None
         return Approved(Path(plan), keep, tuple(str(v).strip() for v in lock),
                         DEFAULT_TOLERANCE if tol is None else tol, fewest, through, carry,
-                        (file, data) if data is not None else None)
+                        (file, data) if data is not None else None, kept)
 
     def _flag(self, d: dict[str, Any], key: str) -> bool:
         """`approved.<key>`: true or false (false, said, when it is neither)."""

@@ -25,7 +25,7 @@ from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS
 from kcopt.core.words import _, languages
-from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, plan_file
+from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, kept_basis, plan_file
 from kcopt.inputs.replankeys import ReplanKeys, budget_options
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
 from kcopt.inputs.scenariokeys import ScenarioKeys, file_relative, merge_scenarios
@@ -226,13 +226,16 @@ class Scenario:
         base = self.approved or Approved(Path(plan))
         file = plan_file(Path(plan))
         hashes = dict(self.input_hashes)
-        read = None  # the bytes hashed, parsed by the re-plan: the plan is read once
+        read = basis = None  # the bytes hashed, parsed by the re-plan: the plan is read once
         if file.is_file():
             read = (file, read_input_bytes(file, _("approved plan")))
             hashes[os.path.abspath(file)] = hashlib.sha256(read[1]).hexdigest()
+            found = kept_basis(file, hashes[os.path.abspath(file)])
+            if found is not None:  # where the re-plan starts: an input, hashed as one
+                basis, basis_file, hashes[os.path.abspath(basis_file)] = found
         kept: Keep = "fixed" if keep == "fixed" else "prefer"
         return replace(self, approved=replace(base, plan=Path(plan), keep=kept,
-                                              plan_bytes=read), input_hashes=hashes)
+                                              plan_bytes=read, kept=basis), input_hashes=hashes)
 
     def _resolved_budgets(self) -> dict[str, Any]:
         if not self.years:

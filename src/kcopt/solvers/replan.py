@@ -8,6 +8,7 @@ score program, and its prices are read at it (HiGHS), as after the split program
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -27,14 +28,17 @@ from kcopt.solvers.solve import (
 
 
 def solve_replan(model: Model, moves: Moves, tolerance: float, fewest_changes: bool = False,
-                 solver: str | None = None, time_limit: float | None = None) -> Result:
+                 solver: str | None = None, time_limit: float | None = None,
+                 kept: dict[str, Any] | None = None) -> Result:
     """The lexicographic re-plan: the best score the new situation allows (locked columns
     fixed in `model`), then the least money moved from the approved amounts within
-    `tolerance` of it, then (`fewest_changes`) the fewest projects changed."""
+    `tolerance` of it, then (`fewest_changes`) the fewest projects changed. `kept`: the
+    simplex basis kept with the approved plan (`highs.basis_record`), where the first stage
+    starts when it is of the same program; else a basis guessed from the plan."""
     opts = model.scenario.solver
     opts = replace(opts, name=(solver or opts.name).lower(),
                    time_limit=time_limit if time_limit is not None else opts.time_limit)
-    raw = run_backend(model.lp, opts, near=_approved_point(model, moves), plan=True)
+    raw = run_backend(model.lp, opts, near=_approved_point(model, moves), plan=True, kept=kept)
     result = _result(model, raw)
     if result.x is None or not result.status.has_solution or result.objective is None:
         return result

@@ -227,15 +227,16 @@ def check_solution(lp: LinearProgram, x: np.ndarray, tol: float = 1e-6) -> list[
 
 
 def run_backend(lp: LinearProgram, opts: SolverOptions,
-                near: np.ndarray | None = None, plan: bool = False) -> RawSolution:
+                near: np.ndarray | None = None, plan: bool = False,
+                kept: dict[str, Any] | None = None) -> RawSolution:
     """`lp` solved by the scenario's backend; HiGHS starts an LP from a basis guessed from
-    `near` when given (`plan`: a plan of this very program before a change; the other
-    backends solve from scratch)."""
+    `near` when given (`plan`: a plan of this very program before a change; `kept`: the basis
+    kept with that plan, `highs.basis_record`; the other backends solve from scratch)."""
     if opts.name == "highs":
         # start-up: highspy, pulp only when this runs
         from kcopt.solvers import highs
 
-        return highs.solve(lp, opts, near, plan)
+        return highs.solve(lp, opts, near, plan, kept)
     from kcopt.solvers import pulp_backend
 
     return pulp_backend.solve(lp, opts, opts.name)
