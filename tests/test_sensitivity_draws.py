@@ -1,0 +1,113 @@
+"""Weight draws on a reduced program with a pricing check (`analysis.sensitivity.draws`): each
+draw's answer is the whole program's optimum, whatever the reduced program left out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kcopt
+from kcopt.analysis.sensitivity import draw_weights
+from kcopt.analysis.sensitivity import draws as draws_module
+from kcopt.analysis.sensitivity.analyses import DrawTask, WeightTask, _Layout, program
+from kcopt.analysis.sensitivity.engine import Resolver
+from kcopt.model import criteria_matrix, objective_coefficients, weight_vector
+from kcopt.solvers.solve import check_solution, dot
+
+
+@pytest.fixture(scope="module")
+def demo() -> kcopt.Result:
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path())
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+
+
+def _tasks(result: kcopt.Result, near: float) -> tuple[DrawTask, WeightTask]:
+    m = result.model
+    args = (criteria_matrix(m.projects, m.scenario), m.projects["cap"].to_numpy(float),
+            m.col_project, m.scenario.objective, _Layout.of(m))
+    return DrawTask(*args, near=near), WeightTask(*args)
+
+
+def _exact(lp) -> Resolver:
+    """The whole program, solved to a dual tolerance of 10⁻¹⁰: at HiGHS's default (10⁻⁷) it
+    may stop at a plan scoring ~10⁻⁵ less where two projects are worth nearly the same."""
+    r = Resolver(lp)
+    r.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    return r
+
+
+def _spread(result: kcopt.Result, concentration: float) -> float:
+    m = result.model
+    return draws_module.spread(criteria_matrix(m.projects, m.scenario),
+                               m.projects["cap"].to_numpy(float), m.col_project,
+                               m.scenario.objective, weight_vector(m.scenario.weights),
+                               concentration)
+
+
+@pytest.mark.parametrize("near_spreads", [draws_module.NEAR, 1e-6])
+def test_every_draw_is_the_whole_programs_optimum(demo: kcopt.Result,
+                                                  near_spreads: float) -> None:
+    """40 draws on the demo, each solved on a reduced program (the default one, and one
+    keeping almost nothing but the basic columns, so most draws need columns put in): the
+    objective of the whole program (solved to a tight tolerance), never below the whole
+    program's at HiGHS's default."""
+    lp = program(demo)
+    near = near_spreads * _spread(demo, 50.0)
+    reduced, whole = _tasks(demo, near)
+    r_reduced, r_whole, r_exact = Resolver(lp, demo.model.scenario.solver), Resolver(lp), \
+        _exact(lp)
+    weights = draw_weights(demo.model.scenario.weights, 40, seed=4)
+    for w in weights:
+        status, objective, _fractions = reduced(r_reduced, w)
+        status_exact, objective_exact, _f = whole(r_exact, w)
+        assert status == status_exact == "optimal"
+        assert objective == pytest.approx(objective_exact, rel=1e-9)
+        assert objective >= whole(r_whole, w)[1] - 1e-9
+    state = r_reduced.extra["draws"]
+    assert state is not None and len(state.first.cols) < lp.shape[1] / 2  # reduced indeed
+    if near_spreads < 1:  # the pricing check had work to do: columns were put in
+        assert state.grown > len(weights) / 2 and state.whole < len(weights) / 10
+    else:
+        assert state.whole == 0
+
+
+def test_a_reduced_answer_is_a_plan_of_the_whole_program(demo: kcopt.Result) -> None:
+    """The reduced program's columns put back among the left-out ones at their base values
+    give a plan that meets every row and bound of the whole program, scoring what a solve of
+    the whole program scores."""
+    lp = program(demo)
+    m = demo.model
+    near = 1e-6 * _spread(demo, 50.0)
+    r, r_whole = Resolver(lp, m.scenario.solver), _exact(lp)
+    state = draws_module.draws_of(r, m.col_project, near)
+    assert state is not None
+    criteria, cap = criteria_matrix(m.projects, m.scenario), m.projects["cap"].to_numpy(float)
+    for w in draw_weights(m.scenario.weights, 10, seed=9):
+        cost = objective_coefficients(criteria @ w, cap, m.col_project, m.scenario.objective)
+        x = state.solve(cost)
+        assert x is not None and check_solution(lp, x) == []
+        r_whole.set_costs(cost)
+        assert dot(cost, x) == pytest.approx(r_whole.solve().objective, rel=1e-9)
+
+
+def test_without_the_pricing_check_a_draw_can_be_wrong(demo: kcopt.Result,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check is what makes the answer the whole program's: with it switched off, a
+    reduced program that keeps almost nothing scores below the whole program on some draw."""
+    monkeypatch.setattr(draws_module, "_check", lambda *a: np.zeros(0, dtype=np.int64))
+    lp = program(demo)
+    reduced, whole = _tasks(demo, 1e-6 * _spread(demo, 50.0))
+    r_reduced, r_whole = Resolver(lp), Resolver(lp)
+    worse = [whole(r_whole, w)[1] - reduced(r_reduced, w)[1]
+             for w in draw_weights(demo.model.scenario.weights, 10, seed=4)]
+    assert max(worse) > 1e-3
+
+
+def test_no_reduced_program_when_near_is_0_or_there_is_no_basis(demo: kcopt.Result) -> None:
+    """`near` 0 (tornado's weight points) or a MIP re-solved whole: the whole program, as
+    before."""
+    lp = program(demo)
+    assert draws_module.draws_of(Resolver(lp), demo.model.col_project, 0.0) is None
+    mip = program(demo, reselect=True)
+    if mip.integer.any():
+        assert draws_module.draws_of(Resolver(mip), demo.model.col_project, 1.0) is None
