@@ -33,10 +33,11 @@ Tolerance. The reduced programs and the check hold reduced costs to `DUAL_TOL` =
 HiGHS's default 10⁻⁷: a cost is score/cap, about 10⁻³ at 10,000 projects, so at 10⁻⁷ projects
 worth the same to the 4th digit tie, and which plan a solve stops at depends on the program it
 solves (at 10,000 projects the whole program solved at 10⁻⁷ and at 10⁻¹⁰ gives another plan
-in 38 of 200 draws, the one at 10⁻⁷ scoring up to 7·10⁻⁵ less, of ~3,300). At 10⁻¹⁰ each draw's plan is the whole program's optimum to that tolerance;
-on the benchmark's 1,000 draws the table differs from one made by solving the whole program at
-10⁻¹⁰ in 2 projects (by one draw), and from the one the whole program at 10⁻⁷ gave before in
-187 (by at most 3 draws: benchmarks/README.md, "Where the sensitivity time goes"). Costs: at
+in 38 of 200 draws, the one at 10⁻⁷ scoring up to 7·10⁻⁵ less, of ~3,300). At 10⁻¹⁰ each
+draw's plan is the whole program's optimum to that tolerance; on the benchmark's 1,000 draws
+the table differs from one made by solving the whole program at 10⁻¹⁰ in 2 projects (by one
+draw), and from the one the whole program at 10⁻⁷ gave before in 187 (by at most 3 draws:
+benchmarks/README.md, "Where the sensitivity time goes"). Costs: at
 10,000 projects the reduced program is ~1,030 rows × ~3,230 columns, a draw ~85 iterations at
 about half the whole program's cost each, and 1 draw in 11 is grown once.
 """
