@@ -130,8 +130,9 @@ def test_a_draw_on_the_reduced_program_does_not_depend_on_the_draws_before_it(
 
 def test_weight_robustness_solves_its_draws_on_the_reduced_program(
         demo: kcopt.Result, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`weight_robustness` goes through the pricing check for every draw (the demo's reduced
-    program: 128 rows × 219 columns of 178 × 843)."""
+    """`weight_robustness` goes through the pricing check for every draw of a program of
+    `REDUCE_FROM` columns or more (the demo's reduced program: 128 rows × 219 columns of
+    178 × 843), the whole program below."""
     from kcopt.analysis.sensitivity import weight_robustness
 
     checked = []
@@ -143,4 +144,23 @@ def test_weight_robustness_solves_its_draws_on_the_reduced_program(
 
     monkeypatch.setattr(draws_module, "_check", counted)
     table = weight_robustness(demo, draws=25, seed=2)
+    assert table.attrs["failed"] == 0 and checked == []  # the demo is below REDUCE_FROM
+    monkeypatch.setattr(draws_module, "REDUCE_FROM", 0)
+    table = weight_robustness(demo, draws=25, seed=2)
     assert table.attrs["failed"] == 0 and len(checked) >= 25
+
+
+def test_reduced_draws_over_two_processes_give_the_serial_table(
+        demo: kcopt.Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reduced program made in the worker process from the base basis it is sent: the
+    serial table exactly (`near`, decided here, travels with the task)."""
+    import pandas as pd
+
+    from kcopt.analysis.sensitivity import engine, weight_robustness
+
+    monkeypatch.setattr(draws_module, "REDUCE_FROM", 0)
+    serial = weight_robustness(demo, draws=48, seed=7)
+    monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)
+    monkeypatch.setattr(engine, "CHUNKS_PER_JOB", 6)
+    pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=48, seed=7, jobs=2),
+                                  check_exact=True)

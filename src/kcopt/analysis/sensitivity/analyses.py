@@ -22,7 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.analysis.report import FUNDED_AT
-from kcopt.analysis.sensitivity.draws import NEAR, draws_of, spread
+from kcopt.analysis.sensitivity.draws import draws_near, draws_of
 from kcopt.analysis.sensitivity.engine import Point, Resolver, map_points
 from kcopt.analysis.wording import TARGET_KIND_WORDS, parameter_label, target_label
 from kcopt.core.errors import SolverError, UsageError
@@ -273,12 +273,13 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
     model = result.model
     layout = _Layout.of(model)
     weights = draw_weights(model.scenario.weights, draws, concentration, bounds, seed)
-    criteria, cap = criteria_matrix(model.projects, model.scenario), model.projects["cap"]
-    task = DrawTask(criteria, cap.to_numpy(float), model.col_project, model.scenario.objective,
-                    layout, NEAR * spread(criteria, cap.to_numpy(float), model.col_project,
-                                          model.scenario.objective,
-                                          weight_vector(model.scenario.weights), concentration))
-    out = map_points(program(result, reselect), task, list(weights), jobs=jobs,
+    criteria = criteria_matrix(model.projects, model.scenario)
+    cap = model.projects["cap"].to_numpy(float)
+    lp = program(result, reselect)
+    near = draws_near(criteria, cap, model.col_project, model.scenario.objective,
+                      weight_vector(model.scenario.weights), concentration, lp.shape[1])
+    task = DrawTask(criteria, cap, model.col_project, model.scenario.objective, layout, near)
+    out = map_points(lp, task, list(weights), jobs=jobs,
                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                      desc=N_("weight draws"))
     statuses = [o[0] for o in out]
