@@ -164,3 +164,21 @@ def test_reduced_draws_over_two_processes_give_the_serial_table(
     monkeypatch.setattr(engine, "CHUNKS_PER_JOB", 6)
     pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=48, seed=7, jobs=2),
                                   check_exact=True)
+
+
+def test_reduced_draws_on_a_dask_cluster_give_the_local_table(
+        demo: kcopt.Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reduced program made on each Dask worker (two in-process workers, two HiGHS
+    instances at once): the local table exactly."""
+    import pandas as pd
+
+    from kcopt.analysis.sensitivity import weight_robustness
+
+    distributed = pytest.importorskip("distributed", reason="the dev extra installs dask")
+    monkeypatch.setattr(draws_module, "REDUCE_FROM", 0)
+    local = weight_robustness(demo, draws=40, seed=11)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        on_dask = weight_robustness(demo, draws=40, seed=11,
+                                    scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local, on_dask, check_exact=True)
