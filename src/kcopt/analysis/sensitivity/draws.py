@@ -90,14 +90,14 @@ class _Base:
 
 @dataclass
 class _Sub:
-    """A reduced program in a warm HiGHS instance: its columns and rows of the whole, and which
+    """A reduced program in a warm HiGHS instance: its columns and rows of the whole, and the
     priced columns and frozen rows it leaves out (those are checked)."""
 
     cols: np.ndarray
     rows: np.ndarray
     highs: Any
     basis: Any
-    price_on: np.ndarray
+    out: _Priced  # the nonbasic, not fixed columns left out
     frozen_on: np.ndarray | None
 
 
@@ -210,7 +210,10 @@ def _reduced(b: _Base, keep: np.ndarray, cost: np.ndarray, opts: SolverOptions) 
     in_cols = np.zeros(n, dtype=bool)
     in_cols[cols] = True
     frozen_on = None if b.frozen is None else ~in_rows[b.frozen.rows]
-    return _Sub(cols, rows, h, basis, ~in_cols[b.priced.cols], frozen_on)
+    pr = b.priced
+    on = ~in_cols[pr.cols]
+    out = _Priced(pr.cols[on], pr.cost[on], pr.A_T[on], pr.low[on], pr.high[on], pr.between[on])
+    return _Sub(cols, rows, h, basis, out, frozen_on)
 
 
 def _run(sub: _Sub, opts: SolverOptions) -> tuple[np.ndarray, np.ndarray] | None:
@@ -242,10 +245,10 @@ def _check(b: _Base, sub: _Sub, cost: np.ndarray, y_sub: np.ndarray) -> np.ndarr
         bad = on & (((fz.side > 0) & (y_f < -tol)) | ((fz.side < 0) & (y_f > tol)))
         if bad.any():
             grow.append(b.members[np.unique(fz.row_project[bad])].indices)
-    pr = b.priced
-    d = cost[pr.cols] - pr.A_T @ y
-    wrong = (pr.low & (d > tol)) | (pr.high & (d < -tol)) | (pr.between & (np.abs(d) > tol))
-    grow.append(pr.cols[sub.price_on & wrong])
+    out = sub.out
+    d = cost[out.cols] - out.A_T @ y
+    wrong = (out.low & (d > tol)) | (out.high & (d < -tol)) | (out.between & (np.abs(d) > tol))
+    grow.append(out.cols[wrong])
     return np.concatenate(grow).astype(np.int64)
 
 
