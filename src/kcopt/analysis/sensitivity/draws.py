@@ -36,7 +36,7 @@ solves (at 10,000 projects the whole program solved at 10⁻⁷ and at 10⁻¹�
 in 38 of 200 draws, the one at 10⁻⁷ scoring up to 7·10⁻⁵ less, of ~3,300). At 10⁻¹⁰ each
 draw's plan is the whole program's optimum to that tolerance; on the benchmark's 1,000 draws
 the table differs from one made by solving the whole program at 10⁻¹⁰ in 2 projects (by one
-draw), and from the one the whole program at 10⁻⁷ gave before in 187 (by at most 3 draws:
+draw), and from the one the whole program at 10⁻⁷ gave before in 197 (by at most 3 draws:
 benchmarks/README.md, "Where the sensitivity time goes"). Costs: at
 10,000 projects the reduced program is ~1,030 rows × ~3,230 columns, a draw ~85 iterations at
 about half the whole program's cost each, and 1 draw in 11 is grown once.
