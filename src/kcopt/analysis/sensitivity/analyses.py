@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kcopt.analysis.report import FUNDED_AT
+from kcopt.analysis.sensitivity.draws import draws_near, draws_of
 from kcopt.analysis.sensitivity.engine import Point, Resolver, map_points
 from kcopt.analysis.wording import TARGET_KIND_WORDS, parameter_label, target_label
 from kcopt.core.errors import SolverError, UsageError
@@ -36,7 +37,7 @@ from kcopt.model import (
     weight_vector,
 )
 from kcopt.model.names import rows_of, rows_of_target
-from kcopt.solvers.solve import Result, fix_integers
+from kcopt.solvers.solve import Result, dot, fix_integers
 
 CORE, EXTERIOR = 0.95, 0.05
 NOT_RUN = "not_run"  # robustness class when no weight draw was solved
@@ -157,6 +158,26 @@ class WeightTask:
 
 
 @dataclass
+class DrawTask(WeightTask):
+    """A weight draw solved on a reduced program with a pricing check (`draws`): the whole
+    program's optimum, made from the columns within `near` of moving. `near` 0: as
+    `WeightTask`, the whole program every time."""
+
+    near: float = 0.0
+
+    def __call__(self, r: Resolver, weights: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+        reduced = draws_of(r, self.col_project, self.near)
+        if reduced is None:
+            return super().__call__(r, weights)
+        cost = objective_coefficients(self.criteria @ weights, self.cap, self.col_project,
+                                      self.objective)
+        x = reduced.solve(cost)
+        if x is None:  # not solved there: the whole program
+            return super().__call__(r, weights)
+        return "optimal", dot(cost, x), self.layout.fractions(x).astype(np.float32)
+
+
+@dataclass
 class RelaxTask:
     """Solve with some rows switched off, then put them back."""
 
@@ -252,10 +273,13 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
     model = result.model
     layout = _Layout.of(model)
     weights = draw_weights(model.scenario.weights, draws, concentration, bounds, seed)
-    task = WeightTask(criteria_matrix(model.projects, model.scenario),
-                      model.projects["cap"].to_numpy(float), model.col_project,
-                      model.scenario.objective, layout)
-    out = map_points(program(result, reselect), task, list(weights), jobs=jobs,
+    criteria = criteria_matrix(model.projects, model.scenario)
+    cap = model.projects["cap"].to_numpy(float)
+    lp = program(result, reselect)
+    near = draws_near(criteria, cap, model.col_project, model.scenario.objective,
+                      weight_vector(model.scenario.weights), concentration, lp.shape[1])
+    task = DrawTask(criteria, cap, model.col_project, model.scenario.objective, layout, near)
+    out = map_points(lp, task, list(weights), jobs=jobs,
                      scheduler=scheduler, opts=model.scenario.solver, progress=progress,
                      desc=N_("weight draws"))
     statuses = [o[0] for o in out]

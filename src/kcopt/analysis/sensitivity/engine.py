@@ -55,6 +55,7 @@ class Resolver:
         self.n = lp.shape[1]
         self._all = np.arange(self.n, dtype=np.int32)
         self.basis = None
+        self.extra: dict[str, Any] = {}  # what a task keeps per instance (draws.Draws)
         is_lp = not lp.integer.any()
         if is_lp:
             self.h.setOptionValue("presolve", "off")  # re-solves start from a basis
