@@ -560,3 +560,21 @@ def test_a_new_language_is_only_a_catalog(monkeypatch: pytest.MonkeyPatch,
         assert language_names() == {"Tiếng Việt": "vi", "English": "en", "Français": "fr"}
     finally:
         words._catalog.cache_clear()
+
+
+def test_a_rule_phrase_is_worked_out_once_per_language() -> None:
+    """`data_text` keeps each phrase's words per language: said in Vietnamese, then English,
+    then Vietnamese again, each time in the language in use — a whole phrase of the catalog
+    and one worded by its citation words alike."""
+    from kcopt.core.words import data_text
+
+    whole = "Decree 45/2012/ND-CP Art. 4"
+    cited = "Decree 999/2099/ND-CP Art. 7 cl. 2"
+    said = {}
+    for lang in ("vi", "en", "vi", "en"):
+        with using(lang):
+            said.setdefault(lang, []).append((data_text(whole), data_text(cited)))
+    assert said["vi"][0] == said["vi"][1] and said["en"][0] == said["en"][1]
+    assert said["en"][0] == (whole, cited)
+    assert said["vi"][0][1] == "Nghị định 999/2099/NĐ-CP Điều 7 khoản 2", said["vi"][0]
+    assert "Nghị định" in said["vi"][0][0] and "Decree" not in said["vi"][0][0]
