@@ -145,3 +145,83 @@ def test_no_plot_child_is_left_drawing_when_a_workbook_fails(
     with pytest.raises(OSError):
         write_outputs(r, tmp_path)
     assert len(drawing) == 1 and _gone(drawing[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_sent_the_summary_early_writes_when_told_the_folder(
+        summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary goes to the child as soon as it exists (`send`, before the reserve list and
+    the workbooks) and the child draws in memory; the folder follows with `start_plots`. The
+    budget-use plot is drawn by a grandchild on a second core: the same bytes as in process."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    monkeypatch.setattr(plotjob, "_cores", lambda: 2)
+    here = write_plots(summary, tmp_path / "here")
+    plotjob.prepare()
+    plotjob.send(summary)
+    assert plotjob._sent is not None and plotjob._sent[0] is summary
+    assert not (tmp_path / "child").exists()  # nowhere to write yet
+    drawn = start_plots(summary, tmp_path / "child")()
+    assert plotjob._prepared is None and plotjob._sent is None
+    assert [p.name for p in drawn] == list(PLOT_FILES)
+    for a, b in zip(here, drawn, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_drawing_another_summary_or_language_is_replaced(
+        summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child sent one summary (or language) and then asked for another ends; a fresh one
+    draws what was asked. A child discarded while drawing ends and writes nothing."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    with kcopt.core.language.using("en"):
+        english = write_plots(summary, tmp_path / "en")
+    plotjob.prepare()
+    plotjob.send(summary)  # in Vietnamese, the default
+    assert plotjob._prepared is not None
+    first = plotjob._prepared[0]
+    with kcopt.core.language.using("en"):
+        drawn = start_plots(summary, tmp_path / "child")()
+    assert _gone(first)
+    for a, b in zip(english, drawn, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    plotjob.prepare()
+    plotjob.send(summary)
+    assert plotjob._prepared is not None
+    drawing = plotjob._prepared[0]
+    plotjob.discard()
+    assert _gone(drawing) and plotjob._prepared is None and plotjob._sent is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_kcopt_solve_sends_the_summary_before_the_reserve_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kcopt solve` hands the plot child its summary as soon as the summary exists, so the
+    plots are drawn while the reserve list is made and the CSVs and workbooks are written."""
+    import kcopt.pipeline
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    events: list[str] = []
+    real_send, real_reserve = plotjob.send, kcopt.pipeline.reserve_list
+
+    def send(summary) -> None:
+        events.append("send")
+        real_send(summary)
+
+    def reserve_list(*args, **kwargs):
+        events.append("reserve")
+        return real_reserve(*args, **kwargs)
+
+    monkeypatch.setattr(plotjob, "send", send)
+    monkeypatch.setattr(kcopt.pipeline, "reserve_list", reserve_list)
+    r = kcopt.run(kcopt.demo_scenario_path(), out=tmp_path / "out")
+    assert events[:2] == ["send", "reserve"]  # start_plots sends again: a no-op then
+    assert r.reserve is not None and len(r.reserve)
+    assert sorted(p.name for p in (tmp_path / "out" / "plots").iterdir()) == sorted(PLOT_FILES)
