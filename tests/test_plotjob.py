@@ -152,12 +152,12 @@ def test_a_child_sent_the_summary_early_writes_when_told_the_folder(
         summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The summary goes to the child as soon as it exists (`send`, before the reserve list and
     the workbooks) and the child draws in memory; the folder follows with `start_plots`. The
-    budget-use plot is drawn by a grandchild on a second core: the same bytes as in process."""
+    budget-use plot is drawn by a grandchild on a third core: the same bytes as in process."""
     from kcopt.present.figures import plotjob
 
     monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    monkeypatch.setattr(plotjob, "_cores", lambda: 2)
+    monkeypatch.setattr(plotjob, "_cores", lambda: plotjob.SPLIT_CORES)
     here = write_plots(summary, tmp_path / "here")
     plotjob.prepare()
     plotjob.send(summary)

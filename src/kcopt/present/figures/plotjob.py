@@ -1,8 +1,8 @@
 """The solve's three PNG plots drawn beside the rest of `kcopt solve`: in a forked child process
 that imports matplotlib while the parent solves, and draws while the parent makes the reserve
 list and writes the CSVs, allocation.xlsx and annex.xlsx, so the plots (the longest of the
-writers) use a core of their own; with a second core to spare the child forks a grandchild for
-the budget-use plot, about half the drawing.
+writers) use a core of their own; with a third core the child forks a grandchild for the
+budget-use plot, about half the drawing.
 
 `prepare()`, called before the solve, forks the child early: it imports matplotlib and warms
 the fonts while the parent reads, validates and solves, then waits for the summary (sent
@@ -69,11 +69,15 @@ def _draw(summary: Summary, which: int) -> bytes:
     return pl.png_bytes(fig)
 
 
+SPLIT_CORES = 3  # the parent, the annex child and this one take two: a grandchild needs a third
+
+
 def _draw_beside(summary: Summary) -> list[bytes]:
-    """`draw`, in the child: with a core to spare, the budget-use plot (the largest, about half
-    the drawing) by a forked grandchild that sends its PNG back through a pipe; drawn here if
-    it fails."""
-    if _cores() < 2:
+    """`draw`, in the child: with a core to spare (`SPLIT_CORES`), the budget-use plot (the
+    largest, about half the drawing) by a forked grandchild that sends its PNG back through a
+    pipe; drawn here if it fails. On two cores the grandchild only adds work (~0.05–0.3 s of
+    CPU, more under load: copied pages): the drawing waits for a core either way."""
+    if _cores() < SPLIT_CORES:
         return draw(summary)
     read_end, write_end = os.pipe()
     pid = os.fork()
