@@ -225,3 +225,37 @@ def test_kcopt_solve_sends_the_summary_before_the_reserve_list(
     assert events[:2] == ["send", "reserve"]  # start_plots sends again: a no-op then
     assert r.reserve is not None and len(r.reserve)
     assert sorted(p.name for p in (tmp_path / "out" / "plots").iterdir()) == sorted(PLOT_FILES)
+
+
+def test_a_plot_is_drawn_once_when_saved_with_the_same_bytes(
+        summary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tight_layout` leaves a placeholder layout engine, which made `savefig` draw each figure
+    twice (once without rendering). `save_png` draws it once, and writes byte for byte what
+    matplotlib's own `savefig` of the same figure writes."""
+    from io import BytesIO
+
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from kcopt.present.figures import charts
+
+    def budget_use() -> Figure:
+        return charts.plot_budget_use(pd.DataFrame(summary.by_province), summary.totals.central,
+                                      summary.budgets.central)
+
+    plain = charts.local_numbers(budget_use())
+    expected = BytesIO()
+    plain.savefig(expected, format="png", dpi=110, metadata={"Software": None},
+                  pil_kwargs={"compress_level": 1})
+    fig = budget_use()
+    draws: list[Figure] = []
+    real_draw = Figure.draw
+
+    def draw(self: Figure, renderer) -> None:
+        draws.append(self)
+        real_draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", draw)
+    charts.save_png(fig, tmp_path / "budget_use.png")
+    assert draws == [fig]
+    assert (tmp_path / "budget_use.png").read_bytes() == expected.getvalue()
