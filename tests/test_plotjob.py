@@ -145,3 +145,117 @@ def test_no_plot_child_is_left_drawing_when_a_workbook_fails(
     with pytest.raises(OSError):
         write_outputs(r, tmp_path)
     assert len(drawing) == 1 and _gone(drawing[0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_sent_the_summary_early_writes_when_told_the_folder(
+        summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary goes to the child as soon as it exists (`send`, before the reserve list and
+    the workbooks) and the child draws in memory; the folder follows with `start_plots`. The
+    budget-use plot is drawn by a grandchild on a third core: the same bytes as in process."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    monkeypatch.setattr(plotjob, "_cores", lambda: plotjob.SPLIT_CORES)
+    here = write_plots(summary, tmp_path / "here")
+    plotjob.prepare()
+    plotjob.send(summary)
+    assert plotjob._sent is not None and plotjob._sent[0] is summary
+    assert not (tmp_path / "child").exists()  # nowhere to write yet
+    drawn = start_plots(summary, tmp_path / "child")()
+    assert plotjob._prepared is None and plotjob._sent is None
+    assert [p.name for p in drawn] == list(PLOT_FILES)
+    for a, b in zip(here, drawn, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_child_drawing_another_summary_or_language_is_replaced(
+        summary: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child sent one summary (or language) and then asked for another ends; a fresh one
+    draws what was asked. A child discarded while drawing ends and writes nothing."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    with kcopt.core.language.using("en"):
+        english = write_plots(summary, tmp_path / "en")
+    plotjob.prepare()
+    plotjob.send(summary)  # in Vietnamese, the default
+    assert plotjob._prepared is not None
+    first = plotjob._prepared[0]
+    with kcopt.core.language.using("en"):
+        drawn = start_plots(summary, tmp_path / "child")()
+    assert _gone(first)
+    for a, b in zip(english, drawn, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    plotjob.prepare()
+    plotjob.send(summary)
+    assert plotjob._prepared is not None
+    drawing = plotjob._prepared[0]
+    plotjob.discard()
+    assert _gone(drawing) and plotjob._prepared is None and plotjob._sent is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_kcopt_solve_sends_the_summary_before_the_reserve_list(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kcopt solve` hands the plot child its summary as soon as the summary exists, so the
+    plots are drawn while the reserve list is made and the CSVs and workbooks are written."""
+    import kcopt.pipeline
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    events: list[str] = []
+    real_send, real_reserve = plotjob.send, kcopt.pipeline.reserve_list
+
+    def send(summary) -> None:
+        events.append("send")
+        real_send(summary)
+
+    def reserve_list(*args, **kwargs):
+        events.append("reserve")
+        return real_reserve(*args, **kwargs)
+
+    monkeypatch.setattr(plotjob, "send", send)
+    monkeypatch.setattr(kcopt.pipeline, "reserve_list", reserve_list)
+    r = kcopt.run(kcopt.demo_scenario_path(), out=tmp_path / "out")
+    assert events[:2] == ["send", "reserve"]  # start_plots sends again: a no-op then
+    assert r.reserve is not None and len(r.reserve)
+    assert sorted(p.name for p in (tmp_path / "out" / "plots").iterdir()) == sorted(PLOT_FILES)
+
+
+def test_a_plot_is_drawn_once_when_saved_with_the_same_bytes(
+        summary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tight_layout` leaves a placeholder layout engine, which made `savefig` draw each figure
+    twice (once without rendering). `save_png` draws it once, and writes byte for byte what
+    matplotlib's own `savefig` of the same figure writes."""
+    from io import BytesIO
+
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from kcopt.present.figures import charts
+
+    def budget_use() -> Figure:
+        return charts.plot_budget_use(pd.DataFrame(summary.by_province), summary.totals.central,
+                                      summary.budgets.central)
+
+    plain = charts.local_numbers(budget_use())
+    expected = BytesIO()
+    plain.savefig(expected, format="png", dpi=110, metadata={"Software": None},
+                  pil_kwargs={"compress_level": 1})
+    fig = budget_use()
+    draws: list[Figure] = []
+    real_draw = Figure.draw
+
+    def draw(self: Figure, renderer) -> None:
+        draws.append(self)
+        real_draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", draw)
+    charts.save_png(fig, tmp_path / "budget_use.png")
+    assert draws == [fig]
+    assert (tmp_path / "budget_use.png").read_bytes() == expected.getvalue()

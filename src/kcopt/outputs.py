@@ -97,9 +97,15 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
         if write_model is not None and not model_in_out:
             _write_model(model, write_model)
 
+    def draw_plots(r: Run) -> None:  # the plot child draws while the reserve list is made
+        from kcopt.present.figures import plotjob  # start-up: only when plots are drawn
+
+        assert r.summary is not None
+        plotjob.send(r.summary)
+
     try:
         r = compute(sc, solver=solver, mip=mip, time_limit=time_limit, on_model=save_model,
-                    reserve=reserve)
+                    reserve=reserve, on_summary=draw_plots if out is not None and plots else None)
     except InfeasibleError as exc:
         if out is not None and isinstance(exc.run, Run):
             infeasible = exc.run

@@ -58,15 +58,20 @@ class Run:
 
 def run(scenario: Scenario | str | Path, solver: str | None = None, mip: bool | None = None,
         time_limit: float | None = None,
-        on_model: Callable[[Model], None] | None = None, reserve: int = RESERVE_FIRST) -> Run:
+        on_model: Callable[[Model], None] | None = None, reserve: int = RESERVE_FIRST,
+        on_summary: Callable[[Run], None] | None = None) -> Run:
     """Solve a scenario end to end, writing nothing (`kcopt.run`, in `kcopt.outputs`, also
-    writes the files). `on_model` sees the model once built, before it is solved. An infeasible
-    scenario raises `InfeasibleError` carrying the run and its diagnosis. `reserve`: how many
-    waiting projects the reserve list gives per fund (0: no list)."""
+    writes the files). `on_model` sees the model once built, before it is solved;
+    `on_summary` the run once its tables and summary are made, before the reserve list (the
+    plots start drawing then). An infeasible scenario raises `InfeasibleError` carrying the
+    run and its diagnosis. `reserve`: how many waiting projects the reserve list gives per fund
+    (0: no list)."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     with scenario_language(sc.language):  # its words in its language, in this thread only
         r = _run(sc, t0, solver, mip, time_limit, on_model)
+        if on_summary is not None:
+            on_summary(r)
         t0 = time.perf_counter()
         r.reserve = reserve_list(r.result, first=reserve)
         r.timings["reserve"] = time.perf_counter() - t0

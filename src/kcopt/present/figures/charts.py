@@ -156,7 +156,35 @@ def save_png(fig: Figure, path: Path) -> Path:
     """The figure as PNG at 110 dpi; zlib level 1 (a fifth larger file than the default level
     6, a third less time to encode)."""
     local_numbers(fig)
-    atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=110,
-                                             metadata={"Software": None},
-                                             pil_kwargs={"compress_level": 1}))
+    drawn_once(fig)
+    atomic_write(path, lambda p: fig.savefig(p, **PNG))
     return path
+
+
+def drawn_once(fig: Figure) -> Figure:
+    """A figure laid out by `tight_layout` keeps a placeholder layout engine, and `savefig` then
+    draws it twice: once, without rendering, to run that engine (which does nothing), then for
+    the file. The placeholder goes, so it is drawn once (a fifth of the solve's three plots'
+    saving time); the layout made stays, and so does every pixel."""
+    from matplotlib import rcParams
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    automatic = rcParams["figure.autolayout"] or rcParams["figure.constrained_layout.use"]
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine) and not automatic:
+        fig.set_layout_engine(None)
+    return fig
+
+
+PNG: dict[str, Any] = {"format": "png", "dpi": 110, "metadata": {"Software": None},
+                       "pil_kwargs": {"compress_level": 1}}
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The bytes `save_png` writes, drawn in memory (to be written later)."""
+    from io import BytesIO
+
+    local_numbers(fig)
+    drawn_once(fig)
+    buffer = BytesIO()
+    fig.savefig(buffer, **PNG)
+    return buffer.getvalue()

@@ -1,12 +1,17 @@
-"""The solve's three PNG plots drawn beside the workbooks: in a forked child process that
-imports matplotlib and draws while the parent writes allocation.xlsx and annex.xlsx, so the two
-heaviest writers of `kcopt solve` use both cores instead of one after the other.
+"""The solve's three PNG plots drawn beside the rest of `kcopt solve`: in a forked child process
+that imports matplotlib while the parent solves, and draws while the parent makes the reserve
+list and writes the CSVs, allocation.xlsx and annex.xlsx, so the plots (the longest of the
+writers) use a core of their own; with a third core the child forks a grandchild for the
+budget-use plot, about half the drawing.
 
-`prepare()`, called before the solve, forks the child early: it imports matplotlib while the
-parent reads, validates and solves, then waits for the summary to draw (sent through a pipe,
-with the language in use). A prepared child that is never sent anything ends when `discard()`
-closes its pipe (`kcopt.outputs` does on every way out of a solve, an error too), when the next
-one is prepared, or when this process exits.
+`prepare()`, called before the solve, forks the child early: it imports matplotlib and warms
+the fonts while the parent reads, validates and solves, then waits for the summary (sent
+through a pipe, with the language in use). `send(summary)`, as soon as the solve's summary
+exists, lets it draw the PNGs in memory while the parent makes the reserve list and writes the
+CSVs; `start_plots(summary, folder)` then tells it the folder, where it writes them (each
+atomically). A prepared child ends when `discard()` closes its pipe (`kcopt.outputs` does on
+every way out of a solve, an error too; a child already drawing is ended), when the next one
+is prepared, or when this process exits.
 
 This module imports neither matplotlib nor the plot code: the child does. Where fork is not
 available (Windows), unsafe (other Python threads running, e.g. the browser app's server) or
@@ -16,16 +21,19 @@ process — so a user error (a full disk, a read-only folder) is raised here as 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
 import threading
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from kcopt.core.language import set_language
 from kcopt.core.words import get_language
+from kcopt.io.write import atomic_write
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -35,19 +43,77 @@ PLOT_FILES = ("allocation_by_category.png", "allocation_by_region.png", "budget_
 
 def write_plots(summary: Summary, folder: Path) -> list[Path]:
     """Draw and write the three plots of a solve's summary into `folder`."""
+    return _write(draw(summary), folder)
+
+
+def draw(summary: Summary) -> list[bytes]:
+    """The three plots of a solve's summary as PNG bytes (`PLOT_FILES`, in that order)."""
+    return [_draw(summary, i) for i in range(len(PLOT_FILES))]
+
+
+def _draw(summary: Summary, which: int) -> bytes:
+    """One plot of a solve's summary (`PLOT_FILES[which]`) as PNG bytes."""
     import pandas as pd
 
     # start-up: pandas, numpy, matplotlib only when this runs
     from kcopt.present.figures import charts as pl
 
     s = summary
-    return [
-        pl.save_png(pl.plot_by_category(pd.DataFrame(s.by_category)),
-                    folder / PLOT_FILES[0]),
-        pl.save_png(pl.plot_by_region(pd.DataFrame(s.by_region)), folder / PLOT_FILES[1]),
-        pl.save_png(pl.plot_budget_use(pd.DataFrame(s.by_province), s.totals.central,
-                                       s.budgets.central), folder / PLOT_FILES[2]),
-    ]
+    if which == 0:
+        fig = pl.plot_by_category(pd.DataFrame(s.by_category))
+    elif which == 1:
+        fig = pl.plot_by_region(pd.DataFrame(s.by_region))
+    else:
+        fig = pl.plot_budget_use(pd.DataFrame(s.by_province), s.totals.central,
+                                 s.budgets.central)
+    return pl.png_bytes(fig)
+
+
+SPLIT_CORES = 3  # the parent, the annex child and this one take two: a grandchild needs a third
+
+
+def _draw_beside(summary: Summary) -> list[bytes]:
+    """`draw`, in the child: with a core to spare (`SPLIT_CORES`), the budget-use plot (the
+    largest, about half the drawing) by a forked grandchild that sends its PNG back through a
+    pipe; drawn here if it fails. On two cores the grandchild only adds work (~0.05–0.3 s of
+    CPU, more under load: copied pages): the drawing waits for a core either way."""
+    if _cores() < SPLIT_CORES:
+        return draw(summary)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the grandchild
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(_draw(summary, 2))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    first = [_draw(summary, 0), _draw(summary, 1)]
+    with os.fdopen(read_end, "rb") as pipe:
+        last = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        last = _draw(summary, 2)
+    return [*first, last]
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _write(pngs: list[bytes], folder: Path) -> list[Path]:
+    return [atomic_write(folder / name, partial(_put, data))
+            for name, data in zip(PLOT_FILES, pngs, strict=True)]
+
+
+def _put(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
 
 
 def _can_fork() -> bool:
@@ -55,7 +121,10 @@ def _can_fork() -> bool:
             and os.environ.get("KCOPT_PLOTS_IN_PROCESS", "") not in ("1", "true", "yes"))
 
 
-_prepared: tuple[int, int] | None = None  # (pid, write end of its pipe)
+# the prepared child: its pid, the write end of its pipe, and what it was sent to draw (the
+# summary and the language), None until `send`
+_prepared: tuple[int, BinaryIO] | None = None
+_sent: tuple[Summary, str] | None = None
 
 
 def prepare() -> None:
@@ -72,29 +141,68 @@ def prepare() -> None:
         code = 1
         try:
             os.close(write_end)
-            # start-up: pandas, numpy, matplotlib only when this runs
-            from kcopt.present.figures import charts  # noqa: F401  (the import is the work done early)
-
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            if data:
-                summary, folder, language = pickle.loads(data)
-                set_language(language)
-                write_plots(summary, folder)
+            _child(read_end)
             code = 0
         finally:
             os._exit(code)
     os.close(read_end)
-    _prepared = (pid, write_end)
+    _prepared = (pid, os.fdopen(write_end, "wb"))
+
+
+def _child(read_end: int) -> None:
+    """The child's work: warm up, then draw what it is sent and write it where it is told."""
+    _warm()
+    with os.fdopen(read_end, "rb") as pipe:
+        try:
+            summary, language = pickle.load(pipe)
+            set_language(language)
+            pngs = _draw_beside(summary)
+            folder = pickle.load(pipe)
+        except EOFError:  # discarded: nothing to draw or nowhere to write
+            return
+    _write(pngs, folder)
+
+
+def _warm() -> None:
+    """What every drawing pays once, paid while the parent solves: matplotlib and the plot
+    code imported, the fonts loaded, the PNG writer ready, the rules and regions read."""
+    from io import BytesIO
+
+    # start-up: pandas, numpy, matplotlib only when this runs
+    from kcopt.present.figures import charts
+
+    fig, ax = charts.new_figure(figsize=(1, 1))
+    ax.set_title("Đ")
+    ax.set_xlabel("0", fontsize=8)
+    fig.savefig(BytesIO(), **charts.PNG)
+    charts.category_colours()
+    charts.region_colours()
+
+
+def send(summary: Summary) -> None:
+    """Give the prepared child the summary to draw now, in the language in use: it draws in
+    memory while this process goes on; `start_plots` tells it where to write."""
+    global _sent
+    if _prepared is None or _sent is not None:
+        return
+    try:
+        pickle.dump((summary, get_language()), _prepared[1])
+        _prepared[1].flush()
+    except OSError:  # the child is gone: `start_plots` draws here
+        discard()
+        return
+    _sent = (summary, get_language())
 
 
 def discard() -> None:
-    """End a prepared child that has nothing to draw."""
-    global _prepared
+    """End a prepared child, waiting or drawing: it has written nothing yet (it writes once
+    `start_plots` tells it the folder, and is no longer prepared then)."""
+    global _prepared, _sent
     if _prepared is not None:
-        pid, write_end = _prepared
-        _prepared = None
-        os.close(write_end)
+        (pid, pipe), _prepared, _sent = _prepared, None, None
+        os.kill(pid, signal.SIGKILL)  # nothing of this process's to flush: it is a fork
+        with contextlib.suppress(OSError):  # a child gone before reading all it was sent
+            pipe.close()
         os.waitpid(pid, 0)
 
 
@@ -127,17 +235,18 @@ def start_plots(summary: Summary, folder: Path) -> Drawing:
 
     Call it before the parent's own writers and the returned `Drawing` after them (or its
     `stop()` when they fail)."""
-    global _prepared
+    global _prepared, _sent
+    if _sent is not None and (_sent[0] is not summary or _sent[1] != get_language()):
+        discard()  # the child draws something else: a fresh one draws this
     if _prepared is None:
         prepare()
-    if _prepared is None:  # no fork here
+    send(summary)
+    if _prepared is None:  # no fork here, or the child is gone
         return Drawing(summary, folder, None, write_plots(summary, folder))
-
-    pid, write_end = _prepared
-    _prepared = None
+    (pid, pipe), _prepared, _sent = _prepared, None, None
     try:
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(pickle.dumps((summary, folder, get_language())))
+        with pipe:
+            pickle.dump(folder, pipe)
     except OSError:  # the child is gone: draw here
         os.waitpid(pid, 0)
         return Drawing(summary, folder, None, write_plots(summary, folder))
