@@ -140,3 +140,29 @@ def test_reason_cites_the_cap_that_binds_the_total(make_case) -> None:
         f"latest published level, the level in force is not known){LOW}; local funds alone — cap: "
         "25% of cost (scenario rate override for Sơn La); 40 million of it from central funds: "
         "its own local funds may pay at most 200 million for it")
+
+
+def test_cap_words_are_kept_per_language_and_figures() -> None:
+    """`describe_cap` keeps its words by language and figures: the demo's caps said in
+    Vietnamese, English, then Vietnamese again are the same each time in each language, and
+    differ between the two; a project's cap names its own ceiling or rate."""
+    import numpy as np
+
+    from kcopt.core.language import using
+    from kcopt.rules.caps import describe_cap
+
+    run = kcopt.run(kcopt.load_scenario(kcopt.demo_scenario_path()), out=None)
+    caps = run.model.caps
+    pairs = [(i, k) for i in range(len(caps.cap)) for k in (0, 1)
+             if not np.isnan(caps.cap[i, k])][:300]
+    said: dict[str, list[list[str]]] = {}
+    for lang in ("vi", "en", "vi", "en"):
+        with using(lang):
+            said.setdefault(lang, []).append([describe_cap(caps, i, k) for i, k in pairs])
+    assert said["vi"][0] == said["vi"][1] and said["en"][0] == said["en"][1]
+    assert said["vi"][0] != said["en"][0]
+    for (i, k), text in zip(pairs, said["en"][0], strict=True):
+        if caps.limit[i, k] == "ceiling":
+            assert f"ceiling {caps.ceiling[i, k]:,.0f}" in text.replace(".0 ", " "), text
+        elif caps.limit[i, k] == "rate":
+            assert text.startswith("cap: ") and "% of cost" in text, text

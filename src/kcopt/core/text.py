@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[\s_\-./,;:()\[\]]+")
+_COMBINING = re.compile("[\u0300-\u036f]")  # the combining diacritical marks (category Mn)
 
 
 def nfc(text: str) -> str:
@@ -20,10 +21,13 @@ def fold(text: str) -> str:
     >>> fold("Đắk  Lắk")
     'dak lak'
     """
-    text = unicodedata.normalize("NFD", str(text))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D").casefold()
-    return _SPACES.sub(" ", text).strip()
+    text = str(text)
+    if not text.isascii():  # ASCII (most ids and headers) has no diacritics to drop
+        text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+        text = text.replace("đ", "d").replace("Đ", "D")
+        if not text.isascii():  # a mark outside the combining block Vietnamese uses
+            text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", text.casefold()).strip()
 
 
 def ascii_name(text: str) -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from kcopt.core.words import _, data_text, num, pct
+from kcopt.core.words import _, data_text, get_language, num, pct
 from kcopt.rules.eligibility import ineligibility
 from kcopt.rules.levels import FUNDS
 from kcopt.rules.policy import MULTIPLIER_BASIS, PriorityMultiplier, multipliers
@@ -206,44 +207,72 @@ def compute_caps(projects: pd.DataFrame, rules: RuleSet,
 
 
 def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
-    """Plain words for the binding term of project i's cap from fund k."""
-    lim = caps.limit[i, k]
-    basis = caps.basis[i, k]
+    """Plain words for the binding term of project i's cap from fund k.
+
+    Worked out once per language and set of figures (`_cap_text`): a national plan words the
+    cap of every funded project, and most share their level, rate and ceiling."""
+    lim = str(caps.limit[i, k])
+    ceiling = lim in ("ceiling", "group_ceiling")
+    per = caps.per_establishment is not None and bool(caps.per_establishment[i, k])
+    return _cap_text(
+        get_language(), lim, str(caps.basis[i, k]) if lim != "decree32" else "",
+        _figure(caps.rate[i, k]) if lim == "rate" else None,
+        _figure(caps.ceiling[i, k]) if ceiling else None, _figure(other),
+        caps.flagged is not None and bool(caps.flagged[i, k]),
+        _figure(caps.establishments[i]) if lim == "ceiling" and per
+        and caps.establishments is not None else None,
+        _figure(caps.unit_ceiling[i, k]) if lim == "ceiling" and caps.unit_ceiling is not None
+        else None,
+        _figure(caps.factor[i, k]) if lim == "ceiling" and caps.factor is not None else None)
+
+
+def _figure(value: object) -> float:
+    """A figure as a memo key (a missing one, NaN, equals no other: worded anew each time)."""
+    return float(cast(float, value))
+
+
+@lru_cache(maxsize=65536)
+def _cap_text(lang: str, lim: str, basis: str, rate: float | None, ceiling: float | None,
+              other: float | None, flagged: bool, establishments: float | None,
+              unit_ceiling: float | None, factor: float | None) -> str:
+    """`describe_cap`'s words from its figures alone, in `lang` (the language in use)."""
     less = _(", less {amount} million already received").format(
-        amount=num(other)) if other > 0 else ""
-    flag = ""
-    if caps.flagged is not None and caps.flagged[i, k]:
-        flag = _("; the level is not confirmed (low confidence): check it before use")
+        amount=num(other)) if other is not None and other > 0 else ""
+    flag = _("; the level is not confirmed (low confidence): check it before use") \
+        if flagged else ""
     if lim == "requested":
         return _("cap: the amount requested")
     if lim == "rate":
         return _("cap: {rate} of cost{less} ({basis})").format(
-            rate=pct(caps.rate[i, k]), less=less, basis=data_text(basis)) + flag
+            rate=pct(np.nan if rate is None else rate), less=less, basis=data_text(basis)) + flag
     if lim == "ceiling":
-        terms = _ceiling_terms(caps, i, k)
+        terms = _ceiling_terms(establishments, unit_ceiling, factor)
         return _("cap: ceiling {amount} million{less}{terms} ({basis})").format(
-            amount=num(caps.ceiling[i, k]), less=less, terms=terms, basis=data_text(basis)) + flag
+            amount=num(np.nan if ceiling is None else ceiling), less=less, terms=terms,
+            basis=data_text(basis)) + flag
     if lim == "group_ceiling":
         return _("cap: group project ceiling {amount} million{less} ({basis})").format(
-            amount=num(caps.ceiling[i, k]), less=less, basis=data_text(basis)) + flag
+            amount=num(np.nan if ceiling is None else ceiling), less=less,
+            basis=data_text(basis)) + flag
     if lim == "decree32":
         return _("cap: state support ≤ {share} of infrastructure investment{less} "
                  "({basis})").format(share=pct(0.3), less=less, basis=data_text(DECREE32_BASIS))
     return ""
 
 
-def _ceiling_terms(caps: CapTable, i: int, k: int) -> str:
-    """' = 300 × 3 cơ sở × 1,5 (ưu tiên)' when the ceiling is more than the level's own."""
+def _ceiling_terms(establishments: float | None, unit_ceiling: float | None,
+                   factor: float | None) -> str:
+    """' = 300 × 3 cơ sở × 1,5 (ưu tiên)' when the ceiling is more than the level's own
+    (`establishments`: a group project's count when its ceiling is per establishment)."""
     parts = []
-    n = caps.establishments[i] if caps.establishments is not None else 1.0
-    per = caps.per_establishment is not None and caps.per_establishment[i, k]
-    if per and n > 1 and caps.unit_ceiling is not None:
+    n = establishments if establishments is not None else 1.0
+    if n > 1 and unit_ceiling is not None:
         parts.append(_("{ceiling} million × {count} establishments (group project)").format(
-            ceiling=num(caps.unit_ceiling[i, k]), count=num(n)))
-    f = caps.factor[i, k] if caps.factor is not None else 1.0
+            ceiling=num(unit_ceiling), count=num(n)))
+    f = factor if factor is not None else 1.0
     if f > 1.0:
-        if not parts and caps.unit_ceiling is not None:
-            parts.append(_("{ceiling} million").format(ceiling=num(caps.unit_ceiling[i, k])))
+        if not parts and unit_ceiling is not None:
+            parts.append(_("{ceiling} million").format(ceiling=num(unit_ceiling)))
         parts.append(_("priority factor {factor} ({basis})").format(
             factor=num(f, 3), basis=data_text(MULTIPLIER_BASIS)))
     return f" = {' × '.join(parts)}" if parts else ""
