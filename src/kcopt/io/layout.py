@@ -166,6 +166,24 @@ def _fill_body_merges(cells: list[list[str]], merges: list[Merge], start: int, n
                                   others=[f"'{c}'" for c in covered]), m.r1 + 1, column))
 
 
+def _a_project(row: list[str], named: list[int], id_col: int | None) -> bool:
+    """A row after the first project that is one for certain: an id that is no subtotal word,
+    and more than two cells filled (so no section heading) — what `_classify`'s tests find
+    for it, without stripping every cell of a long row."""
+    if id_col is None:
+        return False
+    pid = row[id_col].strip()
+    if not pid or _SUBTOTAL.match(fold(pid)):
+        return False
+    filled = 0
+    for j in named:
+        if row[j].strip():
+            filled += 1
+            if filled > 2:
+                return True
+    return False
+
+
 def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int | None,
               notes: list[tuple[str, int | None, str | None]]) -> tuple[list[int], dict[int, str]]:
     named = [j for j, n in enumerate(names) if n]
@@ -177,6 +195,9 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
             last = i
     blanks: list[int] = []
     for i in range(start, last + 1):
+        if body and _a_project(cells[i], named, id_col):  # most rows, at a glance
+            body.append(i)
+            continue
         values = [cells[i][j].strip() for j in named]
         filled = [v for v in values if v]
         if not filled:
