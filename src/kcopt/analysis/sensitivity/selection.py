@@ -15,6 +15,7 @@ so the number examined is bounded (`max_projects`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -30,14 +31,27 @@ from kcopt.model import objective_coefficients
 from kcopt.model.names import parse_col
 from kcopt.solvers.solve import Result, normalise_duals
 
+# A branch is solved on its partial relaxation: integrality is kept only on the integer columns
+# in `keep` — those the LP relaxation leaves fractional, grown by every round that finds another
+# one fractional — and the others may take any value in their bounds. The partial relaxation's
+# optimum is at least the MIP's; once every integer column is integral in it, it is a plan of
+# the MIP, so it is the MIP's optimum (to `PARTIAL_GAP`). With a dozen integer columns left
+# HiGHS settles it in its branch-and-bound alone: its primal heuristics (sub-MIPs, feasibility
+# jump), presolve and symmetry detection cost most of its time on such a program, so they are
+# off. Past `PARTIAL_MAX` kept columns the whole MIP is solved at the scenario's gap instead.
+PARTIAL_GAP = 1e-9  # relative: the margins compare optima that differ by less than a 1e-4 gap
+PARTIAL_MAX = 64
+INTEGRAL = 1e-6  # HiGHS's own integrality tolerance (mip_feasibility_tolerance)
+QUICK = (("presolve", "off"), ("mip_detect_symmetry", False), ("mip_heuristic_effort", 0.0),
+         ("mip_heuristic_run_feasibility_jump", False), ("mip_heuristic_run_rins", False),
+         ("mip_heuristic_run_rens", False), ("mip_heuristic_run_root_reduced_cost", False))
 
-def _branch(model, score: np.ndarray, p: int, j: int, z: float,
-            opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+
+def _branch(model, score: np.ndarray, p: int, j: int, z: float, opts: SolverOptions,
+            keep: np.ndarray | None = None) -> tuple[float, np.ndarray | None]:
     """The MIP with project p's score set and its selection z[p] (column j) fixed at `z`:
-    (objective, solution), objective NaN when there is none."""
-    # start-up: highspy only when this runs
-    from kcopt.solvers import highs
-
+    (objective, solution), objective NaN when there is none. `keep`: the integer columns held
+    integral in its partial relaxation (grown in place); None: the whole MIP."""
     lp = model.lp
     xs = model.x_columns
     cost = lp.cost.copy()
@@ -45,7 +59,46 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float,
                                       model.col_project, model.scenario.objective)[xs]
     lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
     lower[j] = upper[j] = z
-    raw = highs.solve(replace(lp, cost=cost, col_lower=lower, col_upper=upper), opts)
+    prog = replace(lp, cost=cost, col_lower=lower, col_upper=upper)
+    if keep is None:
+        return _whole(prog, opts)
+    held = np.zeros_like(keep)  # first the LP relaxation (milliseconds), then with `keep`
+    while int(held.sum()) <= PARTIAL_MAX:
+        raw = _partial(prog, held, opts)
+        if raw.status == "infeasible":  # a relaxation without a plan: the MIP has none either
+            return float("nan"), None
+        if raw.status != "optimal" or raw.x is None or raw.objective is None:
+            break
+        off = lp.integer & ~held & (np.abs(raw.x - np.round(raw.x)) > INTEGRAL)
+        if not off.any():  # a plan of the MIP, and no plan of it does better
+            keep |= held
+            return float(raw.objective), raw.x
+        held = held | keep | off
+    return _whole(prog, opts)
+
+
+def _partial(prog, keep: np.ndarray, opts: SolverOptions) -> Any:
+    """`prog` with integrality only on the columns in `keep`, solved to `PARTIAL_GAP`."""
+    # start-up: highspy only when this runs
+    from kcopt.solvers import highs
+
+    part = replace(prog, integer=prog.integer & keep)
+    if not part.integer.any():
+        return highs.solve(part, opts)
+    h = highs.make_highs(replace(opts, mip_gap=PARTIAL_GAP))
+    for name, value in QUICK:
+        h.setOptionValue(name, value)
+    highs.pass_lp(h, part)
+    h.run()
+    return highs.read_solution(h, part, time.perf_counter())
+
+
+def _whole(prog, opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+    """The whole MIP `prog` at the scenario's gap: (objective, solution), NaN when none."""
+    # start-up: highspy only when this runs
+    from kcopt.solvers import highs
+
+    raw = highs.solve(prog, opts)
     if raw.status not in ("optimal", "feasible") or raw.x is None or raw.objective is None:
         return float("nan"), None
     return float(raw.objective), raw.x
@@ -97,17 +150,18 @@ def _margin_args(result: Result, max_projects: int, iterations: int,
                                                            for n in lp.col_names]))
     z_proj = model.col_project[z_cols]
     selected = np.round(result.x[z_cols]) > 0.5
-    estimate, closeness = _relaxation_hints(model, cap, opts)
+    estimate, closeness, keep = _relaxation_hints(model, cap, opts)
     order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
     return [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
              float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
-             result.x) for k in order]
+             result.x, keep) for k in order]
 
 
 def _relaxation_hints(model, cap: np.ndarray,
-                      opts: SolverOptions) -> tuple[np.ndarray, np.ndarray]:
+                      opts: SolverOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per project, from the LP relaxation: the reduced cost in score points (seeding its
-    bracket) and how far its funded share is from a half (nearest the margin first)."""
+    bracket) and how far its funded share is from a half (nearest the margin first); and the
+    integer columns it leaves fractional (where each branch's partial relaxation starts)."""
     # nearest the margin first: projects the LP relaxation funds only in part, or not as the
     # MIP does; the relaxation's reduced costs (in score points) seed each bracket
     lp = model.lp
@@ -120,7 +174,9 @@ def _relaxation_hints(model, cap: np.ndarray,
     n = len(model.projects)
     estimate = np.zeros(n)
     closeness = np.ones(n)
+    keep = lp.integer.copy()  # no relaxation: every integer column kept (the whole MIP)
     if raw.x is not None:
+        keep = lp.integer & (np.abs(raw.x - np.round(raw.x)) > INTEGRAL)
         frac = np.zeros(n)
         np.add.at(frac, model.col_project[xs], raw.x[xs])
         frac = np.where(cap > 0, frac / np.where(cap > 0, cap, 1), 0)
@@ -130,7 +186,7 @@ def _relaxation_hints(model, cap: np.ndarray,
             per_point = cap[model.col_project[xs]] if model.scenario.objective == \
                 "total_score" else 1.0
             np.maximum.at(estimate, model.col_project[xs], np.abs(d[xs]) * per_point)
-    return estimate, closeness
+    return estimate, closeness, keep
 
 
 def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
@@ -158,10 +214,12 @@ def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
 
 
 def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_objective,
-            plan_x) -> dict:
+            plan_x, keep) -> dict:
     """The selection margin of project p (selection column j): the score at which the optimal
-    selection flips, by Newton's method on V₁ from the plan's side."""
+    selection flips, by Newton's method on V₁ from the plan's side. `keep`: the integer columns
+    its branches start with integral (`_branch`); its branches grow their own copy."""
     pid = model.projects["project_id"].iat[p]
+    keep = keep.copy()
     s0 = float(score[p])
     unit, linear = _score_slope(model, p, cap, len(score))
 
@@ -169,11 +227,11 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_
         """V₁ at score s, and its slope there."""
         sc = score.copy()
         sc[p] = s
-        obj, x = _branch(model, sc, p, j, 1.0, opts)
+        obj, x = _branch(model, sc, p, j, 1.0, opts, keep)
         return obj, (float(unit @ x) if x is not None else 0.0)
 
     if sel:  # the plan is V₁ at s0; V₀ is the best plan without p
-        v0, _x = _branch(model, score, p, j, 0.0, opts)
+        v0, _x = _branch(model, score, p, j, 0.0, opts, keep)
         if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
             return _never(pid, sel, s0)
         s, v, g = s0, plan_objective, float(unit @ plan_x)

@@ -1,0 +1,73 @@
+"""The selection margins' branch MIPs solved on their partial relaxation (integrality only on the
+integer columns found fractional, round after round) give the whole MIP's optimum.
+
+A knapsack of all-or-nothing machinery projects in Sơn La paid by the central fund (cap = half
+the total cost, at most 300), budget 650, objective `total_score` (score · y / cap), so a
+project taken counts its score. The LP relaxation takes A and B and 150 of C's 200; with C held
+integral the best relaxation takes C and 150 of B's; so a branch needs several rounds. Each
+branch (every project, held in and held out) is checked against every subset of projects that
+fits the budget, enumerated here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from conftest import solve_case
+from kcopt.analysis.sensitivity import selection as margins
+
+M = {"province": "Sơn La", "category": "machinery", "level": "central", "green": 0,
+     "all_or_nothing": 1}
+# id: (total cost, appraisal); caps 300, 200, 200, 100, 300
+KNAPSACK = {"A": (600, 90), "B": (400, 50), "C": (400, 48), "D": (200, 21), "E": (600, 55)}
+BUDGET = 650
+
+
+def _best_by_enumeration(scores: dict[str, float], caps: dict[str, float], held: str,
+                         taken: bool) -> float:
+    """The best total score of the subsets that fit the budget, with `held` in or out."""
+    best = float("-inf")
+    ids = list(scores)
+    for k in range(len(ids) + 1):
+        for subset in itertools.combinations(ids, k):
+            if (held in subset) != taken or sum(caps[i] for i in subset) > BUDGET + 1e-9:
+                continue
+            best = max(best, sum(scores[i] for i in subset))
+    return best
+
+
+def test_partial_relaxation_branches_are_the_whole_mip(make_case) -> None:
+    projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
+                for pid, (cost, score) in KNAPSACK.items()]
+    result = solve_case(make_case(projects, {"budgets": {"central": BUDGET},
+                                             "weights": {"appraisal": 1}}))
+    model = result.model
+    frame = model.projects
+    ids = list(frame["project_id"])
+    caps = dict(zip(ids, frame["cap"].astype(float), strict=True))
+    assert caps == {"A": 300, "B": 200, "C": 200, "D": 100, "E": 300}
+    score = frame["score"].to_numpy(float)
+    scores = dict(zip(ids, score, strict=True))
+    # the plan: A, B and D (600 of 650), 0.9 + 0.5 + 0.21
+    assert result.objective == pytest.approx(_best_by_enumeration(scores, caps, "A", True))
+    args = margins._margin_args(result, max_projects=5, iterations=6, tol=5e-3)
+    assert args is not None and len(args) == 5
+    start = args[0][-1]
+    assert start.sum() == 1  # the LP relaxation leaves one selection fractional (C's)
+    grown = 0
+    for a in args:
+        p, j = a[1], a[2]
+        for z in (0.0, 1.0):
+            keep = start.copy()
+            objective, x = margins._branch(model, score, p, j, z, model.scenario.solver, keep)
+            grown = max(grown, int(keep.sum()))
+            expected = _best_by_enumeration(scores, caps, ids[p], bool(z))
+            assert objective == pytest.approx(expected, abs=1e-7), (ids[p], z)
+            assert objective == pytest.approx(
+                margins._branch(model, score, p, j, z, model.scenario.solver)[0], abs=1e-7)
+            ints = model.lp.integer
+            assert x is not None and np.allclose(x[ints], np.round(x[ints]), atol=1e-6)
+    assert grown >= 3  # some branch needed more rounds than the relaxation's own fraction
