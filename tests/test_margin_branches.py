@@ -1,5 +1,6 @@
-"""The selection margins' branch MIPs solved on their partial relaxation (integrality only on the
-integer columns found fractional, round after round) give the whole MIP's optimum.
+"""The selection margins' branch MIPs — by the small branch-and-bound (`kcopt.solvers.bnb`), and
+on their partial relaxation (integrality only on the integer columns found fractional, round
+after round) when it gives up — give the whole MIP's optimum.
 
 A knapsack of all-or-nothing machinery projects in Sơn La paid by the central fund (cap = half
 the total cost, at most 300), budget 650, objective `total_score` (score · y / cap), so a
@@ -12,12 +13,14 @@ fits the budget, enumerated here.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from conftest import solve_case
 from kcopt.analysis.sensitivity import selection as margins
+from kcopt.solvers.bnb import branch_and_bound
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "green": 0,
      "all_or_nothing": 1}
@@ -57,17 +60,42 @@ def test_partial_relaxation_branches_are_the_whole_mip(make_case) -> None:
     assert args is not None and len(args) == 5
     start = args[0][-1]
     assert start.sum() == 1  # the LP relaxation leaves one selection fractional (C's)
+    lp, opts = model.lp, model.scenario.solver
     grown = 0
     for a in args:
         p, j = a[1], a[2]
         for z in (0.0, 1.0):
-            keep = start.copy()
-            objective, x = margins._branch(model, score, p, j, z, model.scenario.solver, keep)
-            grown = max(grown, int(keep.sum()))
             expected = _best_by_enumeration(scores, caps, ids[p], bool(z))
+            objective, x = margins._branch(model, score, p, j, z, opts, start.copy())
             assert objective == pytest.approx(expected, abs=1e-7), (ids[p], z)
-            assert objective == pytest.approx(
-                margins._branch(model, score, p, j, z, model.scenario.solver)[0], abs=1e-7)
-            ints = model.lp.integer
-            assert x is not None and np.allclose(x[ints], np.round(x[ints]), atol=1e-6)
+            assert objective == pytest.approx(margins._branch(model, score, p, j, z, opts)[0],
+                                              abs=1e-7)  # HiGHS on the whole MIP
+            assert x is not None and np.allclose(x[lp.integer], np.round(x[lp.integer]),
+                                                 atol=1e-6)
+            lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+            lower[j] = upper[j] = z
+            prog = replace(lp, col_lower=lower, col_upper=upper)
+            keep = start.copy()
+            assert margins._partial_rounds(prog, keep, opts)[0] == pytest.approx(expected,
+                                                                                 abs=1e-7)
+            grown = max(grown, int(keep.sum()))
     assert grown >= 3  # some branch needed more rounds than the relaxation's own fraction
+
+
+def test_branch_and_bound_gives_up_past_its_node_limit(make_case) -> None:
+    """The knapsack's LP relaxation is fractional: one node does not settle it (None: the
+    caller solves another way); with room it finds the plan, and a program without any plan
+    is "infeasible"."""
+    projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
+                for pid, (cost, score) in KNAPSACK.items()]
+    result = solve_case(make_case(projects, {"budgets": {"central": BUDGET},
+                                             "weights": {"appraisal": 1}}))
+    lp, opts = result.model.lp, result.model.scenario.solver
+    assert branch_and_bound(lp, opts, node_limit=1) is None
+    found = branch_and_bound(lp, opts)
+    assert found is not None and found.status == "optimal"
+    assert found.objective == pytest.approx(result.objective, abs=1e-7)
+    must = lp.col_lower.copy()
+    must[lp.integer] = 1.0  # every project taken: 1,100 of a 650 budget
+    none = branch_and_bound(replace(lp, col_lower=must), opts)
+    assert none is not None and none.status == "infeasible" and none.x is None

@@ -31,14 +31,16 @@ from kcopt.model import objective_coefficients
 from kcopt.model.names import parse_col
 from kcopt.solvers.solve import Result, normalise_duals
 
-# A branch is solved on its partial relaxation: integrality is kept only on the integer columns
-# in `keep` — those the LP relaxation leaves fractional, grown by every round that finds another
-# one fractional — and the others may take any value in their bounds. The partial relaxation's
-# optimum is at least the MIP's; once every integer column is integral in it, it is a plan of
-# the MIP, so it is the MIP's optimum (to `PARTIAL_GAP`). With a dozen integer columns left
-# HiGHS settles it in its branch-and-bound alone: its primal heuristics (sub-MIPs, feasibility
-# jump), presolve and symmetry detection cost most of its time on such a program, so they are
-# off. Past `PARTIAL_MAX` kept columns the whole MIP is solved at the scenario's gap instead.
+# A branch is solved first by a small best-first branch-and-bound on warm-started LPs
+# (`kcopt.solvers.bnb`: exact to 10⁻⁹, milliseconds a node), and, past its node limit, on its
+# partial relaxation: integrality kept only on the integer columns in `keep` — those the LP
+# relaxation leaves fractional, grown by every round that finds another one fractional — the
+# others free in their bounds. The partial relaxation's optimum is at least the MIP's; once every
+# integer column is integral in it, it is a plan of the MIP, so it is the MIP's optimum (to
+# `PARTIAL_GAP`). With a dozen integer columns left HiGHS settles it in its branch-and-bound
+# alone: its primal heuristics (sub-MIPs, feasibility jump), presolve and symmetry detection
+# cost most of its time on such a program, so they are off. Past `PARTIAL_MAX` kept columns the
+# whole MIP is solved at the scenario's gap instead.
 PARTIAL_GAP = 1e-9  # relative: the margins compare optima that differ by less than a 1e-4 gap
 PARTIAL_MAX = 64
 INTEGRAL = 1e-6  # HiGHS's own integrality tolerance (mip_feasibility_tolerance)
@@ -51,7 +53,10 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float, opts: SolverOpti
             keep: np.ndarray | None = None) -> tuple[float, np.ndarray | None]:
     """The MIP with project p's score set and its selection z[p] (column j) fixed at `z`:
     (objective, solution), objective NaN when there is none. `keep`: the integer columns held
-    integral in its partial relaxation (grown in place); None: the whole MIP."""
+    integral in its partial relaxation (grown in place); None: the whole MIP, by HiGHS."""
+    # start-up: highspy only when this runs
+    from kcopt.solvers.bnb import branch_and_bound
+
     lp = model.lp
     xs = model.x_columns
     cost = lp.cost.copy()
@@ -62,6 +67,18 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float, opts: SolverOpti
     prog = replace(lp, cost=cost, col_lower=lower, col_upper=upper)
     if keep is None:
         return _whole(prog, opts)
+    raw = branch_and_bound(prog, opts)
+    if raw is None:  # too many nodes, or an LP failed
+        return _partial_rounds(prog, keep, opts)
+    if raw.x is None or raw.objective is None:  # no plan holds z[p] there
+        return float("nan"), None
+    return float(raw.objective), raw.x
+
+
+def _partial_rounds(prog, keep: np.ndarray,
+                    opts: SolverOptions) -> tuple[float, np.ndarray | None]:
+    """The MIP `prog` solved on its partial relaxations, `keep` grown round by round (and in
+    place): (objective, solution), NaN when it has no plan."""
     held = np.zeros_like(keep)  # first the LP relaxation (milliseconds), then with `keep`
     while int(held.sum()) <= PARTIAL_MAX:
         raw = _partial(prog, held, opts)
@@ -69,7 +86,7 @@ def _branch(model, score: np.ndarray, p: int, j: int, z: float, opts: SolverOpti
             return float("nan"), None
         if raw.status != "optimal" or raw.x is None or raw.objective is None:
             break
-        off = lp.integer & ~held & (np.abs(raw.x - np.round(raw.x)) > INTEGRAL)
+        off = prog.integer & ~held & (np.abs(raw.x - np.round(raw.x)) > INTEGRAL)
         if not off.any():  # a plan of the MIP, and no plan of it does better
             keep |= held
             return float(raw.objective), raw.x
