@@ -13,6 +13,7 @@ fits the budget, enumerated here.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import wait
 from dataclasses import replace
 
 import numpy as np
@@ -20,6 +21,7 @@ import pytest
 
 from conftest import solve_case
 from kcopt.analysis.sensitivity import selection as margins
+from kcopt.analysis.sensitivity.engine import Shared
 from kcopt.solvers.bnb import branch_and_bound
 
 M = {"province": "Sơn La", "category": "machinery", "level": "central", "green": 0,
@@ -99,3 +101,24 @@ def test_branch_and_bound_gives_up_past_its_node_limit(make_case) -> None:
     must[lp.integer] = 1.0  # every project taken: 1,100 of a 650 budget
     none = branch_and_bound(replace(lp, col_lower=must), opts)
     assert none is not None and none.status == "infeasible" and none.x is None
+
+
+def test_margins_from_a_worker_are_in_the_language_in_use(make_case) -> None:
+    """`kcopt --lang en sensitivity --jobs 2` wrote the margins a worker process found in
+    Vietnamese, the worker's own language (here the tests' KCOPT_LANG, English, against a
+    chosen Vietnamese): their lines are said in this process."""
+    import kcopt
+
+    projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
+                for pid, (cost, score) in KNAPSACK.items()]
+    result = solve_case(make_case(projects, {"budgets": {"central": BUDGET},
+                                             "weights": {"appraisal": 1}}))
+    kcopt.set_language("vi")
+    serial = margins.selection_margins(result, max_projects=5)
+    args = margins._margin_args(result, max_projects=5, iterations=6, tol=5e-3)
+    assert args is not None
+    shared = Shared([(margins._margin, a) for a in args], jobs=2)
+    wait(shared.futures)  # every project's margin found by the worker process
+    rows = margins._margins(args, shared, progress=False)
+    assert [r["sentence"] for r in rows] == list(serial["sentence"])
+    assert all("được chọn" in r["sentence"] for r in rows)

@@ -227,6 +227,9 @@ def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
     finally:
         if bar is not None:
             bar.close()
+    for row in rows:  # a worker process says them in its own language: said again here
+        row["sentence"] = margin_sentence(row["project_id"], row["selected"], row["margin"],
+                                          row["flip_score"])
     return rows
 
 
