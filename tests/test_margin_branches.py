@@ -85,8 +85,9 @@ def test_partial_relaxation_branches_are_the_whole_mip(make_case) -> None:
 
 
 def test_branch_and_bound_gives_up_past_its_node_limit(make_case) -> None:
-    """The knapsack's LP relaxation is fractional: one node does not settle it (None: the
-    caller solves another way); with room it finds the plan, and a program without any plan
+    """The knapsack's LP relaxation is fractional: one node does not settle it, nor is a root
+    with a fractional column tried when none is allowed (None: the caller solves another way);
+    with room it finds the plan, and a program without any plan
     is "infeasible"."""
     projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
                 for pid, (cost, score) in KNAPSACK.items()]
@@ -94,6 +95,7 @@ def test_branch_and_bound_gives_up_past_its_node_limit(make_case) -> None:
                                              "weights": {"appraisal": 1}}))
     lp, opts = result.model.lp, result.model.scenario.solver
     assert branch_and_bound(lp, opts, node_limit=1) is None
+    assert branch_and_bound(lp, opts, root_fractional=0) is None  # C's share is fractional
     found = branch_and_bound(lp, opts)
     assert found is not None and found.status == "optimal"
     assert found.objective == pytest.approx(result.objective, abs=1e-7)

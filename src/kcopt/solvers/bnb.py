@@ -12,7 +12,8 @@ leaves a dozen fractional, HiGHS spends 0.2–0.5 s at its root node on cut sepa
 heuristics, while the same optimum is proved here by 60–600 warm-started dual simplex solves of
 about a millisecond each (the selection margins' branch MIPs on the MIP demo: 3.1 s of CPU
 against 4.1 s for HiGHS on their partial relaxations, 7.2 s on the whole MIPs). Past
-`node_limit` nodes it gives up (None), and the caller solves with HiGHS instead.
+`node_limit` nodes, or with more than `ROOT_FRACTIONAL` integer columns fractional in the LP
+relaxation, it gives up (None), and the caller solves with HiGHS instead.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ if TYPE_CHECKING:
 REL_GAP = 1e-9  # a node is dropped unless its bound beats the best plan by this (relative)
 INTEGRAL = 1e-6  # HiGHS's own integrality tolerance (mip_feasibility_tolerance)
 NODE_LIMIT = 3000
+ROOT_FRACTIONAL = 64  # more integer columns fractional at the root: not tried at all
 
 
-def branch_and_bound(lp: LinearProgram, opts: SolverOptions,
-                     node_limit: int = NODE_LIMIT) -> RawSolution | None:
+def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = NODE_LIMIT,
+                     root_fractional: int = ROOT_FRACTIONAL) -> RawSolution | None:
     """The optimum of the MIP `lp` (status "optimal", or "infeasible" when it has no plan), or
-    None when `node_limit` nodes did not settle it or an LP did not solve."""
+    None when `node_limit` nodes did not settle it, its LP relaxation leaves more than
+    `root_fractional` integer columns fractional, or an LP did not solve."""
     start = time.perf_counter()
     ints = np.flatnonzero(lp.integer).astype(np.int32)
     h = make_highs(opts)
@@ -68,6 +71,8 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions,
             continue
         x = np.asarray(h.getSolution().col_value, dtype=float)
         off = np.abs(x[ints] - np.round(x[ints]))
+        if nodes == 1 and int((off > INTEGRAL).sum()) > root_fractional:
+            return None  # far from integral: a tree too large for plain branching
         k = int(np.argmax(off)) if len(ints) else 0
         if not len(ints) or off[k] <= INTEGRAL:
             best, best_x = value, x
