@@ -77,13 +77,7 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
         if not len(ints) or off[k] <= INTEGRAL:
             best, best_x = value, x
             continue
-        v = x[ints[k]]
-        for side in ("down", "up"):
-            lo, up = lower.copy(), upper.copy()
-            if side == "down":
-                up[k] = math.floor(v)
-            else:
-                lo[k] = math.ceil(v)
+        for lo, up in _split(lower, upper, k, x[ints[k]]):
             count += 1
             heapq.heappush(heap, (-value, count, lo, up))
     if best_x is None:
@@ -91,6 +85,14 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
                            time.perf_counter() - start)
     return RawSolution("optimal", best_x, None, best, "highs", version(),
                        time.perf_counter() - start, 0.0)
+
+
+def _split(lower: np.ndarray, upper: np.ndarray, k: int,
+           v: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The two children of a node whose integer column k is fractional at v: x ≤ ⌊v⌋, x ≥ ⌈v⌉."""
+    down, up = upper.copy(), lower.copy()
+    down[k], up[k] = math.floor(v), math.ceil(v)
+    return (lower, down), (up, upper)
 
 
 def _beats(best: float) -> float:
