@@ -181,8 +181,8 @@ def _margin_args(result: Result, max_projects: int, iterations: int,
     frame = model.projects
     score = frame["score"].to_numpy(float)
     cap = frame["cap"].to_numpy(float)
-    z_cols = np.flatnonzero(lp.integer & np.array([parse_col(n).kind == "z"
-                                                           for n in lp.col_names]))
+    ints = np.flatnonzero(lp.integer)  # only these names read: a name costs ~50 µs to parse
+    z_cols = ints[np.array([parse_col(lp.col_names[i]).kind == "z" for i in ints], dtype=bool)]
     z_proj = model.col_project[z_cols]
     selected = np.round(result.x[z_cols]) > 0.5
     estimate, closeness, keep = _relaxation_hints(model, cap, opts)
