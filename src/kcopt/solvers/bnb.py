@@ -4,14 +4,17 @@ Mathematical formulation. For max cᵀx over {x : Ax ∈ [r_lo, r_up], x ∈ [l,
 j ∈ J}: each node is the LP relaxation with the integer columns' bounds narrowed; the node with
 the highest bound (its parent's LP optimum) is solved next (best first), an LP optimum integral
 on J is a plan, and a node whose bound is not above the best plan found (to `REL_GAP`) is
-dropped; a fractional one is split on its most fractional column (x_j ≤ ⌊v⌋ | x_j ≥ ⌈v⌉).
+dropped; a fractional one is split (x_j ≤ ⌊v⌋ | x_j ≥ ⌈v⌉) on the column j whose distance to
+an integer times its largest coefficient |a_ij| is largest: the selection with the most money
+riding on it (on the MIP demo's branches 750 nodes in all, against 2,570 for the most
+fractional column).
 When no node is left the best plan is optimal: every plan lies in some dropped or solved node.
 
 Why not HiGHS's own MIP solver: on a program of a few hundred binaries whose LP relaxation
 leaves a dozen fractional, HiGHS spends 0.2–0.5 s at its root node on cut separation and
-heuristics, while the same optimum is proved here by 60–600 warm-started dual simplex solves of
-about a millisecond each (the selection margins' branch MIPs on the MIP demo: 3.1 s of CPU
-against 4.1 s for HiGHS on their partial relaxations, 7.2 s on the whole MIPs). Past
+heuristics, while the same optimum is proved here by 40–90 warm-started dual simplex solves of
+about a millisecond each (the selection margins' 11 branch MIPs on the MIP demo: 0.87 s of CPU,
+against 4.1 s for HiGHS on their partial relaxations and 7.2 s on the whole MIPs). Past
 `node_limit` nodes, or with more than `ROOT_FRACTIONAL` integer columns fractional in the LP
 relaxation, it gives up (None), and the caller solves with HiGHS instead.
 """
@@ -46,6 +49,9 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
     `root_fractional` integer columns fractional, or an LP did not solve."""
     start = time.perf_counter()
     ints = np.flatnonzero(lp.integer).astype(np.int32)
+    # how much rides on each integer column: its largest coefficient (a selection column's is
+    # its project's cap, in y ≤ cap·z)
+    weight = abs(lp.A.tocsc()[:, ints]).max(axis=0).toarray().ravel() if len(ints) else ints
     h = make_highs(opts)
     h.setOptionValue("presolve", "off")  # each node starts from the last node's basis
     pass_lp(h, replace(lp, integer=np.zeros_like(lp.integer)))
@@ -73,7 +79,7 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
         off = np.abs(x[ints] - np.round(x[ints]))
         if nodes == 1 and int((off > INTEGRAL).sum()) > root_fractional:
             return None  # far from integral: a tree too large for plain branching
-        k = int(np.argmax(off)) if len(ints) else 0
+        k = int(np.argmax(np.where(off > INTEGRAL, off * weight, -1.0))) if len(ints) else 0
         if not len(ints) or off[k] <= INTEGRAL:
             best, best_x = value, x
             continue
