@@ -22,13 +22,14 @@ the objective), or Newton's point when its step fell below `tol` · 10⁻³ scor
 
 Cost. A branch MIP differs from the plan's by one fixed selection and one score, and its LP
 relaxation leaves a dozen integer columns fractional; `kcopt.solvers.bnb` settles it by
-best-first branching on warm-started LPs (60–600 re-solves of about a millisecond on the MIP
+best-first branching on warm-started LPs (40–90 re-solves of about a millisecond on the MIP
 demo), where HiGHS's MIP solver spent 0.4–1.7 s per branch at its root node (cut separation,
 sub-MIP heuristics). Past that branch-and-bound's limits the branch is solved by HiGHS on its
 partial relaxation (`_partial_rounds`), then as a whole MIP. Measured 7 Dec 2026 on the MIP
 demo (11 branch MIPs for 5 projects; CPU of `selection_margins` alone, one process, the shared
 two-core machine at load average 6): 7.2–7.5 s with HiGHS on each whole MIP, 4.1 s on the
-partial relaxations, 3.1 s by `bnb`; the same table each time (and with highspy 1.13).
+partial relaxations, 3.1 s by `bnb` branching on the most fractional column, 0.87 s branching
+on the one with the most money at stake; the same table each time (and with highspy 1.13).
 """
 
 from __future__ import annotations
