@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kcopt.analysis.sensitivity.engine import Shared
+from kcopt.analysis.sensitivity.engine import PARALLEL_AFTER_S, Shared
 from kcopt.core.words import _, fixed
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import objective_coefficients
@@ -151,21 +151,28 @@ def selection_margins(result: Result, max_projects: int = 10, iterations: int = 
 
 
 def start_selection_margins(result: Result, max_projects: int = 10, iterations: int = 6,
-                            tol: float = 5e-3,
-                            jobs: int = 1) -> Callable[[bool], pd.DataFrame]:
-    """`selection_margins` in two steps: with `jobs` > 1 the projects are queued for the
-    worker processes now (`engine.Shared`), so the workers start and solve while this process
-    does other work; the function returned collects the table (this process takes the
-    projects still waiting), with a progress bar on request."""
+                            tol: float = 5e-3, jobs: int = 1,
+                            parallel_after: float = PARALLEL_AFTER_S,
+                            ) -> Callable[[bool], pd.DataFrame]:
+    """`selection_margins` in two steps. With `jobs` > 1 the first project's margin is found
+    here and now; when the others would take more than `parallel_after` seconds of CPU at that
+    pace they are queued for the worker processes (`engine.Shared`), so the workers start and
+    solve while this process does other work, and the function returned collects the table
+    (this process takes the projects still waiting), with a progress bar on request. Below
+    that, they are found here when the table is collected: a worker costs about a second of
+    CPU to start, more than the MIP demo's five margins (0.9 s)."""
     args = _margin_args(result, max_projects, iterations, tol)
-    shared = None
+    shared, first = None, []
     if args and jobs > 1 and len(args) > 1:  # each project's search is independent
-        shared = Shared([(_margin, a) for a in args], jobs)
+        t0 = time.process_time()
+        first = [_margin(*args[0])]
+        if (time.process_time() - t0) * (len(args) - 1) > parallel_after:
+            shared = Shared([(_margin, a) for a in args[1:]], jobs)
 
     def finish(progress: bool = False) -> pd.DataFrame:
         if args is None:
             return pd.DataFrame(columns=MARGIN_COLUMNS)
-        return pd.DataFrame(_margins(args, shared, progress))
+        return pd.DataFrame(first + _margins(args[len(first):], shared, progress))
 
     return finish
 
