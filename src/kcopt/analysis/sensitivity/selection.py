@@ -30,6 +30,8 @@ demo (11 branch MIPs for 5 projects; CPU of `selection_margins` alone, one proce
 two-core machine at load average 6): 7.2–7.5 s with HiGHS on each whole MIP, 4.1 s on the
 partial relaxations, 3.1 s by `bnb` branching on the most fractional column, 0.87 s branching
 on the one with the most money at stake; the same table each time (and with highspy 1.13).
+On the benchmark's MIP at 3,000 projects (1,180 integer columns): 52.3 s → 3.4 s, the same
+table.
 """
 
 from __future__ import annotations
