@@ -25,7 +25,7 @@ import heapq
 import math
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,34 +48,30 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
     None when `node_limit` nodes did not settle it, its LP relaxation leaves more than
     `root_fractional` integer columns fractional, or an LP did not solve."""
     start = time.perf_counter()
-    ints = np.flatnonzero(lp.integer).astype(np.int32)
-    # how much rides on each integer column: its largest coefficient (a selection column's is
-    # its project's cap, in y ≤ cap·z)
-    weight = abs(lp.A.tocsc()[:, ints]).max(axis=0).toarray().ravel() if len(ints) else ints
-    h = make_highs(opts)
-    h.setOptionValue("presolve", "off")  # each node starts from the last node's basis
-    pass_lp(h, replace(lp, integer=np.zeros_like(lp.integer)))
+    ints, weight, h = _start(lp, opts)
     best, best_x = -math.inf, None
     count = nodes = 0  # nodes pushed (to break ties in order), nodes solved
-    heap = [(-math.inf, count, lp.col_lower[ints].copy(), lp.col_upper[ints].copy())]
+    root = (lp.col_lower[ints], lp.col_upper[ints])
+    # a node is its branchings from the root, (column, lower, upper) each: memory grows with
+    # the depth, not with the number of integer columns
+    heap: list[tuple[float, int, tuple]] = [(-math.inf, count, ())]
     while heap:
-        negative_bound, _n, lower, upper = heapq.heappop(heap)
+        negative_bound, _n, fixes = heapq.heappop(heap)
         if -negative_bound <= _beats(best):
             continue
         if nodes >= node_limit:
             return None
         nodes += 1
-        h.changeColsBounds(len(ints), ints, lower, upper)
-        h.run()
-        status = h.getModelStatus().name
-        if status == "kInfeasible":
+        lower, upper = root[0].copy(), root[1].copy()
+        for k, lo, up in fixes:  # later branchings on a column are the tighter
+            lower[k], upper[k] = lo, up
+        status, value, x = _solve(h, ints, lower, upper)
+        if status == "infeasible":
             continue
-        if status != "kOptimal":
+        if x is None:
             return None
-        value = float(h.getInfo().objective_function_value)
         if value <= _beats(best):
             continue
-        x = np.asarray(h.getSolution().col_value, dtype=float)
         off = np.abs(x[ints] - np.round(x[ints]))
         if nodes == 1 and int((off > INTEGRAL).sum()) > root_fractional:
             return None  # far from integral: a tree too large for plain branching
@@ -83,22 +79,38 @@ def branch_and_bound(lp: LinearProgram, opts: SolverOptions, node_limit: int = N
         if not len(ints) or off[k] <= INTEGRAL:
             best, best_x = value, x
             continue
-        for lo, up in _split(lower, upper, k, x[ints[k]]):
+        v = x[ints[k]]
+        for fix in ((k, lower[k], math.floor(v)), (k, math.ceil(v), upper[k])):
             count += 1
-            heapq.heappush(heap, (-value, count, lo, up))
-    if best_x is None:
-        return RawSolution("infeasible", None, None, None, "highs", version(),
-                           time.perf_counter() - start)
-    return RawSolution("optimal", best_x, None, best, "highs", version(),
-                       time.perf_counter() - start, 0.0)
+            heapq.heappush(heap, (-value, count, (*fixes, fix)))
+    return RawSolution("infeasible" if best_x is None else "optimal", best_x, None,
+                       None if best_x is None else best, "highs", version(),
+                       time.perf_counter() - start, None if best_x is None else 0.0)
 
 
-def _split(lower: np.ndarray, upper: np.ndarray, k: int,
-           v: float) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """The two children of a node whose integer column k is fractional at v: x ≤ ⌊v⌋, x ≥ ⌈v⌉."""
-    down, up = upper.copy(), lower.copy()
-    down[k], up[k] = math.floor(v), math.ceil(v)
-    return (lower, down), (up, upper)
+def _start(lp: LinearProgram, opts: SolverOptions) -> tuple[np.ndarray, np.ndarray, Any]:
+    """The integer columns, how much rides on each (its largest coefficient: a selection
+    column's is its project's cap, in y ≤ cap·z), and a HiGHS instance holding the LP
+    relaxation."""
+    ints = np.flatnonzero(lp.integer).astype(np.int32)
+    weight = abs(lp.A.tocsc()[:, ints]).max(axis=0).toarray().ravel() if len(ints) else ints
+    h = make_highs(opts)
+    h.setOptionValue("presolve", "off")  # each node starts from the last node's basis
+    pass_lp(h, replace(lp, integer=np.zeros_like(lp.integer)))
+    return ints, weight, h
+
+
+def _solve(h: Any, ints: np.ndarray, lower: np.ndarray,
+           upper: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+    """The LP relaxation with the integer columns in these bounds, from the last basis:
+    (status, objective, x); x None unless optimal."""
+    h.changeColsBounds(len(ints), ints, lower, upper)
+    h.run()
+    status = h.getModelStatus().name
+    if status != "kOptimal":
+        return ("infeasible" if status == "kInfeasible" else "failed"), math.nan, None
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    return "optimal", float(h.getInfo().objective_function_value), x
 
 
 def _beats(best: float) -> float:
