@@ -17,6 +17,7 @@ from concurrent.futures import wait
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import solve_case
@@ -124,3 +125,22 @@ def test_margins_from_a_worker_are_in_the_language_in_use(make_case) -> None:
     rows = margins._margins(args, shared, progress=False)
     assert [r["sentence"] for r in rows] == list(serial["sentence"])
     assert all("được chọn" in r["sentence"] for r in rows)
+
+
+def test_margins_do_not_trust_a_plan_stopped_at_its_gap(make_case) -> None:
+    """A MIP plan is optimal only to the scenario's gap (10⁻⁴ of the objective: 0.029 on the
+    MIP demo). The margins took the plan's objective as one branch's optimum, so a branch solved
+    exactly that beat it sent Newton the wrong way: at 10,000 projects an unselected project
+    'would have to rise' to a score below its own. Here the plan's objective is put 0.05 low,
+    as a plan HiGHS stopped early would be: the margins are those of the optimal plan, and an
+    unselected project's flip score is above its score."""
+    projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
+                for pid, (cost, score) in KNAPSACK.items()]
+    result = solve_case(make_case(projects, {"budgets": {"central": BUDGET},
+                                             "weights": {"appraisal": 1}}))
+    exact = margins.selection_margins(result, max_projects=5)
+    assert result.objective is not None
+    early = replace(result, objective=result.objective - 0.05)
+    pd.testing.assert_frame_equal(margins.selection_margins(early, max_projects=5), exact)
+    out = exact[~exact["selected"] & np.isfinite(exact["margin"])]
+    assert len(out) and (out["flip_score"] > out["score"]).all()

@@ -198,8 +198,7 @@ def _margin_args(result: Result, max_projects: int, iterations: int,
     estimate, closeness, keep = _relaxation_hints(model, cap, opts)
     order = np.lexsort((estimate[z_proj], closeness[z_proj]))[:max_projects]
     return [(model, int(z_proj[k]), int(z_cols[k]), bool(selected[k]), score, cap,
-             float(estimate[int(z_proj[k])]), opts, iterations, tol, float(result.objective),
-             result.x, keep) for k in order]
+             float(estimate[int(z_proj[k])]), opts, iterations, tol, keep) for k in order]
 
 
 def _relaxation_hints(model, cap: np.ndarray,
@@ -261,8 +260,7 @@ def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
     return rows
 
 
-def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_objective,
-            plan_x, keep) -> dict:
+def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, keep) -> dict:
     """The selection margin of project p (selection column j): the score at which the optimal
     selection flips, by Newton's method on V₁ from the plan's side. `keep`: the integer columns
     its branches start with integral (`_branch`); its branches grow their own copy."""
@@ -278,18 +276,19 @@ def _margin(model, p, j, sel, score, cap, estimate, opts, iterations, tol, plan_
         obj, x = _branch(model, sc, p, j, 1.0, opts, keep)
         return obj, (float(unit @ x) if x is not None else 0.0)
 
-    if sel:  # the plan is V₁ at s0; V₀ is the best plan without p
-        v0, _x = _branch(model, score, p, j, 0.0, opts, keep)
-        if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
-            return _never(pid, sel, s0)
-        s, v, g = s0, plan_objective, float(unit @ plan_x)
-    else:  # the plan is V₀; V₁ at s0 is the best plan that takes p
-        v0 = plan_objective
-        s = s0
-        v, g = with_p(s0)
-        if v != v:  # no plan can take p (its group, a dependency, a budget)
-            return _never(pid, sel, s0)
-    flip = _newton(with_p, s, v, g, v0, sel=sel, linear=linear, iterations=iterations, tol=tol)
+    # both branches at s0 solved exactly, the plan's own side too: the plan is optimal only to
+    # the scenario's gap, and a branch that beat it would send Newton the wrong way
+    v0, _x = _branch(model, score, p, j, 0.0, opts, keep)
+    if v0 != v0:  # p cannot be left out (must fund, or needed by a must-fund project)
+        return _never(pid, sel, s0)
+    v, g = with_p(s0)
+    if v != v:  # no plan can take p (its group, a dependency, a budget)
+        return _never(pid, sel, s0)
+    if (v < v0) if sel else (v > v0):  # the plan's selection of p was within its gap
+        flip: float | None = s0
+    else:
+        flip = _newton(with_p, s0, v, g, v0, sel=sel, linear=linear, iterations=iterations,
+                       tol=tol)
     if flip is None:
         return _never(pid, sel, s0)
     margin = round(abs(s0 - flip), 6)
