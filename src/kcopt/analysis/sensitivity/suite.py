@@ -4,6 +4,7 @@ what a MIP run's figures hold fixed, in words."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -72,8 +73,7 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
         return out
 
     # queued first: with jobs > 1 the workers start and solve these MIPs meanwhile
-    margins_done = (start_selection_margins(result, max_projects=margins, jobs=jobs)
-                    if result.model.lp.integer.any() and margins > 0 else None)
+    margins_done, started = _start_margins(result, margins, jobs)
     rp, rc = timed("ranging", ranging, result)
     sweep = timed("budget_sweep", budget_sweep, result, points=sweep_points, grid=grid,
                   jobs=jobs, scheduler=scheduler, progress=progress, reselect=reselect)
@@ -91,12 +91,33 @@ def run_sensitivity(result: Result, draws: int = 200, seed: int = 0,
                 "failed_draws": robust.attrs.get("failed", 0),
                 "failed_sweep_points": int((sweep["status"] != "optimal").sum()),
                 "selection": selection_mode(result, reselect)}
-    margin_table = (timed("selection_margins", margins_done, progress)  # waits, or solves here
-                    if margins_done is not None else None)
+    margin_table = _finish_margins(margins_done, started, progress, t)
     settings["selection_margins"] = margins if margin_table is not None else 0
     settings["nested"] = {str(k): bool(g["nested"].all())
                           for k, g in nested.groupby("sweep", sort=False)}
     return Sensitivity(rp, rc, sweep, robust, torn, prices, t, settings, margin_table, nested)
+
+
+def _start_margins(result: Result, margins: int,
+                   jobs: int) -> tuple[Callable[[bool], pd.DataFrame] | None, float]:
+    """The selection margins started (`start_selection_margins`: the first may be found here)
+    and the seconds that took; None for a plan without integer decisions or `margins` 0."""
+    if not result.model.lp.integer.any() or margins <= 0:
+        return None, 0.0
+    t0 = time.perf_counter()
+    done = start_selection_margins(result, max_projects=margins, jobs=jobs)
+    return done, time.perf_counter() - t0
+
+
+def _finish_margins(done: Callable[[bool], pd.DataFrame] | None, started: float,
+                    progress: bool, t: dict[str, float]) -> pd.DataFrame | None:
+    """The margins' table (waiting for the workers, or solved here), its time put in `t`."""
+    if done is None:
+        return None
+    t0 = time.perf_counter()
+    table = done(progress)
+    t["selection_margins"] = round(time.perf_counter() - t0 + started, 4)
+    return table
 
 
 # sheet names of sensitivity.xlsx: the regulations' terms (docs/glossary.md), Vietnamese literals
