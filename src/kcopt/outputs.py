@@ -25,6 +25,7 @@ from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.reserve import RESERVE_FIRST
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
+from kcopt.core.memory import give_back
 from kcopt.core.text import ascii_name
 from kcopt.core.words import _, os_reason
 from kcopt.inputs.scenario import Scenario, load_scenario
@@ -47,20 +48,24 @@ def default_output_dir(scenario: Scenario) -> Path:
 
 def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
         mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
-        write_model: Path | None = None, xlsx: bool = True, reserve: int = RESERVE_FIRST) -> Run:
+        write_model: Path | None = None, xlsx: bool = True, reserve: int = RESERVE_FIRST,
+        lean: bool = False) -> Run:
     """Solve a scenario end to end (`kcopt.pipeline.run`) and write its outputs to `out`
-    (None: write nothing). `reserve`: waiting projects listed per fund in reserve.csv."""
+    (None: write nothing). `reserve`: waiting projects listed per fund in reserve.csv.
+    `lean` (`kcopt solve`, which only writes and says the run): the solver's instances are let
+    go before the files are written (`Result.release_solver`), so neither this process nor the
+    writer child it forks carries them."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
     with scenario_language(sc.language):  # its files in its language, in this thread only
         return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
-                    reserve)
+                    reserve, lean)
 
 
 def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip: bool | None,
          time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool,
-         reserve: int = RESERVE_FIRST) -> Run:
+         reserve: int = RESERVE_FIRST, lean: bool = False) -> Run:
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
@@ -76,16 +81,17 @@ def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip
         plotjob.prepare()
         try:  # a child never sent a summary (the solve raised) is ended and reaped here
             return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots,
-                                    write_model, xlsx, reserve)
+                                    write_model, xlsx, reserve, lean)
         finally:
             plotjob.discard()
     return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
-                            reserve)
+                            reserve, lean)
 
 
 def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str | None,
                      mip: bool | None, time_limit: float | None, plots: bool,
-                     write_model: Path | None, xlsx: bool, reserve: int = RESERVE_FIRST) -> Run:
+                     write_model: Path | None, xlsx: bool, reserve: int = RESERVE_FIRST,
+                     lean: bool = False) -> Run:
     """The solve (`kcopt.pipeline.run`) and its files, or diagnosis.json when infeasible."""
     inputs = folders.scenario_inputs(sc)
     out_target = folders.target_of(out) if out is not None else None
@@ -111,6 +117,9 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
             infeasible.files = [_relative_to_out(f, folder, out) for f in infeasible.files]
         raise
     r.timings["read"] += loading
+    if lean:  # what the files need is in the run's tables: the rest goes before the fork
+        r.result.release_solver()
+        give_back()
     if out is not None:
         assert r.summary is not None
         t = r.timings

@@ -75,7 +75,7 @@ def solve_command(
     with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
         r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
                 plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
-                reserve=reserve)
+                reserve=reserve, lean=True)
         if into is not None:
             _copy, _book, notes = write_into(r, into, into_target(into, folder))
             copy = into_target(into, out)
