@@ -79,3 +79,24 @@ def test_a_streamed_blocks_texts_are_held_as_their_places(
     assert book.expected[("Phân bổ", "B2")] == 0.0 and book.expected[("Phân bổ", "A31")] == 2.0
     sheet = openpyxl.load_workbook(tmp_path / "b.xlsx").active
     assert [sheet.cell(2 + i, 1).value for i in range(20)] == texts
+
+
+def test_a_csv_written_in_parts_is_the_whole_frames_csv(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    import kcopt.io.write as write
+
+    frame = pd.DataFrame({"id": [f"P-{k}" for k in range(11)],
+                          "note": ["=1+1", "Hà Nội", None, "@x", "a,b", 'q"t', "", "-3",
+                                   "line\nbreak", "+7", "ok"],
+                          "amount": [0.1 * k for k in range(10)] + [float("inf")],
+                          "count": list(range(11))})
+    whole = tmp_path / "whole.csv"
+    write.safe_cells(frame).to_csv(whole, index=False, encoding="utf-8-sig",
+                                   lineterminator="\n")
+    monkeypatch.setattr(write, "CSV_ROWS", 4)
+    for rows in (frame, frame.iloc[:0]):
+        parts = write.write_csv(rows, tmp_path / f"parts{len(rows)}.csv")
+        expected = whole.read_bytes() if len(rows) else b"\xef\xbb\xbfid,note,amount,count\n"
+        assert parts.read_bytes() == expected

@@ -137,34 +137,29 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
 
 def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
     assert r.allocation is not None and r.constraints is not None and r.summary is not None
-    files = [write_csv(r.allocation, out / "allocation.csv"),
-             write_csv(r.constraints, out / "constraints.csv")]
-    if r.scenario.years:
-        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
-    if r.changes is not None:  # a re-plan against an approved plan (issue 25)
-        files.append(write_csv(r.changes, out / "changes.csv"))
-    if r.reserve is not None:  # the reserve list (danh sách dự phòng), every solve
-        files.append(write_csv(r.reserve, out / "reserve.csv"))
-    # without the timings, which vary run to run: summary.json stays reproducible
-    files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
     plots_done = annex = None
-    if plots:  # drawn beside the workbooks (a child process where the platform allows)
-        from kcopt.present.figures.plotjob import (
-            start_plots,  # start-up: forks, or imports matplotlib
-        )
+    if xlsx:  # start-up: XlsxWriter only when asked
+        from kcopt.io import forked
+        from kcopt.present.workbook.annex import write_annex
 
-        plots_done = start_plots(r.summary, out / "plots")
+        # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in a
+        # forked child while this process writes the tables and allocation.xlsx (as long
+        # again); forked first, so the child starts from this process's memory before those
+        # add theirs (issue 28: each process's peak, not their sum, is what grows)
+        annex = forked.start(lambda: write_annex(r, out / "annex.xlsx", r.form),
+                             out / "annex.xlsx")
     try:
-        if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
-            # start-up: XlsxWriter only when asked
-            from kcopt.io import forked
-            from kcopt.present.workbook.allocation import write_allocation_xlsx
-            from kcopt.present.workbook.annex import write_annex
+        files = _table_files(r, out)
+        if plots:  # drawn beside the workbooks (a child process where the platform allows)
+            from kcopt.present.figures.plotjob import (
+                start_plots,  # start-up: forks, or imports matplotlib
+            )
 
-            # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in
-            # a forked child while this process writes allocation.xlsx (as long again)
-            annex = forked.start(lambda: write_annex(r, out / "annex.xlsx", r.form),
-                                 out / "annex.xlsx")
+            plots_done = start_plots(r.summary, out / "plots")
+        if xlsx:  # the planner's workbook, streamed with XlsxWriter, and the annex
+            from kcopt.present.workbook.allocation import write_allocation_xlsx
+
+            assert annex is not None
             files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
             files.append(annex())
             changes = getattr(r, "changes", None)  # a re-plan: the adjustment annex too
@@ -179,6 +174,22 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         raise
     if plots_done is not None:
         files += plots_done()
+    return files
+
+
+def _table_files(r: Run, out: Path) -> list[Path]:
+    """The CSVs and summary.json of a run."""
+    assert r.allocation is not None and r.constraints is not None and r.summary is not None
+    files = [write_csv(r.allocation, out / "allocation.csv"),
+             write_csv(r.constraints, out / "constraints.csv")]
+    if r.scenario.years:
+        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
+    if r.changes is not None:  # a re-plan against an approved plan (issue 25)
+        files.append(write_csv(r.changes, out / "changes.csv"))
+    if r.reserve is not None:  # the reserve list (danh sách dự phòng), every solve
+        files.append(write_csv(r.reserve, out / "reserve.csv"))
+    # without the timings, which vary run to run: summary.json stays reproducible
+    files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
     return files
 
 
