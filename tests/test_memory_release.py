@@ -100,3 +100,18 @@ def test_a_csv_written_in_parts_is_the_whole_frames_csv(tmp_path: Path,
         parts = write.write_csv(rows, tmp_path / f"parts{len(rows)}.csv")
         expected = whole.read_bytes() if len(rows) else b"\xef\xbb\xbfid,note,amount,count\n"
         assert parts.read_bytes() == expected
+
+
+def test_a_columns_cells_hold_a_repeated_text_once() -> None:
+    import pandas as pd
+
+    from kcopt.present.workbook.facts import column_cells
+
+    texts = pd.Series(["Huế", "Hà Nội", "Huế", "Huế"], dtype="str")
+    cells = column_cells(texts)
+    assert cells == texts.tolist() and cells[0] is cells[2] is cells[3]
+    gaps = pd.Series(["Huế", None, "Huế"], dtype="str")
+    assert str(column_cells(gaps)) == str(gaps.tolist())
+    floats = pd.Series([1.5, float("inf"), float("nan")])
+    assert np.array_equal(column_cells(floats), floats.to_numpy(), equal_nan=True)
+    assert column_cells(pd.Series([], dtype="str")) == []
