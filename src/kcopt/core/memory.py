@@ -10,18 +10,16 @@ import os
 def give_back() -> bool:
     """Collect the garbage and hand the freed heap back to the system, where the C library
     can (glibc's `malloc_trim`); elsewhere the memory is reused later in the process. Whether
-    it was handed back."""
+    it was handed back. The C library is the one this process has loaded (`CDLL(None)`), not
+    looked up by `ctypes.util.find_library`, which runs `ldconfig`: a process started from
+    this one, whose peak RSS Linux counts as this process's peak at that moment."""
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
     try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
-    if trim is None:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # no malloc_trim (macOS, musl), or no C library by name
         return False
     trim(0)
     return True
