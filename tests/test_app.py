@@ -292,14 +292,19 @@ def test_sessions_that_end_lose_their_folders():
 
 
 def test_ended_sessions_memory_is_handed_back_where_the_c_library_can(monkeypatch):
-    import ctypes.util
+    import ctypes
     import platform
 
     from kcopt.app import workspace
 
     assert workspace.give_back() is (platform.libc_ver()[0] == "glibc")
-    # a C library without malloc_trim (macOS, Windows, musl): garbage collected, no error
-    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+
+    class NoTrim:  # a C library without malloc_trim (macOS, musl)
+        def __init__(self, name: object) -> None:
+            pass
+
+    # garbage collected, no error
+    monkeypatch.setattr(ctypes, "CDLL", NoTrim)
     assert workspace.give_back() is False
 
 

@@ -117,3 +117,20 @@ def test_a_basis_of_another_program_is_not_used(approved: Path) -> None:
         is None
     assert recorded_basis(lp, {**record, "format": 2}) is None
     assert recorded_basis(lp, None) is None
+
+
+def test_kcopt_solve_keeps_the_basis_too(approved: Path, tmp_path: Path) -> None:
+    """`kcopt solve` lets the solver go before it writes (memory), and keeps the basis first:
+    the command's folder holds the same basis as the library's."""
+    from typer.testing import CliRunner
+
+    from kcopt.cli import app
+
+    out = tmp_path / "cli"
+    res = CliRunner().invoke(app, ["solve", str(kcopt.demo_scenario_path()), "-o", str(out),
+                                   "--no-plots", "--no-xlsx"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / BASIS_FILE).read_text(encoding="utf-8")) == json.loads(
+        (approved / BASIS_FILE).read_text(encoding="utf-8"))
+    sc = _cut().with_approved(out)
+    assert sc.approved is not None and sc.approved.kept is not None

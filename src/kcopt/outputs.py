@@ -25,6 +25,7 @@ from kcopt.analysis.report import allocation_by_year
 from kcopt.analysis.reserve import RESERVE_FIRST
 from kcopt.core.errors import InfeasibleError, OutputError
 from kcopt.core.language import scenario_language
+from kcopt.core.memory import give_back
 from kcopt.core.text import ascii_name
 from kcopt.core.words import _, os_reason
 from kcopt.inputs.approved import BASIS_FILE
@@ -48,20 +49,24 @@ def default_output_dir(scenario: Scenario) -> Path:
 
 def run(scenario: Scenario | str | Path, out: Path | None = None, solver: str | None = None,
         mip: bool | None = None, time_limit: float | None = None, plots: bool = True,
-        write_model: Path | None = None, xlsx: bool = True, reserve: int = RESERVE_FIRST) -> Run:
+        write_model: Path | None = None, xlsx: bool = True, reserve: int = RESERVE_FIRST,
+        lean: bool = False) -> Run:
     """Solve a scenario end to end (`kcopt.pipeline.run`) and write its outputs to `out`
-    (None: write nothing). `reserve`: waiting projects listed per fund in reserve.csv."""
+    (None: write nothing). `reserve`: waiting projects listed per fund in reserve.csv.
+    `lean` (`kcopt solve`, which only writes and says the run): the solver's instances are let
+    go before the files are written (`Result.release_solver`), so neither this process nor the
+    writer child it forks carries them."""
     t0 = time.perf_counter()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loading = time.perf_counter() - t0  # counted in the "read" stage, as reading the inputs
     with scenario_language(sc.language):  # its files in its language, in this thread only
         return _run(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
-                    reserve)
+                    reserve, lean)
 
 
 def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip: bool | None,
          time_limit: float | None, plots: bool, write_model: Path | None, xlsx: bool,
-         reserve: int = RESERVE_FIRST) -> Run:
+         reserve: int = RESERVE_FIRST, lean: bool = False) -> Run:
     assert sc.projects is not None
     inputs = folders.scenario_inputs(sc)
     if out is not None and not folders.staged(out):  # refuse before any work what would lose a file
@@ -77,16 +82,17 @@ def _run(sc: Scenario, loading: float, out: Path | None, solver: str | None, mip
         plotjob.prepare()
         try:  # a child never sent a summary (the solve raised) is ended and reaped here
             return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots,
-                                    write_model, xlsx, reserve)
+                                    write_model, xlsx, reserve, lean)
         finally:
             plotjob.discard()
     return _solve_and_write(sc, loading, out, solver, mip, time_limit, plots, write_model, xlsx,
-                            reserve)
+                            reserve, lean)
 
 
 def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str | None,
                      mip: bool | None, time_limit: float | None, plots: bool,
-                     write_model: Path | None, xlsx: bool, reserve: int = RESERVE_FIRST) -> Run:
+                     write_model: Path | None, xlsx: bool, reserve: int = RESERVE_FIRST,
+                     lean: bool = False) -> Run:
     """The solve (`kcopt.pipeline.run`) and its files, or diagnosis.json when infeasible."""
     inputs = folders.scenario_inputs(sc)
     out_target = folders.target_of(out) if out is not None else None
@@ -118,6 +124,9 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
             infeasible.files = [_relative_to_out(f, folder, out) for f in infeasible.files]
         raise
     r.timings["read"] += loading
+    if lean:  # what the files need is in the run's tables: the rest goes before the fork
+        r.result.release_solver()
+        give_back()
     if out is not None:
         assert r.summary is not None
         t = r.timings
@@ -133,51 +142,31 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
     return r
 
 
-def _kept_basis(r: Run) -> dict[str, Any] | None:
-    """The simplex basis at the plan (HiGHS, a linear program), as `highs.basis_record` keeps
-    it; None for a MIP or another solver."""
-    handle = r.result.basis
-    if handle is None or r.model.lp.integer.any() or r.result.x is None:
-        return None
-    # start-up: highspy is loaded already when a HiGHS basis is there
-    from kcopt.solvers.highs import basis_record
-
-    return basis_record(r.model.lp, handle.getBasis())
-
-
 def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> list[Path]:
     assert r.allocation is not None and r.constraints is not None and r.summary is not None
-    files = [write_csv(r.allocation, out / "allocation.csv"),
-             write_csv(r.constraints, out / "constraints.csv")]
-    if r.scenario.years:
-        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
-    if r.changes is not None:  # a re-plan against an approved plan (issue 25)
-        files.append(write_csv(r.changes, out / "changes.csv"))
-    if r.reserve is not None:  # the reserve list (danh sách dự phòng), every solve
-        files.append(write_csv(r.reserve, out / "reserve.csv"))
-    # without the timings, which vary run to run: summary.json stays reproducible
-    files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
-    kept = _kept_basis(r)
-    if kept is not None:  # where a re-plan against this folder's plan starts (issue 25)
-        files.append(write_json(kept, out / BASIS_FILE))
     plots_done = annex = None
-    if plots:  # drawn beside the workbooks (a child process where the platform allows)
-        from kcopt.present.figures.plotjob import (
-            start_plots,  # start-up: forks, or imports matplotlib
-        )
+    if xlsx:  # start-up: XlsxWriter only when asked
+        from kcopt.io import forked
+        from kcopt.present.workbook.annex import write_annex
 
-        plots_done = start_plots(r.summary, out / "plots")
+        # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in a
+        # forked child while this process writes the tables and allocation.xlsx (as long
+        # again); forked first, so the child starts from this process's memory before those
+        # add theirs (issue 28: each process's peak, not their sum, is what grows)
+        annex = forked.start(lambda: write_annex(r, out / "annex.xlsx", r.form),
+                             out / "annex.xlsx")
     try:
-        if xlsx:  # the planner's workbook and the official annex, streamed with XlsxWriter
-            # start-up: XlsxWriter only when asked
-            from kcopt.io import forked
-            from kcopt.present.workbook.allocation import write_allocation_xlsx
-            from kcopt.present.workbook.annex import write_annex
+        files = _table_files(r, out)
+        if plots:  # drawn beside the workbooks (a child process where the platform allows)
+            from kcopt.present.figures.plotjob import (
+                start_plots,  # start-up: forks, or imports matplotlib
+            )
 
-            # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in
-            # a forked child while this process writes allocation.xlsx (as long again)
-            annex = forked.start(lambda: write_annex(r, out / "annex.xlsx", r.form),
-                                 out / "annex.xlsx")
+            plots_done = start_plots(r.summary, out / "plots")
+        if xlsx:  # the planner's workbook, streamed with XlsxWriter, and the annex
+            from kcopt.present.workbook.allocation import write_allocation_xlsx
+
+            assert annex is not None
             files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
             files.append(annex())
             changes = getattr(r, "changes", None)  # a re-plan: the adjustment annex too
@@ -192,6 +181,25 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         raise
     if plots_done is not None:
         files += plots_done()
+    return files
+
+
+def _table_files(r: Run, out: Path) -> list[Path]:
+    """The CSVs and summary.json of a run."""
+    assert r.allocation is not None and r.constraints is not None and r.summary is not None
+    files = [write_csv(r.allocation, out / "allocation.csv"),
+             write_csv(r.constraints, out / "constraints.csv")]
+    if r.scenario.years:
+        files.append(write_csv(allocation_by_year(r.result), out / "allocation_by_year.csv"))
+    if r.changes is not None:  # a re-plan against an approved plan (issue 25)
+        files.append(write_csv(r.changes, out / "changes.csv"))
+    if r.reserve is not None:  # the reserve list (danh sách dự phòng), every solve
+        files.append(write_csv(r.reserve, out / "reserve.csv"))
+    # without the timings, which vary run to run: summary.json stays reproducible
+    files.append(write_json(r.summary.as_dict(timings=False), out / "summary.json"))
+    kept = r.result.basis_record()
+    if kept is not None:  # where a re-plan against this folder's plan starts (issue 25)
+        files.append(write_json(kept, out / BASIS_FILE))
     return files
 
 

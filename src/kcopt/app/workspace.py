@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kcopt.core.errors import InputError, Problem
+from kcopt.core.memory import give_back  # the ended sessions' memory, handed back
 
 MAX_UPLOAD_MB = int(os.environ.get("KCOPT_APP_MAX_UPLOAD_MB", "20"))
 MAX_ROWS = int(os.environ.get("KCOPT_APP_MAX_ROWS", "20000"))
@@ -103,26 +104,6 @@ def sweep(is_active: Callable[[str], bool], grace: float, now: float | None = No
                 del _REGISTER[sid]
                 ended.append(sid)
     return ended
-
-
-def give_back() -> bool:
-    """Collect the garbage and hand the freed heap back to the system, where the C library
-    can (glibc's `malloc_trim`); elsewhere the memory is reused by later sessions. Whether it
-    was handed back."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
-    if trim is None:
-        return False
-    trim(0)
-    return True
 
 
 def start_janitor(is_active: Callable[[str], bool], grace: float,

@@ -60,10 +60,12 @@ def solve_command(
     Long: the command's options are its signature; the work is in the functions it calls.
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.memory import system_arrow_pool
     from kcopt.inputs.scenario import load_scenario
     from kcopt.io import folders as outputs
     from kcopt.outputs import default_output_dir, run
 
+    system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
     sc = _replanned(load_scenario(scenario), approved, budget or [])
     out = out or default_output_dir(sc)
     if into is not None:  # openpyxl only when the planner's own workbook is edited
@@ -75,7 +77,7 @@ def solve_command(
     with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
         r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
                 plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
-                reserve=reserve)
+                reserve=reserve, lean=True)
         if into is not None:
             _copy, _book, notes = write_into(r, into, into_target(into, folder))
             copy = into_target(into, out)

@@ -120,12 +120,21 @@ def _os_error(exc: BaseException) -> OSError | None:
     return None
 
 
+CSV_ROWS = 20_000  # rows made safe and written at a time
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM, so Excel shows Vietnamese correctly; infinity written as `inf`; no cell
-    that a spreadsheet would run as a formula (see `neutralise`)."""
-    safe = safe_cells(frame)
-    return atomic_write(path, lambda p: safe.to_csv(p, index=False, encoding="utf-8-sig",
-                                                     lineterminator="\n"))
+    that a spreadsheet would run as a formula (see `neutralise`). Written `CSV_ROWS` rows at a
+    time: the safe copy of a text column is a Python string a cell, ~1 KB a row of
+    allocation.csv (200 MB at 200,000 projects) if made whole."""
+    def write(p: Path) -> None:
+        with open(p, "w", encoding="utf-8-sig", newline="") as fh:  # the BOM once, first
+            for lo in range(0, max(len(frame), 1), CSV_ROWS):
+                safe_cells(frame.iloc[lo:lo + CSV_ROWS]).to_csv(
+                    fh, index=False, header=lo == 0, lineterminator="\n")
+
+    return atomic_write(path, write)
 
 
 def write_json(data: Any, path: Path) -> Path:

@@ -116,8 +116,10 @@ def proposed(run: Run) -> pd.DataFrame:
     assert run.allocation is not None
     alloc = run.allocation
     frame = run.model.projects
+    # not the reasons (the left-out sheet reads them from the allocation): ~130 bytes a
+    # project, copied with each part and section of the layout (issue 28)
     out = alloc[["project_id", "name", "province", "category", "level", "central", "local",
-                 "total", "status", "reason"]].copy()
+                 "total", "status"]].copy()
     out["total_cost"] = frame["total_cost"].to_numpy(float)
     out["funds"] = frame["funds"].to_numpy(object)
     out["establishments"] = (frame["establishments"].to_numpy(float)

@@ -363,7 +363,9 @@ class StreamBook(Book):
     def _public_rows(self, ws: StreamSheet, first: int, n: int,
                      columns: Sequence[BlockColumn]) -> None:
         """Cell by cell through XlsxWriter's public API (about 10 µs a cell)."""
-        raw, title, expected = ws.ws, ws.title, self.expected
+        # `_expected`, not `expected`: reading that would work out every streamed block's
+        # formula values too (a dict of every formula cell), which only the checks ask for
+        raw, title, expected = ws.ws, ws.title, self._expected
         plans = [(c.col - 1, [plain(v) for v in c.values], c.fmt, c.template,
                   column_letter(c.col)) for c in columns]
         write_value, write_formula = self.write_value, raw.write_formula

@@ -35,6 +35,7 @@ from kcopt.present.workbook.base import (
     heading,
     plain,
 )
+from kcopt.present.workbook.facts import column_cells
 from kcopt.present.workbook.formats import PER_1000
 from kcopt.present.workbook.sheets import Totals
 
@@ -94,7 +95,7 @@ def constraints_sheet(book: Book, cons: pd.DataFrame) -> None:
     }
     book.block(ws, FIRST_ROW, [
         BlockColumn(j, values[c.key] if c.key in values else
-                    cons[c.key].tolist() if c.key in cons else [None] * len(cons), c.fmt,
+                    column_cells(cons[c.key]) if c.key in cons else [None] * len(cons), c.fmt,
                     per_1000 if c.key == "per_1000" else None)
         for j, c in enumerate(cols, 1)])
     finish(ws, cols, FIRST_ROW, FIRST_ROW + max(len(cons), 1) - 1, freeze="B")

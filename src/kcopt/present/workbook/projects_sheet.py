@@ -40,7 +40,14 @@ from kcopt.present.workbook.base import (
     quote_sheetname,
     total_style,
 )
-from kcopt.present.workbook.facts import DEFAULTS, FACTS, WORDS, blank, cell_value
+from kcopt.present.workbook.facts import (
+    DEFAULTS,
+    FACTS,
+    WORDS,
+    blank,
+    cell_value,
+    column_cells,
+)
 from kcopt.present.workbook.formats import PROJECTS, SHARE
 from kcopt.present.workbook.sheets import totals_of
 from kcopt.present.workbook.stream_xml import Cells
@@ -237,7 +244,9 @@ def _allocation_values(key: str, alloc: pd.DataFrame, rules: dict[str, Any],
     if key.startswith("crit:"):
         return criteria[:, CRITERIA.index(key[5:])].astype(float)
     column = alloc[key[6:] if key.startswith("extra:") else key]
-    return column.to_numpy(float, na_value=np.nan) if column.dtype.kind == "f" else column.tolist()
+    if column.dtype.kind == "f":
+        return column.to_numpy(float, na_value=np.nan)
+    return column_cells(column)
 
 
 def _allocation_totals(book: Book, ws: Any, cols: Sequence[Column], alloc: pd.DataFrame,
