@@ -84,3 +84,57 @@ def test_a_quoted_header_with_a_line_break_is_read_whole(tmp_path: Path) -> None
     amounts = read_plan(plan).amounts
     assert amounts["project_id"].tolist() == ["P-1", "P-2"]
     assert amounts["central"].tolist() == [10.0, 0.0] and amounts["local"].tolist() == [0.0, 5.0]
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbfproject_id,name,central,local\r\nP-1,a,2,3\n", b"a,b,a\n1,2,3\n",
+    b"a,,c\n1,2,3\n", b'"a\nb",c\n1,2\n', b"x,y", b"a,b\r1,2\r", b"a,b,\n1,2,3\n",
+    " Mã đề án ,Kinh phí KCQG\n".encode(), b""])
+def test_the_header_read_alone_is_the_readers(data: bytes) -> None:
+    """The header from the first line split at its commas is the csv reader's own, or the
+    reader reads it: a byte-order mark, CR LF, a repeated or empty name, a quoted line break,
+    CR line ends, spaces kept."""
+    import io
+
+    from kcopt.inputs.approved import _headers
+
+    try:
+        want = list(pd.read_csv(io.BytesIO(data), encoding="utf-8", nrows=0).columns)
+    except pd.errors.EmptyDataError:
+        with pytest.raises(pd.errors.EmptyDataError):
+            _headers(data)
+        return
+    assert _headers(data) == want
+
+
+@pytest.mark.parametrize("text", [
+    "project_id,name,central,local,start_year\n P-1 ,a,1.5,,2026\nP-2,\"b, c\",,2,\n"
+    "\"P-3\",\"d\ne\",0,0.25,2027\n",
+    "\ufeffMã đề án,Kinh phí KCQG,Kinh phí KCĐP\nĐA-1,100,\nĐA-2,,50\n",
+    "project_id,central,local\nP-1,1.200,5\n",  # a planner's 1.200 (read as 1.2 by both)
+    "project_id,central,local\nP-1,abc,5\n",  # a word: neither reader takes it typed
+    "project_id,central,local\nP-1,-3,5\n"])
+def test_arrows_reader_reads_what_pandas_reader_reads(text: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan read with Arrow's csv reader (when pyarrow is there) is the plan pandas' C
+    reader reads, or the same error: ids, blanks, quoted commas and line breaks, start years,
+    a byte-order mark, Vietnamese headers, a bad cell."""
+    import kcopt.inputs.approved as approved
+
+    pytest.importorskip("pyarrow")
+    plan = tmp_path / "plan.csv"
+    plan.write_bytes(text.encode("utf-8"))
+
+    def read() -> pd.DataFrame | str:
+        try:
+            return read_plan(plan).amounts
+        except kcopt.InputError as err:
+            return str(err)
+
+    arrow = read()
+    monkeypatch.setattr(approved, "_arrow_read", lambda *args: None)
+    plain = read()
+    if isinstance(arrow, str) or isinstance(plain, str):
+        assert arrow == plain
+    else:
+        pd.testing.assert_frame_equal(arrow, plain)
