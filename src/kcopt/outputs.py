@@ -129,7 +129,6 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
         give_back()
     if out is not None:
         assert r.summary is not None
-        t = r.timings
         t0 = time.perf_counter()
         with folders.writing(out, inputs, command="solve") as folder:
             files = write_outputs(r, folder, plots, xlsx)
@@ -137,8 +136,8 @@ def _solve_and_write(sc: Scenario, loading: float, out: Path | None, solver: str
                 assert write_model is not None and out_target is not None
                 _write_model(r.model, folder / _relative(write_model, out_target))
         r.files += [_relative_to_out(f, folder, out) for f in files]
-        t["write"] = time.perf_counter() - t0
-        r.summary = r.summary.with_timings({k: round(v, 4) for k, v in t.items()})
+        r.timings["write"] = time.perf_counter() - t0
+        r.summary = r.summary.with_timings({k: round(v, 4) for k, v in r.timings.items()})
     return r
 
 
