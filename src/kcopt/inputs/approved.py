@@ -30,6 +30,7 @@ from kcopt.core.text import fold
 from kcopt.core.vocabulary import canonical_column
 from kcopt.core.words import N_, _, num
 from kcopt.inputs.schema import read_projects
+from kcopt.io.folders import MARKER
 from kcopt.io.formlayout import UNIT_SCALES
 
 Keep = Literal["prefer", "fixed"]
@@ -200,10 +201,24 @@ PROPOSAL = "de xuat ho tro"  # the --into copy's column, in the form's unit
 
 
 BASIS_FILE = ".kcopt-basis.json"  # beside allocation.csv: the simplex basis at that plan
-RUN_RECORD = ".kcopt-run.json"  # the output folder's record: its files and their SHA-256
 
 
-def kept_basis(file: Path, plan_sha256: str) -> tuple[dict[str, Any], Path, str] | None:
+def read_approved_plan(file: Path) -> tuple[bytes, dict[Path, str], dict[str, Any] | None]:
+    """An approved plan's file read once, when the scenario is loaded: its bytes (which the
+    re-plan parses), the SHA-256 of each file read for it — the plan, and the basis kept beside
+    it when its folder vouches for both (`_kept_basis`), an input of the re-plan too — and that
+    basis (None: the re-plan starts from a basis guessed from the plan)."""
+    data = read_input_bytes(file, _("approved plan"))
+    digest = hashlib.sha256(data).hexdigest()
+    hashes = {file: digest}
+    found = _kept_basis(file, digest)
+    if found is None:
+        return data, hashes, None
+    basis, basis_file, hashes[basis_file] = found
+    return data, hashes, basis
+
+
+def _kept_basis(file: Path, plan_sha256: str) -> tuple[dict[str, Any], Path, str] | None:
     """The simplex basis kcopt kept beside an approved plan (`BASIS_FILE`), with its file and
     SHA-256: only when the output folder's own record says both files are as that run wrote
     them — the plan the one read (its hash `plan_sha256`), the basis unchanged. Anything else
@@ -211,7 +226,7 @@ def kept_basis(file: Path, plan_sha256: str) -> tuple[dict[str, Any], Path, str]
     from a basis guessed from the plan, as it always can."""
     folder = file.parent
     try:
-        record = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
+        record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
         data = (folder / BASIS_FILE).read_bytes()
     except (OSError, ValueError):
         return None

@@ -3,14 +3,12 @@ each checked with its key path, the value received and the fix."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kcopt.core.errors import UsageError
 from kcopt.core.geo import load_geography
-from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
 from kcopt.core.words import _
 from kcopt.inputs.approved import (
@@ -20,9 +18,9 @@ from kcopt.inputs.approved import (
     BudgetChange,
     Change,
     change_fix,
-    kept_basis,
     parse_change,
     plan_file,
+    read_approved_plan,
 )
 from kcopt.inputs.keys import KeyChecks
 
@@ -51,12 +49,8 @@ class ReplanKeys(KeyChecks):
                      _("Give an output folder of `kcopt solve`, its allocation.csv or "
                        "allocation.xlsx, its annex.xlsx or your --into copy"))
         else:
-            data = read_input_bytes(file, _("approved plan"))  # parsed by the re-plan: read once
-            self.hashes[str(file)] = hashlib.sha256(data).hexdigest()
-            found = kept_basis(file, self.hashes[str(file)])
-            if found is not None:  # the re-plan starts from it: an input, hashed as one
-                kept, basis_file, digest = found
-                self.hashes[str(basis_file)] = digest
+            data, read, kept = read_approved_plan(file)  # parsed by the re-plan: read once
+            self.hashes.update({str(path): digest for path, digest in read.items()})
         keep = d.get("keep", "prefer")
         if keep not in KEEPS:
             self.err("approved.keep", _("unknown way to keep the approved plan"), keep,

@@ -25,7 +25,14 @@ from kcopt.core.limits import read_input_bytes
 from kcopt.core.text import fold
 from kcopt.core.vocabulary import CRITERIA, DEFAULT_WEIGHTS
 from kcopt.core.words import _, languages
-from kcopt.inputs.approved import Approved, BudgetChange, Change, Keep, kept_basis, plan_file
+from kcopt.inputs.approved import (
+    Approved,
+    BudgetChange,
+    Change,
+    Keep,
+    plan_file,
+    read_approved_plan,
+)
 from kcopt.inputs.replankeys import ReplanKeys, budget_options
 from kcopt.inputs.rule_options import RuleOptions, resolve_rule_options
 from kcopt.inputs.scenariokeys import ScenarioKeys, file_relative, merge_scenarios
@@ -228,11 +235,9 @@ class Scenario:
         hashes = dict(self.input_hashes)
         read = basis = None  # the bytes hashed, parsed by the re-plan: the plan is read once
         if file.is_file():
-            read = (file, read_input_bytes(file, _("approved plan")))
-            hashes[os.path.abspath(file)] = hashlib.sha256(read[1]).hexdigest()
-            found = kept_basis(file, hashes[os.path.abspath(file)])
-            if found is not None:  # where the re-plan starts: an input, hashed as one
-                basis, basis_file, hashes[os.path.abspath(basis_file)] = found
+            data, read_hashes, basis = read_approved_plan(file)
+            read = (file, data)
+            hashes.update({os.path.abspath(path): digest for path, digest in read_hashes.items()})
         kept: Keep = "fixed" if keep == "fixed" else "prefer"
         return replace(self, approved=replace(base, plan=Path(plan), keep=kept,
                                               plan_bytes=read, kept=basis), input_hashes=hashes)
