@@ -90,8 +90,9 @@ def test_margins_shared_with_a_worker_are_the_serial_ones(make_case) -> None:
     pd.testing.assert_frame_equal(serial, selection_margins(result, max_projects=5, jobs=2))
     from kcopt.analysis.sensitivity.selection import start_selection_margins
 
-    # queued for a worker however little the first margin took (parallel_after 0)
-    shared = start_selection_margins(result, max_projects=5, jobs=2, parallel_after=0.0)
+    # queued for a worker however little the first margin took (parallel_after 0); with two
+    # jobs the margins' thread is the second, so a worker takes a third
+    shared = start_selection_margins(result, max_projects=5, jobs=3, parallel_after=0.0)
     pd.testing.assert_frame_equal(serial, shared(False))
     suite = run_sensitivity(result, draws=4, sweep_points=3, grid=2, margins=5, jobs=2)
     assert suite.selection_margins is not None

@@ -168,9 +168,10 @@ def start_selection_margins(result: Result, max_projects: int = 10, iterations: 
     the projects left: HiGHS lets go of Python's lock while it solves, and the branch MIPs are
     nearly all HiGHS, so the thread has the second core at once, where a worker process costs
     about a second of CPU to start (Python, NumPy, pandas, SciPy, HiGHS) — as much as the MIP
-    demo's five margins. When the first margin projects more than `parallel_after` seconds of
-    CPU for the others, they are queued for the worker processes too (`engine.Shared`). With
-    `jobs` 1 they are found here when the table is collected."""
+    demo's five margins. With `jobs` > 2, when the first margin projects more than
+    `parallel_after` seconds of CPU for the others, they are queued for `jobs` − 2 worker
+    processes too (`engine.Shared`): the thread and the caller are the other two. With `jobs`
+    1 they are found here when the table is collected."""
     if jobs > 1:
         return _Background(result, max_projects, iterations, tol, jobs, parallel_after).finish
 
@@ -211,9 +212,11 @@ class _Background:
                 t0 = time.thread_time()  # this thread's CPU: the caller's work is not counted
                 self.rows[0] = _margin(*args[0])
                 rest = args[1:]
-                if rest and (time.thread_time() - t0) * len(rest) > parallel_after:
-                    # worth a worker process: queued for it, the rest taken here from the end
-                    shared = Shared([(_margin, a) for a in rest], jobs)
+                if (jobs > 2 and rest
+                        and (time.thread_time() - t0) * len(rest) > parallel_after):
+                    # worth worker processes (this thread and the caller are two of the
+                    # jobs): queued for them, the rest taken here from the end
+                    shared = Shared([(_margin, a) for a in rest], jobs - 1)
                     found = shared.results([partial(_margin, *a) for a in rest])
                     self.rows.update(enumerate(found, start=1))
                 else:
