@@ -65,7 +65,7 @@ def sensitivity_command(
     # the solve's children write annex.xlsx and its plots while the analyses run
     with (outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder,
           children_later(folder)):
-        r = run(sc, out=folder, solver=solver)
+        r = run(sc, out=folder, solver=solver, plots=not no_plots)  # no PNG of either
         s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
                             bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
                             margins=margins, reselect=reselect)
