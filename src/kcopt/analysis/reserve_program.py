@@ -40,6 +40,9 @@ from kcopt.model import LinearProgram
 from kcopt.solvers.solve import Result
 
 _DUAL_TOL = 1e-9  # a reduced cost or row price beyond this says the column or row would move
+# a reduced cost's rounding, relative to the sum of its terms' sizes, allowed for when a bound
+# rules a column out (`_Priced.wrong`): far above n·2⁻⁵³ for a column's few terms
+_ROUNDING = 1e-10
 _CHUNK = 16  # re-solves checked together (a product of columns × row prices of 16 re-solves)
 _OPTIMAL: Any = None  # highspy.HighsModelStatus.kOptimal, once highspy is imported
 
@@ -86,6 +89,26 @@ class _Priced:
     low: np.ndarray
     high: np.ndarray
     between: np.ndarray
+    abs_T: sp.csr_matrix  # |A[:, cols]ᵀ|
+
+    def wrong(self, Y: np.ndarray, on: np.ndarray) -> np.ndarray:
+        """The columns, of those `on`, whose reduced cost c − Aᵀy would move them for some
+        column y of row prices `Y`. Each is computed only where a bound cannot rule it out:
+        with d the reduced costs at Y's first column y₁, |c_j − a_jᵀy − d_j| ≤ |a_j|ᵀ|y − y₁|
+        (plus a rounding allowance), so a column whose d is farther than that from moving
+        does not move at any y (at 50,000 projects ~6,000 of 4 million left-out columns are
+        computed, and the same columns found as by computing them all)."""
+        ref = Y[:, 0]
+        d = self.cost - self.A_T @ ref
+        spread = np.abs(Y - ref[:, None]).max(axis=1) + _ROUNDING * np.abs(Y).max(axis=1)
+        slack = self.abs_T @ spread + _ROUNDING * np.abs(self.cost)
+        maybe = on & ((self.low & (d + slack > _DUAL_TOL)) | (self.high & (d - slack < -_DUAL_TOL))
+                      | (self.between & (np.abs(d) + slack > _DUAL_TOL)))
+        at = np.flatnonzero(maybe)
+        D = self.cost[at, None] - self.A_T[at] @ Y  # as for every column: row by row, same sums
+        bad = ((self.low[at, None] & (D > _DUAL_TOL)) | (self.high[at, None] & (D < -_DUAL_TOL))
+               | (self.between[at, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
+        return self.cols[at[bad]]
 
 
 @dataclass
@@ -202,11 +225,7 @@ class Program:
                         | ((side < 0) & (Y_f > _DUAL_TOL))).any(axis=1)
             if bad.any():
                 grow.append(b.members[np.unique(fz.row_project[bad])].indices)
-        pr = b.priced
-        D = pr.cost[:, None] - pr.A_T @ Y
-        wrong = ((pr.low[:, None] & (D > _DUAL_TOL)) | (pr.high[:, None] & (D < -_DUAL_TOL))
-                 | (pr.between[:, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
-        grow.append(pr.cols[self.price_on & wrong])
+        grow.append(b.priced.wrong(Y, self.price_on))
         return np.concatenate(grow)
 
     def restart(self, r: int, upper: float) -> None:
@@ -333,8 +352,9 @@ def _priced(lp: LinearProgram, A_csc: sp.csc_matrix, x: np.ndarray,
     high_all = x >= lp.col_upper - 1e-9
     cols = np.flatnonzero(~col_basic & ~(low_all & high_all))  # a fixed column never moves
     low, high = low_all[cols], high_all[cols]
-    return _Priced(cols, lp.cost[cols], A_csc[:, cols].T.tocsr(), low & ~high, high & ~low,
-                   ~low & ~high)
+    A_T = A_csc[:, cols].T.tocsr()
+    abs_T = sp.csr_matrix((np.abs(A_T.data), A_T.indices, A_T.indptr), shape=A_T.shape)
+    return _Priced(cols, lp.cost[cols], A_T, low & ~high, high & ~low, ~low & ~high, abs_T)
 
 
 def _frozen_blocks(lp: LinearProgram, A: sp.csr_matrix, group: np.ndarray, col_basic: np.ndarray,
