@@ -150,7 +150,7 @@ def test_entering_order_and_amounts_agree_with_re_solves(
 def test_left_out_columns_found_as_by_computing_every_reduced_cost(
         generated: kcopt.Result, scale: float) -> None:
     """The check of a reduced program's optimum computes the reduced costs only of columns a
-    bound cannot clear (`_Priced.wrong`): it finds the very columns computing them all finds,
+    bound cannot clear (`_Bound.wrong`): it finds the very columns computing them all finds,
     for row prices near the plan's (none move) and far from them (many move)."""
     from kcopt.analysis import reserve_program
 
@@ -169,6 +169,6 @@ def test_left_out_columns_found_as_by_computing_every_reduced_cost(
                           | (pr.high[:, None] & (D < -reserve_program._DUAL_TOL))
                           | (pr.between[:, None] & (np.abs(D) > reserve_program._DUAL_TOL))
                           ).any(axis=1)]
-    assert np.array_equal(pr.wrong(Y, on, rows), every)
+    assert np.array_equal(base.bound.wrong(Y, on, rows), every)
     if scale >= 1.0:
         assert len(every) > 10, "the far prices move no column: the test shows nothing"

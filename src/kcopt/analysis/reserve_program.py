@@ -41,7 +41,7 @@ from kcopt.solvers.solve import Result
 
 _DUAL_TOL = 1e-9  # a reduced cost or row price beyond this says the column or row would move
 # a reduced cost's rounding, relative to the sum of its terms' sizes, allowed for when a bound
-# rules a column out (`_Priced.wrong`): far above n·2⁻⁵³ for a column's few terms
+# rules a column out (`_Bound.wrong`): far above n·2⁻⁵³ for a column's few terms
 _ROUNDING = 1e-10
 _CHUNK = 16  # re-solves checked together (a product of columns × row prices of 16 re-solves)
 _OPTIMAL: Any = None  # highspy.HighsModelStatus.kOptimal, once highspy is imported
@@ -89,9 +89,23 @@ class _Priced:
     low: np.ndarray
     high: np.ndarray
     between: np.ndarray
+
+
+@dataclass
+class _Bound:
+    """What bounds the reduced costs of `_Priced`'s columns at any row prices: |Aᵀ| and
+    the plan's prices y₀ and reduced costs d₀ = c − Aᵀy₀."""
+
+    priced: _Priced
     abs_T: sp.csr_matrix  # |A[:, cols]ᵀ|
-    y0: np.ndarray  # the whole program's row prices at the plan's budgets
-    d0: np.ndarray  # the reduced costs there, c − Aᵀy₀
+    y0: np.ndarray
+    d0: np.ndarray
+
+    @classmethod
+    def of(cls, priced: _Priced, y0: np.ndarray) -> _Bound:
+        A_T = priced.A_T
+        abs_T = sp.csr_matrix((np.abs(A_T.data), A_T.indices, A_T.indptr), shape=A_T.shape)
+        return cls(priced, abs_T, y0, priced.cost - A_T @ y0)
 
     def wrong(self, Y: np.ndarray, on: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The columns, of those `on`, whose reduced cost c − Aᵀy would move them for some
@@ -100,19 +114,20 @@ class _Priced:
         rounding allowance), so a column whose d₀ is farther than that from moving does not
         move at any y (at 50,000 projects ~18,000 of 4 million left-out columns are computed,
         and the same columns found as by computing them all)."""
+        pr = self.priced
         Y_s = Y[rows]
         spread = np.abs(self.y0)  # |y − y₀| off `rows`, where y is 0 (or y₀)
         spread[rows] = (np.abs(Y_s - self.y0[rows, None]).max(axis=1)
                         + _ROUNDING * np.abs(Y_s).max(axis=1))
-        slack = self.abs_T @ spread + _ROUNDING * np.abs(self.cost)
+        slack = self.abs_T @ spread + _ROUNDING * np.abs(pr.cost)
         d = self.d0
-        maybe = on & ((self.low & (d + slack > _DUAL_TOL)) | (self.high & (d - slack < -_DUAL_TOL))
-                      | (self.between & (np.abs(d) + slack > _DUAL_TOL)))
+        maybe = on & ((pr.low & (d + slack > _DUAL_TOL)) | (pr.high & (d - slack < -_DUAL_TOL))
+                      | (pr.between & (np.abs(d) + slack > _DUAL_TOL)))
         at = np.flatnonzero(maybe)
-        D = self.cost[at, None] - self.A_T[at] @ Y  # as for every column: row by row, same sums
-        bad = ((self.low[at, None] & (D > _DUAL_TOL)) | (self.high[at, None] & (D < -_DUAL_TOL))
-               | (self.between[at, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
-        return self.cols[at[bad]]
+        D = pr.cost[at, None] - pr.A_T[at] @ Y  # as for every column: row by row, same sums
+        bad = ((pr.low[at, None] & (D > _DUAL_TOL)) | (pr.high[at, None] & (D < -_DUAL_TOL))
+               | (pr.between[at, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
+        return pr.cols[at[bad]]
 
 
 @dataclass
@@ -146,6 +161,7 @@ class Base:
     hold: np.ndarray
     frozen: _Frozen | None
     priced: _Priced
+    bound: _Bound  # the priced columns' reduced costs bounded, for the check
 
 
 @dataclass
@@ -233,7 +249,7 @@ class Program:
                         | ((side < 0) & (Y_f > _DUAL_TOL))).any(axis=1)
             if bad.any():
                 grow.append(b.members[np.unique(fz.row_project[bad])].indices)
-        grow.append(b.priced.wrong(Y, self.price_on, moved))
+        grow.append(b.bound.wrong(Y, self.price_on, moved))
         return np.concatenate(grow)
 
     def restart(self, r: int, upper: float) -> None:
@@ -314,15 +330,16 @@ def program(result: Result) -> tuple[Program, str] | None:
     free = col_basic & ~((group >= 0) & frozen_project[np.maximum(group, 0)])
     d = np.asarray(sol.col_dual, dtype=float)
     A_csc = A.tocsc()
-    priced = _priced(lp, A_csc, x, col_basic, y0)
+    priced = _priced(lp, A_csc, x, col_basic)
+    bound = _Bound.of(priced, y0)
     near = priced.cols[np.argsort(np.abs(d[priced.cols]), kind="stable")]
     cap = np.nan_to_num(model.projects["cap"].to_numpy(float))
     assert result.x is not None
     y_plan = P @ result.x
     base = Base(lp, A_csc, h, basis, col_status, row_status, x, d, A @ x, col_basic, P, owner,
                 group, members, model.col_fund, cap, y_plan, np.abs(P @ x - y_plan),
-                np.flatnonzero(free), near, _moving(priced, frozen, members, y0),
-                _hold(frozen, group, y0), frozen, priced)
+                np.flatnonzero(free), near, _moving(bound, frozen, members),
+                _hold(frozen, group, y0), frozen, priced, bound)
     return Program(base, lp, h, basis, np.arange(model.n_projects), P), basis_kind
 
 
@@ -337,12 +354,11 @@ def _hold(frozen: _Frozen | None, group: np.ndarray, y0: np.ndarray) -> np.ndarr
     return out
 
 
-def _moving(priced: _Priced, frozen: _Frozen | None, members: sp.csr_matrix,
-            y0: np.ndarray) -> np.ndarray:
+def _moving(bound: _Bound, frozen: _Frozen | None, members: sp.csr_matrix) -> np.ndarray:
     """Columns a reduced program keeps (with their projects): those that would move at the
     start already (by more than the check allows, less than HiGHS's tolerance), and frozen
     projects held by a row priced 0 (a degenerate bound: the first change frees it)."""
-    d = priced.d0
+    priced, d, y0 = bound.priced, bound.d0, bound.y0
     wrong = ((priced.low & (d > _DUAL_TOL)) | (priced.high & (d < -_DUAL_TOL))
              | (priced.between & (np.abs(d) > _DUAL_TOL)))
     out = [priced.cols[wrong]]
@@ -355,16 +371,13 @@ def _moving(priced: _Priced, frozen: _Frozen | None, members: sp.csr_matrix,
 
 
 def _priced(lp: LinearProgram, A_csc: sp.csc_matrix, x: np.ndarray,
-            col_basic: np.ndarray, y0: np.ndarray) -> _Priced:
+            col_basic: np.ndarray) -> _Priced:
     low_all = x <= lp.col_lower + 1e-9
     high_all = x >= lp.col_upper - 1e-9
     cols = np.flatnonzero(~col_basic & ~(low_all & high_all))  # a fixed column never moves
     low, high = low_all[cols], high_all[cols]
-    A_T = A_csc[:, cols].T.tocsr()
-    abs_T = sp.csr_matrix((np.abs(A_T.data), A_T.indices, A_T.indptr), shape=A_T.shape)
-    cost = lp.cost[cols]
-    return _Priced(cols, cost, A_T, low & ~high, high & ~low, ~low & ~high, abs_T, y0,
-                   cost - A_T @ y0)
+    return _Priced(cols, lp.cost[cols], A_csc[:, cols].T.tocsr(), low & ~high, high & ~low,
+                   ~low & ~high)
 
 
 def _frozen_blocks(lp: LinearProgram, A: sp.csr_matrix, group: np.ndarray, col_basic: np.ndarray,
