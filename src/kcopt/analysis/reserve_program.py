@@ -25,6 +25,9 @@ every left-out column must not want to move (at its lower bound a reduced cost �
 bound ≥ 0, between them 0) and every frozen row's price must have the sign of the bound it holds.
 A column that fails is put in, with its project, and the walk is made again (`Expand`): so the
 walk is that of the whole program, on a program whose size does not grow with the project list.
+A left-out column's reduced cost is computed only where a bound cannot clear it (`_Bound`):
+it is at most |a_j|ᵀ|y − y₀| from its reduced cost at the plan's prices y₀, and at 50,000
+projects that clears all but ~18,000 of the 4 million a list checks.
 """
 
 from __future__ import annotations
