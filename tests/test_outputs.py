@@ -94,6 +94,24 @@ def test_numbers_stay_numbers() -> None:
     assert neutralise("-1+1") == "'-1+1" and neutralise("@x") == "'@x"
 
 
+@given(st.lists(st.one_of(st.text(max_size=8), st.sampled_from(["=1", "-2", "'=x", "a\rb",
+                                                                 "@", "\t", "-inf"])),
+                min_size=1, max_size=12))
+def test_safe_cells_is_neutralise_of_every_cell(texts: list[str]) -> None:
+    """safe_cells finds the cells to change column-wise: the same cells as `neutralise` on
+    each, for text, object (with gaps and numbers) and categorical columns."""
+    from kcopt.io.write import safe_cells
+
+    mixed = [t if k % 3 else (None, 1.5, True)[k % 9 // 3] for k, t in enumerate(texts)]
+    frame = pd.DataFrame({"s": pd.Series(texts, dtype="str"),
+                          "o": pd.Series(texts, dtype=object), "m": pd.Series(mixed),
+                          "c": pd.Series(texts, dtype="category"), "=n": range(len(texts))})
+    safe = safe_cells(frame)
+    for col, name in zip(frame.columns, safe.columns, strict=True):
+        assert name == neutralise(col)
+        assert safe[name].tolist() == [neutralise(v) for v in frame[col]], col
+
+
 def _lo_read_csv(libreoffice, path: Path, outdir: Path) -> list[list[openpyxl.cell.Cell]]:
     """Open a CSV in LibreOffice as a user would (UTF-8, formulas evaluated) and read it back."""
     from spreadsheet import SOFFICE
