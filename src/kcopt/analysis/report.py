@@ -25,6 +25,7 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
+from kcopt.analysis.textcolumn import same_column, text_column
 from kcopt.analysis.unfunded import unfunded_reasons
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
@@ -58,11 +59,12 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status[open_ & (fraction >= FUNDED_AT)] = "funded"
     status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
     status[open_ & (total <= 1e-6)] = "unfunded"
+    kept = _chain_tables(result)
     if result.status.has_solution:
         with using(get_language()):  # looked up once, not for every number of every row
             reason[open_] = _reasons(result, money, status, fraction)[open_]
             for p, note in second_fund_notes(result, money, status, reason_memo(result),
-                                             _chain_tables(result)).items():
+                                             kept).items():
                 reason[p] = f"{reason[p]}; {note}"
     out = pd.DataFrame({
         "project_id": frame["project_id"], "name": frame["name"],
@@ -71,16 +73,18 @@ def allocation_table(result: Result) -> pd.DataFrame:
         "score": frame["score"].round(6), "cap": np.round(cap, 4),
         "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
         "total": np.round(total, 4), "fraction": np.round(fraction, 6),
-        "status": status, "reason": reason,
+        # after a what-if, only the texts that changed are made Arrow strings again
+        "status": text_column(status, kept, "status"),
+        "reason": text_column(reason, kept, "reason"),
     })
     if model.years and model.col_start is not None:
         _add_start_years(out, model, x, open_)
     for col in AFTER_APPROVAL:  # implementation status and share disbursed, when listed
         if col in frame and frame[col].notna().any():
-            out[col] = frame[col].to_numpy()
+            out[col] = same_column(frame[col])
     for col in model.extra_columns:
         if col not in out:
-            out[col] = frame[col].to_numpy()
+            out[col] = same_column(frame[col])
     return out
 
 

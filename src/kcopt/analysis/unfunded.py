@@ -2,9 +2,10 @@
 money would earn against what money earns at the margin), or higher scores elsewhere.
 
 A table words its unfunded projects together (`unfunded_reasons`): the phrase of a set of
-holding rows once per table, and each amount once per what-if chain — an amount is a function
-of the number, its digits and the language only, so a what-if that leaves a project's value per
-million alone (a budget change; a weight its criteria do not score) does not write it again.
+holding rows once per table, and the amounts all at once (`kcopt.core.words.sigs`: the language
+looked up once, each number written once) — a weight change moves every project's value per
+million, so a what-if writes them anew; the few said to more digits, to tell two apart, are kept
+per what-if chain by number, digits and language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kcopt.core.words import _, get_language, num, sig
+from kcopt.core.words import _, get_language, num, sig, sigs
 
 
 def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
@@ -24,15 +25,14 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     words it. `limiting`: project → the phrases of the rows holding it back; `cost`, `priced`:
     per project, the objective value of its money and what that money earns at the margin.
     `memo`: the what-if chain's memo (`kcopt.analysis.report.reason_memo`), where the amounts
-    are kept by (number, digits, language)."""
+    said to more than 3 digits are kept by (number, digits, language)."""
     w = unfunded_words()
-    lang = get_language()
-    amounts: dict[Any, str] = {} if memo is None else memo
     said: dict[Any, str] = {}  # this table's phrases, by the list of phrases (shared)
     value = (cost[unfunded] * 1000).tolist()
     worth = (priced[unfunded] * 1000).tolist()
     zero = (scores[unfunded] <= 0).tolist()
     out = []
+    compared: list[tuple[int, float, float]] = []  # (row of `out`, value, worth)
     for p, z, v, wv in zip(unfunded.tolist(), zero, value, worth, strict=True):
         held = limiting.get(p)
         if z or held is None:
@@ -41,14 +41,30 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
         why = said.get(id(held))
         if why is None:
             why = said[id(held)] = w["held"].format(why=w["and"].join(held))
-        if not (math.isfinite(wv) and wv > v * (1 + 1e-6)):
-            out.append(why)
-            continue
-        sv, sw = _said(v, 3, lang, amounts), _said(wv, 3, lang, amounts)
+        if math.isfinite(wv) and wv > v * (1 + 1e-6):
+            compared.append((len(out), v, wv))
+        out.append(why)
+    _compare(out, compared, w, memo)
+    return out
+
+
+def _compare(out: list[str], compared: list[tuple[int, float, float]], w: dict[str, str],
+             memo: dict[Any, str] | None) -> None:
+    """The amounts of the reasons `compared` names (row, value, worth), to 3 significant
+    digits, all written together (`sigs`), added to their rows' words; more digits where 3
+    say the same."""
+    if not compared:
+        return
+    lang = get_language()
+    amounts: dict[Any, str] = {} if memo is None else memo
+    k = len(compared)
+    texts = sigs([v for _at, v, _w in compared] + [wv for _at, _v, wv in compared], 3)
+    compare, thousand = w["compare"], w["thousand"]
+    for i, (at, v, wv) in enumerate(compared):
+        sv, sw = texts[i], texts[k + i]
         if sv == sw:
             sv, sw = said_apart(v, wv, lang, amounts)
-        out.append(why + w["compare"].format(value=sv, thousand=w["thousand"], worth=sw))
-    return out
+        out[at] += compare.format(value=sv, thousand=thousand, worth=sw)
 
 
 def unfunded_reason(score: float, limiting: list[str] | None, cost: float,

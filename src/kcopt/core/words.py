@@ -196,6 +196,38 @@ def sig(x: float, digits: int = 3) -> str:
     return num(round(x, places), places)
 
 
+def sigs(values: list[float], digits: int = 3) -> list[str]:
+    """`sig(x, digits)` of each of `values`, the same text, written together: the language
+    looked up once, each number written once, the places of each worked out for all at once
+    (a what-if's table at 10,000 projects says ~3,000 amounts: a weight change moves every
+    unfunded project's value per million)."""
+    import numpy as np  # start-up: numpy only when a table is worded
+
+    if not len(values):
+        return []
+    x, back = np.unique(np.asarray(values, dtype=float), return_inverse=True)
+    texts = np.empty(len(x), dtype=object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        power = np.log10(np.abs(x))
+        places = np.maximum(0, digits - 1 - np.floor(power))
+        # `sig` itself where it takes another path (0, not finite, more than 12 places, 15
+        # digits or more) and by a power of ten, where numpy's log10 and math's may floor apart
+        fast = np.isfinite(power) & (places <= 12) & (np.abs(x) < 1e14) & \
+            (np.abs(power - np.round(power)) > 1e-9) & (digits <= 12)
+    point, group = _symbols(get_language())
+    marks = None if (point, group) == (".", ",") else {44: group, 46: point}
+    for p in np.unique(places[fast]).astype(int).tolist():
+        at = np.flatnonzero(fast & (places == p))
+        form = f",.{p}f"  # `num`'s fast path: round, write, strip the trailing zeros
+        said = [format(round(v, p) + 0.0, form) for v in x[at].tolist()]
+        if p:
+            said = [t.rstrip("0").rstrip(".") for t in said]
+        texts[at] = said if marks is None else [t.translate(marks) for t in said]
+    slow = np.flatnonzero(~fast)
+    texts[slow] = [sig(v, digits) for v in x[slow].tolist()]
+    return texts[back.ravel()].tolist()
+
+
 def pct(share: float, digits: int = 0) -> str:
     """A share as a percentage, "86,2%" in Vietnamese, "86.2%" in English."""
     if share is None or not math.isfinite(share):
