@@ -10,7 +10,7 @@ per what-if chain by number, digits and language.
 
 from __future__ import annotations
 
-import math
+import string
 from typing import Any
 
 import numpy as np
@@ -27,44 +27,66 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     `memo`: the what-if chain's memo (`kcopt.analysis.report.reason_memo`), where the amounts
     said to more than 3 digits are kept by (number, digits, language)."""
     w = unfunded_words()
-    said: dict[Any, str] = {}  # this table's phrases, by the list of phrases (shared)
-    value = (cost[unfunded] * 1000).tolist()
-    worth = (priced[unfunded] * 1000).tolist()
-    zero = (scores[unfunded] <= 0).tolist()
-    out = []
-    compared: list[tuple[int, float, float]] = []  # (row of `out`, value, worth)
-    for p, z, v, wv in zip(unfunded.tolist(), zero, value, worth, strict=True):
-        held = limiting.get(p)
-        if z or held is None:
-            out.append(w["zero"] if z else w["higher"])
-            continue
-        why = said.get(id(held))
-        if why is None:
-            why = said[id(held)] = w["held"].format(why=w["and"].join(held))
-        if math.isfinite(wv) and wv > v * (1 + 1e-6):
-            compared.append((len(out), v, wv))
-        out.append(why)
-    _compare(out, compared, w, memo)
+    rows = unfunded.tolist()
+    held = [limiting.get(p) for p in rows]
+    said: dict[int, str] = {}  # this table's phrases, by the list of phrases (shared)
+    for h in held:
+        if h is not None and id(h) not in said:
+            said[id(h)] = w["held"].format(why=w["and"].join(h))
+    zero = scores[unfunded] <= 0
+    zeros = zero.tolist()
+    out = [w["zero"] if z else w["higher"] if h is None else said[id(h)]
+           for z, h in zip(zeros, held, strict=True)]
+    value, worth = cost[unfunded] * 1000, priced[unfunded] * 1000
+    # a held project earning less than money earns at the margin: both amounts said
+    with np.errstate(invalid="ignore"):
+        told = ~zero & np.array([h is not None for h in held], dtype=bool) & \
+            np.isfinite(worth) & (worth > value * (1 + 1e-6))
+    _compare(out, np.flatnonzero(told), value, worth, w, memo)
     return out
 
 
-def _compare(out: list[str], compared: list[tuple[int, float, float]], w: dict[str, str],
-             memo: dict[Any, str] | None) -> None:
-    """The amounts of the reasons `compared` names (row, value, worth), to 3 significant
-    digits, all written together (`sigs`), added to their rows' words; more digits where 3
-    say the same."""
-    if not compared:
+def _compare(out: list[str], at: np.ndarray, value: np.ndarray, worth: np.ndarray,
+             w: dict[str, str], memo: dict[Any, str] | None) -> None:
+    """The amounts of the reasons of rows `at` (value, worth), to 3 significant digits, all
+    written together (`sigs`), added to their rows' words; more digits where 3 say the
+    same."""
+    if not len(at):
         return
     lang = get_language()
     amounts: dict[Any, str] = {} if memo is None else memo
-    k = len(compared)
-    texts = sigs([v for _at, v, _w in compared] + [wv for _at, _v, wv in compared], 3)
-    compare, thousand = w["compare"], w["thousand"]
-    for i, (at, v, wv) in enumerate(compared):
+    values, worths = value[at].tolist(), worth[at].tolist()
+    k = len(values)
+    texts = sigs(values + worths, 3)
+    fill = _template(w["compare"], w["thousand"])
+    for i, (row, v, wv) in enumerate(zip(at.tolist(), values, worths, strict=True)):
         sv, sw = texts[i], texts[k + i]
         if sv == sw:
             sv, sw = said_apart(v, wv, lang, amounts)
-        out[at] += compare.format(value=sv, thousand=thousand, worth=sw)
+        out[row] += fill(sv, sw)
+
+
+def _template(compare: str, thousand: str) -> Any:
+    """`compare.format(value=…, thousand=thousand, worth=…)` as a function of the two
+    amounts, its words cut once around them (a table fills it ~1,500 times)."""
+    pieces = list(string.Formatter().parse(compare))
+    fields = [f for _text, f, _spec, _conv in pieces if f is not None]
+    plain = all(not spec and not conv for _text, f, spec, conv in pieces if f is not None)
+    if not plain or sorted(fields) != ["thousand", "value", "worth"]:
+        return lambda v, wv: compare.format(value=v, thousand=thousand, worth=wv)
+    cut = [""]  # the words between the amounts, `thousand` written in
+    order = []
+    for text, f, _spec, _conv in pieces:
+        cut[-1] += text
+        if f == "thousand":
+            cut[-1] += thousand
+        elif f is not None:
+            order.append(f)
+            cut.append("")
+    a, b, c = cut
+    if order == ["value", "worth"]:
+        return lambda v, wv: f"{a}{v}{b}{wv}{c}"
+    return lambda v, wv: f"{a}{wv}{b}{v}{c}"
 
 
 def unfunded_reason(score: float, limiting: list[str] | None, cost: float,
