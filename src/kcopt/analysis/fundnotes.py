@@ -46,7 +46,7 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     full = np.isfinite(upper) & (activity >= upper - room)
     central, local = _full_budgets([lp.row_names[i] for i in np.flatnonzero(full)
                                     if lp.row_family[i] == "budget"])
-    matched, ids, provinces = facts["matched"], facts["ids"], facts["provinces"]
+    matched, provinces = facts["matched_rows"], facts["provinces"]
     own = model.scenario.fund_order == "own_first"
     memo = {} if memo is None else memo
     lang = get_language()
@@ -54,14 +54,13 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     # each told project's figures, taken column-wise (a what-if tells several hundred)
     rows = np.flatnonzero(told)
     f = first[rows].astype(int)
-    asked = np.where(f == 0, share * money.sum(axis=1)[rows], 0.0)
+    asked = np.where((f == 0) & matched[rows], share * money.sum(axis=1)[rows], 0.0)
     paid = money[rows, f]
     cap = model.caps.cap[rows, f].astype(float)
     notes = {}
     for p, fp, a, second, pf, c in zip(rows.tolist(), f.tolist(), asked.tolist(),
                                        second_money[rows].tolist(), paid.tolist(),
                                        cap.tolist(), strict=True):
-        a = a if fp == 0 and ids[p] in matched else 0.0
         budget = central if fp == 0 else local.get(provinces[p])
         # the note says these figures only: worded once per what-if chain
         key = ("note", lang, own, fp, share, a, second, pf, c, budget)
@@ -91,7 +90,8 @@ def _facts(model: Model, kept: dict[str, Any] | None) -> dict[str, Any]:
     facts = {"rows": lp.row_names, "caps": model.caps, "order": order,
              "first": first_fund(frame, order), "both": may.all(axis=1), "matched": matched,
              "ids": frame["project_id"].astype(str).to_numpy(),
-             "provinces": frame["province"].astype(str).to_numpy()}
+             "provinces": frame["province"].astype(str).tolist()}
+    facts["matched_rows"] = np.array([i in matched for i in facts["ids"].tolist()], dtype=bool)
     if kept is not None:
         kept["note facts"] = facts
     return facts
