@@ -59,30 +59,35 @@ def solve_command(
     \f
     Long: the command's options are its signature; the work is in the functions it calls.
     """
-    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.core.memory import system_arrow_pool
-    from kcopt.inputs.scenario import load_scenario
-    from kcopt.io import folders as outputs
-    from kcopt.outputs import default_output_dir, run
+    # start-up: the plot child is forked before this command's imports (pandas, the solver),
+    # so its own (matplotlib) run beside them; outputs.run takes it, or it ends on an error
+    from kcopt.present.figures.plotjob import prepared
 
-    system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
-    sc = _replanned(load_scenario(scenario), approved, budget or [])
-    out = out or default_output_dir(sc)
-    if into is not None:  # openpyxl only when the planner's own workbook is edited
-        from kcopt.present.workbook.xlsx import check_into, into_target, write_into
+    with prepared(not no_plots):
+        # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+        from kcopt.core.memory import system_arrow_pool
+        from kcopt.inputs.scenario import load_scenario
+        from kcopt.io import folders as outputs
+        from kcopt.outputs import default_output_dir, run
 
-        check_into(into)
-    inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]
-    copy = None
-    with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
-        r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
-                plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
-                reserve=reserve, lean=True)
-        if into is not None:
-            _copy, _book, notes = write_into(r, into, into_target(into, folder))
-            copy = into_target(into, out)
-            r.files.append(copy)
-            r.warnings += notes
+        system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
+        sc = _replanned(load_scenario(scenario), approved, budget or [])
+        out = out or default_output_dir(sc)
+        if into is not None:  # openpyxl only when the planner's own workbook is edited
+            from kcopt.present.workbook.xlsx import check_into, into_target, write_into
+
+            check_into(into)
+        inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]
+        copy = None
+        with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
+            r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
+                    plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
+                    reserve=reserve, lean=True)
+            if into is not None:
+                _copy, _book, notes = write_into(r, into, into_target(into, folder))
+                copy = into_target(into, out)
+                r.files.append(copy)
+                r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
     assert r.summary is not None, "a solved run has a summary"
     _say_result(sc.name, r.summary, len(r.files), out, copy, into)

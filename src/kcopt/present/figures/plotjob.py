@@ -27,13 +27,13 @@ import pickle
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from kcopt.core.language import set_language
 from kcopt.core.words import get_language
-from kcopt.io.write import atomic_write
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -108,6 +108,9 @@ def _cores() -> int:
 
 
 def _write(pngs: list[bytes], folder: Path) -> list[Path]:
+    # start-up: the writer imports pandas, which `kcopt solve` forks this module's child before
+    from kcopt.io.write import atomic_write
+
     return [atomic_write(folder / name, partial(_put, data))
             for name, data in zip(PLOT_FILES, pngs, strict=True)]
 
@@ -128,8 +131,12 @@ _sent: tuple[Summary, str] | None = None
 
 
 def prepare() -> None:
-    """Fork the plot child now, so it imports matplotlib while this process works."""
+    """Fork the plot child now, so it imports matplotlib while this process works; a child
+    already prepared and not yet sent anything to draw is kept (`kcopt solve` forks it first,
+    before its own imports, and `kcopt.outputs` then finds it ready)."""
     global _prepared
+    if _prepared is not None and _sent is None:
+        return
     discard()
     if not _can_fork():
         return
@@ -164,11 +171,13 @@ def _child(read_end: int) -> None:
 
 
 def _warm() -> None:
-    """What every drawing pays once, paid while the parent solves: matplotlib and the plot
-    code imported, the fonts loaded, the PNG writer ready, the rules and regions read."""
+    """What every drawing pays once, paid while the parent solves: matplotlib, pandas, the
+    plot code and the summary's record imported, the fonts loaded, the PNG writer ready, the
+    rules and regions read."""
     from io import BytesIO
 
     # start-up: pandas, numpy, matplotlib only when this runs
+    from kcopt.analysis import summary  # noqa: F401  (the record the summary is unpickled into)
     from kcopt.present.figures import charts
 
     fig, ax = charts.new_figure(figsize=(1, 1))
@@ -177,6 +186,19 @@ def _warm() -> None:
     fig.savefig(BytesIO(), **charts.PNG)
     charts.category_colours()
     charts.region_colours()
+
+
+@contextlib.contextmanager
+def prepared(plots: bool = True) -> Iterator[None]:
+    """The plot child forked now (`prepare`, when `plots`), so its imports run beside the
+    caller's, and ended on the way out if nothing took it (`discard`): an error before the
+    solve leaves no child waiting."""
+    if plots:
+        prepare()
+    try:
+        yield
+    finally:
+        discard()
 
 
 def send(summary: Summary) -> None:

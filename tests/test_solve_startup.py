@@ -1,0 +1,121 @@
+"""`kcopt solve`'s start-up (issue 28, the demo's whole process): the plot child is forked
+before the command imports pandas and the solver, so matplotlib loads beside them; it is the
+child the run then draws with, and no child is left when the command fails before the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import kcopt
+from kcopt.cli import app
+
+SRC = Path(kcopt.__file__).resolve().parents[1]
+
+# runs `kcopt solve` as its own process, noting at every fork whether pandas was loaded then
+PROBE = """
+import json, os, sys
+forks = []
+real_fork = os.fork
+def fork():
+    loaded = "pandas" in sys.modules
+    pid = real_fork()
+    if pid:
+        forks.append(loaded)
+    return pid
+os.fork = fork
+from kcopt.cli import main
+sys.argv = ["kcopt", "solve", sys.argv[1], "-o", sys.argv[2]]
+try:
+    main()
+finally:
+    print(json.dumps(forks))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_kcopt_solve_forks_the_plot_child_before_importing_pandas(tmp_path: Path) -> None:
+    """Two children (the plots, annex.xlsx); the first, the plot child, before pandas was
+    imported; the plots it draws are the in-process plots, byte for byte."""
+    from kcopt.present.figures.plotjob import PLOT_FILES, write_plots
+
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env.pop("KCOPT_PLOTS_IN_PROCESS", None)
+    env.pop("KCOPT_WRITE_IN_PROCESS", None)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", PROBE, str(kcopt.demo_scenario_path()),
+                           str(out)], capture_output=True, text=True, env=env, check=True)
+    forks = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(forks) == 2 and forks[0] is False and forks[1] is True, forks
+    summary = kcopt.run(kcopt.demo_scenario_path(), out=None).summary
+    assert summary is not None
+    here = write_plots(summary, tmp_path / "here")
+    for name, path in zip(PLOT_FILES, here, strict=True):
+        assert (out / "plots" / name).read_bytes() == path.read_bytes(), name
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_the_early_child_is_the_one_that_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prepare` keeps a child prepared and not yet sent anything, so `kcopt.outputs` does not
+    fork a second one after the command's own; once sent a summary, the next `prepare` forks
+    afresh."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    summary = kcopt.run(kcopt.demo_scenario_path(), out=None).summary
+    try:
+        plotjob.prepare()
+        assert plotjob._prepared is not None
+        first = plotjob._prepared[0]
+        plotjob.prepare()
+        assert plotjob._prepared is not None and plotjob._prepared[0] == first
+        plotjob.send(summary)
+        plotjob.prepare()
+        assert plotjob._prepared is not None and plotjob._prepared[0] != first
+        assert _gone(first)
+    finally:
+        plotjob.discard()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.parametrize("broken", ["missing", "bad"])
+def test_no_plot_child_is_left_when_kcopt_solve_fails_before_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
+    """A scenario that cannot be loaded (missing, or not a scenario) stops the command after
+    the plot child was forked: the child is ended and reaped, and the command says why."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    forked: list[int] = []
+    real_prepare = plotjob.prepare
+
+    def prepare() -> None:  # the real fork, its pid noted
+        real_prepare()
+        if plotjob._prepared is not None:
+            forked.append(plotjob._prepared[0])
+
+    monkeypatch.setattr(plotjob, "prepare", prepare)
+    scenario = tmp_path / "s.yaml"
+    if broken == "bad":
+        scenario.write_text("name: [unclosed\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["solve", str(scenario), "-o", str(tmp_path / "out")])
+    assert done.exit_code != 0
+    assert len(forked) == 1 and _gone(forked[0]) and plotjob._prepared is None
+    assert not (tmp_path / "out").exists()
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended and been reaped (a zombie still answers signal 0)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
