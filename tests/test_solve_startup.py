@@ -1,6 +1,7 @@
 """`kcopt solve`'s start-up (issue 28, the demo's whole process): the plot child is forked
-before the command imports pandas and the solver, so matplotlib loads beside them; it is the
-child the run then draws with, and no child is left when the command fails before the run."""
+once pandas is loaded (the child needs it too) and before the command imports the solver and
+the model, so matplotlib loads beside them and the solve; it is the child the run then draws
+with, and no child is left when the command fails before the run."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from kcopt.cli import app
 
 SRC = Path(kcopt.__file__).resolve().parents[1]
 
-# runs `kcopt solve` as its own process, noting at every fork whether pandas was loaded then
+# runs `kcopt solve` as its own process, noting at every fork which of pandas, SciPy and
+# highspy were loaded then
 PROBE = """
 import json, os, sys
 forks = []
 real_fork = os.fork
 def fork():
-    loaded = "pandas" in sys.modules
+    loaded = [name in sys.modules for name in ("pandas", "scipy", "highspy")]
     pid = real_fork()
     if pid:
         forks.append(loaded)
@@ -40,9 +42,9 @@ finally:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
-def test_kcopt_solve_forks_the_plot_child_before_importing_pandas(tmp_path: Path) -> None:
-    """Two children (the plots, annex.xlsx); the first, the plot child, before pandas was
-    imported; the plots it draws are the in-process plots, byte for byte."""
+def test_kcopt_solve_forks_the_plot_child_before_importing_the_solver(tmp_path: Path) -> None:
+    """Two children (the plots, annex.xlsx); the first, the plot child, with pandas loaded
+    but not SciPy or highspy; the plots it draws are the in-process plots, byte for byte."""
     from kcopt.present.figures.plotjob import PLOT_FILES, write_plots
 
     env = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -52,7 +54,7 @@ def test_kcopt_solve_forks_the_plot_child_before_importing_pandas(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", PROBE, str(kcopt.demo_scenario_path()),
                            str(out)], capture_output=True, text=True, env=env, check=True)
     forks = json.loads(done.stdout.strip().splitlines()[-1])
-    assert len(forks) == 2 and forks[0] is False and forks[1] is True, forks
+    assert forks == [[True, False, False], [True, True, True]], forks
     summary = kcopt.run(kcopt.demo_scenario_path(), out=None).summary
     assert summary is not None
     here = write_plots(summary, tmp_path / "here")

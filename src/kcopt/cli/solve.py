@@ -59,18 +59,19 @@ def solve_command(
     \f
     Long: the command's options are its signature; the work is in the functions it calls.
     """
-    # start-up: the plot child is forked before this command's imports (pandas, the solver),
-    # so its own (matplotlib) run beside them; outputs.run takes it, or it ends on an error
+    # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
+    from kcopt.core.memory import system_arrow_pool
+    from kcopt.inputs.scenario import load_scenario
     from kcopt.present.figures.plotjob import prepared
 
+    system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
+    # the plot child is forked now, pandas loaded (shared, not imported twice), so matplotlib
+    # loads beside the solver, the model and the solve; outputs.run takes it, or it ends here
     with prepared(not no_plots):
-        # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-        from kcopt.core.memory import system_arrow_pool
-        from kcopt.inputs.scenario import load_scenario
+        # start-up: the solver and the tables after the fork
         from kcopt.io import folders as outputs
         from kcopt.outputs import default_output_dir, run
 
-        system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
         sc = _replanned(load_scenario(scenario), approved, budget or [])
         out = out or default_output_dir(sc)
         if into is not None:  # openpyxl only when the planner's own workbook is edited

@@ -132,8 +132,8 @@ _sent: tuple[Summary, str] | None = None
 
 def prepare() -> None:
     """Fork the plot child now, so it imports matplotlib while this process works; a child
-    already prepared and not yet sent anything to draw is kept (`kcopt solve` forks it first,
-    before its own imports, and `kcopt.outputs` then finds it ready)."""
+    already prepared and not yet sent anything to draw is kept (`kcopt solve` forks it before
+    it imports the solver and the tables, and `kcopt.outputs` then finds it ready)."""
     global _prepared
     if _prepared is not None and _sent is None:
         return
@@ -171,9 +171,9 @@ def _child(read_end: int) -> None:
 
 
 def _warm() -> None:
-    """What every drawing pays once, paid while the parent solves: matplotlib, pandas, the
-    plot code and the summary's record imported, the fonts loaded, the PNG writer ready, the
-    rules and regions read."""
+    """What every drawing pays once, paid while the parent solves: matplotlib, the plot code
+    and the summary's record imported, the fonts loaded, the PNG writer ready, the rules and
+    regions read."""
     from io import BytesIO
 
     # start-up: pandas, numpy, matplotlib only when this runs
