@@ -153,3 +153,26 @@ def test_the_data_files_are_parsed_by_libyaml_with_the_same_values(
         monkeypatch.undo()
         for cached in (vocabulary.column_specs, vocabulary._alias_index, formvocab.vocabulary):
             cached.cache_clear()
+
+
+def test_the_summary_groups_count_each_status_per_group() -> None:
+    """`summary`'s tables by province, region and content type count funded and partial
+    projects column-wise: hand-counted on a small table, a group with neither among them, whole
+    numbers as before (the per-group Python calls they replace were on the path to the plots)."""
+    import pandas as pd
+
+    from kcopt.analysis.report import _group
+
+    alloc = pd.DataFrame({"province": ["B", "A", "B", "C", "A"],
+                          "status": ["funded", "partial", "funded", "unfunded", "funded"],
+                          "cap": [1.0, 2.0, 3.0, 4.0, 5.0], "central": [1.0, 0.5, 0.0, 0, 5],
+                          "local": [0.0, 0.25, 3.0, 0, 0], "total": [1.0, 0.75, 3.0, 0, 5]})
+    table = _group(alloc, "province")
+    assert table.to_dict("records") == [
+        {"province": "A", "projects": 2, "funded": 1, "partial": 1, "demand": 7.0,
+         "central": 5.5, "local": 0.25, "total": 5.75},
+        {"province": "B", "projects": 2, "funded": 2, "partial": 0, "demand": 4.0,
+         "central": 1.0, "local": 3.0, "total": 4.0},
+        {"province": "C", "projects": 1, "funded": 0, "partial": 0, "demand": 4.0,
+         "central": 0.0, "local": 0.0, "total": 0.0}]
+    assert all(table[c].dtype.kind == "i" for c in ("projects", "funded", "partial"))
