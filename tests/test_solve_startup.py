@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import kcopt
 from kcopt.cli import app
+from test_plotjob import _gone, note_forks
 
 SRC = Path(kcopt.__file__).resolve().parents[1]
 
@@ -94,17 +95,7 @@ def test_no_plot_child_is_left_when_kcopt_solve_fails_before_the_run(
     the plot child was forked: the child is ended and reaped, and the command says why."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
-    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    forked: list[int] = []
-    real_prepare = plotjob.prepare
-
-    def prepare() -> None:  # the real fork, its pid noted
-        real_prepare()
-        if plotjob._prepared is not None:
-            forked.append(plotjob._prepared[0])
-
-    monkeypatch.setattr(plotjob, "prepare", prepare)
+    forked = note_forks(monkeypatch)
     scenario = tmp_path / "s.yaml"
     if broken == "bad":
         scenario.write_text("name: [unclosed\n", encoding="utf-8")
@@ -113,14 +104,6 @@ def test_no_plot_child_is_left_when_kcopt_solve_fails_before_the_run(
     assert len(forked) == 1 and _gone(forked[0]) and plotjob._prepared is None
     assert not (tmp_path / "out").exists()
 
-
-def _gone(pid: int) -> bool:
-    """The process has ended and been reaped (a zombie still answers signal 0)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_the_data_files_are_parsed_by_libyaml_with_the_same_values(
