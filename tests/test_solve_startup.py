@@ -21,18 +21,27 @@ from test_plotjob import _gone, note_forks
 SRC = Path(kcopt.__file__).resolve().parents[1]
 
 # runs `kcopt solve` as its own process, noting at every fork which of pandas, SciPy and
-# highspy were loaded then
+# highspy were loaded then, and whether what was loaded had been frozen out of the garbage
+# collector's passes; the plot child notes that too (in a file) when it starts drawing
 PROBE = """
-import json, os, sys
+import gc, json, os, sys
 forks = []
 real_fork = os.fork
 def fork():
     loaded = [name in sys.modules for name in ("pandas", "scipy", "highspy")]
+    loaded.append(gc.get_freeze_count() > 0)
     pid = real_fork()
     if pid:
         forks.append(loaded)
     return pid
 os.fork = fork
+from kcopt.present.figures import plotjob
+real_draw = plotjob._draw_beside
+def draw_beside(summary):
+    with open(os.environ["PROBE_CHILD"], "w") as note:
+        note.write(json.dumps([gc.isenabled(), gc.get_freeze_count() > 100_000]))
+    return real_draw(summary)
+plotjob._draw_beside = draw_beside
 from kcopt.cli import main
 sys.argv = ["kcopt", "solve", sys.argv[1], "-o", sys.argv[2]]
 try:
@@ -45,17 +54,21 @@ finally:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 def test_kcopt_solve_forks_the_plot_child_before_importing_the_solver(tmp_path: Path) -> None:
     """Two children (the plots, annex.xlsx); the first, the plot child, with pandas loaded
-    but not SciPy or highspy; the plots it draws are the in-process plots, byte for byte."""
+    but not SciPy or highspy, and the modules loaded by then frozen out of the garbage
+    collector's passes (in the child too, after its warm-up); the plots it draws are the
+    in-process plots, byte for byte."""
     from kcopt.present.figures.plotjob import PLOT_FILES, write_plots
 
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PROBE_CHILD": str(tmp_path / "child.json")}
     env.pop("KCOPT_PLOTS_IN_PROCESS", None)
     env.pop("KCOPT_WRITE_IN_PROCESS", None)
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-c", PROBE, str(kcopt.demo_scenario_path()),
                            str(out)], capture_output=True, text=True, env=env, check=True)
     forks = json.loads(done.stdout.strip().splitlines()[-1])
-    assert forks == [[True, False, False], [True, True, True]], forks
+    assert forks == [[True, False, False, True], [True, True, True, True]], forks
+    # the child draws with the collector on, matplotlib's objects frozen out of its passes
+    assert json.loads((tmp_path / "child.json").read_text()) == [True, True]
     summary = kcopt.run(kcopt.demo_scenario_path(), out=None).summary
     assert summary is not None
     here = write_plots(summary, tmp_path / "here")
@@ -159,3 +172,26 @@ def test_the_summary_groups_count_each_status_per_group() -> None:
         {"province": "C", "projects": 1, "funded": 0, "partial": 0, "demand": 4.0,
          "central": 0.0, "local": 0.0, "total": 0.0}]
     assert all(table[c].dtype.kind == "i" for c in ("projects", "funded", "partial"))
+
+
+def test_modules_loaded_in_a_paused_collection_are_frozen_and_collection_resumes() -> None:
+    """`paused_collection`: no collection inside, what was loaded frozen after, the collector
+    on again as it was (and left off when it was off)."""
+    import gc
+
+    from kcopt.core.memory import paused_collection
+
+    frozen = gc.get_freeze_count()
+    try:
+        with paused_collection():
+            assert not gc.isenabled()
+            kept = [[i] for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + 1000
+        gc.disable()
+        with paused_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert kept

@@ -22,6 +22,7 @@ from kcopt.cli.common import STATE
 from kcopt.cli.usage import in_our_words
 from kcopt.core.errors import InputError
 from kcopt.core.language import set_language
+from kcopt.core.memory import paused_collection
 from kcopt.core.words import N_
 
 
@@ -54,7 +55,7 @@ class _Commands(TyperGroup):
         return super().parse_args(ctx, rest)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        with in_our_words():
+        with in_our_words(), paused_collection():  # start-up: typer loads pydantic here
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:

@@ -60,9 +60,11 @@ def solve_command(
     Long: the command's options are its signature; the work is in the functions it calls.
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.core.memory import system_arrow_pool
-    from kcopt.inputs.scenario import load_scenario
-    from kcopt.present.figures.plotjob import prepared
+    from kcopt.core.memory import paused_collection, system_arrow_pool
+
+    with paused_collection():  # pandas loaded without the garbage collector's passes
+        from kcopt.inputs.scenario import load_scenario
+        from kcopt.present.figures.plotjob import prepared
 
     system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
     # the plot child is forked now, pandas loaded (shared, not imported twice), so matplotlib

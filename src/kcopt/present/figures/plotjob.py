@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from kcopt.core.language import set_language
+from kcopt.core.memory import paused_collection
 from kcopt.core.words import get_language
 
 if TYPE_CHECKING:
@@ -158,7 +159,8 @@ def prepare() -> None:
 
 def _child(read_end: int) -> None:
     """The child's work: warm up, then draw what it is sent and write it where it is told."""
-    _warm()
+    with paused_collection():  # matplotlib's objects out of the drawing's collections
+        _warm()
     with os.fdopen(read_end, "rb") as pipe:
         try:
             summary, language = pickle.load(pipe)
