@@ -5,6 +5,7 @@ with, and no child is left when the command fails before the run."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -105,15 +106,19 @@ def test_the_early_child_is_the_one_that_draws(monkeypatch: pytest.MonkeyPatch) 
 def test_no_plot_child_is_left_when_kcopt_solve_fails_before_the_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
     """A scenario that cannot be loaded (missing, or not a scenario) stops the command after
-    the plot child was forked: the child is ended and reaped, and the command says why."""
+    the plot child was forked: the child is ended and reaped, and the command says why. Run
+    in this process (CliRunner), the command freezes nothing of it for the garbage collector:
+    only kcopt's own process does (`kcopt.cli.main`)."""
     from kcopt.present.figures import plotjob
 
     forked = note_forks(monkeypatch)
     scenario = tmp_path / "s.yaml"
     if broken == "bad":
         scenario.write_text("name: [unclosed\n", encoding="utf-8")
+    frozen = gc.get_freeze_count()
     done = CliRunner().invoke(app, ["solve", str(scenario), "-o", str(tmp_path / "out")])
     assert done.exit_code != 0
+    assert gc.get_freeze_count() == frozen  # a caller's process: nothing of it frozen
     assert len(forked) == 1 and _gone(forked[0]) and plotjob._prepared is None
     assert not (tmp_path / "out").exists()
 
@@ -176,9 +181,7 @@ def test_the_summary_groups_count_each_status_per_group() -> None:
 
 def test_modules_loaded_in_a_paused_collection_are_frozen_and_collection_resumes() -> None:
     """`paused_collection`: no collection inside, what was loaded frozen after, the collector
-    on again as it was (and left off when it was off)."""
-    import gc
-
+    on again as it was (and left off when it was off); inactive, it changes nothing."""
     from kcopt.core.memory import paused_collection
 
     frozen = gc.get_freeze_count()
@@ -191,6 +194,12 @@ def test_modules_loaded_in_a_paused_collection_are_frozen_and_collection_resumes
         with paused_collection():
             pass
         assert not gc.isenabled()
+        gc.enable()
+        before = gc.get_freeze_count()
+        with paused_collection(active=False):
+            assert gc.isenabled()
+            kept.append([0])
+        assert gc.isenabled() and gc.get_freeze_count() == before
     finally:
         gc.enable()
         gc.unfreeze()

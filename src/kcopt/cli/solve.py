@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
+from kcopt.cli.common import err, loading, show_warning_kinds, solver_name, user_errors
 from kcopt.core.errors import UsageError
 from kcopt.core.words import N_, _, fixed, num, pct, status_name
 
@@ -60,9 +60,9 @@ def solve_command(
     Long: the command's options are its signature; the work is in the functions it calls.
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
-    from kcopt.core.memory import paused_collection, system_arrow_pool
+    from kcopt.core.memory import system_arrow_pool
 
-    with paused_collection():  # pandas loaded without the garbage collector's passes
+    with loading():  # pandas loaded without the garbage collector's passes
         from kcopt.inputs.scenario import load_scenario
         from kcopt.present.figures.plotjob import prepared
 

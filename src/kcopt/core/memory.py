@@ -12,13 +12,18 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_collection() -> Iterator[None]:
+def paused_collection(active: bool = True) -> Iterator[None]:
     """Modules loaded without the cyclic garbage collector, then frozen out of its sight
     (`gc.freeze`): imports make no garbage worth collecting, yet each full collection walks
     every object loaded so far — ~0.07 s of `kcopt solve`'s start-up, and ~0.1 s of the plot
     child's drawing, spent walking pandas' and matplotlib's objects. What is frozen stays
     (modules, classes, functions: they live as long as the process anyway); anything made
-    later is collected as usual, and a fork's child shares the frozen pages untouched."""
+    later is collected as usual, and a fork's child shares the frozen pages untouched. For a
+    process kcopt does not own (a test's or a notebook's, where whatever is alive would be
+    frozen too), `active=False`: nothing changes."""
+    if not active:
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:
