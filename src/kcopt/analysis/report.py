@@ -323,11 +323,15 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
 
 
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:
-    g = alloc.groupby(key, sort=True)
+    """The allocation summed by `key` (a row per province, region or content type); each
+    status counted column-wise, not by a Python call per group (a third of the time)."""
+    status = alloc["status"]
+    g = alloc.assign(_funded=status == "funded", _partial=status == "partial").groupby(
+        key, sort=True)
     out = pd.DataFrame({
         "projects": g.size(),
-        "funded": g["status"].apply(lambda s: int((s == "funded").sum())),
-        "partial": g["status"].apply(lambda s: int((s == "partial").sum())),
+        "funded": g["_funded"].sum().astype(int),
+        "partial": g["_partial"].sum().astype(int),
         "demand": g["cap"].sum().round(4),
         "central": g["central"].sum().round(4),
         "local": g["local"].sum().round(4),
