@@ -117,31 +117,25 @@ def proposed(run: Run) -> pd.DataFrame:
     assert run.allocation is not None
     alloc = run.allocation
     frame = run.model.projects
-    # the proposed rows are taken first, each column then only theirs (issue 28: at 200,000
-    # projects every input column as Python objects was ~170 MB in the annex's child); not the
-    # reasons (the left-out sheet reads them from the allocation)
+    # the proposed rows are taken first, each column then only theirs, in its own dtype: a
+    # line reads each cell as the Python value it holds (`itertuples`), as from a column of
+    # objects, without an object a cell held for the whole annex (issue 28: ~170 MB in the
+    # annex's child at 200,000 projects); not the reasons (the left-out sheet reads them)
     keep = np.flatnonzero(alloc["total"].to_numpy(float) > EPS)
     out = alloc[["project_id", "name", "province", "category", "level", "central", "local",
                  "total", "status"]].iloc[keep].reset_index(drop=True)
     out["total_cost"] = frame["total_cost"].to_numpy(float)[keep]
-    out["funds"] = _taken(frame["funds"], keep)
+    out["funds"] = frame["funds"].iloc[keep].reset_index(drop=True)
     out["establishments"] = (frame["establishments"].to_numpy(float)[keep]
                              if "establishments" in frame else np.ones(len(keep)))
     for key in OPTIONAL:
         out[key] = frame[key].to_numpy(float)[keep] if key in frame else np.nan
     for key in FACTS:
         if key not in out and key in frame:
-            out[key] = _taken(frame[key], keep)
+            out[key] = frame[key].iloc[keep].reset_index(drop=True)
     if "year" not in out:
         out["year"] = np.nan
     return out
-
-
-def _taken(column: pd.Series, keep: np.ndarray) -> pd.Series:
-    """The cells of `column` at the positions `keep`, in its own dtype: a row of the annex
-    reads each as the Python value it holds (`itertuples`), as a column of objects would give
-    it, without a Python object a cell held for the whole annex."""
-    return column.iloc[keep].reset_index(drop=True)
 
 
 def write_annex(run: Run, path: Path, form: FormLayout | None = None) -> Path:
