@@ -307,6 +307,7 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
                    for k in (0, 1)]
     names = [fund_name(FUNDS[f]) for f in (0, 1)]
     in_full, must_fund = _("funded in full ({funds})"), _("must fund: {reason}")
+    said: dict[str, str] = {}  # a reason many rows share, one string (issue 28)
     for p, k, two, a, b, m, o in zip(funded.tolist(), *(figures[k].tolist() for k in (
             "main", "two", "a", "b", "must", "other")), strict=True):
         two, m = bool(two), bool(m)
@@ -318,7 +319,8 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
             if m:
                 text = must_fund.format(reason=text)
             cap_text = _cap_words(caps, p, k, two, o, cap_texts, lang)
-            text = memo[key] = f"{text}; {cap_text}" if cap_text else text
+            text = f"{text}; {cap_text}" if cap_text else text
+            text = memo[key] = said.setdefault(text, text)
         reasons[p] = text
 
 

@@ -84,6 +84,7 @@ OPTIONAL = {"infra_investment": ("Tổng mức đầu tư (triệu đồng)", No
 # Vietnamese separators in LibreOffice (the format's language), the computer's in Excel
 MONEY_FORMATS = ("[$-42A]#,##0", "[$-42A]#,##0.0#####")
 EPS = 1e-9
+CHUNK = 4096  # lines made Python values at a time (issue 28: not the whole plan at once)
 
 
 @dataclass
@@ -116,22 +117,25 @@ def proposed(run: Run) -> pd.DataFrame:
     assert run.allocation is not None
     alloc = run.allocation
     frame = run.model.projects
-    # not the reasons (the left-out sheet reads them from the allocation): ~130 bytes a
-    # project, copied with each part and section of the layout (issue 28)
+    # the proposed rows are taken first, each column then only theirs, in its own dtype: a
+    # line reads each cell as the Python value it holds (`itertuples`), as from a column of
+    # objects, without an object a cell held for the whole annex (issue 28: ~170 MB in the
+    # annex's child at 200,000 projects); not the reasons (the left-out sheet reads them)
+    keep = np.flatnonzero(alloc["total"].to_numpy(float) > EPS)
     out = alloc[["project_id", "name", "province", "category", "level", "central", "local",
-                 "total", "status"]].copy()
-    out["total_cost"] = frame["total_cost"].to_numpy(float)
-    out["funds"] = frame["funds"].to_numpy(object)
-    out["establishments"] = (frame["establishments"].to_numpy(float)
-                             if "establishments" in frame else np.ones(len(frame)))
+                 "total", "status"]].iloc[keep].reset_index(drop=True)
+    out["total_cost"] = frame["total_cost"].to_numpy(float)[keep]
+    out["funds"] = frame["funds"].iloc[keep].reset_index(drop=True)
+    out["establishments"] = (frame["establishments"].to_numpy(float)[keep]
+                             if "establishments" in frame else np.ones(len(keep)))
     for key in OPTIONAL:
-        out[key] = frame[key].to_numpy(float) if key in frame else np.nan
+        out[key] = frame[key].to_numpy(float)[keep] if key in frame else np.nan
     for key in FACTS:
         if key not in out and key in frame:
-            out[key] = frame[key].to_numpy(object)
+            out[key] = frame[key].iloc[keep].reset_index(drop=True)
     if "year" not in out:
         out["year"] = np.nan
-    return out[out["total"] > EPS].reset_index(drop=True)
+    return out
 
 
 def write_annex(run: Run, path: Path, form: FormLayout | None = None) -> Path:
@@ -248,12 +252,15 @@ def _title_block(ws: Any, f: dict[str, Any], run: Run, plan: pd.DataFrame,
     return h
 
 
-def _sums(rows: pd.DataFrame, fund: str, first: pd.Series) -> dict[int, float]:
-    """A block's amounts: the fund's support, and the cost and counterpart of the projects whose
-    first line is in it."""
-    own = rows[first.reindex(rows.index).to_numpy(bool)]
-    t = float(own["total_cost"].sum())
-    return {TOTAL: t, SUPPORT: float(rows[fund].sum()), MATCH: t - float(own["total"].sum())}
+def _sums(money: dict[str, np.ndarray], at: np.ndarray, fund: str, first: np.ndarray
+          ) -> dict[int, float]:
+    """A block's amounts (`at`: its lines' places in the plan, `money`: the plan's amount
+    columns): the fund's support, and the cost and counterpart of the projects whose first
+    line is in it."""
+    own = at[first[at]]
+    t = float(money["total_cost"][own].sum())
+    return {TOTAL: t, SUPPORT: float(money[fund][at].sum()),
+            MATCH: t - float(money["total"][own].sum())}
 
 
 def subtotal_row(ws: Any, f: dict[str, Any], check: AnnexCheck, row: int, lo: int, hi: int,
@@ -285,14 +292,23 @@ def section_heading(ws: Any, f: dict[str, Any], r: int, key: str, text: str, sty
 def content_sections(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """A fund part's content sections in the rule set's order: (I, II, …; the content type's
     Vietnamese name; its rows), a type the rules do not know last, under its own code."""
+    categories = part["category"].to_numpy(object)
+    return [(key, name, part.iloc[at]) for key, name, at in
+            _sections(categories, np.arange(len(part)))]
+
+
+def _sections(categories: np.ndarray, at: np.ndarray) -> list[tuple[str, str, np.ndarray]]:
+    """`content_sections` of the lines at the places `at` (`categories`: every line's
+    content type): each section's lines as places, in their order."""
     rules = load_rules().rules
     order = {code: k for k, code in enumerate(rules)}
-    cats = sorted(set(part["category"]), key=lambda c: (order.get(c, len(order)), str(c)))
+    of = categories[at]
+    cats = sorted(set(of.tolist()), key=lambda c: (order.get(c, len(order)), str(c)))
     out = []
     for k, cat in enumerate(cats):
         rule = rules.get(cat)
         out.append((ROMAN[k] if k < len(ROMAN) else str(k + 1),
-                    rule.name_vi if rule else str(cat), part[part["category"] == cat]))
+                    rule.name_vi if rule else str(cat), at[of == cat]))
     return out
 
 
@@ -308,7 +324,7 @@ class _Block:
     lo: int
     hi: int
     sums: dict[int, float]
-    lines: pd.DataFrame | None = None  # a section's project lines (None: a fund part)
+    lines: np.ndarray | None = None  # a section's project lines: places in the plan (None: a part)
     fund: str = ""
     first: np.ndarray | None = None  # per line: the project's first line (cost, counterpart)
 
@@ -316,26 +332,29 @@ class _Block:
 def _layout(plan: pd.DataFrame, first_body: int, check: AnnexCheck) -> tuple[list[_Block], int]:
     """The rows of the fund parts (A: the KCQG shares, B: the KCĐP shares), their content
     sections (I, II, …) and project lines, top to bottom, each project's rows in
-    `check.lines`; the grand total's row."""
-    first = pd.Series(True, index=plan.index)  # a project's first line holds cost and match
+    `check.lines`; the grand total's row. A block holds its lines' places in the plan, not a
+    copy of their rows (issue 28)."""
+    money = {k: plan[k].to_numpy(float) for k in ("central", "local", "total", "total_cost")}
+    categories = plan["category"].to_numpy(object)
+    ids = plan["project_id"].astype(str).to_numpy(object)
+    first = np.ones(len(plan), dtype=bool)  # a project's first line holds cost and match
     blocks: list[_Block] = []
     r = first_body
     for letter, fund, heading in FUNDS:
-        part = plan[plan[fund] > EPS]
-        if part.empty:
+        part = np.flatnonzero(money[fund] > EPS)
+        if not len(part):
             continue
-        head = _Block(r, letter, heading, "fund", r + 1, 0, _sums(part, fund, first))
+        head = _Block(r, letter, heading, "fund", r + 1, 0, _sums(money, part, fund, first))
         blocks.append(head)
         r += 1
-        for key, name, rows in content_sections(part):
-            blocks.append(_Block(r, f"{letter}.{key}", name, "sec", r + 1, r + len(rows),
-                                 _sums(rows, fund, first), rows, fund,
-                                 first[rows.index].to_numpy(bool)))
-            for k, pid in enumerate(rows["project_id"].astype(str).tolist(), r + 1):
+        for key, name, at in _sections(categories, part):
+            blocks.append(_Block(r, f"{letter}.{key}", name, "sec", r + 1, r + len(at),
+                                 _sums(money, at, fund, first), at, fund, first[at]))
+            for k, pid in enumerate(ids[at].tolist(), r + 1):
                 check.lines.setdefault(pid, []).append(k)
-            r += 1 + len(rows)
+            r += 1 + len(at)
         head.hi = r - 1
-        first[part.index] = False
+        first[part] = False
     return blocks, r
 
 
@@ -352,11 +371,13 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
         check.section_rows[b.key] = b.row
         if b.lines is None or b.first is None:
             continue
-        for n, (rec, first) in enumerate(zip(b.lines.itertuples(index=False),
-                                             b.first.tolist(), strict=True), 1):
-            rows = check.lines[str(rec.project_id)] if first else []
-            other = rows[1] if len(rows) > 1 else None  # its line in B
-            _project_row(ws, f, b.row + n, n, rec, (b.fund, first, other), cols, last)
+        for lo in range(0, len(b.lines), CHUNK):  # a chunk's rows as Python values at a time
+            lines = plan.iloc[b.lines[lo:lo + CHUNK]].itertuples(index=False)
+            for n, (rec, first) in enumerate(zip(lines, b.first[lo:lo + CHUNK].tolist(),
+                                                 strict=True), lo + 1):
+                rows = check.lines[str(rec.project_id)] if first else []
+                other = rows[1] if len(rows) > 1 else None  # its line in B
+                _project_row(ws, f, b.row + n, n, rec, (b.fund, first, other), cols, last)
     both = (plan["central"] > EPS).any() and (plan["local"] > EPS).any()
     section_heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
     total = {TOTAL: float(plan["total_cost"].sum()), SUPPORT: float(plan["total"].sum())}
@@ -451,7 +472,8 @@ def _vn(x: float) -> str:
 def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
     """A second sheet: the projects not proposed and why (not part of the annex)."""
     assert run.allocation is not None
-    rest = run.allocation[run.allocation["total"] <= EPS]
+    alloc = run.allocation
+    rest = np.flatnonzero(alloc["total"].to_numpy(float) <= EPS)
     ws = wb.add_worksheet("Không đề xuất")
     head = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True})
     cell = wb.add_format({**base, "border": 1, "text_wrap": True})
@@ -462,12 +484,15 @@ def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
     for j, (label, _key, w) in enumerate(cols):
         ws.set_column(j, j, w)
         ws.write(2, j, label, head)
-    for i, rec in enumerate(rest.to_dict("records"), 3):
-        for j, (_label, key, _w) in enumerate(cols):
-            value = rec[key]
-            if key == "status":
-                value = STATUS_VI.get(str(value), str(value))
-            ws.write_string(i, j, "" if value is None else str(value), cell)
+    keys = [key for _label, key, _w in cols]
+    for lo in range(0, len(rest), CHUNK):  # the columns it shows, a chunk's rows at a time
+        chunk = alloc[keys].iloc[rest[lo:lo + CHUNK]].to_dict("records")
+        for i, rec in enumerate(chunk, lo + 3):
+            for j, key in enumerate(keys):
+                value = rec[key]
+                if key == "status":
+                    value = STATUS_VI.get(str(value), str(value))
+                ws.write_string(i, j, "" if value is None else str(value), cell)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(2)

@@ -11,7 +11,7 @@ format vocabulary; the openpyxl backend translates them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,11 +35,13 @@ from kcopt.present.workbook.formats import (  # noqa: F401 (re-exported to the s
 from kcopt.present.workbook.stream_xml import (
     BlockColumn,
     Rows,
+    SharedColumn,
     SharedTexts,
     deferred_rows,
     expected_of,
     fast_rows,
     fast_rows_available,
+    shared_column,
 )
 from kcopt.present.workbook.stream_zip import Blocks, streaming_available, xlsx_zip
 
@@ -174,8 +176,10 @@ class Book(ABC):
         """Record the value kcopt expects of the formula in (sheet, cell) `key`."""
         self.expected[key] = value
 
-    def block(self, ws: Sheet, first: int, columns: Sequence[BlockColumn]) -> None:
-        """Columns of cells from row `first` down: values, or formulas from a row template."""
+    def block(self, ws: Sheet, first: int, columns: Iterable[BlockColumn]) -> None:
+        """Columns of cells from row `first` down: values, or formulas from a row template
+        (`columns` may be made one by one as they are taken)."""
+        columns = list(columns)
         n = max((len(c.values) for c in columns), default=0)
         for i in range(n):
             r = first + i
@@ -341,17 +345,25 @@ class StreamBook(Book):
         else:
             ws.write_string(r, c, str(value), f)
 
-    def block(self, ws: Sheet, first: int, columns: Sequence[BlockColumn]) -> None:
+    def block(self, ws: Sheet, first: int, columns: Iterable[BlockColumn]) -> None:
         assert isinstance(ws, StreamSheet)
         ws._at(first)
         ws.flush()
         raw = ws.ws
+        streamed = fast_rows_available(raw) and streaming_available()
+        shared: list[SharedColumn | None] = []
+        taken: list[BlockColumn] = []
+        for c in columns:  # streamed: each column's texts go into the shared strings as it
+            # is made, and its Python strings before the next is made (issue 28)
+            taken.append(shared_column(c, self._texts, shared) if streamed else c)
+            del c
+        columns = taken
         n = max((len(c.values) for c in columns), default=0)
-        if n and fast_rows_available(raw) and streaming_available():
+        if n and streamed:
             sheets = [w for w in self.wb.worksheets() if not w.is_chartsheet]
             entry = f"xl/worksheets/sheet{sheets.index(raw) + 1}.xml"
             mark = f"<!--kcopt-rows-{sum(map(len, self._blocks.values()))}-->"
-            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark, self._texts)
+            rows = deferred_rows(self, raw, ws.title, first, n, columns, mark, shared)
             self._blocks.setdefault(entry, []).append((mark, rows))
             self._unread.append(rows)
         elif n and fast_rows_available(raw):

@@ -17,7 +17,7 @@ back, as the annex's facts are (A4 landscape, one page wide, the headings on eve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -173,17 +173,20 @@ def allocation_sheet(book: Book, run: Run, link: Link | None) -> AllocationRefs:
     criteria = criteria_matrix(run.model.projects, run.scenario)
     rules = run.model.rules.rules
     computed = _computed_columns(alloc, letters, link, first)
-    block = []
-    for j, col in enumerate(cols, 1):
-        values: Cells
-        if col.key in computed:
-            values, template = computed[col.key]
-        elif col.key.startswith("in:"):
-            values, template = _input_values(col.key[3:], frame), None
-        else:
-            values, template = _allocation_values(col.key, alloc, rules, criteria), None
-        block.append(BlockColumn(j, values, col.fmt, template))
-    book.block(ws, first, block)
+
+    def block() -> Iterator[BlockColumn]:  # made as the book takes them (one column's
+        for j, col in enumerate(cols, 1):  # Python strings at a time: issue 28)
+            values: Cells
+            if col.key in computed:
+                values, template = computed[col.key]
+            elif col.key.startswith("in:"):
+                values, template = _input_values(col.key[3:], frame), None
+            else:
+                values, template = _allocation_values(col.key, alloc, rules, criteria), None
+            yield BlockColumn(j, values, col.fmt, template)
+            del values  # taken: not held while the next column is made
+
+    book.block(ws, first, block())
     _allocation_totals(book, ws, cols, alloc, first, last, letters)
     finish(ws, cols, first, last, freeze="C",
            print_cols=[c.key for c in cols].index("reason") + 1)

@@ -66,32 +66,39 @@ def fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
 
 @dataclass
 class Rows:
-    """A block's rows, ready to be written as XML: the columns, their styles (resolved when
-    the block is added: XlsxWriter numbers its formats before it writes the sheets) and the
-    text of each formula (None: a value)."""
+    """A block's rows, ready to be written as XML: the columns and their styles (resolved
+    when the block is added: XlsxWriter numbers its formats before it writes the sheets); a
+    formula's text is made from its column's template when its rows are (`formulas`)."""
 
     title: str
     first: int
     n: int
     columns: list[BlockColumn]
     styles: list[_Styles]
-    formulas: list[list[str | None] | None]
     shared: list[SharedColumn | None] | None = None  # per column: its texts, if shared
 
 
 def block_rows(book: StreamBook, title: str, first: int, n: int,
                columns: Sequence[BlockColumn]) -> Rows:
     """The block's rows; the value kcopt expects of each formula is left to `expected_of`
-    (only the checks read it: allocation.xlsx alone has no use for 150,000 keys)."""
-    span = range(first, first + n)
-    formulas = [None if c.template is None else [c.template(r) for r in span] for c in columns]
-    return Rows(title, first, n, list(columns), [_Styles(book, c.fmt) for c in columns],
-                formulas)
+    (only the checks read it: allocation.xlsx alone has no use for 150,000 keys), and the
+    formulas' texts to when the rows are written (issue 28: two columns of them, a Python
+    string a cell, were ~35 MB at 200,000 projects, held until the zip)."""
+    return Rows(title, first, n, list(columns), [_Styles(book, c.fmt) for c in columns])
+
+
+def formulas(column: BlockColumn, rows: range) -> list[str | None] | None:
+    """The text of the column's formula on each of `rows` (None: a value), or None for a
+    column of values."""
+    template = column.template
+    return None if template is None else [template(r) for r in rows]
 
 
 def expected_of(rows: Rows) -> Iterator[tuple[tuple[str, str], Any]]:
     """(sheet, cell) → the value kcopt expects, for every formula of the block."""
-    for c, texts in zip(rows.columns, rows.formulas, strict=True):
+    span = range(rows.first, rows.first + rows.n)
+    for c in rows.columns:
+        texts = formulas(c, span)
         if texts is not None:
             letter = column_letter(c.col)
             values = c.values.tolist() if isinstance(c.values, np.ndarray) else c.values
@@ -100,21 +107,28 @@ def expected_of(rows: Rows) -> Iterator[tuple[tuple[str, str], Any]]:
                 if t is not None]
 
 
+def shared_column(column: BlockColumn, texts: SharedTexts,
+                  shared: list[SharedColumn | None]) -> BlockColumn:
+    """A column of a block written into the zip (`deferred_rows`): a column of texts (and
+    blanks) puts them in `texts`, the workbook's shared strings, now (the table is written
+    before the sheets' rows are), and is from here its texts' places: the texts themselves
+    (a Python string a cell, ~160 MB at 200,000 projects) are not held until the zip. What
+    it took (None: nothing) is appended to `shared`."""
+    taken = texts.add(column.values) if column.template is None else None
+    shared.append(taken)
+    return column if taken is None else replace(column, values=taken.codes)
+
+
 def deferred_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
-                  columns: Sequence[BlockColumn], mark: str, texts: SharedTexts | None = None
-                  ) -> Rows:
+                  columns: Sequence[BlockColumn], mark: str,
+                  shared: list[SharedColumn | None] | None = None) -> Rows:
     """A block whose XML is written later, straight into the zip (`workbook.stream_zip`):
     `mark` holds its place in the worksheet's row stream; the sheet's dimensions and the rows
     written so far are as if it had been written (the formulas' expected values:
-    `expected_of`). The columns of texts (and blanks) put their texts in `texts`, the
-    workbook's shared strings, now: the table is written before the sheets' rows are."""
+    `expected_of`). `shared`: per column, its texts in the shared strings (`shared_column`;
+    the column's values are then their places)."""
     rows = block_rows(book, title, first, n, columns)
-    if texts is not None:
-        rows.shared = [texts.add(c.values) if c.template is None else None for c in columns]
-        # a shared column's cells are its texts' places from here: the texts themselves (a
-        # Python string a cell, ~160 MB at 200,000 projects) are not held until the zip
-        rows.columns = [c if s is None else replace(c, values=s.codes)
-                        for c, s in zip(rows.columns, rows.shared, strict=True)]
+    rows.shared = shared
     raw._write_single_row(first - 1)
     raw.fh.write(mark)
     end_rows(raw, rows)
@@ -138,10 +152,8 @@ def rows_xml(rows: Rows) -> Iterator[str]:
     for lo in range(0, rows.n, CHUNK):
         at = range(rows.first + lo, rows.first + min(rows.n, lo + CHUNK))
         shared = rows.shared or [None] * len(cols)
-        parts = [_column_xml(c.values[lo:lo + len(at)], s,
-                             None if f is None else f[lo:lo + len(at)], t)
-                 for c, s, f, t in zip(rows.columns, rows.styles, rows.formulas, shared,
-                                       strict=True)]
+        parts = [_column_xml(c.values[lo:lo + len(at)], s, formulas(c, at), t)
+                 for c, s, t in zip(rows.columns, rows.styles, shared, strict=True)]
         _place(parts, cols, [s.styled for s in rows.styles], at)
         grid = np.empty((len(at), len(parts) + 2), dtype=object)  # a row's tags, its cells
         grid[:, 0] = [f'<row r="{r}">' for r in at]
@@ -274,14 +286,25 @@ def _shared_cells(values: Cells, styles: _Styles, shared: SharedColumn) -> list[
     """Texts (and blanks) of a column whose texts are shared: a cell holds the text's index
     in the shared strings (`t="s"`), each distinct cell made once for the whole column (its
     texts known since the block was added). `values` are the cells' places in
-    `shared.distinct` (`SharedColumn.codes`; -1 a blank)."""
+    `shared.distinct` (`SharedColumn.codes`; -1 a blank). A column of mostly distinct texts
+    (an id, a reason) keeps no cell per text: its chunk's cells are made as they are written
+    (issue 28: ~30 MB a column at 200,000 projects, held while the sheet was zipped)."""
     cells = styles.texts
+    s, offset = styles.base, shared.texts.offset
+    blank = f"<c{s}/>" if styles.styled else ""
+    codes = np.asarray(values)
+    if len(shared.distinct) > CHUNK:
+        if shared.places is None:  # each distinct text's index, 8 bytes, not a cell
+            at = shared.texts.index
+            shared.places = np.array([at[v] for v in shared.distinct], dtype=np.int64)
+        index = np.where(codes >= 0, shared.places[codes] + offset, -1).tolist()
+        return [f'<c{s} t="s"><v>{k}</v></c>' if k >= 0 else blank for k in index]
     if not cells:
-        s, at, offset = styles.base, shared.texts.index, shared.texts.offset
+        at = shared.texts.index
         cells.update({k: f'<c{s} t="s"><v>{at[v] + offset}</v></c>'
                       for k, v in enumerate(shared.distinct)})
-        cells[-1] = f"<c{s}/>" if styles.styled else ""
-    return [cells[k] for k in np.asarray(values).tolist()]
+        cells[-1] = blank
+    return [cells[k] for k in codes.tolist()]
 
 
 @dataclass
@@ -292,6 +315,7 @@ class SharedColumn:
     texts: SharedTexts
     distinct: list[str]
     codes: np.ndarray
+    places: np.ndarray | None = None  # each distinct text's index (`_shared_cells`)
 
 
 class SharedTexts:
