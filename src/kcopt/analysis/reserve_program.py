@@ -229,16 +229,17 @@ def _solve_whole(result: Result, lp: LinearProgram, basis_kind: str) -> Any:
     # start-up: highspy only when this runs
     from dataclasses import replace as change
 
-    from kcopt.solvers.highs import make_highs, pass_lp
+    from kcopt.solvers.highs import make_highs, pass_lp, recorded_basis
 
     h = make_highs(change(result.model.scenario.solver, time_limit=None))
     h.setOptionValue("presolve", "off")  # re-solves start from the last basis
     h.setOptionValue("solver", "simplex")
     pass_lp(h, lp)
     handle = result.basis
-    if basis_kind == "lp" and handle is not None and hasattr(handle, "getBasis"):
-        b = handle.getBasis()
-        if b.valid and len(b.col_status) == lp.shape[1]:
+    if basis_kind == "lp":  # the plan's basis: its instance's, or as kept once that is let go
+        b = (handle.getBasis() if handle is not None and hasattr(handle, "getBasis")
+             else recorded_basis(lp, result.kept_basis))
+        if b is not None and b.valid and len(b.col_status) == lp.shape[1]:
             h.setBasis(b)
     h.run()
     return h
