@@ -143,3 +143,15 @@ def test_handing_memory_back_starts_no_process() -> None:
     children = int(os.read(read, 64).decode())
     os.close(read)
     assert children < 100 * 2**10  # KiB: no child of the child carried its 200 MB
+
+
+def test_the_reserve_walk_starts_at_the_plans_basis_once_the_solver_is_gone() -> None:
+    from kcopt.analysis import reserve_program
+
+    r = pipeline.run(DEMO, reserve=0)
+    r.result.release_solver()  # as kcopt solve does before its reserve list
+    assert r.result.basis is None and r.result.kept_basis is not None
+    lp, kind = reserve_program._walk_program(r.result)
+    h = reserve_program._solve_whole(r.result, lp, kind)
+    assert kind == "lp" and h.getModelStatus().name == "kOptimal"
+    assert h.getInfo().simplex_iteration_count == 0  # started optimal: the kept basis was set
