@@ -1,0 +1,137 @@
+"""Work shared with worker processes forked from this one (`run`), where the system allows it.
+
+A worker started by loky is a fresh interpreter: it imports kcopt, NumPy, pandas, SciPy and
+HiGHS (about a second of CPU) and is sent the program, the task and the base basis, then makes
+its HiGHS instance and, for weight draws, its reduced program again. A worker forked from this
+process after it made these has them already, at the cost of the fork (milliseconds: memory is
+shared until written). Nothing is pickled but each item's result, sent back through a pipe.
+
+The items are the same closures this process would run (`map_points`' chunks on its own
+Resolver); the workers take them from the front of the list and this process from the end,
+one at a time under a lock, so all end close together on a shared machine too. What an item
+gives does not depend on which process ran it or what that process ran before (every re-solve
+starts from the base basis), so the results are those of one process. An item a worker did not
+give back (it failed, or the worker died) is run here afterwards, so a failure is raised here
+as it would be in one process.
+
+Fork is used only on Linux, from the main thread, when no other Python thread runs (a thread
+holding a lock at the fork would leave the child's copy locked): a web app's request thread or
+macOS and Windows use the loky workers (`engine.share`) instead.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# tqdm's monitor thread only wakes a stalled bar every few seconds; the children never touch it
+_HARMLESS_THREADS = ("TMonitor",)
+
+
+def can_fork() -> bool:
+    """Whether `run` may fork this process: Linux, the main thread, no other Python thread
+    but tqdm's monitor."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    main = threading.main_thread()
+    if threading.current_thread() is not main:
+        return False
+    return all(t is main or type(t).__name__ in _HARMLESS_THREADS for t in threading.enumerate())
+
+
+class _Ends:
+    """The next item from the front (workers) and from the end (this process), shared by the
+    forked processes."""
+
+    def __init__(self, ctx: Any, n: int):
+        self.lock = ctx.Lock()
+        self.ends = ctx.RawArray("q", [0, n])
+
+    def take(self, last: bool) -> int | None:
+        with self.lock:
+            lo, hi = self.ends[0], self.ends[1]
+            if lo >= hi:
+                return None
+            if last:
+                self.ends[1] = hi - 1
+                return hi - 1
+            self.ends[0] = lo + 1
+            return lo
+
+
+def _work(items: Sequence[Callable[[], Any]], ends: _Ends, conn: Any) -> None:
+    """A forked worker: items from the front, each result sent as it is made. It stops at an
+    item that fails; that one and the rest are then run by the parent, which raises."""
+    try:
+        while (i := ends.take(last=False)) is not None:
+            conn.send((i, items[i]()))
+    except Exception:  # raised again where the parent runs the item
+        pass
+    finally:
+        conn.close()
+
+
+def run(items: Sequence[Callable[[], Any]], workers: int,
+        done: Callable[[int], None] | None = None) -> list[Any]:
+    """`[item() for item in items]`, shared by this process and `workers` forked processes
+    (`can_fork` must hold); `done(i)` is called once item i's result is here."""
+    ctx = multiprocessing.get_context("fork")
+    ends = _Ends(ctx, len(items))
+    results: dict[int, Any] = {}
+    guard = threading.Lock()
+
+    def keep(i: int, value: Any) -> None:
+        with guard:
+            results[i] = value
+            if done is not None:
+                done(i)
+
+    procs, conns = [], []
+    gc.freeze()  # a child's collections then leave this process's objects (and pages) alone
+    try:
+        for _ in range(max(workers, 0)):
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_work, args=(items, ends, send), daemon=True)
+            proc.start()
+            send.close()
+            procs.append(proc)
+            conns.append(recv)
+    finally:
+        gc.unfreeze()
+    # results are read as they come, so a worker never waits on a full pipe
+    readers = [threading.Thread(target=_read, args=(c, keep), daemon=True) for c in conns]
+    for t in readers:
+        t.start()
+    try:
+        while (i := ends.take(last=True)) is not None:
+            keep(i, items[i]())
+    except BaseException:  # an item failed here, or Ctrl-C: the workers' results are not wanted
+        for proc in procs:
+            proc.terminate()
+        raise
+    finally:
+        for proc in procs:
+            proc.join()
+        for t in readers:
+            t.join()
+        for c in conns:
+            c.close()
+    for i in range(len(items)):  # what a worker did not give back
+        if i not in results:
+            keep(i, items[i]())
+    return [results[i] for i in range(len(items))]
+
+
+def _read(conn: Any, keep: Callable[[int, Any], None]) -> None:
+    while True:
+        try:
+            i, value = conn.recv()
+        except (EOFError, OSError):
+            return
+        keep(i, value)
