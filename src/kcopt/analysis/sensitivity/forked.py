@@ -16,7 +16,10 @@ as it would be in one process.
 
 Fork is used only on Linux, from the main thread, when no other Python thread runs (a thread
 holding a lock at the fork would leave the child's copy locked): a web app's request thread or
-macOS and Windows use the loky workers (`engine.share`) instead.
+macOS and Windows use the loky workers (`engine.share`) instead. A child has no copy of the
+native threads either: HiGHS's worker threads (a scenario's `threads`, or half the cores) are
+used by its MIP solver, whose solve in a child waits for them forever, but not by the simplex
+re-solves of an LP; so `map_points` forks for LPs only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import gc
 import multiprocessing
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -92,18 +96,7 @@ def run(items: Sequence[Callable[[], Any]], workers: int,
             if done is not None:
                 done(i)
 
-    procs, conns = [], []
-    gc.freeze()  # a child's collections then leave this process's objects (and pages) alone
-    try:
-        for _ in range(max(workers, 0)):
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_work, args=(items, ends, send), daemon=True)
-            proc.start()
-            send.close()
-            procs.append(proc)
-            conns.append(recv)
-    finally:
-        gc.unfreeze()
+    procs, conns = _start(ctx, items, ends, workers)
     # results are read as they come, so a worker never waits on a full pipe
     readers = [threading.Thread(target=_read, args=(c, keep), daemon=True) for c in conns]
     for t in readers:
@@ -126,6 +119,28 @@ def run(items: Sequence[Callable[[], Any]], workers: int,
         if i not in results:
             keep(i, items[i]())
     return [results[i] for i in range(len(items))]
+
+
+def _start(ctx: Any, items: Sequence[Callable[[], Any]], ends: _Ends,
+           workers: int) -> tuple[list[Any], list[Any]]:
+    """`workers` forked processes running `_work`, and the pipes their results come by."""
+    procs, conns = [], []
+    gc.freeze()  # a child's collections then leave this process's objects (and pages) alone
+    try:
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns of any native thread (HiGHS's, OpenBLAS's): the simplex
+            # re-solves a child makes do not use them (the module's note, `map_points`)
+            warnings.filterwarnings("ignore", ".*multi-threaded.*", DeprecationWarning)
+            for _ in range(max(workers, 0)):
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_work, args=(items, ends, send), daemon=True)
+                proc.start()
+                send.close()
+                procs.append(proc)
+                conns.append(recv)
+    finally:
+        gc.unfreeze()
+    return procs, conns
 
 
 def _read(conn: Any, keep: Callable[[int, Any], None]) -> None:
