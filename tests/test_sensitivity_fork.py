@@ -146,3 +146,30 @@ def test_forked_draws_beside_highs_worker_threads(tmp_path: Path) -> None:
                           timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().endswith("same")
+
+
+class _Objective:
+    def __call__(self, r: engine.Resolver, p: int) -> float:
+        return r.solve().objective
+
+
+def test_a_mip_is_not_forked(demo: kcopt.Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MIP's solve would wait in a forked child for HiGHS's scheduler threads: its points
+    go to loky's workers (answers within the MIP gap of the serial ones)."""
+    import dataclasses
+
+    import numpy as np
+
+    lp = demo.model.lp
+    integer = np.zeros(lp.shape[1], dtype=bool)
+    integer[0] = True  # one integer column: a MIP, solved in milliseconds
+    mip = dataclasses.replace(lp, integer=integer)
+    serial = engine.map_points(mip, _Objective(), list(range(6)))
+
+    def no_fork(*a: object) -> None:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(forked, "run", no_fork)
+    monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)
+    shared = engine.map_points(mip, _Objective(), list(range(6)), jobs=2)
+    assert shared == pytest.approx(serial, rel=1e-4)

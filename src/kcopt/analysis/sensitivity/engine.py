@@ -3,8 +3,10 @@
 A `Resolver` keeps one HiGHS instance per worker: each re-solve changes costs or row bounds in
 place and HiGHS restarts simplex from the base program's optimal basis (the same for every
 point, so the answer does not depend on the order of the work). Work is cut into contiguous
-chunks, one HiGHS instance each; results come back in input order, so a run is reproducible
-whatever the number of workers. A failed point is recorded, not raised.
+chunks, one HiGHS instance each (a forked worker's: the copy of this process's it was born
+with); results come back in input order, so a run is reproducible whatever the number of
+workers. A failed point is recorded, not raised. (Among exactly tied optima HiGHS's choice can
+still depend on what an instance solved before: benchmarks/README.md, "Forked workers".)
 """
 
 from __future__ import annotations
