@@ -19,7 +19,22 @@ import kcopt
 from kcopt.analysis.sensitivity import draws as draws_module
 from kcopt.analysis.sensitivity import engine, forked, weight_robustness
 
-pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="fork is used on Linux only")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="fork is used on Linux only")
+
+
+@pytest.fixture(autouse=True)
+def earlier_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads earlier tests left (loky's executor, shut down here; Dask's idle offload
+    thread) would make fork refused, rightly: these tests look past the ones left idle."""
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=True)
+    before = set(forked._other_threads())
+    others = forked._other_threads
+    monkeypatch.setattr(forked, "_other_threads",
+                        lambda: [t for t in others() if t not in before])
+    assert forked.can_fork()
 
 
 @pytest.fixture(scope="module")

@@ -43,10 +43,16 @@ def can_fork() -> bool:
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
-    main = threading.main_thread()
-    if threading.current_thread() is not main:
+    if threading.current_thread() is not threading.main_thread():
         return False
-    return all(t is main or type(t).__name__ in _HARMLESS_THREADS for t in threading.enumerate())
+    return not _other_threads()
+
+
+def _other_threads() -> list[threading.Thread]:
+    """The Python threads running beside the main one, tqdm's monitor aside."""
+    main = threading.main_thread()
+    return [t for t in threading.enumerate()
+            if t is not main and type(t).__name__ not in _HARMLESS_THREADS]
 
 
 class _Ends:
