@@ -94,6 +94,24 @@ def test_numbers_stay_numbers() -> None:
     assert neutralise("-1+1") == "'-1+1" and neutralise("@x") == "'@x"
 
 
+@given(st.lists(st.one_of(st.text(max_size=8), st.sampled_from(["=1", "-2", "'=x", "a\rb",
+                                                                 "@", "\t", "-inf"])),
+                min_size=1, max_size=12))
+def test_safe_cells_is_neutralise_of_every_cell(texts: list[str]) -> None:
+    """safe_cells finds the cells to change column-wise: the same cells as `neutralise` on
+    each, for text, object (with gaps and numbers) and categorical columns."""
+    from kcopt.io.write import safe_cells
+
+    mixed = [t if k % 3 else (None, 1.5, True)[k % 9 // 3] for k, t in enumerate(texts)]
+    frame = pd.DataFrame({"s": pd.Series(texts, dtype="str"),
+                          "o": pd.Series(texts, dtype=object), "m": pd.Series(mixed),
+                          "c": pd.Series(texts, dtype="category"), "=n": range(len(texts))})
+    safe = safe_cells(frame)
+    for col, name in zip(frame.columns, safe.columns, strict=True):
+        assert name == neutralise(col)
+        assert safe[name].tolist() == [neutralise(v) for v in frame[col]], col
+
+
 def _lo_read_csv(libreoffice, path: Path, outdir: Path) -> list[list[openpyxl.cell.Cell]]:
     """Open a CSV in LibreOffice as a user would (UTF-8, formulas evaluated) and read it back."""
     from spreadsheet import SOFFICE
@@ -162,6 +180,21 @@ def test_csv_before_the_fix_would_have_run_a_formula(tmp_path: Path, libreoffice
     pd.DataFrame({"name": [HOSTILE[0]], "x": [-1.5]}).to_csv(path, index=False)
     rows = _lo_read_csv(libreoffice, path, tmp_path / "lo")
     assert rows[1][0].data_type == "f"
+
+
+def test_sensitivity_no_plots_draws_no_plot_at_all(tmp_path: Path) -> None:
+    """`kcopt sensitivity --no-plots` skips the PNG plots, the solve's as well as the
+    sensitivity's, as `kcopt solve --no-plots` does (before, the solve's three were drawn,
+    about 1.5 s of CPU in a child process); every other file is written, annex.xlsx too."""
+    out = tmp_path / "out"
+    code, text = cli("sensitivity", hostile_case(tmp_path / "case"), "-o", out, "--draws",
+                     "3", "--no-plots")
+    assert code == 0, text
+    files = files_of(out)
+    assert not [f for f in files if f.endswith(".png")] and not (out / "plots").exists()
+    assert {"allocation.csv", "allocation.xlsx", "annex.xlsx", "sensitivity.xlsx",
+            "weight_robustness.csv"} <= files
+    whole_set(out)
 
 
 # -- whole sets, no lost files ---------------------------------------------------------------

@@ -179,3 +179,20 @@ def test_mip_families_prices(make_case: MakeCase, backend: str) -> None:
     families = set(result.model.lp.row_family)
     assert {"requires", "group", "start", "one_start", "link", "min_fraction"} <= families
     check_price_signs(result)
+
+
+@pytest.mark.parametrize("name", ["cap:P-0042", "must_fund:P-1", "cap:A:B:2027", "must_fund:x y",
+                                  "match:P-1", "budget:local:Huế", "green:Hà Nội", "cap"])
+def test_bound_family_is_parse_rows(name: str) -> None:
+    """The constraint table reads a column bound's family off its name's prefix: as parse_row
+    does (and through it for any other name, a malformed one raising as before)."""
+    from kcopt.analysis.constraint_table import _bound_family
+    from kcopt.model.names import parse_row
+
+    try:
+        expected = parse_row(name).family
+    except Exception as err:  # the same error, whichever parse_row raises
+        with pytest.raises(type(err)):
+            _bound_family(name)
+        return
+    assert _bound_family(name) == expected

@@ -144,3 +144,31 @@ def test_entering_order_and_amounts_agree_with_re_solves(
         before = _raised(generated, fund, province, last - DELTA)
         rose = set(before.index[before > plan + 1e-6])
         assert rose <= set(line["project_id"].iloc[:-1]), rose
+
+
+@pytest.mark.parametrize("scale", [0.0, 1e-9, 1e-3, 1.0, 30.0])
+def test_left_out_columns_found_as_by_computing_every_reduced_cost(
+        generated: kcopt.Result, scale: float) -> None:
+    """The check of a reduced program's optimum computes the reduced costs only of columns a
+    bound cannot clear (`_Bound.wrong`): it finds the very columns computing them all finds,
+    for row prices near the plan's (none move) and far from them (many move)."""
+    from kcopt.analysis import reserve_program
+
+    made = reserve_program.program(generated)
+    assert made is not None
+    base = made[0].base
+    pr = base.priced
+    y0 = np.asarray(base.highs.getSolution().row_dual, dtype=float)
+    rng = np.random.default_rng(int(scale * 1000) + 1)
+    rows = np.flatnonzero(rng.random(len(y0)) < 0.5)  # prices change there; 0 elsewhere
+    Y = np.zeros((len(y0), 16))
+    Y[rows] = y0[rows, None] + scale * rng.standard_normal((len(rows), 16))
+    on = rng.random(len(pr.cols)) < 0.8
+    D = pr.cost[:, None] - pr.A_T @ Y
+    every = pr.cols[on & ((pr.low[:, None] & (D > reserve_program._DUAL_TOL))
+                          | (pr.high[:, None] & (D < -reserve_program._DUAL_TOL))
+                          | (pr.between[:, None] & (np.abs(D) > reserve_program._DUAL_TOL))
+                          ).any(axis=1)]
+    assert np.array_equal(base.bound.wrong(Y, on, rows), every)
+    if scale >= 1.0:
+        assert len(every) > 10, "the far prices move no column: the test shows nothing"

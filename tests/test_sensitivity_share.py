@@ -91,8 +91,9 @@ def test_margins_shared_with_a_worker_are_the_serial_ones(make_case) -> None:
     pd.testing.assert_frame_equal(serial, selection_margins(result, max_projects=5, jobs=2))
     from kcopt.analysis.sensitivity.selection import start_selection_margins
 
-    # queued for a worker however little the first margin took (parallel_after 0)
-    shared = start_selection_margins(result, max_projects=5, jobs=2, parallel_after=0.0)
+    # queued for a worker however little the first margin took (parallel_after 0); with two
+    # jobs the margins' thread is the second, so a worker takes a third
+    shared = start_selection_margins(result, max_projects=5, jobs=3, parallel_after=0.0)
     pd.testing.assert_frame_equal(serial, shared(False))
     suite = run_sensitivity(result, draws=4, sweep_points=3, grid=2, margins=5, jobs=2)
     assert suite.selection_margins is not None
@@ -100,3 +101,48 @@ def test_margins_shared_with_a_worker_are_the_serial_ones(make_case) -> None:
     flips = serial.set_index("project_id")["flip_score"]
     assert flips["B"] == pytest.approx(0.7, abs=1e-6) and flips["A"] == pytest.approx(0.4,
                                                                                       abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def mip_demo() -> kcopt.Result:
+    sc = kcopt.load_scenario(kcopt.demo_scenario_path().parent / "demo-mip.yaml")
+    return kcopt.solve(kcopt.build(kcopt.read_projects(sc.projects), sc))
+
+
+def test_margins_found_beside_the_caller_are_the_serial_ones(mip_demo: kcopt.Result,
+                                                            vietnamese) -> None:
+    """With two jobs the MIP demo's five margins are found in a thread of this process while
+    it does other work (no worker process started: one costs about as much to start as the
+    five margins), the projects left shared between the thread and the caller: the serial
+    table exactly, said in the caller's language."""
+    import threading
+
+    import pandas as pd
+
+    from kcopt.analysis.sensitivity.selection import selection_margins, start_selection_margins
+
+    serial = selection_margins(mip_demo, max_projects=5)
+    done = start_selection_margins(mip_demo, max_projects=5, jobs=2)
+    # the thread works while this one does (here: the serial table again)
+    assert "kcopt-selection-margins" in [t.name for t in threading.enumerate()]
+    again = selection_margins(mip_demo, max_projects=5)
+    table = done(False)
+    assert "kcopt-selection-margins" not in [t.name for t in threading.enumerate()]
+    pd.testing.assert_frame_equal(serial, again)
+    pd.testing.assert_frame_equal(serial, table)
+    assert len(table) == 5 and table["sentence"].str.contains("điểm").all()
+
+
+def test_a_failure_beside_the_caller_is_raised_where_the_table_is_collected(
+        mip_demo: kcopt.Result) -> None:
+    """A margin that fails in the thread (here: a bad iteration count) raises in the caller
+    when it collects the table, and leaves no thread behind."""
+    import threading
+
+    from kcopt.analysis.sensitivity.selection import start_selection_margins
+
+    done = start_selection_margins(mip_demo, max_projects=2, iterations="six",  # type: ignore[arg-type]
+                                   jobs=2)
+    with pytest.raises(TypeError):
+        done(False)
+    assert "kcopt-selection-margins" not in [t.name for t in threading.enumerate()]

@@ -12,8 +12,11 @@ sensitivity.json and the plots a planner shows a committee.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,7 +170,7 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
 
             assert annex is not None
             files.append(write_allocation_xlsx(r, out / "allocation.xlsx"))
-            files.append(annex())
+            _done(annex, files, out)
             changes = getattr(r, "changes", None)  # a re-plan: the adjustment annex too
             if changes is not None and len(changes):
                 from kcopt.present.workbook.adjustment import write_run_adjustment
@@ -179,8 +182,46 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
                 child.stop()
         raise
     if plots_done is not None:
-        files += plots_done()
+        _done(plots_done, files, out)
     return files
+
+
+# inside `children_later`: its folder, and the children writing there, waited for on leaving it
+_LATER: ContextVar[tuple[Path, list[Any]] | None] = ContextVar("kcopt_later", default=None)
+
+
+@contextlib.contextmanager
+def children_later(folder: Path) -> Iterator[list[Path]]:
+    """Inside the block `run` into `folder` (a staging folder of `folders.writing`, which the
+    block must be inside) leaves the files its child processes write there (annex.xlsx, the
+    solve's plots) under way rather than waiting for them, so the caller works meanwhile
+    (`kcopt sensitivity`: its analyses); leaving the block waits for them and puts their paths
+    in the list it gave. On an error they are ended (their staging folder goes)."""
+    waiting: list[Any] = []
+    token = _LATER.set((Path(folder), waiting))
+    files: list[Path] = []
+    try:
+        try:
+            yield files
+        finally:
+            _LATER.reset(token)
+        for child in waiting:
+            _done(child, files, folder)
+    except BaseException:
+        for child in waiting:
+            child.stop()
+        raise
+
+
+def _done(child: Callable[[], Path | list[Path]], files: list[Path], out: Path) -> None:
+    """A child's file (or files) in `out` put in `files` once it is done (`forked.Writing`,
+    `plotjob.Drawing`); left under way inside `children_later(out)` until the block ends."""
+    later = _LATER.get()
+    if later is not None and later[0] == Path(out):
+        later[1].append(child)
+        return
+    got = child()
+    files.extend(got if isinstance(got, list) else [got])
 
 
 def _table_files(r: Run, out: Path) -> list[Path]:

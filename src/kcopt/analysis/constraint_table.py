@@ -79,7 +79,7 @@ def _bound_constraints(result: Result) -> pd.DataFrame | None:
     x = result.x if result.x is not None else np.full(lp.shape[1], np.nan)
     d = result.reduced_cost if result.reduced_cost is not None else np.full(
         lp.shape[1], np.nan)
-    family = np.array([parse_row(model.bound_names[j]).family for j in bound_cols])
+    family = np.array([_bound_family(model.bound_names[j]) for j in bound_cols])
     is_must = family == "must_fund"
     # a cap prices the column only where the column sits at it; a column at zero is held
     # there by x ≥ 0, and its (negative) reduced cost is not the cap's price
@@ -93,6 +93,13 @@ def _bound_constraints(result: Result) -> pd.DataFrame | None:
         "activity": x[bound_cols],
         "shadow_price": bound_price,
     })
+
+
+def _bound_family(name: str) -> str:
+    """`parse_row(name).family` of a column bound's name, read off its prefix when it is
+    `cap:<id>` or `must_fund:<id>` (parse_row's answer for those; a plan has one a project)."""
+    family, _sep, rest = name.partition(":")
+    return family if rest and family in ("cap", "must_fund") else parse_row(name).family
 
 
 def _with_slack_and_shares(result: Result, out: pd.DataFrame,

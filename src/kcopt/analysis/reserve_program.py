@@ -25,6 +25,9 @@ every left-out column must not want to move (at its lower bound a reduced cost �
 bound ≥ 0, between them 0) and every frozen row's price must have the sign of the bound it holds.
 A column that fails is put in, with its project, and the walk is made again (`Expand`): so the
 walk is that of the whole program, on a program whose size does not grow with the project list.
+A left-out column's reduced cost is computed only where a bound cannot clear it (`_Bound`):
+it is at most |a_j|ᵀ|y − y₀| from its reduced cost at the plan's prices y₀, and at 50,000
+projects that clears all but ~18,000 of the 4 million a list checks.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ from kcopt.model import LinearProgram
 from kcopt.solvers.solve import Result
 
 _DUAL_TOL = 1e-9  # a reduced cost or row price beyond this says the column or row would move
+# a reduced cost's rounding, relative to the sum of its terms' sizes, allowed for when a bound
+# rules a column out (`_Bound.wrong`): far above n·2⁻⁵³ for a column's few terms
+_ROUNDING = 1e-10
 _CHUNK = 16  # re-solves checked together (a product of columns × row prices of 16 re-solves)
 _OPTIMAL: Any = None  # highspy.HighsModelStatus.kOptimal, once highspy is imported
 
@@ -89,6 +95,45 @@ class _Priced:
 
 
 @dataclass
+class _Bound:
+    """What bounds the reduced costs of `_Priced`'s columns at any row prices: |Aᵀ| and
+    the plan's prices y₀ and reduced costs d₀ = c − Aᵀy₀."""
+
+    priced: _Priced
+    abs_T: sp.csr_matrix  # |A[:, cols]ᵀ|
+    y0: np.ndarray
+    d0: np.ndarray
+
+    @classmethod
+    def of(cls, priced: _Priced, y0: np.ndarray) -> _Bound:
+        A_T = priced.A_T
+        abs_T = sp.csr_matrix((np.abs(A_T.data), A_T.indices, A_T.indptr), shape=A_T.shape)
+        return cls(priced, abs_T, y0, priced.cost - A_T @ y0)
+
+    def wrong(self, Y: np.ndarray, on: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The columns, of those `on`, whose reduced cost c − Aᵀy would move them for some
+        column y of row prices `Y` (0 or y₀ off `rows`: the check's are 0). Each is computed
+        only where a bound cannot rule it out: |c_j − a_jᵀy − d₀_j| ≤ |a_j|ᵀ|y − y₀| (plus a
+        rounding allowance), so a column whose d₀ is farther than that from moving does not
+        move at any y (at 50,000 projects ~18,000 of 4 million left-out columns are computed,
+        and the same columns found as by computing them all)."""
+        pr = self.priced
+        Y_s = Y[rows]
+        spread = np.abs(self.y0)  # |y − y₀| off `rows`, where y is 0 (or y₀)
+        spread[rows] = (np.abs(Y_s - self.y0[rows, None]).max(axis=1)
+                        + _ROUNDING * np.abs(Y_s).max(axis=1))
+        slack = self.abs_T @ spread + _ROUNDING * np.abs(pr.cost)
+        d = self.d0
+        maybe = on & ((pr.low & (d + slack > _DUAL_TOL)) | (pr.high & (d - slack < -_DUAL_TOL))
+                      | (pr.between & (np.abs(d) + slack > _DUAL_TOL)))
+        at = np.flatnonzero(maybe)
+        D = pr.cost[at, None] - pr.A_T[at] @ Y  # as for every column: row by row, same sums
+        bad = ((pr.low[at, None] & (D > _DUAL_TOL)) | (pr.high[at, None] & (D < -_DUAL_TOL))
+               | (pr.between[at, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
+        return pr.cols[at[bad]]
+
+
+@dataclass
 class Base:
     """The whole walk program at the plan's budgets, solved once, and what every row's reduced
     program is made from."""
@@ -119,6 +164,7 @@ class Base:
     hold: np.ndarray
     frozen: _Frozen | None
     priced: _Priced
+    bound: _Bound  # the priced columns' reduced costs bounded, for the check
 
 
 @dataclass
@@ -179,14 +225,18 @@ class Program:
         pending, self.pending = self.pending, []
         if self.rows is None or not pending:
             return
-        grow = [self._check(np.column_stack(pending[k:k + _CHUNK]))
+        fz = self.base.frozen
+        moved = self.rows if fz is None or self.frozen_on is None \
+            else np.union1d(self.rows, fz.rows[self.frozen_on])  # where row prices may change
+        grow = [self._check(np.column_stack(pending[k:k + _CHUNK]), moved)
                 for k in range(0, len(pending), _CHUNK)]
         if any(len(g) for g in grow):
             raise Expand(np.unique(np.concatenate(grow)).astype(np.int64))
 
-    def _check(self, Y_r: np.ndarray) -> np.ndarray:
+    def _check(self, Y_r: np.ndarray, moved: np.ndarray) -> np.ndarray:
         """The columns to put in for the re-solves whose row prices are the columns of `Y_r`
-        (none: each is optimal for the whole program)."""
+        (none: each is optimal for the whole program); `moved`: the rows whose prices may
+        differ from the plan's (this program's and the frozen rows it checks)."""
         b = self.base
         assert self.rows is not None and self.price_on is not None
         Y = np.zeros((b.lp.shape[0], Y_r.shape[1]))
@@ -202,11 +252,7 @@ class Program:
                         | ((side < 0) & (Y_f > _DUAL_TOL))).any(axis=1)
             if bad.any():
                 grow.append(b.members[np.unique(fz.row_project[bad])].indices)
-        pr = b.priced
-        D = pr.cost[:, None] - pr.A_T @ Y
-        wrong = ((pr.low[:, None] & (D > _DUAL_TOL)) | (pr.high[:, None] & (D < -_DUAL_TOL))
-                 | (pr.between[:, None] & (np.abs(D) > _DUAL_TOL))).any(axis=1)
-        grow.append(pr.cols[self.price_on & wrong])
+        grow.append(b.bound.wrong(Y, self.price_on, moved))
         return np.concatenate(grow)
 
     def restart(self, r: int, upper: float) -> None:
@@ -288,14 +334,15 @@ def program(result: Result) -> tuple[Program, str] | None:
     d = np.asarray(sol.col_dual, dtype=float)
     A_csc = A.tocsc()
     priced = _priced(lp, A_csc, x, col_basic)
+    bound = _Bound.of(priced, y0)
     near = priced.cols[np.argsort(np.abs(d[priced.cols]), kind="stable")]
     cap = np.nan_to_num(model.projects["cap"].to_numpy(float))
     assert result.x is not None
     y_plan = P @ result.x
     base = Base(lp, A_csc, h, basis, col_status, row_status, x, d, A @ x, col_basic, P, owner,
                 group, members, model.col_fund, cap, y_plan, np.abs(P @ x - y_plan),
-                np.flatnonzero(free), near, _moving(priced, frozen, members, y0),
-                _hold(frozen, group, y0), frozen, priced)
+                np.flatnonzero(free), near, _moving(bound, frozen, members),
+                _hold(frozen, group, y0), frozen, priced, bound)
     return Program(base, lp, h, basis, np.arange(model.n_projects), P), basis_kind
 
 
@@ -310,12 +357,11 @@ def _hold(frozen: _Frozen | None, group: np.ndarray, y0: np.ndarray) -> np.ndarr
     return out
 
 
-def _moving(priced: _Priced, frozen: _Frozen | None, members: sp.csr_matrix,
-            y0: np.ndarray) -> np.ndarray:
+def _moving(bound: _Bound, frozen: _Frozen | None, members: sp.csr_matrix) -> np.ndarray:
     """Columns a reduced program keeps (with their projects): those that would move at the
     start already (by more than the check allows, less than HiGHS's tolerance), and frozen
     projects held by a row priced 0 (a degenerate bound: the first change frees it)."""
-    d = priced.cost - priced.A_T @ y0
+    priced, d, y0 = bound.priced, bound.d0, bound.y0
     wrong = ((priced.low & (d > _DUAL_TOL)) | (priced.high & (d < -_DUAL_TOL))
              | (priced.between & (np.abs(d) > _DUAL_TOL)))
     out = [priced.cols[wrong]]

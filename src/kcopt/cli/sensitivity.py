@@ -56,14 +56,16 @@ def sensitivity_command(
     from kcopt.analysis.sensitivity import run_sensitivity
     from kcopt.inputs.scenario import load_scenario
     from kcopt.io import folders as outputs
-    from kcopt.outputs import default_output_dir, run, write_sensitivity
+    from kcopt.outputs import children_later, default_output_dir, run, write_sensitivity
 
     bounds = parse_bounds(bound)
     sc = load_scenario(scenario)
     out = out or default_output_dir(sc)
-    # the solve's files and the sensitivity files replace the folder together, as one set
-    with outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder:
-        r = run(sc, out=folder, solver=solver)
+    # the solve's files and the sensitivity files replace the folder together, as one set;
+    # the solve's children write annex.xlsx and its plots while the analyses run
+    with (outputs.writing(out, outputs.scenario_inputs(sc), command="sensitivity") as folder,
+          children_later(folder)):
+        r = run(sc, out=folder, solver=solver, plots=not no_plots)  # no PNG of either
         s = run_sensitivity(r.result, draws=draws, seed=seed, concentration=concentration,
                             bounds=bounds, jobs=jobs, scheduler=scheduler, progress=True,
                             margins=margins, reselect=reselect)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -62,8 +63,27 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
             continue
-        out[col] = out[col].map(neutralise)
+        out[col] = _safe_column(out[col])
     out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+_MAY_CHANGE = (*FORMULA_START, "'")  # a text cell starting so, or holding a CR, may change
+
+
+def _safe_column(col: pd.Series) -> pd.Series:
+    """`neutralise` of every cell, called only on the text cells it may change (those starting
+    with a formula character or a quote, or holding a CR: none in most columns): pandas' string
+    methods find them column-wise, not a Python call per cell."""
+    if isinstance(col.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(col):
+        return col.map(neutralise)
+    text = col.str
+    maybe = (text.startswith(_MAY_CHANGE) | text.contains("\r", regex=False)).fillna(False)
+    at = np.flatnonzero(maybe.to_numpy(bool))
+    if not len(at):
+        return col
+    out = col.copy()
+    out.iloc[at] = [neutralise(v) for v in col.iloc[at]]
     return out
 
 

@@ -135,10 +135,11 @@ def _run_chunk(lp: LinearProgram, opts: SolverOptions, task: Task,
     return _solve_all(task, Resolver(lp, opts, start), params)
 
 
-# below this many seconds of projected serial work (CPU time of this process, so a busy machine
-# does not make a small run look long) a run stays in this process: starting a worker process
-# (Python, NumPy, pandas, SciPy, HiGHS) costs about a second of CPU each, more than all the
-# warm-started re-solves of a small program (200 draws of the demo: 0.1 s)
+# below this many seconds of projected serial work (CPU time of this thread, so neither a busy
+# machine nor the selection margins' thread beside it makes a small run look long) a run stays
+# in this process: starting a worker process (Python, NumPy, pandas, SciPy, HiGHS) costs about
+# a second of CPU each, more than all the warm-started re-solves of a small program (200 draws
+# of the demo: 0.1 s)
 PARALLEL_AFTER_S = 2.0
 CHUNKS_PER_JOB = 8  # small enough that this process and the workers end close together
 # a forked worker (`forked`) costs milliseconds to start and has this process's Resolver: work
@@ -174,13 +175,13 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
             # a MIP's solve uses HiGHS's worker threads, which a forked child has not got
             fork = jobs > 1 and not lp.integer.any() and forked.can_fork()
             after = PARALLEL_AFTER_S * (FORK_AFTER if fork else 1.0)
-            t0 = time.process_time()
+            t0 = time.thread_time()
             for p in params:
                 out.append(task(resolver, p))
                 if bar is not None:
                     bar.update(1)
                 done = len(out)
-                if jobs > 1 and done < n and (time.process_time() - t0) / done * (n - done) > after:
+                if jobs > 1 and done < n and (time.thread_time() - t0) / done * (n - done) > after:
                     break
             for res in _elsewhere(lp, opts, task, resolver, params[len(out):], jobs, fork, bar):
                 out.extend(res)

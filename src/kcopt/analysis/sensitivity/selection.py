@@ -39,7 +39,10 @@ table.
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -159,27 +162,109 @@ def start_selection_margins(result: Result, max_projects: int = 10, iterations: 
                             tol: float = 5e-3, jobs: int = 1,
                             parallel_after: float = PARALLEL_AFTER_S,
                             ) -> Callable[[bool], pd.DataFrame]:
-    """`selection_margins` in two steps. With `jobs` > 1 the first project's margin is found
-    here and now; when the others would take more than `parallel_after` seconds of CPU at that
-    pace they are queued for the worker processes (`engine.Shared`), so the workers start and
-    solve while this process does other work, and the function returned collects the table
-    (this process takes the projects still waiting), with a progress bar on request. Below
-    that, they are found here when the table is collected: a worker costs about a second of
-    CPU to start, more than the MIP demo's five margins (0.9 s)."""
-    args = _margin_args(result, max_projects, iterations, tol)
-    shared, first = None, []
-    if args and jobs > 1 and len(args) > 1:  # each project's search is independent
-        t0 = time.process_time()
-        first = [_margin(*args[0])]
-        if (time.process_time() - t0) * (len(args) - 1) > parallel_after:
-            shared = Shared([(_margin, a) for a in args[1:]], jobs)
+    """`selection_margins` in two steps: the function returned collects the table, with a
+    progress bar on request. With `jobs` > 1 the margins are found meanwhile in a thread of
+    this process (`_Background`) while it does other work, and the function returned shares
+    the projects left: HiGHS lets go of Python's lock while it solves, and the branch MIPs are
+    nearly all HiGHS, so the thread has the second core at once, where a worker process costs
+    about a second of CPU to start (Python, NumPy, pandas, SciPy, HiGHS) — as much as the MIP
+    demo's five margins. With `jobs` > 2, when the first margin projects more than
+    `parallel_after` seconds of CPU for the others, they are queued for `jobs` − 2 worker
+    processes too (`engine.Shared`): the thread and the caller are the other two. With `jobs`
+    1 they are found here when the table is collected."""
+    if jobs > 1:
+        return _Background(result, max_projects, iterations, tol, jobs, parallel_after).finish
 
     def finish(progress: bool = False) -> pd.DataFrame:
+        args = _margin_args(result, max_projects, iterations, tol)
         if args is None:
             return pd.DataFrame(columns=MARGIN_COLUMNS)
-        return pd.DataFrame(first + _margins(args[len(first):], shared, progress))
+        return pd.DataFrame(_margins(args, None, progress))
 
     return finish
+
+
+class _Background:
+    """The selection margins found in a thread, which takes the projects from the front of
+    the list while `finish` — called when the caller's other work is done — takes them from
+    the back, so both end together; each project's margin is found by one of them whole, so
+    the table does not depend on who found what. The thread runs in a copy of the caller's
+    context (it speaks the caller's language); a failure in it is raised by `finish`."""
+
+    def __init__(self, result: Result, max_projects: int, iterations: int, tol: float,
+                 jobs: int, parallel_after: float):
+        self.lock = threading.Lock()
+        self.args: list[tuple] | None = None
+        self.todo: deque[int] = deque()  # indices of `args` no one has taken yet
+        self.rows: dict[int, dict] = {}
+        self.error: BaseException | None = None
+        self.started = threading.Event()  # `args` known, and the first margin found
+        work = partial(self._work, result, max_projects, iterations, tol, jobs, parallel_after)
+        self.thread = threading.Thread(target=contextvars.copy_context().run, args=(work,),
+                                       name="kcopt-selection-margins", daemon=True)
+        self.thread.start()
+
+    def _work(self, result: Result, max_projects: int, iterations: int, tol: float, jobs: int,
+              parallel_after: float) -> None:
+        try:
+            self.args = args = _margin_args(result, max_projects, iterations, tol)
+            if args:
+                t0 = time.thread_time()  # this thread's CPU: the caller's work is not counted
+                self.rows[0] = _margin(*args[0])
+                rest = args[1:]
+                if (jobs > 2 and rest
+                        and (time.thread_time() - t0) * len(rest) > parallel_after):
+                    # worth worker processes (this thread and the caller are two of the
+                    # jobs): queued for them, the rest taken here from the end
+                    shared = Shared([(_margin, a) for a in rest], jobs - 1)
+                    found = shared.results([partial(_margin, *a) for a in rest])
+                    self.rows.update(enumerate(found, start=1))
+                else:
+                    self.todo.extend(range(1, len(args)))
+        except BaseException as exc:  # raised where the table is collected
+            self.error = exc
+        finally:
+            self.started.set()
+        while self._take(self.todo.popleft):
+            pass
+
+    def _take(self, pop: Callable[[], int]) -> bool:
+        """Find the margin of the project `pop` takes from the list; False when none is left
+        (or one failed)."""
+        with self.lock:
+            if not self.todo or self.error is not None:
+                return False
+            i = pop()
+        assert self.args is not None
+        try:
+            self.rows[i] = _margin(*self.args[i])
+        except BaseException as exc:
+            self.error = exc
+            return False
+        return True
+
+    def finish(self, progress: bool = False) -> pd.DataFrame:
+        """The table, once every project's margin is found (a progress bar on request)."""
+        self.started.wait()
+        count = len(self.args or [])
+        bar = _bar(count) if progress and count else None
+        try:
+            if bar is not None:
+                bar.update(len(self.rows))
+            while self._take(self.todo.pop):
+                if bar is not None:
+                    bar.update(1)
+            self.thread.join()
+            if bar is not None:
+                bar.update(count - bar.n)
+        finally:
+            if bar is not None:
+                bar.close()
+        if self.error is not None:
+            raise self.error
+        if self.args is None:
+            return pd.DataFrame(columns=MARGIN_COLUMNS)
+        return pd.DataFrame(_said_here([self.rows[i] for i in range(count)]))
 
 
 def _margin_args(result: Result, max_projects: int, iterations: int,
@@ -239,12 +324,7 @@ def _relaxation_hints(model, cap: np.ndarray,
 def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
     """`_margin` of each argument tuple — shared with the worker processes when `shared` (an
     `engine.Shared`) queued them — with a progress bar on request."""
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(args), desc=_("selection margins"), unit=_("project"),
-                   leave=False)
+    bar = _bar(len(args)) if progress else None
     rows = []
     try:
         if shared is not None:
@@ -257,7 +337,19 @@ def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
     finally:
         if bar is not None:
             bar.close()
-    for row in rows:  # a worker process says them in its own language: said again here
+    return _said_here(rows)
+
+
+def _bar(total: int) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=_("selection margins"), unit=_("project"), leave=False)
+
+
+def _said_here(rows: list[dict]) -> list[dict]:
+    """The rows' sentences said again in the language in use here (a worker process says them
+    in its own)."""
+    for row in rows:
         row["sentence"] = margin_sentence(row["project_id"], row["selected"], row["margin"],
                                           row["flip_score"])
     return rows
