@@ -188,3 +188,22 @@ def test_a_mip_is_not_forked(demo: kcopt.Result, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)
     shared = engine.map_points(mip, _Objective(), list(range(6)), jobs=2)
     assert shared == pytest.approx(serial, rel=1e-4)
+
+
+def test_this_process_collector_is_left_as_it_was() -> None:
+    """What this process froze before (kcopt's start-up freezes its modules) stays frozen, and
+    nothing else is frozen by the fork."""
+    import gc
+
+    holder = [object() for _ in range(10)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        forked.run([_item(i) for i in range(6)], 1)
+        # a few frozen objects may be freed meanwhile; an unfreeze would leave none frozen
+        assert gc.get_freeze_count() > 0.9 * frozen
+    finally:
+        gc.unfreeze()
+    del holder
+    forked.run([_item(i) for i in range(6)], 1)
+    assert gc.get_freeze_count() == 0

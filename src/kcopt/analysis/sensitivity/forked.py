@@ -8,11 +8,12 @@ shared until written). Nothing is pickled but each item's result, sent back thro
 
 The items are the same closures this process would run (`map_points`' chunks on its own
 Resolver); the workers take them from the front of the list and this process from the end,
-one at a time under a lock, so all end close together on a shared machine too. What an item
-gives does not depend on which process ran it or what that process ran before (every re-solve
-starts from the base basis), so the results are those of one process. An item a worker did not
-give back (it failed, or the worker died) is run here afterwards, so a failure is raised here
-as it would be in one process.
+one at a time under a lock, so all end close together on a shared machine too. Every re-solve
+starts from the base basis, so an item gives what it gives in one process (but for HiGHS's
+choice among exactly tied optima, which can depend on what its instance solved before: a
+worker continues this process's history from the front, this process's own chunks do not;
+benchmarks/README.md, "Forked workers"). An item a worker did not give back (it failed, or the
+worker died) is run here afterwards, so a failure is raised here as in one process.
 
 Fork is used only on Linux, from the main thread, when no other Python thread runs (a thread
 holding a lock at the fork would leave the child's copy locked): a web app's request thread or
@@ -78,6 +79,9 @@ class _Ends:
 def _work(items: Sequence[Callable[[], Any]], ends: _Ends, conn: Any) -> None:
     """A forked worker: items from the front, each result sent as it is made. It stops at an
     item that fails; that one and the rest are then run by the parent, which raises."""
+    # the child's collections then leave what it was born with (and its pages) alone; in the
+    # child only, so the parent's collector stays as it was (kcopt's start-up freezes its own)
+    gc.freeze()
     try:
         while (i := ends.take(last=False)) is not None:
             conn.send((i, items[i]()))
@@ -131,21 +135,17 @@ def _start(ctx: Any, items: Sequence[Callable[[], Any]], ends: _Ends,
            workers: int) -> tuple[list[Any], list[Any]]:
     """`workers` forked processes running `_work`, and the pipes their results come by."""
     procs, conns = [], []
-    gc.freeze()  # a child's collections then leave this process's objects (and pages) alone
-    try:
-        with warnings.catch_warnings():
-            # Python ≥ 3.12 warns of any native thread (HiGHS's, OpenBLAS's): the simplex
-            # re-solves a child makes do not use them (the module's note, `map_points`)
-            warnings.filterwarnings("ignore", ".*multi-threaded.*", DeprecationWarning)
-            for _ in range(max(workers, 0)):
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_work, args=(items, ends, send), daemon=True)
-                proc.start()
-                send.close()
-                procs.append(proc)
-                conns.append(recv)
-    finally:
-        gc.unfreeze()
+    with warnings.catch_warnings():
+        # Python ≥ 3.12 warns of any native thread (HiGHS's, OpenBLAS's): the simplex
+        # re-solves a child makes do not use them (the module's note, `map_points`)
+        warnings.filterwarnings("ignore", ".*multi-threaded.*", DeprecationWarning)
+        for _ in range(max(workers, 0)):
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_work, args=(items, ends, send), daemon=True)
+            proc.start()
+            send.close()
+            procs.append(proc)
+            conns.append(recv)
     return procs, conns
 
 
