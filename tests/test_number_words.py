@@ -9,7 +9,7 @@ import pytest
 from babel.numbers import format_decimal
 
 from kcopt.core.language import using
-from kcopt.core.words import fixed, num
+from kcopt.core.words import fixed, num, sig, sigs
 
 
 def _babel(x: float, least: int, most: int, lang: str) -> str:
@@ -50,3 +50,17 @@ def test_symbols_follow_the_language():
                                                                       "0")
     with using("en"):
         assert (num(-1234567.25, 2), fixed(-0.001, 2)) == ("-1,234,567.25", "-0.00")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sigs_writes_what_sig_writes(lang):
+    """`sigs` (a table's amounts written together) gives `sig`'s text for every number:
+    halves, powers of ten, 0, −0, infinities, NaN, the tiniest and the largest, repeats."""
+    values = [*_sample(), 0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-13,
+              9.995e-13, 1e20, 0.9995, 9.995, 99.95, 999.5, 1000.0, 0.001, 0.01, 999.6,
+              0.9996, -0.0004, -1.25e-3, -0.125, -999.4, -1e-7, 0.1 + 0.2, 2.675, 1.005]
+    values += [v * 10.0 ** k for v in _sample()[:300] for k in (-6, -3)]  # small, all signs
+    values += values[:50]  # repeats: each number written once, said every time
+    with using(lang):
+        for digits in (1, 3, 4, 9):
+            assert sigs(values, digits) == [sig(x, digits) for x in values], digits

@@ -68,6 +68,25 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
     assert plotjob._prepared is None
 
 
+def note_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Plot children forked from here on, really (fork allowed in this test process), each
+    `prepare` that forks noting its pid in the list returned."""
+    from kcopt.present.figures import plotjob
+
+    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
+    forked: list[int] = []
+    real_prepare = plotjob.prepare
+
+    def prepare() -> None:  # the real fork, its pid noted
+        real_prepare()
+        if plotjob._prepared is not None and plotjob._prepared[0] not in forked:
+            forked.append(plotjob._prepared[0])
+
+    monkeypatch.setattr(plotjob, "prepare", prepare)
+    return forked
+
+
 def _gone(pid: int) -> bool:
     """The process has ended and been reaped (a zombie still answers signal 0)."""
     try:
@@ -102,17 +121,7 @@ def test_no_plot_child_is_left_when_the_solve_raises(tmp_path: Path, how: str, e
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
-    monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    forked: list[int] = []
-    real_prepare = plotjob.prepare
-
-    def prepare() -> None:  # the real fork, its pid noted
-        real_prepare()
-        assert plotjob._prepared is not None
-        forked.append(plotjob._prepared[0])
-
-    monkeypatch.setattr(plotjob, "prepare", prepare)
+    forked = note_forks(monkeypatch)
     with pytest.raises(error):
         kcopt.run(_failing(tmp_path, how), out=tmp_path / "out")
     assert len(forked) == 1

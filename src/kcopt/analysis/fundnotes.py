@@ -44,26 +44,29 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     upper = np.where(np.isfinite(lp.row_upper), lp.row_upper, np.inf)
     room = 1e-6 * np.maximum(1.0, np.abs(np.nan_to_num(upper, posinf=0.0)))
     full = np.isfinite(upper) & (activity >= upper - room)
-    full_budgets = [lp.row_names[i] for i in np.flatnonzero(full)
-                    if lp.row_family[i] == "budget"]
-    matched, ids, provinces = facts["matched"], facts["ids"], facts["provinces"]
+    central, local = _full_budgets([lp.row_names[i] for i in np.flatnonzero(full)
+                                    if lp.row_family[i] == "budget"])
+    matched, provinces = facts["matched_rows"], facts["provinces"]
     own = model.scenario.fund_order == "own_first"
     memo = {} if memo is None else memo
     lang = get_language()
     share = model.scenario.local_match_min
+    # each told project's figures, taken column-wise (a what-if tells several hundred)
+    rows = np.flatnonzero(told)
+    f = first[rows].astype(int)
+    asked = np.where((f == 0) & matched[rows], share * money.sum(axis=1)[rows], 0.0)
+    paid = money[rows, f]
+    cap = model.caps.cap[rows, f].astype(float)
     notes = {}
-    for p in np.flatnonzero(told).tolist():
-        f = int(first[p])
-        asked = share * money[p].sum() if f == 0 and ids[p] in matched else 0.0
-        budget = _full_budget(full_budgets, FUNDS[f], provinces[p])
-        cap = float(model.caps.cap[p, f])
+    for p, fp, a, second, pf, c in zip(rows.tolist(), f.tolist(), asked.tolist(),
+                                       second_money[rows].tolist(), paid.tolist(),
+                                       cap.tolist(), strict=True):
+        budget = central if fp == 0 else local.get(provinces[p])
         # the note says these figures only: worded once per what-if chain
-        key = ("note", lang, own, f, share, asked, float(second_money[p]), float(money[p, f]),
-               cap, budget)
+        key = ("note", lang, own, fp, share, a, second, pf, c, budget)
         note = memo.get(key)
         if note is None:
-            note = memo[key] = _note(f, own, share, asked, float(second_money[p]),
-                                     float(money[p, f]), cap, budget)
+            note = memo[key] = _note(fp, own, share, a, second, pf, c, budget)
         notes[p] = note
     return notes
 
@@ -87,7 +90,8 @@ def _facts(model: Model, kept: dict[str, Any] | None) -> dict[str, Any]:
     facts = {"rows": lp.row_names, "caps": model.caps, "order": order,
              "first": first_fund(frame, order), "both": may.all(axis=1), "matched": matched,
              "ids": frame["project_id"].astype(str).to_numpy(),
-             "provinces": frame["province"].astype(str).to_numpy()}
+             "provinces": frame["province"].astype(str).tolist()}
+    facts["matched_rows"] = np.array([i in matched for i in facts["ids"].tolist()], dtype=bool)
     if kept is not None:
         kept["note facts"] = facts
     return facts
@@ -108,13 +112,18 @@ def _note(f: int, own: bool, share: float, asked: float, second: float, paid: fl
         amount=num(second, 4), fund=fund_name(FUNDS[1 - f]), why=_(" and ").join(whys))
 
 
-def _full_budget(full: list[str], fund: str, province: str) -> str | None:
-    """The first used-up budget row of `fund` (for local, the project's province's)."""
+def _full_budgets(full: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The first used-up central budget row of `full` (row names, in the program's order),
+    and per province its first used-up local budget row."""
+    central: str | None = None
+    local: dict[str, str] = {}
     for name in full:
         row = parse_row(name)
-        if row.fund == fund and (fund == "central" or row.province == province):
-            return name
-    return None
+        if row.fund == FUNDS[0]:
+            central = central or name
+        elif row.fund == FUNDS[1]:
+            local.setdefault(str(row.province), name)
+    return central, local
 
 
 def _no_room(cap: float, paid: float, first_words: str, budget: str | None) -> str:

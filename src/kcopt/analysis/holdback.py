@@ -79,7 +79,7 @@ def priced_rows(result: Result) -> np.ndarray:
     if result.row_activity is None or result.x is None:
         return pi
     act = result.row_activity
-    size = np.maximum(1.0, abs(lp.A) @ np.abs(result.x))
+    size = np.maximum(1.0, absolute(lp.A) @ np.abs(result.x))
     with np.errstate(invalid="ignore"):
         at_upper = np.isfinite(lp.row_upper) & (
             lp.row_upper - act <= BIND_TOL * np.maximum(size, np.abs(lp.row_upper)))
@@ -88,12 +88,26 @@ def priced_rows(result: Result) -> np.ndarray:
     return np.where(((pi > 0) & at_upper) | ((pi < 0) & at_lower), pi, 0.0)
 
 
-def holding_matrix(result: Result) -> sp.csc_matrix | None:
+def absolute(A: Any) -> Any:
+    """|A|, elementwise: made once per program (every what-if of a plan shares its matrix)."""
+    last = _ABS[-1] if _ABS else None
+    if last is not None and last[0] is A:
+        return last[1]
+    out = abs(A)
+    _ABS[:] = [(A, out)]
+    return out
+
+
+_ABS: list[tuple[Any, Any]] = []  # the last program's matrix and its |A|
+
+
+def holding_matrix(result: Result, pi: np.ndarray | None = None) -> sp.csc_matrix | None:
     """Rows × columns: what each binding row charges a unit of each column, kept only where
-    funding the column would tighten the row (None without prices)."""
+    funding the column would tighten the row (None without prices). `pi`: the rows' prices
+    at their bounds when the caller has them (`priced_rows`)."""
     if result.shadow_price is None:
         return None
-    pi = priced_rows(result)
+    pi = priced_rows(result) if pi is None else pi
     # only the priced rows can charge anything: a few dozen of a national plan's thousands
     priced = np.flatnonzero(pi)
     part = effective_matrix(result.model.lp)[priced]

@@ -2,19 +2,20 @@
 money would earn against what money earns at the margin), or higher scores elsewhere.
 
 A table words its unfunded projects together (`unfunded_reasons`): the phrase of a set of
-holding rows once per table, and each amount once per what-if chain — an amount is a function
-of the number, its digits and the language only, so a what-if that leaves a project's value per
-million alone (a budget change; a weight its criteria do not score) does not write it again.
+holding rows once per table, and the amounts all at once (`kcopt.core.words.sigs`: the language
+looked up once, each number written once) — a weight change moves every project's value per
+million, so a what-if writes them anew; the few said to more digits, to tell two apart, are kept
+per what-if chain by number, digits and language.
 """
 
 from __future__ import annotations
 
-import math
+import string
 from typing import Any
 
 import numpy as np
 
-from kcopt.core.words import _, get_language, num, sig
+from kcopt.core.words import _, get_language, num, sig, sigs
 
 
 def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
@@ -24,31 +25,68 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     words it. `limiting`: project → the phrases of the rows holding it back; `cost`, `priced`:
     per project, the objective value of its money and what that money earns at the margin.
     `memo`: the what-if chain's memo (`kcopt.analysis.report.reason_memo`), where the amounts
-    are kept by (number, digits, language)."""
+    said to more than 3 digits are kept by (number, digits, language)."""
     w = unfunded_words()
+    rows = unfunded.tolist()
+    held = [limiting.get(p) for p in rows]
+    said: dict[int, str] = {}  # this table's phrases, by the list of phrases (shared)
+    for h in held:
+        if h is not None and id(h) not in said:
+            said[id(h)] = w["held"].format(why=w["and"].join(h))
+    zero = scores[unfunded] <= 0
+    zeros = zero.tolist()
+    out = [w["zero"] if z else w["higher"] if h is None else said[id(h)]
+           for z, h in zip(zeros, held, strict=True)]
+    value, worth = cost[unfunded] * 1000, priced[unfunded] * 1000
+    # a held project earning less than money earns at the margin: both amounts said
+    with np.errstate(invalid="ignore"):
+        told = ~zero & np.array([h is not None for h in held], dtype=bool) & \
+            np.isfinite(worth) & (worth > value * (1 + 1e-6))
+    _compare(out, np.flatnonzero(told), value, worth, w, memo)
+    return out
+
+
+def _compare(out: list[str], at: np.ndarray, value: np.ndarray, worth: np.ndarray,
+             w: dict[str, str], memo: dict[Any, str] | None) -> None:
+    """The amounts of the reasons of rows `at` (value, worth), to 3 significant digits, all
+    written together (`sigs`), added to their rows' words; more digits where 3 say the
+    same."""
+    if not len(at):
+        return
     lang = get_language()
     amounts: dict[Any, str] = {} if memo is None else memo
-    said: dict[Any, str] = {}  # this table's phrases, by the list of phrases (shared)
-    value = (cost[unfunded] * 1000).tolist()
-    worth = (priced[unfunded] * 1000).tolist()
-    zero = (scores[unfunded] <= 0).tolist()
-    out = []
-    for p, z, v, wv in zip(unfunded.tolist(), zero, value, worth, strict=True):
-        held = limiting.get(p)
-        if z or held is None:
-            out.append(w["zero"] if z else w["higher"])
-            continue
-        why = said.get(id(held))
-        if why is None:
-            why = said[id(held)] = w["held"].format(why=w["and"].join(held))
-        if not (math.isfinite(wv) and wv > v * (1 + 1e-6)):
-            out.append(why)
-            continue
-        sv, sw = _said(v, 3, lang, amounts), _said(wv, 3, lang, amounts)
+    values, worths = value[at].tolist(), worth[at].tolist()
+    k = len(values)
+    texts = sigs(values + worths, 3)
+    fill = _template(w["compare"], w["thousand"])
+    for i, (row, v, wv) in enumerate(zip(at.tolist(), values, worths, strict=True)):
+        sv, sw = texts[i], texts[k + i]
         if sv == sw:
             sv, sw = said_apart(v, wv, lang, amounts)
-        out.append(why + w["compare"].format(value=sv, thousand=w["thousand"], worth=sw))
-    return out
+        out[row] += fill(sv, sw)
+
+
+def _template(compare: str, thousand: str) -> Any:
+    """`compare.format(value=…, thousand=thousand, worth=…)` as a function of the two
+    amounts, its words cut once around them (a table fills it ~1,500 times)."""
+    pieces = list(string.Formatter().parse(compare))
+    fields = [f for _text, f, _spec, _conv in pieces if f is not None]
+    plain = all(not spec and not conv for _text, f, spec, conv in pieces if f is not None)
+    if not plain or sorted(fields) != ["thousand", "value", "worth"]:
+        return lambda v, wv: compare.format(value=v, thousand=thousand, worth=wv)
+    cut = [""]  # the words between the amounts, `thousand` written in
+    order = []
+    for text, f, _spec, _conv in pieces:
+        cut[-1] += text
+        if f == "thousand":
+            cut[-1] += thousand
+        elif f is not None:
+            order.append(f)
+            cut.append("")
+    a, b, c = cut
+    if order == ["value", "worth"]:
+        return lambda v, wv: f"{a}{v}{b}{wv}{c}"
+    return lambda v, wv: f"{a}{wv}{b}{v}{c}"
 
 
 def unfunded_reason(score: float, limiting: list[str] | None, cost: float,

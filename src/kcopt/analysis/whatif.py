@@ -70,6 +70,8 @@ class _Warm:
     # the HiGHS instance of the last what-if's split program (`WarmReduced`): the next one of
     # the same shape starts from its basis
     split_highs: WarmReduced = field(default_factory=lambda: WarmReduced())
+    # what the scores of the model a what-if last started from said (`_score_warnings`)
+    scored: tuple[Model, list[Problem]] | None = None
 
 
 _MAKING = threading.Lock()  # two sessions asking for the same plan's instance make it once
@@ -114,7 +116,7 @@ def resolve(result: Result, weights: Mapping[str, float] | None = None,
     projects["score"] = score
     new_lp = replace(lp, cost=cost, row_upper=_budgets(lp, scenario, rows))
     new_model = replace(model, lp=new_lp, projects=projects, scenario=scenario,
-                        warnings=_score_warnings(model, criteria, said))
+                        warnings=_score_warnings(model, criteria, said, warm))
     new = None
     if warm is not None:
         with warm.lock:  # an app's sessions may share one base plan
@@ -134,10 +136,19 @@ def _budgets(lp: LinearProgram, scenario: Scenario, rows: np.ndarray) -> np.ndar
     return row_upper
 
 
-def _score_warnings(model: Model, criteria: np.ndarray, said: list[Problem]) -> list[Problem]:
-    """The model's warnings with what its scores said replaced by what the new scores say."""
-    before: list[Problem] = []
-    planner_scores(model.projects, model.scenario, before, criteria)
+def _score_warnings(model: Model, criteria: np.ndarray, said: list[Problem],
+                    warm: _Warm | None = None) -> list[Problem]:
+    """The model's warnings with what its scores said replaced by what the new scores say.
+    `warm`: the chain's instance, where what the model's own scores said is kept (every
+    what-if of one plan asks it of the same model)."""
+    scored = warm.scored if warm is not None else None
+    if scored is not None and scored[0] is model:
+        before = scored[1]
+    else:
+        before = []
+        planner_scores(model.projects, model.scenario, before, criteria)
+        if warm is not None:
+            warm.scored = (model, before)
     kept = [w for w in model.warnings if w not in before]
     at = next((i for i, w in enumerate(model.warnings) if w in before), 0)
     return [*kept[:at], *said, *kept[at:]]

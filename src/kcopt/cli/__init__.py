@@ -18,7 +18,7 @@ from kcopt.cli import sensitivity as _sensitivity
 from kcopt.cli import solve as _solve
 from kcopt.cli import template as _template
 from kcopt.cli import validate as _validate
-from kcopt.cli.common import STATE
+from kcopt.cli.common import STATE, loading
 from kcopt.cli.usage import in_our_words
 from kcopt.core.errors import InputError
 from kcopt.core.language import set_language
@@ -54,7 +54,7 @@ class _Commands(TyperGroup):
         return super().parse_args(ctx, rest)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        with in_our_words():
+        with in_our_words(), loading():  # start-up: typer loads pydantic here
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
@@ -233,6 +233,7 @@ app.command("app", cls=_Command)(_app.app_command)
 
 
 def main() -> None:
+    STATE["own_process"] = True  # `python -m kcopt`, the kcopt command: start-up is ours
     app(prog_name="kcopt")
 
 

@@ -6,6 +6,7 @@ import errno
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,17 @@ from typing import Any
 import typer
 
 from kcopt.core.errors import InfeasibleError, InputError, KcoptError, Problem
+from kcopt.core.memory import paused_collection
 from kcopt.core.words import _, ngettext, num, os_reason
 
-STATE: dict[str, Any] = {"debug": False}
+STATE: dict[str, Any] = {"debug": False, "own_process": False}
+
+
+def loading() -> AbstractContextManager[None]:
+    """Start-up's modules loaded out of the garbage collector's sight
+    (`core.memory.paused_collection`) when the process is kcopt's own (`kcopt.cli.main`); a
+    caller's process (a test's CliRunner) keeps its collector as it is."""
+    return paused_collection(active=bool(STATE["own_process"]))
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
                       errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.EFBIG,
                       errno.ENAMETOOLONG, errno.ELOOP}

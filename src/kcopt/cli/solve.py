@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kcopt.cli.common import err, show_warning_kinds, solver_name, user_errors
+from kcopt.cli.common import err, loading, show_warning_kinds, solver_name, user_errors
 from kcopt.core.errors import UsageError
 from kcopt.core.words import N_, _, fixed, num, pct, status_name
 
@@ -61,28 +61,36 @@ def solve_command(
     """
     # start-up: a command loads its modules when it runs, so `kcopt --help` stays light
     from kcopt.core.memory import system_arrow_pool
-    from kcopt.inputs.scenario import load_scenario
-    from kcopt.io import folders as outputs
-    from kcopt.outputs import default_output_dir, run
+
+    with loading():  # pandas loaded without the garbage collector's passes
+        from kcopt.inputs.scenario import load_scenario
+        from kcopt.present.figures.plotjob import prepared
 
     system_arrow_pool()  # what a stage frees can go back to the system (issue 28)
-    sc = _replanned(load_scenario(scenario), approved, budget or [])
-    out = out or default_output_dir(sc)
-    if into is not None:  # openpyxl only when the planner's own workbook is edited
-        from kcopt.present.workbook.xlsx import check_into, into_target, write_into
+    # the plot child is forked now, pandas loaded (shared, not imported twice), so matplotlib
+    # loads beside the solver, the model and the solve; outputs.run takes it, or it ends here
+    with prepared(not no_plots):
+        # start-up: the solver and the tables after the fork
+        from kcopt.io import folders as outputs
+        from kcopt.outputs import default_output_dir, run
 
-        check_into(into)
-    inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]
-    copy = None
-    with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
-        r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
-                plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
-                reserve=reserve, lean=True)
-        if into is not None:
-            _copy, _book, notes = write_into(r, into, into_target(into, folder))
-            copy = into_target(into, out)
-            r.files.append(copy)
-            r.warnings += notes
+        sc = _replanned(load_scenario(scenario), approved, budget or [])
+        out = out or default_output_dir(sc)
+        if into is not None:  # openpyxl only when the planner's own workbook is edited
+            from kcopt.present.workbook.xlsx import check_into, into_target, write_into
+
+            check_into(into)
+        inputs = [*outputs.scenario_inputs(sc), *([into] if into is not None else [])]
+        copy = None
+        with outputs.writing(out, inputs, command="solve") as folder:  # one set of files, whole
+            r = run(sc, out=folder, solver=solver, mip=mip, time_limit=time_limit,
+                    plots=not no_plots, write_model=write_model, xlsx=not no_xlsx,
+                    reserve=reserve, lean=True)
+            if into is not None:
+                _copy, _book, notes = write_into(r, into, into_target(into, folder))
+                copy = into_target(into, out)
+                r.files.append(copy)
+                r.warnings += notes
     r.files = [out / f.relative_to(folder) if f.is_relative_to(folder) else f for f in r.files]
     assert r.summary is not None, "a solved run has a summary"
     _say_result(sc.name, r.summary, len(r.files), out, copy, into)

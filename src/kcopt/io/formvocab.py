@@ -14,11 +14,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from kcopt.core.text import fold
+from kcopt.core.vocabulary import data_yaml
 from kcopt.rules.rates import load_rules
 
 GUESS_WEIGHT = 3.0
@@ -48,9 +46,7 @@ class _Vocabulary:
 @cache
 def vocabulary() -> _Vocabulary:
     """The data file and the rule set's names of every content type, folded."""
-    text = (resources.files("kcopt") / "data" / "content_vocabulary.yaml").read_text(
-        encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = data_yaml("content_vocabulary.yaml") or {}
     names: dict[str, str] = {}
     shown: dict[str, str] = {}
     for rule in load_rules().rules.values():

@@ -383,17 +383,19 @@ def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray) -> tuple[np
     upper bound has y ≥ 0, at its lower bound y ≤ 0.
     """
 
+    # where x and the rows sit, the same for both signs: worked out once
+    scale = 1.0 + np.abs(lp.cost).max(initial=0.0)
+    at_up = np.isclose(x, lp.col_upper, atol=1e-7, rtol=1e-9)
+    at_lo = np.isclose(x, lp.col_lower, atol=1e-7, rtol=1e-9)
+    fixed = at_up & at_lo
+    act = lp.A @ x
+    r_up = np.isclose(act, lp.row_upper, atol=1e-6, rtol=1e-9)
+    r_lo = np.isclose(act, lp.row_lower, atol=1e-6, rtol=1e-9)
+
     def violation(yy: np.ndarray) -> float:
         d = lp.cost - lp.A.T @ yy
-        scale = 1.0 + np.abs(lp.cost).max(initial=0.0)
-        at_up = np.isclose(x, lp.col_upper, atol=1e-7, rtol=1e-9)
-        at_lo = np.isclose(x, lp.col_lower, atol=1e-7, rtol=1e-9)
-        fixed = at_up & at_lo
         v = np.where(fixed, 0.0, np.where(at_up, np.maximum(-d, 0),
                                           np.where(at_lo, np.maximum(d, 0), np.abs(d))))
-        act = lp.A @ x
-        r_up = np.isclose(act, lp.row_upper, atol=1e-6, rtol=1e-9)
-        r_lo = np.isclose(act, lp.row_lower, atol=1e-6, rtol=1e-9)
         rv = np.where(r_up & r_lo, 0.0, np.where(r_up, np.maximum(-yy, 0),
                                                  np.where(r_lo, np.maximum(yy, 0), np.abs(yy))))
         return float(v.sum() + rv.sum()) / scale

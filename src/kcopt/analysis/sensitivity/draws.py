@@ -50,7 +50,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from kcopt.analysis.reserve_program import _Frozen, _frozen_blocks, _Priced, _priced
+from kcopt.analysis.reserve_pricing import Priced as _Priced
+from kcopt.analysis.reserve_pricing import priced as _priced
+from kcopt.analysis.reserve_program import _Frozen, _frozen_blocks
 from kcopt.analysis.sensitivity.engine import Resolver
 from kcopt.inputs.solveropts import SolverOptions
 from kcopt.model import LinearProgram, objective_coefficients

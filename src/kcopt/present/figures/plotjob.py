@@ -6,12 +6,14 @@ budget-use plot, about half the drawing.
 
 `prepare()`, called before the solve, forks the child early: it imports matplotlib and warms
 the fonts while the parent reads, validates and solves, then waits for the summary (sent
-through a pipe, with the language in use). `send(summary)`, as soon as the solve's summary
-exists, lets it draw the PNGs in memory while the parent makes the reserve list and writes the
-CSVs; `start_plots(summary, folder)` then tells it the folder, where it writes them (each
-atomically). A prepared child ends when `discard()` closes its pipe (`kcopt.outputs` does on
-every way out of a solve, an error too; a child already drawing is ended), when the next one
-is prepared, or when this process exits.
+through a pipe, with the language in use). `kcopt solve` forks it earlier still (`prepared()`),
+once pandas is loaded and before the solver is; what the warm-up loads is frozen out of the
+garbage collector's passes (`kcopt.core.memory.paused_collection`). `send(summary)`, as soon as
+the solve's summary exists, lets it draw the PNGs in memory while the parent makes the reserve
+list and writes the CSVs; `start_plots(summary, folder)` then tells it the folder, where it
+writes them (each atomically). A prepared child ends when `discard()` closes its pipe
+(`kcopt.outputs` does on every way out of a solve, an error too; a child already drawing is
+ended), when the next one is prepared, or when this process exits.
 
 This module imports neither matplotlib nor the plot code: the child does. Where fork is not
 available (Windows), unsafe (other Python threads running, e.g. the browser app's server) or
@@ -27,13 +29,14 @@ import pickle
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from kcopt.core.language import set_language
+from kcopt.core.memory import paused_collection
 from kcopt.core.words import get_language
-from kcopt.io.write import atomic_write
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -108,6 +111,9 @@ def _cores() -> int:
 
 
 def _write(pngs: list[bytes], folder: Path) -> list[Path]:
+    # start-up: the writer imports pandas, which `kcopt solve` forks this module's child before
+    from kcopt.io.write import atomic_write
+
     return [atomic_write(folder / name, partial(_put, data))
             for name, data in zip(PLOT_FILES, pngs, strict=True)]
 
@@ -128,8 +134,12 @@ _sent: tuple[Summary, str] | None = None
 
 
 def prepare() -> None:
-    """Fork the plot child now, so it imports matplotlib while this process works."""
+    """Fork the plot child now, so it imports matplotlib while this process works; a child
+    already prepared and not yet sent anything to draw is kept (`kcopt solve` forks it before
+    it imports the solver and the tables, and `kcopt.outputs` then finds it ready)."""
     global _prepared
+    if _prepared is not None and _sent is None:
+        return
     discard()
     if not _can_fork():
         return
@@ -151,7 +161,8 @@ def prepare() -> None:
 
 def _child(read_end: int) -> None:
     """The child's work: warm up, then draw what it is sent and write it where it is told."""
-    _warm()
+    with paused_collection():  # matplotlib's objects out of the drawing's collections
+        _warm()
     with os.fdopen(read_end, "rb") as pipe:
         try:
             summary, language = pickle.load(pipe)
@@ -164,11 +175,13 @@ def _child(read_end: int) -> None:
 
 
 def _warm() -> None:
-    """What every drawing pays once, paid while the parent solves: matplotlib and the plot
-    code imported, the fonts loaded, the PNG writer ready, the rules and regions read."""
+    """What every drawing pays once, paid while the parent solves: matplotlib, the plot code
+    and the summary's record imported, the fonts loaded, the PNG writer ready, the rules and
+    regions read."""
     from io import BytesIO
 
     # start-up: pandas, numpy, matplotlib only when this runs
+    from kcopt.analysis import summary  # noqa: F401  (the record the summary is unpickled into)
     from kcopt.present.figures import charts
 
     fig, ax = charts.new_figure(figsize=(1, 1))
@@ -177,6 +190,19 @@ def _warm() -> None:
     fig.savefig(BytesIO(), **charts.PNG)
     charts.category_colours()
     charts.region_colours()
+
+
+@contextlib.contextmanager
+def prepared(plots: bool = True) -> Iterator[None]:
+    """The plot child forked now (`prepare`, when `plots`), so its imports run beside the
+    caller's, and ended on the way out if nothing took it (`discard`): an error before the
+    solve leaves no child waiting."""
+    if plots:
+        prepare()
+    try:
+        yield
+    finally:
+        discard()
 
 
 def send(summary: Summary) -> None:
