@@ -10,7 +10,7 @@ import time
 import pytest
 
 import kcopt
-from kcopt.analysis.sensitivity import engine, weight_robustness
+from kcopt.analysis.sensitivity import engine, forked, weight_robustness
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def test_shared_draws_give_the_serial_table(demo: kcopt.Result,
     serial = weight_robustness(demo, draws=48, seed=7)
     monkeypatch.setattr(engine, "PARALLEL_AFTER_S", 0.0)
     monkeypatch.setattr(engine, "CHUNKS_PER_JOB", 6)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)  # loky's workers (no fork there)
     import pandas as pd
 
     pd.testing.assert_frame_equal(serial, weight_robustness(demo, draws=48, seed=7, jobs=2))

@@ -285,11 +285,14 @@ def weight_robustness(result: Result, draws: int = 200, concentration: float = 5
     statuses = [o[0] for o in out]
     _check_any(statuses, N_("weight draw"))
     ok = [o[2] for o in out if o[2] is not None]
-    fr = np.vstack(ok).astype(float) if ok else np.zeros((0, model.n_projects))
+    # the draws' float32 fractions compared and summed in float64 without a float64 copy (at
+    # 10,000 projects × 1,000 draws that copy was 80 MB and 0.3 s after the draws)
+    fr = np.vstack(ok) if ok else np.zeros((0, model.n_projects), dtype=np.float32)
     # no draw run (--draws 0): nothing is known, so no share and no class — not "exterior"
-    funded_share = (fr >= FUNDED_AT).mean(axis=0) if len(ok) else np.full(model.n_projects,
-                                                                           np.nan)
-    mean_fraction = fr.mean(axis=0) if len(ok) else np.full(model.n_projects, np.nan)
+    funded_share = (np.count_nonzero(fr >= np.float64(FUNDED_AT), axis=0) / len(ok) if len(ok)
+                    else np.full(model.n_projects, np.nan))
+    mean_fraction = (fr.mean(axis=0, dtype=np.float64) if len(ok)
+                     else np.full(model.n_projects, np.nan))
     frame = model.projects
     base = layout.fractions(result.x) if result.x is not None else np.zeros(model.n_projects)
     active = (frame["status"] == "").to_numpy()

@@ -1,10 +1,12 @@
-"""Warm-started re-solves, spread over processes (joblib) or a Dask cluster.
+"""Warm-started re-solves, spread over processes (forked, or joblib's) or a Dask cluster.
 
 A `Resolver` keeps one HiGHS instance per worker: each re-solve changes costs or row bounds in
 place and HiGHS restarts simplex from the base program's optimal basis (the same for every
 point, so the answer does not depend on the order of the work). Work is cut into contiguous
-chunks, one HiGHS instance each; results come back in input order, so a run is reproducible
-whatever the number of workers. A failed point is recorded, not raised.
+chunks, one HiGHS instance each (a forked worker's: the copy of this process's it was born
+with); results come back in input order, so a run is reproducible whatever the number of
+workers. A failed point is recorded, not raised. (Among exactly tied optima HiGHS's choice can
+still depend on what an instance solved before: benchmarks/README.md, "Forked workers".)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from kcopt.analysis.sensitivity import forked
 from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
 from kcopt.inputs.solveropts import SolverOptions
@@ -139,6 +142,10 @@ def _run_chunk(lp: LinearProgram, opts: SolverOptions, task: Task,
 # of the demo: 0.1 s)
 PARALLEL_AFTER_S = 2.0
 CHUNKS_PER_JOB = 8  # small enough that this process and the workers end close together
+# a forked worker (`forked`) costs milliseconds to start and has this process's Resolver: work
+# leaves this process at this share of `PARALLEL_AFTER_S`, in smaller chunks (a message each)
+FORK_AFTER = 0.125
+FORK_CHUNKS_PER_JOB = 32
 
 
 def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: int = 1,
@@ -150,8 +157,10 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
     With `jobs` > 1 the first points run here; when the rest would take more than
     `PARALLEL_AFTER_S` at that pace, it is cut into chunks shared by this process and
     `jobs` − 1 worker processes (`share`), which get the base basis rather than solve the base
-    program again. Every point starts from the same basis, so where it runs does not change
-    its answer."""
+    program again. An LP on Linux forks its workers instead (`forked`, sooner: `FORK_AFTER`), and
+    they have this process's HiGHS instance and what the task made in it (a weight draw's
+    reduced program). Every point starts from the same basis, so where it runs does not
+    change its answer."""
     opts = opts or SolverOptions()
     n = len(params)
     if n == 0:
@@ -163,27 +172,41 @@ def map_points(lp: LinearProgram, task: Task, params: Sequence[Any], *, jobs: in
             out = _dask(lp, opts, task, _chunks(params, max(jobs, 2)), scheduler, bar)
         else:
             resolver = Resolver(lp, opts)
+            # a MIP's solve uses HiGHS's worker threads, which a forked child has not got
+            fork = jobs > 1 and not lp.integer.any() and forked.can_fork()
+            after = PARALLEL_AFTER_S * (FORK_AFTER if fork else 1.0)
             t0 = time.thread_time()
             for p in params:
                 out.append(task(resolver, p))
                 if bar is not None:
                     bar.update(1)
                 done = len(out)
-                if (jobs > 1 and done < n
-                        and (time.thread_time() - t0) / done * (n - done) > PARALLEL_AFTER_S):
+                if jobs > 1 and done < n and (time.thread_time() - t0) / done * (n - done) > after:
                     break
-            rest = params[len(out):]
-            if rest:
-                start = resolver.start_basis()
-                chunks = _chunks(rest, jobs, CHUNKS_PER_JOB)
-                for res in share([partial(_solve_all, task, resolver, c) for c in chunks],
-                                 [(_run_chunk, (lp, opts, task, c, start)) for c in chunks],
-                                 jobs, bar, [len(c) for c in chunks]):
-                    out.extend(res)
+            for res in _elsewhere(lp, opts, task, resolver, params[len(out):], jobs, fork, bar):
+                out.extend(res)
     finally:
         if bar is not None:
             bar.close()
     return out
+
+
+def _elsewhere(lp: LinearProgram, opts: SolverOptions, task: Task, resolver: Resolver,
+               rest: Sequence[Any], jobs: int, fork: bool, bar: Any) -> list[list[Any]]:
+    """`rest` in chunks over this process and `jobs` − 1 workers: forked from this one when
+    `fork` (they have `resolver` already), else loky's, sent the base basis."""
+    if not rest:
+        return []
+    if fork:
+        chunks = _chunks(rest, jobs, FORK_CHUNKS_PER_JOB)
+        sizes = [len(c) for c in chunks]
+        return forked.run([partial(_solve_all, task, resolver, c) for c in chunks], jobs - 1,
+                          None if bar is None else lambda i: bar.update(sizes[i]))
+    start = resolver.start_basis()
+    chunks = _chunks(rest, jobs, CHUNKS_PER_JOB)
+    return share([partial(_solve_all, task, resolver, c) for c in chunks],
+                 [(_run_chunk, (lp, opts, task, c, start)) for c in chunks],
+                 jobs, bar, [len(c) for c in chunks])
 
 
 class Shared:
