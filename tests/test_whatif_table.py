@@ -5,20 +5,18 @@ what-ifs before it and the language they were read in."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 import kcopt
+from generated import generated
 from kcopt.analysis import holdback
 from kcopt.analysis.holdback import priced_rows
 from kcopt.analysis.report import reason_memo
 from kcopt.core.language import using
 from kcopt.core.vocabulary import CRITERIA
-from kcopt.inputs.synth import generate_local_budgets, generate_projects
 from kcopt.model.names import parse_row
 from kcopt.pipeline import run as compute
 
@@ -82,25 +80,10 @@ def test_a_plan_without_what_if_keeps_no_memo(base: kcopt.Result) -> None:
 
 
 # -- against a fresh run of the changed scenario -------------------------------------------------
-def _generated(folder: Path, n: int) -> Path:
-    """A generated national-style instance of `n` projects (as benchmarks/run.py makes them)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    generate_projects(n, 2026, vietnamese=False, old_names=0).to_csv(
-        folder / "projects.csv", index=False)
-    generate_local_budgets(2026, scale=n / 800).to_csv(folder / "local-budgets.csv", index=False)
-    scenario = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
-    scenario.update({"projects": "projects.csv",
-                     "budgets": {"central": round(105000 * 0.75 * n / 800),
-                                 "local": "local-budgets.csv"}})
-    (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario, allow_unicode=True),
-                                          encoding="utf-8")
-    return folder / "scenario.yaml"
-
-
 @pytest.fixture(scope="module", params=["demo", "generated-1000"])
 def plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> kcopt.Result:
-    path = DEMO if request.param == "demo" else _generated(
+    path = DEMO if request.param == "demo" else generated(
         tmp_path_factory.mktemp("whatif") / "n1000", 1000)
     return compute(path, reserve=0).result
 

@@ -65,6 +65,9 @@ class Resolver:
         pass_lp(self.h, lp)
         if start is not None:
             self.basis = _basis(start)
+            if is_lp and self.n:  # a first run at the program's own costs, as below (draws.Draws)
+                self.h.setBasis(self.basis)
+                self.h.run()
         elif is_lp and self.n:
             self.h.run()
             basis = self.h.getBasis()
