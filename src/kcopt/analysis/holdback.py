@@ -138,22 +138,73 @@ def holding_rows(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
                  ) -> dict[int, list[int]]:
     """Owner (a project, a budget row …) → the rows holding back any of its columns `cols`
     (`owners[k]` owns `cols[k]`), the row charging the most first."""
-    if not len(cols):
+    ordered, first = _held_pairs(held, cols, owners)
+    if not len(ordered):
         return {}
+    rows = ordered[:, 1].tolist()
+    ends = [*first[1:].tolist(), len(rows)]
+    return {owner: rows[a:b] for owner, a, b in zip(
+        ordered[first, 0].tolist(), first.tolist(), ends, strict=True)}
+
+
+def _held_pairs(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """`holding_rows`' (owner, row) pairs, by owner and the row charging the most first, and
+    where each owner's pairs start."""
+    empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if not len(cols):
+        return empty
     part = held[:, cols].tocoo()
     if not part.nnz:
-        return {}
+        return empty
     who = np.asarray(owners, dtype=np.int64)[part.col]
     m = max(held.shape[0], 1)  # (owner, row) as one number: sorts as the pairs do
     keys, where = np.unique(who * m + part.row, return_inverse=True)
     pairs = np.column_stack([keys // m, keys % m])
     charge = np.bincount(where.ravel(), weights=part.data, minlength=len(pairs))
     ordered = pairs[np.lexsort((-charge, pairs[:, 0]))]
-    first = np.flatnonzero(np.r_[True, ordered[1:, 0] != ordered[:-1, 0]])
-    rows = ordered[:, 1].tolist()
-    ends = [*first[1:].tolist(), len(rows)]
-    return {owner: rows[a:b] for owner, a, b in zip(
-        ordered[first, 0].tolist(), first.tolist(), ends, strict=True)}
+    return ordered, np.flatnonzero(np.r_[True, ordered[1:, 0] != ordered[:-1, 0]])
+
+
+def holding_groups(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
+                   ) -> tuple[list[int], list[int], list[list[int]]]:
+    """`holding_rows` with the owners held back by the same rows in the same order grouped
+    (most projects share theirs): the owners, each one's group, and each group's rows. The
+    groups are found by a hash of each owner's rows (`_grouped`)."""
+    ordered, first = _held_pairs(held, cols, owners)
+    if not len(ordered):
+        return [], [], []
+    rows = ordered[:, 1]
+    length = np.diff(np.r_[first, len(rows)])
+    at = np.arange(len(rows)) - np.repeat(first, length)  # a row's place in its owner's list
+    k1, k2, k3 = np.random.default_rng(28).integers(1, 2**62, size=3, dtype=np.int64)
+    with np.errstate(over="ignore"):  # wrapping arithmetic: a hash of the rows and their order
+        sig = np.add.reduceat((rows + 1) * k1 + (at + 1) * k2 * (rows + 7), first) + length * k3
+    group, lists = _grouped(rows, first, sig)
+    return ordered[first, 0].tolist(), group, lists
+
+
+def _grouped(rows: np.ndarray, first: np.ndarray, sig: np.ndarray
+             ) -> tuple[list[int], list[list[int]]]:
+    """Owners' lists of rows (owner k's: `rows[first[k]:first[k + 1]]`) grouped by their hash
+    `sig`, then checked row for row; when two lists share a hash, one group per distinct list,
+    found in Python. Each owner's group, and each group's rows."""
+    length = np.diff(np.r_[first, len(rows)])
+    _, lead, group = np.unique(sig, return_index=True, return_inverse=True)
+    group = group.ravel()
+    start = first[lead][group]  # where each owner's group's first list starts
+    same = bool((length == length[lead][group]).all())
+    if same:
+        at = np.arange(len(rows)) - np.repeat(first, length)
+        same = bool((rows == rows[np.repeat(start, length) + at]).all())
+    if not same:
+        bounds = zip(first.tolist(), [*first[1:].tolist(), len(rows)], strict=True)
+        seen: dict[tuple[int, ...], int] = {}
+        of = [seen.setdefault(tuple(rows[a:b].tolist()), len(seen)) for a, b in bounds]
+        return of, [list(k) for k in seen]
+    ends = first[lead] + length[lead]
+    return group.tolist(), [rows[a:b].tolist() for a, b in zip(
+        first[lead].tolist(), ends.tolist(), strict=True)]
 
 
 def money_left(result: Result, status: np.ndarray,

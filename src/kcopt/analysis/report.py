@@ -20,8 +20,8 @@ from kcopt.analysis.fundnotes import second_fund_notes
 from kcopt.analysis.holdback import (
     budgets_left,
     columns_with_room,
+    holding_groups,
     holding_matrix,
-    holding_rows,
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
@@ -149,16 +149,16 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
         room = columns_with_room(result)
         room = room[told[model.col_project[room]]]
         words: dict[int, str] = {}
-        said: dict[tuple[int, ...], list[str]] = {}  # projects held by the same rows share
-        for p, rows in holding_rows(held, room, model.col_project[room]).items():
-            key = tuple(rows)
-            if key not in said:
-                for i in rows:
-                    if i not in words:
-                        words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
-                                                  lp.row_upper[i], pi[i], labels)
-                said[key] = list(dict.fromkeys(words[i] for i in rows))
-            limiting[p] = said[key]
+        # projects held by the same rows share one list of phrases, worded once
+        held_by, group, groups = holding_groups(held, room, model.col_project[room])
+        said = []
+        for rows in groups:
+            for i in rows:
+                if i not in words:
+                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
+                                              lp.row_upper[i], pi[i], labels)
+            said.append(list(dict.fromkeys(words[i] for i in rows)))
+        limiting = dict(zip(held_by, [said[g] for g in group], strict=True))
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]
@@ -170,26 +170,33 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
     return limiting, cost_per_project, priced
 
 
-def _cap_words(caps: Any, p: int, k: int, two: bool, other: float,
-               texts: dict[Any, str], lang: str) -> str:
-    """The cap of a project funded in full, in words: the cap that binds its total — the larger
-    of its funds' caps (the paying fund's own when they are equal) — and, when both funds pay
-    and the other fund's cap is lower, that fund's own cap too."""
-    cap = caps.cap[p]
-    bind = k if np.isnan(cap[1 - k]) or cap[k] >= cap[1 - k] - 1e-9 else 1 - k
-    funds = [bind]
-    if two and not np.isnan(cap[1 - bind]) and cap[1 - bind] < cap[bind] - 1e-9:
-        funds.append(1 - bind)
+def _cap_funds(caps: Any, p: np.ndarray, k: np.ndarray, two: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per funded project `p` (paid mainly by fund `k`; `two`: both funds pay): the fund whose
+    cap binds its total — the larger of its funds' caps (the paying fund's own when they are
+    equal) — and whether the other fund's own cap is to be said too (both funds pay and that
+    cap is lower). Worked out for every row at once."""
+    cap = np.asarray(caps.cap, dtype=float)
+    own, other = cap[p, k], cap[p, 1 - k]
+    bind = np.where(np.isnan(other) | (own >= other - 1e-9), k, 1 - k)
+    held, beside = cap[p, bind], cap[p, 1 - bind]
+    return bind, two & ~np.isnan(beside) & (beside < held - 1e-9)
+
+
+def _cap_words(caps: Any, p: int, bind: int, second: bool, other: float,
+               texts: dict[Any, str], lang: str, alone: tuple[str, str]) -> str:
+    """The cap of a project funded in full, in words: the cap that binds its total (of fund
+    `bind`) and, when `second` (`_cap_funds`), the other fund's own cap too (`alone`: that
+    phrase's pattern and the other fund's name)."""
     words = []
-    for f in funds:
+    for f in ((bind, 1 - bind) if second else (bind,)):
         key = (p, f, lang, float(other))  # the words depend on the support received elsewhere
         text = texts.get(key)
         if text is None:
             text = texts[key] = describe_cap(caps, p, f, other)
         words.append(text)
     if len(words) == 2 and words[1]:
-        words[1] = _("{fund} funds alone — {cap}").format(fund=fund_name(FUNDS[funds[1]]),
-                                                         cap=words[1])
+        words[1] = alone[0].format(fund=alone[1], cap=words[1])
     return "; ".join(w for w in words if w)
 
 
@@ -308,8 +315,12 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
     names = [fund_name(FUNDS[f]) for f in (0, 1)]
     in_full, must_fund = _("funded in full ({funds})"), _("must fund: {reason}")
     said: dict[str, str] = {}  # a reason many rows share, one string (issue 28)
-    for p, k, two, a, b, m, o in zip(funded.tolist(), *(figures[k].tolist() for k in (
-            "main", "two", "a", "b", "must", "other")), strict=True):
+    alone = _("{fund} funds alone — {cap}")
+    bind, second = _cap_funds(caps, funded, figures["main"].astype(int),
+                              figures["two"].astype(bool))
+    for p, k, two, a, b, m, o, f, s in zip(funded.tolist(), *(figures[k].tolist() for k in (
+            "main", "two", "a", "b", "must", "other")), bind.tolist(), second.tolist(),
+            strict=True):
         two, m = bool(two), bool(m)
         key = ("funded", lang, id(caps), p, k, two, a, b, m, o)
         text = memo.get(key)
@@ -318,7 +329,10 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
                     if two else funded_from[k])
             if m:
                 text = must_fund.format(reason=text)
-            cap_text = _cap_words(caps, p, k, two, o, cap_texts, lang)
+            # one fund's cap, worded before: read here (most rows), else `_cap_words`
+            cap_text = None if s else cap_texts.get((p, f, lang, o))
+            if cap_text is None:
+                cap_text = _cap_words(caps, p, f, s, o, cap_texts, lang, (alone, names[1 - f]))
             text = f"{text}; {cap_text}" if cap_text else text
             text = memo[key] = said.setdefault(text, text)
         reasons[p] = text

@@ -359,7 +359,7 @@ def _result(model: Model, raw: RawSolution) -> Result:
     if raw.x is not None:
         activity = lp.A @ raw.x
         if raw.row_dual is not None:
-            shadow, reduced = normalise_duals(lp, raw.x, raw.row_dual)
+            shadow, reduced = normalise_duals(lp, raw.x, raw.row_dual, activity)
     return Result(model, status, raw.objective, raw.x, activity, shadow, reduced, raw.solver,
                   raw.solver_version, raw.runtime, raw.mip_gap, message=raw.message, raw=raw)
 
@@ -373,14 +373,18 @@ def fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
     return replace(lp, col_lower=lower, col_upper=upper, integer=np.zeros_like(lp.integer))
 
 
-def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray,
-                                                                            np.ndarray]:
+def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray,
+                    act: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Shadow prices and reduced costs in the textbook convention for a maximisation.
 
     Backends disagree on the sign of duals (CBC and HiGHS differ, PuLP changed between versions),
     so the sign is chosen that makes the duals feasible for this solution: reduced costs
     d = c − Aᵀy are ≥ 0 at an upper bound, ≤ 0 at a lower bound and 0 in between; a row at its
-    upper bound has y ≥ 0, at its lower bound y ≤ 0.
+    upper bound has y ≥ 0, at its lower bound y ≤ 0. `act`: the rows' activity A·x when the
+    caller has it. Aᵀy is computed once: Aᵀ(−y) is −Aᵀy to the bit (a sum of negated terms is
+    the negated sum), and it is Aᵀ of the prices returned unless a price other than ±0 is
+    rounded to 0 (a product with ±0 changes no sum but a zero's sign, and a reduced cost of 0
+    is written 0).
     """
 
     # where x and the rows sit, the same for both signs: worked out once
@@ -388,12 +392,12 @@ def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray) -> tuple[np
     at_up = np.isclose(x, lp.col_upper, atol=1e-7, rtol=1e-9)
     at_lo = np.isclose(x, lp.col_lower, atol=1e-7, rtol=1e-9)
     fixed = at_up & at_lo
-    act = lp.A @ x
+    act = lp.A @ x if act is None else act
     r_up = np.isclose(act, lp.row_upper, atol=1e-6, rtol=1e-9)
     r_lo = np.isclose(act, lp.row_lower, atol=1e-6, rtol=1e-9)
 
-    def violation(yy: np.ndarray) -> float:
-        d = lp.cost - lp.A.T @ yy
+    def violation(yy: np.ndarray, aty: np.ndarray) -> float:
+        d = lp.cost - aty
         v = np.where(fixed, 0.0, np.where(at_up, np.maximum(-d, 0),
                                           np.where(at_lo, np.maximum(d, 0), np.abs(d))))
         rv = np.where(r_up & r_lo, 0.0, np.where(r_up, np.maximum(-yy, 0),
@@ -401,10 +405,14 @@ def normalise_duals(lp: LinearProgram, x: np.ndarray, y: np.ndarray) -> tuple[np
         return float(v.sum() + rv.sum()) / scale
 
     y = np.asarray(y, dtype=float)
-    if violation(-y) < violation(y):
-        y = -y
-    y = np.where(np.abs(y) < 1e-12, 0.0, y)
-    d = lp.cost - lp.A.T @ y
+    aty = lp.A.T @ y
+    if violation(-y, -aty) < violation(y, aty):
+        y, aty = -y, -aty
+    tiny = np.abs(y) < 1e-12
+    if (tiny & (y != 0)).any():  # a price rounded to 0 that was not 0: Aᵀy again
+        aty = lp.A.T @ np.where(tiny, 0.0, y)
+    y = np.where(tiny, 0.0, y)
+    d = lp.cost - aty
     d = np.where(np.abs(d) < 1e-12, 0.0, d)
     return y, d
 
