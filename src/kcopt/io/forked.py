@@ -22,9 +22,12 @@ from pathlib import Path
 ENV = "KCOPT_WRITE_IN_PROCESS"
 
 
-def can_fork() -> bool:
+def can_fork(switch: str = ENV) -> bool:
+    """Whether a child may be forked now: fork exists, no other Python thread runs (one
+    holding a lock at the fork would leave the child's copy locked), and the environment
+    variable `switch` does not turn it off (the plots have their own)."""
     return (hasattr(os, "fork") and threading.active_count() == 1
-            and os.environ.get(ENV, "") not in ("1", "true", "yes"))
+            and os.environ.get(switch, "") not in ("1", "true", "yes"))
 
 
 class Writing:

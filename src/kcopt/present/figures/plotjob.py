@@ -28,7 +28,6 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from kcopt.core.language import set_language
 from kcopt.core.memory import paused_collection
 from kcopt.core.words import get_language
+from kcopt.io import forked
 
 if TYPE_CHECKING:
     from kcopt.analysis.summary import Summary
@@ -123,8 +123,7 @@ def _put(data: bytes, path: Path) -> None:
 
 
 def _can_fork() -> bool:
-    return (hasattr(os, "fork") and threading.active_count() == 1
-            and os.environ.get("KCOPT_PLOTS_IN_PROCESS", "") not in ("1", "true", "yes"))
+    return forked.can_fork("KCOPT_PLOTS_IN_PROCESS")
 
 
 # the prepared child: its pid, the write end of its pipe, and what it was sent to draw (the
