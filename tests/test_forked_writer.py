@@ -79,7 +79,7 @@ def _counted_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from kcopt.present.figures import plotjob
 
     monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv(forked.ENV, raising=False)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     forks: list[int] = []

@@ -27,7 +27,7 @@ def test_forked_plots_equal_in_process_plots(summary: dict, tmp_path: Path,
 
     # earlier tests may leave idle executor threads in this process; kcopt then draws in
     # process, which is not what this test is about
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     assert plotjob._can_fork()
     here = write_plots(summary, tmp_path / "here")
@@ -53,7 +53,7 @@ def test_a_child_prepared_early_draws_in_the_language_chosen_later(
     that reaches it with the summary."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     with kcopt.core.language.using("en"):
         english = write_plots(summary, tmp_path / "en")
@@ -73,7 +73,7 @@ def note_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     `prepare` that forks noting its pid in the list returned."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     forked: list[int] = []
     real_prepare = plotjob.prepare
@@ -137,7 +137,7 @@ def test_no_plot_child_is_left_drawing_when_a_workbook_fails(
     from kcopt.outputs import write_outputs
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     r = kcopt.run(kcopt.demo_scenario_path(), out=None)
     drawing: list[int] = []
@@ -164,7 +164,7 @@ def test_a_child_sent_the_summary_early_writes_when_told_the_folder(
     budget-use plot is drawn by a grandchild on a third core: the same bytes as in process."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     monkeypatch.setattr(plotjob, "_cores", lambda: plotjob.SPLIT_CORES)
     here = write_plots(summary, tmp_path / "here")
@@ -186,7 +186,7 @@ def test_a_child_drawing_another_summary_or_language_is_replaced(
     draws what was asked. A child discarded while drawing ends and writes nothing."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     with kcopt.core.language.using("en"):
         english = write_plots(summary, tmp_path / "en")
@@ -215,7 +215,7 @@ def test_kcopt_solve_sends_the_summary_before_the_reserve_list(
     import kcopt.pipeline
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     events: list[str] = []
     real_send, real_reserve = plotjob.send, kcopt.pipeline.reserve_list

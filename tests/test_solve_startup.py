@@ -84,7 +84,7 @@ def test_the_early_child_is_the_one_that_draws(monkeypatch: pytest.MonkeyPatch) 
     afresh."""
     from kcopt.present.figures import plotjob
 
-    monkeypatch.setattr(plotjob.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
     summary = kcopt.run(kcopt.demo_scenario_path(), out=None).summary
     try:
