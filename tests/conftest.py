@@ -103,8 +103,11 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
 
 # Every property test draws the same examples in every run, however the suite is collected
 # (a bug one run finds, the next finds too): seeds from each test's own source, no example
-# database carried between runs. Tests' own `settings(...)` inherit this.
-settings.register_profile("kcopt", derandomize=True, database=None, print_blob=True)
+# database carried between runs; no deadline (a timing, not a property: an example's first call
+# may load a library, and CI runs two suites side by side on two cores). Tests' own
+# `settings(...)` inherit this.
+settings.register_profile("kcopt", derandomize=True, database=None, print_blob=True,
+                          deadline=None)
 # mutation runs (benchmarks/mutation.py): stop at the first failing example, no shrinking
 settings.register_profile("mutation", parent=settings.get_profile("kcopt"),
                           phases=(Phase.explicit, Phase.generate))
