@@ -179,7 +179,7 @@ def start_selection_margins(result: Result, max_projects: int = 10, iterations: 
         args = _margin_args(result, max_projects, iterations, tol)
         if args is None:
             return pd.DataFrame(columns=MARGIN_COLUMNS)
-        return pd.DataFrame(_margins(args, None, progress))
+        return pd.DataFrame(_margins(args, progress))
 
     return finish
 
@@ -321,19 +321,15 @@ def _relaxation_hints(model, cap: np.ndarray,
     return estimate, closeness, keep
 
 
-def _margins(args: list[tuple], shared: Any, progress: bool) -> list[dict]:
-    """`_margin` of each argument tuple — shared with the worker processes when `shared` (an
-    `engine.Shared`) queued them — with a progress bar on request."""
+def _margins(args: list[tuple], progress: bool) -> list[dict]:
+    """`_margin` of each argument tuple, here, with a progress bar on request."""
     bar = _bar(len(args)) if progress else None
     rows = []
     try:
-        if shared is not None:
-            rows = shared.results([partial(_margin, *a) for a in args], bar)
-        else:
-            for a in args:
-                rows.append(_margin(*a))
-                if bar is not None:
-                    bar.update(1)
+        for a in args:
+            rows.append(_margin(*a))
+            if bar is not None:
+                bar.update(1)
     finally:
         if bar is not None:
             bar.close()
