@@ -171,7 +171,7 @@ def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, wo
         page.get_by_role("tab", name="5. Tải về").click()
         xlsx = download(page, "Tải allocation.xlsx", tmp_path / f"{name}.xlsx")
         frame = allocation_sheet(xlsx)
-        want = pd.read_excel(workbooks[name], dtype=str).iloc[:, 0]
+        want = pd.read_excel(workbooks[name], dtype=str, engine="openpyxl").iloc[:, 0]
         assert list(frame.index) == list(want)
     folders = session_folders(server_tmp)
     assert len(folders) >= 2

@@ -168,10 +168,17 @@ class Document:
 
 
 @cache
+def legal_documents_bytes() -> bytes:
+    """`data/legal_documents.csv` as stored, read once per process (the rule set's version
+    hashes it, `legal_documents` parses it)."""
+    return (resources.files("kcopt") / "data" / "legal_documents.csv").read_bytes()
+
+
+@cache
 def legal_documents() -> tuple[Document, ...]:
     """Documents the bundled levels cite, with the period each is in force, and documents
     reported but not in hand (`status: reported`)."""
-    text = (resources.files("kcopt") / "data" / "legal_documents.csv").read_text("utf-8")
+    text = legal_documents_bytes().decode("utf-8")
     return tuple(Document(r["document"], parse_date(r["valid_from"]), parse_date(r["valid_until"]),
                           r["source"], r.get("status") or "in force", r.get("replaces") or "",
                           parse_date(r.get("may_apply_from")))

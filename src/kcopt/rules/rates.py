@@ -31,6 +31,7 @@ from kcopt.rules.levels import (
     Resolution,
     choose,
     choose_resolution,
+    legal_documents_bytes,
     national_levels,
     parse_date,
 )
@@ -283,7 +284,7 @@ def load_rules() -> RuleSet:
     raw = (data / "support_rates.csv").read_bytes()
     rules, levels = _bundled_levels(raw)
     prov = (data / "provincial_rates.csv").read_bytes()
-    docs = (data / "legal_documents.csv").read_bytes()
+    docs = legal_documents_bytes()
     resolutions = bundled_resolutions(prov.decode("utf-8"), rules)
     digest = hashlib.sha256(raw + prov + docs).hexdigest()[:12]
     return RuleSet(rules, f"{RULES_VERSION}+{digest}", levels=tuple(levels),
