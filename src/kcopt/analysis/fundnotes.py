@@ -24,10 +24,12 @@ from kcopt.solvers.solve import Result
 
 def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
                       memo: dict[tuple, str] | None = None,
-                      kept: dict[str, Any] | None = None) -> dict[int, str]:
+                      kept: dict[str, Any] | None = None,
+                      kinds: dict[str, np.ndarray] | None = None) -> dict[int, str]:
     """Project row → the sentence on its second-fund money, for funded and partly funded
     projects both funds may pay that have some (more than 1 đồng). `memo`, `kept`: a what-if
-    chain's worded notes and the facts of its model (`_facts`)."""
+    chain's worded notes and the facts of its model (`_facts`). `kinds`: where `status` is
+    "funded" and "partial", when the caller has them."""
     model = result.model
     if model.preference is None or result.x is None:
         return {}
@@ -36,7 +38,9 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     facts = _facts(model, kept)
     first = facts["first"]
     second_money = money[np.arange(len(frame)), 1 - first]
-    told = ((status == "funded") | (status == "partial")) & (second_money > 1e-6) & \
+    paying = (kinds["funded"] | kinds["partial"]) if kinds is not None else \
+        (status == "funded") | (status == "partial")
+    told = paying & (second_money > 1e-6) & \
         facts["both"]  # a project only one fund may pay has no choice to explain
     if not told.any():
         return {}

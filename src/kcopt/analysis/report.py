@@ -56,15 +56,15 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status = frame["status"].to_numpy(object).copy()
     reason = frame["reason"].to_numpy(object).copy()
     open_ = status == ""
-    status[open_ & (fraction >= FUNDED_AT)] = "funded"
-    status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
-    status[open_ & (total <= 1e-6)] = "unfunded"
+    kinds = _kinds(status, open_, fraction, total)
+    for word in ("funded", "partial", "unfunded"):
+        status[kinds[word] & open_] = word
     kept = _chain_tables(result)
     if result.status.has_solution:
         with using(get_language()):  # looked up once, not for every number of every row
-            reason[open_] = _reasons(result, money, status, fraction)[open_]
+            reason[open_] = _reasons(result, money, status, fraction, kinds)[open_]
             for p, note in second_fund_notes(result, money, status, reason_memo(result),
-                                             kept).items():
+                                             kept, kinds).items():
                 reason[p] = f"{reason[p]}; {note}"
     columns = {
         "project_id": frame["project_id"], "name": frame["name"],
@@ -87,6 +87,25 @@ def allocation_table(result: Result) -> pd.DataFrame:
     return out
 
 
+def _kinds(status: np.ndarray, open_: np.ndarray, fraction: np.ndarray,
+           total: np.ndarray) -> dict[str, np.ndarray]:
+    """Where the table's status is "funded", "partial" and "unfunded": the open rows (`open_`,
+    no status of their own) by their share and total, the others by the words they have —
+    `status == word` without comparing 10,000 texts a word at a time (issue 28)."""
+    none = open_ & (total <= 1e-6)
+    kinds = {"funded": open_ & (fraction >= FUNDED_AT) & ~none,
+             "partial": open_ & (fraction < FUNDED_AT) & (total > 1e-6), "unfunded": none}
+    closed = np.flatnonzero(~open_)
+    for word, mask in kinds.items():
+        mask[closed] = status[closed] == word
+    return kinds
+
+
+def _kinds_of(status: np.ndarray) -> dict[str, np.ndarray]:
+    """`_kinds` of any status column: each word compared."""
+    return {word: status == word for word in ("funded", "partial", "unfunded")}
+
+
 def _add_listed(out: Any, model) -> None:
     """The project list's own columns the table carries after its own (a dict of columns or
     the frame): implementation status and share disbursed when listed, and the list's extra
@@ -105,10 +124,12 @@ AFTER_APPROVAL = ("progress", "disbursed")  # "Trạng thái", "% giải ngân" 
 
 def _project_money(model, x: np.ndarray) -> np.ndarray:
     """Projects × funds: what the support columns pay each project from each fund."""
-    money = np.zeros((len(model.projects), 2))
+    n = len(model.projects)
     is_x = model.col_project >= 0
     is_x &= model.col_fund >= 0
-    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
+    # each cell summed in the columns' order from 0, as `np.add.at` sums it, a few times faster
+    cell = model.col_project[is_x] * 2 + model.col_fund[is_x]
+    money = np.bincount(cell, weights=x[is_x], minlength=2 * n).reshape(n, 2)
     return np.where(np.abs(money) < 1e-7, 0.0, money)
 
 
@@ -127,11 +148,14 @@ def _add_start_years(out: pd.DataFrame, model, x: np.ndarray, open_: np.ndarray)
         out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
 
 
-def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
-                                                          np.ndarray]:
+def _limits(result: Result, status: np.ndarray,
+            kinds: dict[str, np.ndarray] | None = None
+            ) -> tuple[dict[int, list[str]], np.ndarray, np.ndarray]:
     """What limits each project not funded in full, in words: the binding rows its money would
     tighten (`analysis.holdback`), the one charging the most first; per project, the objective
-    value of its money and what that money earns at the margin (infinite without prices)."""
+    value of its money and what that money earns at the margin (infinite without prices).
+    `kinds`: where the status is each word (`_kinds`), when the caller has them."""
+    kinds = _kinds_of(status) if kinds is None else kinds
     model = result.model
     lp = model.lp
     n = len(model.projects)
@@ -145,19 +169,14 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
         labels = {t.name: t.label for t in model.scenario.targets if t.label}
         # only projects not funded in full are told what limits them, and only by the rows
         # that hold back a column with room left (a column at its bound is held by its cap)
-        told = (status == "partial") | (status == "unfunded")
+        told = kinds["partial"] | kinds["unfunded"]
         room = columns_with_room(result)
         room = room[told[model.col_project[room]]]
-        words: dict[int, str] = {}
         # projects held by the same rows share one list of phrases, worded once
         held_by, group, groups = holding_groups(held, room, model.col_project[room])
-        said = []
-        for rows in groups:
-            for i in rows:
-                if i not in words:
-                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
-                                              lp.row_upper[i], pi[i], labels)
-            said.append(list(dict.fromkeys(words[i] for i in rows)))
+        words = _row_phrases(lp, pi, labels, {i for rows in groups for i in rows},
+                             reason_memo(result))
+        said = [list(dict.fromkeys(words[i] for i in rows)) for rows in groups]
         limiting = dict(zip(held_by, [said[g] for g in group], strict=True))
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
@@ -168,6 +187,24 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
     else:
         np.maximum.at(cost_per_project, model.col_project[xcols], lp.cost[xcols])
     return limiting, cost_per_project, priced
+
+
+def _row_phrases(lp: Any, pi: np.ndarray, labels: dict[str, str], rows: set[int],
+                 memo: dict[tuple, str]) -> dict[int, str]:
+    """Row → its phrase as what holds a project back (`holding_phrase`), for `rows`. The
+    phrase depends on the row's name, family and bound, which side of it binds, the targets'
+    labels and the language only: kept in the what-if chain's memo, a what-if words only the
+    rows it has not met before."""
+    lang, named = get_language(), tuple(sorted(labels.items()))
+    words = {}
+    for i in rows:
+        name, family, rhs, up = lp.row_names[i], lp.row_family[i], lp.row_upper[i], pi[i] > 0
+        key = ("held", lang, name, family, float(rhs), bool(up), named)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = holding_phrase(name, family, rhs, pi[i], labels)
+        words[i] = text
+    return words
 
 
 def _cap_funds(caps: Any, p: np.ndarray, k: np.ndarray, two: np.ndarray
@@ -201,40 +238,41 @@ def _cap_words(caps: Any, p: int, bind: int, second: bool, other: float,
 
 
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
-             fraction: np.ndarray) -> np.ndarray:
+             fraction: np.ndarray, kinds: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """A reason per project, in words: how it is funded and under which cap, or what keeps it
     from its cap (fixed, marginal, priced out, score 0).
 
     A row's words are a function of a few figures (its status, money, share, the phrases of
     the rows holding it, …): each is looked up by those figures in the memo of the plan's
     what-if chain (`reason_memo`) and written only when new, so after a what-if only the
-    rows that changed are worded again."""
+    rows that changed are worded again. `kinds`: where the status is each word (`_kinds`)."""
+    kinds = _kinds_of(status) if kinds is None else kinds
     model = result.model
     frame = model.projects
     n = len(frame)
     memo = reason_memo(result)
     reasons = np.full(n, "", dtype=object)
-    limiting, cost_per_project, priced = _limits(result, status)
+    limiting, cost_per_project, priced = _limits(result, status, kinds)
     scores = model.projects["score"].to_numpy(float)
     fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
              else np.full(n, np.nan))
     is_fixed = ~np.isnan(fixed)
-    for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
+    for p in np.flatnonzero(is_fixed & (kinds["funded"] | kinds["partial"])).tolist():
         reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
                        "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
-    _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed),
+    _funded_reasons(model, reasons, money, np.flatnonzero(kinds["funded"] & ~is_fixed),
                     memo, _chain_tables(result))
     lang = get_language()
     partial = _("partly funded ({share} of its cap): {why}; it is the marginal project")
     higher, both = _("other projects score higher per million"), _(" and ")
-    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
+    for p in np.flatnonzero(kinds["partial"] & ~is_fixed).tolist():
         part: tuple = ("partial", lang, float(fraction[p]), tuple(limiting.get(p, ())))
         text = memo.get(part)
         if text is None:
             text = memo[part] = partial.format(share=pct(fraction[p]),
                                               why=both.join(limiting.get(p, ())) or higher)
         reasons[p] = text
-    unfunded = np.flatnonzero(status == "unfunded")
+    unfunded = np.flatnonzero(kinds["unfunded"])
     reasons[unfunded] = unfunded_reasons(unfunded, scores, limiting, cost_per_project, priced,
                                          memo)
     return reasons
