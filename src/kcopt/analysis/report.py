@@ -25,7 +25,7 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
-from kcopt.analysis.textcolumn import same_column, text_column
+from kcopt.analysis.textcolumn import coded_column, same_column, text_column
 from kcopt.analysis.unfunded import unfunded_reasons
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
@@ -74,7 +74,7 @@ def allocation_table(result: Result) -> pd.DataFrame:
         "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
         "total": np.round(total, 4), "fraction": np.round(fraction, 6),
         # after a what-if, only the texts that changed are made Arrow strings again
-        "status": text_column(status, kept, "status"),
+        "status": _status_column(status, kinds, open_),
         "reason": text_column(reason, kept, "reason"),
     }
     years = bool(model.years) and model.col_start is not None
@@ -99,6 +99,18 @@ def _kinds(status: np.ndarray, open_: np.ndarray, fraction: np.ndarray,
     for word, mask in kinds.items():
         mask[closed] = status[closed] == word
     return kinds
+
+
+def _status_column(status: np.ndarray, kinds: dict[str, np.ndarray],
+                   open_: np.ndarray) -> Any:
+    """The status column as a frame makes it of `status`: the open rows' three words and
+    "", then each other row's own word, taken by code (`coded_column`)."""
+    closed = np.flatnonzero(~open_)
+    codes = np.full(len(status), 3, dtype=np.int64)
+    for k, word in enumerate(("funded", "partial", "unfunded")):
+        codes[kinds[word] & open_] = k
+    codes[closed] = 4 + np.arange(len(closed))
+    return coded_column(["funded", "partial", "unfunded", "", *status[closed].tolist()], codes)
 
 
 def _kinds_of(status: np.ndarray) -> dict[str, np.ndarray]:

@@ -67,6 +67,24 @@ def _patched(last: dict[str, Any], texts: np.ndarray) -> dict[str, Any] | None:
     return {"texts": texts, "column": column, "arrow": arrow, "dtype": dtype}
 
 
+def coded_column(words: list[Any], codes: np.ndarray) -> Any:
+    """The column pandas makes of the texts `words[codes]` (an object array): with Arrow
+    strings, the few words turned into Arrow strings once and taken by their codes, not
+    10,000 texts turned one by one (a table's status: five words, 10,000 rows)."""
+    dtype = _text_dtype()
+    texts = np.array(words, dtype=object)
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or \
+            not all(isinstance(w, str) for w in words):
+        return pd.Series(texts[codes], copy=False).array
+    import pyarrow as pa
+
+    arrow = pa.array(texts, type=pa.large_string()).take(pa.array(codes))
+    column = dtype.construct_array_type()._from_sequence(arrow, dtype=dtype)
+    if column.dtype != dtype:  # not what pandas makes of texts: made as pandas makes it
+        return pd.Series(texts[codes], copy=False).array
+    return column
+
+
 def _arrow_strings(column: Any) -> bool:
     """Whether pandas made Arrow strings of a column of texts."""
     dtype = column.dtype
