@@ -63,9 +63,10 @@ def allocation_table(result: Result) -> pd.DataFrame:
     if result.status.has_solution:
         with using(get_language()):  # looked up once, not for every number of every row
             reason[open_] = _reasons(result, money, status, fraction, kinds)[open_]
-            for p, note in second_fund_notes(result, money, status, reason_memo(result),
-                                             kept, kinds).items():
-                reason[p] = f"{reason[p]}; {note}"
+            notes = second_fund_notes(result, money, status, reason_memo(result), kept, kinds)
+            at = np.fromiter(notes, dtype=np.int64, count=len(notes))
+            reason[at] = [f"{r}; {note}" for r, note in zip(reason[at].tolist(),
+                                                             notes.values(), strict=True)]
     columns = {
         "project_id": frame["project_id"], "name": frame["name"],
         "province": frame["province"], "region": frame["region"],
