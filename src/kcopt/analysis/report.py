@@ -67,11 +67,11 @@ def allocation_table(result: Result) -> pd.DataFrame:
             at = np.fromiter(notes, dtype=np.int64, count=len(notes))
             reason[at] = [f"{r}; {note}" for r, note in zip(reason[at].tolist(),
                                                              notes.values(), strict=True)]
+    # the frame's columns as arrays, its index given: a frame made without aligning indexes
     columns = {
-        "project_id": frame["project_id"], "name": frame["name"],
-        "province": frame["province"], "region": frame["region"],
-        "category": frame["category"], "level": frame["level"],
-        "score": frame["score"].round(6), "cap": np.round(cap, 4),
+        **{k: frame[k].array for k in ("project_id", "name", "province", "region", "category",
+                                       "level")},
+        "score": frame["score"].round(6).array, "cap": np.round(cap, 4),
         "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
         "total": np.round(total, 4), "fraction": np.round(fraction, 6),
         # after a what-if, only the texts that changed are made Arrow strings again
@@ -81,7 +81,7 @@ def allocation_table(result: Result) -> pd.DataFrame:
     years = bool(model.years) and model.col_start is not None
     if not years:  # the frame made once, its last columns with it
         _add_listed(columns, model)
-    out = pd.DataFrame(columns)
+    out = pd.DataFrame(columns, index=frame.index)
     if years:
         _add_start_years(out, model, x, open_)
         _add_listed(out, model)
