@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from kcopt.analysis.funded import _cap_funds
 from kcopt.analysis.holdback import _grouped, holding_groups, holding_rows
-from kcopt.analysis.report import _cap_funds
 from kcopt.model.program import LinearProgram
 from kcopt.solvers.solve import normalise_duals
 

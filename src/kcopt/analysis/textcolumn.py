@@ -79,7 +79,8 @@ def coded_column(words: list[Any], codes: np.ndarray) -> Any:
     import pyarrow as pa
 
     arrow = pa.array(texts, type=pa.large_string()).take(pa.array(codes))
-    column = dtype.construct_array_type()._from_sequence(arrow, dtype=dtype)
+    made: Any = dtype.construct_array_type()
+    column = made._from_sequence(arrow, dtype=dtype)
     if column.dtype != dtype:  # not what pandas makes of texts: made as pandas makes it
         return pd.Series(texts[codes], copy=False).array
     return column
