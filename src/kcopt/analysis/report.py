@@ -188,8 +188,8 @@ def _limits(result: Result, status: np.ndarray,
         held_by, group, groups = holding_groups(held, room, model.col_project[room])
         words = _row_phrases(lp, pi, labels, {i for rows in groups for i in rows},
                              reason_memo(result))
-        said = [list(dict.fromkeys(words[i] for i in rows)) for rows in groups]
-        limiting = dict(zip(held_by, [said[g] for g in group], strict=True))
+        said = [list(dict.fromkeys(map(words.__getitem__, rows))) for rows in groups]
+        limiting = dict(zip(held_by, map(said.__getitem__, group), strict=True))
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]

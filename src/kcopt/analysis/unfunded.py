@@ -28,11 +28,10 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     said to more than 3 digits are kept by (number, digits, language)."""
     w = unfunded_words()
     rows = unfunded.tolist()
-    held = [limiting.get(p) for p in rows]
-    said: dict[int, str] = {}  # this table's phrases, by the list of phrases (shared)
-    for h in held:
-        if h is not None and id(h) not in said:
-            said[id(h)] = w["held"].format(why=w["and"].join(h))
+    held = list(map(limiting.get, rows))
+    # this table's phrases, by the list of phrases (shared by the projects a group holds)
+    lists = {id(h): h for h in held if h is not None}
+    said = {k: w["held"].format(why=w["and"].join(h)) for k, h in lists.items()}
     zero = scores[unfunded] <= 0
     zeros = zero.tolist()
     out = np.array([w["zero"] if z else w["higher"] if h is None else said[id(h)]
@@ -40,7 +39,7 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     value, worth = cost[unfunded] * 1000, priced[unfunded] * 1000
     # a held project earning less than money earns at the margin: both amounts said
     with np.errstate(invalid="ignore"):
-        told = ~zero & np.array([h is not None for h in held], dtype=bool) & \
+        told = ~zero & np.fromiter((h is not None for h in held), dtype=bool, count=len(held)) & \
             np.isfinite(worth) & (worth > value * (1 + 1e-6))
     _compare(out, np.flatnonzero(told), value, worth, w, memo)
     return out.tolist()
