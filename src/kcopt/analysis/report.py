@@ -26,7 +26,7 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
-from kcopt.analysis.textcolumn import coded_column, same_column, text_column
+from kcopt.analysis.textcolumn import coded_column, has_values, same_column, text_column
 from kcopt.analysis.unfunded import unfunded_reasons
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
@@ -124,7 +124,7 @@ def _add_listed(out: Any, model) -> None:
     columns."""
     frame = model.projects
     for col in AFTER_APPROVAL:  # implementation status and share disbursed, when listed
-        if col in frame and frame[col].notna().any():
+        if col in frame and has_values(frame[col]):
             out[col] = same_column(frame[col])
     for col in model.extra_columns:
         if col not in out:

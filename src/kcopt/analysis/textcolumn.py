@@ -104,6 +104,22 @@ def same_column(series: pd.Series) -> Any:
     dtype pandas would give it, kept as it is (no round trip through Python strings); any
     other column as that array."""
     if isinstance(series.dtype, pd.StringDtype) and series.dtype == _text_dtype() \
-            and series.notna().any():
+            and has_values(series):
         return series.array
     return series.to_numpy()
+
+
+def has_values(series: pd.Series) -> bool:
+    """`series.notna().any()`, without making a Series of 10,000 flags at each table for the
+    columns a project list leaves empty (all None, all NaN) or fills (Arrow strings with no
+    missing cell): those are read off the values themselves."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return not bool(np.isnan(series.to_numpy()).all())
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        values = series.to_numpy().tolist()
+        if values.count(None) == len(values):  # every cell None: nothing listed
+            return False
+    elif isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return not bool(series.array.isna().all())
+    return bool(series.notna().any())
