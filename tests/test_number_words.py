@@ -64,3 +64,20 @@ def test_sigs_writes_what_sig_writes(lang):
     with using(lang):
         for digits in (1, 3, 4, 9):
             assert sigs(values, digits) == [sig(x, digits) for x in values], digits
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sigs_of_many_positive_amounts_read_off_the_table_as_sig_writes_them(lang):
+    """A what-if's amounts (thousands, none negative) are read off a table of texts per
+    number of decimals (`words._table`): each is `sig`'s text, halves and ends of decades
+    included."""
+    rng = random.Random(28)
+    values = [abs(v) for v in _sample()]
+    values += [10 ** rng.uniform(-12, 3) for _ in range(6000)]
+    values += [round(rng.uniform(0.1, 999), rng.randint(0, 4)) + 5 * 10 ** -rng.randint(2, 7)
+               for _ in range(3000)]
+    values += [k * 10.0 ** e for k in (1, 9.995, 99.95, 999.5, 100.5, 0.9995) for e in range(-9, 3)
+               for _ in range(8)]
+    with using(lang):
+        for digits in (1, 2, 3):
+            assert sigs(values, digits) == [sig(x, digits) for x in values], digits

@@ -11,7 +11,7 @@ import pandas as pd
 
 import kcopt
 from kcopt.analysis.report import _chain_tables
-from kcopt.analysis.textcolumn import same_column, text_column
+from kcopt.analysis.textcolumn import coded_column, has_values, same_column, text_column
 
 
 def _texts(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -71,3 +71,32 @@ def test_a_whatif_table_replaces_only_the_changed_reasons() -> None:
     assert kept["reason"]["texts"] is not before
     scratch = kcopt.allocation_table(dataclasses.replace(second, warm=None))
     pd.testing.assert_frame_equal(table, scratch)
+
+
+def test_a_coded_column_is_the_column_pandas_makes() -> None:
+    """Words taken by their codes (a table's status) give the column pandas makes of the
+    texts themselves: cell for cell, of the same dtype; a word that is no text included."""
+    rng = np.random.default_rng(28)
+    for words in (["funded", "partial", "unfunded", "", "ineligible", "loại trừ"],
+                  ["funded", "", np.nan, "ĐVT"], ["funded"]):
+        codes = rng.integers(0, len(words), 700)
+        column = pd.DataFrame({"t": coded_column(words, codes)})["t"]
+        pd.testing.assert_series_equal(column, _as_pandas_makes_it(
+            np.array(words, dtype=object)[codes]))
+
+
+def test_has_values_is_notna_any() -> None:
+    """`has_values` (read off the values for the columns a list leaves empty or fills) is
+    `notna().any()` for every kind of column a project list gives."""
+    columns = [[None] * 5, [None, "a"], [np.nan, None], [pd.NA, None], [], ["a", None],
+               ["a", "b"], [pd.NaT, pd.NaT], [None, 0]]
+    series = [pd.Series(np.array(c, dtype=object)) for c in columns]
+    series += [pd.Series(c) for c in columns if c and all(isinstance(v, str) for v in c)]
+    series += [pd.Series([None, None], dtype="str"), pd.Series(["a", None], dtype="str"),
+               pd.Series([np.nan] * 3), pd.Series([np.nan, 1.0]), pd.Series([np.inf]),
+               pd.Series([], dtype=float), pd.Series(np.array([np.nan], dtype=np.float32)),
+               pd.Series([1, None], dtype="Int64"), pd.Series([None, None], dtype="Int64"),
+               pd.Series([1, 2])]
+    for s in series:
+        assert has_values(s) == bool(s.notna().any()), (s.dtype, s.tolist())
+

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from kcopt.analysis.funded import _cap_funds
 from kcopt.analysis.holdback import _grouped, holding_groups, holding_rows
-from kcopt.analysis.report import _cap_funds
+from kcopt.analysis.report import FUNDED_AT, _kinds, _kinds_of, _project_money
 from kcopt.model.program import LinearProgram
 from kcopt.solvers.solve import normalise_duals
 
@@ -132,3 +133,50 @@ def test_the_cap_said_of_a_funded_project_is_chosen_as_row_by_row() -> None:
         b = kk if np.isnan(c[1 - kk]) or c[kk] >= c[1 - kk] - 1e-9 else 1 - kk
         s = bool(two[j]) and not np.isnan(c[1 - b]) and c[1 - b] < c[b] - 1e-9
         assert (int(bind[j]), bool(second[j])) == (b, s)
+
+
+def test_the_kinds_of_status_are_those_of_the_words_written() -> None:
+    """`_kinds` (from the figures that set the status) is `status == word` after the words
+    are written as the table writes them: an empty total, a tiny cap, a share of exactly
+    FUNDED_AT, a missing total, and rows with a status of their own (one of them a word)."""
+    rng = np.random.default_rng(28)
+    n = 4000
+    cap = rng.choice([0.0, 1e-8, 1.0, 50.0, 1000.0], n)
+    total = cap * rng.choice([0.0, 0.2, FUNDED_AT, 0.9989, 1.0], n)
+    total[rng.random(n) < 0.01] = np.nan
+    total[rng.random(n) < 0.02] = 5e-7
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(cap > 0, total / cap, 0.0)
+    status = rng.choice(np.array(["", "", "", "ineligible", "excluded", "funded"], dtype=object),
+                        n)
+    open_ = status == ""
+    kinds = _kinds(status, open_, fraction, total)
+    written = status.copy()  # the rule the table followed before: one word after another
+    written[open_ & (fraction >= FUNDED_AT)] = "funded"
+    written[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
+    written[open_ & (total <= 1e-6)] = "unfunded"
+    for word in ("funded", "partial", "unfunded"):
+        status[kinds[word] & open_] = word
+    assert np.array_equal(status, written)
+    for word, mask in _kinds_of(written).items():
+        assert np.array_equal(kinds[word], mask), word
+
+
+def test_projects_money_is_summed_as_add_at_sums_it() -> None:
+    """`_project_money` (a bincount) gives np.add.at's sums to the bit, the auxiliary columns
+    (no project or no fund) left out."""
+    rng = np.random.default_rng(5)
+    n, cols = 300, 2000
+
+    class Model:
+        projects = range(n)
+        col_project = rng.integers(-1, n, cols)
+        col_fund = rng.integers(-1, 2, cols)
+
+    x = rng.uniform(-1e-7, 1e4, cols) * rng.choice([1.0, 1e-9, 0.0], cols)
+    money = np.zeros((n, 2))
+    is_x = (Model.col_project >= 0) & (Model.col_fund >= 0)
+    np.add.at(money, (Model.col_project[is_x], Model.col_fund[is_x]), x[is_x])
+    assert np.array_equal(_project_money(Model, x),
+                          np.where(np.abs(money) < 1e-7, 0.0, money))
+

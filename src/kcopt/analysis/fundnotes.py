@@ -24,10 +24,12 @@ from kcopt.solvers.solve import Result
 
 def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
                       memo: dict[tuple, str] | None = None,
-                      kept: dict[str, Any] | None = None) -> dict[int, str]:
+                      kept: dict[str, Any] | None = None,
+                      kinds: dict[str, np.ndarray] | None = None) -> dict[int, str]:
     """Project row → the sentence on its second-fund money, for funded and partly funded
     projects both funds may pay that have some (more than 1 đồng). `memo`, `kept`: a what-if
-    chain's worded notes and the facts of its model (`_facts`)."""
+    chain's worded notes and the facts of its model (`_facts`). `kinds`: where `status` is
+    "funded" and "partial", when the caller has them."""
     model = result.model
     if model.preference is None or result.x is None:
         return {}
@@ -36,7 +38,9 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     facts = _facts(model, kept)
     first = facts["first"]
     second_money = money[np.arange(len(frame)), 1 - first]
-    told = ((status == "funded") | (status == "partial")) & (second_money > 1e-6) & \
+    paying = (kinds["funded"] | kinds["partial"]) if kinds is not None else \
+        (status == "funded") | (status == "partial")
+    told = paying & (second_money > 1e-6) & \
         facts["both"]  # a project only one fund may pay has no choice to explain
     if not told.any():
         return {}
@@ -44,30 +48,58 @@ def second_fund_notes(result: Result, money: np.ndarray, status: np.ndarray,
     upper = np.where(np.isfinite(lp.row_upper), lp.row_upper, np.inf)
     room = 1e-6 * np.maximum(1.0, np.abs(np.nan_to_num(upper, posinf=0.0)))
     full = np.isfinite(upper) & (activity >= upper - room)
-    central, local = _full_budgets([lp.row_names[i] for i in np.flatnonzero(full)
-                                    if lp.row_family[i] == "budget"])
+    budget_rows = facts["budget rows"]  # in the program's order, as `_full_budgets` wants
+    central, local = _full_budgets([lp.row_names[i] for i in
+                                    budget_rows[full[budget_rows]].tolist()])
     matched, provinces = facts["matched_rows"], facts["provinces"]
-    own = model.scenario.fund_order == "own_first"
-    memo = {} if memo is None else memo
-    lang = get_language()
     share = model.scenario.local_match_min
     # each told project's figures, taken column-wise (a what-if tells several hundred)
     rows = np.flatnonzero(told)
     f = first[rows].astype(int)
-    asked = np.where((f == 0) & matched[rows], share * money.sum(axis=1)[rows], 0.0)
-    paid = money[rows, f]
-    cap = model.caps.cap[rows, f].astype(float)
-    notes = {}
-    for p, fp, a, second, pf, c in zip(rows.tolist(), f.tolist(), asked.tolist(),
-                                       second_money[rows].tolist(), paid.tolist(),
-                                       cap.tolist(), strict=True):
-        budget = central if fp == 0 else local.get(provinces[p])
+    asked = np.where((f == 0) & matched[rows], share * money[rows].sum(axis=1), 0.0)
+    budgets = np.array([central if fp == 0 else local.get(provinces[p])
+                        for p, fp in zip(rows.tolist(), f.tolist(), strict=True)], dtype=object)
+    figures = {"first": f, "asked": asked, "second": second_money[rows],
+               "paid": money[rows, f], "cap": model.caps.cap[rows, f].astype(float),
+               "budget": budgets}
+    said = (get_language(), model.scenario.fund_order == "own_first", share)
+    notes = _worded_notes(rows, figures, said, {} if memo is None else memo, kept, len(frame))
+    return dict(zip(rows.tolist(), notes.tolist(), strict=True))
+
+
+def _worded_notes(rows: np.ndarray, figures: dict[str, np.ndarray], said: tuple,
+                  memo: dict[tuple, str], kept: dict[str, Any] | None, n: int) -> np.ndarray:
+    """The notes of projects `rows`, of their `figures` (first fund, amount the co-financing
+    rule asks, second-fund money, first-fund money, first-fund cap, used-up budget) in the
+    language, order of funds and local share `said`: a note says these only. A row whose
+    figures are those it had in the chain's last table (`kept`) keeps that note; the others
+    are found in the chain's memo or worded."""
+    lang, own, share = said
+    notes = np.empty(len(rows), dtype=object)
+    todo = np.ones(len(rows), dtype=bool)
+    last = kept.get("notes") if kept is not None else None
+    if last is not None and last["said"] == said and len(last["note"]) == n:
+        todo = ~np.logical_and.reduce([last[k][rows] == v for k, v in figures.items()])
+        notes[~todo] = last["note"][rows[~todo]]
+    at = np.flatnonzero(todo)
+    for i, fp, a, second, pf, c, budget in zip(at.tolist(), *(
+            figures[k][at].tolist() for k in ("first", "asked", "second", "paid", "cap",
+                                                "budget")), strict=True):
         # the note says these figures only: worded once per what-if chain
         key = ("note", lang, own, fp, share, a, second, pf, c, budget)
         note = memo.get(key)
         if note is None:
             note = memo[key] = _note(fp, own, share, a, second, pf, c, budget)
-        notes[p] = note
+        notes[i] = note
+    if kept is not None:  # this table's notes, for the next what-if of the chain
+        state: dict[str, Any] = {k: np.full(n, -1 if k == "first" else np.nan,
+                                            dtype=object if k == "budget" else None)
+                                 for k in figures}
+        for k, v in figures.items():
+            state[k][rows] = v
+        state["note"] = np.full(n, None, dtype=object)
+        state["note"][rows] = notes
+        kept["notes"] = {**state, "said": said}
     return notes
 
 
@@ -90,7 +122,9 @@ def _facts(model: Model, kept: dict[str, Any] | None) -> dict[str, Any]:
     facts = {"rows": lp.row_names, "caps": model.caps, "order": order,
              "first": first_fund(frame, order), "both": may.all(axis=1), "matched": matched,
              "ids": frame["project_id"].astype(str).to_numpy(),
-             "provinces": frame["province"].astype(str).tolist()}
+             "provinces": frame["province"].astype(str).tolist(),
+             "budget rows": np.array([i for i, family in enumerate(lp.row_family)
+                                      if family == "budget"], dtype=np.int64)}
     facts["matched_rows"] = np.array([i in matched for i in facts["ids"].tolist()], dtype=bool)
     if kept is not None:
         kept["note facts"] = facts

@@ -177,11 +177,14 @@ def holding_groups(held: sp.csc_matrix, cols: np.ndarray, owners: np.ndarray
     rows = ordered[:, 1]
     length = np.diff(np.r_[first, len(rows)])
     at = np.arange(len(rows)) - np.repeat(first, length)  # a row's place in its owner's list
-    k1, k2, k3 = np.random.default_rng(28).integers(1, 2**62, size=3, dtype=np.int64)
+    k1, k2, k3 = _HASH_KEYS
     with np.errstate(over="ignore"):  # wrapping arithmetic: a hash of the rows and their order
         sig = np.add.reduceat((rows + 1) * k1 + (at + 1) * k2 * (rows + 7), first) + length * k3
     group, lists = _grouped(rows, first, sig)
     return ordered[first, 0].tolist(), group, lists
+
+
+_HASH_KEYS = np.random.default_rng(28).integers(1, 2**62, size=3, dtype=np.int64)  # drawn once
 
 
 def _grouped(rows: np.ndarray, first: np.ndarray, sig: np.ndarray

@@ -16,6 +16,7 @@ from kcopt.analysis.by_year import by_year_table as by_year_table
 from kcopt.analysis.by_year import plan_budget as plan_budget
 from kcopt.analysis.constraint_table import constraint_table as constraint_table
 from kcopt.analysis.constraint_table import target_shares as target_shares
+from kcopt.analysis.funded import funded_reasons
 from kcopt.analysis.fundnotes import second_fund_notes
 from kcopt.analysis.holdback import (
     budgets_left,
@@ -25,16 +26,14 @@ from kcopt.analysis.holdback import (
     priced_rows,
 )
 from kcopt.analysis.summary import Summary
-from kcopt.analysis.textcolumn import same_column, text_column
+from kcopt.analysis.textcolumn import coded_column, has_values, same_column, text_column
 from kcopt.analysis.unfunded import unfunded_reasons
 from kcopt.analysis.warned import warning_record as warning_record
 from kcopt.analysis.wording import holding_phrase
 from kcopt.core.geo import load_geography
 from kcopt.core.language import using
-from kcopt.core.words import _, fund_name, get_language, num, pct
+from kcopt.core.words import _, get_language, num, pct
 from kcopt.model.counts import model_outcomes
-from kcopt.rules.caps import describe_cap
-from kcopt.rules.rates import FUNDS
 from kcopt.solvers.solve import Result
 
 FUNDED_AT = 0.999
@@ -56,35 +55,67 @@ def allocation_table(result: Result) -> pd.DataFrame:
     status = frame["status"].to_numpy(object).copy()
     reason = frame["reason"].to_numpy(object).copy()
     open_ = status == ""
-    status[open_ & (fraction >= FUNDED_AT)] = "funded"
-    status[open_ & (fraction < FUNDED_AT) & (total > 1e-6)] = "partial"
-    status[open_ & (total <= 1e-6)] = "unfunded"
+    kinds = _kinds(status, open_, fraction, total)
+    for word in ("funded", "partial", "unfunded"):
+        status[kinds[word] & open_] = word
     kept = _chain_tables(result)
     if result.status.has_solution:
         with using(get_language()):  # looked up once, not for every number of every row
-            reason[open_] = _reasons(result, money, status, fraction)[open_]
-            for p, note in second_fund_notes(result, money, status, reason_memo(result),
-                                             kept).items():
-                reason[p] = f"{reason[p]}; {note}"
+            reason[open_] = _reasons(result, money, status, fraction, kinds)[open_]
+            notes = second_fund_notes(result, money, status, reason_memo(result), kept, kinds)
+            at = np.fromiter(notes, dtype=np.int64, count=len(notes))
+            reason[at] = [f"{r}; {note}" for r, note in zip(reason[at].tolist(),
+                                                             notes.values(), strict=True)]
+    # the frame's columns as arrays, its index given: a frame made without aligning indexes
     columns = {
-        "project_id": frame["project_id"], "name": frame["name"],
-        "province": frame["province"], "region": frame["region"],
-        "category": frame["category"], "level": frame["level"],
-        "score": frame["score"].round(6), "cap": np.round(cap, 4),
+        **{k: frame[k].array for k in ("project_id", "name", "province", "region", "category",
+                                       "level")},
+        "score": frame["score"].round(6).array, "cap": np.round(cap, 4),
         "central": np.round(money[:, 0], 4), "local": np.round(money[:, 1], 4),
         "total": np.round(total, 4), "fraction": np.round(fraction, 6),
         # after a what-if, only the texts that changed are made Arrow strings again
-        "status": text_column(status, kept, "status"),
+        "status": _status_column(status, kinds, open_),
         "reason": text_column(reason, kept, "reason"),
     }
     years = bool(model.years) and model.col_start is not None
     if not years:  # the frame made once, its last columns with it
         _add_listed(columns, model)
-    out = pd.DataFrame(columns)
+    out = pd.DataFrame(columns, index=frame.index)
     if years:
         _add_start_years(out, model, x, open_)
         _add_listed(out, model)
     return out
+
+
+def _kinds(status: np.ndarray, open_: np.ndarray, fraction: np.ndarray,
+           total: np.ndarray) -> dict[str, np.ndarray]:
+    """Where the table's status is "funded", "partial" and "unfunded": the open rows (`open_`,
+    no status of their own) by their share and total, the others by the words they have —
+    `status == word` without comparing 10,000 texts a word at a time (issue 28)."""
+    none = open_ & (total <= 1e-6)
+    kinds = {"funded": open_ & (fraction >= FUNDED_AT) & ~none,
+             "partial": open_ & (fraction < FUNDED_AT) & (total > 1e-6), "unfunded": none}
+    closed = np.flatnonzero(~open_)
+    for word, mask in kinds.items():
+        mask[closed] = status[closed] == word
+    return kinds
+
+
+def _status_column(status: np.ndarray, kinds: dict[str, np.ndarray],
+                   open_: np.ndarray) -> Any:
+    """The status column as a frame makes it of `status`: the open rows' three words and
+    "", then each other row's own word, taken by code (`coded_column`)."""
+    closed = np.flatnonzero(~open_)
+    codes = np.full(len(status), 3, dtype=np.int64)
+    for k, word in enumerate(("funded", "partial", "unfunded")):
+        codes[kinds[word] & open_] = k
+    codes[closed] = 4 + np.arange(len(closed))
+    return coded_column(["funded", "partial", "unfunded", "", *status[closed].tolist()], codes)
+
+
+def _kinds_of(status: np.ndarray) -> dict[str, np.ndarray]:
+    """`_kinds` of any status column: each word compared."""
+    return {word: status == word for word in ("funded", "partial", "unfunded")}
 
 
 def _add_listed(out: Any, model) -> None:
@@ -93,7 +124,7 @@ def _add_listed(out: Any, model) -> None:
     columns."""
     frame = model.projects
     for col in AFTER_APPROVAL:  # implementation status and share disbursed, when listed
-        if col in frame and frame[col].notna().any():
+        if col in frame and has_values(frame[col]):
             out[col] = same_column(frame[col])
     for col in model.extra_columns:
         if col not in out:
@@ -105,10 +136,12 @@ AFTER_APPROVAL = ("progress", "disbursed")  # "Trạng thái", "% giải ngân" 
 
 def _project_money(model, x: np.ndarray) -> np.ndarray:
     """Projects × funds: what the support columns pay each project from each fund."""
-    money = np.zeros((len(model.projects), 2))
+    n = len(model.projects)
     is_x = model.col_project >= 0
     is_x &= model.col_fund >= 0
-    np.add.at(money, (model.col_project[is_x], model.col_fund[is_x]), x[is_x])
+    # each cell summed in the columns' order from 0, as `np.add.at` sums it, a few times faster
+    cell = model.col_project[is_x] * 2 + model.col_fund[is_x]
+    money = np.bincount(cell, weights=x[is_x], minlength=2 * n).reshape(n, 2)
     return np.where(np.abs(money) < 1e-7, 0.0, money)
 
 
@@ -127,11 +160,14 @@ def _add_start_years(out: pd.DataFrame, model, x: np.ndarray, open_: np.ndarray)
         out.loc[has & open_, "reason"], out.loc[has & open_, "start_year"], strict=True)]
 
 
-def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], np.ndarray,
-                                                          np.ndarray]:
+def _limits(result: Result, status: np.ndarray,
+            kinds: dict[str, np.ndarray] | None = None
+            ) -> tuple[dict[int, list[str]], np.ndarray, np.ndarray]:
     """What limits each project not funded in full, in words: the binding rows its money would
     tighten (`analysis.holdback`), the one charging the most first; per project, the objective
-    value of its money and what that money earns at the margin (infinite without prices)."""
+    value of its money and what that money earns at the margin (infinite without prices).
+    `kinds`: where the status is each word (`_kinds`), when the caller has them."""
+    kinds = _kinds_of(status) if kinds is None else kinds
     model = result.model
     lp = model.lp
     n = len(model.projects)
@@ -145,20 +181,15 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
         labels = {t.name: t.label for t in model.scenario.targets if t.label}
         # only projects not funded in full are told what limits them, and only by the rows
         # that hold back a column with room left (a column at its bound is held by its cap)
-        told = (status == "partial") | (status == "unfunded")
+        told = kinds["partial"] | kinds["unfunded"]
         room = columns_with_room(result)
         room = room[told[model.col_project[room]]]
-        words: dict[int, str] = {}
         # projects held by the same rows share one list of phrases, worded once
         held_by, group, groups = holding_groups(held, room, model.col_project[room])
-        said = []
-        for rows in groups:
-            for i in rows:
-                if i not in words:
-                    words[i] = holding_phrase(lp.row_names[i], lp.row_family[i],
-                                              lp.row_upper[i], pi[i], labels)
-            said.append(list(dict.fromkeys(words[i] for i in rows)))
-        limiting = dict(zip(held_by, [said[g] for g in group], strict=True))
+        words = _row_phrases(lp, pi, labels, {i for rows in groups for i in rows},
+                             reason_memo(result))
+        said = [list(dict.fromkeys(map(words.__getitem__, rows))) for rows in groups]
+        limiting = dict(zip(held_by, map(said.__getitem__, group), strict=True))
         price = lp.A.T @ np.where(np.abs(result.shadow_price) > 1e-12, result.shadow_price, 0.0)
         # the cheapest way in: the column whose value falls least short of its price
         gap = price[xcols] - lp.cost[xcols]
@@ -170,71 +201,60 @@ def _limits(result: Result, status: np.ndarray) -> tuple[dict[int, list[str]], n
     return limiting, cost_per_project, priced
 
 
-def _cap_funds(caps: Any, p: np.ndarray, k: np.ndarray, two: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Per funded project `p` (paid mainly by fund `k`; `two`: both funds pay): the fund whose
-    cap binds its total — the larger of its funds' caps (the paying fund's own when they are
-    equal) — and whether the other fund's own cap is to be said too (both funds pay and that
-    cap is lower). Worked out for every row at once."""
-    cap = np.asarray(caps.cap, dtype=float)
-    own, other = cap[p, k], cap[p, 1 - k]
-    bind = np.where(np.isnan(other) | (own >= other - 1e-9), k, 1 - k)
-    held, beside = cap[p, bind], cap[p, 1 - bind]
-    return bind, two & ~np.isnan(beside) & (beside < held - 1e-9)
-
-
-def _cap_words(caps: Any, p: int, bind: int, second: bool, other: float,
-               texts: dict[Any, str], lang: str, alone: tuple[str, str]) -> str:
-    """The cap of a project funded in full, in words: the cap that binds its total (of fund
-    `bind`) and, when `second` (`_cap_funds`), the other fund's own cap too (`alone`: that
-    phrase's pattern and the other fund's name)."""
-    words = []
-    for f in ((bind, 1 - bind) if second else (bind,)):
-        key = (p, f, lang, float(other))  # the words depend on the support received elsewhere
-        text = texts.get(key)
+def _row_phrases(lp: Any, pi: np.ndarray, labels: dict[str, str], rows: set[int],
+                 memo: dict[tuple, str]) -> dict[int, str]:
+    """Row → its phrase as what holds a project back (`holding_phrase`), for `rows`. The
+    phrase depends on the row's name, family and bound, which side of it binds, the targets'
+    labels and the language only: kept in the what-if chain's memo, a what-if words only the
+    rows it has not met before."""
+    lang, named = get_language(), tuple(sorted(labels.items()))
+    words = {}
+    for i in rows:
+        name, family, rhs, up = lp.row_names[i], lp.row_family[i], lp.row_upper[i], pi[i] > 0
+        key = ("held", lang, name, family, float(rhs), bool(up), named)
+        text = memo.get(key)
         if text is None:
-            text = texts[key] = describe_cap(caps, p, f, other)
-        words.append(text)
-    if len(words) == 2 and words[1]:
-        words[1] = alone[0].format(fund=alone[1], cap=words[1])
-    return "; ".join(w for w in words if w)
+            text = memo[key] = holding_phrase(name, family, rhs, pi[i], labels)
+        words[i] = text
+    return words
 
 
 def _reasons(result: Result, money: np.ndarray, status: np.ndarray,
-             fraction: np.ndarray) -> np.ndarray:
+             fraction: np.ndarray, kinds: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """A reason per project, in words: how it is funded and under which cap, or what keeps it
     from its cap (fixed, marginal, priced out, score 0).
 
     A row's words are a function of a few figures (its status, money, share, the phrases of
     the rows holding it, …): each is looked up by those figures in the memo of the plan's
     what-if chain (`reason_memo`) and written only when new, so after a what-if only the
-    rows that changed are worded again."""
+    rows that changed are worded again. `kinds`: where the status is each word (`_kinds`)."""
+    kinds = _kinds_of(status) if kinds is None else kinds
     model = result.model
     frame = model.projects
     n = len(frame)
     memo = reason_memo(result)
     reasons = np.full(n, "", dtype=object)
-    limiting, cost_per_project, priced = _limits(result, status)
+    limiting, cost_per_project, priced = _limits(result, status, kinds)
     scores = model.projects["score"].to_numpy(float)
     fixed = (frame["fixed_amount"].to_numpy(float) if "fixed_amount" in frame
              else np.full(n, np.nan))
     is_fixed = ~np.isnan(fixed)
-    for p in np.flatnonzero(is_fixed & ((status == "funded") | (status == "partial"))).tolist():
+    for p in np.flatnonzero(is_fixed & (kinds["funded"] | kinds["partial"])).tolist():
         reasons[p] = _("fixed at {amount} million by the planner (fixed_amount; {share} of its "
                        "cap)").format(amount=num(fixed[p], 6), share=pct(fraction[p]))
-    _funded_reasons(model, reasons, money, np.flatnonzero((status == "funded") & ~is_fixed),
+    funded_reasons(model, reasons, money, np.flatnonzero(kinds["funded"] & ~is_fixed),
                     memo, _chain_tables(result))
     lang = get_language()
     partial = _("partly funded ({share} of its cap): {why}; it is the marginal project")
     higher, both = _("other projects score higher per million"), _(" and ")
-    for p in np.flatnonzero((status == "partial") & ~is_fixed).tolist():
+    for p in np.flatnonzero(kinds["partial"] & ~is_fixed).tolist():
         part: tuple = ("partial", lang, float(fraction[p]), tuple(limiting.get(p, ())))
         text = memo.get(part)
         if text is None:
             text = memo[part] = partial.format(share=pct(fraction[p]),
                                               why=both.join(limiting.get(p, ())) or higher)
         reasons[p] = text
-    unfunded = np.flatnonzero(status == "unfunded")
+    unfunded = np.flatnonzero(kinds["unfunded"])
     reasons[unfunded] = unfunded_reasons(unfunded, scores, limiting, cost_per_project, priced,
                                          memo)
     return reasons
@@ -260,82 +280,6 @@ def reason_memo(result: Result) -> dict[tuple, str]:
     if len(memo) > MEMO_SIZE:
         memo.clear()
     return memo
-
-
-def _funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.ndarray,
-                    memo: dict[tuple, str] | None = None,
-                    kept: dict[str, Any] | None = None) -> None:
-    """The reasons of projects funded in full: from which fund(s), under which cap.
-
-    A funded project's reason is a function of its figures (`_funded_figures`), the cap
-    table and the language only. `kept`: the chain's last table (`_chain_tables`); a row whose
-    figures are those it had there keeps that table's reason — compared as arrays, so a
-    what-if words only the funded rows whose money moved."""
-    frame = model.projects
-    caps = model.caps
-    memo = {} if memo is None else memo
-    lang = get_language()
-    figures = _funded_figures(frame, money, funded)
-    todo = np.ones(len(funded), dtype=bool)
-    last = kept.get("funded") if kept is not None else None
-    if last is not None and last["lang"] == lang and last["caps"] is caps \
-            and len(last["text"]) == len(frame):
-        todo = ~np.logical_and.reduce([last[k][funded] == v for k, v in figures.items()])
-        reasons[funded[~todo]] = last["text"][funded[~todo]]
-    _word_funded(caps, reasons, memo, lang, funded[todo],
-                 {k: v[todo] for k, v in figures.items()})
-    if kept is not None:  # this table's funded rows, for the next what-if of the chain
-        state: dict[str, Any] = {k: np.full(len(frame), -1 if k == "main" else np.nan)
-                                 for k in figures}
-        for k, v in figures.items():
-            state[k][funded] = v
-        text = np.full(len(frame), None, dtype=object)
-        text[funded] = reasons[funded]
-        kept["funded"] = {**state, "text": text, "lang": lang, "caps": caps}
-
-
-def _funded_figures(frame: pd.DataFrame, money: np.ndarray,
-                    funded: np.ndarray) -> dict[str, np.ndarray]:
-    """What a funded project's reason says, per project of `funded`: its main fund, whether
-    both pay, the two amounts when both pay (else 0), must-fund, other state support."""
-    paid = money[funded]
-    both = (paid[:, 0] > 1e-6) & (paid[:, 1] > 1e-6)
-    return {"main": (paid[:, 1] > paid[:, 0]).astype(int), "two": both.astype(float),
-            "a": np.where(both, paid[:, 0], 0.0), "b": np.where(both, paid[:, 1], 0.0),
-            "must": (frame["must_fund"].to_numpy() > 0)[funded].astype(float),
-            "other": frame["other_state_support"].fillna(0).to_numpy(float)[funded]}
-
-
-def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: str,
-                 funded: np.ndarray, figures: dict[str, np.ndarray]) -> None:
-    """The reasons of the funded projects `funded` worded (or found in the memo)."""
-    cap_texts = caps.words  # funded projects are most of a plan: kept with the cap table
-    funded_from = [_("funded in full from {fund} funds").format(fund=fund_name(FUNDS[k]))
-                   for k in (0, 1)]
-    names = [fund_name(FUNDS[f]) for f in (0, 1)]
-    in_full, must_fund = _("funded in full ({funds})"), _("must fund: {reason}")
-    said: dict[str, str] = {}  # a reason many rows share, one string (issue 28)
-    alone = _("{fund} funds alone — {cap}")
-    bind, second = _cap_funds(caps, funded, figures["main"].astype(int),
-                              figures["two"].astype(bool))
-    for p, k, two, a, b, m, o, f, s in zip(funded.tolist(), *(figures[k].tolist() for k in (
-            "main", "two", "a", "b", "must", "other")), bind.tolist(), second.tolist(),
-            strict=True):
-        two, m = bool(two), bool(m)
-        key = ("funded", lang, id(caps), p, k, two, a, b, m, o)
-        text = memo.get(key)
-        if text is None:
-            text = (in_full.format(funds=f"{names[0]} {num(a)}, {names[1]} {num(b)}")
-                    if two else funded_from[k])
-            if m:
-                text = must_fund.format(reason=text)
-            # one fund's cap, worded before: read here (most rows), else `_cap_words`
-            cap_text = None if s else cap_texts.get((p, f, lang, o))
-            if cap_text is None:
-                cap_text = _cap_words(caps, p, f, s, o, cap_texts, lang, (alone, names[1 - f]))
-            text = f"{text}; {cap_text}" if cap_text else text
-            text = memo[key] = said.setdefault(text, text)
-        reasons[p] = text
 
 
 def _group(alloc: pd.DataFrame, key: str) -> pd.DataFrame:

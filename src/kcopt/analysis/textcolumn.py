@@ -67,6 +67,25 @@ def _patched(last: dict[str, Any], texts: np.ndarray) -> dict[str, Any] | None:
     return {"texts": texts, "column": column, "arrow": arrow, "dtype": dtype}
 
 
+def coded_column(words: list[Any], codes: np.ndarray) -> Any:
+    """The column pandas makes of the texts `words[codes]` (an object array): with Arrow
+    strings, the few words turned into Arrow strings once and taken by their codes, not
+    10,000 texts turned one by one (a table's status: five words, 10,000 rows)."""
+    dtype = _text_dtype()
+    texts = np.array(words, dtype=object)
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or \
+            not all(isinstance(w, str) for w in words):
+        return pd.Series(texts[codes], copy=False).array
+    import pyarrow as pa
+
+    arrow = pa.array(texts, type=pa.large_string()).take(pa.array(codes))
+    made: Any = dtype.construct_array_type()
+    column = made._from_sequence(arrow, dtype=dtype)
+    if column.dtype != dtype:  # not what pandas makes of texts: made as pandas makes it
+        return pd.Series(texts[codes], copy=False).array
+    return column
+
+
 def _arrow_strings(column: Any) -> bool:
     """Whether pandas made Arrow strings of a column of texts."""
     dtype = column.dtype
@@ -85,6 +104,22 @@ def same_column(series: pd.Series) -> Any:
     dtype pandas would give it, kept as it is (no round trip through Python strings); any
     other column as that array."""
     if isinstance(series.dtype, pd.StringDtype) and series.dtype == _text_dtype() \
-            and series.notna().any():
+            and has_values(series):
         return series.array
     return series.to_numpy()
+
+
+def has_values(series: pd.Series) -> bool:
+    """`series.notna().any()`, without making a Series of 10,000 flags at each table for the
+    columns a project list leaves empty (all None, all NaN) or fills (Arrow strings with no
+    missing cell): those are read off the values themselves."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return not bool(np.isnan(series.to_numpy()).all())
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        values = series.to_numpy().tolist()
+        if values.count(None) == len(values):  # every cell None: nothing listed
+            return False
+    elif isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return not bool(series.array.isna().all())
+    return bool(series.notna().any())

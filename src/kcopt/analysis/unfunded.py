@@ -28,25 +28,24 @@ def unfunded_reasons(unfunded: np.ndarray, scores: np.ndarray,
     said to more than 3 digits are kept by (number, digits, language)."""
     w = unfunded_words()
     rows = unfunded.tolist()
-    held = [limiting.get(p) for p in rows]
-    said: dict[int, str] = {}  # this table's phrases, by the list of phrases (shared)
-    for h in held:
-        if h is not None and id(h) not in said:
-            said[id(h)] = w["held"].format(why=w["and"].join(h))
+    held = list(map(limiting.get, rows))
+    # this table's phrases, by the list of phrases (shared by the projects a group holds)
+    lists = {id(h): h for h in held if h is not None}
+    said = {k: w["held"].format(why=w["and"].join(h)) for k, h in lists.items()}
     zero = scores[unfunded] <= 0
     zeros = zero.tolist()
-    out = [w["zero"] if z else w["higher"] if h is None else said[id(h)]
-           for z, h in zip(zeros, held, strict=True)]
+    out = np.array([w["zero"] if z else w["higher"] if h is None else said[id(h)]
+                    for z, h in zip(zeros, held, strict=True)], dtype=object)
     value, worth = cost[unfunded] * 1000, priced[unfunded] * 1000
     # a held project earning less than money earns at the margin: both amounts said
     with np.errstate(invalid="ignore"):
-        told = ~zero & np.array([h is not None for h in held], dtype=bool) & \
+        told = ~zero & np.fromiter((h is not None for h in held), dtype=bool, count=len(held)) & \
             np.isfinite(worth) & (worth > value * (1 + 1e-6))
     _compare(out, np.flatnonzero(told), value, worth, w, memo)
-    return out
+    return out.tolist()
 
 
-def _compare(out: list[str], at: np.ndarray, value: np.ndarray, worth: np.ndarray,
+def _compare(out: np.ndarray, at: np.ndarray, value: np.ndarray, worth: np.ndarray,
              w: dict[str, str], memo: dict[Any, str] | None) -> None:
     """The amounts of the reasons of rows `at` (value, worth), to 3 significant digits, all
     written together (`sigs`), added to their rows' words; more digits where 3 say the
@@ -58,22 +57,24 @@ def _compare(out: list[str], at: np.ndarray, value: np.ndarray, worth: np.ndarra
     values, worths = value[at].tolist(), worth[at].tolist()
     k = len(values)
     texts = sigs(values + worths, 3)
+    said_v, said_w = texts[:k], texts[k:]
+    same = np.array(said_v, dtype=object) == np.array(said_w, dtype=object)
+    for i in np.flatnonzero(same).tolist():
+        said_v[i], said_w[i] = said_apart(values[i], worths[i], lang, amounts)
     fill = _template(w["compare"], w["thousand"])
-    for i, (row, v, wv) in enumerate(zip(at.tolist(), values, worths, strict=True)):
-        sv, sw = texts[i], texts[k + i]
-        if sv == sw:
-            sv, sw = said_apart(v, wv, lang, amounts)
-        out[row] += fill(sv, sw)
+    out[at] = fill(out[at].tolist(), said_v, said_w)
 
 
 def _template(compare: str, thousand: str) -> Any:
-    """`compare.format(value=…, thousand=thousand, worth=…)` as a function of the two
-    amounts, its words cut once around them (a table fills it ~1,500 times)."""
+    """`compare.format(value=…, thousand=thousand, worth=…)` added to each of a list of
+    words, as a function of the words and the two lists of amounts; its words cut once around
+    them (a table fills it ~1,500 times)."""
     pieces = list(string.Formatter().parse(compare))
     fields = [f for _text, f, _spec, _conv in pieces if f is not None]
     plain = all(not spec and not conv for _text, f, spec, conv in pieces if f is not None)
     if not plain or sorted(fields) != ["thousand", "value", "worth"]:
-        return lambda v, wv: compare.format(value=v, thousand=thousand, worth=wv)
+        return lambda ps, vs, ws: [p + compare.format(value=v, thousand=thousand, worth=wv)
+                                   for p, v, wv in zip(ps, vs, ws, strict=True)]
     cut = [""]  # the words between the amounts, `thousand` written in
     order = []
     for text, f, _spec, _conv in pieces:
@@ -85,8 +86,10 @@ def _template(compare: str, thousand: str) -> Any:
             cut.append("")
     a, b, c = cut
     if order == ["value", "worth"]:
-        return lambda v, wv: f"{a}{v}{b}{wv}{c}"
-    return lambda v, wv: f"{a}{wv}{b}{v}{c}"
+        return lambda ps, vs, ws: [f"{p}{a}{v}{b}{wv}{c}" for p, v, wv in zip(ps, vs, ws,
+                                                                             strict=True)]
+    return lambda ps, vs, ws: [f"{p}{a}{wv}{b}{v}{c}" for p, v, wv in zip(ps, vs, ws,
+                                                                         strict=True)]
 
 
 def unfunded_reason(score: float, limiting: list[str] | None, cost: float,

@@ -219,7 +219,7 @@ def sigs(values: list[float], digits: int = 3) -> list[str]:
     whole, part, plain = _rounded(x, places, fast)
     for p in np.unique(places[plain]).tolist():
         at = np.flatnonzero(plain & (places == p))
-        texts[at] = _written(x[at] < 0, whole[at], part[at], p, point)
+        texts[at] = _looked_up(x[at] < 0, whole[at], part[at], p, point)
     marks = None if (point, group) == (".", ",") else {44: group, 46: point}
     for p in np.unique(places[fast & ~plain]).tolist():
         at = np.flatnonzero(fast & ~plain & (places == p))
@@ -263,6 +263,33 @@ def _written(negative: Any, whole: Any, part: Any, places: int, point: str) -> l
         text = np.where(decimals == "", text, np.char.add(np.char.add(text, point), decimals))
     return np.where(negative & ((whole > 0) | (part > 0)), np.char.add("-", text),
                     text).tolist()
+
+
+_TABLED = 2048  # numbers of up to 3 significant digits (`sigs`' own) are read off a table
+
+
+def _looked_up(negative: Any, whole: Any, part: Any, places: int, point: str) -> list[str]:
+    """`_written`, read off the table of the texts of 0 … `_TABLED` − 1 with `places`
+    decimals (`_table`) when every number is one of them and none is negative: a what-if
+    writes ~3,000 amounts of 3 digits, of a thousand texts at most per number of decimals."""
+    if len(whole) < 64 or negative.any():
+        return _written(negative, whole, part, places, point)
+    scaled = whole * 10**places + part  # the number's digits as one integer: whole < 1,000
+    if scaled.max() >= _TABLED or scaled.min() < 0:
+        return _written(negative, whole, part, places, point)
+    texts: list[str] = _table(places, point)[scaled].tolist()
+    return texts
+
+
+@lru_cache(maxsize=64)
+def _table(places: int, point: str) -> Any:
+    """The texts `_written` gives 0 … `_TABLED` − 1 with `places` decimals, by number."""
+    import numpy as np
+
+    scaled = np.arange(_TABLED, dtype=np.int64)
+    scale = 10**places
+    return np.array(_written(np.zeros(_TABLED, dtype=bool), scaled // scale, scaled % scale,
+                             places, point), dtype=object)
 
 
 def pct(share: float, digits: int = 0) -> str:
