@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kcopt.analysis.chained import remember, unchanged
 from kcopt.core.words import _, fund_name, get_language, num
 from kcopt.rules.caps import describe_cap
 from kcopt.rules.rates import FUNDS
@@ -58,22 +59,13 @@ def funded_reasons(model, reasons: np.ndarray, money: np.ndarray, funded: np.nda
     memo = {} if memo is None else memo
     lang = get_language()
     figures = _funded_figures(frame, money, funded)
-    todo = np.ones(len(funded), dtype=bool)
-    last = kept.get("funded") if kept is not None else None
-    if last is not None and last["lang"] == lang and last["caps"] is caps \
-            and len(last["text"]) == len(frame):
-        todo = ~np.logical_and.reduce([last[k][funded] == v for k, v in figures.items()])
-        reasons[funded[~todo]] = last["text"][funded[~todo]]
+    same, last = unchanged(kept, "funded", (lang,), (caps,), funded, figures, len(frame))
+    if last is not None:
+        reasons[funded[same]] = last[same]
+    todo = ~same
     _word_funded(caps, reasons, memo, lang, funded[todo],
                  {k: v[todo] for k, v in figures.items()})
-    if kept is not None:  # this table's funded rows, for the next what-if of the chain
-        state: dict[str, Any] = {k: np.full(len(frame), -1 if k == "main" else np.nan)
-                                 for k in figures}
-        for k, v in figures.items():
-            state[k][funded] = v
-        text = np.full(len(frame), None, dtype=object)
-        text[funded] = reasons[funded]
-        kept["funded"] = {**state, "text": text, "lang": lang, "caps": caps}
+    remember(kept, "funded", (lang,), (caps,), funded, figures, reasons[funded], len(frame))
 
 
 def _funded_figures(frame: pd.DataFrame, money: np.ndarray,

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from kcopt.analysis.chained import remember, unchanged
 from kcopt.analysis.wording import budget_name
 from kcopt.core.words import _, fund_name, get_language, num, pct
 from kcopt.model.funds import first_fund
@@ -76,12 +77,10 @@ def _worded_notes(rows: np.ndarray, figures: dict[str, np.ndarray], said: tuple,
     are found in the chain's memo or worded."""
     lang, own, share = said
     notes = np.empty(len(rows), dtype=object)
-    todo = np.ones(len(rows), dtype=bool)
-    last = kept.get("notes") if kept is not None else None
-    if last is not None and last["said"] == said and len(last["note"]) == n:
-        todo = ~np.logical_and.reduce([last[k][rows] == v for k, v in figures.items()])
-        notes[~todo] = last["note"][rows[~todo]]
-    at = np.flatnonzero(todo)
+    same, last = unchanged(kept, "notes", said, (), rows, figures, n)
+    if last is not None:
+        notes[same] = last[same]
+    at = np.flatnonzero(~same)
     for i, fp, a, second, pf, c, budget in zip(at.tolist(), *(
             figures[k][at].tolist() for k in ("first", "asked", "second", "paid", "cap",
                                                 "budget")), strict=True):
@@ -91,15 +90,7 @@ def _worded_notes(rows: np.ndarray, figures: dict[str, np.ndarray], said: tuple,
         if note is None:
             note = memo[key] = _note(fp, own, share, a, second, pf, c, budget)
         notes[i] = note
-    if kept is not None:  # this table's notes, for the next what-if of the chain
-        state: dict[str, Any] = {k: np.full(n, -1 if k == "first" else np.nan,
-                                            dtype=object if k == "budget" else None)
-                                 for k in figures}
-        for k, v in figures.items():
-            state[k][rows] = v
-        state["note"] = np.full(n, None, dtype=object)
-        state["note"][rows] = notes
-        kept["notes"] = {**state, "said": said}
+    remember(kept, "notes", said, (), rows, figures, notes, n)
     return notes
 
 
