@@ -360,7 +360,8 @@ VIETNAMESE_MARKS = re.compile("[àáảãạăắằẳẵặâấầẩẫậđ
                               "ứừửữựỳýỷỹỵ]", re.IGNORECASE)
 # Modules that still hold Vietnamese literals, with how many (a ceiling: it may only go down).
 # Deliberately Vietnamese: the official annex, adjustment annex, consolidation and template forms
-# (io/annex, workbook/annex_head (the forms' head), workbook/adjustment, workbook/consolidated:
+# (io/annex, workbook/annex_head (the forms' head), workbook/annex_lines (its project lines),
+# workbook/adjustment, workbook/consolidated:
 # its headings and sheet names, read back as columns; the "Điều chỉnh" sheet's bilingual
 # headings, workbook/adjustment_sheet; io/template,
 # io/xlsx*), bilingual "vi / en" labels (htmlreport, outputs, views, comparison, io/plots),
@@ -383,8 +384,8 @@ VIETNAMESE_LITERALS = {
     "inputs/schema.py": 20,
     "analysis/sensitivity/suite.py": 9, "inputs/starter.py": 34, "inputs/synth.py": 71,
     "core/text.py": 4, "present/views.py": 5,
-    "core/vocabulary.py": 44, "present/workbook/annex.py": 48,
-    "present/workbook/annex_head.py": 4,
+    "core/vocabulary.py": 44, "present/workbook/annex.py": 29,
+    "present/workbook/annex_head.py": 4, "present/workbook/annex_lines.py": 19,
     "present/workbook/adjustment.py": 18, "present/workbook/adjustment_sheet.py": 12,
     "present/workbook/base.py": 12, "present/workbook/facts.py": 32,
     "present/workbook/reserve_sheet.py": 17, "present/workbook/warnings_sheet.py": 6,

@@ -37,7 +37,6 @@ The proposal written into a copy of the planner's own annex (`--into`) is `into.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,9 +54,27 @@ from kcopt.present.workbook.annex_head import (  # noqa: F401 (re-exported to th
     merge_down,
     title_block,
 )
+from kcopt.present.workbook.annex_lines import (  # noqa: F401 (re-exported to the other forms)
+    CHUNK,
+    COLUMNS,
+    EPS,
+    FUND_WORDS,
+    MATCH,
+    SUPPORT,
+    TOTAL,
+    money_format,
+    section_lines,
+)
 from kcopt.present.workbook.base import created_time
-from kcopt.present.workbook.facts import FACTS, PARENT, cell_value, fact_columns
-from kcopt.present.workbook.formats import form_formats, wrapped_lines
+from kcopt.present.workbook.facts import FACTS, PARENT, fact_columns
+from kcopt.present.workbook.formats import form_formats
+from kcopt.present.workbook.stream_xml import (
+    BlockColumn,
+    Rows,
+    fast_rows_available,
+    form_styles,
+    write_rows,
+)
 from kcopt.rules.rates import load_rules
 
 if TYPE_CHECKING:
@@ -67,24 +84,14 @@ if TYPE_CHECKING:
 FONT = "Times New Roman"
 FUNDS = (("A", "central", "KINH PHÍ KHUYẾN CÔNG QUỐC GIA"),
          ("B", "local", "KINH PHÍ KHUYẾN CÔNG ĐỊA PHƯƠNG"))
-FUND_WORDS = {"central": "Trung ương", "local": "Địa phương", "both": "Trung ương, địa phương"}
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX", "XXI", "XXII", "XXIII", "XXIV",
          "XXV", "XXVI", "XXVII", "XXVIII", "XXIX", "XXX")
-# annex columns: header (row 1), child header under the merged "Kinh phí" parent, width
-COLUMNS = [("STT", None, 6), ("Mã đề án", None, 12), ("Tên đề án", None, 48),
-           ("Tỉnh/Thành phố", None, 16), ("Nguồn kinh phí", None, 14), ("Số cơ sở", None, 8),
-           ("Kinh phí (triệu đồng)", "Tổng kinh phí", 14),
-           ("Kinh phí (triệu đồng)", "Kinh phí hỗ trợ", 14),
-           ("Kinh phí (triệu đồng)", "Vốn đối ứng", 14), ("Ghi chú", None, 40)]
-TOTAL, SUPPORT, MATCH = 6, 7, 8  # 0-based columns of the three amounts
 # written before "Ghi chú" when a proposed project has them (the Decree 32 cap needs them)
 OPTIONAL = {"infra_investment": ("Tổng mức đầu tư (triệu đồng)", None, 14),
             "other_state_support": ("Hỗ trợ từ chương trình khác (triệu đồng)", None, 14)}
 # Vietnamese separators in LibreOffice (the format's language), the computer's in Excel
 MONEY_FORMATS = ("[$-42A]#,##0", "[$-42A]#,##0.0#####")
-EPS = 1e-9
-CHUNK = 4096  # lines made Python values at a time (issue 28: not the whole plan at once)
 
 
 @dataclass
@@ -215,12 +222,6 @@ def amount_formats(wb: Any, base: dict[str, Any], kind: str,
     return {key + suffix: wb.add_format({**base, **style, "border": 1, "num_format": fmt})
             for key, style in styles.items()
             for suffix, fmt in zip(("", "_dec"), num_formats, strict=True)}
-
-
-def money_format(f: dict[str, Any], key: str, value: float) -> Any:
-    """The format for an amount: without decimals when it is whole (to the đồng)."""
-    whole = math.isfinite(value) and abs(value - round(value)) < 5e-7
-    return f[key] if whole else f[key + "_dec"]
 
 
 def year_words(years: Any) -> str:
@@ -364,6 +365,7 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
     its subtotal, then the grand total, written top to bottom; the grand total's row. `cols`:
     the optional printed columns and the fact columns."""
     blocks, r = _layout(plan, first_body, check)
+    fast = fast_rows_available(ws)  # the lines as XML (`annex_lines`), else cell by cell
     for b in blocks:
         key = b.key.rpartition(".")[2]
         section_heading(ws, f, b.row, key, b.text, b.style, last)
@@ -371,13 +373,8 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
         check.section_rows[b.key] = b.row
         if b.lines is None or b.first is None:
             continue
-        for lo in range(0, len(b.lines), CHUNK):  # a chunk's rows as Python values at a time
-            lines = plan.iloc[b.lines[lo:lo + CHUNK]].itertuples(index=False)
-            for n, (rec, first) in enumerate(zip(lines, b.first[lo:lo + CHUNK].tolist(),
-                                                 strict=True), lo + 1):
-                rows = check.lines[str(rec.project_id)] if first else []
-                other = rows[1] if len(rows) > 1 else None  # its line in B
-                _project_row(ws, f, b.row + n, n, rec, (b.fund, first, other), cols, last)
+        section_lines(ws, f, plan, b.row, b.lines, b.first, check.lines, b.fund, cols, last,
+                      fast)
     both = (plan["central"] > EPS).any() and (plan["local"] > EPS).any()
     section_heading(ws, f, r, "", "TỔNG CỘNG" + (" (A+B)" if both else ""), "fund", last)
     total = {TOTAL: float(plan["total_cost"].sum()), SUPPORT: float(plan["total"].sum())}
@@ -385,68 +382,6 @@ def _body(ws: Any, f: dict[str, Any], plan: pd.DataFrame, cols: tuple[list[str],
     subtotal_row(ws, f, check, r, first_body, r - 1, total, "fund_money")
     check.section_rows["total"] = r
     return r
-
-
-def _project_row(ws: Any, f: dict[str, Any], r: int, n: int, rec: Any,
-                 line: tuple[str, bool, int | None], cols: tuple[list[str], list[str]],
-                 last: int) -> None:
-    """One line of a project in the section of `line[0]`'s fund; its cost and counterpart on
-    its first line (`line[1]`), blank on the second. The counterpart of a project listed in A
-    and B (`line[2]`: its row in B) is its cost less both shares."""
-    fund, first, other = line
-    extra, facts = cols
-    share = float(getattr(rec, fund))
-    ws.write_number(r, 0, n, f["center"])
-    ws.write_string(r, 1, str(rec.project_id), f["cell"])
-    ws.write_string(r, 2, str(rec.name), f["cell"])
-    ws.write_string(r, 3, str(rec.province), f["cell"])
-    ws.write_string(r, 4, FUND_WORDS.get(str(rec.funds), str(rec.funds)), f["cell"])
-    ws.write_number(r, 5, float(rec.establishments), f["center"])
-    ws.write_number(r, SUPPORT, share, money_format(f, "money", share))
-    if first:
-        cost = float(rec.total_cost)
-        ws.write_number(r, TOTAL, cost, money_format(f, "money", cost))
-        if other is None:
-            ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}",
-                             money_format(f, "money", cost - share), cost - share)
-        else:
-            value = cost - float(rec.total)
-            ws.write_formula(r, MATCH, f"=G{r + 1}-H{r + 1}-H{other + 1}",
-                             money_format(f, "money", value), value)
-    else:
-        ws.write_blank(r, TOTAL, None, f["money"])
-        ws.write_blank(r, MATCH, None, f["money"])
-    for k, key in enumerate(extra):
-        value = float(getattr(rec, key))
-        if np.isfinite(value):
-            ws.write_number(r, MATCH + 1 + k, value, money_format(f, "money", value))
-        else:
-            ws.write_blank(r, MATCH + 1 + k, None, f["money"])
-    note = _note(rec, first)
-    ws.write_string(r, last, note, f["cell"])
-    lines = max(wrapped_lines(str(rec.name), COLUMNS[2][2]),
-                wrapped_lines(str(rec.province), COLUMNS[3][2]),
-                wrapped_lines(note, COLUMNS[-1][2]))
-    if lines > 1:  # a long name wraps: the row is made tall enough to print it whole
-        ws.set_row(r, LINE_HEIGHT * lines + 4)
-    for k, key in enumerate(facts, last + 1):
-        fact = cell_value(key, getattr(rec, key))
-        if isinstance(fact, float):
-            ws.write_number(r, k, fact, f["center"])
-        elif fact is not None:
-            ws.write_string(r, k, fact, f["center"])
-
-
-def _note(rec: Any, first: bool) -> str:
-    """"Ghi chú": the project's status; for a project paid from both funds, both shares and
-    where its cost is written."""
-    note = STATUS_VI.get(str(rec.status), str(rec.status))
-    if rec.central > EPS and rec.local > EPS:
-        note += (f"; đồng hỗ trợ: KCQG {_vn(rec.central)} (mục A), KCĐP {_vn(rec.local)} "
-                 f"(mục B), tổng {_vn(rec.total)}")
-        if not first:
-            note += "; tổng kinh phí và vốn đối ứng ghi ở mục A"
-    return note
 
 
 def signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> int:
@@ -459,14 +394,12 @@ def signatures(ws: Any, f: dict[str, Any], r: int, last: int) -> int:
     return r + 6
 
 
-def _vn(x: float) -> str:
-    """Vietnamese number text: 1.234,5 (to the đồng: six decimals of a million).
-
-    >>> _vn(1234.5), _vn(300.0), _vn(78324.7273)
-    ('1.234,5', '300', '78.324,7273')
-    """
-    text = f"{x:,.6f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+def _shown(key: str, value: Any) -> str:
+    """A cell of the sheet of projects not proposed: the text of `value` (a status in
+    Vietnamese)."""
+    if key == "status":
+        value = STATUS_VI.get(str(value), str(value))
+    return "" if value is None else str(value)
 
 
 def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
@@ -485,14 +418,18 @@ def _left_out(wb: Any, run: Run, base: dict[str, Any]) -> None:
         ws.set_column(j, j, w)
         ws.write(2, j, label, head)
     keys = [key for _label, key, _w in cols]
+    fast = form_styles(cell) if fast_rows_available(ws) else None  # as XML, else cell by cell
     for lo in range(0, len(rest), CHUNK):  # the columns it shows, a chunk's rows at a time
         chunk = alloc[keys].iloc[rest[lo:lo + CHUNK]].to_dict("records")
-        for i, rec in enumerate(chunk, lo + 3):
-            for j, key in enumerate(keys):
-                value = rec[key]
-                if key == "status":
-                    value = STATUS_VI.get(str(value), str(value))
-                ws.write_string(i, j, "" if value is None else str(value), cell)
+        texts = [[_shown(key, rec[key]) for rec in chunk] for key in keys]
+        if fast is not None:
+            write_rows(ws, Rows("", lo + 4, len(chunk), [BlockColumn(j, column) for j, column
+                                                         in enumerate(texts, 1)],
+                                [fast] * len(keys)))
+            continue
+        for i, row in enumerate(zip(*texts, strict=True), lo + 3):  # row by row: in order
+            for j, text in enumerate(row):
+                ws.write_string(i, j, text, cell)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(2)

@@ -55,12 +55,15 @@ def form_formats(wb: Any, base: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def whole_amount(value: Any) -> bool:
+    """A number whole to the đồng: written without decimals."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value) and abs(value - round(value)) < 5e-7
+
+
 def shown(fmt: str | None, value: Any) -> str | None:
     """The format a cell holding `value` gets: a whole amount without decimals."""
-    if fmt in WHOLE and isinstance(value, int | float) and not isinstance(value, bool) \
-            and math.isfinite(value) and abs(value - round(value)) < 5e-7:
-        return WHOLE[fmt]
-    return fmt
+    return WHOLE[fmt] if fmt in WHOLE and whole_amount(value) else fmt
 
 
 def wrapped_lines(text: str, width: float) -> int:

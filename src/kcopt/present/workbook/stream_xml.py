@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kcopt.io.sheets import get_column_letter as column_letter
-from kcopt.present.workbook.formats import WHOLE, plain, shown
+from kcopt.present.workbook.formats import WHOLE, plain, whole_amount
 
 StreamBook = Any  # workbook.base.StreamBook (imported from there, so not named here)
 CHUNK = 4096  # rows built in memory at once
@@ -57,7 +57,13 @@ def fast_rows(book: StreamBook, raw: Any, title: str, first: int, n: int,
     appended to the worksheet's row stream."""
     rows = block_rows(book, title, first, n, columns)
     book.expected.update(expected_of(rows))
-    raw._write_single_row(first - 1)  # the rows above go out first, in order
+    write_rows(raw, rows)
+
+
+def write_rows(raw: Any, rows: Rows) -> None:
+    """`rows` appended to the worksheet's row stream as XML (the rows above go out first, in
+    order), the sheet's dimensions and row cursor moved past them."""
+    raw._write_single_row(rows.first - 1)
     write = raw.fh.write
     for text in rows_xml(rows):
         write(text)
@@ -76,6 +82,7 @@ class Rows:
     columns: list[BlockColumn]
     styles: list[_Styles]
     shared: list[SharedColumn | None] | None = None  # per column: its texts, if shared
+    heights: np.ndarray | None = None  # per row: its height in points (NaN: the default)
 
 
 def block_rows(book: StreamBook, title: str, first: int, n: int,
@@ -156,11 +163,22 @@ def rows_xml(rows: Rows) -> Iterator[str]:
                  for c, s, t in zip(rows.columns, rows.styles, shared, strict=True)]
         _place(parts, cols, [s.styled for s in rows.styles], at)
         grid = np.empty((len(at), len(parts) + 2), dtype=object)  # a row's tags, its cells
-        grid[:, 0] = [f'<row r="{r}">' for r in at]
+        grid[:, 0] = _row_tags(at, None if rows.heights is None else
+                               rows.heights[lo:lo + len(at)])
         for j, cells in enumerate(parts, 1):
             grid[:, j] = cells
         grid[:, -1] = "</row>"
         yield "".join(grid.ravel().tolist())
+
+
+def _row_tags(at: range, heights: np.ndarray | None) -> list[str]:
+    """Each row's start tag; a row given a height gets it as XlsxWriter's `set_row` writes
+    it (whole pixels, in points)."""
+    if heights is None:
+        return [f'<row r="{r}">' for r in at]
+    return [f'<row r="{r}">' if h != h else
+            f'<row r="{r}" ht="{int(h * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">'
+            for r, h in zip(at, heights.tolist(), strict=True)]
 
 
 def _place(parts: list[list[str]], cols: list[int], styles: list[bool], rows: range
@@ -190,6 +208,7 @@ class _Styles:
         self.base = self.of_format(fmt)
         self.styled = book.format(fmt) is not None
         self.whole = self.of_format(WHOLE[fmt]) if fmt in WHOLE else self.base
+        self.blank = self.base  # an empty cell's
 
     def of_format(self, fmt: str | None) -> str:
         if fmt not in self.cache:
@@ -198,7 +217,9 @@ class _Styles:
         return self.cache[fmt]
 
     def of(self, value: Any) -> str:  # a whole amount's format has no decimals (`shown`)
-        return self.of_format(shown(self.fmt, value))
+        if value is None:
+            return self.blank
+        return self.whole if whole_amount(value) else self.base
 
     def of_numbers(self, a: np.ndarray) -> list[str]:
         """Per finite number, as `of`: the whole twin when it is whole to the đồng."""
@@ -206,6 +227,23 @@ class _Styles:
             return [self.base] * len(a)
         whole = np.abs(a - np.round(a)) < 5e-7
         return np.where(whole, self.whole, self.base).tolist()
+
+
+def form_styles(base: Any, whole: Any = None, blank: Any = None, blanks: bool = True
+                ) -> _Styles:
+    """The styles of a column of an official form, its XlsxWriter formats given: `base`, and
+    for an amount its twin for whole amounts (`whole`) and an empty cell's (`blank`), each
+    `base` when not given; `blanks`: an empty cell is written (styled), else left out."""
+    styles = _Styles.__new__(_Styles)
+    styles.book, styles.fmt, styles.cache, styles.texts = None, None, {}, {}
+
+    def attr(f: Any) -> str:
+        return f' s="{f._get_xf_index()}"' if f is not None else ""
+
+    styles.base, styles.styled = attr(base), base is not None and blanks
+    styles.whole = attr(whole) if whole is not None else styles.base
+    styles.blank = attr(blank) if blank is not None else styles.base
+    return styles
 
 
 def _column_xml(values: Cells, styles: _Styles, formulas: list[str | None] | None,
@@ -253,7 +291,7 @@ def _number_cells(a: np.ndarray, styles: _Styles) -> list[str]:
     uniq = bits.view(float)
     blank = np.isnan(uniq)
     attrs = styles.of_numbers(np.where(blank, 0.5, uniq))
-    blank_cell = f"<c{styles.base}/>" if styles.styled else ""  # unstyled: no cell at all
+    blank_cell = f"<c{styles.blank}/>" if styles.styled else ""  # unstyled: no cell at all
     # a whole number below 2**53 is its integer's digits in `.16G` too (twice as fast)
     whole = (np.abs(uniq) < 1e15) & (uniq == np.round(uniq)) & ~((uniq == 0) & np.signbit(uniq))
     cells = np.array([blank_cell if b else f"<c{attr}><v>{int(v)}</v></c>" if w else
@@ -278,7 +316,7 @@ def _text_cells(values: list[Any], styles: _Styles) -> list[str] | None:
         cells.update({v: f'<c{s} t="inlineStr"><is><t{_PRESERVE if v != v.strip() else ""}>'
                          f'{v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}'
                          "</t></is></c>" for v in texts})
-        cells[None] = f"<c{s}/>" if styles.styled else ""
+        cells[None] = f"<c{styles.blank}/>" if styles.styled else ""
     return [cells[v] for v in values]
 
 
