@@ -69,7 +69,8 @@ SETS: dict[str, dict[str, object]] = {
     # subprocess
     "documents": {
         "only_mutate": ["src/kcopt/present/workbook/annex.py",
-                        "src/kcopt/present/workbook/annex_head.py", "src/kcopt/io/form*.py"],
+                        "src/kcopt/present/workbook/annex_head.py",
+                        "src/kcopt/present/workbook/annex_lines.py", "src/kcopt/io/form*.py"],
         "pytest_add_cli_args_test_selection": [
             "tests/test_annex_formulas.py", "tests/test_mutants_5.py", "tests/test_annex.py",
             "tests/test_forms.py", "tests/test_form_patterns.py", "tests/test_form_places.py",
