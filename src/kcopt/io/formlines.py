@@ -106,13 +106,14 @@ def establishments(st: FormState, frame: pd.DataFrame, file_rows: list[int]) -> 
     maybe = (names.str.contains(r"^\s*\d|nh.{0,2}m", case=False, regex=True)
              | kinds.str.contains(r"nh.{0,2}m", case=False, regex=True)
              | who.str.match(r"\s*\d")).to_numpy(bool)
-    counts: list[str] = list(given)
+    counts: list[str] = given.tolist()
     filled = False
     listed = {i + 1: int(m["count"]) for i, m in st.members.items()}
-    for pos in map(int, np.flatnonzero(maybe)):
-        g = str(given.iat[pos])
-        found = _count_of(st, str(names.iat[pos]), str(kinds.iat[pos]), str(who.iat[pos]),
-                          str(cats.iat[pos]) in per_site, file_rows[pos], g,
+    at = np.flatnonzero(maybe)  # those rows' cells taken at once (`.iat` is ~12 µs a cell)
+    for pos, g, name, kind, person, cat in zip(at.tolist(), *(
+            map(str, column.iloc[at].tolist()) for column in (given, names, kinds, who, cats)),
+            strict=True):
+        found = _count_of(st, name, kind, person, cat in per_site, file_rows[pos], g,
                           listed.get(file_rows[pos]))
         if found is None or (g and g != "1"):
             continue
