@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -172,13 +173,29 @@ def rows_xml(rows: Rows) -> Iterator[str]:
 
 
 def _row_tags(at: range, heights: np.ndarray | None) -> list[str]:
-    """Each row's start tag; a row given a height gets it as XlsxWriter's `set_row` writes
-    it (whole pixels, in points)."""
+    """Each row's start tag; a row given a height (NaN: none) gets it as XlsxWriter's
+    `set_row` writes it (`row_height`)."""
     if heights is None:
         return [f'<row r="{r}">' for r in at]
     return [f'<row r="{r}">' if h != h else
-            f'<row r="{r}" ht="{int(h * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">'
+            f'<row r="{r}" ht="{row_height(h)}" customHeight="1">'
             for r, h in zip(at, heights.tolist(), strict=True)]
+
+
+def row_height(points: float) -> str:
+    """A row's height as XlsxWriter's `set_row(row, points)` writes it: from XlsxWriter 3.3
+    in whole pixels (96 dpi) given in points, before as given."""
+    if _pixel_rows():
+        return f"{int(points * 4.0 / 3.0 + 0.5) * 0.75:.16g}"
+    return f"{points:g}"
+
+
+@cache
+def _pixel_rows() -> bool:
+    """XlsxWriter 3.3 keeps a row's height in whole pixels (`set_row_pixels`); 3.2 in points."""
+    import xlsxwriter
+
+    return tuple(int(p) for p in re.findall(r"\d+", xlsxwriter.__version__)[:2]) >= (3, 3)
 
 
 def _place(parts: list[list[str]], cols: list[int], styles: list[bool], rows: range
