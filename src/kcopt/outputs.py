@@ -161,7 +161,7 @@ def write_outputs(r: Run, out: Path, plots: bool = True, xlsx: bool = True) -> l
         from kcopt.io import forked
         from kcopt.present.workbook.annex import write_annex
 
-        # the plan in the official annex layout (~0.25 s per 1,000 proposed), written in a
+        # the plan in the official annex layout (~0.08 s per 1,000 proposed), written in a
         # forked child while this process writes the tables and allocation.xlsx (as long
         # again); forked first, so the child starts from this process's memory before those
         # add theirs (issue 28: each process's peak, not their sum, is what grows)
