@@ -12,7 +12,6 @@ fast rows rely on. Both give the same workbook cell for cell (tests/test_annex_s
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ import pandas as pd
 from kcopt.core.vocabulary import STATUS_VI
 from kcopt.present.workbook.annex_head import LINE_HEIGHT
 from kcopt.present.workbook.facts import cell_value
-from kcopt.present.workbook.formats import wrapped_lines
+from kcopt.present.workbook.formats import whole_amount, wrapped_lines
 from kcopt.present.workbook.stream_xml import BlockColumn, Rows, form_styles, write_rows
 
 FUND_WORDS = {"central": "Trung ương", "local": "Địa phương", "both": "Trung ương, địa phương"}
@@ -38,8 +37,7 @@ CHUNK = 4096  # lines made at a time (issue 28: not the whole plan at once)
 
 def money_format(f: dict[str, Any], key: str, value: float) -> Any:
     """The format for an amount: without decimals when it is whole (to the đồng)."""
-    whole = math.isfinite(value) and abs(value - round(value)) < 5e-7
-    return f[key] if whole else f[key + "_dec"]
+    return f[key] if whole_amount(value) else f[key + "_dec"]
 
 
 def vn_number(x: float) -> str:
@@ -182,10 +180,10 @@ def _fast_lines(ws: Any, f: dict[str, Any], chunk: pd.DataFrame, r: int, n: int,
         *((BlockColumn(k + 1, [cell_value(key, v) for v in chunk[key].tolist()]),
            form_styles(f["center"], blanks=False)) for k, key in enumerate(facts, last + 1)),
     ]
-    tall: dict[tuple[str, str, str], int] = {}
-    heights = np.array([LINE_HEIGHT * t + 4 if (t := tall.get(k) or tall.setdefault(
-        k, _lines_tall(*k))) > 1 else np.nan for k in zip(names, provinces, notes,
-                                                           strict=True)], dtype=float)
+    texts = list(zip(names, provinces, notes, strict=True))
+    tall = {k: _lines_tall(*k) for k in set(texts)}  # most rows repeat a province and a note
+    heights = np.array([LINE_HEIGHT * tall[k] + 4 if tall[k] > 1 else np.nan for k in texts],
+                       dtype=float)
     write_rows(ws, Rows("", top, count, [c for c, _s in columns], [s for _c, s in columns],
                         heights=heights))
 
