@@ -254,11 +254,14 @@ def run_backend(lp: LinearProgram, opts: SolverOptions,
                 kept: dict[str, Any] | None = None) -> RawSolution:
     """`lp` solved by the scenario's backend; HiGHS starts an LP from a basis guessed from
     `near` when given (`plan`: a plan of this very program before a change; `kept`: the basis
-    kept with that plan, `highs.basis_record`; the other backends solve from scratch)."""
+    kept with that plan, `highs.basis_record`; the other backends solve from scratch). A MIP
+    with HiGHS: `bnb.solve_mip`, kcopt's branch-and-bound on HiGHS's LPs first."""
     if opts.name == "highs":
         # start-up: highspy, pulp only when this runs
-        from kcopt.solvers import highs
+        from kcopt.solvers import bnb, highs
 
+        if lp.integer.any():  # a MIP: by kcopt's branch-and-bound first (`bnb.solve_mip`)
+            return bnb.solve_mip(lp, opts)
         return highs.solve(lp, opts, near, plan, kept)
     from kcopt.solvers import pulp_backend
 
