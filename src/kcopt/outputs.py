@@ -22,7 +22,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from kcopt.analysis.report import allocation_by_year
@@ -320,21 +319,6 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cell(ws, r: int, c: int, v, fmt=None) -> None:
-    if v is None or (isinstance(v, float) and v != v):
-        return
-    if isinstance(v, bool | np.bool_):
-        ws.write_boolean(r, c, bool(v), fmt)
-    elif isinstance(v, int | float | np.integer | np.floating):
-        f = float(v)
-        if np.isfinite(f):
-            ws.write_number(r, c, float(f"{f:.10g}"), fmt)
-        else:
-            ws.write_string(r, c, "inf" if f > 0 else "-inf", fmt)
-    else:  # text such as a project named "=HYPERLINK(…)": never a formula
-        ws.write_string(r, c, str(v), fmt)
-
-
 def _write_xlsx(s: Sensitivity, path: Path) -> None:
     """One sheet per table, written with XlsxWriter: a heading in words over each column's code
 (`sensitivity_words`), codes and infinity in words; numbers stay numbers (rounded to 10
@@ -345,8 +329,10 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
 
     from kcopt.analysis.sensitivity.suite import NOTES_SHEET, SHEETS, selection_notes
     from kcopt.present.workbook.sensitivity_words import NUMBER, heading, shown_value
+    from kcopt.present.workbook.table_rows import write_table_rows
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+    # constant memory: rows go out as written, and a table's rows as XML (`table_rows`)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"created": _fixed_time()})
@@ -358,13 +344,12 @@ def _write_xlsx(s: Sensitivity, path: Path) -> None:
     for name, df in s.tables().items():
         ws = wb.add_worksheet(SHEETS[name])
         columns = [str(c) for c in df.columns]
-        for c, head in enumerate(columns):
+        for c, head in enumerate(columns):  # a row whole before the next (constant memory)
             ws.write_string(0, c, heading(head), bold)
+        for c, head in enumerate(columns):
             ws.write_string(1, c, head, code)  # the code, as the CSV's header
         values = [[shown_value(col, v) for v in df[col].tolist()] for col in columns]
-        for r, row in enumerate(zip(*values, strict=True), start=2):
-            for c, v in enumerate(row):
-                _cell(ws, r, c, v, number)
+        write_table_rows(ws, 2, values, number)
         ws.freeze_panes(2, 0)
         if columns:
             ws.autofilter(1, 0, len(df) + 1, len(columns) - 1)
