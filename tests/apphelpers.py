@@ -34,14 +34,18 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve(tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`kcopt app` on a free loopback port, its sessions' folders under `tmp`; yields its URL
-    and process, and stops it on exit. `env` adds environment variables (KCOPT_APP_PASSWORD…)."""
+    and process, and stops it on exit. `env` adds environment variables (KCOPT_APP_PASSWORD…).
+    The server's output goes to a file beside `tmp` (`server_log`), never to a pipe nobody
+    reads while it runs: a full pipe (64 KiB) would stop the server at its next line."""
     port = free_port()
     full = {**os.environ, "TMPDIR": str(tmp),
             # a closed tab's session ends 3 s after its connection drops (default 120 s)
             "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "3", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser",
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=full)
+    log = server_log(tmp)
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kcopt", "app", "--no-browser",
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                text=True, env=full)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # start-up on a loaded machine
     try:
@@ -53,8 +57,7 @@ def serve(tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
-                raise RuntimeError(f"kcopt app did not start on {url}: {out}")
+                raise RuntimeError(f"kcopt app did not start on {url}: {log_tail(tmp)}")
             time.sleep(0.5)
         yield url, proc
     finally:
@@ -63,6 +66,18 @@ def serve(tmp: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def server_log(tmp: Path) -> Path:
+    """Where `serve(tmp)` writes the server's output: beside `tmp`, not in it (a session's
+    folders are counted there)."""
+    return tmp.with_name(tmp.name + "-server.log")
+
+
+def log_tail(tmp: Path, size: int = 6000) -> str:
+    """The end of the server's output, to say in a failing test's message."""
+    log = server_log(tmp)
+    return log.read_text(encoding="utf-8", errors="replace")[-size:] if log.exists() else ""
 
 
 def tree_rss(pid: int) -> int:

@@ -31,6 +31,7 @@ from apphelpers import (  # noqa: E402
     allocation_sheet,
     demo_lists,
     idle,
+    log_tail,
     open_app,
     serve,
     uploader,
@@ -166,7 +167,13 @@ def test_two_sessions_at_once_get_their_own_plan(server, server_tmp, browser, wo
     for name, (_, page) in sessions.items():
         idle(page)
         page.get_by_role("tab", name="3. Kết quả").click()
-        page.get_by_text("Kết quả chính").wait_for(timeout=300_000)  # two solves on a busy machine
+        try:  # two solves on a busy machine
+            page.get_by_text("Kết quả chính").wait_for(timeout=300_000)
+        except sync_api.Error as exc:  # what the server said, and what the page shows
+            shot(page, f"07-session-{name}-timed-out")
+            raise AssertionError(f"{name}: no plan shown; the page: "
+                                 f"{page.inner_text('body')[-3000:]}\nthe server: "
+                                 f"{log_tail(server_tmp)}") from exc
         shot(page, f"07-session-{name}")
         page.get_by_role("tab", name="5. Tải về").click()
         xlsx = download(page, "Tải allocation.xlsx", tmp_path / f"{name}.xlsx")
