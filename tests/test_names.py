@@ -227,3 +227,22 @@ def test_move_names_at_once_are_the_records_names(prefix: str) -> None:
     names = move_names(prefix, pairs)
     assert names == [str(record(prefix, p, f)) for p, f in pairs]
     assert [parse(n) for n in names] == [record(prefix, p, f) for p, f in pairs]
+
+
+def test_names_made_at_once_are_the_records_names() -> None:
+    """`support_names` and `bound_names` (the build's columns, made as text at once) write what
+    `str(ColId.support(…))` and `str(RowId.bound(…))` write, and parse back to those records."""
+    from kcopt.model.names import bound_names, support_names
+
+    projects = ["P-0001", "Đề án 7", "a:b", "x"]
+    funds = ["central", "local", "local", "central"]
+    years: list[int | None] = [None, 2027, None, 2030]
+    made = support_names(projects, funds, years)
+    assert made == [str(ColId.support(p, f, y)) for p, f, y in zip(projects, funds, years,
+                                                                      strict=True)]
+    assert [parse_col(n) for n in made[:2]] == [ColId.support("P-0001", "central"),
+                                                ColId.support("Đề án 7", "local", 2027)]
+    must = [False, True, True, False]
+    assert bound_names(projects, must) == [str(RowId.bound(p, m)) for p, m in zip(
+        projects, must, strict=True)] == ["cap:P-0001", "must_fund:Đề án 7", "must_fund:a:b",
+                                          "cap:x"]

@@ -42,7 +42,7 @@ from kcopt.model.integer import (
     add_start_choice,
     integer_plan,
 )
-from kcopt.model.names import ColId, RowId, plan_year
+from kcopt.model.names import ColId, RowId, bound_names, parse_col, plan_year, support_names
 from kcopt.model.program import INF, ColumnBlock, LinearProgram, Model, RowBlock
 from kcopt.model.rulewarnings import rule_warnings
 from kcopt.model.scores import objective_coefficients, planner_scores
@@ -196,7 +196,7 @@ class _Support:
     fund: np.ndarray
     start: np.ndarray
     upper: np.ndarray
-    col_ids: list[ColId]
+    names: list[str]  # each column's name (`ColId.support`)
     per_project: np.ndarray  # columns per project row
     multi: np.ndarray  # per project: more than one column
     two: np.ndarray  # per project: both funds may pay
@@ -211,11 +211,9 @@ def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scena
     must-fund floor) is its bound, named after the rule it stands for."""
     pay = state.active[:, None] & ~np.isnan(caps.cap) & (np.nan_to_num(caps.cap) > 0)
     proj_f, fund_f = np.nonzero(pay)
-    n_starts = np.array([len(horizon.starts[p]) for p in proj_f], dtype=int)
-    project = np.repeat(proj_f, n_starts)
-    fund = np.repeat(fund_f, n_starts)
-    start = np.concatenate([horizon.starts[p] for p in proj_f]).astype(int) \
-        if len(proj_f) else np.zeros(0, dtype=int)
+    rows, _place, at = _spread(proj_f, horizon.starts)  # a column per (project, fund, start)
+    project, fund = proj_f[rows], fund_f[rows]
+    start = np.array([k for starts in horizon.starts for k in starts], dtype=int)[at]
     total_cap = np.where(state.active, caps.total_cap, 0.0)
     per_project = np.bincount(project, minlength=len(frame))
     multi = per_project > 1
@@ -225,14 +223,16 @@ def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scena
     lower[single_must] = upper[single_must]
     if scenario.round_to:  # a floor that is a multiple of round_to
         lower = np.floor(lower / scenario.round_to + 1e-9) * scenario.round_to
-    col_ids = [ColId.support(ids[p], FUNDS[f], plan_year(scenario.years, s))
-               for p, f, s in zip(project, fund, start, strict=True)]
-    bounds = [str(RowId.bound(ids[p], m)) if not multi[p] else ""
-              for p, m in zip(project, single_must, strict=True)]
-    index = cols.add([str(c) for c in col_ids], lower, upper, project=project, fund=fund,
-                     start=start, bound_names=bounds)
+    projects = ids[project].tolist()
+    years: list[int | None] = [plan_year(scenario.years, k) for k in start.tolist()] \
+        if scenario.years else [None] * len(start)
+    names = support_names(projects, np.array(FUNDS)[fund].tolist(), years)
+    bounds = np.where(multi[project], "", np.array(bound_names(projects, single_must.tolist()),
+                                                    dtype=object)).tolist()
+    index = cols.add(names, lower, upper, project=project, fund=fund, start=start,
+                     bound_names=bounds)
     spend = _spend_matrix(project, start, horizon.profiles, horizon.periods)
-    return _Support(index, project, fund, start, upper, col_ids, per_project, multi,
+    return _Support(index, project, fund, start, upper, names, per_project, multi,
                     pay.sum(axis=1) == 2, total_cap, spend)
 
 
@@ -346,10 +346,11 @@ def add_round_to(rows: RowBlock, cols: ColumnBlock, x: _Support, scenario: Scena
         round:<x>   x − R·k = 0,   k integer, 0 ≤ k ≤ ⌊cap / R⌋
     """
     step = float(scenario.round_to or 0.0)
-    k = cols.add([str(ColId.multiple(c)) for c in x.col_ids], 0.0, np.floor(x.upper / step + 1e-9),
+    col_ids = [parse_col(name) for name in x.names]
+    k = cols.add([str(ColId.multiple(c)) for c in col_ids], 0.0, np.floor(x.upper / step + 1e-9),
                  integer=True)
     n = len(x.index)
-    rows.add("round", [str(RowId.rounding(c)) for c in x.col_ids], 0.0, 0.0,
+    rows.add("round", [str(RowId.rounding(c)) for c in col_ids], 0.0, 0.0,
              np.concatenate([np.arange(n), np.arange(n)]), np.concatenate([x.index, k]),
              np.concatenate([np.ones(n), np.full(n, -step)]))
     if mip is None and scenario.mip == "auto":
@@ -439,14 +440,20 @@ def add_fixed_constraints(rows: RowBlock, ids: np.ndarray, col_project: np.ndarr
 def _spend_matrix(col_project: np.ndarray, col_start: np.ndarray,
                   profiles: list[list[float]], periods: int) -> sp.csr_matrix:
     """x columns × plan years: the share of a column's support paid out in each year."""
-    lengths = np.array([len(profiles[p]) for p in col_project], dtype=int)
-    rows = np.repeat(np.arange(len(col_project)), lengths)
-    offsets = np.concatenate([np.arange(n) for n in lengths]) if len(lengths) else \
-        np.zeros(0, dtype=int)
-    cols = np.repeat(col_start, lengths) + offsets
-    vals = np.concatenate([profiles[p] for p in col_project]) if len(col_project) else \
-        np.zeros(0)
-    return sp.csr_matrix((vals, (rows, cols)), shape=(len(col_project), periods))
+    rows, year, at = _spread(col_project, profiles)
+    flat = np.array([v for profile in profiles for v in profile], dtype=float)
+    return sp.csr_matrix((flat[at], (rows, col_start[rows] + year)),
+                         shape=(len(col_project), periods))
+
+
+def _spread(which: np.ndarray, lists: list[list]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each entry of `lists[i]` for each i of `which` in turn, as three arrays: its place in
+    `which`, its place in `lists[i]`, and its place in the lists laid end to end."""
+    at = np.concatenate([[0], np.cumsum([len(v) for v in lists])]).astype(np.int64)
+    lengths = (at[1:] - at[:-1])[which]
+    rows = np.repeat(np.arange(len(which)), lengths)
+    place = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return rows, place, at[which][rows] + place
 
 
 def _check_listed_ids(scenario: Scenario, ids: set[str]) -> None:

@@ -67,6 +67,24 @@ def year_suffix(year: int | None) -> str:
     return f":{year}" if year is not None else ""
 
 
+def support_names(projects: list[str], funds: list[str], years: list[int | None]) -> list[str]:
+    """`str(ColId.support(p, f, y))` of each (p, f, y) in turn, made as text at once: a
+    `ColId` record a column cost ~10 µs, 0.5 s at 50,000 projects (`model.build`)."""
+    return [_support_name(p, f, y) for p, f, y in zip(projects, funds, years, strict=True)]
+
+
+def _support_name(project: str | None, fund: str | None, year: int | None) -> str:
+    return f"x:{project}:{fund}{year_suffix(year)}"
+
+
+def bound_names(projects: list[str], must: list[bool]) -> list[str]:
+    """`str(RowId.bound(p, m))` of each (p, m) in turn, made as text at once."""
+    return [f"{_BOUND[m]}:{p}" for p, m in zip(projects, must, strict=True)]
+
+
+_BOUND = {False: "cap", True: "must_fund"}  # a bound's row family, by "must be funded"
+
+
 def plan_year(years: tuple[int, ...], k: int) -> int | None:
     """The plan year of period `k`, None in a single-period plan."""
     return years[k] if years else None
@@ -138,7 +156,7 @@ class ColId:
 
     def __str__(self) -> str:
         if self.kind == "x":
-            return f"x:{self.project}:{self.fund}{year_suffix(self.year)}"
+            return _support_name(self.project, self.fund, self.year)
         if self.kind in ("z", "changed"):
             return f"{self.kind}:{self.project}"
         if self.kind in MOVE_KINDS:
@@ -182,7 +200,7 @@ class RowId:
     @classmethod
     def bound(cls, project: str, must: bool) -> RowId:
         """cap:<id>, or must_fund:<id> for a project that must be funded in full."""
-        return cls("must_fund" if must else "cap", project=project)
+        return cls(_BOUND[bool(must)], project=project)
 
     @classmethod
     def move(cls, family: str, project: str, fund: str) -> RowId:
