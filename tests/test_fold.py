@@ -36,3 +36,31 @@ def test_fold_examples() -> None:
                  "Huyện Đắk R'Lấp", "x\u20d7y", "a\u1dc4b", "Thành phố Hồ Chí Minh"):
         assert fold(text) == _plain(text), text
     assert all(unicodedata.category(chr(c)) == "Mn" for c in range(0x300, 0x370))
+
+
+SUBTOTAL_WORDS = ["Tổng cộng", "TỔNG SỐ", "Cộng", "cộng dồn", "Total", "grand total",
+                  "Sub total", "subtotal", "Tổng cộng / Total", "Cộng I", "Tổng KCĐP"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["", " ", "(", "-", "_", ". ", "\u00a0", "[", "*"]),
+       st.sampled_from(SUBTOTAL_WORDS) | st.text(alphabet=st.sampled_from(
+           list(VIETNAMESE + "aTtCcSsGgoOnN09 -_/.,;:()[]")) | st.characters(), max_size=20),
+       st.sampled_from(["", " I", " nhóm 2", " toàn tỉnh", " x"]))
+def test_a_subtotal_word_is_never_passed_over(before: str, text: str, after: str) -> None:
+    """`io.layout` folds a project line's id only when `_MAY_BE_SUBTOTAL` says it may be a
+    subtotal word: every id whose fold `_SUBTOTAL` matches is one it says so of."""
+    from kcopt.io.layout import _MAY_BE_SUBTOTAL, _SUBTOTAL
+
+    value = (before + text + after).strip()
+    if _SUBTOTAL.match(fold(value)):
+        assert _MAY_BE_SUBTOTAL.match(value), value
+
+
+def test_subtotal_words_are_seen_in_a_list() -> None:
+    from kcopt.io.layout import _MAY_BE_SUBTOTAL, _SUBTOTAL
+
+    for word in SUBTOTAL_WORDS:
+        assert _MAY_BE_SUBTOTAL.match(word) and _SUBTOTAL.match(fold(word)), word
+    for pid in ("P-0001", "12", "KC-2026-001", "DA01"):
+        assert not _MAY_BE_SUBTOTAL.match(pid), pid

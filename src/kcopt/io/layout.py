@@ -22,6 +22,9 @@ from kcopt.io.sheets import Merge, cell_ref
 
 ColumnName = Callable[[str], "str | None"]
 
+# what `fold` of a text `_SUBTOTAL` matches starts with: t, c, s or g after the separators
+# `fold` drops, or a letter outside ASCII (folded first); most ids (P-0001, 12) are not
+_MAY_BE_SUBTOTAL = re.compile(r"[\s_\-./,;:()\[\]]*(?:[tcsgTCSG]|[^\x00-\x7f])")
 _SUBTOTAL = re.compile(
     r"^(tong cong|tong so|tong|cong|cong don|total|grand total|sub ?total)"
     r"( total)?"  # a bilingual label: "Tổng cộng / Total"
@@ -173,7 +176,7 @@ def _a_project(row: list[str], named: list[int], id_col: int | None) -> bool:
     if id_col is None:
         return False
     pid = row[id_col].strip()
-    if not pid or _SUBTOTAL.match(fold(pid)):
+    if not pid or (_MAY_BE_SUBTOTAL.match(pid) and _SUBTOTAL.match(fold(pid))):
         return False
     filled = 0
     for j in named:
@@ -189,10 +192,8 @@ def _classify(cells: list[list[str]], start: int, names: list[str], id_col: int 
     named = [j for j, n in enumerate(names) if n]
     body: list[int] = []
     skipped: dict[int, str] = {}
-    last = start - 1
-    for i in range(start, len(cells)):
-        if any(cells[i][j].strip() for j in named):
-            last = i
+    last = next((i for i in range(len(cells) - 1, start - 1, -1)
+                 if any(cells[i][j].strip() for j in named)), start - 1)  # the last row filled
     blanks: list[int] = []
     for i in range(start, last + 1):
         if body and _a_project(cells[i], named, id_col):  # most rows, at a glance
