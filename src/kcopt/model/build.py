@@ -227,8 +227,8 @@ def _add_support_columns(cols: ColumnBlock, frame: pd.DataFrame, scenario: Scena
     years: list[int | None] = [plan_year(scenario.years, k) for k in start.tolist()] \
         if scenario.years else [None] * len(start)
     names = support_names(projects, np.array(FUNDS)[fund].tolist(), years)
-    bounds = np.where(multi[project], "", np.array(bound_names(projects, single_must.tolist()),
-                                                    dtype=object)).tolist()
+    bounds = ["" if several else name for several, name in zip(  # one column: its bound's rule
+        multi[project].tolist(), bound_names(projects, single_must.tolist()), strict=True)]
     index = cols.add(names, lower, upper, project=project, fund=fund, start=start,
                      bound_names=bounds)
     spend = _spend_matrix(project, start, horizon.profiles, horizon.periods)
