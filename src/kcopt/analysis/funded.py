@@ -11,7 +11,7 @@ import pandas as pd
 
 from kcopt.analysis.chained import remember, unchanged
 from kcopt.core.words import _, fund_name, get_language, num
-from kcopt.rules.caps import describe_cap
+from kcopt.rules.caps import describe_cap, describe_caps
 from kcopt.rules.rates import FUNDS
 
 
@@ -80,6 +80,18 @@ def _funded_figures(frame: pd.DataFrame, money: np.ndarray,
             "other": frame["other_state_support"].fillna(0).to_numpy(float)[funded]}
 
 
+def _word_caps(caps: Any, p: np.ndarray, f: np.ndarray, other: np.ndarray, lang: str) -> None:
+    """The caps of projects `p` from funds `f` worded into the cap table's memo (`caps.words`)
+    at once, those not there yet: a column at a time, not a project at a time."""
+    texts = caps.words
+    keys = [(pi, fi, lang, oi) for pi, fi, oi in zip(p.tolist(), f.tolist(), other.tolist(),
+                                                     strict=True)]
+    new = [n for n, key in enumerate(keys) if key not in texts]
+    if new:
+        texts.update(zip([keys[n] for n in new], describe_caps(caps, p[new], f[new], other[new]),
+                         strict=True))
+
+
 def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: str,
                  funded: np.ndarray, figures: dict[str, np.ndarray]) -> None:
     """The reasons of the funded projects `funded` worded (or found in the memo)."""
@@ -92,6 +104,7 @@ def _word_funded(caps: Any, reasons: np.ndarray, memo: dict[tuple, str], lang: s
     alone = _("{fund} funds alone — {cap}")
     bind, second = _cap_funds(caps, funded, figures["main"].astype(int),
                               figures["two"].astype(bool))
+    _word_caps(caps, funded[~second], bind[~second], figures["other"][~second], lang)
     for p, k, two, a, b, m, o, f, s in zip(funded.tolist(), *(figures[k].tolist() for k in (
             "main", "two", "a", "b", "must", "other")), bind.tolist(), second.tolist(),
             strict=True):

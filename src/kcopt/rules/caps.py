@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,8 @@ from kcopt.rules.rates import (
     RuleSet,
 )
 
-__all__ = ["LIMITS", "CapTable", "compute_caps", "describe_cap", "project_days"]
+__all__ = ["LIMITS", "CapTable", "compute_caps", "describe_cap", "describe_caps",
+           "project_days"]
 
 LIMITS = np.array(["requested", "rate", "ceiling", "group_ceiling", "decree32"], dtype=object)
 
@@ -207,28 +208,36 @@ def compute_caps(projects: pd.DataFrame, rules: RuleSet,
 
 
 def describe_cap(caps: CapTable, i: int, k: int, other: float = 0.0) -> str:
-    """Plain words for the binding term of project i's cap from fund k.
+    """Plain words for the binding term of project i's cap from fund k (`describe_caps`)."""
+    return describe_caps(caps, np.array([i]), np.array([k]), np.array([other], dtype=float))[0]
+
+
+def describe_caps(caps: CapTable, i: np.ndarray, k: np.ndarray, other: np.ndarray) -> list[str]:
+    """Plain words for the binding term of each project i's cap from fund k, with `other`
+    state support received, in turn: the figures taken a column at a time.
 
     Worked out once per language and set of figures (`_cap_text`): a national plan words the
     cap of every funded project, and most share their level, rate and ceiling."""
-    lim = str(caps.limit[i, k])
-    ceiling = lim in ("ceiling", "group_ceiling")
-    per = caps.per_establishment is not None and bool(caps.per_establishment[i, k])
-    return _cap_text(
-        get_language(), lim, str(caps.basis[i, k]) if lim != "decree32" else "",
-        _figure(caps.rate[i, k]) if lim == "rate" else None,
-        _figure(caps.ceiling[i, k]) if ceiling else None, _figure(other),
-        caps.flagged is not None and bool(caps.flagged[i, k]),
-        _figure(caps.establishments[i]) if lim == "ceiling" and per
-        and caps.establishments is not None else None,
-        _figure(caps.unit_ceiling[i, k]) if lim == "ceiling" and caps.unit_ceiling is not None
-        else None,
-        _figure(caps.factor[i, k]) if lim == "ceiling" and caps.factor is not None else None)
+    n = len(i)
 
+    def at(table: np.ndarray | None, kind: type, by_fund: bool = True) -> list[Any]:
+        if table is None:
+            return [None] * n
+        return np.asarray(table[i, k] if by_fund else table[i]).astype(kind).tolist()
 
-def _figure(value: object) -> float:
-    """A figure as a memo key (a missing one, NaN, equals no other: worded anew each time)."""
-    return float(cast(float, value))
+    lim, basis, rate, ceiling = (at(caps.limit, str), at(caps.basis, str), at(caps.rate, float),
+                                 at(caps.ceiling, float))
+    per, flagged = at(caps.per_establishment, bool), at(caps.flagged, bool)
+    count = at(caps.establishments, float, by_fund=False)
+    unit, factor = at(caps.unit_ceiling, float), at(caps.factor, float)
+    lang = get_language()
+    return [_cap_text(lang, li, b if li != "decree32" else "", r if li == "rate" else None,
+                      c if li in ("ceiling", "group_ceiling") else None, o, bool(fl),
+                      e if li == "ceiling" and pe else None, u if li == "ceiling" else None,
+                      f if li == "ceiling" else None)
+            for li, b, r, c, o, fl, pe, e, u, f in zip(
+                lim, basis, rate, ceiling, np.asarray(other, dtype=float).tolist(), flagged, per,
+                count, unit, factor, strict=True)]
 
 
 @lru_cache(maxsize=65536)
