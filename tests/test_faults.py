@@ -54,9 +54,12 @@ def _writing(parent: Path, name: str) -> bool:
     """A staging folder holds `name`, whole or as the temporary file it is written to."""
     stem = Path(name).name
     for stage in parent.glob(".plan.kcopt-new-*"):
-        for p in stage.rglob("*"):
-            if p.name == stem or p.name.startswith(f".{stem}."):
-                return True
+        try:
+            for p in stage.rglob("*"):
+                if p.name == stem or p.name.startswith(f".{stem}."):
+                    return True
+        except FileNotFoundError:  # the run put its set in place (or cleared it) meanwhile
+            continue
     return False
 
 
