@@ -23,9 +23,9 @@ from kcopt.present.workbook.stream_xml import (
 )
 
 
-def cell_value(v: Any) -> Any:
-    """What a table's cell holds: None (left out), a bool, a float at 10 significant digits,
-    or a text."""
+def _cell_value(v: Any) -> Any:
+    """What a table's cell holds (not `facts.cell_value`, an annex fact's): None (left out), a
+    bool, a float at 10 significant digits, or a text."""
     if v is None:
         return None
     if isinstance(v, bool | np.bool_):
@@ -40,8 +40,8 @@ def cell_value(v: Any) -> Any:
 
 def write_table_rows(ws: Any, first: int, columns: Sequence[Sequence[Any]], fmt: Any) -> None:
     """`columns` (each one column's values, top to bottom, from column A) on the 0-based rows
-    `first`, `first` + 1, … of `ws`, each cell as `cell_value` gives it, in the format `fmt`."""
-    cells = [[cell_value(v) for v in column] for column in columns]
+    `first`, `first` + 1, … of `ws`, each cell as `_cell_value` gives it, in the format `fmt`."""
+    cells = [[_cell_value(v) for v in column] for column in columns]
     n = len(cells[0]) if cells else 0
     if not n:
         return
