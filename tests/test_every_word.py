@@ -303,6 +303,7 @@ def test_the_sensitivity_workbook_is_headed_and_worded_for_the_planner(vietnames
         headings = [c.value for c in ws[1] if c.value]
         codes = [c.value for c in ws[2] if c.value]
         assert len(headings) == len(codes) and not english(" ".join(headings)), headings
+        assert not [c for h, c in zip(headings, codes, strict=True) if h == c], headings
         for row in ws.iter_rows(min_row=3):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -880,3 +881,19 @@ def test_kcopt_s_own_metavars_are_said_in_words(vietnamese: None) -> None:
     assert "NAME=VALUE" not in said and "FILE=PROVINCE" not in said, said
     mirror = runner.invoke(app, ["--help", "--lang", "en"]).output
     assert "NAME=VALUE" in mirror and "TÊN" not in mirror, mirror
+
+
+def test_every_sensitivity_column_has_words(vietnamese: None) -> None:
+    """The MIP-only tables' columns too (selection margins, nestedness): a heading of its
+    own in Vietnamese and in English, never the column's code."""
+    from kcopt.analysis.sensitivity.nested import NESTED_COLUMNS
+    from kcopt.analysis.sensitivity.selection import MARGIN_COLUMNS
+    from kcopt.core.language import using
+    from kcopt.present.workbook.sensitivity_words import heading
+
+    for lang in ("vi", "en"):
+        with using(lang):
+            words = {c: heading(c) for c in [*MARGIN_COLUMNS, *NESTED_COLUMNS]}
+        assert not [c for c, h in words.items() if h == c], (lang, words)
+        if lang == "vi":
+            assert not english(" ".join(words.values())), words

@@ -43,6 +43,12 @@ HEADINGS = {
     "objective_without": N_("Objective without the target"),
     "status_without": N_("Solve status without the target"),
     "score_given_up": N_("Score given up"), "binding_rows": N_("Binding rows"),
+    "selected": N_("Selected in the plan"), "margin": N_("Margin (score points)"),
+    "flip_score": N_("Score at which the selection changes"), "nested": N_("Nested"),
+    "budget_from": N_("Budget from (million VND)"), "budget_to": N_("Budget to (million VND)"),
+    "amount_before": N_("Support before (million VND)"),
+    "amount_after": N_("Support after (million VND)"),
+    "entering": N_("Projects entering in its place"),
 }
 GROUP_HEADINGS = {"category": N_("Allocated to {group} (million VND)"),
                   "region": N_("Allocated in {group} (million VND)"),
