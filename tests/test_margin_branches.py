@@ -146,3 +146,38 @@ def test_margins_do_not_trust_a_plan_stopped_at_its_gap(make_case) -> None:
     pd.testing.assert_frame_equal(margins.selection_margins(early, max_projects=5), exact)
     out = exact[~exact["selected"] & np.isfinite(exact["margin"])]
     assert len(out) and (out["flip_score"] > out["score"]).all()
+
+
+@pytest.mark.parametrize("appraisals", [(90, 50, 48, 21, 55), (30, 80, 62, 70, 41),
+                                        (55, 55, 54, 60, 20)])
+def test_the_exact_plan_stands_for_the_plan_side_branches(make_case, monkeypatch,
+                                                          appraisals) -> None:
+    """Each examined project's branch on the plan's side is taken from one exact solve of the
+    plan's MIP (`_exact_plan`) where that optimum selects the project as the plan does: the
+    table is the one found by solving every branch. So it is for a plan that is not optimal
+    (the best plan with its best selected project left out): there the exact optimum selects
+    that project, the plan does not, and its branches are solved."""
+    projects = [dict(M, project_id=pid, name=pid.lower(), total_cost=cost, appraisal=score)
+                for (pid, (cost, _s)), score in zip(KNAPSACK.items(), appraisals, strict=True)]
+    result = solve_case(make_case(projects, {"budgets": {"central": BUDGET},
+                                             "weights": {"appraisal": 1}}))
+    model = result.model
+    args = margins._margin_args(result, max_projects=5, iterations=6, tol=5e-3)
+    assert args is not None
+    score, opts = args[0][4], model.scenario.solver
+    p, j = max(((a[1], a[2]) for a in args if a[3]), key=lambda pj: score[pj[0]])
+    worse, x = margins._branch(model, score, p, j, 0.0, opts, args[0][-1].copy())
+    assert x is not None and worse < result.objective - 1e-6  # the best one left out costs
+    suboptimal = replace(result, x=x, objective=worse)
+    for plan in (result, suboptimal):
+        taken = margins.selection_margins(plan, max_projects=5)
+        exact = margins._exact_plan(model, score, opts)
+        assert exact is not None and exact[0] == pytest.approx(result.objective, abs=1e-7)
+        with monkeypatch.context() as m:
+            m.setattr(margins, "_exact_plan", lambda *_a: None)  # every branch solved
+            solved = margins.selection_margins(plan, max_projects=5)
+        pd.testing.assert_frame_equal(taken, solved)
+    flipped = margins.selection_margins(suboptimal, max_projects=5).set_index("project_id")
+    left_out = model.projects["project_id"].iat[p]
+    # the plan left out a project the optimum takes: its selection flips at its own score
+    assert not flipped.at[left_out, "selected"] and flipped.at[left_out, "margin"] == 0
