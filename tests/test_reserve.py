@@ -3,6 +3,8 @@ fund funds the projects it puts first (issue 25), on hand-built cases and on the
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -210,11 +212,44 @@ def test_reduced_program_walks_as_the_whole(demo: kcopt.Run, monkeypatch) -> Non
             raise
 
     monkeypatch.setattr(reserve, "_walk", counting)
-    small = kcopt.reserve_list(demo.result, first=5)
+    small = kcopt.reserve_list(demo.result, first=5, jobs=1)  # grows counted here
     assert grown, "the reduced programs were never grown: the check is not exercised"
     monkeypatch.setattr(reserve, "_REDUCE_BELOW", 0.0)  # never reduce
-    whole = kcopt.reserve_list(demo.result, first=5)
+    whole = kcopt.reserve_list(demo.result, first=5, jobs=1)
     cols = ["fund", "fund_province", "rank", "project_id"]
     assert small[cols].equals(whole[cols])
     for c in ("enters_at", "funded_at"):
         assert np.allclose(small[c], whole[c], atol=1e-6, equal_nan=True)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_rows_walked_by_forked_workers_give_the_same_list(demo: kcopt.Run,
+                                                          monkeypatch) -> None:
+    """The budget rows shared by this process and workers forked from it (`jobs`) give the
+    list this process gives alone, line for line, and some rows were walked by a worker."""
+    import time
+
+    from kcopt.core import forkwork
+
+    monkeypatch.setattr(forkwork, "_other_threads", list)  # threads earlier tests left idle
+    real = forkwork.run
+    seen: list[tuple[int, set[int]]] = []
+
+    def run(items, workers, done=None):  # type: ignore[no-untyped-def]
+        def where(item):  # type: ignore[no-untyped-def]
+            def walked():  # type: ignore[no-untyped-def]
+                time.sleep(0.01)  # so that every process gets some rows
+                return item(), os.getpid()
+            return walked
+        got = real([where(item) for item in items], workers, done)
+        seen.append((workers, {pid for _entries, pid in got}))
+        return [entries for entries, _pid in got]
+
+    monkeypatch.setattr(forkwork, "run", run)
+    alone = kcopt.reserve_list(demo.result, first=5, jobs=1)
+    assert not seen
+    shared = kcopt.reserve_list(demo.result, first=5, jobs=3)
+    assert len(seen) == 1 and seen[0][0] == 2
+    assert os.getpid() in seen[0][1] and len(seen[0][1]) >= 2
+    pd.testing.assert_frame_equal(shared, alone)
+    pd.testing.assert_frame_equal(demo.reserve, kcopt.reserve_list(demo.result, first=5))

@@ -1,4 +1,4 @@
-"""Re-solves shared with worker processes forked from this one (`analysis.sensitivity.forked`):
+"""Re-solves shared with worker processes forked from this one (`core.forkwork`):
 every item once, in order, whoever ran it; a worker's failure raised here; the workers use
 this process's HiGHS instance and what the task made in it, so nothing is sent or rebuilt."""
 
@@ -17,7 +17,8 @@ import pytest
 
 import kcopt
 from kcopt.analysis.sensitivity import draws as draws_module
-from kcopt.analysis.sensitivity import engine, forked, weight_robustness
+from kcopt.analysis.sensitivity import engine, weight_robustness
+from kcopt.core import forkwork as forked
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="fork is used on Linux only")

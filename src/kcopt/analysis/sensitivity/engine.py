@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from kcopt.analysis.sensitivity import forked
+from kcopt.core import forkwork as forked
 from kcopt.core.errors import OutputError, UsageError
 from kcopt.core.words import _
 from kcopt.inputs.solveropts import SolverOptions

@@ -6,8 +6,9 @@ its HiGHS instance and, for weight draws, its reduced program again. A worker fo
 process after it made these has them already, at the cost of the fork (milliseconds: memory is
 shared until written). Nothing is pickled but each item's result, sent back through a pipe.
 
-The items are the same closures this process would run (`map_points`' chunks on its own
-Resolver); the workers take them from the front of the list and this process from the end,
+The items are the same closures this process would run (the sensitivity analyses' chunks on
+its own Resolver, `analysis.sensitivity.engine.map_points`; the reserve list's budget rows,
+`analysis.reserve`); the workers take them from the front of the list and this process from the end,
 one at a time under a lock, so all end close together on a shared machine too. Every re-solve
 starts from the base basis, so an item gives what it gives in one process (but for HiGHS's
 choice among exactly tied optima, which can depend on what its instance solved before: a
@@ -17,10 +18,11 @@ worker died) is run here afterwards, so a failure is raised here as in one proce
 
 Fork is used only on Linux, from the main thread, when no other Python thread runs (a thread
 holding a lock at the fork would leave the child's copy locked): a web app's request thread or
-macOS and Windows use the loky workers (`engine.share`) instead. A child has no copy of the
-native threads either: HiGHS's worker threads (a scenario's `threads`, or half the cores) are
-used by its MIP solver, whose solve in a child waits for them forever, but not by the simplex
-re-solves of an LP; so `map_points` forks for LPs only.
+macOS and Windows use the loky workers (`engine.share`) instead, or run the items here. A child
+has no copy of the native threads either: HiGHS's worker threads (a scenario's `threads`, or
+half the cores) are used by its MIP solver, whose solve in a child waits for them forever, but
+not by the simplex re-solves of an LP; so `map_points` forks for LPs only, and the reserve
+list's walks are simplex re-solves (a MIP plan's too: on its LP with the selection held).
 """
 
 from __future__ import annotations
