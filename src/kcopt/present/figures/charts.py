@@ -53,8 +53,16 @@ def category_colours() -> dict[str, str]:
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
                **kwargs: Any) -> tuple[Figure, Any]:
     """A figure and its axes outside pyplot: nothing global to close, drawn with Agg whatever
-    backend the session uses, and shown once in a notebook (as the value a plot returns)."""
-    fig = Figure(figsize=figsize)
+    backend the session uses, and shown once in a notebook (as the value a plot returns).
+
+    At the PNGs' resolution, on its own Agg canvas: `tight_layout` then measures the texts with
+    the renderer `savefig` draws with, so each text is measured once (libraqm's shaping, ~25 µs
+    a character, is most of a plot's time) and the layout is that of the pixels written. The
+    solve's three plots: 226 → 114 texts measured, 1.37 → 1.23 s of CPU (8 Dec 2026)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=figsize, dpi=PNG["dpi"])
+    FigureCanvasAgg(fig)
     return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
