@@ -10,7 +10,8 @@ import time
 import pytest
 
 import kcopt
-from kcopt.analysis.sensitivity import engine, forked, weight_robustness
+from kcopt.analysis.sensitivity import engine, weight_robustness
+from kcopt.core import forkwork as forked
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ budget-use plot, about half the drawing.
 `prepare()`, called before the solve, forks the child early: it imports matplotlib and warms
 the fonts while the parent reads, validates and solves, then waits for the summary (sent
 through a pipe, with the language in use). `kcopt solve` forks it earlier still (`prepared()`),
-once pandas is loaded and before the solver is; what the warm-up loads is frozen out of the
-garbage collector's passes (`kcopt.core.memory.paused_collection`). `send(summary)`, as soon as
-the solve's summary exists, lets it draw the PNGs in memory while the parent makes the reserve
-list and writes the CSVs; `start_plots(summary, folder)` then tells it the folder, where it
-writes them (each atomically). A prepared child ends when `discard()` closes its pipe
-(`kcopt.outputs` does on every way out of a solve, an error too; a child already drawing is
-ended), when the next one is prepared, or when this process exits.
+before it loads pandas or the solver (the child loads pandas itself); what the warm-up loads is
+frozen out of the garbage collector's passes (`kcopt.core.memory.paused_collection`).
+`send(summary)`, as soon as the solve's summary exists, lets it draw the PNGs in memory while
+the parent makes the reserve list and writes the CSVs; `start_plots(summary, folder)` then
+tells it the folder, where it writes them (each atomically). A prepared child ends when
+`discard()` closes its pipe (`kcopt.outputs` does on every way out of a solve, an error too; a
+child already drawing is ended), when the next one is prepared, or when this process exits.
 
 This module imports neither matplotlib nor the plot code: the child does. Where fork is not
 available (Windows), unsafe (other Python threads running, e.g. the browser app's server) or
