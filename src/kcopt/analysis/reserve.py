@@ -45,7 +45,8 @@ skips it.
 
 Each row is walked alone: its reduced program is grown only by its own walk, so its list does not
 depend on the rows walked before it, and the rows are shared by this process and one forked from
-it per core (`kcopt.core.forkwork`, where it may fork: Linux, no other thread running). Measured
+it per core from 2,000 projects on (`kcopt.core.forkwork`, where it may fork: Linux, no other
+thread running). Measured
 8 Dec 2026 on the two-core machine, wall time of the walks inside `kcopt solve` (whose plot
 child draws meanwhile): 1.26–1.47 → 1.06–1.15 s at 10,000 projects, 3.66–3.97 → 2.79–2.90 s at
 50,000 (the whole command 12.2–12.6 → 11.2 s). Walked apart, the rows at 10,000 projects and
@@ -92,6 +93,10 @@ from kcopt.solvers.solve import Result
 __all__ = ["RESERVE_COLUMNS", "RESERVE_FIRST", "first_in_line", "reserve_list"]
 
 RESERVE_FIRST = 10  # projects listed per fund unless told otherwise (kcopt solve --reserve N)
+# below this many projects the walks take a few tenths of a second, and a forked worker gains
+# nothing where the cores are busy anyway (`kcopt solve`'s plot child and writers, a test
+# suite's workers: the suite took 2.3 min longer on two cores when every list forked one)
+FORK_FROM = 2_000
 RESERVE_COLUMNS = ["fund", "fund_province", "year", "rank", "project_id", "name", "province",
                    "category", "score", "status", "allocated", "cap", "missing", "enters_at",
                    "funded_at", "paid_from", "basis", "reason"]
@@ -146,12 +151,14 @@ def _walk_row(w: _Program, row: int, first: int) -> list[_Entry]:
 
 def _walks(w: _Program, rows: list[int], first: int, jobs: int | None) -> list[list[_Entry]]:
     """`_walk_row` of each budget row, shared by this process and `jobs` − 1 worker processes
-    forked from it (`kcopt.core.forkwork`; None: one process per core) where it may fork, else
-    here one after the other: the same lists either way."""
+    forked from it (`kcopt.core.forkwork`; None: one process per core from `FORK_FROM` projects
+    on, else one) where it may fork, else here one after the other: the same lists either
+    way."""
     from kcopt.core import forkwork  # start-up: multiprocessing only when a list is made
 
     items = [partial(_walk_row, w, i, first) for i in rows]
-    jobs = _cores() if jobs is None else jobs
+    if jobs is None:
+        jobs = _cores() if len(w.base.cap) >= FORK_FROM else 1
     workers = min(jobs, len(items)) - 1
     if workers > 0 and forkwork.can_fork():
         return forkwork.run(items, workers)
@@ -320,8 +327,8 @@ def reserve_list(result: Result, first: int = RESERVE_FIRST, *,
         How many projects to list per fund (the walk stops there); 0 lists none.
     jobs
         Processes walking the funds' budget rows: this one and `jobs` − 1 forked from it, on
-        Linux where no other thread runs (else this one alone). None: one per core. The list
-        is the same whatever the number.
+        Linux where no other thread runs (else this one alone). None: one per core from 2,000
+        projects on (`FORK_FROM`), else this one. The list is the same whatever the number.
 
     Returns
     -------
