@@ -162,11 +162,12 @@ def test_a_child_sent_the_summary_early_writes_when_told_the_folder(
     """The summary goes to the child as soon as it exists (`send`, before the reserve list and
     the workbooks) and the child draws in memory; the folder follows with `start_plots`. The
     budget-use plot is drawn by a grandchild on a third core: the same bytes as in process."""
+    from kcopt.core import forkwork
     from kcopt.present.figures import plotjob
 
     monkeypatch.setattr(plotjob.forked.threading, "active_count", lambda: 1)
     monkeypatch.delenv("KCOPT_PLOTS_IN_PROCESS", raising=False)
-    monkeypatch.setattr(plotjob, "_cores", lambda: plotjob.SPLIT_CORES)
+    monkeypatch.setattr(forkwork, "cores", lambda: plotjob.SPLIT_CORES)
     here = write_plots(summary, tmp_path / "here")
     plotjob.prepare()
     plotjob.send(summary)

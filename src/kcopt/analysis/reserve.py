@@ -71,7 +71,6 @@ cap); the list says so (`basis: lp_relaxation`).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -158,18 +157,11 @@ def _walks(w: _Program, rows: list[int], first: int, jobs: int | None) -> list[l
 
     items = [partial(_walk_row, w, i, first) for i in rows]
     if jobs is None:
-        jobs = _cores() if len(w.base.cap) >= FORK_FROM else 1
+        jobs = forkwork.cores() if len(w.base.cap) >= FORK_FROM else 1
     workers = min(jobs, len(items)) - 1
     if workers > 0 and forkwork.can_fork():
         return forkwork.run(items, workers)
     return [item() for item in items]
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 @dataclass

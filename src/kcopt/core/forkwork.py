@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
 import threading
 import warnings
@@ -37,6 +38,13 @@ from typing import Any
 
 # tqdm's monitor thread only wakes a stalled bar every few seconds; the children never touch it
 _HARMLESS_THREADS = ("TMonitor",)
+
+
+def cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def can_fork() -> bool:

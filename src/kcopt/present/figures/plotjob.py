@@ -80,7 +80,9 @@ def _draw_beside(summary: Summary) -> list[bytes]:
     largest, about half the drawing) by a forked grandchild that sends its PNG back through a
     pipe; drawn here if it fails. On two cores the grandchild only adds work (~0.05–0.3 s of
     CPU, more under load: copied pages): the drawing waits for a core either way."""
-    if _cores() < SPLIT_CORES:
+    from kcopt.core.forkwork import cores  # start-up: multiprocessing in the child only
+
+    if cores() < SPLIT_CORES:
         return draw(summary)
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -101,13 +103,6 @@ def _draw_beside(summary: Summary) -> list[bytes]:
     if os.waitstatus_to_exitcode(status) != 0:
         last = _draw(summary, 2)
     return [*first, last]
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _write(pngs: list[bytes], folder: Path) -> list[Path]:
